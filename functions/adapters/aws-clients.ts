@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+/**
+ * Shared AWS clients, created once per Lambda container. In AWS they use the default endpoints; the local
+ * stack points them at DynamoDB Local, s3rver, aws-ses-v2-local and the local Step Functions endpoint
+ * through LOCAL_*_ENDPOINT variables. Only endpoints differ: the code path is the same.
+ */
+const local = (name: string) => process.env[`LOCAL_${name}_ENDPOINT`];
+
+let ddb: DynamoDBDocumentClient | undefined;
+let s3: S3Client | undefined;
+let ses: SESv2Client | undefined;
+let sfn: SFNClient | undefined;
+
+export function dynamo(): DynamoDBDocumentClient {
+  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local('DYNAMODB') }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return ddb;
+}
+
+export function s3(): S3Client {
+  const endpoint = local('S3');
+  // s3rver stores aws-chunked framing as the body when the SDK adds its default checksums: only when required locally.
+  s3 ??= new S3Client(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {});
+  return s3;
+}
+
+export function ses(): SESv2Client {
+  ses ??= new SESv2Client({ endpoint: local('SES') });
+  return ses;
+}
+
+export function sfn(): SFNClient {
+  sfn ??= new SFNClient({ endpoint: local('SFN') });
+  return sfn;
+}
+
+/** For tests and the local runner: forget cached clients after endpoints change. */
+export function resetClients(): void {
+  ddb = undefined;
+  s3 = undefined;
+  ses = undefined;
+  sfn = undefined;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the environment through a zod schema and fails fast, naming every missing or malformed setting,
+ * so a misconfigured function dies at cold start instead of surfacing an `undefined` at run time.
+ */
+export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** A comma-separated list of e-mail addresses. */
+export const emailList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().email()).min(1));
+
+/** Settings shared by most functions. Each handler picks what it needs. */
+export const settings = {
+  TABLE_NAME: z.string().min(1),
+  STATEMENTS_BUCKET: z.string().min(1),
+  DOCUMENTS_BUCKET: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().min(1),
+  SENDER_EMAIL: z.string().email(),
+  FINANCE_EMAILS: emailList,
+  AGENCY_EMAIL: z.string().email(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+} as const;

@@ -1,0 +1,29 @@
+/** Item keys of the single table (see lib/storage/table-design.ts). One place builds them all. */
+export const keys = {
+  customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
+  invoice: (id: string) => ({ pk: `INVOICE#${id}`, sk: 'INVOICE' }),
+  invoiceByCustomer: (customerId: string, dueDate: string, invoiceId: string) => ({
+    gsi1pk: `CUSTOMER#${customerId}`,
+    gsi1sk: `INVOICE#${dueDate}#${invoiceId}`,
+  }),
+  invoiceByStatus: (status: string, dueDate: string, invoiceId: string) => ({
+    gsi2pk: `INVSTATUS#${status}`,
+    gsi2sk: `${dueDate}#${invoiceId}`,
+  }),
+  allocation: (invoiceId: string, transactionId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `ALLOC#${transactionId}` }),
+  invoiceEvent: (invoiceId: string, at: string, seq: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `EVENT#${at}#${seq}` }),
+  transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),
+  transactionByStatus: (status: string, bookingDate: string, id: string) => ({
+    gsi2pk: `TXNSTATUS#${status}`,
+    gsi2sk: `${bookingDate}#${id}`,
+  }),
+  statement: (checksum: string) => ({ pk: `STATEMENT#${checksum}`, sk: 'STATEMENT' }),
+  statementHistory: (receivedAt: string, checksum: string) => ({ gsi2pk: 'STATEMENTS', gsi2sk: `${receivedAt}#${checksum}` }),
+  policyVersion: (policyId: string, version: number) => ({ pk: `POLICY#${policyId}`, sk: `V#${String(version).padStart(6, '0')}` }),
+  dispatch: (customerId: string, windowAt: string, kind: string) => ({ pk: `DISPATCH#${customerId}#${windowAt}#${kind}`, sk: 'DISPATCH' }),
+  dispatchMember: (customerId: string, windowAt: string, kind: string, invoiceId: string) => ({
+    pk: `DISPATCH#${customerId}#${windowAt}#${kind}`,
+    sk: `INV#${invoiceId}`,
+  }),
+  send: (invoiceId: string, stepId: string) => ({ pk: `SEND#${invoiceId}#${stepId}`, sk: 'SEND' }),
+} as const;

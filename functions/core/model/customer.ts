@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const Language = z.enum(['fr', 'en']);
+export type Language = z.infer<typeof Language>;
+
+export const Segment = z.enum(['standard', 'key_account', 'b2c']);
+export type Segment = z.infer<typeof Segment>;
+
+export const ContactRole = z.enum(['billing', 'accounts_payable', 'primary', 'legal', 'other']);
+export const Contact = z.object({
+  name: z.string().max(200).optional(),
+  email: z.string().email(),
+  phone: z.string().max(40).optional(),
+  role: ContactRole.default('billing'),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Customer = z.object({
+  customerId: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  /** A business debtor (B2B) owes the €40 indemnity and L441-10 penalties; a consumer does not. */
+  isBusiness: z.boolean().default(true),
+  segment: Segment.default('standard'),
+  /** Explicit policy; else the built-in policy of the segment. */
+  policyId: z.string().optional(),
+  language: Language.default('fr'),
+  timeZone: z.string().default('Europe/Paris'),
+  contacts: z.array(Contact).default([]),
+  /** Internal account manager, who gets call tasks for key accounts. */
+  accountManagerEmail: z.string().email().optional(),
+  ibans: z.array(z.string()).default([]),
+  paymentTermsDays: z.number().int().min(0).max(365).default(30),
+  creditLimitCents: z.number().int().nonnegative().optional(),
+  blockWhenOverLimit: z.boolean().default(false),
+  /** Some payables teams want one email per invoice rather than one grouped reminder. */
+  reminderGrouping: z.enum(['per_customer', 'per_invoice']).default('per_customer'),
+  postalAddress: z.array(z.string()).default([]),
+  version: z.number().int().nonnegative().default(0),
+});
+export type Customer = z.infer<typeof Customer>;

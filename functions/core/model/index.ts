@@ -1,0 +1,4 @@
+export * from './statement';
+export * from './invoice';
+export * from './customer';
+export * from './matching';

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { IsoDate, IsoTimestamp } from '../dates';
+
+/** Money state of an invoice. */
+export const InvoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'in_collection', 'written_off', 'credited']);
+export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+
+/** Why an invoice's dunning is suspended. */
+export const PauseReason = z.enum(['dispute', 'promise', 'manual']);
+export type PauseReason = z.infer<typeof PauseReason>;
+
+export const InvoicePause = z.object({
+  reason: PauseReason,
+  since: IsoTimestamp,
+  /** For a payment promise: the promised date; the workflow resumes after it (plus grace) if still unpaid. */
+  until: IsoDate.optional(),
+  note: z.string().max(2000).optional(),
+});
+export type InvoicePause = z.infer<typeof InvoicePause>;
+
+export const Invoice = z.object({
+  invoiceId: z.string().min(1).max(64),
+  customerId: z.string().min(1).max(64),
+  amountCents: z.number().int().positive(),
+  /** What is still owed; equals amountCents minus allocations, write-offs and credit notes. */
+  openCents: z.number().int().nonnegative(),
+  currency: z.string().length(3).default('EUR'),
+  issueDate: IsoDate,
+  dueDate: IsoDate,
+  status: InvoiceStatus,
+  pause: InvoicePause.optional(),
+  /** Optimistic concurrency: every change increments it and is conditional on the previous value. */
+  version: z.number().int().nonnegative(),
+  pdfKey: z.string().optional(),
+  /** Contract late-payment rate in basis points (1210 = 12.10 %), if the contract sets one. */
+  contractRateBp: z.number().int().positive().optional(),
+});
+export type Invoice = z.infer<typeof Invoice>;
+
+export const openStatuses: readonly InvoiceStatus[] = ['open', 'partially_paid'];
+export function isOwed(invoice: Pick<Invoice, 'status' | 'openCents'>): boolean {
+  return openStatuses.includes(invoice.status) && invoice.openCents > 0;
+}

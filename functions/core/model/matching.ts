@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** What the matcher decided for one bank transaction. */
+export const MatchStatus = z.enum(['matched', 'suggested', 'unmatched', 'ignored']);
+export type MatchStatus = z.infer<typeof MatchStatus>;
+
+export const Allocation = z.object({
+  invoiceId: z.string(),
+  amountCents: z.number().int().positive(),
+});
+export type Allocation = z.infer<typeof Allocation>;
+
+export const Candidate = z.object({
+  allocations: z.array(Allocation).min(1),
+  confidence: z.number().min(0).max(1),
+  reasons: z.array(z.string()),
+  /** Short-payment difference proposed as a write-off (bank fees), in cents. */
+  writeOffCents: z.number().int().nonnegative().default(0),
+  /** Overpayment kept as customer credit, in cents. */
+  customerCreditCents: z.number().int().nonnegative().default(0),
+  customerId: z.string().optional(),
+});
+export type Candidate = z.infer<typeof Candidate>;
+
+export const MatchResult = z.object({
+  transactionId: z.string(),
+  status: MatchStatus,
+  /** The applied candidate when matched. */
+  best: Candidate.optional(),
+  /** Ranked alternatives, best first, for a person to review. */
+  suggestions: z.array(Candidate),
+  confidence: z.number().min(0).max(1),
+  reasons: z.array(z.string()),
+  /** A returned/rejected payment that reopens what it paid. */
+  reversalOf: z.string().optional(),
+});
+export type MatchResult = z.infer<typeof MatchResult>;
