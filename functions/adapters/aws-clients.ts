@@ -11,39 +11,39 @@ import { SFNClient } from '@aws-sdk/client-sfn';
  */
 const local = (name: string) => process.env[`LOCAL_${name}_ENDPOINT`];
 
-let ddb: DynamoDBDocumentClient | undefined;
-let s3: S3Client | undefined;
-let ses: SESv2Client | undefined;
-let sfn: SFNClient | undefined;
+let ddbClient: DynamoDBDocumentClient | undefined;
+let s3Client: S3Client | undefined;
+let sesClient: SESv2Client | undefined;
+let sfnClient: SFNClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
-  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local('DYNAMODB') }), {
+  ddbClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local('DYNAMODB') }), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return ddb;
+  return ddbClient;
 }
 
 export function s3(): S3Client {
   const endpoint = local('S3');
   // s3rver stores aws-chunked framing as the body when the SDK adds its default checksums: only when required locally.
-  s3 ??= new S3Client(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {});
-  return s3;
+  s3Client ??= new S3Client(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {});
+  return s3Client;
 }
 
 export function ses(): SESv2Client {
-  ses ??= new SESv2Client({ endpoint: local('SES') });
-  return ses;
+  sesClient ??= new SESv2Client({ endpoint: local('SES') });
+  return sesClient;
 }
 
 export function sfn(): SFNClient {
-  sfn ??= new SFNClient({ endpoint: local('SFN') });
-  return sfn;
+  sfnClient ??= new SFNClient({ endpoint: local('SFN') });
+  return sfnClient;
 }
 
 /** For tests and the local runner: forget cached clients after endpoints change. */
 export function resetClients(): void {
-  ddb = undefined;
-  s3 = undefined;
-  ses = undefined;
-  sfn = undefined;
+  ddbClient = undefined;
+  s3Client = undefined;
+  sesClient = undefined;
+  sfnClient = undefined;
 }
