@@ -4,7 +4,7 @@
  *
  * Single-table design (item keys, see functions/adapters/db/keys.ts):
  *   pk                         sk                      what
- *   CUSTOMER#<id>              CUSTOMER                customer
+ *   CUSTOMER#<id>              CUSTOMER                customer (gsi2: all customers)
  *   INVOICE#<id>               INVOICE                 invoice (gsi1: customer's invoices, gsi2: by status and due date)
  *   INVOICE#<id>               ALLOC#<txnId>           allocation of a transaction to the invoice
  *   INVOICE#<id>               EVENT#<ts>#<seq>        audit/history event of the invoice

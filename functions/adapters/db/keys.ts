@@ -1,6 +1,7 @@
 /** Item keys of the single table (see lib/storage/table-design.ts). One place builds them all. */
 export const keys = {
   customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
+  customerList: (id: string) => ({ gsi2pk: 'CUSTOMERS', gsi2sk: id }),
   invoice: (id: string) => ({ pk: `INVOICE#${id}`, sk: 'INVOICE' }),
   invoiceByCustomer: (customerId: string, dueDate: string, invoiceId: string) => ({
     gsi1pk: `CUSTOMER#${customerId}`,

@@ -1,0 +1,40 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Customer } from '../../core/model';
+import { dynamo } from '../aws-clients';
+import { customerFromItem, customerItem } from './items';
+import { keys } from './keys';
+import { decodeCursor, encodeCursor, Page, tableName } from './table';
+
+export async function getCustomer(customerId: string): Promise<Customer | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.customer(customerId), ConsistentRead: true }));
+  return res.Item ? customerFromItem(res.Item) : undefined;
+}
+
+/** Creates or replaces a customer; with `expectedVersion`, only if nobody changed it since. */
+export async function putCustomer(customer: Customer, expectedVersion?: number): Promise<Customer> {
+  const saved = { ...customer, version: expectedVersion === undefined ? customer.version : expectedVersion + 1 };
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: customerItem(saved),
+      ...(expectedVersion === undefined
+        ? {}
+        : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+    }),
+  );
+  return saved;
+}
+
+export async function listCustomers(options: { limit?: number; cursor?: string } = {}): Promise<Page<Customer>> {
+  const res = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CUSTOMERS' },
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return { items: (res.Items ?? []).map(customerFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}

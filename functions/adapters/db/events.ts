@@ -1,0 +1,48 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamo } from '../aws-clients';
+import { keys } from './keys';
+import { stripKeys } from './items';
+import { sequence, tableName } from './table';
+
+/**
+ * The invoice's history: every action on an invoice (import, allocation, reminder sent, pause, bounce, formal notice,
+ * handoff, write-off...) is an append-only event. It is the evidence if the case goes to court.
+ */
+export const InvoiceEvent = z.object({
+  invoiceId: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  /** Who or what acted: 'system:ingest', 'system:dunning', 'user:<id>'. */
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type InvoiceEvent = z.infer<typeof InvoiceEvent>;
+
+/** The Put item of an event, to be written alone or inside a transaction with the change it records. */
+export function invoiceEventPut(event: InvoiceEvent) {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.invoiceEvent(event.invoiceId, event.at, sequence()), type: 'event', ...event },
+    },
+  };
+}
+
+export async function listInvoiceEvents(invoiceId: string): Promise<InvoiceEvent[]> {
+  const out: InvoiceEvent[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ev)',
+        ExpressionAttributeValues: { ':pk': `INVOICE#${invoiceId}`, ':ev': 'EVENT#' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push(InvoiceEvent.parse(stripKeys(item)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}

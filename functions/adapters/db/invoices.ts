@@ -1,0 +1,100 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Invoice, InvoiceStatus } from '../../core/model';
+import { dynamo } from '../aws-clients';
+import { invoiceEventPut, InvoiceEvent } from './events';
+import { invoiceFromItem, invoiceItem } from './items';
+import { keys } from './keys';
+import { decodeCursor, encodeCursor, Page, tableName } from './table';
+
+/** Another writer changed the invoice since it was read (optimistic concurrency on `version`). */
+export class VersionConflictError extends Error {
+  constructor(readonly invoiceId: string, readonly expectedVersion: number) {
+    super(`invoice ${invoiceId} changed since version ${expectedVersion}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export async function getInvoice(invoiceId: string, consistent = true): Promise<Invoice | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), ConsistentRead: consistent }));
+  return res.Item ? invoiceFromItem(res.Item) : undefined;
+}
+
+/**
+ * The Put of a new invoice version, conditional on the version it replaces (or on absence for version 0).
+ * Callers put it in a transaction together with the event that explains the change.
+ */
+export function invoicePut(next: Invoice, previousVersion: number | undefined) {
+  const isNew = previousVersion === undefined;
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: invoiceItem(next),
+      ConditionExpression: isNew ? 'attribute_not_exists(pk)' : '#v = :v',
+      ...(isNew ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': previousVersion } }),
+    },
+  };
+}
+
+/**
+ * Writes a changed invoice and its history event atomically. `change` returns the new invoice from the current one;
+ * the write succeeds only if nobody changed the invoice in between.
+ */
+export async function saveInvoice(current: Invoice | undefined, next: Omit<Invoice, 'version'>, event: Omit<InvoiceEvent, 'invoiceId'>): Promise<Invoice> {
+  const saved: Invoice = { ...next, version: current ? current.version + 1 : 0 };
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [invoicePut(saved, current?.version), invoiceEventPut({ ...event, invoiceId: saved.invoiceId })],
+      }),
+    );
+  } catch (err) {
+    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      throw new VersionConflictError(saved.invoiceId, current?.version ?? -1);
+    }
+    throw err;
+  }
+  return saved;
+}
+
+export async function listInvoicesByStatus(status: InvoiceStatus, options: { dueBefore?: string; limit?: number; cursor?: string } = {}): Promise<Page<Invoice>> {
+  const res = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: options.dueBefore ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `INVSTATUS#${status}`, ...(options.dueBefore ? { ':before': `${options.dueBefore}#\uffff` } : {}) },
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return { items: (res.Items ?? []).map(invoiceFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+export async function listInvoicesOfCustomer(customerId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Invoice>> {
+  const res = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':inv': 'INVOICE#' },
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return { items: (res.Items ?? []).map(invoiceFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+/** Every invoice still owed (open or partially paid), all pages. */
+export async function listOwedInvoices(): Promise<Invoice[]> {
+  const out: Invoice[] = [];
+  for (const status of ['open', 'partially_paid'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await listInvoicesByStatus(status, { cursor });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  return out;
+}

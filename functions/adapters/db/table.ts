@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { readEnv, settings } from '../config';
+
+let name: string | undefined;
+/** The table name, read once from the environment (fails fast when unset). */
+export function tableName(): string {
+  name ??= readEnv({ TABLE_NAME: settings.TABLE_NAME }).TABLE_NAME;
+  return name;
+}
+export function resetTableName(): void {
+  name = undefined;
+}
+
+/** A sortable unique suffix for event keys: time first, then randomness. */
+export function sequence(): string {
+  return randomUUID().slice(0, 8);
+}
+
+/** An opaque pagination cursor from a DynamoDB LastEvaluatedKey. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object') return value as Record<string, unknown>;
+  } catch {
+    /* fall through */
+  }
+  throw new InvalidCursorError();
+}
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid pagination cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
