@@ -1,0 +1,85 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { BankAccount, StatementFormat } from '../../core/model';
+import { dynamo } from '../aws-clients';
+import { stripKeys } from './items';
+import { keys } from './keys';
+import { decodeCursor, encodeCursor, Page, tableName } from './table';
+
+export const StatementStatus = z.enum(['processing', 'processed', 'rejected']);
+export type StatementStatus = z.infer<typeof StatementStatus>;
+
+/** What one ingest run leaves behind: the file, how it was read, what it held, and where it went. */
+export const StatementRecord = z.object({
+  checksum: z.string(),
+  sourceKey: z.string(),
+  /** Where the file lies now: processed/... or rejected/... */
+  storedKey: z.string().optional(),
+  reportKey: z.string().optional(),
+  receivedAt: z.string(),
+  status: StatementStatus,
+  format: StatementFormat.optional(),
+  accounts: z.array(BankAccount).default([]),
+  periodStart: z.string().optional(),
+  periodEnd: z.string().optional(),
+  openingBalanceCents: z.number().int().optional(),
+  closingBalanceCents: z.number().int().optional(),
+  counts: z
+    .object({ entries: z.number().int(), newTransactions: z.number().int(), duplicates: z.number().int(), matched: z.number().int(), suggested: z.number().int(), unmatched: z.number().int(), ignored: z.number().int(), reversals: z.number().int() })
+    .optional(),
+  error: z.object({ code: z.string(), message: z.string(), line: z.number().int().optional(), element: z.string().optional() }).optional(),
+  sizeBytes: z.number().int().nonnegative(),
+});
+export type StatementRecord = z.infer<typeof StatementRecord>;
+
+function statementItem(r: StatementRecord) {
+  return { ...keys.statement(r.checksum), ...keys.statementHistory(r.receivedAt, r.checksum), type: 'statement', ...r };
+}
+
+export async function getStatement(checksum: string): Promise<StatementRecord | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.statement(checksum), ConsistentRead: true }));
+  return res.Item ? StatementRecord.parse(stripKeys(res.Item)) : undefined;
+}
+
+export async function putStatement(record: StatementRecord): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: tableName(), Item: statementItem(record) }));
+}
+
+/**
+ * Claims a file for ingestion: succeeds when the checksum is unknown, or known but rejected (a fixed file re-processed)
+ * or left `processing` by a run that died. A file already processed is not claimed again.
+ */
+export async function claimStatement(record: StatementRecord): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: statementItem(record),
+        ConditionExpression: 'attribute_not_exists(pk) OR #s <> :processed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':processed': 'processed' },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Ingest history, newest first. */
+export async function listStatements(options: { limit?: number; cursor?: string } = {}): Promise<Page<StatementRecord>> {
+  const res = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'STATEMENTS' },
+      ScanIndexForward: false,
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return { items: (res.Items ?? []).map((i) => StatementRecord.parse(stripKeys(i))), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}

@@ -1,0 +1,84 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { BankAccount, MatchResult, StatementEntry } from '../../core/model';
+import { dynamo } from '../aws-clients';
+import { stripKeys } from './items';
+import { keys } from './keys';
+import { decodeCursor, encodeCursor, Page, tableName } from './table';
+
+/**
+ * Where a bank transaction stands: `pending` right after ingest (not yet through the matcher), then the matcher's
+ * verdict; `rejected` when a person refused the suggestions; `reversed` for a returned payment that reopened what it paid.
+ */
+export const TransactionStatus = z.enum(['pending', 'matched', 'suggested', 'unmatched', 'ignored', 'rejected', 'reversed']);
+export type TransactionStatus = z.infer<typeof TransactionStatus>;
+
+export const StoredTransaction = StatementEntry.extend({
+  transactionId: z.string(),
+  statementChecksum: z.string(),
+  account: BankAccount,
+  status: TransactionStatus,
+  match: MatchResult.optional(),
+  /** Allocations applied from this transaction, with the bank fees written off alongside, so an undo restores them exactly. */
+  applied: z.array(z.object({ invoiceId: z.string(), amountCents: z.number().int(), writeOffCents: z.number().int().default(0) })).default([]),
+  version: z.number().int().nonnegative(),
+  ingestedAt: z.string(),
+});
+export type StoredTransaction = z.infer<typeof StoredTransaction>;
+
+export function transactionItem(t: StoredTransaction) {
+  return { ...keys.transaction(t.transactionId), ...keys.transactionByStatus(t.status, t.bookingDate, t.transactionId), type: 'transaction', ...t };
+}
+
+export function transactionFromItem(item: Record<string, unknown>): StoredTransaction {
+  return StoredTransaction.parse(stripKeys(item));
+}
+
+/** Stores the transaction unless the same bank transaction is already there (same file twice, overlapping statements). */
+export async function insertTransactionIfNew(t: StoredTransaction): Promise<boolean> {
+  try {
+    await dynamo().send(new PutCommand({ TableName: tableName(), Item: transactionItem(t), ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** The Put of a changed transaction, conditional on the version it replaces. */
+export function transactionPut(next: StoredTransaction, previousVersion: number) {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: transactionItem(next),
+      ConditionExpression: '#v = :v',
+      ExpressionAttributeNames: { '#v': 'version' },
+      ExpressionAttributeValues: { ':v': previousVersion },
+    },
+  };
+}
+
+export async function getTransaction(transactionId: string): Promise<StoredTransaction | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.transaction(transactionId), ConsistentRead: true }));
+  return res.Item ? transactionFromItem(res.Item) : undefined;
+}
+
+/** Transactions by status (the review queue is `suggested` + `unmatched`), oldest booking first. */
+export async function listTransactions(options: { status: TransactionStatus; limit?: number; cursor?: string; from?: string; to?: string }): Promise<Page<StoredTransaction>> {
+  const range = options.from || options.to;
+  const res = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': `TXNSTATUS#${options.status}`,
+        ...(range ? { ':from': options.from ?? '0000', ':to': `${options.to ?? '9999'}#\uffff` } : {}),
+      },
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return { items: (res.Items ?? []).map(transactionFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
