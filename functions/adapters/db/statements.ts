@@ -6,6 +6,7 @@ import { dynamo } from '../aws-clients';
 import { stripKeys } from './items';
 import { keys } from './keys';
 import { decodeCursor, encodeCursor, Page, tableName } from './table';
+import { requeueStatementFile } from '../statement-files';
 
 export const StatementStatus = z.enum(['processing', 'processed', 'rejected']);
 export type StatementStatus = z.infer<typeof StatementStatus>;
@@ -82,4 +83,15 @@ export async function listStatements(options: { limit?: number; cursor?: string 
     }),
   );
   return { items: (res.Items ?? []).map((i) => StatementRecord.parse(stripKeys(i))), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+/**
+ * Re-processing after a fix: puts the stored file back under inbox/, which triggers a new ingest run. Only a
+ * rejected statement can be re-processed; a processed one would change nothing (its transactions are stored once).
+ */
+export async function reprocessStatement(checksum: string, bucket: string): Promise<{ inboxKey: string } | { refused: string }> {
+  const record = await getStatement(checksum);
+  if (!record) return { refused: 'unknown statement' };
+  if (record.status !== 'rejected' || !record.storedKey) return { refused: `statement is ${record.status}, only a rejected one can be re-processed` };
+  return { inboxKey: await requeueStatementFile(bucket, record.storedKey) };
 }
