@@ -1,0 +1,4 @@
+export * from './types';
+export * from './invoice-csv';
+export * from './fec';
+export * from './plan';
