@@ -1,0 +1,4 @@
+export * from './policy';
+export * from './schedule';
+export * from './rates';
+export * from './penalties';

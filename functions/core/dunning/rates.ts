@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { IsoDate } from '../dates';
+
+/**
+ * Late-payment rates as DATA (they change twice a year). Figures from /work/shared/reference/late-payment-rates.md.
+ * Finance extends the table (the runtime may load an override); nothing here guesses a rate that is not listed.
+ */
+export const HalfYear = z.string().regex(/^\d{4}-H[12]$/, 'expected a half-year like 2025-H1');
+export type HalfYear = z.infer<typeof HalfYear>;
+
+export const RateTable = z.object({
+  /** ECB main refinancing operations rate, in basis points, by date of change (applies from that date). */
+  ecbMro: z.array(z.object({ from: IsoDate, rateBp: z.number().int().min(-1000).max(5000) })).min(1),
+  /**
+   * Last date up to which the MRO list is known to be complete. The rate "in force on 1 January / 1 July" of a
+   * half-year starting after this date is unknown (the ECB may have changed it) and is an error, not a guess.
+   * Absent: the list is taken as complete up to the last entry's date.
+   */
+  ecbMroKnownThrough: IsoDate.optional(),
+  /** Legal interest rate ("taux de l'intérêt légal") per half-year, in basis points. */
+  legalRate: z
+    .array(
+      z.object({
+        half: HalfYear,
+        /** All other cases: an SME's receivables, also towards consumers. */
+        otherCasesBp: z.number().int().min(0).max(5000),
+        /** When the creditor is a private person not acting for professional needs. */
+        privateCreditorBp: z.number().int().min(0).max(5000),
+      }),
+    )
+    .default([]),
+});
+export type RateTable = z.infer<typeof RateTable>;
+
+export const defaultRateTable: RateTable = RateTable.parse({
+  ecbMro: [
+    { from: '2023-09-20', rateBp: 450 },
+    { from: '2024-06-12', rateBp: 425 },
+    { from: '2024-09-18', rateBp: 365 },
+    { from: '2024-10-23', rateBp: 340 },
+    { from: '2024-12-18', rateBp: 315 },
+    { from: '2025-02-05', rateBp: 290 },
+    { from: '2025-03-12', rateBp: 265 },
+    { from: '2025-04-23', rateBp: 240 },
+    // held at the July, September, October and December 2025 meetings
+    { from: '2025-06-11', rateBp: 215 },
+  ],
+  // The reference confirms 2.15 % in force on 1 January 2026 (12.15 % for H1 2026); nothing later is checked.
+  ecbMroKnownThrough: '2026-01-01',
+  legalRate: [
+    { half: '2024-H2', privateCreditorBp: 816, otherCasesBp: 492 },
+    { half: '2025-H1', privateCreditorBp: 721, otherCasesBp: 371 },
+    { half: '2025-H2', privateCreditorBp: 665, otherCasesBp: 276 },
+    { half: '2026-H1', privateCreditorBp: 667, otherCasesBp: 262 },
+  ],
+});
+
+export class UnknownRateError extends Error {
+  constructor(
+    readonly rate: 'ecb_mro' | 'legal_rate',
+    readonly half: HalfYear,
+  ) {
+    super(
+      rate === 'ecb_mro'
+        ? `the ECB main refinancing rate in force on the first day of ${half} is not in the rate table: add it before computing penalties for ${half}`
+        : `the legal interest rate of ${half} is not in the rate table: add it (arrêté of the half-year) before computing penalties for ${half}`,
+    );
+    this.name = 'UnknownRateError';
+  }
+}
+
+export function halfYearOf(date: IsoDate): HalfYear {
+  return `${date.slice(0, 4)}-${Number(date.slice(5, 7)) <= 6 ? 'H1' : 'H2'}`;
+}
+export function halfYearStart(half: HalfYear): IsoDate {
+  return `${half.slice(0, 4)}-${half.endsWith('H1') ? '01-01' : '07-01'}`;
+}
+export function halfYearEnd(half: HalfYear): IsoDate {
+  return `${half.slice(0, 4)}-${half.endsWith('H1') ? '06-30' : '12-31'}`;
+}
+
+/** The MRO rate in force on the first day of a half-year (1 January or 1 July). */
+export function ecbMroForHalf(rates: RateTable, half: HalfYear): number {
+  const start = halfYearStart(half);
+  const sorted = [...rates.ecbMro].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const knownThrough = rates.ecbMroKnownThrough ?? sorted[sorted.length - 1].from;
+  if (start > knownThrough) throw new UnknownRateError('ecb_mro', half);
+  let inForce: number | undefined;
+  for (const r of sorted) if (r.from <= start) inForce = r.rateBp;
+  if (inForce === undefined) throw new UnknownRateError('ecb_mro', half);
+  return inForce;
+}
+
+/** L441-10 default rate of a half-year: MRO in force on its first day + 10 percentage points. */
+export function l441RateForHalf(rates: RateTable, half: HalfYear): number {
+  return ecbMroForHalf(rates, half) + 1000;
+}
+
+export function legalRateForHalf(rates: RateTable, half: HalfYear, creditor: 'business' | 'private' = 'business'): number {
+  const row = rates.legalRate.find((r) => r.half === half);
+  if (!row) throw new UnknownRateError('legal_rate', half);
+  return creditor === 'private' ? row.privateCreditorBp : row.otherCasesBp;
+}
