@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { ses } from './aws-clients';
+import { readEnv, settings } from './config';
+
+/**
+ * Sends e-mail through SES v2: a simple HTML + text message, or a raw MIME message when there are attachments
+ * (formal-notice PDFs). Every message goes through the configuration set (delivery/bounce/complaint/open events).
+ * Throttling and transient SES faults are thrown as errors named 'Throttled' so the state machine's Retry catches them;
+ * permanent refusals (message rejected, unverified sender) are thrown as they are.
+ */
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+export interface OutgoingEmail {
+  to: string[];
+  cc?: string[];
+  replyTo?: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: Attachment[];
+  /** SES message tags (letters, digits, _ - only), e.g. {kind: 'reminder'}. */
+  tags?: Record<string, string>;
+}
+
+export class ThrottledError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'Throttled';
+  }
+}
+
+const transientSes = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'Throttling',
+  'ThrottlingException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'RequestTimeout',
+  'TimeoutError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+]);
+
+/** Is it worth retrying the same send later (throttling, 5xx, network)? */
+export function isTransientSesError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (!e) return false;
+  if (transientSes.has(e.name ?? '') || transientSes.has(e.code ?? '')) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return (status !== undefined && status >= 500) || Boolean(e.$retryable);
+}
+
+let env: { SENDER_EMAIL: string; SES_CONFIGURATION_SET?: string } | undefined;
+function mailEnv() {
+  env ??= readEnv({ SENDER_EMAIL: settings.SENDER_EMAIL, SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET });
+  return env;
+}
+export function resetMailerEnv(): void {
+  env = undefined;
+}
+
+const tagValue = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/);
+
+export async function sendEmail(email: OutgoingEmail): Promise<{ messageId: string }> {
+  const { SENDER_EMAIL, SES_CONFIGURATION_SET } = mailEnv();
+  const tags = Object.entries(email.tags ?? {})
+    .filter(([k, v]) => tagValue.safeParse(k).success && tagValue.safeParse(v).success)
+    .map(([Name, Value]) => ({ Name, Value }));
+  const content = email.attachments?.length
+    ? { Raw: { Data: buildMime(SENDER_EMAIL, email) } }
+    : {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+        },
+      };
+  try {
+    const res = await ses().send(
+      new SendEmailCommand({
+        FromEmailAddress: SENDER_EMAIL,
+        Destination: { ToAddresses: email.to, CcAddresses: email.cc },
+        ReplyToAddresses: email.replyTo,
+        Content: content,
+        ConfigurationSetName: SES_CONFIGURATION_SET,
+        EmailTags: tags.length ? tags : undefined,
+      }),
+    );
+    if (!res.MessageId) throw new Error('SES returned no MessageId');
+    return { messageId: res.MessageId };
+  } catch (err) {
+    if (isTransientSesError(err)) throw new ThrottledError(`SES send failed transiently: ${(err as Error).name}`, err);
+    throw err;
+  }
+}
+
+// --- raw MIME ------------------------------------------------------------------------------------------------------
+
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+function base64Lines(data: Uint8Array | string): string {
+  const b64 = Buffer.from(data).toString('base64');
+  return b64.replace(/.{1,76}/g, '$&\r\n');
+}
+
+/** multipart/mixed { multipart/alternative { text, html }, attachment... } */
+export function buildMime(from: string, email: OutgoingEmail): Uint8Array {
+  const mixed = `mixed-${randomUUID()}`;
+  const alt = `alt-${randomUUID()}`;
+  const lines: string[] = [
+    `From: ${from}`,
+    `To: ${email.to.join(', ')}`,
+    ...(email.cc?.length ? [`Cc: ${email.cc.join(', ')}`] : []),
+    ...(email.replyTo?.length ? [`Reply-To: ${email.replyTo.join(', ')}`] : []),
+    `Subject: ${encodeHeader(email.subject)}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${mixed}"`,
+    '',
+    `--${mixed}`,
+    `Content-Type: multipart/alternative; boundary="${alt}"`,
+    '',
+    `--${alt}`,
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(email.text),
+    `--${alt}`,
+    'Content-Type: text/html; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(email.html),
+    `--${alt}--`,
+  ];
+  for (const a of email.attachments ?? []) {
+    const name = a.filename.replace(/["\\\r\n]/g, '_');
+    lines.push(
+      `--${mixed}`,
+      `Content-Type: ${a.contentType}; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64Lines(a.content),
+    );
+  }
+  lines.push(`--${mixed}--`, '');
+  return Buffer.from(lines.join('\r\n'), 'utf8');
+}
