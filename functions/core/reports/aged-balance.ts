@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { daysBetween, IsoDate } from '../dates';
+import { formatCents } from '../money';
+import { Invoice } from '../model';
+
+/** The buckets of the aged balance ("balance âgée"), by days past the due date on the report date. */
+export const AgingBucket = z.enum(['not_due', 'd1_30', 'd31_60', 'd61_90', 'over_90']);
+export type AgingBucket = z.infer<typeof AgingBucket>;
+export const agingBuckets = AgingBucket.options;
+
+export const AgedBalanceLine = z.object({
+  customerId: z.string(),
+  customerName: z.string().optional(),
+  invoiceCount: z.number().int().nonnegative(),
+  buckets: z.object({ not_due: z.number().int(), d1_30: z.number().int(), d31_60: z.number().int(), d61_90: z.number().int(), over_90: z.number().int() }),
+  totalCents: z.number().int(),
+});
+export type AgedBalanceLine = z.infer<typeof AgedBalanceLine>;
+
+export const AgedBalance = z.object({
+  asOf: IsoDate,
+  currency: z.string().length(3),
+  customers: z.array(AgedBalanceLine),
+  total: AgedBalanceLine.omit({ customerId: true, customerName: true }),
+});
+export type AgedBalance = z.infer<typeof AgedBalance>;
+
+export function bucketOf(dueDate: IsoDate, asOf: IsoDate): AgingBucket {
+  const late = daysBetween(dueDate, asOf);
+  if (late <= 0) return 'not_due';
+  if (late <= 30) return 'd1_30';
+  if (late <= 60) return 'd31_60';
+  if (late <= 90) return 'd61_90';
+  return 'over_90';
+}
+
+/** Still owed by the customer, whatever the dunning does: open, partially paid, or handed to the agency. */
+export function isReceivable(invoice: Pick<Invoice, 'status' | 'openCents'>): boolean {
+  return (invoice.status === 'open' || invoice.status === 'partially_paid' || invoice.status === 'in_collection') && invoice.openCents > 0;
+}
+
+const emptyBuckets = (): AgedBalanceLine['buckets'] => ({ not_due: 0, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 0 });
+
+/**
+ * The aged balance on `asOf` of one currency: every receivable's open amount in the bucket of its days past due, per
+ * customer (largest total first) and in total. Invoices issued after `asOf` are left out.
+ */
+export function agedBalance(input: { invoices: Iterable<Invoice>; customerNames?: ReadonlyMap<string, string>; asOf: IsoDate; currency?: string }): AgedBalance {
+  const currency = input.currency ?? 'EUR';
+  const lines = new Map<string, AgedBalanceLine>();
+  const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0 };
+  for (const inv of input.invoices) {
+    if (!isReceivable(inv) || inv.currency !== currency || inv.issueDate > input.asOf) continue;
+    let line = lines.get(inv.customerId);
+    if (!line) {
+      line = { customerId: inv.customerId, customerName: input.customerNames?.get(inv.customerId), invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0 };
+      lines.set(inv.customerId, line);
+    }
+    const b = bucketOf(inv.dueDate, input.asOf);
+    for (const target of [line, total]) {
+      target.invoiceCount++;
+      target.buckets[b] += inv.openCents;
+      target.totalCents += inv.openCents;
+    }
+  }
+  const customers = [...lines.values()].sort((a, b) => b.totalCents - a.totalCents || a.customerId.localeCompare(b.customerId));
+  return { asOf: input.asOf, currency, customers, total };
+}
+
+const csvHeader = ['customer_id', 'customer_name', 'invoices', 'not_due', '1_30', '31_60', '61_90', 'over_90', 'total'];
+function csvField(s: string): string {
+  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The aged balance as CSV (comma, decimal point, amounts in units with two decimals), one line per customer then TOTAL. */
+export function agedBalanceCsv(report: AgedBalance): string {
+  const row = (id: string, name: string, l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>) =>
+    [csvField(id), csvField(name), String(l.invoiceCount), ...agingBuckets.map((b) => formatCents(l.buckets[b])), formatCents(l.totalCents)].join(',');
+  const lines = [csvHeader.join(','), ...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)), row('TOTAL', `${report.currency} ${report.asOf}`, report.total)];
+  return `${lines.join('\r\n')}\r\n`;
+}
