@@ -1,0 +1,340 @@
+/**
+ * The local AWS stack of encaisse: no AWS account, no Docker. Same handler code, only endpoints differ.
+ *
+ *   import { startLocalStack } from '../../bin/local/stack';
+ *   const stack = await startLocalStack({ quiet: true, handlers: { ingest: async (event) => ... } });
+ *   ...   // process.env now holds stack.env: the real AWS SDK v3 clients of functions/adapters reach the local servers
+ *   await stack.stop();
+ *
+ * startLocalStack(options?) -> Promise<LocalStack>
+ *   options.sfnTimeFactor  policy seconds per real second (default 86400: a policy day per real second)
+ *   options.startAt        policy time at start (default: now)
+ *   options.handlers       Partial<Record<LambdaName, (event, context?) => Promise<any>>>: override the local binding
+ *                          of a Lambda (default: `handler` of functions/<name>/handler.ts, imported lazily, after env)
+ *   options.quiet          no log lines (tests)
+ *   options.log            where log lines go (default console.log unless quiet)
+ *   options.ports          Partial<{dynamodb, s3, ses, sfn, api}>: fixed ports (checked free, clear error if taken);
+ *                          default: free ports found automatically
+ *   options.dataDir        folder for s3rver files (default: a temp dir, removed at stop); DynamoDB stays in memory
+ *   options.template       synthesized CloudFormation template (object or async factory) holding the dunning state
+ *                          machine; default: buildApp(context, {bundle:false}) from lib/app.ts, synthesized in-process
+ *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token')
+ *
+ * LocalStack
+ *   env        Record<string,string>: TABLE_NAME, STATEMENTS_BUCKET, DOCUMENTS_BUCKET, LOCAL_{DYNAMODB,S3,SES,SFN}_ENDPOINT,
+ *              STATE_MACHINE_ARN, SENDER_EMAIL, FINANCE_EMAILS, AGENCY_EMAIL, SES_CONFIGURATION_SET, AUTH_MODE=token,
+ *              LOCAL_API_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also applied to process.env
+ *              (restored at stop) and the cached clients of functions/adapters/aws-clients.ts are reset.
+ *   urls       {dynamodb, s3, ses, sesInbox, sfn, api}
+ *   clock      the compressed policy Clock (now(), toRealDelayMs(at)), installed with setClock (restored at stop)
+ *   sentEmails()          Promise<Email[]>: what aws-ses-v2-local received (GET /store)
+ *   clearEmails()         empties the SES store
+ *   waitFor(predicate, timeoutMs = 10000, intervalMs = 50)  resolves with the first truthy value of predicate()
+ *                          (sync or async), rejects with a clear error after timeoutMs
+ *   putStatement(key, bytes)  puts a file in the statements bucket (key without 'inbox/' is put under inbox/) and
+ *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?, error?}
+ *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
+ *   scheduledEvent()       the EventBridge "Scheduled Event" the daily schedule sends (time = policy now)
+ *   stepFunctions          the local runtime: list(), settled(executionArn) -> final ExecutionRecord (with history:
+ *                          the states entered, in order), plus the API operations the SFN endpoint serves
+ *   stop()                 aborts executions, closes every server, kills DynamoDB Local's java process, restores env/clock
+ *
+ * What the services do (see bin/local/*): DynamoDB Local (in memory, table from lib/storage/table-design.ts);
+ * s3rver (an object created under inbox/ of the statements bucket -> the SQS-wrapped S3 event, key URL-encoded as real S3
+ * does, -> ingest); aws-ses-v2-local (web inbox at urls.sesInbox, GET /store); Step Functions: the state machine CDK
+ * synthesizes, run by aws-local-stepfunctions, Task states bound to the local handlers, waits scaled to policy time,
+ * task tokens emulated, JSON 1.0 endpoint for @aws-sdk/client-sfn (StartExecution, StopExecution, DescribeExecution,
+ * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge event);
+ * admin API: HTTP API v2 events for the `api` handler, bearer token checked like the JWT authorizer (GET /health open).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Clock } from '../../functions/core/dates';
+import { clock as currentClock, scaledClock, setClock } from '../../functions/adapters/clock';
+import { resetClients } from '../../functions/adapters/aws-clients';
+import { startApi } from './api';
+import { startDynamo } from './dynamodb';
+import { HandlerRegistry, projectRoot, type LambdaName, type LocalHandler } from './handlers';
+import { pickPort } from './ports';
+import { sqsEventOfS3Record, encodeS3EventKey, startS3, type S3rverEvent } from './s3';
+import { startSes, type Email } from './ses';
+import { resolveStateMachine, type CfnTemplate } from './sfn/definition';
+import { startSfnEndpoint } from './sfn/endpoint';
+import { LocalStepFunctions } from './sfn/runtime';
+
+export type { LambdaName, LocalHandler } from './handlers';
+export type { Email } from './ses';
+export type { ExecutionRecord, ExecutionStatus } from './sfn/runtime';
+export { encodeS3EventKey } from './s3';
+
+export type ServiceName = 'dynamodb' | 's3' | 'ses' | 'sfn' | 'api';
+
+export interface LocalStackOptions {
+  sfnTimeFactor?: number;
+  startAt?: Date;
+  handlers?: Partial<Record<LambdaName, LocalHandler>>;
+  quiet?: boolean;
+  log?: (line: string) => void;
+  ports?: Partial<Record<ServiceName, number>>;
+  dataDir?: string;
+  template?: CfnTemplate | (() => Promise<CfnTemplate>);
+  apiToken?: string;
+}
+
+export interface IngestDelivery {
+  key: string;
+  /** the key as the S3 event carries it (URL-encoded) */
+  eventKey: string;
+  result?: unknown;
+  error?: Error;
+}
+
+export interface LocalStack {
+  env: Record<string, string>;
+  urls: { dynamodb: string; s3: string; ses: string; sesInbox: string; sfn: string; api: string };
+  clock: Clock & { toRealDelayMs(at: Date): number };
+  sentEmails(): Promise<Email[]>;
+  clearEmails(): Promise<void>;
+  waitFor<T>(predicate: () => T | Promise<T>, timeoutMs?: number, intervalMs?: number): Promise<NonNullable<T>>;
+  putStatement(key: string, bytes: Uint8Array | string): Promise<IngestDelivery>;
+  invoke(name: LambdaName, event: unknown): Promise<unknown>;
+  scheduledEvent(): Record<string, unknown>;
+  stepFunctions: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+export const localNames = {
+  region: 'eu-west-3',
+  table: 'encaisse-local',
+  statementsBucket: 'encaisse-statements-local',
+  documentsBucket: 'encaisse-documents-local',
+  stateMachine: 'encaisse-dunning-local',
+  ingestQueue: 'encaisse-ingest-local',
+} as const;
+
+export const defaultApiToken = 'local-dev-token';
+
+/** Synthesizes the CDK app in-process (no bundling) with lib/app.ts's buildApp and returns the stack's template. */
+export async function synthesizeTemplate(context: Record<string, unknown> = {}): Promise<CfnTemplate> {
+  const file = path.join(projectRoot, 'lib', 'app.ts');
+  let mod: { buildApp?: (ctx?: Record<string, unknown>, o?: { bundle?: boolean }) => { app: unknown; stack: unknown } };
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    throw new Error(`cannot load the CDK app from lib/app.ts (buildApp): ${(err as Error).message}`);
+  }
+  if (typeof mod.buildApp !== 'function') throw new Error('lib/app.ts exports no buildApp(context, {bundle}) function');
+  const { app, stack } = mod.buildApp(context, { bundle: false }) as {
+    app: { synth(): { getStackArtifact(id: string): { template: CfnTemplate } } };
+    stack: { artifactId: string };
+  };
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
+  const factor = options.sfnTimeFactor ?? 86_400;
+  if (!(factor > 0)) throw new Error(`sfnTimeFactor must be a positive number (got ${options.sfnTimeFactor})`);
+  const region = localNames.region;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const apiToken = options.apiToken ?? process.env.LOCAL_API_TOKEN ?? defaultApiToken;
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log(`stop: ${(err as Error).message}`);
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const ports = {} as Record<ServiceName, number>;
+    const labels: Record<ServiceName, string> = {
+      dynamodb: 'DynamoDB Local',
+      s3: 'S3 (s3rver)',
+      ses: 'SES (aws-ses-v2-local)',
+      sfn: 'Step Functions (local endpoint)',
+      api: 'admin API',
+    };
+    for (const s of Object.keys(labels) as ServiceName[]) ports[s] = await pickPort(labels[s], options.ports?.[s]);
+
+    const urls = {
+      dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+      s3: `http://127.0.0.1:${ports.s3}`,
+      ses: `http://127.0.0.1:${ports.ses}`,
+      sesInbox: `http://127.0.0.1:${ports.ses}/`,
+      sfn: `http://127.0.0.1:${ports.sfn}`,
+      api: `http://127.0.0.1:${ports.api}`,
+    };
+    const stateMachineArn = `arn:aws:states:${region}:000000000000:stateMachine:${localNames.stateMachine}`;
+    const env: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      TABLE_NAME: localNames.table,
+      STATEMENTS_BUCKET: localNames.statementsBucket,
+      DOCUMENTS_BUCKET: localNames.documentsBucket,
+      STATE_MACHINE_ARN: stateMachineArn,
+      LOCAL_DYNAMODB_ENDPOINT: urls.dynamodb,
+      LOCAL_S3_ENDPOINT: urls.s3,
+      LOCAL_SES_ENDPOINT: urls.ses,
+      LOCAL_SFN_ENDPOINT: urls.sfn,
+      SENDER_EMAIL: 'relances@encaisse.example.fr',
+      FINANCE_EMAILS: 'finance@encaisse.example.fr,comptabilite@encaisse.example.fr',
+      AGENCY_EMAIL: 'dossiers@recouvrement.example.fr',
+      SES_CONFIGURATION_SET: 'encaisse-local',
+      AUTH_MODE: 'token',
+      LOCAL_API_TOKEN: apiToken,
+    };
+    // Handlers read their settings at import (readEnv) and the shared clients cache endpoints: env first.
+    const previousEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    resetClients();
+    cleanups.push(() => {
+      for (const [k, v] of Object.entries(previousEnv)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      resetClients();
+    });
+
+    const previousClock = currentClock();
+    const clock = scaledClock(options.startAt ?? new Date(), factor);
+    setClock(clock);
+    cleanups.push(() => setClock(previousClock));
+
+    const handlers = new HandlerRegistry(region, options.handlers);
+
+    // Synthesize first: it is the slowest step and fails on its own (no server to tear down yet).
+    const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await synthesizeTemplate()));
+    const machine = resolveStateMachine(template, region);
+
+    const dynamo = await startDynamo({ port: ports.dynamodb, tableName: localNames.table, region, credentials });
+    cleanups.push(() => dynamo.stop());
+    log(`DynamoDB Local        ${urls.dynamodb}  (table ${localNames.table}, in memory)`);
+
+    // S3: object created under inbox/ of the statements bucket -> SQS-wrapped S3 event -> ingest.
+    const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'encaisse-s3-')));
+    if (!options.dataDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const waiters = new Map<string, (d: IngestDelivery) => void>();
+    const inFlight = new Set<Promise<void>>();
+    const onS3Event = (event: S3rverEvent) => {
+      for (const record of event.Records ?? []) {
+        const key = record.s3?.object?.key;
+        if (!record.eventName?.startsWith('ObjectCreated') || record.s3.bucket.name !== localNames.statementsBucket) continue;
+        if (!key?.startsWith('inbox/')) continue;
+        const sqsEvent = sqsEventOfS3Record(record, { region, queueName: localNames.ingestQueue });
+        const delivery: IngestDelivery = { key, eventKey: encodeS3EventKey(key) };
+        const p = handlers
+          .invoke('ingest', sqsEvent)
+          .then(
+            (result) => {
+              delivery.result = result;
+              const failures = (result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
+              log(failures?.length ? `statement ${key}: ingest reported a failure (message kept for retry)` : `statement ${key}: ingested`);
+            },
+            (err: Error) => {
+              delivery.error = err;
+              log(`statement ${key}: ingest threw ${err?.name}: ${err?.message}`);
+            },
+          )
+          .finally(() => {
+            inFlight.delete(p);
+            waiters.get(key)?.(delivery);
+            waiters.delete(key);
+          });
+        inFlight.add(p);
+      }
+    };
+    const s3 = await startS3({
+      port: ports.s3,
+      directory: dataDir,
+      buckets: [localNames.statementsBucket, localNames.documentsBucket],
+      onEvent: onS3Event,
+    });
+    cleanups.push(() => s3.stop());
+    cleanups.push(async () => {
+      await Promise.allSettled([...inFlight]);
+    });
+    log(`S3 (s3rver)           ${urls.s3}  (buckets ${localNames.statementsBucket}, ${localNames.documentsBucket})`);
+
+    const ses = await startSes({ port: ports.ses });
+    cleanups.push(() => ses.stop());
+    log(`SES (aws-ses-v2-local) ${urls.ses}  web inbox: ${urls.sesInbox}`);
+
+    const stepFunctions = new LocalStepFunctions({ machine, stateMachineArn, region, handlers, factor, clock, log });
+    cleanups.push(() => stepFunctions.stopAll());
+    const sfnEndpoint = await startSfnEndpoint(stepFunctions, ports.sfn);
+    cleanups.push(() => sfnEndpoint.stop());
+    log(`Step Functions        ${urls.sfn}  (${localNames.stateMachine}, ${factor} policy s per real s)`);
+
+    const api = await startApi({ port: ports.api, handlers, token: apiToken, log });
+    cleanups.push(() => api.stop());
+    log(`admin API             ${urls.api}  (Authorization: Bearer ${apiToken})`);
+
+    const s3Client = new S3Client({ endpoint: urls.s3, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    cleanups.push(() => s3Client.destroy());
+
+    let stopped = false;
+    const stack: LocalStack = {
+      env,
+      urls,
+      clock,
+      sentEmails: () => ses.sentEmails(),
+      clearEmails: () => ses.clear(),
+      async waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<NonNullable<T>> {
+        const deadline = Date.now() + timeoutMs;
+        let lastError: unknown;
+        for (;;) {
+          try {
+            const v = await predicate();
+            if (v) return v as NonNullable<T>;
+          } catch (err) {
+            lastError = err;
+          }
+          if (Date.now() > deadline) {
+            throw new Error(`waitFor: condition not met within ${timeoutMs} ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+          }
+          await new Promise((r) => setTimeout(r, intervalMs));
+        }
+      },
+      async putStatement(key: string, bytes: Uint8Array | string): Promise<IngestDelivery> {
+        const fullKey = key.startsWith('inbox/') ? key : `inbox/${key}`;
+        const delivered = new Promise<IngestDelivery>((resolve) => waiters.set(fullKey, resolve));
+        await s3Client.send(new PutObjectCommand({ Bucket: localNames.statementsBucket, Key: fullKey, Body: bytes }));
+        return delivered;
+      },
+      invoke: (name, event) => handlers.invoke(name, event),
+      scheduledEvent: () => ({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.scheduler',
+        account: '000000000000',
+        time: clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region,
+        resources: [`arn:aws:scheduler:${region}:000000000000:schedule/default/encaisse-daily-sweep`],
+        detail: {},
+      }),
+      stepFunctions,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+      },
+    };
+    return stack;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
