@@ -33,5 +33,9 @@ export const MatchResult = z.object({
   reasons: z.array(z.string()),
   /** A returned/rejected payment that reopens what it paid. */
   reversalOf: z.string().optional(),
+  /** True for a returned/rejected payment (impayé, rejet): finance must be alerted. */
+  returned: z.boolean().optional(),
+  /** For a returned payment: what to reopen (the allocations of the payment it undoes, or the invoices it names). */
+  reopens: z.array(Allocation).optional(),
 });
 export type MatchResult = z.infer<typeof MatchResult>;

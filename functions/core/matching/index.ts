@@ -1,0 +1,6 @@
+export { matchTransactions, createMatcher, type MatchInput, type MatchableTransaction } from './engine';
+export { OpenInvoice, MatchCustomer, MatchTransaction, MatchOptions, type MatchOptionsInput } from './types';
+export { foldText, referenceKey, nameCoreTokens, ibanKey } from './normalize';
+export { ReferenceIndex, withinOneEdit } from './reference-index';
+export { CustomerIndex } from './customer-index';
+export { findSubsets } from './subset-sum';

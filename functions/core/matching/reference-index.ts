@@ -1,0 +1,166 @@
+import { referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
+
+export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
+export interface ReferenceHit {
+  invoice: number;
+  kind: ReferenceKind;
+  /** The text as found in the transaction. */
+  text: string;
+}
+
+const KIND_RANK: Record<ReferenceKind, number> = { exact: 3, reformatted: 2, typo: 1 };
+
+/** A multimap from a number or string key to invoice positions, compact for the common single-value case. */
+class MultiMap<K> {
+  private readonly map = new Map<K, number | number[]>();
+  add(key: K, value: number): void {
+    const cur = this.map.get(key);
+    if (cur === undefined) this.map.set(key, value);
+    else if (typeof cur === 'number') {
+      if (cur !== value) this.map.set(key, [cur, value]);
+    } else if (cur[cur.length - 1] !== value) cur.push(value);
+  }
+  get(key: K): readonly number[] | undefined {
+    const cur = this.map.get(key);
+    return cur === undefined ? undefined : typeof cur === 'number' ? [cur] : cur;
+  }
+}
+
+/** 30-bit FNV-1a of a string with the character at `skip` left out (skip = -1: the whole string). */
+function hashSkipping(s: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    if (i === skip) continue;
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 2) & 0x3fffffff;
+}
+
+/** Levenshtein distance with adjacent transposition, answering only "at most one edit apart?". */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * Finds invoice numbers in bank texts. Exact keys and keys with their letter prefix dropped are hashed;
+ * one-character typos are found through a deletion neighbourhood (every key with one character deleted,
+ * hashed), so a lookup costs a few hash probes whatever the number of open invoices.
+ */
+export class ReferenceIndex {
+  private readonly exact = new MultiMap<string>();
+  private readonly withoutPrefix = new MultiMap<string>();
+  private readonly deletions = new MultiMap<number>();
+  private readonly keys: string[];
+  private minLen = Infinity;
+  private maxLen = 0;
+
+  constructor(invoiceIds: readonly string[], private readonly minTypoLength = 6) {
+    this.keys = new Array(invoiceIds.length);
+    for (let i = 0; i < invoiceIds.length; i++) {
+      const key = referenceKey(invoiceIds[i]);
+      this.keys[i] = key;
+      if (key.length < 3) continue;
+      this.exact.add(key, i);
+      this.minLen = Math.min(this.minLen, key.length);
+      this.maxLen = Math.max(this.maxLen, key.length);
+      const short = referenceKeyWithoutPrefix(key);
+      if (short) this.withoutPrefix.add(short, i);
+      if (key.length >= minTypoLength) {
+        for (let d = 0; d < key.length; d++) this.deletions.add(hashSkipping(key, d), i);
+      }
+    }
+  }
+
+  /** Invoice numbers found in the given texts (each text is read on its own: no reference spans two fields). */
+  find(texts: readonly string[]): ReferenceHit[] {
+    const found = new Map<number, ReferenceHit>();
+    const note = (invoice: number, kind: ReferenceKind, text: string) => {
+      const prev = found.get(invoice);
+      if (!prev || KIND_RANK[kind] > KIND_RANK[prev.kind]) found.set(invoice, { invoice, kind, text });
+    };
+    const typoCandidates: { text: string; from: number; to: number; field: number }[] = [];
+    const consumed: Set<number>[] = [];
+    texts.forEach((text, field) => {
+      const toks = tokens(text);
+      const used = new Set<number>();
+      consumed.push(used);
+      for (let i = 0; i < toks.length; i++) {
+        let s = '';
+        let hasDigit = false;
+        for (let j = i; j < toks.length && j < i + 4; j++) {
+          s += toks[j];
+          if (s.length > this.maxLen + 12) break;
+          if (!hasDigit) hasDigit = /\d/.test(toks[j]);
+          if (!hasDigit || s.length < this.minLen - 2) continue;
+          let hit = false;
+          const forms = [s];
+          const stripped = stripGluedPrefix(s);
+          if (stripped) forms.push(stripped);
+          for (const f of forms) {
+            const whole = this.exact.get(f);
+            if (whole) {
+              hit = true;
+              for (const inv of whole) note(inv, j === i && f === s ? 'exact' : 'reformatted', toks.slice(i, j + 1).join(' '));
+            }
+            const short = this.withoutPrefix.get(f);
+            if (short) {
+              hit = true;
+              for (const inv of short) note(inv, 'reformatted', toks.slice(i, j + 1).join(' '));
+            }
+          }
+          if (hit) for (let k = i; k <= j; k++) used.add(k);
+          else if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
+            typoCandidates.push({ text: s, from: i, to: j, field });
+          }
+        }
+      }
+    });
+    for (const c of typoCandidates) {
+      const used = consumed[c.field];
+      let overlaps = false;
+      for (let k = c.from; k <= c.to; k++) if (used.has(k)) overlaps = true;
+      if (overlaps) continue;
+      for (const form of [c.text, stripGluedPrefix(c.text)]) {
+        if (!form) continue;
+        for (const inv of this.typoNeighbours(form)) note(inv, 'typo', c.text);
+      }
+    }
+    return [...found.values()].sort((a, b) => a.invoice - b.invoice);
+  }
+
+  /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
+  private typoNeighbours(q: string): number[] {
+    const out = new Set<number>();
+    const check = (list: readonly number[] | undefined) => {
+      if (!list) return;
+      for (const inv of list) if (this.keys[inv] !== q && withinOneEdit(this.keys[inv], q)) out.add(inv);
+    };
+    check(this.deletions.get(hashSkipping(q, -1))); // q is a key with one character missing
+    for (let d = 0; d < q.length; d++) {
+      const h = hashSkipping(q, d);
+      check(this.deletions.get(h)); // substitution or transposition
+      check(this.exact.get(q.slice(0, d) + q.slice(d + 1))); // q has one character too many
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+}
+
+function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Invoice } from '../model/invoice';
+import { StatementEntry } from '../model/statement';
+
+/** An invoice the matcher may allocate to: what is still owed, and to whom. */
+export const OpenInvoice = Invoice.pick({
+  invoiceId: true,
+  customerId: true,
+  amountCents: true,
+  openCents: true,
+  currency: true,
+  issueDate: true,
+  dueDate: true,
+});
+export type OpenInvoice = z.infer<typeof OpenInvoice>;
+
+/** What the matcher knows of a customer to recognise its payments: its name and its known IBANs. */
+export const MatchCustomer = z.object({
+  customerId: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  ibans: z.array(z.string()).default([]),
+});
+export type MatchCustomer = z.infer<typeof MatchCustomer>;
+
+/** One bank transaction to match: a normalized statement entry with its deterministic transaction id. */
+export const MatchTransaction = StatementEntry.extend({ transactionId: z.string().min(1) });
+export type MatchTransaction = z.input<typeof MatchTransaction>;
+
+export const MatchOptions = z.object({
+  /** A payment short by at most this much (bank fees) still settles the invoice; the difference is proposed as a write-off. */
+  feeToleranceCents: z.number().int().nonnegative().default(1500),
+  /** At or above this confidence a candidate is applied automatically (if no close rival). */
+  autoThreshold: z.number().min(0).max(1).default(0.9),
+  /** At or above this confidence a candidate is offered to a person; below, the transaction stays unmatched. */
+  suggestThreshold: z.number().min(0).max(1).default(0.4),
+  /** A rival within this margin of the best candidate makes the case ambiguous: suggestion, never a guess. */
+  ambiguityMargin: z.number().min(0).max(1).default(0.08),
+  /** Most invoices one transfer is searched to pay (subset sum). */
+  maxInvoicesPerPayment: z.number().int().min(1).max(12).default(6),
+  /** How many of a customer's oldest open invoices the subset search looks at. */
+  maxSubsetPool: z.number().int().min(2).max(40).default(24),
+  /** Most suggestions kept per transaction. */
+  maxSuggestions: z.number().int().min(1).max(20).default(5),
+  /** The company's own IBANs (the statement accounts): a credit from one of them is an internal transfer. */
+  ownIbans: z.array(z.string()).default([]),
+});
+export type MatchOptions = z.infer<typeof MatchOptions>;
+export type MatchOptionsInput = z.input<typeof MatchOptions>;
