@@ -30,6 +30,8 @@ export const DunningState = z.object({
   /** A step that needs a person's approval (agency handoff of a key account): resuming the workflow approves it. */
   awaitingApprovalStepId: z.string().optional(),
   approvedStepIds: z.array(z.string()).optional(),
+  /** When the last step acted (sent, enlisted-and-sent, handed off): spacing of the next step counts from it. */
+  lastActionAt: IsoTimestamp.optional(),
 });
 export type DunningState = z.infer<typeof DunningState>;
 /** What a caller writes: the defaulted fields may be left out. */

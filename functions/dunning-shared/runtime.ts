@@ -1,0 +1,89 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { clock } from '../adapters/clock';
+import { emailList, readEnv, settings } from '../adapters/config';
+import { createLogger, Logger } from '../adapters/logger';
+import { ThrottledError } from '../adapters/mailer';
+
+/**
+ * What the dunning handlers share: their environment, the creditor's identity printed on reminders and letters,
+ * the mapping of throttling to the retried 'Throttled' error, and a thin middy wrapper.
+ */
+
+const DYNAMO_THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionConflictException',
+]);
+
+/** DynamoDB/S3/SES throttling and transient faults become 'Throttled' (retried by the state machine). */
+export function asRetryable(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  if (err.name === 'Throttled' || err.name === 'DispatchInProgress') return err;
+  const e = err as Error & { $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  const throttled =
+    DYNAMO_THROTTLING.has(e.name) ||
+    (e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict')) ||
+    (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    e.name === 'SlowDown';
+  return throttled ? new ThrottledError(`${e.name}: ${e.message}`, err) : err;
+}
+
+/** Thrown by a dispatch that finds its batch being sent by another invocation: the state machine retries later. */
+export class DispatchInProgressError extends Error {
+  constructor(readonly dispatchKey: string) {
+    super(`batch ${dispatchKey} is being sent by another invocation`);
+    this.name = 'DispatchInProgress';
+  }
+}
+
+export const creditorSettings = {
+  CREDITOR_NAME: z.string().min(1).default('encaisse démo SAS'),
+  CREDITOR_IBAN: z.string().min(1).default('FR7630006000011234567890189'),
+  CREDITOR_BIC: z.string().min(1).default('AGRIFRPPXXX'),
+  /** Address lines separated by '|'. */
+  CREDITOR_ADDRESS: z.string().default('12 rue de la Paix|75002 Paris'),
+};
+
+export interface Creditor {
+  name: string;
+  iban: string;
+  bic: string;
+  address: string[];
+}
+
+export function creditor(env: NodeJS.ProcessEnv = process.env): Creditor {
+  const c = readEnv(creditorSettings, env);
+  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean) };
+}
+
+export function financeEmails(env: NodeJS.ProcessEnv = process.env): string[] {
+  return readEnv({ FINANCE_EMAILS: emailList }, env).FINANCE_EMAILS;
+}
+export function agencyEmail(env: NodeJS.ProcessEnv = process.env): string {
+  return readEnv({ AGENCY_EMAIL: settings.AGENCY_EMAIL }, env).AGENCY_EMAIL;
+}
+
+export function now(): Date {
+  return clock().now();
+}
+
+/**
+ * A thin middy handler: validates the event with the schema, runs `fn`, maps throttling to 'Throttled' and logs
+ * failures. Works without a Lambda context (local stack, tests).
+ */
+export function lambda<S extends z.ZodType, R>(service: string, schema: S, fn: (event: z.infer<S>, log: Logger) => Promise<R>) {
+  const log = createLogger(service);
+  const wrapped = middy(async (event: unknown) => fn(schema.parse(event), log)).use({
+    onError: async (request) => {
+      const mapped = asRetryable(request.error);
+      log.error('failed', { error: mapped });
+      request.error = mapped as Error;
+    },
+  });
+  return (event: unknown, context?: Context): Promise<R> => wrapped(event, context ?? ({} as Context)) as Promise<R>;
+}
