@@ -118,17 +118,21 @@ export const localNames = {
 
 export const defaultApiToken = 'local-dev-token';
 
-/** Synthesizes the CDK app in-process (no bundling) with lib/app.ts's buildApp and returns the stack's template. */
+/**
+ * Synthesizes the CDK app in-process with lib/app.ts's buildApp (no bundling, no cdk-nag: only the state machine
+ * is read) and the demo settings (lib/app.ts demoContext) under `context`; returns the stack's template.
+ */
 export async function synthesizeTemplate(context: Record<string, unknown> = {}): Promise<CfnTemplate> {
   const file = path.join(projectRoot, 'lib', 'app.ts');
-  let mod: { buildApp?: (ctx?: Record<string, unknown>, o?: { bundle?: boolean }) => { app: unknown; stack: unknown } };
+  type BuildApp = (ctx?: Record<string, unknown>, o?: { bundle?: boolean; nag?: boolean }) => { app: unknown; stack: unknown };
+  let mod: { buildApp?: BuildApp; demoContext?: Record<string, unknown> };
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
     throw new Error(`cannot load the CDK app from lib/app.ts (buildApp): ${(err as Error).message}`);
   }
   if (typeof mod.buildApp !== 'function') throw new Error('lib/app.ts exports no buildApp(context, {bundle}) function');
-  const { app, stack } = mod.buildApp(context, { bundle: false }) as {
+  const { app, stack } = mod.buildApp({ ...mod.demoContext, ...context }, { bundle: false, nag: false }) as {
     app: { synth(): { getStackArtifact(id: string): { template: CfnTemplate } } };
     stack: { artifactId: string };
   };
@@ -140,7 +144,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const factor = options.sfnTimeFactor ?? 86_400;
   if (!(factor > 0)) throw new Error(`sfnTimeFactor must be a positive number (got ${options.sfnTimeFactor})`);
   const region = localNames.region;
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  // s3rver only knows the access key S3RVER; the other stand-ins accept any: one dummy pair for all.
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const apiToken = options.apiToken ?? process.env.LOCAL_API_TOKEN ?? defaultApiToken;
 
   const cleanups: (() => Promise<void> | void)[] = [];
