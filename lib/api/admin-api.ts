@@ -1,0 +1,147 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { EncaisseFunction } from '../shared/function';
+import { acknowledge } from '../shared/nag';
+
+/** Cognito groups read by the api handler from the `cognito:groups` claim. */
+export const apiRoles = { finance: 'finance', readOnly: 'read-only' } as const;
+
+/** The only route without authorizer. */
+export const PUBLIC_ROUTE = 'GET /health';
+
+export type ApiAuth =
+  | { kind: 'create-user-pool' }
+  | { kind: 'existing-user-pool'; userPoolId: string; clientId: string }
+  | { kind: 'jwt'; issuer: string; audience: string[] };
+
+export interface AdminApiProps {
+  readonly apiFunction: EncaisseFunction;
+  readonly auth: ApiAuth;
+  readonly logRetention: logs.RetentionDays;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * Admin API: an HTTP API whose every route but GET /health goes through a JWT authorizer (a Cognito user pool
+ * created here with MFA and threat protection, an existing pool, or any OIDC issuer), proxied to one Lambda that
+ * routes with middy. Access logs in JSON, stage throttling.
+ */
+export class AdminApi extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: AdminApiProps) {
+    super(scope, id);
+
+    const authorizer = this.authorizer(props.auth);
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'encaisse admin API',
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            user: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    const integration = new HttpLambdaIntegration('ApiIntegration', props.apiFunction.fn, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    const [healthRoute] = this.httpApi.addRoutes({
+      path: '/health',
+      methods: [apigwv2.HttpMethod.GET],
+      integration,
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    acknowledge(healthRoute, 'AwsSolutions-APIG4', 'GET /health is the one anonymous route by design (load balancer / uptime probe); it returns no data.');
+    this.httpApi.addRoutes({ path: '/', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
+    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'encaisse admin API base URL' });
+  }
+
+  private authorizer(auth: ApiAuth): apigwv2.IHttpRouteAuthorizer {
+    if (auth.kind === 'jwt') {
+      return new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, { jwtAudience: auth.audience });
+    }
+    if (auth.kind === 'existing-user-pool') {
+      const pool = cognito.UserPool.fromUserPoolId(this, 'UserPool', auth.userPoolId);
+      const client = cognito.UserPoolClient.fromUserPoolClientId(this, 'UserPoolClient', auth.clientId);
+      return new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] });
+    }
+    const pool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [key, groupName] of Object.entries(apiRoles)) {
+      new cognito.CfnUserPoolGroup(this, `Group-${key}`, {
+        userPoolId: pool.userPoolId,
+        groupName,
+        description: groupName === apiRoles.finance ? 'can match, pause, write off' : 'can read only',
+      });
+    }
+    const client = pool.addClient('AdminClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+    });
+    Object.assign(this, { userPool: pool, userPoolClient: client });
+    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    new CfnOutput(this, 'JwtIssuer', { value: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}` });
+    return new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] });
+  }
+}

@@ -1,0 +1,214 @@
+import { CfnResource, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { Alerts } from '../alerts/alerts';
+import { EncaisseFunction, type FunctionName } from '../shared/function';
+
+/** CloudFormation Metadata key/value marking the dunning state machine for the local stack. */
+export const STATE_MACHINE_METADATA_KEY = 'encaisse:stateMachine';
+export const STATE_MACHINE_METADATA_VALUE = 'dunning';
+
+/** Exact state names of the per-invoice workflow (see prompts/workflow-contract.md). */
+export const dunningStateNames = {
+  plan: 'PlanNextStep',
+  decide: 'Decide',
+  waitForStep: 'WaitForStep',
+  runStep: 'RunStep',
+  afterStep: 'AfterStep',
+  gatherWindow: 'GatherWindow',
+  dispatch: 'Dispatch',
+  awaitResume: 'AwaitResume',
+  done: 'Done',
+  failed: 'Failed',
+} as const;
+
+/** Errors every Task retries (transient Lambda failures and the handlers' own transient errors), never States.ALL. */
+export const retriedErrors = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Throttled',
+  'DispatchInProgress',
+];
+
+/** A paused invoice (dispute, promise, manual pause) may stay suspended up to this long. */
+export const PAUSE_TIMEOUT = Duration.days(366);
+
+export interface DunningWorkflowProps {
+  readonly alerts: Alerts;
+  readonly logKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /** Creates a function with the stack's shared environment. */
+  readonly makeFunction: (scope: Construct, id: string, name: FunctionName, options: FunctionOptions) => EncaisseFunction;
+  /** "HH:MM", Europe/Paris */
+  readonly sweepTime: string;
+}
+
+export interface FunctionOptions {
+  readonly description: string;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  /** Pass STATE_MACHINE_ARN (false for the functions the state machine itself invokes: that would be circular). */
+  readonly withStateMachineArn?: boolean;
+}
+
+/**
+ * The per-invoice dunning workflow: a Standard state machine (JSONPath only, so the synthesized definition also
+ * runs in aws-local-stepfunctions) looping plan -> wait -> run step -> (gather window -> dispatch | pause) -> plan,
+ * the daily sweep that starts it, and the alerting on failed executions.
+ */
+export class DunningWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly planFunction: EncaisseFunction;
+  readonly stepFunction: EncaisseFunction;
+  readonly dispatchFunction: EncaisseFunction;
+  readonly pauseFunction: EncaisseFunction;
+  readonly sweepFunction: EncaisseFunction;
+  readonly failureAlertFunction: EncaisseFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly sweepSchedule: scheduler.Schedule;
+  readonly failureRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: DunningWorkflowProps) {
+    super(scope, id);
+    const make = (id: string, name: FunctionName, options: FunctionOptions) => props.makeFunction(this, id, name, options);
+
+    this.planFunction = make('PlanFunction', 'dunning-plan', {
+      description: 'Dunning: decide the next step of an invoice from its customer policy',
+    });
+    this.stepFunction = make('StepFunction', 'dunning-step', {
+      description: 'Dunning: re-check the invoice, then act or enlist in the send window',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+    });
+    this.dispatchFunction = make('DispatchFunction', 'dunning-dispatch', {
+      description: 'Dunning: send one grouped message per customer and window',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+    });
+    this.pauseFunction = make('PauseFunction', 'dunning-pause', {
+      description: 'Dunning: store the task token of a paused invoice',
+      timeout: Duration.seconds(15),
+    });
+
+    const names = dunningStateNames;
+    const failed = new sfn.Fail(this, names.failed, { comment: 'A task failed after its retries; finance is alerted.' });
+    const done = new sfn.Succeed(this, names.done);
+    const guard = <T extends tasks.LambdaInvoke>(task: T): T => {
+      task.addRetry({ errors: retriedErrors, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 });
+      task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+      return task;
+    };
+    // Each function receives the whole state object and returns the new whole state object.
+    const invoke = (stateName: string, f: EncaisseFunction) =>
+      guard(
+        new tasks.LambdaInvoke(this, stateName, {
+          lambdaFunction: f.fn,
+          payloadResponseOnly: true,
+          retryOnServiceExceptions: false,
+        }),
+      );
+
+    const plan = invoke(names.plan, this.planFunction);
+    const runStep = invoke(names.runStep, this.stepFunction);
+    const dispatch = invoke(names.dispatch, this.dispatchFunction);
+    const awaitResume = guard(
+      new tasks.LambdaInvoke(this, names.awaitResume, {
+        lambdaFunction: this.pauseFunction.fn,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, state: sfn.JsonPath.entirePayload }),
+        taskTimeout: sfn.Timeout.duration(PAUSE_TIMEOUT),
+        retryOnServiceExceptions: false,
+      }),
+    );
+    const waitForStep = new sfn.Wait(this, names.waitForStep, { time: sfn.WaitTime.timestampPath('$.plan.at') });
+    const gatherWindow = new sfn.Wait(this, names.gatherWindow, { time: sfn.WaitTime.secondsPath('$.gatherSeconds') });
+    const is = (path: string, value: string) =>
+      sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.stringEquals(path, value));
+
+    const decide = new sfn.Choice(this, names.decide)
+      .when(is('$.plan.action', 'end'), done)
+      .otherwise(waitForStep);
+    const afterStep = new sfn.Choice(this, names.afterStep)
+      .when(is('$.outcome', 'stopped'), done)
+      .when(is('$.outcome', 'paused'), awaitResume)
+      .when(is('$.outcome', 'enlisted'), gatherWindow)
+      .otherwise(plan);
+
+    plan.next(decide);
+    waitForStep.next(runStep);
+    runStep.next(afterStep);
+    gatherWindow.next(dispatch);
+    dispatch.next(plan);
+    awaitResume.next(plan);
+
+    this.logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+      encryptionKey: props.logKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      comment: 'encaisse: dunning ("relances") of one overdue invoice',
+      definitionBody: sfn.DefinitionBody.fromChainable(plan),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    (this.stateMachine.node.defaultChild as CfnResource).addMetadata(STATE_MACHINE_METADATA_KEY, STATE_MACHINE_METADATA_VALUE);
+
+    // Daily sweep: starts the workflow of invoices entering their policy window (Europe/Paris business day).
+    this.sweepFunction = make('SweepFunction', 'sweep', {
+      description: 'Daily sweep: start the dunning workflow of invoices entering their window',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      withStateMachineArn: true,
+    });
+    const [hour, minute] = props.sweepTime.split(':');
+    this.sweepSchedule = new scheduler.Schedule(this, 'DailySweep', {
+      description: 'encaisse daily dunning sweep',
+      schedule: scheduler.ScheduleExpression.cron({ minute: String(Number(minute)), hour: String(Number(hour)), timeZone: TimeZone.EUROPE_PARIS }),
+      target: new schedulerTargets.LambdaInvoke(this.sweepFunction.fn, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: 'encaisse.schedule',
+          kind: 'daily-sweep',
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+
+    // A failed or timed-out execution: an SES alert to finance (failure-alert) and a CloudWatch alarm as fallback.
+    this.failureAlertFunction = make('FailureAlertFunction', 'failure-alert', {
+      description: 'Alert finance by e-mail when a dunning workflow fails',
+      withStateMachineArn: true,
+    });
+    this.failureRule = new events.Rule(this, 'ExecutionFailedRule', {
+      description: 'encaisse: a dunning execution failed or timed out',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [this.stateMachine.stateMachineArn] },
+      },
+      targets: [new eventTargets.LambdaFunction(this.failureAlertFunction.fn, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
+    });
+
+    const alerts = props.alerts;
+    alerts.alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(), 'A dunning workflow execution failed.');
+    alerts.alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(), 'A dunning workflow execution timed out.');
+    alerts.alarm('SweepErrorsAlarm', this.sweepFunction.fn.metricErrors(), 'The daily dunning sweep failed.');
+    alerts.alarm(
+      'FailureAlertErrorsAlarm',
+      this.failureAlertFunction.fn.metricErrors(),
+      'The failure-alert function itself failed: finance may not have been e-mailed about a failed workflow.',
+    );
+  }
+}

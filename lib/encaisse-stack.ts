@@ -1,0 +1,224 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { Alerts } from './alerts/alerts';
+import { AdminApi, type ApiAuth } from './api/admin-api';
+import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
+import { Ingest, INGEST_TIMEOUT } from './ingest/ingest';
+import type { Settings } from './settings';
+import { EncaisseFunction, type FunctionName } from './shared/function';
+import { allowObjects, allowSendEmail, allowTable, allowWorkflow } from './shared/grants';
+import { acknowledge } from './shared/nag';
+import { acknowledgeAcceptedWildcards } from './shared/wildcards';
+import { documentPrefixes, statementPrefixes, Storage } from './storage/storage';
+
+export interface EncaisseStackProps extends StackProps {
+  readonly settings: Settings;
+}
+
+/**
+ * encaisse in one environment-agnostic stack (no lookups: `cdk synth` needs no credentials and no network).
+ * Wiring only; each concern lives in its construct. The grants below are the whole permission model:
+ * every function gets exactly what its handler does, nothing from a managed policy.
+ */
+export class EncaisseStack extends Stack {
+  readonly storage: Storage;
+  readonly alerts: Alerts;
+  readonly workflow: DunningWorkflow;
+  readonly ingest: Ingest;
+  readonly api: AdminApi;
+  readonly functions: Record<FunctionName, EncaisseFunction>;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: EncaisseStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+    const logRetention = retentionOf(s.logRetentionDays);
+
+    this.storage = new Storage(this, 'Storage');
+    const { table, statementsBucket, documentsBucket } = this.storage;
+
+    // One customer-managed key for operational data: the alarm topic and the state machine execution logs.
+    this.key = new kms.Key(this, 'OperationsKey', {
+      description: 'encaisse: alarm topic and dunning workflow logs',
+      enableKeyRotation: true,
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsUseOfTheKey',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
+        },
+      }),
+    );
+
+    this.alerts = new Alerts(this, 'Alerts', {
+      key: this.key,
+      alarmEmails: s.subscribeFinanceToAlarms ? s.financeEmails : [],
+    });
+    const configurationSetName = this.alerts.configurationSet.configurationSetName;
+
+    const sharedEnvironment: Record<string, string> = {
+      TABLE_NAME: table.tableName,
+      STATEMENTS_BUCKET: statementsBucket.bucketName,
+      DOCUMENTS_BUCKET: documentsBucket.bucketName,
+      SENDER_EMAIL: s.senderEmail,
+      FINANCE_EMAILS: s.financeEmails.join(','),
+      AGENCY_EMAIL: s.agencyEmail,
+      SES_CONFIGURATION_SET: configurationSetName,
+    };
+    const needStateMachineArn: EncaisseFunction[] = [];
+    const made = {} as Record<FunctionName, EncaisseFunction>;
+    const makeFunction = (scope: Construct, fid: string, name: FunctionName, o: FunctionOptions & { environment?: Record<string, string> }) => {
+      const f = new EncaisseFunction(scope, fid, {
+        name,
+        description: o.description,
+        memorySize: o.memorySize,
+        timeout: o.timeout,
+        logRetention,
+        environment: { ...sharedEnvironment, ...o.environment },
+      });
+      if (o.withStateMachineArn) needStateMachineArn.push(f);
+      made[name] = f;
+      return f;
+    };
+
+    this.workflow = new DunningWorkflow(this, 'Dunning', {
+      alerts: this.alerts,
+      logKey: this.key,
+      logRetention,
+      sweepTime: s.sweepTime,
+      makeFunction,
+    });
+    const stateMachine = this.workflow.stateMachine;
+
+    const ingestFunction = makeFunction(this, 'IngestFunction', 'ingest', {
+      description: 'Ingest a bank statement file: parse, validate, dedupe, match, move, alert',
+      memorySize: 1024,
+      timeout: INGEST_TIMEOUT,
+      withStateMachineArn: true,
+    });
+    this.ingest = new Ingest(this, 'Ingest', { statementsBucket, ingestFunction, alerts: this.alerts });
+
+    const sesEventsFunction = makeFunction(this, 'SesEventsFunction', 'ses-events', {
+      description: 'Record SES delivery, bounce, complaint and open events in the invoice history',
+      withStateMachineArn: true,
+    });
+    new events.Rule(this, 'SesEventsRule', {
+      description: 'encaisse: SES events of mail sent with the encaisse configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
+      },
+      targets: [new eventTargets.LambdaFunction(sesEventsFunction.fn, { retryAttempts: 8, maxEventAge: Duration.hours(12) })],
+    });
+
+    const apiFunction = makeFunction(this, 'ApiFunction', 'api', {
+      description: 'Admin API (middy router): invoices, customers, review queue, policies, reports',
+      memorySize: 512,
+      timeout: Duration.seconds(29),
+      withStateMachineArn: true,
+      environment: { AUTH_MODE: 'jwt' },
+    });
+    this.api = new AdminApi(this, 'AdminApi', {
+      apiFunction,
+      auth: apiAuthOf(s),
+      logRetention,
+      rateLimit: s.apiRateLimit,
+      burstLimit: s.apiBurstLimit,
+    });
+
+    for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    this.functions = made;
+
+    // ---- Least privilege, function by function ----
+    const { inbox, processed, rejected } = statementPrefixes;
+    const { letters, caseFiles } = documentPrefixes;
+    const f = made;
+    const sendEmail = (fn: EncaisseFunction) => allowSendEmail(fn, s.senderEmail, configurationSetName);
+
+    // ingest: read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report,
+    // record transactions and allocations, stop the workflow of a fully paid invoice, alert finance.
+    allowTable(f.ingest, table, 'readWrite');
+    allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox] });
+    allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']);
+    sendEmail(f.ingest);
+
+    // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
+    allowTable(f['dunning-plan'], table, 'readWrite');
+    // dunning-step: re-check, act (formal notice PDF, agency case file + time-limited link), send.
+    allowTable(f['dunning-step'], table, 'readWrite');
+    allowObjects(f['dunning-step'], documentsBucket, { read: [letters, caseFiles], write: [letters, caseFiles] });
+    sendEmail(f['dunning-step']);
+    // dunning-dispatch: one grouped message per customer and window, attachments from the documents bucket.
+    allowTable(f['dunning-dispatch'], table, 'readWrite');
+    allowObjects(f['dunning-dispatch'], documentsBucket, { read: [letters, caseFiles], write: [letters] });
+    sendEmail(f['dunning-dispatch']);
+    // dunning-pause: stores the task token on the invoice.
+    allowTable(f['dunning-pause'], table, 'readWrite');
+
+    // sweep: finds invoices entering their window, starts their workflow, resumes due promises, daily digest.
+    allowTable(f.sweep, table, 'readWrite');
+    allowWorkflow(f.sweep, stateMachine, ['start', 'describe', 'respond']);
+    sendEmail(f.sweep);
+    // failure-alert: reads the failed execution and the invoice, e-mails finance.
+    allowTable(f['failure-alert'], table, 'read');
+    allowWorkflow(f['failure-alert'], stateMachine, ['describe']);
+    sendEmail(f['failure-alert']);
+    // ses-events: updates the invoice history (a hard bounce switches the next step to a person).
+    allowTable(f['ses-events'], table, 'readWrite');
+    // api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop.
+    allowTable(f.api, table, 'readWrite');
+    allowObjects(f.api, statementsBucket, {
+      read: [processed, rejected],
+      write: [inbox],
+      list: [processed, rejected],
+    });
+    allowObjects(f.api, documentsBucket, { read: [letters, caseFiles] });
+    allowWorkflow(f.api, stateMachine, ['start', 'stop', 'describe', 'respond']);
+
+    // ---- cdk-nag: reasoned exceptions ----
+    acknowledgeAcceptedWildcards(this);
+    this.acknowledgeBucketNotificationsHandler();
+
+    new CfnOutput(this, 'StatementsBucketName', { value: statementsBucket.bucketName, description: 'drop statement files under inbox/' });
+    new CfnOutput(this, 'DocumentsBucketName', { value: documentsBucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SesConfigurationSetName', { value: configurationSetName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alerts.alarmTopic.topicArn });
+  }
+
+  /** CDK's singleton custom resource that sets the S3 -> SQS notification at deploy time. */
+  private acknowledgeBucketNotificationsHandler(): void {
+    const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) return;
+    const reason =
+      'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
+    acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason);
+    acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', reason);
+  }
+}
+
+function apiAuthOf(s: Settings): ApiAuth {
+  if (s.jwtIssuer && s.jwtAudience) return { kind: 'jwt', issuer: s.jwtIssuer, audience: s.jwtAudience };
+  if (s.cognitoUserPoolId && s.cognitoClientId) {
+    return { kind: 'existing-user-pool', userPoolId: s.cognitoUserPoolId, clientId: s.cognitoClientId };
+  }
+  return { kind: 'create-user-pool' };
+}
+
+/** The closest CloudWatch retention at or above the requested days. */
+export function retentionOf(days: number): logs.RetentionDays {
+  const allowed = Object.values(logs.RetentionDays)
+    .filter((v): v is number => typeof v === 'number' && v > 0)
+    .sort((a, b) => a - b);
+  return (allowed.find((d) => d >= days) ?? logs.RetentionDays.TEN_YEARS) as logs.RetentionDays;
+}

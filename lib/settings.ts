@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
+ * Validated with zod at synth time: a missing or malformed setting fails with a message naming it,
+ * it never reaches a Lambda as `undefined`.
+ */
+
+const email = z.string().trim().email();
+
+/** `financeEmails` may be a JSON array (cdk.json) or a comma-separated string (`-c financeEmails=a@x.fr,b@x.fr`). */
+const emailListSetting = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(','))])
+  .transform((list) => list.map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(email).min(1, 'at least one address'));
+
+/** A list given as a JSON array or a comma-separated string. */
+const stringListSetting = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(','))])
+  .transform((list) => list.map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string()).min(1, 'at least one value'));
+
+/** Cognito user pool ids look like `eu-west-3_AbCdEf123`. */
+const userPoolId = z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id such as eu-west-3_AbCdEf123');
+
+/** Context values given on the command line are strings: accept "true"/"false" too. */
+const booleanSetting = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
+
+export const settingsSchema = z
+  .object({
+    /** From: address of reminders and alerts; must be (or belong to a domain that is) a verified SES identity. */
+    senderEmail: email,
+    /** Finance team: receives alerts, digests, formal notices to post, and alarm notifications. */
+    financeEmails: emailListSetting,
+    /** Collection agency ("société de recouvrement") address receiving handoff notices. */
+    agencyEmail: email,
+    /** Use an existing Cognito user pool instead of creating one; requires cognitoClientId. */
+    cognitoUserPoolId: userPoolId.optional(),
+    cognitoClientId: z.string().min(1).optional(),
+    /** Or any OIDC issuer (e.g. the company's IdP) for the HTTP API JWT authorizer; requires jwtAudience. */
+    jwtIssuer: z.string().url().startsWith('https://', 'an https:// issuer URL').optional(),
+    jwtAudience: stringListSetting.optional(),
+    /** Time of the daily sweep, local time Europe/Paris, "HH:MM". */
+    sweepTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h, Europe/Paris)').default('06:30'),
+    /** Retention of Lambda, state machine and API logs, in days. */
+    logRetentionDays: z.coerce.number().int().positive().default(90),
+    /** API Gateway throttling of the admin API (steady requests per second and burst). */
+    apiRateLimit: z.coerce.number().positive().default(50),
+    apiBurstLimit: z.coerce.number().int().positive().default(100),
+    /** Alarm e-mails to finance through SNS (needs each address to confirm the subscription). */
+    subscribeFinanceToAlarms: booleanSetting.default(true),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.cognitoUserPoolId === undefined) !== (s.cognitoClientId === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [s.cognitoUserPoolId === undefined ? 'cognitoUserPoolId' : 'cognitoClientId'],
+        message: 'cognitoUserPoolId and cognitoClientId go together',
+      });
+    }
+    if ((s.jwtIssuer === undefined) !== (s.jwtAudience === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [s.jwtIssuer === undefined ? 'jwtIssuer' : 'jwtAudience'],
+        message: 'jwtIssuer and jwtAudience go together',
+      });
+    }
+    if (s.jwtIssuer !== undefined && s.cognitoUserPoolId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['jwtIssuer'], message: 'choose either cognitoUserPoolId or jwtIssuer, not both' });
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The context keys the schema knows; read from the app's context so `-c` overrides work. */
+export const settingKeys = [
+  'senderEmail',
+  'financeEmails',
+  'agencyEmail',
+  'cognitoUserPoolId',
+  'cognitoClientId',
+  'jwtIssuer',
+  'jwtAudience',
+  'sweepTime',
+  'logRetentionDays',
+  'apiRateLimit',
+  'apiBurstLimit',
+  'subscribeFinanceToAlarms',
+] as const;
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Validates raw context values; throws a SettingsError naming every bad setting ("context financeEmails: ..."). */
+export function parseSettings(raw: Record<string, unknown>): Settings {
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `context ${i.path.join('.') || '(settings)'}: ${i.message}`);
+    throw new SettingsError(`invalid encaisse settings: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
