@@ -1,0 +1,156 @@
+import { IsoDate, IsoTimestamp } from '../dates';
+import { DunningLevel } from '../dunning/policy';
+import { escapeHtml, formatDate, htmlDocument, htmlTable, Language, maskIbansIn, money, RenderedMessage, safeUrl, textTable } from './format';
+import { levelLabels } from './reminder';
+
+/**
+ * Internal messages to finance. Subjects never carry a full IBAN (masked whatever the caller passes).
+ */
+export type FinanceAlertKind =
+  | 'workflow_failed'
+  | 'send_failed'
+  | 'bounce'
+  | 'escalation'
+  | 'formal_notice_to_post'
+  | 'approval_needed'
+  | 'statement_rejected'
+  | 'anomaly';
+
+const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
+  fr: {
+    workflow_failed: 'Échec de relance',
+    send_failed: 'Échec d’envoi',
+    bounce: 'Adresse e-mail en échec',
+    escalation: 'Escalade',
+    formal_notice_to_post: 'Mise en demeure à poster en recommandé',
+    approval_needed: 'Approbation requise',
+    statement_rejected: 'Relevé rejeté',
+    anomaly: 'Anomalie',
+  },
+  en: {
+    workflow_failed: 'Dunning failure',
+    send_failed: 'Send failure',
+    bounce: 'E-mail address bouncing',
+    escalation: 'Escalation',
+    formal_notice_to_post: 'Formal notice to post by registered mail',
+    approval_needed: 'Approval needed',
+    statement_rejected: 'Statement rejected',
+    anomaly: 'Anomaly',
+  },
+};
+
+export interface FinanceAlertInput {
+  language?: Language;
+  kind: FinanceAlertKind;
+  /** One line: what happened, e.g. "invoice F-2026-0042: execution failed". */
+  title: string;
+  occurredAt: IsoTimestamp;
+  details?: { label: string; value: string | number }[];
+  /** Affected items, one line each (invoices, entries, errors). */
+  items?: string[];
+  /** What a person should do now. */
+  action?: string;
+  link?: string;
+}
+
+export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
+  const language = input.language ?? 'fr';
+  const fr = language === 'fr';
+  const label = kindLabels[language][input.kind];
+  const subject = maskIbansIn(`[encaisse] ${label} – ${input.title}`).replace(/[\r\n]+/g, ' ');
+  const when = `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ${input.occurredAt.slice(11, 19)} UTC`;
+  const details = (input.details ?? []).map((d) => `${d.label}: ${d.value}`);
+  const link = safeUrl(input.link);
+  const text = [
+    `${label} – ${input.title}`,
+    when,
+    ...(details.length ? ['', ...details] : []),
+    ...(input.items?.length ? ['', ...input.items.map((i) => `- ${i}`)] : []),
+    ...(input.action ? ['', `${fr ? 'À faire :' : 'To do:'} ${input.action}`] : []),
+    ...(link ? ['', link] : []),
+  ].join('\n');
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      `<h2 style="font-size:16px">${escapeHtml(label)} – ${escapeHtml(input.title)}</h2><p>${escapeHtml(when)}</p>`,
+      details.length ? `<p>${details.map(escapeHtml).join('<br>')}</p>` : '',
+      input.items?.length ? `<ul>${input.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '',
+      input.action ? `<p><strong>${escapeHtml(fr ? 'À faire :' : 'To do:')}</strong> ${escapeHtml(input.action)}</p>` : '',
+      link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : '',
+    ].join(''),
+  );
+  return { subject, text, html };
+}
+
+export interface FinanceDigestInput {
+  language?: Language;
+  date: IsoDate;
+  sent: { customerName: string; invoiceIds: string[]; level: DunningLevel; channel: string; totalCents?: number; currency?: string; messageId?: string }[];
+  escalatingTomorrow: { customerName: string; invoiceId: string; level: DunningLevel; openCents: number; currency: string; requiresApproval?: boolean }[];
+  needsPerson: { customerName?: string; invoiceId?: string; reason: string }[];
+  failures?: { invoiceId?: string; reason: string }[];
+}
+
+export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage {
+  const language = input.language ?? 'fr';
+  const fr = language === 'fr';
+  const ns = input.sent.length;
+  const ne = input.escalatingTomorrow.length;
+  const np = input.needsPerson.length + (input.failures?.length ?? 0);
+  const subject = maskIbansIn(
+    fr
+      ? `[encaisse] Synthèse des relances du ${formatDate(input.date, 'fr')} : ${ns} envoi${ns > 1 ? 's' : ''}, ${ne} escalade${ne > 1 ? 's' : ''} demain, ${np} à traiter`
+      : `[encaisse] Dunning digest ${formatDate(input.date, 'en')}: ${ns} sent, ${ne} escalating tomorrow, ${np} need a person`,
+  );
+  const sentHeaders = fr ? ['Client', 'Niveau', 'Canal', 'Factures', 'Montant'] : ['Customer', 'Level', 'Channel', 'Invoices', 'Amount'];
+  const sentRows = input.sent.map((s) => [
+    s.customerName,
+    levelLabels[language][s.level],
+    s.channel,
+    s.invoiceIds.join(', '),
+    s.totalCents !== undefined ? money(s.totalCents, s.currency ?? 'EUR', language) : '',
+  ]);
+  const escHeaders = fr ? ['Client', 'Facture', 'Niveau demain', 'Reste dû', 'Approbation'] : ['Customer', 'Invoice', 'Level tomorrow', 'Amount due', 'Approval'];
+  const escRows = input.escalatingTomorrow.map((e) => [
+    e.customerName,
+    e.invoiceId,
+    levelLabels[language][e.level],
+    money(e.openCents, e.currency, language),
+    e.requiresApproval ? (fr ? 'requise' : 'required') : '',
+  ]);
+  const people = [
+    ...input.needsPerson.map((p) => [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ')),
+    ...(input.failures ?? []).map((f) => `${fr ? 'Échec' : 'Failure'}${f.invoiceId ? ` ${f.invoiceId}` : ''} – ${f.reason}`),
+  ];
+  const none = fr ? '(aucun)' : '(none)';
+  const titles = fr
+    ? { sent: 'Envoyé aujourd’hui', esc: 'Escalades prévues demain', people: 'À traiter par une personne' }
+    : { sent: 'Sent today', esc: 'Escalating tomorrow', people: 'Needs a person' };
+  const text = [
+    subject.replace('[encaisse] ', ''),
+    '',
+    `${titles.sent} (${ns})`,
+    ns ? textTable(sentHeaders, sentRows, [4]) : none,
+    '',
+    `${titles.esc} (${ne})`,
+    ne ? textTable(escHeaders, escRows, [3]) : none,
+    '',
+    `${titles.people} (${np})`,
+    ...(np ? people.map((p) => `- ${p}`) : [none]),
+  ].join('\n');
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      `<h2 style="font-size:16px">${escapeHtml(subject.replace('[encaisse] ', ''))}</h2>`,
+      `<h3 style="font-size:14px">${escapeHtml(titles.sent)} (${ns})</h3>`,
+      ns ? htmlTable(sentHeaders, sentRows.map((r) => r.map(escapeHtml)), [4]) : `<p>${none}</p>`,
+      `<h3 style="font-size:14px">${escapeHtml(titles.esc)} (${ne})</h3>`,
+      ne ? htmlTable(escHeaders, escRows.map((r) => r.map(escapeHtml)), [3]) : `<p>${none}</p>`,
+      `<h3 style="font-size:14px">${escapeHtml(titles.people)} (${np})</h3>`,
+      np ? `<ul>${people.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : `<p>${none}</p>`,
+    ].join(''),
+  );
+  return { subject, text, html };
+}

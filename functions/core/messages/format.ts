@@ -1,0 +1,109 @@
+import { daysBetween, IsoDate } from '../dates';
+import { formatMoney } from '../money';
+
+export type Language = 'fr' | 'en';
+
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** Only http(s) links go into an href; anything else (javascript:, data:) is dropped. */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  return /^https?:\/\//i.test(url.trim()) ? url.trim() : undefined;
+}
+
+export function money(cents: number, currency: string, language: Language): string {
+  return formatMoney(cents, currency, language);
+}
+
+/** 2026-11-23 -> "23/11/2026" (fr) or "23 Nov 2026" (en), computed without the host's locale data. */
+export function formatDate(date: IsoDate, language: Language): string {
+  const [y, m, d] = date.split('-');
+  if (language === 'fr') return `${d}/${m}/${y}`;
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${Number(d)} ${months[Number(m) - 1]} ${y}`;
+}
+
+/** "FR76 3000 6000 0112 3456 7890 189" */
+export function formatIban(iban: string): string {
+  return iban.replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** "FR76 **** **** **** **** ***0 189": country, check digits and the last 4 characters kept. */
+export function maskIban(iban: string): string {
+  const raw = iban.replace(/\s+/g, '').toUpperCase();
+  if (raw.length < 10) return '****';
+  return formatIban(raw.slice(0, 4) + '*'.repeat(raw.length - 8) + raw.slice(-4));
+}
+
+/** Masks anything that looks like an IBAN in a line of text (used for finance subjects). */
+export function maskIbansIn(text: string): string {
+  return text.replace(/\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b/g, (m) => maskIban(m));
+}
+
+export function daysLateLabel(daysLate: number, language: Language): string {
+  if (language === 'fr') {
+    if (daysLate < 0) return `échéance dans ${-daysLate} jour${-daysLate > 1 ? 's' : ''}`;
+    if (daysLate === 0) return 'échue aujourd’hui';
+    return `${daysLate} jour${daysLate > 1 ? 's' : ''} de retard`;
+  }
+  if (daysLate < 0) return `due in ${-daysLate} day${-daysLate > 1 ? 's' : ''}`;
+  if (daysLate === 0) return 'due today';
+  return `${daysLate} day${daysLate > 1 ? 's' : ''} late`;
+}
+
+export function daysLateOn(dueDate: IsoDate, asOf: IsoDate): number {
+  return daysBetween(dueDate, asOf);
+}
+
+/**
+ * ISO 11649 structured creditor reference ("RF" + check digits + reference) built from an invoice number, when
+ * it has 1 to 21 letters/digits once separators are dropped; undefined otherwise.
+ */
+export function structuredReference(invoiceId: string): string | undefined {
+  const ref = invoiceId.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  if (ref.length === 0 || ref.length > 21) return undefined;
+  const digits = (ref + 'RF00').replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  let mod = 0;
+  for (const ch of digits) mod = (mod * 10 + Number(ch)) % 97;
+  return `RF${String(98 - mod).padStart(2, '0')}${ref}`;
+}
+
+/** Totals per currency, in first-seen order. */
+export function totalsByCurrency(items: { openCents: number; currency: string }[]): { currency: string; cents: number }[] {
+  const map = new Map<string, number>();
+  for (const i of items) map.set(i.currency, (map.get(i.currency) ?? 0) + i.openCents);
+  return [...map].map(([currency, cents]) => ({ currency, cents }));
+}
+
+/** A minimal, mail-client-safe HTML document. */
+export function htmlDocument(language: Language, title: string, body: string): string {
+  return `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;line-height:1.45">${body}</body></html>`;
+}
+
+export function htmlParagraphs(lines: string[]): string {
+  return lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
+}
+
+export function htmlTable(headers: string[], rows: string[][], alignRight: number[] = []): string {
+  const th = headers.map((h, i) => `<th style="text-align:${alignRight.includes(i) ? 'right' : 'left'};border-bottom:1px solid #999;padding:4px 8px">${escapeHtml(h)}</th>`).join('');
+  const trs = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td style="text-align:${alignRight.includes(i) ? 'right' : 'left'};padding:4px 8px;border-bottom:1px solid #eee">${c}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table style="border-collapse:collapse" cellpadding="0" cellspacing="0"><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
+}
+
+/** Plain-text table with padded columns. */
+export function textTable(headers: string[], rows: string[][], alignRight: number[] = []): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => (alignRight.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}

@@ -1,0 +1,4 @@
+export * from './format';
+export * from './reminder';
+export * from './notices';
+export * from './finance';

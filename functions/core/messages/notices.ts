@@ -1,0 +1,247 @@
+import { IsoDate, IsoTimestamp } from '../dates';
+import { DunningLevel } from '../dunning/policy';
+import type { LatePenalties } from '../dunning/penalties';
+import {
+  daysLateLabel,
+  escapeHtml,
+  formatDate,
+  htmlDocument,
+  htmlTable,
+  Language,
+  money,
+  RenderedMessage,
+  safeUrl,
+  textTable,
+  totalsByCurrency,
+} from './format';
+import { Creditor, levelLabels, paymentDetails, signature } from './reminder';
+
+/* ---------------------------------------------------------------- formal notice email */
+
+export interface FormalNoticeEmailInput {
+  language: Language;
+  customer: { name: string; isBusiness?: boolean };
+  creditor: Creditor;
+  /** The same day's notices of one customer: one PDF each (each notice is its own legal act), one email. */
+  notices: {
+    invoiceId: string;
+    amountCents: number;
+    openCents: number;
+    dueDate: IsoDate;
+    currency: string;
+    penalties: LatePenalties;
+    /** File name of the attached PDF. */
+    attachmentName?: string;
+  }[];
+  deadline: IsoDate;
+  asOf: IsoDate;
+}
+
+export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): RenderedMessage {
+  const { language, customer, creditor, deadline, asOf } = input;
+  if (input.notices.length === 0) throw new Error('a formal notice email needs at least one notice');
+  const fr = language === 'fr';
+  const notices = [...input.notices].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1));
+  const n = notices.length;
+  const ids = notices.map((x) => x.invoiceId);
+  const subject = fr
+    ? `${creditor.name} – Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`}`
+    : `${creditor.name} – Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`}`;
+  const business = customer.isBusiness !== false;
+  const headers = fr
+    ? ['Facture', 'Échéance', 'Retard', 'Principal dû', 'Pénalités', 'Indemnité', 'Total']
+    : ['Invoice', 'Due date', 'Days late', 'Principal due', 'Penalties', 'Indemnity', 'Total'];
+  const cells = notices.map((x) => [
+    x.invoiceId,
+    formatDate(x.dueDate, language),
+    daysLateLabel(x.penalties.daysLate, language),
+    money(x.openCents, x.currency, language),
+    money(x.penalties.interestCents, x.currency, language),
+    money(x.penalties.indemnityCents, x.currency, language),
+    money(x.openCents + x.penalties.totalCents, x.currency, language),
+  ]);
+  const totals = totalsByCurrency(notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })));
+  const totalLine = `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  const intro = fr
+    ? [
+        `Malgré nos relances, ${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}. Vous trouverez ci-joint ${n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'}.`,
+        `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
+      ]
+    : [
+        `Despite our reminders, the ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid. Please find attached ${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
+        `We hereby give you formal notice to pay the amounts due no later than ${formatDate(deadline, 'en')}.`,
+      ];
+  const legal = fr
+    ? business
+      ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
+      : 'Des intérêts au taux légal courent à compter de la présente mise en demeure (article 1231-6 du Code civil).'
+    : business
+      ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed recovery indemnity of €40 per invoice under article D441-5.'
+      : 'Interest at the legal rate runs from this formal notice (article 1231-6 of the French Civil Code).';
+  const registered = fr
+    ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
+    : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
+  const consequence = fr
+    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans autre avis.'
+    : 'Failing payment by that date, we will hand the file over for collection without further notice.';
+  const payment = paymentDetails(language, creditor, ids);
+  const greeting = fr ? `${customer.name},` : `Dear ${customer.name},`;
+  const attachments = notices.filter((x) => x.attachmentName).map((x) => `- ${x.attachmentName}`);
+  const text = [
+    greeting,
+    '',
+    ...intro,
+    '',
+    textTable(headers, cells, [3, 4, 5, 6]),
+    '',
+    totalLine,
+    '',
+    legal,
+    registered,
+    consequence,
+    ...(attachments.length ? ['', fr ? 'Pièces jointes :' : 'Attachments:', ...attachments] : []),
+    '',
+    ...payment,
+    '',
+    ...signature(language, creditor),
+  ].join('\n');
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(greeting)}</p>`,
+      ...intro.map((l) => `<p>${escapeHtml(l)}</p>`),
+      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), [3, 4, 5, 6]),
+      `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
+      `<p>${escapeHtml(legal)}</p><p><strong>${escapeHtml(registered)}</strong></p><p>${escapeHtml(consequence)}</p>`,
+      `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
+      `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
+    ].join(''),
+  );
+  return { subject, text, html };
+}
+
+/* ---------------------------------------------------------------- call task */
+
+export interface CallTaskInput {
+  language: Language;
+  accountManager?: { name?: string; email: string };
+  customer: { customerId: string; name: string; contacts?: { name?: string; email?: string; phone?: string; role?: string }[] };
+  /** Every invoice of the customer whose workflow reached a call step today: one task per customer per day. */
+  items: { invoiceId: string; level?: DunningLevel; amountCents?: number; openCents: number; dueDate: IsoDate; daysLate: number; currency: string }[];
+  asOf: IsoDate;
+  /** Recent contacts (reminders sent, promises...), most recent first, one line each. */
+  history?: string[];
+  /** Link to the customer's page in the admin tool. */
+  link?: string;
+}
+
+export function renderCallTask(input: CallTaskInput): RenderedMessage {
+  const { language, customer, asOf } = input;
+  if (input.items.length === 0) throw new Error('a call task needs at least one invoice');
+  const fr = language === 'fr';
+  const items = [...input.items].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1));
+  const n = items.length;
+  const totals = totalsByCurrency(items).map((t) => money(t.cents, t.currency, language)).join(' + ');
+  const subject = fr
+    ? `À appeler le ${formatDate(asOf, 'fr')} : ${customer.name} – ${n} facture${n > 1 ? 's' : ''} en retard, ${totals}`
+    : `Call on ${formatDate(asOf, 'en')}: ${customer.name} – ${n} overdue invoice${n > 1 ? 's' : ''}, ${totals}`;
+  const who = input.accountManager?.name ?? '';
+  const greeting = fr ? `Bonjour${who ? ` ${who}` : ''},` : `Hello${who ? ` ${who}` : ''},`;
+  const intro = fr
+    ? `Le client ${customer.name} (${customer.customerId}) est un grand compte : merci de l’appeler aujourd’hui au sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans encaisse.`
+    : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
+  const headers = fr ? ['Facture', 'Échéance', 'Retard', 'Reste dû'] : ['Invoice', 'Due date', 'Days late', 'Amount due'];
+  const cells = items.map((i) => [i.invoiceId, formatDate(i.dueDate, language), daysLateLabel(i.daysLate, language), money(i.openCents, i.currency, language)]);
+  const contacts = (customer.contacts ?? []).map((c) => [c.name, c.role, c.phone, c.email].filter(Boolean).join(' · '));
+  const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals}`;
+  const link = safeUrl(input.link);
+  const text = [
+    greeting,
+    '',
+    intro,
+    '',
+    textTable(headers, cells, [3]),
+    '',
+    totalLine,
+    ...(contacts.length ? ['', fr ? 'Contacts :' : 'Contacts:', ...contacts.map((c) => `- ${c}`)] : []),
+    ...(input.history?.length ? ['', fr ? 'Historique récent :' : 'Recent history:', ...input.history.map((h) => `- ${h}`)] : []),
+    ...(link ? ['', link] : []),
+  ].join('\n');
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(intro)}</p>`,
+      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), [3]),
+      `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
+      contacts.length ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p><ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : '',
+      input.history?.length ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p><ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>` : '',
+      link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}</a></p>` : '',
+    ].join(''),
+  );
+  return { subject, text, html };
+}
+
+/* ---------------------------------------------------------------- agency notice */
+
+export interface AgencyNoticeInput {
+  language: Language;
+  creditor: Creditor;
+  agency?: { name?: string };
+  customer: { customerId: string; name: string };
+  caseId: string;
+  /** Time-limited link to the case file (presigned URL). */
+  link: { url: string; expiresAt: IsoTimestamp };
+  invoices: { invoiceId: string; openCents: number; currency: string; dueDate: IsoDate; penaltiesCents?: number }[];
+  asOf: IsoDate;
+  formalNoticeDate?: IsoDate;
+}
+
+function formatTimestamp(ts: IsoTimestamp, language: Language): string {
+  const d = formatDate(ts.slice(0, 10), language);
+  return `${d} ${ts.slice(11, 16)} UTC`;
+}
+
+export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
+  const { language, creditor, customer, caseId, asOf } = input;
+  const fr = language === 'fr';
+  const url = safeUrl(input.link.url);
+  if (!url) throw new Error('the case file link must be an http(s) URL');
+  const subject = fr
+    ? `Nouveau dossier de recouvrement ${caseId} – ${creditor.name} c/ ${customer.name}`
+    : `New collection case ${caseId} – ${creditor.name} v. ${customer.name}`;
+  const headers = fr ? ['Facture', 'Échéance', 'Principal dû', 'Pénalités et indemnité'] : ['Invoice', 'Due date', 'Principal due', 'Penalties and indemnity'];
+  const cells = input.invoices.map((i) => [i.invoiceId, formatDate(i.dueDate, language), money(i.openCents, i.currency, language), money(i.penaltiesCents ?? 0, i.currency, language)]);
+  const totals = totalsByCurrency(input.invoices.map((i) => ({ currency: i.currency, openCents: i.openCents + (i.penaltiesCents ?? 0) })))
+    .map((t) => money(t.cents, t.currency, language))
+    .join(' + ');
+  const lines = fr
+    ? [
+        `Bonjour${input.agency?.name ? ` ${input.agency.name}` : ''},`,
+        `${creditor.name} vous confie le recouvrement de sa créance sur ${customer.name} (réf. client ${customer.customerId}), situation au ${formatDate(asOf, 'fr')}.`,
+        ...(input.formalNoticeDate ? [`Une mise en demeure a été adressée le ${formatDate(input.formalNoticeDate, 'fr')}.`] : []),
+        `Le dossier complet (identité et contacts du débiteur, factures, historique des relances, mise en demeure) est téléchargeable jusqu’au ${formatTimestamp(input.link.expiresAt, 'fr')} :`,
+      ]
+    : [
+        `Hello${input.agency?.name ? ` ${input.agency.name}` : ''},`,
+        `${creditor.name} hands over for collection its claim on ${customer.name} (customer ref. ${customer.customerId}), position as of ${formatDate(asOf, 'en')}.`,
+        ...(input.formalNoticeDate ? [`A formal notice was sent on ${formatDate(input.formalNoticeDate, 'en')}.`] : []),
+        `The full case file (debtor identity and contacts, invoices, reminder history, formal notice) can be downloaded until ${formatTimestamp(input.link.expiresAt, 'en')}:`,
+      ];
+  const totalLine = `${fr ? 'Total de la créance :' : 'Total claim:'} ${totals}`;
+  const text = [...lines, url, '', textTable(headers, cells, [2, 3]), '', totalLine, '', ...signature(language, creditor)].join('\n');
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
+      `<p><a href="${escapeHtml(url)}">${escapeHtml(fr ? `Télécharger le dossier ${caseId}` : `Download case file ${caseId}`)}</a></p>`,
+      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), [2, 3]),
+      `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
+      `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
+    ].join(''),
+  );
+  return { subject, text, html };
+}
+

@@ -1,0 +1,311 @@
+import { IsoDate } from '../dates';
+import { InvoiceStatus } from '../model';
+import { DunningLevel, levelRank, ReminderLevel } from '../dunning/policy';
+import {
+  daysLateLabel,
+  escapeHtml,
+  formatDate,
+  formatIban,
+  htmlDocument,
+  htmlTable,
+  Language,
+  money,
+  RenderedMessage,
+  safeUrl,
+  structuredReference,
+  textTable,
+  totalsByCurrency,
+} from './format';
+
+export interface Creditor {
+  name: string;
+  iban: string;
+  bic: string;
+  address?: string[];
+  email?: string;
+  phone?: string;
+  /** SIREN/SIRET, VAT number... printed on letters. */
+  legalIds?: string[];
+}
+
+export interface ReminderItem {
+  invoiceId: string;
+  level: ReminderLevel;
+  amountCents: number;
+  openCents: number;
+  dueDate: IsoDate;
+  /** Negative before the due date (courtesy reminder). */
+  daysLate: number;
+  currency: string;
+  pdfUrl?: string;
+}
+
+export interface ReminderInput {
+  language: Language;
+  customer: { name: string; isBusiness?: boolean };
+  creditor: Creditor;
+  items: ReminderItem[];
+  asOf: IsoDate;
+  /** The customer asked for one email per invoice: exactly one item, its number in the subject. */
+  perInvoice?: boolean;
+}
+
+export const reminderLevels: readonly ReminderLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
+
+export function highestReminderLevel(levels: ReminderLevel[]): ReminderLevel {
+  return levels.reduce<ReminderLevel>((hi, l) => (reminderLevels.indexOf(l) > reminderLevels.indexOf(hi) ? l : hi), 'courtesy');
+}
+
+export const levelLabels: Record<Language, Record<DunningLevel, string>> = {
+  fr: {
+    courtesy: 'Rappel',
+    reminder_1: '1re relance',
+    reminder_2: '2e relance',
+    final_reminder: 'Dernière relance',
+    formal_notice: 'Mise en demeure',
+    agency_handoff: 'Recouvrement',
+    call: 'Appel',
+  },
+  en: {
+    courtesy: 'Reminder',
+    reminder_1: '1st reminder',
+    reminder_2: '2nd reminder',
+    final_reminder: 'Final reminder',
+    formal_notice: 'Formal notice',
+    agency_handoff: 'Collection',
+    call: 'Call',
+  },
+};
+
+interface Tone {
+  subject(n: number, single: string | undefined): string;
+  intro(n: number): string;
+  ask?: (n: number) => string;
+}
+
+function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, isBusiness: boolean): Tone {
+  const fr = language === 'fr';
+  const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
+  switch (level) {
+    case 'courtesy':
+      if (!anyOverdue)
+        return fr
+          ? {
+              subject: (n, one) => (one ? `Rappel : échéance prochaine de la facture ${one}` : `Rappel : échéance prochaine de ${n} factures`),
+              intro: (n) =>
+                `${plural(n, 'La facture ci-dessous arrive', 'Les factures ci-dessous arrivent')} prochainement à échéance. Ce message est un simple rappel : si le règlement est déjà programmé, merci de ne pas en tenir compte.`,
+            }
+          : {
+              subject: (n, one) => (one ? `Reminder: invoice ${one} falls due soon` : `Reminder: ${n} invoices fall due soon`),
+              intro: (n) => `${plural(n, 'The invoice below falls', 'The invoices below fall')} due shortly. This is a friendly reminder: if payment is already scheduled, please disregard this message.`,
+            };
+      return fr
+        ? {
+            subject: (n, one) => (one ? `Rappel amical : facture ${one} en attente de règlement` : `Rappel amical : ${n} factures en attente de règlement`),
+            intro: (n) =>
+              `Sauf erreur ou omission de notre part, nous n’avons pas encore reçu le règlement ${plural(n, 'de la facture', 'des factures')} ci-dessous. Si celui-ci est en cours, merci de ne pas tenir compte de ce message.`,
+          }
+        : {
+            subject: (n, one) => (one ? `Friendly reminder: invoice ${one} awaiting payment` : `Friendly reminder: ${n} invoices awaiting payment`),
+            intro: (n) => `Unless we are mistaken, we have not yet received payment for the ${plural(n, 'invoice', 'invoices')} below. If payment is on its way, please disregard this message.`,
+          };
+    case 'reminder_1':
+      return fr
+        ? {
+            subject: (n, one) => (one ? `Relance : facture ${one} impayée` : `Relance : ${n} factures impayées`),
+            intro: (n) => `Sauf erreur de notre part, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')} à ce jour.`,
+            ask: () => 'Nous vous remercions de bien vouloir procéder au règlement dans les meilleurs délais.',
+          }
+        : {
+            subject: (n, one) => (one ? `Reminder: invoice ${one} is unpaid` : `Reminder: ${n} unpaid invoices`),
+            intro: (n) => `Unless we are mistaken, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid to date.`,
+            ask: () => 'We would be grateful if you could settle the amount due at your earliest convenience.',
+          };
+    case 'reminder_2':
+      return fr
+        ? {
+            subject: (n, one) => (one ? `Deuxième relance : facture ${one} impayée` : `Deuxième relance : ${n} factures impayées`),
+            intro: (n) => `Malgré notre précédente relance, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
+            ask: () => 'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui s’y oppose.',
+          }
+        : {
+            subject: (n, one) => (one ? `Second reminder: invoice ${one} is unpaid` : `Second reminder: ${n} unpaid invoices`),
+            intro: (n) => `Despite our previous reminder, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+            ask: () => 'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
+          };
+    case 'final_reminder':
+      return fr
+        ? {
+            subject: (n, one) => (one ? `Dernière relance avant mise en demeure : facture ${one}` : `Dernière relance avant mise en demeure : ${n} factures impayées`),
+            intro: (n) => `Malgré nos relances, ${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
+            ask: () =>
+              isBusiness
+                ? 'Sans règlement sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5) seront alors réclamées.'
+                : 'Sans règlement sous 8 jours, nous vous adresserons une mise en demeure, à compter de laquelle des intérêts au taux légal seront dus.',
+          }
+        : {
+            subject: (n, one) => (one ? `Final reminder before formal notice: invoice ${one}` : `Final reminder before formal notice: ${n} unpaid invoices`),
+            intro: (n) => `Despite our reminders, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+            ask: () =>
+              isBusiness
+                ? 'Unless payment is received within 8 days, we will send you a formal notice. Late-payment penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of €40 per invoice (article D441-5) will then be claimed.'
+                : 'Unless payment is received within 8 days, we will send you a formal notice, from which interest at the legal rate will be due.',
+          };
+  }
+}
+
+/** Payment details block: account holder, IBAN, BIC, references to quote. */
+export function paymentDetails(language: Language, creditor: Creditor, invoiceIds: string[]): string[] {
+  const refs = invoiceIds.map((id) => {
+    const rf = structuredReference(id);
+    return rf ? `${id} (${rf})` : id;
+  });
+  return language === 'fr'
+    ? [
+        'Règlement par virement :',
+        `Titulaire : ${creditor.name}`,
+        `IBAN : ${formatIban(creditor.iban)}`,
+        `BIC : ${creditor.bic}`,
+        `Référence à indiquer dans le libellé du virement : ${refs.join(', ')}`,
+      ]
+    : [
+        'Payment by bank transfer:',
+        `Account holder: ${creditor.name}`,
+        `IBAN: ${formatIban(creditor.iban)}`,
+        `BIC: ${creditor.bic}`,
+        `Reference to quote with your transfer: ${refs.join(', ')}`,
+      ];
+}
+
+export function signature(language: Language, creditor: Creditor): string[] {
+  const lines = language === 'fr' ? ['Cordialement,', `Service comptabilité client – ${creditor.name}`] : ['Kind regards,', `Accounts receivable, ${creditor.name}`];
+  if (creditor.email || creditor.phone) lines.push([creditor.email, creditor.phone].filter(Boolean).join(' · '));
+  return lines;
+}
+
+export function renderReminder(input: ReminderInput): RenderedMessage {
+  const { language, customer, creditor, asOf } = input;
+  if (input.items.length === 0) throw new Error('a reminder needs at least one invoice');
+  if (input.perInvoice && input.items.length !== 1) throw new Error('a per-invoice reminder lists exactly one invoice');
+  const fr = language === 'fr';
+  const items = [...input.items].sort(compareItems);
+  const level = highestReminderLevel(items.map((i) => i.level));
+  const anyOverdue = items.some((i) => i.daysLate > 0);
+  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false);
+  const n = items.length;
+  const single = n === 1 ? items[0].invoiceId : undefined;
+  const subject = `${creditor.name} – ${tone.subject(n, single)}`;
+  const greeting = fr ? `Bonjour ${customer.name},` : `Dear ${customer.name},`;
+  const asOfLine = fr ? `Situation au ${formatDate(asOf, 'fr')}.` : `Position as of ${formatDate(asOf, 'en')}.`;
+  const headers = fr
+    ? ['Facture', 'Niveau', 'Échéance', 'Retard', 'Montant', 'Reste dû']
+    : ['Invoice', 'Level', 'Due date', 'Days late', 'Amount', 'Amount due'];
+  const cells = items.map((i) => [
+    i.invoiceId,
+    levelLabels[language][i.level],
+    formatDate(i.dueDate, language),
+    daysLateLabel(i.daysLate, language),
+    money(i.amountCents, i.currency, language),
+    money(i.openCents, i.currency, language),
+  ]);
+  const totals = totalsByCurrency(items);
+  const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  const payment = paymentDetails(language, creditor, items.map((i) => i.invoiceId));
+  const closing = fr
+    ? 'Si vous avez déjà effectué ce règlement, merci de ne pas tenir compte de ce message. Pour toute question ou contestation, répondez simplement à ce message.'
+    : 'If you have already paid, please disregard this message. For any question or dispute, simply reply to this message.';
+  const links = items.filter((i) => safeUrl(i.pdfUrl)).map((i) => `${fr ? 'Facture' : 'Invoice'} ${i.invoiceId}${fr ? ' :' : ':'} ${safeUrl(i.pdfUrl)}`);
+
+  const text = [
+    greeting,
+    '',
+    tone.intro(n),
+    asOfLine,
+    '',
+    textTable(headers, cells, [4, 5]),
+    '',
+    totalLine,
+    ...(tone.ask ? ['', tone.ask(n)] : []),
+    ...(links.length ? ['', ...links] : []),
+    '',
+    ...payment,
+    '',
+    closing,
+    '',
+    ...signature(language, creditor),
+  ].join('\n');
+
+  const htmlRows = items.map((i, k) => {
+    const url = safeUrl(i.pdfUrl);
+    const id = url ? `<a href="${escapeHtml(url)}">${escapeHtml(i.invoiceId)}</a>` : escapeHtml(i.invoiceId);
+    return [id, ...cells[k].slice(1).map(escapeHtml)];
+  });
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      `<p>${escapeHtml(greeting)}</p>`,
+      `<p>${escapeHtml(tone.intro(n))}<br>${escapeHtml(asOfLine)}</p>`,
+      htmlTable(headers, htmlRows, [4, 5]),
+      `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
+      tone.ask ? `<p>${escapeHtml(tone.ask(n))}</p>` : '',
+      `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
+      `<p>${escapeHtml(closing)}</p>`,
+      `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
+    ].join(''),
+  );
+  return { subject, text, html };
+}
+
+function compareItems(a: { dueDate: string; invoiceId: string }, b: { dueDate: string; invoiceId: string }): number {
+  if (a.dueDate !== b.dueDate) return a.dueDate < b.dueDate ? -1 : 1;
+  return a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0;
+}
+
+/** One enlisted invoice of a customer's send window, as the dispatcher re-read it just before sending. */
+export interface DispatchMember {
+  invoiceId: string;
+  level: DunningLevel;
+  openCents: number;
+  dueDate: IsoDate;
+  /** Current status; absent = owed when openCents > 0. */
+  status?: InvoiceStatus;
+  /** A pause added between the step and the send leaves the invoice out. */
+  paused?: boolean;
+}
+
+export interface DispatchGroup<T extends DispatchMember> {
+  /** Still-owed members, one per invoice (its highest level), sorted by due date then invoice number. */
+  include: T[];
+  excluded: { invoiceId: string; reason: 'paid' | 'not_owed' | 'paused' | 'duplicate' }[];
+  /** The message level: highest level among included members; undefined when nothing is left to send. */
+  level: DunningLevel | undefined;
+}
+
+/**
+ * Given the enlisted members of one customer's window, the invoices to put in the message (those still owed, not
+ * paused), sorted, and the level that sets the message's tone. An invoice enlisted twice appears once, at its
+ * highest level.
+ */
+export function groupForDispatch<T extends DispatchMember>(members: readonly T[]): DispatchGroup<T> {
+  const excluded: DispatchGroup<T>['excluded'] = [];
+  const byInvoice = new Map<string, T>();
+  for (const m of members) {
+    const prev = byInvoice.get(m.invoiceId);
+    if (prev) {
+      excluded.push({ invoiceId: m.invoiceId, reason: 'duplicate' });
+      if (levelRank(m.level) > levelRank(prev.level)) byInvoice.set(m.invoiceId, m);
+    } else byInvoice.set(m.invoiceId, m);
+  }
+  const include: T[] = [];
+  for (const m of byInvoice.values()) {
+    if (m.status === 'paid' || (m.openCents <= 0 && (m.status === undefined || m.status === 'open' || m.status === 'partially_paid')))
+      excluded.push({ invoiceId: m.invoiceId, reason: 'paid' });
+    else if (m.status && m.status !== 'open' && m.status !== 'partially_paid') excluded.push({ invoiceId: m.invoiceId, reason: 'not_owed' });
+    else if (m.paused) excluded.push({ invoiceId: m.invoiceId, reason: 'paused' });
+    else include.push(m);
+  }
+  include.sort(compareItems);
+  const level = include.reduce<DunningLevel | undefined>((hi, m) => (hi === undefined || levelRank(m.level) > levelRank(hi) ? m.level : hi), undefined);
+  return { include, excluded, level };
+}
