@@ -1,0 +1,137 @@
+/**
+ * `npm start`: the whole encaisse pipeline on this machine, no AWS account, no Docker.
+ *
+ *   npm start                     demo data + a demo statement dropped in ./inbox/
+ *   npm start -- --no-demo        empty table
+ *   npm start -- --factor 43200   policy seconds per real second (default 86400: a policy day per second)
+ *   npm start -- --auto-ports     free ports instead of the fixed ones below
+ *
+ * Fixed ports (override each with LOCAL_PORT_DYNAMODB, LOCAL_PORT_S3, LOCAL_PORT_SES, LOCAL_PORT_SFN, LOCAL_PORT_API):
+ * DynamoDB 8000, S3 4568, SES 8005 (web inbox), Step Functions 8083, admin API 3000. Admin API token: LOCAL_API_TOKEN.
+ * Drop statement files in ./inbox/: each is put into local S3 under inbox/, ingested, then moved to ./inbox/.done/.
+ * The daily sweep runs at start and then once per policy day. Ctrl-C stops everything.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { demoData, demoStatement, seedDemo } from './local/demo';
+import { projectRoot } from './local/handlers';
+import { watchInbox } from './local/inbox';
+import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
+
+const defaultPorts: Record<ServiceName, number> = { dynamodb: 8000, s3: 4568, ses: 8005, sfn: 8083, api: 3000 };
+
+function fail(message: string): never {
+  console.error(`\nencaisse local: ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      factor: { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      'auto-ports': { type: 'boolean', default: false },
+      inbox: { type: 'string' },
+    },
+  });
+  const factor = Number(values.factor ?? process.env.SFN_TIME_FACTOR ?? 86_400);
+  if (!Number.isFinite(factor) || factor <= 0) fail(`--factor must be a positive number (got ${values.factor})`);
+  const ports: Partial<Record<ServiceName, number>> = {};
+  for (const s of Object.keys(defaultPorts) as ServiceName[]) {
+    const fromEnv = process.env[`LOCAL_PORT_${s.toUpperCase()}`];
+    if (fromEnv !== undefined && !/^\d+$/.test(fromEnv)) fail(`LOCAL_PORT_${s.toUpperCase()} must be a port number (got "${fromEnv}")`);
+    ports[s] = fromEnv ? Number(fromEnv) : values['auto-ports'] ? 0 : defaultPorts[s];
+  }
+  const inboxDir = path.resolve(values.inbox ?? path.join(projectRoot, 'inbox'));
+
+  let stack: LocalStack | undefined;
+  const stamp = () => {
+    const policy = stack ? ` policy ${stack.clock.now().toISOString().slice(0, 10)}` : '';
+    return `[${new Date().toTimeString().slice(0, 8)}${policy}]`;
+  };
+  const log = (line: string) => console.log(`${stamp()} ${line}`);
+  let stackLog = (line: string) => console.log(`  ${line}`);
+
+  console.log('encaisse — local stack (no AWS account, no Docker). Starting…');
+  process.on('unhandledRejection', (err) => log(`unhandled: ${(err as Error)?.stack ?? String(err)}`));
+
+  try {
+    stack = await startLocalStack({ sfnTimeFactor: factor, ports, log: (l) => stackLog(l) });
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'PortInUseError') fail(`${e.message} (or run with --auto-ports, or set LOCAL_PORT_<SERVICE>)`);
+    if (e.name === 'JavaMissingError') fail(e.message);
+    fail(e.stack ?? e.message);
+  }
+  const s = stack;
+  stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
+  console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
+  console.log(`  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`);
+  console.log(`  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`);
+  console.log('Ready. Ctrl-C stops everything.\n');
+
+  let stopping = false;
+  const timers: NodeJS.Timeout[] = [];
+  const inbox = watchInbox({ dir: inboxDir, put: (name, bytes) => s.putStatement(`inbox/${name}`, bytes), log });
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      console.log('forced exit');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    timers.forEach(clearTimeout);
+    await inbox.close();
+    await s.stop();
+    console.log('stopped, nothing left running.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (!values['no-demo']) {
+    const today = s.clock.now();
+    const data = demoData(today);
+    try {
+      await seedDemo(data, s.env.TABLE_NAME);
+      log(`demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`);
+    } catch (err) {
+      log(`demo: seeding failed: ${(err as Error).message}`);
+    }
+  }
+
+  const sweep = async () => {
+    if (stopping) return;
+    try {
+      const result = await s.invoke('sweep', s.scheduledEvent());
+      log(`sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`);
+    } catch (err) {
+      const e = err as Error;
+      log(`sweep threw ${e.name}: ${e.message}`);
+    }
+  };
+  const realDayMs = (86_400 * 1000) / factor;
+  const everyDay = () => {
+    timers.push(
+      setTimeout(async () => {
+        await sweep();
+        if (!stopping) everyDay();
+      }, realDayMs),
+    );
+  };
+  await sweep();
+  everyDay();
+
+  if (!values['no-demo']) {
+    timers.push(
+      setTimeout(async () => {
+        const st = demoStatement(s.clock.now());
+        await writeFile(path.join(inboxDir, st.name), st.content, 'latin1');
+        log(`demo: statement ${st.name} dropped in the inbox folder`);
+      }, 3000),
+    );
+  }
+}
+
+void main();
