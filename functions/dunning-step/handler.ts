@@ -1,4 +1,106 @@
-// Placeholder so the infrastructure can bundle and wire this function; its issue replaces it with the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('dunning-step: not wired yet');
-};
+import { saveInvoice } from '../adapters/db/invoices';
+import { getSend } from '../adapters/db/sends';
+import { enlist, DispatchKind } from '../adapters/db/dispatch';
+import { toIsoDate } from '../core/dates';
+import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
+import { localDate } from '../core/calendar/time-zone';
+import { recordEvent } from '../dunning-shared/history';
+import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
+import { reminderRecipients } from '../dunning-shared/recipients';
+import { lambda, now } from '../dunning-shared/runtime';
+import { DunningState } from '../dunning-shared/state';
+import { alertFinance } from '../dunning-shared/alerts';
+import { handOffToAgency, finishHandoff } from './handoff';
+
+/**
+ * RunStep: the invoice is re-checked right before acting (nothing goes out for an invoice paid during the wait), then
+ * the step either joins the customer's send-window batch (reminders, formal notices, call tasks: outcome 'enlisted')
+ * or acts at once (agency handoff: outcome 'acted'). Suspended invoices pause the workflow; closed ones stop it.
+ */
+export const handler = lambda('dunning-step', DunningState, async (state, log): Promise<DunningState> => {
+  const at = now();
+  const ctx = await loadStepContext(state);
+  if (!ctx) return { ...state, outcome: 'stopped' };
+  const { invoice, customer, policy, step } = ctx;
+  if (!step) {
+    log.warn('planned step not in policy', { invoiceId: invoice.invoiceId, stepId: state.plan?.stepId });
+    return { ...state, outcome: 'skipped' };
+  }
+  const window = effectiveSendWindow(policy, customer);
+
+  // 1. Re-check: still owed? suspended?
+  const check = recheckBeforeAction({ invoice, now: at, promiseGraceDays: policy.promiseGraceDays, timeZone: window.timeZone });
+  if (!check.proceed) {
+    await recordEvent(invoice.invoiceId, at, check.outcome === 'stopped' ? 'dunning_stopped' : 'dunning_paused', { reason: check.reason, stepId: step.stepId });
+    const awaiting = invoice.pause?.note === approvalNote(step.stepId) ? { awaitingApprovalStepId: step.stepId } : {};
+    return { ...state, ...awaiting, outcome: check.outcome };
+  }
+  let current = invoice;
+  if (check.promiseBroken) {
+    current = await saveInvoice(invoice, { ...invoice, pause: undefined }, {
+      at: at.toISOString(),
+      kind: 'promise_broken',
+      actor: 'system:dunning',
+      detail: { promisedFor: invoice.pause?.until, openCents: invoice.openCents },
+    });
+  }
+
+  // 2. Already done (a retry after the step succeeded)?
+  const sent = await getSend(current.invoiceId, step.stepId);
+  if (sent) {
+    if (step.channel === 'agency_handoff') await finishHandoff(current, step, sent.messageId, at);
+    return { ...state, doneStepIds: withDone(state, step.stepId), outcome: step.channel === 'agency_handoff' ? 'acted' : 'sent', lastActionAt: sent.at };
+  }
+
+  // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).
+  if (!stepConditionsHold(step, current, customer)) {
+    await recordEvent(current.invoiceId, at, 'dunning_step_skipped', { stepId: step.stepId, reason: 'condition', openCents: current.openCents });
+    return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'skipped' };
+  }
+
+  // 4. A step that needs a person's approval parks the workflow; resuming it approves the step.
+  if (step.requiresApproval && !state.approvedStepIds?.includes(step.stepId)) {
+    await saveInvoice(current, { ...current, pause: { reason: 'manual', since: at.toISOString(), note: approvalNote(step.stepId) } }, {
+      at: at.toISOString(),
+      kind: 'dunning_approval_requested',
+      actor: 'system:dunning',
+      detail: { stepId: step.stepId, channel: step.channel },
+    });
+    await alertFinance({
+      kind: 'approval_needed',
+      title: `${customer.name} – ${current.invoiceId}: ${step.channel}`,
+      occurredAt: at.toISOString(),
+      details: [
+        { label: 'invoice', value: current.invoiceId },
+        { label: 'step', value: step.stepId },
+        { label: 'open', value: `${current.openCents} cents` },
+      ],
+      action: 'Approve by resuming the invoice’s dunning in encaisse (or write off / keep paused).',
+    });
+    return { ...state, awaitingApprovalStepId: step.stepId, outcome: 'paused' };
+  }
+
+  // 5. Agency handoff acts now.
+  if (step.channel === 'agency_handoff') {
+    await handOffToAgency({ invoice: current, customer, policy, step, at });
+    return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
+  }
+
+  // 6. Everything else joins the customer's send-window batch.
+  let kind: DispatchKind = step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
+  if (kind === 'reminder' && (await reminderRecipients(customer)).length === 0) {
+    kind = 'call';
+    await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', { stepId: step.stepId, reason: 'no deliverable e-mail contact (hard bounce)' });
+  }
+  const windowAt = state.plan?.at ?? at.toISOString();
+  const solo = customer.reminderGrouping === 'per_invoice' && kind !== 'call' ? current.invoiceId : undefined;
+  const dispatchKey = await enlist({
+    customerId: customer.customerId,
+    windowAt,
+    kind,
+    soloInvoiceId: solo,
+    member: { invoiceId: current.invoiceId, stepId: step.stepId, level: kind === 'call' ? 'call' : step.level, channel: step.channel, enlistedAt: at.toISOString() },
+  });
+  log.info('enlisted', { invoiceId: current.invoiceId, stepId: step.stepId, dispatchKey, day: localDate(at, window.timeZone) ?? toIsoDate(at) });
+  return { ...state, outcome: 'enlisted', dispatchKey, gatherSeconds: policy.gatherSeconds };
+});

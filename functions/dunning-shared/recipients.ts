@@ -1,0 +1,17 @@
+import { listBouncedContacts } from '../adapters/db/sends';
+import { Customer } from '../core/model';
+
+/**
+ * Who receives a customer's reminders: its billing and accounts-payable contacts (else its primary contact, else
+ * any contact), minus the addresses that hard-bounced or complained. Formal notices add the legal contacts.
+ * An empty list means the next e-mail step goes to a person (a call task) instead.
+ */
+export async function reminderRecipients(customer: Customer, options: { legal?: boolean } = {}): Promise<string[]> {
+  const bounced = new Set((await listBouncedContacts(customer.customerId)).map((b) => b.email.toLowerCase()));
+  const usable = customer.contacts.filter((c) => !bounced.has(c.email.toLowerCase()));
+  const roles = options.legal ? ['billing', 'accounts_payable', 'legal'] : ['billing', 'accounts_payable'];
+  let chosen = usable.filter((c) => roles.includes(c.role));
+  if (chosen.length === 0) chosen = usable.filter((c) => c.role === 'primary');
+  if (chosen.length === 0) chosen = usable;
+  return [...new Set(chosen.map((c) => c.email))];
+}
