@@ -1,4 +1,129 @@
-// Placeholder so the infrastructure can bundle and wire this function; its issue replaces it with the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('api: not wired yet');
+import middy from '@middy/core';
+import httpRouterHandler from '@middy/http-router';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { clock } from '../adapters/clock';
+import { InvalidCursorError } from '../adapters/db/table';
+import { createLogger } from '../adapters/logger';
+import { authenticate, Principal } from './auth';
+import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
+import { buildOpenApi } from './openapi';
+import { IncomingRequest, Route, route, runRoute } from './route';
+import { customerRoutes } from './routes/customers';
+import { importRoutes } from './routes/imports';
+import { invoiceRoutes } from './routes/invoices';
+import { policyRoutes } from './routes/policies';
+import { reportRoutes } from './routes/reports';
+import { statementRoutes } from './routes/statements';
+import { transactionRoutes } from './routes/transactions';
+import { common } from './schemas';
+
+/**
+ * The admin API: one Lambda behind the HTTP API, a middy router, zod on every input, problem+json on every error.
+ * Request flow: decode the event (headers, body, language) -> authenticate (all routes but GET /health) -> route ->
+ * validate path, query, body (400 naming the field) -> role check -> the route -> JSON (or CSV) with an ETag on versioned resources.
+ */
+const log = createLogger('api');
+
+const Health = z.object({ status: z.literal('ok'), time: z.string() });
+const healthRoute = route({
+  method: 'GET', path: '/health', operationId: 'health', tag: 'Meta', access: 'public',
+  summary: 'Liveness (no authentication)',
+  responses: { 200: { description: 'Alive', schema: Health } },
+  handle: async () => ({ status: 200, body: { status: 'ok', time: clock().now().toISOString() } }),
+});
+
+let openApiCache: Record<string, unknown> | undefined;
+const openApiRoute = route({
+  method: 'GET', path: '/openapi.json', operationId: 'openapi', tag: 'Meta', access: 'read',
+  summary: 'This document (OpenAPI 3.1), generated from the validation schemas',
+  responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) }, ...common() },
+  handle: async () => ({ status: 200, body: (openApiCache ??= buildOpenApi(apiRoutes)) }),
+});
+
+/** Every route of the API, in the order the router tries them (static paths win over parameters anyway). */
+export const apiRoutes: Route[] = [healthRoute, openApiRoute, ...importRoutes, ...invoiceRoutes, ...customerRoutes, ...transactionRoutes, ...statementRoutes, ...policyRoutes, ...reportRoutes];
+
+export function openApiDocument(): Record<string, unknown> {
+  return (openApiCache ??= buildOpenApi(apiRoutes));
+}
+
+type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
+type Prepared = ApiEvent & { encaisse?: { principal?: Principal; headers: Record<string, string>; body?: string; language: 'fr' | 'en' } };
+
+function decodeBody(event: ApiEvent): string | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  if (!event.isBase64Encoded) return event.body;
+  const bytes = Buffer.from(event.body, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1'); // FEC files from older packages are ISO-8859-15
+  }
+}
+
+const publicPaths = new Set(['GET /health', 'GET /health/']);
+
+const prepare: middy.MiddlewareObj<Prepared, HttpResponse> = {
+  before: (request) => {
+    const event = request.event;
+    const headers = lowerHeaders(event.headers);
+    const language = languageOf(headers);
+    event.encaisse = { headers, language, body: decodeBody(event) };
+    const key = `${event.requestContext?.http?.method} ${event.requestContext?.http?.path}`;
+    if (!publicPaths.has(key)) event.encaisse.principal = authenticate(event, headers);
+  },
 };
+
+const awsThrottling = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling', 'ServiceUnavailable', 'InternalServerError', 'TransactionConflictException', 'TransactionInProgressException']);
+
+export function toProblem(err: unknown): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  if (err instanceof InvalidCursorError) return new HttpProblem('validation', 'cursor: invalid pagination cursor', { errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }] });
+  const e = err as { name?: string; statusCode?: number; cause?: { package?: string; data?: { method?: string; path?: string } }; CancellationReasons?: { Code?: string }[] };
+  if (e?.cause?.package === '@middy/http-router' && e.statusCode === 404) {
+    return new HttpProblem('route-not-found', `no route ${e.cause.data?.method} ${e.cause.data?.path}; see GET /openapi.json`);
+  }
+  if (e?.name === 'TransactionCanceledException') {
+    const codes = (e.CancellationReasons ?? []).map((r) => r?.Code);
+    if (codes.includes('ConditionalCheckFailed')) return new HttpProblem('version-conflict', 'changed by someone else meanwhile: read it again and retry');
+    if (codes.some((c) => c === 'ThrottlingError' || c === 'TransactionConflict')) return new HttpProblem('service-unavailable', 'the database is busy: retry in a moment', {}, { 'retry-after': '1' });
+  }
+  if (e?.name && awsThrottling.has(e.name)) return new HttpProblem('service-unavailable', 'a backing service is busy: retry in a moment', {}, { 'retry-after': '1' });
+  return new HttpProblem('internal', 'unexpected error; it was logged');
+}
+
+const problems: middy.MiddlewareObj<Prepared, HttpResponse> = {
+  onError: (request) => {
+    const problem = toProblem(request.error);
+    const event = request.event;
+    if (problem.type === 'internal' || problem.type === 'service-unavailable') {
+      log.error('request failed', { method: event.requestContext?.http?.method, path: event.requestContext?.http?.path, error: request.error, requestId: request.context?.awsRequestId });
+    }
+    request.response = problemResponse(problem, event.encaisse?.language ?? languageOf(lowerHeaders(event.headers)), event.requestContext?.http?.path);
+  },
+};
+
+function routeHandler(r: Route) {
+  return async (event: Prepared): Promise<HttpResponse> => {
+    const prepared = event.encaisse ?? { headers: lowerHeaders(event.headers), language: 'en' as const };
+    const incoming: IncomingRequest = {
+      path: event.requestContext.http.path,
+      pathParameters: event.pathParameters ?? {},
+      queryStringParameters: event.queryStringParameters ?? {},
+      headers: prepared.headers,
+      rawBody: prepared.body,
+      principal: prepared.principal,
+    };
+    return runRoute(r, incoming);
+  };
+}
+
+const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>(
+  apiRoutes.map((r) => ({ method: r.method, path: r.path, handler: routeHandler(r) as never })),
+);
+
+export const handler = middy<Prepared, HttpResponse, Error, Context>()
+  .use(prepare)
+  .use(problems)
+  .handler(router as never);

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { clock } from '../../adapters/clock';
+import { putCustomer } from '../../adapters/db/customers';
+import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
+import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, RowOutcome, summarize } from '../../core/imports';
+import { Customer } from '../../core/model';
+import { HttpProblem } from '../http';
+import { route } from '../route';
+import { common } from '../schemas';
+import { createCustomer, getCustomers, getInvoices, mapLimited } from '../store';
+
+export const ImportRowReport = z.object({
+  line: z.number().int(),
+  invoiceId: z.string().optional(),
+  outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
+  reason: z.string().optional(),
+});
+export const ImportReport = z.object({
+  format: z.enum(['csv', 'fec']),
+  summary: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
+  rows: z.array(ImportRowReport),
+  /** FEC lines that are not open receivables (other accounts, lettered lines). */
+  skippedLines: z.number().int().optional(),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+const MAX_ATTEMPTS = 3;
+
+async function parse(format: 'csv' | 'fec', text: string, defaultTerms: number): Promise<ParsedImport> {
+  if (format === 'csv') return parseInvoiceCsv(text);
+  const first = parseFec(text, { defaultPaymentTermsDays: defaultTerms });
+  if (first.fatal) return first;
+  const ids = first.rows.flatMap((r) => (r.ok ? [r.record.customerId] : []));
+  const customers = ids.length ? await getCustomers(ids) : new Map<string, Customer>();
+  if (customers.size === 0) return first;
+  return parseFec(text, { defaultPaymentTermsDays: defaultTerms, paymentTermsDays: (id) => customers.get(id)?.paymentTermsDays });
+}
+
+/** New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does not insist). */
+async function upsertCustomers(records: ImportedInvoice[]): Promise<void> {
+  const byCustomer = new Map<string, ImportedInvoice[]>();
+  for (const r of records) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
+  if (byCustomer.size === 0) return;
+  const known = await getCustomers([...byCustomer.keys()]);
+  await mapLimited([...byCustomer.entries()], 8, async ([customerId, recs]) => {
+    let current = known.get(customerId);
+    let changed = false;
+    for (const rec of recs) {
+      const next = customerFromImport(current, rec);
+      if (next) {
+        if (!current) {
+          if (!(await createCustomer(next))) return; // created meanwhile by another import
+          current = next;
+        } else {
+          current = next;
+          changed = true;
+        }
+      }
+    }
+    if (changed && current) {
+      const base = known.get(customerId);
+      await putCustomer(current, base?.version).catch((err: Error) => {
+        if (err.name !== 'ConditionalCheckFailedException') throw err;
+      });
+    }
+  });
+}
+
+async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Promise<PlannedRow> {
+  let planned = row;
+  for (let attempt = 1; ; attempt++) {
+    if ((planned.outcome !== 'created' && planned.outcome !== 'updated') || !planned.next) return planned;
+    try {
+      await saveInvoice(planned.current, planned.next, {
+        at: clock().now().toISOString(),
+        kind: planned.outcome === 'created' ? 'imported' : 'import_updated',
+        actor,
+        detail: { source: format, line: planned.line, ...(planned.current ? { previous: { amountCents: planned.current.amountCents, issueDate: planned.current.issueDate, dueDate: planned.current.dueDate } } : {}) },
+      });
+      return planned;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS || !planned.record) {
+        if (err instanceof VersionConflictError) return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
+        throw err;
+      }
+      // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is stored now.
+      const stored = await getInvoice(planned.record.invoiceId);
+      [planned] = planImport({ format, rows: [{ line: row.line, ok: true, record: planned.record }] }, new Map(stored ? [[stored.invoiceId, stored]] : []));
+    }
+  }
+}
+
+export async function runImport(format: 'csv' | 'fec', text: string, actor: string, defaultTerms = 30): Promise<ImportReport> {
+  const parsed = await parse(format, text, defaultTerms);
+  if (parsed.fatal) throw new HttpProblem('invalid-import', parsed.fatal);
+  const records = parsed.rows.flatMap((r) => (r.ok ? [r.record] : []));
+  const existing = records.length ? await getInvoices(records.map((r) => r.invoiceId)) : new Map();
+  const plan = planImport(parsed, existing);
+  await upsertCustomers(plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])));
+  const done = await mapLimited(plan, 8, (row) => write(row, format, actor));
+  const rows = done.map((r) => ({ line: r.line, invoiceId: r.invoiceId, outcome: r.outcome as RowOutcome, ...(r.reason ? { reason: r.reason } : {}) }));
+  return { format, summary: summarize(rows), rows, ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}) };
+}
+
+export const importRoutes = [
+  route({
+    method: 'POST', path: '/invoices/import', operationId: 'importInvoices', tag: 'Invoices', access: 'finance',
+    summary: 'Bulk import from the recon CSV or a FEC; idempotent on invoice id; reports per row what was created, updated or rejected and why',
+    query: z.object({
+      format: z.enum(['csv', 'fec']).optional().describe('csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv'),
+      paymentTermsDays: z.coerce.number().int().min(0).max(365).default(30).describe('FEC only: due date = piece date + the customer terms, else this'),
+    }),
+    textBody: { contentTypes: ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream'], description: 'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)' },
+    responses: { 200: { description: 'Per-row report', schema: ImportReport }, ...common(413, 415) },
+    handle: async ({ query, body, headers, principal }) => {
+      const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const format = query.format ?? (type === 'text/tab-separated-values' ? 'fec' : 'csv');
+      return { status: 200, body: await runImport(format, String(body ?? ''), principal.actor, query.paymentTermsDays) };
+    },
+  }),
+];

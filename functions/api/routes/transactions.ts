@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { AllocationRefusedError, acceptSuggestion, applyManualMatch, ApplyOutcome, rejectMatch, undoMatch } from '../../adapters/db/allocations';
+import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
+import { stopDunning } from '../../adapters/workflows';
+import { IsoDate } from '../../core/dates';
+import { Allocation, Invoice } from '../../core/model';
+import { notFound, stateConflict } from '../http';
+import { csvEnum, pageQuery, route } from '../route';
+import { common, Page } from '../schemas';
+import { pagedTransactions } from '../store';
+
+const Params = z.object({ transactionId: z.string().min(1).max(200) });
+const tag = 'Transactions';
+
+const MatchOutcome = z.object({
+  transaction: StoredTransaction,
+  invoices: z.array(Invoice),
+  /** Invoices this change fully paid; their reminders were stopped. */
+  paidInvoiceIds: z.array(z.string()),
+  /** Invoices made owed again; the daily sweep restarts their reminders. */
+  reopenedInvoiceIds: z.array(z.string()),
+});
+
+async function guarded<T>(transactionId: string, fn: () => Promise<T>): Promise<T> {
+  if (!(await getTransaction(transactionId))) throw notFound(`transaction ${transactionId}`);
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AllocationRefusedError) throw stateConflict(err.reason);
+    throw err;
+  }
+}
+
+async function afterMatch(outcome: ApplyOutcome) {
+  await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  return { status: 200, body: outcome };
+}
+
+const reviewStatuses: TransactionStatus[] = ['suggested', 'unmatched'];
+
+export const transactionRoutes = [
+  route({
+    method: 'GET', path: '/transactions', operationId: 'listTransactions', tag, access: 'read',
+    summary: 'Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates and reasons',
+    query: z.object({
+      status: csvEnum(TransactionStatus.options as [TransactionStatus, ...TransactionStatus[]]).optional().describe('Comma-separated; default suggested,unmatched'),
+      from: IsoDate.optional().describe('Booked on or after'),
+      to: IsoDate.optional().describe('Booked on or before'),
+      ...pageQuery,
+    }),
+    responses: { 200: { description: 'A page of transactions, oldest booking first', schema: Page(StoredTransaction) }, ...common() },
+    handle: async ({ query }) => ({ status: 200, body: await pagedTransactions(query.status ?? reviewStatuses, query.from, query.to, query.limit, query.cursor) }),
+  }),
+  route({
+    method: 'GET', path: '/transactions/{transactionId}', operationId: 'getTransaction', tag, access: 'read',
+    summary: 'One transaction with the matcher verdict, its candidates and reasons, and what is allocated',
+    params: Params,
+    responses: { 200: { description: 'The transaction', schema: StoredTransaction }, ...common(404) },
+    handle: async ({ params }) => {
+      const txn = await getTransaction(params.transactionId);
+      if (!txn) throw notFound(`transaction ${params.transactionId}`);
+      return { status: 200, body: txn, version: txn.version };
+    },
+  }),
+  route({
+    method: 'POST', path: '/transactions/{transactionId}/accept', operationId: 'acceptSuggestion', tag, access: 'finance',
+    summary: 'Accept one of the ranked suggestions (0 = best); audited',
+    params: Params,
+    body: z.object({ suggestionIndex: z.number().int().min(0).max(50).default(0) }),
+    responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
+    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor))),
+  }),
+  route({
+    method: 'POST', path: '/transactions/{transactionId}/match', operationId: 'matchManually', tag, access: 'finance',
+    summary: 'Change the match: allocate the credit to invoices of your choosing; audited',
+    params: Params,
+    body: z.object({ allocations: z.array(Allocation).min(1).max(100), writeOffCents: z.number().int().nonnegative().default(0).describe('Bank fees to write off on the short payment') }),
+    responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
+    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents))),
+  }),
+  route({
+    method: 'POST', path: '/transactions/{transactionId}/reject', operationId: 'rejectMatch', tag, access: 'finance',
+    summary: 'None of the suggestions is right: the credit leaves the review queue unallocated; audited',
+    params: Params,
+    responses: { 200: { description: 'Rejected', schema: StoredTransaction }, ...common(404, 409) },
+    handle: async ({ params, principal }) => ({ status: 200, body: await guarded(params.transactionId, () => rejectMatch(params.transactionId, principal.actor)) }),
+  }),
+  route({
+    method: 'POST', path: '/transactions/{transactionId}/undo', operationId: 'undoMatch', tag, access: 'finance',
+    summary: 'Undo a match (unlettering): the invoices are owed again and the transaction goes back to review; audited',
+    params: Params,
+    responses: { 200: { description: 'Undone', schema: MatchOutcome }, ...common(404, 409) },
+    handle: async ({ params, principal }) => ({ status: 200, body: await guarded(params.transactionId, () => undoMatch(params.transactionId, principal.actor)) }),
+  }),
+];

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { InvoiceEvent } from '../adapters/db/events';
+import { Problem } from './http';
+import { AllocationRecord } from './store';
+
+/** Shared pieces of the API contract (request and response bodies). Domain records come from core/model. */
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
+export const Id = z.string().min(1).max(64);
+export const HistoryEvent = InvoiceEvent;
+export { AllocationRecord, Problem };
+
+export const WorkflowStatus = z.enum(['not_started', 'running', 'paused', 'succeeded', 'failed', 'timed_out', 'aborted', 'unknown']);
+export const WorkflowView = z.object({
+  executionName: z.string(),
+  status: WorkflowStatus,
+  startedAt: z.string().optional(),
+  stoppedAt: z.string().optional(),
+});
+
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: problemDescriptions[s] ?? 'Problem', schema: Problem, contentType: 'application/problem+json' }]));
+
+const problemDescriptions: Record<number, string> = {
+  400: 'Invalid input; `errors` names each field (path, query, header or body)',
+  401: 'No or unknown credentials',
+  403: 'Role not allowed (read-only)',
+  404: 'Unknown resource',
+  409: 'Version conflict (If-Match) or not possible in the current state',
+  413: 'Body larger than the route limit (`limitBytes`)',
+  415: 'Unsupported content type',
+  503: 'A backing service is throttling; retry later',
+};
+
+/** Problems every authenticated route may return. */
+export const common = (...more: number[]) => problemResponses(400, 401, 403, 503, ...more);

@@ -1,0 +1,253 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamo } from '../adapters/aws-clients';
+import { InvoiceEvent } from '../adapters/db/events';
+import { customerFromItem, customerItem, invoiceFromItem, stripKeys } from '../adapters/db/items';
+import { keys } from '../adapters/db/keys';
+import { transactionFromItem } from '../adapters/db/transactions';
+import { InvalidCursorError, Page, tableName } from '../adapters/db/table';
+import { Customer, Invoice, InvoiceStatus } from '../core/model';
+import { SettledInvoice } from '../core/reports';
+
+/**
+ * The reads the admin API needs beyond the shared repositories: filtered invoice lists across statuses with one cursor,
+ * an invoice with everything stored under it, batch reads for imports, and settled invoices with their payment date.
+ * Item shapes and keys come from adapters/db (items.ts, keys.ts); nothing here decides a business rule.
+ */
+
+export const AllocationRecord = z.object({
+  invoiceId: z.string(),
+  transactionId: z.string(),
+  amountCents: z.number().int(),
+  writeOffCents: z.number().int().default(0),
+  bookingDate: z.string().optional(),
+  at: z.string().optional(),
+  actor: z.string().optional(),
+});
+export type AllocationRecord = z.infer<typeof AllocationRecord>;
+
+export interface InvoiceDossier {
+  invoice: Invoice;
+  allocations: AllocationRecord[];
+  history: InvoiceEvent[];
+  /** The dunning workflow waits on a task token (dispute, promise, manual pause, approval). */
+  pausedWorkflow: boolean;
+}
+
+async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    out.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** The invoice item, its allocations, its history and its pause token: one partition, one query. */
+export async function readInvoiceDossier(invoiceId: string): Promise<InvoiceDossier | undefined> {
+  const items = await queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId).pk }, ConsistentRead: true });
+  const main = items.find((i) => i.sk === 'INVOICE');
+  if (!main) return undefined;
+  return {
+    invoice: invoiceFromItem(main),
+    allocations: items.filter((i) => String(i.sk).startsWith('ALLOC#')).map((i) => AllocationRecord.parse(stripKeys(i))),
+    history: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => InvoiceEvent.parse(stripKeys(i))),
+    pausedWorkflow: items.some((i) => i.sk === 'PAUSE'),
+  };
+}
+
+// --- cursors over several partitions ---------------------------------------------------------------------------------
+
+interface MultiCursor {
+  /** Index of the partition being read. */
+  p: number;
+  k?: Record<string, unknown>;
+}
+function encodeMulti(c: MultiCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+function decodeMulti(cursor: string | undefined): MultiCursor {
+  if (!cursor) return { p: 0 };
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (v && typeof v === 'object' && Number.isInteger(v.p) && v.p >= 0 && (v.k === undefined || typeof v.k === 'object')) return v as MultiCursor;
+  } catch {
+    /* fall through */
+  }
+  throw new InvalidCursorError();
+}
+
+/**
+ * Reads pages from a list of queries in order, as one list with one cursor: fills `limit` items from the first query,
+ * then the next, and so on.
+ */
+async function pagedAcross<T>(queries: QueryCommandInput[], map: (item: Record<string, unknown>) => T, limit: number, cursor?: string): Promise<Page<T>> {
+  const c = decodeMulti(cursor);
+  if (c.p >= queries.length) throw new InvalidCursorError();
+  const items: T[] = [];
+  let p = c.p;
+  let start = c.k;
+  while (p < queries.length && items.length < limit) {
+    const res = await dynamo().send(new QueryCommand({ ...queries[p], Limit: limit - items.length, ExclusiveStartKey: start }));
+    items.push(...(res.Items ?? []).map(map));
+    if (res.LastEvaluatedKey) start = res.LastEvaluatedKey;
+    else {
+      p++;
+      start = undefined;
+    }
+  }
+  const nextCursor = p < queries.length ? encodeMulti({ p, k: start }) : undefined;
+  return { items, nextCursor };
+}
+
+export interface InvoiceFilter {
+  statuses?: InvoiceStatus[];
+  customerId?: string;
+  dueFrom?: string;
+  dueTo?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export const allStatuses: InvoiceStatus[] = ['open', 'partially_paid', 'paid', 'in_collection', 'written_off', 'credited'];
+
+/** Invoices by status and/or customer, due date range, oldest due first; one cursor across statuses. */
+export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
+  const range = f.dueFrom || f.dueTo;
+  const from = f.dueFrom ?? '0000-00-00';
+  const to = `${f.dueTo ?? '9999-99-99'}#\uffff`;
+  if (f.customerId) {
+    const statuses = f.statuses;
+    const query: QueryCommandInput = {
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: range ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
+      ExpressionAttributeValues: {
+        ':pk': keys.customer(f.customerId).pk,
+        ...(range ? { ':from': `INVOICE#${from}`, ':to': `INVOICE#${to}` } : { ':inv': 'INVOICE#' }),
+        ...(statuses ? Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) : {}),
+      },
+      ...(statuses ? { FilterExpression: `#st IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`, ExpressionAttributeNames: { '#st': 'status' } } : {}),
+    };
+    return pagedAcross([query], invoiceFromItem, f.limit, f.cursor);
+  }
+  const queries = (f.statuses ?? allStatuses).map<QueryCommandInput>((s) => ({
+    TableName: tableName(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': `INVSTATUS#${s}`, ...(range ? { ':from': from, ':to': to } : {}) },
+  }));
+  return pagedAcross(queries, invoiceFromItem, f.limit, f.cursor);
+}
+
+/** Every invoice of the given statuses (all pages), optionally due on or after a date. For reports. */
+export async function allInvoices(statuses: InvoiceStatus[], dueFrom?: string): Promise<Invoice[]> {
+  const lists = await Promise.all(
+    statuses.map((s) =>
+      queryAll({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: dueFrom ? 'gsi2pk = :pk AND gsi2sk >= :from' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `INVSTATUS#${s}`, ...(dueFrom ? { ':from': dueFrom } : {}) },
+      }),
+    ),
+  );
+  return lists.flat().map(invoiceFromItem);
+}
+
+export async function allCustomers(): Promise<Customer[]> {
+  const items = await queryAll({ TableName: tableName(), IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } });
+  return items.map(customerFromItem);
+}
+
+export async function customerInvoices(customerId: string): Promise<Invoice[]> {
+  const items = await queryAll({
+    TableName: tableName(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
+    ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':inv': 'INVOICE#' },
+  });
+  return items.map(invoiceFromItem);
+}
+
+/** Strongly consistent batch read of items by key, 100 at a time, unprocessed keys retried. */
+async function batchGet(keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      if (attempt > 8) throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
+      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+      out.push(...(res.Responses?.[tableName()] ?? []));
+      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+}
+
+export async function getInvoices(ids: string[]): Promise<Map<string, Invoice>> {
+  const items = await batchGet([...new Set(ids)].map((id) => keys.invoice(id)));
+  return new Map(items.map((i) => invoiceFromItem(i)).map((inv) => [inv.invoiceId, inv]));
+}
+
+export async function getCustomers(ids: string[]): Promise<Map<string, Customer>> {
+  const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)));
+  return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
+}
+
+/** Creates a customer unless it exists; false when it does. */
+export async function createCustomer(customer: Customer): Promise<boolean> {
+  try {
+    await dynamo().send(new PutCommand({ TableName: tableName(), Item: customerItem(customer), ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+/** Runs `fn` over `items` with at most `width` in flight. */
+export async function mapLimited<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read. */
+export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
+  const rows = await mapLimited(paid, 16, async (inv) => {
+    const allocs = await queryAll({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+      ExpressionAttributeValues: { ':pk': keys.invoice(inv.invoiceId).pk, ':a': 'ALLOC#' },
+    });
+    const dates = allocs.map((a) => String(a.bookingDate ?? a.at ?? '').slice(0, 10)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+    const paidDate = dates.at(-1);
+    return paidDate ? { invoiceId: inv.invoiceId, customerId: inv.customerId, dueDate: inv.dueDate, paidDate, amountCents: inv.amountCents } : undefined;
+  });
+  return rows.filter((r): r is SettledInvoice & { customerId: string } => r !== undefined);
+}
+
+/** Transactions of several match statuses, booking date range, one cursor. */
+export async function pagedTransactions(statuses: string[], from: string | undefined, to: string | undefined, limit: number, cursor?: string) {
+  const range = from || to;
+  const queries = statuses.map<QueryCommandInput>((s) => ({
+    TableName: tableName(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': `TXNSTATUS#${s}`, ...(range ? { ':from': from ?? '0000', ':to': `${to ?? '9999'}#\uffff` } : {}) },
+  }));
+  return pagedAcross(queries, transactionFromItem, limit, cursor);
+}
