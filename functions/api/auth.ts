@@ -13,8 +13,8 @@ export interface Principal {
 
 const authEnv = {
   AUTH_MODE: z.enum(['jwt', 'token']),
-  LOCAL_API_TOKEN: z.string().min(16).optional(),
-  LOCAL_API_READONLY_TOKEN: z.string().min(16).optional(),
+  LOCAL_API_TOKEN: z.string().min(1).optional(),
+  LOCAL_API_READONLY_TOKEN: z.string().min(1).optional(),
 };
 
 interface AuthEvent {

@@ -29,8 +29,9 @@ const problemDescriptions: Record<number, string> = {
   409: 'Version conflict (If-Match) or not possible in the current state',
   413: 'Body larger than the route limit (`limitBytes`)',
   415: 'Unsupported content type',
+  500: 'Unexpected failure (logged); never caused by client input',
   503: 'A backing service is throttling; retry later',
 };
 
 /** Problems every authenticated route may return. */
-export const common = (...more: number[]) => problemResponses(400, 401, 403, 503, ...more);
+export const common = (...more: number[]) => problemResponses(400, 401, 403, 500, 503, ...more);
