@@ -1,0 +1,90 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { AdminApi, type ApiAuth } from '../../lib/api/admin-api';
+import { buildApp, demoContext } from '../../lib/app';
+import { retentionOf } from '../../lib/encaisse-stack';
+import { EncaisseFunction } from '../../lib/shared/function';
+import { parseSettings, SettingsError } from '../../lib/settings';
+
+const valid = { ...demoContext };
+
+describe('deployment settings (CDK context)', () => {
+  it('the demo settings of cdk.json are valid and get defaults', () => {
+    const s = parseSettings(valid);
+    expect(s.financeEmails).toEqual(['finance@encaisse.example.fr']);
+    expect(s.sweepTime).toBe('06:30');
+    expect(s.logRetentionDays).toBe(90);
+  });
+
+  it('finance recipients may be given on the command line as a comma-separated list', () => {
+    expect(parseSettings({ ...valid, financeEmails: 'a@x.fr, b@x.fr' }).financeEmails).toEqual(['a@x.fr', 'b@x.fr']);
+  });
+
+  it('command-line numbers and booleans arrive as strings and are understood', () => {
+    const s = parseSettings({ ...valid, logRetentionDays: '30', subscribeFinanceToAlarms: 'false' });
+    expect(s.logRetentionDays).toBe(30);
+    expect(s.subscribeFinanceToAlarms).toBe(false);
+  });
+
+  it('without any setting the app refuses to synthesize, naming each missing setting', () => {
+    let error: unknown;
+    try {
+      buildApp({}, { bundle: false, nag: false });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    const message = (error as Error).message;
+    for (const key of ['senderEmail', 'financeEmails', 'agencyEmail']) expect(message).toContain(`context ${key}`);
+  });
+
+  it.each([
+    [{ senderEmail: 'not-an-address' }, 'senderEmail'],
+    [{ financeEmails: 'finance@x.fr,oops' }, 'financeEmails'],
+    [{ financeEmails: [] }, 'financeEmails'],
+    [{ agencyEmail: '' }, 'agencyEmail'],
+    [{ sweepTime: '25:00' }, 'sweepTime'],
+    [{ cognitoUserPoolId: 'eu-west-3_Abc123' }, 'cognitoClientId'],
+    [{ jwtIssuer: 'http://idp.example.fr', jwtAudience: 'encaisse' }, 'jwtIssuer'],
+    [{ jwtIssuer: 'https://idp.example.fr' }, 'jwtAudience'],
+  ])('a malformed setting %j is reported by name (%s)', (override, name) => {
+    expect(() => parseSettings({ ...valid, ...override })).toThrow(new RegExp(`context ${name}`));
+  });
+
+  it('a log retention in days maps to the nearest CloudWatch retention at or above it', () => {
+    expect(retentionOf(90)).toBe(logs.RetentionDays.THREE_MONTHS);
+    expect(retentionOf(100)).toBe(logs.RetentionDays.FOUR_MONTHS);
+    expect(retentionOf(1)).toBe(logs.RetentionDays.ONE_DAY);
+  });
+});
+
+describe('admin API authentication choices', () => {
+  // A small stack around the AdminApi construct: no full app synthesis, no bundling.
+  const apiTemplate = (auth: ApiAuth) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Api');
+    const apiFunction = new EncaisseFunction(stack, 'Api', { name: 'api', description: 'api' });
+    new AdminApi(stack, 'AdminApi', { apiFunction, auth, logRetention: logs.RetentionDays.ONE_MONTH, rateLimit: 5, burstLimit: 10 });
+    return Template.fromStack(stack);
+  };
+
+  it('an external OIDC issuer is used as is, and no user pool is created', () => {
+    const t = apiTemplate({ kind: 'jwt', issuer: 'https://idp.example.fr', audience: ['encaisse'] });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://idp.example.fr', Audience: ['encaisse'] },
+    });
+    t.resourceCountIs('AWS::Cognito::UserPool', 0);
+  });
+
+  it('an existing Cognito user pool is trusted through its issuer and client id, and no pool is created', () => {
+    const t = apiTemplate({ kind: 'existing-user-pool', userPoolId: 'eu-west-3_Abc123', clientId: 'client123' });
+    const authorizers = t.findResources('AWS::ApiGatewayV2::Authorizer');
+    const config = Object.values(authorizers)[0].Properties.JwtConfiguration;
+    expect(config.Audience).toEqual(['client123']);
+    expect(JSON.stringify(config.Issuer)).toContain('eu-west-3_Abc123');
+    t.resourceCountIs('AWS::Cognito::UserPool', 0);
+  });
+});
