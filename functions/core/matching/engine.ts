@@ -21,6 +21,7 @@ export interface MatchInput {
 }
 
 type RefLevel = 'ref' | 'typo' | 'none';
+const REF_RANK: Record<RefLevel, number> = { ref: 2, typo: 1, none: 0 };
 type AmountFit = 'exact' | 'fee' | 'partial' | 'over';
 type PayerFit = 'iban' | 'name' | 'weak' | 'none' | 'conflict';
 
@@ -90,7 +91,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   const refs = new ReferenceIndex(invoices.map((i) => i.invoiceId));
   const names = new CustomerIndex(customers);
   const ownIbans = new Set(opts.ownIbans.map(ibanKey));
-  const allocatedBy = new Map<string, { allocations: { invoice: number; cents: number }[]; customer: number; amount: number; date: string; reversed: boolean }>();
+  const allocatedBy = new Map<string, { allocations: { invoice: number; cents: number }[]; consumed: { invoice: number; cents: number }[]; customer: number; amount: number; date: string; reversed: boolean }>();
 
   const customerName = (c: number) => (c >= 0 ? customers[c].name : 'unknown customer');
   const money = (c: number) => formatCents(c);
@@ -182,16 +183,18 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const drafts = new Map<string, Draft>();
     const offer = (d: Draft) => {
       const prev = drafts.get(d.key);
-      if (!prev || d.confidence > prev.confidence) drafts.set(d.key, d);
+      // the same allocation found twice: keep the stronger evidence (a reference beats a guess)
+      if (!prev || REF_RANK[d.ref] > REF_RANK[prev.ref] || (REF_RANK[d.ref] === REF_RANK[prev.ref] && d.confidence > prev.confidence)) drafts.set(d.key, d);
     };
     const notes: string[] = [];
 
     // 1. invoice numbers in the texts
-    const hits = refs.find(texts).filter((h) => invoices[h.invoice].currency === t.currency);
+    const found = refs.find(texts);
+    const hits = found.hits.filter((h) => invoices[h.invoice].currency === t.currency);
     const refOf = new Map<number, { kind: ReferenceKind; text: string }>();
     for (const h of hits) {
       if (open[h.invoice] <= 0) {
-        if (h.kind !== 'typo') notes.push(`reference ${invoices[h.invoice].invoiceId} found but that invoice is already settled: possible duplicate payment`);
+        notes.push(`reference ${invoices[h.invoice].invoiceId} found but that invoice is already settled: possible duplicate payment`);
         continue;
       }
       refOf.set(h.invoice, h);
@@ -237,8 +240,25 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       }
     }
 
+    // a reference with one character wrong, looked for only when the references read do not fit
+    const fitting = (d: Draft) => d.ref === 'ref' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict';
+    if (![...drafts.values()].some(fitting)) {
+      let tried = 0;
+      for (const q of found.typoQueries) {
+        for (const i of refs.typoNeighbours(q)) {
+          if (refOf.has(i) || open[i] <= 0 || invoices[i].currency !== t.currency) continue;
+          const fit = amountFit(amount, open[i]);
+          const p = payerFit(invoiceCustomer[i], payers);
+          if (fit !== 'exact' && fit !== 'fee' && p.fit !== 'iban' && p.fit !== 'name') continue;
+          if (++tried > 50) break;
+          offer(scored(t, [i], fit, 'typo', p, [`reference: "${q}" is one character away from ${invoices[i].invoiceId}`]));
+        }
+      }
+    }
+
     // 2. the customer recognised by IBAN or name, and the amount
-    const strongRefDraft = [...drafts.values()].some((d) => d.ref === 'ref' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict');
+    const strongRefDraft = [...drafts.values()].some(fitting);
+    const settledRef = notes.length > 0;
     const known = payers.filter((p) => p.score >= 0.5).slice(0, 3);
     for (const g of known) {
       const c = g.customer;
@@ -253,12 +273,22 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
         const near = owedList.filter((i) => open[i] > amount && open[i] - amount <= tol);
         for (const i of near) offer(scored(t, [i], 'fee', 'none', p, [`amount: ${money(open[i] - amount)} short of invoice ${invoices[i].invoiceId} (bank fees?)`], near.length > 1 ? 0.3 : 0));
         const pool = owedList.slice(0, opts.maxSubsetPool);
+        // paying the k oldest open invoices at once is the common way, and a prefix sum rarely matches by chance
+        let prefix = -1;
+        for (let k = 0, sum = 0; k < Math.min(pool.length, opts.maxInvoicesPerPayment); k++) {
+          sum += open[pool[k]];
+          if (sum === amount && k >= 1) prefix = k + 1;
+          if (sum >= amount) break;
+        }
+        const prefixKey = prefix > 0 ? draftKey(pool.slice(0, prefix)) : '';
+        if (prefix > 0) offer(scored(t, pool.slice(0, prefix), 'exact', 'none', p, [`amount: equals the ${prefix} oldest open invoices of ${customerName(c)}`], 0, 1));
         if (pool.length >= 2) {
           const small = pool.slice(0, 16);
           const sols = findSubsets(small.map((i) => open[i]), amount, amount, { minSize: 2, maxSize: Math.min(4, opts.maxInvoicesPerPayment), maxSolutions: 4 });
           for (const s of sols) {
             const invs = s.map((k) => small[k]);
-            offer(scored(t, invs, 'exact', 'none', p, [`amount: equals the sum of ${invs.length} open invoices of ${customerName(c)}`], sols.length > 1 ? 0.35 : 0));
+            if (draftKey(invs) === prefixKey) continue;
+            offer(scored(t, invs, 'exact', 'none', p, [`amount: equals the sum of ${invs.length} open invoices of ${customerName(c)}`], sols.length > 1 || prefix > 0 ? 0.35 : 0));
           }
           if (sols.length === 0) {
             const wide = findSubsets(pool.map((i) => open[i]), amount, amount + tol, { minSize: 2, maxSize: opts.maxInvoicesPerPayment, maxSolutions: 3, maxNodes: 20_000 });
@@ -291,6 +321,16 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       if (d.ref === 'none' && strongRefDraft) cap(d, 0.5, 'another invoice is named in the text');
       if (d.ref === 'none' && refConflict) cap(d, 0.85, 'the text names an invoice of another customer');
       if (d.ref === 'none' && nonCustomer) cap(d, 0.3, `looks like a ${nonCustomer.what}`);
+      if (d.ref === 'none' && settledRef) cap(d, 0.85, 'the text names an invoice already settled');
+      if (d.ref === 'typo' && strongRefDraft) cap(d, 0.5, 'an invoice named exactly fits');
+    }
+    // a transfer naming several invoices that it pays exactly does not overpay one of them
+    for (const whole of drafts.values()) {
+      if (whole.invoices.length < 2 || whole.ref !== 'ref' || (whole.amount !== 'exact' && whole.amount !== 'fee')) continue;
+      const members = new Set(whole.invoices);
+      for (const d of drafts.values()) {
+        if (d !== whole && d.amount === 'over' && d.invoices.every((i) => members.has(i))) cap(d, 0.6, 'the text names more invoices, which the amount pays together');
+      }
     }
 
     const ranked = [...drafts.values()]
@@ -321,10 +361,10 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     }
   }
 
-  function scored(t: MatchableTransaction, invs: number[], fit: AmountFit, ref: RefLevel, payer: { fit: PayerFit; reason?: string }, reasons: string[], penalty = 0): Draft {
+  function scored(t: MatchableTransaction, invs: number[], fit: AmountFit, ref: RefLevel, payer: { fit: PayerFit; reason?: string }, reasons: string[], penalty = 0, countAs = invs.length): Draft {
     const customer = invoiceCustomer[invs[0]];
     const parts = allocate(invs, t.amountCents, fit);
-    let c = confidenceOf(ref, fit, payer.fit, invs.length);
+    let c = confidenceOf(ref, fit, payer.fit, countAs);
     const dates = dateReasons(t, invs);
     c = Math.max(0, Math.min(1, c - penalty - dates.penalty));
     const total = invs.reduce((s, i) => s + open[i], 0);
@@ -358,7 +398,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   function returned(t: MatchableTransaction, payers: PayerGuess[]): Omit<Evaluation, 'payers'> {
     const amount = -t.amountCents;
     const texts = textsOf(t);
-    const named = new Set(refs.find(texts).filter((h) => h.kind !== 'typo').map((h) => h.invoice));
+    const named = new Set(refs.find(texts).hits.map((h) => h.invoice));
     const payerSet = new Set(payers.filter((p) => p.via === 'iban' || p.score >= 0.85).map((p) => p.customer));
     let original: string | undefined;
     let bestScore = 0;
@@ -377,7 +417,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (original && bestScore >= 2) {
       const a = allocatedBy.get(original)!;
       a.reversed = true;
-      for (const x of a.allocations) open[x.invoice] += x.cents;
+      for (const x of a.consumed) open[x.invoice] += x.cents;
       reopens = a.allocations.map((x) => ({ invoiceId: invoices[x.invoice].invoiceId, amountCents: x.cents }));
       reasons.push(`reverses transaction ${original} of this run`);
     } else {
@@ -405,12 +445,15 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
 
   function apply(t: MatchableTransaction, ev: Evaluation) {
     const d = ev.best!;
+    const lastShort = d.writeOff > 0 ? d.invoices.findIndex((i, k) => d.allocations[k] < open[i]) : -1;
     d.invoices.forEach((i, k) => {
       open[i] -= d.allocations[k];
+      if (k === lastShort) open[i] -= d.writeOff;
       if (open[i] < 0) throw new Error(`internal: over-allocated invoice ${invoices[i].invoiceId}`);
     });
     allocatedBy.set(t.transactionId, {
       allocations: d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] })),
+      consumed: d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] + (k === lastShort ? d.writeOff : 0) })),
       customer: invoiceCustomer[d.invoices[0]],
       amount: t.amountCents,
       date: t.bookingDate,
@@ -418,15 +461,31 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     });
   }
 
+  function samePayer(a: MatchableTransaction, b: MatchableTransaction): boolean {
+    if (a.counterpartyIban && b.counterpartyIban) return ibanKey(a.counterpartyIban) === ibanKey(b.counterpartyIban);
+    return !!a.counterpartyName && !!b.counterpartyName && foldText(a.counterpartyName) === foldText(b.counterpartyName);
+  }
+
   return {
     /** Matches a batch: reference-backed matches first, then the rest, then returned payments. */
     matchAll(transactions: readonly MatchableTransaction[]): MatchResult[] {
       const results: (MatchResult | undefined)[] = new Array(transactions.length);
       const later: number[] = [];
-      const returns: number[] = [];
+      const unlinkedReturns: number[] = [];
+      // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
       transactions.forEach((t, k) => {
         if (t.amountCents < 0 && isReturn(t, foldText(textsOf(t).join(' ')))) {
-          returns.push(k);
+          // the payment it undoes may be waiting for pass 2: settle that one now, in its place in time
+          const same = later.filter((j) => transactions[j].amountCents === -t.amountCents && samePayer(transactions[j], t));
+          for (const j of same.slice(-1)) {
+            const ev = evaluate(transactions[j]);
+            if (ev.result.status !== 'matched') continue;
+            apply(transactions[j], ev);
+            results[j] = ev.result;
+            later.splice(later.indexOf(j), 1);
+          }
+          results[k] = evaluate(t).result;
+          if (!results[k]!.reversalOf) unlinkedReturns.push(k);
           return;
         }
         const ev = evaluate(t);
@@ -436,13 +495,17 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
         } else if (ev.result.status === 'ignored') results[k] = ev.result;
         else later.push(k);
       });
+      // pass 2: the rest, against what references left open
       for (const k of later) {
         const ev = evaluate(transactions[k]);
         if (ev.result.status === 'matched') apply(transactions[k], ev);
         results[k] = ev.result;
       }
-      returns.sort((a, b) => (transactions[a].bookingDate < transactions[b].bookingDate ? -1 : transactions[a].bookingDate > transactions[b].bookingDate ? 1 : a - b));
-      for (const k of returns) results[k] = evaluate(transactions[k]).result;
+      // pass 3: returns whose payment was matched in pass 2
+      for (const k of unlinkedReturns) {
+        const again = evaluate(transactions[k]).result;
+        if (again.reversalOf) results[k] = again;
+      }
       return results as MatchResult[];
     },
     /** Matches one transaction against the current open amounts, consuming them when matched. */

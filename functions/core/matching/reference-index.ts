@@ -82,19 +82,22 @@ export class ReferenceIndex {
     }
   }
 
-  /** Invoice numbers found in the given texts (each text is read on its own: no reference spans two fields). */
-  find(texts: readonly string[]): ReferenceHit[] {
+  /**
+   * Invoice numbers found in the given texts (each text is read on its own: no reference spans two fields), and the
+   * reference-looking strings worth a typo search (see `typoNeighbours`) should the exact hits not fit.
+   */
+  find(texts: readonly string[]): { hits: ReferenceHit[]; typoQueries: string[] } {
     const found = new Map<number, ReferenceHit>();
     const note = (invoice: number, kind: ReferenceKind, text: string) => {
       const prev = found.get(invoice);
       if (!prev || KIND_RANK[kind] > KIND_RANK[prev.kind]) found.set(invoice, { invoice, kind, text });
     };
-    const typoCandidates: { text: string; from: number; to: number; field: number }[] = [];
-    const consumed: Set<number>[] = [];
-    texts.forEach((text, field) => {
+    const candidates: { text: string; from: number; to: number; hit: boolean }[] = [];
+    const typoQueries = new Set<string>();
+    for (const text of texts) {
       const toks = tokens(text);
       const used = new Set<number>();
-      consumed.push(used);
+      candidates.length = 0;
       for (let i = 0; i < toks.length; i++) {
         let s = '';
         let hasDigit = false;
@@ -104,10 +107,8 @@ export class ReferenceIndex {
           if (!hasDigit) hasDigit = /\d/.test(toks[j]);
           if (!hasDigit || s.length < this.minLen - 2) continue;
           let hit = false;
-          const forms = [s];
           const stripped = stripGluedPrefix(s);
-          if (stripped) forms.push(stripped);
-          for (const f of forms) {
+          for (const f of stripped ? [s, stripped] : [s]) {
             const whole = this.exact.get(f);
             if (whole) {
               hit = true;
@@ -120,27 +121,22 @@ export class ReferenceIndex {
             }
           }
           if (hit) for (let k = i; k <= j; k++) used.add(k);
-          else if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
-            typoCandidates.push({ text: s, from: i, to: j, field });
+          if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
+            candidates.push({ text: stripped ?? s, from: i, to: j, hit });
           }
         }
       }
-    });
-    for (const c of typoCandidates) {
-      const used = consumed[c.field];
-      let overlaps = false;
-      for (let k = c.from; k <= c.to; k++) if (used.has(k)) overlaps = true;
-      if (overlaps) continue;
-      for (const form of [c.text, stripGluedPrefix(c.text)]) {
-        if (!form) continue;
-        for (const inv of this.typoNeighbours(form)) note(inv, 'typo', c.text);
+      for (const c of candidates) {
+        let overlaps = false;
+        if (!c.hit) for (let k = c.from; k <= c.to; k++) if (used.has(k)) overlaps = true;
+        if (!overlaps) typoQueries.add(c.text);
       }
     }
-    return [...found.values()].sort((a, b) => a.invoice - b.invoice);
+    return { hits: [...found.values()].sort((a, b) => a.invoice - b.invoice), typoQueries: [...typoQueries] };
   }
 
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
-  private typoNeighbours(q: string): number[] {
+  typoNeighbours(q: string): number[] {
     const out = new Set<number>();
     const check = (list: readonly number[] | undefined) => {
       if (!list) return;
