@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { groupForDispatch, renderReminder, ReminderItem, structuredReference } from '../../../functions/core/messages';
+
+const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', email: 'compta@dupont.example' };
+
+const five: ReminderItem[] = [
+  { invoiceId: 'F-2026-0101', level: 'reminder_1', amountCents: 120_000, openCents: 120_000, dueDate: '2026-11-10', daysLate: 13, currency: 'EUR' },
+  { invoiceId: 'F-2026-0077', level: 'final_reminder', amountCents: 250_000, openCents: 200_000, dueDate: '2026-10-20', daysLate: 34, currency: 'EUR' },
+  { invoiceId: 'F-2026-0120', level: 'courtesy', amountCents: 9_990, openCents: 9_990, dueDate: '2026-11-26', daysLate: -3, currency: 'EUR' },
+  { invoiceId: 'F-2026-0088', level: 'reminder_2', amountCents: 45_050, openCents: 45_050, dueDate: '2026-11-02', daysLate: 21, currency: 'EUR', pdfUrl: 'https://docs.example/F-2026-0088.pdf' },
+  { invoiceId: 'F-2026-0095', level: 'reminder_1', amountCents: 1_000_000, openCents: 1_000_000, dueDate: '2026-11-08', daysLate: 15, currency: 'EUR' },
+];
+// total due: 120 000 + 200 000 + 9 990 + 45 050 + 1 000 000 = 1 375 040 cents = 13 750,40 €
+
+describe('grouped reminder in French', () => {
+  const m = renderReminder({ language: 'fr', customer: { name: 'Boulangerie Martin' }, creditor, items: five, asOf: '2026-11-23' });
+
+  it('lists all five invoices, each with its own level, amount due, due date and days late, in due-date order', () => {
+    const order = ['F-2026-0077', 'F-2026-0088', 'F-2026-0095', 'F-2026-0101', 'F-2026-0120'].map((id) => m.text.indexOf(id));
+    expect(order.every((pos) => pos > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const line = (id: string) => m.text.split('\n').find((l) => l.startsWith(id))!;
+    expect(line('F-2026-0077')).toMatch(/Dernière relance\s+20\/10\/2026\s+34 jours de retard\s+2\u202f500,00\u00a0€\s+2\u202f000,00\u00a0€/);
+    expect(line('F-2026-0120')).toMatch(/Rappel\s+26\/11\/2026\s+échéance dans 3 jours/);
+    expect(line('F-2026-0088')).toContain('2e relance');
+    expect(line('F-2026-0101')).toContain('1re relance');
+    for (const id of five.map((i) => i.invoiceId)) expect(m.html).toContain(id);
+  });
+
+  it('states the customer’s total due', () => {
+    expect(m.text).toContain('Total dû : 13\u202f750,40\u00a0€');
+    expect(m.html).toContain('Total dû : 13\u202f750,40\u00a0€');
+  });
+
+  it('takes the tone of the highest level in it (final reminder before formal notice)', () => {
+    expect(m.subject).toBe('Atelier Dupont SAS – Dernière relance avant mise en demeure : 5 factures impayées');
+    expect(m.text).toContain('mise en demeure');
+    expect(m.text).toContain('40 €');
+  });
+
+  it('gives payment details: IBAN, BIC and the references to quote', () => {
+    expect(m.text).toContain('IBAN : FR76 3000 6000 0112 3456 7890 189');
+    expect(m.text).toContain('BIC : AGRIFRPP');
+    expect(m.text).toMatch(/Référence à indiquer.*F-2026-0077 \(RF\d\dF20260077\)/);
+  });
+
+  it('links the invoice PDF when there is one', () => {
+    expect(m.html).toContain('<a href="https://docs.example/F-2026-0088.pdf">F-2026-0088</a>');
+  });
+});
+
+describe('grouped reminder in English', () => {
+  const m = renderReminder({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, items: five.filter((i) => i.level !== 'final_reminder'), asOf: '2026-11-23' });
+  it('lists four invoices with the tone of the second reminder and the total in English format', () => {
+    expect(m.subject).toBe('Atelier Dupont SAS – Second reminder: 4 unpaid invoices');
+    expect(m.text).toContain('13 days late');
+    expect(m.text).toContain('due in 3 days');
+    expect(m.text).toContain('Total due: €11,750.40');
+    expect(m.text).toContain('IBAN: FR76 3000 6000 0112 3456 7890 189');
+    expect(m.html).toContain('lang="en"');
+  });
+});
+
+describe('reminder tone and details', () => {
+  const one = (level: ReminderItem['level'], daysLate: number): ReminderItem => ({ invoiceId: 'F-1', level, amountCents: 1000, openCents: 1000, dueDate: '2026-11-20', daysLate, currency: 'EUR' });
+
+  it('a courtesy reminder before the due date says it falls due soon, not that it is unpaid', () => {
+    const m = renderReminder({ language: 'fr', customer: { name: 'X' }, creditor, items: [one('courtesy', -3)], asOf: '2026-11-17' });
+    expect(m.subject).toContain('échéance prochaine de la facture F-1');
+    expect(m.text).not.toMatch(/impayée/);
+  });
+
+  it('a final reminder to a consumer does not claim the €40 indemnity', () => {
+    const m = renderReminder({ language: 'fr', customer: { name: 'M. Durand', isBusiness: false }, creditor, items: [one('final_reminder', 30)], asOf: '2026-12-20' });
+    expect(m.text).not.toContain('40 €');
+    expect(m.text).toContain('taux légal');
+  });
+
+  it('a per-invoice reminder names its invoice in the subject and lists exactly one invoice', () => {
+    const m = renderReminder({ language: 'en', customer: { name: 'X' }, creditor, items: [one('reminder_1', 5)], asOf: '2026-11-25', perInvoice: true });
+    expect(m.subject).toBe('Atelier Dupont SAS – Reminder: invoice F-1 is unpaid');
+    expect(() => renderReminder({ language: 'en', customer: { name: 'X' }, creditor, items: [one('reminder_1', 5), { ...one('reminder_1', 5), invoiceId: 'F-2' }], asOf: '2026-11-25', perInvoice: true })).toThrow();
+  });
+
+  it('escapes HTML from data and drops non-http links', () => {
+    const m = renderReminder({
+      language: 'fr',
+      customer: { name: '<script>alert("x")</script> & Fils' },
+      creditor,
+      items: [{ ...one('reminder_1', 5), invoiceId: 'F<1>', pdfUrl: 'javascript:alert(1)' }],
+      asOf: '2026-11-25',
+    });
+    expect(m.html).not.toContain('<script>');
+    expect(m.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Fils');
+    expect(m.html).toContain('F&lt;1&gt;');
+    expect(m.html).not.toContain('javascript:');
+    expect(m.text).toContain('<script>alert("x")</script> & Fils'); // plain text is not HTML
+  });
+
+  it('refuses an empty reminder', () => {
+    expect(() => renderReminder({ language: 'fr', customer: { name: 'X' }, creditor, items: [], asOf: '2026-11-25' })).toThrow();
+  });
+});
+
+describe('structured creditor reference (ISO 11649)', () => {
+  it('matches the standard example and validates with mod 97 = 1', () => {
+    expect(structuredReference('539007547034')).toBe('RF18539007547034');
+    const rf = structuredReference('F-2026-0042')!;
+    const rearranged = (rf.slice(4) + rf.slice(0, 4)).replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+    expect(BigInt(rearranged) % 97n).toBe(1n);
+    expect(structuredReference('X'.repeat(22))).toBeUndefined();
+  });
+});
+
+describe('grouping the enlisted invoices of one customer’s window', () => {
+  const member = (invoiceId: string, level: any, dueDate: string, extra: object = {}) => ({ invoiceId, level, dueDate, openCents: 1000, status: 'open' as const, ...extra });
+
+  it('leaves out an invoice paid between its step and the send, and sorts the rest by due date', () => {
+    const g = groupForDispatch([
+      member('F-3', 'reminder_1', '2026-11-03'),
+      member('F-1', 'reminder_2', '2026-11-01', { status: 'paid', openCents: 0 }),
+      member('F-2', 'courtesy', '2026-11-02'),
+      member('F-4', 'reminder_1', '2026-10-30'),
+      member('F-5', 'reminder_1', '2026-11-05'),
+    ]);
+    expect(g.include.map((m) => m.invoiceId)).toEqual(['F-4', 'F-2', 'F-3', 'F-5']);
+    expect(g.excluded).toEqual([{ invoiceId: 'F-1', reason: 'paid' }]);
+    expect(g.level).toBe('reminder_1'); // the paid one's reminder_2 no longer sets the tone
+  });
+
+  it('keeps one entry per invoice at its highest level, and leaves out paused, credited or zero-balance invoices', () => {
+    const g = groupForDispatch([
+      member('F-1', 'reminder_1', '2026-11-01'),
+      member('F-1', 'final_reminder', '2026-11-01'),
+      member('F-2', 'reminder_1', '2026-11-02', { paused: true }),
+      member('F-3', 'reminder_1', '2026-11-03', { status: 'credited' }),
+      member('F-4', 'reminder_1', '2026-11-04', { openCents: 0 }),
+    ]);
+    expect(g.include.map((m) => `${m.invoiceId}:${m.level}`)).toEqual(['F-1:final_reminder']);
+    expect(g.level).toBe('final_reminder');
+    expect(g.excluded.map((e) => `${e.invoiceId}:${e.reason}`).sort()).toEqual(['F-1:duplicate', 'F-2:paused', 'F-3:not_owed', 'F-4:paid']);
+  });
+
+  it('has no level when nothing is left to send', () => {
+    expect(groupForDispatch([member('F-1', 'reminder_1', '2026-11-01', { status: 'paid', openCents: 0 })]).level).toBeUndefined();
+  });
+});
