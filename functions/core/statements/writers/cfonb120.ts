@@ -1,5 +1,5 @@
 import type { Statement, StatementEntry } from '../../model/statement';
-import { balancesOf, chunk, ddmmyy, oneLine, periodOf, ribOf } from './common';
+import { balancesOf, ddmmyy, oneLine, periodOf, ribOf } from './common';
 
 const POSITIVE = '{ABCDEFGHI';
 const NEGATIVE = '}JKLMNOPQR';
@@ -45,6 +45,24 @@ export function writeCfonb120(statements: readonly Statement[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
+/** Cuts text in pieces of at most `width` characters at spaces (the space is dropped), or mid-word when a word is longer. */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text.replace(/\s+/g, ' ').trim();
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(' ', width - 1);
+    if (cut > 0) {
+      out.push(rest.slice(0, cut));
+      rest = rest.slice(cut + 1);
+    } else {
+      out.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
 function entryRecords(
   e: StatementEntry,
   i: number,
@@ -62,12 +80,12 @@ function entryRecords(
       [entryNumber, 7], [' ', 1], [' ', 1], [cfonbAmount(e.amountCents), 14], [oneLine(e.bankReference), 16],
     ]),
   ];
-  const complement = (qualifier: string, text: string) => {
-    for (const part of chunk(text, 70)) {
-      out.push(record([...head('05', '0005'), [interbank, 2], [booking, 6], ['', 5], [qualifier, 3], [part, 70], ['', 2]]));
-    }
+  const complement = (qualifier: string, text: string, continuation = qualifier) => {
+    wrapWords(text, 70).forEach((part, n) => {
+      out.push(record([...head('05', '0005'), [interbank, 2], [booking, 6], ['', 5], [n === 0 ? qualifier : continuation, 3], [part, 70], ['', 2]]));
+    });
   };
-  for (const line of e.remittance.unstructured) if (oneLine(line)) complement('LIB', oneLine(line));
+  for (const line of e.remittance.unstructured) if (oneLine(line)) complement('LIB', oneLine(line), 'LC2');
   const credit = e.amountCents >= 0;
   if (e.counterpartyName) complement(credit ? 'NPY' : 'NBE', oneLine(e.counterpartyName));
   if (e.counterpartyIban) complement(credit ? 'IPY' : 'IBE', oneLine(e.counterpartyIban));

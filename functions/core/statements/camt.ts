@@ -1,0 +1,366 @@
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import { completeAccount, isValidIban, normalizeIban } from './accounts';
+import { checkBalances } from './balance';
+import { StatementParseError } from './errors';
+import { amountOrThrow, collapse, dateOrThrow } from './text';
+
+/** A small element tree, built for one child of Stmt/Ntfctn at a time (an Ntry, a Bal, the Acct...). */
+interface XNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XNode[];
+  text: string;
+}
+
+export type CamtKind = 'camt053' | 'camt054';
+export const CAMT_VERSIONS = { min: 2, max: 13 } as const;
+
+const ROOTS: Record<string, CamtKind> = { BkToCstmrStmt: 'camt053', BkToCstmrDbtCdtNtfctn: 'camt054' };
+const CONTAINERS = new Set(['Stmt', 'Ntfctn']);
+
+function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
+  let n = node;
+  for (const name of path) {
+    n = n?.children.find((c) => c.name === name);
+    if (!n) return undefined;
+  }
+  return n;
+}
+
+function children(node: XNode | undefined, name: string): XNode[] {
+  return node ? node.children.filter((c) => c.name === name) : [];
+}
+
+function text(node: XNode | undefined, ...path: string[]): string | undefined {
+  const n = child(node, ...path);
+  if (!n) return undefined;
+  const t = collapse(n.text);
+  return t === '' ? undefined : t;
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+function serialize(n: XNode): string {
+  const attrs = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${xmlEscape(v)}"`).join('');
+  const inner = n.children.length ? n.children.map(serialize).join('') : xmlEscape(n.text.trim());
+  return `<${n.name}${attrs}>${inner}</${n.name}>`;
+}
+
+interface StatementBuilder {
+  statement: Statement;
+  balances: Map<string, number>;
+  balanceCurrency?: string;
+}
+
+/**
+ * ISO 20022 camt.053 (BkToCstmrStmt) and camt.054 (BkToCstmrDbtCdtNtfctn), versions 001.02 to 001.13, read with a
+ * streaming parser: only one Ntry is held as a tree at a time, so a 20 MB file needs little more memory than its
+ * entries. An Ntry with several TxDtls whose amounts add up to the Ntry amount gives one entry per TxDtls (batch
+ * booking); otherwise one entry with every detail merged. Entries not booked (Sts other than BOOK) are left out.
+ */
+export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; version: string; statements: Statement[] } {
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const path: string[] = [];
+  const statements: Statement[] = [];
+  let kind: CamtKind | undefined;
+  let version = '';
+  let capture: XNode[] = [];
+  let current: StatementBuilder | undefined;
+  let index = firstIndex;
+  let pending: StatementParseError | undefined;
+
+  const where = () => ({ line: parser.line, element: path.join('/') || undefined });
+  const fail = (e: StatementParseError): never => {
+    pending = e;
+    throw e;
+  };
+
+  parser.on('error', (err) => {
+    if (pending) throw pending;
+    const msg = err.message.replace(/^[^:]*:\d+:\d+: /, '');
+    const code = /unclosed|unexpected end|document must contain/i.test(msg) ? 'truncated' : 'corrupt';
+    fail(new StatementParseError(code, `XML: ${msg}`, where()));
+  });
+
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    const name = tag.local;
+    if (path.length === 0) {
+      const ns = tag.uri ?? '';
+      const m = /camt\.(05[34])\.001\.(\d{2})/.exec(ns);
+      if (m) {
+        version = `camt.${m[1]}.001.${m[2]}`;
+        const v = Number(m[2]);
+        if (v < CAMT_VERSIONS.min || v > CAMT_VERSIONS.max) {
+          fail(new StatementParseError('unsupported_version', `${version} is not a supported version (001.02 to 001.13)`, { line: parser.line, element: name }));
+        }
+      } else if (ns && /camt\.\d{3}/.test(ns)) {
+        fail(new StatementParseError('unknown_format', `${ns} is not a camt.053 or camt.054 statement`, { line: parser.line, element: name }));
+      }
+      if (ROOTS[name]) kind = ROOTS[name];
+      else if (name !== 'Document') fail(new StatementParseError('unknown_format', `<${name}> is not an ISO 20022 statement`, { line: parser.line, element: name }));
+    } else if (path.length === 1 && !kind) {
+      kind = ROOTS[name];
+      if (!kind) fail(new StatementParseError('unknown_format', `<${name}> is not a camt.053 or camt.054 message`, where()));
+    }
+    const parent = path[path.length - 1];
+    path.push(name);
+    if (capture.length > 0) {
+      const node: XNode = { name, attrs: attrsOf(tag), children: [], text: '' };
+      capture[capture.length - 1].children.push(node);
+      capture.push(node);
+    } else if (current && parent && CONTAINERS.has(parent)) {
+      capture = [{ name, attrs: attrsOf(tag), children: [], text: '' }];
+    } else if (CONTAINERS.has(name) && kind && path.length <= 4) {
+      current = {
+        statement: { format: kind, account: {}, currency: 'XXX', entries: [], balanceCheck: { status: 'ok' } },
+        balances: new Map(),
+      };
+    }
+  });
+
+  const onText = (t: string) => {
+    if (capture.length > 0) capture[capture.length - 1].text += t;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+
+  parser.on('closetag', (tag: SaxesTagNS) => {
+    const name = tag.local;
+    if (capture.length > 0) {
+      const node = capture.pop()!;
+      if (capture.length === 0 && current) {
+        const added = handleChild(current, node, index, where());
+        index += added;
+      }
+    } else if (CONTAINERS.has(name) && current) {
+      statements.push(finish(current, where()));
+      current = undefined;
+    }
+    path.pop();
+  });
+
+  const CHUNK = 1 << 20;
+  for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+  parser.close();
+  if (!kind) throw new StatementParseError('unknown_format', 'no camt.053 or camt.054 message in the XML');
+  if (statements.length === 0) throw new StatementParseError('empty', `no Stmt or Ntfctn in the ${kind === 'camt053' ? 'camt.053' : 'camt.054'} file`);
+  return { kind, version: version || (kind === 'camt053' ? 'camt.053' : 'camt.054'), statements };
+}
+
+function attrsOf(tag: SaxesTagNS): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of Object.values(tag.attributes)) if (!a.prefix && a.local !== 'xmlns') out[a.local] = a.value;
+  return out;
+}
+
+function camtDate(node: XNode | undefined, where: { line?: number; element?: string }): string | undefined {
+  const raw = text(node, 'Dt') ?? text(node, 'DtTm');
+  if (!raw) return undefined;
+  return dateOrThrow(raw.slice(0, 10), raw, where);
+}
+
+function signedAmount(amtNode: XNode | undefined, indicator: string | undefined, where: { line?: number; element?: string }): { cents: number; currency?: string } | undefined {
+  const raw = amtNode ? collapse(amtNode.text) : '';
+  if (!raw) return undefined;
+  if (!/^\d+(\.\d{1,2})?$/.test(raw)) {
+    if (/^\d+\.\d+$/.test(raw) && /^\d+\.\d{2}0+$/.test(raw)) {
+      // "12.500": trailing zeros beyond cents are harmless
+    } else {
+      throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
+    }
+  }
+  const cents = amountOrThrow(raw.replace(/^(\d+\.\d{2})0+$/, '$1'), where);
+  if (indicator !== undefined && indicator !== 'CRDT' && indicator !== 'DBIT') {
+    throw new StatementParseError('corrupt', `CdtDbtInd "${indicator}" is neither CRDT nor DBIT`, where);
+  }
+  return { cents: indicator === 'DBIT' ? -cents : cents, currency: amtNode?.attrs.Ccy };
+}
+
+function handleChild(b: StatementBuilder, node: XNode, index: number, where: { line?: number; element?: string }): number {
+  const st = b.statement;
+  switch (node.name) {
+    case 'Id':
+      st.statementId = collapse(node.text) || undefined;
+      return 0;
+    case 'Acct':
+      st.account = accountOf(node);
+      if (text(node, 'Ccy')) st.currency = text(node, 'Ccy')!;
+      return 0;
+    case 'FrToDt': {
+      const from = text(node, 'FrDtTm');
+      const to = text(node, 'ToDtTm');
+      if (from) st.periodStart = dateOrThrow(from.slice(0, 10), from, where);
+      if (to) st.periodEnd = dateOrThrow(to.slice(0, 10), to, where);
+      return 0;
+    }
+    case 'Bal': {
+      const code = text(node, 'Tp', 'CdOrPrtry', 'Cd') ?? text(node, 'Tp', 'CdOrPrtry', 'Prtry') ?? '';
+      const amt = signedAmount(child(node, 'Amt'), text(node, 'CdtDbtInd'), where);
+      if (!amt) throw new StatementParseError('missing_field', `balance ${code} without an amount`, where);
+      if (!b.balances.has(code)) b.balances.set(code, amt.cents);
+      b.balanceCurrency ??= amt.currency;
+      const date = camtDate(child(node, 'Dt'), where);
+      if (date && (code === 'OPBD' || code === 'PRCD')) st.periodStart ??= date;
+      if (date && code === 'CLBD') st.periodEnd ??= date;
+      return 0;
+    }
+    case 'Ntry': {
+      const entries = entriesOf(node, index, where);
+      st.entries.push(...entries);
+      return entries.length;
+    }
+    default:
+      return 0;
+  }
+}
+
+function accountOf(node: XNode): BankAccount {
+  const account: BankAccount = {};
+  const iban = text(node, 'Id', 'IBAN');
+  const other = text(node, 'Id', 'Othr', 'Id');
+  if (iban) account.iban = normalizeIban(iban);
+  else if (other) {
+    if (isValidIban(other)) account.iban = normalizeIban(other);
+    else account.accountNumber = other;
+  }
+  const bic = text(node, 'Svcr', 'FinInstnId', 'BICFI') ?? text(node, 'Svcr', 'FinInstnId', 'BIC');
+  if (bic) account.bic = bic;
+  return completeAccount(account);
+}
+
+function finish(b: StatementBuilder, where: { line?: number; element?: string }): Statement {
+  const st = b.statement;
+  const opening = b.balances.get('OPBD') ?? b.balances.get('PRCD');
+  const closing = b.balances.get('CLBD');
+  if (opening !== undefined) st.openingBalanceCents = opening;
+  if (closing !== undefined) st.closingBalanceCents = closing;
+  if (st.currency === 'XXX') st.currency = b.balanceCurrency ?? st.entries[0]?.currency ?? 'XXX';
+  if (!/^[A-Z]{3}$/.test(st.currency)) throw new StatementParseError('corrupt', `not a currency code: "${st.currency}"`, where);
+  for (const e of st.entries) if (!/^[A-Z]{3}$/.test(e.currency)) e.currency = st.currency;
+  if (!st.periodStart && st.entries.length) st.periodStart = st.entries.map((e) => e.bookingDate).sort()[0];
+  if (!st.periodEnd && st.entries.length) st.periodEnd = st.entries.map((e) => e.bookingDate).sort().at(-1);
+  st.balanceCheck = st.format === 'camt054'
+    ? { status: 'not-applicable', reason: 'a camt.054 notification carries no balances' }
+    : checkBalances(st.openingBalanceCents, st.closingBalanceCents, st.entries);
+  return st;
+}
+
+function bankCodesOf(node: XNode | undefined): string[] {
+  const btc = child(node, 'BkTxCd');
+  if (!btc) return [];
+  const out: string[] = [];
+  const domain = text(btc, 'Domn', 'Cd');
+  const family = text(btc, 'Domn', 'Fmly', 'Cd');
+  const sub = text(btc, 'Domn', 'Fmly', 'SubFmlyCd');
+  if (domain) out.push([domain, family, sub].filter(Boolean).join('/'));
+  const proprietary = text(btc, 'Prtry', 'Cd');
+  if (proprietary) out.push(proprietary);
+  return out;
+}
+
+interface Details {
+  bankReference?: string;
+  endToEndId?: string;
+  counterpartyName?: string;
+  counterpartyIban?: string;
+  unstructured: string[];
+  structured: string[];
+  label?: string;
+  bankCodes: string[];
+}
+
+function partyName(party: XNode | undefined): string | undefined {
+  return text(party, 'Nm') ?? text(party, 'Pty', 'Nm');
+}
+
+function detailsOf(tx: XNode | undefined, credit: boolean): Details {
+  const d: Details = { unstructured: [], structured: [], bankCodes: bankCodesOf(tx) };
+  if (!tx) return d;
+  d.bankReference = text(tx, 'Refs', 'AcctSvcrRef');
+  const e2e = text(tx, 'Refs', 'EndToEndId');
+  if (e2e && e2e.toUpperCase() !== 'NOTPROVIDED') d.endToEndId = e2e;
+  const parties = child(tx, 'RltdPties');
+  const [who, ultimate, acct] = credit ? ['Dbtr', 'UltmtDbtr', 'DbtrAcct'] : ['Cdtr', 'UltmtCdtr', 'CdtrAcct'];
+  d.counterpartyName = partyName(child(parties, who)) ?? partyName(child(parties, ultimate));
+  const iban = text(parties, acct, 'Id', 'IBAN') ?? text(parties, acct, 'Id', 'Othr', 'Id');
+  if (iban && isValidIban(iban)) d.counterpartyIban = normalizeIban(iban);
+  for (const rmt of children(tx, 'RmtInf')) {
+    for (const u of children(rmt, 'Ustrd')) {
+      const t = collapse(u.text);
+      if (t) d.unstructured.push(t);
+    }
+    for (const s of children(rmt, 'Strd')) {
+      for (const cri of children(s, 'CdtrRefInf')) {
+        const ref = text(cri, 'Ref');
+        if (ref) d.structured.push(ref);
+      }
+      for (const doc of children(s, 'RfrdDocInf')) {
+        const nb = text(doc, 'Nb');
+        if (nb) d.structured.push(nb);
+      }
+      for (const addtl of children(s, 'AddtlRmtInf')) {
+        const t = collapse(addtl.text);
+        if (t) d.unstructured.push(t);
+      }
+    }
+  }
+  d.label = text(tx, 'AddtlTxInf');
+  return d;
+}
+
+function entriesOf(ntry: XNode, firstIndex: number, where: { line?: number; element?: string }): StatementEntry[] {
+  const status = text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts');
+  if (status && status !== 'BOOK') return [];
+  const indicator = text(ntry, 'CdtDbtInd');
+  if (!indicator) throw new StatementParseError('missing_field', 'entry without CdtDbtInd', where);
+  const amount = signedAmount(child(ntry, 'Amt'), indicator, where);
+  if (!amount) throw new StatementParseError('missing_field', 'entry without an amount', where);
+  const bookingDate = camtDate(child(ntry, 'BookgDt'), where) ?? camtDate(child(ntry, 'ValDt'), where);
+  if (!bookingDate) throw new StatementParseError('missing_field', 'entry without a booking date', where);
+  const valueDate = camtDate(child(ntry, 'ValDt'), where);
+  const credit = amount.cents >= 0;
+  const reversal = text(ntry, 'RvslInd') === 'true';
+  const ntryRef = text(ntry, 'AcctSvcrRef');
+  const ntryCodes = bankCodesOf(ntry);
+  const ntryLabel = text(ntry, 'AddtlNtryInf');
+  const raw = [serialize(ntry)];
+  const txs = children(ntry, 'NtryDtls').flatMap((nd) => children(nd, 'TxDtls'));
+
+  const make = (cents: number, d: Details, i: number): StatementEntry => ({
+    index: firstIndex + i,
+    bookingDate,
+    valueDate,
+    amountCents: cents,
+    currency: amount.currency && /^[A-Z]{3}$/.test(amount.currency) ? amount.currency : 'XXX',
+    bankCodes: d.bankCodes.length ? d.bankCodes : ntryCodes,
+    bankReference: d.bankReference ?? ntryRef,
+    endToEndId: d.endToEndId,
+    label: d.label ?? ntryLabel ?? d.counterpartyName ?? d.unstructured[0] ?? '',
+    counterpartyName: d.counterpartyName,
+    counterpartyIban: d.counterpartyIban,
+    remittance: { unstructured: d.unstructured, structured: d.structured },
+    reversal,
+    raw,
+  });
+
+  if (txs.length > 1) {
+    const parts = txs.map((tx) => {
+      const amt = signedAmount(child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt'), text(tx, 'CdtDbtInd') ?? indicator, where);
+      return { amt, d: detailsOf(tx, amt ? amt.cents >= 0 : credit) };
+    });
+    const all = parts.every((p) => p.amt !== undefined);
+    const sum = parts.reduce((s, p) => s + (p.amt?.cents ?? 0), 0);
+    if (all && sum === amount.cents) return parts.map((p, i) => make(p.amt!.cents, p.d, i));
+    const merged: Details = { unstructured: [], structured: [], bankCodes: ntryCodes };
+    for (const p of parts) {
+      merged.unstructured.push(...p.d.unstructured);
+      merged.structured.push(...p.d.structured);
+      merged.counterpartyName ??= p.d.counterpartyName;
+    }
+    return [make(amount.cents, merged, 0)];
+  }
+  return [make(amount.cents, detailsOf(txs[0], credit), 0)];
+}

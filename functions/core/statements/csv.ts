@@ -1,0 +1,319 @@
+import { z } from 'zod';
+import { BankAccount, type Statement, type StatementEntry } from '../model/statement';
+import { accountKey, completeAccount, isValidIban, normalizeIban } from './accounts';
+import { checkBalances } from './balance';
+import { StatementParseError } from './errors';
+import { amountOrThrow, collapse, dateOrThrow } from './text';
+
+const Column = z.union([z.string().min(1), z.number().int().nonnegative()]);
+
+/** Explicit description of a CSV export the auto-detection does not read. Columns by header text or 0-based index. */
+export const CsvMapping = z.object({
+  delimiter: z.enum([';', ',', '\t', '|']).optional(),
+  decimalSeparator: z.enum([',', '.']).optional(),
+  /** 0-based index (among non-empty lines) of the header line; -1 when there is none (columns are then indexes). */
+  headerRow: z.number().int().min(-1).optional(),
+  dateFormat: z.enum(['DD/MM/YYYY', 'DD/MM/YY', 'YYYY-MM-DD', 'MM/DD/YYYY']).optional(),
+  currency: z.string().length(3).optional(),
+  account: BankAccount.optional(),
+  columns: z.object({
+    bookingDate: Column,
+    valueDate: Column.optional(),
+    label: z.union([Column, z.array(Column)]).optional(),
+    amount: Column.optional(),
+    debit: Column.optional(),
+    credit: Column.optional(),
+    balance: Column.optional(),
+    counterpartyName: Column.optional(),
+    counterpartyIban: Column.optional(),
+    bankReference: Column.optional(),
+    endToEndId: Column.optional(),
+    structured: Column.optional(),
+    remittance: z.union([Column, z.array(Column)]).optional(),
+    account: Column.optional(),
+    currency: Column.optional(),
+  }).refine((c) => c.amount !== undefined || c.debit !== undefined || c.credit !== undefined, 'an amount column, or debit/credit columns'),
+});
+export type CsvMapping = z.infer<typeof CsvMapping>;
+
+type Role = keyof CsvMapping['columns'];
+type Roles = Partial<Record<Role, number[]>>;
+
+/** Header text -> role, first rule that matches wins. Headers are compared without accents, case or punctuation. */
+const RULES: Array<[Role, RegExp]> = [
+  ['valueDate', /^(date (de )?valeur|value date|valeur|date val)/],
+  ['bookingDate', /^(date|booking date|jour|dt operation)/],
+  ['endToEndId', /(bout en bout|end to end|endtoend|e2e)/],
+  ['structured', /(reference structuree|ref structuree|structured reference|creditor reference)/],
+  ['counterpartyIban', /^(iban|compte) (du )?(tiers|contrepartie|beneficiaire|emetteur|donneur|counterparty)|^counterparty (iban|account)/],
+  ['account', /^(compte|numero de compte|n de compte|no de compte|account|account number|iban|rib)$/],
+  ['bankReference', /^(reference|ref|reference banque|reference bancaire|reference operation|numero d operation|n operation|fitid|transaction id)$/],
+  ['counterpartyName', /^(tiers|beneficiaire|emetteur|contrepartie|donneur d ordre|nom du tiers|nom|counterparty|payee|payer)/],
+  ['remittance', /^(detail|details|informations? complementaires?|libelle complementaire|complement|motif|communication|commentaire|memo|remittance|reference client)/],
+  ['label', /^(libelle|label|description|intitule|nature|operation|wording|text)/],
+  ['debit', /^(debit|montant debit|sortie|depense)/],
+  ['credit', /^(credit|montant credit|entree|recette)/],
+  ['amount', /^(montant|amount|somme|valeur|mouvement)/],
+  ['balance', /^(solde|balance)/],
+  ['currency', /^(devise|currency|monnaie)$/],
+];
+
+export function normalizeHeader(h: string): string {
+  return h.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+/** Splits CSV text into records (RFC 4180 quotes, doubled quotes, quoted line breaks), with each record's 1-based line. */
+export function csvRecords(text: string, delimiter: string): Array<{ cells: string[]; line: number }> {
+  const out: Array<{ cells: string[]; line: number }> = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const startLine = i + 1;
+    if (line.trim() === '') continue;
+    if (!line.includes('"')) {
+      out.push({ cells: line.split(delimiter), line: startLine });
+      continue;
+    }
+    // quoted fields may span lines: join until the quotes balance
+    while ((line.match(/"/g)?.length ?? 0) % 2 === 1 && i + 1 < lines.length) line += `\n${lines[++i]}`;
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let k = 0; k < line.length; k++) {
+      const c = line[k];
+      if (quoted) {
+        if (c === '"') {
+          if (line[k + 1] === '"') { cell += '"'; k++; } else quoted = false;
+        } else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === delimiter) { cells.push(cell); cell = ''; }
+      else cell += c;
+    }
+    cells.push(cell);
+    out.push({ cells, line: startLine });
+  }
+  return out;
+}
+
+/** The delimiter that splits the first lines into the same number (>= 3) of fields most often. */
+export function detectDelimiter(text: string): ';' | ',' | '\t' | '|' | undefined {
+  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').slice(0, 30);
+  let best: { d: ';' | ',' | '\t' | '|'; score: number } | undefined;
+  for (const d of [';', '\t', ',', '|'] as const) {
+    const counts = lines.map((l) => l.replace(/"[^"]*"/g, '""').split(d).length);
+    const freq = new Map<number, number>();
+    for (const c of counts) if (c >= 3) freq.set(c, (freq.get(c) ?? 0) + 1);
+    let score = 0;
+    for (const [, f] of freq) score = Math.max(score, f);
+    if (score >= 1 && (!best || score > best.score)) best = { d, score };
+  }
+  return best?.d;
+}
+
+function rolesOf(header: string[]): Roles {
+  const roles: Roles = {};
+  header.forEach((h, i) => {
+    const n = normalizeHeader(h);
+    if (!n) return;
+    for (const [role, re] of RULES) {
+      if (!re.test(n)) continue;
+      if (role === 'label' && roles.label) (roles.remittance ??= []).push(i);
+      else if (!roles[role] || role === 'remittance') (roles[role] ??= []).push(i);
+      break;
+    }
+  });
+  return roles;
+}
+
+function usable(roles: Roles): boolean {
+  return !!roles.bookingDate && !!(roles.amount || roles.debit || roles.credit);
+}
+
+/** Finds a header line (a date column and an amount or debit/credit columns) among the first records. */
+export function findCsvHeader(text: string): { delimiter: ';' | ',' | '\t' | '|'; headerIndex: number; roles: Roles } | undefined {
+  const delimiter = detectDelimiter(text);
+  if (!delimiter) return undefined;
+  const head = text.slice(0, 64 * 1024);
+  const records = csvRecords(head, delimiter).slice(0, 30);
+  for (let i = 0; i < records.length; i++) {
+    const roles = rolesOf(records[i].cells);
+    if (usable(roles)) return { delimiter, headerIndex: i, roles };
+  }
+  return undefined;
+}
+
+function resolveMapping(mapping: CsvMapping, header: string[] | undefined): Roles {
+  const roles: Roles = {};
+  const idx = (c: string | number, role: string): number => {
+    if (typeof c === 'number') return c;
+    const i = header ? header.findIndex((h) => normalizeHeader(h) === normalizeHeader(c)) : -1;
+    if (i < 0) throw new StatementParseError('missing_field', `CSV mapping: no column "${c}" for ${role} in the header`);
+    return i;
+  };
+  for (const [role, c] of Object.entries(mapping.columns) as Array<[Role, string | number | Array<string | number> | undefined]>) {
+    if (c === undefined) continue;
+    roles[role] = (Array.isArray(c) ? c : [c]).map((x) => idx(x, role));
+  }
+  return roles;
+}
+
+function csvDate(raw: string, format: CsvMapping['dateFormat'], line: number): string {
+  const s = raw.trim();
+  let m: RegExpExecArray | null;
+  if (format === 'MM/DD/YYYY' && (m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})/.exec(s))) {
+    return dateOrThrow(`${m[3]}-${m[1].padStart(2, '0')}-${m[2].padStart(2, '0')}`, raw, { line });
+  }
+  if ((m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s))) return dateOrThrow(`${m[1]}-${m[2]}-${m[3]}`, raw, { line });
+  if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)/.exec(s))) {
+    const year = m[3].length === 2 ? (Number(m[3]) >= 70 ? `19${m[3]}` : `20${m[3]}`) : m[3];
+    return dateOrThrow(`${year}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`, raw, { line });
+  }
+  throw new StatementParseError('invalid_date', `not a date: "${s.slice(0, 30)}"`, { line });
+}
+
+function csvAmount(raw: string, decimal: ',' | '.' | undefined, line: number): number | undefined {
+  let s = raw.trim().replace(/[€$£]|EUR|USD|GBP|CHF/gi, '').replace(/[\s\u00a0\u202f]/g, '');
+  if (s === '') return undefined;
+  let negative = false;
+  if (/^\(.*\)$/.test(s)) { negative = true; s = s.slice(1, -1); }
+  if (decimal === ',') s = s.replace(/\./g, '');
+  if (decimal === '.') s = s.replace(/,/g, '');
+  const cents = amountOrThrow(s, { line });
+  return negative ? -cents : cents;
+}
+
+/**
+ * French bank portal CSV exports: delimiter (; , tab |) and header line found automatically (a date column and either a
+ * signed Montant or Débit/Crédit columns), decimal comma or point, DD/MM/YYYY dates. A Solde column (balance after each
+ * row, oldest or newest first) gives opening and closing balances and a real balance check. A Compte column splits the
+ * rows into one statement per account. Or an explicit `mapping` for any other layout.
+ */
+export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): Statement[] {
+  let delimiter: string;
+  let headerIndex: number;
+  let roles: Roles;
+  let records: Array<{ cells: string[]; line: number }>;
+  if (mapping) {
+    const m = CsvMapping.safeParse(mapping);
+    if (!m.success) throw new StatementParseError('missing_field', `invalid CSV mapping: ${m.error.issues.map((i) => i.message).join('; ')}`);
+    mapping = m.data;
+    delimiter = mapping.delimiter ?? detectDelimiter(text) ?? ';';
+    records = csvRecords(text, delimiter);
+    headerIndex = mapping.headerRow ?? 0;
+    roles = resolveMapping(mapping, headerIndex >= 0 ? records[headerIndex]?.cells : undefined);
+  } else {
+    const found = findCsvHeader(text);
+    if (!found) {
+      throw new StatementParseError('unknown_format', 'CSV without a recognizable header (a date column and Montant or Débit/Crédit columns): give a column mapping');
+    }
+    delimiter = found.delimiter;
+    records = csvRecords(text, delimiter);
+    headerIndex = found.headerIndex;
+    roles = found.roles;
+  }
+  const preamble = records.slice(0, Math.max(0, headerIndex)).flatMap((r) => r.cells).join(' ');
+  const preambleIban = /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/.exec(preamble)?.[1];
+  const defaultAccount: BankAccount = mapping?.account ?? (preambleIban && isValidIban(preambleIban) ? { iban: normalizeIban(preambleIban) } : {});
+  const headerText = headerIndex >= 0 ? (records[headerIndex]?.cells ?? []).join(' ') : '';
+  const defaultCurrency = mapping?.currency ?? (/\bUSD\b|\$/.test(headerText) ? 'USD' : /\bGBP\b|£/.test(headerText) ? 'GBP' : 'EUR');
+  const decimal = mapping?.decimalSeparator;
+  const dateFormat = mapping?.dateFormat;
+
+  const cell = (cells: string[], role: Role): string => {
+    const cols = roles[role];
+    if (!cols) return '';
+    return collapse(cols.map((c) => cells[c] ?? '').filter((v) => v.trim() !== '').join(' '));
+  };
+
+  interface Group { account: BankAccount; currency: string; rows: Array<{ entry: StatementEntry; balance?: number }> }
+  const groups = new Map<string, Group>();
+  let index = firstIndex;
+  for (const rec of records.slice(headerIndex + 1)) {
+    const { cells, line } = rec;
+    const dateRaw = cell(cells, 'bookingDate');
+    if (!dateRaw) {
+      const all = normalizeHeader(cells.join(' '));
+      if (all === '' || /\b(solde|total|totaux|balance)\b/.test(all)) continue;
+      throw new StatementParseError('invalid_date', 'row without a date', { line });
+    }
+    const bookingDate = csvDate(dateRaw, dateFormat, line);
+    const valueRaw = cell(cells, 'valueDate');
+    const valueDate = valueRaw ? csvDate(valueRaw, dateFormat, line) : undefined;
+    let amount: number | undefined;
+    if (roles.amount) amount = csvAmount(cell(cells, 'amount'), decimal, line);
+    if (amount === undefined && (roles.debit || roles.credit)) {
+      const debit = roles.debit ? csvAmount(cell(cells, 'debit'), decimal, line) : undefined;
+      const credit = roles.credit ? csvAmount(cell(cells, 'credit'), decimal, line) : undefined;
+      if (debit !== undefined || credit !== undefined) amount = Math.abs(credit ?? 0) - Math.abs(debit ?? 0);
+    }
+    if (amount === undefined) throw new StatementParseError('invalid_amount', 'row without an amount', { line });
+    const balanceRaw = cell(cells, 'balance');
+    const balance = balanceRaw ? csvAmount(balanceRaw, decimal, line) : undefined;
+    const accountRaw = cell(cells, 'account').replace(/\s+/g, '');
+    const account = accountRaw ? completeAccount(isValidIban(accountRaw) ? { iban: accountRaw } : { accountNumber: accountRaw }) : completeAccount(defaultAccount);
+    const currencyRaw = cell(cells, 'currency').toUpperCase();
+    const currency = /^[A-Z]{3}$/.test(currencyRaw) ? currencyRaw : defaultCurrency;
+    const iban = cell(cells, 'counterpartyIban').replace(/\s+/g, '');
+    const label = cell(cells, 'label');
+    const remittance = cell(cells, 'remittance');
+    const structured = cell(cells, 'structured');
+    const entry: StatementEntry = {
+      index: index++,
+      bookingDate,
+      valueDate,
+      amountCents: amount,
+      currency,
+      bankCodes: [],
+      bankReference: cell(cells, 'bankReference') || undefined,
+      endToEndId: cell(cells, 'endToEndId') || undefined,
+      label: label || remittance,
+      counterpartyName: cell(cells, 'counterpartyName') || undefined,
+      counterpartyIban: iban && isValidIban(iban) ? normalizeIban(iban) : undefined,
+      remittance: { unstructured: remittance ? [remittance] : [], structured: structured ? structured.split(/\s+/) : [] },
+      reversal: false,
+      raw: [cells.join(delimiter)],
+    };
+    const key = `${accountKey(account)}|${currency}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { account, currency, rows: [] }));
+    g.rows.push({ entry, balance });
+  }
+  if (groups.size === 0) throw new StatementParseError('empty', 'CSV without any transaction row');
+  return [...groups.values()].map((g) => statementOf(g.account, g.currency, g.rows));
+}
+
+function statementOf(account: BankAccount, currency: string, rows: Array<{ entry: StatementEntry; balance?: number }>): Statement {
+  const entries = rows.map((r) => r.entry);
+  const dates = entries.map((e) => e.bookingDate).sort();
+  const st: Statement = {
+    format: 'csv',
+    account,
+    currency,
+    periodStart: dates[0],
+    periodEnd: dates[dates.length - 1],
+    entries,
+    balanceCheck: { status: 'not-applicable', reason: 'no Solde (balance) column' },
+  };
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (first.balance !== undefined && last.balance !== undefined) {
+    const descending = first.entry.bookingDate > last.entry.bookingDate
+      || (first.entry.bookingDate === last.entry.bookingDate && rows.length > 1 && consistency(rows.slice().reverse()) > consistency(rows));
+    const [oldest, newest] = descending ? [last, first] : [first, last];
+    st.openingBalanceCents = oldest.balance! - oldest.entry.amountCents;
+    st.closingBalanceCents = newest.balance!;
+    st.balanceCheck = checkBalances(st.openingBalanceCents, st.closingBalanceCents, entries);
+  }
+  return st;
+}
+
+/** How many consecutive rows agree with "balance = previous balance + amount" in this order. */
+function consistency(rows: Array<{ entry: StatementEntry; balance?: number }>): number {
+  let n = 0;
+  for (let i = 1; i < rows.length; i++) {
+    const prev = rows[i - 1].balance;
+    const cur = rows[i].balance;
+    if (prev !== undefined && cur !== undefined && prev + rows[i].entry.amountCents === cur) n++;
+  }
+  return n;
+}

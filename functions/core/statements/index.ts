@@ -1,0 +1,80 @@
+import type { ParsedStatementFile, Statement, StatementFormat } from '../model/statement';
+import { parseCamt } from './camt';
+import { parseCfonb120 } from './cfonb120';
+import { type CsvMapping, parseCsv } from './csv';
+import { detectFormat } from './detect';
+import { StatementParseError } from './errors';
+import { parseMt940 } from './mt940';
+import { parseOfx } from './ofx';
+import { decodeStatementBytes } from './text';
+
+export { StatementParseError, type StatementParseErrorCode } from './errors';
+export { CsvMapping } from './csv';
+export { detectFormat } from './detect';
+export { checkBalances } from './balance';
+export { transactionId, assignTransactionIds, type IdentifiedEntry } from './ids';
+export { accountKey, isValidIban, frenchIbanFromRib, completeAccount } from './accounts';
+export { describeStatement } from './describe';
+export { decodeStatementBytes } from './text';
+export { writeStatementFile, WRITABLE_FORMATS, type WritableFormat } from './writers/index';
+
+export interface ParseOptions {
+  /** Skip detection and read the file as this format. */
+  format?: StatementFormat;
+  /** For messages only: the format is always read from the content. */
+  fileName?: string;
+  /** Column mapping for a CSV export the auto-detection does not read (implies format 'csv'). */
+  csvMapping?: CsvMapping;
+}
+
+/** Declared encoding of an XML or OFX 1 header, when it names a single-byte one. */
+function declaredLatin(bytes: Uint8Array): boolean {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 300));
+  return /^\s*<\?xml[^>]*encoding\s*=\s*["'](iso-8859-1|iso-8859-15|latin-?1|windows-1252|cp1252)["']/i.test(head);
+}
+
+/**
+ * Reads a bank statement file of any supported format (detected from the content unless `format` is given) into the
+ * normalized model. Bytes are decoded here: UTF-8 (with or without BOM), else windows-1252/latin-1. Entry `index` is the
+ * position in the file across its statements. A balance mismatch is reported in `balanceCheck`, never thrown; an
+ * unreadable file throws a StatementParseError (code, message, line or element).
+ */
+export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}): ParsedStatementFile {
+  const { text } = declaredLatin(bytes)
+    ? { text: new TextDecoder('windows-1252').decode(bytes) }
+    : decodeStatementBytes(bytes);
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') throw new StatementParseError('empty', 'empty file');
+  const format = options.format ?? (options.csvMapping ? 'csv' : detectFormat(body));
+  if (!format) {
+    const name = options.fileName ? ` "${options.fileName}"` : '';
+    throw new StatementParseError(
+      'unknown_format',
+      `unknown statement format${name}: not CFONB 120, camt.053/054, MT940, OFX nor a recognizable CSV export`,
+      { line: 1 },
+    );
+  }
+  let statements: Statement[];
+  let actual: StatementFormat = format;
+  try {
+    switch (format) {
+      case 'cfonb120': statements = parseCfonb120(body); break;
+      case 'camt053':
+      case 'camt054': {
+        const r = parseCamt(body);
+        statements = r.statements;
+        actual = r.kind;
+        break;
+      }
+      case 'mt940': statements = parseMt940(body); break;
+      case 'ofx': statements = parseOfx(body); break;
+      case 'csv': statements = parseCsv(body, options.csvMapping); break;
+      default: throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
+    }
+  } catch (e) {
+    if (e instanceof StatementParseError) throw e;
+    if (e instanceof RangeError) throw new StatementParseError('corrupt', `unreadable ${format} file: ${e.message}`);
+    throw e;
+  }
+  return { format: actual, statements };
+}

@@ -1,0 +1,268 @@
+import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import { completeAccount, isValidIban, normalizeIban } from './accounts';
+import { checkBalances } from './balance';
+import { StatementParseError } from './errors';
+import { amountOrThrow, century, collapse, dateOrThrow, splitLines } from './text';
+
+interface Field {
+  tag: string;
+  value: string;
+  line: number;
+}
+
+interface Message {
+  fields: Field[];
+  ended: boolean;
+}
+
+const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
+
+/** Splits the text into messages of tagged fields; a field continues on the lines that do not start a tag. */
+function messagesOf(text: string): Message[] {
+  const messages: Message[] = [];
+  let msg: Message | undefined;
+  let field: Field | undefined;
+  splitLines(text).forEach((rawLine, i) => {
+    const lineNo = i + 1;
+    let line = rawLine.replace(/\s+$/, '');
+    // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
+    if (line.startsWith('{')) {
+      const at = line.indexOf('{4:');
+      if (at < 0) return;
+      line = line.slice(at + 3);
+      if (!line) return;
+    }
+    if (/^-(\}.*)?$/.test(line)) {
+      if (msg) msg.ended = true;
+      msg = undefined;
+      field = undefined;
+      return;
+    }
+    const m = TAG.exec(line);
+    if (m) {
+      if (m[1] === '20' || !msg) {
+        msg = { fields: [], ended: false };
+        messages.push(msg);
+      }
+      field = { tag: m[1], value: m[2], line: lineNo };
+      msg.fields.push(field);
+      return;
+    }
+    if (line.trim() === '') return;
+    if (field) field.value += `\n${line}`;
+    // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
+  });
+  return messages;
+}
+
+function mtDate(yymmdd: string, line: number): string {
+  return dateOrThrow(`${century(yymmdd.slice(0, 2))}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`, yymmdd, { line });
+}
+
+function balanceOf(f: Field): { cents: number; date: string; currency: string } {
+  const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(f.value.trim());
+  if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${f.value.slice(0, 40)}`, { line: f.line });
+  const cents = amountOrThrow(m[4], { line: f.line });
+  return { cents: m[1] === 'D' ? -cents : cents, date: mtDate(m[2], f.line), currency: m[3] };
+}
+
+function accountOf(value: string): BankAccount {
+  const v = value.trim().split('\n')[0].trim();
+  const compact = v.replace(/\s+/g, '');
+  const account: BankAccount = {};
+  const slash = compact.split('/');
+  const last = slash[slash.length - 1];
+  if (isValidIban(last)) {
+    account.iban = normalizeIban(last);
+    if (slash.length > 1 && /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(slash[0])) account.bic = slash[0];
+  } else if (slash.length > 1) {
+    if (/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(slash[0])) account.bic = slash[0];
+    else account.bankCode = slash[0];
+    account.accountNumber = slash.slice(1).join('/');
+  } else {
+    account.accountNumber = compact;
+  }
+  return completeAccount(account);
+}
+
+const SEPA_KEYWORDS = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP|RREF)\+/g;
+
+interface Info86 {
+  label?: string;
+  unstructured: string[];
+  structured: string[];
+  endToEndId?: string;
+  counterpartyName?: string;
+  counterpartyIban?: string;
+  code?: string;
+}
+
+/** :86: in its three common shapes: ?NN sub-fields (French/German banks), /TAG/ fields (Dutch banks), or free text. */
+export function parse86(value: string): Info86 {
+  const info: Info86 = { unstructured: [], structured: [] };
+  const flat = value.replace(/\n/g, '');
+  if (/^(\d{3})?\?\d{2}/.test(flat)) {
+    const code = /^(\d{3})\?/.exec(flat)?.[1];
+    if (code) info.code = code;
+    const parts = flat.slice(code ? 3 : 0).split(/\?(\d{2})/).slice(1);
+    const sub = new Map<string, string>();
+    const remittance: string[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const n = Number(parts[i]);
+      const v = parts[i + 1];
+      if ((n >= 20 && n <= 29) || (n >= 60 && n <= 63)) remittance.push(v);
+      else sub.set(parts[i], (sub.get(parts[i]) ?? '') + v);
+    }
+    info.label = collapse(sub.get('00') ?? '') || undefined;
+    const name = collapse(`${sub.get('32') ?? ''}${sub.get('33') ?? ''}`);
+    if (name) info.counterpartyName = name;
+    const iban = (sub.get('31') ?? '').trim();
+    if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
+    const joined = remittance.join('');
+    const keys = [...joined.matchAll(SEPA_KEYWORDS)];
+    if (keys.length === 0 || keys[0].index !== 0) {
+      const head = collapse(keys.length ? joined.slice(0, keys[0].index) : joined);
+      if (head) info.unstructured.push(head);
+    }
+    keys.forEach((k, i) => {
+      const start = k.index! + k[0].length;
+      const end = i + 1 < keys.length ? keys[i + 1].index! : joined.length;
+      const v = collapse(joined.slice(start, end));
+      if (!v) return;
+      switch (k[1]) {
+        case 'EREF': if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v; break;
+        case 'KREF': info.structured.push(v); break;
+        case 'SVWZ': info.unstructured.push(v); break;
+        case 'IBAN': if (!info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v); break;
+        default: break;
+      }
+    });
+    return info;
+  }
+  if (/^\/[A-Z]{2,4}\//.test(flat) && /\/(TRTP|REMI|NAME|EREF|CNTP|IBAN)\//.test(flat)) {
+    const tokens = flat.split('/');
+    const known = new Set(['TRTP', 'IBAN', 'BIC', 'NAME', 'REMI', 'EREF', 'CNTP', 'MARF', 'CSID', 'ORDP', 'BENM', 'ID', 'ADDR', 'RTRN', 'PREF', 'USTD', 'STRD', 'ISR', 'CUR']);
+    const fields = new Map<string, string[]>();
+    let key: string | undefined;
+    for (const t of tokens.slice(1)) {
+      if (known.has(t) && !['USTD', 'STRD', 'ISR', 'CUR'].includes(t)) {
+        key = t;
+        fields.set(key, []);
+      } else if (key) fields.get(key)!.push(t);
+    }
+    const get = (k: string) => (fields.get(k) ?? []).filter((s) => s !== '');
+    const cntp = fields.get('CNTP');
+    if (cntp) {
+      if (cntp[0] && isValidIban(cntp[0])) info.counterpartyIban = normalizeIban(cntp[0]);
+      if (cntp[2]) info.counterpartyName = collapse(cntp[2]);
+    }
+    const iban = get('IBAN')[0];
+    if (!info.counterpartyIban && iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
+    const name = get('NAME').join('/');
+    if (!info.counterpartyName && name) info.counterpartyName = collapse(name);
+    const remi = fields.get('REMI') ?? [];
+    const r = remi.filter((s) => s !== '' && !['USTD', 'STRD', 'ISR', 'CUR'].includes(s));
+    if (flat.includes('/REMI/STRD/') || flat.includes('/REMI/CUR/')) info.structured.push(...r.map(collapse).filter(Boolean));
+    else if (r.length) info.unstructured.push(collapse(r.join('/')));
+    const eref = get('EREF')[0];
+    if (eref && eref.toUpperCase() !== 'NOTPROVIDED') info.endToEndId = collapse(eref);
+    const trtp = get('TRTP').join('/');
+    if (trtp) info.label = collapse(trtp);
+    return info;
+  }
+  const lines = value.split('\n').map(collapse).filter(Boolean);
+  info.unstructured = lines;
+  if (lines[0]) info.label = lines[0];
+  return info;
+}
+
+const LINE61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d[\d,]*)([NSF][A-Z0-9]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
+
+function entryOf(f: Field, info: Field | undefined, index: number, currency: string): StatementEntry {
+  const m = LINE61.exec(f.value.trim());
+  if (!m) throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, { line: f.line });
+  const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
+  const valueDate = mtDate(value, f.line);
+  let bookingDate = valueDate;
+  if (booking) {
+    let year = Number(valueDate.slice(0, 4));
+    const vm = Number(valueDate.slice(5, 7));
+    const bm = Number(booking.slice(0, 2));
+    if (bm === 12 && vm === 1) year -= 1;
+    if (bm === 1 && vm === 12) year += 1;
+    bookingDate = dateOrThrow(`${year}-${booking.slice(0, 2)}-${booking.slice(2, 4)}`, booking, { line: f.line });
+  }
+  const cents = amountOrThrow(amountRaw, { line: f.line });
+  const debit = mark.endsWith('D');
+  const [customerRef, bankRef] = refs.split('//');
+  const i86 = info ? parse86(info.value) : { unstructured: [], structured: [] } as Info86;
+  const customer = customerRef?.trim();
+  const extra = collapse(supplementary ?? '');
+  const codes = [type];
+  if (i86.code) codes.push(i86.code);
+  return {
+    index,
+    bookingDate,
+    valueDate,
+    amountCents: debit ? -cents : cents,
+    currency,
+    bankCodes: codes,
+    bankReference: bankRef?.trim() || undefined,
+    endToEndId: i86.endToEndId ?? (customer && customer.toUpperCase() !== 'NONREF' ? customer : undefined),
+    label: i86.label ?? (extra || customer || ''),
+    counterpartyName: i86.counterpartyName,
+    counterpartyIban: i86.counterpartyIban,
+    remittance: { unstructured: i86.unstructured, structured: i86.structured },
+    reversal: mark.startsWith('R') || mark.startsWith('E'),
+    raw: [`:61:${f.value}`, ...(info ? [`:86:${info.value}`] : [])],
+  };
+}
+
+/**
+ * SWIFT MT940: one statement per message (:20: starts it, '-' ends it), :25: account, :28C: statement number, :60F:/:60M:
+ * opening, :61: entries each followed by an optional multi-line :86:, :62F:/:62M: closing. Amounts with a decimal comma
+ * ("9," is 9.00). Header lines before the first tag and the SWIFT {1:}{2:}{4: envelope are skipped.
+ */
+export function parseMt940(text: string, firstIndex = 0): Statement[] {
+  const messages = messagesOf(text);
+  if (messages.length === 0) throw new StatementParseError('empty', 'no MT940 field (:20:, :25:, :60F: ...) in the file');
+  const statements: Statement[] = [];
+  let index = firstIndex;
+  for (const msg of messages) {
+    const first = msg.fields[0];
+    const get = (tag: RegExp) => msg.fields.find((f) => tag.test(f.tag));
+    const acct = get(/^25[P]?$/);
+    if (!acct) throw new StatementParseError('missing_field', 'statement without an account (:25:)', { line: first.line });
+    const opening = get(/^60[FM]$/);
+    const closing = get(/^62[FM]$/);
+    if (!opening) throw new StatementParseError('missing_field', 'statement without an opening balance (:60F:)', { line: first.line });
+    if (!closing) {
+      const last = msg.fields[msg.fields.length - 1];
+      throw new StatementParseError('truncated', 'statement without its closing balance (:62F:)', { line: last.line });
+    }
+    const open = balanceOf(opening);
+    const close = balanceOf(closing);
+    const entries: StatementEntry[] = [];
+    msg.fields.forEach((f, i) => {
+      if (f.tag !== '61') return;
+      const next = msg.fields[i + 1];
+      entries.push(entryOf(f, next?.tag === '86' ? next : undefined, index++, open.currency));
+    });
+    const number = get(/^28C?$/)?.value.trim();
+    const st: Statement = {
+      format: 'mt940',
+      account: accountOf(acct.value),
+      currency: open.currency,
+      statementId: number || get(/^20$/)?.value.trim() || undefined,
+      periodStart: open.date,
+      periodEnd: close.date,
+      openingBalanceCents: open.cents,
+      closingBalanceCents: close.cents,
+      entries,
+      balanceCheck: { status: 'ok' },
+    };
+    st.balanceCheck = checkBalances(st.openingBalanceCents, st.closingBalanceCents, entries);
+    statements.push(st);
+  }
+  return statements;
+}

@@ -1,0 +1,201 @@
+import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import { completeAccount, isValidIban, normalizeIban } from './accounts';
+import { checkBalances } from './balance';
+import { StatementParseError } from './errors';
+import { amountOrThrow, collapse, dateOrThrow, lineOf } from './text';
+
+interface ONode {
+  name: string;
+  value?: string;
+  children: ONode[];
+  offset: number;
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (m, e: string) => {
+    const k = e.toLowerCase();
+    if (k === 'amp') return '&';
+    if (k === 'lt') return '<';
+    if (k === 'gt') return '>';
+    if (k === 'quot') return '"';
+    if (k === 'apos') return "'";
+    if (k === 'nbsp') return ' ';
+    const code = k.startsWith('#x') ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
+    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+  });
+}
+
+/**
+ * Reads OFX 1.x SGML (leaf elements without closing tags) and OFX 2.x XML with one tolerant tokenizer: an element
+ * followed by text is a leaf (its closing tag, if any, is consumed); an element followed by another tag is an aggregate.
+ */
+function tree(text: string): { root: ONode; closed: boolean } {
+  const root: ONode = { name: '#root', children: [], offset: 0 };
+  const stack: ONode[] = [root];
+  const start = text.search(/<OFX>/i);
+  if (start < 0) throw new StatementParseError('corrupt', 'no <OFX> element in the OFX file');
+  const re = /<(\/?)([A-Za-z0-9_.]+)\s*(\/?)>([^<]*)|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>/g;
+  re.lastIndex = start;
+  let m: RegExpExecArray | null;
+  let expectClose: string | undefined;
+  let closed = false;
+  while ((m = re.exec(text))) {
+    if (!m[2]) continue;
+    const [, slash, rawName, selfClose, after] = m;
+    const name = rawName.toUpperCase();
+    if (slash) {
+      if (expectClose === name) {
+        expectClose = undefined;
+        continue;
+      }
+      expectClose = undefined;
+      const at = stack.map((n) => n.name).lastIndexOf(name);
+      if (at > 0) stack.length = at;
+      if (name === 'OFX') closed = true;
+      continue;
+    }
+    expectClose = undefined;
+    const node: ONode = { name, children: [], offset: m.index };
+    stack[stack.length - 1].children.push(node);
+    const value = after.trim();
+    if (selfClose) continue;
+    if (value !== '') {
+      node.value = decodeEntities(value);
+      expectClose = name;
+    } else {
+      stack.push(node);
+    }
+  }
+  return { root, closed };
+}
+
+function find(node: ONode | undefined, name: string): ONode | undefined {
+  if (!node) return undefined;
+  for (const c of node.children) {
+    if (c.name === name) return c;
+    const deep = find(c, name);
+    if (deep) return deep;
+  }
+  return undefined;
+}
+
+function findAll(node: ONode, names: Set<string>, out: ONode[] = []): ONode[] {
+  for (const c of node.children) {
+    if (names.has(c.name)) out.push(c);
+    else findAll(c, names, out);
+  }
+  return out;
+}
+
+function val(node: ONode | undefined, name: string): string | undefined {
+  const c = node?.children.find((n) => n.name === name);
+  const v = c?.value?.trim();
+  return v ? v : undefined;
+}
+
+/** Runs fn and gives a parse error thrown without a position the line of the node (computed only on failure). */
+function at<T>(text: string, node: ONode, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof StatementParseError && e.line === undefined) {
+      throw new StatementParseError(e.code, e.message, { line: lineOf(text, node.offset), element: e.element ?? node.name });
+    }
+    throw e;
+  }
+}
+
+function ofxDate(raw: string | undefined, text: string, node: ONode): string | undefined {
+  if (!raw) return undefined;
+  return at(text, node, () => {
+    const m = /^(\d{4})(\d{2})(\d{2})/.exec(raw);
+    if (!m) throw new StatementParseError('invalid_date', `not an OFX date: "${raw.slice(0, 30)}"`);
+    return dateOrThrow(`${m[1]}-${m[2]}-${m[3]}`, raw, { element: node.name });
+  });
+}
+
+function ofxAmount(raw: string | undefined, text: string, node: ONode, field: string): number {
+  return at(text, node, () => {
+    if (!raw) throw new StatementParseError('missing_field', `${node.name} without ${field}`, { element: `${node.name}/${field}` });
+    return amountOrThrow(raw, { element: `${node.name}/${field}` });
+  });
+}
+
+function accountOf(from: ONode | undefined): BankAccount {
+  const account: BankAccount = {};
+  const id = val(from, 'ACCTID');
+  const bank = val(from, 'BANKID');
+  const branch = val(from, 'BRANCHID');
+  if (id && isValidIban(id)) account.iban = normalizeIban(id);
+  else if (id) account.accountNumber = id;
+  if (bank) account.bankCode = bank;
+  if (branch) account.branchCode = branch;
+  return completeAccount(account);
+}
+
+/**
+ * OFX bank (STMTRS) and credit card (CCSTMTRS) statements. OFX carries the closing balance (LEDGERBAL) but no opening
+ * balance, so the balance check is "not-applicable".
+ */
+export function parseOfx(text: string, firstIndex = 0): Statement[] {
+  const { root, closed } = tree(text);
+  const rs = findAll(root, new Set(['STMTRS', 'CCSTMTRS']));
+  if (rs.length === 0) {
+    if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before any statement', { line: lineOf(text, text.length) });
+    throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
+  }
+  if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: lineOf(text, text.length) });
+  let index = firstIndex;
+  return rs.map((stmt) => {
+    const currency = (val(stmt, 'CURDEF') ?? '').toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', { line: lineOf(text, stmt.offset), element: stmt.name });
+    const list = find(stmt, 'BANKTRANLIST');
+    const entries: StatementEntry[] = [];
+    for (const t of list?.children.filter((c) => c.name === 'STMTTRN') ?? []) entries.push(transaction(t, index++, currency, text));
+    const ledger = find(stmt, 'LEDGERBAL');
+    const closing = ledger ? ofxAmount(val(ledger, 'BALAMT'), text, ledger, 'BALAMT') : undefined;
+    const st: Statement = {
+      format: 'ofx',
+      account: accountOf(find(stmt, 'BANKACCTFROM') ?? find(stmt, 'CCACCTFROM')),
+      currency,
+      periodStart: list ? ofxDate(val(list, 'DTSTART'), text, list) : undefined,
+      periodEnd: list ? ofxDate(val(list, 'DTEND'), text, list) : undefined,
+      closingBalanceCents: closing,
+      entries,
+      balanceCheck: { status: 'not-applicable', reason: 'OFX carries no opening balance' },
+    };
+    if (st.openingBalanceCents !== undefined) st.balanceCheck = checkBalances(st.openingBalanceCents, closing, entries);
+    return st;
+  });
+}
+
+function transaction(t: ONode, index: number, currency: string, text: string): StatementEntry {
+  const bookingDate = ofxDate(val(t, 'DTPOSTED'), text, t);
+  if (!bookingDate) throw new StatementParseError('missing_field', 'transaction without DTPOSTED', { line: lineOf(text, t.offset), element: 'STMTTRN' });
+  const amount = ofxAmount(val(t, 'TRNAMT'), text, t, 'TRNAMT');
+  const payee = t.children.find((c) => c.name === 'PAYEE');
+  const name = val(t, 'NAME') ?? val(payee, 'NAME');
+  const memo = val(t, 'MEMO');
+  const counterpartyAccount = val(find(t, 'BANKACCTTO') ?? find(t, 'CCACCTTO'), 'ACCTID');
+  const refnum = val(t, 'REFNUM');
+  const type = val(t, 'TRNTYPE');
+  const orig = find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY');
+  return {
+    index,
+    bookingDate,
+    valueDate: ofxDate(val(t, 'DTAVAIL'), text, t),
+    amountCents: amount,
+    currency: val(orig, 'CURSYM')?.toUpperCase() ?? currency,
+    bankCodes: type ? [type.toUpperCase()] : [],
+    bankReference: val(t, 'FITID'),
+    label: collapse(name ?? memo ?? ''),
+    counterpartyName: val(t, 'EXTDNAME') ?? (payee ? val(payee, 'NAME') : undefined),
+    counterpartyIban: counterpartyAccount && isValidIban(counterpartyAccount) ? normalizeIban(counterpartyAccount) : undefined,
+    remittance: {
+      unstructured: memo ? [collapse(memo)] : [],
+      structured: refnum ? refnum.split(/\s+/).filter(Boolean) : [],
+    },
+    reversal: false,
+    raw: [text.slice(t.offset, Math.min(text.length, t.offset + 2000)).split(/<\/STMTTRN>/i)[0] + '</STMTTRN>'],
+  };
+}
