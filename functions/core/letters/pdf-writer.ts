@@ -18,6 +18,15 @@ const REPLACEMENTS: Record<string, string> = {
   '\u2032': "'",
   '\u2033': '"',
   '\t': '    ',
+  // letters that do not decompose to an ASCII base under NFD
+  'Ł': 'L',
+  'ł': 'l',
+  'Đ': 'D',
+  'đ': 'd',
+  'Ħ': 'H',
+  'ħ': 'h',
+  'ı': 'i',
+  'ß': 'ß',
 };
 
 export function sanitizeForWinAnsi(text: string, font: PDFFont): string {

@@ -1,0 +1,41 @@
+import { inflateSync } from 'node:zlib';
+
+/** WinAnsi bytes 0x80-0x9F that differ from Latin-1. */
+const WIN_ANSI: Record<number, string> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š', 0x8b: '‹', 0x8c: 'Œ',
+  0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›',
+  0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+};
+
+/**
+ * The text pdf-lib drew with standard fonts: each content stream is inflated and its hex strings shown with Tj
+ * decoded from WinAnsi. One entry per drawn line (or table cell), in drawing order.
+ */
+export function pdfTextRuns(pdf: Uint8Array): string[] {
+  const raw = Buffer.from(pdf).toString('latin1');
+  const runs: string[] = [];
+  const streamRe = /stream\r?\n([\s\S]*?)\r?\nendstream/g;
+  for (let m = streamRe.exec(raw); m; m = streamRe.exec(raw)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+    } catch {
+      content = m[1];
+    }
+    const tj = /<([0-9A-Fa-f]*)>\s*Tj/g;
+    for (let t = tj.exec(content); t; t = tj.exec(content)) {
+      let s = '';
+      for (let i = 0; i < t[1].length; i += 2) {
+        const b = parseInt(t[1].slice(i, i + 2), 16);
+        s += WIN_ANSI[b] ?? String.fromCharCode(b);
+      }
+      runs.push(s);
+    }
+  }
+  return runs;
+}
+
+/** All drawn text joined with single spaces (wrapped lines become one flow), for phrase assertions. */
+export function pdfText(pdf: Uint8Array): string {
+  return pdfTextRuns(pdf).join(' ').replace(/\s+/g, ' ');
+}
