@@ -53,8 +53,33 @@ async function main() {
   const log = (line: string) => console.log(`${stamp()} ${line}`);
   let stackLog = (line: string) => console.log(`  ${line}`);
 
+  // A closed terminal or pipe must not crash the runner before it stopped its servers.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   console.log('encaisse — local stack (no AWS account, no Docker). Starting…');
   process.on('unhandledRejection', (err) => log(`unhandled: ${(err as Error)?.stack ?? String(err)}`));
+
+  let stopping = 0;
+  const timers: NodeJS.Timeout[] = [];
+  let closeInbox = async () => undefined as void;
+  const shutdown = async (signal: string) => {
+    // Ctrl-C reaches npm, tsx and this process at once (the signal may arrive twice): only a later one forces.
+    if (stopping) {
+      if (Date.now() - stopping < 3000) return;
+      console.log('forced exit');
+      process.exit(1); // the 'exit' hook still kills DynamoDB Local
+    }
+    stopping = Date.now();
+    console.log(`\n${signal}: stopping…`);
+    if (!stack) process.exit(130); // still starting: the 'exit' hook kills what already runs
+    timers.forEach(clearTimeout);
+    await closeInbox();
+    await stack.stop();
+    console.log('stopped, nothing left running.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
     stack = await startLocalStack({ sfnTimeFactor: factor, ports, log: (l) => stackLog(l) });
@@ -71,24 +96,8 @@ async function main() {
   console.log(`  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`);
   console.log('Ready. Ctrl-C stops everything.\n');
 
-  let stopping = false;
-  const timers: NodeJS.Timeout[] = [];
   const inbox = watchInbox({ dir: inboxDir, put: (name, bytes) => s.putStatement(`inbox/${name}`, bytes), log });
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      console.log('forced exit');
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    timers.forEach(clearTimeout);
-    await inbox.close();
-    await s.stop();
-    console.log('stopped, nothing left running.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  closeInbox = () => inbox.close();
 
   if (!values['no-demo']) {
     const today = s.clock.now();
@@ -101,15 +110,20 @@ async function main() {
     }
   }
 
+  let lastSweepLine = '';
   const sweep = async () => {
     if (stopping) return;
+    let line: string;
     try {
       const result = await s.invoke('sweep', s.scheduledEvent());
-      log(`sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`);
+      line = `daily sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`;
     } catch (err) {
       const e = err as Error;
-      log(`sweep threw ${e.name}: ${e.message}`);
+      line = `daily sweep threw ${e.name}: ${e.message}`;
     }
+    // The same line every policy day is noise: print it once.
+    if (line !== lastSweepLine) log(line);
+    lastSweepLine = line;
   };
   const realDayMs = (86_400 * 1000) / factor;
   const everyDay = () => {

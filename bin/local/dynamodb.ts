@@ -35,6 +35,12 @@ export async function startDynamo(opts: {
   });
   child.stdout?.resume();
   let exited = false;
+  // Whatever ends this process (signal handled by the runner, uncaught error), the java process goes with it.
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const failure = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new JavaMissingError() : err));

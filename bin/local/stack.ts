@@ -212,8 +212,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       resetClients();
     });
 
+    // Policy time starts when the stack is ready (restarted at the end of start-up, synthesis takes seconds).
+    const startAt = options.startAt ?? new Date();
+    let scaled = scaledClock(startAt, factor);
+    const clock = { now: () => scaled.now(), toRealDelayMs: (at: Date) => scaled.toRealDelayMs(at) };
     const previousClock = currentClock();
-    const clock = scaledClock(options.startAt ?? new Date(), factor);
     setClock(clock);
     cleanups.push(() => setClock(previousClock));
 
@@ -289,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const s3Client = new S3Client({ endpoint: urls.s3, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     cleanups.push(() => s3Client.destroy());
 
+    scaled = scaledClock(startAt, factor);
     let stopped = false;
     const stack: LocalStack = {
       env,
