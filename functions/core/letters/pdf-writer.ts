@@ -69,7 +69,7 @@ export interface TextStyle {
 }
 
 export class PdfWriter {
-  readonly margin = 56;
+  readonly margin = 50;
   private page!: PDFPage;
   private y = 0;
   private pageCount = 0;
@@ -150,7 +150,7 @@ export class PdfWriter {
     const size = style.size ?? 10;
     const font = style.bold ? this.bold : this.regular;
     const indent = style.indent ?? 0;
-    const lineHeight = size * 1.35;
+    const lineHeight = size * 1.3;
     for (const line of this.wrap(text, font, size, this.width - indent)) {
       this.ensure(lineHeight);
       this.y -= lineHeight;
@@ -158,7 +158,7 @@ export class PdfWriter {
       const x = style.align === 'right' ? this.margin + this.width - w : style.align === 'center' ? this.margin + (this.width - w) / 2 : this.margin + indent;
       this.page.drawText(line, { x, y: this.y, size, font });
     }
-    this.y -= style.gapAfter ?? size * 0.6;
+    this.y -= style.gapAfter ?? size * 0.5;
   }
 
   lines(lines: string[], style: TextStyle = {}): void {
