@@ -1,0 +1,94 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { watchInbox } from '../../bin/local/inbox';
+import { PortInUseError } from '../../bin/local/ports';
+import { encodeS3EventKey } from '../../bin/local/s3';
+import { resolveStateMachine, type CfnTemplate } from '../../bin/local/sfn/definition';
+import { startLocalStack, type IngestDelivery } from '../../bin/local/stack';
+
+/** The pieces of the local runner that need no server: key encoding, the inbox folder, port and template errors. */
+
+describe('S3 event keys are URL-encoded as real S3 sends them', () => {
+  it.each([
+    ['inbox/my statement.csv', 'inbox/my+statement.csv'],
+    ['inbox/my+statement.csv', 'inbox/my%2Bstatement.csv'],
+    ['inbox/relevé (mars).cfonb', 'inbox/relev%C3%A9+%28mars%29.cfonb'],
+    ['inbox/plain-name_1.xml', 'inbox/plain-name_1.xml'],
+  ])('%s -> %s, and decodes back', (key, encoded) => {
+    expect(encodeS3EventKey(key)).toBe(encoded);
+    expect(decodeURIComponent(encoded.replace(/\+/g, ' '))).toBe(key);
+  });
+});
+
+describe('the inbox folder of npm start', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts a dropped file (and one already there at start) into S3 under its name, then moves it to .done/', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-inbox-'));
+    await writeFile(path.join(dir, 'avant.cfonb'), 'already here');
+    const put: { name: string; text: string }[] = [];
+    const inbox = watchInbox({
+      dir,
+      put: async (name, bytes): Promise<IngestDelivery> => {
+        put.push({ name, text: Buffer.from(bytes).toString() });
+        return { key: `inbox/${name}`, eventKey: encodeS3EventKey(`inbox/${name}`) };
+      },
+      log: () => undefined,
+    });
+    await writeFile(path.join(dir, 'relevé avril.csv'), 'date;montant');
+    const deadline = Date.now() + 10_000;
+    while ((await readdir(path.join(dir, '.done'))).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await inbox.close();
+    expect(put.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'avant.cfonb', text: 'already here' },
+      { name: 'relevé avril.csv', text: 'date;montant' },
+    ]);
+    expect((await readdir(dir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+    expect((await readdir(path.join(dir, '.done'))).sort()).toEqual(['avant.cfonb', 'relevé avril.csv']);
+  });
+});
+
+describe('start-up errors are clear', () => {
+  it('a port already taken names the service and the port, and nothing is left started', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const before = process.env.TABLE_NAME;
+    try {
+      const err = await startLocalStack({ quiet: true, ports: { api: port }, template: { Resources: {} } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      expect((err as Error).message).toBe(`port ${port} for admin API is already in use: stop what uses it, or choose another port`);
+      expect(process.env.TABLE_NAME).toBe(before);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a template without the dunning state machine says which Metadata it looks for', () => {
+    expect(() => resolveStateMachine({ Resources: {} }, 'eu-west-3')).toThrow('Metadata {"encaisse:stateMachine": "dunning"}');
+  });
+
+  it('a Task whose function lacks the encaisse:entry Metadata is named', () => {
+    const template: CfnTemplate = {
+      Resources: {
+        Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
+        Machine: {
+          Type: 'AWS::StepFunctions::StateMachine',
+          Metadata: { 'encaisse:stateMachine': 'dunning' },
+          Properties: {
+            DefinitionString: {
+              'Fn::Join': ['', ['{"StartAt":"PlanNextStep","States":{"PlanNextStep":{"Type":"Task","Resource":"', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '","End":true}}}']],
+            },
+          },
+        },
+      },
+    };
+    expect(() => resolveStateMachine(template, 'eu-west-3')).toThrow(/state PlanNextStep: function .*Fn has no Metadata/);
+  });
+});
