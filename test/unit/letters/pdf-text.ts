@@ -14,13 +14,16 @@ const WIN_ANSI: Record<number, string> = {
 export function pdfTextRuns(pdf: Uint8Array): string[] {
   const raw = Buffer.from(pdf).toString('latin1');
   const runs: string[] = [];
-  const streamRe = /stream\r?\n([\s\S]*?)\r?\nendstream/g;
+  // pdf-lib writes "<< ... /Length N ... >>\nstream\n" + N bytes + "\nendstream": read exactly N bytes
+  const streamRe = /\/Length (\d+)[^>]*>>\s*stream\r?\n/g;
   for (let m = streamRe.exec(raw); m; m = streamRe.exec(raw)) {
+    const start = m.index + m[0].length;
+    const body = raw.slice(start, start + Number(m[1]));
     let content: string;
     try {
-      content = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+      content = inflateSync(Buffer.from(body, 'latin1')).toString('latin1');
     } catch {
-      content = m[1];
+      content = body;
     }
     const tj = /<([0-9A-Fa-f]*)>\s*Tj/g;
     for (let t = tj.exec(content); t; t = tj.exec(content)) {
