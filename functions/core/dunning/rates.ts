@@ -101,3 +101,49 @@ export function legalRateForHalf(rates: RateTable, half: HalfYear, creditor: 'bu
   if (!row) throw new UnknownRateError('legal_rate', half);
   return creditor === 'private' ? row.privateCreditorBp : row.otherCasesBp;
 }
+
+/**
+ * A finance override on top of a base table: MRO changes are merged by date (the override wins on the same date),
+ * legal rates by half-year, and the later `ecbMroKnownThrough` is kept. The result is validated.
+ */
+export function mergeRateTables(base: RateTable, override: Partial<RateTable>): RateTable {
+  const mro = new Map(base.ecbMro.map((r) => [r.from, r]));
+  for (const r of override.ecbMro ?? []) mro.set(r.from, r);
+  const legal = new Map(base.legalRate.map((r) => [r.half, r]));
+  for (const r of override.legalRate ?? []) legal.set(r.half, r);
+  const known = [base.ecbMroKnownThrough, override.ecbMroKnownThrough].filter((x): x is string => !!x).sort();
+  return RateTable.parse({
+    ecbMro: [...mro.values()].sort((a, b) => (a.from < b.from ? -1 : 1)),
+    ecbMroKnownThrough: known[known.length - 1],
+    legalRate: [...legal.values()].sort((a, b) => (a.half < b.half ? -1 : 1)),
+  });
+}
+
+/**
+ * The half-years from `from` to `to` (inclusive) whose rates the table lacks, for a daily check that warns finance
+ * BEFORE a formal notice fails: e.g. missingRates(table, '2026-07-01', today).
+ */
+export function missingRates(rates: RateTable, from: IsoDate, to: IsoDate): { half: HalfYear; ecbMro: boolean; legalRate: boolean }[] {
+  const out: { half: HalfYear; ecbMro: boolean; legalRate: boolean }[] = [];
+  for (let half = halfYearOf(from); halfYearStart(half) <= to; half = nextHalfYear(half)) {
+    let ecbMro = false;
+    let legalRate = false;
+    try {
+      ecbMroForHalf(rates, half);
+    } catch {
+      ecbMro = true;
+    }
+    try {
+      legalRateForHalf(rates, half);
+    } catch {
+      legalRate = true;
+    }
+    if (ecbMro || legalRate) out.push({ half, ecbMro, legalRate });
+  }
+  return out;
+}
+
+export function nextHalfYear(half: HalfYear): HalfYear {
+  const year = Number(half.slice(0, 4));
+  return half.endsWith('H1') ? `${year}-H2` : `${year + 1}-H1`;
+}

@@ -5,6 +5,8 @@ import {
   ecbMroForHalf,
   interestCents,
   l441RateForHalf,
+  mergeRateTables,
+  missingRates,
   RateTable,
   UnknownRateError,
 } from '../../../functions/core/dunning';
@@ -134,5 +136,28 @@ describe('consumer debtor', () => {
     // 80000 x 721 x 30 / 3 650 000 = 474.08 -> 474
     const p = computeLatePenalties({ principalCents: 80_000, dueDate: '2025-03-01', asOf: '2025-05-10', rates, debtor: 'consumer', formalNoticeDate: '2025-04-10', creditor: 'private' });
     expect(p.interestCents).toBe(474);
+  });
+});
+
+describe('keeping the rate table current', () => {
+  it('lists the half-years finance still has to fill in (H2 2026 is not in the checked reference)', () => {
+    expect(missingRates(rates, '2025-01-01', '2026-11-23')).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true }]);
+    expect(missingRates(rates, '2025-01-01', '2026-06-30')).toEqual([]);
+  });
+
+  it('merges a finance override: new half-year, MRO confirmed further, later entries win', () => {
+    // illustrative figures for the test only, not real rates
+    const merged = mergeRateTables(rates, {
+      ecbMro: [{ from: '2026-06-11', rateBp: 200 }],
+      ecbMroKnownThrough: '2026-07-01',
+      legalRate: [{ half: '2026-H2', otherCasesBp: 250, privateCreditorBp: 650 }],
+    });
+    expect(l441RateForHalf(merged, '2026-H2')).toBe(1200);
+    expect(l441RateForHalf(merged, '2026-H1')).toBe(1215);
+    expect(missingRates(merged, '2025-01-01', '2026-11-23')).toEqual([]);
+    // a business invoice due 15 June 2026, as of 15 July 2026: 15 days at 12.15 % then 15 days at 12.00 %
+    // 100000 x 1215 x 15 / 3 650 000 = 499.32 -> 499 ; 100000 x 1200 x 15 / 3 650 000 = 493.15 -> 493
+    const p = computeLatePenalties({ principalCents: 100_000, dueDate: '2026-06-15', asOf: '2026-07-15', rates: merged, debtor: 'business' });
+    expect(p.periods.map((x) => x.cents)).toEqual([499, 493]);
   });
 });
