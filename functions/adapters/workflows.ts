@@ -50,20 +50,38 @@ export function executionArnOf(invoiceId: string, machineArn = stateMachineArn()
 
 export type StartResult = { started: true; executionArn: string } | { started: false; reason: 'already_exists'; executionArn: string };
 
-/** Starts the invoice's workflow; a second start (same name) is a no-op. */
-export async function startDunning(invoiceId: string): Promise<StartResult> {
+/** INVOICE#<id> / WORKFLOW: the invoice's workflow was started (the sweep starts each invoice once). */
+const workflowKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'WORKFLOW' });
+
+/** Starts the invoice's workflow; a second start (same name) is a no-op. `now` is recorded on the marker. */
+export async function startDunning(invoiceId: string, now: Date = new Date()): Promise<StartResult> {
   const input: DunningStateInput = { invoiceId, doneStepIds: [] };
+  let result: StartResult;
   try {
     const res = await sfn().send(
       new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name: invoiceExecutionName(invoiceId), input: JSON.stringify(input) }),
     );
-    return { started: true, executionArn: res.executionArn ?? executionArnOf(invoiceId) };
+    result = { started: true, executionArn: res.executionArn ?? executionArnOf(invoiceId) };
   } catch (err) {
-    if (err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists') {
-      return { started: false, reason: 'already_exists', executionArn: executionArnOf(invoiceId) };
-    }
-    throw err;
+    if (!(err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists')) throw err;
+    result = { started: false, reason: 'already_exists', executionArn: executionArnOf(invoiceId) };
   }
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...workflowKey(invoiceId), type: 'workflow', invoiceId, executionArn: result.executionArn, startedAt: now.toISOString() },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  ).catch((err: Error) => {
+    if (err.name !== 'ConditionalCheckFailedException') throw err;
+  });
+  return result;
+}
+
+/** Whether the invoice's workflow was ever started (the marker startDunning leaves). */
+export async function dunningStarted(invoiceId: string): Promise<{ executionArn: string; startedAt: string } | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: workflowKey(invoiceId), ConsistentRead: true }));
+  return res.Item ? { executionArn: String(res.Item.executionArn), startedAt: String(res.Item.startedAt) } : undefined;
 }
 
 export type StopResult = { stopped: true } | { stopped: false; reason: 'no_execution' };

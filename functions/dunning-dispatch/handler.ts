@@ -82,7 +82,7 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
   const included = group.include.map((i) => i.invoiceId);
   const kept = await markBatchSent(state.dispatchKey, state.invoiceId, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
   if (!kept) log.error('claim lost after sending: the lease expired while sending', { dispatchKey: state.dispatchKey, messageId });
-  await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, to: composed.email.to, sentAt, dispatchKey: state.dispatchKey });
+  await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: group.level, to: composed.email.to, sentAt, dispatchKey: state.dispatchKey });
   for (const item of group.include) {
     await recordSend(
       { invoiceId: item.invoiceId, stepId: item.member.stepId, messageId, kind: batch.kind, at: sentAt, dispatchKey: state.dispatchKey },

@@ -1,4 +1,26 @@
-// Placeholder so the infrastructure can bundle and wire this function; its issue replaces it with the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('dunning-pause: not wired yet');
-};
+import { z } from 'zod';
+import { getInvoice } from '../adapters/db/invoices';
+import { resumeDunning, storePauseToken } from '../adapters/workflows';
+import { isOwed } from '../core/model';
+import { recordEvent } from '../dunning-shared/history';
+import { lambda, now } from '../dunning-shared/runtime';
+import { DunningState } from '../dunning-shared/state';
+
+const PauseEvent = z.object({ taskToken: z.string().min(1), state: DunningState });
+
+/**
+ * AwaitResume (WAIT_FOR_TASK_TOKEN): remembers the task token with the paused state, so the admin API or the daily
+ * sweep can resume the workflow (resumeDunning). If the pause was lifted, or the invoice settled, before the token
+ * was stored, it resumes at once instead of waiting for nobody.
+ */
+export const handler = lambda('dunning-pause', PauseEvent, async ({ taskToken, state }, log) => {
+  const at = now();
+  await storePauseToken(state.invoiceId, taskToken, state, at.toISOString());
+  await recordEvent(state.invoiceId, at, 'dunning_suspended', { stepId: state.plan?.stepId, awaitingApproval: state.awaitingApprovalStepId });
+  const invoice = await getInvoice(state.invoiceId);
+  if (!invoice || !invoice.pause || !isOwed(invoice)) {
+    const res = await resumeDunning(state.invoiceId);
+    log.info('pause already over: resumed at once', { invoiceId: state.invoiceId, resumed: res.resumed });
+  }
+  return { stored: true };
+});

@@ -1,4 +1,58 @@
-// Placeholder so the infrastructure can bundle and wire this function; its issue replaces it with the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('failure-alert: not wired yet');
-};
+import { z } from 'zod';
+import { alertFinance } from '../dunning-shared/alerts';
+import { recordEvent } from '../dunning-shared/history';
+import { lambda, now } from '../dunning-shared/runtime';
+
+/** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
+const StatusChange = z.object({
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  time: z.string().optional(),
+  detail: z
+    .object({
+      executionArn: z.string(),
+      stateMachineArn: z.string().optional(),
+      name: z.string().optional(),
+      status: z.string(),
+      input: z.string().nullish(),
+      error: z.string().nullish(),
+      cause: z.string().nullish(),
+      stopDate: z.number().nullish(),
+    })
+    .passthrough(),
+});
+
+function invoiceIdOf(input: string | null | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(input ?? '');
+    return typeof parsed?.invoiceId === 'string' ? parsed.invoiceId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A dunning workflow failed or timed out: finance gets an e-mail naming the invoice, the error and what to do, and the
+ * invoice's history records it.
+ */
+export const handler = lambda('failure-alert', StatusChange, async (event) => {
+  const d = event.detail;
+  if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
+  const invoiceId = invoiceIdOf(d.input);
+  const occurredAt = d.stopDate ? new Date(d.stopDate).toISOString() : event.time ? new Date(event.time).toISOString() : now().toISOString();
+  const cause = (d.cause ?? '').slice(0, 1000);
+  if (invoiceId) await recordEvent(invoiceId, occurredAt, 'dunning_failed', { status: d.status, error: d.error, cause, executionArn: d.executionArn });
+  const { messageId } = await alertFinance({
+    kind: 'workflow_failed',
+    title: `${invoiceId ?? d.name ?? d.executionArn}: ${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
+    occurredAt,
+    details: [
+      { label: 'invoice', value: invoiceId ?? 'unknown' },
+      { label: 'status', value: d.status },
+      { label: 'error', value: d.error ?? '-' },
+      { label: 'execution', value: d.executionArn },
+    ],
+    items: cause ? [cause] : undefined,
+    action: 'Vérifier la facture et relancer son workflow depuis encaisse (ou la relancer manuellement).',
+  });
+  return { alerted: true, messageId };
+});

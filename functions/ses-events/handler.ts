@@ -1,4 +1,92 @@
-// Placeholder so the infrastructure can bundle and wire this function; its issue replaces it with the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('ses-events: not wired yet');
-};
+import { z } from 'zod';
+import { flagBouncedContact, getMessage } from '../adapters/db/sends';
+import { alertFinance } from '../dunning-shared/alerts';
+import { recordEvent } from '../dunning-shared/history';
+import { lambda, now } from '../dunning-shared/runtime';
+
+/**
+ * SES configuration-set events (delivery, bounce, complaint, open, ...) -> the history of the invoices the message was
+ * about. A permanent bounce or a complaint flags the address: the customer's next e-mail step goes to a person.
+ * Accepts the EventBridge shape (the CDK stack's event destination) and the SNS shape (Records[].Sns.Message).
+ */
+const SesEvent = z
+  .object({
+    eventType: z.string().optional(),
+    notificationType: z.string().optional(),
+    mail: z.object({ messageId: z.string(), timestamp: z.string().optional(), destination: z.array(z.string()).default([]) }).passthrough(),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        timestamp: z.string().optional(),
+        bouncedRecipients: z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional(), status: z.string().optional() }).passthrough()).default([]),
+      })
+      .passthrough()
+      .optional(),
+    complaint: z
+      .object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() }).passthrough()).default([]), timestamp: z.string().optional(), complaintFeedbackType: z.string().optional() })
+      .passthrough()
+      .optional(),
+    delivery: z.object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) }).passthrough().optional(),
+    open: z.object({ timestamp: z.string().optional(), userAgent: z.string().optional() }).passthrough().optional(),
+    click: z.object({ timestamp: z.string().optional(), link: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+type SesEvent = z.infer<typeof SesEvent>;
+
+const EventBridgeEnvelope = z.object({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: SesEvent, time: z.string().optional() });
+const SnsEnvelope = z.object({ Records: z.array(z.object({ Sns: z.object({ Message: z.string() }).passthrough() }).passthrough()).min(1) });
+const Incoming = z.union([EventBridgeEnvelope, SnsEnvelope, SesEvent]);
+
+export function sesEventsOf(event: z.infer<typeof Incoming>): SesEvent[] {
+  if ('detail' in event && 'detail-type' in event) return [(event as z.infer<typeof EventBridgeEnvelope>).detail];
+  if ('Records' in event) return (event as z.infer<typeof SnsEnvelope>).Records.map((r) => SesEvent.parse(JSON.parse(r.Sns.Message)));
+  return [event as SesEvent];
+}
+
+function describe(e: SesEvent): { kind: string; at: string; detail: Record<string, unknown> } {
+  const type = (e.eventType ?? e.notificationType ?? 'unknown').toLowerCase();
+  const at = e.bounce?.timestamp ?? e.complaint?.timestamp ?? e.delivery?.timestamp ?? e.open?.timestamp ?? e.click?.timestamp ?? e.mail.timestamp ?? now().toISOString();
+  const detail: Record<string, unknown> = { messageId: e.mail.messageId };
+  if (e.bounce) Object.assign(detail, { bounceType: e.bounce.bounceType, bounceSubType: e.bounce.bounceSubType, recipients: e.bounce.bouncedRecipients.map((r) => r.emailAddress), diagnostic: e.bounce.bouncedRecipients[0]?.diagnosticCode });
+  if (e.complaint) Object.assign(detail, { recipients: e.complaint.complainedRecipients.map((r) => r.emailAddress), feedbackType: e.complaint.complaintFeedbackType });
+  if (e.delivery) Object.assign(detail, { recipients: e.delivery.recipients });
+  if (e.open) Object.assign(detail, { userAgent: e.open.userAgent });
+  if (e.click) Object.assign(detail, { link: e.click.link });
+  return { kind: `email_${type}`, at: new Date(at).toISOString(), detail };
+}
+
+export const handler = lambda('ses-events', Incoming, async (event, log) => {
+  let recorded = 0;
+  for (const e of sesEventsOf(event)) {
+    const message = await getMessage(e.mail.messageId);
+    if (!message) {
+      log.info('event of a message not about invoices', { messageId: e.mail.messageId, type: e.eventType });
+      continue;
+    }
+    const { kind, at, detail } = describe(e);
+    for (const invoiceId of message.invoiceIds) {
+      await recordEvent(invoiceId, at, kind, detail);
+      recorded += 1;
+    }
+    const hard = e.bounce?.bounceType === 'Permanent' ? e.bounce.bouncedRecipients.map((r) => r.emailAddress) : [];
+    const complained = e.complaint?.complainedRecipients.map((r) => r.emailAddress) ?? [];
+    for (const email of hard) await flagBouncedContact({ customerId: message.customerId, email, at, kind: 'hard_bounce', messageId: message.messageId });
+    for (const email of complained) await flagBouncedContact({ customerId: message.customerId, email, at, kind: 'complaint', messageId: message.messageId });
+    if (hard.length || complained.length) {
+      await alertFinance({
+        kind: 'bounce',
+        title: `${message.customerId}: ${[...hard, ...complained].join(', ')}`,
+        occurredAt: at,
+        details: [
+          { label: 'customer', value: message.customerId },
+          { label: 'type', value: hard.length ? 'hard bounce' : 'complaint' },
+          { label: 'message', value: message.messageId },
+        ],
+        items: message.invoiceIds,
+        action: 'Corriger l’adresse du contact dans encaisse ; en attendant, la prochaine relance devient un appel.',
+      });
+    }
+  }
+  return { recorded };
+});

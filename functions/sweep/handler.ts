@@ -1,4 +1,124 @@
-// Placeholder so the infrastructure can bundle and wire this function; its issue replaces it with the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('sweep: not wired yet');
-};
+import { z } from 'zod';
+import { getCustomer } from '../adapters/db/customers';
+import { listOwedInvoices } from '../adapters/db/invoices';
+import { listPolicies } from '../adapters/db/policies';
+import { listBouncedContacts, listMessagesOn } from '../adapters/db/sends';
+import { sendEmail } from '../adapters/mailer';
+import { dunningStarted, resumeDunning, startDunning } from '../adapters/workflows';
+import { nextBusinessDay } from '../core/calendar/business-days';
+import { localDate } from '../core/calendar/time-zone';
+import { addDays } from '../core/dates';
+import { DunningLevel, isEscalation, policyForCustomer, UnknownPolicyError } from '../core/dunning/policy';
+import { policyTimeline, promiseResumeAt, effectiveSendWindow, stepConditionsHold } from '../core/dunning/schedule';
+import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
+import { Customer } from '../core/model';
+import { financeEmails, lambda, now } from '../dunning-shared/runtime';
+
+/** EventBridge Scheduler's input ({source, kind, scheduledTime}) or an EventBridge "Scheduled Event" ({time}). */
+const SweepEvent = z.object({ scheduledTime: z.string().optional(), time: z.string().optional() }).passthrough();
+
+export interface SweepReport {
+  day: string;
+  started: string[];
+  alreadyRunning: number;
+  resumed: string[];
+  digestMessageId?: string;
+  failures: { invoiceId: string; error: string }[];
+}
+
+/**
+ * The daily sweep: starts the workflow of every owed invoice entering its policy's window (first step day <= today),
+ * resumes broken payment promises (promised date + grace passed, still unpaid), and e-mails finance the daily
+ * digest: what went out yesterday and today, what escalates on the next business day, what needs a person.
+ */
+export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<SweepReport> => {
+  const at = now();
+  const today = localDate(at, 'Europe/Paris');
+  const policies = await listPolicies();
+  const invoices = await listOwedInvoices();
+  const customers = new Map<string, Customer | undefined>();
+  const customerOf = async (id: string) => {
+    if (!customers.has(id)) customers.set(id, await getCustomer(id));
+    return customers.get(id);
+  };
+
+  const report: SweepReport = { day: today, started: [], alreadyRunning: 0, resumed: [], failures: [] };
+  const digest: FinanceDigestInput = { date: today, sent: [], escalatingTomorrow: [], needsPerson: [], failures: [] };
+  const tomorrow = nextBusinessDay(addDays(today, 1));
+
+  for (const invoice of invoices) {
+    try {
+      const customer = await customerOf(invoice.customerId);
+      if (!customer) {
+        digest.needsPerson.push({ invoiceId: invoice.invoiceId, reason: `customer ${invoice.customerId} not found` });
+        continue;
+      }
+      const policy = policyForCustomer(customer, policies);
+      const timeline = policyTimeline(policy, invoice, customer);
+      const started = await dunningStarted(invoice.invoiceId);
+      if (!started && timeline.length > 0 && timeline[0].day <= today) {
+        const res = await startDunning(invoice.invoiceId, at);
+        if (res.started) report.started.push(invoice.invoiceId);
+        else report.alreadyRunning += 1;
+      }
+      const pause = invoice.pause;
+      if (pause?.reason === 'promise' && pause.until) {
+        const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, effectiveSendWindow(policy, customer));
+        if (Date.parse(resumeAt) <= at.getTime()) {
+          const res = await resumeDunning(invoice.invoiceId);
+          if (res.resumed) report.resumed.push(invoice.invoiceId);
+        }
+      } else if (pause) {
+        digest.needsPerson.push({
+          customerName: customer.name,
+          invoiceId: invoice.invoiceId,
+          reason: pause.note?.startsWith('approval:') ? `approval needed: ${pause.note.slice(9)}` : `paused (${pause.reason})`,
+        });
+      }
+      for (const t of timeline) {
+        if (t.day === tomorrow && isEscalation(t.step) && stepConditionsHold(t.step, invoice, customer) && !pause) {
+          digest.escalatingTomorrow.push({
+            customerName: customer.name,
+            invoiceId: invoice.invoiceId,
+            level: t.step.level,
+            openCents: invoice.openCents,
+            currency: invoice.currency,
+            requiresApproval: t.step.requiresApproval,
+          });
+        }
+      }
+    } catch (err) {
+      const error = err instanceof UnknownPolicyError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+      report.failures.push({ invoiceId: invoice.invoiceId, error });
+      digest.failures!.push({ invoiceId: invoice.invoiceId, reason: error });
+      log.error('sweep failed for an invoice', { invoiceId: invoice.invoiceId, error: err });
+    }
+  }
+
+  for (const customer of customers.values()) {
+    if (!customer) continue;
+    for (const b of await listBouncedContacts(customer.customerId)) {
+      digest.needsPerson.push({ customerName: customer.name, reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}` });
+    }
+  }
+  const yesterday = addDays(at.toISOString().slice(0, 10), -1);
+  for (const day of [yesterday, at.toISOString().slice(0, 10)]) {
+    for (const m of await listMessagesOn(day)) {
+      if (!['reminder', 'formal_notice', 'call'].includes(m.kind)) continue;
+      const customer = await customerOf(m.customerId);
+      digest.sent.push({
+        customerName: customer?.name ?? m.customerId,
+        invoiceIds: m.invoiceIds,
+        level: DunningLevel.safeParse(m.level).data ?? (m.kind === 'formal_notice' ? 'formal_notice' : m.kind === 'call' ? 'call' : 'reminder_1'),
+        channel: m.kind,
+        messageId: m.messageId,
+      });
+    }
+  }
+
+  const message = renderFinanceDigest(digest);
+  const { messageId } = await sendEmail({ to: financeEmails(), ...message, tags: { kind: 'digest' } });
+  report.digestMessageId = messageId;
+  log.info('sweep done', { day: today, started: report.started.length, resumed: report.resumed.length, failures: report.failures.length });
+  return report;
+});

@@ -66,18 +66,51 @@ export interface MessageRecord {
   kind: string;
   customerId: string;
   invoiceIds: string[];
+  /** The level that set the message's tone (grouped reminders). */
+  level?: string;
   to: string[];
   sentAt: string;
   dispatchKey?: string;
 }
 
+/** gsi2 lists the messages of a day (UTC date of sentAt), for the finance digest. */
 export async function recordMessage(message: MessageRecord): Promise<void> {
-  await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...messageKey(message.messageId), type: 'message', ...message } }));
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...messageKey(message.messageId), gsi2pk: `MESSAGES#${message.sentAt.slice(0, 10)}`, gsi2sk: `${message.sentAt}#${message.messageId}`, type: 'message', ...message },
+    }),
+  );
+}
+
+/** The messages sent on a UTC day. */
+export async function listMessagesOn(day: string): Promise<MessageRecord[]> {
+  const out: MessageRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `MESSAGES#${day}` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) {
+      const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, ...rest } = i;
+      out.push(rest as MessageRecord);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
 
 export async function getMessage(messageId: string): Promise<MessageRecord | undefined> {
   const item = await dynamo_get(messageKey(messageId));
-  return item as MessageRecord | undefined;
+  if (!item) return undefined;
+  const { gsi2pk: _g, gsi2sk: _s, ...rest } = item;
+  return rest as unknown as MessageRecord;
 }
 
 // --- bounced contacts ----------------------------------------------------------------------------------------------
