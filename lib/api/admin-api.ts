@@ -43,7 +43,9 @@ export class AdminApi extends Construct {
   constructor(scope: Construct, id: string, props: AdminApiProps) {
     super(scope, id);
 
-    const authorizer = this.authorizer(props.auth);
+    const { authorizer, userPool, userPoolClient } = this.authorizer(props.auth);
+    this.userPool = userPool;
+    this.userPoolClient = userPoolClient;
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'encaisse admin API',
@@ -94,14 +96,18 @@ export class AdminApi extends Construct {
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'encaisse admin API base URL' });
   }
 
-  private authorizer(auth: ApiAuth): apigwv2.IHttpRouteAuthorizer {
+  private authorizer(auth: ApiAuth): {
+    authorizer: apigwv2.IHttpRouteAuthorizer;
+    userPool?: cognito.UserPool;
+    userPoolClient?: cognito.UserPoolClient;
+  } {
     if (auth.kind === 'jwt') {
-      return new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, { jwtAudience: auth.audience });
+      return { authorizer: new HttpJwtAuthorizer('JwtAuthorizer', auth.issuer, { jwtAudience: auth.audience }) };
     }
     if (auth.kind === 'existing-user-pool') {
       const pool = cognito.UserPool.fromUserPoolId(this, 'UserPool', auth.userPoolId);
       const client = cognito.UserPoolClient.fromUserPoolClientId(this, 'UserPoolClient', auth.clientId);
-      return new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] });
+      return { authorizer: new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] }) };
     }
     const pool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -138,10 +144,13 @@ export class AdminApi extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
     });
-    Object.assign(this, { userPool: pool, userPoolClient: client });
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'JwtIssuer', { value: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}` });
-    return new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] });
+    return {
+      authorizer: new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] }),
+      userPool: pool,
+      userPoolClient: client,
+    };
   }
 }
