@@ -297,8 +297,10 @@ function statementOf(account: BankAccount, currency: string, rows: Array<{ entry
   const first = rows[0];
   const last = rows[rows.length - 1];
   if (first.balance !== undefined && last.balance !== undefined) {
-    const descending = first.entry.bookingDate > last.entry.bookingDate
-      || (first.entry.bookingDate === last.entry.bookingDate && rows.length > 1 && consistency(rows.slice().reverse()) > consistency(rows));
+    // oldest or newest first: the order in which the running balance adds up wins, the dates settle a tie
+    const ascendingFit = consistency(rows);
+    const descendingFit = consistency(rows.slice().reverse());
+    const descending = descendingFit > ascendingFit || (descendingFit === ascendingFit && first.entry.bookingDate > last.entry.bookingDate);
     const [oldest, newest] = descending ? [last, first] : [first, last];
     st.openingBalanceCents = oldest.balance! - oldest.entry.amountCents;
     st.closingBalanceCents = newest.balance!;

@@ -25,6 +25,7 @@ function messagesOf(text: string): Message[] {
   splitLines(text).forEach((rawLine, i) => {
     const lineNo = i + 1;
     let line = rawLine.replace(/\s+$/, '');
+    const untrimmed = rawLine;
     // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
     if (line.startsWith('{')) {
       const at = line.indexOf('{4:');
@@ -49,7 +50,8 @@ function messagesOf(text: string): Message[] {
       return;
     }
     if (line.trim() === '') return;
-    if (field) field.value += `\n${line}`;
+    // continuation lines keep their spaces: a :86: wrapped after a space must not lose it
+    if (field) field.value += `\n${rawLine.startsWith('{') ? line : untrimmed}`;
     // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
   });
   return messages;

@@ -56,7 +56,15 @@ export function amountOrThrow(input: string, where: { line?: number; element?: s
   }
 }
 
+const validDates = new Set<string>();
+
 export function dateOrThrow(iso: string, raw: string, where: { line?: number; element?: string }): string {
+  if (validDates.has(iso)) return iso;
+  if (isValidIsoDate(iso)) {
+    if (validDates.size > 50_000) validDates.clear();
+    validDates.add(iso);
+    return iso;
+  }
   if (!isValidIsoDate(iso)) throw new StatementParseError('invalid_date', `not a date: "${raw.slice(0, 40)}"`, where);
   return iso;
 }

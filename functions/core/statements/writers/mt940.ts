@@ -63,7 +63,7 @@ function entryLines(e: StatementEntry): string[] {
   const wrapped = chunk(body, 65);
   // a continuation line must not read as a tag (":61:") or as the end of the message ("-"): start it one character earlier
   for (let i = 1; i < wrapped.length; i++) {
-    while (/^[:-]/.test(wrapped[i]) && wrapped[i - 1].length > 1) {
+    while ((/^[:-]/.test(wrapped[i]) || /\s$/.test(wrapped[i - 1])) && wrapped[i - 1].length > 1) {
       wrapped[i] = wrapped[i - 1].slice(-1) + wrapped[i];
       wrapped[i - 1] = wrapped[i - 1].slice(0, -1);
     }
