@@ -34,6 +34,7 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string; 
       const content: Json = {};
       if (spec.schema) content[spec.contentType ?? 'application/json'] = { schema: spec.schema === Problem ? { $ref: '#/components/schemas/Problem' } : jsonSchema(spec.schema, 'output') };
       for (const alt of spec.alternatives ?? []) content[alt.contentType] = { schema: { type: 'string', description: alt.description } };
+      for (const [type, schema] of Object.entries(spec.extraContent ?? {})) content[type] = { schema: jsonSchema(schema, 'output') };
       responses[status] = {
         description: spec.description,
         ...(Object.keys(content).length ? { content } : {}),

@@ -16,6 +16,8 @@ export interface ResponseSpec {
   contentType?: string;
   /** Extra representations of the same status (e.g. text/csv). */
   alternatives?: { contentType: string; description: string }[];
+  /** Other JSON media types of the same status, with their schema. */
+  extraContent?: Record<string, z.ZodType>;
   etag?: boolean;
 }
 

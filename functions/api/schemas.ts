@@ -18,8 +18,16 @@ export const WorkflowView = z.object({
   stoppedAt: z.string().optional(),
 });
 
+/** API Gateway's JWT authorizer answers a missing or invalid token itself, before the Lambda: {"message":"Unauthorized"}. */
+const GatewayUnauthorized = z.object({ message: z.string() });
+
 export const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { description: problemDescriptions[s] ?? 'Problem', schema: Problem, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: problemDescriptions[s] ?? 'Problem', schema: Problem, contentType: 'application/problem+json', ...(s === 401 ? { extraContent: { 'application/json': GatewayUnauthorized } } : {}) },
+    ]),
+  );
 
 const problemDescriptions: Record<number, string> = {
   400: 'Invalid input; `errors` names each field (path, query, header or body)',

@@ -31,7 +31,7 @@ function batchAnswers(invoices: Invoice[], customers: Customer[]) {
     const items = keys.flatMap((k) => {
       const inv = invoices.find((i) => `INVOICE#${i.invoiceId}` === k.pk);
       const cus = customers.find((c) => `CUSTOMER#${c.customerId}` === k.pk);
-      return inv ? [invoiceItem(inv)] : cus ? [customerItem(cus)] : [];
+      return (inv ? [invoiceItem(inv)] : cus ? [customerItem(cus)] : []) as Record<string, unknown>[];
     });
     return { Responses: { 'encaisse-test': items } };
   });
