@@ -1,4 +1,4 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from './aws-clients';
 
 /**
@@ -22,10 +22,14 @@ export async function readStatementFile(bucket: string, key: string): Promise<Ui
   }
 }
 
-/** Moves inbox/<name> to <folder>/<name>; returns the new key. */
-export async function moveStatementFile(bucket: string, key: string, folder: 'processed' | 'rejected'): Promise<string> {
+/**
+ * Moves inbox/<name> to <folder>/<name>; returns the new key. The bytes already read are written again rather than
+ * copied server-side: CopySource encoding differs between S3 and s3rver for keys with spaces or '+', and a statement
+ * is small enough for the handler's memory anyway.
+ */
+export async function moveStatementFile(bucket: string, key: string, folder: 'processed' | 'rejected', bytes: Uint8Array): Promise<string> {
   const target = `${folder}/${key.replace(/^inbox\//, '')}`;
-  await s3().send(new CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}` }));
+  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: target, Body: bytes }));
   await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   return target;
 }
@@ -37,6 +41,8 @@ export async function putJson(bucket: string, key: string, value: unknown): Prom
 /** Puts a fixed file back into the inbox so it is ingested again (re-processing a rejected statement). */
 export async function requeueStatementFile(bucket: string, storedKey: string): Promise<string> {
   const target = `inbox/${storedKey.replace(/^(rejected|processed)\//, '')}`;
-  await s3().send(new CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: `${bucket}/${encodeURIComponent(storedKey).replace(/%2F/g, '/')}` }));
+  const bytes = await readStatementFile(bucket, storedKey);
+  if (!bytes) throw new Error(`stored statement ${storedKey} is missing`);
+  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: target, Body: bytes }));
   return target;
 }

@@ -1,0 +1,78 @@
+import { formatCents } from '../money';
+import { MatchResult, Statement, StatementEntry } from '../model';
+
+/** What finance is told after a statement was read and reconciled. */
+export interface IngestSummary {
+  fileName: string;
+  format: string;
+  accounts: string[];
+  period: { from?: string; to?: string };
+  counts: { entries: number; newTransactions: number; duplicates: number; matched: number; suggested: number; unmatched: number; ignored: number; reversals: number };
+  autoMatchRate: number;
+  anomalies: Anomaly[];
+}
+
+export type Anomaly =
+  | { kind: 'unknown_credit'; transactionId: string; date: string; amount: string; label: string }
+  | { kind: 'returned_payment'; transactionId: string; date: string; amount: string; label: string; reopened: string[] }
+  | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
+  | { kind: 'allocation_refused'; transactionId: string; reason: string };
+
+export interface ReconciledEntry {
+  entry: StatementEntry;
+  transactionId: string;
+  isNew: boolean;
+  result?: MatchResult;
+  reopened?: string[];
+  refusal?: string;
+}
+
+export function accountLabel(s: Pick<Statement, 'account'>): string {
+  const a = s.account;
+  return a.iban ?? [a.bankCode, a.branchCode, a.accountNumber].filter(Boolean).join(' ');
+}
+
+/** Builds the summary and the anomalies (unknown credits, returned payments, items to review) of one ingest run. */
+export function summarizeIngest(fileName: string, format: string, statements: Statement[], entries: ReconciledEntry[]): IngestSummary {
+  const counts = { entries: entries.length, newTransactions: 0, duplicates: 0, matched: 0, suggested: 0, unmatched: 0, ignored: 0, reversals: 0 };
+  const anomalies: Anomaly[] = [];
+  for (const e of entries) {
+    if (e.isNew) counts.newTransactions++;
+    else counts.duplicates++;
+    if (!e.result) continue;
+    const label = [e.entry.label, e.entry.counterpartyName, ...e.entry.remittance.unstructured].filter(Boolean).join(' · ');
+    const base = { transactionId: e.transactionId, date: e.entry.bookingDate, amount: formatCents(e.entry.amountCents), label };
+    if (e.result.reversalOf !== undefined || (e.entry.reversal && e.entry.amountCents < 0)) {
+      counts.reversals++;
+      anomalies.push({ kind: 'returned_payment', ...base, reopened: e.reopened ?? [] });
+    }
+    if (e.refusal) anomalies.push({ kind: 'allocation_refused', transactionId: e.transactionId, reason: e.refusal });
+    switch (e.result.status) {
+      case 'matched':
+        counts.matched++;
+        break;
+      case 'suggested':
+        counts.suggested++;
+        anomalies.push({ kind: 'to_review', ...base, suggestions: e.result.suggestions.length });
+        break;
+      case 'unmatched':
+        counts.unmatched++;
+        if (e.entry.amountCents > 0) anomalies.push({ kind: 'unknown_credit', ...base });
+        break;
+      case 'ignored':
+        counts.ignored++;
+        break;
+    }
+  }
+  const matchable = counts.matched + counts.suggested + counts.unmatched;
+  const dates = statements.flatMap((s) => [s.periodStart, s.periodEnd, ...s.entries.map((x) => x.bookingDate)]).filter((d): d is string => !!d).sort();
+  return {
+    fileName,
+    format,
+    accounts: [...new Set(statements.map(accountLabel))],
+    period: { from: dates[0], to: dates[dates.length - 1] },
+    counts,
+    autoMatchRate: matchable === 0 ? 0 : counts.matched / matchable,
+    anomalies,
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { decodeS3Key } from '../adapters/statement-files';
+
+/** An S3 ObjectCreated notification as S3 puts it on the SQS queue (keys URL-encoded). */
+const S3Notification = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventName: z.string(),
+        s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string(), size: z.number().optional() }) }),
+      }),
+    )
+    .default([]),
+});
+/** The test message S3 sends once when the notification is configured. */
+const S3TestEvent = z.object({ Event: z.literal('s3:TestEvent') });
+
+export const SqsEvent = z.object({
+  Records: z.array(z.object({ messageId: z.string(), body: z.string() })),
+});
+export type SqsEvent = z.infer<typeof SqsEvent>;
+
+export interface StatementObject {
+  bucket: string;
+  key: string;
+}
+
+/** The statement files an SQS message announces: created objects under inbox/, keys decoded. */
+export function statementObjectsOf(body: string): StatementObject[] {
+  const json: unknown = JSON.parse(body);
+  if (S3TestEvent.safeParse(json).success) return [];
+  return S3Notification.parse(json)
+    .Records.filter((r) => r.eventName.startsWith('ObjectCreated'))
+    .map((r) => ({ bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }))
+    .filter((o) => o.key.startsWith('inbox/') && !o.key.endsWith('/'));
+}

@@ -1,0 +1,60 @@
+import { renderFinanceAlert } from '../core/messages';
+import { Anomaly, IngestSummary } from '../core/ingest/summary';
+import { clock } from '../adapters/clock';
+import { emailList, readEnv } from '../adapters/config';
+import { sendEmail } from '../adapters/mailer';
+import { IngestNotifier, RejectionReport } from './ingest-file';
+
+function anomalyLine(a: Anomaly): string {
+  switch (a.kind) {
+    case 'unknown_credit':
+      return `crédit inconnu / unknown credit ${a.date} ${a.amount} — ${a.label}`;
+    case 'returned_payment':
+      return `impayé / returned payment ${a.date} ${a.amount} — ${a.label}${a.reopened.length ? ` (réouvert / reopened: ${a.reopened.join(', ')})` : ''}`;
+    case 'to_review':
+      return `à vérifier / to review ${a.date} ${a.amount} — ${a.label} (${a.suggestions} suggestion(s))`;
+    case 'allocation_refused':
+      return `lettrage refusé / allocation refused ${a.transactionId}: ${a.reason}`;
+  }
+}
+
+/** Finance hears of every statement: a rejection at once, a processed file with its counts and what needs a person. */
+export function financeNotifier(): IngestNotifier {
+  const to = () => readEnv({ FINANCE_EMAILS: emailList }).FINANCE_EMAILS;
+  return {
+    async statementRejected(report: RejectionReport) {
+      const message = renderFinanceAlert({
+        kind: 'statement_rejected',
+        title: report.fileName,
+        occurredAt: clock().now().toISOString(),
+        details: [
+          { label: 'Motif / reason', value: `${report.error.code}: ${report.error.message}` },
+          ...(report.error.line !== undefined ? [{ label: 'Ligne / line', value: report.error.line }] : []),
+          ...(report.error.element ? [{ label: 'Élément / element', value: report.error.element }] : []),
+          { label: 'Fichier conservé / file kept at', value: report.rejectedKey },
+        ],
+        action: 'Corriger le fichier puis le retraiter (POST /statements/{checksum}/reprocess) / fix the file, then re-process it.',
+      });
+      await sendEmail({ to: to(), ...message, tags: { kind: 'statement_rejected' } });
+    },
+    async statementProcessed(summary: IngestSummary) {
+      const c = summary.counts;
+      const message = renderFinanceAlert({
+        kind: 'anomaly',
+        title: `${summary.fileName}: ${c.matched} lettré(s) / matched, ${c.suggested} à vérifier / to review, ${c.unmatched} inconnu(s) / unknown`,
+        occurredAt: clock().now().toISOString(),
+        details: [
+          { label: 'Format', value: summary.format },
+          { label: 'Période / period', value: `${summary.period.from ?? '?'} → ${summary.period.to ?? '?'}` },
+          { label: 'Écritures / entries', value: c.entries },
+          { label: 'Nouvelles / new', value: c.newTransactions },
+          { label: 'Déjà connues / already stored', value: c.duplicates },
+          { label: 'Lettrage automatique / auto-match rate', value: `${Math.round(summary.autoMatchRate * 100)} %` },
+        ],
+        items: summary.anomalies.map(anomalyLine),
+        action: summary.anomalies.length ? 'Traiter la file de revue (GET /transactions?status=suggested) / work through the review queue.' : undefined,
+      });
+      await sendEmail({ to: to(), ...message, tags: { kind: 'statement_processed' } });
+    },
+  };
+}
