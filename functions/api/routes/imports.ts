@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
 import { putCustomer } from '../../adapters/db/customers';
-import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../adapters/aws-clients';
+import { invoiceEventPut } from '../../adapters/db/events';
+import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, RowOutcome, summarize } from '../../core/imports';
 import { Customer } from '../../core/model';
 import { HttpProblem } from '../http';
@@ -66,6 +70,29 @@ async function upsertCustomers(records: ImportedInvoice[]): Promise<void> {
   });
 }
 
+/** Rows per transaction when creating new invoices (2 items each: the invoice and its event; DynamoDB allows 100). */
+const CREATE_CHUNK = 25;
+
+/**
+ * New invoices are written in transactions of CREATE_CHUNK rows (each conditional on the invoice not existing);
+ * when one row of a chunk loses a race the chunk is written again row by row, each deciding on what is stored.
+ */
+async function writeCreatedChunk(rows: PlannedRow[], format: 'csv' | 'fec', actor: string): Promise<PlannedRow[]> {
+  if (rows.length === 1) return [await write(rows[0], format, actor)];
+  const at = clock().now().toISOString();
+  const items = rows.flatMap((r) => [
+    invoicePut({ ...(r.next as NonNullable<PlannedRow['next']>), version: 0 }, undefined),
+    invoiceEventPut({ invoiceId: r.invoiceId as string, at, kind: 'imported', actor, detail: { source: format, line: r.line } }),
+  ]);
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    return rows;
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException')) throw err;
+    return mapLimited(rows, 8, (r) => write(r, format, actor));
+  }
+}
+
 async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Promise<PlannedRow> {
   let planned = row;
   for (let attempt = 1; ; attempt++) {
@@ -97,7 +124,16 @@ export async function runImport(format: 'csv' | 'fec', text: string, actor: stri
   const existing = records.length ? await getInvoices(records.map((r) => r.invoiceId)) : new Map();
   const plan = planImport(parsed, existing);
   await upsertCustomers(plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])));
-  const done = await mapLimited(plan, 8, (row) => write(row, format, actor));
+  const created = plan.filter((p) => p.outcome === 'created' && p.next);
+  const chunks: PlannedRow[][] = [];
+  for (let i = 0; i < created.length; i += CREATE_CHUNK) chunks.push(created.slice(i, i + CREATE_CHUNK));
+  const written = new Map<PlannedRow, PlannedRow>();
+  await mapLimited(chunks, 4, async (chunk) => {
+    const out = await writeCreatedChunk(chunk, format, actor);
+    chunk.forEach((r, i) => written.set(r, out[i]));
+  });
+  const others = await mapLimited(plan, 8, (row) => (written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor)));
+  const done = others;
   const rows = done.map((r) => ({ line: r.line, invoiceId: r.invoiceId, outcome: r.outcome as RowOutcome, ...(r.reason ? { reason: r.reason } : {}) }));
   return { format, summary: summarize(rows), rows, ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}) };
 }
