@@ -1,0 +1,52 @@
+// npm run bench: parse throughput (MB/s) and peak memory per format on generated 1, 10 and 50 MB files.
+// Each parse runs in its own child process so its peak RSS (getrusage maxRSS) is its own.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WRITABLE_FORMATS, writeStatementFile, type WritableFormat } from '../functions/core/statements/index';
+import { corpus } from './parse-corpus';
+
+const SIZES_MB = (process.env.BENCH_SIZES ?? '1,10,50').split(',').map(Number);
+const FORMATS = (process.env.BENCH_FORMATS?.split(',') as WritableFormat[] | undefined) ?? [...WRITABLE_FORMATS];
+const child = fileURLToPath(new URL('./parse-child.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'encaisse-bench-'));
+
+function fileOf(format: WritableFormat, mb: number): { path: string; bytes: number } {
+  const sample = Buffer.byteLength(writeStatementFile(format, corpus(500, 7)));
+  const perEntry = sample / 500;
+  const count = Math.max(1, Math.round((mb * 2 ** 20) / perEntry));
+  const text = writeStatementFile(format, corpus(count, 42));
+  const path = join(dir, `${format}-${mb}mb`);
+  writeFileSync(path, text);
+  return { path, bytes: Buffer.byteLength(text) };
+}
+
+const rows: string[] = [];
+const header = `| format | file MB | entries | wall s | MB/s (wall) | CPU s | MB/s (CPU) | peak RSS MB | RSS before parse MB |`;
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (CPU-time figures are the steadier ones on a busy machine)\n`);
+console.log(header);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+try {
+  for (const format of FORMATS) {
+    for (const mb of SIZES_MB) {
+      const file = fileOf(format, mb);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', child, file.path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      rmSync(file.path);
+      if (run.status !== 0) {
+        console.log(`| ${format} | ${mb} | failed: ${run.stderr.split('\n').slice(0, 3).join(' ')} |`);
+        continue;
+      }
+      const r = JSON.parse(run.stdout) as { bytes: number; seconds: number; cpuSeconds: number; entries: number; rssBeforeMb: number; peakRssMb: number; mismatches: number };
+      const mbs = r.bytes / 2 ** 20;
+      const row = `| ${format} | ${mbs.toFixed(1)} | ${r.entries} | ${r.seconds.toFixed(2)} | ${(mbs / r.seconds).toFixed(1)} | ${r.cpuSeconds.toFixed(2)} | ${(mbs / r.cpuSeconds).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.rssBeforeMb.toFixed(0)} |`;
+      rows.push(row);
+      console.log(row);
+      if (r.mismatches) console.log(`  (${r.mismatches} statements with a balance mismatch: the generated files should have none)`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}; peak RSS is the child's getrusage maxRSS: Node + tsx (~80 MB idle) + the file bytes + the parsed model.`);
