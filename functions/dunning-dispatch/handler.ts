@@ -36,11 +36,8 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
   if (!batch) return { ...state, outcome: 'rescheduled', dispatchKey: undefined };
   if (batch.status === 'sent') return settle(state, stepId, batch);
 
-  const claim = await claimBatch(state.dispatchKey, state.invoiceId, at, LEASE_SECONDS);
-  if (!claim.claimed) {
-    if (claim.batch?.status === 'sent') return settle(state, stepId, claim.batch);
-    throw new DispatchInProgressError(state.dispatchKey);
-  }
+  const claim = await claimOrWait(state.dispatchKey, state.invoiceId);
+  if (!claim.claimed) return settle(state, stepId, claim.batch);
 
   const members = await listMembers(state.dispatchKey);
   const current = await Promise.all(members.map(async (m) => ({ member: m, invoice: await getInvoice(m.invoiceId), sent: await getSend(m.invoiceId, m.stepId) })));
@@ -93,6 +90,23 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
   log.info('batch sent', { dispatchKey: state.dispatchKey, messageId, included: included.length, excluded: excludedIds.length });
   return settle(state, stepId, { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
 });
+
+/** How long a loser polls a batch being sent before handing the wait to the state machine's retry (real time). */
+export const POLL = { attempts: 10, intervalMs: 300 };
+
+/**
+ * Claims the batch, or waits a little for the winner to finish (most sends take well under a second), which spares a
+ * state-machine retry. Still being sent after that: DispatchInProgress (retried with backoff by the state machine).
+ */
+async function claimOrWait(dispatchKey: string, claimer: string): Promise<{ claimed: true } | { claimed: false; batch: Batch }> {
+  for (let attempt = 0; ; attempt++) {
+    const claim = await claimBatch(dispatchKey, claimer, LEASE_SECONDS);
+    if (claim.claimed) return { claimed: true };
+    if (claim.batch?.status === 'sent') return { claimed: false, batch: claim.batch };
+    if (attempt >= POLL.attempts) throw new DispatchInProgressError(dispatchKey);
+    await new Promise((resolve) => setTimeout(resolve, POLL.intervalMs));
+  }
+}
 
 /** This invoice's outcome once its batch went out. */
 async function settle(state: DunningState, stepId: string, batch: Batch): Promise<DunningState> {

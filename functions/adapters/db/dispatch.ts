@@ -115,8 +115,11 @@ export type ClaimResult = { claimed: true; batch: Batch } | { claimed: false; ba
 /**
  * Takes the right to send the batch: pending -> sending, or a sending batch whose lease expired (crashed winner),
  * or one this same claimer already holds (its own retry). Exactly one concurrent claimer wins.
+ * The lease is about a live process, so it is measured on the wall clock (`wallNow`, default the real time), never on
+ * the policy clock: the local stack's compressed policy time would expire a live sender's lease mid-send.
  */
-export async function claimBatch(dispatchKey: string, claimer: string, now: Date, leaseSeconds: number): Promise<ClaimResult> {
+export async function claimBatch(dispatchKey: string, claimer: string, leaseSeconds: number, wallNow: Date = new Date()): Promise<ClaimResult> {
+  const now = wallNow;
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   try {
     const res = await dynamo().send(
@@ -188,6 +191,3 @@ export async function releaseBatch(dispatchKey: string, claimer: string): Promis
     if (!isConditionFailure(err)) throw err;
   }
 }
-
-/** Batches sent in [from, to) for the finance digest: not indexed, so the digest reads what it needs from history. */
-export type { Batch as DispatchBatch };

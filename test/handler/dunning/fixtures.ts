@@ -1,0 +1,33 @@
+import { Customer, Invoice } from '../../../functions/core/model';
+
+/** Test data of the dunning runtime tests (handler and local-stack). */
+export function customer(id: string, overrides: Partial<Customer> = {}): Customer {
+  return Customer.parse({
+    customerId: id,
+    name: `Client ${id}`,
+    isBusiness: true,
+    segment: 'standard',
+    language: 'fr',
+    contacts: [{ name: 'Compta', email: `compta@${id.toLowerCase()}.example.fr`, role: 'billing' }],
+    accountManagerEmail: 'am@encaisse.example.fr',
+    postalAddress: ['1 rue du Test', '75001 Paris'],
+    ...overrides,
+  });
+}
+
+export function invoice(id: string, customerId: string, dueDate: string, overrides: Partial<Invoice> = {}): Invoice {
+  return Invoice.parse({
+    invoiceId: id,
+    customerId,
+    amountCents: 120_000,
+    openCents: 120_000,
+    currency: 'EUR',
+    issueDate: '2026-09-01',
+    dueDate,
+    status: 'open',
+    version: 0,
+    ...overrides,
+  });
+}
+
+export const contactOf = (customerId: string) => `compta@${customerId.toLowerCase()}.example.fr`;
