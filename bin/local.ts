@@ -18,6 +18,7 @@ import { demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
 import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
+import { cachedTemplate } from './local/template-cache';
 
 const defaultPorts: Record<ServiceName, number> = { dynamodb: 8000, s3: 4568, ses: 8005, sfn: 8083, api: 3000 };
 
@@ -82,7 +83,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    stack = await startLocalStack({ sfnTimeFactor: factor, ports, log: (l) => stackLog(l) });
+    stack = await startLocalStack({ sfnTimeFactor: factor, ports, template: cachedTemplate, log: (l) => stackLog(l) });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'PortInUseError') fail(`${e.message} (or run with --auto-ports, or set LOCAL_PORT_<SERVICE>)`);
@@ -115,7 +116,10 @@ async function main() {
     if (stopping) return;
     let line: string;
     try {
-      const result = await s.invoke('sweep', s.scheduledEvent());
+      const result = (await s.invoke('sweep', s.scheduledEvent())) as Record<string, unknown> | undefined;
+      // A day with nothing started, resumed or failed is not worth a line.
+      const idle = result && ['started', 'resumed', 'failures'].every((k) => Array.isArray(result[k]) && (result[k] as unknown[]).length === 0);
+      if (idle) return;
       line = `daily sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`;
     } catch (err) {
       const e = err as Error;

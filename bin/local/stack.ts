@@ -34,7 +34,8 @@
  *   putStatement(key, bytes)  puts a file in the statements bucket (key without 'inbox/' is put under inbox/) and
  *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?, error?}
  *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
- *   scheduledEvent()       the EventBridge "Scheduled Event" the daily schedule sends (time = policy now)
+ *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule Target.Input
+ *                          with <aws.scheduler.scheduled-time> = policy now (else an EventBridge "Scheduled Event")
  *   stepFunctions          the local runtime: list(), settled(executionArn) -> final ExecutionRecord (with history:
  *                          the states entered, in order), plus the API operations the SFN endpoint serves
  *   stop()                 aborts executions, closes every server, kills DynamoDB Local's java process, restores env/clock
@@ -62,7 +63,7 @@ import { HandlerRegistry, projectRoot, type LambdaName, type LocalHandler } from
 import { pickPort } from './ports';
 import { sqsEventOfS3Record, encodeS3EventKey, startS3, type S3rverEvent } from './s3';
 import { startSes, type Email } from './ses';
-import { resolveStateMachine, type CfnTemplate } from './sfn/definition';
+import { resolveStateMachine, scheduleInputFor, type CfnTemplate } from './sfn/definition';
 import { startSfnEndpoint } from './sfn/endpoint';
 import { LocalStepFunctions } from './sfn/runtime';
 
@@ -225,6 +226,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Synthesize first: it is the slowest step and fails on its own (no server to tear down yet).
     const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await synthesizeTemplate()));
     const machine = resolveStateMachine(template, region);
+    const sweepInput = scheduleInputFor(template, region, 'sweep');
 
     const dynamo = await startDynamo({ port: ports.dynamodb, tableName: localNames.table, region, credentials });
     cleanups.push(() => dynamo.stop());
@@ -323,17 +325,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return delivered;
       },
       invoke: (name, event) => handlers.invoke(name, event),
-      scheduledEvent: () => ({
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Scheduled Event',
-        source: 'aws.scheduler',
-        account: '000000000000',
-        time: clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        region,
-        resources: [`arn:aws:scheduler:${region}:000000000000:schedule/default/encaisse-daily-sweep`],
-        detail: {},
-      }),
+      scheduledEvent: () => {
+        const time = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        if (sweepInput !== undefined) {
+          // The daily schedule's own Target.Input from the template, its context attributes filled in as Scheduler does.
+          const filled = sweepInput
+            .replaceAll('<aws.scheduler.scheduled-time>', time)
+            .replaceAll('<aws.scheduler.execution-id>', randomUUID())
+            .replaceAll('<aws.scheduler.schedule-arn>', `arn:aws:scheduler:${region}:000000000000:schedule/default/local-daily-sweep`)
+            .replaceAll('<aws.scheduler.attempt-number>', '1');
+          return JSON.parse(filled) as Record<string, unknown>;
+        }
+        return {
+          version: '0',
+          id: randomUUID(),
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          account: '000000000000',
+          time,
+          region,
+          resources: [`arn:aws:events:${region}:000000000000:rule/local-daily-sweep`],
+          detail: {},
+        };
+      },
       stepFunctions,
       async stop() {
         if (stopped) return;

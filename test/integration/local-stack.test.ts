@@ -69,6 +69,7 @@ async function runToEnd(invoiceId: string, timeoutMs = 15_000) {
 beforeAll(async () => {
   stack = await startLocalStack({
     quiet: true,
+    startAt: new Date('2031-03-03T08:00:00Z'), // policy time far from real time: a mix-up shows
     template: dunningTemplate,
     handlers: {
       ingest: async (event) => (record('ingest', event), { batchItemFailures: [] }),
@@ -204,6 +205,15 @@ describe('the synthesized dunning state machine, run locally', () => {
       'detail-type': 'Step Functions Execution Status Change',
       detail: { status: 'FAILED', executionArn: done.executionArn, name: 'inv-boom-1', stateMachineArn: stack.env.STATE_MACHINE_ARN },
     });
+  });
+});
+
+describe('the daily schedule', () => {
+  it("sends the sweep the schedule's own input from the template, its scheduled time in policy time", () => {
+    const event = stack.scheduledEvent() as { source?: string; kind?: string; scheduledTime?: string };
+    expect(event).toMatchObject({ source: 'encaisse.schedule', kind: 'daily-sweep' });
+    expect(Math.abs(new Date(event.scheduledTime!).getTime() - stack.clock.now().getTime())).toBeLessThan(DAY_MS);
+    expect(event.scheduledTime!.startsWith('2031-03')).toBe(true); // policy time, not real time
   });
 });
 

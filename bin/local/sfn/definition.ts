@@ -146,3 +146,18 @@ export function resolveStateMachine(template: CfnTemplate, region: string, marke
   }
   return { logicalId, definition, tasks };
 }
+
+/**
+ * The input an EventBridge Scheduler schedule of the template sends to `lambda` (Target.Input, placeholders such as
+ * <aws.scheduler.scheduled-time> left in), or undefined when the template has no such schedule.
+ */
+export function scheduleInputFor(template: CfnTemplate, region: string, lambda: LambdaName): string | undefined {
+  for (const [, res] of Object.entries(template.Resources ?? {})) {
+    if (res.Type !== 'AWS::Scheduler::Schedule') continue;
+    const target = resolveIntrinsics(res.Properties?.Target, template, region) as { Arn?: string; Input?: string } | undefined;
+    const fnId = target?.Arn ? functionLogicalIdOf(target.Arn, template) : undefined;
+    const entry = fnId ? template.Resources[fnId].Metadata?.['encaisse:entry'] : undefined;
+    if (typeof entry === 'string' && lambdaNameOfEntry(entry) === lambda) return target?.Input ?? '{}';
+  }
+  return undefined;
+}
