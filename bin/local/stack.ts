@@ -223,13 +223,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const handlers = new HandlerRegistry(region, options.handlers);
 
-    // Synthesize first: it is the slowest step and fails on its own (no server to tear down yet).
+    // The JVM of DynamoDB Local starts while the template is synthesized (the two slowest steps).
+    const dynamoStarting = startDynamo({ port: ports.dynamodb, tableName: localNames.table, region, credentials });
+    dynamoStarting.catch(() => undefined);
+    cleanups.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
     const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await synthesizeTemplate()));
     const machine = resolveStateMachine(template, region);
     const sweepInput = scheduleInputFor(template, region, 'sweep');
-
-    const dynamo = await startDynamo({ port: ports.dynamodb, tableName: localNames.table, region, credentials });
-    cleanups.push(() => dynamo.stop());
+    await dynamoStarting;
     log(`DynamoDB Local        ${urls.dynamodb}  (table ${localNames.table}, in memory)`);
 
     // S3: object created under inbox/ of the statements bucket -> SQS-wrapped S3 event -> ingest.
