@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseStatementFile } from '../../../functions/core/statements/index';
+import { parseError } from './errors';
+import { bytes, fixture } from './helpers';
+
+describe('French bank CSV exports, detected from their content', () => {
+  it('latin-1, preamble lines, Débit/Crédit euros columns, a label spanning two lines in quotes', () => {
+    const parsed = parseStatementFile(fixture('csv-ca-latin1.csv'));
+    expect(parsed.format).toBe('csv');
+    const [st] = parsed.statements;
+    expect(st.account.iban).toBe('FR7618206000501234567890114');
+    expect(st.entries.map((e) => [e.bookingDate, e.amountCents])).toEqual([
+      ['2024-01-05', 120_000], ['2024-01-12', -34_218], ['2024-01-19', -750],
+    ]);
+    expect(st.entries[0].label).toBe('VIREMENT EN VOTRE FAVEUR BOULANGERIE MARTIN FACT 2023-118');
+    expect(st.balanceCheck.status).toBe('not-applicable');
+  });
+
+  it('UTF-8 with BOM, comma separated, signed Montant with a decimal comma in quotes, value dates, Devise', () => {
+    const [st] = parseStatementFile(fixture('csv-bom-montant-comma.csv')).statements;
+    expect(st.entries.map((e) => e.amountCents)).toEqual([153_000, -6_235, 153_000]);
+    expect(st.entries[1].valueDate).toBe('2024-02-05');
+    expect(st.entries[0].label).toBe('VIR SEPA CLIENT DUBOIS FA-88');
+    expect(st.currency).toBe('EUR');
+  });
+
+  it('tab separated with a Solde column, newest first: balances read back and checked', () => {
+    const [st] = parseStatementFile(fixture('csv-tab-solde-desc.tsv')).statements;
+    expect(st.openingBalanceCents).toBe(200_000);
+    expect(st.closingBalanceCents).toBe(145_000);
+    expect(st.balanceCheck).toEqual({ status: 'ok' });
+    expect(st.entries[0].bookingDate).toBe('2024-03-10');
+  });
+
+  it('reports a running balance that does not add up (a missing row) as a mismatch', () => {
+    const text = 'Date;Libellé;Montant;Solde\n01/03/2024;A;100,00;1100,00\n02/03/2024;B;-50,00;1050,00\n04/03/2024;D;10,00;1000,00\n';
+    const [st] = parseStatementFile(bytes(text)).statements;
+    expect(st.balanceCheck).toMatchObject({ status: 'mismatch', differenceCents: -6_000 });
+  });
+
+  it('reads a file with no header through an explicit column mapping', () => {
+    const parsed = parseStatementFile(fixture('csv-no-header.csv'), {
+      csvMapping: {
+        delimiter: '|', headerRow: -1, decimalSeparator: '.', currency: 'EUR',
+        account: { iban: 'FR7630003012340001234567854' },
+        columns: { bookingDate: 0, amount: 1, label: 2, bankReference: 3 },
+      },
+    });
+    const [st] = parsed.statements;
+    expect(st.account.iban).toBe('FR7630003012340001234567854');
+    expect(st.entries.map((e) => [e.bookingDate, e.amountCents, e.label, e.bankReference])).toEqual([
+      ['2024-04-01', 10_000, 'VIR CLIENT A', 'REF-A1'], ['2024-04-02', -2_050, 'FRAIS', 'REF-A2'],
+    ]);
+  });
+
+  it('maps columns by header name, accents and case aside', () => {
+    const text = 'Jour;Quoi;Combien\n13/01/2024;Vente;12,00\n';
+    const [st] = parseStatementFile(bytes(text), { csvMapping: { columns: { bookingDate: 'jour', label: 'QUOI', amount: 'combien' } } }).statements;
+    expect(st.entries[0]).toMatchObject({ bookingDate: '2024-01-13', label: 'Vente', amountCents: 1_200 });
+  });
+
+  it('without a recognizable header asks for a mapping; a bad amount or date names its line', () => {
+    expect(parseError(fixture('csv-no-header.csv'), { format: 'csv' }).code).toBe('unknown_format');
+    const badAmount = parseError(bytes('Date;Libellé;Montant\n13/01/2024;A;12,00\n14/01/2024;B;douze\n'));
+    expect([badAmount.code, badAmount.line]).toEqual(['invalid_amount', 3]);
+    const badDate = parseError(bytes('Date;Libellé;Montant\n31/02/2024;A;12,00\n'));
+    expect([badDate.code, badDate.line]).toEqual(['invalid_date', 2]);
+    const mapping = parseError(bytes('a;b;c\n'), { csvMapping: { columns: { bookingDate: 'date', amount: 'montant' } } });
+    expect(mapping.code).toBe('missing_field');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseStatementFile } from '../../../functions/core/statements/index';
+import { parseError } from './errors';
+import { bytes, fixture } from './helpers';
+
+describe('OFX 1.x (SGML, leaf tags not closed, windows-1252)', () => {
+  const parsed = parseStatementFile(fixture('ofx1-sgml-latin1.ofx'));
+  const [st] = parsed.statements;
+
+  it('reads the account, currency, period and closing balance (LEDGERBAL)', () => {
+    expect(parsed.format).toBe('ofx');
+    expect(st.account).toMatchObject({ bankCode: '18206', branchCode: '00050', accountNumber: '65012345678' });
+    expect(st.currency).toBe('EUR');
+    expect([st.periodStart, st.periodEnd]).toEqual(['2024-01-01', '2024-01-31']);
+    expect(st.closingBalanceCents).toBe(290_410);
+  });
+
+  it('reads signed amounts with a decimal comma or point, and decodes latin-1 accents and entities', () => {
+    expect(st.entries.map((e) => e.amountCents)).toEqual([125_000, -4_590, -30_000]);
+    expect(st.entries[0].label).toBe('VIR SEPA SOCIÉTÉ GÉNÉRALE DÉCO');
+    expect(st.entries[0].remittance.unstructured).toEqual(['Règlement facture F2024-003 & F2024-004']);
+    expect(st.entries[0].bankReference).toBe('6501202401150001');
+    expect(st.entries[2].bankCodes).toEqual(['CHECK']);
+  });
+
+  it('has no opening balance, so the balance check does not apply (not a mismatch)', () => {
+    expect(st.openingBalanceCents).toBeUndefined();
+    expect(st.balanceCheck.status).toBe('not-applicable');
+  });
+});
+
+describe('OFX 2.x (XML)', () => {
+  const [st] = parseStatementFile(fixture('ofx2-xml.ofx')).statements;
+
+  it('reads dates with time and zone, the value date (DTAVAIL), REFNUM, EXTDNAME and the counterparty IBAN', () => {
+    const [credit, fee] = st.entries;
+    expect(credit.bookingDate).toBe('2024-02-05');
+    expect(credit.valueDate).toBe('2024-02-06');
+    expect(credit.remittance.structured).toEqual(['RF18539007547034']);
+    expect(credit.counterpartyName).toBe('ATELIER BOIS ET FORME');
+    expect(credit.counterpartyIban).toBe('FR1420041010050500013M02606');
+    expect(fee.amountCents).toBe(-1_250);
+    expect(fee.label).toBe('BNP PARIBAS');
+    expect(fee.remittance.unstructured).toEqual(['COMMISSIONS <FEVRIER>']);
+    expect(st.account.iban).toBe('FR7630004000031234567890143');
+  });
+
+  it('reports a file cut before </OFX> as truncated', () => {
+    const text = new TextDecoder().decode(fixture('ofx2-xml.ofx'));
+    const e = parseError(bytes(text.slice(0, text.indexOf('</BANKTRANLIST>'))));
+    expect(e.code).toBe('truncated');
+  });
+
+  it('reports a transaction without an amount with its line', () => {
+    const text = new TextDecoder().decode(fixture('ofx2-xml.ofx')).replace('<TRNAMT>-12.50</TRNAMT>', '');
+    const e = parseError(bytes(text));
+    expect(e.code).toBe('missing_field');
+    expect(e.line).toBe(27); // the <STMTTRN> that lacks it
+  });
+});
