@@ -25,6 +25,7 @@ export class CustomerIndex {
   private readonly coreSets: Set<string>[];
   private readonly total: number;
   private readonly unknownWeight: number;
+  private readonly weights = new Map<string, number>();
 
   constructor(private readonly customers: readonly MatchCustomer[]) {
     this.total = customers.length;
@@ -51,8 +52,13 @@ export class CustomerIndex {
   }
 
   weight(token: string): number {
-    const df = this.byToken.get(token)?.length ?? 0;
-    return df === 0 ? this.unknownWeight : Math.log(1 + this.total / df);
+    let w = this.weights.get(token);
+    if (w === undefined) {
+      const df = this.byToken.get(token)?.length ?? 0;
+      w = df === 0 ? this.unknownWeight : Math.log(1 + this.total / df);
+      if (df > 0) this.weights.set(token, w);
+    }
+    return w;
   }
 
   customersOfIban(iban: string | undefined): readonly number[] {
@@ -73,73 +79,85 @@ export class CustomerIndex {
     if (payerName && payerName.trim()) {
       for (const g of this.byNameField(payerName)) offer(g);
     }
-    const other = otherTexts.filter((t) => t && t.trim()).join(' ');
+    // the label is read for a customer name only when the IBAN and the payer name field did not say who paid
+    const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
+    const other = sure ? '' : otherTexts.filter((t) => t && t.trim()).join(' ');
     if (other) for (const g of this.byNameInText(other)) offer(g);
     return [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer);
   }
 
-  private candidatesOf(words: Iterable<string>): Set<number> {
-    const out = new Set<number>();
-    for (const w of words) {
+  /**
+   * Customers worth scoring: those holding the rarest of the given words, narrowed to those also holding the second
+   * rarest when `both` (a payer name field: a good match holds all its whole words).
+   */
+  private candidatesOf(words: Iterable<string>, both: boolean): number[] {
+    const lists: number[][] = [];
+    for (const w of new Set(words)) {
       const list = this.byToken.get(w);
-      if (!list || list.length > MAX_POSTING) continue;
-      for (const c of list) out.add(c);
+      if (list && list.length <= MAX_POSTING) lists.push(list);
     }
-    return out;
+    if (lists.length === 0) return [];
+    lists.sort((a, b) => a.length - b.length);
+    if (lists.length === 1) return lists[0];
+    if (both) {
+      const second = new Set(lists[1]);
+      return lists[0].filter((c) => second.has(c));
+    }
+    return lists[1].length <= 300 ? [...new Set([...lists[0], ...lists[1]])] : lists[0];
   }
 
   /** The payer name field: every payer word should belong to the customer name, and most of the name should be there. */
   private byNameField(raw: string): PayerGuess[] {
-    const folded = foldText(raw);
-    const truncated = folded.length >= TRUNCATION_MIN_LENGTH;
-    let words = nameCoreTokens(raw);
+    const all = tokens(raw);
+    const truncated = all.join(' ').length >= TRUNCATION_MIN_LENGTH;
+    const words = all.filter((t) => !LEGAL_FORMS.has(t) && !NAME_STOPWORDS.has(t));
     if (words.length === 0) return [];
     const last = words[words.length - 1];
-    const allTokens = tokens(raw);
-    const lastIsCut = truncated && allTokens[allTokens.length - 1] === last;
+    const lastIsCut = truncated && all[all.length - 1] === last;
+    const whole = lastIsCut ? words.slice(0, -1) : words;
+    const noiseTail = lastIsCut && isPrefixOfNoise(last);
+    const wordW = words.map((w) => this.weight(w));
+    const wordSet = new Set(words);
     const out: PayerGuess[] = [];
-    for (const c of this.candidatesOf(words)) {
+    for (const c of this.candidatesOf(whole.length > 0 ? whole : words, whole.length >= 2)) {
+      const core = this.core[c];
       const coreSet = this.coreSets[c];
-      let ws = words;
-      // a cut legal form or stop word at the very end ("DUPONT ET FILS S") says nothing
-      if (lastIsCut && !coreSet.has(last) && !this.core[c].some((t) => t.startsWith(last)) && isPrefixOfNoise(last)) ws = words.slice(0, -1);
-      if (ws.length === 0) continue;
-      const wsLast = ws[ws.length - 1];
-      const prefixMatch = (t: string) => lastIsCut && wsLast === last && t.startsWith(last) && t !== last;
+      // does the cut last word start one of the customer's words?
+      let cutMatches = -1;
+      if (lastIsCut && !coreSet.has(last)) {
+        for (let k = 0; k < core.length; k++) if (core[k].startsWith(last)) { cutMatches = k; break; }
+      }
+      const dropLast = lastIsCut && !coreSet.has(last) && cutMatches < 0 && noiseTail; // "DUPONT ET FILS S": a cut legal form
       let payerW = 0;
       let payerMatched = 0;
-      for (const w of ws) {
-        const wt = this.weight(w);
-        payerW += wt;
-        if (coreSet.has(w) || (w === wsLast && this.core[c].some(prefixMatch))) payerMatched += wt;
+      const n = dropLast ? words.length - 1 : words.length;
+      if (n === 0) continue;
+      for (let k = 0; k < n; k++) {
+        payerW += wordW[k];
+        if (coreSet.has(words[k]) || (k === words.length - 1 && cutMatches >= 0)) payerMatched += wordW[k];
       }
       let custW = 0;
       let custMatched = 0;
-      const wsSet = new Set(ws);
       let firstMissing = -1;
-      this.core[c].forEach((t, k) => {
-        const wt = this.weight(t);
+      let presentAfterMissing = false;
+      for (let k = 0; k < core.length; k++) {
+        const wt = this.weight(core[k]);
         custW += wt;
-        if (wsSet.has(t) || prefixMatch(t)) custMatched += wt;
-        else if (firstMissing < 0) firstMissing = k;
-      });
+        if (wordSet.has(core[k]) || k === cutMatches) {
+          custMatched += wt;
+          if (firstMissing >= 0) presentAfterMissing = true;
+        } else if (firstMissing < 0) firstMissing = k;
+      }
       const payerCov = payerMatched / payerW;
       const custCov = custMatched / custW;
       let score = Math.min(payerCov, custCov);
-      let how = 'same name';
-      if (payerCov > 0.999 && custCov < 0.999 && truncated) {
-        // cut by the bank: the missing words must all come after the ones present, in the customer's order
-        const present = this.core[c].map((t) => wsSet.has(t) || prefixMatch(t));
-        const cutOnly = present.every((p, k) => p || k >= firstMissing) && present.slice(firstMissing).every((p) => !p);
-        if (cutOnly) {
-          score = custCov >= 0.4 ? 0.9 : 0.6;
-          how = 'payer name truncated';
-        }
-      } else if (payerCov > 0.999 && custCov > 0.999) {
-        const inOrder = ws.join(' ') === this.core[c].join(' ');
-        how = inOrder ? 'same name' : 'same name, words reordered';
-      } else {
-        how = 'similar name';
+      let how = 'similar name';
+      if (payerCov > 0.999 && custCov > 0.999) {
+        how = words.slice(0, n).join(' ') === core.join(' ') ? 'same name' : 'same name, words reordered';
+      } else if (payerCov > 0.999 && truncated && !presentAfterMissing) {
+        // cut by the bank: the missing words all come after the ones present, in the customer's order
+        score = custCov >= 0.4 ? 0.9 : 0.6;
+        how = 'payer name truncated';
       }
       if (score >= 0.5) out.push({ customer: c, score: round3(score), via: 'name', reason: `payer name "${raw.trim()}" ~ ${this.customers[c].name} (${how})` });
     }
@@ -150,7 +168,7 @@ export class CustomerIndex {
   private byNameInText(text: string): PayerGuess[] {
     const words = new Set(nameCoreTokens(text));
     const out: PayerGuess[] = [];
-    for (const c of this.candidatesOf(words)) {
+    for (const c of this.candidatesOf(words, false)) {
       let custW = 0;
       let custMatched = 0;
       for (const t of this.core[c]) {
