@@ -6,13 +6,13 @@ const WORDS = {
     format: 'Format', statement: 'Statement', account: 'Account', currency: 'Currency', period: 'Period', opening: 'Opening balance',
     closing: 'Closing balance', entries: 'Entries', credits: 'credits', debits: 'debits', check: 'Balance check', ok: 'OK',
     mismatch: 'MISMATCH', na: 'not applicable', expected: 'expected', stated: 'stated', difference: 'difference', none: '(none)',
-    counterparty: 'counterparty', refs: 'refs', text: 'text', e2e: 'end-to-end', bankRef: 'bank ref', reversal: 'REVERSAL',
+    counterparty: 'counterparty', refs: 'refs', text: 'text', e2e: 'end-to-end', bankRef: 'bank ref', reversal: 'REVERSAL', more: 'more',
   },
   fr: {
     format: 'Format', statement: 'Relevé', account: 'Compte', currency: 'Devise', period: 'Période', opening: 'Solde initial',
     closing: 'Solde final', entries: 'Opérations', credits: 'crédits', debits: 'débits', check: 'Contrôle des soldes', ok: 'OK',
     mismatch: 'ÉCART', na: 'non applicable', expected: 'attendu', stated: 'indiqué', difference: 'écart', none: '(aucun)',
-    counterparty: 'tiers', refs: 'réf.', text: 'texte', e2e: 'bout en bout', bankRef: 'réf. banque', reversal: 'REJET/ANNULATION',
+    counterparty: 'tiers', refs: 'réf.', text: 'texte', e2e: 'bout en bout', bankRef: 'réf. banque', reversal: 'REJET/ANNULATION', more: 'de plus',
   },
 } as const;
 
@@ -56,7 +56,7 @@ export function describeStatement(parsed: ParsedStatementFile, options: { langua
     else if (c.status === 'not-applicable') lines.push(`  ${w.check}: ${w.na} (${c.reason})`);
     else lines.push(`  ${w.check}: ${w.mismatch}: ${w.expected} ${formatCents(c.expectedClosingCents)}, ${w.stated} ${formatCents(c.statedClosingCents)}, ${w.difference} ${formatCents(c.differenceCents)}`);
     st.entries.slice(0, max).forEach((e) => lines.push(...entryLines(e, w)));
-    if (st.entries.length > max) lines.push(`  ... ${st.entries.length - max} more`);
+    if (st.entries.length > max) lines.push(`  ... ${st.entries.length - max} ${w.more}`);
   });
   return lines.join('\n') + '\n';
 }
