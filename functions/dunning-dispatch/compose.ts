@@ -11,7 +11,7 @@ import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notice
 import { renderReminder } from '../core/messages/reminder';
 import { Customer, Invoice } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
-import { penaltiesOf } from '../dunning-shared/penalties';
+import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { creditor, financeEmails, now } from '../dunning-shared/runtime';
 
@@ -87,11 +87,12 @@ export async function composeBatchMessage(input: { batch: Batch; customer: Custo
 async function composeFormalNotices(customer: Customer, policy: Policy, items: BatchItem[], asOf: string): Promise<ComposedMessage> {
   const deadline = addDays(asOf, FORMAL_NOTICE_DEADLINE_DAYS);
   const attachments: Attachment[] = [];
+  const rates = await loadRateTable();
   const documents: Record<string, Record<string, string>> = {};
   const notices: { invoiceId: string; amountCents: number; openCents: number; dueDate: string; currency: string; penalties: LatePenalties; attachmentName: string }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
-    const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf);
+    const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates);
     const reference = formalNoticeReference(invoice.invoiceId, asOf);
     const pdf = await buildFormalNoticePdf({
       language: customer.language,

@@ -9,7 +9,7 @@ import { renderAgencyNotice } from '../core/messages/notices';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
 import { alertFinance } from '../dunning-shared/alerts';
-import { penaltiesOf } from '../dunning-shared/penalties';
+import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { agencyEmail, creditor } from '../dunning-shared/runtime';
 
 /** How long the agency's link to the case file stays valid (the SigV4 maximum; see documents.ts for the caveat). */
@@ -28,7 +28,7 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
   const events = await listInvoiceEvents(invoice.invoiceId);
   const notice = [...events].reverse().find((e) => e.kind === 'formal_notice_sent');
   const noticeDate = notice ? notice.at.slice(0, 10) : undefined;
-  const penalties = penaltiesOf(invoice, customer, policy, asOf, noticeDate);
+  const penalties = penaltiesOf(invoice, customer, policy, asOf, noticeDate, await loadRateTable());
   const caseId = `REC-${invoice.invoiceId.replace(/[^A-Za-z0-9-]/g, '')}-${asOf.replace(/-/g, '')}`;
   const file = await buildAgencyCaseFile({
     language: customer.language,
