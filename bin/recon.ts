@@ -1,1 +1,257 @@
-console.log('recon: to come');
+/**
+ * recon: try the reconciliation engine on your own files.
+ *
+ *   recon match --invoices invoices.csv --statement FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json]
+ *               [--fee-tolerance 15.00] [--lang en|fr]
+ *   recon parse FILE [--format ...] [--json] [--lang en|fr]
+ *
+ * Exit codes: 0 done, 1 unreadable input (file, statement, invoices CSV), 2 wrong usage.
+ */
+import { readFileSync } from 'node:fs';
+import { formatCents, parseAmountToCents } from '../functions/core/money';
+import { StatementFormat, type MatchResult, type StatementEntry } from '../functions/core/model';
+import { parseStatementFile, assignTransactionIds, describeStatement, StatementParseError } from '../functions/core/statements';
+import { parseInvoiceCsv } from '../functions/core/imports/invoice-csv';
+import { matchTransactions, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
+
+class UsageError extends Error {}
+class InputError extends Error {}
+
+const USAGE = `usage:
+  recon match --invoices invoices.csv --statement FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--fee-tolerance 15.00] [--lang en|fr]
+  recon parse FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--lang en|fr]
+
+invoices.csv header: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date
+  (amount with a decimal point: what is still owed; dates YYYY-MM-DD; customer_iban may be empty)`;
+
+interface Args {
+  command: string;
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUED = new Set(['invoices', 'statement', 'format', 'fee-tolerance', 'lang']);
+const BOOLEAN = new Set(['json', 'help']);
+
+function parseArgs(argv: string[]): Args {
+  const [command = 'help', ...rest] = argv;
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (BOOLEAN.has(name)) flags.set(name, true);
+    else if (VALUED.has(name)) {
+      const value = eq >= 0 ? a.slice(eq + 1) : rest[++i];
+      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    } else throw new UsageError(`unknown option ${a}`);
+  }
+  return { command, positional, flags };
+}
+
+function readInput(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  }
+}
+
+function formatOption(args: Args) {
+  const f = args.flags.get('format');
+  if (f === undefined) return undefined;
+  const parsed = StatementFormat.safeParse(f);
+  if (!parsed.success) throw new UsageError(`--format must be one of cfonb120, camt053, camt054, mt940, ofx, csv (got "${String(f)}")`);
+  return parsed.data;
+}
+
+function language(args: Args): 'en' | 'fr' {
+  const l = args.flags.get('lang') ?? 'en';
+  if (l !== 'en' && l !== 'fr') throw new UsageError('--lang must be en or fr');
+  return l;
+}
+
+function readStatement(path: string, args: Args) {
+  const bytes = readInput(path, 'statement file');
+  try {
+    return parseStatementFile(bytes, { format: formatOption(args), fileName: path });
+  } catch (e) {
+    if (e instanceof StatementParseError) throw new InputError(`cannot read statement "${path}": ${e.message}`);
+    throw e;
+  }
+}
+
+/** Open invoices and their customers from the invoices CSV; a refused line stops everything, naming line and column. */
+function readInvoices(path: string): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
+  const text = new TextDecoder('utf-8').decode(readInput(path, 'invoices file'));
+  const parsed = parseInvoiceCsv(text);
+  if (parsed.fatal) throw new InputError(`invoices "${path}": ${parsed.fatal}`);
+  const refused = parsed.rows.filter((r) => !r.ok);
+  if (refused.length > 0) {
+    const shown = refused.slice(0, 5).map((r) => `  line ${r.line}: ${(r as { reason: string }).reason}`);
+    const more = refused.length > 5 ? [`  ... and ${refused.length - 5} more`] : [];
+    throw new InputError(`invoices "${path}": ${refused.length} line(s) refused\n${[...shown, ...more].join('\n')}`);
+  }
+  const invoices: OpenInvoice[] = [];
+  const customers = new Map<string, MatchCustomer>();
+  for (const row of parsed.rows) {
+    if (!row.ok) continue;
+    const r = row.record;
+    invoices.push({ invoiceId: r.invoiceId, customerId: r.customerId, amountCents: r.amountCents, openCents: r.amountCents, currency: r.currency, issueDate: r.issueDate, dueDate: r.dueDate });
+    let c = customers.get(r.customerId);
+    if (!c) {
+      c = { customerId: r.customerId, name: r.customerName || r.customerId, ibans: [] };
+      customers.set(r.customerId, c);
+    } else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
+    if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
+  }
+  return { invoices, customers: [...customers.values()] };
+}
+
+function parseCommand(args: Args, out: (s: string) => void) {
+  const file = args.positional[0];
+  if (!file || args.positional.length > 1) throw new UsageError('recon parse takes exactly one FILE');
+  const parsed = readStatement(file, args);
+  if (args.flags.has('json')) out(JSON.stringify(parsed) + '\n');
+  else out(describeStatement(parsed, { language: language(args) }));
+}
+
+const TEXT = {
+  en: {
+    title: 'Reconciliation', entries: 'entries', credits: 'credits', debits: 'debits/other', matched: 'matched automatically', suggested: 'to review (suggestions)',
+    unmatched: 'unmatched', ignored: 'not customer receipts', returned: 'returned payments', rate: 'auto-match rate (of credits)', review: 'To review',
+    nothing: 'nothing to review', suggestion: 'suggestion', more: 'more', writeOff: 'write-off', credit: 'customer credit',
+  },
+  fr: {
+    title: 'Rapprochement', entries: 'opérations', credits: 'crédits', debits: 'débits/autres', matched: 'lettrés automatiquement', suggested: 'à valider (suggestions)',
+    unmatched: 'non rapprochés', ignored: 'hors encaissements clients', returned: 'impayés / rejets', rate: 'taux de lettrage auto (des crédits)', review: 'À revoir',
+    nothing: 'rien à revoir', suggestion: 'suggestion', more: 'de plus', writeOff: 'passage en perte', credit: 'avoir client',
+  },
+} as const;
+
+function matchCommand(args: Args, out: (s: string) => void) {
+  const invoicesPath = args.flags.get('invoices');
+  const statementPath = args.flags.get('statement');
+  if (typeof invoicesPath !== 'string' || typeof statementPath !== 'string') throw new UsageError('recon match needs --invoices FILE and --statement FILE');
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
+  let feeToleranceCents: number | undefined;
+  const fee = args.flags.get('fee-tolerance');
+  if (typeof fee === 'string') {
+    try {
+      feeToleranceCents = parseAmountToCents(fee);
+    } catch {
+      throw new UsageError(`--fee-tolerance must be an amount like 15.00 (got "${fee}")`);
+    }
+    if (feeToleranceCents < 0) throw new UsageError('--fee-tolerance must not be negative');
+  }
+  const parsed = readStatement(statementPath, args);
+  const { invoices, customers } = readInvoices(invoicesPath);
+
+  const entries: StatementEntry[] = [];
+  const transactions: MatchableTransaction[] = [];
+  const ownIbans: string[] = [];
+  for (const st of parsed.statements) {
+    if (st.account.iban) ownIbans.push(st.account.iban);
+    for (const { transactionId, entry } of assignTransactionIds(st)) {
+      entries.push(entry);
+      transactions.push({ ...entry, transactionId });
+    }
+  }
+  const results = matchTransactions({ invoices, customers, transactions, options: { ownIbans, ...(feeToleranceCents !== undefined ? { feeToleranceCents } : {}) } });
+
+  if (args.flags.has('json')) {
+    out(JSON.stringify({ transactions: results.map((r, k) => jsonOf(entries[k], r)) }) + '\n');
+    return;
+  }
+  out(summary(entries, results, language(args)));
+}
+
+function allocationsJson(allocs: readonly { invoiceId: string; amountCents: number }[]) {
+  return allocs.map((a) => ({ invoiceId: a.invoiceId, amount: formatCents(a.amountCents) }));
+}
+
+function jsonOf(e: StatementEntry, r: MatchResult) {
+  return {
+    index: e.index,
+    id: r.transactionId,
+    date: e.bookingDate,
+    amount: formatCents(e.amountCents),
+    status: r.status,
+    allocations: r.status === 'matched' && r.best ? allocationsJson(r.best.allocations) : [],
+    suggestions: r.suggestions.map((s) => ({ allocations: allocationsJson(s.allocations), confidence: s.confidence })),
+    confidence: r.confidence,
+    reasons: r.reasons,
+  };
+}
+
+function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' | 'fr'): string {
+  const w = TEXT[lang];
+  const count = (s: MatchResult['status']) => results.filter((r, k) => r.status === s && entries[k].amountCents > 0).length;
+  const credits = entries.filter((e) => e.amountCents > 0).length;
+  const matched = count('matched');
+  const suggested = count('suggested');
+  const unmatched = count('unmatched');
+  const ignoredCredits = count('ignored');
+  const returned = results.filter((r) => r.returned).length;
+  const receipts = credits - ignoredCredits;
+  const lines = [
+    `${w.title}: ${entries.length} ${w.entries}, ${credits} ${w.credits}, ${entries.length - credits} ${w.debits}`,
+    `  ${w.matched.padEnd(34)} ${matched}`,
+    `  ${w.suggested.padEnd(34)} ${suggested}`,
+    `  ${w.unmatched.padEnd(34)} ${unmatched}`,
+    `  ${w.ignored.padEnd(34)} ${ignoredCredits}`,
+    `  ${w.returned.padEnd(34)} ${returned}`,
+    `  ${w.rate.padEnd(34)} ${receipts === 0 ? '-' : `${((100 * matched) / receipts).toFixed(1)}%`}`,
+    '',
+    `${w.review}:`,
+  ];
+  const review = results.map((r, k) => ({ r, e: entries[k] })).filter(({ r }) => r.status === 'suggested' || r.status === 'unmatched' || r.returned);
+  if (review.length === 0) lines.push(`  ${w.nothing}`);
+  const max = 60;
+  for (const { r, e } of review.slice(0, max)) {
+    const who = e.counterpartyName ?? e.label;
+    lines.push(`  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`.trimEnd());
+    const s = r.suggestions[0];
+    if (s) {
+      const extra = [s.writeOffCents ? `${w.writeOff} ${formatCents(s.writeOffCents)}` : '', s.customerCreditCents ? `${w.credit} ${formatCents(s.customerCreditCents)}` : ''].filter(Boolean).join(', ');
+      lines.push(`          ${w.suggestion} (${s.confidence.toFixed(2)}): ${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}${extra ? ` (${extra})` : ''}`);
+    }
+    lines.push(`          ${r.reasons[0] ?? ''}`);
+  }
+  if (review.length > max) lines.push(`  ... ${review.length - max} ${w.more}`);
+  return lines.join('\n') + '\n';
+}
+
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === 'help' || args.command === '--help' || args.command === '-h' || args.flags.has('help')) {
+      out(USAGE + '\n');
+      return 0;
+    }
+    if (args.command === 'match') matchCommand(args, out);
+    else if (args.command === 'parse') parseCommand(args, out);
+    else throw new UsageError(`unknown command "${args.command}"`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`recon: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      err(`recon: ${e.message}\n`);
+      return 1;
+    }
+    err(`recon: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
