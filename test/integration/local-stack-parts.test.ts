@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchInbox } from '../../bin/local/inbox';
-import { PortInUseError } from '../../bin/local/ports';
+import { JavaMissingError, startDynamo } from '../../bin/local/dynamodb';
+import { freePort, PortInUseError } from '../../bin/local/ports';
 import { encodeS3EventKey } from '../../bin/local/s3';
 import { resolveStateMachine, type CfnTemplate } from '../../bin/local/sfn/definition';
 import { startLocalStack, type IngestDelivery } from '../../bin/local/stack';
@@ -67,6 +68,23 @@ describe('start-up errors are clear', () => {
       expect(process.env.TABLE_NAME).toBe(before);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('without Java on the PATH, DynamoDB Local fails with a message saying Java 17 is needed', async () => {
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const err = await startDynamo({
+        port: await freePort(),
+        tableName: 'encaisse-test',
+        region: 'eu-west-3',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(JavaMissingError);
+      expect((err as Error).message).toMatch(/Java 17/);
+    } finally {
+      process.env.PATH = savedPath;
     }
   });
 
