@@ -89,6 +89,10 @@ export function toProblem(err: unknown): HttpProblem {
     if (codes.includes('ConditionalCheckFailed')) return new HttpProblem('version-conflict', 'changed by someone else meanwhile: read it again and retry');
     if (codes.some((c) => c === 'ThrottlingError' || c === 'TransactionConflict')) return new HttpProblem('service-unavailable', 'the database is busy: retry in a moment', {}, { 'retry-after': '1' });
   }
+  // A forged cursor that decodes to a key DynamoDB refuses is the client's input, not a server failure.
+  if (e?.name === 'ValidationException' && /start(ing)? ?key/i.test((err as Error).message ?? '')) {
+    return new HttpProblem('validation', 'cursor: invalid pagination cursor', { errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }] });
+  }
   if (e?.name && awsThrottling.has(e.name)) return new HttpProblem('service-unavailable', 'a backing service is busy: retry in a moment', {}, { 'retry-after': '1' });
   return new HttpProblem('internal', 'unexpected error; it was logged');
 }

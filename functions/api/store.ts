@@ -80,13 +80,25 @@ function decodeMulti(cursor: string | undefined): MultiCursor {
   throw new InvalidCursorError();
 }
 
+const keyAttributes: Record<string, string[]> = { table: ['pk', 'sk'], gsi1: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], gsi2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'] };
+
+/** A cursor's start key must be a key of the index the query reads, in the partition it reads (else DynamoDB fails the call). */
+function fitsQuery(k: Record<string, unknown>, q: QueryCommandInput): boolean {
+  const index = q.IndexName ?? 'table';
+  const allowed = keyAttributes[index] ?? [];
+  const entries = Object.entries(k);
+  if (entries.length !== allowed.length || !entries.every(([name, v]) => allowed.includes(name) && typeof v === 'string' && v.length > 0 && v.length <= 1024)) return false;
+  const partition = index === 'table' ? 'pk' : `${index}pk`;
+  return k[partition] === q.ExpressionAttributeValues?.[':pk'];
+}
+
 /**
  * Reads pages from a list of queries in order, as one list with one cursor: fills `limit` items from the first query,
  * then the next, and so on.
  */
 async function pagedAcross<T>(queries: QueryCommandInput[], map: (item: Record<string, unknown>) => T, limit: number, cursor?: string): Promise<Page<T>> {
   const c = decodeMulti(cursor);
-  if (c.p >= queries.length) throw new InvalidCursorError();
+  if (c.p >= queries.length || (c.k && !fitsQuery(c.k, queries[c.p]))) throw new InvalidCursorError();
   const items: T[] = [];
   let p = c.p;
   let start = c.k;

@@ -91,6 +91,22 @@ describe('admin API frame: errors as problem+json', () => {
     expect(res.json.errors[0]).toMatchObject({ in: 'query', field: 'cursor' });
   });
 
+  it('refuses a cursor naming another partition or a forged key before asking DynamoDB', async () => {
+    const forged = (k: unknown) => Buffer.from(JSON.stringify({ p: 0, k })).toString('base64url');
+    for (const k of [{ pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#paid', gsi2sk: 'z' }, { foo: 1 }, { pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#open', gsi2sk: 7 }]) {
+      const res = await call('GET', '/invoices', { query: { status: 'open', cursor: forged(k) } });
+      expect(res.status).toBe(400);
+    }
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('answers 400, not 500, when DynamoDB refuses the start key of a cursor', async () => {
+    ddb.on(QueryCommand).rejects(Object.assign(new Error('The provided starting key is invalid: The provided key element does not match the schema'), { name: 'ValidationException' }));
+    const res = await call('GET', '/customers', { query: { cursor: Buffer.from('{"a":"b"}').toString('base64url') } });
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0]).toMatchObject({ field: 'cursor' });
+  });
+
   it('turns DynamoDB throttling into 503 with Retry-After, not 500', async () => {
     ddb.on(QueryCommand).rejects(awsError('ProvisionedThroughputExceededException'));
     const res = await call('GET', '/invoices');
