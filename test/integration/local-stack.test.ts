@@ -6,6 +6,7 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ListExecutionsCommand,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -170,6 +171,17 @@ describe('the synthesized dunning state machine, run locally', () => {
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
 
+  it('SendTaskFailure fails the paused task: the Catch leads to Failed and the execution fails', async () => {
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-paused-2', input: JSON.stringify({ invoiceId: 'paused-2', doneStepIds: [] }) }),
+    );
+    const token = await stack.waitFor(() => tokens.get('paused-2'));
+    await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DisputeLost', cause: 'litige perdu' }));
+    const record = await stack.stepFunctions.settled(executionArn!);
+    expect(record.status).toBe('FAILED');
+    expect(record.history.slice(-2)).toEqual(['AwaitResume', 'Failed']);
+  });
+
   it('StopExecution stops an invoice waiting for its next step: the step never runs', async () => {
     const { executionArn } = await sfn.send(
       new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-far-1', input: JSON.stringify({ invoiceId: 'far-1', doneStepIds: [] }) }),
@@ -199,7 +211,9 @@ describe('the synthesized dunning state machine, run locally', () => {
   it('a failed execution is reported to failure-alert with the EventBridge event AWS sends', async () => {
     const done = await runToEnd('boom-1');
     expect(done.status).toBe('FAILED');
-    const alert = await stack.waitFor(() => calls.find((c) => c.fn === 'failure-alert'));
+    const alert = await stack.waitFor(() =>
+      calls.find((c) => c.fn === 'failure-alert' && (c.event as { detail?: { name?: string } }).detail?.name === 'inv-boom-1'),
+    );
     expect(alert.event).toMatchObject({
       source: 'aws.states',
       'detail-type': 'Step Functions Execution Status Change',
