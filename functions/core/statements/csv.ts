@@ -62,6 +62,12 @@ export function normalizeHeader(h: string): string {
   return h.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
+function countQuotes(s: string): number {
+  let n = 0;
+  for (let at = s.indexOf('"'); at >= 0; at = s.indexOf('"', at + 1)) n++;
+  return n;
+}
+
 /** Splits CSV text into records (RFC 4180 quotes, doubled quotes, quoted line breaks), with each record's 1-based line. */
 export function csvRecords(text: string, delimiter: string): Array<{ cells: string[]; line: number }> {
   const out: Array<{ cells: string[]; line: number }> = [];
@@ -75,7 +81,12 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
       continue;
     }
     // quoted fields may span lines: join until the quotes balance
-    while ((line.match(/"/g)?.length ?? 0) % 2 === 1 && i + 1 < lines.length) line += `\n${lines[++i]}`;
+    let quotes = countQuotes(line);
+    while (quotes % 2 === 1 && i + 1 < lines.length) {
+      const next = lines[++i];
+      quotes += countQuotes(next);
+      line += `\n${next}`;
+    }
     const cells: string[] = [];
     let cell = '';
     let quoted = false;

@@ -34,14 +34,34 @@ function tree(text: string): { root: ONode; closed: boolean } {
   const stack: ONode[] = [root];
   const start = text.search(/<OFX>/i);
   if (start < 0) throw new StatementParseError('corrupt', 'no <OFX> element in the OFX file');
-  const re = /<(\/?)([A-Za-z0-9_.]+)\s*(\/?)>([^<]*)|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>/g;
-  re.lastIndex = start;
-  let m: RegExpExecArray | null;
+  // a hand-made scanner (indexOf only): no regular expression can backtrack over a hostile file
   let expectClose: string | undefined;
   let closed = false;
-  while ((m = re.exec(text))) {
-    if (!m[2]) continue;
-    const [, slash, rawName, selfClose, after] = m;
+  let i = start;
+  const n = text.length;
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) break;
+    if (text.startsWith('<!--', lt)) {
+      const end = text.indexOf('-->', lt + 4);
+      if (end < 0) break;
+      i = end + 3;
+      continue;
+    }
+    if (text.startsWith('<?', lt) || text.startsWith('<!', lt)) {
+      const end = text.indexOf('>', lt + 2);
+      if (end < 0) break;
+      i = end + 1;
+      continue;
+    }
+    const gt = text.indexOf('>', lt + 1);
+    if (gt < 0) break;
+    const m = /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/.exec(text.slice(lt + 1, gt));
+    const nextLt = text.indexOf('<', gt + 1);
+    const afterEnd = nextLt < 0 ? n : nextLt;
+    i = afterEnd;
+    if (!m) continue;
+    const [, slash, rawName, selfClose] = m;
     const name = rawName.toUpperCase();
     if (slash) {
       if (expectClose === name) {
@@ -49,16 +69,31 @@ function tree(text: string): { root: ONode; closed: boolean } {
         continue;
       }
       expectClose = undefined;
-      const at = stack.map((n) => n.name).lastIndexOf(name);
-      if (at > 0) stack.length = at;
+      // close the nearest open aggregate of that name (OFX nests a few levels; looking further could only cost time)
+      for (let j = stack.length - 1; j > 0 && j >= stack.length - 32; j--) {
+        if (stack[j].name === name) {
+          stack.length = j;
+          break;
+        }
+      }
       if (name === 'OFX') closed = true;
       continue;
     }
     expectClose = undefined;
-    const node: ONode = { name, children: [], offset: m.index };
+    const node: ONode = { name, children: [], offset: lt };
     stack[stack.length - 1].children.push(node);
-    const value = after.trim();
     if (selfClose) continue;
+    let value = text.slice(gt + 1, afterEnd).trim();
+    if (value === '' && text.startsWith('<![CDATA[', afterEnd)) {
+      const end = text.indexOf(']]>', afterEnd + 9);
+      if (end >= 0) {
+        value = text.slice(afterEnd + 9, end).trim();
+        i = end + 3;
+        node.value = value;
+        expectClose = name;
+        continue;
+      }
+    }
     if (value !== '') {
       node.value = decodeEntities(value);
       expectClose = name;
