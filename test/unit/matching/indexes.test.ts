@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { CustomerIndex, findSubsets, foldText, ReferenceIndex, withinOneEdit } from '../../../functions/core/matching';
+
+describe('invoice numbers in bank texts', () => {
+  const index = new ReferenceIndex(['F2024-00123', 'FA-2024/7', '2024123']);
+  const ids = (texts: string[]) => index.find(texts).hits.map((h) => h.invoice);
+
+  it('are read whatever the separators, case and prefix', () => {
+    expect(ids(['reglement f2024 00123'])).toEqual([0]);
+    expect(ids(['FACTURE N°2024-00123'])).toEqual([0]);
+    expect(ids(['FA 2024 7 MERCI'])).toEqual([1]);
+    expect(ids(['VIR 2024123'])).toEqual([2]);
+  });
+
+  it('never span two fields of the transaction', () => {
+    expect(ids(['VIR F2024', '00123'])).toEqual([]);
+  });
+
+  it('one character off are found through the deletion neighbourhood, not a scan', () => {
+    const { typoQueries } = index.find(['FACTURE F2024-00132']);
+    const near = typoQueries.flatMap((q) => index.typoNeighbours(q));
+    expect(near).toContain(0);
+  });
+
+  it('one edit apart means one substitution, insertion, deletion or swap', () => {
+    expect(withinOneEdit('F202400123', 'F202400124')).toBe(true);
+    expect(withinOneEdit('F202400123', 'F20240123')).toBe(true);
+    expect(withinOneEdit('F202400123', 'F202400213')).toBe(true);
+    expect(withinOneEdit('F202400123', 'F202400231')).toBe(false);
+  });
+});
+
+describe('payer names', () => {
+  const index = new CustomerIndex([
+    { customerId: 'A', name: 'Boulangerie Dupont et Fils SARL', ibans: [] },
+    { customerId: 'B', name: 'Dupont Électricité SAS', ibans: ['FR76 3000 6000 0112 3456 7890 189'] },
+  ]);
+  const who = (name: string) => index.identify(undefined, name, []).filter((g) => g.score >= 0.85).map((g) => g.customer);
+
+  it('are folded: accents, case and punctuation do not matter', () => {
+    expect(foldText("Électricité l'Étoile & Cie")).toBe('ELECTRICITE L ETOILE CIE');
+    expect(who('DUPONT ELECTRICITE')).toEqual([1]);
+  });
+
+  it('match despite a cut legal form at the end of a truncated name', () => {
+    expect(who('BOULANGERIE DUPONT ET FILS S')).toEqual([0]);
+  });
+
+  it('sharing one word with a customer name are not that customer', () => {
+    expect(who('DUPONT MARCEL')).toEqual([]);
+  });
+
+  it('an IBAN known for a customer identifies it, however it is spaced', () => {
+    expect(index.identify('FR7630006000011234567890189', undefined, [])[0]).toMatchObject({ customer: 1, via: 'iban', score: 1 });
+  });
+});
+
+describe('which open invoices add up to a payment', () => {
+  it('finds the combinations within the bounds', () => {
+    expect(findSubsets([100, 250, 400, 650], 650, 650, { minSize: 2, maxSize: 3, maxSolutions: 5 })).toEqual([[1, 2]]);
+  });
+
+  it('stops after a bounded amount of work on a large customer', () => {
+    const amounts = Array.from({ length: 40 }, (_, i) => 1000 + i);
+    const found = findSubsets(amounts, 1, 1, { minSize: 2, maxSize: 6, maxSolutions: 3, maxNodes: 1000 });
+    expect(found).toEqual([]);
+  });
+});
