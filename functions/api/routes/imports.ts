@@ -6,7 +6,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../adapters/aws-clients';
 import { invoiceEventPut } from '../../adapters/db/events';
 import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
-import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, RowOutcome, summarize } from '../../core/imports';
+import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, reasonInFrench, RowOutcome, summarize } from '../../core/imports';
 import { Customer } from '../../core/model';
 import { HttpProblem } from '../http';
 import { route } from '../route';
@@ -18,6 +18,8 @@ export const ImportRowReport = z.object({
   invoiceId: z.string().optional(),
   outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
   reason: z.string().optional(),
+  /** The same reason in French. */
+  reasonFr: z.string().optional(),
 });
 export const ImportReport = z.object({
   format: z.enum(['csv', 'fec']),
@@ -134,7 +136,7 @@ export async function runImport(format: 'csv' | 'fec', text: string, actor: stri
   });
   const others = await mapLimited(plan, 8, (row) => (written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor)));
   const done = others;
-  const rows = done.map((r) => ({ line: r.line, invoiceId: r.invoiceId, outcome: r.outcome as RowOutcome, ...(r.reason ? { reason: r.reason } : {}) }));
+  const rows = done.map((r) => ({ line: r.line, invoiceId: r.invoiceId, outcome: r.outcome as RowOutcome, ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}) }));
   return { format, summary: summarize(rows), rows, ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}) };
 }
 

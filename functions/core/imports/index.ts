@@ -2,3 +2,4 @@ export * from './types';
 export * from './invoice-csv';
 export * from './fec';
 export * from './plan';
+export * from './reasons';

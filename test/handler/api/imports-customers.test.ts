@@ -56,7 +56,7 @@ describe('POST /invoices/import: bulk import with a per-row report', () => {
       { line: 2, invoiceId: 'F1', outcome: 'unchanged' },
       { line: 3, invoiceId: 'F2', outcome: 'updated' },
       { line: 4, invoiceId: 'F3', outcome: 'created' },
-      { line: 5, invoiceId: 'F4', outcome: 'rejected', reason: 'amount: not an amount ("douze")' },
+      { line: 5, invoiceId: 'F4', outcome: 'rejected', reason: 'amount: not an amount ("douze")', reasonFr: 'amount : montant illisible (« douze »)' },
     ]);
     const newCustomer = ddb.commandCalls(PutCommand)[0].args[0].input;
     expect(newCustomer).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { customerId: 'C2', name: 'Martin SAS', ibans: ['FR7630006000011234567890189'] } });
