@@ -1,0 +1,139 @@
+import './env';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setClock } from '../../../functions/adapters/clock';
+import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
+import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
+import { fixedClock } from '../../../functions/core/dates';
+import { handler, POLL } from '../../../functions/dunning-dispatch/handler';
+import type { DunningState } from '../../../functions/dunning-shared/state';
+import { FakeTable } from './fake-table';
+import { contactOf, customer, invoice } from './fixtures';
+
+const ses = mockClient(SESv2Client);
+const ddb = mockClient(DynamoDBDocumentClient);
+const W = '2026-02-02T07:30:00.000Z';
+let table: FakeTable;
+POLL.intervalMs = 5;
+
+const stateOf = (invoiceId: string, dispatchKey: string): DunningState => ({
+  invoiceId,
+  doneStepIds: ['courtesy'],
+  policyId: 'standard',
+  policyVersion: 1,
+  plan: { action: 'wait', at: W, stepId: 'reminder-1' },
+  outcome: 'enlisted',
+  gatherSeconds: 300,
+  dispatchKey,
+});
+const sentTexts = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '');
+
+async function seed(customerId: string, invoiceIds: string[], overrides: Record<string, Partial<ReturnType<typeof invoice>>> = {}) {
+  table.put(customerItem(customer(customerId)));
+  for (const id of invoiceIds) {
+    table.put(invoiceItem(invoice(id, customerId, '2026-01-20', overrides[id])));
+    await enlist({ customerId, windowAt: W, kind: 'reminder', member: { invoiceId: id, stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W } });
+  }
+  return dispatchKeyOf(customerId, W, 'reminder');
+}
+
+beforeEach(() => {
+  ses.reset();
+  ddb.reset();
+  table = new FakeTable().install(ddb);
+  let n = 0;
+  ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
+  setClock(fixedClock('2026-02-02T07:35:00.000Z'));
+  POLL.attempts = 10;
+});
+
+describe('one message per customer per send window', () => {
+  it('three workflows of one customer dispatching at the same instant send exactly one e-mail listing the three', async () => {
+    const key = await seed('A', ['A-1', 'A-2', 'A-3']);
+    const results = await Promise.all(['A-1', 'A-2', 'A-3'].map((id) => handler(stateOf(id, key))));
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Destination?.ToAddresses).toEqual([contactOf('A')]);
+    for (const id of ['A-1', 'A-2', 'A-3']) expect(sentTexts()[0]).toContain(id);
+    expect(results.map((r) => r.outcome)).toEqual(['sent', 'sent', 'sent']);
+    expect(results.every((r) => r.doneStepIds.includes('reminder-1') && r.dispatchKey === undefined)).toBe(true);
+    expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'sent', messageId: 'ses-1', includedInvoiceIds: ['A-1', 'A-2', 'A-3'] });
+  });
+
+  it('every included invoice records the message id once: a send record and one history event', async () => {
+    const key = await seed('A', ['A-1', 'A-2']);
+    await Promise.all(['A-1', 'A-2'].map((id) => handler(stateOf(id, key))));
+    for (const id of ['A-1', 'A-2']) {
+      expect(table.get(`SEND#${id}#reminder-1`, 'SEND')).toMatchObject({ messageId: 'ses-1' });
+      const events = [...table.items.values()].filter((i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#') && i.detail?.messageId === 'ses-1');
+      expect(events).toHaveLength(1);
+      expect(events[0].kind).toBe('reminder_sent');
+    }
+    expect(table.get('MESSAGE#ses-1', 'MESSAGE')).toMatchObject({ customerId: 'A', invoiceIds: ['A-1', 'A-2'] });
+  });
+
+  it('an invoice paid between its step and the send is left out of the message and its workflow skips the step', async () => {
+    const key = await seed('B', ['B-1', 'B-2', 'B-3'], { 'B-2': { status: 'paid', openCents: 0 } });
+    const results = await Promise.all(['B-1', 'B-2', 'B-3'].map((id) => handler(stateOf(id, key))));
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sentTexts()[0]).toContain('B-1');
+    expect(sentTexts()[0]).not.toContain('B-2');
+    expect(results.map((r) => r.outcome)).toEqual(['sent', 'skipped', 'sent']);
+    expect(results[1].doneStepIds).not.toContain('reminder-1');
+  });
+
+  it('an SES throttling gives the batch back and throws Throttled; the retry sends exactly one e-mail', async () => {
+    const key = await seed('C', ['C-1', 'C-2']);
+    ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({ MessageId: 'ses-retry' });
+    await expect(handler(stateOf('C-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+    expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'pending' });
+    expect(table.get(key, 'DISPATCH')?.claimedBy).toBeUndefined();
+    const retried = await Promise.all(['C-1', 'C-2'].map((id) => handler(stateOf(id, key))));
+    expect(retried.map((r) => r.outcome)).toEqual(['sent', 'sent']);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2); // the refused attempt and the one e-mail
+    expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'sent', messageId: 'ses-retry' });
+  });
+
+  it('a workflow finding the batch being sent by a live sender throws DispatchInProgress for the state machine to retry', async () => {
+    const key = await seed('D', ['D-1', 'D-2']);
+    table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'D-1', leaseUntil: new Date(Date.now() + 60_000).toISOString() });
+    POLL.attempts = 2;
+    await expect(handler(stateOf('D-2', key))).rejects.toMatchObject({ name: 'DispatchInProgress' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('a batch whose sender crashed (lease expired) is claimed again and sent once', async () => {
+    const key = await seed('E', ['E-1', 'E-2']);
+    table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'E-1', leaseUntil: new Date(Date.now() - 1000).toISOString() });
+    const r = await handler(stateOf('E-2', key));
+    expect(r.outcome).toBe('sent');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sentTexts()[0]).toContain('E-1');
+  });
+
+  it('a workflow enlisted after its window was sent is rescheduled to the next window', async () => {
+    const key = await seed('F', ['F-1']);
+    await handler(stateOf('F-1', key));
+    table.put(invoiceItem(invoice('F-2', 'F', '2026-01-20')));
+    await enlist({ customerId: 'F', windowAt: W, kind: 'reminder', member: { invoiceId: 'F-2', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W } });
+    const late = await handler(stateOf('F-2', key));
+    expect(late.outcome).toBe('rescheduled');
+    expect(late.doneStepIds).not.toContain('reminder-1');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('a Lambda retry of a workflow whose invoice was already sent does not send again', async () => {
+    const key = await seed('G', ['G-1']);
+    await handler(stateOf('G-1', key));
+    const again = await handler(stateOf('G-1', key));
+    expect(again.outcome).toBe('sent');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('DynamoDB throttling surfaces as Throttled (retried by the state machine)', async () => {
+    const key = await seed('H', ['H-1']);
+    table.fault = (name) => (name === 'Get' ? Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }) : undefined);
+    await expect(handler(stateOf('H-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+  });
+});

@@ -1,0 +1,126 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsStub } from 'aws-sdk-client-mock';
+
+type Item = Record<string, any>;
+
+/**
+ * A small in-memory stand-in of the single table behind aws-sdk-client-mock, for handler tests: Get, Put and
+ * TransactWrite (with attribute_not_exists and version conditions), Query on pk (+ begins_with sk), Delete, and the
+ * UpdateCommands of the send-window batches (enlist, claim, mark sent, release) with their conditions.
+ * Every call yields to the event loop first, so concurrent invocations really interleave.
+ */
+export class FakeTable {
+  readonly items = new Map<string, Item>();
+  /** Inject faults: return an error to throw for a command, or undefined. */
+  fault: (name: string, input: any) => Error | undefined = () => undefined;
+
+  put(item: Item) {
+    this.items.set(`${item.pk}|${item.sk}`, structuredClone(item));
+  }
+  get(pk: string, sk: string): Item | undefined {
+    return this.items.get(`${pk}|${sk}`);
+  }
+
+  install(ddb: AwsStub<any, any, any>) {
+    const tick = () => new Promise((r) => setImmediate(r));
+    const guard = (name: string, input: any) => {
+      const e = this.fault(name, input);
+      if (e) throw e;
+    };
+    const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    const checkPut = (input: any): boolean => {
+      const existing = this.get(input.Item.pk, input.Item.sk);
+      const cond: string | undefined = input.ConditionExpression;
+      if (!cond) return true;
+      if (cond.startsWith('attribute_not_exists')) return !existing;
+      if (cond === '#v = :v') return existing?.version === input.ExpressionAttributeValues[':v'];
+      throw new Error(`fake table: unsupported condition ${cond}`);
+    };
+    ddb.on(GetCommand).callsFake(async (input: any) => {
+      await tick();
+      guard('Get', input);
+      const item = this.get(input.Key.pk, input.Key.sk);
+      return { Item: item ? structuredClone(item) : undefined };
+    });
+    ddb.on(PutCommand).callsFake(async (input: any) => {
+      await tick();
+      guard('Put', input);
+      if (!checkPut(input)) throw conditionFailed();
+      this.put(input.Item);
+      return {};
+    });
+    ddb.on(DeleteCommand).callsFake(async (input: any) => {
+      await tick();
+      this.items.delete(`${input.Key.pk}|${input.Key.sk}`);
+      return {};
+    });
+    ddb.on(TransactWriteCommand).callsFake(async (input: any) => {
+      await tick();
+      guard('TransactWrite', input);
+      const puts = input.TransactItems.map((t: any) => t.Put).filter(Boolean);
+      const reasons = puts.map((p: any) => ({ Code: checkPut(p) ? 'None' : 'ConditionalCheckFailed' }));
+      if (reasons.some((r: any) => r.Code !== 'None')) {
+        throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
+      }
+      for (const p of puts) this.put(p.Item);
+      return {};
+    });
+    ddb.on(QueryCommand).callsFake(async (input: any) => {
+      await tick();
+      guard('Query', input);
+      const v = input.ExpressionAttributeValues;
+      let rows = [...this.items.values()];
+      if (input.IndexName) rows = rows.filter((i) => i[`${input.IndexName}pk`] === v[':pk']);
+      else rows = rows.filter((i) => i.pk === v[':pk']);
+      const prefix = Object.entries(v).find(([k]) => k !== ':pk')?.[1] as string | undefined;
+      if (!input.IndexName && prefix && input.KeyConditionExpression.includes('begins_with')) rows = rows.filter((i) => String(i.sk).startsWith(prefix));
+      rows.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+      if (input.ScanIndexForward === false) rows.reverse();
+      if (input.Limit) rows = rows.slice(0, input.Limit);
+      return { Items: rows.map((r) => structuredClone(r)) };
+    });
+    ddb.on(UpdateCommand).callsFake(async (input: any) => {
+      await tick();
+      guard('Update', input);
+      const { pk, sk } = input.Key;
+      const v = input.ExpressionAttributeValues;
+      const cur = this.get(pk, sk);
+      const expr: string = input.UpdateExpression;
+      if (expr.startsWith('SET #status = if_not_exists')) {
+        this.put({ ...(cur ?? { pk, sk }), status: cur?.status ?? v[':pending'], customerId: v[':c'], windowAt: v[':w'], kind: v[':k'], dispatchKey: v[':dk'], type: 'dispatch', ...(v[':solo'] ? { soloInvoiceId: v[':solo'] } : {}) });
+        return {};
+      }
+      if (expr.startsWith('SET #status = :sending')) {
+        const ok = cur && (cur.status === 'pending' || (cur.status === 'sending' && (cur.leaseUntil < v[':now'] || cur.claimedBy === v[':me'])));
+        if (!ok) throw conditionFailed();
+        const next = { ...cur, status: 'sending', claimedBy: v[':me'], leaseUntil: v[':lease'] };
+        this.put(next);
+        return { Attributes: structuredClone(next) };
+      }
+      if (expr.startsWith('SET #status = :sent')) {
+        if (!(cur?.status === 'sending' && cur.claimedBy === v[':me'])) throw conditionFailed();
+        const { leaseUntil: _l, ...rest } = cur;
+        this.put({ ...rest, status: 'sent', messageId: v[':m'], sentAt: v[':at'], includedInvoiceIds: v[':inc'], excludedInvoiceIds: v[':exc'] });
+        return {};
+      }
+      if (expr.startsWith('SET #status = :pending')) {
+        if (!(cur?.status === 'sending' && cur.claimedBy === v[':me'])) throw conditionFailed();
+        const { leaseUntil: _l, claimedBy: _c, ...rest } = cur;
+        this.put({ ...rest, status: 'pending' });
+        return {};
+      }
+      if (expr.startsWith('REMOVE gsi2pk')) {
+        if (cur) {
+          const { gsi2pk: _g, gsi2sk: _s, ...rest } = cur;
+          this.put(rest);
+        }
+        return {};
+      }
+      throw new Error(`fake table: unsupported update ${expr}`);
+    });
+    return this;
+  }
+}
+
+export { DynamoDBDocumentClient };
