@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+import { insertTransactionIfNew, StoredTransaction } from '../../functions/adapters/db/transactions';
 import { fecColumns } from '../../functions/core/imports';
 import { expectConforms, routeOf } from '../handler/api/support';
 import { contractTemplate } from './support/contract-template';
@@ -168,5 +169,41 @@ describe('admin API on the local stack, through HTTP', () => {
     expect((await http('GET', '/statements')).json).toEqual({ items: [] });
     expect((await http('POST', '/transactions/T-404/accept', { body: {} })).status).toBe(404);
     expect((await http('POST', '/statements/0123456789abcdef/reprocess')).status).toBe(404);
+  });
+
+  it('accepts a suggestion from the review queue, then undoes it (lettrage and unlettering, audited)', async () => {
+    const txn = StoredTransaction.parse({
+      transactionId: 'TXN-2026-11-20-001', statementChecksum: 'c0ffee00c0ffee00', account: { iban: 'FR7630006000011234567890189' }, status: 'suggested', version: 0,
+      ingestedAt: '2026-11-21T06:00:00.000Z', index: 0, bookingDate: '2026-11-20', amountCents: 235050, currency: 'EUR', label: 'VIR GARAGE MARTIN', remittance: { unstructured: ['REGLEMENT FACTURES NOVEMBRE'] },
+      match: { transactionId: 'TXN-2026-11-20-001', status: 'suggested', confidence: 0.8, reasons: ['payer recognised by name'], suggestions: [{ allocations: [{ invoiceId: 'FA-2026-103', amountCents: 235050 }], confidence: 0.8, reasons: ['amount equals one open invoice of the payer'] }] },
+    });
+    expect(await insertTransactionIfNew(txn)).toBe(true);
+    const queue = await http('GET', '/transactions');
+    expect(queue.json.items.map((t: { transactionId: string }) => t.transactionId)).toEqual(['TXN-2026-11-20-001']);
+    const accepted = await http('POST', '/transactions/TXN-2026-11-20-001/accept', { body: { suggestionIndex: 0 } });
+    expect(accepted.status).toBe(200);
+    expect(accepted.json.paidInvoiceIds).toEqual(['FA-2026-103']);
+    expect((await http('POST', '/transactions/TXN-2026-11-20-001/accept', { body: {} })).status).toBe(409);
+    const paid = await http('GET', '/invoices/FA-2026-103');
+    expect(paid.json.invoice).toMatchObject({ status: 'paid', openCents: 0 });
+    expect(paid.json.allocations).toEqual([expect.objectContaining({ transactionId: 'TXN-2026-11-20-001', amountCents: 235050, bookingDate: '2026-11-20', actor: 'user:local-finance' })]);
+    const undone = await http('POST', '/transactions/TXN-2026-11-20-001/undo');
+    expect(undone.json.reopenedInvoiceIds).toEqual(['FA-2026-103']);
+    const reopened = await http('GET', '/invoices/FA-2026-103');
+    expect(reopened.json.invoice).toMatchObject({ status: 'open', openCents: 235050 });
+    expect(reopened.json.history.map((e: { kind: string }) => e.kind)).toEqual(['imported', 'allocation', 'allocation_undone']);
+  });
+
+  it('works the same behind the JWT authorizer (AUTH_MODE=jwt reads the verified claims)', async () => {
+    const previous = process.env.AUTH_MODE;
+    process.env.AUTH_MODE = 'jwt';
+    try {
+      const res = await http('POST', '/invoices/FA-2026-103/pause', { body: { note: 'appel client' } });
+      expect(res.status).toBe(200);
+      const read = await http('GET', '/invoices/FA-2026-103');
+      expect(read.json.history.at(-1)).toMatchObject({ kind: 'paused', actor: 'user:finance@example.fr' });
+    } finally {
+      process.env.AUTH_MODE = previous;
+    }
   });
 });
