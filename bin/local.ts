@@ -9,11 +9,13 @@
  * Fixed ports (override each with LOCAL_PORT_DYNAMODB, LOCAL_PORT_S3, LOCAL_PORT_SES, LOCAL_PORT_SFN, LOCAL_PORT_API):
  * DynamoDB 8000, S3 4568, SES 8005 (web inbox), Step Functions 8083, admin API 3000. Admin API token: LOCAL_API_TOKEN.
  * Drop statement files in ./inbox/: each is put into local S3 under inbox/, ingested, then moved to ./inbox/.done/.
- * The daily sweep runs at start and then once per policy day. Ctrl-C stops everything.
+ * The daily sweep runs at start and then once per policy day; each e-mail sent is listed (in full in the SES web
+ * inbox). Ctrl-C stops everything.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { redact } from '../functions/adapters/logger';
 import { demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
@@ -51,7 +53,8 @@ async function main() {
     const policy = stack ? ` policy ${stack.clock.now().toISOString().slice(0, 10)}` : '';
     return `[${new Date().toTimeString().slice(0, 8)}${policy}]`;
   };
-  const log = (line: string) => console.log(`${stamp()} ${line}`);
+  // Same redaction as the handlers' logs: IBANs and e-mail addresses masked.
+  const log = (line: string) => console.log(`${stamp()} ${redact(line)}`);
   let stackLog = (line: string) => console.log(`  ${line}`);
 
   // A closed terminal or pipe must not crash the runner before it stopped its servers.
@@ -140,6 +143,27 @@ async function main() {
   };
   await sweep();
   everyDay();
+
+  // A line per e-mail the local SES received (the web inbox shows them in full).
+  let seenEmails = 0;
+  const pollEmails = () => {
+    timers.push(
+      setTimeout(async () => {
+        try {
+          const emails = await s.sentEmails();
+          for (const e of emails.slice(seenEmails)) {
+            const files = e.attachments.length ? ` (+${e.attachments.map((a) => a.filename ?? a.contentType).join(', ')})` : '';
+            log(`mail to ${e.destination.to.join(', ')}: ${e.subject}${files}`);
+          }
+          seenEmails = emails.length;
+        } catch {
+          /* SES stopping */
+        }
+        if (!stopping) pollEmails();
+      }, 1000),
+    );
+  };
+  pollEmails();
 
   if (!values['no-demo']) {
     timers.push(

@@ -183,11 +183,15 @@ export class LocalStepFunctions {
       (err: Error) => {
         if (exec.status !== 'RUNNING') return;
         const inner = (err as Error & { cause?: Error }).cause ?? err;
-        exec.status = err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
-        exec.error = err.name === 'ExecutionTimeoutError' ? 'States.Timeout' : inner.name;
-        exec.cause = inner.message;
+        const timedOut = err.name === 'ExecutionTimeoutError';
+        // As AWS: a Fail state without Error/Cause (or ErrorPath/CausePath) leaves the execution's error and cause empty.
+        const bareFail = inner.name === 'FailStateError' && inner.message === 'Execution failed because of a Fail state';
+        exec.status = timedOut ? 'TIMED_OUT' : 'FAILED';
+        exec.error = timedOut ? 'States.Timeout' : bareFail ? undefined : inner.name;
+        exec.cause = timedOut || bareFail ? undefined : inner.message;
         exec.stopDate = new Date();
-        this.opts.log(`execution ${name} ${exec.status.toLowerCase()}: ${exec.error}: ${exec.cause}`);
+        const why = exec.error ? `${exec.error}: ${exec.cause ?? ''}` : 'Fail state without Error/Cause';
+        this.opts.log(`execution ${name} ${exec.status.toLowerCase()} (${why})`);
         this.releaseTokens(exec, 'execution ended');
         void this.alertFailure(exec);
       },
