@@ -75,10 +75,10 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
     await releaseBatch(state.dispatchKey, state.invoiceId);
     throw err;
   }
+  // Record the message on every included invoice BEFORE marking the batch sent: a sender that crashes after SES
+  // accepted the message leaves send records behind, and whoever re-claims the batch then finds nothing left to send.
   const sentAt = at.toISOString();
   const included = group.include.map((i) => i.invoiceId);
-  const kept = await markBatchSent(state.dispatchKey, state.invoiceId, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
-  if (!kept) log.error('claim lost after sending: the lease expired while sending', { dispatchKey: state.dispatchKey, messageId });
   await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: group.level, to: composed.email.to, sentAt, dispatchKey: state.dispatchKey });
   for (const item of group.include) {
     await recordSend(
@@ -86,6 +86,8 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
       { at: sentAt, kind: composed.eventKind, actor: 'system:dunning', detail: { messageId, stepId: item.member.stepId, level: item.level, channel: item.member.channel, dispatchKey: state.dispatchKey, invoicesInMessage: included.length, to: composed.email.to, ...(composed.documents[item.invoiceId] ?? {}) } },
     );
   }
+  const kept = await markBatchSent(state.dispatchKey, state.invoiceId, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
+  if (!kept) log.error('claim lost after sending: the lease expired while sending', { dispatchKey: state.dispatchKey, messageId });
   await composed.afterSend?.(messageId).catch((err: unknown) => log.error('after-send step failed (the customer message went out)', { error: err }));
   log.info('batch sent', { dispatchKey: state.dispatchKey, messageId, included: included.length, excluded: excludedIds.length });
   return settle(state, stepId, { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
@@ -111,6 +113,8 @@ async function claimOrWait(dispatchKey: string, claimer: string): Promise<{ clai
 /** This invoice's outcome once its batch went out. */
 async function settle(state: DunningState, stepId: string, batch: Batch): Promise<DunningState> {
   const next = { ...state, dispatchKey: undefined };
+  const mine = await getSend(state.invoiceId, stepId);
+  if (mine) return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: mine.at };
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
     // The sender records every included invoice; a crashed sender may not have reached this one.
     await recordSend(

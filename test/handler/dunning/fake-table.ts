@@ -58,12 +58,23 @@ export class FakeTable {
     ddb.on(TransactWriteCommand).callsFake(async (input: any) => {
       await tick();
       guard('TransactWrite', input);
-      const puts = input.TransactItems.map((t: any) => t.Put).filter(Boolean);
-      const reasons = puts.map((p: any) => ({ Code: checkPut(p) ? 'None' : 'ConditionalCheckFailed' }));
+      // Puts (conditional on absence or version) and the policy 'demote latest' update (REMOVE gsi2pk, gsi2sk).
+      const ok = (t: any): boolean => {
+        if (t.Put) return checkPut(t.Put);
+        if (t.Update?.UpdateExpression === 'REMOVE gsi2pk, gsi2sk') return this.get(t.Update.Key.pk, t.Update.Key.sk)?.gsi2pk === t.Update.ExpressionAttributeValues[':latest'];
+        throw new Error('fake table: unsupported transaction item');
+      };
+      const reasons = input.TransactItems.map((t: any) => ({ Code: ok(t) ? 'None' : 'ConditionalCheckFailed' }));
       if (reasons.some((r: any) => r.Code !== 'None')) {
         throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
       }
-      for (const p of puts) this.put(p.Item);
+      for (const t of input.TransactItems) {
+        if (t.Put) this.put(t.Put.Item);
+        else {
+          const { gsi2pk: _g, gsi2sk: _s, ...rest } = this.get(t.Update.Key.pk, t.Update.Key.sk)!;
+          this.put(rest);
+        }
+      }
       return {};
     });
     ddb.on(QueryCommand).callsFake(async (input: any) => {

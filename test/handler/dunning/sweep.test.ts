@@ -1,0 +1,121 @@
+import './env';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setClock } from '../../../functions/adapters/clock';
+import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
+import { fixedClock } from '../../../functions/core/dates';
+import { builtInPolicies } from '../../../functions/core/dunning/policy';
+import { handler as sweep } from '../../../functions/sweep/handler';
+import { handler as pause } from '../../../functions/dunning-pause/handler';
+import { getPolicy, listPolicies, savePolicy, PolicyVersionConflictError } from '../../../functions/adapters/db/policies';
+import { FakeTable } from './fake-table';
+import { customer, invoice } from './fixtures';
+
+const ses = mockClient(SESv2Client);
+const sfn = mockClient(SFNClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+let table: FakeTable;
+const schedulerEvent = { source: 'encaisse.schedule', kind: 'daily-sweep', scheduledTime: '2026-02-02T06:00:00Z' };
+
+beforeEach(() => {
+  ses.reset();
+  sfn.reset();
+  ddb.reset();
+  table = new FakeTable().install(ddb);
+  ses.on(SendEmailCommand).resolves({ MessageId: 'digest-1' });
+  sfn.on(StartExecutionCommand).callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  setClock(fixedClock('2026-02-02T06:00:00.000Z'));
+  table.put(customerItem(customer('A')));
+});
+const started = () => sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
+
+describe('the daily sweep', () => {
+  it('starts the workflow of the invoices entering their policy window, once', async () => {
+    table.put(invoiceItem(invoice('DUE-SOON', 'A', '2026-02-04'))); // courtesy on 1 February (J-3): in the window
+    table.put(invoiceItem(invoice('LATER', 'A', '2026-03-31'))); // not yet
+    table.put(invoiceItem(invoice('PAID', 'A', '2026-01-10', { status: 'paid', openCents: 0 })));
+    const report = await sweep(schedulerEvent);
+    expect(started()).toEqual(['inv-DUE-SOON']);
+    expect(report.started).toEqual(['DUE-SOON']);
+    await sweep(schedulerEvent);
+    expect(started()).toEqual(['inv-DUE-SOON']); // the marker spares a second StartExecution
+  });
+
+  it('a start that Step Functions reports as already existing is a no-op', async () => {
+    table.put(invoiceItem(invoice('DUP', 'A', '2026-01-10')));
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    const report = await sweep(schedulerEvent);
+    expect(report).toMatchObject({ started: [], alreadyRunning: 1, failures: [] });
+  });
+
+  it('resumes a broken payment promise (promised date + grace passed, still unpaid)', async () => {
+    table.put(invoiceItem(invoice('PROM', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' } })));
+    table.put({ pk: 'INVOICE#PROM', sk: 'WORKFLOW', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({ pk: 'INVOICE#PROM', sk: 'PAUSE', invoiceId: 'PROM', taskToken: 'tok', storedAt: '2026-01-15T10:00:00.000Z', state: { invoiceId: 'PROM', doneStepIds: ['courtesy'] } });
+    const report = await sweep(schedulerEvent);
+    expect(report.resumed).toEqual(['PROM']);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.taskToken).toBe('tok');
+  });
+
+  it('a promise still holding is not resumed', async () => {
+    table.put(invoiceItem(invoice('HOLD', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-02-01' } })));
+    table.put({ pk: 'INVOICE#HOLD', sk: 'PAUSE', invoiceId: 'HOLD', taskToken: 'tok', storedAt: '2026-01-15T10:00:00.000Z', state: { invoiceId: 'HOLD', doneStepIds: [] } });
+    expect((await sweep(schedulerEvent)).resumed).toEqual([]);
+  });
+
+  it('e-mails finance the daily digest: what went out, what escalates tomorrow, what needs a person', async () => {
+    table.put(invoiceItem(invoice('DISPUTED', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
+    table.put({ pk: 'MESSAGE#m1', sk: 'MESSAGE', gsi2pk: 'MESSAGES#2026-02-01', gsi2sk: '2026-02-01T07:35:00.000Z#m1', messageId: 'm1', kind: 'reminder', level: 'reminder_2', customerId: 'A', invoiceIds: ['X-1', 'X-2'], to: [], sentAt: '2026-02-01T07:35:00.000Z' });
+    await sweep(schedulerEvent);
+    const mail = ses.commandCalls(SendEmailCommand)[0].args[0].input;
+    expect(mail.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
+    const text = mail.Content?.Simple?.Body?.Text?.Data ?? '';
+    expect(mail.Content?.Simple?.Subject?.Data).toContain('1 envoi');
+    expect(text).toContain('X-1');
+    expect(text).toContain('DISPUTED');
+  });
+});
+
+describe('pausing a workflow', () => {
+  it('stores the task token with the paused state', async () => {
+    table.put(invoiceItem(invoice('P', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
+    await pause({ taskToken: 'tok-p', state: { invoiceId: 'P', doneStepIds: [], outcome: 'paused' } });
+    expect(table.get('INVOICE#P', 'PAUSE')).toMatchObject({ taskToken: 'tok-p', state: { invoiceId: 'P', outcome: 'paused' } });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+  it('resumes at once when the pause was lifted before the token was stored', async () => {
+    table.put(invoiceItem(invoice('Q', 'A', '2026-01-10')));
+    await pause({ taskToken: 'tok-q', state: { invoiceId: 'Q', doneStepIds: [], outcome: 'paused' } });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.taskToken).toBe('tok-q');
+    expect(table.get('INVOICE#Q', 'PAUSE')).toBeUndefined();
+  });
+});
+
+describe('policies', () => {
+  it('serves the built-in policies when none is stored', async () => {
+    expect((await listPolicies()).map((p) => p.policyId)).toEqual(['b2c', 'key_account', 'standard']);
+    expect(await getPolicy('standard')).toEqual(builtInPolicies.find((p) => p.policyId === 'standard'));
+  });
+  it('an edit stores a new version; the old one stays readable for running workflows', async () => {
+    const v2 = await savePolicy({ ...builtInPolicies[0], name: 'Standard (édité)' }, 1);
+    expect(v2.version).toBe(2);
+    const v3 = await savePolicy({ ...v2, gatherSeconds: 600 }, 2);
+    expect(v3.version).toBe(3);
+    expect((await getPolicy('standard'))?.version).toBe(3);
+    expect((await getPolicy('standard', 2))?.name).toBe('Standard (édité)');
+    expect((await getPolicy('standard', 1))?.name).toBe('Standard');
+    expect((await listPolicies()).filter((p) => p.policyId === 'standard').map((p) => p.version)).toEqual([3]);
+  });
+  it('an edit based on an old version is refused (409)', async () => {
+    await savePolicy({ ...builtInPolicies[0] }, 1);
+    await expect(savePolicy({ ...builtInPolicies[0] }, 1)).rejects.toBeInstanceOf(PolicyVersionConflictError);
+  });
+  it('a new policy starts at version 1', async () => {
+    const p = await savePolicy({ policyId: 'custom', name: 'Custom', steps: [{ stepId: 'r1', offsetDays: 5, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 't' }] });
+    expect(p).toMatchObject({ version: 1, gatherSeconds: 300, sendWindow: { time: '08:30', timeZone: 'Europe/Paris' } });
+  });
+});
