@@ -46,6 +46,23 @@ try {
       if (r.mismatches) console.log(`  (${r.mismatches} statements with a balance mismatch: the generated files should have none)`);
     }
   }
+  // A 20 MB file under a heap cap like a 512 MB Lambda's: does it fit, and with what peak?
+  if (process.env.BENCH_LAMBDA !== '0') {
+    console.log('\n20 MB files with --max-old-space-size=400 (a 512 MB Lambda leaves about that much heap):\n');
+    console.log('| format | file MB | fits | wall s | peak RSS MB |');
+    console.log('|---|---:|---|---:|---:|');
+    for (const format of FORMATS) {
+      const file = fileOf(format, 20);
+      const run = spawnSync(process.execPath, ['--max-old-space-size=400', '--import', 'tsx', child, file.path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      rmSync(file.path);
+      if (run.status !== 0) {
+        console.log(`| ${format} | ${(file.bytes / 2 ** 20).toFixed(1)} | NO (${/heap out of memory/i.test(run.stderr) ? 'heap out of memory' : `exit ${run.status}`}) | | |`);
+        continue;
+      }
+      const r = JSON.parse(run.stdout) as { bytes: number; seconds: number; peakRssMb: number };
+      console.log(`| ${format} | ${(r.bytes / 2 ** 20).toFixed(1)} | ${r.peakRssMb < 512 ? 'yes' : 'no'} | ${r.seconds.toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`);
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

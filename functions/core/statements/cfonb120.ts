@@ -34,6 +34,11 @@ export function cfonbRecords(text: string): Rec[] {
   }
   const out: Rec[] = [];
   body.split(/\r\n|\n|\r/).forEach((raw, i) => {
+    if (raw.length === 120) {
+      // the common case: a full record, kept as a slice of the file text (no copy)
+      out.push({ text: raw, line: i + 1 });
+      return;
+    }
     if (raw.trim().length === 0) return;
     const t = raw.replace(/\s+$/, '');
     if (t.length > 120) throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, { line: i + 1 });

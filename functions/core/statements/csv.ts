@@ -69,15 +69,15 @@ function countQuotes(s: string): number {
 }
 
 /** Splits CSV text into records (RFC 4180 quotes, doubled quotes, quoted line breaks), with each record's 1-based line. */
-export function csvRecords(text: string, delimiter: string): Array<{ cells: string[]; line: number }> {
-  const out: Array<{ cells: string[]; line: number }> = [];
+export function csvRecords(text: string, delimiter: string): Array<{ cells: string[]; line: number; raw: string }> {
+  const out: Array<{ cells: string[]; line: number; raw: string }> = [];
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     const startLine = i + 1;
     if (line.trim() === '') continue;
     if (!line.includes('"')) {
-      out.push({ cells: line.split(delimiter), line: startLine });
+      out.push({ cells: line.split(delimiter), line: startLine, raw: line });
       continue;
     }
     // quoted fields may span lines: join until the quotes balance
@@ -101,7 +101,7 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
       else cell += c;
     }
     cells.push(cell);
-    out.push({ cells, line: startLine });
+    out.push({ cells, line: startLine, raw: line });
   }
   return out;
 }
@@ -203,7 +203,7 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   let delimiter: string;
   let headerIndex: number;
   let roles: Roles;
-  let records: Array<{ cells: string[]; line: number }>;
+  let records: Array<{ cells: string[]; line: number; raw: string }>;
   if (mapping) {
     const m = CsvMapping.safeParse(mapping);
     if (!m.success) throw new StatementParseError('missing_field', `invalid CSV mapping: ${m.error.issues.map((i) => i.message).join('; ')}`);
@@ -240,7 +240,7 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   const groups = new Map<string, Group>();
   let index = firstIndex;
   for (const rec of records.slice(headerIndex + 1)) {
-    const { cells, line } = rec;
+    const { cells, line, raw } = rec;
     const dateRaw = cell(cells, 'bookingDate');
     if (!dateRaw) {
       const all = normalizeHeader(cells.join(' '));
@@ -282,7 +282,7 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
       counterpartyIban: iban && isValidIban(iban) ? normalizeIban(iban) : undefined,
       remittance: { unstructured: remittance ? [remittance] : [], structured: structured ? structured.split(/\s+/) : [] },
       reversal: false,
-      raw: [cells.join(delimiter)],
+      raw: [raw],
     };
     const key = `${accountKey(account)}|${currency}`;
     let g = groups.get(key);

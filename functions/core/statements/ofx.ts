@@ -98,6 +98,9 @@ function tree(text: string): { root: ONode; closed: boolean } {
       node.value = decodeEntities(value);
       expectClose = name;
     } else {
+      if (stack.length > 64) {
+        throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', { line: lineOf(text, lt), element: name });
+      }
       stack.push(node);
     }
   }
