@@ -112,7 +112,7 @@ describe('one message per customer per send window', () => {
     expect(sentTexts()[0]).toContain('E-1');
   });
 
-  it('a sender that crashed after SES accepted the message (send records written, batch not marked) is not sent again', async () => {
+  it('after a sender crashed once its send records were written (batch left "sending"), a retried workflow does not send again', async () => {
     const key = await seed('K', ['K-1', 'K-2']);
     table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'K-1', leaseUntil: new Date(Date.now() - 1000).toISOString() });
     for (const id of ['K-1', 'K-2']) table.put({ pk: `SEND#${id}#reminder-1`, sk: 'SEND', invoiceId: id, stepId: 'reminder-1', messageId: 'ses-crashed', kind: 'reminder', at: W, dispatchKey: key });
