@@ -41,12 +41,12 @@ type Roles = Partial<Record<Role, number[]>>;
 
 /** Header text -> role, first rule that matches wins. Headers are compared without accents, case or punctuation. */
 const RULES: Array<[Role, RegExp]> = [
-  ['valueDate', /^(date (de )?valeur|value date|valeur|date val)/],
+  ['valueDate', /^(date ?(de )?val(eur)?\b|value ?date|valeur|dateval)/],
   ['bookingDate', /^(date|booking date|jour|dt operation)/],
   ['endToEndId', /(bout en bout|end to end|endtoend|e2e)/],
   ['structured', /(reference structuree|ref structuree|structured reference|creditor reference)/],
   ['counterpartyIban', /^(iban|compte) (du )?(tiers|contrepartie|beneficiaire|emetteur|donneur|counterparty)|^counterparty (iban|account)/],
-  ['account', /^(compte|numero de compte|n de compte|no de compte|account|account number|iban|rib)$/],
+  ['account', /^(compte|numero de compte|n de compte|no de compte|account|account ?num(ber)?|iban|rib)$/],
   ['bankReference', /^(reference|ref|reference banque|reference bancaire|reference operation|numero d operation|n operation|fitid|transaction id)$/],
   ['counterpartyName', /^(tiers|beneficiaire|emetteur|contrepartie|donneur d ordre|nom du tiers|nom|counterparty|payee|payer)/],
   ['remittance', /^(detail|details|informations? complementaires?|libelle complementaire|complement|motif|communication|commentaire|memo|remittance|reference client)/],
@@ -54,7 +54,7 @@ const RULES: Array<[Role, RegExp]> = [
   ['debit', /^(debit|montant debit|sortie|depense)/],
   ['credit', /^(credit|montant credit|entree|recette)/],
   ['amount', /^(montant|amount|somme|valeur|mouvement)/],
-  ['balance', /^(solde|balance)/],
+  ['balance', /^(solde|balance|account ?balance)/],
   ['currency', /^(devise|currency|monnaie)$/],
 ];
 

@@ -78,3 +78,9 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
   }
   return { format: actual, statements };
 }
+
+export { parseCfonb120 } from './cfonb120';
+export { parseCamt } from './camt';
+export { parseMt940, parse86 } from './mt940';
+export { parseOfx } from './ofx';
+export { parseCsv } from './csv';

@@ -38,6 +38,24 @@ describe('French bank CSV exports, detected from their content', () => {
     expect(st.balanceCheck).toMatchObject({ status: 'mismatch', differenceCents: -6_000 });
   });
 
+  it('a Boursorama-style export: camelCase English headers, quoted cells, account number and balance columns', () => {
+    const text = [
+      'dateOp;dateVal;label;category;categoryParent;supplierFound;amount;accountNum;accountLabel;accountbalance',
+      '2024-03-01;2024-03-02;"VIR SEPA DURAND";"Virements reçus";"Revenus";"durand";1250,00;00040123456;"BoursoBank";3250,00',
+      '2024-03-03;2024-03-03;"CARTE 02/03 SNCF";"Transports";"Transports";"sncf";-89,50;00040123456;"BoursoBank";3160,50',
+    ].join('\n');
+    const [st] = parseStatementFile(bytes(text)).statements;
+    expect(st.account.accountNumber).toBe('00040123456');
+    expect(st.entries.map((e) => [e.bookingDate, e.valueDate, e.amountCents])).toEqual([['2024-03-01', '2024-03-02', 125_000], ['2024-03-03', '2024-03-03', -8_950]]);
+    expect([st.openingBalanceCents, st.closingBalanceCents, st.balanceCheck.status]).toEqual([200_000, 316_050, 'ok']);
+  });
+
+  it('a Société Générale-style export: long French headers with apostrophes', () => {
+    const text = "Date de l'opération;Libellé;Détail de l'écriture;Montant de l'opération;Devise\n15/01/2024;VIR RECU;DE: MARTIN MOTIF: FA-2024-12;1 000,00;EUR\n";
+    const [st] = parseStatementFile(bytes(text)).statements;
+    expect(st.entries[0]).toMatchObject({ amountCents: 100_000, label: 'VIR RECU', remittance: { unstructured: ['DE: MARTIN MOTIF: FA-2024-12'] } });
+  });
+
   it('reads a file with no header through an explicit column mapping', () => {
     const parsed = parseStatementFile(fixture('csv-no-header.csv'), {
       csvMapping: {
