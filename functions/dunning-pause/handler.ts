@@ -19,8 +19,13 @@ export const handler = lambda('dunning-pause', PauseEvent, async ({ taskToken, s
   await recordEvent(state.invoiceId, at, 'dunning_suspended', { stepId: state.plan?.stepId, awaitingApproval: state.awaitingApprovalStepId });
   const invoice = await getInvoice(state.invoiceId);
   if (!invoice || !invoice.pause || !isOwed(invoice)) {
-    const res = await resumeDunning(state.invoiceId);
-    log.info('pause already over: resumed at once', { invoiceId: state.invoiceId, resumed: res.resumed });
+    // Best effort: the daily sweep also resumes a stored pause whose invoice is no longer paused.
+    try {
+      const res = await resumeDunning(state.invoiceId);
+      log.info('pause already over: resumed at once', { invoiceId: state.invoiceId, resumed: res.resumed });
+    } catch (err) {
+      log.warn('could not resume at once; the daily sweep will', { invoiceId: state.invoiceId, error: err });
+    }
   }
   return { stored: true };
 });

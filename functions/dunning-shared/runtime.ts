@@ -41,12 +41,21 @@ export class DispatchInProgressError extends Error {
   }
 }
 
+/** The creditor printed on reminders and letters (whose IBAN customers pay to): required in AWS. */
 export const creditorSettings = {
-  CREDITOR_NAME: z.string().min(1).default('encaisse démo SAS'),
-  CREDITOR_IBAN: z.string().min(1).default('FR7630006000011234567890189'),
-  CREDITOR_BIC: z.string().min(1).default('AGRIFRPPXXX'),
+  CREDITOR_NAME: z.string().min(1),
+  CREDITOR_IBAN: z.string().min(15),
+  CREDITOR_BIC: z.string().min(8),
   /** Address lines separated by '|'. */
-  CREDITOR_ADDRESS: z.string().default('12 rue de la Paix|75002 Paris'),
+  CREDITOR_ADDRESS: z.string().default(''),
+};
+
+/** Demo creditor of the local stack only (recognised by its LOCAL_*_ENDPOINT variables): never in AWS. */
+const localDemoCreditor = {
+  CREDITOR_NAME: 'encaisse démo SAS',
+  CREDITOR_IBAN: 'FR7630006000011234567890189',
+  CREDITOR_BIC: 'AGRIFRPPXXX',
+  CREDITOR_ADDRESS: '12 rue de la Paix|75002 Paris',
 };
 
 export interface Creditor {
@@ -57,7 +66,8 @@ export interface Creditor {
 }
 
 export function creditor(env: NodeJS.ProcessEnv = process.env): Creditor {
-  const c = readEnv(creditorSettings, env);
+  const local = Boolean(env.LOCAL_DYNAMODB_ENDPOINT || env.LOCAL_SES_ENDPOINT);
+  const c = readEnv(creditorSettings, local ? { ...localDemoCreditor, ...env } : env);
   return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean) };
 }
 

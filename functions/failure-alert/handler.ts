@@ -34,13 +34,18 @@ function invoiceIdOf(input: string | null | undefined): string | undefined {
  * A dunning workflow failed or timed out: finance gets an e-mail naming the invoice, the error and what to do, and the
  * invoice's history records it.
  */
-export const handler = lambda('failure-alert', StatusChange, async (event) => {
+export const handler = lambda('failure-alert', StatusChange, async (event, log) => {
   const d = event.detail;
   if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
   const invoiceId = invoiceIdOf(d.input);
   const occurredAt = d.stopDate ? new Date(d.stopDate).toISOString() : event.time ? new Date(event.time).toISOString() : now().toISOString();
   const cause = (d.cause ?? '').slice(0, 1000);
-  if (invoiceId) await recordEvent(invoiceId, occurredAt, 'dunning_failed', { status: d.status, error: d.error, cause, executionArn: d.executionArn });
+  if (invoiceId) {
+    // The alert matters more than the history line: a history write failure must not stop the e-mail.
+    await recordEvent(invoiceId, occurredAt, 'dunning_failed', { status: d.status, error: d.error, cause, executionArn: d.executionArn }).catch((err: unknown) =>
+      log.warn('could not record the failure in the invoice history', { invoiceId, error: err }),
+    );
+  }
   const { messageId } = await alertFinance({
     kind: 'workflow_failed',
     title: `${invoiceId ?? d.name ?? d.executionArn}: ${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,

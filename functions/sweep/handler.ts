@@ -4,7 +4,7 @@ import { listOwedInvoices } from '../adapters/db/invoices';
 import { listPolicies } from '../adapters/db/policies';
 import { listBouncedContacts, listMessagesOn } from '../adapters/db/sends';
 import { sendEmail } from '../adapters/mailer';
-import { dunningStarted, resumeDunning, startDunning } from '../adapters/workflows';
+import { dunningStarted, getPause, resumeDunning, startDunning } from '../adapters/workflows';
 import { nextBusinessDay } from '../core/calendar/business-days';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
@@ -68,6 +68,10 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
           const res = await resumeDunning(invoice.invoiceId);
           if (res.resumed) report.resumed.push(invoice.invoiceId);
         }
+      } else if (!pause && (await getPause(invoice.invoiceId))) {
+        // The pause was lifted without resuming the workflow (or before its token was stored): resume it.
+        const res = await resumeDunning(invoice.invoiceId);
+        if (res.resumed) report.resumed.push(invoice.invoiceId);
       } else if (pause) {
         digest.needsPerson.push({
           customerName: customer.name,

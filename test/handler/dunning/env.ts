@@ -12,5 +12,9 @@ Object.assign(process.env, {
   AGENCY_EMAIL: 'dossiers@recouvrement.example.fr',
   SES_CONFIGURATION_SET: 'encaisse-test',
   LOG_LEVEL: 'error',
+  CREDITOR_NAME: 'Atelier Test SARL',
+  CREDITOR_IBAN: 'FR7630006000011234567890189',
+  CREDITOR_BIC: 'AGRIFRPPXXX',
+  CREDITOR_ADDRESS: '3 quai Test|69002 Lyon',
 });
 for (const k of Object.keys(process.env)) if (k.startsWith('LOCAL_') && k.endsWith('_ENDPOINT')) delete process.env[k];
