@@ -26,6 +26,9 @@ export class CustomerIndex {
   private readonly total: number;
   private readonly unknownWeight: number;
   private readonly weights = new Map<string, number>();
+  private readonly coreW: number[][];
+  /** Customers whose name has a single identifying word, by that word. */
+  private readonly byCore = new Map<string, number[]>();
 
   constructor(private readonly customers: readonly MatchCustomer[]) {
     this.total = customers.length;
@@ -49,6 +52,14 @@ export class CustomerIndex {
       }
     });
     this.unknownWeight = Math.log(1 + Math.max(1, this.total));
+    this.coreW = this.core.map((words) => words.map((w) => this.weight(w)));
+    this.core.forEach((words, c) => {
+      if (words.length > 1) return;
+      const key = words.join(' ');
+      const list = this.byCore.get(key);
+      if (list) list.push(c);
+      else this.byCore.set(key, [c]);
+    });
   }
 
   weight(token: string): number {
@@ -119,7 +130,14 @@ export class CustomerIndex {
     const wordW = words.map((w) => this.weight(w));
     const wordSet = new Set(words);
     const out: PayerGuess[] = [];
-    for (const c of this.candidatesOf(whole.length > 0 ? whole : words, whole.length >= 2)) {
+    // one whole word says little: only customers whose whole name is that word (or starts with it, when cut) qualify
+    const pool =
+      whole.length >= 2
+        ? this.candidatesOf(whole, true)
+        : lastIsCut && whole.length === 1
+          ? this.candidatesOf(whole, false)
+          : this.byCore.get(words.join(' ')) ?? [];
+    for (const c of pool) {
       const core = this.core[c];
       const coreSet = this.coreSets[c];
       // does the cut last word start one of the customer's words?
@@ -140,8 +158,9 @@ export class CustomerIndex {
       let custMatched = 0;
       let firstMissing = -1;
       let presentAfterMissing = false;
+      const coreW = this.coreW[c];
       for (let k = 0; k < core.length; k++) {
-        const wt = this.weight(core[k]);
+        const wt = coreW[k];
         custW += wt;
         if (wordSet.has(core[k]) || k === cutMatches) {
           custMatched += wt;
@@ -171,10 +190,11 @@ export class CustomerIndex {
     for (const c of this.candidatesOf(words, false)) {
       let custW = 0;
       let custMatched = 0;
-      for (const t of this.core[c]) {
-        const wt = this.weight(t);
-        custW += wt;
-        if (words.has(t)) custMatched += wt;
+      const core = this.core[c];
+      const coreW = this.coreW[c];
+      for (let k = 0; k < core.length; k++) {
+        custW += coreW[k];
+        if (words.has(core[k])) custMatched += coreW[k];
       }
       const cov = custMatched / custW;
       if (cov > 0.999) out.push({ customer: c, score: 0.88, via: 'name', reason: `customer name ${this.customers[c].name} in the transaction text` });

@@ -91,6 +91,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   const refs = new ReferenceIndex(invoices.map((i) => i.invoiceId));
   const names = new CustomerIndex(customers);
   const ownIbans = new Set(opts.ownIbans.map(ibanKey));
+  const paymentsByAmount = new Map<number, string[]>();
   const allocatedBy = new Map<string, { allocations: { invoice: number; cents: number }[]; consumed: { invoice: number; cents: number }[]; customer: number; amount: number; date: string; reversed: boolean }>();
 
   const customerName = (c: number) => (c >= 0 ? customers[c].name : 'unknown customer');
@@ -165,15 +166,42 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     return { penalty, reasons };
   }
 
-  function evaluate(t: MatchableTransaction): Evaluation {
-    const amount = t.amountCents;
+  /** What does not depend on open amounts is read once per transaction, however many passes look at it. */
+  interface Prepared {
+    texts: string[];
+    folded: string;
+    payers: PayerGuess[];
+    found: ReturnType<ReferenceIndex['find']>;
+    typo?: Map<string, number[]>;
+    returned: boolean;
+  }
+  const prepared = new WeakMap<MatchableTransaction, Prepared>();
+  function prepare(t: MatchableTransaction): Prepared {
+    let p = prepared.get(t);
+    if (p) return p;
     const texts = textsOf(t);
     const folded = foldText(texts.join(' '));
-    const payers = names.identify(t.counterpartyIban, t.counterpartyName, texts.filter((x) => x !== t.counterpartyName));
+    // the label is read for a customer name only when there is no payer name field
+    const payers = t.amountCents === 0 ? [] : names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
+    p = { texts, folded, payers, found: refs.find(texts), returned: t.amountCents < 0 && isReturn(t, folded) };
+    prepared.set(t, p);
+    return p;
+  }
+  function typoNeighbours(p: Prepared, q: string): number[] {
+    p.typo ??= new Map();
+    let list = p.typo.get(q);
+    if (!list) p.typo.set(q, (list = refs.typoNeighbours(q)));
+    return list;
+  }
+
+  function evaluate(t: MatchableTransaction): Evaluation {
+    const amount = t.amountCents;
+    const prep = prepare(t);
+    const { texts, folded, payers } = prep;
     const base = { transactionId: t.transactionId, suggestions: [] as Candidate[] };
 
     if (amount <= 0) {
-      if (amount < 0 && isReturn(t, folded)) return { ...returned(t, payers), payers };
+      if (prep.returned) return { ...returned(t, payers), payers };
       return { result: { ...base, status: 'ignored', confidence: 1, reasons: [amount === 0 ? 'zero amount' : 'debit: not a customer receipt'] }, payers };
     }
     if (t.counterpartyIban && ownIbans.has(ibanKey(t.counterpartyIban))) {
@@ -189,7 +217,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const notes: string[] = [];
 
     // 1. invoice numbers in the texts
-    const found = refs.find(texts);
+    const found = prep.found;
     const hits = found.hits.filter((h) => invoices[h.invoice].currency === t.currency);
     const refOf = new Map<number, { kind: ReferenceKind; text: string }>();
     for (const h of hits) {
@@ -245,7 +273,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (![...drafts.values()].some(fitting)) {
       let tried = 0;
       for (const q of found.typoQueries) {
-        for (const i of refs.typoNeighbours(q)) {
+        for (const i of typoNeighbours(prep, q)) {
           if (refOf.has(i) || open[i] <= 0 || invoices[i].currency !== t.currency) continue;
           const fit = amountFit(amount, open[i]);
           const p = payerFit(invoiceCustomer[i], payers);
@@ -397,12 +425,12 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   /** A returned or rejected payment: find the credit it undoes (in this run) or the invoices it names, to reopen them. */
   function returned(t: MatchableTransaction, payers: PayerGuess[]): Omit<Evaluation, 'payers'> {
     const amount = -t.amountCents;
-    const texts = textsOf(t);
-    const named = new Set(refs.find(texts).hits.map((h) => h.invoice));
+    const named = new Set(prepare(t).found.hits.map((h) => h.invoice));
     const payerSet = new Set(payers.filter((p) => p.via === 'iban' || p.score >= 0.85).map((p) => p.customer));
     let original: string | undefined;
     let bestScore = 0;
-    for (const [id, a] of allocatedBy) {
+    for (const id of paymentsByAmount.get(amount) ?? []) {
+      const a = allocatedBy.get(id)!;
       if (a.reversed || a.amount !== amount || a.date > t.bookingDate) continue;
       let s = 1;
       if (a.allocations.some((x) => named.has(x.invoice))) s += 2;
@@ -451,6 +479,9 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       if (k === lastShort) open[i] -= d.writeOff;
       if (open[i] < 0) throw new Error(`internal: over-allocated invoice ${invoices[i].invoiceId}`);
     });
+    const list = paymentsByAmount.get(t.amountCents);
+    if (list) list.push(t.transactionId);
+    else paymentsByAmount.set(t.amountCents, [t.transactionId]);
     allocatedBy.set(t.transactionId, {
       allocations: d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] })),
       consumed: d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] + (k === lastShort ? d.writeOff : 0) })),
@@ -472,17 +503,17 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       const results: (MatchResult | undefined)[] = new Array(transactions.length);
       const later: number[] = [];
       const unlinkedReturns: number[] = [];
+      const laterByAmount = new Map<number, number[]>();
       // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
       transactions.forEach((t, k) => {
-        if (t.amountCents < 0 && isReturn(t, foldText(textsOf(t).join(' ')))) {
+        if (prepare(t).returned) {
           // the payment it undoes may be waiting for pass 2: settle that one now, in its place in time
-          const same = later.filter((j) => transactions[j].amountCents === -t.amountCents && samePayer(transactions[j], t));
+          const same = (laterByAmount.get(-t.amountCents) ?? []).filter((j) => results[j] === undefined && samePayer(transactions[j], t));
           for (const j of same.slice(-1)) {
             const ev = evaluate(transactions[j]);
             if (ev.result.status !== 'matched') continue;
             apply(transactions[j], ev);
             results[j] = ev.result;
-            later.splice(later.indexOf(j), 1);
           }
           results[k] = evaluate(t).result;
           if (!results[k]!.reversalOf) unlinkedReturns.push(k);
@@ -493,10 +524,16 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
           apply(t, ev);
           results[k] = ev.result;
         } else if (ev.result.status === 'ignored') results[k] = ev.result;
-        else later.push(k);
+        else {
+          later.push(k);
+          const l = laterByAmount.get(t.amountCents);
+          if (l) l.push(k);
+          else laterByAmount.set(t.amountCents, [k]);
+        }
       });
       // pass 2: the rest, against what references left open
       for (const k of later) {
+        if (results[k] !== undefined) continue;
         const ev = evaluate(transactions[k]);
         if (ev.result.status === 'matched') apply(transactions[k], ev);
         results[k] = ev.result;
