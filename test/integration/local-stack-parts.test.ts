@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchInbox } from '../../bin/local/inbox';
+import { httpApiEvent } from '../../bin/local/api';
 import { JavaMissingError, startDynamo } from '../../bin/local/dynamodb';
 import { freePort, PortInUseError } from '../../bin/local/ports';
 import { encodeS3EventKey } from '../../bin/local/s3';
@@ -21,6 +22,39 @@ describe('S3 event keys are URL-encoded as real S3 sends them', () => {
   ])('%s -> %s, and decodes back', (key, encoded) => {
     expect(encodeS3EventKey(key)).toBe(encoded);
     expect(decodeURIComponent(encoded.replace(/\+/g, ' '))).toBe(key);
+  });
+});
+
+describe('the local API gateway', () => {
+  it('turns a request into an HTTP API payload 2.0 event: path, query, lower-case headers, cookies, text body', () => {
+    const event = httpApiEvent({
+      method: 'POST',
+      url: '/invoices/F-1/promise?lang=fr&tag=a&tag=b',
+      headers: { 'Content-Type': 'application/json', authorization: 'Bearer t', cookie: 'a=1; b=2' },
+      body: Buffer.from('{"until":"2026-12-01"}'),
+      sourceIp: '127.0.0.1',
+      port: 3000,
+    });
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/invoices/F-1/promise',
+      rawQueryString: 'lang=fr&tag=a&tag=b',
+      queryStringParameters: { lang: 'fr', tag: 'a,b' },
+      cookies: ['a=1', 'b=2'],
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      requestContext: { http: { method: 'POST', path: '/invoices/F-1/promise' }, stage: '$default' },
+      body: '{"until":"2026-12-01"}',
+      isBase64Encoded: false,
+    });
+    expect(event.headers.cookie).toBeUndefined();
+  });
+
+  it('a binary body (a PDF) is base64-encoded', () => {
+    const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff]);
+    const event = httpApiEvent({ method: 'PUT', url: '/x', headers: { 'content-type': 'application/pdf' }, body: bytes, sourceIp: '::1', port: 1 });
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body!, 'base64')).toEqual(bytes);
   });
 });
 
@@ -66,6 +100,20 @@ describe('start-up errors are clear', () => {
       expect(err).toBeInstanceOf(PortInUseError);
       expect((err as Error).message).toBe(`port ${port} for admin API is already in use: stop what uses it, or choose another port`);
       expect(process.env.TABLE_NAME).toBe(before);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('DynamoDB Local refuses a port another process listens on (all interfaces) before starting its JVM', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const err = await startDynamo({ port, tableName: 'encaisse-test', region: 'eu-west-3', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PortInUseError);
     } finally {
       blocker.close();
     }
