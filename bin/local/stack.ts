@@ -17,7 +17,8 @@
  *                          default: free ports found automatically
  *   options.dataDir        folder for s3rver files (default: a temp dir, removed at stop); DynamoDB stays in memory
  *   options.template       synthesized CloudFormation template (object or async factory) holding the dunning state
- *                          machine; default: buildApp(context, {bundle:false}) from lib/app.ts, synthesized in-process
+ *                          machine; default: buildApp(demoContext, {bundle:false, nag:false}) from lib/app.ts, synthesized
+ *                          in-process and cached in .local/cache/ by a hash of lib/** (cachedTemplate)
  *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token'; the
  *                          read-only one: env LOCAL_API_READONLY_TOKEN or 'local-readonly-token')
  *
@@ -52,7 +53,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Clock } from '../../functions/core/dates';
@@ -60,18 +60,20 @@ import { clock as currentClock, scaledClock, setClock } from '../../functions/ad
 import { resetClients } from '../../functions/adapters/aws-clients';
 import { startApi } from './api';
 import { startDynamo } from './dynamodb';
-import { HandlerRegistry, projectRoot, type LambdaName, type LocalHandler } from './handlers';
+import { HandlerRegistry, type LambdaName, type LocalHandler } from './handlers';
 import { freePort, pickPort, PortInUseError } from './ports';
 import { sqsEventOfS3Record, encodeS3EventKey, startS3, type S3rverEvent } from './s3';
 import { startSes, type Email } from './ses';
 import { resolveStateMachine, scheduleInputFor, type CfnTemplate } from './sfn/definition';
 import { startSfnEndpoint } from './sfn/endpoint';
+import { cachedTemplate } from './template-cache';
 import { LocalStepFunctions } from './sfn/runtime';
 
 export type { LambdaName, LocalHandler } from './handlers';
 export type { Email } from './ses';
 export type { ExecutionRecord, ExecutionStatus } from './sfn/runtime';
 export { encodeS3EventKey } from './s3';
+export { cachedTemplate, synthesizeTemplate } from './template-cache';
 
 export type ServiceName = 'dynamodb' | 's3' | 'ses' | 'sfn' | 'api';
 
@@ -120,27 +122,6 @@ export const localNames = {
 
 export const defaultApiToken = 'local-dev-token';
 export const defaultReadonlyApiToken = 'local-readonly-token';
-
-/**
- * Synthesizes the CDK app in-process with lib/app.ts's buildApp (no bundling, no cdk-nag: only the state machine
- * is read) and the demo settings (lib/app.ts demoContext) under `context`; returns the stack's template.
- */
-export async function synthesizeTemplate(context: Record<string, unknown> = {}): Promise<CfnTemplate> {
-  const file = path.join(projectRoot, 'lib', 'app.ts');
-  type BuildApp = (ctx?: Record<string, unknown>, o?: { bundle?: boolean; nag?: boolean }) => { app: unknown; stack: unknown };
-  let mod: { buildApp?: BuildApp; demoContext?: Record<string, unknown> };
-  try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (err) {
-    throw new Error(`cannot load the CDK app from lib/app.ts (buildApp): ${(err as Error).message}`);
-  }
-  if (typeof mod.buildApp !== 'function') throw new Error('lib/app.ts exports no buildApp(context, {bundle}) function');
-  const { app, stack } = mod.buildApp({ ...mod.demoContext, ...context }, { bundle: false, nag: false }) as {
-    app: { synth(): { getStackArtifact(id: string): { template: CfnTemplate } } };
-    stack: { artifactId: string };
-  };
-  return app.synth().getStackArtifact(stack.artifactId).template;
-}
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (options.quiet ? () => undefined : (line: string) => console.log(line));
@@ -240,7 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     })();
     dynamoStarting.catch(() => undefined);
     cleanups.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
-    const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await synthesizeTemplate()));
+    const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await cachedTemplate()));
     const machine = resolveStateMachine(template, region);
     const sweepInput = scheduleInputFor(template, region, 'sweep');
     await dynamoStarting;

@@ -1,9 +1,30 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { projectRoot } from './handlers';
 import type { CfnTemplate } from './sfn/definition';
-import { synthesizeTemplate } from './stack';
+
+/**
+ * Synthesizes the CDK app in-process with lib/app.ts's buildApp (no bundling, no cdk-nag: only the state machine
+ * is read) and the demo settings (lib/app.ts demoContext) under `context`; returns the stack's template.
+ */
+export async function synthesizeTemplate(context: Record<string, unknown> = {}): Promise<CfnTemplate> {
+  const file = path.join(projectRoot, 'lib', 'app.ts');
+  type BuildApp = (ctx?: Record<string, unknown>, o?: { bundle?: boolean; nag?: boolean }) => { app: unknown; stack: unknown };
+  let mod: { buildApp?: BuildApp; demoContext?: Record<string, unknown> };
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    throw new Error(`cannot load the CDK app from lib/app.ts (buildApp): ${(err as Error).message}`);
+  }
+  if (typeof mod.buildApp !== 'function') throw new Error('lib/app.ts exports no buildApp(context, {bundle}) function');
+  const { app, stack } = mod.buildApp({ ...mod.demoContext, ...context }, { bundle: false, nag: false }) as {
+    app: { synth(): { getStackArtifact(id: string): { template: CfnTemplate } } };
+    stack: { artifactId: string };
+  };
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
