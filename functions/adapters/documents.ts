@@ -42,8 +42,12 @@ const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => 
 const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
-/** A GET link to a document, valid `expiresInSeconds` (1 s .. 7 days) from `now`. */
-export async function presignedLink(key: string, expiresInSeconds: number, now: Date): Promise<string> {
+/**
+ * A GET link to a document, valid `expiresInSeconds` (1 s .. 7 days) from `signedAt`. S3 checks expiry against
+ * its own clock, so the signature date is the wall clock (default), never the local stack's compressed policy time.
+ */
+export async function presignedLink(key: string, expiresInSeconds: number, signedAt: Date = new Date()): Promise<string> {
+  const now = signedAt;
   const expires = Math.max(1, Math.min(604_800, Math.floor(expiresInSeconds)));
   const client = s3();
   const region = await client.config.region();

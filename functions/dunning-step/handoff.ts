@@ -63,7 +63,7 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
   const pdfKey = documentKeys.caseFilePdf(invoice.invoiceId, asOf);
   await putDocument(jsonKey, JSON.stringify(file.json, null, 2), 'application/json');
   await putDocument(pdfKey, file.pdf, 'application/pdf');
-  const url = await presignedLink(pdfKey, CASE_FILE_LINK_SECONDS, at);
+  const url = await presignedLink(pdfKey, CASE_FILE_LINK_SECONDS);
   const expiresAt = new Date(at.getTime() + CASE_FILE_LINK_SECONDS * 1000).toISOString();
   const message = renderAgencyNotice({
     language: 'fr',

@@ -153,7 +153,11 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
     expect(notice.attachments.map((x) => x.contentType)).toEqual(['application/pdf']);
     const agency = (await emailsTo('dossiers@recouvrement.example.fr')).filter((m) => m.body.text?.includes('INV-CYC'));
     expect(agency).toHaveLength(1);
-    expect(agency[0].body.text).toMatch(/X-Amz-Signature=/);
+    const link = agency[0].body.text!.match(/https?:\/\/\S+X-Amz-Signature=[0-9a-f]+/)?.[0];
+    expect(link).toBeDefined();
+    const caseFile = await fetch(link!); // the time-limited link really opens the case file
+    expect(caseFile.status).toBe(200);
+    expect(Buffer.from(await caseFile.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
     expect((await a.getInvoice('INV-CYC'))!.status).toBe('in_collection');
     const history = await kinds('INV-CYC');
     expect(history.filter((k) => k === 'reminder_sent')).toHaveLength(4);
