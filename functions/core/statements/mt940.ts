@@ -2,12 +2,15 @@ import type { BankAccount, Statement, StatementEntry } from '../model/statement'
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { amountOrThrow, century, collapse, dateOrThrow, splitLines } from './text';
+import { amountOrThrow, century, collapse, dateOrThrow } from './text';
 
 interface Field {
   tag: string;
   value: string;
   line: number;
+  /** Offsets of the field in the file text (from its tag to the end of its last line), for `raw`. */
+  start: number;
+  end: number;
 }
 
 interface Message {
@@ -17,27 +20,38 @@ interface Message {
 
 const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
 
-/** Splits the text into messages of tagged fields; a field continues on the lines that do not start a tag. */
+/**
+ * Splits the text into messages of tagged fields; a field continues on the lines that do not start a tag.
+ * Walks the text with indexOf (no array of all lines) and keeps each field's offsets.
+ */
 function messagesOf(text: string): Message[] {
   const messages: Message[] = [];
   let msg: Message | undefined;
   let field: Field | undefined;
-  splitLines(text).forEach((rawLine, i) => {
-    const lineNo = i + 1;
+  let lineNo = 0;
+  for (let pos = 0; pos <= text.length; ) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const lineStart = pos;
+    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    pos = eol + 1;
+    lineNo++;
+    const rawLine = text.slice(lineStart, lineEnd);
     let line = rawLine.replace(/\s+$/, '');
-    const untrimmed = rawLine;
+    let offset = lineStart;
     // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
     if (line.startsWith('{')) {
       const at = line.indexOf('{4:');
-      if (at < 0) return;
+      if (at < 0) continue;
       line = line.slice(at + 3);
-      if (!line) return;
+      offset = lineStart + at + 3;
+      if (!line) continue;
     }
     if (/^-(\}.*)?$/.test(line)) {
       if (msg) msg.ended = true;
       msg = undefined;
       field = undefined;
-      return;
+      continue;
     }
     const m = TAG.exec(line);
     if (m) {
@@ -45,15 +59,18 @@ function messagesOf(text: string): Message[] {
         msg = { fields: [], ended: false };
         messages.push(msg);
       }
-      field = { tag: m[1], value: m[2], line: lineNo };
+      field = { tag: m[1], value: m[2], line: lineNo, start: offset, end: offset + line.length };
       msg.fields.push(field);
-      return;
+      continue;
     }
-    if (line.trim() === '') return;
+    if (line.trim() === '') continue;
     // continuation lines keep their spaces: a :86: wrapped after a space must not lose it
-    if (field) field.value += `\n${rawLine.startsWith('{') ? line : untrimmed}`;
+    if (field) {
+      field.value += `\n${rawLine.startsWith('{') ? line : rawLine}`;
+      field.end = lineEnd;
+    }
     // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
-  });
+  }
   return messages;
 }
 
@@ -180,7 +197,7 @@ export function parse86(value: string): Info86 {
 
 const LINE61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d[\d,]*)([NSF][A-Z0-9]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
 
-function entryOf(f: Field, info: Field | undefined, index: number, currency: string): StatementEntry {
+function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
   const m = LINE61.exec(f.value.trim());
   if (!m) throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, { line: f.line });
   const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
@@ -216,7 +233,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
     counterpartyIban: i86.counterpartyIban,
     remittance: { unstructured: i86.unstructured, structured: i86.structured },
     reversal: mark.startsWith('R') || mark.startsWith('E'),
-    raw: [`:61:${f.value}`, ...(info ? [`:86:${info.value}`] : [])],
+    raw: [text.slice(f.start, (info ?? f).end)],
   };
 }
 
@@ -248,7 +265,7 @@ export function parseMt940(text: string, firstIndex = 0): Statement[] {
     msg.fields.forEach((f, i) => {
       if (f.tag !== '61') return;
       const next = msg.fields[i + 1];
-      entries.push(entryOf(f, next?.tag === '86' ? next : undefined, index++, open.currency));
+      entries.push(entryOf(f, next?.tag === '86' ? next : undefined, index++, open.currency, text));
     });
     const number = get(/^28C?$/)?.value.trim();
     const st: Statement = {

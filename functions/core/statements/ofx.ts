@@ -207,6 +207,14 @@ export function parseOfx(text: string, firstIndex = 0): Statement[] {
   });
 }
 
+/** The source of one STMTTRN, as a slice of the file text (up to its closing tag, or the next transaction in SGML). */
+function rawOf(text: string, offset: number): string {
+  const close = text.indexOf('</STMTTRN>', offset);
+  const next = text.indexOf('<STMTTRN>', offset + 9);
+  if (close >= 0 && (next < 0 || close < next)) return text.slice(offset, close + 10);
+  return text.slice(offset, next >= 0 ? next : Math.min(text.length, offset + 2000)).trimEnd();
+}
+
 function transaction(t: ONode, index: number, currency: string, text: string): StatementEntry {
   const bookingDate = ofxDate(val(t, 'DTPOSTED'), text, t);
   if (!bookingDate) throw new StatementParseError('missing_field', 'transaction without DTPOSTED', { line: lineOf(text, t.offset), element: 'STMTTRN' });
@@ -234,6 +242,6 @@ function transaction(t: ONode, index: number, currency: string, text: string): S
       structured: refnum ? refnum.split(/\s+/).filter(Boolean) : [],
     },
     reversal: false,
-    raw: [text.slice(t.offset, Math.min(text.length, t.offset + 2000)).split(/<\/STMTTRN>/i)[0] + '</STMTTRN>'],
+    raw: [rawOf(text, t.offset)],
   };
 }

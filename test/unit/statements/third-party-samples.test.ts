@@ -122,6 +122,7 @@ describe('third-party MT940 sample (wolph/mt940 abnamro.sta)', () => {
       'INCL. 1,44 BTW',
     ]);
     expect(parsed.statements[0].entries[6].label).toContain('HANS ANDERS');
+    expect(first.raw).toEqual([':61:1105240524D9,N192NONREF\n:86:GIRO   428428 KPN - DIGITENNE    BETALINGSKENM.  000000042188659\n5314606715                       BETREFT FACTUUR D.D. 20-05-2011\nINCL. 1,44 BTW']);
   });
 
   it('reports the balances that do not add up (3,236.28 - 321.44 is not 876.84) instead of hiding them', () => {
