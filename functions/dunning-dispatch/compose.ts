@@ -1,5 +1,5 @@
 import { Batch, BatchMember } from '../adapters/db/dispatch';
-import { documentKeys, putDocument } from '../adapters/documents';
+import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
 import { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
@@ -14,6 +14,9 @@ import { alertFinance } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { creditor, financeEmails, now } from '../dunning-shared/runtime';
+
+/** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
+export const INVOICE_LINK_SECONDS = 7 * 24 * 3600;
 
 /** Days the debtor is given to pay after a formal notice. */
 export const FORMAL_NOTICE_DEADLINE_DAYS = 8;
@@ -49,15 +52,19 @@ export async function composeBatchMessage(input: { batch: Batch; customer: Custo
         language: customer.language,
         customer: { name: customer.name, isBusiness: customer.isBusiness },
         creditor: creditor(),
-        items: items.map((i) => ({
-          invoiceId: i.invoiceId,
-          level: (reminderLevels.has(i.level) ? i.level : 'reminder_1') as ReminderLevel,
-          amountCents: i.invoice.amountCents,
-          openCents: i.invoice.openCents,
-          dueDate: i.invoice.dueDate,
-          daysLate: daysLateOn(i.invoice.dueDate, asOf),
-          currency: i.invoice.currency,
-        })),
+        items: await Promise.all(
+          items.map(async (i) => ({
+            invoiceId: i.invoiceId,
+            level: (reminderLevels.has(i.level) ? i.level : 'reminder_1') as ReminderLevel,
+            amountCents: i.invoice.amountCents,
+            openCents: i.invoice.openCents,
+            dueDate: i.invoice.dueDate,
+            daysLate: daysLateOn(i.invoice.dueDate, asOf),
+            currency: i.invoice.currency,
+            // The invoice PDF (documents bucket), when there is one: a link valid as long as SigV4 allows.
+            pdfUrl: i.invoice.pdfKey ? await presignedLink(i.invoice.pdfKey, INVOICE_LINK_SECONDS) : undefined,
+          })),
+        ),
         asOf,
         perInvoice: Boolean(batch.soloInvoiceId),
       });

@@ -140,6 +140,12 @@ describe('one message per customer per send window', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
+  it('a reminder links the invoice PDF with a time-limited link when the invoice has one', async () => {
+    const key = await seed('L', ['L-1'], { 'L-1': { pdfKey: 'invoices/L-1.pdf' } });
+    await handler(stateOf('L-1', key));
+    expect(sentTexts()[0]).toMatch(/https:\/\/encaisse-documents-test\.s3\.eu-west-3\.amazonaws\.com\/invoices\/L-1\.pdf\?X-Amz-Algorithm=AWS4-HMAC-SHA256&[^\s]*X-Amz-Expires=604800/);
+  });
+
   it('DynamoDB throttling surfaces as Throttled (retried by the state machine)', async () => {
     const key = await seed('H', ['H-1']);
     table.fault = (name) => (name === 'Get' ? Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }) : undefined);
