@@ -1,6 +1,8 @@
 /**
  * The local AWS stack of encaisse: no AWS account, no Docker. Same handler code, only endpoints differ.
  *
+ * In a test file, test/integration/support/local-stack.ts `useLocalStack(options)` starts it in beforeAll and stops it
+ * in afterAll. Directly:
  *   import { startLocalStack } from '../../bin/local/stack';
  *   const stack = await startLocalStack({ quiet: true, handlers: { ingest: async (event) => ... } });
  *   ...   // process.env now holds stack.env: the real AWS SDK v3 clients of functions/adapters reach the local servers
@@ -235,7 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // S3: object created under inbox/ of the statements bucket -> SQS-wrapped S3 event -> ingest.
     const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'encaisse-s3-')));
     if (!options.dataDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const waiters = new Map<string, (d: IngestDelivery) => void>();
+    const waiters = new Map<string, ((d: IngestDelivery) => void)[]>(); // per key, first come first served
     const inFlight = new Set<Promise<void>>();
     const onS3Event = (event: S3rverEvent) => {
       for (const record of event.Records ?? []) {
@@ -259,8 +261,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           )
           .finally(() => {
             inFlight.delete(p);
-            waiters.get(key)?.(delivery);
-            waiters.delete(key);
+            const queue = waiters.get(key);
+            queue?.shift()?.(delivery);
+            if (!queue?.length) waiters.delete(key);
           });
         inFlight.add(p);
       }
@@ -320,8 +323,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       async putStatement(key: string, bytes: Uint8Array | string): Promise<IngestDelivery> {
         const fullKey = key.startsWith('inbox/') ? key : `inbox/${key}`;
-        const delivered = new Promise<IngestDelivery>((resolve) => waiters.set(fullKey, resolve));
-        await s3Client.send(new PutObjectCommand({ Bucket: localNames.statementsBucket, Key: fullKey, Body: bytes }));
+        let waiter!: (d: IngestDelivery) => void;
+        const delivered = new Promise<IngestDelivery>((resolve) => (waiter = resolve));
+        waiters.set(fullKey, [...(waiters.get(fullKey) ?? []), waiter]);
+        try {
+          await s3Client.send(new PutObjectCommand({ Bucket: localNames.statementsBucket, Key: fullKey, Body: bytes }));
+        } catch (err) {
+          waiters.set(fullKey, (waiters.get(fullKey) ?? []).filter((w) => w !== waiter));
+          throw err;
+        }
         return delivered;
       },
       invoke: (name, event) => handlers.invoke(name, event),

@@ -105,6 +105,13 @@ describe('local S3: a statement dropped under inbox/ reaches the ingest handler'
     expect(decodeURIComponent(s3.object.key.replace(/\+/g, ' '))).toBe('inbox/relevé mars+avril.csv');
   });
 
+  it('the same file name put twice at once: each put gets its own ingest delivery', async () => {
+    const before = calls.filter((c) => c.fn === 'ingest').length;
+    const [a, b] = await Promise.all([stack.putStatement('twice.csv', 'a'), stack.putStatement('twice.csv', 'b')]);
+    expect([a.key, b.key]).toEqual(['inbox/twice.csv', 'inbox/twice.csv']);
+    expect(calls.filter((c) => c.fn === 'ingest').length - before).toBe(2);
+  });
+
   it('an object put elsewhere in the bucket (processed/) does not trigger ingest', async () => {
     const s3 = new S3Client({ endpoint: stack.env.LOCAL_S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     const before = calls.filter((c) => c.fn === 'ingest').length;
