@@ -51,6 +51,11 @@
  * task tokens emulated, JSON 1.0 endpoint for @aws-sdk/client-sfn (StartExecution, StopExecution, DescribeExecution,
  * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge event);
  * admin API: HTTP API v2 events for the `api` handler, which checks the bearer token itself (AUTH_MODE=token).
+ *
+ * Time: Wait states (Seconds, Timestamp, SecondsPath, TimestampPath), the token task's timeout and the state machine's
+ * timeout run in policy time; Lambda task timeouts and Retry intervals stay real time (they bound real work).
+ * Not emulated: SQS redelivery / DLQ (an ingest failure is logged, not retried), SES configuration-set events, Map and
+ * Parallel states, Lambda concurrency limits; a Catch's Cause is the error message (AWS: the Lambda error as JSON).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
