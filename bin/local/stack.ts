@@ -55,7 +55,8 @@
  * Time: Wait states (Seconds, Timestamp, SecondsPath, TimestampPath), the token task's timeout and the state machine's
  * timeout run in policy time; Lambda task timeouts and Retry intervals stay real time (they bound real work).
  * Not emulated: SQS redelivery / DLQ (an ingest failure is logged, not retried), SES configuration-set events, Map and
- * Parallel states, Lambda concurrency limits; a Catch's Cause is the error message (AWS: the Lambda error as JSON).
+ * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause =
+ * {errorType, errorMessage, trace} as JSON.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

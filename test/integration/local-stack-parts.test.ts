@@ -10,6 +10,9 @@ import { freePort, PortInUseError } from '../../bin/local/ports';
 import { encodeS3EventKey } from '../../bin/local/s3';
 import { resolveStateMachine, type CfnTemplate } from '../../bin/local/sfn/definition';
 import { startLocalStack, type IngestDelivery } from '../../bin/local/stack';
+import { HandlerRegistry } from '../../bin/local/handlers';
+import { LocalStepFunctions } from '../../bin/local/sfn/runtime';
+import { scaledClock } from '../../functions/adapters/clock';
 
 /** The pieces of the local runner that need no server: key encoding, the inbox folder, port and template errors. */
 
@@ -156,5 +159,83 @@ describe('start-up errors are clear', () => {
       },
     };
     expect(() => resolveStateMachine(template, 'eu-west-3')).toThrow(/state PlanNextStep: function .*Fn has no Metadata/);
+  });
+});
+
+describe('the local Step Functions runtime (no server)', () => {
+  const region = 'eu-west-3';
+  const arn = `arn:aws:states:${region}:000000000000:stateMachine:test`;
+  // One Lambda task without Catch, then a token task with a 2-day timeout, as CloudFormation writes them (Fn::Join).
+  const template = (states: Record<string, unknown>, startAt: string): CfnTemplate => ({
+    Resources: {
+      PlanFn: { Type: 'AWS::Lambda::Function', Metadata: { 'encaisse:entry': 'functions/dunning-plan/handler.ts' } },
+      PauseFn: { Type: 'AWS::Lambda::Function', Metadata: { 'encaisse:entry': 'functions/dunning-pause/handler.ts' } },
+      Machine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Metadata: { 'encaisse:stateMachine': 'dunning' },
+        Properties: {
+          DefinitionString: {
+            'Fn::Join': [
+              '',
+              JSON.stringify({ StartAt: startAt, States: states })
+                .split(/("@@[A-Za-z]+@@")/)
+                .map((part) => (part.startsWith('"@@') ? ['"', { 'Fn::GetAtt': [part.slice(3, -3), 'Arn'] }, '"'] : [part]))
+                .flat(),
+            ],
+          },
+        },
+      },
+    },
+  });
+  const runtime = (states: Record<string, unknown>, startAt: string, handlers: ConstructorParameters<typeof HandlerRegistry>[1], onLog?: (l: string) => void) =>
+    new LocalStepFunctions({
+      machine: resolveStateMachine(template(states, startAt), region),
+      stateMachineArn: arn,
+      region,
+      handlers: new HandlerRegistry(region, handlers),
+      factor: 86_400,
+      clock: scaledClock(new Date('2030-01-01T00:00:00Z'), 86_400),
+      log: onLog ?? (() => undefined),
+    });
+
+  it('a Lambda error without Catch fails the execution with Error = its name and Cause = the Lambda error as JSON', async () => {
+    const sfn = runtime({ Plan: { Type: 'Task', Resource: '@@PlanFn@@', End: true } }, 'Plan', {
+      'dunning-plan': async () => {
+        const e = new Error('no ECB rate for 2026-H2');
+        e.name = 'UnknownRateError';
+        throw e;
+      },
+      'failure-alert': async () => undefined,
+    });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'inv-1', input: '{"invoiceId":"1"}' });
+    const done = await sfn.settled(executionArn);
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('UnknownRateError');
+    expect(JSON.parse(done.cause!)).toMatchObject({ errorType: 'UnknownRateError', errorMessage: 'no ECB rate for 2026-H2' });
+  });
+
+  it("a paused task's timeout runs in policy time: 2 policy days later the execution times out the task and alerts", async () => {
+    const alerts: unknown[] = [];
+    const sfn = runtime(
+      {
+        AwaitResume: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: '@@PauseFn@@', Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' } },
+          TimeoutSeconds: 2 * 86_400,
+          End: true,
+        },
+      },
+      'AwaitResume',
+      { 'dunning-pause': async () => ({ stored: true }), 'failure-alert': async (e) => void alerts.push(e) },
+    );
+    const started = Date.now();
+    const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'inv-2', input: '{"invoiceId":"2"}' });
+    const done = await sfn.settled(executionArn);
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('States.Timeout');
+    expect(Date.now() - started).toBeGreaterThan(1_500);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ detail: { status: 'FAILED', error: 'States.Timeout', name: 'inv-2' } });
   });
 });

@@ -242,7 +242,10 @@ export class LocalStepFunctions {
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         this.opts.log(`execution ${exec.name}: ${binding.state} (${name}) threw ${e.name}: ${e.message}`);
-        throw e;
+        // As Lambda reports a function error to Step Functions: Error = errorType, Cause = the error as JSON.
+        const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: e.stack?.split('\n') ?? [] }));
+        reported.name = e.name;
+        throw reported;
       }
     };
     let result: unknown;
