@@ -11,8 +11,7 @@ import { readFileSync } from 'node:fs';
 import { formatCents, parseAmountToCents } from '../functions/core/money';
 import { StatementFormat, type MatchResult, type StatementEntry } from '../functions/core/model';
 import { parseStatementFile, assignTransactionIds, describeStatement, StatementParseError } from '../functions/core/statements';
-import { parseInvoiceCsv } from '../functions/core/imports/invoice-csv';
-import { matchTransactions, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
+import { matchTransactions, OpenInvoicesCsvError, readOpenInvoicesCsv, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -88,31 +87,15 @@ function readStatement(path: string, args: Args) {
   }
 }
 
-/** Open invoices and their customers from the invoices CSV; a refused line stops everything, naming line and column. */
+/** Open invoices and their customers from the invoices CSV; refused lines stop everything, naming line and column. */
 function readInvoices(path: string): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
   const text = new TextDecoder('utf-8').decode(readInput(path, 'invoices file'));
-  const parsed = parseInvoiceCsv(text);
-  if (parsed.fatal) throw new InputError(`invoices "${path}": ${parsed.fatal}`);
-  const refused = parsed.rows.filter((r) => !r.ok);
-  if (refused.length > 0) {
-    const shown = refused.slice(0, 5).map((r) => `  line ${r.line}: ${(r as { reason: string }).reason}`);
-    const more = refused.length > 5 ? [`  ... and ${refused.length - 5} more`] : [];
-    throw new InputError(`invoices "${path}": ${refused.length} line(s) refused\n${[...shown, ...more].join('\n')}`);
+  try {
+    return readOpenInvoicesCsv(text);
+  } catch (e) {
+    if (e instanceof OpenInvoicesCsvError) throw new InputError(`invoices "${path}": ${e.message}`);
+    throw e;
   }
-  const invoices: OpenInvoice[] = [];
-  const customers = new Map<string, MatchCustomer>();
-  for (const row of parsed.rows) {
-    if (!row.ok) continue;
-    const r = row.record;
-    invoices.push({ invoiceId: r.invoiceId, customerId: r.customerId, amountCents: r.amountCents, openCents: r.amountCents, currency: r.currency, issueDate: r.issueDate, dueDate: r.dueDate });
-    let c = customers.get(r.customerId);
-    if (!c) {
-      c = { customerId: r.customerId, name: r.customerName || r.customerId, ibans: [] };
-      customers.set(r.customerId, c);
-    } else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
-    if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
-  }
-  return { invoices, customers: [...customers.values()] };
 }
 
 function parseCommand(args: Args, out: (s: string) => void) {
@@ -151,8 +134,16 @@ function matchCommand(args: Args, out: (s: string) => void) {
     }
     if (feeToleranceCents < 0) throw new UsageError('--fee-tolerance must not be negative');
   }
+  const timing = process.env.RECON_TIMING === '1';
+  let t0 = performance.now();
+  const lap = (what: string) => {
+    if (timing) process.stderr.write(`recon: ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
+    t0 = performance.now();
+  };
   const parsed = readStatement(statementPath, args);
+  lap('statement read');
   const { invoices, customers } = readInvoices(invoicesPath);
+  lap('invoices read');
 
   const entries: StatementEntry[] = [];
   const transactions: MatchableTransaction[] = [];
@@ -165,9 +156,11 @@ function matchCommand(args: Args, out: (s: string) => void) {
     }
   }
   const results = matchTransactions({ invoices, customers, transactions, options: { ownIbans, ...(feeToleranceCents !== undefined ? { feeToleranceCents } : {}) } });
+  lap('matched');
 
   if (args.flags.has('json')) {
     out(JSON.stringify({ transactions: results.map((r, k) => jsonOf(entries[k], r)) }) + '\n');
+    lap('written');
     return;
   }
   out(summary(entries, results, language(args)));

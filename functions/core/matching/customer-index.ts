@@ -94,7 +94,18 @@ export class CustomerIndex {
     const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
     const other = sure ? '' : otherTexts.filter((t) => t && t.trim()).join(' ');
     if (other) for (const g of this.byNameInText(other)) offer(g);
-    return [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer);
+    const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer).slice(0, 8);
+    for (const g of ranked) {
+      const name = this.customers[g.customer].name;
+      if (g.via === 'iban') continue;
+      g.reason =
+        g.reason === 'in-text'
+          ? `customer name ${name} in the transaction text`
+          : g.reason === 'part-in-text'
+            ? `part of customer name ${name} in the transaction text`
+            : `payer name "${(payerName ?? '').trim()}" ~ ${name} (${g.reason})`;
+    }
+    return ranked;
   }
 
   /**
@@ -109,10 +120,12 @@ export class CustomerIndex {
     }
     if (lists.length === 0) return [];
     lists.sort((a, b) => a.length - b.length);
-    if (lists.length === 1) return lists[0];
+    if (lists.length === 1 && !both) return lists[0];
     if (both) {
-      const second = new Set(lists[1]);
-      return lists[0].filter((c) => second.has(c));
+      // a strong match holds every whole word of the payer name: a word no customer has rules everyone out
+      const all = [...new Set(words)];
+      if (all.some((w) => !this.byToken.has(w))) return [];
+      return lists[0].filter((c) => all.every((w) => this.coreSets[c].has(w)));
     }
     return lists[1].length <= 300 ? [...new Set([...lists[0], ...lists[1]])] : lists[0];
   }
@@ -137,9 +150,11 @@ export class CustomerIndex {
         : lastIsCut && whole.length === 1
           ? this.candidatesOf(whole, false)
           : this.byCore.get(words.join(' ')) ?? [];
+    const mustStartWith = lastIsCut && !noiseTail && !this.byToken.has(last) ? last : undefined;
     for (const c of pool) {
       const core = this.core[c];
       const coreSet = this.coreSets[c];
+      if (mustStartWith !== undefined && !core.some((w) => w.startsWith(mustStartWith))) continue;
       // does the cut last word start one of the customer's words?
       let cutMatches = -1;
       if (lastIsCut && !coreSet.has(last)) {
@@ -178,7 +193,7 @@ export class CustomerIndex {
         score = custCov >= 0.4 ? 0.9 : 0.6;
         how = 'payer name truncated';
       }
-      if (score >= 0.5) out.push({ customer: c, score: round3(score), via: 'name', reason: `payer name "${raw.trim()}" ~ ${this.customers[c].name} (${how})` });
+      if (score >= 0.5) out.push({ customer: c, score: round3(score), via: 'name', reason: how });
     }
     return out;
   }
@@ -197,8 +212,8 @@ export class CustomerIndex {
         if (words.has(core[k])) custMatched += coreW[k];
       }
       const cov = custMatched / custW;
-      if (cov > 0.999) out.push({ customer: c, score: 0.88, via: 'name', reason: `customer name ${this.customers[c].name} in the transaction text` });
-      else if (cov >= 0.7) out.push({ customer: c, score: round3(0.5 + 0.3 * cov), via: 'name', reason: `part of customer name ${this.customers[c].name} in the transaction text` });
+      if (cov > 0.999) out.push({ customer: c, score: 0.88, via: 'name', reason: 'in-text' });
+      else if (cov >= 0.7) out.push({ customer: c, score: round3(0.5 + 0.3 * cov), via: 'name', reason: 'part-in-text' });
     }
     return out;
   }
