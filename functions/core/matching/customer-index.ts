@@ -29,6 +29,8 @@ export class CustomerIndex {
   private readonly coreW: number[][];
   /** Customers whose name has a single identifying word, by that word. */
   private readonly byCore = new Map<string, number[]>();
+  /** Customers by the set of their name words (sorted), for the exact-words lookup. */
+  private readonly bySet = new Map<string, number[]>();
 
   constructor(private readonly customers: readonly MatchCustomer[]) {
     this.total = customers.length;
@@ -53,6 +55,12 @@ export class CustomerIndex {
     });
     this.unknownWeight = Math.log(1 + Math.max(1, this.total));
     this.coreW = this.core.map((words) => words.map((w) => this.weight(w)));
+    this.core.forEach((words, c) => {
+      const k = setKey(words);
+      const same = this.bySet.get(k);
+      if (same) same.push(c);
+      else this.bySet.set(k, [c]);
+    });
     this.core.forEach((words, c) => {
       if (words.length > 1) return;
       const key = words.join(' ');
@@ -125,7 +133,15 @@ export class CustomerIndex {
       // a strong match holds every whole word of the payer name: a word no customer has rules everyone out
       const all = [...new Set(words)];
       if (all.some((w) => !this.byToken.has(w))) return [];
-      return lists[0].filter((c) => all.every((w) => this.coreSets[c].has(w)));
+      const out: number[] = [];
+      const first = lists[0];
+      for (let i = 0; i < first.length; i++) {
+        const set = this.coreSets[first[i]];
+        let ok = true;
+        for (let k = 0; k < all.length && ok; k++) ok = set.has(all[k]);
+        if (ok) out.push(first[i]);
+      }
+      return out;
     }
     return lists[1].length <= 300 ? [...new Set([...lists[0], ...lists[1]])] : lists[0];
   }
@@ -140,6 +156,14 @@ export class CustomerIndex {
     const lastIsCut = truncated && all[all.length - 1] === last;
     const whole = lastIsCut ? words.slice(0, -1) : words;
     const noiseTail = lastIsCut && isPrefixOfNoise(last);
+    // the common case first: the same words as a customer's name, in any order (one hash lookup)
+    for (const ws of noiseTail ? [words, words.slice(0, -1)] : [words]) {
+      const same = this.bySet.get(setKey(ws));
+      if (same) {
+        return same.map((c) => ({ customer: c, score: 1, via: 'name' as const, reason: ws.join(' ') === this.core[c].join(' ') ? 'same name' : 'same name, words reordered' }));
+      }
+    }
+    if (!lastIsCut) return [];
     const wordW = words.map((w) => this.weight(w));
     const wordSet = new Set(words);
     const out: PayerGuess[] = [];
@@ -154,7 +178,11 @@ export class CustomerIndex {
     for (const c of pool) {
       const core = this.core[c];
       const coreSet = this.coreSets[c];
-      if (mustStartWith !== undefined && !core.some((w) => w.startsWith(mustStartWith))) continue;
+      if (mustStartWith !== undefined) {
+        let starts = false;
+        for (let k = 0; k < core.length && !starts; k++) starts = core[k].startsWith(mustStartWith);
+        if (!starts) continue;
+      }
       // does the cut last word start one of the customer's words?
       let cutMatches = -1;
       if (lastIsCut && !coreSet.has(last)) {
@@ -217,6 +245,10 @@ export class CustomerIndex {
     }
     return out;
   }
+}
+
+function setKey(words: readonly string[]): string {
+  return [...new Set(words)].sort().join(' ');
 }
 
 const NOISE_WORDS = [...LEGAL_FORMS, ...NAME_STOPWORDS];
