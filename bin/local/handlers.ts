@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The Lambda functions of encaisse (one folder each: functions/<name>/handler.ts exporting `handler`). */
 export const lambdaNames = [
@@ -19,7 +19,7 @@ export type LambdaName = (typeof lambdaNames)[number];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LocalHandler = (event: any, context?: any) => Promise<any>;
 
-export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function entryOf(name: LambdaName): string {
   return `functions/${name}/handler.ts`;
