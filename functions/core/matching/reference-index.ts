@@ -26,6 +26,53 @@ class MultiMap<K> {
   }
 }
 
+/**
+ * A multimap from 30-bit hashes to invoice positions in two flat typed arrays (open addressing, linear probing):
+ * millions of entries without millions of objects.
+ */
+class HashMultiMap {
+  private keys: Int32Array;
+  private values: Int32Array;
+  private mask: number;
+  private size = 0;
+  constructor(expected: number) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.keys = new Int32Array(cap).fill(-1);
+    this.values = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+  add(key: number, value: number): void {
+    if (this.size * 2 >= this.keys.length) this.grow();
+    let i = (key ^ (key >>> 15)) & this.mask;
+    while (this.keys[i] !== -1) {
+      if (this.keys[i] === key && this.values[i] === value) return;
+      i = (i + 1) & this.mask;
+    }
+    this.keys[i] = key;
+    this.values[i] = value;
+    this.size++;
+  }
+  get(key: number): number[] | undefined {
+    let out: number[] | undefined;
+    let i = (key ^ (key >>> 15)) & this.mask;
+    while (this.keys[i] !== -1) {
+      if (this.keys[i] === key) (out ??= []).push(this.values[i]);
+      i = (i + 1) & this.mask;
+    }
+    return out;
+  }
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Int32Array(keys.length * 2).fill(-1);
+    this.values = new Int32Array(keys.length * 2);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.add(keys[i], values[i]);
+  }
+}
+
 /** 30-bit FNV-1a of a string with the character at `skip` left out (skip = -1: the whole string). */
 function hashSkipping(s: string, skip: number): number {
   let h = 0x811c9dc5;
@@ -60,13 +107,14 @@ export function withinOneEdit(a: string, b: string): boolean {
 export class ReferenceIndex {
   private readonly exact = new MultiMap<string>();
   private readonly withoutPrefix = new MultiMap<string>();
-  private readonly deletions = new MultiMap<number>();
+  private readonly deletions: HashMultiMap;
   private readonly keys: string[];
   private minLen = Infinity;
   private maxLen = 0;
 
   constructor(invoiceIds: readonly string[], private readonly minTypoLength = 6) {
     this.keys = new Array(invoiceIds.length);
+    this.deletions = new HashMultiMap(invoiceIds.length * 11);
     for (let i = 0; i < invoiceIds.length; i++) {
       const key = referenceKey(invoiceIds[i]);
       this.keys[i] = key;
