@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { matchTransactions } from '../../../functions/core/matching';
+import { generateCorpus } from '../../../bench/corpus/generate';
+import { score } from '../../../bench/corpus/evaluate';
+
+describe('on a realistic month of French bank credits (labelled corpus)', () => {
+  const corpus = generateCorpus({ seed: 2024, customers: 160, entries: 800 });
+  const ids = corpus.statement.entries.map((e) => `T${e.index}`);
+  const results = matchTransactions({
+    invoices: corpus.invoices,
+    customers: corpus.customers.map((c) => ({ customerId: c.customerId, name: c.name, ibans: c.knownIban ? [c.knownIban] : [] })),
+    transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
+    options: { ownIbans: [corpus.ownIban] },
+  });
+  const s = score(corpus.truth, results, ids);
+
+  it('letters at least 92% of the unambiguous customer receipts automatically', () => {
+    expect(s.autoCorrectUnambiguous / s.matchableUnambiguous).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('is right at least 99.5% of the times it letters automatically', () => {
+    expect(s.autoCorrect / s.auto).toBeGreaterThanOrEqual(0.995);
+  });
+
+  it('has the right answer applied or first in the review list for 98% of the receipts', () => {
+    expect(s.autoOrFirstCorrect / s.matchable).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('never letters a credit that is not a customer receipt', () => {
+    expect(s.notReceiptsLeftAlone).toBe(s.notReceipts);
+  });
+});
