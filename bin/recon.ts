@@ -151,6 +151,7 @@ function matchCommand(args: Args, out: (s: string) => void) {
   for (const st of parsed.statements) {
     if (st.account.iban) ownIbans.push(st.account.iban);
     for (const { transactionId, entry } of assignTransactionIds(st)) {
+      entry.raw = []; // the source lines are for audit, not for matching: let them go
       entries.push(entry);
       transactions.push({ ...entry, transactionId });
     }

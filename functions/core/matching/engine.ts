@@ -181,9 +181,15 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (p) return p;
     const texts = textsOf(t);
     const folded = foldText(texts.join(' '));
-    // the label is read for a customer name only when there is no payer name field
-    const payers = t.amountCents === 0 ? [] : names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
-    p = { texts, folded, payers, found: refs.find(texts), returned: t.amountCents < 0 && isReturn(t, folded) };
+    const returned = t.amountCents < 0 && isReturn(t, folded);
+    if (t.amountCents <= 0 && !returned) {
+      // a plain debit: nobody to recognise, nothing to look up
+      p = { texts, folded, payers: [], found: { hits: [], typoQueries: [] }, returned };
+    } else {
+      // the label is read for a customer name only when there is no payer name field
+      const payers = names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
+      p = { texts, folded, payers, found: refs.find(texts), returned };
+    }
     prepared.set(t, p);
     return p;
   }
