@@ -10,7 +10,7 @@
  * DynamoDB 8000, S3 4568, SES 8005 (web inbox), Step Functions 8083, admin API 3000. Admin API token: LOCAL_API_TOKEN.
  * Drop statement files in ./inbox/: each is put into local S3 under inbox/, ingested, then moved to ./inbox/.done/.
  * The daily sweep runs at start and then once per policy day; each e-mail sent is listed (in full in the SES web
- * inbox). Ctrl-C stops everything.
+ * inbox). Ctrl-C stops everything. The functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +30,8 @@ function fail(message: string): never {
 }
 
 async function main() {
+  // The functions' JSON logs would drown the one-line-per-event story told here; LOG_LEVEL=info brings them back.
+  process.env.LOG_LEVEL ??= 'warn';
   const { values } = parseArgs({
     options: {
       factor: { type: 'string' },

@@ -1,6 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws-clients';
 import { customerItem, invoiceItem } from '../../functions/adapters/db/items';
+import { saveRateOverride } from '../../functions/adapters/db/rates';
 import { addDays } from '../../functions/core/dates';
 import { Customer, Invoice } from '../../functions/core/model';
 import type { Statement } from '../../functions/core/model/statement';
@@ -66,7 +67,9 @@ export function demoData(today: Date): DemoData {
     });
   const invoices = [
     invoice('F-2025-0101', 'C-BOULANGERIE-MARTIN', 1_250_00, -75, -45), // long overdue: formal notice soon
-    invoice('F-2025-0102', 'C-BOULANGERIE-MARTIN', 480_00, -40, -10), // overdue: first reminders
+    invoice('F-2025-0102', 'C-BOULANGERIE-MARTIN', 480_00, -40, -10), // overdue: first reminders...
+    invoice('F-2025-0105', 'C-BOULANGERIE-MARTIN', 215_40, -40, -10), // ...with two more due the same day: one grouped
+    invoice('F-2025-0108', 'C-BOULANGERIE-MARTIN', 96_00, -40, -10), //    reminder per window lists all three
     invoice('F-2025-0117', 'C-ATELIER-DURAND', 3_600_00, -50, -20), // overdue: paid by the demo statement
     invoice('F-2025-0123', 'C-ATELIER-DURAND', 900_00, -20, 10), // not due yet
     invoice('F-2025-0131', 'C-GARAGE-LEROY', 12_000_00, -62, -32), // key account, overdue: partly paid by the statement
@@ -75,8 +78,26 @@ export function demoData(today: Date): DemoData {
   return { customers, invoices };
 }
 
+/**
+ * The checked rate table stops at 2026-H1 (shared/reference/late-payment-rates.md). So that the demo's formal notices
+ * can be computed, the demo stores an ASSUMPTION as finance would (PUT /rates): the ECB rate and the legal rate left as
+ * in H1 2026. It is labelled as such and exists only in the local demo; a real deployment gets no rate it was not given.
+ */
+export const demoRateAssumption = {
+  ecbMro: [],
+  ecbMroKnownThrough: '2027-06-30',
+  legalRate: [
+    { half: '2026-H2', otherCasesBp: 262, privateCreditorBp: 667 },
+    { half: '2027-H1', otherCasesBp: 262, privateCreditorBp: 667 },
+  ],
+  source: 'DEMO ASSUMPTION, not a checked figure: H1 2026 rates carried forward for the local demo only',
+};
+
 /** Writes the demo customers and invoices to the table (TABLE_NAME) with the shared item mapping. */
 export async function seedDemo(data: DemoData, tableName = process.env.TABLE_NAME!): Promise<void> {
+  await saveRateOverride(demoRateAssumption, undefined, 'demo', new Date(0).toISOString()).catch((err: Error) => {
+    if (err.name !== 'RateVersionConflictError') throw err; // already seeded
+  });
   const items = [...data.customers.map(customerItem), ...data.invoices.map(invoiceItem)];
   for (let i = 0; i < items.length; i += 25) {
     await dynamo().send(

@@ -40,7 +40,7 @@ export function financeNotifier(): IngestNotifier {
     async statementProcessed(summary: IngestSummary) {
       const c = summary.counts;
       const message = renderFinanceAlert({
-        kind: 'anomaly',
+        kind: summary.anomalies.length ? 'anomaly' : 'statement_processed',
         title: `${summary.fileName}: ${c.matched} lettré(s) / matched, ${c.suggested} à vérifier / to review, ${c.unmatched} inconnu(s) / unknown`,
         occurredAt: clock().now().toISOString(),
         details: [

@@ -57,6 +57,12 @@ export interface RuntimeOptions {
   handlers: HandlerRegistry;
   /** policy seconds per real second */
   factor: number;
+  /**
+   * Least real time a Seconds/SecondsPath wait lasts (default 1000 ms). The dunning machine's gather window (a few
+   * policy minutes, for the other invoices of a customer's send window to enlist) would otherwise shrink to a few
+   * milliseconds, shorter than the other executions take to reach it.
+   */
+  minSecondsWaitMs?: number;
   /** policy-time clock: toRealDelayMs(at) is the real delay until policy instant `at` */
   clock: { now(): Date; toRealDelayMs(at: Date): number };
   log: (line: string) => void;
@@ -216,10 +222,11 @@ export class LocalStepFunctions {
     if (!state || state.Type !== 'Wait') return undefined;
     const { factor, clock } = this.opts;
     let ms: number | undefined;
-    if (typeof state.Seconds === 'number') ms = (state.Seconds * 1000) / factor;
+    const minSeconds = this.opts.minSecondsWaitMs ?? 1000;
+    if (typeof state.Seconds === 'number') ms = Math.max(minSeconds, (state.Seconds * 1000) / factor);
     else if (typeof state.SecondsPath === 'string') {
       const s = Number(readPath(exec.lastOutput, state.SecondsPath));
-      if (Number.isFinite(s)) ms = (s * 1000) / factor;
+      if (Number.isFinite(s)) ms = Math.max(minSeconds, (s * 1000) / factor);
     } else {
       const at = typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
       const t = typeof at === 'string' ? new Date(at) : undefined;

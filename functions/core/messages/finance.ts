@@ -14,6 +14,7 @@ export type FinanceAlertKind =
   | 'formal_notice_to_post'
   | 'approval_needed'
   | 'statement_rejected'
+  | 'statement_processed'
   | 'anomaly';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
@@ -25,6 +26,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     formal_notice_to_post: 'Mise en demeure à poster en recommandé',
     approval_needed: 'Approbation requise',
     statement_rejected: 'Relevé rejeté',
+    statement_processed: 'Relevé traité',
     anomaly: 'Anomalie',
   },
   en: {
@@ -35,6 +37,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     formal_notice_to_post: 'Formal notice to post by registered mail',
     approval_needed: 'Approval needed',
     statement_rejected: 'Statement rejected',
+    statement_processed: 'Statement processed',
     anomaly: 'Anomaly',
   },
 };
