@@ -54,4 +54,8 @@ export const demoContext = {
   senderEmail: 'relances@encaisse.example.fr',
   financeEmails: ['finance@encaisse.example.fr'],
   agencyEmail: 'dossiers@recouvrement.example.fr',
+  creditorName: 'encaisse démo SAS',
+  creditorIban: 'FR7630006000011234567890189',
+  creditorBic: 'AGRIFRPPXXX',
+  creditorAddress: ['12 rue de la Paix', '75002 Paris'],
 } as const;

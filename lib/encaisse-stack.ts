@@ -8,10 +8,10 @@ import { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
 import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
-import { Ingest, INGEST_TIMEOUT } from './ingest/ingest';
+import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
 import type { Settings } from './settings';
 import { EncaisseFunction, type FunctionName } from './shared/function';
-import { allowObjects, allowSendEmail, allowTable, allowWorkflow } from './shared/grants';
+import { allowObjects, allowSendEmail, allowTable, allowTableItems, allowWorkflow } from './shared/grants';
 import { acknowledge } from './shared/nag';
 import { acknowledgeAcceptedWildcards } from './shared/wildcards';
 import { documentPrefixes, statementPrefixes, Storage } from './storage/storage';
@@ -101,7 +101,7 @@ export class EncaisseStack extends Stack {
 
     const ingestFunction = makeFunction(this, 'IngestFunction', 'ingest', {
       description: 'Ingest a bank statement file: parse, validate, dedupe, match, move, alert',
-      memorySize: 1024,
+      memorySize: INGEST_MEMORY_MB,
       timeout: INGEST_TIMEOUT,
       withStateMachineArn: true,
     });
@@ -136,11 +136,15 @@ export class EncaisseStack extends Stack {
     });
 
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    // The creditor printed on reminders, formal notices and agency case files (functions/dunning-shared/runtime.ts).
+    for (const name of ['dunning-step', 'dunning-dispatch'] as const) {
+      for (const [key, value] of Object.entries(creditorEnvironment(s))) made[name].addEnvironment(key, value);
+    }
     this.functions = made;
 
     // ---- Least privilege, function by function ----
     const { inbox, processed, rejected } = statementPrefixes;
-    const { letters, caseFiles } = documentPrefixes;
+    const { letters, caseFiles, invoices } = documentPrefixes;
     const f = made;
     const sendEmail = (fn: EncaisseFunction) => allowSendEmail(fn, s.senderEmail, configurationSetName);
 
@@ -148,32 +152,38 @@ export class EncaisseStack extends Stack {
     // record transactions and allocations, stop the workflow of a fully paid invoice, alert finance.
     allowTable(f.ingest, table, 'readWrite');
     allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox] });
-    allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']);
+    // It starts the workflow of an invoice a returned payment reopens.
+    allowWorkflow(f.ingest, stateMachine, ['start', 'stop']);
     sendEmail(f.ingest);
 
     // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
     allowTable(f['dunning-plan'], table, 'readWrite');
-    // dunning-step: re-check, act (formal notice PDF, agency case file + time-limited link), send.
+    // dunning-step: re-check, act (agency case file JSON + PDF, and its time-limited link: read), send, alert finance.
     allowTable(f['dunning-step'], table, 'readWrite');
-    allowObjects(f['dunning-step'], documentsBucket, { read: [letters, caseFiles], write: [letters, caseFiles] });
+    allowObjects(f['dunning-step'], documentsBucket, { read: [caseFiles], write: [caseFiles] });
     sendEmail(f['dunning-step']);
-    // dunning-dispatch: one grouped message per customer and window, attachments from the documents bucket.
+    // dunning-dispatch: one grouped message per customer and window; writes the formal notice PDF (letters/) and
+    // links the invoice PDF (invoices/) with a presigned URL, which is only valid if the signer may read the object.
     allowTable(f['dunning-dispatch'], table, 'readWrite');
-    allowObjects(f['dunning-dispatch'], documentsBucket, { read: [letters, caseFiles], write: [letters] });
+    allowObjects(f['dunning-dispatch'], documentsBucket, { read: [invoices], write: [letters] });
     sendEmail(f['dunning-dispatch']);
-    // dunning-pause: stores the task token on the invoice.
+    // dunning-pause: stores the task token on the invoice; resumes at once (SendTaskSuccess) when the pause was
+    // already lifted. The machine invokes this function, hence a separate policy (see WorkflowGrantOptions).
     allowTable(f['dunning-pause'], table, 'readWrite');
+    allowWorkflow(f['dunning-pause'], stateMachine, ['respond'], { separatePolicy: true });
 
     // sweep: finds invoices entering their window, starts their workflow, resumes due promises, daily digest.
     allowTable(f.sweep, table, 'readWrite');
-    allowWorkflow(f.sweep, stateMachine, ['start', 'describe', 'respond']);
+    allowWorkflow(f.sweep, stateMachine, ['start', 'respond']);
     sendEmail(f.sweep);
-    // failure-alert: reads the failed execution and the invoice, e-mails finance.
-    allowTable(f['failure-alert'], table, 'read');
-    allowWorkflow(f['failure-alert'], stateMachine, ['describe']);
+    // failure-alert: e-mails finance from the event alone, and appends one history line to the invoice
+    // (INVOICE#<id> / EVENT#...): PutItem on invoice items, nothing else of the table.
+    allowTableItems(f['failure-alert'], table, ['dynamodb:PutItem'], ['INVOICE#']);
     sendEmail(f['failure-alert']);
-    // ses-events: updates the invoice history (a hard bounce switches the next step to a person).
+    // ses-events: updates the invoice history (a hard bounce switches the next step to a person) and alerts finance
+    // of hard bounces and complaints.
     allowTable(f['ses-events'], table, 'readWrite');
+    sendEmail(f['ses-events']);
     // api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop.
     allowTable(f.api, table, 'readWrite');
     allowObjects(f.api, statementsBucket, {
@@ -205,6 +215,16 @@ export class EncaisseStack extends Stack {
     acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason);
     acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', reason);
   }
+}
+
+/** CREDITOR_* variables read by functions/dunning-shared/runtime.ts creditor(); the address lines joined by '|'. */
+export function creditorEnvironment(s: Settings): Record<string, string> {
+  return {
+    CREDITOR_NAME: s.creditorName,
+    CREDITOR_IBAN: s.creditorIban,
+    CREDITOR_BIC: s.creditorBic,
+    CREDITOR_ADDRESS: s.creditorAddress.join('|'),
+  };
 }
 
 function apiAuthOf(s: Settings): ApiAuth {

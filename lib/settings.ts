@@ -23,6 +23,43 @@ const stringListSetting = z
 /** Cognito user pool ids look like `eu-west-3_AbCdEf123`. */
 const userPoolId = z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id such as eu-west-3_AbCdEf123');
 
+/**
+ * An IBAN: country code, check digits, then the national account number (11 to 30 letters or digits); spaces are
+ * allowed on input and removed. The check digits must pass ISO 7064 mod 97-10 (the rearranged number mod 97 is 1).
+ */
+export function isValidIban(value: string): boolean {
+  const iban = value.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  let rest = 0;
+  for (const c of iban.slice(4) + iban.slice(0, 4)) {
+    const digits = String(Number.parseInt(c, 36)); // A=10 .. Z=35
+    for (const d of digits) rest = (rest * 10 + Number(d)) % 97;
+  }
+  return rest === 1;
+}
+
+const ibanSetting = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+  .refine(isValidIban, 'an IBAN whose check digits are right (mod 97), e.g. FR76 3000 6000 0112 3456 7890 189');
+
+/** A BIC (ISO 9362): 4-letter bank, 2-letter country, 2-character location, optional 3-character branch. */
+const bicSetting = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'a BIC of 8 or 11 characters, e.g. AGRIFRPPXXX'));
+
+/** Postal address lines: a JSON array, or one string with the lines separated by '|' (`-c creditorAddress='1 rue X|75001 Paris'`). */
+const addressSetting = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split('|'))])
+  .transform((lines) => lines.map((x) => x.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().max(70, 'at most 70 characters a line').refine((l) => !l.includes('|'), "a line may not contain '|'"))
+      .min(1, 'at least one address line')
+      .max(6, 'at most 6 address lines'),
+  );
+
 /** Context values given on the command line are strings: accept "true"/"false" too. */
 const booleanSetting = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
 
@@ -34,6 +71,14 @@ export const settingsSchema = z
     financeEmails: emailListSetting,
     /** Collection agency ("société de recouvrement") address receiving handoff notices. */
     agencyEmail: email,
+    /** The creditor (the SME collecting its invoices) printed on reminders and formal notices: legal name. */
+    creditorName: z.string().trim().min(1, 'the creditor company name').max(140),
+    /** The account customers pay to, printed on every reminder and letter (checked: mod 97). */
+    creditorIban: ibanSetting,
+    /** BIC of that account. */
+    creditorBic: bicSetting,
+    /** Postal address of the creditor, one entry per line (array, or '|'-separated string). */
+    creditorAddress: addressSetting,
     /** Use an existing Cognito user pool instead of creating one; requires cognitoClientId. */
     cognitoUserPoolId: userPoolId.optional(),
     cognitoClientId: z.string().min(1).optional(),
@@ -77,6 +122,10 @@ export const settingKeys = [
   'senderEmail',
   'financeEmails',
   'agencyEmail',
+  'creditorName',
+  'creditorIban',
+  'creditorBic',
+  'creditorAddress',
   'cognitoUserPoolId',
   'cognitoClientId',
   'jwtIssuer',

@@ -15,7 +15,7 @@ import { EncaisseFunction, type FunctionName } from '../shared/function';
 export const STATE_MACHINE_METADATA_KEY = 'encaisse:stateMachine';
 export const STATE_MACHINE_METADATA_VALUE = 'dunning';
 
-/** Exact state names of the per-invoice workflow (see prompts/workflow-contract.md). */
+/** Exact state names of the per-invoice workflow (described in lib/README.md, "The dunning state machine"). */
 export const dunningStateNames = {
   plan: 'PlanNextStep',
   decide: 'Decide',

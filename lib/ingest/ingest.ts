@@ -14,12 +14,21 @@ export interface IngestProps {
   readonly alerts: Alerts;
 }
 
-/** Function timeout of ingest; the queue's visibility timeout is six times it, as Lambda recommends. */
+/**
+ * Ingest reads a whole statement file into memory and parses it (a 20 MB camt.053 peaks near 230 MB, MT940/CSV near
+ * 450 MB: functions/core/statements/README.md): 1024 MB, and 5 minutes for a large file with its matching and writes.
+ */
+export const INGEST_MEMORY_MB = 1024;
 export const INGEST_TIMEOUT = Duration.minutes(5);
+/** One file per invocation: each file gets the whole timeout and memory, and a failure retries that file only. */
+export const INGEST_BATCH_SIZE = 1;
+/** AWS guidance for an SQS event source: visibility timeout at least six times the function timeout. */
+export const INGEST_VISIBILITY_TIMEOUT = Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6);
 
 /**
  * Statement file dropped under inbox/ -> S3 ObjectCreated notification -> SQS (SSE, SSL only, DLQ after
- * 3 receives) -> ingest Lambda (batch, partial batch failures reported so one bad file does not replay the others).
+ * 3 receives) -> ingest Lambda (one message at a time; partial batch failures reported, so a message holding several
+ * records retries only those that failed).
  */
 export class Ingest extends Construct {
   readonly queue: sqs.Queue;
@@ -36,7 +45,7 @@ export class Ingest extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: INGEST_VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
@@ -47,8 +56,7 @@ export class Ingest extends Construct {
 
     props.ingestFunction.fn.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 5,
-        maxBatchingWindow: Duration.seconds(5),
+        batchSize: INGEST_BATCH_SIZE,
         reportBatchItemFailures: true,
       }),
     );

@@ -22,6 +22,28 @@ export function allowTable(f: EncaisseFunction, table: dynamodb.ITable, access: 
   );
 }
 
+export type TableItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
+
+/**
+ * Item-level table access narrower than allowTable: the listed actions on the table only (no index), limited to items
+ * whose partition key starts with one of `partitionKeyPrefixes` (IAM condition dynamodb:LeadingKeys). A write inside
+ * TransactWriteItems is authorized by the same per-item actions (there is no separate IAM action for it).
+ */
+export function allowTableItems(
+  f: EncaisseFunction,
+  table: dynamodb.ITable,
+  actions: TableItemAction[],
+  partitionKeyPrefixes: string[],
+): void {
+  f.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions,
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitionKeyPrefixes.map((p) => `${p}*`) } },
+    }),
+  );
+}
+
 export interface ObjectAccess {
   /** key prefixes (ending in '/') the function may read */
   readonly read?: string[];
@@ -57,22 +79,42 @@ export function allowObjects(f: EncaisseFunction, bucket: s3.IBucket, access: Ob
 
 export type WorkflowAction = 'start' | 'stop' | 'describe' | 'respond';
 
+export interface WorkflowGrantOptions {
+  /**
+   * Put the statements in a policy of their own (attached to the function's role) instead of the role's default
+   * policy. Needed for a function the state machine itself invokes: the function depends on its role's default
+   * policy, the machine's definition refers to the function, so a default-policy statement naming the machine
+   * would make a circular dependency. A separate policy depends on the machine and the role, and nothing on it.
+   */
+  readonly separatePolicy?: boolean;
+}
+
 /**
  * Step Functions permissions on the dunning state machine: start on the machine, stop/describe on its
- * executions, and task-token responses (SendTaskSuccess/Failure/Heartbeat) which IAM scopes to the machine.
+ * executions, and task-token responses (SendTaskSuccess/SendTaskFailure) which IAM scopes to the machine.
  */
-export function allowWorkflow(f: EncaisseFunction, stateMachine: sfn.IStateMachine, actions: WorkflowAction[]): void {
+export function allowWorkflow(
+  f: EncaisseFunction,
+  stateMachine: sfn.IStateMachine,
+  actions: WorkflowAction[],
+  options: WorkflowGrantOptions = {},
+): void {
   const executions = executionArnPattern(stateMachine);
   const byResource: Record<WorkflowAction, { actions: string[]; resources: string[] }> = {
     start: { actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] },
     stop: { actions: ['states:StopExecution'], resources: [executions] },
     describe: { actions: ['states:DescribeExecution'], resources: [executions] },
     respond: {
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       resources: [stateMachine.stateMachineArn],
     },
   };
-  for (const a of actions) f.role.addToPrincipalPolicy(new iam.PolicyStatement(byResource[a]));
+  const statements = actions.map((a) => new iam.PolicyStatement(byResource[a]));
+  if (options.separatePolicy) {
+    new iam.Policy(f, 'WorkflowPolicy', { roles: [f.role], statements });
+    return;
+  }
+  for (const st of statements) f.role.addToPrincipalPolicy(st);
 }
 
 /** arn:aws:states:<region>:<account>:execution:<machine name>:* */

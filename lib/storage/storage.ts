@@ -7,8 +7,11 @@ import { tableDesign } from './table-design';
 
 /** Key prefixes of the statements bucket. */
 export const statementPrefixes = { inbox: 'inbox/', processed: 'processed/', rejected: 'rejected/' } as const;
-/** Key prefixes of the documents bucket: formal notices ("mises en demeure") and agency case files. */
-export const documentPrefixes = { letters: 'letters/', caseFiles: 'case-files/' } as const;
+/**
+ * Key prefixes of the documents bucket: formal notices ("mises en demeure"), agency case files, and the invoice PDFs
+ * themselves (uploaded by the invoicing side; an invoice's `pdfKey` points there and reminders link to it).
+ */
+export const documentPrefixes = { letters: 'letters/', caseFiles: 'case-files/', invoices: 'invoices/' } as const;
 
 /** French accounting documents are kept 10 years (Code de commerce, art. L123-22). */
 const TEN_YEARS = Duration.days(3653);
@@ -84,6 +87,13 @@ export class Storage extends Construct {
         {
           id: 'letters-10-years',
           prefix: documentPrefixes.letters,
+          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) }],
+          expiration: TEN_YEARS,
+          noncurrentVersionExpiration: Duration.days(90),
+        },
+        {
+          id: 'invoices-10-years',
+          prefix: documentPrefixes.invoices,
           transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) }],
           expiration: TEN_YEARS,
           noncurrentVersionExpiration: Duration.days(90),

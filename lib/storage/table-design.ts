@@ -2,17 +2,26 @@
  * The one DynamoDB table of encaisse, as plain data: the CDK storage construct builds the AWS table from it
  * and the local stack creates the DynamoDB Local table from it, so the two can never drift.
  *
- * Single-table design (item keys, see functions/adapters/db/keys.ts):
+ * Single-table design. Keys are built in functions/adapters/db/keys.ts, except where noted (file in brackets):
  *   pk                         sk                      what
- *   CUSTOMER#<id>              CUSTOMER                customer (gsi2: all customers)
- *   INVOICE#<id>               INVOICE                 invoice (gsi1: customer's invoices, gsi2: by status and due date)
+ *   CUSTOMER#<id>              CUSTOMER                customer (gsi2: CUSTOMERS / <id>, all customers)
+ *   CUSTOMER#<id>              BOUNCE#<email>          a contact address that hard-bounced or complained [db/sends.ts]
+ *   INVOICE#<id>               INVOICE                 invoice (gsi1: CUSTOMER#<id> / INVOICE#<due>#<id>, a customer's invoices;
+ *                                                        gsi2: INVSTATUS#<status> / <due>#<id>, by status and due date)
  *   INVOICE#<id>               ALLOC#<txnId>           allocation of a transaction to the invoice
- *   INVOICE#<id>               EVENT#<ts>#<seq>        audit/history event of the invoice
- *   TXN#<id>                   TXN                     bank transaction (gsi2: review queue by match status)
- *   STATEMENT#<sha256>         STATEMENT               ingest record of a statement file (gsi2: ingest history)
- *   POLICY#<id>                V#<000001>              a version of a dunning policy (gsi2: latest versions)
- *   DISPATCH#<customer>#<win>#<kind>  DISPATCH | INV#<id>   grouped reminder of a send window and its invoices
- *   SEND#<invoice>#<step>      SEND                    idempotency record of one invoice step
+ *   INVOICE#<id>               EVENT#<ts>#<seq>        audit/history event of the invoice (append-only)
+ *   INVOICE#<id>               WORKFLOW                its dunning workflow was started (execution ARN) [adapters/workflows.ts]
+ *   INVOICE#<id>               PAUSE                   task token + state of its paused workflow [adapters/workflows.ts]
+ *   TXN#<id>                   TXN                     bank transaction (gsi2: TXNSTATUS#<status> / <booking date>#<id>, review queue)
+ *   STATEMENT#<sha256>         STATEMENT               ingest record of a statement file (gsi2: STATEMENTS / <received>#<sha256>)
+ *   POLICY#<id>                V#<000001>              a version of a dunning policy (gsi2 on the latest only: POLICIES / <id>)
+ *   RATES                      OVERRIDE                late-payment rates finance added over the shipped figures [db/rates.ts]
+ *   DISPATCH#<customer>#<window>#<kind>  DISPATCH      send-window batch of a customer (one message); <kind> may be
+ *                                                        <kind>~<invoiceId> (customers dunned invoice by invoice) [db/dispatch.ts]
+ *   DISPATCH#<customer>#<window>#<kind>  INV#<id>      an invoice enlisted in that batch
+ *   SEND#<invoice>#<step>      SEND                    idempotency record of one invoice step (message id)
+ *   MESSAGE#<sesMessageId>     MESSAGE                 which invoices an SES message was about, for its SES events
+ *                                                        (gsi2: MESSAGES#<UTC day> / <sentAt>#<id>, the day's digest) [db/sends.ts]
  */
 export const tableDesign = {
   partitionKey: 'pk',

@@ -6,7 +6,7 @@ import { AdminApi, type ApiAuth } from '../../lib/api/admin-api';
 import { buildApp, demoContext } from '../../lib/app';
 import { retentionOf } from '../../lib/encaisse-stack';
 import { EncaisseFunction } from '../../lib/shared/function';
-import { parseSettings, SettingsError } from '../../lib/settings';
+import { isValidIban, parseSettings, SettingsError } from '../../lib/settings';
 
 const valid = { ...demoContext };
 
@@ -37,7 +37,29 @@ describe('deployment settings (CDK context)', () => {
     }
     expect(error).toBeInstanceOf(SettingsError);
     const message = (error as Error).message;
-    for (const key of ['senderEmail', 'financeEmails', 'agencyEmail']) expect(message).toContain(`context ${key}`);
+    for (const key of ['senderEmail', 'financeEmails', 'agencyEmail', 'creditorName', 'creditorIban', 'creditorBic', 'creditorAddress']) {
+      expect(message).toContain(`context ${key}`);
+    }
+  });
+
+  it.each(['creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'])('without %s (the creditor on every letter) synthesis stops, naming it', (key) => {
+    const context: Record<string, unknown> = { ...valid };
+    delete context[key];
+    expect(() => buildApp(context, { bundle: false, nag: false })).toThrow(new RegExp(`context ${key}`));
+  });
+
+  it('the creditor’s IBAN and BIC may be typed with spaces and in lower case; they are stored compact and upper case', () => {
+    const s = parseSettings({ ...valid, creditorIban: 'fr76 3000 6000 0112 3456 7890 189', creditorBic: 'agri fr pp' });
+    expect(s.creditorIban).toBe('FR7630006000011234567890189');
+    expect(s.creditorBic).toBe('AGRIFRPP');
+  });
+
+  it('the creditor’s address may be given as lines or as one "|"-separated string (command line)', () => {
+    expect(parseSettings(valid).creditorAddress).toEqual(['12 rue de la Paix', '75002 Paris']);
+    expect(parseSettings({ ...valid, creditorAddress: ' 3 quai des Chartrons | 33000 Bordeaux |' }).creditorAddress).toEqual([
+      '3 quai des Chartrons',
+      '33000 Bordeaux',
+    ]);
   });
 
   it.each([
@@ -49,8 +71,25 @@ describe('deployment settings (CDK context)', () => {
     [{ cognitoUserPoolId: 'eu-west-3_Abc123' }, 'cognitoClientId'],
     [{ jwtIssuer: 'http://idp.example.fr', jwtAudience: 'encaisse' }, 'jwtIssuer'],
     [{ jwtIssuer: 'https://idp.example.fr' }, 'jwtAudience'],
+    [{ creditorName: '  ' }, 'creditorName'],
+    [{ creditorIban: 'FR7630006000011234567890188' }, 'creditorIban'],
+    [{ creditorIban: 'FR76300060' }, 'creditorIban'],
+    [{ creditorBic: 'AGRIFRPPX' }, 'creditorBic'],
+    [{ creditorAddress: [] }, 'creditorAddress'],
+    [{ creditorAddress: '|' }, 'creditorAddress'],
+    [{ creditorAddress: ['12 rue de la Paix|75002 Paris'] }, 'creditorAddress'],
   ])('a malformed setting %j is reported by name (%s)', (override, name) => {
     expect(() => parseSettings({ ...valid, ...override })).toThrow(new RegExp(`context ${name}`));
+  });
+
+  it('an IBAN is accepted only when its check digits are right (ISO 7064 mod 97-10)', () => {
+    expect(isValidIban('FR7630006000011234567890189')).toBe(true);
+    expect(isValidIban('FR14 2004 1010 0505 0001 3M02 606')).toBe(true); // letters in the account number
+    expect(isValidIban('DE89370400440532013000')).toBe(true);
+    expect(isValidIban('FR7630006000011234567890198')).toBe(false); // two digits swapped
+    expect(isValidIban('FR0030006000011234567890189')).toBe(false);
+    expect(isValidIban('7630006000011234567890189FR')).toBe(false);
+    expect(isValidIban('')).toBe(false);
   });
 
   it('a log retention in days maps to the nearest CloudWatch retention at or above it', () => {

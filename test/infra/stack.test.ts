@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { readEnv, settings } from '../../functions/adapters/config';
+import { creditor } from '../../functions/dunning-shared/runtime';
 import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors } from '../../lib/dunning/dunning-workflow';
 import { functionNames, projectRoot } from '../../lib/shared/function';
 import { createTableInput, tableDesign } from '../../lib/storage/table-design';
@@ -67,9 +69,9 @@ describe('storage: the statements and documents buckets', () => {
     expect(rules.some((r) => r.Prefix === 'inbox/' && r.ExpirationInDays)).toBe(false);
   });
 
-  it('formal notices and agency case files are kept 10 years', () => {
+  it('formal notices, agency case files and invoice PDFs are kept 10 years', () => {
     const rules = json.Resources[bucketIds().documents].Properties!.LifecycleConfiguration.Rules as any[];
-    for (const prefix of ['letters/', 'case-files/']) {
+    for (const prefix of ['letters/', 'case-files/', 'invoices/']) {
       expect(rules.find((r) => r.Prefix === prefix)?.ExpirationInDays).toBe(3653);
     }
   });
@@ -127,15 +129,23 @@ describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
     }
   });
 
-  it('the queue hides a message longer than the ingest function may run', () => {
+  it('the ingest function has the memory and time to read and parse a large statement file (1024 MB, 5 minutes)', () => {
     const ingest = json.Resources[functionId(json, 'ingest')];
-    expect(main.Properties!.VisibilityTimeout).toBeGreaterThanOrEqual(ingest.Properties!.Timeout * 6);
+    expect(ingest.Properties!.MemorySize).toBe(1024);
+    expect(ingest.Properties!.Timeout).toBe(300);
   });
 
-  it('the ingest function reads the queue in batches and reports partial batch failures', () => {
+  it('the queue hides a message at least six times as long as the ingest function may run (AWS guidance)', () => {
+    const ingest = json.Resources[functionId(json, 'ingest')];
+    expect(main.Properties!.VisibilityTimeout).toBeGreaterThanOrEqual(ingest.Properties!.Timeout * 6);
+    expect(main.Properties!.VisibilityTimeout).toBe(1800);
+  });
+
+  it('the ingest function takes one statement file per invocation and reports partial batch failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [mainId, 'Arn'] },
       FunctionName: { Ref: functionId(json, 'ingest') },
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -302,6 +312,50 @@ describe('functions: one NodejsFunction per handler folder', () => {
     expect(json.Resources[functionId(json, 'ingest')].Properties!.Environment.Variables.FINANCE_EMAILS).toBe('finance@encaisse.example.fr');
   });
 
+  /** A function's environment as its code sees it (CloudFormation references stand for strings resolved at deploy). */
+  const envOf = (name: string): NodeJS.ProcessEnv =>
+    Object.fromEntries(
+      Object.entries(json.Resources[functionId(json, name)].Properties!.Environment.Variables as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : `<${flat(v)}>`,
+      ]),
+    );
+
+  it('each function’s environment passes the zod settings its code reads (readEnv), state machine ARN included where it is used', () => {
+    const common = {
+      TABLE_NAME: settings.TABLE_NAME,
+      STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET,
+      DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET,
+      SENDER_EMAIL: settings.SENDER_EMAIL,
+      FINANCE_EMAILS: settings.FINANCE_EMAILS,
+      AGENCY_EMAIL: settings.AGENCY_EMAIL,
+      SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET,
+    };
+    for (const name of functionNames) expect(() => readEnv(common, envOf(name)), name).not.toThrow();
+    // startDunning / stopDunning / DescribeExecution build on STATE_MACHINE_ARN (functions/adapters/workflows.ts).
+    for (const name of ['ingest', 'sweep', 'api']) {
+      expect(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }, envOf(name)).STATE_MACHINE_ARN, name).toMatch(/StateMachine/);
+    }
+    expect(readEnv({ STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET }, envOf('api')).STATEMENTS_BUCKET).toMatch(/StatementsBucket/);
+    expect(readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET).toMatch(/ConfigurationSet/);
+  });
+
+  it('the reminder and letter functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
+    for (const name of ['dunning-step', 'dunning-dispatch']) {
+      const env = envOf(name);
+      expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
+      expect(creditor(env), name).toEqual({
+        name: 'encaisse démo SAS',
+        iban: 'FR7630006000011234567890189',
+        bic: 'AGRIFRPPXXX',
+        address: ['12 rue de la Paix', '75002 Paris'],
+      });
+    }
+    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch')) {
+      expect(Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')), name).toEqual([]);
+    }
+  });
+
   it('SES events of the configuration set reach the ses-events function through EventBridge', () => {
     const [[csId]] = resourcesOfType(json, 'AWS::SES::ConfigurationSet');
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
@@ -380,11 +434,57 @@ describe('least privilege', () => {
 
   it('only the functions that mail finance or customers may send e-mail, and only from the sender identity', () => {
     const senders = functionNames.filter((n) => actionsOf(statementsOf(n)).includes('ses:SendEmail')).sort();
-    expect(senders).toEqual(['dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'sweep']);
-    const ses = statementsOf('ingest').find((s) => actionsOf([s]).includes('ses:SendEmail'))!;
-    const resources = (ses.Resource as unknown[]).map(flat);
-    expect(resources).toContain('arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/relances@encaisse.example.fr');
-    expect(resources.every((r) => /:(identity|configuration-set)\//.test(r))).toBe(true);
+    expect(senders).toEqual(['dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'ses-events', 'sweep']);
+    for (const name of senders) {
+      const ses = statementsOf(name).find((s) => actionsOf([s]).includes('ses:SendEmail'))!;
+      const resources = (ses.Resource as unknown[]).map(flat);
+      expect(resources, name).toContain('arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/relances@encaisse.example.fr');
+      expect(resources.some((r) => /:configuration-set\/<AlertsConfigurationSet\w+>$/.test(r)), name).toBe(true);
+      expect(resources.every((r) => /:(identity|configuration-set)\//.test(r)), name).toBe(true);
+    }
+  });
+
+  it('ses-events can alert finance of a hard bounce or a complaint (SES send from the sender identity)', () => {
+    expect(actionsOf(statementsOf('ses-events'))).toEqual(expect.arrayContaining(['ses:SendEmail', 'dynamodb:PutItem', 'dynamodb:Query']));
+  });
+
+  /** Step Functions actions of a function, each with the resources it applies to. */
+  const workflowGrants = (name: string) =>
+    Object.fromEntries(
+      statementsOf(name).flatMap((s) =>
+        actionsOf([s])
+          .filter((a) => a.startsWith('states:'))
+          .map((a) => [a, (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat)] as const),
+      ),
+    );
+
+  it('each function drives the dunning workflows only as its code does: start on the machine, stop/describe on its executions, task tokens on the machine', () => {
+    const machine = `<${resourcesOfType(json, 'AWS::StepFunctions::StateMachine')[0][0]}>`;
+    const executions = expect.stringMatching(/:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/);
+    const tokens = { 'states:SendTaskSuccess': [machine], 'states:SendTaskFailure': [machine] };
+    expect(workflowGrants('ingest')).toEqual({ 'states:StartExecution': [machine], 'states:StopExecution': [executions] });
+    expect(workflowGrants('sweep')).toEqual({ 'states:StartExecution': [machine], ...tokens });
+    expect(workflowGrants('dunning-pause')).toEqual(tokens);
+    expect(workflowGrants('api')).toEqual({
+      'states:StartExecution': [machine],
+      'states:StopExecution': [executions],
+      'states:DescribeExecution': [executions],
+      ...tokens,
+    });
+    for (const name of ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'ses-events', 'failure-alert']) {
+      expect(workflowGrants(name), name).toEqual({});
+    }
+  });
+
+  it('dunning-pause answers task tokens through a policy of its own, so the template has no dependency cycle', () => {
+    // Template.fromStack (support.ts) already refuses a template with a cycle; this pins why there is none.
+    const pauseRole = json.Resources[functionId(json, 'dunning-pause')].Properties!.Role['Fn::GetAtt'][0];
+    const policies = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === pauseRole));
+    const tokenPolicies = policies.filter(([, p]) => JSON.stringify(p.Properties!.PolicyDocument).includes('states:SendTaskSuccess'));
+    expect(tokenPolicies).toHaveLength(1);
+    const [tokenPolicyId] = tokenPolicies[0];
+    const fnDependsOn = json.Resources[functionId(json, 'dunning-pause')] as { DependsOn?: string[] };
+    expect(fnDependsOn.DependsOn ?? []).not.toContain(tokenPolicyId);
   });
 
   it('ingest reads and deletes only inbox/ and writes only processed/ and rejected/; it may stop a paid invoice’s workflow', () => {
@@ -397,16 +497,48 @@ describe('least privilege', () => {
     expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
   });
 
-  it('failure-alert only reads the table and ses-events never sends mail', () => {
-    const tableActions = actionsOf(statementsOf('failure-alert')).filter((a) => a.startsWith('dynamodb:'));
-    expect(tableActions).toContain('dynamodb:GetItem');
-    expect(tableActions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
-    expect(actionsOf(statementsOf('ses-events')).filter((a) => a.startsWith('ses:'))).toEqual([]);
+  it('failure-alert may only append history lines to invoices: PutItem on INVOICE# items of the table, no index, no read', () => {
+    const [[tableId]] = resourcesOfType(json, 'AWS::DynamoDB::Table');
+    const table = statementsOf('failure-alert').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(table).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
+      },
+    ]);
+    expect(actionsOf(statementsOf('failure-alert')).filter((a) => a.startsWith('s3:') || a.startsWith('states:'))).toEqual([]);
   });
 
-  it('the functions the state machine invokes cannot start or resume executions themselves', () => {
-    for (const name of ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'dunning-pause']) {
-      expect(actionsOf(statementsOf(name)).filter((a) => a.startsWith('states:')), name).toEqual([]);
+  const objectGrants = (name: string) =>
+    Object.fromEntries(
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].map((action) => [
+        action,
+        statementsOf(name)
+          .filter((s) => actionsOf([s]).includes(action))
+          .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat))
+          .map((r) => r.replace(/^<Storage(\w+?)Bucket\w*\.Arn>/, '$1:'))
+          .sort(),
+      ]),
+    );
+
+  it('dunning-dispatch writes formal notices to letters/ and may read (to link) only the invoice PDFs under invoices/', () => {
+    expect(objectGrants('dunning-dispatch')).toEqual({
+      's3:GetObject': ['Documents:/invoices/*'],
+      's3:PutObject': ['Documents:/letters/*'],
+      's3:DeleteObject': [],
+    });
+  });
+
+  it('dunning-step writes and links agency case files under case-files/ only; plan, pause, sweep and the alert functions touch no object', () => {
+    expect(objectGrants('dunning-step')).toEqual({
+      's3:GetObject': ['Documents:/case-files/*'],
+      's3:PutObject': ['Documents:/case-files/*'],
+      's3:DeleteObject': [],
+    });
+    for (const name of ['dunning-plan', 'dunning-pause', 'sweep', 'ses-events', 'failure-alert']) {
+      expect(actionsOf(statementsOf(name)).filter((a) => a.startsWith('s3:')), name).toEqual([]);
     }
   });
 });
