@@ -100,7 +100,12 @@ export class DunningWorkflow extends Construct {
     });
 
     const names = dunningStateNames;
-    const failed = new sfn.Fail(this, names.failed, { comment: 'A task failed after its retries; finance is alerted.' });
+    const failed = new sfn.Fail(this, names.failed, {
+      comment: 'A task failed after its retries; finance is alerted.',
+      // The caught error (resultPath $.error) becomes the execution's error and cause, so the alert can say what broke.
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
     const done = new sfn.Succeed(this, names.done);
     const guard = <T extends tasks.LambdaInvoke>(task: T): T => {
       task.addRetry({ errors: retriedErrors, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 });

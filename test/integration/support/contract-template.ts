@@ -5,7 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { CfnTemplate } from '../../../bin/local/sfn/definition';
 
 /**
- * A small stack holding the dunning state machine exactly as prompts/workflow-contract.md describes it (state names,
+ * A small stack holding the dunning state machine exactly as lib/README.md describes it (state names,
  * payloadResponseOnly tasks, token task, waits, Metadata for the local stack), built with CDK constructs and synthesized
  * in-process. Used by the local-stack tests so they do not depend on the whole app (lib/app.ts) being synthesizable.
  */
