@@ -12,7 +12,10 @@ export { AllocationRecord, Problem };
 
 export const WorkflowStatus = z.enum(['not_started', 'running', 'paused', 'succeeded', 'failed', 'timed_out', 'aborted', 'unknown']);
 export const WorkflowView = z.object({
+  /** The current generation's execution (a reopened invoice gets a new one: inv-<id>-g2-...). */
   executionName: z.string(),
+  /** 1 for the first run, 2 after the invoice was reopened once, ... (absent when dunning never started). */
+  generation: z.number().int().min(1).optional(),
   status: WorkflowStatus,
   startedAt: z.string().optional(),
   stoppedAt: z.string().optional(),

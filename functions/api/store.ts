@@ -6,6 +6,7 @@ import { InvoiceEvent } from '../adapters/db/events';
 import { customerFromItem, customerItem, invoiceFromItem, stripKeys } from '../adapters/db/items';
 import { keys } from '../adapters/db/keys';
 import { transactionFromItem } from '../adapters/db/transactions';
+import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
 import { InvalidCursorError, Page, tableName } from '../adapters/db/table';
 import { Customer, Invoice, InvoiceStatus } from '../core/model';
 import { SettledInvoice } from '../core/reports';
@@ -33,6 +34,8 @@ export interface InvoiceDossier {
   history: InvoiceEvent[];
   /** The dunning workflow waits on a task token (dispute, promise, manual pause, approval). */
   pausedWorkflow: boolean;
+  /** The WORKFLOW marker: the current dunning generation (absent when dunning never started). */
+  workflow?: DunningWorkflow;
 }
 
 async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -56,6 +59,7 @@ export async function readInvoiceDossier(invoiceId: string): Promise<InvoiceDoss
     allocations: items.filter((i) => String(i.sk).startsWith('ALLOC#')).map((i) => AllocationRecord.parse(stripKeys(i))),
     history: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => InvoiceEvent.parse(stripKeys(i))),
     pausedWorkflow: items.some((i) => i.sk === 'PAUSE'),
+    workflow: ((w) => (w ? workflowFromItem(w) : undefined))(items.find((i) => i.sk === 'WORKFLOW')),
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getInvoice } from '../adapters/db/invoices';
-import { resumeDunning, storePauseToken } from '../adapters/workflows';
+import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
 import { isOwed } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
@@ -15,7 +15,10 @@ const PauseEvent = z.object({ taskToken: z.string().min(1), state: DunningState 
  */
 export const handler = lambda('dunning-pause', PauseEvent, async ({ taskToken, state }, log) => {
   const at = now();
-  await storePauseToken(state.invoiceId, taskToken, state, at.toISOString());
+  // The pausing execution is the invoice's current generation (one runs at a time): the pause is tagged with it, so
+  // a late stop of an older generation never deletes it.
+  const workflow = await currentDunning(state.invoiceId);
+  await storePauseToken(state.invoiceId, taskToken, state, at.toISOString(), workflow?.generation);
   await recordEvent(state.invoiceId, at, 'dunning_suspended', { stepId: state.plan?.stepId, awaitingApproval: state.awaitingApprovalStepId });
   const invoice = await getInvoice(state.invoiceId);
   if (!invoice || !invoice.pause || !isOwed(invoice)) {

@@ -55,8 +55,11 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
       }
       const policy = policyForCustomer(customer, policies);
       const timeline = policyTimeline(policy, invoice, customer);
-      const started = await dunningStarted(invoice.invoiceId);
-      if (!started && timeline.length > 0 && timeline[0].day <= today) {
+      const workflow = await dunningStarted(invoice.invoiceId);
+      // Owed again after its workflow was stopped (payment undone or returned): a new generation, in case the
+      // reconciliation's own restart was lost. Ended by itself (succeeded, failed): left alone, a person looks.
+      const stoppedThenReopened = workflow !== undefined && !workflow.running && workflow.endStatus === 'ABORTED';
+      if ((!workflow || stoppedThenReopened) && timeline.length > 0 && timeline[0].day <= today) {
         const res = await startDunning(invoice.invoiceId, at);
         if (res.started) report.started.push(invoice.invoiceId);
         else report.alreadyRunning += 1;
@@ -65,7 +68,8 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
       if (pause?.reason === 'promise' && pause.until) {
         const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, effectiveSendWindow(policy, customer));
         if (Date.parse(resumeAt) <= at.getTime()) {
-          const res = await resumeDunning(invoice.invoiceId);
+          // A broken promise is no approval: a step that awaited one asks for it again.
+          const res = await resumeDunning(invoice.invoiceId, {}, { approve: false });
           if (res.resumed) report.resumed.push(invoice.invoiceId);
         }
       } else if (!pause && (await getPause(invoice.invoiceId))) {

@@ -4,7 +4,7 @@ import { sfn } from '../../adapters/aws-clients';
 import { clock } from '../../adapters/clock';
 import { getCustomer } from '../../adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../adapters/db/invoices';
-import { executionArnOf, invoiceExecutionName, resumeDunning, stopDunning } from '../../adapters/workflows';
+import { DunningWorkflow, executionArnOf, invoiceExecutionName, resumeDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate, toIsoDate } from '../../core/dates';
 import { Customer, Invoice, InvoiceStatus } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
@@ -77,17 +77,19 @@ function requireOwed(invoice: Invoice, action: string): void {
   }
 }
 
-async function workflowOf(invoiceId: string, paused: boolean): Promise<z.infer<typeof WorkflowView>> {
-  const executionName = invoiceExecutionName(invoiceId);
+async function workflowOf(invoiceId: string, paused: boolean, marker: DunningWorkflow | undefined): Promise<z.infer<typeof WorkflowView>> {
+  // The current generation (a reopened invoice runs a new execution); generation 1 when no marker was left.
+  const executionName = marker?.executionName ?? invoiceExecutionName(invoiceId);
+  const generation = marker?.generation;
   try {
-    const res = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(invoiceId) }));
+    const res = await sfn().send(new DescribeExecutionCommand({ executionArn: marker?.executionArn ?? executionArnOf(invoiceId) }));
     const map: Record<string, z.infer<typeof WorkflowView>['status']> = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'aborted' };
     const status = paused && res.status === 'RUNNING' ? 'paused' : (map[res.status ?? ''] ?? 'unknown');
-    return { executionName, status, startedAt: res.startDate?.toISOString(), stoppedAt: res.stopDate?.toISOString() };
+    return { executionName, ...(generation ? { generation } : {}), status, startedAt: res.startDate?.toISOString(), stoppedAt: res.stopDate?.toISOString() };
   } catch (err) {
     if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { executionName, status: 'not_started' };
     // The invoice stays readable when Step Functions is unreachable.
-    return { executionName, status: paused ? 'paused' : 'unknown' };
+    return { executionName, ...(generation ? { generation } : {}), status: paused ? 'paused' : 'unknown' };
   }
 }
 
@@ -151,7 +153,7 @@ export const invoiceRoutes = [
     handle: async ({ params }) => {
       const dossier = await readInvoiceDossier(params.invoiceId);
       if (!dossier) throw notFound(`invoice ${params.invoiceId}`);
-      const workflow = await workflowOf(params.invoiceId, dossier.pausedWorkflow);
+      const workflow = await workflowOf(params.invoiceId, dossier.pausedWorkflow, dossier.workflow);
       return { status: 200, body: { invoice: dossier.invoice, allocations: dossier.allocations, history: dossier.history, workflow }, version: dossier.invoice.version };
     },
   }),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { AllocationRefusedError, acceptSuggestion, applyManualMatch, ApplyOutcome, rejectMatch, undoMatch } from '../../adapters/db/allocations';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
-import { stopDunning } from '../../adapters/workflows';
+import { clock } from '../../adapters/clock';
+import { startDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
-import { Allocation, Invoice } from '../../core/model';
+import { Allocation, Invoice, isOwed } from '../../core/model';
 import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
@@ -17,7 +18,7 @@ const MatchOutcome = z.object({
   invoices: z.array(Invoice),
   /** Invoices this change fully paid; their reminders were stopped. */
   paidInvoiceIds: z.array(z.string()),
-  /** Invoices made owed again; the daily sweep restarts their reminders. */
+  /** Invoices made owed again; their reminders were restarted (a new workflow generation when the last one ended). */
   reopenedInvoiceIds: z.array(z.string()),
 });
 
@@ -33,6 +34,16 @@ async function guarded<T>(transactionId: string, fn: () => Promise<T>): Promise<
 
 async function afterMatch(outcome: ApplyOutcome) {
   await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  return { status: 200, body: outcome };
+}
+
+/**
+ * After an undo the invoices are owed again: their dunning comes back (a no-op while their workflow still runs, e.g.
+ * a partial payment undone). The daily sweep also restarts a stopped one should this start fail.
+ */
+async function afterUndo(outcome: ApplyOutcome) {
+  const reopened = outcome.invoices.filter((i) => outcome.reopenedInvoiceIds.includes(i.invoiceId) && isOwed(i));
+  await Promise.all(reopened.map((i) => startDunning(i.invoiceId, clock().now())));
   return { status: 200, body: outcome };
 }
 
@@ -87,9 +98,9 @@ export const transactionRoutes = [
   }),
   route({
     method: 'POST', path: '/transactions/{transactionId}/undo', operationId: 'undoMatch', tag, access: 'finance',
-    summary: 'Undo a match (unlettering): the invoices are owed again and the transaction goes back to review; audited',
+    summary: 'Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes back to review; audited',
     params: Params,
     responses: { 200: { description: 'Undone', schema: MatchOutcome }, ...common(404, 409) },
-    handle: async ({ params, principal }) => ({ status: 200, body: await guarded(params.transactionId, () => undoMatch(params.transactionId, principal.actor)) }),
+    handle: async ({ params, principal }) => afterUndo(await guarded(params.transactionId, () => undoMatch(params.transactionId, principal.actor))),
   }),
 ];

@@ -121,6 +121,20 @@ describe('GET /invoices and GET /invoices/{id}', () => {
     expect(res.json.workflow).toEqual({ executionName: 'inv-F-2026-001', status: 'paused', startedAt: '2026-10-24T08:00:00.000Z' });
   });
 
+  it('shows the current generation of the workflow of a reopened invoice', async () => {
+    const g2 = 'inv-F-2026-001-g2-0123456789abcdef';
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        invoiceItem(invoice()),
+        { pk: 'INVOICE#F-2026-001', sk: 'WORKFLOW', type: 'workflow', invoiceId: 'F-2026-001', generation: 2, running: true, executionName: g2, executionArn: `arn:aws:states:eu-west-3:123456789012:execution:dunning:${g2}`, startedAt: '2026-11-20T08:00:00.000Z' },
+      ],
+    });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2026-11-20T08:00:00Z'), executionArn: 'x', stateMachineArn: 'y', input: '{}' });
+    const res = await call('GET', '/invoices/F-2026-001');
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input.executionArn).toMatch(new RegExp(`:${g2}$`));
+    expect(res.json.workflow).toEqual({ executionName: g2, generation: 2, status: 'running', startedAt: '2026-11-20T08:00:00.000Z' });
+  });
+
   it('says not_started when no workflow ran, and 404 for an unknown invoice', async () => {
     ddb.on(QueryCommand).resolvesOnce({ Items: [invoiceItem(invoice())] }).resolves({ Items: [] });
     sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }));
@@ -194,6 +208,40 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
     const sent = sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input;
     expect(sent.taskToken).toBe('tok-1');
     expect(JSON.parse(sent.output ?? '{}')).toMatchObject({ invoiceId: 'F-2026-001', doneStepIds: ['courtesy'] });
+  });
+
+  it('resuming clears invoice.pause (saved with its history event) BEFORE the workflow is resumed', async () => {
+    const order: string[] = [];
+    givenInvoice(invoice({ pause: { reason: 'dispute', since: '2026-11-01T00:00:00.000Z', note: 'quantités' } }));
+    ddb.on(TransactWriteCommand).callsFake(async (input) => {
+      const inv = input.TransactItems[0].Put.Item;
+      order.push(`save invoice (pause ${inv.pause ? 'kept' : 'cleared'}) + ${input.TransactItems[1].Put.Item.kind}`);
+      return {};
+    });
+    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } }).callsFake(async () => {
+      order.push('read pause token');
+      return { Item: { taskToken: 'tok-1', state: dunningState, storedAt: '2026-11-01T00:00:00.000Z' } };
+    });
+    ddb.on(DeleteCommand).resolves({});
+    sfn.on(SendTaskSuccessCommand).callsFake(async () => {
+      order.push('resume workflow');
+      return {};
+    });
+    const res = await call('POST', '/invoices/F-2026-001/resume', { body: { note: 'litige réglé' }, headers: { 'if-match': '"v2"' } });
+    expect(res.status).toBe(200);
+    expect(order).toEqual(['save invoice (pause cleared) + resumed', 'read pause token', 'resume workflow']);
+    expect(res.headers.etag).toBe('"v3"');
+  });
+
+  it('a retried resume (pause already cleared, workflow still waiting) only resumes the workflow', async () => {
+    givenInvoice(invoice());
+    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } }).resolves({ Item: { taskToken: 'tok-1', state: dunningState, storedAt: '2026-11-01T00:00:00.000Z' } });
+    ddb.on(DeleteCommand).resolves({});
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const res = await call('POST', '/invoices/F-2026-001/resume', { body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json.workflow).toEqual({ action: 'resumed' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('refuses to resume an invoice that is not paused', async () => {

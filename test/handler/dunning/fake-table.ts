@@ -35,7 +35,7 @@ export class FakeTable {
       if (!cond) return true;
       if (cond.startsWith('attribute_not_exists')) return !existing;
       if (cond === '#v = :v') return existing?.version === input.ExpressionAttributeValues[':v'];
-      throw new Error(`fake table: unsupported condition ${cond}`);
+      return evaluate(cond, existing, input);
     };
     ddb.on(GetCommand).callsFake(async (input: any) => {
       await tick();
@@ -52,6 +52,7 @@ export class FakeTable {
     });
     ddb.on(DeleteCommand).callsFake(async (input: any) => {
       await tick();
+      if (input.ConditionExpression && !evaluate(input.ConditionExpression, this.get(input.Key.pk, input.Key.sk), input)) throw conditionFailed();
       this.items.delete(`${input.Key.pk}|${input.Key.sk}`);
       return {};
     });
@@ -135,3 +136,24 @@ export class FakeTable {
 }
 
 export { DynamoDBDocumentClient };
+
+/**
+ * Conditions made of clauses joined by one kind of connective (all AND, or all OR): attribute_exists(x),
+ * attribute_not_exists(x), and `a = :v` (a a name, a #placeholder or a plain attribute).
+ */
+function evaluate(cond: string, existing: Item | undefined, input: any): boolean {
+  const names: Record<string, string> = input.ExpressionAttributeNames ?? {};
+  const values: Record<string, unknown> = input.ExpressionAttributeValues ?? {};
+  const attr = (x: string) => names[x.trim()] ?? x.trim();
+  const clause = (c: string): boolean => {
+    let m = /^attribute_exists\((.+)\)$/.exec(c.trim());
+    if (m) return existing !== undefined && existing[attr(m[1])] !== undefined;
+    m = /^attribute_not_exists\((.+)\)$/.exec(c.trim());
+    if (m) return existing === undefined || existing[attr(m[1])] === undefined;
+    m = /^(\S+)\s*=\s*(:\w+)$/.exec(c.trim());
+    if (m) return existing !== undefined && existing[attr(m[1])] === values[m[2]];
+    throw new Error(`fake table: unsupported condition ${c}`);
+  };
+  if (/ OR /.test(cond) && / AND /.test(cond)) throw new Error(`fake table: unsupported condition ${cond}`);
+  return / OR /.test(cond) ? cond.split(' OR ').some(clause) : cond.split(' AND ').every(clause);
+}

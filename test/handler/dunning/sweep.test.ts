@@ -52,6 +52,22 @@ describe('the daily sweep', () => {
     expect(report).toMatchObject({ started: [], alreadyRunning: 1, failures: [] });
   });
 
+  it('restarts the dunning of an invoice owed again after its workflow was stopped on payment (a new generation)', async () => {
+    table.put(invoiceItem(invoice('REOPENED', 'A', '2026-01-10')));
+    table.put({ pk: 'INVOICE#REOPENED', sk: 'WORKFLOW', invoiceId: 'REOPENED', generation: 1, running: false, endStatus: 'ABORTED', endReason: 'paid', executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-REOPENED', startedAt: '2026-01-07T06:00:00.000Z' });
+    const report = await sweep(schedulerEvent);
+    expect(report.started).toEqual(['REOPENED']);
+    expect(started()).toEqual([expect.stringMatching(/^inv-REOPENED-g2-[0-9a-f]{16}$/)]);
+    expect(table.get('INVOICE#REOPENED', 'WORKFLOW')).toMatchObject({ generation: 2, running: true });
+  });
+
+  it('leaves alone an owed invoice whose workflow ended by itself (a person looks at it)', async () => {
+    table.put(invoiceItem(invoice('ENDED', 'A', '2026-01-10')));
+    table.put({ pk: 'INVOICE#ENDED', sk: 'WORKFLOW', invoiceId: 'ENDED', generation: 1, running: false, endStatus: 'FAILED', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    expect((await sweep(schedulerEvent)).started).toEqual([]);
+    expect(started()).toEqual([]);
+  });
+
   it('resumes a broken payment promise (promised date + grace passed, still unpaid)', async () => {
     table.put(invoiceItem(invoice('PROM', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' } })));
     table.put({ pk: 'INVOICE#PROM', sk: 'WORKFLOW', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
@@ -59,6 +75,15 @@ describe('the daily sweep', () => {
     const report = await sweep(schedulerEvent);
     expect(report.resumed).toEqual(['PROM']);
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.taskToken).toBe('tok');
+  });
+
+  it('a broken promise resumes without approving the step that awaited a person’s approval', async () => {
+    table.put(invoiceItem(invoice('APPR', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' } })));
+    table.put({ pk: 'INVOICE#APPR', sk: 'PAUSE', invoiceId: 'APPR', taskToken: 'tok-a', storedAt: '2026-01-15T10:00:00.000Z', state: { invoiceId: 'APPR', doneStepIds: ['courtesy'], awaitingApprovalStepId: 'agency', outcome: 'paused' } });
+    expect((await sweep(schedulerEvent)).resumed).toEqual(['APPR']);
+    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.output!);
+    expect(output.approvedStepIds ?? []).not.toContain('agency');
+    expect(output.awaitingApprovalStepId).toBeUndefined();
   });
 
   it('a promise still holding is not resumed', async () => {
@@ -86,6 +111,12 @@ describe('pausing a workflow', () => {
     await pause({ taskToken: 'tok-p', state: { invoiceId: 'P', doneStepIds: [], outcome: 'paused' } });
     expect(table.get('INVOICE#P', 'PAUSE')).toMatchObject({ taskToken: 'tok-p', state: { invoiceId: 'P', outcome: 'paused' } });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+  it('tags the pause with the workflow generation that paused', async () => {
+    table.put(invoiceItem(invoice('P2', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
+    table.put({ pk: 'INVOICE#P2', sk: 'WORKFLOW', invoiceId: 'P2', generation: 3, running: true, executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    await pause({ taskToken: 'tok-p2', state: { invoiceId: 'P2', doneStepIds: [], outcome: 'paused' } });
+    expect(table.get('INVOICE#P2', 'PAUSE')).toMatchObject({ taskToken: 'tok-p2', generation: 3 });
   });
   it('resumes at once when the pause was lifted before the token was stored', async () => {
     table.put(invoiceItem(invoice('Q', 'A', '2026-01-10')));
