@@ -184,7 +184,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const returned = t.amountCents < 0 && isReturn(t, folded);
     if (t.amountCents <= 0 && !returned) {
       // a plain debit: nobody to recognise, nothing to look up
-      p = { texts, folded, payers: [], found: { hits: [], typoQueries: [] }, returned };
+      p = { texts, folded, payers: [], found: { hits: [], typoQueries: [], unresolved: [] }, returned };
     } else {
       // the label is read for a customer name only when there is no payer name field
       const payers = names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
@@ -292,6 +292,8 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
 
     // 2. the customer recognised by IBAN or name, and the amount
     const strongRefDraft = [...drafts.values()].some(fitting);
+    const typoFits = [...drafts.values()].some((d) => d.ref === 'typo' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict');
+    const unknownRef = typoFits ? undefined : found.unresolved[0];
     const settledRef = notes.length > 0;
     const known = payers.filter((p) => p.score >= 0.5).slice(0, 3);
     for (const g of known) {
@@ -357,6 +359,8 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       if (d.ref === 'none' && nonCustomer) cap(d, 0.3, `looks like a ${nonCustomer.what}`);
       if (d.ref === 'none' && settledRef) cap(d, 0.85, 'the text names an invoice already settled');
       if (d.ref === 'typo' && strongRefDraft) cap(d, 0.5, 'an invoice named exactly fits');
+      // the text names an invoice number that is not open here (paid, or not imported yet): guesses are for a person
+      if (unknownRef && (d.ref === 'none' || d.amount === 'over')) cap(d, 0.85, `the text names ${unknownRef}, which is not an open invoice`);
     }
     // a transfer naming several invoices that it pays exactly does not overpay one of them
     for (const whole of drafts.values()) {

@@ -109,6 +109,8 @@ export class ReferenceIndex {
   private readonly withoutPrefix = new MultiMap<string>();
   private readonly deletions: HashMultiMap;
   private readonly keys: string[];
+  /** Letter/digit patterns of the invoice numbers ("LDDDDDDDDD"): a text token of such a shape names an invoice. */
+  private readonly shapes = new Set<string>();
   private minLen = Infinity;
   private maxLen = 0;
 
@@ -120,6 +122,7 @@ export class ReferenceIndex {
       this.keys[i] = key;
       if (key.length < 3) continue;
       this.exact.add(key, i);
+      this.shapes.add(shapeOf(key));
       this.minLen = Math.min(this.minLen, key.length);
       this.maxLen = Math.max(this.maxLen, key.length);
       const short = referenceKeyWithoutPrefix(key);
@@ -134,7 +137,7 @@ export class ReferenceIndex {
    * Invoice numbers found in the given texts (each text is read on its own: no reference spans two fields), and the
    * reference-looking strings worth a typo search (see `typoNeighbours`) should the exact hits not fit.
    */
-  find(texts: readonly string[]): { hits: ReferenceHit[]; typoQueries: string[] } {
+  find(texts: readonly string[]): { hits: ReferenceHit[]; typoQueries: string[]; unresolved: string[] } {
     const found = new Map<number, ReferenceHit>();
     const note = (invoice: number, kind: ReferenceKind, text: string) => {
       const prev = found.get(invoice);
@@ -142,6 +145,7 @@ export class ReferenceIndex {
     };
     const candidates: { text: string; from: number; to: number; hit: boolean }[] = [];
     const typoQueries = new Set<string>();
+    const unresolved = new Set<string>();
     for (const text of texts) {
       const toks = tokens(text);
       const used = new Set<number>();
@@ -177,10 +181,12 @@ export class ReferenceIndex {
       for (const c of candidates) {
         let overlaps = false;
         if (!c.hit) for (let k = c.from; k <= c.to; k++) if (used.has(k)) overlaps = true;
-        if (!overlaps) typoQueries.add(c.text);
+        if (overlaps) continue;
+        typoQueries.add(c.text);
+        if (!c.hit && this.shapes.has(shapeOf(c.text))) unresolved.add(c.text);
       }
     }
-    return { hits: [...found.values()].sort((a, b) => a.invoice - b.invoice), typoQueries: [...typoQueries] };
+    return { hits: [...found.values()].sort((a, b) => a.invoice - b.invoice), typoQueries: [...typoQueries], unresolved: [...unresolved] };
   }
 
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
@@ -198,6 +204,16 @@ export class ReferenceIndex {
     }
     return [...out].sort((a, b) => a - b);
   }
+}
+
+/** "F202400123" -> "LDDDDDDDDD". */
+function shapeOf(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 48 && c <= 57 ? 'D' : 'L';
+  }
+  return out;
 }
 
 function countDigits(s: string): number {

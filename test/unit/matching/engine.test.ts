@@ -76,6 +76,12 @@ describe('a payment without any reference', () => {
     expect(allocations(r)).toEqual(['FA-2024/312=71200']);
   });
 
+  it('naming an invoice number that is not open is not lettered to another invoice of the same amount', () => {
+    const r = matchOne(credit(480.5, { counterpartyIban: 'FR7630006000011234567890189', remittance: { unstructured: ['FACTURE F2024-00999'], structured: [] } }));
+    expect(r.status).not.toBe('matched');
+    expect(r.reasons.join(' ')).toMatch(/F2024-?00999|not an open invoice/);
+  });
+
   it('from an unknown payer is at most a suggestion, even when one invoice has exactly that amount', () => {
     const r = matchOne(credit(5400, { counterpartyName: 'SOCIETE INCONNUE' }));
     expect(r.status).not.toBe('matched');
