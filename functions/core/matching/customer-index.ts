@@ -95,7 +95,8 @@ export class CustomerIndex {
     for (const c of byIban) {
       offer({ customer: c, score: byIban.length === 1 ? 1 : 0.9, via: 'iban', reason: `payer IBAN ${maskIban(payerIban!)} is known for ${this.customers[c].name}` });
     }
-    if (payerName && payerName.trim()) {
+    // a payer IBAN known for exactly one customer says who paid: the name adds nothing
+    if (payerName && payerName.trim() && byIban.length !== 1) {
       for (const g of this.byNameField(payerName)) offer(g);
     }
     // the label is read for a customer name only when the IBAN and the payer name field did not say who paid

@@ -529,6 +529,15 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
           if (!results[k]!.reversalOf) unlinkedReturns.push(k);
           return;
         }
+        const prep = prepare(t);
+        if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) {
+          // nothing in the text points at an invoice: no reference-backed match is possible, decide in pass 2
+          later.push(k);
+          const l = laterByAmount.get(t.amountCents);
+          if (l) l.push(k);
+          else laterByAmount.set(t.amountCents, [k]);
+          return;
+        }
         const ev = evaluate(t);
         if (ev.result.status === 'matched' && ev.best && ev.best.ref === 'ref') {
           apply(t, ev);

@@ -147,7 +147,9 @@ export class ReferenceIndex {
     const typoQueries = new Set<string>();
     const unresolved = new Set<string>();
     for (const text of texts) {
+      if (!DIGIT.test(text)) continue; // every invoice number has a digit: a text without any names none
       const toks = tokens(text);
+      const digits = toks.map((t) => DIGIT.test(t));
       const used = new Set<number>();
       candidates.length = 0;
       for (let i = 0; i < toks.length; i++) {
@@ -156,10 +158,11 @@ export class ReferenceIndex {
         for (let j = i; j < toks.length && j < i + 4; j++) {
           s += toks[j];
           if (s.length > this.maxLen + 12) break;
-          if (!hasDigit) hasDigit = /\d/.test(toks[j]);
+          if (!hasDigit) hasDigit = digits[j];
           if (!hasDigit || s.length < this.minLen - 2) continue;
           let hit = false;
-          const stripped = stripGluedPrefix(s);
+          const first = s.charCodeAt(0);
+          const stripped = first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
           for (const f of stripped ? [s, stripped] : [s]) {
             const whole = this.exact.get(f);
             if (whole) {
@@ -205,6 +208,8 @@ export class ReferenceIndex {
     return [...out].sort((a, b) => a - b);
   }
 }
+
+const DIGIT = /\d/;
 
 /** "F202400123" -> "LDDDDDDDDD". */
 function shapeOf(s: string): string {
