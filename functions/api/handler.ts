@@ -13,6 +13,7 @@ import { customerRoutes } from './routes/customers';
 import { importRoutes } from './routes/imports';
 import { invoiceRoutes } from './routes/invoices';
 import { policyRoutes } from './routes/policies';
+import { rateRoutes } from './routes/rates';
 import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { transactionRoutes } from './routes/transactions';
@@ -42,7 +43,7 @@ const openApiRoute = route({
 });
 
 /** Every route of the API, in the order the router tries them (static paths win over parameters anyway). */
-export const apiRoutes: Route[] = [healthRoute, openApiRoute, ...importRoutes, ...invoiceRoutes, ...customerRoutes, ...transactionRoutes, ...statementRoutes, ...policyRoutes, ...reportRoutes];
+export const apiRoutes: Route[] = [healthRoute, openApiRoute, ...importRoutes, ...invoiceRoutes, ...customerRoutes, ...transactionRoutes, ...statementRoutes, ...policyRoutes, ...rateRoutes, ...reportRoutes];
 
 export function openApiDocument(): Record<string, unknown> {
   return (openApiCache ??= buildOpenApi(apiRoutes));

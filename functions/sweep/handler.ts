@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getCustomer } from '../adapters/db/customers';
 import { listOwedInvoices } from '../adapters/db/invoices';
 import { listPolicies } from '../adapters/db/policies';
+import { loadRateTable } from '../adapters/db/rates';
 import { listBouncedContacts, listMessagesOn } from '../adapters/db/sends';
 import { sendEmail } from '../adapters/mailer';
 import { dunningStarted, getPause, resumeDunning, startDunning } from '../adapters/workflows';
@@ -11,7 +12,8 @@ import { addDays } from '../core/dates';
 import { DunningLevel, isEscalation, policyForCustomer, UnknownPolicyError } from '../core/dunning/policy';
 import { policyTimeline, promiseResumeAt, effectiveSendWindow, stepConditionsHold } from '../core/dunning/schedule';
 import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
-import { Customer } from '../core/model';
+import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
+import { Customer, Invoice } from '../core/model';
 import { financeEmails, lambda, now } from '../dunning-shared/runtime';
 
 /** EventBridge Scheduler's input ({source, kind, scheduledTime}) or an EventBridge "Scheduled Event" ({time}). */
@@ -22,6 +24,8 @@ export interface SweepReport {
   started: string[];
   alreadyRunning: number;
   resumed: string[];
+  /** Half-years in which an owed invoice is late but the rate table lacks a figure (penalties cannot be computed). */
+  missingRates: { half: HalfYear; ecbMro: boolean; legalRate: boolean; lateInvoices: number }[];
   digestMessageId?: string;
   failures: { invoiceId: string; error: string }[];
 }
@@ -42,7 +46,7 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
     return customers.get(id);
   };
 
-  const report: SweepReport = { day: today, started: [], alreadyRunning: 0, resumed: [], failures: [] };
+  const report: SweepReport = { day: today, started: [], alreadyRunning: 0, resumed: [], missingRates: [], failures: [] };
   const digest: FinanceDigestInput = { date: today, sent: [], escalatingTomorrow: [], needsPerson: [], failures: [] };
   const tomorrow = nextBusinessDay(addDays(today, 1));
 
@@ -103,6 +107,14 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
     }
   }
 
+  try {
+    report.missingRates = await ratesMissingForLateInvoices(invoices, today);
+    for (const m of report.missingRates) digest.needsPerson.push({ reason: missingRatesReason(m) });
+  } catch (err) {
+    digest.failures!.push({ reason: `late-payment rate table unreadable: ${(err as Error).name}: ${(err as Error).message}` });
+    log.error('could not check the late-payment rates', { error: err });
+  }
+
   for (const customer of customers.values()) {
     if (!customer) continue;
     for (const b of await listBouncedContacts(customer.customerId)) {
@@ -130,3 +142,28 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
   log.info('sweep done', { day: today, started: report.started.length, resumed: report.resumed.length, failures: report.failures.length });
   return report;
 });
+
+/**
+ * The half-years, from the oldest due date of the owed invoices that are late to today, whose late-payment rates the
+ * table lacks, with how many owed invoices are late in each: a formal notice there would fail on the missing rate.
+ */
+async function ratesMissingForLateInvoices(invoices: Invoice[], today: string): Promise<SweepReport['missingRates']> {
+  const late = invoices.filter((i) => i.dueDate < today);
+  if (late.length === 0) return [];
+  const oldestDue = late.reduce((min, i) => (i.dueDate < min ? i.dueDate : min), late[0].dueDate);
+  const missing = missingRates(await loadRateTable(), oldestDue, today);
+  return missing
+    .map((m) => ({ ...m, lateInvoices: late.filter((i) => i.dueDate < halfYearEnd(m.half)).length }))
+    .filter((m) => m.lateInvoices > 0);
+}
+
+function missingRatesReason(m: SweepReport['missingRates'][number]): string {
+  const h1 = m.half.endsWith('H1');
+  const fr = [m.ecbMro && `taux BCE au 1er ${h1 ? 'janvier' : 'juillet'}`, m.legalRate && 'taux d’intérêt légal'].filter(Boolean).join(', ');
+  const en = [m.ecbMro && `ECB rate on 1 ${h1 ? 'January' : 'July'}`, m.legalRate && 'legal interest rate'].filter(Boolean).join(', ');
+  const n = m.lateInvoices;
+  return (
+    `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans encaisse (PUT /rates)` +
+    ` / late-payment rates missing for ${m.half} (${en}): ${n} late invoice${n > 1 ? 's' : ''}`
+  );
+}

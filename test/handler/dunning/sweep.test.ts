@@ -105,6 +105,34 @@ describe('the daily sweep', () => {
   });
 });
 
+describe('the digest warns finance of missing late-payment rates', () => {
+  const august = { ...schedulerEvent, scheduledTime: '2026-08-03T06:00:00Z' };
+  const digestText = () => ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
+  beforeEach(() => setClock(fixedClock('2026-08-03T06:00:00.000Z')));
+
+  it('lists under "needs a person" the half-year without rates in which an owed invoice is late', async () => {
+    table.put(invoiceItem(invoice('LATE-MAY', 'A', '2026-05-10')));
+    table.put(invoiceItem(invoice('LATE-JUL', 'A', '2026-07-15')));
+    const report = await sweep(august);
+    expect(report.missingRates).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true, lateInvoices: 2 }]);
+    expect(digestText()).toContain('taux de pénalités manquants pour 2026-H2 (taux BCE au 1er juillet, taux d’intérêt légal) : 2 factures en retard');
+  });
+
+  it('says nothing once finance has added the figures of the half-year', async () => {
+    table.put(invoiceItem(invoice('LATE-MAY', 'A', '2026-05-10')));
+    table.put({ pk: 'RATES', sk: 'OVERRIDE', type: 'rates', ecbMro: [], ecbMroKnownThrough: '2026-07-01', legalRate: [{ half: '2026-H2', otherCasesBp: 250, privateCreditorBp: 650 }], source: 'arrêté du test', version: 0 });
+    const report = await sweep(august);
+    expect(report.missingRates).toEqual([]);
+    expect(digestText()).not.toContain('taux de pénalités manquants');
+  });
+
+  it('says nothing while no owed invoice is late', async () => {
+    table.put(invoiceItem(invoice('NOT-DUE', 'A', '2026-09-30')));
+    table.put(invoiceItem(invoice('PAID-LATE', 'A', '2026-03-01', { status: 'paid', openCents: 0 })));
+    expect((await sweep(august)).missingRates).toEqual([]);
+  });
+});
+
 describe('pausing a workflow', () => {
   it('stores the task token with the paused state', async () => {
     table.put(invoiceItem(invoice('P', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
