@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/integration/support/global-setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Starting a local stack (DynamoDB Local's JVM above all) can take a minute on a loaded 2-core machine.
+    hookTimeout: 240_000,
     pool: 'forks',
     // Integration tests start real local servers (DynamoDB Local, s3rver, SES); keep the load on a 2-core machine sane.
     maxWorkers: 2,
