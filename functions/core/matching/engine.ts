@@ -34,7 +34,10 @@ interface Draft {
   amount: AmountFit;
   payer: PayerFit;
   confidence: number;
-  reasons: string[];
+  /** Built on demand (see reasonsOf): most candidates are never shown. */
+  explain: () => string[];
+  capped: string[];
+  reasons?: string[];
   key: string;
 }
 
@@ -299,8 +302,9 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     for (const g of known) {
       const c = g.customer;
       const p = payerFit(c, payers);
-      const owedList = customerInvoices[c].filter((i) => open[i] > 0 && invoices[i].currency === t.currency);
-      const exact = owedList.filter((i) => open[i] === amount);
+      // bounded: the customer's oldest open invoices for fees, partials and sums; all of them for an exact amount
+      const owedList = oldestOpen(c, t.currency);
+      const exact = (openByAmount(c).get(amount) ?? []).filter((i) => open[i] === amount && invoices[i].currency === t.currency).sort(byAge);
       for (const i of exact) {
         const tie = exact.length > 1;
         offer(scored(t, [i], 'exact', refOf.has(i) ? 'ref' : 'none', p, [tie ? `amount: ${exact.length} open invoices of ${customerName(c)} have this amount` : `amount: the only open invoice of ${customerName(c)} of ${money(amount)}`], tie ? 0.35 : 0));
@@ -379,23 +383,23 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       if (nonCustomer) return { result: { ...base, status: 'ignored', confidence: 1, reasons: [`not a customer receipt: looks like a ${nonCustomer.what}`, ...notes] }, payers };
       const why = [...drafts.values()].sort((a, b) => b.confidence - a.confidence)[0];
       const reasons = [known.length === 0 && refOf.size === 0 ? 'no invoice reference and no known customer' : 'no open invoice fits this payment', ...notes];
-      if (why) reasons.push(...why.reasons.map((r) => `rejected: ${r}`));
+      if (why) reasons.push(...reasonsOf(why).map((r) => `rejected: ${r}`));
       return { result: { ...base, status: 'unmatched', confidence: 0, reasons }, payers };
     }
     const rival = ranked.find((d) => d !== top && d.confidence >= top.confidence - opts.ambiguityMargin);
     const suggestions = ranked.slice(0, opts.maxSuggestions).map(toCandidate);
     if (top.confidence >= opts.autoThreshold && !rival) {
       const best = toCandidate(top);
-      return { result: { ...base, status: 'matched', best, suggestions: suggestions.slice(1), confidence: top.confidence, reasons: [...top.reasons, ...notes] }, best: top, payers };
+      return { result: { ...base, status: 'matched', best, suggestions: suggestions.slice(1), confidence: top.confidence, reasons: [...reasonsOf(top), ...notes] }, best: top, payers };
     }
-    const reasons = [...(rival ? ['ambiguous: several open invoices fit equally well'] : ['not certain enough to apply automatically']), ...top.reasons, ...notes];
+    const reasons = [...(rival ? ['ambiguous: several open invoices fit equally well'] : ['not certain enough to apply automatically']), ...reasonsOf(top), ...notes];
     return { result: { ...base, status: 'suggested', suggestions, confidence: top.confidence, reasons }, payers };
   }
 
   function cap(d: Draft, max: number, why: string) {
     if (d.confidence > max) {
       d.confidence = max;
-      d.reasons.push(`capped: ${why}`);
+      d.capped.push(`capped: ${why}`);
     }
   }
 
@@ -403,29 +407,38 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const customer = invoiceCustomer[invs[0]];
     const parts = allocate(invs, t.amountCents, fit);
     let c = confidenceOf(ref, fit, payer.fit, countAs);
-    const dates = dateReasons(t, invs);
-    c = Math.max(0, Math.min(1, c - penalty - dates.penalty));
+    let datePenalty = 0;
+    for (const i of invs) if (t.bookingDate < invoices[i].issueDate) datePenalty = 0.1;
+    c = Math.max(0, Math.min(1, c - penalty - datePenalty));
     const total = invs.reduce((s, i) => s + open[i], 0);
-    const amountReason =
-      fit === 'exact'
-        ? `amount: ${money(t.amountCents)} equals what is owed`
-        : fit === 'fee'
-          ? `amount: ${money(total - t.amountCents)} short of ${money(total)} (within the bank-fee tolerance): write-off proposed`
-          : fit === 'partial'
-            ? `amount: partial payment, ${money(total - t.amountCents)} still owed`
-            : `amount: overpaid by ${money(t.amountCents - total)}, kept as customer credit`;
-    const all = [...reasons, amountReason];
-    if (payer.reason) all.push(payer.fit === 'conflict' ? `customer: ${payer.reason}` : `customer: ${payer.reason}`);
-    else if (customer >= 0) all.push(`customer: payer not recognised as ${customerName(customer)}`);
-    all.push(...dates.reasons);
-    return { invoices: invs, ...parts, ref, amount: fit, payer: payer.fit, confidence: round2(c), reasons: all, key: draftKey(invs) };
+    // the wording is built only for the candidates a person will see
+    const explain = () => {
+      const amountReason =
+        fit === 'exact'
+          ? `amount: ${money(t.amountCents)} equals what is owed`
+          : fit === 'fee'
+            ? `amount: ${money(total - t.amountCents)} short of ${money(total)} (within the bank-fee tolerance): write-off proposed`
+            : fit === 'partial'
+              ? `amount: partial payment, ${money(total - t.amountCents)} still owed`
+              : `amount: overpaid by ${money(t.amountCents - total)}, kept as customer credit`;
+      const all = [...reasons, amountReason];
+      if (payer.reason) all.push(`customer: ${payer.reason}`);
+      else if (customer >= 0) all.push(`customer: payer not recognised as ${customerName(customer)}`);
+      all.push(...dateReasons(t, invs).reasons);
+      return all;
+    };
+    return { invoices: invs, ...parts, ref, amount: fit, payer: payer.fit, confidence: round2(c), explain, capped: [], key: draftKey(invs) };
+  }
+
+  function reasonsOf(d: Draft): string[] {
+    return (d.reasons ??= [...d.explain(), ...d.capped]);
   }
 
   function toCandidate(d: Draft): Candidate {
     return {
       allocations: d.invoices.map((i, k) => ({ invoiceId: invoices[i].invoiceId, amountCents: d.allocations[k] })).filter((a) => a.amountCents > 0),
       confidence: d.confidence,
-      reasons: d.reasons,
+      reasons: reasonsOf(d),
       writeOffCents: d.writeOff,
       customerCreditCents: d.credit,
       customerId: invoices[d.invoices[0]].customerId,
@@ -455,7 +468,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (original && bestScore >= 2) {
       const a = allocatedBy.get(original)!;
       a.reversed = true;
-      for (const x of a.consumed) open[x.invoice] += x.cents;
+      for (const x of a.consumed) setOpen(x.invoice, open[x.invoice] + x.cents);
       reopens = a.allocations.map((x) => ({ invoiceId: invoices[x.invoice].invoiceId, amountCents: x.cents }));
       reasons.push(`reverses transaction ${original} of this run`);
     } else {
@@ -485,8 +498,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const d = ev.best!;
     const lastShort = d.writeOff > 0 ? d.invoices.findIndex((i, k) => d.allocations[k] < open[i]) : -1;
     d.invoices.forEach((i, k) => {
-      open[i] -= d.allocations[k];
-      if (k === lastShort) open[i] -= d.writeOff;
+      setOpen(i, open[i] - d.allocations[k] - (k === lastShort ? d.writeOff : 0));
       if (open[i] < 0) throw new Error(`internal: over-allocated invoice ${invoices[i].invoiceId}`);
     });
     const list = paymentsByAmount.get(t.amountCents);
@@ -500,6 +512,57 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       date: t.bookingDate,
       reversed: false,
     });
+  }
+
+  /** Per customer: where its open invoices start (oldest first; the closed ones before are skipped for good). */
+  const firstOpen = new Int32Array(customers.length);
+  const OLDEST = 64;
+  function oldestOpen(c: number, currency: string): number[] {
+    const list = customerInvoices[c];
+    let k = firstOpen[c];
+    while (k < list.length && open[list[k]] <= 0) k++;
+    firstOpen[c] = k;
+    const out: number[] = [];
+    for (; k < list.length && out.length < OLDEST; k++) {
+      const i = list[k];
+      if (open[i] > 0 && invoices[i].currency === currency) out.push(i);
+    }
+    return out;
+  }
+  /** Per customer, built on first use and kept up to date: open invoices by what they still owe. */
+  const amountMaps = new Map<number, Map<number, number[]>>();
+  function openByAmount(c: number): Map<number, number[]> {
+    let m = amountMaps.get(c);
+    if (!m) {
+      m = new Map();
+      for (const i of customerInvoices[c]) if (open[i] > 0) pushTo(m, open[i], i);
+      amountMaps.set(c, m);
+    }
+    return m;
+  }
+  function pushTo(m: Map<number, number[]>, key: number, i: number) {
+    const l = m.get(key);
+    if (l) l.push(i);
+    else m.set(key, [i]);
+  }
+  /** Every change of an open amount goes through here, so the per-customer amount maps stay right. */
+  function setOpen(i: number, value: number) {
+    const m = amountMaps.get(invoiceCustomer[i]);
+    if (m && open[i] !== value) {
+      const l = m.get(open[i]);
+      if (l) {
+        const at = l.indexOf(i);
+        if (at >= 0) l.splice(at, 1);
+      }
+      if (value > 0) pushTo(m, value, i);
+    }
+    open[i] = value;
+    if (value > 0 && invoiceCustomer[i] >= 0) {
+      // reopened: it may sit before the customer's first open position
+      const list = customerInvoices[invoiceCustomer[i]];
+      const at = list.indexOf(i);
+      if (at >= 0 && at < firstOpen[invoiceCustomer[i]]) firstOpen[invoiceCustomer[i]] = at;
+    }
   }
 
   function samePayer(a: MatchableTransaction, b: MatchableTransaction): boolean {
