@@ -160,7 +160,13 @@ function matchCommand(args: Args, out: (s: string) => void) {
   lap('matched');
 
   if (args.flags.has('json')) {
-    out(JSON.stringify({ transactions: results.map((r, k) => jsonOf(entries[k], r)) }) + '\n');
+    // one JSON object, written in slices so that the whole text never sits in memory at once
+    out('{"transactions":[');
+    for (let k = 0; k < results.length; k += 2000) {
+      const slice = results.slice(k, k + 2000).map((r, j) => JSON.stringify(jsonOf(entries[k + j], r)));
+      out((k > 0 ? ',' : '') + slice.join(','));
+    }
+    out(']}\n');
     lap('written');
     return;
   }

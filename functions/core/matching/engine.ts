@@ -516,7 +516,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
 
   /** Per customer: where its open invoices start (oldest first; the closed ones before are skipped for good). */
   const firstOpen = new Int32Array(customers.length);
-  const OLDEST = 64;
+  const OLDEST = 32;
   function oldestOpen(c: number, currency: string): number[] {
     const list = customerInvoices[c];
     let k = firstOpen[c];

@@ -24,6 +24,14 @@ class MultiMap<K> {
     const cur = this.map.get(key);
     return cur === undefined ? undefined : typeof cur === 'number' ? [cur] : cur;
   }
+  /** Calls `f` for each value, without allocating. */
+  each(key: K, f: (value: number) => void): boolean {
+    const cur = this.map.get(key);
+    if (cur === undefined) return false;
+    if (typeof cur === 'number') f(cur);
+    else for (const v of cur) f(v);
+    return true;
+  }
 }
 
 /**
@@ -163,17 +171,11 @@ export class ReferenceIndex {
           let hit = false;
           const first = s.charCodeAt(0);
           const stripped = first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
-          for (const f of stripped ? [s, stripped] : [s]) {
-            const whole = this.exact.get(f);
-            if (whole) {
-              hit = true;
-              for (const inv of whole) note(inv, j === i && f === s ? 'exact' : 'reformatted', toks.slice(i, j + 1).join(' '));
-            }
-            const short = this.withoutPrefix.get(f);
-            if (short) {
-              hit = true;
-              for (const inv of short) note(inv, 'reformatted', toks.slice(i, j + 1).join(' '));
-            }
+          for (let v = 0; v < (stripped ? 2 : 1); v++) {
+            const f = v === 0 ? s : stripped!;
+            const kind: ReferenceKind = j === i && v === 0 ? 'exact' : 'reformatted';
+            if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
+            if (this.withoutPrefix.each(f, (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
           }
           if (hit) for (let k = i; k <= j; k++) used.add(k);
           if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
