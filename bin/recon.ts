@@ -7,11 +7,13 @@
  *
  * Exit codes: 0 done, 1 unreadable input (file, statement, invoices CSV), 2 wrong usage.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { formatCents, parseAmountToCents } from '../functions/core/money';
-import { StatementFormat, type MatchResult, type StatementEntry } from '../functions/core/model';
+import { StatementFormat, type MatchResult, type ParsedStatementFile, type StatementEntry } from '../functions/core/model';
 import { parseStatementFile, assignTransactionIds, describeStatement, StatementParseError } from '../functions/core/statements';
-import { matchTransactions, OpenInvoicesCsvError, readOpenInvoicesCsv, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
+import { createMatcher, OpenInvoicesCsvError, readOpenInvoicesCsv, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -119,7 +121,35 @@ const TEXT = {
   },
 } as const;
 
-function matchCommand(args: Args, out: (s: string) => void) {
+/** From this size on, the statement is read in a worker thread while the invoices are read and indexed here. */
+const WORKER_MIN_BYTES = 2_000_000;
+
+function readStatementInWorker(path: string, args: Args): Promise<ParsedStatementFile> {
+  const launcher = fileURLToPath(new URL('./recon.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(launcher, { workerData: { reconTask: 'parse-statement', path, format: formatOption(args) }, stdout: false });
+    worker.once('message', (m: { ok: true; parsed: ParsedStatementFile } | { ok: false; input: boolean; error: string }) => {
+      if (m.ok) resolve(m.parsed);
+      else reject(m.input ? new InputError(m.error) : new Error(m.error));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** The worker side: parse, drop the raw source lines (audit only), hand the statement back. */
+function parseStatementTask(): void {
+  const { path, format } = workerData as { path: string; format?: string };
+  try {
+    const parsed = readStatement(path, { command: 'parse', positional: [], flags: new Map(format ? [['format', format]] : []) });
+    for (const st of parsed.statements) for (const e of st.entries) e.raw = [];
+    parentPort!.postMessage({ ok: true, parsed });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, input: e instanceof InputError, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function matchCommand(args: Args, out: (s: string) => void) {
   const invoicesPath = args.flags.get('invoices');
   const statementPath = args.flags.get('statement');
   if (typeof invoicesPath !== 'string' || typeof statementPath !== 'string') throw new UsageError('recon match needs --invoices FILE and --statement FILE');
@@ -134,16 +164,28 @@ function matchCommand(args: Args, out: (s: string) => void) {
     }
     if (feeToleranceCents < 0) throw new UsageError('--fee-tolerance must not be negative');
   }
+  formatOption(args);
   const timing = process.env.RECON_TIMING === '1';
   let t0 = performance.now();
   const lap = (what: string) => {
     if (timing) process.stderr.write(`recon: ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
     t0 = performance.now();
   };
-  const parsed = readStatement(statementPath, args);
-  lap('statement read');
+  let size = 0;
+  try {
+    size = statSync(statementPath).size;
+  } catch {
+    // readStatement reports it
+  }
+  const pending = size >= WORKER_MIN_BYTES ? readStatementInWorker(statementPath, args) : undefined;
+  pending?.catch(() => undefined); // awaited below; an early failure here must not be reported twice
+  const parsedHere = pending ? undefined : readStatement(statementPath, args);
   const { invoices, customers } = readInvoices(invoicesPath);
   lap('invoices read');
+  const matcher = createMatcher(invoices, customers, feeToleranceCents !== undefined ? { feeToleranceCents } : {});
+  lap('invoices indexed');
+  const parsed = parsedHere ?? (await pending!);
+  lap('statement read');
 
   const entries: StatementEntry[] = [];
   const transactions: MatchableTransaction[] = [];
@@ -156,7 +198,7 @@ function matchCommand(args: Args, out: (s: string) => void) {
       transactions.push({ ...entry, transactionId });
     }
   }
-  const results = matchTransactions({ invoices, customers, transactions, options: { ownIbans, ...(feeToleranceCents !== undefined ? { feeToleranceCents } : {}) } });
+  const results = matcher.matchAll(transactions, { ownIbans });
   lap('matched');
 
   if (args.flags.has('json')) {
@@ -229,14 +271,14 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
   return lines.join('\n') + '\n';
 }
 
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.command === 'help' || args.command === '--help' || args.command === '-h' || args.flags.has('help')) {
       out(USAGE + '\n');
       return 0;
     }
-    if (args.command === 'match') matchCommand(args, out);
+    if (args.command === 'match') await matchCommand(args, out);
     else if (args.command === 'parse') parseCommand(args, out);
     else throw new UsageError(`unknown command "${args.command}"`);
     return 0;
@@ -254,4 +296,5 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (isMainThread) process.exitCode = await main(process.argv.slice(2));
+else if ((workerData as { reconTask?: string } | undefined)?.reconTask === 'parse-statement') parseStatementTask();

@@ -572,7 +572,8 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
 
   return {
     /** Matches a batch: reference-backed matches first, then the rest, then returned payments. */
-    matchAll(transactions: readonly MatchableTransaction[]): MatchResult[] {
+    matchAll(transactions: readonly MatchableTransaction[], more: { ownIbans?: readonly string[] } = {}): MatchResult[] {
+      for (const iban of more.ownIbans ?? []) ownIbans.add(ibanKey(iban));
       const results: (MatchResult | undefined)[] = new Array(transactions.length);
       const later: number[] = [];
       const unlinkedReturns: number[] = [];
