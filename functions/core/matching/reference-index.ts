@@ -35,49 +35,77 @@ class MultiMap<K> {
 }
 
 /**
- * A multimap from 30-bit hashes to invoice positions in two flat typed arrays (open addressing, linear probing):
- * millions of entries without millions of objects.
+ * A multimap from 30-bit hashes to invoice positions in flat typed arrays: an open-addressing table of distinct hashes,
+ * each heading a chain of values (dense invoice numbering gives one deletion variant to many invoices).
+ * Millions of entries without millions of objects.
  */
 class HashMultiMap {
-  private keys: Int32Array;
-  private values: Int32Array;
+  private slotKey: Int32Array;
+  private slotHead: Int32Array;
   private mask: number;
-  private size = 0;
+  private shift: number;
+  private used = 0;
+  private values: Int32Array;
+  private next: Int32Array;
+  private count = 0;
   constructor(expected: number) {
     let cap = 1024;
-    while (cap < expected * 2) cap *= 2;
-    this.keys = new Int32Array(cap).fill(-1);
-    this.values = new Int32Array(cap);
+    while (cap < expected) cap *= 2;
+    this.slotKey = new Int32Array(cap).fill(-1);
+    this.slotHead = new Int32Array(cap);
     this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
+    this.values = new Int32Array(Math.max(16, expected));
+    this.next = new Int32Array(Math.max(16, expected));
+  }
+  private slot(key: number): number {
+    let i = (Math.imul(key, 0x9e3779b1) >>> this.shift) & this.mask;
+    while (this.slotKey[i] !== -1 && this.slotKey[i] !== key) i = (i + 1) & this.mask;
+    return i;
   }
   add(key: number, value: number): void {
-    if (this.size * 2 >= this.keys.length) this.grow();
-    let i = (key ^ (key >>> 15)) & this.mask;
-    while (this.keys[i] !== -1) {
-      if (this.keys[i] === key && this.values[i] === value) return;
-      i = (i + 1) & this.mask;
+    let i = this.slot(key);
+    if (this.slotKey[i] === -1) {
+      if ((this.used + 1) * 2 > this.slotKey.length) {
+        this.grow();
+        i = this.slot(key);
+      }
+      this.slotKey[i] = key;
+      this.slotHead[i] = -1;
+      this.used++;
+    } else if (this.values[this.slotHead[i]] === value) return; // the same invoice again (a repeated character)
+    if (this.count === this.values.length) {
+      const v = new Int32Array(this.count * 2);
+      v.set(this.values);
+      this.values = v;
+      const n = new Int32Array(this.count * 2);
+      n.set(this.next);
+      this.next = n;
     }
-    this.keys[i] = key;
-    this.values[i] = value;
-    this.size++;
+    this.values[this.count] = value;
+    this.next[this.count] = this.slotHead[i];
+    this.slotHead[i] = this.count++;
   }
   get(key: number): number[] | undefined {
-    let out: number[] | undefined;
-    let i = (key ^ (key >>> 15)) & this.mask;
-    while (this.keys[i] !== -1) {
-      if (this.keys[i] === key) (out ??= []).push(this.values[i]);
-      i = (i + 1) & this.mask;
-    }
+    const i = this.slot(key);
+    if (this.slotKey[i] === -1) return undefined;
+    const out: number[] = [];
+    for (let e = this.slotHead[i]; e !== -1; e = this.next[e]) out.push(this.values[e]);
     return out;
   }
   private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
-    this.keys = new Int32Array(keys.length * 2).fill(-1);
-    this.values = new Int32Array(keys.length * 2);
-    this.mask = this.keys.length - 1;
-    this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.add(keys[i], values[i]);
+    const keys = this.slotKey;
+    const heads = this.slotHead;
+    this.slotKey = new Int32Array(keys.length * 2).fill(-1);
+    this.slotHead = new Int32Array(keys.length * 2);
+    this.mask = this.slotKey.length - 1;
+    this.shift = 32 - Math.log2(this.slotKey.length);
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === -1) continue;
+      const i = this.slot(keys[j]);
+      this.slotKey[i] = keys[j];
+      this.slotHead[i] = heads[j];
+    }
   }
 }
 
