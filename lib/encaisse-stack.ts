@@ -153,7 +153,7 @@ export class EncaisseStack extends Stack {
     allowTable(f.ingest, table, 'readWrite');
     allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox] });
     // It starts the workflow of an invoice a returned payment reopens.
-    allowWorkflow(f.ingest, stateMachine, ['start', 'stop']);
+    allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']); // describe: startDunning checks whether the last generation ended
     sendEmail(f.ingest);
 
     // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
@@ -174,7 +174,7 @@ export class EncaisseStack extends Stack {
 
     // sweep: finds invoices entering their window, starts their workflow, resumes due promises, daily digest.
     allowTable(f.sweep, table, 'readWrite');
-    allowWorkflow(f.sweep, stateMachine, ['start', 'respond']);
+    allowWorkflow(f.sweep, stateMachine, ['start', 'describe', 'respond']);
     sendEmail(f.sweep);
     // failure-alert: e-mails finance from the event alone, and appends one history line to the invoice
     // (INVOICE#<id> / EVENT#...): PutItem on invoice items, nothing else of the table.

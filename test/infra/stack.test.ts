@@ -462,8 +462,9 @@ describe('least privilege', () => {
     const machine = `<${resourcesOfType(json, 'AWS::StepFunctions::StateMachine')[0][0]}>`;
     const executions = expect.stringMatching(/:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/);
     const tokens = { 'states:SendTaskSuccess': [machine], 'states:SendTaskFailure': [machine] };
-    expect(workflowGrants('ingest')).toEqual({ 'states:StartExecution': [machine], 'states:StopExecution': [executions] });
-    expect(workflowGrants('sweep')).toEqual({ 'states:StartExecution': [machine], ...tokens });
+    // startDunning describes the invoice's last execution to know whether a new generation may start.
+    expect(workflowGrants('ingest')).toEqual({ 'states:StartExecution': [machine], 'states:StopExecution': [executions], 'states:DescribeExecution': [executions] });
+    expect(workflowGrants('sweep')).toEqual({ 'states:StartExecution': [machine], 'states:DescribeExecution': [executions], ...tokens });
     expect(workflowGrants('dunning-pause')).toEqual(tokens);
     expect(workflowGrants('api')).toEqual({
       'states:StartExecution': [machine],
