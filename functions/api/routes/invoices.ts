@@ -24,7 +24,8 @@ export const InvoiceCreate = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
   issueDate: IsoDate,
   dueDate: IsoDate,
-  pdfKey: z.string().max(1024).optional(),
+  /** Where the invoice PDF lies in the documents bucket; reminders link it, so it must be under invoices/. */
+  pdfKey: z.string().max(1024).regex(/^invoices\/[^/].*\.pdf$/i, 'expected a key under invoices/ ending in .pdf').optional(),
   contractRateBp: z.number().int().positive().optional(),
 }).refine((b) => b.dueDate >= b.issueDate, { path: ['dueDate'], message: 'before issueDate' });
 

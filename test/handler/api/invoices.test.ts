@@ -67,6 +67,7 @@ describe('POST /invoices: create one invoice', () => {
     [{ ...body, issueDate: '01/10/2026' }, 'issueDate'],
     [{ ...body, currency: 'euro' }, 'currency'],
     [{ ...body, invoiceId: '' }, 'invoiceId'],
+    [{ ...body, pdfKey: 'letters/MED-1.pdf' }, 'pdfKey'],
   ])('refuses an invalid body naming the field (%#: %s)', async (bad, field) => {
     const res = await call('POST', '/invoices', { body: bad });
     expect(res.status).toBe(400);
