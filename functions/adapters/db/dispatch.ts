@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws-clients';
 import { keys } from './keys';
-import { tableName } from './table';
+import { queryAll, tableName } from './table';
 
 /**
  * Send-window batches (issue 8): the invoices of one customer whose steps fall in the same send window meet in one
@@ -86,24 +86,12 @@ export async function getBatch(dispatchKey: string): Promise<Batch | undefined> 
 }
 
 export async function listMembers(dispatchKey: string): Promise<BatchMember[]> {
-  const out: BatchMember[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
-        ExpressionAttributeValues: { ':pk': dispatchKey, ':inv': 'INV#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) {
-      out.push({ invoiceId: String(i.invoiceId), stepId: String(i.stepId), level: String(i.level), channel: String(i.channel), enlistedAt: String(i.enlistedAt) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
+    ExpressionAttributeValues: { ':pk': dispatchKey, ':inv': 'INV#' },
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({ invoiceId: String(i.invoiceId), stepId: String(i.stepId), level: String(i.level), channel: String(i.channel), enlistedAt: String(i.enlistedAt) }));
 }
 
 function isConditionFailure(err: unknown): boolean {

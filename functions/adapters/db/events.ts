@@ -1,9 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { dynamo } from '../aws-clients';
 import { keys } from './keys';
 import { stripKeys } from './items';
-import { sequence, tableName } from './table';
+import { queryAll, sequence, tableName } from './table';
 
 /**
  * The invoice's history: every action on an invoice (import, allocation, reminder sent, pause, bounce, formal notice,
@@ -30,19 +28,9 @@ export function invoiceEventPut(event: InvoiceEvent) {
 }
 
 export async function listInvoiceEvents(invoiceId: string): Promise<InvoiceEvent[]> {
-  const out: InvoiceEvent[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ev)',
-        ExpressionAttributeValues: { ':pk': `INVOICE#${invoiceId}`, ':ev': 'EVENT#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push(InvoiceEvent.parse(stripKeys(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ev)',
+    ExpressionAttributeValues: { ':pk': `INVOICE#${invoiceId}`, ':ev': 'EVENT#' },
+  });
+  return items.map((item) => InvoiceEvent.parse(stripKeys(item)));
 }

@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { builtInPolicies, Policy, PolicyInput } from '../../core/dunning/policy';
 import { dynamo } from '../aws-clients';
 import { keys } from './keys';
-import { tableName } from './table';
+import { queryAll, tableName } from './table';
 
 /**
  * Dunning policies ("scénarios de relance"), versioned: every save writes a NEW version item
@@ -57,21 +57,7 @@ export async function getPolicy(policyId: string, version?: number): Promise<Pol
 
 /** The latest version of every policy: stored ones, plus the built-in ones nobody has edited. */
 export async function listPolicies(): Promise<Policy[]> {
-  const stored: Policy[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': LATEST },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) stored.push(fromItem(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const stored = (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': LATEST } })).map(fromItem);
   const ids = new Set(stored.map((p) => p.policyId));
   return [...stored, ...builtInPolicies.filter((p) => !ids.has(p.policyId))].sort((a, b) => a.policyId.localeCompare(b.policyId));
 }

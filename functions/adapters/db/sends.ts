@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws
 import { dynamo } from '../aws-clients';
 import { invoiceEventPut, InvoiceEvent } from './events';
 import { keys } from './keys';
-import { tableName } from './table';
+import { queryAll, tableName } from './table';
 
 /**
  * What was sent, once:
@@ -85,25 +85,11 @@ export async function recordMessage(message: MessageRecord): Promise<void> {
 
 /** The messages sent on a UTC day. */
 export async function listMessagesOn(day: string): Promise<MessageRecord[]> {
-  const out: MessageRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `MESSAGES#${day}` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) {
-      const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, ...rest } = i;
-      out.push(rest as MessageRecord);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `MESSAGES#${day}` } });
+  return items.map((i) => {
+    const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, ...rest } = i;
+    return rest as unknown as MessageRecord;
+  });
 }
 
 export async function getMessage(messageId: string): Promise<MessageRecord | undefined> {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws-clients';
 import { readEnv, settings } from '../config';
 
 let name: string | undefined;
@@ -40,4 +42,16 @@ export class InvalidCursorError extends Error {
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
+}
+
+/** Every item a query matches, all pages (for bounded sets: one invoice's history, one batch, one day's messages). */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey: start }));
+    out.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
