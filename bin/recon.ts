@@ -245,12 +245,12 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
   const receipts = credits - ignoredCredits;
   const lines = [
     `${w.title}: ${entries.length} ${w.entries}, ${credits} ${w.credits}, ${entries.length - credits} ${w.debits}`,
-    `  ${w.matched.padEnd(34)} ${matched}`,
-    `  ${w.suggested.padEnd(34)} ${suggested}`,
-    `  ${w.unmatched.padEnd(34)} ${unmatched}`,
-    `  ${w.ignored.padEnd(34)} ${ignoredCredits}`,
-    `  ${w.returned.padEnd(34)} ${returned}`,
-    `  ${w.rate.padEnd(34)} ${receipts === 0 ? '-' : `${((100 * matched) / receipts).toFixed(1)}%`}`,
+    `  ${w.matched.padEnd(38)} ${matched}`,
+    `  ${w.suggested.padEnd(38)} ${suggested}`,
+    `  ${w.unmatched.padEnd(38)} ${unmatched}`,
+    `  ${w.ignored.padEnd(38)} ${ignoredCredits}`,
+    `  ${w.returned.padEnd(38)} ${returned}`,
+    `  ${w.rate.padEnd(38)} ${receipts === 0 ? '-' : `${((100 * matched) / receipts).toFixed(1)}%`}`,
     '',
     `${w.review}:`,
   ];

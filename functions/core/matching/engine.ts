@@ -382,7 +382,14 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (!top) {
       if (nonCustomer) return { result: { ...base, status: 'ignored', confidence: 1, reasons: [`not a customer receipt: looks like a ${nonCustomer.what}`, ...notes] }, payers };
       const why = [...drafts.values()].sort((a, b) => b.confidence - a.confidence)[0];
-      const reasons = [known.length === 0 && refOf.size === 0 ? 'no invoice reference and no known customer' : 'no open invoice fits this payment', ...notes];
+      const reasons = [
+        known.length === 0 && refOf.size === 0
+          ? found.unresolved.length > 0
+            ? `the text names ${found.unresolved.slice(0, 3).join(', ')}, which is not an open invoice, and the payer is not a known customer`
+            : 'no invoice reference and no known customer'
+          : 'no open invoice fits this payment',
+        ...notes,
+      ];
       if (why) reasons.push(...reasonsOf(why).map((r) => `rejected: ${r}`));
       return { result: { ...base, status: 'unmatched', confidence: 0, reasons }, payers };
     }
