@@ -2,19 +2,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { functionNames, type FunctionName } from '../../lib/function-names';
+
 /** The Lambda functions of encaisse (one folder each: functions/<name>/handler.ts exporting `handler`). */
-export const lambdaNames = [
-  'ingest',
-  'dunning-plan',
-  'dunning-step',
-  'dunning-dispatch',
-  'dunning-pause',
-  'sweep',
-  'ses-events',
-  'failure-alert',
-  'api',
-] as const;
-export type LambdaName = (typeof lambdaNames)[number];
+export type LambdaName = FunctionName;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LocalHandler = (event: any, context?: any) => Promise<any>;
@@ -27,7 +18,7 @@ export function entryOf(name: LambdaName): string {
 
 export function lambdaNameOfEntry(entry: string): LambdaName | undefined {
   const m = /^functions\/([a-z0-9-]+)\/handler\.ts$/.exec(entry.replace(/\\/g, '/').replace(/^\.\//, ''));
-  return m && (lambdaNames as readonly string[]).includes(m[1]) ? (m[1] as LambdaName) : undefined;
+  return m && (functionNames as readonly string[]).includes(m[1]) ? (m[1] as LambdaName) : undefined;
 }
 
 /** A Lambda context good enough for middy and the handlers (no real deadline locally). */

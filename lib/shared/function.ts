@@ -9,19 +9,8 @@ import { Construct } from 'constructs';
 /** Repository root (lib/shared/ -> ../../), so entries resolve the same from bin/, tests and the CDK CLI. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The Lambda functions of encaisse: one folder each, entry functions/<name>/handler.ts exporting `handler`. */
-export const functionNames = [
-  'ingest',
-  'dunning-plan',
-  'dunning-step',
-  'dunning-dispatch',
-  'dunning-pause',
-  'sweep',
-  'ses-events',
-  'failure-alert',
-  'api',
-] as const;
-export type FunctionName = (typeof functionNames)[number];
+export { functionNames, type FunctionName } from '../function-names';
+import type { FunctionName } from '../function-names';
 
 /** CloudFormation Metadata key binding a function resource to its source entry (read by the local stack). */
 export const ENTRY_METADATA_KEY = 'encaisse:entry';
