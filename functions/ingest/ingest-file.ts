@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { readEnv } from '../adapters/config';
 import { formatCents } from '../core/money';
 import { addDays } from '../core/dates';
 import { accountLabel, IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
@@ -114,6 +116,9 @@ function statementFigures(parsed: ParsedStatementFile): Partial<StatementRecord>
   };
 }
 
+/** How short of an invoice a payment may be and still settle it, the gap written off as bank fees (default 15 €). */
+const matchingSettings = () => readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().int().min(0).max(100_00).default(15_00) });
+
 /** Stores every transaction once, then matches those not yet through the matcher (new ones, or left pending by a crash). */
 async function storeAndReconcile(parsed: ParsedStatementFile, checksum: string, ingestedAt: string, log: Logger): Promise<ReconciledEntry[]> {
   const entries: ReconciledEntry[] = [];
@@ -135,7 +140,7 @@ async function storeAndReconcile(parsed: ParsedStatementFile, checksum: string, 
     transactions: pending,
     invoices,
     customers: customers.map((c) => ({ customerId: c.customerId, name: c.name, ibans: c.ibans })),
-    options: { ownIbans },
+    options: { ownIbans, feeToleranceCents: matchingSettings().FEE_TOLERANCE_CENTS },
   });
   const byId = new Map(entries.map((e) => [e.transactionId, e]));
   for (const result of results) {
