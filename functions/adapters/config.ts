@@ -37,3 +37,12 @@ export const settings = {
   AGENCY_EMAIL: z.string().email(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
 } as const;
+
+/**
+ * Called once at module load by each handler with the settings it needs, so a misconfigured function fails at cold
+ * start with every missing or malformed setting named, instead of on the first request that happens to need one.
+ */
+export function requireSettings(names: readonly (keyof typeof settings)[], env: NodeJS.ProcessEnv = process.env): void {
+  const shape = Object.fromEntries(names.map((n) => [n, settings[n]])) as z.ZodRawShape;
+  readEnv(shape, env);
+}

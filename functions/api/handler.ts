@@ -1,3 +1,4 @@
+import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -18,6 +19,8 @@ import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { transactionRoutes } from './routes/transactions';
 import { common } from './schemas';
+
+requireSettings(['TABLE_NAME', 'STATEMENTS_BUCKET', 'STATE_MACHINE_ARN']);
 
 /**
  * The admin API: one Lambda behind the HTTP API, a middy router, zod on every input, problem+json on every error.

@@ -1,3 +1,4 @@
+import { requireSettings } from '../adapters/config';
 import { Batch, BatchMember, claimBatch, getBatch, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
@@ -11,6 +12,8 @@ import { loadStepContext, withDone } from '../dunning-shared/load';
 import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
 import { DunningState } from '../dunning-shared/state';
 import { composeBatchMessage } from './compose';
+
+requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 /**
  * Longer than the function's timeout (60 s): a live sender never outlives its claim, so a second claim is only ever

@@ -1,3 +1,4 @@
+import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { getInvoice } from '../adapters/db/invoices';
 import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
@@ -5,6 +6,8 @@ import { isOwed } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
 import { DunningState } from '../dunning-shared/state';
+
+requireSettings(['TABLE_NAME']);
 
 const PauseEvent = z.object({ taskToken: z.string().min(1), state: DunningState });
 

@@ -1,3 +1,4 @@
+import { requireSettings } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { planNextStep } from '../core/dunning/schedule';
@@ -5,6 +6,8 @@ import { recordEvent } from '../dunning-shared/history';
 import { resolvePolicy } from '../dunning-shared/policy';
 import { lambda, now } from '../dunning-shared/runtime';
 import { DunningState } from '../dunning-shared/state';
+
+requireSettings(['TABLE_NAME']);
 
 /**
  * PlanNextStep: reads the invoice, its customer and the pinned policy, and decides what comes next: wait until a step's

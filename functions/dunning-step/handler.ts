@@ -1,3 +1,4 @@
+import { requireSettings } from '../adapters/config';
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
@@ -11,6 +12,8 @@ import { lambda, now } from '../dunning-shared/runtime';
 import { DunningState } from '../dunning-shared/state';
 import { alertFinance } from '../dunning-shared/alerts';
 import { handOffToAgency, finishHandoff } from './handoff';
+
+requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL']);
 
 /**
  * RunStep: the invoice is re-checked right before acting (nothing goes out for an invoice paid during the wait), then

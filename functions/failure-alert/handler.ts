@@ -1,7 +1,10 @@
+import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
+
+requireSettings(['SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
 const StatusChange = z.object({

@@ -1,9 +1,12 @@
+import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createLogger } from '../adapters/logger';
 import { SqsEvent, statementObjectsOf } from './event';
 import { ingestStatementFile } from './ingest-file';
 import { financeNotifier } from './notify';
+
+requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 const log = createLogger('ingest');
 const notify = financeNotifier();

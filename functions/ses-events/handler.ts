@@ -1,8 +1,11 @@
+import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { flagBouncedContact, getMessage } from '../adapters/db/sends';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
+
+requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 /**
  * SES configuration-set events (delivery, bounce, complaint, open, ...) -> the history of the invoices the message was

@@ -1,3 +1,4 @@
+import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { getCustomer } from '../adapters/db/customers';
 import { listOwedInvoices } from '../adapters/db/invoices';
@@ -15,6 +16,8 @@ import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/financ
 import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
 import { Customer, Invoice } from '../core/model';
 import { financeEmails, lambda, now } from '../dunning-shared/runtime';
+
+requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 /** EventBridge Scheduler's input ({source, kind, scheduledTime}) or an EventBridge "Scheduled Event" ({time}). */
 const SweepEvent = z.object({ scheduledTime: z.string().optional(), time: z.string().optional() }).passthrough();
