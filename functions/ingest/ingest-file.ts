@@ -17,6 +17,14 @@ import { getTransaction, insertTransactionIfNew, listTransactions, StoredTransac
 import { moveStatementFile, putJson, readStatementFile } from '../adapters/statement-files';
 import { startDunning, stopDunning } from '../adapters/workflows';
 
+/** Another delivery of the same file is being ingested right now: the message is retried later, nothing is lost. */
+export class StatementInProgressError extends Error {
+  constructor(key: string) {
+    super(`statement ${key} is being ingested by another run`);
+    this.name = 'StatementInProgressError';
+  }
+}
+
 /** What finance hears about an ingest run. */
 export interface IngestNotifier {
   statementRejected(report: RejectionReport): Promise<void>;
@@ -53,7 +61,9 @@ export async function ingestStatementFile(bucket: string, key: string, notify: I
   const receivedAt = clock().now().toISOString();
   const record: StatementRecord = { checksum, sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: bytes.byteLength };
 
-  if (!(await claimStatement(record))) {
+  const claim = await claimStatement(record);
+  if (claim === 'in_progress') throw new StatementInProgressError(key);
+  if (claim === 'already_processed') {
     const storedKey = await moveStatementFile(bucket, key, 'processed', bytes);
     log.info('same statement file already processed: nothing stored twice', { key, storedKey, checksum });
     return { outcome: 'duplicate_file', checksum };
@@ -155,10 +165,12 @@ async function storeAndReconcile(parsed: ParsedStatementFile, checksum: string, 
         continue;
       } catch (err) {
         if (!(err instanceof AllocationRefusedError)) throw err;
+        const current = await getTransaction(txn.transactionId);
+        if (current?.status !== 'pending') continue; // settled meanwhile (a person, or a retried run): leave it as it is
         // Another payment got there first: never over-allocate, hand it to a person instead.
         slot.refusal = err.reason;
         slot.result = { ...result, status: 'suggested', suggestions: [result.best, ...result.suggestions], reasons: [...result.reasons, err.reason] };
-        await recordVerdict((await getTransaction(txn.transactionId))!, slot.result, 'suggested');
+        await recordVerdict(current, slot.result, 'suggested');
         continue;
       }
     }

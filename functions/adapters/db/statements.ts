@@ -47,25 +47,35 @@ export async function putStatement(record: StatementRecord): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: tableName(), Item: statementItem(record) }));
 }
 
+/** How long an ingest run may hold a file before another delivery may take it over (above the function's timeout). */
+export const CLAIM_LEASE_MS = 6 * 60_000;
+
+export type ClaimOutcome = 'claimed' | 'already_processed' | 'in_progress';
+
 /**
- * Claims a file for ingestion: succeeds when the checksum is unknown, or known but rejected (a fixed file re-processed)
- * or left `processing` by a run that died. A file already processed is not claimed again.
+ * Claims a file for ingestion: succeeds when the checksum is unknown, known but rejected (a fixed file re-processed),
+ * or left `processing` by a run whose lease ran out (it died). A file already processed is not claimed again, and a
+ * file another run is processing right now (SQS delivers at least once) is `in_progress`: retry later.
  */
-export async function claimStatement(record: StatementRecord): Promise<boolean> {
+export async function claimStatement(record: StatementRecord): Promise<ClaimOutcome> {
   try {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
         Item: statementItem(record),
-        ConditionExpression: 'attribute_not_exists(pk) OR #s <> :processed',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':processed': 'processed' },
+        ConditionExpression: 'attribute_not_exists(pk) OR #s = :rejected OR (#s = :processing AND #r < :stale)',
+        ExpressionAttributeNames: { '#s': 'status', '#r': 'receivedAt' },
+        ExpressionAttributeValues: {
+          ':rejected': 'rejected',
+          ':processing': 'processing',
+          ':stale': new Date(Date.parse(record.receivedAt) - CLAIM_LEASE_MS).toISOString(),
+        },
       }),
     );
-    return true;
+    return 'claimed';
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    return (await getStatement(record.checksum))?.status === 'processed' ? 'already_processed' : 'in_progress';
   }
 }
 

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { writeStatementFile } from '../../../functions/core/statements';
 import type { Statement } from '../../../functions/core/model';
 
@@ -60,8 +61,29 @@ describe('ingest handler', () => {
     const res = await handler(sqsEvent('inbox/releve.cfo'), {} as never);
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     const claim = ddb.commandCalls(PutCommand)[0].args[0].input;
-    expect(claim.ConditionExpression).toContain('<> :processed');
+    // a run that dies leaves the file `processing`: a later delivery takes it over once the claim's lease has run out
+    expect(claim.ConditionExpression).toContain('#s = :processing AND #r < :stale');
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('hands the message back while another delivery of the same file is being ingested (SQS delivers at least once)', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(writeStatementFile('cfonb120', [statement])) as never });
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
+    ddb.on(GetCommand).resolves({ Item: { pk: 'STATEMENT#x', sk: 'STATEMENT', checksum: 'x', sourceKey: 'inbox/releve.cfo', receivedAt: new Date().toISOString(), status: 'processing', accounts: [], sizeBytes: 1 } });
+    const res = await handler(sqsEvent('inbox/releve.cfo'), {} as never);
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('files a statement already processed under processed/ without storing anything again', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(writeStatementFile('cfonb120', [statement])) as never });
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
+    ddb.on(GetCommand).resolves({ Item: { pk: 'STATEMENT#x', sk: 'STATEMENT', checksum: 'x', sourceKey: 'inbox/a.cfo', receivedAt: '2026-01-01T00:00:00.000Z', status: 'processed', accounts: [], sizeBytes: 1 } });
+    const res = await handler(sqsEvent('inbox/releve.cfo'), {} as never);
+    expect(res.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['processed/releve.cfo']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('ignores the S3 test event and objects outside the inbox', async () => {
