@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidIban, normalizeIban } from '../functions/core/iban';
 
 /**
  * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
@@ -26,21 +27,13 @@ const userPoolId = z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user poo
 /**
  * An IBAN: country code, check digits, then the national account number (11 to 30 letters or digits); spaces are
  * allowed on input and removed. The check digits must pass ISO 7064 mod 97-10 (the rearranged number mod 97 is 1).
+ * The check itself is core's (pure), re-exported here for the settings' callers.
  */
-export function isValidIban(value: string): boolean {
-  const iban = value.replace(/\s+/g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
-  let rest = 0;
-  for (const c of iban.slice(4) + iban.slice(0, 4)) {
-    const digits = String(Number.parseInt(c, 36)); // A=10 .. Z=35
-    for (const d of digits) rest = (rest * 10 + Number(d)) % 97;
-  }
-  return rest === 1;
-}
+export { isValidIban };
 
 const ibanSetting = z
   .string()
-  .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+  .transform(normalizeIban)
   .refine(isValidIban, 'an IBAN whose check digits are right (mod 97), e.g. FR76 3000 6000 0112 3456 7890 189');
 
 /** A BIC (ISO 9362): 4-letter bank, 2-letter country, 2-character location, optional 3-character branch. */

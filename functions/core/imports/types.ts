@@ -29,20 +29,5 @@ export interface ParsedImport {
   skippedLines?: number;
 }
 
-/** ISO 13616 check: country, two check digits, then the BBAN; the mod-97 remainder must be 1. */
-export function isValidIban(iban: string): boolean {
-  const s = iban.replace(/\s+/g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(s)) return false;
-  const rearranged = s.slice(4) + s.slice(0, 4);
-  let remainder = 0;
-  for (const ch of rearranged) {
-    const code = ch.charCodeAt(0);
-    const digits = code >= 65 ? String(code - 55) : ch;
-    for (const d of digits) remainder = (remainder * 10 + Number(d)) % 97;
-  }
-  return remainder === 1;
-}
-
-export function normalizeIban(iban: string): string {
-  return iban.replace(/\s+/g, '').toUpperCase();
-}
+/** The IBAN helpers live in core/iban; re-exported for the callers that import them from core/imports. */
+export { isValidIban, normalizeIban } from '../iban';

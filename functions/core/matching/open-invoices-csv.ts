@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidIsoDate } from '../dates';
+import { isValidIban } from '../iban';
 import type { MatchCustomer, OpenInvoice } from './types';
 
 /**
@@ -41,18 +42,7 @@ export class OpenInvoicesCsvError extends Error {
   }
 }
 
-const validIban = memo(knownIbans, isIban);
-function isIban(raw: string): boolean {
-  const s = raw.replace(/\s+/g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(s)) return false;
-  let r = 0;
-  const rearranged = s.slice(4) + s.slice(0, 4);
-  for (let i = 0; i < rearranged.length; i++) {
-    const c = rearranged.charCodeAt(i);
-    r = c >= 65 ? (r * 100 + (c - 55)) % 97 : (r * 10 + (c - 48)) % 97;
-  }
-  return r === 1;
-}
+const validIban = memo(knownIbans, isValidIban);
 
 /** One CSV line split into fields: fast path without quotes, RFC 4180 otherwise (no line break inside quotes). */
 function splitLine(line: string, sep: string): string[] {
