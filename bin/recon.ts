@@ -13,7 +13,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { formatCents, parseAmountToCents } from '../functions/core/money';
 import { StatementFormat, type MatchResult, type ParsedStatementFile, type StatementEntry } from '../functions/core/model';
 import { parseStatementFile, assignTransactionIds, describeStatement, StatementParseError } from '../functions/core/statements';
-import { createMatcher, OpenInvoicesCsvError, readOpenInvoicesCsv, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
+import { createMatcher, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
+import { OpenInvoicesCsvError, readOpenInvoices } from '../functions/core/imports/open-invoices';
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -23,7 +24,7 @@ const USAGE = `usage:
   recon parse FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--lang en|fr]
 
 invoices.csv header: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date
-  (amount with a decimal point: what is still owed; dates YYYY-MM-DD; customer_iban may be empty)`;
+  (amount: what is still owed, 1234.56 or 1234,56; dates YYYY-MM-DD or DD/MM/YYYY; customer_iban may be empty)`;
 
 interface Args {
   command: string;
@@ -93,7 +94,7 @@ function readStatement(path: string, args: Args) {
 function readInvoices(path: string): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
   const text = new TextDecoder('utf-8').decode(readInput(path, 'invoices file'));
   try {
-    return readOpenInvoicesCsv(text);
+    return readOpenInvoices(text);
   } catch (e) {
     if (e instanceof OpenInvoicesCsvError) throw new InputError(`invoices "${path}": ${e.message}`);
     throw e;

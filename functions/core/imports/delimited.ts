@@ -10,20 +10,40 @@ export interface TextRecord {
 export function splitRecords(text: string, separator: string, quotes = true): TextRecord[] {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const out: TextRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
   let line = 1;
-  let startLine = 1;
+  let i = 0;
+  while (i < src.length) {
+    // fast path: a physical line without quotes (or quotes off) and without a lone CR is one record, split as is
+    const nl = src.indexOf('\n', i);
+    const end = nl < 0 ? src.length : nl;
+    const stop = end > i && src.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const physical = src.slice(i, stop);
+    if (!physical.includes('\r') && !(quotes && physical.includes('"'))) {
+      const fields = physical.split(separator);
+      if (!(fields.length === 1 && fields[0].trim() === '')) out.push({ line, fields });
+      line++;
+      i = end + 1;
+      continue;
+    }
+    const rec = readRecord(src, i, separator, quotes);
+    if (!(rec.fields.length === 1 && rec.fields[0].trim() === '')) out.push({ line, fields: rec.fields });
+    line += rec.lines;
+    i = rec.next;
+  }
+  return out;
+}
+
+/**
+ * One record from `start` character by character (RFC 4180: a field opening with a quote may hold separators, doubled
+ * quotes and line breaks). Returns its fields, where the next record starts and how many line breaks it consumed.
+ */
+function readRecord(src: string, start: number, separator: string, quotes: boolean): { fields: string[]; next: number; lines: number } {
+  const fields: string[] = [];
+  let field = '';
+  let lines = 0;
   let inQuotes = false;
   let fieldStarted = false;
-  const endRecord = () => {
-    fields.push(field);
-    if (!(fields.length === 1 && fields[0].trim() === '')) out.push({ line: startLine, fields });
-    fields = [];
-    field = '';
-    fieldStarted = false;
-  };
-  for (let i = 0; i < src.length; i++) {
+  for (let i = start; i < src.length; i++) {
     const ch = src[i];
     if (inQuotes) {
       if (ch === '"') {
@@ -32,7 +52,7 @@ export function splitRecords(text: string, separator: string, quotes = true): Te
           i++;
         } else inQuotes = false;
       } else {
-        if (ch === '\n') line++;
+        if (ch === '\n') lines++;
         field += ch;
       }
       continue;
@@ -46,16 +66,15 @@ export function splitRecords(text: string, separator: string, quotes = true): Te
       fieldStarted = false;
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && src[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      startLine = line;
+      fields.push(field);
+      return { fields, next: i + 1, lines: lines + 1 };
     } else {
       field += ch;
       fieldStarted = true;
     }
   }
-  if (field !== '' || fields.length > 0) endRecord();
-  return out;
+  fields.push(field);
+  return { fields, next: src.length, lines };
 }
 
 /** The separator of the header line among the candidates: the one that splits it into the most fields. */

@@ -4,4 +4,3 @@ export { foldText, referenceKey, nameCoreTokens, ibanKey } from './normalize';
 export { ReferenceIndex, withinOneEdit } from './reference-index';
 export { CustomerIndex } from './customer-index';
 export { findSubsets } from './subset-sum';
-export { readOpenInvoicesCsv, OpenInvoiceCsvRow, OpenInvoicesCsvError, OPEN_INVOICE_COLUMNS } from './open-invoices-csv';

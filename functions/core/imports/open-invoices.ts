@@ -1,0 +1,41 @@
+import type { MatchCustomer, OpenInvoice } from '../matching/types';
+import { parseInvoiceCsv } from './invoice-csv';
+
+/** The open-invoices file of `recon match` refused: the first problems, each naming its line and column. */
+export class OpenInvoicesCsvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+    this.name = 'OpenInvoicesCsvError';
+  }
+}
+
+/**
+ * The open-invoices file of `recon match`, read with the API import's reader (`parseInvoiceCsv`, same columns and
+ * syntax) but all or nothing: any refused line refuses the file, the first `maxProblems` refusals named by line and
+ * column, and an invoice id may appear only once. Here `amount` is what is still owed: it becomes both the amount and
+ * the open amount of the invoice. Customers are gathered from the lines: the first non-empty name, every IBAN given.
+ */
+export function readOpenInvoices(text: string, maxProblems = 5): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
+  const parsed = parseInvoiceCsv(text, { identicalDuplicates: 'refuse' });
+  if (parsed.fatal) throw new OpenInvoicesCsvError([`line 1: ${parsed.fatal}`]);
+  const problems: string[] = [];
+  let refused = 0;
+  const invoices: OpenInvoice[] = [];
+  const customers = new Map<string, MatchCustomer>();
+  for (const row of parsed.rows) {
+    if (!row.ok) {
+      if (++refused <= maxProblems) problems.push(`line ${row.line}, column ${row.reason}`);
+      continue;
+    }
+    if (problems.length > 0) continue;
+    const r = row.record;
+    invoices.push({ invoiceId: r.invoiceId, customerId: r.customerId, amountCents: r.amountCents, openCents: r.amountCents, currency: r.currency, issueDate: r.issueDate, dueDate: r.dueDate });
+    let c = customers.get(r.customerId);
+    if (!c) customers.set(r.customerId, (c = { customerId: r.customerId, name: r.customerName ?? r.customerId, ibans: [] }));
+    else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
+    if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
+  }
+  if (refused > maxProblems) problems.push(`... and ${refused - maxProblems} more line(s) refused`);
+  if (problems.length > 0) throw new OpenInvoicesCsvError(problems);
+  return { invoices, customers: [...customers.values()] };
+}
