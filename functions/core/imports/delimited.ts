@@ -8,8 +8,19 @@ export interface TextRecord {
 }
 
 export function splitRecords(text: string, separator: string, quotes = true): TextRecord[] {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const out: TextRecord[] = [];
+  forEachRecord(text, separator, quotes, (line, fields) => {
+    out.push({ line, fields });
+  });
+  return out;
+}
+
+/**
+ * The records of `splitRecords` handed one by one to `visit` (1-based line the record starts on, its fields), without
+ * holding them all: a large file's fields become garbage as soon as they are read. `visit` returns false to stop.
+ */
+export function forEachRecord(text: string, separator: string, quotes: boolean, visit: (line: number, fields: string[]) => boolean | void): void {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let line = 1;
   let i = 0;
   while (i < src.length) {
@@ -18,19 +29,20 @@ export function splitRecords(text: string, separator: string, quotes = true): Te
     const end = nl < 0 ? src.length : nl;
     const stop = end > i && src.charCodeAt(end - 1) === 13 ? end - 1 : end;
     const physical = src.slice(i, stop);
+    let fields: string[];
+    const at = line;
     if (!physical.includes('\r') && !(quotes && physical.includes('"'))) {
-      const fields = physical.split(separator);
-      if (!(fields.length === 1 && fields[0].trim() === '')) out.push({ line, fields });
+      fields = physical.split(separator);
       line++;
       i = end + 1;
-      continue;
+    } else {
+      const rec = readRecord(src, i, separator, quotes);
+      fields = rec.fields;
+      line += rec.lines;
+      i = rec.next;
     }
-    const rec = readRecord(src, i, separator, quotes);
-    if (!(rec.fields.length === 1 && rec.fields[0].trim() === '')) out.push({ line, fields: rec.fields });
-    line += rec.lines;
-    i = rec.next;
+    if (!(fields.length === 1 && fields[0].trim() === '') && visit(at, fields) === false) return;
   }
-  return out;
 }
 
 /**

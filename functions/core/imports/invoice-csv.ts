@@ -1,6 +1,6 @@
 import { isValidIsoDate } from '../dates';
 import { MoneyFormatError, parseAmountToCents } from '../money';
-import { detectSeparator, firstLine, splitRecords } from './delimited';
+import { detectSeparator, firstLine, forEachRecord } from './delimited';
 import { isValidIban, normalizeIban } from '../iban';
 import type { ImportedInvoice, ParsedImport, ParsedRow } from './types';
 
@@ -26,40 +26,58 @@ export interface InvoiceCsvOptions {
  * plain amounts (`1234.56`) skip the general amount parser.
  */
 export function parseInvoiceCsv(text: string, options: InvoiceCsvOptions = {}): ParsedImport {
-  const header = firstLine(text);
-  const separator = detectSeparator(header, [',', ';', '\t']);
-  const records = splitRecords(text, separator);
-  if (records.length === 0) return { format: 'csv', rows: [], fatal: 'empty file: expected a header line' };
-  const names = records[0].fields.map((f) => f.trim().toLowerCase());
-  const index = new Map<string, number>();
-  names.forEach((n, i) => index.set(n, i));
-  const missing = required.filter((c) => !index.has(c));
-  if (missing.length > 0) {
-    return { format: 'csv', rows: [], fatal: `missing column(s): ${missing.join(', ')} (expected header ${invoiceCsvColumns.join(',')})` };
-  }
-  const at: ColumnIndexes = invoiceCsvColumns.map((c) => index.get(c) ?? -1);
-  const checks: Checks = { dates: new Map(), ibans: new Map() };
-  const refuseIdentical = options.identicalDuplicates === 'refuse';
   const rows: ParsedRow[] = [];
-  const seen = new Map<string, { line: number; record: ImportedInvoice }>();
-  for (let r = 1; r < records.length; r++) {
-    const rec = records[r];
-    const row = readRow(rec.line, rec.fields, at, checks);
-    if (row.ok) {
-      const first = seen.get(row.record.invoiceId);
-      if (first) {
-        const { invoiceId } = row.record;
-        if (refuseIdentical) rows.push({ line: rec.line, ok: false, invoiceId, reason: `invoice_id: "${invoiceId}" appears twice (first on line ${first.line})` });
-        else if (!sameInvoice(first.record, row.record)) {
-          rows.push({ line: rec.line, ok: false, invoiceId, reason: `invoice_id: duplicate of line ${first.line} with different values` });
-        }
-        continue;
-      }
-      seen.set(row.record.invoiceId, { line: rec.line, record: row.record });
-    }
+  const { fatal } = readInvoiceCsv(text, (row) => {
     rows.push(row);
-  }
-  return { format: 'csv', rows };
+  }, options);
+  return fatal ? { format: 'csv', rows: [], fatal } : { format: 'csv', rows };
+}
+
+/**
+ * `parseInvoiceCsv` row by row: each row (receivable or refusal, in file order) goes to `visit` as soon as it is read,
+ * so a caller that keeps only what it needs (the recon CLI) does not hold the whole file's rows. `fatal` is set, and no
+ * row visited, when the file as a whole cannot be read.
+ */
+export function readInvoiceCsv(text: string, visit: (row: ParsedRow) => void, options: InvoiceCsvOptions = {}): { fatal?: string } {
+  const separator = detectSeparator(firstLine(text), [',', ';', '\t']);
+  const refuseIdentical = options.identicalDuplicates === 'refuse';
+  const checks: Checks = { dates: new Map(), ibans: new Map() };
+  /** Line of the first row of each invoice id; its record too when an identical second line is to be skipped. */
+  const firstLines = new Map<string, number>();
+  const firstRecords = new Map<string, ImportedInvoice>();
+  let at: ColumnIndexes | undefined;
+  let fatal: string | undefined;
+  forEachRecord(text, separator, true, (line, fields) => {
+    if (!at) {
+      const index = new Map<string, number>();
+      fields.forEach((f, i) => index.set(f.trim().toLowerCase(), i));
+      const missing = required.filter((c) => !index.has(c));
+      if (missing.length > 0) {
+        fatal = `missing column(s): ${missing.join(', ')} (expected header ${invoiceCsvColumns.join(',')})`;
+        return false;
+      }
+      at = invoiceCsvColumns.map((c) => index.get(c) ?? -1);
+      return true;
+    }
+    const row = readRow(line, fields, at, checks);
+    if (row.ok) {
+      const { invoiceId } = row.record;
+      const first = firstLines.get(invoiceId);
+      if (first !== undefined) {
+        if (refuseIdentical) visit({ line, ok: false, invoiceId, reason: `invoice_id: "${invoiceId}" appears twice (first on line ${first})` });
+        else if (!sameInvoice(firstRecords.get(invoiceId)!, row.record)) {
+          visit({ line, ok: false, invoiceId, reason: `invoice_id: duplicate of line ${first} with different values` });
+        }
+        return true;
+      }
+      firstLines.set(invoiceId, line);
+      if (!refuseIdentical) firstRecords.set(invoiceId, row.record);
+    }
+    visit(row);
+    return true;
+  });
+  if (!at && !fatal) fatal = 'empty file: expected a header line';
+  return fatal ? { fatal } : {};
 }
 
 /** Where each of `invoiceCsvColumns` is in a line, -1 when the file has no such column. */

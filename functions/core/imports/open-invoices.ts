@@ -1,5 +1,5 @@
 import type { MatchCustomer, OpenInvoice } from '../matching/types';
-import { parseInvoiceCsv } from './invoice-csv';
+import { readInvoiceCsv } from './invoice-csv';
 
 /** The open-invoices file of `recon match` refused: the first problems, each naming its line and column. */
 export class OpenInvoicesCsvError extends Error {
@@ -16,25 +16,24 @@ export class OpenInvoicesCsvError extends Error {
  * the open amount of the invoice. Customers are gathered from the lines: the first non-empty name, every IBAN given.
  */
 export function readOpenInvoices(text: string, maxProblems = 5): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
-  const parsed = parseInvoiceCsv(text, { identicalDuplicates: 'refuse' });
-  if (parsed.fatal) throw new OpenInvoicesCsvError([`line 1: ${parsed.fatal}`]);
   const problems: string[] = [];
   let refused = 0;
   const invoices: OpenInvoice[] = [];
   const customers = new Map<string, MatchCustomer>();
-  for (const row of parsed.rows) {
+  const { fatal } = readInvoiceCsv(text, (row) => {
     if (!row.ok) {
       if (++refused <= maxProblems) problems.push(`line ${row.line}, column ${row.reason}`);
-      continue;
+      return;
     }
-    if (problems.length > 0) continue;
+    if (refused > 0) return;
     const r = row.record;
     invoices.push({ invoiceId: r.invoiceId, customerId: r.customerId, amountCents: r.amountCents, openCents: r.amountCents, currency: r.currency, issueDate: r.issueDate, dueDate: r.dueDate });
     let c = customers.get(r.customerId);
     if (!c) customers.set(r.customerId, (c = { customerId: r.customerId, name: r.customerName ?? r.customerId, ibans: [] }));
     else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
     if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
-  }
+  }, { identicalDuplicates: 'refuse' });
+  if (fatal) throw new OpenInvoicesCsvError([`line 1: ${fatal}`]);
   if (refused > maxProblems) problems.push(`... and ${refused - maxProblems} more line(s) refused`);
   if (problems.length > 0) throw new OpenInvoicesCsvError(problems);
   return { invoices, customers: [...customers.values()] };
