@@ -42,12 +42,18 @@ describe('EncaisseFunction bundling (esbuild, no Docker)', () => {
     expect(statSync(bundle).size).toBeLessThan(3_000_000);
   });
 
-  it('loads in Node as an ES module and exports the handler function', () => {
-    const out = execFileSync(
+  const load = (env: Record<string, string>) =>
+    execFileSync(
       process.execPath,
       ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`],
-      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    expect(out.trim()).toBe('function');
+
+  it('loads in Node as an ES module and exports the handler function', () => {
+    expect(load({ TABLE_NAME: 'encaisse' }).trim()).toBe('function');
+  });
+
+  it('refuses to start without its settings, naming the missing one (cold-start check survives bundling)', () => {
+    expect(() => load({})).toThrow(/TABLE_NAME/);
   });
 });
