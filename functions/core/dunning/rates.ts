@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoDate } from '../dates';
 
 /**
- * Late-payment rates as DATA (they change twice a year). Figures from /work/shared/reference/late-payment-rates.md.
+ * Late-payment rates as DATA (they change twice a year). Figures from shared/reference/late-payment-rates.md (the steering repository's checked reference).
  * Finance extends the table (the runtime may load an override); nothing here guesses a rate that is not listed.
  */
 export const HalfYear = z.string().regex(/^\d{4}-H[12]$/, 'expected a half-year like 2025-H1');
