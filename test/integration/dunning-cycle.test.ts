@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type Email, type ExecutionRecord, type LocalStack } from '../../bin/local/stack';
 import { dunningTemplate } from './support/templates';
-import { contactOf, customer, invoice } from '../handler/dunning/fixtures';
+import { contactOf, customer, invoice, shortPolicyInput } from '../handler/dunning/fixtures';
 
 /**
  * Issue 5 on the local stack: the SYNTHESIZED per-invoice state machine with the real handlers, DynamoDB Local, s3rver
@@ -40,15 +40,7 @@ beforeAll(async () => {
     listInvoiceEvents: (await import('../../functions/adapters/db/events')).listInvoiceEvents,
     workflows: await import('../../functions/adapters/workflows'),
   };
-  await savePolicy({
-    policyId: 'short',
-    name: 'Deux relances',
-    steps: [
-      { stepId: 'reminder-1', offsetDays: 1, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-      { stepId: 'reminder-2', offsetDays: 3, dayKind: 'calendar', channel: 'email', level: 'reminder_2', template: 'reminder.second' },
-    ],
-    promiseGraceDays: 1,
-  });
+  await savePolicy(shortPolicyInput);
   const at = START.toISOString();
   const seed = async (c: string, due: string, custom: Parameters<typeof customer>[1] = {}, inv: Parameters<typeof invoice>[3] = {}) => {
     await putCustomer(customer(c, custom));

@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../bin/local/stack';
 import { writeStatementFile } from '../../functions/core/statements';
 import type { Statement, StatementEntry } from '../../functions/core/model';
 import { dunningTemplate } from './support/templates';
-import { contactOf, customer, invoice } from '../handler/dunning/fixtures';
+import { contactOf, customer, invoice, shortPolicyInput } from '../handler/dunning/fixtures';
 
 /**
  * A reopened invoice gets its dunning back, on the local stack (synthesized state machine, real handlers, DynamoDB
@@ -43,15 +43,7 @@ beforeAll(async () => {
   const { listInvoiceEvents } = await import('../../functions/adapters/db/events');
   wf = await import('../../functions/adapters/workflows');
   kinds = async (id) => (await listInvoiceEvents(id)).map((e) => e.kind);
-  await savePolicy({
-    policyId: 'short',
-    name: 'Deux relances',
-    steps: [
-      { stepId: 'reminder-1', offsetDays: 1, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-      { stepId: 'reminder-2', offsetDays: 3, dayKind: 'calendar', channel: 'email', level: 'reminder_2', template: 'reminder.second' },
-    ],
-    promiseGraceDays: 1,
-  });
+  await savePolicy(shortPolicyInput);
   await putCustomer(customer(CUSTOMER, { policyId: 'short' }));
   await saveInvoice(undefined, invoice(INVOICE, CUSTOMER, '2026-02-09', { issueDate: '2026-01-09' }), { at: START.toISOString(), kind: 'imported', actor: 'test', detail: {} });
   await putCustomer(customer('RETURN', { policyId: 'short' }));

@@ -1,3 +1,4 @@
+import type { savePolicy } from '../../../functions/adapters/db/policies';
 import { Customer, Invoice } from '../../../functions/core/model';
 
 /** Test data of the dunning runtime tests (handler and local-stack). */
@@ -31,3 +32,14 @@ export function invoice(id: string, customerId: string, dueDate: string, overrid
 }
 
 export const contactOf = (customerId: string) => `compta@${customerId.toLowerCase()}.example.fr`;
+
+/** A two-reminder policy (days 1 and 3 after the due date) for local-stack tests that need a short cycle. */
+export const shortPolicyInput: Parameters<typeof savePolicy>[0] = {
+  policyId: 'short',
+  name: 'Deux relances',
+  steps: [
+    { stepId: 'reminder-1', offsetDays: 1, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
+    { stepId: 'reminder-2', offsetDays: 3, dayKind: 'calendar', channel: 'email', level: 'reminder_2', template: 'reminder.second' },
+  ],
+  promiseGraceDays: 1,
+};
