@@ -3,7 +3,8 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
 import { writeStatementFile } from '../../functions/core/statements';
 import type { Statement, StatementEntry } from '../../functions/core/model';
-import { putCustomer } from '../../functions/adapters/db/customers';
+import { customerCreditCents, putCustomer } from '../../functions/adapters/db/customers';
+import { undoMatch } from '../../functions/adapters/db/allocations';
 import { getInvoice, saveInvoice } from '../../functions/adapters/db/invoices';
 import { listTransactions } from '../../functions/adapters/db/transactions';
 import { listStatements } from '../../functions/adapters/db/statements';
@@ -87,6 +88,19 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
     expect(invoice).toMatchObject({ status: 'partially_paid', openCents: 250_00 });
     const [latest] = (await listStatements()).items;
     expect(latest.counts).toMatchObject({ entries: 3, newTransactions: 1, duplicates: 2 });
+  });
+
+  it('an overpayment letters the invoice in full and keeps the rest as the customer\'s credit; undoing takes both back', async () => {
+    await saveInvoice(undefined, { invoiceId: 'F2026-0103', customerId: 'C-DUPONT', amountCents: 300_00, openCents: 300_00, currency: 'EUR', issueDate: '2026-10-05', dueDate: '2026-11-04', status: 'open' }, { at: '2026-11-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} });
+    const over = entry(0, 320_00, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0103']);
+    await stack.putStatement('trop-percu.cfo', writeStatementFile('cfonb120', [statement([over])]));
+    expect(await getInvoice('F2026-0103')).toMatchObject({ status: 'paid', openCents: 0 });
+    expect(await customerCreditCents('C-DUPONT')).toBe(20_00);
+
+    const txn = (await listTransactions({ status: 'matched' })).items.find((t) => t.amountCents === 320_00)!;
+    await undoMatch(txn.transactionId, 'user:test');
+    expect(await getInvoice('F2026-0103')).toMatchObject({ status: 'open', openCents: 300_00 });
+    expect(await customerCreditCents('C-DUPONT')).toBe(0);
   });
 
   it('a corrupt file is kept under rejected/ with a report naming the line, finance is alerted, nothing is written', async () => {

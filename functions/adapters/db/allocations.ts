@@ -85,10 +85,24 @@ export async function applyCandidate(transactionId: string, candidate: Candidate
         items.push(invoiceEventPut({ invoiceId: inv.invoiceId, at: now, kind: 'write_off', actor, detail: { transactionId, amountCents: writeOff, reason: 'bank fees within tolerance' } }));
       }
     });
+    // An overpayment stays the customer's money: kept as a credit line finance can apply or refund.
+    const creditCents = candidate.customerCreditCents ?? 0;
+    const creditCustomer = candidate.customerId ?? next[0]?.customerId;
+    const customerCredit = creditCents > 0 && creditCustomer ? { customerId: creditCustomer, amountCents: creditCents } : undefined;
+    if (customerCredit) {
+      items.push({
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.customerCredit(customerCredit.customerId, transactionId), type: 'customer_credit', ...customerCredit, transactionId, bookingDate: txn.bookingDate, at: now, actor },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
     const updatedTxn: StoredTransaction = {
       ...txn,
       status: 'matched',
       applied,
+      customerCredit,
       match: { ...(txn.match ?? emptyMatch(transactionId)), status: 'matched', best: candidate, confidence: candidate.confidence, reasons: why },
       version: txn.version + 1,
     };
@@ -123,7 +137,10 @@ export async function undoTransactionAllocations(transactionId: string, actor: s
       items.push({ Delete: { TableName: tableName(), Key: keys.allocation(inv.invoiceId, transactionId), ConditionExpression: 'attribute_exists(pk)' } });
       items.push(invoiceEventPut({ invoiceId: inv.invoiceId, at: now, kind, actor, detail: { transactionId, amountCents: a.amountCents, writeOffCents: a.writeOffCents } }));
     }
-    const updatedTxn: StoredTransaction = { ...txn, status: nextStatus, applied: [], version: txn.version + 1 };
+    if (txn.customerCredit) {
+      items.push({ Delete: { TableName: tableName(), Key: keys.customerCredit(txn.customerCredit.customerId, transactionId), ConditionExpression: 'attribute_exists(pk)' } });
+    }
+    const updatedTxn: StoredTransaction = { ...txn, status: nextStatus, applied: [], customerCredit: undefined, version: txn.version + 1 };
     items.push(transactionPut(updatedTxn, txn.version));
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items as never }));

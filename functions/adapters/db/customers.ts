@@ -3,7 +3,7 @@ import { Customer } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { customerFromItem, customerItem } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, tableName } from './table';
+import { decodeCursor, encodeCursor, Page, queryAll, tableName } from './table';
 
 export async function getCustomer(customerId: string): Promise<Customer | undefined> {
   const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.customer(customerId), ConsistentRead: true }));
@@ -37,4 +37,13 @@ export async function listCustomers(options: { limit?: number; cursor?: string }
     }),
   );
   return { items: (res.Items ?? []).map(customerFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+/** Unapplied cash of a customer: overpayments kept as credit (sum of its CREDIT# lines). */
+export async function customerCreditCents(customerId: string): Promise<number> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':credit': 'CREDIT#' },
+  });
+  return items.reduce((sum, i) => sum + Number(i.amountCents ?? 0), 0);
 }

@@ -11,6 +11,7 @@ export const keys = {
     gsi2pk: `INVSTATUS#${status}`,
     gsi2sk: `${dueDate}#${invoiceId}`,
   }),
+  customerCredit: (customerId: string, transactionId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `CREDIT#${transactionId}` }),
   allocation: (invoiceId: string, transactionId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `ALLOC#${transactionId}` }),
   invoiceEvent: (invoiceId: string, at: string, seq: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `EVENT#${at}#${seq}` }),
   transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),

@@ -22,6 +22,8 @@ export const StoredTransaction = StatementEntry.extend({
   match: MatchResult.optional(),
   /** Allocations applied from this transaction, with the bank fees written off alongside, so an undo restores them exactly. */
   applied: z.array(z.object({ invoiceId: z.string(), amountCents: z.number().int(), writeOffCents: z.number().int().default(0) })).default([]),
+  /** An overpayment kept as the customer's credit (unapplied cash), so an undo takes it back. */
+  customerCredit: z.object({ customerId: z.string(), amountCents: z.number().int().positive() }).optional(),
   version: z.number().int().nonnegative(),
   ingestedAt: z.string(),
 });

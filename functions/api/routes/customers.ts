@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
-import { getCustomer, listCustomers, putCustomer } from '../../adapters/db/customers';
+import { customerCreditCents, getCustomer, listCustomers, putCustomer } from '../../adapters/db/customers';
 import { addDays, toIsoDate } from '../../core/dates';
 import { isValidIban, normalizeIban } from '../../core/imports';
 import { Contact, Customer, Language, Segment } from '../../core/model';
@@ -40,7 +40,15 @@ export const CustomerPatch = z.object(
 
 const CustomerView = Customer.extend({
   /** Owed now, and whether new sales should be blocked (credit limit exceeded and the block flag set). */
-  exposure: z.object({ openCents: z.number().int(), overLimit: z.boolean(), blockNewSales: z.boolean() }).optional(),
+  exposure: z
+    .object({
+      openCents: z.number().int(),
+      /** Overpayments kept as the customer's credit (unapplied cash), to apply or refund. */
+      creditCents: z.number().int(),
+      overLimit: z.boolean(),
+      blockNewSales: z.boolean(),
+    })
+    .optional(),
 });
 
 const Params = z.object({ customerId: Id });
@@ -49,8 +57,9 @@ const tag = 'Customers';
 async function exposureOf(customer: Customer) {
   const invoices = await customerInvoices(customer.customerId);
   const openCents = invoices.filter(isReceivable).reduce((s, i) => s + i.openCents, 0);
+  const creditCents = await customerCreditCents(customer.customerId);
   const overLimit = customer.creditLimitCents !== undefined && openCents > customer.creditLimitCents;
-  return { openCents, overLimit, blockNewSales: overLimit && customer.blockWhenOverLimit };
+  return { openCents, creditCents, overLimit, blockNewSales: overLimit && customer.blockWhenOverLimit };
 }
 
 async function replace(current: Customer, next: Customer): Promise<Customer> {

@@ -153,8 +153,10 @@ describe('customers', () => {
   it('shows what a customer owes and whether new sales are blocked', async () => {
     ddb.on(GetCommand).resolves({ Item: customerItem({ ...dupont, creditLimitCents: 15000, blockWhenOverLimit: true }) });
     ddb.on(QueryCommand).resolves({ Items: [invoiceItem(stored()), invoiceItem(stored({ invoiceId: 'F2', openCents: 8000, status: 'partially_paid' })), invoiceItem(stored({ invoiceId: 'F3', openCents: 0, status: 'paid' }))] });
+    // an overpayment kept as credit (unapplied cash) shows beside what is owed
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#C1', ':credit': 'CREDIT#' } }).resolves({ Items: [{ pk: 'CUSTOMER#C1', sk: 'CREDIT#T9', customerId: 'C1', amountCents: 2500, transactionId: 'T9' }] });
     const res = await call('GET', '/customers/C1');
-    expect(res.json.exposure).toEqual({ openCents: 18000, overLimit: true, blockNewSales: true });
+    expect(res.json.exposure).toEqual({ openCents: 18000, creditCents: 2500, overLimit: true, blockNewSales: true });
     expect(res.headers.etag).toBe('"v1"');
   });
 
