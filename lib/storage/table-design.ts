@@ -6,7 +6,7 @@
  *   pk                         sk                      what
  *   CUSTOMER#<id>              CUSTOMER                customer (gsi2: CUSTOMERS / <id>, all customers)
  *   CUSTOMER#<id>              BOUNCE#<email>          a contact address that hard-bounced or complained [db/sends.ts]
- *   CUSTOMER#<id>              CREDIT#<txnId>          an overpayment kept as the customer's credit (unapplied cash) [db/allocations.ts]
+ *   CUSTOMER#<id>              CREDIT#<txnId>          an overpayment kept as the customer's credit (unapplied cash)
  *   INVOICE#<id>               INVOICE                 invoice (gsi1: CUSTOMER#<id> / INVOICE#<due>#<id>, a customer's invoices;
  *                                                        gsi2: INVSTATUS#<status> / <due>#<id>, by status and due date)
  *   INVOICE#<id>               ALLOC#<txnId>           allocation of a transaction to the invoice
