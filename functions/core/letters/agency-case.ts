@@ -2,6 +2,7 @@ import { IsoDate, IsoTimestamp } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
 import { formatDate, Language, money } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
+import type { FormalNoticeInvoice } from './formal-notice';
 import { PdfWriter } from './pdf-writer';
 
 export interface AgencyCaseInput {
@@ -20,17 +21,7 @@ export interface AgencyCaseInput {
     /** SIREN/SIRET, VAT number. */
     legalIds?: string[];
   };
-  invoices: {
-    invoiceId: string;
-    issueDate: IsoDate;
-    dueDate: IsoDate;
-    amountCents: number;
-    openCents: number;
-    currency?: string;
-    status?: string;
-    penalties: LatePenalties;
-    pdfKey?: string;
-  }[];
+  invoices: (FormalNoticeInvoice & { status?: string; penalties: LatePenalties; pdfKey?: string })[];
   /** Full reminder and contact history, any order (sorted by time in the file). */
   history: {
     at: IsoTimestamp;
