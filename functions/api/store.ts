@@ -7,7 +7,7 @@ import { customerFromItem, customerItem, invoiceFromItem, stripKeys } from '../a
 import { keys } from '../adapters/db/keys';
 import { transactionFromItem } from '../adapters/db/transactions';
 import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
-import { InvalidCursorError, Page, tableName } from '../adapters/db/table';
+import { InvalidCursorError, Page, queryAll, tableName } from '../adapters/db/table';
 import { Customer, Invoice, InvoiceStatus } from '../core/model';
 import { SettledInvoice } from '../core/reports';
 
@@ -38,20 +38,9 @@ export interface InvoiceDossier {
   workflow?: DunningWorkflow;
 }
 
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
 /** The invoice item, its allocations, its history and its pause token: one partition, one query. */
 export async function readInvoiceDossier(invoiceId: string): Promise<InvoiceDossier | undefined> {
-  const items = await queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId).pk }, ConsistentRead: true });
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId).pk }, ConsistentRead: true });
   const main = items.find((i) => i.sk === 'INVOICE');
   if (!main) return undefined;
   return {
@@ -159,29 +148,8 @@ export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
   return pagedAcross(queries, invoiceFromItem, f.limit, f.cursor);
 }
 
-/** Every invoice of the given statuses (all pages), optionally due on or after a date. For reports. */
-export async function allInvoices(statuses: InvoiceStatus[], dueFrom?: string): Promise<Invoice[]> {
-  const lists = await Promise.all(
-    statuses.map((s) =>
-      queryAll({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: dueFrom ? 'gsi2pk = :pk AND gsi2sk >= :from' : 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `INVSTATUS#${s}`, ...(dueFrom ? { ':from': dueFrom } : {}) },
-      }),
-    ),
-  );
-  return lists.flat().map(invoiceFromItem);
-}
-
-export async function allCustomers(): Promise<Customer[]> {
-  const items = await queryAll({ TableName: tableName(), IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } });
-  return items.map(customerFromItem);
-}
-
 export async function customerInvoices(customerId: string): Promise<Invoice[]> {
   const items = await queryAll({
-    TableName: tableName(),
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
     ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':inv': 'INVOICE#' },
@@ -245,8 +213,7 @@ export async function mapLimited<T, R>(items: readonly T[], width: number, fn: (
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
     const allocs = await queryAll({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
       ExpressionAttributeValues: { ':pk': keys.invoice(inv.invoiceId).pk, ':a': 'ALLOC#' },
     });
     const dates = allocs.map((a) => String(a.bookingDate ?? a.at ?? '').slice(0, 10)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();

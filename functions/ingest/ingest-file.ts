@@ -4,12 +4,12 @@ import { readEnv } from '../adapters/config';
 import { formatCents } from '../core/money';
 import { addDays } from '../core/dates';
 import { accountLabel, IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
-import { Customer, ParsedStatementFile } from '../core/model';
+import { ParsedStatementFile } from '../core/model';
 import { parseStatementFile, StatementParseError, assignTransactionIds } from '../core/statements';
 import { matchTransactions } from '../core/matching';
 import { clock } from '../adapters/clock';
 import { Logger } from '../adapters/logger';
-import { listCustomers } from '../adapters/db/customers';
+import { listAllCustomers } from '../adapters/db/customers';
 import { listOwedInvoices } from '../adapters/db/invoices';
 import { AllocationRefusedError, applyCandidate, recordVerdict, undoTransactionAllocations } from '../adapters/db/allocations';
 import { claimStatement, putStatement, StatementRecord } from '../adapters/db/statements';
@@ -153,8 +153,9 @@ async function storeAndReconcile(parsed: ParsedStatementFile, checksum: string, 
     options: { ownIbans, feeToleranceCents: matchingSettings().FEE_TOLERANCE_CENTS },
   });
   const byId = new Map(entries.map((e) => [e.transactionId, e]));
+  const pendingById = new Map(pending.map((t) => [t.transactionId, t]));
   for (const result of results) {
-    const txn = pending.find((t) => t.transactionId === result.transactionId)!;
+    const txn = pendingById.get(result.transactionId)!;
     const slot = byId.get(result.transactionId)!;
     slot.result = result;
     if (result.returned) slot.reopened = await reopenReturnedPayment(txn, result.reversalOf, log);
@@ -214,15 +215,4 @@ async function findReturnedPayment(returnTxn: StoredTransaction): Promise<Stored
     cursor = page.nextCursor;
   } while (cursor);
   return undefined;
-}
-
-async function listAllCustomers(): Promise<Customer[]> {
-  const out: Customer[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listCustomers({ cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
 }

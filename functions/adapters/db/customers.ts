@@ -47,3 +47,9 @@ export async function customerCreditCents(customerId: string): Promise<number> {
   });
   return items.reduce((sum, i) => sum + Number(i.amountCents ?? 0), 0);
 }
+
+/** Every customer (all pages of the customer list). */
+export async function listAllCustomers(): Promise<Customer[]> {
+  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } });
+  return items.map(customerFromItem);
+}

@@ -5,7 +5,7 @@ import { dynamo } from '../aws-clients';
 import { invoiceEventPut, InvoiceEvent } from './events';
 import { invoiceFromItem, invoiceItem } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, tableName } from './table';
+import { decodeCursor, encodeCursor, Page, queryAll, tableName } from './table';
 
 /** Another writer changed the invoice since it was read (optimistic concurrency on `version`). */
 export class VersionConflictError extends Error {
@@ -85,16 +85,21 @@ export async function listInvoicesOfCustomer(customerId: string, options: { limi
   return { items: (res.Items ?? []).map(invoiceFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
 }
 
-/** Every invoice still owed (open or partially paid), all pages. */
-export async function listOwedInvoices(): Promise<Invoice[]> {
-  const out: Invoice[] = [];
-  for (const status of ['open', 'partially_paid'] as const) {
-    let cursor: string | undefined;
-    do {
-      const page = await listInvoicesByStatus(status, { cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
-  return out;
+/** Every invoice of the given statuses (all pages of the status index), optionally due on or after a date. */
+export async function listAllInvoices(statuses: readonly InvoiceStatus[], dueFrom?: string): Promise<Invoice[]> {
+  const lists = await Promise.all(
+    statuses.map((status) =>
+      queryAll({
+        IndexName: 'gsi2',
+        KeyConditionExpression: dueFrom ? 'gsi2pk = :pk AND gsi2sk >= :from' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `INVSTATUS#${status}`, ...(dueFrom ? { ':from': dueFrom } : {}) },
+      }),
+    ),
+  );
+  return lists.flat().map(invoiceFromItem);
+}
+
+/** Every invoice still owed (open or partially paid). */
+export function listOwedInvoices(): Promise<Invoice[]> {
+  return listAllInvoices(['open', 'partially_paid']);
 }

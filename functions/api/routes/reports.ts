@@ -4,7 +4,9 @@ import { addDays, IsoDate, toIsoDate } from '../../core/dates';
 import { AgedBalance, agedBalance, agedBalanceCsv, CashForecast, cashInForecast, dso, DsoReport, payerScore } from '../../core/reports';
 import { route } from '../route';
 import { common } from '../schemas';
-import { allCustomers, allInvoices, settledInvoices } from '../store';
+import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
+import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
+import { settledInvoices } from '../store';
 
 const tag = 'Reports';
 const Currency = z.string().regex(/^[A-Z]{3}$/).default('EUR');
