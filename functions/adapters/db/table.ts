@@ -13,7 +13,7 @@ export function resetTableName(): void {
   name = undefined;
 }
 
-/** A sortable unique suffix for event keys: time first, then randomness. */
+/** A random suffix that keeps apart two events of one invoice recorded at the same instant (the key holds the time). */
 export function sequence(): string {
   return randomUUID().slice(0, 8);
 }
