@@ -2,6 +2,7 @@ import { addDays, isValidIsoDate } from '../dates';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 import { detectSeparator, firstLine, splitRecords } from './delimited';
 import { ParsedImport, ParsedRow } from './types';
+import { idProblem, MAX_AMOUNT_CENTS } from '../model/fields';
 
 /**
  * The French FEC ("Fichier des Écritures Comptables", article A47 A-1 du Livre des procédures fiscales): the legal export
@@ -75,6 +76,11 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
       rows.push({ line: rec.line, ok: false, invoiceId: invoiceId.slice(0, 64), reason: 'PieceRef or CompAuxNum: longer than 64 characters' });
       continue;
     }
+    const badId = idProblem(invoiceId) ?? idProblem(customerId);
+    if (badId) {
+      rows.push({ line: rec.line, ok: false, reason: `PieceRef or CompAuxNum: ${badId}` });
+      continue;
+    }
     const key = `${customerId}\u0000${invoiceId}`;
     let piece = pieces.get(key);
     if (!piece) {
@@ -115,6 +121,10 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     }
     if (p.netCents < 0 || amountCents <= 0) {
       fail('net credit balance: an unlettered payment or credit note, not a receivable');
+      continue;
+    }
+    if (amountCents > MAX_AMOUNT_CENTS) {
+      fail('amount: more than 100,000,000,000.00');
       continue;
     }
     const terms = options.paymentTermsDays?.(p.customerId) ?? defaultTerms;

@@ -2,6 +2,7 @@ import { isValidIsoDate } from '../dates';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 import { detectSeparator, firstLine, forEachRecord } from './delimited';
 import { isValidIban, normalizeIban } from '../iban';
+import { idProblem, MAX_AMOUNT_CENTS } from '../model/fields';
 import type { ImportedInvoice, ParsedImport, ParsedRow } from './types';
 
 /** The invoice CSV of the `recon` CLI, also accepted by the API import. */
@@ -138,13 +139,18 @@ function readRow(line: number, fields: string[], at: ColumnIndexes, checks: Chec
   const invoiceId = cell(fields, at[0]);
   if (!invoiceId) return refusal(line, invoiceId, 'invoice_id: empty');
   if (invoiceId.length > 64) return refusal(line, invoiceId, 'invoice_id: longer than 64 characters');
+  const badInvoiceId = idProblem(invoiceId);
+  if (badInvoiceId) return refusal(line, '', `invoice_id: ${badInvoiceId}`);
   const customerId = cell(fields, at[1]);
   if (!customerId) return refusal(line, invoiceId, 'customer_id: empty');
   if (customerId.length > 64) return refusal(line, invoiceId, 'customer_id: longer than 64 characters');
+  const badCustomerId = idProblem(customerId);
+  if (badCustomerId) return refusal(line, invoiceId, `customer_id: ${badCustomerId}`);
   const amount = cell(fields, at[4]);
   const amountCents = readAmount(amount);
   if (amountCents === undefined) return refusal(line, invoiceId, `amount: not an amount ("${amount}")`);
   if (amountCents <= 0) return refusal(line, invoiceId, 'amount: must be positive (a credit note is recorded on the invoice it cancels)');
+  if (amountCents > MAX_AMOUNT_CENTS) return refusal(line, invoiceId, 'amount: more than 100,000,000,000.00');
   const rawCurrency = cell(fields, at[5]);
   const currency = (rawCurrency || 'EUR').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return refusal(line, invoiceId, `currency: not an ISO 4217 code ("${rawCurrency}")`);

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { IsoDate } from '../dates';
+import { AmountCents, EntityId } from '../model/fields';
 
 /** One receivable read from an import file, before it is compared with what is stored. */
 export const ImportedInvoice = z.object({
-  invoiceId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(64),
+  invoiceId: EntityId,
+  customerId: EntityId,
   customerName: z.string().max(200).optional(),
   /** Normalized (no spaces, upper case), checked with the ISO 13616 mod-97 key. */
   customerIban: z.string().optional(),
-  amountCents: z.number().int().positive(),
+  amountCents: AmountCents,
   currency: z.string().length(3),
   issueDate: IsoDate,
   dueDate: IsoDate,

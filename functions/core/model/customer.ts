@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EntityId, IanaTimeZone, NonNegativeAmountCents } from './fields';
 
 export const Language = z.enum(['fr', 'en']);
 export type Language = z.infer<typeof Language>;
@@ -16,21 +17,21 @@ export const Contact = z.object({
 export type Contact = z.infer<typeof Contact>;
 
 export const Customer = z.object({
-  customerId: z.string().min(1).max(64),
+  customerId: EntityId,
   name: z.string().min(1).max(200),
   /** A business debtor (B2B) owes the €40 indemnity and L441-10 penalties; a consumer does not. */
   isBusiness: z.boolean().default(true),
   segment: Segment.default('standard'),
   /** Explicit policy; else the built-in policy of the segment. */
-  policyId: z.string().optional(),
+  policyId: EntityId.optional(),
   language: Language.default('fr'),
-  timeZone: z.string().default('Europe/Paris'),
+  timeZone: IanaTimeZone.default('Europe/Paris'),
   contacts: z.array(Contact).default([]),
   /** Internal account manager, who gets call tasks for key accounts. */
   accountManagerEmail: z.string().email().optional(),
   ibans: z.array(z.string()).default([]),
   paymentTermsDays: z.number().int().min(0).max(365).default(30),
-  creditLimitCents: z.number().int().nonnegative().optional(),
+  creditLimitCents: NonNegativeAmountCents.optional(),
   blockWhenOverLimit: z.boolean().default(false),
   /** Some payables teams want one email per invoice rather than one grouped reminder. */
   reminderGrouping: z.enum(['per_customer', 'per_invoice']).default('per_customer'),

@@ -1,3 +1,4 @@
+export * from './fields';
 export * from './statement';
 export * from './invoice';
 export * from './customer';

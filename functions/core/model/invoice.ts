@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, IsoTimestamp } from '../dates';
+import { AmountCents, EntityId, NonNegativeAmountCents } from './fields';
 
 /** Money state of an invoice. */
 export const InvoiceStatus = z.enum(['open', 'partially_paid', 'paid', 'in_collection', 'written_off', 'credited']);
@@ -19,11 +20,11 @@ export const InvoicePause = z.object({
 export type InvoicePause = z.infer<typeof InvoicePause>;
 
 export const Invoice = z.object({
-  invoiceId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(64),
-  amountCents: z.number().int().positive(),
+  invoiceId: EntityId,
+  customerId: EntityId,
+  amountCents: AmountCents,
   /** What is still owed; equals amountCents minus allocations, write-offs and credit notes. */
-  openCents: z.number().int().nonnegative(),
+  openCents: NonNegativeAmountCents,
   currency: z.string().length(3).default('EUR'),
   issueDate: IsoDate,
   dueDate: IsoDate,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { daysBetween, IsoDate } from '../dates';
-import { formatCents } from '../money';
+import { CsvCell, writeCsv } from '../csv';
 import { Invoice } from '../model';
 
 /** The buckets of the aged balance ("balance âgée"), by days past the due date on the report date. */
@@ -68,14 +68,18 @@ export function agedBalance(input: { invoices: Iterable<Invoice>; customerNames?
 }
 
 const csvHeader = ['customer_id', 'customer_name', 'invoices', 'not_due', '1_30', '31_60', '61_90', 'over_90', 'total'];
-function csvField(s: string): string {
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
-/** The aged balance as CSV (comma, decimal point, amounts in units with two decimals), one line per customer then TOTAL. */
+/**
+ * The aged balance as CSV (comma, decimal point, amounts in units with two decimals), one line per customer then TOTAL.
+ * Written by the shared CSV writer: a customer name like `=HYPERLINK(...)` comes out as text, not a formula.
+ */
 export function agedBalanceCsv(report: AgedBalance): string {
-  const row = (id: string, name: string, l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>) =>
-    [csvField(id), csvField(name), String(l.invoiceCount), ...agingBuckets.map((b) => formatCents(l.buckets[b])), formatCents(l.totalCents)].join(',');
-  const lines = [csvHeader.join(','), ...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)), row('TOTAL', `${report.currency} ${report.asOf}`, report.total)];
-  return `${lines.join('\r\n')}\r\n`;
+  const row = (id: string, name: string, l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>): CsvCell[] => [
+    { text: id },
+    { text: name },
+    { count: l.invoiceCount },
+    ...agingBuckets.map((b) => ({ money: l.buckets[b] })),
+    { money: l.totalCents },
+  ];
+  return writeCsv(csvHeader, [...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)), row('TOTAL', `${report.currency} ${report.asOf}`, report.total)]);
 }

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../calendar/time-zone';
+
+/**
+ * Field rules every boundary shares (API bodies and paths, invoice imports, the records they become), so that what
+ * the API refuses an import refuses too.
+ */
+
+/**
+ * The largest amount an input may carry: 10^13 cents (€100 billion), far above any invoice an SME issues and far below
+ * 2^53 (where integer cents stop being exact in a JavaScript number): a sum of 900 such amounts is still exact.
+ */
+export const MAX_AMOUNT_CENTS = 10_000_000_000_000;
+/** A positive amount in integer cents, at most `MAX_AMOUNT_CENTS`. */
+export const AmountCents = z.number().int().positive().max(MAX_AMOUNT_CENTS, 'more than 100,000,000,000.00: not a realistic amount');
+/** Zero or a positive amount in integer cents, at most `MAX_AMOUNT_CENTS`. */
+export const NonNegativeAmountCents = z.number().int().nonnegative().max(MAX_AMOUNT_CENTS, 'more than 100,000,000,000.00: not a realistic amount');
+
+/**
+ * What is wrong with an id, or undefined when it is fine. Ids (invoice, customer, policy, credit note...) come from
+ * people and files and end up in e-mail subjects, letters, workflow names and CSV reports, so they may hold any printable
+ * character (invoice numbers like "FA 2026/0042" are common) but no control character (CR, LF, tab, NUL, DEL, C1),
+ * no invisible formatting character (bidi overrides, zero-width), no line or paragraph separator, no space other than
+ * U+0020 and none at either end. The length limit is the caller's.
+ */
+export function idProblem(id: string): string | undefined {
+  if (/[\p{Cc}]/u.test(id)) return 'control characters (CR, LF, tab...) are not allowed';
+  if (/[\p{Cf}\p{Co}\p{Cs}\p{Cn}]/u.test(id)) return 'invisible or unassigned characters are not allowed';
+  if (/[\p{Z}]/u.test(id.replace(/ /g, ''))) return 'only the ordinary space is allowed';
+  if (id.trim() !== id) return 'leading or trailing spaces are not allowed';
+  return undefined;
+}
+
+/** An id of at most `max` characters following `idProblem`'s rule. */
+export const idOf = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .superRefine((id, ctx) => {
+      const problem = idProblem(id);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(`1 to ${max} printable characters: no control character (CR, LF, tab), no leading or trailing space`);
+
+/** Invoice, customer, policy and credit-note ids. */
+export const EntityId = idOf(64);
+
+/**
+ * An IANA time zone name the runtime's Intl knows (`Europe/Paris`, `America/Martinique`, `UTC`): `Mars/Olympus` is
+ * refused, and so are the offset forms (`+01:00`) newer runtimes accept, which know no daylight saving time.
+ */
+export const IanaTimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/, 'not an IANA time zone name (like Europe/Paris)')
+  .refine(isValidTimeZone, 'not an IANA time zone this runtime knows (like Europe/Paris)')
+  .describe('IANA time zone, e.g. Europe/Paris');
