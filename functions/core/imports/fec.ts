@@ -2,7 +2,7 @@ import { addDays, isValidIsoDate } from '../dates';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 import { detectSeparator, firstLine, splitRecords } from './delimited';
 import { ParsedImport, ParsedRow } from './types';
-import { idProblem, MAX_AMOUNT_CENTS } from '../model/fields';
+import { idProblem, lineProblem, MAX_AMOUNT_CENTS } from '../model/fields';
 
 /**
  * The French FEC ("Fichier des Écritures Comptables", article A47 A-1 du Livre des procédures fiscales): the legal export
@@ -88,6 +88,8 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
       pieces.set(key, piece);
     }
     piece.customerName ??= get('CompAuxLib') || get('CompteLib') || undefined;
+    const badName = piece.customerName && lineProblem(piece.customerName);
+    if (badName && !piece.problems.length) piece.problems.push(`CompAuxLib: ${badName}`);
     const date = fecDate(get('PieceDate')) ?? fecDate(get('EcritureDate'));
     if (!date) piece.problems.push(`line ${rec.line}: PieceDate/EcritureDate not a date AAAAMMJJ`);
     else if (!piece.date || date < piece.date) piece.date = date;

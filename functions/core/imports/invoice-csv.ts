@@ -2,7 +2,7 @@ import { isValidIsoDate } from '../dates';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 import { detectSeparator, firstLine, forEachRecord } from './delimited';
 import { isValidIban, normalizeIban } from '../iban';
-import { idProblem, MAX_AMOUNT_CENTS } from '../model/fields';
+import { idProblem, lineProblem, MAX_AMOUNT_CENTS } from '../model/fields';
 import type { ImportedInvoice, ParsedImport, ParsedRow } from './types';
 
 /** The invoice CSV of the `recon` CLI, also accepted by the API import. */
@@ -169,6 +169,8 @@ function readRow(line: number, fields: string[], at: ColumnIndexes, checks: Chec
   }
   const customerName = cell(fields, at[2]) || undefined;
   if (customerName && customerName.length > 200) return refusal(line, invoiceId, 'customer_name: longer than 200 characters');
+  const badName = customerName && lineProblem(customerName);
+  if (badName) return refusal(line, invoiceId, `customer_name: ${badName}`);
   return { line, ok: true, record: { invoiceId, customerId, customerName, customerIban, amountCents, currency, issueDate, dueDate } };
 }
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { IsoDate } from '../dates';
-import { AmountCents, EntityId } from '../model/fields';
+import { AmountCents, EntityId, singleLine } from '../model/fields';
 
 /** One receivable read from an import file, before it is compared with what is stored. */
 export const ImportedInvoice = z.object({
   invoiceId: EntityId,
   customerId: EntityId,
-  customerName: z.string().max(200).optional(),
+  customerName: singleLine(200).optional(),
   /** Normalized (no spaces, upper case), checked with the ISO 13616 mod-97 key. */
   customerIban: z.string().optional(),
   amountCents: AmountCents,

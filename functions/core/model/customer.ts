@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EntityId, IanaTimeZone, NonNegativeAmountCents } from './fields';
+import { EntityId, IanaTimeZone, NonNegativeAmountCents, singleLine } from './fields';
 
 export const Language = z.enum(['fr', 'en']);
 export type Language = z.infer<typeof Language>;
@@ -9,16 +9,16 @@ export type Segment = z.infer<typeof Segment>;
 
 export const ContactRole = z.enum(['billing', 'accounts_payable', 'primary', 'legal', 'other']);
 export const Contact = z.object({
-  name: z.string().max(200).optional(),
+  name: singleLine(200).optional(),
   email: z.string().email(),
-  phone: z.string().max(40).optional(),
+  phone: singleLine(40).optional(),
   role: ContactRole.default('billing'),
 });
 export type Contact = z.infer<typeof Contact>;
 
 export const Customer = z.object({
   customerId: EntityId,
-  name: z.string().min(1).max(200),
+  name: singleLine(200).min(1),
   /** A business debtor (B2B) owes the €40 indemnity and L441-10 penalties; a consumer does not. */
   isBusiness: z.boolean().default(true),
   segment: Segment.default('standard'),
@@ -35,7 +35,7 @@ export const Customer = z.object({
   blockWhenOverLimit: z.boolean().default(false),
   /** Some payables teams want one email per invoice rather than one grouped reminder. */
   reminderGrouping: z.enum(['per_customer', 'per_invoice']).default('per_customer'),
-  postalAddress: z.array(z.string()).default([]),
+  postalAddress: z.array(singleLine(200)).default([]),
   version: z.number().int().nonnegative().default(0),
 });
 export type Customer = z.infer<typeof Customer>;

@@ -43,6 +43,24 @@ export const idOf = (max: number) =>
     })
     .describe(`1 to ${max} printable characters: no control character (CR, LF, tab), no leading or trailing space`);
 
+/** What is wrong with a one-line text (a name, an address line), or undefined: no control character, no line break. */
+export function lineProblem(text: string): string | undefined {
+  return /[\p{Cc}\p{Zl}\p{Zp}]/u.test(text) ? 'control characters (CR, LF, tab...) are not allowed' : undefined;
+}
+
+/**
+ * A one-line text of at most `max` characters: customer and contact names, address lines. Names reach e-mail subjects
+ * (the account manager's call task, the agency's new case), where a line break is refused by SES or splits the header.
+ */
+export const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((text, ctx) => {
+      const problem = lineProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
 /** Invoice, customer, policy and credit-note ids. */
 export const EntityId = idOf(64);
 

@@ -15,6 +15,11 @@ describe('invoice imports refuse what the API refuses', () => {
     expect(row).toMatchObject({ ok: false, invoiceId: 'F1', reason: 'customer_id: control characters (CR, LF, tab...) are not allowed' });
   });
 
+  it('refuses a customer name holding a line break (names reach e-mail subjects)', () => {
+    const [row] = parseInvoiceCsv(`${csvHead}\nF1,C1,"Client\nBcc: x",,10.00,EUR,2026-01-01,2026-01-31\n`).rows;
+    expect(row).toMatchObject({ ok: false, invoiceId: 'F1', reason: 'customer_name: control characters (CR, LF, tab...) are not allowed' });
+  });
+
   it('refuses an amount above €100 bn, in the CSV and in a FEC', () => {
     const [row] = parseInvoiceCsv(`${csvHead}\nF1,C1,Client,,90071992547409.91,EUR,2026-01-01,2026-01-31\n`).rows;
     expect(row).toMatchObject({ ok: false, reason: 'amount: more than 100,000,000,000.00' });

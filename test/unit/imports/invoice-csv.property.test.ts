@@ -5,13 +5,12 @@ import { formatCents } from '../../../functions/core/money';
 import { ImportedInvoice, parseInvoiceCsv } from '../../../functions/core/imports';
 
 const quote = (s: string) => (/[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-const text = (min: number, max: number, extra = '\n') => fc.string({ minLength: min, maxLength: max, unit: fc.constantFrom(...`abcXYZ09 -_/,;"'éàçÉ${extra}`.split('')) });
-/** Ids never hold a line break (core/model/fields.ts); names may. */
-const idText = (min: number, max: number) => text(min, max, '');
+/** Ids and names hold no line break (core/model/fields.ts): rows with one are refused (hostile-imports.test.ts). */
+const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max, unit: fc.constantFrom(...'abcXYZ09 -_/,;"\'éàçÉ'.split('')) });
 
 const invoice = fc.record({
-  invoiceId: idText(1, 20).filter((s) => s.trim() === s && s.trim().length > 0),
-  customerId: idText(1, 12).filter((s) => s.trim() === s && s.trim().length > 0),
+  invoiceId: text(1, 20).filter((s) => s.trim() === s && s.trim().length > 0),
+  customerId: text(1, 12).filter((s) => s.trim() === s && s.trim().length > 0),
   customerName: text(1, 40).filter((s) => s.trim() === s && s.trim().length > 0),
   amountCents: fc.integer({ min: 1, max: 10_000_000_00 }),
   issueOffset: fc.integer({ min: 0, max: 3000 }),
@@ -19,7 +18,7 @@ const invoice = fc.record({
 });
 
 describe('invoice CSV round trip (property)', () => {
-  it('reads back exactly what a spreadsheet writes, whatever the quotes, commas and line breaks in the fields', () => {
+  it('reads back exactly what a spreadsheet writes, whatever the quotes, commas and semicolons in the fields', () => {
     fc.assert(
       fc.property(fc.uniqueArray(invoice, { minLength: 1, maxLength: 15, selector: (i) => i.invoiceId }), (rows) => {
         const expected: ImportedInvoice[] = rows.map((r) => {
