@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { readEnv } from '../adapters/config';
+import { Role, roleGroups, roleOfGroups } from '../core/roles';
 import { HttpProblem } from './http';
 
-/** 'finance' can change things (match, pause, write off, import); 'readonly' can only read. */
-export type Role = 'finance' | 'readonly';
+export type { Role };
 export interface Principal {
   role: Role;
   /** For history events: 'user:<email or sub>'. */
@@ -34,9 +34,9 @@ export function authenticate(event: AuthEvent, headers: Record<string, string>):
     if (!claims) throw unauthorized('no verified token');
     const groups = parseGroups(claims['cognito:groups']);
     const who = String(claims.email ?? claims['cognito:username'] ?? claims.username ?? claims.sub ?? 'unknown');
-    if (groups.includes('finance')) return { role: 'finance', actor: `user:${who}` };
-    if (groups.includes('readonly')) return { role: 'readonly', actor: `user:${who}` };
-    throw new HttpProblem('forbidden', 'your account is in neither the finance nor the readonly group');
+    const role = roleOfGroups(groups);
+    if (role) return { role, actor: `user:${who}` };
+    throw new HttpProblem('forbidden', `your account is in neither the ${roleGroups.finance} nor the ${roleGroups.readonly} group`);
   }
   const auth = headers.authorization;
   if (!auth) throw unauthorized('send Authorization: Bearer <token>');
@@ -55,7 +55,7 @@ function unauthorized(detail: string): HttpProblem {
   return new HttpProblem('unauthorized', detail, {}, { 'www-authenticate': 'Bearer realm="encaisse"' });
 }
 
-/** HTTP API passes list claims as "[finance readonly]" (or a JSON array, or a comma list, depending on the issuer). */
+/** HTTP API passes list claims as "[finance read-only]" (or a JSON array, or a comma list, depending on the issuer). */
 export function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value !== 'string') return [];

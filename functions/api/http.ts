@@ -15,6 +15,7 @@ export const problemTypes = {
   'version-conflict': { status: 409, en: 'Changed by someone else', fr: 'Modifié entre-temps par quelqu’un d’autre' },
   'already-exists': { status: 409, en: 'Already exists with other values', fr: 'Existe déjà avec d’autres valeurs' },
   'state-conflict': { status: 409, en: 'Not possible in the current state', fr: 'Impossible dans l’état actuel' },
+  'precondition-required': { status: 428, en: 'If-Match required', fr: 'En-tête If-Match requis' },
   'payload-too-large': { status: 413, en: 'The body is too large', fr: 'Le corps de la requête est trop volumineux' },
   'unsupported-media-type': { status: 415, en: 'Unsupported content type', fr: 'Type de contenu non pris en charge' },
   'service-unavailable': { status: 503, en: 'Temporarily unavailable, retry later', fr: 'Indisponible pour le moment, réessayez' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleGroups } from '../core/roles';
 import { Problem } from './http';
 import { Route } from './route';
 
@@ -27,7 +28,11 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string; 
   for (const r of routes) {
     const params = [...parameters(r.params, 'path'), ...parameters(r.query, 'query')];
     if (r.ifMatch) {
-      params.push({ name: 'If-Match', in: 'header', required: false, description: 'ETag from a read ("v3"): the change is refused with 409 if the resource changed since', schema: { type: 'string' } });
+      const required = r.ifMatch === 'required';
+      const description = required
+        ? 'ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current'
+        : 'ETag from a read ("v3"): the change is refused with 409 if the resource changed since';
+      params.push({ name: 'If-Match', in: 'header', required, description, schema: { type: 'string' } });
     }
     const responses: Json = {};
     for (const [status, spec] of Object.entries(r.responses)) {
@@ -50,7 +55,7 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string; 
       ...(r.textBody ? { requestBody: { required: true, description: r.textBody.description, content: Object.fromEntries(r.textBody.contentTypes.map((t) => [t, { schema: { type: 'string' } }])) } } : {}),
       responses,
       security: r.access === 'public' ? [] : [{ bearer: [] }],
-      'x-encaisse-role': r.access === 'finance' ? 'finance' : r.access === 'read' ? 'finance or readonly' : 'anyone',
+      'x-encaisse-role': r.access === 'finance' ? roleGroups.finance : r.access === 'read' ? `${roleGroups.finance} or ${roleGroups.readonly}` : 'anyone',
     };
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
   }
@@ -69,7 +74,7 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string; 
     components: {
       schemas: { Problem: jsonSchema(Problem, 'output') },
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito user pool token (groups finance or readonly); locally the configured token' },
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: `Cognito user pool token (groups ${roleGroups.finance} or ${roleGroups.readonly}); locally the configured token` },
       },
     },
   };

@@ -58,8 +58,13 @@ export interface RouteSpec<P extends Shape, Q extends Shape, B extends z.ZodType
   body?: B;
   textBody?: { contentTypes: string[]; description: string };
   maxBodyBytes?: number;
-  /** Whether the route honours If-Match (versioned resources). */
-  ifMatch?: boolean;
+  /**
+   * If-Match on a versioned resource. `required` for a change that replaces what the client read (PUT, PATCH): without
+   * the header a client would overwrite a change it never saw, so the request is refused with 428. `optional` for a
+   * command the server applies to the current version under its own conditional write (dispute, pause, write-off...):
+   * If-Match, when sent, only adds "and nobody changed it since I read it".
+   */
+  ifMatch?: 'required' | 'optional';
   responses: Record<number, ResponseSpec>;
   handle: (req: RequestContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<Reply>;
 }
@@ -115,6 +120,11 @@ export async function runRoute(r: Route, req: IncomingRequest): Promise<HttpResp
     else body = parsed.data;
   }
   if (errors.length > 0) throw validationProblem(errors);
+  if (r.ifMatch === 'required' && req.headers['if-match'] === undefined) {
+    throw new HttpProblem('precondition-required', `${r.method} ${r.path} needs If-Match: send the ETag of your last read (like "v3"), or * to overwrite whatever is there`, {
+      errors: [{ in: 'header', field: 'if-match', message: 'required' }],
+    });
+  }
   const ifMatch = r.ifMatch ? parseIfMatch(req.headers['if-match']) : undefined;
   const reply = await r.handle({ params: params.data as never, query: query.data as never, body, headers: req.headers, principal: req.principal as Principal, ifMatch, path: req.path });
   return toResponse(reply);

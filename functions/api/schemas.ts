@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { InvoiceEvent } from '../adapters/db/events';
+import { EntityId } from '../core/model';
 import { Problem } from './http';
 import { AllocationRecord } from './store';
 
 /** Shared pieces of the API contract (request and response bodies). Domain records come from core/model. */
 export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
 
-export const Id = z.string().min(1).max(64);
+/** Invoice, customer, policy and credit-note ids: the core model's rule (no control characters, 64 at most). */
+export const Id = EntityId;
 export const HistoryEvent = InvoiceEvent;
 export { AllocationRecord, Problem };
 
@@ -39,6 +41,7 @@ const problemDescriptions: Record<number, string> = {
   404: 'Unknown resource',
   409: 'Version conflict (If-Match) or not possible in the current state',
   413: 'Body larger than the route limit (`limitBytes`)',
+  428: 'If-Match missing on a change to a versioned resource: read it, then send its ETag',
   415: 'Unsupported content type',
   500: 'Unexpected failure (logged); never caused by client input',
   503: 'A backing service is throttling; retry later',

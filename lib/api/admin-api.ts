@@ -7,10 +7,11 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { EncaisseFunction } from '../shared/function';
+import { roleGroups } from '../../functions/core/roles';
 import { acknowledge } from '../shared/nag';
 
-/** Cognito groups read by the api handler from the `cognito:groups` claim. */
-export const apiRoles = { finance: 'finance', readOnly: 'read-only' } as const;
+/** Cognito groups read by the api handler from the `cognito:groups` claim: the same table the handler uses. */
+export const apiRoles = roleGroups;
 
 /** The only route without authorizer. */
 export const PUBLIC_ROUTE = 'GET /health';
@@ -129,8 +130,10 @@ export class AdminApi extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const [key, groupName] of Object.entries(apiRoles)) {
-      new cognito.CfnUserPoolGroup(this, `Group-${key}`, {
+    // Construct ids kept from before the roles moved to functions/core/roles.ts (a new id would replace the group).
+    const constructIds: Record<keyof typeof apiRoles, string> = { finance: 'Group-finance', readonly: 'Group-readOnly' };
+    for (const [key, groupName] of Object.entries(apiRoles) as [keyof typeof apiRoles, string][]) {
+      new cognito.CfnUserPoolGroup(this, constructIds[key], {
         userPoolId: pool.userPoolId,
         groupName,
         description: groupName === apiRoles.finance ? 'can match, pause, write off' : 'can read only',

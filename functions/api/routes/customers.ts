@@ -4,7 +4,7 @@ import { clock } from '../../adapters/clock';
 import { customerCreditCents, getCustomer, listCustomers, putCustomer } from '../../adapters/db/customers';
 import { addDays, toIsoDate } from '../../core/dates';
 import { isValidIban, normalizeIban } from '../../core/imports';
-import { Contact, Customer, Language, Segment } from '../../core/model';
+import { Contact, Customer, EntityId, IanaTimeZone, Language, NonNegativeAmountCents, Segment, singleLine } from '../../core/model';
 import { isReceivable, payerScore, PayerScore } from '../../core/reports';
 import { HttpProblem, notFound, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
@@ -15,20 +15,20 @@ const Iban = z.string().transform(normalizeIban).refine(isValidIban, 'not a vali
 
 /** What a client may set on a customer (the version is the ETag, not a field). */
 const customerFields = {
-  name: z.string().min(1).max(200),
+  name: singleLine(200).min(1),
   isBusiness: z.boolean().default(true),
   segment: Segment.default('standard'),
-  policyId: z.string().min(1).max(64).optional(),
+  policyId: EntityId.optional(),
   language: Language.default('fr'),
-  timeZone: z.string().max(64).default('Europe/Paris'),
+  timeZone: IanaTimeZone.default('Europe/Paris'),
   contacts: z.array(Contact).max(20).default([]),
   accountManagerEmail: z.string().email().optional(),
   ibans: z.array(Iban).max(20).default([]),
   paymentTermsDays: z.number().int().min(0).max(365).default(30),
-  creditLimitCents: z.number().int().nonnegative().optional(),
+  creditLimitCents: NonNegativeAmountCents.optional(),
   blockWhenOverLimit: z.boolean().default(false),
   reminderGrouping: z.enum(['per_customer', 'per_invoice']).default('per_customer'),
-  postalAddress: z.array(z.string().max(200)).max(6).default([]),
+  postalAddress: z.array(singleLine(200)).max(6).default([]),
 };
 export const CustomerCreate = z.object({ customerId: Id, ...customerFields });
 export const CustomerReplace = z.object(customerFields);
@@ -112,11 +112,11 @@ export const customerRoutes = [
     },
   }),
   route({
-    method: 'PUT', path: '/customers/{customerId}', operationId: 'replaceCustomer', tag, access: 'finance', ifMatch: true,
+    method: 'PUT', path: '/customers/{customerId}', operationId: 'replaceCustomer', tag, access: 'finance', ifMatch: 'required',
     summary: 'Replace a customer (send If-Match with the ETag you read)',
     params: Params,
     body: CustomerReplace,
-    responses: { 200: { description: 'Saved', schema: Customer, etag: true }, ...common(404, 409, 413, 415) },
+    responses: { 200: { description: 'Saved', schema: Customer, etag: true }, ...common(404, 409, 413, 415, 428) },
     handle: async ({ params, body, ifMatch }) => {
       const current = await loadForChange(params.customerId, ifMatch);
       const saved = await replace(current, Customer.parse({ ...body, customerId: current.customerId, version: current.version }));
@@ -124,11 +124,11 @@ export const customerRoutes = [
     },
   }),
   route({
-    method: 'PATCH', path: '/customers/{customerId}', operationId: 'updateCustomer', tag, access: 'finance', ifMatch: true,
+    method: 'PATCH', path: '/customers/{customerId}', operationId: 'updateCustomer', tag, access: 'finance', ifMatch: 'required',
     summary: 'Change some fields of a customer (send If-Match with the ETag you read)',
     params: Params,
     body: CustomerPatch,
-    responses: { 200: { description: 'Saved', schema: Customer, etag: true }, ...common(404, 409, 413, 415) },
+    responses: { 200: { description: 'Saved', schema: Customer, etag: true }, ...common(404, 409, 413, 415, 428) },
     handle: async ({ params, body, ifMatch }) => {
       const current = await loadForChange(params.customerId, ifMatch);
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));

@@ -6,7 +6,7 @@ import { getCustomer } from '../../adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../adapters/db/invoices';
 import { DunningWorkflow, executionArnOf, invoiceExecutionName, resumeDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate, toIsoDate } from '../../core/dates';
-import { Customer, Invoice, InvoiceStatus } from '../../core/model';
+import { AmountCents, Customer, Invoice, InvoiceStatus, singleLine } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
@@ -19,14 +19,14 @@ export const InvoiceCreate = z.object({
   invoiceId: Id,
   customerId: Id,
   /** Creates the customer when unknown. */
-  customerName: z.string().min(1).max(200).optional(),
-  amountCents: z.number().int().positive().describe('Amount in cents (integer)'),
+  customerName: singleLine(200).min(1).optional(),
+  amountCents: AmountCents.describe('Amount in cents (integer, at most 10^13)'),
   currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
   issueDate: IsoDate,
   dueDate: IsoDate,
   /** Where the invoice PDF lies in the documents bucket; reminders link it, so it must be under invoices/. */
   pdfKey: z.string().max(1024).regex(/^invoices\/[^/].*\.pdf$/i, 'expected a key under invoices/ ending in .pdf').optional(),
-  contractRateBp: z.number().int().positive().optional(),
+  contractRateBp: z.number().int().positive().max(10_000).optional().describe('Contract late-payment rate in basis points, at most 100 %'),
 }).refine((b) => b.dueDate >= b.issueDate, { path: ['dueDate'], message: 'before issueDate' });
 
 export const InvoiceDetail = z.object({
@@ -159,7 +159,7 @@ export const invoiceRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/invoices/{invoiceId}/dispute', operationId: 'disputeInvoice', tag, access: 'finance', ifMatch: true,
+    method: 'POST', path: '/invoices/{invoiceId}/dispute', operationId: 'disputeInvoice', tag, access: 'finance', ifMatch: 'optional',
     summary: 'Record a dispute ("litige"): reminders stop until it is resolved (resume)',
     params: InvoiceParams,
     body: z.object({ note }),
@@ -173,7 +173,7 @@ export const invoiceRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/invoices/{invoiceId}/promise', operationId: 'recordPaymentPromise', tag, access: 'finance', ifMatch: true,
+    method: 'POST', path: '/invoices/{invoiceId}/promise', operationId: 'recordPaymentPromise', tag, access: 'finance', ifMatch: 'optional',
     summary: 'Record a promise to pay: reminders wait until the promised date (plus the policy grace days)',
     params: InvoiceParams,
     body: z.object({ until: IsoDate.describe('Promised payment date'), note }),
@@ -191,7 +191,7 @@ export const invoiceRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/invoices/{invoiceId}/pause', operationId: 'pauseInvoice', tag, access: 'finance', ifMatch: true,
+    method: 'POST', path: '/invoices/{invoiceId}/pause', operationId: 'pauseInvoice', tag, access: 'finance', ifMatch: 'optional',
     summary: 'Pause the reminders of an invoice by hand',
     params: InvoiceParams,
     body: z.object({ note }),
@@ -205,7 +205,7 @@ export const invoiceRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/invoices/{invoiceId}/resume', operationId: 'resumeInvoice', tag, access: 'finance', ifMatch: true,
+    method: 'POST', path: '/invoices/{invoiceId}/resume', operationId: 'resumeInvoice', tag, access: 'finance', ifMatch: 'optional',
     summary: 'Resolve a dispute, promise or pause and resume the reminders (also approves a step waiting for approval)',
     params: InvoiceParams,
     body: z.object({ note }),
@@ -225,10 +225,10 @@ export const invoiceRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/invoices/{invoiceId}/write-off', operationId: 'writeOffInvoice', tag, access: 'finance', ifMatch: true,
+    method: 'POST', path: '/invoices/{invoiceId}/write-off', operationId: 'writeOffInvoice', tag, access: 'finance', ifMatch: 'optional',
     summary: 'Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders',
     params: InvoiceParams,
-    body: z.object({ amountCents: z.number().int().positive().optional().describe('Default: the whole open amount'), reason: z.string().min(1).max(2000) }),
+    body: z.object({ amountCents: AmountCents.optional().describe('Default: the whole open amount'), reason: z.string().min(1).max(2000) }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
       const current = await loadForChange(params.invoiceId, ifMatch);
@@ -243,10 +243,10 @@ export const invoiceRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/invoices/{invoiceId}/credit-note', operationId: 'recordCreditNote', tag, access: 'finance', ifMatch: true,
+    method: 'POST', path: '/invoices/{invoiceId}/credit-note', operationId: 'recordCreditNote', tag, access: 'finance', ifMatch: 'optional',
     summary: 'Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the reminders',
     params: InvoiceParams,
-    body: z.object({ creditNoteId: Id, amountCents: z.number().int().positive(), reason: z.string().max(2000).optional() }),
+    body: z.object({ creditNoteId: Id, amountCents: AmountCents, reason: z.string().max(2000).optional() }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
       const dossier = await readInvoiceDossier(params.invoiceId);

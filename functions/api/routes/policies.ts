@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { getPolicy, listPolicies, PolicyVersionConflictError, savePolicy } from '../../adapters/db/policies';
-import { Policy } from '../../core/dunning/policy';
+import { Policy, PolicyStep } from '../../core/dunning/policy';
+import { EntityId, NonNegativeAmountCents } from '../../core/model';
 import { HttpProblem, notFound, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 
-const Params = z.object({ policyId: z.string().min(1).max(64) });
+const Params = z.object({ policyId: EntityId });
 const tag = 'Policies';
-/** A policy as a client sends it: the version is assigned by the server (latest + 1). */
-const PolicyBody = z.object(Policy.shape).omit({ version: true });
+/** A step as a client sends it: its amount threshold bounded like every money input. */
+const PolicyStepBody = PolicyStep.extend({
+  conditions: PolicyStep.shape.conditions.unwrap().extend({ minOpenCents: NonNegativeAmountCents.optional() }).optional(),
+});
+/** A policy as a client sends it: the version is assigned by the server (latest + 1); its id follows the id rule. */
+const PolicyBody = z.object(Policy.shape).omit({ version: true }).extend({ policyId: EntityId, steps: z.array(PolicyStepBody).min(1).max(30) });
 const PolicyUpdate = PolicyBody.omit({ policyId: true });
 
 function offsetCursor(cursor: string | undefined): number {
@@ -73,15 +78,15 @@ export const policyRoutes = [
     },
   }),
   route({
-    method: 'PUT', path: '/policies/{policyId}', operationId: 'updatePolicy', tag, access: 'finance', ifMatch: true,
+    method: 'PUT', path: '/policies/{policyId}', operationId: 'updatePolicy', tag, access: 'finance', ifMatch: 'required',
     summary: 'Save a new version of a policy (running workflows keep the version they started with); If-Match guards concurrent edits',
     params: Params,
     body: PolicyUpdate,
-    responses: { 200: { description: 'The new version', schema: Policy, etag: true }, ...common(404, 409, 413, 415) },
+    responses: { 200: { description: 'The new version', schema: Policy, etag: true }, ...common(404, 409, 413, 415, 428) },
     handle: async ({ params, body, ifMatch }) => {
       const current = await getPolicy(params.policyId);
       if (!current) throw notFound(`policy ${params.policyId}`);
-      const saved = await save({ ...body, policyId: params.policyId }, ifMatch ?? current.version);
+      const saved = await save({ ...body, policyId: params.policyId }, ifMatch ?? current.version); // If-Match: * = the version just read
       return { status: 200, body: saved, version: saved.version };
     },
   }),

@@ -61,10 +61,10 @@ export const rateRoutes = [
     },
   }),
   route({
-    method: 'PUT', path: '/rates', operationId: 'putRates', tag, access: 'finance', ifMatch: true,
-    summary: 'Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match guards concurrent edits',
+    method: 'PUT', path: '/rates', operationId: 'putRates', tag, access: 'finance', ifMatch: 'required',
+    summary: 'Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)',
     body: RatesUpdate,
-    responses: { 200: { description: 'The rates after the change', schema: RatesView, etag: true }, ...common(409, 413, 415) },
+    responses: { 200: { description: 'The rates after the change', schema: RatesView, etag: true }, ...common(409, 413, 415, 428) },
     handle: async ({ body, principal, ifMatch }) => {
       const current = await getRateOverride();
       if (ifMatch !== undefined && ifMatch !== current?.version) throw versionConflict('the rate table', current?.version);

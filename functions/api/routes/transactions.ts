@@ -4,13 +4,13 @@ import { getTransaction, StoredTransaction, TransactionStatus } from '../../adap
 import { clock } from '../../adapters/clock';
 import { startDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
-import { Allocation, Invoice, isOwed } from '../../core/model';
+import { AmountCents, EntityId, idOf, Invoice, isOwed, NonNegativeAmountCents } from '../../core/model';
 import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 import { pagedTransactions } from '../store';
 
-const Params = z.object({ transactionId: z.string().min(1).max(200) });
+const Params = z.object({ transactionId: idOf(200) });
 const tag = 'Transactions';
 
 const MatchOutcome = z.object({
@@ -46,6 +46,26 @@ async function afterUndo(outcome: ApplyOutcome) {
   await Promise.all(reopened.map((i) => startDunning(i.invoiceId, clock().now())));
   return { status: 200, body: outcome };
 }
+
+/**
+ * A manual match: each invoice at most once (the same invoice twice would be two allocation items with one key: a
+ * misleading 409 on DynamoDB Local, a ValidationException, so a 500, on DynamoDB), amounts bounded like every money input.
+ */
+const ManualMatch = z.object({
+  allocations: z
+    .array(z.object({ invoiceId: EntityId, amountCents: AmountCents }))
+    .min(1)
+    .max(100)
+    .superRefine((allocations, ctx) => {
+      const first = new Map<string, number>();
+      allocations.forEach((a, i) => {
+        const at = first.get(a.invoiceId);
+        if (at !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'invoiceId'], message: `invoice ${a.invoiceId} is already listed at allocations.${at}: give it once, with the total amount` });
+        else first.set(a.invoiceId, i);
+      });
+    }),
+  writeOffCents: NonNegativeAmountCents.default(0).describe('Bank fees to write off on the short payment'),
+});
 
 const reviewStatuses: TransactionStatus[] = ['suggested', 'unmatched'];
 
@@ -85,7 +105,7 @@ export const transactionRoutes = [
     method: 'POST', path: '/transactions/{transactionId}/match', operationId: 'matchManually', tag, access: 'finance',
     summary: 'Change the match: allocate the credit to invoices of your choosing; audited',
     params: Params,
-    body: z.object({ allocations: z.array(Allocation).min(1).max(100), writeOffCents: z.number().int().nonnegative().default(0).describe('Bank fees to write off on the short payment') }),
+    body: ManualMatch,
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
     handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents))),
   }),

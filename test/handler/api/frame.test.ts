@@ -46,8 +46,8 @@ describe('admin API frame: authentication and roles', () => {
   it('reads the role from the cognito:groups claim the JWT authorizer verified', async () => {
     process.env.AUTH_MODE = 'jwt';
     ddb.on(QueryCommand).resolves({ Items: [] });
-    expect((await call('GET', '/invoices', { as: null, claims: { sub: 'u1', email: 'anne@pme.fr', 'cognito:groups': '[readonly]' } })).status).toBe(200);
-    expect((await call('POST', '/invoices/F1/pause', { as: null, body: {}, claims: { sub: 'u1', 'cognito:groups': '[readonly]' } })).status).toBe(403);
+    expect((await call('GET', '/invoices', { as: null, claims: { sub: 'u1', email: 'anne@pme.fr', 'cognito:groups': '[read-only]' } })).status).toBe(200);
+    expect((await call('POST', '/invoices/F1/pause', { as: null, body: {}, claims: { sub: 'u1', 'cognito:groups': '[read-only]' } })).status).toBe(403);
     expect((await call('GET', '/invoices', { as: null, claims: { sub: 'u2', 'cognito:groups': '[sales]' } })).status).toBe(403);
     expect((await call('GET', '/invoices', { as: null })).status).toBe(401);
   });

@@ -173,7 +173,7 @@ describe('customers', () => {
     ddb.on(GetCommand).resolves({ Item: customerItem(dupont) });
     expect((await call('PUT', '/customers/C1', { body: { name: 'Dupont SA' }, headers: { 'if-match': '"v0"' } })).status).toBe(409);
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'changed', $metadata: {} }));
-    const res = await call('PUT', '/customers/C1', { body: { name: 'Dupont SA' } });
+    const res = await call('PUT', '/customers/C1', { body: { name: 'Dupont SA' }, headers: { 'if-match': '"v1"' } });
     expect(res.status).toBe(409);
     expect(problemType(res)).toBe('version-conflict');
   });

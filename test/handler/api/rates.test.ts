@@ -57,7 +57,7 @@ describe('PUT /rates: finance adds the figures of a new half-year', () => {
   it('the first save creates version 0, only if nobody created it meanwhile', async () => {
     ddb.on(GetCommand, { Key: KEY }).resolves({});
     ddb.on(PutCommand).resolves({});
-    const res = await call('PUT', '/rates', { body: h2 });
+    const res = await call('PUT', '/rates', { body: h2, headers: { 'if-match': '*' } });
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"v0"');
     expect(res.json.missing).toEqual([]);
@@ -100,7 +100,7 @@ describe('PUT /rates: finance adds the figures of a new half-year', () => {
     [{ ...h2, legalRate: [h2.legalRate[0], h2.legalRate[0]] }, 'legalRate.1.half'],
   ])('refuses invalid figures naming the field (%#: %s)', async (body, field) => {
     ddb.on(GetCommand, { Key: KEY }).resolves({});
-    const res = await call('PUT', '/rates', { body });
+    const res = await call('PUT', '/rates', { body, headers: { 'if-match': '*' } });
     expect(res.status).toBe(400);
     expect(res.json.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
