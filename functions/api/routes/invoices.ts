@@ -5,8 +5,8 @@ import { clock } from '../../adapters/clock';
 import { getCustomer } from '../../adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../adapters/db/invoices';
 import { DunningWorkflow, executionArnOf, invoiceExecutionName, resumeDunning, stopDunning } from '../../adapters/workflows';
-import { IsoDate, toIsoDate } from '../../core/dates';
-import { AmountCents, Customer, Invoice, InvoiceStatus, singleLine } from '../../core/model';
+import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import { AmountCents, Customer, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
@@ -25,7 +25,12 @@ export const InvoiceCreate = z.object({
   issueDate: IsoDate,
   dueDate: IsoDate,
   /** Where the invoice PDF lies in the documents bucket; reminders link it, so it must be under invoices/. */
-  pdfKey: z.string().max(1024).regex(/^invoices\/[^/].*\.pdf$/i, 'expected a key under invoices/ ending in .pdf').optional(),
+  pdfKey: z
+    .string()
+    .max(1024)
+    .regex(/^invoices\/[^/].*\.pdf$/i, 'expected a key under invoices/ ending in .pdf')
+    .refine((key) => !lineProblem(key), 'control characters (CR, LF, tab...) are not allowed')
+    .optional(),
   contractRateBp: z.number().int().positive().max(10_000).optional().describe('Contract late-payment rate in basis points, at most 100 %'),
 }).refine((b) => b.dueDate >= b.issueDate, { path: ['dueDate'], message: 'before issueDate' });
 
@@ -42,6 +47,8 @@ const ActionResult = z.object({
 });
 
 const note = z.string().max(2000).optional();
+/** The furthest a payment promise may be dated. */
+const MAX_PROMISE_DAYS = 365;
 
 const listQuery = z.object({
   status: csvEnum(InvoiceStatus.options as [InvoiceStatus, ...InvoiceStatus[]]).optional().describe('Comma-separated statuses, e.g. open,partially_paid'),
@@ -184,6 +191,10 @@ export const invoiceRoutes = [
       const today = toIsoDate(clock().now());
       if (body.until < today) {
         throw new HttpProblem('validation', `until: ${body.until} is in the past`, { errors: [{ in: 'body', field: 'until', message: 'in the past' }] });
+      }
+      // A workflow waits for the promised date: past a year it would outlive its Standard execution (one year at most).
+      if (body.until > addDays(today, MAX_PROMISE_DAYS)) {
+        throw new HttpProblem('validation', `until: ${body.until} is more than ${MAX_PROMISE_DAYS} days away`, { errors: [{ in: 'body', field: 'until', message: `more than ${MAX_PROMISE_DAYS} days away` }] });
       }
       const next = { ...stripVersion(current), pause: { reason: 'promise' as const, since: clock().now().toISOString(), until: body.until, note: body.note } };
       const saved = await save(current, next, 'payment_promised', principal.actor, { until: body.until, note: body.note });

@@ -207,3 +207,19 @@ describe('a manual match', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('other free text and dates that reach workflows and e-mails', () => {
+  it('an invoice PDF key (linked from reminders) cannot hold a control character', async () => {
+    const res = await call('POST', '/invoices', { body: { invoiceId: 'F9', customerId: 'C1', amountCents: 100, issueDate: '2026-11-01', dueDate: '2026-11-30', pdfKey: 'invoices/F9\u0000.pdf' } });
+    expect(res.status).toBe(400);
+    expect(fields(res)).toEqual(['body:pdfKey']);
+  });
+
+  it('a payment promise more than a year away is refused: its workflow would outlive a Standard execution', async () => {
+    ddb.on(GetCommand).resolves({ Item: invoiceItem(inv('F1')) });
+    const res = await call('POST', '/invoices/F1/promise', { body: { until: '9999-12-31' } });
+    expect(res.status).toBe(400);
+    expect(fields(res)).toEqual(['body:until']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
