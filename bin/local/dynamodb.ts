@@ -99,7 +99,9 @@ export async function startDynamo(opts: {
       reject(
         /Failed to bind|Address already in use/.test(stderr)
           ? new PortInUseError('DynamoDB Local', opts.port)
-          : new Error(`DynamoDB Local exited at start (code ${code}): ${stderr.trim().slice(-1500)}`),
+          : /jdk\.compiler/.test(stderr)
+            ? new Error('DynamoDB Local is started through a Java source file (bin/local/java), which needs the jdk.compiler module: install a JDK 17 (or Debian\'s openjdk-17-jre-headless, which has it)')
+            : new Error(`DynamoDB Local exited at start (code ${code}): ${stderr.trim().slice(-1500)}`),
       ),
     );
   });

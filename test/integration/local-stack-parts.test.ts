@@ -140,6 +140,20 @@ describe('start-up errors are clear', () => {
     }
   });
 
+  it('a Java without the compiler module (needed to bind DynamoDB Local to 127.0.0.1) is named with what to install', async () => {
+    const saved = process.env.JDK_JAVA_OPTIONS;
+    process.env.JDK_JAVA_OPTIONS = '--limit-modules java.base,java.logging'; // read by the java launcher
+    try {
+      const err = await startDynamo({ port: await freePort(), tableName: 'encaisse-test', region: 'eu-west-3', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }).catch(
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).toMatch(/needs the jdk\.compiler module: install a JDK 17/);
+    } finally {
+      if (saved === undefined) delete process.env.JDK_JAVA_OPTIONS;
+      else process.env.JDK_JAVA_OPTIONS = saved;
+    }
+  });
+
   it('a template without the dunning state machine says which Metadata it looks for', () => {
     expect(() => resolveStateMachine({ Resources: {} }, 'eu-west-3')).toThrow('Metadata {"encaisse:stateMachine": "dunning"}');
   });
