@@ -167,14 +167,9 @@ function camtDate(node: XNode | undefined, where: { line?: number; element?: str
 function signedAmount(amtNode: XNode | undefined, indicator: string | undefined, where: { line?: number; element?: string }): { cents: number; currency?: string } | undefined {
   const raw = amtNode ? collapse(amtNode.text) : '';
   if (!raw) return undefined;
-  if (!/^\d+(\.\d{1,2})?$/.test(raw)) {
-    if (/^\d+\.\d+$/.test(raw) && /^\d+\.\d{2}0+$/.test(raw)) {
-      // "12.500": trailing zeros beyond cents are harmless
-    } else {
-      throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
-    }
-  }
-  const cents = amountOrThrow(raw.replace(/^(\d+\.\d{2})0+$/, '$1'), where);
+  // xs:decimal, never negative, a point and no grouping; zeros past the cents ("12.500") are harmless
+  if (!/^\d*\.?\d+$/.test(raw)) throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
+  const cents = amountOrThrow(raw, where, { decimal: '.', grouping: false });
   if (indicator !== undefined && indicator !== 'CRDT' && indicator !== 'DBIT') {
     throw new StatementParseError('corrupt', `CdtDbtInd "${indicator}" is neither CRDT nor DBIT`, where);
   }

@@ -2,7 +2,7 @@ import type { Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { century, collapse, dateOrThrow } from './text';
+import { boundedOrThrow, century, collapse, dateOrThrow } from './text';
 
 const POSITIVE = '{ABCDEFGHI';
 const NEGATIVE = '}JKLMNOPQR';
@@ -68,7 +68,7 @@ export function cfonbAmount(field: string, decimals: string, line: number): numb
     if (value % 10 !== 0) throw new StatementParseError('invalid_amount', `amount "${field}" has a third decimal`, { line });
     value /= 10;
   }
-  return value === 0 ? 0 : sign * value;
+  return value === 0 ? 0 : boundedOrThrow(sign * value, { line });
 }
 
 function cfonbDate(s: string, line: number): string | undefined {

@@ -183,13 +183,11 @@ function csvDate(raw: string, format: CsvMapping['dateFormat'], line: number): s
 }
 
 function csvAmount(raw: string, decimal: ',' | '.' | undefined, line: number): number | undefined {
-  let s = raw.trim().replace(/[€$£]|EUR|USD|GBP|CHF/gi, '').replace(/[\s\u00a0\u202f]/g, '');
+  let s = raw.replace(/[€$£]|EUR|USD|GBP|CHF/gi, '').trim();
   if (s === '') return undefined;
   let negative = false;
   if (/^\(.*\)$/.test(s)) { negative = true; s = s.slice(1, -1); }
-  if (decimal === ',') s = s.replace(/\./g, '');
-  if (decimal === '.') s = s.replace(/,/g, '');
-  const cents = amountOrThrow(s, { line });
+  const cents = amountOrThrow(s, { line }, { decimal });
   return negative ? -cents : cents;
 }
 

@@ -74,6 +74,9 @@ function messagesOf(text: string): Message[] {
   return messages;
 }
 
+/** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
+const MT_AMOUNT = { grouping: false } as const;
+
 function mtDate(yymmdd: string, line: number): string {
   return dateOrThrow(`${century(yymmdd.slice(0, 2))}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`, yymmdd, { line });
 }
@@ -81,7 +84,7 @@ function mtDate(yymmdd: string, line: number): string {
 function balanceOf(f: Field): { cents: number; date: string; currency: string } {
   const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(f.value.trim());
   if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${f.value.slice(0, 40)}`, { line: f.line });
-  const cents = amountOrThrow(m[4], { line: f.line });
+  const cents = amountOrThrow(m[4], { line: f.line }, MT_AMOUNT);
   return { cents: m[1] === 'D' ? -cents : cents, date: mtDate(m[2], f.line), currency: m[3] };
 }
 
@@ -211,7 +214,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
     if (bm === 1 && vm === 12) year += 1;
     bookingDate = dateOrThrow(`${year}-${booking.slice(0, 2)}-${booking.slice(2, 4)}`, booking, { line: f.line });
   }
-  const cents = amountOrThrow(amountRaw, { line: f.line });
+  const cents = amountOrThrow(amountRaw, { line: f.line }, MT_AMOUNT);
   const debit = mark.endsWith('D');
   const [customerRef, bankRef] = refs.split('//');
   const i86 = info ? parse86(info.value) : { unstructured: [], structured: [] } as Info86;

@@ -155,7 +155,7 @@ function ofxDate(raw: string | undefined, text: string, node: ONode): string | u
 function ofxAmount(raw: string | undefined, text: string, node: ONode, field: string): number {
   return at(text, node, () => {
     if (!raw) throw new StatementParseError('missing_field', `${node.name} without ${field}`, { element: `${node.name}/${field}` });
-    return amountOrThrow(raw, { element: `${node.name}/${field}` });
+    return amountOrThrow(raw, { element: `${node.name}/${field}` }, { grouping: false });
   });
 }
 
