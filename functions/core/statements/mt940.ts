@@ -78,7 +78,21 @@ function messagesOf(text: string): Message[] {
 const MT_AMOUNT = { grouping: false } as const;
 
 function mtDate(yymmdd: string, line: number): string {
-  return dateOrThrow(`${century(yymmdd.slice(0, 2))}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`, yymmdd, { line });
+  return dayOf(century(yymmdd.slice(0, 2)), yymmdd.slice(2, 4), yymmdd.slice(4, 6), yymmdd, line);
+}
+
+/**
+ * An ISO date; a day past the end of its month (German banks book interest on 30 February, the 30-day month of
+ * interest arithmetic) is read as the month's last day. Anything else that is not a date is an error.
+ */
+function dayOf(year: string, mm: string, dd: string, raw: string, line: number): string {
+  const month = Number(mm);
+  const day = Number(dd);
+  if (month >= 1 && month <= 12 && day > 28 && day <= 31) {
+    const last = new Date(Date.UTC(Number(year), month, 0)).getUTCDate();
+    if (day > last) dd = String(last);
+  }
+  return dateOrThrow(`${year}-${mm}-${dd}`, raw, { line });
 }
 
 function balanceOf(f: Field): { cents: number; date: string; currency: string } {
@@ -198,7 +212,11 @@ export function parse86(value: string): Info86 {
   return info;
 }
 
-const LINE61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d[\d,]*)([NSF][A-Z0-9]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
+/**
+ * value date, entry date (MMDD, or four blanks), mark (C, D, RC/RD reversals, EC/ED expected), funds code, amount
+ * (sometimes wrapped onto the next line), type (letters, digits or blanks), references, supplementary details.
+ */
+const LINE61 = /^(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?\n?(\d[\d,]*)([NSF][A-Z0-9 ]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
 
 function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
   const m = LINE61.exec(f.value.trim());
@@ -206,16 +224,17 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
   const valueDate = mtDate(value, f.line);
   let bookingDate = valueDate;
-  if (booking) {
+  if (booking && booking.trim()) {
     let year = Number(valueDate.slice(0, 4));
     const vm = Number(valueDate.slice(5, 7));
     const bm = Number(booking.slice(0, 2));
     if (bm === 12 && vm === 1) year -= 1;
     if (bm === 1 && vm === 12) year += 1;
-    bookingDate = dateOrThrow(`${year}-${booking.slice(0, 2)}-${booking.slice(2, 4)}`, booking, { line: f.line });
+    bookingDate = dayOf(String(year), booking.slice(0, 2), booking.slice(2, 4), booking, f.line);
   }
   const cents = amountOrThrow(amountRaw, { line: f.line }, MT_AMOUNT);
-  const debit = mark.endsWith('D');
+  // RC: reversal of a credit, so a debit; RD: reversal of a debit, so a credit; EC/ED: expected credit/debit
+  const debit = mark === 'D' || mark === 'RC' || mark === 'ED';
   const [customerRef, bankRef] = refs.split('//');
   const i86 = info ? parse86(info.value) : { unstructured: [], structured: [] } as Info86;
   const customer = customerRef?.trim();
@@ -235,9 +254,20 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
     counterpartyName: i86.counterpartyName,
     counterpartyIban: i86.counterpartyIban,
     remittance: { unstructured: i86.unstructured, structured: i86.structured },
-    reversal: mark.startsWith('R') || mark.startsWith('E'),
+    reversal: mark === 'RC' || mark === 'RD',
     raw: [text.slice(f.start, (info ?? f).end)],
   };
+}
+
+/** The :86: after a :61:, several :86: in a row read as one (some banks write one per line). */
+function infoAfter(fields: Field[], i: number): Field | undefined {
+  const first = fields[i + 1];
+  if (first?.tag !== '86') return undefined;
+  let j = i + 2;
+  while (fields[j]?.tag === '86') j++;
+  if (j === i + 2) return first;
+  const more = fields.slice(i + 1, j);
+  return { ...first, value: more.map((m) => m.value).join('\n'), end: more[more.length - 1].end };
 }
 
 /**
@@ -266,9 +296,7 @@ export function parseMt940(text: string, firstIndex = 0): Statement[] {
     const close = balanceOf(closing);
     const entries: StatementEntry[] = [];
     msg.fields.forEach((f, i) => {
-      if (f.tag !== '61') return;
-      const next = msg.fields[i + 1];
-      entries.push(entryOf(f, next?.tag === '86' ? next : undefined, index++, open.currency, text));
+      if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i), index++, open.currency, text));
     });
     const number = get(/^28C?$/)?.value.trim();
     const st: Statement = {

@@ -1,6 +1,5 @@
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
-import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
 import { amountOrThrow, collapse, dateOrThrow, lineOf } from './text';
 
@@ -117,10 +116,18 @@ function find(node: ONode | undefined, name: string): ONode | undefined {
   return undefined;
 }
 
-function findAll(node: ONode, names: Set<string>, out: ONode[] = []): ONode[] {
+const STATEMENTS = new Set(['STMTRS', 'CCSTMTRS']);
+const TRANLIST = new Set(['BANKTRANLIST']);
+
+/**
+ * The nodes named `names` under `node`, in file order, looking inside the ones found too (a statement left unclosed
+ * holds the next one), but not inside the `stop` ones (the transactions of a nested statement are its own).
+ */
+function findAll(node: ONode, names: Set<string>, out: ONode[] = [], stop?: Set<string>): ONode[] {
   for (const c of node.children) {
+    if (stop?.has(c.name)) continue;
     if (names.has(c.name)) out.push(c);
-    else findAll(c, names, out);
+    findAll(c, names, out, stop);
   }
   return out;
 }
@@ -177,7 +184,7 @@ function accountOf(from: ONode | undefined): BankAccount {
  */
 export function parseOfx(text: string, firstIndex = 0): Statement[] {
   const { root, closed } = tree(text);
-  const rs = findAll(root, new Set(['STMTRS', 'CCSTMTRS']));
+  const rs = findAll(root, STATEMENTS);
   if (rs.length === 0) {
     if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before any statement', { line: lineOf(text, text.length) });
     throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
@@ -185,26 +192,40 @@ export function parseOfx(text: string, firstIndex = 0): Statement[] {
   if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: lineOf(text, text.length) });
   let index = firstIndex;
   return rs.map((stmt) => {
-    const currency = (val(stmt, 'CURDEF') ?? '').toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', { line: lineOf(text, stmt.offset), element: stmt.name });
-    const list = find(stmt, 'BANKTRANLIST');
+    // some banks put each transaction in its own BANKTRANLIST: read them all
+    const lists = findAll(stmt, TRANLIST, [], STATEMENTS);
     const entries: StatementEntry[] = [];
-    for (const t of list?.children.filter((c) => c.name === 'STMTTRN') ?? []) entries.push(transaction(t, index++, currency, text));
+    const currency = currencyOf(stmt, lists, text);
+    for (const list of lists) {
+      for (const t of list.children) if (t.name === 'STMTTRN') entries.push(transaction(t, index++, currency, text));
+    }
     const ledger = find(stmt, 'LEDGERBAL');
-    const closing = ledger ? ofxAmount(val(ledger, 'BALAMT'), text, ledger, 'BALAMT') : undefined;
-    const st: Statement = {
+    const balance = val(ledger, 'BALAMT');
+    const closing = ledger && balance ? ofxAmount(balance, text, ledger, 'BALAMT') : undefined;
+    const starts = lists.map((l) => ofxDate(val(l, 'DTSTART'), text, l)).filter((d): d is string => !!d).sort();
+    const ends = lists.map((l) => ofxDate(val(l, 'DTEND'), text, l)).filter((d): d is string => !!d).sort();
+    return {
       format: 'ofx',
       account: accountOf(find(stmt, 'BANKACCTFROM') ?? find(stmt, 'CCACCTFROM')),
       currency,
-      periodStart: list ? ofxDate(val(list, 'DTSTART'), text, list) : undefined,
-      periodEnd: list ? ofxDate(val(list, 'DTEND'), text, list) : undefined,
+      periodStart: starts[0],
+      periodEnd: ends.at(-1),
       closingBalanceCents: closing,
       entries,
       balanceCheck: { status: 'not-applicable', reason: 'OFX carries no opening balance' },
-    };
-    if (st.openingBalanceCents !== undefined) st.balanceCheck = checkBalances(st.openingBalanceCents, closing, entries);
-    return st;
+    } satisfies Statement;
   });
+}
+
+/** CURDEF, else (some exports leave it empty) the currency every transaction names in CURRENCY/CURSYM. */
+function currencyOf(stmt: ONode, lists: ONode[], text: string): string {
+  const declared = (val(stmt, 'CURDEF') ?? '').toUpperCase();
+  if (/^[A-Z]{3}$/.test(declared)) return declared;
+  const named = new Set(lists.flatMap((l) => l.children.filter((c) => c.name === 'STMTTRN'))
+    .map((t) => val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase()));
+  const [only] = named;
+  if (named.size === 1 && only && /^[A-Z]{3}$/.test(only)) return only;
+  throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', { line: lineOf(text, stmt.offset), element: stmt.name });
 }
 
 /** The source of one STMTTRN, as a slice of the file text (up to its closing tag, or the next transaction in SGML). */
