@@ -14,6 +14,8 @@ export function detectFormat(text: string): StatementFormat | undefined {
     if (/<OFX>/i.test(head)) return 'ofx';
     if (/camt\.054\.|<([A-Za-z0-9]+:)?BkToCstmrDbtCdtNtfctn[\s>]/.test(head)) return 'camt054';
     if (/camt\.053\.|<([A-Za-z0-9]+:)?BkToCstmrStmt[\s>]/.test(head)) return 'camt053';
+    // a camt.052 account report has a statement's structure
+    if (/camt\.052\.|<([A-Za-z0-9]+:)?BkToCstmrAcctRpt[\s>]/.test(head)) return 'camt053';
     return undefined;
   }
   if (/(^|[\r\n]|\{4:)\s*:20:/.test(head) && /(^|[\r\n]):25P?:/.test(head) && /(^|[\r\n]):(60[FM]|61|28C?):/.test(head)) {
