@@ -33,7 +33,7 @@ function isCfonb(text: string): boolean {
     // no line breaks: fixed 120-character blocks, the next one is a 04, 05 or 07 record
     return text.length >= 120 && (text.length < 240 || /^0[1457]/.test(text.slice(120, 122)));
   }
-  const first = text.slice(0, firstBreak).replace(/\s+$/, '');
+  const first = text.slice(0, firstBreak).trimEnd();
   if (first.length > 120) return false;
   const second = text.slice(firstBreak).replace(/^[\r\n]+/, '');
   return second.length === 0 || /^0[1457]\d{5}/.test(second);

@@ -37,7 +37,7 @@ function messagesOf(text: string): Message[] {
     pos = eol + 1;
     lineNo++;
     const rawLine = text.slice(lineStart, lineEnd);
-    let line = rawLine.replace(/\s+$/, '');
+    let line = rawLine.trimEnd();
     let offset = lineStart;
     // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
     if (line.startsWith('{')) {

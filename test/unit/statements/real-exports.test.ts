@@ -94,6 +94,14 @@ describe('MT940 exports', () => {
     expect(entriesOf(text).map((e) => e.amountCents)).toEqual([-2_400, 3_000]);
   });
 
+  it('keeps a bank reference that contains a slash, after a customer reference that contains one too', () => {
+    const text = mt([':61:2212191220C119,NMSC341241773/1XXXXX//O/341241774', 'Paiement', ':61:250107C0,92FMSCNONREF', 'BALANCE_CASHBACK-510151a4'], 'C221201EUR0,00', 'C250131EUR119,92');
+    const entries = entriesOf(text);
+    expect(entries.map((e) => [e.amountCents, e.endToEndId, e.bankReference, e.label])).toEqual([
+      [11_900, '341241773/1XXXXX', 'O/341241774', 'Paiement'], [92, undefined, undefined, 'BALANCE_CASHBACK-510151a4'],
+    ]);
+  });
+
   it('reads a statement whose :86: lines are missing or doubled', () => {
     const text = mt([':61:2401150115C10,00NTRFNONREF', ':61:2401160116D10,00NTRFNONREF', ':86:LIGNE 1', ':86:LIGNE 2']);
     const entries = entriesOf(text);
