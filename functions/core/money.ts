@@ -31,6 +31,8 @@ const GROUP_SPACES = /[\s\u00a0\u202f']/;
  * error, never rounded away (except zeros when `grouping` is false).
  */
 export function parseAmountToCents(input: string, syntax: AmountSyntax = {}): Cents {
+  const plain = plainCents(input, syntax.decimal);
+  if (plain !== undefined) return plain;
   let s = input.trim();
   let sign = 1;
   if (s.startsWith('-')) { sign = -1; s = s.slice(1).trimStart(); } else if (s.startsWith('+')) { s = s.slice(1).trimStart(); }
@@ -41,6 +43,40 @@ export function parseAmountToCents(input: string, syntax: AmountSyntax = {}): Ce
   if (frac.length > 2) throw new MoneyFormatError(input);
   const cents = Number(intPart || '0') * 100 + Number((frac + '00').slice(0, 2));
   if (!Number.isSafeInteger(cents)) throw new MoneyFormatError(input);
+  return sign * cents === 0 ? 0 : sign * cents;
+}
+
+/**
+ * The common case read in one pass with no allocation: an optional minus, up to 13 digits, then optionally the decimal
+ * separator (either one when none is imposed) and up to two digits. Undefined for anything else (the full reader decides).
+ */
+function plainCents(s: string, decimal: ',' | '.' | undefined): Cents | undefined {
+  const n = s.length;
+  let i = 0;
+  let sign = 1;
+  if (n > 0 && s.charCodeAt(0) === 45) { sign = -1; i = 1; }
+  let units = 0;
+  const start = i;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    units = units * 10 + (c - 48);
+    i++;
+  }
+  const digits = i - start;
+  if (digits === 0 || digits > 13) return undefined;
+  let cents = units * 100;
+  if (i < n) {
+    const sep = s.charCodeAt(i);
+    if (!(sep === 44 && decimal !== '.') && !(sep === 46 && decimal !== ',')) return undefined;
+    const rest = n - i - 1;
+    if (rest > 2) return undefined;
+    for (let k = 1, scale = 10; k <= rest; k++, scale /= 10) {
+      const c = s.charCodeAt(i + k);
+      if (c < 48 || c > 57) return undefined;
+      cents += (c - 48) * scale;
+    }
+  }
   return sign * cents === 0 ? 0 : sign * cents;
 }
 

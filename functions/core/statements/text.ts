@@ -89,6 +89,9 @@ export function century(yy: string): string {
   return Number(yy) >= 70 ? `19${yy}` : `20${yy}`;
 }
 
+/** Runs of blanks (any white space) as one space, trimmed. Most texts have none but single spaces: only trimmed. */
 export function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return MORE_THAN_SPACES.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
+
+const MORE_THAN_SPACES = /\s\s|[^\S ]/;
