@@ -11,6 +11,7 @@ interface ONode {
 }
 
 function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (m, e: string) => {
     const k = e.toLowerCase();
     if (k === 'amp') return '&';
@@ -22,6 +23,33 @@ function decodeEntities(s: string): string {
     const code = k.startsWith('#x') ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
     return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
   });
+}
+
+/**
+ * `<NAME>`, `</NAME>` or `<NAME/>` between `from` and `to` (the text inside the brackets), read by character codes:
+ * the same as /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/ without a slice and a match array per tag (the OFX profile's top item).
+ */
+function tagOf(text: string, from: number, to: number): { slash: boolean; name: string; selfClose: boolean } | undefined {
+  let i = from;
+  const slash = text.charCodeAt(i) === 47;
+  if (slash) i++;
+  const start = i;
+  let upper = true;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) upper = false;
+    else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
+  }
+  if (i === start) return undefined;
+  const raw = text.slice(start, i);
+  let end = to;
+  let selfClose = false;
+  if (end > i && text.charCodeAt(end - 1) === 47) {
+    selfClose = true;
+    end--;
+  }
+  for (; i < end; i++) if (text[i].trim() !== '') return undefined;
+  return { slash, name: upper ? raw : raw.toUpperCase(), selfClose };
 }
 
 /**
@@ -55,13 +83,12 @@ function tree(text: string): { root: ONode; closed: boolean } {
     }
     const gt = text.indexOf('>', lt + 1);
     if (gt < 0) break;
-    const m = /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/.exec(text.slice(lt + 1, gt));
+    const tag = tagOf(text, lt + 1, gt);
     const nextLt = text.indexOf('<', gt + 1);
     const afterEnd = nextLt < 0 ? n : nextLt;
     i = afterEnd;
-    if (!m) continue;
-    const [, slash, rawName, selfClose] = m;
-    const name = rawName.toUpperCase();
+    if (!tag) continue;
+    const { slash, name, selfClose } = tag;
     if (slash) {
       if (expectClose === name) {
         expectClose = undefined;
