@@ -384,7 +384,10 @@ function statementOf(account: BankAccount, currency: string, rows: Array<{ entry
   };
   const first = rows[0];
   const last = rows[rows.length - 1];
-  if (first.balance !== undefined && last.balance !== undefined) {
+  // some portals repeat the account's current balance on every row: that is not a running balance
+  const repeated = rows.length > 1 && rows.every((r) => r.balance === first.balance) && rows.some((r) => r.entry.amountCents !== 0);
+  if (repeated) st.balanceCheck = { status: 'not-applicable', reason: 'the balance column repeats one figure: not a running balance' };
+  else if (first.balance !== undefined && last.balance !== undefined) {
     // oldest or newest first: the order in which the running balance adds up wins, the dates settle a tie
     const ascendingFit = consistency(rows);
     const descendingFit = consistency(rows.slice().reverse());

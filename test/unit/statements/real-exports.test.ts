@@ -143,6 +143,18 @@ describe('CSV exports', () => {
     expect(entriesOf(text).map((e) => e.amountCents)).toEqual([1_200]);
   });
 
+  it('reads a portal export with an account preamble and two amount columns (euros, then francs)', () => {
+    const text = latin1('Num\u00e9ro Compte ;0123456X020\nType ;CCP\nDate ;05/01/2024\nSolde (EUROS) ;112,00\n\nDate;Libell\u00e9;Montant(EUROS);Montant(FRANCS)\n03/01/2024;VIR CLIENT;12,00;78,71\n');
+    expect(entriesOf(text).map((e) => [e.bookingDate, e.label, e.amountCents])).toEqual([['2024-01-03', 'VIR CLIENT', 1_200]]);
+  });
+
+  it('does not take a balance column that repeats the same figure on every row for a running balance', () => {
+    const text = 'dateOp;dateVal;label;category;amount;comment;accountNum;accountbalance\n2024-01-03;2024-01-03;VIR CLIENT;Virements;12,50;;00012345678;1000,00\n2024-01-04;2024-01-04;CB CAFE;Restaurants;-3,00;;00012345678;1000,00\n';
+    const [st] = parseStatementFile(bytes(text)).statements;
+    expect(st.entries.map((e) => [e.bookingDate, e.amountCents])).toEqual([['2024-01-03', 1_250], ['2024-01-04', -300]]);
+    expect(st.balanceCheck.status).toBe('not-applicable');
+  });
+
   it('reads amounts grouped with a space, a non-breaking space or an apostrophe, and a quoted label over two lines', () => {
     const text = 'Date;Libellé;Montant\n13/01/2024;"VIR CLIENT\nFACTURE 12";1\u00a0234,50\n14/01/2024;VIR;1\u202f000,00\n15/01/2024;VIR;1\'000.00\n';
     expect(entriesOf(text).map((e) => e.amountCents)).toEqual([123_450, 100_000, 100_000]);
