@@ -104,7 +104,6 @@ function splitAmount(s: string, syntax: AmountSyntax, input: string): { intPart:
     if (!/^[0-9]{1,3}$/.test(groups[0]) || groups.slice(1).some((g) => !/^[0-9]{3}$/.test(g)) || /[.,][\s\u00a0\u202f']|[\s\u00a0\u202f'][.,]/.test(head)) {
       throw new MoneyFormatError(input);
     }
-    if (head.includes(decimal ?? '\u0000')) throw new MoneyFormatError(input);
   } else if (!/^[0-9]*$/.test(head)) throw new MoneyFormatError(input);
   return { intPart: groups.join(''), fracPart };
 }

@@ -49,8 +49,8 @@ export function splitLines(text: string): string[] {
 
 /**
  * The largest amount a statement may carry, in cents: 10^13 cents is 100 billion euros, far above any single booking
- * or balance of the companies this product serves (and above the largest cross-border transfers on record), yet 900
- * times below 2^53, so sums of many such amounts stay exact integers. A bigger figure is a corrupt or hostile file.
+ * or balance of the companies this product serves, yet 900 times below 2^53, so sums of many such amounts stay exact
+ * integers (and the file total is checked as well). A bigger figure is a corrupt or hostile file.
  */
 export const MAX_STATEMENT_AMOUNT_CENTS = 10 ** 13;
 
