@@ -123,6 +123,73 @@ function accountOf(value: string): BankAccount {
 
 const SEPA_KEYWORDS = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP|RREF)\+/g;
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Where the next "?NN" sub-field mark starts at or after `from`, or -1. */
+function nextMark(s: string, from: number): number {
+  for (let q = s.indexOf('?', from); q >= 0; q = s.indexOf('?', q + 1)) {
+    if (q + 2 < s.length && isDigit(s.charCodeAt(q + 1)) && isDigit(s.charCodeAt(q + 2))) return q;
+  }
+  return -1;
+}
+
+/**
+ * ?NN sub-fields (French and German banks): ?00 label, ?20-?29 and ?60-?63 remittance (with SEPA keywords EREF+,
+ * KREF+, SVWZ+, IBAN+), ?31 counterparty IBAN, ?32/?33 its name. Read by scanning, one slice per sub-field.
+ */
+function readSubFields(flat: string, info: Info86): void {
+  let at = 0;
+  if (flat.charCodeAt(0) !== 63) {
+    info.code = flat.slice(0, 3);
+    at = 3;
+  }
+  let label = '';
+  let name32 = '';
+  let name33 = '';
+  let iban = '';
+  let joined = '';
+  for (let q = nextMark(flat, at); q >= 0; ) {
+    const n = (flat.charCodeAt(q + 1) - 48) * 10 + flat.charCodeAt(q + 2) - 48;
+    const next = nextMark(flat, q + 3);
+    const v = flat.slice(q + 3, next < 0 ? flat.length : next);
+    if ((n >= 20 && n <= 29) || (n >= 60 && n <= 63)) joined += v;
+    else if (n === 0) label += v;
+    else if (n === 31) iban += v;
+    else if (n === 32) name32 += v;
+    else if (n === 33) name33 += v;
+    q = next;
+  }
+  info.label = collapse(label) || undefined;
+  const who = collapse(name32 + name33);
+  if (who) info.counterpartyName = who;
+  iban = iban.trim();
+  if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
+  readSepaKeywords(joined, info);
+}
+
+/** The remittance text of ?20-?29 split at its SEPA keywords; text before the first keyword is free text. */
+function readSepaKeywords(joined: string, info: Info86): void {
+  SEPA_KEYWORDS.lastIndex = 0;
+  let k = SEPA_KEYWORDS.exec(joined);
+  if (!k || k.index !== 0) {
+    const head = collapse(k ? joined.slice(0, k.index) : joined);
+    if (head) info.unstructured.push(head);
+  }
+  while (k) {
+    const key = k[1];
+    const start = k.index + k[0].length;
+    const next = SEPA_KEYWORDS.exec(joined);
+    const v = collapse(joined.slice(start, next ? next.index : joined.length));
+    if (v) {
+      if (key === 'EREF') { if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v; }
+      else if (key === 'KREF') info.structured.push(v);
+      else if (key === 'SVWZ') info.unstructured.push(v);
+      else if (key === 'IBAN' && !info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v);
+    }
+    k = next;
+  }
+}
+
 interface Info86 {
   label?: string;
   unstructured: string[];
@@ -136,43 +203,9 @@ interface Info86 {
 /** :86: in its three common shapes: ?NN sub-fields (French/German banks), /TAG/ fields (Dutch banks), or free text. */
 export function parse86(value: string): Info86 {
   const info: Info86 = { unstructured: [], structured: [] };
-  const flat = value.replace(/\n/g, '');
+  const flat = value.includes('\n') ? value.replace(/\n/g, '') : value;
   if (/^(\d{3})?\?\d{2}/.test(flat)) {
-    const code = /^(\d{3})\?/.exec(flat)?.[1];
-    if (code) info.code = code;
-    const parts = flat.slice(code ? 3 : 0).split(/\?(\d{2})/).slice(1);
-    const sub = new Map<string, string>();
-    const remittance: string[] = [];
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const n = Number(parts[i]);
-      const v = parts[i + 1];
-      if ((n >= 20 && n <= 29) || (n >= 60 && n <= 63)) remittance.push(v);
-      else sub.set(parts[i], (sub.get(parts[i]) ?? '') + v);
-    }
-    info.label = collapse(sub.get('00') ?? '') || undefined;
-    const name = collapse(`${sub.get('32') ?? ''}${sub.get('33') ?? ''}`);
-    if (name) info.counterpartyName = name;
-    const iban = (sub.get('31') ?? '').trim();
-    if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
-    const joined = remittance.join('');
-    const keys = [...joined.matchAll(SEPA_KEYWORDS)];
-    if (keys.length === 0 || keys[0].index !== 0) {
-      const head = collapse(keys.length ? joined.slice(0, keys[0].index) : joined);
-      if (head) info.unstructured.push(head);
-    }
-    keys.forEach((k, i) => {
-      const start = k.index! + k[0].length;
-      const end = i + 1 < keys.length ? keys[i + 1].index! : joined.length;
-      const v = collapse(joined.slice(start, end));
-      if (!v) return;
-      switch (k[1]) {
-        case 'EREF': if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v; break;
-        case 'KREF': info.structured.push(v); break;
-        case 'SVWZ': info.unstructured.push(v); break;
-        case 'IBAN': if (!info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v); break;
-        default: break;
-      }
-    });
+    readSubFields(flat, info);
     return info;
   }
   if (/^\/[A-Z]{2,4}\//.test(flat) && /\/(TRTP|REMI|NAME|EREF|CNTP|IBAN)\//.test(flat)) {
