@@ -18,8 +18,9 @@ interface XNode {
 export type CamtKind = 'camt053' | 'camt054';
 export const CAMT_VERSIONS = { min: 2, max: 13 } as const;
 
-const ROOTS: Record<string, CamtKind> = { BkToCstmrStmt: 'camt053', BkToCstmrDbtCdtNtfctn: 'camt054' };
-const CONTAINERS = new Set(['Stmt', 'Ntfctn']);
+/** camt.052 account reports (Rpt) have the statement's structure and are read as camt.053. */
+const ROOTS: Record<string, CamtKind> = { BkToCstmrStmt: 'camt053', BkToCstmrAcctRpt: 'camt053', BkToCstmrDbtCdtNtfctn: 'camt054' };
+const CONTAINERS = new Set(['Stmt', 'Rpt', 'Ntfctn']);
 
 function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
   let n = node;
@@ -55,7 +56,8 @@ interface StatementBuilder {
 }
 
 /**
- * ISO 20022 camt.053 (BkToCstmrStmt) and camt.054 (BkToCstmrDbtCdtNtfctn), versions 001.02 to 001.13, read with a
+ * ISO 20022 camt.053 (BkToCstmrStmt, and camt.052 BkToCstmrAcctRpt read alike) and camt.054 (BkToCstmrDbtCdtNtfctn),
+ * versions 001.02 to 001.13, read with a
  * streaming parser: only one Ntry is held as a tree at a time, so a 20 MB file needs little more memory than its
  * entries. An Ntry with several TxDtls whose amounts add up to the Ntry amount gives one entry per TxDtls (batch
  * booking); otherwise one entry with every detail merged. Entries not booked (Sts other than BOOK) are left out.
@@ -90,7 +92,7 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
     if (path.length === 0) {
       const colon = tag.name.indexOf(':');
       const ns = (colon < 0 ? tag.attributes.xmlns : tag.attributes[`xmlns:${tag.name.slice(0, colon)}`]) ?? '';
-      const m = /camt\.(05[34])\.001\.(\d{2})/.exec(ns);
+      const m = /camt\.(05[234])\.001\.(\d{2})/.exec(ns);
       if (m) {
         version = `camt.${m[1]}.001.${m[2]}`;
         const v = Number(m[2]);
@@ -98,13 +100,13 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
           fail(new StatementParseError('unsupported_version', `${version} is not a supported version (001.02 to 001.13)`, { line: parser.line, element: name }));
         }
       } else if (ns && /camt\.\d{3}/.test(ns)) {
-        fail(new StatementParseError('unknown_format', `${ns} is not a camt.053 or camt.054 statement`, { line: parser.line, element: name }));
+        fail(new StatementParseError('unknown_format', `${ns} is not a camt.052, camt.053 or camt.054 statement`, { line: parser.line, element: name }));
       }
       if (ROOTS[name]) kind = ROOTS[name];
       else if (name !== 'Document') fail(new StatementParseError('unknown_format', `<${name}> is not an ISO 20022 statement`, { line: parser.line, element: name }));
     } else if (path.length === 1 && !kind) {
       kind = ROOTS[name];
-      if (!kind) fail(new StatementParseError('unknown_format', `<${name}> is not a camt.053 or camt.054 message`, where()));
+      if (!kind) fail(new StatementParseError('unknown_format', `<${name}> is not a camt.052, camt.053 or camt.054 message`, where()));
     }
     const parent = path[path.length - 1];
     path.push(name);
@@ -149,7 +151,7 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
   for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
   parser.close();
   if (!kind) throw new StatementParseError('unknown_format', 'no camt.053 or camt.054 message in the XML');
-  if (statements.length === 0) throw new StatementParseError('empty', `no Stmt or Ntfctn in the ${kind === 'camt053' ? 'camt.053' : 'camt.054'} file`);
+  if (statements.length === 0) throw new StatementParseError('empty', `no Stmt, Rpt or Ntfctn in the ${kind === 'camt053' ? 'camt.053' : 'camt.054'} file`);
   return { kind, version: version || (kind === 'camt053' ? 'camt.053' : 'camt.054'), statements };
 }
 
@@ -167,14 +169,9 @@ function camtDate(node: XNode | undefined, where: { line?: number; element?: str
 function signedAmount(amtNode: XNode | undefined, indicator: string | undefined, where: { line?: number; element?: string }): { cents: number; currency?: string } | undefined {
   const raw = amtNode ? collapse(amtNode.text) : '';
   if (!raw) return undefined;
-  if (!/^\d+(\.\d{1,2})?$/.test(raw)) {
-    if (/^\d+\.\d+$/.test(raw) && /^\d+\.\d{2}0+$/.test(raw)) {
-      // "12.500": trailing zeros beyond cents are harmless
-    } else {
-      throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
-    }
-  }
-  const cents = amountOrThrow(raw.replace(/^(\d+\.\d{2})0+$/, '$1'), where);
+  // xs:decimal, never negative, a point and no grouping; zeros past the cents ("12.500") are harmless
+  if (!/^\d*\.?\d+$/.test(raw)) throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
+  const cents = amountOrThrow(raw, where, { decimal: '.', grouping: false });
   if (indicator !== undefined && indicator !== 'CRDT' && indicator !== 'DBIT') {
     throw new StatementParseError('corrupt', `CdtDbtInd "${indicator}" is neither CRDT nor DBIT`, where);
   }
@@ -313,12 +310,20 @@ function detailsOf(tx: XNode | undefined, credit: boolean): Details {
   return d;
 }
 
+/** The amount of a TxDtls: Amt, else AmtDtls/TxAmt (the booked amount), else AmtDtls/InstdAmt. */
+function txAmountNode(tx: XNode): XNode | undefined {
+  return child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt') ?? child(tx, 'AmtDtls', 'InstdAmt', 'Amt');
+}
+
 function entriesOf(ntry: XNode, firstIndex: number, where: { line?: number; element?: string }, source: string): StatementEntry[] {
   const status = text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts');
   if (status && status !== 'BOOK') return [];
-  const indicator = text(ntry, 'CdtDbtInd');
+  const txs = children(ntry, 'NtryDtls').flatMap((nd) => children(nd, 'TxDtls'));
+  // some banks give the direction and the amount only in the (single) transaction details
+  const only = txs.length === 1 ? txs[0] : undefined;
+  const indicator = text(ntry, 'CdtDbtInd') ?? text(only, 'CdtDbtInd');
   if (!indicator) throw new StatementParseError('missing_field', 'entry without CdtDbtInd', where);
-  const amount = signedAmount(child(ntry, 'Amt'), indicator, where);
+  const amount = signedAmount(child(ntry, 'Amt') ?? child(ntry, 'AmtDtls', 'TxAmt', 'Amt') ?? (only && txAmountNode(only)), indicator, where);
   if (!amount) throw new StatementParseError('missing_field', 'entry without an amount', where);
   const bookingDate = camtDate(child(ntry, 'BookgDt'), where) ?? camtDate(child(ntry, 'ValDt'), where);
   if (!bookingDate) throw new StatementParseError('missing_field', 'entry without a booking date', where);
@@ -329,7 +334,6 @@ function entriesOf(ntry: XNode, firstIndex: number, where: { line?: number; elem
   const ntryCodes = bankCodesOf(ntry);
   const ntryLabel = text(ntry, 'AddtlNtryInf');
   const raw = [source];
-  const txs = children(ntry, 'NtryDtls').flatMap((nd) => children(nd, 'TxDtls'));
 
   const make = (cents: number, d: Details, i: number): StatementEntry => ({
     index: firstIndex + i,
@@ -350,7 +354,7 @@ function entriesOf(ntry: XNode, firstIndex: number, where: { line?: number; elem
 
   if (txs.length > 1) {
     const parts = txs.map((tx) => {
-      const amt = signedAmount(child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt'), text(tx, 'CdtDbtInd') ?? indicator, where);
+      const amt = signedAmount(txAmountNode(tx), text(tx, 'CdtDbtInd') ?? indicator, where);
       return { amt, d: detailsOf(tx, amt ? amt.cents >= 0 : credit) };
     });
     const all = parts.every((p) => p.amt !== undefined);

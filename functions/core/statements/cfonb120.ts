@@ -2,7 +2,7 @@ import type { Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { century, collapse, dateOrThrow } from './text';
+import { boundedOrThrow, century, collapse, dateOrThrow } from './text';
 
 const POSITIVE = '{ABCDEFGHI';
 const NEGATIVE = '}JKLMNOPQR';
@@ -17,7 +17,10 @@ interface Rec {
 
 /** Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks. */
 export function cfonbRecords(text: string): Rec[] {
-  const body = text.replace(/[\s\u001a]+$/, '');
+  // trailing blanks and the DOS end-of-file mark; not /[\s\u001a]+$/, which retries from every blank of the file
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 0x1a || text[end - 1].trim() === '')) end--;
+  const body = text.slice(0, end);
   if (body.length === 0) throw new StatementParseError('empty', 'empty CFONB file');
   if (!/[\r\n]/.test(body)) {
     const out: Rec[] = [];
@@ -40,7 +43,7 @@ export function cfonbRecords(text: string): Rec[] {
       return;
     }
     if (raw.trim().length === 0) return;
-    const t = raw.replace(/\s+$/, '');
+    const t = raw.trimEnd();
     if (t.length > 120) throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, { line: i + 1 });
     out.push({ text: t.padEnd(120, ' '), line: i + 1 });
   });
@@ -68,7 +71,7 @@ export function cfonbAmount(field: string, decimals: string, line: number): numb
     if (value % 10 !== 0) throw new StatementParseError('invalid_amount', `amount "${field}" has a third decimal`, { line });
     value /= 10;
   }
-  return value === 0 ? 0 : sign * value;
+  return value === 0 ? 0 : boundedOrThrow(sign * value, { line });
 }
 
 function cfonbDate(s: string, line: number): string | undefined {
@@ -147,7 +150,7 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
         if (!open || !current) throw new StatementParseError('corrupt', 'a complement (05) with no entry (04) before it', { line });
         current.raw.push(r);
         applyComplement(current, r.slice(45, 48), r.slice(48, 118), continuation);
-        continuation.previousFull = r.slice(48, 118).replace(/\s+$/, '').length === 70;
+        continuation.previousFull = r.slice(48, 118).trimEnd().length === 70;
         break;
       }
       case '07': {

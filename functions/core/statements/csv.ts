@@ -21,6 +21,8 @@ export const CsvMapping = z.object({
     valueDate: Column.optional(),
     label: z.union([Column, z.array(Column)]).optional(),
     amount: Column.optional(),
+    /** A column saying whether the amount is a debit or a credit (D/C, Sens: Débit/Crédit, DBIT/CRDT, +/-). */
+    direction: Column.optional(),
     debit: Column.optional(),
     credit: Column.optional(),
     balance: Column.optional(),
@@ -44,6 +46,7 @@ const RULES: Array<[Role, RegExp]> = [
   ['valueDate', /^(date ?(de )?val(eur)?\b|value ?date|valeur|dateval)/],
   ['bookingDate', /^(date|booking date|jour|dt operation)/],
   ['endToEndId', /(bout en bout|end to end|endtoend|e2e)/],
+  ['direction', /^(d ?c|c ?d|dr ?cr|cr ?dr|sens|signe|sign|debit ?credit|credit ?debit|debit or credit|credit or debit|type d ?c)$/],
   ['structured', /(reference structuree|ref structuree|structured reference|creditor reference)/],
   ['counterpartyIban', /^(iban|compte) (du )?(tiers|contrepartie|beneficiaire|emetteur|donneur|counterparty)|^counterparty (iban|account)/],
   ['account', /^(compte|numero de compte|n de compte|no de compte|account|account ?num(ber)?|iban|rib)$/],
@@ -58,8 +61,30 @@ const RULES: Array<[Role, RegExp]> = [
   ['currency', /^(devise|currency|monnaie)$/],
 ];
 
+/**
+ * Words of bank CSV headers, accents folded: a header letter lost to U+FFFD (an export decoded with the wrong charset)
+ * or to mojibake ("DÃ©bit", UTF-8 read as latin-1) is matched as a wildcard against them.
+ */
+const HEADER_WORDS = [
+  'date', 'operation', 'operations', 'libelle', 'libelles', 'debit', 'credit', 'reference', 'references', 'detail',
+  'details', 'beneficiaire', 'emetteur', 'numero', 'n', 'no', 'complementaire', 'complementaires', 'devise', 'entree',
+  'entrees', 'depense', 'depenses', 'intitule', 'valeur', 'structuree', 'contrepartie', 'recette', 'recettes', 'sortie',
+  'sorties', 'montant', 'solde', 'categorie', 'tiers', 'nature', 'releve', 'cheque', 'compte', 'donneur', 'ordre',
+  'communication', 'informations', 'motif', 'commentaire', 'sens', 'execution', 'comptabilisation',
+];
+
+function guessWord(token: string): string {
+  if (!token.includes('\uFFFD')) return token;
+  const re = new RegExp(`^${token.split('\uFFFD').join('[a-z]{0,2}')}$`);
+  return HEADER_WORDS.find((w) => re.test(w)) ?? token.replace(/\uFFFD/g, '');
+}
+
+/** Header text compared without accents, case or punctuation; letters lost to a wrong charset are guessed. */
 export function normalizeHeader(h: string): string {
-  return h.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const folded = h.replace(/[ÃÂ][\u0080-\u00bf\u0152-\u2122]/g, '\uFFFD').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9\uFFFD]+/g, ' ').trim();
+  if (!folded.includes('\uFFFD')) return folded;
+  return folded.replace(/\uFFFD+/g, '\uFFFD').split(' ').map(guessWord).join(' ');
 }
 
 function countQuotes(s: string): number {
@@ -108,7 +133,8 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
 
 /** The delimiter that splits the first lines into the same number (>= 3) of fields most often. */
 export function detectDelimiter(text: string): ';' | ',' | '\t' | '|' | undefined {
-  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').slice(0, 30);
+  // the first lines only: splitting a whole 10 MB export to look at 30 lines cost a few percent of the parse
+  const lines = text.slice(0, 64 * 1024).split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').slice(0, 30);
   let best: { d: ';' | ',' | '\t' | '|'; score: number } | undefined;
   for (const d of [';', '\t', ',', '|'] as const) {
     const counts = lines.map((l) => l.replace(/"[^"]*"/g, '""').split(d).length);
@@ -182,15 +208,61 @@ function csvDate(raw: string, format: CsvMapping['dateFormat'], line: number): s
   throw new StatementParseError('invalid_date', `not a date: "${s.slice(0, 30)}"`, { line });
 }
 
+const PLAIN_AMOUNT = /^-?\d+(?:[.,]\d{1,2})?$/;
+
 function csvAmount(raw: string, decimal: ',' | '.' | undefined, line: number): number | undefined {
-  let s = raw.trim().replace(/[€$£]|EUR|USD|GBP|CHF/gi, '').replace(/[\s\u00a0\u202f]/g, '');
+  if (PLAIN_AMOUNT.test(raw)) return amountOrThrow(raw, { line }, { decimal });
+  let s = raw.replace(/[€$£]|EUR|USD|GBP|CHF/gi, '').trim();
   if (s === '') return undefined;
   let negative = false;
   if (/^\(.*\)$/.test(s)) { negative = true; s = s.slice(1, -1); }
-  if (decimal === ',') s = s.replace(/\./g, '');
-  if (decimal === '.') s = s.replace(/,/g, '');
-  const cents = amountOrThrow(s, { line });
+  const cents = amountOrThrow(s, { line }, { decimal });
   return negative ? -cents : cents;
+}
+
+const SUMMARY_ROW = /\b(solde|soldes|total|totaux|balance|sous total|report)\b/;
+
+/**
+ * Day-first unless the dates say otherwise: month-first (US exports) when some date has a second number above 12 and
+ * none a first number above 12.
+ */
+function dateOrder(rows: Array<{ cells: string[] }>, column: number | undefined): CsvMapping['dateFormat'] {
+  if (column === undefined) return undefined;
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const { cells } of rows) {
+    const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}/.exec(cells[column] ?? '');
+    if (!m) continue;
+    if (Number(m[1]) > 12) dayFirst = true;
+    if (Number(m[2]) > 12) monthFirst = true;
+  }
+  return monthFirst && !dayFirst ? 'MM/DD/YYYY' : undefined;
+}
+
+/** Debit or credit from a direction cell: D/C, DR/CR, DBIT/CRDT, Débit/Crédit, +/-; undefined when blank. */
+function directionOf(raw: string, line: number): 'debit' | 'credit' | undefined {
+  const v = normalizeHeader(raw);
+  if (v === '' && raw.trim() === '') return undefined;
+  if (/^(d|dr|db|dbit|debit|debet|sortie|s)$/.test(v) || raw.trim() === '-') return 'debit';
+  if (/^(c|cr|crdt|credit|entree|e)$/.test(v) || raw.trim() === '+') return 'credit';
+  throw new StatementParseError('invalid_amount', `neither a debit nor a credit: "${raw.slice(0, 20)}"`, { line });
+}
+
+/** The signed amount of a row: a Montant (signed, or signed by a direction column), or Débit/Crédit columns. */
+function rowAmount(cell: (role: Role) => string, roles: Roles, decimal: ',' | '.' | undefined, line: number): number {
+  let amount: number | undefined;
+  if (roles.amount) amount = csvAmount(cell('amount'), decimal, line);
+  if (amount !== undefined && roles.direction) {
+    const direction = directionOf(cell('direction'), line);
+    if (direction) amount = direction === 'debit' ? 0 - Math.abs(amount) : Math.abs(amount);
+  }
+  if (amount === undefined && (roles.debit || roles.credit)) {
+    const debit = roles.debit ? csvAmount(cell('debit'), decimal, line) : undefined;
+    const credit = roles.credit ? csvAmount(cell('credit'), decimal, line) : undefined;
+    if (debit !== undefined || credit !== undefined) amount = Math.abs(credit ?? 0) - Math.abs(debit ?? 0);
+  }
+  if (amount === undefined) throw new StatementParseError('invalid_amount', 'row without an amount', { line });
+  return amount;
 }
 
 /**
@@ -228,12 +300,23 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   const headerText = headerIndex >= 0 ? (records[headerIndex]?.cells ?? []).join(' ') : '';
   const defaultCurrency = mapping?.currency ?? (/\bUSD\b|\$/.test(headerText) ? 'USD' : /\bGBP\b|£/.test(headerText) ? 'GBP' : 'EUR');
   const decimal = mapping?.decimalSeparator;
-  const dateFormat = mapping?.dateFormat;
+  const dateFormat = mapping?.dateFormat ?? dateOrder(records.slice(headerIndex + 1), roles.bookingDate?.[0]);
 
   const cell = (cells: string[], role: Role): string => {
     const cols = roles[role];
     if (!cols) return '';
+    if (cols.length === 1) return collapse(cells[cols[0]] ?? '');
     return collapse(cols.map((c) => cells[c] ?? '').filter((v) => v.trim() !== '').join(' '));
+  };
+  // one account per distinct cell (IBAN checks are not free, and an export names few accounts)
+  const accounts = new Map<string, BankAccount>();
+  const accountOf = (raw: string): BankAccount => {
+    let account = accounts.get(raw);
+    if (!account) {
+      account = raw ? completeAccount(isValidIban(raw) ? { iban: raw } : { accountNumber: raw }) : completeAccount(defaultAccount);
+      accounts.set(raw, account);
+    }
+    return account;
   };
 
   interface Group { account: BankAccount; currency: string; rows: Array<{ entry: StatementEntry; balance?: number }> }
@@ -242,26 +325,20 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   for (const rec of records.slice(headerIndex + 1)) {
     const { cells, line, raw } = rec;
     const dateRaw = cell(cells, 'bookingDate');
-    if (!dateRaw) {
+    if (!/^\d/.test(dateRaw)) {
+      // balance and total lines (before or after the movements) carry no date, or words in the date column
       const all = normalizeHeader(cells.join(' '));
-      if (all === '' || /\b(solde|total|totaux|balance)\b/.test(all)) continue;
-      throw new StatementParseError('invalid_date', 'row without a date', { line });
+      if (all === '' || SUMMARY_ROW.test(all)) continue;
+      if (!dateRaw) throw new StatementParseError('invalid_date', 'row without a date', { line });
     }
     const bookingDate = csvDate(dateRaw, dateFormat, line);
     const valueRaw = cell(cells, 'valueDate');
     const valueDate = valueRaw ? csvDate(valueRaw, dateFormat, line) : undefined;
-    let amount: number | undefined;
-    if (roles.amount) amount = csvAmount(cell(cells, 'amount'), decimal, line);
-    if (amount === undefined && (roles.debit || roles.credit)) {
-      const debit = roles.debit ? csvAmount(cell(cells, 'debit'), decimal, line) : undefined;
-      const credit = roles.credit ? csvAmount(cell(cells, 'credit'), decimal, line) : undefined;
-      if (debit !== undefined || credit !== undefined) amount = Math.abs(credit ?? 0) - Math.abs(debit ?? 0);
-    }
-    if (amount === undefined) throw new StatementParseError('invalid_amount', 'row without an amount', { line });
+    const amount = rowAmount((role) => cell(cells, role), roles, decimal, line);
     const balanceRaw = cell(cells, 'balance');
     const balance = balanceRaw ? csvAmount(balanceRaw, decimal, line) : undefined;
     const accountRaw = cell(cells, 'account').replace(/\s+/g, '');
-    const account = accountRaw ? completeAccount(isValidIban(accountRaw) ? { iban: accountRaw } : { accountNumber: accountRaw }) : completeAccount(defaultAccount);
+    const account = accountOf(accountRaw);
     const currencyRaw = cell(cells, 'currency').toUpperCase();
     const currency = /^[A-Z]{3}$/.test(currencyRaw) ? currencyRaw : defaultCurrency;
     const iban = cell(cells, 'counterpartyIban').replace(/\s+/g, '');
@@ -307,7 +384,10 @@ function statementOf(account: BankAccount, currency: string, rows: Array<{ entry
   };
   const first = rows[0];
   const last = rows[rows.length - 1];
-  if (first.balance !== undefined && last.balance !== undefined) {
+  // some portals repeat the account's current balance on every row: that is not a running balance
+  const repeated = rows.length > 1 && rows.every((r) => r.balance === first.balance) && rows.some((r) => r.entry.amountCents !== 0);
+  if (repeated) st.balanceCheck = { status: 'not-applicable', reason: 'the balance column repeats one figure: not a running balance' };
+  else if (first.balance !== undefined && last.balance !== undefined) {
     // oldest or newest first: the order in which the running balance adds up wins, the dates settle a tie
     const ascendingFit = consistency(rows);
     const descendingFit = consistency(rows.slice().reverse());

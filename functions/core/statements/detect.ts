@@ -14,6 +14,8 @@ export function detectFormat(text: string): StatementFormat | undefined {
     if (/<OFX>/i.test(head)) return 'ofx';
     if (/camt\.054\.|<([A-Za-z0-9]+:)?BkToCstmrDbtCdtNtfctn[\s>]/.test(head)) return 'camt054';
     if (/camt\.053\.|<([A-Za-z0-9]+:)?BkToCstmrStmt[\s>]/.test(head)) return 'camt053';
+    // a camt.052 account report has a statement's structure
+    if (/camt\.052\.|<([A-Za-z0-9]+:)?BkToCstmrAcctRpt[\s>]/.test(head)) return 'camt053';
     return undefined;
   }
   if (/(^|[\r\n]|\{4:)\s*:20:/.test(head) && /(^|[\r\n]):25P?:/.test(head) && /(^|[\r\n]):(60[FM]|61|28C?):/.test(head)) {
@@ -31,7 +33,7 @@ function isCfonb(text: string): boolean {
     // no line breaks: fixed 120-character blocks, the next one is a 04, 05 or 07 record
     return text.length >= 120 && (text.length < 240 || /^0[1457]/.test(text.slice(120, 122)));
   }
-  const first = text.slice(0, firstBreak).replace(/\s+$/, '');
+  const first = text.slice(0, firstBreak).trimEnd();
   if (first.length > 120) return false;
   const second = text.slice(firstBreak).replace(/^[\r\n]+/, '');
   return second.length === 0 || /^0[1457]\d{5}/.test(second);

@@ -34,6 +34,21 @@ function declaredLatin(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Every sum a reader of the file may take (balances plus every entry, in any order and any subset) stays an exact
+ * integer: the file is refused when the magnitudes add up beyond 2^53 cents.
+ */
+function checkTotals(statements: Statement[]): void {
+  let total = 0;
+  for (const st of statements) {
+    total += Math.abs(st.openingBalanceCents ?? 0) + Math.abs(st.closingBalanceCents ?? 0);
+    for (const e of st.entries) total += Math.abs(e.amountCents);
+    if (total > Number.MAX_SAFE_INTEGER) {
+      throw new StatementParseError('invalid_amount', 'the amounts of the file add up beyond 2^53 cents: not a real statement');
+    }
+  }
+}
+
+/**
  * Reads a bank statement file of any supported format (detected from the content unless `format` is given) into the
  * normalized model. Bytes are decoded here: UTF-8 (with or without BOM), else windows-1252/latin-1. Entry `index` is the
  * position in the file across its statements. A balance mismatch is reported in `balanceCheck`, never thrown; an
@@ -76,6 +91,7 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
     if (e instanceof RangeError) throw new StatementParseError('corrupt', `unreadable ${format} file: ${e.message}`);
     throw e;
   }
+  checkTotals(statements);
   return { format: actual, statements };
 }
 

@@ -37,7 +37,7 @@ function messagesOf(text: string): Message[] {
     pos = eol + 1;
     lineNo++;
     const rawLine = text.slice(lineStart, lineEnd);
-    let line = rawLine.replace(/\s+$/, '');
+    let line = rawLine.trimEnd();
     let offset = lineStart;
     // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
     if (line.startsWith('{')) {
@@ -74,14 +74,31 @@ function messagesOf(text: string): Message[] {
   return messages;
 }
 
+/** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
+const MT_AMOUNT = { grouping: false } as const;
+
 function mtDate(yymmdd: string, line: number): string {
-  return dateOrThrow(`${century(yymmdd.slice(0, 2))}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`, yymmdd, { line });
+  return dayOf(century(yymmdd.slice(0, 2)), yymmdd.slice(2, 4), yymmdd.slice(4, 6), yymmdd, line);
+}
+
+/**
+ * An ISO date; a day past the end of its month (German banks book interest on 30 February, the 30-day month of
+ * interest arithmetic) is read as the month's last day. Anything else that is not a date is an error.
+ */
+function dayOf(year: string, mm: string, dd: string, raw: string, line: number): string {
+  const month = Number(mm);
+  const day = Number(dd);
+  if (month >= 1 && month <= 12 && day > 28 && day <= 31) {
+    const last = new Date(Date.UTC(Number(year), month, 0)).getUTCDate();
+    if (day > last) dd = String(last);
+  }
+  return dateOrThrow(`${year}-${mm}-${dd}`, raw, { line });
 }
 
 function balanceOf(f: Field): { cents: number; date: string; currency: string } {
   const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(f.value.trim());
   if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${f.value.slice(0, 40)}`, { line: f.line });
-  const cents = amountOrThrow(m[4], { line: f.line });
+  const cents = amountOrThrow(m[4], { line: f.line }, MT_AMOUNT);
   return { cents: m[1] === 'D' ? -cents : cents, date: mtDate(m[2], f.line), currency: m[3] };
 }
 
@@ -106,6 +123,73 @@ function accountOf(value: string): BankAccount {
 
 const SEPA_KEYWORDS = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP|RREF)\+/g;
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Where the next "?NN" sub-field mark starts at or after `from`, or -1. */
+function nextMark(s: string, from: number): number {
+  for (let q = s.indexOf('?', from); q >= 0; q = s.indexOf('?', q + 1)) {
+    if (q + 2 < s.length && isDigit(s.charCodeAt(q + 1)) && isDigit(s.charCodeAt(q + 2))) return q;
+  }
+  return -1;
+}
+
+/**
+ * ?NN sub-fields (French and German banks): ?00 label, ?20-?29 and ?60-?63 remittance (with SEPA keywords EREF+,
+ * KREF+, SVWZ+, IBAN+), ?31 counterparty IBAN, ?32/?33 its name. Read by scanning, one slice per sub-field.
+ */
+function readSubFields(flat: string, info: Info86): void {
+  let at = 0;
+  if (flat.charCodeAt(0) !== 63) {
+    info.code = flat.slice(0, 3);
+    at = 3;
+  }
+  let label = '';
+  let name32 = '';
+  let name33 = '';
+  let iban = '';
+  let joined = '';
+  for (let q = nextMark(flat, at); q >= 0; ) {
+    const n = (flat.charCodeAt(q + 1) - 48) * 10 + flat.charCodeAt(q + 2) - 48;
+    const next = nextMark(flat, q + 3);
+    const v = flat.slice(q + 3, next < 0 ? flat.length : next);
+    if ((n >= 20 && n <= 29) || (n >= 60 && n <= 63)) joined += v;
+    else if (n === 0) label += v;
+    else if (n === 31) iban += v;
+    else if (n === 32) name32 += v;
+    else if (n === 33) name33 += v;
+    q = next;
+  }
+  info.label = collapse(label) || undefined;
+  const who = collapse(name32 + name33);
+  if (who) info.counterpartyName = who;
+  iban = iban.trim();
+  if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
+  readSepaKeywords(joined, info);
+}
+
+/** The remittance text of ?20-?29 split at its SEPA keywords; text before the first keyword is free text. */
+function readSepaKeywords(joined: string, info: Info86): void {
+  SEPA_KEYWORDS.lastIndex = 0;
+  let k = SEPA_KEYWORDS.exec(joined);
+  if (!k || k.index !== 0) {
+    const head = collapse(k ? joined.slice(0, k.index) : joined);
+    if (head) info.unstructured.push(head);
+  }
+  while (k) {
+    const key = k[1];
+    const start = k.index + k[0].length;
+    const next = SEPA_KEYWORDS.exec(joined);
+    const v = collapse(joined.slice(start, next ? next.index : joined.length));
+    if (v) {
+      if (key === 'EREF') { if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v; }
+      else if (key === 'KREF') info.structured.push(v);
+      else if (key === 'SVWZ') info.unstructured.push(v);
+      else if (key === 'IBAN' && !info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v);
+    }
+    k = next;
+  }
+}
+
 interface Info86 {
   label?: string;
   unstructured: string[];
@@ -119,43 +203,9 @@ interface Info86 {
 /** :86: in its three common shapes: ?NN sub-fields (French/German banks), /TAG/ fields (Dutch banks), or free text. */
 export function parse86(value: string): Info86 {
   const info: Info86 = { unstructured: [], structured: [] };
-  const flat = value.replace(/\n/g, '');
+  const flat = value.includes('\n') ? value.replace(/\n/g, '') : value;
   if (/^(\d{3})?\?\d{2}/.test(flat)) {
-    const code = /^(\d{3})\?/.exec(flat)?.[1];
-    if (code) info.code = code;
-    const parts = flat.slice(code ? 3 : 0).split(/\?(\d{2})/).slice(1);
-    const sub = new Map<string, string>();
-    const remittance: string[] = [];
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const n = Number(parts[i]);
-      const v = parts[i + 1];
-      if ((n >= 20 && n <= 29) || (n >= 60 && n <= 63)) remittance.push(v);
-      else sub.set(parts[i], (sub.get(parts[i]) ?? '') + v);
-    }
-    info.label = collapse(sub.get('00') ?? '') || undefined;
-    const name = collapse(`${sub.get('32') ?? ''}${sub.get('33') ?? ''}`);
-    if (name) info.counterpartyName = name;
-    const iban = (sub.get('31') ?? '').trim();
-    if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
-    const joined = remittance.join('');
-    const keys = [...joined.matchAll(SEPA_KEYWORDS)];
-    if (keys.length === 0 || keys[0].index !== 0) {
-      const head = collapse(keys.length ? joined.slice(0, keys[0].index) : joined);
-      if (head) info.unstructured.push(head);
-    }
-    keys.forEach((k, i) => {
-      const start = k.index! + k[0].length;
-      const end = i + 1 < keys.length ? keys[i + 1].index! : joined.length;
-      const v = collapse(joined.slice(start, end));
-      if (!v) return;
-      switch (k[1]) {
-        case 'EREF': if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v; break;
-        case 'KREF': info.structured.push(v); break;
-        case 'SVWZ': info.unstructured.push(v); break;
-        case 'IBAN': if (!info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v); break;
-        default: break;
-      }
-    });
+    readSubFields(flat, info);
     return info;
   }
   if (/^\/[A-Z]{2,4}\//.test(flat) && /\/(TRTP|REMI|NAME|EREF|CNTP|IBAN)\//.test(flat)) {
@@ -195,7 +245,11 @@ export function parse86(value: string): Info86 {
   return info;
 }
 
-const LINE61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d[\d,]*)([NSF][A-Z0-9]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
+/**
+ * value date, entry date (MMDD, or four blanks), mark (C, D, RC/RD reversals, EC/ED expected), funds code, amount
+ * (sometimes wrapped onto the next line), type (letters, digits or blanks), references, supplementary details.
+ */
+const LINE61 = /^(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?\n?(\d[\d,]*)([NSF][A-Z0-9 ]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
 
 function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
   const m = LINE61.exec(f.value.trim());
@@ -203,16 +257,17 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
   const valueDate = mtDate(value, f.line);
   let bookingDate = valueDate;
-  if (booking) {
+  if (booking && booking.trim()) {
     let year = Number(valueDate.slice(0, 4));
     const vm = Number(valueDate.slice(5, 7));
     const bm = Number(booking.slice(0, 2));
     if (bm === 12 && vm === 1) year -= 1;
     if (bm === 1 && vm === 12) year += 1;
-    bookingDate = dateOrThrow(`${year}-${booking.slice(0, 2)}-${booking.slice(2, 4)}`, booking, { line: f.line });
+    bookingDate = dayOf(String(year), booking.slice(0, 2), booking.slice(2, 4), booking, f.line);
   }
-  const cents = amountOrThrow(amountRaw, { line: f.line });
-  const debit = mark.endsWith('D');
+  const cents = amountOrThrow(amountRaw, { line: f.line }, MT_AMOUNT);
+  // RC: reversal of a credit, so a debit; RD: reversal of a debit, so a credit; EC/ED: expected credit/debit
+  const debit = mark === 'D' || mark === 'RC' || mark === 'ED';
   const [customerRef, bankRef] = refs.split('//');
   const i86 = info ? parse86(info.value) : { unstructured: [], structured: [] } as Info86;
   const customer = customerRef?.trim();
@@ -232,9 +287,20 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
     counterpartyName: i86.counterpartyName,
     counterpartyIban: i86.counterpartyIban,
     remittance: { unstructured: i86.unstructured, structured: i86.structured },
-    reversal: mark.startsWith('R') || mark.startsWith('E'),
+    reversal: mark === 'RC' || mark === 'RD',
     raw: [text.slice(f.start, (info ?? f).end)],
   };
+}
+
+/** The :86: after a :61:, several :86: in a row read as one (some banks write one per line). */
+function infoAfter(fields: Field[], i: number): Field | undefined {
+  const first = fields[i + 1];
+  if (first?.tag !== '86') return undefined;
+  let j = i + 2;
+  while (fields[j]?.tag === '86') j++;
+  if (j === i + 2) return first;
+  const more = fields.slice(i + 1, j);
+  return { ...first, value: more.map((m) => m.value).join('\n'), end: more[more.length - 1].end };
 }
 
 /**
@@ -263,9 +329,7 @@ export function parseMt940(text: string, firstIndex = 0): Statement[] {
     const close = balanceOf(closing);
     const entries: StatementEntry[] = [];
     msg.fields.forEach((f, i) => {
-      if (f.tag !== '61') return;
-      const next = msg.fields[i + 1];
-      entries.push(entryOf(f, next?.tag === '86' ? next : undefined, index++, open.currency, text));
+      if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i), index++, open.currency, text));
     });
     const number = get(/^28C?$/)?.value.trim();
     const st: Statement = {

@@ -1,6 +1,5 @@
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
-import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
 import { amountOrThrow, collapse, dateOrThrow, lineOf } from './text';
 
@@ -12,6 +11,7 @@ interface ONode {
 }
 
 function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (m, e: string) => {
     const k = e.toLowerCase();
     if (k === 'amp') return '&';
@@ -23,6 +23,33 @@ function decodeEntities(s: string): string {
     const code = k.startsWith('#x') ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
     return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
   });
+}
+
+/**
+ * `<NAME>`, `</NAME>` or `<NAME/>` between `from` and `to` (the text inside the brackets), read by character codes:
+ * the same as /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/ without a slice and a match array per tag (the OFX profile's top item).
+ */
+function tagOf(text: string, from: number, to: number): { slash: boolean; name: string; selfClose: boolean } | undefined {
+  let i = from;
+  const slash = text.charCodeAt(i) === 47;
+  if (slash) i++;
+  const start = i;
+  let upper = true;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) upper = false;
+    else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
+  }
+  if (i === start) return undefined;
+  const raw = text.slice(start, i);
+  let end = to;
+  let selfClose = false;
+  if (end > i && text.charCodeAt(end - 1) === 47) {
+    selfClose = true;
+    end--;
+  }
+  for (; i < end; i++) if (text[i].trim() !== '') return undefined;
+  return { slash, name: upper ? raw : raw.toUpperCase(), selfClose };
 }
 
 /**
@@ -56,13 +83,12 @@ function tree(text: string): { root: ONode; closed: boolean } {
     }
     const gt = text.indexOf('>', lt + 1);
     if (gt < 0) break;
-    const m = /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/.exec(text.slice(lt + 1, gt));
+    const tag = tagOf(text, lt + 1, gt);
     const nextLt = text.indexOf('<', gt + 1);
     const afterEnd = nextLt < 0 ? n : nextLt;
     i = afterEnd;
-    if (!m) continue;
-    const [, slash, rawName, selfClose] = m;
-    const name = rawName.toUpperCase();
+    if (!tag) continue;
+    const { slash, name, selfClose } = tag;
     if (slash) {
       if (expectClose === name) {
         expectClose = undefined;
@@ -117,10 +143,18 @@ function find(node: ONode | undefined, name: string): ONode | undefined {
   return undefined;
 }
 
-function findAll(node: ONode, names: Set<string>, out: ONode[] = []): ONode[] {
+const STATEMENTS = new Set(['STMTRS', 'CCSTMTRS']);
+const TRANLIST = new Set(['BANKTRANLIST']);
+
+/**
+ * The nodes named `names` under `node`, in file order, looking inside the ones found too (a statement left unclosed
+ * holds the next one), but not inside the `stop` ones (the transactions of a nested statement are its own).
+ */
+function findAll(node: ONode, names: Set<string>, out: ONode[] = [], stop?: Set<string>): ONode[] {
   for (const c of node.children) {
+    if (stop?.has(c.name)) continue;
     if (names.has(c.name)) out.push(c);
-    else findAll(c, names, out);
+    findAll(c, names, out, stop);
   }
   return out;
 }
@@ -155,7 +189,7 @@ function ofxDate(raw: string | undefined, text: string, node: ONode): string | u
 function ofxAmount(raw: string | undefined, text: string, node: ONode, field: string): number {
   return at(text, node, () => {
     if (!raw) throw new StatementParseError('missing_field', `${node.name} without ${field}`, { element: `${node.name}/${field}` });
-    return amountOrThrow(raw, { element: `${node.name}/${field}` });
+    return amountOrThrow(raw, { element: `${node.name}/${field}` }, { grouping: false });
   });
 }
 
@@ -177,7 +211,7 @@ function accountOf(from: ONode | undefined): BankAccount {
  */
 export function parseOfx(text: string, firstIndex = 0): Statement[] {
   const { root, closed } = tree(text);
-  const rs = findAll(root, new Set(['STMTRS', 'CCSTMTRS']));
+  const rs = findAll(root, STATEMENTS);
   if (rs.length === 0) {
     if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before any statement', { line: lineOf(text, text.length) });
     throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
@@ -185,26 +219,40 @@ export function parseOfx(text: string, firstIndex = 0): Statement[] {
   if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: lineOf(text, text.length) });
   let index = firstIndex;
   return rs.map((stmt) => {
-    const currency = (val(stmt, 'CURDEF') ?? '').toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', { line: lineOf(text, stmt.offset), element: stmt.name });
-    const list = find(stmt, 'BANKTRANLIST');
+    // some banks put each transaction in its own BANKTRANLIST: read them all
+    const lists = findAll(stmt, TRANLIST, [], STATEMENTS);
     const entries: StatementEntry[] = [];
-    for (const t of list?.children.filter((c) => c.name === 'STMTTRN') ?? []) entries.push(transaction(t, index++, currency, text));
+    const currency = currencyOf(stmt, lists, text);
+    for (const list of lists) {
+      for (const t of list.children) if (t.name === 'STMTTRN') entries.push(transaction(t, index++, currency, text));
+    }
     const ledger = find(stmt, 'LEDGERBAL');
-    const closing = ledger ? ofxAmount(val(ledger, 'BALAMT'), text, ledger, 'BALAMT') : undefined;
-    const st: Statement = {
+    const balance = val(ledger, 'BALAMT');
+    const closing = ledger && balance ? ofxAmount(balance, text, ledger, 'BALAMT') : undefined;
+    const starts = lists.map((l) => ofxDate(val(l, 'DTSTART'), text, l)).filter((d): d is string => !!d).sort();
+    const ends = lists.map((l) => ofxDate(val(l, 'DTEND'), text, l)).filter((d): d is string => !!d).sort();
+    return {
       format: 'ofx',
       account: accountOf(find(stmt, 'BANKACCTFROM') ?? find(stmt, 'CCACCTFROM')),
       currency,
-      periodStart: list ? ofxDate(val(list, 'DTSTART'), text, list) : undefined,
-      periodEnd: list ? ofxDate(val(list, 'DTEND'), text, list) : undefined,
+      periodStart: starts[0],
+      periodEnd: ends.at(-1),
       closingBalanceCents: closing,
       entries,
       balanceCheck: { status: 'not-applicable', reason: 'OFX carries no opening balance' },
-    };
-    if (st.openingBalanceCents !== undefined) st.balanceCheck = checkBalances(st.openingBalanceCents, closing, entries);
-    return st;
+    } satisfies Statement;
   });
+}
+
+/** CURDEF, else (some exports leave it empty) the currency every transaction names in CURRENCY/CURSYM. */
+function currencyOf(stmt: ONode, lists: ONode[], text: string): string {
+  const declared = (val(stmt, 'CURDEF') ?? '').toUpperCase();
+  if (/^[A-Z]{3}$/.test(declared)) return declared;
+  const named = new Set(lists.flatMap((l) => l.children.filter((c) => c.name === 'STMTTRN'))
+    .map((t) => val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase()));
+  const [only] = named;
+  if (named.size === 1 && only && /^[A-Z]{3}$/.test(only)) return only;
+  throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', { line: lineOf(text, stmt.offset), element: stmt.name });
 }
 
 /** The source of one STMTTRN, as a slice of the file text (up to its closing tag, or the next transaction in SGML). */

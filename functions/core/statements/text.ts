@@ -1,5 +1,5 @@
 import { isValidIsoDate } from '../dates';
-import { MoneyFormatError, parseAmountToCents } from '../money';
+import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
 import { StatementParseError } from './errors';
 
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -47,13 +47,28 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\n|\r/);
 }
 
-export function amountOrThrow(input: string, where: { line?: number; element?: string }): number {
+/**
+ * The largest amount a statement may carry, in cents: 10^13 cents is 100 billion euros, far above any single booking
+ * or balance of the companies this product serves, yet 900 times below 2^53, so sums of many such amounts stay exact
+ * integers (and the file total is checked as well). A bigger figure is a corrupt or hostile file.
+ */
+export const MAX_STATEMENT_AMOUNT_CENTS = 10 ** 13;
+
+export function amountOrThrow(input: string, where: { line?: number; element?: string }, syntax?: AmountSyntax): number {
+  let cents: number;
   try {
-    return parseAmountToCents(input);
+    cents = parseAmountToCents(input, syntax);
   } catch (e) {
     if (e instanceof MoneyFormatError) throw new StatementParseError('invalid_amount', `not an amount: "${input.slice(0, 40)}"`, where);
     throw e;
   }
+  return boundedOrThrow(cents, where);
+}
+
+/** The amount itself when within MAX_STATEMENT_AMOUNT_CENTS, else an `invalid_amount` error saying where. */
+export function boundedOrThrow(cents: number, where: { line?: number; element?: string }): number {
+  if (Math.abs(cents) <= MAX_STATEMENT_AMOUNT_CENTS) return cents;
+  throw new StatementParseError('invalid_amount', `amount beyond ${MAX_STATEMENT_AMOUNT_CENTS / 100} (100 billion): not a real booking`, where);
 }
 
 const validDates = new Set<string>();
@@ -74,6 +89,9 @@ export function century(yy: string): string {
   return Number(yy) >= 70 ? `19${yy}` : `20${yy}`;
 }
 
+/** Runs of blanks (any white space) as one space, trimmed. Most texts have none but single spaces: only trimmed. */
 export function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return MORE_THAN_SPACES.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
+
+const MORE_THAN_SPACES = /\s\s|[^\S ]/;

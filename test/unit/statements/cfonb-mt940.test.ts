@@ -69,14 +69,14 @@ describe('MT940 :86: shapes', () => {
     expect(s).toMatchObject({ structured: ['RF18539007547034'], counterpartyName: 'ACME BV', endToEndId: 'E2E-9' });
   });
 
-  it('reads the SWIFT envelope {1:}{2:}{4: ... -}, RC reversals and :61: bank references', () => {
+  it('reads the SWIFT envelope {1:}{2:}{4: ... -}, RD reversals (a returned debit, so a credit) and :61: bank references', () => {
     const text = [
       '{1:F01SOGEFRPPAXXX0000000000}{2:O9401200240115SOGEFRPPAXXX00000000002401151200N}{4:',
       ':20:STMT0115',
       ':25:FR7630003012340001234567854',
       ':28C:00015/001',
       ':60F:C240114EUR1000,00',
-      ':61:2401150115RC25,00NTRFNONREF//SG0115-0001',
+      ':61:2401150115RD25,00NTRFNONREF//SG0115-0001',
       'RETOUR PRLV',
       ':86:RETOUR PRELEVEMENT MOTIF MD06',
       ':62F:C240115EUR1025,00',

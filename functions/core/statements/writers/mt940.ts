@@ -36,7 +36,8 @@ export function writeMt940(statements: readonly Statement[]): string {
 
 function entryLines(e: StatementEntry): string[] {
   const value = e.valueDate ?? e.bookingDate;
-  const mark = (e.reversal ? 'R' : '') + (e.amountCents < 0 ? 'D' : 'C');
+  // a reversed credit is a debit (RC), a reversed debit a credit (RD)
+  const mark = e.reversal ? (e.amountCents < 0 ? 'RC' : 'RD') : e.amountCents < 0 ? 'D' : 'C';
   const type = e.bankCodes.map((c) => c.replace(/^N/, '')).find((c) => /^[A-Z0-9]{3}$/.test(c)) ?? 'TRF';
   const customerRef = swiftText(e.endToEndId).replace(/\/\//g, '/').slice(0, 16) || 'NONREF';
   const bankRef = swiftText(e.bankReference).slice(0, 16);
