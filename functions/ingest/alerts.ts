@@ -39,13 +39,21 @@ const STUCK_AFTER_MS = 3 * 60 * 60_000;
 
 /**
  * Sends every pending ingest alert; with `reportStuck` (the daily sweep) also tells finance of each statement left
- * `processing` past its retries. Returns what it did; one failing alert does not stop the others (it stays pending).
+ * `processing` past its retries. Never throws: returns what it did; a failing alert does not stop the others (it
+ * stays pending and counts as failed).
  */
 export async function sendPendingIngestAlerts(options: { notify?: IngestNotifier; log?: Logger; reportStuck?: boolean } = {}): Promise<{ sent: number; stuck: number; failed: number }> {
   const notify = options.notify ?? financeNotifier();
   const done = { sent: 0, stuck: 0, failed: 0 };
   const now = clock().now().getTime();
-  for (const record of await listStatementsNeedingAttention()) {
+  let records: StatementRecord[];
+  try {
+    records = await listStatementsNeedingAttention();
+  } catch (error) {
+    options.log?.warn('pending ingest alerts could not be listed', { error });
+    return { ...done, failed: 1 };
+  }
+  for (const record of records) {
     try {
       if (record.pendingAlert) {
         await deliverIngestAlert(record, notify);

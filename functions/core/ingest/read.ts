@@ -53,6 +53,24 @@ export function tooLargeProblem(sizeBytes: number, limits: IngestLimits): Statem
   return { code: 'file_too_large', message: `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split it, or raise statementMaxBytes)` };
 }
 
+/**
+ * Amounts must be exact integer cents, and so must every sum made of them (balances, totals, reports): an amount or a
+ * running total beyond 2^53 cents (about 90 000 billion euros) is no bank's, and would lose precision.
+ */
+export function amountProblem(parsed: ParsedStatementFile): StatementProblem | undefined {
+  for (const [i, s] of parsed.statements.entries()) {
+    let total = Math.abs(s.openingBalanceCents ?? 0) + Math.abs(s.closingBalanceCents ?? 0);
+    for (const e of s.entries) {
+      total += Math.abs(e.amountCents);
+      if (!Number.isSafeInteger(e.amountCents) || !Number.isSafeInteger(total)) {
+        return { code: 'invalid_amount', element: `statement ${i + 1}, entry ${e.index + 1}`, message: `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ${total}` };
+      }
+    }
+    if (!Number.isSafeInteger(total)) return { code: 'invalid_amount', element: `statement ${i + 1}`, message: 'balances beyond what can be counted exactly (2^53 cents)' };
+  }
+  return undefined;
+}
+
 /** No statement, too many entries, an amount no bank would book, or balances that do not add up: the whole file is refused. */
 function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits): StatementProblem | undefined {
   if (parsed.statements.length === 0) return { code: 'empty', message: 'no statement in the file' };
@@ -60,9 +78,9 @@ function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits): St
   if (entries > limits.maxEntries) {
     return { code: 'too_many_entries', message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)` };
   }
+  const amounts = amountProblem(parsed);
+  if (amounts) return amounts;
   for (const [i, s] of parsed.statements.entries()) {
-    const bad = s.entries.find((e) => !Number.isSafeInteger(e.amountCents));
-    if (bad) return { code: 'invalid_amount', element: `statement ${i + 1}, entry ${bad.index + 1}`, message: `amount out of range: ${bad.amountCents} cents` };
     if (s.balanceCheck.status !== 'mismatch') continue;
     const c = s.balanceCheck;
     return {
