@@ -27,8 +27,8 @@ export const emailList = z
   .pipe(z.array(z.string().email()).min(1));
 
 /** Ingest limits when the deployment sets none: what a 1 GB ingest function parses with headroom (README, Performance). */
-export const DEFAULT_STATEMENT_MAX_BYTES = 20_000_000;
-export const DEFAULT_STATEMENT_MAX_ENTRIES = 200_000;
+export const DEFAULT_STATEMENT_MAX_BYTES = 10_000_000;
+export const DEFAULT_STATEMENT_MAX_ENTRIES = 10_000;
 
 /** Settings shared by most functions. Each handler picks what it needs. */
 export const settings = {

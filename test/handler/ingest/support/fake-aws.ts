@@ -156,7 +156,7 @@ export class FakeAws {
   }
 
   private installDynamo(): void {
-    const keyOf = (k: { pk: string; sk: string }) => `${k.pk}|${k.sk}`;
+    const keyOf = (k: Item) => `${k.pk}|${k.sk}`;
     const ctx = (input: any) => ({ names: input.ExpressionAttributeNames ?? {}, values: input.ExpressionAttributeValues ?? {} });
     const holds = (input: any, existing: Item | undefined) => !input.ConditionExpression || evaluateCondition(input.ConditionExpression, existing, ctx(input));
     const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
