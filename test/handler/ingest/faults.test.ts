@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { customer, entry, invoice, sha256, sqsEvent, statement } from './support/scenario';
 import { FakeAws, FAULT_MODES, type FaultMode } from './support/fake-aws';
@@ -9,7 +10,8 @@ import { saveInvoice } from '../../../functions/adapters/db/invoices';
 const { handler } = await import('../../../functions/ingest/handler');
 
 /**
- * Fault injection: every AWS call of the ingest of three files (a statement, an overlapping one, a corrupt one) fails
+ * Fault injection: every AWS call of the ingest of four files (a statement, an overlapping one under the same name,
+ * a corrupt one, one over the size limit) fails
  * once, at each position in turn, in each of three ways (throttled, a 500, and a timeout after the call took effect).
  * SQS redelivery is played at handler level: the same message again after the visibility timeout (the local stack
  * does not emulate SQS). Then the invariants must hold.
@@ -30,16 +32,22 @@ const ledger = [...day1, ...day2];
 const fileA = writeStatementFile('cfonb120', [statement(day1)]);
 const fileB = writeStatementFile('cfonb120', [statement([...day1, ...day2])]);
 const corrupt = writeStatementFile('cfonb120', [statement([entry(0, '2026-11-22', 9_99, 'VIR X', ['Y'])])]).replace(/^(04.{90})[0-9]{3}/m, '$1A#Z');
+const tooLarge = 'garbage '.repeat(500); // over the limit set below: rejected unread (server-side copy)
+process.env.STATEMENT_MAX_BYTES = '3500';
 const files = [
   { name: 'releve.cfo', body: fileA, expect: 'processed' },
   { name: 'releve.cfo', body: fileB, expect: 'processed' }, // same name, other content: kept apart
   { name: 'casse.cfo', body: corrupt, expect: 'rejected' },
+  { name: 'enorme fichier+1.csv', body: tooLarge, expect: 'rejected' },
 ] as const;
 
 let now = Date.parse('2026-11-22T08:00:00Z');
 setClock({ now: () => new Date(now) });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-afterAll(() => quiet.mockRestore());
+afterAll(() => {
+  quiet.mockRestore();
+  delete process.env.STATEMENT_MAX_BYTES;
+});
 
 async function world(): Promise<FakeAws> {
   const fake = new FakeAws();
@@ -81,16 +89,17 @@ function checkInvariants(fake: FakeAws) {
   // every file in exactly one of processed/ or rejected/, with its report; the inbox empty
   expect([...fake.objects.keys()].filter((k) => k.startsWith('inbox/'))).toEqual([]);
   for (const file of files) {
-    const sum = sha256(file.body);
+    const sum = file.body === tooLarge ? `etag-${createHash('md5').update(tooLarge).digest('hex')}` : sha256(file.body);
     const where = (['processed', 'rejected'] as const).filter((f) => fake.objects.has(`${f}/${sum}/${file.name}`));
     expect(where).toEqual([file.expect]);
     expect(fake.objects.has(`${file.expect}/${sum}/${file.name}${file.expect === 'processed' ? '.summary.json' : '.error.json'}`)).toBe(true);
   }
   // no statement left processing, no finance alert left unsent; finance told of every file (at least once)
   const statements = items.filter((i) => i.sk === 'STATEMENT');
-  expect(statements.map((s) => s.status).sort()).toEqual(['processed', 'processed', 'rejected']);
+  expect(statements.map((s) => s.status).sort()).toEqual(['processed', 'processed', 'rejected', 'rejected']);
   expect(statements.filter((s) => s.pendingAlert || s.gsi1pk)).toEqual([]);
   expect(fake.sent.some((m) => /Relevé rejeté – casse\.cfo/.test(m.subject))).toBe(true);
+  expect(fake.sent.some((m) => /Relevé rejeté – enorme fichier\+1\.csv/.test(m.subject))).toBe(true);
   expect(fake.sent.filter((m) => /releve\.cfo/.test(m.subject)).length).toBeGreaterThanOrEqual(2);
 }
 
@@ -107,12 +116,12 @@ describe('the ingest under injected AWS faults', async () => {
   const callNames = reference.calls.map((c) => `${c.service}:${c.command}`);
   reference.restore();
 
-  it('without any fault, three files take one delivery each and every invariant holds', async () => {
+  it('without any fault, four files take one delivery each and every invariant holds', async () => {
     fake = await world();
-    expect(await ingestAll(fake)).toBe(3);
+    expect(await ingestAll(fake)).toBe(4);
     checkInvariants(fake);
     expect(new Set(callNames)).toEqual(
-      new Set(['s3:HeadObject', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem', 'ses:SendEmail', 'sfn:StopExecution']),
+      new Set(['s3:HeadObject', 's3:GetObject', 's3:PutObject', 's3:CopyObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem', 'ses:SendEmail', 'sfn:StopExecution']),
     );
   });
 
@@ -137,7 +146,7 @@ describe('the ingest under injected AWS faults', async () => {
   it('finance hears of a rejected file again if SES accepted the alert but the answer was lost (at least once)', async () => {
     fake = await world();
     const sesCalls = callNames.map((n, i) => [n, i] as const).filter(([n]) => n === 'ses:SendEmail');
-    fake.fault = { at: sesCalls[sesCalls.length - 1][1], mode: 'timeout_after_success' };
+    fake.fault = { at: sesCalls[2][1], mode: 'timeout_after_success' }; // the third file's alert
     await ingestAll(fake);
     expect(fake.sent.filter((m) => /casse\.cfo/.test(m.subject))).toHaveLength(2);
     expect(fake.objects.has(`rejected/${sha256(corrupt)}/casse.cfo`)).toBe(true);
