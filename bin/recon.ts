@@ -13,6 +13,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { formatCents, parseAmountToCents } from '../functions/core/money';
 import { StatementFormat, type MatchResult, type ParsedStatementFile, type StatementEntry } from '../functions/core/model';
 import { parseStatementFile, assignTransactionIds, describeStatement, StatementParseError } from '../functions/core/statements';
+import { amountProblem } from '../functions/core/ingest/read';
 import { createMatcher, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
 import { OpenInvoicesCsvError, readOpenInvoices } from '../functions/core/imports/open-invoices';
 
@@ -80,14 +81,20 @@ function language(args: Args): 'en' | 'fr' {
   return l;
 }
 
+/** Any error while reading the file is a property of the file: named, never an "unexpected error". */
 function readStatement(path: string, args: Args) {
   const bytes = readInput(path, 'statement file');
+  let parsed: ParsedStatementFile;
   try {
-    return parseStatementFile(bytes, { format: formatOption(args), fileName: path });
+    parsed = parseStatementFile(bytes, { format: formatOption(args), fileName: path });
   } catch (e) {
-    if (e instanceof StatementParseError) throw new InputError(`cannot read statement "${path}": ${e.message}`);
-    throw e;
+    const named = e instanceof Error && !(e instanceof StatementParseError) && e.name !== 'Error';
+    const why = e instanceof Error ? `${named ? `${e.name}: ` : ''}${e.message}` : String(e);
+    throw new InputError(`cannot read statement "${path}": ${why}`);
   }
+  const problem = amountProblem(parsed);
+  if (problem) throw new InputError(`cannot read statement "${path}": ${problem.message} (${problem.element})`);
+  return parsed;
 }
 
 /** Open invoices and their customers from the invoices CSV; refused lines stop everything, naming line and column. */

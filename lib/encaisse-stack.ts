@@ -104,6 +104,7 @@ export class EncaisseStack extends Stack {
       memorySize: INGEST_MEMORY_MB,
       timeout: INGEST_TIMEOUT,
       withStateMachineArn: true,
+      environment: { STATEMENT_MAX_BYTES: String(s.statementMaxBytes), STATEMENT_MAX_ENTRIES: String(s.statementMaxEntries) },
     });
     this.ingest = new Ingest(this, 'Ingest', { statementsBucket, ingestFunction, alerts: this.alerts });
 
@@ -148,10 +149,13 @@ export class EncaisseStack extends Stack {
     const f = made;
     const sendEmail = (fn: EncaisseFunction) => allowSendEmail(fn, s.senderEmail, configurationSetName);
 
-    // ingest: read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report,
-    // record transactions and allocations, stop the workflow of a fully paid invoice, alert finance.
+    // ingest: read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report, remove the
+    // rejected/ copy of a file re-processed successfully, record transactions and allocations, stop the workflow of a
+    // fully paid invoice, alert finance. s3:ListBucket (no prefix condition: a HEAD or GET carries no s3:prefix) makes
+    // S3 answer 404, not 403, for a file an earlier delivery already moved, which the ingest must tell from a fault.
     allowTable(f.ingest, table, 'readWrite');
-    allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox] });
+    allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox, rejected] });
+    f.ingest.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }));
     // It starts the workflow of an invoice a returned payment reopens.
     allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']); // describe: startDunning checks whether the last generation ended
     sendEmail(f.ingest);

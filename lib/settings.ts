@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidIban, normalizeIban } from '../functions/core/iban';
+import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/adapters/config';
 
 /**
  * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
@@ -85,6 +86,10 @@ export const settingsSchema = z
     /** API Gateway throttling of the admin API (steady requests per second and burst). */
     apiRateLimit: z.coerce.number().positive().default(50),
     apiBurstLimit: z.coerce.number().int().positive().default(100),
+    /** Statement files larger than this (bytes) are rejected unread; the ingest's memory is sized for it (README, Performance). */
+    statementMaxBytes: z.coerce.number().int().positive().max(100_000_000, 'at most 100 MB: the ingest reads a whole file into memory').default(DEFAULT_STATEMENT_MAX_BYTES),
+    /** Statement files holding more entries than this are rejected. */
+    statementMaxEntries: z.coerce.number().int().positive().max(1_000_000).default(DEFAULT_STATEMENT_MAX_ENTRIES),
     /** Alarm e-mails to finance through SNS (needs each address to confirm the subscription). */
     subscribeFinanceToAlarms: booleanSetting.default(true),
   })
@@ -127,6 +132,8 @@ export const settingKeys = [
   'logRetentionDays',
   'apiRateLimit',
   'apiBurstLimit',
+  'statementMaxBytes',
+  'statementMaxEntries',
   'subscribeFinanceToAlarms',
 ] as const;
 

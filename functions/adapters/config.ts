@@ -26,6 +26,10 @@ export const emailList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().email()).min(1));
 
+/** Ingest limits when the deployment sets none: what a 1 GB ingest function parses with headroom (README, Performance). */
+export const DEFAULT_STATEMENT_MAX_BYTES = 10_000_000;
+export const DEFAULT_STATEMENT_MAX_ENTRIES = 10_000;
+
 /** Settings shared by most functions. Each handler picks what it needs. */
 export const settings = {
   TABLE_NAME: z.string().min(1),
@@ -36,6 +40,10 @@ export const settings = {
   FINANCE_EMAILS: emailList,
   AGENCY_EMAIL: z.string().email(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Statement files larger than this are rejected unread (bytes; defaults in lib/settings.ts, figures in the README). */
+  STATEMENT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_BYTES),
+  /** Statement files holding more entries than this are rejected. */
+  STATEMENT_MAX_ENTRIES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_ENTRIES),
 } as const;
 
 /**

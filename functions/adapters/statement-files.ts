@@ -1,14 +1,33 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from './aws-clients';
 
 /**
- * The statements bucket: files arrive under inbox/, and leave for processed/ (with their ingest summary) or
- * rejected/ (with a JSON error report). A file is never deleted before its copy exists.
+ * The statements bucket: files arrive under inbox/, and leave for processed/<sha256>/<name> (with their ingest summary)
+ * or rejected/<sha256>/<name> (with a JSON error report). A stored statement is never overwritten (conditional put)
+ * and a file is never deleted from the inbox before its copy exists.
  */
 
 /** S3 event keys are URL-encoded ('my+statement.csv' for 'my statement.csv'): decoded here, and only here. */
 export function decodeS3Key(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+const isLocal = () => !!process.env.LOCAL_S3_ENDPOINT;
+
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err instanceof NoSuchKey || e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+/** Size and ETag of an object without reading it, or undefined when it is not there. */
+export async function statementObjectInfo(bucket: string, key: string): Promise<{ sizeBytes: number; etag: string } | undefined> {
+  try {
+    const res = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { sizeBytes: res.ContentLength ?? 0, etag: (res.ETag ?? '').replace(/"/g, '') };
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
 }
 
 /** The file's bytes, or undefined when it is no longer there (moved by an earlier delivery of the same event). */
@@ -17,32 +36,56 @@ export async function readStatementFile(bucket: string, key: string): Promise<Ui
     const res = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return await res.Body!.transformToByteArray();
   } catch (err) {
-    if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** A conditional write that found its key taken: S3 answers 412 (or 409 when two such writes race). */
+function isTaken(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 412 || e.$metadata?.httpStatusCode === 409;
+}
+
+/**
+ * Writes a statement's bytes under a content key unless something is there already (the key holds the checksum, so
+ * what is there is the same file). S3 honours If-None-Match on PutObject; s3rver ignores it, so against the local
+ * stack the key is checked first (a HEAD; racy, but the local stack runs one ingest at a time).
+ */
+export async function storeStatementFile(bucket: string, key: string, bytes: Uint8Array): Promise<'stored' | 'exists'> {
+  if (isLocal() && (await statementObjectInfo(bucket, key))) return 'exists';
+  try {
+    await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, IfNoneMatch: '*' }));
+    return 'stored';
+  } catch (err) {
+    if (isTaken(err)) return 'exists';
     throw err;
   }
 }
 
 /**
- * Moves inbox/<name> to <folder>/<name>; returns the new key. The bytes already read are written again rather than
- * copied server-side: CopySource encoding differs between S3 and s3rver for keys with spaces or '+', and a statement
- * is small enough for the handler's memory anyway.
+ * Server-side copy (a file never read: too large, or put back in the inbox) unless the target exists (same local
+ * caveat as above). CopySource is
+ * URL-encoded per path segment for S3; s3rver decodes it with decodeURI, which leaves '%2B' and the like as they are,
+ * so the local stack gets encodeURI's form.
  */
-export async function moveStatementFile(bucket: string, key: string, folder: 'processed' | 'rejected', bytes: Uint8Array): Promise<string> {
-  const target = `${folder}/${key.replace(/^inbox\//, '')}`;
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: target, Body: bytes }));
-  await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-  return target;
+export async function copyStatementObject(bucket: string, from: string, to: string): Promise<'stored' | 'exists'> {
+  if (isLocal() && (await statementObjectInfo(bucket, to))) return 'exists';
+  const encoded = isLocal() ? encodeURI(from) : from.split('/').map(encodeURIComponent).join('/');
+  try {
+    await s3().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${encoded}`, IfNoneMatch: '*' }));
+    return 'stored';
+  } catch (err) {
+    if (isTaken(err)) return 'exists';
+    throw err;
+  }
 }
 
+export async function deleteStatementFile(bucket: string, key: string): Promise<void> {
+  await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+/** Writes a report (summary, rejection): a later run may write a newer one; the bucket keeps earlier versions. */
 export async function putJson(bucket: string, key: string, value: unknown): Promise<void> {
   await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }));
-}
-
-/** Puts a fixed file back into the inbox so it is ingested again (re-processing a rejected statement). */
-export async function requeueStatementFile(bucket: string, storedKey: string): Promise<string> {
-  const target = `inbox/${storedKey.replace(/^(rejected|processed)\//, '')}`;
-  const bytes = await readStatementFile(bucket, storedKey);
-  if (!bytes) throw new Error(`stored statement ${storedKey} is missing`);
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: target, Body: bytes }));
-  return target;
 }

@@ -6,7 +6,7 @@ import { SqsEvent, statementObjectsOf } from './event';
 import { ingestStatementFile } from './ingest-file';
 import { financeNotifier } from './notify';
 
-requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
+requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'STATEMENT_MAX_BYTES', 'STATEMENT_MAX_ENTRIES']);
 
 const log = createLogger('ingest');
 const notify = financeNotifier();

@@ -1,21 +1,24 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { readEnv } from '../adapters/config';
-import { formatCents } from '../core/money';
+import { readEnv, settings } from '../adapters/config';
 import { addDays } from '../core/dates';
-import { accountLabel, IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
+import { fileNameOf, unreadFileId } from '../core/ingest/files';
+import { IngestLimits, readStatement, StatementProblem, tooLargeProblem } from '../core/ingest/read';
+import { IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import { ParsedStatementFile } from '../core/model';
-import { parseStatementFile, StatementParseError, assignTransactionIds } from '../core/statements';
 import { matchTransactions } from '../core/matching';
 import { clock } from '../adapters/clock';
 import { Logger } from '../adapters/logger';
 import { listAllCustomers } from '../adapters/db/customers';
 import { listOwedInvoices } from '../adapters/db/invoices';
 import { AllocationRefusedError, applyCandidate, recordVerdict, undoTransactionAllocations } from '../adapters/db/allocations';
-import { claimStatement, putStatement, StatementRecord } from '../adapters/db/statements';
-import { getTransaction, insertTransactionIfNew, listTransactions, StoredTransaction } from '../adapters/db/transactions';
-import { moveStatementFile, putJson, readStatementFile } from '../adapters/statement-files';
+import { claimStatement, StatementRecord } from '../adapters/db/statements';
+import { getTransaction, listTransactions, StoredTransaction } from '../adapters/db/transactions';
+import { readStatementFile, statementObjectInfo } from '../adapters/statement-files';
 import { startDunning, stopDunning } from '../adapters/workflows';
+import { sendPendingIngestAlerts } from './alerts';
+import { fileDuplicate, fileProcessed, fileRejected, InboxFile } from './file-statement';
+import { storeTransactions } from './store-transactions';
 
 /** Another delivery of the same file is being ingested right now: the message is retried later, nothing is lost. */
 export class StatementInProgressError extends Error {
@@ -28,7 +31,9 @@ export class StatementInProgressError extends Error {
 /** What finance hears about an ingest run. */
 export interface IngestNotifier {
   statementRejected(report: RejectionReport): Promise<void>;
-  statementProcessed(summary: IngestSummary): Promise<void>;
+  statementProcessed(summary: IngestSummary & { omittedAnomalies?: number }): Promise<void>;
+  /** A statement left `processing` after every retry (reported by the daily sweep). */
+  statementStuck(record: StatementRecord): Promise<void>;
 }
 
 export interface RejectionReport {
@@ -36,7 +41,7 @@ export interface RejectionReport {
   sourceKey: string;
   rejectedKey: string;
   checksum: string;
-  error: { code: string; message: string; line?: number; element?: string };
+  error: StatementProblem;
 }
 
 export type IngestOutcome =
@@ -45,72 +50,66 @@ export type IngestOutcome =
   | { outcome: 'duplicate_file'; checksum: string }
   | { outcome: 'gone' };
 
+/** The ingest's size and entry limits (settings STATEMENT_MAX_BYTES, STATEMENT_MAX_ENTRIES, checked at cold start). */
+export function ingestLimits(): IngestLimits {
+  const env = readEnv({ STATEMENT_MAX_BYTES: settings.STATEMENT_MAX_BYTES, STATEMENT_MAX_ENTRIES: settings.STATEMENT_MAX_ENTRIES });
+  return { maxBytes: env.STATEMENT_MAX_BYTES, maxEntries: env.STATEMENT_MAX_ENTRIES };
+}
+
 /**
  * Reads one statement file from the inbox, stores each bank transaction once, reconciles the credits against the
- * open invoices, and files the statement under processed/ or rejected/. Nothing is written before the whole file
- * is read and its balances check: a corrupt file leaves no partial trace, only its rejection report.
+ * open invoices, and files the statement under processed/ or rejected/ (file-statement.ts). A file over the size
+ * limit is rejected unread; anything wrong with the file itself (unreadable, too many entries, balances that do not
+ * add up, whatever a parser throws) rejects it with its report before anything is written. Only an AWS fault escapes,
+ * for SQS to retry the message; every step is safe to run again.
  */
 export async function ingestStatementFile(bucket: string, key: string, notify: IngestNotifier, log: Logger): Promise<IngestOutcome> {
-  const bytes = await readStatementFile(bucket, key);
-  if (!bytes) {
-    log.info('statement already moved out of the inbox (repeated event)', { key });
-    return { outcome: 'gone' };
-  }
-  const fileName = key.replace(/^inbox\//, '');
-  const checksum = createHash('sha256').update(bytes).digest('hex');
+  const limits = ingestLimits();
+  const info = await statementObjectInfo(bucket, key);
+  if (!info) return gone(key, notify, log);
+  const fileName = fileNameOf(key);
   const receivedAt = clock().now().toISOString();
+  const tooLarge = tooLargeProblem(info.sizeBytes, limits);
+  if (tooLarge) {
+    const record: StatementRecord = { checksum: unreadFileId(info.etag), sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: info.sizeBytes };
+    log.warn('statement over the size limit: rejected unread', { key, sizeBytes: info.sizeBytes, maxBytes: limits.maxBytes });
+    return { outcome: 'rejected', report: await fileRejected({ bucket, key, fileName, record }, tooLarge, notify) };
+  }
+  const bytes = await readStatementFile(bucket, key);
+  if (!bytes) return gone(key, notify, log);
+  const checksum = createHash('sha256').update(bytes).digest('hex');
   const record: StatementRecord = { checksum, sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: bytes.byteLength };
+  const file: InboxFile & { bytes: Uint8Array } = { bucket, key, fileName, bytes, record };
 
   const claim = await claimStatement(record);
-  if (claim === 'in_progress') throw new StatementInProgressError(key);
-  if (claim === 'already_processed') {
-    const storedKey = await moveStatementFile(bucket, key, 'processed', bytes);
+  if (claim.claim === 'in_progress') throw new StatementInProgressError(key);
+  if (claim.claim === 'already_processed') {
+    const storedKey = await fileDuplicate(file, claim.current, notify);
     log.info('same statement file already processed: nothing stored twice', { key, storedKey, checksum });
     return { outcome: 'duplicate_file', checksum };
   }
 
-  let parsed: ParsedStatementFile | undefined;
-  let problem: RejectionReport['error'] | undefined;
-  try {
-    parsed = parseStatementFile(bytes, { fileName });
-    problem = balanceProblem(parsed);
-  } catch (err) {
-    if (!(err instanceof StatementParseError)) throw err;
-    problem = err.toJSON();
-  }
-  if (problem || !parsed) {
-    problem ??= { code: 'empty', message: 'no statement in the file' };
-    const rejectedKey = await moveStatementFile(bucket, key, 'rejected', bytes);
-    const report: RejectionReport = { fileName, sourceKey: key, rejectedKey, checksum, error: problem };
-    await putJson(bucket, `${rejectedKey}.error.json`, report);
-    await putStatement({ ...record, status: 'rejected', storedKey: rejectedKey, reportKey: `${rejectedKey}.error.json`, error: problem });
-    await notify.statementRejected(report);
-    log.warn('statement rejected', { key, code: problem.code, line: problem.line, element: problem.element });
+  const read = readStatement(bytes, fileName, limits);
+  if (read.problem) {
+    const report = await fileRejected(file, read.problem, notify);
+    log.warn('statement rejected', { key, code: read.problem.code, line: read.problem.line, element: read.problem.element });
     return { outcome: 'rejected', report };
   }
-
-  const reconciled = await storeAndReconcile(parsed, checksum, receivedAt, log);
-  const summary = summarizeIngest(fileName, parsed.format, parsed.statements, reconciled);
-  const storedKey = await moveStatementFile(bucket, key, 'processed', bytes);
-  await putJson(bucket, `${storedKey}.summary.json`, summary);
-  await putStatement({ ...record, ...statementFigures(parsed), status: 'processed', storedKey, reportKey: `${storedKey}.summary.json`, counts: summary.counts });
-  await notify.statementProcessed(summary);
+  const { parsed } = read;
+  const stored = await storeTransactions(parsed, checksum, receivedAt);
+  const reconciled = await reconcile(parsed, stored.entries, stored.pending, log);
+  const summary = summarizeIngest(fileName, parsed.format, parsed.statements, reconciled, stored.anomalies);
+  await fileProcessed(file, summary, statementFigures(parsed), claim.previous, notify);
   log.info('statement processed', { key, format: parsed.format, ...summary.counts });
   return { outcome: 'processed', summary };
 }
 
-/** A statement whose balances do not add up is suspect: the whole file is rejected, never half written. */
-function balanceProblem(parsed: ParsedStatementFile): RejectionReport['error'] | undefined {
-  for (const [i, s] of parsed.statements.entries()) {
-    if (s.balanceCheck.status !== 'mismatch') continue;
-    const c = s.balanceCheck;
-    return {
-      code: 'balance_mismatch',
-      element: `statement ${i + 1} (account ${accountLabel(s)})`,
-      message: `balances do not add up: opening + entries = ${formatCents(c.expectedClosingCents)}, stated closing ${formatCents(c.statedClosingCents)} (difference ${formatCents(c.differenceCents)})`,
-    };
-  }
-  return undefined;
+/** The file left the inbox already (a redelivery after the run finished): what finance was not told yet goes now. */
+async function gone(key: string, notify: IngestNotifier, log: Logger): Promise<IngestOutcome> {
+  log.info('statement already moved out of the inbox (repeated event)', { key });
+  const alerts = await sendPendingIngestAlerts({ notify, log });
+  if (alerts.failed) throw new Error(`${alerts.failed} finance alert(s) of the ingest still pending`);
+  return { outcome: 'gone' };
 }
 
 function statementFigures(parsed: ParsedStatementFile): Partial<StatementRecord> {
@@ -129,19 +128,8 @@ function statementFigures(parsed: ParsedStatementFile): Partial<StatementRecord>
 /** How short of an invoice a payment may be and still settle it, the gap written off as bank fees (default 15 €). */
 const matchingSettings = () => readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().int().min(0).max(100_00).default(15_00) });
 
-/** Stores every transaction once, then matches those not yet through the matcher (new ones, or left pending by a crash). */
-async function storeAndReconcile(parsed: ParsedStatementFile, checksum: string, ingestedAt: string, log: Logger): Promise<ReconciledEntry[]> {
-  const entries: ReconciledEntry[] = [];
-  const pending: StoredTransaction[] = [];
-  for (const statement of parsed.statements) {
-    for (const { entry, transactionId } of assignTransactionIds(statement)) {
-      const txn: StoredTransaction = { ...entry, transactionId, statementChecksum: checksum, account: statement.account, status: 'pending', applied: [], version: 0, ingestedAt };
-      const isNew = await insertTransactionIfNew(txn);
-      const stored = isNew ? txn : await getTransaction(transactionId);
-      entries.push({ entry, transactionId, isNew });
-      if (stored?.status === 'pending') pending.push(stored);
-    }
-  }
+/** Matches the stored transactions not yet through the matcher and records each verdict. */
+async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[], pending: StoredTransaction[], log: Logger): Promise<ReconciledEntry[]> {
   if (pending.length === 0) return entries;
 
   const [invoices, customers] = await Promise.all([listOwedInvoices(), listAllCustomers()]);

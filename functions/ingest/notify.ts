@@ -3,7 +3,8 @@ import { Anomaly, IngestSummary } from '../core/ingest/summary';
 import { clock } from '../adapters/clock';
 import { emailList, readEnv } from '../adapters/config';
 import { sendEmail } from '../adapters/mailer';
-import { IngestNotifier, RejectionReport } from './ingest-file';
+import type { StatementRecord } from '../adapters/db/statements';
+import type { IngestNotifier, RejectionReport } from './ingest-file';
 
 function anomalyLine(a: Anomaly): string {
   switch (a.kind) {
@@ -15,6 +16,10 @@ function anomalyLine(a: Anomaly): string {
       return `à vérifier / to review ${a.date} ${a.amount} — ${a.label} (${a.suggestions} suggestion(s))`;
     case 'allocation_refused':
       return `lettrage refusé / allocation refused ${a.transactionId}: ${a.reason}`;
+    case 'identity_conflict':
+      return `opération déjà connue, différente / stored transaction differs ${a.transactionId} ${a.date} ${a.amount} (enregistrée / stored: ${a.stored})`;
+    case 'day_inconsistent':
+      return `journée incohérente / inconsistent day ${a.date} (${a.account}): ${a.reason}`;
   }
 }
 
@@ -37,7 +42,20 @@ export function financeNotifier(): IngestNotifier {
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_rejected' } });
     },
-    async statementProcessed(summary: IngestSummary) {
+    async statementStuck(record: StatementRecord) {
+      const message = renderFinanceAlert({
+        kind: 'anomaly',
+        title: `${record.sourceKey}: relevé non traité / statement not ingested`,
+        occurredAt: clock().now().toISOString(),
+        details: [
+          { label: 'Reçu le / received at', value: record.receivedAt },
+          { label: 'Empreinte / checksum', value: record.checksum },
+        ],
+        action: 'Le relevé est resté en cours après toutes les tentatives (file d’attente en échec) : relancer le message de la DLQ ingest, ou redéposer le fichier / the statement stayed processing after every retry: redrive the ingest dead-letter queue or drop the file again.',
+      });
+      await sendEmail({ to: to(), ...message, tags: { kind: 'statement_stuck' } });
+    },
+    async statementProcessed(summary: IngestSummary & { omittedAnomalies?: number }) {
       const c = summary.counts;
       const message = renderFinanceAlert({
         kind: summary.anomalies.length ? 'anomaly' : 'statement_processed',
@@ -51,7 +69,7 @@ export function financeNotifier(): IngestNotifier {
           { label: 'Déjà connues / already stored', value: c.duplicates },
           { label: 'Lettrage automatique / auto-match rate', value: `${Math.round(summary.autoMatchRate * 100)} %` },
         ],
-        items: summary.anomalies.map(anomalyLine),
+        items: [...summary.anomalies.map(anomalyLine), ...(summary.omittedAnomalies ? [`… ${summary.omittedAnomalies} de plus / more: GET /transactions?status=suggested`] : [])],
         action: summary.anomalies.length ? 'Traiter la file de revue (GET /transactions?status=suggested) / work through the review queue.' : undefined,
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_processed' } });

@@ -16,6 +16,7 @@ import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/financ
 import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
 import { Customer, Invoice } from '../core/model';
 import { financeEmails, lambda, now } from '../dunning-shared/runtime';
+import { sendPendingIngestAlerts } from '../ingest/alerts';
 
 requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
@@ -138,6 +139,8 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
       });
     }
   }
+
+  await sendPendingIngestAlerts({ log, reportStuck: true }); // statement alerts SES refused earlier; never throws
 
   const message = renderFinanceDigest(digest);
   const { messageId } = await sendEmail({ to: financeEmails(), ...message, tags: { kind: 'digest' } });

@@ -15,8 +15,9 @@ export interface IngestProps {
 }
 
 /**
- * Ingest reads a whole statement file into memory and parses it (a 20 MB camt.053 peaks near 230 MB, MT940/CSV near
- * 450 MB: functions/core/statements/README.md): 1024 MB, and 5 minutes for a large file with its matching and writes.
+ * Ingest reads a whole statement file into memory and parses it: a file of the default size limit (10 MB, setting
+ * statementMaxBytes) peaks near 600 MB RSS in the worst case measured (a CSV of 18-byte rows; `npm run bench:limit`,
+ * README "Figures"): 1024 MB, and 5 minutes for a large file with its matching and writes.
  */
 export const INGEST_MEMORY_MB = 1024;
 export const INGEST_TIMEOUT = Duration.minutes(5);

@@ -63,19 +63,24 @@ export class Storage extends Construct {
       ...hardened('statements/'),
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Statements and their reports are accounting records (Code de commerce L123-22): ten years, whether processed
+        // or rejected, and so are their earlier versions (a report rewritten by a later run, a copy removed from
+        // rejected/ once the file was re-processed). The files themselves are never overwritten (content keys).
         {
           id: 'processed-statements-10-years',
           prefix: statementPrefixes.processed,
           transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
           expiration: TEN_YEARS,
-          noncurrentVersionExpiration: Duration.days(30),
+          noncurrentVersionExpiration: TEN_YEARS,
         },
         {
-          id: 'rejected-statements-90-days',
+          id: 'rejected-statements-10-years',
           prefix: statementPrefixes.rejected,
-          expiration: Duration.days(90),
-          noncurrentVersionExpiration: Duration.days(7),
+          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
+          expiration: TEN_YEARS,
+          noncurrentVersionExpiration: TEN_YEARS,
         },
+        // A file leaves the inbox only once its copy is kept under processed/ or rejected/.
         { id: 'inbox-old-versions', prefix: statementPrefixes.inbox, noncurrentVersionExpiration: Duration.days(30) },
       ],
     });

@@ -14,7 +14,10 @@
  *   INVOICE#<id>               WORKFLOW                its dunning workflow was started (execution ARN) [adapters/workflows.ts]
  *   INVOICE#<id>               PAUSE                   task token + state of its paused workflow [adapters/workflows.ts]
  *   TXN#<id>                   TXN                     bank transaction (gsi2: TXNSTATUS#<status> / <booking date>#<id>, review queue)
- *   STATEMENT#<sha256>         STATEMENT               ingest record of a statement file (gsi2: STATEMENTS / <received>#<sha256>)
+ *   STATEMENT#<sha256>         STATEMENT               ingest record of a statement file (gsi2: STATEMENTS / <received>#<sha256>;
+ *                                                        gsi1, only while `processing` or a finance alert is pending:
+ *                                                        STATEMENTS#ATTENTION / <received>#<sha256>)
+ *   DAY#<account>#<date>       DAY                     count and total of one booking day's movements, as first stored
  *   POLICY#<id>                V#<000001>              a version of a dunning policy (gsi2 on the latest only: POLICIES / <id>)
  *   RATES                      OVERRIDE                late-payment rates finance added over the shipped figures [db/rates.ts]
  *   DISPATCH#<customer>#<window>#<kind>  DISPATCH      send-window batch of a customer (one message); <kind> may be

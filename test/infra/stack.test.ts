@@ -59,13 +59,14 @@ describe('storage: the statements and documents buckets', () => {
     }
   });
 
-  it('processed statements are kept 10 years and rejected ones expire after 90 days', () => {
+  it('every statement and report, processed or rejected, current or earlier version, is kept 10 years (L123-22)', () => {
     const rules = json.Resources[bucketIds().statements].Properties!.LifecycleConfiguration.Rules as any[];
-    const processed = rules.find((r) => r.Prefix === 'processed/');
-    const rejected = rules.find((r) => r.Prefix === 'rejected/');
-    expect(processed.ExpirationInDays).toBe(3653);
-    expect(processed.Transitions[0].StorageClass).toBe('GLACIER_IR');
-    expect(rejected.ExpirationInDays).toBe(90);
+    for (const prefix of ['processed/', 'rejected/']) {
+      const rule = rules.find((r) => r.Prefix === prefix);
+      expect(rule.ExpirationInDays).toBe(3653);
+      expect(rule.NoncurrentVersionExpiration.NoncurrentDays).toBe(3653);
+      expect(rule.Transitions[0].StorageClass).toBe('GLACIER_IR');
+    }
     expect(rules.some((r) => r.Prefix === 'inbox/' && r.ExpirationInDays)).toBe(false);
   });
 
@@ -488,12 +489,14 @@ describe('least privilege', () => {
     expect(fnDependsOn.DependsOn ?? []).not.toContain(tokenPolicyId);
   });
 
-  it('ingest reads and deletes only inbox/ and writes only processed/ and rejected/; it may stop a paid invoice’s workflow', () => {
+  it('ingest reads only inbox/ (and may list the statements bucket, so a moved file is a 404), deletes from inbox/ and rejected/, writes only processed/ and rejected/; it may stop a paid invoice’s workflow', () => {
     const st = statementsOf('ingest');
     const objects = (action: string) =>
       st.filter((s) => actionsOf([s]).includes(action)).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat));
     expect(objects('s3:GetObject')).toEqual([expect.stringMatching(/StatementsBucket.*\/inbox\/\*$/)]);
-    expect(objects('s3:DeleteObject')).toEqual([expect.stringMatching(/\/inbox\/\*$/)]);
+    expect(objects('s3:DeleteObject').map((r) => r.replace(/^.*\.Arn>/, '')).sort()).toEqual(['/inbox/*', '/rejected/*']);
+    const list = st.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
+    expect(list.map((s) => [flat(s.Resource), s.Condition])).toEqual([[expect.stringMatching(/StatementsBucket\w*\.Arn>$/), undefined]]);
     expect(objects('s3:PutObject').map((r) => r.replace(/^.*\.Arn>/, '')).sort()).toEqual(['/processed/*', '/rejected/*']);
     expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
   });

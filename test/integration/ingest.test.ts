@@ -7,9 +7,12 @@ import { customerCreditCents, putCustomer } from '../../functions/adapters/db/cu
 import { undoMatch } from '../../functions/adapters/db/allocations';
 import { getInvoice, saveInvoice } from '../../functions/adapters/db/invoices';
 import { listTransactions } from '../../functions/adapters/db/transactions';
-import { listStatements } from '../../functions/adapters/db/statements';
+import { getStatement, listStatements, reprocessStatement } from '../../functions/adapters/db/statements';
 import { listInvoiceEvents } from '../../functions/adapters/db/events';
 import { s3 } from '../../functions/adapters/aws-clients';
+import { createHash } from 'node:crypto';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let stack: LocalStack;
 
@@ -46,7 +49,8 @@ afterAll(async () => {
 
 describe('a statement dropped in the inbox is reconciled once, and nothing is lost', () => {
   it('stores each bank transaction, letters the payment to its invoice and files the statement under processed/', async () => {
-    const delivery = await stack.putStatement('releve novembre+1.cfo', writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]));
+    const file = writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]);
+    const delivery = await stack.putStatement('releve novembre+1.cfo', file);
     expect(delivery.error).toBeUndefined();
     expect(delivery.eventKey).toBe('inbox/releve+novembre%2B1.cfo');
 
@@ -62,7 +66,8 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
     expect(unknown.items.map((t) => t.amountCents)).toEqual([77_00]);
 
     expect(await keysUnder('inbox/')).toEqual([]);
-    expect(await keysUnder('processed/')).toEqual(['processed/releve novembre+1.cfo', 'processed/releve novembre+1.cfo.summary.json']);
+    const stored = `processed/${sha256(file)}/releve novembre+1.cfo`;
+    expect(await keysUnder('processed/')).toEqual([stored, `${stored}.summary.json`]);
     const [record] = (await listStatements()).items;
     expect(record).toMatchObject({ status: 'processed', format: 'cfonb120', counts: { entries: 2, newTransactions: 2, matched: 1, unmatched: 1 } });
 
@@ -72,11 +77,12 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
   });
 
   it('the same file dropped again stores nothing twice', async () => {
-    await stack.putStatement('copie.cfo', writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]));
+    const file = writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]);
+    await stack.putStatement('copie.cfo', file);
     expect((await listTransactions({ status: 'matched' })).items).toHaveLength(1);
     expect((await listTransactions({ status: 'unmatched' })).items).toHaveLength(1);
     expect((await getInvoice('F2026-0101'))?.openCents).toBe(0);
-    expect(await keysUnder('processed/copie.cfo')).toEqual(['processed/copie.cfo']);
+    expect(await keysUnder(`processed/${sha256(file)}/copie.cfo`)).toEqual([`processed/${sha256(file)}/copie.cfo`]);
   });
 
   it('an overlapping statement adds only the entries not seen before', async () => {
@@ -108,8 +114,9 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
     const good = writeStatementFile('cfonb120', [statement([entry(0, 9_99, 'VIR X', ['Y'])])]);
     const corrupt = good.replace(/^(04.{90})[0-9]{3}/m, '$1A#Z');
     await stack.putStatement('casse.cfo', corrupt);
-    expect(await keysUnder('rejected/')).toEqual(['rejected/casse.cfo', 'rejected/casse.cfo.error.json']);
-    const report = JSON.parse(await (await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: 'rejected/casse.cfo.error.json' }))).Body!.transformToString());
+    const kept = `rejected/${sha256(corrupt)}/casse.cfo`;
+    expect(await keysUnder('rejected/')).toEqual([kept, `${kept}.error.json`]);
+    const report = JSON.parse(await (await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: `${kept}.error.json` }))).Body!.transformToString());
     expect(report.error.line).toBe(2);
     expect(report.error.message).toMatch(/line 2/);
     expect((await listTransactions({ status: 'unmatched' })).items.length).toBe(before);
@@ -119,9 +126,44 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
 
   it('a statement whose balances do not add up is rejected and reported, not half written', async () => {
     const s = statement([entry(0, 5_00, 'VIR SEPA Z', ['F2026-0102'])]);
-    await stack.putStatement('faux-solde.cfo', writeStatementFile('cfonb120', [{ ...s, closingBalanceCents: s.closingBalanceCents! + 1 }]));
-    const report = JSON.parse(await (await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: 'rejected/faux-solde.cfo.error.json' }))).Body!.transformToString());
+    const file = writeStatementFile('cfonb120', [{ ...s, closingBalanceCents: s.closingBalanceCents! + 1 }]);
+    await stack.putStatement('faux-solde.cfo', file);
+    const report = JSON.parse(await (await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: `rejected/${sha256(file)}/faux-solde.cfo.error.json` }))).Body!.transformToString());
     expect(report.error.code).toBe('balance_mismatch');
     expect((await getInvoice('F2026-0102'))?.openCents).toBe(250_00);
+  });
+
+  it('a day-3 credit reusing a day-1 bank reference is stored; an overlapping export repeating it stores nothing twice', async () => {
+    const before = (await listTransactions({ status: 'unmatched' })).items.length;
+    const d1 = entry(0, 31_00, 'VIR SEPA X', ['DON'], { bankReference: 'BR777', bookingDate: '2026-11-21', valueDate: '2026-11-21' });
+    const d3 = entry(1, 31_00, 'VIR SEPA X', ['DON'], { bankReference: 'BR777', bookingDate: '2026-11-23', valueDate: '2026-11-23' });
+    await stack.putStatement('j1.cfo', writeStatementFile('cfonb120', [statement([d1])]));
+    await stack.putStatement('j1-j3.cfo', writeStatementFile('cfonb120', [statement([d1, d3])]));
+    const unknown = (await listTransactions({ status: 'unmatched' })).items.filter((t) => t.bankReference === 'BR777');
+    expect(unknown.map((t) => t.bookingDate).sort()).toEqual(['2026-11-21', '2026-11-23']);
+    expect((await listTransactions({ status: 'unmatched' })).items.length).toBe(before + 2);
+    const [latest] = (await listStatements()).items;
+    expect(latest.counts).toMatchObject({ entries: 2, newTransactions: 1, duplicates: 1 });
+  });
+
+  it('a file over the size limit is kept under rejected/ unread (server-side copy, a key with a space and a +), and re-processing puts back exactly that file', async () => {
+    process.env.STATEMENT_MAX_BYTES = '100';
+    try {
+      const big = 'x'.repeat(150);
+      await stack.putStatement('gros fichier+1.csv', big);
+      const record = (await listStatements()).items.find((r) => r.sourceKey === 'inbox/gros fichier+1.csv')!;
+      expect(record).toMatchObject({ status: 'rejected', error: { code: 'file_too_large' } });
+      const kept = `rejected/${record.checksum}/gros fichier+1.csv`;
+      expect(await keysUnder(`rejected/${record.checksum}/`)).toEqual([kept, `${kept}.error.json`]);
+      expect(await (await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: kept }))).Body!.transformToString()).toBe(big);
+
+      const res = await reprocessStatement(record.checksum, stack.env.STATEMENTS_BUCKET);
+      expect(res).toEqual({ inboxKey: `inbox/${record.checksum}/gros fichier+1.csv` });
+      // the copy triggers a new ingest run: still over the limit, rejected again, the inbox emptied
+      await stack.waitFor(async () => ((await getStatement(record.checksum))!.receivedAt !== record.receivedAt && (await keysUnder('inbox/')).length === 0) || undefined);
+      expect(await getStatement(record.checksum)).toMatchObject({ status: 'rejected', storedKey: kept });
+    } finally {
+      delete process.env.STATEMENT_MAX_BYTES;
+    }
   });
 });

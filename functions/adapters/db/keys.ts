@@ -21,6 +21,10 @@ export const keys = {
   }),
   statement: (checksum: string) => ({ pk: `STATEMENT#${checksum}`, sk: 'STATEMENT' }),
   statementHistory: (receivedAt: string, checksum: string) => ({ gsi2pk: 'STATEMENTS', gsi2sk: `${receivedAt}#${checksum}` }),
+  /** Sparse: only on a statement still `processing` or with a finance alert not yet sent. */
+  statementAttention: (receivedAt: string, checksum: string) => ({ gsi1pk: 'STATEMENTS#ATTENTION', gsi1sk: `${receivedAt}#${checksum}` }),
+  /** What the files ingested so far held for one booking day of one account (count and total of its movements). */
+  statementDay: (account: string, bookingDate: string) => ({ pk: `DAY#${account}#${bookingDate}`, sk: 'DAY' }),
   policyVersion: (policyId: string, version: number) => ({ pk: `POLICY#${policyId}`, sk: `V#${String(version).padStart(6, '0')}` }),
   dispatch: (customerId: string, windowAt: string, kind: string) => ({ pk: `DISPATCH#${customerId}#${windowAt}#${kind}`, sk: 'DISPATCH' }),
   dispatchMember: (customerId: string, windowAt: string, kind: string, invoiceId: string) => ({

@@ -1,12 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { BankAccount, StatementFormat } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { stripKeys } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, tableName } from './table';
-import { requeueStatementFile } from '../statement-files';
+import { decodeCursor, encodeCursor, Page, queryAll, tableName } from './table';
+import { copyStatementObject } from '../statement-files';
+import { fileNameOf, requeueKey } from '../../core/ingest/files';
 
 export const StatementStatus = z.enum(['processing', 'processed', 'rejected']);
 export type StatementStatus = z.infer<typeof StatementStatus>;
@@ -31,11 +32,22 @@ export const StatementRecord = z.object({
     .optional(),
   error: z.object({ code: z.string(), message: z.string(), line: z.number().int().optional(), element: z.string().optional() }).optional(),
   sizeBytes: z.number().int().nonnegative(),
+  /** Anomalies of the ingest (identity conflicts, inconsistent days, items to review...), as in its summary. */
+  anomalies: z.number().int().nonnegative().optional(),
+  /**
+   * The finance alert of this ingest until SES has accepted it: a throttled send leaves it here, and the next ingest
+   * delivery or the daily sweep sends it (sendPendingIngestAlerts).
+   */
+  pendingAlert: z
+    .object({ id: z.string(), kind: z.enum(['statement_rejected', 'statement_processed']), payload: z.record(z.string(), z.unknown()) })
+    .optional(),
 });
 export type StatementRecord = z.infer<typeof StatementRecord>;
+export type PendingAlert = NonNullable<StatementRecord['pendingAlert']>;
 
 function statementItem(r: StatementRecord) {
-  return { ...keys.statement(r.checksum), ...keys.statementHistory(r.receivedAt, r.checksum), type: 'statement', ...r };
+  const attention = r.status === 'processing' || r.pendingAlert ? keys.statementAttention(r.receivedAt, r.checksum) : {};
+  return { ...keys.statement(r.checksum), ...keys.statementHistory(r.receivedAt, r.checksum), ...attention, type: 'statement', ...r };
 }
 
 export async function getStatement(checksum: string): Promise<StatementRecord | undefined> {
@@ -50,16 +62,20 @@ export async function putStatement(record: StatementRecord): Promise<void> {
 /** How long an ingest run may hold a file before another delivery may take it over (above the function's timeout). */
 export const CLAIM_LEASE_MS = 6 * 60_000;
 
-export type ClaimOutcome = 'claimed' | 'already_processed' | 'in_progress';
+export type ClaimOutcome =
+  | { claim: 'claimed'; previous?: StatementRecord }
+  | { claim: 'already_processed'; current?: StatementRecord }
+  | { claim: 'in_progress'; current?: StatementRecord };
 
 /**
  * Claims a file for ingestion: succeeds when the checksum is unknown, known but rejected (a fixed file re-processed),
  * or left `processing` by a run whose lease ran out (it died). A file already processed is not claimed again, and a
- * file another run is processing right now (SQS delivers at least once) is `in_progress`: retry later.
+ * file another run is processing right now (SQS delivers at least once) is `in_progress`: retry later. A claim says
+ * what it replaced (a rejected record: its file is to leave rejected/ once processed).
  */
 export async function claimStatement(record: StatementRecord): Promise<ClaimOutcome> {
   try {
-    await dynamo().send(
+    const res = await dynamo().send(
       new PutCommand({
         TableName: tableName(),
         Item: statementItem(record),
@@ -70,12 +86,38 @@ export async function claimStatement(record: StatementRecord): Promise<ClaimOutc
           ':processing': 'processing',
           ':stale': new Date(Date.parse(record.receivedAt) - CLAIM_LEASE_MS).toISOString(),
         },
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    return 'claimed';
+    return { claim: 'claimed', previous: res?.Attributes ? StatementRecord.parse(stripKeys(res.Attributes)) : undefined };
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    return (await getStatement(record.checksum))?.status === 'processed' ? 'already_processed' : 'in_progress';
+    const current = await getStatement(record.checksum);
+    return current?.status === 'processed' ? { claim: 'already_processed', current } : { claim: 'in_progress', current };
+  }
+}
+
+/** Statements still `processing` or whose finance alert is not sent yet, oldest first. */
+export async function listStatementsNeedingAttention(): Promise<StatementRecord[]> {
+  const items = await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'STATEMENTS#ATTENTION' } });
+  return items.map((i) => StatementRecord.parse(stripKeys(i)));
+}
+
+/** The alert went out: forgotten, unless a newer run replaced it meanwhile. */
+export async function clearPendingAlert(checksum: string, alertId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.statement(checksum),
+        UpdateExpression: 'REMOVE #a, gsi1pk, gsi1sk',
+        ConditionExpression: '#a.#i = :id',
+        ExpressionAttributeNames: { '#a': 'pendingAlert', '#i': 'id' },
+        ExpressionAttributeValues: { ':id': alertId },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
   }
 }
 
@@ -96,12 +138,15 @@ export async function listStatements(options: { limit?: number; cursor?: string 
 }
 
 /**
- * Re-processing after a fix: puts the stored file back under inbox/, which triggers a new ingest run. Only a
- * rejected statement can be re-processed; a processed one would change nothing (its transactions are stored once).
+ * Re-processing after a fix (a parser, a setting): copies exactly the stored file of that checksum back under
+ * inbox/<checksum>/<name> (server-side, unread), which triggers a new ingest run. Only a rejected statement can be
+ * re-processed; a processed one would change nothing (its transactions are stored once).
  */
 export async function reprocessStatement(checksum: string, bucket: string): Promise<{ inboxKey: string } | { refused: string }> {
   const record = await getStatement(checksum);
   if (!record) return { refused: 'unknown statement' };
   if (record.status !== 'rejected' || !record.storedKey) return { refused: `statement is ${record.status}, only a rejected one can be re-processed` };
-  return { inboxKey: await requeueStatementFile(bucket, record.storedKey) };
+  const inboxKey = requeueKey(checksum, fileNameOf(record.storedKey));
+  if ((await copyStatementObject(bucket, record.storedKey, inboxKey)) === 'exists') return { refused: 'the statement is already back in the inbox, waiting to be ingested' };
+  return { inboxKey };
 }

@@ -84,3 +84,37 @@ export async function listTransactions(options: { status: TransactionStatus; lim
   );
   return { items: (res.Items ?? []).map(transactionFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
 }
+
+/** What the files ingested so far held for one booking day of one account. */
+export const StoredDay = z.object({
+  account: z.string(),
+  bookingDate: z.string(),
+  entries: z.number().int().nonnegative(),
+  totalCents: z.number().int(),
+  /** The file that gave this view of the day. */
+  statementChecksum: z.string(),
+});
+export type StoredDay = z.infer<typeof StoredDay>;
+
+/**
+ * Records a file's view of a booking day and returns the view stored before (undefined for a day never seen). The
+ * view with more movements is kept: a day first seen cut short is completed by a later, whole export of it.
+ */
+export async function recordStatementDay(day: StoredDay): Promise<StoredDay | undefined> {
+  const key = keys.statementDay(day.account, day.bookingDate);
+  const put = (condition: Record<string, unknown>) => dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...key, type: 'statement_day', ...day }, ...condition }));
+  try {
+    await put({ ConditionExpression: 'attribute_not_exists(pk)' });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const previous = StoredDay.parse(stripKeys(res.Item ?? {}));
+  if (previous.entries < day.entries) {
+    await put({ ConditionExpression: '#n < :n', ExpressionAttributeNames: { '#n': 'entries' }, ExpressionAttributeValues: { ':n': day.entries } }).catch((err: unknown) => {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // a fuller view was stored meanwhile
+    });
+  }
+  return previous;
+}

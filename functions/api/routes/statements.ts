@@ -32,7 +32,7 @@ export const statementRoutes = [
   }),
   route({
     method: 'POST', path: '/statements/{checksum}/reprocess', operationId: 'reprocessStatement', tag, access: 'finance',
-    summary: 'Re-process a rejected file after it was fixed (puts it back in the inbox)',
+    summary: 'Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>; 409 if already waiting there)',
     params: Params,
     responses: { 202: { description: 'Queued again', schema: z.object({ inboxKey: z.string() }) }, ...common(404, 409) },
     handle: async ({ params }) => {

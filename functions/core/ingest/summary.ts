@@ -16,7 +16,11 @@ export type Anomaly =
   | { kind: 'unknown_credit'; transactionId: string; date: string; amount: string; label: string }
   | { kind: 'returned_payment'; transactionId: string; date: string; amount: string; label: string; reopened: string[] }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
-  | { kind: 'allocation_refused'; transactionId: string; reason: string };
+  | { kind: 'allocation_refused'; transactionId: string; reason: string }
+  /** A stored transaction came back under the same id with a different amount, date or account: kept as stored, to check. */
+  | { kind: 'identity_conflict'; transactionId: string; date: string; amount: string; stored: string }
+  /** A booking day of this file disagrees with what earlier files held for it (an export cut inside a day?). */
+  | { kind: 'day_inconsistent'; account: string; date: string; reason: string };
 
 export interface ReconciledEntry {
   entry: StatementEntry;
@@ -32,10 +36,13 @@ export function accountLabel(s: Pick<Statement, 'account'>): string {
   return a.iban ?? [a.bankCode, a.branchCode, a.accountNumber].filter(Boolean).join(' ');
 }
 
-/** Builds the summary and the anomalies (unknown credits, returned payments, items to review) of one ingest run. */
-export function summarizeIngest(fileName: string, format: string, statements: Statement[], entries: ReconciledEntry[]): IngestSummary {
+/**
+ * Builds the summary and the anomalies (unknown credits, returned payments, items to review) of one ingest run;
+ * `storeAnomalies` are those found while storing the transactions (identity conflicts, inconsistent days).
+ */
+export function summarizeIngest(fileName: string, format: string, statements: Statement[], entries: ReconciledEntry[], storeAnomalies: Anomaly[] = []): IngestSummary {
   const counts = { entries: entries.length, newTransactions: 0, duplicates: 0, matched: 0, suggested: 0, unmatched: 0, ignored: 0, reversals: 0 };
-  const anomalies: Anomaly[] = [];
+  const anomalies: Anomaly[] = [...storeAnomalies];
   for (const e of entries) {
     if (e.isNew) counts.newTransactions++;
     else counts.duplicates++;

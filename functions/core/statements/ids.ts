@@ -2,49 +2,97 @@ import { createHash } from 'node:crypto';
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
 import { accountKey } from './accounts';
 
-function normalizedLabel(label: string): string {
-  return label.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim().toUpperCase();
+/**
+ * Identity of a bank transaction, stable across files.
+ *
+ * A movement is known by its account, booking date, amount, what the bank says about it (its reference when it gives a
+ * real one, else its label, counterparty and remittance text: its "fingerprint") and its rank among the movements of
+ * the file that share all of these (identical movements: two equal direct debits on one day, NONREF on every line).
+ * The bank reference alone is not an identity: banks reuse references across days, some write NONREF everywhere.
+ *
+ * The rank is computed per (account, booking date, amount, fingerprint) group, so it only depends on the movements of
+ * that one day: two exports that both hold the whole day give every movement the same id, whatever else they hold.
+ *
+ * Assumption: a statement holds whole booking days. Bank exports are cut at day boundaries (a daily statement, a
+ * monthly one, an export "from D1 to D2"); a file cut in the middle of a day whose identical movements straddle the
+ * cut would give the second one rank 0, taken for the first one. That case cannot be told from the ids alone: the
+ * ingest compares each day of a file with what earlier files held for that day (count and total of its movements,
+ * see dayFingerprints) and reports any difference to finance as a `partial_day` anomaly.
+ */
+
+/** References banks write when they have none: never an identity. */
+const PLACEHOLDER_REFERENCES = new Set(['', 'NONREF', 'NOREF', 'NONE', 'NOTPROVIDED', 'N/A', 'NA', '0', '-']);
+
+function normalized(text: string | undefined): string {
+  return (text ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim().toUpperCase();
+}
+
+/** The bank's reference when it is a real one (not NONREF, NOTPROVIDED, blank...). */
+export function usableBankReference(reference: string | undefined): string | undefined {
+  const ref = normalized(reference);
+  return PLACEHOLDER_REFERENCES.has(ref) ? undefined : ref;
+}
+
+type IdentityFields = Pick<StatementEntry, 'bookingDate' | 'amountCents' | 'label' | 'bankReference'> &
+  Partial<Pick<StatementEntry, 'counterpartyName' | 'counterpartyIban' | 'endToEndId' | 'remittance'>>;
+
+/** What the bank says about a movement, besides date and amount: its reference, else its texts. */
+export function fingerprint(entry: IdentityFields): string {
+  const ref = usableBankReference(entry.bankReference);
+  if (ref) return `R:${ref}`;
+  const texts = [entry.label, entry.counterpartyName, entry.counterpartyIban, entry.endToEndId, ...(entry.remittance?.unstructured ?? []), ...(entry.remittance?.structured ?? [])];
+  return `T:${texts.map(normalized).join('|')}`;
 }
 
 /**
- * Deterministic id of a bank transaction, the same however often the file or an overlapping statement is read:
- * "<account>:<bank reference>" when the bank's reference is unique for the account (say so with `bankReferenceUnique`,
- * which assignTransactionIds computes), else "<account>:h:<sha-256 of account, booking date, amount, label and the
- * occurrence rank among identical entries>" (first 32 hex digits).
+ * Deterministic id of a bank transaction: "<account>:<booking date>:<first 32 hex digits of the sha-256 of account,
+ * booking date, amount, fingerprint and rank>".
  */
-export function transactionId(
-  account: BankAccount | string,
-  entry: Pick<StatementEntry, 'bookingDate' | 'amountCents' | 'label' | 'bankReference'>,
-  occurrenceRank: number,
-  bankReferenceUnique = entry.bankReference !== undefined,
-): string {
+export function transactionId(account: BankAccount | string, entry: IdentityFields, occurrenceRank: number): string {
   const key = typeof account === 'string' ? account : accountKey(account);
-  if (entry.bankReference && bankReferenceUnique) return `${key}:${entry.bankReference}`;
   const hash = createHash('sha256')
-    .update([key, entry.bookingDate, String(entry.amountCents), normalizedLabel(entry.label), String(occurrenceRank)].join('\u001f'))
+    .update([key, entry.bookingDate, String(entry.amountCents), fingerprint(entry), String(occurrenceRank)].join('\u001f'))
     .digest('hex')
     .slice(0, 32);
-  return `${key}:h:${hash}`;
+  return `${key}:${entry.bookingDate}:${hash}`;
 }
 
 export interface IdentifiedEntry {
   transactionId: string;
-  /** 0-based rank among entries of the statement with the same booking date, amount and label. */
+  /** 0-based rank among the statement's entries with the same booking date, amount and fingerprint. */
   occurrenceRank: number;
   entry: StatementEntry;
 }
 
-/** Ids for every entry of a statement, in entry order: ranks identical entries and checks the uniqueness of bank references. */
+/** Ids for every entry of a statement, in entry order. */
 export function assignTransactionIds(statement: Pick<Statement, 'account' | 'entries'>): IdentifiedEntry[] {
   const key = accountKey(statement.account);
-  const refCount = new Map<string, number>();
-  for (const e of statement.entries) if (e.bankReference) refCount.set(e.bankReference, (refCount.get(e.bankReference) ?? 0) + 1);
   const seen = new Map<string, number>();
   return statement.entries.map((entry) => {
-    const identity = [entry.bookingDate, entry.amountCents, normalizedLabel(entry.label)].join('\u001f');
-    const rank = seen.get(identity) ?? 0;
-    seen.set(identity, rank + 1);
-    const unique = entry.bankReference !== undefined && refCount.get(entry.bankReference) === 1;
-    return { transactionId: transactionId(key, entry, rank, unique), occurrenceRank: rank, entry };
+    const group = [entry.bookingDate, entry.amountCents, fingerprint(entry)].join('\u001f');
+    const rank = seen.get(group) ?? 0;
+    seen.set(group, rank + 1);
+    return { transactionId: transactionId(key, entry, rank), occurrenceRank: rank, entry };
   });
+}
+
+/** What one file says about one booking day of one account: how many movements, and their total. */
+export interface DayFingerprint {
+  account: string;
+  bookingDate: string;
+  entries: number;
+  totalCents: number;
+}
+
+/** Per account and booking day, the number and total of a statement's movements (to detect a day cut by an export). */
+export function dayFingerprints(statement: Pick<Statement, 'account' | 'entries'>): DayFingerprint[] {
+  const account = accountKey(statement.account);
+  const days = new Map<string, DayFingerprint>();
+  for (const e of statement.entries) {
+    const day = days.get(e.bookingDate) ?? { account, bookingDate: e.bookingDate, entries: 0, totalCents: 0 };
+    day.entries++;
+    day.totalCents += e.amountCents;
+    days.set(e.bookingDate, day);
+  }
+  return [...days.values()];
 }

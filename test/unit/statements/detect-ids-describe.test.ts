@@ -47,9 +47,11 @@ const entry = (over: Partial<StatementEntry>): StatementEntry => ({
 describe('transaction ids', () => {
   const account = { iban: 'FR7630003012340123456789057' };
 
-  it("use the bank's reference when it is unique for the account", () => {
-    const ids = assignTransactionIds({ account, entries: [entry({ bankReference: 'A1' }), entry({ bankReference: 'A2' })] });
-    expect(ids.map((i) => i.transactionId)).toEqual(['FR7630003012340123456789057:A1', 'FR7630003012340123456789057:A2']);
+  it('identify a movement by account, booking date, amount, reference and rank: a reference reused on another day is another movement', () => {
+    const ids = assignTransactionIds({ account, entries: [entry({ bankReference: 'A1' }), entry({ bankReference: 'A1', bookingDate: '2024-01-15' })] });
+    expect(ids.map((i) => i.occurrenceRank)).toEqual([0, 0]);
+    expect(ids[0].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-13:[0-9a-f]{32}$/);
+    expect(ids[1].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-15:/);
   });
 
   it('tell two identical direct debits on the same day apart by their occurrence rank, the same way on every read', () => {
@@ -57,14 +59,14 @@ describe('transaction ids', () => {
     const first = assignTransactionIds({ account, entries });
     expect(first.map((i) => i.occurrenceRank)).toEqual([0, 1]);
     expect(first[0].transactionId).not.toBe(first[1].transactionId);
-    expect(first[0].transactionId).toMatch(/^FR7630003012340123456789057:h:[0-9a-f]{32}$/);
     expect(assignTransactionIds({ account, entries }).map((i) => i.transactionId)).toEqual(first.map((i) => i.transactionId));
   });
 
-  it('fall back to the hash when the bank repeats a reference', () => {
-    const ids = assignTransactionIds({ account, entries: [entry({ bankReference: 'DUP' }), entry({ bankReference: 'DUP', amountCents: -500 })] });
-    expect(ids.every((i) => i.transactionId.includes(':h:'))).toBe(true);
-    expect(new Set(ids.map((i) => i.transactionId)).size).toBe(2);
+  it('take NONREF and other placeholders for no reference: movements are then told apart by their texts', () => {
+    const ids = assignTransactionIds({ account, entries: [entry({ bankReference: 'NONREF' }), entry({ bankReference: 'nonref', label: 'PRLV SEPA ORANGE' }), entry({ bankReference: 'NOTPROVIDED' })] });
+    expect(ids.map((i) => i.occurrenceRank)).toEqual([0, 0, 1]);
+    expect(new Set(ids.map((i) => i.transactionId)).size).toBe(3);
+    expect(ids[0].transactionId).toBe(transactionId(account, entry({}), 0));
   });
 
   it('give the same id to the same transaction read from an overlapping statement', () => {

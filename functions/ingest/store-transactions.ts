@@ -1,0 +1,64 @@
+import { formatCents } from '../core/money';
+import { dayAnomaly } from '../core/ingest/days';
+import type { Anomaly, ReconciledEntry } from '../core/ingest/summary';
+import type { ParsedStatementFile, Statement } from '../core/model';
+import { accountKey } from '../core/statements/accounts';
+import { assignTransactionIds, dayFingerprints } from '../core/statements/ids';
+import { getTransaction, insertTransactionIfNew, recordStatementDay, StoredTransaction } from '../adapters/db/transactions';
+
+export interface StoredEntries {
+  entries: ReconciledEntry[];
+  /** Stored transactions not yet through the matcher: new ones, or left pending by a run that crashed. */
+  pending: StoredTransaction[];
+  /** Identity conflicts and inconsistent days: reported to finance, never silently dropped. */
+  anomalies: Anomaly[];
+}
+
+/**
+ * Stores every movement of the file once, by its identity (core/statements/ids.ts) and a conditional put: a movement
+ * already stored (an overlapping export, the same file again, a retry) is not stored twice. A stored transaction
+ * that comes back under the same id with another amount, date or account is an anomaly. Movements an earlier attempt
+ * of this very file stored (a crash, then the redelivery) count as new in the summary.
+ */
+export async function storeTransactions(parsed: ParsedStatementFile, checksum: string, ingestedAt: string): Promise<StoredEntries> {
+  const out: StoredEntries = { entries: [], pending: [], anomalies: [] };
+  for (const statement of parsed.statements) {
+    const newByDay = new Map<string, number>();
+    for (const { entry, transactionId } of assignTransactionIds(statement)) {
+      const txn: StoredTransaction = { ...entry, transactionId, statementChecksum: checksum, account: statement.account, status: 'pending', applied: [], version: 0, ingestedAt };
+      const inserted = await insertTransactionIfNew(txn);
+      const stored = inserted ? txn : await getTransaction(transactionId);
+      const conflict = stored && !inserted ? identityConflict(txn, stored) : undefined;
+      if (conflict) out.anomalies.push(conflict);
+      const isNew = inserted || stored?.statementChecksum === checksum;
+      if (isNew) newByDay.set(entry.bookingDate, (newByDay.get(entry.bookingDate) ?? 0) + 1);
+      out.entries.push({ entry, transactionId, isNew });
+      if (stored?.status === 'pending') out.pending.push(stored);
+    }
+    out.anomalies.push(...(await checkDays(statement, checksum, newByDay)));
+  }
+  return out;
+}
+
+function identityConflict(incoming: StoredTransaction, stored: StoredTransaction): Anomaly | undefined {
+  const same = stored.amountCents === incoming.amountCents && stored.bookingDate === incoming.bookingDate && accountKey(stored.account) === accountKey(incoming.account);
+  if (same) return undefined;
+  return {
+    kind: 'identity_conflict',
+    transactionId: incoming.transactionId,
+    date: incoming.bookingDate,
+    amount: formatCents(incoming.amountCents),
+    stored: `${stored.bookingDate} ${formatCents(stored.amountCents)} (${accountKey(stored.account)})`,
+  };
+}
+
+/** Compares each booking day of the statement with what earlier files held for it (see dayAnomaly). */
+async function checkDays(statement: Statement, checksum: string, newByDay: Map<string, number>): Promise<Anomaly[]> {
+  const anomalies: Anomaly[] = [];
+  for (const day of dayFingerprints(statement)) {
+    const earlier = await recordStatementDay({ ...day, statementChecksum: checksum });
+    const anomaly = dayAnomaly(day, earlier, checksum, newByDay.get(day.bookingDate) ?? 0);
+    if (anomaly) anomalies.push(anomaly);
+  }
+  return anomalies;
+}

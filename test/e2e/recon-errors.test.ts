@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const launcher = join(root, 'bin', 'recon.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'recon-errors-'));
+
+function recon(...args: string[]) {
+  const r = spawnSync(process.execPath, [launcher, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// 115 bytes: two credits of 50,000 billion euros each, whose sum is beyond 2^53 cents.
+const huge = join(dir, 'geant.csv');
+writeFileSync(huge, 'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n');
+const invoices = join(dir, 'invoices.csv');
+writeFileSync(invoices, 'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Client A,,10.00,EUR,2026-01-01,2026-01-31\n');
+
+describe('recon names what is wrong with a statement it cannot read, never an "unexpected error"', () => {
+  it('recon parse: amounts beyond 2^53 cents', () => {
+    const run = recon('parse', huge);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^recon: cannot read statement ".*geant\.csv": amounts beyond what can be counted exactly \(2\^53 cents\)/);
+    expect(run.stderr).not.toMatch(/unexpected error|at \w+ \(/);
+  });
+
+  it('recon match: the same file', () => {
+    const run = recon('match', '--invoices', invoices, '--statement', huge);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot read statement ".*geant\.csv": amounts beyond/);
+    expect(run.stderr).not.toMatch(/unexpected error/);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { entry, sqsEvent, statement } from './support/scenario';
+import { FakeAws } from './support/fake-aws';
+import { writeStatementFile } from '../../../functions/core/statements';
+import { setClock } from '../../../functions/adapters/clock';
+import { sendPendingIngestAlerts } from '../../../functions/ingest/alerts';
+
+const { handler } = await import('../../../functions/ingest/handler');
+let now = Date.parse('2026-11-22T08:00:00Z');
+setClock({ now: () => new Date(now) });
+const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+afterAll(() => quiet.mockRestore());
+
+let fake: FakeAws;
+beforeEach(() => {
+  fake = new FakeAws();
+});
+afterEach(() => fake.restore());
+
+const bad = 'pas un relevé\n';
+const statements = () => [...fake.items.values()].filter((i) => i.sk === 'STATEMENT');
+
+describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlerts)', () => {
+  it('a rejection alert SES refused goes out with the sweep, once, and is then forgotten', async () => {
+    fake.putObject('inbox/casse.txt', bad);
+    fake.fault = { at: 7, mode: 'throttling' }; // head, get, claim, report, copy, record, delete, then SES
+    const first = await handler(sqsEvent('inbox/casse.txt'), {} as never);
+    expect(fake.calls[7]).toEqual({ service: 'ses', command: 'SendEmail' });
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(statements()[0]).toMatchObject({ status: 'rejected', pendingAlert: { kind: 'statement_rejected' } });
+
+    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 1, stuck: 0, failed: 0 });
+    expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining('Relevé rejeté – casse.txt')]);
+    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 });
+    // the SQS redelivery then finds nothing left to say
+    expect((await handler(sqsEvent('inbox/casse.txt'), {} as never)).batchItemFailures).toEqual([]);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('a statement left processing after every retry is reported by the sweep, every day until someone acts', async () => {
+    fake.putObject('inbox/releve.cfo', writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 10_00, 'VIR X')])]));
+    fake.fault = { at: 3, mode: 'server_error' }; // the first transaction write, after the claim
+    await handler(sqsEvent('inbox/releve.cfo'), {} as never);
+    expect(statements()[0].status).toBe('processing');
+    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 }); // still within its retries
+    now += 4 * 60 * 60_000;
+    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 1, failed: 0 });
+    expect(await sendPendingIngestAlerts()).toEqual({ sent: 0, stuck: 0, failed: 0 }); // the ingest itself never reports it
+    expect(fake.sent[0].subject).toMatch(/inbox\/releve\.cfo: relevé non traité/);
+    expect(fake.sent[0].text).toMatch(/dead-letter queue/);
+  });
+
+  it('never throws: an alert SES still refuses stays pending and counts as failed', async () => {
+    fake.putObject('inbox/casse.txt', bad);
+    fake.fault = { at: 7, mode: 'throttling' };
+    await handler(sqsEvent('inbox/casse.txt'), {} as never);
+    fake.fault = { at: fake.calls.length + 1, mode: 'throttling' }; // the query, then the send
+    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 1 });
+    expect(statements()[0].pendingAlert).toBeDefined();
+    expect(fake.sent).toEqual([]);
+  });
+});
