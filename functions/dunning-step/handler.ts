@@ -51,7 +51,7 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
   // 2. Already done (a retry after the step succeeded)?
   const sent = await getSend(current.invoiceId, step.stepId);
   if (sent) {
-    if (step.channel === 'agency_handoff') await finishHandoff(current, step, sent.messageId, at);
+    if (step.channel === 'agency_handoff') await finishHandoff(current.invoiceId, step, sent.messageId, at, log);
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: step.channel === 'agency_handoff' ? 'acted' : 'sent', lastActionAt: sent.at };
   }
 
@@ -85,7 +85,11 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
 
   // 5. Agency handoff acts now.
   if (step.channel === 'agency_handoff') {
-    await handOffToAgency({ invoice: current, customer, policy, step, at });
+    const handed = await handOffToAgency({ invoice: current, customer, policy, step, at, log });
+    if (handed === 'not_owed') {
+      await recordEvent(current.invoiceId, at, 'dunning_stopped', { reason: 'paid during the handoff, before the agency was told', stepId: step.stepId });
+      return { ...state, outcome: 'stopped' };
+    }
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
   }
 

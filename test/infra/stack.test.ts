@@ -4,7 +4,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readEnv, settings } from '../../functions/adapters/config';
 import { creditor } from '../../functions/dunning-shared/runtime';
-import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors } from '../../lib/dunning/dunning-workflow';
+import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors, retryWindowSeconds, waitErrors, waitRetry } from '../../lib/dunning/dunning-workflow';
+import { LEASE_SECONDS } from '../../functions/adapters/db/dispatch';
+import { SEND_DOUBT } from '../../functions/dunning-shared/send-once';
 import { functionNames, projectRoot } from '../../lib/shared/function';
 import { createTableInput, tableDesign } from '../../lib/storage/table-design';
 import { actionsOf, definitionOf, flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
@@ -231,11 +233,14 @@ describe('dunning: the per-invoice state machine', () => {
     expect(s.TimeoutSeconds).toBe(366 * 86_400);
   });
 
-  it('every task retries transient errors with backoff (2 s, x2, 6 attempts), never States.ALL, and fails to Failed keeping the state', () => {
+  it('every task retries transient errors with backoff (2 s, x2, 6 attempts) and waits (10 s, x2, at most 60 s, 10 attempts), never States.ALL, and fails to Failed keeping the state', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.map(([n]) => n).sort()).toEqual([N.awaitResume, N.dispatch, N.plan, N.runStep].sort());
     for (const [, s] of tasks) {
-      expect(s.Retry).toEqual([{ ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 }]);
+      expect(s.Retry).toEqual([
+        { ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 },
+        { ErrorEquals: ['DispatchInProgress', 'SendUnconfirmed'], IntervalSeconds: 10, BackoffRate: 2, MaxDelaySeconds: 60, MaxAttempts: 10 },
+      ]);
       expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: N.failed }]);
     }
     expect(retriedErrors).toEqual([
@@ -244,8 +249,14 @@ describe('dunning: the per-invoice state machine', () => {
       'Lambda.SdkClientException',
       'Lambda.TooManyRequestsException',
       'Throttled',
-      'DispatchInProgress',
     ]);
+    expect(waitErrors).toEqual(['DispatchInProgress', 'SendUnconfirmed']);
+  });
+
+  it('a workflow waiting for a batch being sent retries longer than the claim’s lease and the send-doubt window', () => {
+    expect(retryWindowSeconds(waitRetry)).toBe(490);
+    expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(LEASE_SECONDS);
+    expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(SEND_DOUBT.confirmSeconds);
   });
 
   it('a failed or timed-out execution reaches the failure-alert function and raises an alarm', () => {
