@@ -23,7 +23,7 @@ const DYNAMO_THROTTLING = new Set([
 ]);
 
 /** Errors the state machine retries by design: logged at info (a wait) or warn (a fault), never error (no page). */
-const EXPECTED_RETRIES: Record<string, 'info' | 'warn'> = { DispatchInProgress: 'info', SendUnconfirmed: 'info', Throttled: 'warn' };
+const EXPECTED_RETRIES: Partial<Record<string, 'info' | 'warn'>> = { DispatchInProgress: 'info', SendUnconfirmed: 'info', Throttled: 'warn' };
 
 /** DynamoDB/S3/SES throttling and transient faults become 'Throttled' (retried by the state machine). */
 export function asRetryable(err: unknown): unknown {
@@ -96,7 +96,7 @@ export function lambda<S extends z.ZodType, R>(service: string, schema: S, fn: (
   const wrapped = middy(async (event: unknown) => fn(schema.parse(event), log)).use({
     onError: async (request) => {
       const mapped = asRetryable(request.error);
-      const level: 'info' | 'warn' | 'error' = EXPECTED_RETRIES[(mapped as Error)?.name] ?? 'error';
+      const level = EXPECTED_RETRIES[(mapped as Error)?.name] ?? 'error';
       log[level](level === 'error' ? 'failed' : 'will be retried', { error: mapped });
       request.error = mapped as Error;
     },

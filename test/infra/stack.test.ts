@@ -351,8 +351,8 @@ describe('functions: one NodejsFunction per handler folder', () => {
     expect(readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET).toMatch(/ConfigurationSet/);
   });
 
-  it('the reminder and letter functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
-    for (const name of ['dunning-step', 'dunning-dispatch']) {
+  it('the reminder, letter and withdrawal functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
+    for (const name of ['dunning-step', 'dunning-dispatch', 'sweep']) {
       const env = envOf(name);
       expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
       expect(creditor(env), name).toEqual({
@@ -362,7 +362,7 @@ describe('functions: one NodejsFunction per handler folder', () => {
         address: ['12 rue de la Paix', '75002 Paris'],
       });
     }
-    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch')) {
+    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep')) {
       expect(Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')), name).toEqual([]);
     }
   });
@@ -509,13 +509,13 @@ describe('least privilege', () => {
     expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
   });
 
-  it('failure-alert may only append history lines to invoices: PutItem on INVOICE# items of the table, no index, no read', () => {
+  it('failure-alert may only touch invoice items (a history line, the workflow marker): GetItem and PutItem on INVOICE# items, no index', () => {
     const [[tableId]] = resourcesOfType(json, 'AWS::DynamoDB::Table');
     const table = statementsOf('failure-alert').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
     expect(table).toEqual([
       {
         Effect: 'Allow',
-        Action: 'dynamodb:PutItem',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
       },
