@@ -85,10 +85,11 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
       log,
     );
   }
+  // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
+  if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
     await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
-    await tellCrossedPayments(result.intent, log);
   }
   return sent;
 }

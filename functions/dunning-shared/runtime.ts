@@ -20,6 +20,13 @@ const DYNAMO_THROTTLING = new Set([
   'TransactionConflictException',
   // Another writer changed the invoice since it was read (a payment landing): the retry reads it again.
   'VersionConflictError',
+  // No answer in time, or the connection dropped (the SDK's own retries exhausted): the retry finds out.
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
 ]);
 
 /** Errors the state machine retries by design: logged at info (a wait) or warn (a fault), never error (no page). */
@@ -29,9 +36,10 @@ const EXPECTED_RETRIES: Partial<Record<string, 'info' | 'warn'>> = { DispatchInP
 export function asRetryable(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   if (err.name in EXPECTED_RETRIES) return err;
-  const e = err as Error & { $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
   const throttled =
     DYNAMO_THROTTLING.has(e.name) ||
+    DYNAMO_THROTTLING.has(e.code ?? '') ||
     (e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict')) ||
     (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
     e.name === 'SlowDown';

@@ -8,7 +8,7 @@ import { buildAgencyCaseFile } from '../core/letters/agency-case';
 import { renderAgencyNotice } from '../core/messages/notices';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
-import { alertFinance } from '../dunning-shared/alerts';
+import { financeAlertEmail } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { agencyEmail, creditor } from '../dunning-shared/runtime';
 import { intentIdOf, sendOnce } from '../dunning-shared/send-once';
@@ -103,13 +103,15 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
 const STATUS_WRITE_ATTEMPTS = 5;
 
 /**
- * The part of a handoff a retry completes: the invoice goes 'in_collection' and finance hears about it; when the
- * invoice was paid (or credited) meanwhile, the agency is told the case is withdrawn instead.
+ * The part of a handoff a retry completes: the invoice goes 'in_collection' (a version conflict is read again, never a
+ * failure) and finance hears about it once (a send intent: a retry after the status write still alerts, never twice);
+ * when the invoice was paid (or credited) meanwhile, the agency is told the case is withdrawn instead.
  */
 export async function finishHandoff(invoiceId: string, step: PolicyStep, messageId: string, at: Date, log: Logger, figures?: { caseId: string; openCents: number; penaltiesCents: number }): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const invoice = await getInvoice(invoiceId);
-    if (!invoice || invoice.status === 'in_collection') return;
+    if (!invoice) return;
+    if (invoice.status === 'in_collection') break;
     if (!isOwed(invoice)) {
       const agencyCase = await getAgencyCase(invoiceId);
       if (agencyCase?.status === 'open' && (invoice.status === 'paid' || invoice.status === 'credited')) await withdrawCase(agencyCase, invoice, log);
@@ -128,7 +130,7 @@ export async function finishHandoff(invoiceId: string, step: PolicyStep, message
       log.info('invoice changed during the handoff: reading it again', { invoiceId, attempt });
     }
   }
-  await alertFinance({
+  const alert = financeAlertEmail({
     kind: 'escalation',
     title: `${invoiceId} remise à l’agence de recouvrement`,
     occurredAt: at.toISOString(),
@@ -139,4 +141,6 @@ export async function finishHandoff(invoiceId: string, step: PolicyStep, message
     ],
     action: 'Le dossier est chez l’agence : plus de relance interne pour cette facture.',
   });
+  const intent = { intentId: intentIdOf('escalation-alert', invoiceId, step.stepId), kind: 'alert_escalation', customerId: '', invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
+  await sendOnce(intent, alert, log);
 }
