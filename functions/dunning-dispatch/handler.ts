@@ -36,12 +36,12 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
 
   const batch = await getBatch(dispatchKey);
   if (!batch) return { ...state, outcome: 'rescheduled', dispatchKey: undefined };
-  if (batch.status === 'sent') return settle(state, stepId, batch);
+  if (batch.status === 'sent') return settle(state, stepId, batch, log);
 
   const claim = await claimOrWait(dispatchKey, state.invoiceId);
-  if (!claim.claimed) return settle(state, stepId, claim.batch);
+  if (!claim.claimed) return settle(state, stepId, claim.batch, log);
   try {
-    return settle(state, stepId, await sendBatch(state, batch, log));
+    return settle(state, stepId, await sendBatch(state, batch, log), log);
   } catch (err) {
     // Whatever failed, before or after SES: the claim goes back at once (the intent keeps the send at most once).
     await releaseBatch(dispatchKey, state.invoiceId).catch((e: unknown) => log.warn('could not release the batch claim', { dispatchKey, error: e }));
@@ -111,8 +111,10 @@ async function composeInput(state: DunningState, batch: Batch, items: BatchItem[
 }
 
 /**
- * Records the outcome on every invoice of the intent (what the message really listed), then marks the batch sent.
- * A "maybe sent" outcome closes the step too (nothing is sent again; finance has the task).
+ * Records the outcome: the message index, then the batch marked sent with what the message really listed (the
+ * intent's invoices), then a send record on every one of them. Marked first, so a fault after it leaves a batch every
+ * member settles by itself (settle records its own send). A "maybe sent" outcome closes the step too (nothing is sent
+ * again; finance has the task).
  */
 async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchMember[], claimer: string, log: Logger): Promise<Batch> {
   const { intent } = result;
@@ -122,19 +124,25 @@ async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchM
   if (result.outcome === 'sent') {
     await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: intent.level, to: intent.to, sentAt, dispatchKey: batch.dispatchKey });
   }
-  for (const invoiceId of included) {
-    const stepId = intent.stepIds[invoiceId];
-    const detail = { messageId, stepId, dispatchKey: batch.dispatchKey, invoicesInMessage: included.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
-    await recordSend(
-      { invoiceId, stepId, messageId, kind: batch.kind, at: sentAt, dispatchKey: batch.dispatchKey, ...(result.outcome === 'maybe_sent' ? { maybeSent: true } : {}) },
-      { at: sentAt, kind: result.outcome === 'sent' ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
-    );
-  }
   const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
   const kept = await markBatchSent(batch.dispatchKey, claimer, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded });
   if (!kept) log.warn('claim lost after sending: the batch was recorded by another member', { dispatchKey: batch.dispatchKey, messageId });
+  for (const invoiceId of included) await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
   log.info('batch sent', { dispatchKey: batch.dispatchKey, messageId, outcome: result.outcome, included: included.length, excluded: excluded.length });
   return { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded };
+}
+
+/** The send record and history event of one invoice the message listed (written once: a retry writes nothing). */
+async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
+  const { intent } = result;
+  const sent = result.outcome === 'sent';
+  const messageId = sent ? result.intent.messageId : '';
+  const at = sent ? result.intent.sentAt : intent.since;
+  const detail = { messageId, stepId, dispatchKey, invoicesInMessage: intent.invoiceIds.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
+  await recordSend(
+    { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
+    { at, kind: sent ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
+  );
 }
 
 /** How long a loser polls a batch being sent before handing the wait to the state machine's retry (real time). */
@@ -155,16 +163,22 @@ async function claimOrWait(dispatchKey: string, claimer: string): Promise<{ clai
 }
 
 /** This invoice's outcome once its batch went out. */
-async function settle(state: DunningState, stepId: string, batch: Batch): Promise<DunningState> {
+async function settle(state: DunningState, stepId: string, batch: Batch, log: Logger): Promise<DunningState> {
   const next = { ...state, dispatchKey: undefined };
   const mine = await getSend(state.invoiceId, stepId);
   if (mine) return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: mine.at };
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
-    // The sender records every included invoice; a crashed sender may not have reached this one.
-    await recordSend(
-      { invoiceId: state.invoiceId, stepId, messageId: batch.messageId ?? '', kind: batch.kind, at: batch.sentAt ?? now().toISOString(), dispatchKey: state.dispatchKey },
-      { at: batch.sentAt ?? now().toISOString(), kind: 'dunning_message_sent', actor: 'system:dunning', detail: { messageId: batch.messageId, stepId, dispatchKey: state.dispatchKey, recordedBy: 'member' } },
-    );
+    // The sender records every included invoice; a sender that failed after marking the batch may not have reached this one.
+    const outcome = await settleExisting(intentIdOf('batch', batch.dispatchKey), log);
+    if (outcome) await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey);
+    else {
+      // A batch sent before send intents existed.
+      const at = batch.sentAt ?? now().toISOString();
+      await recordSend(
+        { invoiceId: state.invoiceId, stepId, messageId: batch.messageId ?? '', kind: batch.kind, at, dispatchKey: batch.dispatchKey },
+        { at, kind: 'dunning_message_sent', actor: 'system:dunning', detail: { messageId: batch.messageId, stepId, dispatchKey: batch.dispatchKey, recordedBy: 'member' } },
+      );
+    }
     return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: batch.sentAt };
   }
   if (batch.excludedInvoiceIds?.includes(state.invoiceId)) {

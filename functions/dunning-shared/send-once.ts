@@ -35,12 +35,17 @@ export type SendOnceResult = { outcome: 'sent'; intent: SentIntent } | { outcome
 
 export type IntentDraft = Omit<SendIntent, 'status' | 'attempt' | 'since' | 'messageId' | 'sentAt'>;
 
-/** Attempts to write the intent's next state (DynamoDB faults: a few quick tries, then the error goes up). */
+/**
+ * Writes the intent's next state. A DynamoDB fault is tried again a few times; a write that timed out after it took
+ * effect is recognised by reading the intent back (same status, attempt and start), so it never turns into a doubt.
+ */
 async function persist(next: SendIntent, expected: Pick<SendIntent, 'status' | 'attempt'> | undefined): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await writeIntent(next, expected);
     } catch (err) {
+      const stored = await getIntent(next.intentId).catch(() => undefined);
+      if (stored && stored.status === next.status && stored.attempt === next.attempt && stored.since === next.since) return true;
       if (attempt >= 3) throw err;
       await new Promise((r) => setTimeout(r, 20 * attempt));
     }
