@@ -137,8 +137,9 @@ export class EncaisseStack extends Stack {
     });
 
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
-    // The creditor printed on reminders, formal notices and agency case files (functions/dunning-shared/runtime.ts).
-    for (const name of ['dunning-step', 'dunning-dispatch'] as const) {
+    // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a
+    // case paid after the handoff): functions/dunning-shared/runtime.ts.
+    for (const name of ['dunning-step', 'dunning-dispatch', 'sweep'] as const) {
       for (const [key, value] of Object.entries(creditorEnvironment(s))) made[name].addEnvironment(key, value);
     }
     this.functions = made;
@@ -180,9 +181,9 @@ export class EncaisseStack extends Stack {
     allowTable(f.sweep, table, 'readWrite');
     allowWorkflow(f.sweep, stateMachine, ['start', 'describe', 'respond']);
     sendEmail(f.sweep);
-    // failure-alert: e-mails finance from the event alone, and appends one history line to the invoice
-    // (INVOICE#<id> / EVENT#...): PutItem on invoice items, nothing else of the table.
-    allowTableItems(f['failure-alert'], table, ['dynamodb:PutItem'], ['INVOICE#']);
+    // failure-alert: e-mails finance from the event alone, appends one history line to the invoice
+    // (INVOICE#<id> / EVENT#...) and marks its WORKFLOW marker ended (read, then conditional put): invoice items only.
+    allowTableItems(f['failure-alert'], table, ['dynamodb:GetItem', 'dynamodb:PutItem'], ['INVOICE#']);
     sendEmail(f['failure-alert']);
     // ses-events: updates the invoice history (a hard bounce switches the next step to a person) and alerts finance
     // of hard bounces and complaints.

@@ -254,6 +254,21 @@ async function claimNext(
   return (await writeMarker(stored, previous)) ? next : undefined;
 }
 
+/**
+ * Records that the current generation ended by itself (FAILED, TIMED_OUT), as its status-change event says, so the
+ * sweep (or finance, through the API) can start the next generation without asking Step Functions. Only the
+ * generation of that execution is marked; a newer one is left alone.
+ */
+export async function markDunningEnded(invoiceId: string, executionArn: string, status: string, at: string, reason?: string): Promise<boolean> {
+  const current = await currentDunning(invoiceId);
+  if (!current?.running || current.executionArn !== executionArn) return false;
+  const { legacy: _l, ...rest } = current;
+  return writeMarker({ ...rest, running: false, endedAt: at, endStatus: status, ...(reason ? { endReason: reason.slice(0, 500) } : {}) }, current);
+}
+
+/** How a generation ended that the sweep and finance may bring back: stopped on payment, failed, timed out. */
+export const RESTARTABLE_END = new Set(['ABORTED', 'FAILED', 'TIMED_OUT']);
+
 export type StopResult = { stopped: true } | { stopped: false; reason: 'no_execution' };
 
 /**

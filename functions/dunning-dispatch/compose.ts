@@ -3,7 +3,7 @@ import { documentKeys, presignedLink, putDocument } from '../adapters/documents'
 import { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
-import { DunningLevel, Policy, ReminderLevel } from '../core/dunning/policy';
+import { DunningLevel, levelRank, Policy, ReminderLevel } from '../core/dunning/policy';
 import { LatePenalties } from '../core/dunning/penalties';
 import { buildFormalNoticePdf, formalNoticeReference } from '../core/letters/formal-notice';
 import { daysLateOn } from '../core/messages/format';
@@ -30,6 +30,9 @@ export interface BatchItem {
 
 export interface ComposedMessage {
   email: OutgoingEmail;
+  /** The invoices the message lists, and the level that set its tone. */
+  items: BatchItem[];
+  level: DunningLevel;
   /** The history event kind recorded on every included invoice. */
   eventKind: 'reminder_sent' | 'formal_notice_sent' | 'call_task_created';
   /** Per invoice: the stored letter (formal notices), for the history event. */
@@ -42,6 +45,11 @@ const reminderLevels = new Set<DunningLevel>(['courtesy', 'reminder_1', 'reminde
 
 /** The ONE message of a send-window batch: a grouped reminder, the day's formal notices, or the day's call task. */
 export async function composeBatchMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<ComposedMessage> {
+  const level = input.items.reduce<DunningLevel>((hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi), input.items[0].level);
+  return { ...(await composeMessage(input)), items: input.items, level };
+}
+
+async function composeMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const { batch, customer, policy, items, at } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   if (batch.kind === 'formal_notice') return composeFormalNotices(customer, policy, items, asOf);
@@ -91,7 +99,7 @@ export async function composeBatchMessage(input: { batch: Batch; customer: Custo
   return { email: { to, ...message, tags: { kind: 'call_task' } }, eventKind: 'call_task_created', documents: {} };
 }
 
-async function composeFormalNotices(customer: Customer, policy: Policy, items: BatchItem[], asOf: string): Promise<ComposedMessage> {
+async function composeFormalNotices(customer: Customer, policy: Policy, items: BatchItem[], asOf: string): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const deadline = addDays(asOf, FORMAL_NOTICE_DEADLINE_DAYS);
   const attachments: Attachment[] = [];
   const rates = await loadRateTable();

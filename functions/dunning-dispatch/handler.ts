@@ -1,100 +1,149 @@
 import { requireSettings } from '../adapters/config';
-import { Batch, BatchMember, claimBatch, getBatch, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
+import { Batch, BatchMember, claimBatch, getBatch, LEASE_SECONDS, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
-import { sendEmail } from '../adapters/mailer';
+import { Logger } from '../adapters/logger';
 import { DunningLevel } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { loadStepContext, withDone } from '../dunning-shared/load';
 import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
+import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
-import { composeBatchMessage } from './compose';
+import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
+import { tellCrossedPayments } from './crossed';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
-/**
- * Longer than the function's timeout (60 s): a live sender never outlives its claim, so a second claim is only ever
- * taken from a sender that crashed.
- */
-export const LEASE_SECONDS = 300;
 
 /**
  * Dispatch: exactly one message per customer per send window. Every enlisted invoice's workflow arrives here after
  * GatherWindow; the first to claim the batch (conditional write) re-reads every enlisted invoice, leaves out those
- * paid or paused meanwhile, sends ONE message and records its SES message id on the batch and on every included
- * invoice. The others find the batch being sent (DispatchInProgress: retried later) or sent (they settle: 'sent',
- * 'skipped' when left out, 'rescheduled' to the next window when they enlisted after it went).
+ * paid or paused meanwhile, and sends ONE message through a send intent (at most once, even across crashes: see
+ * dunning-shared/send-once.ts), then records its SES message id on the batch and on every included invoice. Any
+ * error gives the claim back at once, so the other members never wait for a lease. The others find the batch being
+ * sent (DispatchInProgress: retried later) or sent (they settle: 'sent', 'skipped' when left out, 'rescheduled' to
+ * the next window when they enlisted after it went).
  */
 export const handler = lambda('dunning-dispatch', DunningState, async (state, log): Promise<DunningState> => {
   const stepId = state.plan?.stepId;
-  if (!state.dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
+  const dispatchKey = state.dispatchKey;
+  if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
   const already = await getSend(state.invoiceId, stepId);
   if (already) return { ...state, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: already.at, dispatchKey: undefined };
 
-  const at = now();
-  const batch = await getBatch(state.dispatchKey);
+  const batch = await getBatch(dispatchKey);
   if (!batch) return { ...state, outcome: 'rescheduled', dispatchKey: undefined };
-  if (batch.status === 'sent') return settle(state, stepId, batch);
+  if (batch.status === 'sent') return settle(state, stepId, batch, log);
 
-  const claim = await claimOrWait(state.dispatchKey, state.invoiceId);
-  if (!claim.claimed) return settle(state, stepId, claim.batch);
+  const claim = await claimOrWait(dispatchKey, state.invoiceId);
+  if (!claim.claimed) return settle(state, stepId, claim.batch, log);
+  try {
+    return settle(state, stepId, await sendBatch(state, batch, log), log);
+  } catch (err) {
+    // Whatever failed, before or after SES: the claim goes back at once (the intent keeps the send at most once).
+    await releaseBatch(dispatchKey, state.invoiceId).catch((e: unknown) => log.warn('could not release the batch claim', { dispatchKey, error: e }));
+    throw err;
+  }
+});
 
-  const members = await listMembers(state.dispatchKey);
+/** The claimer's work: send the batch's one message (or settle an earlier attempt's), record it, mark the batch sent. */
+async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promise<Batch> {
+  const dispatchKey = batch.dispatchKey;
+  const intentId = intentIdOf('batch', dispatchKey);
+  const members = await listMembers(dispatchKey);
+  let result = await settleExisting(intentId, log);
+  let composed: ComposedMessage | undefined;
+  if (!result) {
+    const items = await owedItems(members);
+    if (items.length > 0) composed = await composeBatchMessage(await composeInput(state, batch, items));
+    const recheck = composed ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId))) : [];
+    // Re-checked right before the send: a payment recorded while the message was composed takes its invoice out.
+    if (composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage(await composeInput(state, batch, recheck)) : undefined;
+    if (!composed) {
+      const excluded = members.map((m) => m.invoiceId);
+      await markBatchSent(dispatchKey, state.invoiceId, { messageId: '', sentAt: now().toISOString(), includedInvoiceIds: [], excludedInvoiceIds: excluded });
+      return { ...batch, status: 'sent', messageId: '', includedInvoiceIds: [], excludedInvoiceIds: excluded };
+    }
+    const included = composed.items;
+    result = await sendOnce(
+      {
+        intentId,
+        kind: batch.kind,
+        customerId: batch.customerId,
+        invoiceIds: included.map((i) => i.invoiceId),
+        stepIds: Object.fromEntries(included.map((i) => [i.invoiceId, i.member.stepId])),
+        details: Object.fromEntries(included.map((i) => [i.invoiceId, { level: i.level, channel: i.member.channel, ...(composed!.documents[i.invoiceId] ?? {}) }])),
+        eventKind: composed.eventKind,
+        level: composed.level,
+        to: composed.email.to,
+        dispatchKey,
+      },
+      composed.email,
+      log,
+    );
+  }
+  // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
+  if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
+  const sent = await recordBatch(result, batch, members, state.invoiceId, log);
+  if (result.outcome === 'sent') {
+    await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
+  }
+  return sent;
+}
+
+/** The members whose invoice is still owed, unpaused and not yet sent (consistent reads). */
+async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
   const current = await Promise.all(members.map(async (m) => ({ member: m, invoice: await getInvoice(m.invoiceId), sent: await getSend(m.invoiceId, m.stepId) })));
   const candidates = current
     .filter((c): c is { member: BatchMember; invoice: Invoice; sent: undefined } => Boolean(c.invoice) && !c.sent)
-    .map((c) => ({
-      invoiceId: c.invoice.invoiceId,
-      level: c.member.level as DunningLevel,
-      openCents: c.invoice.openCents,
-      dueDate: c.invoice.dueDate,
-      status: c.invoice.status,
-      paused: Boolean(c.invoice.pause),
-      invoice: c.invoice,
-      member: c.member,
-    }));
-  const group = groupForDispatch(candidates);
-  const excludedIds = [...new Set([...group.excluded.map((e) => e.invoiceId), ...current.filter((c) => !c.invoice || c.sent).map((c) => c.member.invoiceId)])].filter(
-    (id) => !group.include.some((i) => i.invoiceId === id),
-  );
+    .map((c) => ({ invoiceId: c.invoice.invoiceId, level: c.member.level as DunningLevel, openCents: c.invoice.openCents, dueDate: c.invoice.dueDate, status: c.invoice.status, paused: Boolean(c.invoice.pause), invoice: c.invoice, member: c.member }));
+  return groupForDispatch(candidates).include;
+}
 
-  if (group.include.length === 0) {
-    await markBatchSent(state.dispatchKey, state.invoiceId, { messageId: '', sentAt: at.toISOString(), includedInvoiceIds: [], excludedInvoiceIds: excludedIds });
-    return settle(state, stepId, { ...batch, status: 'sent', includedInvoiceIds: [], excludedInvoiceIds: excludedIds, messageId: '' });
-  }
-
+async function composeInput(state: DunningState, batch: Batch, items: BatchItem[]) {
   const customer = await getCustomer(batch.customerId);
   const ctx = await loadStepContext(state);
   if (!customer || !ctx) throw new Error(`customer ${batch.customerId} or policy of ${state.invoiceId} not found`);
-  const composed = await composeBatchMessage({ batch, customer, policy: ctx.policy, items: group.include, at });
+  return { batch, customer, policy: ctx.policy, items, at: now() };
+}
 
-  let messageId: string;
-  try {
-    messageId = (await sendEmail(composed.email)).messageId;
-  } catch (err) {
-    await releaseBatch(state.dispatchKey, state.invoiceId);
-    throw err;
+/**
+ * Records the outcome: the message index, then the batch marked sent with what the message really listed (the
+ * intent's invoices), then a send record on every one of them. Marked first, so a fault after it leaves a batch every
+ * member settles by itself (settle records its own send). A "maybe sent" outcome closes the step too (nothing is sent
+ * again; finance has the task).
+ */
+async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchMember[], claimer: string, log: Logger): Promise<Batch> {
+  const { intent } = result;
+  const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
+  const sentAt = result.outcome === 'sent' ? result.intent.sentAt : intent.since;
+  const included = intent.invoiceIds;
+  if (result.outcome === 'sent') {
+    await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: intent.level, to: intent.to, sentAt, dispatchKey: batch.dispatchKey });
   }
-  // Record the message on every included invoice BEFORE marking the batch sent: a sender that crashes after SES
-  // accepted the message leaves send records behind, and whoever re-claims the batch then finds nothing left to send.
-  const sentAt = at.toISOString();
-  const included = group.include.map((i) => i.invoiceId);
-  await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: group.level, to: composed.email.to, sentAt, dispatchKey: state.dispatchKey });
-  for (const item of group.include) {
-    await recordSend(
-      { invoiceId: item.invoiceId, stepId: item.member.stepId, messageId, kind: batch.kind, at: sentAt, dispatchKey: state.dispatchKey },
-      { at: sentAt, kind: composed.eventKind, actor: 'system:dunning', detail: { messageId, stepId: item.member.stepId, level: item.level, channel: item.member.channel, dispatchKey: state.dispatchKey, invoicesInMessage: included.length, to: composed.email.to, ...(composed.documents[item.invoiceId] ?? {}) } },
-    );
-  }
-  const kept = await markBatchSent(state.dispatchKey, state.invoiceId, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
-  if (!kept) log.error('claim lost after sending: the lease expired while sending', { dispatchKey: state.dispatchKey, messageId });
-  await composed.afterSend?.(messageId).catch((err: unknown) => log.error('after-send step failed (the customer message went out)', { error: err }));
-  log.info('batch sent', { dispatchKey: state.dispatchKey, messageId, included: included.length, excluded: excludedIds.length });
-  return settle(state, stepId, { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excludedIds });
-});
+  const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
+  const kept = await markBatchSent(batch.dispatchKey, claimer, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded });
+  if (!kept) log.warn('claim lost after sending: the batch was recorded by another member', { dispatchKey: batch.dispatchKey, messageId });
+  for (const invoiceId of included) await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
+  log.info('batch sent', { dispatchKey: batch.dispatchKey, messageId, outcome: result.outcome, included: included.length, excluded: excluded.length });
+  return { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded };
+}
+
+/** The send record and history event of one invoice the message listed (written once: a retry writes nothing). */
+async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
+  const { intent } = result;
+  const sent = result.outcome === 'sent';
+  const messageId = sent ? result.intent.messageId : '';
+  const at = sent ? result.intent.sentAt : intent.since;
+  const detail = { messageId, stepId, dispatchKey, invoicesInMessage: intent.invoiceIds.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
+  await recordSend(
+    { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
+    { at, kind: sent ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
+  );
+}
 
 /** How long a loser polls a batch being sent before handing the wait to the state machine's retry (real time). */
 export const POLL = { attempts: 10, intervalMs: 300 };
@@ -114,16 +163,22 @@ async function claimOrWait(dispatchKey: string, claimer: string): Promise<{ clai
 }
 
 /** This invoice's outcome once its batch went out. */
-async function settle(state: DunningState, stepId: string, batch: Batch): Promise<DunningState> {
+async function settle(state: DunningState, stepId: string, batch: Batch, log: Logger): Promise<DunningState> {
   const next = { ...state, dispatchKey: undefined };
   const mine = await getSend(state.invoiceId, stepId);
   if (mine) return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: mine.at };
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
-    // The sender records every included invoice; a crashed sender may not have reached this one.
-    await recordSend(
-      { invoiceId: state.invoiceId, stepId, messageId: batch.messageId ?? '', kind: batch.kind, at: batch.sentAt ?? now().toISOString(), dispatchKey: state.dispatchKey },
-      { at: batch.sentAt ?? now().toISOString(), kind: 'dunning_message_sent', actor: 'system:dunning', detail: { messageId: batch.messageId, stepId, dispatchKey: state.dispatchKey, recordedBy: 'member' } },
-    );
+    // The sender records every included invoice; a sender that failed after marking the batch may not have reached this one.
+    const outcome = await settleExisting(intentIdOf('batch', batch.dispatchKey), log);
+    if (outcome) await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey);
+    else {
+      // A batch sent before send intents existed.
+      const at = batch.sentAt ?? now().toISOString();
+      await recordSend(
+        { invoiceId: state.invoiceId, stepId, messageId: batch.messageId ?? '', kind: batch.kind, at, dispatchKey: batch.dispatchKey },
+        { at, kind: 'dunning_message_sent', actor: 'system:dunning', detail: { messageId: batch.messageId, stepId, dispatchKey: batch.dispatchKey, recordedBy: 'member' } },
+      );
+    }
     return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: batch.sentAt };
   }
   if (batch.excludedInvoiceIds?.includes(state.invoiceId)) {

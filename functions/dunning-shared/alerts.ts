@@ -1,10 +1,14 @@
 import { sendEmail } from '../adapters/mailer';
 import { FinanceAlertInput, renderFinanceAlert } from '../core/messages/finance';
-import type { Attachment } from '../adapters/mailer';
+import type { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { financeEmails } from './runtime';
 
 /** An immediate alert to finance (escalations, approvals, failures, bounces). */
 export async function alertFinance(input: FinanceAlertInput, attachments: Attachment[] = []): Promise<{ messageId: string }> {
-  const message = renderFinanceAlert(input);
-  return sendEmail({ to: financeEmails(), ...message, attachments, tags: { kind: `alert_${input.kind}` } });
+  return sendEmail(financeAlertEmail(input, attachments));
+}
+
+/** The e-mail of a finance alert (to send it through a send intent when it must go out once and surely). */
+export function financeAlertEmail(input: FinanceAlertInput, attachments: Attachment[] = []): OutgoingEmail {
+  return { to: financeEmails(), ...renderFinanceAlert(input), attachments, tags: { kind: `alert_${input.kind}` } };
 }

@@ -18,15 +18,28 @@ const DYNAMO_THROTTLING = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TransactionConflictException',
+  // Another writer changed the invoice since it was read (a payment landing): the retry reads it again.
+  'VersionConflictError',
+  // No answer in time, or the connection dropped (the SDK's own retries exhausted): the retry finds out.
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
 ]);
+
+/** Errors the state machine retries by design: logged at info (a wait) or warn (a fault), never error (no page). */
+const EXPECTED_RETRIES: Partial<Record<string, 'info' | 'warn'>> = { DispatchInProgress: 'info', SendUnconfirmed: 'info', Throttled: 'warn' };
 
 /** DynamoDB/S3/SES throttling and transient faults become 'Throttled' (retried by the state machine). */
 export function asRetryable(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
-  if (err.name === 'Throttled' || err.name === 'DispatchInProgress') return err;
-  const e = err as Error & { $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  if (err.name in EXPECTED_RETRIES) return err;
+  const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
   const throttled =
     DYNAMO_THROTTLING.has(e.name) ||
+    DYNAMO_THROTTLING.has(e.code ?? '') ||
     (e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict')) ||
     (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
     e.name === 'SlowDown';
@@ -91,7 +104,8 @@ export function lambda<S extends z.ZodType, R>(service: string, schema: S, fn: (
   const wrapped = middy(async (event: unknown) => fn(schema.parse(event), log)).use({
     onError: async (request) => {
       const mapped = asRetryable(request.error);
-      log.error('failed', { error: mapped });
+      const level = EXPECTED_RETRIES[(mapped as Error)?.name] ?? 'error';
+      log[level](level === 'error' ? 'failed' : 'will be retried', { error: mapped });
       request.error = mapped as Error;
     },
   });

@@ -31,6 +31,16 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
   }
   const window = effectiveSendWindow(policy, customer);
 
+  // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a
+  // payment that landed meanwhile: the case is withdrawn).
+  if (step.channel === 'agency_handoff') {
+    const handed = await getSend(invoice.invoiceId, step.stepId);
+    if (handed) {
+      await finishHandoff(invoice.invoiceId, step, handed.messageId, at, log);
+      return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: handed.at };
+    }
+  }
+
   // 1. Re-check: still owed? suspended?
   const check = recheckBeforeAction({ invoice, now: at, promiseGraceDays: policy.promiseGraceDays, timeZone: window.timeZone });
   if (!check.proceed) {
@@ -50,10 +60,7 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
 
   // 2. Already done (a retry after the step succeeded)?
   const sent = await getSend(current.invoiceId, step.stepId);
-  if (sent) {
-    if (step.channel === 'agency_handoff') await finishHandoff(current, step, sent.messageId, at);
-    return { ...state, doneStepIds: withDone(state, step.stepId), outcome: step.channel === 'agency_handoff' ? 'acted' : 'sent', lastActionAt: sent.at };
-  }
+  if (sent) return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'sent', lastActionAt: sent.at };
 
   // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).
   if (!stepConditionsHold(step, current, customer)) {
@@ -85,7 +92,11 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
 
   // 5. Agency handoff acts now.
   if (step.channel === 'agency_handoff') {
-    await handOffToAgency({ invoice: current, customer, policy, step, at });
+    const handed = await handOffToAgency({ invoice: current, customer, policy, step, at, log });
+    if (handed === 'not_owed') {
+      await recordEvent(current.invoiceId, at, 'dunning_stopped', { reason: 'paid during the handoff, before the agency was told', stepId: step.stepId });
+      return { ...state, outcome: 'stopped' };
+    }
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
   }
 

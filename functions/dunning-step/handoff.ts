@@ -1,16 +1,18 @@
 import { listInvoiceEvents } from '../adapters/db/events';
-import { saveInvoice } from '../adapters/db/invoices';
-import { recordSend } from '../adapters/db/sends';
+import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
+import { getAgencyCase, recordSend, saveAgencyCase } from '../adapters/db/sends';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
-import { sendEmail } from '../adapters/mailer';
+import { Logger } from '../adapters/logger';
 import { Policy, PolicyStep } from '../core/dunning/policy';
 import { buildAgencyCaseFile } from '../core/letters/agency-case';
 import { renderAgencyNotice } from '../core/messages/notices';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
-import { alertFinance } from '../dunning-shared/alerts';
+import { financeAlertEmail } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { agencyEmail, creditor } from '../dunning-shared/runtime';
+import { intentIdOf, sendOnce } from '../dunning-shared/send-once';
+import { withdrawCase } from '../dunning-shared/withdrawal';
 
 /** How long the agency's link to the case file stays valid (the SigV4 maximum; see documents.ts for the caveat). */
 export const CASE_FILE_LINK_SECONDS = 7 * 24 * 3600;
@@ -19,11 +21,12 @@ export const CASE_FILE_LINK_SECONDS = 7 * 24 * 3600;
  * Agency handoff: the case file (JSON + PDF: identity, contacts, invoice, amounts with penalties, the full reminder and
  * contact history, the formal notice) goes to S3, the agency gets a notice with a time-limited link, the invoice
  * becomes 'in_collection' (internal reminders stop) and finance is alerted.
- * Order matters for retries: documents, notice, then the SEND record (so a retry never mails the agency twice),
- * then the invoice status and the alert (finishHandoff, which a retry completes).
+ * The invoice is read again right before the notice goes out; the notice goes through a send intent (at most once,
+ * or a "maybe sent" task for finance), then the SEND record and the open case, then the invoice status and the
+ * alert (finishHandoff, which a retry completes; a payment that raced the handoff withdraws the case).
  */
-export async function handOffToAgency(input: { invoice: Invoice; customer: Customer; policy: Policy; step: PolicyStep; at: Date }): Promise<void> {
-  const { invoice, customer, policy, step, at } = input;
+export async function handOffToAgency(input: { invoice: Invoice; customer: Customer; policy: Policy; step: PolicyStep; at: Date; log: Logger }): Promise<'handed_off' | 'not_owed'> {
+  const { invoice, customer, policy, step, at, log } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   const events = await listInvoiceEvents(invoice.invoiceId);
   const notice = [...events].reverse().find((e) => e.kind === 'formal_notice_sent');
@@ -75,37 +78,69 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     asOf,
     formalNoticeDate: noticeDate,
   });
-  const { messageId } = await sendEmail({ to: [agencyEmail()], ...message, tags: { kind: 'agency_handoff' } });
-  await recordSend(
-    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: at.toISOString() },
-    {
-      at: at.toISOString(),
-      kind: 'agency_notice_sent',
-      actor: 'system:dunning',
-      detail: { stepId: step.stepId, channel: step.channel, level: step.level, messageId, caseId, caseFileJsonKey: jsonKey, caseFilePdfKey: pdfKey, linkExpiresAt: expiresAt, penaltiesCents: penalties.totalCents },
-    },
+  // Re-checked right before the send: a payment recorded while the case file was built stops the handoff.
+  const fresh = await getInvoice(invoice.invoiceId);
+  if (!fresh || !isOwed(fresh)) return 'not_owed';
+  const detail = { stepId: step.stepId, channel: step.channel, level: step.level, caseId, caseFileJsonKey: jsonKey, caseFilePdfKey: pdfKey, linkExpiresAt: expiresAt, penaltiesCents: penalties.totalCents };
+  const to = [agencyEmail()];
+  const result = await sendOnce(
+    { intentId: intentIdOf('handoff', invoice.invoiceId, step.stepId), kind: 'agency_handoff', customerId: customer.customerId, invoiceIds: [invoice.invoiceId], stepIds: { [invoice.invoiceId]: step.stepId }, details: { [invoice.invoiceId]: detail }, eventKind: 'agency_notice_sent', to },
+    { to, ...message, tags: { kind: 'agency_handoff' } },
+    log,
   );
-  await finishHandoff(invoice, step, messageId, at, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents });
+  const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
+  const sentAt = result.outcome === 'sent' ? result.intent.sentAt : at.toISOString();
+  await recordSend(
+    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(result.outcome === 'maybe_sent' ? { maybeSent: true } : {}) },
+    { at: sentAt, kind: result.outcome === 'sent' ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
+  );
+  await saveAgencyCase({ invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' });
+  await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents });
+  return 'handed_off';
 }
 
-/** The part of a handoff a retry completes: the invoice goes 'in_collection', finance hears about it. */
-export async function finishHandoff(invoice: Invoice, step: PolicyStep, messageId: string, at: Date, figures?: { caseId: string; openCents: number; penaltiesCents: number }): Promise<void> {
-  if (!isOwed(invoice)) return;
-  await saveInvoice(invoice, { ...invoice, status: 'in_collection' }, {
-    at: at.toISOString(),
-    kind: 'status_changed',
-    actor: 'system:dunning',
-    detail: { from: invoice.status, to: 'in_collection', stepId: step.stepId, messageId },
-  });
-  await alertFinance({
+/** A version conflict on the status write is resolved by reading again, never by failing the workflow. */
+const STATUS_WRITE_ATTEMPTS = 5;
+
+/**
+ * The part of a handoff a retry completes: the invoice goes 'in_collection' (a version conflict is read again, never a
+ * failure) and finance hears about it once (a send intent: a retry after the status write still alerts, never twice);
+ * when the invoice was paid (or credited) meanwhile, the agency is told the case is withdrawn instead.
+ */
+export async function finishHandoff(invoiceId: string, step: PolicyStep, messageId: string, at: Date, log: Logger, figures?: { caseId: string; openCents: number; penaltiesCents: number }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const invoice = await getInvoice(invoiceId);
+    if (!invoice) return;
+    if (invoice.status === 'in_collection') break;
+    if (!isOwed(invoice)) {
+      const agencyCase = await getAgencyCase(invoiceId);
+      if (agencyCase?.status === 'open' && (invoice.status === 'paid' || invoice.status === 'credited')) await withdrawCase(agencyCase, invoice, log);
+      return;
+    }
+    try {
+      await saveInvoice(invoice, { ...invoice, status: 'in_collection' }, {
+        at: at.toISOString(),
+        kind: 'status_changed',
+        actor: 'system:dunning',
+        detail: { from: invoice.status, to: 'in_collection', stepId: step.stepId, messageId },
+      });
+      break;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError) || attempt >= STATUS_WRITE_ATTEMPTS) throw err;
+      log.info('invoice changed during the handoff: reading it again', { invoiceId, attempt });
+    }
+  }
+  const alert = financeAlertEmail({
     kind: 'escalation',
-    title: `${invoice.invoiceId} remise à l’agence de recouvrement`,
+    title: `${invoiceId} remise à l’agence de recouvrement`,
     occurredAt: at.toISOString(),
     details: [
-      { label: 'invoice', value: invoice.invoiceId },
-      { label: 'customer', value: invoice.customerId },
+      { label: 'invoice', value: invoiceId },
       ...(figures ? [{ label: 'case', value: figures.caseId }, { label: 'open (cents)', value: figures.openCents }, { label: 'penalties (cents)', value: figures.penaltiesCents }] : []),
+      ...(messageId ? [] : [{ label: 'agency notice', value: 'maybe sent (see the "maybe sent" task)' }]),
     ],
     action: 'Le dossier est chez l’agence : plus de relance interne pour cette facture.',
   });
+  const intent = { intentId: intentIdOf('escalation-alert', invoiceId, step.stepId), kind: 'alert_escalation', customerId: '', invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
+  await sendOnce(intent, alert, log);
 }

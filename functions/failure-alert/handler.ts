@@ -1,10 +1,11 @@
 import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { alertFinance } from '../dunning-shared/alerts';
+import { markDunningEnded } from '../adapters/workflows';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
 
-requireSettings(['SENDER_EMAIL', 'FINANCE_EMAILS']);
+requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
 const StatusChange = z.object({
@@ -48,6 +49,10 @@ export const handler = lambda('failure-alert', StatusChange, async (event, log) 
     await recordEvent(invoiceId, occurredAt, 'dunning_failed', { status: d.status, error: d.error, cause, executionArn: d.executionArn }).catch((err: unknown) =>
       log.warn('could not record the failure in the invoice history', { invoiceId, error: err }),
     );
+    // The marker says the generation ended: the next sweep brings the dunning back (a new generation).
+    await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined).catch((err: unknown) =>
+      log.warn('could not mark the workflow ended', { invoiceId, error: err }),
+    );
   }
   const { messageId } = await alertFinance({
     kind: 'workflow_failed',
@@ -60,7 +65,8 @@ export const handler = lambda('failure-alert', StatusChange, async (event, log) 
       { label: 'execution', value: d.executionArn },
     ],
     items: cause ? [cause] : undefined,
-    action: 'Vérifier la facture et relancer son workflow depuis encaisse (ou la relancer manuellement).',
+    action:
+      'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer tout de suite : POST /invoices/{id}/restart-dunning.',
   });
   return { alerted: true, messageId };
 });

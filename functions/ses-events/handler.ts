@@ -1,6 +1,7 @@
 import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
-import { flagBouncedContact, getMessage } from '../adapters/db/sends';
+import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
+import { Logger } from '../adapters/logger';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
@@ -16,7 +17,9 @@ const SesEvent = z
   .object({
     eventType: z.string().optional(),
     notificationType: z.string().optional(),
-    mail: z.object({ messageId: z.string(), timestamp: z.string().optional(), destination: z.array(z.string()).default([]) }).passthrough(),
+    mail: z
+      .object({ messageId: z.string(), timestamp: z.string().optional(), destination: z.array(z.string()).default([]), tags: z.record(z.string(), z.array(z.string())).optional() })
+      .passthrough(),
     bounce: z
       .object({
         bounceType: z.string(),
@@ -59,9 +62,29 @@ function describe(e: SesEvent): { kind: string; at: string; detail: Record<strin
   return { kind: `email_${type}`, at: new Date(at).toISOString(), detail };
 }
 
+/**
+ * A message sent through a send intent carries the tag `intent`: any event of it (send, delivery, bounce...) proves SES
+ * accepted it. The evidence settles a retry in doubt; an intent already handed to finance as "maybe sent" is closed as
+ * sent, and the invoices' history says so.
+ */
+async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
+  const intentId = e.mail.tags?.intent?.[0];
+  if (!intentId || !/^[0-9a-f]{32}$/.test(intentId)) return;
+  const type = (e.eventType ?? e.notificationType ?? 'unknown').toLowerCase();
+  const at = e.mail.timestamp ? new Date(e.mail.timestamp).toISOString() : now().toISOString();
+  await recordIntentEvidence({ intentId, messageId: e.mail.messageId, eventType: type, at });
+  const intent = await getIntent(intentId);
+  if (intent?.status !== 'maybe_sent') return;
+  if (await writeIntent({ ...intent, status: 'sent', messageId: e.mail.messageId, sentAt: at }, intent)) {
+    for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, now(), 'send_confirmed', { intentId, messageId: e.mail.messageId, eventType: type, task: 'closed' });
+    log.info('a send in doubt is confirmed by SES', { intentId, messageId: e.mail.messageId });
+  }
+}
+
 export const handler = lambda('ses-events', Incoming, async (event, log) => {
   let recorded = 0;
   for (const e of sesEventsOf(event)) {
+    await recordEvidence(e, log);
     const message = await getMessage(e.mail.messageId);
     if (!message) {
       log.info('event of a message not about invoices', { messageId: e.mail.messageId, type: e.eventType });

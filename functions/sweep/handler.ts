@@ -1,12 +1,13 @@
 import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { getCustomer } from '../adapters/db/customers';
-import { listOwedInvoices } from '../adapters/db/invoices';
+import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
+import { Logger } from '../adapters/logger';
 import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
-import { listBouncedContacts, listMessagesOn } from '../adapters/db/sends';
+import { listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
 import { sendEmail } from '../adapters/mailer';
-import { dunningStarted, getPause, resumeDunning, startDunning } from '../adapters/workflows';
+import { dunningStarted, getPause, RESTARTABLE_END, resumeDunning, startDunning } from '../adapters/workflows';
 import { nextBusinessDay } from '../core/calendar/business-days';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
@@ -14,9 +15,11 @@ import { DunningLevel, isEscalation, policyForCustomer, UnknownPolicyError } fro
 import { policyTimeline, promiseResumeAt, effectiveSendWindow, stepConditionsHold } from '../core/dunning/schedule';
 import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
 import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
-import { Customer, Invoice } from '../core/model';
+import { Customer, Invoice, isOwed } from '../core/model';
+import { recordEvent } from '../dunning-shared/history';
 import { financeEmails, lambda, now } from '../dunning-shared/runtime';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
+import { withdrawCase } from '../dunning-shared/withdrawal';
 
 requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
@@ -32,6 +35,10 @@ export interface SweepReport {
   missingRates: { half: HalfYear; ecbMro: boolean; legalRate: boolean; lateInvoices: number }[];
   digestMessageId?: string;
   failures: { invoiceId: string; error: string }[];
+  /** Failed (or timed-out) workflows brought back as a new generation. */
+  restarted: string[];
+  /** Agency cases withdrawn because their invoice got paid after the handoff. */
+  withdrawn: string[];
 }
 
 /**
@@ -50,7 +57,7 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
     return customers.get(id);
   };
 
-  const report: SweepReport = { day: today, started: [], alreadyRunning: 0, resumed: [], missingRates: [], failures: [] };
+  const report: SweepReport = { day: today, started: [], alreadyRunning: 0, resumed: [], missingRates: [], failures: [], restarted: [], withdrawn: [] };
   const digest: FinanceDigestInput = { date: today, sent: [], escalatingTomorrow: [], needsPerson: [], failures: [] };
   const tomorrow = nextBusinessDay(addDays(today, 1));
 
@@ -63,15 +70,7 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
       }
       const policy = policyForCustomer(customer, policies);
       const timeline = policyTimeline(policy, invoice, customer);
-      const workflow = await dunningStarted(invoice.invoiceId);
-      // Owed again after its workflow was stopped (payment undone or returned): a new generation, in case the
-      // reconciliation's own restart was lost. Ended by itself (succeeded, failed): left alone, a person looks.
-      const stoppedThenReopened = workflow !== undefined && !workflow.running && workflow.endStatus === 'ABORTED';
-      if ((!workflow || stoppedThenReopened) && timeline.length > 0 && timeline[0].day <= today) {
-        const res = await startDunning(invoice.invoiceId, at);
-        if (res.started) report.started.push(invoice.invoiceId);
-        else report.alreadyRunning += 1;
-      }
+      if (timeline.length > 0 && timeline[0].day <= today) await startIfNeeded(invoice.invoiceId, at, report);
       const pause = invoice.pause;
       if (pause?.reason === 'promise' && pause.until) {
         const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, effectiveSendWindow(policy, customer));
@@ -111,6 +110,8 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
     }
   }
 
+  await withdrawSettledCases(report, log);
+
   try {
     report.missingRates = await ratesMissingForLateInvoices(invoices, today);
     for (const m of report.missingRates) digest.needsPerson.push({ reason: missingRatesReason(m) });
@@ -148,6 +149,40 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
   log.info('sweep done', { day: today, started: report.started.length, resumed: report.resumed.length, failures: report.failures.length });
   return report;
 });
+
+/**
+ * Starts the invoice's workflow when it has none, or a new generation when its last one was stopped (payment undone
+ * or returned: in case the reconciliation's own restart was lost) or failed / timed out (the failure-alert function
+ * marked it; finance was alerted). The status index the sweep lists from is eventually consistent: the invoice is read
+ * again (consistent read) right before starting, so a payment recorded a moment ago never gets a second, empty run.
+ */
+async function startIfNeeded(invoiceId: string, at: Date, report: SweepReport): Promise<void> {
+  const workflow = await dunningStarted(invoiceId);
+  if (workflow && (workflow.running || !RESTARTABLE_END.has(workflow.endStatus ?? ''))) return;
+  const fresh = await getInvoice(invoiceId);
+  if (!fresh || !isOwed(fresh)) return;
+  const res = await startDunning(invoiceId, at);
+  if (!res.started) report.alreadyRunning += 1;
+  else if (workflow && workflow.endStatus !== 'ABORTED') {
+    report.restarted.push(invoiceId);
+    await recordEvent(invoiceId, at, 'dunning_restarted', { after: workflow.endStatus, generation: res.generation, by: 'sweep' });
+  } else report.started.push(invoiceId);
+}
+
+/** Open agency cases whose invoice got paid (or credited) since the handoff: the agency is told the case is withdrawn. */
+async function withdrawSettledCases(report: SweepReport, log: Logger): Promise<void> {
+  for (const agencyCase of await listOpenAgencyCases()) {
+    try {
+      const invoice = await getInvoice(agencyCase.invoiceId);
+      if (!invoice || (invoice.status !== 'paid' && invoice.status !== 'credited')) continue;
+      await withdrawCase(agencyCase, invoice, log);
+      report.withdrawn.push(invoice.invoiceId);
+    } catch (err) {
+      report.failures.push({ invoiceId: agencyCase.invoiceId, error: `withdrawal: ${(err as Error).name}: ${(err as Error).message}` });
+      log.warn('could not withdraw a paid agency case yet (next sweep retries)', { invoiceId: agencyCase.invoiceId, error: err });
+    }
+  }
+}
 
 /**
  * The half-years, from the oldest due date of the owed invoices that are late to today, whose late-payment rates the

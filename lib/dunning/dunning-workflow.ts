@@ -36,8 +36,24 @@ export const retriedErrors = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Throttled',
-  'DispatchInProgress',
 ];
+/** Transient faults: 2 s, x2, 6 attempts (about two minutes). */
+export const faultRetry = { intervalSeconds: 2, backoffRate: 2, maxAttempts: 6 } as const;
+
+/**
+ * Waits by design: a batch another workflow is sending (DispatchInProgress) and a send in doubt waiting for the SES
+ * event stream (SendUnconfirmed). Their retry window must outlast the batch claim's lease (300 s) and the doubt window
+ * (180 s), so a member never fails while the claimer's lease or the doubt runs: 10 s, x2, capped at 60 s, 10 attempts.
+ */
+export const waitErrors = ['DispatchInProgress', 'SendUnconfirmed'];
+export const waitRetry = { intervalSeconds: 10, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 10 } as const;
+
+/** Seconds a retrier waits in all before giving up (the sum of its delays). */
+export function retryWindowSeconds(r: { intervalSeconds: number; backoffRate: number; maxAttempts: number; maxDelaySeconds?: number }): number {
+  let total = 0;
+  for (let i = 0; i < r.maxAttempts; i++) total += Math.min(r.intervalSeconds * r.backoffRate ** i, r.maxDelaySeconds ?? Infinity);
+  return total;
+}
 
 /** A paused invoice (dispute, promise, manual pause) may stay suspended up to this long. */
 export const PAUSE_TIMEOUT = Duration.days(366);
@@ -108,7 +124,14 @@ export class DunningWorkflow extends Construct {
     });
     const done = new sfn.Succeed(this, names.done);
     const guard = <T extends tasks.LambdaInvoke>(task: T): T => {
-      task.addRetry({ errors: retriedErrors, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 });
+      task.addRetry({ errors: retriedErrors, interval: Duration.seconds(faultRetry.intervalSeconds), backoffRate: faultRetry.backoffRate, maxAttempts: faultRetry.maxAttempts });
+      task.addRetry({
+        errors: waitErrors,
+        interval: Duration.seconds(waitRetry.intervalSeconds),
+        backoffRate: waitRetry.backoffRate,
+        maxDelay: Duration.seconds(waitRetry.maxDelaySeconds),
+        maxAttempts: waitRetry.maxAttempts,
+      });
       task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
       return task;
     };

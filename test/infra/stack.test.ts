@@ -4,7 +4,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readEnv, settings } from '../../functions/adapters/config';
 import { creditor } from '../../functions/dunning-shared/runtime';
-import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors } from '../../lib/dunning/dunning-workflow';
+import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors, retryWindowSeconds, waitErrors, waitRetry } from '../../lib/dunning/dunning-workflow';
+import { LEASE_SECONDS } from '../../functions/adapters/db/dispatch';
+import { SEND_DOUBT } from '../../functions/dunning-shared/send-once';
 import { functionNames, projectRoot } from '../../lib/shared/function';
 import { createTableInput, tableDesign } from '../../lib/storage/table-design';
 import { actionsOf, definitionOf, flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
@@ -232,11 +234,14 @@ describe('dunning: the per-invoice state machine', () => {
     expect(s.TimeoutSeconds).toBe(366 * 86_400);
   });
 
-  it('every task retries transient errors with backoff (2 s, x2, 6 attempts), never States.ALL, and fails to Failed keeping the state', () => {
+  it('every task retries transient errors with backoff (2 s, x2, 6 attempts) and waits (10 s, x2, at most 60 s, 10 attempts), never States.ALL, and fails to Failed keeping the state', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.map(([n]) => n).sort()).toEqual([N.awaitResume, N.dispatch, N.plan, N.runStep].sort());
     for (const [, s] of tasks) {
-      expect(s.Retry).toEqual([{ ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 }]);
+      expect(s.Retry).toEqual([
+        { ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 },
+        { ErrorEquals: ['DispatchInProgress', 'SendUnconfirmed'], IntervalSeconds: 10, BackoffRate: 2, MaxDelaySeconds: 60, MaxAttempts: 10 },
+      ]);
       expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: N.failed }]);
     }
     expect(retriedErrors).toEqual([
@@ -245,8 +250,14 @@ describe('dunning: the per-invoice state machine', () => {
       'Lambda.SdkClientException',
       'Lambda.TooManyRequestsException',
       'Throttled',
-      'DispatchInProgress',
     ]);
+    expect(waitErrors).toEqual(['DispatchInProgress', 'SendUnconfirmed']);
+  });
+
+  it('a workflow waiting for a batch being sent retries longer than the claim’s lease and the send-doubt window', () => {
+    expect(retryWindowSeconds(waitRetry)).toBe(490);
+    expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(LEASE_SECONDS);
+    expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(SEND_DOUBT.confirmSeconds);
   });
 
   it('a failed or timed-out execution reaches the failure-alert function and raises an alarm', () => {
@@ -341,8 +352,8 @@ describe('functions: one NodejsFunction per handler folder', () => {
     expect(readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET).toMatch(/ConfigurationSet/);
   });
 
-  it('the reminder and letter functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
-    for (const name of ['dunning-step', 'dunning-dispatch']) {
+  it('the reminder, letter and withdrawal functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
+    for (const name of ['dunning-step', 'dunning-dispatch', 'sweep']) {
       const env = envOf(name);
       expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
       expect(creditor(env), name).toEqual({
@@ -352,7 +363,7 @@ describe('functions: one NodejsFunction per handler folder', () => {
         address: ['12 rue de la Paix', '75002 Paris'],
       });
     }
-    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch')) {
+    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep')) {
       expect(Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')), name).toEqual([]);
     }
   });
@@ -501,13 +512,13 @@ describe('least privilege', () => {
     expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
   });
 
-  it('failure-alert may only append history lines to invoices: PutItem on INVOICE# items of the table, no index, no read', () => {
+  it('failure-alert may only touch invoice items (a history line, the workflow marker): GetItem and PutItem on INVOICE# items, no index', () => {
     const [[tableId]] = resourcesOfType(json, 'AWS::DynamoDB::Table');
     const table = statementsOf('failure-alert').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
     expect(table).toEqual([
       {
         Effect: 'Allow',
-        Action: 'dynamodb:PutItem',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
       },

@@ -13,6 +13,12 @@ import { queryAll, tableName } from './table';
  */
 
 export type DispatchKind = 'reminder' | 'formal_notice' | 'call';
+
+/**
+ * A claim's lease (wall clock). Longer than the dispatch function's timeout (60 s): a live sender never outlives its
+ * claim, so a second claim is only ever taken from a sender that crashed (any error releases the claim at once).
+ */
+export const LEASE_SECONDS = 300;
 export type BatchStatus = 'pending' | 'sending' | 'sent';
 
 export interface Batch {

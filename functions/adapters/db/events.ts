@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { dynamo } from '../aws-clients';
 import { keys } from './keys';
 import { stripKeys } from './items';
 import { queryAll, sequence, tableName } from './table';
@@ -33,4 +35,9 @@ export async function listInvoiceEvents(invoiceId: string): Promise<InvoiceEvent
     ExpressionAttributeValues: { ':pk': `INVOICE#${invoiceId}`, ':ev': 'EVENT#' },
   });
   return items.map((item) => InvoiceEvent.parse(stripKeys(item)));
+}
+
+/** Appends one event to an invoice's history on its own (no state change goes with it). */
+export async function appendInvoiceEvent(event: InvoiceEvent): Promise<void> {
+  await dynamo().send(new PutCommand(invoiceEventPut(event).Put));
 }

@@ -21,6 +21,8 @@ export interface SendRecord {
   kind: string;
   at: string;
   dispatchKey?: string;
+  /** Closed in doubt: SES may or may not have accepted the message; finance has a "maybe sent" task. */
+  maybeSent?: boolean;
 }
 
 export async function getSend(invoiceId: string, stepId: string): Promise<SendRecord | undefined> {
@@ -136,4 +138,129 @@ async function dynamo_get(key: { pk: string; sk: string }): Promise<Record<strin
   if (!res.Item) return undefined;
   const { pk: _pk, sk: _sk, type: _t, ...rest } = res.Item;
   return rest;
+}
+
+// --- send intents (at most once per customer-facing message) -------------------------------------------------------
+
+/**
+ * INTENT#<intentId> / INTENT: written BEFORE SES is called, so a retry never sends blindly. `intentId` is
+ * deterministic (a hash of what the message is: one batch, one handoff, one withdrawal), so every retry of the same
+ * message finds the same intent.
+ * - sending: SES may have been called (this attempt, or one that crashed / timed out after SES accepted).
+ * - released: the send was refused for sure (throttled, rejected): nothing went out, the next attempt may send.
+ * - sent: SES accepted it, `messageId` says which message.
+ * - maybe_sent: nobody can know; finance got a task, nothing is sent again by the system.
+ * INTENT#<intentId> / SES: what the SES event stream said of a message tagged with the intent (ses-events writes it).
+ */
+export type IntentStatus = 'sending' | 'released' | 'sent' | 'maybe_sent';
+
+export interface SendIntent {
+  intentId: string;
+  /** reminder, formal_notice, call, agency_handoff, agency_withdrawal, payment_crossed. */
+  kind: string;
+  customerId: string;
+  /** The invoices the message is about, with the step each one records (empty for withdrawals). */
+  invoiceIds: string[];
+  stepIds: Record<string, string>;
+  /** Per invoice: extra history detail (letters, case ids), kept for whoever completes the records. */
+  details: Record<string, Record<string, unknown>>;
+  /** The history event kind written on every invoice once sent. */
+  eventKind: string;
+  level?: string;
+  to: string[];
+  dispatchKey?: string;
+  status: IntentStatus;
+  attempt: number;
+  /** Wall-clock time the current attempt began (the doubt window is measured from it). */
+  since: string;
+  messageId?: string;
+  sentAt?: string;
+}
+
+const intentKey = (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'INTENT' });
+const intentEventKey = (intentId: string) => ({ pk: `INTENT#${intentId}`, sk: 'SES' });
+
+export async function getIntent(intentId: string): Promise<SendIntent | undefined> {
+  return (await dynamo_get(intentKey(intentId))) as unknown as SendIntent | undefined;
+}
+
+/**
+ * Writes the intent as `next` if the stored one is still `expected` (status and attempt; absent when undefined).
+ * False when someone else changed it first.
+ */
+export async function writeIntent(next: SendIntent, expected: Pick<SendIntent, 'status' | 'attempt'> | undefined): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...intentKey(next.intentId), type: 'send_intent', ...next },
+        ...(expected
+          ? { ConditionExpression: '#s = :s AND #a = :a', ExpressionAttributeNames: { '#s': 'status', '#a': 'attempt' }, ExpressionAttributeValues: { ':s': expected.status, ':a': expected.attempt } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+export interface IntentEvidence {
+  intentId: string;
+  messageId: string;
+  eventType: string;
+  at: string;
+}
+
+/** What the SES event stream said of the message tagged with this intent (first event wins; any event proves the send). */
+export async function recordIntentEvidence(evidence: IntentEvidence): Promise<void> {
+  await dynamo()
+    .send(new PutCommand({ TableName: tableName(), Item: { ...intentEventKey(evidence.intentId), type: 'send_evidence', ...evidence }, ConditionExpression: 'attribute_not_exists(pk)' }))
+    .catch((err: Error) => {
+      if (err.name !== 'ConditionalCheckFailedException') throw err;
+    });
+}
+
+export async function getIntentEvidence(intentId: string): Promise<IntentEvidence | undefined> {
+  return (await dynamo_get(intentEventKey(intentId))) as unknown as IntentEvidence | undefined;
+}
+
+// --- agency cases ----------------------------------------------------------------------------------------------------
+
+/**
+ * INVOICE#<id> / AGENCYCASE: a case handed to the collection agency. While open it sits in gsi2 partition
+ * AGENCYCASES#open, which the daily sweep reads to withdraw the cases whose invoice got paid after the handoff.
+ */
+export interface AgencyCase {
+  invoiceId: string;
+  customerId: string;
+  caseId: string;
+  messageId: string;
+  sentAt: string;
+  status: 'open' | 'withdrawn';
+  withdrawnAt?: string;
+}
+
+const agencyCaseKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'AGENCYCASE' });
+
+export async function saveAgencyCase(c: AgencyCase): Promise<void> {
+  await dynamo().send(
+    new PutCommand({ TableName: tableName(), Item: { ...agencyCaseKey(c.invoiceId), gsi2pk: `AGENCYCASES#${c.status}`, gsi2sk: `${c.sentAt}#${c.invoiceId}`, type: 'agency_case', ...c } }),
+  );
+}
+
+export async function getAgencyCase(invoiceId: string): Promise<AgencyCase | undefined> {
+  const item = await dynamo_get(agencyCaseKey(invoiceId));
+  if (!item) return undefined;
+  const { gsi2pk: _g, gsi2sk: _s, ...rest } = item;
+  return rest as unknown as AgencyCase;
+}
+
+export async function listOpenAgencyCases(): Promise<AgencyCase[]> {
+  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'AGENCYCASES#open' } });
+  return items.map((i) => {
+    const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, ...rest } = i;
+    return rest as unknown as AgencyCase;
+  });
 }

@@ -12,6 +12,8 @@ import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
 import { createCustomer, listInvoices, readInvoiceDossier } from '../store';
 import { VersionConflictError } from '../../adapters/db/invoices';
+import { appendInvoiceEvent } from '../../adapters/db/events';
+import { startDunning } from '../../adapters/workflows';
 
 const InvoiceParams = z.object({ invoiceId: Id });
 
@@ -276,6 +278,32 @@ export const invoiceRoutes = [
       const saved = await save(current, { ...stripVersion(current), openCents, status }, 'credit_note', principal.actor, { creditNoteId: body.creditNoteId, amountCents: body.amountCents, reason: body.reason });
       const action = openCents === 0 ? (await stopDunning(saved.invoiceId, 'credited')).stopped ? 'stopped' : 'no_execution' : 'none';
       return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
+    },
+  }),
+  // Issue 11 (dunning helper): finance brings back the dunning of an invoice whose workflow failed or was stopped.
+  route({
+    method: 'POST', path: '/invoices/{invoiceId}/restart-dunning', operationId: 'restartDunning', tag, access: 'finance',
+    summary: 'Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new generation); a no-op while one runs',
+    params: InvoiceParams,
+    body: z.object({ note }),
+    responses: {
+      200: {
+        description: 'The invoice and what happened to its workflow',
+        schema: z.object({ invoice: Invoice, workflow: z.object({ action: z.enum(['started', 'already_running']), generation: z.number().int().positive() }) }),
+        etag: true,
+      },
+      ...common(404, 409, 413),
+    },
+    handle: async ({ params, body, principal }) => {
+      const invoice = await getInvoice(params.invoiceId);
+      if (!invoice) throw notFound(`invoice ${params.invoiceId}`);
+      requireOwed(invoice, 'restart its reminders');
+      const now = clock().now();
+      const res = await startDunning(invoice.invoiceId, now);
+      if (res.started) {
+        await appendInvoiceEvent({ invoiceId: invoice.invoiceId, at: now.toISOString(), kind: 'dunning_restarted', actor: principal.actor, detail: { generation: res.generation, note: body.note, by: 'finance' } });
+      }
+      return { status: 200, body: { invoice, workflow: { action: res.started ? 'started' : 'already_running', generation: res.generation } }, version: invoice.version };
     },
   }),
 ];

@@ -15,7 +15,10 @@ export type FinanceAlertKind =
   | 'approval_needed'
   | 'statement_rejected'
   | 'statement_processed'
-  | 'anomaly';
+  | 'anomaly'
+  | 'maybe_sent'
+  | 'case_withdrawn'
+  | 'payment_crossed';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
@@ -28,6 +31,9 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     statement_rejected: 'Relevé rejeté',
     statement_processed: 'Relevé traité',
     anomaly: 'Anomalie',
+    maybe_sent: 'Envoi incertain (peut-être parti) : à vérifier',
+    case_withdrawn: 'Dossier retiré à l’agence (payé)',
+    payment_crossed: 'Paiement croisé avec une relance',
   },
   en: {
     workflow_failed: 'Dunning failure',
@@ -39,6 +45,9 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     statement_rejected: 'Statement rejected',
     statement_processed: 'Statement processed',
     anomaly: 'Anomaly',
+    maybe_sent: 'Message maybe sent: to check',
+    case_withdrawn: 'Case withdrawn from the agency (paid)',
+    payment_crossed: 'Payment crossed a reminder',
   },
 };
 

@@ -2,3 +2,4 @@ export * from './format';
 export * from './reminder';
 export * from './notices';
 export * from './finance';
+export * from './withdrawals';

@@ -14,6 +14,8 @@ export class FakeTable {
   readonly items = new Map<string, Item>();
   /** Inject faults: return an error to throw for a command, or undefined. */
   fault: (name: string, input: any) => Error | undefined = () => undefined;
+  /** Inject faults after the command took effect (a timeout after success): return the error the caller sees. */
+  after: (name: string, input: any) => Error | undefined = () => undefined;
 
   put(item: Item) {
     this.items.set(`${item.pk}|${item.sk}`, structuredClone(item));
@@ -28,6 +30,12 @@ export class FakeTable {
       const e = this.fault(name, input);
       if (e) throw e;
     };
+    /** Runs a command, then lets the `after` hook turn its success into an error (the write stays done). */
+    const done = <T>(name: string, input: any, result: T): T => {
+      const e = this.after(name, input);
+      if (e) throw e;
+      return result;
+    };
     const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     const checkPut = (input: any): boolean => {
       const existing = this.get(input.Item.pk, input.Item.sk);
@@ -41,20 +49,21 @@ export class FakeTable {
       await tick();
       guard('Get', input);
       const item = this.get(input.Key.pk, input.Key.sk);
-      return { Item: item ? structuredClone(item) : undefined };
+      return done('Get', input, { Item: item ? structuredClone(item) : undefined });
     });
     ddb.on(PutCommand).callsFake(async (input: any) => {
       await tick();
       guard('Put', input);
       if (!checkPut(input)) throw conditionFailed();
       this.put(input.Item);
-      return {};
+      return done('Put', input, {});
     });
     ddb.on(DeleteCommand).callsFake(async (input: any) => {
       await tick();
+      guard('Delete', input);
       if (input.ConditionExpression && !evaluate(input.ConditionExpression, this.get(input.Key.pk, input.Key.sk), input)) throw conditionFailed();
       this.items.delete(`${input.Key.pk}|${input.Key.sk}`);
-      return {};
+      return done('Delete', input, {});
     });
     ddb.on(TransactWriteCommand).callsFake(async (input: any) => {
       await tick();
@@ -76,7 +85,7 @@ export class FakeTable {
           this.put(rest);
         }
       }
-      return {};
+      return done('TransactWrite', input, {});
     });
     ddb.on(QueryCommand).callsFake(async (input: any) => {
       await tick();
@@ -90,7 +99,7 @@ export class FakeTable {
       rows.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
       if (input.ScanIndexForward === false) rows.reverse();
       if (input.Limit) rows = rows.slice(0, input.Limit);
-      return { Items: rows.map((r) => structuredClone(r)) };
+      return done('Query', input, { Items: rows.map((r) => structuredClone(r)) });
     });
     ddb.on(UpdateCommand).callsFake(async (input: any) => {
       await tick();
@@ -101,33 +110,33 @@ export class FakeTable {
       const expr: string = input.UpdateExpression;
       if (expr.startsWith('SET #status = if_not_exists')) {
         this.put({ ...(cur ?? { pk, sk }), status: cur?.status ?? v[':pending'], customerId: v[':c'], windowAt: v[':w'], kind: v[':k'], dispatchKey: v[':dk'], type: 'dispatch', ...(v[':solo'] ? { soloInvoiceId: v[':solo'] } : {}) });
-        return {};
+        return done('Update', input, {});
       }
       if (expr.startsWith('SET #status = :sending')) {
         const ok = cur && (cur.status === 'pending' || (cur.status === 'sending' && (cur.leaseUntil < v[':now'] || cur.claimedBy === v[':me'])));
         if (!ok) throw conditionFailed();
         const next = { ...cur, status: 'sending', claimedBy: v[':me'], leaseUntil: v[':lease'] };
         this.put(next);
-        return { Attributes: structuredClone(next) };
+        return done('Update', input, { Attributes: structuredClone(next) });
       }
       if (expr.startsWith('SET #status = :sent')) {
         if (!(cur?.status === 'sending' && cur.claimedBy === v[':me'])) throw conditionFailed();
         const { leaseUntil: _l, ...rest } = cur;
         this.put({ ...rest, status: 'sent', messageId: v[':m'], sentAt: v[':at'], includedInvoiceIds: v[':inc'], excludedInvoiceIds: v[':exc'] });
-        return {};
+        return done('Update', input, {});
       }
       if (expr.startsWith('SET #status = :pending')) {
         if (!(cur?.status === 'sending' && cur.claimedBy === v[':me'])) throw conditionFailed();
         const { leaseUntil: _l, claimedBy: _c, ...rest } = cur;
         this.put({ ...rest, status: 'pending' });
-        return {};
+        return done('Update', input, {});
       }
       if (expr.startsWith('REMOVE gsi2pk')) {
         if (cur) {
           const { gsi2pk: _g, gsi2sk: _s, ...rest } = cur;
           this.put(rest);
         }
-        return {};
+        return done('Update', input, {});
       }
       throw new Error(`fake table: unsupported update ${expr}`);
     });

@@ -61,9 +61,9 @@ describe('the daily sweep', () => {
     expect(table.get('INVOICE#REOPENED', 'WORKFLOW')).toMatchObject({ generation: 2, running: true });
   });
 
-  it('leaves alone an owed invoice whose workflow ended by itself (a person looks at it)', async () => {
+  it('leaves alone an owed invoice whose workflow ran to its end (no step left: a person looks at it)', async () => {
     table.put(invoiceItem(invoice('ENDED', 'A', '2026-01-10')));
-    table.put({ pk: 'INVOICE#ENDED', sk: 'WORKFLOW', invoiceId: 'ENDED', generation: 1, running: false, endStatus: 'FAILED', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({ pk: 'INVOICE#ENDED', sk: 'WORKFLOW', invoiceId: 'ENDED', generation: 1, running: false, endStatus: 'SUCCEEDED', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
     expect((await sweep(schedulerEvent)).started).toEqual([]);
     expect(started()).toEqual([]);
   });

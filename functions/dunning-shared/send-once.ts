@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../adapters/db/sends';
+import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../adapters/mailer';
+import { Logger } from '../adapters/logger';
+import { alertFinance } from './alerts';
+import { recordEvent } from './history';
+import { now } from './runtime';
+
+/**
+ * At most once per customer-facing message (issue 11, point 4). The intent is written BEFORE SES is called; a retry
+ * that finds an intent still 'sending' (a crash, a timeout or a DynamoDB fault after SES may have accepted it) never
+ * sends again: it waits for the SES event stream to confirm the message (the intent id travels as an SES tag, and
+ * ses-events records what it sees), and when the doubt window passes without an answer, it hands finance a
+ * "maybe sent" task (alert + invoice history) and moves on without sending.
+ */
+
+/** The doubt window (wall clock): how long a retry waits for SES's own events before asking a person. */
+export const SEND_DOUBT = { confirmSeconds: 180 };
+
+/** Thrown while an earlier attempt's send is unconfirmed and the doubt window runs: the state machine retries later. */
+export class SendUnconfirmedError extends Error {
+  constructor(readonly intentId: string) {
+    super(`send ${intentId} is in doubt: waiting for the SES event stream`);
+    this.name = 'SendUnconfirmed';
+  }
+}
+
+/** A deterministic intent id from what the message is (SES tag values allow letters, digits, _ and -). */
+export function intentIdOf(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex').slice(0, 32);
+}
+
+export type SentIntent = SendIntent & { status: 'sent'; messageId: string; sentAt: string };
+export type SendOnceResult = { outcome: 'sent'; intent: SentIntent } | { outcome: 'maybe_sent'; intent: SendIntent };
+
+export type IntentDraft = Omit<SendIntent, 'status' | 'attempt' | 'since' | 'messageId' | 'sentAt'>;
+
+/**
+ * Writes the intent's next state. A DynamoDB fault is tried again a few times; a write that timed out after it took
+ * effect is recognised by reading the intent back (same status, attempt and start), so it never turns into a doubt.
+ */
+async function persist(next: SendIntent, expected: Pick<SendIntent, 'status' | 'attempt'> | undefined): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeIntent(next, expected);
+    } catch (err) {
+      const stored = await getIntent(next.intentId).catch(() => undefined);
+      if (stored && stored.status === next.status && stored.attempt === next.attempt && stored.since === next.since) return true;
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
+}
+
+/**
+ * The intent of an earlier attempt, settled without sending: already sent or in doubt. Undefined when it was released
+ * (nothing went out) or never written: the caller may compose and send.
+ */
+export async function settleExisting(intentId: string, log: Logger): Promise<SendOnceResult | undefined> {
+  const intent = await getIntent(intentId);
+  if (!intent || intent.status === 'released') return undefined;
+  if (intent.status === 'sent') return { outcome: 'sent', intent: intent as SentIntent };
+  if (intent.status === 'maybe_sent') return { outcome: 'maybe_sent', intent };
+  return resolveDoubt(intent, log);
+}
+
+/** Sends `email` once for `draft`, or settles what an earlier attempt left (see settleExisting). */
+export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
+  const earlier = await getIntent(draft.intentId);
+  if (earlier && earlier.status !== 'released') return (await settleExisting(draft.intentId, log))!;
+  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: new Date().toISOString() };
+  if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
+  let messageId: string;
+  try {
+    messageId = (await sendEmail({ ...email, tags: { ...email.tags, intent: draft.intentId } })).messageId;
+  } catch (err) {
+    if (!sesOutcomeUnknown(err)) await persist({ ...intent, status: 'released' }, intent).catch(() => undefined);
+    throw err;
+  }
+  const sent: SentIntent = { ...intent, status: 'sent', messageId, sentAt: now().toISOString() };
+  await persist(sent, intent);
+  return { outcome: 'sent', intent: sent };
+}
+
+/** An intent left 'sending': the SES event stream answers, or the doubt window runs, or finance is asked. */
+async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceResult> {
+  const evidence = await getIntentEvidence(intent.intentId);
+  if (evidence) {
+    const sent: SentIntent = { ...intent, status: 'sent', messageId: evidence.messageId, sentAt: evidence.at };
+    await persist(sent, intent);
+    log.info('send in doubt confirmed by SES', { intentId: intent.intentId, messageId: evidence.messageId, eventType: evidence.eventType });
+    return { outcome: 'sent', intent: sent };
+  }
+  if (Date.now() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000) throw new SendUnconfirmedError(intent.intentId);
+  await tellFinanceMaybeSent(intent);
+  const maybe = { ...intent, status: 'maybe_sent' as const };
+  await persist(maybe, intent);
+  log.warn('send in doubt handed to finance (maybe sent)', { intentId: intent.intentId, kind: intent.kind });
+  return { outcome: 'maybe_sent', intent: maybe };
+}
+
+/** The "maybe sent" task: one alert to finance, and the history of every invoice concerned says so. */
+async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
+  const at = now();
+  const detail = { intentId: intent.intentId, messageKind: intent.kind, to: intent.to, task: 'open', since: intent.since };
+  for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
+  await alertFinance({
+    kind: 'maybe_sent',
+    title: `${intent.customerId} – ${intent.invoiceIds.join(', ') || intent.kind}: ${intent.kind}`,
+    occurredAt: at.toISOString(),
+    details: [
+      { label: 'message', value: intent.kind },
+      { label: 'to', value: intent.to.join(', ') },
+      { label: 'intent', value: intent.intentId },
+      { label: 'since', value: intent.since },
+    ],
+    items: intent.invoiceIds,
+    action:
+      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi / les journaux SES (étiquette intent) ; ' +
+      'encaisse ne le renverra pas. Si rien n’est parti, envoyer le message à la main.',
+  });
+}
