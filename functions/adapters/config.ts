@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BooksAccounts } from '../core/books/model';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -36,6 +37,18 @@ export const settings = {
   FINANCE_EMAILS: emailList,
   AGENCY_EMAIL: z.string().email(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff 654…, credit 419…). */
+  BOOKS_ACCOUNTS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(BooksAccounts),
 } as const;
 
 /**

@@ -28,4 +28,7 @@ export const keys = {
     sk: `INV#${invoiceId}`,
   }),
   send: (invoiceId: string, stepId: string) => ({ pk: `SEND#${invoiceId}#${stepId}`, sk: 'SEND' }),
+  booksExport: (period: string) => ({ pk: `BOOKS#${period}`, sk: 'EXPORT' }),
+  booksExportList: (period: string) => ({ gsi2pk: 'BOOKSEXPORTS', gsi2sk: period }),
+  booksExportPart: (period: string, part: number) => ({ pk: `BOOKS#${period}`, sk: `PART#${String(part).padStart(4, '0')}` }),
 } as const;
