@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BooksAccounts } from '../core/books/model';
+import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -37,9 +37,10 @@ export const settings = {
   FINANCE_EMAILS: emailList,
   AGENCY_EMAIL: z.string().email(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  /** The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff 654…, credit 419…). */
+  /** The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff 654…, credit 419…); the PCG defaults when unset. */
   BOOKS_ACCOUNTS: z
     .string()
+    .default(JSON.stringify(defaultBooksAccounts))
     .transform((s, ctx) => {
       try {
         return JSON.parse(s) as unknown;
