@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidIban, normalizeIban } from '../functions/core/iban';
+import { BooksAccounts, defaultBooksAccounts } from '../functions/core/books/model';
 
 /**
  * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
@@ -85,6 +86,21 @@ export const settingsSchema = z
     /** API Gateway throttling of the admin API (steady requests per second and burst). */
     apiRateLimit: z.coerce.number().positive().default(50),
     apiBurstLimit: z.coerce.number().int().positive().default(100),
+    /**
+     * Accounts and journal of the books export (FEC): any of journalCode, journalLabel, bank (512…), customer (411…),
+     * fees (627…), writeOff (654…), credit (419…), as an object or its JSON; the others keep the PCG defaults.
+     */
+    booksAccounts: z
+      .preprocess((v) => {
+        if (typeof v !== 'string') return v;
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          return v;
+        }
+      }, BooksAccounts.partial())
+      .transform((p) => ({ ...defaultBooksAccounts, ...p }))
+      .default(defaultBooksAccounts),
     /** Alarm e-mails to finance through SNS (needs each address to confirm the subscription). */
     subscribeFinanceToAlarms: booleanSetting.default(true),
   })
@@ -128,6 +144,7 @@ export const settingKeys = [
   'apiRateLimit',
   'apiBurstLimit',
   'subscribeFinanceToAlarms',
+  'booksAccounts',
 ] as const;
 
 export class SettingsError extends Error {
