@@ -9,6 +9,8 @@ import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
 import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
 import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
+import { InvoiceInbox, invoiceInboxPrefixes, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
+import { BooksExport, booksPrefix } from './books/books-export';
 import type { Settings } from './settings';
 import { EncaisseFunction, type FunctionName } from './shared/function';
 import { allowObjects, allowSendEmail, allowTable, allowTableItems, allowWorkflow } from './shared/grants';
@@ -128,6 +130,22 @@ export class EncaisseStack extends Stack {
       withStateMachineArn: true,
       environment: { AUTH_MODE: 'jwt' },
     });
+    // E-invoices in (invoices/inbox/ of the statements bucket) and the books out (monthly FEC in the documents bucket).
+    const booksEnvironment = { BOOKS_ACCOUNTS: JSON.stringify(s.booksAccounts) };
+    apiFunction.addEnvironment('BOOKS_ACCOUNTS', booksEnvironment.BOOKS_ACCOUNTS);
+    const inboxFunction = makeFunction(this, 'InvoiceInboxFunction', 'invoice-inbox', {
+      description: 'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
+      memorySize: INVOICE_INBOX_MEMORY_MB,
+      timeout: INVOICE_INBOX_TIMEOUT,
+    });
+    new InvoiceInbox(this, 'InvoiceInbox', { statementsBucket, inboxFunction, alerts: this.alerts });
+    const booksFunction = makeFunction(this, 'BooksExportFunction', 'books-export', {
+      description: 'Monthly books export (FEC, CSV) of what encaisse lettered, on the first business day of the month',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      environment: booksEnvironment,
+    });
+    new BooksExport(this, 'BooksExport', { exportFunction: booksFunction, alerts: this.alerts });
     this.api = new AdminApi(this, 'AdminApi', {
       apiFunction,
       auth: apiAuthOf(s),
@@ -198,6 +216,17 @@ export class EncaisseStack extends Stack {
     });
     allowObjects(f.api, documentsBucket, { read: [letters, caseFiles] });
     allowWorkflow(f.api, stateMachine, ['start', 'stop', 'describe', 'respond']);
+
+    // invoice-inbox: read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report
+    // (copy + delete), create or update the customer and the invoice, alert finance of a rejected file.
+    allowTable(f['invoice-inbox'], table, 'readWrite');
+    allowObjects(f['invoice-inbox'], statementsBucket, { read: [invoiceInboxPrefixes.inbox], write: [invoiceInboxPrefixes.processed, invoiceInboxPrefixes.rejected], delete: [invoiceInboxPrefixes.inbox] });
+    sendEmail(f['invoice-inbox']);
+    // books-export: reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month
+    // (BOOKS# items only) and its files under books/ of the documents bucket.
+    allowTable(f['books-export'], table, 'read');
+    allowTableItems(f['books-export'], table, ['dynamodb:PutItem'], ['BOOKS#']);
+    allowObjects(f['books-export'], documentsBucket, { write: [booksPrefix] });
 
     // ---- cdk-nag: reasoned exceptions ----
     acknowledgeAcceptedWildcards(this);

@@ -12,5 +12,7 @@ export const functionNames = [
   'ses-events',
   'failure-alert',
   'api',
+  'invoice-inbox',
+  'books-export',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidIban, normalizeIban } from '../functions/core/iban';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/adapters/config';
+import { BooksAccounts, defaultBooksAccounts } from '../functions/core/books/model';
 
 /**
  * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
@@ -90,6 +91,21 @@ export const settingsSchema = z
     statementMaxBytes: z.coerce.number().int().positive().max(100_000_000, 'at most 100 MB: the ingest reads a whole file into memory').default(DEFAULT_STATEMENT_MAX_BYTES),
     /** Statement files holding more entries than this are rejected. */
     statementMaxEntries: z.coerce.number().int().positive().max(1_000_000).default(DEFAULT_STATEMENT_MAX_ENTRIES),
+    /**
+     * Accounts and journal of the books export (FEC): any of journalCode, journalLabel, bank (512…), customer (411…),
+     * fees (627…), writeOff (654…), credit (419…), as an object or its JSON; the others keep the PCG defaults.
+     */
+    booksAccounts: z
+      .preprocess((v) => {
+        if (typeof v !== 'string') return v;
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          return v;
+        }
+      }, BooksAccounts.partial())
+      .transform((p) => ({ ...defaultBooksAccounts, ...p }))
+      .default(defaultBooksAccounts),
     /** Alarm e-mails to finance through SNS (needs each address to confirm the subscription). */
     subscribeFinanceToAlarms: booleanSetting.default(true),
   })
@@ -135,6 +151,7 @@ export const settingKeys = [
   'statementMaxBytes',
   'statementMaxEntries',
   'subscribeFinanceToAlarms',
+  'booksAccounts',
 ] as const;
 
 export class SettingsError extends Error {

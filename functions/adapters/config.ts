@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -44,6 +45,19 @@ export const settings = {
   STATEMENT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_BYTES),
   /** Statement files holding more entries than this are rejected. */
   STATEMENT_MAX_ENTRIES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_ENTRIES),
+  /** The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff 654…, credit 419…); the PCG defaults when unset. */
+  BOOKS_ACCOUNTS: z
+    .string()
+    .default(JSON.stringify(defaultBooksAccounts))
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(BooksAccounts),
 } as const;
 
 /**

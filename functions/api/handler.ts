@@ -11,6 +11,7 @@ import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } 
 import { buildOpenApi } from './openapi';
 import { IncomingRequest, Route, route, runRoute } from './route';
 import { customerRoutes } from './routes/customers';
+import { exportRoutes } from './routes/exports';
 import { importRoutes } from './routes/imports';
 import { invoiceRoutes } from './routes/invoices';
 import { policyRoutes } from './routes/policies';
@@ -20,7 +21,7 @@ import { statementRoutes } from './routes/statements';
 import { transactionRoutes } from './routes/transactions';
 import { common } from './schemas';
 
-requireSettings(['TABLE_NAME', 'STATEMENTS_BUCKET', 'STATE_MACHINE_ARN']);
+requireSettings(['TABLE_NAME', 'STATEMENTS_BUCKET', 'STATE_MACHINE_ARN', 'BOOKS_ACCOUNTS']);
 
 /**
  * The admin API: one Lambda behind the HTTP API, a middy router, zod on every input, problem+json on every error.
@@ -46,7 +47,7 @@ const openApiRoute = route({
 });
 
 /** Every route of the API, in the order the router tries them (static paths win over parameters anyway). */
-export const apiRoutes: Route[] = [healthRoute, openApiRoute, ...importRoutes, ...invoiceRoutes, ...customerRoutes, ...transactionRoutes, ...statementRoutes, ...policyRoutes, ...rateRoutes, ...reportRoutes];
+export const apiRoutes: Route[] = [healthRoute, openApiRoute, ...importRoutes, ...invoiceRoutes, ...customerRoutes, ...transactionRoutes, ...statementRoutes, ...policyRoutes, ...rateRoutes, ...reportRoutes, ...exportRoutes];
 
 export function openApiDocument(): Record<string, unknown> {
   return (openApiCache ??= buildOpenApi(apiRoutes));

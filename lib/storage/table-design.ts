@@ -19,6 +19,8 @@
  *                                                        STATEMENTS#ATTENTION / <received>#<sha256>)
  *   DAY#<account>#<date>       DAY                     count and total of one booking day's movements, as first stored
  *   POLICY#<id>                V#<000001>              a version of a dunning policy (gsi2 on the latest only: POLICIES / <id>)
+ *   BOOKS#<YYYY-MM>            EXPORT                  a frozen month of the books export (gsi2: BOOKSEXPORTS / <YYYY-MM>) [db/exports.ts]
+ *   BOOKS#<YYYY-MM>            PART#<run>#<0001>       its entries, a few hundred per item (the run named by EXPORT)
  *   RATES                      OVERRIDE                late-payment rates finance added over the shipped figures [db/rates.ts]
  *   DISPATCH#<customer>#<window>#<kind>  DISPATCH      send-window batch of a customer (one message); <kind> may be
  *                                                        <kind>~<invoiceId> (customers dunned invoice by invoice) [db/dispatch.ts]

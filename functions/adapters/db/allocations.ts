@@ -69,7 +69,10 @@ export async function applyCandidate(transactionId: string, candidate: Candidate
       const writeOff = Math.min(writeOffLeft, inv.openCents - a.amountCents);
       writeOffLeft -= writeOff;
       const openCents = inv.openCents - a.amountCents - writeOff;
-      const updated: Invoice = { ...inv, openCents, status: statusFor(inv, openCents), version: inv.version + 1 };
+      const status = statusFor(inv, openCents);
+      const receivedCents = (inv.receivedCents ?? 0) + a.amountCents;
+      const collected = status === 'paid' ? { on: txn.bookingDate, amountCents: receivedCents } : undefined;
+      const updated: Invoice = { ...inv, openCents, status, receivedCents, collected, version: inv.version + 1 };
       next.push(updated);
       applied.push({ invoiceId: inv.invoiceId, amountCents: a.amountCents, writeOffCents: writeOff });
       items.push(invoicePut(updated, inv.version));
@@ -131,7 +134,8 @@ export async function undoTransactionAllocations(transactionId: string, actor: s
       if (!inv) continue;
       const openCents = Math.min(inv.amountCents, inv.openCents + a.amountCents + a.writeOffCents);
       const status: InvoiceStatus = inv.status === 'in_collection' ? 'in_collection' : openCents === inv.amountCents ? 'open' : 'partially_paid';
-      const updated: Invoice = { ...inv, openCents, status, version: inv.version + 1 };
+      const receivedCents = Math.max(0, (inv.receivedCents ?? 0) - a.amountCents);
+      const updated: Invoice = { ...inv, openCents, status, receivedCents, collected: undefined, version: inv.version + 1 };
       next.push(updated);
       items.push(invoicePut(updated, inv.version));
       items.push({ Delete: { TableName: tableName(), Key: keys.allocation(inv.invoiceId, transactionId), ConditionExpression: 'attribute_exists(pk)' } });

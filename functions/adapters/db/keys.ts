@@ -32,4 +32,7 @@ export const keys = {
     sk: `INV#${invoiceId}`,
   }),
   send: (invoiceId: string, stepId: string) => ({ pk: `SEND#${invoiceId}#${stepId}`, sk: 'SEND' }),
+  booksExport: (period: string) => ({ pk: `BOOKS#${period}`, sk: 'EXPORT' }),
+  booksExportList: (period: string) => ({ gsi2pk: 'BOOKSEXPORTS', gsi2sk: period }),
+  booksExportPart: (period: string, run: string, part: number) => ({ pk: `BOOKS#${period}`, sk: `PART#${run}#${String(part).padStart(4, '0')}` }),
 } as const;

@@ -9,6 +9,8 @@ import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../..
 import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, reasonInFrench, RowOutcome, summarize } from '../../core/imports';
 import { Customer } from '../../core/model';
 import { HttpProblem } from '../http';
+import { EInvoiceImportReport } from '../../adapters/einvoice-import';
+import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
 import { route } from '../route';
 import { common } from '../schemas';
 import { createCustomer, getCustomers, getInvoices, mapLimited } from '../store';
@@ -22,11 +24,13 @@ export const ImportRowReport = z.object({
   reasonFr: z.string().optional(),
 });
 export const ImportReport = z.object({
-  format: z.enum(['csv', 'fec']),
+  format: z.enum(['csv', 'fec', 'einvoice']),
   summary: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
   rows: z.array(ImportRowReport),
   /** FEC lines that are not open receivables (other accounts, lettered lines). */
   skippedLines: z.number().int().optional(),
+  /** E-invoices (Factur-X, CII, UBL): what was read from the file. */
+  einvoice: EInvoiceImportReport.optional(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
@@ -143,14 +147,15 @@ export async function runImport(format: 'csv' | 'fec', text: string, actor: stri
 export const importRoutes = [
   route({
     method: 'POST', path: '/invoices/import', operationId: 'importInvoices', tag: 'Invoices', access: 'finance',
-    summary: 'Bulk import from the recon CSV or a FEC; idempotent on invoice id; reports per row what was created, updated or rejected and why',
+    summary: 'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
     query: z.object({
       format: z.enum(['csv', 'fec']).optional().describe('csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv'),
       paymentTermsDays: z.coerce.number().int().min(0).max(365).default(30).describe('FEC only: due date = piece date + the customer terms, else this'),
     }),
-    textBody: { contentTypes: ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream'], description: 'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)' },
+    textBody: { contentTypes: ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream', 'application/pdf', 'application/xml', 'text/xml'], description: 'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)' },
     responses: { 200: { description: 'Per-row report', schema: ImportReport }, ...common(413, 415) },
     handle: async ({ query, body, headers, principal }) => {
+      if (isEInvoiceUpload(String(body ?? ''))) return { status: 200, body: await einvoiceImport(String(body), principal.actor, query.paymentTermsDays) };
       const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format = query.format ?? (type === 'text/tab-separated-values' ? 'fec' : 'csv');
       return { status: 200, body: await runImport(format, String(body ?? ''), principal.actor, query.paymentTermsDays) };

@@ -32,11 +32,16 @@ interface Piece {
   currency: string;
   date?: string;
   problems: string[];
+  /** Lines of the piece, and whether one of them is not lettered (a fully lettered piece is closed). */
+  lines: number;
+  open: boolean;
 }
 
 /**
- * Reads the open receivables of a FEC: the lines of customer accounts (411...) that are not lettered (EcritureLet empty),
- * grouped by piece and customer (CompAuxNum, else CompteNum). A group whose net balance is a debit is an open invoice;
+ * Reads the open receivables of a FEC: the lines of customer accounts (411...) grouped by piece and customer (CompAuxNum,
+ * else CompteNum). A piece whose lines are all lettered (EcritureLet) is closed; otherwise every line of it counts, lettered
+ * or not (a payment lettered on the invoice's piece, as encaisse's own export writes it, settles that much of it). A group
+ * whose net balance is a debit is an open invoice;
  * a net credit (unlettered payment or credit note) is reported as refused with the reason. Each group reports the line of
  * its first entry.
  */
@@ -62,12 +67,17 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
       return i === undefined ? '' : (rec.fields[i] ?? '').trim();
     };
     const account = get('CompteNum');
-    if (!prefixes.some((p) => account.startsWith(p)) || get('EcritureLet') !== '') {
+    const lettered = get('EcritureLet') !== '';
+    if (!prefixes.some((p) => account.startsWith(p))) {
       skipped++;
       continue;
     }
     const invoiceId = get('PieceRef') || get('EcritureNum');
     const customerId = get('CompAuxNum') || account;
+    if (lettered && (!invoiceId || invoiceId.length > 64 || customerId.length > 64)) {
+      skipped++;
+      continue;
+    }
     if (!invoiceId) {
       rows.push({ line: rec.line, ok: false, reason: 'PieceRef: empty (and no EcritureNum)' });
       continue;
@@ -84,9 +94,11 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     const key = `${customerId}\u0000${invoiceId}`;
     let piece = pieces.get(key);
     if (!piece) {
-      piece = { line: rec.line, invoiceId, customerId, netCents: 0, foreignCents: 0, currency: 'EUR', problems: [] };
+      piece = { line: rec.line, invoiceId, customerId, netCents: 0, foreignCents: 0, currency: 'EUR', problems: [], lines: 0, open: false };
       pieces.set(key, piece);
     }
+    piece.lines++;
+    if (!lettered) piece.open = true;
     piece.customerName ??= get('CompAuxLib') || get('CompteLib') || undefined;
     const badName = piece.customerName && lineProblem(piece.customerName);
     if (badName && !piece.problems.length) piece.problems.push(`CompAuxLib: ${badName}`);
@@ -112,6 +124,10 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
   const defaultTerms = options.defaultPaymentTermsDays ?? 30;
   for (const p of pieces.values()) {
     const fail = (reason: string) => rows.push({ line: p.line, ok: false, invoiceId: p.invoiceId, reason });
+    if (!p.open) {
+      skipped += p.lines;
+      continue;
+    }
     if (p.problems.length > 0) {
       fail(p.problems.join('; '));
       continue;

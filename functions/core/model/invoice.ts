@@ -35,6 +35,10 @@ export const Invoice = z.object({
   pdfKey: z.string().optional(),
   /** Contract late-payment rate in basis points (1210 = 12.10 %), if the contract sets one. */
   contractRateBp: z.number().int().positive().optional(),
+  /** Cash allocated to the invoice so far (bank fees and write-offs excluded); counted from the first allocation recorded with it. */
+  receivedCents: z.number().int().nonnegative().optional(),
+  /** "Encaissée" (the e-invoicing reform's status): when the invoice became fully paid, and the cash it received in all. */
+  collected: z.object({ on: IsoDate, amountCents: z.number().int().nonnegative() }).optional(),
 });
 export type Invoice = z.infer<typeof Invoice>;
 

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Booking, BooksAccounts, Encaissement, encaissementsIn, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking } from '../../core/books';
+import { dynamo } from '../aws-clients';
+import { listAllCustomers } from './customers';
+import { listAllInvoices } from './invoices';
+import { stripKeys } from './items';
+import { keys } from './keys';
+import { queryAll, tableName } from './table';
+import { transactionFromItem } from './transactions';
+
+/**
+ * The export ledger: what each frozen month of the books export contained, entry by entry, so that exporting a month
+ * again gives the same file and a change after export becomes a reversing entry of the next month. A month is stored as
+ * BOOKS#<month>/PART#<run>#n items (ENTRIES_PER_PART entries each) then BOOKS#<month>/EXPORT naming the run, written
+ * last and only once: a month whose EXPORT item exists is complete, and only its run's parts are read (two runs at once
+ * cannot mix their parts; a run that died leaves unread parts behind).
+ */
+const ENTRIES_PER_PART = 200;
+
+async function readMonth(period: Period): Promise<PeriodExport | undefined> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.booksExport(period).pk }, ConsistentRead: true });
+  const head = items.find((i) => i.sk === 'EXPORT');
+  if (!head) return undefined;
+  const parts = items.filter((i) => String(i.sk).startsWith(`PART#${String(head.run)}#`)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+  return PeriodExport.parse({ period, status: 'closed', entries: parts.flatMap((p) => p.entries as unknown[]) });
+}
+
+/** Every frozen month, oldest first. */
+async function closedMonths(): Promise<Period[]> {
+  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'BOOKSEXPORTS' } });
+  return items.map((i) => String(i.gsi2sk)).sort();
+}
+
+/** Freezes a month; if another run froze it first, what that run stored wins. */
+async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
+  const run = randomUUID().slice(0, 8);
+  const parts = Math.ceil(exp.entries.length / ENTRIES_PER_PART);
+  for (let p = 0; p < parts; p++) {
+    const entries = exp.entries.slice(p * ENTRIES_PER_PART, (p + 1) * ENTRIES_PER_PART);
+    await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...keys.booksExportPart(exp.period, run, p + 1), type: 'books_export_part', entries } }));
+  }
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.booksExport(exp.period), ...keys.booksExportList(exp.period), type: 'books_export', period: exp.period, run, parts, entryCount: exp.entries.length, exportedAt: at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return exp;
+  } catch (err) {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    return (await readMonth(exp.period)) ?? exp;
+  }
+}
+
+async function batchGet(list: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < list.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = list.slice(i, i + 100);
+    for (let attempt = 0; pending?.length; attempt++) {
+      if (attempt > 8) throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      out.push(...(res.Responses?.[tableName()] ?? []));
+      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+}
+
+/** The bookings standing now: every lettered (matched) bank transaction booked between the two dates. */
+export async function standingBookings(from: string, to: string, accounts: BooksAccounts): Promise<Booking[]> {
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': from, ':to': `${to}#\uffff` },
+  });
+  const txns = items.map(transactionFromItem).filter((t) => t.applied.length > 0 || t.customerCredit);
+  const invoiceIds = [...new Set(txns.flatMap((t) => t.applied.map((a) => a.invoiceId)))];
+  const invoices = await batchGet(invoiceIds.map((id) => keys.invoice(id)));
+  const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
+  const names = new Map((await listAllCustomers()).map((c) => [c.customerId, c.name]));
+  return txns.map((t) => {
+    const receipt: LetteredReceipt = {
+      transactionId: t.transactionId,
+      bookingDate: t.bookingDate,
+      bankReference: t.bankReference,
+      allocations: t.applied.map((a) => ({ invoiceId: a.invoiceId, customerId: customerOf.get(a.invoiceId) ?? '', amountCents: a.amountCents, writeOffCents: a.writeOffCents })),
+      ...(t.customerCredit ? { credit: t.customerCredit } : {}),
+    };
+    return receiptBooking(receipt, accounts, names);
+  });
+}
+
+/**
+ * The books export of a month: the frozen one when the month was exported before; else planned from what stands now
+ * and what earlier months exported, and frozen when the month is over (`today` after its last day). A month before the
+ * last frozen one and never exported is refused (ExportOrderError).
+ */
+export async function exportMonth(period: Period, today: string, accounts: BooksAccounts, now: string): Promise<PeriodExport> {
+  const frozen = await readMonth(period);
+  if (frozen) return frozen;
+  const months = await closedMonths();
+  const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
+  const from = periodStart(months[0] ?? period);
+  const current = await standingBookings(from, periodEnd(period), accounts);
+  const exp = planPeriodExport({ period, today, journalCode: accounts.journalCode, current, previous: previous.filter(Boolean) });
+  return exp.status === 'closed' ? freeze(exp, now) : exp;
+}
+
+/** What was collected between two dates: invoices fully paid ("encaissées") with their date and amount, customer names. */
+export async function encaissementsBetween(from: string, to: string): Promise<Encaissement[]> {
+  const [paid, customers] = await Promise.all([listAllInvoices(['paid']), listAllCustomers()]);
+  const names = new Map(customers.map((c) => [c.customerId, c.name]));
+  const list = paid.flatMap((i) =>
+    i.collected ? [{ invoiceId: i.invoiceId, customerId: i.customerId, customerName: names.get(i.customerId), currency: i.currency, invoiceAmountCents: i.amountCents, collectedOn: i.collected.on, collectedCents: i.collected.amountCents }] : [],
+  );
+  return encaissementsIn(list, from, to);
+}

@@ -1,0 +1,83 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { BuyerCustomer, EInvoice, EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
+import { planImport } from '../core/imports';
+import { Customer } from '../core/model';
+import { dynamo } from './aws-clients';
+import { clock } from './clock';
+import { getCustomer, putCustomer } from './db/customers';
+import { getInvoice, saveInvoice, VersionConflictError } from './db/invoices';
+import { customerItem } from './db/items';
+import { tableName } from './db/table';
+
+/** What became of one e-invoice file: the invoice created, updated, unchanged, or the file rejected with its reason. */
+export const EInvoiceImportReport = z.object({
+  outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
+  reason: z.string().optional(),
+  /** Why the file is not an invoice, when rejected before it was read (see EInvoiceErrorCode). */
+  code: z.string().optional(),
+  syntax: z.enum(['CII', 'UBL']).optional(),
+  profile: z.string().optional(),
+  container: z.string().optional(),
+  invoiceId: z.string().optional(),
+  customerId: z.string().optional(),
+  amountDueCents: z.number().int().optional(),
+  currency: z.string().optional(),
+  dueDate: z.string().optional(),
+});
+export type EInvoiceImportReport = z.infer<typeof EInvoiceImportReport>;
+
+/** Creates the buyer as a customer, or fills in the postal address of a known one that has none. */
+async function upsertBuyer(buyer: BuyerCustomer): Promise<void> {
+  const current = await getCustomer(buyer.customerId);
+  if (!current) {
+    const created = Customer.parse({ customerId: buyer.customerId, name: buyer.name, postalAddress: buyer.postalAddress });
+    await dynamo()
+      .send(new PutCommand({ TableName: tableName(), Item: customerItem(created), ConditionExpression: 'attribute_not_exists(pk)' }))
+      .catch((err: Error) => {
+        if (err.name !== 'ConditionalCheckFailedException') throw err; // created meanwhile: theirs stands
+      });
+  } else if (current.postalAddress.length === 0 && buyer.postalAddress.length > 0) {
+    await putCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version).catch((err: Error) => {
+      if (err.name !== 'ConditionalCheckFailedException') throw err; // edited meanwhile: the person's edit wins
+    });
+  }
+}
+
+function describe(inv: EInvoice): Pick<EInvoiceImportReport, 'syntax' | 'profile' | 'container' | 'invoiceId' | 'amountDueCents' | 'currency' | 'dueDate'> {
+  return { syntax: inv.syntax, profile: inv.profile, container: inv.container.kind === 'factur-x' ? `factur-x (${inv.container.attachment})` : 'xml', invoiceId: inv.invoiceNumber, amountDueCents: inv.amountDueCents, currency: inv.currency, ...(inv.dueDate ? { dueDate: inv.dueDate } : {}) };
+}
+
+/**
+ * One e-invoice file (Factur-X PDF, CII or UBL XML) into the receivables: the buyer becomes (or stays) the customer, the
+ * invoice is created or updated like a CSV/FEC import row (idempotent on the invoice number), with an 'imported' history
+ * event naming the source. A file that is not a valid invoice is reported with its reason and changes nothing.
+ */
+export async function importEInvoice(bytes: Uint8Array, actor: string, defaultTermsDays = 30): Promise<EInvoiceImportReport> {
+  let inv: EInvoice;
+  try {
+    inv = await readEInvoice(bytes);
+  } catch (err) {
+    const e = err as EInvoiceError;
+    return { outcome: 'rejected', code: e.code, reason: e.message };
+  }
+  // Without a due date on the invoice, the known customer's payment terms apply.
+  const first = importRecordOf(inv, defaultTermsDays);
+  const known = first.ok && !inv.dueDate ? await getCustomer(first.customer.customerId) : undefined;
+  const read = known ? importRecordOf(inv, known.paymentTermsDays) : first;
+  if (!read.ok) return { outcome: 'rejected', reason: read.reason, ...describe(inv) };
+  await upsertBuyer(read.customer);
+  for (let attempt = 1; ; attempt++) {
+    const stored = await getInvoice(read.record.invoiceId);
+    const [planned] = planImport({ format: 'csv', rows: [{ line: 1, ok: true, record: read.record }] }, new Map(stored ? [[stored.invoiceId, stored]] : []));
+    const report = { ...describe(inv), customerId: read.record.customerId, outcome: planned.outcome, ...(planned.reason ? { reason: planned.reason } : {}) };
+    if ((planned.outcome !== 'created' && planned.outcome !== 'updated') || !planned.next) return report;
+    try {
+      const detail = { source: 'einvoice', syntax: inv.syntax, profile: inv.profile, ...(stored ? { previous: { amountCents: stored.amountCents, issueDate: stored.issueDate, dueDate: stored.dueDate } } : {}) };
+      await saveInvoice(stored, planned.next, { at: clock().now().toISOString(), kind: planned.outcome === 'created' ? 'imported' : 'import_updated', actor, detail });
+      return report;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError) || attempt >= 3) throw err; // a payment or another import got there first: decide again
+    }
+  }
+}

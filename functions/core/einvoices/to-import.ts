@@ -1,0 +1,55 @@
+import { addDays } from '../dates';
+import type { ImportedInvoice } from '../imports/types';
+import type { EInvoice, Party } from './model';
+
+/** The customer an e-invoice's buyer becomes: its id, name and postal address as the letters print it. */
+export interface BuyerCustomer {
+  customerId: string;
+  name: string;
+  postalAddress: string[];
+}
+
+export type EInvoiceImport =
+  | { ok: true; record: ImportedInvoice; customer: BuyerCustomer }
+  | { ok: false; invoiceId?: string; reason: string };
+
+/**
+ * The customer id of a buyer: its SIREN when it has one (the identifier the reform's directory uses), else its legal id,
+ * else its VAT number, else its name in capitals. Customers created from CSV or FEC under another id are not merged.
+ */
+export function customerIdOf(buyer: Party): string {
+  const raw = buyer.siren ?? buyer.legalId?.id ?? buyer.vatId ?? buyer.name.toUpperCase();
+  return raw.replace(/\s+/g, ' ').trim().slice(0, 64);
+}
+
+export function postalLines(buyer: Party): string[] {
+  const a = buyer.address;
+  if (!a) return [];
+  const city = [a.postcode, a.city].filter(Boolean).join(' ');
+  return [...a.lines, ...(city ? [city] : []), ...(a.country && a.country !== 'FR' ? [a.country] : [])].map((l) => l.slice(0, 70)).slice(0, 6);
+}
+
+/**
+ * What an e-invoice adds to the receivables: an open invoice of its amount due (BT-115: prepaid amounts are already
+ * collected), due on its due date (BT-9) or, without one, the issue date plus the payment terms. A credit note or an
+ * invoice with nothing left to pay is refused with the reason: neither is something to collect.
+ */
+export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoiceImport {
+  const invoiceId = invoice.invoiceNumber;
+  if (invoiceId.length > 64) return { ok: false, invoiceId: invoiceId.slice(0, 64), reason: 'invoice number (BT-1): longer than 64 characters' };
+  if (invoice.kind === 'credit_note') {
+    return { ok: false, invoiceId, reason: `a credit note (type ${invoice.typeCode}): record it against its invoice (credit-note), it is nothing to collect` };
+  }
+  if (invoice.amountDueCents <= 0) return { ok: false, invoiceId, reason: 'amount due (BT-115) is zero or negative: nothing to collect' };
+  const customer: BuyerCustomer = { customerId: customerIdOf(invoice.buyer), name: invoice.buyer.name.slice(0, 200), postalAddress: postalLines(invoice.buyer) };
+  const record: ImportedInvoice = {
+    invoiceId,
+    customerId: customer.customerId,
+    customerName: customer.name,
+    amountCents: invoice.amountDueCents,
+    currency: invoice.currency,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate ?? addDays(invoice.issueDate, paymentTermsDays),
+  };
+  return { ok: true, record, customer };
+}
