@@ -1,4 +1,6 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { s3 } from '../../adapters/aws-clients';
@@ -105,6 +107,10 @@ async function today(): Promise<TodayView> {
   };
 }
 
+/** Documents the console links to: formal-notice letters and agency case files (what the api function may read). */
+const DocumentKey = z.string().max(1024).regex(/^(letters|case-files)\/[^/][^\u0000-\u001f]*$/, 'expected a key under letters/ or case-files/');
+const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
+
 export const consoleRoutes = [
   route({
     method: 'GET', path: '/console/today', operationId: 'today', tag, access: 'read',
@@ -130,6 +136,17 @@ export const consoleRoutes = [
       });
       const expiresAt = new Date(clock().now().getTime() + expiresSeconds * 1000).toISOString();
       return { status: 200, body: { url: form.url, fields: form.fields, key, maxBytes: STATEMENT_UPLOAD_MAX_BYTES, expiresAt } };
+    },
+  }),
+  route({
+    method: 'GET', path: '/console/document-link', operationId: 'documentLink', tag, access: 'read',
+    summary: 'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/)',
+    query: z.object({ key: DocumentKey }),
+    responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
+    handle: async ({ query }) => {
+      const bucket = readEnv({ DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET }).DOCUMENTS_BUCKET;
+      const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: query.key }), { expiresIn: 300 });
+      return { status: 200, body: { url, expiresAt: new Date(clock().now().getTime() + 300_000).toISOString() } };
     },
   }),
 ];

@@ -112,3 +112,20 @@ describe('POST /console/statement-upload: a presigned form to drop a statement i
     expect(res.status).toBe(403);
   });
 });
+
+describe('GET /console/document-link: a short-lived link to a PDF the dunning sent', () => {
+  it('signs a GET of a formal notice for five minutes, for the read-only role too', async () => {
+    process.env.DOCUMENTS_BUCKET = 'documents';
+    const res = await call('GET', '/console/document-link', { query: { key: 'letters/2026/F1-mise-en-demeure.pdf' }, as: 'readonly' });
+    expect(res.status).toBe(200);
+    expect(res.json.url).toContain('letters/2026/F1-mise-en-demeure.pdf');
+    expect(res.json.url).toContain('X-Amz-Expires=300');
+  });
+
+  it('refuses any key outside letters/ and case-files/ (statements, invoices of other customers)', async () => {
+    for (const key of ['processed/releve.cfo', 'invoices/F1.pdf', '/letters/x.pdf']) {
+      const res = await call('GET', '/console/document-link', { query: { key } });
+      expect(res.status, key).toBe(400);
+    }
+  });
+});
