@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ok, type Api } from '../api/client';
-import type { components } from '../api/schema';
+import type { paths } from '../api/schema';
 import { money, date, parseEuros } from '../format';
 import { t } from '../i18n';
 import { Link, Page, say, useApp, useCanAct, useData, Async } from '../ui';
 import { messageOf } from '../api/client';
 import { parsePicked, planAllocations } from './allocation-plan';
 
-type Txn = components['schemas']['StoredTransaction'] extends never ? never : Awaited<ReturnType<typeof loadQueue>>[number];
-type Invoice = { invoiceId: string; customerId: string; openCents: number; amountCents: number; status: string; currency: string; dueDate: string };
+type Txn = Awaited<ReturnType<typeof loadQueue>>[number];
+type Invoice = paths['/invoices/{invoiceId}']['get']['responses'][200]['content']['application/json']['invoice'];
 
 async function loadQueue(api: Api) {
   return ok(await api.GET('/transactions', { params: { query: { status: ['suggested', 'unmatched'] as never, limit: 200 } } })).items;
@@ -21,7 +21,7 @@ async function loadInvoices(api: Api, ids: string[]): Promise<Map<string, Invoic
       return res.data?.invoice;
     }),
   );
-  return new Map(found.filter((i): i is Invoice => i !== undefined).map((i) => [i.invoiceId, i]));
+  return new Map(found.filter((i) => i !== undefined).map((i) => [i.invoiceId, i as Invoice]));
 }
 
 const editable = (el: EventTarget | null) => el instanceof HTMLElement && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
