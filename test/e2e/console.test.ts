@@ -141,6 +141,7 @@ describe('the finance console in a real browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Today');
     await page.getByRole('button', { name: 'Passer la console en français' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Aujourd’hui');
+    await shot(page, 'aujourdhui');
   });
 
   it('drops a statement by drag-and-drop and shows it processed', async () => {

@@ -26,8 +26,8 @@ export class ApiError extends Error {
   }
 }
 
-export function makeApi(baseUrl: string, token: string): Api {
-  const api = createClient<paths>({ baseUrl });
+export function makeApi(baseUrl: string, token: string, fetchImpl?: typeof fetch): Api {
+  const api = createClient<paths>({ baseUrl, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
   const auth: Middleware = {
     onRequest({ request }) {
       request.headers.set('authorization', `Bearer ${token}`);

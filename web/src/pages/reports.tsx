@@ -116,7 +116,7 @@ export function ReportsPage() {
                   kind="bars"
                   height={200}
                   labels={a.customers.slice(0, 8).map((c) => (c.customerName ?? c.customerId).slice(0, 14))}
-                  series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.buckets.d1_30 + c.buckets.d31_60 + c.buckets.d61_90 + c.buckets.over_90), color: colors[3] }]}
+                  series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]}
                   format={euros}
                 />
                 <div class="table-wrap">
