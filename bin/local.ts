@@ -19,6 +19,7 @@ import { redact } from '../functions/adapters/logger';
 import { demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
+import { buildConsole, startConsole } from './local/console';
 import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
 import { cachedTemplate } from './local/template-cache';
 
@@ -68,6 +69,7 @@ async function main() {
   let stopping = 0;
   const timers: NodeJS.Timeout[] = [];
   let closeInbox = async () => undefined as void;
+  let consoleServer: Awaited<ReturnType<typeof startConsole>> | undefined;
   const shutdown = async (signal: string) => {
     // Ctrl-C reaches npm, tsx and this process at once (the signal may arrive twice): only a later one forces.
     if (stopping) {
@@ -80,6 +82,7 @@ async function main() {
     if (!stack) process.exit(130); // still starting: the 'exit' hook kills what already runs
     timers.forEach(clearTimeout);
     await closeInbox();
+    await consoleServer?.stop();
     await stack.stop();
     console.log('stopped, nothing left running.');
     process.exit(0);
@@ -100,6 +103,15 @@ async function main() {
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
   console.log(`  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`);
   console.log(`  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`);
+  // The finance console, built from web/ and signed in with the local finance token (?as=readonly for the other role).
+  try {
+    await buildConsole();
+    const consolePort = process.env.LOCAL_PORT_CONSOLE ? Number(process.env.LOCAL_PORT_CONSOLE) : values['auto-ports'] ? 0 : 5173;
+    consoleServer = await startConsole({ port: consolePort, apiUrl: s.urls.api, s3Url: s.urls.s3, tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN } });
+    console.log(`  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`);
+  } catch (err) {
+    console.log(`  finance console       not started: ${(err as Error).message}`);
+  }
   console.log('Ready. Ctrl-C stops everything.\n');
 
   const inbox = watchInbox({ dir: inboxDir, put: (name, bytes) => s.putStatement(`inbox/${name}`, bytes), log });

@@ -7,6 +7,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
+import { FinanceConsole } from './console/console';
 import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
 import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
 import { InvoiceInbox, invoiceInboxPrefixes, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
@@ -33,6 +34,8 @@ export class EncaisseStack extends Stack {
   readonly workflow: DunningWorkflow;
   readonly ingest: Ingest;
   readonly api: AdminApi;
+  /** The finance console, when the stack creates the Cognito pool (its managed login and app client live there). */
+  readonly console?: FinanceConsole;
   readonly functions: Record<FunctionName, EncaisseFunction>;
   readonly key: kms.Key;
 
@@ -153,6 +156,18 @@ export class EncaisseStack extends Stack {
       rateLimit: s.apiRateLimit,
       burstLimit: s.apiBurstLimit,
     });
+
+    if (this.api.userPool) {
+      // The console's files come from `npm run web:build`, deployed only when asked (-c consoleAssets=web/dist), so a
+      // synth never depends on a web build being there.
+      this.console = new FinanceConsole(this, 'Console', {
+        httpApi: this.api.httpApi,
+        userPool: this.api.userPool,
+        statementsBucket,
+        accessLogsBucket: this.storage.accessLogsBucket,
+        assetsDir: this.node.tryGetContext('consoleAssets'),
+      });
+    }
 
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a

@@ -60,6 +60,8 @@ export function sqsEventOfS3Record(record: S3rverEvent['Records'][number], opts:
   };
 }
 
+const localCors = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader></CORSRule></CORSConfiguration>`;
+
 export interface LocalS3 {
   url: string;
   stop(): Promise<void>;
@@ -77,7 +79,8 @@ export async function startS3(opts: {
     directory: opts.directory,
     allowMismatchedSignatures: true,
     vhostBuckets: false,
-    configureBuckets: opts.buckets.map((name) => ({ name })),
+    // The console posts statement files to the inbox from the browser (presigned POST): CORS as the bucket has in AWS.
+    configureBuckets: opts.buckets.map((name) => ({ name, configs: [localCors] })),
   });
   s3rver.on('event', opts.onEvent);
   await s3rver.configureBuckets();

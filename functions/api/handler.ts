@@ -10,6 +10,7 @@ import { authenticate, Principal } from './auth';
 import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
 import { buildOpenApi } from './openapi';
 import { IncomingRequest, Route, route, runRoute } from './route';
+import { consoleRoutes } from './routes/console';
 import { customerRoutes } from './routes/customers';
 import { exportRoutes } from './routes/exports';
 import { importRoutes } from './routes/imports';
@@ -47,7 +48,20 @@ const openApiRoute = route({
 });
 
 /** Every route of the API, in the order the router tries them (static paths win over parameters anyway). */
-export const apiRoutes: Route[] = [healthRoute, openApiRoute, ...importRoutes, ...invoiceRoutes, ...customerRoutes, ...transactionRoutes, ...statementRoutes, ...policyRoutes, ...rateRoutes, ...reportRoutes, ...exportRoutes];
+export const apiRoutes: Route[] = [
+  healthRoute,
+  openApiRoute,
+  ...importRoutes,
+  ...invoiceRoutes,
+  ...customerRoutes,
+  ...transactionRoutes,
+  ...statementRoutes,
+  ...policyRoutes,
+  ...rateRoutes,
+  ...reportRoutes,
+  ...exportRoutes,
+  ...consoleRoutes,
+];
 
 export function openApiDocument(): Record<string, unknown> {
   return (openApiCache ??= buildOpenApi(apiRoutes));

@@ -1,0 +1,152 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { s3 } from '../../adapters/aws-clients';
+import { clock } from '../../adapters/clock';
+import { readEnv, settings } from '../../adapters/config';
+import { listAllCustomers } from '../../adapters/db/customers';
+import { listInvoiceEvents } from '../../adapters/db/events';
+import { listAllInvoices } from '../../adapters/db/invoices';
+import { loadRateTable } from '../../adapters/db/rates';
+import { listBouncedContacts } from '../../adapters/db/sends';
+import { listStatements } from '../../adapters/db/statements';
+import { localDate } from '../../core/calendar/time-zone';
+import { addDays } from '../../core/dates';
+import { missingRates } from '../../core/dunning/rates';
+import { approvalNote } from '../../dunning-shared/load';
+import { route } from '../route';
+import { common } from '../schemas';
+import { mapLimited, pagedTransactions } from '../store';
+import { MissingRates, RATES_CHECKED_FROM } from './rates';
+
+/**
+ * Reads the finance console needs and the admin API had no route for: what needs a person today, and a presigned
+ * POST to drop a statement file into the inbox from the browser. Read-only for the data; the upload goes through S3.
+ */
+const tag = 'Console';
+
+/** Largest statement file the console may upload (the ingest Lambda parses 20 MB files under a 400 MB heap). */
+export const STATEMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
+/** Promises due within this many days are listed. */
+const PROMISE_HORIZON_DAYS = 3;
+/** How many review lines are counted at most (the page says "200+"). */
+const REVIEW_COUNT_LIMIT = 200;
+
+const InvoiceLine = z.object({ invoiceId: z.string(), customerId: z.string(), since: z.string().optional(), note: z.string().optional() });
+
+export const TodayView = z.object({
+  asOf: z.string(),
+  review: z.object({ suggested: z.number().int(), unmatched: z.number().int(), more: z.boolean() }),
+  approvals: z.array(InvoiceLine.extend({ stepId: z.string() })),
+  disputes: z.array(InvoiceLine),
+  promisesDue: z.array(InvoiceLine.extend({ until: z.string() })),
+  bounces: z.array(z.object({ customerId: z.string(), customerName: z.string(), email: z.string(), at: z.string(), kind: z.enum(['hard_bounce', 'complaint']) })),
+  failedWorkflows: z.array(InvoiceLine.extend({ at: z.string(), error: z.string().optional() })),
+  rejectedStatements: z.array(z.object({ checksum: z.string(), sourceKey: z.string(), receivedAt: z.string(), code: z.string().optional(), message: z.string().optional() })),
+  missingRates: MissingRates,
+});
+export type TodayView = z.infer<typeof TodayView>;
+
+const UploadRequest = z.object({
+  fileName: z.string().min(1).max(200).regex(/^[^/\\\u0000-\u001f]+$/, 'a file name without a folder'),
+  sizeBytes: z.number().int().positive().max(STATEMENT_UPLOAD_MAX_BYTES, `at most ${STATEMENT_UPLOAD_MAX_BYTES} bytes`),
+});
+const UploadForm = z.object({
+  /** POST the file here as multipart/form-data: every field below, then `file` last. */
+  url: z.string(),
+  fields: z.record(z.string(), z.string()),
+  key: z.string(),
+  maxBytes: z.number().int(),
+  expiresAt: z.string(),
+});
+
+/** Each failed workflow is the last `dunning_failed` event of an owed invoice with no later plan. */
+async function failedWorkflows(invoiceIds: { invoiceId: string; customerId: string }[]) {
+  const rows = await mapLimited(invoiceIds, 8, async (inv) => {
+    const events = await listInvoiceEvents(inv.invoiceId);
+    const last = events.at(-1);
+    if (last?.kind !== 'dunning_failed') return undefined;
+    return { ...inv, at: last.at, error: typeof last.detail.error === 'string' ? last.detail.error : undefined };
+  });
+  return rows.filter((r) => r !== undefined);
+}
+
+async function today(): Promise<TodayView> {
+  const now = clock().now();
+  const asOf = localDate(now, 'Europe/Paris');
+  const [owed, customers, suggested, unmatched, statements, table] = await Promise.all([
+    listAllInvoices(['open', 'partially_paid', 'in_collection']),
+    listAllCustomers(),
+    pagedTransactions(['suggested'], undefined, undefined, REVIEW_COUNT_LIMIT),
+    pagedTransactions(['unmatched'], undefined, undefined, REVIEW_COUNT_LIMIT),
+    listStatements({ limit: 50 }),
+    loadRateTable(),
+  ]);
+  const line = (i: (typeof owed)[number]) => ({ invoiceId: i.invoiceId, customerId: i.customerId, ...(i.pause?.since ? { since: i.pause.since } : {}), ...(i.pause?.note ? { note: i.pause.note } : {}) });
+  const approvals = owed.flatMap((i) => {
+    const stepId = i.pause?.note?.startsWith(approvalNote('')) ? i.pause.note.slice(approvalNote('').length) : undefined;
+    return stepId ? [{ ...line(i), stepId }] : [];
+  });
+  const horizon = addDays(asOf, PROMISE_HORIZON_DAYS);
+  const bounces = (await mapLimited(customers, 8, (c) => listBouncedContacts(c.customerId))).flat();
+  const names = new Map(customers.map((c) => [c.customerId, c.name]));
+  return {
+    asOf,
+    review: { suggested: suggested.items.length, unmatched: unmatched.items.length, more: Boolean(suggested.nextCursor || unmatched.nextCursor) },
+    approvals,
+    disputes: owed.filter((i) => i.pause?.reason === 'dispute').map(line),
+    promisesDue: owed.filter((i) => i.pause?.reason === 'promise' && i.pause.until && i.pause.until <= horizon).map((i) => ({ ...line(i), until: i.pause?.until as string })),
+    bounces: bounces.map((b) => ({ customerId: b.customerId, customerName: names.get(b.customerId) ?? b.customerId, email: b.email, at: b.at, kind: b.kind })),
+    failedWorkflows: await failedWorkflows(owed.filter((i) => !i.pause).map((i) => ({ invoiceId: i.invoiceId, customerId: i.customerId }))),
+    rejectedStatements: statements.items
+      .filter((s) => s.status === 'rejected')
+      .map((s) => ({ checksum: s.checksum, sourceKey: s.sourceKey, receivedAt: s.receivedAt, ...(s.error ? { code: s.error.code, message: s.error.message } : {}) })),
+    missingRates: missingRates(table, RATES_CHECKED_FROM, asOf),
+  };
+}
+
+/** Documents the console links to: formal-notice letters and agency case files (what the api function may read). */
+const DocumentKey = z.string().max(1024).regex(/^(letters|case-files)\/[^/][^\u0000-\u001f]*$/, 'expected a key under letters/ or case-files/');
+const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
+
+export const consoleRoutes = [
+  route({
+    method: 'GET', path: '/console/today', operationId: 'today', tag, access: 'read',
+    summary: 'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates',
+    responses: { 200: { description: 'Today’s to-do list', schema: TodayView }, ...common() },
+    handle: async () => ({ status: 200, body: await today() }),
+  }),
+  route({
+    method: 'POST', path: '/console/statement-upload', operationId: 'statementUploadForm', tag: 'Statements', access: 'finance',
+    summary: 'A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes)',
+    body: UploadRequest,
+    responses: { 200: { description: 'The form to POST the file with', schema: UploadForm }, ...common(413, 415) },
+    handle: async ({ body }) => {
+      const bucket = readEnv({ STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET }).STATEMENTS_BUCKET;
+      // A unique folder per upload: two files of the same name never overwrite each other in the inbox.
+      const key = `inbox/console-${randomUUID()}/${body.fileName}`;
+      const expiresSeconds = 300;
+      const form = await createPresignedPost(s3(), {
+        Bucket: bucket,
+        Key: key,
+        Conditions: [['content-length-range', 1, STATEMENT_UPLOAD_MAX_BYTES]],
+        Expires: expiresSeconds,
+      });
+      const expiresAt = new Date(clock().now().getTime() + expiresSeconds * 1000).toISOString();
+      return { status: 200, body: { url: form.url, fields: form.fields, key, maxBytes: STATEMENT_UPLOAD_MAX_BYTES, expiresAt } };
+    },
+  }),
+  route({
+    method: 'GET', path: '/console/document-link', operationId: 'documentLink', tag, access: 'read',
+    summary: 'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/)',
+    query: z.object({ key: DocumentKey }),
+    responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
+    handle: async ({ query }) => {
+      const bucket = readEnv({ DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET }).DOCUMENTS_BUCKET;
+      const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: query.key }), { expiresIn: 300 });
+      return { status: 200, body: { url, expiresAt: new Date(clock().now().getTime() + 300_000).toISOString() } };
+    },
+  }),
+];

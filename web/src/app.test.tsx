@@ -1,0 +1,123 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeApi } from './api/client';
+import { App } from './app';
+import type { Role } from './auth';
+import { setLang } from './i18n';
+import { navigate, notice } from './ui';
+
+type Handler = (req: Request, body: unknown) => { status?: number; body: unknown } | undefined;
+const calls: { method: string; path: string; body: unknown; headers: Headers }[] = [];
+
+function fakeFetch(handler: Handler): typeof fetch {
+  return (async (input: Request) => {
+    const url = new URL(input.url);
+    const text = await input.text();
+    const body = text ? JSON.parse(text) : undefined;
+    calls.push({ method: input.method, path: url.pathname + url.search, body, headers: input.headers });
+    const res = handler(input, body) ?? { status: 404, body: { type: 'urn:encaisse:problem:not-found', title: 'Introuvable', status: 404 } };
+    const status = res.status ?? 200;
+    return new Response(JSON.stringify(res.body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+  }) as typeof fetch;
+}
+
+const root = () => document.getElementById('app') as HTMLElement;
+async function show(path: string, role: Role, handler: Handler) {
+  navigate(path);
+  await act(async () => {
+    render(<App api={makeApi('http://api.test', 'token', fakeFetch(handler))} session={{ token: 'token', role, who: role, signOut: () => undefined }} />, root());
+  });
+  await settle();
+}
+async function settle() {
+  for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
+}
+const buttons = () => [...root().querySelectorAll('button')].map((b) => b.textContent ?? '');
+
+const txn = (id: string, amountCents: number, invoices: string[]) => ({
+  transactionId: id, statementChecksum: 'abc', account: {}, status: 'suggested', version: 1, ingestedAt: '2026-11-02T06:00:00.000Z', index: 0,
+  bookingDate: '2026-11-02', amountCents, currency: 'EUR', label: 'VIR SEPA ROUSSEAU', counterpartyName: 'ROUSSEAU', remittance: { unstructured: [], structured: [] }, bankCodes: [], reversal: false, raw: [], applied: [],
+  match: { transactionId: id, status: 'suggested', confidence: 0.57, reasons: ['ambiguous: several open invoices fit equally well'], suggestions: invoices.map((invoiceId) => ({ allocations: [{ invoiceId, amountCents }], confidence: 0.57, reasons: ['amount'], writeOffCents: 0, customerCreditCents: 0 })) },
+});
+const invoice = (invoiceId: string, openCents: number, extra: object = {}) => ({ invoiceId, customerId: 'C1', amountCents: 500_00, openCents, currency: 'EUR', issueDate: '2026-10-01', dueDate: '2026-10-31', status: 'open', version: 3, ...extra });
+
+beforeEach(() => {
+  document.body.innerHTML = '<div id="app"></div>';
+  calls.length = 0;
+  notice.value = undefined;
+  setLang('fr');
+});
+afterEach(() => render(null, root()));
+
+describe('Aujourd’hui', () => {
+  it('lists what needs a person, each line linking to where it is handled', async () => {
+    await show('/', 'finance', (req) =>
+      new URL(req.url).pathname === '/console/today'
+        ? { body: { asOf: '2026-11-23', review: { suggested: 3, unmatched: 1, more: false }, approvals: [{ invoiceId: 'F1', customerId: 'C1', stepId: 'formal-notice' }], disputes: [], promisesDue: [{ invoiceId: 'F2', customerId: 'C1', until: '2026-11-24' }], bounces: [], failedWorkflows: [], rejectedStatements: [{ checksum: 'abcdefgh', sourceKey: 'inbox/releve.cfo', receivedAt: '2026-11-22T07:00:00Z', message: 'solde de clôture faux' }], missingRates: [{ half: '2026-H2', ecbMro: true, legalRate: false }] } }
+        : undefined,
+    );
+    const text = root().textContent ?? '';
+    expect(text).toContain('3 suggestion(s) à valider, 1 paiement(s) non rapproché(s)');
+    expect(text).toContain('Étapes à approuver');
+    expect(text).not.toContain('Litiges ouverts'); // nothing there: no empty section
+    const links = [...root().querySelectorAll('main a')].map((a) => a.getAttribute('href'));
+    expect(links).toEqual(['/rapprochement', '/factures/F1', '/factures/F2', '/releves', '/parametres']);
+    expect(text).toContain('2026-H2 : taux BCE à saisir');
+  });
+});
+
+describe('Rapprochement', () => {
+  const queue: Handler = (req) => {
+    const p = new URL(req.url).pathname;
+    if (p === '/transactions') return { body: { items: [txn('T1', 500_00, ['R-1', 'R-2']), txn('T2', 250_00, ['R-3'])] } };
+    if (p.startsWith('/invoices/')) return { body: { invoice: invoice(decodeURIComponent(p.split('/')[2]), 500_00), allocations: [], history: [], workflow: { executionName: 'x', status: 'running' } } };
+    if (p === '/transactions/T1/accept') return { body: { transaction: txn('T1', 500_00, []), invoices: [], paidInvoiceIds: ['R-1'], reopenedInvoiceIds: [] } };
+    return undefined;
+  };
+
+  it('shows each candidate beside what it would leave owed; A accepts the best and the next line opens', async () => {
+    await show('/rapprochement', 'finance', queue);
+    const panel = root().querySelector('article.panel') as HTMLElement;
+    expect(panel.querySelector('h2')?.textContent).toMatch(/500,00\s€ — ROUSSEAU/);
+    expect(panel.textContent).toContain('Restera dû');
+    expect(panel.querySelectorAll('.candidate')).toHaveLength(2);
+    await act(async () => {
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    });
+    await settle();
+    expect(calls.find((c) => c.method === 'POST')).toMatchObject({ path: '/transactions/T1/accept', body: { suggestionIndex: 0 } });
+    expect((root().querySelector('article.panel h2') as HTMLElement).textContent).toMatch(/250,00/);
+    expect(buttons().some((b) => b.startsWith('Annuler le dernier lettrage'))).toBe(true);
+  });
+
+  it('shows the read-only role the queue without any action button', async () => {
+    await show('/rapprochement', 'readonly', queue);
+    expect(root().querySelectorAll('.candidate')).toHaveLength(2);
+    expect(buttons().filter((b) => /Accepter|Rejeter|Lettrer/.test(b))).toEqual([]);
+    await act(async () => {
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    });
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+  });
+});
+
+describe('Facture', () => {
+  it('pauses with the version read (If-Match) and explains a conflict in plain words', async () => {
+    await show('/factures/R-1', 'finance', (req) => {
+      const p = new URL(req.url).pathname;
+      if (p === '/invoices/R-1') return { body: { invoice: invoice('R-1', 500_00), allocations: [], history: [{ invoiceId: 'R-1', at: '2026-11-01T08:00:00Z', kind: 'dunning_step_planned', actor: 'system:dunning', detail: { stepId: 'reminder-1', channel: 'email', at: '2026-11-07T08:00:00Z' } }], workflow: { executionName: 'inv-R-1', status: 'running' } } };
+      if (p === '/invoices/R-1/pause') return { status: 409, body: { type: 'urn:encaisse:problem:version-conflict', title: 'Modifié entre-temps', status: 409, detail: 'invoice R-1 changed' } };
+      return undefined;
+    });
+    expect(root().textContent).toContain('reminder-1 · email');
+    const pause = [...root().querySelectorAll('button')].find((b) => b.textContent === 'Mettre en pause') as HTMLButtonElement;
+    await act(async () => pause.click());
+    await settle();
+    const post = calls.find((c) => c.method === 'POST')!;
+    expect(post.headers.get('if-match')).toBe('"v3"');
+    expect(root().querySelector('[data-testid=notice]')?.textContent).toContain('Quelqu’un d’autre a modifié cet élément entre-temps');
+    expect(calls.filter((c) => c.path === '/invoices/R-1' && c.method === 'GET')).toHaveLength(2); // read again after the conflict
+  });
+});

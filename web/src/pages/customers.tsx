@@ -1,0 +1,187 @@
+import { useState } from 'preact/hooks';
+import { etag, ok, type Api } from '../api/client';
+import { date, money, parseEuros } from '../format';
+import { t } from '../i18n';
+import { Async, Link, Page, useAction, useApp, useCanAct, useData } from '../ui';
+
+export function CustomersPage() {
+  const { api } = useApp();
+  const m = t().customers;
+  const state = useData(async () => ok(await api.GET('/customers', { params: { query: { limit: 200 } } })).items, []);
+  return (
+    <Page title={m.title}>
+      <Async state={state}>
+        {(items) => (
+          <div class="table-wrap">
+            <table>
+              <caption class="sr-only">{m.title}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{m.name}</th>
+                  <th scope="col">{m.language}</th>
+                  <th scope="col">{m.grouping}</th>
+                  <th scope="col">{m.policy}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={c.customerId}>
+                    <td>
+                      <Link href={`/clients/${encodeURIComponent(c.customerId)}`}>{c.name}</Link>
+                    </td>
+                    <td>{c.language}</td>
+                    <td>{c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer}</td>
+                    <td>{c.policyId ?? c.segment}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Async>
+    </Page>
+  );
+}
+
+async function loadCustomer(api: Api, customerId: string) {
+  const path = { customerId };
+  const [customer, score, invoices, policies] = await Promise.all([
+    api.GET('/customers/{customerId}', { params: { path } }).then(ok),
+    api.GET('/customers/{customerId}/payer-score', { params: { path } }).then(ok),
+    api.GET('/invoices', { params: { query: { customerId, limit: 100 } } }).then(ok),
+    api.GET('/policies', { params: { query: { limit: 200 } } }).then(ok),
+  ]);
+  return { customer, score, invoices: invoices.items, policies: policies.items };
+}
+
+type Loaded = Awaited<ReturnType<typeof loadCustomer>>;
+
+function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
+  const { api } = useApp();
+  const m = t().customers;
+  const c = props.data.customer;
+  const [name, setName] = useState(c.name);
+  const [language, setLanguage] = useState(c.language);
+  const [grouping, setGrouping] = useState(c.reminderGrouping);
+  const [policyId, setPolicyId] = useState(c.policyId ?? '');
+  const [limit, setLimit] = useState(c.creditLimitCents === undefined ? '' : (c.creditLimitCents / 100).toFixed(2));
+  const { busy, run } = useAction();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const creditLimitCents = limit.trim() === '' ? undefined : parseEuros(limit);
+    void run(
+      async () =>
+        ok(
+          await api.PATCH('/customers/{customerId}', {
+            params: { path: { customerId: c.customerId }, header: { 'If-Match': etag(c.version) } },
+            body: { name, language, reminderGrouping: grouping, ...(policyId ? { policyId } : {}), ...(creditLimitCents !== undefined ? { creditLimitCents } : {}) },
+          }),
+        ),
+      m.saved,
+      props.reload,
+    );
+  };
+  return (
+    <form class="card form" onSubmit={submit} aria-labelledby="edit-title">
+      <h2 id="edit-title">{m.edit}</h2>
+      <label>
+        {m.name}
+        <input required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {m.language}
+        <select value={language} onChange={(e) => setLanguage((e.target as HTMLSelectElement).value as typeof language)}>
+          <option value="fr">français</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+      <label>
+        {m.grouping}
+        <select value={grouping} onChange={(e) => setGrouping((e.target as HTMLSelectElement).value as typeof grouping)}>
+          <option value="per_customer">{m.perCustomer}</option>
+          <option value="per_invoice">{m.perInvoice}</option>
+        </select>
+      </label>
+      <label>
+        {m.policy}
+        <select value={policyId} onChange={(e) => setPolicyId((e.target as HTMLSelectElement).value)}>
+          <option value="">({c.segment})</option>
+          {props.data.policies.map((p) => (
+            <option key={p.policyId} value={p.policyId}>
+              {p.policyId}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {m.creditLimit}
+        <input inputMode="decimal" value={limit} onInput={(e) => setLimit((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" class="primary" disabled={busy}>
+        {t().save}
+      </button>
+    </form>
+  );
+}
+
+export function CustomerPage(props: { customerId: string }) {
+  const { api } = useApp();
+  const canAct = useCanAct();
+  const m = t().customers;
+  const state = useData(() => loadCustomer(api, props.customerId), [props.customerId]);
+  return (
+    <Page title={state.data?.customer.name ?? props.customerId} wide>
+      <Async state={state}>
+        {(d) => {
+          const { customer: c, score } = d;
+          return (
+            <div class="grid">
+              <section class="card" aria-labelledby="balance-title">
+                <h2 id="balance-title">{m.balance}</h2>
+                <p class="big">{money(c.exposure?.openCents ?? 0)}</p>
+                {c.exposure?.creditCents ? <p>{m.credit} : {money(c.exposure.creditCents)}</p> : null}
+                {c.creditLimitCents !== undefined && (
+                  <p>
+                    {m.creditLimit} : {money(c.creditLimitCents)} {c.exposure?.overLimit ? <strong class="warn">{m.overLimit}</strong> : null}
+                  </p>
+                )}
+              </section>
+              <section class="card" aria-labelledby="score-title">
+                <h2 id="score-title">{m.score}</h2>
+                <p>{m.averageDelay(score.averageDaysLate)}</p>
+                <p>{m.onTime(score.onTimeShare === null ? null : Math.round(score.onTimeShare * 100))}</p>
+                <p>
+                  {score.sampleSize} · {score.trend} · {money(score.overdueCents)}
+                </p>
+              </section>
+              <section class="card" aria-labelledby="contacts-title">
+                <h2 id="contacts-title">{m.contacts}</h2>
+                <ul>
+                  {c.contacts.map((ct) => (
+                    <li key={ct.email}>
+                      {ct.name ?? ''} &lt;{ct.email}&gt; · {ct.role}
+                    </li>
+                  ))}
+                </ul>
+                <p>
+                  {m.language} : {c.language} · {m.grouping} : {c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer} · {m.policy} : {c.policyId ?? c.segment}
+                </p>
+              </section>
+              {canAct && <EditCustomer data={d} reload={state.reload} />}
+              <section class="card wide" aria-labelledby="cinv-title">
+                <h2 id="cinv-title">{m.invoices}</h2>
+                <ul>
+                  {d.invoices.map((i) => (
+                    <li key={i.invoiceId}>
+                      <Link href={`/factures/${encodeURIComponent(i.invoiceId)}`}>{i.invoiceId}</Link> · {date(i.dueDate)} · {money(i.openCents)} · {t().status[i.status]}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            </div>
+          );
+        }}
+      </Async>
+    </Page>
+  );
+}

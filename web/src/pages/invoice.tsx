@@ -1,0 +1,218 @@
+import { useState } from 'preact/hooks';
+import { etag, messageOf, ok, type Api } from '../api/client';
+import { date, money, parseEuros } from '../format';
+import { t } from '../i18n';
+import { Async, Link, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
+
+type Detail = Awaited<ReturnType<typeof loadInvoice>>;
+type HistoryEvent = Detail['history'][number];
+
+async function loadInvoice(api: Api, invoiceId: string) {
+  return ok(await api.GET('/invoices/{invoiceId}', { params: { path: { invoiceId } } }));
+}
+
+/** The last planned step not followed by a send, stop or end: what the workflow waits for. */
+export function nextPlanned(history: HistoryEvent[]): HistoryEvent | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i];
+    if (e.kind === 'dunning_step_planned') return e;
+    if (['dunning_ended', 'dunning_stopped', 'reminder_sent', 'dunning_message_sent', 'formal_notice_sent', 'status_changed'].includes(e.kind)) return undefined;
+  }
+  return undefined;
+}
+
+function DocumentLink(props: { pdfKey: string }) {
+  const { api } = useApp();
+  const open = async () => {
+    try {
+      window.open(ok(await api.GET('/console/document-link', { params: { query: { key: props.pdfKey } } })).url, '_blank', 'noopener');
+    } catch (err) {
+      say(messageOf(err), 'error');
+    }
+  };
+  return (
+    <button type="button" class="link" onClick={() => void open()}>
+      PDF {props.pdfKey.split('/').at(-1)}
+    </button>
+  );
+}
+
+function Timeline(props: { history: HistoryEvent[] }) {
+  const m = t().invoices;
+  if (props.history.length === 0) return <p>{m.noHistory}</p>;
+  return (
+    <ol class="timeline" data-testid="timeline">
+      {props.history.map((e, i) => {
+        const d = e.detail as Record<string, unknown>;
+        const extra = [d.stepId, d.level, d.channel, d.note, d.reason, d.until, typeof d.amountCents === 'number' ? money(d.amountCents) : undefined, d.at ? date(String(d.at)) : undefined].filter((x) => x !== undefined && x !== '').join(' · ');
+        return (
+          <li key={i}>
+            <time dateTime={e.at}>{date(e.at)}</time> <strong>{e.kind.replace(/_/g, ' ')}</strong> <span class="muted">{e.actor}</span>
+            {extra && <div>{extra}</div>}
+            {typeof d.pdfKey === 'string' && <DocumentLink pdfKey={d.pdfKey} />}
+            {Array.isArray(d.to) && <div class="muted">→ {(d.to as string[]).join(', ')}</div>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
+  const { api } = useApp();
+  const m = t().invoices;
+  const { invoice } = props.detail;
+  const path = { invoiceId: invoice.invoiceId };
+  const header = { 'If-Match': etag(invoice.version) };
+  const { busy, run } = useAction();
+  const [note, setNote] = useState('');
+  const [until, setUntil] = useState('');
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [creditNoteId, setCreditNoteId] = useState('');
+  const owed = ['open', 'partially_paid'].includes(invoice.status);
+  const noteBody = { note: note || undefined };
+  const go = (fn: () => Promise<unknown>, done: string) => run(fn, done, props.reload);
+  const awaitingApproval = invoice.pause?.note?.startsWith('approval:');
+  return (
+    <section class="card" aria-labelledby="actions-title">
+      <h2 id="actions-title">{m.actions}</h2>
+      <label>
+        {m.note}
+        <input value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} maxLength={2000} />
+      </label>
+      <div class="buttons">
+        {invoice.pause ? (
+          <button type="button" class="primary" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })), m.resume)}>
+            {awaitingApproval ? m.approve : m.resume}
+          </button>
+        ) : (
+          owed && (
+            <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })), m.pause)}>
+              {m.pause}
+            </button>
+          )
+        )}
+        {owed && invoice.pause?.reason !== 'dispute' && (
+          <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })), m.dispute)}>
+            {m.dispute}
+          </button>
+        )}
+      </div>
+      {owed && (
+        <form class="inline" onSubmit={(e) => (e.preventDefault(), go(async () => ok(await api.POST('/invoices/{invoiceId}/promise', { params: { path, header }, body: { until, ...noteBody } })), m.promise))}>
+          <label>
+            {m.promiseUntil}
+            <input type="date" required value={until} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit" disabled={busy}>
+            {m.promise}
+          </button>
+        </form>
+      )}
+      {invoice.openCents > 0 && (
+        <details>
+          <summary>
+            {m.writeOff} / {m.creditNote}
+          </summary>
+          <label>
+            {m.amountEuros}
+            <input inputMode="decimal" value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} placeholder={(invoice.openCents / 100).toFixed(2)} />
+          </label>
+          <label>
+            {m.reason}
+            <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            {m.creditNoteId}
+            <input value={creditNoteId} onInput={(e) => setCreditNoteId((e.target as HTMLInputElement).value)} />
+          </label>
+          <div class="buttons">
+            <button type="button" class="danger" disabled={busy || !reason} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/write-off', { params: { path, header }, body: { reason, amountCents: parseEuros(amount) } })), m.writeOff)}>
+              {m.writeOff}
+            </button>
+            <button type="button" disabled={busy || !creditNoteId || parseEuros(amount) === undefined} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/credit-note', { params: { path, header }, body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined } })), m.creditNote)}>
+              {m.creditNote}
+            </button>
+          </div>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function InvoicePage(props: { invoiceId: string }) {
+  const { api } = useApp();
+  const canAct = useCanAct();
+  const m = t().invoices;
+  const state = useData(() => loadInvoice(api, props.invoiceId), [props.invoiceId]);
+  return (
+    <Page title={`${m.number} ${props.invoiceId}`} wide>
+      <Async state={state}>
+        {(d) => {
+          const next = nextPlanned(d.history);
+          const nd = next?.detail as { stepId?: string; at?: string; channel?: string } | undefined;
+          const sent = d.history.filter((e) => (e.detail as Record<string, unknown>).messageId || (e.detail as Record<string, unknown>).pdfKey);
+          return (
+            <div class="invoice">
+              <dl class="facts">
+                <dt>{m.customer}</dt>
+                <dd>
+                  <Link href={`/clients/${encodeURIComponent(d.invoice.customerId)}`}>{d.invoice.customerId}</Link>
+                </dd>
+                <dt>{m.amount}</dt>
+                <dd>{money(d.invoice.amountCents, d.invoice.currency)}</dd>
+                <dt>{m.open}</dt>
+                <dd>{money(d.invoice.openCents, d.invoice.currency)}</dd>
+                <dt>{m.due}</dt>
+                <dd>{date(d.invoice.dueDate)}</dd>
+                <dt>{m.status}</dt>
+                <dd data-testid="invoice-status">
+                  {t().status[d.invoice.status]}
+                  {d.invoice.pause ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
+                </dd>
+                <dt>{m.workflow}</dt>
+                <dd data-testid="workflow-status">{d.workflow.status}</dd>
+                <dt>{m.nextStep}</dt>
+                <dd>{nd ? `${nd.stepId ?? ''} · ${nd.channel ?? ''} · ${date(nd.at)}` : '—'}</dd>
+              </dl>
+              {canAct && <Actions detail={d} reload={state.reload} />}
+              <section aria-labelledby="alloc-title">
+                <h2 id="alloc-title">{m.allocations}</h2>
+                {d.allocations.length === 0 ? (
+                  <p>—</p>
+                ) : (
+                  <ul>
+                    {d.allocations.map((a) => (
+                      <li key={a.transactionId}>
+                        {date(a.bookingDate)} · {money(a.amountCents)} · {a.transactionId}
+                        {a.writeOffCents ? ` (+${money(a.writeOffCents)})` : ''}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+              <section aria-labelledby="docs-title">
+                <h2 id="docs-title">{m.documents}</h2>
+                <ul>
+                  {sent.map((e, i) => {
+                    const dd = e.detail as { messageId?: string; to?: string[]; pdfKey?: string };
+                    return (
+                      <li key={i}>
+                        {date(e.at)} · {e.kind.replace(/_/g, ' ')} {dd.to ? `→ ${dd.to.join(', ')}` : ''} {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </section>
+              <section aria-labelledby="timeline-title">
+                <h2 id="timeline-title">{m.timeline}</h2>
+                <Timeline history={d.history} />
+              </section>
+            </div>
+          );
+        }}
+      </Async>
+    </Page>
+  );
+}
