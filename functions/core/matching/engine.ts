@@ -5,18 +5,22 @@ import { CustomerIndex, type PayerGuess } from './customer-index';
 import { foldText, ibanKey } from './normalize';
 import { ReferenceIndex, type ReferenceKind } from './reference-index';
 import { findSubsets } from './subset-sum';
-import { MatchOptions, type MatchCustomer, type MatchOptionsInput, type MatchTransaction, type OpenInvoice } from './types';
+import { isReturnedPayment, nonCustomerCredit, textsOf } from './classify';
+import { describePayment, PaymentLedger, type LedgerPayment } from './returns';
+import { MatchOptions, type LetteredPayment, type MatchCustomer, type MatchOptionsInput, type MatchTransaction, type OpenInvoice } from './types';
 
 /** What the engine needs of a transaction (a statement entry with its id). */
 export type MatchableTransaction = Pick<
   MatchTransaction,
   'transactionId' | 'bookingDate' | 'amountCents' | 'currency' | 'label' | 'counterpartyName' | 'counterpartyIban' | 'endToEndId' | 'reversal' | 'bankCodes'
-> & { remittance?: { unstructured?: string[]; structured?: string[] } };
+> & { bankReference?: string } & { remittance?: { unstructured?: string[]; structured?: string[] } };
 
 export interface MatchInput {
   invoices: readonly OpenInvoice[];
   customers: readonly MatchCustomer[];
   transactions: readonly MatchableTransaction[];
+  /** Payments lettered before this run: what a returned payment in this run may give back. */
+  payments?: readonly LetteredPayment[];
   options?: MatchOptionsInput;
 }
 
@@ -41,17 +45,6 @@ interface Draft {
   key: string;
 }
 
-const NON_CUSTOMER: { re: RegExp; what: string }[] = [
-  { re: /\b(DGFIP|DGI|TRESOR PUBLIC|TRESORERIE|SIE|SERVICE DES IMPOTS|IMPOTS|REMB(OURSEMENT)? (DE )?(CREDIT )?(DE )?TVA|CREDIT (DE )?TVA|CICE|CIR)\b/, what: 'tax refund' },
-  { re: /\b(URSSAF|CPAM|CAF|POLE EMPLOI|FRANCE TRAVAIL|ASP|BPIFRANCE|SUBVENTION)\b/, what: 'public body or grant' },
-  { re: /\b(INTERETS?( CREDITEURS?)?|REMUNERATION (DU )?COMPTE|INT CRED|INTERETS SUR|COUPON)\b/, what: 'bank interest' },
-  { re: /\b(ASSURANCES?|INDEMNISATION|INDEMNITE SINISTRE|SINISTRE|MUTUELLE|PREVOYANCE)\b/, what: 'insurance' },
-  { re: /\b(VIR(EMENT)? INTERNE|VIR(EMENT)? (DE )?(CPTE|COMPTE) A (CPTE|COMPTE)|TRANSFERT INTERNE|VIR(EMENT)? TRESORERIE|VIREMENT ENTRE COMPTES|APPORT (EN )?COMPTE COURANT|ALIMENTATION COMPTE)\b/, what: 'own-account transfer' },
-  { re: /\b(REMISE CB|REMISE CARTE|ANNULATION CB|REMBOURSEMENT FOURNISSEUR|AVOIR FOURNISSEUR|RETROCESSION)\b/, what: 'card or supplier credit' },
-];
-const RETURN_WORDS = /\b(IMPAYES?|REJETS?|REJETEE?S?|RETOURS?|RETURNED|RETURN|REVERSAL|CONTRE ?PASSATION|ANNULATION|RTRANSACTION|R TRANSACTION|REFUS|REFUSE)\b/;
-const RETURN_CODES = new Set(['RRTN', 'UPDD', 'RPCR', 'ARET', 'RRCT']);
-
 interface Evaluation {
   result: MatchResult;
   best?: Draft;
@@ -65,11 +58,11 @@ interface Evaluation {
  * Results come back in transaction order.
  */
 export function matchTransactions(input: MatchInput): MatchResult[] {
-  const matcher = createMatcher(input.invoices, input.customers, input.options);
+  const matcher = createMatcher(input.invoices, input.customers, input.options, input.payments);
   return matcher.matchAll(input.transactions);
 }
 
-export function createMatcher(invoices: readonly OpenInvoice[], customers: readonly MatchCustomer[], options: MatchOptionsInput = {}) {
+export function createMatcher(invoices: readonly OpenInvoice[], customers: readonly MatchCustomer[], options: MatchOptionsInput = {}, earlier: readonly LetteredPayment[] = []) {
   const opts = MatchOptions.parse(options);
   const tol = opts.feeToleranceCents;
   const open = invoices.map((i) => i.openCents);
@@ -94,26 +87,18 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   const refs = new ReferenceIndex(invoices.map((i) => i.invoiceId));
   const names = new CustomerIndex(customers);
   const ownIbans = new Set(opts.ownIbans.map(ibanKey));
-  const paymentsByAmount = new Map<number, string[]>();
-  const allocatedBy = new Map<string, { allocations: { invoice: number; cents: number }[]; consumed: { invoice: number; cents: number }[]; customer: number; amount: number; date: string; reversed: boolean }>();
+  /** Lettered payments, earlier ones and this run's, for returned payments to find what they give back. */
+  const ledger = new PaymentLedger();
+  /** What each payment of this run took from the open amounts (fees written off included), to give it back. */
+  const consumedBy = new Map<LedgerPayment, { invoice: number; cents: number }[]>();
+  for (const p of earlier) {
+    ledger.add({ ...p, allocations: p.allocations.filter((a) => a.amountCents > 0), texts: textsOf(p), inRun: false, reversed: false });
+  }
+  let invoicePos: Map<string, number> | undefined;
+  const positionOf = (invoiceId: string) => (invoicePos ??= new Map(invoices.map((inv, i) => [inv.invoiceId, i]))).get(invoiceId);
 
   const customerName = (c: number) => (c >= 0 ? customers[c].name : 'unknown customer');
   const money = (c: number) => formatCents(c);
-
-  function textsOf(t: MatchableTransaction): string[] {
-    const out = [t.label ?? ''];
-    if (t.remittance?.unstructured) out.push(...t.remittance.unstructured);
-    if (t.remittance?.structured) out.push(...t.remittance.structured);
-    if (t.endToEndId && t.endToEndId !== 'NOTPROVIDED') out.push(t.endToEndId);
-    if (t.counterpartyName) out.push(t.counterpartyName);
-    return out.filter((s) => s && s.trim());
-  }
-
-  function isReturn(t: MatchableTransaction, folded: string): boolean {
-    if (t.reversal) return true;
-    if ((t.bankCodes ?? []).some((c) => RETURN_CODES.has(c.toUpperCase()) || /(^|[^A-Z])(RRTN|UPDD|RPCR)($|[^A-Z])/.test(c.toUpperCase()))) return true;
-    return RETURN_WORDS.test(folded);
-  }
 
   function payerFit(customer: number, payers: PayerGuess[]): { fit: PayerFit; reason?: string } {
     const g = payers.find((p) => p.customer === customer);
@@ -184,7 +169,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (p) return p;
     const texts = textsOf(t);
     const folded = foldText(texts.join(' '));
-    const returned = t.amountCents < 0 && isReturn(t, folded);
+    const returned = isReturnedPayment(t, folded);
     if (t.amountCents <= 0 && !returned) {
       // a plain debit: nobody to recognise, nothing to look up
       p = { texts, folded, payers: [], found: { hits: [], typoQueries: [], unresolved: [] }, returned };
@@ -210,7 +195,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const base = { transactionId: t.transactionId, suggestions: [] as Candidate[] };
 
     if (amount <= 0) {
-      if (prep.returned) return { ...returned(t, payers), payers };
+      if (prep.returned) return { ...returned(t), payers };
       return { result: { ...base, status: 'ignored', confidence: 1, reasons: [amount === 0 ? 'zero amount' : 'debit: not a customer receipt'] }, payers };
     }
     if (t.counterpartyIban && ownIbans.has(ibanKey(t.counterpartyIban))) {
@@ -347,7 +332,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     }
 
     // 3. nothing to go on but the amount: a hint for a person at most
-    const nonCustomer = NON_CUSTOMER.find((n) => n.re.test(folded));
+    const nonCustomer = nonCustomerCredit(folded);
     if (drafts.size === 0 && known.length === 0 && !nonCustomer) {
       const same = (byAmount.get(amount) ?? []).filter((i) => open[i] === amount && invoices[i].currency === t.currency);
       if (same.length > 0 && same.length <= opts.maxSuggestions) {
@@ -360,7 +345,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     for (const d of drafts.values()) {
       if (d.ref === 'none' && strongRefDraft) cap(d, 0.5, 'another invoice is named in the text');
       if (d.ref === 'none' && refConflict) cap(d, 0.85, 'the text names an invoice of another customer');
-      if (d.ref === 'none' && nonCustomer) cap(d, 0.3, `looks like a ${nonCustomer.what}`);
+      if (d.ref === 'none' && nonCustomer) cap(d, 0.3, `looks like a ${nonCustomer}`);
       if (d.ref === 'none' && settledRef) cap(d, 0.85, 'the text names an invoice already settled');
       if (d.ref === 'typo' && strongRefDraft) cap(d, 0.5, 'an invoice named exactly fits');
       // the text names an invoice number that is not open here (paid, or not imported yet): guesses are for a person
@@ -380,7 +365,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       .sort((a, b) => b.confidence - a.confidence || a.invoices.length - b.invoices.length || byAge(a.invoices[0], b.invoices[0]) || (a.key < b.key ? -1 : 1));
     const top = ranked[0];
     if (!top) {
-      if (nonCustomer) return { result: { ...base, status: 'ignored', confidence: 1, reasons: [`not a customer receipt: looks like a ${nonCustomer.what}`, ...notes] }, payers };
+      if (nonCustomer) return { result: { ...base, status: 'ignored', confidence: 1, reasons: [`not a customer receipt: looks like a ${nonCustomer}`, ...notes] }, payers };
       const why = [...drafts.values()].sort((a, b) => b.confidence - a.confidence)[0];
       const reasons = [
         known.length === 0 && refOf.size === 0
@@ -452,53 +437,40 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     };
   }
 
-  /** A returned or rejected payment: find the credit it undoes (in this run) or the invoices it names, to reopen them. */
-  function returned(t: MatchableTransaction, payers: PayerGuess[]): Omit<Evaluation, 'payers'> {
-    const amount = -t.amountCents;
-    const named = new Set(prepare(t).found.hits.map((h) => h.invoice));
-    const payerSet = new Set(payers.filter((p) => p.via === 'iban' || p.score >= 0.85).map((p) => p.customer));
-    let original: string | undefined;
-    let bestScore = 0;
-    for (const id of paymentsByAmount.get(amount) ?? []) {
-      const a = allocatedBy.get(id)!;
-      if (a.reversed || a.amount !== amount || a.date > t.bookingDate) continue;
-      let s = 1;
-      if (a.allocations.some((x) => named.has(x.invoice))) s += 2;
-      if (payerSet.has(a.customer)) s += 1;
-      if (s > bestScore || (s === bestScore && original !== undefined && id < original)) {
-        bestScore = s;
-        original = id;
-      }
+  /**
+   * A returned or rejected payment: find the payment it gives back (this run's or an earlier one, see returns.ts) and
+   * reopen what that one paid; when several fit, undo nothing and hand it to a person with the candidates.
+   */
+  function returned(t: MatchableTransaction): Omit<Evaluation, 'payers'> {
+    const prep = prepare(t);
+    const head = 'returned payment (impayé / rejet): what it paid must be reopened and finance alerted';
+    const base = { transactionId: t.transactionId, suggestions: [], returned: true as const };
+    const link = ledger.link({ ...t, texts: prep.texts });
+    if (link.kind === 'ambiguous') {
+      const reasons = [head, `ambiguous: ${link.fits.length} payments could be the one returned; nothing reopened, a person must choose`, ...link.fits.map((f) => `candidate: ${describePayment(f)}`)];
+      return { result: { ...base, status: 'suggested', confidence: 0.5, reasons } };
     }
-    const reasons = ['returned payment (impayé / rejet): what it paid must be reopened and finance alerted'];
-    let reopens: { invoiceId: string; amountCents: number }[] = [];
-    if (original && bestScore >= 2) {
-      const a = allocatedBy.get(original)!;
-      a.reversed = true;
-      for (const x of a.consumed) setOpen(x.invoice, open[x.invoice] + x.cents);
-      reopens = a.allocations.map((x) => ({ invoiceId: invoices[x.invoice].invoiceId, amountCents: x.cents }));
-      reasons.push(`reverses transaction ${original} of this run`);
-    } else {
-      original = undefined;
-      for (const i of [...named].sort((a, b) => a - b)) {
-        const paid = Math.min(amount, invoices[i].amountCents - open[i]);
-        reasons.push(`names invoice ${invoices[i].invoiceId}`);
-        if (paid > 0) reopens.push({ invoiceId: invoices[i].invoiceId, amountCents: paid });
+    if (link.kind === 'found') {
+      const p = link.fit.payment;
+      p.reversed = true;
+      if (p.inRun) for (const x of consumedBy.get(p)!) setOpen(x.invoice, open[x.invoice] + x.cents);
+      else for (const a of p.allocations) {
+        const i = positionOf(a.invoiceId);
+        if (i !== undefined) setOpen(i, open[i] + a.amountCents);
       }
-      if (named.size === 0) reasons.push('original payment not found in this run: look it up by amount and payer');
+      const reasons = [head, `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ${link.fit.evidence.join('; ')}`];
+      return { result: { ...base, status: 'ignored', confidence: 1, reasons, reversalOf: p.transactionId, reopens: p.allocations.map((a) => ({ ...a })) } };
     }
-    return {
-      result: {
-        transactionId: t.transactionId,
-        status: 'ignored',
-        suggestions: [],
-        confidence: 1,
-        reasons,
-        returned: true,
-        ...(original ? { reversalOf: original } : {}),
-        ...(reopens.length ? { reopens } : {}),
-      },
-    };
+    const reasons = [head];
+    const reopens: { invoiceId: string; amountCents: number }[] = [];
+    const named = [...new Set(prep.found.hits.map((h) => h.invoice))].sort((x, y) => x - y);
+    for (const i of named) {
+      const paid = Math.min(-t.amountCents, invoices[i].amountCents - open[i]);
+      reasons.push(`names invoice ${invoices[i].invoiceId}`);
+      if (paid > 0) reopens.push({ invoiceId: invoices[i].invoiceId, amountCents: paid });
+    }
+    if (named.length === 0) reasons.push('original payment not found: look it up by amount and payer');
+    return { result: { ...base, status: 'ignored', confidence: 1, reasons, ...(reopens.length ? { reopens } : {}) } };
   }
 
   function apply(t: MatchableTransaction, ev: Evaluation) {
@@ -508,17 +480,15 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
       setOpen(i, open[i] - d.allocations[k] - (k === lastShort ? d.writeOff : 0));
       if (open[i] < 0) throw new Error(`internal: over-allocated invoice ${invoices[i].invoiceId}`);
     });
-    const list = paymentsByAmount.get(t.amountCents);
-    if (list) list.push(t.transactionId);
-    else paymentsByAmount.set(t.amountCents, [t.transactionId]);
-    allocatedBy.set(t.transactionId, {
-      allocations: d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] })),
-      consumed: d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] + (k === lastShort ? d.writeOff : 0) })),
-      customer: invoiceCustomer[d.invoices[0]],
-      amount: t.amountCents,
-      date: t.bookingDate,
+    const payment: LedgerPayment = {
+      ...t,
+      allocations: d.invoices.map((i, k) => ({ invoiceId: invoices[i].invoiceId, amountCents: d.allocations[k] })).filter((a) => a.amountCents > 0),
+      texts: prepare(t).texts,
+      inRun: true,
       reversed: false,
-    });
+    };
+    ledger.add(payment);
+    consumedBy.set(payment, d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] + (k === lastShort ? d.writeOff : 0) })));
   }
 
   /** Per customer: where its open invoices start (oldest first; the closed ones before are skipped for good). */
