@@ -1,6 +1,6 @@
 import { formatCents } from '../money';
 import type { PayerGuess } from './customer-index';
-import { amountFit, draftKey, draftOf, type Draft, payerFit, type Payment, type RefLevel, type Scoring } from './decision';
+import { amountFit, cap, draftKey, draftOf, type Draft, payerFit, type Payment, type PayerVerdict, type RefLevel, type Scoring } from './decision';
 import type { ReferenceHit, ReferenceIndex, ReferenceKind } from './reference-index';
 import { findSubsets } from './subset-sum';
 import type { MatchOptions } from './types';
@@ -47,7 +47,10 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
   }
   for (const [i, h] of refOf) {
     const level: RefLevel = h.kind === 'typo' ? 'typo' : 'ref';
-    s.offer(draftOf(s, t, [i], amountFit(amount, ledger.open[i], tol), level, payerFit(ledger.customerOf[i], s.payers, s.customerName), [refWord(s, i, h)]));
+    const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
+    const d = draftOf(s, t, [i], amountFit(amount, ledger.open[i], tol), level, p, [refWord(s, i, h)]);
+    if (d.amount === 'over' && level === 'ref' && restCandidates(s, [i], p, [refWord(s, i, h)])) cap(d, 0.6, 'the rest equals other open invoices of the customer');
+    s.offer(d);
   }
   const groups = new Map<number, number[]>();
   for (const [i, h] of refOf) {
@@ -64,7 +67,9 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     const total = group.reduce((sum, i) => sum + ledger.open[i], 0);
     const reasons = [`reference: ${group.length} invoices of ${s.customerName(c)} named in the transaction text`];
     if (amount >= total - tol) {
-      s.offer(draftOf(s, t, group, amountFit(amount, total, tol), 'ref', p, reasons));
+      const d = draftOf(s, t, group, amountFit(amount, total, tol), 'ref', p, reasons);
+      if (d.amount === 'over' && restCandidates(s, group, p, reasons)) cap(d, 0.6, 'the rest equals other open invoices of the customer');
+      s.offer(d);
       continue;
     }
     const pool = group.slice(0, 16);
@@ -73,6 +78,30 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     if (sols.length === 0) s.offer(draftOf(s, t, group, 'partial', 'ref', p, reasons));
   }
   return { refOf, notes };
+}
+
+/**
+ * A transfer that pays more than the invoices it names: when the rest is exactly another open invoice of the same
+ * customer (or a few of its oldest together), that is what it pays, never a credit; unique, it is applied; several
+ * ways, each is a suggestion. Says whether any was found.
+ */
+function restCandidates(s: Search, named: number[], p: PayerVerdict, reasons: string[]): boolean {
+  const { ledger, t } = s;
+  const c = ledger.customerOf[named[0]];
+  const rest = t.amountCents - named.reduce((sum, i) => sum + ledger.open[i], 0);
+  if (c < 0 || rest <= 0) return false;
+  const isNamed = new Set(named);
+  let ways = ledger.openAt(c, rest, t.currency).filter((i) => !isNamed.has(i)).map((i) => [i]);
+  if (ways.length === 0) {
+    const pool = ledger.oldestOpen(c, t.currency).filter((i) => !isNamed.has(i)).slice(0, 16);
+    ways = findSubsets(pool.map((i) => ledger.open[i]), rest, rest, { minSize: 2, maxSize: 3, maxSolutions: 3 }).map((sol) => sol.map((k) => pool[k]));
+  }
+  for (const extra of ways) {
+    const invs = [...named, ...extra].sort(ledger.byAge);
+    const why = `amount: the rest, ${formatCents(rest)}, equals ${extra.map((i) => ledger.invoices[i].invoiceId).join(' + ')} of the same customer, not named`;
+    s.offer(draftOf(s, t, invs, 'exact', 'ref', p, [...reasons, why], ways.length > 1 ? 0.35 : 0.03));
+  }
+  return ways.length > 0;
 }
 
 /** Invoices one character away from a reference-looking string of the texts, when no named invoice fits. */

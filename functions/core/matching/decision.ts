@@ -73,7 +73,8 @@ export function payerFit(customer: number, payers: readonly PayerGuess[], custom
 export function confidenceOf(ref: RefLevel, fit: AmountFit, payer: PayerFit, count: number): number {
   const known = payer === 'iban' || payer === 'name';
   if (ref === 'ref') {
-    if (payer === 'conflict') return fit === 'exact' ? 0.7 : fit === 'fee' ? 0.5 : 0.2;
+    // the invoice named and its exact amount outrank a payer who looks like someone else (a parent company, a group)
+    if (payer === 'conflict') return fit === 'exact' ? 0.93 : fit === 'fee' ? 0.5 : 0.2;
     if (fit === 'exact') return 0.99;
     if (fit === 'fee') return 0.96;
     if (fit === 'partial') return count > 1 ? 0.6 : known ? 0.93 : payer === 'weak' ? 0.85 : 0.75;
@@ -177,8 +178,8 @@ export class Drafts {
   }
 }
 
-/** A named invoice (not a typo) whose amount fits and whose payer is not someone else. */
-export const fitsByReference = (d: Draft) => d.ref === 'ref' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict';
+/** A named invoice (not a typo) at exactly the amount paid, or short by fees from a payer who is not someone else. */
+export const fitsByReference = (d: Draft) => d.ref === 'ref' && (d.amount === 'exact' || (d.amount === 'fee' && d.payer !== 'conflict'));
 export const fitsByTypo = (d: Draft) => d.ref === 'typo' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict';
 
 /** What the texts said beyond the candidates, which limits how far guesses may go. */

@@ -1,4 +1,4 @@
-import { referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
+import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
 export interface ReferenceHit {
@@ -143,6 +143,9 @@ export function withinOneEdit(a: string, b: string): boolean {
 export class ReferenceIndex {
   private readonly exact = new MultiMap<string>();
   private readonly withoutPrefix = new MultiMap<string>();
+  /** Keys with the zeros padding each number dropped ("FA-2026-06685" -> "FA.2026.6685"), for numbers with several parts. */
+  private readonly unpadded = new MultiMap<string>();
+  private hasUnpadded = false;
   private readonly deletions: HashMultiMap;
   private readonly keys: string[];
   /** Letter/digit patterns of the invoice numbers ("LDDDDDDDDD"): a text token of such a shape names an invoice. */
@@ -163,6 +166,11 @@ export class ReferenceIndex {
       this.maxLen = Math.max(this.maxLen, key.length);
       const short = referenceKeyWithoutPrefix(key);
       if (short) this.withoutPrefix.add(short, i);
+      const bare = PADDED.test(invoiceIds[i]) ? unpaddedKey(invoiceIds[i]) : undefined;
+      if (bare) {
+        this.unpadded.add(bare, i);
+        this.hasUnpadded = true;
+      }
       if (key.length >= minTypoLength) {
         for (let d = 0; d < key.length; d++) this.deletions.add(hashSkipping(key, d), i);
       }
@@ -205,6 +213,8 @@ export class ReferenceIndex {
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
             if (this.withoutPrefix.each(f, (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
           }
+          // a number whose parts lost their zero padding ("FA 2026 6685" for FA-2026-06685) is that number, not a typo
+          if (!hit && j > i && this.hasUnpadded && this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
           if (hit) for (let k = i; k <= j; k++) used.add(k);
           if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
             candidates.push({ text: stripped ?? s, from: i, to: j, hit });
@@ -240,6 +250,19 @@ export class ReferenceIndex {
 }
 
 const DIGIT = /\d/;
+const RUNS = /[A-Z]+|\d+/g;
+/** A number part padded with zeros: a digit run starting with 0 after a non-digit or at the start. */
+const PADDED = /(^|\D)0\d/;
+
+/**
+ * An invoice number as its runs of letters and of digits, each number without its leading zeros, joined by dots; only
+ * for numbers that had padding to lose and several parts (a single run is the exact key's business).
+ */
+export function unpaddedKey(id: string): string | undefined {
+  const runs = foldText(id).match(RUNS);
+  if (!runs || runs.length < 2) return undefined;
+  return runs.map((r) => (r.charCodeAt(0) <= 57 ? r.replace(/^0+(?=\d)/, '') : r)).join('.');
+}
 
 /** "F202400123" -> "LDDDDDDDDD". */
 function shapeOf(s: string): string {
