@@ -77,7 +77,24 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     for (const sol of sols) s.offer(draftOf(s, t, sol.map((k) => pool[k]), 'exact', 'ref', p, [...reasons, 'amount: equals some of them exactly'], sols.length > 1 ? 0.3 : 0.04));
     if (sols.length === 0) s.offer(draftOf(s, t, group, 'partial', 'ref', p, reasons));
   }
+  groupCandidate(s, [...groups.values()]);
   return { refOf, notes };
+}
+
+/**
+ * A group paying for several of its companies in one transfer: the invoices named, of two customers or more, whose
+ * total is the amount (or short of it by bank fees). The payer is judged by the customer it fits best.
+ */
+function groupCandidate(s: Search, groups: number[][]): void {
+  if (groups.length < 2) return;
+  const { ledger, t } = s;
+  const all = groups.flat().sort(ledger.byAge);
+  const total = all.reduce((sum, i) => sum + ledger.open[i], 0);
+  const fit = amountFit(t.amountCents, total, s.feeTolerance);
+  if (fit !== 'exact' && fit !== 'fee') return;
+  const rank = { iban: 0, name: 1, weak: 2, none: 3, conflict: 4 };
+  const p = groups.map((g) => payerFit(ledger.customerOf[g[0]], s.payers, s.customerName)).sort((a, b) => rank[a.fit] - rank[b.fit])[0];
+  s.offer(draftOf(s, t, all, fit, 'ref', p, [`reference: ${all.length} invoices of ${groups.length} customers named in the transaction text (one payer for several companies)`]));
 }
 
 /**

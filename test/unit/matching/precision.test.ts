@@ -55,3 +55,18 @@ describe('a transfer paying more invoices than it cites', () => {
     expect(r.best?.customerCreditCents).toBe(50_00);
   });
 });
+
+describe('third-party payers', () => {
+  it('a group paying one invoice of each of two subsidiaries in one transfer pays both', () => {
+    const book = [invoice('FA-2026-00801', 'A', 1_000), invoice('FB-2026-00802', 'B', 250.25), invoice('FH-2026-00803', 'H', 250.25)];
+    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(1_250.25, { counterpartyName: 'HOLDING MOREAU', counterpartyIban: 'FR7610107001011234567890129', ...text('FACTURES FA-2026-00801 FB-2026-00802') })] });
+    expect(r.status).toBe('matched');
+    expect(allocations(r)).toEqual(['FA-2026-00801=100000', 'FB-2026-00802=25025']);
+  });
+
+  it('a factoring company paying a cited invoice at its amount pays that invoice', () => {
+    const book = [invoice('FA-2026-00901', 'A', 3_210)];
+    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(3_210, { counterpartyName: 'EUROFACTOR', counterpartyIban: 'FR7611315000011234567890138', ...text('FACT FA-2026-00901 DEBITEUR GARAGE MOREAU') })] });
+    expect(allocations(r)).toEqual(['FA-2026-00901=321000']);
+  });
+});
