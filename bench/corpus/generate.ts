@@ -6,6 +6,10 @@
 import type { Statement, StatementEntry } from '../../functions/core/model/statement';
 import { addDays } from '../../functions/core/dates';
 import { formatCents } from '../../functions/core/money';
+import { structuredReference } from '../../functions/core/messages/format';
+
+/** Factoring companies that pay invoices they bought (the debtor is the customer, the payer is the factor). */
+const FACTORS = ['BNP PARIBAS FACTOR', 'EUROFACTOR', 'GE FACTOFRANCE', 'NATIXIS FACTOR', 'CGA FACTORING', 'SOCIETE GENERALE FACTORING'];
 
 export type Category =
   | 'clean-ref'
@@ -20,7 +24,12 @@ export type Category =
   | 'non-customer'
   | 'other-customer-ref'
   | 'debit'
-  | 'returned';
+  | 'returned'
+  | 'third-party'
+  | 'new-account'
+  | 'other-citation'
+  | 'more-than-cited'
+  | 'grouped-no-ref';
 
 export interface Truth {
   index: number;
@@ -231,6 +240,16 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     customers.push({ customerId: `C${String(i + 1).padStart(6, '0')}`, name, knownIban, payingIban });
   }
 
+  // groups: a parent company (itself a customer) that pays for two subsidiaries; factors with their own accounts
+  const groups: { parent: number; subs: [number, number] }[] = [];
+  for (let g = 0; g < Math.max(2, Math.round(customerCount * 0.03)); g++) {
+    const parent = r.int(0, customerCount - 1);
+    const a = r.int(0, customerCount - 1);
+    const b = r.int(0, customerCount - 1);
+    if (new Set([parent, a, b]).size === 3) groups.push({ parent, subs: [a, b] });
+  }
+  const factorIbans = FACTORS.map(() => frenchIban(r));
+
   // invoices: three numbering schemes, amounts log-uniform 50 to 20,000 euros, some round
   const invoices: CorpusInvoice[] = [];
   const seqWidth = Math.max(5, String(invoiceCount).length);
@@ -333,6 +352,7 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
   const weights: [Category, number][] = [
     ['clean-ref', 35], ['reformatted-ref', 20], ['typo-ref', 5], ['no-ref', 15], ['multi-invoice', 8], ['partial', 2.5],
     ['bank-fees', 2.5], ['overpayment', 2], ['ambiguous', 3], ['non-customer', 6], ['other-customer-ref', 1],
+    ['third-party', 4], ['new-account', 2], ['other-citation', 3], ['more-than-cited', 2], ['grouped-no-ref', 2],
   ];
   const totalWeight = weights.reduce((s, [, w]) => s + w, 0);
   const drawCategory = (): Category => {
@@ -474,6 +494,89 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
         built = receipt(c, amt, `FACTURE ${invoices[other].invoiceId}`);
         built.e.counterpartyIban = customers[c].payingIban;
         allocations = [];
+        break;
+      }
+      case 'third-party': {
+        const kind = r.pick(['factor', 'factor', 'parent', 'parent', 'group-two-subsidiaries'] as const);
+        if (kind === 'factor') {
+          const f = r.int(0, FACTORS.length - 1);
+          const e = entryBase(open[inv]);
+          e.label = `VIR SEPA RECU /DE ${FACTORS[f]}`;
+          e.counterpartyName = FACTORS[f];
+          e.counterpartyIban = factorIbans[f];
+          e.remittance.unstructured.push(`${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`);
+          built = { e, variant: '' };
+          allocations = [{ invoiceId: id, amountCents: open[inv] }];
+        } else {
+          const g = groups.find((x) => x.subs.every((sub) => owedOf(sub).length > 0) && r.chance(0.3)) ?? groups.find((x) => x.subs.every((sub) => owedOf(sub).length > 0));
+          if (!g) continue;
+          const paid = kind === 'parent' ? [owedOf(g.subs[0])[0]] : g.subs.map((sub) => owedOf(sub)[0]);
+          const total = paid.reduce((sum, i) => sum + open[i], 0);
+          const parent = customers[g.parent];
+          const payer = payerName(r, parent.name);
+          const e = entryBase(total);
+          e.label = `VIR SEPA RECU /DE ${payer.text}`;
+          e.counterpartyName = payer.text;
+          e.counterpartyIban = parent.payingIban;
+          e.remittance.unstructured.push(`${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`);
+          built = { e, variant: payer.variant };
+          allocations = paid.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
+        }
+        variant = kind;
+        break;
+      }
+      case 'new-account': {
+        // a new bank account, unknown to finance, under a variant of the name (a trade or short name), no reference
+        if (owed.filter((j) => open[j] === open[inv]).length > 1) continue;
+        const core = upperFold(customers[c].name).split(/\s+/).filter((w) => !LEGAL.includes(w) && w.length > 1);
+        const v = r.int(0, 2);
+        const name = v === 0 ? `ETS ${core.join(' ')}` : v === 1 && core.length >= 3 ? core.slice(0, 2).join(' ') : `${core.join(' ')} ${r.pick(LEGAL)}`;
+        const e = entryBase(open[inv]);
+        e.label = `VIR SEPA RECU /DE ${name}`;
+        e.counterpartyName = name;
+        e.counterpartyIban = frenchIban(r);
+        const text = r.pick(GENERIC_REMITTANCE);
+        if (text) e.remittance.unstructured.push(text);
+        built = { e, variant: ['ets-prefix', 'short-name', 'other-legal-form'][v === 1 && core.length < 3 ? 2 : v] };
+        allocations = [{ invoiceId: id, amountCents: open[inv] }];
+        break;
+      }
+      case 'other-citation': {
+        // the number without its zero padding, or as an ISO 11649 creditor reference (RF), printed or spaced by four
+        const m = /^([A-Z]*)-?(\d{4})([-/]?)0+(\d+)$/.exec(id);
+        const rf = structuredReference(id)!;
+        const forms = [
+          ...(m ? [{ text: `${m[1]}${m[1] ? ' ' : ''}${m[2]} ${m[4]}`, variant: 'unpadded-spaced' }, { text: `${m[1]}${m[1] ? '-' : ''}${m[2]}-${m[4]}`, variant: 'unpadded' }] : []),
+          { text: rf, variant: 'rf' },
+          { text: rf.replace(/(.{4})(?=.)/g, '$1 '), variant: 'rf-by-four' },
+        ];
+        const f = r.pick(forms);
+        built = receipt(c, open[inv], `${r.pick(['', 'REF ', 'FACTURE '])}${f.text}`);
+        if (f.variant === 'rf' && r.chance(0.5)) built.e.remittance = { unstructured: [], structured: [rf] };
+        variant = f.variant;
+        allocations = [{ invoiceId: id, amountCents: open[inv] }];
+        break;
+      }
+      case 'more-than-cited': {
+        // pays the cited invoice and another one of the same customer, citing only the first
+        if (owed.length < 2) continue;
+        const other = r.pick(owed.filter((j) => j !== inv));
+        built = receipt(c, open[inv] + open[other], `${r.pick(['FACTURE ', 'FACT ', 'REGLEMENT '])}${id}`);
+        allocations = [inv, other].map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
+        break;
+      }
+      case 'grouped-no-ref': {
+        // a few open invoices, not the oldest ones in a row, paid together without a reference
+        if (owed.length < 4) continue;
+        const pool = owed.slice(0, 10);
+        const k = r.int(2, 3);
+        const picks = new Set<number>();
+        while (picks.size < k) picks.add(r.int(0, pool.length - 1));
+        const chosen = [...picks].sort((a, b) => a - b).map((j) => pool[j]);
+        if (chosen.every((i, j) => i === pool[j])) continue; // that would be the oldest ones: multi-invoice
+        built = receipt(c, chosen.reduce((sum, i) => sum + open[i], 0), r.pick(GENERIC_REMITTANCE));
+        allocations = chosen.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
+        variant = `${k}-invoices`;
         break;
       }
       default:

@@ -6,7 +6,7 @@ import { fileNameOf, unreadFileId } from '../core/ingest/files';
 import { IngestLimits, readStatement, StatementProblem, tooLargeProblem } from '../core/ingest/read';
 import { IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import { ParsedStatementFile } from '../core/model';
-import { matchTransactions } from '../core/matching';
+import { LetteredPayment, looksLikeReturnedPayment, matchTransactions } from '../core/matching';
 import { clock } from '../adapters/clock';
 import { Logger } from '../adapters/logger';
 import { listAllCustomers } from '../adapters/db/customers';
@@ -132,11 +132,12 @@ const matchingSettings = () => readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().
 async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[], pending: StoredTransaction[], log: Logger): Promise<ReconciledEntry[]> {
   if (pending.length === 0) return entries;
 
-  const [invoices, customers] = await Promise.all([listOwedInvoices(), listAllCustomers()]);
+  const [invoices, customers, payments] = await Promise.all([listOwedInvoices(), listAllCustomers(), paymentsReturnsMayUndo(pending)]);
   const ownIbans = parsed.statements.map((s) => s.account.iban).filter((x): x is string => !!x);
   const results = matchTransactions({
     transactions: pending,
     invoices,
+    payments,
     customers: customers.map((c) => ({ customerId: c.customerId, name: c.name, ibans: c.ibans })),
     options: { ownIbans, feeToleranceCents: matchingSettings().FEE_TOLERANCE_CENTS },
   });
@@ -169,14 +170,13 @@ async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[]
 }
 
 /**
- * A returned payment (IMPAYE, REJET): the allocations of the payment it returns are taken back, and dunning resumes.
- * The matcher links a return to a payment of the same run; a payment from an earlier statement is looked up among
- * matched transactions of the last 120 days with the same amount and the same payer.
+ * A returned payment (IMPAYE, REJET): the allocations of the payment the matcher found it gives back are taken back,
+ * and dunning resumes. When the matcher could not tell which payment it was, nothing is undone (the return waits in
+ * the review queue, and finance is told in the summary).
  */
-async function reopenReturnedPayment(returnTxn: StoredTransaction, originalId: string | undefined, log: Logger): Promise<string[]> {
-  const original = originalId ?? (await findReturnedPayment(returnTxn))?.transactionId;
+async function reopenReturnedPayment(returnTxn: StoredTransaction, original: string | undefined, log: Logger): Promise<string[]> {
   if (!original) {
-    log.warn('returned payment: original payment not found, finance must look it up', { transactionId: returnTxn.transactionId });
+    log.warn('returned payment: original payment not identified, finance must look it up', { transactionId: returnTxn.transactionId });
     return [];
   }
   try {
@@ -190,17 +190,22 @@ async function reopenReturnedPayment(returnTxn: StoredTransaction, originalId: s
   }
 }
 
-async function findReturnedPayment(returnTxn: StoredTransaction): Promise<StoredTransaction | undefined> {
-  const from = addDays(returnTxn.bookingDate, -120);
-  const samePayer = (t: StoredTransaction) =>
-    (returnTxn.counterpartyIban && t.counterpartyIban === returnTxn.counterpartyIban) ||
-    (!!returnTxn.counterpartyName && t.counterpartyName?.toUpperCase() === returnTxn.counterpartyName.toUpperCase());
+/** Lettered payments of the 120 days before each returned payment, of its amount: what the returns may give back. */
+async function paymentsReturnsMayUndo(pending: StoredTransaction[]): Promise<LetteredPayment[]> {
+  const returns = pending.filter(looksLikeReturnedPayment);
+  if (returns.length === 0) return [];
+  const amounts = new Set(returns.map((t) => -t.amountCents));
+  const dates = returns.map((t) => t.bookingDate).sort();
+  const from = addDays(dates[0], -120);
+  const out: LetteredPayment[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listTransactions({ status: 'matched', from, to: returnTxn.bookingDate, cursor });
-    const hit = page.items.find((t) => t.amountCents === -returnTxn.amountCents && samePayer(t));
-    if (hit) return hit;
+    const page = await listTransactions({ status: 'matched', from, to: dates[dates.length - 1], cursor });
+    for (const t of page.items) {
+      const allocations = t.applied.filter((a) => a.amountCents > 0).map((a) => ({ invoiceId: a.invoiceId, amountCents: a.amountCents }));
+      if (amounts.has(t.amountCents) && allocations.length > 0) out.push({ ...t, allocations });
+    }
     cursor = page.nextCursor;
   } while (cursor);
-  return undefined;
+  return out;
 }

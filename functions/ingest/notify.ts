@@ -11,7 +11,7 @@ function anomalyLine(a: Anomaly): string {
     case 'unknown_credit':
       return `crédit inconnu / unknown credit ${a.date} ${a.amount} — ${a.label}`;
     case 'returned_payment':
-      return `impayé / returned payment ${a.date} ${a.amount} — ${a.label}${a.reopened.length ? ` (réouvert / reopened: ${a.reopened.join(', ')})` : ''}`;
+      return `impayé / returned payment ${a.date} ${a.amount} — ${a.label}${a.reopened.length ? ` (réouvert / reopened: ${a.reopened.join(', ')})` : ''}${returnedUnlinked(a)}`;
     case 'to_review':
       return `à vérifier / to review ${a.date} ${a.amount} — ${a.label} (${a.suggestions} suggestion(s))`;
     case 'allocation_refused':
@@ -21,6 +21,13 @@ function anomalyLine(a: Anomaly): string {
     case 'day_inconsistent':
       return `journée incohérente / inconsistent day ${a.date} (${a.account}): ${a.reason}`;
   }
+}
+
+/** A return whose payment the matcher could not identify: nothing was reopened, finance chooses. */
+function returnedUnlinked(a: Extract<Anomaly, { kind: 'returned_payment' }>): string {
+  if (!a.candidates) return '';
+  if (a.candidates.length === 0) return ' — paiement d\'origine non identifié, rien de réouvert / original payment not identified, nothing reopened';
+  return ` — paiement d'origine non identifié, rien de réouvert, à choisir parmi / original payment not identified, nothing reopened, one of: ${a.candidates.join(' | ')}`;
 }
 
 /** Finance hears of every statement: a rejection at once, a processed file with its counts and what needs a person. */

@@ -14,7 +14,7 @@ export interface IngestSummary {
 
 export type Anomaly =
   | { kind: 'unknown_credit'; transactionId: string; date: string; amount: string; label: string }
-  | { kind: 'returned_payment'; transactionId: string; date: string; amount: string; label: string; reopened: string[] }
+  | { kind: 'returned_payment'; transactionId: string; date: string; amount: string; label: string; reopened: string[]; candidates?: string[] }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
   | { kind: 'allocation_refused'; transactionId: string; reason: string }
   /** A stored transaction came back under the same id with a different amount, date or account: kept as stored, to check. */
@@ -49,9 +49,11 @@ export function summarizeIngest(fileName: string, format: string, statements: St
     if (!e.result) continue;
     const label = [e.entry.label, e.entry.counterpartyName, ...e.entry.remittance.unstructured].filter(Boolean).join(' · ');
     const base = { transactionId: e.transactionId, date: e.entry.bookingDate, amount: formatCents(e.entry.amountCents), label };
-    if (e.result.reversalOf !== undefined || (e.entry.reversal && e.entry.amountCents < 0)) {
+    if (e.result.returned || e.result.reversalOf !== undefined || (e.entry.reversal && e.entry.amountCents < 0)) {
       counts.reversals++;
-      anomalies.push({ kind: 'returned_payment', ...base, reopened: e.reopened ?? [] });
+      // not identified: the payments it may give back, for finance to choose (nothing was undone)
+      const candidates = e.result.reversalOf === undefined ? e.result.reasons.filter((r) => r.startsWith('candidate: ')).map((r) => r.slice('candidate: '.length)) : [];
+      anomalies.push({ kind: 'returned_payment', ...base, reopened: e.reopened ?? [], ...(e.result.reversalOf === undefined ? { candidates } : {}) });
     }
     if (e.refusal) anomalies.push({ kind: 'allocation_refused', transactionId: e.transactionId, reason: e.refusal });
     switch (e.result.status) {

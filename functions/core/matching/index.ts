@@ -1,5 +1,6 @@
 export { matchTransactions, createMatcher, type MatchInput, type MatchableTransaction } from './engine';
-export { OpenInvoice, MatchCustomer, MatchTransaction, MatchOptions, type MatchOptionsInput } from './types';
+export { OpenInvoice, MatchCustomer, MatchTransaction, MatchOptions, LetteredPayment, type MatchOptionsInput } from './types';
+export { looksLikeReturnedPayment } from './classify';
 export { foldText, referenceKey, nameCoreTokens, ibanKey } from './normalize';
 export { ReferenceIndex, withinOneEdit } from './reference-index';
 export { CustomerIndex } from './customer-index';

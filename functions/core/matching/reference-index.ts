@@ -1,4 +1,4 @@
-import { referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
+import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
 export interface ReferenceHit {
@@ -35,89 +35,85 @@ class MultiMap<K> {
 }
 
 /**
- * A multimap from 30-bit hashes to invoice positions in flat typed arrays: an open-addressing table of distinct hashes,
- * each heading a chain of values (dense invoice numbering gives one deletion variant to many invoices).
- * Millions of entries without millions of objects.
+ * Hashes of a string with each character left out in turn (into `out`, when given) and of the whole string (the return
+ * value), in O(length): a polynomial hash built from prefix and suffix sums, so that "abc" without "b" hashes like
+ * "ac". Finalised (murmur3 fmix32) and cut to 29 bits.
  */
-class HashMultiMap {
-  private slotKey: Int32Array;
-  private slotHead: Int32Array;
-  private mask: number;
-  private shift: number;
-  private used = 0;
-  private values: Int32Array;
-  private next: Int32Array;
-  private count = 0;
-  constructor(expected: number) {
-    let cap = 1024;
-    while (cap < expected) cap *= 2;
-    this.slotKey = new Int32Array(cap).fill(-1);
-    this.slotHead = new Int32Array(cap);
-    this.mask = cap - 1;
-    this.shift = 32 - Math.log2(cap);
-    this.values = new Int32Array(Math.max(16, expected));
-    this.next = new Int32Array(Math.max(16, expected));
+function deletionHashes(s: string, out?: number[]): number {
+  const n = s.length;
+  let suffix = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    if (out) SUFFIX[i] = suffix; // what s[i+1..] adds, at its places
+    suffix = (Math.imul(s.charCodeAt(i), POWS[n - 1 - i]) + suffix) | 0;
   }
-  private slot(key: number): number {
-    let i = (Math.imul(key, 0x9e3779b1) >>> this.shift) & this.mask;
-    while (this.slotKey[i] !== -1 && this.slotKey[i] !== key) i = (i + 1) & this.mask;
-    return i;
-  }
-  add(key: number, value: number): void {
-    let i = this.slot(key);
-    if (this.slotKey[i] === -1) {
-      if ((this.used + 1) * 2 > this.slotKey.length) {
-        this.grow();
-        i = this.slot(key);
-      }
-      this.slotKey[i] = key;
-      this.slotHead[i] = -1;
-      this.used++;
-    } else if (this.values[this.slotHead[i]] === value) return; // the same invoice again (a repeated character)
-    if (this.count === this.values.length) {
-      const v = new Int32Array(this.count * 2);
-      v.set(this.values);
-      this.values = v;
-      const n = new Int32Array(this.count * 2);
-      n.set(this.next);
-      this.next = n;
-    }
-    this.values[this.count] = value;
-    this.next[this.count] = this.slotHead[i];
-    this.slotHead[i] = this.count++;
-  }
-  get(key: number): number[] | undefined {
-    const i = this.slot(key);
-    if (this.slotKey[i] === -1) return undefined;
-    const out: number[] = [];
-    for (let e = this.slotHead[i]; e !== -1; e = this.next[e]) out.push(this.values[e]);
-    return out;
-  }
-  private grow(): void {
-    const keys = this.slotKey;
-    const heads = this.slotHead;
-    this.slotKey = new Int32Array(keys.length * 2).fill(-1);
-    this.slotHead = new Int32Array(keys.length * 2);
-    this.mask = this.slotKey.length - 1;
-    this.shift = 32 - Math.log2(this.slotKey.length);
-    for (let j = 0; j < keys.length; j++) {
-      if (keys[j] === -1) continue;
-      const i = this.slot(keys[j]);
-      this.slotKey[i] = keys[j];
-      this.slotHead[i] = heads[j];
+  if (out) {
+    let prefix = 0;
+    for (let d = 0; d < n; d++) {
+      out[d] = fmix((Math.imul(prefix, POWS[n - 1 - d]) + SUFFIX[d]) | 0, n - 1);
+      prefix = (Math.imul(prefix, BASE) + s.charCodeAt(d)) | 0;
     }
   }
+  return fmix(suffix, n);
+}
+const BASE = 0x01000193;
+const SUFFIX: number[] = [];
+const POWS: number[] = [1];
+for (let i = 1; i < 512; i++) POWS.push(Math.imul(POWS[i - 1], BASE));
+function fmix(h: number, length: number): number {
+  h ^= Math.imul(length, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 3;
 }
 
-/** 30-bit FNV-1a of a string with the character at `skip` left out (skip = -1: the whole string). */
-function hashSkipping(s: string, skip: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    if (i === skip) continue;
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+/**
+ * The deletion neighbourhood of the invoice keys: every key with one character left out, hashed, in one sorted array
+ * of (hash, invoice) packed in doubles, built on the first typo lookup. A lookup is a binary search. 8 bytes per
+ * key character, no object per entry.
+ */
+class DeletionIndex {
+  private packed: Float64Array | undefined;
+  /** Invoice positions below 2^24, hashes of 29 bits: 53 bits in all. */
+  private static readonly SHIFT = 2 ** 24;
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly minLength: number,
+  ) {
+    if (keys.length >= DeletionIndex.SHIFT) throw new Error(`reference index: at most ${DeletionIndex.SHIFT - 1} invoices`);
   }
-  return (h >>> 2) & 0x3fffffff;
+
+  private build(): Float64Array {
+    let count = 0;
+    for (const k of this.keys) if (k.length >= this.minLength) count += k.length;
+    const packed = new Float64Array(count);
+    const hashes: number[] = [];
+    let at = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i];
+      if (k.length < this.minLength || k.length > 500) continue;
+      deletionHashes(k, hashes);
+      for (let d = 0; d < k.length; d++) packed[at++] = hashes[d] * DeletionIndex.SHIFT + i;
+    }
+    return packed.subarray(0, at).sort();
+  }
+
+  /** Calls f for each invoice having a key that, with one character left out, hashes to h. */
+  get(h: number, f: (invoice: number) => void): void {
+    const packed = (this.packed ??= this.build());
+    const low = h * DeletionIndex.SHIFT;
+    let lo = 0;
+    let hi = packed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (packed[mid] < low) lo = mid + 1;
+      else hi = mid;
+    }
+    const high = low + DeletionIndex.SHIFT;
+    for (let k = lo; k < packed.length && packed[k] < high; k++) f(packed[k] - low);
+  }
 }
 
 /** Levenshtein distance with adjacent transposition, answering only "at most one edit apart?". */
@@ -143,7 +139,10 @@ export function withinOneEdit(a: string, b: string): boolean {
 export class ReferenceIndex {
   private readonly exact = new MultiMap<string>();
   private readonly withoutPrefix = new MultiMap<string>();
-  private readonly deletions: HashMultiMap;
+  /** Keys with the zeros padding each number dropped ("FA-2026-06685" -> "FA.2026.6685"), for numbers with several parts. */
+  private readonly unpadded = new MultiMap<string>();
+  private hasUnpadded = false;
+  private readonly deletions: DeletionIndex;
   private readonly keys: string[];
   /** Letter/digit patterns of the invoice numbers ("LDDDDDDDDD"): a text token of such a shape names an invoice. */
   private readonly shapes = new Set<string>();
@@ -152,7 +151,6 @@ export class ReferenceIndex {
 
   constructor(invoiceIds: readonly string[], private readonly minTypoLength = 6) {
     this.keys = new Array(invoiceIds.length);
-    this.deletions = new HashMultiMap(invoiceIds.length * 11);
     for (let i = 0; i < invoiceIds.length; i++) {
       const key = referenceKey(invoiceIds[i]);
       this.keys[i] = key;
@@ -163,10 +161,13 @@ export class ReferenceIndex {
       this.maxLen = Math.max(this.maxLen, key.length);
       const short = referenceKeyWithoutPrefix(key);
       if (short) this.withoutPrefix.add(short, i);
-      if (key.length >= minTypoLength) {
-        for (let d = 0; d < key.length; d++) this.deletions.add(hashSkipping(key, d), i);
+      const bare = PADDED.test(invoiceIds[i]) ? unpaddedKey(invoiceIds[i]) : undefined;
+      if (bare) {
+        this.unpadded.add(bare, i);
+        this.hasUnpadded = true;
       }
     }
+    this.deletions = new DeletionIndex(this.keys, minTypoLength);
   }
 
   /**
@@ -205,6 +206,8 @@ export class ReferenceIndex {
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
             if (this.withoutPrefix.each(f, (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
           }
+          // a number whose parts lost their zero padding ("FA 2026 6685" for FA-2026-06685) is that number, not a typo
+          if (!hit && j > i && this.hasUnpadded && this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
           if (hit) for (let k = i; k <= j; k++) used.add(k);
           if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
             candidates.push({ text: stripped ?? s, from: i, to: j, hit });
@@ -225,21 +228,33 @@ export class ReferenceIndex {
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
   typoNeighbours(q: string): number[] {
     const out = new Set<number>();
-    const check = (list: readonly number[] | undefined) => {
-      if (!list) return;
-      for (const inv of list) if (this.keys[inv] !== q && withinOneEdit(this.keys[inv], q)) out.add(inv);
+    const one = (inv: number) => {
+      if (this.keys[inv] !== q && withinOneEdit(this.keys[inv], q)) out.add(inv);
     };
-    check(this.deletions.get(hashSkipping(q, -1))); // q is a key with one character missing
+    const hashes: number[] = [];
+    this.deletions.get(deletionHashes(q, hashes), one); // q is a key with one character missing
     for (let d = 0; d < q.length; d++) {
-      const h = hashSkipping(q, d);
-      check(this.deletions.get(h)); // substitution or transposition
-      check(this.exact.get(q.slice(0, d) + q.slice(d + 1))); // q has one character too many
+      this.deletions.get(hashes[d], one); // substitution or transposition
+      this.exact.each(q.slice(0, d) + q.slice(d + 1), one); // q has one character too many
     }
     return [...out].sort((a, b) => a - b);
   }
 }
 
 const DIGIT = /\d/;
+const RUNS = /[A-Z]+|\d+/g;
+/** A number part padded with zeros: a digit run starting with 0 after a non-digit or at the start. */
+const PADDED = /(^|\D)0\d/;
+
+/**
+ * An invoice number as its runs of letters and of digits, each number without its leading zeros, joined by dots; only
+ * for numbers that had padding to lose and several parts (a single run is the exact key's business).
+ */
+export function unpaddedKey(id: string): string | undefined {
+  const runs = foldText(id).match(RUNS);
+  if (!runs || runs.length < 2) return undefined;
+  return runs.map((r) => (r.charCodeAt(0) <= 57 ? r.replace(/^0+(?=\d)/, '') : r)).join('.');
+}
 
 /** "F202400123" -> "LDDDDDDDDD". */
 function shapeOf(s: string): string {

@@ -26,6 +26,24 @@ export type MatchCustomer = z.infer<typeof MatchCustomer>;
 export const MatchTransaction = StatementEntry.extend({ transactionId: z.string().min(1) });
 export type MatchTransaction = z.input<typeof MatchTransaction>;
 
+/**
+ * A payment lettered before this run (a matched transaction and what it paid): what a returned payment in this run
+ * may give back. The matcher reads it for its identifiers (end-to-end id, bank reference, mandate), payer and invoices.
+ */
+export const LetteredPayment = z.object({
+  transactionId: z.string().min(1),
+  bookingDate: z.string(),
+  amountCents: z.number().int().positive(),
+  label: z.string().optional(),
+  counterpartyName: z.string().optional(),
+  counterpartyIban: z.string().optional(),
+  endToEndId: z.string().optional(),
+  bankReference: z.string().optional(),
+  remittance: z.object({ unstructured: z.array(z.string()).default([]), structured: z.array(z.string()).default([]) }).optional(),
+  allocations: z.array(z.object({ invoiceId: z.string(), amountCents: z.number().int() })).min(1),
+});
+export type LetteredPayment = z.input<typeof LetteredPayment>;
+
 export const MatchOptions = z.object({
   /** A payment short by at most this much (bank fees) still settles the invoice; the difference is proposed as a write-off. */
   feeToleranceCents: z.number().int().nonnegative().default(1500),

@@ -66,3 +66,18 @@ describe('which open invoices add up to a payment', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('invoice numbers cited without their zero padding', () => {
+  const index = new ReferenceIndex(['FA-2026-06685', 'FA-2026-16685', 'FA-2026-06686', 'F2024-00123']);
+  const found = (text: string) => index.find([text]).hits.map((h) => `${h.invoice}:${h.kind}`);
+
+  it('are read as that invoice, not as a typo of another', () => {
+    expect(found('VIR FA 2026 6685 MERCI')).toEqual(['0:reformatted']);
+    expect(found('FACT FA-2026-6686')).toEqual(['2:reformatted']);
+    expect(found('F 2024 123')).toEqual(['3:reformatted']);
+  });
+
+  it('still need every part: a number with a part missing is not read', () => {
+    expect(found('FA 6685')).toEqual([]);
+  });
+});

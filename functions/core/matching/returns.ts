@@ -1,0 +1,138 @@
+import { formatCents } from '../money';
+import { foldText, ibanKey } from './normalize';
+import { ReferenceIndex } from './reference-index';
+
+/**
+ * Returned payments (impayé, rejet): which earlier payment does a return give back? A return is linked by what it
+ * names — the end-to-end id, the bank reference or the mandate of the payment, the invoices that payment paid — and
+ * by its payer. Of the payments that fit best, the most recent before the return is taken when they all paid the same
+ * invoices (a payment returned, paid again, returned again); when they paid different invoices nobody can tell which
+ * one came back, and nothing is undone: a person decides.
+ */
+
+/** A lettered payment as the ledger keeps it: who paid, what identifies it, what it paid. */
+export interface LedgerPayment {
+  transactionId: string;
+  bookingDate: string;
+  amountCents: number;
+  allocations: { invoiceId: string; amountCents: number }[];
+  counterpartyIban?: string;
+  counterpartyName?: string;
+  endToEndId?: string;
+  bankReference?: string;
+  /** Its texts (label, remittance), read for a mandate reference. */
+  texts: string[];
+  /** Made in this run (its open amounts can be given back here) or read from the books. */
+  inRun: boolean;
+  reversed: boolean;
+}
+
+/** What a return is read for. */
+export interface ReturnMovement {
+  bookingDate: string;
+  amountCents: number;
+  counterpartyIban?: string;
+  counterpartyName?: string;
+  endToEndId?: string;
+  texts: string[];
+}
+
+export interface Fit {
+  payment: LedgerPayment;
+  /** Why this payment may be the one returned, in words. */
+  evidence: string[];
+  score: number;
+}
+export type ReturnLink = { kind: 'found'; fit: Fit } | { kind: 'ambiguous'; fits: Fit[] } | { kind: 'none' };
+
+/** Payments by amount, in the order they were lettered: the candidates of a return of that amount. */
+export class PaymentLedger {
+  private readonly byAmount = new Map<number, LedgerPayment[]>();
+  private seq = 0;
+  private readonly order = new Map<LedgerPayment, number>();
+
+  add(p: LedgerPayment): void {
+    const list = this.byAmount.get(p.amountCents);
+    if (list) list.push(p);
+    else this.byAmount.set(p.amountCents, [p]);
+    this.order.set(p, this.seq++);
+  }
+
+  /** Which payment a return gives back (see the module comment). */
+  link(ret: ReturnMovement): ReturnLink {
+    const candidates = (this.byAmount.get(-ret.amountCents) ?? []).filter((p) => !p.reversed && p.bookingDate <= ret.bookingDate);
+    if (candidates.length === 0) return { kind: 'none' };
+    const named = invoicesNamed(ret.texts, candidates);
+    const fits = candidates.map((p) => fitOf(ret, p, named)).filter((f) => f.score > 0);
+    if (fits.length === 0) return { kind: 'none' };
+    const top = Math.max(...fits.map((f) => f.score));
+    const best = fits.filter((f) => f.score === top);
+    const paid = new Set(best.map((f) => paidKey(f.payment)));
+    if (paid.size > 1) return { kind: 'ambiguous', fits: best };
+    const latest = best.reduce((a, b) => (b.payment.bookingDate > a.payment.bookingDate || (b.payment.bookingDate === a.payment.bookingDate && this.order.get(b.payment)! > this.order.get(a.payment)!) ? b : a));
+    return { kind: 'found', fit: latest };
+  }
+}
+
+/** A payment in words, for a person choosing among candidates. */
+export function describePayment(f: Fit): string {
+  const p = f.payment;
+  return `transaction ${p.transactionId} of ${p.bookingDate}, ${formatCents(p.amountCents)} lettered to ${p.allocations.map((a) => a.invoiceId).join(', ')} (${f.evidence.join('; ')})`;
+}
+
+const NO_ID = new Set(['NOTPROVIDED', 'NONREF', 'NONE', 'NA']);
+const MANDATE = /\b(?:RUM|MANDAT|MANDATE(?: ?ID)?|MNDTID|MNDT)\s*[:.]?\s*([A-Z0-9][A-Z0-9+\-/.]{3,34})/g;
+
+function fitOf(ret: ReturnMovement, p: LedgerPayment, named: Set<string>): Fit {
+  const evidence: string[] = [];
+  let score = 0;
+  const retText = ` ${foldText(ret.texts.join(' '))} `;
+  const cites = (id: string | undefined, min: number) => {
+    if (!id || NO_ID.has(id.toUpperCase())) return false;
+    const f = foldText(id);
+    return f.length >= min && retText.includes(` ${f} `);
+  };
+  if (p.endToEndId && !NO_ID.has(p.endToEndId.toUpperCase()) && (ret.endToEndId === p.endToEndId || cites(p.endToEndId, 6))) evidence.push(`end-to-end id ${p.endToEndId}`);
+  if (cites(p.bankReference, 6)) evidence.push(`bank reference ${p.bankReference}`);
+  const mandate = sharedMandate(ret.texts, p.texts);
+  if (mandate) evidence.push(`mandate ${mandate}`);
+  if (evidence.length > 0) score += 4;
+  const invoices = p.allocations.map((a) => a.invoiceId).filter((id) => named.has(id));
+  if (invoices.length > 0) {
+    score += 2;
+    evidence.push(`names ${invoices.join(', ')}, which it paid`);
+  }
+  const sameIban = !!ret.counterpartyIban && !!p.counterpartyIban && ibanKey(ret.counterpartyIban) === ibanKey(p.counterpartyIban);
+  const otherIban = !!ret.counterpartyIban && !!p.counterpartyIban && !sameIban;
+  const sameName = !!ret.counterpartyName && !!p.counterpartyName && foldText(ret.counterpartyName) === foldText(p.counterpartyName);
+  if (sameIban || (sameName && !otherIban)) {
+    score += 1;
+    evidence.push(sameIban ? 'same payer account' : 'same payer name');
+  }
+  // a payment from another account is not the one returned unless the return names it
+  if (otherIban && score < 2) return { payment: p, evidence, score: 0 };
+  return { payment: p, evidence, score };
+}
+
+/** The candidates' invoices that the return's texts name (read as the matcher reads invoice numbers). */
+function invoicesNamed(texts: string[], candidates: LedgerPayment[]): Set<string> {
+  const ids = [...new Set(candidates.flatMap((p) => p.allocations.map((a) => a.invoiceId)))];
+  const hits = new ReferenceIndex(ids).find(texts).hits.filter((h) => h.kind !== 'typo');
+  return new Set(hits.map((h) => ids[h.invoice]));
+}
+
+function mandatesOf(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of texts) for (const m of t.toUpperCase().matchAll(MANDATE)) out.add(m[1].replace(/[.]+$/, ''));
+  return out;
+}
+function sharedMandate(a: string[], b: string[]): string | undefined {
+  const mine = mandatesOf(b);
+  if (mine.size === 0) return undefined;
+  for (const m of mandatesOf(a)) if (mine.has(m)) return m;
+  return undefined;
+}
+
+function paidKey(p: LedgerPayment): string {
+  return p.allocations.map((a) => a.invoiceId).sort().join('\u0000');
+}
