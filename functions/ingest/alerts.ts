@@ -1,7 +1,7 @@
 import type { IngestSummary } from '../core/ingest/summary';
 import { clock } from '../adapters/clock';
 import type { Logger } from '../adapters/logger';
-import { CLAIM_LEASE_MS, clearPendingAlert, listStatementsNeedingAttention, PendingAlert, StatementRecord } from '../adapters/db/statements';
+import { clearPendingAlert, listStatementsNeedingAttention, PendingAlert, StatementRecord } from '../adapters/db/statements';
 import type { IngestNotifier, RejectionReport } from './ingest-file';
 import { financeNotifier } from './notify';
 
@@ -34,7 +34,10 @@ export async function deliverIngestAlert(record: StatementRecord, notify: Ingest
   await clearPendingAlert(record.checksum, alert.id);
 }
 
-/** After SQS gave up (3 receives, then the dead-letter queue), a statement still `processing` is reported every day. */
+/**
+ * After SQS gave up (3 receives 30 minutes apart, then the dead-letter queue), a statement still `processing` is
+ * reported every day.
+ */
 const STUCK_AFTER_MS = 3 * 60 * 60_000;
 
 /**
@@ -58,7 +61,7 @@ export async function sendPendingIngestAlerts(options: { notify?: IngestNotifier
       if (record.pendingAlert) {
         await deliverIngestAlert(record, notify);
         done.sent++;
-      } else if (options.reportStuck && record.status === 'processing' && now - Date.parse(record.receivedAt) > Math.max(STUCK_AFTER_MS, CLAIM_LEASE_MS)) {
+      } else if (options.reportStuck && record.status === 'processing' && now - Date.parse(record.receivedAt) > STUCK_AFTER_MS) {
         await notify.statementStuck(record);
         done.stuck++;
       }

@@ -140,7 +140,7 @@ describe('the ingest under injected AWS faults', async () => {
         }
       }
       expect(broken).toEqual([]);
-    });
+    }, 300_000);
   }
 
   it('finance hears of a rejected file again if SES accepted the alert but the answer was lost (at least once)', async () => {

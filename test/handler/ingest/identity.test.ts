@@ -106,9 +106,9 @@ describe('property: overlapping exports cut from one ledger', () => {
         const expected = [...covered].flatMap((d) => ledger[d]).map((e) => `${e.bookingDate} ${e.amountCents} ${e.label} ${e.bankReference}`).sort();
         expect(txns().map((t) => `${t.bookingDate} ${t.amountCents} ${t.label} ${t.bankReference}`).sort()).toEqual(expected);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
-  });
+  }, 180_000);
 
   it('a file cut inside a day whose movements differ from an earlier whole export of that day is always reported', async () => {
     await fc.assert(
@@ -120,7 +120,7 @@ describe('property: overlapping exports cut from one ledger', () => {
         const { anomalies } = await storeTransactions({ format: 'cfonb120', statements: [statement(tail)] }, 'cut', '2026-11-22T08:00:00Z');
         expect(anomalies.map((a) => a.kind)).toEqual(['day_inconsistent']);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
-  });
+  }, 120_000);
 });
