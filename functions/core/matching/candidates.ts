@@ -168,14 +168,16 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
     if (sum >= amount) break;
   }
   const prefixKey = prefix > 0 ? draftKey(pool.slice(0, prefix)) : '';
-  if (prefix > 0) s.offer(draftOf(s, t, pool.slice(0, prefix), 'exact', 'none', p, [`amount: equals the ${prefix} oldest open invoices of ${name}`], 0, 1));
+  // an invoice of the set with a twin of the same amount outside it: the other set is as good, a person chooses
+  const twin = (invs: number[]) => (hasTwinOutside(s, c, invs) ? 0.35 : 0);
+  if (prefix > 0) s.offer(draftOf(s, t, pool.slice(0, prefix), 'exact', 'none', p, [`amount: equals the ${prefix} oldest open invoices of ${name}`], twin(pool.slice(0, prefix)), 1));
   if (pool.length >= 2) {
     const small = pool.slice(0, 16);
     const sols = findSubsets(small.map((i) => open[i]), amount, amount, { minSize: 2, maxSize: Math.min(4, opts.maxInvoicesPerPayment), maxSolutions: 4 });
     for (const sol of sols) {
       const invs = sol.map((k) => small[k]);
       if (draftKey(invs) === prefixKey) continue;
-      s.offer(draftOf(s, t, invs, 'exact', 'none', p, [`amount: equals the sum of ${invs.length} open invoices of ${name}`], sols.length > 1 || prefix > 0 ? 0.35 : 0));
+      s.offer(draftOf(s, t, invs, 'exact', 'none', p, [`amount: equals the sum of ${invs.length} open invoices of ${name}`], sols.length > 1 || prefix > 0 ? 0.35 : twin(invs)));
     }
     if (sols.length === 0) {
       const wide = findSubsets(pool.map((i) => open[i]), amount, amount + tol, { minSize: 2, maxSize: opts.maxInvoicesPerPayment, maxSolutions: 3, maxNodes: 20_000 });
@@ -190,6 +192,12 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
     const larger = owedList.find((i) => open[i] > amount);
     if (larger !== undefined) s.offer(draftOf(s, t, [larger], 'partial', named.has(larger) ? 'ref' : 'none', p, [`amount: less than the oldest open invoice of ${name} (partial payment?)`]));
   }
+}
+
+/** Whether an invoice of the set has another open invoice of the customer, outside the set, owing the same. */
+function hasTwinOutside(s: Search, c: number, invs: number[]): boolean {
+  const inSet = new Set(invs);
+  return invs.some((i) => s.ledger.openAt(c, s.ledger.open[i], s.t.currency).some((j) => !inSet.has(j)));
 }
 
 /** Nothing to go on but the amount: the few open invoices of exactly that amount, as hints for a person at most. */

@@ -1,5 +1,5 @@
 import type { MatchCustomer } from './types';
-import { foldText, ibanKey, LEGAL_FORMS, maskIban, NAME_STOPWORDS, nameCoreTokens, tokens } from './normalize';
+import { ibanKey, LEGAL_FORMS, maskIban, NAME_STOPWORDS, nameCoreTokens, tokens } from './normalize';
 
 export type PayerEvidence = 'iban' | 'name';
 export interface PayerGuess {

@@ -202,9 +202,12 @@ export class ReferenceIndex {
           const stripped = first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
           for (let v = 0; v < (stripped ? 2 : 1); v++) {
             const f = v === 0 ? s : stripped!;
-            const kind: ReferenceKind = j === i && v === 0 ? 'exact' : 'reformatted';
+            // an ISO 11649 creditor reference (RF + check digits) is exact when its check digits hold; when they do not,
+            // a character was mistyped somewhere: read as a typo, which needs the amount or the payer to agree
+            const rf: ReferenceKind | undefined = v === 1 && first === 82 && RF_SHAPE.test(s) ? (isValidCreditorReference(s) ? 'exact' : 'typo') : undefined;
+            const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
-            if (this.withoutPrefix.each(f, (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
+            if (this.withoutPrefix.each(f, (inv) => note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
           }
           // a number whose parts lost their zero padding ("FA 2026 6685" for FA-2026-06685) is that number, not a typo
           if (!hit && j > i && this.hasUnpadded && this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
@@ -242,6 +245,19 @@ export class ReferenceIndex {
 }
 
 const DIGIT = /\d/;
+const RF_SHAPE = /^RF\d\d[A-Z0-9]{1,21}$/;
+
+/** ISO 11649: "RF" + two check digits + up to 21 letters or digits, the whole (moved, letters as numbers) mod 97 = 1. */
+export function isValidCreditorReference(s: string): boolean {
+  if (!RF_SHAPE.test(s)) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let mod = 0;
+  for (let k = 0; k < moved.length; k++) {
+    const c = moved.charCodeAt(k);
+    mod = c >= 65 ? (mod * 100 + (c - 55)) % 97 : (mod * 10 + (c - 48)) % 97;
+  }
+  return mod === 1;
+}
 const RUNS = /[A-Z]+|\d+/g;
 /** A number part padded with zeros: a digit run starting with 0 after a non-digit or at the start. */
 const PADDED = /(^|\D)0\d/;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CustomerIndex, findSubsets, foldText, ReferenceIndex, withinOneEdit } from '../../../functions/core/matching';
+import { isValidCreditorReference } from '../../../functions/core/matching/reference-index';
 
 describe('invoice numbers in bank texts', () => {
   const index = new ReferenceIndex(['F2024-00123', 'FA-2024/7', '2024123']);
@@ -79,5 +80,22 @@ describe('invoice numbers cited without their zero padding', () => {
 
   it('still need every part: a number with a part missing is not read', () => {
     expect(found('FA 6685')).toEqual([]);
+  });
+});
+
+describe('ISO 11649 creditor references (RF)', () => {
+  const index = new ReferenceIndex(['F2024-00123', 'F2024-00128']);
+  const found = (text: string) => index.find([text]).hits.map((h) => `${h.invoice}:${h.kind}`);
+
+  it('name their invoice exactly when the check digits hold, glued or printed by four', () => {
+    expect(isValidCreditorReference('RF50F202400123')).toBe(true);
+    expect(found('RF50F202400123')).toEqual(['0:exact']);
+    expect(found('REF RF50 F202 4001 23')).toEqual(['0:exact']);
+  });
+
+  it('with check digits that fail are read as a typo: a character was mistyped somewhere', () => {
+    // the payer typed 8 for 3: the digits of F2024-00128 are there, but the check digits are those of F2024-00123
+    expect(isValidCreditorReference('RF50F202400128')).toBe(false);
+    expect(found('RF50F202400128')).toEqual(['1:typo']);
   });
 });

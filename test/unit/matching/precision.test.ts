@@ -70,3 +70,19 @@ describe('third-party payers', () => {
     expect(allocations(r)).toEqual(['FA-2026-00901=321000']);
   });
 });
+
+describe('grouped payments without a reference', () => {
+  it('are a suggestion when an invoice of the set has a twin of the same amount outside it, never a guess', () => {
+    const book = [invoice('FA-2026-01001', 'A', 100, { dueDate: '2024-01-01' }), invoice('FA-2026-01002', 'A', 50, { dueDate: '2024-01-10' }), invoice('FA-2026-01003', 'A', 50, { dueDate: '2024-01-20' })];
+    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(150, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })] });
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions[0].allocations.map((a) => a.invoiceId)).toEqual(['FA-2026-01001', 'FA-2026-01002']);
+  });
+
+  it('are lettered when the set is the only one that adds up', () => {
+    const book = [invoice('FA-2026-01101', 'A', 100, { dueDate: '2024-01-01' }), invoice('FA-2026-01102', 'A', 50, { dueDate: '2024-01-10' }), invoice('FA-2026-01103', 'A', 70, { dueDate: '2024-01-20' })];
+    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(170, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })] });
+    expect(r.status).toBe('matched');
+    expect(allocations(r)).toEqual(['FA-2026-01101=10000', 'FA-2026-01103=7000']);
+  });
+});
