@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Booking, BooksAccounts, Encaissement, encaissementsIn, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking } from '../../core/books';
+import { Booking, BooksAccounts, Encaissement, encaissementsIn, ExportOrderError, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking } from '../../core/books';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
 import { listAllInvoices } from './invoices';
@@ -103,6 +103,8 @@ export async function exportMonth(period: Period, today: string, accounts: Books
   const frozen = await readMonth(period);
   if (frozen) return frozen;
   const months = await closedMonths();
+  const later = months.find((m) => m > period);
+  if (later) throw new ExportOrderError(period, later); // before reading: the transactions' date range would be empty
   const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
   const from = periodStart(months[0] ?? period);
   const current = await standingBookings(from, periodEnd(period), accounts);
