@@ -10,7 +10,8 @@ import type { Statement } from '../../functions/core/model';
 import { ubl } from '../unit/einvoices/helpers';
 import { useLocalStack } from './support/local-stack';
 
-const local = useLocalStack();
+// Real time, from a fixed day: November 2026 is a closed month, December the running one, whatever today's date.
+const local = useLocalStack({ startAt: new Date('2026-12-06T09:00:00.000Z'), sfnTimeFactor: 1 });
 const fixtures = '/work/shared/fixtures/einvoices/';
 
 async function keysUnder(prefix: string): Promise<string[]> {
@@ -89,5 +90,13 @@ describe('e-invoices in, on the local stack', () => {
       ['20261201', '411000', 'Annulation Règlement facture UBL-7', '360,00', '0,00'],
     ]);
     expect((await api('GET', '/exports/fec?period=2026-10')).status).toBe(409);
+
+    // a write-off finance records goes to the bad-debt account, lettered to its invoice
+    expect((await api('POST', '/invoices/F20260023/write-off', JSON.stringify({ reason: 'liquidation judiciaire' }), 'application/json')).status).toBe(200);
+    const withWriteOff = (await api('GET', '/exports/fec?period=2026-12')).text.trimEnd().split('\r\n').map((l) => l.split('\t'));
+    expect(withWriteOff.filter((f) => f[4] === '654000' || f[13] === 'F20260023').map((f) => [f[3], f[4], f[11], f[12], f[13]])).toEqual([
+      ['20261206', '654000', '104,90', '0,00', ''],
+      ['20261206', '411000', '0,00', '104,90', 'F20260023'],
+    ]);
   });
 });
