@@ -13,11 +13,27 @@ import { transactionFromItem } from './transactions';
 /**
  * The export ledger: what each frozen month of the books export contained, entry by entry, so that exporting a month
  * again gives the same file and a change after export becomes a reversing entry of the next month. A month is stored as
- * BOOKS#<month>/PART#<run>#n items (ENTRIES_PER_PART entries each) then BOOKS#<month>/EXPORT naming the run, written
+ * BOOKS#<month>/PART#<run>#n items (at most PART_BYTES of entries each) then BOOKS#<month>/EXPORT naming the run, written
  * last and only once: a month whose EXPORT item exists is complete, and only its run's parts are read (two runs at once
  * cannot mix their parts; a run that died leaves unread parts behind).
  */
-const ENTRIES_PER_PART = 200;
+/** DynamoDB items hold 400 KB: a part holds entries up to 300 kB of JSON (a batch payment of many invoices is one big entry). */
+const PART_BYTES = 300_000;
+
+function partsOf(entries: PeriodExport['entries']): PeriodExport['entries'][] {
+  const parts: PeriodExport['entries'][] = [];
+  let size = Infinity;
+  for (const e of entries) {
+    const bytes = Buffer.byteLength(JSON.stringify(e));
+    if (size + bytes > PART_BYTES) {
+      parts.push([]);
+      size = 0;
+    }
+    parts[parts.length - 1].push(e);
+    size += bytes;
+  }
+  return parts;
+}
 
 async function readMonth(period: Period): Promise<PeriodExport | undefined> {
   const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.booksExport(period).pk }, ConsistentRead: true });
@@ -36,16 +52,15 @@ async function closedMonths(): Promise<Period[]> {
 /** Freezes a month; if another run froze it first, what that run stored wins. */
 async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
   const run = randomUUID().slice(0, 8);
-  const parts = Math.ceil(exp.entries.length / ENTRIES_PER_PART);
-  for (let p = 0; p < parts; p++) {
-    const entries = exp.entries.slice(p * ENTRIES_PER_PART, (p + 1) * ENTRIES_PER_PART);
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...keys.booksExportPart(exp.period, run, p + 1), type: 'books_export_part', entries } }));
+  const chunks = partsOf(exp.entries);
+  for (const [i, entries] of chunks.entries()) {
+    await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...keys.booksExportPart(exp.period, run, i + 1), type: 'books_export_part', entries } }));
   }
   try {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.booksExport(exp.period), ...keys.booksExportList(exp.period), type: 'books_export', period: exp.period, run, parts, entryCount: exp.entries.length, exportedAt: at },
+        Item: { ...keys.booksExport(exp.period), ...keys.booksExportList(exp.period), type: 'books_export', period: exp.period, run, parts: chunks.length, entryCount: exp.entries.length, exportedAt: at },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
