@@ -58,6 +58,7 @@
  * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause =
  * {errorType, errorMessage, trace} as JSON.
  */
+import { invoiceInboxPrefixes } from '../../functions/invoice-inbox/prefixes';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,6 +127,7 @@ export const localNames = {
   documentsBucket: 'encaisse-documents-local',
   stateMachine: 'encaisse-dunning-local',
   ingestQueue: 'encaisse-ingest-local',
+  invoiceInboxQueue: 'encaisse-invoice-inbox-local',
 } as const;
 
 export const defaultApiToken = 'local-dev-token';
@@ -249,20 +251,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       for (const record of event.Records ?? []) {
         const key = record.s3?.object?.key;
         if (!record.eventName?.startsWith('ObjectCreated') || record.s3.bucket.name !== localNames.statementsBucket) continue;
-        if (!key?.startsWith('inbox/')) continue;
-        const sqsEvent = sqsEventOfS3Record(record, { region, queueName: localNames.ingestQueue });
+        // e-invoices under invoices/inbox/ -> invoice-inbox (its own queue in AWS: lib/invoice-inbox)
+        const target = key?.startsWith('inbox/') ? 'ingest' : key?.startsWith(invoiceInboxPrefixes.inbox) ? 'invoice-inbox' : undefined;
+        if (!target) continue;
+        const sqsEvent = sqsEventOfS3Record(record, { region, queueName: target === 'ingest' ? localNames.ingestQueue : localNames.invoiceInboxQueue });
         const delivery: IngestDelivery = { key, eventKey: encodeS3EventKey(key) };
         const p = handlers
-          .invoke('ingest', sqsEvent)
+          .invoke(target, sqsEvent)
           .then(
             (result) => {
               delivery.result = result;
               const failures = (result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
-              log(failures?.length ? `statement ${key}: ingest reported a failure (message kept for retry)` : `statement ${key}: ingested`);
+              log(failures?.length ? `${key}: ${target} reported a failure (message kept for retry)` : `${key}: handled by ${target}`);
             },
             (err: Error) => {
               delivery.error = err;
-              log(`statement ${key}: ingest threw ${err?.name}: ${err?.message}`);
+              log(`${key}: ${target} threw ${err?.name}: ${err?.message}`);
             },
           )
           .finally(() => {

@@ -46,8 +46,8 @@ export const acceptedWildcards: WildcardRule[] = [
   {
     name: 'object-prefix',
     matches: (f, actions) =>
-      /^Resource::<\w+\.Arn>\/[a-z-]+\/\*$/.test(f) && all(actions, (a) => ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].includes(a)),
-    reason: 'Object access limited to one key prefix of the bucket; object keys (file names, invoice ids) are only known at run time.',
+      /^Resource::<\w+\.Arn>\/([a-z-]+\/)+\*$/.test(f) && all(actions, (a) => ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].includes(a)),
+    reason: 'Object access limited to one key prefix of the bucket (e.g. inbox/, invoices/inbox/); object keys (file names, invoice ids) are only known at run time.',
   },
   {
     name: 'executions',

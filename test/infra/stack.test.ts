@@ -114,7 +114,8 @@ describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
   it('a file created under inbox/ of the statements bucket notifies the ingest queue, nothing else does', () => {
     const [[, notif]] = resourcesOfType(json, 'Custom::S3BucketNotifications');
     expect(notif.Properties!.BucketName).toEqual({ Ref: bucketIds().statements });
-    const configs = notif.Properties!.NotificationConfiguration.QueueConfigurations;
+    // invoices/inbox/ notifies the invoice inbox's own queue (test/infra/invoice-inbox.test.ts)
+    const configs = notif.Properties!.NotificationConfiguration.QueueConfigurations.filter((c: any) => c.Filter.Key.FilterRules[0].Value !== 'invoices/inbox/');
     expect(configs).toHaveLength(1);
     expect(configs[0].Events).toEqual(['s3:ObjectCreated:*']);
     expect(configs[0].Filter.Key.FilterRules).toEqual([{ Name: 'prefix', Value: 'inbox/' }]);
@@ -317,7 +318,8 @@ describe('functions: one NodejsFunction per handler folder', () => {
       for (const key of ['TABLE_NAME', 'STATEMENTS_BUCKET', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL', 'SES_CONFIGURATION_SET']) {
         expect(env[key], `${name} ${key}`).toBeDefined();
       }
-      expect('STATE_MACHINE_ARN' in env, name).toBe(!invokedByTheMachine.includes(name));
+      const driveNoWorkflow = ['invoice-inbox', 'books-export'];
+      expect('STATE_MACHINE_ARN' in env, name).toBe(!invokedByTheMachine.includes(name) && !driveNoWorkflow.includes(name));
     }
     const api = json.Resources[functionId(json, 'api')].Properties!.Environment.Variables;
     expect(api.AUTH_MODE).toBe('jwt');
@@ -446,7 +448,7 @@ describe('least privilege', () => {
 
   it('only the functions that mail finance or customers may send e-mail, and only from the sender identity', () => {
     const senders = functionNames.filter((n) => actionsOf(statementsOf(n)).includes('ses:SendEmail')).sort();
-    expect(senders).toEqual(['dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'ses-events', 'sweep']);
+    expect(senders).toEqual(['dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'invoice-inbox', 'ses-events', 'sweep']);
     for (const name of senders) {
       const ses = statementsOf(name).find((s) => actionsOf([s]).includes('ses:SendEmail'))!;
       const resources = (ses.Resource as unknown[]).map(flat);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Booking, BooksAccounts, Encaissement, encaissementsIn, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking } from '../../core/books';
+import { Booking, BooksAccounts, Encaissement, encaissementsIn, ExportOrderError, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking, writeOffBooking, WrittenOff } from '../../core/books';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
+import { listInvoiceEvents } from './events';
 import { listAllInvoices } from './invoices';
 import { stripKeys } from './items';
 import { keys } from './keys';
@@ -12,11 +13,27 @@ import { transactionFromItem } from './transactions';
 /**
  * The export ledger: what each frozen month of the books export contained, entry by entry, so that exporting a month
  * again gives the same file and a change after export becomes a reversing entry of the next month. A month is stored as
- * BOOKS#<month>/PART#<run>#n items (ENTRIES_PER_PART entries each) then BOOKS#<month>/EXPORT naming the run, written
+ * BOOKS#<month>/PART#<run>#n items (at most PART_BYTES of entries each) then BOOKS#<month>/EXPORT naming the run, written
  * last and only once: a month whose EXPORT item exists is complete, and only its run's parts are read (two runs at once
  * cannot mix their parts; a run that died leaves unread parts behind).
  */
-const ENTRIES_PER_PART = 200;
+/** DynamoDB items hold 400 KB: a part holds entries up to 300 kB of JSON (a batch payment of many invoices is one big entry). */
+const PART_BYTES = 300_000;
+
+function partsOf(entries: PeriodExport['entries']): PeriodExport['entries'][] {
+  const parts: PeriodExport['entries'][] = [];
+  let size = Infinity;
+  for (const e of entries) {
+    const bytes = Buffer.byteLength(JSON.stringify(e));
+    if (size + bytes > PART_BYTES) {
+      parts.push([]);
+      size = 0;
+    }
+    parts[parts.length - 1].push(e);
+    size += bytes;
+  }
+  return parts;
+}
 
 async function readMonth(period: Period): Promise<PeriodExport | undefined> {
   const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.booksExport(period).pk }, ConsistentRead: true });
@@ -35,16 +52,15 @@ async function closedMonths(): Promise<Period[]> {
 /** Freezes a month; if another run froze it first, what that run stored wins. */
 async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
   const run = randomUUID().slice(0, 8);
-  const parts = Math.ceil(exp.entries.length / ENTRIES_PER_PART);
-  for (let p = 0; p < parts; p++) {
-    const entries = exp.entries.slice(p * ENTRIES_PER_PART, (p + 1) * ENTRIES_PER_PART);
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...keys.booksExportPart(exp.period, run, p + 1), type: 'books_export_part', entries } }));
+  const chunks = partsOf(exp.entries);
+  for (const [i, entries] of chunks.entries()) {
+    await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...keys.booksExportPart(exp.period, run, i + 1), type: 'books_export_part', entries } }));
   }
   try {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.booksExport(exp.period), ...keys.booksExportList(exp.period), type: 'books_export', period: exp.period, run, parts, entryCount: exp.entries.length, exportedAt: at },
+        Item: { ...keys.booksExport(exp.period), ...keys.booksExportList(exp.period), type: 'books_export', period: exp.period, run, parts: chunks.length, entryCount: exp.entries.length, exportedAt: at },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -70,7 +86,23 @@ async function batchGet(list: Record<string, string>[]): Promise<Record<string, 
   return out;
 }
 
-/** The bookings standing now: every lettered (matched) bank transaction booked between the two dates. */
+/**
+ * Write-offs finance recorded ('write_off' events without a transaction: bank fees are booked with their receipt) on
+ * the invoices now written off. A write-off on an invoice that is still owed or was paid later is not found here.
+ */
+async function writeOffsOfWrittenOffInvoices(from: string, to: string): Promise<WrittenOff[]> {
+  const invoices = await listAllInvoices(['written_off']);
+  const lists = await Promise.all(
+    invoices.map(async (inv) =>
+      (await listInvoiceEvents(inv.invoiceId))
+        .filter((e) => e.kind === 'write_off' && e.detail.transactionId === undefined && e.at.slice(0, 10) >= from && e.at.slice(0, 10) <= to)
+        .map((e) => ({ sourceId: `WO#${inv.invoiceId}#${e.at}`, invoiceId: inv.invoiceId, customerId: inv.customerId, date: e.at.slice(0, 10), amountCents: Number(e.detail.amountCents) })),
+    ),
+  );
+  return lists.flat().filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
+}
+
+/** The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded, between the two dates. */
 export async function standingBookings(from: string, to: string, accounts: BooksAccounts): Promise<Booking[]> {
   const items = await queryAll({
     IndexName: 'gsi2',
@@ -82,7 +114,7 @@ export async function standingBookings(from: string, to: string, accounts: Books
   const invoices = await batchGet(invoiceIds.map((id) => keys.invoice(id)));
   const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
   const names = new Map((await listAllCustomers()).map((c) => [c.customerId, c.name]));
-  return txns.map((t) => {
+  const receipts = txns.map((t) => {
     const receipt: LetteredReceipt = {
       transactionId: t.transactionId,
       bookingDate: t.bookingDate,
@@ -92,6 +124,8 @@ export async function standingBookings(from: string, to: string, accounts: Books
     };
     return receiptBooking(receipt, accounts, names);
   });
+  const writeOffs = (await writeOffsOfWrittenOffInvoices(from, to)).map((w) => writeOffBooking(w, accounts, names));
+  return [...receipts, ...writeOffs];
 }
 
 /**
@@ -103,6 +137,8 @@ export async function exportMonth(period: Period, today: string, accounts: Books
   const frozen = await readMonth(period);
   if (frozen) return frozen;
   const months = await closedMonths();
+  const later = months.find((m) => m > period);
+  if (later) throw new ExportOrderError(period, later); // before reading: the transactions' date range would be empty
   const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
   const from = periodStart(months[0] ?? period);
   const current = await standingBookings(from, periodEnd(period), accounts);
