@@ -1,4 +1,5 @@
 import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
+import { isValidCreditorReference } from '../payments/creditor-reference';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
 export interface ReferenceHit {
@@ -247,17 +248,6 @@ export class ReferenceIndex {
 const DIGIT = /\d/;
 const RF_SHAPE = /^RF\d\d[A-Z0-9]{1,21}$/;
 
-/** ISO 11649: "RF" + two check digits + up to 21 letters or digits, the whole (moved, letters as numbers) mod 97 = 1. */
-export function isValidCreditorReference(s: string): boolean {
-  if (!RF_SHAPE.test(s)) return false;
-  const moved = s.slice(4) + s.slice(0, 4);
-  let mod = 0;
-  for (let k = 0; k < moved.length; k++) {
-    const c = moved.charCodeAt(k);
-    mod = c >= 65 ? (mod * 100 + (c - 55)) % 97 : (mod * 10 + (c - 48)) % 97;
-  }
-  return mod === 1;
-}
 const RUNS = /[A-Z]+|\d+/g;
 /** A number part padded with zeros: a digit run starting with 0 after a non-digit or at the start. */
 const PADDED = /(^|\D)0\d/;

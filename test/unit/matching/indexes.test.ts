@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CustomerIndex, findSubsets, foldText, ReferenceIndex, withinOneEdit } from '../../../functions/core/matching';
-import { isValidCreditorReference } from '../../../functions/core/matching/reference-index';
+import { isValidCreditorReference } from '../../../functions/core/payments/creditor-reference';
 
 describe('invoice numbers in bank texts', () => {
   const index = new ReferenceIndex(['F2024-00123', 'FA-2024/7', '2024123']);

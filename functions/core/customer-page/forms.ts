@@ -1,0 +1,136 @@
+/**
+ * The three answers a customer can post from the page, as zod schemas shared with the API. They read form fields
+ * (strings, as an urlencoded or multipart body gives them) and give typed values: amounts in integer cents, ISO dates.
+ * A refusal's message is a code (`FormErrorCode`), worded in the customer's language by `formErrorText`.
+ */
+import { z } from 'zod';
+import { addDays, IsoDate } from '../dates';
+import { MoneyFormatError, parseAmountToCents } from '../money';
+
+export const MAX_DISPUTE_FILE_BYTES = 5 * 1024 * 1024;
+export const DISPUTE_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+
+export type FormErrorCode =
+  | 'required'
+  | 'bad_date'
+  | 'date_in_future'
+  | 'date_too_old'
+  | 'date_not_after_today'
+  | 'date_after_limit'
+  | 'bad_amount'
+  | 'unknown_invoice'
+  | 'reason_too_long'
+  | 'file_too_large'
+  | 'file_type';
+
+/** What the schemas need to know about the customer and the day: data, so the schemas stay pure. */
+export interface FormContext {
+  today: IsoDate;
+  /** The customer's open invoice numbers: a dispute names one of them. */
+  invoiceNumbers: readonly string[];
+  /** The latest date the policy lets a customer promise. */
+  latestPromiseDate: IsoDate;
+}
+
+const formToken = z.string({ error: 'required' }).min(1, 'required');
+const date = z
+  .string({ error: 'required' })
+  .trim()
+  .min(1, 'required')
+  .refine((s) => IsoDate.safeParse(s).success, { message: 'bad_date', abort: true });
+
+const amount = z
+  .string({ error: 'required' })
+  .trim()
+  .min(1, 'required')
+  .transform((s, ctx) => {
+    try {
+      const cents = parseAmountToCents(s.replace(/\s*(€|EUR)$/i, ''));
+      if (cents > 0) return cents;
+    } catch (e) {
+      if (!(e instanceof MoneyFormatError)) throw e;
+    }
+    ctx.addIssue({ code: 'custom', message: 'bad_amount' });
+    return z.NEVER;
+  });
+
+/** "J'ai payé": when (today or within the last year) and how much. */
+export function paidForm(ctx: FormContext) {
+  return z.object({
+    formToken,
+    paidOn: date.refine((d) => d <= ctx.today, 'date_in_future').refine((d) => d >= addDays(ctx.today, -366), 'date_too_old'),
+    amount,
+  });
+}
+
+/** "Je conteste": which invoice, why, and optionally a file (its bytes are the adapter's; here its description). */
+export function disputeForm(ctx: FormContext) {
+  return z.object({
+    formToken,
+    invoiceNumber: z.string({ error: 'required' }).refine((n) => ctx.invoiceNumbers.includes(n), 'unknown_invoice'),
+    reason: z.string({ error: 'required' }).trim().min(1, 'required').max(2000, 'reason_too_long'),
+    file: z
+      .object({
+        fileName: z.string().min(1).max(200),
+        contentType: z.enum(DISPUTE_FILE_TYPES, { error: 'file_type' }),
+        sizeBytes: z.number().int().min(1, 'required').max(MAX_DISPUTE_FILE_BYTES, 'file_too_large'),
+      })
+      .optional(),
+  });
+}
+
+/** "Je m'engage à payer le …": a date after today, within the policy's limit. */
+export function promiseForm(ctx: FormContext) {
+  return z.object({
+    formToken,
+    promisedFor: date.refine((d) => d > ctx.today, 'date_not_after_today').refine((d) => d <= ctx.latestPromiseDate, 'date_after_limit'),
+  });
+}
+
+export type PaidForm = z.infer<ReturnType<typeof paidForm>>;
+export type DisputeForm = z.infer<ReturnType<typeof disputeForm>>;
+export type PromiseForm = z.infer<ReturnType<typeof promiseForm>>;
+
+const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
+  fr: {
+    required: 'Ce champ est obligatoire.',
+    bad_date: 'Indiquez une date valide.',
+    date_in_future: 'La date du paiement ne peut pas être dans le futur.',
+    date_too_old: 'La date du paiement remonte à plus d’un an.',
+    date_not_after_today: 'Choisissez une date à venir.',
+    date_after_limit: 'Cette date est trop lointaine.',
+    bad_amount: 'Indiquez un montant positif, par exemple 1 234,56.',
+    unknown_invoice: 'Choisissez une des factures de la liste.',
+    reason_too_long: 'Le motif est trop long (2 000 caractères au plus).',
+    file_too_large: 'Le fichier dépasse 5 Mo.',
+    file_type: 'Le fichier doit être un PDF, un JPEG ou un PNG.',
+  },
+  en: {
+    required: 'This field is required.',
+    bad_date: 'Enter a valid date.',
+    date_in_future: 'The payment date cannot be in the future.',
+    date_too_old: 'The payment date is more than a year ago.',
+    date_not_after_today: 'Choose a date still to come.',
+    date_after_limit: 'This date is too far away.',
+    bad_amount: 'Enter a positive amount, for example 1,234.56.',
+    unknown_invoice: 'Choose one of the invoices listed.',
+    reason_too_long: 'The reason is too long (2,000 characters at most).',
+    file_too_large: 'The file is larger than 5 MB.',
+    file_type: 'The file must be a PDF, a JPEG or a PNG.',
+  },
+};
+
+/** The sentence for a refusal code; any message that is not one of ours reads as "required" rather than leak. */
+export function formErrorText(code: string, language: 'fr' | 'en'): string {
+  return (ERRORS[language] as Record<string, string>)[code] ?? ERRORS[language].required;
+}
+
+/** Field name -> first refusal code, from a failed parse. */
+export function formErrors(error: z.ZodError): Record<string, FormErrorCode> {
+  const out: Record<string, FormErrorCode> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (!(field in out)) out[field] = issue.message as FormErrorCode;
+  }
+  return out;
+}

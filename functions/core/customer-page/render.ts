@@ -1,0 +1,153 @@
+/**
+ * The customer's page, rendered on the server: data in, one HTML string out, every value escaped. No JavaScript:
+ * plain forms posting to the routes given. Words come from `strings.ts`, amounts through `formatMoney`, dates
+ * through `formatDate`, so a page is in the customer's language only and never shows raw cents.
+ */
+import { addDays, type IsoDate } from '../dates';
+import type { DunningLevel } from '../dunning/policy';
+import { escapeHtml as e, formatDate, formatIban, safeUrl } from '../messages/format';
+import { formatMoney } from '../money';
+import { formatCreditorReference } from '../payments/creditor-reference';
+import type { QrSvg } from '../payments/qr-image';
+import { formErrorText, type FormErrorCode } from './forms';
+import { LEVEL_LABELS, STRINGS, type StringKey } from './strings';
+
+export type PageLanguage = 'fr' | 'en';
+
+export interface PageInvoice {
+  number: string;
+  issueDate: IsoDate;
+  dueDate: IsoDate;
+  openCents: number;
+  currency: string;
+  level?: DunningLevel;
+  /** Late-payment interest and the fixed indemnity, as computed for the letters; shown only when given. */
+  penaltiesCents?: number;
+  indemnityCents?: number;
+  /** A link to the stored invoice PDF (http or https only). */
+  pdfUrl?: string;
+}
+
+export interface CustomerPageData {
+  language: PageLanguage;
+  today: IsoDate;
+  customerName: string;
+  creditor: { name: string; iban: string; bic?: string; email?: string; phone?: string };
+  invoices: PageInvoice[];
+  /** The EPC code for everything due (or one invoice): its SVG, and the amount and reference it carries. */
+  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string };
+  /** The anti-forgery value every form carries (`formTokenFor`). */
+  formToken: string;
+  /** Where each form posts (relative URLs under the link's route). */
+  actions: { paid: string; dispute: string; promise: string };
+  latestPromiseDate: IsoDate;
+  /** Refusals of a form just posted, field -> code, shown beside the fields. */
+  errors?: Record<string, FormErrorCode>;
+}
+
+const STYLE =
+  'body{font-family:system-ui,Arial,sans-serif;font-size:16px;color:#222;line-height:1.45;margin:0 auto;max-width:46rem;padding:1rem}' +
+  'table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd}' +
+  '.n{text-align:right;white-space:nowrap}.qr{width:14rem;max-width:100%}label{display:block;margin:.5rem 0}' +
+  'input,select,textarea{font:inherit;max-width:100%}.err{color:#a00}section{margin:1.5rem 0}';
+
+function documentOf(language: PageLanguage, title: string, body: string): string {
+  return `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+}
+
+/** The one page shown for every refused link: it names nothing and depends on nothing but the language. */
+export function renderRefusedPage(language: PageLanguage): string {
+  const t = STRINGS[language];
+  return documentOf(language, t.invalidTitle, `<h1>${e(t.invalidTitle)}</h1><p>${e(t.invalidBody)}</p>`);
+}
+
+/** French unless the browser prefers English over French (Accept-Language, quality values honoured). */
+export function pageLanguage(acceptLanguage: string | undefined): PageLanguage {
+  let best: { lang: PageLanguage; q: number } = { lang: 'fr', q: 0 };
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';');
+    const lang = tag.split('-')[0];
+    if (lang !== 'fr' && lang !== 'en') continue;
+    const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? '1');
+    if (Number.isFinite(q) && q > best.q) best = { lang, q };
+  }
+  return best.lang;
+}
+
+export function renderCustomerPage(data: CustomerPageData): string {
+  const t = STRINGS[data.language];
+  const body = [
+    `<h1>${e(t.title)}</h1>`,
+    `<p>${e(t.hello)} ${e(data.customerName)},<br>${e(t.intro)} ${e(data.creditor.name)}.</p>`,
+    invoicesSection(data),
+    data.invoices.length ? transferSection(data) : '',
+    data.invoices.length ? formsSection(data) : '',
+    contactSection(data),
+  ].join('');
+  return documentOf(data.language, `${t.title} · ${data.creditor.name}`, body);
+}
+
+function invoicesSection(data: CustomerPageData): string {
+  const { language: lang } = data;
+  const t = STRINGS[lang];
+  if (!data.invoices.length) return `<section><p>${e(t.noInvoices)}</p></section>`;
+  const withPenalties = data.invoices.some((i) => i.penaltiesCents !== undefined || i.indemnityCents !== undefined);
+  const withPdf = data.invoices.some((i) => safeUrl(i.pdfUrl));
+  const money = (cents: number | undefined, currency: string) => (cents === undefined ? '' : e(formatMoney(cents, currency, lang)));
+  const heads: [StringKey, boolean][] = [['colNumber', false], ['colIssued', false], ['colDue', false], ['colOwed', true], ['colLevel', false]];
+  if (withPenalties) heads.push(['colPenalties', true], ['colIndemnity', true]);
+  if (withPdf) heads.push(['colDocument', false]);
+  const rows = data.invoices.map((i) => {
+    const cells = [e(i.number), e(formatDate(i.issueDate, lang)), e(formatDate(i.dueDate, lang)), money(i.openCents, i.currency), i.level ? e(LEVEL_LABELS[lang][i.level]) : ''];
+    if (withPenalties) cells.push(money(i.penaltiesCents, i.currency), money(i.indemnityCents, i.currency));
+    const pdf = safeUrl(i.pdfUrl);
+    if (withPdf) cells.push(pdf ? `<a href="${e(pdf)}">${e(t.download)}</a>` : '');
+    return `<tr>${cells.map((c, k) => `<td${heads[k][1] ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
+  });
+  const th = heads.map(([k, n]) => `<th${n ? ' class="n"' : ''}>${e(t[k])}</th>`).join('');
+  const totals = totalsOf(data.invoices).map((x) => e(formatMoney(x.cents, x.currency, lang))).join(' + ');
+  return `<section><table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table><p><strong>${e(t.total)}${colon(lang)}${totals}</strong></p></section>`;
+}
+
+/** French puts a no-break space before a colon. */
+function colon(language: PageLanguage): string {
+  return language === 'fr' ? '\u00a0: ' : ': ';
+}
+
+function totalsOf(invoices: PageInvoice[]): { currency: string; cents: number }[] {
+  const map = new Map<string, number>();
+  for (const i of invoices) map.set(i.currency, (map.get(i.currency) ?? 0) + i.openCents + (i.penaltiesCents ?? 0) + (i.indemnityCents ?? 0));
+  return [...map].map(([currency, cents]) => ({ currency, cents }));
+}
+
+function transferSection(data: CustomerPageData): string {
+  const t = STRINGS[data.language];
+  const c = data.creditor;
+  const x = data.transfer;
+  const rows: [string, string][] = [[t.beneficiary, c.name], ['IBAN', formatIban(c.iban)]];
+  if (c.bic) rows.push(['BIC', c.bic]);
+  if (x) rows.push([t.amount, formatMoney(x.amountCents, 'EUR', data.language)]);
+  if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
+  const qr = x ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>` : '';
+  const dl = rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('');
+  return `<section><h2>${e(t.payTitle)}</h2>${qr}<dl>${dl}</dl></section>`;
+}
+
+function formsSection(data: CustomerPageData): string {
+  const t = STRINGS[data.language];
+  const hidden = `<input type="hidden" name="formToken" value="${e(data.formToken)}">`;
+  const err = (field: string) => (data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '');
+  const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;
+  const options = data.invoices.map((i) => `<option value="${e(i.number)}">${e(i.number)}</option>`).join('');
+  const paid = `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}</h2>${hidden}${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button type="submit">${e(t.paidSubmit)}</button></form>`;
+  const dispute = `<form method="post" action="${e(data.actions.dispute)}" enctype="multipart/form-data"><h2>${e(t.disputeTitle)}</h2>${hidden}${field(t.disputeInvoice, 'invoiceNumber', `<select name="invoiceNumber" required>${options}</select>`)}${field(t.disputeReason, 'reason', `<textarea name="reason" rows="4" maxlength="2000" required></textarea>`)}${field(t.disputeFile, 'file', `<input type="file" name="file" accept="application/pdf,image/jpeg,image/png">`)}<button type="submit">${e(t.disputeSubmit)}</button></form>`;
+  const promise = `<form method="post" action="${e(data.actions.promise)}"><h2>${e(t.promiseTitle)}</h2>${hidden}${field(t.promiseDate, 'promisedFor', `<input type="date" name="promisedFor" required min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}">`)}<button type="submit">${e(t.promiseSubmit)}</button></form>`;
+  return `<section>${paid}</section><section>${dispute}</section><section>${promise}</section>`;
+}
+
+function contactSection(data: CustomerPageData): string {
+  const t = STRINGS[data.language];
+  const c = data.creditor;
+  const ways = [c.email ? `<a href="mailto:${e(c.email)}">${e(c.email)}</a>` : '', c.phone ? e(c.phone) : ''].filter(Boolean);
+  return `<footer><p>${e(t.contact)} ${e(c.name)}${ways.length ? `${colon(data.language)}${ways.join(' · ')}` : ''}.</p></footer>`;
+}
