@@ -92,6 +92,8 @@ function statementPaying(pairs: [number, number][], day: string, n: number): str
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 let setupOverran = false;
+/** Phases that overran the policy clock (the machine too slow for one policy hour per second). */
+const compressed: string[] = [];
 /** Who pays when: during each window's dispatch, and once more after the handoffs (a withdrawal). */
 const payments: { name: string; at: string; pairs: [number, number][] }[] = [
   { name: 'during the first reminders', at: WINDOWS[0], pairs: range(CUSTOMERS / 2).map((c) => [c, 0]) },
@@ -193,10 +195,14 @@ async function main() {
       const started = performance.now();
       const delivery = await stack.putStatement(`inbox/load-${n + 1}.xml`, statementPaying(p.pairs, p.at.slice(0, 10), n + 1));
       ingest.push({ name: p.name, entries: p.pairs.length, ms: performance.now() - started, error: delivery.error ? String(delivery.error) : undefined });
+      const nextAt = payments[n + 1]?.at;
+      if (nextAt && stack.clock.now().toISOString() > nextAt) compressed.push(`statement ${n + 1} ended after the next payment's window`);
+      console.log(`statement ${n + 1} (${p.name}) ingested in ${((performance.now() - started) / 1000).toFixed(1)} s; policy time ${stack.clock.now().toISOString()}`);
     }
     await untilPolicyTime(stack, new Date(Date.parse(WINDOWS[2]) + 5 * HOUR).toISOString());
     const sweepAfter = (await stack.invoke('sweep', stack.scheduledEvent())) as { withdrawn: string[] };
     const executions = stack.stepFunctions.list();
+    console.log(`final sweep done; waiting for ${executions.filter((e) => e.status === 'RUNNING').length} running workflows to end`);
     await Promise.all(executions.map((e) => stack.stepFunctions.settled(e.executionArn)));
     sampleMemory();
     await report(stack, ingest, sweepAfter.withdrawn, (Date.now() - t0) / 1000);
@@ -276,6 +282,7 @@ async function report(stack: LocalStack, ingest: { name: string; entries: number
     }
     return out.filter((x) => x.count >= 10);
   };
+  for (const c of compressed) console.log(`timing: ${c} (policy time ran ahead: later windows were compressed)`);
   if (setupOverran) problems.push('the setup overran the policy clock: the windows were compressed, the figures mean nothing (raise SETUP_HOURS)');
   const customerAndAgency = [...toCustomers, ...agency];
   console.log('');
