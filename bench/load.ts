@@ -1,7 +1,7 @@
 /**
  * Load run of the dunning on the local stack (npm run load; not part of npm test; loopback only):
  * CUSTOMERS customers (default 80) with INVOICES_EACH invoices each (default 5: 400 invoices) enter their dunning
- * together (two grouped reminders, then an agency handoff, one policy day apart; one policy hour per real second).
+ * together (two grouped reminders, then an agency handoff, one policy day apart; FACTOR policy seconds per real second).
  * Bank statements paying some of them are dropped while each send window's dispatch runs, and one after the
  * handoffs (the agency must then be told the case is withdrawn). Then it checks:
  *   - no reminder (or handoff) sent after the payment of its invoice was recorded, unless the customer (or agency)
@@ -13,7 +13,7 @@
  * and prints e-mails per second, ingest latency per statement and peak memory. Bounded: exits after LIMIT_SECONDS.
  *
  *   npm run load
- *   CUSTOMERS=20 INVOICES_EACH=3 npm run load
+ *   CUSTOMERS=20 FACTOR=1800 SETUP_SECONDS=70 npm run load   # a loaded machine: slower policy time, fewer invoices
  */
 import { execFileSync } from 'node:child_process';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -26,13 +26,13 @@ import { customer, invoice } from '../test/handler/dunning/fixtures';
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 80);
 const INVOICES_EACH = Number(process.env.INVOICES_EACH ?? 5);
 const LIMIT_SECONDS = Number(process.env.LIMIT_SECONDS ?? 420);
-/** Policy seconds per real second: a policy day lasts 24 s. */
-const FACTOR = 3600;
+/** Policy seconds per real second (default 3600: a policy day lasts 24 s). */
+const FACTOR = Number(process.env.FACTOR ?? 3600);
 /** Windows at 08:30 Paris (06:30Z) on Monday 1, 2 and 3 June 2026; invoices due the day before. */
 const WINDOW_1 = Date.parse('2026-06-01T06:30:00.000Z');
-/** Policy hours (= real seconds) before the first window for seeding and starting every workflow. */
-const SETUP_HOURS = Number(process.env.SETUP_HOURS ?? 90);
-const START = new Date(WINDOW_1 - SETUP_HOURS * 3_600_000);
+/** Real seconds before the first window for seeding and starting every workflow. */
+const SETUP_SECONDS = Number(process.env.SETUP_SECONDS ?? 90);
+const START = new Date(WINDOW_1 - SETUP_SECONDS * FACTOR * 1000);
 const DUE = '2026-05-31';
 const WINDOWS = ['2026-06-01T06:30:00.000Z', '2026-06-02T06:30:00.000Z', '2026-06-03T06:30:00.000Z'];
 const HOUR = 3_600_000;
@@ -186,7 +186,7 @@ async function main() {
     await pool(range(CUSTOMERS).flatMap((c) => range(INVOICES_EACH).map((i) => invoiceId(c, i))), 16, (id) => startDunning(id, stack.clock.now()));
     console.log(`started ${CUSTOMERS * INVOICES_EACH} workflows in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     const margin = (WINDOW_1 - stack.clock.now().getTime()) / HOUR;
-    console.log(`first send window in ${margin.toFixed(1)} policy hours (real seconds)`);
+    console.log(`first send window in ${margin.toFixed(1)} policy hours`);
     if (margin < 1) setupOverran = true;
 
     for (const [n, p] of payments.entries()) {
@@ -283,7 +283,7 @@ async function report(stack: LocalStack, ingest: { name: string; entries: number
     return out.filter((x) => x.count >= 10);
   };
   for (const c of compressed) console.log(`timing: ${c} (policy time ran ahead: later windows were compressed)`);
-  if (setupOverran) problems.push('the setup overran the policy clock: the windows were compressed, the figures mean nothing (raise SETUP_HOURS)');
+  if (setupOverran) problems.push('the setup overran the policy clock: the windows were compressed, the figures mean nothing (raise SETUP_SECONDS)');
   const customerAndAgency = [...toCustomers, ...agency];
   console.log('');
   console.log(`invoices ${invoices.length}, customers ${CUSTOMERS}, payments ${paidCount}, wall ${seconds.toFixed(0)} s`);
