@@ -73,7 +73,34 @@ export class FinanceConsole extends Construct {
     // The statements bucket by its regional endpoint pattern: naming the bucket here would make a cycle (its CORS rule
     // names the distribution). The presigned POST still only works for the bucket and key the API signed.
     const connectSrc = [`https://${authDomain}`, `https://*.s3.${stack.region}.amazonaws.com`];
-    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+    const headers = this.securityHeaders(connectSrc, authDomain);
+    this.distribution = this.makeDistribution(headers, apiDomain);
+    this.url = `https://${this.distribution.distributionDomainName}/`;
+
+    this.client = this.makeClient(props.userPool);
+    new cognito.CfnManagedLoginBranding(this, 'LoginBranding', { userPoolId: props.userPool.userPoolId, clientId: this.client.userPoolClientId, useCognitoProvidedValues: true });
+    trustClientOnApi(props.httpApi, this.client);
+
+    props.statementsBucket.addCorsRule({
+      allowedMethods: [s3.HttpMethods.POST],
+      allowedOrigins: [`https://${this.distribution.distributionDomainName}`],
+      allowedHeaders: ['*'],
+      maxAge: 3600,
+    });
+
+    if (props.assetsDir) this.deployFiles(props.assetsDir, authDomain);
+
+    this.acknowledge();
+    new CfnOutput(this, 'ConsoleUrl', { value: this.url, description: 'the finance console' });
+    new CfnOutput(this, 'ConsoleLoginDomain', { value: authDomain });
+    new CfnOutput(this, 'ConsoleFiles', {
+      value: props.assetsDir ? 'deployed from the web build' : 'NOT deployed: run npm run web:build, then deploy with -c consoleAssets=web/dist',
+    });
+  }
+
+  /** CSP, HSTS, no framing, on every answer (files and API alike). */
+  private securityHeaders(connectSrc: string[], authDomain: string): cloudfront.ResponseHeadersPolicy {
+    return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'encaisse console: CSP, HSTS, no framing',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
@@ -96,10 +123,14 @@ export class FinanceConsole extends Construct {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
       },
     });
+  }
+
+  /** The files from the bucket (SPA fallback), the admin API under /api/* (prefix removed, nothing cached). */
+  private makeDistribution(headers: cloudfront.IResponseHeadersPolicy, apiDomain: string): cloudfront.Distribution {
     const viewerFunction = (fid: string, code: string) =>
       new cloudfront.Function(this, fid, { code: cloudfront.FunctionCode.fromInline(code), runtime: cloudfront.FunctionRuntime.JS_2_0 });
 
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+    return new cloudfront.Distribution(this, 'Distribution', {
       comment: 'encaisse finance console',
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -123,9 +154,11 @@ export class FinanceConsole extends Construct {
         },
       },
     });
-    this.url = `https://${this.distribution.distributionDomainName}/`;
+  }
 
-    this.client = props.userPool.addClient('ConsoleClient', {
+  /** A public app client for the browser: authorization code (with PKCE) only, the console URL its only callback. */
+  private makeClient(userPool: cognito.UserPool): cognito.UserPoolClient {
+    return userPool.addClient('ConsoleClient', {
       generateSecret: false,
       preventUserExistenceErrors: true,
       authFlows: {},
@@ -140,38 +173,23 @@ export class FinanceConsole extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(8),
     });
-    new cognito.CfnManagedLoginBranding(this, 'LoginBranding', { userPoolId: props.userPool.userPoolId, clientId: this.client.userPoolClientId, useCognitoProvidedValues: true });
-    trustClientOnApi(props.httpApi, this.client);
+  }
 
-    props.statementsBucket.addCorsRule({
-      allowedMethods: [s3.HttpMethods.POST],
-      allowedOrigins: [`https://${this.distribution.distributionDomainName}`],
-      allowedHeaders: ['*'],
-      maxAge: 3600,
+  /** web/dist and a config.json naming the API path and the login, uploaded at deploy time; index and config invalidated. */
+  private deployFiles(assetsDir: string, authDomain: string): void {
+    const config = {
+      apiBase: '/api',
+      auth: { mode: 'cognito', domain: authDomain, clientId: this.client.userPoolClientId, redirectUri: this.url, scopes: ['openid', 'email', 'profile'] },
+    };
+    const deployment = new s3deploy.BucketDeployment(this, 'Files', {
+      destinationBucket: this.bucket,
+      sources: [s3deploy.Source.asset(assetsDir, { exclude: ['config.json'] }), s3deploy.Source.jsonData('config.json', config)],
+      distribution: this.distribution,
+      distributionPaths: ['/index.html', '/config.json'],
+      prune: true,
+      memoryLimit: 512,
     });
-
-    if (props.assetsDir) {
-      const config = {
-        apiBase: '/api',
-        auth: { mode: 'cognito', domain: authDomain, clientId: this.client.userPoolClientId, redirectUri: this.url, scopes: ['openid', 'email', 'profile'] },
-      };
-      const deployment = new s3deploy.BucketDeployment(this, 'Files', {
-        destinationBucket: this.bucket,
-        sources: [s3deploy.Source.asset(props.assetsDir, { exclude: ['config.json'] }), s3deploy.Source.jsonData('config.json', config)],
-        distribution: this.distribution,
-        distributionPaths: ['/index.html', '/config.json'],
-        prune: true,
-        memoryLimit: 512,
-      });
-      acknowledgeDeployment(deployment, this.bucket);
-    }
-
-    this.acknowledge();
-    new CfnOutput(this, 'ConsoleUrl', { value: this.url, description: 'the finance console' });
-    new CfnOutput(this, 'ConsoleLoginDomain', { value: authDomain });
-    new CfnOutput(this, 'ConsoleFiles', {
-      value: props.assetsDir ? 'deployed from the web build' : 'NOT deployed: run npm run web:build, then deploy with -c consoleAssets=web/dist',
-    });
+    acknowledgeDeployment(deployment, this.bucket);
   }
 
   private acknowledge(): void {

@@ -53,7 +53,7 @@ describe('storage: the statements and documents buckets', () => {
 
   it('every bucket of the stack, access logs included, blocks public access and enforces TLS', () => {
     const { all } = bucketIds();
-    expect(all).toHaveLength(3);
+    expect(all).toHaveLength(4); // statements, documents, access logs, finance console (lib/console)
     for (const id of all) {
       expect(json.Resources[id].Properties!.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
       const policies = resourcesOfType(json, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties!.Bucket.Ref === id);

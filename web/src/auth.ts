@@ -20,15 +20,19 @@ function base64url(bytes: Uint8Array): string {
 /** PKCE (RFC 7636): a random verifier and its S256 challenge. */
 export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return { verifier, challenge: await challengeOf(verifier) };
+}
+
+export async function challengeOf(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+  return base64url(new Uint8Array(digest));
 }
 
 /** The claims of a JWT, unverified: the API verifies the token; the console only reads the groups to hide buttons. */
 export function claimsOf(jwt: string): Record<string, unknown> {
   const part = jwt.split('.')[1] ?? '';
-  const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-  return JSON.parse(decodeURIComponent(escape(json))) as Record<string, unknown>;
+  const bytes = Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
 export function roleOf(groups: unknown): Role {

@@ -71,7 +71,6 @@ export function useData<T>(load: () => Promise<T>, key: unknown[]): Loaded<T> {
     } catch (err) {
       setState({ error: messageOf(err), loading: false });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, key);
   useEffect(() => {
     void run();

@@ -55,6 +55,24 @@ async function loadCustomer(api: Api, customerId: string) {
 }
 
 type Loaded = Awaited<ReturnType<typeof loadCustomer>>;
+type Contact = Loaded['customer']['contacts'][number];
+
+/** One contact a line: `e-mail, name` (the role of a contact already known is kept, a new one is billing). */
+export function contactsText(contacts: Contact[]): string {
+  return contacts.map((c) => (c.name ? `${c.email}, ${c.name}` : c.email)).join('\n');
+}
+
+export function parseContacts(text: string, known: Contact[]): Contact[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [email, ...name] = line.split(',').map((s) => s.trim());
+      const before = known.find((k) => k.email.toLowerCase() === email.toLowerCase());
+      return { ...(before ?? { role: 'billing' as const }), email, name: name.join(', ') || undefined };
+    });
+}
 
 function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
   const { api } = useApp();
@@ -65,6 +83,7 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
   const [grouping, setGrouping] = useState(c.reminderGrouping);
   const [policyId, setPolicyId] = useState(c.policyId ?? '');
   const [limit, setLimit] = useState(c.creditLimitCents === undefined ? '' : (c.creditLimitCents / 100).toFixed(2));
+  const [contacts, setContacts] = useState(contactsText(c.contacts));
   const { busy, run } = useAction();
   const submit = (e: Event) => {
     e.preventDefault();
@@ -74,7 +93,7 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
         ok(
           await api.PATCH('/customers/{customerId}', {
             params: { path: { customerId: c.customerId }, header: { 'If-Match': etag(c.version) } },
-            body: { name, language, reminderGrouping: grouping, ...(policyId ? { policyId } : {}), ...(creditLimitCents !== undefined ? { creditLimitCents } : {}) },
+            body: { name, language, reminderGrouping: grouping, contacts: parseContacts(contacts, c.contacts), ...(policyId ? { policyId } : {}), ...(creditLimitCents !== undefined ? { creditLimitCents } : {}) },
           }),
         ),
       m.saved,
@@ -116,6 +135,11 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
       <label>
         {m.creditLimit}
         <input inputMode="decimal" value={limit} onInput={(e) => setLimit((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {m.contacts}
+        <textarea rows={3} value={contacts} onInput={(e) => setContacts((e.target as HTMLTextAreaElement).value)} aria-describedby="contacts-help" />
+        <small id="contacts-help">{m.contactsHelp}</small>
       </label>
       <button type="submit" class="primary" disabled={busy}>
         {t().save}

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { ok, messageOf } from '../api/client';
+import { messageOf, ok, type Api } from '../api/client';
 import { Chart } from '../components/chart';
 import { date, money } from '../format';
 import { t } from '../i18n';
-import { Async, Link, Page, say, useApp, useData } from '../ui';
+import { Async, Link, Page, say, useApp, useData, type Loaded } from '../ui';
 
 const bucketKeys = ['not_due', 'd1_30', 'd31_60', 'd61_90', 'over_90'] as const;
 const colors = ['#2f6f4f', '#b58900', '#cb6d16', '#c0392b', '#7b1f1f'];
@@ -20,174 +20,205 @@ export function monthEnds(today: string, count: number): string[] {
   return out;
 }
 
-export function ReportsPage() {
+type Aged = Exclude<Awaited<ReturnType<typeof loadAged>>, string>;
+
+async function loadAged(api: Api) {
+  const report = ok(await api.GET('/reports/aged-balance', { params: { query: { format: 'json' } } }));
+  if (typeof report === 'string') throw new Error('aged balance: expected JSON');
+  return report;
+}
+
+/** The CSV the API writes, saved through a blob link (the request carries the bearer token, a plain link would not). */
+async function downloadAgedCsv(api: Api): Promise<void> {
+  const res = await api.GET('/reports/aged-balance', { params: { query: { format: 'csv' } }, parseAs: 'text' });
+  const text = ok(res) as unknown as string;
+  const name = /filename="([^"]+)"/.exec(res.response.headers.get('content-disposition') ?? '')?.[1] ?? 'balance-agee.csv';
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function BucketHeaders() {
+  return (
+    <>
+      {bucketKeys.map((b) => (
+        <th scope="col" key={b} class="num">
+          {t().buckets[b]}
+        </th>
+      ))}
+    </>
+  );
+}
+
+function AgedCard(props: { aged: Loaded<Aged> }) {
   const { api } = useApp();
   const m = t().reports;
-  const aged = useData(async () => {
-    const report = ok(await api.GET('/reports/aged-balance', { params: { query: { format: 'json' } } }));
-    if (typeof report === 'string') throw new Error('aged balance: expected JSON');
-    return report;
-  }, []);
-  const forecast = useData(async () => ok(await api.GET('/reports/cash-forecast', { params: { query: { weeks: 12 } } })), []);
+  const [downloading, setDownloading] = useState(false);
+  const download = async () => {
+    setDownloading(true);
+    await downloadAgedCsv(api).catch((err: unknown) => say(messageOf(err), 'error'));
+    setDownloading(false);
+  };
+  return (
+    <section class="card" aria-labelledby="aged-title">
+      <h2 id="aged-title">{m.aged}</h2>
+      <Async state={props.aged}>
+        {(a) => (
+          <figure>
+            <Chart title={m.aged} kind="bars" labels={bucketKeys.map((b) => t().buckets[b])} series={[{ label: m.aged, values: bucketKeys.map((b) => a.total.buckets[b]), color: '#2b5d8a' }]} format={euros} />
+            <figcaption>
+              {m.total} : {money(a.total.totalCents, a.currency)} · {date(a.asOf)}
+            </figcaption>
+            <table class="compact">
+              <thead>
+                <tr>
+                  <BucketHeaders />
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  {bucketKeys.map((b) => (
+                    <td key={b} class="num">
+                      {money(a.total.buckets[b], a.currency)}
+                    </td>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </figure>
+        )}
+      </Async>
+      <button type="button" class="primary" onClick={() => void download()} disabled={downloading}>
+        {m.csv}
+      </button>
+    </section>
+  );
+}
+
+function DsoCard() {
+  const { api } = useApp();
+  const m = t().reports;
   const dso = useData(async () => {
     // The server's today (the local stack runs on a compressed clock), then the five month ends before it.
     const latest = ok(await api.GET('/reports/dso', { params: { query: {} } }));
     const earlier = await Promise.all(monthEnds(latest.asOf, 6).slice(0, -1).map(async (asOf) => ok(await api.GET('/reports/dso', { params: { query: { asOf } } }))));
     return [...earlier, latest];
   }, []);
-  const [downloading, setDownloading] = useState(false);
-  const downloadCsv = async () => {
-    setDownloading(true);
-    try {
-      const res = await api.GET('/reports/aged-balance', { params: { query: { format: 'csv' } }, parseAs: 'text' });
-      const text = ok(res) as unknown as string;
-      const name = /filename="([^"]+)"/.exec(res.response.headers.get('content-disposition') ?? '')?.[1] ?? 'balance-agee.csv';
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-      a.download = name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-    } catch (err) {
-      say(messageOf(err), 'error');
-    } finally {
-      setDownloading(false);
-    }
-  };
   return (
-    <Page title={m.title} wide>
-      <div class="grid">
-        <section class="card" aria-labelledby="aged-title">
-          <h2 id="aged-title">{m.aged}</h2>
-          <Async state={aged}>
-            {(a) => (
-              <figure>
-                <Chart title={m.aged} kind="bars" labels={bucketKeys.map((b) => t().buckets[b])} series={[{ label: m.aged, values: bucketKeys.map((b) => a.total.buckets[b]), color: '#2b5d8a' }]} format={euros} />
-                <figcaption>
-                  {m.total} : {money(a.total.totalCents, a.currency)} · {date(a.asOf)}
-                </figcaption>
-                <table class="compact">
-                  <thead>
-                    <tr>
-                      {bucketKeys.map((b) => (
-                        <th scope="col" key={b} class="num">
-                          {t().buckets[b]}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <tr>
+    <section class="card" aria-labelledby="dso-title">
+      <h2 id="dso-title">{m.dso}</h2>
+      <Async state={dso}>
+        {(rows) => (
+          <figure>
+            <Chart title={m.dso} kind="line" labels={rows.map((r) => r.asOf.slice(5))} series={[{ label: m.dso, values: rows.map((r) => r.dsoDays ?? 0), color: '#2b5d8a' }]} format={(v) => `${Math.round(v)} j`} />
+            <figcaption>
+              {date(rows.at(-1)?.asOf)} : {m.dsoDays(rows.at(-1)?.dsoDays ?? null)}
+            </figcaption>
+          </figure>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function CustomersCard(props: { aged: Loaded<Aged> }) {
+  const m = t().reports;
+  return (
+    <section class="card wide" aria-labelledby="by-customer-title">
+      <h2 id="by-customer-title">{m.agedByCustomer}</h2>
+      <Async state={props.aged}>
+        {(a) => (
+          <>
+            <Chart title={m.agedByCustomer} kind="bars" height={200} labels={a.customers.slice(0, 8).map((c) => (c.customerName ?? c.customerId).slice(0, 14))} series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]} format={euros} />
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t().invoices.customer}</th>
+                    <BucketHeaders />
+                    <th scope="col" class="num">
+                      {m.total}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {a.customers.map((c) => (
+                    <tr key={c.customerId}>
+                      <td>
+                        <Link href={`/clients/${encodeURIComponent(c.customerId)}`}>{c.customerName ?? c.customerId}</Link>
+                      </td>
                       {bucketKeys.map((b) => (
                         <td key={b} class="num">
-                          {money(a.total.buckets[b], a.currency)}
+                          {c.buckets[b] ? money(c.buckets[b], a.currency) : ''}
                         </td>
                       ))}
+                      <td class="num">{money(c.totalCents, a.currency)}</td>
                     </tr>
-                  </tbody>
-                </table>
-              </figure>
-            )}
-          </Async>
-          <button type="button" class="primary" onClick={() => void downloadCsv()} disabled={downloading}>
-            {m.csv}
-          </button>
-        </section>
-        <section class="card" aria-labelledby="dso-title">
-          <h2 id="dso-title">{m.dso}</h2>
-          <Async state={dso}>
-            {(rows) => (
-              <figure>
-                <Chart title={m.dso} kind="line" labels={rows.map((r) => r.asOf.slice(5))} series={[{ label: m.dso, values: rows.map((r) => r.dsoDays ?? 0), color: '#2b5d8a' }]} format={(v) => `${Math.round(v)} j`} />
-                <figcaption>
-                  {date(rows.at(-1)?.asOf)} : {m.dsoDays(rows.at(-1)?.dsoDays ?? null)}
-                </figcaption>
-              </figure>
-            )}
-          </Async>
-        </section>
-        <section class="card wide" aria-labelledby="by-customer-title">
-          <h2 id="by-customer-title">{m.agedByCustomer}</h2>
-          <Async state={aged}>
-            {(a) => (
-              <>
-                <Chart
-                  title={m.agedByCustomer}
-                  kind="bars"
-                  height={200}
-                  labels={a.customers.slice(0, 8).map((c) => (c.customerName ?? c.customerId).slice(0, 14))}
-                  series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]}
-                  format={euros}
-                />
-                <div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t().invoices.customer}</th>
-                        {bucketKeys.map((b) => (
-                          <th scope="col" key={b} class="num">
-                            {t().buckets[b]}
-                          </th>
-                        ))}
-                        <th scope="col" class="num">
-                          {m.total}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {a.customers.map((c) => (
-                        <tr key={c.customerId}>
-                          <td>
-                            <Link href={`/clients/${encodeURIComponent(c.customerId)}`}>{c.customerName ?? c.customerId}</Link>
-                          </td>
-                          {bucketKeys.map((b) => (
-                            <td key={b} class="num">
-                              {c.buckets[b] ? money(c.buckets[b], a.currency) : ''}
-                            </td>
-                          ))}
-                          <td class="num">{money(c.totalCents, a.currency)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </>
-            )}
-          </Async>
-        </section>
-        <section class="card wide" aria-labelledby="forecast-title">
-          <h2 id="forecast-title">{m.forecast}</h2>
-          <Async state={forecast}>
-            {(f) => (
-              <figure>
-                <Chart title={m.forecast} kind="bars" labels={f.weeks.map((w) => w.weekStart.slice(5))} series={[{ label: m.expected, values: f.weeks.map((w) => w.expectedCents), color: colors[0] }]} format={euros} />
-                <figcaption>
-                  {m.total} : {money(f.weeks.reduce((s, w) => s + w.expectedCents, 0), f.currency)}
-                </figcaption>
-                <table class="compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">{m.week}</th>
-                      <th scope="col" class="num">
-                        {m.expected}
-                      </th>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function ForecastCard() {
+  const { api } = useApp();
+  const m = t().reports;
+  const forecast = useData(async () => ok(await api.GET('/reports/cash-forecast', { params: { query: { weeks: 12 } } })), []);
+  return (
+    <section class="card wide" aria-labelledby="forecast-title">
+      <h2 id="forecast-title">{m.forecast}</h2>
+      <Async state={forecast}>
+        {(f) => (
+          <figure>
+            <Chart title={m.forecast} kind="bars" labels={f.weeks.map((w) => w.weekStart.slice(5))} series={[{ label: m.expected, values: f.weeks.map((w) => w.expectedCents), color: colors[0] }]} format={euros} />
+            <figcaption>
+              {m.total} : {money(f.weeks.reduce((s, w) => s + w.expectedCents, 0), f.currency)}
+            </figcaption>
+            <table class="compact">
+              <thead>
+                <tr>
+                  <th scope="col">{m.week}</th>
+                  <th scope="col" class="num">
+                    {m.expected}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.weeks
+                  .filter((w) => w.expectedCents > 0)
+                  .map((w) => (
+                    <tr key={w.weekStart}>
+                      <td>{date(w.weekStart)}</td>
+                      <td class="num">{money(w.expectedCents, f.currency)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {f.weeks
-                      .filter((w) => w.expectedCents > 0)
-                      .map((w) => (
-                        <tr key={w.weekStart}>
-                          <td>{date(w.weekStart)}</td>
-                          <td class="num">{money(w.expectedCents, f.currency)}</td>
-                        </tr>
-                      ))}
-                  </tbody>
-                </table>
-              </figure>
-            )}
-          </Async>
-        </section>
+                  ))}
+              </tbody>
+            </table>
+          </figure>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+export function ReportsPage() {
+  const { api } = useApp();
+  const aged = useData(() => loadAged(api), []);
+  return (
+    <Page title={t().reports.title} wide>
+      <div class="grid">
+        <AgedCard aged={aged} />
+        <DsoCard />
+        <CustomersCard aged={aged} />
+        <ForecastCard />
       </div>
     </Page>
   );

@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ok, type Api } from '../api/client';
+import { messageOf, ok, type Api } from '../api/client';
 import type { paths } from '../api/schema';
 import { money, date, parseEuros } from '../format';
 import { t } from '../i18n';
-import { Link, Page, say, useApp, useCanAct, useData, Async } from '../ui';
-import { messageOf } from '../api/client';
+import { Async, Link, Page, say, useApp, useCanAct, useData } from '../ui';
 import { parsePicked, planAllocations } from './allocation-plan';
 
 type Txn = Awaited<ReturnType<typeof loadQueue>>[number];

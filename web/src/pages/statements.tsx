@@ -1,9 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
-import { ok, type Api } from '../api/client';
+import { messageOf, ok, type Api } from '../api/client';
 import { bytes, date } from '../format';
 import { t } from '../i18n';
 import { Async, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
-import { messageOf } from '../api/client';
 
 /** Same limit as the API's presigned form (the form refuses a larger file anyway). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
