@@ -10,7 +10,7 @@ import { LetteredPayment, looksLikeReturnedPayment, matchTransactions } from '..
 import { clock } from '../adapters/clock';
 import { Logger } from '../adapters/logger';
 import { listAllCustomers } from '../adapters/db/customers';
-import { listOwedInvoices } from '../adapters/db/invoices';
+import { listPayableInvoices } from '../adapters/db/invoices';
 import { AllocationRefusedError, applyCandidate, recordVerdict, undoTransactionAllocations } from '../adapters/db/allocations';
 import { claimStatement, StatementRecord } from '../adapters/db/statements';
 import { getTransaction, listTransactions, StoredTransaction } from '../adapters/db/transactions';
@@ -132,7 +132,7 @@ const matchingSettings = () => readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().
 async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[], pending: StoredTransaction[], log: Logger): Promise<ReconciledEntry[]> {
   if (pending.length === 0) return entries;
 
-  const [invoices, customers, payments] = await Promise.all([listOwedInvoices(), listAllCustomers(), paymentsReturnsMayUndo(pending)]);
+  const [invoices, customers, payments] = await Promise.all([listPayableInvoices(), listAllCustomers(), paymentsReturnsMayUndo(pending)]);
   const ownIbans = parsed.statements.map((s) => s.account.iban).filter((x): x is string => !!x);
   const results = matchTransactions({
     transactions: pending,

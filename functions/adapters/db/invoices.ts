@@ -103,3 +103,11 @@ export async function listAllInvoices(statuses: readonly InvoiceStatus[], dueFro
 export function listOwedInvoices(): Promise<Invoice[]> {
   return listAllInvoices(['open', 'partially_paid']);
 }
+
+/**
+ * Every invoice a payment may still settle: those owed, and those handed to the collection agency (a payment for one
+ * of them must be lettered to it, so that its case is withdrawn, never left unmatched or put on another invoice).
+ */
+export function listPayableInvoices(): Promise<Invoice[]> {
+  return listAllInvoices(['open', 'partially_paid', 'in_collection']);
+}

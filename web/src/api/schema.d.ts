@@ -105,6 +105,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/exports/encaissements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the e-invoicing platforms exchange */
+        get: operations["exportEncaissements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/fec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. A month that is over is frozen at its first export: the same bytes every time; what changed after it is reversed in the next month */
+        get: operations["exportBooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -225,6 +259,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invoices/{invoiceId}/restart-dunning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new generation); a no-op while one runs */
+        post: operations["restartDunning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/invoices/{invoiceId}/resume": {
         parameters: {
             query?: never;
@@ -268,7 +319,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bulk import from the recon CSV or a FEC; idempotent on invoice id; reports per row what was created, updated or rejected and why */
+        /** Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why */
         post: operations["importInvoices"];
         delete?: never;
         options?: never;
@@ -338,7 +389,7 @@ export interface paths {
         };
         /** Late-payment rates: the effective table, finance’s additions and the half-years still missing a figure */
         get: operations["getRates"];
-        /** Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match guards concurrent edits */
+        /** Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag) */
         put: operations["putRates"];
         post?: never;
         delete?: never;
@@ -441,7 +492,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-process a rejected file after it was fixed (puts it back in the inbox) */
+        /** Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>; 409 if already waiting there) */
         post: operations["reprocessStatement"];
         delete?: never;
         options?: never;
@@ -917,6 +968,7 @@ export interface operations {
                                 role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                             }[];
                             creditLimitCents?: number;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             /** @default [] */
                             ibans: string[];
@@ -930,6 +982,7 @@ export interface operations {
                             name: string;
                             /** @default 30 */
                             paymentTermsDays: number;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             policyId?: string;
                             /** @default [] */
                             postalAddress: string[];
@@ -943,7 +996,10 @@ export interface operations {
                              * @enum {string}
                              */
                             segment: "standard" | "key_account" | "b2c";
-                            /** @default Europe/Paris */
+                            /**
+                             * @description IANA time zone, e.g. Europe/Paris
+                             * @default Europe/Paris
+                             */
                             timeZone: string;
                             /** @default 0 */
                             version: number;
@@ -1029,6 +1085,7 @@ export interface operations {
                         role?: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                     }[];
                     creditLimitCents?: number;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     customerId: string;
                     ibans?: string[];
                     /** @default true */
@@ -1041,6 +1098,7 @@ export interface operations {
                     name: string;
                     /** @default 30 */
                     paymentTermsDays?: number;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId?: string;
                     /** @default [] */
                     postalAddress?: string[];
@@ -1054,7 +1112,10 @@ export interface operations {
                      * @enum {string}
                      */
                     segment?: "standard" | "key_account" | "b2c";
-                    /** @default Europe/Paris */
+                    /**
+                     * @description IANA time zone, e.g. Europe/Paris
+                     * @default Europe/Paris
+                     */
                     timeZone?: string;
                 };
             };
@@ -1086,6 +1147,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         /** @default [] */
                         ibans: string[];
@@ -1099,6 +1161,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1112,7 +1175,10 @@ export interface operations {
                          * @enum {string}
                          */
                         segment: "standard" | "key_account" | "b2c";
-                        /** @default Europe/Paris */
+                        /**
+                         * @description IANA time zone, e.g. Europe/Paris
+                         * @default Europe/Paris
+                         */
                         timeZone: string;
                         /** @default 0 */
                         version: number;
@@ -1201,6 +1267,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1233,6 +1300,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         exposure?: {
                             blockNewSales: boolean;
@@ -1252,6 +1320,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1265,7 +1334,10 @@ export interface operations {
                          * @enum {string}
                          */
                         segment: "standard" | "key_account" | "b2c";
-                        /** @default Europe/Paris */
+                        /**
+                         * @description IANA time zone, e.g. Europe/Paris
+                         * @default Europe/Paris
+                         */
                         timeZone: string;
                         /** @default 0 */
                         version: number;
@@ -1334,11 +1406,12 @@ export interface operations {
     replaceCustomer: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                "If-Match": string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1374,6 +1447,7 @@ export interface operations {
                     name: string;
                     /** @default 30 */
                     paymentTermsDays?: number;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId?: string;
                     /** @default [] */
                     postalAddress?: string[];
@@ -1387,7 +1461,10 @@ export interface operations {
                      * @enum {string}
                      */
                     segment?: "standard" | "key_account" | "b2c";
-                    /** @default Europe/Paris */
+                    /**
+                     * @description IANA time zone, e.g. Europe/Paris
+                     * @default Europe/Paris
+                     */
                     timeZone?: string;
                 };
             };
@@ -1419,6 +1496,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         /** @default [] */
                         ibans: string[];
@@ -1432,6 +1510,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1445,7 +1524,10 @@ export interface operations {
                          * @enum {string}
                          */
                         segment: "standard" | "key_account" | "b2c";
-                        /** @default Europe/Paris */
+                        /**
+                         * @description IANA time zone, e.g. Europe/Paris
+                         * @default Europe/Paris
+                         */
                         timeZone: string;
                         /** @default 0 */
                         version: number;
@@ -1511,6 +1593,15 @@ export interface operations {
             };
             /** @description Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing on a change to a versioned resource: read it, then send its ETag */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1541,11 +1632,12 @@ export interface operations {
     updateCustomer: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                "If-Match": string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1574,12 +1666,14 @@ export interface operations {
                     language?: "fr" | "en";
                     name?: string;
                     paymentTermsDays?: number;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId?: string;
                     postalAddress?: string[];
                     /** @enum {string} */
                     reminderGrouping?: "per_customer" | "per_invoice";
                     /** @enum {string} */
                     segment?: "standard" | "key_account" | "b2c";
+                    /** @description IANA time zone, e.g. Europe/Paris */
                     timeZone?: string;
                 };
             };
@@ -1611,6 +1705,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         /** @default [] */
                         ibans: string[];
@@ -1624,6 +1719,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1637,7 +1733,10 @@ export interface operations {
                          * @enum {string}
                          */
                         segment: "standard" | "key_account" | "b2c";
-                        /** @default Europe/Paris */
+                        /**
+                         * @description IANA time zone, e.g. Europe/Paris
+                         * @default Europe/Paris
+                         */
                         timeZone: string;
                         /** @default 0 */
                         version: number;
@@ -1703,6 +1802,15 @@ export interface operations {
             };
             /** @description Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing on a change to a versioned resource: read it, then send its ETag */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1735,6 +1843,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1818,6 +1927,172 @@ export interface operations {
             };
         };
     };
+    exportEncaissements: {
+        parameters: {
+            query: {
+                format?: "json" | "csv";
+                /** @description The month, YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One line per invoice encaissée, in date order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            collectedCents: number;
+                            collectedOn: string;
+                            currency: string;
+                            customerId: string;
+                            customerName?: string;
+                            invoiceAmountCents: number;
+                            invoiceId: string;
+                        }[];
+                        period: string;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `errors` names each field (path, query, header or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or unknown credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed (read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (logged); never caused by client input */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is throttling; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportBooks: {
+        parameters: {
+            query: {
+                /** @description fec: tab-separated, dates AAAAMMJJ, decimal comma; csv: the same columns separated by ";" */
+                format?: "fec" | "csv";
+                /** @description The month, YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file; header x-encaisse-export-status says closed (frozen) or provisional (the month is not over) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `errors` names each field (path, query, header or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or unknown credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed (read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version conflict (If-Match) or not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (logged); never caused by client input */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is throttling; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1847,6 +2122,7 @@ export interface operations {
             query?: {
                 /** @description Opaque cursor from the previous page (nextCursor) */
                 cursor?: string;
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId?: string;
                 /** @description Due on or after (YYYY-MM-DD) */
                 dueFrom?: string;
@@ -1872,11 +2148,17 @@ export interface operations {
                     "application/json": {
                         items: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -1889,6 +2171,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -1957,14 +2240,17 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Amount in cents (integer) */
+                    /** @description Amount in cents (integer, at most 10^13) */
                     amountCents: number;
+                    /** @description Contract late-payment rate in basis points, at most 100 % */
                     contractRateBp?: number;
                     /** @default EUR */
                     currency?: string;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     customerId: string;
                     customerName?: string;
                     dueDate: string;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     invoiceId: string;
                     issueDate: string;
                     pdfKey?: string;
@@ -1982,11 +2268,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         amountCents: number;
+                        collected?: {
+                            amountCents: number;
+                            on: string;
+                        };
                         contractRateBp?: number;
                         /** @default EUR */
                         currency: string;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         dueDate: string;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
                         openCents: number;
@@ -1999,6 +2291,7 @@ export interface operations {
                             until?: string;
                         };
                         pdfKey?: string;
+                        receivedCents?: number;
                         /** @enum {string} */
                         status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                         version: number;
@@ -2015,11 +2308,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         amountCents: number;
+                        collected?: {
+                            amountCents: number;
+                            on: string;
+                        };
                         contractRateBp?: number;
                         /** @default EUR */
                         currency: string;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         dueDate: string;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
                         openCents: number;
@@ -2032,6 +2331,7 @@ export interface operations {
                             until?: string;
                         };
                         pdfKey?: string;
+                        receivedCents?: number;
                         /** @enum {string} */
                         status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                         version: number;
@@ -2120,6 +2420,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2157,11 +2458,17 @@ export interface operations {
                         }[];
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2174,6 +2481,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -2256,6 +2564,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2264,6 +2573,7 @@ export interface operations {
             content: {
                 "application/json": {
                     amountCents: number;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     creditNoteId: string;
                     reason?: string;
                 };
@@ -2281,11 +2591,17 @@ export interface operations {
                     "application/json": {
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2298,6 +2614,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -2394,6 +2711,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2417,11 +2735,17 @@ export interface operations {
                     "application/json": {
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2434,6 +2758,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -2530,6 +2855,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2553,11 +2879,17 @@ export interface operations {
                     "application/json": {
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2570,6 +2902,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -2666,6 +2999,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2691,11 +3025,17 @@ export interface operations {
                     "application/json": {
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2708,6 +3048,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -2715,6 +3056,148 @@ export interface operations {
                         workflow?: {
                             /** @enum {string} */
                             action: "none" | "stopped" | "resumed" | "not_paused" | "token_expired" | "no_execution";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each field (path, query, header or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or unknown credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed (read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version conflict (If-Match) or not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the route limit (`limitBytes`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (logged); never caused by client input */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is throttling; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restartDunning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The invoice and what happened to its workflow */
+            200: {
+                headers: {
+                    /** @description Version of the resource, for If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        invoice: {
+                            amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
+                            contractRateBp?: number;
+                            /** @default EUR */
+                            currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            customerId: string;
+                            dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            invoiceId: string;
+                            issueDate: string;
+                            openCents: number;
+                            pause?: {
+                                note?: string;
+                                /** @enum {string} */
+                                reason: "dispute" | "promise" | "manual";
+                                /** Format: date-time */
+                                since: string;
+                                until?: string;
+                            };
+                            pdfKey?: string;
+                            receivedCents?: number;
+                            /** @enum {string} */
+                            status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
+                            version: number;
+                        };
+                        workflow: {
+                            /** @enum {string} */
+                            action: "started" | "already_running";
+                            generation: number;
                         };
                     };
                 };
@@ -2804,6 +3287,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2827,11 +3311,17 @@ export interface operations {
                     "application/json": {
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2844,6 +3334,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -2940,6 +3431,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2965,11 +3457,17 @@ export interface operations {
                     "application/json": {
                         invoice: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2982,6 +3480,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -3086,9 +3585,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/octet-stream": string;
+                "application/pdf": string;
+                "application/xml": string;
                 "text/csv": string;
                 "text/plain": string;
                 "text/tab-separated-values": string;
+                "text/xml": string;
             };
         };
         responses: {
@@ -3099,8 +3601,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        einvoice?: {
+                            amountDueCents?: number;
+                            code?: string;
+                            container?: string;
+                            currency?: string;
+                            customerId?: string;
+                            dueDate?: string;
+                            invoiceId?: string;
+                            /** @enum {string} */
+                            outcome: "created" | "updated" | "unchanged" | "rejected";
+                            profile?: string;
+                            reason?: string;
+                            /** @enum {string} */
+                            syntax?: "CII" | "UBL";
+                        };
                         /** @enum {string} */
-                        format: "csv" | "fec";
+                        format: "csv" | "fec" | "einvoice";
                         rows: {
                             invoiceId?: string;
                             line: number;
@@ -3401,6 +3918,7 @@ export interface operations {
                      */
                     lateInterest?: "l441_10" | "legal_rate" | "none";
                     name: string;
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId: string;
                     /** @default 3 */
                     promiseGraceDays?: number;
@@ -3581,6 +4099,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 policyId: string;
             };
             cookie?: never;
@@ -3707,11 +4226,12 @@ export interface operations {
     updatePolicy: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                "If-Match": string;
             };
             path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 policyId: string;
             };
             cookie?: never;
@@ -3891,6 +4411,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match missing on a change to a versioned resource: read it, then send its ETag */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected failure (logged); never caused by client input */
             500: {
                 headers: {
@@ -4022,9 +4551,9 @@ export interface operations {
     putRates: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
-                "If-Match"?: string;
+            header: {
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                "If-Match": string;
             };
             path?: never;
             cookie?: never;
@@ -4156,6 +4685,15 @@ export interface operations {
             };
             /** @description Unsupported content type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing on a change to a versioned resource: read it, then send its ETag */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4481,6 +5019,7 @@ export interface operations {
                                 branchCode?: string;
                                 iban?: string;
                             }[];
+                            anomalies?: number;
                             checksum: string;
                             closingBalanceCents?: number;
                             counts?: {
@@ -4502,6 +5041,14 @@ export interface operations {
                             /** @enum {string} */
                             format?: "cfonb120" | "camt053" | "camt054" | "mt940" | "ofx" | "csv";
                             openingBalanceCents?: number;
+                            pendingAlert?: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "statement_rejected" | "statement_processed";
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                            };
                             periodEnd?: string;
                             periodStart?: string;
                             receivedAt: string;
@@ -4592,6 +5139,7 @@ export interface operations {
                             branchCode?: string;
                             iban?: string;
                         }[];
+                        anomalies?: number;
                         checksum: string;
                         closingBalanceCents?: number;
                         counts?: {
@@ -4613,6 +5161,14 @@ export interface operations {
                         /** @enum {string} */
                         format?: "cfonb120" | "camt053" | "camt054" | "mt940" | "ofx" | "csv";
                         openingBalanceCents?: number;
+                        pendingAlert?: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "statement_rejected" | "statement_processed";
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                        };
                         periodEnd?: string;
                         periodStart?: string;
                         receivedAt: string;
@@ -4947,6 +5503,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -5112,6 +5669,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -5134,11 +5692,17 @@ export interface operations {
                     "application/json": {
                         invoices: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -5151,6 +5715,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -5338,6 +5903,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -5347,6 +5913,7 @@ export interface operations {
                 "application/json": {
                     allocations: {
                         amountCents: number;
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                     }[];
                     /**
@@ -5367,11 +5934,17 @@ export interface operations {
                     "application/json": {
                         invoices: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -5384,6 +5957,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
@@ -5571,6 +6145,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -5745,6 +6320,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -5760,11 +6336,17 @@ export interface operations {
                     "application/json": {
                         invoices: {
                             amountCents: number;
+                            collected?: {
+                                amountCents: number;
+                                on: string;
+                            };
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -5777,6 +6359,7 @@ export interface operations {
                                 until?: string;
                             };
                             pdfKey?: string;
+                            receivedCents?: number;
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
