@@ -12,7 +12,7 @@ export function normalizeIban(candidate: string): string {
  * Remainder mod 97 of a string of digits and capital letters read as a number, letters counting as two digits
  * (A = 10 ... Z = 35), as ISO 7064 mod 97-10 does. Works character by character: no big numbers.
  */
-function mod97(s: string): number {
+export function mod97(s: string): number {
   let r = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

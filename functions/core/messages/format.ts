@@ -1,5 +1,6 @@
 import { daysBetween, IsoDate } from '../dates';
 import { formatMoney } from '../money';
+import { creditorReferenceFor } from '../payments/creditor-reference';
 
 export type Language = 'fr' | 'en';
 
@@ -64,18 +65,8 @@ export function daysLateOn(dueDate: IsoDate, asOf: IsoDate): number {
   return daysBetween(dueDate, asOf);
 }
 
-/**
- * ISO 11649 structured creditor reference ("RF" + check digits + reference) built from an invoice number, when
- * it has 1 to 21 letters/digits once separators are dropped; undefined otherwise.
- */
-export function structuredReference(invoiceId: string): string | undefined {
-  const ref = invoiceId.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
-  if (ref.length === 0 || ref.length > 21) return undefined;
-  const digits = (ref + 'RF00').replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  let mod = 0;
-  for (const ch of digits) mod = (mod * 10 + Number(ch)) % 97;
-  return `RF${String(98 - mod).padStart(2, '0')}${ref}`;
-}
+/** ISO 11649 structured creditor reference of an invoice number (see payments/creditor-reference). */
+export const structuredReference = creditorReferenceFor;
 
 /** Totals per currency, in first-seen order. */
 export function totalsByCurrency(items: { openCents: number; currency: string }[]): { currency: string; cents: number }[] {

@@ -2,26 +2,15 @@
  * ISO 11649 structured creditor reference ("RF" + two check digits + 1 to 21 letters or digits), as printed on
  * invoices, letters and the EPC payment QR code. Pure: strings in, strings or booleans out.
  *
- * Building one from an invoice number reuses the messages' builder (`structuredReference`), so the reference on the
- * page, in the QR code, in the reminders and on the formal notice is the same string.
+ * The one builder of RF references: the page, the QR code, the reminders and the formal notice print the same string.
  */
-import { structuredReference } from '../messages/format';
+import { mod97 } from '../iban';
 
 const RF_SHAPE = /^RF\d{2}[A-Z0-9]{1,21}$/;
 
 /** The reference as stored and compared: no spaces, upper case ("rf18 5390 0754 7034" -> "RF18539007547034"). */
 export function normalizeCreditorReference(candidate: string): string {
   return candidate.replace(/\s+/g, '').toUpperCase();
-}
-
-/** ISO 7064 mod 97-10 of letters and digits (A = 10 ... Z = 35), one character at a time: no big numbers. */
-function mod97(s: string): number {
-  let r = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    r = c >= 65 ? (r * 100 + (c - 55)) % 97 : (r * 10 + (c - 48)) % 97;
-  }
-  return r;
 }
 
 /**
@@ -41,7 +30,9 @@ export function isValidCreditorReference(candidate: string): boolean {
  * check digits in front; undefined when the number has no letter or digit, or more than 21 of them.
  */
 export function creditorReferenceFor(invoiceNumber: string): string | undefined {
-  return structuredReference(invoiceNumber);
+  const ref = invoiceNumber.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  if (ref.length === 0 || ref.length > 21) return undefined;
+  return `RF${String(98 - mod97(`${ref}RF00`)).padStart(2, '0')}${ref}`;
 }
 
 /** "RF18 5390 0754 7034": in groups of four for print (the electronic form has no spaces). */
