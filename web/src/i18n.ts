@@ -95,6 +95,7 @@ const fr = {
     notFound: 'Facture introuvable.',
   },
   status: { open: 'ouverte', partially_paid: 'payée en partie', paid: 'payée', in_collection: 'au recouvrement', written_off: 'passée en perte', credited: 'avoir total' } as Record<string, string>,
+  workflowStatus: { not_started: 'pas commencée', running: 'en cours', paused: 'en pause', succeeded: 'terminée', failed: 'en échec', timed_out: 'expirée', aborted: 'arrêtée', unknown: 'inconnue' } as Record<string, string>,
   buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<string, string>,
   customers: {
     title: 'Clients',
@@ -265,6 +266,7 @@ const en: Messages = {
     notFound: 'No such invoice.',
   },
   status: { open: 'open', partially_paid: 'partially paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
+  workflowStatus: { not_started: 'not started', running: 'running', paused: 'paused', succeeded: 'ended', failed: 'failed', timed_out: 'timed out', aborted: 'stopped', unknown: 'unknown' },
   buckets: { not_due: 'not due', d1_30: '1–30 d', d31_60: '31–60 d', d61_90: '61–90 d', over_90: '> 90 d' },
   customers: {
     title: 'Customers',

@@ -172,7 +172,7 @@ export function InvoicePage(props: { invoiceId: string }) {
                   {d.invoice.pause ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
                 </dd>
                 <dt>{m.workflow}</dt>
-                <dd data-testid="workflow-status">{d.workflow.status}</dd>
+                <dd data-testid="workflow-status">{t().workflowStatus[d.workflow.status] ?? d.workflow.status}</dd>
                 <dt>{m.nextStep}</dt>
                 <dd>{nd ? `${nd.stepId ?? ''} · ${nd.channel ?? ''} · ${date(nd.at)}` : '—'}</dd>
               </dl>
