@@ -194,6 +194,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AUTH_MODE: 'token',
       LOCAL_API_TOKEN: apiToken,
       LOCAL_API_READONLY_TOKEN: process.env.LOCAL_API_READONLY_TOKEN ?? defaultReadonlyApiToken,
+      // A statement record is left to its own delivery for 3 hours of the clock; here that is a fraction of a real
+      // second (policy time is scaled): 10 real minutes instead, or the sweep races the ingest's own alert.
+      INGEST_GRACE_MINUTES: String(Math.max(180, (600 * factor) / 60)),
     };
     // Handlers read their settings at import (readEnv) and the shared clients cache endpoints: env first.
     const previousEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { readEnv } from '../adapters/config';
 import type { IngestSummary } from '../core/ingest/summary';
 import { clock } from '../adapters/clock';
 import type { Logger } from '../adapters/logger';
@@ -35,17 +37,22 @@ export async function deliverIngestAlert(record: StatementRecord, notify: Ingest
 }
 
 /**
- * After SQS gave up (3 receives 30 minutes apart, then the dead-letter queue), a statement still `processing` is
- * reported every day.
+ * A statement record is its own delivery's business for a grace period of the clock (`INGEST_GRACE_MINUTES`, default
+ * 180: SQS's three receives 30 minutes apart, then the dead-letter queue). Past it, a pending alert is sent by whoever
+ * looks (a later ingest, the daily sweep), and a statement still `processing` is reported by the sweep every day.
+ * Before it, only the delivery itself sends its alert: another sender could race it and send the alert twice. The
+ * local stack, whose clock runs a policy day per second, stretches it to ten real minutes.
  */
-const STUCK_AFTER_MS = 3 * 60 * 60_000;
+const graceMs = () => readEnv({ INGEST_GRACE_MINUTES: z.coerce.number().positive().default(180) }).INGEST_GRACE_MINUTES * 60_000;
 
 /**
  * Sends every pending ingest alert; with `reportStuck` (the daily sweep) also tells finance of each statement left
  * `processing` past its retries. Never throws: returns what it did; a failing alert does not stop the others (it
  * stays pending and counts as failed).
  */
-export async function sendPendingIngestAlerts(options: { notify?: IngestNotifier; log?: Logger; reportStuck?: boolean } = {}): Promise<{ sent: number; stuck: number; failed: number }> {
+export async function sendPendingIngestAlerts(
+  options: { notify?: IngestNotifier; log?: Logger; reportStuck?: boolean; /** the inbox key of the delivery calling: its own alert goes at once */ ownKey?: string } = {},
+): Promise<{ sent: number; stuck: number; failed: number }> {
   const notify = options.notify ?? financeNotifier();
   const done = { sent: 0, stuck: 0, failed: 0 };
   const now = clock().now().getTime();
@@ -58,10 +65,12 @@ export async function sendPendingIngestAlerts(options: { notify?: IngestNotifier
   }
   for (const record of records) {
     try {
+      const own = options.ownKey !== undefined && record.sourceKey === options.ownKey;
+      if (!own && now - Date.parse(record.receivedAt) <= graceMs()) continue; // still its own delivery's to finish
       if (record.pendingAlert) {
         await deliverIngestAlert(record, notify);
         done.sent++;
-      } else if (options.reportStuck && record.status === 'processing' && now - Date.parse(record.receivedAt) > STUCK_AFTER_MS) {
+      } else if (options.reportStuck && record.status === 'processing') {
         await notify.statementStuck(record);
         done.stuck++;
       }

@@ -107,7 +107,7 @@ export async function ingestStatementFile(bucket: string, key: string, notify: I
 /** The file left the inbox already (a redelivery after the run finished): what finance was not told yet goes now. */
 async function gone(key: string, notify: IngestNotifier, log: Logger): Promise<IngestOutcome> {
   log.info('statement already moved out of the inbox (repeated event)', { key });
-  const alerts = await sendPendingIngestAlerts({ notify, log });
+  const alerts = await sendPendingIngestAlerts({ notify, log, ownKey: key });
   if (alerts.failed) throw new Error(`${alerts.failed} finance alert(s) of the ingest still pending`);
   return { outcome: 'gone' };
 }

@@ -29,6 +29,11 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
     expect(first.batchItemFailures).toHaveLength(1);
     expect(statements()[0]).toMatchObject({ status: 'rejected', pendingAlert: { kind: 'statement_rejected' } });
 
+    // within the grace period the alert is its own delivery's to send: a sweep (or another ingest) racing it would
+    // send it twice
+    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 });
+    expect(fake.sent).toEqual([]);
+    now += 4 * 60 * 60_000; // past SQS's retries
     expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 1, stuck: 0, failed: 0 });
     expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining('Relevé rejeté – casse.txt')]);
     expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 });
@@ -54,6 +59,7 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
     fake.putObject('inbox/casse.txt', bad);
     fake.fault = { at: 7, mode: 'throttling' };
     await handler(sqsEvent('inbox/casse.txt'), {} as never);
+    now += 4 * 60 * 60_000;
     fake.fault = { at: fake.calls.length + 1, mode: 'throttling' }; // the query, then the send
     expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 1 });
     expect(statements()[0].pendingAlert).toBeDefined();
