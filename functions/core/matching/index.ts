@@ -5,3 +5,4 @@ export { foldText, referenceKey, nameCoreTokens, ibanKey } from './normalize';
 export { ReferenceIndex, withinOneEdit } from './reference-index';
 export { CustomerIndex, payerNameTies } from './customer-index';
 export { findSubsets } from './subset-sum';
+export { aliasesToLearn, aliasIdOf, aliasValue, parseAliasId, withAliases, type AliasKind, type PayerAlias } from './payer-aliases';
