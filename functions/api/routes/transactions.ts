@@ -3,6 +3,7 @@ import { AllocationRefusedError, acceptSuggestion, applyManualMatch, ApplyOutcom
 import { CustomerAlias, learnFromCorrection } from '../../adapters/db/aliases';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { clock } from '../../adapters/clock';
+import { createLogger } from '../../adapters/logger';
 import { startDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
 import { AmountCents, EntityId, idOf, Invoice, isOwed, NonNegativeAmountCents } from '../../core/model';
@@ -35,10 +36,19 @@ async function guarded<T>(transactionId: string, fn: () => Promise<T>): Promise<
   }
 }
 
-/** After finance's match: reminders of what it paid stop, and a payer the matcher did not know becomes an alias. */
+const log = createLogger('api');
+
+/**
+ * After finance's match: reminders of what it paid stop, and a payer the matcher did not know becomes an alias. The
+ * match is committed by then: an alias that could not be saved is logged, never turned into an error for the match.
+ */
 async function afterMatch(outcome: ApplyOutcome, actor: string) {
   await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
-  return { status: 200, body: { ...outcome, learnedAliases: await learnFromCorrection(outcome, actor) } };
+  const learnedAliases = await learnFromCorrection(outcome, actor).catch((error: unknown) => {
+    log.warn('payer alias not learned', { transactionId: outcome.transaction.transactionId, error });
+    return [];
+  });
+  return { status: 200, body: { ...outcome, learnedAliases } };
 }
 
 /**
