@@ -34,7 +34,7 @@ async function api(method: string, path: string, body?: unknown) {
     headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as { learnedAliases: { kind: string }[]; items: unknown[] } };
 }
 
 async function transactionOf(amountCents: number) {
