@@ -10,6 +10,7 @@ import { authenticate, Principal } from './auth';
 import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
 import { buildOpenApi } from './openapi';
 import { IncomingRequest, Route, route, runRoute } from './route';
+import { aliasRoutes } from './routes/aliases';
 import { consoleRoutes } from './routes/console';
 import { customerRoutes } from './routes/customers';
 import { exportRoutes } from './routes/exports';
@@ -54,6 +55,7 @@ export const apiRoutes: Route[] = [
   ...importRoutes,
   ...invoiceRoutes,
   ...customerRoutes,
+  ...aliasRoutes,
   ...transactionRoutes,
   ...statementRoutes,
   ...policyRoutes,

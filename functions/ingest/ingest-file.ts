@@ -6,9 +6,10 @@ import { fileNameOf, unreadFileId } from '../core/ingest/files';
 import { IngestLimits, readStatement, StatementProblem, tooLargeProblem } from '../core/ingest/read';
 import { IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import { ParsedStatementFile } from '../core/model';
-import { LetteredPayment, looksLikeReturnedPayment, matchTransactions } from '../core/matching';
+import { LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
 import { clock } from '../adapters/clock';
 import { Logger } from '../adapters/logger';
+import { listLiveAliases } from '../adapters/db/aliases';
 import { listAllCustomers } from '../adapters/db/customers';
 import { listPayableInvoices } from '../adapters/db/invoices';
 import { AllocationRefusedError, applyCandidate, recordVerdict, undoTransactionAllocations } from '../adapters/db/allocations';
@@ -132,13 +133,13 @@ const matchingSettings = () => readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().
 async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[], pending: StoredTransaction[], log: Logger): Promise<ReconciledEntry[]> {
   if (pending.length === 0) return entries;
 
-  const [invoices, customers, payments] = await Promise.all([listPayableInvoices(), listAllCustomers(), paymentsReturnsMayUndo(pending)]);
+  const [invoices, customers, aliases, payments] = await Promise.all([listPayableInvoices(), listAllCustomers(), listLiveAliases(), paymentsReturnsMayUndo(pending)]);
   const ownIbans = parsed.statements.map((s) => s.account.iban).filter((x): x is string => !!x);
   const results = matchTransactions({
     transactions: pending,
     invoices,
     payments,
-    customers: customers.map((c) => ({ customerId: c.customerId, name: c.name, ibans: c.ibans })),
+    customers: withAliases(customers, aliases),
     options: { ownIbans, feeToleranceCents: matchingSettings().FEE_TOLERANCE_CENTS },
   });
   const byId = new Map(entries.map((e) => [e.transactionId, e]));

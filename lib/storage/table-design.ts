@@ -7,6 +7,8 @@
  *   CUSTOMER#<id>              CUSTOMER                customer (gsi2: CUSTOMERS / <id>, all customers)
  *   CUSTOMER#<id>              BOUNCE#<email>          a contact address that hard-bounced or complained [db/sends.ts]
  *   CUSTOMER#<id>              CREDIT#<txnId>          an overpayment kept as the customer's credit (unapplied cash)
+ *   CUSTOMER#<id>              ALIAS#<kind>#<value>    a payer IBAN or name finance taught (gsi2 while live: ALIASES / <id>#<kind>#<value>;
+ *                                                        a removed one stays as a tombstone) [db/aliases.ts]
  *   INVOICE#<id>               INVOICE                 invoice (gsi1: CUSTOMER#<id> / INVOICE#<due>#<id>, a customer's invoices;
  *                                                        gsi2: INVSTATUS#<status> / <due>#<id>, by status and due date)
  *   INVOICE#<id>               ALLOC#<txnId>           allocation of a transaction to the invoice

@@ -11,6 +11,10 @@ export const keys = {
     gsi2pk: `INVSTATUS#${status}`,
     gsi2sk: `${dueDate}#${invoiceId}`,
   }),
+  /** A payer identity (IBAN or name) finance taught for a customer; a removed one stays as a tombstone. */
+  customerAlias: (customerId: string, kind: string, value: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `ALIAS#${kind}#${value}` }),
+  /** Sparse: only on a live alias, for the ingest to load them all at once. */
+  liveAlias: (customerId: string, kind: string, value: string) => ({ gsi2pk: 'ALIASES', gsi2sk: `${customerId}#${kind}#${value}` }),
   customerCredit: (customerId: string, transactionId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `CREDIT#${transactionId}` }),
   allocation: (invoiceId: string, transactionId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `ALLOC#${transactionId}` }),
   invoiceEvent: (invoiceId: string, at: string, seq: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `EVENT#${at}#${seq}` }),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AllocationRefusedError, acceptSuggestion, applyManualMatch, ApplyOutcome, rejectMatch, undoMatch } from '../../adapters/db/allocations';
+import { CustomerAlias, learnFromCorrection } from '../../adapters/db/aliases';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { clock } from '../../adapters/clock';
+import { createLogger } from '../../adapters/logger';
 import { startDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
 import { AmountCents, EntityId, idOf, Invoice, isOwed, NonNegativeAmountCents } from '../../core/model';
@@ -20,6 +22,8 @@ const MatchOutcome = z.object({
   paidInvoiceIds: z.array(z.string()),
   /** Invoices made owed again; their reminders were restarted (a new workflow generation when the last one ended). */
   reopenedInvoiceIds: z.array(z.string()),
+  /** Payer identities (IBAN, name) this correction taught as aliases of the one customer it paid. */
+  learnedAliases: z.array(CustomerAlias).optional(),
 });
 
 async function guarded<T>(transactionId: string, fn: () => Promise<T>): Promise<T> {
@@ -32,9 +36,19 @@ async function guarded<T>(transactionId: string, fn: () => Promise<T>): Promise<
   }
 }
 
-async function afterMatch(outcome: ApplyOutcome) {
+const log = createLogger('api');
+
+/**
+ * After finance's match: reminders of what it paid stop, and a payer the matcher did not know becomes an alias. The
+ * match is committed by then: an alias that could not be saved is logged, never turned into an error for the match.
+ */
+async function afterMatch(outcome: ApplyOutcome, actor: string) {
   await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
-  return { status: 200, body: outcome };
+  const learnedAliases = await learnFromCorrection(outcome, actor).catch((error: unknown) => {
+    log.warn('payer alias not learned', { transactionId: outcome.transaction.transactionId, error });
+    return [];
+  });
+  return { status: 200, body: { ...outcome, learnedAliases } };
 }
 
 /**
@@ -99,7 +113,7 @@ export const transactionRoutes = [
     params: Params,
     body: z.object({ suggestionIndex: z.number().int().min(0).max(50).default(0) }),
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
-    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor))),
+    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor)), principal.actor),
   }),
   route({
     method: 'POST', path: '/transactions/{transactionId}/match', operationId: 'matchManually', tag, access: 'finance',
@@ -107,7 +121,7 @@ export const transactionRoutes = [
     params: Params,
     body: ManualMatch,
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
-    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents))),
+    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents)), principal.actor),
   }),
   route({
     method: 'POST', path: '/transactions/{transactionId}/reject', operationId: 'rejectMatch', tag, access: 'finance',

@@ -8,6 +8,8 @@ export interface PayerGuess {
   score: number;
   via: PayerEvidence;
   reason: string;
+  /** The customer's alias name (taught by finance) that the payer name matched, if not its own name. */
+  alias?: string;
 }
 
 /** A bank payer name is often cut at 18 to 35 characters: from 16 on, a last word may be a cut word. */
@@ -32,11 +34,21 @@ export class CustomerIndex {
   /** Customers by the set of their name words (sorted), for the exact-words lookup. */
   private readonly bySet = new Map<string, number[]>();
 
+  /** The customer each name entry belongs to: its own name first, then its alias names. */
+  private readonly owner: number[] = [];
+  private readonly entryNames: string[] = [];
+
   constructor(private readonly customers: readonly MatchCustomer[]) {
-    this.total = customers.length;
-    this.core = customers.map((c) => {
-      const core = nameCoreTokens(c.name);
-      return core.length > 0 ? core : tokens(c.name);
+    customers.forEach((c, i) => {
+      for (const name of [c.name, ...(c.aliasNames ?? [])]) {
+        this.entryNames.push(name);
+        this.owner.push(i);
+      }
+    });
+    this.total = this.entryNames.length;
+    this.core = this.entryNames.map((name) => {
+      const core = nameCoreTokens(name);
+      return core.length > 0 ? core : tokens(name);
     });
     this.coreSets = this.core.map((t) => new Set(t));
     customers.forEach((c, i) => {
@@ -47,10 +59,12 @@ export class CustomerIndex {
         if (!list) this.byIban.set(k, [i]);
         else if (!list.includes(i)) list.push(i);
       }
-      for (const t of this.coreSets[i]) {
+    });
+    this.coreSets.forEach((set, e) => {
+      for (const t of set) {
         const list = this.byToken.get(t);
-        if (!list) this.byToken.set(t, [i]);
-        else list.push(i);
+        if (!list) this.byToken.set(t, [e]);
+        else list.push(e);
       }
     });
     this.unknownWeight = Math.log(1 + Math.max(1, this.total));
@@ -97,15 +111,15 @@ export class CustomerIndex {
     }
     // a payer IBAN known for exactly one customer says who paid: the name adds nothing
     if (payerName && payerName.trim() && byIban.length !== 1) {
-      for (const g of this.byNameField(payerName)) offer(g);
+      for (const g of this.byNameField(payerName)) offer(this.ofOwner(g));
     }
     // the label is read for a customer name only when the IBAN and the payer name field did not say who paid
     const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
     const other = sure ? '' : otherTexts.filter((t) => t && t.trim()).join(' ');
-    if (other) for (const g of this.byNameInText(other)) offer(g);
+    if (other) for (const g of this.byNameInText(other)) offer(this.ofOwner(g));
     const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer).slice(0, 8);
     for (const g of ranked) {
-      const name = this.customers[g.customer].name;
+      const name = g.alias ? `${g.alias} (known alias of ${this.customers[g.customer].name})` : this.customers[g.customer].name;
       if (g.via === 'iban') continue;
       g.reason =
         g.reason === 'in-text'
@@ -115,6 +129,13 @@ export class CustomerIndex {
             : `payer name "${(payerName ?? '').trim()}" ~ ${name} (${g.reason})`;
     }
     return ranked;
+  }
+
+  /** A guess about a name entry (own name or alias name) made a guess about its customer, naming the alias that said it. */
+  private ofOwner(g: PayerGuess): PayerGuess {
+    const customer = this.owner[g.customer];
+    const name = this.entryNames[g.customer];
+    return name === this.customers[customer].name ? { ...g, customer } : { ...g, customer, alias: name };
   }
 
   /**
@@ -259,4 +280,9 @@ function isPrefixOfNoise(w: string): boolean {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** Whether the matcher already ties this payer name to this customer (its own name or one of its alias names). */
+export function payerNameTies(customer: MatchCustomer, payerName: string): boolean {
+  return new CustomerIndex([customer]).identify(undefined, payerName, []).some((g) => g.via === 'name' && g.score >= 0.85);
 }

@@ -3,5 +3,6 @@ export { OpenInvoice, MatchCustomer, MatchTransaction, MatchOptions, LetteredPay
 export { looksLikeReturnedPayment } from './classify';
 export { foldText, referenceKey, nameCoreTokens, ibanKey } from './normalize';
 export { ReferenceIndex, withinOneEdit } from './reference-index';
-export { CustomerIndex } from './customer-index';
+export { CustomerIndex, payerNameTies } from './customer-index';
 export { findSubsets } from './subset-sum';
+export { aliasesToLearn, aliasIdOf, aliasValue, parseAliasId, withAliases, type AliasKind, type PayerAlias } from './payer-aliases';

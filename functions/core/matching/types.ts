@@ -14,11 +14,15 @@ export const OpenInvoice = Invoice.pick({
 });
 export type OpenInvoice = z.infer<typeof OpenInvoice>;
 
-/** What the matcher knows of a customer to recognise its payments: its name and its known IBANs. */
+/**
+ * What the matcher knows of a customer to recognise its payments: its name, its known IBANs, and the other names it
+ * pays under (aliases finance taught it: a parent company, a factor), which identify it like its own name.
+ */
 export const MatchCustomer = z.object({
   customerId: z.string().min(1).max(64),
   name: z.string().min(1).max(200),
   ibans: z.array(z.string()).default([]),
+  aliasNames: z.array(z.string().min(1).max(200)).optional(),
 });
 export type MatchCustomer = z.infer<typeof MatchCustomer>;
 
