@@ -88,6 +88,40 @@ export interface paths {
         patch: operations["updateCustomer"];
         trace?: never;
     };
+    "/customers/{customerId}/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught them, when and from which payment */
+        get: operations["listCustomerAliases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customerId}/aliases/{aliasId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a tombstone); audited */
+        delete: operations["removeCustomerAlias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/payer-score": {
         parameters: {
             query?: never;
@@ -1811,6 +1845,194 @@ export interface operations {
             };
             /** @description If-Match missing on a change to a versioned resource: read it, then send its ETag */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (logged); never caused by client input */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is throttling; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerAliases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The aliases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            aliasId: string;
+                            customerId: string;
+                            display: string;
+                            fromTransactionId: string;
+                            /** @enum {string} */
+                            kind: "iban" | "name";
+                            learnedAt: string;
+                            learnedBy: string;
+                            removedAt?: string;
+                            removedBy?: string;
+                            value: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each field (path, query, header or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or unknown credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed (read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (logged); never caused by client input */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service is throttling; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeCustomerAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 260 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                aliasId: string;
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (the tombstone) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        aliasId: string;
+                        customerId: string;
+                        display: string;
+                        fromTransactionId: string;
+                        /** @enum {string} */
+                        kind: "iban" | "name";
+                        learnedAt: string;
+                        learnedBy: string;
+                        removedAt?: string;
+                        removedBy?: string;
+                        value: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each field (path, query, header or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or unknown credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message: string;
+                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed (read-only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5720,6 +5942,19 @@ export interface operations {
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
                         }[];
+                        learnedAliases?: {
+                            aliasId: string;
+                            customerId: string;
+                            display: string;
+                            fromTransactionId: string;
+                            /** @enum {string} */
+                            kind: "iban" | "name";
+                            learnedAt: string;
+                            learnedBy: string;
+                            removedAt?: string;
+                            removedBy?: string;
+                            value: string;
+                        }[];
                         paidInvoiceIds: string[];
                         reopenedInvoiceIds: string[];
                         transaction: {
@@ -5961,6 +6196,19 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
+                        }[];
+                        learnedAliases?: {
+                            aliasId: string;
+                            customerId: string;
+                            display: string;
+                            fromTransactionId: string;
+                            /** @enum {string} */
+                            kind: "iban" | "name";
+                            learnedAt: string;
+                            learnedBy: string;
+                            removedAt?: string;
+                            removedBy?: string;
+                            value: string;
                         }[];
                         paidInvoiceIds: string[];
                         reopenedInvoiceIds: string[];
@@ -6363,6 +6611,19 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "partially_paid" | "paid" | "in_collection" | "written_off" | "credited";
                             version: number;
+                        }[];
+                        learnedAliases?: {
+                            aliasId: string;
+                            customerId: string;
+                            display: string;
+                            fromTransactionId: string;
+                            /** @enum {string} */
+                            kind: "iban" | "name";
+                            learnedAt: string;
+                            learnedBy: string;
+                            removedAt?: string;
+                            removedBy?: string;
+                            value: string;
                         }[];
                         paidInvoiceIds: string[];
                         reopenedInvoiceIds: string[];
