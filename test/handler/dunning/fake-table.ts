@@ -72,6 +72,7 @@ export class FakeTable {
       const ok = (t: any): boolean => {
         if (t.Put) return checkPut(t.Put);
         if (t.Update?.UpdateExpression === 'REMOVE gsi2pk, gsi2sk') return this.get(t.Update.Key.pk, t.Update.Key.sk)?.gsi2pk === t.Update.ExpressionAttributeValues[':latest'];
+        if (t.Update?.UpdateExpression === 'SET #l = :level ADD #v :one') return levelMayRise(t.Update, this.get(t.Update.Key.pk, t.Update.Key.sk));
         throw new Error('fake table: unsupported transaction item');
       };
       const reasons = input.TransactItems.map((t: any) => ({ Code: ok(t) ? 'None' : 'ConditionalCheckFailed' }));
@@ -80,7 +81,10 @@ export class FakeTable {
       }
       for (const t of input.TransactItems) {
         if (t.Put) this.put(t.Put.Item);
-        else {
+        else if (t.Update.UpdateExpression.startsWith('SET #l')) {
+          const cur = this.get(t.Update.Key.pk, t.Update.Key.sk)!;
+          this.put({ ...cur, dunningLevel: t.Update.ExpressionAttributeValues[':level'], version: cur.version + 1 });
+        } else {
           const { gsi2pk: _g, gsi2sk: _s, ...rest } = this.get(t.Update.Key.pk, t.Update.Key.sk)!;
           this.put(rest);
         }
@@ -145,6 +149,15 @@ export class FakeTable {
 }
 
 export { DynamoDBDocumentClient };
+
+/** The dunning-level raise: `attribute_exists(pk) AND (attribute_not_exists(#l) OR #l IN (:below0, ...))`. */
+function levelMayRise(update: any, existing: Item | undefined): boolean {
+  const m = /^attribute_exists\(pk\) AND \(attribute_not_exists\(#l\)(?: OR #l IN \(([^)]*)\))?\)$/.exec(update.ConditionExpression);
+  if (!m) throw new Error(`fake table: unsupported condition ${update.ConditionExpression}`);
+  if (!existing) return false;
+  const below = (m[1] ? m[1].split(', ') : []).map((name) => update.ExpressionAttributeValues[name]);
+  return existing.dunningLevel === undefined || below.includes(existing.dunningLevel);
+}
 
 /**
  * Conditions made of clauses joined by one kind of connective (all AND, or all OR): attribute_exists(x),
