@@ -163,7 +163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List invoices by status, customer and due-date range */
+        /** List invoices by status, customer, due-date range and dunning level */
         get: operations["listInvoices"];
         put?: never;
         /** Create one invoice (idempotent: the same invoice again returns it unchanged) */
@@ -2128,6 +2128,8 @@ export interface operations {
                 dueFrom?: string;
                 /** @description Due on or before (YYYY-MM-DD) */
                 dueTo?: string;
+                /** @description Highest dunning level sent so far; none: no reminder sent yet */
+                level?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call" | "none";
                 /** @description Page size, 1 to 200 */
                 limit?: number;
                 /** @description Comma-separated statuses, e.g. open,partially_paid */
@@ -2158,6 +2160,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2278,6 +2282,8 @@ export interface operations {
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         dueDate: string;
+                        /** @enum {string} */
+                        dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
@@ -2318,6 +2324,8 @@ export interface operations {
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         dueDate: string;
+                        /** @enum {string} */
+                        dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
@@ -2468,6 +2476,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2601,6 +2611,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2745,6 +2757,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2889,6 +2903,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3035,6 +3051,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3176,6 +3194,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3321,6 +3341,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3467,6 +3489,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -5702,6 +5726,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -5944,6 +5970,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -6346,6 +6374,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
