@@ -2,7 +2,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws-clients';
 import { invoiceEventPut, InvoiceEvent } from './events';
-import { DunningLevel, levelsBelow } from '../../core/model';
+import { dunningLevelRaise } from './invoices';
+import { DunningLevel } from '../../core/model';
 import { keys } from './keys';
 import { queryAll, tableName } from './table';
 
@@ -45,7 +46,7 @@ export async function recordSend(send: SendRecord, event: Omit<InvoiceEvent, 'in
     invoiceEventPut({ ...event, invoiceId: send.invoiceId }),
   ];
   try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: level ? [...records, raiseLevel(send.invoiceId, level)] : records }));
+    await dynamo().send(new TransactWriteCommand({ TransactItems: level ? [...records, dunningLevelRaise(send.invoiceId, level)] : records }));
     return true;
   } catch (err) {
     const reasons = cancellationReasons(err);
@@ -53,22 +54,6 @@ export async function recordSend(send: SendRecord, event: Omit<InvoiceEvent, 'in
     if (level && reasons?.[2] === 'ConditionalCheckFailed') return recordSend(send, event);
     throw err;
   }
-}
-
-/** The invoice update that raises its dunning level (never lowers it), with a new version. */
-function raiseLevel(invoiceId: string, level: DunningLevel) {
-  const below = levelsBelow(level);
-  const names = below.map((_, i) => `:below${i}`);
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.invoice(invoiceId),
-      UpdateExpression: 'SET #l = :level ADD #v :one',
-      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#l)${names.length ? ` OR #l IN (${names.join(', ')})` : ''})`,
-      ExpressionAttributeNames: { '#l': 'dunningLevel', '#v': 'version' },
-      ExpressionAttributeValues: { ':level': level, ':one': 1, ...Object.fromEntries(below.map((l, i) => [names[i], l])) },
-    },
-  };
 }
 
 function cancellationReasons(err: unknown): (string | undefined)[] | undefined {

@@ -7,7 +7,8 @@ type Item = Record<string, any>;
 /**
  * A small in-memory stand-in of the single table behind aws-sdk-client-mock, for handler tests: Get, Put and
  * TransactWrite (with attribute_not_exists and version conditions), Query on pk (+ begins_with sk), Delete, and the
- * UpdateCommands of the send-window batches (enlist, claim, mark sent, release) with their conditions.
+ * UpdateCommands of the send-window batches (enlist, claim, mark sent, release) with their conditions, and the
+ * dunning-level raise (alone or in a transaction).
  * Every call yields to the event loop first, so concurrent invocations really interleave.
  */
 export class FakeTable {
@@ -133,6 +134,11 @@ export class FakeTable {
         if (!(cur?.status === 'sending' && cur.claimedBy === v[':me'])) throw conditionFailed();
         const { leaseUntil: _l, claimedBy: _c, ...rest } = cur;
         this.put({ ...rest, status: 'pending' });
+        return done('Update', input, {});
+      }
+      if (expr === 'SET #l = :level ADD #v :one') {
+        if (!levelMayRise(input, cur)) throw conditionFailed();
+        this.put({ ...cur, dunningLevel: v[':level'], version: cur!.version + 1 });
         return done('Update', input, {});
       }
       if (expr.startsWith('REMOVE gsi2pk')) {
