@@ -16,9 +16,3 @@ export function levelsBelow(level: DunningLevel): DunningLevel[] {
   return levelOrder.slice(0, levelRank(level));
 }
 
-/** The higher of two levels (absent = none reached yet). */
-export function higherLevel(a: DunningLevel | undefined, b: DunningLevel | undefined): DunningLevel | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return levelRank(b) > levelRank(a) ? b : a;
-}
