@@ -8,7 +8,7 @@ import { keys } from '../adapters/db/keys';
 import { transactionFromItem } from '../adapters/db/transactions';
 import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
 import { InvalidCursorError, Page, queryAll, tableName } from '../adapters/db/table';
-import { Customer, Invoice, InvoiceStatus } from '../core/model';
+import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../core/model';
 import { SettledInvoice } from '../core/reports';
 
 /**
@@ -113,39 +113,63 @@ export interface InvoiceFilter {
   customerId?: string;
   dueFrom?: string;
   dueTo?: string;
+  /** The invoice's dunning level ('none': no reminder sent yet). */
+  level?: DunningLevel | 'none';
   limit: number;
   cursor?: string;
 }
 
 export const allStatuses: InvoiceStatus[] = ['open', 'partially_paid', 'paid', 'in_collection', 'written_off', 'credited'];
 
-/** Invoices by status and/or customer, due date range, oldest due first; one cursor across statuses. */
+/** Invoices by status and/or customer, due date range and dunning level, oldest due first; one cursor across statuses. */
 export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
   const range = f.dueFrom || f.dueTo;
   const from = f.dueFrom ?? '0000-00-00';
   const to = `${f.dueTo ?? '9999-99-99'}#\uffff`;
   if (f.customerId) {
-    const statuses = f.statuses;
     const query: QueryCommandInput = {
       TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: range ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
-      ExpressionAttributeValues: {
-        ':pk': keys.customer(f.customerId).pk,
-        ...(range ? { ':from': `INVOICE#${from}`, ':to': `INVOICE#${to}` } : { ':inv': 'INVOICE#' }),
-        ...(statuses ? Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) : {}),
-      },
-      ...(statuses ? { FilterExpression: `#st IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`, ExpressionAttributeNames: { '#st': 'status' } } : {}),
+      ExpressionAttributeValues: { ':pk': keys.customer(f.customerId).pk, ...(range ? { ':from': `INVOICE#${from}`, ':to': `INVOICE#${to}` } : { ':inv': 'INVOICE#' }) },
     };
-    return pagedAcross([query], invoiceFromItem, f.limit, f.cursor);
+    return pagedAcross([withFilter(query, f.statuses, f.level)], invoiceFromItem, f.limit, f.cursor);
   }
-  const queries = (f.statuses ?? allStatuses).map<QueryCommandInput>((s) => ({
-    TableName: tableName(),
-    IndexName: 'gsi2',
-    KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
-    ExpressionAttributeValues: { ':pk': `INVSTATUS#${s}`, ...(range ? { ':from': from, ':to': to } : {}) },
-  }));
+  const queries = (f.statuses ?? allStatuses).map<QueryCommandInput>((s) =>
+    withFilter(
+      {
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `INVSTATUS#${s}`, ...(range ? { ':from': from, ':to': to } : {}) },
+      },
+      undefined,
+      f.level,
+    ),
+  );
   return pagedAcross(queries, invoiceFromItem, f.limit, f.cursor);
+}
+
+/** Adds the filters a key condition cannot express: statuses (on the customer index) and the dunning level. */
+function withFilter(query: QueryCommandInput, statuses: InvoiceStatus[] | undefined, level: InvoiceFilter['level']): QueryCommandInput {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ...query.ExpressionAttributeValues };
+  if (statuses) {
+    clauses.push(`#st IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`);
+    names['#st'] = 'status';
+    statuses.forEach((st, i) => (values[`:s${i}`] = st));
+  }
+  if (level) {
+    names['#lv'] = 'dunningLevel';
+    if (level === 'none') clauses.push('attribute_not_exists(#lv)');
+    else {
+      clauses.push('#lv = :lv');
+      values[':lv'] = level;
+    }
+  }
+  if (clauses.length === 0) return query;
+  return { ...query, FilterExpression: clauses.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
 export async function customerInvoices(customerId: string): Promise<Invoice[]> {

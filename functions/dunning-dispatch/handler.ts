@@ -132,7 +132,10 @@ async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchM
   return { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded };
 }
 
-/** The send record and history event of one invoice the message listed (written once: a retry writes nothing). */
+/**
+ * The send record and history event of one invoice the message listed (written once: a retry writes nothing); when the
+ * message went out, the invoice's dunning level rises to its level in the message.
+ */
 async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
   const { intent } = result;
   const sent = result.outcome === 'sent';
@@ -142,6 +145,7 @@ async function recordIncluded(invoiceId: string, stepId: string, result: SendOnc
   await recordSend(
     { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
     { at, kind: sent ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
+    sent ? DunningLevel.safeParse(intent.details[invoiceId]?.level).data : undefined,
   );
 }
 

@@ -93,6 +93,7 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
   await recordSend(
     { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(result.outcome === 'maybe_sent' ? { maybeSent: true } : {}) },
     { at: sentAt, kind: result.outcome === 'sent' ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
+    result.outcome === 'sent' ? step.level : undefined,
   );
   await saveAgencyCase({ invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' });
   await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents });

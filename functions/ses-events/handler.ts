@@ -1,7 +1,9 @@
 import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
+import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
+import { DunningLevel } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
@@ -65,7 +67,7 @@ function describe(e: SesEvent): { kind: string; at: string; detail: Record<strin
 /**
  * A message sent through a send intent carries the tag `intent`: any event of it (send, delivery, bounce...) proves SES
  * accepted it. The evidence settles a retry in doubt; an intent already handed to finance as "maybe sent" is closed as
- * sent, and the invoices' history says so.
+ * sent, the invoices' history says so and their dunning level rises.
  */
 async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   const intentId = e.mail.tags?.intent?.[0];
@@ -76,7 +78,12 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   const intent = await getIntent(intentId);
   if (intent?.status !== 'maybe_sent') return;
   if (await writeIntent({ ...intent, status: 'sent', messageId: e.mail.messageId, sentAt: at }, intent)) {
-    for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, now(), 'send_confirmed', { intentId, messageId: e.mail.messageId, eventType: type, task: 'closed' });
+    for (const invoiceId of intent.invoiceIds) {
+      await recordEvent(invoiceId, now(), 'send_confirmed', { intentId, messageId: e.mail.messageId, eventType: type, task: 'closed' });
+      // It went out after all: the invoice's dunning level rises as for a message known sent at once.
+      const level = DunningLevel.safeParse(intent.details[invoiceId]?.level).data;
+      if (level) await raiseDunningLevel(invoiceId, level);
+    }
     log.info('a send in doubt is confirmed by SES', { intentId, messageId: e.mail.messageId });
   }
 }

@@ -121,3 +121,52 @@ describe('Facture', () => {
     expect(calls.filter((c) => c.path === '/invoices/R-1' && c.method === 'GET')).toHaveLength(2); // read again after the conflict
   });
 });
+
+describe('Factures', () => {
+  const listing: Handler = (req) => {
+    const url = new URL(req.url);
+    if (url.pathname === '/customers') return { body: { items: [] } };
+    if (url.pathname === '/invoices') return { body: { items: [invoice('F-1', 500_00, { dunningLevel: 'formal_notice' })] } };
+    return undefined;
+  };
+  const levelSelect = () => [...root().querySelectorAll('label')].find((l) => l.textContent?.startsWith('Niveau de relance'))?.querySelector('select') as HTMLSelectElement;
+
+  it('filters by dunning level: the choice, in words, goes to the API as level', async () => {
+    await show('/factures', 'finance', listing);
+    const select = levelSelect();
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Tous', 'aucune relance envoyée', 'rappel de courtoisie', 'appel téléphonique', '1re relance', '2e relance', 'dernière relance', 'mise en demeure', 'remise à l’agence de recouvrement']);
+    await act(async () => {
+      select.value = 'formal_notice';
+      select.dispatchEvent(new Event('change'));
+    });
+    await settle();
+    const last = calls.filter((c) => c.path.startsWith('/invoices')).at(-1)!;
+    expect(new URL(last.path, 'http://api.test').searchParams.get('level')).toBe('formal_notice');
+    await act(async () => {
+      levelSelect().value = 'none';
+      levelSelect().dispatchEvent(new Event('change'));
+    });
+    await settle();
+    expect(new URL(calls.filter((c) => c.path.startsWith('/invoices')).at(-1)!.path, 'http://api.test').searchParams.get('level')).toBe('none');
+  });
+
+  it('sends no level when none is chosen', async () => {
+    await show('/factures', 'finance', listing);
+    expect(calls.filter((c) => c.path.startsWith('/invoices')).every((c) => !c.path.includes('level='))).toBe(true);
+  });
+
+  it('an invoice’s page says its dunning level in words, in French and in English', async () => {
+    const detail: Handler = (req) => (new URL(req.url).pathname === '/invoices/R-2' ? { body: { invoice: invoice('R-2', 500_00, { dunningLevel: 'agency_handoff' }), allocations: [], history: [], workflow: { executionName: 'inv-R-2', status: 'running' } } } : undefined);
+    await show('/factures/R-2', 'finance', detail);
+    expect(root().querySelector('[data-testid=dunning-level]')?.textContent).toBe('remise à l’agence de recouvrement');
+    render(null, root());
+    setLang('en');
+    await show('/factures/R-2', 'finance', detail);
+    expect(root().querySelector('[data-testid=dunning-level]')?.textContent).toBe('handed to the collection agency');
+  });
+
+  it('an invoice never reminded says so', async () => {
+    await show('/factures/R-3', 'readonly', (req) => (new URL(req.url).pathname === '/invoices/R-3' ? { body: { invoice: invoice('R-3', 500_00), allocations: [], history: [], workflow: { executionName: 'inv-R-3', status: 'not_started' } } } : undefined));
+    expect(root().querySelector('[data-testid=dunning-level]')?.textContent).toBe('aucune relance envoyée');
+  });
+});

@@ -97,6 +97,17 @@ const fr = {
   status: { open: 'ouverte', partially_paid: 'payée en partie', paid: 'payée', in_collection: 'au recouvrement', written_off: 'passée en perte', credited: 'avoir total' } as Record<string, string>,
   workflowStatus: { not_started: 'pas commencée', running: 'en cours', paused: 'en pause', succeeded: 'terminée', failed: 'en échec', timed_out: 'expirée', aborted: 'arrêtée', unknown: 'inconnue' } as Record<string, string>,
   buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<string, string>,
+  /** The highest dunning level sent to an invoice ('none': no reminder yet). */
+  levels: {
+    none: 'aucune relance envoyée',
+    courtesy: 'rappel de courtoisie',
+    call: 'appel téléphonique',
+    reminder_1: '1re relance',
+    reminder_2: '2e relance',
+    final_reminder: 'dernière relance',
+    formal_notice: 'mise en demeure',
+    agency_handoff: 'remise à l’agence de recouvrement',
+  } as Record<string, string>,
   customers: {
     title: 'Clients',
     balance: 'Solde dû',
@@ -268,6 +279,16 @@ const en: Messages = {
   status: { open: 'open', partially_paid: 'partially paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
   workflowStatus: { not_started: 'not started', running: 'running', paused: 'paused', succeeded: 'ended', failed: 'failed', timed_out: 'timed out', aborted: 'stopped', unknown: 'unknown' },
   buckets: { not_due: 'not due', d1_30: '1–30 d', d31_60: '31–60 d', d61_90: '61–90 d', over_90: '> 90 d' },
+  levels: {
+    none: 'no reminder sent',
+    courtesy: 'courtesy reminder',
+    call: 'phone call',
+    reminder_1: 'first reminder',
+    reminder_2: 'second reminder',
+    final_reminder: 'final reminder',
+    formal_notice: 'formal notice',
+    agency_handoff: 'handed to the collection agency',
+  },
   customers: {
     title: 'Customers',
     balance: 'Balance owed',

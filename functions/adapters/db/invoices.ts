@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { Invoice, InvoiceStatus } from '../../core/model';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DunningLevel, Invoice, InvoiceStatus, levelsBelow } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { invoiceEventPut, InvoiceEvent } from './events';
 import { invoiceFromItem, invoiceItem } from './items';
@@ -55,6 +55,37 @@ export async function saveInvoice(current: Invoice | undefined, next: Omit<Invoi
     throw err;
   }
   return saved;
+}
+
+/**
+ * The update that raises an invoice's dunning level to `level` with a new version (a writer holding an older read then
+ * conflicts instead of putting the old level back), conditional on the stored level being absent or lower: the level
+ * never goes down. Fails its condition when the level is already as high, or the invoice is not there.
+ */
+export function dunningLevelRaise(invoiceId: string, level: DunningLevel) {
+  const below = levelsBelow(level);
+  const names = below.map((_, i) => `:below${i}`);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.invoice(invoiceId),
+      UpdateExpression: 'SET #l = :level ADD #v :one',
+      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#l)${names.length ? ` OR #l IN (${names.join(', ')})` : ''})`,
+      ExpressionAttributeNames: { '#l': 'dunningLevel', '#v': 'version' },
+      ExpressionAttributeValues: { ':level': level, ':one': 1, ...Object.fromEntries(below.map((l, i) => [names[i], l])) },
+    },
+  };
+}
+
+/** Raises the invoice's dunning level on its own (a send confirmed after the fact); false when it was already as high. */
+export async function raiseDunningLevel(invoiceId: string, level: DunningLevel): Promise<boolean> {
+  try {
+    await dynamo().send(new UpdateCommand(dunningLevelRaise(invoiceId, level).Update));
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
 }
 
 export async function listInvoicesByStatus(status: InvoiceStatus, options: { dueBefore?: string; limit?: number; cursor?: string } = {}): Promise<Page<Invoice>> {

@@ -2,6 +2,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws-clients';
 import { invoiceEventPut, InvoiceEvent } from './events';
+import { dunningLevelRaise } from './invoices';
+import { DunningLevel } from '../../core/model';
 import { keys } from './keys';
 import { queryAll, tableName } from './table';
 
@@ -33,30 +35,30 @@ export async function getSend(invoiceId: string, stepId: string): Promise<SendRe
 /**
  * Records that an invoice's step was sent, with its history event, atomically. Returns false when it was
  * already recorded (a retry): the event is then not written again.
+ * With `level` (a message that went out), the same transaction raises the invoice's `dunningLevel` to it and bumps its
+ * `version` (so a writer holding an older read conflicts instead of putting the old level back), conditional on the
+ * stored level being absent or lower: the level never goes down. When the stored level is already as high (or the
+ * invoice is gone), the send is recorded without touching the invoice.
  */
-export async function recordSend(send: SendRecord, event: Omit<InvoiceEvent, 'invoiceId'>): Promise<boolean> {
+export async function recordSend(send: SendRecord, event: Omit<InvoiceEvent, 'invoiceId'>, level?: DunningLevel): Promise<boolean> {
+  const records = [
+    { Put: { TableName: tableName(), Item: { ...keys.send(send.invoiceId, send.stepId), type: 'send', ...send }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    invoiceEventPut({ ...event, invoiceId: send.invoiceId }),
+  ];
   try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...keys.send(send.invoiceId, send.stepId), type: 'send', ...send },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          invoiceEventPut({ ...event, invoiceId: send.invoiceId }),
-        ],
-      }),
-    );
+    await dynamo().send(new TransactWriteCommand({ TransactItems: level ? [...records, dunningLevelRaise(send.invoiceId, level)] : records }));
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') {
-      if ((err as TransactionCanceledException).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-    }
+    const reasons = cancellationReasons(err);
+    if (reasons?.[0] === 'ConditionalCheckFailed') return false;
+    if (level && reasons?.[2] === 'ConditionalCheckFailed') return recordSend(send, event);
     throw err;
   }
+}
+
+function cancellationReasons(err: unknown): (string | undefined)[] | undefined {
+  if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException') return undefined;
+  return ((err as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
 }
 
 // --- message index -------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import { getCustomer } from '../../adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../adapters/db/invoices';
 import { DunningWorkflow, executionArnOf, invoiceExecutionName, resumeDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
-import { AmountCents, Customer, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
+import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
@@ -57,6 +57,7 @@ const listQuery = z.object({
   customerId: Id.optional(),
   dueFrom: IsoDate.optional().describe('Due on or after (YYYY-MM-DD)'),
   dueTo: IsoDate.optional().describe('Due on or before (YYYY-MM-DD)'),
+  level: z.enum([...DunningLevel.options, 'none']).optional().describe('Highest dunning level sent so far; none: no reminder sent yet'),
   ...pageQuery,
 });
 
@@ -112,12 +113,12 @@ const actionResponses = (extra: number[] = []) => ({
 export const invoiceRoutes = [
   route({
     method: 'GET', path: '/invoices', operationId: 'listInvoices', tag, access: 'read',
-    summary: 'List invoices by status, customer and due-date range',
+    summary: 'List invoices by status, customer, due-date range and dunning level',
     query: listQuery,
     responses: { 200: { description: 'A page of invoices, oldest due first', schema: Page(Invoice) }, ...common() },
     handle: async ({ query }) => ({
       status: 200,
-      body: await listInvoices({ statuses: query.status, customerId: query.customerId, dueFrom: query.dueFrom, dueTo: query.dueTo, limit: query.limit, cursor: query.cursor }),
+      body: await listInvoices({ statuses: query.status, customerId: query.customerId, dueFrom: query.dueFrom, dueTo: query.dueTo, level: query.level, limit: query.limit, cursor: query.cursor }),
     }),
   }),
   route({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Customer, Segment } from '../model';
+import { Customer, DunningLevel, Segment } from '../model';
 import { defaultSendWindow, SendWindow } from '../calendar/time-zone';
 
 /**
@@ -12,8 +12,7 @@ import { defaultSendWindow, SendWindow } from '../calendar/time-zone';
  *   public holiday (1 May!) the step moves FORWARD to the next business day, never backward.
  * Either way a step fires at the policy's send window on a business day.
  */
-export const DunningLevel = z.enum(['courtesy', 'reminder_1', 'reminder_2', 'final_reminder', 'formal_notice', 'agency_handoff', 'call']);
-export type DunningLevel = z.infer<typeof DunningLevel>;
+export { DunningLevel, levelRank } from '../model/dunning-level';
 
 export const Channel = z.enum(['email', 'formal_notice', 'call_task', 'agency_handoff']);
 export type Channel = z.infer<typeof Channel>;
@@ -85,10 +84,6 @@ export type PolicyInput = z.input<typeof Policy>;
 /** Email reminder levels in order of firmness; the tone of a grouped message is that of its highest level. */
 export const reminderLevelOrder: readonly DunningLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
 export type ReminderLevel = 'courtesy' | 'reminder_1' | 'reminder_2' | 'final_reminder';
-export function levelRank(level: DunningLevel): number {
-  const order: DunningLevel[] = ['courtesy', 'call', 'reminder_1', 'reminder_2', 'final_reminder', 'formal_notice', 'agency_handoff'];
-  return order.indexOf(level);
-}
 export function isEscalation(step: Pick<PolicyStep, 'channel'>): boolean {
   return step.channel === 'formal_notice' || step.channel === 'agency_handoff';
 }

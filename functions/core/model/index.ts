@@ -1,5 +1,6 @@
 export * from './fields';
 export * from './statement';
+export * from './dunning-level';
 export * from './invoice';
 export * from './customer';
 export * from './matching';

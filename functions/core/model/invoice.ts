@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, IsoTimestamp } from '../dates';
+import { DunningLevel } from './dunning-level';
 import { AmountCents, EntityId, NonNegativeAmountCents } from './fields';
 
 /** Money state of an invoice. */
@@ -39,6 +40,8 @@ export const Invoice = z.object({
   receivedCents: z.number().int().nonnegative().optional(),
   /** "Encaissée" (the e-invoicing reform's status): when the invoice became fully paid, and the cash it received in all. */
   collected: z.object({ on: IsoDate, amountCents: z.number().int().nonnegative() }).optional(),
+  /** The highest dunning level sent so far (reminder, formal notice, handoff); absent while none was sent. Never lowered. */
+  dunningLevel: DunningLevel.optional(),
 });
 export type Invoice = z.infer<typeof Invoice>;
 

@@ -103,6 +103,34 @@ describe('GET /invoices and GET /invoices/{id}', () => {
     expect(input).toMatchObject({ IndexName: 'gsi1', FilterExpression: '#st IN (:s0, :s1)', ExpressionAttributeValues: { ':pk': 'CUSTOMER#C001', ':s0': 'open', ':s1': 'partially_paid' } });
   });
 
+  it('filters by dunning level on every status queried, and the items carry their level', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [invoiceItem(invoice({ dunningLevel: 'formal_notice' }))] });
+    const res = await call('GET', '/invoices', { query: { status: 'open,partially_paid', level: 'formal_notice' } });
+    expect(res.status).toBe(200);
+    expect(res.json.items[0].dunningLevel).toBe('formal_notice');
+    const inputs = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => i.ExpressionAttributeValues?.[':pk'])).toEqual(['INVSTATUS#open', 'INVSTATUS#partially_paid']);
+    for (const input of inputs) expect(input).toMatchObject({ FilterExpression: '#lv = :lv', ExpressionAttributeNames: { '#lv': 'dunningLevel' }, ExpressionAttributeValues: { ':lv': 'formal_notice' } });
+  });
+
+  it('level=none lists the invoices no reminder was sent for, together with a customer and status filter', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await call('GET', '/invoices', { query: { customerId: 'C001', status: 'open', level: 'none' } });
+    expect(ddb.commandCalls(QueryCommand)[0].args[0].input).toMatchObject({
+      IndexName: 'gsi1',
+      FilterExpression: '#st IN (:s0) AND attribute_not_exists(#lv)',
+      ExpressionAttributeNames: { '#st': 'status', '#lv': 'dunningLevel' },
+      ExpressionAttributeValues: { ':pk': 'CUSTOMER#C001', ':s0': 'open' },
+    });
+  });
+
+  it('refuses an unknown dunning level, naming level, without reading the table', async () => {
+    const res = await call('GET', '/invoices', { query: { level: 'relance_3' } });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('level');
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
   it('reads one invoice with its allocations, workflow state and full history', async () => {
     ddb.on(QueryCommand).resolves({
       Items: [

@@ -7,7 +7,8 @@ type Item = Record<string, any>;
 /**
  * A small in-memory stand-in of the single table behind aws-sdk-client-mock, for handler tests: Get, Put and
  * TransactWrite (with attribute_not_exists and version conditions), Query on pk (+ begins_with sk), Delete, and the
- * UpdateCommands of the send-window batches (enlist, claim, mark sent, release) with their conditions.
+ * UpdateCommands of the send-window batches (enlist, claim, mark sent, release) with their conditions, and the
+ * dunning-level raise (alone or in a transaction).
  * Every call yields to the event loop first, so concurrent invocations really interleave.
  */
 export class FakeTable {
@@ -72,6 +73,7 @@ export class FakeTable {
       const ok = (t: any): boolean => {
         if (t.Put) return checkPut(t.Put);
         if (t.Update?.UpdateExpression === 'REMOVE gsi2pk, gsi2sk') return this.get(t.Update.Key.pk, t.Update.Key.sk)?.gsi2pk === t.Update.ExpressionAttributeValues[':latest'];
+        if (t.Update?.UpdateExpression === 'SET #l = :level ADD #v :one') return levelMayRise(t.Update, this.get(t.Update.Key.pk, t.Update.Key.sk));
         throw new Error('fake table: unsupported transaction item');
       };
       const reasons = input.TransactItems.map((t: any) => ({ Code: ok(t) ? 'None' : 'ConditionalCheckFailed' }));
@@ -80,7 +82,10 @@ export class FakeTable {
       }
       for (const t of input.TransactItems) {
         if (t.Put) this.put(t.Put.Item);
-        else {
+        else if (t.Update.UpdateExpression.startsWith('SET #l')) {
+          const cur = this.get(t.Update.Key.pk, t.Update.Key.sk)!;
+          this.put({ ...cur, dunningLevel: t.Update.ExpressionAttributeValues[':level'], version: cur.version + 1 });
+        } else {
           const { gsi2pk: _g, gsi2sk: _s, ...rest } = this.get(t.Update.Key.pk, t.Update.Key.sk)!;
           this.put(rest);
         }
@@ -131,6 +136,11 @@ export class FakeTable {
         this.put({ ...rest, status: 'pending' });
         return done('Update', input, {});
       }
+      if (expr === 'SET #l = :level ADD #v :one') {
+        if (!levelMayRise(input, cur)) throw conditionFailed();
+        this.put({ ...cur, dunningLevel: v[':level'], version: cur!.version + 1 });
+        return done('Update', input, {});
+      }
       if (expr.startsWith('REMOVE gsi2pk')) {
         if (cur) {
           const { gsi2pk: _g, gsi2sk: _s, ...rest } = cur;
@@ -145,6 +155,15 @@ export class FakeTable {
 }
 
 export { DynamoDBDocumentClient };
+
+/** The dunning-level raise: `attribute_exists(pk) AND (attribute_not_exists(#l) OR #l IN (:below0, ...))`. */
+function levelMayRise(update: any, existing: Item | undefined): boolean {
+  const m = /^attribute_exists\(pk\) AND \(attribute_not_exists\(#l\)(?: OR #l IN \(([^)]*)\))?\)$/.exec(update.ConditionExpression);
+  if (!m) throw new Error(`fake table: unsupported condition ${update.ConditionExpression}`);
+  if (!existing) return false;
+  const below = (m[1] ? m[1].split(', ') : []).map((name) => update.ExpressionAttributeValues[name]);
+  return existing.dunningLevel === undefined || below.includes(existing.dunningLevel);
+}
 
 /**
  * Conditions made of clauses joined by one kind of connective (all AND, or all OR): attribute_exists(x),

@@ -83,7 +83,8 @@ describe('a payment landing during an agency handoff', () => {
       return { MessageId: 'ses-handoff' };
     }).callsFake(async () => ({ MessageId: 'ses-next' }));
     expect((await step(handoffState)).outcome).toBe('acted');
-    expect(stored()).toMatchObject({ status: 'in_collection', openCents: 20_000, version: 2 });
+    // Version 1 (the payment), 2 (the level raised with the send record), 3 (in collection).
+    expect(stored()).toMatchObject({ status: 'in_collection', openCents: 20_000, dunningLevel: 'agency_handoff', version: 3 });
     expect(to(AGENCY)).toHaveLength(1);
   });
 

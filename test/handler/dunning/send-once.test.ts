@@ -140,10 +140,12 @@ describe('a customer message goes out at most once', () => {
     for (const id of ['E-1', 'E-2']) {
       expect(history(id, 'send_maybe_sent')[0]).toMatchObject({ detail: { task: 'open', stepId: 'reminder-1' } });
       expect(table.get(`SEND#${id}#reminder-1`, 'SEND')).toMatchObject({ maybeSent: true });
+      expect(table.get(`INVOICE#${id}`, 'INVOICE')?.dunningLevel).toBeUndefined(); // not known to have gone out
     }
     // SES's events arrive later after all: the task closes itself, and the history says the message went out.
     await sesEvents({ eventType: 'Delivery', mail: { messageId: 'ses-late', tags: { intent: [intentIdOf('batch', key)] } }, delivery: { recipients: [contactOf('E')] } });
     expect(history('E-1', 'send_confirmed')[0]).toMatchObject({ detail: { messageId: 'ses-late', task: 'closed' } });
+    for (const id of ['E-1', 'E-2']) expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
   });
 
   it('a throttled send is surely not sent: the intent is released and the retry sends once', async () => {

@@ -197,7 +197,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List invoices by status, customer and due-date range */
+        /** List invoices by status, customer, due-date range and dunning level */
         get: operations["listInvoices"];
         put?: never;
         /** Create one invoice (idempotent: the same invoice again returns it unchanged) */
@@ -2350,6 +2350,8 @@ export interface operations {
                 dueFrom?: string;
                 /** @description Due on or before (YYYY-MM-DD) */
                 dueTo?: string;
+                /** @description Highest dunning level sent so far; none: no reminder sent yet */
+                level?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call" | "none";
                 /** @description Page size, 1 to 200 */
                 limit?: number;
                 /** @description Comma-separated statuses, e.g. open,partially_paid */
@@ -2380,6 +2382,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2500,6 +2504,8 @@ export interface operations {
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         dueDate: string;
+                        /** @enum {string} */
+                        dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
@@ -2540,6 +2546,8 @@ export interface operations {
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         dueDate: string;
+                        /** @enum {string} */
+                        dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
@@ -2690,6 +2698,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2823,6 +2833,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -2967,6 +2979,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3111,6 +3125,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3257,6 +3273,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3398,6 +3416,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3543,6 +3563,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -3689,6 +3711,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -5924,6 +5948,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -6179,6 +6205,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
@@ -6594,6 +6622,8 @@ export interface operations {
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             dueDate: string;
+                            /** @enum {string} */
+                            dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;

@@ -171,6 +171,8 @@ export function InvoicePage(props: { invoiceId: string }) {
                   {t().status[d.invoice.status]}
                   {d.invoice.pause ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
                 </dd>
+                <dt>{m.level}</dt>
+                <dd data-testid="dunning-level">{t().levels[d.invoice.dunningLevel ?? 'none']}</dd>
                 <dt>{m.workflow}</dt>
                 <dd data-testid="workflow-status">{t().workflowStatus[d.workflow.status] ?? d.workflow.status}</dd>
                 <dt>{m.nextStep}</dt>

@@ -7,6 +7,9 @@ import { Async, Link, navigate, Page, useApp, useData } from '../ui';
 const statuses = ['open', 'partially_paid', 'paid', 'in_collection', 'written_off', 'credited'] as const;
 const buckets = ['not_due', 'd1_30', 'd31_60', 'd61_90', 'over_90'] as const;
 type Bucket = (typeof buckets)[number];
+/** Dunning levels in order of firmness, 'none' first (the values GET /invoices accepts as `level`). */
+const levels = ['none', 'courtesy', 'call', 'reminder_1', 'reminder_2', 'final_reminder', 'formal_notice', 'agency_handoff'] as const;
+type Level = (typeof levels)[number];
 
 function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -37,6 +40,7 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
   const status = q.get('status') ?? '';
   const customerId = q.get('customer') ?? '';
   const bucket = (q.get('bucket') ?? '') as Bucket | '';
+  const level = (levels as readonly string[]).includes(q.get('level') ?? '') ? (q.get('level') as Level) : '';
   const [search, setSearch] = useState(q.get('q') ?? '');
   const [cursor, setCursor] = useState<string | undefined>();
   const today = new Date().toISOString().slice(0, 10);
@@ -45,10 +49,10 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
     async () =>
       ok(
         await api.GET('/invoices', {
-          params: { query: { limit: 100, cursor, ...(status ? { status: status as never } : {}), ...(customerId ? { customerId } : {}), ...(bucket ? dueRangeOf(bucket, today) : {}) } },
+          params: { query: { limit: 100, cursor, ...(status ? { status: status as never } : {}), ...(customerId ? { customerId } : {}), ...(bucket ? dueRangeOf(bucket, today) : {}), ...(level ? { level } : {}) } },
         }),
       ),
-    [status, customerId, bucket, cursor],
+    [status, customerId, bucket, level, cursor],
   );
   const names = new Map((customers.data ?? []).map((c) => [c.customerId, c.name]));
   const setFilter = (key: string, value: string) => {
@@ -95,6 +99,17 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
             {buckets.map((b) => (
               <option key={b} value={b}>
                 {t().buckets[b]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {m.level}
+          <select value={level} onChange={(e) => setFilter('level', (e.target as HTMLSelectElement).value)}>
+            <option value="">{m.any}</option>
+            {levels.map((l) => (
+              <option key={l} value={l}>
+                {t().levels[l]}
               </option>
             ))}
           </select>
