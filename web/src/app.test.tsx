@@ -170,3 +170,50 @@ describe('Factures', () => {
     expect(root().querySelector('[data-testid=dunning-level]')?.textContent).toBe('aucune relance envoyée');
   });
 });
+
+describe('Clients: payers learned from finance', () => {
+  const customer = {
+    customerId: 'C1', name: 'Rousseau SA', isBusiness: true, segment: 'standard', language: 'fr', timeZone: 'Europe/Paris', contacts: [{ email: 'compta@rousseau.example', role: 'billing' }],
+    ibans: [], paymentTermsDays: 30, blockWhenOverLimit: false, reminderGrouping: 'per_customer', postalAddress: [], version: 4, exposure: { openCents: 500_00, creditCents: 0, overLimit: false },
+  };
+  const alias = (aliasId: string, display: string, removed = false) => ({
+    aliasId, customerId: 'C1', kind: aliasId.startsWith('iban') ? 'iban' : 'name', value: display, display, learnedAt: '2026-11-20T08:00:00.000Z', learnedBy: 'finance@x', fromTransactionId: 'T1',
+    ...(removed ? { removedAt: '2026-11-21T08:00:00.000Z', removedBy: 'finance@x' } : {}),
+  });
+  let removed = false;
+  const handler: Handler = (req) => {
+    const p = new URL(req.url).pathname;
+    if (p === '/customers/C1') return { body: customer };
+    if (p === '/customers/C1/payer-score') return { body: { customerId: 'C1', sampleSize: 0, averageDaysLate: null, averageDelayDays: null, onTimeShare: null, trend: 'stable', overdueCents: 0 } };
+    if (p === '/invoices' || p === '/policies') return { body: { items: [] } };
+    if (p === '/customers/C1/aliases') return { body: { items: [alias('name-FACTOR-FINANCE', 'FACTOR FINANCE', removed), alias('iban-FR7630001007941234567890185', 'FR76 3000 1007 9412 3456 7890 185')] } };
+    if (req.method === 'DELETE' && p === '/customers/C1/aliases/name-FACTOR-FINANCE') {
+      removed = true;
+      return { body: alias('name-FACTOR-FINANCE', 'FACTOR FINANCE', true) };
+    }
+    return undefined;
+  };
+  beforeEach(() => {
+    removed = false;
+  });
+
+  it('finance sees each learned payer with when and who, and removes one for good', async () => {
+    await show('/clients/C1', 'finance', handler);
+    const list = () => root().querySelector('[data-testid="aliases"]')?.textContent ?? '';
+    expect(list()).toContain('nom du payeur : FACTOR FINANCE');
+    expect(list()).toContain('IBAN : FR76 3000 1007 9412 3456 7890 185');
+    expect(list()).toContain('appris le');
+    const remove = root().querySelector('button[aria-label="Retirer FACTOR FINANCE"]') as HTMLButtonElement;
+    await act(async () => remove.click());
+    await settle();
+    expect(calls.some((c) => c.method === 'DELETE' && c.path === '/customers/C1/aliases/name-FACTOR-FINANCE')).toBe(true);
+    expect(list()).toContain('retiré le');
+    expect(root().querySelector('button[aria-label="Retirer FACTOR FINANCE"]')).toBeNull();
+  });
+
+  it('a read-only user neither sees nor asks for them (the route is finance only)', async () => {
+    await show('/clients/C1', 'readonly', handler);
+    expect(root().querySelector('[data-testid="aliases"]')).toBeNull();
+    expect(calls.some((c) => c.path.includes('/aliases'))).toBe(false);
+  });
+});

@@ -192,6 +192,7 @@ export function CustomerPage(props: { customerId: string }) {
                 </p>
               </section>
               {canAct && <EditCustomer data={d} reload={state.reload} />}
+              {canAct && <LearnedPayers customerId={c.customerId} />}
               <section class="card wide" aria-labelledby="cinv-title">
                 <h2 id="cinv-title">{m.invoices}</h2>
                 <ul>
@@ -207,5 +208,43 @@ export function CustomerPage(props: { customerId: string }) {
         }}
       </Async>
     </Page>
+  );
+}
+
+/** Payers the matcher learned from finance's corrections (issue 17): visible, and removable for good. */
+function LearnedPayers(props: { customerId: string }) {
+  const { api } = useApp();
+  const m = t().customers;
+  const path = { customerId: props.customerId };
+  const state = useData(async () => ok(await api.GET('/customers/{customerId}/aliases', { params: { path } })).items, [props.customerId]);
+  const { busy, run } = useAction();
+  const remove = (aliasId: string) =>
+    void run(async () => ok(await api.DELETE('/customers/{customerId}/aliases/{aliasId}', { params: { path: { ...path, aliasId } } })), m.aliasRemoved, state.reload);
+  return (
+    <section class="card" aria-labelledby="aliases-title">
+      <h2 id="aliases-title">{m.aliases}</h2>
+      <p>{m.aliasesHelp}</p>
+      <Async state={state}>
+        {(aliases) =>
+          aliases.length === 0 ? (
+            <p>{m.noAliases}</p>
+          ) : (
+            <ul data-testid="aliases">
+              {aliases.map((a) => (
+                <li key={a.aliasId}>
+                  {m.aliasKind(a.kind)} : <strong>{a.display}</strong> ·{' '}
+                  {a.removedAt ? m.removed(date(a.removedAt.slice(0, 10)), a.removedBy ?? '') : m.learned(date(a.learnedAt.slice(0, 10)), a.learnedBy)}{' '}
+                  {!a.removedAt && (
+                    <button type="button" disabled={busy} onClick={() => remove(a.aliasId)} aria-label={`${m.removeAlias} ${a.display}`}>
+                      {m.removeAlias}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
   );
 }
