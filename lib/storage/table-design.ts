@@ -13,6 +13,7 @@
  *                                                        gsi2: INVSTATUS#<status> / <due>#<id>, by status and due date)
  *   INVOICE#<id>               ALLOC#<txnId>           allocation of a transaction to the invoice
  *   INVOICE#<id>               EVENT#<ts>#<seq>        audit/history event of the invoice (append-only)
+ *                                                        (gsi2 on finance's write-offs only: WRITEOFFS / <ts>#<id>, books export)
  *   INVOICE#<id>               WORKFLOW                its dunning workflow was started (execution ARN) [adapters/workflows.ts]
  *   INVOICE#<id>               PAUSE                   task token + state of its paused workflow [adapters/workflows.ts]
  *   TXN#<id>                   TXN                     bank transaction (gsi2: TXNSTATUS#<status> / <booking date>#<id>, review queue)

@@ -91,12 +91,21 @@ describe('e-invoices in, on the local stack', () => {
     ]);
     expect((await api('GET', '/exports/fec?period=2026-10')).status).toBe(409);
 
-    // a write-off finance records goes to the bad-debt account, lettered to its invoice
+    // every write-off finance records, partial or full, goes to the bad-debt account, lettered to its invoice
+    expect((await api('POST', '/invoices/F20260023/write-off', JSON.stringify({ amountCents: 4_90, reason: 'escompte non accordé' }), 'application/json')).status).toBe(200);
+    const partial = (await api('GET', '/exports/fec?period=2026-12')).text.trimEnd().split('\r\n').map((l) => l.split('\t'));
+    expect(partial.filter((f) => f[4] === '654000').map((f) => [f[3], f[11], f[12]])).toEqual([['20261206', '4,90', '0,00']]); // the invoice is still owed
     expect((await api('POST', '/invoices/F20260023/write-off', JSON.stringify({ reason: 'liquidation judiciaire' }), 'application/json')).status).toBe(200);
     const withWriteOff = (await api('GET', '/exports/fec?period=2026-12')).text.trimEnd().split('\r\n').map((l) => l.split('\t'));
-    expect(withWriteOff.filter((f) => f[4] === '654000' || f[13] === 'F20260023').map((f) => [f[3], f[4], f[11], f[12], f[13]])).toEqual([
-      ['20261206', '654000', '104,90', '0,00', ''],
-      ['20261206', '411000', '0,00', '104,90', 'F20260023'],
-    ]);
+    const writeOffLines = withWriteOff.filter((f) => f[4] === '654000' || f[13] === 'F20260023').map((f) => [f[3], f[4], f[11], f[12], f[13]]);
+    expect(writeOffLines).toHaveLength(4);
+    expect(writeOffLines).toEqual(
+      expect.arrayContaining([
+        ['20261206', '654000', '4,90', '0,00', ''],
+        ['20261206', '411000', '0,00', '4,90', 'F20260023'],
+        ['20261206', '654000', '100,00', '0,00', ''],
+        ['20261206', '411000', '0,00', '100,00', 'F20260023'],
+      ]),
+    );
   });
 });

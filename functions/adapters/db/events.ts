@@ -24,9 +24,29 @@ export function invoiceEventPut(event: InvoiceEvent) {
   return {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.invoiceEvent(event.invoiceId, event.at, sequence()), type: 'event', ...event },
+      Item: {
+        ...keys.invoiceEvent(event.invoiceId, event.at, sequence()),
+        ...(isFinanceWriteOff(event) ? keys.writeOffByDate(event.at, event.invoiceId) : {}),
+        type: 'event',
+        ...event,
+      },
     },
   };
+}
+
+/** A write-off finance recorded (bank fees written off with a receipt carry their transaction and are booked with it). */
+export function isFinanceWriteOff(event: InvoiceEvent): boolean {
+  return event.kind === 'write_off' && event.detail.transactionId === undefined;
+}
+
+/** Finance's write-offs recorded between two dates (inclusive), all invoices, full or partial. */
+export async function listWriteOffEvents(from: string, to: string): Promise<InvoiceEvent[]> {
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': 'WRITEOFFS', ':from': from, ':to': `${to}\uffff` },
+  });
+  return items.map((item) => InvoiceEvent.parse(stripKeys(item)));
 }
 
 export async function listInvoiceEvents(invoiceId: string): Promise<InvoiceEvent[]> {

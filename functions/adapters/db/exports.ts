@@ -3,7 +3,7 @@ import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Booking, BooksAccounts, Encaissement, encaissementsIn, ExportOrderError, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking, writeOffBooking, WrittenOff } from '../../core/books';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
-import { listInvoiceEvents } from './events';
+import { listWriteOffEvents } from './events';
 import { listAllInvoices } from './invoices';
 import { stripKeys } from './items';
 import { keys } from './keys';
@@ -86,20 +86,14 @@ async function batchGet(list: Record<string, string>[]): Promise<Record<string, 
   return out;
 }
 
-/**
- * Write-offs finance recorded ('write_off' events without a transaction: bank fees are booked with their receipt) on
- * the invoices now written off. A write-off on an invoice that is still owed or was paid later is not found here.
- */
-async function writeOffsOfWrittenOffInvoices(from: string, to: string): Promise<WrittenOff[]> {
-  const invoices = await listAllInvoices(['written_off']);
-  const lists = await Promise.all(
-    invoices.map(async (inv) =>
-      (await listInvoiceEvents(inv.invoiceId))
-        .filter((e) => e.kind === 'write_off' && e.detail.transactionId === undefined && e.at.slice(0, 10) >= from && e.at.slice(0, 10) <= to)
-        .map((e) => ({ sourceId: `WO#${inv.invoiceId}#${e.at}`, invoiceId: inv.invoiceId, customerId: inv.customerId, date: e.at.slice(0, 10), amountCents: Number(e.detail.amountCents) })),
-    ),
-  );
-  return lists.flat().filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
+/** Write-offs finance recorded between the two dates, full or partial (the WRITEOFFS index of their history events). */
+async function writeOffsBetween(from: string, to: string): Promise<WrittenOff[]> {
+  const events = await listWriteOffEvents(from, to);
+  const invoices = await batchGet([...new Set(events.map((e) => e.invoiceId))].map((id) => keys.invoice(id)));
+  const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
+  return events
+    .map((e) => ({ sourceId: `WO#${e.invoiceId}#${e.at}`, invoiceId: e.invoiceId, customerId: customerOf.get(e.invoiceId) ?? '', date: e.at.slice(0, 10), amountCents: Number(e.detail.amountCents) }))
+    .filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
 }
 
 /** The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded, between the two dates. */
@@ -124,7 +118,7 @@ export async function standingBookings(from: string, to: string, accounts: Books
     };
     return receiptBooking(receipt, accounts, names);
   });
-  const writeOffs = (await writeOffsOfWrittenOffInvoices(from, to)).map((w) => writeOffBooking(w, accounts, names));
+  const writeOffs = (await writeOffsBetween(from, to)).map((w) => writeOffBooking(w, accounts, names));
   return [...receipts, ...writeOffs];
 }
 

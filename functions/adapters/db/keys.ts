@@ -18,6 +18,8 @@ export const keys = {
   customerCredit: (customerId: string, transactionId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `CREDIT#${transactionId}` }),
   allocation: (invoiceId: string, transactionId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `ALLOC#${transactionId}` }),
   invoiceEvent: (invoiceId: string, at: string, seq: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `EVENT#${at}#${seq}` }),
+  /** Finance's write-offs by date (sparse: only on their history events), for the books export. */
+  writeOffByDate: (at: string, invoiceId: string) => ({ gsi2pk: 'WRITEOFFS', gsi2sk: `${at}#${invoiceId}` }),
   transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),
   transactionByStatus: (status: string, bookingDate: string, id: string) => ({
     gsi2pk: `TXNSTATUS#${status}`,

@@ -384,8 +384,9 @@ function statementOf(account: BankAccount, currency: string, rows: Array<{ entry
   };
   const first = rows[0];
   const last = rows[rows.length - 1];
-  // some portals repeat the account's current balance on every row: that is not a running balance
-  const repeated = rows.length > 1 && rows.every((r) => r.balance === first.balance) && rows.some((r) => r.entry.amountCents !== 0);
+  // some portals repeat the account's current balance on every row: that is not a running balance. A running balance
+  // stays the same only across rows that move nothing, so the figure is a repeat when a later row moves money.
+  const repeated = rows.length > 1 && rows.every((r) => r.balance === first.balance) && rows.slice(1).some((r) => r.entry.amountCents !== 0);
   if (repeated) st.balanceCheck = { status: 'not-applicable', reason: 'the balance column repeats one figure: not a running balance' };
   else if (first.balance !== undefined && last.balance !== undefined) {
     // oldest or newest first: the order in which the running balance adds up wins, the dates settle a tie
