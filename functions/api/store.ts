@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../adapters/aws-clients';
 import { InvoiceEvent } from '../adapters/db/events';
@@ -7,7 +7,7 @@ import { customerFromItem, customerItem, invoiceFromItem, stripKeys } from '../a
 import { keys } from '../adapters/db/keys';
 import { transactionFromItem } from '../adapters/db/transactions';
 import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
-import { InvalidCursorError, Page, queryAll, tableName } from '../adapters/db/table';
+import { batchGet, InvalidCursorError, Page, queryAll, tableName } from '../adapters/db/table';
 import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../core/model';
 import { SettledInvoice } from '../core/reports';
 
@@ -181,29 +181,13 @@ export async function customerInvoices(customerId: string): Promise<Invoice[]> {
   return items.map(invoiceFromItem);
 }
 
-/** Strongly consistent batch read of items by key, 100 at a time, unprocessed keys retried. */
-async function batchGet(keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      if (attempt > 8) throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
-      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
-      out.push(...(res.Responses?.[tableName()] ?? []));
-      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
-}
-
 export async function getInvoices(ids: string[]): Promise<Map<string, Invoice>> {
-  const items = await batchGet([...new Set(ids)].map((id) => keys.invoice(id)));
+  const items = await batchGet([...new Set(ids)].map((id) => keys.invoice(id)), { consistent: true });
   return new Map(items.map((i) => invoiceFromItem(i)).map((inv) => [inv.invoiceId, inv]));
 }
 
 export async function getCustomers(ids: string[]): Promise<Map<string, Customer>> {
-  const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)));
+  const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)), { consistent: true });
   return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
 }
 

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { aliasesToLearn, aliasIdOf, parseAliasId, PayerAlias } from '../../core/matching';
@@ -9,7 +8,7 @@ import { getCustomer } from './customers';
 import { appendInvoiceEvent } from './events';
 import { stripKeys } from './items';
 import { keys } from './keys';
-import { queryAll, tableName } from './table';
+import { isConditionFailure, queryAll, tableName } from './table';
 
 /** A payer identity finance taught for a customer, with who taught it, when and from which payment. */
 export const CustomerAlias = z.object({
@@ -90,6 +89,3 @@ export async function removeAlias(customerId: string, aliasId: string, actor: st
   return removed;
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException';
-}

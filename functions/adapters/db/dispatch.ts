@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws-clients';
 import { keys } from './keys';
-import { queryAll, tableName } from './table';
+import { isConditionFailure, queryAll, tableName } from './table';
 
 /**
  * Send-window batches (issue 8): the invoices of one customer whose steps fall in the same send window meet in one
@@ -100,9 +99,6 @@ export async function listMembers(dispatchKey: string): Promise<BatchMember[]> {
   return items.map((i) => ({ invoiceId: String(i.invoiceId), stepId: String(i.stepId), level: String(i.level), channel: String(i.channel), enlistedAt: String(i.enlistedAt) }));
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException';
-}
 
 export type ClaimResult = { claimed: true; batch: Batch } | { claimed: false; batch: Batch | undefined };
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Booking, BooksAccounts, Encaissement, encaissementsIn, ExportOrderError, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking, writeOffBooking, WrittenOff } from '../../core/books';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
-import { listWriteOffEvents } from './events';
+import { type InvoiceEvent, listWriteOffEvents } from './events';
 import { listAllInvoices } from './invoices';
 import { stripKeys } from './items';
 import { keys } from './keys';
-import { queryAll, tableName } from './table';
+import { batchGet, isConditionFailure, queryAll, tableName } from './table';
 import { transactionFromItem } from './transactions';
 
 /**
@@ -66,46 +66,31 @@ async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
     );
     return exp;
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailure(err)) throw err;
     return (await readMonth(exp.period)) ?? exp;
   }
 }
 
-async function batchGet(list: Record<string, string>[]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < list.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = list.slice(i, i + 100);
-    for (let attempt = 0; pending?.length; attempt++) {
-      if (attempt > 8) throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
-      out.push(...(res.Responses?.[tableName()] ?? []));
-      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
-}
-
-/** Write-offs finance recorded between the two dates, full or partial (the WRITEOFFS index of their history events). */
-async function writeOffsBetween(from: string, to: string): Promise<WrittenOff[]> {
-  const events = await listWriteOffEvents(from, to);
-  const invoices = await batchGet([...new Set(events.map((e) => e.invoiceId))].map((id) => keys.invoice(id)));
-  const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
+/** Write-off events (their WRITEOFFS index) as bookable write-offs; `customerOf` maps each invoice to its customer. */
+function writeOffsOf(events: InvoiceEvent[], customerOf: ReadonlyMap<string, string>): WrittenOff[] {
   return events
     .map((e) => ({ sourceId: `WO#${e.invoiceId}#${e.at}`, invoiceId: e.invoiceId, customerId: customerOf.get(e.invoiceId) ?? '', date: e.at.slice(0, 10), amountCents: Number(e.detail.amountCents) }))
     .filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
 }
 
-/** The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded, between the two dates. */
+/** The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded (full or partial), between the two dates. */
 export async function standingBookings(from: string, to: string, accounts: BooksAccounts): Promise<Booking[]> {
-  const items = await queryAll({
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': from, ':to': `${to}#\uffff` },
-  });
+  const [items, writeOffEvents] = await Promise.all([
+    queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': from, ':to': `${to}#\uffff` },
+    }),
+    listWriteOffEvents(from, to),
+  ]);
   const txns = items.map(transactionFromItem).filter((t) => t.applied.length > 0 || t.customerCredit);
-  const invoiceIds = [...new Set(txns.flatMap((t) => t.applied.map((a) => a.invoiceId)))];
-  const invoices = await batchGet(invoiceIds.map((id) => keys.invoice(id)));
+  const invoiceIds = new Set([...txns.flatMap((t) => t.applied.map((a) => a.invoiceId)), ...writeOffEvents.map((e) => e.invoiceId)]);
+  const invoices = await batchGet([...invoiceIds].map((id) => keys.invoice(id)));
   const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
   const names = new Map((await listAllCustomers()).map((c) => [c.customerId, c.name]));
   const receipts = txns.map((t) => {
@@ -118,7 +103,7 @@ export async function standingBookings(from: string, to: string, accounts: Books
     };
     return receiptBooking(receipt, accounts, names);
   });
-  const writeOffs = (await writeOffsBetween(from, to)).map((w) => writeOffBooking(w, accounts, names));
+  const writeOffs = writeOffsOf(writeOffEvents, customerOf).map((w) => writeOffBooking(w, accounts, names));
   return [...receipts, ...writeOffs];
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws-clients';
 import { readEnv, settings } from '../config';
 
@@ -54,4 +55,25 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
+}
+
+/** Batch read of items by key, 100 at a time, unprocessed keys retried with backoff; `consistent` for strong reads. */
+export async function batchGet(keyList: Record<string, string>[], options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      if (attempt > 8) throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
+      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) } } }));
+      out.push(...(res.Responses?.[tableName()] ?? []));
+      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+}
+
+/** A conditional write refused because its condition did not hold. */
+export function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException';
 }
