@@ -1,6 +1,4 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { s3 } from '../../adapters/aws-clients';
@@ -12,6 +10,7 @@ import { listAllInvoices } from '../../adapters/db/invoices';
 import { loadRateTable } from '../../adapters/db/rates';
 import { listBouncedContacts } from '../../adapters/db/sends';
 import { listStatements } from '../../adapters/db/statements';
+import { presignedLink } from '../../adapters/documents';
 import { localDate } from '../../core/calendar/time-zone';
 import { addDays } from '../../core/dates';
 import { missingRates } from '../../core/dunning/rates';
@@ -144,8 +143,7 @@ export const consoleRoutes = [
     query: z.object({ key: DocumentKey }),
     responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
     handle: async ({ query }) => {
-      const bucket = readEnv({ DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET }).DOCUMENTS_BUCKET;
-      const url = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: query.key }), { expiresIn: 300 });
+      const url = await presignedLink(query.key, 300);
       return { status: 200, body: { url, expiresAt: new Date(clock().now().getTime() + 300_000).toISOString() } };
     },
   }),

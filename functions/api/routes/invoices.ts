@@ -296,8 +296,7 @@ export const invoiceRoutes = [
       ...common(404, 409, 413),
     },
     handle: async ({ params, body, principal }) => {
-      const invoice = await getInvoice(params.invoiceId);
-      if (!invoice) throw notFound(`invoice ${params.invoiceId}`);
+      const invoice = await loadForChange(params.invoiceId, undefined);
       requireOwed(invoice, 'restart its reminders');
       const now = clock().now();
       const res = await startDunning(invoice.invoiceId, now);

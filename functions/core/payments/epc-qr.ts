@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { isValidIban, normalizeIban } from '../iban';
+import { formatCents } from '../money';
 import { isValidCreditorReference, normalizeCreditorReference } from './creditor-reference';
 
 export const EPC_MAX_BYTES = 331;
@@ -69,7 +70,7 @@ export class EpcQrError extends Error {
 
 /** 12345 -> "EUR123.45" (always two decimals). */
 export function epcAmount(cents: number): string {
-  return `EUR${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  return `EUR${formatCents(cents)}`;
 }
 
 /** The payload for a transfer; throws EpcQrError naming every bad field, or when the result exceeds 331 bytes. */

@@ -1,5 +1,6 @@
 import { isValidIsoDate } from '../dates';
 import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
+import { MAX_AMOUNT_CENTS } from '../model/fields';
 import { StatementParseError } from './errors';
 
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -52,7 +53,7 @@ export function splitLines(text: string): string[] {
  * or balance of the companies this product serves, yet 900 times below 2^53, so sums of many such amounts stay exact
  * integers (and the file total is checked as well). A bigger figure is a corrupt or hostile file.
  */
-export const MAX_STATEMENT_AMOUNT_CENTS = 10 ** 13;
+export const MAX_STATEMENT_AMOUNT_CENTS = MAX_AMOUNT_CENTS;
 
 export function amountOrThrow(input: string, where: { line?: number; element?: string }, syntax?: AmountSyntax): number {
   let cents: number;
