@@ -2,7 +2,7 @@ import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createLogger } from '../adapters/logger';
-import { SqsEvent, statementObjectsOf } from './event';
+import { createdObjectsOf, SqsEvent } from '../adapters/s3-notifications';
 import { ingestStatementFile } from './ingest-file';
 import { financeNotifier } from './notify';
 
@@ -21,7 +21,7 @@ export const handler = middy(async (event: unknown): Promise<SQSBatchResponse> =
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of Records) {
     try {
-      for (const file of statementObjectsOf(record.body)) await ingestStatementFile(file.bucket, file.key, notify, log);
+      for (const file of createdObjectsOf(record.body, 'inbox/')) await ingestStatementFile(file.bucket, file.key, notify, log);
     } catch (error) {
       log.error('statement could not be ingested; SQS will retry', { messageId: record.messageId, error });
       batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -1,9 +1,8 @@
 import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { z } from 'zod';
 import { createLogger } from '../adapters/logger';
-import { decodeS3Key } from '../adapters/statement-files';
+import { createdObjectsOf, SqsEvent } from '../adapters/s3-notifications';
 import { inboxNotifier } from './notify';
 import { invoiceInboxPrefixes } from './prefixes';
 import { processInvoiceFile } from './process-file';
@@ -13,20 +12,8 @@ requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 const log = createLogger('invoice-inbox');
 const notify = inboxNotifier();
 
-const SqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
-const S3Notification = z.object({
-  Records: z.array(z.object({ eventName: z.string(), s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }) })).default([]),
-});
-
 /** The invoice files an SQS message announces: objects created under invoices/inbox/, keys decoded (S3 URL-encodes them). */
-export function invoiceObjectsOf(body: string): { bucket: string; key: string }[] {
-  const json: unknown = JSON.parse(body);
-  if ((json as { Event?: string })?.Event === 's3:TestEvent') return [];
-  return S3Notification.parse(json)
-    .Records.filter((r) => r.eventName.startsWith('ObjectCreated'))
-    .map((r) => ({ bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }))
-    .filter((o) => o.key.startsWith(invoiceInboxPrefixes.inbox) && !o.key.endsWith('/'));
-}
+export const invoiceObjectsOf = (body: string) => createdObjectsOf(body, invoiceInboxPrefixes.inbox);
 
 /**
  * S3 (invoices/inbox/) -> SQS -> here. Each e-invoice file becomes the customer's open invoice, or is rejected with its

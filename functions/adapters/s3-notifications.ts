@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeS3Key } from '../adapters/statement-files';
+import { decodeS3Key } from './statement-files';
 
 /** An S3 ObjectCreated notification as S3 puts it on the SQS queue (keys URL-encoded). */
 const S3Notification = z.object({
@@ -20,17 +20,17 @@ export const SqsEvent = z.object({
 });
 export type SqsEvent = z.infer<typeof SqsEvent>;
 
-export interface StatementObject {
+export interface CreatedObject {
   bucket: string;
   key: string;
 }
 
-/** The statement files an SQS message announces: created objects under inbox/, keys decoded. */
-export function statementObjectsOf(body: string): StatementObject[] {
+/** The files an SQS message announces: objects created under `prefix` (folders left out), keys decoded. */
+export function createdObjectsOf(body: string, prefix: string): CreatedObject[] {
   const json: unknown = JSON.parse(body);
   if (S3TestEvent.safeParse(json).success) return [];
   return S3Notification.parse(json)
     .Records.filter((r) => r.eventName.startsWith('ObjectCreated'))
     .map((r) => ({ bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }))
-    .filter((o) => o.key.startsWith('inbox/') && !o.key.endsWith('/'));
+    .filter((o) => o.key.startsWith(prefix) && !o.key.endsWith('/'));
 }
