@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '../adapters/aws-clients';
 import { clock } from '../adapters/clock';
 import { EInvoiceImportReport, importEInvoice } from '../adapters/einvoice-import';
 import type { Logger } from '../adapters/logger';
-import { putJson, readStatementFile } from '../adapters/statement-files';
+import { deleteStatementFile, putJson, readStatementFile, storeStatementFile } from '../adapters/statement-files';
+import { fileNameOf } from '../core/ingest/files';
 import { invoiceInboxPrefixes } from './prefixes';
 
 export interface InboxReport extends EInvoiceImportReport {
@@ -35,15 +34,15 @@ export async function processInvoiceFile(bucket: string, key: string, notify: In
     return undefined;
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const fileName = key.slice(invoiceInboxPrefixes.inbox.length).split('/').pop() || 'invoice';
+  const fileName = fileNameOf(key);
   const result: EInvoiceImportReport =
     bytes.length > MAX_INVOICE_FILE_BYTES ? { outcome: 'rejected', code: 'too_large', reason: `file larger than ${MAX_INVOICE_FILE_BYTES} bytes` } : await importEInvoice(bytes, 'invoice-inbox');
   const folder = result.outcome === 'rejected' ? invoiceInboxPrefixes.rejected : invoiceInboxPrefixes.processed;
   const storedKey = `${folder}${sha256}/${fileName}`;
   const report: InboxReport = { ...result, fileName, sha256, receivedKey: key, storedKey, at: clock().now().toISOString() };
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: storedKey, Body: bytes }));
+  await storeStatementFile(bucket, storedKey, bytes); // keyed by content: an existing copy is the same file
   await putJson(bucket, `${folder}${sha256}/report.json`, report);
-  await s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await deleteStatementFile(bucket, key);
   log.info('invoice file handled', { key, storedKey, outcome: report.outcome, invoiceId: report.invoiceId, reason: report.reason });
   if (report.outcome === 'rejected') await notify.invoiceRejected(report);
   return report;
