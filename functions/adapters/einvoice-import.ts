@@ -1,14 +1,10 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { BuyerCustomer, EInvoice, EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
 import { planImport } from '../core/imports';
 import { Customer } from '../core/model';
-import { dynamo } from './aws-clients';
 import { clock } from './clock';
-import { getCustomer, putCustomer } from './db/customers';
+import { createCustomer, getCustomer, putCustomer } from './db/customers';
 import { getInvoice, saveInvoice, VersionConflictError } from './db/invoices';
-import { customerItem } from './db/items';
-import { tableName } from './db/table';
 
 /** What became of one e-invoice file: the invoice created, updated, unchanged, or the file rejected with its reason. */
 export const EInvoiceImportReport = z.object({
@@ -32,11 +28,7 @@ async function upsertBuyer(buyer: BuyerCustomer): Promise<void> {
   const current = await getCustomer(buyer.customerId);
   if (!current) {
     const created = Customer.parse({ customerId: buyer.customerId, name: buyer.name, postalAddress: buyer.postalAddress });
-    await dynamo()
-      .send(new PutCommand({ TableName: tableName(), Item: customerItem(created), ConditionExpression: 'attribute_not_exists(pk)' }))
-      .catch((err: Error) => {
-        if (err.name !== 'ConditionalCheckFailedException') throw err; // created meanwhile: theirs stands
-      });
+    await createCustomer(created); // false when created meanwhile: theirs stands
   } else if (current.postalAddress.length === 0 && buyer.postalAddress.length > 0) {
     await putCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version).catch((err: Error) => {
       if (err.name !== 'ConditionalCheckFailedException') throw err; // edited meanwhile: the person's edit wins

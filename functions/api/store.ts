@@ -1,9 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../adapters/aws-clients';
 import { InvoiceEvent } from '../adapters/db/events';
-import { customerFromItem, customerItem, invoiceFromItem, stripKeys } from '../adapters/db/items';
+import { customerFromItem, invoiceFromItem, stripKeys } from '../adapters/db/items';
 import { keys } from '../adapters/db/keys';
 import { transactionFromItem } from '../adapters/db/transactions';
 import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
@@ -189,17 +188,6 @@ export async function getInvoices(ids: string[]): Promise<Map<string, Invoice>> 
 export async function getCustomers(ids: string[]): Promise<Map<string, Customer>> {
   const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)), { consistent: true });
   return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
-}
-
-/** Creates a customer unless it exists; false when it does. */
-export async function createCustomer(customer: Customer): Promise<boolean> {
-  try {
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: customerItem(customer), ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
-    throw err;
-  }
 }
 
 /** Runs `fn` over `items` with at most `width` in flight. */

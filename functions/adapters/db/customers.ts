@@ -3,7 +3,7 @@ import { Customer } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { customerFromItem, customerItem } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, queryAll, tableName } from './table';
+import { decodeCursor, encodeCursor, isConditionFailure, Page, queryAll, tableName } from './table';
 
 export async function getCustomer(customerId: string): Promise<Customer | undefined> {
   const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.customer(customerId), ConsistentRead: true }));
@@ -52,4 +52,15 @@ export async function customerCreditCents(customerId: string): Promise<number> {
 export async function listAllCustomers(): Promise<Customer[]> {
   const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } });
   return items.map(customerFromItem);
+}
+
+/** Creates a customer unless it exists; false when it does (created meanwhile: theirs stands). */
+export async function createCustomer(customer: Customer): Promise<boolean> {
+  try {
+    await dynamo().send(new PutCommand({ TableName: tableName(), Item: customerItem(customer), ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }

@@ -13,7 +13,8 @@ import { EInvoiceImportReport } from '../../adapters/einvoice-import';
 import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
 import { route } from '../route';
 import { common } from '../schemas';
-import { createCustomer, getCustomers, getInvoices, mapLimited } from '../store';
+import { getCustomers, getInvoices, mapLimited } from '../store';
+import { createCustomer } from '../../adapters/db/customers';
 
 export const ImportRowReport = z.object({
   line: z.number().int(),

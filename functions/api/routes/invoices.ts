@@ -10,7 +10,8 @@ import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProble
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
-import { createCustomer, listInvoices, readInvoiceDossier } from '../store';
+import { listInvoices, readInvoiceDossier } from '../store';
+import { createCustomer } from '../../adapters/db/customers';
 import { VersionConflictError } from '../../adapters/db/invoices';
 import { appendInvoiceEvent } from '../../adapters/db/events';
 import { startDunning } from '../../adapters/workflows';
