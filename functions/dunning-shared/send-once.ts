@@ -57,7 +57,11 @@ async function persist(next: SendIntent, expected: Pick<SendIntent, 'status' | '
  * (nothing went out) or never written: the caller may compose and send.
  */
 export async function settleExisting(intentId: string, log: Logger): Promise<SendOnceResult | undefined> {
-  const intent = await getIntent(intentId);
+  return settleIntent(await getIntent(intentId), log);
+}
+
+/** settleExisting on an intent already read. */
+async function settleIntent(intent: SendIntent | undefined, log: Logger): Promise<SendOnceResult | undefined> {
   if (!intent || intent.status === 'released') return undefined;
   if (intent.status === 'sent') return { outcome: 'sent', intent: intent as SentIntent };
   if (intent.status === 'maybe_sent') return { outcome: 'maybe_sent', intent };
@@ -67,7 +71,7 @@ export async function settleExisting(intentId: string, log: Logger): Promise<Sen
 /** Sends `email` once for `draft`, or settles what an earlier attempt left (see settleExisting). */
 export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
   const earlier = await getIntent(draft.intentId);
-  if (earlier && earlier.status !== 'released') return (await settleExisting(draft.intentId, log))!;
+  if (earlier && earlier.status !== 'released') return (await settleIntent(earlier, log))!;
   const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: new Date().toISOString() };
   if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
   let messageId: string;
