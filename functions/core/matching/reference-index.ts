@@ -1,5 +1,5 @@
 import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
-import { isValidCreditorReference } from '../payments/creditor-reference';
+import { creditorCheckDigitsHold, RF_SHAPE } from '../payments/creditor-reference';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
 export interface ReferenceHit {
@@ -205,7 +205,7 @@ export class ReferenceIndex {
             const f = v === 0 ? s : stripped!;
             // an ISO 11649 creditor reference (RF + check digits) is exact when its check digits hold; when they do not,
             // a character was mistyped somewhere: read as a typo, which needs the amount or the payer to agree
-            const rf: ReferenceKind | undefined = v === 1 && first === 82 && RF_SHAPE.test(s) ? (isValidCreditorReference(s) ? 'exact' : 'typo') : undefined;
+            const rf: ReferenceKind | undefined = v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;
             const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
             if (this.withoutPrefix.each(f, (inv) => note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
@@ -246,7 +246,6 @@ export class ReferenceIndex {
 }
 
 const DIGIT = /\d/;
-const RF_SHAPE = /^RF\d\d[A-Z0-9]{1,21}$/;
 
 const RUNS = /[A-Z]+|\d+/g;
 /** A number part padded with zeros: a digit run starting with 0 after a non-digit or at the start. */
