@@ -56,17 +56,19 @@ export function renderPaymentCrossed(input: PaymentCrossedInput): RenderedMessag
   const { language, creditor, customer } = input;
   const fr = language === 'fr';
   const notice = input.messageKind === 'formal_notice';
-  const list = input.invoices.map((i) => `${i.invoiceId} (${money(i.amountCents, i.currency, language)})`).join(', ');
+  const items = input.invoices.map((i) => `${i.invoiceId} (${money(i.amountCents, i.currency, language)})`);
+  const list = items.length > 1 ? `${items.slice(0, -1).join(', ')} ${fr ? 'et' : 'and'} ${items[items.length - 1]}` : items[0];
+  const several = input.invoices.length > 1;
   const subject = fr ? `Votre règlement a bien été reçu – ${creditor.name}` : `Your payment was received – ${creditor.name}`;
   const what = fr ? (notice ? 'notre mise en demeure' : 'notre relance') : notice ? 'our formal notice' : 'our reminder';
   const lines = fr
     ? [
         `Bonjour ${customer.name},`,
-        `Votre règlement de ${list} nous est parvenu alors que ${what} du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ce message pour ${input.invoices.length > 1 ? 'ces factures' : 'cette facture'}.`,
+        `Votre règlement ${several ? 'des factures' : 'de la facture'} ${list} nous est parvenu alors que ${what} du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ${what} pour ${several ? 'ces factures' : 'cette facture'}.`,
       ]
     : [
         `Hello ${customer.name},`,
-        `Your payment of ${list} reached us while ${what} of ${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard that message for ${input.invoices.length > 1 ? 'these invoices' : 'this invoice'}.`,
+        `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ${several ? 'these invoices' : 'this invoice'}.`,
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');
   const html = htmlDocument(language, subject, [...lines.map((l) => `<p>${escapeHtml(l)}</p>`), `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`].join(''));
