@@ -53,6 +53,7 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildOp
 export const demoContext = {
   senderEmail: 'relances@encaisse.example.fr',
   financeEmails: ['finance@encaisse.example.fr'],
+  operatorEmails: ['exploitation@encaisse.example.fr'],
   agencyEmail: 'dossiers@recouvrement.example.fr',
   creditorName: 'encaisse démo SAS',
   creditorIban: 'FR7630006000011234567890189',

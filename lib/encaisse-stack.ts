@@ -2,22 +2,21 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
 import { FinanceConsole } from './console/console';
-import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
+import { SesEvents } from './alerts/ses-events';
+import { DunningWorkflow, dunningFunctionOptions, type DunningFunctions, type FunctionOptions } from './dunning/dunning-workflow';
 import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
-import { InvoiceInbox, invoiceInboxPrefixes, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
-import { BooksExport, booksPrefix } from './books/books-export';
+import { InvoiceInbox, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
+import { BooksExport } from './books/books-export';
 import type { Settings } from './settings';
+import { Monitoring } from './monitoring/monitoring';
 import { EncaisseFunction, type FunctionName } from './shared/function';
-import { allowObjects, allowSendEmail, allowTable, allowTableItems, allowWorkflow } from './shared/grants';
 import { acknowledge } from './shared/nag';
 import { acknowledgeAcceptedWildcards } from './shared/wildcards';
-import { documentPrefixes, statementPrefixes, Storage } from './storage/storage';
+import { Storage } from './storage/storage';
 
 export interface EncaisseStackProps extends StackProps {
   readonly settings: Settings;
@@ -25,14 +24,16 @@ export interface EncaisseStackProps extends StackProps {
 
 /**
  * encaisse in one environment-agnostic stack (no lookups: `cdk synth` needs no credentials and no network).
- * Wiring only; each concern lives in its construct. The grants below are the whole permission model:
- * every function gets exactly what its handler does, nothing from a managed policy.
+ * Wiring only: the stack builds the functions and hands each to the construct of its concern, which grants it exactly
+ * what its handler does (nothing from a managed policy) and sets its alarms.
  */
 export class EncaisseStack extends Stack {
   readonly storage: Storage;
   readonly alerts: Alerts;
   readonly workflow: DunningWorkflow;
   readonly ingest: Ingest;
+  readonly invoiceInbox: InvoiceInbox;
+  readonly monitoring: Monitoring;
   readonly api: AdminApi;
   /** The finance console, when the stack creates the Cognito pool (its managed login and app client live there). */
   readonly console?: FinanceConsole;
@@ -66,7 +67,8 @@ export class EncaisseStack extends Stack {
 
     this.alerts = new Alerts(this, 'Alerts', {
       key: this.key,
-      alarmEmails: s.subscribeFinanceToAlarms ? s.financeEmails : [],
+      alarmEmails: [...s.operatorEmails, ...(s.subscribeFinanceToAlarms ? s.financeEmails : [])],
+      senderEmail: s.senderEmail,
     });
     const configurationSetName = this.alerts.configurationSet.configurationSetName;
 
@@ -79,11 +81,13 @@ export class EncaisseStack extends Stack {
       AGENCY_EMAIL: s.agencyEmail,
       SES_CONFIGURATION_SET: configurationSetName,
     };
+    // Every function is built here with the shared environment, then handed to the construct that wires it; that
+    // construct grants it exactly what its code calls (shared/grants.ts) and sets its alarms.
     const needStateMachineArn: EncaisseFunction[] = [];
     const made = {} as Record<FunctionName, EncaisseFunction>;
-    const makeFunction = (scope: Construct, fid: string, name: FunctionName, o: FunctionOptions & { environment?: Record<string, string> }) => {
+    const makeFunction = (scope: Construct, fid: string, o: FunctionOptions & { environment?: Record<string, string> }) => {
       const f = new EncaisseFunction(scope, fid, {
-        name,
+        name: o.name,
         description: o.description,
         memorySize: o.memorySize,
         timeout: o.timeout,
@@ -91,66 +95,84 @@ export class EncaisseStack extends Stack {
         environment: { ...sharedEnvironment, ...o.environment },
       });
       if (o.withStateMachineArn) needStateMachineArn.push(f);
-      made[name] = f;
+      made[o.name] = f;
       return f;
     };
 
-    this.workflow = new DunningWorkflow(this, 'Dunning', {
+    // The workflow's functions live under 'Dunning' and the workflow is its 'Default' child, which CDK leaves out of
+    // logical ids: functions, log groups and state machine keep the ids they had when the construct built them.
+    const dunningScope = new Construct(this, 'Dunning');
+    const dunningFunctions = Object.fromEntries(
+      Object.entries(dunningFunctionOptions).map(([key, o]) => [key, makeFunction(dunningScope, o.id, o)]),
+    ) as DunningFunctions;
+    this.workflow = new DunningWorkflow(dunningScope, 'Default', {
       alerts: this.alerts,
       logKey: this.key,
       logRetention,
       sweepTime: s.sweepTime,
-      makeFunction,
+      functions: dunningFunctions,
+      table,
+      documentsBucket,
     });
     const stateMachine = this.workflow.stateMachine;
 
-    const ingestFunction = makeFunction(this, 'IngestFunction', 'ingest', {
+    const ingestFunction = makeFunction(this, 'IngestFunction', {
+      name: 'ingest',
       description: 'Ingest a bank statement file: parse, validate, dedupe, match, move, alert',
       memorySize: INGEST_MEMORY_MB,
       timeout: INGEST_TIMEOUT,
       withStateMachineArn: true,
       environment: { STATEMENT_MAX_BYTES: String(s.statementMaxBytes), STATEMENT_MAX_ENTRIES: String(s.statementMaxEntries) },
     });
-    this.ingest = new Ingest(this, 'Ingest', { statementsBucket, ingestFunction, alerts: this.alerts });
+    this.ingest = new Ingest(this, 'Ingest', { statementsBucket, table, stateMachine, ingestFunction, alerts: this.alerts });
 
-    const sesEventsFunction = makeFunction(this, 'SesEventsFunction', 'ses-events', {
+    const sesEventsFunction = makeFunction(this, 'SesEventsFunction', {
+      name: 'ses-events',
       description: 'Record SES delivery, bounce, complaint and open events in the invoice history',
       withStateMachineArn: true,
     });
-    new events.Rule(this, 'SesEventsRule', {
-      description: 'encaisse: SES events of mail sent with the encaisse configuration set',
-      eventPattern: {
-        source: ['aws.ses'],
-        detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
-      },
-      targets: [new eventTargets.LambdaFunction(sesEventsFunction.fn, { retryAttempts: 8, maxEventAge: Duration.hours(12) })],
-    });
+    new SesEvents(this, 'SesEvents', { sesEventsFunction, table, alerts: this.alerts });
 
-    const apiFunction = makeFunction(this, 'ApiFunction', 'api', {
+    // E-invoices in (invoices/inbox/ of the statements bucket) and the books out (monthly FEC in the documents bucket).
+    const booksEnvironment = { BOOKS_ACCOUNTS: JSON.stringify(s.booksAccounts) };
+    const apiFunction = makeFunction(this, 'ApiFunction', {
+      name: 'api',
       description: 'Admin API (middy router): invoices, customers, review queue, policies, reports',
       memorySize: 512,
       timeout: Duration.seconds(29),
       withStateMachineArn: true,
-      environment: { AUTH_MODE: 'jwt' },
+      environment: { AUTH_MODE: 'jwt', ...booksEnvironment },
     });
-    // E-invoices in (invoices/inbox/ of the statements bucket) and the books out (monthly FEC in the documents bucket).
-    const booksEnvironment = { BOOKS_ACCOUNTS: JSON.stringify(s.booksAccounts) };
-    apiFunction.addEnvironment('BOOKS_ACCOUNTS', booksEnvironment.BOOKS_ACCOUNTS);
-    const inboxFunction = makeFunction(this, 'InvoiceInboxFunction', 'invoice-inbox', {
-      description: 'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
-      memorySize: INVOICE_INBOX_MEMORY_MB,
-      timeout: INVOICE_INBOX_TIMEOUT,
+    this.invoiceInbox = new InvoiceInbox(this, 'InvoiceInbox', {
+      statementsBucket,
+      table,
+      alerts: this.alerts,
+      inboxFunction: makeFunction(this, 'InvoiceInboxFunction', {
+        name: 'invoice-inbox',
+        description: 'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
+        memorySize: INVOICE_INBOX_MEMORY_MB,
+        timeout: INVOICE_INBOX_TIMEOUT,
+      }),
     });
-    new InvoiceInbox(this, 'InvoiceInbox', { statementsBucket, inboxFunction, alerts: this.alerts });
-    const booksFunction = makeFunction(this, 'BooksExportFunction', 'books-export', {
-      description: 'Monthly books export (FEC, CSV) of what encaisse lettered, on the first business day of the month',
-      memorySize: 512,
-      timeout: Duration.minutes(5),
-      environment: booksEnvironment,
+    new BooksExport(this, 'BooksExport', {
+      table,
+      documentsBucket,
+      alerts: this.alerts,
+      exportFunction: makeFunction(this, 'BooksExportFunction', {
+        name: 'books-export',
+        description: 'Monthly books export (FEC, CSV) of what encaisse lettered, on the first business day of the month',
+        memorySize: 512,
+        timeout: Duration.minutes(5),
+        environment: booksEnvironment,
+      }),
     });
-    new BooksExport(this, 'BooksExport', { exportFunction: booksFunction, alerts: this.alerts });
     this.api = new AdminApi(this, 'AdminApi', {
       apiFunction,
+      table,
+      statementsBucket,
+      documentsBucket,
+      stateMachine,
+      alerts: this.alerts,
       auth: apiAuthOf(s),
       logRetention,
       rateLimit: s.apiRateLimit,
@@ -177,71 +199,13 @@ export class EncaisseStack extends Stack {
     }
     this.functions = made;
 
-    // ---- Least privilege, function by function ----
-    const { inbox, processed, rejected } = statementPrefixes;
-    const { letters, caseFiles, invoices } = documentPrefixes;
-    const f = made;
-    const sendEmail = (fn: EncaisseFunction) => allowSendEmail(fn, s.senderEmail, configurationSetName);
-
-    // ingest: read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report, remove the
-    // rejected/ copy of a file re-processed successfully, record transactions and allocations, stop the workflow of a
-    // fully paid invoice, alert finance. s3:ListBucket (no prefix condition: a HEAD or GET carries no s3:prefix) makes
-    // S3 answer 404, not 403, for a file an earlier delivery already moved, which the ingest must tell from a fault.
-    allowTable(f.ingest, table, 'readWrite');
-    allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox, rejected] });
-    f.ingest.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }));
-    // It starts the workflow of an invoice a returned payment reopens.
-    allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']); // describe: startDunning checks whether the last generation ended
-    sendEmail(f.ingest);
-
-    // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
-    allowTable(f['dunning-plan'], table, 'readWrite');
-    // dunning-step: re-check, act (agency case file JSON + PDF, and its time-limited link: read), send, alert finance.
-    allowTable(f['dunning-step'], table, 'readWrite');
-    allowObjects(f['dunning-step'], documentsBucket, { read: [caseFiles], write: [caseFiles] });
-    sendEmail(f['dunning-step']);
-    // dunning-dispatch: one grouped message per customer and window; writes the formal notice PDF (letters/) and
-    // links the invoice PDF (invoices/) with a presigned URL, which is only valid if the signer may read the object.
-    allowTable(f['dunning-dispatch'], table, 'readWrite');
-    allowObjects(f['dunning-dispatch'], documentsBucket, { read: [invoices], write: [letters] });
-    sendEmail(f['dunning-dispatch']);
-    // dunning-pause: stores the task token on the invoice; resumes at once (SendTaskSuccess) when the pause was
-    // already lifted. The machine invokes this function, hence a separate policy (see WorkflowGrantOptions).
-    allowTable(f['dunning-pause'], table, 'readWrite');
-    allowWorkflow(f['dunning-pause'], stateMachine, ['respond'], { separatePolicy: true });
-
-    // sweep: finds invoices entering their window, starts their workflow, resumes due promises, daily digest.
-    allowTable(f.sweep, table, 'readWrite');
-    allowWorkflow(f.sweep, stateMachine, ['start', 'describe', 'respond']);
-    sendEmail(f.sweep);
-    // failure-alert: e-mails finance from the event alone, appends one history line to the invoice
-    // (INVOICE#<id> / EVENT#...) and marks its WORKFLOW marker ended (read, then conditional put): invoice items only.
-    allowTableItems(f['failure-alert'], table, ['dynamodb:GetItem', 'dynamodb:PutItem'], ['INVOICE#']);
-    sendEmail(f['failure-alert']);
-    // ses-events: updates the invoice history (a hard bounce switches the next step to a person) and alerts finance
-    // of hard bounces and complaints.
-    allowTable(f['ses-events'], table, 'readWrite');
-    sendEmail(f['ses-events']);
-    // api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop.
-    allowTable(f.api, table, 'readWrite');
-    allowObjects(f.api, statementsBucket, {
-      read: [processed, rejected],
-      write: [inbox],
-      list: [processed, rejected],
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alerts: this.alerts,
+      functions: Object.values(made),
+      deadLetterQueues: { 'statement files (ingest)': this.ingest.deadLetterQueue, 'e-invoices (invoice-inbox)': this.invoiceInbox.deadLetterQueue },
+      stateMachine,
+      httpApi: this.api.httpApi,
     });
-    allowObjects(f.api, documentsBucket, { read: [letters, caseFiles] });
-    allowWorkflow(f.api, stateMachine, ['start', 'stop', 'describe', 'respond']);
-
-    // invoice-inbox: read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report
-    // (copy + delete), create or update the customer and the invoice, alert finance of a rejected file.
-    allowTable(f['invoice-inbox'], table, 'readWrite');
-    allowObjects(f['invoice-inbox'], statementsBucket, { read: [invoiceInboxPrefixes.inbox], write: [invoiceInboxPrefixes.processed, invoiceInboxPrefixes.rejected], delete: [invoiceInboxPrefixes.inbox] });
-    sendEmail(f['invoice-inbox']);
-    // books-export: reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month
-    // (BOOKS# items only) and its files under books/ of the documents bucket.
-    allowTable(f['books-export'], table, 'read');
-    allowTableItems(f['books-export'], table, ['dynamodb:PutItem'], ['BOOKS#']);
-    allowObjects(f['books-export'], documentsBucket, { write: [booksPrefix] });
 
     // ---- cdk-nag: reasoned exceptions ----
     acknowledgeAcceptedWildcards(this);
@@ -253,6 +217,7 @@ export class EncaisseStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'SesConfigurationSetName', { value: configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alerts.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
   }
 
   /** CDK's singleton custom resource that sets the S3 -> SQS notification at deploy time. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isValidIban, normalizeIban } from '../functions/core/iban';
-import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/adapters/config';
+import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/core/statements/limits';
 import { BooksAccounts, defaultBooksAccounts } from '../functions/core/books/model';
 
 /**
@@ -106,8 +106,17 @@ export const settingsSchema = z
       }, BooksAccounts.partial())
       .transform((p) => ({ ...defaultBooksAccounts, ...p }))
       .default(defaultBooksAccounts),
-    /** Alarm e-mails to finance through SNS (needs each address to confirm the subscription). */
-    subscribeFinanceToAlarms: booleanSetting.default(true),
+    /**
+     * Operators: subscribed by e-mail to the alarm topic (every CloudWatch alarm, runbook in lib/README.md); each
+     * address confirms its subscription once. An array or a comma-separated list.
+     */
+    operatorEmails: emailListSetting,
+    /**
+     * Also subscribe finance to the alarm topic. Off by default: finance already gets the business alerts by e-mail
+     * (rejected files, failed workflows, bounces), and the alarms are an operator's (throttles, latency, DLQ depth);
+     * a company where finance operates encaisse itself turns it on, or lists finance in operatorEmails.
+     */
+    subscribeFinanceToAlarms: booleanSetting.default(false),
   })
   .superRefine((s, ctx) => {
     if ((s.cognitoUserPoolId === undefined) !== (s.cognitoClientId === undefined)) {
@@ -151,6 +160,7 @@ export const settingKeys = [
   'statementMaxBytes',
   'statementMaxEntries',
   'subscribeFinanceToAlarms',
+  'operatorEmails',
   'booksAccounts',
 ] as const;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
+import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../core/statements/limits';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -27,9 +28,8 @@ export const emailList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().email()).min(1));
 
-/** Ingest limits when the deployment sets none: what a 1 GB ingest function parses with headroom (README, Performance). */
-export const DEFAULT_STATEMENT_MAX_BYTES = 10_000_000;
-export const DEFAULT_STATEMENT_MAX_ENTRIES = 10_000;
+/** Ingest limits when the deployment sets none (in core: the CDK settings read the same constants). */
+export { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES };
 
 /** Settings shared by most functions. Each handler picks what it needs. */
 export const settings = {

@@ -3,10 +3,17 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { Alerts } from '../alerts/alerts';
 import type { EncaisseFunction } from '../shared/function';
+import { allowObjects, allowTable, allowWorkflow } from '../shared/grants';
+import { documentPrefixes, statementPrefixes } from '../storage/storage';
 import { roleGroups } from '../../functions/core/roles';
 import { acknowledge } from '../shared/nag';
 
@@ -23,16 +30,26 @@ export type ApiAuth =
 
 export interface AdminApiProps {
   readonly apiFunction: EncaisseFunction;
+  readonly table: dynamodb.ITable;
+  readonly statementsBucket: s3.IBucket;
+  readonly documentsBucket: s3.IBucket;
+  readonly stateMachine: sfn.IStateMachine;
+  readonly alerts: Alerts;
   readonly auth: ApiAuth;
   readonly logRetention: logs.RetentionDays;
   readonly rateLimit: number;
   readonly burstLimit: number;
 }
 
+/** API p99 latency above this (ms) for 15 minutes raises an alarm (normal: well under a second; a cold start 1-2 s). */
+export const API_P99_LATENCY_MS = 3000;
+/** 5xx answers in 5 minutes that raise an alarm (one is a transient fault; three is a trend a user feels). */
+export const API_5XX_THRESHOLD = 3;
+
 /**
  * Admin API: an HTTP API whose every route but GET /health goes through a JWT authorizer (a Cognito user pool
  * created here with MFA and threat protection, an existing pool, or any OIDC issuer), proxied to one Lambda that
- * routes with middy. Access logs in JSON, stage throttling.
+ * routes with middy. Access logs in JSON, stage throttling, alarms on 5xx and p99 latency, and the api function's grants.
  */
 export class AdminApi extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -95,6 +112,33 @@ export class AdminApi extends Construct {
     this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'encaisse admin API base URL' });
+    this.alarms(props);
+    this.grant(props);
+  }
+
+  private alarms({ alerts, apiFunction }: AdminApiProps): void {
+    alerts.alarm(
+      'Api5xxAlarm',
+      this.httpApi.metricServerError({ statistic: cloudwatch.Stats.SUM }),
+      'The admin API answered 5xx at least 3 times in 5 minutes (finance and the console see errors).',
+      { threshold: API_5XX_THRESHOLD },
+    );
+    alerts.alarm(
+      'ApiLatencyAlarm',
+      this.httpApi.metricLatency({ statistic: cloudwatch.Stats.p(99) }),
+      'The admin API p99 latency stayed above 3 s for 15 minutes.',
+      { threshold: API_P99_LATENCY_MS, evaluationPeriods: 3, datapointsToAlarm: 3, comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+    );
+    alerts.watchFunction('Api', apiFunction, 'The api function failed (crashed or timed out) rather than answering an error.');
+  }
+
+  /** api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop. */
+  private grant({ apiFunction: f, table, statementsBucket, documentsBucket, stateMachine }: AdminApiProps): void {
+    const { inbox, processed, rejected } = statementPrefixes;
+    allowTable(f, table, 'readWrite');
+    allowObjects(f, statementsBucket, { read: [processed, rejected], write: [inbox], list: [processed, rejected] });
+    allowObjects(f, documentsBucket, { read: [documentPrefixes.letters, documentPrefixes.caseFiles] });
+    allowWorkflow(f, stateMachine, ['start', 'stop', 'describe', 'respond']);
   }
 
   private authorizer(auth: ApiAuth): {

@@ -1,11 +1,16 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
 import type { EncaisseFunction } from '../shared/function';
+import { allowObjects, allowTable, allowTableItems } from '../shared/grants';
 
 export interface BooksExportProps {
   readonly exportFunction: EncaisseFunction;
+  readonly table: dynamodb.ITable;
+  readonly documentsBucket: s3.IBucket;
   readonly alerts: Alerts;
 }
 
@@ -19,11 +24,18 @@ export const booksPrefix = 'books/';
 export class BooksExport extends Construct {
   constructor(scope: Construct, id: string, props: BooksExportProps) {
     super(scope, id);
+    const { exportFunction: f, table, alerts } = props;
     new events.Rule(this, 'Daily', {
       description: 'encaisse: monthly books export (acts on the first business day of the month)',
       schedule: events.Schedule.cron({ minute: '0', hour: '5' }),
-      targets: [new eventTargets.LambdaFunction(props.exportFunction.fn, { retryAttempts: 2 })],
+      targets: [new eventTargets.LambdaFunction(f.fn, { retryAttempts: 2 })],
     });
-    props.alerts.alarm('BooksExportErrorsAlarm', props.exportFunction.fn.metricErrors(), 'The monthly books export failed.');
+    alerts.watchFunction('BooksExport', f, 'The monthly books export failed.');
+
+    // Reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month (BOOKS#
+    // items only) and its files under books/ of the documents bucket.
+    allowTable(f, table, 'read');
+    allowTableItems(f, table, ['dynamodb:PutItem'], ['BOOKS#']);
+    allowObjects(f, props.documentsBucket, { write: [booksPrefix] });
   }
 }

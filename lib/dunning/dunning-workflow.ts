@@ -1,15 +1,19 @@
 import { CfnResource, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
-import { EncaisseFunction, type FunctionName } from '../shared/function';
+import type { EncaisseFunction, FunctionName } from '../shared/function';
+import { allowObjects, allowTable, allowTableItems, allowWorkflow } from '../shared/grants';
+import { documentPrefixes } from '../storage/storage';
 
 /** CloudFormation Metadata key/value marking the dunning state machine for the local stack. */
 export const STATE_MACHINE_METADATA_KEY = 'encaisse:stateMachine';
@@ -58,22 +62,63 @@ export function retryWindowSeconds(r: { intervalSeconds: number; backoffRate: nu
 /** A paused invoice (dispute, promise, manual pause) may stay suspended up to this long. */
 export const PAUSE_TIMEOUT = Duration.days(366);
 
-export interface DunningWorkflowProps {
-  readonly alerts: Alerts;
-  readonly logKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  /** Creates a function with the stack's shared environment. */
-  readonly makeFunction: (scope: Construct, id: string, name: FunctionName, options: FunctionOptions) => EncaisseFunction;
-  /** "HH:MM", Europe/Paris */
-  readonly sweepTime: string;
-}
-
 export interface FunctionOptions {
+  readonly name: FunctionName;
   readonly description: string;
   readonly memorySize?: number;
   readonly timeout?: Duration;
   /** Pass STATE_MACHINE_ARN (false for the functions the state machine itself invokes: that would be circular). */
   readonly withStateMachineArn?: boolean;
+}
+
+export type DunningFunctionKey = 'plan' | 'step' | 'dispatch' | 'pause' | 'sweep' | 'failureAlert';
+export type DunningFunctions = Record<DunningFunctionKey, EncaisseFunction>;
+
+/** The functions of the workflow, as the stack builds them (construct id, name, sizing). */
+export const dunningFunctionOptions: Record<DunningFunctionKey, FunctionOptions & { readonly id: string }> = {
+  plan: { id: 'PlanFunction', name: 'dunning-plan', description: 'Dunning: decide the next step of an invoice from its customer policy' },
+  step: {
+    id: 'StepFunction',
+    name: 'dunning-step',
+    description: 'Dunning: re-check the invoice, then act or enlist in the send window',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
+  dispatch: {
+    id: 'DispatchFunction',
+    name: 'dunning-dispatch',
+    description: 'Dunning: send one grouped message per customer and window',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
+  pause: { id: 'PauseFunction', name: 'dunning-pause', description: 'Dunning: store the task token of a paused invoice', timeout: Duration.seconds(15) },
+  sweep: {
+    id: 'SweepFunction',
+    name: 'sweep',
+    description: 'Daily sweep: start the dunning workflow of invoices entering their window',
+    memorySize: 512,
+    timeout: Duration.minutes(5),
+    withStateMachineArn: true,
+  },
+  failureAlert: {
+    id: 'FailureAlertFunction',
+    name: 'failure-alert',
+    description: 'Alert finance by e-mail when a dunning workflow fails',
+    withStateMachineArn: true,
+  },
+};
+
+export interface DunningWorkflowProps {
+  readonly alerts: Alerts;
+  readonly logKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /** Built with `dunningFunctionOptions`. */
+  readonly functions: DunningFunctions;
+  readonly table: dynamodb.ITable;
+  /** Formal notices (letters/), agency case files (case-files/), invoice PDFs (invoices/). */
+  readonly documentsBucket: s3.IBucket;
+  /** "HH:MM", Europe/Paris */
+  readonly sweepTime: string;
 }
 
 /**
@@ -95,25 +140,13 @@ export class DunningWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: DunningWorkflowProps) {
     super(scope, id);
-    const make = (id: string, name: FunctionName, options: FunctionOptions) => props.makeFunction(this, id, name, options);
-
-    this.planFunction = make('PlanFunction', 'dunning-plan', {
-      description: 'Dunning: decide the next step of an invoice from its customer policy',
-    });
-    this.stepFunction = make('StepFunction', 'dunning-step', {
-      description: 'Dunning: re-check the invoice, then act or enlist in the send window',
-      memorySize: 512,
-      timeout: Duration.seconds(60),
-    });
-    this.dispatchFunction = make('DispatchFunction', 'dunning-dispatch', {
-      description: 'Dunning: send one grouped message per customer and window',
-      memorySize: 512,
-      timeout: Duration.seconds(60),
-    });
-    this.pauseFunction = make('PauseFunction', 'dunning-pause', {
-      description: 'Dunning: store the task token of a paused invoice',
-      timeout: Duration.seconds(15),
-    });
+    const built = props.functions;
+    this.planFunction = built.plan;
+    this.stepFunction = built.step;
+    this.dispatchFunction = built.dispatch;
+    this.pauseFunction = built.pause;
+    this.sweepFunction = built.sweep;
+    this.failureAlertFunction = built.failureAlert;
 
     const names = dunningStateNames;
     const failed = new sfn.Fail(this, names.failed, {
@@ -193,12 +226,6 @@ export class DunningWorkflow extends Construct {
     (this.stateMachine.node.defaultChild as CfnResource).addMetadata(STATE_MACHINE_METADATA_KEY, STATE_MACHINE_METADATA_VALUE);
 
     // Daily sweep: starts the workflow of invoices entering their policy window (Europe/Paris business day).
-    this.sweepFunction = make('SweepFunction', 'sweep', {
-      description: 'Daily sweep: start the dunning workflow of invoices entering their window',
-      memorySize: 512,
-      timeout: Duration.minutes(5),
-      withStateMachineArn: true,
-    });
     const [hour, minute] = props.sweepTime.split(':');
     this.sweepSchedule = new scheduler.Schedule(this, 'DailySweep', {
       description: 'encaisse daily dunning sweep',
@@ -215,10 +242,6 @@ export class DunningWorkflow extends Construct {
     });
 
     // A failed or timed-out execution: an SES alert to finance (failure-alert) and a CloudWatch alarm as fallback.
-    this.failureAlertFunction = make('FailureAlertFunction', 'failure-alert', {
-      description: 'Alert finance by e-mail when a dunning workflow fails',
-      withStateMachineArn: true,
-    });
     this.failureRule = new events.Rule(this, 'ExecutionFailedRule', {
       description: 'encaisse: a dunning execution failed or timed out',
       eventPattern: {
@@ -232,11 +255,46 @@ export class DunningWorkflow extends Construct {
     const alerts = props.alerts;
     alerts.alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(), 'A dunning workflow execution failed.');
     alerts.alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(), 'A dunning workflow execution timed out.');
-    alerts.alarm('SweepErrorsAlarm', this.sweepFunction.fn.metricErrors(), 'The daily dunning sweep failed.');
-    alerts.alarm(
-      'FailureAlertErrorsAlarm',
-      this.failureAlertFunction.fn.metricErrors(),
+    // The functions the machine invokes throw by design to make a Task retry: their failures are failed executions.
+    alerts.watchFunction('DunningPlan', this.planFunction);
+    alerts.watchFunction('DunningStep', this.stepFunction);
+    alerts.watchFunction('DunningDispatch', this.dispatchFunction);
+    alerts.watchFunction('DunningPause', this.pauseFunction);
+    alerts.watchFunction('Sweep', this.sweepFunction, 'The daily dunning sweep failed.');
+    alerts.watchFunction(
+      'FailureAlert',
+      this.failureAlertFunction,
       'The failure-alert function itself failed: finance may not have been e-mailed about a failed workflow.',
     );
+    this.grant(props);
+  }
+
+  /** What each function of the workflow may do, from what its code calls. */
+  private grant({ table, documentsBucket, alerts }: DunningWorkflowProps): void {
+    const { letters, caseFiles, invoices } = documentPrefixes;
+    const machine = this.stateMachine;
+    // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
+    allowTable(this.planFunction, table, 'readWrite');
+    // dunning-step: re-check, act (agency case file JSON + PDF, and its time-limited link: read), send, alert finance.
+    allowTable(this.stepFunction, table, 'readWrite');
+    allowObjects(this.stepFunction, documentsBucket, { read: [caseFiles], write: [caseFiles] });
+    alerts.allowSendEmail(this.stepFunction);
+    // dunning-dispatch: one grouped message per customer and window; writes the formal notice PDF (letters/) and
+    // links the invoice PDF (invoices/) with a presigned URL, which is only valid if the signer may read the object.
+    allowTable(this.dispatchFunction, table, 'readWrite');
+    allowObjects(this.dispatchFunction, documentsBucket, { read: [invoices], write: [letters] });
+    alerts.allowSendEmail(this.dispatchFunction);
+    // dunning-pause: stores the task token on the invoice; resumes at once (SendTaskSuccess) when the pause was
+    // already lifted. The machine invokes this function, hence a separate policy (see WorkflowGrantOptions).
+    allowTable(this.pauseFunction, table, 'readWrite');
+    allowWorkflow(this.pauseFunction, machine, ['respond'], { separatePolicy: true });
+    // sweep: finds invoices entering their window, starts their workflow, resumes due promises, daily digest.
+    allowTable(this.sweepFunction, table, 'readWrite');
+    allowWorkflow(this.sweepFunction, machine, ['start', 'describe', 'respond']);
+    alerts.allowSendEmail(this.sweepFunction);
+    // failure-alert: e-mails finance from the event alone, appends one history line to the invoice
+    // (INVOICE#<id> / EVENT#...) and marks its WORKFLOW marker ended (read, then conditional put): invoice items only.
+    allowTableItems(this.failureAlertFunction, table, ['dynamodb:GetItem', 'dynamodb:PutItem'], ['INVOICE#']);
+    alerts.allowSendEmail(this.failureAlertFunction);
   }
 }

@@ -1,15 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
+import { FILE_BATCH_SIZE, FileQueue } from '../shared/file-queue';
 import type { EncaisseFunction } from '../shared/function';
+import { allowObjects, allowTable, allowWorkflow } from '../shared/grants';
 import { statementPrefixes } from '../storage/storage';
 
 export interface IngestProps {
   readonly statementsBucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  /** The dunning state machine: a fully paid invoice's workflow stops, a reopened invoice's starts. */
+  readonly stateMachine: sfn.IStateMachine;
   readonly ingestFunction: EncaisseFunction;
   readonly alerts: Alerts;
 }
@@ -22,51 +27,47 @@ export interface IngestProps {
 export const INGEST_MEMORY_MB = 1024;
 export const INGEST_TIMEOUT = Duration.minutes(5);
 /** One file per invocation: each file gets the whole timeout and memory, and a failure retries that file only. */
-export const INGEST_BATCH_SIZE = 1;
+export const INGEST_BATCH_SIZE = FILE_BATCH_SIZE;
 /** AWS guidance for an SQS event source: visibility timeout at least six times the function timeout. */
 export const INGEST_VISIBILITY_TIMEOUT = Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6);
 
 /**
  * Statement file dropped under inbox/ -> S3 ObjectCreated notification -> SQS (SSE, SSL only, DLQ after
  * 3 receives) -> ingest Lambda (one message at a time; partial batch failures reported, so a message holding several
- * records retries only those that failed).
+ * records retries only those that failed), and the ingest function's grants.
  */
 export class Ingest extends Construct {
-  readonly queue: sqs.Queue;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly queue: FileQueue['queue'];
+  readonly deadLetterQueue: FileQueue['deadLetterQueue'];
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: INGEST_VISIBILITY_TIMEOUT,
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
-    });
-
-    props.statementsBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
+    const { statementsBucket, table, stateMachine, ingestFunction: f, alerts } = props;
+    // 'Default' keeps the queues' logical ids (IngestQueue..., IngestDeadLetterQueue...) from before FileQueue.
+    const files = new FileQueue(this, 'Default', {
+      bucket: statementsBucket,
       prefix: statementPrefixes.inbox,
+      fn: f,
+      functionTimeout: INGEST_TIMEOUT,
+      alerts,
+      deadLetterAlarmId: 'DeadLetterQueueAlarm',
+      deadLetterDescription: 'A statement file could not be ingested after 3 attempts (ingest dead-letter queue not empty).',
     });
+    this.queue = files.queue;
+    this.deadLetterQueue = files.deadLetterQueue;
+    alerts.watchFunction('Ingest', f, 'The ingest function failed.');
 
-    props.ingestFunction.fn.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: INGEST_BATCH_SIZE,
-        reportBatchItemFailures: true,
-      }),
-    );
-
-    props.alerts.alarm(
-      'DeadLetterQueueAlarm',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
-      'A statement file could not be ingested after 3 attempts (ingest dead-letter queue not empty).',
-    );
-    props.alerts.alarm('IngestErrorsAlarm', props.ingestFunction.fn.metricErrors(), 'The ingest function failed.');
+    // Read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report, remove the rejected/
+    // copy of a file re-processed successfully, record transactions and allocations, stop the workflow of a fully
+    // paid invoice, alert finance. s3:ListBucket (no prefix condition: a HEAD or GET carries no s3:prefix) makes S3
+    // answer 404, not 403, for a file an earlier delivery already moved, which the ingest must tell from a fault.
+    const { inbox, processed, rejected } = statementPrefixes;
+    allowTable(f, table, 'readWrite');
+    allowObjects(f, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox, rejected] });
+    f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }));
+    // It starts the workflow of an invoice a returned payment reopens; describe: startDunning checks whether the last
+    // generation ended.
+    allowWorkflow(f, stateMachine, ['start', 'stop', 'describe']);
+    alerts.allowSendEmail(f);
   }
 }

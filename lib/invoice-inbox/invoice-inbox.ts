@@ -1,17 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { invoiceInboxPrefixes } from '../../functions/invoice-inbox/prefixes';
 import type { Alerts } from '../alerts/alerts';
+import { FileQueue } from '../shared/file-queue';
 import type { EncaisseFunction } from '../shared/function';
+import { allowObjects, allowTable } from '../shared/grants';
 
 export { invoiceInboxPrefixes };
 
 export interface InvoiceInboxProps {
   readonly statementsBucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
   readonly inboxFunction: EncaisseFunction;
   readonly alerts: Alerts;
 }
@@ -23,25 +24,34 @@ export const INVOICE_INBOX_TIMEOUT = Duration.minutes(1);
 /**
  * E-invoice dropped under invoices/inbox/ of the statements bucket -> S3 ObjectCreated notification -> SQS (SSE, SSL
  * only, DLQ after 3 receives) -> invoice-inbox Lambda, which moves the file to invoices/processed/ or
- * invoices/rejected/ (outside the notification's prefix: no loop).
+ * invoices/rejected/ (outside the notification's prefix: no loop); and the function's grants.
  */
 export class InvoiceInbox extends Construct {
-  readonly queue: sqs.Queue;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly queue: FileQueue['queue'];
+  readonly deadLetterQueue: FileQueue['deadLetterQueue'];
 
   constructor(scope: Construct, id: string, props: InvoiceInboxProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(INVOICE_INBOX_TIMEOUT.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+    const { statementsBucket, table, inboxFunction: f, alerts } = props;
+    // 'Default' keeps the queues' logical ids (InvoiceInboxQueue..., InvoiceInboxDeadLetterQueue...) from before FileQueue.
+    const files = new FileQueue(this, 'Default', {
+      bucket: statementsBucket,
+      prefix: invoiceInboxPrefixes.inbox,
+      fn: f,
+      functionTimeout: INVOICE_INBOX_TIMEOUT,
+      alerts,
+      deadLetterAlarmId: 'InvoiceInboxDeadLetterQueueAlarm',
+      deadLetterDescription: 'An e-invoice file could not be handled after 3 attempts (invoice inbox dead-letter queue not empty).',
     });
-    props.statementsBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), { prefix: invoiceInboxPrefixes.inbox });
-    props.inboxFunction.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
-    props.alerts.alarm('InvoiceInboxDeadLetterQueueAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), 'An e-invoice file could not be handled after 3 attempts (invoice inbox dead-letter queue not empty).');
-    props.alerts.alarm('InvoiceInboxErrorsAlarm', props.inboxFunction.fn.metricErrors(), 'The invoice-inbox function failed.');
+    this.queue = files.queue;
+    this.deadLetterQueue = files.deadLetterQueue;
+    alerts.watchFunction('InvoiceInbox', f, 'The invoice-inbox function failed.');
+
+    // Read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report (copy +
+    // delete), create or update the customer and the invoice, alert finance of a rejected file.
+    const { inbox, processed, rejected } = invoiceInboxPrefixes;
+    allowTable(f, table, 'readWrite');
+    allowObjects(f, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox] });
+    alerts.allowSendEmail(f);
   }
 }

@@ -42,6 +42,7 @@ export interface EncaisseFunctionProps {
  * Every other permission is granted explicitly by the construct that wires the function.
  */
 export class EncaisseFunction extends Construct {
+  readonly name: FunctionName;
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
@@ -49,6 +50,7 @@ export class EncaisseFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EncaisseFunctionProps) {
     super(scope, id);
+    this.name = props.name;
     this.entry = entryOf(props.name);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {

@@ -1,7 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
+import { Alerts } from '../../lib/alerts/alerts';
 import { AdminApi, type ApiAuth } from '../../lib/api/admin-api';
 import { buildApp, demoContext } from '../../lib/app';
 import { retentionOf } from '../../lib/encaisse-stack';
@@ -99,13 +104,28 @@ describe('deployment settings (CDK context)', () => {
   });
 });
 
-describe('admin API authentication choices', () => {
+// Each test synthesizes a small stack; the first also loads the CDK modules, slow on a loaded machine.
+describe('admin API authentication choices', { timeout: 120_000 }, () => {
   // A small stack around the AdminApi construct: no full app synthesis, no bundling.
   const apiTemplate = (auth: ApiAuth) => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Api');
     const apiFunction = new EncaisseFunction(stack, 'Api', { name: 'api', description: 'api' });
-    new AdminApi(stack, 'AdminApi', { apiFunction, auth, logRetention: logs.RetentionDays.ONE_MONTH, rateLimit: 5, burstLimit: 10 });
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const stateMachine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')) });
+    const alerts = new Alerts(stack, 'Alerts', { key: new kms.Key(stack, 'Key'), alarmEmails: [], senderEmail: 'relances@x.fr' });
+    new AdminApi(stack, 'AdminApi', {
+      apiFunction,
+      table,
+      statementsBucket: new s3.Bucket(stack, 'Statements'),
+      documentsBucket: new s3.Bucket(stack, 'Documents'),
+      stateMachine,
+      alerts,
+      auth,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      rateLimit: 5,
+      burstLimit: 10,
+    });
     return Template.fromStack(stack);
   };
 
