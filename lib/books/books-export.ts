@@ -30,7 +30,11 @@ export class BooksExport extends Construct {
       schedule: events.Schedule.cron({ minute: '0', hour: '5' }),
       targets: [new eventTargets.LambdaFunction(f.fn, { retryAttempts: 2 })],
     });
-    alerts.watchFunction('BooksExport', f, 'The monthly books export failed.');
+    alerts.watchFunction(
+      'BooksExport',
+      f,
+      "The monthly books export failed: the month's FEC may be missing under books/ (EventBridge retries twice).",
+    );
 
     // Reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month (BOOKS#
     // items only) and its files under books/ of the documents bucket.

@@ -260,7 +260,11 @@ export class DunningWorkflow extends Construct {
     alerts.watchFunction('DunningStep', this.stepFunction);
     alerts.watchFunction('DunningDispatch', this.dispatchFunction);
     alerts.watchFunction('DunningPause', this.pauseFunction);
-    alerts.watchFunction('Sweep', this.sweepFunction, 'The daily dunning sweep failed.');
+    alerts.watchFunction(
+      'Sweep',
+      this.sweepFunction,
+      'The daily dunning sweep failed: workflows due today may not have started (3 retries within 6 hours).',
+    );
     alerts.watchFunction(
       'FailureAlert',
       this.failureAlertFunction,

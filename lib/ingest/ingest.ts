@@ -55,7 +55,11 @@ export class Ingest extends Construct {
     });
     this.queue = files.queue;
     this.deadLetterQueue = files.deadLetterQueue;
-    alerts.watchFunction('Ingest', f, 'The ingest function failed.');
+    alerts.watchFunction(
+      'Ingest',
+      f,
+      'The ingest function failed: the statement file is retried from the queue (dead-lettered after 3 attempts).',
+    );
 
     // Read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report, remove the rejected/
     // copy of a file re-processed successfully, record transactions and allocations, stop the workflow of a fully

@@ -45,7 +45,11 @@ export class InvoiceInbox extends Construct {
     });
     this.queue = files.queue;
     this.deadLetterQueue = files.deadLetterQueue;
-    alerts.watchFunction('InvoiceInbox', f, 'The invoice-inbox function failed.');
+    alerts.watchFunction(
+      'InvoiceInbox',
+      f,
+      'The invoice-inbox function failed: the e-invoice file is retried from the queue (dead-lettered after 3 attempts).',
+    );
 
     // Read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report (copy +
     // delete), create or update the customer and the invoice, alert finance of a rejected file.

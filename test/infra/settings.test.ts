@@ -23,6 +23,12 @@ describe('deployment settings (CDK context)', () => {
     expect(s.logRetentionDays).toBe(90);
   });
 
+  it('operators receive the alarms; finance only when asked (it gets the business alerts by e-mail already)', () => {
+    const s = parseSettings({ ...valid, operatorEmails: 'ops@x.fr, astreinte@x.fr' });
+    expect(s.operatorEmails).toEqual(['ops@x.fr', 'astreinte@x.fr']);
+    expect(s.subscribeFinanceToAlarms).toBe(false);
+  });
+
   it('finance recipients may be given on the command line as a comma-separated list', () => {
     expect(parseSettings({ ...valid, financeEmails: 'a@x.fr, b@x.fr' }).financeEmails).toEqual(['a@x.fr', 'b@x.fr']);
   });
@@ -42,7 +48,8 @@ describe('deployment settings (CDK context)', () => {
     }
     expect(error).toBeInstanceOf(SettingsError);
     const message = (error as Error).message;
-    for (const key of ['senderEmail', 'financeEmails', 'agencyEmail', 'creditorName', 'creditorIban', 'creditorBic', 'creditorAddress']) {
+    const required = ['senderEmail', 'financeEmails', 'operatorEmails', 'agencyEmail', 'creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'];
+    for (const key of required) {
       expect(message).toContain(`context ${key}`);
     }
   });
@@ -72,6 +79,8 @@ describe('deployment settings (CDK context)', () => {
     [{ financeEmails: 'finance@x.fr,oops' }, 'financeEmails'],
     [{ financeEmails: [] }, 'financeEmails'],
     [{ agencyEmail: '' }, 'agencyEmail'],
+    [{ operatorEmails: 'ops@x.fr,oops' }, 'operatorEmails'],
+    [{ operatorEmails: [] }, 'operatorEmails'],
     [{ sweepTime: '25:00' }, 'sweepTime'],
     [{ cognitoUserPoolId: 'eu-west-3_Abc123' }, 'cognitoClientId'],
     [{ jwtIssuer: 'http://idp.example.fr', jwtAudience: 'encaisse' }, 'jwtIssuer'],
