@@ -48,22 +48,7 @@ export class EncaisseStack extends Stack {
     this.storage = new Storage(this, 'Storage');
     const { table, statementsBucket, documentsBucket } = this.storage;
 
-    // One customer-managed key for operational data: the alarm topic and the state machine execution logs.
-    this.key = new kms.Key(this, 'OperationsKey', {
-      description: 'encaisse: alarm topic and dunning workflow logs',
-      enableKeyRotation: true,
-    });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsUseOfTheKey',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
-        },
-      }),
-    );
+    this.key = this.operationsKey();
 
     this.alerts = new Alerts(this, 'Alerts', {
       key: this.key,
@@ -218,6 +203,26 @@ export class EncaisseStack extends Stack {
     new CfnOutput(this, 'SesConfigurationSetName', { value: configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alerts.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+  }
+
+  /** One customer-managed key for operational data: the alarm topic and the state machine execution logs. */
+  private operationsKey(): kms.Key {
+    const key = new kms.Key(this, 'OperationsKey', {
+      description: 'encaisse: alarm topic and dunning workflow logs',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsUseOfTheKey',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
+        },
+      }),
+    );
+    return key;
   }
 
   /** CDK's singleton custom resource that sets the S3 -> SQS notification at deploy time. */

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { functionNames } from '../../lib/shared/function';
+import { functionNames, projectRoot } from '../../lib/shared/function';
 import { flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
 
 const { json } = synthesizeForAssertions();
@@ -26,5 +28,12 @@ describe('grants, function by function (the whole permission model, pinned)', ()
 
   it.each(functionNames)('%s is granted exactly what its code calls', (name) => {
     expect(grantsOf(name)).toMatchSnapshot();
+  });
+});
+
+describe('who grants', () => {
+  it('the stack only wires: each construct grants the functions it is handed, so no grant is written in the stack', () => {
+    const stack = readFileSync(path.join(projectRoot, 'lib/encaisse-stack.ts'), 'utf8');
+    expect(stack).not.toMatch(/\ballow(Table|TableItems|Objects|Workflow|SendEmail)\(|addToPrincipalPolicy|\.grant\w*\(/);
   });
 });
