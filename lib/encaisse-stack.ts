@@ -7,13 +7,13 @@ import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
 import { FinanceConsole } from './console/console';
 import { SesEvents } from './alerts/ses-events';
-import { DunningWorkflow, dunningFunctionOptions, type DunningFunctions, type FunctionOptions } from './dunning/dunning-workflow';
+import { DunningWorkflow, dunningFunctionOptions, type DunningFunctions } from './dunning/dunning-workflow';
 import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
 import { InvoiceInbox, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
 import { BooksExport } from './books/books-export';
 import type { Settings } from './settings';
 import { Monitoring } from './monitoring/monitoring';
-import { EncaisseFunction, type FunctionName } from './shared/function';
+import { EncaisseFunction, type FunctionName, type FunctionOptions } from './shared/function';
 import { acknowledge } from './shared/nag';
 import { acknowledgeAcceptedWildcards } from './shared/wildcards';
 import { Storage } from './storage/storage';
@@ -70,7 +70,7 @@ export class EncaisseStack extends Stack {
     // construct grants it exactly what its code calls (shared/grants.ts) and sets its alarms.
     const needStateMachineArn: EncaisseFunction[] = [];
     const made = {} as Record<FunctionName, EncaisseFunction>;
-    const makeFunction = (scope: Construct, fid: string, o: FunctionOptions & { environment?: Record<string, string> }) => {
+    const makeFunction = (scope: Construct, fid: string, o: FunctionOptions) => {
       const f = new EncaisseFunction(scope, fid, {
         name: o.name,
         description: o.description,

@@ -11,7 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
-import type { EncaisseFunction, FunctionName } from '../shared/function';
+import type { EncaisseFunction, FunctionOptions } from '../shared/function';
 import { allowObjects, allowTable, allowTableItems, allowWorkflow } from '../shared/grants';
 import { documentPrefixes } from '../storage/storage';
 
@@ -61,15 +61,6 @@ export function retryWindowSeconds(r: { intervalSeconds: number; backoffRate: nu
 
 /** A paused invoice (dispute, promise, manual pause) may stay suspended up to this long. */
 export const PAUSE_TIMEOUT = Duration.days(366);
-
-export interface FunctionOptions {
-  readonly name: FunctionName;
-  readonly description: string;
-  readonly memorySize?: number;
-  readonly timeout?: Duration;
-  /** Pass STATE_MACHINE_ARN (false for the functions the state machine itself invokes: that would be circular). */
-  readonly withStateMachineArn?: boolean;
-}
 
 export type DunningFunctionKey = 'plan' | 'step' | 'dispatch' | 'pause' | 'sweep' | 'failureAlert';
 export type DunningFunctions = Record<DunningFunctionKey, EncaisseFunction>;

@@ -5,7 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
-import { FILE_BATCH_SIZE, FileQueue } from '../shared/file-queue';
+import { FileQueue } from '../shared/file-queue';
 import type { EncaisseFunction } from '../shared/function';
 import { allowObjects, allowTable, allowWorkflow } from '../shared/grants';
 import { statementPrefixes } from '../storage/storage';
@@ -26,15 +26,11 @@ export interface IngestProps {
  */
 export const INGEST_MEMORY_MB = 1024;
 export const INGEST_TIMEOUT = Duration.minutes(5);
-/** One file per invocation: each file gets the whole timeout and memory, and a failure retries that file only. */
-export const INGEST_BATCH_SIZE = FILE_BATCH_SIZE;
-/** AWS guidance for an SQS event source: visibility timeout at least six times the function timeout. */
-export const INGEST_VISIBILITY_TIMEOUT = Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6);
 
 /**
- * Statement file dropped under inbox/ -> S3 ObjectCreated notification -> SQS (SSE, SSL only, DLQ after
- * 3 receives) -> ingest Lambda (one message at a time; partial batch failures reported, so a message holding several
- * records retries only those that failed), and the ingest function's grants.
+ * Statement file dropped under inbox/ -> S3 ObjectCreated notification -> SQS (SSE, SSL only, DLQ after 3 receives,
+ * visibility 30 minutes: six times the function timeout) -> ingest Lambda (one file per invocation: each file has the
+ * whole timeout and memory, and a failure retries that file only), and the ingest function's grants and alarms.
  */
 export class Ingest extends Construct {
   readonly queue: FileQueue['queue'];

@@ -35,6 +35,17 @@ export interface EncaisseFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 }
 
+/** How the stack builds a function: the props that differ from one function to the next. */
+export interface FunctionOptions {
+  readonly name: FunctionName;
+  readonly description: string;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  /** Pass STATE_MACHINE_ARN (false for the functions the state machine itself invokes: that would be circular). */
+  readonly withStateMachineArn?: boolean;
+  readonly environment?: Record<string, string>;
+}
+
 /**
  * A NodejsFunction with the house defaults: Node.js 24 on ARM64, esbuild bundle (ESM, minified, tree-shaken,
  * source maps), its own log group with retention, X-Ray active tracing, a dedicated role that can only write

@@ -6,7 +6,8 @@ import { flat, functionId, resourcesOfType, synthesizeForAssertions, type CfnTem
 // One synthesis with the demo settings; one more below for the finance subscription.
 const { json } = synthesizeForAssertions();
 
-const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([id, a]) => ({ id, ...a.Properties! }));
+type Alarm = Record<string, any> & { id: string };
+const alarms: Alarm[] = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([id, a]) => ({ ...a.Properties, id }));
 const [[topicId, topic]] = resourcesOfType(json, 'AWS::SNS::Topic');
 const dimensionsOf = (a: (typeof alarms)[number]) =>
   Object.fromEntries(((a.Dimensions ?? []) as { Name: string; Value: unknown }[]).map((d) => [d.Name, flat(d.Value)]));
