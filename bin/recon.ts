@@ -133,7 +133,8 @@ const TEXT = {
 const WORKER_MIN_BYTES = 2_000_000;
 
 function readStatementInWorker(path: string, args: Args): Promise<ParsedStatementFile> {
-  const launcher = fileURLToPath(new URL('./recon.mjs', import.meta.url));
+  // the launcher that started this process (bin/recon.mjs sets it: this file may run from its bundle elsewhere)
+  const launcher = process.env.RECON_LAUNCHER ?? fileURLToPath(new URL('./recon.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
     const worker = new Worker(launcher, { workerData: { reconTask: 'parse-statement', path, format: formatOption(args) }, stdout: false });
     worker.once('message', (m: { ok: true; parsed: ParsedStatementFile } | { ok: false; input: boolean; error: string }) => {
