@@ -20,7 +20,7 @@ export interface Search extends Scoring {
 
 export interface NamedInvoices {
   /** Open invoices the texts name, with how they were found. */
-  refOf: Map<number, { kind: ReferenceKind; text: string }>;
+  refOf: Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>;
   /** What the texts name that cannot be allocated (already settled). */
   notes: string[];
 }
@@ -44,7 +44,7 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
   const { ledger, t } = s;
   const amount = t.amountCents;
   const tol = s.feeTolerance;
-  const refOf = new Map<number, { kind: ReferenceKind; text: string }>();
+  const refOf = new Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>();
   const notes: string[] = [];
   for (const h of hits) {
     if (ledger.invoices[h.invoice].currency !== t.currency) continue;
