@@ -46,6 +46,17 @@ function build() {
   renameSync(tmp, out);
 }
 
-if (!fresh()) build();
 process.env.RECON_LAUNCHER = fileURLToPath(import.meta.url);
-await import(pathToFileURL(out).href);
+let bundled = true;
+try {
+  if (!fresh()) build();
+} catch {
+  bundled = false; // no esbuild binary or a read-only install: run the sources through tsx as before
+}
+if (bundled) {
+  await import(pathToFileURL(out).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./recon.ts');
+}
