@@ -133,7 +133,8 @@ const TEXT = {
 const WORKER_MIN_BYTES = 2_000_000;
 
 function readStatementInWorker(path: string, args: Args): Promise<ParsedStatementFile> {
-  const launcher = fileURLToPath(new URL('./recon.mjs', import.meta.url));
+  // the launcher that started this process (bin/recon.mjs sets it: this file may run from its bundle elsewhere)
+  const launcher = process.env.RECON_LAUNCHER ?? fileURLToPath(new URL('./recon.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
     const worker = new Worker(launcher, { workerData: { reconTask: 'parse-statement', path, format: formatOption(args) }, stdout: false });
     worker.once('message', (m: { ok: true; parsed: ParsedStatementFile } | { ok: false; input: boolean; error: string }) => {
@@ -176,7 +177,7 @@ async function matchCommand(args: Args, out: (s: string) => void) {
   const timing = process.env.RECON_TIMING === '1';
   let t0 = performance.now();
   const lap = (what: string) => {
-    if (timing) process.stderr.write(`recon: ${what} ${(performance.now() - t0).toFixed(0)} ms\n`);
+    if (timing) process.stderr.write(`recon: ${what} ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`);
     t0 = performance.now();
   };
   let size = 0;

@@ -29,7 +29,8 @@ export type Category =
   | 'new-account'
   | 'other-citation'
   | 'more-than-cited'
-  | 'grouped-no-ref';
+  | 'grouped-no-ref'
+  | 'qr-code';
 
 export interface Truth {
   index: number;
@@ -311,6 +312,35 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     return c;
   };
   let day = 0;
+
+  /**
+   * Paid from the EPC QR code of a reminder or of the payment page (issue 15): the banking app fills in the RF creditor
+   * reference, without spaces, and the exact amount; banks pass it on as the structured reference, in the text or as the
+   * end-to-end id. Drawn after the month's other entries, so that those stay as they were.
+   */
+  const paidFromQrCode = (count: number) => {
+    for (let k = 0; k < count; k++) {
+      const c = pickCustomerWithDebt(1);
+      if (c < 0) return;
+      // not a customer of the month's deliberately ambiguous payments, nor one of two invoices of the same amount
+      if (usedPair.has(c)) continue;
+      const owed = owedOf(c).filter((i) => !byCustomer[c].some((j) => j !== i && invoices[j].amountCents === invoices[i].amountCents));
+      if (owed.length === 0) continue;
+      const inv = r.pick(owed);
+      const id = invoices[inv].invoiceId;
+      const rf = structuredReference(id)!;
+      day += 30 / entryCount;
+      const { e } = receipt(c, open[inv], '');
+      const where = r.int(0, 2);
+      if (where === 0) e.remittance.structured = [rf];
+      else if (where === 1) e.remittance.unstructured = [rf];
+      else e.endToEndId = rf;
+      const allocations = [{ invoiceId: id, amountCents: open[inv] }];
+      pay([inv], [open[inv]]);
+      push(e, { category: 'qr-code', allocations, variant: ['structured', 'text', 'end-to-end'][where] });
+      paidBy.push({ entry: e.index, customer: c });
+    }
+  };
   const dateNow = () => addDays(start, Math.floor(day));
 
   const entryBase = (amountCents: number): StatementEntry => ({
@@ -590,6 +620,7 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     push(e, { category: cat, allocations, variant: [variant, built.variant].filter(Boolean).join(' ') });
     if (allocations.length > 0) paidBy.push({ entry: e.index, customer: c });
   }
+  paidFromQrCode(Math.round(entryCount * 0.03));
 
   const statement: Statement = {
     format: 'camt053',

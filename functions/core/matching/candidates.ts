@@ -20,7 +20,7 @@ export interface Search extends Scoring {
 
 export interface NamedInvoices {
   /** Open invoices the texts name, with how they were found. */
-  refOf: Map<number, { kind: ReferenceKind; text: string }>;
+  refOf: Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>;
   /** What the texts name that cannot be allocated (already settled). */
   notes: string[];
 }
@@ -30,12 +30,21 @@ function refWord(s: Search, i: number, h: { kind: ReferenceKind; text: string })
   return h.kind === 'exact' ? `reference: ${id} in the transaction text` : h.kind === 'reformatted' ? `reference: "${h.text}" read as ${id}` : `reference: "${h.text}" is one character away from ${id}`;
 }
 
+/**
+ * An RF creditor reference decides alone only when its check digits hold and the amount agrees (exactly, or short by
+ * fees): the check lets through some digit-for-letter typos, which name another invoice of the same length.
+ */
+function capCreditor(d: Draft, creditor: 'valid' | 'invalid'): void {
+  if (creditor === 'invalid') cap(d, 0.85, 'the RF creditor reference fails its check digits');
+  else if (d.amount !== 'exact' && d.amount !== 'fee') cap(d, 0.85, 'an RF creditor reference with an amount that differs');
+}
+
 /** Each invoice the texts name, alone; several named invoices of one customer, together. */
 export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): NamedInvoices {
   const { ledger, t } = s;
   const amount = t.amountCents;
   const tol = s.feeTolerance;
-  const refOf = new Map<number, { kind: ReferenceKind; text: string }>();
+  const refOf = new Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>();
   const notes: string[] = [];
   for (const h of hits) {
     if (ledger.invoices[h.invoice].currency !== t.currency) continue;
@@ -50,6 +59,7 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
     const d = draftOf(s, t, [i], amountFit(amount, ledger.open[i], tol), level, p, [refWord(s, i, h)]);
     if (d.amount === 'over' && level === 'ref' && restCandidates(s, [i], p, [refWord(s, i, h)])) cap(d, 0.6, 'the rest equals other open invoices of the customer');
+    if (h.creditor) capCreditor(d, h.creditor);
     s.offer(d);
   }
   const groups = new Map<number, number[]>();
@@ -122,7 +132,13 @@ function restCandidates(s: Search, named: number[], p: PayerVerdict, reasons: st
 }
 
 /** Invoices one character away from a reference-looking string of the texts, when no named invoice fits. */
-export function typoCandidates(s: Search, queries: readonly string[], neighbours: (q: string) => number[], named: ReadonlyMap<number, unknown>): void {
+export function typoCandidates(
+  s: Search,
+  queries: readonly string[],
+  neighbours: (q: string) => number[],
+  named: ReadonlyMap<number, unknown>,
+  badCreditor: readonly string[] = [],
+): void {
   const { ledger, t } = s;
   let tried = 0;
   for (const q of queries) {
@@ -132,7 +148,9 @@ export function typoCandidates(s: Search, queries: readonly string[], neighbours
       const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
       if (fit !== 'exact' && fit !== 'fee' && p.fit !== 'iban' && p.fit !== 'name') continue;
       if (++tried > 50) break;
-      s.offer(draftOf(s, t, [i], fit, 'typo', p, [`reference: "${q}" is one character away from ${ledger.invoices[i].invoiceId}`]));
+      const d = draftOf(s, t, [i], fit, 'typo', p, [`reference: "${q}" is one character away from ${ledger.invoices[i].invoiceId}`]);
+      if (badCreditor.includes(q)) capCreditor(d, 'invalid');
+      s.offer(d);
     }
   }
 }

@@ -190,6 +190,8 @@ export interface TextFacts {
   settledRef: boolean;
   /** An invoice-like number in the text that is no open invoice. */
   unknownRef?: string;
+  /** The only reference in the text is an RF creditor reference whose check digits fail. */
+  badCreditor?: boolean;
 }
 
 export function cap(d: Draft, max: number, why: string): void {
@@ -211,6 +213,7 @@ export function applyRules(drafts: readonly Draft[], facts: TextFacts): void {
     if (d.ref === 'typo' && strongRef) cap(d, 0.5, 'an invoice named exactly fits');
     // the text names an invoice number that is not open here (paid, or not imported yet): guesses are for a person
     if (facts.unknownRef && (d.ref === 'none' || d.amount === 'over')) cap(d, 0.85, `the text names ${facts.unknownRef}, which is not an open invoice`);
+    if (facts.badCreditor) cap(d, 0.85, 'the RF creditor reference of the text fails its check digits');
   }
   // a transfer naming several invoices that it pays exactly does not overpay one of them
   for (const whole of drafts) {

@@ -75,7 +75,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const returned = isReturnedPayment(t, folded);
     if (t.amountCents <= 0 && !returned) {
       // a plain debit: nobody to recognise, nothing to look up
-      p = { texts, folded, payers: [], found: { hits: [], typoQueries: [], unresolved: [] }, returned };
+      p = { texts, folded, payers: [], found: { hits: [], typoQueries: [], unresolved: [], badCreditor: [] }, returned };
     } else {
       // the label is read for a customer name only when there is no payer name field
       const payers = names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
@@ -107,7 +107,7 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const { found } = prep;
     // 1. invoice numbers in the texts; one character off only when those read do not fit
     const { refOf, notes } = referenceCandidates(s, found.hits);
-    if (!drafts.some(fitsByReference)) typoCandidates(s, found.typoQueries, (q) => typoNeighbours(prep, q), refOf);
+    if (!drafts.some(fitsByReference)) typoCandidates(s, found.typoQueries, (q) => typoNeighbours(prep, q), refOf, found.badCreditor);
     const unknownRef = drafts.some(fitsByTypo) ? undefined : found.unresolved[0];
     // 2. the customer recognised by IBAN or name, and what it owes
     const known = prep.payers.filter((p) => p.score >= 0.5).slice(0, 3);
@@ -117,7 +117,9 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     if (drafts.size === 0 && known.length === 0 && !nonCustomer) amountOnlyCandidates(s);
 
     const all = drafts.all();
-    const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef };
+    // an RF reference whose check digits fail, and no reference read right: someone typed it by hand, a person checks
+    const badCreditor = (found.badCreditor.length > 0 || found.hits.some((h) => h.creditor === 'invalid')) && !found.hits.some((h) => h.kind !== 'typo');
+    const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef, badCreditor };
     applyRules(all, facts);
     const nothingFits =
       known.length === 0 && refOf.size === 0

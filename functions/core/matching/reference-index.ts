@@ -7,6 +7,8 @@ export interface ReferenceHit {
   kind: ReferenceKind;
   /** The text as found in the transaction. */
   text: string;
+  /** Found as an ISO 11649 creditor reference: 'valid' when its check digits hold, 'invalid' when they fail. */
+  creditor?: 'valid' | 'invalid';
 }
 
 const KIND_RANK: Record<ReferenceKind, number> = { exact: 3, reformatted: 2, typo: 1 };
@@ -175,17 +177,21 @@ export class ReferenceIndex {
    * Invoice numbers found in the given texts (each text is read on its own: no reference spans two fields), and the
    * reference-looking strings worth a typo search (see `typoNeighbours`) should the exact hits not fit.
    */
-  find(texts: readonly string[]): { hits: ReferenceHit[]; typoQueries: string[]; unresolved: string[] } {
+  find(texts: readonly string[]): { hits: ReferenceHit[]; typoQueries: string[]; unresolved: string[]; badCreditor: string[] } {
     const found = new Map<number, ReferenceHit>();
+    let creditor: ReferenceHit['creditor'];
     const note = (invoice: number, kind: ReferenceKind, text: string) => {
       const prev = found.get(invoice);
-      if (!prev || KIND_RANK[kind] > KIND_RANK[prev.kind]) found.set(invoice, { invoice, kind, text });
+      if (!prev || KIND_RANK[kind] > KIND_RANK[prev.kind]) found.set(invoice, creditor ? { invoice, kind, text, creditor } : { invoice, kind, text });
     };
+    /** Typo queries read from an RF reference whose check digits fail: what they find is for a person to confirm. */
+    const badCreditor = new Set<string>();
     const candidates: { text: string; from: number; to: number; hit: boolean }[] = [];
     const typoQueries = new Set<string>();
     const unresolved = new Set<string>();
-    for (const text of texts) {
-      if (!DIGIT.test(text)) continue; // every invoice number has a digit: a text without any names none
+    for (const raw of texts) {
+      if (!DIGIT.test(raw)) continue; // every invoice number has a digit: a text without any names none
+      const text = glueCreditorReferences(raw);
       const toks = tokens(text);
       const digits = toks.map((t) => DIGIT.test(t));
       const used = new Set<number>();
@@ -207,8 +213,11 @@ export class ReferenceIndex {
             // a character was mistyped somewhere: read as a typo, which needs the amount or the payer to agree
             const rf: ReferenceKind | undefined = v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;
             const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
+            creditor = rf === undefined ? undefined : rf === 'exact' ? 'valid' : 'invalid';
+            if (creditor === 'invalid') badCreditor.add(f);
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
             if (this.withoutPrefix.each(f, (inv) => note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
+            creditor = undefined;
           }
           // a number whose parts lost their zero padding ("FA 2026 6685" for FA-2026-06685) is that number, not a typo
           if (!hit && j > i && this.hasUnpadded && this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
@@ -226,7 +235,12 @@ export class ReferenceIndex {
         if (!c.hit && this.shapes.has(shapeOf(c.text))) unresolved.add(c.text);
       }
     }
-    return { hits: [...found.values()].sort((a, b) => a.invoice - b.invoice), typoQueries: [...typoQueries], unresolved: [...unresolved] };
+    return {
+      hits: [...found.values()].sort((a, b) => a.invoice - b.invoice),
+      typoQueries: [...typoQueries],
+      unresolved: [...unresolved],
+      badCreditor: [...badCreditor].filter((q) => typoQueries.has(q)),
+    };
   }
 
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
@@ -246,6 +260,31 @@ export class ReferenceIndex {
 }
 
 const DIGIT = /\d/;
+
+const GROUP = /^[A-Z0-9]{1,4}$/i;
+
+/**
+ * An RF creditor reference printed in groups of four ("RF47 F202 6067 4312 3") as one word, however many groups it has
+ * (the token window reads four words at most): the longest run of groups whose check digits hold is glued; when none
+ * does, the text is left as it is (its words are still read one by one, and a failing reference as a typo).
+ */
+export function glueCreditorReferences(text: string): string {
+  if (!/RF\d\d\s/i.test(text)) return text;
+  const words = text.split(' ');
+  for (let i = 0; i < words.length; i++) {
+    if (!/^RF\d\d$/i.test(words[i])) continue;
+    let last = i;
+    while (last + 1 < words.length && last - i < 6 && GROUP.test(words[last + 1])) last++;
+    for (let n = last; n > i; n--) {
+      const rf = words.slice(i, n + 1).join('').toUpperCase();
+      if (RF_SHAPE.test(rf) && creditorCheckDigitsHold(rf)) {
+        words.splice(i, n + 1 - i, rf);
+        break;
+      }
+    }
+  }
+  return words.join(' ');
+}
 
 const RUNS = /[A-Z]+|\d+/g;
 /** A number part padded with zeros: a digit run starting with 0 after a non-digit or at the start. */

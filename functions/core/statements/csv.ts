@@ -194,7 +194,21 @@ function resolveMapping(mapping: CsvMapping, header: string[] | undefined): Role
   return roles;
 }
 
+/** Dates already read, per date order: an export has a few distinct days and many rows each. */
+const knownDates = { dayFirst: new Map<string, string>(), monthFirst: new Map<string, string>() };
+
 function csvDate(raw: string, format: CsvMapping['dateFormat'], line: number): string {
+  const known = format === 'MM/DD/YYYY' ? knownDates.monthFirst : knownDates.dayFirst;
+  let iso = known.get(raw);
+  if (iso === undefined) {
+    iso = readCsvDate(raw, format, line);
+    if (known.size > 10_000) known.clear();
+    known.set(raw, iso);
+  }
+  return iso;
+}
+
+function readCsvDate(raw: string, format: CsvMapping['dateFormat'], line: number): string {
   const s = raw.trim();
   let m: RegExpExecArray | null;
   if (format === 'MM/DD/YYYY' && (m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})/.exec(s))) {
@@ -230,8 +244,12 @@ function dateOrder(rows: Array<{ cells: string[] }>, column: number | undefined)
   if (column === undefined) return undefined;
   let dayFirst = false;
   let monthFirst = false;
+  const seen = new Set<string>();
   for (const { cells } of rows) {
-    const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}/.exec(cells[column] ?? '');
+    const cell = cells[column] ?? '';
+    if (seen.has(cell)) continue; // each distinct date once
+    seen.add(cell);
+    const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}/.exec(cell);
     if (!m) continue;
     if (Number(m[1]) > 12) dayFirst = true;
     if (Number(m[2]) > 12) monthFirst = true;

@@ -6,7 +6,7 @@ import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
 import { parseMt940 } from './mt940';
 import { parseOfx } from './ofx';
-import { decodeStatementBytes } from './text';
+import { decodeStatementBytes, decodeWindows1252 } from './text';
 
 export { StatementParseError, type StatementParseErrorCode } from './errors';
 export { CsvMapping } from './csv';
@@ -56,7 +56,7 @@ function checkTotals(statements: Statement[]): void {
  */
 export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}): ParsedStatementFile {
   const { text } = declaredLatin(bytes)
-    ? { text: new TextDecoder('windows-1252').decode(bytes) }
+    ? { text: decodeWindows1252(bytes) }
     : decodeStatementBytes(bytes);
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new StatementParseError('empty', 'empty file');

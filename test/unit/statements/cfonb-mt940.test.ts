@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStatementFile } from '../../../functions/core/statements/index';
 import { parse86 } from '../../../functions/core/statements/mt940';
@@ -30,6 +31,17 @@ describe('CFONB 120', () => {
     expect(parsed.statements[0].entries).toHaveLength(13);
     expect(parsed.statements[0].entries[4].label).toBe('VIR RÉGIE ÉLECTRICITÉ');
     expect(parsed.statements[0].balanceCheck).toEqual({ status: 'ok' });
+  });
+
+  it('reads the same records whatever mix of line ends, blank lines and trimmed blanks separates them', () => {
+    const expected = parseStatementFile(bytes(lines.join('\n')));
+    const separator = fc.constantFrom('\n', '\r\n', '\r', '\n\n', '\r\n\r\n', '\n\r', '\r\n  \n');
+    fc.assert(fc.property(fc.array(separator, { minLength: lines.length, maxLength: lines.length }), fc.array(fc.boolean(), { minLength: lines.length, maxLength: lines.length }), (seps, trim) => {
+      const text = lines.map((l, i) => (trim[i] ? l.trimEnd() : l) + seps[i]).join('');
+      const parsed = parseStatementFile(bytes(text), { format: 'cfonb120' });
+      expect(parsed.statements.map((st) => ({ ...st, entries: st.entries.map((e) => ({ ...e, raw: e.raw.map((r) => r.trimEnd()) })) })))
+        .toEqual(expected.statements.map((st) => ({ ...st, entries: st.entries.map((e) => ({ ...e, raw: e.raw.map((r) => r.trimEnd()) })) })));
+    }), { numRuns: 200 });
   });
 
   it('reports a mismatching closing balance without dropping the statement', () => {
