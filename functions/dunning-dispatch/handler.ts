@@ -1,4 +1,3 @@
-import { requireSettings } from '../adapters/config';
 import { Batch, BatchMember, claimBatch, getBatch, LEASE_SECONDS, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
@@ -9,13 +8,12 @@ import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { loadStepContext, withDone } from '../dunning-shared/load';
-import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { DispatchInProgressError, lambda } from '../runtime';
 import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
 import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
 import { tellCrossedPayments } from './crossed';
-
-requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 
 /**
@@ -27,7 +25,12 @@ requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAI
  * sent (DispatchInProgress: retried later) or sent (they settle: 'sent', 'skipped' when left out, 'rescheduled' to
  * the next window when they enlisted after it went).
  */
-export const handler = lambda('dunning-dispatch', DunningState, async (state, log): Promise<DunningState> => {
+export const handler = lambda({
+  name: 'dunning-dispatch',
+  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  event: DunningState,
+  correlationId: (s) => s.correlationId,
+}, async (state, log): Promise<DunningState> => {
   const stepId = state.plan?.stepId;
   const dispatchKey = state.dispatchKey;
   if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };

@@ -1,4 +1,3 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
@@ -6,9 +5,8 @@ import { Logger } from '../adapters/logger';
 import { DunningLevel } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
-import { lambda, now } from '../dunning-shared/runtime';
-
-requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
+import { now } from '../adapters/clock';
+import { lambda } from '../runtime';
 
 /**
  * SES configuration-set events (delivery, bounce, complaint, open, ...) -> the history of the invoices the message was
@@ -88,7 +86,11 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   }
 }
 
-export const handler = lambda('ses-events', Incoming, async (event, log) => {
+export const handler = lambda({
+  name: 'ses-events',
+  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  event: Incoming,
+}, async (event, log) => {
   let recorded = 0;
   for (const e of sesEventsOf(event)) {
     await recordEvidence(e, log);

@@ -9,7 +9,7 @@ import { customerItem, invoiceItem } from '../../../functions/adapters/db/items'
 import { fixedClock } from '../../../functions/core/dates';
 import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
-import { asRetryable } from '../../../functions/dunning-shared/runtime';
+import { asRetryable } from '../../../functions/runtime';
 import { intentIdOf, SEND_DOUBT } from '../../../functions/dunning-shared/send-once';
 import type { DunningState } from '../../../functions/dunning-shared/state';
 import type { Invoice } from '../../../functions/core/model';
