@@ -3,6 +3,7 @@ import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
+import { count } from '../adapters/metrics';
 import { DunningLevel } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
@@ -90,11 +91,20 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   }
   // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
   if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
+  if (result.outcome === 'sent' && composed) countSent(batch.kind, composed.items.map((i) => i.level));
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
     await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
   }
   return sent;
+}
+
+/** Business metrics of a message this invocation sent: one per invoice it lists, reminders by level. */
+function countSent(kind: Batch['kind'], levels: DunningLevel[]): void {
+  for (const level of levels) {
+    if (kind === 'reminder') count('RemindersSent', 1, { level });
+    else if (kind === 'formal_notice') count('FormalNoticesSent');
+  }
 }
 
 /** The members whose invoice is still owed, unpaused and not yet sent (consistent reads). */

@@ -1,6 +1,7 @@
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
+import { count } from '../adapters/metrics';
 import { toIsoDate } from '../core/dates';
 import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
 import { localDate } from '../core/calendar/time-zone';
@@ -100,6 +101,7 @@ export const handler = lambda({
       await recordEvent(current.invoiceId, at, 'dunning_stopped', { reason: 'paid during the handoff, before the agency was told', stepId: step.stepId });
       return { ...state, outcome: 'stopped' };
     }
+    count('AgencyHandoffs');
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
   }
 

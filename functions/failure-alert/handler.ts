@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertFinance } from '../dunning-shared/alerts';
+import { count } from '../adapters/metrics';
 import { markDunningEnded } from '../adapters/workflows';
 import { recordEvent } from '../dunning-shared/history';
 import { now } from '../adapters/clock';
@@ -46,6 +47,7 @@ export const handler = lambda({
 }, async (event, log) => {
   const d = event.detail;
   if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
+  count('WorkflowFailures');
   const invoiceId = inputOf(d.input).invoiceId;
   const occurredAt = d.stopDate ? new Date(d.stopDate).toISOString() : event.time ? new Date(event.time).toISOString() : now().toISOString();
   const cause = (d.cause ?? '').slice(0, 1000);

@@ -1,5 +1,6 @@
+import { autoMatchRate, count } from '../adapters/metrics';
 import { s3ObjectBatch } from '../runtime';
-import { ingestStatementFile } from './ingest-file';
+import { IngestOutcome, ingestStatementFile } from './ingest-file';
 import { financeNotifier } from './notify';
 
 const notify = financeNotifier();
@@ -15,4 +16,21 @@ export const handler = s3ObjectBatch({
   settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'STATEMENT_MAX_BYTES', 'STATEMENT_MAX_ENTRIES'],
   prefix: 'inbox/',
   failure: 'statement could not be ingested; SQS will retry',
-}, (file, log) => ingestStatementFile(file.bucket, file.key, notify, log));
+}, async (file, log) => countIngest(await ingestStatementFile(file.bucket, file.key, notify, log)));
+
+/**
+ * The business metrics of one statement file: ingested or rejected, its transactions by outcome, and its auto-match
+ * rate (only when it held transactions to match: a file of fees and transfers out says nothing about the matcher).
+ */
+export function countIngest(result: IngestOutcome): IngestOutcome {
+  if (result.outcome === 'rejected') count('StatementsRejected');
+  if (result.outcome !== 'processed') return result;
+  const { counts, autoMatchRate: rate } = result.summary;
+  count('StatementsIngested');
+  count('TransactionsMatched', counts.matched);
+  count('TransactionsSuggested', counts.suggested);
+  count('TransactionsUnmatched', counts.unmatched);
+  count('TransactionsIgnored', counts.ignored);
+  if (counts.matched + counts.suggested + counts.unmatched > 0) autoMatchRate(rate * 100);
+  return result;
+}
