@@ -97,6 +97,8 @@ export const handler = lambda({
   name: 'ses-events',
   settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
   event: Incoming,
+  // The e-mail's SES tag `correlation`: its bounce or complaint is logged under the work that sent it.
+  correlationId: (event) => sesEventsOf(event)[0]?.mail.tags?.correlation?.[0],
 }, async (event, log) => {
   let recorded = 0;
   for (const e of sesEventsOf(event)) {

@@ -94,7 +94,7 @@ describe('dunning workflows: correlation id and business metrics', () => {
   });
 
   it('hard bounces and complaints of any e-mail are counted, one per recipient', async () => {
-    const mail = { messageId: 'not-about-invoices', destination: ['a@x.example', 'b@x.example'] };
+    const mail = { messageId: 'not-about-invoices', destination: ['a@x.example', 'b@x.example'], tags: { correlation: ['stmt-msg-3'] } };
     await sesEvents({
       eventType: 'Bounce',
       mail,
@@ -103,6 +103,7 @@ describe('dunning workflows: correlation id and business metrics', () => {
     await sesEvents({ eventType: 'Bounce', mail, bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@x.example' }] } });
     await sesEvents({ eventType: 'Complaint', mail, complaint: { complainedRecipients: [{ emailAddress: 'a@x.example' }] } });
     expect(output.metric('EmailBounces').map((m) => m.value)).toEqual([2]);
+    expect(output.logs().find((l) => l.component === 'ses-events')).toMatchObject({ correlation_id: 'stmt-msg-3' });
     expect(output.metric('EmailComplaints').map((m) => m.value)).toEqual([1]);
   });
 });
