@@ -59,6 +59,7 @@ describe('dunning workflows: correlation id and business metrics', () => {
     const result = await dispatch(reminderState('A-1', dispatchKeyOf('A', W, 'reminder')), lambdaContext);
     expect(result).toMatchObject({ outcome: 'sent', correlationId: 'stmt-msg-1' });
     expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.EmailTags).toContainEqual({ Name: 'correlation', Value: 'stmt-msg-1' });
+    expect(table.get('MESSAGE#ses-1', 'MESSAGE')).toMatchObject({ invoiceIds: ['A-1'], correlationId: 'stmt-msg-1' });
     expect(output.metric('RemindersSent')).toEqual([
       { namespace: 'Encaisse', dimensions: ['service', 'level'], unit: 'Count', value: 1, service: 'encaisse', level: 'reminder_1' },
       { namespace: 'Encaisse', dimensions: ['service'], unit: 'Count', value: 1, service: 'encaisse' },
