@@ -22,7 +22,7 @@ export type CountMetric =
   | 'WorkflowFailures'
   | 'ApiErrors';
 
-/** Counts `value` of `name`; with a breakdown (e.g. {level: 'reminder_1'}) also as a single metric with that dimension. */
+/** Counts `value` of `name`; with a breakdown (e.g. {level: 'reminder_1'}) also as a single metric with it. */
 export function count(name: CountMetric, value = 1, breakdown?: Record<string, string>): void {
   if (value < 0) return;
   metrics.addMetric(name, MetricUnit.Count, value);

@@ -41,7 +41,9 @@ export function asRetryable(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   if (err.name in EXPECTED_RETRIES) return err;
   const e = err as AwsError;
-  const cancelled = (e.CancellationReasons ?? []).some((r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict');
+  const cancelled = (e.CancellationReasons ?? []).some(
+    (r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict',
+  );
   const throttled =
     DYNAMO_THROTTLING.has(e.name) ||
     DYNAMO_THROTTLING.has(e.code ?? '') ||

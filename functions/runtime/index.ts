@@ -1,4 +1,4 @@
-/** The one handler runtime of encaisse's Lambdas (README, 'Handler runtime'). */
+/** The one handler runtime of encaisse's Lambdas (README, 'Operating'). */
 export { runtime, setCorrelationId, noContext } from './context';
 export type { RuntimeOptions, SettingName } from './context';
 export { lambda } from './lambda';

@@ -24,5 +24,6 @@ export function lambda<S extends z.ZodType, R>(
       },
     })
     .handler(async (event) => body(event, log));
-  return (event: unknown, context?: Context): Promise<R> => wrapped(event as z.infer<S>, context ?? noContext) as Promise<R>;
+  return (event: unknown, context?: Context): Promise<R> =>
+    wrapped(event as z.infer<S>, context ?? noContext) as Promise<R>;
 }

@@ -24,7 +24,12 @@ export const S3EventRecord = z.object({
   responseElements: z.object({ 'x-amz-request-id': z.string().optional() }).passthrough().optional(),
   s3: z.object({
     bucket: z.object({ name: z.string().min(1) }),
-    object: z.object({ key: z.string().min(1), size: z.number().optional(), eTag: z.string().optional(), sequencer: z.string().optional() }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().optional(),
+      eTag: z.string().optional(),
+      sequencer: z.string().optional(),
+    }),
   }),
 });
 export const S3Event = z.object({ Records: z.array(S3EventRecord).default([]) });

@@ -17,7 +17,10 @@ export interface S3ObjectBatchOptions extends RuntimeOptions<SqsEvent> {
  * the body's to reject and report) returned as a batch item failure for SQS to retry.
  * Correlation id: the SQS message id, one per S3 event, kept across SQS retries and shown in the dead-letter queue.
  */
-export function s3ObjectBatch(options: S3ObjectBatchOptions, body: (object: CreatedObject, log: Logger) => Promise<unknown>) {
+export function s3ObjectBatch(
+  options: S3ObjectBatchOptions,
+  body: (object: CreatedObject, log: Logger) => Promise<unknown>,
+) {
   const log = createLogger(options.name);
   const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (raw: unknown): Promise<void> => {
@@ -31,7 +34,12 @@ export function s3ObjectBatch(options: S3ObjectBatchOptions, body: (object: Crea
     }
   };
   const wrapped = runtime<SqsEvent, SQSBatchResponse>({ ...options, event: SqsEvent }).handler(async (event, context) =>
-    processPartialResponse(event as unknown as SQSEvent, recordHandler, processor, { context, processInParallel: false, throwOnFullBatchFailure: false }),
+    processPartialResponse(event as unknown as SQSEvent, recordHandler, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    }),
   );
-  return (event: unknown, context?: Context): Promise<SQSBatchResponse> => wrapped(event as SqsEvent, context ?? noContext) as Promise<SQSBatchResponse>;
+  return (event: unknown, context?: Context): Promise<SQSBatchResponse> =>
+    wrapped(event as SqsEvent, context ?? noContext) as Promise<SQSBatchResponse>;
 }

@@ -23,7 +23,9 @@ beforeEach(() => {
   ddb.reset();
   sfn.reset();
   table = new FakeTable().install(ddb);
-  sfn.on(StartExecutionCommand).callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
   setClock(fixedClock('2026-02-04T09:00:00.000Z'));
   output.clear();
 });
@@ -32,9 +34,21 @@ describe('admin API: correlation id and errors by route', () => {
   it('a workflow the API starts carries the caller’s x-correlation-id, which the response sends back', async () => {
     table.put(customerItem(customer('A')));
     table.put(invoiceItem(invoice('F-1', 'A', '2026-01-10')));
-    table.put({ pk: 'INVOICE#F-1', sk: 'WORKFLOW', invoiceId: 'F-1', generation: 1, running: true, executionName: 'inv-F-1', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#F-1',
+      sk: 'WORKFLOW',
+      invoiceId: 'F-1',
+      generation: 1,
+      running: true,
+      executionName: 'inv-F-1',
+      executionArn: 'arn:x',
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
-    const res = await call('POST', '/invoices/F-1/restart-dunning', { body: {}, headers: { 'x-correlation-id': 'ops-ticket-42' } });
+    const res = await call('POST', '/invoices/F-1/restart-dunning', {
+      body: {},
+      headers: { 'x-correlation-id': 'ops-ticket-42' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers['x-correlation-id']).toBe('ops-ticket-42');
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
@@ -52,9 +66,19 @@ describe('admin API: correlation id and errors by route', () => {
     expect((await call('GET', '/invoices')).status).toBe(500);
     expect((await call('GET', '/invoices', { as: null })).status).toBe(401);
     expect(output.metric('ApiErrors')).toEqual([
-      { namespace: 'Encaisse', dimensions: ['service', 'route'], unit: 'Count', value: 1, service: 'encaisse', route: 'GET /invoices' },
+      {
+        namespace: 'Encaisse',
+        dimensions: ['service', 'route'],
+        unit: 'Count',
+        value: 1,
+        service: 'encaisse',
+        route: 'GET /invoices',
+      },
       { namespace: 'Encaisse', dimensions: ['service'], unit: 'Count', value: 1, service: 'encaisse' },
     ]);
-    expect(output.logs().find((l) => l.message === 'request failed')).toMatchObject({ correlation_id: 'req-1', error: { message: 'socket hang up' } });
+    expect(output.logs().find((l) => l.message === 'request failed')).toMatchObject({
+      correlation_id: 'req-1',
+      error: { message: 'socket hang up' },
+    });
   });
 });

@@ -55,18 +55,38 @@ describe('dunning workflows: correlation id and business metrics', () => {
   it('a reminder carries the workflow’s correlation id as an SES tag and on its log lines, and counts per level', async () => {
     table.put(customerItem(customer('A')));
     table.put(invoiceItem(invoice('A-1', 'A', '2026-01-20')));
-    await enlist({ customerId: 'A', windowAt: W, kind: 'reminder', member: { invoiceId: 'A-1', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W } });
+    await enlist({
+      customerId: 'A',
+      windowAt: W,
+      kind: 'reminder',
+      member: { invoiceId: 'A-1', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W },
+    });
     const result = await dispatch(reminderState('A-1', dispatchKeyOf('A', W, 'reminder')), lambdaContext);
     expect(result).toMatchObject({ outcome: 'sent', correlationId: 'stmt-msg-1' });
-    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.EmailTags).toContainEqual({ Name: 'correlation', Value: 'stmt-msg-1' });
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.EmailTags).toContainEqual({
+      Name: 'correlation',
+      Value: 'stmt-msg-1',
+    });
     expect(table.get('MESSAGE#ses-1', 'MESSAGE')).toMatchObject({ invoiceIds: ['A-1'], correlationId: 'stmt-msg-1' });
     expect(output.metric('RemindersSent')).toEqual([
-      { namespace: 'Encaisse', dimensions: ['service', 'level'], unit: 'Count', value: 1, service: 'encaisse', level: 'reminder_1' },
+      {
+        namespace: 'Encaisse',
+        dimensions: ['service', 'level'],
+        unit: 'Count',
+        value: 1,
+        service: 'encaisse',
+        level: 'reminder_1',
+      },
       { namespace: 'Encaisse', dimensions: ['service'], unit: 'Count', value: 1, service: 'encaisse' },
     ]);
     const logs = output.logs();
     expect(logs.length).toBeGreaterThan(0);
-    for (const line of logs) expect(line).toMatchObject({ correlation_id: 'stmt-msg-1', function_request_id: 'req-9', function_name: 'encaisse-task' });
+    for (const line of logs)
+      expect(line).toMatchObject({
+        correlation_id: 'stmt-msg-1',
+        function_request_id: 'req-9',
+        function_name: 'encaisse-task',
+      });
   });
 
   it('a pause found already lifted resumes the workflow with the correlation id it carried', async () => {
@@ -91,18 +111,37 @@ describe('dunning workflows: correlation id and business metrics', () => {
     await expect(failureAlert(failed, lambdaContext)).rejects.toThrow('SES is down');
     expect(output.metric('WorkflowFailures').map((m) => m.value)).toEqual([1]);
     const failure = output.logs().find((l) => l.message === 'failed');
-    expect(failure).toMatchObject({ level: 'ERROR', correlation_id: 'stmt-msg-2', error: { name: 'MessageRejected', message: 'SES is down' } });
+    expect(failure).toMatchObject({
+      level: 'ERROR',
+      correlation_id: 'stmt-msg-2',
+      error: { name: 'MessageRejected', message: 'SES is down' },
+    });
   });
 
   it('hard bounces and complaints of any e-mail are counted, one per recipient', async () => {
-    const mail = { messageId: 'not-about-invoices', destination: ['a@x.example', 'b@x.example'], tags: { correlation: ['stmt-msg-3'] } };
+    const mail = {
+      messageId: 'not-about-invoices',
+      destination: ['a@x.example', 'b@x.example'],
+      tags: { correlation: ['stmt-msg-3'] },
+    };
     await sesEvents({
       eventType: 'Bounce',
       mail,
-      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'a@x.example' }, { emailAddress: 'b@x.example' }] },
+      bounce: {
+        bounceType: 'Permanent',
+        bouncedRecipients: [{ emailAddress: 'a@x.example' }, { emailAddress: 'b@x.example' }],
+      },
     });
-    await sesEvents({ eventType: 'Bounce', mail, bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@x.example' }] } });
-    await sesEvents({ eventType: 'Complaint', mail, complaint: { complainedRecipients: [{ emailAddress: 'a@x.example' }] } });
+    await sesEvents({
+      eventType: 'Bounce',
+      mail,
+      bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@x.example' }] },
+    });
+    await sesEvents({
+      eventType: 'Complaint',
+      mail,
+      complaint: { complainedRecipients: [{ emailAddress: 'a@x.example' }] },
+    });
     expect(output.metric('EmailBounces').map((m) => m.value)).toEqual([2]);
     expect(output.logs().find((l) => l.component === 'ses-events')).toMatchObject({ correlation_id: 'stmt-msg-3' });
     expect(output.metric('EmailComplaints').map((m) => m.value)).toEqual([1]);

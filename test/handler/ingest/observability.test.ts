@@ -20,7 +20,12 @@ let fake: FakeAws;
 beforeEach(async () => {
   fake = new FakeAws();
   await putCustomer(customer);
-  await saveInvoice(undefined, invoice('F2026-0101', 500_00), { at: '2026-11-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} });
+  await saveInvoice(undefined, invoice('F2026-0101', 500_00), {
+    at: '2026-11-01T00:00:00.000Z',
+    kind: 'imported',
+    actor: 'test',
+    detail: {},
+  });
   output.clear();
 });
 afterEach(() => fake.restore());
@@ -61,7 +66,9 @@ describe('ingest: what an operator sees of a statement', () => {
     const logs = output.logs();
     expect(logs.length).toBeGreaterThan(0);
     expect(logs.every((l) => l.correlation_id === 'msg-7f3a' && l.function_request_id === 'req-1')).toBe(true);
-    const stops = (fake as unknown as { sfn: { commandCalls(c: unknown): { args: [{ input: { cause?: string } }] }[] } }).sfn.commandCalls(StopExecutionCommand);
+    const stops = (
+      fake as unknown as { sfn: { commandCalls(c: unknown): { args: [{ input: { cause?: string } }] }[] } }
+    ).sfn.commandCalls(StopExecutionCommand);
     expect(stops).toHaveLength(1);
     expect(stops[0].args[0].input.cause).toContain('correlation id msg-7f3a');
   });

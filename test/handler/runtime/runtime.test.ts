@@ -14,16 +14,17 @@ beforeEach(() => {
   output.clear();
 });
 
-const context = (awsRequestId: string) => ({ awsRequestId, functionName: 'encaisse-test', memoryLimitInMB: '256' }) as never;
+const context = (awsRequestId: string) =>
+  ({ awsRequestId, functionName: 'encaisse-test', memoryLimitInMB: '256' }) as never;
 const Task = z.object({ invoiceId: z.string(), correlationId: z.string().optional() });
 
 describe('the handler runtime', () => {
   it('refuses to build a handler whose settings are missing or malformed, naming each', () => {
     delete process.env.SENDER_EMAIL;
     process.env.FINANCE_EMAILS = 'not-an-address';
-    expect(() => lambda({ name: 't', settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'], event: Task }, async () => 1)).toThrow(
-      /SENDER_EMAIL.*FINANCE_EMAILS|FINANCE_EMAILS.*SENDER_EMAIL/,
-    );
+    expect(() =>
+      lambda({ name: 't', settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'], event: Task }, async () => 1),
+    ).toThrow(/SENDER_EMAIL.*FINANCE_EMAILS|FINANCE_EMAILS.*SENDER_EMAIL/);
   });
 
   it('logs the cold start once, and each invocation under its own correlation id (the event’s, else the request id)', async () => {
@@ -50,7 +51,9 @@ describe('the handler runtime', () => {
       throw Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
     });
     await expect(handler({ invoiceId: 'F-1' }, context('r-3'))).rejects.toMatchObject({ name: 'Throttled' });
-    expect(output.logs().map((l) => [l.level, l.message, l.error?.name])).toEqual([['WARN', 'will be retried', 'Throttled']]);
+    expect(output.logs().map((l) => [l.level, l.message, l.error?.name])).toEqual([
+      ['WARN', 'will be retried', 'Throttled'],
+    ]);
     expect(output.metric('RemindersSent').map((m) => m.value)).toEqual([1]);
   });
 
@@ -62,13 +65,17 @@ describe('the handler runtime', () => {
 });
 
 describe('the SQS runtime (S3 notifications through Powertools’ batch processor)', () => {
-  const s3Body = (key: string) => JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key } } }] });
+  const s3Body = (key: string) =>
+    JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key } } }] });
   const seen: string[] = [];
-  const handler = s3ObjectBatch({ name: 'files', settings: ['TABLE_NAME'], prefix: 'inbox/', failure: 'file failed' }, async (file, log) => {
-    if (file.key.includes('boom')) throw new Error('S3 is down');
-    log.info('file handled', { key: file.key });
-    seen.push(file.key);
-  });
+  const handler = s3ObjectBatch(
+    { name: 'files', settings: ['TABLE_NAME'], prefix: 'inbox/', failure: 'file failed' },
+    async (file, log) => {
+      if (file.key.includes('boom')) throw new Error('S3 is down');
+      log.info('file handled', { key: file.key });
+      seen.push(file.key);
+    },
+  );
   beforeEach(() => {
     seen.length = 0;
   });

@@ -22,8 +22,12 @@ describe('tracing of AWS SDK calls (Powertools Tracer on the one client factory)
   });
 
   it('leaves the clients alone outside Lambda and when POWERTOOLS_TRACE_ENABLED=false', async () => {
-    for (const stack of await middlewareOfClients({ AWS_REGION: 'eu-west-3' })) expect(stack.join(' ')).not.toMatch(/XRay/i);
-    const off = await middlewareOfClients({ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', POWERTOOLS_TRACE_ENABLED: 'false' });
+    for (const stack of await middlewareOfClients({ AWS_REGION: 'eu-west-3' }))
+      expect(stack.join(' ')).not.toMatch(/XRay/i);
+    const off = await middlewareOfClients({
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
     for (const stack of off) expect(stack.join(' ')).not.toMatch(/XRay/i);
   });
 });

@@ -41,20 +41,45 @@ describe('logger: the lines Powertools Logger writes, personal data masked', () 
     });
     expect(ours).toEqual(theirs);
     expect(ourError).toEqual(theirError);
-    expect(ourError.error).toMatchObject({ name: 'RangeError', message: 'no rate for 2026-H2', cause: { message: 'table empty' } });
-    expect(Object.keys(ours)).toEqual(expect.arrayContaining([
-      'level', 'message', 'service', 'cold_start', 'function_name', 'function_memory_size', 'function_request_id',
-      'xray_trace_id', 'correlation_id',
-    ]));
-    expect(ours).toMatchObject({ level: 'INFO', service: 'encaisse', function_request_id: context['awsRequestId' as never], correlation_id: 'msg-1' });
+    expect(ourError.error).toMatchObject({
+      name: 'RangeError',
+      message: 'no rate for 2026-H2',
+      cause: { message: 'table empty' },
+    });
+    expect(Object.keys(ours)).toEqual(
+      expect.arrayContaining([
+        'level',
+        'message',
+        'service',
+        'cold_start',
+        'function_name',
+        'function_memory_size',
+        'function_request_id',
+        'xray_trace_id',
+        'correlation_id',
+      ]),
+    );
+    expect(ours).toMatchObject({
+      level: 'INFO',
+      service: 'encaisse',
+      function_request_id: context['awsRequestId' as never],
+      correlation_id: 'msg-1',
+    });
   });
 
   it('keeps an error’s name, location, message, stack and its causes, as Powertools does, all redacted', () => {
     const cause = new Error(`refused for ${IBAN}`);
-    const error = Object.assign(new Error('could not notify compta@dupont.example', { cause }), { name: 'NotifyError', code: 'X1' });
+    const error = Object.assign(new Error('could not notify compta@dupont.example', { cause }), {
+      name: 'NotifyError',
+      code: 'X1',
+    });
     createLogger('ingest').error('notify failed', { error });
     const [line] = output.logs();
-    expect(line).toMatchObject({ level: 'ERROR', component: 'ingest', error: { name: 'NotifyError', code: 'X1', message: 'could not notify ***@dupont.example' } });
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      component: 'ingest',
+      error: { name: 'NotifyError', code: 'X1', message: 'could not notify ***@dupont.example' },
+    });
     expect(line.error.location).toMatch(/:\d+$/);
     expect(line.error.stack).toMatch(/^NotifyError: could not notify \*\*\*@dupont\.example\n\s+at /);
     expect(line.error.cause).toMatchObject({ name: 'Error', message: 'refused for FR**…0189' });
@@ -63,7 +88,10 @@ describe('logger: the lines Powertools Logger writes, personal data masked', () 
   });
 
   it('masks IBANs and e-mail addresses anywhere in the line: message, nested data, arrays', () => {
-    createLogger('api').warn(`payer ${IBAN}`, { contacts: [{ email: 'jean.dupont@client.fr' }], note: `IBAN ${IBAN.replace(/(.{4})/g, '$1 ')}` });
+    createLogger('api').warn(`payer ${IBAN}`, {
+      contacts: [{ email: 'jean.dupont@client.fr' }],
+      note: `IBAN ${IBAN.replace(/(.{4})/g, '$1 ')}`,
+    });
     const [line] = output.logs();
     expect(line.message).toBe('payer FR**…0189');
     expect(line.contacts).toEqual([{ email: '***@client.fr' }]);
