@@ -45,16 +45,19 @@ const amountOf = (c: number, i: number) => 1_000_00 + c * 100 + i * 7;
 // --- what the functions log --------------------------------------------------------------------------------------------
 process.env.LOG_LEVEL = 'info';
 const logs = { error: [] as string[], retries: 0 };
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  const line = String(chunk);
-  if (line.startsWith('{"level":')) {
-    if (line.startsWith('{"level":"error"')) logs.error.push(line.trim());
-    if (line.includes('"message":"will be retried"')) logs.retries += 1;
-    return true; // the functions' logs are counted, not printed
-  }
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
+// Powertools writes info to stdout, warn and error to stderr, and the EMF metric lines to stdout.
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    const line = String(chunk);
+    if (line.startsWith('{"level":') || line.startsWith('{"_aws":')) {
+      if (line.startsWith('{"level":"ERROR"')) logs.error.push(line.trim());
+      if (line.includes('"message":"will be retried"')) logs.retries += 1;
+      return true; // the functions' logs are counted, not printed
+    }
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
 
 // --- memory ------------------------------------------------------------------------------------------------------------
 const memory = { node: 0, children: 0 };

@@ -3,12 +3,17 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
  * Shared AWS clients, created once per Lambda container. In AWS they use the default endpoints; the local
  * stack points them at DynamoDB Local, s3rver, aws-ses-v2-local and the local Step Functions endpoint
  * through LOCAL_*_ENDPOINT variables. Only endpoints differ: the code path is the same.
+ * Every client is built here and captured by Powertools Tracer, so each AWS call is an X-Ray subsegment. Tracing is
+ * off outside Lambda (tests, local stack) and when POWERTOOLS_TRACE_ENABLED=false: the client is then returned as is.
  */
+export const tracer = new Tracer({ serviceName: 'encaisse' });
+const traced = <C>(client: C): C => tracer.captureAWSv3Client(client);
 const local = (name: string) => process.env[`LOCAL_${name}_ENDPOINT`];
 
 let ddbClient: DynamoDBDocumentClient | undefined;
@@ -17,7 +22,7 @@ let sesClient: SESv2Client | undefined;
 let sfnClient: SFNClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
-  ddbClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local('DYNAMODB') }), {
+  ddbClient ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ endpoint: local('DYNAMODB') })), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return ddbClient;
@@ -26,17 +31,19 @@ export function dynamo(): DynamoDBDocumentClient {
 export function s3(): S3Client {
   const endpoint = local('S3');
   // s3rver stores aws-chunked framing as the body when the SDK adds its default checksums: only when required locally.
-  s3Client ??= new S3Client(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {});
+  s3Client ??= traced(
+    new S3Client(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {}),
+  );
   return s3Client;
 }
 
 export function ses(): SESv2Client {
-  sesClient ??= new SESv2Client({ endpoint: local('SES') });
+  sesClient ??= traced(new SESv2Client({ endpoint: local('SES') }));
   return sesClient;
 }
 
 export function sfn(): SFNClient {
-  sfnClient ??= new SFNClient({ endpoint: local('SFN') });
+  sfnClient ??= traced(new SFNClient({ endpoint: local('SFN') }));
   return sfnClient;
 }
 

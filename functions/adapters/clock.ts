@@ -23,3 +23,8 @@ export function scaledClock(start: Date, factor: number, realNow: () => number =
     toRealDelayMs: (at: Date) => Math.max(0, (at.getTime() - now().getTime()) / factor),
   };
 }
+
+/** The current time of the process-wide clock. */
+export function now(): Date {
+  return current.now();
+}

@@ -68,3 +68,41 @@ export function requireSettings(names: readonly (keyof typeof settings)[], env: 
   const shape = Object.fromEntries(names.map((n) => [n, settings[n]])) as z.ZodRawShape;
   readEnv(shape, env);
 }
+
+/** The creditor printed on reminders and letters (whose IBAN customers pay to): required in AWS. */
+export const creditorSettings = {
+  CREDITOR_NAME: z.string().min(1),
+  CREDITOR_IBAN: z.string().min(15),
+  CREDITOR_BIC: z.string().min(8),
+  /** Address lines separated by '|'. */
+  CREDITOR_ADDRESS: z.string().default(''),
+};
+
+/** Demo creditor of the local stack only (recognised by its LOCAL_*_ENDPOINT variables): never in AWS. */
+const localDemoCreditor = {
+  CREDITOR_NAME: 'encaisse démo SAS',
+  CREDITOR_IBAN: 'FR7630006000011234567890189',
+  CREDITOR_BIC: 'AGRIFRPPXXX',
+  CREDITOR_ADDRESS: '12 rue de la Paix|75002 Paris',
+};
+
+export interface Creditor {
+  name: string;
+  iban: string;
+  bic: string;
+  address: string[];
+}
+
+export function creditor(env: NodeJS.ProcessEnv = process.env): Creditor {
+  const local = Boolean(env.LOCAL_DYNAMODB_ENDPOINT || env.LOCAL_SES_ENDPOINT);
+  const c = readEnv(creditorSettings, local ? { ...localDemoCreditor, ...env } : env);
+  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean) };
+}
+
+export function financeEmails(env: NodeJS.ProcessEnv = process.env): string[] {
+  return readEnv({ FINANCE_EMAILS: emailList }, env).FINANCE_EMAILS;
+}
+
+export function agencyEmail(env: NodeJS.ProcessEnv = process.env): string {
+  return readEnv({ AGENCY_EMAIL: settings.AGENCY_EMAIL }, env).AGENCY_EMAIL;
+}

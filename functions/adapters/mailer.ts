@@ -3,6 +3,7 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { ses } from './aws-clients';
 import { readEnv, settings } from './config';
+import { correlationId } from './logger';
 
 /**
  * Sends e-mail through SES v2: a simple HTML + text message, or a raw MIME message when there are attachments
@@ -88,7 +89,9 @@ const tagValue = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/);
 
 export async function sendEmail(email: OutgoingEmail): Promise<{ messageId: string }> {
   const { SENDER_EMAIL, SES_CONFIGURATION_SET } = mailEnv();
-  const tags = Object.entries(email.tags ?? {})
+  // The correlation id of the work sending it (a statement, a request, a workflow) rides along as the tag `correlation`.
+  const correlation = correlationId()?.replace(/[^A-Za-z0-9_-]/g, '-');
+  const tags = Object.entries({ ...(correlation ? { correlation } : {}), ...email.tags })
     .filter(([k, v]) => tagValue.safeParse(k).success && tagValue.safeParse(v).success)
     .map(([Name, Value]) => ({ Name, Value }));
   const content = email.attachments?.length

@@ -14,6 +14,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DunningState, DunningStateInput } from '../dunning-shared/state';
 import { dynamo, sfn } from './aws-clients';
 import { readEnv, settings } from './config';
+import { correlationId } from './logger';
 import { tableName } from './db/table';
 
 /**
@@ -212,7 +213,8 @@ export async function startDunning(invoiceId: string, now: Date = new Date()): P
     }
     if (!claimed) continue; // another start changed the marker: read it again
 
-    const input: DunningStateInput = { invoiceId, doneStepIds: [] };
+    // The work that starts it (a statement, an API request, the sweep) follows the workflow into logs and e-mails.
+    const input: DunningStateInput = { invoiceId, doneStepIds: [], correlationId: correlationId() };
     try {
       const res = await sfn().send(new StartExecutionCommand({ stateMachineArn: machineArn, name: claimed.executionName, input: JSON.stringify(input) }));
       return { started: true, executionArn: res?.executionArn ?? claimed.executionArn, generation: claimed.generation };
@@ -281,7 +283,8 @@ export async function stopDunning(invoiceId: string, reason: string, now: Date =
   const current = await currentDunning(invoiceId);
   const executionArn = current?.executionArn ?? executionArnOf(invoiceId);
   try {
-    await sfn().send(new StopExecutionCommand({ executionArn, cause: reason.slice(0, 32_000), error: 'DunningStopped' }));
+    const cause = `${reason}${correlationId() ? ` (correlation id ${correlationId()})` : ''}`.slice(0, 32_000);
+    await sfn().send(new StopExecutionCommand({ executionArn, cause, error: 'DunningStopped' }));
   } catch (err) {
     if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { stopped: false, reason: 'no_execution' };
     throw err;
@@ -372,6 +375,8 @@ export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, 
     ...pause.state,
     ...(approved ? { approvedStepIds: approved } : {}),
     ...patch,
+    // The resuming work's correlation id takes over from the one the workflow paused with.
+    correlationId: correlationId() ?? pause.state.correlationId,
     awaitingApprovalStepId: undefined,
     outcome: undefined,
     plan: undefined,

@@ -1,11 +1,12 @@
-import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { clock } from '../adapters/clock';
 import { InvalidCursorError } from '../adapters/db/table';
 import { createLogger } from '../adapters/logger';
+import { count } from '../adapters/metrics';
+import { runtime } from '../runtime';
 import { authenticate, Principal } from './auth';
 import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
 import { buildOpenApi } from './openapi';
@@ -22,8 +23,6 @@ import { reportRoutes } from './routes/reports';
 import { statementRoutes } from './routes/statements';
 import { transactionRoutes } from './routes/transactions';
 import { common } from './schemas';
-
-requireSettings(['TABLE_NAME', 'STATEMENTS_BUCKET', 'STATE_MACHINE_ARN', 'BOOKS_ACCOUNTS']);
 
 /**
  * The admin API: one Lambda behind the HTTP API, a middy router, zod on every input, problem+json on every error.
@@ -70,7 +69,16 @@ export function openApiDocument(): Record<string, unknown> {
 }
 
 type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
-type Prepared = ApiEvent & { encaisse?: { principal?: Principal; headers: Record<string, string>; body?: string; language: 'fr' | 'en' } };
+type Prepared = ApiEvent & {
+  encaisse?: { principal?: Principal; headers: Record<string, string>; body?: string; language: 'fr' | 'en'; route?: string };
+};
+
+/** A caller's own correlation id (x-correlation-id), kept when it is a plain token; otherwise the API request id. */
+const CORRELATION_ID = /^[A-Za-z0-9_.:=-]{1,128}$/;
+export function correlationIdOf(event: ApiEvent): string | undefined {
+  const header = lowerHeaders(event.headers)['x-correlation-id'];
+  return header && CORRELATION_ID.test(header) ? header : event.requestContext?.requestId;
+}
 
 function decodeBody(event: ApiEvent): string | undefined {
   if (event.body === undefined || event.body === null) return undefined;
@@ -123,15 +131,21 @@ const problems: middy.MiddlewareObj<Prepared, HttpResponse> = {
     const problem = toProblem(request.error);
     const event = request.event;
     if (problem.type === 'internal' || problem.type === 'service-unavailable') {
-      log.error('request failed', { method: event.requestContext?.http?.method, path: event.requestContext?.http?.path, error: request.error, requestId: request.context?.awsRequestId });
+      const { method, path } = event.requestContext?.http ?? {};
+      log.error('request failed', { method, path, error: request.error, requestId: request.context?.awsRequestId });
     }
-    request.response = problemResponse(problem, event.encaisse?.language ?? languageOf(lowerHeaders(event.headers)), event.requestContext?.http?.path);
+    const language = event.encaisse?.language ?? languageOf(lowerHeaders(event.headers));
+    request.response = problemResponse(problem, language, event.requestContext?.http?.path);
+    // Server-side failures only (5xx): a client's mistake (4xx) is no operator's alarm.
+    if (request.response.statusCode >= 500) count('ApiErrors', 1, { route: event.encaisse?.route ?? 'unrouted' });
   },
 };
 
 function routeHandler(r: Route) {
   return async (event: Prepared): Promise<HttpResponse> => {
     const prepared = event.encaisse ?? { headers: lowerHeaders(event.headers), language: 'en' as const };
+    prepared.route = `${r.method} ${r.path}`;
+    event.encaisse = prepared;
     const incoming: IncomingRequest = {
       path: event.requestContext.http.path,
       pathParameters: event.pathParameters ?? {},
@@ -148,7 +162,19 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>(
   apiRoutes.map((r) => ({ method: r.method, path: r.path, handler: routeHandler(r) as never })),
 );
 
-export const handler = middy<Prepared, HttpResponse, Error, Context>()
+/** The router on top of the runtime; the correlation id (x-correlation-id or the request id) is sent back. */
+const sendCorrelationId = (request: middy.Request<Prepared, HttpResponse>) => {
+  const id = correlationIdOf(request.event);
+  if (request.response && id) request.response.headers = { ...request.response.headers, 'x-correlation-id': id };
+};
+const echoCorrelation: middy.MiddlewareObj<Prepared, HttpResponse> = { after: sendCorrelationId, onError: sendCorrelationId };
+
+export const handler = runtime<Prepared, HttpResponse>({
+  name: 'api',
+  settings: ['TABLE_NAME', 'STATEMENTS_BUCKET', 'STATE_MACHINE_ARN', 'BOOKS_ACCOUNTS'],
+  correlationId: correlationIdOf,
+})
+  .use(echoCorrelation)
   .use(prepare)
   .use(problems)
   .handler(router as never);

@@ -1,16 +1,16 @@
+import { z } from 'zod';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import middy from '@middy/core';
 import { s3 } from '../adapters/aws-clients';
 import { clock } from '../adapters/clock';
-import { readEnv, requireSettings, settings } from '../adapters/config';
+import { readEnv, settings } from '../adapters/config';
 import { exportMonth } from '../adapters/db/exports';
-import { createLogger } from '../adapters/logger';
 import { booksFileName, firstBusinessDayOfMonth, periodOf, previousPeriod, renderBooks } from '../core/books';
 import { toIsoDate } from '../core/dates';
+import { lambda } from '../runtime';
 
-requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'BOOKS_ACCOUNTS']);
+/** A daily schedule's event (EventBridge Scheduler or a Scheduled Event): nothing in it is read. */
+const ScheduleEvent = z.unknown();
 
-const log = createLogger('books-export');
 export const BOOKS_PREFIX = 'books/';
 
 /**
@@ -18,7 +18,11 @@ export const BOOKS_PREFIX = 'books/';
  * export ledger) and written to the documents bucket as books/<YYYY-MM>/ FEC and CSV files. Any other day it does
  * nothing. Running it twice writes the same bytes again.
  */
-export const handler = middy(async (): Promise<{ period?: string; keys: string[] }> => {
+export const handler = lambda({
+  name: 'books-export',
+  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'BOOKS_ACCOUNTS'],
+  event: ScheduleEvent,
+}, async (_event, log): Promise<{ period?: string; keys: string[] }> => {
   const now = clock().now();
   const today = toIsoDate(now);
   if (today !== firstBusinessDayOfMonth(today)) return { keys: [] };

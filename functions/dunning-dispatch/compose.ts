@@ -13,7 +13,8 @@ import { Customer, Invoice } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
-import { creditor, financeEmails, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { creditor, financeEmails } from '../adapters/config';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
 export const INVOICE_LINK_SECONDS = 7 * 24 * 3600;

@@ -6,7 +6,8 @@ import { renderPaymentCrossed } from '../core/messages/withdrawals';
 import { Invoice } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
-import { creditor, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { creditor } from '../adapters/config';
 import { intentIdOf, SentIntent, sendOnce } from '../dunning-shared/send-once';
 
 /**

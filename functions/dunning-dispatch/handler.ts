@@ -1,21 +1,20 @@
-import { requireSettings } from '../adapters/config';
 import { Batch, BatchMember, claimBatch, getBatch, LEASE_SECONDS, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
+import { count } from '../adapters/metrics';
 import { DunningLevel } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { loadStepContext, withDone } from '../dunning-shared/load';
-import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { DispatchInProgressError, lambda } from '../runtime';
 import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
 import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
 import { tellCrossedPayments } from './crossed';
-
-requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 
 /**
@@ -27,7 +26,12 @@ requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAI
  * sent (DispatchInProgress: retried later) or sent (they settle: 'sent', 'skipped' when left out, 'rescheduled' to
  * the next window when they enlisted after it went).
  */
-export const handler = lambda('dunning-dispatch', DunningState, async (state, log): Promise<DunningState> => {
+export const handler = lambda({
+  name: 'dunning-dispatch',
+  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  event: DunningState,
+  correlationId: (s) => s.correlationId,
+}, async (state, log): Promise<DunningState> => {
   const stepId = state.plan?.stepId;
   const dispatchKey = state.dispatchKey;
   if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
@@ -87,11 +91,20 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   }
   // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
   if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
+  if (result.outcome === 'sent' && composed) countSent(batch.kind, composed.items.map((i) => i.level));
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
     await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
   }
   return sent;
+}
+
+/** Business metrics of a message this invocation sent: one per invoice it lists, reminders by level. */
+function countSent(kind: Batch['kind'], levels: DunningLevel[]): void {
+  for (const level of levels) {
+    if (kind === 'reminder') count('RemindersSent', 1, { level });
+    else if (kind === 'formal_notice') count('FormalNoticesSent');
+  }
 }
 
 /** The members whose invoice is still owed, unpaused and not yet sent (consistent reads). */

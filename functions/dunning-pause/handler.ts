@@ -1,13 +1,11 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { getInvoice } from '../adapters/db/invoices';
 import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
 import { isOwed } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
-import { lambda, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { lambda } from '../runtime';
 import { DunningState } from '../dunning-shared/state';
-
-requireSettings(['TABLE_NAME']);
 
 const PauseEvent = z.object({ taskToken: z.string().min(1), state: DunningState });
 
@@ -16,7 +14,12 @@ const PauseEvent = z.object({ taskToken: z.string().min(1), state: DunningState 
  * sweep can resume the workflow (resumeDunning). If the pause was lifted, or the invoice settled, before the token
  * was stored, it resumes at once instead of waiting for nobody.
  */
-export const handler = lambda('dunning-pause', PauseEvent, async ({ taskToken, state }, log) => {
+export const handler = lambda({
+  name: 'dunning-pause',
+  settings: ['TABLE_NAME'],
+  event: PauseEvent,
+  correlationId: (e) => e.state.correlationId,
+}, async ({ taskToken, state }, log) => {
   const at = now();
   // The pausing execution is the invoice's current generation (one runs at a time): the pause is tagged with it, so
   // a late stop of an older generation never deletes it.

@@ -1,19 +1,22 @@
-import { requireSettings } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { planNextStep } from '../core/dunning/schedule';
 import { recordEvent } from '../dunning-shared/history';
 import { resolvePolicy } from '../dunning-shared/policy';
-import { lambda, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { lambda } from '../runtime';
 import { DunningState } from '../dunning-shared/state';
-
-requireSettings(['TABLE_NAME']);
 
 /**
  * PlanNextStep: reads the invoice, its customer and the pinned policy, and decides what comes next: wait until a step's
  * send window, or end (paid, credited, written off, in collection, no more steps).
  */
-export const handler = lambda('dunning-plan', DunningState, async (state, log): Promise<DunningState> => {
+export const handler = lambda({
+  name: 'dunning-plan',
+  settings: ['TABLE_NAME'],
+  event: DunningState,
+  correlationId: (s) => s.correlationId,
+}, async (state, log): Promise<DunningState> => {
   const at = now();
   const base: DunningState = { ...state, outcome: undefined, dispatchKey: undefined };
   const invoice = await getInvoice(state.invoiceId);

@@ -1,7 +1,7 @@
 import { sendEmail } from '../adapters/mailer';
 import { FinanceAlertInput, renderFinanceAlert } from '../core/messages/finance';
 import type { Attachment, OutgoingEmail } from '../adapters/mailer';
-import { financeEmails } from './runtime';
+import { financeEmails } from '../adapters/config';
 
 /** An immediate alert to finance (escalations, approvals, failures, bounces). */
 export async function alertFinance(input: FinanceAlertInput, attachments: Attachment[] = []): Promise<{ messageId: string }> {

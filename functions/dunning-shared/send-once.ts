@@ -4,7 +4,7 @@ import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../adapters/mailer'
 import { Logger } from '../adapters/logger';
 import { alertFinance } from './alerts';
 import { recordEvent } from './history';
-import { now } from './runtime';
+import { now } from '../adapters/clock';
 
 /**
  * At most once per customer-facing message (issue 11, point 4). The intent is written BEFORE SES is called; a retry

@@ -6,7 +6,8 @@ import { renderCaseWithdrawal } from '../core/messages/withdrawals';
 import { Invoice } from '../core/model';
 import { alertFinance } from './alerts';
 import { recordEvent } from './history';
-import { agencyEmail, creditor, now } from './runtime';
+import { now } from '../adapters/clock';
+import { agencyEmail, creditor } from '../adapters/config';
 import { intentIdOf, sendOnce } from './send-once';
 
 /**

@@ -1,26 +1,30 @@
-import { requireSettings } from '../adapters/config';
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
+import { count } from '../adapters/metrics';
 import { toIsoDate } from '../core/dates';
 import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
 import { localDate } from '../core/calendar/time-zone';
 import { recordEvent } from '../dunning-shared/history';
 import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
 import { reminderRecipients } from '../dunning-shared/recipients';
-import { lambda, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { lambda } from '../runtime';
 import { DunningState } from '../dunning-shared/state';
 import { alertFinance } from '../dunning-shared/alerts';
 import { handOffToAgency, finishHandoff } from './handoff';
-
-requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL']);
 
 /**
  * RunStep: the invoice is re-checked right before acting (nothing goes out for an invoice paid during the wait), then
  * the step either joins the customer's send-window batch (reminders, formal notices, call tasks: outcome 'enlisted')
  * or acts at once (agency handoff: outcome 'acted'). Suspended invoices pause the workflow; closed ones stop it.
  */
-export const handler = lambda('dunning-step', DunningState, async (state, log): Promise<DunningState> => {
+export const handler = lambda({
+  name: 'dunning-step',
+  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL'],
+  event: DunningState,
+  correlationId: (s) => s.correlationId,
+}, async (state, log): Promise<DunningState> => {
   const at = now();
   const ctx = await loadStepContext(state);
   if (!ctx) return { ...state, outcome: 'stopped' };
@@ -97,6 +101,7 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
       await recordEvent(current.invoiceId, at, 'dunning_stopped', { reason: 'paid during the handoff, before the agency was told', stepId: step.stepId });
       return { ...state, outcome: 'stopped' };
     }
+    count('AgencyHandoffs');
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
   }
 

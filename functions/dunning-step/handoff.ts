@@ -10,7 +10,7 @@ import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
 import { financeAlertEmail } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
-import { agencyEmail, creditor } from '../dunning-shared/runtime';
+import { agencyEmail, creditor } from '../adapters/config';
 import { intentIdOf, sendOnce } from '../dunning-shared/send-once';
 import { withdrawCase } from '../dunning-shared/withdrawal';
 

@@ -1,11 +1,10 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { alertFinance } from '../dunning-shared/alerts';
+import { count } from '../adapters/metrics';
 import { markDunningEnded } from '../adapters/workflows';
 import { recordEvent } from '../dunning-shared/history';
-import { lambda, now } from '../dunning-shared/runtime';
-
-requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
+import { now } from '../adapters/clock';
+import { lambda } from '../runtime';
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
 const StatusChange = z.object({
@@ -25,12 +24,14 @@ const StatusChange = z.object({
     .passthrough(),
 });
 
-function invoiceIdOf(input: string | null | undefined): string | undefined {
+/** The invoice and correlation id of the failed execution's input (a dunning state), when readable. */
+function inputOf(input: string | null | undefined): { invoiceId?: string; correlationId?: string } {
   try {
     const parsed = JSON.parse(input ?? '');
-    return typeof parsed?.invoiceId === 'string' ? parsed.invoiceId : undefined;
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    return { invoiceId: text(parsed?.invoiceId), correlationId: text(parsed?.correlationId) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -38,10 +39,16 @@ function invoiceIdOf(input: string | null | undefined): string | undefined {
  * A dunning workflow failed or timed out: finance gets an e-mail naming the invoice, the error and what to do, and the
  * invoice's history records it.
  */
-export const handler = lambda('failure-alert', StatusChange, async (event, log) => {
+export const handler = lambda({
+  name: 'failure-alert',
+  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  event: StatusChange,
+  correlationId: (e) => inputOf(e.detail.input).correlationId,
+}, async (event, log) => {
   const d = event.detail;
   if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
-  const invoiceId = invoiceIdOf(d.input);
+  count('WorkflowFailures');
+  const invoiceId = inputOf(d.input).invoiceId;
   const occurredAt = d.stopDate ? new Date(d.stopDate).toISOString() : event.time ? new Date(event.time).toISOString() : now().toISOString();
   const cause = (d.cause ?? '').slice(0, 1000);
   if (invoiceId) {

@@ -1,15 +1,8 @@
-import { requireSettings } from '../adapters/config';
-import middy from '@middy/core';
-import type { SQSBatchResponse } from 'aws-lambda';
-import { createLogger } from '../adapters/logger';
-import { createdObjectsOf, SqsEvent } from '../adapters/s3-notifications';
+import { createdObjectsOf, s3ObjectBatch } from '../runtime';
 import { inboxNotifier } from './notify';
 import { invoiceInboxPrefixes } from './prefixes';
 import { processInvoiceFile } from './process-file';
 
-requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
-
-const log = createLogger('invoice-inbox');
 const notify = inboxNotifier();
 
 /** The invoice files an SQS message announces: objects created under invoices/inbox/, keys decoded (S3 URL-encodes them). */
@@ -20,16 +13,9 @@ export const invoiceObjectsOf = (body: string) => createdObjectsOf(body, invoice
  * reason and finance is told. An AWS fault (not a bad file) returns the message as a batch item failure: SQS retries it,
  * then parks it in the dead-letter queue.
  */
-export const handler = middy(async (event: unknown): Promise<SQSBatchResponse> => {
-  const { Records } = SqsEvent.parse(event);
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of Records) {
-    try {
-      for (const file of invoiceObjectsOf(record.body)) await processInvoiceFile(file.bucket, file.key, notify, log);
-    } catch (error) {
-      log.error('invoice file could not be handled; SQS will retry', { messageId: record.messageId, error });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
-});
+export const handler = s3ObjectBatch({
+  name: 'invoice-inbox',
+  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  prefix: invoiceInboxPrefixes.inbox,
+  failure: 'invoice file could not be handled; SQS will retry',
+}, (file, log) => processInvoiceFile(file.bucket, file.key, notify, log));

@@ -1,14 +1,13 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
+import { count } from '../adapters/metrics';
 import { DunningLevel } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
-import { lambda, now } from '../dunning-shared/runtime';
-
-requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
+import { now } from '../adapters/clock';
+import { lambda } from '../runtime';
 
 /**
  * SES configuration-set events (delivery, bounce, complaint, open, ...) -> the history of the invoices the message was
@@ -64,6 +63,12 @@ function describe(e: SesEvent): { kind: string; at: string; detail: Record<strin
   return { kind: `email_${type}`, at: new Date(at).toISOString(), detail };
 }
 
+/** Every e-mail's hard bounces and complaints, one per recipient (what SES's account review counts). */
+function countFeedback(e: SesEvent): void {
+  if (e.bounce?.bounceType === 'Permanent') count('EmailBounces', Math.max(1, e.bounce.bouncedRecipients.length));
+  if (e.complaint) count('EmailComplaints', Math.max(1, e.complaint.complainedRecipients.length));
+}
+
 /**
  * A message sent through a send intent carries the tag `intent`: any event of it (send, delivery, bounce...) proves SES
  * accepted it. The evidence settles a retry in doubt; an intent already handed to finance as "maybe sent" is closed as
@@ -88,9 +93,16 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   }
 }
 
-export const handler = lambda('ses-events', Incoming, async (event, log) => {
+export const handler = lambda({
+  name: 'ses-events',
+  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  event: Incoming,
+  // The e-mail's SES tag `correlation`: its bounce or complaint is logged under the work that sent it.
+  correlationId: (event) => sesEventsOf(event)[0]?.mail.tags?.correlation?.[0],
+}, async (event, log) => {
   let recorded = 0;
   for (const e of sesEventsOf(event)) {
+    countFeedback(e);
     await recordEvidence(e, log);
     const message = await getMessage(e.mail.messageId);
     if (!message) {

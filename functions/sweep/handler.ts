@@ -1,4 +1,3 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
@@ -17,11 +16,11 @@ import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/financ
 import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
-import { financeEmails, lambda, now } from '../dunning-shared/runtime';
+import { now } from '../adapters/clock';
+import { financeEmails } from '../adapters/config';
+import { lambda } from '../runtime';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
 import { withdrawCase } from '../dunning-shared/withdrawal';
-
-requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
 /** EventBridge Scheduler's input ({source, kind, scheduledTime}) or an EventBridge "Scheduled Event" ({time}). */
 const SweepEvent = z.object({ scheduledTime: z.string().optional(), time: z.string().optional() }).passthrough();
@@ -46,7 +45,11 @@ export interface SweepReport {
  * resumes broken payment promises (promised date + grace passed, still unpaid), and e-mails finance the daily
  * digest: what went out yesterday and today, what escalates on the next business day, what needs a person.
  */
-export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<SweepReport> => {
+export const handler = lambda({
+  name: 'sweep',
+  settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  event: SweepEvent,
+}, async (_event, log): Promise<SweepReport> => {
   const at = now();
   const today = localDate(at, 'Europe/Paris');
   const policies = await listPolicies();

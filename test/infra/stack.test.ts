@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readEnv, settings } from '../../functions/adapters/config';
-import { creditor } from '../../functions/dunning-shared/runtime';
+import { creditor } from '../../functions/adapters/config';
 import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors, retryWindowSeconds, waitErrors, waitRetry } from '../../lib/dunning/dunning-workflow';
 import { LEASE_SECONDS } from '../../functions/adapters/db/dispatch';
 import { SEND_DOUBT } from '../../functions/dunning-shared/send-once';

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws-clients';
+import { correlationId } from '../logger';
 import { invoiceEventPut, InvoiceEvent } from './events';
 import { dunningLevelRaise } from './invoices';
 import { DunningLevel } from '../../core/model';
@@ -82,7 +83,15 @@ export async function recordMessage(message: MessageRecord): Promise<void> {
   await dynamo().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...messageKey(message.messageId), gsi2pk: `MESSAGES#${message.sentAt.slice(0, 10)}`, gsi2sk: `${message.sentAt}#${message.messageId}`, type: 'message', ...message },
+      Item: {
+        ...messageKey(message.messageId),
+        gsi2pk: `MESSAGES#${message.sentAt.slice(0, 10)}`,
+        gsi2sk: `${message.sentAt}#${message.messageId}`,
+        type: 'message',
+        // The work that sent it (also the e-mail's SES tag `correlation`).
+        correlationId: correlationId(),
+        ...message,
+      },
     }),
   );
 }

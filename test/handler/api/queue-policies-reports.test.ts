@@ -103,7 +103,7 @@ describe('review queue: transactions', () => {
     const start = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
     expect(start).toHaveLength(1);
     expect(start[0].name).toMatch(/^inv-F1-g2-[0-9a-f]{16}$/);
-    expect(JSON.parse(start[0].input!)).toEqual({ invoiceId: 'F1', doneStepIds: [] });
+    expect(JSON.parse(start[0].input!)).toEqual({ invoiceId: 'F1', doneStepIds: [], correlationId: 'req-1' });
     const claim = ddb.commandCalls(PutCommand)[0].args[0].input;
     expect(claim).toMatchObject({ Item: { sk: 'WORKFLOW', generation: 2, running: true }, ConditionExpression: '#g = :g AND #r = :r', ExpressionAttributeValues: { ':g': 1, ':r': false } });
   });

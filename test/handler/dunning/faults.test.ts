@@ -153,11 +153,14 @@ beforeAll(() => {
   POLL.intervalMs = 0;
   SEND_DOUBT.confirmSeconds = 0; // no waiting in tests: a doubt SES did not settle goes to finance at once
   setClock(fixedClock('2026-02-02T07:35:00.000Z'));
-  const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-    if (String(chunk).includes('"level":"error"')) errorLines.push(String(chunk));
-    return write(chunk);
-  }) as typeof process.stdout.write);
+  // Powertools writes errors to stderr, "level":"ERROR"
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+      if (String(chunk).includes('"level":"ERROR"')) errorLines.push(String(chunk));
+      return write(chunk);
+    }) as typeof stream.write);
+  }
 });
 afterAll(() => {
   vi.restoreAllMocks();

@@ -9,7 +9,8 @@ import { customerItem, invoiceItem } from '../../../functions/adapters/db/items'
 import { fixedClock } from '../../../functions/core/dates';
 import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
-import { asRetryable } from '../../../functions/dunning-shared/runtime';
+import { asRetryable } from '../../../functions/runtime';
+import { rootLogger } from '../../../functions/adapters/logger';
 import { intentIdOf, SEND_DOUBT } from '../../../functions/dunning-shared/send-once';
 import type { DunningState } from '../../../functions/dunning-shared/state';
 import type { Invoice } from '../../../functions/core/model';
@@ -219,12 +220,20 @@ describe('expected retries', () => {
     table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'L-1', leaseUntil: new Date(Date.now() + 60_000).toISOString() });
     POLL.attempts = 0;
     const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    await expect(dispatch(stateOf('L-2', key))).rejects.toMatchObject({ name: 'DispatchInProgress' });
-    expect(lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    }
+    rootLogger.setLogLevel('INFO');
+    try {
+      await expect(dispatch(stateOf('L-2', key))).rejects.toMatchObject({ name: 'DispatchInProgress' });
+    } finally {
+      rootLogger.setLogLevel('ERROR');
+    }
+    expect(lines.filter((l) => l.includes('"level":"ERROR"'))).toEqual([]);
+    expect(lines.filter((l) => l.includes('"level":"INFO"') && l.includes('will be retried'))).toHaveLength(1);
   });
 
   it('a version conflict (a payment landing while a step acts) is retried by the state machine, never a failure', () => {
