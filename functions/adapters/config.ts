@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
+import { compactId, LegalIdentity, legalIdentityProblems } from '../core/letters/identity';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -67,4 +68,44 @@ export const settings = {
 export function requireSettings(names: readonly (keyof typeof settings)[], env: NodeJS.ProcessEnv = process.env): void {
   const shape = Object.fromEntries(names.map((n) => [n, settings[n]])) as z.ZodRawShape;
   readEnv(shape, env);
+}
+
+/**
+ * The creditor's legal identity (Code de commerce R123-237 mentions, signatory, accounting contact), printed on every
+ * letter, case file and customer e-mail: set from the CDK context (lib/settings.ts), checked again at cold start.
+ */
+export const creditorIdentitySettings = {
+  CREDITOR_LEGAL_FORM: z.string().trim().min(2).max(60),
+  CREDITOR_SHARE_CAPITAL_CENTS: z.coerce.number().int().positive(),
+  CREDITOR_SIREN: z.string().transform(compactId),
+  CREDITOR_SIRET: z.string().transform(compactId),
+  CREDITOR_RCS_CITY: z.string().trim().min(2).max(60),
+  CREDITOR_VAT_NUMBER: z.string().transform(compactId),
+  /** Registered office lines separated by '|'. */
+  CREDITOR_REGISTERED_ADDRESS: z.string().transform((s) => s.split('|').map((l) => l.trim()).filter(Boolean)).pipe(z.array(z.string()).min(1)),
+  CREDITOR_SIGNATORY_NAME: z.string().trim().min(2).max(100),
+  CREDITOR_SIGNATORY_TITLE: z.string().trim().min(2).max(100),
+  CREDITOR_CONTACT_NAME: z.string().trim().min(2).max(100),
+  CREDITOR_CONTACT_EMAIL: z.string().trim().email(),
+  CREDITOR_CONTACT_PHONE: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
+};
+
+/** Reads and checks the identity (SIREN and SIRET Luhn keys, VAT key of the SIREN), naming every bad setting. */
+export function readCreditorIdentity(env: NodeJS.ProcessEnv = process.env): LegalIdentity {
+  const c = readEnv(creditorIdentitySettings, env);
+  const identity: LegalIdentity = {
+    legalForm: c.CREDITOR_LEGAL_FORM,
+    shareCapitalCents: c.CREDITOR_SHARE_CAPITAL_CENTS,
+    siren: c.CREDITOR_SIREN,
+    siret: c.CREDITOR_SIRET,
+    rcsCity: c.CREDITOR_RCS_CITY,
+    vatNumber: c.CREDITOR_VAT_NUMBER,
+    registeredAddress: c.CREDITOR_REGISTERED_ADDRESS,
+    signatory: { name: c.CREDITOR_SIGNATORY_NAME, title: c.CREDITOR_SIGNATORY_TITLE },
+    accounting: { name: c.CREDITOR_CONTACT_NAME, email: c.CREDITOR_CONTACT_EMAIL, phone: c.CREDITOR_CONTACT_PHONE },
+  };
+  const names = { siren: 'CREDITOR_SIREN', siret: 'CREDITOR_SIRET', vatNumber: 'CREDITOR_VAT_NUMBER' } as const;
+  const problems = legalIdentityProblems(identity).map((p) => `${names[p.field]}: ${p.message}`);
+  if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  return identity;
 }

@@ -9,13 +9,15 @@ import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { loadStepContext, withDone } from '../dunning-shared/load';
-import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
+import { creditor, DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
 import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
 import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
 import { tellCrossedPayments } from './crossed';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
+// The creditor and its legal identity (printed on every message): every bad setting named at cold start.
+creditor();
 
 
 /**

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { clock } from '../adapters/clock';
-import { emailList, readEnv, settings } from '../adapters/config';
+import { emailList, readCreditorIdentity, readEnv, settings } from '../adapters/config';
+import type { LegalIdentity } from '../core/letters/identity';
 import { createLogger, Logger } from '../adapters/logger';
 import { ThrottledError } from '../adapters/mailer';
 
@@ -69,6 +70,19 @@ const localDemoCreditor = {
   CREDITOR_IBAN: 'FR7630006000011234567890189',
   CREDITOR_BIC: 'AGRIFRPPXXX',
   CREDITOR_ADDRESS: '12 rue de la Paix|75002 Paris',
+  // Clearly fictitious identity (same values as cdk.json): a valid-looking SIREN no real company holds in the demo.
+  CREDITOR_LEGAL_FORM: 'SAS',
+  CREDITOR_SHARE_CAPITAL_CENTS: '1000000',
+  CREDITOR_SIREN: '999999998',
+  CREDITOR_SIRET: '99999999800019',
+  CREDITOR_RCS_CITY: 'Paris',
+  CREDITOR_VAT_NUMBER: 'FR11999999998',
+  CREDITOR_REGISTERED_ADDRESS: '12 rue de la Paix|75002 Paris',
+  CREDITOR_SIGNATORY_NAME: 'Camille Exemple',
+  CREDITOR_SIGNATORY_TITLE: 'Présidente (fictive)',
+  CREDITOR_CONTACT_NAME: 'Julie Démo',
+  CREDITOR_CONTACT_EMAIL: 'compta@encaisse.example.fr',
+  CREDITOR_CONTACT_PHONE: '01 00 00 00 00',
 };
 
 export interface Creditor {
@@ -76,12 +90,15 @@ export interface Creditor {
   iban: string;
   bic: string;
   address: string[];
+  legal: LegalIdentity;
 }
 
 export function creditor(env: NodeJS.ProcessEnv = process.env): Creditor {
   const local = Boolean(env.LOCAL_DYNAMODB_ENDPOINT || env.LOCAL_SES_ENDPOINT);
-  const c = readEnv(creditorSettings, local ? { ...localDemoCreditor, ...env } : env);
-  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean) };
+  const source = local ? { ...localDemoCreditor, ...env } : env;
+  const c = readEnv(creditorSettings, source);
+  const legal = readCreditorIdentity(source);
+  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean), legal };
 }
 
 export function financeEmails(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -8,12 +8,14 @@ import { localDate } from '../core/calendar/time-zone';
 import { recordEvent } from '../dunning-shared/history';
 import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
 import { reminderRecipients } from '../dunning-shared/recipients';
-import { lambda, now } from '../dunning-shared/runtime';
+import { creditor, lambda, now } from '../dunning-shared/runtime';
 import { DunningState } from '../dunning-shared/state';
 import { alertFinance } from '../dunning-shared/alerts';
 import { handOffToAgency, finishHandoff } from './handoff';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL']);
+// The creditor and its legal identity (printed on every message): every bad setting named at cold start.
+creditor();
 
 /**
  * RunStep: the invoice is re-checked right before acting (nothing goes out for an invoice paid during the wait), then

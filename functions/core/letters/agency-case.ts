@@ -2,7 +2,7 @@ import { IsoDate, IsoTimestamp } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
 import { formatDate, Language, money } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
-import type { FormalNoticeInvoice } from './formal-notice';
+import { FormalNoticeInvoice, senderBlock } from './formal-notice';
 import { PdfWriter } from './pdf-writer';
 
 export interface AgencyCaseInput {
@@ -63,7 +63,7 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
     schema: 'encaisse.agency-case/1',
     caseId,
     asOf,
-    creditor: { name: creditor.name, address: creditor.address ?? [], legalIds: creditor.legalIds ?? [], iban: creditor.iban, bic: creditor.bic, email: creditor.email, phone: creditor.phone },
+    creditor: { name: creditor.name, address: creditor.address ?? [], legalIds: creditor.legalIds ?? [], legal: creditor.legal ?? null, iban: creditor.iban, bic: creditor.bic, email: creditor.email, phone: creditor.phone },
     debtor: {
       customerId: customer.customerId,
       name: customer.name,
@@ -108,7 +108,7 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   w.paragraph(fr ? `Dossier de recouvrement ${caseId}` : `Collection case file ${caseId}`, { bold: true, size: 14 });
   w.paragraph(fr ? `Situation au ${d(asOf)}` : `Position as of ${d(asOf)}`, { gapAfter: 10 });
   w.paragraph(fr ? 'Créancier' : 'Creditor', { bold: true, size: 11 });
-  w.lines([creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? []), [creditor.email, creditor.phone].filter(Boolean).join(' · ')].filter(Boolean), { size: 9 });
+  w.lines(creditor.legal ? senderBlock(creditor, language) : [...senderBlock(creditor, language), [creditor.email, creditor.phone].filter(Boolean).join(' · ')].filter(Boolean), { size: 9 });
   w.paragraph(fr ? 'Débiteur' : 'Debtor', { bold: true, size: 11 });
   w.lines(
     [

@@ -2,6 +2,7 @@ import { IsoDate } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
 import { formatDate, formatIban, Language, money, structuredReference } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
+import { accountingContactLine, legalMentions } from './identity';
 import { PdfWriter } from './pdf-writer';
 
 export interface FormalNoticeInvoice {
@@ -92,8 +93,8 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     creationDate: new Date(`${asOf}T00:00:00Z`),
   });
 
-  // Sender block
-  w.lines([creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? [])], { size: 9, gapAfter: 10 });
+  // Sender block: the R123-237 mentions (legal form, capital, registered office, RCS), SIRET and VAT number.
+  w.lines(senderBlock(creditor, language), { size: 9, gapAfter: 10 });
   // Recipient block, right-aligned
   w.lines([debtor.name, ...debtor.address], { size: 10, align: 'right', gapAfter: 14 });
   w.paragraph(fr ? `${creditor.city ? `${creditor.city}, le` : 'Le'} ${d(asOf)}` : `${creditor.city ? `${creditor.city}, ` : ''}${d(asOf)}`, { align: 'right', gapAfter: 12 });
@@ -202,6 +203,19 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     fr ? 'Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' : 'Yours faithfully,',
     { gapAfter: 16 },
   );
-  w.paragraph(creditor.name, { bold: true });
+  w.lines(signatureBlock(creditor), { size: 10 });
   return w.save();
+}
+
+/** The letterhead: legal mentions when the identity is known, else the name and address lines given. */
+export function senderBlock(creditor: Creditor, language: Language): string[] {
+  if (!creditor.legal) return [creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? [])];
+  return [...legalMentions(creditor.name, creditor.legal, language), accountingContactLine(creditor.legal, language)];
+}
+
+/** A formal notice is signed by a named person, with their title. */
+function signatureBlock(creditor: Creditor): string[] {
+  const s = creditor.legal?.signatory;
+  if (!s) return [creditor.name];
+  return [s.name, `${s.title}, ${creditor.name}`];
 }

@@ -1,6 +1,7 @@
 import { IsoDate } from '../dates';
 import { InvoiceStatus } from '../model';
 import { DunningLevel, levelRank, ReminderLevel } from '../dunning/policy';
+import { LegalIdentity, legalMentions } from '../letters/identity';
 import {
   daysLateLabel,
   escapeHtml,
@@ -24,8 +25,10 @@ export interface Creditor {
   address?: string[];
   email?: string;
   phone?: string;
-  /** SIREN/SIRET, VAT number... printed on letters. */
+  /** SIREN/SIRET, VAT number... printed on letters (free lines; `legal` is the checked identity). */
   legalIds?: string[];
+  /** The legal identity (R123-237 mentions, signatory, accounting contact): required in AWS (adapters/config). */
+  legal?: LegalIdentity;
 }
 
 export interface ReminderItem {
@@ -177,9 +180,16 @@ export function paymentDetails(language: Language, creditor: Creditor, invoiceId
       ];
 }
 
+/** Closing lines of every customer e-mail: who writes, how to reach them, and the company's legal mentions. */
 export function signature(language: Language, creditor: Creditor): string[] {
-  const lines = language === 'fr' ? ['Cordialement,', `Service comptabilité client – ${creditor.name}`] : ['Kind regards,', `Accounts receivable, ${creditor.name}`];
-  if (creditor.email || creditor.phone) lines.push([creditor.email, creditor.phone].filter(Boolean).join(' · '));
+  const fr = language === 'fr';
+  const contact = creditor.legal?.accounting;
+  const who = contact ? `${contact.name}, ` : '';
+  const lines = fr ? ['Cordialement,', `${who}Service comptabilité clients – ${creditor.name}`] : ['Kind regards,', `${who}Accounts receivable, ${creditor.name}`];
+  const email = contact?.email ?? creditor.email;
+  const phone = contact?.phone ?? creditor.phone;
+  if (email || phone) lines.push([email, phone].filter(Boolean).join(' · '));
+  if (creditor.legal) lines.push('', ...legalMentions(creditor.name, creditor.legal, language));
   return lines;
 }
 
