@@ -91,7 +91,7 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
-    await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
+    await composed?.afterSend?.(result.intent.messageId, log).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
   }
   return sent;
 }
