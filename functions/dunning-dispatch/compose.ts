@@ -9,7 +9,8 @@ import { buildFormalNoticePdf, FormalNoticeInput, formalNoticeReference } from '
 import { rateNotesFor, rateStatusOf } from '../core/letters/rate-notes';
 import { defaultRateTable, halfYearOf, legalRateForHalf, RateTable } from '../core/dunning/rates';
 import { getRateOverride } from '../adapters/db/rates';
-import { daysLateOn, formatDate } from '../core/messages/format';
+import { daysLateOn } from '../core/messages/format';
+import { noticesToPostAlert } from '../core/messages/tasks';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
 import { Customer, Invoice } from '../core/model';
@@ -167,22 +168,9 @@ async function tellFinanceToPost(
   log: Logger,
 ): Promise<void> {
   const { customer, documents, deadline, postal } = input;
-  const ids = Object.keys(documents);
+  const notices = Object.entries(documents).map(([invoiceId, d]) => ({ invoiceId, reference: d.reference }));
   const alert = financeAlertEmail(
-    {
-      kind: postal ? 'formal_notice_to_post' : 'postal_address_missing',
-      title: `${customer.name} – ${ids.join(', ')}`,
-      occurredAt: now().toISOString(),
-      details: [
-        { label: 'Client', value: `${customer.name} (${customer.customerId})` },
-        { label: 'E-mail au client', value: input.emailed ? 'envoyé' : 'aucune adresse e-mail valide' },
-        { label: 'Date limite de paiement', value: formatDate(deadline, 'fr') },
-      ],
-      items: ids.map((id) => `Facture ${id} : mise en demeure ${documents[id].reference}`),
-      action: postal
-        ? 'Envoyer chaque lettre jointe en recommandé avec accusé de réception.'
-        : 'Adresse postale manquante : la demander au client (ou la retrouver), la saisir sur sa fiche, puis envoyer chaque lettre jointe en recommandé avec accusé de réception.',
-    },
+    noticesToPostAlert({ customer, notices, deadline, emailed: input.emailed, postal, at: now().toISOString() }),
     input.attachments,
   );
   const intent = { intentId: intentIdOf('notice-to-post', input.messageId), kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`, customerId: customer.customerId, invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };

@@ -1,4 +1,5 @@
 import { requireSettings } from '../adapters/config';
+import { approvalNeededAlert } from '../core/messages/tasks';
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
@@ -78,17 +79,9 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
       actor: 'system:dunning',
       detail: { stepId: step.stepId, channel: step.channel },
     });
-    await alertFinance({
-      kind: 'approval_needed',
-      title: `${customer.name} – ${current.invoiceId}: ${step.channel}`,
-      occurredAt: at.toISOString(),
-      details: [
-        { label: 'invoice', value: current.invoiceId },
-        { label: 'step', value: step.stepId },
-        { label: 'open', value: `${current.openCents} cents` },
-      ],
-      action: 'Approve by resuming the invoice’s dunning in encaisse (or write off / keep paused).',
-    });
+    await alertFinance(
+      approvalNeededAlert({ customer, invoiceId: current.invoiceId, level: step.level, openCents: current.openCents, currency: current.currency, at: at.toISOString() }),
+    );
     return { ...state, awaitingApprovalStepId: step.stepId, outcome: 'paused' };
   }
 

@@ -3,6 +3,7 @@ import type { LatePenalties } from '../dunning/penalties';
 import { formatDate, Language, money } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
 import { FormalNoticeInvoice, senderBlock } from './formal-notice';
+import { contactRoleLabel, describeEvent } from '../messages/events';
 import { PdfWriter } from './pdf-writer';
 
 export interface AgencyCaseInput {
@@ -27,10 +28,8 @@ export interface AgencyCaseInput {
     at: IsoTimestamp;
     invoiceId?: string;
     kind: string;
-    channel?: string;
-    level?: string;
-    detail?: string;
-    messageId?: string;
+    /** The event's recorded detail: kept whole in the JSON, told in words in the PDF. */
+    detail?: Record<string, unknown>;
   }[];
   formalNotice?: { reference: string; date: IsoDate; documentKey?: string; registeredLetterNumber?: string };
   asOf: IsoDate;
@@ -116,7 +115,7 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
       fr ? (customer.isBusiness === false ? 'Particulier' : 'Professionnel') : customer.isBusiness === false ? 'Consumer' : 'Business',
       ...(customer.postalAddress ?? []),
       ...(customer.legalIds ?? []),
-      ...(customer.contacts ?? []).map((c) => [c.name, c.role, c.email, c.phone].filter(Boolean).join(' · ')),
+      ...(customer.contacts ?? []).map((c) => [c.name, contactRoleLabel(c.role, language), c.email, c.phone].filter(Boolean).join(' · ')),
     ],
     { size: 9 },
   );
@@ -154,14 +153,9 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   }
   w.paragraph(fr ? 'Historique des relances et contacts' : 'Reminder and contact history', { bold: true, size: 11 });
   w.table(
-    fr ? ['Date', 'Facture', 'Événement', 'Détail'] : ['Date', 'Invoice', 'Event', 'Detail'],
-    history.map((h) => [
-      `${d(h.at.slice(0, 10))} ${h.at.slice(11, 16)}`,
-      h.invoiceId ?? '',
-      [h.kind, h.channel, h.level].filter(Boolean).join(' / '),
-      [h.detail, h.messageId ? `id ${h.messageId}` : undefined].filter(Boolean).join(' – '),
-    ]),
-    [0.2, 0.18, 0.27, 0.35],
+    fr ? ['Date', 'Heure (UTC)', 'Facture', 'Événement'] : ['Date', 'Time (UTC)', 'Invoice', 'Event'],
+    history.map((h) => [d(h.at.slice(0, 10)), h.at.slice(11, 16), h.invoiceId ?? '', describeEvent(h, language)]),
+    [0.14, 0.12, 0.2, 0.54],
     [],
     8,
   );

@@ -1,0 +1,141 @@
+import { IsoDate, IsoTimestamp } from '../dates';
+import type { DunningLevel } from '../dunning/policy';
+import type { FinanceAlertInput } from './finance';
+import { formatDate, Language, money } from './format';
+import { levelLabels } from './reminder';
+
+/**
+ * The alerts and tasks finance reads, in its language and in plain words: amounts formatted, levels and channels
+ * named, never a code name or raw cents. Each builder is pure; the handlers send what it returns.
+ */
+
+interface CustomerRef {
+  customerId: string;
+  name: string;
+}
+
+const label = (language: Language, fr: string, en: string) => (language === 'fr' ? fr : en);
+
+/** A step that needs a person's approval parked the invoice's dunning. */
+export function approvalNeededAlert(input: {
+  language?: Language;
+  customer: CustomerRef;
+  invoiceId: string;
+  level: DunningLevel;
+  openCents: number;
+  currency: string;
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => label(language, fr, en);
+  const level = levelLabels[language][input.level];
+  return {
+    language,
+    kind: 'approval_needed',
+    title: `${input.customer.name} – ${input.invoiceId}${language === 'fr' ? ' :' : ':'} ${level}`,
+    occurredAt: input.at,
+    details: [
+      { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
+      { label: l('Facture', 'Invoice'), value: input.invoiceId },
+      { label: l('Étape à valider', 'Step to approve'), value: level },
+      { label: l('Reste dû', 'Amount due'), value: money(input.openCents, input.currency, language) },
+    ],
+    action: l(
+      'Pour valider l’étape, reprendre les relances de la facture dans encaisse ; sinon la passer en perte ou la laisser en pause.',
+      'To approve the step, resume the invoice’s reminders in encaisse; otherwise write it off or leave it paused.',
+    ),
+  };
+}
+
+/** An invoice went to the collection agency. */
+export function handedOverAlert(input: {
+  language?: Language;
+  invoiceId: string;
+  at: IsoTimestamp;
+  figures?: { caseId: string; openCents: number; penaltiesCents: number; currency: string };
+  noticeInDoubt: boolean;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => label(language, fr, en);
+  const f = input.figures;
+  return {
+    language,
+    kind: 'escalation',
+    title: l(`Facture ${input.invoiceId} remise à l’agence de recouvrement`, `Invoice ${input.invoiceId} handed to the collection agency`),
+    occurredAt: input.at,
+    details: [
+      { label: l('Facture', 'Invoice'), value: input.invoiceId },
+      ...(f
+        ? [
+            { label: l('Dossier', 'Case'), value: f.caseId },
+            { label: l('Reste dû', 'Amount due'), value: money(f.openCents, f.currency, language) },
+            { label: l('Pénalités et indemnité', 'Penalties and indemnity'), value: money(f.penaltiesCents, f.currency, language) },
+          ]
+        : []),
+      ...(input.noticeInDoubt ? [{ label: l('Message à l’agence', 'Notice to the agency'), value: l('peut-être parti : voir la tâche « envoi incertain »', 'maybe sent: see the "maybe sent" task') }] : []),
+    ],
+    action: l('Le dossier est chez l’agence : plus de relance interne pour cette facture.', 'The case is with the agency: no more internal reminders for this invoice.'),
+  };
+}
+
+/** A payment landed while a reminder or formal notice went out; the customer was told. */
+export function paymentCrossedAlert(input: {
+  language?: Language;
+  customer: CustomerRef;
+  invoiceIds: string[];
+  messageKind: 'reminder' | 'formal_notice';
+  sentOn: IsoDate;
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => label(language, fr, en);
+  const notice = input.messageKind === 'formal_notice';
+  return {
+    language,
+    kind: 'payment_crossed',
+    title: `${input.customer.name} – ${input.invoiceIds.join(', ')}`,
+    occurredAt: input.at,
+    details: [
+      { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
+      { label: l('Message croisé', 'Crossed message'), value: `${notice ? l('mise en demeure', 'formal notice') : l('relance', 'reminder')} ${l('du', 'of')} ${formatDate(input.sentOn, language)}` },
+      { label: l('Client prévenu', 'Customer told'), value: l('oui, par e-mail', 'yes, by e-mail') },
+    ],
+    items: input.invoiceIds,
+    action: notice
+      ? l('Ne pas poster la mise en demeure de ces factures en recommandé.', 'Do not post the formal notice of these invoices by registered mail.')
+      : l('Rien à faire : le client a été prévenu.', 'Nothing to do: the customer was told.'),
+  };
+}
+
+/** The day's formal notices to post by registered mail, or, without a postal address, to post once it is found. */
+export function noticesToPostAlert(input: {
+  language?: Language;
+  customer: CustomerRef;
+  notices: { invoiceId: string; reference: string }[];
+  deadline: IsoDate;
+  emailed: boolean;
+  postal: boolean;
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => label(language, fr, en);
+  const registered = l('en recommandé avec accusé de réception', 'by registered mail with acknowledgement of receipt');
+  return {
+    language,
+    kind: input.postal ? 'formal_notice_to_post' : 'postal_address_missing',
+    title: `${input.customer.name} – ${input.notices.map((n) => n.invoiceId).join(', ')}`,
+    occurredAt: input.at,
+    details: [
+      { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
+      { label: l('E-mail au client', 'E-mail to the customer'), value: input.emailed ? l('envoyé', 'sent') : l('aucune adresse e-mail valide', 'no valid e-mail address') },
+      { label: l('Date limite de paiement', 'Payment deadline'), value: formatDate(input.deadline, language) },
+    ],
+    items: input.notices.map((n) => `${l('Facture', 'Invoice')} ${n.invoiceId}${l(' : mise en demeure', ': formal notice')} ${n.reference}`),
+    action: input.postal
+      ? l(`Envoyer chaque lettre jointe ${registered}.`, `Send each attached letter ${registered}.`)
+      : l(
+          `Adresse postale manquante : la demander au client (ou la retrouver), la saisir sur sa fiche, puis envoyer chaque lettre jointe ${registered}.`,
+          `Postal address missing: ask the customer for it (or find it), enter it on their record, then send each attached letter ${registered}.`,
+        ),
+  };
+}
