@@ -16,6 +16,7 @@ import {
   textTable,
   totalsByCurrency,
 } from './format';
+import { contactRoleLabel } from './events';
 import { Creditor, levelLabels, paymentDetails, signature } from './reminder';
 
 /* ---------------------------------------------------------------- formal notice email */
@@ -168,7 +169,7 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
     : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
   const headers = fr ? ['Facture', 'Échéance', 'Retard', 'Reste dû'] : ['Invoice', 'Due date', 'Days late', 'Amount due'];
   const cells = items.map((i) => [i.invoiceId, formatDate(i.dueDate, language), daysLateLabel(i.daysLate, language), money(i.openCents, i.currency, language)]);
-  const contacts = (customer.contacts ?? []).map((c) => [c.name, c.role, c.phone, c.email].filter(Boolean).join(' · '));
+  const contacts = (customer.contacts ?? []).map((c) => [c.name, contactRoleLabel(c.role, language), c.phone, c.email].filter(Boolean).join(' · '));
   const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals}`;
   const link = safeUrl(input.link);
   const text = [
