@@ -16,7 +16,7 @@ import { alreadyReminded, effectiveLevel, renderReminder } from '../core/message
 import { Customer, Invoice } from '../core/model';
 import { Logger } from '../adapters/logger';
 import { financeAlertEmail } from '../dunning-shared/alerts';
-import { intentIdOf, sendOnce } from '../dunning-shared/send-once';
+import { intentIdOf, sendOnce, settleExisting } from '../dunning-shared/send-once';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { creditor, financeEmails, now } from '../dunning-shared/runtime';
@@ -173,7 +173,7 @@ async function tellFinanceToPost(
     noticesToPostAlert({ customer, notices, deadline, emailed: input.emailed, postal, at: now().toISOString() }),
     input.attachments,
   );
-  const intent = { intentId: intentIdOf('notice-to-post', input.messageId), kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`, customerId: customer.customerId, invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
+  const intent = { intentId: noticeToPostIntentId(input.messageId), kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`, customerId: customer.customerId, invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
   await sendOnce(intent, alert, log);
 }
 
@@ -190,6 +190,13 @@ function publishedRates(customer: Customer, penalties: LatePenalties, asOf: stri
     return {}; // not known: the letter names the legal rate without a figure
   }
 }
+
+/** On a retry after a formal notice went out: the "to post" alert's intent, if left in doubt, is settled. */
+export async function settleAfterSend(send: { kind: string; messageId: string }, log: Logger): Promise<void> {
+  if (send.kind === 'formal_notice' && send.messageId) await settleExisting(noticeToPostIntentId(send.messageId), log);
+}
+
+const noticeToPostIntentId = (messageId: string) => intentIdOf('notice-to-post', messageId);
 
 /** The debtor as letters address them: name, business or not, civility and family name when known. */
 export function addresseeOf(customer: Customer): { name: string; isBusiness: boolean; civility?: 'madame' | 'monsieur'; familyName?: string } {

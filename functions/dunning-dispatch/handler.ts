@@ -12,7 +12,7 @@ import { loadStepContext, withDone } from '../dunning-shared/load';
 import { creditor, DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
 import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
-import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
+import { BatchItem, composeBatchMessage, ComposedMessage, settleAfterSend } from './compose';
 import { tellCrossedPayments } from './crossed';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
@@ -34,6 +34,8 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
   const dispatchKey = state.dispatchKey;
   if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
   const already = await getSend(state.invoiceId, stepId);
+  // A retry after the message went out: a finance alert left in doubt is settled (confirmed, or a "maybe sent" task).
+  if (already) await settleAfterSend(already, log);
   if (already) return { ...state, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: already.at, dispatchKey: undefined };
 
   const batch = await getBatch(dispatchKey);
@@ -91,7 +93,8 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
-    await composed?.afterSend?.(result.intent.messageId, log).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
+    // A failure is retried by the state machine: the retry settles the alert's send intent (never sends it twice).
+    await composed?.afterSend?.(result.intent.messageId, log);
   }
   return sent;
 }
