@@ -130,7 +130,7 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     { bold: true, gapAfter: 12 },
   );
   w.paragraph(letterSalutation(debtor, language), { gapAfter: 8 });
-  const reminded = input.reminded ?? true;
+  const reminded = input.reminded ?? false;
   w.paragraph(
     fr
       ? `Sauf erreur de notre part, ${reminded ? 'et malgré nos précédentes relances, ' : ''}nous restons à ce jour dans l’attente du règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`

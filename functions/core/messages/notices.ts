@@ -71,7 +71,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
   const amountColumns = business ? [3, 4, 5, 6] : [3, 4, 5];
   const totals = totalsByCurrency(notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })));
   const totalLine = `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
-  const reminded = input.reminded ?? true;
+  const reminded = input.reminded ?? false;
   const unpaid = fr
     ? `${reminded ? 'Malgré nos relances, ' : 'Sauf erreur de notre part, '}${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}.`
     : `${reminded ? 'Despite our reminders, the' : 'Unless we are mistaken, the'} ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid.`;
