@@ -179,6 +179,12 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
     // The sender records every included invoice; a sender that failed after marking the batch may not have reached this one.
     const outcome = await settleExisting(intentIdOf('batch', batch.dispatchKey), log);
+    const sentStep = outcome?.intent.stepIds[state.invoiceId];
+    if (sentStep && sentStep !== stepId) {
+      // The invoice was also enlisted at a higher step: the message carried that one; this step is superseded, not sent.
+      await recordEvent(state.invoiceId, now(), 'dunning_step_skipped', { stepId, reason: 'superseded', supersededBy: sentStep, dispatchKey: batch.dispatchKey });
+      return { ...next, doneStepIds: withDone(state, stepId), outcome: 'skipped' };
+    }
     if (outcome) await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey);
     else {
       // A batch sent before send intents existed.

@@ -95,3 +95,22 @@ describe('a consumer’s formal notice without a postal address', () => {
     expect(bodyOf(toCustomer)).not.toContain('lettre recommandée');
   });
 });
+
+describe('a step superseded in its window', () => {
+  it('is recorded as skipped (superseded by the higher step the message carried), not as sent', async () => {
+    let n = 0;
+    ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
+    table.put(customerItem(customer('A')));
+    table.put(invoiceItem(invoice('INV-1', 'A', '2025-12-01')));
+    for (const [stepId, level] of [['reminder-1', 'reminder_1'], ['reminder-2', 'reminder_2']] as const)
+      await enlist({ customerId: 'A', windowAt: W, kind: 'reminder', member: { invoiceId: 'INV-1', stepId, level, channel: 'email', enlistedAt: W } });
+    const dispatchKey = dispatchKeyOf('A', W, 'reminder');
+    const stateOf = (stepId: string): DunningState => ({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId }, outcome: 'enlisted', dispatchKey });
+    expect((await dispatch(stateOf('reminder-2'))).outcome).toBe('sent');
+    expect(await dispatch(stateOf('reminder-1'))).toMatchObject({ outcome: 'skipped', doneStepIds: ['reminder-1'] });
+    const history = [...table.items.values()].filter((i) => i.pk === 'INVOICE#INV-1' && String(i.sk).startsWith('EVENT#'));
+    expect(history.filter((e) => e.kind === 'reminder_sent').map((e) => (e.detail as { stepId: string }).stepId)).toEqual(['reminder-2']);
+    expect(history.find((e) => e.kind === 'dunning_step_skipped')?.detail).toMatchObject({ stepId: 'reminder-1', reason: 'superseded', supersededBy: 'reminder-2' });
+    expect(mails()).toHaveLength(1);
+  });
+});
