@@ -139,3 +139,53 @@ export function noticesToPostAlert(input: {
         ),
   };
 }
+
+const messageKinds: Record<Language, Record<string, string>> = {
+  fr: {
+    reminder: 'relance',
+    formal_notice: 'mise en demeure',
+    call: 'tâche d’appel',
+    agency_handoff: 'transmission à l’agence',
+    agency_withdrawal: 'retrait du dossier à l’agence',
+    payment_crossed: 'message « paiement croisé »',
+  },
+  en: {
+    reminder: 'reminder',
+    formal_notice: 'formal notice',
+    call: 'call task',
+    agency_handoff: 'handoff to the agency',
+    agency_withdrawal: 'case withdrawal to the agency',
+    payment_crossed: '"payment crossed" message',
+  },
+};
+
+/** A message SES neither confirmed nor refused: finance checks, encaisse sends nothing again. */
+export function maybeSentAlert(input: {
+  language?: Language;
+  messageKind: string;
+  customerId: string;
+  invoiceIds: string[];
+  to: string[];
+  since: IsoTimestamp;
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => label(language, fr, en);
+  const what = messageKinds[language][input.messageKind] ?? (input.messageKind.startsWith('alert_') ? l('alerte au service comptable', 'alert to finance') : l('message', 'message'));
+  return {
+    language,
+    kind: 'maybe_sent',
+    title: [input.customerId, input.invoiceIds.join(', '), what].filter(Boolean).join(' – '),
+    occurredAt: input.at,
+    details: [
+      { label: l('Message', 'Message'), value: what },
+      { label: l('Destinataires', 'Recipients'), value: input.to.join(', ') },
+      { label: l('Envoi tenté le', 'Send attempted on'), value: `${formatDate(input.since.slice(0, 10), language)} ${input.since.slice(11, 16)} UTC` },
+    ],
+    items: input.invoiceIds,
+    action: l(
+      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi ou les journaux SES ; encaisse ne le renverra pas. Si rien n’est parti, envoyer le message à la main.',
+      'The message may have gone out: SES neither confirmed nor refused it. Check the sent mail or the SES logs; encaisse will not send it again. If nothing went out, send it by hand.',
+    ),
+  };
+}
