@@ -189,3 +189,33 @@ export function maybeSentAlert(input: {
     ),
   };
 }
+
+/** A case the agency held was withdrawn: the invoice got paid (or credited) after the handoff. */
+export function caseWithdrawnAlert(input: {
+  language?: Language;
+  invoiceId: string;
+  customerName: string;
+  caseId: string;
+  reason: 'paid' | 'credited';
+  agencyTold: boolean;
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => label(language, fr, en);
+  return {
+    language,
+    kind: 'case_withdrawn',
+    title: l(`${input.invoiceId} (${input.customerName}) : dossier ${input.caseId} retiré`, `${input.invoiceId} (${input.customerName}): case ${input.caseId} withdrawn`),
+    occurredAt: input.at,
+    details: [
+      { label: l('Facture', 'Invoice'), value: input.invoiceId },
+      { label: l('Dossier', 'Case'), value: input.caseId },
+      { label: l('Règlement', 'Settlement'), value: input.reason === 'paid' ? l('payée', 'paid') : l('soldée par un avoir', 'settled by a credit note') },
+      { label: l('Agence prévenue', 'Agency told'), value: input.agencyTold ? l('oui', 'yes') : l('peut-être : voir la tâche « envoi incertain »', 'maybe: see the "maybe sent" task') },
+    ],
+    action: l(
+      'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',
+      'The payment arrived after the handoff: check the agency collected nothing and settle any commission it is owed.',
+    ),
+  };
+}

@@ -4,6 +4,7 @@ import { buildAgencyCaseFile, buildFormalNoticePdf } from '../../../functions/co
 import type { LegalIdentity } from '../../../functions/core/letters/identity';
 import {
   approvalNeededAlert,
+  caseWithdrawnAlert,
   handedOverAlert,
   Language,
   maybeSentAlert,
@@ -98,6 +99,7 @@ async function everything(language: Language): Promise<Record<string, string>> {
     'payment crossed alert': text(renderFinanceAlert(paymentCrossedAlert({ language, customer, invoiceIds: ['F-2026-0077'], messageKind: 'formal_notice', sentOn: asOf, at }))),
     'notices to post': text(renderFinanceAlert(noticesToPostAlert({ language, customer, notices: [{ invoiceId: 'F-2026-0077', reference: 'MED-1' }], deadline: '2026-02-02', emailed: true, postal: true, at }))),
     'postal address missing': text(renderFinanceAlert(noticesToPostAlert({ language, customer, notices: [{ invoiceId: 'F-2026-0077', reference: 'MED-1' }], deadline: '2026-02-02', emailed: false, postal: false, at }))),
+    'case withdrawn alert': text(renderFinanceAlert(caseWithdrawnAlert({ language, invoiceId: 'F-2026-0077', customerName: 'Boulangerie Martin', caseId: 'REC-1', reason: 'credited', agencyTold: false, at }))),
     'maybe sent task': text(renderFinanceAlert(maybeSentAlert({ language, messageKind: 'formal_notice', customerId: 'C-42', invoiceIds: ['F-2026-0077'], to: ['compta@martin.example'], since: at, at }))),
     'maybe sent task of a finance alert': text(renderFinanceAlert(maybeSentAlert({ language, messageKind: 'alert_formal_notice_to_post', customerId: 'C-42', invoiceIds: [], to: ['finance@dupont.example'], since: at, at }))),
     'formal notice PDF': pdfText(await notice(penaltiesB, business)),
