@@ -17,7 +17,7 @@ import {
   totalsByCurrency,
 } from './format';
 import { contactRoleLabel } from './events';
-import { Creditor, levelLabels, paymentDetails, signature } from './reminder';
+import { Creditor, paymentDetails, signature } from './reminder';
 
 /* ---------------------------------------------------------------- formal notice email */
 
