@@ -3,7 +3,8 @@ import { computeLatePenalties, defaultRateTable, mergeRateTables } from '../../.
 import { buildFormalNoticePdf } from '../../../functions/core/letters';
 import { rateNotesFor } from '../../../functions/core/letters/rate-notes';
 import { alreadyReminded, effectiveLevel, renderFormalNoticeEmail, renderReminder, ReminderItem } from '../../../functions/core/messages';
-import type { DunningLevel } from '../../../functions/core/model';
+import { Customer, type DunningLevel } from '../../../functions/core/model';
+import { CustomerCreate } from '../../../functions/api/routes/customers';
 import { pdfText } from './pdf-text';
 
 const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', city: 'Lyon' };
@@ -65,6 +66,13 @@ describe('the wording matches what happened', () => {
 });
 
 describe('a formal notice to a consumer', () => {
+  it('the customer record carries the person’s civility and family name (model and API)', () => {
+    const person = { customerId: 'C-LEA-PETIT', name: 'Léa Petit', isBusiness: false, civility: 'madame', familyName: 'Petit' };
+    expect(Customer.parse(person)).toMatchObject({ civility: 'madame', familyName: 'Petit' });
+    expect(CustomerCreate.parse(person)).toMatchObject({ civility: 'madame', familyName: 'Petit' });
+    expect(() => CustomerCreate.parse({ ...person, civility: 'Mme' })).toThrow();
+  });
+
   const consumerNotice = (over = {}) =>
     notice({ debtor: { name: 'Léa Petit', isBusiness: false, civility: 'madame', familyName: 'Petit', address }, penalties: [consumer], ...over });
 
