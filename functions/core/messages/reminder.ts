@@ -135,12 +135,13 @@ function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, is
     case 'reminder_2':
       return fr
         ? {
-            subject: (n, one) => (one ? `Deuxième relance : facture ${one} impayée` : `Deuxième relance : ${n} factures impayées`),
+            // "Deuxième" only when a reminder went before (a first message after a skipped step is a plain "Relance").
+            subject: (n, one) => `${reminded ? 'Deuxième relance' : 'Relance'} : ${one ? `facture ${one} impayée` : `${n} factures impayées`}`,
             intro: (n) => `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
             ask: () => 'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui s’y oppose.',
           }
         : {
-            subject: (n, one) => (one ? `Second reminder: invoice ${one} is unpaid` : `Second reminder: ${n} unpaid invoices`),
+            subject: (n, one) => `${reminded ? 'Second reminder' : 'Reminder'}: ${one ? `invoice ${one} is unpaid` : `${n} unpaid invoices`}`,
             intro: (n) => `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: () => 'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
           };

@@ -23,6 +23,7 @@ describe('the wording matches what happened', () => {
       const m = renderReminder({ language: 'fr', customer: { name: 'Boulangerie Martin' }, creditor, items: [item('F-1', level)], asOf });
       expect(m.text).not.toMatch(/Malgré/);
       expect(m.text).toContain('Sauf erreur de notre part');
+      expect(m.subject).not.toContain('Deuxième');
     }
     expect(renderReminder({ language: 'fr', customer: { name: 'B' }, creditor, items: [item('F-1', 'final_reminder')], asOf, reminded: true }).text).toContain('Malgré nos relances');
   });

@@ -50,7 +50,7 @@ describe('grouped reminder in French', () => {
 });
 
 describe('grouped reminder in English', () => {
-  const m = renderReminder({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, items: five.filter((i) => i.level !== 'final_reminder'), asOf: '2026-11-23' });
+  const m = renderReminder({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, items: five.filter((i) => i.level !== 'final_reminder'), asOf: '2026-11-23', reminded: true });
   it('lists four invoices, the second reminder in the subject, and the total in English format', () => {
     expect(m.subject).toBe('Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, and 3 other invoices in reminder');
     expect(m.text).toContain('13 days late');
