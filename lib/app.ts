@@ -59,4 +59,16 @@ export const demoContext = {
   creditorIban: 'FR7630006000011234567890189',
   creditorBic: 'AGRIFRPPXXX',
   creditorAddress: ['12 rue de la Paix', '75002 Paris'],
+  // A fictitious company (SIREN 999 999 998 belongs to no one), as in cdk.json.
+  creditorLegalForm: 'SAS',
+  creditorShareCapital: 10000,
+  creditorSiren: '999999998',
+  creditorSiret: '99999999800019',
+  creditorRcsCity: 'Paris',
+  creditorVatNumber: 'FR11999999998',
+  creditorSignatoryName: 'Camille Exemple',
+  creditorSignatoryTitle: 'Présidente (fictive)',
+  creditorContactName: 'Julie Démo',
+  creditorContactEmail: 'compta@encaisse.example.fr',
+  creditorContactPhone: '01 00 00 00 00',
 } as const;

@@ -236,13 +236,25 @@ export class EncaisseStack extends Stack {
   }
 }
 
-/** CREDITOR_* variables read by functions/dunning-shared/runtime.ts creditor(); the address lines joined by '|'. */
+/** CREDITOR_* variables read by functions/dunning-shared/runtime.ts creditor() (identity: adapters/config.ts); address lines joined by '|'. */
 export function creditorEnvironment(s: Settings): Record<string, string> {
   return {
     CREDITOR_NAME: s.creditorName,
     CREDITOR_IBAN: s.creditorIban,
     CREDITOR_BIC: s.creditorBic,
     CREDITOR_ADDRESS: s.creditorAddress.join('|'),
+    CREDITOR_LEGAL_FORM: s.creditorLegalForm,
+    CREDITOR_SHARE_CAPITAL_CENTS: String(Math.round(s.creditorShareCapital * 100)),
+    CREDITOR_SIREN: s.creditorSiren,
+    CREDITOR_SIRET: s.creditorSiret,
+    CREDITOR_RCS_CITY: s.creditorRcsCity,
+    CREDITOR_VAT_NUMBER: s.creditorVatNumber,
+    CREDITOR_REGISTERED_ADDRESS: (s.creditorRegisteredAddress ?? s.creditorAddress).join('|'),
+    CREDITOR_SIGNATORY_NAME: s.creditorSignatoryName,
+    CREDITOR_SIGNATORY_TITLE: s.creditorSignatoryTitle,
+    CREDITOR_CONTACT_NAME: s.creditorContactName,
+    CREDITOR_CONTACT_EMAIL: s.creditorContactEmail,
+    CREDITOR_CONTACT_PHONE: s.creditorContactPhone,
   };
 }
 

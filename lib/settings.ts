@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidIban, normalizeIban } from '../functions/core/iban';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/core/statements/limits';
 import { BooksAccounts, defaultBooksAccounts } from '../functions/core/books/model';
+import { compactId, isValidSiren, isValidSiret, legalIdentityProblems } from '../functions/core/letters/identity';
 
 /**
  * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
@@ -55,6 +56,28 @@ const addressSetting = z
       .max(6, 'at most 6 address lines'),
   );
 
+/**
+ * The creditor's legal identity (Code de commerce R123-237: legal form, share capital, RCS and its city, registered
+ * office on every business document; SIRET, VAT number, signatory and accounting contact too). SIREN and SIRET are
+ * Luhn-checked, the SIRET starts with the SIREN, and the VAT number's key is checked against the SIREN.
+ */
+const creditorIdentityBlock = {
+  creditorLegalForm: z.string().trim().min(2, 'the legal form, e.g. SAS').max(60),
+  /** Share capital in euros (a number, cents allowed: 10000 or "10000.50"). */
+  creditorShareCapital: z.coerce.number().positive('the share capital in euros').multipleOf(0.01),
+  creditorSiren: z.string().transform(compactId).refine(isValidSiren, 'a SIREN of 9 digits whose Luhn check passes'),
+  creditorSiret: z.string().transform(compactId).refine(isValidSiret, 'a SIRET of 14 digits whose Luhn check passes'),
+  creditorRcsCity: z.string().trim().min(2, 'the city of the RCS registry').max(60),
+  creditorVatNumber: z.string().transform(compactId),
+  /** Registered office ("siège social"); defaults to creditorAddress. */
+  creditorRegisteredAddress: addressSetting.optional(),
+  creditorSignatoryName: z.string().trim().min(2, 'who signs formal notices').max(100),
+  creditorSignatoryTitle: z.string().trim().min(2, 'the signatory’s title').max(100),
+  creditorContactName: z.string().trim().min(2, 'the accounting contact').max(100),
+  creditorContactEmail: email,
+  creditorContactPhone: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
+};
+
 /** Context values given on the command line are strings: accept "true"/"false" too. */
 const booleanSetting = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
 
@@ -74,6 +97,7 @@ export const settingsSchema = z
     creditorBic: bicSetting,
     /** Postal address of the creditor, one entry per line (array, or '|'-separated string). */
     creditorAddress: addressSetting,
+    ...creditorIdentityBlock,
     /** Use an existing Cognito user pool instead of creating one; requires cognitoClientId. */
     cognitoUserPoolId: userPoolId.optional(),
     cognitoClientId: z.string().min(1).optional(),
@@ -119,6 +143,10 @@ export const settingsSchema = z
     subscribeFinanceToAlarms: booleanSetting.default(false),
   })
   .superRefine((s, ctx) => {
+    const fields = { siren: 'creditorSiren', siret: 'creditorSiret', vatNumber: 'creditorVatNumber' } as const;
+    // The Luhn checks are the fields' own; the SIRET's prefix and the VAT key need both numbers.
+    for (const p of legalIdentityProblems({ siren: s.creditorSiren, siret: s.creditorSiret, vatNumber: s.creditorVatNumber }))
+      ctx.addIssue({ code: 'custom', path: [fields[p.field]], message: p.message });
     if ((s.cognitoUserPoolId === undefined) !== (s.cognitoClientId === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -149,6 +177,18 @@ export const settingKeys = [
   'creditorIban',
   'creditorBic',
   'creditorAddress',
+  'creditorLegalForm',
+  'creditorShareCapital',
+  'creditorSiren',
+  'creditorSiret',
+  'creditorRcsCity',
+  'creditorVatNumber',
+  'creditorRegisteredAddress',
+  'creditorSignatoryName',
+  'creditorSignatoryTitle',
+  'creditorContactName',
+  'creditorContactEmail',
+  'creditorContactPhone',
   'cognitoUserPoolId',
   'cognitoClientId',
   'jwtIssuer',

@@ -91,6 +91,8 @@ export const demoRateAssumption = {
     { half: '2027-H1', otherCasesBp: 262, privateCreditorBp: 667 },
   ],
   source: 'DEMO ASSUMPTION, not a checked figure: H1 2026 rates carried forward for the local demo only',
+  // Letters print these rates labelled "hypothèse", with the last published half-year named.
+  assumption: true,
 };
 
 /** Writes the demo customers and invoices to the table (TABLE_NAME) with the shared item mapping. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
+import { compactId, LegalIdentity, legalIdentityProblems } from '../core/letters/identity';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../core/statements/limits';
 
 export class ConfigError extends Error {
@@ -84,6 +85,19 @@ const localDemoCreditor = {
   CREDITOR_IBAN: 'FR7630006000011234567890189',
   CREDITOR_BIC: 'AGRIFRPPXXX',
   CREDITOR_ADDRESS: '12 rue de la Paix|75002 Paris',
+  // Clearly fictitious identity (same values as cdk.json): a valid-looking SIREN no real company holds in the demo.
+  CREDITOR_LEGAL_FORM: 'SAS',
+  CREDITOR_SHARE_CAPITAL_CENTS: '1000000',
+  CREDITOR_SIREN: '999999998',
+  CREDITOR_SIRET: '99999999800019',
+  CREDITOR_RCS_CITY: 'Paris',
+  CREDITOR_VAT_NUMBER: 'FR11999999998',
+  CREDITOR_REGISTERED_ADDRESS: '12 rue de la Paix|75002 Paris',
+  CREDITOR_SIGNATORY_NAME: 'Camille Exemple',
+  CREDITOR_SIGNATORY_TITLE: 'Présidente (fictive)',
+  CREDITOR_CONTACT_NAME: 'Julie Démo',
+  CREDITOR_CONTACT_EMAIL: 'compta@encaisse.example.fr',
+  CREDITOR_CONTACT_PHONE: '01 00 00 00 00',
 };
 
 export interface Creditor {
@@ -91,12 +105,16 @@ export interface Creditor {
   iban: string;
   bic: string;
   address: string[];
+  legal: LegalIdentity;
 }
 
 export function creditor(env: NodeJS.ProcessEnv = process.env): Creditor {
   const local = Boolean(env.LOCAL_DYNAMODB_ENDPOINT || env.LOCAL_SES_ENDPOINT);
-  const c = readEnv(creditorSettings, local ? { ...localDemoCreditor, ...env } : env);
-  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean) };
+  const source = local ? { ...localDemoCreditor, ...env } : env;
+  const c = readEnv(creditorSettings, source);
+  const legal = readCreditorIdentity(source);
+  const address = c.CREDITOR_ADDRESS.split('|').filter(Boolean);
+  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address, legal };
 }
 
 export function financeEmails(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -105,4 +123,44 @@ export function financeEmails(env: NodeJS.ProcessEnv = process.env): string[] {
 
 export function agencyEmail(env: NodeJS.ProcessEnv = process.env): string {
   return readEnv({ AGENCY_EMAIL: settings.AGENCY_EMAIL }, env).AGENCY_EMAIL;
+}
+
+/**
+ * The creditor's legal identity (Code de commerce R123-237 mentions, signatory, accounting contact), printed on every
+ * letter, case file and customer e-mail: set from the CDK context (lib/settings.ts), checked again at cold start.
+ */
+export const creditorIdentitySettings = {
+  CREDITOR_LEGAL_FORM: z.string().trim().min(2).max(60),
+  CREDITOR_SHARE_CAPITAL_CENTS: z.coerce.number().int().positive(),
+  CREDITOR_SIREN: z.string().transform(compactId),
+  CREDITOR_SIRET: z.string().transform(compactId),
+  CREDITOR_RCS_CITY: z.string().trim().min(2).max(60),
+  CREDITOR_VAT_NUMBER: z.string().transform(compactId),
+  /** Registered office lines separated by '|'. */
+  CREDITOR_REGISTERED_ADDRESS: z.string().transform((s) => s.split('|').map((l) => l.trim()).filter(Boolean)).pipe(z.array(z.string()).min(1)),
+  CREDITOR_SIGNATORY_NAME: z.string().trim().min(2).max(100),
+  CREDITOR_SIGNATORY_TITLE: z.string().trim().min(2).max(100),
+  CREDITOR_CONTACT_NAME: z.string().trim().min(2).max(100),
+  CREDITOR_CONTACT_EMAIL: z.string().trim().email(),
+  CREDITOR_CONTACT_PHONE: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
+};
+
+/** Reads and checks the identity (SIREN and SIRET Luhn keys, VAT key of the SIREN), naming every bad setting. */
+export function readCreditorIdentity(env: NodeJS.ProcessEnv = process.env): LegalIdentity {
+  const c = readEnv(creditorIdentitySettings, env);
+  const identity: LegalIdentity = {
+    legalForm: c.CREDITOR_LEGAL_FORM,
+    shareCapitalCents: c.CREDITOR_SHARE_CAPITAL_CENTS,
+    siren: c.CREDITOR_SIREN,
+    siret: c.CREDITOR_SIRET,
+    rcsCity: c.CREDITOR_RCS_CITY,
+    vatNumber: c.CREDITOR_VAT_NUMBER,
+    registeredAddress: c.CREDITOR_REGISTERED_ADDRESS,
+    signatory: { name: c.CREDITOR_SIGNATORY_NAME, title: c.CREDITOR_SIGNATORY_TITLE },
+    accounting: { name: c.CREDITOR_CONTACT_NAME, email: c.CREDITOR_CONTACT_EMAIL, phone: c.CREDITOR_CONTACT_PHONE },
+  };
+  const names = { siren: 'CREDITOR_SIREN', siret: 'CREDITOR_SIRET', vatNumber: 'CREDITOR_VAT_NUMBER' } as const;
+  const problems = legalIdentityProblems(identity).map((p) => `${names[p.field]}: ${p.message}`);
+  if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  return identity;
 }

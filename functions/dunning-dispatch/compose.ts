@@ -5,12 +5,18 @@ import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
 import { DunningLevel, levelRank, Policy, ReminderLevel } from '../core/dunning/policy';
 import { LatePenalties } from '../core/dunning/penalties';
-import { buildFormalNoticePdf, formalNoticeReference } from '../core/letters/formal-notice';
+import { buildFormalNoticePdf, FormalNoticeInput, formalNoticeReference } from '../core/letters/formal-notice';
+import { rateNotesFor, rateStatusOf } from '../core/letters/rate-notes';
+import { defaultRateTable, halfYearOf, legalRateForHalf, RateTable } from '../core/dunning/rates';
+import { getRateOverride } from '../adapters/db/rates';
 import { daysLateOn } from '../core/messages/format';
+import { noticesToPostAlert } from '../core/messages/tasks';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
-import { renderReminder } from '../core/messages/reminder';
+import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
 import { Customer, Invoice } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
+import { Logger } from '../adapters/logger';
+import { financeAlertEmail } from '../dunning-shared/alerts';
+import { intentIdOf, sendOnce, settleExisting } from '../dunning-shared/send-once';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { now } from '../adapters/clock';
@@ -39,15 +45,17 @@ export interface ComposedMessage {
   /** Per invoice: the stored letter (formal notices), for the history event. */
   documents: Record<string, Record<string, string>>;
   /** Runs once the customer's message went out (e.g. the formal notices to post, to finance). */
-  afterSend?: (messageId: string) => Promise<void>;
+  afterSend?: (messageId: string, log: Logger) => Promise<void>;
 }
 
 const reminderLevels = new Set<DunningLevel>(['courtesy', 'reminder_1', 'reminder_2', 'final_reminder']);
 
 /** The ONE message of a send-window batch: a grouped reminder, the day's formal notices, or the day's call task. */
 export async function composeBatchMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<ComposedMessage> {
-  const level = input.items.reduce<DunningLevel>((hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi), input.items[0].level);
-  return { ...(await composeMessage(input)), items: input.items, level };
+  // Each invoice at its step's level, or higher if it already reached more: a message never lowers an invoice's tone.
+  const items = input.items.map((i) => ({ ...i, level: effectiveLevel(i.level, i.invoice.dunningLevel) }));
+  const level = items.reduce<DunningLevel>((hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi), items[0].level);
+  return { ...(await composeMessage({ ...input, items })), items, level };
 }
 
 async function composeMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
@@ -59,7 +67,8 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
     if (to.length > 0) {
       const message = renderReminder({
         language: customer.language,
-        customer: { name: customer.name, isBusiness: customer.isBusiness },
+        customer: addresseeOf(customer),
+        reminded: items.some((i) => alreadyReminded(i.invoice.dunningLevel)),
         creditor: creditor(),
         items: await Promise.all(
           items.map(async (i) => ({
@@ -104,6 +113,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
   const deadline = addDays(asOf, FORMAL_NOTICE_DEADLINE_DAYS);
   const attachments: Attachment[] = [];
   const rates = await loadRateTable();
+  const override = await getRateOverride();
   const documents: Record<string, Record<string, string>> = {};
   const notices: { invoiceId: string; amountCents: number; openCents: number; dueDate: string; currency: string; penalties: LatePenalties; attachmentName: string }[] = [];
   for (const item of items) {
@@ -113,7 +123,9 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     const pdf = await buildFormalNoticePdf({
       language: customer.language,
       creditor: creditor(),
-      debtor: { name: customer.name, address: customer.postalAddress, isBusiness: customer.isBusiness },
+      debtor: { ...addresseeOf(customer), address: customer.postalAddress },
+      reminded: alreadyReminded(invoice.dunningLevel),
+      ...publishedRates(customer, penalties, asOf, rates, override?.assumption ?? false),
       invoices: [{ invoiceId: invoice.invoiceId, issueDate: invoice.issueDate, dueDate: invoice.dueDate, amountCents: invoice.amountCents, openCents: invoice.openCents, currency: invoice.currency }],
       penalties: [penalties],
       deadline,
@@ -127,29 +139,67 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     documents[invoice.invoiceId] = { pdfKey: key, reference, deadline, penaltiesCents: String(penalties.totalCents) };
     notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
   }
-  const message = renderFormalNoticeEmail({ language: customer.language, customer: { name: customer.name, isBusiness: customer.isBusiness }, creditor: creditor(), notices, deadline, asOf });
+  const postal = customer.postalAddress.length > 0;
+  const message = renderFormalNoticeEmail({
+    language: customer.language,
+    customer: addresseeOf(customer),
+    reminded: items.some((i) => alreadyReminded(i.invoice.dunningLevel)),
+    creditor: creditor(),
+    notices,
+    deadline,
+    asOf,
+    byRegisteredLetter: postal,
+  });
   const customerTo = await reminderRecipients(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
     email: { to, ...message, attachments, tags: { kind: 'formal_notice' } },
     eventKind: 'formal_notice_sent',
     documents,
-    afterSend: async (messageId) => {
-      await alertFinance(
-        {
-          kind: 'formal_notice_to_post',
-          title: `${customer.name} – ${items.map((i) => i.invoiceId).join(', ')}`,
-          occurredAt: now().toISOString(),
-          details: [
-            { label: 'customer', value: customer.customerId },
-            { label: 'e-mail', value: customerTo.length ? `sent (${messageId})` : 'no deliverable address: post only' },
-            { label: 'deadline', value: deadline },
-          ],
-          items: Object.entries(documents).map(([id, d]) => `${id}: ${d.reference} (${d.pdfKey})`),
-          action: 'Envoyer chaque lettre jointe en recommandé avec accusé de réception (LRAR).',
-        },
-        attachments,
-      );
-    },
+    afterSend: (messageId, log) => tellFinanceToPost({ customer, documents, deadline, emailed: customerTo.length > 0, postal, messageId, attachments }, log),
   };
+}
+
+/**
+ * Finance posts the letters by registered mail (LRAR), or, without a postal address, first finds it: one alert,
+ * sent through a send intent like a customer message (at most once; a "maybe sent" outcome becomes finance's task).
+ */
+async function tellFinanceToPost(
+  input: { customer: Customer; documents: Record<string, Record<string, string>>; deadline: string; emailed: boolean; postal: boolean; messageId: string; attachments: Attachment[] },
+  log: Logger,
+): Promise<void> {
+  const { customer, documents, deadline, postal } = input;
+  const notices = Object.entries(documents).map(([invoiceId, d]) => ({ invoiceId, reference: d.reference }));
+  const alert = financeAlertEmail(
+    noticesToPostAlert({ customer, notices, deadline, emailed: input.emailed, postal, at: now().toISOString() }),
+    input.attachments,
+  );
+  const intent = { intentId: noticeToPostIntentId(input.messageId), kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`, customerId: customer.customerId, invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
+  await sendOnce(intent, alert, log);
+}
+
+/**
+ * How the letter speaks of its rates: for a business, the status of each half-year's L441-10 rate (published,
+ * entered by finance, assumed); for a consumer, the legal interest rate of the notice's half-year when known.
+ */
+function publishedRates(customer: Customer, penalties: LatePenalties, asOf: string, rates: RateTable, assumed: boolean): Pick<FormalNoticeInput, 'rateNotes' | 'legalRate'> {
+  if (customer.isBusiness) return { rateNotes: rateNotesFor(penalties.periods.map((p) => p.from), 'l441_10', defaultRateTable, assumed) };
+  const half = halfYearOf(asOf);
+  try {
+    return { legalRate: { bp: legalRateForHalf(rates, half), half, status: rateStatusOf(half, 'legal_rate', defaultRateTable, assumed) } };
+  } catch {
+    return {}; // not known: the letter names the legal rate without a figure
+  }
+}
+
+/** On a retry after a formal notice went out: the "to post" alert's intent, if left in doubt, is settled. */
+export async function settleAfterSend(send: { kind: string; messageId: string }, log: Logger): Promise<void> {
+  if (send.kind === 'formal_notice' && send.messageId) await settleExisting(noticeToPostIntentId(send.messageId), log);
+}
+
+const noticeToPostIntentId = (messageId: string) => intentIdOf('notice-to-post', messageId);
+
+/** The debtor as letters address them: name, business or not, civility and family name when known. */
+export function addresseeOf(customer: Customer): { name: string; isBusiness: boolean; civility?: 'madame' | 'monsieur'; familyName?: string } {
+  return { name: customer.name, isBusiness: customer.isBusiness, civility: customer.civility, familyName: customer.familyName };
 }

@@ -2,7 +2,9 @@ import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
+import { paymentCrossedAlert } from '../core/messages/tasks';
 import { renderPaymentCrossed } from '../core/messages/withdrawals';
+import { addresseeOf } from './compose';
 import { Invoice } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
@@ -24,13 +26,14 @@ export async function tellCrossedPayments(sent: SentIntent, log: Logger): Promis
   const customer = await getCustomer(sent.customerId);
   if (!customer) return;
   const at = now();
+  const sentOn = localDate(new Date(sent.sentAt), customer.timeZone || 'Europe/Paris');
   const message = renderPaymentCrossed({
     language: customer.language,
     creditor: creditor(),
-    customer: { name: customer.name },
+    customer: addresseeOf(customer),
     invoices: settled.map((i) => ({ invoiceId: i.invoiceId, currency: i.currency, amountCents: i.amountCents })),
     messageKind: sent.kind,
-    sentOn: localDate(new Date(sent.sentAt), customer.timeZone || 'Europe/Paris'),
+    sentOn,
   });
   const ids = settled.map((i) => i.invoiceId);
   const result = await sendOnce(
@@ -40,17 +43,6 @@ export async function tellCrossedPayments(sent: SentIntent, log: Logger): Promis
   );
   if (result.outcome !== 'sent') return;
   for (const id of ids) await recordEvent(id, at, 'payment_crossed_notice_sent', { messageId: result.intent.messageId, crossedMessageId: sent.messageId, messageKind: sent.kind });
-  await alertFinance({
-    kind: 'payment_crossed',
-    title: `${customer.name} – ${ids.join(', ')}`,
-    occurredAt: at.toISOString(),
-    details: [
-      { label: 'customer', value: customer.customerId },
-      { label: 'message', value: `${sent.kind} ${sent.messageId}` },
-      { label: 'told the customer', value: result.intent.messageId },
-    ],
-    items: ids,
-    action: sent.kind === 'formal_notice' ? 'Ne pas poster la mise en demeure de ces factures en recommandé.' : 'Rien à faire : le client a été prévenu.',
-  });
+  await alertFinance(paymentCrossedAlert({ customer, invoiceIds: ids, messageKind: sent.kind, sentOn, at: at.toISOString() }));
   log.info('payment crossed a message: customer told', { intentId: sent.intentId, invoices: ids.length });
 }

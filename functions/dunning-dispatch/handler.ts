@@ -9,12 +9,16 @@ import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { loadStepContext, withDone } from '../dunning-shared/load';
+import { creditor } from '../adapters/config';
 import { now } from '../adapters/clock';
 import { DispatchInProgressError, lambda } from '../runtime';
 import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
-import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
+import { BatchItem, composeBatchMessage, ComposedMessage, settleAfterSend } from './compose';
 import { tellCrossedPayments } from './crossed';
+
+// The creditor and its legal identity (printed on every message): every bad setting named at cold start.
+creditor();
 
 
 /**
@@ -36,6 +40,8 @@ export const handler = lambda({
   const dispatchKey = state.dispatchKey;
   if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
   const already = await getSend(state.invoiceId, stepId);
+  // A retry after the message went out: a finance alert left in doubt is settled (confirmed, or a "maybe sent" task).
+  if (already) await settleAfterSend(already, log);
   if (already) return { ...state, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: already.at, dispatchKey: undefined };
 
   const batch = await getBatch(dispatchKey);
@@ -94,7 +100,8 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   if (result.outcome === 'sent' && composed) countSent(batch.kind, composed.items.map((i) => i.level));
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
-    await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
+    // A failure is retried by the state machine: the retry settles the alert's send intent (never sends it twice).
+    await composed?.afterSend?.(result.intent.messageId, log);
   }
   return sent;
 }
@@ -187,6 +194,12 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
     // The sender records every included invoice; a sender that failed after marking the batch may not have reached this one.
     const outcome = await settleExisting(intentIdOf('batch', batch.dispatchKey), log);
+    const sentStep = outcome?.intent.stepIds[state.invoiceId];
+    if (sentStep && sentStep !== stepId) {
+      // The invoice was also enlisted at a higher step: the message carried that one; this step is superseded, not sent.
+      await recordEvent(state.invoiceId, now(), 'dunning_step_skipped', { stepId, reason: 'superseded', supersededBy: sentStep, dispatchKey: batch.dispatchKey });
+      return { ...next, doneStepIds: withDone(state, stepId), outcome: 'skipped' };
+    }
     if (outcome) await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey);
     else {
       // A batch sent before send intents existed.

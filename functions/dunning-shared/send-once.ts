@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../adapters/db/sends';
 import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../adapters/mailer';
 import { Logger } from '../adapters/logger';
+import { maybeSentAlert } from '../core/messages/tasks';
 import { alertFinance } from './alerts';
 import { recordEvent } from './history';
 import { now } from '../adapters/clock';
@@ -108,19 +109,6 @@ async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
   const at = now();
   const detail = { intentId: intent.intentId, messageKind: intent.kind, to: intent.to, task: 'open', since: intent.since };
   for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
-  await alertFinance({
-    kind: 'maybe_sent',
-    title: `${intent.customerId} – ${intent.invoiceIds.join(', ') || intent.kind}: ${intent.kind}`,
-    occurredAt: at.toISOString(),
-    details: [
-      { label: 'message', value: intent.kind },
-      { label: 'to', value: intent.to.join(', ') },
-      { label: 'intent', value: intent.intentId },
-      { label: 'since', value: intent.since },
-    ],
-    items: intent.invoiceIds,
-    action:
-      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi / les journaux SES (étiquette intent) ; ' +
-      'encaisse ne le renverra pas. Si rien n’est parti, envoyer le message à la main.',
-  });
+  // Tagged with the intent (SES tag 'intent') so the logs find it; the alert itself speaks in words (core/messages/tasks).
+  await alertFinance(maybeSentAlert({ messageKind: intent.kind, customerId: intent.customerId, invoiceIds: intent.invoiceIds, to: intent.to, since: intent.since, at: at.toISOString() }));
 }

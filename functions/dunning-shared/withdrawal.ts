@@ -3,6 +3,7 @@ import { AgencyCase, saveAgencyCase } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
 import { renderCaseWithdrawal } from '../core/messages/withdrawals';
+import { caseWithdrawnAlert } from '../core/messages/tasks';
 import { Invoice } from '../core/model';
 import { alertFinance } from './alerts';
 import { recordEvent } from './history';
@@ -36,18 +37,9 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
   );
   const messageId = result.outcome === 'sent' ? result.intent.messageId : undefined;
   await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', { caseId: agencyCase.caseId, reason, messageId, outcome: result.outcome, handoffMessageId: agencyCase.messageId });
-  await alertFinance({
-    kind: 'case_withdrawn',
-    title: `${invoice.invoiceId} (${customer?.name ?? invoice.customerId}) : dossier ${agencyCase.caseId} retiré`,
-    occurredAt: at.toISOString(),
-    details: [
-      { label: 'invoice', value: invoice.invoiceId },
-      { label: 'case', value: agencyCase.caseId },
-      { label: 'status', value: invoice.status },
-      { label: 'agency told', value: messageId ?? 'maybe (see the "maybe sent" task)' },
-    ],
-    action: 'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',
-  });
+  await alertFinance(
+    caseWithdrawnAlert({ invoiceId: invoice.invoiceId, customerName: customer?.name ?? invoice.customerId, caseId: agencyCase.caseId, reason, agencyTold: messageId !== undefined, at: at.toISOString() }),
+  );
   await saveAgencyCase({ ...agencyCase, status: 'withdrawn', withdrawnAt: at.toISOString() });
   log.info('agency case withdrawn after payment', { invoiceId: invoice.invoiceId, caseId: agencyCase.caseId });
 }

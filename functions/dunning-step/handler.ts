@@ -1,3 +1,4 @@
+import { approvalNeededAlert } from '../core/messages/tasks';
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
@@ -8,11 +9,15 @@ import { localDate } from '../core/calendar/time-zone';
 import { recordEvent } from '../dunning-shared/history';
 import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
 import { reminderRecipients } from '../dunning-shared/recipients';
+import { creditor } from '../adapters/config';
 import { now } from '../adapters/clock';
 import { lambda } from '../runtime';
 import { DunningState } from '../dunning-shared/state';
 import { alertFinance } from '../dunning-shared/alerts';
 import { handOffToAgency, finishHandoff } from './handoff';
+
+// The creditor and its legal identity (printed on every message): every bad setting named at cold start.
+creditor();
 
 /**
  * RunStep: the invoice is re-checked right before acting (nothing goes out for an invoice paid during the wait), then
@@ -80,17 +85,9 @@ export const handler = lambda({
       actor: 'system:dunning',
       detail: { stepId: step.stepId, channel: step.channel },
     });
-    await alertFinance({
-      kind: 'approval_needed',
-      title: `${customer.name} – ${current.invoiceId}: ${step.channel}`,
-      occurredAt: at.toISOString(),
-      details: [
-        { label: 'invoice', value: current.invoiceId },
-        { label: 'step', value: step.stepId },
-        { label: 'open', value: `${current.openCents} cents` },
-      ],
-      action: 'Approve by resuming the invoice’s dunning in encaisse (or write off / keep paused).',
-    });
+    await alertFinance(
+      approvalNeededAlert({ customer, invoiceId: current.invoiceId, level: step.level, openCents: current.openCents, currency: current.currency, at: at.toISOString() }),
+    );
     return { ...state, awaitingApprovalStepId: step.stepId, outcome: 'paused' };
   }
 

@@ -6,6 +6,7 @@ import { Logger } from '../adapters/logger';
 import { Policy, PolicyStep } from '../core/dunning/policy';
 import { buildAgencyCaseFile } from '../core/letters/agency-case';
 import { renderAgencyNotice } from '../core/messages/notices';
+import { handedOverAlert } from '../core/messages/tasks';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
 import { financeAlertEmail } from '../dunning-shared/alerts';
@@ -48,15 +49,7 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
       ibans: customer.ibans,
     },
     invoices: [{ ...invoice, penalties }],
-    history: events.map((e) => ({
-      at: e.at,
-      invoiceId: e.invoiceId,
-      kind: e.kind,
-      channel: typeof e.detail.channel === 'string' ? e.detail.channel : undefined,
-      level: typeof e.detail.level === 'string' ? e.detail.level : undefined,
-      messageId: typeof e.detail.messageId === 'string' ? e.detail.messageId : undefined,
-      detail: JSON.stringify(e.detail),
-    })),
+    history: events.map((e) => ({ at: e.at, invoiceId: e.invoiceId, kind: e.kind, detail: e.detail })),
     formalNotice: notice && noticeDate
       ? { reference: String(notice.detail.reference ?? ''), date: noticeDate, documentKey: typeof notice.detail.pdfKey === 'string' ? notice.detail.pdfKey : undefined }
       : undefined,
@@ -96,7 +89,7 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     result.outcome === 'sent' ? step.level : undefined,
   );
   await saveAgencyCase({ invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' });
-  await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents });
+  await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents, currency: invoice.currency });
   return 'handed_off';
 }
 
@@ -108,7 +101,7 @@ const STATUS_WRITE_ATTEMPTS = 5;
  * failure) and finance hears about it once (a send intent: a retry after the status write still alerts, never twice);
  * when the invoice was paid (or credited) meanwhile, the agency is told the case is withdrawn instead.
  */
-export async function finishHandoff(invoiceId: string, step: PolicyStep, messageId: string, at: Date, log: Logger, figures?: { caseId: string; openCents: number; penaltiesCents: number }): Promise<void> {
+export async function finishHandoff(invoiceId: string, step: PolicyStep, messageId: string, at: Date, log: Logger, figures?: { caseId: string; openCents: number; penaltiesCents: number; currency: string }): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const invoice = await getInvoice(invoiceId);
     if (!invoice) return;
@@ -131,17 +124,7 @@ export async function finishHandoff(invoiceId: string, step: PolicyStep, message
       log.info('invoice changed during the handoff: reading it again', { invoiceId, attempt });
     }
   }
-  const alert = financeAlertEmail({
-    kind: 'escalation',
-    title: `${invoiceId} remise à l’agence de recouvrement`,
-    occurredAt: at.toISOString(),
-    details: [
-      { label: 'invoice', value: invoiceId },
-      ...(figures ? [{ label: 'case', value: figures.caseId }, { label: 'open (cents)', value: figures.openCents }, { label: 'penalties (cents)', value: figures.penaltiesCents }] : []),
-      ...(messageId ? [] : [{ label: 'agency notice', value: 'maybe sent (see the "maybe sent" task)' }]),
-    ],
-    action: 'Le dossier est chez l’agence : plus de relance interne pour cette facture.',
-  });
+  const alert = financeAlertEmail(handedOverAlert({ invoiceId, at: at.toISOString(), figures, noticeInDoubt: !messageId }));
   const intent = { intentId: intentIdOf('escalation-alert', invoiceId, step.stepId), kind: 'alert_escalation', customerId: '', invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
   await sendOnce(intent, alert, log);
 }

@@ -358,11 +358,12 @@ describe('functions: one NodejsFunction per handler folder', () => {
     for (const name of ['dunning-step', 'dunning-dispatch', 'sweep']) {
       const env = envOf(name);
       expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
-      expect(creditor(env), name).toEqual({
+      expect(creditor(env), name).toMatchObject({
         name: 'encaisse démo SAS',
         iban: 'FR7630006000011234567890189',
         bic: 'AGRIFRPPXXX',
         address: ['12 rue de la Paix', '75002 Paris'],
+        legal: { legalForm: 'SAS', shareCapitalCents: 1_000_000, siren: '999999998', siret: '99999999800019', vatNumber: 'FR11999999998' },
       });
     }
     for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep')) {

@@ -17,6 +17,8 @@ export const RateOverride = z.object({
   legalRate: RateTable.shape.legalRate,
   /** Where the figures were read (press release, arrêté, JORF reference). */
   source: z.string().min(3).max(500),
+  /** True when the figures are an assumption (not yet published): letters label them as such. */
+  assumption: z.boolean().default(false),
   version: z.number().int().nonnegative().default(0),
   updatedAt: z.string().optional(),
   updatedBy: z.string().optional(),

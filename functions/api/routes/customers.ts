@@ -30,6 +30,9 @@ const customerFields = {
   blockWhenOverLimit: z.boolean().default(false),
   reminderGrouping: z.enum(['per_customer', 'per_invoice']).default('per_customer'),
   postalAddress: z.array(singleLine(200)).max(6).default([]),
+  /** A person: letters greet "Madame Petit" (civility and family name) rather than "Madame, Monsieur". */
+  civility: Customer.shape.civility,
+  familyName: Customer.shape.familyName,
 };
 export const CustomerCreate = z.object({ customerId: Id, ...customerFields });
 export const CustomerReplace = z.object(customerFields);

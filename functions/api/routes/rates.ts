@@ -42,6 +42,7 @@ const RatesUpdate = z.object({
   ecbMroKnownThrough: RateOverride.shape.ecbMroKnownThrough.describe('Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is known)'),
   legalRate: RateOverride.shape.legalRate.describe('Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp}; merged by half-year'),
   source: RateOverride.shape.source.describe('Where the figures were read (ECB press release, arrêté, JORF reference)'),
+  assumption: RateOverride.shape.assumption.describe('True when the figures are an assumption, not yet published: letters label them so'),
 });
 
 function view(override: RateOverride | undefined) {

@@ -2,7 +2,8 @@ import { IsoDate, IsoTimestamp } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
 import { formatDate, Language, money } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
-import type { FormalNoticeInvoice } from './formal-notice';
+import { FormalNoticeInvoice, senderBlock } from './formal-notice';
+import { contactRoleLabel, describeEvent } from '../messages/events';
 import { PdfWriter } from './pdf-writer';
 
 export interface AgencyCaseInput {
@@ -27,10 +28,8 @@ export interface AgencyCaseInput {
     at: IsoTimestamp;
     invoiceId?: string;
     kind: string;
-    channel?: string;
-    level?: string;
-    detail?: string;
-    messageId?: string;
+    /** The event's recorded detail: kept whole in the JSON, told in words in the PDF. */
+    detail?: Record<string, unknown>;
   }[];
   formalNotice?: { reference: string; date: IsoDate; documentKey?: string; registeredLetterNumber?: string };
   asOf: IsoDate;
@@ -63,7 +62,7 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
     schema: 'encaisse.agency-case/1',
     caseId,
     asOf,
-    creditor: { name: creditor.name, address: creditor.address ?? [], legalIds: creditor.legalIds ?? [], iban: creditor.iban, bic: creditor.bic, email: creditor.email, phone: creditor.phone },
+    creditor: { name: creditor.name, address: creditor.address ?? [], legalIds: creditor.legalIds ?? [], legal: creditor.legal ?? null, iban: creditor.iban, bic: creditor.bic, email: creditor.email, phone: creditor.phone },
     debtor: {
       customerId: customer.customerId,
       name: customer.name,
@@ -108,7 +107,7 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   w.paragraph(fr ? `Dossier de recouvrement ${caseId}` : `Collection case file ${caseId}`, { bold: true, size: 14 });
   w.paragraph(fr ? `Situation au ${d(asOf)}` : `Position as of ${d(asOf)}`, { gapAfter: 10 });
   w.paragraph(fr ? 'Créancier' : 'Creditor', { bold: true, size: 11 });
-  w.lines([creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? []), [creditor.email, creditor.phone].filter(Boolean).join(' · ')].filter(Boolean), { size: 9 });
+  w.lines(creditor.legal ? senderBlock(creditor, language) : [...senderBlock(creditor, language), [creditor.email, creditor.phone].filter(Boolean).join(' · ')].filter(Boolean), { size: 9 });
   w.paragraph(fr ? 'Débiteur' : 'Debtor', { bold: true, size: 11 });
   w.lines(
     [
@@ -116,7 +115,7 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
       fr ? (customer.isBusiness === false ? 'Particulier' : 'Professionnel') : customer.isBusiness === false ? 'Consumer' : 'Business',
       ...(customer.postalAddress ?? []),
       ...(customer.legalIds ?? []),
-      ...(customer.contacts ?? []).map((c) => [c.name, c.role, c.email, c.phone].filter(Boolean).join(' · ')),
+      ...(customer.contacts ?? []).map((c) => [c.name, contactRoleLabel(c.role, language), c.email, c.phone].filter(Boolean).join(' · ')),
     ],
     { size: 9 },
   );
@@ -154,14 +153,9 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   }
   w.paragraph(fr ? 'Historique des relances et contacts' : 'Reminder and contact history', { bold: true, size: 11 });
   w.table(
-    fr ? ['Date', 'Facture', 'Événement', 'Détail'] : ['Date', 'Invoice', 'Event', 'Detail'],
-    history.map((h) => [
-      `${d(h.at.slice(0, 10))} ${h.at.slice(11, 16)}`,
-      h.invoiceId ?? '',
-      [h.kind, h.channel, h.level].filter(Boolean).join(' / '),
-      [h.detail, h.messageId ? `id ${h.messageId}` : undefined].filter(Boolean).join(' – '),
-    ]),
-    [0.2, 0.18, 0.27, 0.35],
+    fr ? ['Date', 'Heure (UTC)', 'Facture', 'Événement'] : ['Date', 'Time (UTC)', 'Invoice', 'Event'],
+    history.map((h) => [d(h.at.slice(0, 10)), h.at.slice(11, 16), h.invoiceId ?? '', describeEvent(h, language)]),
+    [0.14, 0.12, 0.2, 0.54],
     [],
     8,
   );

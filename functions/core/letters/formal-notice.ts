@@ -1,7 +1,8 @@
 import { IsoDate } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
-import { formatDate, formatIban, Language, money, structuredReference } from '../messages/format';
+import { Addressee, closingCivility, formatDate, formatIban, Language, letterSalutation, money, structuredReference } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
+import { accountingContactLine, legalMentions } from './identity';
 import { PdfWriter } from './pdf-writer';
 
 export interface FormalNoticeInvoice {
@@ -16,7 +17,15 @@ export interface FormalNoticeInvoice {
 export interface FormalNoticeInput {
   language: Language;
   creditor: Creditor & { city?: string };
-  debtor: { name: string; address: string[]; isBusiness?: boolean };
+  debtor: Addressee & { address: string[] };
+  /** Whether a reminder preceded the notice (from the invoices' history): "malgré nos précédentes relances" only then. */
+  reminded?: boolean;
+  /** Whether the letter also goes by registered post; default: when the debtor has a postal address. */
+  byRegisteredLetter?: boolean;
+  /** How each printed rate is sourced (published, entered by finance, assumed). */
+  rateNotes?: RateNotes;
+  /** A consumer's legal interest rate of the notice's half-year, when known (printed with its source). */
+  legalRate?: { bp: number; half: string; status: RateStatus };
   invoices: FormalNoticeInvoice[];
   /** computeLatePenalties per invoice: by invoiceId, or an array in the order of `invoices`. */
   penalties: Record<string, LatePenalties> | LatePenalties[];
@@ -68,22 +77,38 @@ function pct(bp: number, language: Language): string {
   return `${language === 'fr' ? s.replace('.', ',') : s} %`;
 }
 
+/** Where a printed rate comes from: the checked reference table, finance's entry (rates API), or an assumption. */
+export type RateStatus = 'published' | 'entered' | 'assumed';
+
+/** How the letter speaks of the rates it prints: per half-year (e.g. "2026-H2"); absent halves are published. */
+export interface RateNotes {
+  status: Record<string, RateStatus>;
+  /** The last half-year whose rate the reference table holds, named in the assumption's note. */
+  lastPublished?: string;
+}
+
+function halfLabel(half: string, language: Language): string {
+  const [year, h] = half.split('-');
+  if (language === 'fr') return `${h === 'H1' ? '1er' : '2d'} semestre ${year}`;
+  return `${h === 'H1' ? 'first' : 'second'} half of ${year}`;
+}
+
+function halfOf(date: IsoDate): string {
+  return `${date.slice(0, 4)}-${Number(date.slice(5, 7)) <= 6 ? 'H1' : 'H2'}`;
+}
+
 /**
  * The formal notice ("mise en demeure de payer") as a PDF letter: principal, L441-10 penalties period by period,
- * the €40 indemnity per invoice (D441-5) for a business debtor (legal-rate interest from the notice for a consumer),
- * the deadline, and the statement that it also goes by registered letter with acknowledgement of receipt.
+ * the €40 indemnity per invoice (D441-5) for a business debtor (legal-rate interest from the notice for a consumer,
+ * Code civil 1231-6), the deadline, the registered letter when a postal address is known, and the named signatory.
+ * A rate that is not in the reference table is labelled on the letter (entered by finance, or an assumption).
  */
 export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Uint8Array> {
-  const { language, creditor, debtor, deadline, asOf } = input;
+  const { language, creditor, debtor, asOf } = input;
   const fr = language === 'fr';
   const fig = formalNoticeFigures(input);
-  const cur = fig.currency;
-  const m = (c: number) => money(c, cur, language);
-  const d = (x: IsoDate) => formatDate(x, language);
   const reference = input.reference ?? formalNoticeReference(input.invoices[0].invoiceId, asOf);
   const ids = input.invoices.map((i) => i.invoiceId);
-  const n = ids.length;
-
   const w = await PdfWriter.create({
     title: fr ? `Mise en demeure ${reference}` : `Formal notice ${reference}`,
     author: creditor.name,
@@ -91,68 +116,93 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     footer: `${creditor.name} – ${reference}`,
     creationDate: new Date(`${asOf}T00:00:00Z`),
   });
-
-  // Sender block
-  w.lines([creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? [])], { size: 9, gapAfter: 10 });
-  // Recipient block, right-aligned
+  const d = (x: IsoDate) => formatDate(x, language);
+  w.lines(senderBlock(creditor, language), { size: 9, gapAfter: 10 });
   w.lines([debtor.name, ...debtor.address], { size: 10, align: 'right', gapAfter: 14 });
   w.paragraph(fr ? `${creditor.city ? `${creditor.city}, le` : 'Le'} ${d(asOf)}` : `${creditor.city ? `${creditor.city}, ` : ''}${d(asOf)}`, { align: 'right', gapAfter: 12 });
-  w.paragraph(fr ? 'LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION' : 'REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT (lettre recommandée avec accusé de réception)', { bold: true, size: 10 });
+  const posted = input.byRegisteredLetter ?? debtor.address.length > 0;
+  if (posted) w.paragraph(fr ? 'LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION' : 'REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT', { bold: true, size: 10 });
+  const n = ids.length;
   w.paragraph(
     fr
       ? `Objet : Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`} – Réf. ${reference}`
       : `Subject: Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`} – Ref. ${reference}`,
     { bold: true, gapAfter: 12 },
   );
-  w.paragraph(fr ? 'Madame, Monsieur,' : 'Dear Sir or Madam,', { gapAfter: 8 });
+  w.paragraph(letterSalutation(debtor, language), { gapAfter: 8 });
+  const reminded = input.reminded ?? false;
   w.paragraph(
     fr
-      ? `Sauf erreur de notre part, et malgré nos précédentes relances, nous restons à ce jour dans l’attente du règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`
-      : `Unless we are mistaken, and despite our previous reminders, we are still awaiting payment of the following ${n > 1 ? 'invoices' : 'invoice'}:`,
+      ? `Sauf erreur de notre part, ${reminded ? 'et malgré nos précédentes relances, ' : ''}nous restons à ce jour dans l’attente du règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`
+      : `Unless we are mistaken, ${reminded ? 'and despite our previous reminders, ' : ''}we are still awaiting payment of the following ${n > 1 ? 'invoices' : 'invoice'}:`,
   );
+  const m = (c: number) => money(c, fig.currency, language);
   w.table(
     fr ? ['Facture', 'Date', 'Échéance', 'Montant', 'Reste dû'] : ['Invoice', 'Issued', 'Due date', 'Amount', 'Amount due'],
     fig.rows.map((r) => [r.invoice.invoiceId, d(r.invoice.issueDate), d(r.invoice.dueDate), m(r.invoice.amountCents), m(r.invoice.openCents)]),
     [0.28, 0.16, 0.16, 0.2, 0.2],
     [3, 4],
   );
+  if (fig.business) writeBusinessPenalties(w, input, fig);
+  else writeConsumerInterest(w, input, fig);
+  writeDemand(w, input, fig, posted);
+  w.lines(paymentLines(creditor, ids, language), { size: 9, gapAfter: 10 });
+  w.paragraph(
+    fr ? `Nous vous prions d’agréer, ${closingCivility(debtor)}, l’expression de nos salutations distinguées.` : debtor.civility ? 'Yours sincerely,' : 'Yours faithfully,',
+    { gapAfter: 16 },
+  );
+  w.lines(signatureBlock(creditor), { size: 10 });
+  return w.save();
+}
 
-  if (fig.business) {
-    const bases = new Set(fig.rows.map((r) => r.penalties.basis));
-    w.paragraph(
-      fr
-        ? `Conformément à l’article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance${
-            bases.has('contract')
-              ? ', au taux prévu au contrat (qui ne peut être inférieur à trois fois le taux de l’intérêt légal)'
-              : ', au taux directeur de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet du semestre concerné, majoré de 10 points'
-          }. Elles s’élèvent, au ${d(asOf)}, à :`
-        : `Under article L441-10 of the French Commercial Code, late-payment penalties are due automatically, without any reminder being required, from the day after the due date${
-            bases.has('contract')
-              ? ', at the contract rate (which may not be lower than three times the legal interest rate)'
-              : ', at the European Central Bank main refinancing rate in force on 1 January or 1 July of the half-year concerned, plus 10 percentage points'
-          }. As of ${d(asOf)} they amount to:`,
-    );
-  } else {
-    w.paragraph(
-      fr
-        ? 'Conformément à l’article 1231-6 du Code civil, la présente mise en demeure fait courir des intérêts au taux de l’intérêt légal sur les sommes dues. Au jour de la présente, ils s’élèvent à :'
-        : 'Under article 1231-6 of the French Civil Code, this formal notice makes interest at the legal rate run on the amounts due. As of today they amount to:',
-    );
-  }
+/** L441-10 penalties period by period, each rate labelled when it is not a published one, and the €40 indemnities. */
+function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
+  const { language, asOf } = input;
+  const fr = language === 'fr';
+  const d = (x: IsoDate) => formatDate(x, language);
+  const m = (c: number) => money(c, fig.currency, language);
+  const contract = fig.rows.some((r) => r.penalties.basis === 'contract');
+  w.paragraph(
+    fr
+      ? `Conformément à l’article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance${
+          contract
+            ? ', au taux prévu au contrat (qui ne peut être inférieur à trois fois le taux de l’intérêt légal)'
+            : ', au taux directeur de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet du semestre concerné, majoré de 10 points'
+        }. Elles s’élèvent, au ${d(asOf)}, à :`
+      : `Under article L441-10 of the French Commercial Code, late-payment penalties are due automatically, without any reminder being required, from the day after the due date${
+          contract
+            ? ', at the contract rate (which may not be lower than three times the statutory interest rate)'
+            : ', at the European Central Bank main refinancing rate in force on 1 January or 1 July of the half-year concerned, plus 10 percentage points'
+        }. As of ${d(asOf)} they amount to:`,
+  );
+  const notes = input.rateNotes;
+  const statusOf = (from: IsoDate, basis: string): RateStatus => (basis === 'contract' ? 'published' : (notes?.status[halfOf(from)] ?? 'published'));
+  const mark: Record<RateStatus, string> = { published: '', entered: ' (1)', assumed: ' (2)' };
+  const used = new Set<RateStatus>();
   const periodRows: string[][] = [];
   for (const r of fig.rows) {
     if (r.penalties.periods.length === 0) periodRows.push([r.invoice.invoiceId, '—', '—', '—', m(0)]);
-    for (const p of r.penalties.periods)
-      periodRows.push([r.invoice.invoiceId, fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`, String(p.days), pct(p.rateBp, language), m(p.cents)]);
+    for (const p of r.penalties.periods) {
+      const status = statusOf(p.from, r.penalties.basis);
+      used.add(status);
+      periodRows.push([r.invoice.invoiceId, fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`, String(p.days), `${pct(p.rateBp, language)}${mark[status]}`, m(p.cents)]);
+    }
   }
-  w.table(fr ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités'] : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'], periodRows, [0.24, 0.34, 0.1, 0.14, 0.18], [2, 3, 4]);
-  w.paragraph(
-    fr
-      ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
-      : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.',
-    { size: 8 },
-  );
-  if (fig.business && fig.indemnityCents > 0) {
+  w.table(fr ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités'] : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'], periodRows, [0.22, 0.32, 0.1, 0.18, 0.18], [2, 3, 4]);
+  const small = { size: 8 };
+  w.paragraph(fr ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.' : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.', small);
+  if (used.has('entered'))
+    w.paragraph(fr ? '(1) Taux publié après l’établissement de notre table de référence, relevé par notre service comptable.' : '(1) Rate published after our reference table was drawn up, entered by our accounts department.', small);
+  if (used.has('assumed')) {
+    const last = notes?.lastPublished ? halfLabel(notes.lastPublished, language) : undefined;
+    w.paragraph(
+      fr
+        ? `(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur ; le montant indiqué est calculé au dernier taux publié${last ? ` (${last})` : ''} et sera ajusté.`
+        : `(2) Assumption: the rate of this half-year is not yet published. Penalties are due at the rate in force; the amount shown uses the last published rate${last ? ` (${last})` : ''} and will be adjusted.`,
+      { ...small, bold: true },
+    );
+  }
+  if (fig.indemnityCents > 0) {
     const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
     w.paragraph(
       fr
@@ -160,22 +210,53 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
         : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
     );
   }
-  w.table(
-    fr ? ['Récapitulatif', 'Montant'] : ['Summary', 'Amount'],
-    [
-      [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
-      [fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)],
-      ...(fig.business ? [[fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)', m(fig.indemnityCents)]] : []),
-      [fr ? 'TOTAL À PAYER' : 'TOTAL TO PAY', m(fig.totalCents)],
-    ],
-    [0.7, 0.3],
-    [1],
-    10,
-  );
+}
+
+/** A consumer owes interest at the legal rate from the notice on (Code civil 1231-6): no penalty, no indemnity. */
+function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
+  const fr = input.language === 'fr';
+  const rate = input.legalRate;
+  const figure = rate
+    ? fr
+      ? ` (${pct(rate.bp, 'fr')} l’an pour le ${halfLabel(rate.half, 'fr')}${rate.status === 'published' ? '' : rate.status === 'entered' ? ', taux relevé par notre service comptable' : ', hypothèse : taux du semestre non encore publié, dernier taux publié'})`
+      : ` (${pct(rate.bp, 'en')} a year for the ${halfLabel(rate.half, 'en')}${rate.status === 'published' ? '' : rate.status === 'entered' ? ', rate entered by our accounts department' : ', assumption: the rate of the half-year is not yet published, last published rate'})`
+    : '';
   w.paragraph(
     fr
-      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard le ${d(deadline)}. Les pénalités continuent de courir jusqu’au complet paiement.`
-      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ${d(deadline)}. Penalties continue to accrue until payment in full.`,
+      ? `Conformément à l’article 1231-6 du Code civil, la présente mise en demeure fait courir sur les sommes dues des intérêts au taux de l’intérêt légal${figure}, jusqu’au complet paiement.`
+      : `Under article 1231-6 of the French Civil Code, this formal notice makes interest at the statutory rate${figure} run on the amounts due until payment in full.`,
+  );
+  if (fig.interestCents > 0)
+    w.paragraph(fr ? `Intérêts échus au ${formatDate(input.asOf, 'fr')} : ${money(fig.interestCents, fig.currency, 'fr')}.` : `Interest accrued as of ${formatDate(input.asOf, 'en')}: ${money(fig.interestCents, fig.currency, 'en')}.`);
+}
+
+/** The summary, the demand with its deadline, the consequence, and how the notice is sent. */
+function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures, posted: boolean): void {
+  const { language, deadline } = input;
+  const fr = language === 'fr';
+  const m = (c: number) => money(c, fig.currency, language);
+  const rows = fig.business
+    ? [
+        [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
+        [fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)],
+        [fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)', m(fig.indemnityCents)],
+      ]
+    : [
+        [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
+        ...(fig.interestCents > 0 ? [[fr ? 'Intérêts au taux légal échus' : 'Statutory interest accrued', m(fig.interestCents)]] : []),
+      ];
+  w.table(fr ? ['Récapitulatif', 'Montant'] : ['Summary', 'Amount'], [...rows, [fr ? 'TOTAL À PAYER' : 'TOTAL TO PAY', m(fig.totalCents)]], [0.7, 0.3], [1], 10);
+  const accrues = fig.business
+    ? fr
+      ? 'Les pénalités de retard continuent de courir jusqu’au complet paiement.'
+      : 'Late-payment penalties continue to accrue until payment in full.'
+    : fr
+      ? 'Les intérêts au taux légal courent à compter de la présente jusqu’au complet paiement.'
+      : 'Statutory interest runs from this notice until payment in full.';
+  w.paragraph(
+    fr
+      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard le ${formatDate(deadline, 'fr')}. ${accrues}`
+      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ${formatDate(deadline, 'en')}. ${accrues}`,
     { bold: true },
   );
   w.paragraph(
@@ -184,24 +265,35 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
       : 'Failing payment by that date, we will start collection proceedings without further notice (order for payment or a collection agency).',
   );
   w.paragraph(
-    fr
-      ? 'La présente mise en demeure vous est adressée par courrier électronique et par lettre recommandée avec accusé de réception.'
-      : 'This formal notice is sent to you by e-mail and by registered letter with acknowledgement of receipt (lettre recommandée avec accusé de réception).',
+    posted
+      ? fr
+        ? 'La présente mise en demeure vous est adressée par courrier électronique et par lettre recommandée avec accusé de réception.'
+        : 'This formal notice is sent to you by e-mail and by registered letter with acknowledgement of receipt.'
+      : fr
+        ? 'La présente mise en demeure vous est adressée par courrier électronique.'
+        : 'This formal notice is sent to you by e-mail.',
   );
+}
+
+function paymentLines(creditor: Creditor, ids: string[], language: Language): string[] {
   const refs = ids.map((id) => {
     const rf = structuredReference(id);
     return rf ? `${id} (${rf})` : id;
   });
-  w.lines(
-    fr
-      ? ['Règlement par virement :', `Titulaire : ${creditor.name}`, `IBAN : ${formatIban(creditor.iban)}`, `BIC : ${creditor.bic}`, `Référence à indiquer : ${refs.join(', ')}`]
-      : ['Payment by bank transfer:', `Account holder: ${creditor.name}`, `IBAN: ${formatIban(creditor.iban)}`, `BIC: ${creditor.bic}`, `Reference to quote: ${refs.join(', ')}`],
-    { size: 9, gapAfter: 10 },
-  );
-  w.paragraph(
-    fr ? 'Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' : 'Yours faithfully,',
-    { gapAfter: 16 },
-  );
-  w.paragraph(creditor.name, { bold: true });
-  return w.save();
+  return language === 'fr'
+    ? ['Règlement par virement :', `Titulaire : ${creditor.name}`, `IBAN : ${formatIban(creditor.iban)}`, `BIC : ${creditor.bic}`, `Référence à indiquer : ${refs.join(', ')}`]
+    : ['Payment by bank transfer:', `Account holder: ${creditor.name}`, `IBAN: ${formatIban(creditor.iban)}`, `BIC: ${creditor.bic}`, `Reference to quote: ${refs.join(', ')}`];
+}
+
+/** The letterhead: legal mentions when the identity is known, else the name and address lines given. */
+export function senderBlock(creditor: Creditor, language: Language): string[] {
+  if (!creditor.legal) return [creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? [])];
+  return [...legalMentions(creditor.name, creditor.legal, language), accountingContactLine(creditor.legal, language)];
+}
+
+/** A formal notice is signed by a named person, with their title. */
+function signatureBlock(creditor: Creditor): string[] {
+  const s = creditor.legal?.signatory;
+  if (!s) return [creditor.name];
+  return [s.name, `${s.title}, ${creditor.name}`];
 }

@@ -12,6 +12,7 @@ export type FinanceAlertKind =
   | 'bounce'
   | 'escalation'
   | 'formal_notice_to_post'
+  | 'postal_address_missing'
   | 'approval_needed'
   | 'statement_rejected'
   | 'statement_processed'
@@ -27,6 +28,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     bounce: 'Adresse e-mail en échec',
     escalation: 'Escalade',
     formal_notice_to_post: 'Mise en demeure à poster en recommandé',
+    postal_address_missing: 'Adresse manquante : mise en demeure à poster dès que connue',
     approval_needed: 'Approbation requise',
     statement_rejected: 'Relevé rejeté',
     statement_processed: 'Relevé traité',
@@ -41,6 +43,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     bounce: 'E-mail address bouncing',
     escalation: 'Escalation',
     formal_notice_to_post: 'Formal notice to post by registered mail',
+    postal_address_missing: 'Postal address missing: formal notice to post once known',
     approval_needed: 'Approval needed',
     statement_rejected: 'Statement rejected',
     statement_processed: 'Statement processed',

@@ -98,3 +98,37 @@ export function textTable(headers: string[], rows: string[][], alignRight: numbe
   const fmt = (r: string[]) => r.map((c, i) => (alignRight.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }
+
+/** Who a message is addressed to: a company, or a person whose civility and family name may be known. */
+export interface Addressee {
+  name: string;
+  isBusiness?: boolean;
+  civility?: 'madame' | 'monsieur';
+  familyName?: string;
+}
+
+function civilityWord(who: Addressee, language: Language): string | undefined {
+  if (!who.civility) return undefined;
+  if (language === 'fr') return who.civility === 'madame' ? 'Madame' : 'Monsieur';
+  return who.civility === 'madame' ? 'Ms' : 'Mr';
+}
+
+/** A letter's salutation: "Madame Petit," when the person is known, else "Madame, Monsieur," ("Dear Sir or Madam,"). */
+export function letterSalutation(who: Addressee, language: Language): string {
+  const civility = civilityWord(who, language);
+  if (civility && who.familyName) return language === 'fr' ? `${civility} ${who.familyName},` : `Dear ${civility} ${who.familyName},`;
+  if (civility) return language === 'fr' ? `${civility},` : `Dear ${civility === 'Ms' ? 'Madam' : 'Sir'},`;
+  return language === 'fr' ? 'Madame, Monsieur,' : 'Dear Sir or Madam,';
+}
+
+/** The civility repeated in a French letter's closing formula ("agréer, Madame, l'expression..."). */
+export function closingCivility(who: Addressee): string {
+  return who.civility === 'madame' ? 'Madame' : who.civility === 'monsieur' ? 'Monsieur' : 'Madame, Monsieur';
+}
+
+/** An e-mail's greeting: "Bonjour Madame Petit," when the person is known, else "Bonjour <name>,". */
+export function emailGreeting(who: Addressee, language: Language): string {
+  const civility = civilityWord(who, language);
+  const name = civility && who.familyName ? `${civility} ${who.familyName}` : who.name;
+  return language === 'fr' ? `Bonjour ${name},` : `Dear ${name},`;
+}

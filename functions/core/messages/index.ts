@@ -3,3 +3,5 @@ export * from './reminder';
 export * from './notices';
 export * from './finance';
 export * from './withdrawals';
+export * from './events';
+export * from './tasks';

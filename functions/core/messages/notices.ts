@@ -9,19 +9,26 @@ import {
   htmlTable,
   Language,
   money,
+  Addressee,
+  letterSalutation,
   RenderedMessage,
   safeUrl,
   textTable,
   totalsByCurrency,
 } from './format';
-import { Creditor, levelLabels, paymentDetails, signature } from './reminder';
+import { contactRoleLabel } from './events';
+import { Creditor, paymentDetails, signature } from './reminder';
 
 /* ---------------------------------------------------------------- formal notice email */
 
 export interface FormalNoticeEmailInput {
   language: Language;
-  customer: { name: string; isBusiness?: boolean };
+  customer: Addressee;
   creditor: Creditor;
+  /** Whether the letters also go by registered post (false when no postal address is known: finance finds it first). */
+  byRegisteredLetter?: boolean;
+  /** Whether a reminder preceded (decided from the invoices' history): "Malgré nos relances" only then. */
+  reminded?: boolean;
   /** The same day's notices of one customer: one PDF each (each notice is its own legal act), one email. */
   notices: {
     invoiceId: string;
@@ -48,56 +55,65 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     ? `${creditor.name} – Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`}`
     : `${creditor.name} – Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`}`;
   const business = customer.isBusiness !== false;
+  // A consumer owes no L441-10 penalty nor the €40 indemnity: only legal-rate interest (Code civil 1231-6).
   const headers = fr
-    ? ['Facture', 'Échéance', 'Retard', 'Principal dû', 'Pénalités', 'Indemnité', 'Total']
-    : ['Invoice', 'Due date', 'Days late', 'Principal due', 'Penalties', 'Indemnity', 'Total'];
+    ? ['Facture', 'Échéance', 'Retard', 'Principal dû', ...(business ? ['Pénalités', 'Indemnité'] : ['Intérêts']), 'Total']
+    : ['Invoice', 'Due date', 'Days late', 'Principal due', ...(business ? ['Penalties', 'Indemnity'] : ['Interest']), 'Total'];
   const cells = notices.map((x) => [
     x.invoiceId,
     formatDate(x.dueDate, language),
     daysLateLabel(x.penalties.daysLate, language),
     money(x.openCents, x.currency, language),
     money(x.penalties.interestCents, x.currency, language),
-    money(x.penalties.indemnityCents, x.currency, language),
+    ...(business ? [money(x.penalties.indemnityCents, x.currency, language)] : []),
     money(x.openCents + x.penalties.totalCents, x.currency, language),
   ]);
+  const amountColumns = business ? [3, 4, 5, 6] : [3, 4, 5];
   const totals = totalsByCurrency(notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })));
   const totalLine = `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  const reminded = input.reminded ?? false;
+  const unpaid = fr
+    ? `${reminded ? 'Malgré nos relances, ' : 'Sauf erreur de notre part, '}${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}.`
+    : `${reminded ? 'Despite our reminders, the' : 'Unless we are mistaken, the'} ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid.`;
   const intro = fr
     ? [
-        `Malgré nos relances, ${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}. Vous trouverez ci-joint ${n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'}.`,
+        `${unpaid} Vous trouverez ci-joint ${n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'}.`,
         `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
       ]
     : [
-        `Despite our reminders, the ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid. Please find attached ${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
+        `${unpaid} Please find attached ${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
         `We hereby give you formal notice to pay the amounts due no later than ${formatDate(deadline, 'en')}.`,
       ];
   const legal = fr
     ? business
       ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
-      : 'Des intérêts au taux légal courent à compter de la présente mise en demeure (article 1231-6 du Code civil).'
+      : 'Des intérêts au taux de l’intérêt légal courent sur les sommes dues à compter de la présente mise en demeure (article 1231-6 du Code civil).'
     : business
       ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed recovery indemnity of €40 per invoice under article D441-5.'
-      : 'Interest at the legal rate runs from this formal notice (article 1231-6 of the French Civil Code).';
-  const registered = fr
-    ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
-    : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
+      : 'Interest at the statutory rate runs on the amounts due from this formal notice (article 1231-6 of the French Civil Code).';
+  const registered =
+    input.byRegisteredLetter === false
+      ? ''
+      : fr
+        ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
+        : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
   const consequence = fr
     ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans autre avis.'
     : 'Failing payment by that date, we will hand the file over for collection without further notice.';
   const payment = paymentDetails(language, creditor, ids);
-  const greeting = fr ? `${customer.name},` : `Dear ${customer.name},`;
+  const greeting = letterSalutation(customer, language);
   const attachments = notices.filter((x) => x.attachmentName).map((x) => `- ${x.attachmentName}`);
   const text = [
     greeting,
     '',
     ...intro,
     '',
-    textTable(headers, cells, [3, 4, 5, 6]),
+    textTable(headers, cells, amountColumns),
     '',
     totalLine,
     '',
     legal,
-    registered,
+    ...(registered ? [registered] : []),
     consequence,
     ...(attachments.length ? ['', fr ? 'Pièces jointes :' : 'Attachments:', ...attachments] : []),
     '',
@@ -111,9 +127,9 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     [
       `<p>${escapeHtml(greeting)}</p>`,
       ...intro.map((l) => `<p>${escapeHtml(l)}</p>`),
-      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), [3, 4, 5, 6]),
+      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), amountColumns),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
-      `<p>${escapeHtml(legal)}</p><p><strong>${escapeHtml(registered)}</strong></p><p>${escapeHtml(consequence)}</p>`,
+      `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}<p>${escapeHtml(consequence)}</p>`,
       `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
     ].join(''),
@@ -153,7 +169,7 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
     : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
   const headers = fr ? ['Facture', 'Échéance', 'Retard', 'Reste dû'] : ['Invoice', 'Due date', 'Days late', 'Amount due'];
   const cells = items.map((i) => [i.invoiceId, formatDate(i.dueDate, language), daysLateLabel(i.daysLate, language), money(i.openCents, i.currency, language)]);
-  const contacts = (customer.contacts ?? []).map((c) => [c.name, c.role, c.phone, c.email].filter(Boolean).join(' · '));
+  const contacts = (customer.contacts ?? []).map((c) => [c.name, contactRoleLabel(c.role, language), c.phone, c.email].filter(Boolean).join(' · '));
   const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals}`;
   const link = safeUrl(input.link);
   const text = [

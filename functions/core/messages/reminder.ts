@@ -1,8 +1,11 @@
 import { IsoDate } from '../dates';
 import { InvoiceStatus } from '../model';
 import { DunningLevel, levelRank, ReminderLevel } from '../dunning/policy';
+import { LegalIdentity, legalMentions } from '../letters/identity';
 import {
+  Addressee,
   daysLateLabel,
+  emailGreeting,
   escapeHtml,
   formatDate,
   formatIban,
@@ -24,8 +27,10 @@ export interface Creditor {
   address?: string[];
   email?: string;
   phone?: string;
-  /** SIREN/SIRET, VAT number... printed on letters. */
+  /** SIREN/SIRET, VAT number... printed on letters (free lines; `legal` is the checked identity). */
   legalIds?: string[];
+  /** The legal identity (R123-237 mentions, signatory, accounting contact): required in AWS (adapters/config). */
+  legal?: LegalIdentity;
 }
 
 export interface ReminderItem {
@@ -42,7 +47,12 @@ export interface ReminderItem {
 
 export interface ReminderInput {
   language: Language;
-  customer: { name: string; isBusiness?: boolean };
+  customer: Addressee;
+  /**
+   * Whether a reminder (1st reminder or later) already went to the customer for one of these invoices, from their
+   * history: only then does the message say "Malgré notre précédente relance" / "Malgré nos relances".
+   */
+  reminded?: boolean;
   creditor: Creditor;
   items: ReminderItem[];
   asOf: IsoDate;
@@ -80,10 +90,11 @@ export const levelLabels: Record<Language, Record<DunningLevel, string>> = {
 interface Tone {
   subject(n: number, single: string | undefined): string;
   intro(n: number): string;
-  ask?: (n: number) => string;
+  /** `only`: the invoices the ask concerns when the message also lists invoices at a lower level. */
+  ask?: (n: number, only?: string[]) => string;
 }
 
-function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, isBusiness: boolean): Tone {
+function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, isBusiness: boolean, reminded: boolean): Tone {
   const fr = language === 'fr';
   const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
   switch (level) {
@@ -124,32 +135,37 @@ function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, is
     case 'reminder_2':
       return fr
         ? {
-            subject: (n, one) => (one ? `Deuxième relance : facture ${one} impayée` : `Deuxième relance : ${n} factures impayées`),
-            intro: (n) => `Malgré notre précédente relance, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
+            // "Deuxième" only when a reminder went before (a first message after a skipped step is a plain "Relance").
+            subject: (n, one) => `${reminded ? 'Deuxième relance' : 'Relance'} : ${one ? `facture ${one} impayée` : `${n} factures impayées`}`,
+            intro: (n) => `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
             ask: () => 'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui s’y oppose.',
           }
         : {
-            subject: (n, one) => (one ? `Second reminder: invoice ${one} is unpaid` : `Second reminder: ${n} unpaid invoices`),
-            intro: (n) => `Despite our previous reminder, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+            subject: (n, one) => `${reminded ? 'Second reminder' : 'Reminder'}: ${one ? `invoice ${one} is unpaid` : `${n} unpaid invoices`}`,
+            intro: (n) => `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: () => 'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
           };
     case 'final_reminder':
       return fr
         ? {
             subject: (n, one) => (one ? `Dernière relance avant mise en demeure : facture ${one}` : `Dernière relance avant mise en demeure : ${n} factures impayées`),
-            intro: (n) => `Malgré nos relances, ${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
-            ask: () =>
-              isBusiness
-                ? 'Sans règlement sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5) seront alors réclamées.'
-                : 'Sans règlement sous 8 jours, nous vous adresserons une mise en demeure, à compter de laquelle des intérêts au taux légal seront dus.',
+            intro: (n) => `${reminded ? 'Malgré nos relances' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
+            ask: (_n, only) => {
+              const which = only ? ` ${plural(only.length, 'de la facture', 'des factures')} ${only.join(', ')}` : '';
+              return isBusiness
+                ? `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5) seront alors réclamées.`
+                : `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure, à compter de laquelle des intérêts au taux légal seront dus.`;
+            },
           }
         : {
             subject: (n, one) => (one ? `Final reminder before formal notice: invoice ${one}` : `Final reminder before formal notice: ${n} unpaid invoices`),
-            intro: (n) => `Despite our reminders, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
-            ask: () =>
-              isBusiness
-                ? 'Unless payment is received within 8 days, we will send you a formal notice. Late-payment penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of €40 per invoice (article D441-5) will then be claimed.'
-                : 'Unless payment is received within 8 days, we will send you a formal notice, from which interest at the legal rate will be due.',
+            intro: (n) => `${reminded ? 'Despite our reminders' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+            ask: (_n, only) => {
+              const which = only ? ` of ${plural(only.length, 'invoice', 'invoices')} ${only.join(', ')}` : '';
+              return isBusiness
+                ? `Unless payment${which} is received within 8 days, we will send you a formal notice. Late-payment penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of €40 per invoice (article D441-5) will then be claimed.`
+                : `Unless payment${which} is received within 8 days, we will send you a formal notice, from which interest at the statutory rate will be due.`;
+            },
           };
   }
 }
@@ -177,9 +193,16 @@ export function paymentDetails(language: Language, creditor: Creditor, invoiceId
       ];
 }
 
+/** Closing lines of every customer e-mail: who writes, how to reach them, and the company's legal mentions. */
 export function signature(language: Language, creditor: Creditor): string[] {
-  const lines = language === 'fr' ? ['Cordialement,', `Service comptabilité client – ${creditor.name}`] : ['Kind regards,', `Accounts receivable, ${creditor.name}`];
-  if (creditor.email || creditor.phone) lines.push([creditor.email, creditor.phone].filter(Boolean).join(' · '));
+  const fr = language === 'fr';
+  const contact = creditor.legal?.accounting;
+  const who = contact ? `${contact.name}, ` : '';
+  const lines = fr ? ['Cordialement,', `${who}Service comptabilité clients – ${creditor.name}`] : ['Kind regards,', `${who}Accounts receivable, ${creditor.name}`];
+  const email = contact?.email ?? creditor.email;
+  const phone = contact?.phone ?? creditor.phone;
+  if (email || phone) lines.push([email, phone].filter(Boolean).join(' · '));
+  if (creditor.legal) lines.push('', ...legalMentions(creditor.name, creditor.legal, language));
   return lines;
 }
 
@@ -191,11 +214,16 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const items = [...input.items].sort(compareItems);
   const level = highestReminderLevel(items.map((i) => i.level));
   const anyOverdue = items.some((i) => i.daysLate > 0);
-  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false);
+  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false, input.reminded ?? false);
   const n = items.length;
-  const single = n === 1 ? items[0].invoiceId : undefined;
-  const subject = `${creditor.name} – ${tone.subject(n, single)}`;
-  const greeting = fr ? `Bonjour ${customer.name},` : `Dear ${customer.name},`;
+  // The subject announces the highest level for the invoices at that level only; the others are counted apart.
+  const top = items.filter((i) => i.level === level);
+  const others = n - top.length;
+  const headline = tone.subject(top.length, top.length === 1 ? top[0].invoiceId : undefined);
+  const rest = others === 0 ? '' : fr ? `, et ${others} autre${others > 1 ? 's factures' : ' facture'} en relance` : `, and ${others} other invoice${others > 1 ? 's' : ''} in reminder`;
+  const subject = `${creditor.name} – ${headline}${rest}`;
+  const ask = tone.ask?.(n, others > 0 ? top.map((i) => i.invoiceId) : undefined);
+  const greeting = emailGreeting(customer, language);
   const asOfLine = fr ? `Situation au ${formatDate(asOf, 'fr')}.` : `Position as of ${formatDate(asOf, 'en')}.`;
   const headers = fr
     ? ['Facture', 'Niveau', 'Échéance', 'Retard', 'Montant', 'Reste dû']
@@ -225,7 +253,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     textTable(headers, cells, [4, 5]),
     '',
     totalLine,
-    ...(tone.ask ? ['', tone.ask(n)] : []),
+    ...(ask ? ['', ask] : []),
     ...(links.length ? ['', ...links] : []),
     '',
     ...payment,
@@ -248,7 +276,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
       `<p>${escapeHtml(tone.intro(n))}<br>${escapeHtml(asOfLine)}</p>`,
       htmlTable(headers, htmlRows, [4, 5]),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
-      tone.ask ? `<p>${escapeHtml(tone.ask(n))}</p>` : '',
+      ask ? `<p>${escapeHtml(ask)}</p>` : '',
       `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
       `<p>${escapeHtml(closing)}</p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
@@ -308,4 +336,17 @@ export function groupForDispatch<T extends DispatchMember>(members: readonly T[]
   include.sort(compareItems);
   const level = include.reduce<DunningLevel | undefined>((hi, m) => (hi === undefined || levelRank(m.level) > levelRank(hi) ? m.level : hi), undefined);
   return { include, excluded, level };
+}
+
+/**
+ * The level an invoice is reminded at: its step's level, or the level it already reached if that is higher (a step
+ * planned before a higher one went out never lowers the tone for that invoice).
+ */
+export function effectiveLevel(stepLevel: DunningLevel, reachedLevel: DunningLevel | undefined): DunningLevel {
+  return reachedLevel !== undefined && levelRank(reachedLevel) > levelRank(stepLevel) ? reachedLevel : stepLevel;
+}
+
+/** Whether an invoice already received a reminder proper (1st reminder or later; a courtesy reminder does not count). */
+export function alreadyReminded(reachedLevel: DunningLevel | undefined): boolean {
+  return reachedLevel !== undefined && levelRank(reachedLevel) >= levelRank('reminder_1');
 }

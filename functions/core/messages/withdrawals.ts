@@ -1,5 +1,5 @@
 import { IsoDate } from '../dates';
-import { escapeHtml, formatDate, htmlDocument, Language, money, RenderedMessage } from './format';
+import { Addressee, emailGreeting, escapeHtml, formatDate, htmlDocument, Language, money, RenderedMessage } from './format';
 import { Creditor, signature } from './reminder';
 
 /**
@@ -44,7 +44,7 @@ export function renderCaseWithdrawal(input: CaseWithdrawalInput): RenderedMessag
 export interface PaymentCrossedInput {
   language: Language;
   creditor: Creditor;
-  customer: { name: string };
+  customer: Addressee;
   /** The invoices of the message whose payment had landed: no longer owed. */
   invoices: { invoiceId: string; currency: string; amountCents: number }[];
   /** What the customer received: a reminder or a formal notice. */
@@ -63,11 +63,11 @@ export function renderPaymentCrossed(input: PaymentCrossedInput): RenderedMessag
   const what = fr ? (notice ? 'notre mise en demeure' : 'notre relance') : notice ? 'our formal notice' : 'our reminder';
   const lines = fr
     ? [
-        `Bonjour ${customer.name},`,
+        emailGreeting(customer, 'fr'),
         `Votre règlement ${several ? 'des factures' : 'de la facture'} ${list} nous est parvenu alors que ${what} du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ${what} pour ${several ? 'ces factures' : 'cette facture'}.`,
       ]
     : [
-        `Hello ${customer.name},`,
+        emailGreeting(customer, 'en'),
         `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ${several ? 'these invoices' : 'this invoice'}.`,
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');

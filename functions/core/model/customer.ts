@@ -36,6 +36,9 @@ export const Customer = z.object({
   /** Some payables teams want one email per invoice rather than one grouped reminder. */
   reminderGrouping: z.enum(['per_customer', 'per_invoice']).default('per_customer'),
   postalAddress: z.array(singleLine(200)).default([]),
+  /** A person (consumer): letters greet "Madame Petit" rather than "Madame, Monsieur". */
+  civility: z.enum(['madame', 'monsieur']).optional(),
+  familyName: singleLine(100).optional(),
   version: z.number().int().nonnegative().default(0),
 });
 export type Customer = z.infer<typeof Customer>;

@@ -32,9 +32,9 @@ describe('grouped reminder in French', () => {
     expect(m.html).toContain('Total dû : 13\u202f750,40\u00a0€');
   });
 
-  it('takes the tone of the highest level in it (final reminder before formal notice)', () => {
-    expect(m.subject).toBe('Atelier Dupont SAS – Dernière relance avant mise en demeure : 5 factures impayées');
-    expect(m.text).toContain('mise en demeure');
+  it('announces the highest level for the invoice at that level only, and counts the others apart', () => {
+    expect(m.subject).toBe('Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 4 autres factures en relance');
+    expect(m.text).toContain('Sans règlement de la facture F-2026-0077 sous 8 jours, nous vous adresserons une mise en demeure');
     expect(m.text).toContain('40 €');
   });
 
@@ -50,9 +50,9 @@ describe('grouped reminder in French', () => {
 });
 
 describe('grouped reminder in English', () => {
-  const m = renderReminder({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, items: five.filter((i) => i.level !== 'final_reminder'), asOf: '2026-11-23' });
-  it('lists four invoices with the tone of the second reminder and the total in English format', () => {
-    expect(m.subject).toBe('Atelier Dupont SAS – Second reminder: 4 unpaid invoices');
+  const m = renderReminder({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, items: five.filter((i) => i.level !== 'final_reminder'), asOf: '2026-11-23', reminded: true });
+  it('lists four invoices, the second reminder in the subject, and the total in English format', () => {
+    expect(m.subject).toBe('Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, and 3 other invoices in reminder');
     expect(m.text).toContain('13 days late');
     expect(m.text).toContain('due in 3 days');
     expect(m.text).toContain('Total due: €11,750.40');
