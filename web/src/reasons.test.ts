@@ -1,10 +1,12 @@
+/// <reference types="node" />
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { knowsReason, translateReason } from './reasons';
 
-const MATCHING = join(__dirname, '../../functions/core/matching');
+const MATCHING = fileURLToPath(new URL('../../functions/core/matching', import.meta.url));
 /** Literal pieces of a template that are not reasons on their own: translated inside the reason that holds them. */
 const FRAGMENTS = new Set([' (this run)']);
 

@@ -94,7 +94,7 @@ export function StatementsPage() {
                     <td>{date(s.receivedAt)}</td>
                     <td class={`status-${s.status}`}>{m.statusNames[s.status] ?? s.status}</td>
                     <td>{s.counts ? m.countsText(s.counts) : '—'}</td>
-                    <td>{s.error ? `${s.error.message}${s.error.line ? ` (ligne ${s.error.line})` : ''}` : ''}</td>
+                    <td>{s.error ? `${s.error.message}${s.error.line ? ` (${m.line(s.error.line)})` : ''}` : ''}</td>
                     {canAct && (
                       <td>
                         {s.status === 'rejected' && (
