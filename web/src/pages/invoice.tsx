@@ -45,6 +45,12 @@ export function EventName(props: { kind: string }) {
 
 const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
 
+/** A step by its level when its id names one ("reminder-1"), else by its id. */
+function stepWords(stepId: string | undefined): string | undefined {
+  if (!stepId) return undefined;
+  return t().levels[stepId.replace(/-/g, '_')] ?? t().invoices.stepNamed(stepId);
+}
+
 /** The facts of one history event in the reader's words: level and channel named, a payment by its date and amount. */
 export function eventFacts(kind: string, d: Record<string, unknown>): { text: string; title?: string } {
   const m = t().invoices;
@@ -55,7 +61,7 @@ export function eventFacts(kind: string, d: Record<string, unknown>): { text: st
   const payment = txnId && amount ? m.paymentOf(date(str(d.bookingDate) ?? ''), amount, str(d.payer)) : undefined;
   const reason = str(d.reason);
   const parts = [
-    level ? (t().levels[level] ?? level) : str(d.stepId) && m.stepNamed(String(d.stepId)),
+    level ? (t().levels[level] ?? level) : stepWords(str(d.stepId)),
     channel && (t().channels[channel] ?? channel),
     str(d.note),
     reason && (t().pauseReasons[reason] ?? reason),
