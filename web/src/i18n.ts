@@ -35,7 +35,6 @@ const fr = {
     rejectedStatements: 'Relevés rejetés',
     missingRates: 'Taux de pénalités manquants',
     missingRate: (half: string, ecb: boolean, legal: boolean) => `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
-    step: (id: string) => `étape « ${id} »`,
     until: (d: string) => `promis pour le ${d}`,
   },
   review: {
@@ -190,7 +189,7 @@ const fr = {
       too_many_entries: 'trop d’écritures dans un seul relevé',
       unreadable: 'fichier illisible',
     } as Record<string, string>,
-    technical: 'détail technique (en anglais)',
+    technical: (msg: string) => `détail technique (en anglais) : ${msg}`,
     reprocess: 'Retraiter',
     requeued: 'Remis dans la boîte de dépôt.',
     statusNames: { processing: 'en cours', processed: 'traité', rejected: 'rejeté' } as Record<string, string>,
@@ -263,7 +262,6 @@ const en: Messages = {
     rejectedStatements: 'Rejected statements',
     missingRates: 'Missing late-payment rates',
     missingRate: (half, ecb, legal) => `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
-    step: (id) => `step “${id}”`,
     until: (d) => `promised for ${d}`,
   },
   review: {
@@ -417,7 +415,7 @@ const en: Messages = {
       too_many_entries: 'too many entries in one statement',
       unreadable: 'unreadable file',
     },
-    technical: 'technical detail',
+    technical: (msg) => `technical detail: ${msg}`,
     reprocess: 'Reprocess',
     requeued: 'Put back in the inbox.',
     statusNames: { processing: 'processing', processed: 'processed', rejected: 'rejected' },
@@ -466,4 +464,9 @@ export function setLang(next: Lang): void {
   lang.value = next;
   localStorage.setItem('encaisse.lang', next);
   document.documentElement.lang = next;
+}
+
+/** A dunning step by its level when its id names one ("reminder-1"), else by its id. */
+export function stepName(stepId: string): string {
+  return t().levels[stepId.replace(/-/g, '_')] ?? t().invoices.stepNamed(stepId);
 }

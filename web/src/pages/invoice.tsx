@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { etag, messageOf, ok, type Api } from '../api/client';
 import { date, money, parseEuros } from '../format';
-import { t } from '../i18n';
+import { stepName, t } from '../i18n';
 import { Async, Link, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
 
 type Detail = Awaited<ReturnType<typeof loadInvoice>>;
@@ -45,12 +45,6 @@ export function EventName(props: { kind: string }) {
 
 const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
 
-/** A step by its level when its id names one ("reminder-1"), else by its id. */
-function stepWords(stepId: string | undefined): string | undefined {
-  if (!stepId) return undefined;
-  return t().levels[stepId.replace(/-/g, '_')] ?? t().invoices.stepNamed(stepId);
-}
-
 /** The facts of one history event in the reader's words: level and channel named, a payment by its date and amount. */
 export function eventFacts(kind: string, d: Record<string, unknown>): { text: string; title?: string } {
   const m = t().invoices;
@@ -61,7 +55,7 @@ export function eventFacts(kind: string, d: Record<string, unknown>): { text: st
   const payment = txnId && amount ? m.paymentOf(date(str(d.bookingDate) ?? ''), amount, str(d.payer)) : undefined;
   const reason = str(d.reason);
   const parts = [
-    level ? (t().levels[level] ?? level) : stepWords(str(d.stepId)),
+    level ? (t().levels[level] ?? level) : str(d.stepId) && stepName(String(d.stepId)),
     channel && (t().channels[channel] ?? channel),
     str(d.note),
     reason && (t().pauseReasons[reason] ?? reason),

@@ -69,7 +69,7 @@ function RejectReason(props: { error: { code: string; message: string; line?: nu
   const { code, message, line } = props.error;
   const words = m.errors[code];
   const where = line ? ` (${m.line(line)})` : '';
-  return words ? <span title={`${m.technical} : ${message}`}>{words + where}</span> : <span>{message + where}</span>;
+  return words ? <span title={m.technical(message)}>{words + where}</span> : <span>{message + where}</span>;
 }
 
 export function StatementsPage() {

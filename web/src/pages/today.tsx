@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { ok } from '../api/client';
 import { date } from '../format';
-import { t } from '../i18n';
+import { stepName, t } from '../i18n';
 import { Async, Link, Page, useApp, useData } from '../ui';
 
 function Section(props: { title: string; count: number; children: ComponentChildren }) {
@@ -39,7 +39,7 @@ export function TodayPage() {
               <Section title={m.approvals} count={d.approvals.length}>
                 {d.approvals.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {m.step(a.stepId)}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {stepName(a.stepId)}
                   </li>
                 ))}
               </Section>
