@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeApi } from './api/client';
 import { App } from './app';
 import { setLang } from './i18n';
-import { navigate } from './ui';
+import { navigate, notice } from './ui';
 
 /**
  * Each page rendered in French from fixtures full of the API's codes (pause reasons, levels, channels, event kinds,
@@ -40,6 +40,8 @@ const routes: Record<string, unknown> = {
   '/invoices/R-1': { invoice: invoice('R-1', { pause: { reason: 'dispute', since: at } }), allocations: [{ invoiceId: 'R-1', transactionId: 'T-9', amountCents: 120_00, bookingDate: '2026-10-20', writeOffCents: 1_20 }], history, workflow: { executionName: 'inv-R-1', status: 'paused' } },
   '/invoices': { items: [invoice('R-1', { pause: { reason: 'promise', since: at, until: '2026-11-30' }, dunningLevel: 'final_reminder' })] },
   '/customers': { items: [] },
+  '/invoices/R-1/write-off': { invoice: invoice('R-1', { openCents: 260_00 }) },
+  '/transactions/T1/accept': { transaction: txn, invoices: [], paidInvoiceIds: ['R-1'], reopenedInvoiceIds: [] },
   '/statements': { items: [
     { checksum: 'a1', sourceKey: 'inbox/releve.sta', receivedAt: at, status: 'rejected', error: { code: 'truncated', message: 'statement without its closing balance (:62F:)', line: 12 } },
     { checksum: 'a2', sourceKey: 'inbox/releve.cfo', receivedAt: at, status: 'processed', counts: { entries: 2, matched: 1, suggested: 1, unmatched: 0 } },
@@ -63,6 +65,7 @@ const root = () => document.getElementById('app') as HTMLElement;
 beforeEach(() => {
   document.body.innerHTML = '<div id="app"></div>';
   setLang('fr');
+  notice.value = undefined;
 });
 afterEach(() => render(null, root()));
 
@@ -95,5 +98,27 @@ describe('French pages speak French only', () => {
     const text = await show('/rapprochement');
     routes['/transactions'] = { items: [txn] };
     expect(text).toContain('a brand new reason (texte du moteur, non traduit)');
+  });
+
+  it('a banner after an action says what happened, not the button’s name', async () => {
+    await show('/factures/R-1');
+    const input = (label: string) => [...root().querySelectorAll('label')].find((l) => l.textContent?.startsWith(label))?.querySelector('input') as HTMLInputElement;
+    await act(async () => {
+      input('Montant (€)').value = '120';
+      input('Montant (€)').dispatchEvent(new Event('input'));
+      input('Motif').value = 'geste commercial';
+      input('Motif').dispatchEvent(new Event('input'));
+    });
+    const writeOff = [...root().querySelectorAll('button')].find((b) => b.textContent === 'Passer en perte') as HTMLButtonElement;
+    await act(async () => writeOff.click());
+    for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
+    expect(root().querySelector('[data-testid=notice]')?.textContent).toMatch(/^Facture passée en perte : 120,00\s€\.$/);
+
+    await show('/rapprochement');
+    await act(async () => {
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    });
+    for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
+    expect(root().querySelector('[data-testid=notice]')?.textContent).toMatch(/^Paiement de 500,00\s€ \(ROUSSEAU\) lettré à R-1\.$/);
   });
 });
