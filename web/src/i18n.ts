@@ -158,6 +158,10 @@ const fr = {
     removed: (on: string, by: string) => `retiré le ${on} (${by}) : n’est plus utilisé`,
     removeAlias: 'Retirer',
     aliasRemoved: 'Payeur retiré : il ne sera plus reconnu pour ce client.',
+    languages: { fr: 'français', en: 'anglais' } as Record<string, string>,
+    roles: { billing: 'facturation', accounts_payable: 'comptabilité fournisseurs', primary: 'contact principal', legal: 'juridique', other: 'autre' } as Record<string, string>,
+    /** The policy of a customer without one of its own: its segment's. */
+    segmentPolicy: (segment: string) => `scénario du segment ${({ standard: 'standard', key_account: 'grands comptes', b2c: 'particuliers' } as Record<string, string>)[segment] ?? segment}`,
   },
   statements: {
     title: 'Relevés',
@@ -385,6 +389,9 @@ const en: Messages = {
     removed: (on, by) => `removed on ${on} (${by}): no longer used`,
     removeAlias: 'Remove',
     aliasRemoved: 'Payer removed: it will no longer be recognised for this customer.',
+    languages: { fr: 'French', en: 'English' },
+    roles: { billing: 'billing', accounts_payable: 'accounts payable', primary: 'main contact', legal: 'legal', other: 'other' },
+    segmentPolicy: (segment) => `policy of the ${({ standard: 'standard', key_account: 'key account', b2c: 'consumer' } as Record<string, string>)[segment] ?? segment} segment`,
   },
   statements: {
     title: 'Statements',

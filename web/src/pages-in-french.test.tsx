@@ -12,7 +12,7 @@ import { navigate, notice } from './ui';
  * matcher reasons, statement error codes): what a reader sees must hold no code identifier and no English word.
  */
 const SNAKE = /\b[a-z]+(?:_[a-z0-9]+)+\b/g;
-const ENGLISH = /\b(the|of|and|is|with|not|paid|payment|amount|owed|invoices?|customer|reminder|step|planned|paused|resumed|allocation|dispute|promise|manual|email|call|rejected|ambiguous|several|equally|reference|short|credit|corrupt|line)\b/gi;
+const ENGLISH = /\b(the|of|and|is|with|not|paid|payment|amount|owed|invoices?|customer|reminder|step|planned|paused|resumed|allocation|dispute|promise|manual|email|call|rejected|ambiguous|several|equally|reference|short|credit|corrupt|line|english|billing|accounts|payable|key)\b/gi;
 
 const at = '2026-11-01T08:00:00.000Z';
 const txn = {
@@ -34,12 +34,20 @@ const history = [
   { invoiceId: 'R-1', at, kind: 'resumed', actor: 'finance@x', detail: { pausedFor: 'manual' } },
   { invoiceId: 'R-1', at, kind: 'write_off', actor: 'finance@x', detail: { amountCents: 1_20, reason: 'frais bancaires' } },
 ];
+const customer = {
+  customerId: 'C1', name: 'Rousseau SA', isBusiness: true, segment: 'key_account', language: 'en', timeZone: 'Europe/Paris', contacts: [{ email: 'compta@rousseau.example', role: 'accounts_payable' }],
+  ibans: [], paymentTermsDays: 30, blockWhenOverLimit: false, reminderGrouping: 'per_customer', postalAddress: [], version: 4, exposure: { openCents: 500_00, creditCents: 0, overLimit: false },
+};
 const routes: Record<string, unknown> = {
   '/console/today': { asOf: '2026-11-23', review: { suggested: 1, unmatched: 0, more: false }, approvals: [{ invoiceId: 'R-1', customerId: 'C1', stepId: 'formal-notice' }], disputes: [], promisesDue: [], bounces: [], failedWorkflows: [], rejectedStatements: [], missingRates: [] },
   '/transactions': { items: [txn] },
   '/invoices/R-1': { invoice: invoice('R-1', { pause: { reason: 'dispute', since: at } }), allocations: [{ invoiceId: 'R-1', transactionId: 'T-9', amountCents: 120_00, bookingDate: '2026-10-20', writeOffCents: 1_20 }], history, workflow: { executionName: 'inv-R-1', status: 'paused' } },
   '/invoices': { items: [invoice('R-1', { pause: { reason: 'promise', since: at, until: '2026-11-30' }, dunningLevel: 'final_reminder' })] },
-  '/customers': { items: [] },
+  '/customers': { items: [customer] },
+  '/customers/C1': customer,
+  '/customers/C1/payer-score': { customerId: 'C1', sampleSize: 0, averageDaysLate: null, averageDelayDays: null, onTimeShare: null, trend: 'stable', overdueCents: 0 },
+  '/customers/C1/aliases': { items: [] },
+  '/policies': { items: [] },
   '/invoices/R-1/write-off': { invoice: invoice('R-1', { openCents: 260_00 }) },
   '/transactions/T1/accept': { transaction: txn, invoices: [], paidInvoiceIds: ['R-1'], reopenedInvoiceIds: [] },
   '/statements': { items: [
@@ -76,6 +84,8 @@ describe('French pages speak French only', () => {
     ['Facture', '/factures/R-1', 'relance envoyée'],
     ['Factures', '/factures', 'en pause (promesse de paiement)'],
     ['Relevés', '/releves', 'fichier tronqué (ligne 12)'],
+    ['Clients', '/clients', 'scénario du segment grands comptes'],
+    ['Client', '/clients/C1', 'comptabilité fournisseurs'],
   ])('%s shows no code identifier and no English word', async (_name, path, expected) => {
     const text = await show(path);
     expect(text).toContain(expected);
