@@ -36,6 +36,7 @@ const fr = {
     missingRates: 'Taux de pénalités manquants',
     missingRate: (half: string, ecb: boolean, legal: boolean) => `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
     until: (d: string) => `promis pour le ${d}`,
+    workflowError: 'arrêt sur erreur technique (détail en anglais au survol)',
   },
   review: {
     title: 'Rapprochement',
@@ -267,6 +268,7 @@ const en: Messages = {
     missingRates: 'Missing late-payment rates',
     missingRate: (half, ecb, legal) => `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
     until: (d) => `promised for ${d}`,
+    workflowError: 'stopped on a technical error (detail on hover)',
   },
   review: {
     title: 'Reconciliation',

@@ -39,7 +39,7 @@ const customer = {
   ibans: [], paymentTermsDays: 30, blockWhenOverLimit: false, reminderGrouping: 'per_customer', postalAddress: [], version: 4, exposure: { openCents: 500_00, creditCents: 0, overLimit: false },
 };
 const routes: Record<string, unknown> = {
-  '/console/today': { asOf: '2026-11-23', review: { suggested: 1, unmatched: 0, more: false }, approvals: [{ invoiceId: 'R-1', customerId: 'C1', stepId: 'formal-notice' }], disputes: [], promisesDue: [], bounces: [], failedWorkflows: [], rejectedStatements: [], missingRates: [] },
+  '/console/today': { asOf: '2026-11-23', review: { suggested: 1, unmatched: 0, more: false }, approvals: [{ invoiceId: 'R-1', customerId: 'C1', stepId: 'formal-notice' }], disputes: [], promisesDue: [], bounces: [], failedWorkflows: [{ invoiceId: 'R-1', customerId: 'C1', at, error: 'States.TaskFailed: the step failed' }], rejectedStatements: [{ checksum: 'a1', sourceKey: 'inbox/releve.sta', receivedAt: at, code: 'unknown_format', message: 'not a known statement format' }], missingRates: [] },
   '/transactions': { items: [txn] },
   '/invoices/R-1': { invoice: invoice('R-1', { pause: { reason: 'dispute', since: at } }), allocations: [{ invoiceId: 'R-1', transactionId: 'T-9', amountCents: 120_00, bookingDate: '2026-10-20', writeOffCents: 1_20 }], history, workflow: { executionName: 'inv-R-1', status: 'paused' } },
   '/invoices': { items: [invoice('R-1', { pause: { reason: 'promise', since: at, until: '2026-11-30' }, dunningLevel: 'final_reminder' })] },

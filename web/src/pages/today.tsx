@@ -67,14 +67,14 @@ export function TodayPage() {
               <Section title={m.failedWorkflows} count={d.failedWorkflows.length}>
                 {d.failedWorkflows.map((f) => (
                   <li key={f.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — {f.error ?? ''} ({date(f.at)})
+                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — <span title={f.error}>{m.workflowError}</span> ({date(f.at)})
                   </li>
                 ))}
               </Section>
               <Section title={m.rejectedStatements} count={d.rejectedStatements.length}>
                 {d.rejectedStatements.map((s) => (
                   <li key={s.checksum}>
-                    <Link href="/releves">{s.sourceKey.split('/').at(-1)}</Link> — {s.message ?? s.code ?? ''}
+                    <Link href="/releves">{s.sourceKey.split('/').at(-1)}</Link> — <span title={s.message}>{(s.code && t().statements.errors[s.code]) || s.message || s.code || ''}</span>
                   </li>
                 ))}
               </Section>
