@@ -82,3 +82,36 @@ export const eventsEn: typeof eventsFr = {
   payer_alias_learned: 'payer learned',
   finance_alerted: 'finance alerted',
 };
+
+/** Why something happened, by the code a history event carries in `reason` (a pause reason is in `pauseReasons`). */
+export const eventReasonsFr: Record<string, string> = {
+  paid: 'facture payée',
+  superseded: 'remplacée par une étape plus avancée',
+  condition: 'condition de l’étape non remplie',
+  paused: 'relances en pause',
+  not_owed: 'plus rien n’est dû',
+  no_more_steps: 'plus aucune étape prévue',
+  before_due_passed: 'échéance déjà passée',
+  duplicate: 'doublon',
+  invoice_not_found: 'facture introuvable',
+  customer_not_found: 'client introuvable',
+  token_expired: 'délai d’attente expiré',
+  no_execution: 'aucune relance en cours',
+  'bank fees within tolerance': 'frais bancaires dans la tolérance',
+};
+
+export const eventReasonsEn: typeof eventReasonsFr = {
+  paid: 'invoice paid',
+  superseded: 'superseded by a later step',
+  condition: 'the step’s condition was not met',
+  paused: 'reminders paused',
+  not_owed: 'nothing owed any more',
+  no_more_steps: 'no step left',
+  before_due_passed: 'due date already passed',
+  duplicate: 'duplicate',
+  invoice_not_found: 'invoice not found',
+  customer_not_found: 'customer not found',
+  token_expired: 'wait expired',
+  no_execution: 'no dunning running',
+  'bank fees within tolerance': 'bank fees within tolerance',
+};

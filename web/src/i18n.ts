@@ -1,4 +1,4 @@
-import { eventsEn, eventsFr } from './i18n-events';
+import { eventReasonsEn, eventReasonsFr, eventsEn, eventsFr } from './i18n-events';
 import { signal } from './state';
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -117,6 +117,7 @@ const fr = {
   pauseReasons: { manual: 'pause manuelle', dispute: 'litige', promise: 'promesse de paiement' } as Record<string, string>,
   channels: { email: 'e-mail', formal_notice: 'lettre de mise en demeure', call_task: 'tâche d’appel', agency_handoff: 'remise à l’agence' } as Record<string, string>,
   events: eventsFr,
+  eventReasons: eventReasonsFr,
   status: { open: 'ouverte', partially_paid: 'payée en partie', paid: 'payée', in_collection: 'au recouvrement', written_off: 'passée en perte', credited: 'avoir total' } as Record<string, string>,
   workflowStatus: { not_started: 'pas commencée', running: 'en cours', paused: 'en pause', succeeded: 'terminée', failed: 'en échec', timed_out: 'expirée', aborted: 'arrêtée', unknown: 'inconnue' } as Record<string, string>,
   buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<string, string>,
@@ -349,6 +350,7 @@ const en: Messages = {
   pauseReasons: { manual: 'manual pause', dispute: 'dispute', promise: 'payment promise' },
   channels: { email: 'e-mail', formal_notice: 'formal notice letter', call_task: 'call task', agency_handoff: 'agency handoff' },
   events: eventsEn,
+  eventReasons: eventReasonsEn,
 
   status: { open: 'open', partially_paid: 'partially paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
   workflowStatus: { not_started: 'not started', running: 'running', paused: 'paused', succeeded: 'ended', failed: 'failed', timed_out: 'timed out', aborted: 'stopped', unknown: 'unknown' },

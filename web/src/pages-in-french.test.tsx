@@ -30,6 +30,7 @@ const history = [
   { invoiceId: 'R-1', at, kind: 'dunning_step_planned', actor: 'system:dunning', detail: { stepId: 'relance-douce', level: 'reminder_1', channel: 'email', at: '2026-11-07T08:00:00Z' } },
   { invoiceId: 'R-1', at, kind: 'dunning_message_sent', actor: 'system:dunning', detail: { stepId: 'mise-en-demeure', level: 'formal_notice', channel: 'formal_notice', messageId: 'm1', to: ['compta@rousseau.example'] } },
   { invoiceId: 'R-1', at, kind: 'allocation', actor: 'finance@x', detail: { transactionId: 'T-9', amountCents: 120_00, bookingDate: '2026-10-20' } },
+  { invoiceId: 'R-1', at, kind: 'dunning_step_skipped', actor: 'system:dunning', detail: { stepId: 'reminder-2', reason: 'superseded' } },
   { invoiceId: 'R-1', at, kind: 'payment_promised', actor: 'finance@x', detail: { until: '2026-11-30' } },
   { invoiceId: 'R-1', at, kind: 'resumed', actor: 'finance@x', detail: { pausedFor: 'manual' } },
   { invoiceId: 'R-1', at, kind: 'write_off', actor: 'finance@x', detail: { amountCents: 1_20, reason: 'frais bancaires' } },

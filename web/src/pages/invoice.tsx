@@ -58,7 +58,7 @@ export function eventFacts(kind: string, d: Record<string, unknown>): { text: st
     level ? (t().levels[level] ?? level) : str(d.stepId) && stepName(String(d.stepId)),
     channel && (t().channels[channel] ?? channel),
     str(d.note),
-    reason && (t().pauseReasons[reason] ?? reason),
+    reason && (t().pauseReasons[reason] ?? t().eventReasons[reason] ?? reason),
     str(d.until) && m.untilDate(date(String(d.until))),
     payment ?? (kind === 'write_off' && amount ? m.writeOffPart(amount) : amount),
     typeof d.writeOffCents === 'number' && d.writeOffCents > 0 ? m.writeOffPart(money(d.writeOffCents)) : undefined,
