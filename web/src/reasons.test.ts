@@ -45,6 +45,7 @@ describe('the matcher’s reasons in French', () => {
     expect(knowsReason(template)).toBe(true);
     const { text } = translateReason(template, 'fr');
     expect(text).not.toBe(template);
+    expect(text.match(/\b(the|of|and|is|with|not|paid|amount|owed|invoices?|customer|payer|name|text|rest|equals)\b/g) ?? []).toEqual([]);
   });
 
   it('writes amounts in French and translates the reason nested in a prefix', () => {
