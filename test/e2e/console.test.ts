@@ -169,7 +169,7 @@ describe('the finance console in a real browser', () => {
     const first = await panel.locator('h2').textContent();
     expect(first).toContain('500,00');
     await page.keyboard.press('a');
-    await page.getByTestId('notice').getByText(/traitée/).waitFor();
+    await page.getByTestId('notice').getByText(/lettré à/).waitFor();
     // The next line opens by itself: the 250 € payment, for which finance knows it is R-5.
     await expect(panel.locator('h2').textContent()).resolves.toContain('250,00');
     await page.keyboard.press('m');
@@ -186,14 +186,14 @@ describe('the finance console in a real browser', () => {
   it('opens an invoice’s timeline, pauses and resumes its dunning', async () => {
     await open(page, '/factures/R-5');
     const timeline = page.getByTestId('timeline');
-    await timeline.getByText('allocation').first().waitFor();
+    await timeline.getByText('paiement lettré').first().waitFor();
     await page.getByRole('button', { name: 'Mettre en pause' }).click();
     await page.getByTestId('invoice-status').getByText('en pause').waitFor();
-    await timeline.getByText('paused').first().waitFor();
+    await timeline.getByText('relances mises en pause').first().waitFor();
     await shot(page, 'facture');
     await page.getByRole('button', { name: 'Reprendre les relances' }).click();
     await page.getByRole('button', { name: 'Mettre en pause' }).waitFor();
-    await timeline.getByText('resumed').first().waitFor();
+    await timeline.getByText('relances reprises').first().waitFor();
     await expect(page.getByTestId('invoice-status').textContent()).resolves.not.toContain('en pause');
   });
 

@@ -111,7 +111,7 @@ describe('Facture', () => {
       if (p === '/invoices/R-1/pause') return { status: 409, body: { type: 'urn:encaisse:problem:version-conflict', title: 'Modifié entre-temps', status: 409, detail: 'invoice R-1 changed' } };
       return undefined;
     });
-    expect(root().textContent).toContain('reminder-1 · email');
+    expect(root().textContent).toContain('1re relance · e-mail · prévu le 7 nov. 2026');
     const pause = [...root().querySelectorAll('button')].find((b) => b.textContent === 'Mettre en pause') as HTMLButtonElement;
     await act(async () => pause.click());
     await settle();

@@ -1,4 +1,7 @@
+import { eventReasonsEn, eventReasonsFr, eventsEn, eventsFr } from './i18n-events';
 import { signal } from './state';
+
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** User-facing text, French first. Each English entry mirrors a French one (the type makes a missing one an error). */
 const fr = {
@@ -32,8 +35,8 @@ const fr = {
     rejectedStatements: 'Relevés rejetés',
     missingRates: 'Taux de pénalités manquants',
     missingRate: (half: string, ecb: boolean, legal: boolean) => `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
-    step: (id: string) => `étape « ${id} »`,
     until: (d: string) => `promis pour le ${d}`,
+    workflowError: 'arrêt sur erreur technique (détail en anglais au survol)',
   },
   review: {
     title: 'Rapprochement',
@@ -56,8 +59,11 @@ const fr = {
     reject: 'Rejeter',
     undo: 'Annuler le dernier lettrage',
     shortcuts: 'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le dernier',
-    done: (id: string) => `Transaction ${id} traitée.`,
-    undone: (id: string) => `Lettrage de ${id} annulé : la transaction revient dans la file.`,
+    payment: (amount: string, payer: string) => `paiement de ${amount} (${payer})`,
+    matched: (payment: string, invoices: string) => `${cap(payment)} lettré à ${invoices}.`,
+    rejected: (payment: string) => `${cap(payment)} rejeté : aucune facture ne lui sera lettrée.`,
+    undone: (payment: string) => `Lettrage du ${payment} annulé : il revient dans la file.`,
+    untranslated: 'texte du moteur, non traduit',
     unmatched: 'Aucune facture proposée : choisissez-en une ou rejetez.',
   },
   invoices: {
@@ -93,7 +99,25 @@ const fr = {
     approve: 'Approuver l’étape suivante',
     noHistory: 'Aucun événement.',
     notFound: 'Facture introuvable.',
+    paymentOf: (on: string, amount: string, payer?: string) => `paiement du ${on} de ${amount}${payer ? ` (${payer})` : ''}`,
+    writeOffPart: (amount: string) => `passé en perte : ${amount}`,
+    plannedFor: (d: string) => `prévu le ${d}`,
+    untilDate: (d: string) => `jusqu’au ${d}`,
+    stepNamed: (id: string) => `étape « ${id} »`,
+    done: {
+      paused: 'Relances mises en pause.',
+      resumed: 'Relances reprises.',
+      approved: 'Étape suivante approuvée : les relances reprennent.',
+      disputed: 'Litige ouvert : les relances sont suspendues.',
+      promised: (d: string) => `Promesse de paiement enregistrée : relances suspendues jusqu’au ${d}.`,
+      writtenOff: (amount: string) => `Facture passée en perte : ${amount}.`,
+      credited: (id: string, amount: string) => `Avoir ${id} de ${amount} enregistré sur la facture.`,
+    },
   },
+  pauseReasons: { manual: 'pause manuelle', dispute: 'litige', promise: 'promesse de paiement' } as Record<string, string>,
+  channels: { email: 'e-mail', formal_notice: 'lettre de mise en demeure', call_task: 'tâche d’appel', agency_handoff: 'remise à l’agence' } as Record<string, string>,
+  events: eventsFr,
+  eventReasons: eventReasonsFr,
   status: { open: 'ouverte', partially_paid: 'payée en partie', paid: 'payée', in_collection: 'au recouvrement', written_off: 'passée en perte', credited: 'avoir total' } as Record<string, string>,
   workflowStatus: { not_started: 'pas commencée', running: 'en cours', paused: 'en pause', succeeded: 'terminée', failed: 'en échec', timed_out: 'expirée', aborted: 'arrêtée', unknown: 'inconnue' } as Record<string, string>,
   buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<string, string>,
@@ -136,6 +160,10 @@ const fr = {
     removed: (on: string, by: string) => `retiré le ${on} (${by}) : n’est plus utilisé`,
     removeAlias: 'Retirer',
     aliasRemoved: 'Payeur retiré : il ne sera plus reconnu pour ce client.',
+    languages: { fr: 'français', en: 'anglais' } as Record<string, string>,
+    roles: { billing: 'facturation', accounts_payable: 'comptabilité fournisseurs', primary: 'contact principal', legal: 'juridique', other: 'autre' } as Record<string, string>,
+    /** The policy of a customer without one of its own: its segment's. */
+    segmentPolicy: (segment: string) => `scénario du segment ${({ standard: 'standard', key_account: 'grands comptes', b2c: 'particuliers' } as Record<string, string>)[segment] ?? segment}`,
   },
   statements: {
     title: 'Relevés',
@@ -150,6 +178,24 @@ const fr = {
     counts: 'Écritures',
     countsText: (c: { entries: number; matched: number; suggested: number; unmatched: number }) => `${c.entries} écritures · ${c.matched} lettrées · ${c.suggested} à valider · ${c.unmatched} non rapprochées`,
     reason: 'Motif du rejet',
+    line: (n: number) => `ligne ${n}`,
+    /** Why a statement was rejected, by the ingest's error code; the parser's own message goes in a tooltip. */
+    errors: {
+      corrupt: 'fichier corrompu ou mal formé',
+      empty: 'fichier vide : aucune écriture',
+      encoding: 'encodage des caractères illisible',
+      invalid_amount: 'montant illisible',
+      invalid_date: 'date illisible',
+      missing_field: 'information obligatoire manquante',
+      truncated: 'fichier tronqué',
+      unknown_format: 'format de relevé non reconnu',
+      unsupported_version: 'version du format non prise en charge',
+      balance_mismatch: 'le solde de clôture ne correspond pas aux écritures',
+      file_too_large: 'fichier trop volumineux',
+      too_many_entries: 'trop d’écritures dans un seul relevé',
+      unreadable: 'fichier illisible',
+    } as Record<string, string>,
+    technical: (msg: string) => `détail technique (en anglais) : ${msg}`,
     reprocess: 'Retraiter',
     requeued: 'Remis dans la boîte de dépôt.',
     statusNames: { processing: 'en cours', processed: 'traité', rejected: 'rejeté' } as Record<string, string>,
@@ -222,8 +268,8 @@ const en: Messages = {
     rejectedStatements: 'Rejected statements',
     missingRates: 'Missing late-payment rates',
     missingRate: (half, ecb, legal) => `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
-    step: (id) => `step “${id}”`,
     until: (d) => `promised for ${d}`,
+    workflowError: 'stopped on a technical error (detail on hover)',
   },
   review: {
     title: 'Reconciliation',
@@ -246,8 +292,11 @@ const en: Messages = {
     reject: 'Reject',
     undo: 'Undo the last match',
     shortcuts: 'Shortcuts: J/K next/previous line · A or 1–9 accept · M other invoice · R reject · U undo the last one',
-    done: (id) => `Transaction ${id} handled.`,
-    undone: (id) => `Match of ${id} undone: the transaction is back in the queue.`,
+    payment: (amount, payer) => `payment of ${amount} (${payer})`,
+    matched: (payment, invoices) => `${cap(payment)} matched to ${invoices}.`,
+    rejected: (payment) => `${cap(payment)} rejected: no invoice will be matched to it.`,
+    undone: (payment) => `Match of the ${payment} undone: it is back in the queue.`,
+    untranslated: 'engine wording, not translated',
     unmatched: 'No invoice proposed: pick one or reject.',
   },
   invoices: {
@@ -283,7 +332,26 @@ const en: Messages = {
     approve: 'Approve the next step',
     noHistory: 'No events.',
     notFound: 'No such invoice.',
+    paymentOf: (on, amount, payer) => `payment of ${on}, ${amount}${payer ? ` (${payer})` : ''}`,
+    writeOffPart: (amount) => `written off: ${amount}`,
+    plannedFor: (d) => `planned for ${d}`,
+    untilDate: (d) => `until ${d}`,
+    stepNamed: (id) => `step “${id}”`,
+    done: {
+      paused: 'Reminders paused.',
+      resumed: 'Reminders resumed.',
+      approved: 'Next step approved: reminders resume.',
+      disputed: 'Dispute opened: reminders are suspended.',
+      promised: (d) => `Payment promise recorded: reminders suspended until ${d}.`,
+      writtenOff: (amount) => `Invoice written off: ${amount}.`,
+      credited: (id, amount) => `Credit note ${id} of ${amount} recorded on the invoice.`,
+    },
   },
+  pauseReasons: { manual: 'manual pause', dispute: 'dispute', promise: 'payment promise' },
+  channels: { email: 'e-mail', formal_notice: 'formal notice letter', call_task: 'call task', agency_handoff: 'agency handoff' },
+  events: eventsEn,
+  eventReasons: eventReasonsEn,
+
   status: { open: 'open', partially_paid: 'partially paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
   workflowStatus: { not_started: 'not started', running: 'running', paused: 'paused', succeeded: 'ended', failed: 'failed', timed_out: 'timed out', aborted: 'stopped', unknown: 'unknown' },
   buckets: { not_due: 'not due', d1_30: '1–30 d', d31_60: '31–60 d', d61_90: '61–90 d', over_90: '> 90 d' },
@@ -325,6 +393,9 @@ const en: Messages = {
     removed: (on, by) => `removed on ${on} (${by}): no longer used`,
     removeAlias: 'Remove',
     aliasRemoved: 'Payer removed: it will no longer be recognised for this customer.',
+    languages: { fr: 'French', en: 'English' },
+    roles: { billing: 'billing', accounts_payable: 'accounts payable', primary: 'main contact', legal: 'legal', other: 'other' },
+    segmentPolicy: (segment) => `policy of the ${({ standard: 'standard', key_account: 'key account', b2c: 'consumer' } as Record<string, string>)[segment] ?? segment} segment`,
   },
   statements: {
     title: 'Statements',
@@ -339,6 +410,23 @@ const en: Messages = {
     counts: 'Entries',
     countsText: (c) => `${c.entries} entries · ${c.matched} matched · ${c.suggested} to review · ${c.unmatched} unmatched`,
     reason: 'Why it was rejected',
+    line: (n) => `line ${n}`,
+    errors: {
+      corrupt: 'corrupt or malformed file',
+      empty: 'empty file: no entries',
+      encoding: 'unreadable character encoding',
+      invalid_amount: 'unreadable amount',
+      invalid_date: 'unreadable date',
+      missing_field: 'required information missing',
+      truncated: 'truncated file',
+      unknown_format: 'statement format not recognised',
+      unsupported_version: 'format version not supported',
+      balance_mismatch: 'the closing balance does not match the entries',
+      file_too_large: 'file too large',
+      too_many_entries: 'too many entries in one statement',
+      unreadable: 'unreadable file',
+    },
+    technical: (msg) => `technical detail: ${msg}`,
     reprocess: 'Reprocess',
     requeued: 'Put back in the inbox.',
     statusNames: { processing: 'processing', processed: 'processed', rejected: 'rejected' },
@@ -387,4 +475,9 @@ export function setLang(next: Lang): void {
   lang.value = next;
   localStorage.setItem('encaisse.lang', next);
   document.documentElement.lang = next;
+}
+
+/** A dunning step by its level when its id names one ("reminder-1"), else by its id. */
+export function stepName(stepId: string): string {
+  return t().levels[stepId.replace(/-/g, '_')] ?? t().invoices.stepNamed(stepId);
 }

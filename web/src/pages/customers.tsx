@@ -29,9 +29,9 @@ export function CustomersPage() {
                     <td>
                       <Link href={`/clients/${encodeURIComponent(c.customerId)}`}>{c.name}</Link>
                     </td>
-                    <td>{c.language}</td>
+                    <td>{m.languages[c.language] ?? c.language}</td>
                     <td>{c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer}</td>
-                    <td>{c.policyId ?? c.segment}</td>
+                    <td>{c.policyId ?? m.segmentPolicy(c.segment)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -110,8 +110,8 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
       <label>
         {m.language}
         <select value={language} onChange={(e) => setLanguage((e.target as HTMLSelectElement).value as typeof language)}>
-          <option value="fr">français</option>
-          <option value="en">English</option>
+          <option value="fr">{m.languages.fr}</option>
+          <option value="en">{m.languages.en}</option>
         </select>
       </label>
       <label>
@@ -124,7 +124,7 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
       <label>
         {m.policy}
         <select value={policyId} onChange={(e) => setPolicyId((e.target as HTMLSelectElement).value)}>
-          <option value="">({c.segment})</option>
+          <option value="">({m.segmentPolicy(c.segment)})</option>
           {props.data.policies.map((p) => (
             <option key={p.policyId} value={p.policyId}>
               {p.policyId}
@@ -183,12 +183,12 @@ export function CustomerPage(props: { customerId: string }) {
                 <ul>
                   {c.contacts.map((ct) => (
                     <li key={ct.email}>
-                      {ct.name ?? ''} &lt;{ct.email}&gt; · {ct.role}
+                      {ct.name ?? ''} &lt;{ct.email}&gt; · {m.roles[ct.role] ?? ct.role}
                     </li>
                   ))}
                 </ul>
                 <p>
-                  {m.language} : {c.language} · {m.grouping} : {c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer} · {m.policy} : {c.policyId ?? c.segment}
+                  {m.language} : {m.languages[c.language] ?? c.language} · {m.grouping} : {c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer} · {m.policy} : {c.policyId ?? m.segmentPolicy(c.segment)}
                 </p>
               </section>
               {canAct && <EditCustomer data={d} reload={state.reload} />}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { etag, messageOf, ok, type Api } from '../api/client';
 import { date, money, parseEuros } from '../format';
-import { t } from '../i18n';
+import { stepName, t } from '../i18n';
 import { Async, Link, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
 
 type Detail = Awaited<ReturnType<typeof loadInvoice>>;
@@ -37,6 +37,36 @@ function DocumentLink(props: { pdfKey: string }) {
   );
 }
 
+/** An event kind in words; an unknown one is shown as its code, marked as such. */
+export function EventName(props: { kind: string }) {
+  const name = t().events[props.kind];
+  return name ? <strong>{name}</strong> : <code title={t().review.untranslated}>{props.kind}</code>;
+}
+
+const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
+
+/** The facts of one history event in the reader's words: level and channel named, a payment by its date and amount. */
+export function eventFacts(kind: string, d: Record<string, unknown>): { text: string; title?: string } {
+  const m = t().invoices;
+  const level = str(d.level);
+  const channel = str(d.channel);
+  const amount = typeof d.amountCents === 'number' ? money(d.amountCents) : undefined;
+  const txnId = str(d.transactionId);
+  const payment = txnId && amount ? m.paymentOf(date(str(d.bookingDate) ?? ''), amount, str(d.payer)) : undefined;
+  const reason = str(d.reason);
+  const parts = [
+    level ? (t().levels[level] ?? level) : str(d.stepId) && stepName(String(d.stepId)),
+    channel && (t().channels[channel] ?? channel),
+    str(d.note),
+    reason && (t().pauseReasons[reason] ?? t().eventReasons[reason] ?? reason),
+    str(d.until) && m.untilDate(date(String(d.until))),
+    payment ?? (kind === 'write_off' && amount ? m.writeOffPart(amount) : amount),
+    typeof d.writeOffCents === 'number' && d.writeOffCents > 0 ? m.writeOffPart(money(d.writeOffCents)) : undefined,
+    str(d.at) && m.plannedFor(date(String(d.at))),
+  ];
+  return { text: parts.filter((x): x is string => !!x).join(' · '), title: txnId };
+}
+
 function Timeline(props: { history: HistoryEvent[] }) {
   const m = t().invoices;
   if (props.history.length === 0) return <p>{m.noHistory}</p>;
@@ -44,11 +74,11 @@ function Timeline(props: { history: HistoryEvent[] }) {
     <ol class="timeline" data-testid="timeline">
       {props.history.map((e, i) => {
         const d = e.detail as Record<string, unknown>;
-        const extra = [d.stepId, d.level, d.channel, d.note, d.reason, d.until, typeof d.amountCents === 'number' ? money(d.amountCents) : undefined, d.at ? date(String(d.at)) : undefined].filter((x) => x !== undefined && x !== '').join(' · ');
+        const extra = eventFacts(e.kind, d);
         return (
           <li key={i}>
-            <time dateTime={e.at}>{date(e.at)}</time> <strong>{e.kind.replace(/_/g, ' ')}</strong> <span class="muted">{e.actor}</span>
-            {extra && <div>{extra}</div>}
+            <time dateTime={e.at}>{date(e.at)}</time> <EventName kind={e.kind} /> <span class="muted">{e.actor}</span>
+            {extra.text && <div title={extra.title}>{extra.text}</div>}
             {typeof d.pdfKey === 'string' && <DocumentLink pdfKey={d.pdfKey} />}
             {Array.isArray(d.to) && <div class="muted">→ {(d.to as string[]).join(', ')}</div>}
           </li>
@@ -83,24 +113,24 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
       </label>
       <div class="buttons">
         {invoice.pause ? (
-          <button type="button" class="primary" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })), m.resume)}>
+          <button type="button" class="primary" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })), awaitingApproval ? m.done.approved : m.done.resumed)}>
             {awaitingApproval ? m.approve : m.resume}
           </button>
         ) : (
           owed && (
-            <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })), m.pause)}>
+            <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })), m.done.paused)}>
               {m.pause}
             </button>
           )
         )}
         {owed && invoice.pause?.reason !== 'dispute' && (
-          <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })), m.dispute)}>
+          <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })), m.done.disputed)}>
             {m.dispute}
           </button>
         )}
       </div>
       {owed && (
-        <form class="inline" onSubmit={(e) => (e.preventDefault(), go(async () => ok(await api.POST('/invoices/{invoiceId}/promise', { params: { path, header }, body: { until, ...noteBody } })), m.promise))}>
+        <form class="inline" onSubmit={(e) => (e.preventDefault(), go(async () => ok(await api.POST('/invoices/{invoiceId}/promise', { params: { path, header }, body: { until, ...noteBody } })), m.done.promised(date(until))))}>
           <label>
             {m.promiseUntil}
             <input type="date" required value={until} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
@@ -128,10 +158,10 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
             <input value={creditNoteId} onInput={(e) => setCreditNoteId((e.target as HTMLInputElement).value)} />
           </label>
           <div class="buttons">
-            <button type="button" class="danger" disabled={busy || !reason} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/write-off', { params: { path, header }, body: { reason, amountCents: parseEuros(amount) } })), m.writeOff)}>
+            <button type="button" class="danger" disabled={busy || !reason} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/write-off', { params: { path, header }, body: { reason, amountCents: parseEuros(amount) } })), m.done.writtenOff(money(parseEuros(amount) ?? invoice.openCents)))}>
               {m.writeOff}
             </button>
-            <button type="button" disabled={busy || !creditNoteId || parseEuros(amount) === undefined} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/credit-note', { params: { path, header }, body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined } })), m.creditNote)}>
+            <button type="button" disabled={busy || !creditNoteId || parseEuros(amount) === undefined} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/credit-note', { params: { path, header }, body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined } })), m.done.credited(creditNoteId, money(parseEuros(amount) ?? 0)))}>
               {m.creditNote}
             </button>
           </div>
@@ -151,7 +181,6 @@ export function InvoicePage(props: { invoiceId: string }) {
       <Async state={state}>
         {(d) => {
           const next = nextPlanned(d.history);
-          const nd = next?.detail as { stepId?: string; at?: string; channel?: string } | undefined;
           const sent = d.history.filter((e) => (e.detail as Record<string, unknown>).messageId || (e.detail as Record<string, unknown>).pdfKey);
           return (
             <div class="invoice">
@@ -169,14 +198,14 @@ export function InvoicePage(props: { invoiceId: string }) {
                 <dt>{m.status}</dt>
                 <dd data-testid="invoice-status">
                   {t().status[d.invoice.status]}
-                  {d.invoice.pause ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
+                  {d.invoice.pause ? ` · ${m.paused} (${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
                 </dd>
                 <dt>{m.level}</dt>
                 <dd data-testid="dunning-level">{t().levels[d.invoice.dunningLevel ?? 'none']}</dd>
                 <dt>{m.workflow}</dt>
                 <dd data-testid="workflow-status">{t().workflowStatus[d.workflow.status] ?? d.workflow.status}</dd>
                 <dt>{m.nextStep}</dt>
-                <dd>{nd ? `${nd.stepId ?? ''} · ${nd.channel ?? ''} · ${date(nd.at)}` : '—'}</dd>
+                <dd>{next ? eventFacts(next.kind, next.detail as Record<string, unknown>).text || '—' : '—'}</dd>
               </dl>
               {canAct && <Actions detail={d} reload={state.reload} />}
               <section aria-labelledby="alloc-title">
@@ -186,9 +215,9 @@ export function InvoicePage(props: { invoiceId: string }) {
                 ) : (
                   <ul>
                     {d.allocations.map((a) => (
-                      <li key={a.transactionId}>
-                        {date(a.bookingDate)} · {money(a.amountCents)} · {a.transactionId}
-                        {a.writeOffCents ? ` (+${money(a.writeOffCents)})` : ''}
+                      <li key={a.transactionId} title={a.transactionId}>
+                        {m.paymentOf(date(a.bookingDate), money(a.amountCents))}
+                        {a.writeOffCents ? ` · ${m.writeOffPart(money(a.writeOffCents))}` : ''}
                       </li>
                     ))}
                   </ul>
@@ -201,7 +230,7 @@ export function InvoicePage(props: { invoiceId: string }) {
                     const dd = e.detail as { messageId?: string; to?: string[]; pdfKey?: string };
                     return (
                       <li key={i}>
-                        {date(e.at)} · {e.kind.replace(/_/g, ' ')} {dd.to ? `→ ${dd.to.join(', ')}` : ''} {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
+                        {date(e.at)} · <EventName kind={e.kind} /> {dd.to ? `→ ${dd.to.join(', ')}` : ''} {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
                       </li>
                     );
                   })}

@@ -145,7 +145,7 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
                         <td class="num">{money(i.openCents, i.currency)}</td>
                         <td>
                           {t().status[i.status]}
-                          {i.pause ? ` · ${m.paused}` : ''}
+                          {i.pause ? ` · ${m.paused} (${t().pauseReasons[i.pause.reason] ?? i.pause.reason})` : ''}
                         </td>
                       </tr>
                     ))}

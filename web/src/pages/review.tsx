@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { messageOf, ok, type Api } from '../api/client';
 import type { paths } from '../api/schema';
 import { money, date, parseEuros } from '../format';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
+import { translateReason } from '../reasons';
 import { Async, Link, Page, say, useApp, useCanAct, useData } from '../ui';
 import { parsePicked, planAllocations } from './allocation-plan';
 
@@ -23,6 +24,21 @@ async function loadInvoices(api: Api, ids: string[]): Promise<Map<string, Invoic
   return new Map(found.filter((i) => i !== undefined).map((i) => [i.invoiceId, i as Invoice]));
 }
 
+const paymentWords = (x: Txn): string => t().review.payment(money(x.amountCents, x.currency), x.counterpartyName ?? x.label);
+const invoicesOf = (allocations: { invoiceId: string }[] | undefined): string[] => (allocations ?? []).map((a) => a.invoiceId);
+
+/** One of the matcher's reasons in the page's language; one no rule knows is shown as written, marked. */
+function Reason(props: { text: string }) {
+  const { text, known } = translateReason(props.text, lang.value);
+  if (known) return <li>{text}</li>;
+  const mark = t().review.untranslated;
+  return (
+    <li title={mark}>
+      {text} <small class="muted">({mark})</small>
+    </li>
+  );
+}
+
 const editable = (el: EventTarget | null) => el instanceof HTMLElement && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 
 /**
@@ -36,7 +52,7 @@ export function ReviewPage() {
   const queue = useData(() => loadQueue(api), []);
   const [items, setItems] = useState<Txn[]>([]);
   const [selected, setSelected] = useState(0);
-  const [handled, setHandled] = useState<string[]>([]);
+  const [handled, setHandled] = useState<{ id: string; payment: string }[]>([]);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (queue.data) setItems(queue.data);
@@ -44,13 +60,14 @@ export function ReviewPage() {
   const txn = items[Math.min(selected, items.length - 1)];
   const otherRef = useRef<HTMLInputElement>(null);
 
-  const act = async (fn: () => Promise<unknown>, id: string, matched: boolean) => {
+  const act = async (fn: () => Promise<unknown>, x: Txn, matchedTo: string[] | undefined) => {
     setBusy(true);
     try {
       await fn();
-      say(m.done(id));
-      setItems((list) => list.filter((x) => x.transactionId !== id));
-      if (matched) setHandled((h) => [...h, id]);
+      const payment = paymentWords(x);
+      say(matchedTo ? m.matched(payment, matchedTo.join(', ')) : m.rejected(payment));
+      setItems((list) => list.filter((y) => y.transactionId !== x.transactionId));
+      if (matchedTo) setHandled((h) => [...h, { id: x.transactionId, payment }]);
     } catch (err) {
       say(messageOf(err), 'error');
       await queue.reload();
@@ -58,16 +75,16 @@ export function ReviewPage() {
       setBusy(false);
     }
   };
-  const accept = (index: number) => txn && act(async () => ok(await api.POST('/transactions/{transactionId}/accept', { params: { path: { transactionId: txn.transactionId } }, body: { suggestionIndex: index } })), txn.transactionId, true);
-  const reject = () => txn && act(async () => ok(await api.POST('/transactions/{transactionId}/reject', { params: { path: { transactionId: txn.transactionId } } })), txn.transactionId, false);
+  const accept = (index: number) => txn && act(async () => ok(await api.POST('/transactions/{transactionId}/accept', { params: { path: { transactionId: txn.transactionId } }, body: { suggestionIndex: index } })), txn, invoicesOf(txn.match?.suggestions[index]?.allocations));
+  const reject = () => txn && act(async () => ok(await api.POST('/transactions/{transactionId}/reject', { params: { path: { transactionId: txn.transactionId } } })), txn, undefined);
   const undo = async () => {
-    const id = handled.at(-1);
-    if (!id) return;
+    const last = handled.at(-1);
+    if (!last) return;
     setBusy(true);
     try {
-      ok(await api.POST('/transactions/{transactionId}/undo', { params: { path: { transactionId: id } } }));
+      ok(await api.POST('/transactions/{transactionId}/undo', { params: { path: { transactionId: last.id } } }));
       setHandled((h) => h.slice(0, -1));
-      say(m.undone(id));
+      say(m.undone(last.payment));
       await queue.reload();
     } catch (err) {
       say(messageOf(err), 'error');
@@ -118,7 +135,7 @@ export function ReviewPage() {
                   ))}
                 </ol>
               </nav>
-              {txn && <TransactionPanel key={txn.transactionId} txn={txn} canAct={canAct} busy={busy} onAccept={accept} onReject={reject} onMatch={(allocations) => act(async () => ok(await api.POST('/transactions/{transactionId}/match', { params: { path: { transactionId: txn.transactionId } }, body: { allocations, writeOffCents: 0 } })), txn.transactionId, true)} otherRef={otherRef} />}
+              {txn && <TransactionPanel key={txn.transactionId} txn={txn} canAct={canAct} busy={busy} onAccept={accept} onReject={reject} onMatch={(allocations) => act(async () => ok(await api.POST('/transactions/{transactionId}/match', { params: { path: { transactionId: txn.transactionId } }, body: { allocations, writeOffCents: 0 } })), txn, invoicesOf(allocations))} otherRef={otherRef} />}
             </div>
           )
         }
@@ -126,7 +143,7 @@ export function ReviewPage() {
       {canAct && handled.length > 0 && (
         <p>
           <button type="button" onClick={() => void undo()} disabled={busy}>
-            {m.undo} ({handled.at(-1)})
+            {m.undo} ({handled.at(-1)?.payment})
           </button>
         </p>
       )}
@@ -176,7 +193,7 @@ function TransactionPanel(props: {
         <dd>{date(txn.bookingDate)}</dd>
       </dl>
       <h3>{m.reasons}</h3>
-      <ul>{(txn.match?.reasons ?? []).map((r) => <li key={r}>{r}</li>)}</ul>
+      <ul>{(txn.match?.reasons ?? []).map((r) => <Reason key={r} text={r} />)}</ul>
       <h3>{m.candidates}</h3>
       {suggestions.length === 0 && <p>{m.unmatched}</p>}
       <div class="candidates">
@@ -211,7 +228,7 @@ function TransactionPanel(props: {
                 })}
               </tbody>
             </table>
-            <ul class="reasons">{s.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+            <ul class="reasons">{s.reasons.map((r) => <Reason key={r} text={r} />)}</ul>
             {props.canAct && (
               <button type="button" class="primary" disabled={props.busy} onClick={() => props.onAccept(i)} title={m.acceptKey}>
                 {m.accept} ({i + 1})

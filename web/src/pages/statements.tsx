@@ -63,6 +63,15 @@ function DropZone(props: { onDone: () => Promise<void> }) {
   );
 }
 
+/** A rejection in words by its code, the parser's message as a tooltip; an unknown code shows the message itself. */
+function RejectReason(props: { error: { code: string; message: string; line?: number } }) {
+  const m = t().statements;
+  const { code, message, line } = props.error;
+  const words = m.errors[code];
+  const where = line ? ` (${m.line(line)})` : '';
+  return words ? <span title={m.technical(message)}>{words + where}</span> : <span>{message + where}</span>;
+}
+
 export function StatementsPage() {
   const { api } = useApp();
   const canAct = useCanAct();
@@ -94,7 +103,7 @@ export function StatementsPage() {
                     <td>{date(s.receivedAt)}</td>
                     <td class={`status-${s.status}`}>{m.statusNames[s.status] ?? s.status}</td>
                     <td>{s.counts ? m.countsText(s.counts) : '—'}</td>
-                    <td>{s.error ? `${s.error.message}${s.error.line ? ` (ligne ${s.error.line})` : ''}` : ''}</td>
+                    <td>{s.error && <RejectReason error={s.error} />}</td>
                     {canAct && (
                       <td>
                         {s.status === 'rejected' && (

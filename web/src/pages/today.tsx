@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { ok } from '../api/client';
 import { date } from '../format';
-import { t } from '../i18n';
+import { stepName, t } from '../i18n';
 import { Async, Link, Page, useApp, useData } from '../ui';
 
 function Section(props: { title: string; count: number; children: ComponentChildren }) {
@@ -39,7 +39,7 @@ export function TodayPage() {
               <Section title={m.approvals} count={d.approvals.length}>
                 {d.approvals.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {m.step(a.stepId)}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {stepName(a.stepId)}
                   </li>
                 ))}
               </Section>
@@ -67,14 +67,14 @@ export function TodayPage() {
               <Section title={m.failedWorkflows} count={d.failedWorkflows.length}>
                 {d.failedWorkflows.map((f) => (
                   <li key={f.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — {f.error ?? ''} ({date(f.at)})
+                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — <span title={f.error}>{m.workflowError}</span> ({date(f.at)})
                   </li>
                 ))}
               </Section>
               <Section title={m.rejectedStatements} count={d.rejectedStatements.length}>
                 {d.rejectedStatements.map((s) => (
                   <li key={s.checksum}>
-                    <Link href="/releves">{s.sourceKey.split('/').at(-1)}</Link> — {s.message ?? s.code ?? ''}
+                    <Link href="/releves">{s.sourceKey.split('/').at(-1)}</Link> — <span title={s.message}>{(s.code && t().statements.errors[s.code]) || s.message || s.code || ''}</span>
                   </li>
                 ))}
               </Section>

@@ -1,0 +1,66 @@
+/// <reference types="node" />
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { knowsReason, translateReason } from './reasons';
+
+const MATCHING = fileURLToPath(new URL('../../functions/core/matching', import.meta.url));
+/** Literal pieces of a template that are not reasons on their own: translated inside the reason that holds them. */
+const FRAGMENTS = new Set([' (this run)']);
+
+/**
+ * Every sentence the matcher can write, read from its source: each string or template literal made of words (codes
+ * such as 'exact' or 'iban' have none), with `X` for each interpolation; messages of thrown errors are left out.
+ */
+function matcherTemplates(): string[] {
+  const out = new Set<string>();
+  for (const file of readdirSync(MATCHING).filter((f) => f.endsWith('.ts'))) {
+    const src = ts.createSourceFile(file, readFileSync(join(MATCHING, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (n: ts.Node): void => {
+      const thrown = ts.isNewExpression(n) && n.expression.getText() === 'Error';
+      if (thrown) return;
+      let text: string | undefined;
+      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
+      else if (ts.isTemplateExpression(n)) text = n.head.text + n.templateSpans.map((s) => `X${s.literal.text}`).join('');
+      if (text !== undefined && /[a-z]{2,} [a-zX]/.test(text) && !FRAGMENTS.has(text)) out.add(text);
+      ts.forEachChild(n, visit);
+    };
+    visit(src);
+  }
+  return [...out].sort();
+}
+
+describe('the matcher’s reasons in French', () => {
+  const templates = matcherTemplates();
+
+  it('finds the matcher’s templates in its source', () => {
+    expect(templates.length).toBeGreaterThan(50);
+    expect(templates).toContain('ambiguous: several open invoices fit equally well');
+    expect(templates).toContain('amount: X equals what is owed');
+  });
+
+  it.each(templates)('has a French wording for “%s”', (template) => {
+    expect(knowsReason(template)).toBe(true);
+    const { text } = translateReason(template, 'fr');
+    expect(text).not.toBe(template);
+    expect(text.match(/\b(the|of|and|is|with|not|paid|amount|owed|invoices?|customer|payer|name|text|rest|equals)\b/g) ?? []).toEqual([]);
+  });
+
+  it('writes amounts in French and translates the reason nested in a prefix', () => {
+    expect(translateReason('rejected: amount: partial payment, 1234.50 still owed', 'fr')).toEqual({ text: 'écartée : montant : paiement partiel, 1\u202f234,50\u00a0€ encore dus', known: true });
+    expect(translateReason('customer: payer name "ROUSSO" ~ ROUSSEAU SA (similar name)', 'fr').text).toBe('client : nom du payeur « ROUSSO » ≈ ROUSSEAU SA (nom proche)');
+    expect(translateReason('capped: looks like a tax refund', 'fr').text).toBe('confiance plafonnée : ressemble à un remboursement d’impôt');
+  });
+
+  it('shows an unknown reason as the matcher wrote it, marked as not translated', () => {
+    expect(translateReason('a brand new reason', 'fr')).toEqual({ text: 'a brand new reason', known: false });
+    expect(translateReason('rejected: a brand new reason', 'fr')).toEqual({ text: 'écartée : a brand new reason', known: false });
+  });
+
+  it('keeps the matcher’s own wording in English', () => {
+    expect(translateReason('ambiguous: several open invoices fit equally well', 'en')).toEqual({ text: 'ambiguous: several open invoices fit equally well', known: true });
+    expect(translateReason('a brand new reason', 'en').known).toBe(false);
+  });
+});
