@@ -13,7 +13,7 @@ export const linkSettings = {
   CUSTOMER_LINK_SECRET_ARN: z.string().min(1).optional(),
   CUSTOMER_LINK_KEYS: z.string().min(32).optional(),
   /** Base URL of the customer page (the HTTP API's endpoint); links are <base>/c/<token>. */
-  CUSTOMER_PAGE_URL: z.string().url(),
+  CUSTOMER_PAGE_URL: z.string().url().optional(),
   /** How long a link in a message stays valid. */
   CUSTOMER_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(60),
 };
