@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
 import { FinanceConsole } from './console/console';
+import { CustomerPage } from './customer-page/customer-page';
 import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
 import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
 import { InvoiceInbox, invoiceInboxPrefixes, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
@@ -169,6 +170,24 @@ export class EncaisseStack extends Stack {
       });
     }
 
+    // The customer's page: a public function behind /c/ routes of the same HTTP API (lib/customer-page).
+    const pageFunction = makeFunction(this, 'CustomerPageFunction', 'customer-page', {
+      description: 'Customer page (public, signed links): open invoices, EPC QR code, paid / dispute / promise',
+      memorySize: 512,
+      environment: { ...creditorEnvironment(s), CUSTOMER_LINK_DAYS: String(s.customerLinkDays) },
+    });
+    new CustomerPage(this, 'CustomerPage', {
+      httpApi: this.api.httpApi,
+      stage: this.api.stage,
+      pageFunction,
+      linkIssuers: [made['dunning-dispatch']],
+      table,
+      documentsBucket,
+      rateLimit: s.customerPageRateLimit,
+      burstLimit: s.customerPageBurstLimit,
+    });
+    made['dunning-dispatch'].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
+
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a
     // case paid after the handoff): functions/dunning-shared/runtime.ts.
@@ -237,6 +256,8 @@ export class EncaisseStack extends Stack {
     allowTable(f['invoice-inbox'], table, 'readWrite');
     allowObjects(f['invoice-inbox'], statementsBucket, { read: [invoiceInboxPrefixes.inbox], write: [invoiceInboxPrefixes.processed, invoiceInboxPrefixes.rejected], delete: [invoiceInboxPrefixes.inbox] });
     sendEmail(f['invoice-inbox']);
+    // customer-page: its table, bucket and secret grants are written out in lib/customer-page; it e-mails finance.
+    sendEmail(f['customer-page']);
     // books-export: reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month
     // (BOOKS# items only) and its files under books/ of the documents bucket.
     allowTable(f['books-export'], table, 'read');

@@ -106,6 +106,10 @@ export const settingsSchema = z
       }, BooksAccounts.partial())
       .transform((p) => ({ ...defaultBooksAccounts, ...p }))
       .default(defaultBooksAccounts),
+    /** The customer page (lib/customer-page): API Gateway throttling of each of its routes, and how long a link lives. */
+    customerPageRateLimit: z.coerce.number().positive().default(5),
+    customerPageBurstLimit: z.coerce.number().int().positive().default(20),
+    customerLinkDays: z.coerce.number().int().min(1).max(365).default(60),
     /** Alarm e-mails to finance through SNS (needs each address to confirm the subscription). */
     subscribeFinanceToAlarms: booleanSetting.default(true),
   })
@@ -152,6 +156,9 @@ export const settingKeys = [
   'statementMaxEntries',
   'subscribeFinanceToAlarms',
   'booksAccounts',
+  'customerPageRateLimit',
+  'customerPageBurstLimit',
+  'customerLinkDays',
 ] as const;
 
 export class SettingsError extends Error {
