@@ -8,7 +8,7 @@ import { epcPayload } from '../core/payments/epc-qr';
 import { qrSvg } from '../core/payments/qr-image';
 import type { Customer, Invoice } from '../core/model';
 import type { Access } from './access';
-import type { PageDeps } from './deps';
+import type { Creditor, PageDeps } from './deps';
 
 /** The furthest date a customer may promise from the page (the admin API allows a year; a customer, this). */
 export const CUSTOMER_PROMISE_MAX_DAYS = 30;
@@ -65,10 +65,10 @@ async function pageInvoice(invoice: Invoice, customer: Customer, today: IsoDate,
 }
 
 /**
- * The EPC code for everything owed in euros: one invoice carries its RF creditor reference (what the matcher
+ * The EPC payload for everything owed in euros: one invoice carries its RF creditor reference (what the matcher
  * recognises); several are named in the remittance text (one RF reference cannot name two invoices).
  */
-export async function transferOf(invoices: Invoice[], creditor: ReturnType<PageDeps['creditor']>): Promise<CustomerPageData['transfer']> {
+export function epcTransferFor(invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[], creditor: Creditor): { payload: string; amountCents: number; reference?: string } | undefined {
   const euros = invoices.filter((i) => i.currency === 'EUR' && i.openCents > 0);
   if (euros.length === 0) return undefined;
   const amountCents = euros.reduce((sum, i) => sum + i.openCents, 0);
@@ -82,7 +82,12 @@ export async function transferOf(invoices: Invoice[], creditor: ReturnType<PageD
     creditorReference: reference,
     remittanceText: remittance,
   });
-  return { qrSvg: await qrSvg(payload), amountCents, reference };
+  return { payload, amountCents, reference };
+}
+
+async function transferOf(invoices: Invoice[], creditor: Creditor): Promise<CustomerPageData['transfer']> {
+  const transfer = epcTransferFor(invoices, creditor);
+  return transfer && { qrSvg: await qrSvg(transfer.payload), amountCents: transfer.amountCents, reference: transfer.reference };
 }
 
 /** "Factures A, B, C" within the EPC's 140 characters (the ones that do not fit are left out, the amount is whole). */

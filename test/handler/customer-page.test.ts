@@ -241,7 +241,8 @@ describe('forged form posts', () => {
   const post = (headers: Record<string, string>, fields: Record<string, string>) => event('POST', `/c/${token()}/promise`, urlencoded(fields, headers));
 
   it('a post from another site is refused even with the right form token', async () => {
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    const attempts: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }];
+    for (const headers of attempts) {
       const w = world();
       const res = await handleCustomerPage(post(headers, { formToken: formToken(), promisedFor: '2026-06-10' }), w.deps);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
