@@ -93,12 +93,26 @@ export async function sendEmail(email: OutgoingEmail): Promise<{ messageId: stri
   const tags = Object.entries(email.tags ?? {})
     .filter(([k, v]) => tagValue.safeParse(k).success && tagValue.safeParse(v).success)
     .map(([Name, Value]) => ({ Name, Value }));
-  const content = email.attachments?.length
+  // Files to download need the raw MIME; inline images alone (the EPC QR code) go in a Simple message's Attachments.
+  const inlineOnly = (email.attachments ?? []).every((a) => a.contentId);
+  const content = !inlineOnly
     ? { Raw: { Data: buildMime(SENDER_EMAIL, email) } }
     : {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          ...(email.attachments?.length
+            ? {
+                Attachments: email.attachments.map((a) => ({
+                  FileName: a.filename,
+                  ContentType: a.contentType,
+                  RawContent: a.content,
+                  ContentDisposition: 'INLINE' as const,
+                  ContentId: a.contentId,
+                  ContentTransferEncoding: 'BASE64' as const,
+                })),
+              }
+            : {}),
         },
       };
   try {

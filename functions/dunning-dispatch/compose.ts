@@ -14,6 +14,7 @@ import { alertFinance } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { creditor, financeEmails, now } from '../dunning-shared/runtime';
+import { withCustomerLink } from '../customer-page/message-link';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
 export const INVOICE_LINK_SECONDS = 7 * 24 * 3600;
@@ -76,7 +77,10 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
         asOf,
         perInvoice: Boolean(batch.soloInvoiceId),
       });
-      return { email: { to, ...message, tags: { kind: 'reminder' } }, eventKind: 'reminder_sent', documents: {} };
+      // The customer's page: a personal link and the EPC payment QR code (functions/customer-page/message-link.ts).
+      const linked = await withCustomerLink(message, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'reminder', now: at, withQr: true });
+      const documents = Object.fromEntries(items.map((i) => [i.invoiceId, { customerLinkId: linked.linkId }]));
+      return { email: { to, ...linked.message, attachments: linked.attachments, tags: { kind: 'reminder' } }, eventKind: 'reminder_sent', documents };
     }
     // Every address bounced since the step enlisted: a person calls instead.
   }
@@ -126,11 +130,14 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     documents[invoice.invoiceId] = { pdfKey: key, reference, deadline, penaltiesCents: String(penalties.totalCents) };
     notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
   }
-  const message = renderFormalNoticeEmail({ language: customer.language, customer: { name: customer.name, isBusiness: customer.isBusiness }, creditor: creditor(), notices, deadline, asOf });
+  const rendered = renderFormalNoticeEmail({ language: customer.language, customer: { name: customer.name, isBusiness: customer.isBusiness }, creditor: creditor(), notices, deadline, asOf });
+  const linked = await withCustomerLink(rendered, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'formal_notice', now: now(), withQr: true });
+  const message = linked.message;
+  for (const i of items) documents[i.invoiceId] = { ...documents[i.invoiceId], customerLinkId: linked.linkId };
   const customerTo = await reminderRecipients(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
-    email: { to, ...message, attachments, tags: { kind: 'formal_notice' } },
+    email: { to, ...message, attachments: [...attachments, ...linked.attachments], tags: { kind: 'formal_notice' } },
     eventKind: 'formal_notice_sent',
     documents,
     afterSend: async (messageId) => {

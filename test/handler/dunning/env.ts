@@ -16,5 +16,8 @@ Object.assign(process.env, {
   CREDITOR_IBAN: 'FR7630006000011234567890189',
   CREDITOR_BIC: 'AGRIFRPPXXX',
   CREDITOR_ADDRESS: '3 quai Test|69002 Lyon',
+  // Links to the customer page in reminders and formal notices (functions/customer-page/message-link.ts).
+  CUSTOMER_PAGE_URL: 'https://pay.encaisse.example.fr',
+  CUSTOMER_LINK_KEYS: 'test-customer-link-key-0123456789abcdef',
 });
 for (const k of Object.keys(process.env)) if (k.startsWith('LOCAL_') && k.endsWith('_ENDPOINT')) delete process.env[k];
