@@ -4,7 +4,7 @@ import type { RenderedMessage } from '../core/messages/format';
 import type { Customer, Invoice } from '../core/model';
 import { qrPng } from '../core/payments/qr-image';
 import type { Creditor } from './deps';
-import { issueCustomerLink } from './issue-link';
+import { type IssuedLink, issueCustomerLink } from './issue-link';
 import { epcTransferFor } from './view';
 
 export const EPC_QR_CONTENT_ID = 'epc-qr@encaisse';
@@ -15,9 +15,9 @@ export const EPC_QR_CONTENT_ID = 'epc-qr@encaisse';
  */
 export async function withCustomerLink(
   message: RenderedMessage,
-  input: { customer: Customer; invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[]; creditor: Creditor; purpose: string; now: Date; withQr: boolean },
+  input: { customer: Customer; invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[]; creditor: Creditor; purpose: string; now: Date; withQr: boolean; link?: IssuedLink },
 ): Promise<{ message: RenderedMessage; attachments: Attachment[]; linkId: string }> {
-  const link = await issueCustomerLink(input.customer.customerId, input.purpose, input.now);
+  const link = input.link ?? (await issueCustomerLink(input.customer.customerId, input.purpose, input.now));
   const transfer = input.withQr ? epcTransferFor(input.invoices, input.creditor) : undefined;
   const block: CustomerLinkBlock = { language: input.customer.language, url: link.url, ...(transfer ? { qrContentId: EPC_QR_CONTENT_ID } : {}) };
   const attachments: Attachment[] = transfer

@@ -14,7 +14,9 @@ import { alertFinance } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { creditor, financeEmails, now } from '../dunning-shared/runtime';
+import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
+import { epcTransferFor } from '../customer-page/view';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
 export const INVOICE_LINK_SECONDS = 7 * 24 * 3600;
@@ -108,6 +110,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
   const attachments: Attachment[] = [];
   const rates = await loadRateTable();
   const documents: Record<string, Record<string, string>> = {};
+  const link = await issueCustomerLink(customer.customerId, 'formal_notice', now());
   const notices: { invoiceId: string; amountCents: number; openCents: number; dueDate: string; currency: string; penalties: LatePenalties; attachmentName: string }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
@@ -122,6 +125,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
       deadline,
       asOf,
       reference,
+      customerPage: { url: link.url, epcPayload: epcTransferFor([invoice], creditor())?.payload },
     });
     const key = documentKeys.formalNotice(invoice.invoiceId, asOf);
     await putDocument(key, pdf, 'application/pdf');
@@ -131,7 +135,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
   }
   const rendered = renderFormalNoticeEmail({ language: customer.language, customer: { name: customer.name, isBusiness: customer.isBusiness }, creditor: creditor(), notices, deadline, asOf });
-  const linked = await withCustomerLink(rendered, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'formal_notice', now: now(), withQr: true });
+  const linked = await withCustomerLink(rendered, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'formal_notice', now: now(), withQr: true, link });
   const message = linked.message;
   for (const i of items) documents[i.invoiceId] = { ...documents[i.invoiceId], customerLinkId: linked.linkId };
   const customerTo = await reminderRecipients(customer, { legal: true });

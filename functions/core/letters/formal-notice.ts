@@ -1,4 +1,5 @@
 import { IsoDate } from '../dates';
+import { type CustomerPageOnLetter, drawCustomerPageBlock } from './customer-link-block';
 import type { LatePenalties } from '../dunning/penalties';
 import { formatDate, formatIban, Language, money, structuredReference } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
@@ -24,6 +25,8 @@ export interface FormalNoticeInput {
   asOf: IsoDate;
   /** The notice's own reference, e.g. "MED-F-2026-0042-20261123" (defaults to one built from the first invoice). */
   reference?: string;
+  /** The customer's page: its link and the EPC payment code, printed after the bank details (customer-link-block.ts). */
+  customerPage?: CustomerPageOnLetter;
 }
 
 /** One line of figures per invoice, and the totals the letter states. */
@@ -198,6 +201,7 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
       : ['Payment by bank transfer:', `Account holder: ${creditor.name}`, `IBAN: ${formatIban(creditor.iban)}`, `BIC: ${creditor.bic}`, `Reference to quote: ${refs.join(', ')}`],
     { size: 9, gapAfter: 10 },
   );
+  if (input.customerPage) await drawCustomerPageBlock(w, input.customerPage, language);
   w.paragraph(
     fr ? 'Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' : 'Yours faithfully,',
     { gapAfter: 16 },
