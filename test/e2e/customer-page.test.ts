@@ -14,7 +14,8 @@ import { dunningTemplate } from '../integration/support/templates';
  * first reminder of a customer with two invoices goes out with its link and EPC QR code; the customer opens the link,
  * the QR code on the page decodes to the transfer, they contest one invoice (with a file) and promise a date for the
  * other; the workflow of the contested one parks on its dispute, finance is e-mailed; an expired link shows the
- * neutral page. Policy time runs 7200x (two policy hours per real second) from Monday 2 February 2026, 05:30 Paris.
+ * neutral page, and so does every link once finance revoked them. Policy time runs 7200x (two policy hours per real
+ * second) from Monday 2 February 2026, 05:30 Paris.
  */
 const START = new Date('2026-02-02T04:30:00.000Z');
 const CUSTOMER = 'PAGE';
@@ -44,8 +45,6 @@ function decodePng(png: Buffer): EpcFields {
 }
 
 beforeAll(async () => {
-  // A link lives a policy year here: six real minutes at 7200x, longer than the test.
-  process.env.CUSTOMER_LINK_DAYS = '365';
   stack = await startLocalStack({ quiet: true, template: dunningTemplate, sfnTimeFactor: 7200, startAt: START });
   const [{ putCustomer }, invoices, { savePolicy }, events, links, keys, workflows] = await Promise.all([
     import('../../functions/adapters/db/customers'),
@@ -75,7 +74,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  delete process.env.CUSTOMER_LINK_DAYS;
 });
 
 describe('the customer page in a browser, on the local stack', () => {
@@ -148,5 +146,17 @@ describe('the customer page in a browser, on the local stack', () => {
     const unknown = await page.goto(`${base}/c/${signCustomerLink({ customerId: CUSTOMER, linkId: 'never-issued-0001', expiresAt: '2027-01-01T00:00:00.000Z' }, key)}`);
     expect(unknown?.status()).toBe(404);
     expect(await page.content()).toBe(neutral);
+  }, 60_000);
+
+  it('once finance revokes the customer’s links (admin API), the reminder’s link shows the neutral page', async () => {
+    const res = await fetch(`${stack.urls.api}/customers/${CUSTOMER}/links/revoke`, { method: 'POST', headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { revokedLinkIds: string[] };
+    expect(body.revokedLinkIds.length).toBeGreaterThanOrEqual(1);
+    const page404 = await page.goto(link);
+    expect(page404?.status()).toBe(404);
+    expect(await page.content()).toContain('Lien invalide ou expiré');
+    const again = (await (await fetch(`${stack.urls.api}/customers/${CUSTOMER}/links/revoke`, { method: 'POST', headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` } })).json()) as { revokedLinkIds: string[] };
+    expect(again.revokedLinkIds).toEqual([]);
   }, 60_000);
 });
