@@ -180,13 +180,13 @@ export class EncaisseStack extends Stack {
       httpApi: this.api.httpApi,
       stage: this.api.stage,
       pageFunction,
-      linkIssuers: [made['dunning-dispatch']],
+      linkIssuers: [made['dunning-dispatch'], made['dunning-step']],
       table,
       documentsBucket,
       rateLimit: s.customerPageRateLimit,
       burstLimit: s.customerPageBurstLimit,
     });
-    made['dunning-dispatch'].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
+    for (const name of ['dunning-dispatch', 'dunning-step'] as const) made[name].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
 
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a

@@ -81,4 +81,15 @@ describe('the customer link in a reminder', () => {
     expect(mime).toContain('Content-Disposition: attachment; filename="MED-1.pdf"');
     expect(mime.match(/Content-Disposition: attachment/g)).toHaveLength(1);
   });
+
+  it('in the agency’s handoff notice the debtor’s link is worded for the agency, in French, with no QR code', async () => {
+    const notice = { subject: 'Dossier', text: 'Bonjour,', html: '<html><body><p>Bonjour,</p></body></html>' };
+    const { message, attachments } = await withCustomerLink(notice, { customer, invoices: [{ invoiceId: 'F-1', currency: 'EUR', openCents: 100 }], creditor, purpose: 'agency_handoff', now: NOW, withQr: false, forAgency: { language: 'fr' } });
+    expect(message.text).toContain('Espace de paiement du débiteur, à lui transmettre');
+    expect(message.text).not.toContain('Your payment page');
+    expect(message.html).toMatch(/<hr><p>Espace de paiement du débiteur[^<]*<br><a href="https:\/\/pay\.encaisse\.example\.fr\/c\/[^"]+">https:/);
+    expect(message.html.endsWith('</body></html>')).toBe(true);
+    expect(attachments).toEqual([]);
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ purpose: 'agency_handoff' });
+  });
 });

@@ -57,8 +57,8 @@ describe('the customer page in the stack', () => {
     expect(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('states:'))).toEqual([]);
   });
 
-  it('the page and the reminder sender know where the secret is and the page’s URL; nothing else reads the secret', () => {
-    for (const name of ['customer-page', 'dunning-dispatch']) {
+  it('the page and the senders of reminders, formal notices and handoffs know the secret and the page’s URL; nothing else reads the secret', () => {
+    for (const name of ['customer-page', 'dunning-dispatch', 'dunning-step']) {
       const env = json.Resources[functionId(json, name)].Properties!.Environment.Variables;
       expect(flat(env.CUSTOMER_LINK_SECRET_ARN), name).toBe(`<${secretId}>`);
       expect(flat(env.CUSTOMER_PAGE_URL), name).toMatch(/^<AdminApiHttpApi\w+\.ApiEndpoint>$/);
@@ -66,7 +66,7 @@ describe('the customer page in the stack', () => {
     const readers = resourcesOfType(json, 'AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) => list(s.Action).includes('secretsmanager:GetSecretValue')))
       .length;
-    expect(readers).toBe(2);
+    expect(readers).toBe(3);
   });
 
   it('the link keys are generated at deploy time and kept when the stack is deleted', () => {
