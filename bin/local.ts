@@ -16,6 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '../functions/adapters/logger';
+import { contestThroughThePage } from './local/customer-page-demo';
 import { demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
@@ -187,6 +188,11 @@ async function main() {
         log(`demo: statement ${st.name} dropped in the inbox folder`);
       }, 3000),
     );
+  }
+
+  // ---- Demo step: a customer contests an invoice through the customer page (bin/local/customer-page-demo.ts) ----
+  if (!values['no-demo']) {
+    contestThroughThePage(s, log, () => stopping > 0).catch((err: Error) => log(`demo: customer page step failed: ${err.message}`));
   }
 }
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
 import { FinanceConsole } from './console/console';
+import { CustomerPage } from './customer-page/customer-page';
 import { SesEvents } from './alerts/ses-events';
 import { DunningWorkflow, dunningFunctionOptions, type DunningFunctions } from './dunning/dunning-workflow';
 import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
@@ -176,9 +177,29 @@ export class EncaisseStack extends Stack {
       });
     }
 
+    // The customer's page: a public function behind /c/ routes of the same HTTP API (lib/customer-page).
+    const pageFunction = makeFunction(this, 'CustomerPageFunction', {
+      name: 'customer-page',
+      description: 'Customer page (public, signed links): open invoices, EPC QR code, paid / dispute / promise',
+      memorySize: 512,
+      environment: { ...creditorEnvironment(s), CUSTOMER_LINK_DAYS: String(s.customerLinkDays) },
+    });
+    new CustomerPage(this, 'CustomerPage', {
+      httpApi: this.api.httpApi,
+      stage: this.api.stage,
+      pageFunction,
+      alerts: this.alerts,
+      linkIssuers: [made['dunning-dispatch'], made['dunning-step']],
+      table,
+      documentsBucket,
+      rateLimit: s.customerPageRateLimit,
+      burstLimit: s.customerPageBurstLimit,
+    });
+    for (const name of ['dunning-dispatch', 'dunning-step'] as const) made[name].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
+
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a
-    // case paid after the handoff): functions/dunning-shared/runtime.ts.
+    // case paid after the handoff): functions/adapters/config.ts creditor().
     for (const name of ['dunning-step', 'dunning-dispatch', 'sweep'] as const) {
       for (const [key, value] of Object.entries(creditorEnvironment(s))) made[name].addEnvironment(key, value);
     }
@@ -236,7 +257,7 @@ export class EncaisseStack extends Stack {
   }
 }
 
-/** CREDITOR_* variables read by functions/dunning-shared/runtime.ts creditor() (identity: adapters/config.ts); address lines joined by '|'. */
+/** CREDITOR_* variables read by functions/adapters/config.ts creditor() (identity: adapters/config.ts); address lines joined by '|'. */
 export function creditorEnvironment(s: Settings): Record<string, string> {
   return {
     CREDITOR_NAME: s.creditorName,

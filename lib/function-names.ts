@@ -14,5 +14,6 @@ export const functionNames = [
   'api',
   'invoice-inbox',
   'books-export',
+  'customer-page',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];

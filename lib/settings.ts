@@ -141,6 +141,10 @@ export const settingsSchema = z
      * a company where finance operates encaisse itself turns it on, or lists finance in operatorEmails.
      */
     subscribeFinanceToAlarms: booleanSetting.default(false),
+    /** The customer page (lib/customer-page): API Gateway throttling of each of its routes, and how long a link lives. */
+    customerPageRateLimit: z.coerce.number().positive().default(5),
+    customerPageBurstLimit: z.coerce.number().int().positive().default(20),
+    customerLinkDays: z.coerce.number().int().min(1).max(365).default(60),
   })
   .superRefine((s, ctx) => {
     const fields = { siren: 'creditorSiren', siret: 'creditorSiret', vatNumber: 'creditorVatNumber' } as const;
@@ -202,6 +206,9 @@ export const settingKeys = [
   'subscribeFinanceToAlarms',
   'operatorEmails',
   'booksAccounts',
+  'customerPageRateLimit',
+  'customerPageBurstLimit',
+  'customerLinkDays',
 ] as const;
 
 export class SettingsError extends Error {

@@ -96,7 +96,9 @@ export async function startApi(opts: { port: number; handlers: HandlerRegistry; 
         claims: authorized ? claims : undefined,
       });
       try {
-        const out = (await opts.handlers.invoke('api', event)) as ApiResult | string | undefined;
+        // As in AWS: the customer page's /c/ routes reach their own function (lib/customer-page), the rest the admin API.
+        const target = path.startsWith('/c/') ? 'customer-page' : 'api';
+        const out = (await opts.handlers.invoke(target, event)) as ApiResult | string | undefined;
         // Payload 2.0: a result without statusCode is a 200 JSON body.
         const result: ApiResult =
           out && typeof out === 'object' && 'statusCode' in out

@@ -192,6 +192,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AGENCY_EMAIL: 'dossiers@recouvrement.example.fr',
       SES_CONFIGURATION_SET: 'encaisse-local',
       AUTH_MODE: 'token',
+      // Links to the customer page in the messages (served by the local API server under /c/; demo signing key).
+      CUSTOMER_PAGE_URL: urls.api,
+      // A policy year (the most): policy time runs fast here, a link must outlive the demo by a few real minutes.
+      CUSTOMER_LINK_DAYS: process.env.CUSTOMER_LINK_DAYS ?? '365',
       LOCAL_API_TOKEN: apiToken,
       LOCAL_API_READONLY_TOKEN: process.env.LOCAL_API_READONLY_TOKEN ?? defaultReadonlyApiToken,
       // A statement record is left to its own delivery for 3 hours of the clock; here that is a fraction of a real

@@ -16,6 +16,8 @@ export interface Attachment {
   filename: string;
   contentType: string;
   content: Uint8Array;
+  /** An inline image the HTML shows with <img src="cid:...">: sent in a multipart/related part with this Content-ID. */
+  contentId?: string;
 }
 
 export interface OutgoingEmail {
@@ -94,12 +96,26 @@ export async function sendEmail(email: OutgoingEmail): Promise<{ messageId: stri
   const tags = Object.entries({ ...(correlation ? { correlation } : {}), ...email.tags })
     .filter(([k, v]) => tagValue.safeParse(k).success && tagValue.safeParse(v).success)
     .map(([Name, Value]) => ({ Name, Value }));
-  const content = email.attachments?.length
+  // Files to download need the raw MIME; inline images alone (the EPC QR code) go in a Simple message's Attachments.
+  const inlineOnly = (email.attachments ?? []).every((a) => a.contentId);
+  const content = !inlineOnly
     ? { Raw: { Data: buildMime(SENDER_EMAIL, email) } }
     : {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          ...(email.attachments?.length
+            ? {
+                Attachments: email.attachments.map((a) => ({
+                  FileName: a.filename,
+                  ContentType: a.contentType,
+                  RawContent: a.content,
+                  ContentDisposition: 'INLINE' as const,
+                  ContentId: a.contentId,
+                  ContentTransferEncoding: 'BASE64' as const,
+                })),
+              }
+            : {}),
         },
       };
   try {
@@ -132,7 +148,23 @@ function base64Lines(data: Uint8Array | string): string {
   return b64.replace(/.{1,76}/g, '$&\r\n');
 }
 
-/** multipart/mixed { multipart/alternative { text, html }, attachment... } */
+/** The HTML, alone or (with inline images) as multipart/related { html, image... } (RFC 2387). */
+function htmlPart(email: OutgoingEmail): string[] {
+  const html = ['Content-Type: text/html; charset=UTF-8', 'Content-Transfer-Encoding: base64', '', base64Lines(email.html)];
+  const inline = (email.attachments ?? []).filter((a) => a.contentId);
+  if (inline.length === 0) return html;
+  const related = `rel-${randomUUID()}`;
+  const lines = [`Content-Type: multipart/related; boundary="${related}"`, '', `--${related}`, ...html];
+  for (const a of inline) {
+    const name = a.filename.replace(/["\\\r\n]/g, '_');
+    const cid = (a.contentId as string).replace(/[<>\r\n]/g, '');
+    lines.push(`--${related}`, `Content-Type: ${a.contentType}; name="${name}"`, `Content-ID: <${cid}>`, `Content-Disposition: inline; filename="${name}"`, 'Content-Transfer-Encoding: base64', '', base64Lines(a.content));
+  }
+  lines.push(`--${related}--`);
+  return lines;
+}
+
+/** multipart/mixed { multipart/alternative { text, html or multipart/related { html, inline images } }, attachment... } */
 export function buildMime(from: string, email: OutgoingEmail): Uint8Array {
   const mixed = `mixed-${randomUUID()}`;
   const alt = `alt-${randomUUID()}`;
@@ -154,13 +186,10 @@ export function buildMime(from: string, email: OutgoingEmail): Uint8Array {
     '',
     base64Lines(email.text),
     `--${alt}`,
-    'Content-Type: text/html; charset=UTF-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64Lines(email.html),
+    ...htmlPart(email),
     `--${alt}--`,
   ];
-  for (const a of email.attachments ?? []) {
+  for (const a of (email.attachments ?? []).filter((x) => !x.contentId)) {
     const name = a.filename.replace(/["\\\r\n]/g, '_');
     lines.push(
       `--${mixed}`,

@@ -13,6 +13,7 @@ import { buildOpenApi } from './openapi';
 import { IncomingRequest, Route, route, runRoute } from './route';
 import { aliasRoutes } from './routes/aliases';
 import { consoleRoutes } from './routes/console';
+import { customerLinkRoutes } from './routes/customer-links';
 import { customerRoutes } from './routes/customers';
 import { exportRoutes } from './routes/exports';
 import { importRoutes } from './routes/imports';
@@ -54,6 +55,7 @@ export const apiRoutes: Route[] = [
   ...importRoutes,
   ...invoiceRoutes,
   ...customerRoutes,
+  ...customerLinkRoutes,
   ...aliasRoutes,
   ...transactionRoutes,
   ...statementRoutes,

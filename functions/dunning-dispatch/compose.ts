@@ -21,6 +21,9 @@ import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { now } from '../adapters/clock';
 import { creditor, financeEmails } from '../adapters/config';
+import { issueCustomerLink } from '../customer-page/issue-link';
+import { withCustomerLink } from '../customer-page/message-link';
+import { epcTransferFor } from '../customer-page/view';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
 export const INVOICE_LINK_SECONDS = 7 * 24 * 3600;
@@ -86,7 +89,10 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
         asOf,
         perInvoice: Boolean(batch.soloInvoiceId),
       });
-      return { email: { to, ...message, tags: { kind: 'reminder' } }, eventKind: 'reminder_sent', documents: {} };
+      // The customer's page: a personal link and the EPC payment QR code (functions/customer-page/message-link.ts).
+      const linked = await withCustomerLink(message, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'reminder', now: at, withQr: true });
+      const documents = Object.fromEntries(items.map((i) => [i.invoiceId, { customerLinkId: linked.linkId }]));
+      return { email: { to, ...linked.message, attachments: linked.attachments, tags: { kind: 'reminder' } }, eventKind: 'reminder_sent', documents };
     }
     // Every address bounced since the step enlisted: a person calls instead.
   }
@@ -115,6 +121,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
   const rates = await loadRateTable();
   const override = await getRateOverride();
   const documents: Record<string, Record<string, string>> = {};
+  const link = await issueCustomerLink(customer.customerId, 'formal_notice', now());
   const notices: { invoiceId: string; amountCents: number; openCents: number; dueDate: string; currency: string; penalties: LatePenalties; attachmentName: string }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
@@ -131,6 +138,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
       deadline,
       asOf,
       reference,
+      customerPage: { url: link.url, epcPayload: epcTransferFor([invoice], creditor())?.payload },
     });
     const key = documentKeys.formalNotice(invoice.invoiceId, asOf);
     await putDocument(key, pdf, 'application/pdf');
@@ -140,7 +148,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
   }
   const postal = customer.postalAddress.length > 0;
-  const message = renderFormalNoticeEmail({
+  const rendered = renderFormalNoticeEmail({
     language: customer.language,
     customer: addresseeOf(customer),
     reminded: items.some((i) => alreadyReminded(i.invoice.dunningLevel)),
@@ -150,10 +158,13 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     asOf,
     byRegisteredLetter: postal,
   });
+  const linked = await withCustomerLink(rendered, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'formal_notice', now: now(), withQr: true, link });
+  const message = linked.message;
+  for (const i of items) documents[i.invoiceId] = { ...documents[i.invoiceId], customerLinkId: linked.linkId };
   const customerTo = await reminderRecipients(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
-    email: { to, ...message, attachments, tags: { kind: 'formal_notice' } },
+    email: { to, ...message, attachments: [...attachments, ...linked.attachments], tags: { kind: 'formal_notice' } },
     eventKind: 'formal_notice_sent',
     documents,
     afterSend: (messageId, log) => tellFinanceToPost({ customer, documents, deadline, emailed: customerTo.length > 0, postal, messageId, attachments }, log),

@@ -1,3 +1,4 @@
+import { withCustomerLink } from '../customer-page/message-link';
 import { listInvoiceEvents } from '../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
 import { getAgencyCase, recordSend, saveAgencyCase } from '../adapters/db/sends';
@@ -61,7 +62,7 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
   await putDocument(pdfKey, file.pdf, 'application/pdf');
   const url = await presignedLink(pdfKey, CASE_FILE_LINK_SECONDS);
   const expiresAt = new Date(at.getTime() + CASE_FILE_LINK_SECONDS * 1000).toISOString();
-  const message = renderAgencyNotice({
+  const agencyNotice = renderAgencyNotice({
     language: 'fr',
     creditor: creditor(),
     customer: { customerId: customer.customerId, name: customer.name },
@@ -71,6 +72,8 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     asOf,
     formalNoticeDate: noticeDate,
   });
+  // The debtor's page, for the agency to hand on (functions/customer-page/message-link.ts).
+  const { message } = await withCustomerLink(agencyNotice, { customer, invoices: [invoice], creditor: creditor(), purpose: 'agency_handoff', now: at, withQr: false, forAgency: { language: 'fr' } });
   // Re-checked right before the send: a payment recorded while the case file was built stops the handoff.
   const fresh = await getInvoice(invoice.invoiceId);
   if (!fresh || !isOwed(fresh)) return 'not_owed';

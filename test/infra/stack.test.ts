@@ -318,7 +318,7 @@ describe('functions: one NodejsFunction per handler folder', () => {
       for (const key of ['TABLE_NAME', 'STATEMENTS_BUCKET', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL', 'SES_CONFIGURATION_SET']) {
         expect(env[key], `${name} ${key}`).toBeDefined();
       }
-      const driveNoWorkflow = ['invoice-inbox', 'books-export'];
+      const driveNoWorkflow = ['invoice-inbox', 'books-export', 'customer-page'];
       expect('STATE_MACHINE_ARN' in env, name).toBe(!invokedByTheMachine.includes(name) && !driveNoWorkflow.includes(name));
     }
     const api = json.Resources[functionId(json, 'api')].Properties!.Environment.Variables;
@@ -355,7 +355,7 @@ describe('functions: one NodejsFunction per handler folder', () => {
   });
 
   it('the reminder, letter and withdrawal functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
-    for (const name of ['dunning-step', 'dunning-dispatch', 'sweep']) {
+    for (const name of ['dunning-step', 'dunning-dispatch', 'sweep', 'customer-page']) {
       const env = envOf(name);
       expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
       expect(creditor(env), name).toMatchObject({
@@ -366,7 +366,7 @@ describe('functions: one NodejsFunction per handler folder', () => {
         legal: { legalForm: 'SAS', shareCapitalCents: 1_000_000, siren: '999999998', siret: '99999999800019', vatNumber: 'FR11999999998' },
       });
     }
-    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep')) {
+    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep' && n !== 'customer-page')) {
       expect(Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')), name).toEqual([]);
     }
   });
@@ -391,10 +391,10 @@ describe('functions: one NodejsFunction per handler folder', () => {
 describe('admin API', () => {
   const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
 
-  it('every route but GET /health goes through the JWT authorizer', () => {
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['ANY /', 'ANY /{proxy+}', 'GET /health']);
+  it('every route but GET /health and the customer page (lib/customer-page) goes through the JWT authorizer', () => {
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['ANY /', 'ANY /{proxy+}', 'GET /c/{token}', 'GET /health', 'POST /c/{token}/{action}']);
     for (const r of routes) {
-      if (r.RouteKey === 'GET /health') expect(r.AuthorizationType).toBe('NONE');
+      if (['GET /health', 'GET /c/{token}', 'POST /c/{token}/{action}'].includes(r.RouteKey)) expect(r.AuthorizationType).toBe('NONE');
       else {
         expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
         expect(r.AuthorizerId).toBeDefined();
@@ -449,7 +449,7 @@ describe('least privilege', () => {
 
   it('only the functions that mail finance or customers may send e-mail, and only from the sender identity', () => {
     const senders = functionNames.filter((n) => actionsOf(statementsOf(n)).includes('ses:SendEmail')).sort();
-    expect(senders).toEqual(['dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'invoice-inbox', 'ses-events', 'sweep']);
+    expect(senders).toEqual(['customer-page', 'dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'invoice-inbox', 'ses-events', 'sweep']);
     for (const name of senders) {
       const ses = statementsOf(name).find((s) => actionsOf([s]).includes('ses:SendEmail'))!;
       const resources = (ses.Resource as unknown[]).map(flat);

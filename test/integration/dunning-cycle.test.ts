@@ -142,7 +142,8 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
     expect(mails.map((m) => m.subject)).toHaveLength(5);
     const notice = mails[4];
     expect(notice.subject).toContain('Mise en demeure');
-    expect(notice.attachments.map((x) => x.contentType)).toEqual(['application/pdf']);
+    // The letter's PDF, and the EPC payment QR code shown inline (the customer page, issue 15).
+    expect(notice.attachments.map((x) => x.contentType).sort()).toEqual(['application/pdf', 'image/png']);
     const agency = (await emailsTo('dossiers@recouvrement.example.fr')).filter((m) => m.body.text?.includes('INV-CYC'));
     expect(agency).toHaveLength(1);
     const link = agency[0].body.text!.match(/https?:\/\/\S*X-Amz-Signature=[0-9a-f]+\S*/)?.[0]; // the whole URL: the signature is not always its last parameter

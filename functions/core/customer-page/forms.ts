@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { addDays, IsoDate } from '../dates';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 
-export const MAX_DISPUTE_FILE_BYTES = 5 * 1024 * 1024;
+/** 4 MiB: base64-encoded in the HTTP API event, with the form around it, it stays under Lambda's 6 MB request limit. */
+export const MAX_DISPUTE_FILE_BYTES = 4 * 1024 * 1024;
 export const DISPUTE_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 
 export type FormErrorCode =
@@ -102,7 +103,7 @@ const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
     bad_amount: 'Indiquez un montant positif, par exemple 1 234,56.',
     unknown_invoice: 'Choisissez une des factures de la liste.',
     reason_too_long: 'Le motif est trop long (2 000 caractères au plus).',
-    file_too_large: 'Le fichier dépasse 5 Mo.',
+    file_too_large: 'Le fichier dépasse 4 Mo.',
     file_type: 'Le fichier doit être un PDF, un JPEG ou un PNG.',
   },
   en: {
@@ -115,7 +116,7 @@ const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
     bad_amount: 'Enter a positive amount, for example 1,234.56.',
     unknown_invoice: 'Choose one of the invoices listed.',
     reason_too_long: 'The reason is too long (2,000 characters at most).',
-    file_too_large: 'The file is larger than 5 MB.',
+    file_too_large: 'The file is larger than 4 MB.',
     file_type: 'The file must be a PDF, a JPEG or a PNG.',
   },
 };

@@ -43,6 +43,8 @@ export interface CustomerPageData {
   latestPromiseDate: IsoDate;
   /** Refusals of a form just posted, field -> code, shown beside the fields. */
   errors?: Record<string, FormErrorCode>;
+  /** A sentence shown at the top after an action (its confirmation, or a refused form). */
+  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm';
 }
 
 const STYLE =
@@ -78,6 +80,7 @@ export function renderCustomerPage(data: CustomerPageData): string {
   const t = STRINGS[data.language];
   const body = [
     `<h1>${e(t.title)}</h1>`,
+    data.notice ? `<p role="status"><strong>${e(t[data.notice])}</strong></p>` : '',
     `<p>${e(t.hello)} ${e(data.customerName)},<br>${e(t.intro)} ${e(data.creditor.name)}.</p>`,
     invoicesSection(data),
     data.invoices.length ? transferSection(data) : '',

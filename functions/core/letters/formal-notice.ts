@@ -1,4 +1,5 @@
 import { IsoDate } from '../dates';
+import { type CustomerPageOnLetter, drawCustomerPageBlock } from './customer-link-block';
 import type { LatePenalties } from '../dunning/penalties';
 import { Addressee, closingCivility, formatDate, formatIban, Language, letterSalutation, money, structuredReference } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
@@ -33,6 +34,8 @@ export interface FormalNoticeInput {
   asOf: IsoDate;
   /** The notice's own reference, e.g. "MED-F-2026-0042-20261123" (defaults to one built from the first invoice). */
   reference?: string;
+  /** The customer's page: its link and the EPC payment code, printed after the bank details (customer-link-block.ts). */
+  customerPage?: CustomerPageOnLetter;
 }
 
 /** One line of figures per invoice, and the totals the letter states. */
@@ -147,6 +150,7 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   else writeConsumerInterest(w, input, fig);
   writeDemand(w, input, fig, posted);
   w.lines(paymentLines(creditor, ids, language), { size: 9, gapAfter: 10 });
+  if (input.customerPage) await drawCustomerPageBlock(w, input.customerPage, language);
   w.paragraph(
     fr ? `Nous vous prions d’agréer, ${closingCivility(debtor)}, l’expression de nos salutations distinguées.` : debtor.civility ? 'Yours sincerely,' : 'Yours faithfully,',
     { gapAfter: 16 },

@@ -161,6 +161,15 @@ export class PdfWriter {
     this.y -= style.gapAfter ?? size * 0.5;
   }
 
+  /** PNG images side by side, `size` points square each, on this page or the next (the customer page's QR codes). */
+  async images(pngs: Uint8Array[], size: number, gap = 16): Promise<void> {
+    const embedded = await Promise.all(pngs.map((png) => this.doc.embedPng(png)));
+    this.ensure(size);
+    this.y -= size;
+    embedded.forEach((img, k) => this.page.drawImage(img, { x: this.margin + k * (size + gap), y: this.y, width: size, height: size }));
+    this.y -= 6;
+  }
+
   lines(lines: string[], style: TextStyle = {}): void {
     for (const l of lines) this.paragraph(l, { ...style, gapAfter: 0 });
     this.y -= style.gapAfter ?? 6;

@@ -28,5 +28,8 @@ Object.assign(process.env, {
   CREDITOR_CONTACT_NAME: 'Anne Test',
   CREDITOR_CONTACT_EMAIL: 'compta@atelier-test.example.fr',
   CREDITOR_CONTACT_PHONE: '04 00 00 00 00',
+  // Links to the customer page in reminders and formal notices (functions/customer-page/message-link.ts).
+  CUSTOMER_PAGE_URL: 'https://pay.encaisse.example.fr',
+  CUSTOMER_LINK_KEYS: 'test-customer-link-key-0123456789abcdef',
 });
 for (const k of Object.keys(process.env)) if (k.startsWith('LOCAL_') && k.endsWith('_ENDPOINT')) delete process.env[k];

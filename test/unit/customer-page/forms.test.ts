@@ -39,7 +39,7 @@ describe("the customer's forms", () => {
     expect(disputeForm(ctx).parse({ formToken: 't', invoiceNumber: 'F2024-007', reason: 'x' }).file).toBeUndefined();
   });
 
-  it('refuses a dispute of another customer’s invoice, with no reason, a file over 5 MB or of another type', () => {
+  it('refuses a dispute of another customer’s invoice, with no reason, a file over 4 MB or of another type', () => {
     expect(refusals(disputeForm(ctx).safeParse({ formToken: 't', invoiceNumber: 'F2024-999', reason: 'x' }))).toEqual({ invoiceNumber: 'unknown_invoice' });
     expect(refusals(disputeForm(ctx).safeParse({ formToken: 't', invoiceNumber: 'F2024-001', reason: '   ' }))).toEqual({ reason: 'required' });
     expect(refusals(disputeForm(ctx).safeParse({ formToken: 't', invoiceNumber: 'F2024-001', reason: 'x'.repeat(2001) }))).toEqual({ reason: 'reason_too_long' });

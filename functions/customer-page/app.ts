@@ -1,0 +1,51 @@
+/**
+ * The customer page's requests, start to end: GET /c/{token} shows the page; POST /c/{token}/{paid|dispute|promise}
+ * checks the link, the site the post comes from and the form token, runs the action, and redirects to the page with
+ * its confirmation (Post/Redirect/Get), or shows the page again with the refusals beside the fields.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { pageLanguage, renderCustomerPage, renderRefusedPage } from '../core/customer-page';
+import { isValidFormToken } from '../core/payments/customer-link';
+import { type Access, openLink } from './access';
+import { type ActionResult, openDispute, promisePayment, reportPayment } from './actions';
+import type { PageDeps } from './deps';
+import { BodyTooLargeError, htmlResponse, isCrossSite, type PageAction, type PageRequest, parseForm, readRequest, redirect } from './request';
+import { type OpenAccess, pageData } from './view';
+
+/** The status of every refused link: the same for unknown, expired, revoked, forged and malformed tokens. */
+export const REFUSED_STATUS = 404;
+
+const DONE = { paid: 'donePaid', dispute: 'doneDispute', promise: 'donePromise' } as const;
+
+export async function handleCustomerPage(event: APIGatewayProxyEventV2, deps: PageDeps): Promise<APIGatewayProxyStructuredResultV2> {
+  const request = readRequest(event);
+  const refused = () => htmlResponse(REFUSED_STATUS, renderRefusedPage(pageLanguage(request?.headers['accept-language'] ?? event.headers?.['accept-language'])));
+  if (!request) return refused();
+  const access: Access = await openLink(request.token, deps);
+  if (!access.ok) return refused();
+  if (request.method === 'GET' && !request.action) {
+    return htmlResponse(200, renderCustomerPage(await pageData(access, request.token, deps, request.done ? { notice: DONE[request.done] } : {})));
+  }
+  if (request.method !== 'POST' || !request.action) return htmlResponse(405, renderCustomerPage(await pageData(access, request.token, deps)));
+  return post(request, request.action, access, deps);
+}
+
+async function post(request: PageRequest, action: PageAction, access: OpenAccess, deps: PageDeps): Promise<APIGatewayProxyStructuredResultV2> {
+  const again = async (status: number, extra: Parameters<typeof pageData>[3]) => htmlResponse(status, renderCustomerPage(await pageData(access, request.token, deps, extra)));
+  if (isCrossSite(request.headers)) return again(403, { notice: 'refusedForm' });
+  let form;
+  try {
+    form = parseForm(request.headers['content-type'], request.body);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return again(413, { errors: { file: 'file_too_large' } });
+    throw err;
+  }
+  if (!form) return again(400, { notice: 'refusedForm' });
+  if (!isValidFormToken(form.fields.formToken, access.claims.linkId, access.keys)) return again(403, { notice: 'refusedForm' });
+  let result: ActionResult;
+  if (action === 'paid') result = await reportPayment(access, form.fields, deps);
+  else if (action === 'dispute') result = await openDispute(access, form.fields, form.file, deps);
+  else result = await promisePayment(access, form.fields, deps);
+  if (!result.ok) return again(result.errors.file === 'file_too_large' ? 413 : 400, { errors: result.errors });
+  return redirect(`/c/${request.token}?done=${action}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * What the customer page's use cases need from the world, as plain functions: the handler passes the live ones
+ * (`liveDeps`), the tests pass their own. Nothing here decides anything.
+ */
+import type { CustomerLinkRecord } from '../adapters/db/links';
+import type { InvoiceEvent } from '../adapters/db/events';
+import type { Policy } from '../core/dunning/policy';
+import type { LatePenalties } from '../core/dunning/penalties';
+import type { FinanceAlertInput } from '../core/messages/finance';
+import type { Customer, Invoice } from '../core/model';
+
+export interface Creditor {
+  name: string;
+  iban: string;
+  bic?: string;
+  email?: string;
+}
+
+export interface PageDeps {
+  now(): Date;
+  /** Signing key first, then the previous one (rotation). */
+  linkKeys(): Promise<string[]>;
+  getLink(customerId: string, linkId: string): Promise<CustomerLinkRecord | undefined>;
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  /** The customer's invoices still owed (open or partially paid), oldest due first. */
+  owedInvoices(customerId: string): Promise<Invoice[]>;
+  policyFor(customer: Customer): Promise<Policy>;
+  /** The letters' computation; undefined when it cannot be made (a rate missing from the table). */
+  penalties(invoice: Invoice, customer: Customer, policy: Policy, asOf: string): Promise<LatePenalties | undefined>;
+  pdfLink(pdfKey: string): Promise<string>;
+  creditor(): Creditor;
+  /** Conditional on the invoice's version; the event goes in the same transaction. */
+  saveInvoice(current: Invoice, next: Omit<Invoice, 'version'>, event: Omit<InvoiceEvent, 'invoiceId'>): Promise<Invoice>;
+  putDocument(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  alertFinance(alert: FinanceAlertInput): Promise<void>;
+}

@@ -1,0 +1,14 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { requireSettings } from '../adapters/config';
+import { requireLinkSettings } from '../adapters/link-keys';
+import { creditor } from '../dunning-shared/runtime';
+import { handleCustomerPage } from './app';
+import { liveDeps } from './live';
+
+requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
+requireLinkSettings();
+creditor(); // the IBAN and BIC the page shows: checked at cold start too
+
+/** The customer's page (public, behind /c/ of the HTTP API, no authorizer: the link's token is the credential). */
+const deps = liveDeps();
+export const handler = (event: APIGatewayProxyEventV2) => handleCustomerPage(event, deps);

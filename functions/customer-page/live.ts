@@ -1,0 +1,64 @@
+/** The live dependencies of the customer page: the adapters, and the dunning's own policy and penalty code. */
+import { clock } from '../adapters/clock';
+import { getCustomer } from '../adapters/db/customers';
+import { getInvoice, saveInvoice } from '../adapters/db/invoices';
+import { getLink } from '../adapters/db/links';
+import { listPolicies } from '../adapters/db/policies';
+import { queryAll } from '../adapters/db/table';
+import { presignedLink, putDocument } from '../adapters/documents';
+import { linkKeys } from '../adapters/link-keys';
+import { UnknownRateError } from '../core/dunning/rates';
+import { policyForCustomer } from '../core/dunning/policy';
+import { type Invoice, isOwed } from '../core/model';
+import { alertFinance } from '../dunning-shared/alerts';
+import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
+import { creditor } from '../dunning-shared/runtime';
+import type { PageDeps } from './deps';
+
+/** How long the invoice PDF link on the page stays valid: the page is reloaded for a new one. */
+const PDF_LINK_SECONDS = 15 * 60;
+
+async function owedInvoices(customerId: string): Promise<Invoice[]> {
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':inv': 'INVOICE#' },
+    ProjectionExpression: 'invoiceId, #s, openCents',
+    ExpressionAttributeNames: { '#s': 'status' },
+  });
+  const ids = items.filter((i) => isOwed({ status: i.status as Invoice['status'], openCents: Number(i.openCents) })).map((i) => String(i.invoiceId));
+  // Strongly consistent reads: the index may lag, and an action needs the current version.
+  const invoices = await Promise.all(ids.map((id) => getInvoice(id)));
+  return invoices.filter((i): i is Invoice => i !== undefined && i.customerId === customerId && isOwed(i));
+}
+
+export function liveDeps(): PageDeps {
+  return {
+    now: () => clock().now(),
+    linkKeys: () => linkKeys(),
+    getLink,
+    getCustomer,
+    owedInvoices,
+    policyFor: async (customer) => policyForCustomer(customer, await listPolicies()),
+    penalties: async (invoice, customer, policy, asOf) => {
+      try {
+        return penaltiesOf(invoice, customer, policy, asOf, asOf, await loadRateTable());
+      } catch (err) {
+        if (err instanceof UnknownRateError) return undefined;
+        throw err;
+      }
+    },
+    pdfLink: (key) => presignedLink(key, PDF_LINK_SECONDS),
+    creditor: () => {
+      const c = creditor();
+      return { name: c.name, iban: c.iban, bic: c.bic, email: process.env.SENDER_EMAIL };
+    },
+    saveInvoice,
+    putDocument: async (key, bytes, contentType) => {
+      await putDocument(key, bytes, contentType);
+    },
+    alertFinance: async (alert) => {
+      await alertFinance(alert);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { localDate } from '../core/calendar/time-zone';
+import { addDays, type IsoDate } from '../core/dates';
+import { levelRank } from '../core/dunning/policy';
+import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
+import { formTokenFor } from '../core/payments/customer-link';
+import { creditorReferenceFor } from '../core/payments/creditor-reference';
+import { epcPayload } from '../core/payments/epc-qr';
+import { qrSvg } from '../core/payments/qr-image';
+import type { Customer, Invoice } from '../core/model';
+import type { Access } from './access';
+import type { Creditor, PageDeps } from './deps';
+
+/** The furthest date a customer may promise from the page (the admin API allows a year; a customer, this). */
+export const CUSTOMER_PROMISE_MAX_DAYS = 30;
+
+export type OpenAccess = Extract<Access, { ok: true }>;
+
+export function todayOf(customer: Customer, now: Date): IsoDate {
+  return localDate(now, customer.timeZone || 'Europe/Paris');
+}
+
+/** What the page shows a customer: the invoices still owed, with what the letters would claim, and how to pay. */
+export async function pageData(
+  access: OpenAccess,
+  token: string,
+  deps: PageDeps,
+  extra: { errors?: Record<string, FormErrorCode>; notice?: CustomerPageData['notice'] } = {},
+): Promise<CustomerPageData> {
+  const { customer } = access;
+  const today = todayOf(customer, deps.now());
+  const invoices = await deps.owedInvoices(customer.customerId);
+  const policy = await deps.policyFor(customer);
+  const rows = await Promise.all(invoices.map((i) => pageInvoice(i, customer, today, deps, policy)));
+  const creditor = deps.creditor();
+  const base = `/c/${token}`;
+  return {
+    language: customer.language,
+    today,
+    customerName: customer.name,
+    creditor,
+    invoices: rows,
+    transfer: await transferOf(invoices, creditor),
+    formToken: formTokenFor(access.claims.linkId, access.keys[0]),
+    actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
+    latestPromiseDate: addDays(today, CUSTOMER_PROMISE_MAX_DAYS),
+    ...extra,
+  };
+}
+
+async function pageInvoice(invoice: Invoice, customer: Customer, today: IsoDate, deps: PageDeps, policy: Awaited<ReturnType<PageDeps['policyFor']>>): Promise<PageInvoice> {
+  // Penalties are shown once the letters claim them: from the formal notice on.
+  const claimed = invoice.dunningLevel !== undefined && levelRank(invoice.dunningLevel) >= levelRank('formal_notice');
+  const penalties = claimed ? await deps.penalties(invoice, customer, policy, today) : undefined;
+  return {
+    number: invoice.invoiceId,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    openCents: invoice.openCents,
+    currency: invoice.currency,
+    level: invoice.dunningLevel,
+    penaltiesCents: penalties?.interestCents,
+    indemnityCents: penalties?.indemnityCents,
+    pdfUrl: invoice.pdfKey ? await deps.pdfLink(invoice.pdfKey) : undefined,
+  };
+}
+
+/**
+ * The EPC payload for everything owed in euros: one invoice carries its RF creditor reference (what the matcher
+ * recognises); several are named in the remittance text (one RF reference cannot name two invoices).
+ */
+export function epcTransferFor(invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[], creditor: Creditor): { payload: string; amountCents: number; reference?: string } | undefined {
+  const euros = invoices.filter((i) => i.currency === 'EUR' && i.openCents > 0);
+  if (euros.length === 0) return undefined;
+  const amountCents = euros.reduce((sum, i) => sum + i.openCents, 0);
+  const reference = euros.length === 1 ? creditorReferenceFor(euros[0].invoiceId) : undefined;
+  const remittance = reference ? undefined : remittanceOf(euros.map((i) => i.invoiceId));
+  const payload = epcPayload({
+    bic: creditor.bic,
+    beneficiaryName: creditor.name.slice(0, 70),
+    iban: creditor.iban,
+    amountCents: Math.min(amountCents, 99_999_999_999),
+    creditorReference: reference,
+    remittanceText: remittance,
+  });
+  return { payload, amountCents, reference };
+}
+
+async function transferOf(invoices: Invoice[], creditor: Creditor): Promise<CustomerPageData['transfer']> {
+  const transfer = epcTransferFor(invoices, creditor);
+  return transfer && { qrSvg: await qrSvg(transfer.payload), amountCents: transfer.amountCents, reference: transfer.reference };
+}
+
+/** "Factures A, B, C" within the EPC's 140 characters (the ones that do not fit are left out, the amount is whole). */
+function remittanceOf(numbers: string[]): string {
+  let text = 'Factures';
+  for (const [k, n] of numbers.entries()) {
+    const next = `${text}${k ? ',' : ''} ${n}`;
+    if (next.length > 140) break;
+    text = next;
+  }
+  return text;
+}
