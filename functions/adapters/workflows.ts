@@ -11,7 +11,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DunningState, DunningStateInput } from '../dunning-shared/state';
+import { DunningState, DunningStateInput } from '../core/dunning/state';
 import { dynamo, sfn } from './aws-clients';
 import { readEnv, settings } from './config';
 import { tableName } from './db/table';

@@ -10,9 +10,10 @@ import { daysLateOn } from '../core/messages/format';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { renderReminder } from '../core/messages/reminder';
 import { Customer, Invoice } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
-import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
-import { reminderRecipients } from '../dunning-shared/recipients';
+import { alertFinance } from '../adapters/finance-alerts';
+import { loadRateTable } from '../adapters/db/rates';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
+import { recipientsOf } from '../use-cases/dunning/step-context';
 import { creditor, financeEmails, now } from '../dunning-shared/runtime';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
@@ -54,7 +55,7 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   if (batch.kind === 'formal_notice') return composeFormalNotices(customer, policy, items, asOf);
   if (batch.kind === 'reminder') {
-    const to = await reminderRecipients(customer);
+    const to = await recipientsOf(customer);
     if (to.length > 0) {
       const message = renderReminder({
         language: customer.language,
@@ -127,7 +128,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
   }
   const message = renderFormalNoticeEmail({ language: customer.language, customer: { name: customer.name, isBusiness: customer.isBusiness }, creditor: creditor(), notices, deadline, asOf });
-  const customerTo = await reminderRecipients(customer, { legal: true });
+  const customerTo = await recipientsOf(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
     email: { to, ...message, attachments, tags: { kind: 'formal_notice' } },

@@ -4,10 +4,10 @@ import { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
 import { renderPaymentCrossed } from '../core/messages/withdrawals';
 import { Invoice } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
-import { recordEvent } from '../dunning-shared/history';
+import { alertFinance } from '../adapters/finance-alerts';
+import { recordEvent } from '../adapters/db/history';
 import { creditor, now } from '../dunning-shared/runtime';
-import { intentIdOf, SentIntent, sendOnce } from '../dunning-shared/send-once';
+import { intentIdOf, SentIntent, sendOnce } from '../use-cases/dunning/send-once';
 
 /**
  * A payment that lands while a reminder or formal notice goes out (after the re-check, before SES accepted it): the

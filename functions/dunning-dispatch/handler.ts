@@ -7,11 +7,11 @@ import { Logger } from '../adapters/logger';
 import { DunningLevel } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
 import { Invoice } from '../core/model';
-import { recordEvent } from '../dunning-shared/history';
-import { loadStepContext, withDone } from '../dunning-shared/load';
+import { recordEvent } from '../adapters/db/history';
+import { loadStepContext } from '../use-cases/dunning/step-context';
 import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
-import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
-import { DunningState } from '../dunning-shared/state';
+import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../use-cases/dunning/send-once';
+import { DunningState, withDone } from '../core/dunning/state';
 import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
 import { tellCrossedPayments } from './crossed';
 
@@ -22,7 +22,7 @@ requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAI
  * Dispatch: exactly one message per customer per send window. Every enlisted invoice's workflow arrives here after
  * GatherWindow; the first to claim the batch (conditional write) re-reads every enlisted invoice, leaves out those
  * paid or paused meanwhile, and sends ONE message through a send intent (at most once, even across crashes: see
- * dunning-shared/send-once.ts), then records its SES message id on the batch and on every included invoice. Any
+ * use-cases/dunning/send-once.ts), then records its SES message id on the batch and on every included invoice. Any
  * error gives the claim back at once, so the other members never wait for a lease. The others find the batch being
  * sent (DispatchInProgress: retried later) or sent (they settle: 'sent', 'skipped' when left out, 'rescheduled' to
  * the next window when they enlisted after it went).

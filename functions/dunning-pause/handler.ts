@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { getInvoice } from '../adapters/db/invoices';
 import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
 import { isOwed } from '../core/model';
-import { recordEvent } from '../dunning-shared/history';
+import { recordEvent } from '../adapters/db/history';
 import { lambda, now } from '../dunning-shared/runtime';
-import { DunningState } from '../dunning-shared/state';
+import { DunningState } from '../core/dunning/state';
 
 requireSettings(['TABLE_NAME']);
 

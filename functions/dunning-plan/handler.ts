@@ -2,10 +2,10 @@ import { requireSettings } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { planNextStep } from '../core/dunning/schedule';
-import { recordEvent } from '../dunning-shared/history';
-import { resolvePolicy } from '../dunning-shared/policy';
+import { recordEvent } from '../adapters/db/history';
+import { resolvePolicy } from '../use-cases/dunning/policy';
 import { lambda, now } from '../dunning-shared/runtime';
-import { DunningState } from '../dunning-shared/state';
+import { DunningState } from '../core/dunning/state';
 
 requireSettings(['TABLE_NAME']);
 

@@ -5,12 +5,11 @@ import { enlist, DispatchKind } from '../adapters/db/dispatch';
 import { toIsoDate } from '../core/dates';
 import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
 import { localDate } from '../core/calendar/time-zone';
-import { recordEvent } from '../dunning-shared/history';
-import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
-import { reminderRecipients } from '../dunning-shared/recipients';
+import { recordEvent } from '../adapters/db/history';
+import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
 import { lambda, now } from '../dunning-shared/runtime';
-import { DunningState } from '../dunning-shared/state';
-import { alertFinance } from '../dunning-shared/alerts';
+import { approvalNote, DunningState, withDone } from '../core/dunning/state';
+import { alertFinance } from '../adapters/finance-alerts';
 import { handOffToAgency, finishHandoff } from './handoff';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL']);
@@ -102,7 +101,7 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
 
   // 6. Everything else joins the customer's send-window batch.
   let kind: DispatchKind = step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
-  if (kind === 'reminder' && (await reminderRecipients(customer)).length === 0) {
+  if (kind === 'reminder' && (await recipientsOf(customer)).length === 0) {
     kind = 'call';
     await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', { stepId: step.stepId, reason: 'no deliverable e-mail contact (hard bounce)' });
   }

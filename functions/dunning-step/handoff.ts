@@ -8,11 +8,12 @@ import { buildAgencyCaseFile } from '../core/letters/agency-case';
 import { renderAgencyNotice } from '../core/messages/notices';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
-import { financeAlertEmail } from '../dunning-shared/alerts';
-import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
+import { financeAlertEmail } from '../adapters/finance-alerts';
+import { loadRateTable } from '../adapters/db/rates';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import { agencyEmail, creditor } from '../dunning-shared/runtime';
-import { intentIdOf, sendOnce } from '../dunning-shared/send-once';
-import { withdrawCase } from '../dunning-shared/withdrawal';
+import { intentIdOf, sendOnce } from '../use-cases/dunning/send-once';
+import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 /** How long the agency's link to the case file stays valid (the SigV4 maximum; see documents.ts for the caveat). */
 export const CASE_FILE_LINK_SECONDS = 7 * 24 * 3600;

@@ -1,8 +1,8 @@
 import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
-import { alertFinance } from '../dunning-shared/alerts';
+import { alertFinance } from '../adapters/finance-alerts';
 import { markDunningEnded } from '../adapters/workflows';
-import { recordEvent } from '../dunning-shared/history';
+import { recordEvent } from '../adapters/db/history';
 import { lambda, now } from '../dunning-shared/runtime';
 
 requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);

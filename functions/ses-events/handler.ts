@@ -4,8 +4,8 @@ import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
 import { DunningLevel } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
-import { recordEvent } from '../dunning-shared/history';
+import { alertFinance } from '../adapters/finance-alerts';
+import { recordEvent } from '../adapters/db/history';
 import { lambda, now } from '../dunning-shared/runtime';
 
 requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS']);

@@ -16,10 +16,10 @@ import { policyTimeline, promiseResumeAt, effectiveSendWindow, stepConditionsHol
 import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
 import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
 import { Customer, Invoice, isOwed } from '../core/model';
-import { recordEvent } from '../dunning-shared/history';
+import { recordEvent } from '../adapters/db/history';
 import { financeEmails, lambda, now } from '../dunning-shared/runtime';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
-import { withdrawCase } from '../dunning-shared/withdrawal';
+import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 

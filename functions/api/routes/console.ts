@@ -14,7 +14,7 @@ import { presignedLink } from '../../adapters/documents';
 import { localDate } from '../../core/calendar/time-zone';
 import { addDays } from '../../core/dates';
 import { missingRates } from '../../core/dunning/rates';
-import { approvalNote } from '../../dunning-shared/load';
+import { approvalNote } from '../../core/dunning/state';
 import { route } from '../route';
 import { common } from '../schemas';
 import { mapLimited, pagedTransactions } from '../store';

@@ -8,7 +8,7 @@ import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
 import { handler, POLL } from '../../../functions/dunning-dispatch/handler';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 

@@ -12,7 +12,7 @@ import type { Invoice } from '../../../functions/core/model';
 import { handler as step } from '../../../functions/dunning-step/handler';
 import { handler as sweep } from '../../../functions/sweep/handler';
 import { handler as failureAlert } from '../../../functions/failure-alert/handler';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 

@@ -1,12 +1,12 @@
-import { getCustomer } from '../adapters/db/customers';
-import { AgencyCase, saveAgencyCase } from '../adapters/db/sends';
-import { Logger } from '../adapters/logger';
-import { localDate } from '../core/calendar/time-zone';
-import { renderCaseWithdrawal } from '../core/messages/withdrawals';
-import { Invoice } from '../core/model';
-import { alertFinance } from './alerts';
-import { recordEvent } from './history';
-import { agencyEmail, creditor, now } from './runtime';
+import { getCustomer } from '../../adapters/db/customers';
+import { recordEvent } from '../../adapters/db/history';
+import { AgencyCase, saveAgencyCase } from '../../adapters/db/sends';
+import { alertFinance } from '../../adapters/finance-alerts';
+import { Logger } from '../../adapters/logger';
+import { localDate } from '../../core/calendar/time-zone';
+import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
+import { Invoice } from '../../core/model';
+import { agencyEmail, creditor, now } from '../../dunning-shared/runtime';
 import { intentIdOf, sendOnce } from './send-once';
 
 /**

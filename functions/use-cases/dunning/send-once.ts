@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../adapters/db/sends';
-import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../adapters/mailer';
-import { Logger } from '../adapters/logger';
-import { alertFinance } from './alerts';
-import { recordEvent } from './history';
-import { now } from './runtime';
+import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../../adapters/db/sends';
+import { recordEvent } from '../../adapters/db/history';
+import { alertFinance } from '../../adapters/finance-alerts';
+import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
+import { Logger } from '../../adapters/logger';
+import { now } from '../../dunning-shared/runtime';
 
 /**
  * At most once per customer-facing message (issue 11, point 4). The intent is written BEFORE SES is called; a retry

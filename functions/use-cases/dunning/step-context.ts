@@ -1,10 +1,12 @@
-import { getCustomer } from '../adapters/db/customers';
-import { getInvoice } from '../adapters/db/invoices';
-import { getPolicy } from '../adapters/db/policies';
-import { Policy, PolicyStep } from '../core/dunning/policy';
-import { Customer, Invoice } from '../core/model';
+import { getCustomer } from '../../adapters/db/customers';
+import { getInvoice } from '../../adapters/db/invoices';
+import { getPolicy } from '../../adapters/db/policies';
+import { listBouncedContacts } from '../../adapters/db/sends';
+import { Policy, PolicyStep } from '../../core/dunning/policy';
+import { reminderRecipients } from '../../core/dunning/recipients';
+import { DunningState } from '../../core/dunning/state';
+import { Customer, Invoice } from '../../core/model';
 import { resolvePolicy } from './policy';
-import { DunningState } from './state';
 
 export interface StepContext {
   invoice: Invoice;
@@ -25,9 +27,8 @@ export async function loadStepContext(state: DunningState): Promise<StepContext 
   return { invoice, customer, policy, step };
 }
 
-export function withDone(state: DunningState, stepId: string): string[] {
-  return state.doneStepIds.includes(stepId) ? state.doneStepIds : [...state.doneStepIds, stepId];
+/** Who receives the customer's reminders now (core/dunning/recipients), its bounced addresses read from the table. */
+export async function recipientsOf(customer: Customer, options: { legal?: boolean } = {}): Promise<string[]> {
+  const bounced = await listBouncedContacts(customer.customerId);
+  return reminderRecipients(customer, bounced.map((b) => b.email), options);
 }
-
-/** The note a pause for approval carries, so a retried step recognises its own pause. */
-export const approvalNote = (stepId: string) => `approval:${stepId}`;
