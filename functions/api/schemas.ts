@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvoiceEvent } from '../adapters/db/events';
 import { EntityId } from '../core/model';
 import { Problem } from './http';
-import { AllocationRecord } from './store';
+import { AllocationRecord } from '../adapters/db/api-reads';
 
 /** Shared pieces of the API contract (request and response bodies). Domain records come from core/model. */
 export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });

@@ -17,7 +17,7 @@ import { missingRates } from '../../core/dunning/rates';
 import { approvalNote } from '../../core/dunning/state';
 import { route } from '../route';
 import { common } from '../schemas';
-import { mapLimited, pagedTransactions } from '../store';
+import { mapLimited, pagedTransactions } from '../../adapters/db/api-reads';
 import { MissingRates, RATES_CHECKED_FROM } from './rates';
 
 /**

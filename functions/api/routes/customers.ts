@@ -9,7 +9,7 @@ import { isReceivable, payerScore, PayerScore } from '../../core/reports';
 import { HttpProblem, notFound, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
 import { common, Id, Page } from '../schemas';
-import { customerInvoices, settledInvoices } from '../store';
+import { customerInvoices, settledInvoices } from '../../adapters/db/api-reads';
 import { createCustomer } from '../../adapters/db/customers';
 
 const Iban = z.string().transform(normalizeIban).refine(isValidIban, 'not a valid IBAN');

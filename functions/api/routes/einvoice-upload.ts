@@ -1,4 +1,4 @@
-import { importEInvoice } from '../../adapters/einvoice-import';
+import { importEInvoice } from '../../use-cases/einvoice-import';
 import type { ImportReport } from './imports';
 
 /** The body as the API decoded it: UTF-8 when it was valid UTF-8, else Latin-1 (functions/api/handler.ts decodeBody). */

@@ -9,11 +9,11 @@ import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../..
 import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, reasonInFrench, RowOutcome, summarize } from '../../core/imports';
 import { Customer } from '../../core/model';
 import { HttpProblem } from '../http';
-import { EInvoiceImportReport } from '../../adapters/einvoice-import';
+import { EInvoiceImportReport } from '../../use-cases/einvoice-import';
 import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
 import { route } from '../route';
 import { common } from '../schemas';
-import { getCustomers, getInvoices, mapLimited } from '../store';
+import { getCustomers, getInvoices, mapLimited } from '../../adapters/db/api-reads';
 import { createCustomer } from '../../adapters/db/customers';
 
 export const ImportRowReport = z.object({

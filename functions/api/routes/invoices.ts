@@ -10,7 +10,7 @@ import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProble
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
-import { listInvoices, readInvoiceDossier } from '../store';
+import { listInvoices, readInvoiceDossier } from '../../adapters/db/api-reads';
 import { createCustomer } from '../../adapters/db/customers';
 import { VersionConflictError } from '../../adapters/db/invoices';
 import { appendInvoiceEvent } from '../../adapters/db/events';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { clock } from '../adapters/clock';
+import { createCustomer, getCustomer, putCustomer } from '../adapters/db/customers';
+import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
 import { BuyerCustomer, EInvoice, EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
 import { planImport } from '../core/imports';
 import { Customer } from '../core/model';
-import { clock } from './clock';
-import { createCustomer, getCustomer, putCustomer } from './db/customers';
-import { getInvoice, saveInvoice, VersionConflictError } from './db/invoices';
 
 /** What became of one e-invoice file: the invoice created, updated, unchanged, or the file rejected with its reason. */
 export const EInvoiceImportReport = z.object({

@@ -1,19 +1,19 @@
 import { QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { dynamo } from '../adapters/aws-clients';
-import { InvoiceEvent } from '../adapters/db/events';
-import { customerFromItem, invoiceFromItem, stripKeys } from '../adapters/db/items';
-import { keys } from '../adapters/db/keys';
-import { transactionFromItem } from '../adapters/db/transactions';
-import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
-import { batchGet, InvalidCursorError, Page, queryAll, tableName } from '../adapters/db/table';
-import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../core/model';
-import { SettledInvoice } from '../core/reports';
+import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
+import { SettledInvoice } from '../../core/reports';
+import { dynamo } from '../aws-clients';
+import { DunningWorkflow, workflowFromItem } from '../workflows';
+import { InvoiceEvent } from './events';
+import { customerFromItem, invoiceFromItem, stripKeys } from './items';
+import { keys } from './keys';
+import { batchGet, InvalidCursorError, Page, queryAll, tableName } from './table';
+import { transactionFromItem } from './transactions';
 
 /**
  * The reads the admin API needs beyond the shared repositories: filtered invoice lists across statuses with one cursor,
  * an invoice with everything stored under it, batch reads for imports, and settled invoices with their payment date.
- * Item shapes and keys come from adapters/db (items.ts, keys.ts); nothing here decides a business rule.
+ * Item shapes and keys come from items.ts and keys.ts; nothing here decides a business rule.
  */
 
 export const AllocationRecord = z.object({
