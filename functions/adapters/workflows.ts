@@ -177,6 +177,17 @@ async function executionState(executionArn: string): Promise<ExecutionState> {
   }
 }
 
+/** An execution's Step Functions status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED) and times; undefined when it does not exist. */
+export async function describeExecution(executionArn: string): Promise<{ status?: string; startedAt?: string; stoppedAt?: string } | undefined> {
+  try {
+    const res = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+    return { status: res.status, startedAt: res.startDate?.toISOString(), stoppedAt: res.stopDate?.toISOString() };
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return undefined;
+    throw err;
+  }
+}
+
 export type StartResult =
   | { started: true; executionArn: string; generation: number }
   | { started: false; reason: 'already_exists'; executionArn: string; generation: number };

@@ -1,5 +1,6 @@
 import { QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { mapLimited } from '../../core/concurrency';
 import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
 import { SettledInvoice } from '../../core/reports';
 import { dynamo } from '../aws-clients';
@@ -188,21 +189,6 @@ export async function getInvoices(ids: string[]): Promise<Map<string, Invoice>> 
 export async function getCustomers(ids: string[]): Promise<Map<string, Customer>> {
   const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)), { consistent: true });
   return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
-}
-
-/** Runs `fn` over `items` with at most `width` in flight. */
-export async function mapLimited<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
 }
 
 /** Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read. */
