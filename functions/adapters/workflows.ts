@@ -13,6 +13,7 @@ import {
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DunningState, DunningStateInput } from '../core/dunning/state';
 import { dynamo, sfn } from './aws-clients';
+import { wallClock } from './clock';
 import { readEnv, settings } from './config';
 import { tableName } from './db/table';
 
@@ -212,7 +213,7 @@ export async function startDunning(invoiceId: string, now: Date = new Date()): P
       const exec = await executionState(current.executionArn);
       if (exec.state === 'running') return noop(current);
       if (exec.state === 'missing') {
-        const age = current.claimedAt ? Date.now() - Date.parse(current.claimedAt) : Infinity;
+        const age = current.claimedAt ? wallClock().now().getTime() - Date.parse(current.claimedAt) : Infinity;
         if (age < CLAIM_GRACE_MS) return noop(current); // its claimer is starting it
         claimed = current; // the claimer crashed before StartExecution (or the execution aged out): start it again
       } else {
@@ -257,7 +258,7 @@ async function claimNext(
     executionArn: executionArnOf(invoiceId, machineArn, generation),
     running: true,
     startedAt: now.toISOString(),
-    claimedAt: new Date().toISOString(),
+    claimedAt: wallClock().now().toISOString(),
     ...(previous ? { previous: { generation: previous.generation, executionArn: previous.executionArn, ...(previousStatus ? { status: previousStatus } : {}) } } : {}),
     legacy: false,
   };

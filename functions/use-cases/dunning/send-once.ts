@@ -3,6 +3,7 @@ import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../../ada
 import { recordEvent } from '../../adapters/db/history';
 import { alertFinance } from '../../adapters/finance-alerts';
 import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
+import { wallClock } from '../../adapters/clock';
 import { Logger } from '../../adapters/logger';
 import { now } from '../../dunning-shared/runtime';
 
@@ -72,7 +73,7 @@ async function settleIntent(intent: SendIntent | undefined, log: Logger): Promis
 export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
   const earlier = await getIntent(draft.intentId);
   if (earlier && earlier.status !== 'released') return (await settleIntent(earlier, log))!;
-  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: new Date().toISOString() };
+  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().now().toISOString() };
   if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
   let messageId: string;
   try {
@@ -95,7 +96,7 @@ async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceRe
     log.info('send in doubt confirmed by SES', { intentId: intent.intentId, messageId: evidence.messageId, eventType: evidence.eventType });
     return { outcome: 'sent', intent: sent };
   }
-  if (Date.now() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000) throw new SendUnconfirmedError(intent.intentId);
+  if (wallClock().now().getTime() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000) throw new SendUnconfirmedError(intent.intentId);
   await tellFinanceMaybeSent(intent);
   const maybe = { ...intent, status: 'maybe_sent' as const };
   await persist(maybe, intent);
