@@ -1,7 +1,9 @@
 import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
 import { getInvoice } from '../adapters/db/invoices';
-import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
+import { storePauseToken } from '../adapters/db/pauses';
+import { currentDunning } from '../adapters/db/workflow-markers';
+import { resumeDunning } from '../adapters/workflows';
 import { isOwed } from '../core/model';
 import { recordEvent } from '../adapters/db/history';
 import { lambda, now } from '../dunning-shared/runtime';

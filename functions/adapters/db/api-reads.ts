@@ -4,12 +4,12 @@ import { mapLimited } from '../../core/concurrency';
 import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
 import { SettledInvoice } from '../../core/reports';
 import { dynamo } from '../aws-clients';
-import { DunningWorkflow, workflowFromItem } from '../workflows';
 import { InvoiceEvent } from './events';
 import { customerFromItem, invoiceFromItem, stripKeys } from './items';
 import { keys } from './keys';
 import { batchGet, InvalidCursorError, Page, queryAll, tableName } from './table';
 import { transactionFromItem } from './transactions';
+import { DunningWorkflow, workflowFromItem } from './workflow-markers';
 
 /**
  * The reads the admin API needs beyond the shared repositories: filtered invoice lists across statuses with one cursor,

@@ -3,16 +3,10 @@ import { clock } from '../../adapters/clock';
 import { createCustomer, getCustomer } from '../../adapters/db/customers';
 import { appendInvoiceEvent } from '../../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
-import {
-  describeExecution,
-  DunningWorkflow,
-  executionArnOf,
-  invoiceExecutionName,
-  resumeDunning,
-  startDunning,
-  stopDunning,
-} from '../../adapters/workflows';
+import { DunningWorkflow } from '../../adapters/db/workflow-markers';
+import { describeExecution, executionArnOf, resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import { invoiceExecutionName } from '../../core/dunning/executions';
 import { isOwed, reduceOpenAmount } from '../../core/invoices';
 import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
