@@ -4,13 +4,13 @@ import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
-import { DunningLevel } from '../core/dunning/policy';
+import { DunningLevel, Policy } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
-import { Invoice } from '../core/model';
+import { Customer, Invoice } from '../core/model';
 import { recordEvent } from '../adapters/db/history';
-import { loadStepContext } from '../use-cases/dunning/step-context';
+import { policyOf } from '../use-cases/dunning/step-context';
 import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
-import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../use-cases/dunning/send-once';
+import { intentIdOf, sendOnce, SendOnceResult, sentMessage, settleExisting } from '../use-cases/dunning/send-once';
 import { DunningState, withDone } from '../core/dunning/state';
 import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
 import { tellCrossedPayments } from './crossed';
@@ -56,12 +56,16 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   const members = await listMembers(dispatchKey);
   let result = await settleExisting(intentId, log);
   let composed: ComposedMessage | undefined;
+  let context: BatchContext | undefined;
   if (!result) {
     const items = await owedItems(members);
-    if (items.length > 0) composed = await composeBatchMessage(await composeInput(state, batch, items));
+    if (items.length > 0) {
+      context = await batchContext(state, batch);
+      composed = await composeBatchMessage({ ...context, items, at: now() });
+    }
     const recheck = composed ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId))) : [];
     // Re-checked right before the send: a payment recorded while the message was composed takes its invoice out.
-    if (composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage(await composeInput(state, batch, recheck)) : undefined;
+    if (context && composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage({ ...context, items: recheck, at: now() }) : undefined;
     if (!composed) {
       const excluded = members.map((m) => m.invoiceId);
       await markBatchSent(dispatchKey, state.invoiceId, { messageId: '', sentAt: now().toISOString(), includedInvoiceIds: [], excludedInvoiceIds: excluded });
@@ -86,7 +90,7 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
     );
   }
   // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
-  if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
+  if (result.outcome === 'sent') await tellCrossedPayments(result.intent, context?.customer, log);
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
     await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
@@ -103,11 +107,13 @@ async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
   return groupForDispatch(candidates).include;
 }
 
-async function composeInput(state: DunningState, batch: Batch, items: BatchItem[]) {
+type BatchContext = { batch: Batch; customer: Customer; policy: Policy };
+
+/** The batch's customer and the policy its message follows: read once per batch. */
+async function batchContext(state: DunningState, batch: Batch): Promise<BatchContext> {
   const customer = await getCustomer(batch.customerId);
-  const ctx = await loadStepContext(state);
-  if (!customer || !ctx) throw new Error(`customer ${batch.customerId} or policy of ${state.invoiceId} not found`);
-  return { batch, customer, policy: ctx.policy, items, at: now() };
+  if (!customer) throw new Error(`customer ${batch.customerId} of batch ${batch.dispatchKey} not found`);
+  return { batch, customer, policy: await policyOf(state, customer) };
 }
 
 /**
@@ -118,10 +124,9 @@ async function composeInput(state: DunningState, batch: Batch, items: BatchItem[
  */
 async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchMember[], claimer: string, log: Logger): Promise<Batch> {
   const { intent } = result;
-  const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
-  const sentAt = result.outcome === 'sent' ? result.intent.sentAt : intent.since;
+  const { sent, messageId, at: sentAt } = sentMessage(result);
   const included = intent.invoiceIds;
-  if (result.outcome === 'sent') {
+  if (sent) {
     await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: intent.level, to: intent.to, sentAt, dispatchKey: batch.dispatchKey });
   }
   const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
@@ -138,9 +143,7 @@ async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchM
  */
 async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
   const { intent } = result;
-  const sent = result.outcome === 'sent';
-  const messageId = sent ? result.intent.messageId : '';
-  const at = sent ? result.intent.sentAt : intent.since;
+  const { sent, messageId, at } = sentMessage(result);
   const detail = { messageId, stepId, dispatchKey, invoicesInMessage: intent.invoiceIds.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
   await recordSend(
     { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },

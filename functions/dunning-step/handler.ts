@@ -1,6 +1,6 @@
 import { requireSettings } from '../adapters/config';
 import { saveInvoice } from '../adapters/db/invoices';
-import { getSend } from '../adapters/db/sends';
+import { getSend, SendRecord } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
 import { toIsoDate } from '../core/dates';
 import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
@@ -29,11 +29,14 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
     return { ...state, outcome: 'skipped' };
   }
   const window = effectiveSendWindow(policy, customer);
+  // The step's send record, read once: a retry of a step that already acted finds it.
+  let record: Promise<SendRecord | undefined> | undefined;
+  const sendRecord = () => (record ??= getSend(invoice.invoiceId, step.stepId));
 
   // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a
   // payment that landed meanwhile: the case is withdrawn).
   if (step.channel === 'agency_handoff') {
-    const handed = await getSend(invoice.invoiceId, step.stepId);
+    const handed = await sendRecord();
     if (handed) {
       await finishHandoff(invoice.invoiceId, step, handed.messageId, at, log);
       return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: handed.at };
@@ -58,7 +61,7 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
   }
 
   // 2. Already done (a retry after the step succeeded)?
-  const sent = await getSend(current.invoiceId, step.stepId);
+  const sent = await sendRecord();
   if (sent) return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'sent', lastActionAt: sent.at };
 
   // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).

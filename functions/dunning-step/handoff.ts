@@ -12,7 +12,7 @@ import { financeAlertEmail } from '../adapters/finance-alerts';
 import { loadRateTable } from '../adapters/db/rates';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import { agencyEmail, creditor } from '../dunning-shared/runtime';
-import { intentIdOf, sendOnce } from '../use-cases/dunning/send-once';
+import { intentIdOf, sendOnce, sentMessage } from '../use-cases/dunning/send-once';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 /** How long the agency's link to the case file stays valid (the SigV4 maximum; see documents.ts for the caveat). */
@@ -89,12 +89,11 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     { to, ...message, tags: { kind: 'agency_handoff' } },
     log,
   );
-  const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
-  const sentAt = result.outcome === 'sent' ? result.intent.sentAt : at.toISOString();
+  const { sent, messageId, at: sentAt } = sentMessage(result, at.toISOString());
   await recordSend(
-    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(result.outcome === 'maybe_sent' ? { maybeSent: true } : {}) },
-    { at: sentAt, kind: result.outcome === 'sent' ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
-    result.outcome === 'sent' ? step.level : undefined,
+    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(sent ? {} : { maybeSent: true }) },
+    { at: sentAt, kind: sent ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
+    sent ? step.level : undefined,
   );
   await saveAgencyCase({ invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' });
   await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents });

@@ -34,6 +34,14 @@ export function intentIdOf(...parts: string[]): string {
 export type SentIntent = SendIntent & { status: 'sent'; messageId: string; sentAt: string };
 export type SendOnceResult = { outcome: 'sent'; intent: SentIntent } | { outcome: 'maybe_sent'; intent: SendIntent };
 
+/**
+ * What a send leaves to record: whether it surely went out, its SES message id ('' when maybe sent) and when (the
+ * send, else `inDoubtAt`, by default when the attempt began).
+ */
+export function sentMessage(result: SendOnceResult, inDoubtAt: string = result.intent.since): { sent: boolean; messageId: string; at: string } {
+  return result.outcome === 'sent' ? { sent: true, messageId: result.intent.messageId, at: result.intent.sentAt } : { sent: false, messageId: '', at: inDoubtAt };
+}
+
 export type IntentDraft = Omit<SendIntent, 'status' | 'attempt' | 'since' | 'messageId' | 'sentAt'>;
 
 /**

@@ -21,10 +21,15 @@ export async function loadStepContext(state: DunningState): Promise<StepContext 
   if (!invoice) return undefined;
   const customer = await getCustomer(invoice.customerId);
   if (!customer) return undefined;
-  const pinned = state.policyId && state.policyVersion !== undefined ? await getPolicy(state.policyId, state.policyVersion) : undefined;
-  const policy = pinned ?? (await resolvePolicy(state, customer)).policy;
+  const policy = await policyOf(state, customer);
   const step = policy.steps.find((s) => s.stepId === state.plan?.stepId);
   return { invoice, customer, policy, step };
+}
+
+/** The policy the workflow pinned, else the customer's (resolvePolicy). */
+export async function policyOf(state: DunningState, customer: Customer): Promise<Policy> {
+  const pinned = state.policyId && state.policyVersion !== undefined ? await getPolicy(state.policyId, state.policyVersion) : undefined;
+  return pinned ?? (await resolvePolicy(state, customer)).policy;
 }
 
 /** Who receives the customer's reminders now (core/dunning/recipients), its bounced addresses read from the table. */

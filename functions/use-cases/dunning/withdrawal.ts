@@ -7,7 +7,7 @@ import { localDate } from '../../core/calendar/time-zone';
 import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
 import { Invoice } from '../../core/model';
 import { agencyEmail, creditor, now } from '../../dunning-shared/runtime';
-import { intentIdOf, sendOnce } from './send-once';
+import { intentIdOf, sendOnce, sentMessage } from './send-once';
 
 /**
  * The invoice of an agency case got paid (or credited) after the agency was told: the agency gets "the case is
@@ -33,7 +33,7 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
     { to, ...message, tags: { kind: 'agency_withdrawal' } },
     log,
   );
-  const messageId = result.outcome === 'sent' ? result.intent.messageId : undefined;
+  const messageId = sentMessage(result).messageId || undefined;
   await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', { caseId: agencyCase.caseId, reason, messageId, outcome: result.outcome, handoffMessageId: agencyCase.messageId });
   await alertFinance({
     kind: 'case_withdrawn',
