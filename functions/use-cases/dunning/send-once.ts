@@ -3,9 +3,8 @@ import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../../ada
 import { recordEvent } from '../../adapters/db/history';
 import { alertFinance } from '../../adapters/finance-alerts';
 import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
-import { wallClock } from '../../adapters/clock';
+import { clock, wallClock } from '../../adapters/clock';
 import { Logger } from '../../adapters/logger';
-import { now } from '../../dunning-shared/runtime';
 
 /**
  * At most once per customer-facing message (issue 11, point 4). The intent is written BEFORE SES is called; a retry
@@ -81,7 +80,7 @@ async function settleIntent(intent: SendIntent | undefined, log: Logger): Promis
 export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
   const earlier = await getIntent(draft.intentId);
   if (earlier && earlier.status !== 'released') return (await settleIntent(earlier, log))!;
-  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().now().toISOString() };
+  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().clock().now().toISOString() };
   if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
   let messageId: string;
   try {
@@ -90,7 +89,7 @@ export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Lo
     if (!sesOutcomeUnknown(err)) await persist({ ...intent, status: 'released' }, intent).catch(() => undefined);
     throw err;
   }
-  const sent: SentIntent = { ...intent, status: 'sent', messageId, sentAt: now().toISOString() };
+  const sent: SentIntent = { ...intent, status: 'sent', messageId, sentAt: clock().now().toISOString() };
   await persist(sent, intent);
   return { outcome: 'sent', intent: sent };
 }
@@ -114,7 +113,7 @@ async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceRe
 
 /** The "maybe sent" task: one alert to finance, and the history of every invoice concerned says so. */
 async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
-  const at = now();
+  const at = clock().now();
   const detail = { intentId: intent.intentId, messageKind: intent.kind, to: intent.to, task: 'open', since: intent.since };
   for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
   await alertFinance({
