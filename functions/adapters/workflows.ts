@@ -12,7 +12,7 @@ import {
 import { executionArnFor, invoiceExecutionName, resumedState, ResumePatch } from '../core/dunning/executions';
 import { DunningState, DunningStateInput } from '../core/dunning/state';
 import { sfn } from './aws-clients';
-import { wallClock } from './clock';
+import { clock, wallClock } from './clock';
 import { readEnv, settings } from './config';
 import { forgetPause, getPause } from './db/pauses';
 import { currentDunning, DunningWorkflow, writeMarker } from './db/workflow-markers';
@@ -77,7 +77,7 @@ const MAX_START_ATTEMPTS = 5;
  * the next call after CLAIM_GRACE_MS (StartExecution with the same name and input is idempotent while it runs).
  * `now` (business time) is recorded on the marker.
  */
-export async function startDunning(invoiceId: string, now: Date = new Date()): Promise<StartResult> {
+export async function startDunning(invoiceId: string, now: Date = clock().now()): Promise<StartResult> {
   const machineArn = stateMachineArn();
   for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
     const current = await currentDunning(invoiceId);
@@ -160,7 +160,7 @@ export type StopResult = { stopped: true } | { stopped: false; reason: 'no_execu
  * guards the race where the stop arrives after a step already woke up. Stopping an execution that does not exist is
  * not an error.
  */
-export async function stopDunning(invoiceId: string, reason: string, now: Date = new Date()): Promise<StopResult> {
+export async function stopDunning(invoiceId: string, reason: string, now: Date = clock().now()): Promise<StopResult> {
   const current = await currentDunning(invoiceId);
   const executionArn = current?.executionArn ?? executionArnOf(invoiceId);
   try {

@@ -80,7 +80,7 @@ async function settleIntent(intent: SendIntent | undefined, log: Logger): Promis
 export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
   const earlier = await getIntent(draft.intentId);
   if (earlier && earlier.status !== 'released') return (await settleIntent(earlier, log))!;
-  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().clock().now().toISOString() };
+  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().now().toISOString() };
   if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
   let messageId: string;
   try {
