@@ -7,8 +7,8 @@ import { DunningWorkflow } from '../../adapters/db/workflow-markers';
 import { describeExecution, executionArnOf, resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
 import { invoiceExecutionName } from '../../core/dunning/executions';
-import { isOwed, reduceOpenAmount } from '../../core/invoices';
-import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
+import { reduceOpenAmount } from '../../core/invoices';
+import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, openStatuses, singleLine } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
@@ -82,7 +82,7 @@ function stripVersion(i: Invoice): Omit<Invoice, 'version'> {
 }
 
 function requireOwed(invoice: Invoice, action: string): void {
-  if (!isOwed(invoice)) {
+  if (!openStatuses.includes(invoice.status)) {
     throw stateConflict(`invoice ${invoice.invoiceId} is ${invoice.status}: cannot ${action}`);
   }
 }

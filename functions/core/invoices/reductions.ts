@@ -23,8 +23,3 @@ export function reduceOpenAmount(invoice: Pick<Invoice, 'status' | 'openCents'>,
   const status: InvoiceStatus = openCents === 0 ? closed : invoice.status === 'in_collection' ? 'in_collection' : 'partially_paid';
   return { ok: true, openCents, status, closes: openCents === 0 };
 }
-
-/** Whether reminders may be paused, promised or restarted on the invoice: it is still owed and not with the agency. */
-export function isOwed(invoice: Pick<Invoice, 'status'>): boolean {
-  return invoice.status === 'open' || invoice.status === 'partially_paid';
-}

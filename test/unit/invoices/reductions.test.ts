@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOwed, reduceOpenAmount } from '../../../functions/core/invoices';
+import { reduceOpenAmount } from '../../../functions/core/invoices';
 import { InvoiceStatus } from '../../../functions/core/model';
 
 const owedOf = (status: InvoiceStatus, openCents: number) => ({ status, openCents });
@@ -48,13 +48,3 @@ describe('a write-off ("passage en perte") or a credit note ("avoir") on an invo
   });
 });
 
-describe('an owed invoice (reminders may be paused, promised or restarted)', () => {
-  it.each<[InvoiceStatus, boolean]>([
-    ['open', true],
-    ['partially_paid', true],
-    ['in_collection', false],
-    ['paid', false],
-    ['written_off', false],
-    ['credited', false],
-  ])('%s: %s', (status, owed) => expect(isOwed({ status })).toBe(owed));
-});
