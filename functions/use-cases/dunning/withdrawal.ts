@@ -1,3 +1,4 @@
+import { clock } from '../../adapters/clock';
 import { getCustomer } from '../../adapters/db/customers';
 import { recordEvent } from '../../adapters/db/history';
 import { AgencyCase, saveAgencyCase } from '../../adapters/db/sends';
@@ -6,7 +7,7 @@ import { Logger } from '../../adapters/logger';
 import { localDate } from '../../core/calendar/time-zone';
 import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
 import { Invoice } from '../../core/model';
-import { agencyEmail, creditor, now } from '../../dunning-shared/runtime';
+import { agencyEmail, creditor } from '../../dunning-shared/runtime';
 import { intentIdOf, sendOnce, sentMessage } from './send-once';
 
 /**
@@ -17,7 +18,7 @@ import { intentIdOf, sendOnce, sentMessage } from './send-once';
 export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log: Logger): Promise<void> {
   const reason = invoice.status === 'credited' ? 'credited' : 'paid';
   const customer = await getCustomer(invoice.customerId);
-  const at = now();
+  const at = clock().now();
   const message = renderCaseWithdrawal({
     language: 'fr',
     creditor: creditor(),
