@@ -14,6 +14,20 @@ export function setClock(next: Clock): void {
   current = next;
 }
 
+/**
+ * Real time, for what waits on another system (a send awaiting SES's own events, a claim awaiting its execution):
+ * never compressed by the local stack, fixed by tests that need it.
+ */
+let wall: Clock = systemClock;
+
+export function wallClock(): Clock {
+  return wall;
+}
+
+export function setWallClock(next: Clock): void {
+  wall = next;
+}
+
 /** Policy time runs `factor` times faster than real time from `start` (the local stack's compressed time). */
 export function scaledClock(start: Date, factor: number, realNow: () => number = Date.now): Clock & { toRealDelayMs(at: Date): number } {
   const realStart = realNow();

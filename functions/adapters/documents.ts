@@ -4,7 +4,7 @@ import { s3 } from './aws-clients';
 import { readEnv, settings } from './config';
 
 /**
- * Letters and case files in the documents bucket: formal-notice PDFs, agency case files (JSON + PDF), and
+ * The documents bucket: formal-notice PDFs, agency case files (JSON + PDF), the books exports (books/), and
  * time-limited links to them (SigV4 query-string presigning by @aws-sdk/s3-request-presigner).
  */
 

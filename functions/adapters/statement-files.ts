@@ -1,4 +1,5 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { s3 } from './aws-clients';
 
 /**
@@ -88,4 +89,13 @@ export async function deleteStatementFile(bucket: string, key: string): Promise<
 /** Writes a report (summary, rejection): a later run may write a newer one; the bucket keeps earlier versions. */
 export async function putJson(bucket: string, key: string, value: unknown): Promise<void> {
   await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }));
+}
+
+/**
+ * A presigned POST (a browser form) that drops one file of 1 to `maxBytes` bytes at `key` in the statements bucket,
+ * valid `expiresSeconds`.
+ */
+export async function statementUploadForm(bucket: string, key: string, maxBytes: number, expiresSeconds: number): Promise<{ url: string; fields: Record<string, string> }> {
+  const form = await createPresignedPost(s3(), { Bucket: bucket, Key: key, Conditions: [['content-length-range', 1, maxBytes]], Expires: expiresSeconds });
+  return { url: form.url, fields: form.fields };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -10,158 +9,32 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DunningState, DunningStateInput } from '../dunning-shared/state';
-import { dynamo, sfn } from './aws-clients';
+import { executionArnFor, invoiceExecutionName, resumedState, ResumePatch } from '../core/dunning/executions';
+import { DunningState, DunningStateInput } from '../core/dunning/state';
+import { sfn } from './aws-clients';
+import { clock, wallClock } from './clock';
 import { readEnv, settings } from './config';
+import { forgetPause, getPause } from './db/pauses';
+import { currentDunning, DunningWorkflow, writeMarker } from './db/workflow-markers';
 import { correlationId } from './logger';
 import { tableName } from './db/table';
 
 /**
  * The per-invoice dunning workflows seen from the rest of the product: start (once per invoice), stop (payment,
  * write-off, credit note), and resume a paused one (dispute resolved, promise broken, manual resume).
- * Everything goes through the real Step Functions API; locally the same calls reach the local endpoint.
+ * Everything goes through the real Step Functions API; locally the same calls reach the local endpoint. The marker
+ * of the current generation lives in db/workflow-markers.ts, a paused workflow's token in db/pauses.ts, the execution
+ * names in core/dunning/executions.ts.
  */
-
-const SAFE = /^[A-Za-z0-9_-]+$/;
-const MAX_NAME = 80;
-const idHash = (invoiceId: string) => createHash('sha256').update(invoiceId, 'utf8').digest('hex').slice(0, 16);
-
-/**
- * The execution name of an invoice's workflow, generation `generation` (1 = the first run).
- * Generation 1: 'inv-' + the invoice id when it is made of safe characters and short enough, else 'inv-' + its safe
- * characters (truncated) + '-' + a hash of the id, so two ids never share a name.
- * Generation 2 and later (a reopened invoice gets its dunning back): 'inv-' + safe characters + '-g<n>-' + the hash,
- * e.g. inv-F-2026_0042-g2-1a2b3c4d5e6f7a8b. The hash is always there: a bare 'inv-<id>-g2' would be the generation-1
- * name of an invoice whose id ends in '-g2'.
- * A Standard execution name cannot be reused for 90 days: one name per generation makes a second start a no-op.
- */
-export function invoiceExecutionName(invoiceId: string, generation = 1): string {
-  if (!Number.isInteger(generation) || generation < 1) throw new RangeError(`generation must be a positive integer (got ${generation})`);
-  if (generation === 1) {
-    const plain = `inv-${invoiceId}`;
-    if (SAFE.test(invoiceId) && plain.length <= MAX_NAME) return plain;
-    const hash = idHash(invoiceId);
-    const safe = invoiceId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_NAME - 4 - 1 - hash.length);
-    return `inv-${safe}-${hash}`;
-  }
-  const tail = `-g${generation}-${idHash(invoiceId)}`;
-  const safe = invoiceId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_NAME - 4 - tail.length);
-  return `inv-${safe}${tail}`;
-}
 
 function stateMachineArn(): string {
   return readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }).STATE_MACHINE_ARN;
 }
 
-/** arn:aws:states:<region>:<account>:stateMachine:<name> -> arn:aws:states:<region>:<account>:execution:<name>:<execution> */
+/** The execution ARN of the invoice's generation `generation` in this deployment's state machine. */
 export function executionArnOf(invoiceId: string, machineArn = stateMachineArn(), generation = 1): string {
-  const parts = machineArn.split(':');
-  if (parts.length < 7 || parts[5] !== 'stateMachine') throw new Error(`not a state machine ARN: ${machineArn}`);
-  return [...parts.slice(0, 5), 'execution', parts[6], invoiceExecutionName(invoiceId, generation)].join(':');
+  return executionArnFor(machineArn, invoiceId, generation);
 }
-
-// --- the WORKFLOW marker ---------------------------------------------------------------------------------------------
-
-/**
- * INVOICE#<id> / WORKFLOW: the invoice's current workflow generation and whether it runs. Written BEFORE the
- * execution starts (a conditional put "claims" the generation), so two concurrent starts never run two workflows.
- * `running` is a cache: true until stopDunning, or a later startDunning that asked Step Functions, saw the end.
- * A marker written before generations existed has neither `generation` nor `running`: generation 1, running.
- */
-export interface DunningWorkflow {
-  invoiceId: string;
-  generation: number;
-  executionName: string;
-  executionArn: string;
-  running: boolean;
-  /** Business time of the start (the caller's clock). */
-  startedAt: string;
-  endedAt?: string;
-  /** How the generation ended, when known: ABORTED (stopped), SUCCEEDED, FAILED, TIMED_OUT. */
-  endStatus?: string;
-  endReason?: string;
-  /** Wall-clock time of the claim: a claim whose execution never appeared is retried after CLAIM_GRACE_MS. */
-  claimedAt?: string;
-  /** The generation before this one and how it ended. */
-  previous?: { generation: number; executionArn: string; status?: string };
-  /** A marker of before generations (no `generation` attribute). */
-  legacy: boolean;
-}
-
-const workflowKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'WORKFLOW' });
-
-/** A claim whose execution does not exist yet is being started by its claimer for this long (wall clock). */
-export const CLAIM_GRACE_MS = 60_000;
-
-/** The marker as stored (also read by the admin API from the invoice's partition). */
-export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow {
-  const invoiceId = String(item.invoiceId ?? String(item.pk ?? '').replace(/^INVOICE#/, ''));
-  const legacy = typeof item.generation !== 'number';
-  const generation = legacy ? 1 : Number(item.generation);
-  const opt = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
-  const prev = item.previous as DunningWorkflow['previous'] | undefined;
-  return {
-    invoiceId,
-    generation,
-    executionName: opt('executionName') ?? invoiceExecutionName(invoiceId, generation),
-    executionArn: opt('executionArn') ?? executionArnOf(invoiceId, undefined, generation),
-    running: typeof item.running === 'boolean' ? item.running : true,
-    startedAt: opt('startedAt') ?? '',
-    endedAt: opt('endedAt'),
-    endStatus: opt('endStatus'),
-    endReason: opt('endReason'),
-    claimedAt: opt('claimedAt'),
-    previous: prev && typeof prev === 'object' ? prev : undefined,
-    legacy,
-  };
-}
-
-function markerItem(w: Omit<DunningWorkflow, 'legacy'>): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...workflowKey(w.invoiceId), type: 'workflow', ...w };
-  for (const k of Object.keys(item)) if (item[k] === undefined) delete item[k];
-  return item;
-}
-
-/** The condition "the marker is still exactly what was read" (generation and running flag). */
-function unchanged(w: DunningWorkflow): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
-  if (w.legacy) {
-    return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)', ExpressionAttributeNames: { '#g': 'generation' } };
-  }
-  return {
-    ConditionExpression: '#g = :g AND #r = :r',
-    ExpressionAttributeNames: { '#g': 'generation', '#r': 'running' },
-    ExpressionAttributeValues: { ':g': w.generation, ':r': w.running },
-  };
-}
-
-const isConditionFailed = (err: unknown) => (err as Error)?.name === 'ConditionalCheckFailedException';
-
-/** Writes the marker if it is still `expected` (undefined: if there is none); false when someone else changed it. */
-async function writeMarker(next: Omit<DunningWorkflow, 'legacy'>, expected: DunningWorkflow | undefined): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: markerItem(next),
-        ...(expected ? unchanged(expected) : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
-}
-
-/** The invoice's current workflow generation, or undefined when dunning never started. */
-export async function currentDunning(invoiceId: string): Promise<DunningWorkflow | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: workflowKey(invoiceId), ConsistentRead: true }));
-  return res?.Item ? workflowFromItem(res.Item) : undefined;
-}
-
-/** Whether the invoice's workflow was ever started (the marker startDunning leaves), with its current generation. */
-export const dunningStarted = currentDunning;
 
 type ExecutionState = { state: 'running' } | { state: 'ended'; status: string; stopDate?: Date } | { state: 'missing' };
 
@@ -178,6 +51,20 @@ async function executionState(executionArn: string): Promise<ExecutionState> {
   }
 }
 
+/** An execution's Step Functions status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED) and times; undefined when it does not exist. */
+export async function describeExecution(executionArn: string): Promise<{ status?: string; startedAt?: string; stoppedAt?: string } | undefined> {
+  try {
+    const res = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+    return { status: res.status, startedAt: res.startDate?.toISOString(), stoppedAt: res.stopDate?.toISOString() };
+  } catch (err) {
+    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return undefined;
+    throw err;
+  }
+}
+
+/** A claim whose execution does not exist yet is being started by its claimer for this long (wall clock). */
+export const CLAIM_GRACE_MS = 60_000;
+
 export type StartResult =
   | { started: true; executionArn: string; generation: number }
   | { started: false; reason: 'already_exists'; executionArn: string; generation: number };
@@ -192,7 +79,7 @@ const MAX_START_ATTEMPTS = 5;
  * the next call after CLAIM_GRACE_MS (StartExecution with the same name and input is idempotent while it runs).
  * `now` (business time) is recorded on the marker.
  */
-export async function startDunning(invoiceId: string, now: Date = new Date()): Promise<StartResult> {
+export async function startDunning(invoiceId: string, now: Date = clock().now()): Promise<StartResult> {
   const machineArn = stateMachineArn();
   for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
     const current = await currentDunning(invoiceId);
@@ -202,7 +89,7 @@ export async function startDunning(invoiceId: string, now: Date = new Date()): P
       const exec = await executionState(current.executionArn);
       if (exec.state === 'running') return noop(current);
       if (exec.state === 'missing') {
-        const age = current.claimedAt ? Date.now() - Date.parse(current.claimedAt) : Infinity;
+        const age = current.claimedAt ? wallClock().now().getTime() - Date.parse(current.claimedAt) : Infinity;
         if (age < CLAIM_GRACE_MS) return noop(current); // its claimer is starting it
         claimed = current; // the claimer crashed before StartExecution (or the execution aged out): start it again
       } else {
@@ -248,7 +135,7 @@ async function claimNext(
     executionArn: executionArnOf(invoiceId, machineArn, generation),
     running: true,
     startedAt: now.toISOString(),
-    claimedAt: new Date().toISOString(),
+    claimedAt: wallClock().now().toISOString(),
     ...(previous ? { previous: { generation: previous.generation, executionArn: previous.executionArn, ...(previousStatus ? { status: previousStatus } : {}) } } : {}),
     legacy: false,
   };
@@ -268,9 +155,6 @@ export async function markDunningEnded(invoiceId: string, executionArn: string, 
   return writeMarker({ ...rest, running: false, endedAt: at, endStatus: status, ...(reason ? { endReason: reason.slice(0, 500) } : {}) }, current);
 }
 
-/** How a generation ended that the sweep and finance may bring back: stopped on payment, failed, timed out. */
-export const RESTARTABLE_END = new Set(['ABORTED', 'FAILED', 'TIMED_OUT']);
-
 export type StopResult = { stopped: true } | { stopped: false; reason: 'no_execution' };
 
 /**
@@ -279,7 +163,7 @@ export type StopResult = { stopped: true } | { stopped: false; reason: 'no_execu
  * guards the race where the stop arrives after a step already woke up. Stopping an execution that does not exist is
  * not an error.
  */
-export async function stopDunning(invoiceId: string, reason: string, now: Date = new Date()): Promise<StopResult> {
+export async function stopDunning(invoiceId: string, reason: string, now: Date = clock().now()): Promise<StopResult> {
   const current = await currentDunning(invoiceId);
   const executionArn = current?.executionArn ?? executionArnOf(invoiceId);
   try {
@@ -296,57 +180,6 @@ export async function stopDunning(invoiceId: string, reason: string, now: Date =
   await forgetPause(invoiceId, { generation: current?.generation });
   return { stopped: true };
 }
-
-// --- pause tokens --------------------------------------------------------------------------------------------------
-
-/** The task token of a paused workflow and the state it paused with: INVOICE#<id> / PAUSE. */
-const pauseKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'PAUSE' });
-
-export interface StoredPause {
-  invoiceId: string;
-  taskToken: string;
-  state: DunningState;
-  storedAt: string;
-  /** The workflow generation that paused (absent on pauses stored before generations). */
-  generation?: number;
-}
-
-/** Called by the dunning-pause function (AwaitResume, WAIT_FOR_TASK_TOKEN): remembers how to resume. */
-export async function storePauseToken(invoiceId: string, taskToken: string, state: DunningState, storedAt: string, generation?: number): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...pauseKey(invoiceId), type: 'pause', invoiceId, taskToken, state, storedAt, ...(generation !== undefined ? { generation } : {}) },
-    }),
-  );
-}
-
-export async function getPause(invoiceId: string): Promise<StoredPause | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: pauseKey(invoiceId), ConsistentRead: true }));
-  if (!res?.Item) return undefined;
-  return {
-    invoiceId,
-    taskToken: String(res.Item.taskToken),
-    state: DunningState.parse(res.Item.state),
-    storedAt: String(res.Item.storedAt),
-    ...(typeof res.Item.generation === 'number' ? { generation: res.Item.generation } : {}),
-  };
-}
-
-/** Forgets a pause: only the one with this token, or only one of this generation (a stop never deletes a newer run's pause). */
-async function forgetPause(invoiceId: string, only: { taskToken?: string; generation?: number } = {}): Promise<void> {
-  const condition = only.taskToken
-    ? { ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': only.taskToken } }
-    : only.generation !== undefined
-      ? { ConditionExpression: 'attribute_not_exists(#g) OR #g = :g', ExpressionAttributeNames: { '#g': 'generation' }, ExpressionAttributeValues: { ':g': only.generation } }
-      : {};
-  await dynamo().send(new DeleteCommand({ TableName: tableName(), Key: pauseKey(invoiceId), ...condition })).catch((err: Error) => {
-    if (err.name !== 'ConditionalCheckFailedException') throw err;
-  });
-}
-
-/** What a resume may change in the paused state (e.g. forget done steps to replay one). */
-export type ResumePatch = Partial<Pick<DunningState, 'doneStepIds' | 'policyId' | 'policyVersion' | 'approvedStepIds'>>;
 
 export type ResumeResult = { resumed: true } | { resumed: false; reason: 'not_paused' | 'token_expired' };
 
@@ -367,20 +200,10 @@ export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, 
       return { resumed: false, reason: 'not_paused' };
     }
   }
-  const approve = options.approve ?? true;
-  const approved = approve && pause.state.awaitingApprovalStepId
-    ? [...new Set([...(pause.state.approvedStepIds ?? []), pause.state.awaitingApprovalStepId])]
-    : pause.state.approvedStepIds;
+  // The resuming work's correlation id takes over from the one the workflow paused with.
   const next: DunningState = {
-    ...pause.state,
-    ...(approved ? { approvedStepIds: approved } : {}),
-    ...patch,
-    // The resuming work's correlation id takes over from the one the workflow paused with.
+    ...resumedState(pause.state, patch, options.approve ?? true),
     correlationId: correlationId() ?? pause.state.correlationId,
-    awaitingApprovalStepId: undefined,
-    outcome: undefined,
-    plan: undefined,
-    dispatchKey: undefined,
   };
   try {
     await sfn().send(new SendTaskSuccessCommand({ taskToken: pause.taskToken, output: JSON.stringify(DunningState.parse(next)) }));

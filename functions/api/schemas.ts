@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { InvoiceEvent } from '../adapters/db/events';
 import { EntityId } from '../core/model';
 import { Problem } from './http';
-import { AllocationRecord } from './store';
+import { AllocationRecord } from '../adapters/db/api-reads';
+import { EInvoiceImportReport } from '../use-cases/einvoice-import';
 
 /** Shared pieces of the API contract (request and response bodies). Domain records come from core/model. */
 export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
@@ -49,3 +50,23 @@ const problemDescriptions: Record<number, string> = {
 
 /** Problems every authenticated route may return. */
 export const common = (...more: number[]) => problemResponses(400, 401, 403, 500, 503, ...more);
+
+/** One row of an invoice import (CSV, FEC or one e-invoice) and what became of it. */
+export const ImportRowReport = z.object({
+  line: z.number().int(),
+  invoiceId: z.string().optional(),
+  outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
+  reason: z.string().optional(),
+  /** The same reason in French. */
+  reasonFr: z.string().optional(),
+});
+export const ImportReport = z.object({
+  format: z.enum(['csv', 'fec', 'einvoice']),
+  summary: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
+  rows: z.array(ImportRowReport),
+  /** FEC lines that are not open receivables (other accounts, lettered lines). */
+  skippedLines: z.number().int().optional(),
+  /** E-invoices (Factur-X, CII, UBL): what was read from the file. */
+  einvoice: EInvoiceImportReport.optional(),
+});
+export type ImportReport = z.infer<typeof ImportReport>;

@@ -1,9 +1,12 @@
+import middy from '@middy/core';
 import { z } from 'zod';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '../adapters/aws-clients';
 import { clock } from '../adapters/clock';
 import { readEnv, settings } from '../adapters/config';
 import { exportMonth } from '../adapters/db/exports';
+import { putDocument } from '../adapters/documents';
+import { createLogger } from '../adapters/logger';
 import { booksFileName, firstBusinessDayOfMonth, periodOf, previousPeriod, renderBooks } from '../core/books';
 import { toIsoDate } from '../core/dates';
 import { lambda } from '../runtime';
@@ -27,14 +30,13 @@ export const handler = lambda({
   const today = toIsoDate(now);
   if (today !== firstBusinessDayOfMonth(today)) return { keys: [] };
   const period = previousPeriod(periodOf(today));
-  const env = readEnv({ DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET, BOOKS_ACCOUNTS: settings.BOOKS_ACCOUNTS });
-  const accounts = env.BOOKS_ACCOUNTS;
+  const accounts = readEnv({ BOOKS_ACCOUNTS: settings.BOOKS_ACCOUNTS }).BOOKS_ACCOUNTS;
   const exp = await exportMonth(period, today, accounts, now.toISOString());
   const keys: string[] = [];
   for (const format of ['fec', 'csv'] as const) {
     const key = `${BOOKS_PREFIX}${period}/${booksFileName(period, format)}`;
     const body = renderBooks(exp, format, { code: accounts.journalCode, label: accounts.journalLabel });
-    await s3().send(new PutObjectCommand({ Bucket: env.DOCUMENTS_BUCKET, Key: key, Body: body, ContentType: format === 'fec' ? 'text/tab-separated-values; charset=utf-8' : 'text/csv; charset=utf-8' }));
+    await putDocument(key, body, format === 'fec' ? 'text/tab-separated-values; charset=utf-8' : 'text/csv; charset=utf-8');
     keys.push(key);
   }
   log.info('books exported', { period, entries: exp.entries.length, keys });

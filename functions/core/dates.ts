@@ -28,6 +28,11 @@ export function toIsoDate(d: Date): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** "2024-01-13" -> "20240113": the basic ISO 8601 form (AAAAMMJJ) of FEC and OFX files. */
+export function compactDate(date: IsoDate): string {
+  return date.replaceAll('-', '');
+}
+
 /** Adds calendar days to an ISO date. */
 export function addDays(date: IsoDate, days: number): IsoDate {
   const d = new Date(`${date}T00:00:00Z`);

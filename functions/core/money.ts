@@ -114,12 +114,15 @@ function count(s: string, c: string): number {
   return n;
 }
 
-/** "-3648.10": a signed decimal string with a point and two decimals, as the CLI and API print amounts. */
-export function formatCents(cents: Cents): string {
+/**
+ * "-3648.10": a signed decimal string with two decimals and no grouping, as the CLI and API print amounts; with
+ * `separator` ',' ("-3648,10") as the FEC writes them.
+ */
+export function formatCents(cents: Cents, separator: '.' | ',' = '.'): string {
   if (!Number.isSafeInteger(cents)) throw new Error(`amount is not integer cents: ${cents}`);
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${Math.floor(abs / 100)}${separator}${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** "1 234,56 €" / "€1,234.56" for letters and emails. */

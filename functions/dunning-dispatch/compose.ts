@@ -14,13 +14,13 @@ import { noticesToPostAlert } from '../core/messages/tasks';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
 import { Customer, Invoice } from '../core/model';
-import { Logger } from '../adapters/logger';
-import { financeAlertEmail } from '../dunning-shared/alerts';
-import { intentIdOf, sendOnce, settleExisting } from '../dunning-shared/send-once';
-import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
-import { reminderRecipients } from '../dunning-shared/recipients';
-import { now } from '../adapters/clock';
+import { alertFinance } from '../adapters/finance-alerts';
+import { loadRateTable } from '../adapters/db/rates';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
+import { recipientsOf } from '../use-cases/dunning/step-context';
 import { creditor, financeEmails } from '../adapters/config';
+import { now } from '../adapters/clock';
+import { Logger } from '../adapters/logger';
 import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
 import { epcTransferFor } from '../customer-page/view';
@@ -66,7 +66,7 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   if (batch.kind === 'formal_notice') return composeFormalNotices(customer, policy, items, asOf);
   if (batch.kind === 'reminder') {
-    const to = await reminderRecipients(customer);
+    const to = await recipientsOf(customer);
     if (to.length > 0) {
       const message = renderReminder({
         language: customer.language,
@@ -161,7 +161,7 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
   const linked = await withCustomerLink(rendered, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'formal_notice', now: now(), withQr: true, link });
   const message = linked.message;
   for (const i of items) documents[i.invoiceId] = { ...documents[i.invoiceId], customerLinkId: linked.linkId };
-  const customerTo = await reminderRecipients(customer, { legal: true });
+  const customerTo = await recipientsOf(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
     email: { to, ...message, attachments: [...attachments, ...linked.attachments], tags: { kind: 'formal_notice' } },

@@ -4,26 +4,26 @@ import { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
 import { paymentCrossedAlert } from '../core/messages/tasks';
 import { renderPaymentCrossed } from '../core/messages/withdrawals';
-import { addresseeOf } from './compose';
-import { Invoice } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
-import { recordEvent } from '../dunning-shared/history';
-import { now } from '../adapters/clock';
+import { Customer, Invoice } from '../core/model';
+import { alertFinance } from '../adapters/finance-alerts';
+import { recordEvent } from '../adapters/db/history';
 import { creditor } from '../adapters/config';
-import { intentIdOf, SentIntent, sendOnce } from '../dunning-shared/send-once';
+import { now } from '../adapters/clock';
+import { intentIdOf, SentIntent, sendOnce } from '../use-cases/dunning/send-once';
+import { addresseeOf } from './compose';
 
 /**
  * A payment that lands while a reminder or formal notice goes out (after the re-check, before SES accepted it): the
  * invoices of the message are read again right after the send; those paid (or credited) meanwhile get one message to
  * the customer ("your payment crossed our message, disregard it"), sent at most once like any customer message,
- * a line in their history, and an alert to finance.
+ * a line in their history, and an alert to finance. `known`: the customer when the caller read it already.
  */
-export async function tellCrossedPayments(sent: SentIntent, log: Logger): Promise<void> {
+export async function tellCrossedPayments(sent: SentIntent, known: Customer | undefined, log: Logger): Promise<void> {
   if (sent.kind !== 'reminder' && sent.kind !== 'formal_notice') return;
   const invoices = await Promise.all(sent.invoiceIds.map((id) => getInvoice(id)));
   const settled = invoices.filter((i): i is Invoice => i !== undefined && (i.status === 'paid' || i.status === 'credited'));
   if (settled.length === 0) return;
-  const customer = await getCustomer(sent.customerId);
+  const customer = known ?? (await getCustomer(sent.customerId));
   if (!customer) return;
   const at = now();
   const sentOn = localDate(new Date(sent.sentAt), customer.timeZone || 'Europe/Paris');

@@ -3,18 +3,18 @@ import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
 import { Logger } from '../adapters/logger';
-import { count } from '../adapters/metrics';
-import { DunningLevel } from '../core/dunning/policy';
+import { DunningLevel, Policy } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
-import { Invoice } from '../core/model';
-import { recordEvent } from '../dunning-shared/history';
-import { loadStepContext, withDone } from '../dunning-shared/load';
-import { creditor } from '../adapters/config';
-import { now } from '../adapters/clock';
+import { Customer, Invoice } from '../core/model';
+import { recordEvent } from '../adapters/db/history';
+import { policyOf } from '../use-cases/dunning/step-context';
 import { DispatchInProgressError, lambda } from '../runtime';
-import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
-import { DunningState } from '../dunning-shared/state';
+import { now } from '../adapters/clock';
+import { intentIdOf, sendOnce, SendOnceResult, sentMessage, settleExisting } from '../use-cases/dunning/send-once';
+import { DunningState, withDone } from '../core/dunning/state';
 import { BatchItem, composeBatchMessage, ComposedMessage, settleAfterSend } from './compose';
+import { count } from '../adapters/metrics';
+import { creditor } from '../adapters/config';
 import { tellCrossedPayments } from './crossed';
 
 // The creditor and its legal identity (printed on every message): every bad setting named at cold start.
@@ -25,7 +25,7 @@ creditor();
  * Dispatch: exactly one message per customer per send window. Every enlisted invoice's workflow arrives here after
  * GatherWindow; the first to claim the batch (conditional write) re-reads every enlisted invoice, leaves out those
  * paid or paused meanwhile, and sends ONE message through a send intent (at most once, even across crashes: see
- * dunning-shared/send-once.ts), then records its SES message id on the batch and on every included invoice. Any
+ * use-cases/dunning/send-once.ts), then records its SES message id on the batch and on every included invoice. Any
  * error gives the claim back at once, so the other members never wait for a lease. The others find the batch being
  * sent (DispatchInProgress: retried later) or sent (they settle: 'sent', 'skipped' when left out, 'rescheduled' to
  * the next window when they enlisted after it went).
@@ -66,12 +66,16 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   const members = await listMembers(dispatchKey);
   let result = await settleExisting(intentId, log);
   let composed: ComposedMessage | undefined;
+  let context: BatchContext | undefined;
   if (!result) {
     const items = await owedItems(members);
-    if (items.length > 0) composed = await composeBatchMessage(await composeInput(state, batch, items));
+    if (items.length > 0) {
+      context = await batchContext(state, batch);
+      composed = await composeBatchMessage({ ...context, items, at: now() });
+    }
     const recheck = composed ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId))) : [];
     // Re-checked right before the send: a payment recorded while the message was composed takes its invoice out.
-    if (composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage(await composeInput(state, batch, recheck)) : undefined;
+    if (context && composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage({ ...context, items: recheck, at: now() }) : undefined;
     if (!composed) {
       const excluded = members.map((m) => m.invoiceId);
       await markBatchSent(dispatchKey, state.invoiceId, { messageId: '', sentAt: now().toISOString(), includedInvoiceIds: [], excludedInvoiceIds: excluded });
@@ -96,7 +100,7 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
     );
   }
   // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
-  if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
+  if (result.outcome === 'sent') await tellCrossedPayments(result.intent, context?.customer, log);
   if (result.outcome === 'sent' && composed) countSent(batch.kind, composed.items.map((i) => i.level));
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
@@ -123,11 +127,13 @@ async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
   return groupForDispatch(candidates).include;
 }
 
-async function composeInput(state: DunningState, batch: Batch, items: BatchItem[]) {
+type BatchContext = { batch: Batch; customer: Customer; policy: Policy };
+
+/** The batch's customer and the policy its message follows: read once per batch. */
+async function batchContext(state: DunningState, batch: Batch): Promise<BatchContext> {
   const customer = await getCustomer(batch.customerId);
-  const ctx = await loadStepContext(state);
-  if (!customer || !ctx) throw new Error(`customer ${batch.customerId} or policy of ${state.invoiceId} not found`);
-  return { batch, customer, policy: ctx.policy, items, at: now() };
+  if (!customer) throw new Error(`customer ${batch.customerId} of batch ${batch.dispatchKey} not found`);
+  return { batch, customer, policy: await policyOf(state, customer) };
 }
 
 /**
@@ -138,10 +144,9 @@ async function composeInput(state: DunningState, batch: Batch, items: BatchItem[
  */
 async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchMember[], claimer: string, log: Logger): Promise<Batch> {
   const { intent } = result;
-  const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
-  const sentAt = result.outcome === 'sent' ? result.intent.sentAt : intent.since;
+  const { sent, messageId, at: sentAt } = sentMessage(result);
   const included = intent.invoiceIds;
-  if (result.outcome === 'sent') {
+  if (sent) {
     await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: intent.level, to: intent.to, sentAt, dispatchKey: batch.dispatchKey });
   }
   const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
@@ -158,9 +163,7 @@ async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchM
  */
 async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
   const { intent } = result;
-  const sent = result.outcome === 'sent';
-  const messageId = sent ? result.intent.messageId : '';
-  const at = sent ? result.intent.sentAt : intent.since;
+  const { sent, messageId, at } = sentMessage(result);
   const detail = { messageId, stepId, dispatchKey, invoicesInMessage: intent.invoiceIds.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
   await recordSend(
     { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },

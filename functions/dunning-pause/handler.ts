@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { getInvoice } from '../adapters/db/invoices';
-import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
+import { storePauseToken } from '../adapters/db/pauses';
+import { currentDunning } from '../adapters/db/workflow-markers';
+import { resumeDunning } from '../adapters/workflows';
 import { isOwed } from '../core/model';
-import { recordEvent } from '../dunning-shared/history';
-import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
 import { lambda } from '../runtime';
-import { DunningState } from '../dunning-shared/state';
+import { now } from '../adapters/clock';
+import { DunningState } from '../core/dunning/state';
 
 const PauseEvent = z.object({ taskToken: z.string().min(1), state: DunningState });
 

@@ -1,11 +1,11 @@
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { planNextStep } from '../core/dunning/schedule';
-import { recordEvent } from '../dunning-shared/history';
-import { resolvePolicy } from '../dunning-shared/policy';
-import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
+import { resolvePolicy } from '../use-cases/dunning/policy';
 import { lambda } from '../runtime';
-import { DunningState } from '../dunning-shared/state';
+import { now } from '../adapters/clock';
+import { DunningState } from '../core/dunning/state';
 
 /**
  * PlanNextStep: reads the invoice, its customer and the pinned policy, and decides what comes next: wait until a step's

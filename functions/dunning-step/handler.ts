@@ -1,19 +1,18 @@
 import { approvalNeededAlert } from '../core/messages/tasks';
 import { saveInvoice } from '../adapters/db/invoices';
-import { getSend } from '../adapters/db/sends';
+import { getSend, SendRecord } from '../adapters/db/sends';
 import { enlist, DispatchKind } from '../adapters/db/dispatch';
 import { count } from '../adapters/metrics';
 import { toIsoDate } from '../core/dates';
 import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
 import { localDate } from '../core/calendar/time-zone';
-import { recordEvent } from '../dunning-shared/history';
-import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
-import { reminderRecipients } from '../dunning-shared/recipients';
-import { creditor } from '../adapters/config';
-import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
+import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
 import { lambda } from '../runtime';
-import { DunningState } from '../dunning-shared/state';
-import { alertFinance } from '../dunning-shared/alerts';
+import { now } from '../adapters/clock';
+import { approvalNote, DunningState, withDone } from '../core/dunning/state';
+import { alertFinance } from '../adapters/finance-alerts';
+import { creditor } from '../adapters/config';
 import { handOffToAgency, finishHandoff } from './handoff';
 
 // The creditor and its legal identity (printed on every message): every bad setting named at cold start.
@@ -39,11 +38,14 @@ export const handler = lambda({
     return { ...state, outcome: 'skipped' };
   }
   const window = effectiveSendWindow(policy, customer);
+  // The step's send record, read once: a retry of a step that already acted finds it.
+  let record: Promise<SendRecord | undefined> | undefined;
+  const sendRecord = () => (record ??= getSend(invoice.invoiceId, step.stepId));
 
   // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a
   // payment that landed meanwhile: the case is withdrawn).
   if (step.channel === 'agency_handoff') {
-    const handed = await getSend(invoice.invoiceId, step.stepId);
+    const handed = await sendRecord();
     if (handed) {
       await finishHandoff(invoice.invoiceId, step, handed.messageId, at, log);
       return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: handed.at };
@@ -68,7 +70,7 @@ export const handler = lambda({
   }
 
   // 2. Already done (a retry after the step succeeded)?
-  const sent = await getSend(current.invoiceId, step.stepId);
+  const sent = await sendRecord();
   if (sent) return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'sent', lastActionAt: sent.at };
 
   // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).
@@ -104,7 +106,7 @@ export const handler = lambda({
 
   // 6. Everything else joins the customer's send-window batch.
   let kind: DispatchKind = step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
-  if (kind === 'reminder' && (await reminderRecipients(customer)).length === 0) {
+  if (kind === 'reminder' && (await recipientsOf(customer)).length === 0) {
     kind = 'call';
     await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', { stepId: step.stepId, reason: 'no deliverable e-mail contact (hard bounce)' });
   }

@@ -10,11 +10,12 @@ import { renderAgencyNotice } from '../core/messages/notices';
 import { handedOverAlert } from '../core/messages/tasks';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { localDate } from '../core/calendar/time-zone';
-import { financeAlertEmail } from '../dunning-shared/alerts';
-import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
+import { financeAlertEmail } from '../adapters/finance-alerts';
+import { loadRateTable } from '../adapters/db/rates';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import { agencyEmail, creditor } from '../adapters/config';
-import { intentIdOf, sendOnce } from '../dunning-shared/send-once';
-import { withdrawCase } from '../dunning-shared/withdrawal';
+import { intentIdOf, sendOnce, sentMessage } from '../use-cases/dunning/send-once';
+import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 /** How long the agency's link to the case file stays valid (the SigV4 maximum; see documents.ts for the caveat). */
 export const CASE_FILE_LINK_SECONDS = 7 * 24 * 3600;
@@ -84,12 +85,11 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     { to, ...message, tags: { kind: 'agency_handoff' } },
     log,
   );
-  const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
-  const sentAt = result.outcome === 'sent' ? result.intent.sentAt : at.toISOString();
+  const { sent, messageId, at: sentAt } = sentMessage(result, at.toISOString());
   await recordSend(
-    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(result.outcome === 'maybe_sent' ? { maybeSent: true } : {}) },
-    { at: sentAt, kind: result.outcome === 'sent' ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
-    result.outcome === 'sent' ? step.level : undefined,
+    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(sent ? {} : { maybeSent: true }) },
+    { at: sentAt, kind: sent ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
+    sent ? step.level : undefined,
   );
   await saveAgencyCase({ invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' });
   await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents, currency: invoice.currency });

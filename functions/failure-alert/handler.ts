@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { alertFinance } from '../dunning-shared/alerts';
-import { count } from '../adapters/metrics';
+import { alertFinance } from '../adapters/finance-alerts';
 import { markDunningEnded } from '../adapters/workflows';
-import { recordEvent } from '../dunning-shared/history';
-import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
 import { lambda } from '../runtime';
+import { now } from '../adapters/clock';
+import { count } from '../adapters/metrics';
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
 const StatusChange = z.object({

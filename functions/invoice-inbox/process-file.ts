@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { clock } from '../adapters/clock';
-import { EInvoiceImportReport, importEInvoice } from '../adapters/einvoice-import';
+import { EInvoiceImportReport, importEInvoice } from '../use-cases/einvoice-import';
 import type { Logger } from '../adapters/logger';
 import { deleteStatementFile, putJson, readStatementFile, storeStatementFile } from '../adapters/statement-files';
 import { fileNameOf } from '../core/ingest/files';

@@ -4,10 +4,10 @@ import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeI
 import { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
 import { DunningLevel } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
-import { recordEvent } from '../dunning-shared/history';
-import { now } from '../adapters/clock';
+import { alertFinance } from '../adapters/finance-alerts';
+import { recordEvent } from '../adapters/db/history';
 import { lambda } from '../runtime';
+import { now } from '../adapters/clock';
 
 /**
  * SES configuration-set events (delivery, bounce, complaint, open, ...) -> the history of the invoices the message was

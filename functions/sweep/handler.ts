@@ -6,7 +6,10 @@ import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
 import { listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
 import { sendEmail } from '../adapters/mailer';
-import { dunningStarted, getPause, RESTARTABLE_END, resumeDunning, startDunning } from '../adapters/workflows';
+import { getPause } from '../adapters/db/pauses';
+import { dunningStarted } from '../adapters/db/workflow-markers';
+import { resumeDunning, startDunning } from '../adapters/workflows';
+import { RESTARTABLE_END } from '../core/dunning/executions';
 import { nextBusinessDay } from '../core/calendar/business-days';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
@@ -15,12 +18,12 @@ import { policyTimeline, promiseResumeAt, effectiveSendWindow, stepConditionsHol
 import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
 import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
 import { Customer, Invoice, isOwed } from '../core/model';
-import { recordEvent } from '../dunning-shared/history';
-import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
 import { financeEmails } from '../adapters/config';
 import { lambda } from '../runtime';
+import { now } from '../adapters/clock';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
-import { withdrawCase } from '../dunning-shared/withdrawal';
+import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 /** EventBridge Scheduler's input ({source, kind, scheduledTime}) or an EventBridge "Scheduled Event" ({time}). */
 const SweepEvent = z.object({ scheduledTime: z.string().optional(), time: z.string().optional() }).passthrough();

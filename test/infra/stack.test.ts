@@ -6,7 +6,7 @@ import { readEnv, settings } from '../../functions/adapters/config';
 import { creditor } from '../../functions/adapters/config';
 import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors, retryWindowSeconds, waitErrors, waitRetry } from '../../lib/dunning/dunning-workflow';
 import { LEASE_SECONDS } from '../../functions/adapters/db/dispatch';
-import { SEND_DOUBT } from '../../functions/dunning-shared/send-once';
+import { SEND_DOUBT } from '../../functions/use-cases/dunning/send-once';
 import { functionNames, projectRoot } from '../../lib/shared/function';
 import { createTableInput, tableDesign } from '../../lib/storage/table-design';
 import { actionsOf, definitionOf, flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';

@@ -16,7 +16,7 @@ type Adapters = {
   saveInvoice: typeof import('../../functions/adapters/db/invoices').saveInvoice;
   getInvoice: typeof import('../../functions/adapters/db/invoices').getInvoice;
   listInvoiceEvents: typeof import('../../functions/adapters/db/events').listInvoiceEvents;
-  workflows: typeof import('../../functions/adapters/workflows');
+  workflows: typeof import('../../functions/adapters/workflows') & typeof import('../../functions/adapters/db/pauses');
 };
 let a: Adapters;
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
     saveInvoice: invoices.saveInvoice,
     getInvoice: invoices.getInvoice,
     listInvoiceEvents: (await import('../../functions/adapters/db/events')).listInvoiceEvents,
-    workflows: await import('../../functions/adapters/workflows'),
+    workflows: { ...(await import('../../functions/adapters/workflows')), ...(await import('../../functions/adapters/db/pauses')) },
   };
   await savePolicy(shortPolicyInput);
   const at = START.toISOString();

@@ -13,7 +13,7 @@ let db: {
   recordSend: typeof import('../../functions/adapters/db/sends').recordSend;
   getInvoice: typeof import('../../functions/adapters/db/invoices').getInvoice;
   saveInvoice: typeof import('../../functions/adapters/db/invoices').saveInvoice;
-  listInvoices: typeof import('../../functions/api/store').listInvoices;
+  listInvoices: typeof import('../../functions/adapters/db/api-reads').listInvoices;
 };
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ beforeAll(async () => {
   db = {
     ...(await import('../../functions/adapters/db/sends')),
     ...(await import('../../functions/adapters/db/invoices')),
-    ...(await import('../../functions/api/store')),
+    ...(await import('../../functions/adapters/db/api-reads')),
   };
 }, 120_000);
 afterAll(async () => dynamo?.stop());

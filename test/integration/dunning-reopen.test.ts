@@ -16,7 +16,7 @@ const INVOICE = 'F2026-0777';
 const CUSTOMER = 'REOPEN';
 
 let stack: LocalStack;
-type Workflows = typeof import('../../functions/adapters/workflows');
+type Workflows = typeof import('../../functions/adapters/workflows') & typeof import('../../functions/adapters/db/workflow-markers');
 let wf: Workflows;
 let kinds: (id: string) => Promise<string[]>;
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const { saveInvoice } = await import('../../functions/adapters/db/invoices');
   const { savePolicy } = await import('../../functions/adapters/db/policies');
   const { listInvoiceEvents } = await import('../../functions/adapters/db/events');
-  wf = await import('../../functions/adapters/workflows');
+  wf = { ...(await import('../../functions/adapters/workflows')), ...(await import('../../functions/adapters/db/workflow-markers')) };
   kinds = async (id) => (await listInvoiceEvents(id)).map((e) => e.kind);
   await savePolicy(shortPolicyInput);
   await putCustomer(customer(CUSTOMER, { policyId: 'short' }));

@@ -25,6 +25,16 @@ export async function putCustomer(customer: Customer, expectedVersion?: number):
   return saved;
 }
 
+/** Replaces a customer if it is still at `expectedVersion`; undefined when someone changed it since. */
+export async function replaceCustomer(customer: Customer, expectedVersion: number | undefined): Promise<Customer | undefined> {
+  try {
+    return await putCustomer(customer, expectedVersion);
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+}
+
 export async function listCustomers(options: { limit?: number; cursor?: string } = {}): Promise<Page<Customer>> {
   const res = await dynamo().send(
     new QueryCommand({

@@ -58,6 +58,22 @@ export async function saveInvoice(current: Invoice | undefined, next: Omit<Invoi
 }
 
 /**
+ * Creates new invoices, each with the history event that explains it, in one transaction (at most 50 invoices:
+ * DynamoDB takes 100 items). False when the transaction was cancelled (one of them exists already, or a conflict):
+ * nothing was written, the caller decides row by row.
+ */
+export async function createInvoices(created: readonly { invoice: Invoice; event: Omit<InvoiceEvent, 'invoiceId'> }[]): Promise<boolean> {
+  const items = created.flatMap(({ invoice, event }) => [invoicePut(invoice, undefined), invoiceEventPut({ ...event, invoiceId: invoice.invoiceId })]);
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') return false;
+    throw err;
+  }
+}
+
+/**
  * The update that raises an invoice's dunning level to `level` with a new version (a writer holding an older read then
  * conflicts instead of putting the old level back), conditional on the stored level being absent or lower: the level
  * never goes down. Fails its condition when the level is already as high, or the invoice is not there.

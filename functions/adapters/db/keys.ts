@@ -17,6 +17,10 @@ export const keys = {
   liveAlias: (customerId: string, kind: string, value: string) => ({ gsi2pk: 'ALIASES', gsi2sk: `${customerId}#${kind}#${value}` }),
   customerCredit: (customerId: string, transactionId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `CREDIT#${transactionId}` }),
   allocation: (invoiceId: string, transactionId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `ALLOC#${transactionId}` }),
+  /** The invoice's current dunning workflow generation (adapters/db/workflow-markers.ts). */
+  workflow: (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'WORKFLOW' }),
+  /** The task token of the invoice's paused dunning workflow (adapters/db/pauses.ts). */
+  pause: (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'PAUSE' }),
   invoiceEvent: (invoiceId: string, at: string, seq: string) => ({ pk: `INVOICE#${invoiceId}`, sk: `EVENT#${at}#${seq}` }),
   /** Finance's write-offs by date (sparse: only on their history events), for the books export. */
   writeOffByDate: (at: string, invoiceId: string) => ({ gsi2pk: 'WRITEOFFS', gsi2sk: `${at}#${invoiceId}` }),

@@ -1,7 +1,5 @@
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { s3 } from '../../adapters/aws-clients';
 import { clock } from '../../adapters/clock';
 import { readEnv, settings } from '../../adapters/config';
 import { listAllCustomers } from '../../adapters/db/customers';
@@ -11,13 +9,15 @@ import { loadRateTable } from '../../adapters/db/rates';
 import { listBouncedContacts } from '../../adapters/db/sends';
 import { listStatements } from '../../adapters/db/statements';
 import { presignedLink } from '../../adapters/documents';
+import { statementUploadForm } from '../../adapters/statement-files';
 import { localDate } from '../../core/calendar/time-zone';
 import { addDays } from '../../core/dates';
 import { missingRates } from '../../core/dunning/rates';
-import { approvalNote } from '../../dunning-shared/load';
+import { approvalNote } from '../../core/dunning/state';
 import { route } from '../route';
 import { common } from '../schemas';
-import { mapLimited, pagedTransactions } from '../store';
+import { pagedTransactions } from '../../adapters/db/api-reads';
+import { mapLimited } from '../../core/concurrency';
 import { MissingRates, RATES_CHECKED_FROM } from './rates';
 
 /**
@@ -127,12 +127,7 @@ export const consoleRoutes = [
       // A unique folder per upload: two files of the same name never overwrite each other in the inbox.
       const key = `inbox/console-${randomUUID()}/${body.fileName}`;
       const expiresSeconds = 300;
-      const form = await createPresignedPost(s3(), {
-        Bucket: bucket,
-        Key: key,
-        Conditions: [['content-length-range', 1, STATEMENT_UPLOAD_MAX_BYTES]],
-        Expires: expiresSeconds,
-      });
+      const form = await statementUploadForm(bucket, key, STATEMENT_UPLOAD_MAX_BYTES, expiresSeconds);
       const expiresAt = new Date(clock().now().getTime() + expiresSeconds * 1000).toISOString();
       return { status: 200, body: { url: form.url, fields: form.fields, key, maxBytes: STATEMENT_UPLOAD_MAX_BYTES, expiresAt } };
     },

@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
-import { customerCreditCents, getCustomer, listCustomers, putCustomer } from '../../adapters/db/customers';
+import { createCustomer, customerCreditCents, getCustomer, listCustomers, replaceCustomer } from '../../adapters/db/customers';
 import { addDays, toIsoDate } from '../../core/dates';
 import { isValidIban, normalizeIban } from '../../core/imports';
 import { Contact, Customer, EntityId, IanaTimeZone, Language, NonNegativeAmountCents, Segment, singleLine } from '../../core/model';
@@ -9,8 +8,7 @@ import { isReceivable, payerScore, PayerScore } from '../../core/reports';
 import { HttpProblem, notFound, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
 import { common, Id, Page } from '../schemas';
-import { customerInvoices, settledInvoices } from '../store';
-import { createCustomer } from '../../adapters/db/customers';
+import { customerInvoices, settledInvoices } from '../../adapters/db/api-reads';
 
 const Iban = z.string().transform(normalizeIban).refine(isValidIban, 'not a valid IBAN');
 
@@ -67,12 +65,9 @@ async function exposureOf(customer: Customer) {
 }
 
 async function replace(current: Customer, next: Customer): Promise<Customer> {
-  try {
-    return await putCustomer(next, current.version);
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') throw versionConflict(`customer ${current.customerId}`);
-    throw err;
-  }
+  const saved = await replaceCustomer(next, current.version);
+  if (!saved) throw versionConflict(`customer ${current.customerId}`);
+  return saved;
 }
 
 async function loadForChange(customerId: string, ifMatch: number | undefined): Promise<Customer> {

@@ -1,5 +1,5 @@
-import { importEInvoice } from '../../adapters/einvoice-import';
-import type { ImportReport } from './imports';
+import { importEInvoice } from '../../use-cases/einvoice-import';
+import type { ImportReport } from '../schemas';
 
 /** The body as the API decoded it: UTF-8 when it was valid UTF-8, else Latin-1 (functions/api/handler.ts decodeBody). */
 function bytesOf(body: string): Buffer {

@@ -1,39 +1,15 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
-import { putCustomer } from '../../adapters/db/customers';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../adapters/aws-clients';
-import { invoiceEventPut } from '../../adapters/db/events';
-import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
+import { getCustomers, getInvoices } from '../../adapters/db/api-reads';
+import { createCustomer, replaceCustomer } from '../../adapters/db/customers';
+import { createInvoices, getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
+import { mapLimited } from '../../core/concurrency';
 import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, reasonInFrench, RowOutcome, summarize } from '../../core/imports';
 import { Customer } from '../../core/model';
 import { HttpProblem } from '../http';
-import { EInvoiceImportReport } from '../../adapters/einvoice-import';
-import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
 import { route } from '../route';
-import { common } from '../schemas';
-import { getCustomers, getInvoices, mapLimited } from '../store';
-import { createCustomer } from '../../adapters/db/customers';
-
-export const ImportRowReport = z.object({
-  line: z.number().int(),
-  invoiceId: z.string().optional(),
-  outcome: z.enum(['created', 'updated', 'unchanged', 'rejected']),
-  reason: z.string().optional(),
-  /** The same reason in French. */
-  reasonFr: z.string().optional(),
-});
-export const ImportReport = z.object({
-  format: z.enum(['csv', 'fec', 'einvoice']),
-  summary: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
-  rows: z.array(ImportRowReport),
-  /** FEC lines that are not open receivables (other accounts, lettered lines). */
-  skippedLines: z.number().int().optional(),
-  /** E-invoices (Factur-X, CII, UBL): what was read from the file. */
-  einvoice: EInvoiceImportReport.optional(),
-});
-export type ImportReport = z.infer<typeof ImportReport>;
+import { common, ImportReport } from '../schemas';
+import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
 
 const MAX_ATTEMPTS = 3;
 
@@ -69,10 +45,7 @@ async function upsertCustomers(records: ImportedInvoice[]): Promise<void> {
       }
     }
     if (changed && current) {
-      const base = known.get(customerId);
-      await putCustomer(current, base?.version).catch((err: Error) => {
-        if (err.name !== 'ConditionalCheckFailedException') throw err;
-      });
+      await replaceCustomer(current, known.get(customerId)?.version); // undefined when edited meanwhile: the edit wins
     }
   });
 }
@@ -87,17 +60,12 @@ const CREATE_CHUNK = 25;
 async function writeCreatedChunk(rows: PlannedRow[], format: 'csv' | 'fec', actor: string): Promise<PlannedRow[]> {
   if (rows.length === 1) return [await write(rows[0], format, actor)];
   const at = clock().now().toISOString();
-  const items = rows.flatMap((r) => [
-    invoicePut({ ...(r.next as NonNullable<PlannedRow['next']>), version: 0 }, undefined),
-    invoiceEventPut({ invoiceId: r.invoiceId as string, at, kind: 'imported', actor, detail: { source: format, line: r.line } }),
-  ]);
-  try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-    return rows;
-  } catch (err) {
-    if (!(err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException')) throw err;
-    return mapLimited(rows, 8, (r) => write(r, format, actor));
-  }
+  const created = rows.map((r) => ({
+    invoice: { ...(r.next as NonNullable<PlannedRow['next']>), version: 0 },
+    event: { at, kind: 'imported', actor, detail: { source: format, line: r.line } },
+  }));
+  if (await createInvoices(created)) return rows;
+  return mapLimited(rows, 8, (r) => write(r, format, actor));
 }
 
 async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Promise<PlannedRow> {

@@ -1,20 +1,18 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { sfn } from '../../adapters/aws-clients';
 import { clock } from '../../adapters/clock';
-import { getCustomer } from '../../adapters/db/customers';
-import { getInvoice, saveInvoice } from '../../adapters/db/invoices';
-import { DunningWorkflow, executionArnOf, invoiceExecutionName, resumeDunning, stopDunning } from '../../adapters/workflows';
+import { createCustomer, getCustomer } from '../../adapters/db/customers';
+import { appendInvoiceEvent } from '../../adapters/db/events';
+import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
+import { DunningWorkflow } from '../../adapters/db/workflow-markers';
+import { describeExecution, executionArnOf, resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
-import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
+import { invoiceExecutionName } from '../../core/dunning/executions';
+import { reduceOpenAmount } from '../../core/invoices';
+import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, openStatuses, singleLine } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
-import { listInvoices, readInvoiceDossier } from '../store';
-import { createCustomer } from '../../adapters/db/customers';
-import { VersionConflictError } from '../../adapters/db/invoices';
-import { appendInvoiceEvent } from '../../adapters/db/events';
-import { startDunning } from '../../adapters/workflows';
+import { listInvoices, readInvoiceDossier } from '../../adapters/db/api-reads';
 
 const InvoiceParams = z.object({ invoiceId: Id });
 
@@ -84,7 +82,7 @@ function stripVersion(i: Invoice): Omit<Invoice, 'version'> {
 }
 
 function requireOwed(invoice: Invoice, action: string): void {
-  if (invoice.status !== 'open' && invoice.status !== 'partially_paid') {
+  if (!openStatuses.includes(invoice.status)) {
     throw stateConflict(`invoice ${invoice.invoiceId} is ${invoice.status}: cannot ${action}`);
   }
 }
@@ -93,16 +91,13 @@ async function workflowOf(invoiceId: string, paused: boolean, marker: DunningWor
   // The current generation (a reopened invoice runs a new execution); generation 1 when no marker was left.
   const executionName = marker?.executionName ?? invoiceExecutionName(invoiceId);
   const generation = marker?.generation;
-  try {
-    const res = await sfn().send(new DescribeExecutionCommand({ executionArn: marker?.executionArn ?? executionArnOf(invoiceId) }));
-    const map: Record<string, z.infer<typeof WorkflowView>['status']> = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'aborted' };
-    const status = paused && res.status === 'RUNNING' ? 'paused' : (map[res.status ?? ''] ?? 'unknown');
-    return { executionName, ...(generation ? { generation } : {}), status, startedAt: res.startDate?.toISOString(), stoppedAt: res.stopDate?.toISOString() };
-  } catch (err) {
-    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { executionName, status: 'not_started' };
-    // The invoice stays readable when Step Functions is unreachable.
-    return { executionName, ...(generation ? { generation } : {}), status: paused ? 'paused' : 'unknown' };
-  }
+  // The invoice stays readable when Step Functions is unreachable.
+  const res = await describeExecution(marker?.executionArn ?? executionArnOf(invoiceId)).catch(() => 'unreachable' as const);
+  if (res === undefined) return { executionName, status: 'not_started' };
+  if (res === 'unreachable') return { executionName, ...(generation ? { generation } : {}), status: paused ? 'paused' : 'unknown' };
+  const map: Record<string, z.infer<typeof WorkflowView>['status']> = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'timed_out', ABORTED: 'aborted' };
+  const status = paused && res.status === 'RUNNING' ? 'paused' : (map[res.status ?? ''] ?? 'unknown');
+  return { executionName, ...(generation ? { generation } : {}), status, startedAt: res.startedAt, stoppedAt: res.stoppedAt };
 }
 
 const tag = 'Invoices';
@@ -247,13 +242,13 @@ export const invoiceRoutes = [
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
       const current = await loadForChange(params.invoiceId, ifMatch);
-      if (!['open', 'partially_paid', 'in_collection'].includes(current.status)) throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to write off`);
       const amount = body.amountCents ?? current.openCents;
-      if (amount > current.openCents) throw stateConflict(`amountCents ${amount} exceeds the open amount ${current.openCents}`);
-      const openCents = current.openCents - amount;
-      const status: InvoiceStatus = openCents === 0 ? 'written_off' : current.status === 'in_collection' ? 'in_collection' : 'partially_paid';
+      const decision = reduceOpenAmount(current, 'write_off', amount);
+      if (!decision.ok && decision.reason === 'not_reducible') throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to write off`);
+      if (!decision.ok) throw stateConflict(`amountCents ${amount} exceeds the open amount ${current.openCents}`);
+      const { openCents, status } = decision;
       const saved = await save(current, { ...stripVersion(current), openCents, status }, 'write_off', principal.actor, { amountCents: amount, reason: body.reason });
-      const action = openCents === 0 ? (await stopDunning(saved.invoiceId, 'written off')).stopped ? 'stopped' : 'no_execution' : 'none';
+      const action = decision.closes ? (await stopDunning(saved.invoiceId, 'written off')).stopped ? 'stopped' : 'no_execution' : 'none';
       return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
     },
   }),
@@ -273,12 +268,12 @@ export const invoiceRoutes = [
         return { status: 200, body: { invoice: current, workflow: { action: 'none' } }, version: current.version };
       }
       if (ifMatch !== undefined && ifMatch !== current.version) throw versionConflict(`invoice ${current.invoiceId}`, current.version);
-      if (!['open', 'partially_paid', 'in_collection'].includes(current.status)) throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to credit`);
-      if (body.amountCents > current.openCents) throw stateConflict(`amountCents ${body.amountCents} exceeds the open amount ${current.openCents} (refunds are out of scope)`);
-      const openCents = current.openCents - body.amountCents;
-      const status: InvoiceStatus = openCents === 0 ? 'credited' : current.status === 'in_collection' ? 'in_collection' : 'partially_paid';
+      const decision = reduceOpenAmount(current, 'credit_note', body.amountCents);
+      if (!decision.ok && decision.reason === 'not_reducible') throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to credit`);
+      if (!decision.ok) throw stateConflict(`amountCents ${body.amountCents} exceeds the open amount ${current.openCents} (refunds are out of scope)`);
+      const { openCents, status } = decision;
       const saved = await save(current, { ...stripVersion(current), openCents, status }, 'credit_note', principal.actor, { creditNoteId: body.creditNoteId, amountCents: body.amountCents, reason: body.reason });
-      const action = openCents === 0 ? (await stopDunning(saved.invoiceId, 'credited')).stopped ? 'stopped' : 'no_execution' : 'none';
+      const action = decision.closes ? (await stopDunning(saved.invoiceId, 'credited')).stopped ? 'stopped' : 'no_execution' : 'none';
       return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
     },
   }),

@@ -6,7 +6,7 @@ import { route } from '../route';
 import { common } from '../schemas';
 import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
 import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
-import { settledInvoices } from '../store';
+import { settledInvoices } from '../../adapters/db/api-reads';
 
 const tag = 'Reports';
 const Currency = z.string().regex(/^[A-Z]{3}$/).default('EUR');

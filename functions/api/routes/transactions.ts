@@ -10,7 +10,7 @@ import { AmountCents, EntityId, idOf, Invoice, isOwed, NonNegativeAmountCents } 
 import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
-import { pagedTransactions } from '../store';
+import { pagedTransactions } from '../../adapters/db/api-reads';
 
 const Params = z.object({ transactionId: idOf(200) });
 const tag = 'Transactions';

@@ -1,13 +1,12 @@
+import { compactDate as fecDate } from '../dates';
 import { fecColumns } from '../imports/fec';
+import { formatCents } from '../money';
 import { BookLine, ExportEntry, PeriodExport } from './model';
 
 export type BooksFormat = 'fec' | 'csv';
 
-const fecDate = (iso: string) => iso.replaceAll('-', '');
 /** "1234,56": decimal comma, no thousands separator, as the FEC norm asks. */
-export function fecAmount(cents: number): string {
-  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
-}
+export const fecAmount = (cents: number): string => formatCents(cents, ',');
 
 /** A field of a tab-separated FEC holds no tab, pipe or line break. */
 const clean = (s: string) => s.replace(/[\t|\r\n]+/g, ' ').trim();

@@ -1,6 +1,6 @@
 import { EInvoiceError } from './errors';
 import { decimalToCents, EInvoice, isoDate, kindOf, Party, profileOf, required, sirenOf } from './model';
-import { child, childrenAt, text, XNode } from './xml';
+import { child, childrenAt, text, XNode } from '../xml/tree';
 
 export const CII_NAMESPACE = 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100';
 

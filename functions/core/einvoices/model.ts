@@ -1,4 +1,5 @@
 import { isValidIsoDate } from '../dates';
+import { MoneyFormatError, parseAmountToCents } from '../money';
 import { EInvoiceError } from './errors';
 
 /** The EN 16931 profiles (CII guideline BT-24, UBL CustomizationID) encaisse tells apart. */
@@ -55,12 +56,16 @@ export function kindOf(typeCode: string): 'invoice' | 'credit_note' {
 
 /** An XML decimal ("2337.5", "-10", "104.900") in cents; more than two significant decimals is refused, never rounded. */
 export function decimalToCents(value: string | undefined, element: string): number {
-  const m = value === undefined ? null : /^([+-]?)(\d{1,15})(?:\.(\d*))?$/.exec(value.trim());
-  if (!m) throw new EInvoiceError('invalid_amount', `"${value ?? ''}" is not a decimal amount`, element);
-  const frac = (m[3] ?? '').replace(/0+$/, '');
-  if (frac.length > 2) throw new EInvoiceError('invalid_amount', `"${value}" has more than two decimals`, element);
-  const cents = Number(m[2]) * 100 + Number(frac.padEnd(2, '0'));
-  return m[1] === '-' && cents !== 0 ? -cents : cents;
+  const decimal = value?.trim() ?? '';
+  // The XML form only (no grouping, no trailing sign); the reading itself is the one of every amount (core/money).
+  if (!/^[+-]?\d{1,15}(?:\.\d*)?$/.test(decimal)) throw new EInvoiceError('invalid_amount', `"${value ?? ''}" is not a decimal amount`, element);
+  try {
+    return parseAmountToCents(decimal, { decimal: '.', grouping: false });
+  } catch (err) {
+    if (!(err instanceof MoneyFormatError)) throw err;
+    const tooPrecise = /\.\d{2}\d*[1-9]/.test(decimal);
+    throw new EInvoiceError('invalid_amount', `"${value}" ${tooPrecise ? 'has more than two decimals' : 'is too large'}`, element);
+  }
 }
 
 /** An ISO date from "20130410" (CII format 102) or "2013-04-10" (UBL). */

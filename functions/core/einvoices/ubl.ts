@@ -1,6 +1,6 @@
 import { EInvoiceError } from './errors';
 import { decimalToCents, EInvoice, isoDate, kindOf, Party, profileOf, required, sirenOf } from './model';
-import { child, childrenAt, text, XNode } from './xml';
+import { child, childrenAt, text, XNode } from '../xml/tree';
 
 export const UBL_INVOICE_NAMESPACE = 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2';
 export const UBL_CREDIT_NOTE_NAMESPACE = 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2';

@@ -1,21 +1,9 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { localName, XNode } from '../xml/tree';
 import { EInvoiceError } from './errors';
-
-/** An element of a small XML tree: local name (prefix dropped), attributes, children, own text. */
-export interface XNode {
-  name: string;
-  attrs: Record<string, string>;
-  children: XNode[];
-  text: string;
-}
 
 /** E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them). */
 export const MAX_XML_BYTES = 20 * 1024 * 1024;
-
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
-}
 
 /**
  * Parses XML into a tree with saxes, hardened like the statement parsers: a DOCTYPE (and so any DTD or entity
@@ -64,29 +52,4 @@ export function parseXml(text: string): { root: XNode; namespace: string } {
   }
   if (!root) throw new EInvoiceError('empty', 'no XML element');
   return { root, namespace };
-}
-
-/** The first descendant along a path of local names. */
-export function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
-  let cur = node;
-  for (const name of path) {
-    cur = cur?.children.find((c) => c.name === name);
-    if (!cur) return undefined;
-  }
-  return cur;
-}
-
-/** Every child with that local name at the end of the path. */
-export function childrenAt(node: XNode | undefined, ...path: string[]): XNode[] {
-  if (!node || path.length === 0) return [];
-  const parent = child(node, ...path.slice(0, -1));
-  const last = path[path.length - 1];
-  return parent ? parent.children.filter((c) => c.name === last) : [];
-}
-
-/** Trimmed text at a path, undefined when absent or blank. */
-export function text(node: XNode | undefined, ...path: string[]): string | undefined {
-  const n = path.length ? child(node, ...path) : node;
-  const t = n?.text.replace(/\s+/g, ' ').trim();
-  return t ? t : undefined;
 }

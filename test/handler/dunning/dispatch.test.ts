@@ -2,13 +2,13 @@ import './env';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { setClock } from '../../../functions/adapters/clock';
 import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
 import { handler, POLL } from '../../../functions/dunning-dispatch/handler';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 
@@ -47,6 +47,24 @@ beforeEach(() => {
   ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
   setClock(fixedClock('2026-02-02T07:35:00.000Z'));
   POLL.attempts = 10;
+});
+
+describe('a batch reads what it needs once', () => {
+  it('the customer is read once per batch, also when a payment crossing the composition makes it compose again', async () => {
+    const key = await seed('R', ['R-1', 'R-2']);
+    let reads = 0;
+    ddb.on(GetCommand).callsFake(async (input) => {
+      if (input.Key?.pk === 'CUSTOMER#R' && ++reads === 1) {
+        // A payment of R-2 lands while the message is being composed: the re-check leaves it out.
+        const stored = table.get('INVOICE#R-2', 'INVOICE')!;
+        table.put({ ...stored, status: 'paid', openCents: 0, version: Number(stored.version) + 1 });
+      }
+      return { Item: table.get(String(input.Key?.pk), String(input.Key?.sk)) };
+    });
+    expect((await handler(stateOf('R-1', key))).outcome).toBe('sent');
+    expect(sentTexts()[0]).not.toContain('R-2');
+    expect(reads).toBe(1);
+  });
 });
 
 describe('one message per customer per send window', () => {

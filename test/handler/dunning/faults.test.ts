@@ -11,8 +11,8 @@ import { fixedClock } from '../../../functions/core/dates';
 import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
 import { handler as step } from '../../../functions/dunning-step/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
-import { SEND_DOUBT } from '../../../functions/dunning-shared/send-once';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 

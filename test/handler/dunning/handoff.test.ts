@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
@@ -12,7 +12,7 @@ import type { Invoice } from '../../../functions/core/model';
 import { handler as step } from '../../../functions/dunning-step/handler';
 import { handler as sweep } from '../../../functions/sweep/handler';
 import { handler as failureAlert } from '../../../functions/failure-alert/handler';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -46,6 +46,14 @@ beforeEach(() => {
   setClock(fixedClock('2026-02-02T07:30:01.000Z'));
   table.put(customerItem(customer('A')));
   table.put(invoiceItem(invoice('INV-1', 'A', '2025-12-01')));
+});
+
+describe('an agency handoff reads what it needs once', () => {
+  it('the send record of the step is read once, not once to finish an earlier handoff and again to find the step done', async () => {
+    expect((await step(handoffState)).outcome).toBe('acted');
+    const reads = ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.pk === 'SEND#INV-1#agency');
+    expect(reads).toHaveLength(1);
+  });
 });
 
 describe('a payment landing during an agency handoff', () => {

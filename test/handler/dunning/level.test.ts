@@ -11,7 +11,7 @@ import { fixedClock } from '../../../functions/core/dates';
 import type { DunningLevel, Invoice } from '../../../functions/core/model';
 import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
 import { handler as step } from '../../../functions/dunning-step/handler';
-import { SEND_DOUBT } from '../../../functions/dunning-shared/send-once';
+import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 

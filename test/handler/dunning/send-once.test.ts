@@ -3,16 +3,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { setClock } from '../../../functions/adapters/clock';
+import { setClock, setWallClock } from '../../../functions/adapters/clock';
 import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
-import { fixedClock } from '../../../functions/core/dates';
+import { fixedClock, systemClock } from '../../../functions/core/dates';
 import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { asRetryable } from '../../../functions/runtime';
+import { intentIdOf, SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { rootLogger } from '../../../functions/adapters/logger';
-import { intentIdOf, SEND_DOUBT } from '../../../functions/dunning-shared/send-once';
-import type { DunningState } from '../../../functions/dunning-shared/state';
 import type { Invoice } from '../../../functions/core/model';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
@@ -147,6 +147,24 @@ describe('a customer message goes out at most once', () => {
     await sesEvents({ eventType: 'Delivery', mail: { messageId: 'ses-late', tags: { intent: [intentIdOf('batch', key)] } }, delivery: { recipients: [contactOf('E')] } });
     expect(history('E-1', 'send_confirmed')[0]).toMatchObject({ detail: { messageId: 'ses-late', task: 'closed' } });
     for (const id of ['E-1', 'E-2']) expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
+  });
+
+  it('the doubt window runs on the injectable wall clock: a retry inside it waits, one after it hands finance the task', async () => {
+    const key = await seed('G', ['G-1']);
+    setWallClock(fixedClock('2026-02-02T07:35:00.000Z'));
+    try {
+      ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })).resolves({ MessageId: 'alert' });
+      await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'sending', since: '2026-02-02T07:35:00.000Z' });
+      setWallClock(fixedClock('2026-02-02T07:37:59.000Z')); // 179 s later: SES may still answer
+      await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'SendUnconfirmed' });
+      setWallClock(fixedClock('2026-02-02T07:38:00.000Z')); // 180 s: a person is asked
+      expect((await dispatch(stateOf('G-1', key))).outcome).toBe('sent');
+      expect(toFinance()).toHaveLength(1);
+      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'maybe_sent' });
+    } finally {
+      setWallClock(systemClock);
+    }
   });
 
   it('a throttled send is surely not sent: the intent is released and the retry sends once', async () => {

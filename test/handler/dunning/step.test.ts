@@ -10,7 +10,7 @@ import { fixedClock } from '../../../functions/core/dates';
 import type { Customer, Invoice } from '../../../functions/core/model';
 import { handler as step } from '../../../functions/dunning-step/handler';
 import { handler as plan } from '../../../functions/dunning-plan/handler';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 

@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { currentDunning, CLAIM_GRACE_MS, invoiceExecutionName, resumeDunning, startDunning, stopDunning } from '../../../functions/adapters/workflows';
+import { currentDunning } from '../../../functions/adapters/db/workflow-markers';
+import { CLAIM_GRACE_MS, resumeDunning, startDunning, stopDunning } from '../../../functions/adapters/workflows';
+import { invoiceExecutionName } from '../../../functions/core/dunning/executions';
 import { FakeTable } from './fake-table';
 
 const sfn = mockClient(SFNClient);

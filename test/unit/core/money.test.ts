@@ -26,6 +26,12 @@ describe('amounts are integer cents', () => {
     expect(formatCents(5)).toBe('0.05');
   });
 
+  it('prints signed decimals with a comma for the FEC, read back to the same cents', () => {
+    expect(formatCents(123456, ',')).toBe('1234,56');
+    expect(formatCents(-5, ',')).toBe('-0,05');
+    for (const cents of [0, 7, 100, 99_999, -123_456]) expect(parseAmountToCents(formatCents(cents, ','), { decimal: ',', grouping: false })).toBe(cents);
+  });
+
   it('prints money for French and English readers', () => {
     expect(formatMoney(123456, 'EUR', 'fr')).toBe('1\u202f234,56\u00a0€');
     expect(formatMoney(123456, 'EUR', 'en')).toBe('€1,234.56');

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../adapters/db/sends';
-import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../adapters/mailer';
-import { Logger } from '../adapters/logger';
+import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../../adapters/db/sends';
+import { recordEvent } from '../../adapters/db/history';
+import { alertFinance } from '../../adapters/finance-alerts';
+import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
+import { clock, wallClock } from '../../adapters/clock';
+import { Logger } from '../../adapters/logger';
 import { maybeSentAlert } from '../core/messages/tasks';
-import { alertFinance } from './alerts';
-import { recordEvent } from './history';
 import { now } from '../adapters/clock';
 
 /**
@@ -33,6 +34,14 @@ export function intentIdOf(...parts: string[]): string {
 
 export type SentIntent = SendIntent & { status: 'sent'; messageId: string; sentAt: string };
 export type SendOnceResult = { outcome: 'sent'; intent: SentIntent } | { outcome: 'maybe_sent'; intent: SendIntent };
+
+/**
+ * What a send leaves to record: whether it surely went out, its SES message id ('' when maybe sent) and when (the
+ * send, else `inDoubtAt`, by default when the attempt began).
+ */
+export function sentMessage(result: SendOnceResult, inDoubtAt: string = result.intent.since): { sent: boolean; messageId: string; at: string } {
+  return result.outcome === 'sent' ? { sent: true, messageId: result.intent.messageId, at: result.intent.sentAt } : { sent: false, messageId: '', at: inDoubtAt };
+}
 
 export type IntentDraft = Omit<SendIntent, 'status' | 'attempt' | 'since' | 'messageId' | 'sentAt'>;
 
@@ -73,7 +82,7 @@ async function settleIntent(intent: SendIntent | undefined, log: Logger): Promis
 export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
   const earlier = await getIntent(draft.intentId);
   if (earlier && earlier.status !== 'released') return (await settleIntent(earlier, log))!;
-  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: new Date().toISOString() };
+  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().now().toISOString() };
   if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
   let messageId: string;
   try {
@@ -82,7 +91,7 @@ export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Lo
     if (!sesOutcomeUnknown(err)) await persist({ ...intent, status: 'released' }, intent).catch(() => undefined);
     throw err;
   }
-  const sent: SentIntent = { ...intent, status: 'sent', messageId, sentAt: now().toISOString() };
+  const sent: SentIntent = { ...intent, status: 'sent', messageId, sentAt: clock().now().toISOString() };
   await persist(sent, intent);
   return { outcome: 'sent', intent: sent };
 }
@@ -96,7 +105,7 @@ async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceRe
     log.info('send in doubt confirmed by SES', { intentId: intent.intentId, messageId: evidence.messageId, eventType: evidence.eventType });
     return { outcome: 'sent', intent: sent };
   }
-  if (Date.now() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000) throw new SendUnconfirmedError(intent.intentId);
+  if (wallClock().now().getTime() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000) throw new SendUnconfirmedError(intent.intentId);
   await tellFinanceMaybeSent(intent);
   const maybe = { ...intent, status: 'maybe_sent' as const };
   await persist(maybe, intent);
@@ -106,7 +115,7 @@ async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceRe
 
 /** The "maybe sent" task: one alert to finance, and the history of every invoice concerned says so. */
 async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
-  const at = now();
+  const at = clock().now();
   const detail = { intentId: intent.intentId, messageKind: intent.kind, to: intent.to, task: 'open', since: intent.since };
   for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
   // Tagged with the intent (SES tag 'intent') so the logs find it; the alert itself speaks in words (core/messages/tasks).

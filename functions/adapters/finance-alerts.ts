@@ -1,6 +1,7 @@
-import { sendEmail } from '../adapters/mailer';
 import { FinanceAlertInput, renderFinanceAlert } from '../core/messages/finance';
-import type { Attachment, OutgoingEmail } from '../adapters/mailer';
+import { emailList, readEnv } from './config';
+import { sendEmail } from './mailer';
+import type { Attachment, OutgoingEmail } from './mailer';
 import { financeEmails } from '../adapters/config';
 
 /** An immediate alert to finance (escalations, approvals, failures, bounces). */
@@ -10,5 +11,5 @@ export async function alertFinance(input: FinanceAlertInput, attachments: Attach
 
 /** The e-mail of a finance alert (to send it through a send intent when it must go out once and surely). */
 export function financeAlertEmail(input: FinanceAlertInput, attachments: Attachment[] = []): OutgoingEmail {
-  return { to: financeEmails(), ...renderFinanceAlert(input), attachments, tags: { kind: `alert_${input.kind}` } };
+  return { to: readEnv({ FINANCE_EMAILS: emailList }).FINANCE_EMAILS, ...renderFinanceAlert(input), attachments, tags: { kind: `alert_${input.kind}` } };
 }

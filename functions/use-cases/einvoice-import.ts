@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { clock } from '../adapters/clock';
+import { createCustomer, getCustomer, replaceCustomer } from '../adapters/db/customers';
+import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
 import { BuyerCustomer, EInvoice, EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
 import { planImport } from '../core/imports';
 import { Customer } from '../core/model';
-import { clock } from './clock';
-import { createCustomer, getCustomer, putCustomer } from './db/customers';
-import { getInvoice, saveInvoice, VersionConflictError } from './db/invoices';
 
 /** What became of one e-invoice file: the invoice created, updated, unchanged, or the file rejected with its reason. */
 export const EInvoiceImportReport = z.object({
@@ -30,9 +30,7 @@ async function upsertBuyer(buyer: BuyerCustomer): Promise<void> {
     const created = Customer.parse({ customerId: buyer.customerId, name: buyer.name, postalAddress: buyer.postalAddress });
     await createCustomer(created); // false when created meanwhile: theirs stands
   } else if (current.postalAddress.length === 0 && buyer.postalAddress.length > 0) {
-    await putCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version).catch((err: Error) => {
-      if (err.name !== 'ConditionalCheckFailedException') throw err; // edited meanwhile: the person's edit wins
-    });
+    await replaceCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version); // undefined when edited meanwhile: the person's edit wins
   }
 }
 

@@ -1,13 +1,13 @@
-import { listBouncedContacts } from '../adapters/db/sends';
-import { Customer } from '../core/model';
+import { Customer } from '../model';
 
 /**
  * Who receives a customer's reminders: its billing and accounts-payable contacts (else its primary contact, else
- * any contact), minus the addresses that hard-bounced or complained. Formal notices add the legal contacts.
+ * any contact), minus the addresses that hard-bounced or complained
+ * (`bouncedEmails`, as adapters/db/sends listBouncedContacts reads them). Formal notices add the legal contacts.
  * An empty list means the next e-mail step goes to a person (a call task) instead.
  */
-export async function reminderRecipients(customer: Customer, options: { legal?: boolean } = {}): Promise<string[]> {
-  const bounced = new Set((await listBouncedContacts(customer.customerId)).map((b) => b.email.toLowerCase()));
+export function reminderRecipients(customer: Customer, bouncedEmails: readonly string[], options: { legal?: boolean } = {}): string[] {
+  const bounced = new Set(bouncedEmails.map((email) => email.toLowerCase()));
   const usable = customer.contacts.filter((c) => !bounced.has(c.email.toLowerCase()));
   const roles = options.legal ? ['billing', 'accounts_payable', 'legal'] : ['billing', 'accounts_payable'];
   let chosen = usable.filter((c) => roles.includes(c.role));

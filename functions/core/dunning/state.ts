@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTimestamp } from '../core/dates';
+import { IsoTimestamp } from '../dates';
 
 /**
  * The state object of the per-invoice dunning workflow (see lib/README.md, 'The dunning state machine'). Every Lambda task
@@ -38,6 +38,14 @@ export const DunningState = z.object({
 export type DunningState = z.infer<typeof DunningState>;
 /** What a caller writes: the defaulted fields may be left out. */
 export type DunningStateInput = z.input<typeof DunningState>;
+
+/** The done steps with `stepId` added (once). */
+export function withDone(state: DunningState, stepId: string): string[] {
+  return state.doneStepIds.includes(stepId) ? state.doneStepIds : [...state.doneStepIds, stepId];
+}
+
+/** The note a pause for approval carries, so a retried step recognises its own pause. */
+export const approvalNote = (stepId: string) => `approval:${stepId}`;
 
 /** Execution input: {"invoiceId": "..."} is a valid state. */
 export function parseState(input: unknown): DunningState {

@@ -1,7 +1,7 @@
-import { listPolicies, getPolicy } from '../adapters/db/policies';
-import { Policy, policyForCustomer } from '../core/dunning/policy';
-import { Customer } from '../core/model';
-import { DunningState } from './state';
+import { getPolicy, listPolicies } from '../../adapters/db/policies';
+import { Policy, policyForCustomer } from '../../core/dunning/policy';
+import { DunningState } from '../../core/dunning/state';
+import { Customer } from '../../core/model';
 
 export interface ResolvedPolicy {
   policy: Policy;

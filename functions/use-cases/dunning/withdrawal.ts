@@ -1,15 +1,16 @@
-import { getCustomer } from '../adapters/db/customers';
-import { AgencyCase, saveAgencyCase } from '../adapters/db/sends';
-import { Logger } from '../adapters/logger';
-import { localDate } from '../core/calendar/time-zone';
-import { renderCaseWithdrawal } from '../core/messages/withdrawals';
+import { clock } from '../../adapters/clock';
+import { getCustomer } from '../../adapters/db/customers';
+import { recordEvent } from '../../adapters/db/history';
+import { AgencyCase, saveAgencyCase } from '../../adapters/db/sends';
+import { alertFinance } from '../../adapters/finance-alerts';
+import { Logger } from '../../adapters/logger';
+import { localDate } from '../../core/calendar/time-zone';
+import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
+import { Invoice } from '../../core/model';
+import { agencyEmail, creditor } from '../../adapters/config';
+import { intentIdOf, sendOnce, sentMessage } from './send-once';
 import { caseWithdrawnAlert } from '../core/messages/tasks';
-import { Invoice } from '../core/model';
-import { alertFinance } from './alerts';
-import { recordEvent } from './history';
 import { now } from '../adapters/clock';
-import { agencyEmail, creditor } from '../adapters/config';
-import { intentIdOf, sendOnce } from './send-once';
 
 /**
  * The invoice of an agency case got paid (or credited) after the agency was told: the agency gets "the case is
@@ -19,7 +20,7 @@ import { intentIdOf, sendOnce } from './send-once';
 export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log: Logger): Promise<void> {
   const reason = invoice.status === 'credited' ? 'credited' : 'paid';
   const customer = await getCustomer(invoice.customerId);
-  const at = now();
+  const at = clock().now();
   const message = renderCaseWithdrawal({
     language: 'fr',
     creditor: creditor(),
@@ -35,7 +36,7 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
     { to, ...message, tags: { kind: 'agency_withdrawal' } },
     log,
   );
-  const messageId = result.outcome === 'sent' ? result.intent.messageId : undefined;
+  const messageId = sentMessage(result).messageId || undefined;
   await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', { caseId: agencyCase.caseId, reason, messageId, outcome: result.outcome, handoffMessageId: agencyCase.messageId });
   await alertFinance(
     caseWithdrawnAlert({ invoiceId: invoice.invoiceId, customerName: customer?.name ?? invoice.customerId, caseId: agencyCase.caseId, reason, agencyTold: messageId !== undefined, at: at.toISOString() }),

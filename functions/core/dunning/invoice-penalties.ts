@@ -1,11 +1,8 @@
-import { computeLatePenalties, LatePenalties } from '../core/dunning/penalties';
-import { Policy } from '../core/dunning/policy';
-import { RateTable } from '../core/dunning/rates';
-import { IsoDate } from '../core/dates';
-import { Customer, Invoice } from '../core/model';
-
-/** The rate table: the shipped, checked figures plus what finance added (functions/adapters/db/rates.ts). */
-export { loadRateTable } from '../adapters/db/rates';
+import { IsoDate } from '../dates';
+import { Customer, Invoice } from '../model';
+import { computeLatePenalties, LatePenalties } from './penalties';
+import { Policy } from './policy';
+import { RateTable } from './rates';
 
 /**
  * L441-10 penalties and the €40 indemnity of an invoice as of a date, per its policy. A missing rate (a half-year

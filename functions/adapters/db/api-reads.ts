@@ -1,19 +1,20 @@
 import { QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { dynamo } from '../adapters/aws-clients';
-import { InvoiceEvent } from '../adapters/db/events';
-import { customerFromItem, invoiceFromItem, stripKeys } from '../adapters/db/items';
-import { keys } from '../adapters/db/keys';
-import { transactionFromItem } from '../adapters/db/transactions';
-import { DunningWorkflow, workflowFromItem } from '../adapters/workflows';
-import { batchGet, InvalidCursorError, Page, queryAll, tableName } from '../adapters/db/table';
-import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../core/model';
-import { SettledInvoice } from '../core/reports';
+import { mapLimited } from '../../core/concurrency';
+import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
+import { SettledInvoice } from '../../core/reports';
+import { dynamo } from '../aws-clients';
+import { InvoiceEvent } from './events';
+import { customerFromItem, invoiceFromItem, stripKeys } from './items';
+import { keys } from './keys';
+import { batchGet, InvalidCursorError, Page, queryAll, tableName } from './table';
+import { transactionFromItem } from './transactions';
+import { DunningWorkflow, workflowFromItem } from './workflow-markers';
 
 /**
  * The reads the admin API needs beyond the shared repositories: filtered invoice lists across statuses with one cursor,
  * an invoice with everything stored under it, batch reads for imports, and settled invoices with their payment date.
- * Item shapes and keys come from adapters/db (items.ts, keys.ts); nothing here decides a business rule.
+ * Item shapes and keys come from items.ts and keys.ts; nothing here decides a business rule.
  */
 
 export const AllocationRecord = z.object({
@@ -188,21 +189,6 @@ export async function getInvoices(ids: string[]): Promise<Map<string, Invoice>> 
 export async function getCustomers(ids: string[]): Promise<Map<string, Customer>> {
   const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)), { consistent: true });
   return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
-}
-
-/** Runs `fn` over `items` with at most `width` in flight. */
-export async function mapLimited<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
 }
 
 /** Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read. */

@@ -1,0 +1,99 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { executionArnFor, invoiceExecutionName } from '../../core/dunning/executions';
+import { dynamo } from '../aws-clients';
+import { readEnv, settings } from '../config';
+import { keys } from './keys';
+import { isConditionFailure, tableName } from './table';
+
+/**
+ * INVOICE#<id> / WORKFLOW: the invoice's current workflow generation and whether it runs. Written BEFORE the
+ * execution starts (a conditional put "claims" the generation), so two concurrent starts never run two workflows.
+ * `running` is a cache: true until stopDunning, or a later startDunning that asked Step Functions, saw the end.
+ * A marker written before generations existed has neither `generation` nor `running`: generation 1, running.
+ */
+export interface DunningWorkflow {
+  invoiceId: string;
+  generation: number;
+  executionName: string;
+  executionArn: string;
+  running: boolean;
+  /** Business time of the start (the caller's clock). */
+  startedAt: string;
+  endedAt?: string;
+  /** How the generation ended, when known: ABORTED (stopped), SUCCEEDED, FAILED, TIMED_OUT. */
+  endStatus?: string;
+  endReason?: string;
+  /** Wall-clock time of the claim: a claim whose execution never appeared is retried after CLAIM_GRACE_MS. */
+  claimedAt?: string;
+  /** The generation before this one and how it ended. */
+  previous?: { generation: number; executionArn: string; status?: string };
+  /** A marker of before generations (no `generation` attribute). */
+  legacy: boolean;
+}
+
+/** The marker as stored (also read by the admin API from the invoice's partition). */
+export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow {
+  const invoiceId = String(item.invoiceId ?? String(item.pk ?? '').replace(/^INVOICE#/, ''));
+  const legacy = typeof item.generation !== 'number';
+  const generation = legacy ? 1 : Number(item.generation);
+  const opt = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  const prev = item.previous as DunningWorkflow['previous'] | undefined;
+  return {
+    invoiceId,
+    generation,
+    executionName: opt('executionName') ?? invoiceExecutionName(invoiceId, generation),
+    executionArn: opt('executionArn') ?? executionArnFor(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }).STATE_MACHINE_ARN, invoiceId, generation),
+    running: typeof item.running === 'boolean' ? item.running : true,
+    startedAt: opt('startedAt') ?? '',
+    endedAt: opt('endedAt'),
+    endStatus: opt('endStatus'),
+    endReason: opt('endReason'),
+    claimedAt: opt('claimedAt'),
+    previous: prev && typeof prev === 'object' ? prev : undefined,
+    legacy,
+  };
+}
+
+function markerItem(w: Omit<DunningWorkflow, 'legacy'>): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...keys.workflow(w.invoiceId), type: 'workflow', ...w };
+  for (const k of Object.keys(item)) if (item[k] === undefined) delete item[k];
+  return item;
+}
+
+/** The condition "the marker is still exactly what was read" (generation and running flag). */
+function unchanged(w: DunningWorkflow): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+  if (w.legacy) {
+    return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)', ExpressionAttributeNames: { '#g': 'generation' } };
+  }
+  return {
+    ConditionExpression: '#g = :g AND #r = :r',
+    ExpressionAttributeNames: { '#g': 'generation', '#r': 'running' },
+    ExpressionAttributeValues: { ':g': w.generation, ':r': w.running },
+  };
+}
+
+/** Writes the marker if it is still `expected` (undefined: if there is none); false when someone else changed it. */
+export async function writeMarker(next: Omit<DunningWorkflow, 'legacy'>, expected: DunningWorkflow | undefined): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: markerItem(next),
+        ...(expected ? unchanged(expected) : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The invoice's current workflow generation, or undefined when dunning never started. */
+export async function currentDunning(invoiceId: string): Promise<DunningWorkflow | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.workflow(invoiceId), ConsistentRead: true }));
+  return res?.Item ? workflowFromItem(res.Item) : undefined;
+}
+
+/** Whether the invoice's workflow was ever started (the marker startDunning leaves), with its current generation. */
+export const dunningStarted = currentDunning;
