@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { requireSettings } from '../adapters/config';
+import { creditor, requireSettings } from '../adapters/config';
 import { requireLinkSettings } from '../adapters/link-keys';
-import { creditor } from '../dunning-shared/runtime';
 import { handleCustomerPage } from './app';
 import { liveDeps } from './live';
 

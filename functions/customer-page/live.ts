@@ -10,9 +10,10 @@ import { linkKeys } from '../adapters/link-keys';
 import { UnknownRateError } from '../core/dunning/rates';
 import { policyForCustomer } from '../core/dunning/policy';
 import { type Invoice, isOwed } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
-import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
-import { creditor } from '../dunning-shared/runtime';
+import { creditor } from '../adapters/config';
+import { loadRateTable } from '../adapters/db/rates';
+import { alertFinance } from '../adapters/finance-alerts';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import type { PageDeps } from './deps';
 
 /** How long the invoice PDF link on the page stays valid: the page is reloaded for a new one. */

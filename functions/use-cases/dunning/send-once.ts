@@ -5,8 +5,7 @@ import { alertFinance } from '../../adapters/finance-alerts';
 import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
 import { clock, wallClock } from '../../adapters/clock';
 import { Logger } from '../../adapters/logger';
-import { maybeSentAlert } from '../core/messages/tasks';
-import { now } from '../adapters/clock';
+import { maybeSentAlert } from '../../core/messages/tasks';
 
 /**
  * At most once per customer-facing message (issue 11, point 4). The intent is written BEFORE SES is called; a retry

@@ -9,8 +9,7 @@ import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
 import { Invoice } from '../../core/model';
 import { agencyEmail, creditor } from '../../adapters/config';
 import { intentIdOf, sendOnce, sentMessage } from './send-once';
-import { caseWithdrawnAlert } from '../core/messages/tasks';
-import { now } from '../adapters/clock';
+import { caseWithdrawnAlert } from '../../core/messages/tasks';
 
 /**
  * The invoice of an agency case got paid (or credited) after the agency was told: the agency gets "the case is

@@ -10,8 +10,8 @@ import { customerItem, invoiceItem } from '../../../functions/adapters/db/items'
 import { fixedClock } from '../../../functions/core/dates';
 import type { Customer } from '../../../functions/core/model';
 import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
-import { SEND_DOUBT } from '../../../functions/dunning-shared/send-once';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 

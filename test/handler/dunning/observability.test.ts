@@ -13,7 +13,7 @@ import { handler as dispatch } from '../../../functions/dunning-dispatch/handler
 import { handler as pause } from '../../../functions/dunning-pause/handler';
 import { handler as failureAlert } from '../../../functions/failure-alert/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
-import type { DunningState } from '../../../functions/dunning-shared/state';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { captureOutput } from '../support/output';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
