@@ -49,6 +49,10 @@ const words: Record<string, string> = {
   'the text names more invoices, which the amount pays together': 'le libellé cite d’autres factures, que le montant règle ensemble',
   'amount: equals some of them exactly': 'montant : égal exactement à certaines d’entre elles',
   'date: paid on the due date': 'date : payé le jour de l’échéance',
+  'the RF creditor reference fails its check digits': 'la référence créancier RF a une clé de contrôle fausse',
+  'the RF creditor reference of the text fails its check digits':
+    'la référence créancier RF du libellé a une clé de contrôle fausse',
+  'an RF creditor reference with an amount that differs': 'une référence créancier RF, mais un montant différent',
 };
 /** A customer's name as the matcher prints it, perhaps "ALIAS (known alias of Name)". */
 const nameFr = (s: string): string => {

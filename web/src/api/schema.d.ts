@@ -1006,6 +1006,8 @@ export interface operations {
                             accountManagerEmail?: string;
                             /** @default false */
                             blockWhenOverLimit: boolean;
+                            /** @enum {string} */
+                            civility?: "madame" | "monsieur";
                             /** @default [] */
                             contacts: {
                                 /** Format: email */
@@ -1021,6 +1023,7 @@ export interface operations {
                             creditLimitCents?: number;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            familyName?: string;
                             /** @default [] */
                             ibans: string[];
                             /** @default true */
@@ -1123,6 +1126,8 @@ export interface operations {
                     accountManagerEmail?: string;
                     /** @default false */
                     blockWhenOverLimit?: boolean;
+                    /** @enum {string} */
+                    civility?: "madame" | "monsieur";
                     /** @default [] */
                     contacts?: {
                         /** Format: email */
@@ -1138,6 +1143,7 @@ export interface operations {
                     creditLimitCents?: number;
                     /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     customerId: string;
+                    familyName?: string;
                     ibans?: string[];
                     /** @default true */
                     isBusiness?: boolean;
@@ -1185,6 +1191,8 @@ export interface operations {
                         accountManagerEmail?: string;
                         /** @default false */
                         blockWhenOverLimit: boolean;
+                        /** @enum {string} */
+                        civility?: "madame" | "monsieur";
                         /** @default [] */
                         contacts: {
                             /** Format: email */
@@ -1200,6 +1208,7 @@ export interface operations {
                         creditLimitCents?: number;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        familyName?: string;
                         /** @default [] */
                         ibans: string[];
                         /** @default true */
@@ -1338,6 +1347,8 @@ export interface operations {
                         accountManagerEmail?: string;
                         /** @default false */
                         blockWhenOverLimit: boolean;
+                        /** @enum {string} */
+                        civility?: "madame" | "monsieur";
                         /** @default [] */
                         contacts: {
                             /** Format: email */
@@ -1359,6 +1370,7 @@ export interface operations {
                             openCents: number;
                             overLimit: boolean;
                         };
+                        familyName?: string;
                         /** @default [] */
                         ibans: string[];
                         /** @default true */
@@ -1474,6 +1486,8 @@ export interface operations {
                     accountManagerEmail?: string;
                     /** @default false */
                     blockWhenOverLimit?: boolean;
+                    /** @enum {string} */
+                    civility?: "madame" | "monsieur";
                     /** @default [] */
                     contacts?: {
                         /** Format: email */
@@ -1487,6 +1501,7 @@ export interface operations {
                         role?: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                     }[];
                     creditLimitCents?: number;
+                    familyName?: string;
                     ibans?: string[];
                     /** @default true */
                     isBusiness?: boolean;
@@ -1534,6 +1549,8 @@ export interface operations {
                         accountManagerEmail?: string;
                         /** @default false */
                         blockWhenOverLimit: boolean;
+                        /** @enum {string} */
+                        civility?: "madame" | "monsieur";
                         /** @default [] */
                         contacts: {
                             /** Format: email */
@@ -1549,6 +1566,7 @@ export interface operations {
                         creditLimitCents?: number;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        familyName?: string;
                         /** @default [] */
                         ibans: string[];
                         /** @default true */
@@ -1699,6 +1717,8 @@ export interface operations {
                     /** Format: email */
                     accountManagerEmail?: string;
                     blockWhenOverLimit?: boolean;
+                    /** @enum {string} */
+                    civility?: "madame" | "monsieur";
                     contacts?: {
                         /** Format: email */
                         email: string;
@@ -1711,6 +1731,7 @@ export interface operations {
                         role?: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                     }[];
                     creditLimitCents?: number;
+                    familyName?: string;
                     ibans?: string[];
                     isBusiness?: boolean;
                     /** @enum {string} */
@@ -1743,6 +1764,8 @@ export interface operations {
                         accountManagerEmail?: string;
                         /** @default false */
                         blockWhenOverLimit: boolean;
+                        /** @enum {string} */
+                        civility?: "madame" | "monsieur";
                         /** @default [] */
                         contacts: {
                             /** Format: email */
@@ -1758,6 +1781,7 @@ export interface operations {
                         creditLimitCents?: number;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        familyName?: string;
                         /** @default [] */
                         ibans: string[];
                         /** @default true */
@@ -4811,6 +4835,8 @@ export interface operations {
                             legalRate: boolean;
                         }[];
                         override?: {
+                            /** @default false */
+                            assumption: boolean;
                             /** @default [] */
                             ecbMro: {
                                 from: string;
@@ -4909,6 +4935,11 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
+                     * @description True when the figures are an assumption, not yet published: letters label them so
+                     * @default false
+                     */
+                    assumption?: boolean;
+                    /**
                      * @description ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over the shipped list
                      * @default []
                      */
@@ -4948,6 +4979,8 @@ export interface operations {
                             legalRate: boolean;
                         }[];
                         override?: {
+                            /** @default false */
+                            assumption: boolean;
                             /** @default [] */
                             ecbMro: {
                                 from: string;
