@@ -1,26 +1,14 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type CountMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/business-metrics';
+
+export type { CountMetric };
 
 /**
  * Business metrics in CloudWatch embedded metric format (Powertools Metrics): namespace `Encaisse`, default dimension
  * `service` = `encaisse`. A per-level or per-route figure is an extra single metric with that dimension added; the
  * aggregate (service alone) is always there. The handler runtime publishes what an invocation stored when it ends.
  */
-export const metrics = new Metrics({ namespace: 'Encaisse', serviceName: 'encaisse' });
-
-export type CountMetric =
-  | 'StatementsIngested'
-  | 'StatementsRejected'
-  | 'TransactionsMatched'
-  | 'TransactionsSuggested'
-  | 'TransactionsUnmatched'
-  | 'TransactionsIgnored'
-  | 'RemindersSent'
-  | 'FormalNoticesSent'
-  | 'AgencyHandoffs'
-  | 'EmailBounces'
-  | 'EmailComplaints'
-  | 'WorkflowFailures'
-  | 'ApiErrors';
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 /** Counts `value` of `name`; with a breakdown (e.g. {level: 'reminder_1'}) also as a single metric with it. */
 export function count(name: CountMetric, value = 1, breakdown?: Record<string, string>): void {

@@ -1,32 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
-/**
- * The business metrics the functions publish (CloudWatch embedded metric format through Powertools Metrics): namespace
- * `Encaisse`, default dimension `service` = `encaisse`. The aggregate of each metric always exists with `service`
- * alone; per-level (`level`) and per-route (`route`) breakdowns are extra metrics with that dimension added.
- */
-export const METRICS_NAMESPACE = 'Encaisse';
-export const METRICS_SERVICE = 'encaisse';
+import { type BusinessMetricName, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/core/business-metrics';
 
-export const businessMetricNames = [
-  'StatementsIngested',
-  'StatementsRejected',
-  'TransactionsMatched',
-  'TransactionsSuggested',
-  'TransactionsUnmatched',
-  'TransactionsIgnored',
-  /** Percent of a statement's transactions matched without a person, one value per statement. */
-  'AutoMatchRate',
-  'RemindersSent',
-  'FormalNoticesSent',
-  'AgencyHandoffs',
-  'EmailBounces',
-  'EmailComplaints',
-  'WorkflowFailures',
-  'ApiErrors',
-] as const;
-export type BusinessMetricName = (typeof businessMetricNames)[number];
+// The contract (namespace, service dimension, names) is shared with the functions that publish the metrics.
+export { type BusinessMetricName, businessMetricNames, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/core/business-metrics';
 
 /** The aggregate of a business metric (dimension `service` only); Sum over a day unless told. */
 export function businessMetric(name: BusinessMetricName, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
