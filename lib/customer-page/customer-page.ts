@@ -47,6 +47,11 @@ export class CustomerPage extends Construct {
     super(scope, id);
     const { pageFunction: fn, table, documentsBucket } = props;
     props.alerts.allowSendEmail(fn);
+    props.alerts.watchFunction(
+      'CustomerPage',
+      fn,
+      'The customer-page function failed (crashed or timed out): a customer saw an error page instead of their invoices.',
+    );
 
     this.secret = new secretsmanager.Secret(this, 'LinkKeys', {
       description: 'encaisse: keys signing the customer page links, JSON {current, previous}',

@@ -148,8 +148,8 @@ describe('alarms: what each watches, and when it fires', () => {
   });
 
   it('the stack has exactly these alarms', () => {
-    // 2 DLQ + 2 executions + 2 business + 2 SES + 2 API + 11 throttles + 7 errors
-    expect(alarms).toHaveLength(2 + 2 + 2 + 2 + 2 + functionNames.length + 7);
+    // 2 DLQ + 2 executions + 2 business + 2 SES + 2 API + 12 throttles + 8 errors
+    expect(alarms).toHaveLength(2 + 2 + 2 + 2 + 2 + functionNames.length + 8);
   });
 });
 
