@@ -104,17 +104,30 @@ export interface FinanceDigestInput {
   failures?: { invoiceId?: string; reason: string }[];
 }
 
+/** A digest says something only when a message went out, an escalation comes tomorrow or a person has work to do. */
+export function digestIsWorthSending(input: FinanceDigestInput): boolean {
+  return input.sent.length + input.escalatingTomorrow.length + input.needsPerson.length + (input.failures?.length ?? 0) > 0;
+}
+
+/** The subject leads with what needs doing, then what escalates tomorrow, then what went out; empty counts are left out. */
+function digestSubject(language: Language, date: IsoDate, ns: number, ne: number, np: number): string {
+  const fr = language === 'fr';
+  const s = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+  const parts = fr
+    ? [np && `À traiter : ${np}`, ne && s(ne, 'escalade demain', 'escalades demain'), ns && s(ns, 'envoi', 'envois')]
+    : [np && `To do: ${np}`, ne && `${ne} escalating tomorrow`, ns && `${ns} sent`];
+  const what = parts.filter(Boolean).join(fr ? ' · ' : ' · ');
+  const tail = fr ? `synthèse des relances du ${formatDate(date, 'fr')}` : `dunning digest ${formatDate(date, 'en')}`;
+  return maskIbansIn(`[encaisse] ${what} – ${tail}`);
+}
+
 export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage {
   const language = input.language ?? 'fr';
   const fr = language === 'fr';
   const ns = input.sent.length;
   const ne = input.escalatingTomorrow.length;
   const np = input.needsPerson.length + (input.failures?.length ?? 0);
-  const subject = maskIbansIn(
-    fr
-      ? `[encaisse] Synthèse des relances du ${formatDate(input.date, 'fr')} : ${ns} envoi${ns > 1 ? 's' : ''}, ${ne} escalade${ne > 1 ? 's' : ''} demain, ${np} à traiter`
-      : `[encaisse] Dunning digest ${formatDate(input.date, 'en')}: ${ns} sent, ${ne} escalating tomorrow, ${np} need a person`,
-  );
+  const subject = digestSubject(language, input.date, ns, ne, np);
   const sentHeaders = fr ? ['Client', 'Niveau', 'Canal', 'Factures', 'Montant'] : ['Customer', 'Level', 'Channel', 'Invoices', 'Amount'];
   const sentRows = input.sent.map((s) => [
     s.customerName,
