@@ -115,6 +115,10 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
     plan.digest.needsPerson.push({ invoiceId: invoice.invoiceId, reason: `customer ${invoice.customerId} not found` });
     return;
   }
+  if (invoice.decisionNeeded) {
+    const since = localDate(new Date(invoice.decisionNeeded.since), SWEEP_TIME_ZONE);
+    plan.digest.needsPerson.push({ customerName: customer.name, invoiceId: invoice.invoiceId, reason: `relances terminées le ${since}, facture toujours due : décision à prendre` });
+  }
   const policy = policyForCustomer(customer, input.policies);
   const timeline = policyTimeline(policy, invoice, customer);
   const inWindow = timeline.length > 0 && timeline[0].day <= today;

@@ -18,7 +18,8 @@ export type FinanceAlertKind =
   | 'anomaly'
   | 'maybe_sent'
   | 'case_withdrawn'
-  | 'payment_crossed';
+  | 'payment_crossed'
+  | 'dunning_exhausted';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
@@ -34,6 +35,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     maybe_sent: 'Envoi incertain (peut-être parti) : à vérifier',
     case_withdrawn: 'Dossier retiré à l’agence (payé)',
     payment_crossed: 'Paiement croisé avec une relance',
+    dunning_exhausted: 'À traiter : relances terminées, facture toujours due',
   },
   en: {
     workflow_failed: 'Dunning failure',
@@ -48,6 +50,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     maybe_sent: 'Message maybe sent: to check',
     case_withdrawn: 'Case withdrawn from the agency (paid)',
     payment_crossed: 'Payment crossed a reminder',
+    dunning_exhausted: 'To do: dunning over, invoice still owed',
   },
 };
 

@@ -2381,6 +2381,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2503,6 +2510,13 @@ export interface operations {
                         currency: string;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        decisionNeeded?: {
+                            options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                            /** @constant */
+                            reason: "no_more_steps";
+                            /** Format: date-time */
+                            since: string;
+                        };
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2545,6 +2559,13 @@ export interface operations {
                         currency: string;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        decisionNeeded?: {
+                            options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                            /** @constant */
+                            reason: "no_more_steps";
+                            /** Format: date-time */
+                            since: string;
+                        };
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2697,6 +2718,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2832,6 +2860,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2978,6 +3013,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3124,6 +3166,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3272,6 +3321,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3415,6 +3471,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3562,6 +3625,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3710,6 +3780,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -5947,6 +6024,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -6204,6 +6288,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -6621,6 +6712,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
