@@ -44,6 +44,8 @@ interface Execution extends ExecutionRecord {
   done: Promise<void>;
   lastOutput: unknown;
   tokens: Set<string>;
+  /** The policy instant the last timestamp Wait awaited: the next task starts no sooner (the clock may have been held). */
+  waitUntil?: Date;
 }
 
 /** Placeholder the context object gives $$.Task.Token; the token binding replaces it with a fresh token. */
@@ -230,7 +232,10 @@ export class LocalStepFunctions {
     } else {
       const at = typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
       const t = typeof at === 'string' ? new Date(at) : undefined;
-      if (t && !Number.isNaN(t.getTime())) ms = clock.toRealDelayMs(t);
+      if (t && !Number.isNaN(t.getTime())) {
+        ms = clock.toRealDelayMs(t);
+        exec.waitUntil = t;
+      }
     }
     if (ms === undefined) {
       this.opts.log(`execution ${exec.name}: Wait state ${stateName} has no readable time in its input; waiting 0 s`);
@@ -238,6 +243,20 @@ export class LocalStepFunctions {
     }
     // Rounded up (+1 ms) so the handler after the wait never sees policy time before the awaited instant.
     return Math.min(Math.max(0, Math.ceil(ms) + 1), MAX_TIMER_MS);
+  }
+
+  /**
+   * A Wait's real timer is set from the clock when the Wait starts; when policy time stood still meanwhile (handlers
+   * at work, see policy-clock.ts), the timer ends before the awaited instant: the task waits for the rest.
+   */
+  private async untilPolicyInstant(exec: Execution): Promise<void> {
+    const until = exec.waitUntil;
+    exec.waitUntil = undefined;
+    if (!until) return;
+    const { clock } = this.opts;
+    while (clock.now() < until && exec.status === 'RUNNING') {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(1, Math.ceil(clock.toRealDelayMs(until)) + 1), 1000)));
+    }
   }
 
   private async runTask(exec: Execution, binding: TaskBinding, taskInput: unknown): Promise<unknown> {
@@ -255,6 +274,7 @@ export class LocalStepFunctions {
         throw reported;
       }
     };
+    await this.untilPolicyInstant(exec);
     let result: unknown;
     if (binding.kind === 'function') {
       result = await invoke(binding.lambda, taskInput);

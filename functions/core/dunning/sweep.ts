@@ -2,6 +2,7 @@ import { nextBusinessDay } from '../calendar/business-days';
 import { localDate } from '../calendar/time-zone';
 import { addDays, IsoDate } from '../dates';
 import { FinanceDigestInput } from '../messages/finance';
+import { formatDate } from '../messages/format';
 import { Customer, Invoice } from '../model';
 import { DunningLevel, isEscalation, Policy, policyForCustomer, UnknownPolicyError } from './policy';
 import { halfYearEnd, HalfYear, missingRates, RateTable } from './rates';
@@ -117,7 +118,7 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   }
   if (invoice.decisionNeeded) {
     const since = localDate(new Date(invoice.decisionNeeded.since), SWEEP_TIME_ZONE);
-    plan.digest.needsPerson.push({ customerName: customer.name, invoiceId: invoice.invoiceId, reason: `relances terminées le ${since}, facture toujours due : décision à prendre` });
+    plan.digest.needsPerson.push({ customerName: customer.name, invoiceId: invoice.invoiceId, reason: `relances terminées le ${formatDate(since, 'fr')}, facture toujours due : décision à prendre` });
   }
   const policy = policyForCustomer(customer, input.policies);
   const timeline = policyTimeline(policy, invoice, customer);

@@ -111,7 +111,7 @@ describe('an invoice waiting for finance’s decision', () => {
   it('stays under what needs a person until finance decides', () => {
     const waiting = invoice({ invoiceId: 'SMALL', dueDate: '2025-10-10', openCents: 96_00, decisionNeeded: { since: '2026-01-20T06:30:00.000Z', reason: 'no_more_steps', options: ['write_off'] } });
     const plan = planSweep(input({ invoices: [{ invoice: waiting, customer: acme, storedPause: false, workflow: { running: false, endStatus: 'SUCCEEDED' } }] }));
-    expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', invoiceId: 'SMALL', reason: 'relances terminées le 2026-01-20, facture toujours due : décision à prendre' });
+    expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', invoiceId: 'SMALL', reason: 'relances terminées le 20/01/2026, facture toujours due : décision à prendre' });
     expect(plan.actions).toEqual([]);
   });
 });
