@@ -7,7 +7,7 @@ import { AgencyCase, listBouncedContacts, listMessagesOn, listOpenAgencyCases } 
 import { sendEmail } from '../adapters/mailer';
 import { currentDunning, getPause, RESTARTABLE_END, resumeDunning, startDunning } from '../adapters/workflows';
 import { MissingRates, messageDays, planSweep, SweepAction, SweepInput } from '../core/dunning/sweep';
-import { digestIsWorthSending, renderFinanceDigest } from '../core/messages/finance';
+import { renderFinanceDigest } from '../core/messages/finance';
 import { Customer, Invoice, isOwed } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { financeEmails } from '../dunning-shared/runtime';
@@ -25,7 +25,7 @@ export interface SweepReport {
   resumed: string[];
   /** Half-years in which an owed invoice is late but the rate table lacks a figure (penalties cannot be computed). */
   missingRates: MissingRates[];
-  /** Absent on a day with nothing to report: no digest is sent. */
+  /** Absent on a day with nothing to report and on weekends and public holidays: no digest is sent. */
   digestMessageId?: string;
   failures: { invoiceId: string; error: string }[];
   /** Failed (or timed-out) workflows brought back as a new generation. */
@@ -54,7 +54,7 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
   });
 
   await sendPendingIngestAlerts({ log, reportStuck: true }); // statement alerts SES refused earlier; never throws
-  if (digestIsWorthSending(plan.digest)) {
+  if (plan.sendDigest) {
     const { messageId } = await sendEmail({ to: financeEmails(), ...renderFinanceDigest(plan.digest), tags: { kind: 'digest' } });
     report.digestMessageId = messageId;
   }

@@ -1,7 +1,7 @@
-import { nextBusinessDay } from '../calendar/business-days';
+import { isBusinessDay, nextBusinessDay, previousBusinessDay } from '../calendar/business-days';
 import { localDate } from '../calendar/time-zone';
 import { addDays, IsoDate } from '../dates';
-import { FinanceDigestInput } from '../messages/finance';
+import { digestIsWorthSending, FinanceDigestInput } from '../messages/finance';
 import { formatDate } from '../messages/format';
 import { Customer, Invoice } from '../model';
 import { DunningLevel, isEscalation, Policy, policyForCustomer, UnknownPolicyError } from './policy';
@@ -64,14 +64,26 @@ export interface SweepPlan {
   today: IsoDate;
   actions: SweepAction[];
   digest: FinanceDigestInput;
+  /** On business days only, and only when the digest has something to say. */
+  sendDigest: boolean;
   missingRates: MissingRates[];
   failures: { invoiceId: string; error: string }[];
 }
 
-/** The UTC days whose message index covers yesterday and today in Paris (a Paris day straddles two UTC days). */
+/**
+ * The first Paris day a digest of `today` reports sends of: the previous business day (the last digest went out
+ * that morning, before that day's sends), so a Monday's digest also covers the weekend.
+ */
+export function digestFrom(today: IsoDate): IsoDate {
+  return previousBusinessDay(addDays(today, -1));
+}
+
+/** The UTC days whose message index covers the digest's Paris days (a Paris day straddles two UTC days). */
 export function messageDays(now: Date): IsoDate[] {
   const utcToday = now.toISOString().slice(0, 10);
-  return [addDays(utcToday, -2), addDays(utcToday, -1), utcToday];
+  const days: IsoDate[] = [];
+  for (let d = addDays(digestFrom(localDate(now, SWEEP_TIME_ZONE)), -1); d <= utcToday; d = addDays(d, 1)) days.push(d);
+  return days;
 }
 
 export function planSweep(input: SweepInput): SweepPlan {
@@ -80,6 +92,7 @@ export function planSweep(input: SweepInput): SweepPlan {
     today,
     actions: [],
     digest: { date: today, sent: [], escalatingTomorrow: [], needsPerson: [], failures: [] },
+    sendDigest: false,
     missingRates: [],
     failures: [],
   };
@@ -106,7 +119,8 @@ export function planSweep(input: SweepInput): SweepPlan {
   for (const b of input.bouncedContacts) {
     plan.digest.needsPerson.push({ customerName: names.get(b.customerId) ?? b.customerId, reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}` });
   }
-  plan.digest.sent = sentSince(input.messages, addDays(today, -1), today, names);
+  plan.digest.sent = sentSince(input.messages, digestFrom(today), today, names);
+  plan.sendDigest = isBusinessDay(today) && digestIsWorthSending(plan.digest);
   return plan;
 }
 
@@ -156,7 +170,7 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   }
 }
 
-/** Reminders, notices and call tasks that went out on a Paris day from `from` to `to`, oldest first. */
+/** Reminders, notices and call tasks that went out on a Paris day from `from` to `to` (inclusive), oldest first. */
 function sentSince(messages: readonly SweepMessage[], from: IsoDate, to: IsoDate, names: Map<string, string>): FinanceDigestInput['sent'] {
   const seen = new Set<string>();
   return [...messages]

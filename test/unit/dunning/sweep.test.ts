@@ -71,16 +71,18 @@ describe('planning the daily sweep', () => {
     expect(plan.digest.escalatingTomorrow.map((e) => [e.invoiceId, e.level])).toEqual([['NOTICE', 'formal_notice']]);
   });
 
-  it('reports the messages of yesterday and today in Paris, even those sent after 23:00 UTC', () => {
+  it('reports the messages since the previous business day in Paris, even those sent after 23:00 UTC', () => {
     const sentAt = (iso: string, id: string) => ({ messageId: id, kind: 'reminder', customerId: 'C-ACME', invoiceIds: [id], level: 'reminder_1', sentAt: iso });
     const messages = [
-      sentAt('2026-01-31T22:30:00.000Z', 'SATURDAY-PARIS'), // 23:30 on Saturday 31 January in Paris: too old
+      sentAt('2026-01-28T22:30:00.000Z', 'WEDNESDAY-PARIS'), // 23:30 on Wednesday 28 January in Paris: too old
+      sentAt('2026-01-31T22:30:00.000Z', 'SATURDAY-PARIS'),
       sentAt('2026-01-31T23:30:00.000Z', 'SUNDAY-PARIS'), // 00:30 on Sunday 1 February in Paris: yesterday
       sentAt('2026-02-02T05:55:00.000Z', 'TODAY'),
     ];
     const plan = planSweep(input({ messages: [...messages, messages[2]], invoices: [owed('X', '2026-01-10', { workflow: { running: true } })] }));
-    expect(plan.digest.sent.map((s) => s.invoiceIds[0])).toEqual(['SUNDAY-PARIS', 'TODAY']);
-    expect(messageDays(new Date('2026-02-02T06:00:00Z'))).toEqual(['2026-01-31', '2026-02-01', '2026-02-02']);
+    // Monday's digest covers Friday to Monday in Paris; the Saturday message before midnight is within too.
+    expect(plan.digest.sent.map((s) => s.invoiceIds[0])).toEqual(['SATURDAY-PARIS', 'SUNDAY-PARIS', 'TODAY']);
+    expect(messageDays(new Date('2026-02-02T06:00:00Z'))).toEqual(['2026-01-29', '2026-01-30', '2026-01-31', '2026-02-01', '2026-02-02']);
   });
 
   it('withdraws the agency cases whose invoice got paid or credited', () => {
@@ -113,5 +115,23 @@ describe('an invoice waiting for finance’s decision', () => {
     const plan = planSweep(input({ invoices: [{ invoice: waiting, customer: acme, storedPause: false, workflow: { running: false, endStatus: 'SUCCEEDED' } }] }));
     expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', invoiceId: 'SMALL', reason: 'relances terminées le 20/01/2026, facture toujours due : décision à prendre' });
     expect(plan.actions).toEqual([]);
+  });
+});
+
+describe('when the digest goes out', () => {
+  const disputed = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } });
+  const withWork = { invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }] };
+
+  it('goes out on a business day with something to say', () => {
+    expect(planSweep(input(withWork)).sendDigest).toBe(true);
+  });
+
+  it('stays home on a day with nothing to say', () => {
+    expect(planSweep(input()).sendDigest).toBe(false);
+  });
+
+  it('never goes out on a Sunday or on Christmas Day, however much there is to do', () => {
+    expect(planSweep(input({ ...withWork, now: new Date('2026-02-01T06:00:00Z') })).sendDigest).toBe(false);
+    expect(planSweep(input({ ...withWork, now: new Date('2026-12-25T06:00:00Z') })).sendDigest).toBe(false);
   });
 });
