@@ -1,27 +1,38 @@
 /**
  * `npm start`: the whole encaisse pipeline on this machine, no AWS account, no Docker.
  *
- *   npm start                     demo data + a demo statement dropped in ./inbox/
- *   npm start -- --no-demo        empty table
- *   npm start -- --factor 43200   policy seconds per real second (default 86400: a policy day per second)
+ *   npm start                     demo data + a demo statement dropped in ./inbox/; the story (grouped reminder,
+ *                                 statement reconciled, partial payment, formal notice, agency handoff, finance task)
+ *                                 plays in about a minute, then a summary is printed and policy time stops
+ *   npm start -- --keep-running   policy time runs on after the story (daily sweeps go on)
+ *   npm start -- --no-demo        empty table, policy time starts now and runs on
+ *   npm start -- --start 2026-03-02  policy date the demo starts on (default 2026-03-02: the story stays inside
+ *                                 half-years whose late-payment rates are published, see shared/reference)
+ *   npm start -- --factor 43200   policy seconds per real second (default 172800 with the demo: two policy days per
+ *                                 second; 86400 without)
  *   npm start -- --auto-ports     free ports instead of the fixed ones below
  *
  * Fixed ports (override each with LOCAL_PORT_DYNAMODB, LOCAL_PORT_S3, LOCAL_PORT_SES, LOCAL_PORT_SFN, LOCAL_PORT_API):
  * DynamoDB 8000, S3 4568, SES 8005 (web inbox), Step Functions 8083, admin API 3000. Admin API token: LOCAL_API_TOKEN.
  * Drop statement files in ./inbox/: each is put into local S3 under inbox/, ingested, then moved to ./inbox/.done/.
  * The daily sweep runs at start and then once per policy day; each e-mail sent is listed (in full in the SES web
- * inbox). Ctrl-C stops everything. The functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
+ * inbox). Policy time stands still while a function works (bin/local/policy-clock.ts). Ctrl-C stops everything. The functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '../functions/adapters/logger';
-import { demoData, demoStatement, seedDemo } from './local/demo';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEMO_START_DAY, demoData, demoStatement, seedDemo } from './local/demo';
+import { chapters, chaptersLeft, exportDocuments, readFacts, summaryLines } from './local/story';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
 import { buildConsole, startConsole } from './local/console';
 import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
 import { cachedTemplate } from './local/template-cache';
+
+/** The story ends in about a minute; on a loaded machine it is given this long (real time) before the summary. */
+const STORY_TIMEOUT_MS = 180_000;
 
 const defaultPorts: Record<ServiceName, number> = { dynamodb: 8000, s3: 4568, ses: 8005, sfn: 8083, api: 3000 };
 
@@ -38,10 +49,13 @@ async function main() {
       factor: { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
       'auto-ports': { type: 'boolean', default: false },
+      'keep-running': { type: 'boolean', default: false },
+      start: { type: 'string' },
       inbox: { type: 'string' },
     },
   });
-  const factor = Number(values.factor ?? process.env.SFN_TIME_FACTOR ?? 86_400);
+  // The demo's story spans about two policy months: two policy days per real second tell it in about a minute.
+  const factor = Number(values.factor ?? process.env.SFN_TIME_FACTOR ?? (values['no-demo'] ? 86_400 : 172_800));
   if (!Number.isFinite(factor) || factor <= 0) fail(`--factor must be a positive number (got ${values.factor})`);
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const s of Object.keys(defaultPorts) as ServiceName[]) {
@@ -50,6 +64,11 @@ async function main() {
     ports[s] = fromEnv ? Number(fromEnv) : values['auto-ports'] ? 0 : defaultPorts[s];
   }
   const inboxDir = path.resolve(values.inbox ?? path.join(projectRoot, 'inbox'));
+  const demo = !values['no-demo'];
+  const startDay = values.start ?? DEMO_START_DAY;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDay) || Number.isNaN(Date.parse(startDay))) fail(`--start must be a date YYYY-MM-DD (got ${values.start})`);
+  // 07:00 in Paris: the first sweep runs before the day's send window.
+  const startAt = demo ? new Date(`${startDay}T06:00:00.000Z`) : undefined;
 
   let stack: LocalStack | undefined;
   const stamp = () => {
@@ -91,7 +110,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    stack = await startLocalStack({ sfnTimeFactor: factor, ports, template: cachedTemplate, log: (l) => stackLog(l) });
+    stack = await startLocalStack({ sfnTimeFactor: factor, ports, startAt, holdClockWhileWorking: true, template: cachedTemplate, log: (l) => stackLog(l) });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'PortInUseError') fail(`${e.message} (or run with --auto-ports, or set LOCAL_PORT_<SERVICE>)`);
@@ -99,6 +118,8 @@ async function main() {
     fail(e.stack ?? e.message);
   }
   const s = stack;
+  // Building the console and seeding the demo must not cost policy days: the story starts on its start day.
+  const releaseClock = s.holdClock();
   stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
   console.log(`  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`);
@@ -117,7 +138,7 @@ async function main() {
   const inbox = watchInbox({ dir: inboxDir, put: (name, bytes) => s.putStatement(`inbox/${name}`, bytes), log });
   closeInbox = () => inbox.close();
 
-  if (!values['no-demo']) {
+  if (demo) {
     const today = s.clock.now();
     const data = demoData(today);
     try {
@@ -129,8 +150,9 @@ async function main() {
   }
 
   let lastSweepLine = '';
+  let storyOver = false;
   const sweep = async () => {
-    if (stopping) return;
+    if (stopping || storyOver) return;
     let line: string;
     try {
       const result = (await s.invoke('sweep', s.scheduledEvent())) as Record<string, unknown> | undefined;
@@ -151,11 +173,12 @@ async function main() {
     timers.push(
       setTimeout(async () => {
         await sweep();
-        if (!stopping) everyDay();
+        if (!stopping && !storyOver) everyDay();
       }, realDayMs),
     );
   };
   await sweep();
+  releaseClock();
   everyDay();
 
   // A line per e-mail the local SES received (the web inbox shows them in full).
@@ -179,7 +202,7 @@ async function main() {
   };
   pollEmails();
 
-  if (!values['no-demo']) {
+  if (demo) {
     timers.push(
       setTimeout(async () => {
         const st = demoStatement(s.clock.now());
@@ -187,7 +210,53 @@ async function main() {
         log(`demo: statement ${st.name} dropped in the inbox folder`);
       }, 3000),
     );
+    const where = { sesInbox: s.urls.sesInbox, sesStore: `${s.urls.ses}/store`, console: consoleServer?.url, documentsDir: path.join(projectRoot, '.local', 'demo') };
+    const end = async () => {
+      if (values['keep-running']) return;
+      storyOver = true;
+      await s.stopClock();
+    };
+    await followStory(s, { log, keepRunning: values['keep-running'], where, isStopping: () => Boolean(stopping), end });
   }
+}
+
+/**
+ * Tells each chapter of the demo's story as it happens; when all did (or after STORY_TIMEOUT_MS real), copies the
+ * documents into .local/demo/, prints what happened and where to look.
+ */
+async function followStory(
+  s: LocalStack,
+  o: { log: (line: string) => void; keepRunning?: boolean; where: Parameters<typeof summaryLines>[1]; isStopping: () => boolean; end: () => Promise<void> },
+): Promise<void> {
+  const told = new Set<string>();
+  const deadline = Date.now() + STORY_TIMEOUT_MS;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (o.isStopping()) return;
+    const facts = await readFacts(s.env.TABLE_NAME, () => s.sentEmails()).catch(() => undefined);
+    if (!facts) continue;
+    for (const c of chapters) {
+      if (!told.has(c.id) && c.happened(facts)) {
+        told.add(c.id);
+        o.log(`story: ✓ ${c.title}`);
+      }
+    }
+    const left = chaptersLeft(facts);
+    if (left.length > 0 && Date.now() < deadline) continue;
+    if (left.length > 0) o.log(`story: not everything happened within ${STORY_TIMEOUT_MS / 1000} s (load?): ${left.map((c) => c.id).join(', ')}`);
+    await o.end();
+    // The last chapter's mails are on their way: a moment for them to reach the local SES.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const final = await readFacts(s.env.TABLE_NAME, () => s.sentEmails());
+    await exportDocuments(s3Client(s), s.env.DOCUMENTS_BUCKET, final.emails, o.where.documentsDir).catch((err: Error) => o.log(`could not copy the documents: ${err.message}`));
+    const lines = summaryLines(final, o.where);
+    console.log(`\n${(o.keepRunning ? lines.slice(0, -1).concat('Policy time runs on (--keep-running). Ctrl-C stops everything.') : lines).join('\n')}\n`);
+    return;
+  }
+}
+
+function s3Client(s: LocalStack): S3Client {
+  return new S3Client({ endpoint: s.urls.s3, region: s.env.AWS_REGION, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 }
 
 void main();

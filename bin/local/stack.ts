@@ -38,7 +38,8 @@
  *                          (sync or async), rejects with a clear error after timeoutMs
  *   putStatement(key, bytes)  puts a file in the statements bucket (key without 'inbox/' is put under inbox/) and
  *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?, error?}
- *   stopClock()            stops policy time for good (the demo's story is over)
+ *   holdClock()            stops policy time until the returned function is called
+ *   stopClock()            stops policy time for good and ends the running executions quietly (the demo's story is over)
  *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
  *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule Target.Input
  *                          with <aws.scheduler.scheduled-time> = policy now (else an EventBridge "Scheduled Event")
@@ -121,8 +122,10 @@ export interface LocalStack {
   putStatement(key: string, bytes: Uint8Array | string): Promise<IngestDelivery>;
   invoke(name: LambdaName, event: unknown): Promise<unknown>;
   scheduledEvent(): Record<string, unknown>;
-  /** Stops policy time for good (the demo's story is over): no Wait ends any more, every execution stays where it is. */
-  stopClock(): void;
+  /** Stops policy time until the returned release is called (set-up work that must not cost policy days). */
+  holdClock(): () => void;
+  /** Stops policy time for good (the demo's story is over): running executions are ended quietly, no timer is left. */
+  stopClock(): Promise<void>;
   stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
@@ -355,7 +358,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return delivered;
       },
       invoke: (name, event) => handlers.invoke(name, event),
-      stopClock: () => scaled.freeze(),
+      holdClock: () => scaled.hold(),
+      stopClock: async () => {
+        scaled.freeze();
+        await stepFunctions.stopAll();
+      },
       scheduledEvent: () => {
         const time = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
         if (sweepInput !== undefined) {

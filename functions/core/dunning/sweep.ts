@@ -2,7 +2,6 @@ import { isBusinessDay, nextBusinessDay, previousBusinessDay } from '../calendar
 import { localDate } from '../calendar/time-zone';
 import { addDays, IsoDate } from '../dates';
 import { digestIsWorthSending, FinanceDigestInput } from '../messages/finance';
-import { formatDate } from '../messages/format';
 import { Customer, Invoice } from '../model';
 import { DunningLevel, isEscalation, Policy, policyForCustomer, UnknownPolicyError } from './policy';
 import { halfYearEnd, HalfYear, missingRates, RateTable } from './rates';
@@ -41,7 +40,7 @@ export interface SweepInput {
   restartableEnds: ReadonlySet<string>;
   /** Open agency cases with their invoice as read now. */
   agencyCases: readonly { invoiceId: string; invoice?: Pick<Invoice, 'status'> }[];
-  bouncedContacts: readonly { customerId: string; email: string; kind: 'hard_bounce' | 'complaint' }[];
+  bouncedContacts: readonly { customerId: string; email: string; kind: 'hard_bounce' | 'complaint'; at?: string }[];
   /** Messages of the UTC days `messageDays(now)` names; those of yesterday and today (Paris) are reported. */
   messages: readonly SweepMessage[];
   /** The late-payment rate table, or why it could not be read. */
@@ -117,10 +116,12 @@ export function planSweep(input: SweepInput): SweepPlan {
   }
   const names = new Map(input.invoices.flatMap((i) => (i.customer ? [[i.customer.customerId, i.customer.name] as const] : [])));
   for (const b of input.bouncedContacts) {
-    plan.digest.needsPerson.push({ customerName: names.get(b.customerId) ?? b.customerId, reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}` });
+    const since = b.at ? localDate(new Date(b.at), SWEEP_TIME_ZONE) : undefined;
+    plan.digest.needsPerson.push({ customerName: names.get(b.customerId) ?? b.customerId, reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}`, ...(since ? { since } : {}) });
   }
   plan.digest.sent = sentSince(input.messages, digestFrom(today), today, names);
-  plan.sendDigest = isBusinessDay(today) && digestIsWorthSending(plan.digest);
+  const monday = new Date(`${today}T12:00:00Z`).getUTCDay() === 1;
+  plan.sendDigest = isBusinessDay(today) && digestIsWorthSending(plan.digest, digestFrom(today), monday);
   return plan;
 }
 
@@ -132,7 +133,7 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   }
   if (invoice.decisionNeeded) {
     const since = localDate(new Date(invoice.decisionNeeded.since), SWEEP_TIME_ZONE);
-    plan.digest.needsPerson.push({ customerName: customer.name, invoiceId: invoice.invoiceId, reason: `relances terminées le ${formatDate(since, 'fr')}, facture toujours due : décision à prendre` });
+    plan.digest.needsPerson.push({ customerName: customer.name, invoiceId: invoice.invoiceId, reason: 'relances terminées, facture toujours due : décision à prendre', since });
   }
   const policy = policyForCustomer(customer, input.policies);
   const timeline = policyTimeline(policy, invoice, customer);
@@ -154,6 +155,7 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
       customerName: customer.name,
       invoiceId: invoice.invoiceId,
       reason: pause.note?.startsWith('approval:') ? `approval needed: ${pause.note.slice(9)}` : `paused (${pause.reason})`,
+      since: localDate(new Date(pause.since), SWEEP_TIME_ZONE),
     });
   }
   if (pause) return;

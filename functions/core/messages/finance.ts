@@ -103,13 +103,19 @@ export interface FinanceDigestInput {
   date: IsoDate;
   sent: { customerName: string; invoiceIds: string[]; level: DunningLevel; channel: string; totalCents?: number; currency?: string; messageId?: string }[];
   escalatingTomorrow: { customerName: string; invoiceId: string; level: DunningLevel; openCents: number; currency: string; requiresApproval?: boolean }[];
-  needsPerson: { customerName?: string; invoiceId?: string; reason: string }[];
+  /** `since`: when the item first needed a person (absent: new today). */
+  needsPerson: { customerName?: string; invoiceId?: string; reason: string; since?: IsoDate }[];
   failures?: { invoiceId?: string; reason: string }[];
 }
 
-/** A digest says something only when a message went out, an escalation comes tomorrow or a person has work to do. */
-export function digestIsWorthSending(input: FinanceDigestInput): boolean {
-  return input.sent.length + input.escalatingTomorrow.length + input.needsPerson.length + (input.failures?.length ?? 0) > 0;
+/**
+ * A digest says something only when a message went out, an escalation comes tomorrow, something failed or a person
+ * has NEW work (needing a person since `newSince` or later). Work that waits since earlier is listed in every digest
+ * that goes out, and alone makes one when `standingToo` (the sweep sets it on Mondays).
+ */
+export function digestIsWorthSending(input: FinanceDigestInput, newSince?: IsoDate, standingToo = false): boolean {
+  const fresh = input.needsPerson.filter((p) => standingToo || !p.since || !newSince || p.since >= newSince);
+  return input.sent.length + input.escalatingTomorrow.length + fresh.length + (input.failures?.length ?? 0) > 0;
 }
 
 /** The subject leads with what needs doing, then what escalates tomorrow, then what went out; empty counts are left out. */
@@ -148,7 +154,7 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
     e.requiresApproval ? (fr ? 'requise' : 'required') : '',
   ]);
   const people = [
-    ...input.needsPerson.map((p) => [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ')),
+    ...input.needsPerson.map((p) => [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ') + (p.since ? (fr ? ` (depuis le ${formatDate(p.since, 'fr')})` : ` (since ${formatDate(p.since, 'en')})`) : '')),
     ...(input.failures ?? []).map((f) => `${fr ? 'Échec' : 'Failure'}${f.invoiceId ? ` ${f.invoiceId}` : ''} – ${f.reason}`),
   ];
   const none = fr ? '(aucun)' : '(none)';

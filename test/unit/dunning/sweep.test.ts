@@ -60,7 +60,7 @@ describe('planning the daily sweep', () => {
   it('lists a disputed invoice under what needs a person, and not among tomorrow’s escalations', () => {
     const disputed = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } });
     const plan = planSweep(input({ invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }] }));
-    expect(plan.digest.needsPerson).toEqual([{ customerName: 'ACME SARL', invoiceId: 'DISPUTED', reason: 'paused (dispute)' }]);
+    expect(plan.digest.needsPerson).toEqual([{ customerName: 'ACME SARL', invoiceId: 'DISPUTED', reason: 'paused (dispute)', since: '2026-01-15' }]);
     expect(plan.digest.escalatingTomorrow).toEqual([]);
   });
 
@@ -113,7 +113,7 @@ describe('an invoice waiting for finance’s decision', () => {
   it('stays under what needs a person until finance decides', () => {
     const waiting = invoice({ invoiceId: 'SMALL', dueDate: '2025-10-10', openCents: 96_00, decisionNeeded: { since: '2026-01-20T06:30:00.000Z', reason: 'no_more_steps', options: ['write_off'] } });
     const plan = planSweep(input({ invoices: [{ invoice: waiting, customer: acme, storedPause: false, workflow: { running: false, endStatus: 'SUCCEEDED' } }] }));
-    expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', invoiceId: 'SMALL', reason: 'relances terminées le 20/01/2026, facture toujours due : décision à prendre' });
+    expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', invoiceId: 'SMALL', reason: 'relances terminées, facture toujours due : décision à prendre', since: '2026-01-20' });
     expect(plan.actions).toEqual([]);
   });
 });
@@ -122,8 +122,20 @@ describe('when the digest goes out', () => {
   const disputed = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } });
   const withWork = { invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }] };
 
-  it('goes out on a business day with something to say', () => {
-    expect(planSweep(input(withWork)).sendDigest).toBe(true);
+  it('goes out on a business day with something new to say', () => {
+    const fresh = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-02-03T16:00:00.000Z' } });
+    const tuesday = new Date('2026-02-04T06:00:00Z');
+    expect(planSweep(input({ now: tuesday, invoices: [{ invoice: fresh, customer: acme, storedPause: true, workflow: { running: true } }] })).sendDigest).toBe(true);
+  });
+
+  it('work that waits since last week makes a digest on Monday only, and is listed in every digest that goes out', () => {
+    expect(planSweep(input(withWork)).sendDigest).toBe(true); // Monday 2 February
+    const tuesday = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z') }));
+    expect(tuesday.sendDigest).toBe(false);
+    const sent = { messageId: 'm', kind: 'reminder', customerId: 'C-ACME', invoiceIds: ['F-1'], level: 'reminder_1', sentAt: '2026-02-02T07:31:00.000Z' };
+    const withSend = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z'), messages: [sent] }));
+    expect(withSend.sendDigest).toBe(true);
+    expect(withSend.digest.needsPerson.map((p) => p.invoiceId)).toEqual(['DISPUTED']);
   });
 
   it('stays home on a day with nothing to say', () => {
