@@ -24,15 +24,13 @@ import { parseArgs } from 'node:util';
 import { redact } from '../functions/adapters/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEMO_START_DAY, demoData, demoStatement, seedDemo } from './local/demo';
-import { chapters, chaptersLeft, exportDocuments, readFacts, summaryLines } from './local/story';
+import { startDailySweeps } from './local/daily';
+import { exportDocuments, followStory, summaryLines } from './local/story';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
 import { buildConsole, startConsole } from './local/console';
 import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
 import { cachedTemplate } from './local/template-cache';
-
-/** The story ends in about a minute; on a loaded machine it is given this long (real time) before the summary. */
-const STORY_TIMEOUT_MS = 180_000;
 
 const defaultPorts: Record<ServiceName, number> = { dynamodb: 8000, s3: 4568, ses: 8005, sfn: 8083, api: 3000 };
 
@@ -149,37 +147,9 @@ async function main() {
     }
   }
 
-  let lastSweepLine = '';
   let storyOver = false;
-  const sweep = async () => {
-    if (stopping || storyOver) return;
-    let line: string;
-    try {
-      const result = (await s.invoke('sweep', s.scheduledEvent())) as Record<string, unknown> | undefined;
-      // A day with nothing started, resumed or failed is not worth a line.
-      const idle = result && ['started', 'resumed', 'failures'].every((k) => Array.isArray(result[k]) && (result[k] as unknown[]).length === 0);
-      if (idle) return;
-      line = `daily sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`;
-    } catch (err) {
-      const e = err as Error;
-      line = `daily sweep threw ${e.name}: ${e.message}`;
-    }
-    // The same line every policy day is noise: print it once.
-    if (line !== lastSweepLine) log(line);
-    lastSweepLine = line;
-  };
-  const realDayMs = (86_400 * 1000) / factor;
-  const everyDay = () => {
-    timers.push(
-      setTimeout(async () => {
-        await sweep();
-        if (!stopping && !storyOver) everyDay();
-      }, realDayMs),
-    );
-  };
-  await sweep();
+  await startDailySweeps(s, { log, stopped: () => Boolean(stopping) || storyOver });
   releaseClock();
-  everyDay();
 
   // A line per e-mail the local SES received (the web inbox shows them in full).
   let seenEmails = 0;
@@ -216,42 +186,12 @@ async function main() {
       storyOver = true;
       await s.stopClock();
     };
-    await followStory(s, { log, keepRunning: values['keep-running'], where, isStopping: () => Boolean(stopping), end });
-  }
-}
-
-/**
- * Tells each chapter of the demo's story as it happens; when all did (or after STORY_TIMEOUT_MS real), copies the
- * documents into .local/demo/, prints what happened and where to look.
- */
-async function followStory(
-  s: LocalStack,
-  o: { log: (line: string) => void; keepRunning?: boolean; where: Parameters<typeof summaryLines>[1]; isStopping: () => boolean; end: () => Promise<void> },
-): Promise<void> {
-  const told = new Set<string>();
-  const deadline = Date.now() + STORY_TIMEOUT_MS;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    if (o.isStopping()) return;
-    const facts = await readFacts(s.env.TABLE_NAME, () => s.sentEmails()).catch(() => undefined);
-    if (!facts) continue;
-    for (const c of chapters) {
-      if (!told.has(c.id) && c.happened(facts)) {
-        told.add(c.id);
-        o.log(`story: ✓ ${c.title}`);
-      }
-    }
-    const left = chaptersLeft(facts);
-    if (left.length > 0 && Date.now() < deadline) continue;
-    if (left.length > 0) o.log(`story: not everything happened within ${STORY_TIMEOUT_MS / 1000} s (load?): ${left.map((c) => c.id).join(', ')}`);
-    await o.end();
-    // The last chapter's mails are on their way: a moment for them to reach the local SES.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const final = await readFacts(s.env.TABLE_NAME, () => s.sentEmails());
-    await exportDocuments(s3Client(s), s.env.DOCUMENTS_BUCKET, final.emails, o.where.documentsDir).catch((err: Error) => o.log(`could not copy the documents: ${err.message}`));
-    const lines = summaryLines(final, o.where);
-    console.log(`\n${(o.keepRunning ? lines.slice(0, -1).concat('Policy time runs on (--keep-running). Ctrl-C stops everything.') : lines).join('\n')}\n`);
-    return;
+    const facts = await followStory(s, { log, isStopping: () => Boolean(stopping), end });
+    if (!facts) return;
+    await exportDocuments(s3Client(s), s.env.DOCUMENTS_BUCKET, facts.emails, where.documentsDir).catch((err: Error) => log(`could not copy the documents: ${err.message}`));
+    const lines = summaryLines(facts, where);
+    const tail = values['keep-running'] ? ['Policy time runs on (--keep-running). Ctrl-C stops everything.'] : [];
+    console.log(`\n${(values['keep-running'] ? lines.slice(0, -1) : lines).concat(tail).join('\n')}\n`);
   }
 }
 

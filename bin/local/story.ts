@@ -4,6 +4,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws-clients';
 import type { Email } from './ses';
+import type { LocalStack } from './stack';
 
 /**
  * The story `npm start` tells, as chapters checked against what the local stack holds. The story is over when every
@@ -31,7 +32,7 @@ const messages = (f: StoryFacts, kind: string) => ofType(f, 'message').filter((m
 export const chapters: Chapter[] = [
   {
     id: 'grouped-reminder',
-    title: 'Boulangerie Martin reçoit UN e-mail de relance pour ses trois factures échues le même jour',
+    title: 'Boulangerie Martin reçoit UN e-mail de relance pour toutes ses factures en retard (relance groupée)',
     happened: (f) => messages(f, 'reminder').some((m) => (m.invoiceIds as string[]).length >= 2),
   },
   {
@@ -119,4 +120,39 @@ export async function exportDocuments(s3: S3Client, bucket: string, emails: Emai
       return writeFile(path.join(dir, 'emails', name), e.body.html ?? `<pre>${e.body.text ?? ''}</pre>`);
     }),
   );
+}
+
+/** The story ends in about a minute; on a loaded machine it is given this long (real time) before the summary. */
+export const STORY_TIMEOUT_MS = 180_000;
+
+/**
+ * Tells each chapter as it happens; when all did (or after `timeoutMs` real), calls `end` (which may stop the clock),
+ * lets the last mails arrive and resolves with the final facts (undefined when the stack is stopping).
+ */
+export async function followStory(
+  s: Pick<LocalStack, 'env' | 'sentEmails'>,
+  o: { log: (line: string) => void; isStopping: () => boolean; end: () => Promise<void>; timeoutMs?: number },
+): Promise<StoryFacts | undefined> {
+  const told = new Set<string>();
+  const timeoutMs = o.timeoutMs ?? STORY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (o.isStopping()) return undefined;
+    const facts = await readFacts(s.env.TABLE_NAME, () => s.sentEmails()).catch(() => undefined);
+    if (!facts) continue;
+    for (const c of chapters) {
+      if (!told.has(c.id) && c.happened(facts)) {
+        told.add(c.id);
+        o.log(`story: ✓ ${c.title}`);
+      }
+    }
+    const left = chaptersLeft(facts);
+    if (left.length > 0 && Date.now() < deadline) continue;
+    if (left.length > 0) o.log(`story: not everything happened within ${timeoutMs / 1000} s (load?): ${left.map((c) => c.id).join(', ')}`);
+    await o.end();
+    // The last chapter's mails are on their way: a moment for them to reach the local SES.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return readFacts(s.env.TABLE_NAME, () => s.sentEmails());
+  }
 }
