@@ -307,7 +307,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => ses.stop());
     log(`SES (aws-ses-v2-local) ${urls.ses}  web inbox: ${urls.sesInbox}`);
 
-    const stepFunctions = new LocalStepFunctions({ machine, stateMachineArn, region, handlers, factor, clock, log });
+    const sfnClock = options.holdClockWhileWorking ? { ...clock, hold: () => scaled.hold() } : clock;
+    const stepFunctions = new LocalStepFunctions({ machine, stateMachineArn, region, handlers, factor, clock: sfnClock, log });
     cleanups.push(() => stepFunctions.stopAll());
     const sfnEndpoint = await startSfnEndpoint(stepFunctions, ports.sfn);
     cleanups.push(() => sfnEndpoint.stop());

@@ -4,6 +4,8 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws-clients';
 import type { Email } from './ses';
+import { startDailySweeps } from './daily';
+import { demoData, demoStatement, seedDemo } from './demo';
 import type { LocalStack } from './stack';
 
 /**
@@ -155,4 +157,25 @@ export async function followStory(
     await new Promise((resolve) => setTimeout(resolve, 1500));
     return readFacts(s.env.TABLE_NAME, () => s.sentEmails());
   }
+}
+
+/**
+ * Plays the demo's story on a started stack (the same as `npm start`, without the terminal): seeds the demo data at
+ * the stack's policy time (which should be DEMO_START_DAY), runs the daily sweeps, puts the demo statement, follows
+ * the story and stops policy time at its end. Resolves with what happened.
+ */
+export async function playStory(s: LocalStack, o: { log?: (line: string) => void; timeoutMs?: number } = {}): Promise<StoryFacts> {
+  const log = o.log ?? (() => undefined);
+  let over = false;
+  const release = s.holdClock();
+  await seedDemo(demoData(s.clock.now()), s.env.TABLE_NAME);
+  await startDailySweeps(s, { log, stopped: () => over });
+  release();
+  const st = demoStatement(s.clock.now());
+  await s.putStatement(`inbox/${st.name}`, Buffer.from(st.content, 'latin1'));
+  const end = async () => {
+    over = true;
+    await s.stopClock();
+  };
+  return (await followStory(s, { log, isStopping: () => false, end, timeoutMs: o.timeoutMs }))!;
 }

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
-import { startDailySweeps } from '../../bin/local/daily';
-import { DEMO_START_DAY, demoData, demoStatement, seedDemo } from '../../bin/local/demo';
-import { chaptersLeft, followStory, storySummary, type StoryFacts } from '../../bin/local/story';
+import { DEMO_START_DAY } from '../../bin/local/demo';
+import { chaptersLeft, playStory, storySummary, type StoryFacts } from '../../bin/local/story';
 import { isBusinessDay } from '../../functions/core/calendar/business-days';
 import { localParts } from '../../functions/core/calendar/time-zone';
 import { dunningTemplate } from './support/templates';
@@ -15,26 +14,11 @@ import { dunningTemplate } from './support/templates';
 let stack: LocalStack;
 let facts: StoryFacts | undefined;
 let stoppedAt: Date;
-let over = false;
 
 beforeAll(async () => {
   stack = await startLocalStack({ quiet: true, template: dunningTemplate, sfnTimeFactor: 172_800, startAt: new Date(`${DEMO_START_DAY}T06:00:00.000Z`), holdClockWhileWorking: true });
-  const release = stack.holdClock();
-  await seedDemo(demoData(stack.clock.now()), stack.env.TABLE_NAME);
-  await startDailySweeps(stack, { log: () => undefined, stopped: () => over });
-  release();
-  const st = demoStatement(stack.clock.now());
-  await stack.putStatement(`inbox/${st.name}`, Buffer.from(st.content, 'latin1'));
-  facts = await followStory(stack, {
-    log: () => undefined,
-    isStopping: () => false,
-    end: async () => {
-      over = true;
-      await stack.stopClock();
-      stoppedAt = stack.clock.now();
-    },
-    timeoutMs: 240_000,
-  });
+  facts = await playStory(stack, { timeoutMs: 240_000 });
+  stoppedAt = stack.clock.now();
 }, 330_000);
 
 afterAll(async () => {
