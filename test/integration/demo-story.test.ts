@@ -48,9 +48,10 @@ describe('the demo story', () => {
     for (const m of messages) {
       const { day, minutes } = parisTime(String(m.sentAt));
       expect({ id: m.messageId, businessDay: isBusinessDay(day) }).toEqual({ id: m.messageId, businessDay: true });
-      // The standard window is 08:30 Paris; within the hour (the gather window is 5 policy minutes).
+      // The standard window opens at 08:30 Paris; the send goes out that morning (before this fix: up to 36 policy
+      // hours later). A few tens of real milliseconds between tasks are still policy hours at 172 800x.
       expect(minutes, `${m.messageId} sent at ${m.sentAt}`).toBeGreaterThanOrEqual(8 * 60 + 30);
-      expect(minutes, `${m.messageId} sent at ${m.sentAt}`).toBeLessThan(9 * 60 + 30);
+      expect(minutes, `${m.messageId} sent at ${m.sentAt}`).toBeLessThan(12 * 60);
     }
   });
 
