@@ -72,7 +72,8 @@ async function main() {
   const stack = await startLocalStack({ quiet: true, template: cachedTemplate, sfnTimeFactor: 172_800, startAt: new Date(`${DEMO_START_DAY}T06:00:00.000Z`), holdClockWhileWorking: true });
   let browser: Browser | undefined;
   try {
-    const facts = await playStory(stack);
+    console.log('  stack started; the story plays…');
+    const facts = await playStory(stack, { log: (line) => console.log(`  ${line}`) });
     const left = chaptersLeft(facts);
     if (left.length) throw new Error(`the story did not end: ${left.map((c) => c.id).join(', ')}`);
     const grouped = facts.emails.find((e) => /\d+ factures impayées/.test(e.subject) && e.body.html);
@@ -80,6 +81,7 @@ async function main() {
     const notice = await documentBytes(stack, 'letters/', '.pdf');
     const caseFile = await documentBytes(stack, 'case-files/', 'case-file.pdf');
 
+    console.log('  story over; rendering…');
     await mkdir(outDir, { recursive: true });
     browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: [...chromium.args, '--allow-file-access-from-files'], headless: true });
     await renderHtml(browser, grouped.body.html!, path.join(outDir, 'grouped-reminder.png'));
