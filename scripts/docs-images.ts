@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { DEMO_START_DAY } from '../bin/local/demo';
 import { projectRoot } from '../bin/local/handlers';
 import { startLocalStack, type LocalStack } from '../bin/local/stack';
@@ -30,16 +30,15 @@ async function documentBytes(s: LocalStack, prefix: string, suffix: string): Pro
   return body.Body!.transformToByteArray();
 }
 
-async function renderHtml(browser: Browser, html: string, file: string): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 760, height: 600 }, deviceScaleFactor: 1 });
+async function renderHtml(page: Page, html: string, file: string): Promise<void> {
+  await page.setViewportSize({ width: 760, height: 600 });
   await page.setContent(html, { waitUntil: 'load' });
   await page.screenshot({ path: file, fullPage: true });
-  await page.close();
 }
 
 /** Draws the first page of a PDF with pdf.js in a blank page (file: access allowed for its module and worker). */
-async function renderPdfPage(browser: Browser, pdf: Uint8Array, file: string): Promise<void> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 1200 }, deviceScaleFactor: 1 });
+async function renderPdfPage(page: Page, pdf: Uint8Array, file: string): Promise<void> {
+  await page.setViewportSize({ width: 900, height: 1200 });
   const blank = path.join(await mkdtemp(path.join(os.tmpdir(), 'encaisse-pdf-')), 'page.html');
   await writeFile(blank, '<html><body style="margin:0;background:#fff"><canvas id="c"></canvas></body></html>');
   await page.goto(pathToFileURL(blank).href);
@@ -63,7 +62,6 @@ async function renderPdfPage(browser: Browser, pdf: Uint8Array, file: string): P
     },
   );
   await page.locator('#c').screenshot({ path: file });
-  await page.close();
 }
 
 async function main() {
@@ -84,9 +82,11 @@ async function main() {
     console.log('  story over; rendering…');
     await mkdir(outDir, { recursive: true });
     browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: [...chromium.args, '--allow-file-access-from-files'], headless: true });
-    await renderHtml(browser, grouped.body.html!, path.join(outDir, 'grouped-reminder.png'));
-    await renderPdfPage(browser, notice, path.join(outDir, 'formal-notice.png'));
-    await renderPdfPage(browser, caseFile, path.join(outDir, 'agency-case-file.png'));
+    // One page for all three: the headless shell runs single-process, closing its last page closes the browser.
+    const page = await browser.newPage({ deviceScaleFactor: 1 });
+    await renderHtml(page, grouped.body.html!, path.join(outDir, 'grouped-reminder.png'));
+    await renderPdfPage(page, notice, path.join(outDir, 'formal-notice.png'));
+    await renderPdfPage(page, caseFile, path.join(outDir, 'agency-case-file.png'));
     for (const f of ['grouped-reminder.png', 'formal-notice.png', 'agency-case-file.png']) {
       console.log(`  docs/images/${f}  ${(await readFile(path.join(outDir, f))).length} bytes`);
     }
