@@ -1,23 +1,32 @@
 /**
  * `npm start`: the whole encaisse pipeline on this machine, no AWS account, no Docker.
  *
- *   npm start                     demo data + a demo statement dropped in ./inbox/
- *   npm start -- --no-demo        empty table
- *   npm start -- --factor 43200   policy seconds per real second (default 86400: a policy day per second)
+ *   npm start                     demo data + a demo statement dropped in ./inbox/; the story (grouped reminder,
+ *                                 statement reconciled, partial payment, formal notice, agency handoff, finance task)
+ *                                 plays in about a minute, then a summary is printed and policy time stops
+ *   npm start -- --keep-running   policy time runs on after the story (daily sweeps go on)
+ *   npm start -- --no-demo        empty table, policy time starts now and runs on
+ *   npm start -- --start 2026-03-02  policy date the demo starts on (default 2026-03-02: the story stays inside
+ *                                 half-years whose late-payment rates are published, see shared/reference)
+ *   npm start -- --factor 43200   policy seconds per real second (default 172800 with the demo: two policy days per
+ *                                 second; 86400 without)
  *   npm start -- --auto-ports     free ports instead of the fixed ones below
  *
  * Fixed ports (override each with LOCAL_PORT_DYNAMODB, LOCAL_PORT_S3, LOCAL_PORT_SES, LOCAL_PORT_SFN, LOCAL_PORT_API):
  * DynamoDB 8000, S3 4568, SES 8005 (web inbox), Step Functions 8083, admin API 3000. Admin API token: LOCAL_API_TOKEN.
  * Drop statement files in ./inbox/: each is put into local S3 under inbox/, ingested, then moved to ./inbox/.done/.
  * The daily sweep runs at start and then once per policy day; each e-mail sent is listed (in full in the SES web
- * inbox). Ctrl-C stops everything. The functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
+ * inbox). Policy time stands still while a function works (bin/local/policy-clock.ts). Ctrl-C stops everything. The functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '../functions/adapters/logger';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEMO_START_DAY, demoData, demoStatement, seedDemo } from './local/demo';
+import { startDailySweeps } from './local/daily';
+import { exportDocuments, followStory, summaryLines } from './local/story';
 import { contestThroughThePage } from './local/customer-page-demo';
-import { demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
 import { buildConsole, startConsole } from './local/console';
@@ -39,10 +48,13 @@ async function main() {
       factor: { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
       'auto-ports': { type: 'boolean', default: false },
+      'keep-running': { type: 'boolean', default: false },
+      start: { type: 'string' },
       inbox: { type: 'string' },
     },
   });
-  const factor = Number(values.factor ?? process.env.SFN_TIME_FACTOR ?? 86_400);
+  // The demo's story spans about two policy months: two policy days per real second tell it in about a minute.
+  const factor = Number(values.factor ?? process.env.SFN_TIME_FACTOR ?? (values['no-demo'] ? 86_400 : 172_800));
   if (!Number.isFinite(factor) || factor <= 0) fail(`--factor must be a positive number (got ${values.factor})`);
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const s of Object.keys(defaultPorts) as ServiceName[]) {
@@ -51,6 +63,11 @@ async function main() {
     ports[s] = fromEnv ? Number(fromEnv) : values['auto-ports'] ? 0 : defaultPorts[s];
   }
   const inboxDir = path.resolve(values.inbox ?? path.join(projectRoot, 'inbox'));
+  const demo = !values['no-demo'];
+  const startDay = values.start ?? DEMO_START_DAY;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDay) || Number.isNaN(Date.parse(startDay))) fail(`--start must be a date YYYY-MM-DD (got ${values.start})`);
+  // 07:00 in Paris: the first sweep runs before the day's send window.
+  const startAt = demo ? new Date(`${startDay}T06:00:00.000Z`) : undefined;
 
   let stack: LocalStack | undefined;
   const stamp = () => {
@@ -92,7 +109,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    stack = await startLocalStack({ sfnTimeFactor: factor, ports, template: cachedTemplate, log: (l) => stackLog(l) });
+    stack = await startLocalStack({ sfnTimeFactor: factor, ports, startAt, holdClockWhileWorking: true, template: cachedTemplate, log: (l) => stackLog(l) });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'PortInUseError') fail(`${e.message} (or run with --auto-ports, or set LOCAL_PORT_<SERVICE>)`);
@@ -100,6 +117,8 @@ async function main() {
     fail(e.stack ?? e.message);
   }
   const s = stack;
+  // Building the console and seeding the demo must not cost policy days: the story starts on its start day.
+  const releaseClock = s.holdClock();
   stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
   console.log(`  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`);
@@ -118,7 +137,7 @@ async function main() {
   const inbox = watchInbox({ dir: inboxDir, put: (name, bytes) => s.putStatement(`inbox/${name}`, bytes), log });
   closeInbox = () => inbox.close();
 
-  if (!values['no-demo']) {
+  if (demo) {
     const today = s.clock.now();
     const data = demoData(today);
     try {
@@ -129,35 +148,9 @@ async function main() {
     }
   }
 
-  let lastSweepLine = '';
-  const sweep = async () => {
-    if (stopping) return;
-    let line: string;
-    try {
-      const result = (await s.invoke('sweep', s.scheduledEvent())) as Record<string, unknown> | undefined;
-      // A day with nothing started, resumed or failed is not worth a line.
-      const idle = result && ['started', 'resumed', 'failures'].every((k) => Array.isArray(result[k]) && (result[k] as unknown[]).length === 0);
-      if (idle) return;
-      line = `daily sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`;
-    } catch (err) {
-      const e = err as Error;
-      line = `daily sweep threw ${e.name}: ${e.message}`;
-    }
-    // The same line every policy day is noise: print it once.
-    if (line !== lastSweepLine) log(line);
-    lastSweepLine = line;
-  };
-  const realDayMs = (86_400 * 1000) / factor;
-  const everyDay = () => {
-    timers.push(
-      setTimeout(async () => {
-        await sweep();
-        if (!stopping) everyDay();
-      }, realDayMs),
-    );
-  };
-  await sweep();
-  everyDay();
+  let storyOver = false;
+  await startDailySweeps(s, { log, stopped: () => Boolean(stopping) || storyOver });
+  releaseClock();
 
   // A line per e-mail the local SES received (the web inbox shows them in full).
   let seenEmails = 0;
@@ -180,7 +173,7 @@ async function main() {
   };
   pollEmails();
 
-  if (!values['no-demo']) {
+  if (demo) {
     timers.push(
       setTimeout(async () => {
         const st = demoStatement(s.clock.now());
@@ -188,12 +181,28 @@ async function main() {
         log(`demo: statement ${st.name} dropped in the inbox folder`);
       }, 3000),
     );
+    const where = { sesInbox: s.urls.sesInbox, sesStore: `${s.urls.ses}/store`, console: consoleServer?.url, documentsDir: path.join(projectRoot, '.local', 'demo') };
+    const end = async () => {
+      if (values['keep-running']) return;
+      storyOver = true;
+      await s.stopClock();
+    };
+    const facts = await followStory(s, { log, isStopping: () => Boolean(stopping), end });
+    if (!facts) return;
+    await exportDocuments(s3Client(s), s.env.DOCUMENTS_BUCKET, facts.emails, where.documentsDir).catch((err: Error) => log(`could not copy the documents: ${err.message}`));
+    const lines = summaryLines(facts, where);
+    const tail = values['keep-running'] ? ['Policy time runs on (--keep-running). Ctrl-C stops everything.'] : [];
+    console.log(`\n${(values['keep-running'] ? lines.slice(0, -1) : lines).concat(tail).join('\n')}\n`);
   }
 
   // ---- Demo step: a customer contests an invoice through the customer page (bin/local/customer-page-demo.ts) ----
   if (!values['no-demo']) {
     contestThroughThePage(s, log, () => stopping > 0).catch((err: Error) => log(`demo: customer page step failed: ${err.message}`));
   }
+}
+
+function s3Client(s: LocalStack): S3Client {
+  return new S3Client({ endpoint: s.urls.s3, region: s.env.AWS_REGION, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 }
 
 void main();

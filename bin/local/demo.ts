@@ -1,7 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws-clients';
 import { customerItem, invoiceItem } from '../../functions/adapters/db/items';
-import { saveRateOverride } from '../../functions/adapters/db/rates';
 import { addDays } from '../../functions/core/dates';
 import { Customer, Invoice } from '../../functions/core/model';
 import type { Statement } from '../../functions/core/model/statement';
@@ -79,27 +78,14 @@ export function demoData(today: Date): DemoData {
 }
 
 /**
- * The checked rate table stops at 2026-H1 (shared/reference/late-payment-rates.md). So that the demo's formal notices
- * can be computed, the demo stores an ASSUMPTION as finance would (PUT /rates): the ECB rate and the legal rate left as
- * in H1 2026. It is labelled as such and exists only in the local demo; a real deployment gets no rate it was not given.
+ * The policy day the demo starts on (a Monday). The checked rate table (shared/reference/late-payment-rates.md) stops
+ * at 2026-H1: starting on 2 March 2026, the whole story (about 35 policy days, the oldest invoice due mid-January)
+ * stays inside half-years whose ECB and legal rates are published, so no letter prints a rate nobody gave it.
  */
-export const demoRateAssumption = {
-  ecbMro: [],
-  ecbMroKnownThrough: '2027-06-30',
-  legalRate: [
-    { half: '2026-H2', otherCasesBp: 262, privateCreditorBp: 667 },
-    { half: '2027-H1', otherCasesBp: 262, privateCreditorBp: 667 },
-  ],
-  source: 'DEMO ASSUMPTION, not a checked figure: H1 2026 rates carried forward for the local demo only',
-  // Letters print these rates labelled "hypothèse", with the last published half-year named.
-  assumption: true,
-};
+export const DEMO_START_DAY = '2026-03-02';
 
 /** Writes the demo customers and invoices to the table (TABLE_NAME) with the shared item mapping. */
 export async function seedDemo(data: DemoData, tableName = process.env.TABLE_NAME!): Promise<void> {
-  await saveRateOverride(demoRateAssumption, undefined, 'demo', new Date(0).toISOString()).catch((err: Error) => {
-    if (err.name !== 'RateVersionConflictError') throw err; // already seeded
-  });
   const items = [...data.customers.map(customerItem), ...data.invoices.map(invoiceItem)];
   for (let i = 0; i < items.length; i += 25) {
     await dynamo().send(

@@ -50,6 +50,8 @@ export class HandlerRegistry {
   constructor(
     private readonly region: string,
     private readonly overrides: Partial<Record<LambdaName, LocalHandler>> = {},
+    /** Called as a handler starts; what it returns is called as it ends (the policy clock stands still meanwhile). */
+    private readonly hold?: () => () => void,
   ) {}
 
   private load(name: LambdaName): Promise<LocalHandler> {
@@ -72,6 +74,11 @@ export class HandlerRegistry {
   /** Invokes the handler as Lambda would (event, context); errors propagate with their name (Lambda's errorType). */
   async invoke(name: LambdaName, event: unknown): Promise<unknown> {
     const handler = await this.load(name);
-    return handler(event, lambdaContext(name, this.region));
+    const release = this.hold?.();
+    try {
+      return await handler(event, lambdaContext(name, this.region));
+    } finally {
+      release?.();
+    }
   }
 }

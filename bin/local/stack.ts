@@ -21,6 +21,7 @@
  *   options.template       synthesized CloudFormation template (object or async factory) holding the dunning state
  *                          machine; default: buildApp(demoContext, {bundle:false, nag:false}) from lib/app.ts, synthesized
  *                          in-process and cached in .local/cache/ by a hash of lib/** (cachedTemplate)
+ *   options.holdClockWhileWorking  policy time stands still while a handler runs (see policy-clock.ts; npm start)
  *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token'; the
  *                          read-only one: env LOCAL_API_READONLY_TOKEN or 'local-readonly-token')
  *
@@ -37,6 +38,8 @@
  *                          (sync or async), rejects with a clear error after timeoutMs
  *   putStatement(key, bytes)  puts a file in the statements bucket (key without 'inbox/' is put under inbox/) and
  *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?, error?}
+ *   holdClock()            stops policy time until the returned function is called
+ *   stopClock()            stops policy time for good and ends the running executions quietly (the demo's story is over)
  *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
  *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule Target.Input
  *                          with <aws.scheduler.scheduled-time> = policy now (else an EventBridge "Scheduled Event")
@@ -65,7 +68,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Clock } from '../../functions/core/dates';
-import { clock as currentClock, scaledClock, setClock } from '../../functions/adapters/clock';
+import { clock as currentClock, setClock } from '../../functions/adapters/clock';
+import { policyClock } from './policy-clock';
 import { resetClients } from '../../functions/adapters/aws-clients';
 import { startApi } from './api';
 import { startDynamo } from './dynamodb';
@@ -96,6 +100,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   template?: CfnTemplate | (() => Promise<CfnTemplate>);
   apiToken?: string;
+  /** Policy time stands still while a handler runs (npm start: sends go out in their planned window). */
+  holdClockWhileWorking?: boolean;
 }
 
 export interface IngestDelivery {
@@ -116,6 +122,10 @@ export interface LocalStack {
   putStatement(key: string, bytes: Uint8Array | string): Promise<IngestDelivery>;
   invoke(name: LambdaName, event: unknown): Promise<unknown>;
   scheduledEvent(): Record<string, unknown>;
+  /** Stops policy time until the returned release is called (set-up work that must not cost policy days). */
+  holdClock(): () => void;
+  /** Stops policy time for good (the demo's story is over): running executions are ended quietly, no timer is left. */
+  stopClock(): Promise<void>;
   stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
@@ -216,13 +226,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Policy time starts when the stack is ready (restarted at the end of start-up, synthesis takes seconds).
     const startAt = options.startAt ?? new Date();
-    let scaled = scaledClock(startAt, factor);
+    let scaled = policyClock(startAt, factor);
     const clock = { now: () => scaled.now(), toRealDelayMs: (at: Date) => scaled.toRealDelayMs(at) };
     const previousClock = currentClock();
     setClock(clock);
     cleanups.push(() => setClock(previousClock));
 
-    const handlers = new HandlerRegistry(region, options.handlers);
+    const handlers = new HandlerRegistry(region, options.handlers, options.holdClockWhileWorking ? () => scaled.hold() : undefined);
 
     // The JVM of DynamoDB Local starts while the template is synthesized (the two slowest steps).
     const dynamoStarting = (async () => {
@@ -301,7 +311,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => ses.stop());
     log(`SES (aws-ses-v2-local) ${urls.ses}  web inbox: ${urls.sesInbox}`);
 
-    const stepFunctions = new LocalStepFunctions({ machine, stateMachineArn, region, handlers, factor, clock, log });
+    const sfnClock = options.holdClockWhileWorking ? { ...clock, hold: () => scaled.hold() } : clock;
+    const stepFunctions = new LocalStepFunctions({ machine, stateMachineArn, region, handlers, factor, clock: sfnClock, log });
     cleanups.push(() => stepFunctions.stopAll());
     const sfnEndpoint = await startSfnEndpoint(stepFunctions, ports.sfn);
     cleanups.push(() => sfnEndpoint.stop());
@@ -314,7 +325,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const s3Client = new S3Client({ endpoint: urls.s3, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     cleanups.push(() => s3Client.destroy());
 
-    scaled = scaledClock(startAt, factor);
+    scaled = policyClock(startAt, factor);
     let stopped = false;
     const stack: LocalStack = {
       env,
@@ -352,6 +363,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return delivered;
       },
       invoke: (name, event) => handlers.invoke(name, event),
+      holdClock: () => scaled.hold(),
+      stopClock: async () => {
+        scaled.freeze();
+        await stepFunctions.stopAll();
+      },
       scheduledEvent: () => {
         const time = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
         if (sweepInput !== undefined) {

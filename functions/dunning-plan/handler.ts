@@ -1,15 +1,18 @@
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { planNextStep } from '../core/dunning/schedule';
-import { recordEvent } from '../adapters/db/history';
-import { resolvePolicy } from '../use-cases/dunning/policy';
+import { isOwed } from '../core/model';
+import { askFinanceToDecide } from './exhausted';
 import { lambda } from '../runtime';
 import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
+import { resolvePolicy } from '../use-cases/dunning/policy';
 import { DunningState } from '../core/dunning/state';
 
 /**
  * PlanNextStep: reads the invoice, its customer and the pinned policy, and decides what comes next: wait until a step's
- * send window, or end (paid, credited, written off, in collection, no more steps).
+ * send window, or end (paid, credited, written off, in collection, no more steps). Running out of steps while the
+ * invoice is still owed hands finance a decision task (never a silent end).
  */
 export const handler = lambda({
   name: 'dunning-plan',
@@ -33,6 +36,7 @@ export const handler = lambda({
   const result = planNextStep({ invoice, customer, policy, doneStepIds: state.doneStepIds, now: at, lastActionAt: state.lastActionAt });
   const pinned = { ...base, policyId: policy.policyId, policyVersion: policy.version, gatherSeconds: policy.gatherSeconds };
   if (result.action === 'end') {
+    if (result.reason === 'no_more_steps' && isOwed(invoice)) await askFinanceToDecide({ invoice, customer, policy, skipped: result.skipped, at });
     await recordEvent(invoice.invoiceId, at, 'dunning_ended', { reason: result.reason, policy: `${policy.policyId}@v${policy.version}` });
     log.info('dunning ends', { invoiceId: invoice.invoiceId, reason: result.reason });
     return { ...pinned, plan: { action: 'end', reason: result.reason } };

@@ -44,6 +44,10 @@ interface Execution extends ExecutionRecord {
   done: Promise<void>;
   lastOutput: unknown;
   tokens: Set<string>;
+  /** The policy instant the last timestamp Wait awaited: the next task starts no sooner (the clock may have been held). */
+  waitUntil?: Date;
+  /** Holds policy time from a task's error to the next task (a Retry's real backoff is no policy day). */
+  retryHold?: () => void;
 }
 
 /** Placeholder the context object gives $$.Task.Token; the token binding replaces it with a fresh token. */
@@ -64,7 +68,7 @@ export interface RuntimeOptions {
    */
   minSecondsWaitMs?: number;
   /** policy-time clock: toRealDelayMs(at) is the real delay until policy instant `at` */
-  clock: { now(): Date; toRealDelayMs(at: Date): number };
+  clock: { now(): Date; toRealDelayMs(at: Date): number; hold?: () => () => void };
   log: (line: string) => void;
 }
 
@@ -178,7 +182,11 @@ export class LocalStepFunctions {
     });
     exec.abort = run.abort;
     void this.follow(exec, run.eventLogs as AsyncGenerator<{ type: string; state?: { name: string } }>);
-    exec.done = run.result.then(
+    const releaseRetryHold = () => {
+      exec.retryHold?.();
+      exec.retryHold = undefined;
+    };
+    exec.done = run.result.finally(releaseRetryHold).then(
       (output: unknown) => {
         if (exec.status !== 'RUNNING') return;
         exec.status = 'SUCCEEDED';
@@ -220,17 +228,30 @@ export class LocalStepFunctions {
   private realWaitMs(exec: Execution, stateName: string): number | undefined {
     const state: AslState | undefined = this.definition.States[stateName];
     if (!state || state.Type !== 'Wait') return undefined;
+    // A Catch that leads to a Wait: the error's hold ends here, else the Wait would never see policy time pass.
+    exec.retryHold?.();
+    exec.retryHold = undefined;
     const { factor, clock } = this.opts;
     let ms: number | undefined;
     const minSeconds = this.opts.minSecondsWaitMs ?? 1000;
-    if (typeof state.Seconds === 'number') ms = Math.max(minSeconds, (state.Seconds * 1000) / factor);
-    else if (typeof state.SecondsPath === 'string') {
-      const s = Number(readPath(exec.lastOutput, state.SecondsPath));
-      if (Number.isFinite(s)) ms = Math.max(minSeconds, (s * 1000) / factor);
-    } else {
+    const seconds = typeof state.Seconds === 'number' ? state.Seconds : typeof state.SecondsPath === 'string' ? Number(readPath(exec.lastOutput, state.SecondsPath)) : undefined;
+    if (seconds !== undefined && Number.isFinite(seconds)) {
+      ms = Math.max(minSeconds, (seconds * 1000) / factor);
+      // A short wait (the 5-minute gather window) lasts at least `minSeconds` real so the other workflows of the
+      // window can enlist; at 86 400x that second would be a policy DAY and the batch would go out a day after its
+      // window. With a holding clock, policy time stands still for the floor's excess instead.
+      const excess = ms - (seconds * 1000) / factor;
+      if (excess > 0 && clock.hold) {
+        const release = clock.hold();
+        setTimeout(release, ms).unref?.();
+      }
+    } else if (typeof state.Seconds !== 'number' && typeof state.SecondsPath !== 'string') {
       const at = typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
       const t = typeof at === 'string' ? new Date(at) : undefined;
-      if (t && !Number.isNaN(t.getTime())) ms = clock.toRealDelayMs(t);
+      if (t && !Number.isNaN(t.getTime())) {
+        ms = clock.toRealDelayMs(t);
+        exec.waitUntil = t;
+      }
     }
     if (ms === undefined) {
       this.opts.log(`execution ${exec.name}: Wait state ${stateName} has no readable time in its input; waiting 0 s`);
@@ -238,6 +259,20 @@ export class LocalStepFunctions {
     }
     // Rounded up (+1 ms) so the handler after the wait never sees policy time before the awaited instant.
     return Math.min(Math.max(0, Math.ceil(ms) + 1), MAX_TIMER_MS);
+  }
+
+  /**
+   * A Wait's real timer is set from the clock when the Wait starts; when policy time stood still meanwhile (handlers
+   * at work, see policy-clock.ts), the timer ends before the awaited instant: the task waits for the rest.
+   */
+  private async untilPolicyInstant(exec: Execution): Promise<void> {
+    const until = exec.waitUntil;
+    exec.waitUntil = undefined;
+    if (!until) return;
+    const { clock } = this.opts;
+    while (clock.now() < until && exec.status === 'RUNNING') {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(1, Math.ceil(clock.toRealDelayMs(until)) + 1), 1000)));
+    }
   }
 
   private async runTask(exec: Execution, binding: TaskBinding, taskInput: unknown): Promise<unknown> {
@@ -249,12 +284,17 @@ export class LocalStepFunctions {
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         this.opts.log(`execution ${exec.name}: ${binding.state} (${name}) threw ${e.name}: ${e.message}`);
+        // Retry intervals stay real time (they bound real work): policy time waits for the retry (see policy-clock.ts).
+        if (!exec.retryHold) exec.retryHold = this.opts.clock.hold?.();
         // As Lambda reports a function error to Step Functions: Error = errorType, Cause = the error as JSON.
         const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: e.stack?.split('\n') ?? [] }));
         reported.name = e.name;
         throw reported;
       }
     };
+    exec.retryHold?.();
+    exec.retryHold = undefined;
+    await this.untilPolicyInstant(exec);
     let result: unknown;
     if (binding.kind === 'function') {
       result = await invoke(binding.lambda, taskInput);

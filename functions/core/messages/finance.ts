@@ -19,7 +19,8 @@ export type FinanceAlertKind =
   | 'anomaly'
   | 'maybe_sent'
   | 'case_withdrawn'
-  | 'payment_crossed';
+  | 'payment_crossed'
+  | 'dunning_exhausted';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
@@ -36,6 +37,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     maybe_sent: 'Envoi incertain (peut-être parti) : à vérifier',
     case_withdrawn: 'Dossier retiré à l’agence (payé)',
     payment_crossed: 'Paiement croisé avec une relance',
+    dunning_exhausted: 'À traiter : relances terminées, facture toujours due',
   },
   en: {
     workflow_failed: 'Dunning failure',
@@ -51,6 +53,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     maybe_sent: 'Message maybe sent: to check',
     case_withdrawn: 'Case withdrawn from the agency (paid)',
     payment_crossed: 'Payment crossed a reminder',
+    dunning_exhausted: 'To do: dunning over, invoice still owed',
   },
 };
 
@@ -103,8 +106,31 @@ export interface FinanceDigestInput {
   date: IsoDate;
   sent: { customerName: string; invoiceIds: string[]; level: DunningLevel; channel: string; totalCents?: number; currency?: string; messageId?: string }[];
   escalatingTomorrow: { customerName: string; invoiceId: string; level: DunningLevel; openCents: number; currency: string; requiresApproval?: boolean }[];
-  needsPerson: { customerName?: string; invoiceId?: string; reason: string }[];
+  /** `since`: when the item first needed a person (absent: new today). */
+  needsPerson: { customerName?: string; invoiceId?: string; reason: string; since?: IsoDate }[];
   failures?: { invoiceId?: string; reason: string }[];
+}
+
+/**
+ * A digest says something only when a message went out, an escalation comes tomorrow, something failed or a person
+ * has NEW work (needing a person since `newSince` or later). Work that waits since earlier is listed in every digest
+ * that goes out, and alone makes one when `standingToo` (the sweep sets it on Mondays).
+ */
+export function digestIsWorthSending(input: FinanceDigestInput, newSince?: IsoDate, standingToo = false): boolean {
+  const fresh = input.needsPerson.filter((p) => standingToo || !p.since || !newSince || p.since >= newSince);
+  return input.sent.length + input.escalatingTomorrow.length + fresh.length + (input.failures?.length ?? 0) > 0;
+}
+
+/** The subject leads with what needs doing, then what escalates tomorrow, then what went out; empty counts are left out. */
+function digestSubject(language: Language, date: IsoDate, ns: number, ne: number, np: number): string {
+  const fr = language === 'fr';
+  const s = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+  const parts = fr
+    ? [np && `À traiter : ${np}`, ne && s(ne, 'escalade demain', 'escalades demain'), ns && s(ns, 'envoi', 'envois')]
+    : [np && `To do: ${np}`, ne && `${ne} escalating tomorrow`, ns && `${ns} sent`];
+  const what = parts.filter(Boolean).join(fr ? ' · ' : ' · ');
+  const tail = fr ? `synthèse des relances du ${formatDate(date, 'fr')}` : `dunning digest ${formatDate(date, 'en')}`;
+  return maskIbansIn(`[encaisse] ${what} – ${tail}`);
 }
 
 export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage {
@@ -113,11 +139,7 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
   const ns = input.sent.length;
   const ne = input.escalatingTomorrow.length;
   const np = input.needsPerson.length + (input.failures?.length ?? 0);
-  const subject = maskIbansIn(
-    fr
-      ? `[encaisse] Synthèse des relances du ${formatDate(input.date, 'fr')} : ${ns} envoi${ns > 1 ? 's' : ''}, ${ne} escalade${ne > 1 ? 's' : ''} demain, ${np} à traiter`
-      : `[encaisse] Dunning digest ${formatDate(input.date, 'en')}: ${ns} sent, ${ne} escalating tomorrow, ${np} need a person`,
-  );
+  const subject = digestSubject(language, input.date, ns, ne, np);
   const sentHeaders = fr ? ['Client', 'Niveau', 'Canal', 'Factures', 'Montant'] : ['Customer', 'Level', 'Channel', 'Invoices', 'Amount'];
   const sentRows = input.sent.map((s) => [
     s.customerName,
@@ -135,7 +157,7 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
     e.requiresApproval ? (fr ? 'requise' : 'required') : '',
   ]);
   const people = [
-    ...input.needsPerson.map((p) => [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ')),
+    ...input.needsPerson.map((p) => [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ') + (p.since ? (fr ? ` (depuis le ${formatDate(p.since, 'fr')})` : ` (since ${formatDate(p.since, 'en')})`) : '')),
     ...(input.failures ?? []).map((f) => `${fr ? 'Échec' : 'Failure'}${f.invoiceId ? ` ${f.invoiceId}` : ''} – ${f.reason}`),
   ];
   const none = fr ? '(aucun)' : '(none)';

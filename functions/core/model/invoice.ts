@@ -20,6 +20,18 @@ export const InvoicePause = z.object({
 });
 export type InvoicePause = z.infer<typeof InvoicePause>;
 
+/** What finance may do with an owed invoice whose dunning ran out of steps. */
+export const ExhaustedOption = z.enum(['write_off', 'injonction_de_payer', 'manual_follow_up']);
+export type ExhaustedOption = z.infer<typeof ExhaustedOption>;
+
+/** Dunning is over (no step left: e.g. the agency's minimum amount not met) but the invoice is still owed: finance decides. */
+export const DecisionNeeded = z.object({
+  since: IsoTimestamp,
+  reason: z.literal('no_more_steps'),
+  options: z.array(ExhaustedOption).min(1),
+});
+export type DecisionNeeded = z.infer<typeof DecisionNeeded>;
+
 export const Invoice = z.object({
   invoiceId: EntityId,
   customerId: EntityId,
@@ -42,6 +54,8 @@ export const Invoice = z.object({
   collected: z.object({ on: IsoDate, amountCents: z.number().int().nonnegative() }).optional(),
   /** The highest dunning level sent so far (reminder, formal notice, handoff); absent while none was sent. Never lowered. */
   dunningLevel: DunningLevel.optional(),
+  /** Set when dunning ended with the invoice still owed: a finance task was sent; the invoice waits for a decision. */
+  decisionNeeded: DecisionNeeded.optional(),
 });
 export type Invoice = z.infer<typeof Invoice>;
 

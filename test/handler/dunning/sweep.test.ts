@@ -105,6 +105,21 @@ describe('the daily sweep', () => {
   });
 });
 
+describe('a digest only when there is something to say', () => {
+  it('sends no digest on a day where nothing went out, nothing escalates tomorrow and nothing needs a person', async () => {
+    table.put(invoiceItem(invoice('LATER', 'A', '2026-03-31')));
+    const report = await sweep(schedulerEvent);
+    expect(report.digestMessageId).toBeUndefined();
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('reports a reminder sent just after midnight in Paris (before midnight UTC) as sent yesterday', async () => {
+    table.put({ pk: 'MESSAGE#m0', sk: 'MESSAGE', gsi2pk: 'MESSAGES#2026-01-31', gsi2sk: '2026-01-31T23:30:00.000Z#m0', messageId: 'm0', kind: 'reminder', level: 'reminder_1', customerId: 'A', invoiceIds: ['NIGHT-1'], to: [], sentAt: '2026-01-31T23:30:00.000Z' });
+    await sweep(schedulerEvent);
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data).toContain('NIGHT-1');
+  });
+});
+
 describe('the digest warns finance of missing late-payment rates', () => {
   const august = { ...schedulerEvent, scheduledTime: '2026-08-03T06:00:00Z' };
   const digestText = () => ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
@@ -123,7 +138,7 @@ describe('the digest warns finance of missing late-payment rates', () => {
     table.put({ pk: 'RATES', sk: 'OVERRIDE', type: 'rates', ecbMro: [], ecbMroKnownThrough: '2026-07-01', legalRate: [{ half: '2026-H2', otherCasesBp: 250, privateCreditorBp: 650 }], source: 'arrêté du test', version: 0 });
     const report = await sweep(august);
     expect(report.missingRates).toEqual([]);
-    expect(digestText()).not.toContain('taux de pénalités manquants');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0); // and nothing else to say: no digest at all
   });
 
   it('says nothing while no owed invoice is late', async () => {

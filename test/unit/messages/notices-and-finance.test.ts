@@ -5,7 +5,7 @@ import {
   renderAgencyNotice,
   renderCallTask,
   renderFinanceAlert,
-  renderFinanceDigest,
+  digestIsWorthSending, renderFinanceDigest,
   renderFormalNoticeEmail,
 } from '../../../functions/core/messages';
 
@@ -108,9 +108,26 @@ describe('finance alerts and digest', () => {
       needsPerson: [{ customerName: 'Petit', invoiceId: 'F-5', reason: 'hard bounce on billing@petit.example FR7630006000011234567890189' }],
       failures: [{ invoiceId: 'F-7', reason: 'workflow failed' }],
     });
-    expect(m.subject).toBe('[encaisse] Dunning digest 23 Nov 2026: 1 sent, 1 escalating tomorrow, 2 need a person');
+    expect(m.subject).toBe('[encaisse] To do: 2 · 1 escalating tomorrow · 1 sent – dunning digest 23 Nov 2026');
     expect(m.text).toMatch(/Martin\s+1st reminder\s+email\s+F-1, F-2\s+€1,500.00/);
     expect(m.text).toMatch(/Durand\s+F-9\s+Formal notice\s+€3,000.00\s+required/);
     expect(m.text).toContain('Failure F-7 – workflow failed');
+  });
+
+  it('the digest subject starts with what needs doing, in French', () => {
+    const m = renderFinanceDigest({
+      date: '2026-11-23',
+      sent: [{ customerName: 'Martin', invoiceIds: ['F-1'], level: 'reminder_1', channel: 'email' }],
+      escalatingTomorrow: [],
+      needsPerson: [{ reason: 'a' }, { reason: 'b' }, { reason: 'c' }],
+    });
+    expect(m.subject).toBe('[encaisse] À traiter : 3 · 1 envoi – synthèse des relances du 23/11/2026');
+  });
+
+  it('a day where nothing went out, nothing escalates and nothing needs a person is not worth a digest', () => {
+    const empty = { date: '2026-11-23', sent: [], escalatingTomorrow: [], needsPerson: [], failures: [] };
+    expect(digestIsWorthSending(empty)).toBe(false);
+    expect(digestIsWorthSending({ ...empty, failures: [{ reason: 'x' }] })).toBe(true);
+    expect(digestIsWorthSending({ ...empty, needsPerson: [{ reason: 'x' }] })).toBe(true);
   });
 });

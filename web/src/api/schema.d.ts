@@ -2506,6 +2506,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2628,6 +2635,13 @@ export interface operations {
                         currency: string;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        decisionNeeded?: {
+                            options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                            /** @constant */
+                            reason: "no_more_steps";
+                            /** Format: date-time */
+                            since: string;
+                        };
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2670,6 +2684,13 @@ export interface operations {
                         currency: string;
                         /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
+                        decisionNeeded?: {
+                            options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                            /** @constant */
+                            reason: "no_more_steps";
+                            /** Format: date-time */
+                            since: string;
+                        };
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2822,6 +2843,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -2957,6 +2985,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3103,6 +3138,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3249,6 +3291,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3397,6 +3446,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3540,6 +3596,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3687,6 +3750,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -3835,6 +3905,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -6081,6 +6158,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -6338,6 +6422,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
@@ -6755,6 +6846,13 @@ export interface operations {
                             currency: string;
                             /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
+                            decisionNeeded?: {
+                                options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
+                                /** @constant */
+                                reason: "no_more_steps";
+                                /** Format: date-time */
+                                since: string;
+                            };
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
