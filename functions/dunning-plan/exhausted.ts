@@ -3,7 +3,7 @@ import { decisionNeeded, exhaustedTask } from '../core/dunning/exhausted';
 import { Policy } from '../core/dunning/policy';
 import { SkippedStep } from '../core/dunning/schedule';
 import { Customer, Invoice } from '../core/model';
-import { alertFinance } from '../dunning-shared/alerts';
+import { alertFinance } from '../adapters/finance-alerts';
 
 /**
  * Dunning ran out of steps, the invoice is still owed: finance gets the task (write off, injonction de payer, manual
