@@ -1,0 +1,118 @@
+import type { ParsedStatementFile, Statement, StatementFormat } from '../model/statement';
+import { camtReader } from './camt';
+import { cfonbReader } from './cfonb120';
+import { parseCsv } from './csv';
+import { ReadAgainAsWindows1252, StatementDecoder } from './decoder';
+import { detectFormat } from './detect';
+import { StatementParseError } from './errors';
+import { checkTotals, type ParseOptions, unknownFormat } from './index';
+import { parseMt940 } from './mt940';
+import { parseOfx } from './ofx';
+
+/** The file's bytes from its start, in chunks of any size (an S3 object's body, a file read from disk...). */
+export type OpenBytes = () => AsyncIterable<Uint8Array>;
+
+/** Characters read before the format is detected (detectFormat looks at the first 16 KB). */
+const DETECT_CHARS = 16 * 1024;
+
+interface FormatReader {
+  write(text: string): void;
+  end(): ParsedStatementFile;
+}
+
+/**
+ * parseStatementFile for a file read as a stream: the same result and the same errors, without the file's bytes or
+ * text ever held whole. CFONB and camt are read chunk by chunk (camt with its SAX parser: one captured element at a
+ * time); MT940, OFX and CSV are still joined into one text before they are parsed (their byte buffer is never held).
+ * `open` is called a second time only for a file read as UTF-8 that proves to be windows-1252 after non-ASCII text
+ * (see StatementDecoder). An error in the content is kept until every byte is decoded, so that a decoding error (a NUL
+ * byte, a change of encoding) comes first, as when the file is decoded whole.
+ */
+export async function parseStatementStream(open: OpenBytes, options: ParseOptions = {}): Promise<ParsedStatementFile> {
+  try {
+    return await readOnce(open(), options);
+  } catch (e) {
+    if (e instanceof ReadAgainAsWindows1252) return readOnce(open(), options, 'windows-1252');
+    throw e;
+  }
+}
+
+async function readOnce(chunks: AsyncIterable<Uint8Array>, options: ParseOptions, forced?: 'windows-1252'): Promise<ParsedStatementFile> {
+  const decoder = new StatementDecoder(forced);
+  const text = textReader(options);
+  for await (const chunk of chunks) text.write(decoder.write(chunk));
+  text.write(decoder.end());
+  return text.end();
+}
+
+/** The decoded text, chunk by chunk, to the reader of its format (detected on its first 16 KB). */
+function textReader(options: ParseOptions): FormatReader {
+  let first = true;
+  let solid = false;
+  let head = '';
+  let reader: FormatReader | undefined;
+  let format: StatementFormat | undefined;
+  let failed: unknown;
+  const start = () => {
+    format = options.format ?? (options.csvMapping ? 'csv' : detectFormat(head));
+    if (!format) throw unknownFormat(options.fileName);
+    reader = readerOf(format, options);
+    reader.write(head);
+    head = '';
+  };
+  return {
+    write(chunk: string) {
+      if (chunk === '') return;
+      let t = chunk;
+      if (first) {
+        t = t.replace(/^\uFEFF/, '');
+        first = false;
+      }
+      if (!solid && /\S/.test(t)) solid = true;
+      if (failed) return;
+      try {
+        if (reader) reader.write(t);
+        else if ((head += t).length >= DETECT_CHARS) start();
+      } catch (e) {
+        failed = e;
+      }
+    },
+    end() {
+      if (!solid) throw new StatementParseError('empty', 'empty file');
+      try {
+        if (failed) throw failed;
+        if (!reader) start();
+        const parsed = reader!.end();
+        checkTotals(parsed.statements);
+        return parsed;
+      } catch (e) {
+        if (e instanceof RangeError) throw new StatementParseError('corrupt', `unreadable ${format} file: ${e.message}`);
+        throw e;
+      }
+    },
+  };
+}
+
+function readerOf(format: StatementFormat, options: ParseOptions): FormatReader {
+  switch (format) {
+    case 'cfonb120': {
+      const r = cfonbReader();
+      return { write: (t) => r.write(t), end: () => ({ format, statements: r.end() }) };
+    }
+    case 'camt053':
+    case 'camt054': {
+      const r = camtReader();
+      return { write: (t) => r.write(t), end: () => { const c = r.end(); return { format: c.kind, statements: c.statements }; } };
+    }
+    case 'mt940': return whole(format, parseMt940);
+    case 'ofx': return whole(format, parseOfx);
+    case 'csv': return whole(format, (text) => parseCsv(text, options.csvMapping));
+    default: throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
+  }
+}
+
+/** A format read from one text: the chunks are joined at the end. */
+function whole(format: StatementFormat, parse: (text: string) => Statement[]): FormatReader {
+  const chunks: string[] = [];
+  return { write: (t) => chunks.push(t), end: () => ({ format, statements: parse(chunks.join('')) }) };
+}
