@@ -1,6 +1,6 @@
 import { formatCents } from '../money';
 import { ParsedStatementFile } from '../model';
-import { parseStatementFile, StatementParseError } from '../statements';
+import { type OpenBytes, parseStatementFile, parseStatementStream, StatementParseError, StatementSourceError } from '../statements';
 import { accountLabel } from './summary';
 
 /** Why a statement file is refused; kept in its rejection report and on its statement record. */
@@ -31,9 +31,32 @@ export function readStatement(bytes: Uint8Array, fileName: string, limits: Inges
   try {
     parsed = parseStatementFile(bytes, { fileName });
   } catch (err) {
-    if (err instanceof StatementParseError) return { problem: err.toJSON() };
-    return { problem: { code: 'unreadable', message: `the file could not be read: ${errorText(err)}` } };
+    return { problem: problemOf(err) };
   }
+  return checked(parsed, limits);
+}
+
+/**
+ * readStatement for a file read as a stream (parseStatementStream): the same outcome, and the same problems. Only a
+ * failure of the source itself (the bytes stopped coming) escapes, as the fault of the source it is.
+ */
+export async function readStatementStream(open: OpenBytes, fileName: string, limits: IngestLimits): Promise<ReadOutcome> {
+  let parsed: ParsedStatementFile;
+  try {
+    parsed = await parseStatementStream(open, { fileName });
+  } catch (err) {
+    if (err instanceof StatementSourceError) throw err.cause;
+    return { problem: problemOf(err) };
+  }
+  return checked(parsed, limits);
+}
+
+function problemOf(err: unknown): StatementProblem {
+  if (err instanceof StatementParseError) return err.toJSON();
+  return { code: 'unreadable', message: `the file could not be read: ${errorText(err)}` };
+}
+
+function checked(parsed: ParsedStatementFile, limits: IngestLimits): ReadOutcome {
   try {
     const problem = statementProblem(parsed, limits);
     return problem ? { problem } : { parsed };

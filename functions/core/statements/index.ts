@@ -17,7 +17,7 @@ export { transactionId, assignTransactionIds, type IdentifiedEntry } from './ids
 export { accountKey, isValidIban, frenchIbanFromRib, completeAccount } from './accounts';
 export { describeStatement } from './describe';
 export { decodeStatementBytes } from './text';
-export { parseStatementStream, type OpenBytes } from './stream';
+export { parseStatementStream, StatementSourceError, type OpenBytes } from './stream';
 export { writeStatementFile, WRITABLE_FORMATS, type WritableFormat } from './writers/index';
 
 export interface ParseOptions {

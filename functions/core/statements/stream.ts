@@ -37,10 +37,27 @@ export async function parseStatementStream(open: OpenBytes, options: ParseOption
   }
 }
 
+/** The source of the bytes failed (a broken connection...): nothing to say about the file itself. */
+export class StatementSourceError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the file could not be read to its end: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StatementSourceError';
+  }
+}
+
 async function readOnce(chunks: AsyncIterable<Uint8Array>, options: ParseOptions, forced?: 'windows-1252'): Promise<ParsedStatementFile> {
   const decoder = new StatementDecoder(forced);
   const text = textReader(options);
-  for await (const chunk of chunks) text.write(decoder.write(chunk));
+  const source = chunks[Symbol.asyncIterator]();
+  const next = () => source.next().catch((e: unknown) => { throw new StatementSourceError(e); });
+  let done = false;
+  try {
+    for (let r = await next(); !r.done; r = await next()) text.write(decoder.write(r.value));
+    done = true;
+  } finally {
+    // stopped by a decoding error: the source is told, so that it may read on for its own sake (a checksum)
+    if (!done) await source.return?.()?.catch((e: unknown) => { throw new StatementSourceError(e); });
+  }
   text.write(decoder.end());
   return text.end();
 }
