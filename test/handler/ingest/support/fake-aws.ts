@@ -38,6 +38,8 @@ export class FakeAws {
   readonly sent: { to: string[]; subject: string; text: string }[] = [];
   readonly executions = new Map<string, { status: 'RUNNING' | 'ABORTED' }>();
   readonly calls: Call[] = [];
+  /** A key whose body breaks off after its first chunk (a connection reset while S3 streams it). */
+  brokenBody?: string;
   /** The fault to inject: at the call of this 0-based position (counted over every service), in this mode. */
   fault?: { at: number; mode: FaultMode };
 
@@ -126,7 +128,14 @@ export class FakeAws {
         // streamed as S3 sends it, in chunks the reader must put together
         const body = o.body;
         const chunks = Array.from({ length: Math.ceil(body.byteLength / 1000) }, (_, i) => Buffer.from(body.subarray(i * 1000, (i + 1) * 1000)));
-        return { ContentLength: body.byteLength, Body: sdkStreamMixin(Readable.from(chunks)) };
+        const broken = input.Key === this.brokenBody;
+        const stream = Readable.from((function* () {
+          for (const [i, chunk] of chunks.entries()) {
+            if (broken && i === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+            yield chunk;
+          }
+        })());
+        return { ContentLength: body.byteLength, Body: sdkStreamMixin(stream) };
       }),
     );
     this.s3.on(PutObjectCommand).callsFake((input: any) =>
