@@ -76,8 +76,8 @@ export interface CamtResult {
 }
 
 /**
- * parseCamt one chunk of text at a time. The text is kept from the last '<' on (the tag being read), and from the
- * start of a captured element while it is open (its source is the entry's raw text): never the whole document.
+ * parseCamt one chunk of text at a time. The text is kept from the start of the captured element while one is open
+ * (its source is the entry's raw text), else from the last '<' on (the tag being read): never the whole document.
  */
 export function camtReader(firstIndex = 0): { write(text: string): void; end(): CamtResult } {
   // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the time.
@@ -170,13 +170,12 @@ export function camtReader(firstIndex = 0): { write(text: string): void; end(): 
 
   return {
     write(chunk: string) {
-      if (capture.length === 0) {
-        // nothing captured: only the text from the last '<' on may be needed (the tag being read)
-        const lt = window.lastIndexOf('<');
-        const keep = lt < 0 ? window.length : lt;
-        window = window.slice(keep);
-        windowStart += keep;
-      }
+      // only the text of the element being captured (an entry's raw text), or else of the tag being read, is kept
+      const lt = window.lastIndexOf('<');
+      const from = capture.length > 0 ? capture[0].start ?? -1 : lt < 0 ? windowStart + window.length : lt + windowStart;
+      const keep = from < windowStart ? 0 : from - windowStart;
+      window = window.slice(keep);
+      windowStart += keep;
       window += chunk;
       parser.write(chunk);
     },

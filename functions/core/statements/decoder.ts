@@ -45,7 +45,7 @@ export class StatementDecoder {
   private headLength = 0;
   private carry: Uint8Array = new Uint8Array(0);
   private mode: TextEncoding | undefined;
-  private utf16?: TextDecoder;
+  private utf16?: { decode(input: Uint8Array, options: { stream: boolean }): string };
   private nonAsciiGiven = false;
   private lines = 1;
 

@@ -39,7 +39,7 @@ export async function parseStatementStream(open: OpenBytes, options: ParseOption
 
 /** The source of the bytes failed (a broken connection...): nothing to say about the file itself. */
 export class StatementSourceError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super(`the file could not be read to its end: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'StatementSourceError';
   }
