@@ -69,7 +69,8 @@ const streamChild = fileURLToPath(new URL('./stream-child.ts', import.meta.url))
 
 /**
  * The part of a written file that may be repeated and still make one valid file of several statements: the whole
- * file (CFONB, MT940), the Stmt elements (camt), the STMTTRNRS elements (OFX), the rows after the header (CSV).
+ * file (CFONB, MT940), the Stmt elements (camt), the STMTTRNRS elements (OFX), the rows after the header (CSV, without
+ * its running balance).
  */
 function repeatable(format: WritableFormat, text: string): { head: string; unit: string; tail: string } {
   const cut = (open: string, close: string) => {
@@ -80,15 +81,27 @@ function repeatable(format: WritableFormat, text: string): { head: string; unit:
   if (format === 'camt053') return cut('<Stmt>', '</Stmt>');
   if (format === 'ofx') return cut('<STMTTRNRS>', '</STMTTRNRS>');
   if (format === 'csv') {
-    const eol = text.indexOf('\n') + 1;
-    return { head: text.slice(0, eol), unit: text.slice(eol), tail: '' };
+    // without its running Solde (the last column), rows repeated are still a statement
+    const rows = text.replace(/;[^;\n]*$/gm, '');
+    const eol = rows.indexOf('\n') + 1;
+    return { head: rows.slice(0, eol), unit: rows.slice(eol), tail: '' };
   }
   return { head: '', unit: text, tail: '' };
 }
 
+/** Each statement closed at its opening balance by one more entry: repeated, its balances still add up (CSV's running Solde too). */
+function balanced(statements: Statement[]): Statement[] {
+  let index = 0;
+  return statements.map((st) => {
+    const sum = st.entries.reduce((a, e) => a + e.amountCents, 0);
+    const entries = sum === 0 ? st.entries : [...st.entries, { ...st.entries[st.entries.length - 1], amountCents: -sum }];
+    return { ...st, entries: entries.map((e) => ({ ...e, index: index++ })), closingBalanceCents: st.openingBalanceCents };
+  });
+}
+
 /** A realistic file of about `bytes` (never above), written to disk piece by piece: a corpus statement repeated. */
 function bigFileOf(format: WritableFormat, bytes: number): string {
-  const { head, unit, tail } = repeatable(format, writeStatementFile(format, corpus(5000, 42)));
+  const { head, unit, tail } = repeatable(format, writeStatementFile(format, balanced(corpus(5000, 42))));
   const path = join(dir, `${format}-stream`);
   const fd = openSync(path, 'w');
   writeSync(fd, head);

@@ -27,7 +27,7 @@ process.stdout.write(JSON.stringify({
   seconds,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   entries: statements.reduce((n, s) => n + s.entries.length, 0),
-  problem: read.problem?.code,
+  problem: read.problem ? `${read.problem.code}: ${read.problem.message.slice(0, 120)}` : undefined,
   checksum: checksum.slice(0, 8),
   // what the parsed statements still hold once the reading is over (the entries kept for the matcher)
   retainedHeapMb: process.memoryUsage().heapUsed / 2 ** 20,
