@@ -41,14 +41,15 @@ export function readStatement(bytes: Uint8Array, fileName: string, limits: Inges
  * failure of the source itself (the bytes stopped coming) escapes, as the fault of the source it is.
  */
 export async function readStatementStream(open: OpenBytes, fileName: string, limits: IngestLimits): Promise<ReadOutcome> {
-  let parsed: ParsedStatementFile;
   try {
-    parsed = await parseStatementStream(open, { fileName });
+    // past the entry limit, entries are only counted: a file refused for its count never holds memory for them
+    const streamed = await parseStatementStream(open, { fileName, maxEntries: limits.maxEntries });
+    const { omittedEntries, ...file } = streamed;
+    return checked(file, limits, omittedEntries);
   } catch (err) {
     if (err instanceof StatementSourceError) throw err.cause;
     return { problem: problemOf(err) };
   }
-  return checked(parsed, limits);
 }
 
 function problemOf(err: unknown): StatementProblem {
@@ -56,9 +57,9 @@ function problemOf(err: unknown): StatementProblem {
   return { code: 'unreadable', message: `the file could not be read: ${errorText(err)}` };
 }
 
-function checked(parsed: ParsedStatementFile, limits: IngestLimits): ReadOutcome {
+function checked(parsed: ParsedStatementFile, limits: IngestLimits, omittedEntries = 0): ReadOutcome {
   try {
-    const problem = statementProblem(parsed, limits);
+    const problem = statementProblem(parsed, limits, omittedEntries);
     return problem ? { problem } : { parsed };
   } catch (err) {
     return { problem: { code: 'unreadable', message: `the file could not be checked: ${errorText(err)}` } };
@@ -95,9 +96,9 @@ export function amountProblem(parsed: ParsedStatementFile): StatementProblem | u
 }
 
 /** No statement, too many entries, an amount no bank would book, or balances that do not add up: the whole file is refused. */
-function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits): StatementProblem | undefined {
+function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits, omittedEntries: number): StatementProblem | undefined {
   if (parsed.statements.length === 0) return { code: 'empty', message: 'no statement in the file' };
-  const entries = parsed.statements.reduce((n, s) => n + s.entries.length, 0);
+  const entries = parsed.statements.reduce((n, s) => n + s.entries.length, omittedEntries);
   if (entries > limits.maxEntries) {
     return { code: 'too_many_entries', message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)` };
   }

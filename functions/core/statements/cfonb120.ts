@@ -162,7 +162,7 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
 }
 
 /** parseCfonb120 one chunk of text at a time (the same statements, the same errors). */
-export function cfonbReader(firstIndex = 0): { write(text: string): void; end(): Statement[] } {
+export function cfonbReader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): Statement[] } {
   const state: State = { statements: [], index: firstIndex, previousFull: false };
   const records = cfonbRecords((r, line) => {
     // the record code from its two characters, without a substring per record
@@ -175,6 +175,7 @@ export function cfonbReader(firstIndex = 0): { write(text: string): void; end():
   });
   return {
     write: (chunk) => records.write(chunk),
+    live: () => (state.open ? [...state.statements, state.open.statement] : state.statements),
     end() {
       records.end();
       if (state.open) {

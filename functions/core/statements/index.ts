@@ -17,7 +17,7 @@ export { transactionId, assignTransactionIds, type IdentifiedEntry } from './ids
 export { accountKey, isValidIban, frenchIbanFromRib, completeAccount } from './accounts';
 export { describeStatement } from './describe';
 export { decodeStatementBytes } from './text';
-export { parseStatementStream, StatementSourceError, type OpenBytes } from './stream';
+export { parseStatementStream, StatementSourceError, type OpenBytes, type StreamedStatementFile } from './stream';
 export { writeStatementFile, WRITABLE_FORMATS, type WritableFormat } from './writers/index';
 
 export interface ParseOptions {
@@ -43,8 +43,8 @@ export function unknownFormat(fileName: string | undefined): StatementParseError
  * Every sum a reader of the file may take (balances plus every entry, in any order and any subset) stays an exact
  * integer: the file is refused when the magnitudes add up beyond 2^53 cents.
  */
-export function checkTotals(statements: Statement[]): void {
-  let total = 0;
+export function checkTotals(statements: Statement[], omittedCents = 0): void {
+  let total = omittedCents;
   for (const st of statements) {
     total += Math.abs(st.openingBalanceCents ?? 0) + Math.abs(st.closingBalanceCents ?? 0);
     for (const e of st.entries) total += Math.abs(e.amountCents);

@@ -18,6 +18,44 @@ const DETECT_CHARS = 16 * 1024;
 interface FormatReader {
   write(text: string): void;
   end(): ParsedStatementFile;
+  /** The statements read so far, the open one last (readers that read chunk by chunk). */
+  live?(): Statement[];
+}
+
+export interface StreamOptions extends ParseOptions {
+  /**
+   * Entries kept at most: past them, entries are counted (and their amounts added to the file's total) but not kept,
+   * so that memory stays bounded by this number whatever the file's size, for a file that will be refused for its
+   * count anyway (CFONB and camt; the first entry of each statement is always kept).
+   */
+  maxEntries?: number;
+}
+
+/** A file read with `maxEntries`: `omittedEntries` entries were counted but not kept (the statements lack them). */
+export type StreamedStatementFile = ParsedStatementFile & { omittedEntries: number };
+
+/** Drops the entries past `max` from the statements read so far, counting them and their amounts. */
+function entryCap(max: number) {
+  let from = 0;
+  let seen = 0;
+  const cap = { kept: 0, omitted: 0, omittedCents: 0 };
+  const apply = (statements: Statement[]) => {
+    // the statements before the last one seen are finished: each entry is looked at once
+    for (let i = from; i < statements.length; i++) {
+      const entries = statements[i].entries;
+      for (let k = i === from ? seen : 0; k < entries.length; k++) {
+        if (k === 0 || cap.kept < max) cap.kept++;
+        else {
+          const [e] = entries.splice(k--, 1);
+          cap.omitted++;
+          cap.omittedCents += Math.abs(e.amountCents);
+        }
+      }
+      from = i;
+      seen = entries.length;
+    }
+  };
+  return Object.assign(cap, { apply });
 }
 
 /**
@@ -28,7 +66,7 @@ interface FormatReader {
  * (see StatementDecoder). An error in the content is kept until every byte is decoded, so that a decoding error (a NUL
  * byte, a change of encoding) comes first, as when the file is decoded whole.
  */
-export async function parseStatementStream(open: OpenBytes, options: ParseOptions = {}): Promise<ParsedStatementFile> {
+export async function parseStatementStream(open: OpenBytes, options: StreamOptions = {}): Promise<StreamedStatementFile> {
   try {
     return await readOnce(open(), options);
   } catch (e) {
@@ -45,7 +83,7 @@ export class StatementSourceError extends Error {
   }
 }
 
-async function readOnce(chunks: AsyncIterable<Uint8Array>, options: ParseOptions, forced?: 'windows-1252'): Promise<ParsedStatementFile> {
+async function readOnce(chunks: AsyncIterable<Uint8Array>, options: StreamOptions, forced?: 'windows-1252'): Promise<StreamedStatementFile> {
   const decoder = new StatementDecoder(forced);
   const text = textReader(options);
   const source = chunks[Symbol.asyncIterator]();
@@ -63,7 +101,8 @@ async function readOnce(chunks: AsyncIterable<Uint8Array>, options: ParseOptions
 }
 
 /** The decoded text, chunk by chunk, to the reader of its format (detected on its first 16 KB). */
-function textReader(options: ParseOptions): FormatReader {
+function textReader(options: StreamOptions): { write(text: string): void; end(): StreamedStatementFile } {
+  const cap = entryCap(options.maxEntries ?? Infinity);
   let first = true;
   let solid = false;
   let head = '';
@@ -90,6 +129,7 @@ function textReader(options: ParseOptions): FormatReader {
       try {
         if (reader) reader.write(t);
         else if ((head += t).length >= DETECT_CHARS) start();
+        if (reader?.live) cap.apply(reader.live());
       } catch (e) {
         failed = e;
       }
@@ -100,8 +140,9 @@ function textReader(options: ParseOptions): FormatReader {
         if (failed) throw failed;
         if (!reader) start();
         const parsed = reader!.end();
-        checkTotals(parsed.statements);
-        return parsed;
+        if (reader!.live) cap.apply(parsed.statements);
+        checkTotals(parsed.statements, cap.omittedCents);
+        return { ...parsed, omittedEntries: cap.omitted };
       } catch (e) {
         if (e instanceof RangeError) throw new StatementParseError('corrupt', `unreadable ${format} file: ${e.message}`);
         throw e;
@@ -114,12 +155,19 @@ function readerOf(format: StatementFormat, options: ParseOptions): FormatReader 
   switch (format) {
     case 'cfonb120': {
       const r = cfonbReader();
-      return { write: (t) => r.write(t), end: () => ({ format, statements: r.end() }) };
+      return { write: (t) => r.write(t), live: () => r.live(), end: () => ({ format, statements: r.end() }) };
     }
     case 'camt053':
     case 'camt054': {
       const r = camtReader();
-      return { write: (t) => r.write(t), end: () => { const c = r.end(); return { format: c.kind, statements: c.statements }; } };
+      return {
+        write: (t) => r.write(t),
+        live: () => r.live(),
+        end: () => {
+          const c = r.end();
+          return { format: c.kind, statements: c.statements };
+        },
+      };
     }
     case 'mt940': return whole(format, parseMt940);
     case 'ofx': return whole(format, parseOfx);

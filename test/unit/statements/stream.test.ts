@@ -6,6 +6,7 @@ import type { Statement, StatementFormat } from '../../../functions/core/model/s
 import {
   type OpenBytes, parseStatementFile, parseStatementStream, StatementParseError, WRITABLE_FORMATS, writeStatementFile,
 } from '../../../functions/core/statements/index';
+import { readStatement, readStatementStream } from '../../../functions/core/ingest/read';
 import { bytes, fixture, latin1 } from './helpers';
 
 /** The bytes in chunks whose sizes cycle through `sizes`; counts how often the file is opened. */
@@ -34,7 +35,9 @@ function whole(b: Uint8Array, format?: StatementFormat): Outcome {
 
 async function streamed(open: OpenBytes, format?: StatementFormat): Promise<Outcome> {
   try {
-    return { parsed: await parseStatementStream(open, { format }) };
+    const { omittedEntries, ...parsed } = await parseStatementStream(open, { format });
+    expect(omittedEntries).toBe(0);
+    return { parsed };
   } catch (e) {
     if (e instanceof StatementParseError) return { error: e.toJSON() };
     throw e;
@@ -98,5 +101,20 @@ describe('a statement read as a stream, in chunks of any size, reads as the whol
     const got = await streamed(chunked(b, [4096]));
     expect(got).toEqual(whole(b));
     expect(got).toMatchObject({ error: { code: 'encoding' } });
+  });
+
+  it('past the entry limit, entries are counted but not kept, and the file is refused with the count it has, as when read whole', async () => {
+    const limits = { maxBytes: Infinity, maxEntries: 25 };
+    for (const format of ['cfonb120', 'camt053'] as const) {
+      const file = bytes(writeStatementFile(format, [...statementsOf(40, 'VIR'), { ...statementsOf(30, 'PRLV')[0], account: { iban: 'FR7630004000031234567890143' } }]));
+      await fc.assert(fc.asyncProperty(sizes, async (chunks) => {
+        const got = await readStatementStream(chunked(file, chunks), 'f', limits);
+        expect(got).toEqual(readStatement(file, 'f', limits));
+        expect(got.problem).toMatchObject({ code: 'too_many_entries', message: expect.stringContaining('holds 70 entries') });
+      }), { numRuns: 20 });
+      const capped = await parseStatementStream(chunked(file, [500]), { maxEntries: 25 });
+      expect(capped.omittedEntries).toBe(70 - 26);
+      expect(capped.statements.map((s) => s.entries.length)).toEqual([25, 1]);
+    }
   });
 });
