@@ -6,7 +6,8 @@
 // Then the streamed read the ingest does (bench/stream-child.ts): a file of BENCH_STREAM_BYTES (default 200 MB) per
 // format, read from disk in 64 KiB chunks through readStatementStream, in a process capped by
 // --max-old-space-size=BENCH_HEAP_MB (default 400: what a 512 MB function leaves the heap). BENCH_PARTS=stream (or
-// limit) runs one of the two tables.
+// limit) runs one of the two tables; BENCH_MAX_ENTRIES (default: the ingest's statementMaxEntries default, or 'none')
+// is the entry limit of the streamed read.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Statement } from '../functions/core/model/statement';
 import { addDays } from '../functions/core/dates';
-import { DEFAULT_STATEMENT_MAX_BYTES } from '../functions/adapters/config';
+import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/adapters/config';
 import { WRITABLE_FORMATS, writeStatementFile, type WritableFormat } from '../functions/core/statements/index';
 import { corpus } from './parse-corpus';
 
@@ -65,6 +66,7 @@ function fileOf(format: WritableFormat, shape: Shape): { path: string; bytes: nu
 const PARTS = process.env.BENCH_PARTS?.split(',') ?? ['limit', 'stream'];
 const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 200e6);
 const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 400);
+const MAX_ENTRIES = process.env.BENCH_MAX_ENTRIES ?? String(DEFAULT_STATEMENT_MAX_ENTRIES);
 const streamChild = fileURLToPath(new URL('./stream-child.ts', import.meta.url));
 
 /**
@@ -113,12 +115,12 @@ function bigFileOf(format: WritableFormat, bytes: number): string {
 }
 
 function streamTable(): void {
-  console.log(`\nstreamed: ${STREAM_BYTES / 1e6} MB per format, --max-old-space-size=${HEAP_MB}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(`\nstreamed: ${STREAM_BYTES / 1e6} MB per format, --max-old-space-size=${HEAP_MB}, entry limit ${MAX_ENTRIES}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log('| format | file MB | entries | outcome | CPU s | wall s | heap kept after, MB | peak RSS MB |');
   console.log('|---|---:|---:|---|---:|---:|---:|---:|');
   for (const format of FORMATS) {
     const path = bigFileOf(format, STREAM_BYTES);
-    const run = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--expose-gc', '--import', 'tsx', streamChild, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const run = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--expose-gc', '--import', 'tsx', streamChild, path, MAX_ENTRIES], { encoding: 'utf8', maxBuffer: 1 << 20 });
     rmSync(path);
     if (run.status !== 0) {
       const why = /heap out of memory|Reached heap limit/.test(run.stderr) ? 'out of heap' : run.stderr.split('\n').slice(0, 2).join(' ');

@@ -3,9 +3,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/adapters/config';
 import { readStatementStream } from '../functions/core/ingest/read';
 
-const [file] = process.argv.slice(2);
+const [file, maxEntriesArg] = process.argv.slice(2);
+const maxEntries = maxEntriesArg === 'none' ? Infinity : Number(maxEntriesArg ?? DEFAULT_STATEMENT_MAX_ENTRIES);
 const hash = createHash('sha256');
 const open = async function* () {
   // 64 KiB chunks, the size S3's HTTP body arrives in
@@ -16,7 +18,7 @@ const open = async function* () {
 };
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-const read = await readStatementStream(open, basename(file), { maxBytes: Infinity, maxEntries: Infinity });
+const read = await readStatementStream(open, basename(file), { maxBytes: Infinity, maxEntries });
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
 const checksum = hash.digest('hex');
@@ -27,6 +29,7 @@ process.stdout.write(JSON.stringify({
   seconds,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   entries: statements.reduce((n, s) => n + s.entries.length, 0),
+  maxEntries: String(maxEntries),
   problem: read.problem ? `${read.problem.code}: ${read.problem.message.slice(0, 120)}` : undefined,
   checksum: checksum.slice(0, 8),
   // what the parsed statements still hold once the reading is over (the entries kept for the matcher)
