@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
@@ -79,7 +79,7 @@ export interface CamtResult {
  * parseCamt one chunk of text at a time. The text is kept from the start of the captured element while one is open
  * (its source is the entry's raw text), else from the last '<' on (the tag being read): never the whole document.
  */
-export function camtReader(firstIndex = 0): { write(text: string): void; end(): CamtResult; live(): Statement[] } {
+export function camtReader(firstIndex = 0): { write(text: string): void; end(): CamtResult; live(): LiveStatements } {
   // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the time.
   const parser = new SaxesParser({ xmlns: false, position: true });
   const path: string[] = [];
@@ -169,7 +169,7 @@ export function camtReader(firstIndex = 0): { write(text: string): void; end(): 
   });
 
   return {
-    live: () => (current ? [...statements, current.statement] : statements),
+    live: () => ({ done: statements, open: current?.statement }),
     write(chunk: string) {
       // only the text of the element being captured (an entry's raw text), or else of the tag being read, is kept
       const lt = window.lastIndexOf('<');

@@ -1,4 +1,4 @@
-import type { Statement, StatementEntry } from '../model/statement';
+import type { LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
@@ -162,7 +162,7 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
 }
 
 /** parseCfonb120 one chunk of text at a time (the same statements, the same errors). */
-export function cfonbReader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): Statement[] } {
+export function cfonbReader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): LiveStatements } {
   const state: State = { statements: [], index: firstIndex, previousFull: false };
   const records = cfonbRecords((r, line) => {
     // the record code from its two characters, without a substring per record
@@ -175,7 +175,7 @@ export function cfonbReader(firstIndex = 0): { write(text: string): void; end():
   });
   return {
     write: (chunk) => records.write(chunk),
-    live: () => (state.open ? [...state.statements, state.open.statement] : state.statements),
+    live: () => ({ done: state.statements, open: state.open?.statement }),
     end() {
       records.end();
       if (state.open) {

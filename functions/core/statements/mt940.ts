@@ -1,4 +1,4 @@
-import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
@@ -341,7 +341,7 @@ export function parseMt940(text: string, firstIndex = 0): Statement[] {
 }
 
 /** parseMt940 one chunk of text at a time: each message becomes its statement once it is over. */
-export function mt940Reader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): Statement[] } {
+export function mt940Reader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): LiveStatements } {
   const statements: Statement[] = [];
   let index = firstIndex;
   const messages = messageReader((msg, text) => {
@@ -351,7 +351,7 @@ export function mt940Reader(firstIndex = 0): { write(text: string): void; end():
   });
   return {
     write: (chunk) => messages.write(chunk),
-    live: () => statements,
+    live: () => ({ done: statements }),
     end() {
       if (messages.end() === 0) throw new StatementParseError('empty', 'no MT940 field (:20:, :25:, :60F: ...) in the file');
       return statements;

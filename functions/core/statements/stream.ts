@@ -1,4 +1,4 @@
-import type { ParsedStatementFile, Statement, StatementFormat } from '../model/statement';
+import type { LiveStatements, ParsedStatementFile, Statement, StatementFormat } from '../model/statement';
 import { camtReader } from './camt';
 import { cfonbReader } from './cfonb120';
 import { parseCsv } from './csv';
@@ -18,8 +18,8 @@ const DETECT_CHARS = 16 * 1024;
 interface FormatReader {
   write(text: string): void;
   end(): ParsedStatementFile;
-  /** The statements read so far, the open one last (readers that read chunk by chunk). */
-  live?(): Statement[];
+  /** The statements read so far (readers that read chunk by chunk). */
+  live?(): LiveStatements;
 }
 
 export interface StreamOptions extends ParseOptions {
@@ -34,12 +34,17 @@ export interface StreamOptions extends ParseOptions {
 /** A file read with `maxEntries`: `omittedEntries` entries were counted but not kept (the statements lack them). */
 export type StreamedStatementFile = ParsedStatementFile & { omittedEntries: number };
 
-/** Drops the entries past `max` from the statements read so far, counting them and their amounts. */
+/**
+ * Drops the entries past `max` from the statements read so far, counting them and their amounts. Past `max`, the
+ * finished statements are copied (structuredClone): their strings no longer slice the source text, which can go.
+ */
 function entryCap(max: number) {
   let from = 0;
   let seen = 0;
+  let detached = 0;
   const cap = { kept: 0, omitted: 0, omittedCents: 0 };
-  const apply = (statements: Statement[]) => {
+  const apply = ({ done, open }: LiveStatements) => {
+    const statements = open ? [...done, open] : done;
     // the statements before the last one seen are finished: each entry is looked at once
     for (let i = from; i < statements.length; i++) {
       const entries = statements[i].entries;
@@ -54,6 +59,8 @@ function entryCap(max: number) {
       from = i;
       seen = entries.length;
     }
+    if (cap.kept < max) return;
+    for (; detached < done.length; detached++) done[detached] = structuredClone(done[detached]);
   };
   return Object.assign(cap, { apply });
 }
@@ -141,7 +148,7 @@ function textReader(options: StreamOptions): { write(text: string): void; end():
         if (failed) throw failed;
         if (!reader) start();
         const parsed = reader!.end();
-        if (reader!.live) cap.apply(parsed.statements);
+        if (reader!.live) cap.apply({ done: parsed.statements });
         checkTotals(parsed.statements, cap.omittedCents);
         return { ...parsed, omittedEntries: cap.omitted };
       } catch (e) {
