@@ -51,10 +51,6 @@ export class StatementDecoder {
 
   constructor(private readonly forced?: 'windows-1252') {}
 
-  get encoding(): TextEncoding | undefined {
-    return this.mode;
-  }
-
   write(chunk: Uint8Array): string {
     if (this.mode) return this.decode(chunk, false);
     this.head.push(chunk);

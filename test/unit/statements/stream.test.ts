@@ -117,4 +117,14 @@ describe('a statement read as a stream, in chunks of any size, reads as the whol
       expect(capped.statements.map((s) => s.entries.length)).toEqual([25, 1]);
     }
   });
+
+  it('entries counted but not kept still count in the 2^53 check of the file\'s amounts', async () => {
+    const [st] = statementsOf(902, 'VIR');
+    const entries = st.entries.map((e, i) => ({ ...e, amountCents: i % 2 === 0 ? 10_000_000_000_000 : -10_000_000_000_000 }));
+    const file = bytes(writeStatementFile('camt053', [{ ...st, entries, closingBalanceCents: st.openingBalanceCents }]));
+    const limits = { maxBytes: Infinity, maxEntries: 10 };
+    const got = await readStatementStream(chunked(file, [4096]), 'f', limits);
+    expect(got).toEqual(readStatement(file, 'f', limits));
+    expect(got.problem).toMatchObject({ code: 'invalid_amount' });
+  });
 });
