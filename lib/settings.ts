@@ -112,7 +112,7 @@ export const settingsSchema = z
     apiRateLimit: z.coerce.number().positive().default(50),
     apiBurstLimit: z.coerce.number().int().positive().default(100),
     /** Statement files larger than this (bytes) are rejected unread; the ingest's memory is sized for it (README, Performance). */
-    statementMaxBytes: z.coerce.number().int().positive().max(100_000_000, 'at most 100 MB: the ingest reads a whole file into memory').default(DEFAULT_STATEMENT_MAX_BYTES),
+    statementMaxBytes: z.coerce.number().int().positive().max(100_000_000, 'at most 100 MB: OFX and CSV files are parsed from one text in memory').default(DEFAULT_STATEMENT_MAX_BYTES),
     /** Statement files holding more entries than this are rejected. */
     statementMaxEntries: z.coerce.number().int().positive().max(1_000_000).default(DEFAULT_STATEMENT_MAX_ENTRIES),
     /**

@@ -42,6 +42,21 @@ export async function readStatementFile(bucket: string, key: string): Promise<Ui
   }
 }
 
+/**
+ * The file's bytes as S3 sends them (a stream: never the whole file at once), or undefined when it is no longer there.
+ * With the ETag seen before, a file replaced in the meantime fails the read (412) instead of being read for the other.
+ */
+export async function openStatementFile(bucket: string, key: string, etag?: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+  try {
+    const ifMatch = etag && !isLocal() ? { IfMatch: `"${etag}"` } : {};
+    const res = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key, ...ifMatch }));
+    return res.Body as unknown as AsyncIterable<Uint8Array>;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
 /** A conditional write that found its key taken: S3 answers 412 (or 409 when two such writes race). */
 function isTaken(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -65,19 +80,21 @@ export async function storeStatementFile(bucket: string, key: string, bytes: Uin
 }
 
 /**
- * Server-side copy (a file never read: too large, or put back in the inbox) unless the target exists (same local
- * caveat as above). CopySource is
+ * Server-side copy (the inbox file to its content key, or a file put back in the inbox) unless the target exists (same
+ * local caveat as above); with the ETag of the file as read, only that version is copied. CopySource is
  * URL-encoded per path segment for S3; s3rver decodes it with decodeURI, which leaves '%2B' and the like as they are,
  * so the local stack gets encodeURI's form.
  */
-export async function copyStatementObject(bucket: string, from: string, to: string): Promise<'stored' | 'exists'> {
+export async function copyStatementObject(bucket: string, from: string, to: string, etag?: string): Promise<'stored' | 'exists'> {
   if (isLocal() && (await statementObjectInfo(bucket, to))) return 'exists';
   const encoded = isLocal() ? encodeURI(from) : from.split('/').map(encodeURIComponent).join('/');
+  const ifMatch = etag && !isLocal() ? { CopySourceIfMatch: `"${etag}"` } : {};
   try {
-    await s3().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${encoded}`, IfNoneMatch: '*' }));
+    await s3().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${encoded}`, IfNoneMatch: '*', ...ifMatch }));
     return 'stored';
   } catch (err) {
-    if (isTaken(err)) return 'exists';
+    // 412 is also the answer to a source replaced since it was read: only a target that is there means 'exists'
+    if (isTaken(err) && (!etag || (await statementObjectInfo(bucket, to)))) return 'exists';
     throw err;
   }
 }

@@ -2,16 +2,16 @@ import { reportKeyOf, storedStatementKey, StatementFolder } from '../core/ingest
 import type { StatementProblem } from '../core/ingest/read';
 import type { IngestSummary } from '../core/ingest/summary';
 import { putStatement, StatementRecord } from '../adapters/db/statements';
-import { copyStatementObject, deleteStatementFile, putJson, storeStatementFile } from '../adapters/statement-files';
+import { copyStatementObject, deleteStatementFile, putJson } from '../adapters/statement-files';
 import { deliverIngestAlert, rejectionAlert, summaryAlert } from './alerts';
 import type { IngestNotifier, RejectionReport } from './ingest-file';
 
-/** One statement file on its way out of the inbox. `bytes` is absent for a file refused unread (too large). */
+/** One statement file on its way out of the inbox: copied server-side to its content key (the version read: ETag). */
 export interface InboxFile {
   bucket: string;
   key: string;
+  etag: string;
   fileName: string;
-  bytes?: Uint8Array;
   /** The record as claimed (status `processing`), or as it will be stored for a file refused unread. */
   record: StatementRecord;
 }
@@ -28,8 +28,7 @@ async function fileAway(file: InboxFile, folder: StatementFolder, report: unknow
   const storedKey = storedStatementKey(folder, file.record.checksum, file.fileName);
   const reportKey = reportKeyOf(folder, storedKey);
   await putJson(file.bucket, reportKey, report);
-  if (file.bytes) await storeStatementFile(file.bucket, storedKey, file.bytes);
-  else await copyStatementObject(file.bucket, file.key, storedKey);
+  await copyStatementObject(file.bucket, file.key, storedKey, file.etag);
   for (const key of replaced) if (key !== storedKey && key !== reportKey) await deleteStatementFile(file.bucket, key);
   const record: StatementRecord = { ...final, storedKey, reportKey };
   await putStatement(record);
@@ -68,9 +67,9 @@ export async function fileProcessed(file: InboxFile, summary: IngestSummary, fig
  * The same bytes again, already processed (another name, or a redelivery after the run finished): nothing is stored
  * twice; the file is kept beside the first copy under its own name, leaves the inbox, and any alert still pending goes.
  */
-export async function fileDuplicate(file: InboxFile & { bytes: Uint8Array }, current: StatementRecord | undefined, notify: IngestNotifier): Promise<string> {
+export async function fileDuplicate(file: InboxFile, current: StatementRecord | undefined, notify: IngestNotifier): Promise<string> {
   const storedKey = storedStatementKey('processed', file.record.checksum, file.fileName);
-  await storeStatementFile(file.bucket, storedKey, file.bytes);
+  await copyStatementObject(file.bucket, file.key, storedKey, file.etag);
   await deleteStatementFile(file.bucket, file.key);
   if (current) await deliverIngestAlert(current, notify);
   return storedKey;

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { readEnv, settings } from '../adapters/config';
 import { addDays } from '../core/dates';
 import { fileNameOf, unreadFileId } from '../core/ingest/files';
-import { IngestLimits, readStatement, StatementProblem, tooLargeProblem } from '../core/ingest/read';
+import { IngestLimits, StatementProblem, tooLargeProblem } from '../core/ingest/read';
 import { IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import { ParsedStatementFile } from '../core/model';
 import { LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
@@ -15,10 +14,11 @@ import { listPayableInvoices } from '../adapters/db/invoices';
 import { AllocationRefusedError, applyCandidate, recordVerdict, undoTransactionAllocations } from '../adapters/db/allocations';
 import { claimStatement, StatementRecord } from '../adapters/db/statements';
 import { getTransaction, listTransactions, StoredTransaction } from '../adapters/db/transactions';
-import { readStatementFile, statementObjectInfo } from '../adapters/statement-files';
+import { statementObjectInfo } from '../adapters/statement-files';
 import { startDunning, stopDunning } from '../adapters/workflows';
 import { sendPendingIngestAlerts } from './alerts';
 import { fileDuplicate, fileProcessed, fileRejected, InboxFile } from './file-statement';
+import { readInboxFile } from './read-inbox-file';
 import { storeTransactions } from './store-transactions';
 
 /** Another delivery of the same file is being ingested right now: the message is retried later, nothing is lost. */
@@ -58,10 +58,11 @@ export function ingestLimits(): IngestLimits {
 }
 
 /**
- * Reads one statement file from the inbox, stores each bank transaction once, reconciles the credits against the
- * open invoices, and files the statement under processed/ or rejected/ (file-statement.ts). A file over the size
- * limit is rejected unread; anything wrong with the file itself (unreadable, too many entries, balances that do not
- * add up, whatever a parser throws) rejects it with its report before anything is written. Only an AWS fault escapes,
+ * Reads one statement file from the inbox (streamed: its checksum computed on the way, never held whole), stores each
+ * bank transaction once, reconciles the credits against the open invoices, and files the statement under processed/
+ * or rejected/ (file-statement.ts). A file over the size limit is rejected unread; anything wrong with the file itself
+ * (unreadable, too many entries, balances that do not add up, whatever a parser throws) rejects it with its report
+ * before anything is written (the file is read before it is claimed: its checksum is known only at its end). Only an AWS fault escapes,
  * for SQS to retry the message; every step is safe to run again.
  */
 export async function ingestStatementFile(bucket: string, key: string, notify: IngestNotifier, log: Logger): Promise<IngestOutcome> {
@@ -74,13 +75,13 @@ export async function ingestStatementFile(bucket: string, key: string, notify: I
   if (tooLarge) {
     const record: StatementRecord = { checksum: unreadFileId(info.etag), sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: info.sizeBytes };
     log.warn('statement over the size limit: rejected unread', { key, sizeBytes: info.sizeBytes, maxBytes: limits.maxBytes });
-    return { outcome: 'rejected', report: await fileRejected({ bucket, key, fileName, record }, tooLarge, notify) };
+    return { outcome: 'rejected', report: await fileRejected({ bucket, key, etag: info.etag, fileName, record }, tooLarge, notify) };
   }
-  const bytes = await readStatementFile(bucket, key);
-  if (!bytes) return gone(key, notify, log);
-  const checksum = createHash('sha256').update(bytes).digest('hex');
-  const record: StatementRecord = { checksum, sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: bytes.byteLength };
-  const file: InboxFile & { bytes: Uint8Array } = { bucket, key, fileName, bytes, record };
+  const inbox = await readInboxFile(bucket, key, info.etag, fileName, limits);
+  if (!inbox) return gone(key, notify, log);
+  const { checksum, read } = inbox;
+  const record: StatementRecord = { checksum, sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: inbox.sizeBytes };
+  const file: InboxFile = { bucket, key, etag: info.etag, fileName, record };
 
   const claim = await claimStatement(record);
   if (claim.claim === 'in_progress') throw new StatementInProgressError(key);
@@ -90,7 +91,6 @@ export async function ingestStatementFile(bucket: string, key: string, notify: I
     return { outcome: 'duplicate_file', checksum };
   }
 
-  const read = readStatement(bytes, fileName, limits);
   if (read.problem) {
     const report = await fileRejected(file, read.problem, notify);
     log.warn('statement rejected', { key, code: read.problem.code, line: read.problem.line, element: read.problem.element });

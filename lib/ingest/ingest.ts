@@ -20,9 +20,11 @@ export interface IngestProps {
 }
 
 /**
- * Ingest reads a whole statement file into memory and parses it: a file of the default size limit (10 MB, setting
- * statementMaxBytes) peaks near 600 MB RSS in the worst case measured (a CSV of 18-byte rows; `npm run bench:limit`,
- * README "Figures"): 1024 MB, and 5 minutes for a large file with its matching and writes.
+ * Ingest streams the statement file from S3 (functions/ingest/read-inbox-file.ts). CFONB, camt and MT940 are parsed
+ * chunk by chunk and, past statementMaxEntries, only counted: a 200 MB file of those peaks near 250 MB RSS under a
+ * 400 MB heap cap (`npm run bench:limit`, README "Figures"). OFX and CSV are still parsed from one text, so the size
+ * limit (10 MB, setting statementMaxBytes) and this memory are chosen for them: the worst case measured is a CSV of
+ * 18-byte rows, near 600 MB at 10 MB. 1024 MB, and 5 minutes for a large file with its matching and writes.
  */
 export const INGEST_MEMORY_MB = 1024;
 export const INGEST_TIMEOUT = Duration.minutes(5);

@@ -1,6 +1,6 @@
 import { formatCents } from '../money';
 import { ParsedStatementFile } from '../model';
-import { parseStatementFile, StatementParseError } from '../statements';
+import { type OpenBytes, parseStatementFile, parseStatementStream, StatementParseError, StatementSourceError } from '../statements';
 import { accountLabel } from './summary';
 
 /** Why a statement file is refused; kept in its rejection report and on its statement record. */
@@ -31,11 +31,35 @@ export function readStatement(bytes: Uint8Array, fileName: string, limits: Inges
   try {
     parsed = parseStatementFile(bytes, { fileName });
   } catch (err) {
-    if (err instanceof StatementParseError) return { problem: err.toJSON() };
-    return { problem: { code: 'unreadable', message: `the file could not be read: ${errorText(err)}` } };
+    return { problem: problemOf(err) };
   }
+  return checked(parsed, limits);
+}
+
+/**
+ * readStatement for a file read as a stream (parseStatementStream): the same outcome, and the same problems. Only a
+ * failure of the source itself (the bytes stopped coming) escapes, as the fault of the source it is.
+ */
+export async function readStatementStream(open: OpenBytes, fileName: string, limits: IngestLimits): Promise<ReadOutcome> {
   try {
-    const problem = statementProblem(parsed, limits);
+    // past the entry limit, entries are only counted: a file refused for its count never holds memory for them
+    const streamed = await parseStatementStream(open, { fileName, maxEntries: limits.maxEntries });
+    const { omittedEntries, ...file } = streamed;
+    return checked(file, limits, omittedEntries);
+  } catch (err) {
+    if (err instanceof StatementSourceError) throw err.cause;
+    return { problem: problemOf(err) };
+  }
+}
+
+function problemOf(err: unknown): StatementProblem {
+  if (err instanceof StatementParseError) return err.toJSON();
+  return { code: 'unreadable', message: `the file could not be read: ${errorText(err)}` };
+}
+
+function checked(parsed: ParsedStatementFile, limits: IngestLimits, omittedEntries = 0): ReadOutcome {
+  try {
+    const problem = statementProblem(parsed, limits, omittedEntries);
     return problem ? { problem } : { parsed };
   } catch (err) {
     return { problem: { code: 'unreadable', message: `the file could not be checked: ${errorText(err)}` } };
@@ -72,9 +96,9 @@ export function amountProblem(parsed: ParsedStatementFile): StatementProblem | u
 }
 
 /** No statement, too many entries, an amount no bank would book, or balances that do not add up: the whole file is refused. */
-function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits): StatementProblem | undefined {
+function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits, omittedEntries: number): StatementProblem | undefined {
   if (parsed.statements.length === 0) return { code: 'empty', message: 'no statement in the file' };
-  const entries = parsed.statements.reduce((n, s) => n + s.entries.length, 0);
+  const entries = parsed.statements.reduce((n, s) => n + s.entries.length, omittedEntries);
   if (entries > limits.maxEntries) {
     return { code: 'too_many_entries', message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)` };
   }

@@ -77,3 +77,9 @@ export const ParsedStatementFile = z.object({
   statements: z.array(Statement),
 });
 export type ParsedStatementFile = z.infer<typeof ParsedStatementFile>;
+
+/** What a streaming reader has read so far: the finished statements, in order, and the one still open. */
+export interface LiveStatements {
+  done: Statement[];
+  open?: Statement;
+}

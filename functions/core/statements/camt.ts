@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
@@ -62,7 +62,24 @@ interface StatementBuilder {
  * entries. An Ntry with several TxDtls whose amounts add up to the Ntry amount gives one entry per TxDtls (batch
  * booking); otherwise one entry with every detail merged. Entries not booked (Sts other than BOOK) are left out.
  */
-export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; version: string; statements: Statement[] } {
+export function parseCamt(text: string, firstIndex = 0): CamtResult {
+  const reader = camtReader(firstIndex);
+  const CHUNK = 1 << 20;
+  for (let i = 0; i < text.length; i += CHUNK) reader.write(text.slice(i, i + CHUNK));
+  return reader.end();
+}
+
+export interface CamtResult {
+  kind: CamtKind;
+  version: string;
+  statements: Statement[];
+}
+
+/**
+ * parseCamt one chunk of text at a time. The text is kept from the start of the captured element while one is open
+ * (its source is the entry's raw text), else from the last '<' on (the tag being read): never the whole document.
+ */
+export function camtReader(firstIndex = 0): { write(text: string): void; end(): CamtResult; live(): LiveStatements } {
   // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the time.
   const parser = new SaxesParser({ xmlns: false, position: true });
   const path: string[] = [];
@@ -73,6 +90,9 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
   let current: StatementBuilder | undefined;
   let index = firstIndex;
   let pending: StatementParseError | undefined;
+  // the text of the document from offset `windowStart` on
+  let window = '';
+  let windowStart = 0;
 
   const where = () => ({ line: parser.line, element: path.join('/') || undefined });
   const fail = (e: StatementParseError): never => {
@@ -115,7 +135,8 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
       capture[capture.length - 1].children.push(node);
       capture.push(node);
     } else if (current && parent && CONTAINERS.has(parent)) {
-      const start = text.lastIndexOf('<', parser.position - 1);
+      const at = window.lastIndexOf('<', parser.position - 1 - windowStart);
+      const start = at < 0 ? -1 : at + windowStart;
       capture = [{ name, attrs: attrsOf(tag), children: [], text: '', start }];
     } else if (CONTAINERS.has(name) && kind && path.length <= 4) {
       current = {
@@ -136,7 +157,7 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
     if (capture.length > 0) {
       const node = capture.pop()!;
       if (capture.length === 0 && current) {
-        const raw = name === 'Ntry' && node.start !== undefined && node.start >= 0 ? text.slice(node.start, parser.position) : '';
+        const raw = name === 'Ntry' && node.start !== undefined && node.start >= 0 ? window.slice(node.start - windowStart, parser.position - windowStart) : '';
         const added = handleChild(current, node, index, where(), raw);
         index += added;
       }
@@ -147,9 +168,27 @@ export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; versi
     path.pop();
   });
 
-  const CHUNK = 1 << 20;
-  for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
-  parser.close();
+  return {
+    live: () => ({ done: statements, open: current?.statement }),
+    write(chunk: string) {
+      // only the text of the element being captured (an entry's raw text), or else of the tag being read, is kept
+      const lt = window.lastIndexOf('<');
+      const from = capture.length > 0 ? capture[0].start ?? -1 : lt < 0 ? windowStart + window.length : lt + windowStart;
+      const keep = from < windowStart ? 0 : from - windowStart;
+      window = window.slice(keep);
+      windowStart += keep;
+      window += chunk;
+      parser.write(chunk);
+    },
+    end() {
+      parser.close();
+      window = '';
+      return result(kind, version, statements);
+    },
+  };
+}
+
+function result(kind: CamtKind | undefined, version: string, statements: Statement[]): CamtResult {
   if (!kind) throw new StatementParseError('unknown_format', 'no camt.053 or camt.054 message in the XML');
   if (statements.length === 0) throw new StatementParseError('empty', `no Stmt, Rpt or Ntfctn in the ${kind === 'camt053' ? 'camt.053' : 'camt.054'} file`);
   return { kind, version: version || (kind === 'camt053' ? 'camt.053' : 'camt.054'), statements };

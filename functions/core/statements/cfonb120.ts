@@ -1,4 +1,4 @@
-import type { Statement, StatementEntry } from '../model/statement';
+import type { LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
@@ -13,21 +13,55 @@ const TEXT_QUALIFIERS = new Set(['LIB', 'LCC', 'LC2', 'LCS', 'LCZ', 'MMO']);
 /** Calls `visit` with each record (exactly 120 characters) and its 1-based line. */
 type Visit = (record: string, line: number) => void;
 
+/** Trailing blanks and the DOS end-of-file mark are not part of a CFONB file. */
+function isTail(text: string, i: number): boolean {
+  return text.charCodeAt(i) === 0x1a || text[i].trim() === '';
+}
+
 /**
  * Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks.
  * One pass over the text: each record is a slice of it (no array of lines).
  */
 export function forEachCfonbRecord(text: string, visit: Visit): void {
-  // trailing blanks and the DOS end-of-file mark; not /[\s\u001a]+$/, which retries from every blank of the file
-  let end = text.length;
-  while (end > 0 && (text.charCodeAt(end - 1) === 0x1a || text[end - 1].trim() === '')) end--;
-  if (end === 0) throw new StatementParseError('empty', 'empty CFONB file');
-  if (indexOrEnd(text, '\n', 0, end) === end && indexOrEnd(text, '\r', 0, end) === end) {
-    blocks(text.slice(0, end), visit);
-    return;
-  }
-  let pos = 0;
+  const records = cfonbRecords(visit);
+  records.write(text);
+  records.end();
+}
+
+/**
+ * forEachCfonbRecord one chunk of text at a time: the lines that end before the last non-blank character seen are
+ * cut into records at once, the rest waits for the next chunk (or the end, where trailing blanks and the DOS
+ * end-of-file mark are dropped). A file without any line break is held whole until its end (records back to back).
+ */
+export function cfonbRecords(visit: Visit): { write(text: string): void; end(): void } {
+  let pending = '';
   let line = 1;
+  let broken = false;
+  return {
+    write(chunk: string) {
+      pending += chunk;
+      let solid = pending.length;
+      while (solid > 0 && isTail(pending, solid - 1)) solid--;
+      const lastBreak = Math.max(pending.lastIndexOf('\n', solid - 1), pending.lastIndexOf('\r', solid - 1));
+      if (solid === 0 || lastBreak < 0) return;
+      broken = true;
+      line = lines(pending, lastBreak + 1, line, visit);
+      pending = pending.slice(lastBreak + 1);
+    },
+    end() {
+      let end = pending.length;
+      while (end > 0 && isTail(pending, end - 1)) end--;
+      if (!broken && end === 0) throw new StatementParseError('empty', 'empty CFONB file');
+      if (!broken && indexOrEnd(pending, '\n', 0, end) === end && indexOrEnd(pending, '\r', 0, end) === end) blocks(pending.slice(0, end), visit);
+      else lines(pending, end, line, visit);
+      pending = '';
+    },
+  };
+}
+
+/** Visits the records of the lines of text[0, end), the first being line `line`; returns the next line's number. */
+function lines(text: string, end: number, line: number, visit: Visit): number {
+  let pos = 0;
   let lf = -1;
   let cr = -1;
   while (pos < end) {
@@ -40,6 +74,7 @@ export function forEachCfonbRecord(text: string, visit: Visit): void {
     pos = stop === cr && lf === cr + 1 ? stop + 2 : stop + 1;
     line++;
   }
+  return line;
 }
 
 function indexOrEnd(text: string, char: string, from: number, end: number): number {
@@ -121,8 +156,15 @@ interface State {
  * before it (whatever its internal code), 07 (new balance) ends the statement. Several accounts and statements per file.
  */
 export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
+  const reader = cfonbReader(firstIndex);
+  reader.write(text);
+  return reader.end();
+}
+
+/** parseCfonb120 one chunk of text at a time (the same statements, the same errors). */
+export function cfonbReader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): LiveStatements } {
   const state: State = { statements: [], index: firstIndex, previousFull: false };
-  forEachCfonbRecord(text, (r, line) => {
+  const records = cfonbRecords((r, line) => {
     // the record code from its two characters, without a substring per record
     const code = r.charCodeAt(0) === 48 ? r.charCodeAt(1) - 48 : -1;
     if (code === 5) complement(state, r, line);
@@ -131,11 +173,18 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
     else if (code === 7) closing(state, r, line);
     else throw new StatementParseError('corrupt', `unknown CFONB record code "${r.slice(0, 2)}"`, { line });
   });
-  if (state.open) {
-    throw new StatementParseError('truncated', 'the file ends before the closing balance (07) of the statement', { line: state.open.startLine });
-  }
-  if (state.statements.length === 0) throw new StatementParseError('empty', 'no statement in the CFONB file');
-  return state.statements;
+  return {
+    write: (chunk) => records.write(chunk),
+    live: () => ({ done: state.statements, open: state.open?.statement }),
+    end() {
+      records.end();
+      if (state.open) {
+        throw new StatementParseError('truncated', 'the file ends before the closing balance (07) of the statement', { line: state.open.startLine });
+      }
+      if (state.statements.length === 0) throw new StatementParseError('empty', 'no statement in the CFONB file');
+      return state.statements;
+    },
+  };
 }
 
 const CURRENCY = /^[A-Z]{3}$/;

@@ -6,6 +6,7 @@ import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
 import { parseMt940 } from './mt940';
 import { parseOfx } from './ofx';
+import { declaredLatin } from './decoder';
 import { decodeStatementBytes, decodeWindows1252 } from './text';
 
 export { StatementParseError, type StatementParseErrorCode } from './errors';
@@ -16,6 +17,7 @@ export { transactionId, assignTransactionIds, type IdentifiedEntry } from './ids
 export { accountKey, isValidIban, frenchIbanFromRib, completeAccount } from './accounts';
 export { describeStatement } from './describe';
 export { decodeStatementBytes } from './text';
+export { parseStatementStream, StatementSourceError, type OpenBytes, type StreamedStatementFile } from './stream';
 export { writeStatementFile, WRITABLE_FORMATS, type WritableFormat } from './writers/index';
 
 export interface ParseOptions {
@@ -27,18 +29,22 @@ export interface ParseOptions {
   csvMapping?: CsvMapping;
 }
 
-/** Declared encoding of an XML or OFX 1 header, when it names a single-byte one. */
-function declaredLatin(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 300));
-  return /^\s*<\?xml[^>]*encoding\s*=\s*["'](iso-8859-1|iso-8859-15|latin-?1|windows-1252|cp1252)["']/i.test(head);
+/** No format fits the content. */
+export function unknownFormat(fileName: string | undefined): StatementParseError {
+  const name = fileName ? ` "${fileName}"` : '';
+  return new StatementParseError(
+    'unknown_format',
+    `unknown statement format${name}: not CFONB 120, camt.053/054, MT940, OFX nor a recognizable CSV export`,
+    { line: 1 },
+  );
 }
 
 /**
  * Every sum a reader of the file may take (balances plus every entry, in any order and any subset) stays an exact
  * integer: the file is refused when the magnitudes add up beyond 2^53 cents.
  */
-function checkTotals(statements: Statement[]): void {
-  let total = 0;
+export function checkTotals(statements: Statement[], omittedCents = 0): void {
+  let total = omittedCents;
   for (const st of statements) {
     total += Math.abs(st.openingBalanceCents ?? 0) + Math.abs(st.closingBalanceCents ?? 0);
     for (const e of st.entries) total += Math.abs(e.amountCents);
@@ -61,14 +67,7 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new StatementParseError('empty', 'empty file');
   const format = options.format ?? (options.csvMapping ? 'csv' : detectFormat(body));
-  if (!format) {
-    const name = options.fileName ? ` "${options.fileName}"` : '';
-    throw new StatementParseError(
-      'unknown_format',
-      `unknown statement format${name}: not CFONB 120, camt.053/054, MT940, OFX nor a recognizable CSV export`,
-      { line: 1 },
-    );
-  }
+  if (!format) throw unknownFormat(options.fileName);
   let statements: Statement[];
   let actual: StatementFormat = format;
   try {

@@ -1,4 +1,4 @@
-import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
@@ -21,17 +21,22 @@ interface Message {
 const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
 
 /**
- * Splits the text into messages of tagged fields; a field continues on the lines that do not start a tag.
- * Walks the text with indexOf (no array of all lines) and keeps each field's offsets.
+ * Splits the text into messages of tagged fields, one chunk of text at a time; a field continues on the lines that do
+ * not start a tag. Each message is handed to `done` once it is over (the next :20:, its '-' line, or the end of the
+ * text), with the text its fields' offsets point into: only the text of the message being read is kept.
  */
-function messagesOf(text: string): Message[] {
-  const messages: Message[] = [];
+function messageReader(done: (msg: Message, text: string) => void): { write(text: string): void; end(): number } {
+  let text = '';
+  let pos = 0;
   let msg: Message | undefined;
   let field: Field | undefined;
   let lineNo = 0;
-  for (let pos = 0; pos <= text.length; ) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = text.length;
+  let count = 0;
+  const finish = () => {
+    if (msg && !msg.ended) done(msg, text);
+    if (msg) msg.ended = true;
+  };
+  const line = (eol: number) => {
     const lineStart = pos;
     const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
     pos = eol + 1;
@@ -42,36 +47,57 @@ function messagesOf(text: string): Message[] {
     // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
     if (line.startsWith('{')) {
       const at = line.indexOf('{4:');
-      if (at < 0) continue;
+      if (at < 0) return;
       line = line.slice(at + 3);
       offset = lineStart + at + 3;
-      if (!line) continue;
+      if (!line) return;
     }
     if (/^-(\}.*)?$/.test(line)) {
-      if (msg) msg.ended = true;
+      finish();
       msg = undefined;
       field = undefined;
-      continue;
+      return;
     }
     const m = TAG.exec(line);
     if (m) {
       if (m[1] === '20' || !msg) {
+        finish();
         msg = { fields: [], ended: false };
-        messages.push(msg);
+        count++;
       }
       field = { tag: m[1], value: m[2], line: lineNo, start: offset, end: offset + line.length };
       msg.fields.push(field);
-      continue;
+      return;
     }
-    if (line.trim() === '') continue;
+    if (line.trim() === '') return;
     // continuation lines keep their spaces: a :86: wrapped after a space must not lose it
     if (field) {
       field.value += `\n${rawLine.startsWith('{') ? line : rawLine}`;
       field.end = lineEnd;
     }
     // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
-  }
-  return messages;
+  };
+  return {
+    write(chunk: string) {
+      // only the text of the message being read is kept (its fields' offsets move with it)
+      const keep = msg && !msg.ended ? msg.fields[0].start : pos;
+      if (keep > 0) {
+        text = text.slice(keep);
+        pos -= keep;
+        for (const f of msg && !msg.ended ? msg.fields : []) {
+          f.start -= keep;
+          f.end -= keep;
+        }
+      }
+      text += chunk;
+      for (let eol = text.indexOf('\n', pos); eol >= 0; eol = text.indexOf('\n', pos)) line(eol);
+    },
+    end() {
+      while (pos <= text.length) line(text.length);
+      finish();
+      return count;
+    },
+  };
 }
 
 /** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
@@ -309,43 +335,62 @@ function infoAfter(fields: Field[], i: number): Field | undefined {
  * ("9," is 9.00). Header lines before the first tag and the SWIFT {1:}{2:}{4: envelope are skipped.
  */
 export function parseMt940(text: string, firstIndex = 0): Statement[] {
-  const messages = messagesOf(text);
-  if (messages.length === 0) throw new StatementParseError('empty', 'no MT940 field (:20:, :25:, :60F: ...) in the file');
+  const reader = mt940Reader(firstIndex);
+  reader.write(text);
+  return reader.end();
+}
+
+/** parseMt940 one chunk of text at a time: each message becomes its statement once it is over. */
+export function mt940Reader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): LiveStatements } {
   const statements: Statement[] = [];
   let index = firstIndex;
-  for (const msg of messages) {
-    const first = msg.fields[0];
-    const get = (tag: RegExp) => msg.fields.find((f) => tag.test(f.tag));
-    const acct = get(/^25[P]?$/);
-    if (!acct) throw new StatementParseError('missing_field', 'statement without an account (:25:)', { line: first.line });
-    const opening = get(/^60[FM]$/);
-    const closing = get(/^62[FM]$/);
-    if (!opening) throw new StatementParseError('missing_field', 'statement without an opening balance (:60F:)', { line: first.line });
-    if (!closing) {
-      const last = msg.fields[msg.fields.length - 1];
-      throw new StatementParseError('truncated', 'statement without its closing balance (:62F:)', { line: last.line });
-    }
-    const open = balanceOf(opening);
-    const close = balanceOf(closing);
-    const entries: StatementEntry[] = [];
-    msg.fields.forEach((f, i) => {
-      if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i), index++, open.currency, text));
-    });
-    const number = get(/^28C?$/)?.value.trim();
-    const st: Statement = {
-      format: 'mt940',
-      account: accountOf(acct.value),
-      currency: open.currency,
-      statementId: number || get(/^20$/)?.value.trim() || undefined,
-      periodStart: open.date,
-      periodEnd: close.date,
-      openingBalanceCents: open.cents,
-      closingBalanceCents: close.cents,
-      entries,
-      balanceCheck: { status: 'ok' },
-    };
-    st.balanceCheck = checkBalances(st.openingBalanceCents, st.closingBalanceCents, entries);
+  const messages = messageReader((msg, text) => {
+    const st = statementOf(msg, text, index);
+    index += st.entries.length;
     statements.push(st);
+  });
+  return {
+    write: (chunk) => messages.write(chunk),
+    live: () => ({ done: statements }),
+    end() {
+      if (messages.end() === 0) throw new StatementParseError('empty', 'no MT940 field (:20:, :25:, :60F: ...) in the file');
+      return statements;
+    },
+  };
+}
+
+function statementOf(msg: Message, text: string, firstIndex: number): Statement {
+  let index = firstIndex;
+  const first = msg.fields[0];
+  const get = (tag: RegExp) => msg.fields.find((f) => tag.test(f.tag));
+  const acct = get(/^25[P]?$/);
+  if (!acct) throw new StatementParseError('missing_field', 'statement without an account (:25:)', { line: first.line });
+  const opening = get(/^60[FM]$/);
+  const closing = get(/^62[FM]$/);
+  if (!opening) throw new StatementParseError('missing_field', 'statement without an opening balance (:60F:)', { line: first.line });
+  if (!closing) {
+    const last = msg.fields[msg.fields.length - 1];
+    throw new StatementParseError('truncated', 'statement without its closing balance (:62F:)', { line: last.line });
   }
-  return statements;
+  const open = balanceOf(opening);
+  const close = balanceOf(closing);
+  const entries: StatementEntry[] = [];
+  msg.fields.forEach((f, i) => {
+    if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i), index++, open.currency, text));
+  });
+  const number = get(/^28C?$/)?.value.trim();
+  const st: Statement = {
+    format: 'mt940',
+    account: accountOf(acct.value),
+    currency: open.currency,
+    statementId: number || get(/^20$/)?.value.trim() || undefined,
+    periodStart: open.date,
+    periodEnd: close.date,
+    openingBalanceCents: open.cents,
+    closingBalanceCents: close.cents,
+    entries,
+    balanceCheck: { status: 'ok' },
+  };
+  st.balanceCheck = checkBalances(st.openingBalanceCents, st.closingBalanceCents, entries);
+  return st;
 }

@@ -7,12 +7,20 @@ import { setClock } from '../../../functions/adapters/clock';
 // rejected with its report; the parsers' own caps may change, this must hold regardless.
 vi.mock('../../../functions/core/statements', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../functions/core/statements')>();
+  const choke = (options: { fileName?: string }) => {
+    if (options.fileName === 'boom.cfo') throw new Error('amount is not integer cents: 90071992547409930');
+    if (options.fileName === 'range.cfo') throw new RangeError('Invalid array length');
+  };
   return {
     ...real,
     parseStatementFile: (bytes: Uint8Array, options: { fileName?: string }) => {
-      if (options.fileName === 'boom.cfo') throw new Error('amount is not integer cents: 90071992547409930');
-      if (options.fileName === 'range.cfo') throw new RangeError('Invalid array length');
+      choke(options);
       return real.parseStatementFile(bytes, options);
+    },
+    // the ingest reads a stream: the reader throws before it read a byte, the file must still get its checksum
+    parseStatementStream: async (open: import('../../../functions/core/statements').OpenBytes, options: { fileName?: string }) => {
+      choke(options);
+      return real.parseStatementStream(open, options);
     },
   };
 });

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Readable } from 'node:stream';
+import { sdkStreamMixin } from '@smithy/core/serde';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
@@ -36,6 +38,8 @@ export class FakeAws {
   readonly sent: { to: string[]; subject: string; text: string }[] = [];
   readonly executions = new Map<string, { status: 'RUNNING' | 'ABORTED' }>();
   readonly calls: Call[] = [];
+  /** A key whose body breaks off after its first chunk (a connection reset while S3 streams it). */
+  brokenBody?: string;
   /** The fault to inject: at the call of this 0-based position (counted over every service), in this mode. */
   fault?: { at: number; mode: FaultMode };
 
@@ -120,8 +124,18 @@ export class FakeAws {
       this.call('s3', 'GetObject', () => {
         const o = this.objects.get(input.Key);
         if (!o) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+        if (input.IfMatch && input.IfMatch.replace(/"/g, '') !== o.etag) throw taken();
+        // streamed as S3 sends it, in chunks the reader must put together
         const body = o.body;
-        return { ContentLength: body.byteLength, Body: { transformToByteArray: async () => body, transformToString: async () => new TextDecoder().decode(body) } };
+        const chunks = Array.from({ length: Math.ceil(body.byteLength / 1000) }, (_, i) => Buffer.from(body.subarray(i * 1000, (i + 1) * 1000)));
+        const broken = input.Key === this.brokenBody;
+        const stream = Readable.from((function* () {
+          for (const [i, chunk] of chunks.entries()) {
+            if (broken && i === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+            yield chunk;
+          }
+        })());
+        return { ContentLength: body.byteLength, Body: sdkStreamMixin(stream) };
       }),
     );
     this.s3.on(PutObjectCommand).callsFake((input: any) =>
@@ -136,6 +150,7 @@ export class FakeAws {
         const source = input.CopySource.slice(input.CopySource.indexOf('/') + 1).split('/').map(decodeURIComponent).join('/');
         const o = this.objects.get(source);
         if (!o) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+        if (input.CopySourceIfMatch && input.CopySourceIfMatch.replace(/"/g, '') !== o.etag) throw taken();
         if (input.IfNoneMatch === '*' && this.objects.has(input.Key)) throw taken();
         this.objects.set(input.Key, { ...o });
         return {};
