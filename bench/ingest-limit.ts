@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Statement } from '../functions/core/model/statement';
-import { addDays } from '../functions/core/dates';
 import { DEFAULT_STATEMENT_MAX_BYTES } from '../functions/adapters/config';
-import { WRITABLE_FORMATS, writeStatementFile, type WritableFormat } from '../functions/core/statements/index';
+import { addDays } from '../functions/core/dates';
+import type { Statement } from '../functions/core/model/statement';
+import { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from '../functions/core/statements/index';
 import { corpus } from './parse-corpus';
 
 const LIMIT = Number(process.env.BENCH_LIMIT_BYTES ?? DEFAULT_STATEMENT_MAX_BYTES);
@@ -26,8 +26,33 @@ function minimal(count: number): Statement[] {
   for (let s = 0, index = 0; index < count; s++) {
     const n = Math.min(perStatement, count - index);
     const date = addDays('2024-01-02', s);
-    const entries = Array.from({ length: n }, () => ({ index: index++, bookingDate: date, amountCents: 1, currency: 'EUR', bankCodes: [], label: 'X', remittance: { unstructured: [], structured: [] }, reversal: false, raw: [] }));
-    statements.push({ format: 'cfonb120', account: { iban: 'FR7630003012340001234567854', bankCode: '30003', branchCode: '01234', accountNumber: '00012345678' }, currency: 'EUR', periodStart: date, periodEnd: date, openingBalanceCents: 0, closingBalanceCents: n, entries, balanceCheck: { status: 'ok' } });
+    const entries = Array.from({ length: n }, () => ({
+      index: index++,
+      bookingDate: date,
+      amountCents: 1,
+      currency: 'EUR',
+      bankCodes: [],
+      label: 'X',
+      remittance: { unstructured: [], structured: [] },
+      reversal: false,
+      raw: [],
+    }));
+    statements.push({
+      format: 'cfonb120',
+      account: {
+        iban: 'FR7630003012340001234567854',
+        bankCode: '30003',
+        branchCode: '01234',
+        accountNumber: '00012345678',
+      },
+      currency: 'EUR',
+      periodStart: date,
+      periodEnd: date,
+      openingBalanceCents: 0,
+      closingBalanceCents: n,
+      entries,
+      balanceCheck: { status: 'ok' },
+    });
   }
   return statements;
 }
@@ -58,21 +83,34 @@ function fileOf(format: WritableFormat, shape: Shape): { path: string; bytes: nu
   return { path, bytes: Buffer.byteLength(text) };
 }
 
-console.log(`limit ${LIMIT} bytes; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\n`);
+console.log(
+  `limit ${LIMIT} bytes; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${cpus().length} CPUs\n`,
+);
 console.log('| format | entries | file MB | count | CPU s | peak RSS MB |');
 console.log('|---|---|---:|---:|---:|---:|');
 try {
   for (const format of FORMATS) {
-    for (const shape of (format === 'csv' ? ['realistic', 'minimal', 'shortest'] : ['realistic', 'minimal']) as Shape[]) {
+    for (const shape of (format === 'csv'
+      ? ['realistic', 'minimal', 'shortest']
+      : ['realistic', 'minimal']) as Shape[]) {
       const file = fileOf(format, shape);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', child, file.path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', child, file.path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       rmSync(file.path);
       if (run.status !== 0) {
-        console.log(`| ${format} | ${shape} | ${(file.bytes / 1e6).toFixed(1)} | failed: ${run.stderr.split('\n').slice(0, 2).join(' ')} | | |`);
+        console.log(
+          `| ${format} | ${shape} | ${(file.bytes / 1e6).toFixed(1)} | failed: ${run.stderr.split('\n').slice(0, 2).join(' ')} | | |`,
+        );
         continue;
       }
       const r = JSON.parse(run.stdout) as { bytes: number; cpuSeconds: number; entries: number; peakRssMb: number };
-      console.log(`| ${format} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.cpuSeconds.toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`);
+      console.log(
+        `| ${format} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.cpuSeconds.toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`,
+      );
     }
   }
 } finally {

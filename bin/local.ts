@@ -16,11 +16,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { redact } from '../functions/adapters/logger';
+import { buildConsole, startConsole } from './local/console';
 import { demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
-import { buildConsole, startConsole } from './local/console';
-import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
+import { type LocalStack, type ServiceName, startLocalStack } from './local/stack';
 import { cachedTemplate } from './local/template-cache';
 
 const defaultPorts: Record<ServiceName, number> = { dynamodb: 8000, s3: 4568, ses: 8005, sfn: 8083, api: 3000 };
@@ -46,7 +46,8 @@ async function main() {
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const s of Object.keys(defaultPorts) as ServiceName[]) {
     const fromEnv = process.env[`LOCAL_PORT_${s.toUpperCase()}`];
-    if (fromEnv !== undefined && !/^\d+$/.test(fromEnv)) fail(`LOCAL_PORT_${s.toUpperCase()} must be a port number (got "${fromEnv}")`);
+    if (fromEnv !== undefined && !/^\d+$/.test(fromEnv))
+      fail(`LOCAL_PORT_${s.toUpperCase()} must be a port number (got "${fromEnv}")`);
     ports[s] = fromEnv ? Number(fromEnv) : values['auto-ports'] ? 0 : defaultPorts[s];
   }
   const inboxDir = path.resolve(values.inbox ?? path.join(projectRoot, 'inbox'));
@@ -101,14 +102,29 @@ async function main() {
   const s = stack;
   stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
-  console.log(`  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`);
-  console.log(`  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`);
+  console.log(
+    `  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`,
+  );
   // The finance console, built from web/ and signed in with the local finance token (?as=readonly for the other role).
   try {
     await buildConsole();
-    const consolePort = process.env.LOCAL_PORT_CONSOLE ? Number(process.env.LOCAL_PORT_CONSOLE) : values['auto-ports'] ? 0 : 5173;
-    consoleServer = await startConsole({ port: consolePort, apiUrl: s.urls.api, s3Url: s.urls.s3, tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN } });
-    console.log(`  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`);
+    const consolePort = process.env.LOCAL_PORT_CONSOLE
+      ? Number(process.env.LOCAL_PORT_CONSOLE)
+      : values['auto-ports']
+        ? 0
+        : 5173;
+    consoleServer = await startConsole({
+      port: consolePort,
+      apiUrl: s.urls.api,
+      s3Url: s.urls.s3,
+      tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN },
+    });
+    console.log(
+      `  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`,
+    );
   } catch (err) {
     console.log(`  finance console       not started: ${(err as Error).message}`);
   }
@@ -122,7 +138,9 @@ async function main() {
     const data = demoData(today);
     try {
       await seedDemo(data, s.env.TABLE_NAME);
-      log(`demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`);
+      log(
+        `demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`,
+      );
     } catch (err) {
       log(`demo: seeding failed: ${(err as Error).message}`);
     }
@@ -135,7 +153,11 @@ async function main() {
     try {
       const result = (await s.invoke('sweep', s.scheduledEvent())) as Record<string, unknown> | undefined;
       // A day with nothing started, resumed or failed is not worth a line.
-      const idle = result && ['started', 'resumed', 'failures'].every((k) => Array.isArray(result[k]) && (result[k] as unknown[]).length === 0);
+      const idle =
+        result &&
+        ['started', 'resumed', 'failures'].every(
+          (k) => Array.isArray(result[k]) && (result[k] as unknown[]).length === 0,
+        );
       if (idle) return;
       line = `daily sweep: ${JSON.stringify(result ?? null).slice(0, 300)}`;
     } catch (err) {
@@ -166,7 +188,9 @@ async function main() {
         try {
           const emails = await s.sentEmails();
           for (const e of emails.slice(seenEmails)) {
-            const files = e.attachments.length ? ` (+${e.attachments.map((a) => a.filename ?? a.contentType).join(', ')})` : '';
+            const files = e.attachments.length
+              ? ` (+${e.attachments.map((a) => a.filename ?? a.contentType).join(', ')})`
+              : '';
             log(`mail to ${e.destination.to.join(', ')}: ${e.subject}${files}`);
           }
           seenEmails = emails.length;

@@ -1,23 +1,28 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
 import { AdminApi, type ApiAuth } from './api/admin-api';
+import { BooksExport, booksPrefix } from './books/books-export';
 import { FinanceConsole } from './console/console';
 import { DunningWorkflow, type FunctionOptions } from './dunning/dunning-workflow';
-import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
-import { InvoiceInbox, invoiceInboxPrefixes, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
-import { BooksExport, booksPrefix } from './books/books-export';
+import { INGEST_MEMORY_MB, INGEST_TIMEOUT, Ingest } from './ingest/ingest';
+import {
+  INVOICE_INBOX_MEMORY_MB,
+  INVOICE_INBOX_TIMEOUT,
+  InvoiceInbox,
+  invoiceInboxPrefixes,
+} from './invoice-inbox/invoice-inbox';
 import type { Settings } from './settings';
 import { EncaisseFunction, type FunctionName } from './shared/function';
 import { allowObjects, allowSendEmail, allowTable, allowTableItems, allowWorkflow } from './shared/grants';
 import { acknowledge } from './shared/nag';
 import { acknowledgeAcceptedWildcards } from './shared/wildcards';
-import { documentPrefixes, statementPrefixes, Storage } from './storage/storage';
+import { documentPrefixes, Storage, statementPrefixes } from './storage/storage';
 
 export interface EncaisseStackProps extends StackProps {
   readonly settings: Settings;
@@ -59,7 +64,9 @@ export class EncaisseStack extends Stack {
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
         },
       }),
     );
@@ -81,7 +88,12 @@ export class EncaisseStack extends Stack {
     };
     const needStateMachineArn: EncaisseFunction[] = [];
     const made = {} as Record<FunctionName, EncaisseFunction>;
-    const makeFunction = (scope: Construct, fid: string, name: FunctionName, o: FunctionOptions & { environment?: Record<string, string> }) => {
+    const makeFunction = (
+      scope: Construct,
+      fid: string,
+      name: FunctionName,
+      o: FunctionOptions & { environment?: Record<string, string> },
+    ) => {
       const f = new EncaisseFunction(scope, fid, {
         name,
         description: o.description,
@@ -109,7 +121,10 @@ export class EncaisseStack extends Stack {
       memorySize: INGEST_MEMORY_MB,
       timeout: INGEST_TIMEOUT,
       withStateMachineArn: true,
-      environment: { STATEMENT_MAX_BYTES: String(s.statementMaxBytes), STATEMENT_MAX_ENTRIES: String(s.statementMaxEntries) },
+      environment: {
+        STATEMENT_MAX_BYTES: String(s.statementMaxBytes),
+        STATEMENT_MAX_ENTRIES: String(s.statementMaxEntries),
+      },
     });
     this.ingest = new Ingest(this, 'Ingest', { statementsBucket, ingestFunction, alerts: this.alerts });
 
@@ -123,7 +138,9 @@ export class EncaisseStack extends Stack {
         source: ['aws.ses'],
         detail: { mail: { tags: { 'ses:configuration-set': [configurationSetName] } } },
       },
-      targets: [new eventTargets.LambdaFunction(sesEventsFunction.fn, { retryAttempts: 8, maxEventAge: Duration.hours(12) })],
+      targets: [
+        new eventTargets.LambdaFunction(sesEventsFunction.fn, { retryAttempts: 8, maxEventAge: Duration.hours(12) }),
+      ],
     });
 
     const apiFunction = makeFunction(this, 'ApiFunction', 'api', {
@@ -137,7 +154,8 @@ export class EncaisseStack extends Stack {
     const booksEnvironment = { BOOKS_ACCOUNTS: JSON.stringify(s.booksAccounts) };
     apiFunction.addEnvironment('BOOKS_ACCOUNTS', booksEnvironment.BOOKS_ACCOUNTS);
     const inboxFunction = makeFunction(this, 'InvoiceInboxFunction', 'invoice-inbox', {
-      description: 'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
+      description:
+        'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
       memorySize: INVOICE_INBOX_MEMORY_MB,
       timeout: INVOICE_INBOX_TIMEOUT,
     });
@@ -188,8 +206,14 @@ export class EncaisseStack extends Stack {
     // fully paid invoice, alert finance. s3:ListBucket (no prefix condition: a HEAD or GET carries no s3:prefix) makes
     // S3 answer 404, not 403, for a file an earlier delivery already moved, which the ingest must tell from a fault.
     allowTable(f.ingest, table, 'readWrite');
-    allowObjects(f.ingest, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox, rejected] });
-    f.ingest.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }));
+    allowObjects(f.ingest, statementsBucket, {
+      read: [inbox],
+      write: [processed, rejected],
+      delete: [inbox, rejected],
+    });
+    f.ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }),
+    );
     // It starts the workflow of an invoice a returned payment reopens.
     allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']); // describe: startDunning checks whether the last generation ended
     sendEmail(f.ingest);
@@ -235,7 +259,11 @@ export class EncaisseStack extends Stack {
     // invoice-inbox: read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report
     // (copy + delete), create or update the customer and the invoice, alert finance of a rejected file.
     allowTable(f['invoice-inbox'], table, 'readWrite');
-    allowObjects(f['invoice-inbox'], statementsBucket, { read: [invoiceInboxPrefixes.inbox], write: [invoiceInboxPrefixes.processed, invoiceInboxPrefixes.rejected], delete: [invoiceInboxPrefixes.inbox] });
+    allowObjects(f['invoice-inbox'], statementsBucket, {
+      read: [invoiceInboxPrefixes.inbox],
+      write: [invoiceInboxPrefixes.processed, invoiceInboxPrefixes.rejected],
+      delete: [invoiceInboxPrefixes.inbox],
+    });
     sendEmail(f['invoice-inbox']);
     // books-export: reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month
     // (BOOKS# items only) and its files under books/ of the documents bucket.
@@ -247,7 +275,10 @@ export class EncaisseStack extends Stack {
     acknowledgeAcceptedWildcards(this);
     this.acknowledgeBucketNotificationsHandler();
 
-    new CfnOutput(this, 'StatementsBucketName', { value: statementsBucket.bucketName, description: 'drop statement files under inbox/' });
+    new CfnOutput(this, 'StatementsBucketName', {
+      value: statementsBucket.bucketName,
+      description: 'drop statement files under inbox/',
+    });
     new CfnOutput(this, 'DocumentsBucketName', { value: documentsBucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
@@ -261,7 +292,11 @@ export class EncaisseStack extends Stack {
     if (!handler) return;
     const reason =
       'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
-    acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason);
+    acknowledge(
+      handler,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason,
+    );
     acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', reason);
   }
 }

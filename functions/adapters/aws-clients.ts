@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Shared AWS clients, created once per Lambda container. In AWS they use the default endpoints; the local
@@ -26,7 +26,9 @@ export function dynamo(): DynamoDBDocumentClient {
 export function s3(): S3Client {
   const endpoint = local('S3');
   // s3rver stores aws-chunked framing as the body when the SDK adds its default checksums: only when required locally.
-  s3Client ??= new S3Client(endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {});
+  s3Client ??= new S3Client(
+    endpoint ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' } : {},
+  );
   return s3Client;
 }
 

@@ -12,7 +12,10 @@ export class ConfigError extends Error {
  * Reads the environment through a zod schema and fails fast, naming every missing or malformed setting,
  * so a misconfigured function dies at cold start instead of surfacing an `undefined` at run time.
  */
-export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function readEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
@@ -24,7 +27,12 @@ export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEn
 /** A comma-separated list of e-mail addresses. */
 export const emailList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().email()).min(1));
 
 /** Ingest limits when the deployment sets none: what a 1 GB ingest function parses with headroom (README, Performance). */

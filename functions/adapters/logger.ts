@@ -21,7 +21,10 @@ export interface Logger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
-export function createLogger(service: string, sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
+export function createLogger(
+  service: string,
+  sink: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Logger {
   const min = order[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? order.info;
   const log = (level: Level) => (message: string, data?: Record<string, unknown>) => {
     if (order[level] < min) return;

@@ -30,21 +30,38 @@ export interface OutgoingEmail {
 }
 
 export class ThrottledError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'Throttled';
   }
 }
 
 /** Refusals after which SES surely did not accept the message (throttled before queuing, connection never made). */
-const definitelyNotSent = new Set(['TooManyRequestsException', 'LimitExceededException', 'Throttling', 'ThrottlingException', 'ECONNREFUSED', 'MessageRejected', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException', 'SendingPausedException', 'NotFoundException', 'BadRequestException']);
+const definitelyNotSent = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'Throttling',
+  'ThrottlingException',
+  'ECONNREFUSED',
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'NotFoundException',
+  'BadRequestException',
+]);
 
 /**
  * Could SES have accepted the message although the call failed? Yes after a timeout, a dropped connection or a 5xx
  * (the request may have been processed); no after a throttling answer or a 4xx refusal.
  */
 export function sesOutcomeUnknown(err: unknown): boolean {
-  const e = (err instanceof ThrottledError ? err.cause : err) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = (err instanceof ThrottledError ? err.cause : err) as
+    | { name?: string; code?: string; $metadata?: { httpStatusCode?: number } }
+    | undefined;
   if (!e) return false;
   if (definitelyNotSent.has(e.name ?? '') || definitelyNotSent.has(e.code ?? '')) return false;
   const status = e.$metadata?.httpStatusCode;

@@ -7,7 +7,10 @@ const S3Notification = z.object({
     .array(
       z.object({
         eventName: z.string(),
-        s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string(), size: z.number().optional() }) }),
+        s3: z.object({
+          bucket: z.object({ name: z.string() }),
+          object: z.object({ key: z.string(), size: z.number().optional() }),
+        }),
       }),
     )
     .default([]),

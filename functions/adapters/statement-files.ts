@@ -1,4 +1,11 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { s3 } from './aws-clients';
 
 /**
@@ -16,11 +23,16 @@ const isLocal = () => !!process.env.LOCAL_S3_ENDPOINT;
 
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return err instanceof NoSuchKey || e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+  return (
+    err instanceof NoSuchKey || e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404
+  );
 }
 
 /** Size and ETag of an object without reading it, or undefined when it is not there. */
-export async function statementObjectInfo(bucket: string, key: string): Promise<{ sizeBytes: number; etag: string } | undefined> {
+export async function statementObjectInfo(
+  bucket: string,
+  key: string,
+): Promise<{ sizeBytes: number; etag: string } | undefined> {
   try {
     const res = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { sizeBytes: res.ContentLength ?? 0, etag: (res.ETag ?? '').replace(/"/g, '') };
@@ -44,7 +56,12 @@ export async function readStatementFile(bucket: string, key: string): Promise<Ui
 /** A conditional write that found its key taken: S3 answers 412 (or 409 when two such writes race). */
 function isTaken(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 412 || e.$metadata?.httpStatusCode === 409;
+  return (
+    e.name === 'PreconditionFailed' ||
+    e.name === 'ConditionalRequestConflict' ||
+    e.$metadata?.httpStatusCode === 412 ||
+    e.$metadata?.httpStatusCode === 409
+  );
 }
 
 /**
@@ -73,7 +90,9 @@ export async function copyStatementObject(bucket: string, from: string, to: stri
   if (isLocal() && (await statementObjectInfo(bucket, to))) return 'exists';
   const encoded = isLocal() ? encodeURI(from) : from.split('/').map(encodeURIComponent).join('/');
   try {
-    await s3().send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${encoded}`, IfNoneMatch: '*' }));
+    await s3().send(
+      new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${encoded}`, IfNoneMatch: '*' }),
+    );
     return 'stored';
   } catch (err) {
     if (isTaken(err)) return 'exists';
@@ -87,5 +106,12 @@ export async function deleteStatementFile(bucket: string, key: string): Promise<
 
 /** Writes a report (summary, rejection): a later run may write a newer one; the bucket keeps earlier versions. */
 export async function putJson(bucket: string, key: string, value: unknown): Promise<void> {
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }));
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(value, null, 2),
+      ContentType: 'application/json',
+    }),
+  );
 }

@@ -11,7 +11,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DunningState, DunningStateInput } from '../dunning-shared/state';
+import { DunningState, type DunningStateInput } from '../dunning-shared/state';
 import { dynamo, sfn } from './aws-clients';
 import { readEnv, settings } from './config';
 import { tableName } from './db/table';
@@ -36,7 +36,8 @@ const idHash = (invoiceId: string) => createHash('sha256').update(invoiceId, 'ut
  * A Standard execution name cannot be reused for 90 days: one name per generation makes a second start a no-op.
  */
 export function invoiceExecutionName(invoiceId: string, generation = 1): string {
-  if (!Number.isInteger(generation) || generation < 1) throw new RangeError(`generation must be a positive integer (got ${generation})`);
+  if (!Number.isInteger(generation) || generation < 1)
+    throw new RangeError(`generation must be a positive integer (got ${generation})`);
   if (generation === 1) {
     const plain = `inv-${invoiceId}`;
     if (SAFE.test(invoiceId) && plain.length <= MAX_NAME) return plain;
@@ -123,9 +124,16 @@ function markerItem(w: Omit<DunningWorkflow, 'legacy'>): Record<string, unknown>
 }
 
 /** The condition "the marker is still exactly what was read" (generation and running flag). */
-function unchanged(w: DunningWorkflow): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+function unchanged(w: DunningWorkflow): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
   if (w.legacy) {
-    return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)', ExpressionAttributeNames: { '#g': 'generation' } };
+    return {
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)',
+      ExpressionAttributeNames: { '#g': 'generation' },
+    };
   }
   return {
     ConditionExpression: '#g = :g AND #r = :r',
@@ -137,7 +145,10 @@ function unchanged(w: DunningWorkflow): { ConditionExpression: string; Expressio
 const isConditionFailed = (err: unknown) => (err as Error)?.name === 'ConditionalCheckFailedException';
 
 /** Writes the marker if it is still `expected` (undefined: if there is none); false when someone else changed it. */
-async function writeMarker(next: Omit<DunningWorkflow, 'legacy'>, expected: DunningWorkflow | undefined): Promise<boolean> {
+async function writeMarker(
+  next: Omit<DunningWorkflow, 'legacy'>,
+  expected: DunningWorkflow | undefined,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new PutCommand({
@@ -155,7 +166,9 @@ async function writeMarker(next: Omit<DunningWorkflow, 'legacy'>, expected: Dunn
 
 /** The invoice's current workflow generation, or undefined when dunning never started. */
 export async function currentDunning(invoiceId: string): Promise<DunningWorkflow | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: workflowKey(invoiceId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: workflowKey(invoiceId), ConsistentRead: true }),
+  );
   return res?.Item ? workflowFromItem(res.Item) : undefined;
 }
 
@@ -169,10 +182,12 @@ async function executionState(executionArn: string): Promise<ExecutionState> {
   try {
     const res = await sfn().send(new DescribeExecutionCommand({ executionArn }));
     const status = res?.status;
-    if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED') return { state: 'ended', status, stopDate: res?.stopDate };
+    if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED')
+      return { state: 'ended', status, stopDate: res?.stopDate };
     return { state: 'running' };
   } catch (err) {
-    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { state: 'missing' };
+    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist')
+      return { state: 'missing' };
     throw err;
   }
 }
@@ -195,7 +210,12 @@ export async function startDunning(invoiceId: string, now: Date = new Date()): P
   const machineArn = stateMachineArn();
   for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
     const current = await currentDunning(invoiceId);
-    const noop = (w: DunningWorkflow): StartResult => ({ started: false, reason: 'already_exists', executionArn: w.executionArn, generation: w.generation });
+    const noop = (w: DunningWorkflow): StartResult => ({
+      started: false,
+      reason: 'already_exists',
+      executionArn: w.executionArn,
+      generation: w.generation,
+    });
     let claimed: DunningWorkflow | undefined;
     if (current?.running) {
       const exec = await executionState(current.executionArn);
@@ -214,7 +234,13 @@ export async function startDunning(invoiceId: string, now: Date = new Date()): P
 
     const input: DunningStateInput = { invoiceId, doneStepIds: [] };
     try {
-      const res = await sfn().send(new StartExecutionCommand({ stateMachineArn: machineArn, name: claimed.executionName, input: JSON.stringify(input) }));
+      const res = await sfn().send(
+        new StartExecutionCommand({
+          stateMachineArn: machineArn,
+          name: claimed.executionName,
+          input: JSON.stringify(input),
+        }),
+      );
       return { started: true, executionArn: res?.executionArn ?? claimed.executionArn, generation: claimed.generation };
     } catch (err) {
       if (!(err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists')) throw err;
@@ -247,7 +273,15 @@ async function claimNext(
     running: true,
     startedAt: now.toISOString(),
     claimedAt: new Date().toISOString(),
-    ...(previous ? { previous: { generation: previous.generation, executionArn: previous.executionArn, ...(previousStatus ? { status: previousStatus } : {}) } } : {}),
+    ...(previous
+      ? {
+          previous: {
+            generation: previous.generation,
+            executionArn: previous.executionArn,
+            ...(previousStatus ? { status: previousStatus } : {}),
+          },
+        }
+      : {}),
     legacy: false,
   };
   const { legacy: _l, ...stored } = next;
@@ -259,11 +293,20 @@ async function claimNext(
  * sweep (or finance, through the API) can start the next generation without asking Step Functions. Only the
  * generation of that execution is marked; a newer one is left alone.
  */
-export async function markDunningEnded(invoiceId: string, executionArn: string, status: string, at: string, reason?: string): Promise<boolean> {
+export async function markDunningEnded(
+  invoiceId: string,
+  executionArn: string,
+  status: string,
+  at: string,
+  reason?: string,
+): Promise<boolean> {
   const current = await currentDunning(invoiceId);
   if (!current?.running || current.executionArn !== executionArn) return false;
   const { legacy: _l, ...rest } = current;
-  return writeMarker({ ...rest, running: false, endedAt: at, endStatus: status, ...(reason ? { endReason: reason.slice(0, 500) } : {}) }, current);
+  return writeMarker(
+    { ...rest, running: false, endedAt: at, endStatus: status, ...(reason ? { endReason: reason.slice(0, 500) } : {}) },
+    current,
+  );
 }
 
 /** How a generation ended that the sweep and finance may bring back: stopped on payment, failed, timed out. */
@@ -281,14 +324,20 @@ export async function stopDunning(invoiceId: string, reason: string, now: Date =
   const current = await currentDunning(invoiceId);
   const executionArn = current?.executionArn ?? executionArnOf(invoiceId);
   try {
-    await sfn().send(new StopExecutionCommand({ executionArn, cause: reason.slice(0, 32_000), error: 'DunningStopped' }));
+    await sfn().send(
+      new StopExecutionCommand({ executionArn, cause: reason.slice(0, 32_000), error: 'DunningStopped' }),
+    );
   } catch (err) {
-    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { stopped: false, reason: 'no_execution' };
+    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist')
+      return { stopped: false, reason: 'no_execution' };
     throw err;
   }
   if (current?.running) {
     const { legacy: _l, ...rest } = current;
-    await writeMarker({ ...rest, running: false, endedAt: now.toISOString(), endStatus: 'ABORTED', endReason: reason.slice(0, 500) }, current);
+    await writeMarker(
+      { ...rest, running: false, endedAt: now.toISOString(), endStatus: 'ABORTED', endReason: reason.slice(0, 500) },
+      current,
+    );
   }
   await forgetPause(invoiceId, { generation: current?.generation });
   return { stopped: true };
@@ -309,17 +358,33 @@ export interface StoredPause {
 }
 
 /** Called by the dunning-pause function (AwaitResume, WAIT_FOR_TASK_TOKEN): remembers how to resume. */
-export async function storePauseToken(invoiceId: string, taskToken: string, state: DunningState, storedAt: string, generation?: number): Promise<void> {
+export async function storePauseToken(
+  invoiceId: string,
+  taskToken: string,
+  state: DunningState,
+  storedAt: string,
+  generation?: number,
+): Promise<void> {
   await dynamo().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...pauseKey(invoiceId), type: 'pause', invoiceId, taskToken, state, storedAt, ...(generation !== undefined ? { generation } : {}) },
+      Item: {
+        ...pauseKey(invoiceId),
+        type: 'pause',
+        invoiceId,
+        taskToken,
+        state,
+        storedAt,
+        ...(generation !== undefined ? { generation } : {}),
+      },
     }),
   );
 }
 
 export async function getPause(invoiceId: string): Promise<StoredPause | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: pauseKey(invoiceId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: pauseKey(invoiceId), ConsistentRead: true }),
+  );
   if (!res?.Item) return undefined;
   return {
     invoiceId,
@@ -335,11 +400,17 @@ async function forgetPause(invoiceId: string, only: { taskToken?: string; genera
   const condition = only.taskToken
     ? { ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': only.taskToken } }
     : only.generation !== undefined
-      ? { ConditionExpression: 'attribute_not_exists(#g) OR #g = :g', ExpressionAttributeNames: { '#g': 'generation' }, ExpressionAttributeValues: { ':g': only.generation } }
+      ? {
+          ConditionExpression: 'attribute_not_exists(#g) OR #g = :g',
+          ExpressionAttributeNames: { '#g': 'generation' },
+          ExpressionAttributeValues: { ':g': only.generation },
+        }
       : {};
-  await dynamo().send(new DeleteCommand({ TableName: tableName(), Key: pauseKey(invoiceId), ...condition })).catch((err: Error) => {
-    if (err.name !== 'ConditionalCheckFailedException') throw err;
-  });
+  await dynamo()
+    .send(new DeleteCommand({ TableName: tableName(), Key: pauseKey(invoiceId), ...condition }))
+    .catch((err: Error) => {
+      if (err.name !== 'ConditionalCheckFailedException') throw err;
+    });
 }
 
 /** What a resume may change in the paused state (e.g. forget done steps to replay one). */
@@ -353,7 +424,11 @@ export type ResumeResult = { resumed: true } | { resumed: false; reason: 'not_pa
  * `approve: false` (a machine resuming, e.g. the sweep on a broken promise: the step then asks for approval again).
  * The caller clears `invoice.pause` first (saveInvoice), otherwise the next re-check pauses again.
  */
-export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, options: { approve?: boolean } = {}): Promise<ResumeResult> {
+export async function resumeDunning(
+  invoiceId: string,
+  patch: ResumePatch = {},
+  options: { approve?: boolean } = {},
+): Promise<ResumeResult> {
   const pause = await getPause(invoiceId);
   if (!pause) return { resumed: false, reason: 'not_paused' };
   if (pause.generation !== undefined) {
@@ -365,9 +440,10 @@ export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, 
     }
   }
   const approve = options.approve ?? true;
-  const approved = approve && pause.state.awaitingApprovalStepId
-    ? [...new Set([...(pause.state.approvedStepIds ?? []), pause.state.awaitingApprovalStepId])]
-    : pause.state.approvedStepIds;
+  const approved =
+    approve && pause.state.awaitingApprovalStepId
+      ? [...new Set([...(pause.state.approvedStepIds ?? []), pause.state.awaitingApprovalStepId])]
+      : pause.state.approvedStepIds;
   const next: DunningState = {
     ...pause.state,
     ...(approved ? { approvedStepIds: approved } : {}),
@@ -378,10 +454,17 @@ export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, 
     dispatchKey: undefined,
   };
   try {
-    await sfn().send(new SendTaskSuccessCommand({ taskToken: pause.taskToken, output: JSON.stringify(DunningState.parse(next)) }));
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: pause.taskToken, output: JSON.stringify(DunningState.parse(next)) }),
+    );
   } catch (err) {
     const name = (err as Error).name;
-    if (err instanceof TaskTimedOut || err instanceof TaskDoesNotExist || err instanceof InvalidToken || ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(name)) {
+    if (
+      err instanceof TaskTimedOut ||
+      err instanceof TaskDoesNotExist ||
+      err instanceof InvalidToken ||
+      ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(name)
+    ) {
       await forgetPause(invoiceId, { taskToken: pause.taskToken });
       return { resumed: false, reason: 'token_expired' };
     }

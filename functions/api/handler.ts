@@ -1,15 +1,15 @@
-import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { clock } from '../adapters/clock';
+import { requireSettings } from '../adapters/config';
 import { InvalidCursorError } from '../adapters/db/table';
 import { createLogger } from '../adapters/logger';
-import { authenticate, Principal } from './auth';
-import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
+import { authenticate, type Principal } from './auth';
+import { HttpProblem, type HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
 import { buildOpenApi } from './openapi';
-import { IncomingRequest, Route, route, runRoute } from './route';
+import { type IncomingRequest, type Route, route, runRoute } from './route';
 import { aliasRoutes } from './routes/aliases';
 import { consoleRoutes } from './routes/console';
 import { customerRoutes } from './routes/customers';
@@ -34,7 +34,11 @@ const log = createLogger('api');
 
 const Health = z.object({ status: z.literal('ok'), time: z.string() });
 const healthRoute = route({
-  method: 'GET', path: '/health', operationId: 'health', tag: 'Meta', access: 'public',
+  method: 'GET',
+  path: '/health',
+  operationId: 'health',
+  tag: 'Meta',
+  access: 'public',
   summary: 'Liveness (no authentication)',
   responses: { 200: { description: 'Alive', schema: Health } },
   handle: async () => ({ status: 200, body: { status: 'ok', time: clock().now().toISOString() } }),
@@ -42,7 +46,11 @@ const healthRoute = route({
 
 let openApiCache: Record<string, unknown> | undefined;
 const openApiRoute = route({
-  method: 'GET', path: '/openapi.json', operationId: 'openapi', tag: 'Meta', access: 'read',
+  method: 'GET',
+  path: '/openapi.json',
+  operationId: 'openapi',
+  tag: 'Meta',
+  access: 'read',
   summary: 'This document (OpenAPI 3.1), generated from the validation schemas',
   responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) }, ...common() },
   handle: async () => ({ status: 200, body: (openApiCache ??= buildOpenApi(apiRoutes)) }),
@@ -69,8 +77,14 @@ export function openApiDocument(): Record<string, unknown> {
   return (openApiCache ??= buildOpenApi(apiRoutes));
 }
 
-type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
-type Prepared = ApiEvent & { encaisse?: { principal?: Principal; headers: Record<string, string>; body?: string; language: 'fr' | 'en' } };
+type ApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+  };
+};
+type Prepared = ApiEvent & {
+  encaisse?: { principal?: Principal; headers: Record<string, string>; body?: string; language: 'fr' | 'en' };
+};
 
 function decodeBody(event: ApiEvent): string | undefined {
   if (event.body === undefined || event.body === null) return undefined;
@@ -96,25 +110,61 @@ const prepare: middy.MiddlewareObj<Prepared, HttpResponse> = {
   },
 };
 
-const awsThrottling = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling', 'ServiceUnavailable', 'InternalServerError', 'TransactionConflictException', 'TransactionInProgressException']);
+const awsThrottling = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'Throttling',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+]);
 
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
-  if (err instanceof InvalidCursorError) return new HttpProblem('validation', 'cursor: invalid pagination cursor', { errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }] });
-  const e = err as { name?: string; statusCode?: number; cause?: { package?: string; data?: { method?: string; path?: string } }; CancellationReasons?: { Code?: string }[] };
+  if (err instanceof InvalidCursorError)
+    return new HttpProblem('validation', 'cursor: invalid pagination cursor', {
+      errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }],
+    });
+  const e = err as {
+    name?: string;
+    statusCode?: number;
+    cause?: { package?: string; data?: { method?: string; path?: string } };
+    CancellationReasons?: { Code?: string }[];
+  };
   if (e?.cause?.package === '@middy/http-router' && e.statusCode === 404) {
-    return new HttpProblem('route-not-found', `no route ${e.cause.data?.method} ${e.cause.data?.path}; see GET /openapi.json`);
+    return new HttpProblem(
+      'route-not-found',
+      `no route ${e.cause.data?.method} ${e.cause.data?.path}; see GET /openapi.json`,
+    );
   }
   if (e?.name === 'TransactionCanceledException') {
     const codes = (e.CancellationReasons ?? []).map((r) => r?.Code);
-    if (codes.includes('ConditionalCheckFailed')) return new HttpProblem('version-conflict', 'changed by someone else meanwhile: read it again and retry');
-    if (codes.some((c) => c === 'ThrottlingError' || c === 'TransactionConflict')) return new HttpProblem('service-unavailable', 'the database is busy: retry in a moment', {}, { 'retry-after': '1' });
+    if (codes.includes('ConditionalCheckFailed'))
+      return new HttpProblem('version-conflict', 'changed by someone else meanwhile: read it again and retry');
+    if (codes.some((c) => c === 'ThrottlingError' || c === 'TransactionConflict'))
+      return new HttpProblem(
+        'service-unavailable',
+        'the database is busy: retry in a moment',
+        {},
+        { 'retry-after': '1' },
+      );
   }
   // A forged cursor that decodes to a key DynamoDB refuses is the client's input, not a server failure.
   if (e?.name === 'ValidationException' && /start(ing)? ?key/i.test((err as Error).message ?? '')) {
-    return new HttpProblem('validation', 'cursor: invalid pagination cursor', { errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }] });
+    return new HttpProblem('validation', 'cursor: invalid pagination cursor', {
+      errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }],
+    });
   }
-  if (e?.name && awsThrottling.has(e.name)) return new HttpProblem('service-unavailable', 'a backing service is busy: retry in a moment', {}, { 'retry-after': '1' });
+  if (e?.name && awsThrottling.has(e.name))
+    return new HttpProblem(
+      'service-unavailable',
+      'a backing service is busy: retry in a moment',
+      {},
+      { 'retry-after': '1' },
+    );
   return new HttpProblem('internal', 'unexpected error; it was logged');
 }
 
@@ -123,9 +173,18 @@ const problems: middy.MiddlewareObj<Prepared, HttpResponse> = {
     const problem = toProblem(request.error);
     const event = request.event;
     if (problem.type === 'internal' || problem.type === 'service-unavailable') {
-      log.error('request failed', { method: event.requestContext?.http?.method, path: event.requestContext?.http?.path, error: request.error, requestId: request.context?.awsRequestId });
+      log.error('request failed', {
+        method: event.requestContext?.http?.method,
+        path: event.requestContext?.http?.path,
+        error: request.error,
+        requestId: request.context?.awsRequestId,
+      });
     }
-    request.response = problemResponse(problem, event.encaisse?.language ?? languageOf(lowerHeaders(event.headers)), event.requestContext?.http?.path);
+    request.response = problemResponse(
+      problem,
+      event.encaisse?.language ?? languageOf(lowerHeaders(event.headers)),
+      event.requestContext?.http?.path,
+    );
   },
 };
 

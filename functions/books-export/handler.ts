@@ -30,7 +30,14 @@ export const handler = middy(async (): Promise<{ period?: string; keys: string[]
   for (const format of ['fec', 'csv'] as const) {
     const key = `${BOOKS_PREFIX}${period}/${booksFileName(period, format)}`;
     const body = renderBooks(exp, format, { code: accounts.journalCode, label: accounts.journalLabel });
-    await s3().send(new PutObjectCommand({ Bucket: env.DOCUMENTS_BUCKET, Key: key, Body: body, ContentType: format === 'fec' ? 'text/tab-separated-values; charset=utf-8' : 'text/csv; charset=utf-8' }));
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: env.DOCUMENTS_BUCKET,
+        Key: key,
+        Body: body,
+        ContentType: format === 'fec' ? 'text/tab-separated-values; charset=utf-8' : 'text/csv; charset=utf-8',
+      }),
+    );
     keys.push(key);
   }
   log.info('books exported', { period, entries: exp.entries.length, keys });

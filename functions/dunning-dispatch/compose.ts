@@ -1,15 +1,15 @@
-import { Batch, BatchMember } from '../adapters/db/dispatch';
+import type { Batch, BatchMember } from '../adapters/db/dispatch';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
-import { Attachment, OutgoingEmail } from '../adapters/mailer';
+import type { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
-import { DunningLevel, levelRank, Policy, ReminderLevel } from '../core/dunning/policy';
-import { LatePenalties } from '../core/dunning/penalties';
+import type { LatePenalties } from '../core/dunning/penalties';
+import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
 import { buildFormalNoticePdf, formalNoticeReference } from '../core/letters/formal-notice';
 import { daysLateOn } from '../core/messages/format';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { renderReminder } from '../core/messages/reminder';
-import { Customer, Invoice } from '../core/model';
+import type { Customer, Invoice } from '../core/model';
 import { alertFinance } from '../dunning-shared/alerts';
 import { loadRateTable, penaltiesOf } from '../dunning-shared/penalties';
 import { reminderRecipients } from '../dunning-shared/recipients';
@@ -44,12 +44,27 @@ export interface ComposedMessage {
 const reminderLevels = new Set<DunningLevel>(['courtesy', 'reminder_1', 'reminder_2', 'final_reminder']);
 
 /** The ONE message of a send-window batch: a grouped reminder, the day's formal notices, or the day's call task. */
-export async function composeBatchMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<ComposedMessage> {
-  const level = input.items.reduce<DunningLevel>((hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi), input.items[0].level);
+export async function composeBatchMessage(input: {
+  batch: Batch;
+  customer: Customer;
+  policy: Policy;
+  items: BatchItem[];
+  at: Date;
+}): Promise<ComposedMessage> {
+  const level = input.items.reduce<DunningLevel>(
+    (hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi),
+    input.items[0].level,
+  );
   return { ...(await composeMessage(input)), items: input.items, level };
 }
 
-async function composeMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
+async function composeMessage(input: {
+  batch: Batch;
+  customer: Customer;
+  policy: Policy;
+  items: BatchItem[];
+  at: Date;
+}): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const { batch, customer, policy, items, at } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   if (batch.kind === 'formal_notice') return composeFormalNotices(customer, policy, items, asOf);
@@ -99,12 +114,25 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
   return { email: { to, ...message, tags: { kind: 'call_task' } }, eventKind: 'call_task_created', documents: {} };
 }
 
-async function composeFormalNotices(customer: Customer, policy: Policy, items: BatchItem[], asOf: string): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
+async function composeFormalNotices(
+  customer: Customer,
+  policy: Policy,
+  items: BatchItem[],
+  asOf: string,
+): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const deadline = addDays(asOf, FORMAL_NOTICE_DEADLINE_DAYS);
   const attachments: Attachment[] = [];
   const rates = await loadRateTable();
   const documents: Record<string, Record<string, string>> = {};
-  const notices: { invoiceId: string; amountCents: number; openCents: number; dueDate: string; currency: string; penalties: LatePenalties; attachmentName: string }[] = [];
+  const notices: {
+    invoiceId: string;
+    amountCents: number;
+    openCents: number;
+    dueDate: string;
+    currency: string;
+    penalties: LatePenalties;
+    attachmentName: string;
+  }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
     const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates);
@@ -113,7 +141,16 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
       language: customer.language,
       creditor: creditor(),
       debtor: { name: customer.name, address: customer.postalAddress, isBusiness: customer.isBusiness },
-      invoices: [{ invoiceId: invoice.invoiceId, issueDate: invoice.issueDate, dueDate: invoice.dueDate, amountCents: invoice.amountCents, openCents: invoice.openCents, currency: invoice.currency }],
+      invoices: [
+        {
+          invoiceId: invoice.invoiceId,
+          issueDate: invoice.issueDate,
+          dueDate: invoice.dueDate,
+          amountCents: invoice.amountCents,
+          openCents: invoice.openCents,
+          currency: invoice.currency,
+        },
+      ],
       penalties: [penalties],
       deadline,
       asOf,
@@ -124,9 +161,24 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     const attachmentName = `${reference}.pdf`;
     attachments.push({ filename: attachmentName, contentType: 'application/pdf', content: pdf });
     documents[invoice.invoiceId] = { pdfKey: key, reference, deadline, penaltiesCents: String(penalties.totalCents) };
-    notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
+    notices.push({
+      invoiceId: invoice.invoiceId,
+      amountCents: invoice.amountCents,
+      openCents: invoice.openCents,
+      dueDate: invoice.dueDate,
+      currency: invoice.currency,
+      penalties,
+      attachmentName,
+    });
   }
-  const message = renderFormalNoticeEmail({ language: customer.language, customer: { name: customer.name, isBusiness: customer.isBusiness }, creditor: creditor(), notices, deadline, asOf });
+  const message = renderFormalNoticeEmail({
+    language: customer.language,
+    customer: { name: customer.name, isBusiness: customer.isBusiness },
+    creditor: creditor(),
+    notices,
+    deadline,
+    asOf,
+  });
   const customerTo = await reminderRecipients(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {

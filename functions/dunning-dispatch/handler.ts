@@ -1,22 +1,30 @@
 import { requireSettings } from '../adapters/config';
-import { Batch, BatchMember, claimBatch, getBatch, LEASE_SECONDS, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
 import { getCustomer } from '../adapters/db/customers';
+import {
+  type Batch,
+  type BatchMember,
+  claimBatch,
+  getBatch,
+  LEASE_SECONDS,
+  listMembers,
+  markBatchSent,
+  releaseBatch,
+} from '../adapters/db/dispatch';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
-import { Logger } from '../adapters/logger';
+import type { Logger } from '../adapters/logger';
 import { DunningLevel } from '../core/dunning/policy';
 import { groupForDispatch } from '../core/messages/reminder';
-import { Invoice } from '../core/model';
+import type { Invoice } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { loadStepContext, withDone } from '../dunning-shared/load';
 import { DispatchInProgressError, lambda, now } from '../dunning-shared/runtime';
-import { intentIdOf, sendOnce, SendOnceResult, settleExisting } from '../dunning-shared/send-once';
+import { intentIdOf, type SendOnceResult, sendOnce, settleExisting } from '../dunning-shared/send-once';
 import { DunningState } from '../dunning-shared/state';
-import { BatchItem, composeBatchMessage, ComposedMessage } from './compose';
+import { type BatchItem, type ComposedMessage, composeBatchMessage } from './compose';
 import { tellCrossedPayments } from './crossed';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
-
 
 /**
  * Dispatch: exactly one message per customer per send window. Every enlisted invoice's workflow arrives here after
@@ -32,7 +40,14 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
   const dispatchKey = state.dispatchKey;
   if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
   const already = await getSend(state.invoiceId, stepId);
-  if (already) return { ...state, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: already.at, dispatchKey: undefined };
+  if (already)
+    return {
+      ...state,
+      doneStepIds: withDone(state, stepId),
+      outcome: 'sent',
+      lastActionAt: already.at,
+      dispatchKey: undefined,
+    };
 
   const batch = await getBatch(dispatchKey);
   if (!batch) return { ...state, outcome: 'rescheduled', dispatchKey: undefined };
@@ -44,7 +59,9 @@ export const handler = lambda('dunning-dispatch', DunningState, async (state, lo
     return settle(state, stepId, await sendBatch(state, batch, log), log);
   } catch (err) {
     // Whatever failed, before or after SES: the claim goes back at once (the intent keeps the send at most once).
-    await releaseBatch(dispatchKey, state.invoiceId).catch((e: unknown) => log.warn('could not release the batch claim', { dispatchKey, error: e }));
+    await releaseBatch(dispatchKey, state.invoiceId).catch((e: unknown) =>
+      log.warn('could not release the batch claim', { dispatchKey, error: e }),
+    );
     throw err;
   }
 });
@@ -59,12 +76,20 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   if (!result) {
     const items = await owedItems(members);
     if (items.length > 0) composed = await composeBatchMessage(await composeInput(state, batch, items));
-    const recheck = composed ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId))) : [];
+    const recheck = composed
+      ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId)))
+      : [];
     // Re-checked right before the send: a payment recorded while the message was composed takes its invoice out.
-    if (composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage(await composeInput(state, batch, recheck)) : undefined;
+    if (composed && recheck.length < items.length)
+      composed = recheck.length ? await composeBatchMessage(await composeInput(state, batch, recheck)) : undefined;
     if (!composed) {
       const excluded = members.map((m) => m.invoiceId);
-      await markBatchSent(dispatchKey, state.invoiceId, { messageId: '', sentAt: now().toISOString(), includedInvoiceIds: [], excludedInvoiceIds: excluded });
+      await markBatchSent(dispatchKey, state.invoiceId, {
+        messageId: '',
+        sentAt: now().toISOString(),
+        includedInvoiceIds: [],
+        excludedInvoiceIds: excluded,
+      });
       return { ...batch, status: 'sent', messageId: '', includedInvoiceIds: [], excludedInvoiceIds: excluded };
     }
     const included = composed.items;
@@ -75,7 +100,12 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
         customerId: batch.customerId,
         invoiceIds: included.map((i) => i.invoiceId),
         stepIds: Object.fromEntries(included.map((i) => [i.invoiceId, i.member.stepId])),
-        details: Object.fromEntries(included.map((i) => [i.invoiceId, { level: i.level, channel: i.member.channel, ...(composed!.documents[i.invoiceId] ?? {}) }])),
+        details: Object.fromEntries(
+          included.map((i) => [
+            i.invoiceId,
+            { level: i.level, channel: i.member.channel, ...(composed!.documents[i.invoiceId] ?? {}) },
+          ]),
+        ),
         eventKind: composed.eventKind,
         level: composed.level,
         to: composed.email.to,
@@ -89,17 +119,34 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   if (result.outcome === 'sent') await tellCrossedPayments(result.intent, log);
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
-    await composed?.afterSend?.(result.intent.messageId).catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
+    await composed
+      ?.afterSend?.(result.intent.messageId)
+      .catch((err: unknown) => log.warn('after-send step failed (the customer message went out)', { error: err }));
   }
   return sent;
 }
 
 /** The members whose invoice is still owed, unpaused and not yet sent (consistent reads). */
 async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
-  const current = await Promise.all(members.map(async (m) => ({ member: m, invoice: await getInvoice(m.invoiceId), sent: await getSend(m.invoiceId, m.stepId) })));
+  const current = await Promise.all(
+    members.map(async (m) => ({
+      member: m,
+      invoice: await getInvoice(m.invoiceId),
+      sent: await getSend(m.invoiceId, m.stepId),
+    })),
+  );
   const candidates = current
     .filter((c): c is { member: BatchMember; invoice: Invoice; sent: undefined } => Boolean(c.invoice) && !c.sent)
-    .map((c) => ({ invoiceId: c.invoice.invoiceId, level: c.member.level as DunningLevel, openCents: c.invoice.openCents, dueDate: c.invoice.dueDate, status: c.invoice.status, paused: Boolean(c.invoice.pause), invoice: c.invoice, member: c.member }));
+    .map((c) => ({
+      invoiceId: c.invoice.invoiceId,
+      level: c.member.level as DunningLevel,
+      openCents: c.invoice.openCents,
+      dueDate: c.invoice.dueDate,
+      status: c.invoice.status,
+      paused: Boolean(c.invoice.pause),
+      invoice: c.invoice,
+      member: c.member,
+    }));
   return groupForDispatch(candidates).include;
 }
 
@@ -116,19 +163,50 @@ async function composeInput(state: DunningState, batch: Batch, items: BatchItem[
  * member settles by itself (settle records its own send). A "maybe sent" outcome closes the step too (nothing is sent
  * again; finance has the task).
  */
-async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchMember[], claimer: string, log: Logger): Promise<Batch> {
+async function recordBatch(
+  result: SendOnceResult,
+  batch: Batch,
+  members: BatchMember[],
+  claimer: string,
+  log: Logger,
+): Promise<Batch> {
   const { intent } = result;
   const messageId = result.outcome === 'sent' ? result.intent.messageId : '';
   const sentAt = result.outcome === 'sent' ? result.intent.sentAt : intent.since;
   const included = intent.invoiceIds;
   if (result.outcome === 'sent') {
-    await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: intent.level, to: intent.to, sentAt, dispatchKey: batch.dispatchKey });
+    await recordMessage({
+      messageId,
+      kind: batch.kind,
+      customerId: batch.customerId,
+      invoiceIds: included,
+      level: intent.level,
+      to: intent.to,
+      sentAt,
+      dispatchKey: batch.dispatchKey,
+    });
   }
   const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
-  const kept = await markBatchSent(batch.dispatchKey, claimer, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded });
-  if (!kept) log.warn('claim lost after sending: the batch was recorded by another member', { dispatchKey: batch.dispatchKey, messageId });
-  for (const invoiceId of included) await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
-  log.info('batch sent', { dispatchKey: batch.dispatchKey, messageId, outcome: result.outcome, included: included.length, excluded: excluded.length });
+  const kept = await markBatchSent(batch.dispatchKey, claimer, {
+    messageId,
+    sentAt,
+    includedInvoiceIds: included,
+    excludedInvoiceIds: excluded,
+  });
+  if (!kept)
+    log.warn('claim lost after sending: the batch was recorded by another member', {
+      dispatchKey: batch.dispatchKey,
+      messageId,
+    });
+  for (const invoiceId of included)
+    await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
+  log.info('batch sent', {
+    dispatchKey: batch.dispatchKey,
+    messageId,
+    outcome: result.outcome,
+    included: included.length,
+    excluded: excluded.length,
+  });
   return { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded };
 }
 
@@ -136,12 +214,25 @@ async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchM
  * The send record and history event of one invoice the message listed (written once: a retry writes nothing); when the
  * message went out, the invoice's dunning level rises to its level in the message.
  */
-async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
+async function recordIncluded(
+  invoiceId: string,
+  stepId: string,
+  result: SendOnceResult,
+  dispatchKey: string,
+): Promise<void> {
   const { intent } = result;
   const sent = result.outcome === 'sent';
   const messageId = sent ? result.intent.messageId : '';
   const at = sent ? result.intent.sentAt : intent.since;
-  const detail = { messageId, stepId, dispatchKey, invoicesInMessage: intent.invoiceIds.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
+  const detail = {
+    messageId,
+    stepId,
+    dispatchKey,
+    invoicesInMessage: intent.invoiceIds.length,
+    to: intent.to,
+    intentId: intent.intentId,
+    ...intent.details[invoiceId],
+  };
   await recordSend(
     { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
     { at, kind: sent ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
@@ -156,7 +247,10 @@ export const POLL = { attempts: 10, intervalMs: 300 };
  * Claims the batch, or waits a little for the winner to finish (most sends take well under a second), which spares a
  * state-machine retry. Still being sent after that: DispatchInProgress (retried with backoff by the state machine).
  */
-async function claimOrWait(dispatchKey: string, claimer: string): Promise<{ claimed: true } | { claimed: false; batch: Batch }> {
+async function claimOrWait(
+  dispatchKey: string,
+  claimer: string,
+): Promise<{ claimed: true } | { claimed: false; batch: Batch }> {
   for (let attempt = 0; ; attempt++) {
     const claim = await claimBatch(dispatchKey, claimer, LEASE_SECONDS);
     if (claim.claimed) return { claimed: true };
@@ -179,16 +273,36 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
       // A batch sent before send intents existed.
       const at = batch.sentAt ?? now().toISOString();
       await recordSend(
-        { invoiceId: state.invoiceId, stepId, messageId: batch.messageId ?? '', kind: batch.kind, at, dispatchKey: batch.dispatchKey },
-        { at, kind: 'dunning_message_sent', actor: 'system:dunning', detail: { messageId: batch.messageId, stepId, dispatchKey: batch.dispatchKey, recordedBy: 'member' } },
+        {
+          invoiceId: state.invoiceId,
+          stepId,
+          messageId: batch.messageId ?? '',
+          kind: batch.kind,
+          at,
+          dispatchKey: batch.dispatchKey,
+        },
+        {
+          at,
+          kind: 'dunning_message_sent',
+          actor: 'system:dunning',
+          detail: { messageId: batch.messageId, stepId, dispatchKey: batch.dispatchKey, recordedBy: 'member' },
+        },
       );
     }
     return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: batch.sentAt };
   }
   if (batch.excludedInvoiceIds?.includes(state.invoiceId)) {
-    await recordEvent(state.invoiceId, now(), 'dunning_send_skipped', { stepId, dispatchKey: state.dispatchKey, reason: 'paid, paused or no longer owed when the batch went out' });
+    await recordEvent(state.invoiceId, now(), 'dunning_send_skipped', {
+      stepId,
+      dispatchKey: state.dispatchKey,
+      reason: 'paid, paused or no longer owed when the batch went out',
+    });
     return { ...next, outcome: 'skipped' };
   }
-  await recordEvent(state.invoiceId, now(), 'dunning_rescheduled', { stepId, dispatchKey: state.dispatchKey, reason: 'the window’s message had already gone out' });
+  await recordEvent(state.invoiceId, now(), 'dunning_rescheduled', {
+    stepId,
+    dispatchKey: state.dispatchKey,
+    reason: 'the window’s message had already gone out',
+  });
   return { ...next, outcome: 'rescheduled' };
 }

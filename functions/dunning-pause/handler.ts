@@ -1,5 +1,5 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
+import { requireSettings } from '../adapters/config';
 import { getInvoice } from '../adapters/db/invoices';
 import { currentDunning, resumeDunning, storePauseToken } from '../adapters/workflows';
 import { isOwed } from '../core/model';
@@ -22,7 +22,10 @@ export const handler = lambda('dunning-pause', PauseEvent, async ({ taskToken, s
   // a late stop of an older generation never deletes it.
   const workflow = await currentDunning(state.invoiceId);
   await storePauseToken(state.invoiceId, taskToken, state, at.toISOString(), workflow?.generation);
-  await recordEvent(state.invoiceId, at, 'dunning_suspended', { stepId: state.plan?.stepId, awaitingApproval: state.awaitingApprovalStepId });
+  await recordEvent(state.invoiceId, at, 'dunning_suspended', {
+    stepId: state.plan?.stepId,
+    awaitingApproval: state.awaitingApprovalStepId,
+  });
   const invoice = await getInvoice(state.invoiceId);
   if (!invoice || !invoice.pause || !isOwed(invoice)) {
     // Best effort: the daily sweep also resumes a stored pause whose invoice is no longer paused.

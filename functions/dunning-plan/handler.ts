@@ -25,12 +25,28 @@ export const handler = lambda('dunning-plan', DunningState, async (state, log): 
   }
 
   const { policy, change } = await resolvePolicy(state, customer);
-  if (change) await recordEvent(invoice.invoiceId, at, change.kind, { from: change.from, to: change.to, why: change.why });
+  if (change)
+    await recordEvent(invoice.invoiceId, at, change.kind, { from: change.from, to: change.to, why: change.why });
 
-  const result = planNextStep({ invoice, customer, policy, doneStepIds: state.doneStepIds, now: at, lastActionAt: state.lastActionAt });
-  const pinned = { ...base, policyId: policy.policyId, policyVersion: policy.version, gatherSeconds: policy.gatherSeconds };
+  const result = planNextStep({
+    invoice,
+    customer,
+    policy,
+    doneStepIds: state.doneStepIds,
+    now: at,
+    lastActionAt: state.lastActionAt,
+  });
+  const pinned = {
+    ...base,
+    policyId: policy.policyId,
+    policyVersion: policy.version,
+    gatherSeconds: policy.gatherSeconds,
+  };
   if (result.action === 'end') {
-    await recordEvent(invoice.invoiceId, at, 'dunning_ended', { reason: result.reason, policy: `${policy.policyId}@v${policy.version}` });
+    await recordEvent(invoice.invoiceId, at, 'dunning_ended', {
+      reason: result.reason,
+      policy: `${policy.policyId}@v${policy.version}`,
+    });
     log.info('dunning ends', { invoiceId: invoice.invoiceId, reason: result.reason });
     return { ...pinned, plan: { action: 'end', reason: result.reason } };
   }

@@ -1,10 +1,13 @@
-import { sendEmail } from '../adapters/mailer';
-import { FinanceAlertInput, renderFinanceAlert } from '../core/messages/finance';
 import type { Attachment, OutgoingEmail } from '../adapters/mailer';
+import { sendEmail } from '../adapters/mailer';
+import { type FinanceAlertInput, renderFinanceAlert } from '../core/messages/finance';
 import { financeEmails } from './runtime';
 
 /** An immediate alert to finance (escalations, approvals, failures, bounces). */
-export async function alertFinance(input: FinanceAlertInput, attachments: Attachment[] = []): Promise<{ messageId: string }> {
+export async function alertFinance(
+  input: FinanceAlertInput,
+  attachments: Attachment[] = [],
+): Promise<{ messageId: string }> {
   return sendEmail(financeAlertEmail(input, attachments));
 }
 

@@ -3,7 +3,12 @@ import { dynamo } from '../adapters/aws-clients';
 import { invoiceEventPut } from '../adapters/db/events';
 
 /** Appends one event to an invoice's history (actor 'system:dunning'). */
-export async function recordEvent(invoiceId: string, at: Date | string, kind: string, detail: Record<string, unknown> = {}): Promise<void> {
+export async function recordEvent(
+  invoiceId: string,
+  at: Date | string,
+  kind: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
   const { Put } = invoiceEventPut({
     invoiceId,
     at: typeof at === 'string' ? at : at.toISOString(),

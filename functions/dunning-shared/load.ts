@@ -1,10 +1,10 @@
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice } from '../adapters/db/invoices';
 import { getPolicy } from '../adapters/db/policies';
-import { Policy, PolicyStep } from '../core/dunning/policy';
-import { Customer, Invoice } from '../core/model';
+import type { Policy, PolicyStep } from '../core/dunning/policy';
+import type { Customer, Invoice } from '../core/model';
 import { resolvePolicy } from './policy';
-import { DunningState } from './state';
+import type { DunningState } from './state';
 
 export interface StepContext {
   invoice: Invoice;
@@ -19,7 +19,10 @@ export async function loadStepContext(state: DunningState): Promise<StepContext 
   if (!invoice) return undefined;
   const customer = await getCustomer(invoice.customerId);
   if (!customer) return undefined;
-  const pinned = state.policyId && state.policyVersion !== undefined ? await getPolicy(state.policyId, state.policyVersion) : undefined;
+  const pinned =
+    state.policyId && state.policyVersion !== undefined
+      ? await getPolicy(state.policyId, state.policyVersion)
+      : undefined;
   const policy = pinned ?? (await resolvePolicy(state, customer)).policy;
   const step = policy.steps.find((s) => s.stepId === state.plan?.stepId);
   return { invoice, customer, policy, step };

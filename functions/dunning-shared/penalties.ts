@@ -1,8 +1,8 @@
-import { computeLatePenalties, LatePenalties } from '../core/dunning/penalties';
-import { Policy } from '../core/dunning/policy';
-import { RateTable } from '../core/dunning/rates';
-import { IsoDate } from '../core/dates';
-import { Customer, Invoice } from '../core/model';
+import type { IsoDate } from '../core/dates';
+import { computeLatePenalties, type LatePenalties } from '../core/dunning/penalties';
+import type { Policy } from '../core/dunning/policy';
+import type { RateTable } from '../core/dunning/rates';
+import type { Customer, Invoice } from '../core/model';
 
 /** The rate table: the shipped, checked figures plus what finance added (functions/adapters/db/rates.ts). */
 export { loadRateTable } from '../adapters/db/rates';
@@ -12,7 +12,14 @@ export { loadRateTable } from '../adapters/db/rates';
  * not yet in the table) throws UnknownRateError: the workflow fails and finance is alerted to add the rate; a letter
  * never guesses it.
  */
-export function penaltiesOf(invoice: Invoice, customer: Customer, policy: Policy, asOf: IsoDate, formalNoticeDate: IsoDate | undefined, rates: RateTable): LatePenalties {
+export function penaltiesOf(
+  invoice: Invoice,
+  customer: Customer,
+  policy: Policy,
+  asOf: IsoDate,
+  formalNoticeDate: IsoDate | undefined,
+  rates: RateTable,
+): LatePenalties {
   return computeLatePenalties({
     principalCents: invoice.openCents,
     dueDate: invoice.dueDate,

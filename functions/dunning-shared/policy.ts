@@ -1,7 +1,7 @@
-import { listPolicies, getPolicy } from '../adapters/db/policies';
-import { Policy, policyForCustomer } from '../core/dunning/policy';
-import { Customer } from '../core/model';
-import { DunningState } from './state';
+import { getPolicy, listPolicies } from '../adapters/db/policies';
+import { type Policy, policyForCustomer } from '../core/dunning/policy';
+import type { Customer } from '../core/model';
+import type { DunningState } from './state';
 
 export interface ResolvedPolicy {
   policy: Policy;
@@ -23,11 +23,27 @@ export async function resolvePolicy(state: DunningState, customer: Customer): Pr
   }
   const pinnedLabel = `${state.policyId}@v${state.policyVersion}`;
   if (current.policyId !== state.policyId) {
-    return { policy: current, change: { kind: 'dunning_policy_switched', from: pinnedLabel, to: label(current), why: 'customer moved to another policy' } };
+    return {
+      policy: current,
+      change: {
+        kind: 'dunning_policy_switched',
+        from: pinnedLabel,
+        to: label(current),
+        why: 'customer moved to another policy',
+      },
+    };
   }
   const pinned = await getPolicy(state.policyId, state.policyVersion);
   if (!pinned) {
-    return { policy: current, change: { kind: 'dunning_policy_switched', from: pinnedLabel, to: label(current), why: 'pinned version not found' } };
+    return {
+      policy: current,
+      change: {
+        kind: 'dunning_policy_switched',
+        from: pinnedLabel,
+        to: label(current),
+        why: 'pinned version not found',
+      },
+    };
   }
   return { policy: pinned };
 }

@@ -1,5 +1,5 @@
 import { listBouncedContacts } from '../adapters/db/sends';
-import { Customer } from '../core/model';
+import type { Customer } from '../core/model';
 
 /**
  * Who receives a customer's reminders: its billing and accounts-payable contacts (else its primary contact, else

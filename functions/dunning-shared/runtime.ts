@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { clock } from '../adapters/clock';
 import { emailList, readEnv, settings } from '../adapters/config';
-import { createLogger, Logger } from '../adapters/logger';
+import { createLogger, type Logger } from '../adapters/logger';
 import { ThrottledError } from '../adapters/mailer';
 
 /**
@@ -30,17 +30,26 @@ const DYNAMO_THROTTLING = new Set([
 ]);
 
 /** Errors the state machine retries by design: logged at info (a wait) or warn (a fault), never error (no page). */
-const EXPECTED_RETRIES: Partial<Record<string, 'info' | 'warn'>> = { DispatchInProgress: 'info', SendUnconfirmed: 'info', Throttled: 'warn' };
+const EXPECTED_RETRIES: Partial<Record<string, 'info' | 'warn'>> = {
+  DispatchInProgress: 'info',
+  SendUnconfirmed: 'info',
+  Throttled: 'warn',
+};
 
 /** DynamoDB/S3/SES throttling and transient faults become 'Throttled' (retried by the state machine). */
 export function asRetryable(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   if (err.name in EXPECTED_RETRIES) return err;
-  const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  const e = err as Error & {
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    CancellationReasons?: { Code?: string }[];
+  };
   const throttled =
     DYNAMO_THROTTLING.has(e.name) ||
     DYNAMO_THROTTLING.has(e.code ?? '') ||
-    (e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict')) ||
+    (e.name === 'TransactionCanceledException' &&
+      (e.CancellationReasons ?? []).some((r) => r?.Code === 'ThrottlingError' || r?.Code === 'TransactionConflict')) ||
     (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
     e.name === 'SlowDown';
   return throttled ? new ThrottledError(`${e.name}: ${e.message}`, err) : err;
@@ -81,7 +90,12 @@ export interface Creditor {
 export function creditor(env: NodeJS.ProcessEnv = process.env): Creditor {
   const local = Boolean(env.LOCAL_DYNAMODB_ENDPOINT || env.LOCAL_SES_ENDPOINT);
   const c = readEnv(creditorSettings, local ? { ...localDemoCreditor, ...env } : env);
-  return { name: c.CREDITOR_NAME, iban: c.CREDITOR_IBAN, bic: c.CREDITOR_BIC, address: c.CREDITOR_ADDRESS.split('|').filter(Boolean) };
+  return {
+    name: c.CREDITOR_NAME,
+    iban: c.CREDITOR_IBAN,
+    bic: c.CREDITOR_BIC,
+    address: c.CREDITOR_ADDRESS.split('|').filter(Boolean),
+  };
 }
 
 export function financeEmails(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -99,7 +113,11 @@ export function now(): Date {
  * A thin middy handler: validates the event with the schema, runs `fn`, maps throttling to 'Throttled' and logs
  * failures. Works without a Lambda context (local stack, tests).
  */
-export function lambda<S extends z.ZodType, R>(service: string, schema: S, fn: (event: z.infer<S>, log: Logger) => Promise<R>) {
+export function lambda<S extends z.ZodType, R>(
+  service: string,
+  schema: S,
+  fn: (event: z.infer<S>, log: Logger) => Promise<R>,
+) {
   const log = createLogger(service);
   const wrapped = middy(async (event: unknown) => fn(schema.parse(event), log)).use({
     onError: async (request) => {

@@ -1,9 +1,9 @@
 import { getCustomer } from '../adapters/db/customers';
-import { AgencyCase, saveAgencyCase } from '../adapters/db/sends';
-import { Logger } from '../adapters/logger';
+import { type AgencyCase, saveAgencyCase } from '../adapters/db/sends';
+import type { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
 import { renderCaseWithdrawal } from '../core/messages/withdrawals';
-import { Invoice } from '../core/model';
+import type { Invoice } from '../core/model';
 import { alertFinance } from './alerts';
 import { recordEvent } from './history';
 import { agencyEmail, creditor, now } from './runtime';
@@ -29,12 +29,27 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
   });
   const to = [agencyEmail()];
   const result = await sendOnce(
-    { intentId: intentIdOf('withdraw', invoice.invoiceId, agencyCase.caseId), kind: 'agency_withdrawal', customerId: invoice.customerId, invoiceIds: [invoice.invoiceId], stepIds: {}, details: {}, eventKind: 'agency_case_withdrawn', to },
+    {
+      intentId: intentIdOf('withdraw', invoice.invoiceId, agencyCase.caseId),
+      kind: 'agency_withdrawal',
+      customerId: invoice.customerId,
+      invoiceIds: [invoice.invoiceId],
+      stepIds: {},
+      details: {},
+      eventKind: 'agency_case_withdrawn',
+      to,
+    },
     { to, ...message, tags: { kind: 'agency_withdrawal' } },
     log,
   );
   const messageId = result.outcome === 'sent' ? result.intent.messageId : undefined;
-  await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', { caseId: agencyCase.caseId, reason, messageId, outcome: result.outcome, handoffMessageId: agencyCase.messageId });
+  await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', {
+    caseId: agencyCase.caseId,
+    reason,
+    messageId,
+    outcome: result.outcome,
+    handoffMessageId: agencyCase.messageId,
+  });
   await alertFinance({
     kind: 'case_withdrawn',
     title: `${invoice.invoiceId} (${customer?.name ?? invoice.customerId}) : dossier ${agencyCase.caseId} retiré`,
@@ -45,7 +60,8 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
       { label: 'status', value: invoice.status },
       { label: 'agency told', value: messageId ?? 'maybe (see the "maybe sent" task)' },
     ],
-    action: 'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',
+    action:
+      'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',
   });
   await saveAgencyCase({ ...agencyCase, status: 'withdrawn', withdrawnAt: at.toISOString() });
   log.info('agency case withdrawn after payment', { invoiceId: invoice.invoiceId, caseId: agencyCase.caseId });

@@ -1,17 +1,17 @@
 import { requireSettings } from '../adapters/config';
+import { type DispatchKind, enlist } from '../adapters/db/dispatch';
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend } from '../adapters/db/sends';
-import { enlist, DispatchKind } from '../adapters/db/dispatch';
-import { toIsoDate } from '../core/dates';
-import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
 import { localDate } from '../core/calendar/time-zone';
+import { toIsoDate } from '../core/dates';
+import { effectiveSendWindow, recheckBeforeAction, stepConditionsHold } from '../core/dunning/schedule';
+import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
 import { approvalNote, loadStepContext, withDone } from '../dunning-shared/load';
 import { reminderRecipients } from '../dunning-shared/recipients';
 import { lambda, now } from '../dunning-shared/runtime';
 import { DunningState } from '../dunning-shared/state';
-import { alertFinance } from '../dunning-shared/alerts';
-import { handOffToAgency, finishHandoff } from './handoff';
+import { finishHandoff, handOffToAgency } from './handoff';
 
 requireSettings(['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL']);
 
@@ -42,20 +42,32 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
   }
 
   // 1. Re-check: still owed? suspended?
-  const check = recheckBeforeAction({ invoice, now: at, promiseGraceDays: policy.promiseGraceDays, timeZone: window.timeZone });
+  const check = recheckBeforeAction({
+    invoice,
+    now: at,
+    promiseGraceDays: policy.promiseGraceDays,
+    timeZone: window.timeZone,
+  });
   if (!check.proceed) {
-    await recordEvent(invoice.invoiceId, at, check.outcome === 'stopped' ? 'dunning_stopped' : 'dunning_paused', { reason: check.reason, stepId: step.stepId });
+    await recordEvent(invoice.invoiceId, at, check.outcome === 'stopped' ? 'dunning_stopped' : 'dunning_paused', {
+      reason: check.reason,
+      stepId: step.stepId,
+    });
     const awaiting = invoice.pause?.note === approvalNote(step.stepId) ? { awaitingApprovalStepId: step.stepId } : {};
     return { ...state, ...awaiting, outcome: check.outcome };
   }
   let current = invoice;
   if (check.promiseBroken) {
-    current = await saveInvoice(invoice, { ...invoice, pause: undefined }, {
-      at: at.toISOString(),
-      kind: 'promise_broken',
-      actor: 'system:dunning',
-      detail: { promisedFor: invoice.pause?.until, openCents: invoice.openCents },
-    });
+    current = await saveInvoice(
+      invoice,
+      { ...invoice, pause: undefined },
+      {
+        at: at.toISOString(),
+        kind: 'promise_broken',
+        actor: 'system:dunning',
+        detail: { promisedFor: invoice.pause?.until, openCents: invoice.openCents },
+      },
+    );
   }
 
   // 2. Already done (a retry after the step succeeded)?
@@ -64,18 +76,26 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
 
   // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).
   if (!stepConditionsHold(step, current, customer)) {
-    await recordEvent(current.invoiceId, at, 'dunning_step_skipped', { stepId: step.stepId, reason: 'condition', openCents: current.openCents });
+    await recordEvent(current.invoiceId, at, 'dunning_step_skipped', {
+      stepId: step.stepId,
+      reason: 'condition',
+      openCents: current.openCents,
+    });
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'skipped' };
   }
 
   // 4. A step that needs a person's approval parks the workflow; resuming it approves the step.
   if (step.requiresApproval && !state.approvedStepIds?.includes(step.stepId)) {
-    await saveInvoice(current, { ...current, pause: { reason: 'manual', since: at.toISOString(), note: approvalNote(step.stepId) } }, {
-      at: at.toISOString(),
-      kind: 'dunning_approval_requested',
-      actor: 'system:dunning',
-      detail: { stepId: step.stepId, channel: step.channel },
-    });
+    await saveInvoice(
+      current,
+      { ...current, pause: { reason: 'manual', since: at.toISOString(), note: approvalNote(step.stepId) } },
+      {
+        at: at.toISOString(),
+        kind: 'dunning_approval_requested',
+        actor: 'system:dunning',
+        detail: { stepId: step.stepId, channel: step.channel },
+      },
+    );
     await alertFinance({
       kind: 'approval_needed',
       title: `${customer.name} – ${current.invoiceId}: ${step.channel}`,
@@ -94,17 +114,24 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
   if (step.channel === 'agency_handoff') {
     const handed = await handOffToAgency({ invoice: current, customer, policy, step, at, log });
     if (handed === 'not_owed') {
-      await recordEvent(current.invoiceId, at, 'dunning_stopped', { reason: 'paid during the handoff, before the agency was told', stepId: step.stepId });
+      await recordEvent(current.invoiceId, at, 'dunning_stopped', {
+        reason: 'paid during the handoff, before the agency was told',
+        stepId: step.stepId,
+      });
       return { ...state, outcome: 'stopped' };
     }
     return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
   }
 
   // 6. Everything else joins the customer's send-window batch.
-  let kind: DispatchKind = step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
+  let kind: DispatchKind =
+    step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
   if (kind === 'reminder' && (await reminderRecipients(customer)).length === 0) {
     kind = 'call';
-    await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', { stepId: step.stepId, reason: 'no deliverable e-mail contact (hard bounce)' });
+    await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', {
+      stepId: step.stepId,
+      reason: 'no deliverable e-mail contact (hard bounce)',
+    });
   }
   const windowAt = state.plan?.at ?? at.toISOString();
   const solo = customer.reminderGrouping === 'per_invoice' && kind !== 'call' ? current.invoiceId : undefined;
@@ -113,8 +140,19 @@ export const handler = lambda('dunning-step', DunningState, async (state, log): 
     windowAt,
     kind,
     soloInvoiceId: solo,
-    member: { invoiceId: current.invoiceId, stepId: step.stepId, level: kind === 'call' ? 'call' : step.level, channel: step.channel, enlistedAt: at.toISOString() },
+    member: {
+      invoiceId: current.invoiceId,
+      stepId: step.stepId,
+      level: kind === 'call' ? 'call' : step.level,
+      channel: step.channel,
+      enlistedAt: at.toISOString(),
+    },
   });
-  log.info('enlisted', { invoiceId: current.invoiceId, stepId: step.stepId, dispatchKey, day: localDate(at, window.timeZone) ?? toIsoDate(at) });
+  log.info('enlisted', {
+    invoiceId: current.invoiceId,
+    stepId: step.stepId,
+    dispatchKey,
+    day: localDate(at, window.timeZone) ?? toIsoDate(at),
+  });
   return { ...state, outcome: 'enlisted', dispatchKey, gatherSeconds: policy.gatherSeconds };
 });

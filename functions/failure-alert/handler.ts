@@ -1,7 +1,7 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
-import { alertFinance } from '../dunning-shared/alerts';
+import { requireSettings } from '../adapters/config';
 import { markDunningEnded } from '../adapters/workflows';
+import { alertFinance } from '../dunning-shared/alerts';
 import { recordEvent } from '../dunning-shared/history';
 import { lambda, now } from '../dunning-shared/runtime';
 
@@ -42,16 +42,25 @@ export const handler = lambda('failure-alert', StatusChange, async (event, log) 
   const d = event.detail;
   if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
   const invoiceId = invoiceIdOf(d.input);
-  const occurredAt = d.stopDate ? new Date(d.stopDate).toISOString() : event.time ? new Date(event.time).toISOString() : now().toISOString();
+  const occurredAt = d.stopDate
+    ? new Date(d.stopDate).toISOString()
+    : event.time
+      ? new Date(event.time).toISOString()
+      : now().toISOString();
   const cause = (d.cause ?? '').slice(0, 1000);
   if (invoiceId) {
     // The alert matters more than the history line: a history write failure must not stop the e-mail.
-    await recordEvent(invoiceId, occurredAt, 'dunning_failed', { status: d.status, error: d.error, cause, executionArn: d.executionArn }).catch((err: unknown) =>
+    await recordEvent(invoiceId, occurredAt, 'dunning_failed', {
+      status: d.status,
+      error: d.error,
+      cause,
+      executionArn: d.executionArn,
+    }).catch((err: unknown) =>
       log.warn('could not record the failure in the invoice history', { invoiceId, error: err }),
     );
     // The marker says the generation ended: the next sweep brings the dunning back (a new generation).
-    await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined).catch((err: unknown) =>
-      log.warn('could not mark the workflow ended', { invoiceId, error: err }),
+    await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined).catch(
+      (err: unknown) => log.warn('could not mark the workflow ended', { invoiceId, error: err }),
     );
   }
   const { messageId } = await alertFinance({

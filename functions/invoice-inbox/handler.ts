@@ -1,6 +1,6 @@
-import { requireSettings } from '../adapters/config';
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { requireSettings } from '../adapters/config';
 import { createLogger } from '../adapters/logger';
 import { createdObjectsOf, SqsEvent } from '../adapters/s3-notifications';
 import { inboxNotifier } from './notify';

@@ -1,25 +1,25 @@
-import { requireSettings } from '../adapters/config';
 import { z } from 'zod';
+import { requireSettings } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
-import { Logger } from '../adapters/logger';
 import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
 import { listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
+import type { Logger } from '../adapters/logger';
 import { sendEmail } from '../adapters/mailer';
 import { dunningStarted, getPause, RESTARTABLE_END, resumeDunning, startDunning } from '../adapters/workflows';
 import { nextBusinessDay } from '../core/calendar/business-days';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
 import { DunningLevel, isEscalation, policyForCustomer, UnknownPolicyError } from '../core/dunning/policy';
-import { policyTimeline, promiseResumeAt, effectiveSendWindow, stepConditionsHold } from '../core/dunning/schedule';
-import { FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
-import { halfYearEnd, HalfYear, missingRates } from '../core/dunning/rates';
-import { Customer, Invoice, isOwed } from '../core/model';
+import { type HalfYear, halfYearEnd, missingRates } from '../core/dunning/rates';
+import { effectiveSendWindow, policyTimeline, promiseResumeAt, stepConditionsHold } from '../core/dunning/schedule';
+import { type FinanceDigestInput, renderFinanceDigest } from '../core/messages/finance';
+import { type Customer, type Invoice, isOwed } from '../core/model';
 import { recordEvent } from '../dunning-shared/history';
 import { financeEmails, lambda, now } from '../dunning-shared/runtime';
-import { sendPendingIngestAlerts } from '../ingest/alerts';
 import { withdrawCase } from '../dunning-shared/withdrawal';
+import { sendPendingIngestAlerts } from '../ingest/alerts';
 
 requireSettings(['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS']);
 
@@ -57,7 +57,16 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
     return customers.get(id);
   };
 
-  const report: SweepReport = { day: today, started: [], alreadyRunning: 0, resumed: [], missingRates: [], failures: [], restarted: [], withdrawn: [] };
+  const report: SweepReport = {
+    day: today,
+    started: [],
+    alreadyRunning: 0,
+    resumed: [],
+    missingRates: [],
+    failures: [],
+    restarted: [],
+    withdrawn: [],
+  };
   const digest: FinanceDigestInput = { date: today, sent: [], escalatingTomorrow: [], needsPerson: [], failures: [] };
   const tomorrow = nextBusinessDay(addDays(today, 1));
 
@@ -87,7 +96,9 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
         digest.needsPerson.push({
           customerName: customer.name,
           invoiceId: invoice.invoiceId,
-          reason: pause.note?.startsWith('approval:') ? `approval needed: ${pause.note.slice(9)}` : `paused (${pause.reason})`,
+          reason: pause.note?.startsWith('approval:')
+            ? `approval needed: ${pause.note.slice(9)}`
+            : `paused (${pause.reason})`,
         });
       }
       for (const t of timeline) {
@@ -103,7 +114,8 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
         }
       }
     } catch (err) {
-      const error = err instanceof UnknownPolicyError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+      const error =
+        err instanceof UnknownPolicyError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
       report.failures.push({ invoiceId: invoice.invoiceId, error });
       digest.failures!.push({ invoiceId: invoice.invoiceId, reason: error });
       log.error('sweep failed for an invoice', { invoiceId: invoice.invoiceId, error: err });
@@ -116,14 +128,19 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
     report.missingRates = await ratesMissingForLateInvoices(invoices, today);
     for (const m of report.missingRates) digest.needsPerson.push({ reason: missingRatesReason(m) });
   } catch (err) {
-    digest.failures!.push({ reason: `late-payment rate table unreadable: ${(err as Error).name}: ${(err as Error).message}` });
+    digest.failures!.push({
+      reason: `late-payment rate table unreadable: ${(err as Error).name}: ${(err as Error).message}`,
+    });
     log.error('could not check the late-payment rates', { error: err });
   }
 
   for (const customer of customers.values()) {
     if (!customer) continue;
     for (const b of await listBouncedContacts(customer.customerId)) {
-      digest.needsPerson.push({ customerName: customer.name, reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}` });
+      digest.needsPerson.push({
+        customerName: customer.name,
+        reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}`,
+      });
     }
   }
   const yesterday = addDays(at.toISOString().slice(0, 10), -1);
@@ -134,7 +151,9 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
       digest.sent.push({
         customerName: customer?.name ?? m.customerId,
         invoiceIds: m.invoiceIds,
-        level: DunningLevel.safeParse(m.level).data ?? (m.kind === 'formal_notice' ? 'formal_notice' : m.kind === 'call' ? 'call' : 'reminder_1'),
+        level:
+          DunningLevel.safeParse(m.level).data ??
+          (m.kind === 'formal_notice' ? 'formal_notice' : m.kind === 'call' ? 'call' : 'reminder_1'),
         channel: m.kind,
         messageId: m.messageId,
       });
@@ -146,7 +165,12 @@ export const handler = lambda('sweep', SweepEvent, async (_event, log): Promise<
   const message = renderFinanceDigest(digest);
   const { messageId } = await sendEmail({ to: financeEmails(), ...message, tags: { kind: 'digest' } });
   report.digestMessageId = messageId;
-  log.info('sweep done', { day: today, started: report.started.length, resumed: report.resumed.length, failures: report.failures.length });
+  log.info('sweep done', {
+    day: today,
+    started: report.started.length,
+    resumed: report.resumed.length,
+    failures: report.failures.length,
+  });
   return report;
 });
 
@@ -165,7 +189,11 @@ async function startIfNeeded(invoiceId: string, at: Date, report: SweepReport): 
   if (!res.started) report.alreadyRunning += 1;
   else if (workflow && workflow.endStatus !== 'ABORTED') {
     report.restarted.push(invoiceId);
-    await recordEvent(invoiceId, at, 'dunning_restarted', { after: workflow.endStatus, generation: res.generation, by: 'sweep' });
+    await recordEvent(invoiceId, at, 'dunning_restarted', {
+      after: workflow.endStatus,
+      generation: res.generation,
+      by: 'sweep',
+    });
   } else report.started.push(invoiceId);
 }
 
@@ -178,8 +206,14 @@ async function withdrawSettledCases(report: SweepReport, log: Logger): Promise<v
       await withdrawCase(agencyCase, invoice, log);
       report.withdrawn.push(invoice.invoiceId);
     } catch (err) {
-      report.failures.push({ invoiceId: agencyCase.invoiceId, error: `withdrawal: ${(err as Error).name}: ${(err as Error).message}` });
-      log.warn('could not withdraw a paid agency case yet (next sweep retries)', { invoiceId: agencyCase.invoiceId, error: err });
+      report.failures.push({
+        invoiceId: agencyCase.invoiceId,
+        error: `withdrawal: ${(err as Error).name}: ${(err as Error).message}`,
+      });
+      log.warn('could not withdraw a paid agency case yet (next sweep retries)', {
+        invoiceId: agencyCase.invoiceId,
+        error: err,
+      });
     }
   }
 }
@@ -200,8 +234,12 @@ async function ratesMissingForLateInvoices(invoices: Invoice[], today: string): 
 
 function missingRatesReason(m: SweepReport['missingRates'][number]): string {
   const h1 = m.half.endsWith('H1');
-  const fr = [m.ecbMro && `taux BCE au 1er ${h1 ? 'janvier' : 'juillet'}`, m.legalRate && 'taux d’intérêt légal'].filter(Boolean).join(', ');
-  const en = [m.ecbMro && `ECB rate on 1 ${h1 ? 'January' : 'July'}`, m.legalRate && 'legal interest rate'].filter(Boolean).join(', ');
+  const fr = [m.ecbMro && `taux BCE au 1er ${h1 ? 'janvier' : 'juillet'}`, m.legalRate && 'taux d’intérêt légal']
+    .filter(Boolean)
+    .join(', ');
+  const en = [m.ecbMro && `ECB rate on 1 ${h1 ? 'January' : 'July'}`, m.legalRate && 'legal interest rate']
+    .filter(Boolean)
+    .join(', ');
   const n = m.lateInvoices;
   return (
     `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans encaisse (PUT /rates)` +

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -71,7 +71,13 @@ export class Alerts extends Construct {
   }
 
   /** An alarm that notifies the alarm topic (missing data = nothing happened = OK). */
-  alarm(id: string, metric: cloudwatch.IMetric, description: string, threshold = 1, period = Duration.minutes(5)): cloudwatch.Alarm {
+  alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    description: string,
+    threshold = 1,
+    period = Duration.minutes(5),
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric: 'with' in metric ? (metric as cloudwatch.Metric).with({ period }) : metric,
       threshold,

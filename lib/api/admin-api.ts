@@ -6,8 +6,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { EncaisseFunction } from '../shared/function';
 import { roleGroups } from '../../functions/core/roles';
+import type { EncaisseFunction } from '../shared/function';
 import { acknowledge } from '../shared/nag';
 
 /** Cognito groups read by the api handler from the `cognito:groups` claim: the same table the handler uses. */
@@ -90,7 +90,11 @@ export class AdminApi extends Construct {
       integration,
       authorizer: new apigwv2.HttpNoneAuthorizer(),
     });
-    acknowledge(healthRoute, 'AwsSolutions-APIG4', 'GET /health is the one anonymous route by design (load balancer / uptime probe); it returns no data.');
+    acknowledge(
+      healthRoute,
+      'AwsSolutions-APIG4',
+      'GET /health is the one anonymous route by design (load balancer / uptime probe); it returns no data.',
+    );
     this.httpApi.addRoutes({ path: '/', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
     this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
 
@@ -131,7 +135,10 @@ export class AdminApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Construct ids kept from before the roles moved to functions/core/roles.ts (a new id would replace the group).
-    const constructIds: Record<keyof typeof apiRoles, string> = { finance: 'Group-finance', readonly: 'Group-readOnly' };
+    const constructIds: Record<keyof typeof apiRoles, string> = {
+      finance: 'Group-finance',
+      readonly: 'Group-readOnly',
+    };
     for (const [key, groupName] of Object.entries(apiRoles) as [keyof typeof apiRoles, string][]) {
       new cognito.CfnUserPoolGroup(this, constructIds[key], {
         userPoolId: pool.userPoolId,
@@ -149,7 +156,9 @@ export class AdminApi extends Construct {
     });
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
-    new CfnOutput(this, 'JwtIssuer', { value: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}` });
+    new CfnOutput(this, 'JwtIssuer', {
+      value: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}`,
+    });
     return {
       authorizer: new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] }),
       userPool: pool,

@@ -24,6 +24,10 @@ export class BooksExport extends Construct {
       schedule: events.Schedule.cron({ minute: '0', hour: '5' }),
       targets: [new eventTargets.LambdaFunction(props.exportFunction.fn, { retryAttempts: 2 })],
     });
-    props.alerts.alarm('BooksExportErrorsAlarm', props.exportFunction.fn.metricErrors(), 'The monthly books export failed.');
+    props.alerts.alarm(
+      'BooksExportErrorsAlarm',
+      props.exportFunction.fn.metricErrors(),
+      'The monthly books export failed.',
+    );
   }
 }

@@ -1,7 +1,7 @@
-import { CfnResource, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
-import { EncaisseFunction, type FunctionName } from '../shared/function';
+import type { EncaisseFunction, FunctionName } from '../shared/function';
 
 /** CloudFormation Metadata key/value marking the dunning state machine for the local stack. */
 export const STATE_MACHINE_METADATA_KEY = 'encaisse:stateMachine';
@@ -49,9 +49,15 @@ export const waitErrors = ['DispatchInProgress', 'SendUnconfirmed'];
 export const waitRetry = { intervalSeconds: 10, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 10 } as const;
 
 /** Seconds a retrier waits in all before giving up (the sum of its delays). */
-export function retryWindowSeconds(r: { intervalSeconds: number; backoffRate: number; maxAttempts: number; maxDelaySeconds?: number }): number {
+export function retryWindowSeconds(r: {
+  intervalSeconds: number;
+  backoffRate: number;
+  maxAttempts: number;
+  maxDelaySeconds?: number;
+}): number {
   let total = 0;
-  for (let i = 0; i < r.maxAttempts; i++) total += Math.min(r.intervalSeconds * r.backoffRate ** i, r.maxDelaySeconds ?? Infinity);
+  for (let i = 0; i < r.maxAttempts; i++)
+    total += Math.min(r.intervalSeconds * r.backoffRate ** i, r.maxDelaySeconds ?? Infinity);
   return total;
 }
 
@@ -63,7 +69,12 @@ export interface DunningWorkflowProps {
   readonly logKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   /** Creates a function with the stack's shared environment. */
-  readonly makeFunction: (scope: Construct, id: string, name: FunctionName, options: FunctionOptions) => EncaisseFunction;
+  readonly makeFunction: (
+    scope: Construct,
+    id: string,
+    name: FunctionName,
+    options: FunctionOptions,
+  ) => EncaisseFunction;
   /** "HH:MM", Europe/Paris */
   readonly sweepTime: string;
 }
@@ -95,7 +106,8 @@ export class DunningWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: DunningWorkflowProps) {
     super(scope, id);
-    const make = (id: string, name: FunctionName, options: FunctionOptions) => props.makeFunction(this, id, name, options);
+    const make = (id: string, name: FunctionName, options: FunctionOptions) =>
+      props.makeFunction(this, id, name, options);
 
     this.planFunction = make('PlanFunction', 'dunning-plan', {
       description: 'Dunning: decide the next step of an invoice from its customer policy',
@@ -124,7 +136,12 @@ export class DunningWorkflow extends Construct {
     });
     const done = new sfn.Succeed(this, names.done);
     const guard = <T extends tasks.LambdaInvoke>(task: T): T => {
-      task.addRetry({ errors: retriedErrors, interval: Duration.seconds(faultRetry.intervalSeconds), backoffRate: faultRetry.backoffRate, maxAttempts: faultRetry.maxAttempts });
+      task.addRetry({
+        errors: retriedErrors,
+        interval: Duration.seconds(faultRetry.intervalSeconds),
+        backoffRate: faultRetry.backoffRate,
+        maxAttempts: faultRetry.maxAttempts,
+      });
       task.addRetry({
         errors: waitErrors,
         interval: Duration.seconds(waitRetry.intervalSeconds),
@@ -162,9 +179,7 @@ export class DunningWorkflow extends Construct {
     const is = (path: string, value: string) =>
       sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.stringEquals(path, value));
 
-    const decide = new sfn.Choice(this, names.decide)
-      .when(is('$.plan.action', 'end'), done)
-      .otherwise(waitForStep);
+    const decide = new sfn.Choice(this, names.decide).when(is('$.plan.action', 'end'), done).otherwise(waitForStep);
     const afterStep = new sfn.Choice(this, names.afterStep)
       .when(is('$.outcome', 'stopped'), done)
       .when(is('$.outcome', 'paused'), awaitResume)
@@ -190,7 +205,10 @@ export class DunningWorkflow extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
-    (this.stateMachine.node.defaultChild as CfnResource).addMetadata(STATE_MACHINE_METADATA_KEY, STATE_MACHINE_METADATA_VALUE);
+    (this.stateMachine.node.defaultChild as CfnResource).addMetadata(
+      STATE_MACHINE_METADATA_KEY,
+      STATE_MACHINE_METADATA_VALUE,
+    );
 
     // Daily sweep: starts the workflow of invoices entering their policy window (Europe/Paris business day).
     this.sweepFunction = make('SweepFunction', 'sweep', {
@@ -202,7 +220,11 @@ export class DunningWorkflow extends Construct {
     const [hour, minute] = props.sweepTime.split(':');
     this.sweepSchedule = new scheduler.Schedule(this, 'DailySweep', {
       description: 'encaisse daily dunning sweep',
-      schedule: scheduler.ScheduleExpression.cron({ minute: String(Number(minute)), hour: String(Number(hour)), timeZone: TimeZone.EUROPE_PARIS }),
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: String(Number(minute)),
+        hour: String(Number(hour)),
+        timeZone: TimeZone.EUROPE_PARIS,
+      }),
       target: new schedulerTargets.LambdaInvoke(this.sweepFunction.fn, {
         input: scheduler.ScheduleTargetInput.fromObject({
           source: 'encaisse.schedule',
@@ -226,12 +248,21 @@ export class DunningWorkflow extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [this.stateMachine.stateMachineArn] },
       },
-      targets: [new eventTargets.LambdaFunction(this.failureAlertFunction.fn, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
+      targets: [
+        new eventTargets.LambdaFunction(this.failureAlertFunction.fn, {
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
 
     const alerts = props.alerts;
     alerts.alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(), 'A dunning workflow execution failed.');
-    alerts.alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(), 'A dunning workflow execution timed out.');
+    alerts.alarm(
+      'ExecutionsTimedOutAlarm',
+      this.stateMachine.metricTimedOut(),
+      'A dunning workflow execution timed out.',
+    );
     alerts.alarm('SweepErrorsAlarm', this.sweepFunction.fn.metricErrors(), 'The daily dunning sweep failed.');
     alerts.alarm(
       'FailureAlertErrorsAlarm',

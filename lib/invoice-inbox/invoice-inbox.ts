@@ -31,7 +31,11 @@ export class InvoiceInbox extends Construct {
 
   constructor(scope: Construct, id: string, props: InvoiceInboxProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -39,9 +43,21 @@ export class InvoiceInbox extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
-    props.statementsBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), { prefix: invoiceInboxPrefixes.inbox });
-    props.inboxFunction.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
-    props.alerts.alarm('InvoiceInboxDeadLetterQueueAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), 'An e-invoice file could not be handled after 3 attempts (invoice inbox dead-letter queue not empty).');
-    props.alerts.alarm('InvoiceInboxErrorsAlarm', props.inboxFunction.fn.metricErrors(), 'The invoice-inbox function failed.');
+    props.statementsBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
+      prefix: invoiceInboxPrefixes.inbox,
+    });
+    props.inboxFunction.fn.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+    props.alerts.alarm(
+      'InvoiceInboxDeadLetterQueueAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      'An e-invoice file could not be handled after 3 attempts (invoice inbox dead-letter queue not empty).',
+    );
+    props.alerts.alarm(
+      'InvoiceInboxErrorsAlarm',
+      props.inboxFunction.fn.metricErrors(),
+      'The invoice-inbox function failed.',
+    );
   }
 }

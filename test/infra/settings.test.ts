@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { AdminApi, type ApiAuth } from '../../lib/api/admin-api';
 import { buildApp, demoContext } from '../../lib/app';
 import { retentionOf } from '../../lib/encaisse-stack';
-import { EncaisseFunction } from '../../lib/shared/function';
 import { isValidIban, parseSettings, SettingsError } from '../../lib/settings';
+import { EncaisseFunction } from '../../lib/shared/function';
 
 const valid = { ...demoContext };
 
@@ -37,16 +37,27 @@ describe('deployment settings (CDK context)', () => {
     }
     expect(error).toBeInstanceOf(SettingsError);
     const message = (error as Error).message;
-    for (const key of ['senderEmail', 'financeEmails', 'agencyEmail', 'creditorName', 'creditorIban', 'creditorBic', 'creditorAddress']) {
+    for (const key of [
+      'senderEmail',
+      'financeEmails',
+      'agencyEmail',
+      'creditorName',
+      'creditorIban',
+      'creditorBic',
+      'creditorAddress',
+    ]) {
       expect(message).toContain(`context ${key}`);
     }
   });
 
-  it.each(['creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'])('without %s (the creditor on every letter) synthesis stops, naming it', (key) => {
-    const context: Record<string, unknown> = { ...valid };
-    delete context[key];
-    expect(() => buildApp(context, { bundle: false, nag: false })).toThrow(new RegExp(`context ${key}`));
-  });
+  it.each(['creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'])(
+    'without %s (the creditor on every letter) synthesis stops, naming it',
+    (key) => {
+      const context: Record<string, unknown> = { ...valid };
+      delete context[key];
+      expect(() => buildApp(context, { bundle: false, nag: false })).toThrow(new RegExp(`context ${key}`));
+    },
+  );
 
   it('the creditor’s IBAN and BIC may be typed with spaces and in lower case; they are stored compact and upper case', () => {
     const s = parseSettings({ ...valid, creditorIban: 'fr76 3000 6000 0112 3456 7890 189', creditorBic: 'agri fr pp' });
@@ -56,10 +67,9 @@ describe('deployment settings (CDK context)', () => {
 
   it('the creditor’s address may be given as lines or as one "|"-separated string (command line)', () => {
     expect(parseSettings(valid).creditorAddress).toEqual(['12 rue de la Paix', '75002 Paris']);
-    expect(parseSettings({ ...valid, creditorAddress: ' 3 quai des Chartrons | 33000 Bordeaux |' }).creditorAddress).toEqual([
-      '3 quai des Chartrons',
-      '33000 Bordeaux',
-    ]);
+    expect(
+      parseSettings({ ...valid, creditorAddress: ' 3 quai des Chartrons | 33000 Bordeaux |' }).creditorAddress,
+    ).toEqual(['3 quai des Chartrons', '33000 Bordeaux']);
   });
 
   it.each([
@@ -105,7 +115,13 @@ describe('admin API authentication choices', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Api');
     const apiFunction = new EncaisseFunction(stack, 'Api', { name: 'api', description: 'api' });
-    new AdminApi(stack, 'AdminApi', { apiFunction, auth, logRetention: logs.RetentionDays.ONE_MONTH, rateLimit: 5, burstLimit: 10 });
+    new AdminApi(stack, 'AdminApi', {
+      apiFunction,
+      auth,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      rateLimit: 5,
+      burstLimit: 10,
+    });
     return Template.fromStack(stack);
   };
 

@@ -4,7 +4,15 @@ import { signal } from './state';
 const fr = {
   appName: 'encaisse',
   skip: 'Aller au contenu',
-  nav: { today: 'Aujourd’hui', review: 'Rapprochement', invoices: 'Factures', customers: 'Clients', statements: 'Relevés', reports: 'Pilotage', settings: 'Paramètres' },
+  nav: {
+    today: 'Aujourd’hui',
+    review: 'Rapprochement',
+    invoices: 'Factures',
+    customers: 'Clients',
+    statements: 'Relevés',
+    reports: 'Pilotage',
+    settings: 'Paramètres',
+  },
   language: 'English',
   languageLabel: 'Switch the console to English',
   readOnly: 'lecture seule',
@@ -22,7 +30,8 @@ const fr = {
   today: {
     title: 'Aujourd’hui',
     intro: 'Ce qui attend une personne, chaque ligne mène à l’endroit où la traiter.',
-    review: (s: number, u: number, more: boolean) => `${s}${more ? '+' : ''} suggestion(s) à valider, ${u} paiement(s) non rapproché(s)`,
+    review: (s: number, u: number, more: boolean) =>
+      `${s}${more ? '+' : ''} suggestion(s) à valider, ${u} paiement(s) non rapproché(s)`,
     openReview: 'Ouvrir la file de rapprochement',
     approvals: 'Étapes à approuver',
     disputes: 'Litiges ouverts',
@@ -31,7 +40,8 @@ const fr = {
     failedWorkflows: 'Relances en échec',
     rejectedStatements: 'Relevés rejetés',
     missingRates: 'Taux de pénalités manquants',
-    missingRate: (half: string, ecb: boolean, legal: boolean) => `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
+    missingRate: (half: string, ecb: boolean, legal: boolean) =>
+      `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
     step: (id: string) => `étape « ${id} »`,
     until: (d: string) => `promis pour le ${d}`,
   },
@@ -55,7 +65,8 @@ const fr = {
     apply: 'Lettrer',
     reject: 'Rejeter',
     undo: 'Annuler le dernier lettrage',
-    shortcuts: 'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le dernier',
+    shortcuts:
+      'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le dernier',
     done: (id: string) => `Transaction ${id} traitée.`,
     undone: (id: string) => `Lettrage de ${id} annulé : la transaction revient dans la file.`,
     unmatched: 'Aucune facture proposée : choisissez-en une ou rejetez.',
@@ -94,9 +105,28 @@ const fr = {
     noHistory: 'Aucun événement.',
     notFound: 'Facture introuvable.',
   },
-  status: { open: 'ouverte', partially_paid: 'payée en partie', paid: 'payée', in_collection: 'au recouvrement', written_off: 'passée en perte', credited: 'avoir total' } as Record<string, string>,
-  workflowStatus: { not_started: 'pas commencée', running: 'en cours', paused: 'en pause', succeeded: 'terminée', failed: 'en échec', timed_out: 'expirée', aborted: 'arrêtée', unknown: 'inconnue' } as Record<string, string>,
-  buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<string, string>,
+  status: {
+    open: 'ouverte',
+    partially_paid: 'payée en partie',
+    paid: 'payée',
+    in_collection: 'au recouvrement',
+    written_off: 'passée en perte',
+    credited: 'avoir total',
+  } as Record<string, string>,
+  workflowStatus: {
+    not_started: 'pas commencée',
+    running: 'en cours',
+    paused: 'en pause',
+    succeeded: 'terminée',
+    failed: 'en échec',
+    timed_out: 'expirée',
+    aborted: 'arrêtée',
+    unknown: 'inconnue',
+  } as Record<string, string>,
+  buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<
+    string,
+    string
+  >,
   /** The highest dunning level sent to an invoice ('none': no reminder yet). */
   levels: {
     none: 'aucune relance envoyée',
@@ -129,7 +159,8 @@ const fr = {
     saved: 'Client enregistré.',
     invoices: 'Factures du client',
     aliases: 'Payeurs appris',
-    aliasesHelp: 'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés automatiquement à ce client.',
+    aliasesHelp:
+      'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés automatiquement à ce client.',
     noAliases: 'Aucun payeur appris.',
     aliasKind: (k: string): string => (k === 'iban' ? 'IBAN' : 'nom du payeur'),
     learned: (on: string, by: string) => `appris le ${on} (${by})`,
@@ -148,7 +179,8 @@ const fr = {
     received: 'Reçu le',
     status: 'Statut',
     counts: 'Écritures',
-    countsText: (c: { entries: number; matched: number; suggested: number; unmatched: number }) => `${c.entries} écritures · ${c.matched} lettrées · ${c.suggested} à valider · ${c.unmatched} non rapprochées`,
+    countsText: (c: { entries: number; matched: number; suggested: number; unmatched: number }) =>
+      `${c.entries} écritures · ${c.matched} lettrées · ${c.suggested} à valider · ${c.unmatched} non rapprochées`,
     reason: 'Motif du rejet',
     reprocess: 'Retraiter',
     requeued: 'Remis dans la boîte de dépôt.',
@@ -181,7 +213,8 @@ const fr = {
     readOnlyRates: 'Les taux ne sont visibles que du rôle finance.',
   },
   problems: {
-    conflict: 'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : vérifiez, puis recommencez.',
+    conflict:
+      'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : vérifiez, puis recommencez.',
     state: (d: string) => `Impossible dans l’état actuel : ${d}`,
     forbidden: 'Votre rôle est en lecture seule : cette action est réservée au rôle finance.',
     generic: (title: string, d: string) => `${title}${d ? ` : ${d}` : ''}`,
@@ -194,7 +227,15 @@ export type Messages = typeof fr;
 const en: Messages = {
   appName: 'encaisse',
   skip: 'Skip to content',
-  nav: { today: 'Today', review: 'Reconciliation', invoices: 'Invoices', customers: 'Customers', statements: 'Statements', reports: 'Reports', settings: 'Settings' },
+  nav: {
+    today: 'Today',
+    review: 'Reconciliation',
+    invoices: 'Invoices',
+    customers: 'Customers',
+    statements: 'Statements',
+    reports: 'Reports',
+    settings: 'Settings',
+  },
   language: 'Français',
   languageLabel: 'Passer la console en français',
   readOnly: 'read-only',
@@ -221,7 +262,8 @@ const en: Messages = {
     failedWorkflows: 'Failed dunning workflows',
     rejectedStatements: 'Rejected statements',
     missingRates: 'Missing late-payment rates',
-    missingRate: (half, ecb, legal) => `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
+    missingRate: (half, ecb, legal) =>
+      `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
     step: (id) => `step “${id}”`,
     until: (d) => `promised for ${d}`,
   },
@@ -284,8 +326,24 @@ const en: Messages = {
     noHistory: 'No events.',
     notFound: 'No such invoice.',
   },
-  status: { open: 'open', partially_paid: 'partially paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
-  workflowStatus: { not_started: 'not started', running: 'running', paused: 'paused', succeeded: 'ended', failed: 'failed', timed_out: 'timed out', aborted: 'stopped', unknown: 'unknown' },
+  status: {
+    open: 'open',
+    partially_paid: 'partially paid',
+    paid: 'paid',
+    in_collection: 'in collection',
+    written_off: 'written off',
+    credited: 'credited',
+  },
+  workflowStatus: {
+    not_started: 'not started',
+    running: 'running',
+    paused: 'paused',
+    succeeded: 'ended',
+    failed: 'failed',
+    timed_out: 'timed out',
+    aborted: 'stopped',
+    unknown: 'unknown',
+  },
   buckets: { not_due: 'not due', d1_30: '1–30 d', d31_60: '31–60 d', d61_90: '61–90 d', over_90: '> 90 d' },
   levels: {
     none: 'no reminder sent',
@@ -318,7 +376,8 @@ const en: Messages = {
     saved: 'Customer saved.',
     invoices: 'Invoices of the customer',
     aliases: 'Learned payers',
-    aliasesHelp: 'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to this customer automatically.',
+    aliasesHelp:
+      'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to this customer automatically.',
     noAliases: 'No learned payer.',
     aliasKind: (k) => (k === 'iban' ? 'IBAN' : 'payer name'),
     learned: (on, by) => `learned on ${on} (${by})`,
@@ -337,7 +396,8 @@ const en: Messages = {
     received: 'Received',
     status: 'Status',
     counts: 'Entries',
-    countsText: (c) => `${c.entries} entries · ${c.matched} matched · ${c.suggested} to review · ${c.unmatched} unmatched`,
+    countsText: (c) =>
+      `${c.entries} entries · ${c.matched} matched · ${c.suggested} to review · ${c.unmatched} unmatched`,
     reason: 'Why it was rejected',
     reprocess: 'Reprocess',
     requeued: 'Put back in the inbox.',
@@ -370,7 +430,8 @@ const en: Messages = {
     readOnlyRates: 'Rates are visible to the finance role only.',
   },
   problems: {
-    conflict: 'Someone else changed this meanwhile. The page was reloaded with the current version: check it, then try again.',
+    conflict:
+      'Someone else changed this meanwhile. The page was reloaded with the current version: check it, then try again.',
     state: (d) => `Not possible in the current state: ${d}`,
     forbidden: 'Your role is read-only: this action is for the finance role.',
     generic: (title, d) => `${title}${d ? `: ${d}` : ''}`,

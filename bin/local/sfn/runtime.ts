@@ -87,7 +87,9 @@ export class LocalStepFunctions {
     this.stateMachineName = opts.stateMachineArn.split(':').pop()!;
     this.definition = this.localDefinition(opts.machine.definition);
     this.bindings = new Map(opts.machine.tasks.map((t) => [t.state, t]));
-    this.machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.machine = new StateMachine(this.definition as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
   }
 
   /**
@@ -97,12 +99,15 @@ export class LocalStepFunctions {
    */
   private localDefinition(def: AslDefinition): AslDefinition {
     const copy = structuredClone(def);
-    const scale = (s: number) => Math.max(1, Math.min(Math.ceil(s / this.opts.factor), Math.floor(MAX_TIMER_MS / 1000)));
+    const scale = (s: number) =>
+      Math.max(1, Math.min(Math.ceil(s / this.opts.factor), Math.floor(MAX_TIMER_MS / 1000)));
     if (copy.TimeoutSeconds !== undefined) copy.TimeoutSeconds = scale(copy.TimeoutSeconds);
     for (const state of Object.values(copy.States)) {
       if (state.Type !== 'Task' || state.TimeoutSeconds === undefined) continue;
       const isToken = String(state.Resource).endsWith('.waitForTaskToken');
-      state.TimeoutSeconds = isToken ? scale(state.TimeoutSeconds) : Math.min(state.TimeoutSeconds, Math.floor(MAX_TIMER_MS / 1000));
+      state.TimeoutSeconds = isToken
+        ? scale(state.TimeoutSeconds)
+        : Math.min(state.TimeoutSeconds, Math.floor(MAX_TIMER_MS / 1000));
     }
     return copy;
   }
@@ -123,7 +128,10 @@ export class LocalStepFunctions {
     return e;
   }
 
-  startExecution(req: { stateMachineArn?: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
+  startExecution(req: { stateMachineArn?: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: Date;
+  } {
     this.checkMachine(req.stateMachineArn);
     const name = req.name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
@@ -191,7 +199,8 @@ export class LocalStepFunctions {
         const inner = (err as Error & { cause?: Error }).cause ?? err;
         const timedOut = err.name === 'ExecutionTimeoutError';
         // As AWS: a Fail state without Error/Cause (or ErrorPath/CausePath) leaves the execution's error and cause empty.
-        const bareFail = inner.name === 'FailStateError' && inner.message === 'Execution failed because of a Fail state';
+        const bareFail =
+          inner.name === 'FailStateError' && inner.message === 'Execution failed because of a Fail state';
         exec.status = timedOut ? 'TIMED_OUT' : 'FAILED';
         exec.error = timedOut ? 'States.Timeout' : bareFail ? undefined : inner.name;
         exec.cause = timedOut || bareFail ? undefined : inner.message;
@@ -206,7 +215,10 @@ export class LocalStepFunctions {
     return exec;
   }
 
-  private async follow(exec: Execution, events: AsyncGenerator<{ type: string; state?: { name: string } }>): Promise<void> {
+  private async follow(
+    exec: Execution,
+    events: AsyncGenerator<{ type: string; state?: { name: string } }>,
+  ): Promise<void> {
     try {
       for await (const ev of events) {
         if (ev.type === 'StateEntered' && ev.state) exec.history.push(ev.state.name);
@@ -228,7 +240,8 @@ export class LocalStepFunctions {
       const s = Number(readPath(exec.lastOutput, state.SecondsPath));
       if (Number.isFinite(s)) ms = Math.max(minSeconds, (s * 1000) / factor);
     } else {
-      const at = typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
+      const at =
+        typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
       const t = typeof at === 'string' ? new Date(at) : undefined;
       if (t && !Number.isNaN(t.getTime())) ms = clock.toRealDelayMs(t);
     }
@@ -250,7 +263,9 @@ export class LocalStepFunctions {
         const e = err instanceof Error ? err : new Error(String(err));
         this.opts.log(`execution ${exec.name}: ${binding.state} (${name}) threw ${e.name}: ${e.message}`);
         // As Lambda reports a function error to Step Functions: Error = errorType, Cause = the error as JSON.
-        const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: e.stack?.split('\n') ?? [] }));
+        const reported = new Error(
+          JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: e.stack?.split('\n') ?? [] }),
+        );
         reported.name = e.name;
         throw reported;
       }
@@ -272,14 +287,17 @@ export class LocalStepFunctions {
       const timeoutS = this.definition.States[binding.state]?.TimeoutSeconds;
       const timer =
         typeof timeoutS === 'number'
-          ? setTimeout(() => {
-              const p = this.tokens.get(token);
-              this.tokens.delete(token);
-              this.closedTokens.set(token, 'TaskTimedOut');
-              const e = new Error('task timed out');
-              e.name = 'States.Timeout';
-              p?.reject(e);
-            }, Math.min(timeoutS * 1000, MAX_TIMER_MS))
+          ? setTimeout(
+              () => {
+                const p = this.tokens.get(token);
+                this.tokens.delete(token);
+                this.closedTokens.set(token, 'TaskTimedOut');
+                const e = new Error('task timed out');
+                e.name = 'States.Timeout';
+                p?.reject(e);
+              },
+              Math.min(timeoutS * 1000, MAX_TIMER_MS),
+            )
           : undefined;
       const payload = replaceValue((taskInput as { Payload?: unknown })?.Payload ?? taskInput, TOKEN_SENTINEL, token);
       try {
@@ -356,7 +374,12 @@ export class LocalStepFunctions {
     return publicRecord(this.get(req.executionArn));
   }
 
-  listExecutions(req: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+  listExecutions(req: {
+    stateMachineArn?: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
     this.checkMachine(req.stateMachineArn);
     const all = [...this.executions.values()]
       .filter((e) => !req.statusFilter || e.status === req.statusFilter)
@@ -443,7 +466,19 @@ export class LocalStepFunctions {
 
 function publicRecord(e: Execution): ExecutionRecord {
   const { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause, history } = e;
-  return { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause, history: [...history] };
+  return {
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    startDate,
+    stopDate,
+    input,
+    output,
+    error,
+    cause,
+    history: [...history],
+  };
 }
 
 function replaceValue(value: unknown, from: string, to: string): unknown {

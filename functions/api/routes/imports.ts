@@ -1,20 +1,30 @@
-import { z } from 'zod';
-import { clock } from '../../adapters/clock';
-import { putCustomer } from '../../adapters/db/customers';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { dynamo } from '../../adapters/aws-clients';
+import { clock } from '../../adapters/clock';
+import { createCustomer, putCustomer } from '../../adapters/db/customers';
 import { invoiceEventPut } from '../../adapters/db/events';
 import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
-import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, reasonInFrench, RowOutcome, summarize } from '../../core/imports';
-import { Customer } from '../../core/model';
-import { HttpProblem } from '../http';
 import { EInvoiceImportReport } from '../../adapters/einvoice-import';
-import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
+import {
+  customerFromImport,
+  type ImportedInvoice,
+  type ParsedImport,
+  type PlannedRow,
+  parseFec,
+  parseInvoiceCsv,
+  planImport,
+  type RowOutcome,
+  reasonInFrench,
+  summarize,
+} from '../../core/imports';
+import type { Customer } from '../../core/model';
+import { HttpProblem } from '../http';
 import { route } from '../route';
 import { common } from '../schemas';
 import { getCustomers, getInvoices, mapLimited } from '../store';
-import { createCustomer } from '../../adapters/db/customers';
+import { einvoiceImport, isEInvoiceUpload } from './einvoice-upload';
 
 export const ImportRowReport = z.object({
   line: z.number().int(),
@@ -26,7 +36,12 @@ export const ImportRowReport = z.object({
 });
 export const ImportReport = z.object({
   format: z.enum(['csv', 'fec', 'einvoice']),
-  summary: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
+  summary: z.object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    rejected: z.number().int(),
+  }),
   rows: z.array(ImportRowReport),
   /** FEC lines that are not open receivables (other accounts, lettered lines). */
   skippedLines: z.number().int().optional(),
@@ -44,7 +59,10 @@ async function parse(format: 'csv' | 'fec', text: string, defaultTerms: number):
   const ids = first.rows.flatMap((r) => (r.ok ? [r.record.customerId] : []));
   const customers = ids.length ? await getCustomers(ids) : new Map<string, Customer>();
   if (customers.size === 0) return first;
-  return parseFec(text, { defaultPaymentTermsDays: defaultTerms, paymentTermsDays: (id) => customers.get(id)?.paymentTermsDays });
+  return parseFec(text, {
+    defaultPaymentTermsDays: defaultTerms,
+    paymentTermsDays: (id) => customers.get(id)?.paymentTermsDays,
+  });
 }
 
 /** New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does not insist). */
@@ -89,13 +107,20 @@ async function writeCreatedChunk(rows: PlannedRow[], format: 'csv' | 'fec', acto
   const at = clock().now().toISOString();
   const items = rows.flatMap((r) => [
     invoicePut({ ...(r.next as NonNullable<PlannedRow['next']>), version: 0 }, undefined),
-    invoiceEventPut({ invoiceId: r.invoiceId as string, at, kind: 'imported', actor, detail: { source: format, line: r.line } }),
+    invoiceEventPut({
+      invoiceId: r.invoiceId as string,
+      at,
+      kind: 'imported',
+      actor,
+      detail: { source: format, line: r.line },
+    }),
   ]);
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
     return rows;
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException')) throw err;
+    if (!(err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException'))
+      throw err;
     return mapLimited(rows, 8, (r) => write(r, format, actor));
   }
 }
@@ -109,28 +134,51 @@ async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Pro
         at: clock().now().toISOString(),
         kind: planned.outcome === 'created' ? 'imported' : 'import_updated',
         actor,
-        detail: { source: format, line: planned.line, ...(planned.current ? { previous: { amountCents: planned.current.amountCents, issueDate: planned.current.issueDate, dueDate: planned.current.dueDate } } : {}) },
+        detail: {
+          source: format,
+          line: planned.line,
+          ...(planned.current
+            ? {
+                previous: {
+                  amountCents: planned.current.amountCents,
+                  issueDate: planned.current.issueDate,
+                  dueDate: planned.current.dueDate,
+                },
+              }
+            : {}),
+        },
       });
       return planned;
     } catch (err) {
       if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS || !planned.record) {
-        if (err instanceof VersionConflictError) return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
+        if (err instanceof VersionConflictError)
+          return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
         throw err;
       }
       // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is stored now.
       const stored = await getInvoice(planned.record.invoiceId);
-      [planned] = planImport({ format, rows: [{ line: row.line, ok: true, record: planned.record }] }, new Map(stored ? [[stored.invoiceId, stored]] : []));
+      [planned] = planImport(
+        { format, rows: [{ line: row.line, ok: true, record: planned.record }] },
+        new Map(stored ? [[stored.invoiceId, stored]] : []),
+      );
     }
   }
 }
 
-export async function runImport(format: 'csv' | 'fec', text: string, actor: string, defaultTerms = 30): Promise<ImportReport> {
+export async function runImport(
+  format: 'csv' | 'fec',
+  text: string,
+  actor: string,
+  defaultTerms = 30,
+): Promise<ImportReport> {
   const parsed = await parse(format, text, defaultTerms);
   if (parsed.fatal) throw new HttpProblem('invalid-import', parsed.fatal);
   const records = parsed.rows.flatMap((r) => (r.ok ? [r.record] : []));
   const existing = records.length ? await getInvoices(records.map((r) => r.invoiceId)) : new Map();
   const plan = planImport(parsed, existing);
-  await upsertCustomers(plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])));
+  await upsertCustomers(
+    plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])),
+  );
   const created = plan.filter((p) => p.outcome === 'created' && p.next);
   const chunks: PlannedRow[][] = [];
   for (let i = 0; i < created.length; i += CREATE_CHUNK) chunks.push(created.slice(i, i + CREATE_CHUNK));
@@ -139,27 +187,69 @@ export async function runImport(format: 'csv' | 'fec', text: string, actor: stri
     const out = await writeCreatedChunk(chunk, format, actor);
     chunk.forEach((r, i) => written.set(r, out[i]));
   });
-  const others = await mapLimited(plan, 8, (row) => (written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor)));
+  const others = await mapLimited(plan, 8, (row) =>
+    written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor),
+  );
   const done = others;
-  const rows = done.map((r) => ({ line: r.line, invoiceId: r.invoiceId, outcome: r.outcome as RowOutcome, ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}) }));
-  return { format, summary: summarize(rows), rows, ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}) };
+  const rows = done.map((r) => ({
+    line: r.line,
+    invoiceId: r.invoiceId,
+    outcome: r.outcome as RowOutcome,
+    ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}),
+  }));
+  return {
+    format,
+    summary: summarize(rows),
+    rows,
+    ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}),
+  };
 }
 
 export const importRoutes = [
   route({
-    method: 'POST', path: '/invoices/import', operationId: 'importInvoices', tag: 'Invoices', access: 'finance',
-    summary: 'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
+    method: 'POST',
+    path: '/invoices/import',
+    operationId: 'importInvoices',
+    tag: 'Invoices',
+    access: 'finance',
+    summary:
+      'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
     query: z.object({
-      format: z.enum(['csv', 'fec']).optional().describe('csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv'),
-      paymentTermsDays: z.coerce.number().int().min(0).max(365).default(30).describe('FEC only: due date = piece date + the customer terms, else this'),
+      format: z
+        .enum(['csv', 'fec'])
+        .optional()
+        .describe('csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv'),
+      paymentTermsDays: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(365)
+        .default(30)
+        .describe('FEC only: due date = piece date + the customer terms, else this'),
     }),
-    textBody: { contentTypes: ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream', 'application/pdf', 'application/xml', 'text/xml'], description: 'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)' },
+    textBody: {
+      contentTypes: [
+        'text/csv',
+        'text/plain',
+        'text/tab-separated-values',
+        'application/octet-stream',
+        'application/pdf',
+        'application/xml',
+        'text/xml',
+      ],
+      description:
+        'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)',
+    },
     responses: { 200: { description: 'Per-row report', schema: ImportReport }, ...common(413, 415) },
     handle: async ({ query, body, headers, principal }) => {
-      if (isEInvoiceUpload(String(body ?? ''))) return { status: 200, body: await einvoiceImport(String(body), principal.actor, query.paymentTermsDays) };
+      if (isEInvoiceUpload(String(body ?? '')))
+        return { status: 200, body: await einvoiceImport(String(body), principal.actor, query.paymentTermsDays) };
       const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format = query.format ?? (type === 'text/tab-separated-values' ? 'fec' : 'csv');
-      return { status: 200, body: await runImport(format, String(body ?? ''), principal.actor, query.paymentTermsDays) };
+      return {
+        status: 200,
+        body: await runImport(format, String(body ?? ''), principal.actor, query.paymentTermsDays),
+      };
     },
   }),
 ];

@@ -81,7 +81,11 @@ export function required(value: string | undefined, element: string): string {
  * scheme 0009 is a SIRET. Without a scheme, a 9- or 14-digit id of a French party is read the same way. Else a French
  * VAT number (FR + 2 key characters + SIREN).
  */
-export function sirenOf(legalId: Party['legalId'], vatId: string | undefined, country: string | undefined): string | undefined {
+export function sirenOf(
+  legalId: Party['legalId'],
+  vatId: string | undefined,
+  country: string | undefined,
+): string | undefined {
   const id = legalId?.id.replace(/\s+/g, '');
   const frenchScheme = legalId?.scheme === '0002' || legalId?.scheme === '0009';
   const unschemed = !legalId?.scheme && (country === undefined || country === 'FR');

@@ -1,5 +1,5 @@
+import type { ParsedStatementFile } from '../model';
 import { formatCents } from '../money';
-import { ParsedStatementFile } from '../model';
 import { parseStatementFile, StatementParseError } from '../statements';
 import { accountLabel } from './summary';
 
@@ -18,7 +18,9 @@ export interface IngestLimits {
   maxEntries: number;
 }
 
-export type ReadOutcome = { parsed: ParsedStatementFile; problem?: undefined } | { parsed?: undefined; problem: StatementProblem };
+export type ReadOutcome =
+  | { parsed: ParsedStatementFile; problem?: undefined }
+  | { parsed?: undefined; problem: StatementProblem };
 
 /**
  * Reads and checks a statement file. Whatever goes wrong in here is a property of the file (the code is pure: no AWS
@@ -50,7 +52,10 @@ function errorText(err: unknown): string {
 /** A file over the size limit: refused before anything is read. */
 export function tooLargeProblem(sizeBytes: number, limits: IngestLimits): StatementProblem | undefined {
   if (sizeBytes <= limits.maxBytes) return undefined;
-  return { code: 'file_too_large', message: `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split it, or raise statementMaxBytes)` };
+  return {
+    code: 'file_too_large',
+    message: `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split it, or raise statementMaxBytes)`,
+  };
 }
 
 /**
@@ -63,10 +68,19 @@ export function amountProblem(parsed: ParsedStatementFile): StatementProblem | u
     for (const e of s.entries) {
       total += Math.abs(e.amountCents);
       if (!Number.isSafeInteger(e.amountCents) || !Number.isSafeInteger(total)) {
-        return { code: 'invalid_amount', element: `statement ${i + 1}, entry ${e.index + 1}`, message: `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ${total}` };
+        return {
+          code: 'invalid_amount',
+          element: `statement ${i + 1}, entry ${e.index + 1}`,
+          message: `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ${total}`,
+        };
       }
     }
-    if (!Number.isSafeInteger(total)) return { code: 'invalid_amount', element: `statement ${i + 1}`, message: 'balances beyond what can be counted exactly (2^53 cents)' };
+    if (!Number.isSafeInteger(total))
+      return {
+        code: 'invalid_amount',
+        element: `statement ${i + 1}`,
+        message: 'balances beyond what can be counted exactly (2^53 cents)',
+      };
   }
   return undefined;
 }
@@ -76,7 +90,10 @@ function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits): St
   if (parsed.statements.length === 0) return { code: 'empty', message: 'no statement in the file' };
   const entries = parsed.statements.reduce((n, s) => n + s.entries.length, 0);
   if (entries > limits.maxEntries) {
-    return { code: 'too_many_entries', message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)` };
+    return {
+      code: 'too_many_entries',
+      message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)`,
+    };
   }
   const amounts = amountProblem(parsed);
   if (amounts) return amounts;

@@ -1,6 +1,6 @@
-import { IsoDate } from '../dates';
+import type { IsoDate } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
-import { formatDate, formatIban, Language, money, structuredReference } from '../messages/format';
+import { formatDate, formatIban, type Language, money, structuredReference } from '../messages/format';
 import type { Creditor } from '../messages/reminder';
 import { PdfWriter } from './pdf-writer';
 
@@ -41,7 +41,9 @@ export function formalNoticeReference(invoiceId: string, asOf: IsoDate): string 
   return `MED-${invoiceId.replace(/[^A-Za-z0-9-]/g, '')}-${asOf.replace(/-/g, '')}`;
 }
 
-export function formalNoticeFigures(input: Pick<FormalNoticeInput, 'invoices' | 'penalties' | 'debtor'>): FormalNoticeFigures {
+export function formalNoticeFigures(
+  input: Pick<FormalNoticeInput, 'invoices' | 'penalties' | 'debtor'>,
+): FormalNoticeFigures {
   if (input.invoices.length === 0) throw new Error('a formal notice concerns at least one invoice');
   const rows = input.invoices.map((invoice, i) => {
     const penalties = Array.isArray(input.penalties) ? input.penalties[i] : input.penalties[invoice.invoiceId];
@@ -96,8 +98,18 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   w.lines([creditor.name, ...(creditor.address ?? []), ...(creditor.legalIds ?? [])], { size: 9, gapAfter: 10 });
   // Recipient block, right-aligned
   w.lines([debtor.name, ...debtor.address], { size: 10, align: 'right', gapAfter: 14 });
-  w.paragraph(fr ? `${creditor.city ? `${creditor.city}, le` : 'Le'} ${d(asOf)}` : `${creditor.city ? `${creditor.city}, ` : ''}${d(asOf)}`, { align: 'right', gapAfter: 12 });
-  w.paragraph(fr ? 'LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION' : 'REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT (lettre recommandée avec accusé de réception)', { bold: true, size: 10 });
+  w.paragraph(
+    fr
+      ? `${creditor.city ? `${creditor.city}, le` : 'Le'} ${d(asOf)}`
+      : `${creditor.city ? `${creditor.city}, ` : ''}${d(asOf)}`,
+    { align: 'right', gapAfter: 12 },
+  );
+  w.paragraph(
+    fr
+      ? 'LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION'
+      : 'REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT (lettre recommandée avec accusé de réception)',
+    { bold: true, size: 10 },
+  );
   w.paragraph(
     fr
       ? `Objet : Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`} – Réf. ${reference}`
@@ -111,8 +123,16 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
       : `Unless we are mistaken, and despite our previous reminders, we are still awaiting payment of the following ${n > 1 ? 'invoices' : 'invoice'}:`,
   );
   w.table(
-    fr ? ['Facture', 'Date', 'Échéance', 'Montant', 'Reste dû'] : ['Invoice', 'Issued', 'Due date', 'Amount', 'Amount due'],
-    fig.rows.map((r) => [r.invoice.invoiceId, d(r.invoice.issueDate), d(r.invoice.dueDate), m(r.invoice.amountCents), m(r.invoice.openCents)]),
+    fr
+      ? ['Facture', 'Date', 'Échéance', 'Montant', 'Reste dû']
+      : ['Invoice', 'Issued', 'Due date', 'Amount', 'Amount due'],
+    fig.rows.map((r) => [
+      r.invoice.invoiceId,
+      d(r.invoice.issueDate),
+      d(r.invoice.dueDate),
+      m(r.invoice.amountCents),
+      m(r.invoice.openCents),
+    ]),
     [0.28, 0.16, 0.16, 0.2, 0.2],
     [3, 4],
   );
@@ -143,9 +163,22 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   for (const r of fig.rows) {
     if (r.penalties.periods.length === 0) periodRows.push([r.invoice.invoiceId, '—', '—', '—', m(0)]);
     for (const p of r.penalties.periods)
-      periodRows.push([r.invoice.invoiceId, fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`, String(p.days), pct(p.rateBp, language), m(p.cents)]);
+      periodRows.push([
+        r.invoice.invoiceId,
+        fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`,
+        String(p.days),
+        pct(p.rateBp, language),
+        m(p.cents),
+      ]);
   }
-  w.table(fr ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités'] : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'], periodRows, [0.24, 0.34, 0.1, 0.14, 0.18], [2, 3, 4]);
+  w.table(
+    fr
+      ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités']
+      : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'],
+    periodRows,
+    [0.24, 0.34, 0.1, 0.14, 0.18],
+    [2, 3, 4],
+  );
   w.paragraph(
     fr
       ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
@@ -165,7 +198,14 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     [
       [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
       [fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)],
-      ...(fig.business ? [[fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)', m(fig.indemnityCents)]] : []),
+      ...(fig.business
+        ? [
+            [
+              fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)',
+              m(fig.indemnityCents),
+            ],
+          ]
+        : []),
       [fr ? 'TOTAL À PAYER' : 'TOTAL TO PAY', m(fig.totalCents)],
     ],
     [0.7, 0.3],
@@ -194,12 +234,26 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   });
   w.lines(
     fr
-      ? ['Règlement par virement :', `Titulaire : ${creditor.name}`, `IBAN : ${formatIban(creditor.iban)}`, `BIC : ${creditor.bic}`, `Référence à indiquer : ${refs.join(', ')}`]
-      : ['Payment by bank transfer:', `Account holder: ${creditor.name}`, `IBAN: ${formatIban(creditor.iban)}`, `BIC: ${creditor.bic}`, `Reference to quote: ${refs.join(', ')}`],
+      ? [
+          'Règlement par virement :',
+          `Titulaire : ${creditor.name}`,
+          `IBAN : ${formatIban(creditor.iban)}`,
+          `BIC : ${creditor.bic}`,
+          `Référence à indiquer : ${refs.join(', ')}`,
+        ]
+      : [
+          'Payment by bank transfer:',
+          `Account holder: ${creditor.name}`,
+          `IBAN: ${formatIban(creditor.iban)}`,
+          `BIC: ${creditor.bic}`,
+          `Reference to quote: ${refs.join(', ')}`,
+        ],
     { size: 9, gapAfter: 10 },
   );
   w.paragraph(
-    fr ? 'Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' : 'Yours faithfully,',
+    fr
+      ? 'Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.'
+      : 'Yours faithfully,',
     { gapAfter: 16 },
   );
   w.paragraph(creditor.name, { bold: true });

@@ -1,5 +1,5 @@
-import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 import { creditorCheckDigitsHold, RF_SHAPE } from '../payments/creditor-reference';
+import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
 export interface ReferenceHit {
@@ -83,7 +83,8 @@ class DeletionIndex {
     private readonly keys: readonly string[],
     private readonly minLength: number,
   ) {
-    if (keys.length >= DeletionIndex.SHIFT) throw new Error(`reference index: at most ${DeletionIndex.SHIFT - 1} invoices`);
+    if (keys.length >= DeletionIndex.SHIFT)
+      throw new Error(`reference index: at most ${DeletionIndex.SHIFT - 1} invoices`);
   }
 
   private build(): Float64Array {
@@ -150,7 +151,10 @@ export class ReferenceIndex {
   private minLen = Infinity;
   private maxLen = 0;
 
-  constructor(invoiceIds: readonly string[], private readonly minTypoLength = 6) {
+  constructor(
+    invoiceIds: readonly string[],
+    private readonly minTypoLength = 6,
+  ) {
     this.keys = new Array(invoiceIds.length);
     for (let i = 0; i < invoiceIds.length; i++) {
       const key = referenceKey(invoiceIds[i]);
@@ -200,18 +204,33 @@ export class ReferenceIndex {
           if (!hasDigit || s.length < this.minLen - 2) continue;
           let hit = false;
           const first = s.charCodeAt(0);
-          const stripped = first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
+          const stripped =
+            first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
           for (let v = 0; v < (stripped ? 2 : 1); v++) {
             const f = v === 0 ? s : stripped!;
             // an ISO 11649 creditor reference (RF + check digits) is exact when its check digits hold; when they do not,
             // a character was mistyped somewhere: read as a typo, which needs the amount or the payer to agree
-            const rf: ReferenceKind | undefined = v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;
+            const rf: ReferenceKind | undefined =
+              v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;
             const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
-            if (this.withoutPrefix.each(f, (inv) => note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
+            if (
+              this.withoutPrefix.each(f, (inv) =>
+                note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')),
+              )
+            )
+              hit = true;
           }
           // a number whose parts lost their zero padding ("FA 2026 6685" for FA-2026-06685) is that number, not a typo
-          if (!hit && j > i && this.hasUnpadded && this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
+          if (
+            !hit &&
+            j > i &&
+            this.hasUnpadded &&
+            this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) =>
+              note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')),
+            )
+          )
+            hit = true;
           if (hit) for (let k = i; k <= j; k++) used.add(k);
           if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
             candidates.push({ text: stripped ?? s, from: i, to: j, hit });
@@ -226,7 +245,11 @@ export class ReferenceIndex {
         if (!c.hit && this.shapes.has(shapeOf(c.text))) unresolved.add(c.text);
       }
     }
-    return { hits: [...found.values()].sort((a, b) => a.invoice - b.invoice), typoQueries: [...typoQueries], unresolved: [...unresolved] };
+    return {
+      hits: [...found.values()].sort((a, b) => a.invoice - b.invoice),
+      typoQueries: [...typoQueries],
+      unresolved: [...unresolved],
+    };
   }
 
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */

@@ -29,7 +29,11 @@ export function cfonbRecords(text: string): Rec[] {
     if (last.text.length < 120) {
       // trailing blanks of the last record may have been trimmed away; a record cut before its amount is truncated
       if (last.text.length < 104 || !/^0[1457]/.test(last.text)) {
-        throw new StatementParseError('truncated', `the file ends with a partial record of ${last.text.length} characters`, { line: last.line });
+        throw new StatementParseError(
+          'truncated',
+          `the file ends with a partial record of ${last.text.length} characters`,
+          { line: last.line },
+        );
       }
       last.text = last.text.padEnd(120, ' ');
     }
@@ -44,7 +48,10 @@ export function cfonbRecords(text: string): Rec[] {
     }
     if (raw.trim().length === 0) return;
     const t = raw.trimEnd();
-    if (t.length > 120) throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, { line: i + 1 });
+    if (t.length > 120)
+      throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, {
+        line: i + 1,
+      });
     out.push({ text: t.padEnd(120, ' '), line: i + 1 });
   });
   return out;
@@ -64,11 +71,13 @@ export function cfonbAmount(field: string, decimals: string, line: number): numb
     throw new StatementParseError('invalid_amount', `not a CFONB amount: "${field}"`, { line });
   }
   const dec = Number(decimals);
-  if (!/^[0-3]$/.test(decimals)) throw new StatementParseError('invalid_amount', `number of decimals "${decimals}" is not 0 to 3`, { line });
+  if (!/^[0-3]$/.test(decimals))
+    throw new StatementParseError('invalid_amount', `number of decimals "${decimals}" is not 0 to 3`, { line });
   let value = Number(digits + String(d));
   if (dec < 2) value *= 10 ** (2 - dec);
   if (dec === 3) {
-    if (value % 10 !== 0) throw new StatementParseError('invalid_amount', `amount "${field}" has a third decimal`, { line });
+    if (value % 10 !== 0)
+      throw new StatementParseError('invalid_amount', `amount "${field}" has a third decimal`, { line });
     value /= 10;
   }
   return value === 0 ? 0 : boundedOrThrow(sign * value, { line });
@@ -100,13 +109,21 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
     const r = rec.text;
     const code = r.slice(0, 2);
     const line = rec.line;
-    const account = { bankCode: r.slice(2, 7).trim(), branchCode: r.slice(11, 16).trim(), accountNumber: r.slice(21, 32).trim() };
+    const account = {
+      bankCode: r.slice(2, 7).trim(),
+      branchCode: r.slice(11, 16).trim(),
+      accountNumber: r.slice(21, 32).trim(),
+    };
     const currency = r.slice(16, 19);
     const decimals = r.slice(19, 20);
     switch (code) {
       case '01': {
-        if (open) throw new StatementParseError('corrupt', 'a new statement (01) starts before the previous one ended (07)', { line });
-        if (!/^[A-Z]{3}$/.test(currency)) throw new StatementParseError('corrupt', `not a currency code: "${currency}"`, { line });
+        if (open)
+          throw new StatementParseError('corrupt', 'a new statement (01) starts before the previous one ended (07)', {
+            line,
+          });
+        if (!/^[A-Z]{3}$/.test(currency))
+          throw new StatementParseError('corrupt', `not a currency code: "${currency}"`, { line });
         const periodStart = cfonbDate(r.slice(34, 40), line);
         open = {
           startLine: line,
@@ -124,7 +141,8 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
         break;
       }
       case '04': {
-        if (!open) throw new StatementParseError('corrupt', 'an entry (04) outside a statement (no 01 before it)', { line });
+        if (!open)
+          throw new StatementParseError('corrupt', 'an entry (04) outside a statement (no 01 before it)', { line });
         const bookingDate = cfonbDate(r.slice(34, 40), line);
         if (!bookingDate) throw new StatementParseError('invalid_date', 'entry without a booking date', { line });
         const interbank = r.slice(32, 34).trim();
@@ -147,14 +165,16 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
         break;
       }
       case '05': {
-        if (!open || !current) throw new StatementParseError('corrupt', 'a complement (05) with no entry (04) before it', { line });
+        if (!open || !current)
+          throw new StatementParseError('corrupt', 'a complement (05) with no entry (04) before it', { line });
         current.raw.push(r);
         applyComplement(current, r.slice(45, 48), r.slice(48, 118), continuation);
         continuation.previousFull = r.slice(48, 118).trimEnd().length === 70;
         break;
       }
       case '07': {
-        if (!open) throw new StatementParseError('corrupt', 'a closing balance (07) with no statement open (01)', { line });
+        if (!open)
+          throw new StatementParseError('corrupt', 'a closing balance (07) with no statement open (01)', { line });
         const st = open.statement;
         st.periodEnd = cfonbDate(r.slice(34, 40), line);
         st.closingBalanceCents = cfonbAmount(r.slice(90, 104), decimals, line);
@@ -169,13 +189,20 @@ export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
     }
   }
   if (open) {
-    throw new StatementParseError('truncated', 'the file ends before the closing balance (07) of the statement', { line: open.startLine });
+    throw new StatementParseError('truncated', 'the file ends before the closing balance (07) of the statement', {
+      line: open.startLine,
+    });
   }
   if (statements.length === 0) throw new StatementParseError('empty', 'no statement in the CFONB file');
   return statements;
 }
 
-function applyComplement(e: StatementEntry, qualifierRaw: string, valueRaw: string, state: { previousFull: boolean }): void {
+function applyComplement(
+  e: StatementEntry,
+  qualifierRaw: string,
+  valueRaw: string,
+  state: { previousFull: boolean },
+): void {
   const qualifier = qualifierRaw.toUpperCase();
   const value = collapse(valueRaw);
   if (!value) return;

@@ -1,6 +1,6 @@
 import { isValidIsoDate } from '../dates';
-import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
 import { MAX_AMOUNT_CENTS } from '../model/fields';
+import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
 import { StatementParseError } from './errors';
 
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -29,9 +29,13 @@ export function decodeStatementBytes(bytes: Uint8Array): { text: string; encodin
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    throw new StatementParseError('encoding', 'binary content (NUL byte): not a text statement file, or UTF-16 without a byte order mark', {
-      line: lineOf(text, nul),
-    });
+    throw new StatementParseError(
+      'encoding',
+      'binary content (NUL byte): not a text statement file, or UTF-16 without a byte order mark',
+      {
+        line: lineOf(text, nul),
+      },
+    );
   }
   return { text, encoding };
 }
@@ -55,12 +59,17 @@ export function splitLines(text: string): string[] {
  */
 export const MAX_STATEMENT_AMOUNT_CENTS = MAX_AMOUNT_CENTS;
 
-export function amountOrThrow(input: string, where: { line?: number; element?: string }, syntax?: AmountSyntax): number {
+export function amountOrThrow(
+  input: string,
+  where: { line?: number; element?: string },
+  syntax?: AmountSyntax,
+): number {
   let cents: number;
   try {
     cents = parseAmountToCents(input, syntax);
   } catch (e) {
-    if (e instanceof MoneyFormatError) throw new StatementParseError('invalid_amount', `not an amount: "${input.slice(0, 40)}"`, where);
+    if (e instanceof MoneyFormatError)
+      throw new StatementParseError('invalid_amount', `not an amount: "${input.slice(0, 40)}"`, where);
     throw e;
   }
   return boundedOrThrow(cents, where);
@@ -69,7 +78,11 @@ export function amountOrThrow(input: string, where: { line?: number; element?: s
 /** The amount itself when within MAX_STATEMENT_AMOUNT_CENTS, else an `invalid_amount` error saying where. */
 export function boundedOrThrow(cents: number, where: { line?: number; element?: string }): number {
   if (Math.abs(cents) <= MAX_STATEMENT_AMOUNT_CENTS) return cents;
-  throw new StatementParseError('invalid_amount', `amount beyond ${MAX_STATEMENT_AMOUNT_CENTS / 100} (100 billion): not a real booking`, where);
+  throw new StatementParseError(
+    'invalid_amount',
+    `amount beyond ${MAX_STATEMENT_AMOUNT_CENTS / 100} (100 billion): not a real booking`,
+    where,
+  );
 }
 
 const validDates = new Set<string>();

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { etag, messageOf, ok, type Api } from '../api/client';
+import { type Api, etag, messageOf, ok } from '../api/client';
 import { date, money, parseEuros } from '../format';
 import { t } from '../i18n';
 import { Async, Link, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
@@ -16,7 +16,17 @@ export function nextPlanned(history: HistoryEvent[]): HistoryEvent | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     const e = history[i];
     if (e.kind === 'dunning_step_planned') return e;
-    if (['dunning_ended', 'dunning_stopped', 'reminder_sent', 'dunning_message_sent', 'formal_notice_sent', 'status_changed'].includes(e.kind)) return undefined;
+    if (
+      [
+        'dunning_ended',
+        'dunning_stopped',
+        'reminder_sent',
+        'dunning_message_sent',
+        'formal_notice_sent',
+        'status_changed',
+      ].includes(e.kind)
+    )
+      return undefined;
   }
   return undefined;
 }
@@ -25,7 +35,11 @@ function DocumentLink(props: { pdfKey: string }) {
   const { api } = useApp();
   const open = async () => {
     try {
-      window.open(ok(await api.GET('/console/document-link', { params: { query: { key: props.pdfKey } } })).url, '_blank', 'noopener');
+      window.open(
+        ok(await api.GET('/console/document-link', { params: { query: { key: props.pdfKey } } })).url,
+        '_blank',
+        'noopener',
+      );
     } catch (err) {
       say(messageOf(err), 'error');
     }
@@ -44,10 +58,22 @@ function Timeline(props: { history: HistoryEvent[] }) {
     <ol class="timeline" data-testid="timeline">
       {props.history.map((e, i) => {
         const d = e.detail as Record<string, unknown>;
-        const extra = [d.stepId, d.level, d.channel, d.note, d.reason, d.until, typeof d.amountCents === 'number' ? money(d.amountCents) : undefined, d.at ? date(String(d.at)) : undefined].filter((x) => x !== undefined && x !== '').join(' · ');
+        const extra = [
+          d.stepId,
+          d.level,
+          d.channel,
+          d.note,
+          d.reason,
+          d.until,
+          typeof d.amountCents === 'number' ? money(d.amountCents) : undefined,
+          d.at ? date(String(d.at)) : undefined,
+        ]
+          .filter((x) => x !== undefined && x !== '')
+          .join(' · ');
         return (
           <li key={i}>
-            <time dateTime={e.at}>{date(e.at)}</time> <strong>{e.kind.replace(/_/g, ' ')}</strong> <span class="muted">{e.actor}</span>
+            <time dateTime={e.at}>{date(e.at)}</time> <strong>{e.kind.replace(/_/g, ' ')}</strong>{' '}
+            <span class="muted">{e.actor}</span>
             {extra && <div>{extra}</div>}
             {typeof d.pdfKey === 'string' && <DocumentLink pdfKey={d.pdfKey} />}
             {Array.isArray(d.to) && <div class="muted">→ {(d.to as string[]).join(', ')}</div>}
@@ -83,24 +109,70 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
       </label>
       <div class="buttons">
         {invoice.pause ? (
-          <button type="button" class="primary" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })), m.resume)}>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy}
+            onClick={() =>
+              go(
+                async () =>
+                  ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })),
+                m.resume,
+              )
+            }
+          >
             {awaitingApproval ? m.approve : m.resume}
           </button>
         ) : (
           owed && (
-            <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })), m.pause)}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                go(
+                  async () =>
+                    ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })),
+                  m.pause,
+                )
+              }
+            >
               {m.pause}
             </button>
           )
         )}
         {owed && invoice.pause?.reason !== 'dispute' && (
-          <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })), m.dispute)}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              go(
+                async () =>
+                  ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })),
+                m.dispute,
+              )
+            }
+          >
             {m.dispute}
           </button>
         )}
       </div>
       {owed && (
-        <form class="inline" onSubmit={(e) => (e.preventDefault(), go(async () => ok(await api.POST('/invoices/{invoiceId}/promise', { params: { path, header }, body: { until, ...noteBody } })), m.promise))}>
+        <form
+          class="inline"
+          onSubmit={(e) => (
+            e.preventDefault(),
+            go(
+              async () =>
+                ok(
+                  await api.POST('/invoices/{invoiceId}/promise', {
+                    params: { path, header },
+                    body: { until, ...noteBody },
+                  }),
+                ),
+              m.promise,
+            )
+          )}
+        >
           <label>
             {m.promiseUntil}
             <input type="date" required value={until} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
@@ -117,7 +189,12 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
           </summary>
           <label>
             {m.amountEuros}
-            <input inputMode="decimal" value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} placeholder={(invoice.openCents / 100).toFixed(2)} />
+            <input
+              inputMode="decimal"
+              value={amount}
+              onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+              placeholder={(invoice.openCents / 100).toFixed(2)}
+            />
           </label>
           <label>
             {m.reason}
@@ -128,10 +205,41 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
             <input value={creditNoteId} onInput={(e) => setCreditNoteId((e.target as HTMLInputElement).value)} />
           </label>
           <div class="buttons">
-            <button type="button" class="danger" disabled={busy || !reason} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/write-off', { params: { path, header }, body: { reason, amountCents: parseEuros(amount) } })), m.writeOff)}>
+            <button
+              type="button"
+              class="danger"
+              disabled={busy || !reason}
+              onClick={() =>
+                go(
+                  async () =>
+                    ok(
+                      await api.POST('/invoices/{invoiceId}/write-off', {
+                        params: { path, header },
+                        body: { reason, amountCents: parseEuros(amount) },
+                      }),
+                    ),
+                  m.writeOff,
+                )
+              }
+            >
               {m.writeOff}
             </button>
-            <button type="button" disabled={busy || !creditNoteId || parseEuros(amount) === undefined} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/credit-note', { params: { path, header }, body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined } })), m.creditNote)}>
+            <button
+              type="button"
+              disabled={busy || !creditNoteId || parseEuros(amount) === undefined}
+              onClick={() =>
+                go(
+                  async () =>
+                    ok(
+                      await api.POST('/invoices/{invoiceId}/credit-note', {
+                        params: { path, header },
+                        body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined },
+                      }),
+                    ),
+                  m.creditNote,
+                )
+              }
+            >
               {m.creditNote}
             </button>
           </div>
@@ -152,7 +260,9 @@ export function InvoicePage(props: { invoiceId: string }) {
         {(d) => {
           const next = nextPlanned(d.history);
           const nd = next?.detail as { stepId?: string; at?: string; channel?: string } | undefined;
-          const sent = d.history.filter((e) => (e.detail as Record<string, unknown>).messageId || (e.detail as Record<string, unknown>).pdfKey);
+          const sent = d.history.filter(
+            (e) => (e.detail as Record<string, unknown>).messageId || (e.detail as Record<string, unknown>).pdfKey,
+          );
           return (
             <div class="invoice">
               <dl class="facts">
@@ -169,7 +279,9 @@ export function InvoicePage(props: { invoiceId: string }) {
                 <dt>{m.status}</dt>
                 <dd data-testid="invoice-status">
                   {t().status[d.invoice.status]}
-                  {d.invoice.pause ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
+                  {d.invoice.pause
+                    ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
+                    : ''}
                 </dd>
                 <dt>{m.level}</dt>
                 <dd data-testid="dunning-level">{t().levels[d.invoice.dunningLevel ?? 'none']}</dd>
@@ -201,7 +313,8 @@ export function InvoicePage(props: { invoiceId: string }) {
                     const dd = e.detail as { messageId?: string; to?: string[]; pdfKey?: string };
                     return (
                       <li key={i}>
-                        {date(e.at)} · {e.kind.replace(/_/g, ' ')} {dd.to ? `→ ${dd.to.join(', ')}` : ''} {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
+                        {date(e.at)} · {e.kind.replace(/_/g, ' ')} {dd.to ? `→ ${dd.to.join(', ')}` : ''}{' '}
+                        {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
                       </li>
                     );
                   })}

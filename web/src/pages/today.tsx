@@ -25,7 +25,14 @@ export function TodayPage() {
       <p class="intro">{m.intro}</p>
       <Async state={state}>
         {(d) => {
-          const total = d.approvals.length + d.disputes.length + d.promisesDue.length + d.bounces.length + d.failedWorkflows.length + d.rejectedStatements.length + d.missingRates.length;
+          const total =
+            d.approvals.length +
+            d.disputes.length +
+            d.promisesDue.length +
+            d.bounces.length +
+            d.failedWorkflows.length +
+            d.rejectedStatements.length +
+            d.missingRates.length;
           const reviewCount = d.review.suggested + d.review.unmatched;
           return (
             <div class="grid">
@@ -39,35 +46,40 @@ export function TodayPage() {
               <Section title={m.approvals} count={d.approvals.length}>
                 {d.approvals.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {m.step(a.stepId)}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId},{' '}
+                    {m.step(a.stepId)}
                   </li>
                 ))}
               </Section>
               <Section title={m.disputes} count={d.disputes.length}>
                 {d.disputes.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId} {a.note ? `: ${a.note}` : ''}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}{' '}
+                    {a.note ? `: ${a.note}` : ''}
                   </li>
                 ))}
               </Section>
               <Section title={m.promisesDue} count={d.promisesDue.length}>
                 {d.promisesDue.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {m.until(date(a.until))}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId},{' '}
+                    {m.until(date(a.until))}
                   </li>
                 ))}
               </Section>
               <Section title={m.bounces} count={d.bounces.length}>
                 {d.bounces.map((b) => (
                   <li key={`${b.customerId}${b.email}`}>
-                    <Link href={`/clients/${encodeURIComponent(b.customerId)}`}>{b.customerName}</Link> — {b.email} ({date(b.at)})
+                    <Link href={`/clients/${encodeURIComponent(b.customerId)}`}>{b.customerName}</Link> — {b.email} (
+                    {date(b.at)})
                   </li>
                 ))}
               </Section>
               <Section title={m.failedWorkflows} count={d.failedWorkflows.length}>
                 {d.failedWorkflows.map((f) => (
                   <li key={f.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — {f.error ?? ''} ({date(f.at)})
+                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — {f.error ?? ''} (
+                    {date(f.at)})
                   </li>
                 ))}
               </Section>
