@@ -17,7 +17,13 @@ const SEED = 500;
 
 const header = 'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date';
 function csvRows(ids: string[], customer: (i: number) => string): string {
-  return [header, ...ids.map((id, i) => `${id},${customer(i)},Client ${customer(i)},,${100 + (i % 50)}.${String(i % 100).padStart(2, '0')},EUR,2026-10-${String(1 + (i % 28)).padStart(2, '0')},2026-11-${String(1 + (i % 28)).padStart(2, '0')}`)].join('\n');
+  return [
+    header,
+    ...ids.map(
+      (id, i) =>
+        `${id},${customer(i)},Client ${customer(i)},,${100 + (i % 50)}.${String(i % 100).padStart(2, '0')},EUR,2026-10-${String(1 + (i % 28)).padStart(2, '0')},2026-11-${String(1 + (i % 28)).padStart(2, '0')}`,
+    ),
+  ].join('\n');
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -33,7 +39,11 @@ async function main() {
   try {
     // Seed: SEED invoices over 50 customers.
     const seedIds = Array.from({ length: SEED }, (_, i) => `SEED-${String(i).padStart(5, '0')}`);
-    const seeded = await fetch(`${base}/invoices/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows(seedIds, (i) => `CUST-${i % 50}`) });
+    const seeded = await fetch(`${base}/invoices/import`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/csv' },
+      body: csvRows(seedIds, (i) => `CUST-${i % 50}`),
+    });
     const seedReport = (await seeded.json()) as { summary: Record<string, number> };
     console.log(`seeded: ${JSON.stringify(seedReport.summary)}`);
 
@@ -41,7 +51,12 @@ async function main() {
     const errors: string[] = [];
     const deadline = Date.now() + SECONDS * 1000;
 
-    async function timed(kind: string, url: string, init: RequestInit, ok: (status: number) => boolean): Promise<Response | undefined> {
+    async function timed(
+      kind: string,
+      url: string,
+      init: RequestInit,
+      ok: (status: number) => boolean,
+    ): Promise<Response | undefined> {
       const t0 = performance.now();
       try {
         const res = await fetch(url, init);
@@ -60,15 +75,32 @@ async function main() {
       while (Date.now() < deadline) {
         round++;
         const list = await timed('list', `${base}/invoices?status=open&limit=50`, { headers: auth }, (s) => s === 200);
-        const page = list ? ((await list.json()) as { items: { invoiceId: string }[]; nextCursor?: string }) : undefined;
-        if (page?.nextCursor) await timed('next', `${base}/invoices?status=open&limit=50&cursor=${encodeURIComponent(page.nextCursor)}`, { headers: auth }, (s) => s === 200);
+        const page = list
+          ? ((await list.json()) as { items: { invoiceId: string }[]; nextCursor?: string })
+          : undefined;
+        if (page?.nextCursor)
+          await timed(
+            'next',
+            `${base}/invoices?status=open&limit=50&cursor=${encodeURIComponent(page.nextCursor)}`,
+            { headers: auth },
+            (s) => s === 200,
+          );
         const id = page?.items[(n + round) % Math.max(1, page.items.length)]?.invoiceId ?? seedIds[n];
         await timed('get', `${base}/invoices/${encodeURIComponent(id)}`, { headers: auth }, (s) => s === 200);
         if (round % 2 === 0) {
           // 10 rows of the client's own + 10 rows every client shares (same ids, same values: idempotent).
           const own = Array.from({ length: 10 }, (_, i) => `B${n}-${round}-${i}`);
           const shared = Array.from({ length: 10 }, (_, i) => `SHARED-${(round * 10 + i) % 200}`);
-          await timed('import', `${base}/invoices/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csvRows([...own, ...shared], (i) => `CUST-${i % 50}`) }, (s) => s === 200);
+          await timed(
+            'import',
+            `${base}/invoices/import`,
+            {
+              method: 'POST',
+              headers: { ...auth, 'content-type': 'text/csv' },
+              body: csvRows([...own, ...shared], (i) => `CUST-${i % 50}`),
+            },
+            (s) => s === 200,
+          );
         }
       }
     }
@@ -77,12 +109,18 @@ async function main() {
     await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
     const elapsed = (performance.now() - started) / 1000;
 
-    const all = Object.values(samples).flat().sort((a, b) => a - b);
-    console.log(`\nadmin API load run: ${CLIENTS} clients, ${elapsed.toFixed(1)} s, ${all.length} requests (${(all.length / elapsed).toFixed(0)} req/s), errors: ${errors.length}`);
+    const all = Object.values(samples)
+      .flat()
+      .sort((a, b) => a - b);
+    console.log(
+      `\nadmin API load run: ${CLIENTS} clients, ${elapsed.toFixed(1)} s, ${all.length} requests (${(all.length / elapsed).toFixed(0)} req/s), errors: ${errors.length}`,
+    );
     console.log('kind      count     p50 ms   p95 ms   p99 ms   max ms');
     for (const [kind, xs] of [...Object.entries(samples), ['all', all] as const]) {
       const s = [...xs].sort((a, b) => a - b);
-      console.log(`${kind.padEnd(8)} ${String(s.length).padStart(6)}  ${[50, 95, 99].map((p) => percentile(s, p).toFixed(1).padStart(8)).join(' ')} ${(s.at(-1) ?? NaN).toFixed(1).padStart(8)}`);
+      console.log(
+        `${kind.padEnd(8)} ${String(s.length).padStart(6)}  ${[50, 95, 99].map((p) => percentile(s, p).toFixed(1).padStart(8)).join(' ')} ${(s.at(-1) ?? NaN).toFixed(1).padStart(8)}`,
+      );
     }
     if (errors.length) {
       console.log('\nfirst errors:');

@@ -13,10 +13,10 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Statement } from '../functions/core/model/statement';
-import { addDays } from '../functions/core/dates';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/adapters/config';
-import { WRITABLE_FORMATS, writeStatementFile, type WritableFormat } from '../functions/core/statements/index';
+import { addDays } from '../functions/core/dates';
+import type { Statement } from '../functions/core/model/statement';
+import { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from '../functions/core/statements/index';
 import { corpus } from './parse-corpus';
 
 const LIMIT = Number(process.env.BENCH_LIMIT_BYTES ?? DEFAULT_STATEMENT_MAX_BYTES);
@@ -31,8 +31,33 @@ function minimal(count: number): Statement[] {
   for (let s = 0, index = 0; index < count; s++) {
     const n = Math.min(perStatement, count - index);
     const date = addDays('2024-01-02', s);
-    const entries = Array.from({ length: n }, () => ({ index: index++, bookingDate: date, amountCents: 1, currency: 'EUR', bankCodes: [], label: 'X', remittance: { unstructured: [], structured: [] }, reversal: false, raw: [] }));
-    statements.push({ format: 'cfonb120', account: { iban: 'FR7630003012340001234567854', bankCode: '30003', branchCode: '01234', accountNumber: '00012345678' }, currency: 'EUR', periodStart: date, periodEnd: date, openingBalanceCents: 0, closingBalanceCents: n, entries, balanceCheck: { status: 'ok' } });
+    const entries = Array.from({ length: n }, () => ({
+      index: index++,
+      bookingDate: date,
+      amountCents: 1,
+      currency: 'EUR',
+      bankCodes: [],
+      label: 'X',
+      remittance: { unstructured: [], structured: [] },
+      reversal: false,
+      raw: [],
+    }));
+    statements.push({
+      format: 'cfonb120',
+      account: {
+        iban: 'FR7630003012340001234567854',
+        bankCode: '30003',
+        branchCode: '01234',
+        accountNumber: '00012345678',
+      },
+      currency: 'EUR',
+      periodStart: date,
+      periodEnd: date,
+      openingBalanceCents: 0,
+      closingBalanceCents: n,
+      entries,
+      balanceCheck: { status: 'ok' },
+    });
   }
   return statements;
 }
@@ -96,8 +121,13 @@ function balanced(statements: Statement[]): Statement[] {
   let index = 0;
   return statements.map((st) => {
     const sum = st.entries.reduce((a, e) => a + e.amountCents, 0);
-    const entries = sum === 0 ? st.entries : [...st.entries, { ...st.entries[st.entries.length - 1], amountCents: -sum }];
-    return { ...st, entries: entries.map((e) => ({ ...e, index: index++ })), closingBalanceCents: st.openingBalanceCents };
+    const entries =
+      sum === 0 ? st.entries : [...st.entries, { ...st.entries[st.entries.length - 1], amountCents: -sum }];
+    return {
+      ...st,
+      entries: entries.map((e) => ({ ...e, index: index++ })),
+      closingBalanceCents: st.openingBalanceCents,
+    };
   });
 }
 
@@ -115,24 +145,48 @@ function bigFileOf(format: WritableFormat, bytes: number): string {
 }
 
 function streamTable(): void {
-  console.log(`\nstreamed: ${STREAM_BYTES / 1e6} MB per format, --max-old-space-size=${HEAP_MB}, entry limit ${MAX_ENTRIES}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(
+    `\nstreamed: ${STREAM_BYTES / 1e6} MB per format, --max-old-space-size=${HEAP_MB}, entry limit ${MAX_ENTRIES}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   console.log('| format | file MB | entries | outcome | CPU s | wall s | heap kept after, MB | peak RSS MB |');
   console.log('|---|---:|---:|---|---:|---:|---:|---:|');
   for (const format of FORMATS) {
     const path = bigFileOf(format, STREAM_BYTES);
-    const run = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--expose-gc', '--import', 'tsx', streamChild, path, MAX_ENTRIES], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const run = spawnSync(
+      process.execPath,
+      [`--max-old-space-size=${HEAP_MB}`, '--expose-gc', '--import', 'tsx', streamChild, path, MAX_ENTRIES],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     rmSync(path);
     if (run.status !== 0) {
-      const why = /heap out of memory|Reached heap limit/.test(run.stderr) ? 'out of heap' : run.stderr.split('\n').slice(0, 2).join(' ');
+      const why = /heap out of memory|Reached heap limit/.test(run.stderr)
+        ? 'out of heap'
+        : run.stderr.split('\n').slice(0, 2).join(' ');
       console.log(`| ${format} | ${(STREAM_BYTES / 1e6).toFixed(0)} | | failed: ${why} | | | | |`);
       continue;
     }
-    const r = JSON.parse(run.stdout) as { bytes: number; cpuSeconds: number; seconds: number; entries: number; problem?: string; retainedHeapMb: number; peakRssMb: number };
-    console.log(`| ${format} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.problem ?? 'read'} | ${r.cpuSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${r.retainedHeapMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`);
+    const r = JSON.parse(run.stdout) as {
+      bytes: number;
+      cpuSeconds: number;
+      seconds: number;
+      entries: number;
+      problem?: string;
+      retainedHeapMb: number;
+      peakRssMb: number;
+    };
+    console.log(
+      `| ${format} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.problem ?? 'read'} | ${r.cpuSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${r.retainedHeapMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
+    );
   }
 }
 
-console.log(`limit ${LIMIT} bytes; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\n`);
+console.log(
+  `limit ${LIMIT} bytes; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${cpus().length} CPUs\n`,
+);
 try {
   if (PARTS.includes('limit')) limitTable();
   if (PARTS.includes('stream')) streamTable();
@@ -144,16 +198,25 @@ function limitTable(): void {
   console.log('| format | entries | file MB | count | CPU s | peak RSS MB |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const format of FORMATS) {
-    for (const shape of (format === 'csv' ? ['realistic', 'minimal', 'shortest'] : ['realistic', 'minimal']) as Shape[]) {
+    for (const shape of (format === 'csv'
+      ? ['realistic', 'minimal', 'shortest']
+      : ['realistic', 'minimal']) as Shape[]) {
       const file = fileOf(format, shape);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', child, file.path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', child, file.path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       rmSync(file.path);
       if (run.status !== 0) {
-        console.log(`| ${format} | ${shape} | ${(file.bytes / 1e6).toFixed(1)} | failed: ${run.stderr.split('\n').slice(0, 2).join(' ')} | | |`);
+        console.log(
+          `| ${format} | ${shape} | ${(file.bytes / 1e6).toFixed(1)} | failed: ${run.stderr.split('\n').slice(0, 2).join(' ')} | | |`,
+        );
         continue;
       }
       const r = JSON.parse(run.stdout) as { bytes: number; cpuSeconds: number; entries: number; peakRssMb: number };
-      console.log(`| ${format} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.cpuSeconds.toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`);
+      console.log(
+        `| ${format} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.cpuSeconds.toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`,
+      );
     }
   }
 }

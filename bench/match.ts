@@ -10,12 +10,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MatchResult } from '../functions/core/model/matching';
-import { assignTransactionIds, parseStatementFile, WRITABLE_FORMATS, type WritableFormat } from '../functions/core/statements';
 import { matchTransactions } from '../functions/core/matching';
+import type { MatchResult } from '../functions/core/model/matching';
 import { parseAmountToCents } from '../functions/core/money';
-import { type Corpus, generateCorpus } from './corpus/generate';
+import {
+  assignTransactionIds,
+  parseStatementFile,
+  WRITABLE_FORMATS,
+  type WritableFormat,
+} from '../functions/core/statements';
 import { pct, report, score } from './corpus/evaluate';
+import { type Corpus, generateCorpus } from './corpus/generate';
 import { learnedPayerBench } from './corpus/learned';
 import { EXTENSION, writeCorpusFiles } from './corpus/write-files';
 
@@ -45,7 +50,13 @@ function naive(c: Corpus, entries: Corpus['statement']['entries'], ids: string[]
       const inv = byId.get(w);
       if (inv && open.get(w) === e.amountCents) {
         open.set(w, 0);
-        const best = { allocations: [{ invoiceId: inv.invoiceId, amountCents: e.amountCents }], confidence: 1, reasons: [], writeOffCents: 0, customerCreditCents: 0 };
+        const best = {
+          allocations: [{ invoiceId: inv.invoiceId, amountCents: e.amountCents }],
+          confidence: 1,
+          reasons: [],
+          writeOffCents: 0,
+          customerCreditCents: 0,
+        };
         return { ...base, status: 'matched' as const, best, confidence: 1 };
       }
     }
@@ -64,7 +75,8 @@ function quality() {
   for (const format of WRITABLE_FORMATS) {
     const parsed = parseStatementFile(readFileSync(paths[format]), { format });
     const identified = parsed.statements.flatMap((st) => assignTransactionIds(st));
-    if (identified.length !== corpus.truth.length) throw new Error(`${format}: read ${identified.length} entries, wrote ${corpus.truth.length}`);
+    if (identified.length !== corpus.truth.length)
+      throw new Error(`${format}: read ${identified.length} entries, wrote ${corpus.truth.length}`);
     const ids = identified.map((x) => x.transactionId);
     const t0 = performance.now();
     const results = matchTransactions({
@@ -75,18 +87,35 @@ function quality() {
     });
     const ms = performance.now() - t0;
     const s = score(corpus.truth, results, ids);
-    const b = score(corpus.truth, naive(corpus, identified.map((x) => x.entry), ids));
+    const b = score(
+      corpus.truth,
+      naive(
+        corpus,
+        identified.map((x) => x.entry),
+        ids,
+      ),
+    );
     summary.push(
       `  ${format.padEnd(9)} auto ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous).padStart(6)} (all matchable ${pct(s.autoCorrect, s.matchable).padStart(6)})  precision ${pct(s.autoCorrect, s.auto).padStart(6)}  auto-or-1st ${pct(s.autoOrFirstCorrect, s.matchable).padStart(6)}  non-receipts left alone ${pct(s.notReceiptsLeftAlone, s.notReceipts)}  returns linked ${pct(s.returnedLinked, s.returnedTotal)}   | naive: auto ${pct(b.autoCorrect, b.matchable).padStart(6)} precision ${pct(b.autoCorrect, b.auto)}   (${ms.toFixed(0)} ms)`,
     );
     if (format === 'camt053') {
       detailed = report(s);
-      const wrong = s.autoWrong.slice(0, 8).map((w) => `    WRONG #${w.index} ${w.category} [${w.variant ?? ''}] got ${w.got} want ${w.want}`);
-      const missed = s.missed.filter((m) => m.category !== 'ambiguous').slice(0, 12).map((m) => `    MISSED #${m.index} ${m.category} [${m.variant ?? ''}] ${m.status}: ${m.reasons.slice(0, 2).join(' ; ')}`);
+      const wrong = s.autoWrong
+        .slice(0, 8)
+        .map((w) => `    WRONG #${w.index} ${w.category} [${w.variant ?? ''}] got ${w.got} want ${w.want}`);
+      const missed = s.missed
+        .filter((m) => m.category !== 'ambiguous')
+        .slice(0, 12)
+        .map(
+          (m) =>
+            `    MISSED #${m.index} ${m.category} [${m.variant ?? ''}] ${m.status}: ${m.reasons.slice(0, 2).join(' ; ')}`,
+        );
       detailed += `\n  where it fails (camt053):\n${[...wrong, ...missed].join('\n') || '    nothing'}`;
     }
   }
-  console.log('  per format (write -> parse -> match); auto = correct automatic matches / matchable credits without deliberate ambiguity');
+  console.log(
+    '  per format (write -> parse -> match); auto = correct automatic matches / matchable credits without deliberate ambiguity',
+  );
   console.log(summary.join('\n'));
   console.log('\n  camt053 in detail:');
   console.log(detailed);
@@ -94,8 +123,18 @@ function quality() {
 }
 
 /** Runs a command under /usr/bin/time: wall seconds and peak RSS in MB, and its stdout. */
-function timed(args: string[]): { wall: number; cpu: number; rssMb: number; stdout: string; ok: boolean; stderr: string } {
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], { maxBuffer: 1 << 30, encoding: 'utf8' });
+function timed(args: string[]): {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  stdout: string;
+  ok: boolean;
+  stderr: string;
+} {
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], {
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   const [wall, user, sys, rssKb] = (run.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
   return { wall, cpu: user + sys, rssMb: rssKb / 1024, stdout: run.stdout, ok: run.status === 0, stderr: run.stderr };
 }
@@ -113,17 +152,49 @@ interface ScaleRun {
 function scaling() {
   const format = option('scaling-format', 'camt053') as WritableFormat;
   // the book of issue 13: 3,000 customers, ~200,000 open invoices, 50,000 transactions; and the same at a quarter
-  const full: ScaleRun = { name: 'full', entries: quick ? 20_000 : 50_000, invoices: quick ? 80_000 : 200_000, customers: quick ? 1_200 : 3_000 };
-  const runs: ScaleRun[] = [{ name: 'quarter', entries: full.entries / 4, invoices: full.invoices / 4, customers: full.customers / 4 }, full];
-  console.log(`\n== Scaling: the whole \`recon match --json\` process (${format}), each beside a process that reads the same bytes and scans them once ==`);
-  console.log('  (2-core machine shared with other jobs: wall times move with its load; the ratio to the scan, measured in the same run, less so)');
-  console.log('  (CPU s = user + system of the whole process, worker thread included: less sensitive to the load than wall time)');
-  console.log('  run       entries  invoices customers  input MB |  wall s   CPU s  RSS MB | scan wall s  CPU s  RSS MB | x scan (CPU) | auto   precision auto|1st  (matchable credits)');
+  const full: ScaleRun = {
+    name: 'full',
+    entries: quick ? 20_000 : 50_000,
+    invoices: quick ? 80_000 : 200_000,
+    customers: quick ? 1_200 : 3_000,
+  };
+  const runs: ScaleRun[] = [
+    { name: 'quarter', entries: full.entries / 4, invoices: full.invoices / 4, customers: full.customers / 4 },
+    full,
+  ];
+  console.log(
+    `\n== Scaling: the whole \`recon match --json\` process (${format}), each beside a process that reads the same bytes and scans them once ==`,
+  );
+  console.log(
+    '  (2-core machine shared with other jobs: wall times move with its load; the ratio to the scan, measured in the same run, less so)',
+  );
+  console.log(
+    '  (CPU s = user + system of the whole process, worker thread included: less sensitive to the load than wall time)',
+  );
+  console.log(
+    '  run       entries  invoices customers  input MB |  wall s   CPU s  RSS MB | scan wall s  CPU s  RSS MB | x scan (CPU) | auto   precision auto|1st  (matchable credits)',
+  );
   const cpus: Record<string, number> = {};
   for (const run of runs) {
     const dir = mkdtempSync(join(tmpdir(), 'recon-scale-'));
     // generated by a child process, so that this process stays small and idle while recon is timed
-    const gen = spawnSync(process.execPath, ['--import', 'tsx', join('bench', 'corpus', 'write-files.ts'), dir, String(run.entries), String(run.customers), '1', '--invoices', String(run.invoices), '--formats', format], { encoding: 'utf8' });
+    const gen = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join('bench', 'corpus', 'write-files.ts'),
+        dir,
+        String(run.entries),
+        String(run.customers),
+        '1',
+        '--invoices',
+        String(run.invoices),
+        '--formats',
+        format,
+      ],
+      { encoding: 'utf8' },
+    );
     if (gen.status !== 0) throw new Error(`corpus generation failed: ${gen.stderr}`);
     const statementPath = join(dir, `statement.${EXTENSION[format]}`);
     const invoicesPath = join(dir, 'invoices.csv');
@@ -131,7 +202,15 @@ function scaling() {
     const bytes = statSync(statementPath).size + statSync(invoicesPath).size;
     const invoiceCount = readFileSync(invoicesPath, 'utf8').trimEnd().split('\n').length - 1;
     const scan = timed(['-e', SCAN, statementPath, invoicesPath]);
-    const recon = timed([join(process.cwd(), 'bin', 'recon.mjs'), 'match', '--invoices', invoicesPath, '--statement', statementPath, '--json']);
+    const recon = timed([
+      join(process.cwd(), 'bin', 'recon.mjs'),
+      'match',
+      '--invoices',
+      invoicesPath,
+      '--statement',
+      statementPath,
+      '--json',
+    ]);
     rmSync(dir, { recursive: true, force: true });
     if (!recon.ok) {
       console.log(`  ${run.name}: recon failed: ${recon.stderr.slice(0, 2000)}`);
@@ -144,23 +223,54 @@ function scaling() {
     );
     const wrong = new Map<string, number>();
     for (const w of s.autoWrong) wrong.set(w.category, (wrong.get(w.category) ?? 0) + 1);
-    if (wrong.size) console.log(`           wrong automatic matches by category: ${[...wrong].map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    if (run === full) console.log(`  targets (full): wall <= 3 s, peak RSS <= 600 MB, auto >= 95 %, precision >= 99.9 %, auto|1st >= 98 %`);
+    if (wrong.size)
+      console.log(
+        `           wrong automatic matches by category: ${[...wrong].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      );
+    if (run === full)
+      console.log(
+        `  targets (full): wall <= 3 s, peak RSS <= 600 MB, auto >= 95 %, precision >= 99.9 %, auto|1st >= 98 %`,
+      );
   }
-  if (cpus.full && cpus.quarter) console.log(`  quarter / full CPU time: ${(cpus.quarter / cpus.full).toFixed(2)} (target <= 0.35)`);
+  if (cpus.full && cpus.quarter)
+    console.log(`  quarter / full CPU time: ${(cpus.quarter / cpus.full).toFixed(2)} (target <= 0.35)`);
 }
 
 /** recon's JSON back into results the scorer reads (allocations applied, suggestions ranked). */
 function resultsFromJson(stdout: string): MatchResult[] {
-  const out = JSON.parse(stdout) as { transactions: { id: string; status: MatchResult['status']; allocations: { invoiceId: string; amount: string }[]; suggestions: { allocations: { invoiceId: string; amount: string }[]; confidence: number }[] }[] };
-  const allocs = (list: { invoiceId: string; amount: string }[]) => list.map((a) => ({ invoiceId: a.invoiceId, amountCents: parseAmountToCents(a.amount) }));
+  const out = JSON.parse(stdout) as {
+    transactions: {
+      id: string;
+      status: MatchResult['status'];
+      allocations: { invoiceId: string; amount: string }[];
+      suggestions: { allocations: { invoiceId: string; amount: string }[]; confidence: number }[];
+    }[];
+  };
+  const allocs = (list: { invoiceId: string; amount: string }[]) =>
+    list.map((a) => ({ invoiceId: a.invoiceId, amountCents: parseAmountToCents(a.amount) }));
   return out.transactions.map((t) => ({
     transactionId: t.id,
     status: t.status,
     confidence: 0,
     reasons: [],
-    ...(t.status === 'matched' ? { best: { allocations: allocs(t.allocations), confidence: 1, reasons: [], writeOffCents: 0, customerCreditCents: 0 } } : {}),
-    suggestions: t.suggestions.map((x) => ({ allocations: allocs(x.allocations), confidence: x.confidence, reasons: [], writeOffCents: 0, customerCreditCents: 0 })),
+    ...(t.status === 'matched'
+      ? {
+          best: {
+            allocations: allocs(t.allocations),
+            confidence: 1,
+            reasons: [],
+            writeOffCents: 0,
+            customerCreditCents: 0,
+          },
+        }
+      : {}),
+    suggestions: t.suggestions.map((x) => ({
+      allocations: allocs(x.allocations),
+      confidence: x.confidence,
+      reasons: [],
+      writeOffCents: 0,
+      customerCreditCents: 0,
+    })),
   }));
 }
 
@@ -170,10 +280,18 @@ function learned() {
   const entries = Number(option('learned-entries', '20000'));
   const corpus = generateCorpus({ seed, customers: Math.round(entries / 5), entries });
   const customers = customersOf(corpus);
-  const first = matchTransactions({ invoices: corpus.invoices, customers, transactions: corpus.statement.entries.map((e, k) => ({ ...e, transactionId: `E${k}` })), options: { ownIbans: [corpus.ownIban] } });
+  const first = matchTransactions({
+    invoices: corpus.invoices,
+    customers,
+    transactions: corpus.statement.entries.map((e, k) => ({ ...e, transactionId: `E${k}` })),
+    options: { ownIbans: [corpus.ownIban] },
+  });
   const r = learnedPayerBench(corpus, first, corpus.ownIban);
-  const line = (x: typeof r.before) => `auto ${pct(x.correct, x.payments)} (wrong ${x.auto - x.correct})  auto-or-1st ${pct(x.autoOrFirst, x.payments)}`;
-  console.log(`\n== Known payer, learned from a correction: seed ${seed}, ${entries} entries; ${r.corrections} corrections taught ${r.aliases} aliases; ${r.after.payments} later payments, no reference ==`);
+  const line = (x: typeof r.before) =>
+    `auto ${pct(x.correct, x.payments)} (wrong ${x.auto - x.correct})  auto-or-1st ${pct(x.autoOrFirst, x.payments)}`;
+  console.log(
+    `\n== Known payer, learned from a correction: seed ${seed}, ${entries} entries; ${r.corrections} corrections taught ${r.aliases} aliases; ${r.after.payments} later payments, no reference ==`,
+  );
   console.log(`  without the aliases: ${line(r.before)}`);
   console.log(`  with the aliases:    ${line(r.after)}`);
 }

@@ -26,16 +26,18 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const entries = parsed.statements.reduce((n, s) => n + s.entries.length, 0);
 const mismatches = parsed.statements.filter((s) => s.balanceCheck.status === 'mismatch').length;
-process.stdout.write(JSON.stringify({
-  format: parsed.format,
-  bytes: bytes.length,
-  seconds,
-  cpuSeconds,
-  entries,
-  statements: parsed.statements.length,
-  mismatches,
-  floorSeconds: floor.seconds,
-  floorCpuSeconds: floor.cpuSeconds,
-  rssBeforeMb: rssBefore / 2 ** 20,
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
-}));
+process.stdout.write(
+  JSON.stringify({
+    format: parsed.format,
+    bytes: bytes.length,
+    seconds,
+    cpuSeconds,
+    entries,
+    statements: parsed.statements.length,
+    mismatches,
+    floorSeconds: floor.seconds,
+    floorCpuSeconds: floor.cpuSeconds,
+    rssBeforeMb: rssBefore / 2 ** 20,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -1,5 +1,5 @@
-import type { Statement, StatementEntry } from '../functions/core/model/statement';
 import { addDays } from '../functions/core/dates';
+import type { Statement, StatementEntry } from '../functions/core/model/statement';
 import { frenchIbanFromRib } from '../functions/core/statements/accounts';
 
 /** Small deterministic PRNG (mulberry32), so every run benchmarks the same files. */
@@ -14,7 +14,16 @@ export function rng(seed: number): () => number {
   };
 }
 
-const CUSTOMERS = ['BOULANGERIE MARTIN', 'GARAGE DU CENTRE', 'Café Lumière SARL', 'ATELIER BOIS ET FORME', 'DURANCIA MONTGENEVRE', 'SCI LES TILLEULS', 'PHARMACIE DE LA GARE', 'TRANSPORTS LEBLANC'];
+const CUSTOMERS = [
+  'BOULANGERIE MARTIN',
+  'GARAGE DU CENTRE',
+  'Café Lumière SARL',
+  'ATELIER BOIS ET FORME',
+  'DURANCIA MONTGENEVRE',
+  'SCI LES TILLEULS',
+  'PHARMACIE DE LA GARE',
+  'TRANSPORTS LEBLANC',
+];
 const SUPPLIERS = ['EDF', 'ORANGE', 'URSSAF', 'FREE MOBILE', 'LOYER SCI', 'AXA FRANCE'];
 
 /** Statements of `perStatement` entries each, realistic enough to exercise every field the writers carry. */
@@ -44,7 +53,8 @@ export function corpus(entryCount: number, seed = 42, perStatement = 2000): Stat
         endToEndId: r() < 0.5 ? `E2E${Math.floor(r() * 1e9)}` : undefined,
         label: `${credit ? 'VIR SEPA RECU' : 'PRLV SEPA'} ${name}`.slice(0, 27),
         counterpartyName: name,
-        counterpartyIban: r() < 0.6 ? frenchIbanFromRib('20041', '01005', String(Math.floor(r() * 1e10)).padStart(11, '0')) : undefined,
+        counterpartyIban:
+          r() < 0.6 ? frenchIbanFromRib('20041', '01005', String(Math.floor(r() * 1e10)).padStart(11, '0')) : undefined,
         remittance: {
           unstructured: [credit ? `Règlement facture ${invoice} merci` : `Echeance ${invoice}`],
           structured: r() < 0.3 ? [`RF18${Math.floor(r() * 1e12)}`] : [],

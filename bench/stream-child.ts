@@ -24,15 +24,17 @@ const cpu = process.cpuUsage(cpu0);
 const checksum = hash.digest('hex');
 (globalThis as { gc?: () => void }).gc?.();
 const statements = read.parsed?.statements ?? [];
-process.stdout.write(JSON.stringify({
-  bytes: statSync(file).size,
-  seconds,
-  cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  entries: statements.reduce((n, s) => n + s.entries.length, 0),
-  maxEntries: String(maxEntries),
-  problem: read.problem ? `${read.problem.code}: ${read.problem.message.slice(0, 120)}` : undefined,
-  checksum: checksum.slice(0, 8),
-  // what the parsed statements still hold once the reading is over (the entries kept for the matcher)
-  retainedHeapMb: process.memoryUsage().heapUsed / 2 ** 20,
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
-}));
+process.stdout.write(
+  JSON.stringify({
+    bytes: statSync(file).size,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    entries: statements.reduce((n, s) => n + s.entries.length, 0),
+    maxEntries: String(maxEntries),
+    problem: read.problem ? `${read.problem.code}: ${read.problem.message.slice(0, 120)}` : undefined,
+    checksum: checksum.slice(0, 8),
+    // what the parsed statements still hold once the reading is over (the entries kept for the matcher)
+    retainedHeapMb: process.memoryUsage().heapUsed / 2 ** 20,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

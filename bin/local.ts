@@ -21,16 +21,16 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { redact } from '../functions/adapters/logger';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEMO_START_DAY, demoData, demoStatement, seedDemo } from './local/demo';
-import { startDailySweeps } from './local/daily';
-import { exportDocuments, followStory, summaryLines } from './local/story';
+import { redact } from '../functions/adapters/logger';
+import { buildConsole, startConsole } from './local/console';
 import { contestThroughThePage } from './local/customer-page-demo';
+import { startDailySweeps } from './local/daily';
+import { DEMO_START_DAY, demoData, demoStatement, seedDemo } from './local/demo';
 import { projectRoot } from './local/handlers';
 import { watchInbox } from './local/inbox';
-import { buildConsole, startConsole } from './local/console';
-import { startLocalStack, type LocalStack, type ServiceName } from './local/stack';
+import { type LocalStack, type ServiceName, startLocalStack } from './local/stack';
+import { exportDocuments, followStory, summaryLines } from './local/story';
 import { cachedTemplate } from './local/template-cache';
 
 const defaultPorts: Record<ServiceName, number> = { dynamodb: 8000, s3: 4568, ses: 8005, sfn: 8083, api: 3000 };
@@ -59,13 +59,15 @@ async function main() {
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const s of Object.keys(defaultPorts) as ServiceName[]) {
     const fromEnv = process.env[`LOCAL_PORT_${s.toUpperCase()}`];
-    if (fromEnv !== undefined && !/^\d+$/.test(fromEnv)) fail(`LOCAL_PORT_${s.toUpperCase()} must be a port number (got "${fromEnv}")`);
+    if (fromEnv !== undefined && !/^\d+$/.test(fromEnv))
+      fail(`LOCAL_PORT_${s.toUpperCase()} must be a port number (got "${fromEnv}")`);
     ports[s] = fromEnv ? Number(fromEnv) : values['auto-ports'] ? 0 : defaultPorts[s];
   }
   const inboxDir = path.resolve(values.inbox ?? path.join(projectRoot, 'inbox'));
   const demo = !values['no-demo'];
   const startDay = values.start ?? DEMO_START_DAY;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDay) || Number.isNaN(Date.parse(startDay))) fail(`--start must be a date YYYY-MM-DD (got ${values.start})`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDay) || Number.isNaN(Date.parse(startDay)))
+    fail(`--start must be a date YYYY-MM-DD (got ${values.start})`);
   // 07:00 in Paris: the first sweep runs before the day's send window.
   const startAt = demo ? new Date(`${startDay}T06:00:00.000Z`) : undefined;
 
@@ -109,7 +111,14 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    stack = await startLocalStack({ sfnTimeFactor: factor, ports, startAt, holdClockWhileWorking: true, template: cachedTemplate, log: (l) => stackLog(l) });
+    stack = await startLocalStack({
+      sfnTimeFactor: factor,
+      ports,
+      startAt,
+      holdClockWhileWorking: true,
+      template: cachedTemplate,
+      log: (l) => stackLog(l),
+    });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'PortInUseError') fail(`${e.message} (or run with --auto-ports, or set LOCAL_PORT_<SERVICE>)`);
@@ -121,14 +130,29 @@ async function main() {
   const releaseClock = s.holdClock();
   stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
-  console.log(`  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`);
-  console.log(`  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`);
+  console.log(
+    `  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`,
+  );
   // The finance console, built from web/ and signed in with the local finance token (?as=readonly for the other role).
   try {
     await buildConsole();
-    const consolePort = process.env.LOCAL_PORT_CONSOLE ? Number(process.env.LOCAL_PORT_CONSOLE) : values['auto-ports'] ? 0 : 5173;
-    consoleServer = await startConsole({ port: consolePort, apiUrl: s.urls.api, s3Url: s.urls.s3, tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN } });
-    console.log(`  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`);
+    const consolePort = process.env.LOCAL_PORT_CONSOLE
+      ? Number(process.env.LOCAL_PORT_CONSOLE)
+      : values['auto-ports']
+        ? 0
+        : 5173;
+    consoleServer = await startConsole({
+      port: consolePort,
+      apiUrl: s.urls.api,
+      s3Url: s.urls.s3,
+      tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN },
+    });
+    console.log(
+      `  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`,
+    );
   } catch (err) {
     console.log(`  finance console       not started: ${(err as Error).message}`);
   }
@@ -142,7 +166,9 @@ async function main() {
     const data = demoData(today);
     try {
       await seedDemo(data, s.env.TABLE_NAME);
-      log(`demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`);
+      log(
+        `demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`,
+      );
     } catch (err) {
       log(`demo: seeding failed: ${(err as Error).message}`);
     }
@@ -160,7 +186,9 @@ async function main() {
         try {
           const emails = await s.sentEmails();
           for (const e of emails.slice(seenEmails)) {
-            const files = e.attachments.length ? ` (+${e.attachments.map((a) => a.filename ?? a.contentType).join(', ')})` : '';
+            const files = e.attachments.length
+              ? ` (+${e.attachments.map((a) => a.filename ?? a.contentType).join(', ')})`
+              : '';
             log(`mail to ${e.destination.to.join(', ')}: ${e.subject}${files}`);
           }
           seenEmails = emails.length;
@@ -181,7 +209,12 @@ async function main() {
         log(`demo: statement ${st.name} dropped in the inbox folder`);
       }, 3000),
     );
-    const where = { sesInbox: s.urls.sesInbox, sesStore: `${s.urls.ses}/store`, console: consoleServer?.url, documentsDir: path.join(projectRoot, '.local', 'demo') };
+    const where = {
+      sesInbox: s.urls.sesInbox,
+      sesStore: `${s.urls.ses}/store`,
+      console: consoleServer?.url,
+      documentsDir: path.join(projectRoot, '.local', 'demo'),
+    };
     const end = async () => {
       if (values['keep-running']) return;
       storyOver = true;
@@ -189,7 +222,9 @@ async function main() {
     };
     const facts = await followStory(s, { log, isStopping: () => Boolean(stopping), end });
     if (!facts) return;
-    await exportDocuments(s3Client(s), s.env.DOCUMENTS_BUCKET, facts.emails, where.documentsDir).catch((err: Error) => log(`could not copy the documents: ${err.message}`));
+    await exportDocuments(s3Client(s), s.env.DOCUMENTS_BUCKET, facts.emails, where.documentsDir).catch((err: Error) =>
+      log(`could not copy the documents: ${err.message}`),
+    );
     const lines = summaryLines(facts, where);
     const tail = values['keep-running'] ? ['Policy time runs on (--keep-running). Ctrl-C stops everything.'] : [];
     console.log(`\n${(values['keep-running'] ? lines.slice(0, -1) : lines).concat(tail).join('\n')}\n`);
@@ -197,12 +232,19 @@ async function main() {
 
   // ---- Demo step: a customer contests an invoice through the customer page (bin/local/customer-page-demo.ts) ----
   if (!values['no-demo']) {
-    contestThroughThePage(s, log, () => stopping > 0).catch((err: Error) => log(`demo: customer page step failed: ${err.message}`));
+    contestThroughThePage(s, log, () => stopping > 0).catch((err: Error) =>
+      log(`demo: customer page step failed: ${err.message}`),
+    );
   }
 }
 
 function s3Client(s: LocalStack): S3Client {
-  return new S3Client({ endpoint: s.urls.s3, region: s.env.AWS_REGION, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  return new S3Client({
+    endpoint: s.urls.s3,
+    region: s.env.AWS_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
 }
 
 void main();

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 // Launcher for `npx recon`: runs the TypeScript CLI as one file bundled by esbuild (rebuilt when one of its sources
 // changed), so that each run, and its statement worker, loads one module instead of compiling some sixty through tsx's
 // loader hooks (about a tenth of the CPU of a 50,000-transaction run, issue 13).
 import { buildSync } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');

@@ -10,12 +10,27 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { formatCents, parseAmountToCents } from '../functions/core/money';
-import { StatementFormat, type MatchResult, type ParsedStatementFile, type StatementEntry } from '../functions/core/model';
-import { parseStatementFile, assignTransactionIds, describeStatement, StatementParseError } from '../functions/core/statements';
-import { amountProblem } from '../functions/core/ingest/read';
-import { createMatcher, type MatchCustomer, type OpenInvoice, type MatchableTransaction } from '../functions/core/matching';
 import { OpenInvoicesCsvError, readOpenInvoices } from '../functions/core/imports/open-invoices';
+import { amountProblem } from '../functions/core/ingest/read';
+import {
+  createMatcher,
+  type MatchableTransaction,
+  type MatchCustomer,
+  type OpenInvoice,
+} from '../functions/core/matching';
+import {
+  type MatchResult,
+  type ParsedStatementFile,
+  type StatementEntry,
+  StatementFormat,
+} from '../functions/core/model';
+import { formatCents, parseAmountToCents } from '../functions/core/money';
+import {
+  assignTransactionIds,
+  describeStatement,
+  parseStatementFile,
+  StatementParseError,
+} from '../functions/core/statements';
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -63,7 +78,9 @@ function readInput(path: string, what: string): Uint8Array {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new InputError(
+      `cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
 }
 
@@ -71,7 +88,8 @@ function formatOption(args: Args) {
   const f = args.flags.get('format');
   if (f === undefined) return undefined;
   const parsed = StatementFormat.safeParse(f);
-  if (!parsed.success) throw new UsageError(`--format must be one of cfonb120, camt053, camt054, mt940, ofx, csv (got "${String(f)}")`);
+  if (!parsed.success)
+    throw new UsageError(`--format must be one of cfonb120, camt053, camt054, mt940, ofx, csv (got "${String(f)}")`);
   return parsed.data;
 }
 
@@ -118,14 +136,40 @@ function parseCommand(args: Args, out: (s: string) => void) {
 
 const TEXT = {
   en: {
-    title: 'Reconciliation', entries: 'entries', credits: 'credits', debits: 'debits/other', matched: 'matched automatically', suggested: 'to review (suggestions)',
-    unmatched: 'unmatched', ignored: 'not customer receipts', returned: 'returned payments', rate: 'auto-match rate (of credits)', review: 'To review',
-    nothing: 'nothing to review', suggestion: 'suggestion', more: 'more', writeOff: 'write-off', credit: 'customer credit',
+    title: 'Reconciliation',
+    entries: 'entries',
+    credits: 'credits',
+    debits: 'debits/other',
+    matched: 'matched automatically',
+    suggested: 'to review (suggestions)',
+    unmatched: 'unmatched',
+    ignored: 'not customer receipts',
+    returned: 'returned payments',
+    rate: 'auto-match rate (of credits)',
+    review: 'To review',
+    nothing: 'nothing to review',
+    suggestion: 'suggestion',
+    more: 'more',
+    writeOff: 'write-off',
+    credit: 'customer credit',
   },
   fr: {
-    title: 'Rapprochement', entries: 'opérations', credits: 'crédits', debits: 'débits/autres', matched: 'lettrés automatiquement', suggested: 'à valider (suggestions)',
-    unmatched: 'non rapprochés', ignored: 'hors encaissements clients', returned: 'impayés / rejets', rate: 'taux de lettrage auto (des crédits)', review: 'À revoir',
-    nothing: 'rien à revoir', suggestion: 'suggestion', more: 'de plus', writeOff: 'passage en perte', credit: 'avoir client',
+    title: 'Rapprochement',
+    entries: 'opérations',
+    credits: 'crédits',
+    debits: 'débits/autres',
+    matched: 'lettrés automatiquement',
+    suggested: 'à valider (suggestions)',
+    unmatched: 'non rapprochés',
+    ignored: 'hors encaissements clients',
+    returned: 'impayés / rejets',
+    rate: 'taux de lettrage auto (des crédits)',
+    review: 'À revoir',
+    nothing: 'rien à revoir',
+    suggestion: 'suggestion',
+    more: 'de plus',
+    writeOff: 'passage en perte',
+    credit: 'avoir client',
   },
 } as const;
 
@@ -136,12 +180,18 @@ function readStatementInWorker(path: string, args: Args): Promise<ParsedStatemen
   // the launcher that started this process (bin/recon.mjs sets it: this file may run from its bundle elsewhere)
   const launcher = process.env.RECON_LAUNCHER ?? fileURLToPath(new URL('./recon.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(launcher, { workerData: { reconTask: 'parse-statement', path, format: formatOption(args) }, stdout: false });
-    worker.once('message', (m: { ok: true; parsed: ParsedStatementFile } | { ok: false; input: boolean; error: string }) => {
-      if (m.ok) resolve(m.parsed);
-      else reject(m.input ? new InputError(m.error) : new Error(m.error));
-      void worker.terminate();
+    const worker = new Worker(launcher, {
+      workerData: { reconTask: 'parse-statement', path, format: formatOption(args) },
+      stdout: false,
     });
+    worker.once(
+      'message',
+      (m: { ok: true; parsed: ParsedStatementFile } | { ok: false; input: boolean; error: string }) => {
+        if (m.ok) resolve(m.parsed);
+        else reject(m.input ? new InputError(m.error) : new Error(m.error));
+        void worker.terminate();
+      },
+    );
     worker.once('error', reject);
   });
 }
@@ -150,18 +200,27 @@ function readStatementInWorker(path: string, args: Args): Promise<ParsedStatemen
 function parseStatementTask(): void {
   const { path, format } = workerData as { path: string; format?: string };
   try {
-    const parsed = readStatement(path, { command: 'parse', positional: [], flags: new Map(format ? [['format', format]] : []) });
+    const parsed = readStatement(path, {
+      command: 'parse',
+      positional: [],
+      flags: new Map(format ? [['format', format]] : []),
+    });
     for (const st of parsed.statements) for (const e of st.entries) e.raw = [];
     parentPort!.postMessage({ ok: true, parsed });
   } catch (e) {
-    parentPort!.postMessage({ ok: false, input: e instanceof InputError, error: e instanceof Error ? e.message : String(e) });
+    parentPort!.postMessage({
+      ok: false,
+      input: e instanceof InputError,
+      error: e instanceof Error ? e.message : String(e),
+    });
   }
 }
 
 async function matchCommand(args: Args, out: (s: string) => void) {
   const invoicesPath = args.flags.get('invoices');
   const statementPath = args.flags.get('statement');
-  if (typeof invoicesPath !== 'string' || typeof statementPath !== 'string') throw new UsageError('recon match needs --invoices FILE and --statement FILE');
+  if (typeof invoicesPath !== 'string' || typeof statementPath !== 'string')
+    throw new UsageError('recon match needs --invoices FILE and --statement FILE');
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   let feeToleranceCents: number | undefined;
   const fee = args.flags.get('fee-tolerance');
@@ -177,7 +236,10 @@ async function matchCommand(args: Args, out: (s: string) => void) {
   const timing = process.env.RECON_TIMING === '1';
   let t0 = performance.now();
   const lap = (what: string) => {
-    if (timing) process.stderr.write(`recon: ${what} ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`);
+    if (timing)
+      process.stderr.write(
+        `recon: ${what} ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`,
+      );
     t0 = performance.now();
   };
   let size = 0;
@@ -244,7 +306,8 @@ function jsonOf(e: StatementEntry, r: MatchResult) {
 
 function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' | 'fr'): string {
   const w = TEXT[lang];
-  const count = (s: MatchResult['status']) => results.filter((r, k) => r.status === s && entries[k].amountCents > 0).length;
+  const count = (s: MatchResult['status']) =>
+    results.filter((r, k) => r.status === s && entries[k].amountCents > 0).length;
   const credits = entries.filter((e) => e.amountCents > 0).length;
   const matched = count('matched');
   const suggested = count('suggested');
@@ -263,16 +326,27 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
     '',
     `${w.review}:`,
   ];
-  const review = results.map((r, k) => ({ r, e: entries[k] })).filter(({ r }) => r.status === 'suggested' || r.status === 'unmatched' || r.returned);
+  const review = results
+    .map((r, k) => ({ r, e: entries[k] }))
+    .filter(({ r }) => r.status === 'suggested' || r.status === 'unmatched' || r.returned);
   if (review.length === 0) lines.push(`  ${w.nothing}`);
   const max = 60;
   for (const { r, e } of review.slice(0, max)) {
     const who = e.counterpartyName ?? e.label;
-    lines.push(`  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`.trimEnd());
+    lines.push(
+      `  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`.trimEnd(),
+    );
     const s = r.suggestions[0];
     if (s) {
-      const extra = [s.writeOffCents ? `${w.writeOff} ${formatCents(s.writeOffCents)}` : '', s.customerCreditCents ? `${w.credit} ${formatCents(s.customerCreditCents)}` : ''].filter(Boolean).join(', ');
-      lines.push(`          ${w.suggestion} (${s.confidence.toFixed(2)}): ${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}${extra ? ` (${extra})` : ''}`);
+      const extra = [
+        s.writeOffCents ? `${w.writeOff} ${formatCents(s.writeOffCents)}` : '',
+        s.customerCreditCents ? `${w.credit} ${formatCents(s.customerCreditCents)}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      lines.push(
+        `          ${w.suggestion} (${s.confidence.toFixed(2)}): ${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}${extra ? ` (${extra})` : ''}`,
+      );
     }
     lines.push(`          ${r.reasons[0] ?? ''}`);
   }
@@ -280,7 +354,11 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
   return lines.join('\n') + '\n';
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.command === 'help' || args.command === '--help' || args.command === '-h' || args.flags.has('help')) {

@@ -26,7 +26,10 @@ export interface BuildOptions {
  * (which runs the synthesized state machine). Context values given here override cdk.json's.
  * Throws a SettingsError naming every missing or malformed setting.
  */
-export function buildApp(context: Record<string, unknown> = {}, options: BuildOptions = {}): { app: App; stack: EncaisseStack } {
+export function buildApp(
+  context: Record<string, unknown> = {},
+  options: BuildOptions = {},
+): { app: App; stack: EncaisseStack } {
   const app = new App({
     outdir: options.outdir,
     context: {

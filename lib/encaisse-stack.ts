@@ -4,16 +4,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts/alerts';
+import { SesEvents } from './alerts/ses-events';
 import { AdminApi, type ApiAuth } from './api/admin-api';
+import { BooksExport } from './books/books-export';
 import { FinanceConsole } from './console/console';
 import { CustomerPage } from './customer-page/customer-page';
-import { SesEvents } from './alerts/ses-events';
-import { DunningWorkflow, dunningFunctionOptions, type DunningFunctions } from './dunning/dunning-workflow';
-import { Ingest, INGEST_MEMORY_MB, INGEST_TIMEOUT } from './ingest/ingest';
-import { InvoiceInbox, INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT } from './invoice-inbox/invoice-inbox';
-import { BooksExport } from './books/books-export';
-import type { Settings } from './settings';
+import { type DunningFunctions, DunningWorkflow, dunningFunctionOptions } from './dunning/dunning-workflow';
+import { INGEST_MEMORY_MB, INGEST_TIMEOUT, Ingest } from './ingest/ingest';
+import { INVOICE_INBOX_MEMORY_MB, INVOICE_INBOX_TIMEOUT, InvoiceInbox } from './invoice-inbox/invoice-inbox';
 import { Monitoring } from './monitoring/monitoring';
+import type { Settings } from './settings';
 import { EncaisseFunction, type FunctionName, type FunctionOptions } from './shared/function';
 import { acknowledge } from './shared/nag';
 import { acknowledgeAcceptedWildcards } from './shared/wildcards';
@@ -108,9 +108,18 @@ export class EncaisseStack extends Stack {
       memorySize: INGEST_MEMORY_MB,
       timeout: INGEST_TIMEOUT,
       withStateMachineArn: true,
-      environment: { STATEMENT_MAX_BYTES: String(s.statementMaxBytes), STATEMENT_MAX_ENTRIES: String(s.statementMaxEntries) },
+      environment: {
+        STATEMENT_MAX_BYTES: String(s.statementMaxBytes),
+        STATEMENT_MAX_ENTRIES: String(s.statementMaxEntries),
+      },
     });
-    this.ingest = new Ingest(this, 'Ingest', { statementsBucket, table, stateMachine, ingestFunction, alerts: this.alerts });
+    this.ingest = new Ingest(this, 'Ingest', {
+      statementsBucket,
+      table,
+      stateMachine,
+      ingestFunction,
+      alerts: this.alerts,
+    });
 
     const sesEventsFunction = makeFunction(this, 'SesEventsFunction', {
       name: 'ses-events',
@@ -135,7 +144,8 @@ export class EncaisseStack extends Stack {
       alerts: this.alerts,
       inboxFunction: makeFunction(this, 'InvoiceInboxFunction', {
         name: 'invoice-inbox',
-        description: 'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
+        description:
+          'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
         memorySize: INVOICE_INBOX_MEMORY_MB,
         timeout: INVOICE_INBOX_TIMEOUT,
       }),
@@ -146,7 +156,8 @@ export class EncaisseStack extends Stack {
       alerts: this.alerts,
       exportFunction: makeFunction(this, 'BooksExportFunction', {
         name: 'books-export',
-        description: 'Monthly books export (FEC, CSV) of what encaisse lettered, on the first business day of the month',
+        description:
+          'Monthly books export (FEC, CSV) of what encaisse lettered, on the first business day of the month',
         memorySize: 512,
         timeout: Duration.minutes(5),
         environment: booksEnvironment,
@@ -195,7 +206,8 @@ export class EncaisseStack extends Stack {
       rateLimit: s.customerPageRateLimit,
       burstLimit: s.customerPageBurstLimit,
     });
-    for (const name of ['dunning-dispatch', 'dunning-step'] as const) made[name].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
+    for (const name of ['dunning-dispatch', 'dunning-step'] as const)
+      made[name].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
 
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a
@@ -208,7 +220,10 @@ export class EncaisseStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alerts: this.alerts,
       functions: Object.values(made),
-      deadLetterQueues: { 'statement files (ingest)': this.ingest.deadLetterQueue, 'e-invoices (invoice-inbox)': this.invoiceInbox.deadLetterQueue },
+      deadLetterQueues: {
+        'statement files (ingest)': this.ingest.deadLetterQueue,
+        'e-invoices (invoice-inbox)': this.invoiceInbox.deadLetterQueue,
+      },
       stateMachine,
       httpApi: this.api.httpApi,
     });
@@ -217,13 +232,19 @@ export class EncaisseStack extends Stack {
     acknowledgeAcceptedWildcards(this);
     this.acknowledgeBucketNotificationsHandler();
 
-    new CfnOutput(this, 'StatementsBucketName', { value: statementsBucket.bucketName, description: 'drop statement files under inbox/' });
+    new CfnOutput(this, 'StatementsBucketName', {
+      value: statementsBucket.bucketName,
+      description: 'drop statement files under inbox/',
+    });
     new CfnOutput(this, 'DocumentsBucketName', { value: documentsBucket.bucketName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'SesConfigurationSetName', { value: configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alerts.alarmTopic.topicArn });
-    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.monitoring.dashboard.dashboardName,
+      description: 'CloudWatch dashboard',
+    });
   }
 
   /** One customer-managed key for operational data: the alarm topic and the state machine execution logs. */
@@ -239,7 +260,9 @@ export class EncaisseStack extends Stack {
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
         },
       }),
     );
@@ -252,7 +275,11 @@ export class EncaisseStack extends Stack {
     if (!handler) return;
     const reason =
       'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
-    acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason);
+    acknowledge(
+      handler,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason,
+    );
     acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', reason);
   }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isValidIban, normalizeIban } from '../functions/core/iban';
-import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/core/statements/limits';
 import { BooksAccounts, defaultBooksAccounts } from '../functions/core/books/model';
+import { isValidIban, normalizeIban } from '../functions/core/iban';
 import { compactId, isValidSiren, isValidSiret, legalIdentityProblems } from '../functions/core/letters/identity';
+import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/core/statements/limits';
 
 /**
  * Deployment settings of encaisse, read from CDK context (`cdk.json` "context" or `cdk synth -c key=value`).
@@ -43,7 +43,9 @@ const ibanSetting = z
 const bicSetting = z
   .string()
   .transform((s) => s.replace(/\s+/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'a BIC of 8 or 11 characters, e.g. AGRIFRPPXXX'));
+  .pipe(
+    z.string().regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'a BIC of 8 or 11 characters, e.g. AGRIFRPPXXX'),
+  );
 
 /** Postal address lines: a JSON array, or one string with the lines separated by '|' (`-c creditorAddress='1 rue X|75001 Paris'`). */
 const addressSetting = z
@@ -51,7 +53,12 @@ const addressSetting = z
   .transform((lines) => lines.map((x) => x.trim()).filter(Boolean))
   .pipe(
     z
-      .array(z.string().max(70, 'at most 70 characters a line').refine((l) => !l.includes('|'), "a line may not contain '|'"))
+      .array(
+        z
+          .string()
+          .max(70, 'at most 70 characters a line')
+          .refine((l) => !l.includes('|'), "a line may not contain '|'"),
+      )
       .min(1, 'at least one address line')
       .max(6, 'at most 6 address lines'),
   );
@@ -75,7 +82,10 @@ const creditorIdentityBlock = {
   creditorSignatoryTitle: z.string().trim().min(2, 'the signatory’s title').max(100),
   creditorContactName: z.string().trim().min(2, 'the accounting contact').max(100),
   creditorContactEmail: email,
-  creditorContactPhone: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
+  creditorContactPhone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
 };
 
 /** Context values given on the command line are strings: accept "true"/"false" too. */
@@ -105,14 +115,22 @@ export const settingsSchema = z
     jwtIssuer: z.string().url().startsWith('https://', 'an https:// issuer URL').optional(),
     jwtAudience: stringListSetting.optional(),
     /** Time of the daily sweep, local time Europe/Paris, "HH:MM". */
-    sweepTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h, Europe/Paris)').default('06:30'),
+    sweepTime: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h, Europe/Paris)')
+      .default('06:30'),
     /** Retention of Lambda, state machine and API logs, in days. */
     logRetentionDays: z.coerce.number().int().positive().default(90),
     /** API Gateway throttling of the admin API (steady requests per second and burst). */
     apiRateLimit: z.coerce.number().positive().default(50),
     apiBurstLimit: z.coerce.number().int().positive().default(100),
     /** Statement files larger than this (bytes) are rejected unread; the ingest's memory is sized for it (README, Performance). */
-    statementMaxBytes: z.coerce.number().int().positive().max(100_000_000, 'at most 100 MB: OFX and CSV files are parsed from one text in memory').default(DEFAULT_STATEMENT_MAX_BYTES),
+    statementMaxBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(100_000_000, 'at most 100 MB: OFX and CSV files are parsed from one text in memory')
+      .default(DEFAULT_STATEMENT_MAX_BYTES),
     /** Statement files holding more entries than this are rejected. */
     statementMaxEntries: z.coerce.number().int().positive().max(1_000_000).default(DEFAULT_STATEMENT_MAX_ENTRIES),
     /**
@@ -149,7 +167,11 @@ export const settingsSchema = z
   .superRefine((s, ctx) => {
     const fields = { siren: 'creditorSiren', siret: 'creditorSiret', vatNumber: 'creditorVatNumber' } as const;
     // The Luhn checks are the fields' own; the SIRET's prefix and the VAT key need both numbers.
-    for (const p of legalIdentityProblems({ siren: s.creditorSiren, siret: s.creditorSiret, vatNumber: s.creditorVatNumber }))
+    for (const p of legalIdentityProblems({
+      siren: s.creditorSiren,
+      siret: s.creditorSiret,
+      vatNumber: s.creditorVatNumber,
+    }))
       ctx.addIssue({ code: 'custom', path: [fields[p.field]], message: p.message });
     if ((s.cognitoUserPoolId === undefined) !== (s.cognitoClientId === undefined)) {
       ctx.addIssue({
@@ -166,7 +188,11 @@ export const settingsSchema = z
       });
     }
     if (s.jwtIssuer !== undefined && s.cognitoUserPoolId !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['jwtIssuer'], message: 'choose either cognitoUserPoolId or jwtIssuer, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jwtIssuer'],
+        message: 'choose either cognitoUserPoolId or jwtIssuer, not both',
+      });
     }
   });
 

@@ -5,16 +5,17 @@
  *   formal-notice.png      the first page of a formal notice (PDF, drawn by pdf.js in the page)
  *   agency-case-file.png   the first page of the agency case file (PDF)
  */
-import chromium from '@sparticuz/chromium';
+
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { chromium as playwright, type Browser, type Page } from 'playwright-core';
+import chromium from '@sparticuz/chromium';
+import { type Browser, type Page, chromium as playwright } from 'playwright-core';
 import { DEMO_START_DAY } from '../bin/local/demo';
 import { projectRoot } from '../bin/local/handlers';
-import { startLocalStack, type LocalStack } from '../bin/local/stack';
+import { type LocalStack, startLocalStack } from '../bin/local/stack';
 import { chaptersLeft, playStory } from '../bin/local/story';
 import { cachedTemplate } from '../bin/local/template-cache';
 
@@ -22,9 +23,17 @@ const outDir = path.join(projectRoot, 'docs', 'images');
 const pdfjsBuild = path.join(projectRoot, 'node_modules', 'pdfjs-dist', 'build');
 
 async function documentBytes(s: LocalStack, prefix: string, suffix: string): Promise<Uint8Array> {
-  const s3 = new S3Client({ endpoint: s.urls.s3, region: s.env.AWS_REGION, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const s3 = new S3Client({
+    endpoint: s.urls.s3,
+    region: s.env.AWS_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   const list = await s3.send(new ListObjectsV2Command({ Bucket: s.env.DOCUMENTS_BUCKET, Prefix: prefix }));
-  const key = (list.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith(suffix)).sort()[0];
+  const key = (list.Contents ?? [])
+    .map((o) => o.Key!)
+    .filter((k) => k.endsWith(suffix))
+    .sort()[0];
   if (!key) throw new Error(`no document ${prefix}…${suffix} in the documents bucket`);
   const body = await s3.send(new GetObjectCommand({ Bucket: s.env.DOCUMENTS_BUCKET, Key: key }));
   return body.Body!.transformToByteArray();
@@ -50,7 +59,9 @@ async function renderPdfPage(page: Page, pdf: Uint8Array, file: string): Promise
       const first = await doc.getPage(1);
       const viewport = first.getViewport({ scale: 1.4 });
       // Runs in the page (no DOM types in this project's Node tsconfig).
-      const canvas = (globalThis as unknown as { document: { getElementById(id: string): any } }).document.getElementById('c');
+      const canvas = (
+        globalThis as unknown as { document: { getElementById(id: string): any } }
+      ).document.getElementById('c');
       canvas.width = viewport.width;
       canvas.height = viewport.height;
       await first.render({ canvas, canvasContext: canvas.getContext('2d'), viewport }).promise;
@@ -67,7 +78,13 @@ async function renderPdfPage(page: Page, pdf: Uint8Array, file: string): Promise
 async function main() {
   process.env.LOG_LEVEL ??= 'error';
   console.log('docs:images — playing the demo story on a local stack (a minute or two)…');
-  const stack = await startLocalStack({ quiet: true, template: cachedTemplate, sfnTimeFactor: 172_800, startAt: new Date(`${DEMO_START_DAY}T06:00:00.000Z`), holdClockWhileWorking: true });
+  const stack = await startLocalStack({
+    quiet: true,
+    template: cachedTemplate,
+    sfnTimeFactor: 172_800,
+    startAt: new Date(`${DEMO_START_DAY}T06:00:00.000Z`),
+    holdClockWhileWorking: true,
+  });
   let browser: Browser | undefined;
   try {
     console.log('  stack started; the story plays…');
@@ -81,7 +98,11 @@ async function main() {
 
     console.log('  story over; rendering…');
     await mkdir(outDir, { recursive: true });
-    browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: [...chromium.args, '--allow-file-access-from-files'], headless: true });
+    browser = await playwright.launch({
+      executablePath: await chromium.executablePath(),
+      args: [...chromium.args, '--allow-file-access-from-files'],
+      headless: true,
+    });
     // One page for all three: the headless shell runs single-process, closing its last page closes the browser.
     const page = await browser.newPage({ deviceScaleFactor: 1 });
     await renderHtml(page, grouped.body.html!, path.join(outDir, 'grouped-reminder.png'));

@@ -10,6 +10,11 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 250 },
   server: {
-    proxy: { '/api': { target: `http://127.0.0.1:${process.env.LOCAL_PORT_API ?? 3000}`, rewrite: (p) => p.replace(/^\/api/, '') } },
+    proxy: {
+      '/api': {
+        target: `http://127.0.0.1:${process.env.LOCAL_PORT_API ?? 3000}`,
+        rewrite: (p) => p.replace(/^\/api/, ''),
+      },
+    },
   },
 });

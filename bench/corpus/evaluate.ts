@@ -17,17 +17,36 @@ export interface Score {
   returnedLinked: number;
   notReceiptsLeftAlone: number;
   notReceipts: number;
-  byCategory: Map<Category, { total: number; auto: number; autoCorrect: number; autoOrFirst: number; statuses: Record<string, number> }>;
+  byCategory: Map<
+    Category,
+    { total: number; auto: number; autoCorrect: number; autoOrFirst: number; statuses: Record<string, number> }
+  >;
 }
 
 const key = (allocs: readonly { invoiceId: string; amountCents: number }[]) =>
-  allocs.map((a) => `${a.invoiceId}=${a.amountCents}`).sort().join(' ');
+  allocs
+    .map((a) => `${a.invoiceId}=${a.amountCents}`)
+    .sort()
+    .join(' ');
 
 /** `results[i]` is the engine's answer for the entry with ground truth `truth[i]` (same order). */
 export function score(truth: readonly Truth[], results: readonly MatchResult[], ids?: readonly string[]): Score {
   const s: Score = {
-    entries: truth.length, matchable: 0, matchableUnambiguous: 0, autoCorrectUnambiguous: 0, auto: 0, autoCorrect: 0, autoOrFirstCorrect: 0,
-    autoWrong: [], missed: [], returnedFlagged: 0, returnedTotal: 0, returnedLinked: 0, notReceiptsLeftAlone: 0, notReceipts: 0, byCategory: new Map(),
+    entries: truth.length,
+    matchable: 0,
+    matchableUnambiguous: 0,
+    autoCorrectUnambiguous: 0,
+    auto: 0,
+    autoCorrect: 0,
+    autoOrFirstCorrect: 0,
+    autoWrong: [],
+    missed: [],
+    returnedFlagged: 0,
+    returnedTotal: 0,
+    returnedLinked: 0,
+    notReceiptsLeftAlone: 0,
+    notReceipts: 0,
+    byCategory: new Map(),
   };
   truth.forEach((t, i) => {
     const r = results[i];
@@ -66,7 +85,14 @@ export function score(truth: readonly Truth[], results: readonly MatchResult[], 
         s.matchableUnambiguous++;
         if (r.status === 'matched' && got === want) s.autoCorrectUnambiguous++;
       }
-      if (r.status !== 'matched') s.missed.push({ index: t.index, category: t.category, variant: t.variant, status: r.status, reasons: r.reasons });
+      if (r.status !== 'matched')
+        s.missed.push({
+          index: t.index,
+          category: t.category,
+          variant: t.variant,
+          status: r.status,
+          reasons: r.reasons,
+        });
     }
   });
   return s;
@@ -76,16 +102,28 @@ export const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / 
 
 export function report(s: Score): string {
   const lines: string[] = [];
-  lines.push(`  entries ${s.entries}, matchable credits ${s.matchable} (${s.matchable - s.matchableUnambiguous} deliberately ambiguous)`);
-  lines.push(`  auto-match rate            ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous)} of unambiguous matchable credits (${pct(s.autoCorrect, s.matchable)} of all matchable)`);
-  lines.push(`  precision of auto matches  ${pct(s.autoCorrect, s.auto)} (${s.auto - s.autoCorrect} wrong of ${s.auto})`);
+  lines.push(
+    `  entries ${s.entries}, matchable credits ${s.matchable} (${s.matchable - s.matchableUnambiguous} deliberately ambiguous)`,
+  );
+  lines.push(
+    `  auto-match rate            ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous)} of unambiguous matchable credits (${pct(s.autoCorrect, s.matchable)} of all matchable)`,
+  );
+  lines.push(
+    `  precision of auto matches  ${pct(s.autoCorrect, s.auto)} (${s.auto - s.autoCorrect} wrong of ${s.auto})`,
+  );
   lines.push(`  correct auto or 1st sugg.  ${pct(s.autoOrFirstCorrect, s.matchable)}`);
   lines.push(`  non-receipts left alone    ${pct(s.notReceiptsLeftAlone, s.notReceipts)} (${s.notReceipts})`);
-  lines.push(`  returned payments flagged  ${pct(s.returnedFlagged, s.returnedTotal)}, linked to their payment ${pct(s.returnedLinked, s.returnedTotal)} (${s.returnedTotal})`);
+  lines.push(
+    `  returned payments flagged  ${pct(s.returnedFlagged, s.returnedTotal)}, linked to their payment ${pct(s.returnedLinked, s.returnedTotal)} (${s.returnedTotal})`,
+  );
   lines.push('  per category               total   auto  precision  auto|1st  statuses');
   for (const [c, v] of [...s.byCategory].sort((a, b) => b[1].total - a[1].total)) {
-    const st = Object.entries(v.statuses).map(([k, n]) => `${k} ${n}`).join(', ');
-    lines.push(`    ${c.padEnd(24)} ${String(v.total).padStart(6)} ${pct(v.auto, v.total).padStart(6)} ${pct(v.autoCorrect, v.auto).padStart(10)} ${pct(v.autoOrFirst, v.total).padStart(9)}  ${st}`);
+    const st = Object.entries(v.statuses)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    lines.push(
+      `    ${c.padEnd(24)} ${String(v.total).padStart(6)} ${pct(v.auto, v.total).padStart(6)} ${pct(v.autoCorrect, v.auto).padStart(10)} ${pct(v.autoOrFirst, v.total).padStart(9)}  ${st}`,
+    );
   }
   return lines.join('\n');
 }

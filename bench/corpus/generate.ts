@@ -3,13 +3,21 @@
  * check digits), open invoices in three numbering schemes, and a bank statement whose every entry carries its ground
  * truth (which invoices it pays, or that it pays none). Deterministic for a seed.
  */
-import type { Statement, StatementEntry } from '../../functions/core/model/statement';
+
 import { addDays } from '../../functions/core/dates';
-import { formatCents } from '../../functions/core/money';
 import { structuredReference } from '../../functions/core/messages/format';
+import type { Statement, StatementEntry } from '../../functions/core/model/statement';
+import { formatCents } from '../../functions/core/money';
 
 /** Factoring companies that pay invoices they bought (the debtor is the customer, the payer is the factor). */
-const FACTORS = ['BNP PARIBAS FACTOR', 'EUROFACTOR', 'GE FACTOFRANCE', 'NATIXIS FACTOR', 'CGA FACTORING', 'SOCIETE GENERALE FACTORING'];
+const FACTORS = [
+  'BNP PARIBAS FACTOR',
+  'EUROFACTOR',
+  'GE FACTOFRANCE',
+  'NATIXIS FACTOR',
+  'CGA FACTORING',
+  'SOCIETE GENERALE FACTORING',
+];
 
 export type Category =
   | 'clean-ref'
@@ -101,23 +109,183 @@ type Rng = ReturnType<typeof rng>;
 // ---------------------------------------------------------------- names and IBANs
 
 const ACTIVITIES = [
-  'Boulangerie', 'Garage', 'Transports', 'Menuiserie', 'Cabinet', 'Pharmacie', 'Hôtel', 'Restaurant', 'Plomberie',
-  'Électricité', 'Imprimerie', 'Atelier', "Bureau d'études", 'Agence', 'Clinique vétérinaire', 'Librairie', 'Fromagerie',
-  'Maçonnerie', 'Charpente', 'Couverture', 'Paysages', 'Informatique', 'Conseil', 'Distribution', 'Bâtiment', 'Nettoyage',
-  'Sécurité', 'Logistique', 'Traiteur', 'Optique', 'Serrurerie', 'Carrelage', 'Peinture', 'Chauffage', 'Froid industriel',
+  'Boulangerie',
+  'Garage',
+  'Transports',
+  'Menuiserie',
+  'Cabinet',
+  'Pharmacie',
+  'Hôtel',
+  'Restaurant',
+  'Plomberie',
+  'Électricité',
+  'Imprimerie',
+  'Atelier',
+  "Bureau d'études",
+  'Agence',
+  'Clinique vétérinaire',
+  'Librairie',
+  'Fromagerie',
+  'Maçonnerie',
+  'Charpente',
+  'Couverture',
+  'Paysages',
+  'Informatique',
+  'Conseil',
+  'Distribution',
+  'Bâtiment',
+  'Nettoyage',
+  'Sécurité',
+  'Logistique',
+  'Traiteur',
+  'Optique',
+  'Serrurerie',
+  'Carrelage',
+  'Peinture',
+  'Chauffage',
+  'Froid industriel',
 ];
 const FAMILY = [
-  'Dupont', 'Martin', 'Bernard', 'Lefèvre', 'Moreau', 'Laurent', 'Garnier', 'Rousseau', 'Fontaine', 'Chevalier', 'Mercier',
-  'Blanc', 'Guérin', 'Boyer', 'Faure', 'André', 'Lemaire', 'Girard', 'Bonnet', 'Dumont', 'Lambert', 'Fournier', 'Roux',
-  'Vincent', 'Morel', 'Henry', 'Gauthier', 'Perrin', 'Robin', 'Clément', 'Masson', 'Marchand', 'Duval', 'Denis', 'Lemoine',
-  'Renaud', 'Picard', 'Roche', 'Barbier', 'Arnaud', 'Colin', 'Brun', 'Giraud', 'Joly', 'Gaillard', 'Lucas', 'Brunet', 'Rey',
-  'Caron', 'Meunier', 'Besnard', 'Hamon', 'Le Goff', 'Kerjean', "D'Almeida", 'Nguyen', 'Benali', 'Da Silva', 'Schmitt',
-  'Muller', 'Weber', 'Leclerc', 'Perrot', 'Tessier', 'Royer', 'Hubert', 'Carpentier', 'Bailly', 'Collet', 'Aubert',
+  'Dupont',
+  'Martin',
+  'Bernard',
+  'Lefèvre',
+  'Moreau',
+  'Laurent',
+  'Garnier',
+  'Rousseau',
+  'Fontaine',
+  'Chevalier',
+  'Mercier',
+  'Blanc',
+  'Guérin',
+  'Boyer',
+  'Faure',
+  'André',
+  'Lemaire',
+  'Girard',
+  'Bonnet',
+  'Dumont',
+  'Lambert',
+  'Fournier',
+  'Roux',
+  'Vincent',
+  'Morel',
+  'Henry',
+  'Gauthier',
+  'Perrin',
+  'Robin',
+  'Clément',
+  'Masson',
+  'Marchand',
+  'Duval',
+  'Denis',
+  'Lemoine',
+  'Renaud',
+  'Picard',
+  'Roche',
+  'Barbier',
+  'Arnaud',
+  'Colin',
+  'Brun',
+  'Giraud',
+  'Joly',
+  'Gaillard',
+  'Lucas',
+  'Brunet',
+  'Rey',
+  'Caron',
+  'Meunier',
+  'Besnard',
+  'Hamon',
+  'Le Goff',
+  'Kerjean',
+  "D'Almeida",
+  'Nguyen',
+  'Benali',
+  'Da Silva',
+  'Schmitt',
+  'Muller',
+  'Weber',
+  'Leclerc',
+  'Perrot',
+  'Tessier',
+  'Royer',
+  'Hubert',
+  'Carpentier',
+  'Bailly',
+  'Collet',
+  'Aubert',
 ];
-const SUFFIXES = ['', '', '', 'et Fils', '& Associés', 'Frères', 'du Centre', 'de Provence', 'Normandie', 'Bretagne', 'Atlantique', 'Alpes', 'Services', 'Industrie', 'Rhône', 'Île-de-France', 'Sud-Ouest', 'Loire'];
+const SUFFIXES = [
+  '',
+  '',
+  '',
+  'et Fils',
+  '& Associés',
+  'Frères',
+  'du Centre',
+  'de Provence',
+  'Normandie',
+  'Bretagne',
+  'Atlantique',
+  'Alpes',
+  'Services',
+  'Industrie',
+  'Rhône',
+  'Île-de-France',
+  'Sud-Ouest',
+  'Loire',
+];
 const LEGAL = ['SARL', 'SAS', 'SA', 'EURL', 'SASU', 'SNC', 'SCI', 'SELARL'];
-const INVENTED = ['Altéa', 'Novexa', 'Brivio', 'Klervia', 'Solvane', 'Ormeau', 'Vertiga', 'Lumios', 'Arcadis', 'Tessane', 'Quartz', 'Hélios', 'Mistral', 'Orion', 'Azura', 'Calypso', 'Cobalt', 'Domino', 'Epsilon', 'Galéo'];
-const CITIES = ['Lyon', 'Nantes', 'Lille', 'Rennes', 'Tours', 'Dijon', 'Brest', 'Metz', 'Caen', 'Nice', 'Pau', 'Annecy', 'Reims', 'Angers', 'Toulon', 'Nîmes', 'Limoges', 'Amiens', 'Poitiers', 'Perpignan', 'Besançon', 'Orléans', 'Rouen', 'Grenoble'];
+const INVENTED = [
+  'Altéa',
+  'Novexa',
+  'Brivio',
+  'Klervia',
+  'Solvane',
+  'Ormeau',
+  'Vertiga',
+  'Lumios',
+  'Arcadis',
+  'Tessane',
+  'Quartz',
+  'Hélios',
+  'Mistral',
+  'Orion',
+  'Azura',
+  'Calypso',
+  'Cobalt',
+  'Domino',
+  'Epsilon',
+  'Galéo',
+];
+const CITIES = [
+  'Lyon',
+  'Nantes',
+  'Lille',
+  'Rennes',
+  'Tours',
+  'Dijon',
+  'Brest',
+  'Metz',
+  'Caen',
+  'Nice',
+  'Pau',
+  'Annecy',
+  'Reims',
+  'Angers',
+  'Toulon',
+  'Nîmes',
+  'Limoges',
+  'Amiens',
+  'Poitiers',
+  'Perpignan',
+  'Besançon',
+  'Orléans',
+  'Rouen',
+  'Grenoble',
+];
 
 function companyName(r: Rng): string {
   const legal = r.pick(LEGAL);
@@ -151,11 +319,17 @@ export function frenchIban(r: Rng): string {
 
 // ---------------------------------------------------------------- how payers write things
 
-const upperFold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+const upperFold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase();
 
 /** The payer name as the bank prints it: upper case, legal form moved or dropped, words swapped, cut. */
 function payerName(r: Rng, name: string): { text: string; variant: string } {
-  const words = upperFold(name).replace(/[&']/g, (c) => (c === '&' ? '&' : ' ')).split(/\s+/);
+  const words = upperFold(name)
+    .replace(/[&']/g, (c) => (c === '&' ? '&' : ' '))
+    .split(/\s+/);
   const legalAt = words.findIndex((w) => LEGAL.includes(w));
   let ws = [...words];
   let variant = 'as-is';
@@ -197,7 +371,11 @@ function reformat(r: Rng, id: string): { text: string; variant: string } {
     { text: `FACTURE N°${id.replace(/[-/]/g, ' ')}`, variant: 'facture-no-spaced' },
     { text: `FACT.${id.replace(/[-/]/g, '')}`, variant: 'fact-glued' },
   ];
-  if (prefix) options.push({ text: `${year}-${seq}`, variant: 'prefix-dropped' }, { text: `FACTURE ${year}${seq}`, variant: 'prefix-dropped' });
+  if (prefix)
+    options.push(
+      { text: `${year}-${seq}`, variant: 'prefix-dropped' },
+      { text: `FACTURE ${year}${seq}`, variant: 'prefix-dropped' },
+    );
   return r.pick(options);
 }
 
@@ -217,7 +395,17 @@ function typo(r: Rng, id: string): string {
   return id.slice(0, q) + id[q + 1] + id[q] + id.slice(q + 2);
 }
 
-const GENERIC_REMITTANCE = ['REGLEMENT', 'PAIEMENT', 'VIREMENT', 'REGLEMENT FOURNISSEUR', 'PAIEMENT FACTURE', 'ACOMPTE', 'VIR', 'SOLDE COMPTE', ''];
+const GENERIC_REMITTANCE = [
+  'REGLEMENT',
+  'PAIEMENT',
+  'VIREMENT',
+  'REGLEMENT FOURNISSEUR',
+  'PAIEMENT FACTURE',
+  'ACOMPTE',
+  'VIR',
+  'SOLDE COMPTE',
+  '',
+];
 
 // ---------------------------------------------------------------- the corpus
 
@@ -267,14 +455,29 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     return Math.round(euros * 100);
   };
   for (let n = 1; n <= invoiceCount; n++) {
-    const c = Math.floor(Math.pow(r.next(), 1.6) * customerCount); // a few customers have many invoices
+    const c = Math.floor(r.next() ** 1.6 * customerCount); // a few customers have many invoices
     const issue = addDays(start, -r.int(5, 120));
     const cents = amount();
     const alreadyPaid = r.chance(0.08) ? Math.round(cents * r.pick([0.3, 0.5])) : 0;
-    invoices.push({ invoiceId: scheme(n), customerId: customers[c].customerId, amountCents: cents, openCents: cents - alreadyPaid, currency: 'EUR', issueDate: issue, dueDate: addDays(issue, r.pick([30, 30, 45, 60])) });
+    invoices.push({
+      invoiceId: scheme(n),
+      customerId: customers[c].customerId,
+      amountCents: cents,
+      openCents: cents - alreadyPaid,
+      currency: 'EUR',
+      issueDate: issue,
+      dueDate: addDays(issue, r.pick([30, 30, 45, 60])),
+    });
     byCustomer[c].push(invoices.length - 1);
   }
-  const byDue = (a: number, b: number) => (invoices[a].dueDate < invoices[b].dueDate ? -1 : invoices[a].dueDate > invoices[b].dueDate ? 1 : invoices[a].invoiceId < invoices[b].invoiceId ? -1 : 1);
+  const byDue = (a: number, b: number) =>
+    invoices[a].dueDate < invoices[b].dueDate
+      ? -1
+      : invoices[a].dueDate > invoices[b].dueDate
+        ? 1
+        : invoices[a].invoiceId < invoices[b].invoiceId
+          ? -1
+          : 1;
   for (const list of byCustomer) list.sort(byDue);
 
   // ambiguity needs pairs: some customers get a second invoice of an amount they already owe
@@ -287,7 +490,15 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     const first = list[0];
     const n = invoices.length + 1;
     const issue = addDays(invoices[first].issueDate, r.int(1, 20));
-    invoices.push({ invoiceId: scheme(invoiceCount + n), customerId: customers[c].customerId, amountCents: invoices[first].openCents, openCents: invoices[first].openCents, currency: 'EUR', issueDate: issue, dueDate: addDays(issue, 30) });
+    invoices.push({
+      invoiceId: scheme(invoiceCount + n),
+      customerId: customers[c].customerId,
+      amountCents: invoices[first].openCents,
+      openCents: invoices[first].openCents,
+      currency: 'EUR',
+      issueDate: issue,
+      dueDate: addDays(issue, 30),
+    });
     list.push(invoices.length - 1);
     pairs.push(c);
   }
@@ -324,7 +535,9 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
       if (c < 0) return;
       // not a customer of the month's deliberately ambiguous payments, nor one of two invoices of the same amount
       if (usedPair.has(c)) continue;
-      const owed = owedOf(c).filter((i) => !byCustomer[c].some((j) => j !== i && invoices[j].amountCents === invoices[i].amountCents));
+      const owed = owedOf(c).filter(
+        (i) => !byCustomer[c].some((j) => j !== i && invoices[j].amountCents === invoices[i].amountCents),
+      );
       if (owed.length === 0) continue;
       const inv = r.pick(owed);
       const id = invoices[inv].invoiceId;
@@ -357,7 +570,12 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     raw: [],
   });
 
-  const receipt = (c: number, amountCents: number, remittance: string, opts: { nameInRemittance?: boolean } = {}): { e: StatementEntry; variant: string } => {
+  const receipt = (
+    c: number,
+    amountCents: number,
+    remittance: string,
+    opts: { nameInRemittance?: boolean } = {},
+  ): { e: StatementEntry; variant: string } => {
     const cust = customers[c];
     const payer = payerName(r, cust.name);
     const e = entryBase(amountCents);
@@ -380,9 +598,22 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
   const pay = (invs: number[], amounts: number[]) => invs.forEach((i, k) => (open[i] -= amounts[k]));
 
   const weights: [Category, number][] = [
-    ['clean-ref', 35], ['reformatted-ref', 20], ['typo-ref', 5], ['no-ref', 15], ['multi-invoice', 8], ['partial', 2.5],
-    ['bank-fees', 2.5], ['overpayment', 2], ['ambiguous', 3], ['non-customer', 6], ['other-customer-ref', 1],
-    ['third-party', 4], ['new-account', 2], ['other-citation', 3], ['more-than-cited', 2], ['grouped-no-ref', 2],
+    ['clean-ref', 35],
+    ['reformatted-ref', 20],
+    ['typo-ref', 5],
+    ['no-ref', 15],
+    ['multi-invoice', 8],
+    ['partial', 2.5],
+    ['bank-fees', 2.5],
+    ['overpayment', 2],
+    ['ambiguous', 3],
+    ['non-customer', 6],
+    ['other-customer-ref', 1],
+    ['third-party', 4],
+    ['new-account', 2],
+    ['other-citation', 3],
+    ['more-than-cited', 2],
+    ['grouped-no-ref', 2],
   ];
   const totalWeight = weights.reduce((s, [, w]) => s + w, 0);
   const drawCategory = (): Category => {
@@ -398,7 +629,13 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
       // debits: suppliers, card, fees, taxes
       const e = entryBase(-amount());
       const kind = r.int(0, 4);
-      e.label = ['PRLV SEPA EDF COLLECTIVITES', 'VIR SEPA EMIS /A FOURNISSEUR METALIS', 'CB LEROY MERLIN 12/03', 'FRAIS TENUE DE COMPTE', 'PRLV SEPA DGFIP TVA'][kind];
+      e.label = [
+        'PRLV SEPA EDF COLLECTIVITES',
+        'VIR SEPA EMIS /A FOURNISSEUR METALIS',
+        'CB LEROY MERLIN 12/03',
+        'FRAIS TENUE DE COMPTE',
+        'PRLV SEPA DGFIP TVA',
+      ][kind];
       if (kind === 3) e.amountCents = -r.int(500, 5000);
       push(e, { category: 'debit', allocations: [] });
       continue;
@@ -423,16 +660,37 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     if (cat === 'non-customer') {
       const e = entryBase(r.int(2000, 900000));
       const kind = r.int(0, 4);
-      if (kind === 0) { e.label = 'VIR SEPA RECU /DE DGFIP'; e.counterpartyName = 'DRFIP ILE DE FRANCE'; e.remittance.unstructured.push('REMBOURSEMENT CREDIT TVA 2023'); }
-      else if (kind === 1) { e.label = 'INTERETS CREDITEURS'; e.amountCents = r.int(100, 20000); }
-      else if (kind === 2) { e.label = 'VIR SEPA RECU /DE AXA FRANCE IARD'; e.counterpartyName = 'AXA FRANCE IARD'; e.remittance.unstructured.push(`INDEMNISATION SINISTRE ${r.int(100000, 999999)}`); }
-      else if (kind === 3) { e.label = 'VIREMENT INTERNE'; e.counterpartyIban = ownIban; e.remittance.unstructured.push('VIR DE COMPTE A COMPTE'); }
-      else { e.label = 'VIR SEPA RECU /DE URSSAF'; e.counterpartyName = 'URSSAF RHONE ALPES'; e.remittance.unstructured.push('REMBOURSEMENT TROP PERCU'); }
-      push(e, { category: 'non-customer', allocations: [], variant: ['tax-refund', 'interest', 'insurance', 'own-account', 'public-body'][kind] });
+      if (kind === 0) {
+        e.label = 'VIR SEPA RECU /DE DGFIP';
+        e.counterpartyName = 'DRFIP ILE DE FRANCE';
+        e.remittance.unstructured.push('REMBOURSEMENT CREDIT TVA 2023');
+      } else if (kind === 1) {
+        e.label = 'INTERETS CREDITEURS';
+        e.amountCents = r.int(100, 20000);
+      } else if (kind === 2) {
+        e.label = 'VIR SEPA RECU /DE AXA FRANCE IARD';
+        e.counterpartyName = 'AXA FRANCE IARD';
+        e.remittance.unstructured.push(`INDEMNISATION SINISTRE ${r.int(100000, 999999)}`);
+      } else if (kind === 3) {
+        e.label = 'VIREMENT INTERNE';
+        e.counterpartyIban = ownIban;
+        e.remittance.unstructured.push('VIR DE COMPTE A COMPTE');
+      } else {
+        e.label = 'VIR SEPA RECU /DE URSSAF';
+        e.counterpartyName = 'URSSAF RHONE ALPES';
+        e.remittance.unstructured.push('REMBOURSEMENT TROP PERCU');
+      }
+      push(e, {
+        category: 'non-customer',
+        allocations: [],
+        variant: ['tax-refund', 'interest', 'insurance', 'own-account', 'public-body'][kind],
+      });
       continue;
     }
     if (cat === 'ambiguous') {
-      const c = pairs.find((p) => !usedPair.has(p) && owedOf(p).some((i, _k, l) => l.filter((j) => open[j] === open[i]).length >= 2));
+      const c = pairs.find(
+        (p) => !usedPair.has(p) && owedOf(p).some((i, _k, l) => l.filter((j) => open[j] === open[i]).length >= 2),
+      );
       if (c === undefined) continue;
       usedPair.add(c);
       const owed = owedOf(c);
@@ -440,7 +698,11 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
       const { e, variant } = receipt(c, open[target], r.pick(GENERIC_REMITTANCE));
       consumedBy.set(entries.length, [[target, open[target]]]);
       pay([target], [open[target]]);
-      push(e, { category: 'ambiguous', allocations: [{ invoiceId: invoices[target].invoiceId, amountCents: e.amountCents }], variant });
+      push(e, {
+        category: 'ambiguous',
+        allocations: [{ invoiceId: invoices[target].invoiceId, amountCents: e.amountCents }],
+        variant,
+      });
       paidBy.push({ entry: e.index, customer: c });
       continue;
     }
@@ -464,7 +726,9 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
       case 'reformatted-ref': {
         const f = reformat(r, id);
         const inName = r.chance(0.12);
-        built = receipt(c, open[inv], inName ? f.text : `${r.pick(['', 'REGLT ', 'PAIEMENT '])}${f.text}`, { nameInRemittance: inName });
+        built = receipt(c, open[inv], inName ? f.text : `${r.pick(['', 'REGLT ', 'PAIEMENT '])}${f.text}`, {
+          nameInRemittance: inName,
+        });
         if (inName) built.e.remittance.unstructured = [];
         variant = inName ? `${f.variant}+in-payer-name` : f.variant;
         allocations = [{ invoiceId: id, amountCents: open[inv] }];
@@ -487,7 +751,9 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
         const chosen = owed.slice(0, k);
         const total = chosen.reduce((s, i) => s + open[i], 0);
         const withRefs = r.chance(0.55);
-        const text = withRefs ? `${r.pick(['FACTURES ', 'FACT ', ''])}${chosen.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ', '/']))}` : r.pick(GENERIC_REMITTANCE);
+        const text = withRefs
+          ? `${r.pick(['FACTURES ', 'FACT ', ''])}${chosen.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ', '/']))}`
+          : r.pick(GENERIC_REMITTANCE);
         built = receipt(c, total, text.slice(0, 140));
         allocations = chosen.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
         variant = withRefs ? `${k}-with-refs` : `${k}-no-ref`;
@@ -534,11 +800,15 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
           e.label = `VIR SEPA RECU /DE ${FACTORS[f]}`;
           e.counterpartyName = FACTORS[f];
           e.counterpartyIban = factorIbans[f];
-          e.remittance.unstructured.push(`${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`);
+          e.remittance.unstructured.push(
+            `${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`,
+          );
           built = { e, variant: '' };
           allocations = [{ invoiceId: id, amountCents: open[inv] }];
         } else {
-          const g = groups.find((x) => x.subs.every((sub) => owedOf(sub).length > 0) && r.chance(0.3)) ?? groups.find((x) => x.subs.every((sub) => owedOf(sub).length > 0));
+          const g =
+            groups.find((x) => x.subs.every((sub) => owedOf(sub).length > 0) && r.chance(0.3)) ??
+            groups.find((x) => x.subs.every((sub) => owedOf(sub).length > 0));
           if (!g) continue;
           const paid = kind === 'parent' ? [owedOf(g.subs[0])[0]] : g.subs.map((sub) => owedOf(sub)[0]);
           const total = paid.reduce((sum, i) => sum + open[i], 0);
@@ -548,7 +818,9 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
           e.label = `VIR SEPA RECU /DE ${payer.text}`;
           e.counterpartyName = payer.text;
           e.counterpartyIban = parent.payingIban;
-          e.remittance.unstructured.push(`${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`);
+          e.remittance.unstructured.push(
+            `${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`,
+          );
           built = { e, variant: payer.variant };
           allocations = paid.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
         }
@@ -558,9 +830,16 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
       case 'new-account': {
         // a new bank account, unknown to finance, under a variant of the name (a trade or short name), no reference
         if (owed.filter((j) => open[j] === open[inv]).length > 1) continue;
-        const core = upperFold(customers[c].name).split(/\s+/).filter((w) => !LEGAL.includes(w) && w.length > 1);
+        const core = upperFold(customers[c].name)
+          .split(/\s+/)
+          .filter((w) => !LEGAL.includes(w) && w.length > 1);
         const v = r.int(0, 2);
-        const name = v === 0 ? `ETS ${core.join(' ')}` : v === 1 && core.length >= 3 ? core.slice(0, 2).join(' ') : `${core.join(' ')} ${r.pick(LEGAL)}`;
+        const name =
+          v === 0
+            ? `ETS ${core.join(' ')}`
+            : v === 1 && core.length >= 3
+              ? core.slice(0, 2).join(' ')
+              : `${core.join(' ')} ${r.pick(LEGAL)}`;
         const e = entryBase(open[inv]);
         e.label = `VIR SEPA RECU /DE ${name}`;
         e.counterpartyName = name;
@@ -576,7 +855,12 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
         const m = /^([A-Z]*)-?(\d{4})([-/]?)0+(\d+)$/.exec(id);
         const rf = structuredReference(id)!;
         const forms = [
-          ...(m ? [{ text: `${m[1]}${m[1] ? ' ' : ''}${m[2]} ${m[4]}`, variant: 'unpadded-spaced' }, { text: `${m[1]}${m[1] ? '-' : ''}${m[2]}-${m[4]}`, variant: 'unpadded' }] : []),
+          ...(m
+            ? [
+                { text: `${m[1]}${m[1] ? ' ' : ''}${m[2]} ${m[4]}`, variant: 'unpadded-spaced' },
+                { text: `${m[1]}${m[1] ? '-' : ''}${m[2]}-${m[4]}`, variant: 'unpadded' },
+              ]
+            : []),
           { text: rf, variant: 'rf' },
           { text: rf.replace(/(.{4})(?=.)/g, '$1 '), variant: 'rf-by-four' },
         ];
@@ -604,7 +888,11 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
         while (picks.size < k) picks.add(r.int(0, pool.length - 1));
         const chosen = [...picks].sort((a, b) => a - b).map((j) => pool[j]);
         if (chosen.every((i, j) => i === pool[j])) continue; // that would be the oldest ones: multi-invoice
-        built = receipt(c, chosen.reduce((sum, i) => sum + open[i], 0), r.pick(GENERIC_REMITTANCE));
+        built = receipt(
+          c,
+          chosen.reduce((sum, i) => sum + open[i], 0),
+          r.pick(GENERIC_REMITTANCE),
+        );
         allocations = chosen.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
         variant = `${k}-invoices`;
         break;
@@ -616,7 +904,10 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     const consumed: [number, number][] = allocations.map((a) => [positionOf.get(a.invoiceId)!, a.amountCents]);
     if (cat === 'bank-fees') consumed[0][1] = open[consumed[0][0]]; // the fee is written off: the invoice is settled
     consumedBy.set(entries.length, consumed);
-    pay(consumed.map((x) => x[0]), consumed.map((x) => x[1]));
+    pay(
+      consumed.map((x) => x[0]),
+      consumed.map((x) => x[1]),
+    );
     push(e, { category: cat, allocations, variant: [variant, built.variant].filter(Boolean).join(' ') });
     if (allocations.length > 0) paidBy.push({ entry: e.index, customer: c });
   }
@@ -644,7 +935,18 @@ export function invoicesCsv(corpus: Pick<Corpus, 'customers' | 'invoices'>): str
   for (const inv of corpus.invoices) {
     const c = byId.get(inv.customerId)!;
     const name = /[",]/.test(c.name) ? `"${c.name.replace(/"/g, '""')}"` : c.name;
-    lines.push([inv.invoiceId, inv.customerId, name, c.knownIban, formatCents(inv.openCents), inv.currency, inv.issueDate, inv.dueDate].join(','));
+    lines.push(
+      [
+        inv.invoiceId,
+        inv.customerId,
+        name,
+        c.knownIban,
+        formatCents(inv.openCents),
+        inv.currency,
+        inv.issueDate,
+        inv.dueDate,
+      ].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
+import { type AliasKind, aliasesToLearn, matchTransactions, withAliases } from '../../functions/core/matching';
 import type { MatchResult } from '../../functions/core/model/matching';
-import { aliasesToLearn, matchTransactions, withAliases, type AliasKind } from '../../functions/core/matching';
 import type { Corpus, Truth } from './generate';
 
 /**
@@ -9,7 +9,11 @@ import type { Corpus, Truth } from './generate';
  * at its exact amount and without a reference. That statement is matched without and with the aliases.
  */
 export function learnedPayerBench(corpus: Corpus, firstResults: readonly MatchResult[], ownIban: string) {
-  const customers = corpus.customers.map((x) => ({ customerId: x.customerId, name: x.name, ibans: x.knownIban ? [x.knownIban] : [] }));
+  const customers = corpus.customers.map((x) => ({
+    customerId: x.customerId,
+    name: x.name,
+    ibans: x.knownIban ? [x.knownIban] : [],
+  }));
   const customerOf = new Map(corpus.invoices.map((i) => [i.invoiceId, i.customerId]));
   const taught: { customerId: string; kind: AliasKind; value: string; display: string }[] = [];
   const paid = new Set<string>();
@@ -36,11 +40,23 @@ export function learnedPayerBench(corpus: Corpus, firstResults: readonly MatchRe
     const inv = open.find((i) => i.customerId === customerId && !used.has(i.invoiceId));
     if (!inv) return [];
     used.add(inv.invoiceId);
-    const payment = { ...entry, index: n, transactionId: `L${n}`, amountCents: inv.openCents, label: `VIR SEPA ${entry.counterpartyName ?? ''}`.trim(), remittance: { unstructured: [], structured: [] } };
+    const payment = {
+      ...entry,
+      index: n,
+      transactionId: `L${n}`,
+      amountCents: inv.openCents,
+      label: `VIR SEPA ${entry.counterpartyName ?? ''}`.trim(),
+      remittance: { unstructured: [], structured: [] },
+    };
     return [{ payment, invoiceId: inv.invoiceId, amountCents: inv.openCents }];
   });
   const run = (withTaught: boolean) => {
-    const results = matchTransactions({ invoices: open, customers: withTaught ? withAliases(customers, taught) : customers, transactions: statement.map((s) => s.payment), options: { ownIbans: [ownIban] } });
+    const results = matchTransactions({
+      invoices: open,
+      customers: withTaught ? withAliases(customers, taught) : customers,
+      transactions: statement.map((s) => s.payment),
+      options: { ownIbans: [ownIban] },
+    });
     let auto = 0;
     let correct = 0;
     let autoOrFirst = 0;
@@ -48,7 +64,12 @@ export function learnedPayerBench(corpus: Corpus, firstResults: readonly MatchRe
       const want = JSON.stringify([{ invoiceId: statement[k].invoiceId, amountCents: statement[k].amountCents }]);
       if (r.status === 'matched') auto++;
       if (r.status === 'matched' && JSON.stringify(r.best?.allocations) === want) correct++;
-      if ((r.status === 'matched' ? JSON.stringify(r.best?.allocations) : JSON.stringify(r.suggestions[0]?.allocations)) === want) autoOrFirst++;
+      if (
+        (r.status === 'matched'
+          ? JSON.stringify(r.best?.allocations)
+          : JSON.stringify(r.suggestions[0]?.allocations)) === want
+      )
+        autoOrFirst++;
     });
     return { payments: results.length, auto, correct, autoOrFirst };
   };

@@ -1,12 +1,22 @@
 /** Writes a corpus as files: invoices.csv, the statement in each format, and truth.json. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeStatementFile, WRITABLE_FORMATS, type WritableFormat } from '../../functions/core/statements';
+import { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from '../../functions/core/statements';
 import { type Corpus, generateCorpus, invoicesCsv } from './generate';
 
-export const EXTENSION: Record<WritableFormat, string> = { cfonb120: 'cfo', camt053: 'xml', mt940: 'sta', ofx: 'ofx', csv: 'csv' };
+export const EXTENSION: Record<WritableFormat, string> = {
+  cfonb120: 'cfo',
+  camt053: 'xml',
+  mt940: 'sta',
+  ofx: 'ofx',
+  csv: 'csv',
+};
 
-export function writeCorpusFiles(corpus: Corpus, dir: string, formats: readonly WritableFormat[] = WRITABLE_FORMATS): Record<WritableFormat, string> {
+export function writeCorpusFiles(
+  corpus: Corpus,
+  dir: string,
+  formats: readonly WritableFormat[] = WRITABLE_FORMATS,
+): Record<WritableFormat, string> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'invoices.csv'), invoicesCsv(corpus));
   const paths = {} as Record<WritableFormat, string>;
@@ -34,12 +44,20 @@ if (process.argv[1]?.endsWith('write-files.ts')) {
   const formats = opt('formats');
   const subsets = opt('subsets');
   const [dir = 'corpus-out', entries = '60', customers = '12', seed = '7'] = args;
-  const corpus = generateCorpus({ seed: Number(seed), customers: Number(customers), entries: Number(entries), ...(invoices ? { invoices: Number(invoices) } : {}) });
+  const corpus = generateCorpus({
+    seed: Number(seed),
+    customers: Number(customers),
+    entries: Number(entries),
+    ...(invoices ? { invoices: Number(invoices) } : {}),
+  });
   writeCorpusFiles(corpus, dir, formats ? (formats.split(',') as WritableFormat[]) : WRITABLE_FORMATS);
   for (const n of subsets ? subsets.split(',').map(Number) : []) {
     const book = corpus.invoices.slice(0, n);
     const ids = new Set(book.map((i) => i.customerId));
-    writeFileSync(join(dir, `invoices-${n}.csv`), invoicesCsv({ customers: corpus.customers.filter((c) => ids.has(c.customerId)), invoices: book }));
+    writeFileSync(
+      join(dir, `invoices-${n}.csv`),
+      invoicesCsv({ customers: corpus.customers.filter((c) => ids.has(c.customerId)), invoices: book }),
+    );
   }
   console.log(`wrote ${dir} (${corpus.invoices.length} invoices, ${corpus.statement.entries.length} entries)`);
 }

@@ -74,8 +74,18 @@ interface ApiResult {
  * bearer token (LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN), so every request is passed on with its Authorization header.
  * A request bearing LOCAL_API_TOKEN also carries requestContext.authorizer.jwt.claims of a local finance user.
  */
-export async function startApi(opts: { port: number; handlers: HandlerRegistry; token: string; log: (line: string) => void }) {
-  const claims = { sub: 'local-user', email: 'finance@example.fr', 'cognito:username': 'local', 'cognito:groups': 'finance' };
+export async function startApi(opts: {
+  port: number;
+  handlers: HandlerRegistry;
+  token: string;
+  log: (line: string) => void;
+}) {
+  const claims = {
+    sub: 'local-user',
+    email: 'finance@example.fr',
+    'cognito:username': 'local',
+    'cognito:groups': 'finance',
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -103,12 +113,17 @@ export async function startApi(opts: { port: number; handlers: HandlerRegistry; 
         const result: ApiResult =
           out && typeof out === 'object' && 'statusCode' in out
             ? out
-            : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof out === 'string' ? out : JSON.stringify(out ?? null) };
+            : {
+                statusCode: 200,
+                headers: { 'content-type': 'application/json' },
+                body: typeof out === 'string' ? out : JSON.stringify(out ?? null),
+              };
         const headers: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
         for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k.toLowerCase()] = v.map(String);
         if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-        const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+        const body =
+          result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
         send(result.statusCode ?? 200, headers, body);
       } catch (err) {
         const e = err as Error;

@@ -56,9 +56,16 @@ export interface LocalConsole {
   stop(): Promise<void>;
 }
 
-export async function startConsole(opts: { port: number; apiUrl: string; s3Url: string; tokens: { finance: string; readonly: string }; dist?: string }): Promise<LocalConsole> {
+export async function startConsole(opts: {
+  port: number;
+  apiUrl: string;
+  s3Url: string;
+  tokens: { finance: string; readonly: string };
+  dist?: string;
+}): Promise<LocalConsole> {
   const dist = opts.dist ?? consoleDist;
-  if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist}/index.html is missing: run npm run web:build`);
+  if (!existsSync(path.join(dist, 'index.html')))
+    throw new Error(`${dist}/index.html is missing: run npm run web:build`);
   const headers = securityHeaders([opts.s3Url]);
   const config = JSON.stringify({ apiBase: '/api', auth: { mode: 'token', tokens: opts.tokens } });
   const api = new URL(opts.apiUrl);
@@ -77,7 +84,11 @@ export async function startConsole(opts: { port: number; apiUrl: string; s3Url: 
     const target = found ? file : path.join(dist, 'index.html');
     const body = await readFile(target);
     const immutable = target.includes(`${path.sep}assets${path.sep}`);
-    res.writeHead(200, { ...headers, 'content-type': types[path.extname(target)] ?? 'application/octet-stream', 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+    res.writeHead(200, {
+      ...headers,
+      'content-type': types[path.extname(target)] ?? 'application/octet-stream',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
     res.end(body);
   });
   await listen(server, 'finance console', opts.port);
@@ -93,7 +104,13 @@ export async function startConsole(opts: { port: number; apiUrl: string; s3Url: 
 
 function forward(req: http.IncomingMessage, res: http.ServerResponse, api: URL, pathAndQuery: string): void {
   const upstream = http.request(
-    { host: api.hostname, port: api.port, method: req.method, path: pathAndQuery, headers: { ...req.headers, host: api.host } },
+    {
+      host: api.hostname,
+      port: api.port,
+      method: req.method,
+      path: pathAndQuery,
+      headers: { ...req.headers, host: api.host },
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -101,7 +118,9 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, api: URL, 
   );
   upstream.on('error', () => {
     res.writeHead(502, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'urn:encaisse:problem:service-unavailable', title: 'admin API unreachable', status: 502 }));
+    res.end(
+      JSON.stringify({ type: 'urn:encaisse:problem:service-unavailable', title: 'admin API unreachable', status: 502 }),
+    );
   });
   req.pipe(upstream);
 }

@@ -5,17 +5,24 @@ import type { LocalStack } from './stack';
  * opens its link and contests one invoice through the page's own use case (functions/customer-page): the invoice's
  * dispute pause, its history, finance's alert. The link is printed so anyone can open the page in a browser.
  */
-export async function contestThroughThePage(stack: LocalStack, log: (line: string) => void, isStopping: () => boolean): Promise<void> {
+export async function contestThroughThePage(
+  stack: LocalStack,
+  log: (line: string) => void,
+  isStopping: () => boolean,
+): Promise<void> {
   const to = 'compta@boulangerie-martin.example.fr';
   const invoiceNumber = 'F-2025-0105';
   const deadline = Date.now() + 120_000;
   let link: string | undefined;
   while (!link && Date.now() < deadline && !isStopping()) {
-    const mail = (await stack.sentEmails()).find((e) => e.destination.to.includes(to) && e.body.text?.includes(invoiceNumber));
+    const mail = (await stack.sentEmails()).find(
+      (e) => e.destination.to.includes(to) && e.body.text?.includes(invoiceNumber),
+    );
     link = mail?.body.text && /http:\/\/127\.0\.0\.1:\d+\/c\/[A-Za-z0-9_.-]+/.exec(mail.body.text)?.[0];
     if (!link) await new Promise((r) => setTimeout(r, 500));
   }
-  if (!link) return log('demo: no reminder with a customer link reached the Boulangerie: the customer-page step is skipped');
+  if (!link)
+    return log('demo: no reminder with a customer link reached the Boulangerie: the customer-page step is skipped');
   const [{ openLink }, { openDispute }, { liveDeps }, { formTokenFor }] = await Promise.all([
     import('../../functions/customer-page/access'),
     import('../../functions/customer-page/actions'),

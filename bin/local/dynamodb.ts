@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/storage/table-design';
 import { bundledJarDir, compiledLauncher, dynamoArgs } from './dynamodb-launcher';
@@ -6,7 +6,9 @@ import { assertPortFree, PortInUseError } from './ports';
 
 export class JavaMissingError extends Error {
   constructor() {
-    super('DynamoDB Local needs Java 17 or later on the PATH ("java" was not found): install a JDK 17 (e.g. apt-get install openjdk-17-jre-headless)');
+    super(
+      'DynamoDB Local needs Java 17 or later on the PATH ("java" was not found): install a JDK 17 (e.g. apt-get install openjdk-17-jre-headless)',
+    );
     this.name = 'JavaMissingError';
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { functionNames, type FunctionName } from '../../lib/function-names';
+import { type FunctionName, functionNames } from '../../lib/function-names';
 
 /** The Lambda functions of encaisse (one folder each: functions/<name>/handler.ts exporting `handler`). */
 export type LambdaName = FunctionName;

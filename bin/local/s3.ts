@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import S3rver from 's3rver';
 import { listen } from './ports';
@@ -20,13 +20,19 @@ export interface S3rverEvent {
     eventName: string;
     eventTime: string;
     awsRegion: string;
-    s3: { bucket: { name: string; arn?: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } };
+    s3: {
+      bucket: { name: string; arn?: string };
+      object: { key: string; size?: number; eTag?: string; sequencer?: string };
+    };
     [k: string]: unknown;
   }[];
 }
 
 /** The SQS event an ingest Lambda receives when S3 -> SQS -> Lambda delivers one object-created notification. */
-export function sqsEventOfS3Record(record: S3rverEvent['Records'][number], opts: { region: string; queueName: string }) {
+export function sqsEventOfS3Record(
+  record: S3rverEvent['Records'][number],
+  opts: { region: string; queueName: string },
+) {
   const s3Record = {
     ...record,
     awsRegion: opts.region,

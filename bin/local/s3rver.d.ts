@@ -1,6 +1,7 @@
 declare module 's3rver' {
   import type { EventEmitter } from 'node:events';
   import type { IncomingMessage, ServerResponse } from 'node:http';
+
   interface S3rverOptions {
     address?: string;
     port?: number;

@@ -26,10 +26,9 @@ export async function startSes(opts: { port: number }): Promise<LocalSes> {
   await assertPortFree('SES (aws-ses-v2-local)', opts.port);
   // CommonJS module with `exports.default`: the default import differs between Node ESM, tsx and vitest.
   const mod = (await import('aws-ses-v2-local')) as unknown as { default: unknown };
-  const start = (typeof mod.default === 'function' ? mod.default : (mod.default as { default: unknown }).default) as (c: {
-    host: string;
-    port: number;
-  }) => Promise<Server>;
+  const start = (
+    typeof mod.default === 'function' ? mod.default : (mod.default as { default: unknown }).default
+  ) as (c: { host: string; port: number }) => Promise<Server>;
   const server = await start({ host: '127.0.0.1', port: opts.port });
   const url = `http://127.0.0.1:${opts.port}`;
   const ses: LocalSes = {

@@ -61,31 +61,32 @@
  * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause =
  * {errorType, errorMessage, trace} as JSON.
  */
-import { invoiceInboxPrefixes } from '../../functions/invoice-inbox/prefixes';
+
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Clock } from '../../functions/core/dates';
-import { clock as currentClock, setClock } from '../../functions/adapters/clock';
-import { policyClock } from './policy-clock';
 import { resetClients } from '../../functions/adapters/aws-clients';
+import { clock as currentClock, setClock } from '../../functions/adapters/clock';
+import type { Clock } from '../../functions/core/dates';
+import { invoiceInboxPrefixes } from '../../functions/invoice-inbox/prefixes';
 import { startApi } from './api';
 import { startDynamo } from './dynamodb';
 import { HandlerRegistry, type LambdaName, type LocalHandler } from './handlers';
-import { freePort, pickPort, PortInUseError } from './ports';
-import { sqsEventOfS3Record, encodeS3EventKey, startS3, type S3rverEvent } from './s3';
-import { startSes, type Email } from './ses';
-import { resolveStateMachine, scheduleInputFor, type CfnTemplate } from './sfn/definition';
+import { policyClock } from './policy-clock';
+import { freePort, PortInUseError, pickPort } from './ports';
+import { encodeS3EventKey, type S3rverEvent, sqsEventOfS3Record, startS3 } from './s3';
+import { type Email, startSes } from './ses';
+import { type CfnTemplate, resolveStateMachine, scheduleInputFor } from './sfn/definition';
 import { startSfnEndpoint } from './sfn/endpoint';
-import { cachedTemplate } from './template-cache';
 import { LocalStepFunctions } from './sfn/runtime';
+import { cachedTemplate } from './template-cache';
 
 export type { LambdaName, LocalHandler } from './handlers';
+export { encodeS3EventKey } from './s3';
 export type { Email } from './ses';
 export type { ExecutionRecord, ExecutionStatus } from './sfn/runtime';
-export { encodeS3EventKey } from './s3';
 export { cachedTemplate, synthesizeTemplate } from './template-cache';
 
 export type ServiceName = 'dynamodb' | 's3' | 'ses' | 'sfn' | 'api';
@@ -232,7 +233,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     setClock(clock);
     cleanups.push(() => setClock(previousClock));
 
-    const handlers = new HandlerRegistry(region, options.handlers, options.holdClockWhileWorking ? () => scaled.hold() : undefined);
+    const handlers = new HandlerRegistry(
+      region,
+      options.handlers,
+      options.holdClockWhileWorking ? () => scaled.hold() : undefined,
+    );
 
     // The JVM of DynamoDB Local starts while the template is synthesized (the two slowest steps).
     const dynamoStarting = (async () => {
@@ -248,7 +253,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     })();
     dynamoStarting.catch(() => undefined);
     cleanups.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
-    const template = typeof options.template === 'function' ? await options.template() : (options.template ?? (await cachedTemplate()));
+    const template =
+      typeof options.template === 'function'
+        ? await options.template()
+        : (options.template ?? (await cachedTemplate()));
     const machine = resolveStateMachine(template, region);
     const sweepInput = scheduleInputFor(template, region, 'sweep');
     await dynamoStarting;
@@ -267,11 +275,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const onS3Event = (event: S3rverEvent) => {
       for (const record of event.Records ?? []) {
         const key = record.s3?.object?.key;
-        if (!record.eventName?.startsWith('ObjectCreated') || record.s3.bucket.name !== localNames.statementsBucket) continue;
+        if (!record.eventName?.startsWith('ObjectCreated') || record.s3.bucket.name !== localNames.statementsBucket)
+          continue;
         // e-invoices under invoices/inbox/ -> invoice-inbox (its own queue in AWS: lib/invoice-inbox)
-        const target = key?.startsWith('inbox/') ? 'ingest' : key?.startsWith(invoiceInboxPrefixes.inbox) ? 'invoice-inbox' : undefined;
+        const target = key?.startsWith('inbox/')
+          ? 'ingest'
+          : key?.startsWith(invoiceInboxPrefixes.inbox)
+            ? 'invoice-inbox'
+            : undefined;
         if (!target) continue;
-        const sqsEvent = sqsEventOfS3Record(record, { region, queueName: target === 'ingest' ? localNames.ingestQueue : localNames.invoiceInboxQueue });
+        const sqsEvent = sqsEventOfS3Record(record, {
+          region,
+          queueName: target === 'ingest' ? localNames.ingestQueue : localNames.invoiceInboxQueue,
+        });
         const delivery: IngestDelivery = { key, eventKey: encodeS3EventKey(key) };
         const p = handlers
           .invoke(target, sqsEvent)
@@ -279,7 +295,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             (result) => {
               delivery.result = result;
               const failures = (result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
-              log(failures?.length ? `${key}: ${target} reported a failure (message kept for retry)` : `${key}: handled by ${target}`);
+              log(
+                failures?.length
+                  ? `${key}: ${target} reported a failure (message kept for retry)`
+                  : `${key}: handled by ${target}`,
+              );
             },
             (err: Error) => {
               delivery.error = err;
@@ -312,7 +332,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log(`SES (aws-ses-v2-local) ${urls.ses}  web inbox: ${urls.sesInbox}`);
 
     const sfnClock = options.holdClockWhileWorking ? { ...clock, hold: () => scaled.hold() } : clock;
-    const stepFunctions = new LocalStepFunctions({ machine, stateMachineArn, region, handlers, factor, clock: sfnClock, log });
+    const stepFunctions = new LocalStepFunctions({
+      machine,
+      stateMachineArn,
+      region,
+      handlers,
+      factor,
+      clock: sfnClock,
+      log,
+    });
     cleanups.push(() => stepFunctions.stopAll());
     const sfnEndpoint = await startSfnEndpoint(stepFunctions, ports.sfn);
     cleanups.push(() => sfnEndpoint.stop());
@@ -320,9 +348,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const api = await startApi({ port: ports.api, handlers, token: apiToken, log });
     cleanups.push(() => api.stop());
-    log(`admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ${env.LOCAL_API_READONLY_TOKEN})`);
+    log(
+      `admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ${env.LOCAL_API_READONLY_TOKEN})`,
+    );
 
-    const s3Client = new S3Client({ endpoint: urls.s3, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const s3Client = new S3Client({
+      endpoint: urls.s3,
+      region,
+      credentials,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
     cleanups.push(() => s3Client.destroy());
 
     scaled = policyClock(startAt, factor);
@@ -344,7 +380,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             lastError = err;
           }
           if (Date.now() > deadline) {
-            throw new Error(`waitFor: condition not met within ${timeoutMs} ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+            throw new Error(
+              `waitFor: condition not met within ${timeoutMs} ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+            );
           }
           await new Promise((r) => setTimeout(r, intervalMs));
         }
@@ -357,7 +395,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         try {
           await s3Client.send(new PutObjectCommand({ Bucket: localNames.statementsBucket, Key: fullKey, Body: bytes }));
         } catch (err) {
-          waiters.set(fullKey, (waiters.get(fullKey) ?? []).filter((w) => w !== waiter));
+          waiters.set(
+            fullKey,
+            (waiters.get(fullKey) ?? []).filter((w) => w !== waiter),
+          );
           throw err;
         }
         return delivered;
@@ -369,13 +410,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await stepFunctions.stopAll();
       },
       scheduledEvent: () => {
-        const time = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const time = clock
+          .now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z');
         if (sweepInput !== undefined) {
           // The daily schedule's own Target.Input from the template, its context attributes filled in as Scheduler does.
           const filled = sweepInput
             .replaceAll('<aws.scheduler.scheduled-time>', time)
             .replaceAll('<aws.scheduler.execution-id>', randomUUID())
-            .replaceAll('<aws.scheduler.schedule-arn>', `arn:aws:scheduler:${region}:000000000000:schedule/default/local-daily-sweep`)
+            .replaceAll(
+              '<aws.scheduler.schedule-arn>',
+              `arn:aws:scheduler:${region}:000000000000:schedule/default/local-daily-sweep`,
+            )
             .replaceAll('<aws.scheduler.attempt-number>', '1');
           return JSON.parse(filled) as Record<string, unknown>;
         }

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws-clients';
-import type { Email } from './ses';
 import { startDailySweeps } from './daily';
 import { demoData, demoStatement, seedDemo } from './demo';
+import type { Email } from './ses';
 import type { LocalStack } from './stack';
 
 /**
@@ -41,18 +41,28 @@ export const chapters: Chapter[] = [
     id: 'statement-reconciled',
     title: 'le relevé bancaire est lettré : F-2025-0117 payée, ses relances s’arrêtent',
     happened: (f) =>
-      invoice(f, 'F-2025-0117')?.status === 'paid' && f.items.some((i) => i.type === 'workflow' && i.invoiceId === 'F-2025-0117' && i.running === false),
+      invoice(f, 'F-2025-0117')?.status === 'paid' &&
+      f.items.some((i) => i.type === 'workflow' && i.invoiceId === 'F-2025-0117' && i.running === false),
   },
   {
     id: 'partial-payment',
     title: 'Garage Leroy paie un acompte : F-2025-0131 partiellement payée, les relances portent sur le reste dû',
     happened: (f) => invoice(f, 'F-2025-0131')?.status === 'partially_paid',
   },
-  { id: 'formal-notice', title: 'une mise en demeure part (PDF joint, à poster en recommandé)', happened: (f) => messages(f, 'formal_notice').length > 0 },
-  { id: 'agency-handoff', title: 'un dossier est remis à l’agence de recouvrement (dossier PDF)', happened: (f) => ofType(f, 'agency_case').length > 0 },
+  {
+    id: 'formal-notice',
+    title: 'une mise en demeure part (PDF joint, à poster en recommandé)',
+    happened: (f) => messages(f, 'formal_notice').length > 0,
+  },
+  {
+    id: 'agency-handoff',
+    title: 'un dossier est remis à l’agence de recouvrement (dossier PDF)',
+    happened: (f) => ofType(f, 'agency_case').length > 0,
+  },
   {
     id: 'decision-needed',
-    title: 'F-2025-0108 (96 €, sous le minimum de l’agence) : relances terminées, tâche « à traiter » envoyée à la comptabilité',
+    title:
+      'F-2025-0108 (96 €, sous le minimum de l’agence) : relances terminées, tâche « à traiter » envoyée à la comptabilité',
     happened: (f) => Boolean(invoice(f, 'F-2025-0108')?.decisionNeeded),
   },
   // Later chapters go here (e.g. issue #15: a demo customer contests an invoice through the customer page).
@@ -87,7 +97,10 @@ export function storySummary(f: StoryFacts) {
   };
 }
 
-export function summaryLines(f: StoryFacts, where: { sesInbox: string; sesStore: string; console?: string; documentsDir: string }): string[] {
+export function summaryLines(
+  f: StoryFacts,
+  where: { sesInbox: string; sesStore: string; console?: string; documentsDir: string },
+): string[] {
   const s = storySummary(f);
   return [
     'The story is over. What happened:',
@@ -151,7 +164,8 @@ export async function followStory(
     }
     const left = chaptersLeft(facts);
     if (left.length > 0 && Date.now() < deadline) continue;
-    if (left.length > 0) o.log(`story: not everything happened within ${timeoutMs / 1000} s (load?): ${left.map((c) => c.id).join(', ')}`);
+    if (left.length > 0)
+      o.log(`story: not everything happened within ${timeoutMs / 1000} s (load?): ${left.map((c) => c.id).join(', ')}`);
     await o.end();
     // The last chapter's mails are on their way: a moment for them to reach the local SES.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -164,7 +178,10 @@ export async function followStory(
  * the stack's policy time (which should be DEMO_START_DAY), runs the daily sweeps, puts the demo statement, follows
  * the story and stops policy time at its end. Resolves with what happened.
  */
-export async function playStory(s: LocalStack, o: { log?: (line: string) => void; timeoutMs?: number } = {}): Promise<StoryFacts> {
+export async function playStory(
+  s: LocalStack,
+  o: { log?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<StoryFacts> {
   const log = o.log ?? (() => undefined);
   let over = false;
   const release = s.holdClock();

@@ -11,7 +11,10 @@ import type { CfnTemplate } from './sfn/definition';
  */
 export async function synthesizeTemplate(context: Record<string, unknown> = {}): Promise<CfnTemplate> {
   const file = path.join(projectRoot, 'lib', 'app.ts');
-  type BuildApp = (ctx?: Record<string, unknown>, o?: { bundle?: boolean; nag?: boolean }) => { app: unknown; stack: unknown };
+  type BuildApp = (
+    ctx?: Record<string, unknown>,
+    o?: { bundle?: boolean; nag?: boolean },
+  ) => { app: unknown; stack: unknown };
   let mod: { buildApp?: BuildApp; demoContext?: Record<string, unknown> };
   try {
     mod = await import(pathToFileURL(file).href);
@@ -57,7 +60,8 @@ export async function cachedTemplate(): Promise<CfnTemplate> {
     await writeFile(tmp, JSON.stringify(template));
     await rename(tmp, file); // atomic: parallel test files never read a half-written cache
     for (const old of await readdir(dir)) {
-      if (old.startsWith('template-') && old.endsWith('.json') && path.join(dir, old) !== file) await rm(path.join(dir, old), { force: true });
+      if (old.startsWith('template-') && old.endsWith('.json') && path.join(dir, old) !== file)
+        await rm(path.join(dir, old), { force: true });
     }
     return template;
   }

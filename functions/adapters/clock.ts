@@ -1,4 +1,4 @@
-import { Clock, systemClock } from '../core/dates';
+import { type Clock, systemClock } from '../core/dates';
 
 /**
  * The process-wide clock the handlers read time from. In AWS it is the system clock; the local stack swaps in a
@@ -29,7 +29,11 @@ export function setWallClock(next: Clock): void {
 }
 
 /** Policy time runs `factor` times faster than real time from `start` (the local stack's compressed time). */
-export function scaledClock(start: Date, factor: number, realNow: () => number = Date.now): Clock & { toRealDelayMs(at: Date): number } {
+export function scaledClock(
+  start: Date,
+  factor: number,
+  realNow: () => number = Date.now,
+): Clock & { toRealDelayMs(at: Date): number } {
   const realStart = realNow();
   const now = () => new Date(start.getTime() + (realNow() - realStart) * factor);
   return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
-import { compactId, LegalIdentity, legalIdentityProblems } from '../core/letters/identity';
+import { compactId, type LegalIdentity, legalIdentityProblems } from '../core/letters/identity';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../core/statements/limits';
 
 export class ConfigError extends Error {
@@ -14,7 +14,10 @@ export class ConfigError extends Error {
  * Reads the environment through a zod schema and fails fast, naming every missing or malformed setting,
  * so a misconfigured function dies at cold start instead of surfacing an `undefined` at run time.
  */
-export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function readEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
@@ -26,7 +29,12 @@ export function readEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEn
 /** A comma-separated list of e-mail addresses. */
 export const emailList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().email()).min(1));
 
 /** Ingest limits when the deployment sets none (in core: the CDK settings read the same constants). */
@@ -137,12 +145,23 @@ export const creditorIdentitySettings = {
   CREDITOR_RCS_CITY: z.string().trim().min(2).max(60),
   CREDITOR_VAT_NUMBER: z.string().transform(compactId),
   /** Registered office lines separated by '|'. */
-  CREDITOR_REGISTERED_ADDRESS: z.string().transform((s) => s.split('|').map((l) => l.trim()).filter(Boolean)).pipe(z.array(z.string()).min(1)),
+  CREDITOR_REGISTERED_ADDRESS: z
+    .string()
+    .transform((s) =>
+      s
+        .split('|')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1)),
   CREDITOR_SIGNATORY_NAME: z.string().trim().min(2).max(100),
   CREDITOR_SIGNATORY_TITLE: z.string().trim().min(2).max(100),
   CREDITOR_CONTACT_NAME: z.string().trim().min(2).max(100),
   CREDITOR_CONTACT_EMAIL: z.string().trim().email(),
-  CREDITOR_CONTACT_PHONE: z.string().trim().regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
+  CREDITOR_CONTACT_PHONE: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number'),
 };
 
 /** Reads and checks the identity (SIREN and SIRET Luhn keys, VAT key of the SIREN), naming every bad setting. */

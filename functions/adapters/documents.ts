@@ -12,10 +12,19 @@ function bucket(): string {
   return readEnv({ DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET }).DOCUMENTS_BUCKET;
 }
 
-export async function putDocument(key: string, body: Uint8Array | string, contentType: string): Promise<{ bucket: string; key: string }> {
+export async function putDocument(
+  key: string,
+  body: Uint8Array | string,
+  contentType: string,
+): Promise<{ bucket: string; key: string }> {
   const b = bucket();
   await s3().send(
-    new PutObjectCommand({ Bucket: b, Key: key, Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, ContentType: contentType }),
+    new PutObjectCommand({
+      Bucket: b,
+      Key: key,
+      Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+      ContentType: contentType,
+    }),
   );
   return { bucket: b, key };
 }
@@ -47,7 +56,11 @@ function safe(id: string): string {
  * kept in Secrets Manager (and rotated), or serve documents through CloudFront with signed URLs (key pair in Secrets
  * Manager, bucket behind Origin Access Control). Neither is built here.
  */
-export async function presignedLink(key: string, expiresInSeconds: number, signedAt: Date = new Date()): Promise<string> {
+export async function presignedLink(
+  key: string,
+  expiresInSeconds: number,
+  signedAt: Date = new Date(),
+): Promise<string> {
   const expiresIn = Math.max(1, Math.min(604_800, Math.floor(expiresInSeconds)));
   return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn, signingDate: signedAt });
 }

@@ -49,7 +49,9 @@ export async function linkKeys(env: NodeJS.ProcessEnv = process.env, nowMs = Dat
     const value = SecretValue.parse(JSON.parse(res.SecretString ?? '{}'));
     keys = [value.current, ...(value.previous ? [value.previous] : [])];
   } else if (s.CUSTOMER_LINK_KEYS) {
-    keys = s.CUSTOMER_LINK_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
+    keys = s.CUSTOMER_LINK_KEYS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
   } else if (isLocal(env)) {
     keys = [LOCAL_DEMO_LINK_KEY];
   } else {

@@ -33,21 +33,38 @@ export interface OutgoingEmail {
 }
 
 export class ThrottledError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'Throttled';
   }
 }
 
 /** Refusals after which SES surely did not accept the message (throttled before queuing, connection never made). */
-const definitelyNotSent = new Set(['TooManyRequestsException', 'LimitExceededException', 'Throttling', 'ThrottlingException', 'ECONNREFUSED', 'MessageRejected', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException', 'SendingPausedException', 'NotFoundException', 'BadRequestException']);
+const definitelyNotSent = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'Throttling',
+  'ThrottlingException',
+  'ECONNREFUSED',
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'NotFoundException',
+  'BadRequestException',
+]);
 
 /**
  * Could SES have accepted the message although the call failed? Yes after a timeout, a dropped connection or a 5xx
  * (the request may have been processed); no after a throttling answer or a 4xx refusal.
  */
 export function sesOutcomeUnknown(err: unknown): boolean {
-  const e = (err instanceof ThrottledError ? err.cause : err) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = (err instanceof ThrottledError ? err.cause : err) as
+    | { name?: string; code?: string; $metadata?: { httpStatusCode?: number } }
+    | undefined;
   if (!e) return false;
   if (definitelyNotSent.has(e.name ?? '') || definitelyNotSent.has(e.code ?? '')) return false;
   const status = e.$metadata?.httpStatusCode;
@@ -150,7 +167,12 @@ function base64Lines(data: Uint8Array | string): string {
 
 /** The HTML, alone or (with inline images) as multipart/related { html, image... } (RFC 2387). */
 function htmlPart(email: OutgoingEmail): string[] {
-  const html = ['Content-Type: text/html; charset=UTF-8', 'Content-Transfer-Encoding: base64', '', base64Lines(email.html)];
+  const html = [
+    'Content-Type: text/html; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(email.html),
+  ];
   const inline = (email.attachments ?? []).filter((a) => a.contentId);
   if (inline.length === 0) return html;
   const related = `rel-${randomUUID()}`;
@@ -158,7 +180,15 @@ function htmlPart(email: OutgoingEmail): string[] {
   for (const a of inline) {
     const name = a.filename.replace(/["\\\r\n]/g, '_');
     const cid = (a.contentId as string).replace(/[<>\r\n]/g, '');
-    lines.push(`--${related}`, `Content-Type: ${a.contentType}; name="${name}"`, `Content-ID: <${cid}>`, `Content-Disposition: inline; filename="${name}"`, 'Content-Transfer-Encoding: base64', '', base64Lines(a.content));
+    lines.push(
+      `--${related}`,
+      `Content-Type: ${a.contentType}; name="${name}"`,
+      `Content-ID: <${cid}>`,
+      `Content-Disposition: inline; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64Lines(a.content),
+    );
   }
   lines.push(`--${related}--`);
   return lines;

@@ -9,15 +9,15 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { executionArnFor, invoiceExecutionName, resumedState, ResumePatch } from '../core/dunning/executions';
-import { DunningState, DunningStateInput } from '../core/dunning/state';
+import { executionArnFor, invoiceExecutionName, type ResumePatch, resumedState } from '../core/dunning/executions';
+import { DunningState, type DunningStateInput } from '../core/dunning/state';
 import { sfn } from './aws-clients';
 import { clock, wallClock } from './clock';
 import { readEnv, settings } from './config';
 import { forgetPause, getPause } from './db/pauses';
-import { currentDunning, DunningWorkflow, writeMarker } from './db/workflow-markers';
-import { correlationId } from './logger';
 import { tableName } from './db/table';
+import { currentDunning, type DunningWorkflow, writeMarker } from './db/workflow-markers';
+import { correlationId } from './logger';
 
 /**
  * The per-invoice dunning workflows seen from the rest of the product: start (once per invoice), stop (payment,
@@ -43,16 +43,20 @@ async function executionState(executionArn: string): Promise<ExecutionState> {
   try {
     const res = await sfn().send(new DescribeExecutionCommand({ executionArn }));
     const status = res?.status;
-    if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED') return { state: 'ended', status, stopDate: res?.stopDate };
+    if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED')
+      return { state: 'ended', status, stopDate: res?.stopDate };
     return { state: 'running' };
   } catch (err) {
-    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { state: 'missing' };
+    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist')
+      return { state: 'missing' };
     throw err;
   }
 }
 
 /** An execution's Step Functions status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED) and times; undefined when it does not exist. */
-export async function describeExecution(executionArn: string): Promise<{ status?: string; startedAt?: string; stoppedAt?: string } | undefined> {
+export async function describeExecution(
+  executionArn: string,
+): Promise<{ status?: string; startedAt?: string; stoppedAt?: string } | undefined> {
   try {
     const res = await sfn().send(new DescribeExecutionCommand({ executionArn }));
     return { status: res.status, startedAt: res.startDate?.toISOString(), stoppedAt: res.stopDate?.toISOString() };
@@ -83,7 +87,12 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
   const machineArn = stateMachineArn();
   for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
     const current = await currentDunning(invoiceId);
-    const noop = (w: DunningWorkflow): StartResult => ({ started: false, reason: 'already_exists', executionArn: w.executionArn, generation: w.generation });
+    const noop = (w: DunningWorkflow): StartResult => ({
+      started: false,
+      reason: 'already_exists',
+      executionArn: w.executionArn,
+      generation: w.generation,
+    });
     let claimed: DunningWorkflow | undefined;
     if (current?.running) {
       const exec = await executionState(current.executionArn);
@@ -103,7 +112,13 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
     // The work that starts it (a statement, an API request, the sweep) follows the workflow into logs and e-mails.
     const input: DunningStateInput = { invoiceId, doneStepIds: [], correlationId: correlationId() };
     try {
-      const res = await sfn().send(new StartExecutionCommand({ stateMachineArn: machineArn, name: claimed.executionName, input: JSON.stringify(input) }));
+      const res = await sfn().send(
+        new StartExecutionCommand({
+          stateMachineArn: machineArn,
+          name: claimed.executionName,
+          input: JSON.stringify(input),
+        }),
+      );
       return { started: true, executionArn: res?.executionArn ?? claimed.executionArn, generation: claimed.generation };
     } catch (err) {
       if (!(err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists')) throw err;
@@ -136,7 +151,15 @@ async function claimNext(
     running: true,
     startedAt: now.toISOString(),
     claimedAt: wallClock().now().toISOString(),
-    ...(previous ? { previous: { generation: previous.generation, executionArn: previous.executionArn, ...(previousStatus ? { status: previousStatus } : {}) } } : {}),
+    ...(previous
+      ? {
+          previous: {
+            generation: previous.generation,
+            executionArn: previous.executionArn,
+            ...(previousStatus ? { status: previousStatus } : {}),
+          },
+        }
+      : {}),
     legacy: false,
   };
   const { legacy: _l, ...stored } = next;
@@ -148,11 +171,20 @@ async function claimNext(
  * sweep (or finance, through the API) can start the next generation without asking Step Functions. Only the
  * generation of that execution is marked; a newer one is left alone.
  */
-export async function markDunningEnded(invoiceId: string, executionArn: string, status: string, at: string, reason?: string): Promise<boolean> {
+export async function markDunningEnded(
+  invoiceId: string,
+  executionArn: string,
+  status: string,
+  at: string,
+  reason?: string,
+): Promise<boolean> {
   const current = await currentDunning(invoiceId);
   if (!current?.running || current.executionArn !== executionArn) return false;
   const { legacy: _l, ...rest } = current;
-  return writeMarker({ ...rest, running: false, endedAt: at, endStatus: status, ...(reason ? { endReason: reason.slice(0, 500) } : {}) }, current);
+  return writeMarker(
+    { ...rest, running: false, endedAt: at, endStatus: status, ...(reason ? { endReason: reason.slice(0, 500) } : {}) },
+    current,
+  );
 }
 
 export type StopResult = { stopped: true } | { stopped: false; reason: 'no_execution' };
@@ -170,12 +202,16 @@ export async function stopDunning(invoiceId: string, reason: string, now: Date =
     const cause = `${reason}${correlationId() ? ` (correlation id ${correlationId()})` : ''}`.slice(0, 32_000);
     await sfn().send(new StopExecutionCommand({ executionArn, cause, error: 'DunningStopped' }));
   } catch (err) {
-    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return { stopped: false, reason: 'no_execution' };
+    if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist')
+      return { stopped: false, reason: 'no_execution' };
     throw err;
   }
   if (current?.running) {
     const { legacy: _l, ...rest } = current;
-    await writeMarker({ ...rest, running: false, endedAt: now.toISOString(), endStatus: 'ABORTED', endReason: reason.slice(0, 500) }, current);
+    await writeMarker(
+      { ...rest, running: false, endedAt: now.toISOString(), endStatus: 'ABORTED', endReason: reason.slice(0, 500) },
+      current,
+    );
   }
   await forgetPause(invoiceId, { generation: current?.generation });
   return { stopped: true };
@@ -189,7 +225,11 @@ export type ResumeResult = { resumed: true } | { resumed: false; reason: 'not_pa
  * `approve: false` (a machine resuming, e.g. the sweep on a broken promise: the step then asks for approval again).
  * The caller clears `invoice.pause` first (saveInvoice), otherwise the next re-check pauses again.
  */
-export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, options: { approve?: boolean } = {}): Promise<ResumeResult> {
+export async function resumeDunning(
+  invoiceId: string,
+  patch: ResumePatch = {},
+  options: { approve?: boolean } = {},
+): Promise<ResumeResult> {
   const pause = await getPause(invoiceId);
   if (!pause) return { resumed: false, reason: 'not_paused' };
   if (pause.generation !== undefined) {
@@ -206,10 +246,17 @@ export async function resumeDunning(invoiceId: string, patch: ResumePatch = {}, 
     correlationId: correlationId() ?? pause.state.correlationId,
   };
   try {
-    await sfn().send(new SendTaskSuccessCommand({ taskToken: pause.taskToken, output: JSON.stringify(DunningState.parse(next)) }));
+    await sfn().send(
+      new SendTaskSuccessCommand({ taskToken: pause.taskToken, output: JSON.stringify(DunningState.parse(next)) }),
+    );
   } catch (err) {
     const name = (err as Error).name;
-    if (err instanceof TaskTimedOut || err instanceof TaskDoesNotExist || err instanceof InvalidToken || ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(name)) {
+    if (
+      err instanceof TaskTimedOut ||
+      err instanceof TaskDoesNotExist ||
+      err instanceof InvalidToken ||
+      ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(name)
+    ) {
       await forgetPause(invoiceId, { taskToken: pause.taskToken });
       return { resumed: false, reason: 'token_expired' };
     }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { readEnv } from '../adapters/config';
-import { Role, roleGroups, roleOfGroups } from '../core/roles';
+import { type Role, roleGroups, roleOfGroups } from '../core/roles';
 import { HttpProblem } from './http';
 
 export type { Role };
@@ -36,19 +36,24 @@ export function authenticate(event: AuthEvent, headers: Record<string, string>):
     const who = String(claims.email ?? claims['cognito:username'] ?? claims.username ?? claims.sub ?? 'unknown');
     const role = roleOfGroups(groups);
     if (role) return { role, actor: `user:${who}` };
-    throw new HttpProblem('forbidden', `your account is in neither the ${roleGroups.finance} nor the ${roleGroups.readonly} group`);
+    throw new HttpProblem(
+      'forbidden',
+      `your account is in neither the ${roleGroups.finance} nor the ${roleGroups.readonly} group`,
+    );
   }
   const auth = headers.authorization;
   if (!auth) throw unauthorized('send Authorization: Bearer <token>');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
   if (!m) throw unauthorized('expected Authorization: Bearer <token>');
   if (env.LOCAL_API_TOKEN && same(m[1], env.LOCAL_API_TOKEN)) return { role: 'finance', actor: 'user:local-finance' };
-  if (env.LOCAL_API_READONLY_TOKEN && same(m[1], env.LOCAL_API_READONLY_TOKEN)) return { role: 'readonly', actor: 'user:local-readonly' };
+  if (env.LOCAL_API_READONLY_TOKEN && same(m[1], env.LOCAL_API_READONLY_TOKEN))
+    return { role: 'readonly', actor: 'user:local-readonly' };
   throw unauthorized('unknown token');
 }
 
 export function requireFinance(principal: Principal): void {
-  if (principal.role !== 'finance') throw new HttpProblem('forbidden', 'this action needs the finance role; your role is read-only');
+  if (principal.role !== 'finance')
+    throw new HttpProblem('forbidden', 'this action needs the finance role; your role is read-only');
 }
 
 function unauthorized(detail: string): HttpProblem {
@@ -68,7 +73,10 @@ export function parseGroups(value: unknown): string[] {
       /* fall through */
     }
   }
-  return s.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return s
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 function same(a: string, b: string): boolean {

@@ -1,4 +1,4 @@
-import middy from '@middy/core';
+import type middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
@@ -7,10 +7,10 @@ import { InvalidCursorError } from '../adapters/db/table';
 import { createLogger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
 import { runtime } from '../runtime';
-import { authenticate, Principal } from './auth';
-import { HttpProblem, HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
+import { authenticate, type Principal } from './auth';
+import { HttpProblem, type HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
 import { buildOpenApi } from './openapi';
-import { IncomingRequest, Route, route, runRoute } from './route';
+import { type IncomingRequest, type Route, route, runRoute } from './route';
 import { aliasRoutes } from './routes/aliases';
 import { consoleRoutes } from './routes/console';
 import { customerLinkRoutes } from './routes/customer-links';
@@ -34,7 +34,11 @@ const log = createLogger('api');
 
 const Health = z.object({ status: z.literal('ok'), time: z.string() });
 const healthRoute = route({
-  method: 'GET', path: '/health', operationId: 'health', tag: 'Meta', access: 'public',
+  method: 'GET',
+  path: '/health',
+  operationId: 'health',
+  tag: 'Meta',
+  access: 'public',
   summary: 'Liveness (no authentication)',
   responses: { 200: { description: 'Alive', schema: Health } },
   handle: async () => ({ status: 200, body: { status: 'ok', time: clock().now().toISOString() } }),
@@ -42,7 +46,11 @@ const healthRoute = route({
 
 let openApiCache: Record<string, unknown> | undefined;
 const openApiRoute = route({
-  method: 'GET', path: '/openapi.json', operationId: 'openapi', tag: 'Meta', access: 'read',
+  method: 'GET',
+  path: '/openapi.json',
+  operationId: 'openapi',
+  tag: 'Meta',
+  access: 'read',
   summary: 'This document (OpenAPI 3.1), generated from the validation schemas',
   responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) }, ...common() },
   handle: async () => ({ status: 200, body: (openApiCache ??= buildOpenApi(apiRoutes)) }),
@@ -70,9 +78,19 @@ export function openApiDocument(): Record<string, unknown> {
   return (openApiCache ??= buildOpenApi(apiRoutes));
 }
 
-type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } };
+type ApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+  };
+};
 type Prepared = ApiEvent & {
-  encaisse?: { principal?: Principal; headers: Record<string, string>; body?: string; language: 'fr' | 'en'; route?: string };
+  encaisse?: {
+    principal?: Principal;
+    headers: Record<string, string>;
+    body?: string;
+    language: 'fr' | 'en';
+    route?: string;
+  };
 };
 
 /** A caller's own correlation id (x-correlation-id), kept when it is a plain token; otherwise the API request id. */
@@ -106,25 +124,61 @@ const prepare: middy.MiddlewareObj<Prepared, HttpResponse> = {
   },
 };
 
-const awsThrottling = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling', 'ServiceUnavailable', 'InternalServerError', 'TransactionConflictException', 'TransactionInProgressException']);
+const awsThrottling = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'Throttling',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+]);
 
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
-  if (err instanceof InvalidCursorError) return new HttpProblem('validation', 'cursor: invalid pagination cursor', { errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }] });
-  const e = err as { name?: string; statusCode?: number; cause?: { package?: string; data?: { method?: string; path?: string } }; CancellationReasons?: { Code?: string }[] };
+  if (err instanceof InvalidCursorError)
+    return new HttpProblem('validation', 'cursor: invalid pagination cursor', {
+      errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }],
+    });
+  const e = err as {
+    name?: string;
+    statusCode?: number;
+    cause?: { package?: string; data?: { method?: string; path?: string } };
+    CancellationReasons?: { Code?: string }[];
+  };
   if (e?.cause?.package === '@middy/http-router' && e.statusCode === 404) {
-    return new HttpProblem('route-not-found', `no route ${e.cause.data?.method} ${e.cause.data?.path}; see GET /openapi.json`);
+    return new HttpProblem(
+      'route-not-found',
+      `no route ${e.cause.data?.method} ${e.cause.data?.path}; see GET /openapi.json`,
+    );
   }
   if (e?.name === 'TransactionCanceledException') {
     const codes = (e.CancellationReasons ?? []).map((r) => r?.Code);
-    if (codes.includes('ConditionalCheckFailed')) return new HttpProblem('version-conflict', 'changed by someone else meanwhile: read it again and retry');
-    if (codes.some((c) => c === 'ThrottlingError' || c === 'TransactionConflict')) return new HttpProblem('service-unavailable', 'the database is busy: retry in a moment', {}, { 'retry-after': '1' });
+    if (codes.includes('ConditionalCheckFailed'))
+      return new HttpProblem('version-conflict', 'changed by someone else meanwhile: read it again and retry');
+    if (codes.some((c) => c === 'ThrottlingError' || c === 'TransactionConflict'))
+      return new HttpProblem(
+        'service-unavailable',
+        'the database is busy: retry in a moment',
+        {},
+        { 'retry-after': '1' },
+      );
   }
   // A forged cursor that decodes to a key DynamoDB refuses is the client's input, not a server failure.
   if (e?.name === 'ValidationException' && /start(ing)? ?key/i.test((err as Error).message ?? '')) {
-    return new HttpProblem('validation', 'cursor: invalid pagination cursor', { errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }] });
+    return new HttpProblem('validation', 'cursor: invalid pagination cursor', {
+      errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }],
+    });
   }
-  if (e?.name && awsThrottling.has(e.name)) return new HttpProblem('service-unavailable', 'a backing service is busy: retry in a moment', {}, { 'retry-after': '1' });
+  if (e?.name && awsThrottling.has(e.name))
+    return new HttpProblem(
+      'service-unavailable',
+      'a backing service is busy: retry in a moment',
+      {},
+      { 'retry-after': '1' },
+    );
   return new HttpProblem('internal', 'unexpected error; it was logged');
 }
 
@@ -169,7 +223,10 @@ const sendCorrelationId = (request: middy.Request<Prepared, HttpResponse>) => {
   const id = correlationIdOf(request.event);
   if (request.response && id) request.response.headers = { ...request.response.headers, 'x-correlation-id': id };
 };
-const echoCorrelation: middy.MiddlewareObj<Prepared, HttpResponse> = { after: sendCorrelationId, onError: sendCorrelationId };
+const echoCorrelation: middy.MiddlewareObj<Prepared, HttpResponse> = {
+  after: sendCorrelationId,
+  onError: sendCorrelationId,
+};
 
 export const handler = runtime<Prepared, HttpResponse>({
   name: 'api',

@@ -18,7 +18,11 @@ export const problemTypes = {
   'precondition-required': { status: 428, en: 'If-Match required', fr: 'En-tête If-Match requis' },
   'payload-too-large': { status: 413, en: 'The body is too large', fr: 'Le corps de la requête est trop volumineux' },
   'unsupported-media-type': { status: 415, en: 'Unsupported content type', fr: 'Type de contenu non pris en charge' },
-  'service-unavailable': { status: 503, en: 'Temporarily unavailable, retry later', fr: 'Indisponible pour le moment, réessayez' },
+  'service-unavailable': {
+    status: 503,
+    en: 'Temporarily unavailable, retry later',
+    fr: 'Indisponible pour le moment, réessayez',
+  },
   internal: { status: 500, en: 'Internal error', fr: 'Erreur interne' },
 } as const;
 export type ProblemType = keyof typeof problemTypes;
@@ -62,7 +66,11 @@ export class HttpProblem extends Error {
 
 export const notFound = (what: string) => new HttpProblem('not-found', `${what} does not exist`);
 export const versionConflict = (what: string, currentVersion?: number) =>
-  new HttpProblem('version-conflict', `${what} changed since the version you read: read it again and retry`, currentVersion === undefined ? {} : { currentVersion });
+  new HttpProblem(
+    'version-conflict',
+    `${what} changed since the version you read: read it again and retry`,
+    currentVersion === undefined ? {} : { currentVersion },
+  );
 export const stateConflict = (detail: string) => new HttpProblem('state-conflict', detail);
 
 export interface HttpResponse {
@@ -74,8 +82,19 @@ export interface HttpResponse {
 
 export function problemResponse(p: HttpProblem, language: 'fr' | 'en', instance?: string): HttpResponse {
   const def = problemTypes[p.type];
-  const body: Problem = { type: problemTypeUri(p.type), title: def[language], status: def.status, detail: p.detail, ...(instance ? { instance } : {}), ...p.extra };
-  return { statusCode: def.status, headers: { 'content-type': 'application/problem+json', 'content-language': language, ...p.headers }, body: JSON.stringify(body) };
+  const body: Problem = {
+    type: problemTypeUri(p.type),
+    title: def[language],
+    status: def.status,
+    detail: p.detail,
+    ...(instance ? { instance } : {}),
+    ...p.extra,
+  };
+  return {
+    statusCode: def.status,
+    headers: { 'content-type': 'application/problem+json', 'content-language': language, ...p.headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export function languageOf(headers: Record<string, string | undefined> | undefined): 'fr' | 'en' {
@@ -106,7 +125,11 @@ export function parseIfMatch(value: string | undefined): number | undefined {
 }
 
 export function fieldErrors(where: FieldError['in'], error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({ in: where, field: i.path.length ? i.path.map(String).join('.') : '(root)', message: i.message }));
+  return error.issues.map((i) => ({
+    in: where,
+    field: i.path.length ? i.path.map(String).join('.') : '(root)',
+    message: i.message,
+  }));
 }
 
 export function validationProblem(errors: FieldError[]): HttpProblem {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Principal, requireFinance } from './auth';
-import { etagOf, fieldErrors, HttpProblem, HttpResponse, parseIfMatch, validationProblem } from './http';
+import { type Principal, requireFinance } from './auth';
+import { etagOf, fieldErrors, HttpProblem, type HttpResponse, parseIfMatch, validationProblem } from './http';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Access = 'public' | 'read' | 'finance';
@@ -71,7 +71,11 @@ export interface RouteSpec<P extends Shape, Q extends Shape, B extends z.ZodType
 
 export interface Route extends RouteSpec<Shape, Shape, z.ZodType> {}
 
-export function route<P extends Shape = z.ZodObject<{}>, Q extends Shape = z.ZodObject<{}>, B extends z.ZodType = z.ZodUndefined>(spec: RouteSpec<P, Q, B>): Route {
+export function route<
+  P extends Shape = z.ZodObject<{}>,
+  Q extends Shape = z.ZodObject<{}>,
+  B extends z.ZodType = z.ZodUndefined,
+>(spec: RouteSpec<P, Q, B>): Route {
   return spec as unknown as Route;
 }
 
@@ -95,20 +99,30 @@ export async function runRoute(r: Route, req: IncomingRequest): Promise<HttpResp
   const limit = r.maxBodyBytes ?? (r.textBody ? IMPORT_BODY_LIMIT : JSON_BODY_LIMIT);
   const size = req.rawBody ? Buffer.byteLength(req.rawBody, 'utf8') : 0;
   if (size > limit) {
-    throw new HttpProblem('payload-too-large', `the body is ${size} bytes; the limit of ${r.method} ${r.path} is ${limit} bytes (${formatBytes(limit)})`, { limitBytes: limit });
+    throw new HttpProblem(
+      'payload-too-large',
+      `the body is ${size} bytes; the limit of ${r.method} ${r.path} is ${limit} bytes (${formatBytes(limit)})`,
+      { limitBytes: limit },
+    );
   }
   let body: unknown;
   if (r.textBody) {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type && !r.textBody.contentTypes.includes(type)) {
-      throw new HttpProblem('unsupported-media-type', `content-type ${type} is not accepted here; send ${r.textBody.contentTypes.join(' or ')}`);
+      throw new HttpProblem(
+        'unsupported-media-type',
+        `content-type ${type} is not accepted here; send ${r.textBody.contentTypes.join(' or ')}`,
+      );
     }
     body = req.rawBody ?? '';
   } else if (r.body) {
     let json: unknown;
     const type = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
     if (req.rawBody && type !== 'application/json' && !type.endsWith('+json')) {
-      throw new HttpProblem('unsupported-media-type', `content-type ${type} is not accepted here; send application/json`);
+      throw new HttpProblem(
+        'unsupported-media-type',
+        `content-type ${type} is not accepted here; send application/json`,
+      );
     }
     try {
       json = req.rawBody ? JSON.parse(req.rawBody) : {};
@@ -121,12 +135,24 @@ export async function runRoute(r: Route, req: IncomingRequest): Promise<HttpResp
   }
   if (errors.length > 0) throw validationProblem(errors);
   if (r.ifMatch === 'required' && req.headers['if-match'] === undefined) {
-    throw new HttpProblem('precondition-required', `${r.method} ${r.path} needs If-Match: send the ETag of your last read (like "v3"), or * to overwrite whatever is there`, {
-      errors: [{ in: 'header', field: 'if-match', message: 'required' }],
-    });
+    throw new HttpProblem(
+      'precondition-required',
+      `${r.method} ${r.path} needs If-Match: send the ETag of your last read (like "v3"), or * to overwrite whatever is there`,
+      {
+        errors: [{ in: 'header', field: 'if-match', message: 'required' }],
+      },
+    );
   }
   const ifMatch = r.ifMatch ? parseIfMatch(req.headers['if-match']) : undefined;
-  const reply = await r.handle({ params: params.data as never, query: query.data as never, body, headers: req.headers, principal: req.principal as Principal, ifMatch, path: req.path });
+  const reply = await r.handle({
+    params: params.data as never,
+    query: query.data as never,
+    body,
+    headers: req.headers,
+    principal: req.principal as Principal,
+    ifMatch,
+    path: req.path,
+  });
   return toResponse(reply);
 }
 
@@ -168,6 +194,11 @@ export const pageQuery = {
 export function csvEnum<T extends [string, ...string[]]>(values: T) {
   return z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 }

@@ -1,19 +1,29 @@
 import { z } from 'zod';
+import { AllocationRecord } from '../adapters/db/api-reads';
 import { InvoiceEvent } from '../adapters/db/events';
 import { EntityId } from '../core/model';
-import { Problem } from './http';
-import { AllocationRecord } from '../adapters/db/api-reads';
 import { EInvoiceImportReport } from '../use-cases/einvoice-import';
+import { Problem } from './http';
 
 /** Shared pieces of the API contract (request and response bodies). Domain records come from core/model. */
-export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional() });
 
 /** Invoice, customer, policy and credit-note ids: the core model's rule (no control characters, 64 at most). */
 export const Id = EntityId;
 export const HistoryEvent = InvoiceEvent;
 export { AllocationRecord, Problem };
 
-export const WorkflowStatus = z.enum(['not_started', 'running', 'paused', 'succeeded', 'failed', 'timed_out', 'aborted', 'unknown']);
+export const WorkflowStatus = z.enum([
+  'not_started',
+  'running',
+  'paused',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'aborted',
+  'unknown',
+]);
 export const WorkflowView = z.object({
   /** The current generation's execution (a reopened invoice gets a new one: inv-<id>-g2-...). */
   executionName: z.string(),
@@ -31,7 +41,12 @@ export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(
     statuses.map((s) => [
       s,
-      { description: problemDescriptions[s] ?? 'Problem', schema: Problem, contentType: 'application/problem+json', ...(s === 401 ? { extraContent: { 'application/json': GatewayUnauthorized } } : {}) },
+      {
+        description: problemDescriptions[s] ?? 'Problem',
+        schema: Problem,
+        contentType: 'application/problem+json',
+        ...(s === 401 ? { extraContent: { 'application/json': GatewayUnauthorized } } : {}),
+      },
     ]),
   );
 
@@ -62,7 +77,12 @@ export const ImportRowReport = z.object({
 });
 export const ImportReport = z.object({
   format: z.enum(['csv', 'fec', 'einvoice']),
-  summary: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), rejected: z.number().int() }),
+  summary: z.object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    rejected: z.number().int(),
+  }),
   rows: z.array(ImportRowReport),
   /** FEC lines that are not open receivables (other accounts, lettered lines). */
   skippedLines: z.number().int().optional(),

@@ -1,6 +1,6 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '../adapters/aws-clients';
 import { clock } from '../adapters/clock';
 import { readEnv, settings } from '../adapters/config';
@@ -21,24 +21,31 @@ export const BOOKS_PREFIX = 'books/';
  * export ledger) and written to the documents bucket as books/<YYYY-MM>/ FEC and CSV files. Any other day it does
  * nothing. Running it twice writes the same bytes again.
  */
-export const handler = lambda({
-  name: 'books-export',
-  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'BOOKS_ACCOUNTS'],
-  event: ScheduleEvent,
-}, async (_event, log): Promise<{ period?: string; keys: string[] }> => {
-  const now = clock().now();
-  const today = toIsoDate(now);
-  if (today !== firstBusinessDayOfMonth(today)) return { keys: [] };
-  const period = previousPeriod(periodOf(today));
-  const accounts = readEnv({ BOOKS_ACCOUNTS: settings.BOOKS_ACCOUNTS }).BOOKS_ACCOUNTS;
-  const exp = await exportMonth(period, today, accounts, now.toISOString());
-  const keys: string[] = [];
-  for (const format of ['fec', 'csv'] as const) {
-    const key = `${BOOKS_PREFIX}${period}/${booksFileName(period, format)}`;
-    const body = renderBooks(exp, format, { code: accounts.journalCode, label: accounts.journalLabel });
-    await putDocument(key, body, format === 'fec' ? 'text/tab-separated-values; charset=utf-8' : 'text/csv; charset=utf-8');
-    keys.push(key);
-  }
-  log.info('books exported', { period, entries: exp.entries.length, keys });
-  return { period, keys };
-});
+export const handler = lambda(
+  {
+    name: 'books-export',
+    settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'BOOKS_ACCOUNTS'],
+    event: ScheduleEvent,
+  },
+  async (_event, log): Promise<{ period?: string; keys: string[] }> => {
+    const now = clock().now();
+    const today = toIsoDate(now);
+    if (today !== firstBusinessDayOfMonth(today)) return { keys: [] };
+    const period = previousPeriod(periodOf(today));
+    const accounts = readEnv({ BOOKS_ACCOUNTS: settings.BOOKS_ACCOUNTS }).BOOKS_ACCOUNTS;
+    const exp = await exportMonth(period, today, accounts, now.toISOString());
+    const keys: string[] = [];
+    for (const format of ['fec', 'csv'] as const) {
+      const key = `${BOOKS_PREFIX}${period}/${booksFileName(period, format)}`;
+      const body = renderBooks(exp, format, { code: accounts.journalCode, label: accounts.journalLabel });
+      await putDocument(
+        key,
+        body,
+        format === 'fec' ? 'text/tab-separated-values; charset=utf-8' : 'text/csv; charset=utf-8',
+      );
+      keys.push(key);
+    }
+    log.info('books exported', { period, entries: exp.entries.length, keys });
+    return { period, keys };
+  },
+);

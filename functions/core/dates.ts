@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** An ISO calendar date, YYYY-MM-DD. */
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isValidIsoDate, 'not a calendar date');
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(isValidIsoDate, 'not a calendar date');
 export type IsoDate = z.infer<typeof IsoDate>;
 
 /** An ISO UTC timestamp, 2026-11-23T08:30:00.000Z. */

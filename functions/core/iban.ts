@@ -36,7 +36,9 @@ export function isValidIban(candidate: string): boolean {
 
 /** The French RIB key ("clé RIB") of bank/branch/account (letters of the account map to digits the French way). */
 export function ribKey(bank: string, branch: string, account: string): string {
-  const acc = account.toUpperCase().replace(/[A-Z]/g, (c) => String('12345678912345678923456789'.charAt(c.charCodeAt(0) - 65)));
+  const acc = account
+    .toUpperCase()
+    .replace(/[A-Z]/g, (c) => String('12345678912345678923456789'.charAt(c.charCodeAt(0) - 65)));
   const n = (89 * Number(bank) + 15 * Number(branch) + 3 * Number(acc)) % 97;
   return String(97 - n).padStart(2, '0');
 }

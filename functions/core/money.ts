@@ -35,8 +35,16 @@ export function parseAmountToCents(input: string, syntax: AmountSyntax = {}): Ce
   if (plain !== undefined) return plain;
   let s = input.trim();
   let sign = 1;
-  if (s.startsWith('-')) { sign = -1; s = s.slice(1).trimStart(); } else if (s.startsWith('+')) { s = s.slice(1).trimStart(); }
-  if (sign === 1 && s.endsWith('-')) { sign = -1; s = s.slice(0, -1).trimEnd(); }
+  if (s.startsWith('-')) {
+    sign = -1;
+    s = s.slice(1).trimStart();
+  } else if (s.startsWith('+')) {
+    s = s.slice(1).trimStart();
+  }
+  if (sign === 1 && s.endsWith('-')) {
+    sign = -1;
+    s = s.slice(0, -1).trimEnd();
+  }
   const { intPart, fracPart } = splitAmount(s, syntax, input);
   let frac = fracPart;
   if (frac.length > 2 && syntax.grouping === false && /^0+$/.test(frac.slice(2))) frac = frac.slice(0, 2);
@@ -54,7 +62,10 @@ function plainCents(s: string, decimal: ',' | '.' | undefined): Cents | undefine
   const n = s.length;
   let i = 0;
   let sign = 1;
-  if (n > 0 && s.charCodeAt(0) === 45) { sign = -1; i = 1; }
+  if (n > 0 && s.charCodeAt(0) === 45) {
+    sign = -1;
+    i = 1;
+  }
   let units = 0;
   const start = i;
   while (i < n) {
@@ -82,7 +93,8 @@ function plainCents(s: string, decimal: ',' | '.' | undefined): Cents | undefine
 
 /** Integer digits (groups checked and joined) and decimal digits of an unsigned amount. */
 function splitAmount(s: string, syntax: AmountSyntax, input: string): { intPart: string; fracPart: string } {
-  if (!/[0-9]/.test(s) || !/^[0-9.,\s\u00a0\u202f']+$/.test(s) || !/[0-9.,]$/.test(s) || !/^[0-9.,]/.test(s)) throw new MoneyFormatError(input);
+  if (!/[0-9]/.test(s) || !/^[0-9.,\s\u00a0\u202f']+$/.test(s) || !/[0-9.,]$/.test(s) || !/^[0-9.,]/.test(s))
+    throw new MoneyFormatError(input);
   const dots = count(s, '.');
   const commas = count(s, ',');
   let decimal = syntax.decimal;
@@ -92,7 +104,8 @@ function splitAmount(s: string, syntax: AmountSyntax, input: string): { intPart:
     else if (commas === 1) decimal = ',';
   }
   const group = decimal === '.' ? ',' : '.';
-  if (syntax.grouping === false && (dots + commas > 1 || GROUP_SPACES.test(s) || (syntax.decimal && s.includes(group)))) throw new MoneyFormatError(input);
+  if (syntax.grouping === false && (dots + commas > 1 || GROUP_SPACES.test(s) || (syntax.decimal && s.includes(group))))
+    throw new MoneyFormatError(input);
   const at = decimal ? s.indexOf(decimal) : -1;
   if (at >= 0 && s.indexOf(decimal!, at + 1) >= 0) throw new MoneyFormatError(input);
   const head = at >= 0 ? s.slice(0, at) : s;
@@ -101,7 +114,11 @@ function splitAmount(s: string, syntax: AmountSyntax, input: string): { intPart:
   const groups = head.split(/[\s\u00a0\u202f'.,]+/);
   if (groups.length > 1) {
     // grouped thousands: 1 to 3 digits, then groups of exactly 3
-    if (!/^[0-9]{1,3}$/.test(groups[0]) || groups.slice(1).some((g) => !/^[0-9]{3}$/.test(g)) || /[.,][\s\u00a0\u202f']|[\s\u00a0\u202f'][.,]/.test(head)) {
+    if (
+      !/^[0-9]{1,3}$/.test(groups[0]) ||
+      groups.slice(1).some((g) => !/^[0-9]{3}$/.test(g)) ||
+      /[.,][\s\u00a0\u202f']|[\s\u00a0\u202f'][.,]/.test(head)
+    ) {
       throw new MoneyFormatError(input);
     }
   } else if (!/^[0-9]*$/.test(head)) throw new MoneyFormatError(input);

@@ -5,10 +5,17 @@
  * link it came from, and tells finance.
  */
 import { addBusinessDays } from '../core/calendar/business-days';
+import {
+  disputeForm,
+  type FormContext,
+  type FormErrorCode,
+  formErrors,
+  paidForm,
+  promiseForm,
+} from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
-import { disputeForm, type FormContext, type FormErrorCode, formErrors, paidForm, promiseForm } from '../core/customer-page';
-import { formatMoney } from '../core/money';
 import type { Invoice, InvoicePause } from '../core/model';
+import { formatMoney } from '../core/money';
 import type { PageDeps } from './deps';
 import type { UploadedFile } from './request';
 import { CUSTOMER_PROMISE_MAX_DAYS, type OpenAccess, todayOf } from './view';
@@ -30,23 +37,41 @@ async function contextOf(access: OpenAccess, deps: PageDeps): Promise<Context> {
   const now = deps.now();
   const today = todayOf(access.customer, now);
   const invoices = await deps.owedInvoices(access.customer.customerId);
-  const form = { today, invoiceNumbers: invoices.map((i) => i.invoiceId), latestPromiseDate: addDays(today, CUSTOMER_PROMISE_MAX_DAYS) };
+  const form = {
+    today,
+    invoiceNumbers: invoices.map((i) => i.invoiceId),
+    latestPromiseDate: addDays(today, CUSTOMER_PROMISE_MAX_DAYS),
+  };
   return { access, deps, invoices, form, at: now.toISOString() };
 }
 
 const actorOf = (c: Context) => `customer:${c.access.customer.customerId}`;
 
 /** Sets the pause of one invoice and records why, with the link it came from. */
-async function pauseInvoice(c: Context, invoice: Invoice, pause: InvoicePause, kind: string, detail: Record<string, unknown>): Promise<void> {
+async function pauseInvoice(
+  c: Context,
+  invoice: Invoice,
+  pause: InvoicePause,
+  kind: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   const { version: _v, ...rest } = invoice;
-  await c.deps.saveInvoice(invoice, { ...rest, pause }, { at: c.at, kind, actor: actorOf(c), detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' } });
+  await c.deps.saveInvoice(
+    invoice,
+    { ...rest, pause },
+    { at: c.at, kind, actor: actorOf(c), detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' } },
+  );
 }
 
 /** A dispute or a hand pause outranks a date: the customer's promise or reported payment leaves them as they are. */
 const heldByFinance = (i: Invoice) => i.pause !== undefined && i.pause.reason !== 'promise';
 
 /** "J'ai payé": every owed invoice waits a few business days for the statement (a promise pause with that end). */
-export async function reportPayment(access: OpenAccess, fields: Record<string, string>, deps: PageDeps): Promise<ActionResult> {
+export async function reportPayment(
+  access: OpenAccess,
+  fields: Record<string, string>,
+  deps: PageDeps,
+): Promise<ActionResult> {
   const c = await contextOf(access, deps);
   const parsed = paidForm(c.form).safeParse(fields);
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
@@ -54,16 +79,34 @@ export async function reportPayment(access: OpenAccess, fields: Record<string, s
   const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
   const note = `Paiement déclaré par le client le ${paidOn} : ${formatMoney(amount, 'EUR', 'fr')}`;
   for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
-    await pauseInvoice(c, invoice, { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note }, 'payment_reported', { paidOn, amountCents: amount, until });
+    await pauseInvoice(
+      c,
+      invoice,
+      { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note },
+      'payment_reported',
+      { paidOn, amountCents: amount, until },
+    );
   }
-  await tellFinance(c, 'Paiement déclaré', [`date: ${paidOn}`, `montant: ${formatMoney(amount, 'EUR', 'fr')}`, `relances suspendues jusqu’au ${until}`], 'Rapprocher le virement dès qu’il apparaît au relevé.');
+  await tellFinance(
+    c,
+    'Paiement déclaré',
+    [`date: ${paidOn}`, `montant: ${formatMoney(amount, 'EUR', 'fr')}`, `relances suspendues jusqu’au ${until}`],
+    'Rapprocher le virement dès qu’il apparaît au relevé.',
+  );
   return { ok: true };
 }
 
 /** "Je conteste": the invoice's dispute pause (the others go on being chased), the file kept with it, finance alerted. */
-export async function openDispute(access: OpenAccess, fields: Record<string, string>, file: UploadedFile | undefined, deps: PageDeps): Promise<ActionResult> {
+export async function openDispute(
+  access: OpenAccess,
+  fields: Record<string, string>,
+  file: UploadedFile | undefined,
+  deps: PageDeps,
+): Promise<ActionResult> {
   const c = await contextOf(access, deps);
-  const described = file ? { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.bytes.length } : undefined;
+  const described = file
+    ? { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.bytes.length }
+    : undefined;
   const parsed = disputeForm(c.form).safeParse({ ...fields, file: described });
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { invoiceNumber, reason } = parsed.data;
@@ -73,21 +116,44 @@ export async function openDispute(access: OpenAccess, fields: Record<string, str
     documentKey = disputeDocumentKey(invoice.invoiceId, c.at, parsed.data.file.fileName);
     await deps.putDocument(documentKey, file.bytes, parsed.data.file.contentType);
   }
-  await pauseInvoice(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', { reason, ...(documentKey ? { documentKey } : {}) });
-  await tellFinance(c, `Contestation de la facture ${invoice.invoiceId}`, [`motif: ${reason}`, ...(documentKey ? [`pièce: ${documentKey}`] : [])], 'Examiner la contestation, répondre au client, puis reprendre ou arrêter les relances de la facture.');
+  await pauseInvoice(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', {
+    reason,
+    ...(documentKey ? { documentKey } : {}),
+  });
+  await tellFinance(
+    c,
+    `Contestation de la facture ${invoice.invoiceId}`,
+    [`motif: ${reason}`, ...(documentKey ? [`pièce: ${documentKey}`] : [])],
+    'Examiner la contestation, répondre au client, puis reprendre ou arrêter les relances de la facture.',
+  );
   return { ok: true };
 }
 
 /** "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause). */
-export async function promisePayment(access: OpenAccess, fields: Record<string, string>, deps: PageDeps): Promise<ActionResult> {
+export async function promisePayment(
+  access: OpenAccess,
+  fields: Record<string, string>,
+  deps: PageDeps,
+): Promise<ActionResult> {
   const c = await contextOf(access, deps);
   const parsed = promiseForm(c.form).safeParse(fields);
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { promisedFor } = parsed.data;
   for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
-    await pauseInvoice(c, invoice, { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' }, 'payment_promised', { until: promisedFor });
+    await pauseInvoice(
+      c,
+      invoice,
+      { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' },
+      'payment_promised',
+      { until: promisedFor },
+    );
   }
-  await tellFinance(c, 'Promesse de paiement', [`date promise: ${promisedFor}`], 'Rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.');
+  await tellFinance(
+    c,
+    'Promesse de paiement',
+    [`date promise: ${promisedFor}`],
+    'Rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
+  );
   return { ok: true };
 }
 
@@ -106,7 +172,10 @@ async function tellFinance(c: Context, title: string, details: string[], action:
     kind: 'escalation',
     title: `${customer.name} – ${title}`,
     occurredAt: c.at,
-    details: [{ label: 'client', value: customer.customerId }, { label: 'lien', value: c.access.claims.linkId }],
+    details: [
+      { label: 'client', value: customer.customerId },
+      { label: 'lien', value: c.access.claims.linkId },
+    ],
     items: details,
     action,
   });

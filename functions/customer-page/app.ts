@@ -9,7 +9,16 @@ import { isValidFormToken } from '../core/payments/customer-link';
 import { type Access, openLink } from './access';
 import { type ActionResult, openDispute, promisePayment, reportPayment } from './actions';
 import type { PageDeps } from './deps';
-import { BodyTooLargeError, htmlResponse, isCrossSite, type PageAction, type PageRequest, parseForm, readRequest, redirect } from './request';
+import {
+  BodyTooLargeError,
+  htmlResponse,
+  isCrossSite,
+  type PageAction,
+  type PageRequest,
+  parseForm,
+  readRequest,
+  redirect,
+} from './request';
 import { type OpenAccess, pageData } from './view';
 
 /** The status of every refused link: the same for unknown, expired, revoked, forged and malformed tokens. */
@@ -17,21 +26,40 @@ export const REFUSED_STATUS = 404;
 
 const DONE = { paid: 'donePaid', dispute: 'doneDispute', promise: 'donePromise' } as const;
 
-export async function handleCustomerPage(event: APIGatewayProxyEventV2, deps: PageDeps): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleCustomerPage(
+  event: APIGatewayProxyEventV2,
+  deps: PageDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const request = readRequest(event);
-  const refused = () => htmlResponse(REFUSED_STATUS, renderRefusedPage(pageLanguage(request?.headers['accept-language'] ?? event.headers?.['accept-language'])));
+  const refused = () =>
+    htmlResponse(
+      REFUSED_STATUS,
+      renderRefusedPage(pageLanguage(request?.headers['accept-language'] ?? event.headers?.['accept-language'])),
+    );
   if (!request) return refused();
   const access: Access = await openLink(request.token, deps);
   if (!access.ok) return refused();
   if (request.method === 'GET' && !request.action) {
-    return htmlResponse(200, renderCustomerPage(await pageData(access, request.token, deps, request.done ? { notice: DONE[request.done] } : {})));
+    return htmlResponse(
+      200,
+      renderCustomerPage(
+        await pageData(access, request.token, deps, request.done ? { notice: DONE[request.done] } : {}),
+      ),
+    );
   }
-  if (request.method !== 'POST' || !request.action) return htmlResponse(405, renderCustomerPage(await pageData(access, request.token, deps)));
+  if (request.method !== 'POST' || !request.action)
+    return htmlResponse(405, renderCustomerPage(await pageData(access, request.token, deps)));
   return post(request, request.action, access, deps);
 }
 
-async function post(request: PageRequest, action: PageAction, access: OpenAccess, deps: PageDeps): Promise<APIGatewayProxyStructuredResultV2> {
-  const again = async (status: number, extra: Parameters<typeof pageData>[3]) => htmlResponse(status, renderCustomerPage(await pageData(access, request.token, deps, extra)));
+async function post(
+  request: PageRequest,
+  action: PageAction,
+  access: OpenAccess,
+  deps: PageDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const again = async (status: number, extra: Parameters<typeof pageData>[3]) =>
+    htmlResponse(status, renderCustomerPage(await pageData(access, request.token, deps, extra)));
   if (isCrossSite(request.headers)) return again(403, { notice: 'refusedForm' });
   let form;
   try {
@@ -41,7 +69,8 @@ async function post(request: PageRequest, action: PageAction, access: OpenAccess
     throw err;
   }
   if (!form) return again(400, { notice: 'refusedForm' });
-  if (!isValidFormToken(form.fields.formToken, access.claims.linkId, access.keys)) return again(403, { notice: 'refusedForm' });
+  if (!isValidFormToken(form.fields.formToken, access.claims.linkId, access.keys))
+    return again(403, { notice: 'refusedForm' });
   let result: ActionResult;
   if (action === 'paid') result = await reportPayment(access, form.fields, deps);
   else if (action === 'dispute') result = await openDispute(access, form.fields, form.file, deps);

@@ -2,10 +2,11 @@
  * What the customer page's use cases need from the world, as plain functions: the handler passes the live ones
  * (`liveDeps`), the tests pass their own. Nothing here decides anything.
  */
-import type { CustomerLinkRecord } from '../adapters/db/links';
+
 import type { InvoiceEvent } from '../adapters/db/events';
-import type { Policy } from '../core/dunning/policy';
+import type { CustomerLinkRecord } from '../adapters/db/links';
 import type { LatePenalties } from '../core/dunning/penalties';
+import type { Policy } from '../core/dunning/policy';
 import type { FinanceAlertInput } from '../core/messages/finance';
 import type { Customer, Invoice } from '../core/model';
 
@@ -30,7 +31,11 @@ export interface PageDeps {
   pdfLink(pdfKey: string): Promise<string>;
   creditor(): Creditor;
   /** Conditional on the invoice's version; the event goes in the same transaction. */
-  saveInvoice(current: Invoice, next: Omit<Invoice, 'version'>, event: Omit<InvoiceEvent, 'invoiceId'>): Promise<Invoice>;
+  saveInvoice(
+    current: Invoice,
+    next: Omit<Invoice, 'version'>,
+    event: Omit<InvoiceEvent, 'invoiceId'>,
+  ): Promise<Invoice>;
   putDocument(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   alertFinance(alert: FinanceAlertInput): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readEnv } from '../adapters/config';
 import { recordLink } from '../adapters/db/links';
 import { linkKeys, linkSettings } from '../adapters/link-keys';
-import { readEnv } from '../adapters/config';
 import { signCustomerLink } from '../core/payments/customer-link';
 
 export interface IssuedLink {
@@ -14,7 +14,12 @@ export interface IssuedLink {
  * A new personal link for a customer (one per message that carries one): recorded in the link store, so finance can
  * revoke it, and signed with the current key. The URL is <CUSTOMER_PAGE_URL>/c/<token>.
  */
-export async function issueCustomerLink(customerId: string, purpose: string, now: Date, env: NodeJS.ProcessEnv = process.env): Promise<IssuedLink> {
+export async function issueCustomerLink(
+  customerId: string,
+  purpose: string,
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<IssuedLink> {
   const s = readEnv(linkSettings, env);
   if (!s.CUSTOMER_PAGE_URL) throw new Error('customer links: CUSTOMER_PAGE_URL is not set');
   const linkId = randomBytes(12).toString('base64url');

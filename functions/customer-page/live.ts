@@ -1,19 +1,19 @@
 /** The live dependencies of the customer page: the adapters, and the dunning's own policy and penalty code. */
 import { clock } from '../adapters/clock';
+import { creditor } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, saveInvoice } from '../adapters/db/invoices';
 import { getLink } from '../adapters/db/links';
 import { listPolicies } from '../adapters/db/policies';
+import { loadRateTable } from '../adapters/db/rates';
 import { queryAll } from '../adapters/db/table';
 import { presignedLink, putDocument } from '../adapters/documents';
-import { linkKeys } from '../adapters/link-keys';
-import { UnknownRateError } from '../core/dunning/rates';
-import { policyForCustomer } from '../core/dunning/policy';
-import { type Invoice, isOwed } from '../core/model';
-import { creditor } from '../adapters/config';
-import { loadRateTable } from '../adapters/db/rates';
 import { alertFinance } from '../adapters/finance-alerts';
+import { linkKeys } from '../adapters/link-keys';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
+import { policyForCustomer } from '../core/dunning/policy';
+import { UnknownRateError } from '../core/dunning/rates';
+import { type Invoice, isOwed } from '../core/model';
 import type { PageDeps } from './deps';
 
 /** How long the invoice PDF link on the page stays valid: the page is reloaded for a new one. */
@@ -27,7 +27,9 @@ async function owedInvoices(customerId: string): Promise<Invoice[]> {
     ProjectionExpression: 'invoiceId, #s, openCents',
     ExpressionAttributeNames: { '#s': 'status' },
   });
-  const ids = items.filter((i) => isOwed({ status: i.status as Invoice['status'], openCents: Number(i.openCents) })).map((i) => String(i.invoiceId));
+  const ids = items
+    .filter((i) => isOwed({ status: i.status as Invoice['status'], openCents: Number(i.openCents) }))
+    .map((i) => String(i.invoiceId));
   // Strongly consistent reads: the index may lag, and an action needs the current version.
   const invoices = await Promise.all(ids.map((id) => getInvoice(id)));
   return invoices.filter((i): i is Invoice => i !== undefined && i.customerId === customerId && isOwed(i));

@@ -15,7 +15,16 @@ export const EPC_QR_CONTENT_ID = 'epc-qr@encaisse';
  */
 export async function withCustomerLink(
   message: RenderedMessage,
-  input: { customer: Customer; invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[]; creditor: Creditor; purpose: string; now: Date; withQr: boolean; link?: IssuedLink; forAgency?: { language: 'fr' | 'en' } },
+  input: {
+    customer: Customer;
+    invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[];
+    creditor: Creditor;
+    purpose: string;
+    now: Date;
+    withQr: boolean;
+    link?: IssuedLink;
+    forAgency?: { language: 'fr' | 'en' };
+  },
 ): Promise<{ message: RenderedMessage; attachments: Attachment[]; linkId: string }> {
   const link = input.link ?? (await issueCustomerLink(input.customer.customerId, input.purpose, input.now));
   const transfer = input.withQr ? epcTransferFor(input.invoices, input.creditor) : undefined;
@@ -26,7 +35,14 @@ export async function withCustomerLink(
     ...(input.forAgency ? { forAgency: true } : {}),
   };
   const attachments: Attachment[] = transfer
-    ? [{ filename: 'virement-sepa.png', contentType: 'image/png', content: await qrPng(transfer.payload, { width: 360 }), contentId: EPC_QR_CONTENT_ID }]
+    ? [
+        {
+          filename: 'virement-sepa.png',
+          contentType: 'image/png',
+          content: await qrPng(transfer.payload, { width: 360 }),
+          contentId: EPC_QR_CONTENT_ID,
+        },
+      ]
     : [];
   return { message: withCustomerLinkBlock(message, block), attachments, linkId: link.linkId };
 }

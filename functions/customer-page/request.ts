@@ -111,7 +111,8 @@ export function parseMultipart(body: Buffer, boundary: string): ParsedForm | und
     const fileName = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
     if (name !== undefined && fileName !== undefined) {
       if (!file && fileName !== '' && content.length > 0) {
-        const contentType = /content-type:\s*([^\r\n;]+)/i.exec(head)?.[1]?.trim().toLowerCase() ?? 'application/octet-stream';
+        const contentType =
+          /content-type:\s*([^\r\n;]+)/i.exec(head)?.[1]?.trim().toLowerCase() ?? 'application/octet-stream';
         file = { fileName: fileName.replace(/^.*[\\/]/, ''), contentType, bytes: Buffer.from(content) };
       }
     } else if (name !== undefined && !(name in fields)) {
@@ -133,7 +134,11 @@ const SECURITY_HEADERS = {
 };
 
 export function htmlResponse(status: number, html: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS }, body: html };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS },
+    body: html,
+  };
 }
 
 export function redirect(location: string): APIGatewayProxyStructuredResultV2 {

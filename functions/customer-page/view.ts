@@ -1,12 +1,12 @@
 import { localDate } from '../core/calendar/time-zone';
+import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
 import { levelRank } from '../core/dunning/policy';
-import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
-import { formTokenFor } from '../core/payments/customer-link';
+import type { Customer, Invoice } from '../core/model';
 import { creditorReferenceFor } from '../core/payments/creditor-reference';
+import { formTokenFor } from '../core/payments/customer-link';
 import { epcPayload } from '../core/payments/epc-qr';
 import { qrSvg } from '../core/payments/qr-image';
-import type { Customer, Invoice } from '../core/model';
 import type { Access } from './access';
 import type { Creditor, PageDeps } from './deps';
 
@@ -47,7 +47,13 @@ export async function pageData(
   };
 }
 
-async function pageInvoice(invoice: Invoice, customer: Customer, today: IsoDate, deps: PageDeps, policy: Awaited<ReturnType<PageDeps['policyFor']>>): Promise<PageInvoice> {
+async function pageInvoice(
+  invoice: Invoice,
+  customer: Customer,
+  today: IsoDate,
+  deps: PageDeps,
+  policy: Awaited<ReturnType<PageDeps['policyFor']>>,
+): Promise<PageInvoice> {
   // Penalties are shown once the letters claim them: from the formal notice on.
   const claimed = invoice.dunningLevel !== undefined && levelRank(invoice.dunningLevel) >= levelRank('formal_notice');
   const penalties = claimed ? await deps.penalties(invoice, customer, policy, today) : undefined;
@@ -68,7 +74,10 @@ async function pageInvoice(invoice: Invoice, customer: Customer, today: IsoDate,
  * The EPC payload for everything owed in euros: one invoice carries its RF creditor reference (what the matcher
  * recognises); several are named in the remittance text (one RF reference cannot name two invoices).
  */
-export function epcTransferFor(invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[], creditor: Creditor): { payload: string; amountCents: number; reference?: string } | undefined {
+export function epcTransferFor(
+  invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[],
+  creditor: Creditor,
+): { payload: string; amountCents: number; reference?: string } | undefined {
   const euros = invoices.filter((i) => i.currency === 'EUR' && i.openCents > 0);
   if (euros.length === 0) return undefined;
   const amountCents = euros.reduce((sum, i) => sum + i.openCents, 0);
@@ -87,7 +96,13 @@ export function epcTransferFor(invoices: Pick<Invoice, 'invoiceId' | 'currency' 
 
 async function transferOf(invoices: Invoice[], creditor: Creditor): Promise<CustomerPageData['transfer']> {
   const transfer = epcTransferFor(invoices, creditor);
-  return transfer && { qrSvg: await qrSvg(transfer.payload), amountCents: transfer.amountCents, reference: transfer.reference };
+  return (
+    transfer && {
+      qrSvg: await qrSvg(transfer.payload),
+      amountCents: transfer.amountCents,
+      reference: transfer.reference,
+    }
+  );
 }
 
 /** "Factures A, B, C" within the EPC's 140 characters (the ones that do not fit are left out, the amount is whole). */

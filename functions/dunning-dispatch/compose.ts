@@ -1,30 +1,29 @@
-import { Batch, BatchMember } from '../adapters/db/dispatch';
+import { now } from '../adapters/clock';
+import { creditor, financeEmails } from '../adapters/config';
+import type { Batch, BatchMember } from '../adapters/db/dispatch';
+import { getRateOverride, loadRateTable } from '../adapters/db/rates';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
-import { Attachment, OutgoingEmail } from '../adapters/mailer';
+import { alertFinance, financeAlertEmail } from '../adapters/finance-alerts';
+import type { Logger } from '../adapters/logger';
+import type { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
-import { DunningLevel, levelRank, Policy, ReminderLevel } from '../core/dunning/policy';
-import { LatePenalties } from '../core/dunning/penalties';
-import { buildFormalNoticePdf, FormalNoticeInput, formalNoticeReference } from '../core/letters/formal-notice';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
+import type { LatePenalties } from '../core/dunning/penalties';
+import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
+import { defaultRateTable, halfYearOf, legalRateForHalf, type RateTable } from '../core/dunning/rates';
+import { buildFormalNoticePdf, type FormalNoticeInput, formalNoticeReference } from '../core/letters/formal-notice';
 import { rateNotesFor, rateStatusOf } from '../core/letters/rate-notes';
-import { defaultRateTable, halfYearOf, legalRateForHalf, RateTable } from '../core/dunning/rates';
-import { getRateOverride } from '../adapters/db/rates';
 import { daysLateOn } from '../core/messages/format';
-import { noticesToPostAlert } from '../core/messages/tasks';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
-import { Customer, Invoice } from '../core/model';
-import { alertFinance, financeAlertEmail } from '../adapters/finance-alerts';
-import { intentIdOf, sendOnce, settleExisting } from '../use-cases/dunning/send-once';
-import { loadRateTable } from '../adapters/db/rates';
-import { penaltiesOf } from '../core/dunning/invoice-penalties';
-import { recipientsOf } from '../use-cases/dunning/step-context';
-import { creditor, financeEmails } from '../adapters/config';
-import { now } from '../adapters/clock';
-import { Logger } from '../adapters/logger';
+import { noticesToPostAlert } from '../core/messages/tasks';
+import type { Customer, Invoice } from '../core/model';
 import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
 import { epcTransferFor } from '../customer-page/view';
+import { intentIdOf, sendOnce, settleExisting } from '../use-cases/dunning/send-once';
+import { recipientsOf } from '../use-cases/dunning/step-context';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
 export const INVOICE_LINK_SECONDS = 7 * 24 * 3600;
@@ -55,14 +54,29 @@ export interface ComposedMessage {
 const reminderLevels = new Set<DunningLevel>(['courtesy', 'reminder_1', 'reminder_2', 'final_reminder']);
 
 /** The ONE message of a send-window batch: a grouped reminder, the day's formal notices, or the day's call task. */
-export async function composeBatchMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<ComposedMessage> {
+export async function composeBatchMessage(input: {
+  batch: Batch;
+  customer: Customer;
+  policy: Policy;
+  items: BatchItem[];
+  at: Date;
+}): Promise<ComposedMessage> {
   // Each invoice at its step's level, or higher if it already reached more: a message never lowers an invoice's tone.
   const items = input.items.map((i) => ({ ...i, level: effectiveLevel(i.level, i.invoice.dunningLevel) }));
-  const level = items.reduce<DunningLevel>((hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi), items[0].level);
+  const level = items.reduce<DunningLevel>(
+    (hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi),
+    items[0].level,
+  );
   return { ...(await composeMessage({ ...input, items })), items, level };
 }
 
-async function composeMessage(input: { batch: Batch; customer: Customer; policy: Policy; items: BatchItem[]; at: Date }): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
+async function composeMessage(input: {
+  batch: Batch;
+  customer: Customer;
+  policy: Policy;
+  items: BatchItem[];
+  at: Date;
+}): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const { batch, customer, policy, items, at } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   if (batch.kind === 'formal_notice') return composeFormalNotices(customer, policy, items, asOf);
@@ -91,9 +105,20 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
         perInvoice: Boolean(batch.soloInvoiceId),
       });
       // The customer's page: a personal link and the EPC payment QR code (functions/customer-page/message-link.ts).
-      const linked = await withCustomerLink(message, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'reminder', now: at, withQr: true });
+      const linked = await withCustomerLink(message, {
+        customer,
+        invoices: items.map((i) => i.invoice),
+        creditor: creditor(),
+        purpose: 'reminder',
+        now: at,
+        withQr: true,
+      });
       const documents = Object.fromEntries(items.map((i) => [i.invoiceId, { customerLinkId: linked.linkId }]));
-      return { email: { to, ...linked.message, attachments: linked.attachments, tags: { kind: 'reminder' } }, eventKind: 'reminder_sent', documents };
+      return {
+        email: { to, ...linked.message, attachments: linked.attachments, tags: { kind: 'reminder' } },
+        eventKind: 'reminder_sent',
+        documents,
+      };
     }
     // Every address bounced since the step enlisted: a person calls instead.
   }
@@ -116,14 +141,27 @@ async function composeMessage(input: { batch: Batch; customer: Customer; policy:
   return { email: { to, ...message, tags: { kind: 'call_task' } }, eventKind: 'call_task_created', documents: {} };
 }
 
-async function composeFormalNotices(customer: Customer, policy: Policy, items: BatchItem[], asOf: string): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
+async function composeFormalNotices(
+  customer: Customer,
+  policy: Policy,
+  items: BatchItem[],
+  asOf: string,
+): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const deadline = addDays(asOf, FORMAL_NOTICE_DEADLINE_DAYS);
   const attachments: Attachment[] = [];
   const rates = await loadRateTable();
   const override = await getRateOverride();
   const documents: Record<string, Record<string, string>> = {};
   const link = await issueCustomerLink(customer.customerId, 'formal_notice', now());
-  const notices: { invoiceId: string; amountCents: number; openCents: number; dueDate: string; currency: string; penalties: LatePenalties; attachmentName: string }[] = [];
+  const notices: {
+    invoiceId: string;
+    amountCents: number;
+    openCents: number;
+    dueDate: string;
+    currency: string;
+    penalties: LatePenalties;
+    attachmentName: string;
+  }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
     const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates);
@@ -134,7 +172,16 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
       debtor: { ...addresseeOf(customer), address: customer.postalAddress },
       reminded: alreadyReminded(invoice.dunningLevel),
       ...publishedRates(customer, penalties, asOf, rates, override?.assumption ?? false),
-      invoices: [{ invoiceId: invoice.invoiceId, issueDate: invoice.issueDate, dueDate: invoice.dueDate, amountCents: invoice.amountCents, openCents: invoice.openCents, currency: invoice.currency }],
+      invoices: [
+        {
+          invoiceId: invoice.invoiceId,
+          issueDate: invoice.issueDate,
+          dueDate: invoice.dueDate,
+          amountCents: invoice.amountCents,
+          openCents: invoice.openCents,
+          currency: invoice.currency,
+        },
+      ],
       penalties: [penalties],
       deadline,
       asOf,
@@ -146,7 +193,15 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     const attachmentName = `${reference}.pdf`;
     attachments.push({ filename: attachmentName, contentType: 'application/pdf', content: pdf });
     documents[invoice.invoiceId] = { pdfKey: key, reference, deadline, penaltiesCents: String(penalties.totalCents) };
-    notices.push({ invoiceId: invoice.invoiceId, amountCents: invoice.amountCents, openCents: invoice.openCents, dueDate: invoice.dueDate, currency: invoice.currency, penalties, attachmentName });
+    notices.push({
+      invoiceId: invoice.invoiceId,
+      amountCents: invoice.amountCents,
+      openCents: invoice.openCents,
+      dueDate: invoice.dueDate,
+      currency: invoice.currency,
+      penalties,
+      attachmentName,
+    });
   }
   const postal = customer.postalAddress.length > 0;
   const rendered = renderFormalNoticeEmail({
@@ -159,7 +214,15 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     asOf,
     byRegisteredLetter: postal,
   });
-  const linked = await withCustomerLink(rendered, { customer, invoices: items.map((i) => i.invoice), creditor: creditor(), purpose: 'formal_notice', now: now(), withQr: true, link });
+  const linked = await withCustomerLink(rendered, {
+    customer,
+    invoices: items.map((i) => i.invoice),
+    creditor: creditor(),
+    purpose: 'formal_notice',
+    now: now(),
+    withQr: true,
+    link,
+  });
   const message = linked.message;
   for (const i of items) documents[i.invoiceId] = { ...documents[i.invoiceId], customerLinkId: linked.linkId };
   const customerTo = await recipientsOf(customer, { legal: true });
@@ -168,7 +231,11 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
     email: { to, ...message, attachments: [...attachments, ...linked.attachments], tags: { kind: 'formal_notice' } },
     eventKind: 'formal_notice_sent',
     documents,
-    afterSend: (messageId, log) => tellFinanceToPost({ customer, documents, deadline, emailed: customerTo.length > 0, postal, messageId, attachments }, log),
+    afterSend: (messageId, log) =>
+      tellFinanceToPost(
+        { customer, documents, deadline, emailed: customerTo.length > 0, postal, messageId, attachments },
+        log,
+      ),
   };
 }
 
@@ -177,7 +244,15 @@ async function composeFormalNotices(customer: Customer, policy: Policy, items: B
  * sent through a send intent like a customer message (at most once; a "maybe sent" outcome becomes finance's task).
  */
 async function tellFinanceToPost(
-  input: { customer: Customer; documents: Record<string, Record<string, string>>; deadline: string; emailed: boolean; postal: boolean; messageId: string; attachments: Attachment[] },
+  input: {
+    customer: Customer;
+    documents: Record<string, Record<string, string>>;
+    deadline: string;
+    emailed: boolean;
+    postal: boolean;
+    messageId: string;
+    attachments: Attachment[];
+  },
   log: Logger,
 ): Promise<void> {
   const { customer, documents, deadline, postal } = input;
@@ -186,7 +261,16 @@ async function tellFinanceToPost(
     noticesToPostAlert({ customer, notices, deadline, emailed: input.emailed, postal, at: now().toISOString() }),
     input.attachments,
   );
-  const intent = { intentId: noticeToPostIntentId(input.messageId), kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`, customerId: customer.customerId, invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
+  const intent = {
+    intentId: noticeToPostIntentId(input.messageId),
+    kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`,
+    customerId: customer.customerId,
+    invoiceIds: [],
+    stepIds: {},
+    details: {},
+    eventKind: 'finance_alerted',
+    to: alert.to,
+  };
   await sendOnce(intent, alert, log);
 }
 
@@ -194,11 +278,31 @@ async function tellFinanceToPost(
  * How the letter speaks of its rates: for a business, the status of each half-year's L441-10 rate (published,
  * entered by finance, assumed); for a consumer, the legal interest rate of the notice's half-year when known.
  */
-function publishedRates(customer: Customer, penalties: LatePenalties, asOf: string, rates: RateTable, assumed: boolean): Pick<FormalNoticeInput, 'rateNotes' | 'legalRate'> {
-  if (customer.isBusiness) return { rateNotes: rateNotesFor(penalties.periods.map((p) => p.from), 'l441_10', defaultRateTable, assumed) };
+function publishedRates(
+  customer: Customer,
+  penalties: LatePenalties,
+  asOf: string,
+  rates: RateTable,
+  assumed: boolean,
+): Pick<FormalNoticeInput, 'rateNotes' | 'legalRate'> {
+  if (customer.isBusiness)
+    return {
+      rateNotes: rateNotesFor(
+        penalties.periods.map((p) => p.from),
+        'l441_10',
+        defaultRateTable,
+        assumed,
+      ),
+    };
   const half = halfYearOf(asOf);
   try {
-    return { legalRate: { bp: legalRateForHalf(rates, half), half, status: rateStatusOf(half, 'legal_rate', defaultRateTable, assumed) } };
+    return {
+      legalRate: {
+        bp: legalRateForHalf(rates, half),
+        half,
+        status: rateStatusOf(half, 'legal_rate', defaultRateTable, assumed),
+      },
+    };
   } catch {
     return {}; // not known: the letter names the legal rate without a figure
   }
@@ -212,6 +316,16 @@ export async function settleAfterSend(send: { kind: string; messageId: string },
 const noticeToPostIntentId = (messageId: string) => intentIdOf('notice-to-post', messageId);
 
 /** The debtor as letters address them: name, business or not, civility and family name when known. */
-export function addresseeOf(customer: Customer): { name: string; isBusiness: boolean; civility?: 'madame' | 'monsieur'; familyName?: string } {
-  return { name: customer.name, isBusiness: customer.isBusiness, civility: customer.civility, familyName: customer.familyName };
+export function addresseeOf(customer: Customer): {
+  name: string;
+  isBusiness: boolean;
+  civility?: 'madame' | 'monsieur';
+  familyName?: string;
+} {
+  return {
+    name: customer.name,
+    isBusiness: customer.isBusiness,
+    civility: customer.civility,
+    familyName: customer.familyName,
+  };
 }

@@ -1,15 +1,15 @@
+import { now } from '../adapters/clock';
+import { creditor } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
+import { recordEvent } from '../adapters/db/history';
 import { getInvoice } from '../adapters/db/invoices';
-import { Logger } from '../adapters/logger';
+import { alertFinance } from '../adapters/finance-alerts';
+import type { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
 import { paymentCrossedAlert } from '../core/messages/tasks';
 import { renderPaymentCrossed } from '../core/messages/withdrawals';
-import { Customer, Invoice } from '../core/model';
-import { alertFinance } from '../adapters/finance-alerts';
-import { recordEvent } from '../adapters/db/history';
-import { creditor } from '../adapters/config';
-import { now } from '../adapters/clock';
-import { intentIdOf, SentIntent, sendOnce } from '../use-cases/dunning/send-once';
+import type { Customer, Invoice } from '../core/model';
+import { intentIdOf, type SentIntent, sendOnce } from '../use-cases/dunning/send-once';
 import { addresseeOf } from './compose';
 
 /**
@@ -21,7 +21,9 @@ import { addresseeOf } from './compose';
 export async function tellCrossedPayments(sent: SentIntent, known: Customer | undefined, log: Logger): Promise<void> {
   if (sent.kind !== 'reminder' && sent.kind !== 'formal_notice') return;
   const invoices = await Promise.all(sent.invoiceIds.map((id) => getInvoice(id)));
-  const settled = invoices.filter((i): i is Invoice => i !== undefined && (i.status === 'paid' || i.status === 'credited'));
+  const settled = invoices.filter(
+    (i): i is Invoice => i !== undefined && (i.status === 'paid' || i.status === 'credited'),
+  );
   if (settled.length === 0) return;
   const customer = known ?? (await getCustomer(sent.customerId));
   if (!customer) return;
@@ -37,12 +39,28 @@ export async function tellCrossedPayments(sent: SentIntent, known: Customer | un
   });
   const ids = settled.map((i) => i.invoiceId);
   const result = await sendOnce(
-    { intentId: intentIdOf('crossed', sent.intentId), kind: 'payment_crossed', customerId: customer.customerId, invoiceIds: ids, stepIds: {}, details: {}, eventKind: 'payment_crossed_notice_sent', to: sent.to },
+    {
+      intentId: intentIdOf('crossed', sent.intentId),
+      kind: 'payment_crossed',
+      customerId: customer.customerId,
+      invoiceIds: ids,
+      stepIds: {},
+      details: {},
+      eventKind: 'payment_crossed_notice_sent',
+      to: sent.to,
+    },
     { to: sent.to, ...message, tags: { kind: 'payment_crossed' } },
     log,
   );
   if (result.outcome !== 'sent') return;
-  for (const id of ids) await recordEvent(id, at, 'payment_crossed_notice_sent', { messageId: result.intent.messageId, crossedMessageId: sent.messageId, messageKind: sent.kind });
-  await alertFinance(paymentCrossedAlert({ customer, invoiceIds: ids, messageKind: sent.kind, sentOn, at: at.toISOString() }));
+  for (const id of ids)
+    await recordEvent(id, at, 'payment_crossed_notice_sent', {
+      messageId: result.intent.messageId,
+      crossedMessageId: sent.messageId,
+      messageKind: sent.kind,
+    });
+  await alertFinance(
+    paymentCrossedAlert({ customer, invoiceIds: ids, messageKind: sent.kind, sentOn, at: at.toISOString() }),
+  );
   log.info('payment crossed a message: customer told', { intentId: sent.intentId, invoices: ids.length });
 }

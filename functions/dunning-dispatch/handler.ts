@@ -1,25 +1,33 @@
-import { Batch, BatchMember, claimBatch, getBatch, LEASE_SECONDS, listMembers, markBatchSent, releaseBatch } from '../adapters/db/dispatch';
+import { now } from '../adapters/clock';
+import { creditor } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
+import {
+  type Batch,
+  type BatchMember,
+  claimBatch,
+  getBatch,
+  LEASE_SECONDS,
+  listMembers,
+  markBatchSent,
+  releaseBatch,
+} from '../adapters/db/dispatch';
+import { recordEvent } from '../adapters/db/history';
 import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
-import { Logger } from '../adapters/logger';
-import { DunningLevel, Policy } from '../core/dunning/policy';
-import { groupForDispatch } from '../core/messages/reminder';
-import { Customer, Invoice } from '../core/model';
-import { recordEvent } from '../adapters/db/history';
-import { policyOf } from '../use-cases/dunning/step-context';
-import { DispatchInProgressError, lambda } from '../runtime';
-import { now } from '../adapters/clock';
-import { intentIdOf, sendOnce, SendOnceResult, sentMessage, settleExisting } from '../use-cases/dunning/send-once';
-import { DunningState, withDone } from '../core/dunning/state';
-import { BatchItem, composeBatchMessage, ComposedMessage, settleAfterSend } from './compose';
+import type { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
-import { creditor } from '../adapters/config';
+import { DunningLevel, type Policy } from '../core/dunning/policy';
+import { DunningState, withDone } from '../core/dunning/state';
+import { groupForDispatch } from '../core/messages/reminder';
+import type { Customer, Invoice } from '../core/model';
+import { DispatchInProgressError, lambda } from '../runtime';
+import { intentIdOf, type SendOnceResult, sendOnce, sentMessage, settleExisting } from '../use-cases/dunning/send-once';
+import { policyOf } from '../use-cases/dunning/step-context';
+import { type BatchItem, type ComposedMessage, composeBatchMessage, settleAfterSend } from './compose';
 import { tellCrossedPayments } from './crossed';
 
 // The creditor and its legal identity (printed on every message): every bad setting named at cold start.
 creditor();
-
 
 /**
  * Dispatch: exactly one message per customer per send window. Every enlisted invoice's workflow arrives here after
@@ -30,34 +38,46 @@ creditor();
  * sent (DispatchInProgress: retried later) or sent (they settle: 'sent', 'skipped' when left out, 'rescheduled' to
  * the next window when they enlisted after it went).
  */
-export const handler = lambda({
-  name: 'dunning-dispatch',
-  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
-  event: DunningState,
-  correlationId: (s) => s.correlationId,
-}, async (state, log): Promise<DunningState> => {
-  const stepId = state.plan?.stepId;
-  const dispatchKey = state.dispatchKey;
-  if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
-  const already = await getSend(state.invoiceId, stepId);
-  // A retry after the message went out: a finance alert left in doubt is settled (confirmed, or a "maybe sent" task).
-  if (already) await settleAfterSend(already, log);
-  if (already) return { ...state, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: already.at, dispatchKey: undefined };
+export const handler = lambda(
+  {
+    name: 'dunning-dispatch',
+    settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+    event: DunningState,
+    correlationId: (s) => s.correlationId,
+  },
+  async (state, log): Promise<DunningState> => {
+    const stepId = state.plan?.stepId;
+    const dispatchKey = state.dispatchKey;
+    if (!dispatchKey || !stepId) return { ...state, outcome: 'skipped' };
+    const already = await getSend(state.invoiceId, stepId);
+    // A retry after the message went out: a finance alert left in doubt is settled (confirmed, or a "maybe sent" task).
+    if (already) await settleAfterSend(already, log);
+    if (already)
+      return {
+        ...state,
+        doneStepIds: withDone(state, stepId),
+        outcome: 'sent',
+        lastActionAt: already.at,
+        dispatchKey: undefined,
+      };
 
-  const batch = await getBatch(dispatchKey);
-  if (!batch) return { ...state, outcome: 'rescheduled', dispatchKey: undefined };
-  if (batch.status === 'sent') return settle(state, stepId, batch, log);
+    const batch = await getBatch(dispatchKey);
+    if (!batch) return { ...state, outcome: 'rescheduled', dispatchKey: undefined };
+    if (batch.status === 'sent') return settle(state, stepId, batch, log);
 
-  const claim = await claimOrWait(dispatchKey, state.invoiceId);
-  if (!claim.claimed) return settle(state, stepId, claim.batch, log);
-  try {
-    return settle(state, stepId, await sendBatch(state, batch, log), log);
-  } catch (err) {
-    // Whatever failed, before or after SES: the claim goes back at once (the intent keeps the send at most once).
-    await releaseBatch(dispatchKey, state.invoiceId).catch((e: unknown) => log.warn('could not release the batch claim', { dispatchKey, error: e }));
-    throw err;
-  }
-});
+    const claim = await claimOrWait(dispatchKey, state.invoiceId);
+    if (!claim.claimed) return settle(state, stepId, claim.batch, log);
+    try {
+      return settle(state, stepId, await sendBatch(state, batch, log), log);
+    } catch (err) {
+      // Whatever failed, before or after SES: the claim goes back at once (the intent keeps the send at most once).
+      await releaseBatch(dispatchKey, state.invoiceId).catch((e: unknown) =>
+        log.warn('could not release the batch claim', { dispatchKey, error: e }),
+      );
+      throw err;
+    }
+  },
+);
 
 /** The claimer's work: send the batch's one message (or settle an earlier attempt's), record it, mark the batch sent. */
 async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promise<Batch> {
@@ -73,12 +93,20 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
       context = await batchContext(state, batch);
       composed = await composeBatchMessage({ ...context, items, at: now() });
     }
-    const recheck = composed ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId))) : [];
+    const recheck = composed
+      ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId)))
+      : [];
     // Re-checked right before the send: a payment recorded while the message was composed takes its invoice out.
-    if (context && composed && recheck.length < items.length) composed = recheck.length ? await composeBatchMessage({ ...context, items: recheck, at: now() }) : undefined;
+    if (context && composed && recheck.length < items.length)
+      composed = recheck.length ? await composeBatchMessage({ ...context, items: recheck, at: now() }) : undefined;
     if (!composed) {
       const excluded = members.map((m) => m.invoiceId);
-      await markBatchSent(dispatchKey, state.invoiceId, { messageId: '', sentAt: now().toISOString(), includedInvoiceIds: [], excludedInvoiceIds: excluded });
+      await markBatchSent(dispatchKey, state.invoiceId, {
+        messageId: '',
+        sentAt: now().toISOString(),
+        includedInvoiceIds: [],
+        excludedInvoiceIds: excluded,
+      });
       return { ...batch, status: 'sent', messageId: '', includedInvoiceIds: [], excludedInvoiceIds: excluded };
     }
     const included = composed.items;
@@ -89,7 +117,12 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
         customerId: batch.customerId,
         invoiceIds: included.map((i) => i.invoiceId),
         stepIds: Object.fromEntries(included.map((i) => [i.invoiceId, i.member.stepId])),
-        details: Object.fromEntries(included.map((i) => [i.invoiceId, { level: i.level, channel: i.member.channel, ...(composed!.documents[i.invoiceId] ?? {}) }])),
+        details: Object.fromEntries(
+          included.map((i) => [
+            i.invoiceId,
+            { level: i.level, channel: i.member.channel, ...(composed!.documents[i.invoiceId] ?? {}) },
+          ]),
+        ),
         eventKind: composed.eventKind,
         level: composed.level,
         to: composed.email.to,
@@ -101,7 +134,11 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   }
   // Before the records: a retry after a fault finds the batch unrecorded and tells the crossing again (at most once).
   if (result.outcome === 'sent') await tellCrossedPayments(result.intent, context?.customer, log);
-  if (result.outcome === 'sent' && composed) countSent(batch.kind, composed.items.map((i) => i.level));
+  if (result.outcome === 'sent' && composed)
+    countSent(
+      batch.kind,
+      composed.items.map((i) => i.level),
+    );
   const sent = await recordBatch(result, batch, members, state.invoiceId, log);
   if (result.outcome === 'sent') {
     // A failure is retried by the state machine: the retry settles the alert's send intent (never sends it twice).
@@ -120,10 +157,25 @@ function countSent(kind: Batch['kind'], levels: DunningLevel[]): void {
 
 /** The members whose invoice is still owed, unpaused and not yet sent (consistent reads). */
 async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
-  const current = await Promise.all(members.map(async (m) => ({ member: m, invoice: await getInvoice(m.invoiceId), sent: await getSend(m.invoiceId, m.stepId) })));
+  const current = await Promise.all(
+    members.map(async (m) => ({
+      member: m,
+      invoice: await getInvoice(m.invoiceId),
+      sent: await getSend(m.invoiceId, m.stepId),
+    })),
+  );
   const candidates = current
     .filter((c): c is { member: BatchMember; invoice: Invoice; sent: undefined } => Boolean(c.invoice) && !c.sent)
-    .map((c) => ({ invoiceId: c.invoice.invoiceId, level: c.member.level as DunningLevel, openCents: c.invoice.openCents, dueDate: c.invoice.dueDate, status: c.invoice.status, paused: Boolean(c.invoice.pause), invoice: c.invoice, member: c.member }));
+    .map((c) => ({
+      invoiceId: c.invoice.invoiceId,
+      level: c.member.level as DunningLevel,
+      openCents: c.invoice.openCents,
+      dueDate: c.invoice.dueDate,
+      status: c.invoice.status,
+      paused: Boolean(c.invoice.pause),
+      invoice: c.invoice,
+      member: c.member,
+    }));
   return groupForDispatch(candidates).include;
 }
 
@@ -142,18 +194,49 @@ async function batchContext(state: DunningState, batch: Batch): Promise<BatchCon
  * member settles by itself (settle records its own send). A "maybe sent" outcome closes the step too (nothing is sent
  * again; finance has the task).
  */
-async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchMember[], claimer: string, log: Logger): Promise<Batch> {
+async function recordBatch(
+  result: SendOnceResult,
+  batch: Batch,
+  members: BatchMember[],
+  claimer: string,
+  log: Logger,
+): Promise<Batch> {
   const { intent } = result;
   const { sent, messageId, at: sentAt } = sentMessage(result);
   const included = intent.invoiceIds;
   if (sent) {
-    await recordMessage({ messageId, kind: batch.kind, customerId: batch.customerId, invoiceIds: included, level: intent.level, to: intent.to, sentAt, dispatchKey: batch.dispatchKey });
+    await recordMessage({
+      messageId,
+      kind: batch.kind,
+      customerId: batch.customerId,
+      invoiceIds: included,
+      level: intent.level,
+      to: intent.to,
+      sentAt,
+      dispatchKey: batch.dispatchKey,
+    });
   }
   const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
-  const kept = await markBatchSent(batch.dispatchKey, claimer, { messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded });
-  if (!kept) log.warn('claim lost after sending: the batch was recorded by another member', { dispatchKey: batch.dispatchKey, messageId });
-  for (const invoiceId of included) await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
-  log.info('batch sent', { dispatchKey: batch.dispatchKey, messageId, outcome: result.outcome, included: included.length, excluded: excluded.length });
+  const kept = await markBatchSent(batch.dispatchKey, claimer, {
+    messageId,
+    sentAt,
+    includedInvoiceIds: included,
+    excludedInvoiceIds: excluded,
+  });
+  if (!kept)
+    log.warn('claim lost after sending: the batch was recorded by another member', {
+      dispatchKey: batch.dispatchKey,
+      messageId,
+    });
+  for (const invoiceId of included)
+    await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
+  log.info('batch sent', {
+    dispatchKey: batch.dispatchKey,
+    messageId,
+    outcome: result.outcome,
+    included: included.length,
+    excluded: excluded.length,
+  });
   return { ...batch, status: 'sent', messageId, sentAt, includedInvoiceIds: included, excludedInvoiceIds: excluded };
 }
 
@@ -161,10 +244,23 @@ async function recordBatch(result: SendOnceResult, batch: Batch, members: BatchM
  * The send record and history event of one invoice the message listed (written once: a retry writes nothing); when the
  * message went out, the invoice's dunning level rises to its level in the message.
  */
-async function recordIncluded(invoiceId: string, stepId: string, result: SendOnceResult, dispatchKey: string): Promise<void> {
+async function recordIncluded(
+  invoiceId: string,
+  stepId: string,
+  result: SendOnceResult,
+  dispatchKey: string,
+): Promise<void> {
   const { intent } = result;
   const { sent, messageId, at } = sentMessage(result);
-  const detail = { messageId, stepId, dispatchKey, invoicesInMessage: intent.invoiceIds.length, to: intent.to, intentId: intent.intentId, ...intent.details[invoiceId] };
+  const detail = {
+    messageId,
+    stepId,
+    dispatchKey,
+    invoicesInMessage: intent.invoiceIds.length,
+    to: intent.to,
+    intentId: intent.intentId,
+    ...intent.details[invoiceId],
+  };
   await recordSend(
     { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
     { at, kind: sent ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
@@ -179,7 +275,10 @@ export const POLL = { attempts: 10, intervalMs: 300 };
  * Claims the batch, or waits a little for the winner to finish (most sends take well under a second), which spares a
  * state-machine retry. Still being sent after that: DispatchInProgress (retried with backoff by the state machine).
  */
-async function claimOrWait(dispatchKey: string, claimer: string): Promise<{ claimed: true } | { claimed: false; batch: Batch }> {
+async function claimOrWait(
+  dispatchKey: string,
+  claimer: string,
+): Promise<{ claimed: true } | { claimed: false; batch: Batch }> {
   for (let attempt = 0; ; attempt++) {
     const claim = await claimBatch(dispatchKey, claimer, LEASE_SECONDS);
     if (claim.claimed) return { claimed: true };
@@ -200,7 +299,12 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
     const sentStep = outcome?.intent.stepIds[state.invoiceId];
     if (sentStep && sentStep !== stepId) {
       // The invoice was also enlisted at a higher step: the message carried that one; this step is superseded, not sent.
-      await recordEvent(state.invoiceId, now(), 'dunning_step_skipped', { stepId, reason: 'superseded', supersededBy: sentStep, dispatchKey: batch.dispatchKey });
+      await recordEvent(state.invoiceId, now(), 'dunning_step_skipped', {
+        stepId,
+        reason: 'superseded',
+        supersededBy: sentStep,
+        dispatchKey: batch.dispatchKey,
+      });
       return { ...next, doneStepIds: withDone(state, stepId), outcome: 'skipped' };
     }
     if (outcome) await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey);
@@ -208,16 +312,36 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
       // A batch sent before send intents existed.
       const at = batch.sentAt ?? now().toISOString();
       await recordSend(
-        { invoiceId: state.invoiceId, stepId, messageId: batch.messageId ?? '', kind: batch.kind, at, dispatchKey: batch.dispatchKey },
-        { at, kind: 'dunning_message_sent', actor: 'system:dunning', detail: { messageId: batch.messageId, stepId, dispatchKey: batch.dispatchKey, recordedBy: 'member' } },
+        {
+          invoiceId: state.invoiceId,
+          stepId,
+          messageId: batch.messageId ?? '',
+          kind: batch.kind,
+          at,
+          dispatchKey: batch.dispatchKey,
+        },
+        {
+          at,
+          kind: 'dunning_message_sent',
+          actor: 'system:dunning',
+          detail: { messageId: batch.messageId, stepId, dispatchKey: batch.dispatchKey, recordedBy: 'member' },
+        },
       );
     }
     return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: batch.sentAt };
   }
   if (batch.excludedInvoiceIds?.includes(state.invoiceId)) {
-    await recordEvent(state.invoiceId, now(), 'dunning_send_skipped', { stepId, dispatchKey: state.dispatchKey, reason: 'paid, paused or no longer owed when the batch went out' });
+    await recordEvent(state.invoiceId, now(), 'dunning_send_skipped', {
+      stepId,
+      dispatchKey: state.dispatchKey,
+      reason: 'paid, paused or no longer owed when the batch went out',
+    });
     return { ...next, outcome: 'skipped' };
   }
-  await recordEvent(state.invoiceId, now(), 'dunning_rescheduled', { stepId, dispatchKey: state.dispatchKey, reason: 'the window’s message had already gone out' });
+  await recordEvent(state.invoiceId, now(), 'dunning_rescheduled', {
+    stepId,
+    dispatchKey: state.dispatchKey,
+    reason: 'the window’s message had already gone out',
+  });
   return { ...next, outcome: 'rescheduled' };
 }

@@ -1,27 +1,42 @@
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
-import { decisionNeeded, exhaustedTask } from '../core/dunning/exhausted';
-import { Policy } from '../core/dunning/policy';
-import { SkippedStep } from '../core/dunning/schedule';
-import { Customer, Invoice } from '../core/model';
 import { alertFinance } from '../adapters/finance-alerts';
+import { decisionNeeded, exhaustedTask } from '../core/dunning/exhausted';
+import type { Policy } from '../core/dunning/policy';
+import type { SkippedStep } from '../core/dunning/schedule';
+import type { Customer, Invoice } from '../core/model';
 
 /**
  * Dunning ran out of steps, the invoice is still owed: finance gets the task (write off, injonction de payer, manual
  * follow-up) and the invoice records that it waits for a decision, with a 'dunning_exhausted' history event. A retry
  * that finds the invoice already marked sends nothing more.
  */
-export async function askFinanceToDecide(input: { invoice: Invoice; customer: Customer; policy: Policy; skipped?: SkippedStep[]; at: Date }): Promise<void> {
+export async function askFinanceToDecide(input: {
+  invoice: Invoice;
+  customer: Customer;
+  policy: Policy;
+  skipped?: SkippedStep[];
+  at: Date;
+}): Promise<void> {
   const { invoice } = input;
   if (invoice.decisionNeeded) return;
   const at = input.at.toISOString();
   const decision = decisionNeeded(at);
   const { messageId } = await alertFinance(exhaustedTask({ ...input, at }));
-  const detail = { openCents: invoice.openCents, options: decision.options, messageId, ...(input.skipped?.length ? { skipped: input.skipped } : {}) };
+  const detail = {
+    openCents: invoice.openCents,
+    options: decision.options,
+    messageId,
+    ...(input.skipped?.length ? { skipped: input.skipped } : {}),
+  };
   let current: Invoice | undefined = invoice;
   for (let attempt = 0; current && attempt < 3; attempt++) {
     const { version: _v, ...rest } = current;
     try {
-      await saveInvoice(current, { ...rest, decisionNeeded: decision }, { at, kind: 'dunning_exhausted', actor: 'system:dunning', detail });
+      await saveInvoice(
+        current,
+        { ...rest, decisionNeeded: decision },
+        { at, kind: 'dunning_exhausted', actor: 'system:dunning', detail },
+      );
       return;
     } catch (err) {
       // Changed meanwhile (a payment, a note): mark the fresh version.

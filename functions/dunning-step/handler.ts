@@ -1,19 +1,19 @@
-import { approvalNeededAlert } from '../core/messages/tasks';
-import { saveInvoice } from '../adapters/db/invoices';
-import { getSend, SendRecord } from '../adapters/db/sends';
-import { enlist, DispatchKind } from '../adapters/db/dispatch';
-import { count } from '../adapters/metrics';
-import { toIsoDate } from '../core/dates';
-import { recheckBeforeAction, stepConditionsHold, effectiveSendWindow } from '../core/dunning/schedule';
-import { localDate } from '../core/calendar/time-zone';
-import { recordEvent } from '../adapters/db/history';
-import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
-import { lambda } from '../runtime';
 import { now } from '../adapters/clock';
-import { approvalNote, DunningState, withDone } from '../core/dunning/state';
-import { alertFinance } from '../adapters/finance-alerts';
 import { creditor } from '../adapters/config';
-import { handOffToAgency, finishHandoff } from './handoff';
+import { type DispatchKind, enlist } from '../adapters/db/dispatch';
+import { recordEvent } from '../adapters/db/history';
+import { saveInvoice } from '../adapters/db/invoices';
+import { getSend, type SendRecord } from '../adapters/db/sends';
+import { alertFinance } from '../adapters/finance-alerts';
+import { count } from '../adapters/metrics';
+import { localDate } from '../core/calendar/time-zone';
+import { toIsoDate } from '../core/dates';
+import { effectiveSendWindow, recheckBeforeAction, stepConditionsHold } from '../core/dunning/schedule';
+import { approvalNote, DunningState, withDone } from '../core/dunning/state';
+import { approvalNeededAlert } from '../core/messages/tasks';
+import { lambda } from '../runtime';
+import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
+import { finishHandoff, handOffToAgency } from './handoff';
 
 // The creditor and its legal identity (printed on every message): every bad setting named at cold start.
 creditor();
@@ -23,102 +23,150 @@ creditor();
  * the step either joins the customer's send-window batch (reminders, formal notices, call tasks: outcome 'enlisted')
  * or acts at once (agency handoff: outcome 'acted'). Suspended invoices pause the workflow; closed ones stop it.
  */
-export const handler = lambda({
-  name: 'dunning-step',
-  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL'],
-  event: DunningState,
-  correlationId: (s) => s.correlationId,
-}, async (state, log): Promise<DunningState> => {
-  const at = now();
-  const ctx = await loadStepContext(state);
-  if (!ctx) return { ...state, outcome: 'stopped' };
-  const { invoice, customer, policy, step } = ctx;
-  if (!step) {
-    log.warn('planned step not in policy', { invoiceId: invoice.invoiceId, stepId: state.plan?.stepId });
-    return { ...state, outcome: 'skipped' };
-  }
-  const window = effectiveSendWindow(policy, customer);
-  // The step's send record, read once: a retry of a step that already acted finds it.
-  let record: Promise<SendRecord | undefined> | undefined;
-  const sendRecord = () => (record ??= getSend(invoice.invoiceId, step.stepId));
-
-  // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a
-  // payment that landed meanwhile: the case is withdrawn).
-  if (step.channel === 'agency_handoff') {
-    const handed = await sendRecord();
-    if (handed) {
-      await finishHandoff(invoice.invoiceId, step, handed.messageId, at, log);
-      return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: handed.at };
+export const handler = lambda(
+  {
+    name: 'dunning-step',
+    settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL'],
+    event: DunningState,
+    correlationId: (s) => s.correlationId,
+  },
+  async (state, log): Promise<DunningState> => {
+    const at = now();
+    const ctx = await loadStepContext(state);
+    if (!ctx) return { ...state, outcome: 'stopped' };
+    const { invoice, customer, policy, step } = ctx;
+    if (!step) {
+      log.warn('planned step not in policy', { invoiceId: invoice.invoiceId, stepId: state.plan?.stepId });
+      return { ...state, outcome: 'skipped' };
     }
-  }
+    const window = effectiveSendWindow(policy, customer);
+    // The step's send record, read once: a retry of a step that already acted finds it.
+    let record: Promise<SendRecord | undefined> | undefined;
+    const sendRecord = () => (record ??= getSend(invoice.invoiceId, step.stepId));
 
-  // 1. Re-check: still owed? suspended?
-  const check = recheckBeforeAction({ invoice, now: at, promiseGraceDays: policy.promiseGraceDays, timeZone: window.timeZone });
-  if (!check.proceed) {
-    await recordEvent(invoice.invoiceId, at, check.outcome === 'stopped' ? 'dunning_stopped' : 'dunning_paused', { reason: check.reason, stepId: step.stepId });
-    const awaiting = invoice.pause?.note === approvalNote(step.stepId) ? { awaitingApprovalStepId: step.stepId } : {};
-    return { ...state, ...awaiting, outcome: check.outcome };
-  }
-  let current = invoice;
-  if (check.promiseBroken) {
-    current = await saveInvoice(invoice, { ...invoice, pause: undefined }, {
-      at: at.toISOString(),
-      kind: 'promise_broken',
-      actor: 'system:dunning',
-      detail: { promisedFor: invoice.pause?.until, openCents: invoice.openCents },
-    });
-  }
-
-  // 2. Already done (a retry after the step succeeded)?
-  const sent = await sendRecord();
-  if (sent) return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'sent', lastActionAt: sent.at };
-
-  // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).
-  if (!stepConditionsHold(step, current, customer)) {
-    await recordEvent(current.invoiceId, at, 'dunning_step_skipped', { stepId: step.stepId, reason: 'condition', openCents: current.openCents });
-    return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'skipped' };
-  }
-
-  // 4. A step that needs a person's approval parks the workflow; resuming it approves the step.
-  if (step.requiresApproval && !state.approvedStepIds?.includes(step.stepId)) {
-    await saveInvoice(current, { ...current, pause: { reason: 'manual', since: at.toISOString(), note: approvalNote(step.stepId) } }, {
-      at: at.toISOString(),
-      kind: 'dunning_approval_requested',
-      actor: 'system:dunning',
-      detail: { stepId: step.stepId, channel: step.channel },
-    });
-    await alertFinance(
-      approvalNeededAlert({ customer, invoiceId: current.invoiceId, level: step.level, openCents: current.openCents, currency: current.currency, at: at.toISOString() }),
-    );
-    return { ...state, awaitingApprovalStepId: step.stepId, outcome: 'paused' };
-  }
-
-  // 5. Agency handoff acts now.
-  if (step.channel === 'agency_handoff') {
-    const handed = await handOffToAgency({ invoice: current, customer, policy, step, at, log });
-    if (handed === 'not_owed') {
-      await recordEvent(current.invoiceId, at, 'dunning_stopped', { reason: 'paid during the handoff, before the agency was told', stepId: step.stepId });
-      return { ...state, outcome: 'stopped' };
+    // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a
+    // payment that landed meanwhile: the case is withdrawn).
+    if (step.channel === 'agency_handoff') {
+      const handed = await sendRecord();
+      if (handed) {
+        await finishHandoff(invoice.invoiceId, step, handed.messageId, at, log);
+        return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: handed.at };
+      }
     }
-    count('AgencyHandoffs');
-    return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
-  }
 
-  // 6. Everything else joins the customer's send-window batch.
-  let kind: DispatchKind = step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
-  if (kind === 'reminder' && (await recipientsOf(customer)).length === 0) {
-    kind = 'call';
-    await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', { stepId: step.stepId, reason: 'no deliverable e-mail contact (hard bounce)' });
-  }
-  const windowAt = state.plan?.at ?? at.toISOString();
-  const solo = customer.reminderGrouping === 'per_invoice' && kind !== 'call' ? current.invoiceId : undefined;
-  const dispatchKey = await enlist({
-    customerId: customer.customerId,
-    windowAt,
-    kind,
-    soloInvoiceId: solo,
-    member: { invoiceId: current.invoiceId, stepId: step.stepId, level: kind === 'call' ? 'call' : step.level, channel: step.channel, enlistedAt: at.toISOString() },
-  });
-  log.info('enlisted', { invoiceId: current.invoiceId, stepId: step.stepId, dispatchKey, day: localDate(at, window.timeZone) ?? toIsoDate(at) });
-  return { ...state, outcome: 'enlisted', dispatchKey, gatherSeconds: policy.gatherSeconds };
-});
+    // 1. Re-check: still owed? suspended?
+    const check = recheckBeforeAction({
+      invoice,
+      now: at,
+      promiseGraceDays: policy.promiseGraceDays,
+      timeZone: window.timeZone,
+    });
+    if (!check.proceed) {
+      await recordEvent(invoice.invoiceId, at, check.outcome === 'stopped' ? 'dunning_stopped' : 'dunning_paused', {
+        reason: check.reason,
+        stepId: step.stepId,
+      });
+      const awaiting = invoice.pause?.note === approvalNote(step.stepId) ? { awaitingApprovalStepId: step.stepId } : {};
+      return { ...state, ...awaiting, outcome: check.outcome };
+    }
+    let current = invoice;
+    if (check.promiseBroken) {
+      current = await saveInvoice(
+        invoice,
+        { ...invoice, pause: undefined },
+        {
+          at: at.toISOString(),
+          kind: 'promise_broken',
+          actor: 'system:dunning',
+          detail: { promisedFor: invoice.pause?.until, openCents: invoice.openCents },
+        },
+      );
+    }
+
+    // 2. Already done (a retry after the step succeeded)?
+    const sent = await sendRecord();
+    if (sent) return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'sent', lastActionAt: sent.at };
+
+    // 3. Conditions on the current amount (a partial payment may bring it under the step's minimum).
+    if (!stepConditionsHold(step, current, customer)) {
+      await recordEvent(current.invoiceId, at, 'dunning_step_skipped', {
+        stepId: step.stepId,
+        reason: 'condition',
+        openCents: current.openCents,
+      });
+      return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'skipped' };
+    }
+
+    // 4. A step that needs a person's approval parks the workflow; resuming it approves the step.
+    if (step.requiresApproval && !state.approvedStepIds?.includes(step.stepId)) {
+      await saveInvoice(
+        current,
+        { ...current, pause: { reason: 'manual', since: at.toISOString(), note: approvalNote(step.stepId) } },
+        {
+          at: at.toISOString(),
+          kind: 'dunning_approval_requested',
+          actor: 'system:dunning',
+          detail: { stepId: step.stepId, channel: step.channel },
+        },
+      );
+      await alertFinance(
+        approvalNeededAlert({
+          customer,
+          invoiceId: current.invoiceId,
+          level: step.level,
+          openCents: current.openCents,
+          currency: current.currency,
+          at: at.toISOString(),
+        }),
+      );
+      return { ...state, awaitingApprovalStepId: step.stepId, outcome: 'paused' };
+    }
+
+    // 5. Agency handoff acts now.
+    if (step.channel === 'agency_handoff') {
+      const handed = await handOffToAgency({ invoice: current, customer, policy, step, at, log });
+      if (handed === 'not_owed') {
+        await recordEvent(current.invoiceId, at, 'dunning_stopped', {
+          reason: 'paid during the handoff, before the agency was told',
+          stepId: step.stepId,
+        });
+        return { ...state, outcome: 'stopped' };
+      }
+      count('AgencyHandoffs');
+      return { ...state, doneStepIds: withDone(state, step.stepId), outcome: 'acted', lastActionAt: at.toISOString() };
+    }
+
+    // 6. Everything else joins the customer's send-window batch.
+    let kind: DispatchKind =
+      step.channel === 'formal_notice' ? 'formal_notice' : step.channel === 'call_task' ? 'call' : 'reminder';
+    if (kind === 'reminder' && (await recipientsOf(customer)).length === 0) {
+      kind = 'call';
+      await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', {
+        stepId: step.stepId,
+        reason: 'no deliverable e-mail contact (hard bounce)',
+      });
+    }
+    const windowAt = state.plan?.at ?? at.toISOString();
+    const solo = customer.reminderGrouping === 'per_invoice' && kind !== 'call' ? current.invoiceId : undefined;
+    const dispatchKey = await enlist({
+      customerId: customer.customerId,
+      windowAt,
+      kind,
+      soloInvoiceId: solo,
+      member: {
+        invoiceId: current.invoiceId,
+        stepId: step.stepId,
+        level: kind === 'call' ? 'call' : step.level,
+        channel: step.channel,
+        enlistedAt: at.toISOString(),
+      },
+    });
+    log.info('enlisted', {
+      invoiceId: current.invoiceId,
+      stepId: step.stepId,
+      dispatchKey,
+      day: localDate(at, window.timeZone) ?? toIsoDate(at),
+    });
+    return { ...state, outcome: 'enlisted', dispatchKey, gatherSeconds: policy.gatherSeconds };
+  },
+);

@@ -1,19 +1,19 @@
-import { withCustomerLink } from '../customer-page/message-link';
+import { agencyEmail, creditor } from '../adapters/config';
 import { listInvoiceEvents } from '../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
+import { loadRateTable } from '../adapters/db/rates';
 import { getAgencyCase, recordSend, saveAgencyCase } from '../adapters/db/sends';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
-import { Logger } from '../adapters/logger';
-import { Policy, PolicyStep } from '../core/dunning/policy';
+import { financeAlertEmail } from '../adapters/finance-alerts';
+import type { Logger } from '../adapters/logger';
+import { localDate } from '../core/calendar/time-zone';
+import { penaltiesOf } from '../core/dunning/invoice-penalties';
+import type { Policy, PolicyStep } from '../core/dunning/policy';
 import { buildAgencyCaseFile } from '../core/letters/agency-case';
 import { renderAgencyNotice } from '../core/messages/notices';
 import { handedOverAlert } from '../core/messages/tasks';
-import { Customer, Invoice, isOwed } from '../core/model';
-import { localDate } from '../core/calendar/time-zone';
-import { financeAlertEmail } from '../adapters/finance-alerts';
-import { loadRateTable } from '../adapters/db/rates';
-import { penaltiesOf } from '../core/dunning/invoice-penalties';
-import { agencyEmail, creditor } from '../adapters/config';
+import { type Customer, type Invoice, isOwed } from '../core/model';
+import { withCustomerLink } from '../customer-page/message-link';
 import { intentIdOf, sendOnce, sentMessage } from '../use-cases/dunning/send-once';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
@@ -28,7 +28,14 @@ export const CASE_FILE_LINK_SECONDS = 7 * 24 * 3600;
  * or a "maybe sent" task for finance), then the SEND record and the open case, then the invoice status and the
  * alert (finishHandoff, which a retry completes; a payment that raced the handoff withdraws the case).
  */
-export async function handOffToAgency(input: { invoice: Invoice; customer: Customer; policy: Policy; step: PolicyStep; at: Date; log: Logger }): Promise<'handed_off' | 'not_owed'> {
+export async function handOffToAgency(input: {
+  invoice: Invoice;
+  customer: Customer;
+  policy: Policy;
+  step: PolicyStep;
+  at: Date;
+  log: Logger;
+}): Promise<'handed_off' | 'not_owed'> {
   const { invoice, customer, policy, step, at, log } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
   const events = await listInvoiceEvents(invoice.invoiceId);
@@ -52,9 +59,14 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     },
     invoices: [{ ...invoice, penalties }],
     history: events.map((e) => ({ at: e.at, invoiceId: e.invoiceId, kind: e.kind, detail: e.detail })),
-    formalNotice: notice && noticeDate
-      ? { reference: String(notice.detail.reference ?? ''), date: noticeDate, documentKey: typeof notice.detail.pdfKey === 'string' ? notice.detail.pdfKey : undefined }
-      : undefined,
+    formalNotice:
+      notice && noticeDate
+        ? {
+            reference: String(notice.detail.reference ?? ''),
+            date: noticeDate,
+            documentKey: typeof notice.detail.pdfKey === 'string' ? notice.detail.pdfKey : undefined,
+          }
+        : undefined,
     asOf,
   });
   const jsonKey = documentKeys.caseFileJson(invoice.invoiceId, asOf);
@@ -69,30 +81,88 @@ export async function handOffToAgency(input: { invoice: Invoice; customer: Custo
     customer: { customerId: customer.customerId, name: customer.name },
     caseId,
     link: { url, expiresAt },
-    invoices: [{ invoiceId: invoice.invoiceId, openCents: invoice.openCents, currency: invoice.currency, dueDate: invoice.dueDate, penaltiesCents: penalties.totalCents }],
+    invoices: [
+      {
+        invoiceId: invoice.invoiceId,
+        openCents: invoice.openCents,
+        currency: invoice.currency,
+        dueDate: invoice.dueDate,
+        penaltiesCents: penalties.totalCents,
+      },
+    ],
     asOf,
     formalNoticeDate: noticeDate,
   });
   // The debtor's page, for the agency to hand on (functions/customer-page/message-link.ts).
-  const { message } = await withCustomerLink(agencyNotice, { customer, invoices: [invoice], creditor: creditor(), purpose: 'agency_handoff', now: at, withQr: false, forAgency: { language: 'fr' } });
+  const { message } = await withCustomerLink(agencyNotice, {
+    customer,
+    invoices: [invoice],
+    creditor: creditor(),
+    purpose: 'agency_handoff',
+    now: at,
+    withQr: false,
+    forAgency: { language: 'fr' },
+  });
   // Re-checked right before the send: a payment recorded while the case file was built stops the handoff.
   const fresh = await getInvoice(invoice.invoiceId);
   if (!fresh || !isOwed(fresh)) return 'not_owed';
-  const detail = { stepId: step.stepId, channel: step.channel, level: step.level, caseId, caseFileJsonKey: jsonKey, caseFilePdfKey: pdfKey, linkExpiresAt: expiresAt, penaltiesCents: penalties.totalCents };
+  const detail = {
+    stepId: step.stepId,
+    channel: step.channel,
+    level: step.level,
+    caseId,
+    caseFileJsonKey: jsonKey,
+    caseFilePdfKey: pdfKey,
+    linkExpiresAt: expiresAt,
+    penaltiesCents: penalties.totalCents,
+  };
   const to = [agencyEmail()];
   const result = await sendOnce(
-    { intentId: intentIdOf('handoff', invoice.invoiceId, step.stepId), kind: 'agency_handoff', customerId: customer.customerId, invoiceIds: [invoice.invoiceId], stepIds: { [invoice.invoiceId]: step.stepId }, details: { [invoice.invoiceId]: detail }, eventKind: 'agency_notice_sent', to },
+    {
+      intentId: intentIdOf('handoff', invoice.invoiceId, step.stepId),
+      kind: 'agency_handoff',
+      customerId: customer.customerId,
+      invoiceIds: [invoice.invoiceId],
+      stepIds: { [invoice.invoiceId]: step.stepId },
+      details: { [invoice.invoiceId]: detail },
+      eventKind: 'agency_notice_sent',
+      to,
+    },
     { to, ...message, tags: { kind: 'agency_handoff' } },
     log,
   );
   const { sent, messageId, at: sentAt } = sentMessage(result, at.toISOString());
   await recordSend(
-    { invoiceId: invoice.invoiceId, stepId: step.stepId, messageId, kind: 'agency_handoff', at: sentAt, ...(sent ? {} : { maybeSent: true }) },
-    { at: sentAt, kind: sent ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail: { ...detail, messageId, intentId: result.intent.intentId } },
+    {
+      invoiceId: invoice.invoiceId,
+      stepId: step.stepId,
+      messageId,
+      kind: 'agency_handoff',
+      at: sentAt,
+      ...(sent ? {} : { maybeSent: true }),
+    },
+    {
+      at: sentAt,
+      kind: sent ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt',
+      actor: 'system:dunning',
+      detail: { ...detail, messageId, intentId: result.intent.intentId },
+    },
     sent ? step.level : undefined,
   );
-  await saveAgencyCase({ invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' });
-  await finishHandoff(invoice.invoiceId, step, messageId, at, log, { caseId, openCents: invoice.openCents, penaltiesCents: penalties.totalCents, currency: invoice.currency });
+  await saveAgencyCase({
+    invoiceId: invoice.invoiceId,
+    customerId: customer.customerId,
+    caseId,
+    messageId,
+    sentAt,
+    status: 'open',
+  });
+  await finishHandoff(invoice.invoiceId, step, messageId, at, log, {
+    caseId,
+    openCents: invoice.openCents,
+    penaltiesCents: penalties.totalCents,
+    currency: invoice.currency,
+  });
   return 'handed_off';
 }
 
@@ -104,30 +174,53 @@ const STATUS_WRITE_ATTEMPTS = 5;
  * failure) and finance hears about it once (a send intent: a retry after the status write still alerts, never twice);
  * when the invoice was paid (or credited) meanwhile, the agency is told the case is withdrawn instead.
  */
-export async function finishHandoff(invoiceId: string, step: PolicyStep, messageId: string, at: Date, log: Logger, figures?: { caseId: string; openCents: number; penaltiesCents: number; currency: string }): Promise<void> {
+export async function finishHandoff(
+  invoiceId: string,
+  step: PolicyStep,
+  messageId: string,
+  at: Date,
+  log: Logger,
+  figures?: { caseId: string; openCents: number; penaltiesCents: number; currency: string },
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const invoice = await getInvoice(invoiceId);
     if (!invoice) return;
     if (invoice.status === 'in_collection') break;
     if (!isOwed(invoice)) {
       const agencyCase = await getAgencyCase(invoiceId);
-      if (agencyCase?.status === 'open' && (invoice.status === 'paid' || invoice.status === 'credited')) await withdrawCase(agencyCase, invoice, log);
+      if (agencyCase?.status === 'open' && (invoice.status === 'paid' || invoice.status === 'credited'))
+        await withdrawCase(agencyCase, invoice, log);
       return;
     }
     try {
-      await saveInvoice(invoice, { ...invoice, status: 'in_collection' }, {
-        at: at.toISOString(),
-        kind: 'status_changed',
-        actor: 'system:dunning',
-        detail: { from: invoice.status, to: 'in_collection', stepId: step.stepId, messageId },
-      });
+      await saveInvoice(
+        invoice,
+        { ...invoice, status: 'in_collection' },
+        {
+          at: at.toISOString(),
+          kind: 'status_changed',
+          actor: 'system:dunning',
+          detail: { from: invoice.status, to: 'in_collection', stepId: step.stepId, messageId },
+        },
+      );
       break;
     } catch (err) {
       if (!(err instanceof VersionConflictError) || attempt >= STATUS_WRITE_ATTEMPTS) throw err;
       log.info('invoice changed during the handoff: reading it again', { invoiceId, attempt });
     }
   }
-  const alert = financeAlertEmail(handedOverAlert({ invoiceId, at: at.toISOString(), figures, noticeInDoubt: !messageId }));
-  const intent = { intentId: intentIdOf('escalation-alert', invoiceId, step.stepId), kind: 'alert_escalation', customerId: '', invoiceIds: [], stepIds: {}, details: {}, eventKind: 'finance_alerted', to: alert.to };
+  const alert = financeAlertEmail(
+    handedOverAlert({ invoiceId, at: at.toISOString(), figures, noticeInDoubt: !messageId }),
+  );
+  const intent = {
+    intentId: intentIdOf('escalation-alert', invoiceId, step.stepId),
+    kind: 'alert_escalation',
+    customerId: '',
+    invoiceIds: [],
+    stepIds: {},
+    details: {},
+    eventKind: 'finance_alerted',
+    to: alert.to,
+  };
   await sendOnce(intent, alert, log);
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { alertFinance } from '../adapters/finance-alerts';
-import { markDunningEnded } from '../adapters/workflows';
-import { recordEvent } from '../adapters/db/history';
-import { lambda } from '../runtime';
 import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
+import { alertFinance } from '../adapters/finance-alerts';
 import { count } from '../adapters/metrics';
+import { markDunningEnded } from '../adapters/workflows';
+import { lambda } from '../runtime';
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
 const StatusChange = z.object({
@@ -39,41 +39,53 @@ function inputOf(input: string | null | undefined): { invoiceId?: string; correl
  * A dunning workflow failed or timed out: finance gets an e-mail naming the invoice, the error and what to do, and the
  * invoice's history records it.
  */
-export const handler = lambda({
-  name: 'failure-alert',
-  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
-  event: StatusChange,
-  correlationId: (e) => inputOf(e.detail.input).correlationId,
-}, async (event, log) => {
-  const d = event.detail;
-  if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
-  count('WorkflowFailures');
-  const invoiceId = inputOf(d.input).invoiceId;
-  const occurredAt = d.stopDate ? new Date(d.stopDate).toISOString() : event.time ? new Date(event.time).toISOString() : now().toISOString();
-  const cause = (d.cause ?? '').slice(0, 1000);
-  if (invoiceId) {
-    // The alert matters more than the history line: a history write failure must not stop the e-mail.
-    await recordEvent(invoiceId, occurredAt, 'dunning_failed', { status: d.status, error: d.error, cause, executionArn: d.executionArn }).catch((err: unknown) =>
-      log.warn('could not record the failure in the invoice history', { invoiceId, error: err }),
-    );
-    // The marker says the generation ended: the next sweep brings the dunning back (a new generation).
-    await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined).catch((err: unknown) =>
-      log.warn('could not mark the workflow ended', { invoiceId, error: err }),
-    );
-  }
-  const { messageId } = await alertFinance({
-    kind: 'workflow_failed',
-    title: `${invoiceId ?? d.name ?? d.executionArn}: ${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
-    occurredAt,
-    details: [
-      { label: 'invoice', value: invoiceId ?? 'unknown' },
-      { label: 'status', value: d.status },
-      { label: 'error', value: d.error ?? '-' },
-      { label: 'execution', value: d.executionArn },
-    ],
-    items: cause ? [cause] : undefined,
-    action:
-      'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer tout de suite : POST /invoices/{id}/restart-dunning.',
-  });
-  return { alerted: true, messageId };
-});
+export const handler = lambda(
+  {
+    name: 'failure-alert',
+    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+    event: StatusChange,
+    correlationId: (e) => inputOf(e.detail.input).correlationId,
+  },
+  async (event, log) => {
+    const d = event.detail;
+    if (d.status !== 'FAILED' && d.status !== 'TIMED_OUT') return { alerted: false };
+    count('WorkflowFailures');
+    const invoiceId = inputOf(d.input).invoiceId;
+    const occurredAt = d.stopDate
+      ? new Date(d.stopDate).toISOString()
+      : event.time
+        ? new Date(event.time).toISOString()
+        : now().toISOString();
+    const cause = (d.cause ?? '').slice(0, 1000);
+    if (invoiceId) {
+      // The alert matters more than the history line: a history write failure must not stop the e-mail.
+      await recordEvent(invoiceId, occurredAt, 'dunning_failed', {
+        status: d.status,
+        error: d.error,
+        cause,
+        executionArn: d.executionArn,
+      }).catch((err: unknown) =>
+        log.warn('could not record the failure in the invoice history', { invoiceId, error: err }),
+      );
+      // The marker says the generation ended: the next sweep brings the dunning back (a new generation).
+      await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined).catch(
+        (err: unknown) => log.warn('could not mark the workflow ended', { invoiceId, error: err }),
+      );
+    }
+    const { messageId } = await alertFinance({
+      kind: 'workflow_failed',
+      title: `${invoiceId ?? d.name ?? d.executionArn}: ${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
+      occurredAt,
+      details: [
+        { label: 'invoice', value: invoiceId ?? 'unknown' },
+        { label: 'status', value: d.status },
+        { label: 'error', value: d.error ?? '-' },
+        { label: 'execution', value: d.executionArn },
+      ],
+      items: cause ? [cause] : undefined,
+      action:
+        'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer tout de suite : POST /invoices/{id}/restart-dunning.',
+    });
+    return { alerted: true, messageId };
+  },
+);

@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { readEnv } from '../adapters/config';
-import type { IngestSummary } from '../core/ingest/summary';
 import { clock } from '../adapters/clock';
+import { readEnv } from '../adapters/config';
+import {
+  clearPendingAlert,
+  listStatementsNeedingAttention,
+  type PendingAlert,
+  type StatementRecord,
+} from '../adapters/db/statements';
 import type { Logger } from '../adapters/logger';
-import { clearPendingAlert, listStatementsNeedingAttention, PendingAlert, StatementRecord } from '../adapters/db/statements';
+import type { IngestSummary } from '../core/ingest/summary';
 import type { IngestNotifier, RejectionReport } from './ingest-file';
 import { financeNotifier } from './notify';
 
@@ -23,7 +28,11 @@ export function rejectionAlert(report: RejectionReport, receivedAt: string): Pen
 
 export function summaryAlert(summary: IngestSummary, receivedAt: string): PendingAlert {
   const omitted = Math.max(0, summary.anomalies.length - MAX_ALERT_ANOMALIES);
-  const payload: IngestSummary & { omittedAnomalies?: number } = { ...summary, anomalies: summary.anomalies.slice(0, MAX_ALERT_ANOMALIES), ...(omitted ? { omittedAnomalies: omitted } : {}) };
+  const payload: IngestSummary & { omittedAnomalies?: number } = {
+    ...summary,
+    anomalies: summary.anomalies.slice(0, MAX_ALERT_ANOMALIES),
+    ...(omitted ? { omittedAnomalies: omitted } : {}),
+  };
   return { id: receivedAt, kind: 'statement_processed', payload: { ...payload } };
 }
 
@@ -43,7 +52,8 @@ export async function deliverIngestAlert(record: StatementRecord, notify: Ingest
  * Before it, only the delivery itself sends its alert: another sender could race it and send the alert twice. The
  * local stack, whose clock runs a policy day per second, stretches it to ten real minutes.
  */
-const graceMs = () => readEnv({ INGEST_GRACE_MINUTES: z.coerce.number().positive().default(180) }).INGEST_GRACE_MINUTES * 60_000;
+const graceMs = () =>
+  readEnv({ INGEST_GRACE_MINUTES: z.coerce.number().positive().default(180) }).INGEST_GRACE_MINUTES * 60_000;
 
 /**
  * Sends every pending ingest alert; with `reportStuck` (the daily sweep) also tells finance of each statement left
@@ -51,7 +61,12 @@ const graceMs = () => readEnv({ INGEST_GRACE_MINUTES: z.coerce.number().positive
  * stays pending and counts as failed).
  */
 export async function sendPendingIngestAlerts(
-  options: { notify?: IngestNotifier; log?: Logger; reportStuck?: boolean; /** the inbox key of the delivery calling: its own alert goes at once */ ownKey?: string } = {},
+  options: {
+    notify?: IngestNotifier;
+    log?: Logger;
+    reportStuck?: boolean /** the inbox key of the delivery calling: its own alert goes at once */;
+    ownKey?: string;
+  } = {},
 ): Promise<{ sent: number; stuck: number; failed: number }> {
   const notify = options.notify ?? financeNotifier();
   const done = { sent: 0, stuck: 0, failed: 0 };

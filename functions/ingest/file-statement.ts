@@ -1,8 +1,8 @@
-import { reportKeyOf, storedStatementKey, StatementFolder } from '../core/ingest/files';
+import { putStatement, type StatementRecord } from '../adapters/db/statements';
+import { copyStatementObject, deleteStatementFile, putJson } from '../adapters/statement-files';
+import { reportKeyOf, type StatementFolder, storedStatementKey } from '../core/ingest/files';
 import type { StatementProblem } from '../core/ingest/read';
 import type { IngestSummary } from '../core/ingest/summary';
-import { putStatement, StatementRecord } from '../adapters/db/statements';
-import { copyStatementObject, deleteStatementFile, putJson } from '../adapters/statement-files';
 import { deliverIngestAlert, rejectionAlert, summaryAlert } from './alerts';
 import type { IngestNotifier, RejectionReport } from './ingest-file';
 
@@ -24,7 +24,13 @@ export interface InboxFile {
  * 5. the alert sent, then cleared. Until 3 the record is `processing` and the redelivery runs the ingest again (it
  * stores nothing twice); after 3 it finds the statement done and only completes steps 4 and 5.
  */
-async function fileAway(file: InboxFile, folder: StatementFolder, report: unknown, final: StatementRecord, replaced: string[] = []) {
+async function fileAway(
+  file: InboxFile,
+  folder: StatementFolder,
+  report: unknown,
+  final: StatementRecord,
+  replaced: string[] = [],
+) {
   const storedKey = storedStatementKey(folder, file.record.checksum, file.fileName);
   const reportKey = reportKeyOf(folder, storedKey);
   await putJson(file.bucket, reportKey, report);
@@ -36,10 +42,25 @@ async function fileAway(file: InboxFile, folder: StatementFolder, report: unknow
   return record;
 }
 
-export async function fileRejected(file: InboxFile, problem: StatementProblem, notify: IngestNotifier): Promise<RejectionReport> {
+export async function fileRejected(
+  file: InboxFile,
+  problem: StatementProblem,
+  notify: IngestNotifier,
+): Promise<RejectionReport> {
   const storedKey = storedStatementKey('rejected', file.record.checksum, file.fileName);
-  const report: RejectionReport = { fileName: file.fileName, sourceKey: file.key, rejectedKey: storedKey, checksum: file.record.checksum, error: problem };
-  const record = await fileAway(file, 'rejected', report, { ...file.record, status: 'rejected', error: problem, pendingAlert: rejectionAlert(report, file.record.receivedAt) });
+  const report: RejectionReport = {
+    fileName: file.fileName,
+    sourceKey: file.key,
+    rejectedKey: storedKey,
+    checksum: file.record.checksum,
+    error: problem,
+  };
+  const record = await fileAway(file, 'rejected', report, {
+    ...file.record,
+    status: 'rejected',
+    error: problem,
+    pendingAlert: rejectionAlert(report, file.record.receivedAt),
+  });
   await deliverIngestAlert(record, notify);
   return report;
 }
@@ -49,7 +70,13 @@ export async function fileRejected(file: InboxFile, problem: StatementProblem, n
  * leave rejected/: a statement lies in exactly one of processed/ and rejected/ (the versioned bucket keeps the
  * earlier objects as non-current versions, ten years).
  */
-export async function fileProcessed(file: InboxFile, summary: IngestSummary, figures: Partial<StatementRecord>, previous: StatementRecord | undefined, notify: IngestNotifier): Promise<void> {
+export async function fileProcessed(
+  file: InboxFile,
+  summary: IngestSummary,
+  figures: Partial<StatementRecord>,
+  previous: StatementRecord | undefined,
+  notify: IngestNotifier,
+): Promise<void> {
   const final: StatementRecord = {
     ...file.record,
     ...figures,
@@ -58,7 +85,8 @@ export async function fileProcessed(file: InboxFile, summary: IngestSummary, fig
     anomalies: summary.anomalies.length,
     pendingAlert: summaryAlert(summary, file.record.receivedAt),
   };
-  const replaced = previous?.status === 'rejected' ? [previous.storedKey, previous.reportKey].filter((k): k is string => !!k) : [];
+  const replaced =
+    previous?.status === 'rejected' ? [previous.storedKey, previous.reportKey].filter((k): k is string => !!k) : [];
   const record = await fileAway(file, 'processed', summary, final, replaced);
   await deliverIngestAlert(record, notify);
 }
@@ -67,7 +95,11 @@ export async function fileProcessed(file: InboxFile, summary: IngestSummary, fig
  * The same bytes again, already processed (another name, or a redelivery after the run finished): nothing is stored
  * twice; the file is kept beside the first copy under its own name, leaves the inbox, and any alert still pending goes.
  */
-export async function fileDuplicate(file: InboxFile, current: StatementRecord | undefined, notify: IngestNotifier): Promise<string> {
+export async function fileDuplicate(
+  file: InboxFile,
+  current: StatementRecord | undefined,
+  notify: IngestNotifier,
+): Promise<string> {
   const storedKey = storedStatementKey('processed', file.record.checksum, file.fileName);
   await copyStatementObject(file.bucket, file.key, storedKey, file.etag);
   await deleteStatementFile(file.bucket, file.key);

@@ -1,6 +1,6 @@
 import { autoMatchRate, count } from '../adapters/metrics';
 import { s3ObjectBatch } from '../runtime';
-import { IngestOutcome, ingestStatementFile } from './ingest-file';
+import { type IngestOutcome, ingestStatementFile } from './ingest-file';
 import { financeNotifier } from './notify';
 
 const notify = financeNotifier();
@@ -11,12 +11,22 @@ const notify = financeNotifier();
  * so SQS retries it and, after the last attempt, parks it in the dead-letter queue. The SQS message id is the
  * statement's correlation id, passed to every workflow its reconciliation starts, stops or resumes.
  */
-export const handler = s3ObjectBatch({
-  name: 'ingest',
-  settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'STATEMENT_MAX_BYTES', 'STATEMENT_MAX_ENTRIES'],
-  prefix: 'inbox/',
-  failure: 'statement could not be ingested; SQS will retry',
-}, async (file, log) => countIngest(await ingestStatementFile(file.bucket, file.key, notify, log)));
+export const handler = s3ObjectBatch(
+  {
+    name: 'ingest',
+    settings: [
+      'TABLE_NAME',
+      'STATE_MACHINE_ARN',
+      'SENDER_EMAIL',
+      'FINANCE_EMAILS',
+      'STATEMENT_MAX_BYTES',
+      'STATEMENT_MAX_ENTRIES',
+    ],
+    prefix: 'inbox/',
+    failure: 'statement could not be ingested; SQS will retry',
+  },
+  async (file, log) => countIngest(await ingestStatementFile(file.bucket, file.key, notify, log)),
+);
 
 /**
  * The business metrics of one statement file: ingested or rejected, its transactions by outcome, and its auto-match

@@ -1,23 +1,28 @@
 import { z } from 'zod';
-import { readEnv, settings } from '../adapters/config';
-import { addDays } from '../core/dates';
-import { fileNameOf, unreadFileId } from '../core/ingest/files';
-import { IngestLimits, StatementProblem, tooLargeProblem } from '../core/ingest/read';
-import { IngestSummary, ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
-import { ParsedStatementFile } from '../core/model';
-import { LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
 import { clock } from '../adapters/clock';
-import { Logger } from '../adapters/logger';
+import { readEnv, settings } from '../adapters/config';
 import { listLiveAliases } from '../adapters/db/aliases';
+import {
+  AllocationRefusedError,
+  applyCandidate,
+  recordVerdict,
+  undoTransactionAllocations,
+} from '../adapters/db/allocations';
 import { listAllCustomers } from '../adapters/db/customers';
 import { listPayableInvoices } from '../adapters/db/invoices';
-import { AllocationRefusedError, applyCandidate, recordVerdict, undoTransactionAllocations } from '../adapters/db/allocations';
-import { claimStatement, StatementRecord } from '../adapters/db/statements';
-import { getTransaction, listTransactions, StoredTransaction } from '../adapters/db/transactions';
+import { claimStatement, type StatementRecord } from '../adapters/db/statements';
+import { getTransaction, listTransactions, type StoredTransaction } from '../adapters/db/transactions';
+import type { Logger } from '../adapters/logger';
 import { statementObjectInfo } from '../adapters/statement-files';
 import { startDunning, stopDunning } from '../adapters/workflows';
+import { addDays } from '../core/dates';
+import { fileNameOf, unreadFileId } from '../core/ingest/files';
+import { type IngestLimits, type StatementProblem, tooLargeProblem } from '../core/ingest/read';
+import { type IngestSummary, type ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
+import { type LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
+import type { ParsedStatementFile } from '../core/model';
 import { sendPendingIngestAlerts } from './alerts';
-import { fileDuplicate, fileProcessed, fileRejected, InboxFile } from './file-statement';
+import { fileDuplicate, fileProcessed, fileRejected, type InboxFile } from './file-statement';
 import { readInboxFile } from './read-inbox-file';
 import { storeTransactions } from './store-transactions';
 
@@ -53,7 +58,10 @@ export type IngestOutcome =
 
 /** The ingest's size and entry limits (settings STATEMENT_MAX_BYTES, STATEMENT_MAX_ENTRIES, checked at cold start). */
 export function ingestLimits(): IngestLimits {
-  const env = readEnv({ STATEMENT_MAX_BYTES: settings.STATEMENT_MAX_BYTES, STATEMENT_MAX_ENTRIES: settings.STATEMENT_MAX_ENTRIES });
+  const env = readEnv({
+    STATEMENT_MAX_BYTES: settings.STATEMENT_MAX_BYTES,
+    STATEMENT_MAX_ENTRIES: settings.STATEMENT_MAX_ENTRIES,
+  });
   return { maxBytes: env.STATEMENT_MAX_BYTES, maxEntries: env.STATEMENT_MAX_ENTRIES };
 }
 
@@ -65,7 +73,12 @@ export function ingestLimits(): IngestLimits {
  * before anything is written (the file is read before it is claimed: its checksum is known only at its end). Only an AWS fault escapes,
  * for SQS to retry the message; every step is safe to run again.
  */
-export async function ingestStatementFile(bucket: string, key: string, notify: IngestNotifier, log: Logger): Promise<IngestOutcome> {
+export async function ingestStatementFile(
+  bucket: string,
+  key: string,
+  notify: IngestNotifier,
+  log: Logger,
+): Promise<IngestOutcome> {
   const limits = ingestLimits();
   const info = await statementObjectInfo(bucket, key);
   if (!info) return gone(key, notify, log);
@@ -73,14 +86,35 @@ export async function ingestStatementFile(bucket: string, key: string, notify: I
   const receivedAt = clock().now().toISOString();
   const tooLarge = tooLargeProblem(info.sizeBytes, limits);
   if (tooLarge) {
-    const record: StatementRecord = { checksum: unreadFileId(info.etag), sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: info.sizeBytes };
-    log.warn('statement over the size limit: rejected unread', { key, sizeBytes: info.sizeBytes, maxBytes: limits.maxBytes });
-    return { outcome: 'rejected', report: await fileRejected({ bucket, key, etag: info.etag, fileName, record }, tooLarge, notify) };
+    const record: StatementRecord = {
+      checksum: unreadFileId(info.etag),
+      sourceKey: key,
+      receivedAt,
+      status: 'processing',
+      accounts: [],
+      sizeBytes: info.sizeBytes,
+    };
+    log.warn('statement over the size limit: rejected unread', {
+      key,
+      sizeBytes: info.sizeBytes,
+      maxBytes: limits.maxBytes,
+    });
+    return {
+      outcome: 'rejected',
+      report: await fileRejected({ bucket, key, etag: info.etag, fileName, record }, tooLarge, notify),
+    };
   }
   const inbox = await readInboxFile(bucket, key, info.etag, fileName, limits);
   if (!inbox) return gone(key, notify, log);
   const { checksum, read } = inbox;
-  const record: StatementRecord = { checksum, sourceKey: key, receivedAt, status: 'processing', accounts: [], sizeBytes: inbox.sizeBytes };
+  const record: StatementRecord = {
+    checksum,
+    sourceKey: key,
+    receivedAt,
+    status: 'processing',
+    accounts: [],
+    sizeBytes: inbox.sizeBytes,
+  };
   const file: InboxFile = { bucket, key, etag: info.etag, fileName, record };
 
   const claim = await claimStatement(record);
@@ -93,7 +127,12 @@ export async function ingestStatementFile(bucket: string, key: string, notify: I
 
   if (read.problem) {
     const report = await fileRejected(file, read.problem, notify);
-    log.warn('statement rejected', { key, code: read.problem.code, line: read.problem.line, element: read.problem.element });
+    log.warn('statement rejected', {
+      key,
+      code: read.problem.code,
+      line: read.problem.line,
+      element: read.problem.element,
+    });
     return { outcome: 'rejected', report };
   }
   const { parsed } = read;
@@ -127,13 +166,24 @@ function statementFigures(parsed: ParsedStatementFile): Partial<StatementRecord>
 }
 
 /** How short of an invoice a payment may be and still settle it, the gap written off as bank fees (default 15 €). */
-const matchingSettings = () => readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().int().min(0).max(100_00).default(15_00) });
+const matchingSettings = () =>
+  readEnv({ FEE_TOLERANCE_CENTS: z.coerce.number().int().min(0).max(100_00).default(15_00) });
 
 /** Matches the stored transactions not yet through the matcher and records each verdict. */
-async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[], pending: StoredTransaction[], log: Logger): Promise<ReconciledEntry[]> {
+async function reconcile(
+  parsed: ParsedStatementFile,
+  entries: ReconciledEntry[],
+  pending: StoredTransaction[],
+  log: Logger,
+): Promise<ReconciledEntry[]> {
   if (pending.length === 0) return entries;
 
-  const [invoices, customers, aliases, payments] = await Promise.all([listPayableInvoices(), listAllCustomers(), listLiveAliases(), paymentsReturnsMayUndo(pending)]);
+  const [invoices, customers, aliases, payments] = await Promise.all([
+    listPayableInvoices(),
+    listAllCustomers(),
+    listLiveAliases(),
+    paymentsReturnsMayUndo(pending),
+  ]);
   const ownIbans = parsed.statements.map((s) => s.account.iban).filter((x): x is string => !!x);
   const results = matchTransactions({
     transactions: pending,
@@ -152,7 +202,8 @@ async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[]
     if (result.status === 'matched' && result.best) {
       try {
         const applied = await applyCandidate(txn.transactionId, result.best, 'system:ingest', result.reasons);
-        for (const invoiceId of applied.paidInvoiceIds) await stopDunning(invoiceId, `paid by transaction ${txn.transactionId}`);
+        for (const invoiceId of applied.paidInvoiceIds)
+          await stopDunning(invoiceId, `paid by transaction ${txn.transactionId}`);
         continue;
       } catch (err) {
         if (!(err instanceof AllocationRefusedError)) throw err;
@@ -160,7 +211,12 @@ async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[]
         if (current?.status !== 'pending') continue; // settled meanwhile (a person, or a retried run): leave it as it is
         // Another payment got there first: never over-allocate, hand it to a person instead.
         slot.refusal = err.reason;
-        slot.result = { ...result, status: 'suggested', suggestions: [result.best, ...result.suggestions], reasons: [...result.reasons, err.reason] };
+        slot.result = {
+          ...result,
+          status: 'suggested',
+          suggestions: [result.best, ...result.suggestions],
+          reasons: [...result.reasons, err.reason],
+        };
         await recordVerdict(current, slot.result, 'suggested');
         continue;
       }
@@ -175,9 +231,15 @@ async function reconcile(parsed: ParsedStatementFile, entries: ReconciledEntry[]
  * and dunning resumes. When the matcher could not tell which payment it was, nothing is undone (the return waits in
  * the review queue, and finance is told in the summary).
  */
-async function reopenReturnedPayment(returnTxn: StoredTransaction, original: string | undefined, log: Logger): Promise<string[]> {
+async function reopenReturnedPayment(
+  returnTxn: StoredTransaction,
+  original: string | undefined,
+  log: Logger,
+): Promise<string[]> {
   if (!original) {
-    log.warn('returned payment: original payment not identified, finance must look it up', { transactionId: returnTxn.transactionId });
+    log.warn('returned payment: original payment not identified, finance must look it up', {
+      transactionId: returnTxn.transactionId,
+    });
     return [];
   }
   try {
@@ -186,7 +248,10 @@ async function reopenReturnedPayment(returnTxn: StoredTransaction, original: str
     return undone.reopenedInvoiceIds;
   } catch (err) {
     if (!(err instanceof AllocationRefusedError)) throw err;
-    log.warn('returned payment names no allocated transaction', { originalTransactionId: original, reason: err.reason });
+    log.warn('returned payment names no allocated transaction', {
+      originalTransactionId: original,
+      reason: err.reason,
+    });
     return [];
   }
 }
@@ -203,7 +268,9 @@ async function paymentsReturnsMayUndo(pending: StoredTransaction[]): Promise<Let
   do {
     const page = await listTransactions({ status: 'matched', from, to: dates[dates.length - 1], cursor });
     for (const t of page.items) {
-      const allocations = t.applied.filter((a) => a.amountCents > 0).map((a) => ({ invoiceId: a.invoiceId, amountCents: a.amountCents }));
+      const allocations = t.applied
+        .filter((a) => a.amountCents > 0)
+        .map((a) => ({ invoiceId: a.invoiceId, amountCents: a.amountCents }));
       if (amounts.has(t.amountCents) && allocations.length > 0) out.push({ ...t, allocations });
     }
     cursor = page.nextCursor;

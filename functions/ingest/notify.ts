@@ -1,9 +1,9 @@
-import { renderFinanceAlert } from '../core/messages';
-import { Anomaly, IngestSummary } from '../core/ingest/summary';
 import { clock } from '../adapters/clock';
 import { emailList, readEnv } from '../adapters/config';
-import { sendEmail } from '../adapters/mailer';
 import type { StatementRecord } from '../adapters/db/statements';
+import { sendEmail } from '../adapters/mailer';
+import type { Anomaly, IngestSummary } from '../core/ingest/summary';
+import { renderFinanceAlert } from '../core/messages';
 import type { IngestNotifier, RejectionReport } from './ingest-file';
 
 function anomalyLine(a: Anomaly): string {
@@ -26,7 +26,8 @@ function anomalyLine(a: Anomaly): string {
 /** A return whose payment the matcher could not identify: nothing was reopened, finance chooses. */
 function returnedUnlinked(a: Extract<Anomaly, { kind: 'returned_payment' }>): string {
   if (!a.candidates) return '';
-  if (a.candidates.length === 0) return ' — paiement d\'origine non identifié, rien de réouvert / original payment not identified, nothing reopened';
+  if (a.candidates.length === 0)
+    return " — paiement d'origine non identifié, rien de réouvert / original payment not identified, nothing reopened";
   return ` — paiement d'origine non identifié, rien de réouvert, à choisir parmi / original payment not identified, nothing reopened, one of: ${a.candidates.join(' | ')}`;
 }
 
@@ -45,7 +46,8 @@ export function financeNotifier(): IngestNotifier {
           ...(report.error.element ? [{ label: 'Élément / element', value: report.error.element }] : []),
           { label: 'Fichier conservé / file kept at', value: report.rejectedKey },
         ],
-        action: 'Corriger le fichier puis le retraiter (POST /statements/{checksum}/reprocess) / fix the file, then re-process it.',
+        action:
+          'Corriger le fichier puis le retraiter (POST /statements/{checksum}/reprocess) / fix the file, then re-process it.',
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_rejected' } });
     },
@@ -58,7 +60,8 @@ export function financeNotifier(): IngestNotifier {
           { label: 'Reçu le / received at', value: record.receivedAt },
           { label: 'Empreinte / checksum', value: record.checksum },
         ],
-        action: 'Le relevé est resté en cours après toutes les tentatives (file d’attente en échec) : relancer le message de la DLQ ingest, ou redéposer le fichier / the statement stayed processing after every retry: redrive the ingest dead-letter queue or drop the file again.',
+        action:
+          'Le relevé est resté en cours après toutes les tentatives (file d’attente en échec) : relancer le message de la DLQ ingest, ou redéposer le fichier / the statement stayed processing after every retry: redrive the ingest dead-letter queue or drop the file again.',
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_stuck' } });
     },
@@ -76,8 +79,15 @@ export function financeNotifier(): IngestNotifier {
           { label: 'Déjà connues / already stored', value: c.duplicates },
           { label: 'Lettrage automatique / auto-match rate', value: `${Math.round(summary.autoMatchRate * 100)} %` },
         ],
-        items: [...summary.anomalies.map(anomalyLine), ...(summary.omittedAnomalies ? [`… ${summary.omittedAnomalies} de plus / more: GET /transactions?status=suggested`] : [])],
-        action: summary.anomalies.length ? 'Traiter la file de revue (GET /transactions?status=suggested) / work through the review queue.' : undefined,
+        items: [
+          ...summary.anomalies.map(anomalyLine),
+          ...(summary.omittedAnomalies
+            ? [`… ${summary.omittedAnomalies} de plus / more: GET /transactions?status=suggested`]
+            : []),
+        ],
+        action: summary.anomalies.length
+          ? 'Traiter la file de revue (GET /transactions?status=suggested) / work through the review queue.'
+          : undefined,
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_processed' } });
     },

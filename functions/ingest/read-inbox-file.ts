@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { type IngestLimits, type ReadOutcome, readStatementStream } from '../core/ingest/read';
 import { openStatementFile } from '../adapters/statement-files';
+import { type IngestLimits, type ReadOutcome, readStatementStream } from '../core/ingest/read';
 
 export interface InboxRead {
   /** sha256 of the bytes read, computed as they came. */
@@ -15,7 +15,13 @@ export interface InboxRead {
  * byte), the rest is still read for the checksum; a file found not UTF-8 after all is read a second time (the
  * checksum is the second read's, of the same version: the ETag is checked on each read).
  */
-export async function readInboxFile(bucket: string, key: string, etag: string, fileName: string, limits: IngestLimits): Promise<InboxRead | undefined> {
+export async function readInboxFile(
+  bucket: string,
+  key: string,
+  etag: string,
+  fileName: string,
+  limits: IngestLimits,
+): Promise<InboxRead | undefined> {
   let body = await openStatementFile(bucket, key, etag);
   if (!body) return undefined;
   let hash: Hash = createHash('sha256');

@@ -1,10 +1,15 @@
-import { formatCents } from '../core/money';
+import {
+  getTransaction,
+  insertTransactionIfNew,
+  recordStatementDay,
+  type StoredTransaction,
+} from '../adapters/db/transactions';
 import { dayAnomaly } from '../core/ingest/days';
 import type { Anomaly, ReconciledEntry } from '../core/ingest/summary';
 import type { ParsedStatementFile, Statement } from '../core/model';
+import { formatCents } from '../core/money';
 import { accountKey } from '../core/statements/accounts';
 import { assignTransactionIds, dayFingerprints } from '../core/statements/ids';
-import { getTransaction, insertTransactionIfNew, recordStatementDay, StoredTransaction } from '../adapters/db/transactions';
 
 export interface StoredEntries {
   entries: ReconciledEntry[];
@@ -20,12 +25,25 @@ export interface StoredEntries {
  * that comes back under the same id with another amount, date or account is an anomaly. Movements an earlier attempt
  * of this very file stored (a crash, then the redelivery) count as new in the summary.
  */
-export async function storeTransactions(parsed: ParsedStatementFile, checksum: string, ingestedAt: string): Promise<StoredEntries> {
+export async function storeTransactions(
+  parsed: ParsedStatementFile,
+  checksum: string,
+  ingestedAt: string,
+): Promise<StoredEntries> {
   const out: StoredEntries = { entries: [], pending: [], anomalies: [] };
   for (const statement of parsed.statements) {
     const newByDay = new Map<string, number>();
     for (const { entry, transactionId } of assignTransactionIds(statement)) {
-      const txn: StoredTransaction = { ...entry, transactionId, statementChecksum: checksum, account: statement.account, status: 'pending', applied: [], version: 0, ingestedAt };
+      const txn: StoredTransaction = {
+        ...entry,
+        transactionId,
+        statementChecksum: checksum,
+        account: statement.account,
+        status: 'pending',
+        applied: [],
+        version: 0,
+        ingestedAt,
+      };
       const inserted = await insertTransactionIfNew(txn);
       const stored = inserted ? txn : await getTransaction(transactionId);
       const conflict = stored && !inserted ? identityConflict(txn, stored) : undefined;
@@ -41,7 +59,10 @@ export async function storeTransactions(parsed: ParsedStatementFile, checksum: s
 }
 
 function identityConflict(incoming: StoredTransaction, stored: StoredTransaction): Anomaly | undefined {
-  const same = stored.amountCents === incoming.amountCents && stored.bookingDate === incoming.bookingDate && accountKey(stored.account) === accountKey(incoming.account);
+  const same =
+    stored.amountCents === incoming.amountCents &&
+    stored.bookingDate === incoming.bookingDate &&
+    accountKey(stored.account) === accountKey(incoming.account);
   if (same) return undefined;
   return {
     kind: 'identity_conflict',

@@ -13,9 +13,12 @@ export const invoiceObjectsOf = (body: string) => createdObjectsOf(body, invoice
  * reason and finance is told. An AWS fault (not a bad file) returns the message as a batch item failure: SQS retries it,
  * then parks it in the dead-letter queue.
  */
-export const handler = s3ObjectBatch({
-  name: 'invoice-inbox',
-  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
-  prefix: invoiceInboxPrefixes.inbox,
-  failure: 'invoice file could not be handled; SQS will retry',
-}, (file, log) => processInvoiceFile(file.bucket, file.key, notify, log));
+export const handler = s3ObjectBatch(
+  {
+    name: 'invoice-inbox',
+    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+    prefix: invoiceInboxPrefixes.inbox,
+    failure: 'invoice file could not be handled; SQS will retry',
+  },
+  (file, log) => processInvoiceFile(file.bucket, file.key, notify, log),
+);

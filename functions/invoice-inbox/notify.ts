@@ -17,9 +17,14 @@ export function inboxNotifier(): InboxNotifier {
           ...(report.invoiceId ? [{ label: 'Facture / invoice', value: report.invoiceId }] : []),
           { label: 'Fichier conservé / file kept at', value: report.storedKey },
         ],
-        action: 'Corriger le fichier puis le déposer à nouveau sous invoices/inbox/ / fix the file, then drop it again under invoices/inbox/.',
+        action:
+          'Corriger le fichier puis le déposer à nouveau sous invoices/inbox/ / fix the file, then drop it again under invoices/inbox/.',
       });
-      await sendEmail({ to: readEnv({ FINANCE_EMAILS: emailList }).FINANCE_EMAILS, ...message, tags: { kind: 'einvoice_rejected' } });
+      await sendEmail({
+        to: readEnv({ FINANCE_EMAILS: emailList }).FINANCE_EMAILS,
+        ...message,
+        tags: { kind: 'einvoice_rejected' },
+      });
     },
   };
 }

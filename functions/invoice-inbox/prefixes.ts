@@ -3,4 +3,8 @@
  * invoices/processed/<sha256>/ or invoices/rejected/<sha256>/ with a report.json beside them. Plain data, shared by the
  * handler, the CDK construct and the local runner.
  */
-export const invoiceInboxPrefixes = { inbox: 'invoices/inbox/', processed: 'invoices/processed/', rejected: 'invoices/rejected/' } as const;
+export const invoiceInboxPrefixes = {
+  inbox: 'invoices/inbox/',
+  processed: 'invoices/processed/',
+  rejected: 'invoices/rejected/',
+} as const;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { clock } from '../adapters/clock';
-import { EInvoiceImportReport, importEInvoice } from '../use-cases/einvoice-import';
 import type { Logger } from '../adapters/logger';
 import { deleteStatementFile, putJson, readStatementFile, storeStatementFile } from '../adapters/statement-files';
 import { fileNameOf } from '../core/ingest/files';
+import { type EInvoiceImportReport, importEInvoice } from '../use-cases/einvoice-import';
 import { invoiceInboxPrefixes } from './prefixes';
 
 export interface InboxReport extends EInvoiceImportReport {
@@ -27,7 +27,12 @@ export const MAX_INVOICE_FILE_BYTES = 20 * 1024 * 1024;
  * rejection. A second delivery of the same event finds the file gone and does nothing. The copy is written before the
  * inbox file is deleted, so a crash in between leaves the file to be handled again (the import is idempotent).
  */
-export async function processInvoiceFile(bucket: string, key: string, notify: InboxNotifier, log: Logger): Promise<InboxReport | undefined> {
+export async function processInvoiceFile(
+  bucket: string,
+  key: string,
+  notify: InboxNotifier,
+  log: Logger,
+): Promise<InboxReport | undefined> {
   const bytes = await readStatementFile(bucket, key);
   if (!bytes) {
     log.info('invoice file already handled', { key });
@@ -36,14 +41,29 @@ export async function processInvoiceFile(bucket: string, key: string, notify: In
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const fileName = fileNameOf(key);
   const result: EInvoiceImportReport =
-    bytes.length > MAX_INVOICE_FILE_BYTES ? { outcome: 'rejected', code: 'too_large', reason: `file larger than ${MAX_INVOICE_FILE_BYTES} bytes` } : await importEInvoice(bytes, 'invoice-inbox');
+    bytes.length > MAX_INVOICE_FILE_BYTES
+      ? { outcome: 'rejected', code: 'too_large', reason: `file larger than ${MAX_INVOICE_FILE_BYTES} bytes` }
+      : await importEInvoice(bytes, 'invoice-inbox');
   const folder = result.outcome === 'rejected' ? invoiceInboxPrefixes.rejected : invoiceInboxPrefixes.processed;
   const storedKey = `${folder}${sha256}/${fileName}`;
-  const report: InboxReport = { ...result, fileName, sha256, receivedKey: key, storedKey, at: clock().now().toISOString() };
+  const report: InboxReport = {
+    ...result,
+    fileName,
+    sha256,
+    receivedKey: key,
+    storedKey,
+    at: clock().now().toISOString(),
+  };
   await storeStatementFile(bucket, storedKey, bytes); // keyed by content: an existing copy is the same file
   await putJson(bucket, `${folder}${sha256}/report.json`, report);
   await deleteStatementFile(bucket, key);
-  log.info('invoice file handled', { key, storedKey, outcome: report.outcome, invoiceId: report.invoiceId, reason: report.reason });
+  log.info('invoice file handled', {
+    key,
+    storedKey,
+    outcome: report.outcome,
+    invoiceId: report.invoiceId,
+    reason: report.reason,
+  });
   if (report.outcome === 'rejected') await notify.invoiceRejected(report);
   return report;
 }

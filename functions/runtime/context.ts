@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-import { requireSettings, settings } from '../adapters/config';
-import { publishMetrics } from '../adapters/metrics';
+import type { z } from 'zod';
+import { requireSettings, type settings } from '../adapters/config';
 import { rootLogger } from '../adapters/logger';
+import { publishMetrics } from '../adapters/metrics';
 
 export type SettingName = keyof typeof settings;
 

@@ -1,8 +1,9 @@
 /** The one handler runtime of encaisse's Lambdas (README, 'Operating'). */
-export { runtime, setCorrelationId, noContext } from './context';
+
 export type { RuntimeOptions, SettingName } from './context';
-export { lambda } from './lambda';
-export { s3ObjectBatch } from './sqs';
-export { createdObjectsOf } from './s3-events';
-export type { CreatedObject } from './s3-events';
+export { noContext, runtime, setCorrelationId } from './context';
 export { asRetryable, DispatchInProgressError, EXPECTED_RETRIES, failureLevel } from './errors';
+export { lambda } from './lambda';
+export type { CreatedObject } from './s3-events';
+export { createdObjectsOf } from './s3-events';
+export { s3ObjectBatch } from './sqs';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-import { createLogger, Logger } from '../adapters/logger';
-import { noContext, runtime, RuntimeOptions } from './context';
+import type { z } from 'zod';
+import { createLogger, type Logger } from '../adapters/logger';
+import { noContext, type RuntimeOptions, runtime } from './context';
 import { asRetryable, failureLevel } from './errors';
 
 /**

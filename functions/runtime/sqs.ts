@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createLogger, Logger } from '../adapters/logger';
-import { noContext, runtime, RuntimeOptions, setCorrelationId } from './context';
-import { CreatedObject, createdObjectsOf, SqsEvent, SqsRecord } from './s3-events';
+import { createLogger, type Logger } from '../adapters/logger';
+import { noContext, type RuntimeOptions, runtime, setCorrelationId } from './context';
+import { type CreatedObject, createdObjectsOf, SqsEvent, SqsRecord } from './s3-events';
 
 export interface S3ObjectBatchOptions extends RuntimeOptions<SqsEvent> {
   /** The key prefix of the objects the function handles (others in the notification are left alone). */

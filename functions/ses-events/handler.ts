@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { now } from '../adapters/clock';
+import { recordEvent } from '../adapters/db/history';
 import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
-import { Logger } from '../adapters/logger';
+import { alertFinance } from '../adapters/finance-alerts';
+import type { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
 import { DunningLevel } from '../core/model';
-import { alertFinance } from '../adapters/finance-alerts';
-import { recordEvent } from '../adapters/db/history';
 import { lambda } from '../runtime';
-import { now } from '../adapters/clock';
 
 /**
  * SES configuration-set events (delivery, bounce, complaint, open, ...) -> the history of the invoices the message was
@@ -19,44 +19,91 @@ const SesEvent = z
     eventType: z.string().optional(),
     notificationType: z.string().optional(),
     mail: z
-      .object({ messageId: z.string(), timestamp: z.string().optional(), destination: z.array(z.string()).default([]), tags: z.record(z.string(), z.array(z.string())).optional() })
+      .object({
+        messageId: z.string(),
+        timestamp: z.string().optional(),
+        destination: z.array(z.string()).default([]),
+        tags: z.record(z.string(), z.array(z.string())).optional(),
+      })
       .passthrough(),
     bounce: z
       .object({
         bounceType: z.string(),
         bounceSubType: z.string().optional(),
         timestamp: z.string().optional(),
-        bouncedRecipients: z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional(), status: z.string().optional() }).passthrough()).default([]),
+        bouncedRecipients: z
+          .array(
+            z
+              .object({
+                emailAddress: z.string(),
+                diagnosticCode: z.string().optional(),
+                status: z.string().optional(),
+              })
+              .passthrough(),
+          )
+          .default([]),
       })
       .passthrough()
       .optional(),
     complaint: z
-      .object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() }).passthrough()).default([]), timestamp: z.string().optional(), complaintFeedbackType: z.string().optional() })
+      .object({
+        complainedRecipients: z.array(z.object({ emailAddress: z.string() }).passthrough()).default([]),
+        timestamp: z.string().optional(),
+        complaintFeedbackType: z.string().optional(),
+      })
       .passthrough()
       .optional(),
-    delivery: z.object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) }).passthrough().optional(),
+    delivery: z
+      .object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) })
+      .passthrough()
+      .optional(),
     open: z.object({ timestamp: z.string().optional(), userAgent: z.string().optional() }).passthrough().optional(),
     click: z.object({ timestamp: z.string().optional(), link: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 type SesEvent = z.infer<typeof SesEvent>;
 
-const EventBridgeEnvelope = z.object({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: SesEvent, time: z.string().optional() });
-const SnsEnvelope = z.object({ Records: z.array(z.object({ Sns: z.object({ Message: z.string() }).passthrough() }).passthrough()).min(1) });
+const EventBridgeEnvelope = z.object({
+  source: z.literal('aws.ses'),
+  'detail-type': z.string(),
+  detail: SesEvent,
+  time: z.string().optional(),
+});
+const SnsEnvelope = z.object({
+  Records: z.array(z.object({ Sns: z.object({ Message: z.string() }).passthrough() }).passthrough()).min(1),
+});
 const Incoming = z.union([EventBridgeEnvelope, SnsEnvelope, SesEvent]);
 
 export function sesEventsOf(event: z.infer<typeof Incoming>): SesEvent[] {
   if ('detail' in event && 'detail-type' in event) return [(event as z.infer<typeof EventBridgeEnvelope>).detail];
-  if ('Records' in event) return (event as z.infer<typeof SnsEnvelope>).Records.map((r) => SesEvent.parse(JSON.parse(r.Sns.Message)));
+  if ('Records' in event)
+    return (event as z.infer<typeof SnsEnvelope>).Records.map((r) => SesEvent.parse(JSON.parse(r.Sns.Message)));
   return [event as SesEvent];
 }
 
 function describe(e: SesEvent): { kind: string; at: string; detail: Record<string, unknown> } {
   const type = (e.eventType ?? e.notificationType ?? 'unknown').toLowerCase();
-  const at = e.bounce?.timestamp ?? e.complaint?.timestamp ?? e.delivery?.timestamp ?? e.open?.timestamp ?? e.click?.timestamp ?? e.mail.timestamp ?? now().toISOString();
+  const at =
+    e.bounce?.timestamp ??
+    e.complaint?.timestamp ??
+    e.delivery?.timestamp ??
+    e.open?.timestamp ??
+    e.click?.timestamp ??
+    e.mail.timestamp ??
+    now().toISOString();
   const detail: Record<string, unknown> = { messageId: e.mail.messageId };
-  if (e.bounce) Object.assign(detail, { bounceType: e.bounce.bounceType, bounceSubType: e.bounce.bounceSubType, recipients: e.bounce.bouncedRecipients.map((r) => r.emailAddress), diagnostic: e.bounce.bouncedRecipients[0]?.diagnosticCode });
-  if (e.complaint) Object.assign(detail, { recipients: e.complaint.complainedRecipients.map((r) => r.emailAddress), feedbackType: e.complaint.complaintFeedbackType });
+  if (e.bounce)
+    Object.assign(detail, {
+      bounceType: e.bounce.bounceType,
+      bounceSubType: e.bounce.bounceSubType,
+      recipients: e.bounce.bouncedRecipients.map((r) => r.emailAddress),
+      diagnostic: e.bounce.bouncedRecipients[0]?.diagnosticCode,
+    });
+  if (e.complaint)
+    Object.assign(detail, {
+      recipients: e.complaint.complainedRecipients.map((r) => r.emailAddress),
+      feedbackType: e.complaint.complaintFeedbackType,
+    });
   if (e.delivery) Object.assign(detail, { recipients: e.delivery.recipients });
   if (e.open) Object.assign(detail, { userAgent: e.open.userAgent });
   if (e.click) Object.assign(detail, { link: e.click.link });
@@ -84,7 +131,12 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   if (intent?.status !== 'maybe_sent') return;
   if (await writeIntent({ ...intent, status: 'sent', messageId: e.mail.messageId, sentAt: at }, intent)) {
     for (const invoiceId of intent.invoiceIds) {
-      await recordEvent(invoiceId, now(), 'send_confirmed', { intentId, messageId: e.mail.messageId, eventType: type, task: 'closed' });
+      await recordEvent(invoiceId, now(), 'send_confirmed', {
+        intentId,
+        messageId: e.mail.messageId,
+        eventType: type,
+        task: 'closed',
+      });
       // It went out after all: the invoice's dunning level rises as for a message known sent at once.
       const level = DunningLevel.safeParse(intent.details[invoiceId]?.level).data;
       if (level) await raiseDunningLevel(invoiceId, level);
@@ -93,45 +145,62 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   }
 }
 
-export const handler = lambda({
-  name: 'ses-events',
-  settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
-  event: Incoming,
-  // The e-mail's SES tag `correlation`: its bounce or complaint is logged under the work that sent it.
-  correlationId: (event) => sesEventsOf(event)[0]?.mail.tags?.correlation?.[0],
-}, async (event, log) => {
-  let recorded = 0;
-  for (const e of sesEventsOf(event)) {
-    countFeedback(e);
-    await recordEvidence(e, log);
-    const message = await getMessage(e.mail.messageId);
-    if (!message) {
-      log.info('event of a message not about invoices', { messageId: e.mail.messageId, type: e.eventType });
-      continue;
+export const handler = lambda(
+  {
+    name: 'ses-events',
+    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+    event: Incoming,
+    // The e-mail's SES tag `correlation`: its bounce or complaint is logged under the work that sent it.
+    correlationId: (event) => sesEventsOf(event)[0]?.mail.tags?.correlation?.[0],
+  },
+  async (event, log) => {
+    let recorded = 0;
+    for (const e of sesEventsOf(event)) {
+      countFeedback(e);
+      await recordEvidence(e, log);
+      const message = await getMessage(e.mail.messageId);
+      if (!message) {
+        log.info('event of a message not about invoices', { messageId: e.mail.messageId, type: e.eventType });
+        continue;
+      }
+      const { kind, at, detail } = describe(e);
+      for (const invoiceId of message.invoiceIds) {
+        await recordEvent(invoiceId, at, kind, detail);
+        recorded += 1;
+      }
+      const hard = e.bounce?.bounceType === 'Permanent' ? e.bounce.bouncedRecipients.map((r) => r.emailAddress) : [];
+      const complained = e.complaint?.complainedRecipients.map((r) => r.emailAddress) ?? [];
+      for (const email of hard)
+        await flagBouncedContact({
+          customerId: message.customerId,
+          email,
+          at,
+          kind: 'hard_bounce',
+          messageId: message.messageId,
+        });
+      for (const email of complained)
+        await flagBouncedContact({
+          customerId: message.customerId,
+          email,
+          at,
+          kind: 'complaint',
+          messageId: message.messageId,
+        });
+      if (hard.length || complained.length) {
+        await alertFinance({
+          kind: 'bounce',
+          title: `${message.customerId}: ${[...hard, ...complained].join(', ')}`,
+          occurredAt: at,
+          details: [
+            { label: 'customer', value: message.customerId },
+            { label: 'type', value: hard.length ? 'hard bounce' : 'complaint' },
+            { label: 'message', value: message.messageId },
+          ],
+          items: message.invoiceIds,
+          action: 'Corriger l’adresse du contact dans encaisse ; en attendant, la prochaine relance devient un appel.',
+        });
+      }
     }
-    const { kind, at, detail } = describe(e);
-    for (const invoiceId of message.invoiceIds) {
-      await recordEvent(invoiceId, at, kind, detail);
-      recorded += 1;
-    }
-    const hard = e.bounce?.bounceType === 'Permanent' ? e.bounce.bouncedRecipients.map((r) => r.emailAddress) : [];
-    const complained = e.complaint?.complainedRecipients.map((r) => r.emailAddress) ?? [];
-    for (const email of hard) await flagBouncedContact({ customerId: message.customerId, email, at, kind: 'hard_bounce', messageId: message.messageId });
-    for (const email of complained) await flagBouncedContact({ customerId: message.customerId, email, at, kind: 'complaint', messageId: message.messageId });
-    if (hard.length || complained.length) {
-      await alertFinance({
-        kind: 'bounce',
-        title: `${message.customerId}: ${[...hard, ...complained].join(', ')}`,
-        occurredAt: at,
-        details: [
-          { label: 'customer', value: message.customerId },
-          { label: 'type', value: hard.length ? 'hard bounce' : 'complaint' },
-          { label: 'message', value: message.messageId },
-        ],
-        items: message.invoiceIds,
-        action: 'Corriger l’adresse du contact dans encaisse ; en attendant, la prochaine relance devient un appel.',
-      });
-    }
-  }
-  return { recorded };
-});
+    return { recorded };
+  },
+);

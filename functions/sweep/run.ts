@@ -1,21 +1,21 @@
+import { financeEmails } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
+import { recordEvent } from '../adapters/db/history';
 import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
-import { Logger } from '../adapters/logger';
+import { getPause } from '../adapters/db/pauses';
 import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
-import { AgencyCase, listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
-import { sendEmail } from '../adapters/mailer';
-import { getPause } from '../adapters/db/pauses';
+import { type AgencyCase, listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
 import { currentDunning } from '../adapters/db/workflow-markers';
+import type { Logger } from '../adapters/logger';
+import { sendEmail } from '../adapters/mailer';
 import { resumeDunning, startDunning } from '../adapters/workflows';
 import { RESTARTABLE_END } from '../core/dunning/executions';
-import { MissingRates, messageDays, planSweep, SweepAction, SweepInput } from '../core/dunning/sweep';
+import { type MissingRates, messageDays, planSweep, type SweepAction, type SweepInput } from '../core/dunning/sweep';
 import { renderFinanceDigest } from '../core/messages/finance';
-import { Customer, Invoice, isOwed } from '../core/model';
-import { financeEmails } from '../adapters/config';
-import { recordEvent } from '../adapters/db/history';
-import { withdrawCase } from '../use-cases/dunning/withdrawal';
+import { type Customer, type Invoice, isOwed } from '../core/model';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
+import { withdrawCase } from '../use-cases/dunning/withdrawal';
 import { mapPool } from './pool';
 
 /** How many invoices the sweep reads or acts on at once (DynamoDB and Step Functions calls in flight). */
@@ -44,7 +44,16 @@ export interface SweepReport {
 export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
   const { input, agencyCases } = await readSweepInput(at);
   const plan = planSweep(input);
-  const report: SweepReport = { day: plan.today, started: [], alreadyRunning: 0, resumed: [], missingRates: plan.missingRates, failures: [...plan.failures], restarted: [], withdrawn: [] };
+  const report: SweepReport = {
+    day: plan.today,
+    started: [],
+    alreadyRunning: 0,
+    resumed: [],
+    missingRates: plan.missingRates,
+    failures: [...plan.failures],
+    restarted: [],
+    withdrawn: [],
+  };
   await mapPool(plan.actions, SWEEP_CONCURRENCY, async (action) => {
     try {
       await runAction(action, at, report, log, agencyCases);
@@ -52,30 +61,56 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
       const error = `${action.kind === 'withdraw' ? 'withdrawal: ' : ''}${(err as Error).name}: ${(err as Error).message}`;
       report.failures.push({ invoiceId: action.invoiceId, error });
       if (action.kind !== 'withdraw') plan.digest.failures!.push({ invoiceId: action.invoiceId, reason: error });
-      log.error('sweep action failed (the next sweep retries)', { invoiceId: action.invoiceId, action: action.kind, error: err });
+      log.error('sweep action failed (the next sweep retries)', {
+        invoiceId: action.invoiceId,
+        action: action.kind,
+        error: err,
+      });
     }
   });
 
   await sendPendingIngestAlerts({ log, reportStuck: true }); // statement alerts SES refused earlier; never throws
   if (plan.sendDigest) {
-    const { messageId } = await sendEmail({ to: financeEmails(), ...renderFinanceDigest(plan.digest), tags: { kind: 'digest' } });
+    const { messageId } = await sendEmail({
+      to: financeEmails(),
+      ...renderFinanceDigest(plan.digest),
+      tags: { kind: 'digest' },
+    });
     report.digestMessageId = messageId;
   }
-  log.info('sweep done', { day: plan.today, started: report.started.length, resumed: report.resumed.length, failures: report.failures.length, digest: Boolean(report.digestMessageId) });
+  log.info('sweep done', {
+    day: plan.today,
+    started: report.started.length,
+    resumed: report.resumed.length,
+    failures: report.failures.length,
+    digest: Boolean(report.digestMessageId),
+  });
   return report;
 }
 
 type OpenCases = Map<string, { agencyCase: AgencyCase; invoice?: Invoice }>;
 
 async function readSweepInput(at: Date): Promise<{ input: SweepInput; agencyCases: OpenCases }> {
-  const [policies, owed, cases, messages] = await Promise.all([listPolicies(), listOwedInvoices(), listOpenAgencyCases(), Promise.all(messageDays(at).map(listMessagesOn))]);
+  const [policies, owed, cases, messages] = await Promise.all([
+    listPolicies(),
+    listOwedInvoices(),
+    listOpenAgencyCases(),
+    Promise.all(messageDays(at).map(listMessagesOn)),
+  ]);
   const customers = new Map<string, Promise<Customer | undefined>>();
   const customerOf = (id: string) => customers.get(id) ?? customers.set(id, getCustomer(id)).get(id)!;
   const invoices = await mapPool(owed, SWEEP_CONCURRENCY, async (invoice) => {
-    const [customer, workflow, pause] = await Promise.all([customerOf(invoice.customerId), currentDunning(invoice.invoiceId), invoice.pause ? undefined : getPause(invoice.invoiceId)]);
+    const [customer, workflow, pause] = await Promise.all([
+      customerOf(invoice.customerId),
+      currentDunning(invoice.invoiceId),
+      invoice.pause ? undefined : getPause(invoice.invoiceId),
+    ]);
     return { invoice, customer, workflow, storedPause: Boolean(pause) };
   });
-  const withInvoices = await mapPool(cases, SWEEP_CONCURRENCY, async (agencyCase) => ({ agencyCase, invoice: await getInvoice(agencyCase.invoiceId) }));
+  const withInvoices = await mapPool(cases, SWEEP_CONCURRENCY, async (agencyCase) => ({
+    agencyCase,
+    invoice: await getInvoice(agencyCase.invoiceId),
+  }));
   const known = [...new Set(invoices.filter((i) => i.customer).map((i) => i.invoice.customerId))];
   const bouncedContacts = (await mapPool(known, SWEEP_CONCURRENCY, listBouncedContacts)).flat();
   const rates = await loadRateTable().then(
@@ -83,11 +118,26 @@ async function readSweepInput(at: Date): Promise<{ input: SweepInput; agencyCase
     (err: Error) => ({ error: `${err.name}: ${err.message}` }),
   );
   const agencyCases = withInvoices.map((c) => ({ invoiceId: c.agencyCase.invoiceId, invoice: c.invoice }));
-  const input = { now: at, policies, invoices, restartableEnds: RESTARTABLE_END, agencyCases, bouncedContacts, messages: messages.flat(), rates };
+  const input = {
+    now: at,
+    policies,
+    invoices,
+    restartableEnds: RESTARTABLE_END,
+    agencyCases,
+    bouncedContacts,
+    messages: messages.flat(),
+    rates,
+  };
   return { input, agencyCases: new Map(withInvoices.map((c) => [c.agencyCase.invoiceId, c])) };
 }
 
-async function runAction(action: SweepAction, at: Date, report: SweepReport, log: Logger, cases: OpenCases): Promise<void> {
+async function runAction(
+  action: SweepAction,
+  at: Date,
+  report: SweepReport,
+  log: Logger,
+  cases: OpenCases,
+): Promise<void> {
   switch (action.kind) {
     case 'start': {
       // The status index the sweep lists from is eventually consistent: the invoice is read again (consistent read)
@@ -98,7 +148,11 @@ async function runAction(action: SweepAction, at: Date, report: SweepReport, log
       if (!res.started) report.alreadyRunning += 1;
       else if (action.restartAfter) {
         report.restarted.push(action.invoiceId);
-        await recordEvent(action.invoiceId, at, 'dunning_restarted', { after: action.restartAfter, generation: res.generation, by: 'sweep' });
+        await recordEvent(action.invoiceId, at, 'dunning_restarted', {
+          after: action.restartAfter,
+          generation: res.generation,
+          by: 'sweep',
+        });
       } else report.started.push(action.invoiceId);
       return;
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { clock } from '../adapters/clock';
 import { createCustomer, getCustomer, replaceCustomer } from '../adapters/db/customers';
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
-import { BuyerCustomer, EInvoice, EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
+import { type BuyerCustomer, type EInvoice, type EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
 import { planImport } from '../core/imports';
 import { Customer } from '../core/model';
 
@@ -27,15 +27,32 @@ export type EInvoiceImportReport = z.infer<typeof EInvoiceImportReport>;
 async function upsertBuyer(buyer: BuyerCustomer): Promise<void> {
   const current = await getCustomer(buyer.customerId);
   if (!current) {
-    const created = Customer.parse({ customerId: buyer.customerId, name: buyer.name, postalAddress: buyer.postalAddress });
+    const created = Customer.parse({
+      customerId: buyer.customerId,
+      name: buyer.name,
+      postalAddress: buyer.postalAddress,
+    });
     await createCustomer(created); // false when created meanwhile: theirs stands
   } else if (current.postalAddress.length === 0 && buyer.postalAddress.length > 0) {
     await replaceCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version); // undefined when edited meanwhile: the person's edit wins
   }
 }
 
-function describe(inv: EInvoice): Pick<EInvoiceImportReport, 'syntax' | 'profile' | 'container' | 'invoiceId' | 'amountDueCents' | 'currency' | 'dueDate'> {
-  return { syntax: inv.syntax, profile: inv.profile, container: inv.container.kind === 'factur-x' ? `factur-x (${inv.container.attachment})` : 'xml', invoiceId: inv.invoiceNumber, amountDueCents: inv.amountDueCents, currency: inv.currency, ...(inv.dueDate ? { dueDate: inv.dueDate } : {}) };
+function describe(
+  inv: EInvoice,
+): Pick<
+  EInvoiceImportReport,
+  'syntax' | 'profile' | 'container' | 'invoiceId' | 'amountDueCents' | 'currency' | 'dueDate'
+> {
+  return {
+    syntax: inv.syntax,
+    profile: inv.profile,
+    container: inv.container.kind === 'factur-x' ? `factur-x (${inv.container.attachment})` : 'xml',
+    invoiceId: inv.invoiceNumber,
+    amountDueCents: inv.amountDueCents,
+    currency: inv.currency,
+    ...(inv.dueDate ? { dueDate: inv.dueDate } : {}),
+  };
 }
 
 /**
@@ -43,7 +60,11 @@ function describe(inv: EInvoice): Pick<EInvoiceImportReport, 'syntax' | 'profile
  * invoice is created or updated like a CSV/FEC import row (idempotent on the invoice number), with an 'imported' history
  * event naming the source. A file that is not a valid invoice is reported with its reason and changes nothing.
  */
-export async function importEInvoice(bytes: Uint8Array, actor: string, defaultTermsDays = 30): Promise<EInvoiceImportReport> {
+export async function importEInvoice(
+  bytes: Uint8Array,
+  actor: string,
+  defaultTermsDays = 30,
+): Promise<EInvoiceImportReport> {
   let inv: EInvoice;
   try {
     inv = await readEInvoice(bytes);
@@ -59,12 +80,32 @@ export async function importEInvoice(bytes: Uint8Array, actor: string, defaultTe
   await upsertBuyer(read.customer);
   for (let attempt = 1; ; attempt++) {
     const stored = await getInvoice(read.record.invoiceId);
-    const [planned] = planImport({ format: 'csv', rows: [{ line: 1, ok: true, record: read.record }] }, new Map(stored ? [[stored.invoiceId, stored]] : []));
-    const report = { ...describe(inv), customerId: read.record.customerId, outcome: planned.outcome, ...(planned.reason ? { reason: planned.reason } : {}) };
+    const [planned] = planImport(
+      { format: 'csv', rows: [{ line: 1, ok: true, record: read.record }] },
+      new Map(stored ? [[stored.invoiceId, stored]] : []),
+    );
+    const report = {
+      ...describe(inv),
+      customerId: read.record.customerId,
+      outcome: planned.outcome,
+      ...(planned.reason ? { reason: planned.reason } : {}),
+    };
     if ((planned.outcome !== 'created' && planned.outcome !== 'updated') || !planned.next) return report;
     try {
-      const detail = { source: 'einvoice', syntax: inv.syntax, profile: inv.profile, ...(stored ? { previous: { amountCents: stored.amountCents, issueDate: stored.issueDate, dueDate: stored.dueDate } } : {}) };
-      await saveInvoice(stored, planned.next, { at: clock().now().toISOString(), kind: planned.outcome === 'created' ? 'imported' : 'import_updated', actor, detail });
+      const detail = {
+        source: 'einvoice',
+        syntax: inv.syntax,
+        profile: inv.profile,
+        ...(stored
+          ? { previous: { amountCents: stored.amountCents, issueDate: stored.issueDate, dueDate: stored.dueDate } }
+          : {}),
+      };
+      await saveInvoice(stored, planned.next, {
+        at: clock().now().toISOString(),
+        kind: planned.outcome === 'created' ? 'imported' : 'import_updated',
+        actor,
+        detail,
+      });
       return report;
     } catch (err) {
       if (!(err instanceof VersionConflictError) || attempt >= 3) throw err; // a payment or another import got there first: decide again

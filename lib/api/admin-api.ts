@@ -10,12 +10,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { roleGroups } from '../../functions/core/roles';
 import type { Alerts } from '../alerts/alerts';
 import type { EncaisseFunction } from '../shared/function';
 import { allowObjects, allowTable, allowWorkflow } from '../shared/grants';
-import { documentPrefixes, statementPrefixes } from '../storage/storage';
-import { roleGroups } from '../../functions/core/roles';
 import { acknowledge } from '../shared/nag';
+import { documentPrefixes, statementPrefixes } from '../storage/storage';
 
 /** Cognito groups read by the api handler from the `cognito:groups` claim: the same table the handler uses. */
 export const apiRoles = roleGroups;
@@ -107,7 +107,11 @@ export class AdminApi extends Construct {
       integration,
       authorizer: new apigwv2.HttpNoneAuthorizer(),
     });
-    acknowledge(healthRoute, 'AwsSolutions-APIG4', 'GET /health is the one anonymous route by design (load balancer / uptime probe); it returns no data.');
+    acknowledge(
+      healthRoute,
+      'AwsSolutions-APIG4',
+      'GET /health is the one anonymous route by design (load balancer / uptime probe); it returns no data.',
+    );
     this.httpApi.addRoutes({ path: '/', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
     this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration, authorizer });
 
@@ -127,9 +131,18 @@ export class AdminApi extends Construct {
       'ApiLatencyAlarm',
       this.httpApi.metricLatency({ statistic: cloudwatch.Stats.p(99) }),
       'The admin API p99 latency stayed above 3 s for 15 minutes.',
-      { threshold: API_P99_LATENCY_MS, evaluationPeriods: 3, datapointsToAlarm: 3, comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD },
+      {
+        threshold: API_P99_LATENCY_MS,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      },
     );
-    alerts.watchFunction('Api', apiFunction, 'The api function failed (crashed or timed out) rather than answering an error.');
+    alerts.watchFunction(
+      'Api',
+      apiFunction,
+      'The api function failed (crashed or timed out) rather than answering an error.',
+    );
   }
 
   /** api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop. */
@@ -175,7 +188,10 @@ export class AdminApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Construct ids kept from before the roles moved to functions/core/roles.ts (a new id would replace the group).
-    const constructIds: Record<keyof typeof apiRoles, string> = { finance: 'Group-finance', readonly: 'Group-readOnly' };
+    const constructIds: Record<keyof typeof apiRoles, string> = {
+      finance: 'Group-finance',
+      readonly: 'Group-readOnly',
+    };
     for (const [key, groupName] of Object.entries(apiRoles) as [keyof typeof apiRoles, string][]) {
       new cognito.CfnUserPoolGroup(this, constructIds[key], {
         userPoolId: pool.userPoolId,
@@ -193,7 +209,9 @@ export class AdminApi extends Construct {
     });
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
-    new CfnOutput(this, 'JwtIssuer', { value: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}` });
+    new CfnOutput(this, 'JwtIssuer', {
+      value: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${pool.userPoolId}`,
+    });
     return {
       authorizer: new HttpUserPoolAuthorizer('CognitoAuthorizer', pool, { userPoolClients: [client] }),
       userPool: pool,

@@ -78,7 +78,11 @@ export class FinanceConsole extends Construct {
     this.url = `https://${this.distribution.distributionDomainName}/`;
 
     this.client = this.makeClient(props.userPool);
-    new cognito.CfnManagedLoginBranding(this, 'LoginBranding', { userPoolId: props.userPool.userPoolId, clientId: this.client.userPoolClientId, useCognitoProvidedValues: true });
+    new cognito.CfnManagedLoginBranding(this, 'LoginBranding', {
+      userPoolId: props.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
     trustClientOnApi(props.httpApi, this.client);
 
     props.statementsBucket.addCorsRule({
@@ -94,7 +98,9 @@ export class FinanceConsole extends Construct {
     new CfnOutput(this, 'ConsoleUrl', { value: this.url, description: 'the finance console' });
     new CfnOutput(this, 'ConsoleLoginDomain', { value: authDomain });
     new CfnOutput(this, 'ConsoleFiles', {
-      value: props.assetsDir ? 'deployed from the web build' : 'NOT deployed: run npm run web:build, then deploy with -c consoleAssets=web/dist',
+      value: props.assetsDir
+        ? 'deployed from the web build'
+        : 'NOT deployed: run npm run web:build, then deploy with -c consoleAssets=web/dist',
     });
   }
 
@@ -117,10 +123,18 @@ export class FinanceConsole extends Construct {
           ].join('; '),
           override: true,
         },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         contentTypeOptions: { override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
       },
     });
   }
@@ -128,7 +142,10 @@ export class FinanceConsole extends Construct {
   /** The files from the bucket (SPA fallback), the admin API under /api/* (prefix removed, nothing cached). */
   private makeDistribution(headers: cloudfront.IResponseHeadersPolicy, apiDomain: string): cloudfront.Distribution {
     const viewerFunction = (fid: string, code: string) =>
-      new cloudfront.Function(this, fid, { code: cloudfront.FunctionCode.fromInline(code), runtime: cloudfront.FunctionRuntime.JS_2_0 });
+      new cloudfront.Function(this, fid, {
+        code: cloudfront.FunctionCode.fromInline(code),
+        runtime: cloudfront.FunctionRuntime.JS_2_0,
+      });
 
     return new cloudfront.Distribution(this, 'Distribution', {
       comment: 'encaisse finance console',
@@ -140,17 +157,30 @@ export class FinanceConsole extends Construct {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: headers,
-        functionAssociations: [{ eventType: cloudfront.FunctionEventType.VIEWER_REQUEST, function: viewerFunction('SpaFallback', spaFallback) }],
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: viewerFunction('SpaFallback', spaFallback),
+          },
+        ],
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2] }),
+          origin: new origins.HttpOrigin(apiDomain, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: headers,
-          functionAssociations: [{ eventType: cloudfront.FunctionEventType.VIEWER_REQUEST, function: viewerFunction('ApiPrefix', stripApiPrefix) }],
+          functionAssociations: [
+            {
+              eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+              function: viewerFunction('ApiPrefix', stripApiPrefix),
+            },
+          ],
         },
       },
     });
@@ -179,11 +209,20 @@ export class FinanceConsole extends Construct {
   private deployFiles(assetsDir: string, authDomain: string): void {
     const config = {
       apiBase: '/api',
-      auth: { mode: 'cognito', domain: authDomain, clientId: this.client.userPoolClientId, redirectUri: this.url, scopes: ['openid', 'email', 'profile'] },
+      auth: {
+        mode: 'cognito',
+        domain: authDomain,
+        clientId: this.client.userPoolClientId,
+        redirectUri: this.url,
+        scopes: ['openid', 'email', 'profile'],
+      },
     };
     const deployment = new s3deploy.BucketDeployment(this, 'Files', {
       destinationBucket: this.bucket,
-      sources: [s3deploy.Source.asset(assetsDir, { exclude: ['config.json'] }), s3deploy.Source.jsonData('config.json', config)],
+      sources: [
+        s3deploy.Source.asset(assetsDir, { exclude: ['config.json'] }),
+        s3deploy.Source.jsonData('config.json', config),
+      ],
       distribution: this.distribution,
       distributionPaths: ['/index.html', '/config.json'],
       prune: true,
@@ -194,16 +233,34 @@ export class FinanceConsole extends Construct {
 
   private acknowledge(): void {
     const d = this.distribution;
-    acknowledge(d, 'AwsSolutions-CFR1', 'No geo restriction: finance staff and their accountants work from any country; access is by Cognito login with MFA, not by location.');
-    acknowledge(d, 'AwsSolutions-CFR2', 'No WAF web ACL: the distribution serves static files and forwards /api/* to an API that requires a Cognito JWT and is throttled at its stage; a WAF (about $5/month + rules) is an option for an exposed deployment.');
-    acknowledge(d, 'AwsSolutions-CFR3', 'No CloudFront standard access logs: they need an ACL-enabled bucket; the API behind /api/* writes JSON access logs per request (AdminApi AccessLogs) and the console bucket has S3 server access logs.');
-    acknowledge(d, 'AwsSolutions-CFR4', 'The default *.cloudfront.net certificate cannot be pinned to TLS 1.2 by CloudFront; minimumProtocolVersion TLS_V1_2_2021 applies as soon as a custom domain and certificate are added.');
+    acknowledge(
+      d,
+      'AwsSolutions-CFR1',
+      'No geo restriction: finance staff and their accountants work from any country; access is by Cognito login with MFA, not by location.',
+    );
+    acknowledge(
+      d,
+      'AwsSolutions-CFR2',
+      'No WAF web ACL: the distribution serves static files and forwards /api/* to an API that requires a Cognito JWT and is throttled at its stage; a WAF (about $5/month + rules) is an option for an exposed deployment.',
+    );
+    acknowledge(
+      d,
+      'AwsSolutions-CFR3',
+      'No CloudFront standard access logs: they need an ACL-enabled bucket; the API behind /api/* writes JSON access logs per request (AdminApi AccessLogs) and the console bucket has S3 server access logs.',
+    );
+    acknowledge(
+      d,
+      'AwsSolutions-CFR4',
+      'The default *.cloudfront.net certificate cannot be pinned to TLS 1.2 by CloudFront; minimumProtocolVersion TLS_V1_2_2021 applies as soon as a custom domain and certificate are added.',
+    );
   }
 }
 
 /** The API's JWT authorizer accepts tokens of the console's app client too (its audience lists the client ids). */
 function trustClientOnApi(httpApi: apigwv2.HttpApi, client: cognito.UserPoolClient): void {
-  const authorizers = httpApi.node.findAll().filter((c): c is apigwv2.CfnAuthorizer => c instanceof apigwv2.CfnAuthorizer);
+  const authorizers = httpApi.node
+    .findAll()
+    .filter((c): c is apigwv2.CfnAuthorizer => c instanceof apigwv2.CfnAuthorizer);
   for (const a of authorizers) {
     const jwt = a.jwtConfiguration as apigwv2.CfnAuthorizer.JWTConfigurationProperty | undefined;
     if (!jwt) continue;
@@ -215,15 +272,36 @@ function trustClientOnApi(httpApi: apigwv2.HttpApi, client: cognito.UserPoolClie
 function acknowledgeDeployment(deployment: s3deploy.BucketDeployment, bucket: s3.Bucket): void {
   const handler = Stack.of(deployment).node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!handler) return;
-  const reason = 'CDK BucketDeployment (deploy-time custom resource copying web/dist into the console bucket): CDK fixes its role and policy; it runs only during cdk deploy.';
-  acknowledge(handler, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${reason} The managed policy only lets it write its own logs.`);
+  const reason =
+    'CDK BucketDeployment (deploy-time custom resource copying web/dist into the console bucket): CDK fixes its role and policy; it runs only during cdk deploy.';
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    `${reason} The managed policy only lets it write its own logs.`,
+  );
   acknowledge(handler, 'AwsSolutions-L1', `${reason} CDK pins the runtime of its deployment handler.`);
   // CloudFront invalidation (index.html, config.json) has no resource-level permission: CDK grants it on *.
-  acknowledge(handler, 'AwsSolutions-IAM5[Resource::*]', `${reason} cloudfront:CreateInvalidation / GetInvalidation support no resource ARN.`);
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM5[Resource::*]',
+    `${reason} cloudfront:CreateInvalidation / GetInvalidation support no resource ARN.`,
+  );
   for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
-    acknowledge(handler, `AwsSolutions-IAM5[Action::${action}]`, `${reason} CDK's read/write grant on the two buckets it copies between.`);
+    acknowledge(
+      handler,
+      `AwsSolutions-IAM5[Action::${action}]`,
+      `${reason} CDK's read/write grant on the two buckets it copies between.`,
+    );
   }
-  acknowledge(handler, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', `${reason} It reads the build from the CDK assets bucket.`);
-  acknowledge(handler, `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`, `${reason} It writes and prunes every file of the console bucket, which holds only the console.`);
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+    `${reason} It reads the build from the CDK assets bucket.`,
+  );
+  acknowledge(
+    handler,
+    `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+    `${reason} It writes and prunes every file of the console bucket, which holds only the console.`,
+  );
   void deployment;
 }

@@ -1,9 +1,9 @@
 import { CfnOutput, type CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
@@ -55,7 +55,12 @@ export class CustomerPage extends Construct {
 
     this.secret = new secretsmanager.Secret(this, 'LinkKeys', {
       description: 'encaisse: keys signing the customer page links, JSON {current, previous}',
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true },
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(
@@ -68,12 +73,17 @@ export class CustomerPage extends Construct {
     for (const f of [fn, ...props.linkIssuers]) {
       f.addEnvironment('CUSTOMER_LINK_SECRET_ARN', this.secret.secretArn);
       f.addEnvironment('CUSTOMER_PAGE_URL', pageUrl);
-      f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }));
+      f.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.secretArn] }),
+      );
     }
 
     this.grantPage(fn, table, documentsBucket);
     this.addRoutes(props);
-    new CfnOutput(this, 'CustomerPageUrl', { value: `${pageUrl}/c/`, description: 'base of the links sent to customers' });
+    new CfnOutput(this, 'CustomerPageUrl', {
+      value: `${pageUrl}/c/`,
+      description: 'base of the links sent to customers',
+    });
   }
 
   /**
@@ -108,11 +118,25 @@ export class CustomerPage extends Construct {
     });
     const none = new apigwv2.HttpNoneAuthorizer();
     const routes = [
-      ...props.httpApi.addRoutes({ path: '/c/{token}', methods: [apigwv2.HttpMethod.GET], integration, authorizer: none }),
-      ...props.httpApi.addRoutes({ path: '/c/{token}/{action}', methods: [apigwv2.HttpMethod.POST], integration, authorizer: none }),
+      ...props.httpApi.addRoutes({
+        path: '/c/{token}',
+        methods: [apigwv2.HttpMethod.GET],
+        integration,
+        authorizer: none,
+      }),
+      ...props.httpApi.addRoutes({
+        path: '/c/{token}/{action}',
+        methods: [apigwv2.HttpMethod.POST],
+        integration,
+        authorizer: none,
+      }),
     ];
     for (const route of routes) {
-      acknowledge(route, 'AwsSolutions-APIG4', 'The customer page is public by design: the signed, expiring, revocable token in the path is the credential, checked by the function (functions/customer-page/access.ts); the routes are throttled on their own.');
+      acknowledge(
+        route,
+        'AwsSolutions-APIG4',
+        'The customer page is public by design: the signed, expiring, revocable token in the path is the credential, checked by the function (functions/customer-page/access.ts); the routes are throttled on their own.',
+      );
     }
     const cfnStage = props.stage.node.defaultChild as CfnResource;
     const settings = { ThrottlingRateLimit: props.rateLimit, ThrottlingBurstLimit: props.burstLimit };
@@ -124,6 +148,8 @@ function itemPolicy(table: dynamodb.ITable, actions: string[], prefixes: string[
   return new iam.PolicyStatement({
     actions,
     resources: [table.tableArn],
-    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => (p.endsWith('#') ? `${p}*` : p)) } },
+    conditions: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => (p.endsWith('#') ? `${p}*` : p)) },
+    },
   });
 }

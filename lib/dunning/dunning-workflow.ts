@@ -1,8 +1,8 @@
-import { CfnResource, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -53,9 +53,15 @@ export const waitErrors = ['DispatchInProgress', 'SendUnconfirmed'];
 export const waitRetry = { intervalSeconds: 10, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 10 } as const;
 
 /** Seconds a retrier waits in all before giving up (the sum of its delays). */
-export function retryWindowSeconds(r: { intervalSeconds: number; backoffRate: number; maxAttempts: number; maxDelaySeconds?: number }): number {
+export function retryWindowSeconds(r: {
+  intervalSeconds: number;
+  backoffRate: number;
+  maxAttempts: number;
+  maxDelaySeconds?: number;
+}): number {
   let total = 0;
-  for (let i = 0; i < r.maxAttempts; i++) total += Math.min(r.intervalSeconds * r.backoffRate ** i, r.maxDelaySeconds ?? Infinity);
+  for (let i = 0; i < r.maxAttempts; i++)
+    total += Math.min(r.intervalSeconds * r.backoffRate ** i, r.maxDelaySeconds ?? Infinity);
   return total;
 }
 
@@ -67,7 +73,11 @@ export type DunningFunctions = Record<DunningFunctionKey, EncaisseFunction>;
 
 /** The functions of the workflow, as the stack builds them (construct id, name, sizing). */
 export const dunningFunctionOptions: Record<DunningFunctionKey, FunctionOptions & { readonly id: string }> = {
-  plan: { id: 'PlanFunction', name: 'dunning-plan', description: 'Dunning: decide the next step of an invoice from its customer policy' },
+  plan: {
+    id: 'PlanFunction',
+    name: 'dunning-plan',
+    description: 'Dunning: decide the next step of an invoice from its customer policy',
+  },
   step: {
     id: 'StepFunction',
     name: 'dunning-step',
@@ -82,7 +92,12 @@ export const dunningFunctionOptions: Record<DunningFunctionKey, FunctionOptions 
     memorySize: 512,
     timeout: Duration.seconds(60),
   },
-  pause: { id: 'PauseFunction', name: 'dunning-pause', description: 'Dunning: store the task token of a paused invoice', timeout: Duration.seconds(15) },
+  pause: {
+    id: 'PauseFunction',
+    name: 'dunning-pause',
+    description: 'Dunning: store the task token of a paused invoice',
+    timeout: Duration.seconds(15),
+  },
   sweep: {
     id: 'SweepFunction',
     name: 'sweep',
@@ -148,7 +163,12 @@ export class DunningWorkflow extends Construct {
     });
     const done = new sfn.Succeed(this, names.done);
     const guard = <T extends tasks.LambdaInvoke>(task: T): T => {
-      task.addRetry({ errors: retriedErrors, interval: Duration.seconds(faultRetry.intervalSeconds), backoffRate: faultRetry.backoffRate, maxAttempts: faultRetry.maxAttempts });
+      task.addRetry({
+        errors: retriedErrors,
+        interval: Duration.seconds(faultRetry.intervalSeconds),
+        backoffRate: faultRetry.backoffRate,
+        maxAttempts: faultRetry.maxAttempts,
+      });
       task.addRetry({
         errors: waitErrors,
         interval: Duration.seconds(waitRetry.intervalSeconds),
@@ -186,9 +206,7 @@ export class DunningWorkflow extends Construct {
     const is = (path: string, value: string) =>
       sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.stringEquals(path, value));
 
-    const decide = new sfn.Choice(this, names.decide)
-      .when(is('$.plan.action', 'end'), done)
-      .otherwise(waitForStep);
+    const decide = new sfn.Choice(this, names.decide).when(is('$.plan.action', 'end'), done).otherwise(waitForStep);
     const afterStep = new sfn.Choice(this, names.afterStep)
       .when(is('$.outcome', 'stopped'), done)
       .when(is('$.outcome', 'paused'), awaitResume)
@@ -214,13 +232,20 @@ export class DunningWorkflow extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
-    (this.stateMachine.node.defaultChild as CfnResource).addMetadata(STATE_MACHINE_METADATA_KEY, STATE_MACHINE_METADATA_VALUE);
+    (this.stateMachine.node.defaultChild as CfnResource).addMetadata(
+      STATE_MACHINE_METADATA_KEY,
+      STATE_MACHINE_METADATA_VALUE,
+    );
 
     // Daily sweep: starts the workflow of invoices entering their policy window (Europe/Paris business day).
     const [hour, minute] = props.sweepTime.split(':');
     this.sweepSchedule = new scheduler.Schedule(this, 'DailySweep', {
       description: 'encaisse daily dunning sweep',
-      schedule: scheduler.ScheduleExpression.cron({ minute: String(Number(minute)), hour: String(Number(hour)), timeZone: TimeZone.EUROPE_PARIS }),
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: String(Number(minute)),
+        hour: String(Number(hour)),
+        timeZone: TimeZone.EUROPE_PARIS,
+      }),
       target: new schedulerTargets.LambdaInvoke(this.sweepFunction.fn, {
         input: scheduler.ScheduleTargetInput.fromObject({
           source: 'encaisse.schedule',
@@ -240,12 +265,21 @@ export class DunningWorkflow extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [this.stateMachine.stateMachineArn] },
       },
-      targets: [new eventTargets.LambdaFunction(this.failureAlertFunction.fn, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
+      targets: [
+        new eventTargets.LambdaFunction(this.failureAlertFunction.fn, {
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
 
     const alerts = props.alerts;
     alerts.alarm('ExecutionsFailedAlarm', this.stateMachine.metricFailed(), 'A dunning workflow execution failed.');
-    alerts.alarm('ExecutionsTimedOutAlarm', this.stateMachine.metricTimedOut(), 'A dunning workflow execution timed out.');
+    alerts.alarm(
+      'ExecutionsTimedOutAlarm',
+      this.stateMachine.metricTimedOut(),
+      'A dunning workflow execution timed out.',
+    );
     // The functions the machine invokes throw by design to make a Task retry: their failures are failed executions.
     alerts.watchFunction('DunningPlan', this.planFunction);
     alerts.watchFunction('DunningStep', this.stepFunction);

@@ -49,7 +49,8 @@ export class Ingest extends Construct {
       functionTimeout: INGEST_TIMEOUT,
       alerts,
       deadLetterAlarmId: 'DeadLetterQueueAlarm',
-      deadLetterDescription: 'A statement file could not be ingested after 3 attempts (ingest dead-letter queue not empty).',
+      deadLetterDescription:
+        'A statement file could not be ingested after 3 attempts (ingest dead-letter queue not empty).',
     });
     this.queue = files.queue;
     this.deadLetterQueue = files.deadLetterQueue;
@@ -66,7 +67,9 @@ export class Ingest extends Construct {
     const { inbox, processed, rejected } = statementPrefixes;
     allowTable(f, table, 'readWrite');
     allowObjects(f, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox, rejected] });
-    f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }));
+    f.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }),
+    );
     // It starts the workflow of an invoice a returned payment reopens; describe: startDunning checks whether the last
     // generation ended.
     allowWorkflow(f, stateMachine, ['start', 'stop', 'describe']);

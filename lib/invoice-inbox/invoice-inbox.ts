@@ -41,7 +41,8 @@ export class InvoiceInbox extends Construct {
       functionTimeout: INVOICE_INBOX_TIMEOUT,
       alerts,
       deadLetterAlarmId: 'InvoiceInboxDeadLetterQueueAlarm',
-      deadLetterDescription: 'An e-invoice file could not be handled after 3 attempts (invoice inbox dead-letter queue not empty).',
+      deadLetterDescription:
+        'An e-invoice file could not be handled after 3 attempts (invoice inbox dead-letter queue not empty).',
     });
     this.queue = files.queue;
     this.deadLetterQueue = files.deadLetterQueue;

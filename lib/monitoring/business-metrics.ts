@@ -4,7 +4,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { type BusinessMetricName, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/core/business-metrics';
 
 // The contract (namespace, service dimension, names) is shared with the functions that publish the metrics.
-export { type BusinessMetricName, businessMetricNames, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/core/business-metrics';
+export {
+  type BusinessMetricName,
+  businessMetricNames,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+} from '../../functions/core/business-metrics';
 
 /** The aggregate of a business metric (dimension `service` only); Sum over a day unless told. */
 export function businessMetric(name: BusinessMetricName, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {

@@ -45,7 +45,11 @@ export class Monitoring extends Construct {
       'AutoMatchRateAlarm',
       businessMetric('AutoMatchRate', { statistic: cloudwatch.Stats.AVERAGE }),
       'The statements of the last day averaged an auto-match rate below 50 %: finance has an unusual review queue.',
-      { threshold: AUTO_MATCH_RATE_FLOOR, period: Duration.days(1), comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD },
+      {
+        threshold: AUTO_MATCH_RATE_FLOOR,
+        period: Duration.days(1),
+        comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      },
     );
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -53,7 +57,12 @@ export class Monitoring extends Construct {
       defaultInterval: Duration.days(7),
     });
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms (runbook: lib/README.md)', alarms: alerts.alarms, width: 24, height: 4 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms (runbook: lib/README.md)',
+        alarms: alerts.alarms,
+        width: 24,
+        height: 4,
+      }),
     );
     this.dashboard.addWidgets(...this.businessWidgets());
     this.dashboard.addWidgets(...this.plumbingWidgets(props));
@@ -76,23 +85,51 @@ export class Monitoring extends Construct {
         ],
         { stacked: true },
       ),
-      graph('Auto-match rate, % (average of the day’s statements)', [businessMetric('AutoMatchRate', { statistic: cloudwatch.Stats.AVERAGE, label: 'auto-match rate' })], {
-        leftYAxis: { min: 0, max: 100 },
-        leftAnnotations: [{ value: AUTO_MATCH_RATE_FLOOR, label: 'alarm below', color: cloudwatch.Color.RED }],
-      }),
-      graph('Reminders sent per level (per day)', [businessBreakdown('RemindersSent', 'level', 'Sum', day), sum('RemindersSent', 'all levels')]),
-      graph('Formal notices and agency handoffs (per day)', [sum('FormalNoticesSent', 'formal notices'), sum('AgencyHandoffs', 'agency handoffs')]),
-      graph('E-mail bounces and complaints (per day)', [sum('EmailBounces', 'bounces'), sum('EmailComplaints', 'complaints')], {
-        right: ['Reputation.BounceRate', 'Reputation.ComplaintRate'].map(
-          (metricName) => new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, statistic: cloudwatch.Stats.MAXIMUM, label: `account ${metricName}` }),
-        ),
-      }),
+      graph(
+        'Auto-match rate, % (average of the day’s statements)',
+        [businessMetric('AutoMatchRate', { statistic: cloudwatch.Stats.AVERAGE, label: 'auto-match rate' })],
+        {
+          leftYAxis: { min: 0, max: 100 },
+          leftAnnotations: [{ value: AUTO_MATCH_RATE_FLOOR, label: 'alarm below', color: cloudwatch.Color.RED }],
+        },
+      ),
+      graph('Reminders sent per level (per day)', [
+        businessBreakdown('RemindersSent', 'level', 'Sum', day),
+        sum('RemindersSent', 'all levels'),
+      ]),
+      graph('Formal notices and agency handoffs (per day)', [
+        sum('FormalNoticesSent', 'formal notices'),
+        sum('AgencyHandoffs', 'agency handoffs'),
+      ]),
+      graph(
+        'E-mail bounces and complaints (per day)',
+        [sum('EmailBounces', 'bounces'), sum('EmailComplaints', 'complaints')],
+        {
+          right: ['Reputation.BounceRate', 'Reputation.ComplaintRate'].map(
+            (metricName) =>
+              new cloudwatch.Metric({
+                namespace: 'AWS/SES',
+                metricName,
+                statistic: cloudwatch.Stats.MAXIMUM,
+                label: `account ${metricName}`,
+              }),
+          ),
+        },
+      ),
       graph('Workflow failures (per day)', [sum('WorkflowFailures', 'workflow failures')]),
-      graph('API errors by route (per day)', [businessBreakdown('ApiErrors', 'route', 'Sum', day), sum('ApiErrors', 'all routes')]),
+      graph('API errors by route (per day)', [
+        businessBreakdown('ApiErrors', 'route', 'Sum', day),
+        sum('ApiErrors', 'all routes'),
+      ]),
     ];
   }
 
-  private plumbingWidgets({ functions, deadLetterQueues, stateMachine, httpApi }: MonitoringProps): cloudwatch.IWidget[] {
+  private plumbingWidgets({
+    functions,
+    deadLetterQueues,
+    stateMachine,
+    httpApi,
+  }: MonitoringProps): cloudwatch.IWidget[] {
     const fiveMinutes = Duration.minutes(5);
     const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
       new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, period: fiveMinutes, ...extra });
@@ -101,7 +138,9 @@ export class Monitoring extends Construct {
     return [
       graph(
         'Dead-letter queues (messages)',
-        Object.entries(deadLetterQueues).map(([what, q]) => q.metricApproximateNumberOfMessagesVisible({ label: what })),
+        Object.entries(deadLetterQueues).map(([what, q]) =>
+          q.metricApproximateNumberOfMessagesVisible({ label: what }),
+        ),
       ),
       graph('Dunning executions', [
         stateMachine.metricFailed({ label: 'failed', statistic: cloudwatch.Stats.SUM }),
@@ -113,11 +152,24 @@ export class Monitoring extends Construct {
         httpApi.metricClientError({ label: '4xx', statistic: cloudwatch.Stats.SUM }),
         httpApi.metricServerError({ label: '5xx', statistic: cloudwatch.Stats.SUM }),
       ]),
-      graph('Admin API latency (ms)', [httpApi.metricLatency({ label: 'p50', statistic: 'p50' }), httpApi.metricLatency({ label: 'p99', statistic: 'p99' })], {
-        leftAnnotations: [{ value: API_P99_LATENCY_MS, label: 'p99 alarm', color: cloudwatch.Color.RED }],
-      }),
-      graph('Function errors', perFunction((f) => f.fn.metricErrors())),
-      graph('Function throttles', perFunction((f) => f.fn.metricThrottles())),
+      graph(
+        'Admin API latency (ms)',
+        [
+          httpApi.metricLatency({ label: 'p50', statistic: 'p50' }),
+          httpApi.metricLatency({ label: 'p99', statistic: 'p99' }),
+        ],
+        {
+          leftAnnotations: [{ value: API_P99_LATENCY_MS, label: 'p99 alarm', color: cloudwatch.Color.RED }],
+        },
+      ),
+      graph(
+        'Function errors',
+        perFunction((f) => f.fn.metricErrors()),
+      ),
+      graph(
+        'Function throttles',
+        perFunction((f) => f.fn.metricThrottles()),
+      ),
     ];
   }
 }

@@ -49,8 +49,16 @@ export class FileQueue extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
-    props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), { prefix: props.prefix });
-    props.fn.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: FILE_BATCH_SIZE, reportBatchItemFailures: true }));
-    props.alerts.alarm(props.deadLetterAlarmId, this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), props.deadLetterDescription);
+    props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
+      prefix: props.prefix,
+    });
+    props.fn.fn.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: FILE_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+    props.alerts.alarm(
+      props.deadLetterAlarmId,
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      props.deadLetterDescription,
+    );
   }
 }

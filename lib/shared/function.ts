@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 /** Repository root (lib/shared/ -> ../../), so entries resolve the same from bin/, tests and the CDK CLI. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export { functionNames, type FunctionName } from '../function-names';
+export { type FunctionName, functionNames } from '../function-names';
+
 import type { FunctionName } from '../function-names';
 
 /** CloudFormation Metadata key binding a function resource to its source entry (read by the local stack). */

@@ -1,8 +1,8 @@
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { EncaisseFunction } from './function';
 
 /**
@@ -58,13 +58,19 @@ export interface ObjectAccess {
 export function allowObjects(f: EncaisseFunction, bucket: s3.IBucket, access: ObjectAccess): void {
   const objects = (prefixes: string[]) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
   if (access.read?.length) {
-    f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));
+    f.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }),
+    );
   }
   if (access.write?.length) {
-    f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+    f.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }),
+    );
   }
   if (access.delete?.length) {
-    f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(access.delete) }));
+    f.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(access.delete) }),
+    );
   }
   if (access.list?.length) {
     f.role.addToPrincipalPolicy(

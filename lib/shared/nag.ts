@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
  * ancestors). The reason is mandatory and must say why the finding does not apply here.
  */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  if (reason.trim().length < 20) throw new Error(`cdk-nag acknowledgement ${id} on ${scope.node.path} needs a specific reason`);
+  if (reason.trim().length < 20)
+    throw new Error(`cdk-nag acknowledgement ${id} on ${scope.node.path} needs a specific reason`);
   Validations.of(scope).acknowledge({ id, reason });
 }

@@ -44,7 +44,11 @@ export class Storage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(400) }],
     });
-    acknowledge(this.accessLogsBucket, 'AwsSolutions-S1', 'This is the server access logs target bucket; logging its own writes would loop.');
+    acknowledge(
+      this.accessLogsBucket,
+      'AwsSolutions-S1',
+      'This is the server access logs target bucket; logging its own writes would loop.',
+    );
 
     const hardened = (logPrefix: string): s3.BucketProps => ({
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -69,14 +73,18 @@ export class Storage extends Construct {
         {
           id: 'processed-statements-10-years',
           prefix: statementPrefixes.processed,
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
           expiration: TEN_YEARS,
           noncurrentVersionExpiration: TEN_YEARS,
         },
         {
           id: 'rejected-statements-10-years',
           prefix: statementPrefixes.rejected,
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
           expiration: TEN_YEARS,
           noncurrentVersionExpiration: TEN_YEARS,
         },
@@ -92,21 +100,27 @@ export class Storage extends Construct {
         {
           id: 'letters-10-years',
           prefix: documentPrefixes.letters,
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) }],
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
+          ],
           expiration: TEN_YEARS,
           noncurrentVersionExpiration: Duration.days(90),
         },
         {
           id: 'invoices-10-years',
           prefix: documentPrefixes.invoices,
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) }],
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
+          ],
           expiration: TEN_YEARS,
           noncurrentVersionExpiration: Duration.days(90),
         },
         {
           id: 'case-files-10-years',
           prefix: documentPrefixes.caseFiles,
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) }],
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
+          ],
           expiration: TEN_YEARS,
           noncurrentVersionExpiration: Duration.days(90),
         },

@@ -1,14 +1,14 @@
-import chromium from '@sparticuz/chromium';
-import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import chromium from '@sparticuz/chromium';
+import { type Browser, type BrowserContext, type Page, chromium as playwright } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsole, consoleDist, startConsole, type LocalConsole } from '../../bin/local/console';
+import { buildConsole, consoleDist, type LocalConsole, startConsole } from '../../bin/local/console';
 import { demoData, seedDemo } from '../../bin/local/demo';
-import { saveRateOverride } from '../../functions/adapters/db/rates';
 import { projectRoot } from '../../bin/local/handlers';
+import { saveRateOverride } from '../../functions/adapters/db/rates';
 import { Customer, Invoice } from '../../functions/core/model';
 import type { Statement } from '../../functions/core/model/statement';
 import { writeCfonb120 } from '../../functions/core/statements/writers';
@@ -39,26 +39,68 @@ let finance: BrowserContext;
 let page: Page;
 
 const today = () => local().clock.now().toISOString().slice(0, 10);
-const day = (offset: number) => new Date(Date.parse(`${today()}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) =>
+  new Date(Date.parse(`${today()}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** A cheese shop with invoices of equal amounts, so that its no-reference payments are suggestions, not guesses. */
 function e2eData(): { customers: Customer[]; invoices: Invoice[] } {
-  const customer = Customer.parse({ customerId: 'C-FROMAGERIE', name: 'Fromagerie Rousseau', contacts: [{ email: 'compta@fromagerie-rousseau.example.fr' }] });
+  const customer = Customer.parse({
+    customerId: 'C-FROMAGERIE',
+    name: 'Fromagerie Rousseau',
+    contacts: [{ email: 'compta@fromagerie-rousseau.example.fr' }],
+  });
   const invoice = (invoiceId: string, amountCents: number, dueOffset: number) =>
-    Invoice.parse({ invoiceId, customerId: customer.customerId, amountCents, openCents: amountCents, issueDate: day(dueOffset - 30), dueDate: day(dueOffset), status: 'open', version: 1 });
-  return { customers: [customer], invoices: [invoice('R-1', 500_00, -20), invoice('R-2', 500_00, -20), invoice('R-3', 250_00, -12), invoice('R-4', 250_00, -12), invoice('R-5', 400_00, -5)] };
+    Invoice.parse({
+      invoiceId,
+      customerId: customer.customerId,
+      amountCents,
+      openCents: amountCents,
+      issueDate: day(dueOffset - 30),
+      dueDate: day(dueOffset),
+      status: 'open',
+      version: 1,
+    });
+  return {
+    customers: [customer],
+    invoices: [
+      invoice('R-1', 500_00, -20),
+      invoice('R-2', 500_00, -20),
+      invoice('R-3', 250_00, -12),
+      invoice('R-4', 250_00, -12),
+      invoice('R-5', 400_00, -5),
+    ],
+  };
 }
 
 function e2eStatement(): { name: string; content: string } {
   const booked = day(-1);
   const entry = (index: number, amountCents: number) => ({
-    index, bookingDate: booked, valueDate: booked, amountCents, currency: 'EUR', bankCodes: ['05'], bankReference: `E2E${index}`,
-    label: 'VIR SEPA FROMAGERIE ROUSSEAU', counterpartyName: 'FROMAGERIE ROUSSEAU', remittance: { unstructured: ['PAIEMENT'], structured: [] }, reversal: false, raw: [],
+    index,
+    bookingDate: booked,
+    valueDate: booked,
+    amountCents,
+    currency: 'EUR',
+    bankCodes: ['05'],
+    bankReference: `E2E${index}`,
+    label: 'VIR SEPA FROMAGERIE ROUSSEAU',
+    counterpartyName: 'FROMAGERIE ROUSSEAU',
+    remittance: { unstructured: ['PAIEMENT'], structured: [] },
+    reversal: false,
+    raw: [],
   });
   const statement: Statement = {
     format: 'cfonb120',
-    account: { bankCode: '30004', branchCode: '00001', accountNumber: '00012345678', iban: 'FR7630004000010001234567890' },
-    currency: 'EUR', periodStart: booked, periodEnd: booked, openingBalanceCents: 1_000_00, closingBalanceCents: 1_000_00 + 500_00 + 250_00,
+    account: {
+      bankCode: '30004',
+      branchCode: '00001',
+      accountNumber: '00012345678',
+      iban: 'FR7630004000010001234567890',
+    },
+    currency: 'EUR',
+    periodStart: booked,
+    periodEnd: booked,
+    openingBalanceCents: 1_000_00,
+    closingBalanceCents: 1_000_00 + 500_00 + 250_00,
     entries: [entry(0, 500_00), entry(1, 250_00)],
     balanceCheck: { status: 'ok' },
   };
@@ -82,11 +124,29 @@ async function seriousViolations(p: Page): Promise<string[]> {
   // Injected through the debugging protocol: the console's CSP (script-src 'self') rightly refuses an inline script tag.
   await p.evaluate(axeSource);
   const violations = await p.evaluate(async () => {
-    const { axe, document } = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } };
-    const res = await axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    const { axe, document } = globalThis as unknown as {
+      document: unknown;
+      axe: {
+        run(
+          ctx: unknown,
+          o: object,
+        ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const res = await axe.run(document, {
+      resultTypes: ['violations'],
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return res.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
+    }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.targets.join(', ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.targets.join(', ')}`);
 }
 
 async function shot(p: Page, name: string): Promise<void> {
@@ -94,7 +154,9 @@ async function shot(p: Page, name: string): Promise<void> {
 }
 
 async function api(pathAndQuery: string): Promise<any> {
-  const res = await fetch(`${local().urls.api}${pathAndQuery}`, { headers: { authorization: `Bearer ${local().env.LOCAL_API_TOKEN}` } });
+  const res = await fetch(`${local().urls.api}${pathAndQuery}`, {
+    headers: { authorization: `Bearer ${local().env.LOCAL_API_TOKEN}` },
+  });
   return res.json();
 }
 
@@ -115,7 +177,10 @@ beforeAll(async () => {
     (async () => {
       const demo = demoData(local().clock.now());
       const extra = e2eData();
-      await seedDemo({ customers: [...demo.customers, ...extra.customers], invoices: [...demo.invoices, ...extra.invoices] }, local().env.TABLE_NAME);
+      await seedDemo(
+        { customers: [...demo.customers, ...extra.customers], invoices: [...demo.invoices, ...extra.invoices] },
+        local().env.TABLE_NAME,
+      );
       // Finance's own entry (PUT /rates) for the half-years after the published table: the demo no longer stores one.
       await saveRateOverride(financeRates, undefined, 'e2e', new Date(0).toISOString());
     })(),
@@ -124,25 +189,37 @@ beforeAll(async () => {
     mkdir(shots, { recursive: true }),
   ]);
   axeSource = source;
-  consoleServer = await startConsole({ port: 0, apiUrl: local().urls.api, s3Url: local().urls.s3, tokens: { finance: local().env.LOCAL_API_TOKEN, readonly: local().env.LOCAL_API_READONLY_TOKEN } });
+  consoleServer = await startConsole({
+    port: 0,
+    apiUrl: local().urls.api,
+    s3Url: local().urls.s3,
+    tokens: { finance: local().env.LOCAL_API_TOKEN, readonly: local().env.LOCAL_API_READONLY_TOKEN },
+  });
   // The local API imports its handler on the first request (seconds): warm it before anything is timed.
   await api('/console/today');
   browser = await playwright.launch({ executablePath, args: chromium.args, headless: true });
-  finance = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'fr-FR', acceptDownloads: true });
+  finance = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    locale: 'fr-FR',
+    acceptDownloads: true,
+  });
   page = await finance.newPage();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
   await consoleServer?.stop();
-  if (Object.keys(timings).length) await writeFile(path.join(shots, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+  if (Object.keys(timings).length)
+    await writeFile(path.join(shots, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
 });
 
 describe('the finance console in a real browser', () => {
   it('keeps the first load under 250 kB of gzipped JavaScript', async () => {
     const assets = path.join(consoleDist, 'assets');
     const js = (await readdir(assets)).filter((f) => f.endsWith('.js'));
-    const gz = (await Promise.all(js.map(async (f) => gzipSync(await readFile(path.join(assets, f)), { level: 9 }).length))).reduce((a, b) => a + b, 0);
+    const gz = (
+      await Promise.all(js.map(async (f) => gzipSync(await readFile(path.join(assets, f)), { level: 9 }).length))
+    ).reduce((a, b) => a + b, 0);
     timings.gzippedJsBytes = gz;
     expect(gz).toBeLessThan(250 * 1024);
   });
@@ -183,13 +260,20 @@ describe('the finance console in a real browser', () => {
     const first = await panel.locator('h2').textContent();
     expect(first).toContain('500,00');
     await page.keyboard.press('a');
-    await page.getByTestId('notice').getByText(/lettré à/).waitFor();
+    await page
+      .getByTestId('notice')
+      .getByText(/lettré à/)
+      .waitFor();
     // The next line opens by itself: the 250 € payment, for which finance knows it is R-5.
     await expect(panel.locator('h2').textContent()).resolves.toContain('250,00');
     await page.keyboard.press('m');
     await page.keyboard.type('R-5');
     await page.keyboard.press('Enter');
-    await page.getByText('La file est vide').or(page.locator('article.panel h2', { hasNotText: '250,00' })).first().waitFor();
+    await page
+      .getByText('La file est vide')
+      .or(page.locator('article.panel h2', { hasNotText: '250,00' }))
+      .first()
+      .waitFor();
     const r5 = await api('/invoices/R-5');
     expect(r5.invoice.openCents).toBe(400_00 - 250_00);
     const r1 = await api('/invoices/R-1');
@@ -217,7 +301,11 @@ describe('the finance console in a real browser', () => {
     const current = await api('/invoices/R-3');
     await fetch(`${local().urls.api}/invoices/R-3/pause`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${local().env.LOCAL_API_TOKEN}`, 'content-type': 'application/json', 'if-match': `"v${current.invoice.version}"` },
+      headers: {
+        authorization: `Bearer ${local().env.LOCAL_API_TOKEN}`,
+        'content-type': 'application/json',
+        'if-match': `"v${current.invoice.version}"`,
+      },
       body: '{}',
     });
     await page.getByRole('button', { name: 'Ouvrir un litige' }).click();
@@ -229,7 +317,10 @@ describe('the finance console in a real browser', () => {
     await open(page, '/pilotage');
     await page.locator('.chart canvas').first().waitFor();
     await shot(page, 'pilotage');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger la balance âgée (CSV)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Télécharger la balance âgée (CSV)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^balance-agee-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^customer_id,customer_name,invoices,/);
@@ -256,7 +347,8 @@ describe('the finance console in a real browser', () => {
     const ro = await finance.newPage();
     await open(ro, '/?as=readonly');
     await ro.getByText('(lecture seule)').waitFor();
-    const actions = /Accepter|Rejeter|Lettrer|Mettre en pause|Reprendre|Ouvrir un litige|Passer en perte|Enregistrer|Retraiter|Promesse/;
+    const actions =
+      /Accepter|Rejeter|Lettrer|Mettre en pause|Reprendre|Ouvrir un litige|Passer en perte|Enregistrer|Retraiter|Promesse/;
     for (const route of ['/rapprochement', '/factures/R-5', '/clients/C-FROMAGERIE', '/releves', '/parametres']) {
       await open(ro, route);
       await expect(ro.getByRole('button', { name: actions }).count(), route).resolves.toBe(0);

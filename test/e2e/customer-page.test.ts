@@ -1,11 +1,11 @@
 import chromium from '@sparticuz/chromium';
 import jsQR from 'jsqr';
+import { type Browser, type Page, chromium as playwright } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type Email, type LocalStack } from '../../bin/local/stack';
+import { type Email, type LocalStack, startLocalStack } from '../../bin/local/stack';
 import { signCustomerLink } from '../../functions/core/payments/customer-link';
-import { parseEpcPayload, type EpcFields } from '../../functions/core/payments/epc-qr';
+import { type EpcFields, parseEpcPayload } from '../../functions/core/payments/epc-qr';
 import { contactOf, customer, invoice, shortPolicyInput } from '../handler/dunning/fixtures';
 import { dunningTemplate } from '../integration/support/templates';
 
@@ -35,7 +35,8 @@ type Adapters = {
 let a: Adapters;
 
 const kinds = async (id: string) => (await a.listInvoiceEvents(id)).map((e) => e.kind);
-const policyDay = (offset: number) => new Date(stack.clock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+const policyDay = (offset: number) =>
+  new Date(stack.clock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 
 function decodePng(png: Buffer): EpcFields {
   const image = PNG.sync.read(png);
@@ -55,19 +56,35 @@ beforeAll(async () => {
     import('../../functions/adapters/link-keys'),
     import('../../functions/adapters/workflows'),
   ]);
-  a = { getInvoice: invoices.getInvoice, listInvoiceEvents: events.listInvoiceEvents, recordLink: links.recordLink, keys };
+  a = {
+    getInvoice: invoices.getInvoice,
+    listInvoiceEvents: events.listInvoiceEvents,
+    recordLink: links.recordLink,
+    keys,
+  };
   await savePolicy(shortPolicyInput);
   await putCustomer(customer(CUSTOMER, { policyId: 'short', name: 'Boulangerie Page' }));
   const at = START.toISOString();
   // Due Sunday 1 February: the first reminder goes this Monday, the second on Wednesday (two real seconds a day... x12).
-  for (const [id, cents] of [[DISPUTED, 1_200_00], [PROMISED, 345_67]] as const) {
-    await invoices.saveInvoice(undefined, invoice(id, CUSTOMER, '2026-02-01', { amountCents: cents, openCents: cents, issueDate: '2026-01-02' }), { at, kind: 'imported', actor: 'test', detail: {} });
+  for (const [id, cents] of [
+    [DISPUTED, 1_200_00],
+    [PROMISED, 345_67],
+  ] as const) {
+    await invoices.saveInvoice(
+      undefined,
+      invoice(id, CUSTOMER, '2026-02-01', { amountCents: cents, openCents: cents, issueDate: '2026-01-02' }),
+      { at, kind: 'imported', actor: 'test', detail: {} },
+    );
     await workflows.startDunning(id, stack.clock.now());
   }
   const executablePath = await chromium.executablePath();
   browser = await playwright.launch({ executablePath, args: chromium.args, headless: true });
   page = await (await browser.newContext({ locale: 'fr-FR', viewport: { width: 420, height: 900 } })).newPage();
-  reminder = await stack.waitFor(async () => (await stack.sentEmails()).find((e) => e.destination.to.includes(contactOf(CUSTOMER))), 60_000, 200);
+  reminder = await stack.waitFor(
+    async () => (await stack.sentEmails()).find((e) => e.destination.to.includes(contactOf(CUSTOMER))),
+    60_000,
+    200,
+  );
   link = /http:\/\/127\.0\.0\.1:\d+\/c\/[A-Za-z0-9_.-]+/.exec(reminder.body.text ?? '')?.[0] ?? '';
 }, 240_000);
 
@@ -83,7 +100,12 @@ describe('the customer page in a browser, on the local stack', () => {
     const png = reminder.attachments.find((x) => x.contentType === 'image/png');
     expect(png).toBeDefined();
     const fields = decodePng(Buffer.from(png!.content, 'base64'));
-    expect(fields).toMatchObject({ iban: 'FR7630006000011234567890189', bic: 'AGRIFRPPXXX', beneficiaryName: 'encaisse démo SAS', amountCents: 1_545_67 });
+    expect(fields).toMatchObject({
+      iban: 'FR7630006000011234567890189',
+      bic: 'AGRIFRPPXXX',
+      beneficiaryName: 'encaisse démo SAS',
+      amountCents: 1_545_67,
+    });
     expect(fields.remittanceText).toBe(`Factures ${DISPUTED}, ${PROMISED}`);
   });
 
@@ -103,7 +125,11 @@ describe('the customer page in a browser, on the local stack', () => {
     const form = page.locator('form[action$="/dispute"]');
     await form.locator('select[name="invoiceNumber"]').selectOption(DISPUTED);
     await form.locator('textarea[name="reason"]').fill('Livraison incomplète : 3 cartons manquants');
-    await form.locator('input[type="file"]').setInputFiles({ name: 'bon-de-livraison.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% bon de livraison\n') });
+    await form.locator('input[type="file"]').setInputFiles({
+      name: 'bon-de-livraison.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% bon de livraison\n'),
+    });
     await form.locator('button[type="submit"]').click();
     await page.waitForURL(/\?done=dispute$/);
     expect(await page.locator('[role="status"]').innerText()).toContain('Votre contestation est enregistrée');
@@ -111,13 +137,22 @@ describe('the customer page in a browser, on the local stack', () => {
     const invoice = await a.getInvoice(DISPUTED);
     expect(invoice?.pause).toMatchObject({ reason: 'dispute', note: 'Livraison incomplète : 3 cartons manquants' });
     const opened = (await a.listInvoiceEvents(DISPUTED)).find((e) => e.kind === 'dispute_opened');
-    expect(opened).toMatchObject({ actor: `customer:${CUSTOMER}`, detail: { via: 'customer_page', documentKey: expect.stringMatching(/^disputes\/INV-PAGE-1\//) } });
+    expect(opened).toMatchObject({
+      actor: `customer:${CUSTOMER}`,
+      detail: { via: 'customer_page', documentKey: expect.stringMatching(/^disputes\/INV-PAGE-1\//) },
+    });
     expect(opened?.detail.linkId).toEqual(expect.any(String));
-    const alert = await stack.waitFor(async () => (await stack.sentEmails()).find((e) => e.subject.includes(`Contestation de la facture ${DISPUTED}`)), 20_000, 200);
+    const alert = await stack.waitFor(
+      async () => (await stack.sentEmails()).find((e) => e.subject.includes(`Contestation de la facture ${DISPUTED}`)),
+      20_000,
+      200,
+    );
     expect(alert.destination.to).toContain('finance@encaisse.example.fr');
     // Its workflow reaches the second reminder (Wednesday), re-checks the invoice and parks on the dispute.
     await stack.waitFor(async () => (await kinds(DISPUTED)).includes('dunning_suspended'), 90_000, 250);
-    const sentAfter = (await stack.sentEmails()).filter((e) => e.destination.to.includes(contactOf(CUSTOMER)) && e.body.text?.includes(DISPUTED));
+    const sentAfter = (await stack.sentEmails()).filter(
+      (e) => e.destination.to.includes(contactOf(CUSTOMER)) && e.body.text?.includes(DISPUTED),
+    );
     expect(sentAfter).toHaveLength(1);
   }, 150_000);
 
@@ -135,7 +170,13 @@ describe('the customer page in a browser, on the local stack', () => {
   it('an expired link shows the neutral page, as an unknown one does', async () => {
     const [key] = await a.keys.linkKeys();
     const past = new Date(stack.clock.now().getTime() - 86_400_000).toISOString();
-    await a.recordLink({ customerId: CUSTOMER, linkId: 'expired-link-0001', issuedAt: START.toISOString(), validUntil: past, purpose: 'test' });
+    await a.recordLink({
+      customerId: CUSTOMER,
+      linkId: 'expired-link-0001',
+      issuedAt: START.toISOString(),
+      validUntil: past,
+      purpose: 'test',
+    });
     const expired = signCustomerLink({ customerId: CUSTOMER, linkId: 'expired-link-0001', expiresAt: past }, key);
     const base = link.slice(0, link.indexOf('/c/'));
     const res = await page.goto(`${base}/c/${expired}`);
@@ -143,20 +184,30 @@ describe('the customer page in a browser, on the local stack', () => {
     const neutral = await page.content();
     expect(neutral).toContain('Lien invalide ou expiré');
     expect(neutral).not.toContain(DISPUTED);
-    const unknown = await page.goto(`${base}/c/${signCustomerLink({ customerId: CUSTOMER, linkId: 'never-issued-0001', expiresAt: '2027-01-01T00:00:00.000Z' }, key)}`);
+    const unknown = await page.goto(
+      `${base}/c/${signCustomerLink({ customerId: CUSTOMER, linkId: 'never-issued-0001', expiresAt: '2027-01-01T00:00:00.000Z' }, key)}`,
+    );
     expect(unknown?.status()).toBe(404);
     expect(await page.content()).toBe(neutral);
   }, 60_000);
 
   it('once finance revokes the customer’s links (admin API), the reminder’s link shows the neutral page', async () => {
-    const res = await fetch(`${stack.urls.api}/customers/${CUSTOMER}/links/revoke`, { method: 'POST', headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` } });
+    const res = await fetch(`${stack.urls.api}/customers/${CUSTOMER}/links/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { revokedLinkIds: string[] };
     expect(body.revokedLinkIds.length).toBeGreaterThanOrEqual(1);
     const page404 = await page.goto(link);
     expect(page404?.status()).toBe(404);
     expect(await page.content()).toContain('Lien invalide ou expiré');
-    const again = (await (await fetch(`${stack.urls.api}/customers/${CUSTOMER}/links/revoke`, { method: 'POST', headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` } })).json()) as { revokedLinkIds: string[] };
+    const again = (await (
+      await fetch(`${stack.urls.api}/customers/${CUSTOMER}/links/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` },
+      })
+    ).json()) as { revokedLinkIds: string[] };
     expect(again.revokedLinkIds).toEqual([]);
   }, 60_000);
 });

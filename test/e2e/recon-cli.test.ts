@@ -13,10 +13,21 @@ function recon(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const truth = JSON.parse(readFileSync(join(fixtures, 'truth.json'), 'utf8')) as { index: number; category: string; allocations: { invoiceId: string; amountCents: number }[] }[];
+const truth = JSON.parse(readFileSync(join(fixtures, 'truth.json'), 'utf8')) as {
+  index: number;
+  category: string;
+  allocations: { invoiceId: string; amountCents: number }[];
+}[];
 
 describe('recon match --json', () => {
-  const run = recon('match', '--invoices', join(fixtures, 'invoices.csv'), '--statement', join(fixtures, 'statement.xml'), '--json');
+  const run = recon(
+    'match',
+    '--invoices',
+    join(fixtures, 'invoices.csv'),
+    '--statement',
+    join(fixtures, 'statement.xml'),
+    '--json',
+  );
 
   it('exits 0 and prints exactly one JSON object', () => {
     expect(run.code).toBe(0);
@@ -49,9 +60,9 @@ describe('recon match --json', () => {
     for (const t of paid) {
       const got = transactions[t.index];
       expect(got.status).toBe('matched');
-      expect(got.allocations.map((a: { invoiceId: string; amount: string }) => `${a.invoiceId}=${a.amount}`).sort()).toEqual(
-        t.allocations.map((a) => `${a.invoiceId}=${(a.amountCents / 100).toFixed(2)}`).sort(),
-      );
+      expect(
+        got.allocations.map((a: { invoiceId: string; amount: string }) => `${a.invoiceId}=${a.amount}`).sort(),
+      ).toEqual(t.allocations.map((a) => `${a.invoiceId}=${(a.amountCents / 100).toFixed(2)}`).sort());
     }
   });
 });
@@ -64,7 +75,16 @@ describe('recon match on every statement format', () => {
     ['ofx', 'statement.ofx'],
     ['csv', 'statement.csv'],
   ])('reads %s and gives the same decisions', (format, file) => {
-    const r = recon('match', '--invoices', join(fixtures, 'invoices.csv'), '--statement', join(fixtures, file), '--format', format, '--json');
+    const r = recon(
+      'match',
+      '--invoices',
+      join(fixtures, 'invoices.csv'),
+      '--statement',
+      join(fixtures, file),
+      '--format',
+      format,
+      '--json',
+    );
     expect(r.code).toBe(0);
     const statuses = JSON.parse(r.stdout).transactions.map((t: { status: string }) => t.status);
     expect(statuses).toHaveLength(truth.length);
@@ -74,7 +94,13 @@ describe('recon match on every statement format', () => {
 
 describe('recon match without --json', () => {
   it('prints a readable summary with counts and the auto-match rate', () => {
-    const r = recon('match', '--invoices', join(fixtures, 'invoices.csv'), '--statement', join(fixtures, 'statement.csv'));
+    const r = recon(
+      'match',
+      '--invoices',
+      join(fixtures, 'invoices.csv'),
+      '--statement',
+      join(fixtures, 'statement.csv'),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/matched automatically\s+\d+/);
     expect(r.stdout).toMatch(/auto-match rate/);
@@ -86,7 +112,14 @@ describe('recon on input it cannot read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'recon-e2e-'));
 
   it('names the missing file and exits non-zero', () => {
-    const r = recon('match', '--invoices', join(dir, 'nope.csv'), '--statement', join(fixtures, 'statement.xml'), '--json');
+    const r = recon(
+      'match',
+      '--invoices',
+      join(dir, 'nope.csv'),
+      '--statement',
+      join(fixtures, 'statement.xml'),
+      '--json',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/nope\.csv.*no such file/);
     expect(r.stdout).toBe('');
@@ -94,7 +127,10 @@ describe('recon on input it cannot read', () => {
 
   it('names the line and column of a bad invoice row', () => {
     const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, 'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Dupont SARL,,12.50,EUR,2024-01-10,2024-02-09\nF2,C1,Dupont SARL,,12;50,EUR,2024-01-10,2024-02-09\n');
+    writeFileSync(
+      bad,
+      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Dupont SARL,,12.50,EUR,2024-01-10,2024-02-09\nF2,C1,Dupont SARL,,12;50,EUR,2024-01-10,2024-02-09\n',
+    );
     const r = recon('match', '--invoices', bad, '--statement', join(fixtures, 'statement.xml'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/line 3, column amount/);

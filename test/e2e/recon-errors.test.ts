@@ -15,15 +15,23 @@ function recon(...args: string[]) {
 
 // 115 bytes: two credits of 50,000 billion euros each, beyond the readers' bound on one amount (10^13 cents).
 const huge = join(dir, 'geant.csv');
-writeFileSync(huge, 'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n');
+writeFileSync(
+  huge,
+  'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n',
+);
 const invoices = join(dir, 'invoices.csv');
-writeFileSync(invoices, 'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Client A,,10.00,EUR,2026-01-01,2026-01-31\n');
+writeFileSync(
+  invoices,
+  'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Client A,,10.00,EUR,2026-01-01,2026-01-31\n',
+);
 
 describe('recon names what is wrong with a statement it cannot read, never an "unexpected error"', () => {
   it('recon parse: amounts beyond any real booking, named with their line', () => {
     const run = recon('parse', huge);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^recon: cannot read statement ".*geant\.csv": amount beyond .*not a real booking \(line 2\)/);
+    expect(run.stderr).toMatch(
+      /^recon: cannot read statement ".*geant\.csv": amount beyond .*not a real booking \(line 2\)/,
+    );
     expect(run.stderr).not.toMatch(/unexpected error|at \w+ \(/);
   });
 

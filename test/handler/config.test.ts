@@ -3,9 +3,12 @@ import { ConfigError, readEnv, requireSettings, settings } from '../../functions
 
 describe('configuration fails fast, naming the setting', () => {
   it('names every missing or malformed setting at once', () => {
-    expect(() => requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'], { SENDER_EMAIL: 'not-an-address', FINANCE_EMAILS: 'a@b.fr, oops' })).toThrow(
-      /TABLE_NAME.*SENDER_EMAIL.*FINANCE_EMAILS/,
-    );
+    expect(() =>
+      requireSettings(['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'], {
+        SENDER_EMAIL: 'not-an-address',
+        FINANCE_EMAILS: 'a@b.fr, oops',
+      }),
+    ).toThrow(/TABLE_NAME.*SENDER_EMAIL.*FINANCE_EMAILS/);
   });
 
   it('is a ConfigError, not an undefined surfacing later', () => {
@@ -13,7 +16,10 @@ describe('configuration fails fast, naming the setting', () => {
   });
 
   it('accepts a complete environment and splits the finance list', () => {
-    expect(readEnv({ FINANCE_EMAILS: settings.FINANCE_EMAILS }, { FINANCE_EMAILS: 'daf@pme.fr, compta@pme.fr' }).FINANCE_EMAILS).toEqual(['daf@pme.fr', 'compta@pme.fr']);
+    expect(
+      readEnv({ FINANCE_EMAILS: settings.FINANCE_EMAILS }, { FINANCE_EMAILS: 'daf@pme.fr, compta@pme.fr' })
+        .FINANCE_EMAILS,
+    ).toEqual(['daf@pme.fr', 'compta@pme.fr']);
   });
 
   it('a handler without its table refuses to load (cold start), naming TABLE_NAME', async () => {

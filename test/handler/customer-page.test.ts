@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
-import type { CustomerLinkRecord } from '../../functions/adapters/db/links';
 import type { InvoiceEvent } from '../../functions/adapters/db/events';
+import type { CustomerLinkRecord } from '../../functions/adapters/db/links';
 import { computeLatePenalties } from '../../functions/core/dunning/penalties';
 import { policyForCustomer } from '../../functions/core/dunning/policy';
 import { defaultRateTable } from '../../functions/core/dunning/rates';
@@ -20,21 +20,64 @@ const NOW = new Date('2026-06-02T09:00:00.000Z');
 const LINK = 'link-acme-0001';
 
 const customer = (id: string, overrides: Partial<Customer> = {}) =>
-  Customer.parse({ customerId: id, name: `Client ${id}`, isBusiness: true, segment: 'standard', language: 'fr', ...overrides });
+  Customer.parse({
+    customerId: id,
+    name: `Client ${id}`,
+    isBusiness: true,
+    segment: 'standard',
+    language: 'fr',
+    ...overrides,
+  });
 const invoice = (id: string, customerId: string, overrides: Partial<Invoice> = {}) =>
-  Invoice.parse({ invoiceId: id, customerId, amountCents: 120_000, openCents: 120_000, currency: 'EUR', issueDate: '2026-03-01', dueDate: '2026-04-01', status: 'open', version: 0, ...overrides });
+  Invoice.parse({
+    invoiceId: id,
+    customerId,
+    amountCents: 120_000,
+    openCents: 120_000,
+    currency: 'EUR',
+    issueDate: '2026-03-01',
+    dueDate: '2026-04-01',
+    status: 'open',
+    version: 0,
+    ...overrides,
+  });
 
 /** An in-memory world: customers, invoices, links, and what the page did to them. */
 function world(options: { keys?: string[]; linkRevoked?: boolean } = {}) {
-  const customers = new Map([['ACME', customer('ACME')], ['OTHER', customer('OTHER', { language: 'en' })]]);
+  const customers = new Map([
+    ['ACME', customer('ACME')],
+    ['OTHER', customer('OTHER', { language: 'en' })],
+  ]);
   const invoices = new Map<string, Invoice>([
     ['F-2026-0042', invoice('F-2026-0042', 'ACME', { pdfKey: 'invoices/F-2026-0042.pdf' })],
-    ['F-2026-0043', invoice('F-2026-0043', 'ACME', { openCents: 30_000, dunningLevel: 'formal_notice', dueDate: '2026-03-01' })],
+    [
+      'F-2026-0043',
+      invoice('F-2026-0043', 'ACME', { openCents: 30_000, dunningLevel: 'formal_notice', dueDate: '2026-03-01' }),
+    ],
     ['F-2026-0099', invoice('F-2026-0099', 'OTHER')],
   ]);
   const links = new Map<string, CustomerLinkRecord>([
-    [`ACME/${LINK}`, { customerId: 'ACME', linkId: LINK, issuedAt: NOW.toISOString(), validUntil: '2026-12-01T00:00:00.000Z', purpose: 'reminder', ...(options.linkRevoked ? { revokedAt: NOW.toISOString() } : {}) }],
-    ['OTHER/link-other-0001', { customerId: 'OTHER', linkId: 'link-other-0001', issuedAt: NOW.toISOString(), validUntil: '2026-12-01T00:00:00.000Z', purpose: 'reminder' }],
+    [
+      `ACME/${LINK}`,
+      {
+        customerId: 'ACME',
+        linkId: LINK,
+        issuedAt: NOW.toISOString(),
+        validUntil: '2026-12-01T00:00:00.000Z',
+        purpose: 'reminder',
+        ...(options.linkRevoked ? { revokedAt: NOW.toISOString() } : {}),
+      },
+    ],
+    [
+      'OTHER/link-other-0001',
+      {
+        customerId: 'OTHER',
+        linkId: 'link-other-0001',
+        issuedAt: NOW.toISOString(),
+        validUntil: '2026-12-01T00:00:00.000Z',
+        purpose: 'reminder',
+      },
+    ],
   ]);
   const events: InvoiceEvent[] = [];
   const documents: { key: string; bytes: number; contentType: string }[] = [];
@@ -48,12 +91,27 @@ function world(options: { keys?: string[]; linkRevoked?: boolean } = {}) {
       return links.get(`${c}/${l}`);
     },
     getCustomer: async (id) => customers.get(id),
-    owedInvoices: async (id) => [...invoices.values()].filter((i) => i.customerId === id && i.openCents > 0 && i.status === 'open'),
+    owedInvoices: async (id) =>
+      [...invoices.values()].filter((i) => i.customerId === id && i.openCents > 0 && i.status === 'open'),
     policyFor: async (c) => policyForCustomer(c),
     penalties: async (i, c, p, asOf) =>
-      computeLatePenalties({ principalCents: i.openCents, dueDate: i.dueDate, asOf, rates: defaultRateTable, debtor: c.isBusiness ? 'business' : 'consumer', formalNoticeDate: asOf, lateInterest: p.lateInterest, fixedIndemnity: p.fixedIndemnity }),
+      computeLatePenalties({
+        principalCents: i.openCents,
+        dueDate: i.dueDate,
+        asOf,
+        rates: defaultRateTable,
+        debtor: c.isBusiness ? 'business' : 'consumer',
+        formalNoticeDate: asOf,
+        lateInterest: p.lateInterest,
+        fixedIndemnity: p.fixedIndemnity,
+      }),
     pdfLink: async (key) => `https://documents.example/${key}?X-Amz-Signature=abc`,
-    creditor: () => ({ name: 'encaisse démo SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPPXXX', email: 'relances@encaisse.example.fr' }),
+    creditor: () => ({
+      name: 'encaisse démo SAS',
+      iban: 'FR7630006000011234567890189',
+      bic: 'AGRIFRPPXXX',
+      email: 'relances@encaisse.example.fr',
+    }),
     saveInvoice: async (current, next, event) => {
       if (invoices.get(current.invoiceId)?.version !== current.version) throw new Error('version conflict');
       const saved = Invoice.parse({ ...next, version: current.version + 1 });
@@ -75,8 +133,17 @@ const token = (claims: Partial<{ customerId: string; linkId: string; expiresAt: 
   signCustomerLink({ customerId: 'ACME', linkId: LINK, expiresAt: '2026-12-01T00:00:00.000Z', ...claims }, key);
 const formToken = (key = KEY) => formTokenFor(LINK, key);
 
-function event(method: string, path: string, options: { headers?: Record<string, string>; body?: Buffer | string; query?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
-  const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body.toString('base64') : options.body;
+function event(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: Buffer | string; query?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
+  const body =
+    options.body === undefined
+      ? undefined
+      : Buffer.isBuffer(options.body)
+        ? options.body.toString('base64')
+        : options.body;
   return {
     version: '2.0',
     routeKey: '$default',
@@ -84,7 +151,9 @@ function event(method: string, path: string, options: { headers?: Record<string,
     rawQueryString: '',
     headers: { host: 'pay.example', ...options.headers },
     queryStringParameters: options.query,
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+    } as APIGatewayProxyEventV2['requestContext'],
     body,
     isBase64Encoded: Buffer.isBuffer(options.body),
   };
@@ -99,12 +168,22 @@ const urlencoded = (fields: Record<string, string>, headers: Record<string, stri
 function multipart(fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer }) {
   const boundary = '----encaisseTestBoundary7MA4YWxk';
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.bytes, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...sameSite }, body: Buffer.concat(parts) };
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...sameSite },
+    body: Buffer.concat(parts),
+  };
 }
 
 const html = (r: APIGatewayProxyStructuredResultV2) => String(r.body);
@@ -161,7 +240,10 @@ describe('the customer page', () => {
 
   it('refuses a post to a revoked link without touching any invoice', async () => {
     const w = world({ linkRevoked: true });
-    const res = await handleCustomerPage(event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-10' })), w.deps);
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-10' })),
+      w.deps,
+    );
     expect(res.statusCode).toBe(REFUSED_STATUS);
     expect(w.events).toEqual([]);
   });
@@ -172,7 +254,12 @@ describe('the customer page', () => {
     const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
     const payload = decodeSvgQr(page);
     const fields = parseEpcPayload(payload);
-    expect(fields).toMatchObject({ iban: 'FR7630006000011234567890189', bic: 'AGRIFRPPXXX', beneficiaryName: 'encaisse démo SAS', amountCents: 120_000 });
+    expect(fields).toMatchObject({
+      iban: 'FR7630006000011234567890189',
+      bic: 'AGRIFRPPXXX',
+      beneficiaryName: 'encaisse démo SAS',
+      amountCents: 120_000,
+    });
     expect(fields.creditorReference).toMatch(/^RF\d{2}F20260042$/);
   });
 });
@@ -182,16 +269,44 @@ describe('the customer’s answers', () => {
     const w = world();
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 1)]);
     const res = await handleCustomerPage(
-      event('POST', `/c/${token()}/dispute`, multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'Prestation non livrée' }, { name: 'bon de livraison.pdf', type: 'application/pdf', bytes: pdf })),
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'Prestation non livrée' },
+          { name: 'bon de livraison.pdf', type: 'application/pdf', bytes: pdf },
+        ),
+      ),
       w.deps,
     );
     expect(res.statusCode).toBe(303);
     expect(res.headers?.location).toBe(`/c/${token()}?done=dispute`);
-    expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ reason: 'dispute', note: 'Prestation non livrée', since: NOW.toISOString() });
+    expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({
+      reason: 'dispute',
+      note: 'Prestation non livrée',
+      since: NOW.toISOString(),
+    });
     expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
-    expect(w.documents).toEqual([{ key: expect.stringMatching(/^disputes\/F-2026-0042\/.*bon_de_livraison\.pdf$/), bytes: pdf.length, contentType: 'application/pdf' }]);
+    expect(w.documents).toEqual([
+      {
+        key: expect.stringMatching(/^disputes\/F-2026-0042\/.*bon_de_livraison\.pdf$/),
+        bytes: pdf.length,
+        contentType: 'application/pdf',
+      },
+    ]);
     expect(w.events).toEqual([
-      { invoiceId: 'F-2026-0042', at: NOW.toISOString(), kind: 'dispute_opened', actor: 'customer:ACME', detail: { reason: 'Prestation non livrée', documentKey: w.documents[0].key, linkId: LINK, via: 'customer_page' } },
+      {
+        invoiceId: 'F-2026-0042',
+        at: NOW.toISOString(),
+        kind: 'dispute_opened',
+        actor: 'customer:ACME',
+        detail: {
+          reason: 'Prestation non livrée',
+          documentKey: w.documents[0].key,
+          linkId: LINK,
+          via: 'customer_page',
+        },
+      },
     ]);
     expect(w.alerts).toHaveLength(1);
     expect(w.alerts[0].title).toContain('Contestation de la facture F-2026-0042');
@@ -204,9 +319,13 @@ describe('the customer’s answers', () => {
 
   it('“Je m’engage à payer le …” pauses every owed invoice until that date, as a promise', async () => {
     const w = world();
-    const res = await handleCustomerPage(event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-12' })), w.deps);
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-12' })),
+      w.deps,
+    );
     expect(res.statusCode).toBe(303);
-    for (const id of ['F-2026-0042', 'F-2026-0043']) expect(w.invoices.get(id)?.pause).toMatchObject({ reason: 'promise', until: '2026-06-12' });
+    for (const id of ['F-2026-0042', 'F-2026-0043'])
+      expect(w.invoices.get(id)?.pause).toMatchObject({ reason: 'promise', until: '2026-06-12' });
     expect(w.events.map((e) => [e.invoiceId, e.kind, e.detail.linkId])).toEqual([
       ['F-2026-0042', 'payment_promised', LINK],
       ['F-2026-0043', 'payment_promised', LINK],
@@ -216,7 +335,10 @@ describe('the customer’s answers', () => {
 
   it('a promise past the page’s limit is refused beside the field, in the customer’s language, and nothing changes', async () => {
     const w = world();
-    const res = await handleCustomerPage(event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-09-01' })), w.deps);
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-09-01' })),
+      w.deps,
+    );
     expect(res.statusCode).toBe(400);
     expect(html(res)).toContain('Cette date est trop lointaine.');
     expect(w.events).toEqual([]);
@@ -225,26 +347,48 @@ describe('the customer’s answers', () => {
   it('“J’ai payé” holds the reminders three business days for the statement and tells finance, but never lifts a dispute', async () => {
     const w = world();
     const disputed = w.invoices.get('F-2026-0043') as Invoice;
-    w.invoices.set(disputed.invoiceId, { ...disputed, pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' } });
-    const res = await handleCustomerPage(event('POST', `/c/${token()}/paid`, urlencoded({ formToken: formToken(), paidOn: '2026-06-01', amount: '1 200,00' })), w.deps);
+    w.invoices.set(disputed.invoiceId, {
+      ...disputed,
+      pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' },
+    });
+    const res = await handleCustomerPage(
+      event(
+        'POST',
+        `/c/${token()}/paid`,
+        urlencoded({ formToken: formToken(), paidOn: '2026-06-01', amount: '1 200,00' }),
+      ),
+      w.deps,
+    );
     expect(res.statusCode).toBe(303);
     // Tuesday 2 June 2026 + 3 business days = Friday 5 June
     expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ reason: 'promise', until: '2026-06-05' });
     expect(w.invoices.get('F-2026-0043')?.pause?.reason).toBe('dispute');
     expect(w.events).toHaveLength(1);
-    expect(w.events[0]).toMatchObject({ kind: 'payment_reported', detail: { paidOn: '2026-06-01', amountCents: 120_000, linkId: LINK } });
+    expect(w.events[0]).toMatchObject({
+      kind: 'payment_reported',
+      detail: { paidOn: '2026-06-01', amountCents: 120_000, linkId: LINK },
+    });
     expect(w.alerts[0].items?.join(' ')).toContain('1\u202f200,00');
   });
 });
 
 describe('forged form posts', () => {
-  const post = (headers: Record<string, string>, fields: Record<string, string>) => event('POST', `/c/${token()}/promise`, urlencoded(fields, headers));
+  const post = (headers: Record<string, string>, fields: Record<string, string>) =>
+    event('POST', `/c/${token()}/promise`, urlencoded(fields, headers));
 
   it('a post from another site is refused even with the right form token', async () => {
-    const attempts: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }];
+    const attempts: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ];
     for (const headers of attempts) {
       const w = world();
-      const res = await handleCustomerPage(post(headers, { formToken: formToken(), promisedFor: '2026-06-10' }), w.deps);
+      const res = await handleCustomerPage(
+        post(headers, { formToken: formToken(), promisedFor: '2026-06-10' }),
+        w.deps,
+      );
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       expect(w.events).toEqual([]);
     }
@@ -273,7 +417,14 @@ describe('uploads', () => {
     const w = world();
     const big = Buffer.alloc(4 * 1024 * 1024 + 10, 7);
     const res = await handleCustomerPage(
-      event('POST', `/c/${token()}/dispute`, multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'trop cher' }, { name: 'scan.pdf', type: 'application/pdf', bytes: big })),
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'trop cher' },
+          { name: 'scan.pdf', type: 'application/pdf', bytes: big },
+        ),
+      ),
       w.deps,
     );
     expect(res.statusCode).toBe(413);
@@ -285,7 +436,13 @@ describe('uploads', () => {
   it('a body over the request limit is refused unread', async () => {
     const w = world();
     const huge = Buffer.alloc(MAX_BODY_BYTES + 1, 7);
-    const res = await handleCustomerPage(event('POST', `/c/${token()}/dispute`, { headers: { 'content-type': 'multipart/form-data; boundary=x', ...sameSite }, body: huge }), w.deps);
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/dispute`, {
+        headers: { 'content-type': 'multipart/form-data; boundary=x', ...sameSite },
+        body: huge,
+      }),
+      w.deps,
+    );
     expect(res.statusCode).toBe(413);
     expect(w.events).toEqual([]);
   });
@@ -293,7 +450,14 @@ describe('uploads', () => {
   it('a file of another type is refused beside the field', async () => {
     const w = world();
     const res = await handleCustomerPage(
-      event('POST', `/c/${token()}/dispute`, multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'x' }, { name: 'a.exe', type: 'application/x-msdownload', bytes: Buffer.from('MZ') })),
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'x' },
+          { name: 'a.exe', type: 'application/x-msdownload', bytes: Buffer.from('MZ') },
+        ),
+      ),
       w.deps,
     );
     expect(res.statusCode).toBe(400);
@@ -303,7 +467,14 @@ describe('uploads', () => {
 
   it('a dispute of another customer’s invoice is refused', async () => {
     const w = world();
-    const res = await handleCustomerPage(event('POST', `/c/${token()}/dispute`, multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0099', reason: 'x' })), w.deps);
+    const res = await handleCustomerPage(
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0099', reason: 'x' }),
+      ),
+      w.deps,
+    );
     expect(res.statusCode).toBe(400);
     expect(w.invoices.get('F-2026-0099')?.pause).toBeUndefined();
   });

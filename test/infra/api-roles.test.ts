@@ -9,10 +9,16 @@ import { resourcesOfType, synthesizeForAssertions } from './support';
  * `readonly`, locking every read-only user out in AWS).
  */
 const { json } = synthesizeForAssertions();
-const deployedGroups = resourcesOfType(json, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName as string).sort();
+const deployedGroups = resourcesOfType(json, 'AWS::Cognito::UserPoolGroup')
+  .map(([, g]) => g.Properties!.GroupName as string)
+  .sort();
 
 function roleOf(groupsClaim: string): string {
-  const event = { requestContext: { authorizer: { jwt: { claims: { sub: 'u1', email: 'anne@pme.fr', 'cognito:groups': groupsClaim } } } } };
+  const event = {
+    requestContext: {
+      authorizer: { jwt: { claims: { sub: 'u1', email: 'anne@pme.fr', 'cognito:groups': groupsClaim } } },
+    },
+  };
   try {
     return authenticate(event, {}).role;
   } catch (err) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp, demoContext } from '../../lib/app';
-import { flat, resourcesOfType, synthesizeForAssertions, type CfnResource } from './support';
+import { type CfnResource, flat, resourcesOfType, synthesizeForAssertions } from './support';
 
 // Without a web build (what every other test synthesizes) and with one (a stand-in web/dist of one file).
 const dist = mkdtempSync(path.join(tmpdir(), 'encaisse-console-dist-'));
@@ -16,7 +16,10 @@ const t = deployed.json;
 
 const one = (type: string): CfnResource => {
   const found = resourcesOfType(t, type);
-  expect(found.map(([id]) => id), type).toHaveLength(1);
+  expect(
+    found.map(([id]) => id),
+    type,
+  ).toHaveLength(1);
   return found[0][1];
 };
 const distribution = () => one('AWS::CloudFront::Distribution').Properties!.DistributionConfig;
@@ -24,33 +27,56 @@ const distribution = () => one('AWS::CloudFront::Distribution').Properties!.Dist
 describe('finance console: files in a private bucket behind CloudFront', () => {
   it('keeps the bucket private, encrypted, TLS-only and logged, readable by CloudFront through origin access control only', () => {
     const [bucketId, bucket] = resourcesOfType(t, 'AWS::S3::Bucket').find(([id]) => id.startsWith('ConsoleBucket'))!;
-    expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(bucket.Properties!.BucketEncryption).toBeDefined();
     expect(bucket.Properties!.LoggingConfiguration.LogFilePrefix).toBe('console/');
-    const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) => flat(p.Properties!.Bucket).includes(bucketId))![1];
-    const statements = policy.Properties!.PolicyDocument.Statement as { Effect: string; Principal?: { Service?: string }; Action: string | string[]; Condition?: unknown }[];
+    const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) =>
+      flat(p.Properties!.Bucket).includes(bucketId),
+    )![1];
+    const statements = policy.Properties!.PolicyDocument.Statement as {
+      Effect: string;
+      Principal?: { Service?: string };
+      Action: string | string[];
+      Condition?: unknown;
+    }[];
     const reads = statements.filter((s) => s.Effect === 'Allow');
     expect(reads).toHaveLength(1);
     expect(reads[0].Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
     expect(reads[0].Action).toBe('s3:GetObject');
     expect(flat(reads[0].Condition)).toContain('ConsoleDistribution');
     expect(statements.some((s) => s.Effect === 'Deny' && flat(s.Condition).includes('aws:SecureTransport'))).toBe(true);
-    expect(one('AWS::CloudFront::OriginAccessControl').Properties!.OriginAccessControlConfig.SigningBehavior).toBe('always');
+    expect(one('AWS::CloudFront::OriginAccessControl').Properties!.OriginAccessControlConfig.SigningBehavior).toBe(
+      'always',
+    );
   });
 
   it('answers with CSP, HSTS and no framing, and falls back to index.html for app paths only', () => {
-    const headers = one('AWS::CloudFront::ResponseHeadersPolicy').Properties!.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const headers = one('AWS::CloudFront::ResponseHeadersPolicy').Properties!.ResponseHeadersPolicyConfig
+      .SecurityHeadersConfig;
     const csp = flat(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toMatch(/connect-src 'self' https:\/\/.*amazoncognito\.com https:\/\/\*\.s3\.<AWS::Region>\.amazonaws\.com;/);
-    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86_400, IncludeSubdomains: true, Override: true });
+    expect(csp).toMatch(
+      /connect-src 'self' https:\/\/.*amazoncognito\.com https:\/\/\*\.s3\.<AWS::Region>\.amazonaws\.com;/,
+    );
+    expect(headers.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 730 * 86_400,
+      IncludeSubdomains: true,
+      Override: true,
+    });
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     const config = distribution();
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(config.CustomErrorResponses).toBeUndefined(); // an API 404 must stay a 404, not become index.html
-    const functions = resourcesOfType(t, 'AWS::CloudFront::Function').map(([, f]) => String(f.Properties!.FunctionCode));
+    const functions = resourcesOfType(t, 'AWS::CloudFront::Function').map(([, f]) =>
+      String(f.Properties!.FunctionCode),
+    );
     expect(functions.some((c) => c.includes("r.uri.indexOf('.') === -1") && c.includes("'/index.html'"))).toBe(true);
   });
 
@@ -62,8 +88,13 @@ describe('finance console: files in a private bucket behind CloudFront', () => {
     expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // AllViewerExceptHostHeader: the bearer token goes through
     const origin = distribution().Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
     expect(flat(origin.DomainName)).toContain('AdminApiHttpApi');
-    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
-    const functions = resourcesOfType(t, 'AWS::CloudFront::Function').map(([, f]) => String(f.Properties!.FunctionCode));
+    expect(origin.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
+    const functions = resourcesOfType(t, 'AWS::CloudFront::Function').map(([, f]) =>
+      String(f.Properties!.FunctionCode),
+    );
     expect(functions.some((c) => c.includes("replace(/^\\/api(?=\\/)/, '')"))).toBe(true);
   });
 });
@@ -110,7 +141,9 @@ describe('finance console: deployment of the web build', () => {
 
   it('is cdk-nag clean with the web build deployed, each exception acknowledged with a reason', () => {
     const { app } = buildApp({ ...demoContext, consoleAssets: dist }, { bundle: false, nag: false });
-    const remaining = new AwsSolutionsChecks().validateScope(app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    const remaining = new AwsSolutionsChecks()
+      .validateScope(app)
+      .violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     expect(remaining).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionId, flat, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
+import { flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
 
 /** The customer page's place in the stack: public routes of their own, throttled, and a role written out. */
 const { json } = synthesizeForAssertions();
@@ -10,12 +10,21 @@ const [[secretId]] = resourcesOfType(json, 'AWS::SecretsManager::Secret');
 
 describe('the customer page in the stack', () => {
   it('serves GET /c/{token} and POST /c/{token}/{action} without authorizer, from its own function', () => {
-    const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!).filter((r) => String(r.RouteKey).includes('/c/'));
+    const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties!)
+      .filter((r) => String(r.RouteKey).includes('/c/'));
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{token}', 'POST /c/{token}/{action}']);
-    const integrations = Object.fromEntries(resourcesOfType(json, 'AWS::ApiGatewayV2::Integration').map(([id, i]) => [id, flat(i.Properties!.IntegrationUri)]));
+    const integrations = Object.fromEntries(
+      resourcesOfType(json, 'AWS::ApiGatewayV2::Integration').map(([id, i]) => [
+        id,
+        flat(i.Properties!.IntegrationUri),
+      ]),
+    );
     for (const r of routes) {
       expect(r.AuthorizationType).toBe('NONE');
-      const integrationId = flat(r.Target).replace(/^integrations\/</, '').replace(/>$/, '');
+      const integrationId = flat(r.Target)
+        .replace(/^integrations\/</, '')
+        .replace(/>$/, '');
       expect(integrations[integrationId]).toBe(`<${pageId}.Arn>`);
     }
   });
@@ -28,7 +37,12 @@ describe('the customer page in the stack', () => {
 
   it('its role is exactly: read the customer, links, invoices, policies and rates; write invoices; read PDFs, write disputes; read the link keys; mail finance', () => {
     const summary = statements
-      .map((s) => `${list(s.Action).sort().join(',')} ${list(s.Resource as unknown).map(flat).sort().join(',')} ${s.Condition ? JSON.stringify(s.Condition) : ''}`.trim())
+      .map((s) =>
+        `${list(s.Action).sort().join(',')} ${list(s.Resource as unknown)
+          .map(flat)
+          .sort()
+          .join(',')} ${s.Condition ? JSON.stringify(s.Condition) : ''}`.trim(),
+      )
       .map((line) =>
         line
           .replace(/<StorageTable\w+\.Arn>/g, '<Table>')
@@ -63,15 +77,21 @@ describe('the customer page in the stack', () => {
       expect(flat(env.CUSTOMER_LINK_SECRET_ARN), name).toBe(`<${secretId}>`);
       expect(flat(env.CUSTOMER_PAGE_URL), name).toMatch(/^<AdminApiHttpApi\w+\.ApiEndpoint>$/);
     }
-    const readers = resourcesOfType(json, 'AWS::IAM::Policy')
-      .filter(([, p]) => (p.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) => list(s.Action).includes('secretsmanager:GetSecretValue')))
-      .length;
+    const readers = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, p]) =>
+      (p.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
+        list(s.Action).includes('secretsmanager:GetSecretValue'),
+      ),
+    ).length;
     expect(readers).toBe(3);
   });
 
   it('the link keys are generated at deploy time and kept when the stack is deleted', () => {
     const secret = json.Resources[secretId];
-    expect(secret.Properties!.GenerateSecretString).toMatchObject({ GenerateStringKey: 'current', SecretStringTemplate: '{}', PasswordLength: 64 });
+    expect(secret.Properties!.GenerateSecretString).toMatchObject({
+      GenerateStringKey: 'current',
+      SecretStringTemplate: '{}',
+      PasswordLength: 64,
+    });
     expect(secret.Properties!.SecretString).toBeUndefined();
     expect(secret.DeletionPolicy).toBe('Retain');
   });

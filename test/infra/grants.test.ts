@@ -14,7 +14,11 @@ const readable = (s: string) =>
 function grantsOf(name: string): string[] {
   return roleStatements(json, functionId(json, name))
     .flatMap((s) => {
-      const resources = ([] as unknown[]).concat(s.Resource).map((r) => readable(flat(r))).sort().join(', ');
+      const resources = ([] as unknown[])
+        .concat(s.Resource)
+        .map((r) => readable(flat(r)))
+        .sort()
+        .join(', ');
       const condition = s.Condition ? ` if ${readable(JSON.stringify(s.Condition))}` : '';
       return ([] as string[]).concat(s.Action).map((a) => `${a} ${resources}${condition}`);
     })
@@ -23,7 +27,9 @@ function grantsOf(name: string): string[] {
 
 describe('grants, function by function (the whole permission model, pinned)', () => {
   it('every function of the stack is pinned here', () => {
-    expect(resourcesOfType(json, 'AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['encaisse:entry'])).toHaveLength(functionNames.length);
+    expect(
+      resourcesOfType(json, 'AWS::Lambda::Function').filter(([, f]) => f.Metadata?.['encaisse:entry']),
+    ).toHaveLength(functionNames.length);
   });
 
   it.each(functionNames)('%s is granted exactly what its code calls', (name) => {
@@ -34,6 +40,8 @@ describe('grants, function by function (the whole permission model, pinned)', ()
 describe('who grants', () => {
   it('the stack only wires: each construct grants the functions it is handed, so no grant is written in the stack', () => {
     const stack = readFileSync(path.join(projectRoot, 'lib/encaisse-stack.ts'), 'utf8');
-    expect(stack).not.toMatch(/\ballow(Table|TableItems|Objects|Workflow|SendEmail)\(|addToPrincipalPolicy|\.grant\w*\(/);
+    expect(stack).not.toMatch(
+      /\ballow(Table|TableItems|Objects|Workflow|SendEmail)\(|addToPrincipalPolicy|\.grant\w*\(/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { businessMetricNames } from '../../lib/monitoring/business-metrics';
 import { functionNames } from '../../lib/shared/function';
-import { flat, functionId, resourcesOfType, synthesizeForAssertions, type CfnTemplate } from './support';
+import { type CfnTemplate, flat, functionId, resourcesOfType, synthesizeForAssertions } from './support';
 
 // One synthesis with the demo settings; one more below for the finance subscription.
 const { json } = synthesizeForAssertions();
@@ -17,7 +17,9 @@ const alarmsOn = (namespace: string, metricName: string, dimensions: Record<stri
     (a) =>
       a.Namespace === namespace &&
       a.MetricName === metricName &&
-      Object.entries(dimensions).every(([k, v]) => (typeof v === 'string' ? dimensionsOf(a)[k] === v : v.test(dimensionsOf(a)[k] ?? ''))),
+      Object.entries(dimensions).every(([k, v]) =>
+        typeof v === 'string' ? dimensionsOf(a)[k] === v : v.test(dimensionsOf(a)[k] ?? ''),
+      ),
   );
 const theAlarmOn = (namespace: string, metricName: string, dimensions: Record<string, RegExp | string> = {}) => {
   const found = alarmsOn(namespace, metricName, dimensions);
@@ -27,7 +29,9 @@ const theAlarmOn = (namespace: string, metricName: string, dimensions: Record<st
 const fnRef = (name: string) => `<${functionId(json, name)}>`;
 const queueNames = () => {
   const dlqs = resourcesOfType(json, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
-  return Object.fromEntries(dlqs.map(([id]) => [id.startsWith('InvoiceInbox') ? 'invoice-inbox' : 'ingest', `<${id}.QueueName>`]));
+  return Object.fromEntries(
+    dlqs.map(([id]) => [id.startsWith('InvoiceInbox') ? 'invoice-inbox' : 'ingest', `<${id}.QueueName>`]),
+  );
 };
 
 describe('alarms: one KMS-encrypted topic for operators', () => {
@@ -43,7 +47,9 @@ describe('alarms: one KMS-encrypted topic for operators', () => {
 
   it('the operators of the settings are subscribed by e-mail; finance is not, unless asked', () => {
     const subscriptions = resourcesOfType(json, 'AWS::SNS::Subscription').map(([, s]) => s.Properties!);
-    expect(subscriptions.map((s) => [s.Protocol, s.Endpoint, flat(s.TopicArn)])).toEqual([['email', 'exploitation@encaisse.example.fr', `<${topicId}>`]]);
+    expect(subscriptions.map((s) => [s.Protocol, s.Endpoint, flat(s.TopicArn)])).toEqual([
+      ['email', 'exploitation@encaisse.example.fr', `<${topicId}>`],
+    ]);
   });
 
   it('with subscribeFinanceToAlarms finance is subscribed too, and an address in both lists only once', () => {
@@ -51,12 +57,16 @@ describe('alarms: one KMS-encrypted topic for operators', () => {
       subscribeFinanceToAlarms: true,
       operatorEmails: 'ops@encaisse.example.fr, Finance@encaisse.example.fr',
     }).json as CfnTemplate;
-    const endpoints = resourcesOfType(other, 'AWS::SNS::Subscription').map(([, s]) => s.Properties!.Endpoint).sort();
+    const endpoints = resourcesOfType(other, 'AWS::SNS::Subscription')
+      .map(([, s]) => s.Properties!.Endpoint)
+      .sort();
     expect(endpoints).toEqual(['finance@encaisse.example.fr', 'ops@encaisse.example.fr']);
   });
 
   it('no two alarms watch the same metric the same way', () => {
-    const keys = alarms.map((a) => JSON.stringify([a.Namespace, a.MetricName, dimensionsOf(a), a.ComparisonOperator, a.Threshold]));
+    const keys = alarms.map((a) =>
+      JSON.stringify([a.Namespace, a.MetricName, dimensionsOf(a), a.ComparisonOperator, a.Threshold]),
+    );
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
@@ -79,7 +89,12 @@ describe('alarms: what each watches, and when it fires', () => {
   it('a failed or timed-out dunning execution raises an alarm', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
       const a = theAlarmOn('AWS/States', metric, { StateMachineArn: /^<DunningStateMachine\w+>$/ });
-      expect([a.Statistic, a.Period, a.Threshold, a.ComparisonOperator], metric).toEqual(['Sum', 300, 1, 'GreaterThanOrEqualToThreshold']);
+      expect([a.Statistic, a.Period, a.Threshold, a.ComparisonOperator], metric).toEqual([
+        'Sum',
+        300,
+        1,
+        'GreaterThanOrEqualToThreshold',
+      ]);
     }
   });
 
@@ -120,7 +135,12 @@ describe('alarms: what each watches, and when it fires', () => {
   it('the admin API raises an alarm on three 5xx in 5 minutes and on a p99 latency above 3 s for 15 minutes', () => {
     const apiId = /^<AdminApiHttpApi\w+>$/;
     const errors = theAlarmOn('AWS/ApiGateway', '5xx', { ApiId: apiId });
-    expect([errors.Statistic, errors.Period, errors.Threshold, errors.ComparisonOperator]).toEqual(['Sum', 300, 3, 'GreaterThanOrEqualToThreshold']);
+    expect([errors.Statistic, errors.Period, errors.Threshold, errors.ComparisonOperator]).toEqual([
+      'Sum',
+      300,
+      3,
+      'GreaterThanOrEqualToThreshold',
+    ]);
     const latency = theAlarmOn('AWS/ApiGateway', 'Latency', { ApiId: apiId });
     expect([latency.ExtendedStatistic, latency.Period, latency.Threshold, latency.ComparisonOperator]).toEqual([
       'p99',
@@ -134,7 +154,11 @@ describe('alarms: what each watches, and when it fires', () => {
   it('every function raises an alarm when throttled', () => {
     for (const name of functionNames) {
       const a = theAlarmOn('AWS/Lambda', 'Throttles', { FunctionName: fnRef(name) });
-      expect([a.Statistic, a.Threshold, a.ComparisonOperator], name).toEqual(['Sum', 1, 'GreaterThanOrEqualToThreshold']);
+      expect([a.Statistic, a.Threshold, a.ComparisonOperator], name).toEqual([
+        'Sum',
+        1,
+        'GreaterThanOrEqualToThreshold',
+      ]);
     }
   });
 
@@ -189,8 +213,10 @@ describe('the operations dashboard', () => {
       'Function errors',
       'Function throttles',
     ]);
-    for (const name of businessMetricNames) expect(metricsText, name).toContain(`"Encaisse","${name}","service","encaisse"`);
-    const isExpression = (x: unknown): x is { expression: string } => typeof x === 'object' && x !== null && 'expression' in x;
+    for (const name of businessMetricNames)
+      expect(metricsText, name).toContain(`"Encaisse","${name}","service","encaisse"`);
+    const isExpression = (x: unknown): x is { expression: string } =>
+      typeof x === 'object' && x !== null && 'expression' in x;
     const searches = body.widgets.flatMap((w) => (w.properties.metrics ?? []).flatMap((m) => m.filter(isExpression)));
     expect(searches.map((x) => x.expression)).toEqual([
       `SEARCH('{Encaisse,level,service} MetricName="RemindersSent" service="encaisse"', 'Sum', 86400)`,

@@ -26,18 +26,24 @@ interface Report {
 }
 
 function acknowledgements(root: App | Stack): { path: string; id: string; reason: string }[] {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason })),
+        ),
+    );
 }
 
 describe('cdk-nag AwsSolutions on the encaisse app', () => {
   it('synthesizes with the AwsSolutions checks and no unacknowledged finding, error or warning', () => {
-    const remaining = new AwsSolutionsChecks().validateScope(app).violations.map(
-      (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
-    );
+    const remaining = new AwsSolutionsChecks()
+      .validateScope(app)
+      .violations.map(
+        (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      );
     expect(remaining).toEqual([]);
     expect(synthError).toBeUndefined();
     const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as Report;
@@ -82,7 +88,9 @@ describe('the cdk-nag gate itself', () => {
     greedy.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
     const acked = acknowledgeAcceptedWildcards(stack);
     expect(acked.map((a) => a.path)).toEqual(['Wildcards/Tracing/DefaultPolicy/Resource']);
-    const found = new AwsSolutionsChecks().validateScope(control).violations.filter((v) => v.ruleName.startsWith('AwsSolutions-IAM5'));
+    const found = new AwsSolutionsChecks()
+      .validateScope(control)
+      .violations.filter((v) => v.ruleName.startsWith('AwsSolutions-IAM5'));
     expect(found.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)]).sort()).toEqual([
       ['AwsSolutions-IAM5[Action::s3:*]', ['Wildcards/Greedy/DefaultPolicy/Resource']],
       ['AwsSolutions-IAM5[Resource::*]', ['Wildcards/Greedy/DefaultPolicy/Resource']],

@@ -10,8 +10,8 @@ import { Alerts } from '../../lib/alerts/alerts';
 import { AdminApi, type ApiAuth } from '../../lib/api/admin-api';
 import { buildApp, demoContext } from '../../lib/app';
 import { retentionOf } from '../../lib/encaisse-stack';
-import { EncaisseFunction } from '../../lib/shared/function';
 import { isValidIban, parseSettings, SettingsError } from '../../lib/settings';
+import { EncaisseFunction } from '../../lib/shared/function';
 
 const valid = { ...demoContext };
 
@@ -48,17 +48,29 @@ describe('deployment settings (CDK context)', () => {
     }
     expect(error).toBeInstanceOf(SettingsError);
     const message = (error as Error).message;
-    const required = ['senderEmail', 'financeEmails', 'operatorEmails', 'agencyEmail', 'creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'];
+    const required = [
+      'senderEmail',
+      'financeEmails',
+      'operatorEmails',
+      'agencyEmail',
+      'creditorName',
+      'creditorIban',
+      'creditorBic',
+      'creditorAddress',
+    ];
     for (const key of required) {
       expect(message).toContain(`context ${key}`);
     }
   });
 
-  it.each(['creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'])('without %s (the creditor on every letter) synthesis stops, naming it', (key) => {
-    const context: Record<string, unknown> = { ...valid };
-    delete context[key];
-    expect(() => buildApp(context, { bundle: false, nag: false })).toThrow(new RegExp(`context ${key}`));
-  });
+  it.each(['creditorName', 'creditorIban', 'creditorBic', 'creditorAddress'])(
+    'without %s (the creditor on every letter) synthesis stops, naming it',
+    (key) => {
+      const context: Record<string, unknown> = { ...valid };
+      delete context[key];
+      expect(() => buildApp(context, { bundle: false, nag: false })).toThrow(new RegExp(`context ${key}`));
+    },
+  );
 
   it('the creditor’s IBAN and BIC may be typed with spaces and in lower case; they are stored compact and upper case', () => {
     const s = parseSettings({ ...valid, creditorIban: 'fr76 3000 6000 0112 3456 7890 189', creditorBic: 'agri fr pp' });
@@ -68,10 +80,9 @@ describe('deployment settings (CDK context)', () => {
 
   it('the creditor’s address may be given as lines or as one "|"-separated string (command line)', () => {
     expect(parseSettings(valid).creditorAddress).toEqual(['12 rue de la Paix', '75002 Paris']);
-    expect(parseSettings({ ...valid, creditorAddress: ' 3 quai des Chartrons | 33000 Bordeaux |' }).creditorAddress).toEqual([
-      '3 quai des Chartrons',
-      '33000 Bordeaux',
-    ]);
+    expect(
+      parseSettings({ ...valid, creditorAddress: ' 3 quai des Chartrons | 33000 Bordeaux |' }).creditorAddress,
+    ).toEqual(['3 quai des Chartrons', '33000 Bordeaux']);
   });
 
   it.each([
@@ -120,9 +131,17 @@ describe('admin API authentication choices', { timeout: 120_000 }, () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Api');
     const apiFunction = new EncaisseFunction(stack, 'Api', { name: 'api', description: 'api' });
-    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
-    const stateMachine = new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')) });
-    const alerts = new Alerts(stack, 'Alerts', { key: new kms.Key(stack, 'Key'), alarmEmails: [], senderEmail: 'relances@x.fr' });
+    const table = new dynamodb.Table(stack, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+    const stateMachine = new sfn.StateMachine(stack, 'Machine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+    });
+    const alerts = new Alerts(stack, 'Alerts', {
+      key: new kms.Key(stack, 'Key'),
+      alarmEmails: [],
+      senderEmail: 'relances@x.fr',
+    });
     new AdminApi(stack, 'AdminApi', {
       apiFunction,
       table,

@@ -2,14 +2,28 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { readEnv, settings } from '../../functions/adapters/config';
-import { creditor } from '../../functions/adapters/config';
-import { dunningStateNames, PAUSE_TIMEOUT, retriedErrors, retryWindowSeconds, waitErrors, waitRetry } from '../../lib/dunning/dunning-workflow';
+import { creditor, readEnv, settings } from '../../functions/adapters/config';
 import { LEASE_SECONDS } from '../../functions/adapters/db/dispatch';
 import { SEND_DOUBT } from '../../functions/use-cases/dunning/send-once';
+import {
+  dunningStateNames,
+  PAUSE_TIMEOUT,
+  retriedErrors,
+  retryWindowSeconds,
+  waitErrors,
+  waitRetry,
+} from '../../lib/dunning/dunning-workflow';
 import { functionNames, projectRoot } from '../../lib/shared/function';
 import { createTableInput, tableDesign } from '../../lib/storage/table-design';
-import { actionsOf, definitionOf, flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
+import {
+  actionsOf,
+  definitionOf,
+  flat,
+  functionId,
+  resourcesOfType,
+  roleStatements,
+  synthesizeForAssertions,
+} from './support';
 
 // One synthesis for the whole file.
 const { template, json } = synthesizeForAssertions();
@@ -32,7 +46,9 @@ describe('storage: the statements and documents buckets', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       });
-      expect(b.Properties!.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(
+        b.Properties!.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+      ).toBe('AES256');
       expect(b.Properties!.VersioningConfiguration).toEqual({ Status: 'Enabled' });
       expect(flat(b.Properties!.LoggingConfiguration.DestinationBucketName)).toMatch(/^<StorageAccessLogsBucket/);
       expect(b.DeletionPolicy).toBe('Retain');
@@ -44,7 +60,11 @@ describe('storage: the statements and documents buckets', () => {
         Bucket: { Ref: id },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -56,7 +76,9 @@ describe('storage: the statements and documents buckets', () => {
     expect(all).toHaveLength(4); // statements, documents, access logs, finance console (lib/console)
     for (const id of all) {
       expect(json.Resources[id].Properties!.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
-      const policies = resourcesOfType(json, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties!.Bucket.Ref === id);
+      const policies = resourcesOfType(json, 'AWS::S3::BucketPolicy').filter(
+        ([, p]) => p.Properties!.Bucket.Ref === id,
+      );
       expect(JSON.stringify(policies)).toContain('aws:SecureTransport');
     }
   });
@@ -95,14 +117,19 @@ describe('storage: the single table', () => {
   it('has the keys, GSIs and TTL of tableDesign, as the local DynamoDB table does', () => {
     const local = createTableInput('x');
     expect(table.Properties!.KeySchema).toEqual(local.KeySchema);
-    expect([...table.Properties!.AttributeDefinitions].sort((a: any, b: any) => a.AttributeName.localeCompare(b.AttributeName))).toEqual(
-      [...local.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)),
-    );
+    expect(
+      [...table.Properties!.AttributeDefinitions].sort((a: any, b: any) =>
+        a.AttributeName.localeCompare(b.AttributeName),
+      ),
+    ).toEqual([...local.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)));
     expect(table.Properties!.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
     expect(table.Properties!.GlobalSecondaryIndexes.map((g: any) => g.IndexName)).toEqual(
       tableDesign.globalSecondaryIndexes.map((g) => g.indexName),
     );
-    expect(table.Properties!.TimeToLiveSpecification).toEqual({ AttributeName: tableDesign.timeToLiveAttribute, Enabled: true });
+    expect(table.Properties!.TimeToLiveSpecification).toEqual({
+      AttributeName: tableDesign.timeToLiveAttribute,
+      Enabled: true,
+    });
   });
 });
 
@@ -115,7 +142,9 @@ describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
     const [[, notif]] = resourcesOfType(json, 'Custom::S3BucketNotifications');
     expect(notif.Properties!.BucketName).toEqual({ Ref: bucketIds().statements });
     // invoices/inbox/ notifies the invoice inbox's own queue (test/infra/invoice-inbox.test.ts)
-    const configs = notif.Properties!.NotificationConfiguration.QueueConfigurations.filter((c: any) => c.Filter.Key.FilterRules[0].Value !== 'invoices/inbox/');
+    const configs = notif.Properties!.NotificationConfiguration.QueueConfigurations.filter(
+      (c: any) => c.Filter.Key.FilterRules[0].Value !== 'invoices/inbox/',
+    );
     expect(configs).toHaveLength(1);
     expect(configs[0].Events).toEqual(['s3:ObjectCreated:*']);
     expect(configs[0].Filter.Key.FilterRules).toEqual([{ Name: 'prefix', Value: 'inbox/' }]);
@@ -124,11 +153,18 @@ describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
 
   it('the queue and its dead-letter queue are encrypted and TLS-only; a message goes to the DLQ after 3 receives', () => {
     for (const [, q] of queues) expect(q.Properties!.SqsManagedSseEnabled).toBe(true);
-    expect(main.Properties!.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 3 });
+    expect(main.Properties!.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: 3,
+    });
     for (const [id] of queues) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
     }
   });
@@ -178,7 +214,8 @@ describe('dunning: the per-invoice state machine', () => {
     expect(sm.Properties!.StateMachineType).toBe('STANDARD');
     expect(sm.Properties!.TracingConfiguration).toEqual({ Enabled: true });
     expect(sm.Properties!.LoggingConfiguration.Level).toBe('ALL');
-    const logGroupId = sm.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    const logGroupId =
+      sm.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
     expect(json.Resources[logGroupId].Properties!.KmsKeyId).toBeDefined();
   });
 
@@ -191,7 +228,9 @@ describe('dunning: the per-invoice state machine', () => {
 
   it('loops as the contract says: plan -> decide -> wait -> run step -> after step -> (gather -> dispatch | pause | plan | done)', () => {
     expect(states[N.plan].Next).toBe(N.decide);
-    expect(states[N.decide].Choices.map((c: any) => [c.And.find((x: any) => x.StringEquals).StringEquals, c.Next])).toEqual([['end', N.done]]);
+    expect(
+      states[N.decide].Choices.map((c: any) => [c.And.find((x: any) => x.StringEquals).StringEquals, c.Next]),
+    ).toEqual([['end', N.done]]);
     expect(states[N.decide].Choices[0].And[0].Variable).toBe('$.plan.action');
     expect(states[N.decide].Default).toBe(N.waitForStep);
     expect(states[N.waitForStep]).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.at', Next: N.runStep });
@@ -241,7 +280,13 @@ describe('dunning: the per-invoice state machine', () => {
     for (const [, s] of tasks) {
       expect(s.Retry).toEqual([
         { ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 },
-        { ErrorEquals: ['DispatchInProgress', 'SendUnconfirmed'], IntervalSeconds: 10, BackoffRate: 2, MaxDelaySeconds: 60, MaxAttempts: 10 },
+        {
+          ErrorEquals: ['DispatchInProgress', 'SendUnconfirmed'],
+          IntervalSeconds: 10,
+          BackoffRate: 2,
+          MaxDelaySeconds: 60,
+          MaxAttempts: 10,
+        },
       ]);
       expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: N.failed }]);
     }
@@ -315,24 +360,35 @@ describe('functions: one NodejsFunction per handler folder', () => {
     const invokedByTheMachine = ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'dunning-pause'];
     for (const name of functionNames) {
       const env = json.Resources[functionId(json, name)].Properties!.Environment.Variables;
-      for (const key of ['TABLE_NAME', 'STATEMENTS_BUCKET', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL', 'SES_CONFIGURATION_SET']) {
+      for (const key of [
+        'TABLE_NAME',
+        'STATEMENTS_BUCKET',
+        'DOCUMENTS_BUCKET',
+        'SENDER_EMAIL',
+        'FINANCE_EMAILS',
+        'AGENCY_EMAIL',
+        'SES_CONFIGURATION_SET',
+      ]) {
         expect(env[key], `${name} ${key}`).toBeDefined();
       }
       const driveNoWorkflow = ['invoice-inbox', 'books-export', 'customer-page'];
-      expect('STATE_MACHINE_ARN' in env, name).toBe(!invokedByTheMachine.includes(name) && !driveNoWorkflow.includes(name));
+      expect('STATE_MACHINE_ARN' in env, name).toBe(
+        !invokedByTheMachine.includes(name) && !driveNoWorkflow.includes(name),
+      );
     }
     const api = json.Resources[functionId(json, 'api')].Properties!.Environment.Variables;
     expect(api.AUTH_MODE).toBe('jwt');
-    expect(json.Resources[functionId(json, 'ingest')].Properties!.Environment.Variables.FINANCE_EMAILS).toBe('finance@encaisse.example.fr');
+    expect(json.Resources[functionId(json, 'ingest')].Properties!.Environment.Variables.FINANCE_EMAILS).toBe(
+      'finance@encaisse.example.fr',
+    );
   });
 
   /** A function's environment as its code sees it (CloudFormation references stand for strings resolved at deploy). */
   const envOf = (name: string): NodeJS.ProcessEnv =>
     Object.fromEntries(
-      Object.entries(json.Resources[functionId(json, name)].Properties!.Environment.Variables as Record<string, unknown>).map(([k, v]) => [
-        k,
-        typeof v === 'string' ? v : `<${flat(v)}>`,
-      ]),
+      Object.entries(
+        json.Resources[functionId(json, name)].Properties!.Environment.Variables as Record<string, unknown>,
+      ).map(([k, v]) => [k, typeof v === 'string' ? v : `<${flat(v)}>`]),
     );
 
   it('each function’s environment passes the zod settings its code reads (readEnv), state machine ARN included where it is used', () => {
@@ -348,10 +404,16 @@ describe('functions: one NodejsFunction per handler folder', () => {
     for (const name of functionNames) expect(() => readEnv(common, envOf(name)), name).not.toThrow();
     // startDunning / stopDunning / DescribeExecution build on STATE_MACHINE_ARN (functions/adapters/workflows.ts).
     for (const name of ['ingest', 'sweep', 'api']) {
-      expect(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }, envOf(name)).STATE_MACHINE_ARN, name).toMatch(/StateMachine/);
+      expect(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }, envOf(name)).STATE_MACHINE_ARN, name).toMatch(
+        /StateMachine/,
+      );
     }
-    expect(readEnv({ STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET }, envOf('api')).STATEMENTS_BUCKET).toMatch(/StatementsBucket/);
-    expect(readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET).toMatch(/ConfigurationSet/);
+    expect(readEnv({ STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET }, envOf('api')).STATEMENTS_BUCKET).toMatch(
+      /StatementsBucket/,
+    );
+    expect(
+      readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET,
+    ).toMatch(/ConfigurationSet/);
   });
 
   it('the reminder, letter and withdrawal functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
@@ -363,11 +425,22 @@ describe('functions: one NodejsFunction per handler folder', () => {
         iban: 'FR7630006000011234567890189',
         bic: 'AGRIFRPPXXX',
         address: ['12 rue de la Paix', '75002 Paris'],
-        legal: { legalForm: 'SAS', shareCapitalCents: 1_000_000, siren: '999999998', siret: '99999999800019', vatNumber: 'FR11999999998' },
+        legal: {
+          legalForm: 'SAS',
+          shareCapitalCents: 1_000_000,
+          siren: '999999998',
+          siret: '99999999800019',
+          vatNumber: 'FR11999999998',
+        },
       });
     }
-    for (const name of functionNames.filter((n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep' && n !== 'customer-page')) {
-      expect(Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')), name).toEqual([]);
+    for (const name of functionNames.filter(
+      (n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep' && n !== 'customer-page',
+    )) {
+      expect(
+        Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -392,9 +465,16 @@ describe('admin API', () => {
   const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
 
   it('every route but GET /health and the customer page (lib/customer-page) goes through the JWT authorizer', () => {
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['ANY /', 'ANY /{proxy+}', 'GET /c/{token}', 'GET /health', 'POST /c/{token}/{action}']);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual([
+      'ANY /',
+      'ANY /{proxy+}',
+      'GET /c/{token}',
+      'GET /health',
+      'POST /c/{token}/{action}',
+    ]);
     for (const r of routes) {
-      if (['GET /health', 'GET /c/{token}', 'POST /c/{token}/{action}'].includes(r.RouteKey)) expect(r.AuthorizationType).toBe('NONE');
+      if (['GET /health', 'GET /c/{token}', 'POST /c/{token}/{action}'].includes(r.RouteKey))
+        expect(r.AuthorizationType).toBe('NONE');
       else {
         expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
         expect(r.AuthorizerId).toBeDefined();
@@ -416,7 +496,9 @@ describe('admin API', () => {
     expect(pool.Properties!.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
     expect(pool.Properties!.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
     expect(pool.Properties!.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
-    const groups = resourcesOfType(json, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName).sort();
+    const groups = resourcesOfType(json, 'AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.Properties!.GroupName)
+      .sort();
     expect(groups).toEqual(['finance', 'read-only']);
   });
 });
@@ -436,7 +518,11 @@ describe('least privilege', () => {
       for (const s of statementsOf(name)) {
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         for (const a of actions) expect(a.includes('*'), `${name}: ${a}`).toBe(false);
-        if (s.Resource === '*') expect(actions.every((a) => a.startsWith('xray:')), `${name}: ${actions}`).toBe(true);
+        if (s.Resource === '*')
+          expect(
+            actions.every((a) => a.startsWith('xray:')),
+            `${name}: ${actions}`,
+          ).toBe(true);
       }
     }
   });
@@ -449,18 +535,37 @@ describe('least privilege', () => {
 
   it('only the functions that mail finance or customers may send e-mail, and only from the sender identity', () => {
     const senders = functionNames.filter((n) => actionsOf(statementsOf(n)).includes('ses:SendEmail')).sort();
-    expect(senders).toEqual(['customer-page', 'dunning-dispatch', 'dunning-step', 'failure-alert', 'ingest', 'invoice-inbox', 'ses-events', 'sweep']);
+    expect(senders).toEqual([
+      'customer-page',
+      'dunning-dispatch',
+      'dunning-step',
+      'failure-alert',
+      'ingest',
+      'invoice-inbox',
+      'ses-events',
+      'sweep',
+    ]);
     for (const name of senders) {
       const ses = statementsOf(name).find((s) => actionsOf([s]).includes('ses:SendEmail'))!;
       const resources = (ses.Resource as unknown[]).map(flat);
-      expect(resources, name).toContain('arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/relances@encaisse.example.fr');
-      expect(resources.some((r) => /:configuration-set\/<AlertsConfigurationSet\w+>$/.test(r)), name).toBe(true);
-      expect(resources.every((r) => /:(identity|configuration-set)\//.test(r)), name).toBe(true);
+      expect(resources, name).toContain(
+        'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/relances@encaisse.example.fr',
+      );
+      expect(
+        resources.some((r) => /:configuration-set\/<AlertsConfigurationSet\w+>$/.test(r)),
+        name,
+      ).toBe(true);
+      expect(
+        resources.every((r) => /:(identity|configuration-set)\//.test(r)),
+        name,
+      ).toBe(true);
     }
   });
 
   it('ses-events can alert finance of a hard bounce or a complaint (SES send from the sender identity)', () => {
-    expect(actionsOf(statementsOf('ses-events'))).toEqual(expect.arrayContaining(['ses:SendEmail', 'dynamodb:PutItem', 'dynamodb:Query']));
+    expect(actionsOf(statementsOf('ses-events'))).toEqual(
+      expect.arrayContaining(['ses:SendEmail', 'dynamodb:PutItem', 'dynamodb:Query']),
+    );
   });
 
   /** Step Functions actions of a function, each with the resources it applies to. */
@@ -478,8 +583,16 @@ describe('least privilege', () => {
     const executions = expect.stringMatching(/:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/);
     const tokens = { 'states:SendTaskSuccess': [machine], 'states:SendTaskFailure': [machine] };
     // startDunning describes the invoice's last execution to know whether a new generation may start.
-    expect(workflowGrants('ingest')).toEqual({ 'states:StartExecution': [machine], 'states:StopExecution': [executions], 'states:DescribeExecution': [executions] });
-    expect(workflowGrants('sweep')).toEqual({ 'states:StartExecution': [machine], 'states:DescribeExecution': [executions], ...tokens });
+    expect(workflowGrants('ingest')).toEqual({
+      'states:StartExecution': [machine],
+      'states:StopExecution': [executions],
+      'states:DescribeExecution': [executions],
+    });
+    expect(workflowGrants('sweep')).toEqual({
+      'states:StartExecution': [machine],
+      'states:DescribeExecution': [executions],
+      ...tokens,
+    });
     expect(workflowGrants('dunning-pause')).toEqual(tokens);
     expect(workflowGrants('api')).toEqual({
       'states:StartExecution': [machine],
@@ -495,8 +608,12 @@ describe('least privilege', () => {
   it('dunning-pause answers task tokens through a policy of its own, so the template has no dependency cycle', () => {
     // Template.fromStack (support.ts) already refuses a template with a cycle; this pins why there is none.
     const pauseRole = json.Resources[functionId(json, 'dunning-pause')].Properties!.Role['Fn::GetAtt'][0];
-    const policies = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === pauseRole));
-    const tokenPolicies = policies.filter(([, p]) => JSON.stringify(p.Properties!.PolicyDocument).includes('states:SendTaskSuccess'));
+    const policies = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, p]) =>
+      p.Properties!.Roles.some((r: any) => r.Ref === pauseRole),
+    );
+    const tokenPolicies = policies.filter(([, p]) =>
+      JSON.stringify(p.Properties!.PolicyDocument).includes('states:SendTaskSuccess'),
+    );
     expect(tokenPolicies).toHaveLength(1);
     const [tokenPolicyId] = tokenPolicies[0];
     const fnDependsOn = json.Resources[functionId(json, 'dunning-pause')] as { DependsOn?: string[] };
@@ -506,12 +623,24 @@ describe('least privilege', () => {
   it('ingest reads only inbox/ (and may list the statements bucket, so a moved file is a 404), deletes from inbox/ and rejected/, writes only processed/ and rejected/; it may stop a paid invoice’s workflow', () => {
     const st = statementsOf('ingest');
     const objects = (action: string) =>
-      st.filter((s) => actionsOf([s]).includes(action)).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat));
+      st
+        .filter((s) => actionsOf([s]).includes(action))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat));
     expect(objects('s3:GetObject')).toEqual([expect.stringMatching(/StatementsBucket.*\/inbox\/\*$/)]);
-    expect(objects('s3:DeleteObject').map((r) => r.replace(/^.*\.Arn>/, '')).sort()).toEqual(['/inbox/*', '/rejected/*']);
+    expect(
+      objects('s3:DeleteObject')
+        .map((r) => r.replace(/^.*\.Arn>/, ''))
+        .sort(),
+    ).toEqual(['/inbox/*', '/rejected/*']);
     const list = st.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
-    expect(list.map((s) => [flat(s.Resource), s.Condition])).toEqual([[expect.stringMatching(/StatementsBucket\w*\.Arn>$/), undefined]]);
-    expect(objects('s3:PutObject').map((r) => r.replace(/^.*\.Arn>/, '')).sort()).toEqual(['/processed/*', '/rejected/*']);
+    expect(list.map((s) => [flat(s.Resource), s.Condition])).toEqual([
+      [expect.stringMatching(/StatementsBucket\w*\.Arn>$/), undefined],
+    ]);
+    expect(
+      objects('s3:PutObject')
+        .map((r) => r.replace(/^.*\.Arn>/, ''))
+        .sort(),
+    ).toEqual(['/processed/*', '/rejected/*']);
     expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
   });
 
@@ -526,7 +655,9 @@ describe('least privilege', () => {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
       },
     ]);
-    expect(actionsOf(statementsOf('failure-alert')).filter((a) => a.startsWith('s3:') || a.startsWith('states:'))).toEqual([]);
+    expect(
+      actionsOf(statementsOf('failure-alert')).filter((a) => a.startsWith('s3:') || a.startsWith('states:')),
+    ).toEqual([]);
   });
 
   const objectGrants = (name: string) =>
@@ -556,7 +687,10 @@ describe('least privilege', () => {
       's3:DeleteObject': [],
     });
     for (const name of ['dunning-plan', 'dunning-pause', 'sweep', 'ses-events', 'failure-alert']) {
-      expect(actionsOf(statementsOf(name)).filter((a) => a.startsWith('s3:')), name).toEqual([]);
+      expect(
+        actionsOf(statementsOf(name)).filter((a) => a.startsWith('s3:')),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+import { type LocalStack, startLocalStack } from '../../bin/local/stack';
 import { insertTransactionIfNew, StoredTransaction } from '../../functions/adapters/db/transactions';
 import { fecColumns } from '../../functions/core/imports';
 import { expectConforms, routeOf } from '../handler/api/support';
@@ -19,7 +19,11 @@ interface Res {
   json: any;
 }
 
-async function http(method: string, path: string, opts: { body?: unknown; text?: string; contentType?: string; headers?: Record<string, string>; auth?: boolean } = {}): Promise<Res> {
+async function http(
+  method: string,
+  path: string,
+  opts: { body?: unknown; text?: string; contentType?: string; headers?: Record<string, string>; auth?: boolean } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.auth !== false) headers.authorization = `Bearer ${stack.env.LOCAL_API_TOKEN}`;
   let body: string | undefined;
@@ -44,7 +48,12 @@ async function http(method: string, path: string, opts: { body?: unknown; text?:
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({ quiet: true, template: contractTemplate(), startAt: new Date('2026-11-23T09:00:00Z'), sfnTimeFactor: 1 });
+  stack = await startLocalStack({
+    quiet: true,
+    template: contractTemplate(),
+    startAt: new Date('2026-11-23T09:00:00Z'),
+    sfnTimeFactor: 1,
+  });
   const res = await http('GET', '/openapi.json');
   expect(res.status).toBe(200);
   doc = res.json;
@@ -73,19 +82,52 @@ describe('admin API on the local stack, through HTTP', () => {
     const first = await http('POST', '/invoices/import', { text: csv });
     expect(first.status).toBe(200);
     expect(first.json.summary).toEqual({ created: 3, updated: 0, unchanged: 0, rejected: 1 });
-    expect(first.json.rows[3]).toMatchObject({ line: 5, outcome: 'rejected', reason: expect.stringContaining('amount: must be positive') });
+    expect(first.json.rows[3]).toMatchObject({
+      line: 5,
+      outcome: 'rejected',
+      reason: expect.stringContaining('amount: must be positive'),
+    });
     const again = await http('POST', '/invoices/import', { text: csv });
     expect(again.json.summary).toEqual({ created: 0, updated: 0, unchanged: 3, rejected: 1 });
     const customer = await http('GET', '/customers/CLI-DUPONT');
-    expect(customer.json).toMatchObject({ name: 'Boulangerie Dupont SARL', ibans: ['FR7630006000011234567890189'], exposure: { openCents: 168000 } });
+    expect(customer.json).toMatchObject({
+      name: 'Boulangerie Dupont SARL',
+      ibans: ['FR7630006000011234567890189'],
+      exposure: { openCents: 168000 },
+    });
   });
 
   it('imports the open receivables of a FEC, lettered lines left out', async () => {
-    const line = (f: Partial<Record<(typeof fecColumns)[number], string>>) => fecColumns.map((c) => f[c] ?? '').join('|');
+    const line = (f: Partial<Record<(typeof fecColumns)[number], string>>) =>
+      fecColumns.map((c) => f[c] ?? '').join('|');
     const fec = [
       fecColumns.join('|'),
-      line({ JournalCode: 'VE', EcritureNum: '1', EcritureDate: '20261005', CompteNum: '41100000', CompAuxNum: 'CLI-PETIT', CompAuxLib: 'Petit SAS', PieceRef: 'FA-2026-090', PieceDate: '20261005', Debit: '600,00', Credit: '0,00' }),
-      line({ JournalCode: 'VE', EcritureNum: '2', EcritureDate: '20260905', CompteNum: '41100000', CompAuxNum: 'CLI-PETIT', CompAuxLib: 'Petit SAS', PieceRef: 'FA-2026-080', PieceDate: '20260905', Debit: '300,00', Credit: '0,00', EcritureLet: 'AA', DateLet: '20261001' }),
+      line({
+        JournalCode: 'VE',
+        EcritureNum: '1',
+        EcritureDate: '20261005',
+        CompteNum: '41100000',
+        CompAuxNum: 'CLI-PETIT',
+        CompAuxLib: 'Petit SAS',
+        PieceRef: 'FA-2026-090',
+        PieceDate: '20261005',
+        Debit: '600,00',
+        Credit: '0,00',
+      }),
+      line({
+        JournalCode: 'VE',
+        EcritureNum: '2',
+        EcritureDate: '20260905',
+        CompteNum: '41100000',
+        CompAuxNum: 'CLI-PETIT',
+        CompAuxLib: 'Petit SAS',
+        PieceRef: 'FA-2026-080',
+        PieceDate: '20260905',
+        Debit: '300,00',
+        Credit: '0,00',
+        EcritureLet: 'AA',
+        DateLet: '20261001',
+      }),
     ].join('\n');
     const res = await http('POST', '/invoices/import?format=fec', { text: fec, contentType: 'text/plain' });
     expect(res.json).toMatchObject({ format: 'fec', summary: { created: 1 }, skippedLines: 1 });
@@ -97,7 +139,10 @@ describe('admin API on the local stack, through HTTP', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const res: Res = await http('GET', `/invoices?status=open&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res: Res = await http(
+        'GET',
+        `/invoices?status=open&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       seen.push(...res.json.items.map((i: { invoiceId: string }) => i.invoiceId));
       cursor = res.json.nextCursor;
     } while (cursor);
@@ -112,7 +157,10 @@ describe('admin API on the local stack, through HTTP', () => {
     expect(read.json.history.map((e: { kind: string }) => e.kind)).toEqual(['imported']);
     expect(read.json.workflow.status).toBe('not_started');
     const [a, b] = await Promise.all([
-      http('POST', '/invoices/FA-2026-101/dispute', { body: { note: 'marchandise abîmée' }, headers: { 'if-match': etag } }),
+      http('POST', '/invoices/FA-2026-101/dispute', {
+        body: { note: 'marchandise abîmée' },
+        headers: { 'if-match': etag },
+      }),
       http('POST', '/invoices/FA-2026-101/pause', { body: {}, headers: { 'if-match': etag } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
@@ -123,7 +171,9 @@ describe('admin API on the local stack, through HTTP', () => {
   });
 
   it('records a credit note and a write-off; the invoice history keeps every step', async () => {
-    const credit = await http('POST', '/invoices/FA-2026-102/credit-note', { body: { creditNoteId: 'AV-2026-007', amountCents: 8000, reason: 'remise' } });
+    const credit = await http('POST', '/invoices/FA-2026-102/credit-note', {
+      body: { creditNoteId: 'AV-2026-007', amountCents: 8000, reason: 'remise' },
+    });
     expect(credit.json.invoice).toMatchObject({ openCents: 40000, status: 'partially_paid' });
     const off = await http('POST', '/invoices/FA-2026-102/write-off', { body: { reason: 'litige commercial perdu' } });
     expect(off.json.invoice).toMatchObject({ openCents: 0, status: 'written_off' });
@@ -133,11 +183,24 @@ describe('admin API on the local stack, through HTTP', () => {
   });
 
   it('creates a customer and refuses an edit based on a stale version', async () => {
-    const created = await http('POST', '/customers', { body: { customerId: 'CLI-LEROY', name: 'Leroy & Fils', contacts: [{ email: 'compta@leroy.fr', role: 'accounts_payable' }], creditLimitCents: 100000 } });
+    const created = await http('POST', '/customers', {
+      body: {
+        customerId: 'CLI-LEROY',
+        name: 'Leroy & Fils',
+        contacts: [{ email: 'compta@leroy.fr', role: 'accounts_payable' }],
+        creditLimitCents: 100000,
+      },
+    });
     expect(created.status).toBe(201);
-    const patched = await http('PATCH', '/customers/CLI-LEROY', { body: { paymentTermsDays: 45 }, headers: { 'if-match': created.headers.etag } });
+    const patched = await http('PATCH', '/customers/CLI-LEROY', {
+      body: { paymentTermsDays: 45 },
+      headers: { 'if-match': created.headers.etag },
+    });
     expect(patched.json).toMatchObject({ paymentTermsDays: 45, version: 1 });
-    const stale = await http('PATCH', '/customers/CLI-LEROY', { body: { language: 'en' }, headers: { 'if-match': created.headers.etag } });
+    const stale = await http('PATCH', '/customers/CLI-LEROY', {
+      body: { language: 'en' },
+      headers: { 'if-match': created.headers.etag },
+    });
     expect(stale.status).toBe(409);
     expect((await http('POST', '/customers', { body: { customerId: 'CLI-LEROY', name: 'x' } })).status).toBe(409);
   });
@@ -145,10 +208,17 @@ describe('admin API on the local stack, through HTTP', () => {
   it('saves a new version of a policy and keeps the old one readable', async () => {
     const current = await http('GET', '/policies/standard');
     const { policyId: _p, version: _v, ...rest } = current.json;
-    const saved = await http('PUT', '/policies/standard', { body: { ...rest, promiseGraceDays: 7 }, headers: { 'if-match': current.headers.etag } });
+    const saved = await http('PUT', '/policies/standard', {
+      body: { ...rest, promiseGraceDays: 7 },
+      headers: { 'if-match': current.headers.etag },
+    });
     expect(saved.json.version).toBe(current.json.version + 1);
-    expect((await http('GET', `/policies/standard?version=${current.json.version}`)).json.promiseGraceDays).toBe(current.json.promiseGraceDays);
-    expect((await http('PUT', '/policies/standard', { body: rest, headers: { 'if-match': current.headers.etag } })).status).toBe(409);
+    expect((await http('GET', `/policies/standard?version=${current.json.version}`)).json.promiseGraceDays).toBe(
+      current.json.promiseGraceDays,
+    );
+    expect(
+      (await http('PUT', '/policies/standard', { body: rest, headers: { 'if-match': current.headers.etag } })).status,
+    ).toBe(409);
   });
 
   it('serves the aged balance (JSON and CSV), DSO and the weekly forecast', async () => {
@@ -156,7 +226,9 @@ describe('admin API on the local stack, through HTTP', () => {
     expect(aged.json.total).toMatchObject({ invoiceCount: 3, totalCents: 120000 + 60000 + 235050 });
     expect(aged.json.total.buckets).toMatchObject({ d61_90: 120000, d1_30: 60000, not_due: 235050 });
     const csvReport = await http('GET', '/reports/aged-balance?asOf=2026-11-23&format=csv');
-    expect(csvReport.text.split('\r\n')[0]).toBe('customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total');
+    expect(csvReport.text.split('\r\n')[0]).toBe(
+      'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total',
+    );
     const dso = await http('GET', '/reports/dso?asOf=2026-11-23&periodDays=90');
     expect(dso.json).toMatchObject({ receivablesCents: 415050, salesCents: 48000 + 235050 + 60000, dsoDays: 108.9 });
     const forecast = await http('GET', '/reports/cash-forecast?asOf=2026-11-23&weeks=4');
@@ -173,9 +245,31 @@ describe('admin API on the local stack, through HTTP', () => {
 
   it('accepts a suggestion from the review queue, then undoes it (lettrage and unlettering, audited)', async () => {
     const txn = StoredTransaction.parse({
-      transactionId: 'TXN-2026-11-20-001', statementChecksum: 'c0ffee00c0ffee00', account: { iban: 'FR7630006000011234567890189' }, status: 'suggested', version: 0,
-      ingestedAt: '2026-11-21T06:00:00.000Z', index: 0, bookingDate: '2026-11-20', amountCents: 235050, currency: 'EUR', label: 'VIR GARAGE MARTIN', remittance: { unstructured: ['REGLEMENT FACTURES NOVEMBRE'] },
-      match: { transactionId: 'TXN-2026-11-20-001', status: 'suggested', confidence: 0.8, reasons: ['payer recognised by name'], suggestions: [{ allocations: [{ invoiceId: 'FA-2026-103', amountCents: 235050 }], confidence: 0.8, reasons: ['amount equals one open invoice of the payer'] }] },
+      transactionId: 'TXN-2026-11-20-001',
+      statementChecksum: 'c0ffee00c0ffee00',
+      account: { iban: 'FR7630006000011234567890189' },
+      status: 'suggested',
+      version: 0,
+      ingestedAt: '2026-11-21T06:00:00.000Z',
+      index: 0,
+      bookingDate: '2026-11-20',
+      amountCents: 235050,
+      currency: 'EUR',
+      label: 'VIR GARAGE MARTIN',
+      remittance: { unstructured: ['REGLEMENT FACTURES NOVEMBRE'] },
+      match: {
+        transactionId: 'TXN-2026-11-20-001',
+        status: 'suggested',
+        confidence: 0.8,
+        reasons: ['payer recognised by name'],
+        suggestions: [
+          {
+            allocations: [{ invoiceId: 'FA-2026-103', amountCents: 235050 }],
+            confidence: 0.8,
+            reasons: ['amount equals one open invoice of the payer'],
+          },
+        ],
+      },
     });
     expect(await insertTransactionIfNew(txn)).toBe(true);
     const queue = await http('GET', '/transactions');
@@ -186,12 +280,23 @@ describe('admin API on the local stack, through HTTP', () => {
     expect((await http('POST', '/transactions/TXN-2026-11-20-001/accept', { body: {} })).status).toBe(409);
     const paid = await http('GET', '/invoices/FA-2026-103');
     expect(paid.json.invoice).toMatchObject({ status: 'paid', openCents: 0 });
-    expect(paid.json.allocations).toEqual([expect.objectContaining({ transactionId: 'TXN-2026-11-20-001', amountCents: 235050, bookingDate: '2026-11-20', actor: 'user:local-finance' })]);
+    expect(paid.json.allocations).toEqual([
+      expect.objectContaining({
+        transactionId: 'TXN-2026-11-20-001',
+        amountCents: 235050,
+        bookingDate: '2026-11-20',
+        actor: 'user:local-finance',
+      }),
+    ]);
     const undone = await http('POST', '/transactions/TXN-2026-11-20-001/undo');
     expect(undone.json.reopenedInvoiceIds).toEqual(['FA-2026-103']);
     const reopened = await http('GET', '/invoices/FA-2026-103');
     expect(reopened.json.invoice).toMatchObject({ status: 'open', openCents: 235050 });
-    expect(reopened.json.history.map((e: { kind: string }) => e.kind)).toEqual(['imported', 'allocation', 'allocation_undone']);
+    expect(reopened.json.history.map((e: { kind: string }) => e.kind)).toEqual([
+      'imported',
+      'allocation',
+      'allocation_undone',
+    ]);
   });
 
   it('works the same behind the JWT authorizer (AUTH_MODE=jwt reads the verified claims)', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../bin/local/stack';
 import { DEMO_START_DAY } from '../../bin/local/demo';
-import { chaptersLeft, playStory, storySummary, type StoryFacts } from '../../bin/local/story';
+import { type LocalStack, startLocalStack } from '../../bin/local/stack';
+import { chaptersLeft, playStory, type StoryFacts, storySummary } from '../../bin/local/story';
 import { isBusinessDay } from '../../functions/core/calendar/business-days';
 import { localParts } from '../../functions/core/calendar/time-zone';
 import { dunningTemplate } from './support/templates';
@@ -16,7 +16,13 @@ let facts: StoryFacts | undefined;
 let stoppedAt: Date;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ quiet: true, template: dunningTemplate, sfnTimeFactor: 172_800, startAt: new Date(`${DEMO_START_DAY}T06:00:00.000Z`), holdClockWhileWorking: true });
+  stack = await startLocalStack({
+    quiet: true,
+    template: dunningTemplate,
+    sfnTimeFactor: 172_800,
+    startAt: new Date(`${DEMO_START_DAY}T06:00:00.000Z`),
+    holdClockWhileWorking: true,
+  });
   facts = await playStory(stack, { timeoutMs: 240_000 });
   stoppedAt = stack.clock.now();
 }, 330_000);
@@ -27,7 +33,10 @@ afterAll(async () => {
 
 const parisTime = (iso: string) => {
   const p = localParts(new Date(iso), 'Europe/Paris');
-  return { day: `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`, minutes: p.hour * 60 + p.minute };
+  return {
+    day: `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`,
+    minutes: p.hour * 60 + p.minute,
+  };
 };
 
 describe('the demo story', () => {
@@ -43,7 +52,9 @@ describe('the demo story', () => {
   });
 
   it('sends customers’ messages in their send window on business days, never a weekend or a public holiday', () => {
-    const messages = facts!.items.filter((i) => i.type === 'message' && ['reminder', 'formal_notice', 'call'].includes(String(i.kind)));
+    const messages = facts!.items.filter(
+      (i) => i.type === 'message' && ['reminder', 'formal_notice', 'call'].includes(String(i.kind)),
+    );
     expect(messages.length).toBeGreaterThan(5);
     for (const m of messages) {
       const { day, minutes } = parisTime(String(m.sentAt));
@@ -57,7 +68,9 @@ describe('the demo story', () => {
 
   it('sends at most one digest a day, on business days, and digests are not most of the mail', () => {
     const digests = facts!.emails.filter((e) => /synthèse des relances/.test(e.subject));
-    const days = digests.map((e) => /du (\d\d)\/(\d\d)\/(\d{4})/.exec(e.subject)!).map((m) => `${m[3]}-${m[2]}-${m[1]}`);
+    const days = digests
+      .map((e) => /du (\d\d)\/(\d\d)\/(\d{4})/.exec(e.subject)!)
+      .map((m) => `${m[3]}-${m[2]}-${m[1]}`);
     expect(new Set(days).size).toBe(days.length);
     for (const d of days) expect(isBusinessDay(d)).toBe(true);
     const summary = storySummary(facts!);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type Email, type ExecutionRecord, type LocalStack } from '../../bin/local/stack';
-import { dunningTemplate } from './support/templates';
+import { type Email, type ExecutionRecord, type LocalStack, startLocalStack } from '../../bin/local/stack';
 import { contactOf, customer, invoice, shortPolicyInput } from '../handler/dunning/fixtures';
+import { dunningTemplate } from './support/templates';
 
 /**
  * Issue 5 on the local stack: the SYNTHESIZED per-invoice state machine with the real handlers, DynamoDB Local, s3rver
@@ -20,13 +20,18 @@ type Adapters = {
 };
 let a: Adapters;
 
-const emailsTo = async (address: string): Promise<Email[]> => (await stack.sentEmails()).filter((e) => e.destination.to.includes(address));
+const emailsTo = async (address: string): Promise<Email[]> =>
+  (await stack.sentEmails()).filter((e) => e.destination.to.includes(address));
 const settled = (id: string): Promise<ExecutionRecord> => stack.stepFunctions.settled(arns.get(id)!);
 const kinds = async (id: string) => (await a.listInvoiceEvents(id)).map((e) => e.kind);
 
 async function pay(id: string) {
   const inv = (await a.getInvoice(id))!;
-  await a.saveInvoice(inv, { ...inv, openCents: 0, status: 'paid' }, { at: stack.clock.now().toISOString(), kind: 'payment_allocated', actor: 'test', detail: {} });
+  await a.saveInvoice(
+    inv,
+    { ...inv, openCents: 0, status: 'paid' },
+    { at: stack.clock.now().toISOString(), kind: 'payment_allocated', actor: 'test', detail: {} },
+  );
 }
 
 beforeAll(async () => {
@@ -38,26 +43,59 @@ beforeAll(async () => {
     saveInvoice: invoices.saveInvoice,
     getInvoice: invoices.getInvoice,
     listInvoiceEvents: (await import('../../functions/adapters/db/events')).listInvoiceEvents,
-    workflows: { ...(await import('../../functions/adapters/workflows')), ...(await import('../../functions/adapters/db/pauses')) },
+    workflows: {
+      ...(await import('../../functions/adapters/workflows')),
+      ...(await import('../../functions/adapters/db/pauses')),
+    },
   };
   await savePolicy(shortPolicyInput);
   const at = START.toISOString();
-  const seed = async (c: string, due: string, custom: Parameters<typeof customer>[1] = {}, inv: Parameters<typeof invoice>[3] = {}) => {
+  const seed = async (
+    c: string,
+    due: string,
+    custom: Parameters<typeof customer>[1] = {},
+    inv: Parameters<typeof invoice>[3] = {},
+  ) => {
     await putCustomer(customer(c, custom));
-    await invoices.saveInvoice(undefined, invoice(`INV-${c}`, c, due, inv), { at, kind: 'imported', actor: 'test', detail: {} });
+    await invoices.saveInvoice(undefined, invoice(`INV-${c}`, c, due, inv), {
+      at,
+      kind: 'imported',
+      actor: 'test',
+      detail: {},
+    });
   };
   await seed('CYC', '2026-02-06'); // standard policy, the whole cycle
   await seed('PAYSTOP', '2026-02-09'); // paid during the wait, the reconciliation stops the execution
   await seed('PAYRACE', '2026-02-09'); // paid during the wait, no stop: the re-check guards
-  await seed('DIS', '2026-02-02', { policyId: 'short' }, { pause: { reason: 'dispute', since: at, note: 'contestation quantités' } });
-  await seed('KEPT', '2026-02-02', { policyId: 'short' }, { pause: { reason: 'promise', since: at, until: '2026-02-05' } });
-  await seed('BROKEN', '2026-02-02', { policyId: 'short' }, { pause: { reason: 'promise', since: at, until: '2026-02-05' } });
+  await seed(
+    'DIS',
+    '2026-02-02',
+    { policyId: 'short' },
+    { pause: { reason: 'dispute', since: at, note: 'contestation quantités' } },
+  );
+  await seed(
+    'KEPT',
+    '2026-02-02',
+    { policyId: 'short' },
+    { pause: { reason: 'promise', since: at, until: '2026-02-05' } },
+  );
+  await seed(
+    'BROKEN',
+    '2026-02-02',
+    { policyId: 'short' },
+    { pause: { reason: 'promise', since: at, until: '2026-02-05' } },
+  );
   await seed('BOOM', '2026-02-02', { policyId: 'no-such-policy' });
   for (const c of ['CYC', 'PAYSTOP', 'PAYRACE', 'DIS', 'KEPT', 'BROKEN', 'BOOM']) {
     arns.set(`INV-${c}`, (await a.workflows.startDunning(`INV-${c}`, stack.clock.now())).executionArn);
   }
   // Payments while the workflows wait (policy 2-3 February; the first e-mails would go on 5-9 February).
-  await stack.waitFor(async () => (await kinds('INV-PAYSTOP')).includes('dunning_step_planned') && (await kinds('INV-PAYRACE')).includes('dunning_step_planned'), 10_000);
+  await stack.waitFor(
+    async () =>
+      (await kinds('INV-PAYSTOP')).includes('dunning_step_planned') &&
+      (await kinds('INV-PAYRACE')).includes('dunning_step_planned'),
+    10_000,
+  );
   await pay('INV-PAYSTOP');
   stopResult = await a.workflows.stopDunning('INV-PAYSTOP', 'paid');
   await pay('INV-PAYRACE');
@@ -97,7 +135,11 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
     await stack.waitFor(() => getPause('INV-DIS'), 15_000);
     expect(await emailsTo(contactOf('DIS'))).toHaveLength(0);
     const inv = (await a.getInvoice('INV-DIS'))!;
-    await a.saveInvoice(inv, { ...inv, pause: undefined }, { at: stack.clock.now().toISOString(), kind: 'dispute_resolved', actor: 'test', detail: {} });
+    await a.saveInvoice(
+      inv,
+      { ...inv, pause: undefined },
+      { at: stack.clock.now().toISOString(), kind: 'dispute_resolved', actor: 'test', detail: {} },
+    );
     expect(await a.workflows.resumeDunning('INV-DIS')).toEqual({ resumed: true });
     const rec = await settled('INV-DIS');
     expect(rec.status).toBe('SUCCEEDED');
@@ -131,7 +173,10 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
   it('a failed execution e-mails finance (failure-alert)', async () => {
     const rec = await settled('INV-BOOM');
     expect(rec.status).toBe('FAILED');
-    const alert = await stack.waitFor(async () => (await emailsTo('finance@encaisse.example.fr')).find((e) => e.subject.includes('INV-BOOM')), 10_000);
+    const alert = await stack.waitFor(
+      async () => (await emailsTo('finance@encaisse.example.fr')).find((e) => e.subject.includes('INV-BOOM')),
+      10_000,
+    );
     expect(alert.subject).toContain('Échec de relance');
   });
 
@@ -150,11 +195,17 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
     expect(link).toBeDefined();
     const caseFile = await fetch(link!); // the time-limited link really opens the case file
     expect(caseFile.status).toBe(200);
-    expect(Buffer.from(await caseFile.arrayBuffer()).subarray(0, 4).toString()).toBe('%PDF');
+    expect(
+      Buffer.from(await caseFile.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('%PDF');
     expect((await a.getInvoice('INV-CYC'))!.status).toBe('in_collection');
     const history = await kinds('INV-CYC');
     expect(history.filter((k) => k === 'reminder_sent')).toHaveLength(4);
-    expect(history).toEqual(expect.arrayContaining(['formal_notice_sent', 'agency_notice_sent', 'dunning_policy_pinned']));
+    expect(history).toEqual(
+      expect.arrayContaining(['formal_notice_sent', 'agency_notice_sent', 'dunning_policy_pinned']),
+    );
 
     const transitions = rec.history.length;
     console.log(

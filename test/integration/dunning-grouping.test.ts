@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type Email, type LocalStack } from '../../bin/local/stack';
-import { dunningTemplate } from './support/templates';
+import { type Email, type LocalStack, startLocalStack } from '../../bin/local/stack';
 import { contactOf, customer, invoice } from '../handler/dunning/fixtures';
+import { dunningTemplate } from './support/templates';
 
 /**
  * Issue 8 on the local stack, running the SYNTHESIZED state machine with the real handlers: one reminder per customer
@@ -39,7 +39,10 @@ beforeAll(async () => {
       const input = args.input as { Destination?: { ToAddresses?: string[] } };
       if (input.Destination?.ToAddresses?.includes(contactOf('G')) && sesFailures === 0) {
         sesFailures += 1;
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+        });
       }
       return next(args);
     },
@@ -49,7 +52,16 @@ beforeAll(async () => {
   await savePolicy({
     policyId: 'one-reminder',
     name: 'Une relance',
-    steps: [{ stepId: 'reminder-1', offsetDays: 7, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' }],
+    steps: [
+      {
+        stepId: 'reminder-1',
+        offsetDays: 7,
+        dayKind: 'calendar',
+        channel: 'email',
+        level: 'reminder_1',
+        template: 'reminder.first',
+      },
+    ],
     gatherSeconds: 3600,
   });
   const scenario: Record<string, { n: number; overrides?: Parameters<typeof customer>[1] }> = {
@@ -64,16 +76,27 @@ beforeAll(async () => {
   for (const [c, { n, overrides }] of Object.entries(scenario)) {
     await putCustomer(customer(c, { policyId: 'one-reminder', ...overrides }));
     for (const id of ids(`INV-${c}`, n)) {
-      await saveInvoice(undefined, invoice(id, c, DUE), { at: START.toISOString(), kind: 'imported', actor: 'test', detail: {} });
+      await saveInvoice(undefined, invoice(id, c, DUE), {
+        at: START.toISOString(),
+        kind: 'imported',
+        actor: 'test',
+        detail: {},
+      });
       all.push(id);
     }
   }
-  const started = await Promise.all(all.map(async (id) => [id, (await startDunning(id, stack.clock.now())).executionArn] as const));
+  const started = await Promise.all(
+    all.map(async (id) => [id, (await startDunning(id, stack.clock.now())).executionArn] as const),
+  );
   for (const [id, arn] of started) arns.set(id, arn);
 
   // B-3 is paid while its workflow waits for the 08:30 window.
   const b3 = (await getInvoice('INV-B-3'))!;
-  await saveInvoice(b3, { ...b3, openCents: 0, status: 'paid' }, { at: stack.clock.now().toISOString(), kind: 'payment_allocated', actor: 'test', detail: {} });
+  await saveInvoice(
+    b3,
+    { ...b3, openCents: 0, status: 'paid' },
+    { at: stack.clock.now().toISOString(), kind: 'payment_allocated', actor: 'test', detail: {} },
+  );
 
   await Promise.all([...arns.values()].map((arn) => stack.stepFunctions.settled(arn)));
   emails = await stack.sentEmails();
@@ -126,7 +149,9 @@ describe('reminders grouped per customer and send window (issue 8)', () => {
     const { listInvoiceEvents } = await import('../../functions/adapters/db/events');
     const messageId = emailsTo('A')[0].messageId;
     for (const id of ids('INV-A', 5)) {
-      const sent = (await listInvoiceEvents(id)).filter((e) => e.kind === 'reminder_sent' || e.kind === 'dunning_message_sent');
+      const sent = (await listInvoiceEvents(id)).filter(
+        (e) => e.kind === 'reminder_sent' || e.kind === 'dunning_message_sent',
+      );
       expect(sent.map((e) => e.detail.messageId)).toEqual([messageId]);
     }
     const paid = await listInvoiceEvents('INV-B-3');

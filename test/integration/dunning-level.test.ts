@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamo, type LocalDynamo } from '../../bin/local/dynamodb';
+import { type LocalDynamo, startDynamo } from '../../bin/local/dynamodb';
 import { freePort } from '../../bin/local/ports';
 import type { DunningLevel } from '../../functions/core/model';
 import { customer, invoice } from '../handler/dunning/fixtures';
@@ -20,7 +20,13 @@ beforeAll(async () => {
   const port = await freePort();
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   dynamo = await startDynamo({ port, tableName: 'encaisse-level', region: 'eu-west-3', credentials });
-  Object.assign(process.env, { TABLE_NAME: 'encaisse-level', LOCAL_DYNAMODB_ENDPOINT: dynamo.url, AWS_REGION: 'eu-west-3', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  Object.assign(process.env, {
+    TABLE_NAME: 'encaisse-level',
+    LOCAL_DYNAMODB_ENDPOINT: dynamo.url,
+    AWS_REGION: 'eu-west-3',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
   const { resetClients } = await import('../../functions/adapters/aws-clients');
   resetClients();
   const { putCustomer } = await import('../../functions/adapters/db/customers');
@@ -34,11 +40,20 @@ beforeAll(async () => {
 afterAll(async () => dynamo?.stop());
 
 const sendOf = (invoiceId: string, stepId: string, level?: DunningLevel) =>
-  db.recordSend({ invoiceId, stepId, messageId: `m-${stepId}`, kind: 'reminder', at: '2026-02-02T07:30:00.000Z' }, { at: '2026-02-02T07:30:00.000Z', kind: 'reminder_sent', actor: 'system:dunning', detail: { stepId } }, level);
+  db.recordSend(
+    { invoiceId, stepId, messageId: `m-${stepId}`, kind: 'reminder', at: '2026-02-02T07:30:00.000Z' },
+    { at: '2026-02-02T07:30:00.000Z', kind: 'reminder_sent', actor: 'system:dunning', detail: { stepId } },
+    level,
+  );
 
 describe('the dunning level on DynamoDB Local', () => {
   it('rises with each send, never goes down, and a retry records nothing twice', async () => {
-    await db.saveInvoice(undefined, invoice('L-1', 'A', '2025-12-01'), { at: '2026-01-01T00:00:00.000Z', kind: 'created', actor: 'test', detail: {} });
+    await db.saveInvoice(undefined, invoice('L-1', 'A', '2025-12-01'), {
+      at: '2026-01-01T00:00:00.000Z',
+      kind: 'created',
+      actor: 'test',
+      detail: {},
+    });
     expect(await sendOf('L-1', 'courtesy', 'courtesy')).toBe(true);
     expect(await db.getInvoice('L-1')).toMatchObject({ dunningLevel: 'courtesy', version: 1 });
     expect(await sendOf('L-1', 'formal-notice', 'formal_notice')).toBe(true);
@@ -55,8 +70,14 @@ describe('the dunning level on DynamoDB Local', () => {
   });
 
   it('GET /invoices reads filter by level and by "none"', async () => {
-    await db.saveInvoice(undefined, invoice('L-2', 'A', '2025-12-02'), { at: '2026-01-01T00:00:00.000Z', kind: 'created', actor: 'test', detail: {} });
-    const ids = async (level: DunningLevel | 'none', customerId?: string) => (await db.listInvoices({ statuses: ['open'], level, customerId, limit: 50 })).items.map((i) => i.invoiceId);
+    await db.saveInvoice(undefined, invoice('L-2', 'A', '2025-12-02'), {
+      at: '2026-01-01T00:00:00.000Z',
+      kind: 'created',
+      actor: 'test',
+      detail: {},
+    });
+    const ids = async (level: DunningLevel | 'none', customerId?: string) =>
+      (await db.listInvoices({ statuses: ['open'], level, customerId, limit: 50 })).items.map((i) => i.invoiceId);
     expect(await ids('formal_notice')).toEqual(['L-1']);
     expect(await ids('none')).toEqual(['L-2']);
     expect(await ids('none', 'A')).toEqual(['L-2']);

@@ -3,18 +3,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchInbox } from '../../bin/local/inbox';
 import { httpApiEvent } from '../../bin/local/api';
 import { JavaMissingError, startDynamo } from '../../bin/local/dynamodb';
 import { JavaCompilerMissingError } from '../../bin/local/dynamodb-launcher';
+import { HandlerRegistry } from '../../bin/local/handlers';
+import { watchInbox } from '../../bin/local/inbox';
 import { freePort, PortInUseError } from '../../bin/local/ports';
 import { encodeS3EventKey } from '../../bin/local/s3';
-import { resolveStateMachine, type CfnTemplate } from '../../bin/local/sfn/definition';
-import { startLocalStack, type IngestDelivery } from '../../bin/local/stack';
-import { dunningTemplate } from './support/templates';
-import { HandlerRegistry } from '../../bin/local/handlers';
+import { type CfnTemplate, resolveStateMachine } from '../../bin/local/sfn/definition';
 import { LocalStepFunctions } from '../../bin/local/sfn/runtime';
+import { type IngestDelivery, startLocalStack } from '../../bin/local/stack';
 import { scaledClock } from '../../functions/adapters/clock';
+import { dunningTemplate } from './support/templates';
 
 /** The pieces of the local runner that need no server: key encoding, the inbox folder, port and template errors. */
 
@@ -57,7 +57,14 @@ describe('the local API gateway', () => {
 
   it('a binary body (a PDF) is base64-encoded', () => {
     const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff]);
-    const event = httpApiEvent({ method: 'PUT', url: '/x', headers: { 'content-type': 'application/pdf' }, body: bytes, sourceIp: '::1', port: 1 });
+    const event = httpApiEvent({
+      method: 'PUT',
+      url: '/x',
+      headers: { 'content-type': 'application/pdf' },
+      body: bytes,
+      sourceIp: '::1',
+      port: 1,
+    });
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body!, 'base64')).toEqual(bytes);
   });
@@ -83,7 +90,8 @@ describe('the inbox folder of npm start', () => {
     });
     await writeFile(path.join(dir, 'relevé avril.csv'), 'date;montant');
     const deadline = Date.now() + 10_000;
-    while ((await readdir(path.join(dir, '.done'))).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await readdir(path.join(dir, '.done'))).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await inbox.close();
     expect(put.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: 'avant.cfonb', text: 'already here' },
@@ -101,9 +109,13 @@ describe('start-up errors are clear', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     const before = process.env.TABLE_NAME;
     try {
-      const err = await startLocalStack({ quiet: true, ports: { api: port }, template: { Resources: {} } }).catch((e: unknown) => e);
+      const err = await startLocalStack({ quiet: true, ports: { api: port }, template: { Resources: {} } }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(PortInUseError);
-      expect((err as Error).message).toBe(`port ${port} for admin API is already in use: stop what uses it, or choose another port`);
+      expect((err as Error).message).toBe(
+        `port ${port} for admin API is already in use: stop what uses it, or choose another port`,
+      );
       expect(process.env.TABLE_NAME).toBe(before);
     } finally {
       blocker.close();
@@ -115,9 +127,12 @@ describe('start-up errors are clear', () => {
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const err = await startDynamo({ port, tableName: 'encaisse-test', region: 'eu-west-3', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }).catch(
-        (e: unknown) => e,
-      );
+      const err = await startDynamo({
+        port,
+        tableName: 'encaisse-test',
+        region: 'eu-west-3',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PortInUseError);
     } finally {
       blocker.close();
@@ -146,9 +161,13 @@ describe('start-up errors are clear', () => {
     process.env.JDK_JAVA_OPTIONS = '--limit-modules java.base,java.logging'; // read by the java launcher
     const launcherCacheDir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-launcher-')); // nothing compiled yet
     try {
-      const err = await startDynamo({ port: await freePort(), tableName: 'encaisse-test', region: 'eu-west-3', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, launcherCacheDir }).catch(
-        (e: unknown) => e,
-      );
+      const err = await startDynamo({
+        port: await freePort(),
+        tableName: 'encaisse-test',
+        region: 'eu-west-3',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        launcherCacheDir,
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(JavaCompilerMissingError);
       expect((err as Error).message).toMatch(/jdk\.compiler module this Java lacks: install a JDK 17/);
     } finally {
@@ -159,7 +178,9 @@ describe('start-up errors are clear', () => {
   });
 
   it('a template without the dunning state machine says which Metadata it looks for', () => {
-    expect(() => resolveStateMachine({ Resources: {} }, 'eu-west-3')).toThrow('Metadata {"encaisse:stateMachine": "dunning"}');
+    expect(() => resolveStateMachine({ Resources: {} }, 'eu-west-3')).toThrow(
+      'Metadata {"encaisse:stateMachine": "dunning"}',
+    );
   });
 
   it('a Task whose function lacks the encaisse:entry Metadata is named', () => {
@@ -171,13 +192,22 @@ describe('start-up errors are clear', () => {
           Metadata: { 'encaisse:stateMachine': 'dunning' },
           Properties: {
             DefinitionString: {
-              'Fn::Join': ['', ['{"StartAt":"PlanNextStep","States":{"PlanNextStep":{"Type":"Task","Resource":"', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '","End":true}}}']],
+              'Fn::Join': [
+                '',
+                [
+                  '{"StartAt":"PlanNextStep","States":{"PlanNextStep":{"Type":"Task","Resource":"',
+                  { 'Fn::GetAtt': ['Fn', 'Arn'] },
+                  '","End":true}}}',
+                ],
+              ],
             },
           },
         },
       },
     };
-    expect(() => resolveStateMachine(template, 'eu-west-3')).toThrow(/state PlanNextStep: function .*Fn has no Metadata/);
+    expect(() => resolveStateMachine(template, 'eu-west-3')).toThrow(
+      /state PlanNextStep: function .*Fn has no Metadata/,
+    );
   });
 });
 
@@ -214,19 +244,26 @@ function ipv6(hex: string): string {
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 describe('every local service listens on the loopback interface only', () => {
-  it.skipIf(process.platform !== 'linux')('DynamoDB Local, S3, SES, the Step Functions endpoint and the admin API of npm start', async () => {
-    const stack = await startLocalStack({ quiet: true, template: dunningTemplate });
-    try {
-      const ports = Object.entries(stack.urls).map(([service, url]) => [service, Number(new URL(url).port)] as const);
-      for (const [service, port] of ports) {
-        const addresses = await listeningAddresses(port);
-        expect(addresses.length, `${service} listens on ${port}`).toBeGreaterThan(0);
-        expect(addresses.filter((a) => !loopback.has(a)), `${service} on port ${port}: ${addresses.join(', ')}`).toEqual([]);
+  it.skipIf(process.platform !== 'linux')(
+    'DynamoDB Local, S3, SES, the Step Functions endpoint and the admin API of npm start',
+    async () => {
+      const stack = await startLocalStack({ quiet: true, template: dunningTemplate });
+      try {
+        const ports = Object.entries(stack.urls).map(([service, url]) => [service, Number(new URL(url).port)] as const);
+        for (const [service, port] of ports) {
+          const addresses = await listeningAddresses(port);
+          expect(addresses.length, `${service} listens on ${port}`).toBeGreaterThan(0);
+          expect(
+            addresses.filter((a) => !loopback.has(a)),
+            `${service} on port ${port}: ${addresses.join(', ')}`,
+          ).toEqual([]);
+        }
+      } finally {
+        await stack.stop();
       }
-    } finally {
-      await stack.stop();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it.skipIf(process.platform !== 'linux')('the address reader sees a server bound to every interface', async () => {
     const server = net.createServer();
@@ -256,15 +293,21 @@ describe('the local Step Functions runtime (no server)', () => {
               '',
               JSON.stringify({ StartAt: startAt, States: states })
                 .split(/("@@[A-Za-z]+@@")/)
-                .map((part) => (part.startsWith('"@@') ? ['"', { 'Fn::GetAtt': [part.slice(3, -3), 'Arn'] }, '"'] : [part]))
-                .flat(),
+                .flatMap((part) =>
+                  part.startsWith('"@@') ? ['"', { 'Fn::GetAtt': [part.slice(3, -3), 'Arn'] }, '"'] : [part],
+                ),
             ],
           },
         },
       },
     },
   });
-  const runtime = (states: Record<string, unknown>, startAt: string, handlers: ConstructorParameters<typeof HandlerRegistry>[1], onLog?: (l: string) => void) =>
+  const runtime = (
+    states: Record<string, unknown>,
+    startAt: string,
+    handlers: ConstructorParameters<typeof HandlerRegistry>[1],
+    onLog?: (l: string) => void,
+  ) =>
     new LocalStepFunctions({
       machine: resolveStateMachine(template(states, startAt), region),
       stateMachineArn: arn,
@@ -288,7 +331,10 @@ describe('the local Step Functions runtime (no server)', () => {
     const done = await sfn.settled(executionArn);
     expect(done.status).toBe('FAILED');
     expect(done.error).toBe('UnknownRateError');
-    expect(JSON.parse(done.cause!)).toMatchObject({ errorType: 'UnknownRateError', errorMessage: 'no ECB rate for 2026-H2' });
+    expect(JSON.parse(done.cause!)).toMatchObject({
+      errorType: 'UnknownRateError',
+      errorMessage: 'no ECB rate for 2026-H2',
+    });
   });
 
   it("a paused task's timeout runs in policy time: 2 policy days later the execution times out the task and alerts", async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -13,7 +12,8 @@ import {
   StopExecutionCommand,
   TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
-import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../bin/local/stack';
 import { tableDesign } from '../../lib/storage/table-design';
 import { dunningTemplate } from './support/templates';
 
@@ -24,7 +24,13 @@ import { dunningTemplate } from './support/templates';
  * (the real handler, imported from functions/api/handler.ts as npm start does).
  */
 
-type State = { invoiceId: string; doneStepIds: string[]; plan?: { action: string; at?: string; stepId?: string }; outcome?: string; [k: string]: unknown };
+type State = {
+  invoiceId: string;
+  doneStepIds: string[];
+  plan?: { action: string; at?: string; stepId?: string };
+  outcome?: string;
+  [k: string]: unknown;
+};
 const DAY_MS = 86_400_000;
 
 const calls: { fn: string; invoiceId?: string; realAt: number; policyAt: Date; event: unknown }[] = [];
@@ -32,7 +38,8 @@ const tokens = new Map<string, string>();
 let stack: LocalStack;
 
 function record(fn: string, event: unknown) {
-  const invoiceId = (event as State | undefined)?.invoiceId ?? (event as { state?: State } | undefined)?.state?.invoiceId;
+  const invoiceId =
+    (event as State | undefined)?.invoiceId ?? (event as { state?: State } | undefined)?.state?.invoiceId;
   calls.push({ fn, invoiceId, realAt: Date.now(), policyAt: stack.clock.now(), event });
 }
 const callsOf = (invoiceId: string) => calls.filter((c) => c.invoiceId === invoiceId);
@@ -44,7 +51,14 @@ const plan = async (s: State): Promise<State> => {
   if (s.invoiceId.startsWith('boom')) throw new Error('plan exploded');
   if (s.doneStepIds.length > 0) return { ...s, plan: { action: 'end' }, outcome: undefined };
   const days = s.invoiceId.startsWith('two-days') ? 2 : s.invoiceId.startsWith('far') ? 100 : 0;
-  return { ...s, plan: { action: 'wait', at: new Date(stack.clock.now().getTime() + days * DAY_MS).toISOString(), stepId: 'relance-1' } };
+  return {
+    ...s,
+    plan: {
+      action: 'wait',
+      at: new Date(stack.clock.now().getTime() + days * DAY_MS).toISOString(),
+      stepId: 'relance-1',
+    },
+  };
 };
 const step = async (s: State): Promise<State> => {
   record('step', s);
@@ -60,7 +74,11 @@ const pause = async (e: { taskToken: string; state: State }) => {
 let sfn: SFNClient;
 async function runToEnd(invoiceId: string, timeoutMs = 15_000) {
   const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: `inv-${invoiceId}`, input: JSON.stringify({ invoiceId, doneStepIds: [] }) }),
+    new StartExecutionCommand({
+      stateMachineArn: stack.env.STATE_MACHINE_ARN,
+      name: `inv-${invoiceId}`,
+      input: JSON.stringify({ invoiceId, doneStepIds: [] }),
+    }),
   );
   return stack.waitFor(async () => {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -94,10 +112,14 @@ describe('local S3: a statement dropped under inbox/ reaches the ingest handler'
   it('as the SQS-wrapped S3 event Lambda receives, the key URL-encoded as real S3 sends it (space -> +, + -> %2B)', async () => {
     const delivery = await stack.putStatement('inbox/relevé mars+avril.csv', 'date;montant\n');
     expect(delivery.error).toBeUndefined();
-    const event = calls.filter((c) => c.fn === 'ingest').at(-1)!.event as { Records: { body: string; eventSource: string }[] };
+    const event = calls.filter((c) => c.fn === 'ingest').at(-1)!.event as {
+      Records: { body: string; eventSource: string }[];
+    };
     expect(event.Records).toHaveLength(1);
     expect(event.Records[0].eventSource).toBe('aws:sqs');
-    const s3Event = JSON.parse(event.Records[0].body) as { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] };
+    const s3Event = JSON.parse(event.Records[0].body) as {
+      Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
+    };
     const { s3, eventName } = s3Event.Records[0];
     expect(eventName).toBe('ObjectCreated:Put');
     expect(s3.bucket.name).toBe(stack.env.STATEMENTS_BUCKET);
@@ -113,7 +135,11 @@ describe('local S3: a statement dropped under inbox/ reaches the ingest handler'
   });
 
   it('an object put elsewhere in the bucket (processed/) does not trigger ingest', async () => {
-    const s3 = new S3Client({ endpoint: stack.env.LOCAL_S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const s3 = new S3Client({
+      endpoint: stack.env.LOCAL_S3_ENDPOINT,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
     const before = calls.filter((c) => c.fn === 'ingest').length;
     await s3.send(new PutObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: 'processed/old.csv', Body: 'x' }));
     await stack.putStatement('inbox/next.csv', 'x'); // a later inbox object: events are handled in order
@@ -135,7 +161,10 @@ describe('DynamoDB Local', () => {
       { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
       { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
     ]);
-    const gsis = (Table?.GlobalSecondaryIndexes ?? []).map((g) => ({ name: g.IndexName, keys: g.KeySchema?.map((k) => k.AttributeName) }));
+    const gsis = (Table?.GlobalSecondaryIndexes ?? []).map((g) => ({
+      name: g.IndexName,
+      keys: g.KeySchema?.map((k) => k.AttributeName),
+    }));
     expect(gsis.sort((a, b) => a.name!.localeCompare(b.name!))).toEqual(
       tableDesign.globalSecondaryIndexes.map((g) => ({ name: g.indexName, keys: [g.partitionKey, g.sortKey] })),
     );
@@ -154,13 +183,30 @@ describe('the synthesized dunning state machine, run locally', () => {
     expect(realWait).toBeGreaterThan(1_500);
     expect(realWait).toBeLessThan(10_000);
     const record = await stack.stepFunctions.settled(done.executionArn!);
-    expect(record.history).toEqual(['PlanNextStep', 'Decide', 'WaitForStep', 'RunStep', 'AfterStep', 'PlanNextStep', 'Decide', 'Done']);
-    expect(JSON.parse(done.output!)).toMatchObject({ invoiceId: 'two-days-1', doneStepIds: ['relance-1'], plan: { action: 'end' } });
+    expect(record.history).toEqual([
+      'PlanNextStep',
+      'Decide',
+      'WaitForStep',
+      'RunStep',
+      'AfterStep',
+      'PlanNextStep',
+      'Decide',
+      'Done',
+    ]);
+    expect(JSON.parse(done.output!)).toMatchObject({
+      invoiceId: 'two-days-1',
+      doneStepIds: ['relance-1'],
+      plan: { action: 'end' },
+    });
   });
 
   it('a paused invoice waits for its task token and resumes on SendTaskSuccess with the new state', async () => {
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-paused-1', input: JSON.stringify({ invoiceId: 'paused-1', doneStepIds: [] }) }),
+      new StartExecutionCommand({
+        stateMachineArn: stack.env.STATE_MACHINE_ARN,
+        name: 'inv-paused-1',
+        input: JSON.stringify({ invoiceId: 'paused-1', doneStepIds: [] }),
+      }),
     );
     const token = await stack.waitFor(() => tokens.get('paused-1'));
     expect(callsOf('paused-1').map((c) => c.fn)).toEqual(['plan', 'step', 'pause']);
@@ -175,12 +221,18 @@ describe('the synthesized dunning state machine, run locally', () => {
     });
     expect(final.status).toBe('SUCCEEDED');
     expect(callsOf('paused-1').map((c) => c.fn)).toEqual(['plan', 'step', 'pause', 'plan']);
-    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskDoesNotExist,
+    );
   });
 
   it('SendTaskFailure fails the paused task: the Catch leads to Failed and the execution fails', async () => {
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-paused-2', input: JSON.stringify({ invoiceId: 'paused-2', doneStepIds: [] }) }),
+      new StartExecutionCommand({
+        stateMachineArn: stack.env.STATE_MACHINE_ARN,
+        name: 'inv-paused-2',
+        input: JSON.stringify({ invoiceId: 'paused-2', doneStepIds: [] }),
+      }),
     );
     const token = await stack.waitFor(() => tokens.get('paused-2'));
     await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DisputeLost', cause: 'litige perdu' }));
@@ -191,14 +243,20 @@ describe('the synthesized dunning state machine, run locally', () => {
 
   it('StopExecution stops an invoice waiting for its next step: the step never runs', async () => {
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-far-1', input: JSON.stringify({ invoiceId: 'far-1', doneStepIds: [] }) }),
+      new StartExecutionCommand({
+        stateMachineArn: stack.env.STATE_MACHINE_ARN,
+        name: 'inv-far-1',
+        input: JSON.stringify({ invoiceId: 'far-1', doneStepIds: [] }),
+      }),
     );
     await stack.waitFor(() => callsOf('far-1').length === 1);
     await sfn.send(new StopExecutionCommand({ executionArn, error: 'Paid', cause: 'invoice fully paid' }));
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(d.status).toBe('ABORTED');
     expect(d.stopDate).toBeInstanceOf(Date);
-    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, statusFilter: 'ABORTED' }));
+    const listed = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, statusFilter: 'ABORTED' }),
+    );
     expect(listed.executions?.map((e) => e.name)).toContain('inv-far-1');
     await new Promise((r) => setTimeout(r, 300));
     expect(callsOf('far-1').map((c) => c.fn)).toEqual(['plan']);
@@ -206,11 +264,16 @@ describe('the synthesized dunning state machine, run locally', () => {
 
   it('a second start with the same name is a no-op while it runs with the same input, ExecutionAlreadyExists otherwise', async () => {
     const input = JSON.stringify({ invoiceId: 'far-2', doneStepIds: [] });
-    const start = (i: string) => sfn.send(new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-far-2', input: i }));
+    const start = (i: string) =>
+      sfn.send(
+        new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-far-2', input: i }),
+      );
     const first = await start(input);
     const again = await start(input);
     expect(again.executionArn).toBe(first.executionArn);
-    await expect(start(JSON.stringify({ invoiceId: 'far-2', doneStepIds: ['x'] }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await expect(start(JSON.stringify({ invoiceId: 'far-2', doneStepIds: ['x'] }))).rejects.toBeInstanceOf(
+      ExecutionAlreadyExists,
+    );
     await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
     await expect(start(input)).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
@@ -219,12 +282,19 @@ describe('the synthesized dunning state machine, run locally', () => {
     const done = await runToEnd('boom-1');
     expect(done.status).toBe('FAILED');
     const alert = await stack.waitFor(() =>
-      calls.find((c) => c.fn === 'failure-alert' && (c.event as { detail?: { name?: string } }).detail?.name === 'inv-boom-1'),
+      calls.find(
+        (c) => c.fn === 'failure-alert' && (c.event as { detail?: { name?: string } }).detail?.name === 'inv-boom-1',
+      ),
     );
     expect(alert.event).toMatchObject({
       source: 'aws.states',
       'detail-type': 'Step Functions Execution Status Change',
-      detail: { status: 'FAILED', executionArn: done.executionArn, name: 'inv-boom-1', stateMachineArn: stack.env.STATE_MACHINE_ARN },
+      detail: {
+        status: 'FAILED',
+        executionArn: done.executionArn,
+        name: 'inv-boom-1',
+        stateMachineArn: stack.env.STATE_MACHINE_ARN,
+      },
     });
   });
 });
@@ -245,7 +315,9 @@ describe('local SES', () => {
       new SendEmailCommand({
         FromEmailAddress: stack.env.SENDER_EMAIL,
         Destination: { ToAddresses: ['compta@client.example.fr'] },
-        Content: { Simple: { Subject: { Data: 'Relance : facture F-2024-001' }, Body: { Text: { Data: 'Bonjour,' } } } },
+        Content: {
+          Simple: { Subject: { Data: 'Relance : facture F-2024-001' }, Body: { Text: { Data: 'Bonjour,' } } },
+        },
       }),
     );
     ses.destroy();
@@ -261,7 +333,9 @@ describe('local admin API', () => {
   it('serves the real api handler: GET /health is open, other routes need the bearer token', async () => {
     expect((await fetch(`${stack.urls.api}/health`)).status).toBe(200);
     expect((await fetch(`${stack.urls.api}/invoices`)).status).toBe(401);
-    const ok = await fetch(`${stack.urls.api}/invoices?status=open`, { headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` } });
+    const ok = await fetch(`${stack.urls.api}/invoices?status=open`, {
+      headers: { authorization: `Bearer ${stack.env.LOCAL_API_TOKEN}` },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toMatch(/json/);
   });

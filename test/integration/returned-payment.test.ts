@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../bin/local/stack';
-import { writeStatementFile } from '../../functions/core/statements';
-import type { Statement, StatementEntry } from '../../functions/core/model';
+import { type LocalStack, startLocalStack } from '../../bin/local/stack';
 import { putCustomer } from '../../functions/adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../functions/adapters/db/invoices';
-import { listTransactions } from '../../functions/adapters/db/transactions';
 import { listStatements } from '../../functions/adapters/db/statements';
+import { listTransactions } from '../../functions/adapters/db/transactions';
+import type { Statement, StatementEntry } from '../../functions/core/model';
+import { writeStatementFile } from '../../functions/core/statements';
 
 /**
  * Issue 11 #1 on the local stack: a returned payment ("impayé", "rejet") arriving in a later statement undoes the
@@ -14,24 +14,78 @@ import { listStatements } from '../../functions/adapters/db/statements';
  */
 let stack: LocalStack;
 
-const account = { iban: 'FR7630003012340001234567890', bankCode: '30003', branchCode: '01234', accountNumber: '00012345678' };
+const account = {
+  iban: 'FR7630003012340001234567890',
+  bankCode: '30003',
+  branchCode: '01234',
+  accountNumber: '00012345678',
+};
 const payer = { counterpartyName: 'RESTAURANT CANTAL', counterpartyIban: 'FR7610107001011234567890129' };
 
 function entry(i: number, date: string, amountCents: number, label: string, remittance: string[]): StatementEntry {
-  return { index: i, bookingDate: date, valueDate: date, amountCents, currency: 'EUR', bankCodes: [], label, ...payer, remittance: { unstructured: remittance, structured: [] }, reversal: false, raw: [] };
+  return {
+    index: i,
+    bookingDate: date,
+    valueDate: date,
+    amountCents,
+    currency: 'EUR',
+    bankCodes: [],
+    label,
+    ...payer,
+    remittance: { unstructured: remittance, structured: [] },
+    reversal: false,
+    raw: [],
+  };
 }
 
 function statement(date: string, entries: StatementEntry[]): Statement {
   const total = entries.reduce((s, e) => s + e.amountCents, 0);
-  return { format: 'cfonb120', account, currency: 'EUR', periodStart: entries[0].bookingDate, periodEnd: date, openingBalanceCents: 5_000_00, closingBalanceCents: 5_000_00 + total, entries, balanceCheck: { status: 'ok' } };
+  return {
+    format: 'cfonb120',
+    account,
+    currency: 'EUR',
+    periodStart: entries[0].bookingDate,
+    periodEnd: date,
+    openingBalanceCents: 5_000_00,
+    closingBalanceCents: 5_000_00 + total,
+    entries,
+    balanceCheck: { status: 'ok' },
+  };
 }
 
 async function invoice(id: string, customerId: string, dueDate: string) {
-  await saveInvoice(undefined, { invoiceId: id, customerId, amountCents: 500_00, openCents: 500_00, currency: 'EUR', issueDate: '2026-10-01', dueDate, status: 'open' }, { at: '2026-10-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} });
+  await saveInvoice(
+    undefined,
+    {
+      invoiceId: id,
+      customerId,
+      amountCents: 500_00,
+      openCents: 500_00,
+      currency: 'EUR',
+      issueDate: '2026-10-01',
+      dueDate,
+      status: 'open',
+    },
+    { at: '2026-10-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} },
+  );
 }
 
 async function customer(customerId: string, name: string) {
-  await putCustomer({ customerId, name, isBusiness: true, segment: 'standard', language: 'fr', timeZone: 'Europe/Paris', contacts: [{ email: `compta@${customerId.toLowerCase()}.example`, role: 'billing' }], ibans: [payer.counterpartyIban], paymentTermsDays: 30, blockWhenOverLimit: false, reminderGrouping: 'per_customer', postalAddress: [], version: 0 });
+  await putCustomer({
+    customerId,
+    name,
+    isBusiness: true,
+    segment: 'standard',
+    language: 'fr',
+    timeZone: 'Europe/Paris',
+    contacts: [{ email: `compta@${customerId.toLowerCase()}.example`, role: 'billing' }],
+    ibans: [payer.counterpartyIban],
+    paymentTermsDays: 30,
+    blockWhenOverLimit: false,
+    reminderGrouping: 'per_customer',
+    postalAddress: [],
+    version: 0,
+  });
 }
 
 beforeAll(async () => {
@@ -58,28 +112,45 @@ describe('a returned payment in a later statement', () => {
     expect((await getInvoice('RC-0001'))?.status).toBe('paid');
     expect((await getInvoice('RC-0002'))?.status).toBe('paid');
 
-    const back = statement('2026-11-24', [entry(0, '2026-11-24', -500_00, 'REJET VIR SEPA RESTAURANT CANTAL', ['MOTIF AC04 FACTURE RC-0002'])]);
+    const back = statement('2026-11-24', [
+      entry(0, '2026-11-24', -500_00, 'REJET VIR SEPA RESTAURANT CANTAL', ['MOTIF AC04 FACTURE RC-0002']),
+    ]);
     expect((await stack.putStatement('rejet.cfo', writeStatementFile('cfonb120', [back]))).error).toBeUndefined();
     expect(await getInvoice('RC-0001')).toMatchObject({ status: 'paid', openCents: 0 });
     expect(await getInvoice('RC-0002')).toMatchObject({ status: 'open', openCents: 500_00 });
 
     const record = (await listStatements()).items.find((s) => s.sourceKey === 'inbox/rejet.cfo');
     expect(record?.counts).toMatchObject({ reversals: 1 });
-    const mail = await stack.waitFor(async () => (await stack.sentEmails()).find((m) => m.subject.includes('rejet.cfo')));
+    const mail = await stack.waitFor(async () =>
+      (await stack.sentEmails()).find((m) => m.subject.includes('rejet.cfo')),
+    );
     expect(mail.body.text).toMatch(/returned payment.*reopened: RC-0002/);
   });
 
   it('undoes nothing when two payments fit equally, puts the return in the review queue and tells finance', async () => {
-    const paid = statement('2026-11-21', [
-      entry(0, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0001']),
-      entry(1, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0002']),
-    ].map((e) => ({ ...e, counterpartyName: 'AUBERGE AUBRAC', counterpartyIban: 'FR7630006000011234567890189' })));
-    expect((await stack.putStatement('paiements-aubrac.cfo', writeStatementFile('cfonb120', [paid]))).error).toBeUndefined();
+    const paid = statement(
+      '2026-11-21',
+      [
+        entry(0, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0001']),
+        entry(1, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0002']),
+      ].map((e) => ({ ...e, counterpartyName: 'AUBERGE AUBRAC', counterpartyIban: 'FR7630006000011234567890189' })),
+    );
+    expect(
+      (await stack.putStatement('paiements-aubrac.cfo', writeStatementFile('cfonb120', [paid]))).error,
+    ).toBeUndefined();
     expect((await getInvoice('AU-0001'))?.status).toBe('paid');
     expect((await getInvoice('AU-0002'))?.status).toBe('paid');
 
-    const back = statement('2026-11-25', [{ ...entry(0, '2026-11-25', -500_00, 'REJET VIR SEPA AUBERGE AUBRAC', ['MOTIF AC04']), counterpartyName: 'AUBERGE AUBRAC', counterpartyIban: 'FR7630006000011234567890189' }]);
-    expect((await stack.putStatement('rejet-aubrac.cfo', writeStatementFile('cfonb120', [back]))).error).toBeUndefined();
+    const back = statement('2026-11-25', [
+      {
+        ...entry(0, '2026-11-25', -500_00, 'REJET VIR SEPA AUBERGE AUBRAC', ['MOTIF AC04']),
+        counterpartyName: 'AUBERGE AUBRAC',
+        counterpartyIban: 'FR7630006000011234567890189',
+      },
+    ]);
+    expect(
+      (await stack.putStatement('rejet-aubrac.cfo', writeStatementFile('cfonb120', [back]))).error,
+    ).toBeUndefined();
     expect((await getInvoice('AU-0001'))?.status).toBe('paid');
     expect((await getInvoice('AU-0002'))?.status).toBe('paid');
 
@@ -87,7 +158,9 @@ describe('a returned payment in a later statement', () => {
     expect(queued?.match?.reasons.join('\n')).toMatch(/AU-0001[\s\S]*AU-0002/);
     const record = (await listStatements()).items.find((s) => s.sourceKey === 'inbox/rejet-aubrac.cfo');
     expect(record?.counts).toMatchObject({ reversals: 1 });
-    const mail = await stack.waitFor(async () => (await stack.sentEmails()).find((m) => m.subject.includes('rejet-aubrac.cfo')));
+    const mail = await stack.waitFor(async () =>
+      (await stack.sentEmails()).find((m) => m.subject.includes('rejet-aubrac.cfo')),
+    );
     expect(mail.body.text).toMatch(/returned payment[^\n]*not identified/);
   });
 });

@@ -11,7 +11,12 @@ import openapiTS, { astToString } from 'openapi-typescript';
 export const schemaFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'api', 'schema.d.ts');
 
 /** The api module checks its settings at import: placeholders are enough to build the document. */
-const placeholders = { TABLE_NAME: 'openapi', STATEMENTS_BUCKET: 'openapi', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:000000000000:stateMachine:openapi', AUTH_MODE: 'token' };
+const placeholders = {
+  TABLE_NAME: 'openapi',
+  STATEMENTS_BUCKET: 'openapi',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:000000000000:stateMachine:openapi',
+  AUTH_MODE: 'token',
+};
 
 export async function apiDocument(): Promise<Record<string, unknown>> {
   for (const [k, v] of Object.entries(placeholders)) process.env[k] ??= v;

@@ -75,7 +75,12 @@ export function App(props: { api: Api; session: Session }) {
             {props.session.who}
             {props.session.role === 'readonly' ? ` (${m.readOnly})` : ''}
           </span>
-          <button type="button" class="link" aria-label={m.languageLabel} onClick={() => setLang(lang.value === 'fr' ? 'en' : 'fr')}>
+          <button
+            type="button"
+            class="link"
+            aria-label={m.languageLabel}
+            onClick={() => setLang(lang.value === 'fr' ? 'en' : 'fr')}
+          >
             {m.language}
           </button>
         </div>

@@ -50,12 +50,19 @@ export async function signIn(config: ConsoleConfig): Promise<Session | undefined
     const asked = url.searchParams.get('as');
     if (asked === 'readonly' || asked === 'finance') sessionStorage.setItem('encaisse.as', asked);
     const role: Role = sessionStorage.getItem('encaisse.as') === 'readonly' ? 'readonly' : 'finance';
-    return { token: config.auth.tokens[role], role, who: role === 'finance' ? 'local finance' : 'local read-only', signOut: () => sessionStorage.clear() };
+    return {
+      token: config.auth.tokens[role],
+      role,
+      who: role === 'finance' ? 'local finance' : 'local read-only',
+      signOut: () => sessionStorage.clear(),
+    };
   }
   const auth = config.auth;
   const signOut = () => {
     sessionStorage.removeItem(TOKEN_KEY);
-    location.assign(`https://${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(auth.redirectUri)}`);
+    location.assign(
+      `https://${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(auth.redirectUri)}`,
+    );
   };
   const code = url.searchParams.get('code');
   if (code) {
@@ -63,7 +70,13 @@ export async function signIn(config: ConsoleConfig): Promise<Session | undefined
     const res = await fetch(`https://${auth.domain}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: auth.clientId, code, redirect_uri: auth.redirectUri, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: auth.clientId,
+        code,
+        redirect_uri: auth.redirectUri,
+        code_verifier: verifier,
+      }),
     });
     if (!res.ok) throw new Error(`sign-in failed: HTTP ${res.status}`);
     const tokens = (await res.json()) as { id_token: string; access_token: string; expires_in: number };
@@ -71,15 +84,31 @@ export async function signIn(config: ConsoleConfig): Promise<Session | undefined
     sessionStorage.removeItem(VERIFIER_KEY);
     history.replaceState(null, '', sessionStorage.getItem('encaisse.returnTo') ?? '/');
   }
-  const stored = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as { id_token: string; access_token: string; expiresAt: number } | null;
+  const stored = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as {
+    id_token: string;
+    access_token: string;
+    expiresAt: number;
+  } | null;
   if (stored && stored.expiresAt > Date.now() + 30_000) {
     const claims = claimsOf(stored.id_token);
-    return { token: stored.access_token, role: roleOf(claims['cognito:groups']), who: String(claims.email ?? claims['cognito:username'] ?? ''), signOut };
+    return {
+      token: stored.access_token,
+      role: roleOf(claims['cognito:groups']),
+      who: String(claims.email ?? claims['cognito:username'] ?? ''),
+      signOut,
+    };
   }
   const { verifier, challenge } = await pkcePair();
   sessionStorage.setItem(VERIFIER_KEY, verifier);
   sessionStorage.setItem('encaisse.returnTo', location.pathname + location.search);
-  const params = new URLSearchParams({ response_type: 'code', client_id: auth.clientId, redirect_uri: auth.redirectUri, scope: auth.scopes.join(' '), code_challenge: challenge, code_challenge_method: 'S256' });
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: auth.clientId,
+    redirect_uri: auth.redirectUri,
+    scope: auth.scopes.join(' '),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
   location.assign(`https://${auth.domain}/oauth2/authorize?${params}`);
   return undefined;
 }

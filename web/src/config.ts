@@ -4,7 +4,10 @@
  */
 export type ConsoleConfig =
   | { apiBase: string; auth: { mode: 'token'; tokens: { finance: string; readonly: string } } }
-  | { apiBase: string; auth: { mode: 'cognito'; domain: string; clientId: string; redirectUri: string; scopes: string[] } };
+  | {
+      apiBase: string;
+      auth: { mode: 'cognito'; domain: string; clientId: string; redirectUri: string; scopes: string[] };
+    };
 
 export async function loadConfig(): Promise<ConsoleConfig> {
   const res = await fetch('/config.json', { cache: 'no-store' });

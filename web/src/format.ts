@@ -14,7 +14,11 @@ export function date(iso: string | undefined): string {
     const [y, m, d] = iso.split('-').map(Number);
     return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
   }
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Paris',
+  }).format(new Date(iso));
 }
 
 /** "120,50" or "120.50" to 12050 cents; undefined when it is not an amount. */

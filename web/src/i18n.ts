@@ -7,7 +7,15 @@ const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const fr = {
   appName: 'encaisse',
   skip: 'Aller au contenu',
-  nav: { today: 'Aujourd’hui', review: 'Rapprochement', invoices: 'Factures', customers: 'Clients', statements: 'Relevés', reports: 'Pilotage', settings: 'Paramètres' },
+  nav: {
+    today: 'Aujourd’hui',
+    review: 'Rapprochement',
+    invoices: 'Factures',
+    customers: 'Clients',
+    statements: 'Relevés',
+    reports: 'Pilotage',
+    settings: 'Paramètres',
+  },
   language: 'English',
   languageLabel: 'Switch the console to English',
   readOnly: 'lecture seule',
@@ -25,7 +33,8 @@ const fr = {
   today: {
     title: 'Aujourd’hui',
     intro: 'Ce qui attend une personne, chaque ligne mène à l’endroit où la traiter.',
-    review: (s: number, u: number, more: boolean) => `${s}${more ? '+' : ''} suggestion(s) à valider, ${u} paiement(s) non rapproché(s)`,
+    review: (s: number, u: number, more: boolean) =>
+      `${s}${more ? '+' : ''} suggestion(s) à valider, ${u} paiement(s) non rapproché(s)`,
     openReview: 'Ouvrir la file de rapprochement',
     approvals: 'Étapes à approuver',
     disputes: 'Litiges ouverts',
@@ -34,7 +43,8 @@ const fr = {
     failedWorkflows: 'Relances en échec',
     rejectedStatements: 'Relevés rejetés',
     missingRates: 'Taux de pénalités manquants',
-    missingRate: (half: string, ecb: boolean, legal: boolean) => `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
+    missingRate: (half: string, ecb: boolean, legal: boolean) =>
+      `${half} : ${[ecb ? 'taux BCE' : '', legal ? 'taux légal' : ''].filter(Boolean).join(' et ')} à saisir`,
     until: (d: string) => `promis pour le ${d}`,
     workflowError: 'arrêt sur erreur technique (détail en anglais au survol)',
   },
@@ -58,7 +68,8 @@ const fr = {
     apply: 'Lettrer',
     reject: 'Rejeter',
     undo: 'Annuler le dernier lettrage',
-    shortcuts: 'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le dernier',
+    shortcuts:
+      'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le dernier',
     payment: (amount: string, payer: string) => `paiement de ${amount} (${payer})`,
     matched: (payment: string, invoices: string) => `${cap(payment)} lettré à ${invoices}.`,
     rejected: (payment: string) => `${cap(payment)} rejeté : aucune facture ne lui sera lettrée.`,
@@ -99,7 +110,8 @@ const fr = {
     approve: 'Approuver l’étape suivante',
     noHistory: 'Aucun événement.',
     notFound: 'Facture introuvable.',
-    paymentOf: (on: string, amount: string, payer?: string) => `paiement du ${on} de ${amount}${payer ? ` (${payer})` : ''}`,
+    paymentOf: (on: string, amount: string, payer?: string) =>
+      `paiement du ${on} de ${amount}${payer ? ` (${payer})` : ''}`,
     writeOffPart: (amount: string) => `passé en perte : ${amount}`,
     plannedFor: (d: string) => `prévu le ${d}`,
     untilDate: (d: string) => `jusqu’au ${d}`,
@@ -114,13 +126,40 @@ const fr = {
       credited: (id: string, amount: string) => `Avoir ${id} de ${amount} enregistré sur la facture.`,
     },
   },
-  pauseReasons: { manual: 'pause manuelle', dispute: 'litige', promise: 'promesse de paiement' } as Record<string, string>,
-  channels: { email: 'e-mail', formal_notice: 'lettre de mise en demeure', call_task: 'tâche d’appel', agency_handoff: 'remise à l’agence' } as Record<string, string>,
+  pauseReasons: { manual: 'pause manuelle', dispute: 'litige', promise: 'promesse de paiement' } as Record<
+    string,
+    string
+  >,
+  channels: {
+    email: 'e-mail',
+    formal_notice: 'lettre de mise en demeure',
+    call_task: 'tâche d’appel',
+    agency_handoff: 'remise à l’agence',
+  } as Record<string, string>,
   events: eventsFr,
   eventReasons: eventReasonsFr,
-  status: { open: 'ouverte', partially_paid: 'payée en partie', paid: 'payée', in_collection: 'au recouvrement', written_off: 'passée en perte', credited: 'avoir total' } as Record<string, string>,
-  workflowStatus: { not_started: 'pas commencée', running: 'en cours', paused: 'en pause', succeeded: 'terminée', failed: 'en échec', timed_out: 'expirée', aborted: 'arrêtée', unknown: 'inconnue' } as Record<string, string>,
-  buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<string, string>,
+  status: {
+    open: 'ouverte',
+    partially_paid: 'payée en partie',
+    paid: 'payée',
+    in_collection: 'au recouvrement',
+    written_off: 'passée en perte',
+    credited: 'avoir total',
+  } as Record<string, string>,
+  workflowStatus: {
+    not_started: 'pas commencée',
+    running: 'en cours',
+    paused: 'en pause',
+    succeeded: 'terminée',
+    failed: 'en échec',
+    timed_out: 'expirée',
+    aborted: 'arrêtée',
+    unknown: 'inconnue',
+  } as Record<string, string>,
+  buckets: { not_due: 'non échue', d1_30: '1–30 j', d31_60: '31–60 j', d61_90: '61–90 j', over_90: '> 90 j' } as Record<
+    string,
+    string
+  >,
   /** The highest dunning level sent to an invoice ('none': no reminder yet). */
   levels: {
     none: 'aucune relance envoyée',
@@ -153,7 +192,8 @@ const fr = {
     saved: 'Client enregistré.',
     invoices: 'Factures du client',
     aliases: 'Payeurs appris',
-    aliasesHelp: 'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés automatiquement à ce client.',
+    aliasesHelp:
+      'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés automatiquement à ce client.',
     noAliases: 'Aucun payeur appris.',
     aliasKind: (k: string): string => (k === 'iban' ? 'IBAN' : 'nom du payeur'),
     learned: (on: string, by: string) => `appris le ${on} (${by})`,
@@ -161,9 +201,16 @@ const fr = {
     removeAlias: 'Retirer',
     aliasRemoved: 'Payeur retiré : il ne sera plus reconnu pour ce client.',
     languages: { fr: 'français', en: 'anglais' } as Record<string, string>,
-    roles: { billing: 'facturation', accounts_payable: 'comptabilité fournisseurs', primary: 'contact principal', legal: 'juridique', other: 'autre' } as Record<string, string>,
+    roles: {
+      billing: 'facturation',
+      accounts_payable: 'comptabilité fournisseurs',
+      primary: 'contact principal',
+      legal: 'juridique',
+      other: 'autre',
+    } as Record<string, string>,
     /** The policy of a customer without one of its own: its segment's. */
-    segmentPolicy: (segment: string) => `scénario du segment ${({ standard: 'standard', key_account: 'grands comptes', b2c: 'particuliers' } as Record<string, string>)[segment] ?? segment}`,
+    segmentPolicy: (segment: string) =>
+      `scénario du segment ${({ standard: 'standard', key_account: 'grands comptes', b2c: 'particuliers' } as Record<string, string>)[segment] ?? segment}`,
   },
   statements: {
     title: 'Relevés',
@@ -176,7 +223,8 @@ const fr = {
     received: 'Reçu le',
     status: 'Statut',
     counts: 'Écritures',
-    countsText: (c: { entries: number; matched: number; suggested: number; unmatched: number }) => `${c.entries} écritures · ${c.matched} lettrées · ${c.suggested} à valider · ${c.unmatched} non rapprochées`,
+    countsText: (c: { entries: number; matched: number; suggested: number; unmatched: number }) =>
+      `${c.entries} écritures · ${c.matched} lettrées · ${c.suggested} à valider · ${c.unmatched} non rapprochées`,
     reason: 'Motif du rejet',
     line: (n: number) => `ligne ${n}`,
     /** Why a statement was rejected, by the ingest's error code; the parser's own message goes in a tooltip. */
@@ -227,7 +275,8 @@ const fr = {
     readOnlyRates: 'Les taux ne sont visibles que du rôle finance.',
   },
   problems: {
-    conflict: 'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : vérifiez, puis recommencez.',
+    conflict:
+      'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : vérifiez, puis recommencez.',
     state: (d: string) => `Impossible dans l’état actuel : ${d}`,
     forbidden: 'Votre rôle est en lecture seule : cette action est réservée au rôle finance.',
     generic: (title: string, d: string) => `${title}${d ? ` : ${d}` : ''}`,
@@ -240,7 +289,15 @@ export type Messages = typeof fr;
 const en: Messages = {
   appName: 'encaisse',
   skip: 'Skip to content',
-  nav: { today: 'Today', review: 'Reconciliation', invoices: 'Invoices', customers: 'Customers', statements: 'Statements', reports: 'Reports', settings: 'Settings' },
+  nav: {
+    today: 'Today',
+    review: 'Reconciliation',
+    invoices: 'Invoices',
+    customers: 'Customers',
+    statements: 'Statements',
+    reports: 'Reports',
+    settings: 'Settings',
+  },
   language: 'Français',
   languageLabel: 'Passer la console en français',
   readOnly: 'read-only',
@@ -267,7 +324,8 @@ const en: Messages = {
     failedWorkflows: 'Failed dunning workflows',
     rejectedStatements: 'Rejected statements',
     missingRates: 'Missing late-payment rates',
-    missingRate: (half, ecb, legal) => `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
+    missingRate: (half, ecb, legal) =>
+      `${half}: enter the ${[ecb ? 'ECB rate' : '', legal ? 'legal rate' : ''].filter(Boolean).join(' and ')}`,
     until: (d) => `promised for ${d}`,
     workflowError: 'stopped on a technical error (detail on hover)',
   },
@@ -348,12 +406,33 @@ const en: Messages = {
     },
   },
   pauseReasons: { manual: 'manual pause', dispute: 'dispute', promise: 'payment promise' },
-  channels: { email: 'e-mail', formal_notice: 'formal notice letter', call_task: 'call task', agency_handoff: 'agency handoff' },
+  channels: {
+    email: 'e-mail',
+    formal_notice: 'formal notice letter',
+    call_task: 'call task',
+    agency_handoff: 'agency handoff',
+  },
   events: eventsEn,
   eventReasons: eventReasonsEn,
 
-  status: { open: 'open', partially_paid: 'partially paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
-  workflowStatus: { not_started: 'not started', running: 'running', paused: 'paused', succeeded: 'ended', failed: 'failed', timed_out: 'timed out', aborted: 'stopped', unknown: 'unknown' },
+  status: {
+    open: 'open',
+    partially_paid: 'partially paid',
+    paid: 'paid',
+    in_collection: 'in collection',
+    written_off: 'written off',
+    credited: 'credited',
+  },
+  workflowStatus: {
+    not_started: 'not started',
+    running: 'running',
+    paused: 'paused',
+    succeeded: 'ended',
+    failed: 'failed',
+    timed_out: 'timed out',
+    aborted: 'stopped',
+    unknown: 'unknown',
+  },
   buckets: { not_due: 'not due', d1_30: '1–30 d', d31_60: '31–60 d', d61_90: '61–90 d', over_90: '> 90 d' },
   levels: {
     none: 'no reminder sent',
@@ -386,7 +465,8 @@ const en: Messages = {
     saved: 'Customer saved.',
     invoices: 'Invoices of the customer',
     aliases: 'Learned payers',
-    aliasesHelp: 'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to this customer automatically.',
+    aliasesHelp:
+      'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to this customer automatically.',
     noAliases: 'No learned payer.',
     aliasKind: (k) => (k === 'iban' ? 'IBAN' : 'payer name'),
     learned: (on, by) => `learned on ${on} (${by})`,
@@ -394,8 +474,15 @@ const en: Messages = {
     removeAlias: 'Remove',
     aliasRemoved: 'Payer removed: it will no longer be recognised for this customer.',
     languages: { fr: 'French', en: 'English' },
-    roles: { billing: 'billing', accounts_payable: 'accounts payable', primary: 'main contact', legal: 'legal', other: 'other' },
-    segmentPolicy: (segment) => `policy of the ${({ standard: 'standard', key_account: 'key account', b2c: 'consumer' } as Record<string, string>)[segment] ?? segment} segment`,
+    roles: {
+      billing: 'billing',
+      accounts_payable: 'accounts payable',
+      primary: 'main contact',
+      legal: 'legal',
+      other: 'other',
+    },
+    segmentPolicy: (segment) =>
+      `policy of the ${({ standard: 'standard', key_account: 'key account', b2c: 'consumer' } as Record<string, string>)[segment] ?? segment} segment`,
   },
   statements: {
     title: 'Statements',
@@ -408,7 +495,8 @@ const en: Messages = {
     received: 'Received',
     status: 'Status',
     counts: 'Entries',
-    countsText: (c) => `${c.entries} entries · ${c.matched} matched · ${c.suggested} to review · ${c.unmatched} unmatched`,
+    countsText: (c) =>
+      `${c.entries} entries · ${c.matched} matched · ${c.suggested} to review · ${c.unmatched} unmatched`,
     reason: 'Why it was rejected',
     line: (n) => `line ${n}`,
     errors: {
@@ -458,7 +546,8 @@ const en: Messages = {
     readOnlyRates: 'Rates are visible to the finance role only.',
   },
   problems: {
-    conflict: 'Someone else changed this meanwhile. The page was reloaded with the current version: check it, then try again.',
+    conflict:
+      'Someone else changed this meanwhile. The page was reloaded with the current version: check it, then try again.',
     state: (d) => `Not possible in the current state: ${d}`,
     forbidden: 'Your role is read-only: this action is for the finance role.',
     generic: (title, d) => `${title}${d ? `: ${d}` : ''}`,

@@ -23,7 +23,8 @@ function matcherTemplates(): string[] {
       if (thrown) return;
       let text: string | undefined;
       if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
-      else if (ts.isTemplateExpression(n)) text = n.head.text + n.templateSpans.map((s) => `X${s.literal.text}`).join('');
+      else if (ts.isTemplateExpression(n))
+        text = n.head.text + n.templateSpans.map((s) => `X${s.literal.text}`).join('');
       if (text !== undefined && /[a-z]{2,} [a-zX]/.test(text) && !FRAGMENTS.has(text)) out.add(text);
       ts.forEachChild(n, visit);
     };
@@ -45,22 +46,37 @@ describe('the matcher’s reasons in French', () => {
     expect(knowsReason(template)).toBe(true);
     const { text } = translateReason(template, 'fr');
     expect(text).not.toBe(template);
-    expect(text.match(/\b(the|of|and|is|with|not|paid|amount|owed|invoices?|customer|payer|name|text|rest|equals)\b/g) ?? []).toEqual([]);
+    expect(
+      text.match(/\b(the|of|and|is|with|not|paid|amount|owed|invoices?|customer|payer|name|text|rest|equals)\b/g) ?? [],
+    ).toEqual([]);
   });
 
   it('writes amounts in French and translates the reason nested in a prefix', () => {
-    expect(translateReason('rejected: amount: partial payment, 1234.50 still owed', 'fr')).toEqual({ text: 'écartée : montant : paiement partiel, 1\u202f234,50\u00a0€ encore dus', known: true });
-    expect(translateReason('customer: payer name "ROUSSO" ~ ROUSSEAU SA (similar name)', 'fr').text).toBe('client : nom du payeur « ROUSSO » ≈ ROUSSEAU SA (nom proche)');
-    expect(translateReason('capped: looks like a tax refund', 'fr').text).toBe('confiance plafonnée : ressemble à un remboursement d’impôt');
+    expect(translateReason('rejected: amount: partial payment, 1234.50 still owed', 'fr')).toEqual({
+      text: 'écartée : montant : paiement partiel, 1\u202f234,50\u00a0€ encore dus',
+      known: true,
+    });
+    expect(translateReason('customer: payer name "ROUSSO" ~ ROUSSEAU SA (similar name)', 'fr').text).toBe(
+      'client : nom du payeur « ROUSSO » ≈ ROUSSEAU SA (nom proche)',
+    );
+    expect(translateReason('capped: looks like a tax refund', 'fr').text).toBe(
+      'confiance plafonnée : ressemble à un remboursement d’impôt',
+    );
   });
 
   it('shows an unknown reason as the matcher wrote it, marked as not translated', () => {
     expect(translateReason('a brand new reason', 'fr')).toEqual({ text: 'a brand new reason', known: false });
-    expect(translateReason('rejected: a brand new reason', 'fr')).toEqual({ text: 'écartée : a brand new reason', known: false });
+    expect(translateReason('rejected: a brand new reason', 'fr')).toEqual({
+      text: 'écartée : a brand new reason',
+      known: false,
+    });
   });
 
   it('keeps the matcher’s own wording in English', () => {
-    expect(translateReason('ambiguous: several open invoices fit equally well', 'en')).toEqual({ text: 'ambiguous: several open invoices fit equally well', known: true });
+    expect(translateReason('ambiguous: several open invoices fit equally well', 'en')).toEqual({
+      text: 'ambiguous: several open invoices fit equally well',
+      known: true,
+    });
     expect(translateReason('a brand new reason', 'en').known).toBe(false);
   });
 });

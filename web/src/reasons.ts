@@ -11,7 +11,9 @@ export type Translated = { text: string; known: boolean };
 type Fr = (g: string[], sub: (s: string) => string) => string;
 
 const amountFr = (s: string): string =>
-  /^-?\d+\.\d{2}$/.test(s) ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(s)) : s;
+  /^-?\d+\.\d{2}$/.test(s)
+    ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(s))
+    : s;
 
 /** What a credit looks like when it is no customer receipt (classify.ts). */
 const nonCustomer: Record<string, string> = {
@@ -40,13 +42,15 @@ const words: Record<string, string> = {
   'not certain enough to apply automatically': 'pas assez sûr pour être lettré automatiquement',
   'returned payment (impayé / rejet): what it paid must be reopened and finance alerted':
     'paiement retourné (impayé / rejet) : ce qu’il avait réglé doit être rouvert et la finance prévenue',
-  'original payment not found: look it up by amount and payer': 'paiement d’origine introuvable : le rechercher par montant et payeur',
+  'original payment not found: look it up by amount and payer':
+    'paiement d’origine introuvable : le rechercher par montant et payeur',
   'the rest equals other open invoices of the customer': 'le reste égale d’autres factures ouvertes du client',
   'another invoice is named in the text': 'une autre facture est citée dans le libellé',
   'the text names an invoice of another customer': 'le libellé cite une facture d’un autre client',
   'the text names an invoice already settled': 'le libellé cite une facture déjà réglée',
   'an invoice named exactly fits': 'une facture citée exactement convient',
-  'the text names more invoices, which the amount pays together': 'le libellé cite d’autres factures, que le montant règle ensemble',
+  'the text names more invoices, which the amount pays together':
+    'le libellé cite d’autres factures, que le montant règle ensemble',
   'amount: equals some of them exactly': 'montant : égal exactement à certaines d’entre elles',
   'date: paid on the due date': 'date : payé le jour de l’échéance',
   'the RF creditor reference fails its check digits': 'la référence créancier RF a une clé de contrôle fausse',
@@ -67,54 +71,104 @@ const rules: [RegExp, Fr][] = [
   [/^customer: (.*)$/s, (g, sub) => `client : ${sub(g[1])}`],
   [/^candidate: (.*)$/s, (g, sub) => `candidat : ${sub(g[1])}`],
   [/^payer IBAN (.*) is known for (.*)$/s, (g) => `l’IBAN du payeur ${g[1]} est connu pour ${nameFr(g[2])}`],
-  [/^payer name "(.*)" ~ (.*) \(([^()]*)\)$/s, (g) => `nom du payeur « ${g[1]} » ≈ ${nameFr(g[2])} (${words[g[3]] ?? g[3]})`],
-  [/^part of customer name (.*) in the transaction text$/s, (g) => `une partie du nom du client ${nameFr(g[1])} figure dans le libellé`],
+  [
+    /^payer name "(.*)" ~ (.*) \(([^()]*)\)$/s,
+    (g) => `nom du payeur « ${g[1]} » ≈ ${nameFr(g[2])} (${words[g[3]] ?? g[3]})`,
+  ],
+  [
+    /^part of customer name (.*) in the transaction text$/s,
+    (g) => `une partie du nom du client ${nameFr(g[1])} figure dans le libellé`,
+  ],
   [/^customer name (.*) in the transaction text$/s, (g) => `le nom du client ${nameFr(g[1])} figure dans le libellé`],
   [/^payer looks like (.*), not (.*)$/s, (g) => `le payeur ressemble à ${nameFr(g[1])}, pas à ${nameFr(g[2])}`],
-  [/^not a customer receipt: looks like a (.*)$/s, (g) => `pas un encaissement client : ressemble à ${nonCustomer[g[1]] ?? g[1]}`],
+  [
+    /^not a customer receipt: looks like a (.*)$/s,
+    (g) => `pas un encaissement client : ressemble à ${nonCustomer[g[1]] ?? g[1]}`,
+  ],
   [/^looks like a (.*)$/s, (g) => `ressemble à ${nonCustomer[g[1]] ?? g[1]}`],
   [
     /^reference: (.*) invoices of (.*) customers named in the transaction text \(one payer for several companies\)$/s,
     (g) => `référence : ${g[1]} factures de ${g[2]} clients citées dans le libellé (un payeur pour plusieurs sociétés)`,
   ],
-  [/^reference: (.*) invoices of (.*) named in the transaction text$/s, (g) => `référence : ${g[1]} factures de ${nameFr(g[2])} citées dans le libellé`],
+  [
+    /^reference: (.*) invoices of (.*) named in the transaction text$/s,
+    (g) => `référence : ${g[1]} factures de ${nameFr(g[2])} citées dans le libellé`,
+  ],
   [/^reference: "(.*)" read as (.*)$/s, (g) => `référence : « ${g[1]} » lue comme ${g[2]}`],
-  [/^reference: "(.*)" is one character away from (.*)$/s, (g) => `référence : « ${g[1]} » à un caractère près de ${g[2]}`],
+  [
+    /^reference: "(.*)" is one character away from (.*)$/s,
+    (g) => `référence : « ${g[1]} » à un caractère près de ${g[2]}`,
+  ],
   [/^reference: (.*) in the transaction text$/s, (g) => `référence : ${g[1]} dans le libellé`],
   [
     /^reference (.*) found but that invoice is already settled: possible duplicate payment$/s,
     (g) => `référence ${g[1]} trouvée mais cette facture est déjà réglée : paiement en double possible`,
   ],
-  [/^amount: the rest, (.*), equals (.*) of the same customer, not named$/s, (g) => `montant : le reste, ${amountFr(g[1])}, égale ${g[2]} du même client, non citée(s)`],
-  [/^amount: (.*) open invoices of (.*) have this amount$/s, (g) => `montant : ${g[1]} factures ouvertes de ${nameFr(g[2])} ont ce montant`],
-  [/^amount: the only open invoice of (.*) of (.*)$/s, (g) => `montant : la seule facture ouverte de ${amountFr(g[1])} de ${nameFr(g[2])}`],
-  [/^amount: (.*) short of invoice (.*) \(bank fees\?\)$/s, (g) => `montant : ${amountFr(g[1])} de moins que la facture ${g[2]} (frais bancaires ?)`],
-  [/^amount: equals the (.*) oldest open invoices of (.*)$/s, (g) => `montant : égal aux ${g[1]} plus anciennes factures ouvertes de ${nameFr(g[2])}`],
-  [/^amount: equals the sum of (.*) open invoices of (.*)$/s, (g) => `montant : égal à la somme de ${g[1]} factures ouvertes de ${nameFr(g[2])}`],
-  [/^amount: close to the sum of (.*) open invoices of (.*)$/s, (g) => `montant : proche de la somme de ${g[1]} factures ouvertes de ${nameFr(g[2])}`],
+  [
+    /^amount: the rest, (.*), equals (.*) of the same customer, not named$/s,
+    (g) => `montant : le reste, ${amountFr(g[1])}, égale ${g[2]} du même client, non citée(s)`,
+  ],
+  [
+    /^amount: (.*) open invoices of (.*) have this amount$/s,
+    (g) => `montant : ${g[1]} factures ouvertes de ${nameFr(g[2])} ont ce montant`,
+  ],
+  [
+    /^amount: the only open invoice of (.*) of (.*)$/s,
+    (g) => `montant : la seule facture ouverte de ${amountFr(g[1])} de ${nameFr(g[2])}`,
+  ],
+  [
+    /^amount: (.*) short of invoice (.*) \(bank fees\?\)$/s,
+    (g) => `montant : ${amountFr(g[1])} de moins que la facture ${g[2]} (frais bancaires ?)`,
+  ],
+  [
+    /^amount: equals the (.*) oldest open invoices of (.*)$/s,
+    (g) => `montant : égal aux ${g[1]} plus anciennes factures ouvertes de ${nameFr(g[2])}`,
+  ],
+  [
+    /^amount: equals the sum of (.*) open invoices of (.*)$/s,
+    (g) => `montant : égal à la somme de ${g[1]} factures ouvertes de ${nameFr(g[2])}`,
+  ],
+  [
+    /^amount: close to the sum of (.*) open invoices of (.*)$/s,
+    (g) => `montant : proche de la somme de ${g[1]} factures ouvertes de ${nameFr(g[2])}`,
+  ],
   [
     /^amount: less than the oldest open invoice of (.*) \(partial payment\?\)$/s,
     (g) => `montant : inférieur à la plus ancienne facture ouverte de ${nameFr(g[1])} (paiement partiel ?)`,
   ],
-  [/^amount: an open invoice of (.*) has exactly this amount$/s, (g) => `montant : une facture ouverte de ${nameFr(g[1])} a exactement ce montant`],
+  [
+    /^amount: an open invoice of (.*) has exactly this amount$/s,
+    (g) => `montant : une facture ouverte de ${nameFr(g[1])} a exactement ce montant`,
+  ],
   [/^amount: (.*) equals what is owed$/s, (g) => `montant : ${amountFr(g[1])}, égal au dû`],
   [
     /^amount: (.*) short of (.*) \(within the bank-fee tolerance\): write-off proposed$/s,
-    (g) => `montant : ${amountFr(g[1])} de moins que ${amountFr(g[2])} (dans la tolérance de frais bancaires) : passage en perte proposé`,
+    (g) =>
+      `montant : ${amountFr(g[1])} de moins que ${amountFr(g[2])} (dans la tolérance de frais bancaires) : passage en perte proposé`,
   ],
   [/^amount: partial payment, (.*) still owed$/s, (g) => `montant : paiement partiel, ${amountFr(g[1])} encore dus`],
-  [/^amount: overpaid by (.*), kept as customer credit$/s, (g) => `montant : trop-perçu de ${amountFr(g[1])}, gardé en avoir client`],
-  [/^date: paid (.*) days before invoice (.*) was issued$/s, (g) => `date : payé ${g[1]} jours avant l’émission de la facture ${g[2]}`],
+  [
+    /^amount: overpaid by (.*), kept as customer credit$/s,
+    (g) => `montant : trop-perçu de ${amountFr(g[1])}, gardé en avoir client`,
+  ],
+  [
+    /^date: paid (.*) days before invoice (.*) was issued$/s,
+    (g) => `date : payé ${g[1]} jours avant l’émission de la facture ${g[2]}`,
+  ],
   [/^date: paid (.*) days after the due date$/s, (g) => `date : payé ${g[1]} jours après l’échéance`],
   [/^date: paid (.*) days before the due date$/s, (g) => `date : payé ${g[1]} jours avant l’échéance`],
   [
     /^the text names (.*), which is not an open invoice, and the payer is not a known customer$/s,
     (g) => `le libellé cite ${g[1]}, qui n’est pas une facture ouverte, et le payeur n’est pas un client connu`,
   ],
-  [/^the text names (.*), which is not an open invoice$/s, (g) => `le libellé cite ${g[1]}, qui n’est pas une facture ouverte`],
+  [
+    /^the text names (.*), which is not an open invoice$/s,
+    (g) => `le libellé cite ${g[1]}, qui n’est pas une facture ouverte`,
+  ],
   [
     /^ambiguous: (.*) payments could be the one returned; nothing reopened, a person must choose$/s,
-    (g) => `ambigu : ${g[1]} paiements peuvent être celui qui est retourné ; rien n’est rouvert, une personne doit choisir`,
+    (g) =>
+      `ambigu : ${g[1]} paiements peuvent être celui qui est retourné ; rien n’est rouvert, une personne doit choisir`,
   ],
   [
     /^transaction (.*) of (.*), (.*) lettered to (.*) \((.*)\)$/s,

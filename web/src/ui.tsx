@@ -1,4 +1,4 @@
-import { createContext, type ComponentChildren } from 'preact';
+import { type ComponentChildren, createContext } from 'preact';
 import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
 import type { Api } from './api/client';
 import { messageOf } from './api/client';
@@ -17,7 +17,8 @@ export const useCanAct = () => useApp().session.role === 'finance';
 
 /** Current path; links push to it, the back button pops. */
 export const path = signal(typeof location === 'undefined' ? '/' : location.pathname + location.search);
-if (typeof window !== 'undefined') window.addEventListener('popstate', () => (path.value = location.pathname + location.search));
+if (typeof window !== 'undefined')
+  window.addEventListener('popstate', () => (path.value = location.pathname + location.search));
 export function navigate(to: string): void {
   history.pushState(null, '', to);
   path.value = to;
@@ -48,7 +49,12 @@ export const say = (text: string, kind: 'ok' | 'error' = 'ok') => (notice.value 
 export function Notice() {
   const n = useSignal(notice);
   return (
-    <div class={`notice ${n?.kind ?? ''}`} role={n?.kind === 'error' ? 'alert' : 'status'} aria-live="polite" data-testid="notice">
+    <div
+      class={`notice ${n?.kind ?? ''}`}
+      role={n?.kind === 'error' ? 'alert' : 'status'}
+      aria-live="polite"
+      data-testid="notice"
+    >
       {n?.text}
     </div>
   );

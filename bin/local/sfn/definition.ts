@@ -1,4 +1,4 @@
-import { lambdaNameOfEntry, type LambdaName } from '../handlers';
+import { type LambdaName, lambdaNameOfEntry } from '../handlers';
 
 /**
  * Finds the dunning state machine in a synthesized CloudFormation template and resolves it into plain ASL:
@@ -73,7 +73,9 @@ function resolveIntrinsics(value: unknown, template: CfnTemplate, region: string
     if (k === 'Fn::Sub') {
       const str = typeof v === 'string' ? v : (v as [string])[0];
       return str.replace(/\$\{([^}]+)\}/g, (_m, name: string) =>
-        name.includes('.') ? String(resolveIntrinsics({ 'Fn::GetAtt': name }, template, region)) : String(resolveRef(name, template, region)),
+        name.includes('.')
+          ? String(resolveIntrinsics({ 'Fn::GetAtt': name }, template, region))
+          : String(resolveRef(name, template, region)),
       );
     }
   }
@@ -108,7 +110,9 @@ export function resolveStateMachine(template: CfnTemplate, region: string, marke
     ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Metadata?.['encaisse:stateMachine'] === marker,
   );
   if (!found) {
-    throw new Error(`no AWS::StepFunctions::StateMachine with Metadata {"encaisse:stateMachine": "${marker}"} in the synthesized template`);
+    throw new Error(
+      `no AWS::StepFunctions::StateMachine with Metadata {"encaisse:stateMachine": "${marker}"} in the synthesized template`,
+    );
   }
   const [logicalId, resource] = found;
   const props = resource.Properties ?? {};
@@ -119,7 +123,9 @@ export function resolveStateMachine(template: CfnTemplate, region: string, marke
   const tasks: TaskBinding[] = [];
   for (const [state, def] of Object.entries(definition.States)) {
     if (def.Type === 'Map' || def.Type === 'Parallel') {
-      throw new Error(`state ${state}: ${def.Type} states are not bound by the local stack (the dunning contract has none)`);
+      throw new Error(
+        `state ${state}: ${def.Type} states are not bound by the local stack (the dunning contract has none)`,
+      );
     }
     if (def.Type !== 'Task') continue;
     const resourceArn = String(def.Resource);
@@ -154,7 +160,9 @@ export function resolveStateMachine(template: CfnTemplate, region: string, marke
 export function scheduleInputFor(template: CfnTemplate, region: string, lambda: LambdaName): string | undefined {
   for (const [, res] of Object.entries(template.Resources ?? {})) {
     if (res.Type !== 'AWS::Scheduler::Schedule') continue;
-    const target = resolveIntrinsics(res.Properties?.Target, template, region) as { Arn?: string; Input?: string } | undefined;
+    const target = resolveIntrinsics(res.Properties?.Target, template, region) as
+      | { Arn?: string; Input?: string }
+      | undefined;
     const fnId = target?.Arn ? functionLogicalIdOf(target.Arn, template) : undefined;
     const entry = fnId ? template.Resources[fnId].Metadata?.['encaisse:entry'] : undefined;
     if (typeof entry === 'string' && lambdaNameOfEntry(entry) === lambda) return target?.Input ?? '{}';

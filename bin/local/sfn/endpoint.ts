@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { listen } from '../ports';
-import { LocalStepFunctions, SfnApiError } from './runtime';
+import { type LocalStepFunctions, SfnApiError } from './runtime';
 
 /**
  * A small Step Functions endpoint speaking the AWS JSON 1.0 protocol (POST /, X-Amz-Target: AWSStepFunctions.<Op>),
@@ -43,7 +43,11 @@ export async function startSfnEndpoint(runtime: LocalStepFunctions, port: number
       const op = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
       const fn = operations[op];
       if (req.method !== 'POST' || !fn) {
-        reply(400, { __type: 'UnknownOperationException', message: `local Step Functions: unsupported operation '${target}'` }, 'UnknownOperationException');
+        reply(
+          400,
+          { __type: 'UnknownOperationException', message: `local Step Functions: unsupported operation '${target}'` },
+          'UnknownOperationException',
+        );
         return;
       }
       try {

@@ -91,7 +91,9 @@ export class LocalStepFunctions {
     this.stateMachineName = opts.stateMachineArn.split(':').pop()!;
     this.definition = this.localDefinition(opts.machine.definition);
     this.bindings = new Map(opts.machine.tasks.map((t) => [t.state, t]));
-    this.machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.machine = new StateMachine(this.definition as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
   }
 
   /**
@@ -101,12 +103,15 @@ export class LocalStepFunctions {
    */
   private localDefinition(def: AslDefinition): AslDefinition {
     const copy = structuredClone(def);
-    const scale = (s: number) => Math.max(1, Math.min(Math.ceil(s / this.opts.factor), Math.floor(MAX_TIMER_MS / 1000)));
+    const scale = (s: number) =>
+      Math.max(1, Math.min(Math.ceil(s / this.opts.factor), Math.floor(MAX_TIMER_MS / 1000)));
     if (copy.TimeoutSeconds !== undefined) copy.TimeoutSeconds = scale(copy.TimeoutSeconds);
     for (const state of Object.values(copy.States)) {
       if (state.Type !== 'Task' || state.TimeoutSeconds === undefined) continue;
       const isToken = String(state.Resource).endsWith('.waitForTaskToken');
-      state.TimeoutSeconds = isToken ? scale(state.TimeoutSeconds) : Math.min(state.TimeoutSeconds, Math.floor(MAX_TIMER_MS / 1000));
+      state.TimeoutSeconds = isToken
+        ? scale(state.TimeoutSeconds)
+        : Math.min(state.TimeoutSeconds, Math.floor(MAX_TIMER_MS / 1000));
     }
     return copy;
   }
@@ -127,7 +132,10 @@ export class LocalStepFunctions {
     return e;
   }
 
-  startExecution(req: { stateMachineArn?: string; name?: string; input?: string }): { executionArn: string; startDate: Date } {
+  startExecution(req: { stateMachineArn?: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: Date;
+  } {
     this.checkMachine(req.stateMachineArn);
     const name = req.name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
@@ -199,7 +207,8 @@ export class LocalStepFunctions {
         const inner = (err as Error & { cause?: Error }).cause ?? err;
         const timedOut = err.name === 'ExecutionTimeoutError';
         // As AWS: a Fail state without Error/Cause (or ErrorPath/CausePath) leaves the execution's error and cause empty.
-        const bareFail = inner.name === 'FailStateError' && inner.message === 'Execution failed because of a Fail state';
+        const bareFail =
+          inner.name === 'FailStateError' && inner.message === 'Execution failed because of a Fail state';
         exec.status = timedOut ? 'TIMED_OUT' : 'FAILED';
         exec.error = timedOut ? 'States.Timeout' : bareFail ? undefined : inner.name;
         exec.cause = timedOut || bareFail ? undefined : inner.message;
@@ -214,7 +223,10 @@ export class LocalStepFunctions {
     return exec;
   }
 
-  private async follow(exec: Execution, events: AsyncGenerator<{ type: string; state?: { name: string } }>): Promise<void> {
+  private async follow(
+    exec: Execution,
+    events: AsyncGenerator<{ type: string; state?: { name: string } }>,
+  ): Promise<void> {
     try {
       for await (const ev of events) {
         if (ev.type === 'StateEntered' && ev.state) exec.history.push(ev.state.name);
@@ -234,7 +246,12 @@ export class LocalStepFunctions {
     const { factor, clock } = this.opts;
     let ms: number | undefined;
     const minSeconds = this.opts.minSecondsWaitMs ?? 1000;
-    const seconds = typeof state.Seconds === 'number' ? state.Seconds : typeof state.SecondsPath === 'string' ? Number(readPath(exec.lastOutput, state.SecondsPath)) : undefined;
+    const seconds =
+      typeof state.Seconds === 'number'
+        ? state.Seconds
+        : typeof state.SecondsPath === 'string'
+          ? Number(readPath(exec.lastOutput, state.SecondsPath))
+          : undefined;
     if (seconds !== undefined && Number.isFinite(seconds)) {
       ms = Math.max(minSeconds, (seconds * 1000) / factor);
       // A short wait (the 5-minute gather window) lasts at least `minSeconds` real so the other workflows of the
@@ -246,7 +263,8 @@ export class LocalStepFunctions {
         setTimeout(release, ms).unref?.();
       }
     } else if (typeof state.Seconds !== 'number' && typeof state.SecondsPath !== 'string') {
-      const at = typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
+      const at =
+        typeof state.Timestamp === 'string' ? state.Timestamp : readPath(exec.lastOutput, String(state.TimestampPath));
       const t = typeof at === 'string' ? new Date(at) : undefined;
       if (t && !Number.isNaN(t.getTime())) {
         ms = clock.toRealDelayMs(t);
@@ -271,7 +289,9 @@ export class LocalStepFunctions {
     if (!until) return;
     const { clock } = this.opts;
     while (clock.now() < until && exec.status === 'RUNNING') {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(1, Math.ceil(clock.toRealDelayMs(until)) + 1), 1000)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(Math.max(1, Math.ceil(clock.toRealDelayMs(until)) + 1), 1000)),
+      );
     }
   }
 
@@ -287,7 +307,9 @@ export class LocalStepFunctions {
         // Retry intervals stay real time (they bound real work): policy time waits for the retry (see policy-clock.ts).
         if (!exec.retryHold) exec.retryHold = this.opts.clock.hold?.();
         // As Lambda reports a function error to Step Functions: Error = errorType, Cause = the error as JSON.
-        const reported = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: e.stack?.split('\n') ?? [] }));
+        const reported = new Error(
+          JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: e.stack?.split('\n') ?? [] }),
+        );
         reported.name = e.name;
         throw reported;
       }
@@ -312,14 +334,17 @@ export class LocalStepFunctions {
       const timeoutS = this.definition.States[binding.state]?.TimeoutSeconds;
       const timer =
         typeof timeoutS === 'number'
-          ? setTimeout(() => {
-              const p = this.tokens.get(token);
-              this.tokens.delete(token);
-              this.closedTokens.set(token, 'TaskTimedOut');
-              const e = new Error('task timed out');
-              e.name = 'States.Timeout';
-              p?.reject(e);
-            }, Math.min(timeoutS * 1000, MAX_TIMER_MS))
+          ? setTimeout(
+              () => {
+                const p = this.tokens.get(token);
+                this.tokens.delete(token);
+                this.closedTokens.set(token, 'TaskTimedOut');
+                const e = new Error('task timed out');
+                e.name = 'States.Timeout';
+                p?.reject(e);
+              },
+              Math.min(timeoutS * 1000, MAX_TIMER_MS),
+            )
           : undefined;
       const payload = replaceValue((taskInput as { Payload?: unknown })?.Payload ?? taskInput, TOKEN_SENTINEL, token);
       try {
@@ -396,7 +421,12 @@ export class LocalStepFunctions {
     return publicRecord(this.get(req.executionArn));
   }
 
-  listExecutions(req: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+  listExecutions(req: {
+    stateMachineArn?: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
     this.checkMachine(req.stateMachineArn);
     const all = [...this.executions.values()]
       .filter((e) => !req.statusFilter || e.status === req.statusFilter)
@@ -483,7 +513,19 @@ export class LocalStepFunctions {
 
 function publicRecord(e: Execution): ExecutionRecord {
   const { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause, history } = e;
-  return { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause, history: [...history] };
+  return {
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    startDate,
+    stopDate,
+    input,
+    output,
+    error,
+    cause,
+    history: [...history],
+  };
 }
 
 function replaceValue(value: unknown, from: string, to: string): unknown {

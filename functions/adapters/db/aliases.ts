@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { aliasesToLearn, aliasIdOf, parseAliasId, PayerAlias } from '../../core/matching';
+import { aliasesToLearn, aliasIdOf, type PayerAlias, parseAliasId } from '../../core/matching';
 import { dynamo } from '../aws-clients';
 import { clock } from '../clock';
 import type { ApplyOutcome } from './allocations';
@@ -27,18 +27,30 @@ export const CustomerAlias = z.object({
 export type CustomerAlias = z.infer<typeof CustomerAlias>;
 
 function aliasItem(a: CustomerAlias) {
-  return { ...keys.customerAlias(a.customerId, a.kind, a.value), ...(a.removedAt ? {} : keys.liveAlias(a.customerId, a.kind, a.value)), type: 'customer_alias', ...a };
+  return {
+    ...keys.customerAlias(a.customerId, a.kind, a.value),
+    ...(a.removedAt ? {} : keys.liveAlias(a.customerId, a.kind, a.value)),
+    type: 'customer_alias',
+    ...a,
+  };
 }
 
 /** A customer's aliases, live and removed. */
 export async function listCustomerAliases(customerId: string): Promise<CustomerAlias[]> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':a': 'ALIAS#' } });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+    ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':a': 'ALIAS#' },
+  });
   return items.map((i) => CustomerAlias.parse(stripKeys(i)));
 }
 
 /** Every live alias of every customer (the sparse ALIASES index), for the matcher. */
 export async function listLiveAliases(): Promise<CustomerAlias[]> {
-  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'ALIASES' } });
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'ALIASES' },
+  });
   return items.map((i) => CustomerAlias.parse(stripKeys(i))).filter((a) => !a.removedAt);
 }
 
@@ -52,23 +64,55 @@ export async function learnFromCorrection(outcome: ApplyOutcome, actor: string):
   if (customerIds.length !== 1) return [];
   const customer = await getCustomer(customerIds[0]);
   if (!customer) return [];
-  const known = (await listCustomerAliases(customer.customerId)).map((a) => ({ kind: a.kind, value: a.value, removed: !!a.removedAt }));
+  const known = (await listCustomerAliases(customer.customerId)).map((a) => ({
+    kind: a.kind,
+    value: a.value,
+    removed: !!a.removedAt,
+  }));
   const txn = outcome.transaction;
   const learned: CustomerAlias[] = [];
   for (const alias of aliasesToLearn(customer, known, txn)) {
     const saved = await saveNewAlias(customer.customerId, alias, actor, txn.transactionId);
     if (!saved) continue;
     learned.push(saved);
-    const detail = { customerId: saved.customerId, aliasId: saved.aliasId, kind: saved.kind, display: saved.display, transactionId: txn.transactionId };
-    await Promise.all(outcome.invoices.map((i) => appendInvoiceEvent({ invoiceId: i.invoiceId, at: saved.learnedAt, kind: 'payer_alias_learned', actor, detail })));
+    const detail = {
+      customerId: saved.customerId,
+      aliasId: saved.aliasId,
+      kind: saved.kind,
+      display: saved.display,
+      transactionId: txn.transactionId,
+    };
+    await Promise.all(
+      outcome.invoices.map((i) =>
+        appendInvoiceEvent({ invoiceId: i.invoiceId, at: saved.learnedAt, kind: 'payer_alias_learned', actor, detail }),
+      ),
+    );
   }
   return learned;
 }
 
-async function saveNewAlias(customerId: string, alias: PayerAlias, actor: string, transactionId: string): Promise<CustomerAlias | undefined> {
-  const saved: CustomerAlias = { aliasId: aliasIdOf(alias.kind, alias.value), customerId, ...alias, learnedAt: clock().now().toISOString(), learnedBy: actor, fromTransactionId: transactionId };
+async function saveNewAlias(
+  customerId: string,
+  alias: PayerAlias,
+  actor: string,
+  transactionId: string,
+): Promise<CustomerAlias | undefined> {
+  const saved: CustomerAlias = {
+    aliasId: aliasIdOf(alias.kind, alias.value),
+    customerId,
+    ...alias,
+    learnedAt: clock().now().toISOString(),
+    learnedBy: actor,
+    fromTransactionId: transactionId,
+  };
   try {
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: aliasItem(saved), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: aliasItem(saved),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return saved;
   } catch (err) {
     if (isConditionFailure(err)) return undefined; // taught at the same moment by another correction, or removed before
@@ -77,15 +121,26 @@ async function saveNewAlias(customerId: string, alias: PayerAlias, actor: string
 }
 
 /** Removes an alias: it stays as a tombstone (who, when) and is neither used nor learned again. Undefined if unknown. */
-export async function removeAlias(customerId: string, aliasId: string, actor: string): Promise<CustomerAlias | undefined> {
+export async function removeAlias(
+  customerId: string,
+  aliasId: string,
+  actor: string,
+): Promise<CustomerAlias | undefined> {
   const id = parseAliasId(aliasId);
   if (!id) return undefined;
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.customerAlias(customerId, id.kind, id.value), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.customerAlias(customerId, id.kind, id.value),
+      ConsistentRead: true,
+    }),
+  );
   if (!res.Item) return undefined;
   const alias = CustomerAlias.parse(stripKeys(res.Item));
   if (alias.removedAt) return alias;
   const removed: CustomerAlias = { ...alias, removedAt: clock().now().toISOString(), removedBy: actor };
-  await dynamo().send(new PutCommand({ TableName: tableName(), Item: aliasItem(removed), ConditionExpression: 'attribute_exists(pk)' }));
+  await dynamo().send(
+    new PutCommand({ TableName: tableName(), Item: aliasItem(removed), ConditionExpression: 'attribute_exists(pk)' }),
+  );
   return removed;
 }
-

@@ -1,13 +1,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { Allocation, Candidate, Invoice, InvoiceStatus, MatchResult } from '../../core/model';
+import type { Allocation, Candidate, Invoice, InvoiceStatus, MatchResult } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { clock } from '../clock';
 import { invoiceEventPut } from './events';
 import { getInvoice, invoicePut } from './invoices';
 import { keys } from './keys';
 import { tableName } from './table';
-import { getTransaction, StoredTransaction, transactionPut } from './transactions';
+import { getTransaction, type StoredTransaction, transactionPut } from './transactions';
 
 /**
  * Lettrage in DynamoDB. An allocation, the invoice's open balance and status, the transaction's status and the
@@ -17,7 +17,10 @@ import { getTransaction, StoredTransaction, transactionPut } from './transaction
  */
 
 export class AllocationRefusedError extends Error {
-  constructor(readonly transactionId: string, readonly reason: string) {
+  constructor(
+    readonly transactionId: string,
+    readonly reason: string,
+  ) {
     super(`transaction ${transactionId}: ${reason}`);
     this.name = 'AllocationRefusedError';
   }
@@ -46,14 +49,24 @@ function statusFor(invoice: Invoice, openCents: number): InvoiceStatus {
  * transaction. If an invoice no longer has the open amount the candidate needs (another payment got there first),
  * nothing is written and AllocationRefusedError says why: the transaction goes back to review instead.
  */
-export async function applyCandidate(transactionId: string, candidate: Candidate, actor: string, why: string[]): Promise<ApplyOutcome> {
+export async function applyCandidate(
+  transactionId: string,
+  candidate: Candidate,
+  actor: string,
+  why: string[],
+): Promise<ApplyOutcome> {
   for (let attempt = 1; ; attempt++) {
     const txn = await getTransaction(transactionId);
     if (!txn) throw new AllocationRefusedError(transactionId, 'unknown transaction');
-    if (txn.status === 'matched') throw new AllocationRefusedError(transactionId, 'already matched: undo the match first');
+    if (txn.status === 'matched')
+      throw new AllocationRefusedError(transactionId, 'already matched: undo the match first');
     if (txn.amountCents <= 0) throw new AllocationRefusedError(transactionId, 'a debit pays no invoice');
     const allocated = candidate.allocations.reduce((s, a) => s + a.amountCents, 0);
-    if (allocated > txn.amountCents) throw new AllocationRefusedError(transactionId, `allocations (${allocated}) exceed the credit (${txn.amountCents})`);
+    if (allocated > txn.amountCents)
+      throw new AllocationRefusedError(
+        transactionId,
+        `allocations (${allocated}) exceed the credit (${txn.amountCents})`,
+      );
 
     const invoices = await Promise.all(candidate.allocations.map((a) => getInvoice(a.invoiceId)));
     const now = clock().now().toISOString();
@@ -64,8 +77,13 @@ export async function applyCandidate(transactionId: string, candidate: Candidate
     candidate.allocations.forEach((a, i) => {
       const inv = invoices[i];
       if (!inv) throw new AllocationRefusedError(transactionId, `unknown invoice ${a.invoiceId}`);
-      if (!['open', 'partially_paid', 'in_collection'].includes(inv.status)) throw new AllocationRefusedError(transactionId, `invoice ${inv.invoiceId} is ${inv.status}`);
-      if (a.amountCents > inv.openCents) throw new AllocationRefusedError(transactionId, `invoice ${inv.invoiceId} has only ${inv.openCents} cents open, ${a.amountCents} asked`);
+      if (!['open', 'partially_paid', 'in_collection'].includes(inv.status))
+        throw new AllocationRefusedError(transactionId, `invoice ${inv.invoiceId} is ${inv.status}`);
+      if (a.amountCents > inv.openCents)
+        throw new AllocationRefusedError(
+          transactionId,
+          `invoice ${inv.invoiceId} has only ${inv.openCents} cents open, ${a.amountCents} asked`,
+        );
       const writeOff = Math.min(writeOffLeft, inv.openCents - a.amountCents);
       writeOffLeft -= writeOff;
       const openCents = inv.openCents - a.amountCents - writeOff;
@@ -79,24 +97,59 @@ export async function applyCandidate(transactionId: string, candidate: Candidate
       items.push({
         Put: {
           TableName: tableName(),
-          Item: { ...keys.allocation(inv.invoiceId, transactionId), type: 'allocation', invoiceId: inv.invoiceId, transactionId, amountCents: a.amountCents, writeOffCents: writeOff, bookingDate: txn.bookingDate, at: now, actor },
+          Item: {
+            ...keys.allocation(inv.invoiceId, transactionId),
+            type: 'allocation',
+            invoiceId: inv.invoiceId,
+            transactionId,
+            amountCents: a.amountCents,
+            writeOffCents: writeOff,
+            bookingDate: txn.bookingDate,
+            at: now,
+            actor,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
-      items.push(invoiceEventPut({ invoiceId: inv.invoiceId, at: now, kind: 'allocation', actor, detail: { transactionId, amountCents: a.amountCents, bookingDate: txn.bookingDate, reasons: why } }));
+      items.push(
+        invoiceEventPut({
+          invoiceId: inv.invoiceId,
+          at: now,
+          kind: 'allocation',
+          actor,
+          detail: { transactionId, amountCents: a.amountCents, bookingDate: txn.bookingDate, reasons: why },
+        }),
+      );
       if (writeOff > 0) {
-        items.push(invoiceEventPut({ invoiceId: inv.invoiceId, at: now, kind: 'write_off', actor, detail: { transactionId, amountCents: writeOff, reason: 'bank fees within tolerance' } }));
+        items.push(
+          invoiceEventPut({
+            invoiceId: inv.invoiceId,
+            at: now,
+            kind: 'write_off',
+            actor,
+            detail: { transactionId, amountCents: writeOff, reason: 'bank fees within tolerance' },
+          }),
+        );
       }
     });
     // An overpayment stays the customer's money: kept as a credit line finance can apply or refund.
     const creditCents = candidate.customerCreditCents ?? 0;
     const creditCustomer = candidate.customerId ?? next[0]?.customerId;
-    const customerCredit = creditCents > 0 && creditCustomer ? { customerId: creditCustomer, amountCents: creditCents } : undefined;
+    const customerCredit =
+      creditCents > 0 && creditCustomer ? { customerId: creditCustomer, amountCents: creditCents } : undefined;
     if (customerCredit) {
       items.push({
         Put: {
           TableName: tableName(),
-          Item: { ...keys.customerCredit(customerCredit.customerId, transactionId), type: 'customer_credit', ...customerCredit, transactionId, bookingDate: txn.bookingDate, at: now, actor },
+          Item: {
+            ...keys.customerCredit(customerCredit.customerId, transactionId),
+            type: 'customer_credit',
+            ...customerCredit,
+            transactionId,
+            bookingDate: txn.bookingDate,
+            at: now,
+            actor,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -106,13 +159,24 @@ export async function applyCandidate(transactionId: string, candidate: Candidate
       status: 'matched',
       applied,
       customerCredit,
-      match: { ...(txn.match ?? emptyMatch(transactionId)), status: 'matched', best: candidate, confidence: candidate.confidence, reasons: why },
+      match: {
+        ...(txn.match ?? emptyMatch(transactionId)),
+        status: 'matched',
+        best: candidate,
+        confidence: candidate.confidence,
+        reasons: why,
+      },
       version: txn.version + 1,
     };
     items.push(transactionPut(updatedTxn, txn.version));
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items as never }));
-      return { transaction: updatedTxn, invoices: next, paidInvoiceIds: next.filter((i) => i.status === 'paid').map((i) => i.invoiceId), reopenedInvoiceIds: [] };
+      return {
+        transaction: updatedTxn,
+        invoices: next,
+        paidInvoiceIds: next.filter((i) => i.status === 'paid').map((i) => i.invoiceId),
+        reopenedInvoiceIds: [],
+      };
     } catch (err) {
       if (isConditionFailure(err) && attempt < MAX_ATTEMPTS) continue; // someone changed an invoice or the transaction: read again
       throw err;
@@ -121,11 +185,17 @@ export async function applyCandidate(transactionId: string, candidate: Candidate
 }
 
 /** Unlettering: takes back every allocation of a transaction (a person's undo, or a returned payment). */
-export async function undoTransactionAllocations(transactionId: string, actor: string, kind: 'allocation_undone' | 'payment_returned', nextStatus: StoredTransaction['status']): Promise<ApplyOutcome> {
+export async function undoTransactionAllocations(
+  transactionId: string,
+  actor: string,
+  kind: 'allocation_undone' | 'payment_returned',
+  nextStatus: StoredTransaction['status'],
+): Promise<ApplyOutcome> {
   for (let attempt = 1; ; attempt++) {
     const txn = await getTransaction(transactionId);
     if (!txn) throw new AllocationRefusedError(transactionId, 'unknown transaction');
-    if (txn.status !== 'matched' || txn.applied.length === 0) throw new AllocationRefusedError(transactionId, 'nothing is allocated from this transaction');
+    if (txn.status !== 'matched' || txn.applied.length === 0)
+      throw new AllocationRefusedError(transactionId, 'nothing is allocated from this transaction');
     const now = clock().now().toISOString();
     const items: Record<string, unknown>[] = [];
     const next: Invoice[] = [];
@@ -133,22 +203,61 @@ export async function undoTransactionAllocations(transactionId: string, actor: s
       const inv = await getInvoice(a.invoiceId);
       if (!inv) continue;
       const openCents = Math.min(inv.amountCents, inv.openCents + a.amountCents + a.writeOffCents);
-      const status: InvoiceStatus = inv.status === 'in_collection' ? 'in_collection' : openCents === inv.amountCents ? 'open' : 'partially_paid';
+      const status: InvoiceStatus =
+        inv.status === 'in_collection' ? 'in_collection' : openCents === inv.amountCents ? 'open' : 'partially_paid';
       const receivedCents = Math.max(0, (inv.receivedCents ?? 0) - a.amountCents);
-      const updated: Invoice = { ...inv, openCents, status, receivedCents, collected: undefined, version: inv.version + 1 };
+      const updated: Invoice = {
+        ...inv,
+        openCents,
+        status,
+        receivedCents,
+        collected: undefined,
+        version: inv.version + 1,
+      };
       next.push(updated);
       items.push(invoicePut(updated, inv.version));
-      items.push({ Delete: { TableName: tableName(), Key: keys.allocation(inv.invoiceId, transactionId), ConditionExpression: 'attribute_exists(pk)' } });
-      items.push(invoiceEventPut({ invoiceId: inv.invoiceId, at: now, kind, actor, detail: { transactionId, amountCents: a.amountCents, writeOffCents: a.writeOffCents } }));
+      items.push({
+        Delete: {
+          TableName: tableName(),
+          Key: keys.allocation(inv.invoiceId, transactionId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      });
+      items.push(
+        invoiceEventPut({
+          invoiceId: inv.invoiceId,
+          at: now,
+          kind,
+          actor,
+          detail: { transactionId, amountCents: a.amountCents, writeOffCents: a.writeOffCents },
+        }),
+      );
     }
     if (txn.customerCredit) {
-      items.push({ Delete: { TableName: tableName(), Key: keys.customerCredit(txn.customerCredit.customerId, transactionId), ConditionExpression: 'attribute_exists(pk)' } });
+      items.push({
+        Delete: {
+          TableName: tableName(),
+          Key: keys.customerCredit(txn.customerCredit.customerId, transactionId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      });
     }
-    const updatedTxn: StoredTransaction = { ...txn, status: nextStatus, applied: [], customerCredit: undefined, version: txn.version + 1 };
+    const updatedTxn: StoredTransaction = {
+      ...txn,
+      status: nextStatus,
+      applied: [],
+      customerCredit: undefined,
+      version: txn.version + 1,
+    };
     items.push(transactionPut(updatedTxn, txn.version));
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items as never }));
-      return { transaction: updatedTxn, invoices: next, paidInvoiceIds: [], reopenedInvoiceIds: next.map((i) => i.invoiceId) };
+      return {
+        transaction: updatedTxn,
+        invoices: next,
+        paidInvoiceIds: [],
+        reopenedInvoiceIds: next.map((i) => i.invoiceId),
+      };
     } catch (err) {
       if (isConditionFailure(err) && attempt < MAX_ATTEMPTS) continue;
       throw err;
@@ -157,14 +266,22 @@ export async function undoTransactionAllocations(transactionId: string, actor: s
 }
 
 /** Records the matcher's verdict on a transaction that is not auto-applied (suggested, unmatched, ignored). */
-export async function recordVerdict(txn: StoredTransaction, match: MatchResult, status: StoredTransaction['status']): Promise<StoredTransaction> {
+export async function recordVerdict(
+  txn: StoredTransaction,
+  match: MatchResult,
+  status: StoredTransaction['status'],
+): Promise<StoredTransaction> {
   const updated: StoredTransaction = { ...txn, status, match, version: txn.version + 1 };
   await dynamo().send(new TransactWriteCommand({ TransactItems: [transactionPut(updated, txn.version)] as never }));
   return updated;
 }
 
 /** Review queue: a person accepts one of the ranked suggestions. */
-export async function acceptSuggestion(transactionId: string, suggestionIndex: number, actor: string): Promise<ApplyOutcome> {
+export async function acceptSuggestion(
+  transactionId: string,
+  suggestionIndex: number,
+  actor: string,
+): Promise<ApplyOutcome> {
   const txn = await getTransaction(transactionId);
   const suggestion = txn?.match?.suggestions[suggestionIndex];
   if (!txn || !suggestion) throw new AllocationRefusedError(transactionId, `no suggestion #${suggestionIndex}`);
@@ -172,8 +289,18 @@ export async function acceptSuggestion(transactionId: string, suggestionIndex: n
 }
 
 /** Review queue: a person allocates the transaction to invoices of their choosing. */
-export async function applyManualMatch(transactionId: string, allocations: Allocation[], actor: string, writeOffCents = 0): Promise<ApplyOutcome> {
-  return applyCandidate(transactionId, { allocations, confidence: 1, reasons: [`manual match by ${actor}`], writeOffCents, customerCreditCents: 0 }, actor, [`manual match by ${actor}`]);
+export async function applyManualMatch(
+  transactionId: string,
+  allocations: Allocation[],
+  actor: string,
+  writeOffCents = 0,
+): Promise<ApplyOutcome> {
+  return applyCandidate(
+    transactionId,
+    { allocations, confidence: 1, reasons: [`manual match by ${actor}`], writeOffCents, customerCreditCents: 0 },
+    actor,
+    [`manual match by ${actor}`],
+  );
 }
 
 /** Review queue: none of the suggestions is right; the credit stays unallocated, out of the queue. */
@@ -181,7 +308,10 @@ export async function rejectMatch(transactionId: string, actor: string): Promise
   const txn = await getTransaction(transactionId);
   if (!txn) throw new AllocationRefusedError(transactionId, 'unknown transaction');
   if (txn.status === 'matched') throw new AllocationRefusedError(transactionId, 'matched: undo the match instead');
-  const match = { ...(txn.match ?? emptyMatch(transactionId)), reasons: [...(txn.match?.reasons ?? []), `suggestions rejected by ${actor}`] };
+  const match = {
+    ...(txn.match ?? emptyMatch(transactionId)),
+    reasons: [...(txn.match?.reasons ?? []), `suggestions rejected by ${actor}`],
+  };
   return recordVerdict(txn, match, 'rejected');
 }
 
@@ -195,5 +325,8 @@ function emptyMatch(transactionId: string): MatchResult {
 }
 
 function isConditionFailure(err: unknown): boolean {
-  return err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+  return (
+    err instanceof TransactionCanceledException &&
+    (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
 }

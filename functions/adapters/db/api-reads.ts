@@ -1,15 +1,15 @@
-import { QueryCommand, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { mapLimited } from '../../core/concurrency';
-import { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
-import { SettledInvoice } from '../../core/reports';
+import type { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
+import type { SettledInvoice } from '../../core/reports';
 import { dynamo } from '../aws-clients';
 import { InvoiceEvent } from './events';
 import { customerFromItem, invoiceFromItem, stripKeys } from './items';
 import { keys } from './keys';
-import { batchGet, InvalidCursorError, Page, queryAll, tableName } from './table';
+import { batchGet, InvalidCursorError, type Page, queryAll, tableName } from './table';
 import { transactionFromItem } from './transactions';
-import { DunningWorkflow, workflowFromItem } from './workflow-markers';
+import { type DunningWorkflow, workflowFromItem } from './workflow-markers';
 
 /**
  * The reads the admin API needs beyond the shared repositories: filtered invoice lists across statuses with one cursor,
@@ -40,12 +40,18 @@ export interface InvoiceDossier {
 
 /** The invoice item, its allocations, its history and its pause token: one partition, one query. */
 export async function readInvoiceDossier(invoiceId: string): Promise<InvoiceDossier | undefined> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId).pk }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId).pk },
+    ConsistentRead: true,
+  });
   const main = items.find((i) => i.sk === 'INVOICE');
   if (!main) return undefined;
   return {
     invoice: invoiceFromItem(main),
-    allocations: items.filter((i) => String(i.sk).startsWith('ALLOC#')).map((i) => AllocationRecord.parse(stripKeys(i))),
+    allocations: items
+      .filter((i) => String(i.sk).startsWith('ALLOC#'))
+      .map((i) => AllocationRecord.parse(stripKeys(i))),
     history: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => InvoiceEvent.parse(stripKeys(i))),
     pausedWorkflow: items.some((i) => i.sk === 'PAUSE'),
     workflow: ((w) => (w ? workflowFromItem(w) : undefined))(items.find((i) => i.sk === 'WORKFLOW')),
@@ -66,21 +72,36 @@ function decodeMulti(cursor: string | undefined): MultiCursor {
   if (!cursor) return { p: 0 };
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && Number.isInteger(v.p) && v.p >= 0 && (v.k === undefined || typeof v.k === 'object')) return v as MultiCursor;
+    if (
+      v &&
+      typeof v === 'object' &&
+      Number.isInteger(v.p) &&
+      v.p >= 0 &&
+      (v.k === undefined || typeof v.k === 'object')
+    )
+      return v as MultiCursor;
   } catch {
     /* fall through */
   }
   throw new InvalidCursorError();
 }
 
-const keyAttributes: Record<string, string[]> = { table: ['pk', 'sk'], gsi1: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], gsi2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'] };
+const keyAttributes: Record<string, string[]> = {
+  table: ['pk', 'sk'],
+  gsi1: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+  gsi2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+};
 
 /** A cursor's start key must be a key of the index the query reads, in the partition it reads (else DynamoDB fails the call). */
 function fitsQuery(k: Record<string, unknown>, q: QueryCommandInput): boolean {
   const index = q.IndexName ?? 'table';
   const allowed = keyAttributes[index] ?? [];
   const entries = Object.entries(k);
-  if (entries.length !== allowed.length || !entries.every(([name, v]) => allowed.includes(name) && typeof v === 'string' && v.length > 0 && v.length <= 1024)) return false;
+  if (
+    entries.length !== allowed.length ||
+    !entries.every(([name, v]) => allowed.includes(name) && typeof v === 'string' && v.length > 0 && v.length <= 1024)
+  )
+    return false;
   const partition = index === 'table' ? 'pk' : `${index}pk`;
   return k[partition] === q.ExpressionAttributeValues?.[':pk'];
 }
@@ -89,14 +110,21 @@ function fitsQuery(k: Record<string, unknown>, q: QueryCommandInput): boolean {
  * Reads pages from a list of queries in order, as one list with one cursor: fills `limit` items from the first query,
  * then the next, and so on.
  */
-async function pagedAcross<T>(queries: QueryCommandInput[], map: (item: Record<string, unknown>) => T, limit: number, cursor?: string): Promise<Page<T>> {
+async function pagedAcross<T>(
+  queries: QueryCommandInput[],
+  map: (item: Record<string, unknown>) => T,
+  limit: number,
+  cursor?: string,
+): Promise<Page<T>> {
   const c = decodeMulti(cursor);
   if (c.p >= queries.length || (c.k && !fitsQuery(c.k, queries[c.p]))) throw new InvalidCursorError();
   const items: T[] = [];
   let p = c.p;
   let start = c.k;
   while (p < queries.length && items.length < limit) {
-    const res = await dynamo().send(new QueryCommand({ ...queries[p], Limit: limit - items.length, ExclusiveStartKey: start }));
+    const res = await dynamo().send(
+      new QueryCommand({ ...queries[p], Limit: limit - items.length, ExclusiveStartKey: start }),
+    );
     items.push(...(res.Items ?? []).map(map));
     if (res.LastEvaluatedKey) start = res.LastEvaluatedKey;
     else {
@@ -119,7 +147,14 @@ export interface InvoiceFilter {
   cursor?: string;
 }
 
-export const allStatuses: InvoiceStatus[] = ['open', 'partially_paid', 'paid', 'in_collection', 'written_off', 'credited'];
+export const allStatuses: InvoiceStatus[] = [
+  'open',
+  'partially_paid',
+  'paid',
+  'in_collection',
+  'written_off',
+  'credited',
+];
 
 /** Invoices by status and/or customer, due date range and dunning level, oldest due first; one cursor across statuses. */
 export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
@@ -130,8 +165,13 @@ export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
     const query: QueryCommandInput = {
       TableName: tableName(),
       IndexName: 'gsi1',
-      KeyConditionExpression: range ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
-      ExpressionAttributeValues: { ':pk': keys.customer(f.customerId).pk, ...(range ? { ':from': `INVOICE#${from}`, ':to': `INVOICE#${to}` } : { ':inv': 'INVOICE#' }) },
+      KeyConditionExpression: range
+        ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to'
+        : 'gsi1pk = :pk AND begins_with(gsi1sk, :inv)',
+      ExpressionAttributeValues: {
+        ':pk': keys.customer(f.customerId).pk,
+        ...(range ? { ':from': `INVOICE#${from}`, ':to': `INVOICE#${to}` } : { ':inv': 'INVOICE#' }),
+      },
     };
     return pagedAcross([withFilter(query, f.statuses, f.level)], invoiceFromItem, f.limit, f.cursor);
   }
@@ -151,7 +191,11 @@ export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
 }
 
 /** Adds the filters a key condition cannot express: statuses (on the customer index) and the dunning level. */
-function withFilter(query: QueryCommandInput, statuses: InvoiceStatus[] | undefined, level: InvoiceFilter['level']): QueryCommandInput {
+function withFilter(
+  query: QueryCommandInput,
+  statuses: InvoiceStatus[] | undefined,
+  level: InvoiceFilter['level'],
+): QueryCommandInput {
   const clauses: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ...query.ExpressionAttributeValues };
@@ -169,7 +213,12 @@ function withFilter(query: QueryCommandInput, statuses: InvoiceStatus[] | undefi
     }
   }
   if (clauses.length === 0) return query;
-  return { ...query, FilterExpression: clauses.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    ...query,
+    FilterExpression: clauses.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 export async function customerInvoices(customerId: string): Promise<Invoice[]> {
@@ -182,12 +231,18 @@ export async function customerInvoices(customerId: string): Promise<Invoice[]> {
 }
 
 export async function getInvoices(ids: string[]): Promise<Map<string, Invoice>> {
-  const items = await batchGet([...new Set(ids)].map((id) => keys.invoice(id)), { consistent: true });
+  const items = await batchGet(
+    [...new Set(ids)].map((id) => keys.invoice(id)),
+    { consistent: true },
+  );
   return new Map(items.map((i) => invoiceFromItem(i)).map((inv) => [inv.invoiceId, inv]));
 }
 
 export async function getCustomers(ids: string[]): Promise<Map<string, Customer>> {
-  const items = await batchGet([...new Set(ids)].map((id) => keys.customer(id)), { consistent: true });
+  const items = await batchGet(
+    [...new Set(ids)].map((id) => keys.customer(id)),
+    { consistent: true },
+  );
   return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
 }
 
@@ -195,24 +250,44 @@ export async function getCustomers(ids: string[]): Promise<Map<string, Customer>
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
     const allocs = await queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
       ExpressionAttributeValues: { ':pk': keys.invoice(inv.invoiceId).pk, ':a': 'ALLOC#' },
     });
-    const dates = allocs.map((a) => String(a.bookingDate ?? a.at ?? '').slice(0, 10)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+    const dates = allocs
+      .map((a) => String(a.bookingDate ?? a.at ?? '').slice(0, 10))
+      .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+      .sort();
     const paidDate = dates.at(-1);
-    return paidDate ? { invoiceId: inv.invoiceId, customerId: inv.customerId, dueDate: inv.dueDate, paidDate, amountCents: inv.amountCents } : undefined;
+    return paidDate
+      ? {
+          invoiceId: inv.invoiceId,
+          customerId: inv.customerId,
+          dueDate: inv.dueDate,
+          paidDate,
+          amountCents: inv.amountCents,
+        }
+      : undefined;
   });
   return rows.filter((r): r is SettledInvoice & { customerId: string } => r !== undefined);
 }
 
 /** Transactions of several match statuses, booking date range, one cursor. */
-export async function pagedTransactions(statuses: string[], from: string | undefined, to: string | undefined, limit: number, cursor?: string) {
+export async function pagedTransactions(
+  statuses: string[],
+  from: string | undefined,
+  to: string | undefined,
+  limit: number,
+  cursor?: string,
+) {
   const range = from || to;
   const queries = statuses.map<QueryCommandInput>((s) => ({
     TableName: tableName(),
     IndexName: 'gsi2',
     KeyConditionExpression: range ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to' : 'gsi2pk = :pk',
-    ExpressionAttributeValues: { ':pk': `TXNSTATUS#${s}`, ...(range ? { ':from': from ?? '0000', ':to': `${to ?? '9999'}#\uffff` } : {}) },
+    ExpressionAttributeValues: {
+      ':pk': `TXNSTATUS#${s}`,
+      ...(range ? { ':from': from ?? '0000', ':to': `${to ?? '9999'}#\uffff` } : {}),
+    },
   }));
   return pagedAcross(queries, transactionFromItem, limit, cursor);
 }

@@ -1,12 +1,14 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Customer } from '../../core/model';
+import type { Customer } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { customerFromItem, customerItem } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, isConditionFailure, Page, queryAll, tableName } from './table';
+import { decodeCursor, encodeCursor, isConditionFailure, type Page, queryAll, tableName } from './table';
 
 export async function getCustomer(customerId: string): Promise<Customer | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.customer(customerId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.customer(customerId), ConsistentRead: true }),
+  );
   return res.Item ? customerFromItem(res.Item) : undefined;
 }
 
@@ -19,14 +21,21 @@ export async function putCustomer(customer: Customer, expectedVersion?: number):
       Item: customerItem(saved),
       ...(expectedVersion === undefined
         ? {}
-        : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        : {
+            ConditionExpression: '#v = :v',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': expectedVersion },
+          }),
     }),
   );
   return saved;
 }
 
 /** Replaces a customer if it is still at `expectedVersion`; undefined when someone changed it since. */
-export async function replaceCustomer(customer: Customer, expectedVersion: number | undefined): Promise<Customer | undefined> {
+export async function replaceCustomer(
+  customer: Customer,
+  expectedVersion: number | undefined,
+): Promise<Customer | undefined> {
   try {
     return await putCustomer(customer, expectedVersion);
   } catch (err) {
@@ -60,14 +69,24 @@ export async function customerCreditCents(customerId: string): Promise<number> {
 
 /** Every customer (all pages of the customer list). */
 export async function listAllCustomers(): Promise<Customer[]> {
-  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } });
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'CUSTOMERS' },
+  });
   return items.map(customerFromItem);
 }
 
 /** Creates a customer unless it exists; false when it does (created meanwhile: theirs stands). */
 export async function createCustomer(customer: Customer): Promise<boolean> {
   try {
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: customerItem(customer), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: customerItem(customer),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return true;
   } catch (err) {
     if (isConditionFailure(err)) return false;

@@ -45,7 +45,12 @@ export interface BatchMember {
 }
 
 /** The batch key of an invoice's step: the customer's batch, or the invoice's own for per-invoice customers. */
-export function dispatchKeyOf(customerId: string, windowAt: string, kind: DispatchKind, soloInvoiceId?: string): string {
+export function dispatchKeyOf(
+  customerId: string,
+  windowAt: string,
+  kind: DispatchKind,
+  soloInvoiceId?: string,
+): string {
   return keys.dispatch(customerId, windowAt, soloInvoiceId ? `${kind}~${soloInvoiceId}` : kind).pk;
 }
 
@@ -78,13 +83,18 @@ export async function enlist(input: {
     }),
   );
   await dynamo().send(
-    new PutCommand({ TableName: tableName(), Item: { pk: dispatchKey, sk: `INV#${input.member.invoiceId}`, type: 'dispatch_member', ...input.member } }),
+    new PutCommand({
+      TableName: tableName(),
+      Item: { pk: dispatchKey, sk: `INV#${input.member.invoiceId}`, type: 'dispatch_member', ...input.member },
+    }),
   );
   return dispatchKey;
 }
 
 export async function getBatch(dispatchKey: string): Promise<Batch | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: { pk: dispatchKey, sk: 'DISPATCH' }, ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: { pk: dispatchKey, sk: 'DISPATCH' }, ConsistentRead: true }),
+  );
   if (!res.Item) return undefined;
   const { pk: _pk, sk: _sk, type: _t, ...batch } = res.Item;
   return batch as Batch;
@@ -96,9 +106,14 @@ export async function listMembers(dispatchKey: string): Promise<BatchMember[]> {
     ExpressionAttributeValues: { ':pk': dispatchKey, ':inv': 'INV#' },
     ConsistentRead: true,
   });
-  return items.map((i) => ({ invoiceId: String(i.invoiceId), stepId: String(i.stepId), level: String(i.level), channel: String(i.channel), enlistedAt: String(i.enlistedAt) }));
+  return items.map((i) => ({
+    invoiceId: String(i.invoiceId),
+    stepId: String(i.stepId),
+    level: String(i.level),
+    channel: String(i.channel),
+    enlistedAt: String(i.enlistedAt),
+  }));
 }
-
 
 export type ClaimResult = { claimed: true; batch: Batch } | { claimed: false; batch: Batch | undefined };
 
@@ -108,7 +123,12 @@ export type ClaimResult = { claimed: true; batch: Batch } | { claimed: false; ba
  * The lease is about a live process, so it is measured on the wall clock (`wallNow`, default the real time), never on
  * the policy clock: the local stack's compressed policy time would expire a live sender's lease mid-send.
  */
-export async function claimBatch(dispatchKey: string, claimer: string, leaseSeconds: number, wallNow: Date = new Date()): Promise<ClaimResult> {
+export async function claimBatch(
+  dispatchKey: string,
+  claimer: string,
+  leaseSeconds: number,
+  wallNow: Date = new Date(),
+): Promise<ClaimResult> {
   const now = wallNow;
   const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   try {
@@ -120,7 +140,13 @@ export async function claimBatch(dispatchKey: string, claimer: string, leaseSeco
         ConditionExpression:
           'attribute_exists(pk) AND (#status = :pending OR (#status = :sending AND (leaseUntil < :now OR claimedBy = :me)))',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':me': claimer, ':lease': leaseUntil, ':now': now.toISOString() },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ':pending': 'pending',
+          ':me': claimer,
+          ':lease': leaseUntil,
+          ':now': now.toISOString(),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -143,7 +169,8 @@ export async function markBatchSent(
       new UpdateCommand({
         TableName: tableName(),
         Key: { pk: dispatchKey, sk: 'DISPATCH' },
-        UpdateExpression: 'SET #status = :sent, messageId = :m, sentAt = :at, includedInvoiceIds = :inc, excludedInvoiceIds = :exc REMOVE leaseUntil',
+        UpdateExpression:
+          'SET #status = :sent, messageId = :m, sentAt = :at, includedInvoiceIds = :inc, excludedInvoiceIds = :exc REMOVE leaseUntil',
         ConditionExpression: '#status = :sending AND claimedBy = :me',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {

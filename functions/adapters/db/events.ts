@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../aws-clients';
-import { keys } from './keys';
 import { stripKeys } from './items';
+import { keys } from './keys';
 import { queryAll, sequence, tableName } from './table';
 
 /**

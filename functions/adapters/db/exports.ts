@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Booking, BooksAccounts, Encaissement, encaissementsIn, ExportOrderError, LetteredReceipt, Period, PeriodExport, periodEnd, periodStart, planPeriodExport, receiptBooking, writeOffBooking, WrittenOff } from '../../core/books';
+import {
+  type Booking,
+  type BooksAccounts,
+  type Encaissement,
+  ExportOrderError,
+  encaissementsIn,
+  type LetteredReceipt,
+  type Period,
+  PeriodExport,
+  periodEnd,
+  periodStart,
+  planPeriodExport,
+  receiptBooking,
+  type WrittenOff,
+  writeOffBooking,
+} from '../../core/books';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
 import { type InvoiceEvent, listWriteOffEvents } from './events';
@@ -36,16 +51,26 @@ function partsOf(entries: PeriodExport['entries']): PeriodExport['entries'][] {
 }
 
 async function readMonth(period: Period): Promise<PeriodExport | undefined> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.booksExport(period).pk }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.booksExport(period).pk },
+    ConsistentRead: true,
+  });
   const head = items.find((i) => i.sk === 'EXPORT');
   if (!head) return undefined;
-  const parts = items.filter((i) => String(i.sk).startsWith(`PART#${String(head.run)}#`)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+  const parts = items
+    .filter((i) => String(i.sk).startsWith(`PART#${String(head.run)}#`))
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
   return PeriodExport.parse({ period, status: 'closed', entries: parts.flatMap((p) => p.entries as unknown[]) });
 }
 
 /** Every frozen month, oldest first. */
 async function closedMonths(): Promise<Period[]> {
-  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'BOOKSEXPORTS' } });
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'BOOKSEXPORTS' },
+  });
   return items.map((i) => String(i.gsi2sk)).sort();
 }
 
@@ -54,13 +79,27 @@ async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
   const run = randomUUID().slice(0, 8);
   const chunks = partsOf(exp.entries);
   for (const [i, entries] of chunks.entries()) {
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...keys.booksExportPart(exp.period, run, i + 1), type: 'books_export_part', entries } }));
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.booksExportPart(exp.period, run, i + 1), type: 'books_export_part', entries },
+      }),
+    );
   }
   try {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.booksExport(exp.period), ...keys.booksExportList(exp.period), type: 'books_export', period: exp.period, run, parts: chunks.length, entryCount: exp.entries.length, exportedAt: at },
+        Item: {
+          ...keys.booksExport(exp.period),
+          ...keys.booksExportList(exp.period),
+          type: 'books_export',
+          period: exp.period,
+          run,
+          parts: chunks.length,
+          entryCount: exp.entries.length,
+          exportedAt: at,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -74,7 +113,13 @@ async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
 /** Write-off events (their WRITEOFFS index) as bookable write-offs; `customerOf` maps each invoice to its customer. */
 function writeOffsOf(events: InvoiceEvent[], customerOf: ReadonlyMap<string, string>): WrittenOff[] {
   return events
-    .map((e) => ({ sourceId: `WO#${e.invoiceId}#${e.at}`, invoiceId: e.invoiceId, customerId: customerOf.get(e.invoiceId) ?? '', date: e.at.slice(0, 10), amountCents: Number(e.detail.amountCents) }))
+    .map((e) => ({
+      sourceId: `WO#${e.invoiceId}#${e.at}`,
+      invoiceId: e.invoiceId,
+      customerId: customerOf.get(e.invoiceId) ?? '',
+      date: e.at.slice(0, 10),
+      amountCents: Number(e.detail.amountCents),
+    }))
     .filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
 }
 
@@ -89,7 +134,10 @@ export async function standingBookings(from: string, to: string, accounts: Books
     listWriteOffEvents(from, to),
   ]);
   const txns = items.map(transactionFromItem).filter((t) => t.applied.length > 0 || t.customerCredit);
-  const invoiceIds = new Set([...txns.flatMap((t) => t.applied.map((a) => a.invoiceId)), ...writeOffEvents.map((e) => e.invoiceId)]);
+  const invoiceIds = new Set([
+    ...txns.flatMap((t) => t.applied.map((a) => a.invoiceId)),
+    ...writeOffEvents.map((e) => e.invoiceId),
+  ]);
   const invoices = await batchGet([...invoiceIds].map((id) => keys.invoice(id)));
   const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
   const names = new Map((await listAllCustomers()).map((c) => [c.customerId, c.name]));
@@ -98,7 +146,12 @@ export async function standingBookings(from: string, to: string, accounts: Books
       transactionId: t.transactionId,
       bookingDate: t.bookingDate,
       bankReference: t.bankReference,
-      allocations: t.applied.map((a) => ({ invoiceId: a.invoiceId, customerId: customerOf.get(a.invoiceId) ?? '', amountCents: a.amountCents, writeOffCents: a.writeOffCents })),
+      allocations: t.applied.map((a) => ({
+        invoiceId: a.invoiceId,
+        customerId: customerOf.get(a.invoiceId) ?? '',
+        amountCents: a.amountCents,
+        writeOffCents: a.writeOffCents,
+      })),
       ...(t.customerCredit ? { credit: t.customerCredit } : {}),
     };
     return receiptBooking(receipt, accounts, names);
@@ -112,7 +165,12 @@ export async function standingBookings(from: string, to: string, accounts: Books
  * and what earlier months exported, and frozen when the month is over (`today` after its last day). A month before the
  * last frozen one and never exported is refused (ExportOrderError).
  */
-export async function exportMonth(period: Period, today: string, accounts: BooksAccounts, now: string): Promise<PeriodExport> {
+export async function exportMonth(
+  period: Period,
+  today: string,
+  accounts: BooksAccounts,
+  now: string,
+): Promise<PeriodExport> {
   const frozen = await readMonth(period);
   if (frozen) return frozen;
   const months = await closedMonths();
@@ -121,7 +179,13 @@ export async function exportMonth(period: Period, today: string, accounts: Books
   const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
   const from = periodStart(months[0] ?? period);
   const current = await standingBookings(from, periodEnd(period), accounts);
-  const exp = planPeriodExport({ period, today, journalCode: accounts.journalCode, current, previous: previous.filter(Boolean) });
+  const exp = planPeriodExport({
+    period,
+    today,
+    journalCode: accounts.journalCode,
+    current,
+    previous: previous.filter(Boolean),
+  });
   return exp.status === 'closed' ? freeze(exp, now) : exp;
 }
 
@@ -130,7 +194,19 @@ export async function encaissementsBetween(from: string, to: string): Promise<En
   const [paid, customers] = await Promise.all([listAllInvoices(['paid']), listAllCustomers()]);
   const names = new Map(customers.map((c) => [c.customerId, c.name]));
   const list = paid.flatMap((i) =>
-    i.collected ? [{ invoiceId: i.invoiceId, customerId: i.customerId, customerName: names.get(i.customerId), currency: i.currency, invoiceAmountCents: i.amountCents, collectedOn: i.collected.on, collectedCents: i.collected.amountCents }] : [],
+    i.collected
+      ? [
+          {
+            invoiceId: i.invoiceId,
+            customerId: i.customerId,
+            customerName: names.get(i.customerId),
+            currency: i.currency,
+            invoiceAmountCents: i.amountCents,
+            collectedOn: i.collected.on,
+            collectedCents: i.collected.amountCents,
+          },
+        ]
+      : [],
   );
   return encaissementsIn(list, from, to);
 }

@@ -1,22 +1,27 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DunningLevel, Invoice, InvoiceStatus, levelsBelow } from '../../core/model';
+import { type DunningLevel, type Invoice, type InvoiceStatus, levelsBelow } from '../../core/model';
 import { dynamo } from '../aws-clients';
-import { invoiceEventPut, InvoiceEvent } from './events';
+import { type InvoiceEvent, invoiceEventPut } from './events';
 import { invoiceFromItem, invoiceItem } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, queryAll, tableName } from './table';
+import { decodeCursor, encodeCursor, type Page, queryAll, tableName } from './table';
 
 /** Another writer changed the invoice since it was read (optimistic concurrency on `version`). */
 export class VersionConflictError extends Error {
-  constructor(readonly invoiceId: string, readonly expectedVersion: number) {
+  constructor(
+    readonly invoiceId: string,
+    readonly expectedVersion: number,
+  ) {
     super(`invoice ${invoiceId} changed since version ${expectedVersion}`);
     this.name = 'VersionConflictError';
   }
 }
 
 export async function getInvoice(invoiceId: string, consistent = true): Promise<Invoice | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), ConsistentRead: consistent }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.invoice(invoiceId), ConsistentRead: consistent }),
+  );
   return res.Item ? invoiceFromItem(res.Item) : undefined;
 }
 
@@ -31,7 +36,9 @@ export function invoicePut(next: Invoice, previousVersion: number | undefined) {
       TableName: tableName(),
       Item: invoiceItem(next),
       ConditionExpression: isNew ? 'attribute_not_exists(pk)' : '#v = :v',
-      ...(isNew ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': previousVersion } }),
+      ...(isNew
+        ? {}
+        : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': previousVersion } }),
     },
   };
 }
@@ -40,7 +47,11 @@ export function invoicePut(next: Invoice, previousVersion: number | undefined) {
  * Writes a changed invoice and its history event atomically. `change` returns the new invoice from the current one;
  * the write succeeds only if nobody changed the invoice in between.
  */
-export async function saveInvoice(current: Invoice | undefined, next: Omit<Invoice, 'version'>, event: Omit<InvoiceEvent, 'invoiceId'>): Promise<Invoice> {
+export async function saveInvoice(
+  current: Invoice | undefined,
+  next: Omit<Invoice, 'version'>,
+  event: Omit<InvoiceEvent, 'invoiceId'>,
+): Promise<Invoice> {
   const saved: Invoice = { ...next, version: current ? current.version + 1 : 0 };
   try {
     await dynamo().send(
@@ -49,7 +60,10 @@ export async function saveInvoice(current: Invoice | undefined, next: Omit<Invoi
       }),
     );
   } catch (err) {
-    if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (
+      err instanceof TransactionCanceledException &&
+      err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
       throw new VersionConflictError(saved.invoiceId, current?.version ?? -1);
     }
     throw err;
@@ -62,13 +76,19 @@ export async function saveInvoice(current: Invoice | undefined, next: Omit<Invoi
  * DynamoDB takes 100 items). False when the transaction was cancelled (one of them exists already, or a conflict):
  * nothing was written, the caller decides row by row.
  */
-export async function createInvoices(created: readonly { invoice: Invoice; event: Omit<InvoiceEvent, 'invoiceId'> }[]): Promise<boolean> {
-  const items = created.flatMap(({ invoice, event }) => [invoicePut(invoice, undefined), invoiceEventPut({ ...event, invoiceId: invoice.invoiceId })]);
+export async function createInvoices(
+  created: readonly { invoice: Invoice; event: Omit<InvoiceEvent, 'invoiceId'> }[],
+): Promise<boolean> {
+  const items = created.flatMap(({ invoice, event }) => [
+    invoicePut(invoice, undefined),
+    invoiceEventPut({ ...event, invoiceId: invoice.invoiceId }),
+  ]);
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') return false;
+    if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException')
+      return false;
     throw err;
   }
 }
@@ -88,7 +108,11 @@ export function dunningLevelRaise(invoiceId: string, level: DunningLevel) {
       UpdateExpression: 'SET #l = :level ADD #v :one',
       ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#l)${names.length ? ` OR #l IN (${names.join(', ')})` : ''})`,
       ExpressionAttributeNames: { '#l': 'dunningLevel', '#v': 'version' },
-      ExpressionAttributeValues: { ':level': level, ':one': 1, ...Object.fromEntries(below.map((l, i) => [names[i], l])) },
+      ExpressionAttributeValues: {
+        ':level': level,
+        ':one': 1,
+        ...Object.fromEntries(below.map((l, i) => [names[i], l])),
+      },
     },
   };
 }
@@ -104,13 +128,19 @@ export async function raiseDunningLevel(invoiceId: string, level: DunningLevel):
   }
 }
 
-export async function listInvoicesByStatus(status: InvoiceStatus, options: { dueBefore?: string; limit?: number; cursor?: string } = {}): Promise<Page<Invoice>> {
+export async function listInvoicesByStatus(
+  status: InvoiceStatus,
+  options: { dueBefore?: string; limit?: number; cursor?: string } = {},
+): Promise<Page<Invoice>> {
   const res = await dynamo().send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: options.dueBefore ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `INVSTATUS#${status}`, ...(options.dueBefore ? { ':before': `${options.dueBefore}#\uffff` } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': `INVSTATUS#${status}`,
+        ...(options.dueBefore ? { ':before': `${options.dueBefore}#\uffff` } : {}),
+      },
       Limit: options.limit,
       ExclusiveStartKey: decodeCursor(options.cursor),
     }),
@@ -118,7 +148,10 @@ export async function listInvoicesByStatus(status: InvoiceStatus, options: { due
   return { items: (res.Items ?? []).map(invoiceFromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
 }
 
-export async function listInvoicesOfCustomer(customerId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Invoice>> {
+export async function listInvoicesOfCustomer(
+  customerId: string,
+  options: { limit?: number; cursor?: string } = {},
+): Promise<Page<Invoice>> {
   const res = await dynamo().send(
     new QueryCommand({
       TableName: tableName(),

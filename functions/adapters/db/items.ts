@@ -20,7 +20,12 @@ export function invoiceFromItem(item: Record<string, unknown>): Invoice {
 }
 
 export function customerItem(customer: Customer) {
-  return { ...keys.customer(customer.customerId), ...keys.customerList(customer.customerId), type: 'customer', ...customer };
+  return {
+    ...keys.customer(customer.customerId),
+    ...keys.customerList(customer.customerId),
+    type: 'customer',
+    ...customer,
+  };
 }
 
 export function customerFromItem(item: Record<string, unknown>): Customer {

@@ -27,12 +27,17 @@ const linkKey = (customerId: string, linkId: string) => ({ pk: `CUSTOMER#${custo
 export async function recordLink(link: Omit<CustomerLinkRecord, 'revokedAt' | 'revokedBy'>): Promise<void> {
   const expiresAt = Math.floor(Date.parse(link.validUntil) / 1000) + TTL_MARGIN_SECONDS;
   await dynamo().send(
-    new PutCommand({ TableName: tableName(), Item: { ...linkKey(link.customerId, link.linkId), type: 'customer_link', expiresAt, ...link } }),
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...linkKey(link.customerId, link.linkId), type: 'customer_link', expiresAt, ...link },
+    }),
   );
 }
 
 export async function getLink(customerId: string, linkId: string): Promise<CustomerLinkRecord | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: linkKey(customerId, linkId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: linkKey(customerId, linkId), ConsistentRead: true }),
+  );
   if (!res.Item) return undefined;
   const { pk: _p, sk: _s, type: _t, expiresAt: _e, ...rest } = res.Item;
   return CustomerLinkRecord.parse(rest);

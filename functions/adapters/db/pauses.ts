@@ -15,17 +15,33 @@ export interface StoredPause {
 }
 
 /** Called by the dunning-pause function (AwaitResume, WAIT_FOR_TASK_TOKEN): remembers how to resume. */
-export async function storePauseToken(invoiceId: string, taskToken: string, state: DunningState, storedAt: string, generation?: number): Promise<void> {
+export async function storePauseToken(
+  invoiceId: string,
+  taskToken: string,
+  state: DunningState,
+  storedAt: string,
+  generation?: number,
+): Promise<void> {
   await dynamo().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.pause(invoiceId), type: 'pause', invoiceId, taskToken, state, storedAt, ...(generation !== undefined ? { generation } : {}) },
+      Item: {
+        ...keys.pause(invoiceId),
+        type: 'pause',
+        invoiceId,
+        taskToken,
+        state,
+        storedAt,
+        ...(generation !== undefined ? { generation } : {}),
+      },
     }),
   );
 }
 
 export async function getPause(invoiceId: string): Promise<StoredPause | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.pause(invoiceId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.pause(invoiceId), ConsistentRead: true }),
+  );
   if (!res?.Item) return undefined;
   return {
     invoiceId,
@@ -37,13 +53,22 @@ export async function getPause(invoiceId: string): Promise<StoredPause | undefin
 }
 
 /** Forgets a pause: only the one with this token, or only one of this generation (a stop never deletes a newer run's pause). */
-export async function forgetPause(invoiceId: string, only: { taskToken?: string; generation?: number } = {}): Promise<void> {
+export async function forgetPause(
+  invoiceId: string,
+  only: { taskToken?: string; generation?: number } = {},
+): Promise<void> {
   const condition = only.taskToken
     ? { ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': only.taskToken } }
     : only.generation !== undefined
-      ? { ConditionExpression: 'attribute_not_exists(#g) OR #g = :g', ExpressionAttributeNames: { '#g': 'generation' }, ExpressionAttributeValues: { ':g': only.generation } }
+      ? {
+          ConditionExpression: 'attribute_not_exists(#g) OR #g = :g',
+          ExpressionAttributeNames: { '#g': 'generation' },
+          ExpressionAttributeValues: { ':g': only.generation },
+        }
       : {};
-  await dynamo().send(new DeleteCommand({ TableName: tableName(), Key: keys.pause(invoiceId), ...condition })).catch((err: Error) => {
-    if (err.name !== 'ConditionalCheckFailedException') throw err;
-  });
+  await dynamo()
+    .send(new DeleteCommand({ TableName: tableName(), Key: keys.pause(invoiceId), ...condition }))
+    .catch((err: Error) => {
+      if (err.name !== 'ConditionalCheckFailedException') throw err;
+    });
 }

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { builtInPolicies, Policy, PolicyInput } from '../../core/dunning/policy';
+import { builtInPolicies, Policy, type PolicyInput } from '../../core/dunning/policy';
 import { dynamo } from '../aws-clients';
 import { keys } from './keys';
 import { queryAll, tableName } from './table';
@@ -13,7 +13,11 @@ import { queryAll, tableName } from './table';
  */
 
 export class PolicyVersionConflictError extends Error {
-  constructor(readonly policyId: string, readonly expectedVersion: number | undefined, readonly currentVersion: number | undefined) {
+  constructor(
+    readonly policyId: string,
+    readonly expectedVersion: number | undefined,
+    readonly currentVersion: number | undefined,
+  ) {
     super(`policy ${policyId} is at version ${currentVersion ?? 'none'}, not ${expectedVersion ?? 'none'}`);
     this.name = 'PolicyVersionConflictError';
   }
@@ -57,9 +61,17 @@ export async function getPolicy(policyId: string, version?: number): Promise<Pol
 
 /** The latest version of every policy: stored ones, plus the built-in ones nobody has edited. */
 export async function listPolicies(): Promise<Policy[]> {
-  const stored = (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': LATEST } })).map(fromItem);
+  const stored = (
+    await queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': LATEST },
+    })
+  ).map(fromItem);
   const ids = new Set(stored.map((p) => p.policyId));
-  return [...stored, ...builtInPolicies.filter((p) => !ids.has(p.policyId))].sort((a, b) => a.policyId.localeCompare(b.policyId));
+  return [...stored, ...builtInPolicies.filter((p) => !ids.has(p.policyId))].sort((a, b) =>
+    a.policyId.localeCompare(b.policyId),
+  );
 }
 
 /**
@@ -67,7 +79,10 @@ export async function listPolicies(): Promise<Policy[]> {
  * With `expectedVersion`, only if the latest version is still that one (optimistic concurrency, HTTP If-Match);
  * two concurrent saves never produce the same version: the second gets PolicyVersionConflictError.
  */
-export async function savePolicy(input: Omit<PolicyInput, 'version'> & { version?: number }, expectedVersion?: number): Promise<Policy> {
+export async function savePolicy(
+  input: Omit<PolicyInput, 'version'> & { version?: number },
+  expectedVersion?: number,
+): Promise<Policy> {
   const stored = await latestStored(input.policyId);
   const current = stored ?? builtIn(input.policyId);
   if (expectedVersion !== undefined && current?.version !== expectedVersion) {
@@ -77,7 +92,15 @@ export async function savePolicy(input: Omit<PolicyInput, 'version'> & { version
   const put = {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.policyVersion(saved.policyId, saved.version), gsi2pk: LATEST, gsi2sk: saved.policyId, type: 'policy', policyId: saved.policyId, version: saved.version, policy: saved },
+      Item: {
+        ...keys.policyVersion(saved.policyId, saved.version),
+        gsi2pk: LATEST,
+        gsi2sk: saved.policyId,
+        type: 'policy',
+        policyId: saved.policyId,
+        version: saved.version,
+        policy: saved,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };

@@ -46,7 +46,12 @@ export class RateVersionConflictError extends Error {
 }
 
 /** Replaces finance's additions, conditional on the version read (optimistic concurrency). Validated as a whole table. */
-export async function saveRateOverride(next: Omit<RateOverride, 'version'>, expectedVersion: number | undefined, actor: string, at: string): Promise<RateOverride> {
+export async function saveRateOverride(
+  next: Omit<RateOverride, 'version'>,
+  expectedVersion: number | undefined,
+  actor: string,
+  at: string,
+): Promise<RateOverride> {
   mergeRateTables(defaultRateTable, next); // throws on an invalid combined table
   const saved: RateOverride = { ...next, version: (expectedVersion ?? -1) + 1, updatedAt: at, updatedBy: actor };
   try {
@@ -55,7 +60,9 @@ export async function saveRateOverride(next: Omit<RateOverride, 'version'>, expe
         TableName: tableName(),
         Item: { ...KEY, type: 'rates', ...saved },
         ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#v = :v',
-        ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        ...(expectedVersion === undefined
+          ? {}
+          : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
       }),
     );
   } catch (err) {

@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DunningLevel } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { correlationId } from '../logger';
-import { invoiceEventPut, InvoiceEvent } from './events';
+import { type InvoiceEvent, invoiceEventPut } from './events';
 import { dunningLevelRaise } from './invoices';
-import { DunningLevel } from '../../core/model';
 import { keys } from './keys';
 import { queryAll, tableName } from './table';
 
@@ -41,13 +41,27 @@ export async function getSend(invoiceId: string, stepId: string): Promise<SendRe
  * stored level being absent or lower: the level never goes down. When the stored level is already as high (or the
  * invoice is gone), the send is recorded without touching the invoice.
  */
-export async function recordSend(send: SendRecord, event: Omit<InvoiceEvent, 'invoiceId'>, level?: DunningLevel): Promise<boolean> {
+export async function recordSend(
+  send: SendRecord,
+  event: Omit<InvoiceEvent, 'invoiceId'>,
+  level?: DunningLevel,
+): Promise<boolean> {
   const records = [
-    { Put: { TableName: tableName(), Item: { ...keys.send(send.invoiceId, send.stepId), type: 'send', ...send }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.send(send.invoiceId, send.stepId), type: 'send', ...send },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
     invoiceEventPut({ ...event, invoiceId: send.invoiceId }),
   ];
   try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: level ? [...records, dunningLevelRaise(send.invoiceId, level)] : records }));
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: level ? [...records, dunningLevelRaise(send.invoiceId, level)] : records,
+      }),
+    );
     return true;
   } catch (err) {
     const reasons = cancellationReasons(err);
@@ -58,7 +72,8 @@ export async function recordSend(send: SendRecord, event: Omit<InvoiceEvent, 'in
 }
 
 function cancellationReasons(err: unknown): (string | undefined)[] | undefined {
-  if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException') return undefined;
+  if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException')
+    return undefined;
   return ((err as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
 }
 
@@ -98,7 +113,11 @@ export async function recordMessage(message: MessageRecord): Promise<void> {
 
 /** The messages sent on a UTC day. */
 export async function listMessagesOn(day: string): Promise<MessageRecord[]> {
-  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `MESSAGES#${day}` } });
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': `MESSAGES#${day}` },
+  });
   return items.map((i) => {
     const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, ...rest } = i;
     return rest as unknown as MessageRecord;
@@ -114,7 +133,10 @@ export async function getMessage(messageId: string): Promise<MessageRecord | und
 
 // --- bounced contacts ----------------------------------------------------------------------------------------------
 
-const bounceKey = (customerId: string, email: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `BOUNCE#${email.toLowerCase()}` });
+const bounceKey = (customerId: string, email: string) => ({
+  pk: `CUSTOMER#${customerId}`,
+  sk: `BOUNCE#${email.toLowerCase()}`,
+});
 
 export interface BouncedContact {
   customerId: string;
@@ -126,7 +148,15 @@ export interface BouncedContact {
 
 export async function flagBouncedContact(contact: BouncedContact): Promise<void> {
   await dynamo().send(
-    new PutCommand({ TableName: tableName(), Item: { ...bounceKey(contact.customerId, contact.email), type: 'bounce', ...contact, email: contact.email.toLowerCase() } }),
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...bounceKey(contact.customerId, contact.email),
+        type: 'bounce',
+        ...contact,
+        email: contact.email.toLowerCase(),
+      },
+    }),
   );
 }
 
@@ -139,7 +169,16 @@ export async function listBouncedContacts(customerId: string): Promise<BouncedCo
       ConsistentRead: true,
     }),
   );
-  return (res.Items ?? []).map((i) => ({ customerId: String(i.customerId), email: String(i.email), at: String(i.at), kind: i.kind, messageId: i.messageId }) as BouncedContact);
+  return (res.Items ?? []).map(
+    (i) =>
+      ({
+        customerId: String(i.customerId),
+        email: String(i.email),
+        at: String(i.at),
+        kind: i.kind,
+        messageId: i.messageId,
+      }) as BouncedContact,
+  );
 }
 
 // --- helpers -------------------------------------------------------------------------------------------------------
@@ -199,14 +238,21 @@ export async function getIntent(intentId: string): Promise<SendIntent | undefine
  * Writes the intent as `next` if the stored one is still `expected` (status and attempt; absent when undefined).
  * False when someone else changed it first.
  */
-export async function writeIntent(next: SendIntent, expected: Pick<SendIntent, 'status' | 'attempt'> | undefined): Promise<boolean> {
+export async function writeIntent(
+  next: SendIntent,
+  expected: Pick<SendIntent, 'status' | 'attempt'> | undefined,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...intentKey(next.intentId), type: 'send_intent', ...next },
         ...(expected
-          ? { ConditionExpression: '#s = :s AND #a = :a', ExpressionAttributeNames: { '#s': 'status', '#a': 'attempt' }, ExpressionAttributeValues: { ':s': expected.status, ':a': expected.attempt } }
+          ? {
+              ConditionExpression: '#s = :s AND #a = :a',
+              ExpressionAttributeNames: { '#s': 'status', '#a': 'attempt' },
+              ExpressionAttributeValues: { ':s': expected.status, ':a': expected.attempt },
+            }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       }),
     );
@@ -227,7 +273,13 @@ export interface IntentEvidence {
 /** What the SES event stream said of the message tagged with this intent (first event wins; any event proves the send). */
 export async function recordIntentEvidence(evidence: IntentEvidence): Promise<void> {
   await dynamo()
-    .send(new PutCommand({ TableName: tableName(), Item: { ...intentEventKey(evidence.intentId), type: 'send_evidence', ...evidence }, ConditionExpression: 'attribute_not_exists(pk)' }))
+    .send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...intentEventKey(evidence.intentId), type: 'send_evidence', ...evidence },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
     .catch((err: Error) => {
       if (err.name !== 'ConditionalCheckFailedException') throw err;
     });
@@ -257,7 +309,16 @@ const agencyCaseKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 
 
 export async function saveAgencyCase(c: AgencyCase): Promise<void> {
   await dynamo().send(
-    new PutCommand({ TableName: tableName(), Item: { ...agencyCaseKey(c.invoiceId), gsi2pk: `AGENCYCASES#${c.status}`, gsi2sk: `${c.sentAt}#${c.invoiceId}`, type: 'agency_case', ...c } }),
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...agencyCaseKey(c.invoiceId),
+        gsi2pk: `AGENCYCASES#${c.status}`,
+        gsi2sk: `${c.sentAt}#${c.invoiceId}`,
+        type: 'agency_case',
+        ...c,
+      },
+    }),
   );
 }
 
@@ -269,7 +330,11 @@ export async function getAgencyCase(invoiceId: string): Promise<AgencyCase | und
 }
 
 export async function listOpenAgencyCases(): Promise<AgencyCase[]> {
-  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'AGENCYCASES#open' } });
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'AGENCYCASES#open' },
+  });
   return items.map((i) => {
     const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, type: _t, ...rest } = i;
     return rest as unknown as AgencyCase;

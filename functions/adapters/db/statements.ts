@@ -1,13 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { fileNameOf, requeueKey } from '../../core/ingest/files';
 import { BankAccount, StatementFormat } from '../../core/model';
 import { dynamo } from '../aws-clients';
+import { copyStatementObject } from '../statement-files';
 import { stripKeys } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, queryAll, tableName } from './table';
-import { copyStatementObject } from '../statement-files';
-import { fileNameOf, requeueKey } from '../../core/ingest/files';
+import { decodeCursor, encodeCursor, type Page, queryAll, tableName } from './table';
 
 export const StatementStatus = z.enum(['processing', 'processed', 'rejected']);
 export type StatementStatus = z.infer<typeof StatementStatus>;
@@ -28,9 +28,25 @@ export const StatementRecord = z.object({
   openingBalanceCents: z.number().int().optional(),
   closingBalanceCents: z.number().int().optional(),
   counts: z
-    .object({ entries: z.number().int(), newTransactions: z.number().int(), duplicates: z.number().int(), matched: z.number().int(), suggested: z.number().int(), unmatched: z.number().int(), ignored: z.number().int(), reversals: z.number().int() })
+    .object({
+      entries: z.number().int(),
+      newTransactions: z.number().int(),
+      duplicates: z.number().int(),
+      matched: z.number().int(),
+      suggested: z.number().int(),
+      unmatched: z.number().int(),
+      ignored: z.number().int(),
+      reversals: z.number().int(),
+    })
     .optional(),
-  error: z.object({ code: z.string(), message: z.string(), line: z.number().int().optional(), element: z.string().optional() }).optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      line: z.number().int().optional(),
+      element: z.string().optional(),
+    })
+    .optional(),
   sizeBytes: z.number().int().nonnegative(),
   /** Anomalies of the ingest (identity conflicts, inconsistent days, items to review...), as in its summary. */
   anomalies: z.number().int().nonnegative().optional(),
@@ -39,19 +55,32 @@ export const StatementRecord = z.object({
    * delivery or the daily sweep sends it (sendPendingIngestAlerts).
    */
   pendingAlert: z
-    .object({ id: z.string(), kind: z.enum(['statement_rejected', 'statement_processed']), payload: z.record(z.string(), z.unknown()) })
+    .object({
+      id: z.string(),
+      kind: z.enum(['statement_rejected', 'statement_processed']),
+      payload: z.record(z.string(), z.unknown()),
+    })
     .optional(),
 });
 export type StatementRecord = z.infer<typeof StatementRecord>;
 export type PendingAlert = NonNullable<StatementRecord['pendingAlert']>;
 
 function statementItem(r: StatementRecord) {
-  const attention = r.status === 'processing' || r.pendingAlert ? keys.statementAttention(r.receivedAt, r.checksum) : {};
-  return { ...keys.statement(r.checksum), ...keys.statementHistory(r.receivedAt, r.checksum), ...attention, type: 'statement', ...r };
+  const attention =
+    r.status === 'processing' || r.pendingAlert ? keys.statementAttention(r.receivedAt, r.checksum) : {};
+  return {
+    ...keys.statement(r.checksum),
+    ...keys.statementHistory(r.receivedAt, r.checksum),
+    ...attention,
+    type: 'statement',
+    ...r,
+  };
 }
 
 export async function getStatement(checksum: string): Promise<StatementRecord | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.statement(checksum), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.statement(checksum), ConsistentRead: true }),
+  );
   return res.Item ? StatementRecord.parse(stripKeys(res.Item)) : undefined;
 }
 
@@ -89,17 +118,26 @@ export async function claimStatement(record: StatementRecord): Promise<ClaimOutc
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return { claim: 'claimed', previous: res?.Attributes ? StatementRecord.parse(stripKeys(res.Attributes)) : undefined };
+    return {
+      claim: 'claimed',
+      previous: res?.Attributes ? StatementRecord.parse(stripKeys(res.Attributes)) : undefined,
+    };
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err;
     const current = await getStatement(record.checksum);
-    return current?.status === 'processed' ? { claim: 'already_processed', current } : { claim: 'in_progress', current };
+    return current?.status === 'processed'
+      ? { claim: 'already_processed', current }
+      : { claim: 'in_progress', current };
   }
 }
 
 /** Statements still `processing` or whose finance alert is not sent yet, oldest first. */
 export async function listStatementsNeedingAttention(): Promise<StatementRecord[]> {
-  const items = await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'STATEMENTS#ATTENTION' } });
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'STATEMENTS#ATTENTION' },
+  });
   return items.map((i) => StatementRecord.parse(stripKeys(i)));
 }
 
@@ -122,7 +160,9 @@ export async function clearPendingAlert(checksum: string, alertId: string): Prom
 }
 
 /** Ingest history, newest first. */
-export async function listStatements(options: { limit?: number; cursor?: string } = {}): Promise<Page<StatementRecord>> {
+export async function listStatements(
+  options: { limit?: number; cursor?: string } = {},
+): Promise<Page<StatementRecord>> {
   const res = await dynamo().send(
     new QueryCommand({
       TableName: tableName(),
@@ -134,7 +174,10 @@ export async function listStatements(options: { limit?: number; cursor?: string 
       ExclusiveStartKey: decodeCursor(options.cursor),
     }),
   );
-  return { items: (res.Items ?? []).map((i) => StatementRecord.parse(stripKeys(i))), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+  return {
+    items: (res.Items ?? []).map((i) => StatementRecord.parse(stripKeys(i))),
+    nextCursor: encodeCursor(res.LastEvaluatedKey),
+  };
 }
 
 /**
@@ -142,11 +185,16 @@ export async function listStatements(options: { limit?: number; cursor?: string 
  * inbox/<checksum>/<name> (server-side, unread), which triggers a new ingest run. Only a rejected statement can be
  * re-processed; a processed one would change nothing (its transactions are stored once).
  */
-export async function reprocessStatement(checksum: string, bucket: string): Promise<{ inboxKey: string } | { refused: string }> {
+export async function reprocessStatement(
+  checksum: string,
+  bucket: string,
+): Promise<{ inboxKey: string } | { refused: string }> {
   const record = await getStatement(checksum);
   if (!record) return { refused: 'unknown statement' };
-  if (record.status !== 'rejected' || !record.storedKey) return { refused: `statement is ${record.status}, only a rejected one can be re-processed` };
+  if (record.status !== 'rejected' || !record.storedKey)
+    return { refused: `statement is ${record.status}, only a rejected one can be re-processed` };
   const inboxKey = requeueKey(checksum, fileNameOf(record.storedKey));
-  if ((await copyStatementObject(bucket, record.storedKey, inboxKey)) === 'exists') return { refused: 'the statement is already back in the inbox, waiting to be ingested' };
+  if ((await copyStatementObject(bucket, record.storedKey, inboxKey)) === 'exists')
+    return { refused: 'the statement is already back in the inbox, waiting to be ingested' };
   return { inboxKey };
 }

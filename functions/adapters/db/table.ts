@@ -46,7 +46,9 @@ export interface Page<T> {
 }
 
 /** Every item a query matches, all pages (for bounded sets: one invoice's history, one batch, one day's messages). */
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+export async function queryAll(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -58,14 +60,22 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
 }
 
 /** Batch read of items by key, 100 at a time, unprocessed keys retried with backoff; `consistent` for strong reads. */
-export async function batchGet(keyList: Record<string, string>[], options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  keyList: Record<string, string>[],
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      if (attempt > 8) throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
-      const res = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) } } }));
+      if (attempt > 8)
+        throw Object.assign(new Error('batch read throttled'), { name: 'ProvisionedThroughputExceededException' });
+      const res = await dynamo().send(
+        new BatchGetCommand({
+          RequestItems: { [tableName()]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) } },
+        }),
+      );
       out.push(...(res.Responses?.[tableName()] ?? []));
       pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
     }

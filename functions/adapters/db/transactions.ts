@@ -5,13 +5,21 @@ import { BankAccount, MatchResult, StatementEntry } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { stripKeys } from './items';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor, Page, tableName } from './table';
+import { decodeCursor, encodeCursor, type Page, tableName } from './table';
 
 /**
  * Where a bank transaction stands: `pending` right after ingest (not yet through the matcher), then the matcher's
  * verdict; `rejected` when a person refused the suggestions; `reversed` for a returned payment that reopened what it paid.
  */
-export const TransactionStatus = z.enum(['pending', 'matched', 'suggested', 'unmatched', 'ignored', 'rejected', 'reversed']);
+export const TransactionStatus = z.enum([
+  'pending',
+  'matched',
+  'suggested',
+  'unmatched',
+  'ignored',
+  'rejected',
+  'reversed',
+]);
 export type TransactionStatus = z.infer<typeof TransactionStatus>;
 
 export const StoredTransaction = StatementEntry.extend({
@@ -21,7 +29,11 @@ export const StoredTransaction = StatementEntry.extend({
   status: TransactionStatus,
   match: MatchResult.optional(),
   /** Allocations applied from this transaction, with the bank fees written off alongside, so an undo restores them exactly. */
-  applied: z.array(z.object({ invoiceId: z.string(), amountCents: z.number().int(), writeOffCents: z.number().int().default(0) })).default([]),
+  applied: z
+    .array(
+      z.object({ invoiceId: z.string(), amountCents: z.number().int(), writeOffCents: z.number().int().default(0) }),
+    )
+    .default([]),
   /** An overpayment kept as the customer's credit (unapplied cash), so an undo takes it back. */
   customerCredit: z.object({ customerId: z.string(), amountCents: z.number().int().positive() }).optional(),
   version: z.number().int().nonnegative(),
@@ -30,7 +42,12 @@ export const StoredTransaction = StatementEntry.extend({
 export type StoredTransaction = z.infer<typeof StoredTransaction>;
 
 export function transactionItem(t: StoredTransaction) {
-  return { ...keys.transaction(t.transactionId), ...keys.transactionByStatus(t.status, t.bookingDate, t.transactionId), type: 'transaction', ...t };
+  return {
+    ...keys.transaction(t.transactionId),
+    ...keys.transactionByStatus(t.status, t.bookingDate, t.transactionId),
+    type: 'transaction',
+    ...t,
+  };
 }
 
 export function transactionFromItem(item: Record<string, unknown>): StoredTransaction {
@@ -40,7 +57,13 @@ export function transactionFromItem(item: Record<string, unknown>): StoredTransa
 /** Stores the transaction unless the same bank transaction is already there (same file twice, overlapping statements). */
 export async function insertTransactionIfNew(t: StoredTransaction): Promise<boolean> {
   try {
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: transactionItem(t), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: transactionItem(t),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
@@ -62,12 +85,20 @@ export function transactionPut(next: StoredTransaction, previousVersion: number)
 }
 
 export async function getTransaction(transactionId: string): Promise<StoredTransaction | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.transaction(transactionId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.transaction(transactionId), ConsistentRead: true }),
+  );
   return res.Item ? transactionFromItem(res.Item) : undefined;
 }
 
 /** Transactions by status (the review queue is `suggested` + `unmatched`), oldest booking first. */
-export async function listTransactions(options: { status: TransactionStatus; limit?: number; cursor?: string; from?: string; to?: string }): Promise<Page<StoredTransaction>> {
+export async function listTransactions(options: {
+  status: TransactionStatus;
+  limit?: number;
+  cursor?: string;
+  from?: string;
+  to?: string;
+}): Promise<Page<StoredTransaction>> {
   const range = options.from || options.to;
   const res = await dynamo().send(
     new QueryCommand({
@@ -102,7 +133,10 @@ export type StoredDay = z.infer<typeof StoredDay>;
  */
 export async function recordStatementDay(day: StoredDay): Promise<StoredDay | undefined> {
   const key = keys.statementDay(day.account, day.bookingDate);
-  const put = (condition: Record<string, unknown>) => dynamo().send(new PutCommand({ TableName: tableName(), Item: { ...key, type: 'statement_day', ...day }, ...condition }));
+  const put = (condition: Record<string, unknown>) =>
+    dynamo().send(
+      new PutCommand({ TableName: tableName(), Item: { ...key, type: 'statement_day', ...day }, ...condition }),
+    );
   try {
     await put({ ConditionExpression: 'attribute_not_exists(pk)' });
     return undefined;
@@ -112,7 +146,11 @@ export async function recordStatementDay(day: StoredDay): Promise<StoredDay | un
   const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   const previous = StoredDay.parse(stripKeys(res.Item ?? {}));
   if (previous.entries < day.entries) {
-    await put({ ConditionExpression: '#n < :n', ExpressionAttributeNames: { '#n': 'entries' }, ExpressionAttributeValues: { ':n': day.entries } }).catch((err: unknown) => {
+    await put({
+      ConditionExpression: '#n < :n',
+      ExpressionAttributeNames: { '#n': 'entries' },
+      ExpressionAttributeValues: { ':n': day.entries },
+    }).catch((err: unknown) => {
       if (!(err instanceof ConditionalCheckFailedException)) throw err; // a fuller view was stored meanwhile
     });
   }

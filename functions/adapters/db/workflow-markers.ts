@@ -42,7 +42,13 @@ export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow
     invoiceId,
     generation,
     executionName: opt('executionName') ?? invoiceExecutionName(invoiceId, generation),
-    executionArn: opt('executionArn') ?? executionArnFor(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }).STATE_MACHINE_ARN, invoiceId, generation),
+    executionArn:
+      opt('executionArn') ??
+      executionArnFor(
+        readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }).STATE_MACHINE_ARN,
+        invoiceId,
+        generation,
+      ),
     running: typeof item.running === 'boolean' ? item.running : true,
     startedAt: opt('startedAt') ?? '',
     endedAt: opt('endedAt'),
@@ -61,9 +67,16 @@ function markerItem(w: Omit<DunningWorkflow, 'legacy'>): Record<string, unknown>
 }
 
 /** The condition "the marker is still exactly what was read" (generation and running flag). */
-function unchanged(w: DunningWorkflow): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+function unchanged(w: DunningWorkflow): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
   if (w.legacy) {
-    return { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)', ExpressionAttributeNames: { '#g': 'generation' } };
+    return {
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g)',
+      ExpressionAttributeNames: { '#g': 'generation' },
+    };
   }
   return {
     ConditionExpression: '#g = :g AND #r = :r',
@@ -73,7 +86,10 @@ function unchanged(w: DunningWorkflow): { ConditionExpression: string; Expressio
 }
 
 /** Writes the marker if it is still `expected` (undefined: if there is none); false when someone else changed it. */
-export async function writeMarker(next: Omit<DunningWorkflow, 'legacy'>, expected: DunningWorkflow | undefined): Promise<boolean> {
+export async function writeMarker(
+  next: Omit<DunningWorkflow, 'legacy'>,
+  expected: DunningWorkflow | undefined,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new PutCommand({
@@ -91,7 +107,9 @@ export async function writeMarker(next: Omit<DunningWorkflow, 'legacy'>, expecte
 
 /** The invoice's current workflow generation, or undefined when dunning never started. */
 export async function currentDunning(invoiceId: string): Promise<DunningWorkflow | undefined> {
-  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.workflow(invoiceId), ConsistentRead: true }));
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.workflow(invoiceId), ConsistentRead: true }),
+  );
   return res?.Item ? workflowFromItem(res.Item) : undefined;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
 import { readEnv, settings } from '../../adapters/config';
+import { pagedTransactions } from '../../adapters/db/api-reads';
 import { listAllCustomers } from '../../adapters/db/customers';
 import { listInvoiceEvents } from '../../adapters/db/events';
 import { listAllInvoices } from '../../adapters/db/invoices';
@@ -11,13 +12,12 @@ import { listStatements } from '../../adapters/db/statements';
 import { presignedLink } from '../../adapters/documents';
 import { statementUploadForm } from '../../adapters/statement-files';
 import { localDate } from '../../core/calendar/time-zone';
+import { mapLimited } from '../../core/concurrency';
 import { addDays } from '../../core/dates';
 import { missingRates } from '../../core/dunning/rates';
 import { approvalNote } from '../../core/dunning/state';
 import { route } from '../route';
 import { common } from '../schemas';
-import { pagedTransactions } from '../../adapters/db/api-reads';
-import { mapLimited } from '../../core/concurrency';
 import { MissingRates, RATES_CHECKED_FROM } from './rates';
 
 /**
@@ -33,7 +33,12 @@ const PROMISE_HORIZON_DAYS = 3;
 /** How many review lines are counted at most (the page says "200+"). */
 const REVIEW_COUNT_LIMIT = 200;
 
-const InvoiceLine = z.object({ invoiceId: z.string(), customerId: z.string(), since: z.string().optional(), note: z.string().optional() });
+const InvoiceLine = z.object({
+  invoiceId: z.string(),
+  customerId: z.string(),
+  since: z.string().optional(),
+  note: z.string().optional(),
+});
 
 export const TodayView = z.object({
   asOf: z.string(),
@@ -41,15 +46,35 @@ export const TodayView = z.object({
   approvals: z.array(InvoiceLine.extend({ stepId: z.string() })),
   disputes: z.array(InvoiceLine),
   promisesDue: z.array(InvoiceLine.extend({ until: z.string() })),
-  bounces: z.array(z.object({ customerId: z.string(), customerName: z.string(), email: z.string(), at: z.string(), kind: z.enum(['hard_bounce', 'complaint']) })),
+  bounces: z.array(
+    z.object({
+      customerId: z.string(),
+      customerName: z.string(),
+      email: z.string(),
+      at: z.string(),
+      kind: z.enum(['hard_bounce', 'complaint']),
+    }),
+  ),
   failedWorkflows: z.array(InvoiceLine.extend({ at: z.string(), error: z.string().optional() })),
-  rejectedStatements: z.array(z.object({ checksum: z.string(), sourceKey: z.string(), receivedAt: z.string(), code: z.string().optional(), message: z.string().optional() })),
+  rejectedStatements: z.array(
+    z.object({
+      checksum: z.string(),
+      sourceKey: z.string(),
+      receivedAt: z.string(),
+      code: z.string().optional(),
+      message: z.string().optional(),
+    }),
+  ),
   missingRates: MissingRates,
 });
 export type TodayView = z.infer<typeof TodayView>;
 
 const UploadRequest = z.object({
-  fileName: z.string().min(1).max(200).regex(/^[^/\\\u0000-\u001f]+$/, 'a file name without a folder'),
+  fileName: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^/\\\u0000-\u001f]+$/, 'a file name without a folder'),
   sizeBytes: z.number().int().positive().max(STATEMENT_UPLOAD_MAX_BYTES, `at most ${STATEMENT_UPLOAD_MAX_BYTES} bytes`),
 });
 const UploadForm = z.object({
@@ -83,9 +108,16 @@ async function today(): Promise<TodayView> {
     listStatements({ limit: 50 }),
     loadRateTable(),
   ]);
-  const line = (i: (typeof owed)[number]) => ({ invoiceId: i.invoiceId, customerId: i.customerId, ...(i.pause?.since ? { since: i.pause.since } : {}), ...(i.pause?.note ? { note: i.pause.note } : {}) });
+  const line = (i: (typeof owed)[number]) => ({
+    invoiceId: i.invoiceId,
+    customerId: i.customerId,
+    ...(i.pause?.since ? { since: i.pause.since } : {}),
+    ...(i.pause?.note ? { note: i.pause.note } : {}),
+  });
   const approvals = owed.flatMap((i) => {
-    const stepId = i.pause?.note?.startsWith(approvalNote('')) ? i.pause.note.slice(approvalNote('').length) : undefined;
+    const stepId = i.pause?.note?.startsWith(approvalNote(''))
+      ? i.pause.note.slice(approvalNote('').length)
+      : undefined;
     return stepId ? [{ ...line(i), stepId }] : [];
   });
   const horizon = addDays(asOf, PROMISE_HORIZON_DAYS);
@@ -93,33 +125,65 @@ async function today(): Promise<TodayView> {
   const names = new Map(customers.map((c) => [c.customerId, c.name]));
   return {
     asOf,
-    review: { suggested: suggested.items.length, unmatched: unmatched.items.length, more: Boolean(suggested.nextCursor || unmatched.nextCursor) },
+    review: {
+      suggested: suggested.items.length,
+      unmatched: unmatched.items.length,
+      more: Boolean(suggested.nextCursor || unmatched.nextCursor),
+    },
     approvals,
     disputes: owed.filter((i) => i.pause?.reason === 'dispute').map(line),
-    promisesDue: owed.filter((i) => i.pause?.reason === 'promise' && i.pause.until && i.pause.until <= horizon).map((i) => ({ ...line(i), until: i.pause?.until as string })),
-    bounces: bounces.map((b) => ({ customerId: b.customerId, customerName: names.get(b.customerId) ?? b.customerId, email: b.email, at: b.at, kind: b.kind })),
-    failedWorkflows: await failedWorkflows(owed.filter((i) => !i.pause).map((i) => ({ invoiceId: i.invoiceId, customerId: i.customerId }))),
+    promisesDue: owed
+      .filter((i) => i.pause?.reason === 'promise' && i.pause.until && i.pause.until <= horizon)
+      .map((i) => ({ ...line(i), until: i.pause?.until as string })),
+    bounces: bounces.map((b) => ({
+      customerId: b.customerId,
+      customerName: names.get(b.customerId) ?? b.customerId,
+      email: b.email,
+      at: b.at,
+      kind: b.kind,
+    })),
+    failedWorkflows: await failedWorkflows(
+      owed.filter((i) => !i.pause).map((i) => ({ invoiceId: i.invoiceId, customerId: i.customerId })),
+    ),
     rejectedStatements: statements.items
       .filter((s) => s.status === 'rejected')
-      .map((s) => ({ checksum: s.checksum, sourceKey: s.sourceKey, receivedAt: s.receivedAt, ...(s.error ? { code: s.error.code, message: s.error.message } : {}) })),
+      .map((s) => ({
+        checksum: s.checksum,
+        sourceKey: s.sourceKey,
+        receivedAt: s.receivedAt,
+        ...(s.error ? { code: s.error.code, message: s.error.message } : {}),
+      })),
     missingRates: missingRates(table, RATES_CHECKED_FROM, asOf),
   };
 }
 
 /** Documents the console links to: formal-notice letters and agency case files (what the api function may read). */
-const DocumentKey = z.string().max(1024).regex(/^(letters|case-files)\/[^/][^\u0000-\u001f]*$/, 'expected a key under letters/ or case-files/');
+const DocumentKey = z
+  .string()
+  .max(1024)
+  .regex(/^(letters|case-files)\/[^/][^\u0000-\u001f]*$/, 'expected a key under letters/ or case-files/');
 const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
 
 export const consoleRoutes = [
   route({
-    method: 'GET', path: '/console/today', operationId: 'today', tag, access: 'read',
-    summary: 'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates',
+    method: 'GET',
+    path: '/console/today',
+    operationId: 'today',
+    tag,
+    access: 'read',
+    summary:
+      'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates',
     responses: { 200: { description: 'Today’s to-do list', schema: TodayView }, ...common() },
     handle: async () => ({ status: 200, body: await today() }),
   }),
   route({
-    method: 'POST', path: '/console/statement-upload', operationId: 'statementUploadForm', tag: 'Statements', access: 'finance',
-    summary: 'A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes)',
+    method: 'POST',
+    path: '/console/statement-upload',
+    operationId: 'statementUploadForm',
+    tag: 'Statements',
+    access: 'finance',
+    summary:
+      'A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes)',
     body: UploadRequest,
     responses: { 200: { description: 'The form to POST the file with', schema: UploadForm }, ...common(413, 415) },
     handle: async ({ body }) => {
@@ -129,12 +193,20 @@ export const consoleRoutes = [
       const expiresSeconds = 300;
       const form = await statementUploadForm(bucket, key, STATEMENT_UPLOAD_MAX_BYTES, expiresSeconds);
       const expiresAt = new Date(clock().now().getTime() + expiresSeconds * 1000).toISOString();
-      return { status: 200, body: { url: form.url, fields: form.fields, key, maxBytes: STATEMENT_UPLOAD_MAX_BYTES, expiresAt } };
+      return {
+        status: 200,
+        body: { url: form.url, fields: form.fields, key, maxBytes: STATEMENT_UPLOAD_MAX_BYTES, expiresAt },
+      };
     },
   }),
   route({
-    method: 'GET', path: '/console/document-link', operationId: 'documentLink', tag, access: 'read',
-    summary: 'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/)',
+    method: 'GET',
+    path: '/console/document-link',
+    operationId: 'documentLink',
+    tag,
+    access: 'read',
+    summary:
+      'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/)',
     query: z.object({ key: DocumentKey }),
     responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
     handle: async ({ query }) => {

@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
-import { createCustomer, customerCreditCents, getCustomer, listCustomers, replaceCustomer } from '../../adapters/db/customers';
+import { customerInvoices, settledInvoices } from '../../adapters/db/api-reads';
+import {
+  createCustomer,
+  customerCreditCents,
+  getCustomer,
+  listCustomers,
+  replaceCustomer,
+} from '../../adapters/db/customers';
 import { addDays, toIsoDate } from '../../core/dates';
 import { isValidIban, normalizeIban } from '../../core/imports';
-import { Contact, Customer, EntityId, IanaTimeZone, Language, NonNegativeAmountCents, Segment, singleLine } from '../../core/model';
-import { isReceivable, payerScore, PayerScore } from '../../core/reports';
+import {
+  Contact,
+  Customer,
+  EntityId,
+  IanaTimeZone,
+  Language,
+  NonNegativeAmountCents,
+  Segment,
+  singleLine,
+} from '../../core/model';
+import { isReceivable, PayerScore, payerScore } from '../../core/reports';
 import { HttpProblem, notFound, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
 import { common, Id, Page } from '../schemas';
-import { customerInvoices, settledInvoices } from '../../adapters/db/api-reads';
 
 const Iban = z.string().transform(normalizeIban).refine(isValidIban, 'not a valid IBAN');
 
@@ -37,7 +52,9 @@ export const CustomerReplace = z.object(customerFields);
 /** Every field optional and without defaults: what is absent is left as it is. */
 const withoutDefault = (v: z.ZodType): z.ZodType => (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v);
 export const CustomerPatch = z.object(
-  Object.fromEntries(Object.entries(customerFields).map(([k, v]) => [k, withoutDefault(v as z.ZodType).optional()])) as { [K in keyof typeof customerFields]: z.ZodOptional<z.ZodType<z.output<(typeof customerFields)[K]>>> },
+  Object.fromEntries(
+    Object.entries(customerFields).map(([k, v]) => [k, withoutDefault(v as z.ZodType).optional()]),
+  ) as { [K in keyof typeof customerFields]: z.ZodOptional<z.ZodType<z.output<(typeof customerFields)[K]>>> },
 );
 
 const CustomerView = Customer.extend({
@@ -73,34 +90,65 @@ async function replace(current: Customer, next: Customer): Promise<Customer> {
 async function loadForChange(customerId: string, ifMatch: number | undefined): Promise<Customer> {
   const current = await getCustomer(customerId);
   if (!current) throw notFound(`customer ${customerId}`);
-  if (ifMatch !== undefined && ifMatch !== current.version) throw versionConflict(`customer ${customerId}`, current.version);
+  if (ifMatch !== undefined && ifMatch !== current.version)
+    throw versionConflict(`customer ${customerId}`, current.version);
   return current;
 }
 
 export const customerRoutes = [
   route({
-    method: 'GET', path: '/customers', operationId: 'listCustomers', tag, access: 'read',
+    method: 'GET',
+    path: '/customers',
+    operationId: 'listCustomers',
+    tag,
+    access: 'read',
     summary: 'List customers',
-    query: z.object({ segment: Segment.optional().describe('Only customers of this segment (filters the page)'), ...pageQuery }),
+    query: z.object({
+      segment: Segment.optional().describe('Only customers of this segment (filters the page)'),
+      ...pageQuery,
+    }),
     responses: { 200: { description: 'A page of customers', schema: Page(Customer) }, ...common() },
     handle: async ({ query }) => {
       const page = await listCustomers({ limit: query.limit, cursor: query.cursor });
-      return { status: 200, body: { items: query.segment ? page.items.filter((c) => c.segment === query.segment) : page.items, nextCursor: page.nextCursor } };
+      return {
+        status: 200,
+        body: {
+          items: query.segment ? page.items.filter((c) => c.segment === query.segment) : page.items,
+          nextCursor: page.nextCursor,
+        },
+      };
     },
   }),
   route({
-    method: 'POST', path: '/customers', operationId: 'createCustomer', tag, access: 'finance',
+    method: 'POST',
+    path: '/customers',
+    operationId: 'createCustomer',
+    tag,
+    access: 'finance',
     summary: 'Create a customer with contacts, language, segment, policy, terms, credit limit and IBANs',
     body: CustomerCreate,
     responses: { 201: { description: 'Created', schema: Customer, etag: true }, ...common(409, 413, 415) },
     handle: async ({ body }) => {
       const customer = Customer.parse({ ...body, version: 0 });
-      if (!(await createCustomer(customer))) throw new HttpProblem('already-exists', `customer ${body.customerId} already exists: update it with PUT or PATCH`);
-      return { status: 201, body: customer, version: 0, headers: { location: `/customers/${encodeURIComponent(customer.customerId)}` } };
+      if (!(await createCustomer(customer)))
+        throw new HttpProblem(
+          'already-exists',
+          `customer ${body.customerId} already exists: update it with PUT or PATCH`,
+        );
+      return {
+        status: 201,
+        body: customer,
+        version: 0,
+        headers: { location: `/customers/${encodeURIComponent(customer.customerId)}` },
+      };
     },
   }),
   route({
-    method: 'GET', path: '/customers/{customerId}', operationId: 'getCustomer', tag, access: 'read',
+    method: 'GET',
+    path: '/customers/{customerId}',
+    operationId: 'getCustomer',
+    tag,
+    access: 'read',
     summary: 'One customer, with what it owes and whether new sales are blocked',
     params: Params,
     responses: { 200: { description: 'The customer', schema: CustomerView, etag: true }, ...common(404) },
@@ -111,19 +159,32 @@ export const customerRoutes = [
     },
   }),
   route({
-    method: 'PUT', path: '/customers/{customerId}', operationId: 'replaceCustomer', tag, access: 'finance', ifMatch: 'required',
+    method: 'PUT',
+    path: '/customers/{customerId}',
+    operationId: 'replaceCustomer',
+    tag,
+    access: 'finance',
+    ifMatch: 'required',
     summary: 'Replace a customer (send If-Match with the ETag you read)',
     params: Params,
     body: CustomerReplace,
     responses: { 200: { description: 'Saved', schema: Customer, etag: true }, ...common(404, 409, 413, 415, 428) },
     handle: async ({ params, body, ifMatch }) => {
       const current = await loadForChange(params.customerId, ifMatch);
-      const saved = await replace(current, Customer.parse({ ...body, customerId: current.customerId, version: current.version }));
+      const saved = await replace(
+        current,
+        Customer.parse({ ...body, customerId: current.customerId, version: current.version }),
+      );
       return { status: 200, body: saved, version: saved.version };
     },
   }),
   route({
-    method: 'PATCH', path: '/customers/{customerId}', operationId: 'updateCustomer', tag, access: 'finance', ifMatch: 'required',
+    method: 'PATCH',
+    path: '/customers/{customerId}',
+    operationId: 'updateCustomer',
+    tag,
+    access: 'finance',
+    ifMatch: 'required',
     summary: 'Change some fields of a customer (send If-Match with the ETag you read)',
     params: Params,
     body: CustomerPatch,
@@ -136,7 +197,11 @@ export const customerRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/customers/{customerId}/payer-score', operationId: 'getPayerScore', tag, access: 'read',
+    method: 'GET',
+    path: '/customers/{customerId}/payer-score',
+    operationId: 'getPayerScore',
+    tag,
+    access: 'read',
     summary: 'Payer score: average days late, share paid on time, trend (from the invoices paid in the last 24 months)',
     params: Params,
     responses: { 200: { description: 'The score', schema: PayerScore }, ...common(404) },
@@ -147,7 +212,9 @@ export const customerRoutes = [
       const invoices = await customerInvoices(customer.customerId);
       const since = addDays(today, -730);
       const settled = await settledInvoices(invoices.filter((i) => i.status === 'paid' && i.dueDate >= since));
-      const overdueCents = invoices.filter((i) => isReceivable(i) && i.dueDate < today).reduce((s, i) => s + i.openCents, 0);
+      const overdueCents = invoices
+        .filter((i) => isReceivable(i) && i.dueDate < today)
+        .reduce((s, i) => s + i.openCents, 0);
       return { status: 200, body: payerScore({ customerId: customer.customerId, settled, overdueCents }) };
     },
   }),

@@ -24,7 +24,12 @@ export function isEInvoiceUpload(body: string): boolean {
 /** POST /invoices/import with an e-invoice: one row, the same report shape as a CSV or FEC import. */
 export async function einvoiceImport(body: string, actor: string, paymentTermsDays: number): Promise<ImportReport> {
   const report = await importEInvoice(bytesOf(body), actor, paymentTermsDays);
-  const row = { line: 1, outcome: report.outcome, ...(report.invoiceId ? { invoiceId: report.invoiceId } : {}), ...(report.reason ? { reason: report.reason } : {}) };
+  const row = {
+    line: 1,
+    outcome: report.outcome,
+    ...(report.invoiceId ? { invoiceId: report.invoiceId } : {}),
+    ...(report.reason ? { reason: report.reason } : {}),
+  };
   const summary = { created: 0, updated: 0, unchanged: 0, rejected: 0, [report.outcome]: 1 };
   return { format: 'einvoice', summary, rows: [row], einvoice: report };
 }

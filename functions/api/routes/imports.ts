@@ -4,8 +4,19 @@ import { getCustomers, getInvoices } from '../../adapters/db/api-reads';
 import { createCustomer, replaceCustomer } from '../../adapters/db/customers';
 import { createInvoices, getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { mapLimited } from '../../core/concurrency';
-import { customerFromImport, ImportedInvoice, parseFec, parseInvoiceCsv, ParsedImport, planImport, PlannedRow, reasonInFrench, RowOutcome, summarize } from '../../core/imports';
-import { Customer } from '../../core/model';
+import {
+  customerFromImport,
+  type ImportedInvoice,
+  type ParsedImport,
+  type PlannedRow,
+  parseFec,
+  parseInvoiceCsv,
+  planImport,
+  type RowOutcome,
+  reasonInFrench,
+  summarize,
+} from '../../core/imports';
+import type { Customer } from '../../core/model';
 import { HttpProblem } from '../http';
 import { route } from '../route';
 import { common, ImportReport } from '../schemas';
@@ -20,7 +31,10 @@ async function parse(format: 'csv' | 'fec', text: string, defaultTerms: number):
   const ids = first.rows.flatMap((r) => (r.ok ? [r.record.customerId] : []));
   const customers = ids.length ? await getCustomers(ids) : new Map<string, Customer>();
   if (customers.size === 0) return first;
-  return parseFec(text, { defaultPaymentTermsDays: defaultTerms, paymentTermsDays: (id) => customers.get(id)?.paymentTermsDays });
+  return parseFec(text, {
+    defaultPaymentTermsDays: defaultTerms,
+    paymentTermsDays: (id) => customers.get(id)?.paymentTermsDays,
+  });
 }
 
 /** New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does not insist). */
@@ -77,28 +91,51 @@ async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Pro
         at: clock().now().toISOString(),
         kind: planned.outcome === 'created' ? 'imported' : 'import_updated',
         actor,
-        detail: { source: format, line: planned.line, ...(planned.current ? { previous: { amountCents: planned.current.amountCents, issueDate: planned.current.issueDate, dueDate: planned.current.dueDate } } : {}) },
+        detail: {
+          source: format,
+          line: planned.line,
+          ...(planned.current
+            ? {
+                previous: {
+                  amountCents: planned.current.amountCents,
+                  issueDate: planned.current.issueDate,
+                  dueDate: planned.current.dueDate,
+                },
+              }
+            : {}),
+        },
       });
       return planned;
     } catch (err) {
       if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS || !planned.record) {
-        if (err instanceof VersionConflictError) return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
+        if (err instanceof VersionConflictError)
+          return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
         throw err;
       }
       // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is stored now.
       const stored = await getInvoice(planned.record.invoiceId);
-      [planned] = planImport({ format, rows: [{ line: row.line, ok: true, record: planned.record }] }, new Map(stored ? [[stored.invoiceId, stored]] : []));
+      [planned] = planImport(
+        { format, rows: [{ line: row.line, ok: true, record: planned.record }] },
+        new Map(stored ? [[stored.invoiceId, stored]] : []),
+      );
     }
   }
 }
 
-export async function runImport(format: 'csv' | 'fec', text: string, actor: string, defaultTerms = 30): Promise<ImportReport> {
+export async function runImport(
+  format: 'csv' | 'fec',
+  text: string,
+  actor: string,
+  defaultTerms = 30,
+): Promise<ImportReport> {
   const parsed = await parse(format, text, defaultTerms);
   if (parsed.fatal) throw new HttpProblem('invalid-import', parsed.fatal);
   const records = parsed.rows.flatMap((r) => (r.ok ? [r.record] : []));
   const existing = records.length ? await getInvoices(records.map((r) => r.invoiceId)) : new Map();
   const plan = planImport(parsed, existing);
-  await upsertCustomers(plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])));
+  await upsertCustomers(
+    plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])),
+  );
   const created = plan.filter((p) => p.outcome === 'created' && p.next);
   const chunks: PlannedRow[][] = [];
   for (let i = 0; i < created.length; i += CREATE_CHUNK) chunks.push(created.slice(i, i + CREATE_CHUNK));
@@ -107,27 +144,69 @@ export async function runImport(format: 'csv' | 'fec', text: string, actor: stri
     const out = await writeCreatedChunk(chunk, format, actor);
     chunk.forEach((r, i) => written.set(r, out[i]));
   });
-  const others = await mapLimited(plan, 8, (row) => (written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor)));
+  const others = await mapLimited(plan, 8, (row) =>
+    written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor),
+  );
   const done = others;
-  const rows = done.map((r) => ({ line: r.line, invoiceId: r.invoiceId, outcome: r.outcome as RowOutcome, ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}) }));
-  return { format, summary: summarize(rows), rows, ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}) };
+  const rows = done.map((r) => ({
+    line: r.line,
+    invoiceId: r.invoiceId,
+    outcome: r.outcome as RowOutcome,
+    ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}),
+  }));
+  return {
+    format,
+    summary: summarize(rows),
+    rows,
+    ...(parsed.skippedLines !== undefined ? { skippedLines: parsed.skippedLines } : {}),
+  };
 }
 
 export const importRoutes = [
   route({
-    method: 'POST', path: '/invoices/import', operationId: 'importInvoices', tag: 'Invoices', access: 'finance',
-    summary: 'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
+    method: 'POST',
+    path: '/invoices/import',
+    operationId: 'importInvoices',
+    tag: 'Invoices',
+    access: 'finance',
+    summary:
+      'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
     query: z.object({
-      format: z.enum(['csv', 'fec']).optional().describe('csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv'),
-      paymentTermsDays: z.coerce.number().int().min(0).max(365).default(30).describe('FEC only: due date = piece date + the customer terms, else this'),
+      format: z
+        .enum(['csv', 'fec'])
+        .optional()
+        .describe('csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv'),
+      paymentTermsDays: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(365)
+        .default(30)
+        .describe('FEC only: due date = piece date + the customer terms, else this'),
     }),
-    textBody: { contentTypes: ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream', 'application/pdf', 'application/xml', 'text/xml'], description: 'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)' },
+    textBody: {
+      contentTypes: [
+        'text/csv',
+        'text/plain',
+        'text/tab-separated-values',
+        'application/octet-stream',
+        'application/pdf',
+        'application/xml',
+        'text/xml',
+      ],
+      description:
+        'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)',
+    },
     responses: { 200: { description: 'Per-row report', schema: ImportReport }, ...common(413, 415) },
     handle: async ({ query, body, headers, principal }) => {
-      if (isEInvoiceUpload(String(body ?? ''))) return { status: 200, body: await einvoiceImport(String(body), principal.actor, query.paymentTermsDays) };
+      if (isEInvoiceUpload(String(body ?? '')))
+        return { status: 200, body: await einvoiceImport(String(body), principal.actor, query.paymentTermsDays) };
       const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const format = query.format ?? (type === 'text/tab-separated-values' ? 'fec' : 'csv');
-      return { status: 200, body: await runImport(format, String(body ?? ''), principal.actor, query.paymentTermsDays) };
+      return {
+        status: 200,
+        body: await runImport(format, String(body ?? ''), principal.actor, query.paymentTermsDays),
+      };
     },
   }),
 ];

@@ -38,11 +38,19 @@ const RatesView = z.object({
 
 /** What finance sends: its whole set of additions (replaces the previous one). */
 const RatesUpdate = z.object({
-  ecbMro: RateOverride.shape.ecbMro.describe('ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over the shipped list'),
-  ecbMroKnownThrough: RateOverride.shape.ecbMroKnownThrough.describe('Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is known)'),
-  legalRate: RateOverride.shape.legalRate.describe('Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp}; merged by half-year'),
+  ecbMro: RateOverride.shape.ecbMro.describe(
+    'ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over the shipped list',
+  ),
+  ecbMroKnownThrough: RateOverride.shape.ecbMroKnownThrough.describe(
+    'Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is known)',
+  ),
+  legalRate: RateOverride.shape.legalRate.describe(
+    'Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp}; merged by half-year',
+  ),
   source: RateOverride.shape.source.describe('Where the figures were read (ECB press release, arrêté, JORF reference)'),
-  assumption: RateOverride.shape.assumption.describe('True when the figures are an assumption, not yet published: letters label them so'),
+  assumption: RateOverride.shape.assumption.describe(
+    'True when the figures are an assumption, not yet published: letters label them so',
+  ),
 });
 
 function view(override: RateOverride | undefined) {
@@ -53,25 +61,48 @@ function view(override: RateOverride | undefined) {
 
 export const rateRoutes = [
   route({
-    method: 'GET', path: '/rates', operationId: 'getRates', tag, access: 'finance',
+    method: 'GET',
+    path: '/rates',
+    operationId: 'getRates',
+    tag,
+    access: 'finance',
     summary: 'Late-payment rates: the effective table, finance’s additions and the half-years still missing a figure',
-    responses: { 200: { description: 'The rates; the ETag is the version of finance’s additions (absent before the first save)', schema: RatesView, etag: true }, ...common() },
+    responses: {
+      200: {
+        description: 'The rates; the ETag is the version of finance’s additions (absent before the first save)',
+        schema: RatesView,
+        etag: true,
+      },
+      ...common(),
+    },
     handle: async () => {
       const override = await getRateOverride();
       return { status: 200, body: view(override), version: override?.version };
     },
   }),
   route({
-    method: 'PUT', path: '/rates', operationId: 'putRates', tag, access: 'finance', ifMatch: 'required',
-    summary: 'Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)',
+    method: 'PUT',
+    path: '/rates',
+    operationId: 'putRates',
+    tag,
+    access: 'finance',
+    ifMatch: 'required',
+    summary:
+      'Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)',
     body: RatesUpdate,
-    responses: { 200: { description: 'The rates after the change', schema: RatesView, etag: true }, ...common(409, 413, 415, 428) },
+    responses: {
+      200: { description: 'The rates after the change', schema: RatesView, etag: true },
+      ...common(409, 413, 415, 428),
+    },
     handle: async ({ body, principal, ifMatch }) => {
       const current = await getRateOverride();
-      if (ifMatch !== undefined && ifMatch !== current?.version) throw versionConflict('the rate table', current?.version);
+      if (ifMatch !== undefined && ifMatch !== current?.version)
+        throw versionConflict('the rate table', current?.version);
       const duplicate = duplicateHalf(body.legalRate);
       if (duplicate) {
-        throw validationProblem([{ in: 'body', field: `legalRate.${duplicate.index}.half`, message: `${duplicate.half} is listed twice` }]);
+        throw validationProblem([
+          { in: 'body', field: `legalRate.${duplicate.index}.half`, message: `${duplicate.half} is listed twice` },
+        ]);
       }
       let saved: RateOverride;
       try {

@@ -1,63 +1,127 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
-import { addDays, IsoDate, toIsoDate } from '../../core/dates';
-import { AgedBalance, agedBalance, agedBalanceCsv, CashForecast, cashInForecast, dso, DsoReport, payerScore } from '../../core/reports';
-import { route } from '../route';
-import { common } from '../schemas';
+import { settledInvoices } from '../../adapters/db/api-reads';
 import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
 import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
-import { settledInvoices } from '../../adapters/db/api-reads';
+import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import {
+  AgedBalance,
+  agedBalance,
+  agedBalanceCsv,
+  CashForecast,
+  cashInForecast,
+  DsoReport,
+  dso,
+  payerScore,
+} from '../../core/reports';
+import { route } from '../route';
+import { common } from '../schemas';
 
 const tag = 'Reports';
-const Currency = z.string().regex(/^[A-Z]{3}$/).default('EUR');
+const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .default('EUR');
 const today = () => toIsoDate(clock().now());
 
 export const reportRoutes = [
   route({
-    method: 'GET', path: '/reports/aged-balance', operationId: 'agedBalance', tag, access: 'read',
-    summary: 'Aged balance ("balance âgée"): not due, 1-30, 31-60, 61-90, >90 days, per customer and total; JSON or CSV',
+    method: 'GET',
+    path: '/reports/aged-balance',
+    operationId: 'agedBalance',
+    tag,
+    access: 'read',
+    summary:
+      'Aged balance ("balance âgée"): not due, 1-30, 31-60, 61-90, >90 days, per customer and total; JSON or CSV',
     query: z.object({
       asOf: IsoDate.optional().describe('Default: today'),
       currency: Currency,
       format: z.enum(['json', 'csv']).optional().describe('Default: JSON, or CSV when Accept is text/csv'),
     }),
     responses: {
-      200: { description: 'The aged balance', schema: AgedBalance, alternatives: [{ contentType: 'text/csv', description: 'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total then a TOTAL line' }] },
+      200: {
+        description: 'The aged balance',
+        schema: AgedBalance,
+        alternatives: [
+          {
+            contentType: 'text/csv',
+            description: 'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total then a TOTAL line',
+          },
+        ],
+      },
       ...common(),
     },
     handle: async ({ query, headers }) => {
       const asOf = query.asOf ?? today();
-      const [invoices, customers] = await Promise.all([allInvoices(['open', 'partially_paid', 'in_collection']), allCustomers()]);
-      const report = agedBalance({ invoices, customerNames: new Map(customers.map((c) => [c.customerId, c.name])), asOf, currency: query.currency });
+      const [invoices, customers] = await Promise.all([
+        allInvoices(['open', 'partially_paid', 'in_collection']),
+        allCustomers(),
+      ]);
+      const report = agedBalance({
+        invoices,
+        customerNames: new Map(customers.map((c) => [c.customerId, c.name])),
+        asOf,
+        currency: query.currency,
+      });
       const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(headers.accept ?? ''));
       if (csv) {
-        return { status: 200, text: agedBalanceCsv(report), contentType: 'text/csv; charset=utf-8', headers: { 'content-disposition': `attachment; filename="balance-agee-${asOf}.csv"` } };
+        return {
+          status: 200,
+          text: agedBalanceCsv(report),
+          contentType: 'text/csv; charset=utf-8',
+          headers: { 'content-disposition': `attachment; filename="balance-agee-${asOf}.csv"` },
+        };
       }
       return { status: 200, body: report };
     },
   }),
   route({
-    method: 'GET', path: '/reports/dso', operationId: 'dso', tag, access: 'read',
+    method: 'GET',
+    path: '/reports/dso',
+    operationId: 'dso',
+    tag,
+    access: 'read',
     summary: 'DSO: receivables on the date over the sales of the period, times its days',
-    query: z.object({ asOf: IsoDate.optional(), periodDays: z.coerce.number().int().min(7).max(366).default(90), currency: Currency }),
+    query: z.object({
+      asOf: IsoDate.optional(),
+      periodDays: z.coerce.number().int().min(7).max(366).default(90),
+      currency: Currency,
+    }),
     responses: { 200: { description: 'DSO', schema: DsoReport }, ...common() },
     handle: async ({ query }) => {
       const asOf = query.asOf ?? today();
       // An invoice issued in the period is due in it or later: its due date bounds the read.
-      const invoices = await allInvoices(['open', 'partially_paid', 'in_collection', 'paid', 'written_off', 'credited'], addDays(asOf, -query.periodDays));
+      const invoices = await allInvoices(
+        ['open', 'partially_paid', 'in_collection', 'paid', 'written_off', 'credited'],
+        addDays(asOf, -query.periodDays),
+      );
       const receivables = await allInvoices(['open', 'partially_paid', 'in_collection']);
       const byId = new Map([...invoices, ...receivables].map((i) => [i.invoiceId, i]));
-      return { status: 200, body: dso({ invoices: byId.values(), asOf, periodDays: query.periodDays, currency: query.currency }) };
+      return {
+        status: 200,
+        body: dso({ invoices: byId.values(), asOf, periodDays: query.periodDays, currency: query.currency }),
+      };
     },
   }),
   route({
-    method: 'GET', path: '/reports/cash-forecast', operationId: 'cashForecast', tag, access: 'read',
+    method: 'GET',
+    path: '/reports/cash-forecast',
+    operationId: 'cashForecast',
+    tag,
+    access: 'read',
     summary: 'Weekly cash-in forecast from open invoices and each customer’s observed payment delay (last 12 months)',
-    query: z.object({ asOf: IsoDate.optional(), weeks: z.coerce.number().int().min(1).max(52).default(12), currency: Currency }),
+    query: z.object({
+      asOf: IsoDate.optional(),
+      weeks: z.coerce.number().int().min(1).max(52).default(12),
+      currency: Currency,
+    }),
     responses: { 200: { description: 'Forecast', schema: CashForecast }, ...common() },
     handle: async ({ query }) => {
       const asOf = query.asOf ?? today();
-      const [open, paid] = await Promise.all([allInvoices(['open', 'partially_paid', 'in_collection']), allInvoices(['paid'], addDays(asOf, -365))]);
+      const [open, paid] = await Promise.all([
+        allInvoices(['open', 'partially_paid', 'in_collection']),
+        allInvoices(['paid'], addDays(asOf, -365)),
+      ]);
       const settled = await settledInvoices(paid);
       const byCustomer = new Map<string, typeof settled>();
       for (const s of settled) byCustomer.set(s.customerId, [...(byCustomer.get(s.customerId) ?? []), s]);
@@ -66,7 +130,16 @@ export const reportRoutes = [
         const score = payerScore({ customerId, settled: list });
         if (score.averageDelayDays !== null) delays.set(customerId, score.averageDelayDays);
       }
-      return { status: 200, body: cashInForecast({ invoices: open, averageDelayDays: delays, asOf, weeks: query.weeks, currency: query.currency }) };
+      return {
+        status: 200,
+        body: cashInForecast({
+          invoices: open,
+          averageDelayDays: delays,
+          asOf,
+          weeks: query.weeks,
+          currency: query.currency,
+        }),
+      };
     },
   }),
 ];

@@ -1,16 +1,23 @@
 import { z } from 'zod';
-import { AllocationRefusedError, acceptSuggestion, applyManualMatch, ApplyOutcome, rejectMatch, undoMatch } from '../../adapters/db/allocations';
-import { CustomerAlias, learnFromCorrection } from '../../adapters/db/aliases';
-import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { clock } from '../../adapters/clock';
+import { CustomerAlias, learnFromCorrection } from '../../adapters/db/aliases';
+import {
+  AllocationRefusedError,
+  type ApplyOutcome,
+  acceptSuggestion,
+  applyManualMatch,
+  rejectMatch,
+  undoMatch,
+} from '../../adapters/db/allocations';
+import { pagedTransactions } from '../../adapters/db/api-reads';
+import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { createLogger } from '../../adapters/logger';
 import { startDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
-import { AmountCents, EntityId, idOf, Invoice, isOwed, NonNegativeAmountCents } from '../../core/model';
+import { AmountCents, EntityId, Invoice, idOf, isOwed, NonNegativeAmountCents } from '../../core/model';
 import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
-import { pagedTransactions } from '../../adapters/db/api-reads';
 
 const Params = z.object({ transactionId: idOf(200) });
 const tag = 'Transactions';
@@ -74,7 +81,12 @@ const ManualMatch = z.object({
       const first = new Map<string, number>();
       allocations.forEach((a, i) => {
         const at = first.get(a.invoiceId);
-        if (at !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'invoiceId'], message: `invoice ${a.invoiceId} is already listed at allocations.${at}: give it once, with the total amount` });
+        if (at !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'invoiceId'],
+            message: `invoice ${a.invoiceId} is already listed at allocations.${at}: give it once, with the total amount`,
+          });
         else first.set(a.invoiceId, i);
       });
     }),
@@ -85,19 +97,36 @@ const reviewStatuses: TransactionStatus[] = ['suggested', 'unmatched'];
 
 export const transactionRoutes = [
   route({
-    method: 'GET', path: '/transactions', operationId: 'listTransactions', tag, access: 'read',
-    summary: 'Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates and reasons',
+    method: 'GET',
+    path: '/transactions',
+    operationId: 'listTransactions',
+    tag,
+    access: 'read',
+    summary:
+      'Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates and reasons',
     query: z.object({
-      status: csvEnum(TransactionStatus.options as [TransactionStatus, ...TransactionStatus[]]).optional().describe('Comma-separated; default suggested,unmatched'),
+      status: csvEnum(TransactionStatus.options as [TransactionStatus, ...TransactionStatus[]])
+        .optional()
+        .describe('Comma-separated; default suggested,unmatched'),
       from: IsoDate.optional().describe('Booked on or after'),
       to: IsoDate.optional().describe('Booked on or before'),
       ...pageQuery,
     }),
-    responses: { 200: { description: 'A page of transactions, oldest booking first', schema: Page(StoredTransaction) }, ...common() },
-    handle: async ({ query }) => ({ status: 200, body: await pagedTransactions(query.status ?? reviewStatuses, query.from, query.to, query.limit, query.cursor) }),
+    responses: {
+      200: { description: 'A page of transactions, oldest booking first', schema: Page(StoredTransaction) },
+      ...common(),
+    },
+    handle: async ({ query }) => ({
+      status: 200,
+      body: await pagedTransactions(query.status ?? reviewStatuses, query.from, query.to, query.limit, query.cursor),
+    }),
   }),
   route({
-    method: 'GET', path: '/transactions/{transactionId}', operationId: 'getTransaction', tag, access: 'read',
+    method: 'GET',
+    path: '/transactions/{transactionId}',
+    operationId: 'getTransaction',
+    tag,
+    access: 'read',
     summary: 'One transaction with the matcher verdict, its candidates and reasons, and what is allocated',
     params: Params,
     responses: { 200: { description: 'The transaction', schema: StoredTransaction }, ...common(404) },
@@ -108,33 +137,66 @@ export const transactionRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/transactions/{transactionId}/accept', operationId: 'acceptSuggestion', tag, access: 'finance',
+    method: 'POST',
+    path: '/transactions/{transactionId}/accept',
+    operationId: 'acceptSuggestion',
+    tag,
+    access: 'finance',
     summary: 'Accept one of the ranked suggestions (0 = best); audited',
     params: Params,
     body: z.object({ suggestionIndex: z.number().int().min(0).max(50).default(0) }),
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
-    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor)), principal.actor),
+    handle: async ({ params, body, principal }) =>
+      afterMatch(
+        await guarded(params.transactionId, () =>
+          acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor),
+        ),
+        principal.actor,
+      ),
   }),
   route({
-    method: 'POST', path: '/transactions/{transactionId}/match', operationId: 'matchManually', tag, access: 'finance',
+    method: 'POST',
+    path: '/transactions/{transactionId}/match',
+    operationId: 'matchManually',
+    tag,
+    access: 'finance',
     summary: 'Change the match: allocate the credit to invoices of your choosing; audited',
     params: Params,
     body: ManualMatch,
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
-    handle: async ({ params, body, principal }) => afterMatch(await guarded(params.transactionId, () => applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents)), principal.actor),
+    handle: async ({ params, body, principal }) =>
+      afterMatch(
+        await guarded(params.transactionId, () =>
+          applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents),
+        ),
+        principal.actor,
+      ),
   }),
   route({
-    method: 'POST', path: '/transactions/{transactionId}/reject', operationId: 'rejectMatch', tag, access: 'finance',
+    method: 'POST',
+    path: '/transactions/{transactionId}/reject',
+    operationId: 'rejectMatch',
+    tag,
+    access: 'finance',
     summary: 'None of the suggestions is right: the credit leaves the review queue unallocated; audited',
     params: Params,
     responses: { 200: { description: 'Rejected', schema: StoredTransaction }, ...common(404, 409) },
-    handle: async ({ params, principal }) => ({ status: 200, body: await guarded(params.transactionId, () => rejectMatch(params.transactionId, principal.actor)) }),
+    handle: async ({ params, principal }) => ({
+      status: 200,
+      body: await guarded(params.transactionId, () => rejectMatch(params.transactionId, principal.actor)),
+    }),
   }),
   route({
-    method: 'POST', path: '/transactions/{transactionId}/undo', operationId: 'undoMatch', tag, access: 'finance',
-    summary: 'Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes back to review; audited',
+    method: 'POST',
+    path: '/transactions/{transactionId}/undo',
+    operationId: 'undoMatch',
+    tag,
+    access: 'finance',
+    summary:
+      'Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes back to review; audited',
     params: Params,
     responses: { 200: { description: 'Undone', schema: MatchOutcome }, ...common(404, 409) },
-    handle: async ({ params, principal }) => afterUndo(await guarded(params.transactionId, () => undoMatch(params.transactionId, principal.actor))),
+    handle: async ({ params, principal }) =>
+      afterUndo(await guarded(params.transactionId, () => undoMatch(params.transactionId, principal.actor))),
   }),
 ];

@@ -1,4 +1,4 @@
-import { Booking, BookLine, BooksAccounts } from './model';
+import type { Booking, BookLine, BooksAccounts } from './model';
 
 /** A lettered bank transaction as the books need it (built by the adapter from the stored transaction). */
 export interface LetteredReceipt {
@@ -18,31 +18,79 @@ export interface WrittenOff {
   amountCents: number;
 }
 
-const line = (l: Omit<BookLine, 'debitCents' | 'creditCents'> & { debitCents?: number; creditCents?: number }): BookLine => ({ debitCents: 0, creditCents: 0, ...l });
+const line = (
+  l: Omit<BookLine, 'debitCents' | 'creditCents'> & { debitCents?: number; creditCents?: number },
+): BookLine => ({ debitCents: 0, creditCents: 0, ...l });
 
 /**
  * The entry of one receipt in the bank journal: the bank account debited with the cash, each invoice's customer
  * account (auxiliary account = the customer) credited and lettered to the invoice, bank fees written off within
  * tolerance debited to the fee account, an overpayment credited to the customer-credit account.
  */
-export function receiptBooking(r: LetteredReceipt, accounts: BooksAccounts, names: ReadonlyMap<string, string>): Booking {
+export function receiptBooking(
+  r: LetteredReceipt,
+  accounts: BooksAccounts,
+  names: ReadonlyMap<string, string>,
+): Booking {
   const name = (id: string) => names.get(id) ?? id;
   const cash = r.allocations.reduce((s, a) => s + a.amountCents, 0) + (r.credit?.amountCents ?? 0);
   const payer = r.allocations[0]?.customerId ?? r.credit?.customerId ?? '';
-  const lines: BookLine[] = [line({ role: 'bank', account: accounts.bank, accountLabel: 'Banque', debitCents: cash, label: `Encaissement ${name(payer)}` })];
+  const lines: BookLine[] = [
+    line({
+      role: 'bank',
+      account: accounts.bank,
+      accountLabel: 'Banque',
+      debitCents: cash,
+      label: `Encaissement ${name(payer)}`,
+    }),
+  ];
   for (const a of r.allocations) {
-    lines.push(line({
-      role: 'customer', account: accounts.customer, accountLabel: 'Clients', creditCents: a.amountCents + a.writeOffCents,
-      customerId: a.customerId, customerName: name(a.customerId), invoiceId: a.invoiceId, letteredOn: r.bookingDate, label: `Règlement facture ${a.invoiceId}`,
-    }));
+    lines.push(
+      line({
+        role: 'customer',
+        account: accounts.customer,
+        accountLabel: 'Clients',
+        creditCents: a.amountCents + a.writeOffCents,
+        customerId: a.customerId,
+        customerName: name(a.customerId),
+        invoiceId: a.invoiceId,
+        letteredOn: r.bookingDate,
+        label: `Règlement facture ${a.invoiceId}`,
+      }),
+    );
     if (a.writeOffCents > 0) {
-      lines.push(line({ role: 'fees', account: accounts.fees, accountLabel: 'Services bancaires', debitCents: a.writeOffCents, invoiceId: a.invoiceId, label: `Frais bancaires déduits ${a.invoiceId}` }));
+      lines.push(
+        line({
+          role: 'fees',
+          account: accounts.fees,
+          accountLabel: 'Services bancaires',
+          debitCents: a.writeOffCents,
+          invoiceId: a.invoiceId,
+          label: `Frais bancaires déduits ${a.invoiceId}`,
+        }),
+      );
     }
   }
   if (r.credit) {
-    lines.push(line({ role: 'credit', account: accounts.credit, accountLabel: 'Clients créditeurs', creditCents: r.credit.amountCents, customerId: r.credit.customerId, customerName: name(r.credit.customerId), label: `Trop-perçu ${name(r.credit.customerId)}` }));
+    lines.push(
+      line({
+        role: 'credit',
+        account: accounts.credit,
+        accountLabel: 'Clients créditeurs',
+        creditCents: r.credit.amountCents,
+        customerId: r.credit.customerId,
+        customerName: name(r.credit.customerId),
+        label: `Trop-perçu ${name(r.credit.customerId)}`,
+      }),
+    );
   }
-  return { sourceId: r.transactionId, kind: 'receipt', date: r.bookingDate, pieceRef: r.bankReference || r.transactionId, lines };
+  return {
+    sourceId: r.transactionId,
+    kind: 'receipt',
+    date: r.bookingDate,
+    pieceRef: r.bankReference || r.transactionId,
+    lines,
+  };
 }
 
 /** A write-off: the bad-debt account debited, the customer account credited and lettered to the invoice. */
@@ -54,13 +102,34 @@ export function writeOffBooking(w: WrittenOff, accounts: BooksAccounts, names: R
     date: w.date,
     pieceRef: w.invoiceId,
     lines: [
-      line({ role: 'writeOff', account: accounts.writeOff, accountLabel: 'Pertes sur créances irrécouvrables', debitCents: w.amountCents, invoiceId: w.invoiceId, label: `Passage en perte ${w.invoiceId}` }),
-      line({ role: 'customer', account: accounts.customer, accountLabel: 'Clients', creditCents: w.amountCents, customerId: w.customerId, customerName: name, invoiceId: w.invoiceId, letteredOn: w.date, label: `Passage en perte ${w.invoiceId}` }),
+      line({
+        role: 'writeOff',
+        account: accounts.writeOff,
+        accountLabel: 'Pertes sur créances irrécouvrables',
+        debitCents: w.amountCents,
+        invoiceId: w.invoiceId,
+        label: `Passage en perte ${w.invoiceId}`,
+      }),
+      line({
+        role: 'customer',
+        account: accounts.customer,
+        accountLabel: 'Clients',
+        creditCents: w.amountCents,
+        customerId: w.customerId,
+        customerName: name,
+        invoiceId: w.invoiceId,
+        letteredOn: w.date,
+        label: `Passage en perte ${w.invoiceId}`,
+      }),
     ],
   };
 }
 
 /** What makes two bookings of one source the same for the books: accounts by role, customers, invoices, amounts (not names or labels). */
 export function bookingIdentity(b: Booking): string {
-  return JSON.stringify([b.kind, b.date, b.lines.map((l) => [l.role, l.customerId ?? '', l.invoiceId ?? '', l.debitCents, l.creditCents])]);
+  return JSON.stringify([
+    b.kind,
+    b.date,
+    b.lines.map((l) => [l.role, l.customerId ?? '', l.invoiceId ?? '', l.debitCents, l.creditCents]),
+  ]);
 }

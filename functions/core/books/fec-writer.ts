@@ -1,7 +1,7 @@
 import { compactDate as fecDate } from '../dates';
 import { fecColumns } from '../imports/fec';
 import { formatCents } from '../money';
-import { BookLine, ExportEntry, PeriodExport } from './model';
+import type { BookLine, ExportEntry, PeriodExport } from './model';
 
 export type BooksFormat = 'fec' | 'csv';
 
@@ -26,8 +26,8 @@ function rowsOf(entry: ExportEntry, journal: { code: string; label: string }): s
       fecDate(entry.date),
       l.account,
       l.accountLabel,
-      l.role === 'customer' || l.role === 'credit' ? l.customerId ?? '' : '',
-      l.role === 'customer' || l.role === 'credit' ? l.customerName ?? '' : '',
+      l.role === 'customer' || l.role === 'credit' ? (l.customerId ?? '') : '',
+      l.role === 'customer' || l.role === 'credit' ? (l.customerName ?? '') : '',
       l.role === 'customer' && l.invoiceId ? l.invoiceId : entry.booking.pieceRef,
       fecDate(entry.booking.date),
       reverse ? `Annulation ${l.label}` : l.label,
@@ -48,8 +48,13 @@ function rowsOf(entry: ExportEntry, journal: { code: string; label: string }): s
  */
 export function renderBooks(exp: PeriodExport, format: BooksFormat, journal: { code: string; label: string }): string {
   const rows = exp.entries.flatMap((e) => rowsOf(e, journal));
-  if (format === 'fec') return [fecColumns.join('\t'), ...rows.map((r) => r.map(clean).join('\t'))].join('\r\n') + '\r\n';
-  return [fecColumns.join(';'), ...rows.map((r) => r.map((f) => quoted(f.replace(/[\r\n]+/g, ' '))).join(';'))].join('\r\n') + '\r\n';
+  if (format === 'fec')
+    return [fecColumns.join('\t'), ...rows.map((r) => r.map(clean).join('\t'))].join('\r\n') + '\r\n';
+  return (
+    [fecColumns.join(';'), ...rows.map((r) => r.map((f) => quoted(f.replace(/[\r\n]+/g, ' '))).join(';'))].join(
+      '\r\n',
+    ) + '\r\n'
+  );
 }
 
 /** The file name: the FEC norm's "<SIREN>FEC<AAAAMMJJ>" needs the SIREN, which encaisse does not hold; the period says which month. */

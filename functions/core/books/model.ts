@@ -20,7 +20,15 @@ export const BooksAccounts = z.object({
   credit: z.string().regex(/^419[0-9A-Z]*$/, 'a customer-credit account of class 419, e.g. 419100'),
 });
 export type BooksAccounts = z.infer<typeof BooksAccounts>;
-export const defaultBooksAccounts: BooksAccounts = { journalCode: 'BQ', journalLabel: 'Banque', bank: '512000', customer: '411000', fees: '627000', writeOff: '654000', credit: '419100' };
+export const defaultBooksAccounts: BooksAccounts = {
+  journalCode: 'BQ',
+  journalLabel: 'Banque',
+  bank: '512000',
+  customer: '411000',
+  fees: '627000',
+  writeOff: '654000',
+  credit: '419100',
+};
 
 export const BookLine = z.object({
   role: AccountRole,

@@ -1,6 +1,6 @@
-import { addDays } from '../dates';
 import { isBusinessDay, nextBusinessDay } from '../calendar';
-import { Period } from './model';
+import { addDays } from '../dates';
+import type { Period } from './model';
 
 export function periodStart(period: Period): string {
   return `${period}-01`;

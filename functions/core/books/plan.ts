@@ -1,11 +1,16 @@
 import { bookingIdentity } from './bookings';
-import { Booking, ExportEntry, Period, PeriodExport } from './model';
+import type { Booking, ExportEntry, Period, PeriodExport } from './model';
 import { isClosedPeriod, periodEnd, periodStart } from './periods';
 
 /** Periods are exported in order: once a month is frozen, an earlier month not exported yet cannot be made up. */
 export class ExportOrderError extends Error {
-  constructor(readonly period: Period, readonly laterPeriod: Period) {
-    super(`${period} cannot be exported: ${laterPeriod} was exported already (its entries carry what was not exported before it)`);
+  constructor(
+    readonly period: Period,
+    readonly laterPeriod: Period,
+  ) {
+    super(
+      `${period} cannot be exported: ${laterPeriod} was exported already (its entries carry what was not exported before it)`,
+    );
     this.name = 'ExportOrderError';
   }
 }
@@ -57,8 +62,17 @@ export function planPeriodExport(input: PlanInput): PeriodExport {
   for (const [sourceId, exported] of state) {
     if (exported && !standingIds.has(sourceId)) drafts.push({ date: start, action: 'reverse', booking: exported });
   }
-  drafts.sort((a, b) => a.date.localeCompare(b.date) || (a.action === b.action ? 0 : a.action === 'reverse' ? -1 : 1) || a.booking.sourceId.localeCompare(b.booking.sourceId));
+  drafts.sort(
+    (a, b) =>
+      a.date.localeCompare(b.date) ||
+      (a.action === b.action ? 0 : a.action === 'reverse' ? -1 : 1) ||
+      a.booking.sourceId.localeCompare(b.booking.sourceId),
+  );
   const prefix = `${input.journalCode}${input.period.replace('-', '')}-`;
   const entries = drafts.map((d, i) => ({ num: `${prefix}${String(i + 1).padStart(5, '0')}`, ...d }));
-  return { period: input.period, status: isClosedPeriod(input.period, input.today) ? 'closed' : 'provisional', entries };
+  return {
+    period: input.period,
+    status: isClosedPeriod(input.period, input.today) ? 'closed' : 'provisional',
+    entries,
+  };
 }

@@ -1,4 +1,4 @@
-import { addDays, IsoDate } from '../dates';
+import { addDays, type IsoDate } from '../dates';
 import { isPublicHoliday } from './holidays';
 
 /**

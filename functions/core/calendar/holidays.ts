@@ -1,4 +1,4 @@
-import { addDays, IsoDate } from '../dates';
+import { addDays, type IsoDate } from '../dates';
 
 /**
  * French public holidays ("jours fériés") of metropolitan France, computed for any Gregorian year.

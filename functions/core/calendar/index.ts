@@ -1,3 +1,3 @@
-export * from './holidays';
 export * from './business-days';
+export * from './holidays';
 export * from './time-zone';

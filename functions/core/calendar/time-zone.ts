@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, IsoDate, IsoTimestamp } from '../dates';
+import { addDays, type IsoDate, type IsoTimestamp } from '../dates';
 import { isBusinessDay } from './business-days';
 
 /**
@@ -36,10 +36,20 @@ export function isValidTimeZone(timeZone: string): boolean {
 export const TimeZone = z.string().min(1).refine(isValidTimeZone, 'not an IANA time zone');
 
 /** Local wall-clock fields of an instant in a zone. */
-export function localParts(instant: Date | number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+export function localParts(
+  instant: Date | number,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts = formatter(timeZone).formatToParts(typeof instant === 'number' ? new Date(instant) : instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour') % 24,
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** Offset of the zone from UTC at an instant, in milliseconds (Paris in summer: +7_200_000). */
@@ -84,7 +94,11 @@ export function sendWindowAt(date: IsoDate, window: SendWindow): IsoTimestamp {
 /**
  * The first window instant >= notBefore that falls on a business day (local date in the window's zone).
  */
-export function nextSendWindow(notBefore: Date, window: SendWindow, extraClosedDays: readonly IsoDate[] = []): IsoTimestamp {
+export function nextSendWindow(
+  notBefore: Date,
+  window: SendWindow,
+  extraClosedDays: readonly IsoDate[] = [],
+): IsoTimestamp {
   const t0 = notBefore.getTime();
   if (Number.isNaN(t0)) throw new RangeError('notBefore is not a valid date');
   let day = addDays(localDate(notBefore, window.timeZone), -1); // the window of the previous local day can't be >= notBefore, start there to be safe around midnight
@@ -99,7 +113,11 @@ export function nextSendWindow(notBefore: Date, window: SendWindow, extraClosedD
 }
 
 /** The send window on the first business day on or after `date` (local). */
-export function sendWindowOnOrAfter(date: IsoDate, window: SendWindow, extraClosedDays: readonly IsoDate[] = []): IsoTimestamp {
+export function sendWindowOnOrAfter(
+  date: IsoDate,
+  window: SendWindow,
+  extraClosedDays: readonly IsoDate[] = [],
+): IsoTimestamp {
   let d = date;
   for (let i = 0; i < 40 && !isBusinessDay(d, extraClosedDays); i++) d = addDays(d, 1);
   return sendWindowAt(d, window);

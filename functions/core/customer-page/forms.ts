@@ -59,7 +59,9 @@ const amount = z
 export function paidForm(ctx: FormContext) {
   return z.object({
     formToken,
-    paidOn: date.refine((d) => d <= ctx.today, 'date_in_future').refine((d) => d >= addDays(ctx.today, -366), 'date_too_old'),
+    paidOn: date
+      .refine((d) => d <= ctx.today, 'date_in_future')
+      .refine((d) => d >= addDays(ctx.today, -366), 'date_too_old'),
     amount,
   });
 }
@@ -84,7 +86,9 @@ export function disputeForm(ctx: FormContext) {
 export function promiseForm(ctx: FormContext) {
   return z.object({
     formToken,
-    promisedFor: date.refine((d) => d > ctx.today, 'date_not_after_today').refine((d) => d <= ctx.latestPromiseDate, 'date_after_limit'),
+    promisedFor: date
+      .refine((d) => d > ctx.today, 'date_not_after_today')
+      .refine((d) => d <= ctx.latestPromiseDate, 'date_after_limit'),
   });
 }
 

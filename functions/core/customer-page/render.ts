@@ -9,7 +9,7 @@ import { escapeHtml as e, formatDate, formatIban, safeUrl } from '../messages/fo
 import { formatMoney } from '../money';
 import { formatCreditorReference } from '../payments/creditor-reference';
 import type { QrSvg } from '../payments/qr-image';
-import { formErrorText, type FormErrorCode } from './forms';
+import { type FormErrorCode, formErrorText } from './forms';
 import { LEVEL_LABELS, STRINGS, type StringKey } from './strings';
 
 export type PageLanguage = 'fr' | 'en';
@@ -70,7 +70,12 @@ export function pageLanguage(acceptLanguage: string | undefined): PageLanguage {
     const [tag, ...params] = part.trim().toLowerCase().split(';');
     const lang = tag.split('-')[0];
     if (lang !== 'fr' && lang !== 'en') continue;
-    const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? '1');
+    const q = Number(
+      params
+        .find((p) => p.trim().startsWith('q='))
+        ?.trim()
+        .slice(2) ?? '1',
+    );
     if (Number.isFinite(q) && q > best.q) best = { lang, q };
   }
   return best.lang;
@@ -96,19 +101,34 @@ function invoicesSection(data: CustomerPageData): string {
   if (!data.invoices.length) return `<section><p>${e(t.noInvoices)}</p></section>`;
   const withPenalties = data.invoices.some((i) => i.penaltiesCents !== undefined || i.indemnityCents !== undefined);
   const withPdf = data.invoices.some((i) => safeUrl(i.pdfUrl));
-  const money = (cents: number | undefined, currency: string) => (cents === undefined ? '' : e(formatMoney(cents, currency, lang)));
-  const heads: [StringKey, boolean][] = [['colNumber', false], ['colIssued', false], ['colDue', false], ['colOwed', true], ['colLevel', false]];
+  const money = (cents: number | undefined, currency: string) =>
+    cents === undefined ? '' : e(formatMoney(cents, currency, lang));
+  const heads: [StringKey, boolean][] = [
+    ['colNumber', false],
+    ['colIssued', false],
+    ['colDue', false],
+    ['colOwed', true],
+    ['colLevel', false],
+  ];
   if (withPenalties) heads.push(['colPenalties', true], ['colIndemnity', true]);
   if (withPdf) heads.push(['colDocument', false]);
   const rows = data.invoices.map((i) => {
-    const cells = [e(i.number), e(formatDate(i.issueDate, lang)), e(formatDate(i.dueDate, lang)), money(i.openCents, i.currency), i.level ? e(LEVEL_LABELS[lang][i.level]) : ''];
+    const cells = [
+      e(i.number),
+      e(formatDate(i.issueDate, lang)),
+      e(formatDate(i.dueDate, lang)),
+      money(i.openCents, i.currency),
+      i.level ? e(LEVEL_LABELS[lang][i.level]) : '',
+    ];
     if (withPenalties) cells.push(money(i.penaltiesCents, i.currency), money(i.indemnityCents, i.currency));
     const pdf = safeUrl(i.pdfUrl);
     if (withPdf) cells.push(pdf ? `<a href="${e(pdf)}">${e(t.download)}</a>` : '');
     return `<tr>${cells.map((c, k) => `<td${heads[k][1] ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   const th = heads.map(([k, n]) => `<th${n ? ' class="n"' : ''}>${e(t[k])}</th>`).join('');
-  const totals = totalsOf(data.invoices).map((x) => e(formatMoney(x.cents, x.currency, lang))).join(' + ');
+  const totals = totalsOf(data.invoices)
+    .map((x) => e(formatMoney(x.cents, x.currency, lang)))
+    .join(' + ');
   return `<section><table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table><p><strong>${e(t.total)}${colon(lang)}${totals}</strong></p></section>`;
 }
 
@@ -119,7 +139,8 @@ function colon(language: PageLanguage): string {
 
 function totalsOf(invoices: PageInvoice[]): { currency: string; cents: number }[] {
   const map = new Map<string, number>();
-  for (const i of invoices) map.set(i.currency, (map.get(i.currency) ?? 0) + i.openCents + (i.penaltiesCents ?? 0) + (i.indemnityCents ?? 0));
+  for (const i of invoices)
+    map.set(i.currency, (map.get(i.currency) ?? 0) + i.openCents + (i.penaltiesCents ?? 0) + (i.indemnityCents ?? 0));
   return [...map].map(([currency, cents]) => ({ currency, cents }));
 }
 
@@ -127,11 +148,16 @@ function transferSection(data: CustomerPageData): string {
   const t = STRINGS[data.language];
   const c = data.creditor;
   const x = data.transfer;
-  const rows: [string, string][] = [[t.beneficiary, c.name], ['IBAN', formatIban(c.iban)]];
+  const rows: [string, string][] = [
+    [t.beneficiary, c.name],
+    ['IBAN', formatIban(c.iban)],
+  ];
   if (c.bic) rows.push(['BIC', c.bic]);
   if (x) rows.push([t.amount, formatMoney(x.amountCents, 'EUR', data.language)]);
   if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
-  const qr = x ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>` : '';
+  const qr = x
+    ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
+    : '';
   const dl = rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('');
   return `<section><h2>${e(t.payTitle)}</h2>${qr}<dl>${dl}</dl></section>`;
 }
@@ -139,7 +165,8 @@ function transferSection(data: CustomerPageData): string {
 function formsSection(data: CustomerPageData): string {
   const t = STRINGS[data.language];
   const hidden = `<input type="hidden" name="formToken" value="${e(data.formToken)}">`;
-  const err = (field: string) => (data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '');
+  const err = (field: string) =>
+    data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '';
   const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;
   const options = data.invoices.map((i) => `<option value="${e(i.number)}">${e(i.number)}</option>`).join('');
   const paid = `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}</h2>${hidden}${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button type="submit">${e(t.paidSubmit)}</button></form>`;
@@ -151,6 +178,8 @@ function formsSection(data: CustomerPageData): string {
 function contactSection(data: CustomerPageData): string {
   const t = STRINGS[data.language];
   const c = data.creditor;
-  const ways = [c.email ? `<a href="mailto:${e(c.email)}">${e(c.email)}</a>` : '', c.phone ? e(c.phone) : ''].filter(Boolean);
+  const ways = [c.email ? `<a href="mailto:${e(c.email)}">${e(c.email)}</a>` : '', c.phone ? e(c.phone) : ''].filter(
+    Boolean,
+  );
   return `<footer><p>${e(t.contact)} ${e(c.name)}${ways.length ? `${colon(data.language)}${ways.join(' · ')}` : ''}.</p></footer>`;
 }

@@ -40,11 +40,13 @@ const fr = {
   promiseSubmit: 'Je m’engage',
   contact: 'Une question ? Contactez',
   donePaid: 'Merci : votre paiement est noté. Nos relances attendent quelques jours qu’il apparaisse sur notre relevé.',
-  doneDispute: 'Votre contestation est enregistrée : nous ne relancerons pas cette facture avant de vous avoir répondu.',
+  doneDispute:
+    'Votre contestation est enregistrée : nous ne relancerons pas cette facture avant de vous avoir répondu.',
   donePromise: 'Votre engagement est noté : pas de relance pour ces factures d’ici là.',
   refusedForm: 'Le formulaire n’a pas pu être accepté : rechargez la page et recommencez.',
   invalidTitle: 'Lien invalide ou expiré',
-  invalidBody: 'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en obtenir un nouveau.',
+  invalidBody:
+    'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en obtenir un nouveau.',
 } as const;
 
 export type StringKey = keyof typeof fr;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DunningState } from './state';
+import type { DunningState } from './state';
 
 /**
  * The names of the per-invoice dunning workflows' executions, and what a resume does to a paused state: pure rules
@@ -20,7 +20,8 @@ const idHash = (invoiceId: string) => createHash('sha256').update(invoiceId, 'ut
  * A Standard execution name cannot be reused for 90 days: one name per generation makes a second start a no-op.
  */
 export function invoiceExecutionName(invoiceId: string, generation = 1): string {
-  if (!Number.isInteger(generation) || generation < 1) throw new RangeError(`generation must be a positive integer (got ${generation})`);
+  if (!Number.isInteger(generation) || generation < 1)
+    throw new RangeError(`generation must be a positive integer (got ${generation})`);
   if (generation === 1) {
     const plain = `inv-${invoiceId}`;
     if (SAFE.test(invoiceId) && plain.length <= MAX_NAME) return plain;
@@ -55,9 +56,10 @@ export type ResumePatch = Partial<Pick<DunningState, 'doneStepIds' | 'policyId' 
  * (a machine resuming: the step then asks for approval again).
  */
 export function resumedState(paused: DunningState, patch: ResumePatch, approve: boolean): DunningState {
-  const approved = approve && paused.awaitingApprovalStepId
-    ? [...new Set([...(paused.approvedStepIds ?? []), paused.awaitingApprovalStepId])]
-    : paused.approvedStepIds;
+  const approved =
+    approve && paused.awaitingApprovalStepId
+      ? [...new Set([...(paused.approvedStepIds ?? []), paused.awaitingApprovalStepId])]
+      : paused.approvedStepIds;
   return {
     ...paused,
     ...(approved ? { approvedStepIds: approved } : {}),

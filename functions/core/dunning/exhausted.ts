@@ -1,10 +1,10 @@
-import { IsoTimestamp } from '../dates';
-import { FinanceAlertInput } from '../messages/finance';
+import type { IsoTimestamp } from '../dates';
+import type { FinanceAlertInput } from '../messages/finance';
 import { money } from '../messages/format';
 import { levelLabels } from '../messages/reminder';
-import { Customer, DecisionNeeded, ExhaustedOption, Invoice } from '../model';
-import { Policy } from './policy';
-import { SkippedStep } from './schedule';
+import { type Customer, type DecisionNeeded, ExhaustedOption, type Invoice } from '../model';
+import type { Policy } from './policy';
+import type { SkippedStep } from './schedule';
 
 /**
  * Dunning that runs out of steps while the invoice is still owed (the agency's minimum amount not met, a policy

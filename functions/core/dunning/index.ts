@@ -1,4 +1,4 @@
-export * from './policy';
-export * from './schedule';
-export * from './rates';
 export * from './penalties';
+export * from './policy';
+export * from './rates';
+export * from './schedule';

@@ -1,15 +1,22 @@
-import { IsoDate } from '../dates';
-import { Customer, Invoice } from '../model';
-import { computeLatePenalties, LatePenalties } from './penalties';
-import { Policy } from './policy';
-import { RateTable } from './rates';
+import type { IsoDate } from '../dates';
+import type { Customer, Invoice } from '../model';
+import { computeLatePenalties, type LatePenalties } from './penalties';
+import type { Policy } from './policy';
+import type { RateTable } from './rates';
 
 /**
  * L441-10 penalties and the €40 indemnity of an invoice as of a date, per its policy. A missing rate (a half-year
  * not yet in the table) throws UnknownRateError: the workflow fails and finance is alerted to add the rate; a letter
  * never guesses it.
  */
-export function penaltiesOf(invoice: Invoice, customer: Customer, policy: Policy, asOf: IsoDate, formalNoticeDate: IsoDate | undefined, rates: RateTable): LatePenalties {
+export function penaltiesOf(
+  invoice: Invoice,
+  customer: Customer,
+  policy: Policy,
+  asOf: IsoDate,
+  formalNoticeDate: IsoDate | undefined,
+  rates: RateTable,
+): LatePenalties {
   return computeLatePenalties({
     principalCents: invoice.openCents,
     dueDate: invoice.dueDate,

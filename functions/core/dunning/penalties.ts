@@ -1,5 +1,5 @@
-import { addDays, daysBetween, IsoDate } from '../dates';
-import { halfYearEnd, halfYearOf, halfYearStart, l441RateForHalf, legalRateForHalf, RateTable } from './rates';
+import { addDays, daysBetween, type IsoDate } from '../dates';
+import { halfYearEnd, halfYearOf, halfYearStart, l441RateForHalf, legalRateForHalf, type RateTable } from './rates';
 
 /**
  * Late-payment penalties.
@@ -63,7 +63,8 @@ function divRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
 }
 
 export function interestCents(principalCents: number, rateBp: number, days: number): number {
-  if (!Number.isSafeInteger(principalCents) || principalCents < 0) throw new RangeError(`principal must be non-negative integer cents: ${principalCents}`);
+  if (!Number.isSafeInteger(principalCents) || principalCents < 0)
+    throw new RangeError(`principal must be non-negative integer cents: ${principalCents}`);
   if (days <= 0 || rateBp <= 0) return 0;
   return Number(divRoundHalfUp(BigInt(principalCents) * BigInt(rateBp) * BigInt(days), 10_000n * YEAR_DAYS));
 }
@@ -84,7 +85,10 @@ export function splitByHalfYear(from: IsoDate, to: IsoDate): { from: IsoDate; to
 export function computeLatePenalties(input: LatePenaltiesInput): LatePenalties {
   const { principalCents, dueDate, asOf, rates, debtor } = input;
   const daysLate = Math.max(0, daysBetween(dueDate, asOf));
-  const indemnityCents = debtor === 'business' && input.fixedIndemnity !== false && daysLate > 0 && principalCents > 0 ? FIXED_INDEMNITY_CENTS : 0;
+  const indemnityCents =
+    debtor === 'business' && input.fixedIndemnity !== false && daysLate > 0 && principalCents > 0
+      ? FIXED_INDEMNITY_CENTS
+      : 0;
 
   let basis: PenaltyBasis;
   let start: IsoDate | undefined = addDays(dueDate, 1);

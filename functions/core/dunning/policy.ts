@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Customer, DunningLevel, Segment } from '../model';
 import { defaultSendWindow, SendWindow } from '../calendar/time-zone';
+import { type Customer, DunningLevel, Segment } from '../model';
 
 /**
  * A dunning policy ("scénario de relance") is data: ordered steps relative to the invoice's due date.
@@ -18,7 +18,11 @@ export const Channel = z.enum(['email', 'formal_notice', 'call_task', 'agency_ha
 export type Channel = z.infer<typeof Channel>;
 
 export const PolicyStep = z.object({
-  stepId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'stepId: letters, digits, _ . -'),
+  stepId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'stepId: letters, digits, _ . -'),
   /** Negative = before the due date. */
   offsetDays: z.number().int().min(-90).max(730),
   dayKind: z.enum(['calendar', 'business']).default('calendar'),
@@ -64,10 +68,15 @@ export const Policy = z
   .superRefine((p, ctx) => {
     const ids = new Set<string>();
     p.steps.forEach((s, i) => {
-      if (ids.has(s.stepId)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'stepId'], message: `duplicate stepId ${s.stepId}` });
+      if (ids.has(s.stepId))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'stepId'], message: `duplicate stepId ${s.stepId}` });
       ids.add(s.stepId);
       if (i > 0 && s.offsetDays < p.steps[i - 1].offsetDays)
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offsetDays'], message: 'steps must be ordered by offsetDays' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'offsetDays'],
+          message: 'steps must be ordered by offsetDays',
+        });
       const channelLevels: Record<Channel, DunningLevel[]> = {
         email: ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'],
         formal_notice: ['formal_notice'],
@@ -75,7 +84,11 @@ export const Policy = z
         agency_handoff: ['agency_handoff'],
       };
       if (!channelLevels[s.channel].includes(s.level))
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'level'], message: `level ${s.level} does not fit channel ${s.channel}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'level'],
+          message: `level ${s.level} does not fit channel ${s.channel}`,
+        });
     });
   });
 export type Policy = z.infer<typeof Policy>;
@@ -96,12 +109,56 @@ const standard: Policy = Policy.parse({
     'Relance de courtoisie 3 jours avant l’échéance, relances à J+7, J+15 et J+25, mise en demeure 25 jours ouvrés après l’échéance (environ 5 semaines), remise à l’agence de recouvrement à J+75.',
   segment: 'standard',
   steps: [
-    { stepId: 'courtesy', offsetDays: -3, dayKind: 'calendar', channel: 'email', level: 'courtesy', template: 'reminder.courtesy' },
-    { stepId: 'reminder-1', offsetDays: 7, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-    { stepId: 'reminder-2', offsetDays: 15, dayKind: 'calendar', channel: 'email', level: 'reminder_2', template: 'reminder.second' },
-    { stepId: 'final-reminder', offsetDays: 25, dayKind: 'calendar', channel: 'email', level: 'final_reminder', template: 'reminder.final' },
-    { stepId: 'formal-notice', offsetDays: 25, dayKind: 'business', channel: 'formal_notice', level: 'formal_notice', template: 'formal_notice', conditions: { minOpenCents: 5000 } },
-    { stepId: 'agency', offsetDays: 75, dayKind: 'calendar', channel: 'agency_handoff', level: 'agency_handoff', template: 'agency.handoff', conditions: { minOpenCents: 15000 } },
+    {
+      stepId: 'courtesy',
+      offsetDays: -3,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'courtesy',
+      template: 'reminder.courtesy',
+    },
+    {
+      stepId: 'reminder-1',
+      offsetDays: 7,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_1',
+      template: 'reminder.first',
+    },
+    {
+      stepId: 'reminder-2',
+      offsetDays: 15,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_2',
+      template: 'reminder.second',
+    },
+    {
+      stepId: 'final-reminder',
+      offsetDays: 25,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'final_reminder',
+      template: 'reminder.final',
+    },
+    {
+      stepId: 'formal-notice',
+      offsetDays: 25,
+      dayKind: 'business',
+      channel: 'formal_notice',
+      level: 'formal_notice',
+      template: 'formal_notice',
+      conditions: { minOpenCents: 5000 },
+    },
+    {
+      stepId: 'agency',
+      offsetDays: 75,
+      dayKind: 'calendar',
+      channel: 'agency_handoff',
+      level: 'agency_handoff',
+      template: 'agency.handoff',
+      conditions: { minOpenCents: 15000 },
+    },
   ],
   lateInterest: 'l441_10',
   fixedIndemnity: true,
@@ -117,12 +174,56 @@ const keyAccount: Policy = Policy.parse({
     'Appel du chargé de compte à J+3 (jours ouvrés), relances courtoises à J+10 et J+25, second appel 30 jours ouvrés après l’échéance, mise en demeure (après approbation) 35 jours ouvrés après, agence à J+90 seulement après approbation.',
   segment: 'key_account',
   steps: [
-    { stepId: 'call-1', offsetDays: 3, dayKind: 'business', channel: 'call_task', level: 'call', template: 'call.account_manager' },
-    { stepId: 'reminder-1', offsetDays: 10, dayKind: 'calendar', channel: 'email', level: 'courtesy', template: 'reminder.courtesy' },
-    { stepId: 'reminder-2', offsetDays: 25, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-    { stepId: 'call-2', offsetDays: 30, dayKind: 'business', channel: 'call_task', level: 'call', template: 'call.account_manager' },
-    { stepId: 'formal-notice', offsetDays: 35, dayKind: 'business', channel: 'formal_notice', level: 'formal_notice', template: 'formal_notice', requiresApproval: true },
-    { stepId: 'agency', offsetDays: 90, dayKind: 'calendar', channel: 'agency_handoff', level: 'agency_handoff', template: 'agency.handoff', requiresApproval: true },
+    {
+      stepId: 'call-1',
+      offsetDays: 3,
+      dayKind: 'business',
+      channel: 'call_task',
+      level: 'call',
+      template: 'call.account_manager',
+    },
+    {
+      stepId: 'reminder-1',
+      offsetDays: 10,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'courtesy',
+      template: 'reminder.courtesy',
+    },
+    {
+      stepId: 'reminder-2',
+      offsetDays: 25,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_1',
+      template: 'reminder.first',
+    },
+    {
+      stepId: 'call-2',
+      offsetDays: 30,
+      dayKind: 'business',
+      channel: 'call_task',
+      level: 'call',
+      template: 'call.account_manager',
+    },
+    {
+      stepId: 'formal-notice',
+      offsetDays: 35,
+      dayKind: 'business',
+      channel: 'formal_notice',
+      level: 'formal_notice',
+      template: 'formal_notice',
+      requiresApproval: true,
+    },
+    {
+      stepId: 'agency',
+      offsetDays: 90,
+      dayKind: 'calendar',
+      channel: 'agency_handoff',
+      level: 'agency_handoff',
+      template: 'agency.handoff',
+      requiresApproval: true,
+    },
   ],
   lateInterest: 'l441_10',
   fixedIndemnity: true,
@@ -138,12 +239,57 @@ const b2c: Policy = Policy.parse({
     'Rappel avant échéance, relances à J+5 et J+15, dernière relance à J+30, mise en demeure 30 jours ouvrés après l’échéance : intérêts au taux légal à compter de la mise en demeure, pas d’indemnité forfaitaire de 40 €.',
   segment: 'b2c',
   steps: [
-    { stepId: 'courtesy', offsetDays: -2, dayKind: 'calendar', channel: 'email', level: 'courtesy', template: 'reminder.courtesy' },
-    { stepId: 'reminder-1', offsetDays: 5, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-    { stepId: 'reminder-2', offsetDays: 15, dayKind: 'calendar', channel: 'email', level: 'reminder_2', template: 'reminder.second' },
-    { stepId: 'final-reminder', offsetDays: 30, dayKind: 'calendar', channel: 'email', level: 'final_reminder', template: 'reminder.final' },
-    { stepId: 'formal-notice', offsetDays: 30, dayKind: 'business', channel: 'formal_notice', level: 'formal_notice', template: 'formal_notice', conditions: { minOpenCents: 3000 } },
-    { stepId: 'agency', offsetDays: 75, dayKind: 'calendar', channel: 'agency_handoff', level: 'agency_handoff', template: 'agency.handoff', conditions: { minOpenCents: 10000 }, requiresApproval: true },
+    {
+      stepId: 'courtesy',
+      offsetDays: -2,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'courtesy',
+      template: 'reminder.courtesy',
+    },
+    {
+      stepId: 'reminder-1',
+      offsetDays: 5,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_1',
+      template: 'reminder.first',
+    },
+    {
+      stepId: 'reminder-2',
+      offsetDays: 15,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_2',
+      template: 'reminder.second',
+    },
+    {
+      stepId: 'final-reminder',
+      offsetDays: 30,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'final_reminder',
+      template: 'reminder.final',
+    },
+    {
+      stepId: 'formal-notice',
+      offsetDays: 30,
+      dayKind: 'business',
+      channel: 'formal_notice',
+      level: 'formal_notice',
+      template: 'formal_notice',
+      conditions: { minOpenCents: 3000 },
+    },
+    {
+      stepId: 'agency',
+      offsetDays: 75,
+      dayKind: 'calendar',
+      channel: 'agency_handoff',
+      level: 'agency_handoff',
+      template: 'agency.handoff',
+      conditions: { minOpenCents: 10000 },
+      requiresApproval: true,
+    },
   ],
   lateInterest: 'legal_rate',
   fixedIndemnity: false,
@@ -165,8 +311,12 @@ export class UnknownPolicyError extends Error {
  * policy whose `segment` is the customer's segment, else 'standard'. Throws UnknownPolicyError when an explicit
  * policyId matches nothing (a typo must not silently fall back to another scenario).
  */
-export function policyForCustomer(customer: Pick<Customer, 'policyId' | 'segment'>, policies: readonly Policy[] = builtInPolicies): Policy {
-  const latest = (candidates: Policy[]) => candidates.reduce<Policy | undefined>((best, p) => (!best || p.version > best.version ? p : best), undefined);
+export function policyForCustomer(
+  customer: Pick<Customer, 'policyId' | 'segment'>,
+  policies: readonly Policy[] = builtInPolicies,
+): Policy {
+  const latest = (candidates: Policy[]) =>
+    candidates.reduce<Policy | undefined>((best, p) => (!best || p.version > best.version ? p : best), undefined);
   if (customer.policyId) {
     const p = latest(policies.filter((x) => x.policyId === customer.policyId));
     if (!p) throw new UnknownPolicyError(customer.policyId);
@@ -181,6 +331,7 @@ export function policyForCustomer(customer: Pick<Customer, 'policyId' | 'segment
 /** A given version of a policy (a running workflow keeps the version it started with). */
 export function findPolicyVersion(policies: readonly Policy[], policyId: string, version?: number): Policy | undefined {
   const same = policies.filter((p) => p.policyId === policyId);
-  if (version === undefined) return same.reduce<Policy | undefined>((b, p) => (!b || p.version > b.version ? p : b), undefined);
+  if (version === undefined)
+    return same.reduce<Policy | undefined>((b, p) => (!b || p.version > b.version ? p : b), undefined);
   return same.find((p) => p.version === version);
 }

@@ -96,7 +96,11 @@ export function l441RateForHalf(rates: RateTable, half: HalfYear): number {
   return ecbMroForHalf(rates, half) + 1000;
 }
 
-export function legalRateForHalf(rates: RateTable, half: HalfYear, creditor: 'business' | 'private' = 'business'): number {
+export function legalRateForHalf(
+  rates: RateTable,
+  half: HalfYear,
+  creditor: 'business' | 'private' = 'business',
+): number {
   const row = rates.legalRate.find((r) => r.half === half);
   if (!row) throw new UnknownRateError('legal_rate', half);
   return creditor === 'private' ? row.privateCreditorBp : row.otherCasesBp;
@@ -123,7 +127,11 @@ export function mergeRateTables(base: RateTable, override: Partial<RateTable>): 
  * The half-years from `from` to `to` (inclusive) whose rates the table lacks, for a daily check that warns finance
  * BEFORE a formal notice fails: e.g. missingRates(table, '2026-07-01', today).
  */
-export function missingRates(rates: RateTable, from: IsoDate, to: IsoDate): { half: HalfYear; ecbMro: boolean; legalRate: boolean }[] {
+export function missingRates(
+  rates: RateTable,
+  from: IsoDate,
+  to: IsoDate,
+): { half: HalfYear; ecbMro: boolean; legalRate: boolean }[] {
   const out: { half: HalfYear; ecbMro: boolean; legalRate: boolean }[] = [];
   for (let half = halfYearOf(from); halfYearStart(half) <= to; half = nextHalfYear(half)) {
     let ecbMro = false;

@@ -1,4 +1,4 @@
-import { Customer } from '../model';
+import type { Customer } from '../model';
 
 /**
  * Who receives a customer's reminders: its billing and accounts-payable contacts (else its primary contact, else
@@ -6,7 +6,11 @@ import { Customer } from '../model';
  * (`bouncedEmails`, as adapters/db/sends listBouncedContacts reads them). Formal notices add the legal contacts.
  * An empty list means the next e-mail step goes to a person (a call task) instead.
  */
-export function reminderRecipients(customer: Customer, bouncedEmails: readonly string[], options: { legal?: boolean } = {}): string[] {
+export function reminderRecipients(
+  customer: Customer,
+  bouncedEmails: readonly string[],
+  options: { legal?: boolean } = {},
+): string[] {
   const bounced = new Set(bouncedEmails.map((email) => email.toLowerCase()));
   const usable = customer.contacts.filter((c) => !bounced.has(c.email.toLowerCase()));
   const roles = options.legal ? ['billing', 'accounts_payable', 'legal'] : ['billing', 'accounts_payable'];

@@ -1,8 +1,8 @@
-import { addDays, daysBetween, IsoDate, IsoTimestamp } from '../dates';
-import { Customer, Invoice } from '../model';
 import { addBusinessDays, nextBusinessDay } from '../calendar/business-days';
-import { localDate, nextSendWindow, SendWindow, sendWindowAt, sendWindowOnOrAfter } from '../calendar/time-zone';
-import { isEscalation, Policy, PolicyStep } from './policy';
+import { localDate, nextSendWindow, type SendWindow, sendWindowAt, sendWindowOnOrAfter } from '../calendar/time-zone';
+import { addDays, daysBetween, type IsoDate, type IsoTimestamp } from '../dates';
+import type { Customer, Invoice } from '../model';
+import { isEscalation, type Policy, type PolicyStep } from './policy';
 
 /**
  * Scheduling rules (pure; time is passed in):
@@ -46,7 +46,10 @@ export interface PlanInput {
 }
 
 /** The policy's window time in the customer's time zone (Customer.timeZone defaults to Europe/Paris). */
-export function effectiveSendWindow(policy: Pick<Policy, 'sendWindow'>, customer?: Pick<Customer, 'timeZone'>): SendWindow {
+export function effectiveSendWindow(
+  policy: Pick<Policy, 'sendWindow'>,
+  customer?: Pick<Customer, 'timeZone'>,
+): SendWindow {
   return { time: policy.sendWindow.time, timeZone: customer?.timeZone || policy.sendWindow.timeZone };
 }
 
@@ -58,7 +61,11 @@ export function stepDay(step: Pick<PolicyStep, 'offsetDays' | 'dayKind'>, dueDat
   return nextBusinessDay(addDays(dueDate, step.offsetDays));
 }
 
-export function stepConditionsHold(step: PolicyStep, invoice: Pick<Invoice, 'openCents'>, customer: Pick<Customer, 'segment'>): boolean {
+export function stepConditionsHold(
+  step: PolicyStep,
+  invoice: Pick<Invoice, 'openCents'>,
+  customer: Pick<Customer, 'segment'>,
+): boolean {
   const c = step.conditions;
   if (!c) return true;
   if (c.minOpenCents !== undefined && invoice.openCents < c.minOpenCents) return false;
@@ -67,7 +74,9 @@ export function stepConditionsHold(step: PolicyStep, invoice: Pick<Invoice, 'ope
 }
 
 /** Why an invoice's dunning is over, if it is. */
-export function endReasonOf(invoice: Pick<Invoice, 'status' | 'openCents'>): Exclude<EndReason, 'no_more_steps'> | undefined {
+export function endReasonOf(
+  invoice: Pick<Invoice, 'status' | 'openCents'>,
+): Exclude<EndReason, 'no_more_steps'> | undefined {
   switch (invoice.status) {
     case 'paid':
       return 'paid';
@@ -83,7 +92,11 @@ export function endReasonOf(invoice: Pick<Invoice, 'status' | 'openCents'>): Exc
 }
 
 /** Every step of the policy with its day and window instant for this invoice (for digests, the API, tests). */
-export function policyTimeline(policy: Policy, invoice: Pick<Invoice, 'dueDate'>, customer?: Pick<Customer, 'timeZone'>): { step: PolicyStep; day: IsoDate; at: IsoTimestamp }[] {
+export function policyTimeline(
+  policy: Policy,
+  invoice: Pick<Invoice, 'dueDate'>,
+  customer?: Pick<Customer, 'timeZone'>,
+): { step: PolicyStep; day: IsoDate; at: IsoTimestamp }[] {
   const window = effectiveSendWindow(policy, customer);
   return policy.steps.map((step) => {
     const day = stepDay(step, invoice.dueDate);
@@ -151,7 +164,10 @@ export function planNextStep(input: PlanInput): PlanResult {
     const earliestDay = addDays(localDate(lastAction, window.timeZone), gap);
     atMs = Math.max(atMs, Date.parse(sendWindowOnOrAfter(earliestDay, window)));
   }
-  skipped.sort((a, b) => policy.steps.findIndex((s) => s.stepId === a.stepId) - policy.steps.findIndex((s) => s.stepId === b.stepId));
+  skipped.sort(
+    (a, b) =>
+      policy.steps.findIndex((s) => s.stepId === a.stepId) - policy.steps.findIndex((s) => s.stepId === b.stepId),
+  );
   return withSkipped({ action: 'wait', step: pick.step, at: new Date(atMs).toISOString() }, skipped);
 }
 
@@ -170,7 +186,12 @@ export type RecheckResult =
  * promise whose date + grace days has passed (local date in `timeZone`, default Europe/Paris): the promise is
  * broken and the step proceeds (promiseBroken: true, so the runtime can record it and clear the pause).
  */
-export function recheckBeforeAction(input: { invoice: Invoice; now: Date; promiseGraceDays?: number; timeZone?: string }): RecheckResult {
+export function recheckBeforeAction(input: {
+  invoice: Invoice;
+  now: Date;
+  promiseGraceDays?: number;
+  timeZone?: string;
+}): RecheckResult {
   const { invoice, now } = input;
   const ended = endReasonOf(invoice);
   if (ended) return { proceed: false, outcome: 'stopped', reason: ended };

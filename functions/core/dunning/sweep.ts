@@ -1,10 +1,10 @@
 import { isBusinessDay, nextBusinessDay, previousBusinessDay } from '../calendar/business-days';
 import { localDate } from '../calendar/time-zone';
-import { addDays, IsoDate } from '../dates';
-import { digestIsWorthSending, FinanceDigestInput } from '../messages/finance';
-import { Customer, Invoice } from '../model';
-import { DunningLevel, isEscalation, Policy, policyForCustomer, UnknownPolicyError } from './policy';
-import { halfYearEnd, HalfYear, missingRates, RateTable } from './rates';
+import { addDays, type IsoDate } from '../dates';
+import { digestIsWorthSending, type FinanceDigestInput } from '../messages/finance';
+import type { Customer, Invoice } from '../model';
+import { DunningLevel, isEscalation, type Policy, policyForCustomer, UnknownPolicyError } from './policy';
+import { type HalfYear, halfYearEnd, missingRates, type RateTable } from './rates';
 import { effectiveSendWindow, policyTimeline, promiseResumeAt, stepConditionsHold } from './schedule';
 
 /**
@@ -100,24 +100,36 @@ export function planSweep(input: SweepInput): SweepPlan {
     try {
       planInvoice(item, input, today, tomorrow, plan);
     } catch (err) {
-      const error = err instanceof UnknownPolicyError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+      const error =
+        err instanceof UnknownPolicyError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
       plan.failures.push({ invoiceId: item.invoice.invoiceId, error });
       plan.digest.failures!.push({ invoiceId: item.invoice.invoiceId, reason: error });
     }
   }
   for (const c of input.agencyCases) {
-    if (c.invoice?.status === 'paid' || c.invoice?.status === 'credited') plan.actions.push({ kind: 'withdraw', invoiceId: c.invoiceId });
+    if (c.invoice?.status === 'paid' || c.invoice?.status === 'credited')
+      plan.actions.push({ kind: 'withdraw', invoiceId: c.invoiceId });
   }
   if ('error' in input.rates) {
     plan.digest.failures!.push({ reason: `late-payment rate table unreadable: ${input.rates.error}` });
   } else {
-    plan.missingRates = ratesMissingForLateInvoices(input.invoices.map((i) => i.invoice), input.rates.table, today);
+    plan.missingRates = ratesMissingForLateInvoices(
+      input.invoices.map((i) => i.invoice),
+      input.rates.table,
+      today,
+    );
     for (const m of plan.missingRates) plan.digest.needsPerson.push({ reason: missingRatesReason(m) });
   }
-  const names = new Map(input.invoices.flatMap((i) => (i.customer ? [[i.customer.customerId, i.customer.name] as const] : [])));
+  const names = new Map(
+    input.invoices.flatMap((i) => (i.customer ? [[i.customer.customerId, i.customer.name] as const] : [])),
+  );
   for (const b of input.bouncedContacts) {
     const since = b.at ? localDate(new Date(b.at), SWEEP_TIME_ZONE) : undefined;
-    plan.digest.needsPerson.push({ customerName: names.get(b.customerId) ?? b.customerId, reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}`, ...(since ? { since } : {}) });
+    plan.digest.needsPerson.push({
+      customerName: names.get(b.customerId) ?? b.customerId,
+      reason: `${b.kind === 'complaint' ? 'complaint' : 'hard bounce'}: ${b.email}`,
+      ...(since ? { since } : {}),
+    });
   }
   plan.digest.sent = sentSince(input.messages, digestFrom(today), today, names);
   const monday = new Date(`${today}T12:00:00Z`).getUTCDay() === 1;
@@ -133,7 +145,12 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   }
   if (invoice.decisionNeeded) {
     const since = localDate(new Date(invoice.decisionNeeded.since), SWEEP_TIME_ZONE);
-    plan.digest.needsPerson.push({ customerName: customer.name, invoiceId: invoice.invoiceId, reason: 'relances terminées, facture toujours due : décision à prendre', since });
+    plan.digest.needsPerson.push({
+      customerName: customer.name,
+      invoiceId: invoice.invoiceId,
+      reason: 'relances terminées, facture toujours due : décision à prendre',
+      since,
+    });
   }
   const policy = policyForCustomer(customer, input.policies);
   const timeline = policyTimeline(policy, invoice, customer);
@@ -146,7 +163,8 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   if (pause?.reason === 'promise' && pause.until) {
     const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, effectiveSendWindow(policy, customer));
     // A broken promise is no approval: a step that awaited one asks for it again.
-    if (Date.parse(resumeAt) <= input.now.getTime()) plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId, approve: false });
+    if (Date.parse(resumeAt) <= input.now.getTime())
+      plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId, approve: false });
   } else if (!pause && item.storedPause) {
     // The pause was lifted without resuming the workflow (or before its token was stored): resume it.
     plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId });
@@ -154,7 +172,9 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
     plan.digest.needsPerson.push({
       customerName: customer.name,
       invoiceId: invoice.invoiceId,
-      reason: pause.note?.startsWith('approval:') ? `approval needed: ${pause.note.slice(9)}` : `paused (${pause.reason})`,
+      reason: pause.note?.startsWith('approval:')
+        ? `approval needed: ${pause.note.slice(9)}`
+        : `paused (${pause.reason})`,
       since: localDate(new Date(pause.since), SWEEP_TIME_ZONE),
     });
   }
@@ -173,7 +193,12 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
 }
 
 /** Reminders, notices and call tasks that went out on a Paris day from `from` to `to` (inclusive), oldest first. */
-function sentSince(messages: readonly SweepMessage[], from: IsoDate, to: IsoDate, names: Map<string, string>): FinanceDigestInput['sent'] {
+function sentSince(
+  messages: readonly SweepMessage[],
+  from: IsoDate,
+  to: IsoDate,
+  names: Map<string, string>,
+): FinanceDigestInput['sent'] {
   const seen = new Set<string>();
   return [...messages]
     .filter((m) => ['reminder', 'formal_notice', 'call'].includes(m.kind))
@@ -187,7 +212,9 @@ function sentSince(messages: readonly SweepMessage[], from: IsoDate, to: IsoDate
     .map((m) => ({
       customerName: names.get(m.customerId) ?? m.customerId,
       invoiceIds: m.invoiceIds,
-      level: DunningLevel.safeParse(m.level).data ?? (m.kind === 'formal_notice' ? 'formal_notice' : m.kind === 'call' ? 'call' : 'reminder_1'),
+      level:
+        DunningLevel.safeParse(m.level).data ??
+        (m.kind === 'formal_notice' ? 'formal_notice' : m.kind === 'call' ? 'call' : 'reminder_1'),
       channel: m.kind,
       messageId: m.messageId,
     }));
@@ -208,8 +235,12 @@ function ratesMissingForLateInvoices(invoices: readonly Invoice[], table: RateTa
 
 function missingRatesReason(m: MissingRates): string {
   const h1 = m.half.endsWith('H1');
-  const fr = [m.ecbMro && `taux BCE au 1er ${h1 ? 'janvier' : 'juillet'}`, m.legalRate && 'taux d’intérêt légal'].filter(Boolean).join(', ');
-  const en = [m.ecbMro && `ECB rate on 1 ${h1 ? 'January' : 'July'}`, m.legalRate && 'legal interest rate'].filter(Boolean).join(', ');
+  const fr = [m.ecbMro && `taux BCE au 1er ${h1 ? 'janvier' : 'juillet'}`, m.legalRate && 'taux d’intérêt légal']
+    .filter(Boolean)
+    .join(', ');
+  const en = [m.ecbMro && `ECB rate on 1 ${h1 ? 'January' : 'July'}`, m.legalRate && 'legal interest rate']
+    .filter(Boolean)
+    .join(', ');
   const n = m.lateInvoices;
   return (
     `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans encaisse (PUT /rates)` +

@@ -12,7 +12,11 @@ export type EInvoiceErrorCode =
 
 /** A file that is not a valid e-invoice, with the reason (in English, for the report and the logs). */
 export class EInvoiceError extends Error {
-  constructor(readonly code: EInvoiceErrorCode, readonly reason: string, readonly element?: string) {
+  constructor(
+    readonly code: EInvoiceErrorCode,
+    readonly reason: string,
+    readonly element?: string,
+  ) {
     super(element ? `${reason} (element ${element})` : reason);
     this.name = 'EInvoiceError';
   }

@@ -1,5 +1,15 @@
 import { inflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  type PDFObject,
+  PDFRawStream,
+  PDFRef,
+  PDFString,
+} from 'pdf-lib';
 import { EInvoiceError } from './errors';
 import { MAX_XML_BYTES } from './xml';
 
@@ -24,14 +34,18 @@ export async function extractInvoiceXml(pdf: Uint8Array): Promise<Attachment> {
     doc = await PDFDocument.load(pdf, { updateMetadata: false, throwOnInvalidObject: false, ignoreEncryption: false });
   } catch (err) {
     const name = (err as Error).name ?? '';
-    if (/Encrypted/i.test(name) || /encrypted/i.test((err as Error).message)) throw new EInvoiceError('unsupported', 'the PDF is encrypted');
+    if (/Encrypted/i.test(name) || /encrypted/i.test((err as Error).message))
+      throw new EInvoiceError('unsupported', 'the PDF is encrypted');
     throw new EInvoiceError('corrupt', `PDF: ${(err as Error).message}`);
   }
   const specs = [...embeddedFiles(doc), ...associatedFiles(doc)];
   const found = specs.find((s) => INVOICE_ATTACHMENT_NAMES.includes(s.name.toLowerCase()));
   if (!found) {
     const names = [...new Set(specs.map((s) => s.name))];
-    throw new EInvoiceError('no_invoice_attachment', `a PDF without a factur-x.xml attachment (${names.length ? `attachments: ${names.join(', ')}` : 'no attachment'}): not a Factur-X invoice`);
+    throw new EInvoiceError(
+      'no_invoice_attachment',
+      `a PDF without a factur-x.xml attachment (${names.length ? `attachments: ${names.join(', ')}` : 'no attachment'}): not a Factur-X invoice`,
+    );
   }
   return { name: found.name, bytes: streamBytes(found.stream, found.name) };
 }
@@ -56,7 +70,8 @@ function fileSpec(doc: PDFDocument, obj: PDFObject | undefined, treeKey?: string
   if (!(ef instanceof PDFDict)) return undefined;
   const stream = lookup(doc, ef.get(PDFName.of('F')) ?? ef.get(PDFName.of('UF')));
   if (!(stream instanceof PDFRawStream)) return undefined;
-  const name = textOf(lookup(doc, spec.get(PDFName.of('UF')))) ?? textOf(lookup(doc, spec.get(PDFName.of('F')))) ?? treeKey ?? '';
+  const name =
+    textOf(lookup(doc, spec.get(PDFName.of('UF')))) ?? textOf(lookup(doc, spec.get(PDFName.of('F')))) ?? treeKey ?? '';
   return { name: name.replace(/^.*[\\/]/, ''), stream };
 }
 
@@ -79,7 +94,8 @@ function embeddedFiles(doc: PDFDocument): FileSpec[] {
       }
     }
     const kids = lookup(doc, node.get(PDFName.of('Kids')));
-    if (kids instanceof PDFArray) for (let i = 0; i < kids.size(); i++) queue.push(lookup(doc, kids.get(i)) as PDFObject);
+    if (kids instanceof PDFArray)
+      for (let i = 0; i < kids.size(); i++) queue.push(lookup(doc, kids.get(i)) as PDFObject);
   }
   return out;
 }
@@ -95,22 +111,33 @@ function filters(doc: PDFRawStream): string[] {
   const f = doc.dict.get(PDFName.of('Filter'));
   const resolved = f instanceof PDFRef ? doc.dict.context.lookup(f) : f;
   if (resolved instanceof PDFName) return [resolved.asString()];
-  if (resolved instanceof PDFArray) return resolved.asArray().map((x) => (x instanceof PDFName ? x.asString() : String(x)));
+  if (resolved instanceof PDFArray)
+    return resolved.asArray().map((x) => (x instanceof PDFName ? x.asString() : String(x)));
   return [];
 }
 
 function streamBytes(stream: PDFRawStream, name: string): Uint8Array {
   let bytes: Uint8Array = stream.contents;
   for (const filter of filters(stream)) {
-    if (filter !== '/FlateDecode' && filter !== '/Fl') throw new EInvoiceError('unsupported', `${name} is encoded with ${filter}; only FlateDecode is read`);
+    if (filter !== '/FlateDecode' && filter !== '/Fl')
+      throw new EInvoiceError('unsupported', `${name} is encoded with ${filter}; only FlateDecode is read`);
     const parms = stream.dict.get(PDFName.of('DecodeParms'));
     const predictor = parms instanceof PDFDict ? parms.get(PDFName.of('Predictor')) : undefined;
-    if (predictor !== undefined && predictor.toString() !== '1') throw new EInvoiceError('unsupported', `${name} uses a FlateDecode predictor, which an XML attachment never needs`);
+    if (predictor !== undefined && predictor.toString() !== '1')
+      throw new EInvoiceError(
+        'unsupported',
+        `${name} uses a FlateDecode predictor, which an XML attachment never needs`,
+      );
     try {
       bytes = inflateSync(bytes, { maxOutputLength: MAX_XML_BYTES });
     } catch (err) {
       const tooLarge = /maxOutputLength|buffer/i.test((err as Error).message);
-      throw new EInvoiceError(tooLarge ? 'too_large' : 'corrupt', tooLarge ? `${name} inflates to more than ${MAX_XML_BYTES} bytes` : `${name}: the compressed stream is damaged (${(err as Error).message})`);
+      throw new EInvoiceError(
+        tooLarge ? 'too_large' : 'corrupt',
+        tooLarge
+          ? `${name} inflates to more than ${MAX_XML_BYTES} bytes`
+          : `${name}: the compressed stream is damaged (${(err as Error).message})`,
+      );
     }
   }
   return bytes;

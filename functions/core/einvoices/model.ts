@@ -58,13 +58,18 @@ export function kindOf(typeCode: string): 'invoice' | 'credit_note' {
 export function decimalToCents(value: string | undefined, element: string): number {
   const decimal = value?.trim() ?? '';
   // The XML form only (no grouping, no trailing sign); the reading itself is the one of every amount (core/money).
-  if (!/^[+-]?\d{1,15}(?:\.\d*)?$/.test(decimal)) throw new EInvoiceError('invalid_amount', `"${value ?? ''}" is not a decimal amount`, element);
+  if (!/^[+-]?\d{1,15}(?:\.\d*)?$/.test(decimal))
+    throw new EInvoiceError('invalid_amount', `"${value ?? ''}" is not a decimal amount`, element);
   try {
     return parseAmountToCents(decimal, { decimal: '.', grouping: false });
   } catch (err) {
     if (!(err instanceof MoneyFormatError)) throw err;
     const tooPrecise = /\.\d{2}\d*[1-9]/.test(decimal);
-    throw new EInvoiceError('invalid_amount', `"${value}" ${tooPrecise ? 'has more than two decimals' : 'is too large'}`, element);
+    throw new EInvoiceError(
+      'invalid_amount',
+      `"${value}" ${tooPrecise ? 'has more than two decimals' : 'is too large'}`,
+      element,
+    );
   }
 }
 
@@ -86,7 +91,11 @@ export function required(value: string | undefined, element: string): string {
  * scheme 0009 is a SIRET. Without a scheme, a 9- or 14-digit id of a French party is read the same way. Else a French
  * VAT number (FR + 2 key characters + SIREN).
  */
-export function sirenOf(legalId: Party['legalId'], vatId: string | undefined, country: string | undefined): string | undefined {
+export function sirenOf(
+  legalId: Party['legalId'],
+  vatId: string | undefined,
+  country: string | undefined,
+): string | undefined {
   const id = legalId?.id.replace(/\s+/g, '');
   const frenchScheme = legalId?.scheme === '0002' || legalId?.scheme === '0009';
   const unschemed = !legalId?.scheme && (country === undefined || country === 'FR');

@@ -1,7 +1,7 @@
 import { readCii } from './cii';
 import { EInvoiceError } from './errors';
 import { extractInvoiceXml } from './factur-x';
-import { EInvoice } from './model';
+import type { EInvoice } from './model';
 import { readUbl } from './ubl';
 import { parseXml } from './xml';
 
@@ -15,10 +15,14 @@ export function sniffEInvoice(bytes: Uint8Array): 'pdf' | 'xml' | undefined {
 
 /** XML bytes as text: UTF-8 (the only encoding EN 16931 syntaxes use), or ISO-8859-1 when the declaration says so. */
 function decodeXml(bytes: Uint8Array): string {
-  const declaration = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w-]+)["']/i.exec(Buffer.from(bytes.subarray(0, 200)).toString('latin1'));
+  const declaration = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w-]+)["']/i.exec(
+    Buffer.from(bytes.subarray(0, 200)).toString('latin1'),
+  );
   const encoding = (declaration?.[1] ?? 'utf-8').toLowerCase();
-  if (['iso-8859-1', 'latin1', 'iso-8859-15', 'windows-1252'].includes(encoding)) return Buffer.from(bytes).toString('latin1');
-  if (encoding !== 'utf-8' && encoding !== 'utf8') throw new EInvoiceError('unsupported', `XML encoding ${encoding} (UTF-8 expected)`);
+  if (['iso-8859-1', 'latin1', 'iso-8859-15', 'windows-1252'].includes(encoding))
+    return Buffer.from(bytes).toString('latin1');
+  if (encoding !== 'utf-8' && encoding !== 'utf8')
+    throw new EInvoiceError('unsupported', `XML encoding ${encoding} (UTF-8 expected)`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -30,10 +34,22 @@ function decodeXml(bytes: Uint8Array): string {
 export function readInvoiceXml(text: string, container: EInvoice['container'] = { kind: 'xml' }): EInvoice {
   const { root, namespace } = parseXml(text);
   if (root.name === 'CrossIndustryInvoice') return readCii(root, container);
-  if ((root.name === 'Invoice' || root.name === 'CreditNote') && /urn:oasis:names:specification:ubl:schema:xsd:(Invoice|CreditNote)-2/.test(namespace)) return readUbl(root, container);
-  if (root.name === 'CrossIndustryDocument') throw new EInvoiceError('unsupported', 'ZUGFeRD 1.0 (CrossIndustryDocument) is not read: ask for Factur-X / ZUGFeRD 2');
-  if (root.name === 'Invoice' || root.name === 'CreditNote') throw new EInvoiceError('not_an_invoice', `<${root.name}> in namespace "${namespace}" is not UBL 2.1`);
-  throw new EInvoiceError('not_an_invoice', `<${root.name}> is neither a CII CrossIndustryInvoice nor a UBL Invoice/CreditNote`);
+  if (
+    (root.name === 'Invoice' || root.name === 'CreditNote') &&
+    /urn:oasis:names:specification:ubl:schema:xsd:(Invoice|CreditNote)-2/.test(namespace)
+  )
+    return readUbl(root, container);
+  if (root.name === 'CrossIndustryDocument')
+    throw new EInvoiceError(
+      'unsupported',
+      'ZUGFeRD 1.0 (CrossIndustryDocument) is not read: ask for Factur-X / ZUGFeRD 2',
+    );
+  if (root.name === 'Invoice' || root.name === 'CreditNote')
+    throw new EInvoiceError('not_an_invoice', `<${root.name}> in namespace "${namespace}" is not UBL 2.1`);
+  throw new EInvoiceError(
+    'not_an_invoice',
+    `<${root.name}> is neither a CII CrossIndustryInvoice nor a UBL Invoice/CreditNote`,
+  );
 }
 
 /**

@@ -26,7 +26,9 @@ export function postalLines(buyer: Party): string[] {
   const a = buyer.address;
   if (!a) return [];
   const city = [a.postcode, a.city].filter(Boolean).join(' ');
-  return [...a.lines, ...(city ? [city] : []), ...(a.country && a.country !== 'FR' ? [a.country] : [])].map((l) => l.slice(0, 70)).slice(0, 6);
+  return [...a.lines, ...(city ? [city] : []), ...(a.country && a.country !== 'FR' ? [a.country] : [])]
+    .map((l) => l.slice(0, 70))
+    .slice(0, 6);
 }
 
 /**
@@ -36,12 +38,22 @@ export function postalLines(buyer: Party): string[] {
  */
 export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoiceImport {
   const invoiceId = invoice.invoiceNumber;
-  if (invoiceId.length > 64) return { ok: false, invoiceId: invoiceId.slice(0, 64), reason: 'invoice number (BT-1): longer than 64 characters' };
+  if (invoiceId.length > 64)
+    return { ok: false, invoiceId: invoiceId.slice(0, 64), reason: 'invoice number (BT-1): longer than 64 characters' };
   if (invoice.kind === 'credit_note') {
-    return { ok: false, invoiceId, reason: `a credit note (type ${invoice.typeCode}): record it against its invoice (credit-note), it is nothing to collect` };
+    return {
+      ok: false,
+      invoiceId,
+      reason: `a credit note (type ${invoice.typeCode}): record it against its invoice (credit-note), it is nothing to collect`,
+    };
   }
-  if (invoice.amountDueCents <= 0) return { ok: false, invoiceId, reason: 'amount due (BT-115) is zero or negative: nothing to collect' };
-  const customer: BuyerCustomer = { customerId: customerIdOf(invoice.buyer), name: invoice.buyer.name.slice(0, 200), postalAddress: postalLines(invoice.buyer) };
+  if (invoice.amountDueCents <= 0)
+    return { ok: false, invoiceId, reason: 'amount due (BT-115) is zero or negative: nothing to collect' };
+  const customer: BuyerCustomer = {
+    customerId: customerIdOf(invoice.buyer),
+    name: invoice.buyer.name.slice(0, 200),
+    postalAddress: postalLines(invoice.buyer),
+  };
   const record: ImportedInvoice = {
     invoiceId,
     customerId: customer.customerId,

@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { localName, XNode } from '../xml/tree';
+import { localName, type XNode } from '../xml/tree';
 import { EInvoiceError } from './errors';
 
 /** E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them). */
@@ -25,9 +25,16 @@ export function parseXml(text: string): { root: XNode; namespace: string } {
     if (failure) throw failure;
     fail(new EInvoiceError('corrupt', `XML: ${err.message.replace(/^[^:]*:\d+:\d+: /, '')} (line ${parser.line})`));
   });
-  parser.on('doctype', () => fail(new EInvoiceError('corrupt', 'XML: a DOCTYPE is not accepted in an e-invoice (DTD and entities are refused)')));
+  parser.on('doctype', () =>
+    fail(new EInvoiceError('corrupt', 'XML: a DOCTYPE is not accepted in an e-invoice (DTD and entities are refused)')),
+  );
   parser.on('opentag', (tag: SaxesTagPlain) => {
-    const node: XNode = { name: localName(tag.name), attrs: tag.attributes as Record<string, string>, children: [], text: '' };
+    const node: XNode = {
+      name: localName(tag.name),
+      attrs: tag.attributes as Record<string, string>,
+      children: [],
+      text: '',
+    };
     if (stack.length === 0) {
       if (root) fail(new EInvoiceError('corrupt', 'XML: more than one root element'));
       root = node;

@@ -19,7 +19,12 @@ export function splitRecords(text: string, separator: string, quotes = true): Te
  * The records of `splitRecords` handed one by one to `visit` (1-based line the record starts on, its fields), without
  * holding them all: a large file's fields become garbage as soon as they are read. `visit` returns false to stop.
  */
-export function forEachRecord(text: string, separator: string, quotes: boolean, visit: (line: number, fields: string[]) => boolean | void): void {
+export function forEachRecord(
+  text: string,
+  separator: string,
+  quotes: boolean,
+  visit: (line: number, fields: string[]) => boolean | void,
+): void {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let line = 1;
   let i = 0;
@@ -49,7 +54,12 @@ export function forEachRecord(text: string, separator: string, quotes: boolean, 
  * One record from `start` character by character (RFC 4180: a field opening with a quote may hold separators, doubled
  * quotes and line breaks). Returns its fields, where the next record starts and how many line breaks it consumed.
  */
-function readRecord(src: string, start: number, separator: string, quotes: boolean): { fields: string[]; next: number; lines: number } {
+function readRecord(
+  src: string,
+  start: number,
+  separator: string,
+  quotes: boolean,
+): { fields: string[]; next: number; lines: number } {
   const fields: string[] = [];
   let field = '';
   let lines = 0;

@@ -1,16 +1,32 @@
 import { addDays, isValidIsoDate } from '../dates';
+import { idProblem, lineProblem, MAX_AMOUNT_CENTS } from '../model/fields';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 import { detectSeparator, firstLine, splitRecords } from './delimited';
-import { ParsedImport, ParsedRow } from './types';
-import { idProblem, lineProblem, MAX_AMOUNT_CENTS } from '../model/fields';
+import type { ParsedImport, ParsedRow } from './types';
 
 /**
  * The French FEC ("Fichier des Écritures Comptables", article A47 A-1 du Livre des procédures fiscales): the legal export
  * of every French accounting package, 18 columns, tab- or pipe-separated, dates AAAAMMJJ, amounts with a decimal comma.
  */
 export const fecColumns = [
-  'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef',
-  'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise',
+  'JournalCode',
+  'JournalLib',
+  'EcritureNum',
+  'EcritureDate',
+  'CompteNum',
+  'CompteLib',
+  'CompAuxNum',
+  'CompAuxLib',
+  'PieceRef',
+  'PieceDate',
+  'EcritureLib',
+  'Debit',
+  'Credit',
+  'EcritureLet',
+  'DateLet',
+  'ValidDate',
+  'Montantdevise',
+  'Idevise',
 ] as const;
 type FecColumn = (typeof fecColumns)[number];
 
@@ -49,13 +65,20 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
   const header = firstLine(text);
   const separator = detectSeparator(header, ['\t', '|', ';']);
   const records = splitRecords(text, separator, false);
-  if (records.length === 0) return { format: 'fec', rows: [], fatal: 'empty file: expected the FEC header line (JournalCode...Idevise)' };
+  if (records.length === 0)
+    return { format: 'fec', rows: [], fatal: 'empty file: expected the FEC header line (JournalCode...Idevise)' };
   const names = records[0].fields.map((f) => f.trim().toLowerCase());
   const index = new Map<string, number>();
   names.forEach((n, i) => index.set(n, i));
-  const missing = fecColumns.filter((c) => !['montantdevise', 'idevise'].includes(c.toLowerCase()) && !index.has(c.toLowerCase()));
+  const missing = fecColumns.filter(
+    (c) => !['montantdevise', 'idevise'].includes(c.toLowerCase()) && !index.has(c.toLowerCase()),
+  );
   if (missing.length > 0) {
-    return { format: 'fec', rows: [], fatal: `not a FEC: missing column(s) ${missing.join(', ')} (tab- or pipe-separated, 18 columns JournalCode..Idevise)` };
+    return {
+      format: 'fec',
+      rows: [],
+      fatal: `not a FEC: missing column(s) ${missing.join(', ')} (tab- or pipe-separated, 18 columns JournalCode..Idevise)`,
+    };
   }
   const prefixes = options.accountPrefixes ?? ['411'];
   const pieces = new Map<string, Piece>();
@@ -83,7 +106,12 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
       continue;
     }
     if (invoiceId.length > 64 || customerId.length > 64) {
-      rows.push({ line: rec.line, ok: false, invoiceId: invoiceId.slice(0, 64), reason: 'PieceRef or CompAuxNum: longer than 64 characters' });
+      rows.push({
+        line: rec.line,
+        ok: false,
+        invoiceId: invoiceId.slice(0, 64),
+        reason: 'PieceRef or CompAuxNum: longer than 64 characters',
+      });
       continue;
     }
     const badId = idProblem(invoiceId) ?? idProblem(customerId);
@@ -94,7 +122,17 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     const key = `${customerId}\u0000${invoiceId}`;
     let piece = pieces.get(key);
     if (!piece) {
-      piece = { line: rec.line, invoiceId, customerId, netCents: 0, foreignCents: 0, currency: 'EUR', problems: [], lines: 0, open: false };
+      piece = {
+        line: rec.line,
+        invoiceId,
+        customerId,
+        netCents: 0,
+        foreignCents: 0,
+        currency: 'EUR',
+        problems: [],
+        lines: 0,
+        open: false,
+      };
       pieces.set(key, piece);
     }
     piece.lines++;
@@ -150,7 +188,15 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     rows.push({
       line: p.line,
       ok: true,
-      record: { invoiceId: p.invoiceId, customerId: p.customerId, customerName: p.customerName, amountCents, currency: p.currency, issueDate, dueDate: addDays(issueDate, terms) },
+      record: {
+        invoiceId: p.invoiceId,
+        customerId: p.customerId,
+        customerName: p.customerName,
+        amountCents,
+        currency: p.currency,
+        issueDate,
+        dueDate: addDays(issueDate, terms),
+      },
     });
   }
   rows.sort((a, b) => a.line - b.line);

@@ -1,12 +1,21 @@
 import { isValidIsoDate } from '../dates';
-import { MoneyFormatError, parseAmountToCents } from '../money';
-import { detectSeparator, firstLine, forEachRecord } from './delimited';
 import { isValidIban, normalizeIban } from '../iban';
 import { idProblem, lineProblem, MAX_AMOUNT_CENTS } from '../model/fields';
+import { MoneyFormatError, parseAmountToCents } from '../money';
+import { detectSeparator, firstLine, forEachRecord } from './delimited';
 import type { ImportedInvoice, ParsedImport, ParsedRow } from './types';
 
 /** The invoice CSV of the `recon` CLI, also accepted by the API import. */
-export const invoiceCsvColumns = ['invoice_id', 'customer_id', 'customer_name', 'customer_iban', 'amount', 'currency', 'issue_date', 'due_date'] as const;
+export const invoiceCsvColumns = [
+  'invoice_id',
+  'customer_id',
+  'customer_name',
+  'customer_iban',
+  'amount',
+  'currency',
+  'issue_date',
+  'due_date',
+] as const;
 type Column = (typeof invoiceCsvColumns)[number];
 const required: Column[] = ['invoice_id', 'customer_id', 'amount', 'issue_date', 'due_date'];
 
@@ -28,9 +37,13 @@ export interface InvoiceCsvOptions {
  */
 export function parseInvoiceCsv(text: string, options: InvoiceCsvOptions = {}): ParsedImport {
   const rows: ParsedRow[] = [];
-  const { fatal } = readInvoiceCsv(text, (row) => {
-    rows.push(row);
-  }, options);
+  const { fatal } = readInvoiceCsv(
+    text,
+    (row) => {
+      rows.push(row);
+    },
+    options,
+  );
   return fatal ? { format: 'csv', rows: [], fatal } : { format: 'csv', rows };
 }
 
@@ -39,7 +52,11 @@ export function parseInvoiceCsv(text: string, options: InvoiceCsvOptions = {}): 
  * so a caller that keeps only what it needs (the recon CLI) does not hold the whole file's rows. `fatal` is set, and no
  * row visited, when the file as a whole cannot be read.
  */
-export function readInvoiceCsv(text: string, visit: (row: ParsedRow) => void, options: InvoiceCsvOptions = {}): { fatal?: string } {
+export function readInvoiceCsv(
+  text: string,
+  visit: (row: ParsedRow) => void,
+  options: InvoiceCsvOptions = {},
+): { fatal?: string } {
   const separator = detectSeparator(firstLine(text), [',', ';', '\t']);
   const refuseIdentical = options.identicalDuplicates === 'refuse';
   const checks: Checks = { dates: new Map(), ibans: new Map() };
@@ -65,7 +82,13 @@ export function readInvoiceCsv(text: string, visit: (row: ParsedRow) => void, op
       const { invoiceId } = row.record;
       const first = firstLines.get(invoiceId);
       if (first !== undefined) {
-        if (refuseIdentical) visit({ line, ok: false, invoiceId, reason: `invoice_id: "${invoiceId}" appears twice (first on line ${first})` });
+        if (refuseIdentical)
+          visit({
+            line,
+            ok: false,
+            invoiceId,
+            reason: `invoice_id: "${invoiceId}" appears twice (first on line ${first})`,
+          });
         else if (!sameInvoice(firstRecords.get(invoiceId)!, row.record)) {
           visit({ line, ok: false, invoiceId, reason: `invoice_id: duplicate of line ${first} with different values` });
         }
@@ -98,8 +121,14 @@ function cell(fields: string[], at: number): string {
 
 function sameInvoice(a: ImportedInvoice, b: ImportedInvoice): boolean {
   return (
-    a.invoiceId === b.invoiceId && a.customerId === b.customerId && a.customerName === b.customerName && a.customerIban === b.customerIban &&
-    a.amountCents === b.amountCents && a.currency === b.currency && a.issueDate === b.issueDate && a.dueDate === b.dueDate
+    a.invoiceId === b.invoiceId &&
+    a.customerId === b.customerId &&
+    a.customerName === b.customerName &&
+    a.customerIban === b.customerIban &&
+    a.amountCents === b.amountCents &&
+    a.currency === b.currency &&
+    a.issueDate === b.issueDate &&
+    a.dueDate === b.dueDate
   );
 }
 
@@ -149,11 +178,13 @@ function readRow(line: number, fields: string[], at: ColumnIndexes, checks: Chec
   const amount = cell(fields, at[4]);
   const amountCents = readAmount(amount);
   if (amountCents === undefined) return refusal(line, invoiceId, `amount: not an amount ("${amount}")`);
-  if (amountCents <= 0) return refusal(line, invoiceId, 'amount: must be positive (a credit note is recorded on the invoice it cancels)');
+  if (amountCents <= 0)
+    return refusal(line, invoiceId, 'amount: must be positive (a credit note is recorded on the invoice it cancels)');
   if (amountCents > MAX_AMOUNT_CENTS) return refusal(line, invoiceId, 'amount: more than 100,000,000,000.00');
   const rawCurrency = cell(fields, at[5]);
   const currency = (rawCurrency || 'EUR').toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) return refusal(line, invoiceId, `currency: not an ISO 4217 code ("${rawCurrency}")`);
+  if (!/^[A-Z]{3}$/.test(currency))
+    return refusal(line, invoiceId, `currency: not an ISO 4217 code ("${rawCurrency}")`);
   const rawIssue = cell(fields, at[6]);
   const issueDate = memoDate(checks, rawIssue);
   if (!issueDate) return refusal(line, invoiceId, `issue_date: not a date YYYY-MM-DD ("${rawIssue}")`);
@@ -168,10 +199,15 @@ function readRow(line: number, fields: string[], at: ColumnIndexes, checks: Chec
     if (!customerIban) return refusal(line, invoiceId, 'customer_iban: not a valid IBAN');
   }
   const customerName = cell(fields, at[2]) || undefined;
-  if (customerName && customerName.length > 200) return refusal(line, invoiceId, 'customer_name: longer than 200 characters');
+  if (customerName && customerName.length > 200)
+    return refusal(line, invoiceId, 'customer_name: longer than 200 characters');
   const badName = customerName && lineProblem(customerName);
   if (badName) return refusal(line, invoiceId, `customer_name: ${badName}`);
-  return { line, ok: true, record: { invoiceId, customerId, customerName, customerIban, amountCents, currency, issueDate, dueDate } };
+  return {
+    line,
+    ok: true,
+    record: { invoiceId, customerId, customerName, customerIban, amountCents, currency, issueDate, dueDate },
+  };
 }
 
 function refusal(line: number, invoiceId: string, reason: string): ParsedRow {

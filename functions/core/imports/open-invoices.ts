@@ -15,24 +15,43 @@ export class OpenInvoicesCsvError extends Error {
  * column, and an invoice id may appear only once. Here `amount` is what is still owed: it becomes both the amount and
  * the open amount of the invoice. Customers are gathered from the lines: the first non-empty name, every IBAN given.
  */
-export function readOpenInvoices(text: string, maxProblems = 5): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
+export function readOpenInvoices(
+  text: string,
+  maxProblems = 5,
+): { invoices: OpenInvoice[]; customers: MatchCustomer[] } {
   const problems: string[] = [];
   let refused = 0;
   const invoices: OpenInvoice[] = [];
   const customers = new Map<string, MatchCustomer>();
-  const { fatal } = readInvoiceCsv(text, (row) => {
-    if (!row.ok) {
-      if (++refused <= maxProblems) problems.push(`line ${row.line}, column ${row.reason}`);
-      return;
-    }
-    if (refused > 0) return;
-    const r = row.record;
-    invoices.push({ invoiceId: r.invoiceId, customerId: r.customerId, amountCents: r.amountCents, openCents: r.amountCents, currency: r.currency, issueDate: r.issueDate, dueDate: r.dueDate });
-    let c = customers.get(r.customerId);
-    if (!c) customers.set(r.customerId, (c = { customerId: r.customerId, name: r.customerName ?? r.customerId, ibans: [] }));
-    else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
-    if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
-  }, { identicalDuplicates: 'refuse' });
+  const { fatal } = readInvoiceCsv(
+    text,
+    (row) => {
+      if (!row.ok) {
+        if (++refused <= maxProblems) problems.push(`line ${row.line}, column ${row.reason}`);
+        return;
+      }
+      if (refused > 0) return;
+      const r = row.record;
+      invoices.push({
+        invoiceId: r.invoiceId,
+        customerId: r.customerId,
+        amountCents: r.amountCents,
+        openCents: r.amountCents,
+        currency: r.currency,
+        issueDate: r.issueDate,
+        dueDate: r.dueDate,
+      });
+      let c = customers.get(r.customerId);
+      if (!c)
+        customers.set(
+          r.customerId,
+          (c = { customerId: r.customerId, name: r.customerName ?? r.customerId, ibans: [] }),
+        );
+      else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
+      if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
+    },
+    { identicalDuplicates: 'refuse' },
+  );
   if (fatal) throw new OpenInvoicesCsvError([`line 1: ${fatal}`]);
   if (refused > maxProblems) problems.push(`... and ${refused - maxProblems} more line(s) refused`);
   if (problems.length > 0) throw new OpenInvoicesCsvError(problems);

@@ -1,5 +1,5 @@
-import { Customer, Invoice } from '../model';
-import { ImportedInvoice, ParsedImport } from './types';
+import { Customer, type Invoice } from '../model';
+import type { ImportedInvoice, ParsedImport } from './types';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'rejected';
 
@@ -30,30 +30,58 @@ export function planImport(parsed: ParsedImport, existing: ReadonlyMap<string, I
       return {
         ...base,
         outcome: 'created',
-        next: { invoiceId: r.invoiceId, customerId: r.customerId, amountCents: r.amountCents, openCents: r.amountCents, currency: r.currency, issueDate: r.issueDate, dueDate: r.dueDate, status: 'open' },
+        next: {
+          invoiceId: r.invoiceId,
+          customerId: r.customerId,
+          amountCents: r.amountCents,
+          openCents: r.amountCents,
+          currency: r.currency,
+          issueDate: r.issueDate,
+          dueDate: r.dueDate,
+          status: 'open',
+        },
       };
     }
     if (current.customerId !== r.customerId) {
-      return { ...base, outcome: 'rejected', reason: `customer_id: invoice already recorded for customer ${current.customerId}` };
+      return {
+        ...base,
+        outcome: 'rejected',
+        reason: `customer_id: invoice already recorded for customer ${current.customerId}`,
+      };
     }
     if (current.currency !== r.currency) {
       return { ...base, outcome: 'rejected', reason: `currency: invoice already recorded in ${current.currency}` };
     }
-    const same = current.amountCents === r.amountCents && current.issueDate === r.issueDate && current.dueDate === r.dueDate;
+    const same =
+      current.amountCents === r.amountCents && current.issueDate === r.issueDate && current.dueDate === r.dueDate;
     if (same) return { ...base, outcome: 'unchanged', current };
     if (current.status !== 'open' && current.status !== 'partially_paid') {
-      return { ...base, outcome: 'rejected', reason: `invoice is ${current.status.replace('_', ' ')}: an import does not change it` };
+      return {
+        ...base,
+        outcome: 'rejected',
+        reason: `invoice is ${current.status.replace('_', ' ')}: an import does not change it`,
+      };
     }
     const collected = current.amountCents - current.openCents;
     const openCents = r.amountCents - collected;
     if (openCents <= 0) {
-      return { ...base, outcome: 'rejected', reason: `amount: ${r.amountCents} cents is not above what was already collected (${collected} cents)` };
+      return {
+        ...base,
+        outcome: 'rejected',
+        reason: `amount: ${r.amountCents} cents is not above what was already collected (${collected} cents)`,
+      };
     }
     return {
       ...base,
       outcome: 'updated',
       current,
-      next: { ...stripVersion(current), amountCents: r.amountCents, openCents, issueDate: r.issueDate, dueDate: r.dueDate },
+      next: {
+        ...stripVersion(current),
+        amountCents: r.amountCents,
+        openCents,
+        issueDate: r.issueDate,
+        dueDate: r.dueDate,
+      },
     };
   });
 }
@@ -69,7 +97,11 @@ function stripVersion(invoice: Invoice): Omit<Invoice, 'version'> {
  */
 export function customerFromImport(current: Customer | undefined, record: ImportedInvoice): Customer | undefined {
   if (!current) {
-    return Customer.parse({ customerId: record.customerId, name: record.customerName || record.customerId, ibans: record.customerIban ? [record.customerIban] : [] });
+    return Customer.parse({
+      customerId: record.customerId,
+      name: record.customerName || record.customerId,
+      ibans: record.customerIban ? [record.customerIban] : [],
+    });
   }
   if (record.customerIban && !current.ibans.includes(record.customerIban)) {
     return { ...current, ibans: [...current.ibans, record.customerIban] };

@@ -19,7 +19,12 @@ export interface EarlierDay {
  *   differently (another export format, labels rewritten), so they may now be stored twice.
  * A retry of the same file (same checksum) is never an anomaly.
  */
-export function dayAnomaly(day: DayFingerprint, earlier: EarlierDay | undefined, checksum: string, newEntries: number): Anomaly | undefined {
+export function dayAnomaly(
+  day: DayFingerprint,
+  earlier: EarlierDay | undefined,
+  checksum: string,
+  newEntries: number,
+): Anomaly | undefined {
   if (!earlier || earlier.statementChecksum === checksum) return undefined;
   const base = { kind: 'day_inconsistent' as const, account: day.account, date: day.bookingDate };
   if (earlier.entries !== day.entries || earlier.totalCents !== day.totalCents) {

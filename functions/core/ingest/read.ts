@@ -1,6 +1,12 @@
+import type { ParsedStatementFile } from '../model';
 import { formatCents } from '../money';
-import { ParsedStatementFile } from '../model';
-import { type OpenBytes, parseStatementFile, parseStatementStream, StatementParseError, StatementSourceError } from '../statements';
+import {
+  type OpenBytes,
+  parseStatementFile,
+  parseStatementStream,
+  StatementParseError,
+  StatementSourceError,
+} from '../statements';
 import { accountLabel } from './summary';
 
 /** Why a statement file is refused; kept in its rejection report and on its statement record. */
@@ -18,7 +24,9 @@ export interface IngestLimits {
   maxEntries: number;
 }
 
-export type ReadOutcome = { parsed: ParsedStatementFile; problem?: undefined } | { parsed?: undefined; problem: StatementProblem };
+export type ReadOutcome =
+  | { parsed: ParsedStatementFile; problem?: undefined }
+  | { parsed?: undefined; problem: StatementProblem };
 
 /**
  * Reads and checks a statement file. Whatever goes wrong in here is a property of the file (the code is pure: no AWS
@@ -40,7 +48,11 @@ export function readStatement(bytes: Uint8Array, fileName: string, limits: Inges
  * readStatement for a file read as a stream (parseStatementStream): the same outcome, and the same problems. Only a
  * failure of the source itself (the bytes stopped coming) escapes, as the fault of the source it is.
  */
-export async function readStatementStream(open: OpenBytes, fileName: string, limits: IngestLimits): Promise<ReadOutcome> {
+export async function readStatementStream(
+  open: OpenBytes,
+  fileName: string,
+  limits: IngestLimits,
+): Promise<ReadOutcome> {
   try {
     // past the entry limit, entries are only counted: a file refused for its count never holds memory for them
     const streamed = await parseStatementStream(open, { fileName, maxEntries: limits.maxEntries });
@@ -74,7 +86,10 @@ function errorText(err: unknown): string {
 /** A file over the size limit: refused before anything is read. */
 export function tooLargeProblem(sizeBytes: number, limits: IngestLimits): StatementProblem | undefined {
   if (sizeBytes <= limits.maxBytes) return undefined;
-  return { code: 'file_too_large', message: `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split it, or raise statementMaxBytes)` };
+  return {
+    code: 'file_too_large',
+    message: `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split it, or raise statementMaxBytes)`,
+  };
 }
 
 /**
@@ -87,20 +102,36 @@ export function amountProblem(parsed: ParsedStatementFile): StatementProblem | u
     for (const e of s.entries) {
       total += Math.abs(e.amountCents);
       if (!Number.isSafeInteger(e.amountCents) || !Number.isSafeInteger(total)) {
-        return { code: 'invalid_amount', element: `statement ${i + 1}, entry ${e.index + 1}`, message: `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ${total}` };
+        return {
+          code: 'invalid_amount',
+          element: `statement ${i + 1}, entry ${e.index + 1}`,
+          message: `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ${total}`,
+        };
       }
     }
-    if (!Number.isSafeInteger(total)) return { code: 'invalid_amount', element: `statement ${i + 1}`, message: 'balances beyond what can be counted exactly (2^53 cents)' };
+    if (!Number.isSafeInteger(total))
+      return {
+        code: 'invalid_amount',
+        element: `statement ${i + 1}`,
+        message: 'balances beyond what can be counted exactly (2^53 cents)',
+      };
   }
   return undefined;
 }
 
 /** No statement, too many entries, an amount no bank would book, or balances that do not add up: the whole file is refused. */
-function statementProblem(parsed: ParsedStatementFile, limits: IngestLimits, omittedEntries: number): StatementProblem | undefined {
+function statementProblem(
+  parsed: ParsedStatementFile,
+  limits: IngestLimits,
+  omittedEntries: number,
+): StatementProblem | undefined {
   if (parsed.statements.length === 0) return { code: 'empty', message: 'no statement in the file' };
   const entries = parsed.statements.reduce((n, s) => n + s.entries.length, omittedEntries);
   if (entries > limits.maxEntries) {
-    return { code: 'too_many_entries', message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)` };
+    return {
+      code: 'too_many_entries',
+      message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)`,
+    };
   }
   const amounts = amountProblem(parsed);
   if (amounts) return amounts;

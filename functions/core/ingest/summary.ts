@@ -1,5 +1,5 @@
+import type { MatchResult, Statement, StatementEntry } from '../model';
 import { formatCents } from '../money';
-import { MatchResult, Statement, StatementEntry } from '../model';
 
 /** What finance is told after a statement was read and reconciled. */
 export interface IngestSummary {
@@ -7,14 +7,31 @@ export interface IngestSummary {
   format: string;
   accounts: string[];
   period: { from?: string; to?: string };
-  counts: { entries: number; newTransactions: number; duplicates: number; matched: number; suggested: number; unmatched: number; ignored: number; reversals: number };
+  counts: {
+    entries: number;
+    newTransactions: number;
+    duplicates: number;
+    matched: number;
+    suggested: number;
+    unmatched: number;
+    ignored: number;
+    reversals: number;
+  };
   autoMatchRate: number;
   anomalies: Anomaly[];
 }
 
 export type Anomaly =
   | { kind: 'unknown_credit'; transactionId: string; date: string; amount: string; label: string }
-  | { kind: 'returned_payment'; transactionId: string; date: string; amount: string; label: string; reopened: string[]; candidates?: string[] }
+  | {
+      kind: 'returned_payment';
+      transactionId: string;
+      date: string;
+      amount: string;
+      label: string;
+      reopened: string[];
+      candidates?: string[];
+    }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
   | { kind: 'allocation_refused'; transactionId: string; reason: string }
   /** A stored transaction came back under the same id with a different amount, date or account: kept as stored, to check. */
@@ -40,20 +57,50 @@ export function accountLabel(s: Pick<Statement, 'account'>): string {
  * Builds the summary and the anomalies (unknown credits, returned payments, items to review) of one ingest run;
  * `storeAnomalies` are those found while storing the transactions (identity conflicts, inconsistent days).
  */
-export function summarizeIngest(fileName: string, format: string, statements: Statement[], entries: ReconciledEntry[], storeAnomalies: Anomaly[] = []): IngestSummary {
-  const counts = { entries: entries.length, newTransactions: 0, duplicates: 0, matched: 0, suggested: 0, unmatched: 0, ignored: 0, reversals: 0 };
+export function summarizeIngest(
+  fileName: string,
+  format: string,
+  statements: Statement[],
+  entries: ReconciledEntry[],
+  storeAnomalies: Anomaly[] = [],
+): IngestSummary {
+  const counts = {
+    entries: entries.length,
+    newTransactions: 0,
+    duplicates: 0,
+    matched: 0,
+    suggested: 0,
+    unmatched: 0,
+    ignored: 0,
+    reversals: 0,
+  };
   const anomalies: Anomaly[] = [...storeAnomalies];
   for (const e of entries) {
     if (e.isNew) counts.newTransactions++;
     else counts.duplicates++;
     if (!e.result) continue;
-    const label = [e.entry.label, e.entry.counterpartyName, ...e.entry.remittance.unstructured].filter(Boolean).join(' · ');
-    const base = { transactionId: e.transactionId, date: e.entry.bookingDate, amount: formatCents(e.entry.amountCents), label };
+    const label = [e.entry.label, e.entry.counterpartyName, ...e.entry.remittance.unstructured]
+      .filter(Boolean)
+      .join(' · ');
+    const base = {
+      transactionId: e.transactionId,
+      date: e.entry.bookingDate,
+      amount: formatCents(e.entry.amountCents),
+      label,
+    };
     if (e.result.returned || e.result.reversalOf !== undefined || (e.entry.reversal && e.entry.amountCents < 0)) {
       counts.reversals++;
       // not identified: the payments it may give back, for finance to choose (nothing was undone)
-      const candidates = e.result.reversalOf === undefined ? e.result.reasons.filter((r) => r.startsWith('candidate: ')).map((r) => r.slice('candidate: '.length)) : [];
-      anomalies.push({ kind: 'returned_payment', ...base, reopened: e.reopened ?? [], ...(e.result.reversalOf === undefined ? { candidates } : {}) });
+      const candidates =
+        e.result.reversalOf === undefined
+          ? e.result.reasons.filter((r) => r.startsWith('candidate: ')).map((r) => r.slice('candidate: '.length))
+          : [];
+      anomalies.push({
+        kind: 'returned_payment',
+        ...base,
+        reopened: e.reopened ?? [],
+        ...(e.result.reversalOf === undefined ? { candidates } : {}),
+      });
     }
     if (e.refusal) anomalies.push({ kind: 'allocation_refused', transactionId: e.transactionId, reason: e.refusal });
     switch (e.result.status) {
@@ -74,7 +121,10 @@ export function summarizeIngest(fileName: string, format: string, statements: St
     }
   }
   const matchable = counts.matched + counts.suggested + counts.unmatched;
-  const dates = statements.flatMap((s) => [s.periodStart, s.periodEnd, ...s.entries.map((x) => x.bookingDate)]).filter((d): d is string => !!d).sort();
+  const dates = statements
+    .flatMap((s) => [s.periodStart, s.periodEnd, ...s.entries.map((x) => x.bookingDate)])
+    .filter((d): d is string => !!d)
+    .sort();
   return {
     fileName,
     format,

@@ -1,9 +1,9 @@
-import { IsoDate, IsoTimestamp } from '../dates';
+import type { IsoDate, IsoTimestamp } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
-import { formatDate, Language, money } from '../messages/format';
-import type { Creditor } from '../messages/reminder';
-import { FormalNoticeInvoice, senderBlock } from './formal-notice';
 import { contactRoleLabel, describeEvent } from '../messages/events';
+import { formatDate, type Language, money } from '../messages/format';
+import type { Creditor } from '../messages/reminder';
+import { type FormalNoticeInvoice, senderBlock } from './formal-notice';
 import { PdfWriter } from './pdf-writer';
 
 export interface AgencyCaseInput {
@@ -46,8 +46,13 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   const fr = language === 'fr';
   if (input.invoices.length === 0) throw new Error('a case file concerns at least one invoice');
   const history = [...input.history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const invoices = [...input.invoices].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1));
-  const currencyTotals = new Map<string, { principalCents: number; interestCents: number; indemnityCents: number; totalCents: number }>();
+  const invoices = [...input.invoices].sort((a, b) =>
+    a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1,
+  );
+  const currencyTotals = new Map<
+    string,
+    { principalCents: number; interestCents: number; indemnityCents: number; totalCents: number }
+  >();
   for (const i of invoices) {
     const c = i.currency ?? 'EUR';
     const t = currencyTotals.get(c) ?? { principalCents: 0, interestCents: 0, indemnityCents: 0, totalCents: 0 };
@@ -62,7 +67,16 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
     schema: 'encaisse.agency-case/1',
     caseId,
     asOf,
-    creditor: { name: creditor.name, address: creditor.address ?? [], legalIds: creditor.legalIds ?? [], legal: creditor.legal ?? null, iban: creditor.iban, bic: creditor.bic, email: creditor.email, phone: creditor.phone },
+    creditor: {
+      name: creditor.name,
+      address: creditor.address ?? [],
+      legalIds: creditor.legalIds ?? [],
+      legal: creditor.legal ?? null,
+      iban: creditor.iban,
+      bic: creditor.bic,
+      email: creditor.email,
+      phone: creditor.phone,
+    },
     debtor: {
       customerId: customer.customerId,
       name: customer.name,
@@ -107,21 +121,38 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   w.paragraph(fr ? `Dossier de recouvrement ${caseId}` : `Collection case file ${caseId}`, { bold: true, size: 14 });
   w.paragraph(fr ? `Situation au ${d(asOf)}` : `Position as of ${d(asOf)}`, { gapAfter: 10 });
   w.paragraph(fr ? 'Créancier' : 'Creditor', { bold: true, size: 11 });
-  w.lines(creditor.legal ? senderBlock(creditor, language) : [...senderBlock(creditor, language), [creditor.email, creditor.phone].filter(Boolean).join(' · ')].filter(Boolean), { size: 9 });
+  w.lines(
+    creditor.legal
+      ? senderBlock(creditor, language)
+      : [...senderBlock(creditor, language), [creditor.email, creditor.phone].filter(Boolean).join(' · ')].filter(
+          Boolean,
+        ),
+    { size: 9 },
+  );
   w.paragraph(fr ? 'Débiteur' : 'Debtor', { bold: true, size: 11 });
   w.lines(
     [
       `${customer.name} (${customer.customerId})`,
-      fr ? (customer.isBusiness === false ? 'Particulier' : 'Professionnel') : customer.isBusiness === false ? 'Consumer' : 'Business',
+      fr
+        ? customer.isBusiness === false
+          ? 'Particulier'
+          : 'Professionnel'
+        : customer.isBusiness === false
+          ? 'Consumer'
+          : 'Business',
       ...(customer.postalAddress ?? []),
       ...(customer.legalIds ?? []),
-      ...(customer.contacts ?? []).map((c) => [c.name, contactRoleLabel(c.role, language), c.email, c.phone].filter(Boolean).join(' · ')),
+      ...(customer.contacts ?? []).map((c) =>
+        [c.name, contactRoleLabel(c.role, language), c.email, c.phone].filter(Boolean).join(' · '),
+      ),
     ],
     { size: 9 },
   );
   w.paragraph(fr ? 'Factures' : 'Invoices', { bold: true, size: 11 });
   w.table(
-    fr ? ['Facture', 'Échéance', 'Retard (j)', 'Reste dû', 'Pénalités', 'Indemnité', 'Créance'] : ['Invoice', 'Due date', 'Days late', 'Amount due', 'Penalties', 'Indemnity', 'Claim'],
+    fr
+      ? ['Facture', 'Échéance', 'Retard (j)', 'Reste dû', 'Pénalités', 'Indemnité', 'Créance']
+      : ['Invoice', 'Due date', 'Days late', 'Amount due', 'Penalties', 'Indemnity', 'Claim'],
     invoices.map((i) => {
       const c = i.currency ?? 'EUR';
       return [
@@ -139,14 +170,19 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
     8,
   );
   for (const [c, t] of currencyTotals)
-    w.paragraph(`${fr ? 'Total de la créance' : 'Total claim'} : ${money(t.totalCents, c, language)} (${fr ? 'principal' : 'principal'} ${money(t.principalCents, c, language)})`, { bold: true });
+    w.paragraph(
+      `${fr ? 'Total de la créance' : 'Total claim'} : ${money(t.totalCents, c, language)} (${fr ? 'principal' : 'principal'} ${money(t.principalCents, c, language)})`,
+      { bold: true },
+    );
   if (input.formalNotice) {
     w.paragraph(fr ? 'Mise en demeure' : 'Formal notice', { bold: true, size: 11 });
     w.lines(
       [
         `${fr ? 'Référence' : 'Reference'} : ${input.formalNotice.reference}`,
         `${fr ? 'Date' : 'Date'} : ${d(input.formalNotice.date)}`,
-        ...(input.formalNotice.registeredLetterNumber ? [`${fr ? 'Recommandé AR n°' : 'Registered letter no.'} ${input.formalNotice.registeredLetterNumber}`] : []),
+        ...(input.formalNotice.registeredLetterNumber
+          ? [`${fr ? 'Recommandé AR n°' : 'Registered letter no.'} ${input.formalNotice.registeredLetterNumber}`]
+          : []),
       ],
       { size: 9 },
     );

@@ -12,7 +12,11 @@ export interface CustomerPageOnLetter {
   epcPayload?: string;
 }
 
-export async function drawCustomerPageBlock(w: PdfWriter, block: CustomerPageOnLetter, language: Language): Promise<void> {
+export async function drawCustomerPageBlock(
+  w: PdfWriter,
+  block: CustomerPageOnLetter,
+  language: Language,
+): Promise<void> {
   const fr = language === 'fr';
   w.paragraph(
     fr
@@ -21,6 +25,9 @@ export async function drawCustomerPageBlock(w: PdfWriter, block: CustomerPageOnL
     { size: 9 },
   );
   w.paragraph(block.url, { size: 7, gapAfter: 6 });
-  const codes = [...(block.epcPayload ? [await qrPng(block.epcPayload, { width: 300 })] : []), await qrPng(block.url, { width: 300 })];
+  const codes = [
+    ...(block.epcPayload ? [await qrPng(block.epcPayload, { width: 300 })] : []),
+    await qrPng(block.url, { width: 300 }),
+  ];
   await w.images(codes, 96);
 }

@@ -1,8 +1,17 @@
-import { IsoDate } from '../dates';
-import { type CustomerPageOnLetter, drawCustomerPageBlock } from './customer-link-block';
+import type { IsoDate } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
-import { Addressee, closingCivility, formatDate, formatIban, Language, letterSalutation, money, structuredReference } from '../messages/format';
+import {
+  type Addressee,
+  closingCivility,
+  formatDate,
+  formatIban,
+  type Language,
+  letterSalutation,
+  money,
+  structuredReference,
+} from '../messages/format';
 import type { Creditor } from '../messages/reminder';
+import { type CustomerPageOnLetter, drawCustomerPageBlock } from './customer-link-block';
 import { accountingContactLine, legalMentions } from './identity';
 import { PdfWriter } from './pdf-writer';
 
@@ -53,7 +62,9 @@ export function formalNoticeReference(invoiceId: string, asOf: IsoDate): string 
   return `MED-${invoiceId.replace(/[^A-Za-z0-9-]/g, '')}-${asOf.replace(/-/g, '')}`;
 }
 
-export function formalNoticeFigures(input: Pick<FormalNoticeInput, 'invoices' | 'penalties' | 'debtor'>): FormalNoticeFigures {
+export function formalNoticeFigures(
+  input: Pick<FormalNoticeInput, 'invoices' | 'penalties' | 'debtor'>,
+): FormalNoticeFigures {
   if (input.invoices.length === 0) throw new Error('a formal notice concerns at least one invoice');
   const rows = input.invoices.map((invoice, i) => {
     const penalties = Array.isArray(input.penalties) ? input.penalties[i] : input.penalties[invoice.invoiceId];
@@ -122,9 +133,18 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   const d = (x: IsoDate) => formatDate(x, language);
   w.lines(senderBlock(creditor, language), { size: 9, gapAfter: 10 });
   w.lines([debtor.name, ...debtor.address], { size: 10, align: 'right', gapAfter: 14 });
-  w.paragraph(fr ? `${creditor.city ? `${creditor.city}, le` : 'Le'} ${d(asOf)}` : `${creditor.city ? `${creditor.city}, ` : ''}${d(asOf)}`, { align: 'right', gapAfter: 12 });
+  w.paragraph(
+    fr
+      ? `${creditor.city ? `${creditor.city}, le` : 'Le'} ${d(asOf)}`
+      : `${creditor.city ? `${creditor.city}, ` : ''}${d(asOf)}`,
+    { align: 'right', gapAfter: 12 },
+  );
   const posted = input.byRegisteredLetter ?? debtor.address.length > 0;
-  if (posted) w.paragraph(fr ? 'LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION' : 'REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT', { bold: true, size: 10 });
+  if (posted)
+    w.paragraph(
+      fr ? 'LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION' : 'REGISTERED LETTER WITH ACKNOWLEDGEMENT OF RECEIPT',
+      { bold: true, size: 10 },
+    );
   const n = ids.length;
   w.paragraph(
     fr
@@ -141,8 +161,16 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   );
   const m = (c: number) => money(c, fig.currency, language);
   w.table(
-    fr ? ['Facture', 'Date', 'Échéance', 'Montant', 'Reste dû'] : ['Invoice', 'Issued', 'Due date', 'Amount', 'Amount due'],
-    fig.rows.map((r) => [r.invoice.invoiceId, d(r.invoice.issueDate), d(r.invoice.dueDate), m(r.invoice.amountCents), m(r.invoice.openCents)]),
+    fr
+      ? ['Facture', 'Date', 'Échéance', 'Montant', 'Reste dû']
+      : ['Invoice', 'Issued', 'Due date', 'Amount', 'Amount due'],
+    fig.rows.map((r) => [
+      r.invoice.invoiceId,
+      d(r.invoice.issueDate),
+      d(r.invoice.dueDate),
+      m(r.invoice.amountCents),
+      m(r.invoice.openCents),
+    ]),
     [0.28, 0.16, 0.16, 0.2, 0.2],
     [3, 4],
   );
@@ -152,7 +180,11 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   w.lines(paymentLines(creditor, ids, language), { size: 9, gapAfter: 10 });
   if (input.customerPage) await drawCustomerPageBlock(w, input.customerPage, language);
   w.paragraph(
-    fr ? `Nous vous prions d’agréer, ${closingCivility(debtor)}, l’expression de nos salutations distinguées.` : debtor.civility ? 'Yours sincerely,' : 'Yours faithfully,',
+    fr
+      ? `Nous vous prions d’agréer, ${closingCivility(debtor)}, l’expression de nos salutations distinguées.`
+      : debtor.civility
+        ? 'Yours sincerely,'
+        : 'Yours faithfully,',
     { gapAfter: 16 },
   );
   w.lines(signatureBlock(creditor), { size: 10 });
@@ -180,7 +212,8 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
         }. As of ${d(asOf)} they amount to:`,
   );
   const notes = input.rateNotes;
-  const statusOf = (from: IsoDate, basis: string): RateStatus => (basis === 'contract' ? 'published' : (notes?.status[halfOf(from)] ?? 'published'));
+  const statusOf = (from: IsoDate, basis: string): RateStatus =>
+    basis === 'contract' ? 'published' : (notes?.status[halfOf(from)] ?? 'published');
   const mark: Record<RateStatus, string> = { published: '', entered: ' (1)', assumed: ' (2)' };
   const used = new Set<RateStatus>();
   const periodRows: string[][] = [];
@@ -189,14 +222,37 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
     for (const p of r.penalties.periods) {
       const status = statusOf(p.from, r.penalties.basis);
       used.add(status);
-      periodRows.push([r.invoice.invoiceId, fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`, String(p.days), `${pct(p.rateBp, language)}${mark[status]}`, m(p.cents)]);
+      periodRows.push([
+        r.invoice.invoiceId,
+        fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`,
+        String(p.days),
+        `${pct(p.rateBp, language)}${mark[status]}`,
+        m(p.cents),
+      ]);
     }
   }
-  w.table(fr ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités'] : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'], periodRows, [0.22, 0.32, 0.1, 0.18, 0.18], [2, 3, 4]);
+  w.table(
+    fr
+      ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités']
+      : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'],
+    periodRows,
+    [0.22, 0.32, 0.1, 0.18, 0.18],
+    [2, 3, 4],
+  );
   const small = { size: 8 };
-  w.paragraph(fr ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.' : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.', small);
+  w.paragraph(
+    fr
+      ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
+      : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.',
+    small,
+  );
   if (used.has('entered'))
-    w.paragraph(fr ? '(1) Taux publié après l’établissement de notre table de référence, relevé par notre service comptable.' : '(1) Rate published after our reference table was drawn up, entered by our accounts department.', small);
+    w.paragraph(
+      fr
+        ? '(1) Taux publié après l’établissement de notre table de référence, relevé par notre service comptable.'
+        : '(1) Rate published after our reference table was drawn up, entered by our accounts department.',
+      small,
+    );
   if (used.has('assumed')) {
     const last = notes?.lastPublished ? halfLabel(notes.lastPublished, language) : undefined;
     w.paragraph(
@@ -231,7 +287,11 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
       : `Under article 1231-6 of the French Civil Code, this formal notice makes interest at the statutory rate${figure} run on the amounts due until payment in full.`,
   );
   if (fig.interestCents > 0)
-    w.paragraph(fr ? `Intérêts échus au ${formatDate(input.asOf, 'fr')} : ${money(fig.interestCents, fig.currency, 'fr')}.` : `Interest accrued as of ${formatDate(input.asOf, 'en')}: ${money(fig.interestCents, fig.currency, 'en')}.`);
+    w.paragraph(
+      fr
+        ? `Intérêts échus au ${formatDate(input.asOf, 'fr')} : ${money(fig.interestCents, fig.currency, 'fr')}.`
+        : `Interest accrued as of ${formatDate(input.asOf, 'en')}: ${money(fig.interestCents, fig.currency, 'en')}.`,
+    );
 }
 
 /** The summary, the demand with its deadline, the consequence, and how the notice is sent. */
@@ -243,13 +303,24 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
     ? [
         [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
         [fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)],
-        [fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)', m(fig.indemnityCents)],
+        [
+          fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)',
+          m(fig.indemnityCents),
+        ],
       ]
     : [
         [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
-        ...(fig.interestCents > 0 ? [[fr ? 'Intérêts au taux légal échus' : 'Statutory interest accrued', m(fig.interestCents)]] : []),
+        ...(fig.interestCents > 0
+          ? [[fr ? 'Intérêts au taux légal échus' : 'Statutory interest accrued', m(fig.interestCents)]]
+          : []),
       ];
-  w.table(fr ? ['Récapitulatif', 'Montant'] : ['Summary', 'Amount'], [...rows, [fr ? 'TOTAL À PAYER' : 'TOTAL TO PAY', m(fig.totalCents)]], [0.7, 0.3], [1], 10);
+  w.table(
+    fr ? ['Récapitulatif', 'Montant'] : ['Summary', 'Amount'],
+    [...rows, [fr ? 'TOTAL À PAYER' : 'TOTAL TO PAY', m(fig.totalCents)]],
+    [0.7, 0.3],
+    [1],
+    10,
+  );
   const accrues = fig.business
     ? fr
       ? 'Les pénalités de retard continuent de courir jusqu’au complet paiement.'
@@ -285,8 +356,20 @@ function paymentLines(creditor: Creditor, ids: string[], language: Language): st
     return rf ? `${id} (${rf})` : id;
   });
   return language === 'fr'
-    ? ['Règlement par virement :', `Titulaire : ${creditor.name}`, `IBAN : ${formatIban(creditor.iban)}`, `BIC : ${creditor.bic}`, `Référence à indiquer : ${refs.join(', ')}`]
-    : ['Payment by bank transfer:', `Account holder: ${creditor.name}`, `IBAN: ${formatIban(creditor.iban)}`, `BIC: ${creditor.bic}`, `Reference to quote: ${refs.join(', ')}`];
+    ? [
+        'Règlement par virement :',
+        `Titulaire : ${creditor.name}`,
+        `IBAN : ${formatIban(creditor.iban)}`,
+        `BIC : ${creditor.bic}`,
+        `Référence à indiquer : ${refs.join(', ')}`,
+      ]
+    : [
+        'Payment by bank transfer:',
+        `Account holder: ${creditor.name}`,
+        `IBAN: ${formatIban(creditor.iban)}`,
+        `BIC: ${creditor.bic}`,
+        `Reference to quote: ${refs.join(', ')}`,
+      ];
 }
 
 /** The letterhead: legal mentions when the identity is known, else the name and address lines given. */

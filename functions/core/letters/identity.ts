@@ -68,13 +68,21 @@ export function compactId(value: string): string {
 }
 
 /** Every inconsistency of an identity, by field name (empty when it is sound). */
-export function legalIdentityProblems(id: Pick<LegalIdentity, 'siren' | 'siret' | 'vatNumber'>): { field: 'siren' | 'siret' | 'vatNumber'; message: string }[] {
+export function legalIdentityProblems(
+  id: Pick<LegalIdentity, 'siren' | 'siret' | 'vatNumber'>,
+): { field: 'siren' | 'siret' | 'vatNumber'; message: string }[] {
   const problems: { field: 'siren' | 'siret' | 'vatNumber'; message: string }[] = [];
-  if (!isValidSiren(id.siren)) problems.push({ field: 'siren', message: 'a SIREN of 9 digits whose Luhn check passes' });
-  if (!isValidSiret(id.siret)) problems.push({ field: 'siret', message: 'a SIRET of 14 digits whose Luhn check passes' });
-  else if (!id.siret.startsWith(id.siren)) problems.push({ field: 'siret', message: 'the SIRET starts with the SIREN' });
+  if (!isValidSiren(id.siren))
+    problems.push({ field: 'siren', message: 'a SIREN of 9 digits whose Luhn check passes' });
+  if (!isValidSiret(id.siret))
+    problems.push({ field: 'siret', message: 'a SIRET of 14 digits whose Luhn check passes' });
+  else if (!id.siret.startsWith(id.siren))
+    problems.push({ field: 'siret', message: 'the SIRET starts with the SIREN' });
   if (isValidSiren(id.siren) && id.vatNumber !== frenchVatNumber(id.siren))
-    problems.push({ field: 'vatNumber', message: `the French VAT number of this SIREN is ${frenchVatNumber(id.siren)}` });
+    problems.push({
+      field: 'vatNumber',
+      message: `the French VAT number of this SIREN is ${frenchVatNumber(id.siren)}`,
+    });
   return problems;
 }
 
@@ -96,8 +104,16 @@ export function legalMentions(name: string, id: LegalIdentity, language: 'fr' | 
   const office = id.registeredAddress.join(', ');
   const rcs = `RCS ${id.rcsCity} ${formatSiren(id.siren)}`;
   return language === 'fr'
-    ? [`${name}, ${id.legalForm} au capital de ${capital}`, `Siège social : ${office}`, `${rcs} – SIRET ${formatSiret(id.siret)} – TVA intracommunautaire ${id.vatNumber}`]
-    : [`${name}, ${id.legalForm} with a share capital of ${capital}`, `Registered office: ${office}`, `${rcs} – SIRET ${formatSiret(id.siret)} – EU VAT number ${id.vatNumber}`];
+    ? [
+        `${name}, ${id.legalForm} au capital de ${capital}`,
+        `Siège social : ${office}`,
+        `${rcs} – SIRET ${formatSiret(id.siret)} – TVA intracommunautaire ${id.vatNumber}`,
+      ]
+    : [
+        `${name}, ${id.legalForm} with a share capital of ${capital}`,
+        `Registered office: ${office}`,
+        `${rcs} – SIRET ${formatSiret(id.siret)} – EU VAT number ${id.vatNumber}`,
+      ];
 }
 
 /** The accounting contact, one line: "Comptabilité clients : Julie Bernard – compta@... – 04 72 00 00 00". */

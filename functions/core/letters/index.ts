@@ -1,3 +1,3 @@
-export * from './pdf-writer';
-export * from './formal-notice';
 export * from './agency-case';
+export * from './formal-notice';
+export * from './pdf-writer';

@@ -1,4 +1,4 @@
-import { PDFDocument, PDFFont, PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 
 /**
  * A tiny flowing-text layer over pdf-lib: A4 pages, standard fonts (Helvetica), automatic wrapping and page
@@ -19,14 +19,14 @@ const REPLACEMENTS: Record<string, string> = {
   '\u2033': '"',
   '\t': '    ',
   // letters that do not decompose to an ASCII base under NFD
-  'Ł': 'L',
-  'ł': 'l',
-  'Đ': 'D',
-  'đ': 'd',
-  'Ħ': 'H',
-  'ħ': 'h',
-  'ı': 'i',
-  'ß': 'ß',
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ħ: 'H',
+  ħ: 'h',
+  ı: 'i',
+  ß: 'ß',
 };
 
 export function sanitizeForWinAnsi(text: string, font: PDFFont): string {
@@ -83,7 +83,13 @@ export class PdfWriter {
     this.newPage();
   }
 
-  static async create(meta: { title: string; author: string; subject?: string; footer?: string; creationDate?: Date }): Promise<PdfWriter> {
+  static async create(meta: {
+    title: string;
+    author: string;
+    subject?: string;
+    footer?: string;
+    creationDate?: Date;
+  }): Promise<PdfWriter> {
     const doc = await PDFDocument.create();
     const regular = await doc.embedFont(StandardFonts.Helvetica);
     const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -155,7 +161,12 @@ export class PdfWriter {
       this.ensure(lineHeight);
       this.y -= lineHeight;
       const w = font.widthOfTextAtSize(line, size);
-      const x = style.align === 'right' ? this.margin + this.width - w : style.align === 'center' ? this.margin + (this.width - w) / 2 : this.margin + indent;
+      const x =
+        style.align === 'right'
+          ? this.margin + this.width - w
+          : style.align === 'center'
+            ? this.margin + (this.width - w) / 2
+            : this.margin + indent;
       this.page.drawText(line, { x, y: this.y, size, font });
     }
     this.y -= style.gapAfter ?? size * 0.5;
@@ -166,7 +177,9 @@ export class PdfWriter {
     const embedded = await Promise.all(pngs.map((png) => this.doc.embedPng(png)));
     this.ensure(size);
     this.y -= size;
-    embedded.forEach((img, k) => this.page.drawImage(img, { x: this.margin + k * (size + gap), y: this.y, width: size, height: size }));
+    embedded.forEach((img, k) =>
+      this.page.drawImage(img, { x: this.margin + k * (size + gap), y: this.y, width: size, height: size }),
+    );
     this.y -= 6;
   }
 
@@ -193,7 +206,12 @@ export class PdfWriter {
         x += colW[i];
       });
       this.y -= height;
-      this.page.drawLine({ start: { x: this.margin, y: this.y }, end: { x: this.margin + this.width, y: this.y }, thickness: 0.4, color: rgb(0.7, 0.7, 0.7) });
+      this.page.drawLine({
+        start: { x: this.margin, y: this.y },
+        end: { x: this.margin + this.width, y: this.y },
+        thickness: 0.4,
+        color: rgb(0.7, 0.7, 0.7),
+      });
     };
     drawRow(headers, this.bold);
     for (const r of rows) drawRow(r, this.regular);

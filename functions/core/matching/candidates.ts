@@ -1,6 +1,17 @@
 import { formatCents } from '../money';
 import type { PayerGuess } from './customer-index';
-import { amountFit, cap, draftKey, draftOf, type Draft, payerFit, type Payment, type PayerVerdict, type RefLevel, type Scoring } from './decision';
+import {
+  amountFit,
+  cap,
+  type Draft,
+  draftKey,
+  draftOf,
+  type PayerVerdict,
+  type Payment,
+  payerFit,
+  type RefLevel,
+  type Scoring,
+} from './decision';
 import type { ReferenceHit, ReferenceIndex, ReferenceKind } from './reference-index';
 import { findSubsets } from './subset-sum';
 import type { MatchOptions } from './types';
@@ -27,7 +38,11 @@ export interface NamedInvoices {
 
 function refWord(s: Search, i: number, h: { kind: ReferenceKind; text: string }): string {
   const id = s.ledger.invoices[i].invoiceId;
-  return h.kind === 'exact' ? `reference: ${id} in the transaction text` : h.kind === 'reformatted' ? `reference: "${h.text}" read as ${id}` : `reference: "${h.text}" is one character away from ${id}`;
+  return h.kind === 'exact'
+    ? `reference: ${id} in the transaction text`
+    : h.kind === 'reformatted'
+      ? `reference: "${h.text}" read as ${id}`
+      : `reference: "${h.text}" is one character away from ${id}`;
 }
 
 /**
@@ -36,7 +51,8 @@ function refWord(s: Search, i: number, h: { kind: ReferenceKind; text: string })
  */
 function capCreditor(d: Draft, creditor: 'valid' | 'invalid'): void {
   if (creditor === 'invalid') cap(d, 0.85, 'the RF creditor reference fails its check digits');
-  else if (d.amount !== 'exact' && d.amount !== 'fee') cap(d, 0.85, 'an RF creditor reference with an amount that differs');
+  else if (d.amount !== 'exact' && d.amount !== 'fee')
+    cap(d, 0.85, 'an RF creditor reference with an amount that differs');
 }
 
 /** Each invoice the texts name, alone; several named invoices of one customer, together. */
@@ -49,7 +65,9 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
   for (const h of hits) {
     if (ledger.invoices[h.invoice].currency !== t.currency) continue;
     if (ledger.open[h.invoice] <= 0) {
-      notes.push(`reference ${ledger.invoices[h.invoice].invoiceId} found but that invoice is already settled: possible duplicate payment`);
+      notes.push(
+        `reference ${ledger.invoices[h.invoice].invoiceId} found but that invoice is already settled: possible duplicate payment`,
+      );
       continue;
     }
     refOf.set(h.invoice, h);
@@ -58,7 +76,8 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     const level: RefLevel = h.kind === 'typo' ? 'typo' : 'ref';
     const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
     const d = draftOf(s, t, [i], amountFit(amount, ledger.open[i], tol), level, p, [refWord(s, i, h)]);
-    if (d.amount === 'over' && level === 'ref' && restCandidates(s, [i], p, [refWord(s, i, h)])) cap(d, 0.6, 'the rest equals other open invoices of the customer');
+    if (d.amount === 'over' && level === 'ref' && restCandidates(s, [i], p, [refWord(s, i, h)]))
+      cap(d, 0.6, 'the rest equals other open invoices of the customer');
     if (h.creditor) capCreditor(d, h.creditor);
     s.offer(d);
   }
@@ -78,13 +97,31 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     const reasons = [`reference: ${group.length} invoices of ${s.customerName(c)} named in the transaction text`];
     if (amount >= total - tol) {
       const d = draftOf(s, t, group, amountFit(amount, total, tol), 'ref', p, reasons);
-      if (d.amount === 'over' && restCandidates(s, group, p, reasons)) cap(d, 0.6, 'the rest equals other open invoices of the customer');
+      if (d.amount === 'over' && restCandidates(s, group, p, reasons))
+        cap(d, 0.6, 'the rest equals other open invoices of the customer');
       s.offer(d);
       continue;
     }
     const pool = group.slice(0, 16);
-    const sols = findSubsets(pool.map((i) => ledger.open[i]), amount, amount, { minSize: 2, maxSize: Math.min(s.opts.maxInvoicesPerPayment, pool.length), maxSolutions: 3 });
-    for (const sol of sols) s.offer(draftOf(s, t, sol.map((k) => pool[k]), 'exact', 'ref', p, [...reasons, 'amount: equals some of them exactly'], sols.length > 1 ? 0.3 : 0.04));
+    const sols = findSubsets(
+      pool.map((i) => ledger.open[i]),
+      amount,
+      amount,
+      { minSize: 2, maxSize: Math.min(s.opts.maxInvoicesPerPayment, pool.length), maxSolutions: 3 },
+    );
+    for (const sol of sols)
+      s.offer(
+        draftOf(
+          s,
+          t,
+          sol.map((k) => pool[k]),
+          'exact',
+          'ref',
+          p,
+          [...reasons, 'amount: equals some of them exactly'],
+          sols.length > 1 ? 0.3 : 0.04,
+        ),
+      );
     if (sols.length === 0) s.offer(draftOf(s, t, group, 'partial', 'ref', p, reasons));
   }
   groupCandidate(s, [...groups.values()]);
@@ -103,8 +140,14 @@ function groupCandidate(s: Search, groups: number[][]): void {
   const fit = amountFit(t.amountCents, total, s.feeTolerance);
   if (fit !== 'exact' && fit !== 'fee') return;
   const rank = { iban: 0, name: 1, weak: 2, none: 3, conflict: 4 };
-  const p = groups.map((g) => payerFit(ledger.customerOf[g[0]], s.payers, s.customerName)).sort((a, b) => rank[a.fit] - rank[b.fit])[0];
-  s.offer(draftOf(s, t, all, fit, 'ref', p, [`reference: ${all.length} invoices of ${groups.length} customers named in the transaction text (one payer for several companies)`]));
+  const p = groups
+    .map((g) => payerFit(ledger.customerOf[g[0]], s.payers, s.customerName))
+    .sort((a, b) => rank[a.fit] - rank[b.fit])[0];
+  s.offer(
+    draftOf(s, t, all, fit, 'ref', p, [
+      `reference: ${all.length} invoices of ${groups.length} customers named in the transaction text (one payer for several companies)`,
+    ]),
+  );
 }
 
 /**
@@ -118,10 +161,21 @@ function restCandidates(s: Search, named: number[], p: PayerVerdict, reasons: st
   const rest = t.amountCents - named.reduce((sum, i) => sum + ledger.open[i], 0);
   if (c < 0 || rest <= 0) return false;
   const isNamed = new Set(named);
-  let ways = ledger.openAt(c, rest, t.currency).filter((i) => !isNamed.has(i)).map((i) => [i]);
+  let ways = ledger
+    .openAt(c, rest, t.currency)
+    .filter((i) => !isNamed.has(i))
+    .map((i) => [i]);
   if (ways.length === 0) {
-    const pool = ledger.oldestOpen(c, t.currency).filter((i) => !isNamed.has(i)).slice(0, 16);
-    ways = findSubsets(pool.map((i) => ledger.open[i]), rest, rest, { minSize: 2, maxSize: 3, maxSolutions: 3 }).map((sol) => sol.map((k) => pool[k]));
+    const pool = ledger
+      .oldestOpen(c, t.currency)
+      .filter((i) => !isNamed.has(i))
+      .slice(0, 16);
+    ways = findSubsets(
+      pool.map((i) => ledger.open[i]),
+      rest,
+      rest,
+      { minSize: 2, maxSize: 3, maxSolutions: 3 },
+    ).map((sol) => sol.map((k) => pool[k]));
   }
   for (const extra of ways) {
     const invs = [...named, ...extra].sort(ledger.byAge);
@@ -148,7 +202,9 @@ export function typoCandidates(
       const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
       if (fit !== 'exact' && fit !== 'fee' && p.fit !== 'iban' && p.fit !== 'name') continue;
       if (++tried > 50) break;
-      const d = draftOf(s, t, [i], fit, 'typo', p, [`reference: "${q}" is one character away from ${ledger.invoices[i].invoiceId}`]);
+      const d = draftOf(s, t, [i], fit, 'typo', p, [
+        `reference: "${q}" is one character away from ${ledger.invoices[i].invoiceId}`,
+      ]);
       if (badCreditor.includes(q)) capCreditor(d, 'invalid');
       s.offer(d);
     }
@@ -170,13 +226,40 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
   const exact = ledger.openAt(c, amount, t.currency);
   for (const i of exact) {
     const tie = exact.length > 1;
-    s.offer(draftOf(s, t, [i], 'exact', named.has(i) ? 'ref' : 'none', p, [tie ? `amount: ${exact.length} open invoices of ${name} have this amount` : `amount: the only open invoice of ${name} of ${money(amount)}`], tie ? 0.35 : 0));
+    s.offer(
+      draftOf(
+        s,
+        t,
+        [i],
+        'exact',
+        named.has(i) ? 'ref' : 'none',
+        p,
+        [
+          tie
+            ? `amount: ${exact.length} open invoices of ${name} have this amount`
+            : `amount: the only open invoice of ${name} of ${money(amount)}`,
+        ],
+        tie ? 0.35 : 0,
+      ),
+    );
   }
   if (exact.length > 0) return;
   const owedList = ledger.oldestOpen(c, t.currency);
   const open = ledger.open;
   const near = owedList.filter((i) => open[i] > amount && open[i] - amount <= tol);
-  for (const i of near) s.offer(draftOf(s, t, [i], 'fee', 'none', p, [`amount: ${money(open[i] - amount)} short of invoice ${ledger.invoices[i].invoiceId} (bank fees?)`], near.length > 1 ? 0.3 : 0));
+  for (const i of near)
+    s.offer(
+      draftOf(
+        s,
+        t,
+        [i],
+        'fee',
+        'none',
+        p,
+        [`amount: ${money(open[i] - amount)} short of invoice ${ledger.invoices[i].invoiceId} (bank fees?)`],
+        near.length > 1 ? 0.3 : 0,
+      ),
+    );
   const pool = owedList.slice(0, opts.maxSubsetPool);
   // paying the k oldest open invoices at once is the common way, and a prefix sum rarely matches by chance
   let prefix = -1;
@@ -188,27 +271,77 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
   const prefixKey = prefix > 0 ? draftKey(pool.slice(0, prefix)) : '';
   // an invoice of the set with a twin of the same amount outside it: the other set is as good, a person chooses
   const twin = (invs: number[]) => (hasTwinOutside(s, c, invs) ? 0.35 : 0);
-  if (prefix > 0) s.offer(draftOf(s, t, pool.slice(0, prefix), 'exact', 'none', p, [`amount: equals the ${prefix} oldest open invoices of ${name}`], twin(pool.slice(0, prefix)), 1));
+  if (prefix > 0)
+    s.offer(
+      draftOf(
+        s,
+        t,
+        pool.slice(0, prefix),
+        'exact',
+        'none',
+        p,
+        [`amount: equals the ${prefix} oldest open invoices of ${name}`],
+        twin(pool.slice(0, prefix)),
+        1,
+      ),
+    );
   if (pool.length >= 2) {
     const small = pool.slice(0, 16);
-    const sols = findSubsets(small.map((i) => open[i]), amount, amount, { minSize: 2, maxSize: Math.min(4, opts.maxInvoicesPerPayment), maxSolutions: 4 });
+    const sols = findSubsets(
+      small.map((i) => open[i]),
+      amount,
+      amount,
+      { minSize: 2, maxSize: Math.min(4, opts.maxInvoicesPerPayment), maxSolutions: 4 },
+    );
     for (const sol of sols) {
       const invs = sol.map((k) => small[k]);
       if (draftKey(invs) === prefixKey) continue;
-      s.offer(draftOf(s, t, invs, 'exact', 'none', p, [`amount: equals the sum of ${invs.length} open invoices of ${name}`], sols.length > 1 || prefix > 0 ? 0.35 : twin(invs)));
+      s.offer(
+        draftOf(
+          s,
+          t,
+          invs,
+          'exact',
+          'none',
+          p,
+          [`amount: equals the sum of ${invs.length} open invoices of ${name}`],
+          sols.length > 1 || prefix > 0 ? 0.35 : twin(invs),
+        ),
+      );
     }
     if (sols.length === 0) {
-      const wide = findSubsets(pool.map((i) => open[i]), amount, amount + tol, { minSize: 2, maxSize: opts.maxInvoicesPerPayment, maxSolutions: 3, maxNodes: 20_000 });
+      const wide = findSubsets(
+        pool.map((i) => open[i]),
+        amount,
+        amount + tol,
+        { minSize: 2, maxSize: opts.maxInvoicesPerPayment, maxSolutions: 3, maxNodes: 20_000 },
+      );
       for (const sol of wide) {
         const invs = sol.map((k) => pool[k]);
         const total = invs.reduce((a, i) => a + open[i], 0);
-        s.offer(draftOf(s, t, invs, amountFit(amount, total, tol), 'none', p, [`amount: close to the sum of ${invs.length} open invoices of ${name}`], 0.2));
+        s.offer(
+          draftOf(
+            s,
+            t,
+            invs,
+            amountFit(amount, total, tol),
+            'none',
+            p,
+            [`amount: close to the sum of ${invs.length} open invoices of ${name}`],
+            0.2,
+          ),
+        );
       }
     }
   }
   if (near.length === 0) {
     const larger = owedList.find((i) => open[i] > amount);
-    if (larger !== undefined) s.offer(draftOf(s, t, [larger], 'partial', named.has(larger) ? 'ref' : 'none', p, [`amount: less than the oldest open invoice of ${name} (partial payment?)`]));
+    if (larger !== undefined)
+      s.offer(
+        draftOf(s, t, [larger], 'partial', named.has(larger) ? 'ref' : 'none', p, [
+          `amount: less than the oldest open invoice of ${name} (partial payment?)`,
+        ]),
+      );
   }
 }
 
@@ -223,7 +356,17 @@ export function amountOnlyCandidates(s: Search): void {
   const same = s.ledger.anyAt(s.t.amountCents, s.t.currency);
   if (same.length === 0 || same.length > s.opts.maxSuggestions) return;
   for (const i of same) {
-    s.offer(draftOf(s, s.t, [i], 'exact', 'none', { fit: 'none' }, [`amount: an open invoice of ${s.customerName(s.ledger.customerOf[i])} has exactly this amount`], same.length > 1 ? 0.1 : 0));
+    s.offer(
+      draftOf(
+        s,
+        s.t,
+        [i],
+        'exact',
+        'none',
+        { fit: 'none' },
+        [`amount: an open invoice of ${s.customerName(s.ledger.customerOf[i])} has exactly this amount`],
+        same.length > 1 ? 0.1 : 0,
+      ),
+    );
   }
 }
-

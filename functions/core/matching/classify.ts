@@ -6,14 +6,27 @@ import { foldText } from './normalize';
  * possible customer receipt.
  */
 const NON_CUSTOMER: { re: RegExp; what: string }[] = [
-  { re: /\b(DGFIP|DGI|TRESOR PUBLIC|TRESORERIE|SIE|SERVICE DES IMPOTS|IMPOTS|REMB(OURSEMENT)? (DE )?(CREDIT )?(DE )?TVA|CREDIT (DE )?TVA|CICE|CIR)\b/, what: 'tax refund' },
+  {
+    re: /\b(DGFIP|DGI|TRESOR PUBLIC|TRESORERIE|SIE|SERVICE DES IMPOTS|IMPOTS|REMB(OURSEMENT)? (DE )?(CREDIT )?(DE )?TVA|CREDIT (DE )?TVA|CICE|CIR)\b/,
+    what: 'tax refund',
+  },
   { re: /\b(URSSAF|CPAM|CAF|POLE EMPLOI|FRANCE TRAVAIL|ASP|BPIFRANCE|SUBVENTION)\b/, what: 'public body or grant' },
-  { re: /\b(INTERETS?( CREDITEURS?)?|REMUNERATION (DU )?COMPTE|INT CRED|INTERETS SUR|COUPON)\b/, what: 'bank interest' },
+  {
+    re: /\b(INTERETS?( CREDITEURS?)?|REMUNERATION (DU )?COMPTE|INT CRED|INTERETS SUR|COUPON)\b/,
+    what: 'bank interest',
+  },
   { re: /\b(ASSURANCES?|INDEMNISATION|INDEMNITE SINISTRE|SINISTRE|MUTUELLE|PREVOYANCE)\b/, what: 'insurance' },
-  { re: /\b(VIR(EMENT)? INTERNE|VIR(EMENT)? (DE )?(CPTE|COMPTE) A (CPTE|COMPTE)|TRANSFERT INTERNE|VIR(EMENT)? TRESORERIE|VIREMENT ENTRE COMPTES|APPORT (EN )?COMPTE COURANT|ALIMENTATION COMPTE)\b/, what: 'own-account transfer' },
-  { re: /\b(REMISE CB|REMISE CARTE|ANNULATION CB|REMBOURSEMENT FOURNISSEUR|AVOIR FOURNISSEUR|RETROCESSION)\b/, what: 'card or supplier credit' },
+  {
+    re: /\b(VIR(EMENT)? INTERNE|VIR(EMENT)? (DE )?(CPTE|COMPTE) A (CPTE|COMPTE)|TRANSFERT INTERNE|VIR(EMENT)? TRESORERIE|VIREMENT ENTRE COMPTES|APPORT (EN )?COMPTE COURANT|ALIMENTATION COMPTE)\b/,
+    what: 'own-account transfer',
+  },
+  {
+    re: /\b(REMISE CB|REMISE CARTE|ANNULATION CB|REMBOURSEMENT FOURNISSEUR|AVOIR FOURNISSEUR|RETROCESSION)\b/,
+    what: 'card or supplier credit',
+  },
 ];
-const RETURN_WORDS = /\b(IMPAYES?|REJETS?|REJETEE?S?|RETOURS?|RETURNED|RETURN|REVERSAL|CONTRE ?PASSATION|ANNULATION|RTRANSACTION|R TRANSACTION|REFUS|REFUSE)\b/;
+const RETURN_WORDS =
+  /\b(IMPAYES?|REJETS?|REJETEE?S?|RETOURS?|RETURNED|RETURN|REVERSAL|CONTRE ?PASSATION|ANNULATION|RTRANSACTION|R TRANSACTION|REFUS|REFUSE)\b/;
 const RETURN_CODES = new Set(['RRTN', 'UPDD', 'RPCR', 'ARET', 'RRCT']);
 const RETURN_CODE_IN = /(^|[^A-Z])(RRTN|UPDD|RPCR)($|[^A-Z])/;
 
@@ -34,15 +47,21 @@ export function textsOf(t: MovementTexts): string[] {
 }
 
 /** A debit that gives back a customer's payment (the bank flagged it, its code says so, or its text does). */
-export function isReturnedPayment(t: { amountCents: number; reversal?: boolean; bankCodes?: readonly string[] }, folded: string): boolean {
+export function isReturnedPayment(
+  t: { amountCents: number; reversal?: boolean; bankCodes?: readonly string[] },
+  folded: string,
+): boolean {
   if (t.amountCents >= 0) return false;
   if (t.reversal) return true;
-  if ((t.bankCodes ?? []).some((c) => RETURN_CODES.has(c.toUpperCase()) || RETURN_CODE_IN.test(c.toUpperCase()))) return true;
+  if ((t.bankCodes ?? []).some((c) => RETURN_CODES.has(c.toUpperCase()) || RETURN_CODE_IN.test(c.toUpperCase())))
+    return true;
   return RETURN_WORDS.test(folded);
 }
 
 /** The same test from a movement's fields, for callers that have not folded its texts (the ingest). */
-export function looksLikeReturnedPayment(t: MovementTexts & { amountCents: number; reversal?: boolean; bankCodes?: readonly string[] }): boolean {
+export function looksLikeReturnedPayment(
+  t: MovementTexts & { amountCents: number; reversal?: boolean; bankCodes?: readonly string[] },
+): boolean {
   return isReturnedPayment(t, foldText(textsOf(t).join(' ')));
 }
 

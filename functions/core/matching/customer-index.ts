@@ -1,5 +1,5 @@
-import type { MatchCustomer } from './types';
 import { ibanKey, LEGAL_FORMS, maskIban, NAME_STOPWORDS, nameCoreTokens, tokens } from './normalize';
+import type { MatchCustomer } from './types';
 
 export type PayerEvidence = 'iban' | 'name';
 export interface PayerGuess {
@@ -95,7 +95,7 @@ export class CustomerIndex {
   }
 
   customersOfIban(iban: string | undefined): readonly number[] {
-    return iban ? this.byIban.get(ibanKey(iban)) ?? [] : [];
+    return iban ? (this.byIban.get(ibanKey(iban)) ?? []) : [];
   }
 
   /** Who may have paid: by payer IBAN, by the payer name field, and by a customer name written in the label. Best first. */
@@ -107,7 +107,12 @@ export class CustomerIndex {
     };
     const byIban = this.customersOfIban(payerIban);
     for (const c of byIban) {
-      offer({ customer: c, score: byIban.length === 1 ? 1 : 0.9, via: 'iban', reason: `payer IBAN ${maskIban(payerIban!)} is known for ${this.customers[c].name}` });
+      offer({
+        customer: c,
+        score: byIban.length === 1 ? 1 : 0.9,
+        via: 'iban',
+        reason: `payer IBAN ${maskIban(payerIban!)} is known for ${this.customers[c].name}`,
+      });
     }
     // a payer IBAN known for exactly one customer says who paid: the name adds nothing
     if (payerName && payerName.trim() && byIban.length !== 1) {
@@ -119,7 +124,9 @@ export class CustomerIndex {
     if (other) for (const g of this.byNameInText(other)) offer(this.ofOwner(g));
     const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer).slice(0, 8);
     for (const g of ranked) {
-      const name = g.alias ? `${g.alias} (known alias of ${this.customers[g.customer].name})` : this.customers[g.customer].name;
+      const name = g.alias
+        ? `${g.alias} (known alias of ${this.customers[g.customer].name})`
+        : this.customers[g.customer].name;
       if (g.via === 'iban') continue;
       g.reason =
         g.reason === 'in-text'
@@ -182,7 +189,12 @@ export class CustomerIndex {
     for (const ws of noiseTail ? [words, words.slice(0, -1)] : [words]) {
       const same = this.bySet.get(setKey(ws));
       if (same) {
-        return same.map((c) => ({ customer: c, score: 1, via: 'name' as const, reason: ws.join(' ') === this.core[c].join(' ') ? 'same name' : 'same name, words reordered' }));
+        return same.map((c) => ({
+          customer: c,
+          score: 1,
+          via: 'name' as const,
+          reason: ws.join(' ') === this.core[c].join(' ') ? 'same name' : 'same name, words reordered',
+        }));
       }
     }
     if (!lastIsCut) return [];
@@ -195,7 +207,7 @@ export class CustomerIndex {
         ? this.candidatesOf(whole, true)
         : lastIsCut && whole.length === 1
           ? this.candidatesOf(whole, false)
-          : this.byCore.get(words.join(' ')) ?? [];
+          : (this.byCore.get(words.join(' ')) ?? []);
     const mustStartWith = lastIsCut && !noiseTail && !this.byToken.has(last) ? last : undefined;
     for (const c of pool) {
       const core = this.core[c];
@@ -208,7 +220,11 @@ export class CustomerIndex {
       // does the cut last word start one of the customer's words?
       let cutMatches = -1;
       if (lastIsCut && !coreSet.has(last)) {
-        for (let k = 0; k < core.length; k++) if (core[k].startsWith(last)) { cutMatches = k; break; }
+        for (let k = 0; k < core.length; k++)
+          if (core[k].startsWith(last)) {
+            cutMatches = k;
+            break;
+          }
       }
       const dropLast = lastIsCut && !coreSet.has(last) && cutMatches < 0 && noiseTail; // "DUPONT ET FILS S": a cut legal form
       let payerW = 0;
@@ -263,7 +279,8 @@ export class CustomerIndex {
       }
       const cov = custMatched / custW;
       if (cov > 0.999) out.push({ customer: c, score: 0.88, via: 'name', reason: 'in-text' });
-      else if (cov >= 0.7) out.push({ customer: c, score: round3(0.5 + 0.3 * cov), via: 'name', reason: 'part-in-text' });
+      else if (cov >= 0.7)
+        out.push({ customer: c, score: round3(0.5 + 0.3 * cov), via: 'name', reason: 'part-in-text' });
     }
     return out;
   }
@@ -284,5 +301,7 @@ function round3(x: number): number {
 
 /** Whether the matcher already ties this payer name to this customer (its own name or one of its alias names). */
 export function payerNameTies(customer: MatchCustomer, payerName: string): boolean {
-  return new CustomerIndex([customer]).identify(undefined, payerName, []).some((g) => g.via === 'name' && g.score >= 0.85);
+  return new CustomerIndex([customer])
+    .identify(undefined, payerName, [])
+    .some((g) => g.via === 'name' && g.score >= 0.85);
 }

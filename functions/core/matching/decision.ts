@@ -1,6 +1,6 @@
+import { daysBetween } from '../dates';
 import type { Candidate, MatchResult } from '../model/matching';
 import { formatCents } from '../money';
-import { daysBetween } from '../dates';
 import type { PayerGuess } from './customer-index';
 import type { OpenLedger } from './ledger';
 import type { MatchOptions } from './types';
@@ -56,12 +56,20 @@ export function amountFit(amount: number, owed: number, tol: number): AmountFit 
 }
 
 /** How the payer relates to a customer: its IBAN, a strong or weak name likeness, nothing, or someone else. */
-export function payerFit(customer: number, payers: readonly PayerGuess[], customerName: (c: number) => string): PayerVerdict {
+export function payerFit(
+  customer: number,
+  payers: readonly PayerGuess[],
+  customerName: (c: number) => string,
+): PayerVerdict {
   const g = payers.find((p) => p.customer === customer);
   if (g && g.via === 'iban') return { fit: 'iban', reason: g.reason };
   if (g && g.score >= 0.85) return { fit: 'name', reason: g.reason };
   const other = payers.find((p) => p.customer !== customer && (p.via === 'iban' || p.score >= 0.85));
-  if (other) return { fit: 'conflict', reason: `payer looks like ${customerName(other.customer)}, not ${customerName(customer)}` };
+  if (other)
+    return {
+      fit: 'conflict',
+      reason: `payer looks like ${customerName(other.customer)}, not ${customerName(customer)}`,
+    };
   if (g) return { fit: 'weak', reason: g.reason };
   return { fit: 'none' };
 }
@@ -97,7 +105,12 @@ export function confidenceOf(ref: RefLevel, fit: AmountFit, payer: PayerFit, cou
 }
 
 /** Allocations of `amount` over invoices (oldest first) and what is left: write-off or customer credit. */
-function allocate(open: readonly number[], invs: number[], amount: number, fit: AmountFit): Pick<Draft, 'allocations' | 'writeOff' | 'credit'> {
+function allocate(
+  open: readonly number[],
+  invs: number[],
+  amount: number,
+  fit: AmountFit,
+): Pick<Draft, 'allocations' | 'writeOff' | 'credit'> {
   const owed = invs.map((i) => open[i]);
   const total = owed.reduce((a, b) => a + b, 0);
   if (fit === 'exact') return { allocations: owed, writeOff: 0, credit: 0 };
@@ -118,7 +131,17 @@ export function draftKey(invs: number[]): string {
 }
 
 /** A candidate allocation of payment `t` over invoices `invs`, with its confidence and (lazily) its reasons. */
-export function draftOf(s: Scoring, t: Payment, invs: number[], fit: AmountFit, ref: RefLevel, payer: PayerVerdict, reasons: string[], penalty = 0, countAs = invs.length): Draft {
+export function draftOf(
+  s: Scoring,
+  t: Payment,
+  invs: number[],
+  fit: AmountFit,
+  ref: RefLevel,
+  payer: PayerVerdict,
+  reasons: string[],
+  penalty = 0,
+  countAs = invs.length,
+): Draft {
   const { ledger } = s;
   const customer = ledger.customerOf[invs[0]];
   const parts = allocate(ledger.open, invs, t.amountCents, fit);
@@ -143,18 +166,37 @@ export function draftOf(s: Scoring, t: Payment, invs: number[], fit: AmountFit, 
     all.push(...dateReasons(ledger, t, invs));
     return all;
   };
-  return { invoices: invs, ...parts, ref, amount: fit, payer: payer.fit, confidence: Math.round(c * 100) / 100, explain, capped: [], key: draftKey(invs) };
+  return {
+    invoices: invs,
+    ...parts,
+    ref,
+    amount: fit,
+    payer: payer.fit,
+    confidence: Math.round(c * 100) / 100,
+    explain,
+    capped: [],
+    key: draftKey(invs),
+  };
 }
 
 function dateReasons(ledger: OpenLedger, t: Payment, invs: number[]): string[] {
   const reasons: string[] = [];
   for (const i of invs) {
     const inv = ledger.invoices[i];
-    if (t.bookingDate < inv.issueDate) reasons.push(`date: paid ${daysBetween(t.bookingDate, inv.issueDate)} days before invoice ${inv.invoiceId} was issued`);
+    if (t.bookingDate < inv.issueDate)
+      reasons.push(
+        `date: paid ${daysBetween(t.bookingDate, inv.issueDate)} days before invoice ${inv.invoiceId} was issued`,
+      );
   }
   if (reasons.length === 0 && invs.length > 0) {
     const d = daysBetween(ledger.invoices[invs[0]].dueDate, t.bookingDate);
-    reasons.push(d > 0 ? `date: paid ${d} days after the due date` : d < 0 ? `date: paid ${-d} days before the due date` : 'date: paid on the due date');
+    reasons.push(
+      d > 0
+        ? `date: paid ${d} days after the due date`
+        : d < 0
+          ? `date: paid ${-d} days before the due date`
+          : 'date: paid on the due date',
+    );
   }
   return reasons;
 }
@@ -164,7 +206,12 @@ export class Drafts {
   private readonly byKey = new Map<string, Draft>();
   offer(d: Draft): void {
     const prev = this.byKey.get(d.key);
-    if (!prev || REF_RANK[d.ref] > REF_RANK[prev.ref] || (REF_RANK[d.ref] === REF_RANK[prev.ref] && d.confidence > prev.confidence)) this.byKey.set(d.key, d);
+    if (
+      !prev ||
+      REF_RANK[d.ref] > REF_RANK[prev.ref] ||
+      (REF_RANK[d.ref] === REF_RANK[prev.ref] && d.confidence > prev.confidence)
+    )
+      this.byKey.set(d.key, d);
   }
   get size(): number {
     return this.byKey.size;
@@ -179,8 +226,10 @@ export class Drafts {
 }
 
 /** A named invoice (not a typo) at exactly the amount paid, or short by fees from a payer who is not someone else. */
-export const fitsByReference = (d: Draft) => d.ref === 'ref' && (d.amount === 'exact' || (d.amount === 'fee' && d.payer !== 'conflict'));
-export const fitsByTypo = (d: Draft) => d.ref === 'typo' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict';
+export const fitsByReference = (d: Draft) =>
+  d.ref === 'ref' && (d.amount === 'exact' || (d.amount === 'fee' && d.payer !== 'conflict'));
+export const fitsByTypo = (d: Draft) =>
+  d.ref === 'typo' && (d.amount === 'exact' || d.amount === 'fee') && d.payer !== 'conflict';
 
 /** What the texts said beyond the candidates, which limits how far guesses may go. */
 export interface TextFacts {
@@ -212,15 +261,18 @@ export function applyRules(drafts: readonly Draft[], facts: TextFacts): void {
     if (d.ref === 'none' && facts.settledRef) cap(d, 0.85, 'the text names an invoice already settled');
     if (d.ref === 'typo' && strongRef) cap(d, 0.5, 'an invoice named exactly fits');
     // the text names an invoice number that is not open here (paid, or not imported yet): guesses are for a person
-    if (facts.unknownRef && (d.ref === 'none' || d.amount === 'over')) cap(d, 0.85, `the text names ${facts.unknownRef}, which is not an open invoice`);
+    if (facts.unknownRef && (d.ref === 'none' || d.amount === 'over'))
+      cap(d, 0.85, `the text names ${facts.unknownRef}, which is not an open invoice`);
     if (facts.badCreditor) cap(d, 0.85, 'the RF creditor reference of the text fails its check digits');
   }
   // a transfer naming several invoices that it pays exactly does not overpay one of them
   for (const whole of drafts) {
-    if (whole.invoices.length < 2 || whole.ref !== 'ref' || (whole.amount !== 'exact' && whole.amount !== 'fee')) continue;
+    if (whole.invoices.length < 2 || whole.ref !== 'ref' || (whole.amount !== 'exact' && whole.amount !== 'fee'))
+      continue;
     const members = new Set(whole.invoices);
     for (const d of drafts) {
-      if (d !== whole && d.amount === 'over' && d.invoices.every((i) => members.has(i))) cap(d, 0.6, 'the text names more invoices, which the amount pays together');
+      if (d !== whole && d.amount === 'over' && d.invoices.every((i) => members.has(i)))
+        cap(d, 0.6, 'the text names more invoices, which the amount pays together');
     }
   }
 }
@@ -231,7 +283,9 @@ export function reasonsOf(d: Draft): string[] {
 
 export function toCandidate(ledger: OpenLedger, d: Draft): Candidate {
   return {
-    allocations: d.invoices.map((i, k) => ({ invoiceId: ledger.invoices[i].invoiceId, amountCents: d.allocations[k] })).filter((a) => a.amountCents > 0),
+    allocations: d.invoices
+      .map((i, k) => ({ invoiceId: ledger.invoices[i].invoiceId, amountCents: d.allocations[k] }))
+      .filter((a) => a.amountCents > 0),
     confidence: d.confidence,
     reasons: reasonsOf(d),
     writeOffCents: d.writeOff,
@@ -255,10 +309,24 @@ export function decide(
   const { notes } = facts;
   const ranked = drafts
     .filter((d) => d.confidence >= opts.suggestThreshold)
-    .sort((a, b) => b.confidence - a.confidence || a.invoices.length - b.invoices.length || ledger.byAge(a.invoices[0], b.invoices[0]) || (a.key < b.key ? -1 : 1));
+    .sort(
+      (a, b) =>
+        b.confidence - a.confidence ||
+        a.invoices.length - b.invoices.length ||
+        ledger.byAge(a.invoices[0], b.invoices[0]) ||
+        (a.key < b.key ? -1 : 1),
+    );
   const top = ranked[0];
   if (!top) {
-    if (facts.nonCustomer) return { result: { ...base, status: 'ignored', confidence: 1, reasons: [`not a customer receipt: looks like a ${facts.nonCustomer}`, ...notes] } };
+    if (facts.nonCustomer)
+      return {
+        result: {
+          ...base,
+          status: 'ignored',
+          confidence: 1,
+          reasons: [`not a customer receipt: looks like a ${facts.nonCustomer}`, ...notes],
+        },
+      };
     const why = [...drafts].sort((a, b) => b.confidence - a.confidence)[0];
     const reasons = [facts.nothingFits, ...notes];
     if (why) reasons.push(...reasonsOf(why).map((r) => `rejected: ${r}`));
@@ -268,8 +336,22 @@ export function decide(
   const suggestions = ranked.slice(0, opts.maxSuggestions).map((d) => toCandidate(ledger, d));
   if (top.confidence >= opts.autoThreshold && !rival) {
     const best = toCandidate(ledger, top);
-    return { result: { ...base, status: 'matched', best, suggestions: suggestions.slice(1), confidence: top.confidence, reasons: [...reasonsOf(top), ...notes] }, best: top };
+    return {
+      result: {
+        ...base,
+        status: 'matched',
+        best,
+        suggestions: suggestions.slice(1),
+        confidence: top.confidence,
+        reasons: [...reasonsOf(top), ...notes],
+      },
+      best: top,
+    };
   }
-  const reasons = [...(rival ? ['ambiguous: several open invoices fit equally well'] : ['not certain enough to apply automatically']), ...reasonsOf(top), ...notes];
+  const reasons = [
+    ...(rival ? ['ambiguous: several open invoices fit equally well'] : ['not certain enough to apply automatically']),
+    ...reasonsOf(top),
+    ...notes,
+  ];
   return { result: { ...base, status: 'suggested', suggestions, confidence: top.confidence, reasons } };
 }

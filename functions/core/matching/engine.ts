@@ -1,18 +1,34 @@
 import type { Candidate, MatchResult } from '../model/matching';
-import { CustomerIndex, type PayerGuess } from './customer-index';
 import { amountOnlyCandidates, payerCandidates, referenceCandidates, type Search, typoCandidates } from './candidates';
 import { isReturnedPayment, nonCustomerCredit, textsOf } from './classify';
-import { applyRules, decide, type Draft, Drafts, fitsByReference, fitsByTypo } from './decision';
+import { CustomerIndex, type PayerGuess } from './customer-index';
+import { applyRules, type Draft, Drafts, decide, fitsByReference, fitsByTypo } from './decision';
 import { OpenLedger } from './ledger';
 import { foldText, ibanKey } from './normalize';
 import { ReferenceIndex } from './reference-index';
-import { describePayment, PaymentLedger, type LedgerPayment } from './returns';
-import { MatchOptions, type LetteredPayment, type MatchCustomer, type MatchOptionsInput, type MatchTransaction, type OpenInvoice } from './types';
+import { describePayment, type LedgerPayment, PaymentLedger } from './returns';
+import {
+  type LetteredPayment,
+  type MatchCustomer,
+  MatchOptions,
+  type MatchOptionsInput,
+  type MatchTransaction,
+  type OpenInvoice,
+} from './types';
 
 /** What the engine needs of a transaction (a statement entry with its id). */
 export type MatchableTransaction = Pick<
   MatchTransaction,
-  'transactionId' | 'bookingDate' | 'amountCents' | 'currency' | 'label' | 'counterpartyName' | 'counterpartyIban' | 'endToEndId' | 'reversal' | 'bankCodes'
+  | 'transactionId'
+  | 'bookingDate'
+  | 'amountCents'
+  | 'currency'
+  | 'label'
+  | 'counterpartyName'
+  | 'counterpartyIban'
+  | 'endToEndId'
+  | 'reversal'
+  | 'bankCodes'
 > & { bankReference?: string } & { remittance?: { unstructured?: string[]; structured?: string[] } };
 
 export interface MatchInput {
@@ -51,7 +67,12 @@ export function matchTransactions(input: MatchInput): MatchResult[] {
   return matcher.matchAll(input.transactions);
 }
 
-export function createMatcher(invoices: readonly OpenInvoice[], customers: readonly MatchCustomer[], options: MatchOptionsInput = {}, earlier: readonly LetteredPayment[] = []) {
+export function createMatcher(
+  invoices: readonly OpenInvoice[],
+  customers: readonly MatchCustomer[],
+  options: MatchOptionsInput = {},
+  earlier: readonly LetteredPayment[] = [],
+) {
   const opts = MatchOptions.parse(options);
   const ledger = new OpenLedger(invoices, customers);
   const open = ledger.open;
@@ -64,7 +85,14 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   const payments = new PaymentLedger();
   /** What each payment of this run took from the open amounts (fees written off included), to give it back. */
   const consumedBy = new Map<LedgerPayment, { invoice: number; cents: number }[]>();
-  for (const p of earlier) payments.add({ ...p, allocations: p.allocations.filter((a) => a.amountCents > 0), texts: textsOf(p), inRun: false, reversed: false });
+  for (const p of earlier)
+    payments.add({
+      ...p,
+      allocations: p.allocations.filter((a) => a.amountCents > 0),
+      texts: textsOf(p),
+      inRun: false,
+      reversed: false,
+    });
 
   const prepared = new WeakMap<MatchableTransaction, Prepared>();
   function prepare(t: MatchableTransaction): Prepared {
@@ -75,7 +103,13 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const returned = isReturnedPayment(t, folded);
     if (t.amountCents <= 0 && !returned) {
       // a plain debit: nobody to recognise, nothing to look up
-      p = { texts, folded, payers: [], found: { hits: [], typoQueries: [], unresolved: [], badCreditor: [] }, returned };
+      p = {
+        texts,
+        folded,
+        payers: [],
+        found: { hits: [], typoQueries: [], unresolved: [], badCreditor: [] },
+        returned,
+      };
     } else {
       // the label is read for a customer name only when there is no payer name field
       const payers = names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
@@ -97,17 +131,39 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const base = { transactionId: t.transactionId, suggestions: [] as Candidate[] };
     if (t.amountCents <= 0) {
       if (prep.returned) return returned(t);
-      return { result: { ...base, status: 'ignored', confidence: 1, reasons: [t.amountCents === 0 ? 'zero amount' : 'debit: not a customer receipt'] } };
+      return {
+        result: {
+          ...base,
+          status: 'ignored',
+          confidence: 1,
+          reasons: [t.amountCents === 0 ? 'zero amount' : 'debit: not a customer receipt'],
+        },
+      };
     }
     if (t.counterpartyIban && ownIbans.has(ibanKey(t.counterpartyIban))) {
-      return { result: { ...base, status: 'ignored', confidence: 1, reasons: ['credit from one of our own accounts: internal transfer'] } };
+      return {
+        result: {
+          ...base,
+          status: 'ignored',
+          confidence: 1,
+          reasons: ['credit from one of our own accounts: internal transfer'],
+        },
+      };
     }
     const drafts = new Drafts();
-    const s: Search = { ...scoring, opts, refs, t: { amountCents: t.amountCents, bookingDate: t.bookingDate, currency: t.currency }, payers: prep.payers, offer: (d) => drafts.offer(d) };
+    const s: Search = {
+      ...scoring,
+      opts,
+      refs,
+      t: { amountCents: t.amountCents, bookingDate: t.bookingDate, currency: t.currency },
+      payers: prep.payers,
+      offer: (d) => drafts.offer(d),
+    };
     const { found } = prep;
     // 1. invoice numbers in the texts; one character off only when those read do not fit
     const { refOf, notes } = referenceCandidates(s, found.hits);
-    if (!drafts.some(fitsByReference)) typoCandidates(s, found.typoQueries, (q) => typoNeighbours(prep, q), refOf, found.badCreditor);
+    if (!drafts.some(fitsByReference))
+      typoCandidates(s, found.typoQueries, (q) => typoNeighbours(prep, q), refOf, found.badCreditor);
     const unknownRef = drafts.some(fitsByTypo) ? undefined : found.unresolved[0];
     // 2. the customer recognised by IBAN or name, and what it owes
     const known = prep.payers.filter((p) => p.score >= 0.5).slice(0, 3);
@@ -118,7 +174,9 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
 
     const all = drafts.all();
     // an RF reference whose check digits fail, and no reference read right: someone typed it by hand, a person checks
-    const badCreditor = (found.badCreditor.length > 0 || found.hits.some((h) => h.creditor === 'invalid')) && !found.hits.some((h) => h.kind !== 'typo');
+    const badCreditor =
+      (found.badCreditor.length > 0 || found.hits.some((h) => h.creditor === 'invalid')) &&
+      !found.hits.some((h) => h.kind !== 'typo');
     const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef, badCreditor };
     applyRules(all, facts);
     const nothingFits =
@@ -140,7 +198,11 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
     const base = { transactionId: t.transactionId, suggestions: [], returned: true as const };
     const link = payments.link({ ...t, texts: prep.texts });
     if (link.kind === 'ambiguous') {
-      const reasons = [head, `ambiguous: ${link.fits.length} payments could be the one returned; nothing reopened, a person must choose`, ...link.fits.map((f) => `candidate: ${describePayment(f)}`)];
+      const reasons = [
+        head,
+        `ambiguous: ${link.fits.length} payments could be the one returned; nothing reopened, a person must choose`,
+        ...link.fits.map((f) => `candidate: ${describePayment(f)}`),
+      ];
       return { result: { ...base, status: 'suggested', confidence: 0.5, reasons } };
     }
     if (link.kind === 'found') {
@@ -152,8 +214,20 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
           const i = ledger.positionOf(a.invoiceId);
           if (i !== undefined) ledger.set(i, open[i] + a.amountCents);
         }
-      const reasons = [head, `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ${link.fit.evidence.join('; ')}`];
-      return { result: { ...base, status: 'ignored', confidence: 1, reasons, reversalOf: p.transactionId, reopens: p.allocations.map((a) => ({ ...a })) } };
+      const reasons = [
+        head,
+        `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ${link.fit.evidence.join('; ')}`,
+      ];
+      return {
+        result: {
+          ...base,
+          status: 'ignored',
+          confidence: 1,
+          reasons,
+          reversalOf: p.transactionId,
+          reopens: p.allocations.map((a) => ({ ...a })),
+        },
+      };
     }
     const reasons = [head];
     const reopens: { invoiceId: string; amountCents: number }[] = [];
@@ -170,12 +244,17 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
   function apply(t: MatchableTransaction, ev: Evaluation) {
     const d = ev.best!;
     const lastShort = d.writeOff > 0 ? d.invoices.findIndex((i, k) => d.allocations[k] < open[i]) : -1;
-    const consumed = d.invoices.map((i, k) => ({ invoice: i, cents: d.allocations[k] + (k === lastShort ? d.writeOff : 0) }));
+    const consumed = d.invoices.map((i, k) => ({
+      invoice: i,
+      cents: d.allocations[k] + (k === lastShort ? d.writeOff : 0),
+    }));
     for (const x of consumed) {
       ledger.set(x.invoice, open[x.invoice] - x.cents);
       if (open[x.invoice] < 0) throw new Error(`internal: over-allocated invoice ${invoices[x.invoice].invoiceId}`);
     }
-    const allocations = d.invoices.map((i, k) => ({ invoiceId: invoices[i].invoiceId, amountCents: d.allocations[k] })).filter((a) => a.amountCents > 0);
+    const allocations = d.invoices
+      .map((i, k) => ({ invoiceId: invoices[i].invoiceId, amountCents: d.allocations[k] }))
+      .filter((a) => a.amountCents > 0);
     const payment: LedgerPayment = { ...t, allocations, texts: prepare(t).texts, inRun: true, reversed: false };
     payments.add(payment);
     consumedBy.set(payment, consumed);
@@ -183,12 +262,17 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
 
   function samePayer(a: MatchableTransaction, b: MatchableTransaction): boolean {
     if (a.counterpartyIban && b.counterpartyIban) return ibanKey(a.counterpartyIban) === ibanKey(b.counterpartyIban);
-    return !!a.counterpartyName && !!b.counterpartyName && foldText(a.counterpartyName) === foldText(b.counterpartyName);
+    return (
+      !!a.counterpartyName && !!b.counterpartyName && foldText(a.counterpartyName) === foldText(b.counterpartyName)
+    );
   }
 
   return {
     /** Matches a batch: reference-backed matches first, then the rest, then returned payments. */
-    matchAll(transactions: readonly MatchableTransaction[], more: { ownIbans?: readonly string[] } = {}): MatchResult[] {
+    matchAll(
+      transactions: readonly MatchableTransaction[],
+      more: { ownIbans?: readonly string[] } = {},
+    ): MatchResult[] {
       for (const iban of more.ownIbans ?? []) ownIbans.add(ibanKey(iban));
       const results: (MatchResult | undefined)[] = new Array(transactions.length);
       const later: number[] = [];
@@ -205,7 +289,9 @@ export function createMatcher(invoices: readonly OpenInvoice[], customers: reado
         const prep = prepare(t);
         if (prep.returned) {
           // the payment it undoes may be waiting for pass 2: settle that one now, in its place in time
-          const same = (laterByAmount.get(-t.amountCents) ?? []).filter((j) => results[j] === undefined && samePayer(transactions[j], t));
+          const same = (laterByAmount.get(-t.amountCents) ?? []).filter(
+            (j) => results[j] === undefined && samePayer(transactions[j], t),
+          );
           for (const j of same.slice(-1)) {
             const ev = evaluate(transactions[j]);
             if (ev.result.status !== 'matched') continue;

@@ -1,8 +1,23 @@
-export { matchTransactions, createMatcher, type MatchInput, type MatchableTransaction } from './engine';
-export { OpenInvoice, MatchCustomer, MatchTransaction, MatchOptions, LetteredPayment, type MatchOptionsInput } from './types';
 export { looksLikeReturnedPayment } from './classify';
-export { foldText, referenceKey, nameCoreTokens, ibanKey } from './normalize';
-export { ReferenceIndex, withinOneEdit } from './reference-index';
 export { CustomerIndex, payerNameTies } from './customer-index';
+export { createMatcher, type MatchableTransaction, type MatchInput, matchTransactions } from './engine';
+export { foldText, ibanKey, nameCoreTokens, referenceKey } from './normalize';
+export {
+  type AliasKind,
+  aliasesToLearn,
+  aliasIdOf,
+  aliasValue,
+  type PayerAlias,
+  parseAliasId,
+  withAliases,
+} from './payer-aliases';
+export { ReferenceIndex, withinOneEdit } from './reference-index';
 export { findSubsets } from './subset-sum';
-export { aliasesToLearn, aliasIdOf, aliasValue, parseAliasId, withAliases, type AliasKind, type PayerAlias } from './payer-aliases';
+export {
+  LetteredPayment,
+  MatchCustomer,
+  MatchOptions,
+  type MatchOptionsInput,
+  MatchTransaction,
+  OpenInvoice,
+} from './types';

@@ -20,7 +20,10 @@ export class OpenLedger {
   private readonly amountMaps = new Map<number, Map<number, number[]>>();
   private idPos: Map<string, number> | undefined;
 
-  constructor(readonly invoices: readonly OpenInvoice[], customers: readonly MatchCustomer[]) {
+  constructor(
+    readonly invoices: readonly OpenInvoice[],
+    customers: readonly MatchCustomer[],
+  ) {
     this.open = invoices.map((i) => i.openCents);
     customers.forEach((c, k) => {
       if (!this.customerPos.has(c.customerId)) this.customerPos.set(c.customerId, k);
@@ -39,7 +42,15 @@ export class OpenLedger {
   readonly byAge = (a: number, b: number): number => {
     const x = this.invoices[a];
     const y = this.invoices[b];
-    return x.dueDate < y.dueDate ? -1 : x.dueDate > y.dueDate ? 1 : x.invoiceId < y.invoiceId ? -1 : x.invoiceId > y.invoiceId ? 1 : 0;
+    return x.dueDate < y.dueDate
+      ? -1
+      : x.dueDate > y.dueDate
+        ? 1
+        : x.invoiceId < y.invoiceId
+          ? -1
+          : x.invoiceId > y.invoiceId
+            ? 1
+            : 0;
   };
 
   /** Position of an invoice by its id (built on first use: only returns and the CLI ask). */
@@ -64,12 +75,16 @@ export class OpenLedger {
 
   /** The customer's open invoices owing exactly `amount` in a currency, oldest first. */
   openAt(c: number, amount: number, currency: string): number[] {
-    return (this.amountsOf(c).get(amount) ?? []).filter((i) => this.open[i] === amount && this.invoices[i].currency === currency).sort(this.byAge);
+    return (this.amountsOf(c).get(amount) ?? [])
+      .filter((i) => this.open[i] === amount && this.invoices[i].currency === currency)
+      .sort(this.byAge);
   }
 
   /** Every open invoice, of any customer, owing exactly `amount` in a currency (looked up among the amounts owed at the start). */
   anyAt(amount: number, currency: string): number[] {
-    return (this.atStart.get(amount) ?? []).filter((i) => this.open[i] === amount && this.invoices[i].currency === currency);
+    return (this.atStart.get(amount) ?? []).filter(
+      (i) => this.open[i] === amount && this.invoices[i].currency === currency,
+    );
   }
 
   /** Sets what an invoice still owes. */

@@ -1,5 +1,5 @@
-import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 import { creditorCheckDigitsHold, RF_SHAPE } from '../payments/creditor-reference';
+import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
 export interface ReferenceHit {
@@ -85,7 +85,8 @@ class DeletionIndex {
     private readonly keys: readonly string[],
     private readonly minLength: number,
   ) {
-    if (keys.length >= DeletionIndex.SHIFT) throw new Error(`reference index: at most ${DeletionIndex.SHIFT - 1} invoices`);
+    if (keys.length >= DeletionIndex.SHIFT)
+      throw new Error(`reference index: at most ${DeletionIndex.SHIFT - 1} invoices`);
   }
 
   private build(): Float64Array {
@@ -152,7 +153,10 @@ export class ReferenceIndex {
   private minLen = Infinity;
   private maxLen = 0;
 
-  constructor(invoiceIds: readonly string[], private readonly minTypoLength = 6) {
+  constructor(
+    invoiceIds: readonly string[],
+    private readonly minTypoLength = 6,
+  ) {
     this.keys = new Array(invoiceIds.length);
     for (let i = 0; i < invoiceIds.length; i++) {
       const key = referenceKey(invoiceIds[i]);
@@ -177,12 +181,18 @@ export class ReferenceIndex {
    * Invoice numbers found in the given texts (each text is read on its own: no reference spans two fields), and the
    * reference-looking strings worth a typo search (see `typoNeighbours`) should the exact hits not fit.
    */
-  find(texts: readonly string[]): { hits: ReferenceHit[]; typoQueries: string[]; unresolved: string[]; badCreditor: string[] } {
+  find(texts: readonly string[]): {
+    hits: ReferenceHit[];
+    typoQueries: string[];
+    unresolved: string[];
+    badCreditor: string[];
+  } {
     const found = new Map<number, ReferenceHit>();
     let creditor: ReferenceHit['creditor'];
     const note = (invoice: number, kind: ReferenceKind, text: string) => {
       const prev = found.get(invoice);
-      if (!prev || KIND_RANK[kind] > KIND_RANK[prev.kind]) found.set(invoice, creditor ? { invoice, kind, text, creditor } : { invoice, kind, text });
+      if (!prev || KIND_RANK[kind] > KIND_RANK[prev.kind])
+        found.set(invoice, creditor ? { invoice, kind, text, creditor } : { invoice, kind, text });
     };
     /** Typo queries read from an RF reference whose check digits fail: what they find is for a person to confirm. */
     const badCreditor = new Set<string>();
@@ -206,21 +216,36 @@ export class ReferenceIndex {
           if (!hasDigit || s.length < this.minLen - 2) continue;
           let hit = false;
           const first = s.charCodeAt(0);
-          const stripped = first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
+          const stripped =
+            first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
           for (let v = 0; v < (stripped ? 2 : 1); v++) {
             const f = v === 0 ? s : stripped!;
             // an ISO 11649 creditor reference (RF + check digits) is exact when its check digits hold; when they do not,
             // a character was mistyped somewhere: read as a typo, which needs the amount or the payer to agree
-            const rf: ReferenceKind | undefined = v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;
+            const rf: ReferenceKind | undefined =
+              v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;
             const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
             creditor = rf === undefined ? undefined : rf === 'exact' ? 'valid' : 'invalid';
             if (creditor === 'invalid') badCreditor.add(f);
             if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
-            if (this.withoutPrefix.each(f, (inv) => note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
+            if (
+              this.withoutPrefix.each(f, (inv) =>
+                note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')),
+              )
+            )
+              hit = true;
             creditor = undefined;
           }
           // a number whose parts lost their zero padding ("FA 2026 6685" for FA-2026-06685) is that number, not a typo
-          if (!hit && j > i && this.hasUnpadded && this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) => note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')))) hit = true;
+          if (
+            !hit &&
+            j > i &&
+            this.hasUnpadded &&
+            this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) =>
+              note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')),
+            )
+          )
+            hit = true;
           if (hit) for (let k = i; k <= j; k++) used.add(k);
           if (s.length >= this.minTypoLength - 1 && s.length <= this.maxLen + 1 && countDigits(s) >= 3 && j - i < 3) {
             candidates.push({ text: stripped ?? s, from: i, to: j, hit });
@@ -276,7 +301,10 @@ export function glueCreditorReferences(text: string): string {
     let last = i;
     while (last + 1 < words.length && last - i < 6 && GROUP.test(words[last + 1])) last++;
     for (let n = last; n > i; n--) {
-      const rf = words.slice(i, n + 1).join('').toUpperCase();
+      const rf = words
+        .slice(i, n + 1)
+        .join('')
+        .toUpperCase();
       if (RF_SHAPE.test(rf) && creditorCheckDigitsHold(rf)) {
         words.splice(i, n + 1 - i, rf);
         break;

@@ -60,7 +60,9 @@ export class PaymentLedger {
 
   /** Which payment a return gives back (see the module comment). */
   link(ret: ReturnMovement): ReturnLink {
-    const candidates = (this.byAmount.get(-ret.amountCents) ?? []).filter((p) => !p.reversed && p.bookingDate <= ret.bookingDate);
+    const candidates = (this.byAmount.get(-ret.amountCents) ?? []).filter(
+      (p) => !p.reversed && p.bookingDate <= ret.bookingDate,
+    );
     if (candidates.length === 0) return { kind: 'none' };
     const named = invoicesNamed(ret.texts, candidates);
     const fits = candidates.map((p) => fitOf(ret, p, named)).filter((f) => f.score > 0);
@@ -69,7 +71,12 @@ export class PaymentLedger {
     const best = fits.filter((f) => f.score === top);
     const paid = new Set(best.map((f) => paidKey(f.payment)));
     if (paid.size > 1) return { kind: 'ambiguous', fits: best };
-    const latest = best.reduce((a, b) => (b.payment.bookingDate > a.payment.bookingDate || (b.payment.bookingDate === a.payment.bookingDate && this.order.get(b.payment)! > this.order.get(a.payment)!) ? b : a));
+    const latest = best.reduce((a, b) =>
+      b.payment.bookingDate > a.payment.bookingDate ||
+      (b.payment.bookingDate === a.payment.bookingDate && this.order.get(b.payment)! > this.order.get(a.payment)!)
+        ? b
+        : a,
+    );
     return { kind: 'found', fit: latest };
   }
 }
@@ -92,7 +99,12 @@ function fitOf(ret: ReturnMovement, p: LedgerPayment, named: Set<string>): Fit {
     const f = foldText(id);
     return f.length >= min && retText.includes(` ${f} `);
   };
-  if (p.endToEndId && !NO_ID.has(p.endToEndId.toUpperCase()) && (ret.endToEndId === p.endToEndId || cites(p.endToEndId, 6))) evidence.push(`end-to-end id ${p.endToEndId}`);
+  if (
+    p.endToEndId &&
+    !NO_ID.has(p.endToEndId.toUpperCase()) &&
+    (ret.endToEndId === p.endToEndId || cites(p.endToEndId, 6))
+  )
+    evidence.push(`end-to-end id ${p.endToEndId}`);
   if (cites(p.bankReference, 6)) evidence.push(`bank reference ${p.bankReference}`);
   const mandate = sharedMandate(ret.texts, p.texts);
   if (mandate) evidence.push(`mandate ${mandate}`);
@@ -102,9 +114,11 @@ function fitOf(ret: ReturnMovement, p: LedgerPayment, named: Set<string>): Fit {
     score += 2;
     evidence.push(`names ${invoices.join(', ')}, which it paid`);
   }
-  const sameIban = !!ret.counterpartyIban && !!p.counterpartyIban && ibanKey(ret.counterpartyIban) === ibanKey(p.counterpartyIban);
+  const sameIban =
+    !!ret.counterpartyIban && !!p.counterpartyIban && ibanKey(ret.counterpartyIban) === ibanKey(p.counterpartyIban);
   const otherIban = !!ret.counterpartyIban && !!p.counterpartyIban && !sameIban;
-  const sameName = !!ret.counterpartyName && !!p.counterpartyName && foldText(ret.counterpartyName) === foldText(p.counterpartyName);
+  const sameName =
+    !!ret.counterpartyName && !!p.counterpartyName && foldText(ret.counterpartyName) === foldText(p.counterpartyName);
   if (sameIban || (sameName && !otherIban)) {
     score += 1;
     evidence.push(sameIban ? 'same payer account' : 'same payer name');
@@ -134,5 +148,8 @@ function sharedMandate(a: string[], b: string[]): string | undefined {
 }
 
 function paidKey(p: LedgerPayment): string {
-  return p.allocations.map((a) => a.invoiceId).sort().join('\u0000');
+  return p.allocations
+    .map((a) => a.invoiceId)
+    .sort()
+    .join('\u0000');
 }

@@ -9,7 +9,10 @@ export function findSubsets(
   high: number,
   opts: { minSize: number; maxSize: number; maxSolutions: number; maxNodes?: number },
 ): number[][] {
-  const order = amounts.map((_, i) => i).filter((i) => amounts[i] > 0).sort((a, b) => amounts[a] - amounts[b] || a - b);
+  const order = amounts
+    .map((_, i) => i)
+    .filter((i) => amounts[i] > 0)
+    .sort((a, b) => amounts[a] - amounts[b] || a - b);
   const sorted = order.map((i) => amounts[i]);
   const out: number[][] = [];
   const pick: number[] = [];

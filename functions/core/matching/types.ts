@@ -43,7 +43,9 @@ export const LetteredPayment = z.object({
   counterpartyIban: z.string().optional(),
   endToEndId: z.string().optional(),
   bankReference: z.string().optional(),
-  remittance: z.object({ unstructured: z.array(z.string()).default([]), structured: z.array(z.string()).default([]) }).optional(),
+  remittance: z
+    .object({ unstructured: z.array(z.string()).default([]), structured: z.array(z.string()).default([]) })
+    .optional(),
   allocations: z.array(z.object({ invoiceId: z.string(), amountCents: z.number().int() })).min(1),
 });
 export type LetteredPayment = z.input<typeof LetteredPayment>;

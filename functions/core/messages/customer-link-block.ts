@@ -19,14 +19,16 @@ const WORDS = {
     open: 'Ouvrir mon espace de paiement',
     qr: 'Ou scannez ce code avec l’application de votre banque : le virement est prérempli.',
     alt: 'Code QR de virement SEPA',
-    agency: 'Espace de paiement du débiteur, à lui transmettre (il y voit ce qu’il doit, paie par virement au créancier ou conteste) :',
+    agency:
+      'Espace de paiement du débiteur, à lui transmettre (il y voit ce qu’il doit, paie par virement au créancier ou conteste) :',
   },
   en: {
     lead: 'Your payment page: see what is still owed, pay by bank transfer, tell us you have paid, dispute an invoice or promise a date:',
     open: 'Open my payment page',
     qr: 'Or scan this code with your banking app: the transfer is filled in for you.',
     alt: 'SEPA credit transfer QR code',
-    agency: 'The debtor’s payment page, to hand on to them (they see what they owe, pay the creditor by transfer or dispute):',
+    agency:
+      'The debtor’s payment page, to hand on to them (they see what they owe, pay the creditor by transfer or dispute):',
   },
 } as const;
 
@@ -42,5 +44,9 @@ export function withCustomerLinkBlock(message: RenderedMessage, block: CustomerL
     : '';
   const html = `<hr><p>${e(lead)}<br><a href="${e(url)}">${block.forAgency ? e(url) : e(w.open)}</a></p>${qr}`;
   const at = message.html.lastIndexOf('</body>');
-  return { ...message, text, html: at >= 0 ? `${message.html.slice(0, at)}${html}${message.html.slice(at)}` : `${message.html}${html}` };
+  return {
+    ...message,
+    text,
+    html: at >= 0 ? `${message.html.slice(0, at)}${html}${message.html.slice(at)}` : `${message.html}${html}`,
+  };
 }

@@ -1,6 +1,6 @@
-import { levelLabels } from './reminder';
-import { Language, money } from './format';
 import type { DunningLevel } from '../dunning/policy';
+import { type Language, money } from './format';
+import { levelLabels } from './reminder';
 
 /**
  * An invoice's history in words, for people (the agency's case file, call tasks): never the event's code name.
@@ -86,18 +86,54 @@ const eventLabels: Record<Language, Record<string, string>> = {
 };
 
 const channelLabels: Record<Language, Record<string, string>> = {
-  fr: { email: 'par e-mail', formal_notice: 'par courrier et e-mail', call_task: 'par téléphone', agency_handoff: 'à l’agence' },
-  en: { email: 'by e-mail', formal_notice: 'by post and e-mail', call_task: 'by phone', agency_handoff: 'to the agency' },
+  fr: {
+    email: 'par e-mail',
+    formal_notice: 'par courrier et e-mail',
+    call_task: 'par téléphone',
+    agency_handoff: 'à l’agence',
+  },
+  en: {
+    email: 'by e-mail',
+    formal_notice: 'by post and e-mail',
+    call_task: 'by phone',
+    agency_handoff: 'to the agency',
+  },
 };
 
 const statusLabels: Record<Language, Record<string, string>> = {
-  fr: { open: 'ouverte', partially_paid: 'partiellement payée', paid: 'payée', in_collection: 'en recouvrement', written_off: 'passée en perte', credited: 'soldée par un avoir' },
-  en: { open: 'open', partially_paid: 'partly paid', paid: 'paid', in_collection: 'in collection', written_off: 'written off', credited: 'credited' },
+  fr: {
+    open: 'ouverte',
+    partially_paid: 'partiellement payée',
+    paid: 'payée',
+    in_collection: 'en recouvrement',
+    written_off: 'passée en perte',
+    credited: 'soldée par un avoir',
+  },
+  en: {
+    open: 'open',
+    partially_paid: 'partly paid',
+    paid: 'paid',
+    in_collection: 'in collection',
+    written_off: 'written off',
+    credited: 'credited',
+  },
 };
 
 const roleLabels: Record<Language, Record<string, string>> = {
-  fr: { billing: 'facturation', accounts_payable: 'comptabilité fournisseurs', primary: 'contact principal', legal: 'service juridique', other: 'autre contact' },
-  en: { billing: 'billing', accounts_payable: 'accounts payable', primary: 'main contact', legal: 'legal department', other: 'other contact' },
+  fr: {
+    billing: 'facturation',
+    accounts_payable: 'comptabilité fournisseurs',
+    primary: 'contact principal',
+    legal: 'service juridique',
+    other: 'autre contact',
+  },
+  en: {
+    billing: 'billing',
+    accounts_payable: 'accounts payable',
+    primary: 'main contact',
+    legal: 'legal department',
+    other: 'other contact',
+  },
 };
 
 /** A contact's role in words ("facturation", "comptabilité fournisseurs"). */

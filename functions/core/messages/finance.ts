@@ -1,6 +1,17 @@
-import { IsoDate, IsoTimestamp } from '../dates';
-import { DunningLevel } from '../dunning/policy';
-import { escapeHtml, formatDate, htmlDocument, htmlTable, Language, maskIbansIn, money, RenderedMessage, safeUrl, textTable } from './format';
+import type { IsoDate, IsoTimestamp } from '../dates';
+import type { DunningLevel } from '../dunning/policy';
+import {
+  escapeHtml,
+  formatDate,
+  htmlDocument,
+  htmlTable,
+  type Language,
+  maskIbansIn,
+  money,
+  type RenderedMessage,
+  safeUrl,
+  textTable,
+} from './format';
 import { levelLabels } from './reminder';
 
 /**
@@ -94,7 +105,9 @@ export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
       `<h2 style="font-size:16px">${escapeHtml(label)} – ${escapeHtml(input.title)}</h2><p>${escapeHtml(when)}</p>`,
       details.length ? `<p>${details.map(escapeHtml).join('<br>')}</p>` : '',
       input.items?.length ? `<ul>${input.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '',
-      input.action ? `<p><strong>${escapeHtml(fr ? 'À faire :' : 'To do:')}</strong> ${escapeHtml(input.action)}</p>` : '',
+      input.action
+        ? `<p><strong>${escapeHtml(fr ? 'À faire :' : 'To do:')}</strong> ${escapeHtml(input.action)}</p>`
+        : '',
       link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : '',
     ].join(''),
   );
@@ -104,8 +117,23 @@ export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
 export interface FinanceDigestInput {
   language?: Language;
   date: IsoDate;
-  sent: { customerName: string; invoiceIds: string[]; level: DunningLevel; channel: string; totalCents?: number; currency?: string; messageId?: string }[];
-  escalatingTomorrow: { customerName: string; invoiceId: string; level: DunningLevel; openCents: number; currency: string; requiresApproval?: boolean }[];
+  sent: {
+    customerName: string;
+    invoiceIds: string[];
+    level: DunningLevel;
+    channel: string;
+    totalCents?: number;
+    currency?: string;
+    messageId?: string;
+  }[];
+  escalatingTomorrow: {
+    customerName: string;
+    invoiceId: string;
+    level: DunningLevel;
+    openCents: number;
+    currency: string;
+    requiresApproval?: boolean;
+  }[];
   /** `since`: when the item first needed a person (absent: new today). */
   needsPerson: { customerName?: string; invoiceId?: string; reason: string; since?: IsoDate }[];
   failures?: { invoiceId?: string; reason: string }[];
@@ -140,7 +168,9 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
   const ne = input.escalatingTomorrow.length;
   const np = input.needsPerson.length + (input.failures?.length ?? 0);
   const subject = digestSubject(language, input.date, ns, ne, np);
-  const sentHeaders = fr ? ['Client', 'Niveau', 'Canal', 'Factures', 'Montant'] : ['Customer', 'Level', 'Channel', 'Invoices', 'Amount'];
+  const sentHeaders = fr
+    ? ['Client', 'Niveau', 'Canal', 'Factures', 'Montant']
+    : ['Customer', 'Level', 'Channel', 'Invoices', 'Amount'];
   const sentRows = input.sent.map((s) => [
     s.customerName,
     levelLabels[language][s.level],
@@ -148,7 +178,9 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
     s.invoiceIds.join(', '),
     s.totalCents !== undefined ? money(s.totalCents, s.currency ?? 'EUR', language) : '',
   ]);
-  const escHeaders = fr ? ['Client', 'Facture', 'Niveau demain', 'Reste dû', 'Approbation'] : ['Customer', 'Invoice', 'Level tomorrow', 'Amount due', 'Approval'];
+  const escHeaders = fr
+    ? ['Client', 'Facture', 'Niveau demain', 'Reste dû', 'Approbation']
+    : ['Customer', 'Invoice', 'Level tomorrow', 'Amount due', 'Approval'];
   const escRows = input.escalatingTomorrow.map((e) => [
     e.customerName,
     e.invoiceId,
@@ -157,8 +189,14 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
     e.requiresApproval ? (fr ? 'requise' : 'required') : '',
   ]);
   const people = [
-    ...input.needsPerson.map((p) => [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ') + (p.since ? (fr ? ` (depuis le ${formatDate(p.since, 'fr')})` : ` (since ${formatDate(p.since, 'en')})`) : '')),
-    ...(input.failures ?? []).map((f) => `${fr ? 'Échec' : 'Failure'}${f.invoiceId ? ` ${f.invoiceId}` : ''} – ${f.reason}`),
+    ...input.needsPerson.map(
+      (p) =>
+        [p.customerName, p.invoiceId, p.reason].filter(Boolean).join(' – ') +
+        (p.since ? (fr ? ` (depuis le ${formatDate(p.since, 'fr')})` : ` (since ${formatDate(p.since, 'en')})`) : ''),
+    ),
+    ...(input.failures ?? []).map(
+      (f) => `${fr ? 'Échec' : 'Failure'}${f.invoiceId ? ` ${f.invoiceId}` : ''} – ${f.reason}`,
+    ),
   ];
   const none = fr ? '(aucun)' : '(none)';
   const titles = fr
@@ -182,9 +220,21 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
     [
       `<h2 style="font-size:16px">${escapeHtml(subject.replace('[encaisse] ', ''))}</h2>`,
       `<h3 style="font-size:14px">${escapeHtml(titles.sent)} (${ns})</h3>`,
-      ns ? htmlTable(sentHeaders, sentRows.map((r) => r.map(escapeHtml)), [4]) : `<p>${none}</p>`,
+      ns
+        ? htmlTable(
+            sentHeaders,
+            sentRows.map((r) => r.map(escapeHtml)),
+            [4],
+          )
+        : `<p>${none}</p>`,
       `<h3 style="font-size:14px">${escapeHtml(titles.esc)} (${ne})</h3>`,
-      ne ? htmlTable(escHeaders, escRows.map((r) => r.map(escapeHtml)), [3]) : `<p>${none}</p>`,
+      ne
+        ? htmlTable(
+            escHeaders,
+            escRows.map((r) => r.map(escapeHtml)),
+            [3],
+          )
+        : `<p>${none}</p>`,
       `<h3 style="font-size:14px">${escapeHtml(titles.people)} (${np})</h3>`,
       np ? `<ul>${people.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : `<p>${none}</p>`,
     ].join(''),

@@ -1,4 +1,4 @@
-import { daysBetween, IsoDate } from '../dates';
+import { daysBetween, type IsoDate } from '../dates';
 import { formatMoney } from '../money';
 import { creditorReferenceFor } from '../payments/creditor-reference';
 
@@ -35,7 +35,10 @@ export function formatDate(date: IsoDate, language: Language): string {
 
 /** "FR76 3000 6000 0112 3456 7890 189" */
 export function formatIban(iban: string): string {
-  return iban.replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+  return iban
+    .replace(/\s+/g, '')
+    .toUpperCase()
+    .replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 /** "FR76 **** **** **** **** ***0 189": country, check digits and the last 4 characters kept. */
@@ -69,7 +72,9 @@ export function daysLateOn(dueDate: IsoDate, asOf: IsoDate): number {
 export const structuredReference = creditorReferenceFor;
 
 /** Totals per currency, in first-seen order. */
-export function totalsByCurrency(items: { openCents: number; currency: string }[]): { currency: string; cents: number }[] {
+export function totalsByCurrency(
+  items: { openCents: number; currency: string }[],
+): { currency: string; cents: number }[] {
   const map = new Map<string, number>();
   for (const i of items) map.set(i.currency, (map.get(i.currency) ?? 0) + i.openCents);
   return [...map].map(([currency, cents]) => ({ currency, cents }));
@@ -85,9 +90,17 @@ export function htmlParagraphs(lines: string[]): string {
 }
 
 export function htmlTable(headers: string[], rows: string[][], alignRight: number[] = []): string {
-  const th = headers.map((h, i) => `<th style="text-align:${alignRight.includes(i) ? 'right' : 'left'};border-bottom:1px solid #999;padding:4px 8px">${escapeHtml(h)}</th>`).join('');
+  const th = headers
+    .map(
+      (h, i) =>
+        `<th style="text-align:${alignRight.includes(i) ? 'right' : 'left'};border-bottom:1px solid #999;padding:4px 8px">${escapeHtml(h)}</th>`,
+    )
+    .join('');
   const trs = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td style="text-align:${alignRight.includes(i) ? 'right' : 'left'};padding:4px 8px;border-bottom:1px solid #eee">${c}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c, i) => `<td style="text-align:${alignRight.includes(i) ? 'right' : 'left'};padding:4px 8px;border-bottom:1px solid #eee">${c}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<table style="border-collapse:collapse" cellpadding="0" cellspacing="0"><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
 }
@@ -95,7 +108,11 @@ export function htmlTable(headers: string[], rows: string[][], alignRight: numbe
 /** Plain-text table with padded columns. */
 export function textTable(headers: string[], rows: string[][], alignRight: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (alignRight.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (alignRight.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }
 
@@ -116,7 +133,8 @@ function civilityWord(who: Addressee, language: Language): string | undefined {
 /** A letter's salutation: "Madame Petit," when the person is known, else "Madame, Monsieur," ("Dear Sir or Madam,"). */
 export function letterSalutation(who: Addressee, language: Language): string {
   const civility = civilityWord(who, language);
-  if (civility && who.familyName) return language === 'fr' ? `${civility} ${who.familyName},` : `Dear ${civility} ${who.familyName},`;
+  if (civility && who.familyName)
+    return language === 'fr' ? `${civility} ${who.familyName},` : `Dear ${civility} ${who.familyName},`;
   if (civility) return language === 'fr' ? `${civility},` : `Dear ${civility === 'Ms' ? 'Madam' : 'Sir'},`;
   return language === 'fr' ? 'Madame, Monsieur,' : 'Dear Sir or Madam,';
 }

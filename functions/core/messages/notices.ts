@@ -1,23 +1,23 @@
-import { IsoDate, IsoTimestamp } from '../dates';
-import { DunningLevel } from '../dunning/policy';
+import type { IsoDate, IsoTimestamp } from '../dates';
 import type { LatePenalties } from '../dunning/penalties';
+import type { DunningLevel } from '../dunning/policy';
+import { contactRoleLabel } from './events';
 import {
+  type Addressee,
   daysLateLabel,
   escapeHtml,
   formatDate,
   htmlDocument,
   htmlTable,
-  Language,
-  money,
-  Addressee,
+  type Language,
   letterSalutation,
-  RenderedMessage,
+  money,
+  type RenderedMessage,
   safeUrl,
   textTable,
   totalsByCurrency,
 } from './format';
-import { contactRoleLabel } from './events';
-import { Creditor, paymentDetails, signature } from './reminder';
+import { type Creditor, paymentDetails, signature } from './reminder';
 
 /* ---------------------------------------------------------------- formal notice email */
 
@@ -48,7 +48,9 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
   const { language, customer, creditor, deadline, asOf } = input;
   if (input.notices.length === 0) throw new Error('a formal notice email needs at least one notice');
   const fr = language === 'fr';
-  const notices = [...input.notices].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1));
+  const notices = [...input.notices].sort((a, b) =>
+    a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1,
+  );
   const n = notices.length;
   const ids = notices.map((x) => x.invoiceId);
   const subject = fr
@@ -57,8 +59,22 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
   const business = customer.isBusiness !== false;
   // A consumer owes no L441-10 penalty nor the €40 indemnity: only legal-rate interest (Code civil 1231-6).
   const headers = fr
-    ? ['Facture', 'Échéance', 'Retard', 'Principal dû', ...(business ? ['Pénalités', 'Indemnité'] : ['Intérêts']), 'Total']
-    : ['Invoice', 'Due date', 'Days late', 'Principal due', ...(business ? ['Penalties', 'Indemnity'] : ['Interest']), 'Total'];
+    ? [
+        'Facture',
+        'Échéance',
+        'Retard',
+        'Principal dû',
+        ...(business ? ['Pénalités', 'Indemnité'] : ['Intérêts']),
+        'Total',
+      ]
+    : [
+        'Invoice',
+        'Due date',
+        'Days late',
+        'Principal due',
+        ...(business ? ['Penalties', 'Indemnity'] : ['Interest']),
+        'Total',
+      ];
   const cells = notices.map((x) => [
     x.invoiceId,
     formatDate(x.dueDate, language),
@@ -69,7 +85,9 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     money(x.openCents + x.penalties.totalCents, x.currency, language),
   ]);
   const amountColumns = business ? [3, 4, 5, 6] : [3, 4, 5];
-  const totals = totalsByCurrency(notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })));
+  const totals = totalsByCurrency(
+    notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })),
+  );
   const totalLine = `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
   const reminded = input.reminded ?? false;
   const unpaid = fr
@@ -127,7 +145,11 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     [
       `<p>${escapeHtml(greeting)}</p>`,
       ...intro.map((l) => `<p>${escapeHtml(l)}</p>`),
-      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), amountColumns),
+      htmlTable(
+        headers,
+        cells.map((r) => r.map(escapeHtml)),
+        amountColumns,
+      ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}<p>${escapeHtml(consequence)}</p>`,
       `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
@@ -142,9 +164,21 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
 export interface CallTaskInput {
   language: Language;
   accountManager?: { name?: string; email: string };
-  customer: { customerId: string; name: string; contacts?: { name?: string; email?: string; phone?: string; role?: string }[] };
+  customer: {
+    customerId: string;
+    name: string;
+    contacts?: { name?: string; email?: string; phone?: string; role?: string }[];
+  };
   /** Every invoice of the customer whose workflow reached a call step today: one task per customer per day. */
-  items: { invoiceId: string; level?: DunningLevel; amountCents?: number; openCents: number; dueDate: IsoDate; daysLate: number; currency: string }[];
+  items: {
+    invoiceId: string;
+    level?: DunningLevel;
+    amountCents?: number;
+    openCents: number;
+    dueDate: IsoDate;
+    daysLate: number;
+    currency: string;
+  }[];
   asOf: IsoDate;
   /** Recent contacts (reminders sent, promises...), most recent first, one line each. */
   history?: string[];
@@ -156,9 +190,13 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
   const { language, customer, asOf } = input;
   if (input.items.length === 0) throw new Error('a call task needs at least one invoice');
   const fr = language === 'fr';
-  const items = [...input.items].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1));
+  const items = [...input.items].sort((a, b) =>
+    a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.invoiceId < b.invoiceId ? -1 : 1,
+  );
   const n = items.length;
-  const totals = totalsByCurrency(items).map((t) => money(t.cents, t.currency, language)).join(' + ');
+  const totals = totalsByCurrency(items)
+    .map((t) => money(t.cents, t.currency, language))
+    .join(' + ');
   const subject = fr
     ? `À appeler le ${formatDate(asOf, 'fr')} : ${customer.name} – ${n} facture${n > 1 ? 's' : ''} en retard, ${totals}`
     : `Call on ${formatDate(asOf, 'en')}: ${customer.name} – ${n} overdue invoice${n > 1 ? 's' : ''}, ${totals}`;
@@ -167,9 +205,18 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
   const intro = fr
     ? `Le client ${customer.name} (${customer.customerId}) est un grand compte : merci de l’appeler aujourd’hui au sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans encaisse.`
     : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
-  const headers = fr ? ['Facture', 'Échéance', 'Retard', 'Reste dû'] : ['Invoice', 'Due date', 'Days late', 'Amount due'];
-  const cells = items.map((i) => [i.invoiceId, formatDate(i.dueDate, language), daysLateLabel(i.daysLate, language), money(i.openCents, i.currency, language)]);
-  const contacts = (customer.contacts ?? []).map((c) => [c.name, contactRoleLabel(c.role, language), c.phone, c.email].filter(Boolean).join(' · '));
+  const headers = fr
+    ? ['Facture', 'Échéance', 'Retard', 'Reste dû']
+    : ['Invoice', 'Due date', 'Days late', 'Amount due'];
+  const cells = items.map((i) => [
+    i.invoiceId,
+    formatDate(i.dueDate, language),
+    daysLateLabel(i.daysLate, language),
+    money(i.openCents, i.currency, language),
+  ]);
+  const contacts = (customer.contacts ?? []).map((c) =>
+    [c.name, contactRoleLabel(c.role, language), c.phone, c.email].filter(Boolean).join(' · '),
+  );
   const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals}`;
   const link = safeUrl(input.link);
   const text = [
@@ -181,7 +228,9 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
     '',
     totalLine,
     ...(contacts.length ? ['', fr ? 'Contacts :' : 'Contacts:', ...contacts.map((c) => `- ${c}`)] : []),
-    ...(input.history?.length ? ['', fr ? 'Historique récent :' : 'Recent history:', ...input.history.map((h) => `- ${h}`)] : []),
+    ...(input.history?.length
+      ? ['', fr ? 'Historique récent :' : 'Recent history:', ...input.history.map((h) => `- ${h}`)]
+      : []),
     ...(link ? ['', link] : []),
   ].join('\n');
   const html = htmlDocument(
@@ -189,11 +238,21 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
     subject,
     [
       `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(intro)}</p>`,
-      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), [3]),
+      htmlTable(
+        headers,
+        cells.map((r) => r.map(escapeHtml)),
+        [3],
+      ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
-      contacts.length ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p><ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : '',
-      input.history?.length ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p><ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>` : '',
-      link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}</a></p>` : '',
+      contacts.length
+        ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p><ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`
+        : '',
+      input.history?.length
+        ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p><ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>`
+        : '',
+      link
+        ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}</a></p>`
+        : '',
     ].join(''),
   );
   return { subject, text, html };
@@ -227,16 +286,27 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
   const subject = fr
     ? `Nouveau dossier de recouvrement ${caseId} – ${creditor.name} c/ ${customer.name}`
     : `New collection case ${caseId} – ${creditor.name} v. ${customer.name}`;
-  const headers = fr ? ['Facture', 'Échéance', 'Principal dû', 'Pénalités et indemnité'] : ['Invoice', 'Due date', 'Principal due', 'Penalties and indemnity'];
-  const cells = input.invoices.map((i) => [i.invoiceId, formatDate(i.dueDate, language), money(i.openCents, i.currency, language), money(i.penaltiesCents ?? 0, i.currency, language)]);
-  const totals = totalsByCurrency(input.invoices.map((i) => ({ currency: i.currency, openCents: i.openCents + (i.penaltiesCents ?? 0) })))
+  const headers = fr
+    ? ['Facture', 'Échéance', 'Principal dû', 'Pénalités et indemnité']
+    : ['Invoice', 'Due date', 'Principal due', 'Penalties and indemnity'];
+  const cells = input.invoices.map((i) => [
+    i.invoiceId,
+    formatDate(i.dueDate, language),
+    money(i.openCents, i.currency, language),
+    money(i.penaltiesCents ?? 0, i.currency, language),
+  ]);
+  const totals = totalsByCurrency(
+    input.invoices.map((i) => ({ currency: i.currency, openCents: i.openCents + (i.penaltiesCents ?? 0) })),
+  )
     .map((t) => money(t.cents, t.currency, language))
     .join(' + ');
   const lines = fr
     ? [
         `Bonjour${input.agency?.name ? ` ${input.agency.name}` : ''},`,
         `${creditor.name} vous confie le recouvrement de sa créance sur ${customer.name} (réf. client ${customer.customerId}), situation au ${formatDate(asOf, 'fr')}.`,
-        ...(input.formalNoticeDate ? [`Une mise en demeure a été adressée le ${formatDate(input.formalNoticeDate, 'fr')}.`] : []),
+        ...(input.formalNoticeDate
+          ? [`Une mise en demeure a été adressée le ${formatDate(input.formalNoticeDate, 'fr')}.`]
+          : []),
         `Le dossier complet (identité et contacts du débiteur, factures, historique des relances, mise en demeure) est téléchargeable jusqu’au ${formatTimestamp(input.link.expiresAt, 'fr')} :`,
       ]
     : [
@@ -246,18 +316,30 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
         `The full case file (debtor identity and contacts, invoices, reminder history, formal notice) can be downloaded until ${formatTimestamp(input.link.expiresAt, 'en')}:`,
       ];
   const totalLine = `${fr ? 'Total de la créance :' : 'Total claim:'} ${totals}`;
-  const text = [...lines, url, '', textTable(headers, cells, [2, 3]), '', totalLine, '', ...signature(language, creditor)].join('\n');
+  const text = [
+    ...lines,
+    url,
+    '',
+    textTable(headers, cells, [2, 3]),
+    '',
+    totalLine,
+    '',
+    ...signature(language, creditor),
+  ].join('\n');
   const html = htmlDocument(
     language,
     subject,
     [
       lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
       `<p><a href="${escapeHtml(url)}">${escapeHtml(fr ? `Télécharger le dossier ${caseId}` : `Download case file ${caseId}`)}</a></p>`,
-      htmlTable(headers, cells.map((r) => r.map(escapeHtml)), [2, 3]),
+      htmlTable(
+        headers,
+        cells.map((r) => r.map(escapeHtml)),
+        [2, 3],
+      ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
     ].join(''),
   );
   return { subject, text, html };
 }
-

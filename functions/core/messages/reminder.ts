@@ -1,9 +1,9 @@
-import { IsoDate } from '../dates';
-import { InvoiceStatus } from '../model';
-import { DunningLevel, levelRank, ReminderLevel } from '../dunning/policy';
-import { LegalIdentity, legalMentions } from '../letters/identity';
+import type { IsoDate } from '../dates';
+import { type DunningLevel, levelRank, type ReminderLevel } from '../dunning/policy';
+import { type LegalIdentity, legalMentions } from '../letters/identity';
+import type { InvoiceStatus } from '../model';
 import {
-  Addressee,
+  type Addressee,
   daysLateLabel,
   emailGreeting,
   escapeHtml,
@@ -11,9 +11,9 @@ import {
   formatIban,
   htmlDocument,
   htmlTable,
-  Language,
+  type Language,
   money,
-  RenderedMessage,
+  type RenderedMessage,
   safeUrl,
   structuredReference,
   textTable,
@@ -63,7 +63,10 @@ export interface ReminderInput {
 export const reminderLevels: readonly ReminderLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
 
 export function highestReminderLevel(levels: ReminderLevel[]): ReminderLevel {
-  return levels.reduce<ReminderLevel>((hi, l) => (reminderLevels.indexOf(l) > reminderLevels.indexOf(hi) ? l : hi), 'courtesy');
+  return levels.reduce<ReminderLevel>(
+    (hi, l) => (reminderLevels.indexOf(l) > reminderLevels.indexOf(hi) ? l : hi),
+    'courtesy',
+  );
 }
 
 export const levelLabels: Record<Language, Record<DunningLevel, string>> = {
@@ -94,7 +97,13 @@ interface Tone {
   ask?: (n: number, only?: string[]) => string;
 }
 
-function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, isBusiness: boolean, reminded: boolean): Tone {
+function tones(
+  language: Language,
+  level: ReminderLevel,
+  anyOverdue: boolean,
+  isBusiness: boolean,
+  reminded: boolean,
+): Tone {
   const fr = language === 'fr';
   const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
   switch (level) {
@@ -102,54 +111,78 @@ function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, is
       if (!anyOverdue)
         return fr
           ? {
-              subject: (n, one) => (one ? `Rappel : échéance prochaine de la facture ${one}` : `Rappel : échéance prochaine de ${n} factures`),
+              subject: (n, one) =>
+                one
+                  ? `Rappel : échéance prochaine de la facture ${one}`
+                  : `Rappel : échéance prochaine de ${n} factures`,
               intro: (n) =>
                 `${plural(n, 'La facture ci-dessous arrive', 'Les factures ci-dessous arrivent')} prochainement à échéance. Ce message est un simple rappel : si le règlement est déjà programmé, merci de ne pas en tenir compte.`,
             }
           : {
-              subject: (n, one) => (one ? `Reminder: invoice ${one} falls due soon` : `Reminder: ${n} invoices fall due soon`),
-              intro: (n) => `${plural(n, 'The invoice below falls', 'The invoices below fall')} due shortly. This is a friendly reminder: if payment is already scheduled, please disregard this message.`,
+              subject: (n, one) =>
+                one ? `Reminder: invoice ${one} falls due soon` : `Reminder: ${n} invoices fall due soon`,
+              intro: (n) =>
+                `${plural(n, 'The invoice below falls', 'The invoices below fall')} due shortly. This is a friendly reminder: if payment is already scheduled, please disregard this message.`,
             };
       return fr
         ? {
-            subject: (n, one) => (one ? `Rappel amical : facture ${one} en attente de règlement` : `Rappel amical : ${n} factures en attente de règlement`),
+            subject: (n, one) =>
+              one
+                ? `Rappel amical : facture ${one} en attente de règlement`
+                : `Rappel amical : ${n} factures en attente de règlement`,
             intro: (n) =>
               `Sauf erreur ou omission de notre part, nous n’avons pas encore reçu le règlement ${plural(n, 'de la facture', 'des factures')} ci-dessous. Si celui-ci est en cours, merci de ne pas tenir compte de ce message.`,
           }
         : {
-            subject: (n, one) => (one ? `Friendly reminder: invoice ${one} awaiting payment` : `Friendly reminder: ${n} invoices awaiting payment`),
-            intro: (n) => `Unless we are mistaken, we have not yet received payment for the ${plural(n, 'invoice', 'invoices')} below. If payment is on its way, please disregard this message.`,
+            subject: (n, one) =>
+              one
+                ? `Friendly reminder: invoice ${one} awaiting payment`
+                : `Friendly reminder: ${n} invoices awaiting payment`,
+            intro: (n) =>
+              `Unless we are mistaken, we have not yet received payment for the ${plural(n, 'invoice', 'invoices')} below. If payment is on its way, please disregard this message.`,
           };
     case 'reminder_1':
       return fr
         ? {
             subject: (n, one) => (one ? `Relance : facture ${one} impayée` : `Relance : ${n} factures impayées`),
-            intro: (n) => `Sauf erreur de notre part, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')} à ce jour.`,
+            intro: (n) =>
+              `Sauf erreur de notre part, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')} à ce jour.`,
             ask: () => 'Nous vous remercions de bien vouloir procéder au règlement dans les meilleurs délais.',
           }
         : {
             subject: (n, one) => (one ? `Reminder: invoice ${one} is unpaid` : `Reminder: ${n} unpaid invoices`),
-            intro: (n) => `Unless we are mistaken, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid to date.`,
+            intro: (n) =>
+              `Unless we are mistaken, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid to date.`,
             ask: () => 'We would be grateful if you could settle the amount due at your earliest convenience.',
           };
     case 'reminder_2':
       return fr
         ? {
             // "Deuxième" only when a reminder went before (a first message after a skipped step is a plain "Relance").
-            subject: (n, one) => `${reminded ? 'Deuxième relance' : 'Relance'} : ${one ? `facture ${one} impayée` : `${n} factures impayées`}`,
-            intro: (n) => `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
-            ask: () => 'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui s’y oppose.',
+            subject: (n, one) =>
+              `${reminded ? 'Deuxième relance' : 'Relance'} : ${one ? `facture ${one} impayée` : `${n} factures impayées`}`,
+            intro: (n) =>
+              `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
+            ask: () =>
+              'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui s’y oppose.',
           }
         : {
-            subject: (n, one) => `${reminded ? 'Second reminder' : 'Reminder'}: ${one ? `invoice ${one} is unpaid` : `${n} unpaid invoices`}`,
-            intro: (n) => `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
-            ask: () => 'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
+            subject: (n, one) =>
+              `${reminded ? 'Second reminder' : 'Reminder'}: ${one ? `invoice ${one} is unpaid` : `${n} unpaid invoices`}`,
+            intro: (n) =>
+              `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+            ask: () =>
+              'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
           };
     case 'final_reminder':
       return fr
         ? {
-            subject: (n, one) => (one ? `Dernière relance avant mise en demeure : facture ${one}` : `Dernière relance avant mise en demeure : ${n} factures impayées`),
-            intro: (n) => `${reminded ? 'Malgré nos relances' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
+            subject: (n, one) =>
+              one
+                ? `Dernière relance avant mise en demeure : facture ${one}`
+                : `Dernière relance avant mise en demeure : ${n} factures impayées`,
+            intro: (n) =>
+              `${reminded ? 'Malgré nos relances' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
             ask: (_n, only) => {
               const which = only ? ` ${plural(only.length, 'de la facture', 'des factures')} ${only.join(', ')}` : '';
               return isBusiness
@@ -158,8 +191,12 @@ function tones(language: Language, level: ReminderLevel, anyOverdue: boolean, is
             },
           }
         : {
-            subject: (n, one) => (one ? `Final reminder before formal notice: invoice ${one}` : `Final reminder before formal notice: ${n} unpaid invoices`),
-            intro: (n) => `${reminded ? 'Despite our reminders' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+            subject: (n, one) =>
+              one
+                ? `Final reminder before formal notice: invoice ${one}`
+                : `Final reminder before formal notice: ${n} unpaid invoices`,
+            intro: (n) =>
+              `${reminded ? 'Despite our reminders' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: (_n, only) => {
               const which = only ? ` of ${plural(only.length, 'invoice', 'invoices')} ${only.join(', ')}` : '';
               return isBusiness
@@ -198,7 +235,9 @@ export function signature(language: Language, creditor: Creditor): string[] {
   const fr = language === 'fr';
   const contact = creditor.legal?.accounting;
   const who = contact ? `${contact.name}, ` : '';
-  const lines = fr ? ['Cordialement,', `${who}Service comptabilité clients – ${creditor.name}`] : ['Kind regards,', `${who}Accounts receivable, ${creditor.name}`];
+  const lines = fr
+    ? ['Cordialement,', `${who}Service comptabilité clients – ${creditor.name}`]
+    : ['Kind regards,', `${who}Accounts receivable, ${creditor.name}`];
   const email = contact?.email ?? creditor.email;
   const phone = contact?.phone ?? creditor.phone;
   if (email || phone) lines.push([email, phone].filter(Boolean).join(' · '));
@@ -220,7 +259,12 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const top = items.filter((i) => i.level === level);
   const others = n - top.length;
   const headline = tone.subject(top.length, top.length === 1 ? top[0].invoiceId : undefined);
-  const rest = others === 0 ? '' : fr ? `, et ${others} autre${others > 1 ? 's factures' : ' facture'} en relance` : `, and ${others} other invoice${others > 1 ? 's' : ''} in reminder`;
+  const rest =
+    others === 0
+      ? ''
+      : fr
+        ? `, et ${others} autre${others > 1 ? 's factures' : ' facture'} en relance`
+        : `, and ${others} other invoice${others > 1 ? 's' : ''} in reminder`;
   const subject = `${creditor.name} – ${headline}${rest}`;
   const ask = tone.ask?.(n, others > 0 ? top.map((i) => i.invoiceId) : undefined);
   const greeting = emailGreeting(customer, language);
@@ -238,11 +282,17 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   ]);
   const totals = totalsByCurrency(items);
   const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
-  const payment = paymentDetails(language, creditor, items.map((i) => i.invoiceId));
+  const payment = paymentDetails(
+    language,
+    creditor,
+    items.map((i) => i.invoiceId),
+  );
   const closing = fr
     ? 'Si vous avez déjà effectué ce règlement, merci de ne pas tenir compte de ce message. Pour toute question ou contestation, répondez simplement à ce message.'
     : 'If you have already paid, please disregard this message. For any question or dispute, simply reply to this message.';
-  const links = items.filter((i) => safeUrl(i.pdfUrl)).map((i) => `${fr ? 'Facture' : 'Invoice'} ${i.invoiceId}${fr ? ' :' : ':'} ${safeUrl(i.pdfUrl)}`);
+  const links = items
+    .filter((i) => safeUrl(i.pdfUrl))
+    .map((i) => `${fr ? 'Facture' : 'Invoice'} ${i.invoiceId}${fr ? ' :' : ':'} ${safeUrl(i.pdfUrl)}`);
 
   const text = [
     greeting,
@@ -327,14 +377,21 @@ export function groupForDispatch<T extends DispatchMember>(members: readonly T[]
   }
   const include: T[] = [];
   for (const m of byInvoice.values()) {
-    if (m.status === 'paid' || (m.openCents <= 0 && (m.status === undefined || m.status === 'open' || m.status === 'partially_paid')))
+    if (
+      m.status === 'paid' ||
+      (m.openCents <= 0 && (m.status === undefined || m.status === 'open' || m.status === 'partially_paid'))
+    )
       excluded.push({ invoiceId: m.invoiceId, reason: 'paid' });
-    else if (m.status && m.status !== 'open' && m.status !== 'partially_paid') excluded.push({ invoiceId: m.invoiceId, reason: 'not_owed' });
+    else if (m.status && m.status !== 'open' && m.status !== 'partially_paid')
+      excluded.push({ invoiceId: m.invoiceId, reason: 'not_owed' });
     else if (m.paused) excluded.push({ invoiceId: m.invoiceId, reason: 'paused' });
     else include.push(m);
   }
   include.sort(compareItems);
-  const level = include.reduce<DunningLevel | undefined>((hi, m) => (hi === undefined || levelRank(m.level) > levelRank(hi) ? m.level : hi), undefined);
+  const level = include.reduce<DunningLevel | undefined>(
+    (hi, m) => (hi === undefined || levelRank(m.level) > levelRank(hi) ? m.level : hi),
+    undefined,
+  );
   return { include, excluded, level };
 }
 

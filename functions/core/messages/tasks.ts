@@ -1,7 +1,7 @@
-import { IsoDate, IsoTimestamp } from '../dates';
+import type { IsoDate, IsoTimestamp } from '../dates';
 import type { DunningLevel } from '../dunning/policy';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, Language, money } from './format';
+import { formatDate, type Language, money } from './format';
 import { levelLabels } from './reminder';
 
 /**
@@ -61,7 +61,10 @@ export function handedOverAlert(input: {
   return {
     language,
     kind: 'escalation',
-    title: l(`Facture ${input.invoiceId} remise à l’agence de recouvrement`, `Invoice ${input.invoiceId} handed to the collection agency`),
+    title: l(
+      `Facture ${input.invoiceId} remise à l’agence de recouvrement`,
+      `Invoice ${input.invoiceId} handed to the collection agency`,
+    ),
     occurredAt: input.at,
     details: [
       { label: l('Facture', 'Invoice'), value: input.invoiceId },
@@ -69,12 +72,25 @@ export function handedOverAlert(input: {
         ? [
             { label: l('Dossier', 'Case'), value: f.caseId },
             { label: l('Reste dû', 'Amount due'), value: money(f.openCents, f.currency, language) },
-            { label: l('Pénalités et indemnité', 'Penalties and indemnity'), value: money(f.penaltiesCents, f.currency, language) },
+            {
+              label: l('Pénalités et indemnité', 'Penalties and indemnity'),
+              value: money(f.penaltiesCents, f.currency, language),
+            },
           ]
         : []),
-      ...(input.noticeInDoubt ? [{ label: l('Message à l’agence', 'Notice to the agency'), value: l('peut-être parti : voir la tâche « envoi incertain »', 'maybe sent: see the "maybe sent" task') }] : []),
+      ...(input.noticeInDoubt
+        ? [
+            {
+              label: l('Message à l’agence', 'Notice to the agency'),
+              value: l('peut-être parti : voir la tâche « envoi incertain »', 'maybe sent: see the "maybe sent" task'),
+            },
+          ]
+        : []),
     ],
-    action: l('Le dossier est chez l’agence : plus de relance interne pour cette facture.', 'The case is with the agency: no more internal reminders for this invoice.'),
+    action: l(
+      'Le dossier est chez l’agence : plus de relance interne pour cette facture.',
+      'The case is with the agency: no more internal reminders for this invoice.',
+    ),
   };
 }
 
@@ -97,12 +113,18 @@ export function paymentCrossedAlert(input: {
     occurredAt: input.at,
     details: [
       { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
-      { label: l('Message croisé', 'Crossed message'), value: `${notice ? l('mise en demeure', 'formal notice') : l('relance', 'reminder')} ${l('du', 'of')} ${formatDate(input.sentOn, language)}` },
+      {
+        label: l('Message croisé', 'Crossed message'),
+        value: `${notice ? l('mise en demeure', 'formal notice') : l('relance', 'reminder')} ${l('du', 'of')} ${formatDate(input.sentOn, language)}`,
+      },
       { label: l('Client prévenu', 'Customer told'), value: l('oui, par e-mail', 'yes, by e-mail') },
     ],
     items: input.invoiceIds,
     action: notice
-      ? l('Ne pas poster la mise en demeure de ces factures en recommandé.', 'Do not post the formal notice of these invoices by registered mail.')
+      ? l(
+          'Ne pas poster la mise en demeure de ces factures en recommandé.',
+          'Do not post the formal notice of these invoices by registered mail.',
+        )
       : l('Rien à faire : le client a été prévenu.', 'Nothing to do: the customer was told.'),
   };
 }
@@ -127,10 +149,15 @@ export function noticesToPostAlert(input: {
     occurredAt: input.at,
     details: [
       { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
-      { label: l('E-mail au client', 'E-mail to the customer'), value: input.emailed ? l('envoyé', 'sent') : l('aucune adresse e-mail valide', 'no valid e-mail address') },
+      {
+        label: l('E-mail au client', 'E-mail to the customer'),
+        value: input.emailed ? l('envoyé', 'sent') : l('aucune adresse e-mail valide', 'no valid e-mail address'),
+      },
       { label: l('Date limite de paiement', 'Payment deadline'), value: formatDate(input.deadline, language) },
     ],
-    items: input.notices.map((n) => `${l('Facture', 'Invoice')} ${n.invoiceId}${l(' : mise en demeure', ': formal notice')} ${n.reference}`),
+    items: input.notices.map(
+      (n) => `${l('Facture', 'Invoice')} ${n.invoiceId}${l(' : mise en demeure', ': formal notice')} ${n.reference}`,
+    ),
     action: input.postal
       ? l(`Envoyer chaque lettre jointe ${registered}.`, `Send each attached letter ${registered}.`)
       : l(
@@ -171,7 +198,11 @@ export function maybeSentAlert(input: {
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
   const l = (fr: string, en: string) => label(language, fr, en);
-  const what = messageKinds[language][input.messageKind] ?? (input.messageKind.startsWith('alert_') ? l('alerte au service comptable', 'alert to finance') : l('message', 'message'));
+  const what =
+    messageKinds[language][input.messageKind] ??
+    (input.messageKind.startsWith('alert_')
+      ? l('alerte au service comptable', 'alert to finance')
+      : l('message', 'message'));
   return {
     language,
     kind: 'maybe_sent',
@@ -180,7 +211,10 @@ export function maybeSentAlert(input: {
     details: [
       { label: l('Message', 'Message'), value: what },
       { label: l('Destinataires', 'Recipients'), value: input.to.join(', ') },
-      { label: l('Envoi tenté le', 'Send attempted on'), value: `${formatDate(input.since.slice(0, 10), language)} ${input.since.slice(11, 16)} UTC` },
+      {
+        label: l('Envoi tenté le', 'Send attempted on'),
+        value: `${formatDate(input.since.slice(0, 10), language)} ${input.since.slice(11, 16)} UTC`,
+      },
     ],
     items: input.invoiceIds,
     action: l(
@@ -205,13 +239,24 @@ export function caseWithdrawnAlert(input: {
   return {
     language,
     kind: 'case_withdrawn',
-    title: l(`${input.invoiceId} (${input.customerName}) : dossier ${input.caseId} retiré`, `${input.invoiceId} (${input.customerName}): case ${input.caseId} withdrawn`),
+    title: l(
+      `${input.invoiceId} (${input.customerName}) : dossier ${input.caseId} retiré`,
+      `${input.invoiceId} (${input.customerName}): case ${input.caseId} withdrawn`,
+    ),
     occurredAt: input.at,
     details: [
       { label: l('Facture', 'Invoice'), value: input.invoiceId },
       { label: l('Dossier', 'Case'), value: input.caseId },
-      { label: l('Règlement', 'Settlement'), value: input.reason === 'paid' ? l('payée', 'paid') : l('soldée par un avoir', 'settled by a credit note') },
-      { label: l('Agence prévenue', 'Agency told'), value: input.agencyTold ? l('oui', 'yes') : l('peut-être : voir la tâche « envoi incertain »', 'maybe: see the "maybe sent" task') },
+      {
+        label: l('Règlement', 'Settlement'),
+        value: input.reason === 'paid' ? l('payée', 'paid') : l('soldée par un avoir', 'settled by a credit note'),
+      },
+      {
+        label: l('Agence prévenue', 'Agency told'),
+        value: input.agencyTold
+          ? l('oui', 'yes')
+          : l('peut-être : voir la tâche « envoi incertain »', 'maybe: see the "maybe sent" task'),
+      },
     ],
     action: l(
       'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',

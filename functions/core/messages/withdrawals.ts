@@ -1,6 +1,15 @@
-import { IsoDate } from '../dates';
-import { Addressee, emailGreeting, escapeHtml, formatDate, htmlDocument, Language, money, RenderedMessage } from './format';
-import { Creditor, signature } from './reminder';
+import type { IsoDate } from '../dates';
+import {
+  type Addressee,
+  emailGreeting,
+  escapeHtml,
+  formatDate,
+  htmlDocument,
+  type Language,
+  money,
+  type RenderedMessage,
+} from './format';
+import { type Creditor, signature } from './reminder';
 
 /**
  * The messages that take something back once a payment landed after a message went out (issue 11, point 11):
@@ -23,8 +32,16 @@ export function renderCaseWithdrawal(input: CaseWithdrawalInput): RenderedMessag
   const { language, creditor, customer, caseId } = input;
   const fr = language === 'fr';
   const ids = input.invoices.map((i) => i.invoiceId).join(', ');
-  const subject = fr ? `Retrait du dossier ${caseId} – ${creditor.name} c/ ${customer.name}` : `Case ${caseId} withdrawn – ${creditor.name} v. ${customer.name}`;
-  const how = fr ? (input.reason === 'paid' ? 'réglée' : 'soldée par un avoir') : input.reason === 'paid' ? 'paid' : 'settled by a credit note';
+  const subject = fr
+    ? `Retrait du dossier ${caseId} – ${creditor.name} c/ ${customer.name}`
+    : `Case ${caseId} withdrawn – ${creditor.name} v. ${customer.name}`;
+  const how = fr
+    ? input.reason === 'paid'
+      ? 'réglée'
+      : 'soldée par un avoir'
+    : input.reason === 'paid'
+      ? 'paid'
+      : 'settled by a credit note';
   const lines = fr
     ? [
         'Bonjour,',
@@ -37,7 +54,14 @@ export function renderCaseWithdrawal(input: CaseWithdrawalInput): RenderedMessag
         'We withdraw this case: please stop every collection step and collect nothing for it.',
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');
-  const html = htmlDocument(language, subject, [...lines.map((l) => `<p>${escapeHtml(l)}</p>`), `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`].join(''));
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      ...lines.map((l) => `<p>${escapeHtml(l)}</p>`),
+      `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
+    ].join(''),
+  );
   return { subject, text, html };
 }
 
@@ -57,10 +81,19 @@ export function renderPaymentCrossed(input: PaymentCrossedInput): RenderedMessag
   const fr = language === 'fr';
   const notice = input.messageKind === 'formal_notice';
   const items = input.invoices.map((i) => `${i.invoiceId} (${money(i.amountCents, i.currency, language)})`);
-  const list = items.length > 1 ? `${items.slice(0, -1).join(', ')} ${fr ? 'et' : 'and'} ${items[items.length - 1]}` : items[0];
+  const list =
+    items.length > 1 ? `${items.slice(0, -1).join(', ')} ${fr ? 'et' : 'and'} ${items[items.length - 1]}` : items[0];
   const several = input.invoices.length > 1;
-  const subject = fr ? `Votre règlement a bien été reçu – ${creditor.name}` : `Your payment was received – ${creditor.name}`;
-  const what = fr ? (notice ? 'notre mise en demeure' : 'notre relance') : notice ? 'our formal notice' : 'our reminder';
+  const subject = fr
+    ? `Votre règlement a bien été reçu – ${creditor.name}`
+    : `Your payment was received – ${creditor.name}`;
+  const what = fr
+    ? notice
+      ? 'notre mise en demeure'
+      : 'notre relance'
+    : notice
+      ? 'our formal notice'
+      : 'our reminder';
   const lines = fr
     ? [
         emailGreeting(customer, 'fr'),
@@ -71,6 +104,13 @@ export function renderPaymentCrossed(input: PaymentCrossedInput): RenderedMessag
         `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ${several ? 'these invoices' : 'this invoice'}.`,
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');
-  const html = htmlDocument(language, subject, [...lines.map((l) => `<p>${escapeHtml(l)}</p>`), `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`].join(''));
+  const html = htmlDocument(
+    language,
+    subject,
+    [
+      ...lines.map((l) => `<p>${escapeHtml(l)}</p>`),
+      `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
+    ].join(''),
+  );
   return { subject, text, html };
 }

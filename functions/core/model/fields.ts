@@ -12,9 +12,17 @@ import { isValidTimeZone } from '../calendar/time-zone';
  */
 export const MAX_AMOUNT_CENTS = 10_000_000_000_000;
 /** A positive amount in integer cents, at most `MAX_AMOUNT_CENTS`. */
-export const AmountCents = z.number().int().positive().max(MAX_AMOUNT_CENTS, 'more than 100,000,000,000.00: not a realistic amount');
+export const AmountCents = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_AMOUNT_CENTS, 'more than 100,000,000,000.00: not a realistic amount');
 /** Zero or a positive amount in integer cents, at most `MAX_AMOUNT_CENTS`. */
-export const NonNegativeAmountCents = z.number().int().nonnegative().max(MAX_AMOUNT_CENTS, 'more than 100,000,000,000.00: not a realistic amount');
+export const NonNegativeAmountCents = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(MAX_AMOUNT_CENTS, 'more than 100,000,000,000.00: not a realistic amount');
 
 /**
  * What is wrong with an id, or undefined when it is fine. Ids (invoice, customer, policy, credit note...) come from
@@ -72,6 +80,6 @@ export const IanaTimeZone = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/, 'not an IANA time zone name (like Europe/Paris)')
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, 'not an IANA time zone name (like Europe/Paris)')
   .refine(isValidTimeZone, 'not an IANA time zone this runtime knows (like Europe/Paris)')
   .describe('IANA time zone, e.g. Europe/Paris');

@@ -38,7 +38,10 @@ export const EpcTransferInput = z
     iban: z.string().transform(normalizeIban).refine(isValidIban, 'not a valid IBAN'),
     /** Integer cents, 1 (0.01 EUR) to 99 999 999 999 (999 999 999.99 EUR); omitted lets the payer type it. */
     amountCents: z.number().int('integer cents').min(EPC_MIN_CENTS).max(EPC_MAX_CENTS).optional(),
-    purpose: z.string().regex(/^[A-Z0-9]{4}$/, 'a purpose code has 4 capital letters or digits').optional(),
+    purpose: z
+      .string()
+      .regex(/^[A-Z0-9]{4}$/, 'a purpose code has 4 capital letters or digits')
+      .optional(),
     creditorReference: z
       .string()
       .transform(normalizeCreditorReference)
@@ -49,8 +52,13 @@ export const EpcTransferInput = z
   })
   .superRefine((v, ctx) => {
     if (v.creditorReference && v.remittanceText)
-      ctx.addIssue({ code: 'custom', path: ['remittanceText'], message: 'a structured creditor reference and a remittance text exclude each other' });
-    if (v.version === '001' && !v.bic) ctx.addIssue({ code: 'custom', path: ['bic'], message: 'the BIC is required in version 001' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remittanceText'],
+        message: 'a structured creditor reference and a remittance text exclude each other',
+      });
+    if (v.version === '001' && !v.bic)
+      ctx.addIssue({ code: 'custom', path: ['bic'], message: 'the BIC is required in version 001' });
   });
 export type EpcTransferInput = z.input<typeof EpcTransferInput>;
 export type EpcTransfer = z.output<typeof EpcTransferInput>;
@@ -77,7 +85,10 @@ export function epcAmount(cents: number): string {
 export function epcPayload(input: EpcTransferInput): string {
   const parsed = EpcTransferInput.safeParse(input);
   if (!parsed.success) {
-    throw new EpcQrError('invalid_input', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`));
+    throw new EpcQrError(
+      'invalid_input',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`),
+    );
   }
   const t = parsed.data;
   const lines = [
@@ -121,8 +132,18 @@ export interface EpcFields {
 export function parseEpcPayload(payload: string): EpcFields {
   const lines = payload.split(/\r?\n/);
   const [tag, version, charset, id, bic, name, iban, amount, purpose, structured, unstructured, info] = lines;
-  if (tag !== 'BCD' || !['001', '002'].includes(version) || charset !== '1' || id !== 'SCT' || lines.length > 12 || !name || !iban) {
-    throw new EpcQrError('not_an_epc_payload', ['expected BCD, 001 or 002, 1 (UTF-8), SCT, then the beneficiary and IBAN']);
+  if (
+    tag !== 'BCD' ||
+    !['001', '002'].includes(version) ||
+    charset !== '1' ||
+    id !== 'SCT' ||
+    lines.length > 12 ||
+    !name ||
+    !iban
+  ) {
+    throw new EpcQrError('not_an_epc_payload', [
+      'expected BCD, 001 or 002, 1 (UTF-8), SCT, then the beneficiary and IBAN',
+    ]);
   }
   const m = /^EUR(\d{1,9})(?:\.(\d{1,2}))?$/.exec(amount ?? '');
   if (amount && !m) throw new EpcQrError('not_an_epc_payload', [`amount: "${amount}"`]);

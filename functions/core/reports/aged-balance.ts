@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { type CsvCell, writeCsv } from '../csv';
 import { daysBetween, IsoDate } from '../dates';
-import { CsvCell, writeCsv } from '../csv';
-import { Invoice } from '../model';
+import type { Invoice } from '../model';
 
 /** The buckets of the aged balance ("balance âgée"), by days past the due date on the report date. */
 export const AgingBucket = z.enum(['not_due', 'd1_30', 'd31_60', 'd61_90', 'over_90']);
@@ -12,7 +12,13 @@ export const AgedBalanceLine = z.object({
   customerId: z.string(),
   customerName: z.string().optional(),
   invoiceCount: z.number().int().nonnegative(),
-  buckets: z.object({ not_due: z.number().int(), d1_30: z.number().int(), d31_60: z.number().int(), d61_90: z.number().int(), over_90: z.number().int() }),
+  buckets: z.object({
+    not_due: z.number().int(),
+    d1_30: z.number().int(),
+    d31_60: z.number().int(),
+    d61_90: z.number().int(),
+    over_90: z.number().int(),
+  }),
   totalCents: z.number().int(),
 });
 export type AgedBalanceLine = z.infer<typeof AgedBalanceLine>;
@@ -36,7 +42,10 @@ export function bucketOf(dueDate: IsoDate, asOf: IsoDate): AgingBucket {
 
 /** Still owed by the customer, whatever the dunning does: open, partially paid, or handed to the agency. */
 export function isReceivable(invoice: Pick<Invoice, 'status' | 'openCents'>): boolean {
-  return (invoice.status === 'open' || invoice.status === 'partially_paid' || invoice.status === 'in_collection') && invoice.openCents > 0;
+  return (
+    (invoice.status === 'open' || invoice.status === 'partially_paid' || invoice.status === 'in_collection') &&
+    invoice.openCents > 0
+  );
 }
 
 const emptyBuckets = (): AgedBalanceLine['buckets'] => ({ not_due: 0, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 0 });
@@ -45,7 +54,12 @@ const emptyBuckets = (): AgedBalanceLine['buckets'] => ({ not_due: 0, d1_30: 0, 
  * The aged balance on `asOf` of one currency: every receivable's open amount in the bucket of its days past due, per
  * customer (largest total first) and in total. Invoices issued after `asOf` are left out.
  */
-export function agedBalance(input: { invoices: Iterable<Invoice>; customerNames?: ReadonlyMap<string, string>; asOf: IsoDate; currency?: string }): AgedBalance {
+export function agedBalance(input: {
+  invoices: Iterable<Invoice>;
+  customerNames?: ReadonlyMap<string, string>;
+  asOf: IsoDate;
+  currency?: string;
+}): AgedBalance {
   const currency = input.currency ?? 'EUR';
   const lines = new Map<string, AgedBalanceLine>();
   const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0 };
@@ -53,7 +67,13 @@ export function agedBalance(input: { invoices: Iterable<Invoice>; customerNames?
     if (!isReceivable(inv) || inv.currency !== currency || inv.issueDate > input.asOf) continue;
     let line = lines.get(inv.customerId);
     if (!line) {
-      line = { customerId: inv.customerId, customerName: input.customerNames?.get(inv.customerId), invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0 };
+      line = {
+        customerId: inv.customerId,
+        customerName: input.customerNames?.get(inv.customerId),
+        invoiceCount: 0,
+        buckets: emptyBuckets(),
+        totalCents: 0,
+      };
       lines.set(inv.customerId, line);
     }
     const b = bucketOf(inv.dueDate, input.asOf);
@@ -63,7 +83,9 @@ export function agedBalance(input: { invoices: Iterable<Invoice>; customerNames?
       target.totalCents += inv.openCents;
     }
   }
-  const customers = [...lines.values()].sort((a, b) => b.totalCents - a.totalCents || a.customerId.localeCompare(b.customerId));
+  const customers = [...lines.values()].sort(
+    (a, b) => b.totalCents - a.totalCents || a.customerId.localeCompare(b.customerId),
+  );
   return { asOf: input.asOf, currency, customers, total };
 }
 
@@ -74,12 +96,19 @@ const csvHeader = ['customer_id', 'customer_name', 'invoices', 'not_due', '1_30'
  * Written by the shared CSV writer: a customer name like `=HYPERLINK(...)` comes out as text, not a formula.
  */
 export function agedBalanceCsv(report: AgedBalance): string {
-  const row = (id: string, name: string, l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>): CsvCell[] => [
+  const row = (
+    id: string,
+    name: string,
+    l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>,
+  ): CsvCell[] => [
     { text: id },
     { text: name },
     { count: l.invoiceCount },
     ...agingBuckets.map((b) => ({ money: l.buckets[b] })),
     { money: l.totalCents },
   ];
-  return writeCsv(csvHeader, [...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)), row('TOTAL', `${report.currency} ${report.asOf}`, report.total)]);
+  return writeCsv(csvHeader, [
+    ...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)),
+    row('TOTAL', `${report.currency} ${report.asOf}`, report.total),
+  ]);
 }

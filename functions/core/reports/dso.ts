@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addDays, IsoDate } from '../dates';
-import { Invoice } from '../model';
+import type { Invoice } from '../model';
 import { isReceivable } from './aged-balance';
 
 export const DsoReport = z.object({
@@ -18,7 +18,12 @@ export type DsoReport = z.infer<typeof DsoReport>;
  * DSO ("délai moyen de recouvrement client"), the usual accounting method: receivables on `asOf` divided by the sales
  * invoiced over the `periodDays` ending on `asOf`, times the number of days. Amounts as invoiced (the API has no VAT split).
  */
-export function dso(input: { invoices: Iterable<Invoice>; asOf: IsoDate; periodDays?: number; currency?: string }): DsoReport {
+export function dso(input: {
+  invoices: Iterable<Invoice>;
+  asOf: IsoDate;
+  periodDays?: number;
+  currency?: string;
+}): DsoReport {
   const periodDays = input.periodDays ?? 90;
   const currency = input.currency ?? 'EUR';
   const from = addDays(input.asOf, -periodDays);

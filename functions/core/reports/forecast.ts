@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addDays, daysBetween, IsoDate } from '../dates';
-import { Invoice } from '../model';
+import type { Invoice } from '../model';
 
 export const ForecastWeek = z.object({
   /** Monday of the week (ISO week). */
@@ -15,7 +15,10 @@ export const CashForecast = z.object({
   /** Expected after the last week shown. */
   laterCents: z.number().int().nonnegative(),
   /** Left out of the weeks: disputed invoices and those handed to the agency, as nobody can date that cash. */
-  excluded: z.object({ disputedCents: z.number().int().nonnegative(), inCollectionCents: z.number().int().nonnegative() }),
+  excluded: z.object({
+    disputedCents: z.number().int().nonnegative(),
+    inCollectionCents: z.number().int().nonnegative(),
+  }),
 });
 export type CashForecast = z.infer<typeof CashForecast>;
 
@@ -44,8 +47,18 @@ export function cashInForecast(input: {
 }): CashForecast {
   const currency = input.currency ?? 'EUR';
   const first = mondayOf(input.asOf);
-  const weeks = Array.from({ length: input.weeks ?? 12 }, (_, i) => ({ weekStart: addDays(first, 7 * i), expectedCents: 0, invoiceCount: 0 }));
-  const result: CashForecast = { asOf: input.asOf, currency, weeks, laterCents: 0, excluded: { disputedCents: 0, inCollectionCents: 0 } };
+  const weeks = Array.from({ length: input.weeks ?? 12 }, (_, i) => ({
+    weekStart: addDays(first, 7 * i),
+    expectedCents: 0,
+    invoiceCount: 0,
+  }));
+  const result: CashForecast = {
+    asOf: input.asOf,
+    currency,
+    weeks,
+    laterCents: 0,
+    excluded: { disputedCents: 0, inCollectionCents: 0 },
+  };
   for (const inv of input.invoices) {
     if (inv.currency !== currency || inv.openCents <= 0) continue;
     if (inv.status === 'in_collection') {

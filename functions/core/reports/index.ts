@@ -1,4 +1,4 @@
 export * from './aged-balance';
 export * from './dso';
-export * from './payer-score';
 export * from './forecast';
+export * from './payer-score';

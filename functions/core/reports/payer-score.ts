@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { daysBetween, IsoDate } from '../dates';
+import { daysBetween, type IsoDate } from '../dates';
 
 /** One settled invoice of a customer: when it was due and when it was fully paid. */
 export interface SettledInvoice {
@@ -30,8 +30,14 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** The payer score of a customer from its settled invoices (pure: the caller collects history and open items). */
-export function payerScore(input: { customerId: string; settled: readonly SettledInvoice[]; overdueCents?: number }): PayerScore {
-  const settled = [...input.settled].sort((a, b) => a.paidDate.localeCompare(b.paidDate) || a.invoiceId.localeCompare(b.invoiceId));
+export function payerScore(input: {
+  customerId: string;
+  settled: readonly SettledInvoice[];
+  overdueCents?: number;
+}): PayerScore {
+  const settled = [...input.settled].sort(
+    (a, b) => a.paidDate.localeCompare(b.paidDate) || a.invoiceId.localeCompare(b.invoiceId),
+  );
   const delays = settled.map((s) => daysBetween(s.dueDate, s.paidDate));
   const late = delays.map((d) => Math.max(0, d));
   const n = settled.length;

@@ -19,7 +19,11 @@ export type CamtKind = 'camt053' | 'camt054';
 export const CAMT_VERSIONS = { min: 2, max: 13 } as const;
 
 /** camt.052 account reports (Rpt) have the statement's structure and are read as camt.053. */
-const ROOTS: Record<string, CamtKind> = { BkToCstmrStmt: 'camt053', BkToCstmrAcctRpt: 'camt053', BkToCstmrDbtCdtNtfctn: 'camt054' };
+const ROOTS: Record<string, CamtKind> = {
+  BkToCstmrStmt: 'camt053',
+  BkToCstmrAcctRpt: 'camt053',
+  BkToCstmrDbtCdtNtfctn: 'camt054',
+};
 const CONTAINERS = new Set(['Stmt', 'Rpt', 'Ntfctn']);
 
 function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
@@ -117,16 +121,39 @@ export function camtReader(firstIndex = 0): { write(text: string): void; end(): 
         version = `camt.${m[1]}.001.${m[2]}`;
         const v = Number(m[2]);
         if (v < CAMT_VERSIONS.min || v > CAMT_VERSIONS.max) {
-          fail(new StatementParseError('unsupported_version', `${version} is not a supported version (001.02 to 001.13)`, { line: parser.line, element: name }));
+          fail(
+            new StatementParseError('unsupported_version', `${version} is not a supported version (001.02 to 001.13)`, {
+              line: parser.line,
+              element: name,
+            }),
+          );
         }
       } else if (ns && /camt\.\d{3}/.test(ns)) {
-        fail(new StatementParseError('unknown_format', `${ns} is not a camt.052, camt.053 or camt.054 statement`, { line: parser.line, element: name }));
+        fail(
+          new StatementParseError('unknown_format', `${ns} is not a camt.052, camt.053 or camt.054 statement`, {
+            line: parser.line,
+            element: name,
+          }),
+        );
       }
       if (ROOTS[name]) kind = ROOTS[name];
-      else if (name !== 'Document') fail(new StatementParseError('unknown_format', `<${name}> is not an ISO 20022 statement`, { line: parser.line, element: name }));
+      else if (name !== 'Document')
+        fail(
+          new StatementParseError('unknown_format', `<${name}> is not an ISO 20022 statement`, {
+            line: parser.line,
+            element: name,
+          }),
+        );
     } else if (path.length === 1 && !kind) {
       kind = ROOTS[name];
-      if (!kind) fail(new StatementParseError('unknown_format', `<${name}> is not a camt.052, camt.053 or camt.054 message`, where()));
+      if (!kind)
+        fail(
+          new StatementParseError(
+            'unknown_format',
+            `<${name}> is not a camt.052, camt.053 or camt.054 message`,
+            where(),
+          ),
+        );
     }
     const parent = path[path.length - 1];
     path.push(name);
@@ -157,7 +184,10 @@ export function camtReader(firstIndex = 0): { write(text: string): void; end(): 
     if (capture.length > 0) {
       const node = capture.pop()!;
       if (capture.length === 0 && current) {
-        const raw = name === 'Ntry' && node.start !== undefined && node.start >= 0 ? window.slice(node.start - windowStart, parser.position - windowStart) : '';
+        const raw =
+          name === 'Ntry' && node.start !== undefined && node.start >= 0
+            ? window.slice(node.start - windowStart, parser.position - windowStart)
+            : '';
         const added = handleChild(current, node, index, where(), raw);
         index += added;
       }
@@ -173,7 +203,8 @@ export function camtReader(firstIndex = 0): { write(text: string): void; end(): 
     write(chunk: string) {
       // only the text of the element being captured (an entry's raw text), or else of the tag being read, is kept
       const lt = window.lastIndexOf('<');
-      const from = capture.length > 0 ? capture[0].start ?? -1 : lt < 0 ? windowStart + window.length : lt + windowStart;
+      const from =
+        capture.length > 0 ? (capture[0].start ?? -1) : lt < 0 ? windowStart + window.length : lt + windowStart;
       const keep = from < windowStart ? 0 : from - windowStart;
       window = window.slice(keep);
       windowStart += keep;
@@ -190,7 +221,11 @@ export function camtReader(firstIndex = 0): { write(text: string): void; end(): 
 
 function result(kind: CamtKind | undefined, version: string, statements: Statement[]): CamtResult {
   if (!kind) throw new StatementParseError('unknown_format', 'no camt.053 or camt.054 message in the XML');
-  if (statements.length === 0) throw new StatementParseError('empty', `no Stmt, Rpt or Ntfctn in the ${kind === 'camt053' ? 'camt.053' : 'camt.054'} file`);
+  if (statements.length === 0)
+    throw new StatementParseError(
+      'empty',
+      `no Stmt, Rpt or Ntfctn in the ${kind === 'camt053' ? 'camt.053' : 'camt.054'} file`,
+    );
   return { kind, version: version || (kind === 'camt053' ? 'camt.053' : 'camt.054'), statements };
 }
 
@@ -205,11 +240,16 @@ function camtDate(node: XNode | undefined, where: { line?: number; element?: str
   return dateOrThrow(raw.slice(0, 10), raw, where);
 }
 
-function signedAmount(amtNode: XNode | undefined, indicator: string | undefined, where: { line?: number; element?: string }): { cents: number; currency?: string } | undefined {
+function signedAmount(
+  amtNode: XNode | undefined,
+  indicator: string | undefined,
+  where: { line?: number; element?: string },
+): { cents: number; currency?: string } | undefined {
   const raw = amtNode ? collapse(amtNode.text) : '';
   if (!raw) return undefined;
   // xs:decimal, never negative, a point and no grouping; zeros past the cents ("12.500") are harmless
-  if (!/^\d*\.?\d+$/.test(raw)) throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
+  if (!/^\d*\.?\d+$/.test(raw))
+    throw new StatementParseError('invalid_amount', `not an amount: "${raw.slice(0, 40)}"`, where);
   const cents = amountOrThrow(raw, where, { decimal: '.', grouping: false });
   if (indicator !== undefined && indicator !== 'CRDT' && indicator !== 'DBIT') {
     throw new StatementParseError('corrupt', `CdtDbtInd "${indicator}" is neither CRDT nor DBIT`, where);
@@ -217,7 +257,13 @@ function signedAmount(amtNode: XNode | undefined, indicator: string | undefined,
   return { cents: indicator === 'DBIT' ? -cents : cents, currency: amtNode?.attrs.Ccy };
 }
 
-function handleChild(b: StatementBuilder, node: XNode, index: number, where: { line?: number; element?: string }, raw: string): number {
+function handleChild(
+  b: StatementBuilder,
+  node: XNode,
+  index: number,
+  where: { line?: number; element?: string },
+  raw: string,
+): number {
   const st = b.statement;
   switch (node.name) {
     case 'Id':
@@ -276,13 +322,19 @@ function finish(b: StatementBuilder, where: { line?: number; element?: string })
   if (opening !== undefined) st.openingBalanceCents = opening;
   if (closing !== undefined) st.closingBalanceCents = closing;
   if (st.currency === 'XXX') st.currency = b.balanceCurrency ?? st.entries[0]?.currency ?? 'XXX';
-  if (!/^[A-Z]{3}$/.test(st.currency)) throw new StatementParseError('corrupt', `not a currency code: "${st.currency}"`, where);
+  if (!/^[A-Z]{3}$/.test(st.currency))
+    throw new StatementParseError('corrupt', `not a currency code: "${st.currency}"`, where);
   for (const e of st.entries) if (!/^[A-Z]{3}$/.test(e.currency)) e.currency = st.currency;
   if (!st.periodStart && st.entries.length) st.periodStart = st.entries.map((e) => e.bookingDate).sort()[0];
-  if (!st.periodEnd && st.entries.length) st.periodEnd = st.entries.map((e) => e.bookingDate).sort().at(-1);
-  st.balanceCheck = st.format === 'camt054'
-    ? { status: 'not-applicable', reason: 'a camt.054 notification carries no balances' }
-    : checkBalances(st.openingBalanceCents, st.closingBalanceCents, st.entries);
+  if (!st.periodEnd && st.entries.length)
+    st.periodEnd = st.entries
+      .map((e) => e.bookingDate)
+      .sort()
+      .at(-1);
+  st.balanceCheck =
+    st.format === 'camt054'
+      ? { status: 'not-applicable', reason: 'a camt.054 notification carries no balances' }
+      : checkBalances(st.openingBalanceCents, st.closingBalanceCents, st.entries);
   return st;
 }
 
@@ -354,7 +406,12 @@ function txAmountNode(tx: XNode): XNode | undefined {
   return child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt') ?? child(tx, 'AmtDtls', 'InstdAmt', 'Amt');
 }
 
-function entriesOf(ntry: XNode, firstIndex: number, where: { line?: number; element?: string }, source: string): StatementEntry[] {
+function entriesOf(
+  ntry: XNode,
+  firstIndex: number,
+  where: { line?: number; element?: string },
+  source: string,
+): StatementEntry[] {
   const status = text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts');
   if (status && status !== 'BOOK') return [];
   const txs = children(ntry, 'NtryDtls').flatMap((nd) => children(nd, 'TxDtls'));
@@ -362,7 +419,11 @@ function entriesOf(ntry: XNode, firstIndex: number, where: { line?: number; elem
   const only = txs.length === 1 ? txs[0] : undefined;
   const indicator = text(ntry, 'CdtDbtInd') ?? text(only, 'CdtDbtInd');
   if (!indicator) throw new StatementParseError('missing_field', 'entry without CdtDbtInd', where);
-  const amount = signedAmount(child(ntry, 'Amt') ?? child(ntry, 'AmtDtls', 'TxAmt', 'Amt') ?? (only && txAmountNode(only)), indicator, where);
+  const amount = signedAmount(
+    child(ntry, 'Amt') ?? child(ntry, 'AmtDtls', 'TxAmt', 'Amt') ?? (only && txAmountNode(only)),
+    indicator,
+    where,
+  );
   if (!amount) throw new StatementParseError('missing_field', 'entry without an amount', where);
   const bookingDate = camtDate(child(ntry, 'BookgDt'), where) ?? camtDate(child(ntry, 'ValDt'), where);
   if (!bookingDate) throw new StatementParseError('missing_field', 'entry without a booking date', where);

@@ -52,7 +52,8 @@ export function cfonbRecords(visit: Visit): { write(text: string): void; end(): 
       let end = pending.length;
       while (end > 0 && isTail(pending, end - 1)) end--;
       if (!broken && end === 0) throw new StatementParseError('empty', 'empty CFONB file');
-      if (!broken && indexOrEnd(pending, '\n', 0, end) === end && indexOrEnd(pending, '\r', 0, end) === end) blocks(pending.slice(0, end), visit);
+      if (!broken && indexOrEnd(pending, '\n', 0, end) === end && indexOrEnd(pending, '\r', 0, end) === end)
+        blocks(pending.slice(0, end), visit);
       else lines(pending, end, line, visit);
       pending = '';
     },
@@ -85,7 +86,8 @@ function indexOrEnd(text: string, char: string, from: number, end: number): numb
 function shortOrLong(raw: string, line: number, visit: Visit): void {
   if (raw.trim().length === 0) return;
   const t = raw.trimEnd();
-  if (t.length > 120) throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, { line });
+  if (t.length > 120)
+    throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, { line });
   visit(t.padEnd(120, ' '), line);
 }
 
@@ -95,7 +97,9 @@ function blocks(body: string, visit: Visit): void {
   const last = body.slice(whole);
   // trailing blanks of the last record may have been trimmed away; a record cut before its amount is truncated
   if (last.length > 0 && (last.length < 104 || !/^0[1457]/.test(last))) {
-    throw new StatementParseError('truncated', `the file ends with a partial record of ${last.length} characters`, { line: whole / 120 + 1 });
+    throw new StatementParseError('truncated', `the file ends with a partial record of ${last.length} characters`, {
+      line: whole / 120 + 1,
+    });
   }
   for (let i = 0; i < whole; i += 120) visit(body.slice(i, i + 120), i / 120 + 1);
   if (last.length > 0) visit(last.padEnd(120, ' '), whole / 120 + 1);
@@ -106,7 +110,8 @@ export function cfonbAmount(field: string, decimals: string, line: number): numb
   let value = 0;
   for (let i = 0; i < 13; i++) {
     const digit = field.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) throw new StatementParseError('invalid_amount', `not a CFONB amount: "${field}"`, { line });
+    if (!(digit >= 0 && digit <= 9))
+      throw new StatementParseError('invalid_amount', `not a CFONB amount: "${field}"`, { line });
     value = value * 10 + digit;
   }
   const last = field[13] ?? '';
@@ -118,11 +123,13 @@ export function cfonbAmount(field: string, decimals: string, line: number): numb
   }
   if (d < 0 || last === '') throw new StatementParseError('invalid_amount', `not a CFONB amount: "${field}"`, { line });
   const dec = decimals.length === 1 ? decimals.charCodeAt(0) - 48 : -1;
-  if (!(dec >= 0 && dec <= 3)) throw new StatementParseError('invalid_amount', `number of decimals "${decimals}" is not 0 to 3`, { line });
+  if (!(dec >= 0 && dec <= 3))
+    throw new StatementParseError('invalid_amount', `number of decimals "${decimals}" is not 0 to 3`, { line });
   value = value * 10 + d;
   if (dec < 2) value *= 10 ** (2 - dec);
   if (dec === 3) {
-    if (value % 10 !== 0) throw new StatementParseError('invalid_amount', `amount "${field}" has a third decimal`, { line });
+    if (value % 10 !== 0)
+      throw new StatementParseError('invalid_amount', `amount "${field}" has a third decimal`, { line });
     value /= 10;
   }
   return value === 0 ? 0 : boundedOrThrow(sign * value, { line });
@@ -179,7 +186,9 @@ export function cfonbReader(firstIndex = 0): { write(text: string): void; end():
     end() {
       records.end();
       if (state.open) {
-        throw new StatementParseError('truncated', 'the file ends before the closing balance (07) of the statement', { line: state.open.startLine });
+        throw new StatementParseError('truncated', 'the file ends before the closing balance (07) of the statement', {
+          line: state.open.startLine,
+        });
       }
       if (state.statements.length === 0) throw new StatementParseError('empty', 'no statement in the CFONB file');
       return state.statements;
@@ -190,10 +199,18 @@ export function cfonbReader(firstIndex = 0): { write(text: string): void; end():
 const CURRENCY = /^[A-Z]{3}$/;
 
 function opening(state: State, r: string, line: number): void {
-  if (state.open) throw new StatementParseError('corrupt', 'a new statement (01) starts before the previous one ended (07)', { line });
+  if (state.open)
+    throw new StatementParseError('corrupt', 'a new statement (01) starts before the previous one ended (07)', {
+      line,
+    });
   const currency = r.slice(16, 19);
-  if (!CURRENCY.test(currency)) throw new StatementParseError('corrupt', `not a currency code: "${currency}"`, { line });
-  const account = { bankCode: r.slice(2, 7).trim(), branchCode: r.slice(11, 16).trim(), accountNumber: r.slice(21, 32).trim() };
+  if (!CURRENCY.test(currency))
+    throw new StatementParseError('corrupt', `not a currency code: "${currency}"`, { line });
+  const account = {
+    bankCode: r.slice(2, 7).trim(),
+    branchCode: r.slice(11, 16).trim(),
+    accountNumber: r.slice(21, 32).trim(),
+  };
   const periodStart = cfonbDate(r.slice(34, 40), line);
   state.open = {
     startLine: line,
@@ -237,7 +254,8 @@ function entry(state: State, r: string, line: number): void {
 
 function complement(state: State, r: string, line: number): void {
   const current = state.current;
-  if (!state.open || !current) throw new StatementParseError('corrupt', 'a complement (05) with no entry (04) before it', { line });
+  if (!state.open || !current)
+    throw new StatementParseError('corrupt', 'a complement (05) with no entry (04) before it', { line });
   current.raw.push(r);
   applyComplement(current, r.slice(45, 48), r.slice(48, 118), state);
   const last = r.charCodeAt(117);
@@ -245,7 +263,8 @@ function complement(state: State, r: string, line: number): void {
 }
 
 function closing(state: State, r: string, line: number): void {
-  if (!state.open) throw new StatementParseError('corrupt', 'a closing balance (07) with no statement open (01)', { line });
+  if (!state.open)
+    throw new StatementParseError('corrupt', 'a closing balance (07) with no statement open (01)', { line });
   const st = state.open.statement;
   st.periodEnd = cfonbDate(r.slice(34, 40), line);
   st.closingBalanceCents = cfonbAmount(r.slice(90, 104), r[19], line);
@@ -255,7 +274,12 @@ function closing(state: State, r: string, line: number): void {
   state.current = undefined;
 }
 
-function applyComplement(e: StatementEntry, qualifierRaw: string, valueRaw: string, state: { previousFull: boolean }): void {
+function applyComplement(
+  e: StatementEntry,
+  qualifierRaw: string,
+  valueRaw: string,
+  state: { previousFull: boolean },
+): void {
   const qualifier = qualifierRaw.toUpperCase();
   const value = collapse(valueRaw);
   if (!value) return;

@@ -16,25 +16,30 @@ export const CsvMapping = z.object({
   dateFormat: z.enum(['DD/MM/YYYY', 'DD/MM/YY', 'YYYY-MM-DD', 'MM/DD/YYYY']).optional(),
   currency: z.string().length(3).optional(),
   account: BankAccount.optional(),
-  columns: z.object({
-    bookingDate: Column,
-    valueDate: Column.optional(),
-    label: z.union([Column, z.array(Column)]).optional(),
-    amount: Column.optional(),
-    /** A column saying whether the amount is a debit or a credit (D/C, Sens: Débit/Crédit, DBIT/CRDT, +/-). */
-    direction: Column.optional(),
-    debit: Column.optional(),
-    credit: Column.optional(),
-    balance: Column.optional(),
-    counterpartyName: Column.optional(),
-    counterpartyIban: Column.optional(),
-    bankReference: Column.optional(),
-    endToEndId: Column.optional(),
-    structured: Column.optional(),
-    remittance: z.union([Column, z.array(Column)]).optional(),
-    account: Column.optional(),
-    currency: Column.optional(),
-  }).refine((c) => c.amount !== undefined || c.debit !== undefined || c.credit !== undefined, 'an amount column, or debit/credit columns'),
+  columns: z
+    .object({
+      bookingDate: Column,
+      valueDate: Column.optional(),
+      label: z.union([Column, z.array(Column)]).optional(),
+      amount: Column.optional(),
+      /** A column saying whether the amount is a debit or a credit (D/C, Sens: Débit/Crédit, DBIT/CRDT, +/-). */
+      direction: Column.optional(),
+      debit: Column.optional(),
+      credit: Column.optional(),
+      balance: Column.optional(),
+      counterpartyName: Column.optional(),
+      counterpartyIban: Column.optional(),
+      bankReference: Column.optional(),
+      endToEndId: Column.optional(),
+      structured: Column.optional(),
+      remittance: z.union([Column, z.array(Column)]).optional(),
+      account: Column.optional(),
+      currency: Column.optional(),
+    })
+    .refine(
+      (c) => c.amount !== undefined || c.debit !== undefined || c.credit !== undefined,
+      'an amount column, or debit/credit columns',
+    ),
 });
 export type CsvMapping = z.infer<typeof CsvMapping>;
 
@@ -46,13 +51,28 @@ const RULES: Array<[Role, RegExp]> = [
   ['valueDate', /^(date ?(de )?val(eur)?\b|value ?date|valeur|dateval)/],
   ['bookingDate', /^(date|booking date|jour|dt operation)/],
   ['endToEndId', /(bout en bout|end to end|endtoend|e2e)/],
-  ['direction', /^(d ?c|c ?d|dr ?cr|cr ?dr|sens|signe|sign|debit ?credit|credit ?debit|debit or credit|credit or debit|type d ?c)$/],
+  [
+    'direction',
+    /^(d ?c|c ?d|dr ?cr|cr ?dr|sens|signe|sign|debit ?credit|credit ?debit|debit or credit|credit or debit|type d ?c)$/,
+  ],
   ['structured', /(reference structuree|ref structuree|structured reference|creditor reference)/],
-  ['counterpartyIban', /^(iban|compte) (du )?(tiers|contrepartie|beneficiaire|emetteur|donneur|counterparty)|^counterparty (iban|account)/],
+  [
+    'counterpartyIban',
+    /^(iban|compte) (du )?(tiers|contrepartie|beneficiaire|emetteur|donneur|counterparty)|^counterparty (iban|account)/,
+  ],
   ['account', /^(compte|numero de compte|n de compte|no de compte|account|account ?num(ber)?|iban|rib)$/],
-  ['bankReference', /^(reference|ref|reference banque|reference bancaire|reference operation|numero d operation|n operation|fitid|transaction id)$/],
-  ['counterpartyName', /^(tiers|beneficiaire|emetteur|contrepartie|donneur d ordre|nom du tiers|nom|counterparty|payee|payer)/],
-  ['remittance', /^(detail|details|informations? complementaires?|libelle complementaire|complement|motif|communication|commentaire|memo|remittance|reference client)/],
+  [
+    'bankReference',
+    /^(reference|ref|reference banque|reference bancaire|reference operation|numero d operation|n operation|fitid|transaction id)$/,
+  ],
+  [
+    'counterpartyName',
+    /^(tiers|beneficiaire|emetteur|contrepartie|donneur d ordre|nom du tiers|nom|counterparty|payee|payer)/,
+  ],
+  [
+    'remittance',
+    /^(detail|details|informations? complementaires?|libelle complementaire|complement|motif|communication|commentaire|memo|remittance|reference client)/,
+  ],
   ['label', /^(libelle|label|description|intitule|nature|operation|wording|text)/],
   ['debit', /^(debit|montant debit|sortie|depense)/],
   ['credit', /^(credit|montant credit|entree|recette)/],
@@ -66,11 +86,54 @@ const RULES: Array<[Role, RegExp]> = [
  * or to mojibake ("DÃ©bit", UTF-8 read as latin-1) is matched as a wildcard against them.
  */
 const HEADER_WORDS = [
-  'date', 'operation', 'operations', 'libelle', 'libelles', 'debit', 'credit', 'reference', 'references', 'detail',
-  'details', 'beneficiaire', 'emetteur', 'numero', 'n', 'no', 'complementaire', 'complementaires', 'devise', 'entree',
-  'entrees', 'depense', 'depenses', 'intitule', 'valeur', 'structuree', 'contrepartie', 'recette', 'recettes', 'sortie',
-  'sorties', 'montant', 'solde', 'categorie', 'tiers', 'nature', 'releve', 'cheque', 'compte', 'donneur', 'ordre',
-  'communication', 'informations', 'motif', 'commentaire', 'sens', 'execution', 'comptabilisation',
+  'date',
+  'operation',
+  'operations',
+  'libelle',
+  'libelles',
+  'debit',
+  'credit',
+  'reference',
+  'references',
+  'detail',
+  'details',
+  'beneficiaire',
+  'emetteur',
+  'numero',
+  'n',
+  'no',
+  'complementaire',
+  'complementaires',
+  'devise',
+  'entree',
+  'entrees',
+  'depense',
+  'depenses',
+  'intitule',
+  'valeur',
+  'structuree',
+  'contrepartie',
+  'recette',
+  'recettes',
+  'sortie',
+  'sorties',
+  'montant',
+  'solde',
+  'categorie',
+  'tiers',
+  'nature',
+  'releve',
+  'cheque',
+  'compte',
+  'donneur',
+  'ordre',
+  'communication',
+  'informations',
+  'motif',
+  'commentaire',
+  'sens',
+  'execution',
+  'comptabilisation',
 ];
 
 function guessWord(token: string): string {
@@ -81,10 +144,19 @@ function guessWord(token: string): string {
 
 /** Header text compared without accents, case or punctuation; letters lost to a wrong charset are guessed. */
 export function normalizeHeader(h: string): string {
-  const folded = h.replace(/[ÃÂ][\u0080-\u00bf\u0152-\u2122]/g, '\uFFFD').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/[^a-z0-9\uFFFD]+/g, ' ').trim();
+  const folded = h
+    .replace(/[ÃÂ][\u0080-\u00bf\u0152-\u2122]/g, '\uFFFD')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9\uFFFD]+/g, ' ')
+    .trim();
   if (!folded.includes('\uFFFD')) return folded;
-  return folded.replace(/\uFFFD+/g, '\uFFFD').split(' ').map(guessWord).join(' ');
+  return folded
+    .replace(/\uFFFD+/g, '\uFFFD')
+    .split(' ')
+    .map(guessWord)
+    .join(' ');
 }
 
 function countQuotes(s: string): number {
@@ -119,11 +191,16 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
       const c = line[k];
       if (quoted) {
         if (c === '"') {
-          if (line[k + 1] === '"') { cell += '"'; k++; } else quoted = false;
+          if (line[k + 1] === '"') {
+            cell += '"';
+            k++;
+          } else quoted = false;
         } else cell += c;
       } else if (c === '"') quoted = true;
-      else if (c === delimiter) { cells.push(cell); cell = ''; }
-      else cell += c;
+      else if (c === delimiter) {
+        cells.push(cell);
+        cell = '';
+      } else cell += c;
     }
     cells.push(cell);
     out.push({ cells, line: startLine, raw: line });
@@ -134,7 +211,11 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
 /** The delimiter that splits the first lines into the same number (>= 3) of fields most often. */
 export function detectDelimiter(text: string): ';' | ',' | '\t' | '|' | undefined {
   // the first lines only: splitting a whole 10 MB export to look at 30 lines cost a few percent of the parse
-  const lines = text.slice(0, 64 * 1024).split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').slice(0, 30);
+  const lines = text
+    .slice(0, 64 * 1024)
+    .split(/\r\n|\n|\r/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 30);
   let best: { d: ';' | ',' | '\t' | '|'; score: number } | undefined;
   for (const d of [';', '\t', ',', '|'] as const) {
     const counts = lines.map((l) => l.replace(/"[^"]*"/g, '""').split(d).length);
@@ -167,7 +248,9 @@ function usable(roles: Roles): boolean {
 }
 
 /** Finds a header line (a date column and an amount or debit/credit columns) among the first records. */
-export function findCsvHeader(text: string): { delimiter: ';' | ',' | '\t' | '|'; headerIndex: number; roles: Roles } | undefined {
+export function findCsvHeader(
+  text: string,
+): { delimiter: ';' | ',' | '\t' | '|'; headerIndex: number; roles: Roles } | undefined {
   const delimiter = detectDelimiter(text);
   if (!delimiter) return undefined;
   const head = text.slice(0, 64 * 1024);
@@ -184,10 +267,13 @@ function resolveMapping(mapping: CsvMapping, header: string[] | undefined): Role
   const idx = (c: string | number, role: string): number => {
     if (typeof c === 'number') return c;
     const i = header ? header.findIndex((h) => normalizeHeader(h) === normalizeHeader(c)) : -1;
-    if (i < 0) throw new StatementParseError('missing_field', `CSV mapping: no column "${c}" for ${role} in the header`);
+    if (i < 0)
+      throw new StatementParseError('missing_field', `CSV mapping: no column "${c}" for ${role} in the header`);
     return i;
   };
-  for (const [role, c] of Object.entries(mapping.columns) as Array<[Role, string | number | Array<string | number> | undefined]>) {
+  for (const [role, c] of Object.entries(mapping.columns) as Array<
+    [Role, string | number | Array<string | number> | undefined]
+  >) {
     if (c === undefined) continue;
     roles[role] = (Array.isArray(c) ? c : [c]).map((x) => idx(x, role));
   }
@@ -229,7 +315,10 @@ function csvAmount(raw: string, decimal: ',' | '.' | undefined, line: number): n
   let s = raw.replace(/[€$£]|EUR|USD|GBP|CHF/gi, '').trim();
   if (s === '') return undefined;
   let negative = false;
-  if (/^\(.*\)$/.test(s)) { negative = true; s = s.slice(1, -1); }
+  if (/^\(.*\)$/.test(s)) {
+    negative = true;
+    s = s.slice(1, -1);
+  }
   const cents = amountOrThrow(s, { line }, { decimal });
   return negative ? -cents : cents;
 }
@@ -296,7 +385,11 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   let records: Array<{ cells: string[]; line: number; raw: string }>;
   if (mapping) {
     const m = CsvMapping.safeParse(mapping);
-    if (!m.success) throw new StatementParseError('missing_field', `invalid CSV mapping: ${m.error.issues.map((i) => i.message).join('; ')}`);
+    if (!m.success)
+      throw new StatementParseError(
+        'missing_field',
+        `invalid CSV mapping: ${m.error.issues.map((i) => i.message).join('; ')}`,
+      );
     mapping = m.data;
     delimiter = mapping.delimiter ?? detectDelimiter(text) ?? ';';
     records = csvRecords(text, delimiter);
@@ -305,18 +398,26 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   } else {
     const found = findCsvHeader(text);
     if (!found) {
-      throw new StatementParseError('unknown_format', 'CSV without a recognizable header (a date column and Montant or Débit/Crédit columns): give a column mapping');
+      throw new StatementParseError(
+        'unknown_format',
+        'CSV without a recognizable header (a date column and Montant or Débit/Crédit columns): give a column mapping',
+      );
     }
     delimiter = found.delimiter;
     records = csvRecords(text, delimiter);
     headerIndex = found.headerIndex;
     roles = found.roles;
   }
-  const preamble = records.slice(0, Math.max(0, headerIndex)).flatMap((r) => r.cells).join(' ');
+  const preamble = records
+    .slice(0, Math.max(0, headerIndex))
+    .flatMap((r) => r.cells)
+    .join(' ');
   const preambleIban = /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b/.exec(preamble)?.[1];
-  const defaultAccount: BankAccount = mapping?.account ?? (preambleIban && isValidIban(preambleIban) ? { iban: normalizeIban(preambleIban) } : {});
+  const defaultAccount: BankAccount =
+    mapping?.account ?? (preambleIban && isValidIban(preambleIban) ? { iban: normalizeIban(preambleIban) } : {});
   const headerText = headerIndex >= 0 ? (records[headerIndex]?.cells ?? []).join(' ') : '';
-  const defaultCurrency = mapping?.currency ?? (/\bUSD\b|\$/.test(headerText) ? 'USD' : /\bGBP\b|£/.test(headerText) ? 'GBP' : 'EUR');
+  const defaultCurrency =
+    mapping?.currency ?? (/\bUSD\b|\$/.test(headerText) ? 'USD' : /\bGBP\b|£/.test(headerText) ? 'GBP' : 'EUR');
   const decimal = mapping?.decimalSeparator;
   const dateFormat = mapping?.dateFormat ?? dateOrder(records.slice(headerIndex + 1), roles.bookingDate?.[0]);
 
@@ -324,20 +425,31 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
     const cols = roles[role];
     if (!cols) return '';
     if (cols.length === 1) return collapse(cells[cols[0]] ?? '');
-    return collapse(cols.map((c) => cells[c] ?? '').filter((v) => v.trim() !== '').join(' '));
+    return collapse(
+      cols
+        .map((c) => cells[c] ?? '')
+        .filter((v) => v.trim() !== '')
+        .join(' '),
+    );
   };
   // one account per distinct cell (IBAN checks are not free, and an export names few accounts)
   const accounts = new Map<string, BankAccount>();
   const accountOf = (raw: string): BankAccount => {
     let account = accounts.get(raw);
     if (!account) {
-      account = raw ? completeAccount(isValidIban(raw) ? { iban: raw } : { accountNumber: raw }) : completeAccount(defaultAccount);
+      account = raw
+        ? completeAccount(isValidIban(raw) ? { iban: raw } : { accountNumber: raw })
+        : completeAccount(defaultAccount);
       accounts.set(raw, account);
     }
     return account;
   };
 
-  interface Group { account: BankAccount; currency: string; rows: Array<{ entry: StatementEntry; balance?: number }> }
+  interface Group {
+    account: BankAccount;
+    currency: string;
+    rows: Array<{ entry: StatementEntry; balance?: number }>;
+  }
   const groups = new Map<string, Group>();
   let index = firstIndex;
   for (const rec of records.slice(headerIndex + 1)) {
@@ -375,7 +487,10 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
       label: label || remittance,
       counterpartyName: cell(cells, 'counterpartyName') || undefined,
       counterpartyIban: iban && isValidIban(iban) ? normalizeIban(iban) : undefined,
-      remittance: { unstructured: remittance ? [remittance] : [], structured: structured ? structured.split(/\s+/) : [] },
+      remittance: {
+        unstructured: remittance ? [remittance] : [],
+        structured: structured ? structured.split(/\s+/) : [],
+      },
       reversal: false,
       raw: [raw],
     };
@@ -388,7 +503,11 @@ export function parseCsv(text: string, mapping?: CsvMapping, firstIndex = 0): St
   return [...groups.values()].map((g) => statementOf(g.account, g.currency, g.rows));
 }
 
-function statementOf(account: BankAccount, currency: string, rows: Array<{ entry: StatementEntry; balance?: number }>): Statement {
+function statementOf(
+  account: BankAccount,
+  currency: string,
+  rows: Array<{ entry: StatementEntry; balance?: number }>,
+): Statement {
   const entries = rows.map((r) => r.entry);
   const dates = entries.map((e) => e.bookingDate).sort();
   const st: Statement = {
@@ -404,13 +523,22 @@ function statementOf(account: BankAccount, currency: string, rows: Array<{ entry
   const last = rows[rows.length - 1];
   // some portals repeat the account's current balance on every row: that is not a running balance. A running balance
   // stays the same only across rows that move nothing, so the figure is a repeat when a later row moves money.
-  const repeated = rows.length > 1 && rows.every((r) => r.balance === first.balance) && rows.slice(1).some((r) => r.entry.amountCents !== 0);
-  if (repeated) st.balanceCheck = { status: 'not-applicable', reason: 'the balance column repeats one figure: not a running balance' };
+  const repeated =
+    rows.length > 1 &&
+    rows.every((r) => r.balance === first.balance) &&
+    rows.slice(1).some((r) => r.entry.amountCents !== 0);
+  if (repeated)
+    st.balanceCheck = {
+      status: 'not-applicable',
+      reason: 'the balance column repeats one figure: not a running balance',
+    };
   else if (first.balance !== undefined && last.balance !== undefined) {
     // oldest or newest first: the order in which the running balance adds up wins, the dates settle a tie
     const ascendingFit = consistency(rows);
     const descendingFit = consistency(rows.slice().reverse());
-    const descending = descendingFit > ascendingFit || (descendingFit === ascendingFit && first.entry.bookingDate > last.entry.bookingDate);
+    const descending =
+      descendingFit > ascendingFit ||
+      (descendingFit === ascendingFit && first.entry.bookingDate > last.entry.bookingDate);
     const [oldest, newest] = descending ? [last, first] : [first, last];
     st.openingBalanceCents = oldest.balance! - oldest.entry.amountCents;
     st.closingBalanceCents = newest.balance!;

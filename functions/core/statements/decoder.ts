@@ -70,7 +70,13 @@ export class StatementDecoder {
     else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) this.mode = 'utf-16be';
     else this.mode = 'utf-8';
     if (this.mode.startsWith('utf-16')) this.utf16 = new TextDecoder(this.mode);
-    else if (this.mode === 'utf-8' && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    else if (
+      this.mode === 'utf-8' &&
+      bytes.length >= 3 &&
+      bytes[0] === 0xef &&
+      bytes[1] === 0xbb &&
+      bytes[2] === 0xbf
+    ) {
       // the BOM is dropped as UTF-8 text: should the file turn out not UTF-8, it is read again (the BOM then as text)
       this.nonAsciiGiven = true;
       return this.decode(bytes.subarray(3), final);
@@ -99,7 +105,12 @@ export class StatementDecoder {
   /** The text as decoded, after the NUL check; lines counted for the NUL error's line. */
   private checked(text: string): string {
     const nul = text.indexOf('\u0000');
-    if (nul >= 0) throw new StatementParseError('encoding', 'binary content (NUL byte): not a text statement file, or UTF-16 without a byte order mark', { line: this.lines + countLines(text, nul) });
+    if (nul >= 0)
+      throw new StatementParseError(
+        'encoding',
+        'binary content (NUL byte): not a text statement file, or UTF-16 without a byte order mark',
+        { line: this.lines + countLines(text, nul) },
+      );
     this.lines += countLines(text, text.length);
     return text;
   }

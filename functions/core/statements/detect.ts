@@ -18,7 +18,11 @@ export function detectFormat(text: string): StatementFormat | undefined {
     if (/camt\.052\.|<([A-Za-z0-9]+:)?BkToCstmrAcctRpt[\s>]/.test(head)) return 'camt053';
     return undefined;
   }
-  if (/(^|[\r\n]|\{4:)\s*:20:/.test(head) && /(^|[\r\n]):25P?:/.test(head) && /(^|[\r\n]):(60[FM]|61|28C?):/.test(head)) {
+  if (
+    /(^|[\r\n]|\{4:)\s*:20:/.test(head) &&
+    /(^|[\r\n]):25P?:/.test(head) &&
+    /(^|[\r\n]):(60[FM]|61|28C?):/.test(head)
+  ) {
     return 'mt940';
   }
   if (isCfonb(trimmed)) return 'cfonb120';

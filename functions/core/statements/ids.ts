@@ -24,7 +24,12 @@ import { accountKey } from './accounts';
 const PLACEHOLDER_REFERENCES = new Set(['', 'NONREF', 'NOREF', 'NONE', 'NOTPROVIDED', 'N/A', 'NA', '0', '-']);
 
 function normalized(text: string | undefined): string {
-  return (text ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim().toUpperCase();
+  return (text ?? '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toUpperCase();
 }
 
 /** The bank's reference when it is a real one (not NONREF, NOTPROVIDED, blank...). */
@@ -40,7 +45,14 @@ type IdentityFields = Pick<StatementEntry, 'bookingDate' | 'amountCents' | 'labe
 export function fingerprint(entry: IdentityFields): string {
   const ref = usableBankReference(entry.bankReference);
   if (ref) return `R:${ref}`;
-  const texts = [entry.label, entry.counterpartyName, entry.counterpartyIban, entry.endToEndId, ...(entry.remittance?.unstructured ?? []), ...(entry.remittance?.structured ?? [])];
+  const texts = [
+    entry.label,
+    entry.counterpartyName,
+    entry.counterpartyIban,
+    entry.endToEndId,
+    ...(entry.remittance?.unstructured ?? []),
+    ...(entry.remittance?.structured ?? []),
+  ];
   return `T:${texts.map(normalized).join('|')}`;
 }
 
@@ -51,7 +63,9 @@ export function fingerprint(entry: IdentityFields): string {
 export function transactionId(account: BankAccount | string, entry: IdentityFields, occurrenceRank: number): string {
   const key = typeof account === 'string' ? account : accountKey(account);
   const hash = createHash('sha256')
-    .update([key, entry.bookingDate, String(entry.amountCents), fingerprint(entry), String(occurrenceRank)].join('\u001f'))
+    .update(
+      [key, entry.bookingDate, String(entry.amountCents), fingerprint(entry), String(occurrenceRank)].join('\u001f'),
+    )
     .digest('hex')
     .slice(0, 32);
   return `${key}:${entry.bookingDate}:${hash}`;

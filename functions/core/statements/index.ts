@@ -2,23 +2,23 @@ import type { ParsedStatementFile, Statement, StatementFormat } from '../model/s
 import { parseCamt } from './camt';
 import { parseCfonb120 } from './cfonb120';
 import { type CsvMapping, parseCsv } from './csv';
+import { declaredLatin } from './decoder';
 import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
 import { parseMt940 } from './mt940';
 import { parseOfx } from './ofx';
-import { declaredLatin } from './decoder';
 import { decodeStatementBytes, decodeWindows1252 } from './text';
 
-export { StatementParseError, type StatementParseErrorCode } from './errors';
-export { CsvMapping } from './csv';
-export { detectFormat } from './detect';
+export { accountKey, completeAccount, frenchIbanFromRib, isValidIban } from './accounts';
 export { checkBalances } from './balance';
-export { transactionId, assignTransactionIds, type IdentifiedEntry } from './ids';
-export { accountKey, isValidIban, frenchIbanFromRib, completeAccount } from './accounts';
+export { CsvMapping } from './csv';
 export { describeStatement } from './describe';
+export { detectFormat } from './detect';
+export { StatementParseError, type StatementParseErrorCode } from './errors';
+export { assignTransactionIds, type IdentifiedEntry, transactionId } from './ids';
+export { type OpenBytes, parseStatementStream, StatementSourceError, type StreamedStatementFile } from './stream';
 export { decodeStatementBytes } from './text';
-export { parseStatementStream, StatementSourceError, type OpenBytes, type StreamedStatementFile } from './stream';
-export { writeStatementFile, WRITABLE_FORMATS, type WritableFormat } from './writers/index';
+export { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from './writers/index';
 
 export interface ParseOptions {
   /** Skip detection and read the file as this format. */
@@ -49,7 +49,10 @@ export function checkTotals(statements: Statement[], omittedCents = 0): void {
     total += Math.abs(st.openingBalanceCents ?? 0) + Math.abs(st.closingBalanceCents ?? 0);
     for (const e of st.entries) total += Math.abs(e.amountCents);
     if (total > Number.MAX_SAFE_INTEGER) {
-      throw new StatementParseError('invalid_amount', 'the amounts of the file add up beyond 2^53 cents: not a real statement');
+      throw new StatementParseError(
+        'invalid_amount',
+        'the amounts of the file add up beyond 2^53 cents: not a real statement',
+      );
     }
   }
 }
@@ -61,9 +64,7 @@ export function checkTotals(statements: Statement[], omittedCents = 0): void {
  * unreadable file throws a StatementParseError (code, message, line or element).
  */
 export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}): ParsedStatementFile {
-  const { text } = declaredLatin(bytes)
-    ? { text: decodeWindows1252(bytes) }
-    : decodeStatementBytes(bytes);
+  const { text } = declaredLatin(bytes) ? { text: decodeWindows1252(bytes) } : decodeStatementBytes(bytes);
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new StatementParseError('empty', 'empty file');
   const format = options.format ?? (options.csvMapping ? 'csv' : detectFormat(body));
@@ -72,7 +73,9 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
   let actual: StatementFormat = format;
   try {
     switch (format) {
-      case 'cfonb120': statements = parseCfonb120(body); break;
+      case 'cfonb120':
+        statements = parseCfonb120(body);
+        break;
       case 'camt053':
       case 'camt054': {
         const r = parseCamt(body);
@@ -80,10 +83,17 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
         actual = r.kind;
         break;
       }
-      case 'mt940': statements = parseMt940(body); break;
-      case 'ofx': statements = parseOfx(body); break;
-      case 'csv': statements = parseCsv(body, options.csvMapping); break;
-      default: throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
+      case 'mt940':
+        statements = parseMt940(body);
+        break;
+      case 'ofx':
+        statements = parseOfx(body);
+        break;
+      case 'csv':
+        statements = parseCsv(body, options.csvMapping);
+        break;
+      default:
+        throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
     }
   } catch (e) {
     if (e instanceof StatementParseError) throw e;
@@ -94,8 +104,8 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
   return { format: actual, statements };
 }
 
-export { parseCfonb120 } from './cfonb120';
 export { parseCamt } from './camt';
-export { parseMt940, parse86 } from './mt940';
-export { parseOfx } from './ofx';
+export { parseCfonb120 } from './cfonb120';
 export { parseCsv } from './csv';
+export { parse86, parseMt940 } from './mt940';
+export { parseOfx } from './ofx';

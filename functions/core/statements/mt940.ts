@@ -207,8 +207,9 @@ function readSepaKeywords(joined: string, info: Info86): void {
     const next = SEPA_KEYWORDS.exec(joined);
     const v = collapse(joined.slice(start, next ? next.index : joined.length));
     if (v) {
-      if (key === 'EREF') { if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v; }
-      else if (key === 'KREF') info.structured.push(v);
+      if (key === 'EREF') {
+        if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v;
+      } else if (key === 'KREF') info.structured.push(v);
       else if (key === 'SVWZ') info.unstructured.push(v);
       else if (key === 'IBAN' && !info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v);
     }
@@ -236,7 +237,27 @@ export function parse86(value: string): Info86 {
   }
   if (/^\/[A-Z]{2,4}\//.test(flat) && /\/(TRTP|REMI|NAME|EREF|CNTP|IBAN)\//.test(flat)) {
     const tokens = flat.split('/');
-    const known = new Set(['TRTP', 'IBAN', 'BIC', 'NAME', 'REMI', 'EREF', 'CNTP', 'MARF', 'CSID', 'ORDP', 'BENM', 'ID', 'ADDR', 'RTRN', 'PREF', 'USTD', 'STRD', 'ISR', 'CUR']);
+    const known = new Set([
+      'TRTP',
+      'IBAN',
+      'BIC',
+      'NAME',
+      'REMI',
+      'EREF',
+      'CNTP',
+      'MARF',
+      'CSID',
+      'ORDP',
+      'BENM',
+      'ID',
+      'ADDR',
+      'RTRN',
+      'PREF',
+      'USTD',
+      'STRD',
+      'ISR',
+      'CUR',
+    ]);
     const fields = new Map<string, string[]>();
     let key: string | undefined;
     for (const t of tokens.slice(1)) {
@@ -257,7 +278,8 @@ export function parse86(value: string): Info86 {
     if (!info.counterpartyName && name) info.counterpartyName = collapse(name);
     const remi = fields.get('REMI') ?? [];
     const r = remi.filter((s) => s !== '' && !['USTD', 'STRD', 'ISR', 'CUR'].includes(s));
-    if (flat.includes('/REMI/STRD/') || flat.includes('/REMI/CUR/')) info.structured.push(...r.map(collapse).filter(Boolean));
+    if (flat.includes('/REMI/STRD/') || flat.includes('/REMI/CUR/'))
+      info.structured.push(...r.map(collapse).filter(Boolean));
     else if (r.length) info.unstructured.push(collapse(r.join('/')));
     const eref = get('EREF')[0];
     if (eref && eref.toUpperCase() !== 'NOTPROVIDED') info.endToEndId = collapse(eref);
@@ -275,11 +297,15 @@ export function parse86(value: string): Info86 {
  * value date, entry date (MMDD, or four blanks), mark (C, D, RC/RD reversals, EC/ED expected), funds code, amount
  * (sometimes wrapped onto the next line), type (letters, digits or blanks), references, supplementary details.
  */
-const LINE61 = /^(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?\n?(\d[\d,]*)([NSF][A-Z0-9 ]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
+const LINE61 =
+  /^(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?\n?(\d[\d,]*)([NSF][A-Z0-9 ]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
 
 function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
   const m = LINE61.exec(f.value.trim());
-  if (!m) throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, { line: f.line });
+  if (!m)
+    throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, {
+      line: f.line,
+    });
   const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
   const valueDate = mtDate(value, f.line);
   let bookingDate = valueDate;
@@ -295,7 +321,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   // RC: reversal of a credit, so a debit; RD: reversal of a debit, so a credit; EC/ED: expected credit/debit
   const debit = mark === 'D' || mark === 'RC' || mark === 'ED';
   const [customerRef, bankRef] = refs.split('//');
-  const i86 = info ? parse86(info.value) : { unstructured: [], structured: [] } as Info86;
+  const i86 = info ? parse86(info.value) : ({ unstructured: [], structured: [] } as Info86);
   const customer = customerRef?.trim();
   const extra = collapse(supplementary ?? '');
   const codes = [type];
@@ -353,7 +379,8 @@ export function mt940Reader(firstIndex = 0): { write(text: string): void; end():
     write: (chunk) => messages.write(chunk),
     live: () => ({ done: statements }),
     end() {
-      if (messages.end() === 0) throw new StatementParseError('empty', 'no MT940 field (:20:, :25:, :60F: ...) in the file');
+      if (messages.end() === 0)
+        throw new StatementParseError('empty', 'no MT940 field (:20:, :25:, :60F: ...) in the file');
       return statements;
     },
   };
@@ -364,10 +391,14 @@ function statementOf(msg: Message, text: string, firstIndex: number): Statement 
   const first = msg.fields[0];
   const get = (tag: RegExp) => msg.fields.find((f) => tag.test(f.tag));
   const acct = get(/^25[P]?$/);
-  if (!acct) throw new StatementParseError('missing_field', 'statement without an account (:25:)', { line: first.line });
+  if (!acct)
+    throw new StatementParseError('missing_field', 'statement without an account (:25:)', { line: first.line });
   const opening = get(/^60[FM]$/);
   const closing = get(/^62[FM]$/);
-  if (!opening) throw new StatementParseError('missing_field', 'statement without an opening balance (:60F:)', { line: first.line });
+  if (!opening)
+    throw new StatementParseError('missing_field', 'statement without an opening balance (:60F:)', {
+      line: first.line,
+    });
   if (!closing) {
     const last = msg.fields[msg.fields.length - 1];
     throw new StatementParseError('truncated', 'statement without its closing balance (:62F:)', { line: last.line });

@@ -29,7 +29,11 @@ function decodeEntities(s: string): string {
  * `<NAME>`, `</NAME>` or `<NAME/>` between `from` and `to` (the text inside the brackets), read by character codes:
  * the same as /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/ without a slice and a match array per tag (the OFX profile's top item).
  */
-function tagOf(text: string, from: number, to: number): { slash: boolean; name: string; selfClose: boolean } | undefined {
+function tagOf(
+  text: string,
+  from: number,
+  to: number,
+): { slash: boolean; name: string; selfClose: boolean } | undefined {
   let i = from;
   const slash = text.charCodeAt(i) === 47;
   if (slash) i++;
@@ -125,7 +129,10 @@ function tree(text: string): { root: ONode; closed: boolean } {
       expectClose = name;
     } else {
       if (stack.length > 64) {
-        throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', { line: lineOf(text, lt), element: name });
+        throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', {
+          line: lineOf(text, lt),
+          element: name,
+        });
       }
       stack.push(node);
     }
@@ -171,7 +178,10 @@ function at<T>(text: string, node: ONode, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof StatementParseError && e.line === undefined) {
-      throw new StatementParseError(e.code, e.message, { line: lineOf(text, node.offset), element: e.element ?? node.name });
+      throw new StatementParseError(e.code, e.message, {
+        line: lineOf(text, node.offset),
+        element: e.element ?? node.name,
+      });
     }
     throw e;
   }
@@ -188,7 +198,10 @@ function ofxDate(raw: string | undefined, text: string, node: ONode): string | u
 
 function ofxAmount(raw: string | undefined, text: string, node: ONode, field: string): number {
   return at(text, node, () => {
-    if (!raw) throw new StatementParseError('missing_field', `${node.name} without ${field}`, { element: `${node.name}/${field}` });
+    if (!raw)
+      throw new StatementParseError('missing_field', `${node.name} without ${field}`, {
+        element: `${node.name}/${field}`,
+      });
     return amountOrThrow(raw, { element: `${node.name}/${field}` }, { grouping: false });
   });
 }
@@ -213,10 +226,14 @@ export function parseOfx(text: string, firstIndex = 0): Statement[] {
   const { root, closed } = tree(text);
   const rs = findAll(root, STATEMENTS);
   if (rs.length === 0) {
-    if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before any statement', { line: lineOf(text, text.length) });
+    if (!closed)
+      throw new StatementParseError('truncated', 'the OFX file ends before any statement', {
+        line: lineOf(text, text.length),
+      });
     throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
   }
-  if (!closed) throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: lineOf(text, text.length) });
+  if (!closed)
+    throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: lineOf(text, text.length) });
   let index = firstIndex;
   return rs.map((stmt) => {
     // some banks put each transaction in its own BANKTRANLIST: read them all
@@ -229,8 +246,14 @@ export function parseOfx(text: string, firstIndex = 0): Statement[] {
     const ledger = find(stmt, 'LEDGERBAL');
     const balance = val(ledger, 'BALAMT');
     const closing = ledger && balance ? ofxAmount(balance, text, ledger, 'BALAMT') : undefined;
-    const starts = lists.map((l) => ofxDate(val(l, 'DTSTART'), text, l)).filter((d): d is string => !!d).sort();
-    const ends = lists.map((l) => ofxDate(val(l, 'DTEND'), text, l)).filter((d): d is string => !!d).sort();
+    const starts = lists
+      .map((l) => ofxDate(val(l, 'DTSTART'), text, l))
+      .filter((d): d is string => !!d)
+      .sort();
+    const ends = lists
+      .map((l) => ofxDate(val(l, 'DTEND'), text, l))
+      .filter((d): d is string => !!d)
+      .sort();
     return {
       format: 'ofx',
       account: accountOf(find(stmt, 'BANKACCTFROM') ?? find(stmt, 'CCACCTFROM')),
@@ -248,11 +271,17 @@ export function parseOfx(text: string, firstIndex = 0): Statement[] {
 function currencyOf(stmt: ONode, lists: ONode[], text: string): string {
   const declared = (val(stmt, 'CURDEF') ?? '').toUpperCase();
   if (/^[A-Z]{3}$/.test(declared)) return declared;
-  const named = new Set(lists.flatMap((l) => l.children.filter((c) => c.name === 'STMTTRN'))
-    .map((t) => val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase()));
+  const named = new Set(
+    lists
+      .flatMap((l) => l.children.filter((c) => c.name === 'STMTTRN'))
+      .map((t) => val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase()),
+  );
   const [only] = named;
   if (named.size === 1 && only && /^[A-Z]{3}$/.test(only)) return only;
-  throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', { line: lineOf(text, stmt.offset), element: stmt.name });
+  throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', {
+    line: lineOf(text, stmt.offset),
+    element: stmt.name,
+  });
 }
 
 /** The source of one STMTTRN, as a slice of the file text (up to its closing tag, or the next transaction in SGML). */
@@ -265,7 +294,11 @@ function rawOf(text: string, offset: number): string {
 
 function transaction(t: ONode, index: number, currency: string, text: string): StatementEntry {
   const bookingDate = ofxDate(val(t, 'DTPOSTED'), text, t);
-  if (!bookingDate) throw new StatementParseError('missing_field', 'transaction without DTPOSTED', { line: lineOf(text, t.offset), element: 'STMTTRN' });
+  if (!bookingDate)
+    throw new StatementParseError('missing_field', 'transaction without DTPOSTED', {
+      line: lineOf(text, t.offset),
+      element: 'STMTTRN',
+    });
   const amount = ofxAmount(val(t, 'TRNAMT'), text, t, 'TRNAMT');
   const payee = t.children.find((c) => c.name === 'PAYEE');
   const name = val(t, 'NAME') ?? val(payee, 'NAME');
@@ -284,7 +317,8 @@ function transaction(t: ONode, index: number, currency: string, text: string): S
     bankReference: val(t, 'FITID'),
     label: collapse(name ?? memo ?? ''),
     counterpartyName: val(t, 'EXTDNAME') ?? (payee ? val(payee, 'NAME') : undefined),
-    counterpartyIban: counterpartyAccount && isValidIban(counterpartyAccount) ? normalizeIban(counterpartyAccount) : undefined,
+    counterpartyIban:
+      counterpartyAccount && isValidIban(counterpartyAccount) ? normalizeIban(counterpartyAccount) : undefined,
     remittance: {
       unstructured: memo ? [collapse(memo)] : [],
       structured: refnum ? refnum.split(/\s+/).filter(Boolean) : [],

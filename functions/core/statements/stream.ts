@@ -74,7 +74,10 @@ function entryCap(max: number) {
  * (see StatementDecoder). An error in the content is kept until every byte is decoded, so that a decoding error (a NUL
  * byte, a change of encoding) comes first, as when the file is decoded whole.
  */
-export async function parseStatementStream(open: OpenBytes, options: StreamOptions = {}): Promise<StreamedStatementFile> {
+export async function parseStatementStream(
+  open: OpenBytes,
+  options: StreamOptions = {},
+): Promise<StreamedStatementFile> {
   try {
     return await readOnce(open(), options);
   } catch (e) {
@@ -91,18 +94,28 @@ export class StatementSourceError extends Error {
   }
 }
 
-async function readOnce(chunks: AsyncIterable<Uint8Array>, options: StreamOptions, forced?: 'windows-1252'): Promise<StreamedStatementFile> {
+async function readOnce(
+  chunks: AsyncIterable<Uint8Array>,
+  options: StreamOptions,
+  forced?: 'windows-1252',
+): Promise<StreamedStatementFile> {
   const decoder = new StatementDecoder(forced);
   const text = textReader(options);
   const source = chunks[Symbol.asyncIterator]();
-  const next = () => source.next().catch((e: unknown) => { throw new StatementSourceError(e); });
+  const next = () =>
+    source.next().catch((e: unknown) => {
+      throw new StatementSourceError(e);
+    });
   let done = false;
   try {
     for (let r = await next(); !r.done; r = await next()) text.write(decoder.write(r.value));
     done = true;
   } finally {
     // stopped by a decoding error: the source is told, so that it may read on for its own sake (a checksum)
-    if (!done) await source.return?.()?.catch((e: unknown) => { throw new StatementSourceError(e); });
+    if (!done)
+      await source.return?.()?.catch((e: unknown) => {
+        throw new StatementSourceError(e);
+      });
   }
   text.write(decoder.end());
   return text.end();
@@ -152,7 +165,8 @@ function textReader(options: StreamOptions): { write(text: string): void; end():
         checkTotals(parsed.statements, cap.omittedCents);
         return { ...parsed, omittedEntries: cap.omitted };
       } catch (e) {
-        if (e instanceof RangeError) throw new StatementParseError('corrupt', `unreadable ${format} file: ${e.message}`);
+        if (e instanceof RangeError)
+          throw new StatementParseError('corrupt', `unreadable ${format} file: ${e.message}`);
         throw e;
       }
     },
@@ -181,9 +195,12 @@ function readerOf(format: StatementFormat, options: ParseOptions): FormatReader 
       const r = mt940Reader();
       return { write: (t) => r.write(t), live: () => r.live(), end: () => ({ format, statements: r.end() }) };
     }
-    case 'ofx': return whole(format, parseOfx);
-    case 'csv': return whole(format, (text) => parseCsv(text, options.csvMapping));
-    default: throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
+    case 'ofx':
+      return whole(format, parseOfx);
+    case 'csv':
+      return whole(format, (text) => parseCsv(text, options.csvMapping));
+    default:
+      throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { isValidIsoDate } from '../dates';
-import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
 import { MAX_AMOUNT_CENTS } from '../model/fields';
+import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
 import { StatementParseError } from './errors';
 
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -40,8 +40,9 @@ export function decodeStatementBytes(bytes: Uint8Array): { text: string; encodin
 }
 
 /** The 32 characters where windows-1252 differs from latin-1 (0x80-0x9F; undefined bytes map to themselves). */
-const CP1252_HIGH = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f'
-  + '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+const CP1252_HIGH =
+  '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
+  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
 
 /**
  * windows-1252 as TextDecoder('windows-1252') reads it, natively: latin-1 (a copy of the bytes), then the few
@@ -53,7 +54,11 @@ export function decodeWindows1252(bytes: Uint8Array): string {
 }
 
 function binary(line: number): StatementParseError {
-  return new StatementParseError('encoding', 'binary content (NUL byte): not a text statement file, or UTF-16 without a byte order mark', { line });
+  return new StatementParseError(
+    'encoding',
+    'binary content (NUL byte): not a text statement file, or UTF-16 without a byte order mark',
+    { line },
+  );
 }
 
 function lineOfByte(bytes: Uint8Array, offset: number): number {
@@ -81,12 +86,17 @@ export function splitLines(text: string): string[] {
  */
 export const MAX_STATEMENT_AMOUNT_CENTS = MAX_AMOUNT_CENTS;
 
-export function amountOrThrow(input: string, where: { line?: number; element?: string }, syntax?: AmountSyntax): number {
+export function amountOrThrow(
+  input: string,
+  where: { line?: number; element?: string },
+  syntax?: AmountSyntax,
+): number {
   let cents: number;
   try {
     cents = parseAmountToCents(input, syntax);
   } catch (e) {
-    if (e instanceof MoneyFormatError) throw new StatementParseError('invalid_amount', `not an amount: "${input.slice(0, 40)}"`, where);
+    if (e instanceof MoneyFormatError)
+      throw new StatementParseError('invalid_amount', `not an amount: "${input.slice(0, 40)}"`, where);
     throw e;
   }
   return boundedOrThrow(cents, where);
@@ -95,7 +105,11 @@ export function amountOrThrow(input: string, where: { line?: number; element?: s
 /** The amount itself when within MAX_STATEMENT_AMOUNT_CENTS, else an `invalid_amount` error saying where. */
 export function boundedOrThrow(cents: number, where: { line?: number; element?: string }): number {
   if (Math.abs(cents) <= MAX_STATEMENT_AMOUNT_CENTS) return cents;
-  throw new StatementParseError('invalid_amount', `amount beyond ${MAX_STATEMENT_AMOUNT_CENTS / 100} (100 billion): not a real booking`, where);
+  throw new StatementParseError(
+    'invalid_amount',
+    `amount beyond ${MAX_STATEMENT_AMOUNT_CENTS / 100} (100 billion): not a real booking`,
+    where,
+  );
 }
 
 const validDates = new Set<string>();

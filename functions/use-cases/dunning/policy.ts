@@ -1,7 +1,7 @@
 import { getPolicy, listPolicies } from '../../adapters/db/policies';
-import { Policy, policyForCustomer } from '../../core/dunning/policy';
-import { DunningState } from '../../core/dunning/state';
-import { Customer } from '../../core/model';
+import { type Policy, policyForCustomer } from '../../core/dunning/policy';
+import type { DunningState } from '../../core/dunning/state';
+import type { Customer } from '../../core/model';
 
 export interface ResolvedPolicy {
   policy: Policy;
@@ -23,11 +23,27 @@ export async function resolvePolicy(state: DunningState, customer: Customer): Pr
   }
   const pinnedLabel = `${state.policyId}@v${state.policyVersion}`;
   if (current.policyId !== state.policyId) {
-    return { policy: current, change: { kind: 'dunning_policy_switched', from: pinnedLabel, to: label(current), why: 'customer moved to another policy' } };
+    return {
+      policy: current,
+      change: {
+        kind: 'dunning_policy_switched',
+        from: pinnedLabel,
+        to: label(current),
+        why: 'customer moved to another policy',
+      },
+    };
   }
   const pinned = await getPolicy(state.policyId, state.policyVersion);
   if (!pinned) {
-    return { policy: current, change: { kind: 'dunning_policy_switched', from: pinnedLabel, to: label(current), why: 'pinned version not found' } };
+    return {
+      policy: current,
+      change: {
+        kind: 'dunning_policy_switched',
+        from: pinnedLabel,
+        to: label(current),
+        why: 'pinned version not found',
+      },
+    };
   }
   return { policy: pinned };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { getIntent, getIntentEvidence, SendIntent, writeIntent } from '../../adapters/db/sends';
-import { recordEvent } from '../../adapters/db/history';
-import { alertFinance } from '../../adapters/finance-alerts';
-import { OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
 import { clock, wallClock } from '../../adapters/clock';
-import { Logger } from '../../adapters/logger';
+import { recordEvent } from '../../adapters/db/history';
+import { getIntent, getIntentEvidence, type SendIntent, writeIntent } from '../../adapters/db/sends';
+import { alertFinance } from '../../adapters/finance-alerts';
+import type { Logger } from '../../adapters/logger';
+import { type OutgoingEmail, sendEmail, sesOutcomeUnknown } from '../../adapters/mailer';
 import { maybeSentAlert } from '../../core/messages/tasks';
 
 /**
@@ -38,8 +38,13 @@ export type SendOnceResult = { outcome: 'sent'; intent: SentIntent } | { outcome
  * What a send leaves to record: whether it surely went out, its SES message id ('' when maybe sent) and when (the
  * send, else `inDoubtAt`, by default when the attempt began).
  */
-export function sentMessage(result: SendOnceResult, inDoubtAt: string = result.intent.since): { sent: boolean; messageId: string; at: string } {
-  return result.outcome === 'sent' ? { sent: true, messageId: result.intent.messageId, at: result.intent.sentAt } : { sent: false, messageId: '', at: inDoubtAt };
+export function sentMessage(
+  result: SendOnceResult,
+  inDoubtAt: string = result.intent.since,
+): { sent: boolean; messageId: string; at: string } {
+  return result.outcome === 'sent'
+    ? { sent: true, messageId: result.intent.messageId, at: result.intent.sentAt }
+    : { sent: false, messageId: '', at: inDoubtAt };
 }
 
 export type IntentDraft = Omit<SendIntent, 'status' | 'attempt' | 'since' | 'messageId' | 'sentAt'>;
@@ -48,13 +53,17 @@ export type IntentDraft = Omit<SendIntent, 'status' | 'attempt' | 'since' | 'mes
  * Writes the intent's next state. A DynamoDB fault is tried again a few times; a write that timed out after it took
  * effect is recognised by reading the intent back (same status, attempt and start), so it never turns into a doubt.
  */
-async function persist(next: SendIntent, expected: Pick<SendIntent, 'status' | 'attempt'> | undefined): Promise<boolean> {
+async function persist(
+  next: SendIntent,
+  expected: Pick<SendIntent, 'status' | 'attempt'> | undefined,
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await writeIntent(next, expected);
     } catch (err) {
       const stored = await getIntent(next.intentId).catch(() => undefined);
-      if (stored && stored.status === next.status && stored.attempt === next.attempt && stored.since === next.since) return true;
+      if (stored && stored.status === next.status && stored.attempt === next.attempt && stored.since === next.since)
+        return true;
       if (attempt >= 3) throw err;
       await new Promise((r) => setTimeout(r, 20 * attempt));
     }
@@ -81,8 +90,14 @@ async function settleIntent(intent: SendIntent | undefined, log: Logger): Promis
 export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Logger): Promise<SendOnceResult> {
   const earlier = await getIntent(draft.intentId);
   if (earlier && earlier.status !== 'released') return (await settleIntent(earlier, log))!;
-  const intent: SendIntent = { ...draft, status: 'sending', attempt: (earlier?.attempt ?? 0) + 1, since: wallClock().now().toISOString() };
-  if (!(await persist(intent, earlier))) return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
+  const intent: SendIntent = {
+    ...draft,
+    status: 'sending',
+    attempt: (earlier?.attempt ?? 0) + 1,
+    since: wallClock().now().toISOString(),
+  };
+  if (!(await persist(intent, earlier)))
+    return (await settleExisting(draft.intentId, log)) ?? sendOnce(draft, email, log);
   let messageId: string;
   try {
     messageId = (await sendEmail({ ...email, tags: { ...email.tags, intent: draft.intentId } })).messageId;
@@ -101,10 +116,15 @@ async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceRe
   if (evidence) {
     const sent: SentIntent = { ...intent, status: 'sent', messageId: evidence.messageId, sentAt: evidence.at };
     await persist(sent, intent);
-    log.info('send in doubt confirmed by SES', { intentId: intent.intentId, messageId: evidence.messageId, eventType: evidence.eventType });
+    log.info('send in doubt confirmed by SES', {
+      intentId: intent.intentId,
+      messageId: evidence.messageId,
+      eventType: evidence.eventType,
+    });
     return { outcome: 'sent', intent: sent };
   }
-  if (wallClock().now().getTime() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000) throw new SendUnconfirmedError(intent.intentId);
+  if (wallClock().now().getTime() - Date.parse(intent.since) < SEND_DOUBT.confirmSeconds * 1000)
+    throw new SendUnconfirmedError(intent.intentId);
   await tellFinanceMaybeSent(intent);
   const maybe = { ...intent, status: 'maybe_sent' as const };
   await persist(maybe, intent);
@@ -115,8 +135,24 @@ async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceRe
 /** The "maybe sent" task: one alert to finance, and the history of every invoice concerned says so. */
 async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
   const at = clock().now();
-  const detail = { intentId: intent.intentId, messageKind: intent.kind, to: intent.to, task: 'open', since: intent.since };
-  for (const invoiceId of intent.invoiceIds) await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
+  const detail = {
+    intentId: intent.intentId,
+    messageKind: intent.kind,
+    to: intent.to,
+    task: 'open',
+    since: intent.since,
+  };
+  for (const invoiceId of intent.invoiceIds)
+    await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
   // Tagged with the intent (SES tag 'intent') so the logs find it; the alert itself speaks in words (core/messages/tasks).
-  await alertFinance(maybeSentAlert({ messageKind: intent.kind, customerId: intent.customerId, invoiceIds: intent.invoiceIds, to: intent.to, since: intent.since, at: at.toISOString() }));
+  await alertFinance(
+    maybeSentAlert({
+      messageKind: intent.kind,
+      customerId: intent.customerId,
+      invoiceIds: intent.invoiceIds,
+      to: intent.to,
+      since: intent.since,
+      at: at.toISOString(),
+    }),
+  );
 }

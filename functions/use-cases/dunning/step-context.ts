@@ -2,10 +2,10 @@ import { getCustomer } from '../../adapters/db/customers';
 import { getInvoice } from '../../adapters/db/invoices';
 import { getPolicy } from '../../adapters/db/policies';
 import { listBouncedContacts } from '../../adapters/db/sends';
-import { Policy, PolicyStep } from '../../core/dunning/policy';
+import type { Policy, PolicyStep } from '../../core/dunning/policy';
 import { reminderRecipients } from '../../core/dunning/recipients';
-import { DunningState } from '../../core/dunning/state';
-import { Customer, Invoice } from '../../core/model';
+import type { DunningState } from '../../core/dunning/state';
+import type { Customer, Invoice } from '../../core/model';
 import { resolvePolicy } from './policy';
 
 export interface StepContext {
@@ -28,12 +28,19 @@ export async function loadStepContext(state: DunningState): Promise<StepContext 
 
 /** The policy the workflow pinned, else the customer's (resolvePolicy). */
 export async function policyOf(state: DunningState, customer: Customer): Promise<Policy> {
-  const pinned = state.policyId && state.policyVersion !== undefined ? await getPolicy(state.policyId, state.policyVersion) : undefined;
+  const pinned =
+    state.policyId && state.policyVersion !== undefined
+      ? await getPolicy(state.policyId, state.policyVersion)
+      : undefined;
   return pinned ?? (await resolvePolicy(state, customer)).policy;
 }
 
 /** Who receives the customer's reminders now (core/dunning/recipients), its bounced addresses read from the table. */
 export async function recipientsOf(customer: Customer, options: { legal?: boolean } = {}): Promise<string[]> {
   const bounced = await listBouncedContacts(customer.customerId);
-  return reminderRecipients(customer, bounced.map((b) => b.email), options);
+  return reminderRecipients(
+    customer,
+    bounced.map((b) => b.email),
+    options,
+  );
 }

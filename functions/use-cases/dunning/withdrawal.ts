@@ -1,15 +1,15 @@
 import { clock } from '../../adapters/clock';
+import { agencyEmail, creditor } from '../../adapters/config';
 import { getCustomer } from '../../adapters/db/customers';
 import { recordEvent } from '../../adapters/db/history';
-import { AgencyCase, saveAgencyCase } from '../../adapters/db/sends';
+import { type AgencyCase, saveAgencyCase } from '../../adapters/db/sends';
 import { alertFinance } from '../../adapters/finance-alerts';
-import { Logger } from '../../adapters/logger';
+import type { Logger } from '../../adapters/logger';
 import { localDate } from '../../core/calendar/time-zone';
-import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
-import { Invoice } from '../../core/model';
-import { agencyEmail, creditor } from '../../adapters/config';
-import { intentIdOf, sendOnce, sentMessage } from './send-once';
 import { caseWithdrawnAlert } from '../../core/messages/tasks';
+import { renderCaseWithdrawal } from '../../core/messages/withdrawals';
+import type { Invoice } from '../../core/model';
+import { intentIdOf, sendOnce, sentMessage } from './send-once';
 
 /**
  * The invoice of an agency case got paid (or credited) after the agency was told: the agency gets "the case is
@@ -31,14 +31,36 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
   });
   const to = [agencyEmail()];
   const result = await sendOnce(
-    { intentId: intentIdOf('withdraw', invoice.invoiceId, agencyCase.caseId), kind: 'agency_withdrawal', customerId: invoice.customerId, invoiceIds: [invoice.invoiceId], stepIds: {}, details: {}, eventKind: 'agency_case_withdrawn', to },
+    {
+      intentId: intentIdOf('withdraw', invoice.invoiceId, agencyCase.caseId),
+      kind: 'agency_withdrawal',
+      customerId: invoice.customerId,
+      invoiceIds: [invoice.invoiceId],
+      stepIds: {},
+      details: {},
+      eventKind: 'agency_case_withdrawn',
+      to,
+    },
     { to, ...message, tags: { kind: 'agency_withdrawal' } },
     log,
   );
   const messageId = sentMessage(result).messageId || undefined;
-  await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', { caseId: agencyCase.caseId, reason, messageId, outcome: result.outcome, handoffMessageId: agencyCase.messageId });
+  await recordEvent(invoice.invoiceId, at, 'agency_case_withdrawn', {
+    caseId: agencyCase.caseId,
+    reason,
+    messageId,
+    outcome: result.outcome,
+    handoffMessageId: agencyCase.messageId,
+  });
   await alertFinance(
-    caseWithdrawnAlert({ invoiceId: invoice.invoiceId, customerName: customer?.name ?? invoice.customerId, caseId: agencyCase.caseId, reason, agencyTold: messageId !== undefined, at: at.toISOString() }),
+    caseWithdrawnAlert({
+      invoiceId: invoice.invoiceId,
+      customerName: customer?.name ?? invoice.customerId,
+      caseId: agencyCase.caseId,
+      reason,
+      agencyTold: messageId !== undefined,
+      at: at.toISOString(),
+    }),
   );
   await saveAgencyCase({ ...agencyCase, status: 'withdrawn', withdrawnAt: at.toISOString() });
   log.info('agency case withdrawn after payment', { invoiceId: invoice.invoiceId, caseId: agencyCase.caseId });

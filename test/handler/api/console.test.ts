@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
-import { Customer, Invoice } from '../../../functions/core/model';
+import { Customer, type Invoice } from '../../../functions/core/model';
 import { apiEnv, makeCaller, problemType } from './support';
 
 apiEnv();
@@ -13,7 +13,16 @@ const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 
 const inv = (id: string, over: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: id, customerId: 'C1', amountCents: 10000, openCents: 10000, currency: 'EUR', issueDate: '2026-09-01', dueDate: '2026-10-01', status: 'open', version: 1, ...over,
+  invoiceId: id,
+  customerId: 'C1',
+  amountCents: 10000,
+  openCents: 10000,
+  currency: 'EUR',
+  issueDate: '2026-09-01',
+  dueDate: '2026-10-01',
+  status: 'open',
+  version: 1,
+  ...over,
 });
 const customer = Customer.parse({ customerId: 'C1', name: 'Boulangerie Martin', version: 1 });
 const since = '2026-11-20T08:00:00.000Z';
@@ -21,8 +30,12 @@ const since = '2026-11-20T08:00:00.000Z';
 function seed(invoices: Invoice[]) {
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(GetCommand).resolves({});
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } }).resolves({ Items: invoices.map(invoiceItem) });
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } }).resolves({ Items: [customerItem(customer)] });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } })
+    .resolves({ Items: invoices.map(invoiceItem) });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } })
+    .resolves({ Items: [customerItem(customer)] });
 }
 
 beforeEach(() => {
@@ -42,7 +55,9 @@ describe('GET /console/today: what needs a person now', () => {
     const res = await call('GET', '/console/today');
     expect(res.status).toBe(200);
     expect(res.json.asOf).toBe('2026-11-23');
-    expect(res.json.approvals).toEqual([{ invoiceId: 'F1', customerId: 'C1', since, note: 'approval:formal-notice', stepId: 'formal-notice' }]);
+    expect(res.json.approvals).toEqual([
+      { invoiceId: 'F1', customerId: 'C1', since, note: 'approval:formal-notice', stepId: 'formal-notice' },
+    ]);
     expect(res.json.disputes.map((d: { invoiceId: string }) => d.invoiceId)).toEqual(['F2']);
     expect(res.json.promisesDue).toEqual([{ invoiceId: 'F3', customerId: 'C1', since, until: '2026-11-25' }]);
   });
@@ -50,16 +65,32 @@ describe('GET /console/today: what needs a person now', () => {
   it('lists a failed workflow when the last history line of an unpaused owed invoice is dunning_failed', async () => {
     seed([inv('F1'), inv('F2')]);
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVOICE#F1', ':ev': 'EVENT#' } }).resolves({
-      Items: [{ invoiceId: 'F1', at: '2026-11-22T06:00:00.000Z', kind: 'dunning_failed', actor: 'system:dunning', detail: { error: 'States.Timeout' } }],
+      Items: [
+        {
+          invoiceId: 'F1',
+          at: '2026-11-22T06:00:00.000Z',
+          kind: 'dunning_failed',
+          actor: 'system:dunning',
+          detail: { error: 'States.Timeout' },
+        },
+      ],
     });
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVOICE#F2', ':ev': 'EVENT#' } }).resolves({
       Items: [
-        { invoiceId: 'F2', at: '2026-11-20T06:00:00.000Z', kind: 'dunning_failed', actor: 'system:dunning', detail: {} },
+        {
+          invoiceId: 'F2',
+          at: '2026-11-20T06:00:00.000Z',
+          kind: 'dunning_failed',
+          actor: 'system:dunning',
+          detail: {},
+        },
         { invoiceId: 'F2', at: '2026-11-21T06:00:00.000Z', kind: 'reminder', actor: 'system:dunning', detail: {} },
       ],
     });
     const res = await call('GET', '/console/today');
-    expect(res.json.failedWorkflows).toEqual([{ invoiceId: 'F1', customerId: 'C1', at: '2026-11-22T06:00:00.000Z', error: 'States.Timeout' }]);
+    expect(res.json.failedWorkflows).toEqual([
+      { invoiceId: 'F1', customerId: 'C1', at: '2026-11-22T06:00:00.000Z', error: 'States.Timeout' },
+    ]);
   });
 
   it('lists bounced addresses with the customer name, rejected statements with their reason, and half-years missing rates', async () => {
@@ -69,13 +100,42 @@ describe('GET /console/today: what needs a person now', () => {
     });
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'STATEMENTS' } }).resolves({
       Items: [
-        { checksum: 'aaaaaaaa', sourceKey: 'inbox/releve.cfo', receivedAt: '2026-11-22T07:00:00.000Z', status: 'rejected', sizeBytes: 10, error: { code: 'balance_mismatch', message: 'closing balance differs' } },
-        { checksum: 'bbbbbbbb', sourceKey: 'inbox/ok.cfo', receivedAt: '2026-11-21T07:00:00.000Z', status: 'processed', sizeBytes: 10 },
+        {
+          checksum: 'aaaaaaaa',
+          sourceKey: 'inbox/releve.cfo',
+          receivedAt: '2026-11-22T07:00:00.000Z',
+          status: 'rejected',
+          sizeBytes: 10,
+          error: { code: 'balance_mismatch', message: 'closing balance differs' },
+        },
+        {
+          checksum: 'bbbbbbbb',
+          sourceKey: 'inbox/ok.cfo',
+          receivedAt: '2026-11-21T07:00:00.000Z',
+          status: 'processed',
+          sizeBytes: 10,
+        },
       ],
     });
     const res = await call('GET', '/console/today');
-    expect(res.json.bounces).toEqual([{ customerId: 'C1', customerName: 'Boulangerie Martin', email: 'compta@martin.fr', at: '2026-11-21T10:00:00.000Z', kind: 'hard_bounce' }]);
-    expect(res.json.rejectedStatements).toEqual([{ checksum: 'aaaaaaaa', sourceKey: 'inbox/releve.cfo', receivedAt: '2026-11-22T07:00:00.000Z', code: 'balance_mismatch', message: 'closing balance differs' }]);
+    expect(res.json.bounces).toEqual([
+      {
+        customerId: 'C1',
+        customerName: 'Boulangerie Martin',
+        email: 'compta@martin.fr',
+        at: '2026-11-21T10:00:00.000Z',
+        kind: 'hard_bounce',
+      },
+    ]);
+    expect(res.json.rejectedStatements).toEqual([
+      {
+        checksum: 'aaaaaaaa',
+        sourceKey: 'inbox/releve.cfo',
+        receivedAt: '2026-11-22T07:00:00.000Z',
+        code: 'balance_mismatch',
+        message: 'closing balance differs',
+      },
+    ]);
     expect(res.json.missingRates).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true }]);
   });
 
@@ -87,7 +147,9 @@ describe('GET /console/today: what needs a person now', () => {
 
 describe('POST /console/statement-upload: a presigned form to drop a statement into the inbox', () => {
   it('signs a POST under inbox/ limited to the size the console allows', async () => {
-    const res = await call('POST', '/console/statement-upload', { body: { fileName: 'releve novembre.cfo', sizeBytes: 1200 } });
+    const res = await call('POST', '/console/statement-upload', {
+      body: { fileName: 'releve novembre.cfo', sizeBytes: 1200 },
+    });
     expect(res.status).toBe(200);
     expect(res.json.key).toMatch(/^inbox\/console-[0-9a-f-]{36}\/releve novembre\.cfo$/);
     expect(res.json.fields.key).toBe(res.json.key);
@@ -97,18 +159,25 @@ describe('POST /console/statement-upload: a presigned form to drop a statement i
   });
 
   it('refuses a file over the limit before signing anything, naming the field', async () => {
-    const res = await call('POST', '/console/statement-upload', { body: { fileName: 'gros.xml', sizeBytes: 20 * 1024 * 1024 + 1 } });
+    const res = await call('POST', '/console/statement-upload', {
+      body: { fileName: 'gros.xml', sizeBytes: 20 * 1024 * 1024 + 1 },
+    });
     expect(res.status).toBe(400);
     expect(res.json.errors[0].field).toBe('sizeBytes');
   });
 
   it('refuses a name with a folder in it', async () => {
-    const res = await call('POST', '/console/statement-upload', { body: { fileName: '../processed/x.cfo', sizeBytes: 10 } });
+    const res = await call('POST', '/console/statement-upload', {
+      body: { fileName: '../processed/x.cfo', sizeBytes: 10 },
+    });
     expect(problemType(res)).toBe('validation');
   });
 
   it('is for the finance role only', async () => {
-    const res = await call('POST', '/console/statement-upload', { body: { fileName: 'a.cfo', sizeBytes: 10 }, as: 'readonly' });
+    const res = await call('POST', '/console/statement-upload', {
+      body: { fileName: 'a.cfo', sizeBytes: 10 },
+      as: 'readonly',
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -116,7 +185,10 @@ describe('POST /console/statement-upload: a presigned form to drop a statement i
 describe('GET /console/document-link: a short-lived link to a PDF the dunning sent', () => {
   it('signs a GET of a formal notice for five minutes, for the read-only role too', async () => {
     process.env.DOCUMENTS_BUCKET = 'documents';
-    const res = await call('GET', '/console/document-link', { query: { key: 'letters/2026/F1-mise-en-demeure.pdf' }, as: 'readonly' });
+    const res = await call('GET', '/console/document-link', {
+      query: { key: 'letters/2026/F1-mise-en-demeure.pdf' },
+      as: 'readonly',
+    });
     expect(res.status).toBe(200);
     expect(res.json.url).toContain('letters/2026/F1-mise-en-demeure.pdf');
     expect(res.json.url).toContain('X-Amz-Expires=300');

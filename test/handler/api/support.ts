@@ -1,8 +1,8 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /** Environment of the api Lambda in tests: local token auth, a table name, a state machine. */
 export const FINANCE_TOKEN = 'test-finance-token';
@@ -41,8 +41,17 @@ export interface CallResult {
   json: any;
 }
 
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
+type Handler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+type Doc = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
+  components: { schemas: Record<string, unknown> };
+};
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
@@ -102,7 +111,12 @@ export function makeCaller(handler: Handler, doc: () => Doc) {
       rawQueryString: new URLSearchParams(opts.query ?? {}).toString(),
       headers,
       queryStringParameters: opts.query,
-      requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' }, requestId: 'req-1', stage: '$default', ...(opts.claims ? { authorizer: { jwt: { claims: opts.claims, scopes: null } } } : {}) },
+      requestContext: {
+        http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+        requestId: 'req-1',
+        stage: '$default',
+        ...(opts.claims ? { authorizer: { jwt: { claims: opts.claims, scopes: null } } } : {}),
+      },
       body,
       isBase64Encoded: false,
     };
@@ -125,7 +139,11 @@ export const problemType = (res: CallResult) => String(res.json?.type ?? '').rep
 
 /** A DynamoDB transaction cancellation as the SDK raises it. */
 export function cancelled(code: string) {
-  return new TransactionCanceledException({ message: `Transaction cancelled [${code}]`, $metadata: {}, CancellationReasons: [{ Code: code }, { Code: 'None' }] });
+  return new TransactionCanceledException({
+    message: `Transaction cancelled [${code}]`,
+    $metadata: {},
+    CancellationReasons: [{ Code: code }, { Code: 'None' }],
+  });
 }
 export function awsError(name: string) {
   return Object.assign(new Error(name), { name, $metadata: {} });

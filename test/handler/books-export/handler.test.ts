@@ -1,7 +1,7 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { fixedClock, systemClock } from '../../../functions/core/dates';
 
@@ -14,9 +14,27 @@ const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 
 const matched = {
-  pk: 'TXN#t1', sk: 'TXN', gsi2pk: 'TXNSTATUS#matched', gsi2sk: '2026-12-14#t1', type: 'transaction',
-  transactionId: 't1', statementChecksum: 'abc', account: {}, status: 'matched', index: 0, bookingDate: '2026-12-14', amountCents: 12000, currency: 'EUR',
-  bankCodes: [], label: 'VIR DUPONT', remittance: { unstructured: [], structured: [] }, reversal: false, raw: [], applied: [{ invoiceId: 'F1', amountCents: 12000, writeOffCents: 0 }], version: 1, ingestedAt: '2026-12-14T08:00:00.000Z',
+  pk: 'TXN#t1',
+  sk: 'TXN',
+  gsi2pk: 'TXNSTATUS#matched',
+  gsi2sk: '2026-12-14#t1',
+  type: 'transaction',
+  transactionId: 't1',
+  statementChecksum: 'abc',
+  account: {},
+  status: 'matched',
+  index: 0,
+  bookingDate: '2026-12-14',
+  amountCents: 12000,
+  currency: 'EUR',
+  bankCodes: [],
+  label: 'VIR DUPONT',
+  remittance: { unstructured: [], structured: [] },
+  reversal: false,
+  raw: [],
+  applied: [{ invoiceId: 'F1', amountCents: 12000, writeOffCents: 0 }],
+  version: 1,
+  ingestedAt: '2026-12-14T08:00:00.000Z',
 };
 
 beforeEach(() => {
@@ -25,9 +43,18 @@ beforeEach(() => {
   s3.on(PutObjectCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': '2026-12-01', ':to': '2026-12-31#\uffff' } }).resolves({ Items: [matched] });
-  ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } }).resolves({ Items: [{ pk: 'CUSTOMER#C1', sk: 'CUSTOMER', customerId: 'C1', name: 'Boulangerie Dupont' }] });
-  ddb.on(BatchGetCommand).resolves({ Responses: { 'encaisse-test': [{ pk: 'INVOICE#F1', sk: 'INVOICE', invoiceId: 'F1', customerId: 'C1' }] } });
+  ddb
+    .on(QueryCommand, {
+      IndexName: 'gsi2',
+      ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': '2026-12-01', ':to': '2026-12-31#\uffff' },
+    })
+    .resolves({ Items: [matched] });
+  ddb
+    .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } })
+    .resolves({ Items: [{ pk: 'CUSTOMER#C1', sk: 'CUSTOMER', customerId: 'C1', name: 'Boulangerie Dupont' }] });
+  ddb.on(BatchGetCommand).resolves({
+    Responses: { 'encaisse-test': [{ pk: 'INVOICE#F1', sk: 'INVOICE', invoiceId: 'F1', customerId: 'C1' }] },
+  });
 });
 afterAll(() => setClock(systemClock));
 
@@ -35,11 +62,33 @@ describe('monthly books export', () => {
   it('on the first business day of January (the 4th, after New Year and a weekend) writes December as FEC and CSV under books/ and freezes it', async () => {
     setClock(fixedClock('2027-01-04T05:00:00.000Z'));
     const res = await handler({}, {} as never);
-    expect(res).toEqual({ period: '2026-12', keys: ['books/2026-12/encaisse-FEC-2026-12.txt', 'books/2026-12/encaisse-ecritures-2026-12.csv'] });
+    expect(res).toEqual({
+      period: '2026-12',
+      keys: ['books/2026-12/encaisse-FEC-2026-12.txt', 'books/2026-12/encaisse-ecritures-2026-12.csv'],
+    });
     const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
-    expect(fec.split('\r\n')[2].split('\t').slice(0, 15)).toEqual(['BQ', 'Banque', 'BQ202612-00001', '20261214', '411000', 'Clients', 'C1', 'Boulangerie Dupont', 'F1', '20261214', 'Règlement facture F1', '0,00', '120,00', 'F1', '20261214']);
+    expect(fec.split('\r\n')[2].split('\t').slice(0, 15)).toEqual([
+      'BQ',
+      'Banque',
+      'BQ202612-00001',
+      '20261214',
+      '411000',
+      'Clients',
+      'C1',
+      'Boulangerie Dupont',
+      'F1',
+      '20261214',
+      'Règlement facture F1',
+      '0,00',
+      '120,00',
+      'F1',
+      '20261214',
+    ]);
     const frozen = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(frozen.map((i) => i.Item!.sk).map((sk) => String(sk).replace(/#[0-9a-f]{8}#/, '#<run>#'))).toEqual(['PART#<run>#0001', 'EXPORT']);
+    expect(frozen.map((i) => i.Item!.sk).map((sk) => String(sk).replace(/#[0-9a-f]{8}#/, '#<run>#'))).toEqual([
+      'PART#<run>#0001',
+      'EXPORT',
+    ]);
     expect(frozen[1].ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 

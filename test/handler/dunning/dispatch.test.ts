@@ -1,14 +1,14 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
-import { handler, POLL } from '../../../functions/dunning-dispatch/handler';
 import type { DunningState } from '../../../functions/core/dunning/state';
+import { handler, POLL } from '../../../functions/dunning-dispatch/handler';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 
@@ -28,13 +28,23 @@ const stateOf = (invoiceId: string, dispatchKey: string): DunningState => ({
   gatherSeconds: 300,
   dispatchKey,
 });
-const sentTexts = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '');
+const sentTexts = () =>
+  ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '');
 
-async function seed(customerId: string, invoiceIds: string[], overrides: Record<string, Partial<ReturnType<typeof invoice>>> = {}) {
+async function seed(
+  customerId: string,
+  invoiceIds: string[],
+  overrides: Record<string, Partial<ReturnType<typeof invoice>>> = {},
+) {
   table.put(customerItem(customer(customerId)));
   for (const id of invoiceIds) {
     table.put(invoiceItem(invoice(id, customerId, '2026-01-20', overrides[id])));
-    await enlist({ customerId, windowAt: W, kind: 'reminder', member: { invoiceId: id, stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W } });
+    await enlist({
+      customerId,
+      windowAt: W,
+      kind: 'reminder',
+      member: { invoiceId: id, stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W },
+    });
   }
   return dispatchKeyOf(customerId, W, 'reminder');
 }
@@ -76,7 +86,11 @@ describe('one message per customer per send window', () => {
     for (const id of ['A-1', 'A-2', 'A-3']) expect(sentTexts()[0]).toContain(id);
     expect(results.map((r) => r.outcome)).toEqual(['sent', 'sent', 'sent']);
     expect(results.every((r) => r.doneStepIds.includes('reminder-1') && r.dispatchKey === undefined)).toBe(true);
-    expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'sent', messageId: 'ses-1', includedInvoiceIds: ['A-1', 'A-2', 'A-3'] });
+    expect(table.get(key, 'DISPATCH')).toMatchObject({
+      status: 'sent',
+      messageId: 'ses-1',
+      includedInvoiceIds: ['A-1', 'A-2', 'A-3'],
+    });
   });
 
   it('every included invoice records the message id once: a send record and one history event', async () => {
@@ -84,7 +98,9 @@ describe('one message per customer per send window', () => {
     await Promise.all(['A-1', 'A-2'].map((id) => handler(stateOf(id, key))));
     for (const id of ['A-1', 'A-2']) {
       expect(table.get(`SEND#${id}#reminder-1`, 'SEND')).toMatchObject({ messageId: 'ses-1' });
-      const events = [...table.items.values()].filter((i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#') && i.detail?.messageId === 'ses-1');
+      const events = [...table.items.values()].filter(
+        (i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#') && i.detail?.messageId === 'ses-1',
+      );
       expect(events).toHaveLength(1);
       expect(events[0].kind).toBe('reminder_sent');
     }
@@ -103,7 +119,15 @@ describe('one message per customer per send window', () => {
 
   it('an SES throttling gives the batch back and throws Throttled; the retry sends exactly one e-mail', async () => {
     const key = await seed('C', ['C-1', 'C-2']);
-    ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({ MessageId: 'ses-retry' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        Object.assign(new Error('Maximum sending rate exceeded'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+        }),
+      )
+      .resolves({ MessageId: 'ses-retry' });
     await expect(handler(stateOf('C-1', key))).rejects.toMatchObject({ name: 'Throttled' });
     expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'pending' });
     expect(table.get(key, 'DISPATCH')?.claimedBy).toBeUndefined();
@@ -115,7 +139,12 @@ describe('one message per customer per send window', () => {
 
   it('a workflow finding the batch being sent by a live sender throws DispatchInProgress for the state machine to retry', async () => {
     const key = await seed('D', ['D-1', 'D-2']);
-    table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'D-1', leaseUntil: new Date(Date.now() + 60_000).toISOString() });
+    table.put({
+      ...table.get(key, 'DISPATCH'),
+      status: 'sending',
+      claimedBy: 'D-1',
+      leaseUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
     POLL.attempts = 2;
     await expect(handler(stateOf('D-2', key))).rejects.toMatchObject({ name: 'DispatchInProgress' });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
@@ -123,7 +152,12 @@ describe('one message per customer per send window', () => {
 
   it('a batch whose sender crashed (lease expired) is claimed again and sent once', async () => {
     const key = await seed('E', ['E-1', 'E-2']);
-    table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'E-1', leaseUntil: new Date(Date.now() - 1000).toISOString() });
+    table.put({
+      ...table.get(key, 'DISPATCH'),
+      status: 'sending',
+      claimedBy: 'E-1',
+      leaseUntil: new Date(Date.now() - 1000).toISOString(),
+    });
     const r = await handler(stateOf('E-2', key));
     expect(r.outcome).toBe('sent');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
@@ -132,8 +166,23 @@ describe('one message per customer per send window', () => {
 
   it('after a sender crashed once its send records were written (batch left "sending"), a retried workflow does not send again', async () => {
     const key = await seed('K', ['K-1', 'K-2']);
-    table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'K-1', leaseUntil: new Date(Date.now() - 1000).toISOString() });
-    for (const id of ['K-1', 'K-2']) table.put({ pk: `SEND#${id}#reminder-1`, sk: 'SEND', invoiceId: id, stepId: 'reminder-1', messageId: 'ses-crashed', kind: 'reminder', at: W, dispatchKey: key });
+    table.put({
+      ...table.get(key, 'DISPATCH'),
+      status: 'sending',
+      claimedBy: 'K-1',
+      leaseUntil: new Date(Date.now() - 1000).toISOString(),
+    });
+    for (const id of ['K-1', 'K-2'])
+      table.put({
+        pk: `SEND#${id}#reminder-1`,
+        sk: 'SEND',
+        invoiceId: id,
+        stepId: 'reminder-1',
+        messageId: 'ses-crashed',
+        kind: 'reminder',
+        at: W,
+        dispatchKey: key,
+      });
     const r = await handler(stateOf('K-2', key));
     expect(r.outcome).toBe('sent');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
@@ -143,7 +192,12 @@ describe('one message per customer per send window', () => {
     const key = await seed('F', ['F-1']);
     await handler(stateOf('F-1', key));
     table.put(invoiceItem(invoice('F-2', 'F', '2026-01-20')));
-    await enlist({ customerId: 'F', windowAt: W, kind: 'reminder', member: { invoiceId: 'F-2', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W } });
+    await enlist({
+      customerId: 'F',
+      windowAt: W,
+      kind: 'reminder',
+      member: { invoiceId: 'F-2', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W },
+    });
     const late = await handler(stateOf('F-2', key));
     expect(late.outcome).toBe('rescheduled');
     expect(late.doneStepIds).not.toContain('reminder-1');
@@ -161,12 +215,17 @@ describe('one message per customer per send window', () => {
   it('a reminder links the invoice PDF with a time-limited link when the invoice has one', async () => {
     const key = await seed('L', ['L-1'], { 'L-1': { pdfKey: 'invoices/L-1.pdf' } });
     await handler(stateOf('L-1', key));
-    expect(sentTexts()[0]).toMatch(/https:\/\/encaisse-documents-test\.s3\.eu-west-3\.amazonaws\.com\/invoices\/L-1\.pdf\?X-Amz-Algorithm=AWS4-HMAC-SHA256&[^\s]*X-Amz-Expires=604800/);
+    expect(sentTexts()[0]).toMatch(
+      /https:\/\/encaisse-documents-test\.s3\.eu-west-3\.amazonaws\.com\/invoices\/L-1\.pdf\?X-Amz-Algorithm=AWS4-HMAC-SHA256&[^\s]*X-Amz-Expires=604800/,
+    );
   });
 
   it('DynamoDB throttling surfaces as Throttled (retried by the state machine)', async () => {
     const key = await seed('H', ['H-1']);
-    table.fault = (name) => (name === 'Get' ? Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }) : undefined);
+    table.fault = (name) =>
+      name === 'Get'
+        ? Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' })
+        : undefined;
     await expect(handler(stateOf('H-1', key))).rejects.toMatchObject({ name: 'Throttled' });
   });
 });

@@ -1,13 +1,13 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
-import { fixedClock } from '../../../functions/core/dates';
-import { handler as sesEvents } from '../../../functions/ses-events/handler';
-import { handler as failureAlert } from '../../../functions/failure-alert/handler';
 import { buildMime, sendEmail } from '../../../functions/adapters/mailer';
+import { fixedClock } from '../../../functions/core/dates';
+import { handler as failureAlert } from '../../../functions/failure-alert/handler';
+import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { FakeTable } from './fake-table';
 
 const ses = mockClient(SESv2Client);
@@ -20,9 +20,19 @@ beforeEach(() => {
   table = new FakeTable().install(ddb);
   ses.on(SendEmailCommand).resolves({ MessageId: 'alert-1' });
   setClock(fixedClock('2026-02-03T09:00:00.000Z'));
-  table.put({ pk: 'MESSAGE#0102018d-ses-msg', sk: 'MESSAGE', messageId: '0102018d-ses-msg', kind: 'reminder', customerId: 'A', invoiceIds: ['F-1', 'F-2'], to: ['compta@a.example.fr'], sentAt: '2026-02-02T07:35:00.000Z' });
+  table.put({
+    pk: 'MESSAGE#0102018d-ses-msg',
+    sk: 'MESSAGE',
+    messageId: '0102018d-ses-msg',
+    kind: 'reminder',
+    customerId: 'A',
+    invoiceIds: ['F-1', 'F-2'],
+    to: ['compta@a.example.fr'],
+    sentAt: '2026-02-02T07:35:00.000Z',
+  });
 });
-const historyOf = (id: string) => [...table.items.values()].filter((i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#'));
+const historyOf = (id: string) =>
+  [...table.items.values()].filter((i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#'));
 
 /** Recorded shape of an SES configuration-set event delivered by EventBridge (detail-type "Email Bounced"). */
 const bouncedViaEventBridge = {
@@ -40,7 +50,14 @@ const bouncedViaEventBridge = {
       feedbackId: '0102018d-feedback',
       bounceType: 'Permanent',
       bounceSubType: 'General',
-      bouncedRecipients: [{ emailAddress: 'compta@a.example.fr', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+      bouncedRecipients: [
+        {
+          emailAddress: 'compta@a.example.fr',
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+        },
+      ],
       timestamp: '2026-02-02T07:35:03.000Z',
       reportingMTA: 'dns; a8-1.smtp-out.amazonses.com',
     },
@@ -70,8 +87,17 @@ const deliveredViaSns = {
         Subject: null,
         Message: JSON.stringify({
           eventType: 'Delivery',
-          mail: { timestamp: '2026-02-02T07:35:00.000Z', messageId: '0102018d-ses-msg', destination: ['compta@a.example.fr'] },
-          delivery: { timestamp: '2026-02-02T07:35:02.000Z', processingTimeMillis: 1500, recipients: ['compta@a.example.fr'], smtpResponse: '250 ok' },
+          mail: {
+            timestamp: '2026-02-02T07:35:00.000Z',
+            messageId: '0102018d-ses-msg',
+            destination: ['compta@a.example.fr'],
+          },
+          delivery: {
+            timestamp: '2026-02-02T07:35:02.000Z',
+            processingTimeMillis: 1500,
+            recipients: ['compta@a.example.fr'],
+            smtpResponse: '250 ok',
+          },
         }),
         Timestamp: '2026-02-02T07:35:02.500Z',
       },
@@ -87,9 +113,14 @@ describe('SES events update the history of the invoices of the message', () => {
 
   it('a hard bounce (via EventBridge) is recorded, flags the contact and alerts finance', async () => {
     await sesEvents(bouncedViaEventBridge);
-    expect(historyOf('F-1')[0]).toMatchObject({ kind: 'email_bounce', detail: { bounceType: 'Permanent', recipients: ['compta@a.example.fr'] } });
+    expect(historyOf('F-1')[0]).toMatchObject({
+      kind: 'email_bounce',
+      detail: { bounceType: 'Permanent', recipients: ['compta@a.example.fr'] },
+    });
     expect(table.get('CUSTOMER#A', 'BOUNCE#compta@a.example.fr')).toMatchObject({ kind: 'hard_bounce' });
-    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Destination?.ToAddresses).toEqual([
+      'finance@encaisse.example.fr',
+    ]);
   });
 
   it('a soft bounce is recorded but flags nothing', async () => {
@@ -144,14 +175,24 @@ describe('a failed dunning execution', () => {
     expect(historyOf('F-1')[0]).toMatchObject({ kind: 'dunning_failed', detail: { error: 'UnknownRateError' } });
   });
   it('ignores other statuses', async () => {
-    expect(await failureAlert({ ...failed, detail: { ...failed.detail, status: 'SUCCEEDED' } })).toEqual({ alerted: false });
+    expect(await failureAlert({ ...failed, detail: { ...failed.detail, status: 'SUCCEEDED' } })).toEqual({
+      alerted: false,
+    });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
 
 describe('the mailer', () => {
   it('sends a PDF as a raw MIME attachment, through the configuration set', async () => {
-    await sendEmail({ to: ['a@b.fr'], subject: 'Mise en demeure – facture F-1', text: 'Bonjour', html: '<p>Bonjour</p>', attachments: [{ filename: 'MED-F-1.pdf', contentType: 'application/pdf', content: new TextEncoder().encode('%PDF-1.7 test') }] });
+    await sendEmail({
+      to: ['a@b.fr'],
+      subject: 'Mise en demeure – facture F-1',
+      text: 'Bonjour',
+      html: '<p>Bonjour</p>',
+      attachments: [
+        { filename: 'MED-F-1.pdf', contentType: 'application/pdf', content: new TextEncoder().encode('%PDF-1.7 test') },
+      ],
+    });
     const input = ses.commandCalls(SendEmailCommand)[0].args[0].input;
     expect(input.ConfigurationSetName).toBe('encaisse-test');
     const raw = Buffer.from(input.Content!.Raw!.Data!).toString('utf8');
@@ -160,12 +201,29 @@ describe('the mailer', () => {
     expect(raw).toContain('Subject: =?UTF-8?B?');
   });
   it('throttling becomes the retried error Throttled; a rejected message is thrown as it is', async () => {
-    ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' })).rejectsOnce(Object.assign(new Error('bad address'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } }));
-    await expect(sendEmail({ to: ['a@b.fr'], subject: 's', text: 't', html: 'h' })).rejects.toMatchObject({ name: 'Throttled' });
-    await expect(sendEmail({ to: ['a@b.fr'], subject: 's', text: 't', html: 'h' })).rejects.toMatchObject({ name: 'MessageRejected' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }))
+      .rejectsOnce(
+        Object.assign(new Error('bad address'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } }),
+      );
+    await expect(sendEmail({ to: ['a@b.fr'], subject: 's', text: 't', html: 'h' })).rejects.toMatchObject({
+      name: 'Throttled',
+    });
+    await expect(sendEmail({ to: ['a@b.fr'], subject: 's', text: 't', html: 'h' })).rejects.toMatchObject({
+      name: 'MessageRejected',
+    });
   });
   it('MIME lines stay within 78 characters', () => {
-    const raw = Buffer.from(buildMime('x@y.fr', { to: ['a@b.fr'], subject: 's', text: 'é'.repeat(500), html: 'h', attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: new Uint8Array(2000) }] })).toString('utf8');
+    const raw = Buffer.from(
+      buildMime('x@y.fr', {
+        to: ['a@b.fr'],
+        subject: 's',
+        text: 'é'.repeat(500),
+        html: 'h',
+        attachments: [{ filename: 'f.pdf', contentType: 'application/pdf', content: new Uint8Array(2000) }],
+      }),
+    ).toString('utf8');
     expect(raw.split('\r\n').every((l) => l.length <= 78 || l.startsWith('Content-Type'))).toBe(true);
   });
 });

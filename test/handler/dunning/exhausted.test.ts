@@ -1,8 +1,8 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceFromItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
@@ -13,10 +13,18 @@ import { customer, invoice } from './fixtures';
 const ses = mockClient(SESv2Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 let table: FakeTable;
-const events = (kind: string) => [...table.items.values()].filter((i) => i.pk === 'INVOICE#SMALL' && String(i.sk).startsWith('EVENT#') && i.kind === kind);
+const events = (kind: string) =>
+  [...table.items.values()].filter(
+    (i) => i.pk === 'INVOICE#SMALL' && String(i.sk).startsWith('EVENT#') && i.kind === kind,
+  );
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 /** The standard policy after its formal notice: only the agency step is left, and it needs 150 € open. */
-const afterNotice = { invoiceId: 'SMALL', doneStepIds: ['courtesy', 'reminder-1', 'reminder-2', 'final-reminder', 'formal-notice'], policyId: 'standard', policyVersion: 1 };
+const afterNotice = {
+  invoiceId: 'SMALL',
+  doneStepIds: ['courtesy', 'reminder-1', 'reminder-2', 'final-reminder', 'formal-notice'],
+  policyId: 'standard',
+  policyVersion: 1,
+};
 
 beforeEach(() => {
   ses.reset();
@@ -35,14 +43,20 @@ describe('an owed invoice whose dunning runs out of steps', () => {
     expect(mails()).toHaveLength(1);
     expect(mails()[0].Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
     const subject = mails()[0].Content?.Simple?.Subject?.Data ?? '';
-    expect(subject).toMatch(/^\[encaisse\] À traiter : relances terminées, facture toujours due – Client A – facture SMALL : 96,00\s€ toujours dus$/);
+    expect(subject).toMatch(
+      /^\[encaisse\] À traiter : relances terminées, facture toujours due – Client A – facture SMALL : 96,00\s€ toujours dus$/,
+    );
     const text = mails()[0].Content?.Simple?.Body?.Text?.Data ?? '';
     expect(text).toContain('injonction de payer');
     expect(text).toContain('passer la créance en perte');
     expect(text).toContain('Étape non faite : Recouvrement');
     expect(events('dunning_exhausted')).toHaveLength(1);
     const saved = invoiceFromItem(table.get('INVOICE#SMALL', 'INVOICE')!);
-    expect(saved.decisionNeeded).toEqual({ since: '2026-04-20T07:30:00.000Z', reason: 'no_more_steps', options: ['write_off', 'injonction_de_payer', 'manual_follow_up'] });
+    expect(saved.decisionNeeded).toEqual({
+      since: '2026-04-20T07:30:00.000Z',
+      reason: 'no_more_steps',
+      options: ['write_off', 'injonction_de_payer', 'manual_follow_up'],
+    });
   });
 
   it('a retried plan sends no second task', async () => {

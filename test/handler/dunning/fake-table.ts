@@ -1,5 +1,13 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
 
 type Item = Record<string, any>;
@@ -37,7 +45,8 @@ export class FakeTable {
       if (e) throw e;
       return result;
     };
-    const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    const conditionFailed = () =>
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     const checkPut = (input: any): boolean => {
       const existing = this.get(input.Item.pk, input.Item.sk);
       const cond: string | undefined = input.ConditionExpression;
@@ -62,7 +71,11 @@ export class FakeTable {
     ddb.on(DeleteCommand).callsFake(async (input: any) => {
       await tick();
       guard('Delete', input);
-      if (input.ConditionExpression && !evaluate(input.ConditionExpression, this.get(input.Key.pk, input.Key.sk), input)) throw conditionFailed();
+      if (
+        input.ConditionExpression &&
+        !evaluate(input.ConditionExpression, this.get(input.Key.pk, input.Key.sk), input)
+      )
+        throw conditionFailed();
       this.items.delete(`${input.Key.pk}|${input.Key.sk}`);
       return done('Delete', input, {});
     });
@@ -72,13 +85,19 @@ export class FakeTable {
       // Puts (conditional on absence or version) and the policy 'demote latest' update (REMOVE gsi2pk, gsi2sk).
       const ok = (t: any): boolean => {
         if (t.Put) return checkPut(t.Put);
-        if (t.Update?.UpdateExpression === 'REMOVE gsi2pk, gsi2sk') return this.get(t.Update.Key.pk, t.Update.Key.sk)?.gsi2pk === t.Update.ExpressionAttributeValues[':latest'];
-        if (t.Update?.UpdateExpression === 'SET #l = :level ADD #v :one') return levelMayRise(t.Update, this.get(t.Update.Key.pk, t.Update.Key.sk));
+        if (t.Update?.UpdateExpression === 'REMOVE gsi2pk, gsi2sk')
+          return this.get(t.Update.Key.pk, t.Update.Key.sk)?.gsi2pk === t.Update.ExpressionAttributeValues[':latest'];
+        if (t.Update?.UpdateExpression === 'SET #l = :level ADD #v :one')
+          return levelMayRise(t.Update, this.get(t.Update.Key.pk, t.Update.Key.sk));
         throw new Error('fake table: unsupported transaction item');
       };
       const reasons = input.TransactItems.map((t: any) => ({ Code: ok(t) ? 'None' : 'ConditionalCheckFailed' }));
       if (reasons.some((r: any) => r.Code !== 'None')) {
-        throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: reasons,
+        });
       }
       for (const t of input.TransactItems) {
         if (t.Put) this.put(t.Put.Item);
@@ -100,7 +119,8 @@ export class FakeTable {
       if (input.IndexName) rows = rows.filter((i) => i[`${input.IndexName}pk`] === v[':pk']);
       else rows = rows.filter((i) => i.pk === v[':pk']);
       const prefix = Object.entries(v).find(([k]) => k !== ':pk')?.[1] as string | undefined;
-      if (!input.IndexName && prefix && input.KeyConditionExpression.includes('begins_with')) rows = rows.filter((i) => String(i.sk).startsWith(prefix));
+      if (!input.IndexName && prefix && input.KeyConditionExpression.includes('begins_with'))
+        rows = rows.filter((i) => String(i.sk).startsWith(prefix));
       rows.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
       if (input.ScanIndexForward === false) rows.reverse();
       if (input.Limit) rows = rows.slice(0, input.Limit);
@@ -114,11 +134,23 @@ export class FakeTable {
       const cur = this.get(pk, sk);
       const expr: string = input.UpdateExpression;
       if (expr.startsWith('SET #status = if_not_exists')) {
-        this.put({ ...(cur ?? { pk, sk }), status: cur?.status ?? v[':pending'], customerId: v[':c'], windowAt: v[':w'], kind: v[':k'], dispatchKey: v[':dk'], type: 'dispatch', ...(v[':solo'] ? { soloInvoiceId: v[':solo'] } : {}) });
+        this.put({
+          ...(cur ?? { pk, sk }),
+          status: cur?.status ?? v[':pending'],
+          customerId: v[':c'],
+          windowAt: v[':w'],
+          kind: v[':k'],
+          dispatchKey: v[':dk'],
+          type: 'dispatch',
+          ...(v[':solo'] ? { soloInvoiceId: v[':solo'] } : {}),
+        });
         return done('Update', input, {});
       }
       if (expr.startsWith('SET #status = :sending')) {
-        const ok = cur && (cur.status === 'pending' || (cur.status === 'sending' && (cur.leaseUntil < v[':now'] || cur.claimedBy === v[':me'])));
+        const ok =
+          cur &&
+          (cur.status === 'pending' ||
+            (cur.status === 'sending' && (cur.leaseUntil < v[':now'] || cur.claimedBy === v[':me'])));
         if (!ok) throw conditionFailed();
         const next = { ...cur, status: 'sending', claimedBy: v[':me'], leaseUntil: v[':lease'] };
         this.put(next);
@@ -127,7 +159,14 @@ export class FakeTable {
       if (expr.startsWith('SET #status = :sent')) {
         if (!(cur?.status === 'sending' && cur.claimedBy === v[':me'])) throw conditionFailed();
         const { leaseUntil: _l, ...rest } = cur;
-        this.put({ ...rest, status: 'sent', messageId: v[':m'], sentAt: v[':at'], includedInvoiceIds: v[':inc'], excludedInvoiceIds: v[':exc'] });
+        this.put({
+          ...rest,
+          status: 'sent',
+          messageId: v[':m'],
+          sentAt: v[':at'],
+          includedInvoiceIds: v[':inc'],
+          excludedInvoiceIds: v[':exc'],
+        });
         return done('Update', input, {});
       }
       if (expr.startsWith('SET #status = :pending')) {
@@ -158,7 +197,9 @@ export { DynamoDBDocumentClient };
 
 /** The dunning-level raise: `attribute_exists(pk) AND (attribute_not_exists(#l) OR #l IN (:below0, ...))`. */
 function levelMayRise(update: any, existing: Item | undefined): boolean {
-  const m = /^attribute_exists\(pk\) AND \(attribute_not_exists\(#l\)(?: OR #l IN \(([^)]*)\))?\)$/.exec(update.ConditionExpression);
+  const m = /^attribute_exists\(pk\) AND \(attribute_not_exists\(#l\)(?: OR #l IN \(([^)]*)\))?\)$/.exec(
+    update.ConditionExpression,
+  );
   if (!m) throw new Error(`fake table: unsupported condition ${update.ConditionExpression}`);
   if (!existing) return false;
   const below = (m[1] ? m[1].split(', ') : []).map((name) => update.ExpressionAttributeValues[name]);

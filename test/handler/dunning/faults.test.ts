@@ -1,18 +1,18 @@
 import './env';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
-import { dispatchKeyOf, DispatchKind, enlist } from '../../../functions/adapters/db/dispatch';
+import { type DispatchKind, dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
 import { handler as step } from '../../../functions/dunning-step/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
-import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 
@@ -32,7 +32,13 @@ vi.mock('../../../functions/core/letters/formal-notice', async (original) => ({
 }));
 vi.mock('../../../functions/core/letters/agency-case', async (original) => {
   const real = await original<typeof import('../../../functions/core/letters/agency-case')>();
-  return { ...real, buildAgencyCaseFile: async (input: Parameters<typeof real.buildAgencyCaseFile>[0]) => ({ json: { caseId: input.caseId }, pdf: new TextEncoder().encode('%PDF-1.7 stand-in') }) };
+  return {
+    ...real,
+    buildAgencyCaseFile: async (input: Parameters<typeof real.buildAgencyCaseFile>[0]) => ({
+      json: { caseId: input.caseId },
+      pdf: new TextEncoder().encode('%PDF-1.7 stand-in'),
+    }),
+  };
 });
 
 const ses = mockClient(SESv2Client);
@@ -48,9 +54,14 @@ const faultKinds: FaultKind[] = ['throttled', 'server_error', 'timeout_after_suc
 type Service = 'dynamodb' | 'ses' | 's3';
 
 function faultOf(kind: FaultKind, service: Service): Error {
-  if (kind === 'timeout_after_success') return Object.assign(new Error('socket timed out after the request was sent'), { name: 'TimeoutError' });
+  if (kind === 'timeout_after_success')
+    return Object.assign(new Error('socket timed out after the request was sent'), { name: 'TimeoutError' });
   const names = {
-    throttled: { dynamodb: ['ProvisionedThroughputExceededException', 400], ses: ['TooManyRequestsException', 429], s3: ['SlowDown', 503] },
+    throttled: {
+      dynamodb: ['ProvisionedThroughputExceededException', 400],
+      ses: ['TooManyRequestsException', 429],
+      s3: ['SlowDown', 503],
+    },
     server_error: { dynamodb: ['InternalServerError', 500], ses: ['InternalFailure', 500], s3: ['InternalError', 500] },
   } as const;
   const [name, status] = names[kind][service];
@@ -67,7 +78,10 @@ class Run {
   private armedHere = false;
   private fired = false;
 
-  constructor(private readonly position = -1, private readonly kind: FaultKind = 'throttled') {
+  constructor(
+    private readonly position = -1,
+    private readonly kind: FaultKind = 'throttled',
+  ) {
     ses.reset();
     s3.reset();
     ddb.reset();
@@ -100,7 +114,12 @@ class Run {
     if (armed && this.kind !== 'timeout_after_success') throw this.fire('ses');
     const messageId = `ses-${this.accepted.length + 1}`;
     const tags = Object.fromEntries((input.EmailTags ?? []).map((t) => [t.Name, t.Value]));
-    this.accepted.push({ to: input.Destination?.ToAddresses ?? [], kind: String(tags.kind), intent: tags.intent, messageId });
+    this.accepted.push({
+      to: input.Destination?.ToAddresses ?? [],
+      kind: String(tags.kind),
+      intent: tags.intent,
+      messageId,
+    });
     this.pendingEvents.push({ messageId, intent: tags.intent });
     if (armed) throw this.fire('ses');
     return { MessageId: messageId };
@@ -112,7 +131,11 @@ class Run {
     this.table.fault = () => undefined;
     this.table.after = () => undefined;
     for (const e of this.pendingEvents.splice(0)) {
-      await sesEvents({ eventType: 'Send', mail: { messageId: e.messageId, timestamp: W, tags: e.intent ? { intent: [e.intent] } : {} }, send: {} });
+      await sesEvents({
+        eventType: 'Send',
+        mail: { messageId: e.messageId, timestamp: W, tags: e.intent ? { intent: [e.intent] } : {} },
+        send: {},
+      });
     }
     [this.table.fault, this.table.after] = saved;
   }
@@ -143,7 +166,9 @@ class Run {
     return this.accepted.filter((m) => m.to.includes(FINANCE) && m.kind === 'alert_maybe_sent');
   }
   history(invoiceId: string, kind: string) {
-    return [...this.table.items.values()].filter((i) => i.pk === `INVOICE#${invoiceId}` && String(i.sk).startsWith('EVENT#') && i.kind === kind);
+    return [...this.table.items.values()].filter(
+      (i) => i.pk === `INVOICE#${invoiceId}` && String(i.sk).startsWith('EVENT#') && i.kind === kind,
+    );
   }
 }
 
@@ -177,13 +202,32 @@ async function groupedDispatch(run: Run, kind: DispatchKind) {
   run.table.put(customerItem(customer('G')));
   for (const id of MEMBERS) {
     run.table.put(invoiceItem(invoice(id, 'G', '2025-12-01')));
-    await enlist({ customerId: 'G', windowAt: W, kind, member: { invoiceId: id, stepId: 'step-x', level: kind === 'formal_notice' ? 'formal_notice' : 'reminder_1', channel: kind === 'formal_notice' ? 'formal_notice' : 'email', enlistedAt: W } });
+    await enlist({
+      customerId: 'G',
+      windowAt: W,
+      kind,
+      member: {
+        invoiceId: id,
+        stepId: 'step-x',
+        level: kind === 'formal_notice' ? 'formal_notice' : 'reminder_1',
+        channel: kind === 'formal_notice' ? 'formal_notice' : 'email',
+        enlistedAt: W,
+      },
+    });
   }
   [run.table.fault, run.table.after] = saved;
   const key = dispatchKeyOf('G', W, kind);
   const outcomes: (string | undefined)[] = [];
   for (const id of MEMBERS) {
-    const state: DunningState = { invoiceId: id, doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId: 'step-x' }, outcome: 'enlisted', dispatchKey: key };
+    const state: DunningState = {
+      invoiceId: id,
+      doneStepIds: [],
+      policyId: 'standard',
+      policyVersion: 1,
+      plan: { action: 'wait', at: W, stepId: 'step-x' },
+      outcome: 'enlisted',
+      dispatchKey: key,
+    };
     outcomes.push((await run.task(dispatch, state))?.outcome);
   }
   return { key, outcomes };
@@ -218,7 +262,13 @@ async function handoff(run: Run) {
   run.table.put(customerItem(customer('H')));
   run.table.put(invoiceItem(invoice('H-1', 'H', '2025-12-01')));
   [run.table.fault, run.table.after] = saved;
-  const state: DunningState = { invoiceId: 'H-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId: 'agency' } };
+  const state: DunningState = {
+    invoiceId: 'H-1',
+    doneStepIds: [],
+    policyId: 'standard',
+    policyVersion: 1,
+    plan: { action: 'wait', at: W, stepId: 'agency' },
+  };
   return (await run.task(step, state))?.outcome;
 }
 
@@ -232,14 +282,26 @@ function checkHandoff(run: Run, outcome: string | undefined) {
   else expect(record?.messageId).toBe(notices[0].messageId);
   expect(run.table.get('INVOICE#H-1', 'INVOICE')?.status).toBe('in_collection');
   // Finance hears of the handoff: the alert, or (the alert itself in doubt) a "maybe sent" task naming it.
-  expect(run.to(FINANCE, 'alert_escalation').length + run.maybeSentTasks().length, 'finance hears of the handoff').toBeGreaterThanOrEqual(1);
+  expect(
+    run.to(FINANCE, 'alert_escalation').length + run.maybeSentTasks().length,
+    'finance hears of the handoff',
+  ).toBeGreaterThanOrEqual(1);
 }
 
 // --- the suite ------------------------------------------------------------------------------------------------------
 
 const scenarios = [
-  { name: 'grouped reminder of three invoices', run: (r: Run) => groupedDispatch(r, 'reminder'), check: (r: Run, o: Awaited<ReturnType<typeof groupedDispatch>>) => checkGrouped(r, o.key, o.outcomes, 'reminder') },
-  { name: 'grouped formal notices of two invoices', run: (r: Run) => groupedDispatch(r, 'formal_notice'), check: (r: Run, o: Awaited<ReturnType<typeof groupedDispatch>>) => checkGrouped(r, o.key, o.outcomes, 'formal_notice') },
+  {
+    name: 'grouped reminder of three invoices',
+    run: (r: Run) => groupedDispatch(r, 'reminder'),
+    check: (r: Run, o: Awaited<ReturnType<typeof groupedDispatch>>) => checkGrouped(r, o.key, o.outcomes, 'reminder'),
+  },
+  {
+    name: 'grouped formal notices of two invoices',
+    run: (r: Run) => groupedDispatch(r, 'formal_notice'),
+    check: (r: Run, o: Awaited<ReturnType<typeof groupedDispatch>>) =>
+      checkGrouped(r, o.key, o.outcomes, 'formal_notice'),
+  },
   { name: 'agency handoff', run: (r: Run) => handoff(r), check: (r: Run, o: string | undefined) => checkHandoff(r, o) },
 ] as const;
 
@@ -266,6 +328,7 @@ describe.each(scenarios)('faults in a $name', (scenario) => {
       }
     }
     expect(errorLines).toEqual([]);
-    if (process.env.DBG) console.log(`${scenario.name} ${kind}: ${positions} positions, maybe sent: ${maybeSent.join(' ')}`);
+    if (process.env.DBG)
+      console.log(`${scenario.name} ${kind}: ${positions} positions, maybe sent: ${maybeSent.join(' ')}`);
   });
 });

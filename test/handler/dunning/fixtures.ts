@@ -38,8 +38,22 @@ export const shortPolicyInput: Parameters<typeof savePolicy>[0] = {
   policyId: 'short',
   name: 'Deux relances',
   steps: [
-    { stepId: 'reminder-1', offsetDays: 1, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 'reminder.first' },
-    { stepId: 'reminder-2', offsetDays: 3, dayKind: 'calendar', channel: 'email', level: 'reminder_2', template: 'reminder.second' },
+    {
+      stepId: 'reminder-1',
+      offsetDays: 1,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_1',
+      template: 'reminder.first',
+    },
+    {
+      stepId: 'reminder-2',
+      offsetDays: 3,
+      dayKind: 'calendar',
+      channel: 'email',
+      level: 'reminder_2',
+      template: 'reminder.second',
+    },
   ],
   promiseGraceDays: 1,
 };

@@ -1,18 +1,18 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import type { Invoice } from '../../../functions/core/model';
 import { handler as step } from '../../../functions/dunning-step/handler';
-import { handler as sweep } from '../../../functions/sweep/handler';
 import { handler as failureAlert } from '../../../functions/failure-alert/handler';
-import type { DunningState } from '../../../functions/core/dunning/state';
+import { handler as sweep } from '../../../functions/sweep/handler';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -25,13 +25,23 @@ const AGENCY = 'dossiers@recouvrement.example.fr';
 const FINANCE = 'finance@encaisse.example.fr';
 let table: FakeTable;
 
-const handoffState: DunningState = { invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId: 'agency' } };
+const handoffState: DunningState = {
+  invoiceId: 'INV-1',
+  doneStepIds: [],
+  policyId: 'standard',
+  policyVersion: 1,
+  plan: { action: 'wait', at: W, stepId: 'agency' },
+};
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 const to = (address: string) => mails().filter((m) => m.Destination?.ToAddresses?.includes(address));
 const textOf = (m: ReturnType<typeof mails>[number]) => m.Content?.Simple?.Body?.Text?.Data ?? '';
-const history = (kind: string, id = 'INV-1') => [...table.items.values()].filter((i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#') && i.kind === kind);
+const history = (kind: string, id = 'INV-1') =>
+  [...table.items.values()].filter(
+    (i) => i.pk === `INVOICE#${id}` && String(i.sk).startsWith('EVENT#') && i.kind === kind,
+  );
 const stored = (id = 'INV-1') => table.get(`INVOICE#${id}`, 'INVOICE') as Invoice;
-const pay = (id = 'INV-1') => table.put(invoiceItem({ ...stored(id), status: 'paid', openCents: 0, version: stored(id).version + 1 }));
+const pay = (id = 'INV-1') =>
+  table.put(invoiceItem({ ...stored(id), status: 'paid', openCents: 0, version: stored(id).version + 1 }));
 
 beforeEach(() => {
   ses.reset();
@@ -42,7 +52,9 @@ beforeEach(() => {
   let n = 0;
   ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
   s3.on(PutObjectCommand).resolves({});
-  sfn.on(StartExecutionCommand).callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
   setClock(fixedClock('2026-02-02T07:30:01.000Z'));
   table.put(customerItem(customer('A')));
   table.put(invoiceItem(invoice('INV-1', 'A', '2025-12-01')));
@@ -69,10 +81,13 @@ describe('a payment landing during an agency handoff', () => {
   });
 
   it('a payment recorded just after the agency was told: no failure; the agency gets "the case is withdrawn", finance and the history know', async () => {
-    ses.on(SendEmailCommand).callsFakeOnce(async () => {
-      pay(); // the status write that follows now meets a newer version
-      return { MessageId: 'ses-handoff' };
-    }).callsFake(async () => ({ MessageId: 'ses-next' }));
+    ses
+      .on(SendEmailCommand)
+      .callsFakeOnce(async () => {
+        pay(); // the status write that follows now meets a newer version
+        return { MessageId: 'ses-handoff' };
+      })
+      .callsFake(async () => ({ MessageId: 'ses-next' }));
     const out = await step(handoffState);
     expect(out.outcome).toBe('acted');
     expect(stored().status).toBe('paid');
@@ -86,13 +101,21 @@ describe('a payment landing during an agency handoff', () => {
   });
 
   it('another change of the invoice during the handoff (a partial payment) is read again and the invoice still goes to collection', async () => {
-    ses.on(SendEmailCommand).callsFakeOnce(async () => {
-      table.put(invoiceItem({ ...stored(), status: 'partially_paid', openCents: 20_000, version: 1 }));
-      return { MessageId: 'ses-handoff' };
-    }).callsFake(async () => ({ MessageId: 'ses-next' }));
+    ses
+      .on(SendEmailCommand)
+      .callsFakeOnce(async () => {
+        table.put(invoiceItem({ ...stored(), status: 'partially_paid', openCents: 20_000, version: 1 }));
+        return { MessageId: 'ses-handoff' };
+      })
+      .callsFake(async () => ({ MessageId: 'ses-next' }));
     expect((await step(handoffState)).outcome).toBe('acted');
     // Version 1 (the payment), 2 (the level raised with the send record), 3 (in collection).
-    expect(stored()).toMatchObject({ status: 'in_collection', openCents: 20_000, dunningLevel: 'agency_handoff', version: 3 });
+    expect(stored()).toMatchObject({
+      status: 'in_collection',
+      openCents: 20_000,
+      dunningLevel: 'agency_handoff',
+      version: 3,
+    });
     expect(to(AGENCY)).toHaveLength(1);
   });
 
@@ -118,7 +141,10 @@ describe('a payment landing during an agency handoff', () => {
     setClock(fixedClock('2026-02-10T06:00:00.000Z'));
     const report = await sweep({ scheduledTime: '2026-02-10T06:00:00Z' });
     expect(report.withdrawn).toEqual(['INV-1']);
-    expect(to(AGENCY).map((m) => m.Content?.Simple?.Subject?.Data)).toEqual([expect.stringMatching(/^Nouveau dossier/), expect.stringMatching(/^Retrait du dossier/)]);
+    expect(to(AGENCY).map((m) => m.Content?.Simple?.Subject?.Data)).toEqual([
+      expect.stringMatching(/^Nouveau dossier/),
+      expect.stringMatching(/^Retrait du dossier/),
+    ]);
     expect((await sweep({ scheduledTime: '2026-02-11T06:00:00Z' })).withdrawn).toEqual([]);
     expect(to(AGENCY)).toHaveLength(2);
   });
@@ -129,36 +155,74 @@ describe('bringing a failed dunning back', () => {
     'detail-type': 'Step Functions Execution Status Change',
     source: 'aws.states',
     time: '2026-02-03T08:00:00Z',
-    detail: { executionArn, status: 'FAILED', input: '{"invoiceId":"INV-1","doneStepIds":[]}', error: 'DispatchInProgress', cause: 'batch kept being sent', stopDate: 1770105600000 },
+    detail: {
+      executionArn,
+      status: 'FAILED',
+      input: '{"invoiceId":"INV-1","doneStepIds":[]}',
+      error: 'DispatchInProgress',
+      cause: 'batch kept being sent',
+      stopDate: 1770105600000,
+    },
   });
 
   it('the failure alert marks the generation ended and the next sweep starts a new one, saying so in the history', async () => {
     const arn = 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-INV-1';
-    table.put({ pk: 'INVOICE#INV-1', sk: 'WORKFLOW', invoiceId: 'INV-1', generation: 1, running: true, executionName: 'inv-INV-1', executionArn: arn, startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#INV-1',
+      sk: 'WORKFLOW',
+      invoiceId: 'INV-1',
+      generation: 1,
+      running: true,
+      executionName: 'inv-INV-1',
+      executionArn: arn,
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     await failureAlert(failedEvent(arn));
     expect(table.get('INVOICE#INV-1', 'WORKFLOW')).toMatchObject({ running: false, endStatus: 'FAILED' });
     setClock(fixedClock('2026-02-04T06:00:00.000Z'));
     const report = await sweep({ scheduledTime: '2026-02-04T06:00:00Z' });
     expect(report.restarted).toEqual(['INV-1']);
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([expect.stringMatching(/^inv-INV-1-g2-/)]);
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([
+      expect.stringMatching(/^inv-INV-1-g2-/),
+    ]);
     expect(history('dunning_restarted')[0]).toMatchObject({ detail: { after: 'FAILED', generation: 2, by: 'sweep' } });
   });
 
   it('a failure of an older generation leaves the current one alone', async () => {
-    table.put({ pk: 'INVOICE#INV-1', sk: 'WORKFLOW', invoiceId: 'INV-1', generation: 2, running: true, executionName: 'inv-INV-1-g2-x', executionArn: 'arn:g2', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#INV-1',
+      sk: 'WORKFLOW',
+      invoiceId: 'INV-1',
+      generation: 2,
+      running: true,
+      executionName: 'inv-INV-1-g2-x',
+      executionArn: 'arn:g2',
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     await failureAlert(failedEvent('arn:g1'));
     expect(table.get('INVOICE#INV-1', 'WORKFLOW')).toMatchObject({ running: true, generation: 2 });
   });
 
   it('the sweep starts nothing for an invoice its (eventually consistent) index still lists as owed but which was just paid', async () => {
-    table.put({ pk: 'INVOICE#INV-1', sk: 'WORKFLOW', invoiceId: 'INV-1', generation: 1, running: false, endStatus: 'ABORTED', endReason: 'paid', executionArn: 'arn:g1', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#INV-1',
+      sk: 'WORKFLOW',
+      invoiceId: 'INV-1',
+      generation: 1,
+      running: false,
+      endStatus: 'ABORTED',
+      endReason: 'paid',
+      executionArn: 'arn:g1',
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     const stale = invoiceItem(stored());
     pay();
     sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
-    ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } }).resolves({ Items: [stale] });
+    ddb
+      .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } })
+      .resolves({ Items: [stale] });
     const report = await sweep({ scheduledTime: '2026-02-04T06:00:00Z' });
     expect(report.started).toEqual([]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
-

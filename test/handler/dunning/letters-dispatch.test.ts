@@ -1,17 +1,17 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import type { Customer } from '../../../functions/core/model';
 import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
 import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
-import type { DunningState } from '../../../functions/core/dunning/state';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -39,9 +39,28 @@ const subjects = () => toFinance().map(kindOf);
 async function noticeBatch(overrides: Partial<Customer> = {}): Promise<DunningState> {
   table.put(customerItem(customer('A', overrides)));
   table.put(invoiceItem(invoice('INV-1', 'A', '2025-12-01', { dunningLevel: 'final_reminder' })));
-  await enlist({ customerId: 'A', windowAt: W, kind: 'formal_notice', member: { invoiceId: 'INV-1', stepId: 'formal-notice', level: 'formal_notice', channel: 'formal_notice', enlistedAt: W } });
+  await enlist({
+    customerId: 'A',
+    windowAt: W,
+    kind: 'formal_notice',
+    member: {
+      invoiceId: 'INV-1',
+      stepId: 'formal-notice',
+      level: 'formal_notice',
+      channel: 'formal_notice',
+      enlistedAt: W,
+    },
+  });
   const dispatchKey = dispatchKeyOf('A', W, 'formal_notice');
-  return { invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId: 'formal-notice' }, outcome: 'enlisted', dispatchKey };
+  return {
+    invoiceId: 'INV-1',
+    doneStepIds: [],
+    policyId: 'standard',
+    policyVersion: 1,
+    plan: { action: 'wait', at: W, stepId: 'formal-notice' },
+    outcome: 'enlisted',
+    dispatchKey,
+  };
 }
 
 beforeEach(() => {
@@ -86,7 +105,9 @@ describe('a consumer’s formal notice without a postal address', () => {
   it('gives finance an "adresse manquante" task, not an instruction to post it by registered mail', async () => {
     let n = 0;
     ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
-    await dispatch(await noticeBatch({ isBusiness: false, postalAddress: [], civility: 'madame', familyName: 'Petit' }));
+    await dispatch(
+      await noticeBatch({ isBusiness: false, postalAddress: [], civility: 'madame', familyName: 'Petit' }),
+    );
     expect(subjects()).toEqual(['alert_postal_address_missing']);
     expect(bodyOf(toFinance()[0])).toContain('Adresse postale manquante : la demander au client');
     expect(bodyOf(toFinance()[0])).not.toContain('À faire : Envoyer');
@@ -102,15 +123,39 @@ describe('a step superseded in its window', () => {
     ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++n}` }));
     table.put(customerItem(customer('A')));
     table.put(invoiceItem(invoice('INV-1', 'A', '2025-12-01')));
-    for (const [stepId, level] of [['reminder-1', 'reminder_1'], ['reminder-2', 'reminder_2']] as const)
-      await enlist({ customerId: 'A', windowAt: W, kind: 'reminder', member: { invoiceId: 'INV-1', stepId, level, channel: 'email', enlistedAt: W } });
+    for (const [stepId, level] of [
+      ['reminder-1', 'reminder_1'],
+      ['reminder-2', 'reminder_2'],
+    ] as const)
+      await enlist({
+        customerId: 'A',
+        windowAt: W,
+        kind: 'reminder',
+        member: { invoiceId: 'INV-1', stepId, level, channel: 'email', enlistedAt: W },
+      });
     const dispatchKey = dispatchKeyOf('A', W, 'reminder');
-    const stateOf = (stepId: string): DunningState => ({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId }, outcome: 'enlisted', dispatchKey });
+    const stateOf = (stepId: string): DunningState => ({
+      invoiceId: 'INV-1',
+      doneStepIds: [],
+      policyId: 'standard',
+      policyVersion: 1,
+      plan: { action: 'wait', at: W, stepId },
+      outcome: 'enlisted',
+      dispatchKey,
+    });
     expect((await dispatch(stateOf('reminder-2'))).outcome).toBe('sent');
     expect(await dispatch(stateOf('reminder-1'))).toMatchObject({ outcome: 'skipped', doneStepIds: ['reminder-1'] });
-    const history = [...table.items.values()].filter((i) => i.pk === 'INVOICE#INV-1' && String(i.sk).startsWith('EVENT#'));
-    expect(history.filter((e) => e.kind === 'reminder_sent').map((e) => (e.detail as { stepId: string }).stepId)).toEqual(['reminder-2']);
-    expect(history.find((e) => e.kind === 'dunning_step_skipped')?.detail).toMatchObject({ stepId: 'reminder-1', reason: 'superseded', supersededBy: 'reminder-2' });
+    const history = [...table.items.values()].filter(
+      (i) => i.pk === 'INVOICE#INV-1' && String(i.sk).startsWith('EVENT#'),
+    );
+    expect(
+      history.filter((e) => e.kind === 'reminder_sent').map((e) => (e.detail as { stepId: string }).stepId),
+    ).toEqual(['reminder-2']);
+    expect(history.find((e) => e.kind === 'dunning_step_skipped')?.detail).toMatchObject({
+      stepId: 'reminder-1',
+      reason: 'superseded',
+      supersededBy: 'reminder-2',
+    });
     expect(mails()).toHaveLength(1);
   });
 });

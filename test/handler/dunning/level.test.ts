@@ -1,11 +1,11 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
-import { dispatchKeyOf, DispatchKind, enlist } from '../../../functions/adapters/db/dispatch';
+import { type DispatchKind, dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
 import type { DunningLevel, Invoice } from '../../../functions/core/model';
@@ -27,11 +27,24 @@ const stored = (id: string) => table.get(`INVOICE#${id}`, 'INVOICE') as Invoice;
 async function send(kind: DispatchKind, level: DunningLevel, stepId: string, ids: string[]) {
   for (const id of ids) {
     const channel = kind === 'formal_notice' ? 'formal_notice' : kind === 'call' ? 'call_task' : 'email';
-    await enlist({ customerId: 'A', windowAt: W, kind, member: { invoiceId: id, stepId, level, channel, enlistedAt: W } });
+    await enlist({
+      customerId: 'A',
+      windowAt: W,
+      kind,
+      member: { invoiceId: id, stepId, level, channel, enlistedAt: W },
+    });
   }
   const dispatchKey = dispatchKeyOf('A', W, kind);
   for (const id of ids) {
-    await dispatch({ invoiceId: id, doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId }, outcome: 'enlisted', dispatchKey });
+    await dispatch({
+      invoiceId: id,
+      doneStepIds: [],
+      policyId: 'standard',
+      policyVersion: 1,
+      plan: { action: 'wait', at: W, stepId },
+      outcome: 'enlisted',
+      dispatchKey,
+    });
   }
 }
 
@@ -54,7 +67,12 @@ describe("an invoice's dunning level is the highest level sent so far", () => {
   });
 
   it('a grouped reminder gives every invoice it lists its own level in the message, with a new version', async () => {
-    await enlist({ customerId: 'A', windowAt: W, kind: 'reminder', member: { invoiceId: 'INV-2', stepId: 'reminder-2', level: 'reminder_2', channel: 'email', enlistedAt: W } });
+    await enlist({
+      customerId: 'A',
+      windowAt: W,
+      kind: 'reminder',
+      member: { invoiceId: 'INV-2', stepId: 'reminder-2', level: 'reminder_2', channel: 'email', enlistedAt: W },
+    });
     await send('reminder', 'reminder_1', 'reminder-1', ['INV-1']);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(stored('INV-1')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
@@ -69,7 +87,13 @@ describe("an invoice's dunning level is the highest level sent so far", () => {
 
   it('an agency handoff raises the level to agency handoff and the invoice goes to collection', async () => {
     table.put(invoiceItem({ ...stored('INV-1'), dunningLevel: 'formal_notice' }));
-    const out = await step({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId: 'agency' } });
+    const out = await step({
+      invoiceId: 'INV-1',
+      doneStepIds: [],
+      policyId: 'standard',
+      policyVersion: 1,
+      plan: { action: 'wait', at: W, stepId: 'agency' },
+    });
     expect(out.outcome).toBe('acted');
     expect(stored('INV-1')).toMatchObject({ dunningLevel: 'agency_handoff', status: 'in_collection', version: 2 });
   });
@@ -89,12 +113,25 @@ describe("an invoice's dunning level is the highest level sent so far", () => {
   });
 
   it('a message closed in doubt ("maybe sent") does not raise the level', async () => {
-    ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } })).resolves({ MessageId: 'alert' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+      )
+      .resolves({ MessageId: 'alert' });
     await expect(send('reminder', 'reminder_1', 'reminder-1', ['INV-1'])).rejects.toMatchObject({ name: 'Throttled' });
     const confirmSeconds = SEND_DOUBT.confirmSeconds;
     SEND_DOUBT.confirmSeconds = 0;
     try {
-      await dispatch({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1, plan: { action: 'wait', at: W, stepId: 'reminder-1' }, outcome: 'enlisted', dispatchKey: dispatchKeyOf('A', W, 'reminder') });
+      await dispatch({
+        invoiceId: 'INV-1',
+        doneStepIds: [],
+        policyId: 'standard',
+        policyVersion: 1,
+        plan: { action: 'wait', at: W, stepId: 'reminder-1' },
+        outcome: 'enlisted',
+        dispatchKey: dispatchKeyOf('A', W, 'reminder'),
+      });
     } finally {
       SEND_DOUBT.confirmSeconds = confirmSeconds;
     }

@@ -1,19 +1,19 @@
 import './env';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClock, setWallClock } from '../../../functions/adapters/clock';
 import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
-import { fixedClock, systemClock } from '../../../functions/core/dates';
-import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
-import { handler as sesEvents } from '../../../functions/ses-events/handler';
-import { asRetryable } from '../../../functions/runtime';
-import { intentIdOf, SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
-import type { DunningState } from '../../../functions/core/dunning/state';
 import { rootLogger } from '../../../functions/adapters/logger';
+import { fixedClock, systemClock } from '../../../functions/core/dates';
+import type { DunningState } from '../../../functions/core/dunning/state';
 import type { Invoice } from '../../../functions/core/model';
+import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
+import { asRetryable } from '../../../functions/runtime';
+import { handler as sesEvents } from '../../../functions/ses-events/handler';
+import { intentIdOf, SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 
@@ -35,16 +35,29 @@ const stateOf = (invoiceId: string, dispatchKey: string): DunningState => ({
   dispatchKey,
 });
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
-const toCustomer = (customerId: string) => mails().filter((m) => m.Destination?.ToAddresses?.includes(contactOf(customerId)));
+const toCustomer = (customerId: string) =>
+  mails().filter((m) => m.Destination?.ToAddresses?.includes(contactOf(customerId)));
 const toFinance = () => mails().filter((m) => m.Destination?.ToAddresses?.includes(FINANCE));
-const history = (invoiceId: string, kind?: string) => [...table.items.values()].filter((i) => i.pk === `INVOICE#${invoiceId}` && String(i.sk).startsWith('EVENT#') && (!kind || i.kind === kind));
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+const history = (invoiceId: string, kind?: string) =>
+  [...table.items.values()].filter(
+    (i) => i.pk === `INVOICE#${invoiceId}` && String(i.sk).startsWith('EVENT#') && (!kind || i.kind === kind),
+  );
+const throttled = () =>
+  Object.assign(new Error('Rate exceeded'), {
+    name: 'ProvisionedThroughputExceededException',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 async function seed(customerId: string, invoiceIds: string[]) {
   table.put(customerItem(customer(customerId)));
   for (const id of invoiceIds) {
     table.put(invoiceItem(invoice(id, customerId, '2026-01-20')));
-    await enlist({ customerId, windowAt: W, kind: 'reminder', member: { invoiceId: id, stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W } });
+    await enlist({
+      customerId,
+      windowAt: W,
+      kind: 'reminder',
+      member: { invoiceId: id, stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W },
+    });
   }
   return dispatchKeyOf(customerId, W, 'reminder');
 }
@@ -55,7 +68,8 @@ async function untilSettled(state: DunningState, attempts = 8): Promise<DunningS
     try {
       return await dispatch(state);
     } catch (err) {
-      if (!['Throttled', 'DispatchInProgress', 'SendUnconfirmed'].includes((err as Error).name) || i >= attempts) throw err;
+      if (!['Throttled', 'DispatchInProgress', 'SendUnconfirmed'].includes((err as Error).name) || i >= attempts)
+        throw err;
     }
   }
 }
@@ -100,7 +114,11 @@ describe('a customer message goes out at most once', () => {
     await dispatch(stateOf('B-1', key));
     expect(intentAtSend).toBe('sending');
     expect(mails()[0].EmailTags).toEqual(expect.arrayContaining([{ Name: 'intent', Value: intentIdOf('batch', key) }]));
-    expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'sent', messageId: 'ses-b', invoiceIds: ['B-1'] });
+    expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({
+      status: 'sent',
+      messageId: 'ses-b',
+      invoiceIds: ['B-1'],
+    });
   });
 
   it('an SES timeout leaves the send in doubt: the retry waits (SendUnconfirmed) and sends nothing', async () => {
@@ -118,7 +136,16 @@ describe('a customer message goes out at most once', () => {
       throw Object.assign(new Error('timed out after the request was sent'), { name: 'TimeoutError' });
     });
     await expect(dispatch(stateOf('D-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-    const sendEvent = { eventType: 'Send', mail: { messageId: 'ses-accepted', timestamp: '2026-02-02T07:35:00.500Z', destination: [contactOf('D')], tags: { intent: [intentIdOf('batch', key)] } }, send: {} };
+    const sendEvent = {
+      eventType: 'Send',
+      mail: {
+        messageId: 'ses-accepted',
+        timestamp: '2026-02-02T07:35:00.500Z',
+        destination: [contactOf('D')],
+        tags: { intent: [intentIdOf('batch', key)] },
+      },
+      send: {},
+    };
     await sesEvents({ source: 'aws.ses', 'detail-type': 'Email Sent', detail: sendEvent });
     const out = await Promise.all(['D-1', 'D-2'].map((id) => untilSettled(stateOf(id, key))));
     expect(out.map((r) => r.outcome)).toEqual(['sent', 'sent']);
@@ -129,7 +156,12 @@ describe('a customer message goes out at most once', () => {
 
   it('when nothing can tell, the retry hands finance a "maybe sent" task, closes the step without sending, and the history says so', async () => {
     const key = await seed('E', ['E-1', 'E-2']);
-    ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } })).resolves({ MessageId: 'alert' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+      )
+      .resolves({ MessageId: 'alert' });
     await expect(dispatch(stateOf('E-1', key))).rejects.toMatchObject({ name: 'Throttled' });
     SEND_DOUBT.confirmSeconds = 0;
     const out = await Promise.all(['E-1', 'E-2'].map((id) => untilSettled(stateOf(id, key))));
@@ -144,18 +176,29 @@ describe('a customer message goes out at most once', () => {
       expect(table.get(`INVOICE#${id}`, 'INVOICE')?.dunningLevel).toBeUndefined(); // not known to have gone out
     }
     // SES's events arrive later after all: the task closes itself, and the history says the message went out.
-    await sesEvents({ eventType: 'Delivery', mail: { messageId: 'ses-late', tags: { intent: [intentIdOf('batch', key)] } }, delivery: { recipients: [contactOf('E')] } });
+    await sesEvents({
+      eventType: 'Delivery',
+      mail: { messageId: 'ses-late', tags: { intent: [intentIdOf('batch', key)] } },
+      delivery: { recipients: [contactOf('E')] },
+    });
     expect(history('E-1', 'send_confirmed')[0]).toMatchObject({ detail: { messageId: 'ses-late', task: 'closed' } });
-    for (const id of ['E-1', 'E-2']) expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
+    for (const id of ['E-1', 'E-2'])
+      expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
   });
 
   it('the doubt window runs on the injectable wall clock: a retry inside it waits, one after it hands finance the task', async () => {
     const key = await seed('G', ['G-1']);
     setWallClock(fixedClock('2026-02-02T07:35:00.000Z'));
     try {
-      ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })).resolves({ MessageId: 'alert' });
+      ses
+        .on(SendEmailCommand)
+        .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))
+        .resolves({ MessageId: 'alert' });
       await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'sending', since: '2026-02-02T07:35:00.000Z' });
+      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({
+        status: 'sending',
+        since: '2026-02-02T07:35:00.000Z',
+      });
       setWallClock(fixedClock('2026-02-02T07:37:59.000Z')); // 179 s later: SES may still answer
       await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'SendUnconfirmed' });
       setWallClock(fixedClock('2026-02-02T07:38:00.000Z')); // 180 s: a person is asked
@@ -169,11 +212,20 @@ describe('a customer message goes out at most once', () => {
 
   it('a throttled send is surely not sent: the intent is released and the retry sends once', async () => {
     const key = await seed('F', ['F-1']);
-    ses.on(SendEmailCommand).rejectsOnce(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({ MessageId: 'ses-f' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }),
+      )
+      .resolves({ MessageId: 'ses-f' });
     await expect(dispatch(stateOf('F-1', key))).rejects.toMatchObject({ name: 'Throttled' });
     expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'released' });
     expect((await dispatch(stateOf('F-1', key))).outcome).toBe('sent');
-    expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'sent', attempt: 2, messageId: 'ses-f' });
+    expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({
+      status: 'sent',
+      attempt: 2,
+      messageId: 'ses-f',
+    });
   });
 });
 
@@ -203,7 +255,14 @@ describe('a payment crossing a message', () => {
     table.fault = (name, input) => {
       // The second consistent read of H-2 is the re-check after composing: pay it just before.
       if (name === 'Get' && input.Key?.pk === 'INVOICE#H-2' && ++reads === 2) {
-        table.put(invoiceItem({ ...(table.get('INVOICE#H-2', 'INVOICE') as Invoice), status: 'paid', openCents: 0, version: 1 }));
+        table.put(
+          invoiceItem({
+            ...(table.get('INVOICE#H-2', 'INVOICE') as Invoice),
+            status: 'paid',
+            openCents: 0,
+            version: 1,
+          }),
+        );
       }
       return undefined;
     };
@@ -215,10 +274,20 @@ describe('a payment crossing a message', () => {
 
   it('an invoice paid a moment before SES accepted its reminder: the customer is told to disregard it, finance and the history know', async () => {
     const key = await seed('K', ['K-1', 'K-2']);
-    ses.on(SendEmailCommand).callsFakeOnce(async () => {
-      table.put(invoiceItem({ ...(table.get('INVOICE#K-2', 'INVOICE') as Invoice), status: 'paid', openCents: 0, version: 1 }));
-      return { MessageId: 'ses-k' };
-    }).resolves({ MessageId: 'ses-k2' });
+    ses
+      .on(SendEmailCommand)
+      .callsFakeOnce(async () => {
+        table.put(
+          invoiceItem({
+            ...(table.get('INVOICE#K-2', 'INVOICE') as Invoice),
+            status: 'paid',
+            openCents: 0,
+            version: 1,
+          }),
+        );
+        return { MessageId: 'ses-k' };
+      })
+      .resolves({ MessageId: 'ses-k2' });
     await dispatch(stateOf('K-1', key));
     const customerMails = toCustomer('K');
     expect(customerMails).toHaveLength(2);
@@ -235,7 +304,12 @@ describe('expected retries', () => {
 
   it('a batch being sent by another workflow is not logged as an error (it would page someone for nothing)', async () => {
     const key = await seed('L', ['L-1', 'L-2']);
-    table.put({ ...table.get(key, 'DISPATCH'), status: 'sending', claimedBy: 'L-1', leaseUntil: new Date(Date.now() + 60_000).toISOString() });
+    table.put({
+      ...table.get(key, 'DISPATCH'),
+      status: 'sending',
+      claimedBy: 'L-1',
+      leaseUntil: new Date(Date.now() + 60_000).toISOString(),
+    });
     POLL.attempts = 0;
     const lines: string[] = [];
     for (const stream of [process.stdout, process.stderr]) {

@@ -1,16 +1,16 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
-import type { Customer, Invoice } from '../../../functions/core/model';
-import { handler as step } from '../../../functions/dunning-step/handler';
-import { handler as plan } from '../../../functions/dunning-plan/handler';
 import type { DunningState } from '../../../functions/core/dunning/state';
+import type { Customer, Invoice } from '../../../functions/core/model';
+import { handler as plan } from '../../../functions/dunning-plan/handler';
+import { handler as step } from '../../../functions/dunning-step/handler';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -32,7 +32,10 @@ function seed(inv: Partial<Invoice> = {}, cust: Partial<Customer> = {}) {
   table.put(customerItem(customer('A', cust)));
   table.put(invoiceItem(invoice('INV-1', 'A', '2026-01-20', inv)));
 }
-const events = (kind?: string) => [...table.items.values()].filter((i) => i.pk === 'INVOICE#INV-1' && String(i.sk).startsWith('EVENT#') && (!kind || i.kind === kind));
+const events = (kind?: string) =>
+  [...table.items.values()].filter(
+    (i) => i.pk === 'INVOICE#INV-1' && String(i.sk).startsWith('EVENT#') && (!kind || i.kind === kind),
+  );
 const batches = () => [...table.items.values()].filter((i) => i.sk === 'DISPATCH');
 
 beforeEach(() => {
@@ -54,10 +57,13 @@ describe('the re-check right before a step', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
-  it.each([['written_off'], ['credited'], ['in_collection']] as const)('a %s invoice stops the workflow', async (status) => {
-    seed({ status });
-    expect((await step(stateAt('reminder-1'))).outcome).toBe('stopped');
-  });
+  it.each([['written_off'], ['credited'], ['in_collection']] as const)(
+    'a %s invoice stops the workflow',
+    async (status) => {
+      seed({ status });
+      expect((await step(stateAt('reminder-1'))).outcome).toBe('stopped');
+    },
+  );
 
   it('a disputed invoice pauses the workflow', async () => {
     seed({ pause: { reason: 'dispute', since: '2026-01-25T10:00:00.000Z' } });
@@ -87,7 +93,10 @@ describe('acting on a step', () => {
     seed();
     const out = await step(stateAt('reminder-1'));
     expect(out).toMatchObject({ outcome: 'enlisted', dispatchKey: `DISPATCH#A#${W}#reminder`, gatherSeconds: 300 });
-    expect(table.get(`DISPATCH#A#${W}#reminder`, 'INV#INV-1')).toMatchObject({ stepId: 'reminder-1', level: 'reminder_1' });
+    expect(table.get(`DISPATCH#A#${W}#reminder`, 'INV#INV-1')).toMatchObject({
+      stepId: 'reminder-1',
+      level: 'reminder_1',
+    });
   });
 
   it('a customer who wants one e-mail per invoice gets a batch of its own per invoice', async () => {
@@ -98,7 +107,14 @@ describe('acting on a step', () => {
 
   it('after a hard bounce of every contact, the next e-mail step goes to a person (call task)', async () => {
     seed();
-    table.put({ pk: 'CUSTOMER#A', sk: 'BOUNCE#compta@a.example.fr', customerId: 'A', email: 'compta@a.example.fr', at: W, kind: 'hard_bounce' });
+    table.put({
+      pk: 'CUSTOMER#A',
+      sk: 'BOUNCE#compta@a.example.fr',
+      customerId: 'A',
+      email: 'compta@a.example.fr',
+      at: W,
+      kind: 'hard_bounce',
+    });
     const out = await step(stateAt('reminder-1'));
     expect(out.dispatchKey).toBe(`DISPATCH#A#${W}#call`);
     expect(events('dunning_switched_to_person')).toHaveLength(1);
@@ -115,11 +131,17 @@ describe('acting on a step', () => {
     seed({}, { segment: 'key_account' });
     const out = await step(stateAt('formal-notice', { policyId: 'key_account' }));
     expect(out).toMatchObject({ outcome: 'paused', awaitingApprovalStepId: 'formal-notice' });
-    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
-    const approved = await step(stateAt('formal-notice', { policyId: 'key_account', approvedStepIds: ['formal-notice'] }));
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Destination?.ToAddresses).toEqual([
+      'finance@encaisse.example.fr',
+    ]);
+    const approved = await step(
+      stateAt('formal-notice', { policyId: 'key_account', approvedStepIds: ['formal-notice'] }),
+    );
     expect(approved.outcome).toBe('paused'); // the invoice still carries the approval pause until the API lifts it
     table.put(invoiceItem({ ...(table.get('INVOICE#INV-1', 'INVOICE') as Invoice), pause: undefined, version: 2 }));
-    const afterLift = await step(stateAt('formal-notice', { policyId: 'key_account', approvedStepIds: ['formal-notice'] }));
+    const afterLift = await step(
+      stateAt('formal-notice', { policyId: 'key_account', approvedStepIds: ['formal-notice'] }),
+    );
     expect(afterLift).toMatchObject({ outcome: 'enlisted', dispatchKey: `DISPATCH#A#${W}#formal_notice` });
   });
 
@@ -129,15 +151,23 @@ describe('acting on a step', () => {
     expect(out).toMatchObject({ outcome: 'acted' });
     expect(out.doneStepIds).toContain('agency');
     const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
-    expect(keys).toEqual(expect.arrayContaining([expect.stringMatching(/case-file\.json$/), expect.stringMatching(/case-file\.pdf$/)]));
-    const agencyMail = ses.commandCalls(SendEmailCommand).find((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr'));
+    expect(keys).toEqual(
+      expect.arrayContaining([expect.stringMatching(/case-file\.json$/), expect.stringMatching(/case-file\.pdf$/)]),
+    );
+    const agencyMail = ses
+      .commandCalls(SendEmailCommand)
+      .find((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr'));
     expect(agencyMail?.args[0].input.Content?.Simple?.Body?.Text?.Data).toMatch(/X-Amz-Expires=604800/);
     expect(table.get('INVOICE#INV-1', 'INVOICE')?.status).toBe('in_collection');
     // a Lambda retry (crashed before the status change) does not mail the agency twice, and completes the handoff
     table.put(invoiceItem({ ...(table.get('INVOICE#INV-1', 'INVOICE') as Invoice), status: 'open' }));
     const again = await step(stateAt('agency'));
     expect(again.outcome).toBe('acted');
-    expect(ses.commandCalls(SendEmailCommand).filter((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr'))).toHaveLength(1);
+    expect(
+      ses
+        .commandCalls(SendEmailCommand)
+        .filter((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr')),
+    ).toHaveLength(1);
     expect(table.get('INVOICE#INV-1', 'INVOICE')?.status).toBe('in_collection');
   });
 });
@@ -147,7 +177,12 @@ describe('planning', () => {
     seed();
     setClock(fixedClock('2026-01-19T10:00:00.000Z'));
     const out = await plan({ invoiceId: 'INV-1', doneStepIds: [] });
-    expect(out).toMatchObject({ policyId: 'standard', policyVersion: 1, gatherSeconds: 300, plan: { action: 'wait', stepId: 'courtesy', at: '2026-01-20T07:30:00.000Z' } });
+    expect(out).toMatchObject({
+      policyId: 'standard',
+      policyVersion: 1,
+      gatherSeconds: 300,
+      plan: { action: 'wait', stepId: 'courtesy', at: '2026-01-20T07:30:00.000Z' },
+    });
     expect(events('dunning_policy_pinned')).toHaveLength(1);
   });
 

@@ -1,16 +1,21 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
+import {
+  getPolicy,
+  listPolicies,
+  PolicyVersionConflictError,
+  savePolicy,
+} from '../../../functions/adapters/db/policies';
 import { fixedClock } from '../../../functions/core/dates';
 import { builtInPolicies } from '../../../functions/core/dunning/policy';
-import { handler as sweep } from '../../../functions/sweep/handler';
 import { handler as pause } from '../../../functions/dunning-pause/handler';
-import { getPolicy, listPolicies, savePolicy, PolicyVersionConflictError } from '../../../functions/adapters/db/policies';
+import { handler as sweep } from '../../../functions/sweep/handler';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -26,7 +31,9 @@ beforeEach(() => {
   ddb.reset();
   table = new FakeTable().install(ddb);
   ses.on(SendEmailCommand).resolves({ MessageId: 'digest-1' });
-  sfn.on(StartExecutionCommand).callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake(async (input) => ({ executionArn: `arn:exec:${input.name}`, startDate: new Date() }));
   sfn.on(SendTaskSuccessCommand).resolves({});
   setClock(fixedClock('2026-02-02T06:00:00.000Z'));
   table.put(customerItem(customer('A')));
@@ -54,7 +61,17 @@ describe('the daily sweep', () => {
 
   it('restarts the dunning of an invoice owed again after its workflow was stopped on payment (a new generation)', async () => {
     table.put(invoiceItem(invoice('REOPENED', 'A', '2026-01-10')));
-    table.put({ pk: 'INVOICE#REOPENED', sk: 'WORKFLOW', invoiceId: 'REOPENED', generation: 1, running: false, endStatus: 'ABORTED', endReason: 'paid', executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-REOPENED', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#REOPENED',
+      sk: 'WORKFLOW',
+      invoiceId: 'REOPENED',
+      generation: 1,
+      running: false,
+      endStatus: 'ABORTED',
+      endReason: 'paid',
+      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-REOPENED',
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     const report = await sweep(schedulerEvent);
     expect(report.started).toEqual(['REOPENED']);
     expect(started()).toEqual([expect.stringMatching(/^inv-REOPENED-g2-[0-9a-f]{16}$/)]);
@@ -63,23 +80,58 @@ describe('the daily sweep', () => {
 
   it('leaves alone an owed invoice whose workflow ran to its end (no step left: a person looks at it)', async () => {
     table.put(invoiceItem(invoice('ENDED', 'A', '2026-01-10')));
-    table.put({ pk: 'INVOICE#ENDED', sk: 'WORKFLOW', invoiceId: 'ENDED', generation: 1, running: false, endStatus: 'SUCCEEDED', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#ENDED',
+      sk: 'WORKFLOW',
+      invoiceId: 'ENDED',
+      generation: 1,
+      running: false,
+      endStatus: 'SUCCEEDED',
+      executionArn: 'arn:x',
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     expect((await sweep(schedulerEvent)).started).toEqual([]);
     expect(started()).toEqual([]);
   });
 
   it('resumes a broken payment promise (promised date + grace passed, still unpaid)', async () => {
-    table.put(invoiceItem(invoice('PROM', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' } })));
+    table.put(
+      invoiceItem(
+        invoice('PROM', 'A', '2026-01-10', {
+          pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' },
+        }),
+      ),
+    );
     table.put({ pk: 'INVOICE#PROM', sk: 'WORKFLOW', executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
-    table.put({ pk: 'INVOICE#PROM', sk: 'PAUSE', invoiceId: 'PROM', taskToken: 'tok', storedAt: '2026-01-15T10:00:00.000Z', state: { invoiceId: 'PROM', doneStepIds: ['courtesy'] } });
+    table.put({
+      pk: 'INVOICE#PROM',
+      sk: 'PAUSE',
+      invoiceId: 'PROM',
+      taskToken: 'tok',
+      storedAt: '2026-01-15T10:00:00.000Z',
+      state: { invoiceId: 'PROM', doneStepIds: ['courtesy'] },
+    });
     const report = await sweep(schedulerEvent);
     expect(report.resumed).toEqual(['PROM']);
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.taskToken).toBe('tok');
   });
 
   it('a broken promise resumes without approving the step that awaited a person’s approval', async () => {
-    table.put(invoiceItem(invoice('APPR', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' } })));
-    table.put({ pk: 'INVOICE#APPR', sk: 'PAUSE', invoiceId: 'APPR', taskToken: 'tok-a', storedAt: '2026-01-15T10:00:00.000Z', state: { invoiceId: 'APPR', doneStepIds: ['courtesy'], awaitingApprovalStepId: 'agency', outcome: 'paused' } });
+    table.put(
+      invoiceItem(
+        invoice('APPR', 'A', '2026-01-10', {
+          pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' },
+        }),
+      ),
+    );
+    table.put({
+      pk: 'INVOICE#APPR',
+      sk: 'PAUSE',
+      invoiceId: 'APPR',
+      taskToken: 'tok-a',
+      storedAt: '2026-01-15T10:00:00.000Z',
+      state: { invoiceId: 'APPR', doneStepIds: ['courtesy'], awaitingApprovalStepId: 'agency', outcome: 'paused' },
+    });
     expect((await sweep(schedulerEvent)).resumed).toEqual(['APPR']);
     const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.output!);
     expect(output.approvedStepIds ?? []).not.toContain('agency');
@@ -87,14 +139,43 @@ describe('the daily sweep', () => {
   });
 
   it('a promise still holding is not resumed', async () => {
-    table.put(invoiceItem(invoice('HOLD', 'A', '2026-01-10', { pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-02-01' } })));
-    table.put({ pk: 'INVOICE#HOLD', sk: 'PAUSE', invoiceId: 'HOLD', taskToken: 'tok', storedAt: '2026-01-15T10:00:00.000Z', state: { invoiceId: 'HOLD', doneStepIds: [] } });
+    table.put(
+      invoiceItem(
+        invoice('HOLD', 'A', '2026-01-10', {
+          pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-02-01' },
+        }),
+      ),
+    );
+    table.put({
+      pk: 'INVOICE#HOLD',
+      sk: 'PAUSE',
+      invoiceId: 'HOLD',
+      taskToken: 'tok',
+      storedAt: '2026-01-15T10:00:00.000Z',
+      state: { invoiceId: 'HOLD', doneStepIds: [] },
+    });
     expect((await sweep(schedulerEvent)).resumed).toEqual([]);
   });
 
   it('e-mails finance the daily digest: what went out, what escalates tomorrow, what needs a person', async () => {
-    table.put(invoiceItem(invoice('DISPUTED', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
-    table.put({ pk: 'MESSAGE#m1', sk: 'MESSAGE', gsi2pk: 'MESSAGES#2026-02-01', gsi2sk: '2026-02-01T07:35:00.000Z#m1', messageId: 'm1', kind: 'reminder', level: 'reminder_2', customerId: 'A', invoiceIds: ['X-1', 'X-2'], to: [], sentAt: '2026-02-01T07:35:00.000Z' });
+    table.put(
+      invoiceItem(
+        invoice('DISPUTED', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } }),
+      ),
+    );
+    table.put({
+      pk: 'MESSAGE#m1',
+      sk: 'MESSAGE',
+      gsi2pk: 'MESSAGES#2026-02-01',
+      gsi2sk: '2026-02-01T07:35:00.000Z#m1',
+      messageId: 'm1',
+      kind: 'reminder',
+      level: 'reminder_2',
+      customerId: 'A',
+      invoiceIds: ['X-1', 'X-2'],
+      to: [],
+      sentAt: '2026-02-01T07:35:00.000Z',
+    });
     await sweep(schedulerEvent);
     const mail = ses.commandCalls(SendEmailCommand)[0].args[0].input;
     expect(mail.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
@@ -114,7 +195,19 @@ describe('a digest only when there is something to say', () => {
   });
 
   it('reports a reminder sent just after midnight in Paris (before midnight UTC) as sent yesterday', async () => {
-    table.put({ pk: 'MESSAGE#m0', sk: 'MESSAGE', gsi2pk: 'MESSAGES#2026-01-31', gsi2sk: '2026-01-31T23:30:00.000Z#m0', messageId: 'm0', kind: 'reminder', level: 'reminder_1', customerId: 'A', invoiceIds: ['NIGHT-1'], to: [], sentAt: '2026-01-31T23:30:00.000Z' });
+    table.put({
+      pk: 'MESSAGE#m0',
+      sk: 'MESSAGE',
+      gsi2pk: 'MESSAGES#2026-01-31',
+      gsi2sk: '2026-01-31T23:30:00.000Z#m0',
+      messageId: 'm0',
+      kind: 'reminder',
+      level: 'reminder_1',
+      customerId: 'A',
+      invoiceIds: ['NIGHT-1'],
+      to: [],
+      sentAt: '2026-01-31T23:30:00.000Z',
+    });
     await sweep(schedulerEvent);
     expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data).toContain('NIGHT-1');
   });
@@ -130,12 +223,23 @@ describe('the digest warns finance of missing late-payment rates', () => {
     table.put(invoiceItem(invoice('LATE-JUL', 'A', '2026-07-15')));
     const report = await sweep(august);
     expect(report.missingRates).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true, lateInvoices: 2 }]);
-    expect(digestText()).toContain('taux de pénalités manquants pour 2026-H2 (taux BCE au 1er juillet, taux d’intérêt légal) : 2 factures en retard');
+    expect(digestText()).toContain(
+      'taux de pénalités manquants pour 2026-H2 (taux BCE au 1er juillet, taux d’intérêt légal) : 2 factures en retard',
+    );
   });
 
   it('says nothing once finance has added the figures of the half-year', async () => {
     table.put(invoiceItem(invoice('LATE-MAY', 'A', '2026-05-10')));
-    table.put({ pk: 'RATES', sk: 'OVERRIDE', type: 'rates', ecbMro: [], ecbMroKnownThrough: '2026-07-01', legalRate: [{ half: '2026-H2', otherCasesBp: 250, privateCreditorBp: 650 }], source: 'arrêté du test', version: 0 });
+    table.put({
+      pk: 'RATES',
+      sk: 'OVERRIDE',
+      type: 'rates',
+      ecbMro: [],
+      ecbMroKnownThrough: '2026-07-01',
+      legalRate: [{ half: '2026-H2', otherCasesBp: 250, privateCreditorBp: 650 }],
+      source: 'arrêté du test',
+      version: 0,
+    });
     const report = await sweep(august);
     expect(report.missingRates).toEqual([]);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0); // and nothing else to say: no digest at all
@@ -150,14 +254,31 @@ describe('the digest warns finance of missing late-payment rates', () => {
 
 describe('pausing a workflow', () => {
   it('stores the task token with the paused state', async () => {
-    table.put(invoiceItem(invoice('P', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
+    table.put(
+      invoiceItem(invoice('P', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })),
+    );
     await pause({ taskToken: 'tok-p', state: { invoiceId: 'P', doneStepIds: [], outcome: 'paused' } });
-    expect(table.get('INVOICE#P', 'PAUSE')).toMatchObject({ taskToken: 'tok-p', state: { invoiceId: 'P', outcome: 'paused' } });
+    expect(table.get('INVOICE#P', 'PAUSE')).toMatchObject({
+      taskToken: 'tok-p',
+      state: { invoiceId: 'P', outcome: 'paused' },
+    });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
   it('tags the pause with the workflow generation that paused', async () => {
-    table.put(invoiceItem(invoice('P2', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } })));
-    table.put({ pk: 'INVOICE#P2', sk: 'WORKFLOW', invoiceId: 'P2', generation: 3, running: true, executionArn: 'arn:x', startedAt: '2026-01-07T06:00:00.000Z' });
+    table.put(
+      invoiceItem(
+        invoice('P2', 'A', '2026-01-10', { pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } }),
+      ),
+    );
+    table.put({
+      pk: 'INVOICE#P2',
+      sk: 'WORKFLOW',
+      invoiceId: 'P2',
+      generation: 3,
+      running: true,
+      executionArn: 'arn:x',
+      startedAt: '2026-01-07T06:00:00.000Z',
+    });
     await pause({ taskToken: 'tok-p2', state: { invoiceId: 'P2', doneStepIds: [], outcome: 'paused' } });
     expect(table.get('INVOICE#P2', 'PAUSE')).toMatchObject({ taskToken: 'tok-p2', generation: 3 });
   });
@@ -189,7 +310,17 @@ describe('policies', () => {
     await expect(savePolicy({ ...builtInPolicies[0] }, 1)).rejects.toBeInstanceOf(PolicyVersionConflictError);
   });
   it('a new policy starts at version 1', async () => {
-    const p = await savePolicy({ policyId: 'custom', name: 'Custom', steps: [{ stepId: 'r1', offsetDays: 5, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 't' }] });
-    expect(p).toMatchObject({ version: 1, gatherSeconds: 300, sendWindow: { time: '08:30', timeZone: 'Europe/Paris' } });
+    const p = await savePolicy({
+      policyId: 'custom',
+      name: 'Custom',
+      steps: [
+        { stepId: 'r1', offsetDays: 5, dayKind: 'calendar', channel: 'email', level: 'reminder_1', template: 't' },
+      ],
+    });
+    expect(p).toMatchObject({
+      version: 1,
+      gatherSeconds: 300,
+      sendWindow: { time: '08:30', timeZone: 'Europe/Paris' },
+    });
   });
 });

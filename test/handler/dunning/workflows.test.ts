@@ -1,8 +1,17 @@
 import './env';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { currentDunning } from '../../../functions/adapters/db/workflow-markers';
 import { CLAIM_GRACE_MS, resumeDunning, startDunning, stopDunning } from '../../../functions/adapters/workflows';
 import { invoiceExecutionName } from '../../../functions/core/dunning/executions';
@@ -44,7 +53,11 @@ describe('starting and stopping dunning', () => {
   });
   it('a second start is a no-op, not an error', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    expect(await startDunning('F-1')).toMatchObject({ started: false, reason: 'already_exists', executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1' });
+    expect(await startDunning('F-1')).toMatchObject({
+      started: false,
+      reason: 'already_exists',
+      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
+    });
   });
   it('stopping a workflow that does not exist is not an error', async () => {
     sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'none', $metadata: {} }));
@@ -53,12 +66,26 @@ describe('starting and stopping dunning', () => {
   it('stops the execution of the invoice with the reason as cause', async () => {
     sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
     expect(await stopDunning('F-1', 'paid by transfer')).toEqual({ stopped: true });
-    expect(sfn.commandCalls(StopExecutionCommand)[0].args[0].input).toMatchObject({ executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1', cause: 'paid by transfer' });
+    expect(sfn.commandCalls(StopExecutionCommand)[0].args[0].input).toMatchObject({
+      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
+      cause: 'paid by transfer',
+    });
   });
 });
 
 describe('resuming a paused workflow', () => {
-  const paused = { invoiceId: 'F-1', taskToken: 'tok-1', storedAt: '2026-02-02T07:30:00.000Z', state: { invoiceId: 'F-1', doneStepIds: ['courtesy'], outcome: 'paused', awaitingApprovalStepId: 'agency', plan: { action: 'wait', at: '2026-02-02T07:30:00.000Z', stepId: 'agency' } } };
+  const paused = {
+    invoiceId: 'F-1',
+    taskToken: 'tok-1',
+    storedAt: '2026-02-02T07:30:00.000Z',
+    state: {
+      invoiceId: 'F-1',
+      doneStepIds: ['courtesy'],
+      outcome: 'paused',
+      awaitingApprovalStepId: 'agency',
+      plan: { action: 'wait', at: '2026-02-02T07:30:00.000Z', stepId: 'agency' },
+    },
+  };
   it('sends the paused state back with the awaited step approved, then forgets the token', async () => {
     ddb.on(GetCommand).resolves({ Item: paused });
     sfn.on(SendTaskSuccessCommand).resolves({});
@@ -86,7 +113,12 @@ describe('the execution names of later generations (a reopened invoice)', () => 
     expect(invoiceExecutionName('F-2026_0042', 3)).toMatch(/^inv-F-2026_0042-g3-[0-9a-f]{16}$/);
   });
   it('never equal the first name of an invoice whose id ends in "-g2"', () => {
-    const names = new Set([invoiceExecutionName('A', 2), invoiceExecutionName('A-g2', 1), invoiceExecutionName('A-g2', 2), invoiceExecutionName('A', 3)]);
+    const names = new Set([
+      invoiceExecutionName('A', 2),
+      invoiceExecutionName('A-g2', 1),
+      invoiceExecutionName('A-g2', 2),
+      invoiceExecutionName('A', 3),
+    ]);
     expect(names.size).toBe(4);
   });
   it('stay within 80 characters for long and unsafe ids', () => {
@@ -144,25 +176,45 @@ describe('a reopened invoice gets its dunning back (workflow generations)', () =
     expect(await startDunning('F-1', at)).toMatchObject({ started: true, generation: 1 });
     expect(await startDunning('F-1', at)).toMatchObject({ started: false, reason: 'already_exists', generation: 1 });
     expect(steps.starts()).toEqual(['inv-F-1']);
-    expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({ generation: 1, running: true, executionName: 'inv-F-1', startedAt: at.toISOString() });
+    expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({
+      generation: 1,
+      running: true,
+      executionName: 'inv-F-1',
+      startedAt: at.toISOString(),
+    });
   });
 
   it('paid -> stopped -> payment undone: the next start runs generation 2', async () => {
     await startDunning('F-1', at);
     expect(await stopDunning('F-1', 'paid by transfer', at)).toEqual({ stopped: true });
-    expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({ generation: 1, running: false, endStatus: 'ABORTED', endReason: 'paid by transfer' });
+    expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({
+      generation: 1,
+      running: false,
+      endStatus: 'ABORTED',
+      endReason: 'paid by transfer',
+    });
     const again = await startDunning('F-1', at);
     expect(again).toMatchObject({ started: true, generation: 2 });
     expect(steps.running()).toEqual([invoiceExecutionName('F-1', 2)]);
-    expect(await currentDunning('F-1')).toMatchObject({ generation: 2, running: true, previous: { generation: 1, status: 'ABORTED' } });
+    expect(await currentDunning('F-1')).toMatchObject({
+      generation: 2,
+      running: true,
+      previous: { generation: 1, status: 'ABORTED' },
+    });
   });
 
-  it.each(['SUCCEEDED', 'FAILED', 'TIMED_OUT'])('a generation that ended by itself (%s) is followed by a new one', async (status) => {
-    await startDunning('F-1', at);
-    steps.end('inv-F-1', status);
-    expect(await startDunning('F-1', at)).toMatchObject({ started: true, generation: 2 });
-    expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({ generation: 2, previous: { generation: 1, status } });
-  });
+  it.each(['SUCCEEDED', 'FAILED', 'TIMED_OUT'])(
+    'a generation that ended by itself (%s) is followed by a new one',
+    async (status) => {
+      await startDunning('F-1', at);
+      steps.end('inv-F-1', status);
+      expect(await startDunning('F-1', at)).toMatchObject({ started: true, generation: 2 });
+      expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({
+        generation: 2,
+        previous: { generation: 1, status },
+      });
+    },
+  );
 
   it('stop and resume target the current generation', async () => {
     await startDunning('F-1', at);
@@ -193,19 +245,46 @@ describe('a reopened invoice gets its dunning back (workflow generations)', () =
 
   it('a claim whose start crashed is started by the next call once the grace has passed', async () => {
     const claimedAt = new Date(Date.now() - CLAIM_GRACE_MS - 1000).toISOString();
-    table.put({ pk: 'INVOICE#F-1', sk: 'WORKFLOW', invoiceId: 'F-1', generation: 2, running: true, executionName: invoiceExecutionName('F-1', 2), executionArn: `arn:aws:states:eu-west-3:123456789012:execution:dunning:${invoiceExecutionName('F-1', 2)}`, startedAt: at.toISOString(), claimedAt });
+    table.put({
+      pk: 'INVOICE#F-1',
+      sk: 'WORKFLOW',
+      invoiceId: 'F-1',
+      generation: 2,
+      running: true,
+      executionName: invoiceExecutionName('F-1', 2),
+      executionArn: `arn:aws:states:eu-west-3:123456789012:execution:dunning:${invoiceExecutionName('F-1', 2)}`,
+      startedAt: at.toISOString(),
+      claimedAt,
+    });
     expect(await startDunning('F-1', at)).toMatchObject({ started: true, generation: 2 });
     expect(steps.running()).toEqual([invoiceExecutionName('F-1', 2)]);
   });
 
   it('a fresh claim whose execution is not there yet is left to its claimer', async () => {
-    table.put({ pk: 'INVOICE#F-1', sk: 'WORKFLOW', invoiceId: 'F-1', generation: 1, running: true, executionName: 'inv-F-1', executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1', startedAt: at.toISOString(), claimedAt: new Date().toISOString() });
+    table.put({
+      pk: 'INVOICE#F-1',
+      sk: 'WORKFLOW',
+      invoiceId: 'F-1',
+      generation: 1,
+      running: true,
+      executionName: 'inv-F-1',
+      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
+      startedAt: at.toISOString(),
+      claimedAt: new Date().toISOString(),
+    });
     expect(await startDunning('F-1', at)).toMatchObject({ started: false, generation: 1 });
     expect(steps.starts()).toEqual([]);
   });
 
   it('a marker from before generations (closed execution, name taken) moves on to generation 2', async () => {
-    table.put({ pk: 'INVOICE#F-1', sk: 'WORKFLOW', type: 'workflow', invoiceId: 'F-1', executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1', startedAt: '2026-01-01T06:00:00.000Z' });
+    table.put({
+      pk: 'INVOICE#F-1',
+      sk: 'WORKFLOW',
+      type: 'workflow',
+      invoiceId: 'F-1',
+      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
+      startedAt: '2026-01-01T06:00:00.000Z',
+    });
     steps.end('inv-F-1', 'SUCCEEDED');
     expect(await startDunning('F-1', at)).toMatchObject({ started: true, generation: 2 });
   });
@@ -214,7 +293,15 @@ describe('a reopened invoice gets its dunning back (workflow generations)', () =
     await startDunning('F-1', at);
     await stopDunning('F-1', 'paid', at);
     await startDunning('F-1', at);
-    table.put({ pk: 'INVOICE#F-1', sk: 'PAUSE', invoiceId: 'F-1', taskToken: 'old', generation: 1, storedAt: at.toISOString(), state: { invoiceId: 'F-1', doneStepIds: [] } });
+    table.put({
+      pk: 'INVOICE#F-1',
+      sk: 'PAUSE',
+      invoiceId: 'F-1',
+      taskToken: 'old',
+      generation: 1,
+      storedAt: at.toISOString(),
+      state: { invoiceId: 'F-1', doneStepIds: [] },
+    });
     expect(await resumeDunning('F-1')).toEqual({ resumed: false, reason: 'not_paused' });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     expect(table.get('INVOICE#F-1', 'PAUSE')).toBeUndefined();
@@ -226,7 +313,15 @@ describe('a reopened invoice gets its dunning back (workflow generations)', () =
     // While the stop of generation 1 is in flight, the payment is undone: generation 2 starts and pauses.
     sfn.on(StopExecutionCommand).callsFake(async () => {
       await startDunning('F-1', at);
-      table.put({ pk: 'INVOICE#F-1', sk: 'PAUSE', invoiceId: 'F-1', taskToken: 'g2', generation: 2, storedAt: at.toISOString(), state: { invoiceId: 'F-1', doneStepIds: [] } });
+      table.put({
+        pk: 'INVOICE#F-1',
+        sk: 'PAUSE',
+        invoiceId: 'F-1',
+        taskToken: 'g2',
+        generation: 2,
+        storedAt: at.toISOString(),
+        state: { invoiceId: 'F-1', doneStepIds: [] },
+      });
       return {};
     });
     await stopDunning('F-1', 'paid', at);

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { entry, sqsEvent, statement } from './support/scenario';
-import { FakeAws } from './support/fake-aws';
-import { writeStatementFile } from '../../../functions/core/statements';
 import { setClock } from '../../../functions/adapters/clock';
+import { writeStatementFile } from '../../../functions/core/statements';
 import { sendPendingIngestAlerts } from '../../../functions/ingest/alerts';
+import { FakeAws } from './support/fake-aws';
+import { entry, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 let now = Date.parse('2026-11-22T08:00:00Z');
@@ -43,7 +43,10 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
   });
 
   it('a statement left processing after every retry is reported by the sweep, every day until someone acts', async () => {
-    fake.putObject('inbox/releve.cfo', writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 10_00, 'VIR X')])]));
+    fake.putObject(
+      'inbox/releve.cfo',
+      writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 10_00, 'VIR X')])]),
+    );
     fake.fault = { at: 3, mode: 'server_error' }; // the first transaction write, after the claim
     await handler(sqsEvent('inbox/releve.cfo'), {} as never);
     expect(statements()[0].status).toBe('processing');

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
-import { FakeAws } from './support/fake-aws';
-import { writeStatementFile } from '../../../functions/core/statements';
 import { setClock } from '../../../functions/adapters/clock';
 import { putCustomer } from '../../../functions/adapters/db/customers';
 import { saveInvoice } from '../../../functions/adapters/db/invoices';
+import { writeStatementFile } from '../../../functions/core/statements';
+import { FakeAws } from './support/fake-aws';
+import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 
@@ -24,7 +24,9 @@ describe('ingest: a payment for an invoice handed to the collection agency', () 
     const imported = { at: '2026-11-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} } as const;
     await saveInvoice(undefined, { ...invoice('F2026-0200', 1_234_56), status: 'in_collection' as const }, imported);
     await saveInvoice(undefined, invoice('F2026-0201', 1_234_63), imported);
-    const file = writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 1_234_56, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0200'])])]);
+    const file = writeStatementFile('cfonb120', [
+      statement([entry(0, '2026-11-20', 1_234_56, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0200'])]),
+    ]);
     fake.putObject('inbox/releve.cfo', file);
 
     expect((await handler(sqsEvent('inbox/releve.cfo'), {} as never)).batchItemFailures).toEqual([]);

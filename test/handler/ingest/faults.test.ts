@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { customer, entry, invoice, sha256, sqsEvent, statement } from './support/scenario';
-import { FakeAws, FAULT_MODES, type FaultMode } from './support/fake-aws';
-import { writeStatementFile } from '../../../functions/core/statements';
 import { setClock } from '../../../functions/adapters/clock';
 import { putCustomer } from '../../../functions/adapters/db/customers';
 import { saveInvoice } from '../../../functions/adapters/db/invoices';
+import { writeStatementFile } from '../../../functions/core/statements';
+import { FAULT_MODES, FakeAws, type FaultMode } from './support/fake-aws';
+import { customer, entry, invoice, sha256, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 
@@ -31,7 +31,10 @@ const day2 = [
 const ledger = [...day1, ...day2];
 const fileA = writeStatementFile('cfonb120', [statement(day1)]);
 const fileB = writeStatementFile('cfonb120', [statement([...day1, ...day2])]);
-const corrupt = writeStatementFile('cfonb120', [statement([entry(0, '2026-11-22', 9_99, 'VIR X', ['Y'])])]).replace(/^(04.{90})[0-9]{3}/m, '$1A#Z');
+const corrupt = writeStatementFile('cfonb120', [statement([entry(0, '2026-11-22', 9_99, 'VIR X', ['Y'])])]).replace(
+  /^(04.{90})[0-9]{3}/m,
+  '$1A#Z',
+);
 const tooLarge = 'garbage '.repeat(500); // over the limit set below: rejected unread (server-side copy)
 process.env.STATEMENT_MAX_BYTES = '3500';
 const files = [
@@ -52,8 +55,17 @@ afterAll(() => {
 async function world(): Promise<FakeAws> {
   const fake = new FakeAws();
   await putCustomer(customer);
-  for (const [id, cents] of [['F2026-0101', 500_00], ['F2026-0102', 300_00], ['F2026-0103', 77_01]] as const) {
-    await saveInvoice(undefined, invoice(id, cents), { at: '2026-11-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} });
+  for (const [id, cents] of [
+    ['F2026-0101', 500_00],
+    ['F2026-0102', 300_00],
+    ['F2026-0103', 77_01],
+  ] as const) {
+    await saveInvoice(undefined, invoice(id, cents), {
+      at: '2026-11-01T00:00:00.000Z',
+      kind: 'imported',
+      actor: 'test',
+      detail: {},
+    });
   }
   fake.calls.length = 0;
   return fake;
@@ -79,9 +91,15 @@ function checkInvariants(fake: FakeAws) {
   const items = [...fake.items.values()];
   // every movement stored once
   const txns = items.filter((i) => i.sk === 'TXN');
-  expect(txns.map((t) => `${t.bookingDate} ${t.amountCents}`).sort()).toEqual(ledger.map((e) => `${e.bookingDate} ${e.amountCents}`).sort());
+  expect(txns.map((t) => `${t.bookingDate} ${t.amountCents}`).sort()).toEqual(
+    ledger.map((e) => `${e.bookingDate} ${e.amountCents}`).sort(),
+  );
   // every allocation made once and on the right invoice
-  const allocations = items.filter((i) => String(i.sk).startsWith('ALLOC#')).map((a) => `${a.invoiceId} ${a.amountCents} ${txns.find((t) => t.transactionId === a.transactionId)?.bookingDate}`);
+  const allocations = items
+    .filter((i) => String(i.sk).startsWith('ALLOC#'))
+    .map(
+      (a) => `${a.invoiceId} ${a.amountCents} ${txns.find((t) => t.transactionId === a.transactionId)?.bookingDate}`,
+    );
   expect(allocations.sort()).toEqual(['F2026-0101 50000 2026-11-20', 'F2026-0102 30000 2026-11-21']);
   expect(fake.item('INVOICE#F2026-0101', 'INVOICE')).toMatchObject({ status: 'paid', openCents: 0 });
   expect(fake.item('INVOICE#F2026-0102', 'INVOICE')).toMatchObject({ status: 'paid', openCents: 0 });
@@ -92,7 +110,11 @@ function checkInvariants(fake: FakeAws) {
     const sum = file.body === tooLarge ? `etag-${createHash('md5').update(tooLarge).digest('hex')}` : sha256(file.body);
     const where = (['processed', 'rejected'] as const).filter((f) => fake.objects.has(`${f}/${sum}/${file.name}`));
     expect(where).toEqual([file.expect]);
-    expect(fake.objects.has(`${file.expect}/${sum}/${file.name}${file.expect === 'processed' ? '.summary.json' : '.error.json'}`)).toBe(true);
+    expect(
+      fake.objects.has(
+        `${file.expect}/${sum}/${file.name}${file.expect === 'processed' ? '.summary.json' : '.error.json'}`,
+      ),
+    ).toBe(true);
   }
   // no statement left processing, no finance alert left unsent; finance told of every file (at least once)
   const statements = items.filter((i) => i.sk === 'STATEMENT');
@@ -121,7 +143,20 @@ describe('the ingest under injected AWS faults', async () => {
     expect(await ingestAll(fake)).toBe(4);
     checkInvariants(fake);
     expect(new Set(callNames)).toEqual(
-      new Set(['s3:HeadObject', 's3:GetObject', 's3:PutObject', 's3:CopyObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:TransactWriteItems', 'dynamodb:UpdateItem', 'ses:SendEmail', 'sfn:StopExecution']),
+      new Set([
+        's3:HeadObject',
+        's3:GetObject',
+        's3:PutObject',
+        's3:CopyObject',
+        's3:DeleteObject',
+        'dynamodb:PutItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:TransactWriteItems',
+        'dynamodb:UpdateItem',
+        'ses:SendEmail',
+        'sfn:StopExecution',
+      ]),
     );
   });
 

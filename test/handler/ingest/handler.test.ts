@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BUCKET, entry, sha256, sqsEvent, statement } from './support/scenario';
-import { FakeAws } from './support/fake-aws';
-import { writeStatementFile } from '../../../functions/core/statements';
 import { setClock } from '../../../functions/adapters/clock';
 import { CLAIM_LEASE_MS, reprocessStatement } from '../../../functions/adapters/db/statements';
+import { writeStatementFile } from '../../../functions/core/statements';
+import { FakeAws } from './support/fake-aws';
+import { BUCKET, entry, sha256, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 
@@ -12,7 +12,9 @@ setClock({ now: () => new Date(now) });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 afterAll(() => quiet.mockRestore());
 
-const cfonb = writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 500_00, 'VIR SEPA CLIENT', ['F2026-9'])])]);
+const cfonb = writeStatementFile('cfonb120', [
+  statement([entry(0, '2026-11-20', 500_00, 'VIR SEPA CLIENT', ['F2026-9'])]),
+]);
 const other = writeStatementFile('cfonb120', [statement([entry(0, '2026-11-21', 12_00, 'VIR SEPA AUTRE', ['X'])])]);
 
 let fake: FakeAws;
@@ -51,7 +53,15 @@ describe('ingest handler: deliveries and retries', () => {
   });
 
   it('ignores the S3 test event and objects outside the inbox', async () => {
-    const res = await handler({ Records: [{ messageId: 't', body: JSON.stringify({ Event: 's3:TestEvent' }) }, sqsEvent('processed/x.cfo').Records[0]] }, {} as never);
+    const res = await handler(
+      {
+        Records: [
+          { messageId: 't', body: JSON.stringify({ Event: 's3:TestEvent' }) },
+          sqsEvent('processed/x.cfo').Records[0],
+        ],
+      },
+      {} as never,
+    );
     expect(res.batchItemFailures).toEqual([]);
     expect(fake.calls).toEqual([]);
   });
@@ -59,7 +69,10 @@ describe('ingest handler: deliveries and retries', () => {
   it('decodes the URL-encoded key S3 sends before reading the file', async () => {
     fake.putObject('inbox/relevé novembre+1.cfo', cfonb);
     expect((await deliver('inbox/relevé novembre+1.cfo')).batchItemFailures).toEqual([]);
-    expect(keys('processed/')).toEqual([`processed/${sha256(cfonb)}/relevé novembre+1.cfo`, `processed/${sha256(cfonb)}/relevé novembre+1.cfo.summary.json`]);
+    expect(keys('processed/')).toEqual([
+      `processed/${sha256(cfonb)}/relevé novembre+1.cfo`,
+      `processed/${sha256(cfonb)}/relevé novembre+1.cfo.summary.json`,
+    ]);
   });
 
   it('refuses an event that is not an SQS batch, naming what is wrong', async () => {
@@ -74,7 +87,9 @@ describe('ingest handler: files kept by content', () => {
     await deliver('inbox/releve.txt');
     fake.putObject('inbox/releve.txt', other);
     await deliver('inbox/releve.txt');
-    expect(keys('processed/').filter((k) => !k.endsWith('.json'))).toEqual([`processed/${sha256(cfonb)}/releve.txt`, `processed/${sha256(other)}/releve.txt`].sort());
+    expect(keys('processed/').filter((k) => !k.endsWith('.json'))).toEqual(
+      [`processed/${sha256(cfonb)}/releve.txt`, `processed/${sha256(other)}/releve.txt`].sort(),
+    );
     expect(fake.text(`processed/${sha256(cfonb)}/releve.txt`)).toBe(cfonb);
     expect(fake.text(`processed/${sha256(other)}/releve.txt`)).toBe(other);
   });
@@ -107,18 +122,34 @@ describe('ingest handler: files kept by content', () => {
     const res = await reprocessStatement(sha256(bad), BUCKET);
     expect(res).toEqual({ inboxKey: `inbox/${sha256(bad)}/releve.txt` });
     expect(fake.text(`inbox/${sha256(bad)}/releve.txt`)).toBe(bad);
-    expect(await reprocessStatement(sha256(cfonb), BUCKET)).toEqual({ refused: 'statement is processed, only a rejected one can be re-processed' });
+    expect(await reprocessStatement(sha256(cfonb), BUCKET)).toEqual({
+      refused: 'statement is processed, only a rejected one can be re-processed',
+    });
   });
 
   it('a rejected file re-processed successfully leaves rejected/ for processed/', async () => {
     const rejected = `rejected/${sha256(cfonb)}/releve.cfo`;
     fake.putObject(rejected, cfonb);
     fake.putObject(`${rejected}.error.json`, '{}');
-    fake.items.set(`STATEMENT#${sha256(cfonb)}|STATEMENT`, { pk: `STATEMENT#${sha256(cfonb)}`, sk: 'STATEMENT', checksum: sha256(cfonb), sourceKey: 'inbox/releve.cfo', receivedAt: '2026-11-01T00:00:00.000Z', status: 'rejected', storedKey: rejected, reportKey: `${rejected}.error.json`, accounts: [], sizeBytes: 1 });
+    fake.items.set(`STATEMENT#${sha256(cfonb)}|STATEMENT`, {
+      pk: `STATEMENT#${sha256(cfonb)}`,
+      sk: 'STATEMENT',
+      checksum: sha256(cfonb),
+      sourceKey: 'inbox/releve.cfo',
+      receivedAt: '2026-11-01T00:00:00.000Z',
+      status: 'rejected',
+      storedKey: rejected,
+      reportKey: `${rejected}.error.json`,
+      accounts: [],
+      sizeBytes: 1,
+    });
     const { inboxKey } = (await reprocessStatement(sha256(cfonb), BUCKET)) as { inboxKey: string };
     expect((await deliver(inboxKey)).batchItemFailures).toEqual([]);
     expect(keys('rejected/')).toEqual([]);
-    expect(keys('processed/')).toEqual([`processed/${sha256(cfonb)}/releve.cfo`, `processed/${sha256(cfonb)}/releve.cfo.summary.json`]);
+    expect(keys('processed/')).toEqual([
+      `processed/${sha256(cfonb)}/releve.cfo`,
+      `processed/${sha256(cfonb)}/releve.cfo.summary.json`,
+    ]);
     expect(statements()[0]).toMatchObject({ status: 'processed', storedKey: `processed/${sha256(cfonb)}/releve.cfo` });
   });
 });
@@ -138,7 +169,10 @@ describe('ingest handler: limits', () => {
     const [record] = statements();
     expect(record).toMatchObject({ status: 'rejected', sizeBytes: 1001, error: { code: 'file_too_large' } });
     expect(record.checksum).toMatch(/^etag-[0-9a-f]{32}$/);
-    expect(keys('rejected/')).toEqual([`rejected/${record.checksum}/enorme.csv`, `rejected/${record.checksum}/enorme.csv.error.json`]);
+    expect(keys('rejected/')).toEqual([
+      `rejected/${record.checksum}/enorme.csv`,
+      `rejected/${record.checksum}/enorme.csv.error.json`,
+    ]);
     expect(fake.text(`rejected/${record.checksum}/enorme.csv`)).toBe(big);
     expect(keys('inbox/')).toEqual([]);
     expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/Relevé rejeté – enorme\.csv/)]);
@@ -147,7 +181,9 @@ describe('ingest handler: limits', () => {
 
   it('a file with more entries than the limit is rejected, nothing stored', async () => {
     process.env.STATEMENT_MAX_ENTRIES = '2';
-    const three = writeStatementFile('cfonb120', [statement([1, 2, 3].map((n) => entry(n, '2026-11-20', n * 100, `VIR ${n}`)))]);
+    const three = writeStatementFile('cfonb120', [
+      statement([1, 2, 3].map((n) => entry(n, '2026-11-20', n * 100, `VIR ${n}`))),
+    ]);
     fake.putObject('inbox/trois.cfo', three);
     await deliver('inbox/trois.cfo');
     expect(statements()[0]).toMatchObject({ status: 'rejected', error: { code: 'too_many_entries' } });
@@ -155,7 +191,8 @@ describe('ingest handler: limits', () => {
   });
 
   it('a 115-byte CSV whose amounts add up beyond 2^53 cents is rejected with its report, never left `processing`', async () => {
-    const csv = 'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n';
+    const csv =
+      'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n';
     expect(csv.length).toBe(115);
     fake.putObject('inbox/geant.csv', csv);
     expect((await deliver('inbox/geant.csv')).batchItemFailures).toEqual([]);
@@ -176,7 +213,11 @@ describe('ingest handler: finance alerts are never lost', () => {
     fake.fault = { at: sesAt, mode: 'throttling' };
     expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
     expect(fake.sent).toEqual([]);
-    expect(statements()[0]).toMatchObject({ status: 'processed', pendingAlert: { kind: 'statement_processed' }, gsi1pk: 'STATEMENTS#ATTENTION' });
+    expect(statements()[0]).toMatchObject({
+      status: 'processed',
+      pendingAlert: { kind: 'statement_processed' },
+      gsi1pk: 'STATEMENTS#ATTENTION',
+    });
     expect(keys('inbox/')).toEqual([]);
     expect((await deliver('inbox/releve.cfo')).batchItemFailures).toEqual([]);
     expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/releve\.cfo/)]);
@@ -184,4 +225,3 @@ describe('ingest handler: finance alerts are never lost', () => {
     expect(statements()[0].gsi1pk).toBeUndefined();
   });
 });
-

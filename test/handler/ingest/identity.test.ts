@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { account, entry, sqsEvent, statement } from './support/scenario';
-import { FakeAws } from './support/fake-aws';
+import { setClock } from '../../../functions/adapters/clock';
 import type { StatementEntry } from '../../../functions/core/model';
 import { writeStatementFile } from '../../../functions/core/statements';
 import { assignTransactionIds } from '../../../functions/core/statements/ids';
-import { setClock } from '../../../functions/adapters/clock';
 import { storeTransactions } from '../../../functions/ingest/store-transactions';
+import { FakeAws } from './support/fake-aws';
+import { account, entry, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 
@@ -31,19 +31,32 @@ describe('transaction identity across statement files', () => {
   it('a day-3 credit reusing a day-1 bank reference is a new payment, not a duplicate', async () => {
     await ingest('j1.cfo', [entry(0, '2026-11-01', 500_00, 'VIR SEPA DUPONT', ['F1'], { bankReference: 'BR123' })]);
     await ingest('j3.cfo', [entry(0, '2026-11-03', 500_00, 'VIR SEPA DUPONT', ['F2'], { bankReference: 'BR123' })]);
-    expect(txns().map((t) => t.bookingDate).sort()).toEqual(['2026-11-01', '2026-11-03']);
+    expect(
+      txns()
+        .map((t) => t.bookingDate)
+        .sort(),
+    ).toEqual(['2026-11-01', '2026-11-03']);
   });
 
   it('NONREF on every line: each movement is stored, two identical ones on one day twice', async () => {
-    const nonref = (d: string, cents: number, label: string) => entry(0, d, cents, label, [], { bankReference: 'NONREF' });
-    await ingest('nonref.cfo', [nonref('2026-11-01', -5_00, 'FRAIS'), nonref('2026-11-01', -5_00, 'FRAIS'), nonref('2026-11-01', 120_00, 'VIR A'), nonref('2026-11-02', 120_00, 'VIR A')]);
+    const nonref = (d: string, cents: number, label: string) =>
+      entry(0, d, cents, label, [], { bankReference: 'NONREF' });
+    await ingest('nonref.cfo', [
+      nonref('2026-11-01', -5_00, 'FRAIS'),
+      nonref('2026-11-01', -5_00, 'FRAIS'),
+      nonref('2026-11-01', 120_00, 'VIR A'),
+      nonref('2026-11-02', 120_00, 'VIR A'),
+    ]);
     expect(txns()).toHaveLength(4);
   });
 
   it('an overlapping export where a reference appears twice does not store the day-1 payment again', async () => {
     const day1 = entry(0, '2026-11-01', 500_00, 'VIR SEPA DUPONT', ['F1'], { bankReference: 'BR123' });
     await ingest('j1.cfo', [day1]);
-    await ingest('j1-j3.cfo', [day1, entry(0, '2026-11-03', 500_00, 'VIR SEPA DUPONT', ['F2'], { bankReference: 'BR123' })]);
+    await ingest('j1-j3.cfo', [
+      day1,
+      entry(0, '2026-11-03', 500_00, 'VIR SEPA DUPONT', ['F2'], { bankReference: 'BR123' }),
+    ]);
     expect(txns()).toHaveLength(2);
     const record = [...fake.items.values()].find((i) => i.sk === 'STATEMENT' && i.sourceKey === 'inbox/j1-j3.cfo');
     expect(record?.counts).toMatchObject({ entries: 2, newTransactions: 1, duplicates: 1 });
@@ -55,7 +68,10 @@ describe('transaction identity across statement files', () => {
     await ingest('j1.cfo', [credit]);
     const [stored] = txns();
     stored.amountCents = 499_00; // as if an earlier file (or an older id scheme) had stored another movement under this id
-    await ingest('j1-j2.cfo', [credit, entry(1, '2026-11-02', 12_00, 'VIR SEPA MARTIN', ['F9'], { bankReference: 'BR124' })]);
+    await ingest('j1-j2.cfo', [
+      credit,
+      entry(1, '2026-11-02', 12_00, 'VIR SEPA MARTIN', ['F9'], { bankReference: 'BR124' }),
+    ]);
     expect(txns()).toHaveLength(2);
     expect(txns().find((t) => t.transactionId === stored.transactionId)?.amountCents).toBe(499_00);
     const mail = fake.sent.find((m) => m.subject.includes('j1-j2.cfo'))!;
@@ -68,7 +84,9 @@ describe('transaction identity across statement files', () => {
     await ingest('journee.cfo', [fee(0), fee(1)]);
     expect(txns()).toHaveLength(2);
     const mail = fake.sent.find((m) => m.subject.includes('journee.cfo'))!;
-    expect(mail.text).toMatch(/journée incohérente \/ inconsistent day 2026-11-01 .*holds 2 movement\(s\) totalling -10\.00 .*an earlier file 1 totalling -5\.00/);
+    expect(mail.text).toMatch(
+      /journée incohérente \/ inconsistent day 2026-11-01 .*holds 2 movement\(s\) totalling -10\.00 .*an earlier file 1 totalling -5\.00/,
+    );
   });
 });
 
@@ -85,41 +103,79 @@ const ledgerArb = fc
     ),
     { minLength: 1, maxLength: 6 },
   )
-  .map((days) => days.map((movements, d) => movements.map((m, i) => entry(i, `2026-11-${String(d + 1).padStart(2, '0')}`, m.amountCents, m.label, [], { bankReference: m.bankReference }))));
+  .map((days) =>
+    days.map((movements, d) =>
+      movements.map((m, i) =>
+        entry(i, `2026-11-${String(d + 1).padStart(2, '0')}`, m.amountCents, m.label, [], {
+          bankReference: m.bankReference,
+        }),
+      ),
+    ),
+  );
 
 /** Exports cut from the ledger at day boundaries: [first day, last day], overlapping, repeated, in any order. */
-const exportsArb = (days: number) => fc.array(fc.tuple(fc.nat(days - 1), fc.nat(days - 1)).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const), { minLength: 1, maxLength: 6 });
+const exportsArb = (days: number) =>
+  fc.array(
+    fc.tuple(fc.nat(days - 1), fc.nat(days - 1)).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
+    { minLength: 1, maxLength: 6 },
+  );
 
 describe('property: overlapping exports cut from one ledger', () => {
   it('store each movement exactly once, whatever the cuts at day boundaries, repeated days, reused references and NONREF', async () => {
     await fc.assert(
-      fc.asyncProperty(ledgerArb.chain((ledger) => fc.tuple(fc.constant(ledger), exportsArb(ledger.length))), async ([ledger, exports]) => {
-        fake.restore();
-        fake = new FakeAws();
-        const covered = new Set<number>();
-        for (const [n, [from, to]] of exports.entries()) {
-          const entries = ledger.slice(from, to + 1).flat();
-          const { anomalies } = await storeTransactions({ format: 'cfonb120', statements: [statement(entries)] }, `file-${n}`, '2026-11-22T08:00:00Z');
-          expect(anomalies).toEqual([]); // whole days: never an inconsistent day
-          for (let d = from; d <= to; d++) covered.add(d);
-        }
-        const expected = [...covered].flatMap((d) => ledger[d]).map((e) => `${e.bookingDate} ${e.amountCents} ${e.label} ${e.bankReference}`).sort();
-        expect(txns().map((t) => `${t.bookingDate} ${t.amountCents} ${t.label} ${t.bankReference}`).sort()).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        ledgerArb.chain((ledger) => fc.tuple(fc.constant(ledger), exportsArb(ledger.length))),
+        async ([ledger, exports]) => {
+          fake.restore();
+          fake = new FakeAws();
+          const covered = new Set<number>();
+          for (const [n, [from, to]] of exports.entries()) {
+            const entries = ledger.slice(from, to + 1).flat();
+            const { anomalies } = await storeTransactions(
+              { format: 'cfonb120', statements: [statement(entries)] },
+              `file-${n}`,
+              '2026-11-22T08:00:00Z',
+            );
+            expect(anomalies).toEqual([]); // whole days: never an inconsistent day
+            for (let d = from; d <= to; d++) covered.add(d);
+          }
+          const expected = [...covered]
+            .flatMap((d) => ledger[d])
+            .map((e) => `${e.bookingDate} ${e.amountCents} ${e.label} ${e.bankReference}`)
+            .sort();
+          expect(
+            txns()
+              .map((t) => `${t.bookingDate} ${t.amountCents} ${t.label} ${t.bankReference}`)
+              .sort(),
+          ).toEqual(expected);
+        },
+      ),
       { numRuns: 100 },
     );
   }, 180_000);
 
   it('a file cut inside a day whose movements differ from an earlier whole export of that day is always reported', async () => {
     await fc.assert(
-      fc.asyncProperty(ledgerArb.filter((l) => l[0].length > 1), fc.nat(), async (ledger, cut) => {
-        fake.restore();
-        fake = new FakeAws();
-        await storeTransactions({ format: 'cfonb120', statements: [statement(ledger[0])] }, 'whole', '2026-11-22T08:00:00Z');
-        const tail = ledger[0].slice(1 + (cut % (ledger[0].length - 1)));
-        const { anomalies } = await storeTransactions({ format: 'cfonb120', statements: [statement(tail)] }, 'cut', '2026-11-22T08:00:00Z');
-        expect(anomalies.map((a) => a.kind)).toEqual(['day_inconsistent']);
-      }),
+      fc.asyncProperty(
+        ledgerArb.filter((l) => l[0].length > 1),
+        fc.nat(),
+        async (ledger, cut) => {
+          fake.restore();
+          fake = new FakeAws();
+          await storeTransactions(
+            { format: 'cfonb120', statements: [statement(ledger[0])] },
+            'whole',
+            '2026-11-22T08:00:00Z',
+          );
+          const tail = ledger[0].slice(1 + (cut % (ledger[0].length - 1)));
+          const { anomalies } = await storeTransactions(
+            { format: 'cfonb120', statements: [statement(tail)] },
+            'cut',
+            '2026-11-22T08:00:00Z',
+          );
+          expect(anomalies.map((a) => a.kind)).toEqual(['day_inconsistent']);
+        },
+      ),
       { numRuns: 60 },
     );
   }, 120_000);

@@ -1,13 +1,13 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
-import { FakeAws } from './support/fake-aws';
-import { captureOutput } from '../support/output';
-import { writeStatementFile } from '../../../functions/core/statements';
 import { setClock } from '../../../functions/adapters/clock';
 import { putCustomer } from '../../../functions/adapters/db/customers';
 import { saveInvoice } from '../../../functions/adapters/db/invoices';
 import { rootLogger } from '../../../functions/adapters/logger';
+import { writeStatementFile } from '../../../functions/core/statements';
+import { captureOutput } from '../support/output';
+import { FakeAws } from './support/fake-aws';
+import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { sha256, sqsEvent } from './support/scenario';
-import { FakeAws } from './support/fake-aws';
 import { setClock } from '../../../functions/adapters/clock';
+import { FakeAws } from './support/fake-aws';
+import { sha256, sqsEvent } from './support/scenario';
 
 // Whatever a reader or formatter throws (here a plain Error, as an amount formatter did on 2^53 cents), the file is
 // rejected with its report; the parsers' own caps may change, this must hold regardless.
@@ -18,7 +18,10 @@ vi.mock('../../../functions/core/statements', async (importOriginal) => {
       return real.parseStatementFile(bytes, options);
     },
     // the ingest reads a stream: the reader throws before it read a byte, the file must still get its checksum
-    parseStatementStream: async (open: import('../../../functions/core/statements').OpenBytes, options: { fileName?: string }) => {
+    parseStatementStream: async (
+      open: import('../../../functions/core/statements').OpenBytes,
+      options: { fileName?: string },
+    ) => {
       choke(options);
       return real.parseStatementStream(open, options);
     },
@@ -34,14 +37,21 @@ let fake: FakeAws;
 afterEach(() => fake.restore());
 
 describe('a file the readers choke on', () => {
-  for (const [name, message] of [['boom.cfo', /could not be read: amount is not integer cents/], ['range.cfo', /could not be read: RangeError: Invalid array length/]] as const) {
+  for (const [name, message] of [
+    ['boom.cfo', /could not be read: amount is not integer cents/],
+    ['range.cfo', /could not be read: RangeError: Invalid array length/],
+  ] as const) {
     it(`${name}: any error while reading becomes a rejection with its report, finance told, never a statement left processing`, async () => {
       fake = new FakeAws();
-      const body = '0430003    EUR2 00012345678  201126  VIR                              0000000000000000000000000000000000000000000000';
+      const body =
+        '0430003    EUR2 00012345678  201126  VIR                              0000000000000000000000000000000000000000000000';
       fake.putObject(`inbox/${name}`, body);
       expect((await handler(sqsEvent(`inbox/${name}`), {} as never)).batchItemFailures).toEqual([]);
       const record = fake.item(`STATEMENT#${sha256(body)}`, 'STATEMENT');
-      expect(record).toMatchObject({ status: 'rejected', error: { code: 'unreadable', message: expect.stringMatching(message) } });
+      expect(record).toMatchObject({
+        status: 'rejected',
+        error: { code: 'unreadable', message: expect.stringMatching(message) },
+      });
       expect(fake.text(`rejected/${sha256(body)}/${name}`)).toBe(body);
       expect(JSON.parse(fake.text(`rejected/${sha256(body)}/${name}.error.json`)!).error.code).toBe('unreadable');
       expect([...fake.objects.keys()].filter((k) => k.startsWith('inbox/'))).toEqual([]);

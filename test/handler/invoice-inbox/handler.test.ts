@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 process.env.TABLE_NAME = 'encaisse-test';
 process.env.SENDER_EMAIL = 'encaisse@example.com';
@@ -19,7 +19,9 @@ const ses = mockClient(SESv2Client);
 const minimum = readFileSync('/work/shared/fixtures/einvoices/fx-fnfe-Facture_FR_MINIMUM.pdf');
 
 function sqsEvent(key: string) {
-  const body = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'statements' }, object: { key } } }] });
+  const body = JSON.stringify({
+    Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'statements' }, object: { key } } }],
+  });
   return { Records: [{ messageId: 'm-1', body }] };
 }
 const bodyOf = (bytes: Uint8Array) => ({ transformToByteArray: async () => bytes });
@@ -41,19 +43,38 @@ describe('invoice-inbox handler', () => {
     const res = await handler(sqsEvent('invoices/inbox/Facture+FR+MINIMUM.pdf'), {} as never);
     expect(res.batchItemFailures).toEqual([]);
     const sha = createHash('sha256').update(minimum).digest('hex');
-    expect(putKeys()).toEqual([`invoices/processed/${sha}/Facture FR MINIMUM.pdf`, `invoices/processed/${sha}/report.json`]);
+    expect(putKeys()).toEqual([
+      `invoices/processed/${sha}/Facture FR MINIMUM.pdf`,
+      `invoices/processed/${sha}/report.json`,
+    ]);
     expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input.Key).toBe('invoices/inbox/Facture FR MINIMUM.pdf');
     const customer = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
     expect(customer).toMatchObject({ pk: 'CUSTOMER#787878784', name: 'Ma jolie boutique' });
-    const invoice = (ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems![0] as { Put: { Item: Record<string, unknown> } }).Put.Item;
-    expect(invoice).toMatchObject({ invoiceId: 'FA-2017-0010', customerId: '787878784', amountCents: 47015, openCents: 47015, issueDate: '2017-11-13', dueDate: '2017-12-13', status: 'open' });
+    const invoice = (
+      ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems![0] as {
+        Put: { Item: Record<string, unknown> };
+      }
+    ).Put.Item;
+    expect(invoice).toMatchObject({
+      invoiceId: 'FA-2017-0010',
+      customerId: '787878784',
+      amountCents: 47015,
+      openCents: 47015,
+      issueDate: '2017-11-13',
+      dueDate: '2017-12-13',
+      status: 'open',
+    });
     const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
     expect(report).toMatchObject({ outcome: 'created', profile: 'MINIMUM', syntax: 'CII', sha256: sha });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
   it('rejects a file that is not an invoice with its reason, keeps it under rejected/ and tells finance', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: bodyOf(new TextEncoder().encode('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>')) as never });
+    s3.on(GetObjectCommand).resolves({
+      Body: bodyOf(
+        new TextEncoder().encode('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>'),
+      ) as never,
+    });
     await handler(sqsEvent('invoices/inbox/order.xml'), {} as never);
     expect(putKeys()[0]).toMatch(/^invoices\/rejected\/[0-9a-f]{64}\/order\.xml$/);
     const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
@@ -72,14 +93,19 @@ describe('invoice-inbox handler', () => {
 
   it('hands the message back to SQS when S3 fails, so the file is retried rather than lost', async () => {
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('Slow Down'), { name: 'SlowDown' }));
-    expect((await handler(sqsEvent('invoices/inbox/a.xml'), {} as never)).batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect((await handler(sqsEvent('invoices/inbox/a.xml'), {} as never)).batchItemFailures).toEqual([
+      { itemIdentifier: 'm-1' },
+    ]);
   });
 
   it('listens to invoices/inbox/ only: its own processed/ and rejected/ writes and statement drops are ignored', () => {
-    const body = (key: string) => JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key } } }] });
+    const body = (key: string) =>
+      JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key } } }] });
     expect(invoiceObjectsOf(body('invoices/processed/abc/x.pdf'))).toEqual([]);
     expect(invoiceObjectsOf(body('inbox/releve.cfo'))).toEqual([]);
     expect(invoiceObjectsOf(JSON.stringify({ Event: 's3:TestEvent' }))).toEqual([]);
-    expect(invoiceObjectsOf(body('invoices/inbox/ma%20facture.xml'))).toEqual([{ bucket: 'b', key: 'invoices/inbox/ma facture.xml' }]);
+    expect(invoiceObjectsOf(body('invoices/inbox/ma%20facture.xml'))).toEqual([
+      { bucket: 'b', key: 'invoices/inbox/ma facture.xml' },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -24,12 +24,23 @@ export function contractTemplate(): CfnTemplate {
   const failed = new sfn.Fail(stack, 'Failed');
   const done = new sfn.Succeed(stack, 'Done');
   const guard = (t: tasks.LambdaInvoke) => {
-    t.addRetry({ errors: ['Lambda.ServiceException', 'Throttled', 'DispatchInProgress'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 });
+    t.addRetry({
+      errors: ['Lambda.ServiceException', 'Throttled', 'DispatchInProgress'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+    });
     t.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
     return t;
   };
   const invoke = (id: string, f: lambda.IFunction) =>
-    guard(new tasks.LambdaInvoke(stack, id, { lambdaFunction: f, payloadResponseOnly: true, retryOnServiceExceptions: false }));
+    guard(
+      new tasks.LambdaInvoke(stack, id, {
+        lambdaFunction: f,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+      }),
+    );
   const plan = invoke('PlanNextStep', fn('PlanFn', 'dunning-plan'));
   const runStep = invoke('RunStep', fn('StepFn', 'dunning-step'));
   const dispatch = invoke('Dispatch', fn('DispatchFn', 'dunning-dispatch'));
@@ -44,7 +55,9 @@ export function contractTemplate(): CfnTemplate {
   );
   const waitForStep = new sfn.Wait(stack, 'WaitForStep', { time: sfn.WaitTime.timestampPath('$.plan.at') });
   const gather = new sfn.Wait(stack, 'GatherWindow', { time: sfn.WaitTime.secondsPath('$.gatherSeconds') });
-  const decide = new sfn.Choice(stack, 'Decide').when(sfn.Condition.stringEquals('$.plan.action', 'end'), done).otherwise(waitForStep);
+  const decide = new sfn.Choice(stack, 'Decide')
+    .when(sfn.Condition.stringEquals('$.plan.action', 'end'), done)
+    .otherwise(waitForStep);
   const afterStep = new sfn.Choice(stack, 'AfterStep')
     .when(sfn.Condition.stringEquals('$.outcome', 'stopped'), done)
     .when(sfn.Condition.stringEquals('$.outcome', 'paused'), awaitResume)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../bin/local/stack';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../../bin/local/stack';
 import { dunningTemplate } from './templates';
 
 /**
@@ -22,7 +22,10 @@ export function useLocalStack(options: LocalStackOptions = {}): () => LocalStack
     await stack?.stop();
   });
   return () => {
-    if (!stack) throw new Error('the local stack is not started (useLocalStack registers a beforeAll hook: call it at the top of the file)');
+    if (!stack)
+      throw new Error(
+        'the local stack is not started (useLocalStack registers a beforeAll hook: call it at the top of the file)',
+      );
     return stack;
   };
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../../bin/local/handlers';
-import { cachedTemplate } from '../../../bin/local/template-cache';
 import type { CfnTemplate } from '../../../bin/local/sfn/definition';
+import { cachedTemplate } from '../../../bin/local/template-cache';
 import { contractTemplate } from './contract-template';
 
 /**

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
   addBusinessDays,
   businessDaysBetween,
@@ -100,9 +100,7 @@ describe('business days', () => {
   });
 
   it('moving n business days and back returns to the same business day, and lands on a business day', () => {
-    const businessDay = fc
-      .integer({ min: 0, max: 365 * 6 })
-      .map((k) => nextBusinessDay(addDays('2024-01-01', k)));
+    const businessDay = fc.integer({ min: 0, max: 365 * 6 }).map((k) => nextBusinessDay(addDays('2024-01-01', k)));
     fc.assert(
       fc.property(businessDay, fc.integer({ min: -60, max: 60 }), (day, n) => {
         const moved = addBusinessDays(day, n);

@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isBusinessDay, localDate, localParts, nextSendWindow, SendWindow, sendWindowAt } from '../../../functions/core/calendar';
+import { describe, expect, it } from 'vitest';
+import {
+  isBusinessDay,
+  localDate,
+  localParts,
+  nextSendWindow,
+  SendWindow,
+  sendWindowAt,
+} from '../../../functions/core/calendar';
 
 const paris = { time: '08:30', timeZone: 'Europe/Paris' };
 
@@ -27,8 +34,12 @@ describe('send window instant of a local date (Intl, no tz library)', () => {
   });
 
   it('works for other zones: 09:00 New York is 13:00Z in summer time, 14:00Z in winter', () => {
-    expect(sendWindowAt('2026-10-30', { time: '09:00', timeZone: 'America/New_York' })).toBe('2026-10-30T13:00:00.000Z');
-    expect(sendWindowAt('2026-11-02', { time: '09:00', timeZone: 'America/New_York' })).toBe('2026-11-02T14:00:00.000Z');
+    expect(sendWindowAt('2026-10-30', { time: '09:00', timeZone: 'America/New_York' })).toBe(
+      '2026-10-30T13:00:00.000Z',
+    );
+    expect(sendWindowAt('2026-11-02', { time: '09:00', timeZone: 'America/New_York' })).toBe(
+      '2026-11-02T14:00:00.000Z',
+    );
   });
 
   it('rejects a window with an unknown zone or a malformed time', () => {

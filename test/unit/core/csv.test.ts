@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvMoney, csvText, writeCsv } from '../../../functions/core/csv';
+import type { Invoice } from '../../../functions/core/model';
 import { agedBalance, agedBalanceCsv } from '../../../functions/core/reports';
-import { Invoice } from '../../../functions/core/model';
 
 const inv = (id: string, over: Partial<Invoice>): Invoice => ({
-  invoiceId: id, customerId: 'C1', amountCents: 10000, openCents: 10000, currency: 'EUR', issueDate: '2026-01-01', dueDate: '2026-01-31', status: 'open', version: 0, ...over,
+  invoiceId: id,
+  customerId: 'C1',
+  amountCents: 10000,
+  openCents: 10000,
+  currency: 'EUR',
+  issueDate: '2026-01-01',
+  dueDate: '2026-01-31',
+  status: 'open',
+  version: 0,
+  ...over,
 });
 
 /** Splits one CSV line written by writeCsv back into cells (RFC 4180 quotes). */
@@ -33,11 +42,16 @@ function cells(line: string): string[] {
 }
 
 describe('CSV exports are safe to open in a spreadsheet (formula injection)', () => {
-  it.each(['=HYPERLINK("http://evil.example","clic")', '+33 1 23', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'])('a customer name %j comes out as text behind a quote', (name) => {
-    const csv = agedBalanceCsv(agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', name]]), invoices: [inv('A', {})] }));
-    const [, line] = csv.split('\r\n');
-    expect(cells(line)[1]).toBe(`'${name}`);
-  });
+  it.each(['=HYPERLINK("http://evil.example","clic")', '+33 1 23', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'])(
+    'a customer name %j comes out as text behind a quote',
+    (name) => {
+      const csv = agedBalanceCsv(
+        agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', name]]), invoices: [inv('A', {})] }),
+      );
+      const [, line] = csv.split('\r\n');
+      expect(cells(line)[1]).toBe(`'${name}`);
+    },
+  );
 
   it('neutralises a customer id starting with a formula character too', () => {
     const csv = agedBalanceCsv(agedBalance({ asOf: '2026-03-31', invoices: [inv('A', { customerId: '=1+1' })] }));
@@ -45,7 +59,9 @@ describe('CSV exports are safe to open in a spreadsheet (formula injection)', ()
   });
 
   it('keeps negative amounts as numbers: only text cells are neutralised', () => {
-    expect(writeCsv(['a', 'b', 'c'], [[{ text: '-5' }, { money: -1250 }, { count: 3 }]])).toBe("a,b,c\r\n'-5,-12.50,3\r\n");
+    expect(writeCsv(['a', 'b', 'c'], [[{ text: '-5' }, { money: -1250 }, { count: 3 }]])).toBe(
+      "a,b,c\r\n'-5,-12.50,3\r\n",
+    );
   });
 
   it('any text survives a write and a read back, with at most a leading quote added', () => {
@@ -61,12 +77,25 @@ describe('CSV exports are safe to open in a spreadsheet (formula injection)', ()
 
 describe('CSV amounts never fail an export', () => {
   it('an amount past 2^53 cents is written, not thrown (the aged balance answered 500 to everyone)', () => {
-    const report = agedBalance({ asOf: '2026-03-31', invoices: [inv('A', { amountCents: 2 ** 53 - 1, openCents: 2 ** 53 - 1 }), inv('B', { amountCents: 2 ** 53 - 1, openCents: 2 ** 53 - 1 })] });
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      invoices: [
+        inv('A', { amountCents: 2 ** 53 - 1, openCents: 2 ** 53 - 1 }),
+        inv('B', { amountCents: 2 ** 53 - 1, openCents: 2 ** 53 - 1 }),
+      ],
+    });
     const csv = agedBalanceCsv(report);
     expect(csv.split('\r\n')[1]).toContain('180143985094819.82');
   });
 
-  it.each([[0, '0.00'], [5, '0.05'], [-5, '-0.05'], [-364810, '-3648.10'], [1e13, '100000000000.00'], [Number.NaN, '']])('%s cents are written %j', (cents, text) => {
+  it.each([
+    [0, '0.00'],
+    [5, '0.05'],
+    [-5, '-0.05'],
+    [-364810, '-3648.10'],
+    [1e13, '100000000000.00'],
+    [Number.NaN, ''],
+  ])('%s cents are written %j', (cents, text) => {
     expect(csvMoney(cents)).toBe(text);
   });
 });

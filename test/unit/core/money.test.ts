@@ -29,7 +29,8 @@ describe('amounts are integer cents', () => {
   it('prints signed decimals with a comma for the FEC, read back to the same cents', () => {
     expect(formatCents(123456, ',')).toBe('1234,56');
     expect(formatCents(-5, ',')).toBe('-0,05');
-    for (const cents of [0, 7, 100, 99_999, -123_456]) expect(parseAmountToCents(formatCents(cents, ','), { decimal: ',', grouping: false })).toBe(cents);
+    for (const cents of [0, 7, 100, 99_999, -123_456])
+      expect(parseAmountToCents(formatCents(cents, ','), { decimal: ',', grouping: false })).toBe(cents);
   });
 
   it('prints money for French and English readers', () => {

@@ -3,14 +3,31 @@ import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { computeLatePenalties, defaultRateTable } from '../../../functions/core/dunning';
 import { buildFormalNoticePdf } from '../../../functions/core/letters';
-import { epcPayload, parseEpcPayload } from '../../../functions/core/payments/epc-qr';
 import { creditorReferenceFor } from '../../../functions/core/payments/creditor-reference';
+import { epcPayload, parseEpcPayload } from '../../../functions/core/payments/epc-qr';
 import { pdfText } from '../letters/pdf-text';
 
-const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', address: ['12 rue des Lilas', '69003 Lyon'] };
-const invoice = { invoiceId: 'F-2025-0001', issueDate: '2025-05-15', dueDate: '2025-06-15', amountCents: 100_000, openCents: 100_000 };
+const creditor = {
+  name: 'Atelier Dupont SAS',
+  iban: 'FR7630006000011234567890189',
+  bic: 'AGRIFRPP',
+  address: ['12 rue des Lilas', '69003 Lyon'],
+};
+const invoice = {
+  invoiceId: 'F-2025-0001',
+  issueDate: '2025-05-15',
+  dueDate: '2025-06-15',
+  amountCents: 100_000,
+  openCents: 100_000,
+};
 const url = 'https://pay.example.fr/c/eyJjdXN0b21lcklkIjoiQUNNRSJ9.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd';
-const epc = epcPayload({ bic: creditor.bic, beneficiaryName: creditor.name, iban: creditor.iban, amountCents: 100_000, creditorReference: creditorReferenceFor(invoice.invoiceId) });
+const epc = epcPayload({
+  bic: creditor.bic,
+  beneficiaryName: creditor.name,
+  iban: creditor.iban,
+  amountCents: 100_000,
+  creditorReference: creditorReferenceFor(invoice.invoiceId),
+});
 
 /** The images pdf-lib embedded (Flate-compressed RGB), decoded as QR codes, in drawing order. */
 function qrCodesIn(pdf: Uint8Array): string[] {
@@ -33,7 +50,13 @@ function qrCodesIn(pdf: Uint8Array): string[] {
 
 describe('the customer page on a formal notice', () => {
   it('prints the link and two QR codes: the EPC transfer with the invoice’s RF reference, and the link itself', async () => {
-    const penalties = computeLatePenalties({ principalCents: 100_000, dueDate: '2025-06-15', asOf: '2025-08-14', rates: defaultRateTable, debtor: 'business' });
+    const penalties = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2025-06-15',
+      asOf: '2025-08-14',
+      rates: defaultRateTable,
+      debtor: 'business',
+    });
     const pdf = await buildFormalNoticePdf({
       language: 'fr',
       creditor,
@@ -49,13 +72,31 @@ describe('the customer page on a formal notice', () => {
     expect(pdfText(pdf)).toContain('ouvrez votre espace de paiement');
     const codes = qrCodesIn(pdf);
     expect(codes).toHaveLength(2);
-    expect(parseEpcPayload(codes[0])).toMatchObject({ iban: creditor.iban, amountCents: 100_000, creditorReference: creditorReferenceFor('F-2025-0001') });
+    expect(parseEpcPayload(codes[0])).toMatchObject({
+      iban: creditor.iban,
+      amountCents: 100_000,
+      creditorReference: creditorReferenceFor('F-2025-0001'),
+    });
     expect(codes[1]).toBe(url);
   });
 
   it('without a customer page the letter has no QR code', async () => {
-    const penalties = computeLatePenalties({ principalCents: 100_000, dueDate: '2025-06-15', asOf: '2025-08-14', rates: defaultRateTable, debtor: 'business' });
-    const pdf = await buildFormalNoticePdf({ language: 'en', creditor, debtor: { name: 'B', address: ['x'] }, invoices: [invoice], penalties: [penalties], deadline: '2025-08-22', asOf: '2025-08-14' });
+    const penalties = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2025-06-15',
+      asOf: '2025-08-14',
+      rates: defaultRateTable,
+      debtor: 'business',
+    });
+    const pdf = await buildFormalNoticePdf({
+      language: 'en',
+      creditor,
+      debtor: { name: 'B', address: ['x'] },
+      invoices: [invoice],
+      penalties: [penalties],
+      deadline: '2025-08-22',
+      asOf: '2025-08-14',
+    });
     expect(qrCodesIn(pdf)).toEqual([]);
   });
 });

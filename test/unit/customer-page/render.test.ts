@@ -1,28 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type CustomerPageData,
+  LEVEL_LABELS,
   pageLanguage,
   renderCustomerPage,
   renderRefusedPage,
   STRINGS,
-  LEVEL_LABELS,
-  type CustomerPageData,
 } from '../../../functions/core/customer-page';
+import { LINK_REFUSED, signCustomerLink, verifyCustomerLink } from '../../../functions/core/payments/customer-link';
 import { epcPayload } from '../../../functions/core/payments/epc-qr';
 import { qrSvg } from '../../../functions/core/payments/qr-image';
-import { LINK_REFUSED, signCustomerLink, verifyCustomerLink } from '../../../functions/core/payments/customer-link';
 
 const KEY = 'k'.repeat(32);
 
 async function pageData(language: 'fr' | 'en', customerName = 'Boulangerie Martin'): Promise<CustomerPageData> {
-  const payload = epcPayload({ beneficiaryName: 'Atelier Dupont', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', amountCents: 1_357_90, creditorReference: 'RF97F2024001' });
+  const payload = epcPayload({
+    beneficiaryName: 'Atelier Dupont',
+    iban: 'FR7630006000011234567890189',
+    bic: 'AGRIFRPP',
+    amountCents: 1_357_90,
+    creditorReference: 'RF97F2024001',
+  });
   return {
     language,
     today: '2026-12-06',
     customerName,
-    creditor: { name: 'Atelier Dupont', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', email: 'compta@dupont.example', phone: '+33 1 23 45 67 89' },
+    creditor: {
+      name: 'Atelier Dupont',
+      iban: 'FR7630006000011234567890189',
+      bic: 'AGRIFRPP',
+      email: 'compta@dupont.example',
+      phone: '+33 1 23 45 67 89',
+    },
     invoices: [
-      { number: 'F2024-001', issueDate: '2026-09-01', dueDate: '2026-10-01', openCents: 123_456, currency: 'EUR', level: 'formal_notice', penaltiesCents: 8_334, indemnityCents: 4_000, pdfUrl: 'https://files.example/F2024-001.pdf' },
-      { number: 'F2024-007', issueDate: '2026-11-02', dueDate: '2026-12-02', openCents: 9_000, currency: 'EUR', level: 'courtesy' },
+      {
+        number: 'F2024-001',
+        issueDate: '2026-09-01',
+        dueDate: '2026-10-01',
+        openCents: 123_456,
+        currency: 'EUR',
+        level: 'formal_notice',
+        penaltiesCents: 8_334,
+        indemnityCents: 4_000,
+        pdfUrl: 'https://files.example/F2024-001.pdf',
+      },
+      {
+        number: 'F2024-007',
+        issueDate: '2026-11-02',
+        dueDate: '2026-12-02',
+        openCents: 9_000,
+        currency: 'EUR',
+        level: 'courtesy',
+      },
     ],
     transfer: { qrSvg: await qrSvg(payload), amountCents: 1_357_90, reference: 'RF97F2024001' },
     formToken: 'tok_AAAA',
@@ -37,14 +66,28 @@ function visibleText(html: string): string {
     .replace(/<svg[\s\S]*?<\/svg>/g, ' ')
     .replace(/<style>[\s\S]*?<\/style>/g, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 describe("the customer's page", () => {
   it('shows the open invoices with dates, amounts in euros, the stage reached, penalties and indemnity (French)', async () => {
     const html = renderCustomerPage(await pageData('fr'));
     const text = visibleText(html);
-    for (const s of ['F2024-001', '01/09/2026', '01/10/2026', '1\u202f234,56\u00a0€', 'Mise en demeure', '83,34\u00a0€', '40,00\u00a0€', 'Rappel avant échéance', '90,00\u00a0€']) {
+    for (const s of [
+      'F2024-001',
+      '01/09/2026',
+      '01/10/2026',
+      '1\u202f234,56\u00a0€',
+      'Mise en demeure',
+      '83,34\u00a0€',
+      '40,00\u00a0€',
+      'Rappel avant échéance',
+      '90,00\u00a0€',
+    ]) {
       expect(text, s).toContain(s);
     }
     // total owed: 1 234,56 + 83,34 + 40,00 + 90,00
@@ -54,7 +97,17 @@ describe("the customer's page", () => {
 
   it('shows the same in English, dates and amounts written the English way', async () => {
     const text = visibleText(renderCustomerPage(await pageData('en')));
-    for (const s of ['1 Sep 2026', '1 Oct 2026', '€1,234.56', 'Formal notice', '€83.34', '€40.00', 'Total owed: €1,447.90', 'FR76 3000 6000 0112 3456 7890 189', 'RF97 F202 4001']) {
+    for (const s of [
+      '1 Sep 2026',
+      '1 Oct 2026',
+      '€1,234.56',
+      'Formal notice',
+      '€83.34',
+      '€40.00',
+      'Total owed: €1,447.90',
+      'FR76 3000 6000 0112 3456 7890 189',
+      'RF97 F202 4001',
+    ]) {
       expect(text, s).toContain(s);
     }
   });
@@ -82,13 +135,17 @@ describe("the customer's page", () => {
   });
 
   it('has no word of the other language, and no amount in raw cents', async () => {
-    for (const [lang, other] of [['fr', 'en'], ['en', 'fr']] as const) {
+    for (const [lang, other] of [
+      ['fr', 'en'],
+      ['en', 'fr'],
+    ] as const) {
       const text = visibleText(renderCustomerPage(await pageData(lang)));
       const foreign = [...Object.values(STRINGS[other]), ...Object.values(LEVEL_LABELS[other])].filter(
         (s) => !Object.values(STRINGS[lang]).includes(s) && !['Document'].includes(s),
       );
       for (const s of foreign) expect(text, `${lang} page shows "${s}"`).not.toContain(s);
-      for (const cents of ['123456', '8334', '4000', '9000', '135790', '144790']) expect(text, cents).not.toContain(cents);
+      for (const cents of ['123456', '8334', '4000', '9000', '135790', '144790'])
+        expect(text, cents).not.toContain(cents);
     }
   });
 

@@ -1,5 +1,5 @@
+import { Policy, type PolicyInput } from '../../../functions/core/dunning';
 import { Customer, Invoice } from '../../../functions/core/model';
-import { Policy, PolicyInput } from '../../../functions/core/dunning';
 
 export function customer(overrides: Partial<Customer> = {}): Customer {
   return Customer.parse({ customerId: 'C-ACME', name: 'ACME SARL', ...overrides });

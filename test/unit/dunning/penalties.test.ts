@@ -40,7 +40,10 @@ describe('rate table (data, from the checked reference figures)', () => {
       legalRate: [...rates.legalRate, { half: '2026-H2', otherCasesBp: 300, privateCreditorBp: 700 }],
     });
     expect(l441RateForHalf(extended, '2026-H2')).toBe(1215);
-    expect(RateTable.safeParse({ ...rates, legalRate: [{ half: '2026-S2', otherCasesBp: 1, privateCreditorBp: 1 }] }).success).toBe(false);
+    expect(
+      RateTable.safeParse({ ...rates, legalRate: [{ half: '2026-S2', otherCasesBp: 1, privateCreditorBp: 1 }] })
+        .success,
+    ).toBe(false);
   });
 });
 
@@ -62,58 +65,135 @@ describe('L441-10 penalties of a business debtor', () => {
     // 1 000,00 € due 15 June 2025, as of 14 August 2025 (60 days late)
     // 16 -> 30 June 2025: 15 days at 13.15 %: 100000 x 1315 x 15 / 3 650 000 = 540.41 -> 540
     // 1 July -> 14 Aug 2025: 45 days at 12.15 %: 100000 x 1215 x 45 / 3 650 000 = 1497.95 -> 1498
-    const p = computeLatePenalties({ principalCents: 100_000, dueDate: '2025-06-15', asOf: '2025-08-14', rates, debtor: 'business' });
+    const p = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2025-06-15',
+      asOf: '2025-08-14',
+      rates,
+      debtor: 'business',
+    });
     expect(p.periods).toEqual([
       { from: '2025-06-16', to: '2025-06-30', days: 15, rateBp: 1315, cents: 540 },
       { from: '2025-07-01', to: '2025-08-14', days: 45, rateBp: 1215, cents: 1498 },
     ]);
-    expect(p).toMatchObject({ interestCents: 2038, indemnityCents: 4000, totalCents: 6038, amountDueCents: 106_038, basis: 'l441_10', daysLate: 60 });
+    expect(p).toMatchObject({
+      interestCents: 2038,
+      indemnityCents: 4000,
+      totalCents: 6038,
+      amountDueCents: 106_038,
+      basis: 'l441_10',
+      daysLate: 60,
+    });
   });
 
   it('across a year end', () => {
     // 5 000,00 € due 20 Dec 2025, as of 9 Jan 2026
     // 21 -> 31 Dec: 11 days at 12.15 %: 500000 x 1215 x 11 / 3 650 000 = 1830.82 -> 1831
     // 1 -> 9 Jan 2026: 9 days at 12.15 %: 500000 x 1215 x 9 / 3 650 000 = 1497.95 -> 1498
-    const p = computeLatePenalties({ principalCents: 500_000, dueDate: '2025-12-20', asOf: '2026-01-09', rates, debtor: 'business' });
-    expect(p.periods.map((x) => [x.days, x.cents])).toEqual([[11, 1831], [9, 1498]]);
+    const p = computeLatePenalties({
+      principalCents: 500_000,
+      dueDate: '2025-12-20',
+      asOf: '2026-01-09',
+      rates,
+      debtor: 'business',
+    });
+    expect(p.periods.map((x) => [x.days, x.cents])).toEqual([
+      [11, 1831],
+      [9, 1498],
+    ]);
     expect(p.interestCents).toBe(3329);
   });
 
   it('counts 29 February in a leap year with the same 365-day divisor', () => {
     // 1 000,00 € due 28 Feb 2024, as of 1 March 2024: 2 days at 4.50 % + 10 = 14.50 %
     // 100000 x 1450 x 2 / 3 650 000 = 79.45 -> 79
-    const p = computeLatePenalties({ principalCents: 100_000, dueDate: '2024-02-28', asOf: '2024-03-01', rates, debtor: 'business' });
+    const p = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2024-02-28',
+      asOf: '2024-03-01',
+      rates,
+      debtor: 'business',
+    });
     expect(p.periods).toEqual([{ from: '2024-02-29', to: '2024-03-01', days: 2, rateBp: 1450, cents: 79 }]);
   });
 
   it('nothing before or on the due date', () => {
-    const p = computeLatePenalties({ principalCents: 100_000, dueDate: '2025-06-15', asOf: '2025-06-15', rates, debtor: 'business' });
+    const p = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2025-06-15',
+      asOf: '2025-06-15',
+      rates,
+      debtor: 'business',
+    });
     expect(p).toMatchObject({ periods: [], interestCents: 0, indemnityCents: 0, totalCents: 0, daysLate: 0 });
   });
 
   it('a contract rate below 3 x the legal rate is raised to that floor', () => {
     // 2 500,00 € due 30 Sep 2025, as of 30 Oct 2025: 30 days. Contract 5 % < 3 x 2.76 % = 8.28 %
     // 250000 x 828 x 30 / 3 650 000 = 1701.37 -> 1701
-    const p = computeLatePenalties({ principalCents: 250_000, dueDate: '2025-09-30', asOf: '2025-10-30', rates, debtor: 'business', contractRateBp: 500 });
+    const p = computeLatePenalties({
+      principalCents: 250_000,
+      dueDate: '2025-09-30',
+      asOf: '2025-10-30',
+      rates,
+      debtor: 'business',
+      contractRateBp: 500,
+    });
     expect(p.periods).toEqual([{ from: '2025-10-01', to: '2025-10-30', days: 30, rateBp: 828, cents: 1701 }]);
     expect(p.basis).toBe('contract');
   });
 
   it('a contract rate above the floor applies as is', () => {
     // 250000 x 1500 x 30 / 3 650 000 = 3082.19 -> 3082
-    const p = computeLatePenalties({ principalCents: 250_000, dueDate: '2025-09-30', asOf: '2025-10-30', rates, debtor: 'business', contractRateBp: 1500 });
+    const p = computeLatePenalties({
+      principalCents: 250_000,
+      dueDate: '2025-09-30',
+      asOf: '2025-10-30',
+      rates,
+      debtor: 'business',
+      contractRateBp: 1500,
+    });
     expect(p.periods[0]).toMatchObject({ rateBp: 1500, cents: 3082 });
   });
 
   it('a late period running into an unknown half-year is an error naming it', () => {
-    expect(() => computeLatePenalties({ principalCents: 100_000, dueDate: '2026-06-15', asOf: '2026-08-01', rates, debtor: 'business' })).toThrow(UnknownRateError);
-    expect(() => computeLatePenalties({ principalCents: 100_000, dueDate: '2026-06-15', asOf: '2026-08-01', rates, debtor: 'business' })).toThrow(/2026-H2/);
+    expect(() =>
+      computeLatePenalties({
+        principalCents: 100_000,
+        dueDate: '2026-06-15',
+        asOf: '2026-08-01',
+        rates,
+        debtor: 'business',
+      }),
+    ).toThrow(UnknownRateError);
+    expect(() =>
+      computeLatePenalties({
+        principalCents: 100_000,
+        dueDate: '2026-06-15',
+        asOf: '2026-08-01',
+        rates,
+        debtor: 'business',
+      }),
+    ).toThrow(/2026-H2/);
   });
 
   it('a policy may waive interest or the indemnity', () => {
-    const base = { principalCents: 100_000, dueDate: '2025-06-15', asOf: '2025-08-14', rates, debtor: 'business' as const };
-    expect(computeLatePenalties({ ...base, lateInterest: 'none' })).toMatchObject({ interestCents: 0, indemnityCents: 4000, basis: 'none' });
-    expect(computeLatePenalties({ ...base, fixedIndemnity: false })).toMatchObject({ interestCents: 2038, indemnityCents: 0 });
+    const base = {
+      principalCents: 100_000,
+      dueDate: '2025-06-15',
+      asOf: '2025-08-14',
+      rates,
+      debtor: 'business' as const,
+    };
+    expect(computeLatePenalties({ ...base, lateInterest: 'none' })).toMatchObject({
+      interestCents: 0,
+      indemnityCents: 4000,
+      basis: 'none',
+    });
+    expect(computeLatePenalties({ ...base, fixedIndemnity: false })).toMatchObject({
+      interestCents: 2038,
+      indemnityCents: 0,
+    });
   });
 });
 
@@ -122,26 +202,49 @@ describe('consumer debtor', () => {
     // 800,00 € due 1 March 2025, formal notice 10 April 2025, as of 10 May 2025
     // 11 April -> 10 May: 30 days at the legal rate H1 2025 "other cases" 3.71 %
     // 80000 x 371 x 30 / 3 650 000 = 243.95 -> 244
-    const p = computeLatePenalties({ principalCents: 80_000, dueDate: '2025-03-01', asOf: '2025-05-10', rates, debtor: 'consumer', formalNoticeDate: '2025-04-10' });
+    const p = computeLatePenalties({
+      principalCents: 80_000,
+      dueDate: '2025-03-01',
+      asOf: '2025-05-10',
+      rates,
+      debtor: 'consumer',
+      formalNoticeDate: '2025-04-10',
+    });
     expect(p).toMatchObject({ indemnityCents: 0, interestCents: 244, basis: 'legal_rate' });
     expect(p.periods).toEqual([{ from: '2025-04-11', to: '2025-05-10', days: 30, rateBp: 371, cents: 244 }]);
   });
 
   it('no interest at all before a formal notice', () => {
-    const p = computeLatePenalties({ principalCents: 80_000, dueDate: '2025-03-01', asOf: '2025-05-10', rates, debtor: 'consumer' });
+    const p = computeLatePenalties({
+      principalCents: 80_000,
+      dueDate: '2025-03-01',
+      asOf: '2025-05-10',
+      rates,
+      debtor: 'consumer',
+    });
     expect(p).toMatchObject({ periods: [], interestCents: 0, indemnityCents: 0, totalCents: 0 });
   });
 
   it('uses the private-creditor column only when the creditor is a private person', () => {
     // 80000 x 721 x 30 / 3 650 000 = 474.08 -> 474
-    const p = computeLatePenalties({ principalCents: 80_000, dueDate: '2025-03-01', asOf: '2025-05-10', rates, debtor: 'consumer', formalNoticeDate: '2025-04-10', creditor: 'private' });
+    const p = computeLatePenalties({
+      principalCents: 80_000,
+      dueDate: '2025-03-01',
+      asOf: '2025-05-10',
+      rates,
+      debtor: 'consumer',
+      formalNoticeDate: '2025-04-10',
+      creditor: 'private',
+    });
     expect(p.interestCents).toBe(474);
   });
 });
 
 describe('keeping the rate table current', () => {
   it('lists the half-years finance still has to fill in (H2 2026 is not in the checked reference)', () => {
-    expect(missingRates(rates, '2025-01-01', '2026-11-23')).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true }]);
+    expect(missingRates(rates, '2025-01-01', '2026-11-23')).toEqual([
+      { half: '2026-H2', ecbMro: true, legalRate: true },
+    ]);
     expect(missingRates(rates, '2025-01-01', '2026-06-30')).toEqual([]);
   });
 
@@ -157,7 +260,13 @@ describe('keeping the rate table current', () => {
     expect(missingRates(merged, '2025-01-01', '2026-11-23')).toEqual([]);
     // a business invoice due 15 June 2026, as of 15 July 2026: 15 days at 12.15 % then 15 days at 12.00 %
     // 100000 x 1215 x 15 / 3 650 000 = 499.32 -> 499 ; 100000 x 1200 x 15 / 3 650 000 = 493.15 -> 493
-    const p = computeLatePenalties({ principalCents: 100_000, dueDate: '2026-06-15', asOf: '2026-07-15', rates: merged, debtor: 'business' });
+    const p = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2026-06-15',
+      asOf: '2026-07-15',
+      rates: merged,
+      debtor: 'business',
+    });
     expect(p.periods.map((x) => x.cents)).toEqual([499, 493]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { builtInPolicies, findPolicyVersion, Policy, policyForCustomer, UnknownPolicyError } from '../../../functions/core/dunning';
+import {
+  builtInPolicies,
+  findPolicyVersion,
+  Policy,
+  policyForCustomer,
+  UnknownPolicyError,
+} from '../../../functions/core/dunning';
 import { customer, policy } from './fixtures';
 
 const byId = (id: string) => builtInPolicies.find((p) => p.policyId === id)!;
@@ -11,7 +17,14 @@ describe('built-in dunning policies', () => {
     expect(first.level).toBe('courtesy');
     expect(first.offsetDays).toBeLessThan(0);
     expect(first.offsetDays).toBeGreaterThanOrEqual(-7);
-    expect(p.steps.map((s) => s.channel)).toEqual(['email', 'email', 'email', 'email', 'formal_notice', 'agency_handoff']);
+    expect(p.steps.map((s) => s.channel)).toEqual([
+      'email',
+      'email',
+      'email',
+      'email',
+      'formal_notice',
+      'agency_handoff',
+    ]);
     expect(p.fixedIndemnity).toBe(true);
     expect(p.lateInterest).toBe('l441_10');
     expect(p.sendWindow).toEqual({ time: '08:30', timeZone: 'Europe/Paris' });
@@ -58,10 +71,18 @@ describe('policy of a customer', () => {
 
 describe('policy schema', () => {
   it('rejects steps out of day order, duplicate step ids and a level that does not fit the channel', () => {
-    const email = (stepId: string, offsetDays: number) => ({ stepId, offsetDays, channel: 'email' as const, level: 'reminder_1' as const, template: 't' });
+    const email = (stepId: string, offsetDays: number) => ({
+      stepId,
+      offsetDays,
+      channel: 'email' as const,
+      level: 'reminder_1' as const,
+      template: 't',
+    });
     expect(() => policy([email('a', 10), email('b', 5)])).toThrow(/ordered/);
     expect(() => policy([email('a', 1), email('a', 5)])).toThrow(/duplicate/);
-    expect(() => policy([{ stepId: 'x', offsetDays: 1, channel: 'email', level: 'formal_notice', template: 't' }])).toThrow(/does not fit/);
+    expect(() =>
+      policy([{ stepId: 'x', offsetDays: 1, channel: 'email', level: 'formal_notice', template: 't' }]),
+    ).toThrow(/does not fit/);
   });
 
   it('defaults the send window to 08:30 Europe/Paris and the gather delay to 300 s', () => {

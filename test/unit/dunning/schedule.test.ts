@@ -1,15 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isBusinessDay, localDate, localParts } from '../../../functions/core/calendar';
+import { addDays } from '../../../functions/core/dates';
 import {
   builtInPolicies,
+  type PlanResult,
   planNextStep,
-  PlanResult,
   policyTimeline,
   recheckBeforeAction,
   stepDay,
 } from '../../../functions/core/dunning';
-import { isBusinessDay, localDate, localParts } from '../../../functions/core/calendar';
-import { addDays } from '../../../functions/core/dates';
 import { customer, invoice, policy } from './fixtures';
 
 const standard = builtInPolicies.find((p) => p.policyId === 'standard')!;
@@ -101,13 +101,26 @@ describe('standard cycle of an invoice due Thursday 30 April 2026 (Paris, summer
   });
 
   it('sends at the customer’s own time zone when it has one', () => {
-    const r = planNextStep({ invoice: invoice(), customer: customer({ timeZone: 'America/Martinique' }), policy: standard, doneStepIds: [], now: at('2026-04-01T00:00:00Z') });
+    const r = planNextStep({
+      invoice: invoice(),
+      customer: customer({ timeZone: 'America/Martinique' }),
+      policy: standard,
+      doneStepIds: [],
+      now: at('2026-04-01T00:00:00Z'),
+    });
     expect(waitAt(r).at).toBe('2026-04-27T12:30:00.000Z'); // 08:30 at UTC-4
   });
 });
 
 describe('end of dunning', () => {
-  const plan = (inv = invoice()) => planNextStep({ invoice: inv, customer: customer(), policy: standard, doneStepIds: [], now: at('2026-05-01T00:00:00Z') });
+  const plan = (inv = invoice()) =>
+    planNextStep({
+      invoice: inv,
+      customer: customer(),
+      policy: standard,
+      doneStepIds: [],
+      now: at('2026-05-01T00:00:00Z'),
+    });
   it.each([
     ['paid', { status: 'paid' as const, openCents: 0 }],
     ['credited', { status: 'credited' as const }],
@@ -123,14 +136,26 @@ describe('end of dunning', () => {
   });
 
   it('ends when every step is done', () => {
-    const r = planNextStep({ invoice: invoice(), customer: customer(), policy: standard, doneStepIds: standard.steps.map((s) => s.stepId), now: at('2026-08-01T00:00:00Z') });
+    const r = planNextStep({
+      invoice: invoice(),
+      customer: customer(),
+      policy: standard,
+      doneStepIds: standard.steps.map((s) => s.stepId),
+      now: at('2026-08-01T00:00:00Z'),
+    });
     expect(r).toEqual({ action: 'end', reason: 'no_more_steps' });
   });
 });
 
 describe('catching up without a burst', () => {
   it('an invoice started 81 days late gets the latest past reminder first, skipping the superseded ones and the courtesy', () => {
-    const r = planNextStep({ invoice: invoice(), customer: customer(), policy: standard, doneStepIds: [], now: at('2026-07-20T10:00:00Z') });
+    const r = planNextStep({
+      invoice: invoice(),
+      customer: customer(),
+      policy: standard,
+      doneStepIds: [],
+      now: at('2026-07-20T10:00:00Z'),
+    });
     expect(waitAt(r)).toEqual({ stepId: 'final-reminder', at: '2026-07-21T06:30:00.000Z' });
     expect(r.skipped).toEqual([
       { stepId: 'courtesy', reason: 'before_due_passed' },
@@ -151,13 +176,29 @@ describe('catching up without a burst', () => {
 
   it('a step whose day passed is due at the next send window, not replayed at its old time', () => {
     // reminder-1 was due 7 May at 08:30; the workflow only starts at 09:00 Paris that day
-    const r = planNextStep({ invoice: invoice(), customer: customer(), policy: standard, doneStepIds: ['courtesy'], now: at('2026-05-07T07:00:00Z'), lastActionAt: '2026-04-27T06:35:00.000Z' });
+    const r = planNextStep({
+      invoice: invoice(),
+      customer: customer(),
+      policy: standard,
+      doneStepIds: ['courtesy'],
+      now: at('2026-05-07T07:00:00Z'),
+      lastActionAt: '2026-04-27T06:35:00.000Z',
+    });
     expect(waitAt(r)).toEqual({ stepId: 'reminder-1', at: '2026-05-11T06:30:00.000Z' }); // 8 May holiday, weekend
   });
 
   it('after a resume, lastActionAt lets the next contact go at the next window instead of a full interval later', () => {
-    const base = { invoice: invoice(), customer: customer(), policy: standard, doneStepIds: ['courtesy', 'reminder-1'], now: at('2026-06-01T09:00:00Z') };
-    expect(waitAt(planNextStep({ ...base, lastActionAt: '2026-05-07T06:35:00.000Z' }))).toEqual({ stepId: 'final-reminder', at: '2026-06-02T06:30:00.000Z' });
+    const base = {
+      invoice: invoice(),
+      customer: customer(),
+      policy: standard,
+      doneStepIds: ['courtesy', 'reminder-1'],
+      now: at('2026-06-01T09:00:00Z'),
+    };
+    expect(waitAt(planNextStep({ ...base, lastActionAt: '2026-05-07T06:35:00.000Z' }))).toEqual({
+      stepId: 'final-reminder',
+      at: '2026-06-02T06:30:00.000Z',
+    });
     // without it, planning assumes the last step acted just now and keeps the policy's 19-day interval
     expect(waitAt(planNextStep(base))).toEqual({ stepId: 'final-reminder', at: '2026-06-22T06:30:00.000Z' });
   });
@@ -166,18 +207,50 @@ describe('catching up without a burst', () => {
 describe('step conditions', () => {
   it('a small invoice skips the formal notice and agency handoff (minimum amounts) and ends after the last reminder', () => {
     const small = invoice({ amountCents: 3_000, openCents: 3_000 });
-    const r = planNextStep({ invoice: small, customer: customer(), policy: standard, doneStepIds: ['courtesy', 'reminder-1', 'reminder-2', 'final-reminder'], now: at('2026-05-26T06:35:00Z') });
-    expect(r).toEqual({ action: 'end', reason: 'no_more_steps', skipped: [{ stepId: 'formal-notice', reason: 'condition' }, { stepId: 'agency', reason: 'condition' }] });
+    const r = planNextStep({
+      invoice: small,
+      customer: customer(),
+      policy: standard,
+      doneStepIds: ['courtesy', 'reminder-1', 'reminder-2', 'final-reminder'],
+      now: at('2026-05-26T06:35:00Z'),
+    });
+    expect(r).toEqual({
+      action: 'end',
+      reason: 'no_more_steps',
+      skipped: [
+        { stepId: 'formal-notice', reason: 'condition' },
+        { stepId: 'agency', reason: 'condition' },
+      ],
+    });
   });
 
   it('a step for another segment is skipped', () => {
     const p = policy([
-      { stepId: 'call', offsetDays: 1, channel: 'call_task', level: 'call', template: 'call', conditions: { segments: ['key_account'] } },
+      {
+        stepId: 'call',
+        offsetDays: 1,
+        channel: 'call_task',
+        level: 'call',
+        template: 'call',
+        conditions: { segments: ['key_account'] },
+      },
       { stepId: 'mail', offsetDays: 3, channel: 'email', level: 'reminder_1', template: 'r1' },
     ]);
-    const r = planNextStep({ invoice: invoice(), customer: customer(), policy: p, doneStepIds: [], now: at('2026-04-01T00:00:00Z') });
+    const r = planNextStep({
+      invoice: invoice(),
+      customer: customer(),
+      policy: p,
+      doneStepIds: [],
+      now: at('2026-04-01T00:00:00Z'),
+    });
     expect(waitAt(r)).toEqual({ stepId: 'mail', at: '2026-05-04T06:30:00.000Z' }); // 3 May is a Sunday
-    const k = planNextStep({ invoice: invoice(), customer: customer({ segment: 'key_account' }), policy: p, doneStepIds: [], now: at('2026-04-01T00:00:00Z') });
+    const k = planNextStep({
+      invoice: invoice(),
+      customer: customer({ segment: 'key_account' }),
+      policy: p,
+      doneStepIds: [],
+      now: at('2026-04-01T00:00:00Z'),
+    });
     expect(waitAt(k).stepId).toBe('call');
   });
 });
@@ -185,7 +258,13 @@ describe('step conditions', () => {
 describe('payment promise', () => {
   it('holds planning until the promised date plus grace days have passed', () => {
     const promised = invoice({ pause: { reason: 'promise', since: '2026-05-12T09:00:00.000Z', until: '2026-05-20' } });
-    const r = planNextStep({ invoice: promised, customer: customer(), policy: standard, doneStepIds: ['courtesy', 'reminder-1'], now: at('2026-05-12T10:00:00Z') });
+    const r = planNextStep({
+      invoice: promised,
+      customer: customer(),
+      policy: standard,
+      doneStepIds: ['courtesy', 'reminder-1'],
+      now: at('2026-05-12T10:00:00Z'),
+    });
     // 20 May + 3 grace days = 23 May; resumes on the 24th (Sunday), 25th is Whit Monday -> Tuesday 26 May
     expect(waitAt(r)).toEqual({ stepId: 'reminder-2', at: '2026-05-26T06:30:00.000Z' });
   });
@@ -204,23 +283,44 @@ describe('re-check right before a step acts', () => {
   });
 
   it('proceeds on a partially paid invoice', () => {
-    expect(recheckBeforeAction({ invoice: invoice({ status: 'partially_paid', openCents: 1 }), now })).toEqual({ proceed: true });
+    expect(recheckBeforeAction({ invoice: invoice({ status: 'partially_paid', openCents: 1 }), now })).toEqual({
+      proceed: true,
+    });
   });
 
   it('pauses on a dispute or a manual pause', () => {
-    expect(recheckBeforeAction({ invoice: invoice({ pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' } }), now })).toEqual({ proceed: false, outcome: 'paused', reason: 'dispute' });
-    expect(recheckBeforeAction({ invoice: invoice({ pause: { reason: 'manual', since: '2026-05-10T00:00:00.000Z' } }), now })).toEqual({ proceed: false, outcome: 'paused', reason: 'manual' });
+    expect(
+      recheckBeforeAction({
+        invoice: invoice({ pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' } }),
+        now,
+      }),
+    ).toEqual({ proceed: false, outcome: 'paused', reason: 'dispute' });
+    expect(
+      recheckBeforeAction({
+        invoice: invoice({ pause: { reason: 'manual', since: '2026-05-10T00:00:00.000Z' } }),
+        now,
+      }),
+    ).toEqual({ proceed: false, outcome: 'paused', reason: 'manual' });
   });
 
   it('pauses on a promise until its date + grace has passed (Paris date), then proceeds as a broken promise', () => {
     const promised = invoice({ pause: { reason: 'promise', since: '2026-05-10T00:00:00.000Z', until: '2026-05-20' } });
-    expect(recheckBeforeAction({ invoice: promised, now: at('2026-05-23T21:59:00Z'), promiseGraceDays: 3 })).toMatchObject({ proceed: false, outcome: 'paused', reason: 'promise' });
+    expect(
+      recheckBeforeAction({ invoice: promised, now: at('2026-05-23T21:59:00Z'), promiseGraceDays: 3 }),
+    ).toMatchObject({ proceed: false, outcome: 'paused', reason: 'promise' });
     // 22:30Z on 23 May is already 24 May 00:30 in Paris
-    expect(recheckBeforeAction({ invoice: promised, now: at('2026-05-23T22:30:00Z'), promiseGraceDays: 3 })).toEqual({ proceed: true, promiseBroken: true });
+    expect(recheckBeforeAction({ invoice: promised, now: at('2026-05-23T22:30:00Z'), promiseGraceDays: 3 })).toEqual({
+      proceed: true,
+      promiseBroken: true,
+    });
   });
 
   it('a paid invoice stops even when a pause is present', () => {
-    const inv = invoice({ status: 'paid', openCents: 0, pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' } });
+    const inv = invoice({
+      status: 'paid',
+      openCents: 0,
+      pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' },
+    });
     expect(recheckBeforeAction({ invoice: inv, now })).toMatchObject({ outcome: 'stopped' });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInPolicies } from '../../../functions/core/dunning/policy';
 import { defaultRateTable } from '../../../functions/core/dunning/rates';
-import { messageDays, planSweep, SweepInput, SweepInvoice } from '../../../functions/core/dunning/sweep';
+import { messageDays, planSweep, type SweepInput, type SweepInvoice } from '../../../functions/core/dunning/sweep';
 import { customer, invoice } from './fixtures';
 
 const restartableEnds = new Set(['ABORTED', 'FAILED', 'TIMED_OUT']);
@@ -49,8 +49,19 @@ describe('planning the daily sweep', () => {
   });
 
   it('resumes a broken promise without approval and a workflow whose pause was lifted', () => {
-    const broken = invoice({ invoiceId: 'PROM', dueDate: '2026-01-10', pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' } });
-    const plan = planSweep(input({ invoices: [{ invoice: broken, customer: acme, storedPause: true, workflow: { running: true } }, owed('LIFTED', '2026-01-10', { storedPause: true, workflow: { running: true } })] }));
+    const broken = invoice({
+      invoiceId: 'PROM',
+      dueDate: '2026-01-10',
+      pause: { reason: 'promise', since: '2026-01-15T10:00:00.000Z', until: '2026-01-26' },
+    });
+    const plan = planSweep(
+      input({
+        invoices: [
+          { invoice: broken, customer: acme, storedPause: true, workflow: { running: true } },
+          owed('LIFTED', '2026-01-10', { storedPause: true, workflow: { running: true } }),
+        ],
+      }),
+    );
     expect(plan.actions).toEqual([
       { kind: 'resume', invoiceId: 'PROM', approve: false },
       { kind: 'resume', invoiceId: 'LIFTED' },
@@ -58,41 +69,87 @@ describe('planning the daily sweep', () => {
   });
 
   it('lists a disputed invoice under what needs a person, and not among tomorrow’s escalations', () => {
-    const disputed = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } });
-    const plan = planSweep(input({ invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }] }));
-    expect(plan.digest.needsPerson).toEqual([{ customerName: 'ACME SARL', invoiceId: 'DISPUTED', reason: 'paused (dispute)', since: '2026-01-15' }]);
+    const disputed = invoice({
+      invoiceId: 'DISPUTED',
+      dueDate: '2026-01-10',
+      pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' },
+    });
+    const plan = planSweep(
+      input({ invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }] }),
+    );
+    expect(plan.digest.needsPerson).toEqual([
+      { customerName: 'ACME SARL', invoiceId: 'DISPUTED', reason: 'paused (dispute)', since: '2026-01-15' },
+    ]);
     expect(plan.digest.escalatingTomorrow).toEqual([]);
   });
 
   it('announces the formal notice of the next business day (Friday’s sweep announces Monday’s)', () => {
     // Standard policy: formal notice 25 business days after the due date. Due 2025-12-26 -> Monday 2026-02-02.
     const friday = new Date('2026-01-30T06:00:00Z');
-    const plan = planSweep(input({ now: friday, invoices: [owed('NOTICE', '2025-12-26', { workflow: { running: true } })] }));
+    const plan = planSweep(
+      input({ now: friday, invoices: [owed('NOTICE', '2025-12-26', { workflow: { running: true } })] }),
+    );
     expect(plan.digest.escalatingTomorrow.map((e) => [e.invoiceId, e.level])).toEqual([['NOTICE', 'formal_notice']]);
   });
 
   it('reports the messages since the previous business day in Paris, even those sent after 23:00 UTC', () => {
-    const sentAt = (iso: string, id: string) => ({ messageId: id, kind: 'reminder', customerId: 'C-ACME', invoiceIds: [id], level: 'reminder_1', sentAt: iso });
+    const sentAt = (iso: string, id: string) => ({
+      messageId: id,
+      kind: 'reminder',
+      customerId: 'C-ACME',
+      invoiceIds: [id],
+      level: 'reminder_1',
+      sentAt: iso,
+    });
     const messages = [
       sentAt('2026-01-28T22:30:00.000Z', 'WEDNESDAY-PARIS'), // 23:30 on Wednesday 28 January in Paris: too old
       sentAt('2026-01-31T22:30:00.000Z', 'SATURDAY-PARIS'),
       sentAt('2026-01-31T23:30:00.000Z', 'SUNDAY-PARIS'), // 00:30 on Sunday 1 February in Paris: yesterday
       sentAt('2026-02-02T05:55:00.000Z', 'TODAY'),
     ];
-    const plan = planSweep(input({ messages: [...messages, messages[2]], invoices: [owed('X', '2026-01-10', { workflow: { running: true } })] }));
+    const plan = planSweep(
+      input({
+        messages: [...messages, messages[2]],
+        invoices: [owed('X', '2026-01-10', { workflow: { running: true } })],
+      }),
+    );
     // Monday's digest covers Friday to Monday in Paris; the Saturday message before midnight is within too.
     expect(plan.digest.sent.map((s) => s.invoiceIds[0])).toEqual(['SATURDAY-PARIS', 'SUNDAY-PARIS', 'TODAY']);
-    expect(messageDays(new Date('2026-02-02T06:00:00Z'))).toEqual(['2026-01-29', '2026-01-30', '2026-01-31', '2026-02-01', '2026-02-02']);
+    expect(messageDays(new Date('2026-02-02T06:00:00Z'))).toEqual([
+      '2026-01-29',
+      '2026-01-30',
+      '2026-01-31',
+      '2026-02-01',
+      '2026-02-02',
+    ]);
   });
 
   it('withdraws the agency cases whose invoice got paid or credited', () => {
-    const plan = planSweep(input({ agencyCases: [{ invoiceId: 'PAID', invoice: { status: 'paid' } }, { invoiceId: 'OWED', invoice: { status: 'open' } }] }));
+    const plan = planSweep(
+      input({
+        agencyCases: [
+          { invoiceId: 'PAID', invoice: { status: 'paid' } },
+          { invoiceId: 'OWED', invoice: { status: 'open' } },
+        ],
+      }),
+    );
     expect(plan.actions).toEqual([{ kind: 'withdraw', invoiceId: 'PAID' }]);
   });
 
   it('a customer with an unknown policy fails its invoice alone, in the report and the digest', () => {
     const typo = customer({ customerId: 'C-TYPO', policyId: 'standrad' });
-    const plan = planSweep(input({ invoices: [{ invoice: invoice({ invoiceId: 'T', customerId: 'C-TYPO', dueDate: '2026-01-10' }), customer: typo, storedPause: false }, owed('OK', '2026-01-10')] }));
+    const plan = planSweep(
+      input({
+        invoices: [
+          {
+            invoice: invoice({ invoiceId: 'T', customerId: 'C-TYPO', dueDate: '2026-01-10' }),
+            customer: typo,
+            storedPause: false,
+          },
+          owed('OK', '2026-01-10'),
+        ],
+      }),
+    );
     expect(plan.failures).toEqual([{ invoiceId: 'T', error: 'unknown dunning policy "standrad"' }]);
     expect(plan.digest.failures).toEqual([{ invoiceId: 'T', reason: 'unknown dunning policy "standrad"' }]);
     expect(plan.actions).toEqual([{ kind: 'start', invoiceId: 'OK' }]);
@@ -100,39 +157,94 @@ describe('planning the daily sweep', () => {
 
   it('an unreadable rate table is a failure in the digest, not a crash', () => {
     const plan = planSweep(input({ rates: { error: 'ThrottlingException: slow down' } }));
-    expect(plan.digest.failures).toEqual([{ reason: 'late-payment rate table unreadable: ThrottlingException: slow down' }]);
+    expect(plan.digest.failures).toEqual([
+      { reason: 'late-payment rate table unreadable: ThrottlingException: slow down' },
+    ]);
   });
 
   it('names bounced contacts with their customer', () => {
-    const plan = planSweep(input({ invoices: [owed('X', '2026-01-10', { workflow: { running: true } })], bouncedContacts: [{ customerId: 'C-ACME', email: 'compta@acme.example', kind: 'hard_bounce' }] }));
-    expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', reason: 'hard bounce: compta@acme.example' });
+    const plan = planSweep(
+      input({
+        invoices: [owed('X', '2026-01-10', { workflow: { running: true } })],
+        bouncedContacts: [{ customerId: 'C-ACME', email: 'compta@acme.example', kind: 'hard_bounce' }],
+      }),
+    );
+    expect(plan.digest.needsPerson).toContainEqual({
+      customerName: 'ACME SARL',
+      reason: 'hard bounce: compta@acme.example',
+    });
   });
 });
 
 describe('an invoice waiting for finance’s decision', () => {
   it('stays under what needs a person until finance decides', () => {
-    const waiting = invoice({ invoiceId: 'SMALL', dueDate: '2025-10-10', openCents: 96_00, decisionNeeded: { since: '2026-01-20T06:30:00.000Z', reason: 'no_more_steps', options: ['write_off'] } });
-    const plan = planSweep(input({ invoices: [{ invoice: waiting, customer: acme, storedPause: false, workflow: { running: false, endStatus: 'SUCCEEDED' } }] }));
-    expect(plan.digest.needsPerson).toContainEqual({ customerName: 'ACME SARL', invoiceId: 'SMALL', reason: 'relances terminées, facture toujours due : décision à prendre', since: '2026-01-20' });
+    const waiting = invoice({
+      invoiceId: 'SMALL',
+      dueDate: '2025-10-10',
+      openCents: 96_00,
+      decisionNeeded: { since: '2026-01-20T06:30:00.000Z', reason: 'no_more_steps', options: ['write_off'] },
+    });
+    const plan = planSweep(
+      input({
+        invoices: [
+          {
+            invoice: waiting,
+            customer: acme,
+            storedPause: false,
+            workflow: { running: false, endStatus: 'SUCCEEDED' },
+          },
+        ],
+      }),
+    );
+    expect(plan.digest.needsPerson).toContainEqual({
+      customerName: 'ACME SARL',
+      invoiceId: 'SMALL',
+      reason: 'relances terminées, facture toujours due : décision à prendre',
+      since: '2026-01-20',
+    });
     expect(plan.actions).toEqual([]);
   });
 });
 
 describe('when the digest goes out', () => {
-  const disputed = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' } });
-  const withWork = { invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }] };
+  const disputed = invoice({
+    invoiceId: 'DISPUTED',
+    dueDate: '2026-01-10',
+    pause: { reason: 'dispute', since: '2026-01-15T10:00:00.000Z' },
+  });
+  const withWork = {
+    invoices: [{ invoice: disputed, customer: acme, storedPause: true, workflow: { running: true } }],
+  };
 
   it('goes out on a business day with something new to say', () => {
-    const fresh = invoice({ invoiceId: 'DISPUTED', dueDate: '2026-01-10', pause: { reason: 'dispute', since: '2026-02-03T16:00:00.000Z' } });
+    const fresh = invoice({
+      invoiceId: 'DISPUTED',
+      dueDate: '2026-01-10',
+      pause: { reason: 'dispute', since: '2026-02-03T16:00:00.000Z' },
+    });
     const tuesday = new Date('2026-02-04T06:00:00Z');
-    expect(planSweep(input({ now: tuesday, invoices: [{ invoice: fresh, customer: acme, storedPause: true, workflow: { running: true } }] })).sendDigest).toBe(true);
+    expect(
+      planSweep(
+        input({
+          now: tuesday,
+          invoices: [{ invoice: fresh, customer: acme, storedPause: true, workflow: { running: true } }],
+        }),
+      ).sendDigest,
+    ).toBe(true);
   });
 
   it('work that waits since last week makes a digest on Monday only, and is listed in every digest that goes out', () => {
     expect(planSweep(input(withWork)).sendDigest).toBe(true); // Monday 2 February
     const tuesday = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z') }));
     expect(tuesday.sendDigest).toBe(false);
-    const sent = { messageId: 'm', kind: 'reminder', customerId: 'C-ACME', invoiceIds: ['F-1'], level: 'reminder_1', sentAt: '2026-02-02T07:31:00.000Z' };
+    const sent = {
+      messageId: 'm',
+      kind: 'reminder',
+      customerId: 'C-ACME',
+      invoiceIds: ['F-1'],
+      level: 'reminder_1',
+      sentAt: '2026-02-02T07:31:00.000Z',
+    };
     const withSend = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z'), messages: [sent] }));
     expect(withSend.sendDigest).toBe(true);
     expect(withSend.digest.needsPerson.map((p) => p.invoiceId)).toEqual(['DISPUTED']);

@@ -23,11 +23,17 @@ describe('an e-invoice amount (xs:decimal) read in cents', () => {
 
   it('reads any decimal with up to two significant decimals exactly', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.integer({ min: 0, max: 99_999_999_999 }), fc.integer({ min: 0, max: 99 }), fc.nat({ max: 3 }), (negative, units, cents, zeros) => {
-        const text = `${negative ? '-' : ''}${units}.${String(cents).padStart(2, '0')}${'0'.repeat(zeros)}`;
-        const expected = units * 100 + cents;
-        return decimalToCents(text, 'X') === (negative && expected !== 0 ? -expected : expected);
-      }),
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 0, max: 99_999_999_999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.nat({ max: 3 }),
+        (negative, units, cents, zeros) => {
+          const text = `${negative ? '-' : ''}${units}.${String(cents).padStart(2, '0')}${'0'.repeat(zeros)}`;
+          const expected = units * 100 + cents;
+          return decimalToCents(text, 'X') === (negative && expected !== 0 ? -expected : expected);
+        },
+      ),
     );
   });
 });

@@ -16,7 +16,14 @@ const outcome = async (bytes: Uint8Array) => {
 describe('any bytes give an invoice or a typed error', () => {
   it('random bytes, XML-looking or PDF-looking', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.string().map((s) => new Uint8Array(Buffer.from(`<${s}`))), fc.uint8Array({ maxLength: 400 }).map((b) => new Uint8Array([...Buffer.from('%PDF-1.7\n'), ...b]))), outcome),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 400 }),
+          fc.string().map((s) => new Uint8Array(Buffer.from(`<${s}`))),
+          fc.uint8Array({ maxLength: 400 }).map((b) => new Uint8Array([...Buffer.from('%PDF-1.7\n'), ...b])),
+        ),
+        outcome,
+      ),
       { numRuns: 300 },
     );
   });
@@ -24,9 +31,14 @@ describe('any bytes give an invoice or a typed error', () => {
   it('a valid CII with one stretch of bytes damaged or cut', async () => {
     const xml = Buffer.from(cii());
     await fc.assert(
-      fc.asyncProperty(fc.nat(xml.length - 1), fc.nat(40), fc.uint8Array({ maxLength: 40 }), async (at, drop, insert) => {
-        await outcome(new Uint8Array([...xml.subarray(0, at), ...insert, ...xml.subarray(at + drop)]));
-      }),
+      fc.asyncProperty(
+        fc.nat(xml.length - 1),
+        fc.nat(40),
+        fc.uint8Array({ maxLength: 40 }),
+        async (at, drop, insert) => {
+          await outcome(new Uint8Array([...xml.subarray(0, at), ...insert, ...xml.subarray(at + drop)]));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -34,9 +46,14 @@ describe('any bytes give an invoice or a typed error', () => {
   it('a valid Factur-X with one stretch of bytes damaged or cut', async () => {
     const pdf = await pdfWith([{ name: 'factur-x.xml', xml: cii() }]);
     await fc.assert(
-      fc.asyncProperty(fc.nat(pdf.length - 1), fc.nat(60), fc.uint8Array({ maxLength: 30 }), async (at, drop, insert) => {
-        await outcome(new Uint8Array([...pdf.subarray(0, at), ...insert, ...pdf.subarray(at + drop)]));
-      }),
+      fc.asyncProperty(
+        fc.nat(pdf.length - 1),
+        fc.nat(60),
+        fc.uint8Array({ maxLength: 30 }),
+        async (at, drop, insert) => {
+          await outcome(new Uint8Array([...pdf.subarray(0, at), ...insert, ...pdf.subarray(at + drop)]));
+        },
+      ),
       { numRuns: 150 },
     );
   }, 60_000);

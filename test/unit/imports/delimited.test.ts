@@ -68,7 +68,10 @@ describe('delimited text split into records', () => {
   });
 
   it('splits any text exactly as the character-by-character reader does (property)', () => {
-    const text = fc.string({ maxLength: 80, unit: fc.constantFrom('a', 'b', ' ', ',', ';', '"', '\n', '\r', '\ufeff') });
+    const text = fc.string({
+      maxLength: 80,
+      unit: fc.constantFrom('a', 'b', ' ', ',', ';', '"', '\n', '\r', '\ufeff'),
+    });
     fc.assert(
       fc.property(text, fc.constantFrom(',', ';'), fc.boolean(), (t, sep, quotes) => {
         expect(splitRecords(t, sep, quotes)).toEqual(referenceSplit(t, sep, quotes));

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../functions/core/dates';
+import { type ImportedInvoice, parseInvoiceCsv } from '../../../functions/core/imports';
 import { formatCents } from '../../../functions/core/money';
-import { ImportedInvoice, parseInvoiceCsv } from '../../../functions/core/imports';
 
 const quote = (s: string) => (/[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 /** Ids and names hold no line break (core/model/fields.ts): rows with one are refused (hostile-imports.test.ts). */
-const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max, unit: fc.constantFrom(...'abcXYZ09 -_/,;"\'éàçÉ'.split('')) });
+const text = (min: number, max: number) =>
+  fc.string({ minLength: min, maxLength: max, unit: fc.constantFrom(...'abcXYZ09 -_/,;"\'éàçÉ'.split('')) });
 
 const invoice = fc.record({
   invoiceId: text(1, 20).filter((s) => s.trim() === s && s.trim().length > 0),
@@ -23,11 +24,31 @@ describe('invoice CSV round trip (property)', () => {
       fc.property(fc.uniqueArray(invoice, { minLength: 1, maxLength: 15, selector: (i) => i.invoiceId }), (rows) => {
         const expected: ImportedInvoice[] = rows.map((r) => {
           const issueDate = addDays('2020-01-01', r.issueOffset);
-          return { invoiceId: r.invoiceId, customerId: r.customerId, customerName: r.customerName, customerIban: undefined, amountCents: r.amountCents, currency: 'EUR', issueDate, dueDate: addDays(issueDate, r.terms) };
+          return {
+            invoiceId: r.invoiceId,
+            customerId: r.customerId,
+            customerName: r.customerName,
+            customerIban: undefined,
+            amountCents: r.amountCents,
+            currency: 'EUR',
+            issueDate,
+            dueDate: addDays(issueDate, r.terms),
+          };
         });
         const csv = [
           'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date',
-          ...expected.map((e) => [quote(e.invoiceId), quote(e.customerId), quote(e.customerName as string), '', formatCents(e.amountCents), 'EUR', e.issueDate, e.dueDate].join(',')),
+          ...expected.map((e) =>
+            [
+              quote(e.invoiceId),
+              quote(e.customerId),
+              quote(e.customerName as string),
+              '',
+              formatCents(e.amountCents),
+              'EUR',
+              e.issueDate,
+              e.dueDate,
+            ].join(','),
+          ),
         ].join('\r\n');
         const parsed = parseInvoiceCsv(csv);
         expect(parsed.fatal).toBeUndefined();

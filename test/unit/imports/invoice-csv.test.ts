@@ -15,22 +15,49 @@ describe('invoice CSV import (recon CLI columns)', () => {
         line: 2,
         ok: true,
         record: {
-          invoiceId: 'F-2026-001', customerId: 'C001', customerName: 'Boulangerie Dupont, SARL', customerIban: 'FR7630006000011234567890189',
-          amountCents: 123456, currency: 'EUR', issueDate: '2026-01-10', dueDate: '2026-02-09',
+          invoiceId: 'F-2026-001',
+          customerId: 'C001',
+          customerName: 'Boulangerie Dupont, SARL',
+          customerIban: 'FR7630006000011234567890189',
+          amountCents: 123456,
+          currency: 'EUR',
+          issueDate: '2026-01-10',
+          dueDate: '2026-02-09',
         },
       },
       {
         line: 3,
         ok: true,
-        record: { invoiceId: 'F-2026-002', customerId: 'C002', customerName: 'Garage Martin', customerIban: undefined, amountCents: 98000, currency: 'EUR', issueDate: '2026-01-12', dueDate: '2026-02-11' },
+        record: {
+          invoiceId: 'F-2026-002',
+          customerId: 'C002',
+          customerName: 'Garage Martin',
+          customerIban: undefined,
+          amountCents: 98000,
+          currency: 'EUR',
+          issueDate: '2026-01-12',
+          dueDate: '2026-02-11',
+        },
       },
     ]);
   });
 
   it('accepts a French Excel export: semicolons, decimal comma, DD/MM/YYYY dates, columns in any order', () => {
-    const parsed = parseInvoiceCsv('amount;invoice_id;customer_id;issue_date;due_date\n1 500,50;F9;C9;01/03/2026;31/03/2026\n');
+    const parsed = parseInvoiceCsv(
+      'amount;invoice_id;customer_id;issue_date;due_date\n1 500,50;F9;C9;01/03/2026;31/03/2026\n',
+    );
     expect(parsed.rows).toEqual([
-      { line: 2, ok: true, record: expect.objectContaining({ invoiceId: 'F9', amountCents: 150050, issueDate: '2026-03-01', dueDate: '2026-03-31', currency: 'EUR' }) },
+      {
+        line: 2,
+        ok: true,
+        record: expect.objectContaining({
+          invoiceId: 'F9',
+          amountCents: 150050,
+          issueDate: '2026-03-01',
+          dueDate: '2026-03-31',
+          currency: 'EUR',
+        }),
+      },
     ]);
   });
 
@@ -55,13 +82,18 @@ describe('invoice CSV import (recon CLI columns)', () => {
   it('refuses a second line for the same invoice with other values, and keeps one copy of an identical line', () => {
     const line = 'F1,C1,X,,10.00,EUR,2026-01-01,2026-01-31';
     const parsed = parseInvoiceCsv(`${header}\n${line}\n${line}\nF1,C1,X,,11.00,EUR,2026-01-01,2026-01-31\n`);
-    expect(parsed.rows.map((r) => [r.line, r.ok])).toEqual([[2, true], [4, false]]);
+    expect(parsed.rows.map((r) => [r.line, r.ok])).toEqual([
+      [2, true],
+      [4, false],
+    ]);
     const dup = parsed.rows[1];
     if (!dup.ok) expect(dup.reason).toBe('invoice_id: duplicate of line 2 with different values');
   });
 
   it('counts lines across quoted fields spanning two lines', () => {
-    const parsed = parseInvoiceCsv(`${header}\r\nF1,C1,"Société\r\nGénérale",,10,EUR,2026-01-01,2026-01-31\r\nF2,C1,X,,oops,EUR,2026-01-01,2026-01-31\r\n`);
+    const parsed = parseInvoiceCsv(
+      `${header}\r\nF1,C1,"Société\r\nGénérale",,10,EUR,2026-01-01,2026-01-31\r\nF2,C1,X,,oops,EUR,2026-01-01,2026-01-31\r\n`,
+    );
     expect(parsed.rows.map((r) => r.line)).toEqual([2, 4]);
   });
 

@@ -1,25 +1,45 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reduceOpenAmount } from '../../../functions/core/invoices';
-import { InvoiceStatus } from '../../../functions/core/model';
+import type { InvoiceStatus } from '../../../functions/core/model';
 
 const owedOf = (status: InvoiceStatus, openCents: number) => ({ status, openCents });
 
 describe('a write-off ("passage en perte") or a credit note ("avoir") on an invoice', () => {
   it('writing off the whole open amount closes the invoice as written off and stops the reminders', () => {
-    expect(reduceOpenAmount(owedOf('open', 12_000), 'write_off', 12_000)).toEqual({ ok: true, openCents: 0, status: 'written_off', closes: true });
+    expect(reduceOpenAmount(owedOf('open', 12_000), 'write_off', 12_000)).toEqual({
+      ok: true,
+      openCents: 0,
+      status: 'written_off',
+      closes: true,
+    });
   });
 
   it('a credit note for the whole open amount closes the invoice as credited', () => {
-    expect(reduceOpenAmount(owedOf('partially_paid', 5_000), 'credit_note', 5_000)).toEqual({ ok: true, openCents: 0, status: 'credited', closes: true });
+    expect(reduceOpenAmount(owedOf('partially_paid', 5_000), 'credit_note', 5_000)).toEqual({
+      ok: true,
+      openCents: 0,
+      status: 'credited',
+      closes: true,
+    });
   });
 
   it('a part of the open amount leaves the invoice partially paid, the reminders going on', () => {
-    expect(reduceOpenAmount(owedOf('open', 12_000), 'credit_note', 2_000)).toEqual({ ok: true, openCents: 10_000, status: 'partially_paid', closes: false });
+    expect(reduceOpenAmount(owedOf('open', 12_000), 'credit_note', 2_000)).toEqual({
+      ok: true,
+      openCents: 10_000,
+      status: 'partially_paid',
+      closes: false,
+    });
   });
 
   it('an invoice with the collection agency stays in collection after a partial write-off', () => {
-    expect(reduceOpenAmount(owedOf('in_collection', 12_000), 'write_off', 2_000)).toEqual({ ok: true, openCents: 10_000, status: 'in_collection', closes: false });
+    expect(reduceOpenAmount(owedOf('in_collection', 12_000), 'write_off', 2_000)).toEqual({
+      ok: true,
+      openCents: 10_000,
+      status: 'in_collection',
+      closes: false,
+    });
   });
 
   it.each<InvoiceStatus>(['paid', 'written_off', 'credited'])('a %s invoice has nothing left to reduce', (status) => {
@@ -28,7 +48,10 @@ describe('a write-off ("passage en perte") or a credit note ("avoir") on an invo
   });
 
   it('more than the open amount is refused (refunds are out of scope)', () => {
-    expect(reduceOpenAmount(owedOf('open', 1_000), 'credit_note', 1_001)).toEqual({ ok: false, reason: 'exceeds_open' });
+    expect(reduceOpenAmount(owedOf('open', 1_000), 'credit_note', 1_001)).toEqual({
+      ok: false,
+      reason: 'exceeds_open',
+    });
   });
 
   it('never leaves a negative open amount, and closes the invoice exactly when nothing is left', () => {
@@ -41,10 +64,14 @@ describe('a write-off ("passage en perte") or a credit note ("avoir") on an invo
         (status, openCents, amount, kind) => {
           const d = reduceOpenAmount(owedOf(status, openCents), kind, amount);
           if (!d.ok) return amount > openCents;
-          return d.openCents === openCents - amount && d.openCents >= 0 && d.closes === (d.openCents === 0) && (d.closes ? d.status !== status : true);
+          return (
+            d.openCents === openCents - amount &&
+            d.openCents >= 0 &&
+            d.closes === (d.openCents === 0) &&
+            (d.closes ? d.status !== status : true)
+          );
         },
       ),
     );
   });
 });
-

@@ -13,11 +13,24 @@ const creditor = {
 };
 const debtor = { name: 'Boulangerie Martin', address: ['1 place du Marché', '75001 Paris'] };
 const invoices = [
-  { invoiceId: 'F-2025-0001', issueDate: '2025-05-15', dueDate: '2025-06-15', amountCents: 100_000, openCents: 100_000 },
-  { invoiceId: 'F-2025-0002', issueDate: '2025-05-20', dueDate: '2025-06-15', amountCents: 250_000, openCents: 150_000 },
+  {
+    invoiceId: 'F-2025-0001',
+    issueDate: '2025-05-15',
+    dueDate: '2025-06-15',
+    amountCents: 100_000,
+    openCents: 100_000,
+  },
+  {
+    invoiceId: 'F-2025-0002',
+    issueDate: '2025-05-20',
+    dueDate: '2025-06-15',
+    amountCents: 250_000,
+    openCents: 150_000,
+  },
 ];
 const rates = defaultRateTable;
-const business = (principalCents: number) => computeLatePenalties({ principalCents, dueDate: '2025-06-15', asOf: '2025-08-14', rates, debtor: 'business' });
+const business = (principalCents: number) =>
+  computeLatePenalties({ principalCents, dueDate: '2025-06-15', asOf: '2025-08-14', rates, debtor: 'business' });
 // F-2025-0001: 540 + 1498 = 2038 cents (see the penalties tests); + 4000 indemnity
 // F-2025-0002 on 1 500,00 €: 150000 x 1315 x 15 / 3 650 000 = 810.62 -> 811 ; 150000 x 1215 x 45 / 3 650 000 = 2246.92 -> 2247 ; = 3058
 // principal 2 500,00 € ; penalties 50,96 € ; indemnities 80,00 € ; total 2 630,96 €
@@ -25,7 +38,13 @@ const business = (principalCents: number) => computeLatePenalties({ principalCen
 describe('formal notice letter (PDF)', () => {
   it('adds up principal, penalties and indemnities per invoice', () => {
     const fig = formalNoticeFigures({ invoices, penalties: [business(100_000), business(150_000)], debtor });
-    expect(fig).toMatchObject({ principalCents: 250_000, interestCents: 5_096, indemnityCents: 8_000, totalCents: 263_096, business: true });
+    expect(fig).toMatchObject({
+      principalCents: 250_000,
+      interestCents: 5_096,
+      indemnityCents: 8_000,
+      totalCents: 263_096,
+      business: true,
+    });
   });
 
   it('is a PDF stating the amounts, L441-10 penalties, the €40 indemnity per invoice, the deadline and the registered letter', async () => {
@@ -58,12 +77,27 @@ describe('formal notice letter (PDF)', () => {
   });
 
   it('for a consumer: legal-rate interest from the notice (Code civil 1231-6), no €40 indemnity', async () => {
-    const p = computeLatePenalties({ principalCents: 80_000, dueDate: '2025-03-01', asOf: '2025-05-10', rates, debtor: 'consumer', formalNoticeDate: '2025-04-10' });
+    const p = computeLatePenalties({
+      principalCents: 80_000,
+      dueDate: '2025-03-01',
+      asOf: '2025-05-10',
+      rates,
+      debtor: 'consumer',
+      formalNoticeDate: '2025-04-10',
+    });
     const pdf = await buildFormalNoticePdf({
       language: 'fr',
       creditor,
       debtor: { name: 'M. Jean Durand', address: ['3 rue Haute', '13001 Marseille'], isBusiness: false },
-      invoices: [{ invoiceId: 'F-2025-0100', issueDate: '2025-02-01', dueDate: '2025-03-01', amountCents: 80_000, openCents: 80_000 }],
+      invoices: [
+        {
+          invoiceId: 'F-2025-0100',
+          issueDate: '2025-02-01',
+          dueDate: '2025-03-01',
+          amountCents: 80_000,
+          openCents: 80_000,
+        },
+      ],
       penalties: [p],
       deadline: '2025-05-20',
       asOf: '2025-05-10',
@@ -93,7 +127,17 @@ describe('formal notice letter (PDF)', () => {
   });
 
   it('refuses to build a letter without the penalties of every invoice', async () => {
-    await expect(buildFormalNoticePdf({ language: 'fr', creditor, debtor, invoices, penalties: [business(100_000)], deadline: '2025-08-22', asOf: '2025-08-14' })).rejects.toThrow(/F-2025-0002/);
+    await expect(
+      buildFormalNoticePdf({
+        language: 'fr',
+        creditor,
+        debtor,
+        invoices,
+        penalties: [business(100_000)],
+        deadline: '2025-08-22',
+        asOf: '2025-08-14',
+      }),
+    ).rejects.toThrow(/F-2025-0002/);
   });
 });
 
@@ -109,10 +153,25 @@ describe('agency case file', () => {
         postalAddress: debtor.address,
         contacts: [{ name: 'Mme Martin', email: 'compta@martin.example', phone: '+33 1 00 00 00 00', role: 'billing' }],
       },
-      invoices: invoices.map((i, k) => ({ ...i, currency: 'EUR', status: 'open', penalties: business(k === 0 ? 100_000 : 150_000) })),
+      invoices: invoices.map((i, k) => ({
+        ...i,
+        currency: 'EUR',
+        status: 'open',
+        penalties: business(k === 0 ? 100_000 : 150_000),
+      })),
       history: [
-        { at: '2025-07-01T06:30:00.000Z', invoiceId: 'F-2025-0001', kind: 'reminder_sent', detail: { level: 'reminder_2', channel: 'email', messageId: 'ses-2' } },
-        { at: '2025-06-22T06:30:00.000Z', invoiceId: 'F-2025-0001', kind: 'reminder_sent', detail: { level: 'reminder_1', channel: 'email', messageId: 'ses-1' } },
+        {
+          at: '2025-07-01T06:30:00.000Z',
+          invoiceId: 'F-2025-0001',
+          kind: 'reminder_sent',
+          detail: { level: 'reminder_2', channel: 'email', messageId: 'ses-2' },
+        },
+        {
+          at: '2025-06-22T06:30:00.000Z',
+          invoiceId: 'F-2025-0001',
+          kind: 'reminder_sent',
+          detail: { level: 'reminder_1', channel: 'email', messageId: 'ses-1' },
+        },
         { at: '2025-07-20T09:12:00.000Z', kind: 'promise_broken', detail: {} },
       ],
       formalNotice: { reference: 'MED-F-2025-0001-20250725', date: '2025-07-25' },
@@ -122,7 +181,9 @@ describe('agency case file', () => {
     expect(json.debtor.contacts[0].email).toBe('compta@martin.example');
     expect(json.history.map((h: any) => h.detail.messageId ?? h.kind)).toEqual(['ses-1', 'ses-2', 'promise_broken']);
     expect(json.invoices.map((i: any) => i.claimCents)).toEqual([106_038, 157_058]);
-    expect(json.totals).toEqual([{ currency: 'EUR', principalCents: 250_000, interestCents: 5_096, indemnityCents: 8_000, totalCents: 263_096 }]);
+    expect(json.totals).toEqual([
+      { currency: 'EUR', principalCents: 250_000, interestCents: 5_096, indemnityCents: 8_000, totalCents: 263_096 },
+    ]);
     expect(json.formalNotice.reference).toBe('MED-F-2025-0001-20250725');
     const text = pdfText(file.pdf);
     expect(Buffer.from(file.pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');

@@ -1,9 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCreditorIdentity } from '../../../functions/adapters/config';
-import { frenchVatNumber, isValidSiren, isValidSiret, legalIdentityProblems, legalMentions, luhnValid } from '../../../functions/core/letters/identity';
-import { parseSettings } from '../../../lib/settings';
 import demo from '../../../cdk.json';
+import { readCreditorIdentity } from '../../../functions/adapters/config';
+import {
+  frenchVatNumber,
+  isValidSiren,
+  isValidSiret,
+  legalIdentityProblems,
+  legalMentions,
+  luhnValid,
+} from '../../../functions/core/letters/identity';
+import { parseSettings } from '../../../lib/settings';
 
 const identityEnv = {
   CREDITOR_LEGAL_FORM: 'SARL',
@@ -47,28 +54,49 @@ describe('the creditor’s legal identity', () => {
   });
 
   it('a SIRET of another company or a VAT number of another SIREN is named as inconsistent', () => {
-    expect(legalIdentityProblems({ siren: '123456782', siret: '99999999800019', vatNumber: 'FR83404833048' }).map((p) => p.field)).toEqual(['siret', 'vatNumber']);
+    expect(
+      legalIdentityProblems({ siren: '123456782', siret: '99999999800019', vatNumber: 'FR83404833048' }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['siret', 'vatNumber']);
   });
 
   it('is read at cold start with spaces and lower case tolerated', () => {
-    expect(readCreditorIdentity(identityEnv)).toMatchObject({ siren: '123456782', siret: '12345678200002', vatNumber: 'FR11123456782', shareCapitalCents: 500_000 });
+    expect(readCreditorIdentity(identityEnv)).toMatchObject({
+      siren: '123456782',
+      siret: '12345678200002',
+      vatNumber: 'FR11123456782',
+      shareCapitalCents: 500_000,
+    });
   });
 
   it('cold start names each bad setting: a wrong SIREN key, a missing signatory, an e-mail that is not one', () => {
     const bad = { ...identityEnv, CREDITOR_SIGNATORY_NAME: undefined, CREDITOR_CONTACT_EMAIL: 'compta' };
-    expect(() => readCreditorIdentity(bad)).toThrow(/CREDITOR_SIGNATORY_NAME.*CREDITOR_CONTACT_EMAIL|CREDITOR_CONTACT_EMAIL.*CREDITOR_SIGNATORY_NAME/);
-    expect(() => readCreditorIdentity({ ...identityEnv, CREDITOR_SIREN: '123456789' })).toThrow(/CREDITOR_SIREN: a SIREN of 9 digits/);
+    expect(() => readCreditorIdentity(bad)).toThrow(
+      /CREDITOR_SIGNATORY_NAME.*CREDITOR_CONTACT_EMAIL|CREDITOR_CONTACT_EMAIL.*CREDITOR_SIGNATORY_NAME/,
+    );
+    expect(() => readCreditorIdentity({ ...identityEnv, CREDITOR_SIREN: '123456789' })).toThrow(
+      /CREDITOR_SIREN: a SIREN of 9 digits/,
+    );
   });
 
   it('the demo settings are a valid, clearly fictitious identity', () => {
     const s = parseSettings(demo.context);
-    expect(s).toMatchObject({ creditorSiren: '999999998', creditorVatNumber: 'FR11999999998', creditorSignatoryTitle: 'Présidente (fictive)' });
+    expect(s).toMatchObject({
+      creditorSiren: '999999998',
+      creditorVatNumber: 'FR11999999998',
+      creditorSignatoryTitle: 'Présidente (fictive)',
+    });
   });
 
   it('synthesis stops naming each bad identity setting', () => {
     const ctx = { ...demo.context, creditorSiren: '999999999', creditorSignatoryName: undefined };
-    expect(() => parseSettings(ctx)).toThrow(/context creditorSiren: a SIREN of 9 digits.*context creditorSignatoryName/s);
-    expect(() => parseSettings({ ...demo.context, creditorVatNumber: 'FR00999999998' })).toThrow(/context creditorVatNumber: the French VAT number of this SIREN is FR11999999998/);
+    expect(() => parseSettings(ctx)).toThrow(
+      /context creditorSiren: a SIREN of 9 digits.*context creditorSignatoryName/s,
+    );
+    expect(() => parseSettings({ ...demo.context, creditorVatNumber: 'FR00999999998' })).toThrow(
+      /context creditorVatNumber: the French VAT number of this SIREN is FR11999999998/,
+    );
   });
 
   it('prints the mentions of Code de commerce R123-237: legal form, share capital, registered office, RCS and its city', () => {

@@ -1,62 +1,153 @@
 import { describe, expect, it } from 'vitest';
+import { CustomerCreate } from '../../../functions/api/routes/customers';
 import { computeLatePenalties, defaultRateTable, mergeRateTables } from '../../../functions/core/dunning';
 import { buildFormalNoticePdf } from '../../../functions/core/letters';
 import { rateNotesFor } from '../../../functions/core/letters/rate-notes';
-import { alreadyReminded, effectiveLevel, renderFormalNoticeEmail, renderReminder, ReminderItem } from '../../../functions/core/messages';
+import {
+  alreadyReminded,
+  effectiveLevel,
+  type ReminderItem,
+  renderFormalNoticeEmail,
+  renderReminder,
+} from '../../../functions/core/messages';
 import { Customer, type DunningLevel } from '../../../functions/core/model';
-import { CustomerCreate } from '../../../functions/api/routes/customers';
 import { pdfText } from './pdf-text';
 
 const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', city: 'Lyon' };
 const address = ['1 place du Marché', '75001 Paris'];
-const invoice = { invoiceId: 'F-2026-0077', issueDate: '2025-11-20', dueDate: '2025-12-20', amountCents: 250_000, openCents: 200_000, currency: 'EUR' };
+const invoice = {
+  invoiceId: 'F-2026-0077',
+  issueDate: '2025-11-20',
+  dueDate: '2025-12-20',
+  amountCents: 250_000,
+  openCents: 200_000,
+  currency: 'EUR',
+};
 const asOf = '2026-01-23';
-const business = computeLatePenalties({ principalCents: 200_000, dueDate: '2025-12-20', asOf, rates: defaultRateTable, debtor: 'business' });
-const consumer = computeLatePenalties({ principalCents: 200_000, dueDate: '2025-12-20', asOf, rates: defaultRateTable, debtor: 'consumer', formalNoticeDate: asOf });
-const item = (invoiceId: string, level: ReminderItem['level']): ReminderItem => ({ invoiceId, level, amountCents: 10_000, openCents: 10_000, dueDate: '2026-01-01', daysLate: 22, currency: 'EUR' });
+const business = computeLatePenalties({
+  principalCents: 200_000,
+  dueDate: '2025-12-20',
+  asOf,
+  rates: defaultRateTable,
+  debtor: 'business',
+});
+const consumer = computeLatePenalties({
+  principalCents: 200_000,
+  dueDate: '2025-12-20',
+  asOf,
+  rates: defaultRateTable,
+  debtor: 'consumer',
+  formalNoticeDate: asOf,
+});
+const item = (invoiceId: string, level: ReminderItem['level']): ReminderItem => ({
+  invoiceId,
+  level,
+  amountCents: 10_000,
+  openCents: 10_000,
+  dueDate: '2026-01-01',
+  daysLate: 22,
+  currency: 'EUR',
+});
 const notice = (over: Partial<Parameters<typeof buildFormalNoticePdf>[0]> = {}) =>
-  buildFormalNoticePdf({ language: 'fr', creditor, debtor: { name: 'Boulangerie Martin', address }, invoices: [invoice], penalties: [business], deadline: '2026-02-02', asOf, ...over }).then(pdfText);
+  buildFormalNoticePdf({
+    language: 'fr',
+    creditor,
+    debtor: { name: 'Boulangerie Martin', address },
+    invoices: [invoice],
+    penalties: [business],
+    deadline: '2026-02-02',
+    asOf,
+    ...over,
+  }).then(pdfText);
 
 describe('the wording matches what happened', () => {
   it('a customer’s first message, even at the final level, does not say "Malgré nos relances"', () => {
     for (const level of ['reminder_2', 'final_reminder'] as const) {
-      const m = renderReminder({ language: 'fr', customer: { name: 'Boulangerie Martin' }, creditor, items: [item('F-1', level)], asOf });
+      const m = renderReminder({
+        language: 'fr',
+        customer: { name: 'Boulangerie Martin' },
+        creditor,
+        items: [item('F-1', level)],
+        asOf,
+      });
       expect(m.text).not.toMatch(/Malgré/);
       expect(m.text).toContain('Sauf erreur de notre part');
       expect(m.subject).not.toContain('Deuxième');
     }
-    expect(renderReminder({ language: 'fr', customer: { name: 'B' }, creditor, items: [item('F-1', 'final_reminder')], asOf, reminded: true }).text).toContain('Malgré nos relances');
+    expect(
+      renderReminder({
+        language: 'fr',
+        customer: { name: 'B' },
+        creditor,
+        items: [item('F-1', 'final_reminder')],
+        asOf,
+        reminded: true,
+      }).text,
+    ).toContain('Malgré nos relances');
   });
 
   it('a formal notice no reminder preceded does not speak of "nos précédentes relances", in the letter or the e-mail', async () => {
     expect(await notice()).not.toContain('précédentes relances');
     expect(await notice({ reminded: true })).toContain('malgré nos précédentes relances');
-    const mail = renderFormalNoticeEmail({ language: 'fr', customer: { name: 'B' }, creditor, notices: [{ ...invoice, penalties: business }], deadline: '2026-02-02', asOf, reminded: false });
+    const mail = renderFormalNoticeEmail({
+      language: 'fr',
+      customer: { name: 'B' },
+      creditor,
+      notices: [{ ...invoice, penalties: business }],
+      deadline: '2026-02-02',
+      asOf,
+      reminded: false,
+    });
     expect(mail.text).not.toContain('Malgré');
   });
 
   it('only a reminder proper counts as a previous reminder, not a courtesy one', () => {
-    expect([undefined, 'courtesy', 'reminder_1', 'final_reminder'].map((l) => alreadyReminded(l as DunningLevel | undefined))).toEqual([false, false, true, true]);
+    expect(
+      [undefined, 'courtesy', 'reminder_1', 'final_reminder'].map((l) =>
+        alreadyReminded(l as DunningLevel | undefined),
+      ),
+    ).toEqual([false, false, true, true]);
   });
 
   it('over a sequence of grouped messages to one customer, no invoice’s level goes down and each subject names its level only for the invoices at it', () => {
     const reached = new Map<string, DunningLevel>([['A', 'reminder_2']]);
     const rank: DunningLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
     const batches: [string, DunningLevel][][] = [
-      [['A', 'final_reminder'], ['B', 'reminder_1'], ['C', 'reminder_1'], ['D', 'reminder_1']],
+      [
+        ['A', 'final_reminder'],
+        ['B', 'reminder_1'],
+        ['C', 'reminder_1'],
+        ['D', 'reminder_1'],
+      ],
       // A's stale step (planned at reminder_2 before its final reminder went out) meets B, C, D's second reminders
-      [['A', 'reminder_2'], ['B', 'reminder_2'], ['C', 'reminder_2'], ['D', 'reminder_2']],
-      [['B', 'final_reminder'], ['C', 'final_reminder'], ['D', 'final_reminder']],
+      [
+        ['A', 'reminder_2'],
+        ['B', 'reminder_2'],
+        ['C', 'reminder_2'],
+        ['D', 'reminder_2'],
+      ],
+      [
+        ['B', 'final_reminder'],
+        ['C', 'final_reminder'],
+        ['D', 'final_reminder'],
+      ],
     ];
     const subjects: string[] = [];
     for (const batch of batches) {
-      const items = batch.map(([id, stepLevel]) => item(id, effectiveLevel(stepLevel, reached.get(id)) as ReminderItem['level']));
+      const items = batch.map(([id, stepLevel]) =>
+        item(id, effectiveLevel(stepLevel, reached.get(id)) as ReminderItem['level']),
+      );
       for (const i of items) {
         const before = reached.get(i.invoiceId);
-        expect(before === undefined || rank.indexOf(i.level) >= rank.indexOf(before as (typeof rank)[number]), `${i.invoiceId} went down`).toBe(true);
+        expect(
+          before === undefined || rank.indexOf(i.level) >= rank.indexOf(before as (typeof rank)[number]),
+          `${i.invoiceId} went down`,
+        ).toBe(true);
         reached.set(i.invoiceId, i.level);
       }
-      subjects.push(renderReminder({ language: 'fr', customer: { name: 'B' }, creditor, items, asOf, reminded: true }).subject);
+      subjects.push(
+        renderReminder({ language: 'fr', customer: { name: 'B' }, creditor, items, asOf, reminded: true }).subject,
+      );
     }
     expect(subjects).toEqual([
       'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture A, et 3 autres factures en relance',
@@ -68,14 +159,24 @@ describe('the wording matches what happened', () => {
 
 describe('a formal notice to a consumer', () => {
   it('the customer record carries the person’s civility and family name (model and API)', () => {
-    const person = { customerId: 'C-LEA-PETIT', name: 'Léa Petit', isBusiness: false, civility: 'madame', familyName: 'Petit' };
+    const person = {
+      customerId: 'C-LEA-PETIT',
+      name: 'Léa Petit',
+      isBusiness: false,
+      civility: 'madame',
+      familyName: 'Petit',
+    };
     expect(Customer.parse(person)).toMatchObject({ civility: 'madame', familyName: 'Petit' });
     expect(CustomerCreate.parse(person)).toMatchObject({ civility: 'madame', familyName: 'Petit' });
     expect(() => CustomerCreate.parse({ ...person, civility: 'Mme' })).toThrow();
   });
 
   const consumerNotice = (over = {}) =>
-    notice({ debtor: { name: 'Léa Petit', isBusiness: false, civility: 'madame', familyName: 'Petit', address }, penalties: [consumer], ...over });
+    notice({
+      debtor: { name: 'Léa Petit', isBusiness: false, civility: 'madame', familyName: 'Petit', address },
+      penalties: [consumer],
+      ...over,
+    });
 
   it('greets the person by civility and name, and closes with the same civility', async () => {
     const text = await consumerNotice();
@@ -109,20 +210,33 @@ describe('only published rates are printed as such', () => {
   const dates = late.periods.map((p) => p.from);
 
   it('a half-year in the reference table is published; one beyond it is finance’s entry, or an assumption when marked so', () => {
-    expect(rateNotesFor(dates, 'l441_10', defaultRateTable, false)).toEqual({ status: { '2026-H1': 'published', '2026-H2': 'entered' }, lastPublished: '2026-H1' });
+    expect(rateNotesFor(dates, 'l441_10', defaultRateTable, false)).toEqual({
+      status: { '2026-H1': 'published', '2026-H2': 'entered' },
+      lastPublished: '2026-H1',
+    });
     expect(rateNotesFor(dates, 'l441_10', defaultRateTable, true).status['2026-H2']).toBe('assumed');
   });
 
   it('an assumed rate is labelled on the letter: due at the rate in force, computed at the last published one, named', async () => {
-    const text = await notice({ penalties: [late], asOf: '2026-09-30', rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, true) });
+    const text = await notice({
+      penalties: [late],
+      asOf: '2026-09-30',
+      rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, true),
+    });
     expect(text).toMatch(/12,15 %\s+[\d\s,]+€/); // H1 2026: published, no mark
     expect(text).toContain('12,15 % (2)');
-    expect(text).toContain('(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur');
+    expect(text).toContain(
+      '(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur',
+    );
     expect(text).toContain('dernier taux publié (1er semestre 2026)');
   });
 
   it('a rate finance entered is marked as such, never as an assumption', async () => {
-    const text = await notice({ penalties: [late], asOf: '2026-09-30', rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, false) });
+    const text = await notice({
+      penalties: [late],
+      asOf: '2026-09-30',
+      rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, false),
+    });
     expect(text).toContain('12,15 % (1)');
     expect(text).toContain('relevé par notre service comptable');
     expect(text).not.toContain('Hypothèse');

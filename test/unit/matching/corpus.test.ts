@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { matchTransactions } from '../../../functions/core/matching';
-import { generateCorpus } from '../../../bench/corpus/generate';
 import { score } from '../../../bench/corpus/evaluate';
+import { generateCorpus } from '../../../bench/corpus/generate';
+import { matchTransactions } from '../../../functions/core/matching';
 
 describe('on a realistic month of French bank credits (labelled corpus)', () => {
   const corpus = generateCorpus({ seed: 2024, customers: 160, entries: 800 });
   const ids = corpus.statement.entries.map((e) => `T${e.index}`);
   const results = matchTransactions({
     invoices: corpus.invoices,
-    customers: corpus.customers.map((c) => ({ customerId: c.customerId, name: c.name, ibans: c.knownIban ? [c.knownIban] : [] })),
+    customers: corpus.customers.map((c) => ({
+      customerId: c.customerId,
+      name: c.name,
+      ibans: c.knownIban ? [c.knownIban] : [],
+    })),
     transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
     options: { ownIbans: [corpus.ownIban] },
   });
@@ -36,14 +40,19 @@ describe('on a harder book: many customers with similar names, third-party payer
   const ids = corpus.statement.entries.map((e) => `T${e.index}`);
   const results = matchTransactions({
     invoices: corpus.invoices,
-    customers: corpus.customers.map((c) => ({ customerId: c.customerId, name: c.name, ibans: c.knownIban ? [c.knownIban] : [] })),
+    customers: corpus.customers.map((c) => ({
+      customerId: c.customerId,
+      name: c.name,
+      ibans: c.knownIban ? [c.knownIban] : [],
+    })),
     transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
     options: { ownIbans: [corpus.ownIban] },
   });
   const s = score(corpus.truth, results, ids);
 
   it('no category of payment gets below 99.5% precision', () => {
-    for (const [category, c] of s.byCategory) if (c.auto > 0) expect(c.autoCorrect / c.auto, category).toBeGreaterThanOrEqual(0.995);
+    for (const [category, c] of s.byCategory)
+      if (c.auto > 0) expect(c.autoCorrect / c.auto, category).toBeGreaterThanOrEqual(0.995);
   });
 
   it('letters third-party payers, transfers paying more than they cite and citations in other forms automatically', () => {
@@ -53,4 +62,3 @@ describe('on a harder book: many customers with similar names, third-party payer
     }
   });
 });
-

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMatcher, matchTransactions, type MatchableTransaction } from '../../../functions/core/matching';
+import { createMatcher, type MatchableTransaction, matchTransactions } from '../../../functions/core/matching';
 import { MatchResult } from '../../../functions/core/model/matching';
 import { allocations, book, credit, customers, invoice } from './fixtures';
 
@@ -11,7 +11,12 @@ const matchOne = (t: MatchableTransaction, invoices = book, options = {}) => {
 
 describe('a payment that quotes its invoice number', () => {
   it('is lettered automatically when the number and the amount agree', () => {
-    const r = matchOne(credit(1250, { counterpartyName: 'BOULANGERIE DUPONT ET FILS', remittance: { unstructured: ['FACTURE F2024-00123'], structured: [] } }));
+    const r = matchOne(
+      credit(1250, {
+        counterpartyName: 'BOULANGERIE DUPONT ET FILS',
+        remittance: { unstructured: ['FACTURE F2024-00123'], structured: [] },
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['F2024-00123=125000']);
     expect(r.confidence).toBeGreaterThanOrEqual(0.9);
@@ -44,7 +49,12 @@ describe('a payment that quotes its invoice number', () => {
   });
 
   it('survives a one-character typo in the number when the amount and the payer agree', () => {
-    const r = matchOne(credit(480.5, { counterpartyName: 'BOULANGERIE DUPONT ET FILS SARL', remittance: { unstructured: ['FACTURE F2024-00142'], structured: [] } }));
+    const r = matchOne(
+      credit(480.5, {
+        counterpartyName: 'BOULANGERIE DUPONT ET FILS SARL',
+        remittance: { unstructured: ['FACTURE F2024-00142'], structured: [] },
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['F2024-00124=48050']);
     expect(r.reasons.join(' ')).toMatch(/one character away/);
@@ -58,7 +68,12 @@ describe('a payment that quotes its invoice number', () => {
 
 describe('a payment without any reference', () => {
   it('is lettered from the payer IBAN and an amount only one open invoice of that customer has', () => {
-    const r = matchOne(credit(480.5, { counterpartyIban: 'FR76 3000 6000 0112 3456 7890 189', remittance: { unstructured: ['REGLEMENT'], structured: [] } }));
+    const r = matchOne(
+      credit(480.5, {
+        counterpartyIban: 'FR76 3000 6000 0112 3456 7890 189',
+        remittance: { unstructured: ['REGLEMENT'], structured: [] },
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['F2024-00124=48050']);
     expect(r.reasons.join(' ')).toMatch(/IBAN/);
@@ -77,7 +92,12 @@ describe('a payment without any reference', () => {
   });
 
   it('naming an invoice number that is not open is not lettered to another invoice of the same amount', () => {
-    const r = matchOne(credit(480.5, { counterpartyIban: 'FR7630006000011234567890189', remittance: { unstructured: ['FACTURE F2024-00999'], structured: [] } }));
+    const r = matchOne(
+      credit(480.5, {
+        counterpartyIban: 'FR7630006000011234567890189',
+        remittance: { unstructured: ['FACTURE F2024-00999'], structured: [] },
+      }),
+    );
     expect(r.status).not.toBe('matched');
     expect(r.reasons.join(' ')).toMatch(/F2024-?00999|not an open invoice/);
   });
@@ -98,13 +118,20 @@ describe('a payment without any reference', () => {
 
 describe('one transfer for several invoices', () => {
   it('naming them all pays each of them', () => {
-    const r = matchOne(credit(1730.5, { remittance: { unstructured: ['FACTURES F2024-00123 + F2024-00124'], structured: [] } }));
+    const r = matchOne(
+      credit(1730.5, { remittance: { unstructured: ['FACTURES F2024-00123 + F2024-00124'], structured: [] } }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r).sort()).toEqual(['F2024-00123=125000', 'F2024-00124=48050']);
   });
 
   it('naming none pays the oldest open invoices of the customer when they add up exactly', () => {
-    const r = matchOne(credit(1730.5, { counterpartyName: 'BOULANGERIE DUPONT ET FILS SARL', remittance: { unstructured: ['VIREMENT'], structured: [] } }));
+    const r = matchOne(
+      credit(1730.5, {
+        counterpartyName: 'BOULANGERIE DUPONT ET FILS SARL',
+        remittance: { unstructured: ['VIREMENT'], structured: [] },
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r).sort()).toEqual(['F2024-00123=125000', 'F2024-00124=48050']);
   });
@@ -120,7 +147,12 @@ describe('one transfer for several invoices', () => {
 describe('amounts that are not what is owed', () => {
   it('a deposit quoting the invoice is a partial payment: the rest stays owed', () => {
     const matcher = createMatcher(book, customers);
-    const r = matcher.match(credit(1000, { counterpartyName: 'TRANSPORTS GARNIER ATLANTIQUE', remittance: { unstructured: ['ACOMPTE FA-2024/311'], structured: [] } }));
+    const r = matcher.match(
+      credit(1000, {
+        counterpartyName: 'TRANSPORTS GARNIER ATLANTIQUE',
+        remittance: { unstructured: ['ACOMPTE FA-2024/311'], structured: [] },
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2024/311=100000']);
     expect(matcher.openCentsOf('FA-2024/311')).toBe(264810);
@@ -134,12 +166,19 @@ describe('amounts that are not what is owed', () => {
   });
 
   it('short by more than the tolerance is no write-off', () => {
-    const r = matchOne(credit(3640.6, { remittance: { unstructured: ['FA-2024/311'], structured: [] } }), book, { feeToleranceCents: 500 });
+    const r = matchOne(credit(3640.6, { remittance: { unstructured: ['FA-2024/311'], structured: [] } }), book, {
+      feeToleranceCents: 500,
+    });
     expect(r.best?.writeOffCents ?? 0).toBe(0);
   });
 
   it('an overpayment allocates what the invoice owes and keeps the rest as customer credit', () => {
-    const r = matchOne(credit(5450, { counterpartyName: 'CABINET ROUSSEAU ET ASSOCIES', remittance: { unstructured: ['FACTURE F2024-00200'], structured: [] } }));
+    const r = matchOne(
+      credit(5450, {
+        counterpartyName: 'CABINET ROUSSEAU ET ASSOCIES',
+        remittance: { unstructured: ['FACTURE F2024-00200'], structured: [] },
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['F2024-00200=540000']);
     expect(r.best!.customerCreditCents).toBe(5000);
@@ -148,9 +187,19 @@ describe('amounts that are not what is owed', () => {
 
 describe('credits that are not customer receipts', () => {
   it.each([
-    ['a tax refund', { label: 'VIR SEPA RECU /DE DGFIP', counterpartyName: 'DRFIP ILE DE FRANCE', remittance: { unstructured: ['REMBOURSEMENT CREDIT TVA'], structured: [] } }],
+    [
+      'a tax refund',
+      {
+        label: 'VIR SEPA RECU /DE DGFIP',
+        counterpartyName: 'DRFIP ILE DE FRANCE',
+        remittance: { unstructured: ['REMBOURSEMENT CREDIT TVA'], structured: [] },
+      },
+    ],
     ['bank interest', { label: 'INTERETS CREDITEURS' }],
-    ['an insurance indemnity', { label: 'VIR AXA FRANCE IARD', remittance: { unstructured: ['INDEMNISATION SINISTRE 123456'], structured: [] } }],
+    [
+      'an insurance indemnity',
+      { label: 'VIR AXA FRANCE IARD', remittance: { unstructured: ['INDEMNISATION SINISTRE 123456'], structured: [] } },
+    ],
     ['an own-account transfer', { label: 'VIREMENT INTERNE', counterpartyIban: 'FR7699999000011234567890111' }],
   ])('%s is not lettered, even with an amount some invoice has', (_case, fields) => {
     const r = matchOne(credit(5400, fields), book, { ownIbans: ['FR7699999000011234567890111'] });
@@ -158,23 +207,43 @@ describe('credits that are not customer receipts', () => {
     expect(r.best).toBeUndefined();
   });
 
-  it('a reference to another customer\'s invoice with a different amount is not lettered', () => {
-    const r = matchOne(credit(999.99, { counterpartyIban: 'FR7610107001011234567890129', counterpartyName: 'MENUISERIE LEFEVRE', remittance: { unstructured: ['FACTURE F2024-00200'], structured: [] } }));
+  it("a reference to another customer's invoice with a different amount is not lettered", () => {
+    const r = matchOne(
+      credit(999.99, {
+        counterpartyIban: 'FR7610107001011234567890129',
+        counterpartyName: 'MENUISERIE LEFEVRE',
+        remittance: { unstructured: ['FACTURE F2024-00200'], structured: [] },
+      }),
+    );
     expect(r.status).not.toBe('matched');
     expect(r.suggestions.flatMap((s) => s.allocations.map((a) => a.invoiceId))).not.toContain('F2024-00200');
   });
 
   it('a debit is ignored', () => {
-    const r = matchOne(credit(-1250, { label: 'PRLV SEPA EDF', remittance: { unstructured: ['F2024-00123'], structured: [] } }));
+    const r = matchOne(
+      credit(-1250, { label: 'PRLV SEPA EDF', remittance: { unstructured: ['F2024-00123'], structured: [] } }),
+    );
     expect(r.status).toBe('ignored');
   });
 });
 
 describe('returned and rejected payments', () => {
   it('reopen what the payment they undo had paid, and flag it', () => {
-    const paid = credit(1250, { counterpartyIban: 'FR7630006000011234567890189', remittance: { unstructured: ['F2024-00123'], structured: [] } });
-    const back = credit(-1250, { bookingDate: '2024-03-05', label: 'IMPAYE VIR SEPA', counterpartyIban: 'FR7630006000011234567890189', remittance: { unstructured: ['MOTIF AC04 F2024-00123'], structured: [] } });
-    const again = credit(1250, { bookingDate: '2024-03-12', counterpartyIban: 'FR7630006000011234567890189', remittance: { unstructured: ['F2024-00123'], structured: [] } });
+    const paid = credit(1250, {
+      counterpartyIban: 'FR7630006000011234567890189',
+      remittance: { unstructured: ['F2024-00123'], structured: [] },
+    });
+    const back = credit(-1250, {
+      bookingDate: '2024-03-05',
+      label: 'IMPAYE VIR SEPA',
+      counterpartyIban: 'FR7630006000011234567890189',
+      remittance: { unstructured: ['MOTIF AC04 F2024-00123'], structured: [] },
+    });
+    const again = credit(1250, {
+      bookingDate: '2024-03-12',
+      counterpartyIban: 'FR7630006000011234567890189',
+      remittance: { unstructured: ['F2024-00123'], structured: [] },
+    });
     const [r1, r2, r3] = matchTransactions({ invoices: book, customers, transactions: [paid, back, again] });
     expect(r1.status).toBe('matched');
     expect(r2.returned).toBe(true);
@@ -184,8 +253,16 @@ describe('returned and rejected payments', () => {
   });
 
   it('flagged by the bank (reversal) without the original in the run still names what to reopen', () => {
-    const back = credit(-480.5, { label: 'REJET VIR', reversal: true, remittance: { unstructured: ['F2024-00124'], structured: [] } });
-    const [r] = matchTransactions({ invoices: [invoice('F2024-00124', 'C1', 480.5, { openCents: 0 })], customers, transactions: [back] });
+    const back = credit(-480.5, {
+      label: 'REJET VIR',
+      reversal: true,
+      remittance: { unstructured: ['F2024-00124'], structured: [] },
+    });
+    const [r] = matchTransactions({
+      invoices: [invoice('F2024-00124', 'C1', 480.5, { openCents: 0 })],
+      customers,
+      transactions: [back],
+    });
     expect(r.returned).toBe(true);
     expect(r.reopens).toEqual([{ invoiceId: 'F2024-00124', amountCents: 48050 }]);
   });

@@ -1,4 +1,4 @@
-import type { MatchCustomer, MatchableTransaction, OpenInvoice } from '../../../functions/core/matching';
+import type { MatchableTransaction, MatchCustomer, OpenInvoice } from '../../../functions/core/matching';
 
 export const customers: MatchCustomer[] = [
   { customerId: 'C1', name: 'Boulangerie Dupont et Fils SARL', ibans: ['FR7630006000011234567890189'] },
@@ -10,7 +10,16 @@ export const customers: MatchCustomer[] = [
 let n = 0;
 export function invoice(id: string, customerId: string, euros: number, extra: Partial<OpenInvoice> = {}): OpenInvoice {
   const cents = Math.round(euros * 100);
-  return { invoiceId: id, customerId, amountCents: cents, openCents: cents, currency: 'EUR', issueDate: '2024-01-10', dueDate: '2024-02-09', ...extra };
+  return {
+    invoiceId: id,
+    customerId,
+    amountCents: cents,
+    openCents: cents,
+    currency: 'EUR',
+    issueDate: '2024-01-10',
+    dueDate: '2024-02-09',
+    ...extra,
+  };
 }
 
 export function credit(euros: number, fields: Partial<MatchableTransaction> = {}): MatchableTransaction {

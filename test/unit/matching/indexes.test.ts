@@ -36,7 +36,11 @@ describe('payer names', () => {
     { customerId: 'A', name: 'Boulangerie Dupont et Fils SARL', ibans: [] },
     { customerId: 'B', name: 'Dupont Électricité SAS', ibans: ['FR76 3000 6000 0112 3456 7890 189'] },
   ]);
-  const who = (name: string) => index.identify(undefined, name, []).filter((g) => g.score >= 0.85).map((g) => g.customer);
+  const who = (name: string) =>
+    index
+      .identify(undefined, name, [])
+      .filter((g) => g.score >= 0.85)
+      .map((g) => g.customer);
 
   it('are folded: accents, case and punctuation do not matter', () => {
     expect(foldText("Électricité l'Étoile & Cie")).toBe('ELECTRICITE L ETOILE CIE');
@@ -52,7 +56,11 @@ describe('payer names', () => {
   });
 
   it('an IBAN known for a customer identifies it, however it is spaced', () => {
-    expect(index.identify('FR7630006000011234567890189', undefined, [])[0]).toMatchObject({ customer: 1, via: 'iban', score: 1 });
+    expect(index.identify('FR7630006000011234567890189', undefined, [])[0]).toMatchObject({
+      customer: 1,
+      via: 'iban',
+      score: 1,
+    });
   });
 });
 

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { OpenLedger } from '../../../functions/core/matching/ledger';
-import { amountFit, applyRules, confidenceOf, decide, type Draft, draftOf, Drafts, payerFit } from '../../../functions/core/matching/decision';
-import { amountOnlyCandidates, payerCandidates, referenceCandidates, type Search, typoCandidates } from '../../../functions/core/matching/candidates';
-import { ReferenceIndex } from '../../../functions/core/matching/reference-index';
 import { MatchOptions } from '../../../functions/core/matching';
+import {
+  amountOnlyCandidates,
+  payerCandidates,
+  referenceCandidates,
+  type Search,
+  typoCandidates,
+} from '../../../functions/core/matching/candidates';
 import type { PayerGuess } from '../../../functions/core/matching/customer-index';
+import {
+  amountFit,
+  applyRules,
+  confidenceOf,
+  type Draft,
+  Drafts,
+  decide,
+  draftOf,
+  payerFit,
+} from '../../../functions/core/matching/decision';
+import { OpenLedger } from '../../../functions/core/matching/ledger';
+import { ReferenceIndex } from '../../../functions/core/matching/reference-index';
 import { customers, invoice } from './fixtures';
 
 const book = () => [
@@ -17,7 +32,7 @@ const book = () => [
 const ids = (ledger: OpenLedger, list: number[]) => list.map((i) => ledger.invoices[i].invoiceId);
 
 describe('the ledger of open amounts', () => {
-  it('lists a customer\'s open invoices oldest first, and forgets the settled ones', () => {
+  it("lists a customer's open invoices oldest first, and forgets the settled ones", () => {
     const ledger = new OpenLedger(book(), customers);
     expect(ids(ledger, ledger.oldestOpen(0, 'EUR'))).toEqual(['F-001', 'F-002', 'F-003']);
     ledger.set(1, 0);
@@ -49,12 +64,22 @@ const iban: PayerGuess = { customer: 0, score: 1, via: 'iban', reason: 'IBAN on 
 function search(ledger: OpenLedger, amountCents: number, payers: PayerGuess[] = [iban]) {
   const drafts = new Drafts();
   const s: Search = {
-    ledger, feeTolerance: 15_00, customerName: (c) => customers[c]?.name ?? '?', opts: MatchOptions.parse({}),
-    refs: new ReferenceIndex(ledger.invoices.map((i) => i.invoiceId)), t: { amountCents, bookingDate: '2024-03-15', currency: 'EUR' }, payers, offer: (d) => drafts.offer(d),
+    ledger,
+    feeTolerance: 15_00,
+    customerName: (c) => customers[c]?.name ?? '?',
+    opts: MatchOptions.parse({}),
+    refs: new ReferenceIndex(ledger.invoices.map((i) => i.invoiceId)),
+    t: { amountCents, bookingDate: '2024-03-15', currency: 'EUR' },
+    payers,
+    offer: (d) => drafts.offer(d),
   };
   return { s, drafts };
 }
-const keys = (drafts: Drafts, ledger: OpenLedger) => drafts.all().map((d) => `${ids(ledger, d.invoices).join('+')}:${d.ref}/${d.amount}`).sort();
+const keys = (drafts: Drafts, ledger: OpenLedger) =>
+  drafts
+    .all()
+    .map((d) => `${ids(ledger, d.invoices).join('+')}:${d.ref}/${d.amount}`)
+    .sort();
 
 describe('the candidate generators', () => {
   it('a named invoice, alone and with the other named invoices of its customer', () => {
@@ -70,7 +95,9 @@ describe('the candidate generators', () => {
     const ledger = new OpenLedger(book(), customers);
     ledger.set(1, 0);
     const { s, drafts } = search(ledger, 100_00);
-    expect(referenceCandidates(s, s.refs.find(['F-001']).hits).notes[0]).toMatch(/F-001 found but that invoice is already settled/);
+    expect(referenceCandidates(s, s.refs.find(['F-001']).hits).notes[0]).toMatch(
+      /F-001 found but that invoice is already settled/,
+    );
     expect(drafts.size).toBe(0);
   });
 
@@ -81,7 +108,7 @@ describe('the candidate generators', () => {
     expect(keys(drafts, ledger)).toEqual(['F2024-00123:typo/exact']);
   });
 
-  it('the payer\'s invoice of exactly the amount, else its oldest ones together, else a partial payment', () => {
+  it("the payer's invoice of exactly the amount, else its oldest ones together, else a partial payment", () => {
     const ledger = new OpenLedger(book(), customers);
     let x = search(ledger, 200_00);
     payerCandidates(x.s, 0, new Map());
@@ -111,7 +138,12 @@ describe('the decision', () => {
   const facts = { settledRef: false, notes: [], nothingFits: 'nothing' };
 
   it('reads the amount against what is owed, within the bank-fee tolerance', () => {
-    expect([amountFit(100, 100, 15), amountFit(90, 100, 15), amountFit(50, 100, 15), amountFit(150, 100, 15)]).toEqual(['exact', 'fee', 'partial', 'over']);
+    expect([amountFit(100, 100, 15), amountFit(90, 100, 15), amountFit(50, 100, 15), amountFit(150, 100, 15)]).toEqual([
+      'exact',
+      'fee',
+      'partial',
+      'over',
+    ]);
   });
 
   it('a payer known by IBAN fits; a payer who is another customer conflicts', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchTransactions, type MatchCustomer } from '../../../functions/core/matching';
+import { type MatchCustomer, matchTransactions } from '../../../functions/core/matching';
 import { allocations, credit, invoice } from './fixtures';
 
 const people: MatchCustomer[] = [
@@ -12,21 +12,41 @@ const text = (s: string) => ({ remittance: { unstructured: [s], structured: [] }
 describe('precision first: what the text cites at exactly the amount paid is what is paid', () => {
   it('an invoice cited at exactly the paid amount is lettered, even when the payer name looks like another customer whose invoices add up to it', () => {
     const book = [invoice('FA-2026-00410', 'A', 1_000), invoice('FB-0001', 'B', 600), invoice('FB-0002', 'B', 400)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(1_000, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-00410') })] });
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(1_000, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-00410') }),
+      ],
+    });
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00410=100000']);
   });
 
-  it('a parent company paying its subsidiary\'s invoice, cited with its amount, is lettered to the subsidiary', () => {
+  it("a parent company paying its subsidiary's invoice, cited with its amount, is lettered to the subsidiary", () => {
     const book = [invoice('FA-2026-00411', 'A', 2_345.6), invoice('FH-0001', 'H', 2_345.6)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(2_345.6, { counterpartyName: 'HOLDING MOREAU', counterpartyIban: 'FR7610107001011234567890129', ...text('REGLEMENT FA-2026-00411') })] });
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(2_345.6, {
+          counterpartyName: 'HOLDING MOREAU',
+          counterpartyIban: 'FR7610107001011234567890129',
+          ...text('REGLEMENT FA-2026-00411'),
+        }),
+      ],
+    });
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00411=234560']);
   });
 
   it('a citation without its zero padding is read as that invoice, not as a typo of another', () => {
     const book = [invoice('FA-2026-06685', 'A', 480), invoice('FA-2026-16685', 'B', 480)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(480, text('VIR FA 2026 6685'))] });
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [credit(480, text('VIR FA 2026 6685'))],
+    });
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-06685=48000']);
   });
@@ -34,23 +54,54 @@ describe('precision first: what the text cites at exactly the amount paid is wha
 
 describe('a transfer paying more invoices than it cites', () => {
   it('when the rest is exactly one other open invoice of the customer, pays both; nothing is kept as credit', () => {
-    const book = [invoice('FA-2026-00501', 'A', 1_200, { dueDate: '2024-01-20' }), invoice('FA-2026-00502', 'A', 345.5, { dueDate: '2024-02-20' }), invoice('FA-2026-00503', 'A', 99)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(1_545.5, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00501') })] });
+    const book = [
+      invoice('FA-2026-00501', 'A', 1_200, { dueDate: '2024-01-20' }),
+      invoice('FA-2026-00502', 'A', 345.5, { dueDate: '2024-02-20' }),
+      invoice('FA-2026-00503', 'A', 99),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(1_545.5, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00501') }),
+      ],
+    });
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00501=120000', 'FA-2026-00502=34550']);
     expect(r.best?.customerCreditCents).toBe(0);
   });
 
   it('when the rest equals several ways of paying, it is a suggestion, never a credit applied', () => {
-    const book = [invoice('FA-2026-00601', 'A', 1_200), invoice('FA-2026-00602', 'A', 300, { dueDate: '2024-02-20' }), invoice('FA-2026-00603', 'A', 300, { dueDate: '2024-02-25' })];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(1_500, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00601') })] });
+    const book = [
+      invoice('FA-2026-00601', 'A', 1_200),
+      invoice('FA-2026-00602', 'A', 300, { dueDate: '2024-02-20' }),
+      invoice('FA-2026-00603', 'A', 300, { dueDate: '2024-02-25' }),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(1_500, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00601') }),
+      ],
+    });
     expect(r.status).toBe('suggested');
-    expect(r.suggestions.slice(0, 2).map((s) => s.allocations.map((a) => a.invoiceId).join('+')).sort()).toEqual(['FA-2026-00601+FA-2026-00602', 'FA-2026-00601+FA-2026-00603']);
+    expect(
+      r.suggestions
+        .slice(0, 2)
+        .map((s) => s.allocations.map((a) => a.invoiceId).join('+'))
+        .sort(),
+    ).toEqual(['FA-2026-00601+FA-2026-00602', 'FA-2026-00601+FA-2026-00603']);
   });
 
-  it('when the rest matches nothing owed, the overpayment is still the customer\'s credit', () => {
+  it("when the rest matches nothing owed, the overpayment is still the customer's credit", () => {
     const book = [invoice('FA-2026-00701', 'A', 1_200), invoice('FA-2026-00702', 'A', 300)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(1_250, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00701') })] });
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(1_250, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00701') }),
+      ],
+    });
     expect(r.status).toBe('matched');
     expect(r.best?.customerCreditCents).toBe(50_00);
   });
@@ -58,30 +109,70 @@ describe('a transfer paying more invoices than it cites', () => {
 
 describe('third-party payers', () => {
   it('a group paying one invoice of each of two subsidiaries in one transfer pays both', () => {
-    const book = [invoice('FA-2026-00801', 'A', 1_000), invoice('FB-2026-00802', 'B', 250.25), invoice('FH-2026-00803', 'H', 250.25)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(1_250.25, { counterpartyName: 'HOLDING MOREAU', counterpartyIban: 'FR7610107001011234567890129', ...text('FACTURES FA-2026-00801 FB-2026-00802') })] });
+    const book = [
+      invoice('FA-2026-00801', 'A', 1_000),
+      invoice('FB-2026-00802', 'B', 250.25),
+      invoice('FH-2026-00803', 'H', 250.25),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(1_250.25, {
+          counterpartyName: 'HOLDING MOREAU',
+          counterpartyIban: 'FR7610107001011234567890129',
+          ...text('FACTURES FA-2026-00801 FB-2026-00802'),
+        }),
+      ],
+    });
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00801=100000', 'FB-2026-00802=25025']);
   });
 
   it('a factoring company paying a cited invoice at its amount pays that invoice', () => {
     const book = [invoice('FA-2026-00901', 'A', 3_210)];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(3_210, { counterpartyName: 'EUROFACTOR', counterpartyIban: 'FR7611315000011234567890138', ...text('FACT FA-2026-00901 DEBITEUR GARAGE MOREAU') })] });
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(3_210, {
+          counterpartyName: 'EUROFACTOR',
+          counterpartyIban: 'FR7611315000011234567890138',
+          ...text('FACT FA-2026-00901 DEBITEUR GARAGE MOREAU'),
+        }),
+      ],
+    });
     expect(allocations(r)).toEqual(['FA-2026-00901=321000']);
   });
 });
 
 describe('grouped payments without a reference', () => {
   it('are a suggestion when an invoice of the set has a twin of the same amount outside it, never a guess', () => {
-    const book = [invoice('FA-2026-01001', 'A', 100, { dueDate: '2024-01-01' }), invoice('FA-2026-01002', 'A', 50, { dueDate: '2024-01-10' }), invoice('FA-2026-01003', 'A', 50, { dueDate: '2024-01-20' })];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(150, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })] });
+    const book = [
+      invoice('FA-2026-01001', 'A', 100, { dueDate: '2024-01-01' }),
+      invoice('FA-2026-01002', 'A', 50, { dueDate: '2024-01-10' }),
+      invoice('FA-2026-01003', 'A', 50, { dueDate: '2024-01-20' }),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [credit(150, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })],
+    });
     expect(r.status).toBe('suggested');
     expect(r.suggestions[0].allocations.map((a) => a.invoiceId)).toEqual(['FA-2026-01001', 'FA-2026-01002']);
   });
 
   it('are lettered when the set is the only one that adds up', () => {
-    const book = [invoice('FA-2026-01101', 'A', 100, { dueDate: '2024-01-01' }), invoice('FA-2026-01102', 'A', 50, { dueDate: '2024-01-10' }), invoice('FA-2026-01103', 'A', 70, { dueDate: '2024-01-20' })];
-    const [r] = matchTransactions({ invoices: book, customers: people, transactions: [credit(170, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })] });
+    const book = [
+      invoice('FA-2026-01101', 'A', 100, { dueDate: '2024-01-01' }),
+      invoice('FA-2026-01102', 'A', 50, { dueDate: '2024-01-10' }),
+      invoice('FA-2026-01103', 'A', 70, { dueDate: '2024-01-20' }),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [credit(170, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })],
+    });
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-01101=10000', 'FA-2026-01103=7000']);
   });

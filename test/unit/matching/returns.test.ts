@@ -1,41 +1,95 @@
 import { describe, expect, it } from 'vitest';
-import { matchTransactions, type LetteredPayment } from '../../../functions/core/matching';
-import { PaymentLedger, type LedgerPayment } from '../../../functions/core/matching/returns';
-import { isReturnedPayment, looksLikeReturnedPayment, nonCustomerCredit } from '../../../functions/core/matching/classify';
+import { type LetteredPayment, matchTransactions } from '../../../functions/core/matching';
+import {
+  isReturnedPayment,
+  looksLikeReturnedPayment,
+  nonCustomerCredit,
+} from '../../../functions/core/matching/classify';
+import { type LedgerPayment, PaymentLedger } from '../../../functions/core/matching/returns';
 import { credit, customers, invoice } from './fixtures';
 
 const IBAN = 'FR7610107001011234567890129';
 const payer = { counterpartyIban: IBAN, counterpartyName: 'MENUISERIE LEFEVRE' };
 const paid = (id: string, date: string, invoiceId: string, extra: Partial<LetteredPayment> = {}): LetteredPayment => ({
-  transactionId: id, bookingDate: date, amountCents: 500_00, ...payer, label: 'VIR SEPA MENUISERIE LEFEVRE',
-  remittance: { unstructured: [`FACTURE ${invoiceId}`], structured: [] }, allocations: [{ invoiceId, amountCents: 500_00 }], ...extra,
+  transactionId: id,
+  bookingDate: date,
+  amountCents: 500_00,
+  ...payer,
+  label: 'VIR SEPA MENUISERIE LEFEVRE',
+  remittance: { unstructured: [`FACTURE ${invoiceId}`], structured: [] },
+  allocations: [{ invoiceId, amountCents: 500_00 }],
+  ...extra,
 });
-const back = (text: string, extra = {}) => credit(-500, { bookingDate: '2026-11-24', label: 'REJET VIR SEPA MENUISERIE LEFEVRE', ...payer, remittance: { unstructured: [text], structured: [] }, ...extra });
+const back = (text: string, extra = {}) =>
+  credit(-500, {
+    bookingDate: '2026-11-24',
+    label: 'REJET VIR SEPA MENUISERIE LEFEVRE',
+    ...payer,
+    remittance: { unstructured: [text], structured: [] },
+    ...extra,
+  });
 
 describe('a returned payment finds the payment it gives back by what it names', () => {
   const earlier = [paid('P1', '2026-11-19', 'RC-0001'), paid('P2', '2026-11-20', 'RC-0002')];
 
   it('the invoice it names, not the oldest payment of the same amount and payer', () => {
-    const [r] = matchTransactions({ invoices: [], customers, payments: earlier, transactions: [back('MOTIF AC04 FACTURE RC-0002')] });
-    expect(r).toMatchObject({ returned: true, status: 'ignored', reversalOf: 'P2', reopens: [{ invoiceId: 'RC-0002', amountCents: 500_00 }] });
+    const [r] = matchTransactions({
+      invoices: [],
+      customers,
+      payments: earlier,
+      transactions: [back('MOTIF AC04 FACTURE RC-0002')],
+    });
+    expect(r).toMatchObject({
+      returned: true,
+      status: 'ignored',
+      reversalOf: 'P2',
+      reopens: [{ invoiceId: 'RC-0002', amountCents: 500_00 }],
+    });
     expect(r.reasons.join('\n')).toMatch(/names RC-0002, which it paid/);
   });
 
   it('the end-to-end id of the payment outranks a named invoice', () => {
-    const payments = [paid('P1', '2026-11-19', 'RC-0001', { endToEndId: 'E2E-CANTAL-7781' }), paid('P2', '2026-11-20', 'RC-0002')];
-    const [r] = matchTransactions({ invoices: [], customers, payments, transactions: [back('RC-0002', { endToEndId: 'E2E-CANTAL-7781' })] });
+    const payments = [
+      paid('P1', '2026-11-19', 'RC-0001', { endToEndId: 'E2E-CANTAL-7781' }),
+      paid('P2', '2026-11-20', 'RC-0002'),
+    ];
+    const [r] = matchTransactions({
+      invoices: [],
+      customers,
+      payments,
+      transactions: [back('RC-0002', { endToEndId: 'E2E-CANTAL-7781' })],
+    });
     expect(r.reversalOf).toBe('P1');
   });
 
   it('the bank reference or the mandate of the payment, quoted in the return', () => {
-    const payments = [paid('P1', '2026-11-19', 'RC-0001', { bankReference: 'BQ20261119XY' }), paid('P2', '2026-11-20', 'RC-0002', { remittance: { unstructured: ['PRLV RUM CANT-0042'], structured: [] } })];
-    expect(matchTransactions({ invoices: [], customers, payments, transactions: [back('ORIG REF BQ20261119XY')] })[0].reversalOf).toBe('P1');
-    expect(matchTransactions({ invoices: [], customers, payments, transactions: [back('IMPAYE PRLV RUM CANT-0042 MOTIF MD06')] })[0].reversalOf).toBe('P2');
+    const payments = [
+      paid('P1', '2026-11-19', 'RC-0001', { bankReference: 'BQ20261119XY' }),
+      paid('P2', '2026-11-20', 'RC-0002', { remittance: { unstructured: ['PRLV RUM CANT-0042'], structured: [] } }),
+    ];
+    expect(
+      matchTransactions({ invoices: [], customers, payments, transactions: [back('ORIG REF BQ20261119XY')] })[0]
+        .reversalOf,
+    ).toBe('P1');
+    expect(
+      matchTransactions({
+        invoices: [],
+        customers,
+        payments,
+        transactions: [back('IMPAYE PRLV RUM CANT-0042 MOTIF MD06')],
+      })[0].reversalOf,
+    ).toBe('P2');
   });
 
   it('of payments that paid the same invoice, the most recent before the return', () => {
-    const payments = [paid('P1', '2026-11-02', 'RC-0001'), paid('P2', '2026-11-20', 'RC-0001'), paid('P3', '2026-11-30', 'RC-0001')];
-    expect(matchTransactions({ invoices: [], customers, payments, transactions: [back('RC-0001')] })[0].reversalOf).toBe('P2');
+    const payments = [
+      paid('P1', '2026-11-02', 'RC-0001'),
+      paid('P2', '2026-11-20', 'RC-0001'),
+      paid('P3', '2026-11-30', 'RC-0001'),
+    ];
+    expect(
+      matchTransactions({ invoices: [], customers, payments, transactions: [back('RC-0001')] })[0].reversalOf,
+    ).toBe('P2');
   });
 
   it('when several payments fit equally, undoes nothing and puts the return in the review queue with the candidates', () => {
@@ -50,7 +104,12 @@ describe('a returned payment finds the payment it gives back by what it names', 
   });
 
   it('a payment from another account is not taken on its amount alone', () => {
-    const [r] = matchTransactions({ invoices: [], customers, payments: [paid('P1', '2026-11-19', 'RC-0001', { counterpartyIban: 'FR7630006000011234567890189' })], transactions: [back('MOTIF AC04')] });
+    const [r] = matchTransactions({
+      invoices: [],
+      customers,
+      payments: [paid('P1', '2026-11-19', 'RC-0001', { counterpartyIban: 'FR7630006000011234567890189' })],
+      transactions: [back('MOTIF AC04')],
+    });
     expect(r.reversalOf).toBeUndefined();
     expect(r.status).toBe('ignored');
     expect(r.reasons.join(' ')).toMatch(/original payment not found/);
@@ -58,7 +117,12 @@ describe('a returned payment finds the payment it gives back by what it names', 
 
   it('a payment booked after the return, or already returned, is not a candidate', () => {
     const payments = [paid('P1', '2026-11-19', 'RC-0001'), paid('P9', '2026-11-28', 'RC-0001')];
-    const [r1, r2] = matchTransactions({ invoices: [], customers, payments, transactions: [back('RC-0001'), back('RC-0001')] });
+    const [r1, r2] = matchTransactions({
+      invoices: [],
+      customers,
+      payments,
+      transactions: [back('RC-0001'), back('RC-0001')],
+    });
     expect(r1.reversalOf).toBe('P1');
     expect(r2.reversalOf).toBeUndefined();
   });
@@ -66,7 +130,11 @@ describe('a returned payment finds the payment it gives back by what it names', 
   it('an invoice reopened from an earlier payment is owed again in this run', () => {
     const book = [invoice('RC-0002', 'C3', 800, { openCents: 300_00 })];
     const payments = [paid('P2', '2026-11-20', 'RC-0002')];
-    const again = credit(800, { bookingDate: '2026-11-26', ...payer, remittance: { unstructured: ['RC-0002'], structured: [] } });
+    const again = credit(800, {
+      bookingDate: '2026-11-26',
+      ...payer,
+      remittance: { unstructured: ['RC-0002'], structured: [] },
+    });
     const [r1, r2] = matchTransactions({ invoices: book, customers, payments, transactions: [back('RC-0002'), again] });
     expect(r1.reversalOf).toBe('P2');
     expect(r2.status).toBe('matched');
@@ -74,9 +142,20 @@ describe('a returned payment finds the payment it gives back by what it names', 
   });
 
   it('within one run, the second of two same-amount payments when the return names its invoice', () => {
-    const book = [invoice('RC-0001', 'C3', 500, { dueDate: '2026-10-31' }), invoice('RC-0002', 'C3', 500, { dueDate: '2026-11-15' })];
-    const p1 = credit(500, { bookingDate: '2026-11-19', ...payer, remittance: { unstructured: ['FACTURE RC-0001'], structured: [] } });
-    const p2 = credit(500, { bookingDate: '2026-11-20', ...payer, remittance: { unstructured: ['FACTURE RC-0002'], structured: [] } });
+    const book = [
+      invoice('RC-0001', 'C3', 500, { dueDate: '2026-10-31' }),
+      invoice('RC-0002', 'C3', 500, { dueDate: '2026-11-15' }),
+    ];
+    const p1 = credit(500, {
+      bookingDate: '2026-11-19',
+      ...payer,
+      remittance: { unstructured: ['FACTURE RC-0001'], structured: [] },
+    });
+    const p2 = credit(500, {
+      bookingDate: '2026-11-20',
+      ...payer,
+      remittance: { unstructured: ['FACTURE RC-0002'], structured: [] },
+    });
     const [, , r] = matchTransactions({ invoices: book, customers, transactions: [p1, p2, back('FACTURE RC-0002')] });
     expect(r.reversalOf).toBe(p2.transactionId);
     expect(r.reopens).toEqual([{ invoiceId: 'RC-0002', amountCents: 500_00 }]);
@@ -85,14 +164,25 @@ describe('a returned payment finds the payment it gives back by what it names', 
 
 describe('the payment ledger', () => {
   const entry = (id: string, date: string, invoiceId: string, extra: Partial<LedgerPayment> = {}): LedgerPayment => ({
-    transactionId: id, bookingDate: date, amountCents: 100, allocations: [{ invoiceId, amountCents: 100 }], texts: [], inRun: false, reversed: false, ...extra,
+    transactionId: id,
+    bookingDate: date,
+    amountCents: 100,
+    allocations: [{ invoiceId, amountCents: 100 }],
+    texts: [],
+    inRun: false,
+    reversed: false,
+    ...extra,
   });
 
   it('knows no payment of another amount', () => {
     const ledger = new PaymentLedger();
     ledger.add(entry('A', '2026-01-01', 'X-1', { counterpartyIban: IBAN }));
-    expect(ledger.link({ bookingDate: '2026-02-01', amountCents: -200, counterpartyIban: IBAN, texts: [] }).kind).toBe('none');
-    expect(ledger.link({ bookingDate: '2026-02-01', amountCents: -100, counterpartyIban: IBAN, texts: [] }).kind).toBe('found');
+    expect(ledger.link({ bookingDate: '2026-02-01', amountCents: -200, counterpartyIban: IBAN, texts: [] }).kind).toBe(
+      'none',
+    );
+    expect(ledger.link({ bookingDate: '2026-02-01', amountCents: -100, counterpartyIban: IBAN, texts: [] }).kind).toBe(
+      'found',
+    );
   });
 
   it('on the same day, the one lettered last is the most recent', () => {

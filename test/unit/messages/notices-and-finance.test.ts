@@ -1,24 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import { computeLatePenalties, defaultRateTable } from '../../../functions/core/dunning';
 import {
+  digestIsWorthSending,
   maskIban,
   renderAgencyNotice,
   renderCallTask,
   renderFinanceAlert,
-  digestIsWorthSending, renderFinanceDigest,
+  renderFinanceDigest,
   renderFormalNoticeEmail,
 } from '../../../functions/core/messages';
 
 const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' };
-const penalties = computeLatePenalties({ principalCents: 100_000, dueDate: '2025-06-15', asOf: '2025-08-14', rates: defaultRateTable, debtor: 'business' });
+const penalties = computeLatePenalties({
+  principalCents: 100_000,
+  dueDate: '2025-06-15',
+  asOf: '2025-08-14',
+  rates: defaultRateTable,
+  debtor: 'business',
+});
 
 describe('formal notice email (one email, one PDF per invoice)', () => {
   const notices = [
-    { invoiceId: 'F-2025-0001', amountCents: 100_000, openCents: 100_000, dueDate: '2025-06-15', currency: 'EUR', penalties, attachmentName: 'mise-en-demeure-F-2025-0001.pdf' },
-    { invoiceId: 'F-2025-0002', amountCents: 100_000, openCents: 100_000, dueDate: '2025-06-15', currency: 'EUR', penalties, attachmentName: 'mise-en-demeure-F-2025-0002.pdf' },
+    {
+      invoiceId: 'F-2025-0001',
+      amountCents: 100_000,
+      openCents: 100_000,
+      dueDate: '2025-06-15',
+      currency: 'EUR',
+      penalties,
+      attachmentName: 'mise-en-demeure-F-2025-0001.pdf',
+    },
+    {
+      invoiceId: 'F-2025-0002',
+      amountCents: 100_000,
+      openCents: 100_000,
+      dueDate: '2025-06-15',
+      currency: 'EUR',
+      penalties,
+      attachmentName: 'mise-en-demeure-F-2025-0002.pdf',
+    },
   ];
   it('states principal, penalties, indemnity, total, deadline and the registered letter (FR)', () => {
-    const m = renderFormalNoticeEmail({ language: 'fr', customer: { name: 'Boulangerie Martin' }, creditor, notices, deadline: '2025-08-22', asOf: '2025-08-14' });
+    const m = renderFormalNoticeEmail({
+      language: 'fr',
+      customer: { name: 'Boulangerie Martin' },
+      creditor,
+      notices,
+      deadline: '2025-08-22',
+      asOf: '2025-08-14',
+    });
     expect(m.subject).toBe('Atelier Dupont SAS – Mise en demeure de payer – factures F-2025-0001, F-2025-0002');
     // each: 1 000,00 principal + 20,38 penalties + 40,00 indemnity = 1 060,38; two invoices: 2 120,76
     expect(m.text).toMatch(/F-2025-0001.*1\u202f000,00\u00a0€\s+20,38\u00a0€\s+40,00\u00a0€\s+1\u202f060,38\u00a0€/);
@@ -29,7 +59,14 @@ describe('formal notice email (one email, one PDF per invoice)', () => {
     expect(m.text).toContain('mise-en-demeure-F-2025-0002.pdf');
   });
   it('in English too', () => {
-    const m = renderFormalNoticeEmail({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, notices: [notices[0]], deadline: '2025-08-22', asOf: '2025-08-14' });
+    const m = renderFormalNoticeEmail({
+      language: 'en',
+      customer: { name: 'Martin Ltd' },
+      creditor,
+      notices: [notices[0]],
+      deadline: '2025-08-22',
+      asOf: '2025-08-14',
+    });
     expect(m.subject).toBe('Atelier Dupont SAS – Formal notice to pay – invoice F-2025-0001');
     expect(m.text).toContain('registered letter with acknowledgement of receipt');
     expect(m.text).toContain('€1,060.38');
@@ -41,7 +78,11 @@ describe('call task for the account manager (one per customer per day)', () => {
     const m = renderCallTask({
       language: 'fr',
       accountManager: { name: 'Julie', email: 'julie@dupont.example' },
-      customer: { customerId: 'C-9', name: 'Grand Compte SA', contacts: [{ name: 'M. Payeur', phone: '+33 1 23 45 67 89', role: 'accounts_payable' }] },
+      customer: {
+        customerId: 'C-9',
+        name: 'Grand Compte SA',
+        contacts: [{ name: 'M. Payeur', phone: '+33 1 23 45 67 89', role: 'accounts_payable' }],
+      },
       items: [
         { invoiceId: 'F-2', openCents: 50_000, dueDate: '2026-11-10', daysLate: 13, currency: 'EUR' },
         { invoiceId: 'F-1', openCents: 25_000, dueDate: '2026-11-05', daysLate: 18, currency: 'EUR' },
@@ -62,14 +103,19 @@ describe('agency notice', () => {
     creditor,
     customer: { customerId: 'C-1', name: 'Mauvais Payeur SARL' },
     caseId: 'CASE-2026-0007',
-    link: { url: 'https://bucket.example/case.json?X-Amz-Expires=604800&sig=a"b', expiresAt: '2026-11-30T10:00:00.000Z' },
+    link: {
+      url: 'https://bucket.example/case.json?X-Amz-Expires=604800&sig=a"b',
+      expiresAt: '2026-11-30T10:00:00.000Z',
+    },
     invoices: [{ invoiceId: 'F-1', openCents: 100_000, currency: 'EUR', dueDate: '2026-08-01', penaltiesCents: 6_038 }],
     asOf: '2026-11-23',
     formalNoticeDate: '2026-10-01',
   };
   it('carries the time-limited link with its expiry and the claim', () => {
     const m = renderAgencyNotice(input);
-    expect(m.subject).toBe('Nouveau dossier de recouvrement CASE-2026-0007 – Atelier Dupont SAS c/ Mauvais Payeur SARL');
+    expect(m.subject).toBe(
+      'Nouveau dossier de recouvrement CASE-2026-0007 – Atelier Dupont SAS c/ Mauvais Payeur SARL',
+    );
     expect(m.text).toContain(input.link.url);
     expect(m.text).toContain('30/11/2026 10:00 UTC');
     expect(m.text).toContain('1\u202f060,38\u00a0€');
@@ -103,9 +149,33 @@ describe('finance alerts and digest', () => {
     const m = renderFinanceDigest({
       language: 'en',
       date: '2026-11-23',
-      sent: [{ customerName: 'Martin', invoiceIds: ['F-1', 'F-2'], level: 'reminder_1', channel: 'email', totalCents: 150_000, currency: 'EUR' }],
-      escalatingTomorrow: [{ customerName: 'Durand', invoiceId: 'F-9', level: 'formal_notice', openCents: 300_000, currency: 'EUR', requiresApproval: true }],
-      needsPerson: [{ customerName: 'Petit', invoiceId: 'F-5', reason: 'hard bounce on billing@petit.example FR7630006000011234567890189' }],
+      sent: [
+        {
+          customerName: 'Martin',
+          invoiceIds: ['F-1', 'F-2'],
+          level: 'reminder_1',
+          channel: 'email',
+          totalCents: 150_000,
+          currency: 'EUR',
+        },
+      ],
+      escalatingTomorrow: [
+        {
+          customerName: 'Durand',
+          invoiceId: 'F-9',
+          level: 'formal_notice',
+          openCents: 300_000,
+          currency: 'EUR',
+          requiresApproval: true,
+        },
+      ],
+      needsPerson: [
+        {
+          customerName: 'Petit',
+          invoiceId: 'F-5',
+          reason: 'hard bounce on billing@petit.example FR7630006000011234567890189',
+        },
+      ],
       failures: [{ invoiceId: 'F-7', reason: 'workflow failed' }],
     });
     expect(m.subject).toBe('[encaisse] To do: 2 · 1 escalating tomorrow · 1 sent – dunning digest 23 Nov 2026');

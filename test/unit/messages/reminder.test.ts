@@ -1,26 +1,87 @@
 import { describe, expect, it } from 'vitest';
-import { groupForDispatch, renderReminder, ReminderItem, structuredReference } from '../../../functions/core/messages';
+import {
+  groupForDispatch,
+  type ReminderItem,
+  renderReminder,
+  structuredReference,
+} from '../../../functions/core/messages';
 
-const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', email: 'compta@dupont.example' };
+const creditor = {
+  name: 'Atelier Dupont SAS',
+  iban: 'FR7630006000011234567890189',
+  bic: 'AGRIFRPP',
+  email: 'compta@dupont.example',
+};
 
 const five: ReminderItem[] = [
-  { invoiceId: 'F-2026-0101', level: 'reminder_1', amountCents: 120_000, openCents: 120_000, dueDate: '2026-11-10', daysLate: 13, currency: 'EUR' },
-  { invoiceId: 'F-2026-0077', level: 'final_reminder', amountCents: 250_000, openCents: 200_000, dueDate: '2026-10-20', daysLate: 34, currency: 'EUR' },
-  { invoiceId: 'F-2026-0120', level: 'courtesy', amountCents: 9_990, openCents: 9_990, dueDate: '2026-11-26', daysLate: -3, currency: 'EUR' },
-  { invoiceId: 'F-2026-0088', level: 'reminder_2', amountCents: 45_050, openCents: 45_050, dueDate: '2026-11-02', daysLate: 21, currency: 'EUR', pdfUrl: 'https://docs.example/F-2026-0088.pdf' },
-  { invoiceId: 'F-2026-0095', level: 'reminder_1', amountCents: 1_000_000, openCents: 1_000_000, dueDate: '2026-11-08', daysLate: 15, currency: 'EUR' },
+  {
+    invoiceId: 'F-2026-0101',
+    level: 'reminder_1',
+    amountCents: 120_000,
+    openCents: 120_000,
+    dueDate: '2026-11-10',
+    daysLate: 13,
+    currency: 'EUR',
+  },
+  {
+    invoiceId: 'F-2026-0077',
+    level: 'final_reminder',
+    amountCents: 250_000,
+    openCents: 200_000,
+    dueDate: '2026-10-20',
+    daysLate: 34,
+    currency: 'EUR',
+  },
+  {
+    invoiceId: 'F-2026-0120',
+    level: 'courtesy',
+    amountCents: 9_990,
+    openCents: 9_990,
+    dueDate: '2026-11-26',
+    daysLate: -3,
+    currency: 'EUR',
+  },
+  {
+    invoiceId: 'F-2026-0088',
+    level: 'reminder_2',
+    amountCents: 45_050,
+    openCents: 45_050,
+    dueDate: '2026-11-02',
+    daysLate: 21,
+    currency: 'EUR',
+    pdfUrl: 'https://docs.example/F-2026-0088.pdf',
+  },
+  {
+    invoiceId: 'F-2026-0095',
+    level: 'reminder_1',
+    amountCents: 1_000_000,
+    openCents: 1_000_000,
+    dueDate: '2026-11-08',
+    daysLate: 15,
+    currency: 'EUR',
+  },
 ];
 // total due: 120 000 + 200 000 + 9 990 + 45 050 + 1 000 000 = 1 375 040 cents = 13 750,40 €
 
 describe('grouped reminder in French', () => {
-  const m = renderReminder({ language: 'fr', customer: { name: 'Boulangerie Martin' }, creditor, items: five, asOf: '2026-11-23' });
+  const m = renderReminder({
+    language: 'fr',
+    customer: { name: 'Boulangerie Martin' },
+    creditor,
+    items: five,
+    asOf: '2026-11-23',
+  });
 
   it('lists all five invoices, each with its own level, amount due, due date and days late, in due-date order', () => {
-    const order = ['F-2026-0077', 'F-2026-0088', 'F-2026-0095', 'F-2026-0101', 'F-2026-0120'].map((id) => m.text.indexOf(id));
+    const order = ['F-2026-0077', 'F-2026-0088', 'F-2026-0095', 'F-2026-0101', 'F-2026-0120'].map((id) =>
+      m.text.indexOf(id),
+    );
     expect(order.every((pos) => pos > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const line = (id: string) => m.text.split('\n').find((l) => l.startsWith(id))!;
-    expect(line('F-2026-0077')).toMatch(/Dernière relance\s+20\/10\/2026\s+34 jours de retard\s+2\u202f500,00\u00a0€\s+2\u202f000,00\u00a0€/);
+    expect(line('F-2026-0077')).toMatch(
+      /Dernière relance\s+20\/10\/2026\s+34 jours de retard\s+2\u202f500,00\u00a0€\s+2\u202f000,00\u00a0€/,
+    );
     expect(line('F-2026-0120')).toMatch(/Rappel\s+26\/11\/2026\s+échéance dans 3 jours/);
     expect(line('F-2026-0088')).toContain('2e relance');
     expect(line('F-2026-0101')).toContain('1re relance');
@@ -33,8 +94,12 @@ describe('grouped reminder in French', () => {
   });
 
   it('announces the highest level for the invoice at that level only, and counts the others apart', () => {
-    expect(m.subject).toBe('Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 4 autres factures en relance');
-    expect(m.text).toContain('Sans règlement de la facture F-2026-0077 sous 8 jours, nous vous adresserons une mise en demeure');
+    expect(m.subject).toBe(
+      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 4 autres factures en relance',
+    );
+    expect(m.text).toContain(
+      'Sans règlement de la facture F-2026-0077 sous 8 jours, nous vous adresserons une mise en demeure',
+    );
     expect(m.text).toContain('40 €');
   });
 
@@ -50,9 +115,18 @@ describe('grouped reminder in French', () => {
 });
 
 describe('grouped reminder in English', () => {
-  const m = renderReminder({ language: 'en', customer: { name: 'Martin Ltd' }, creditor, items: five.filter((i) => i.level !== 'final_reminder'), asOf: '2026-11-23', reminded: true });
+  const m = renderReminder({
+    language: 'en',
+    customer: { name: 'Martin Ltd' },
+    creditor,
+    items: five.filter((i) => i.level !== 'final_reminder'),
+    asOf: '2026-11-23',
+    reminded: true,
+  });
   it('lists four invoices, the second reminder in the subject, and the total in English format', () => {
-    expect(m.subject).toBe('Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, and 3 other invoices in reminder');
+    expect(m.subject).toBe(
+      'Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, and 3 other invoices in reminder',
+    );
     expect(m.text).toContain('13 days late');
     expect(m.text).toContain('due in 3 days');
     expect(m.text).toContain('Total due: €11,750.40');
@@ -62,24 +136,60 @@ describe('grouped reminder in English', () => {
 });
 
 describe('reminder tone and details', () => {
-  const one = (level: ReminderItem['level'], daysLate: number): ReminderItem => ({ invoiceId: 'F-1', level, amountCents: 1000, openCents: 1000, dueDate: '2026-11-20', daysLate, currency: 'EUR' });
+  const one = (level: ReminderItem['level'], daysLate: number): ReminderItem => ({
+    invoiceId: 'F-1',
+    level,
+    amountCents: 1000,
+    openCents: 1000,
+    dueDate: '2026-11-20',
+    daysLate,
+    currency: 'EUR',
+  });
 
   it('a courtesy reminder before the due date says it falls due soon, not that it is unpaid', () => {
-    const m = renderReminder({ language: 'fr', customer: { name: 'X' }, creditor, items: [one('courtesy', -3)], asOf: '2026-11-17' });
+    const m = renderReminder({
+      language: 'fr',
+      customer: { name: 'X' },
+      creditor,
+      items: [one('courtesy', -3)],
+      asOf: '2026-11-17',
+    });
     expect(m.subject).toContain('échéance prochaine de la facture F-1');
     expect(m.text).not.toMatch(/impayée/);
   });
 
   it('a final reminder to a consumer does not claim the €40 indemnity', () => {
-    const m = renderReminder({ language: 'fr', customer: { name: 'M. Durand', isBusiness: false }, creditor, items: [one('final_reminder', 30)], asOf: '2026-12-20' });
+    const m = renderReminder({
+      language: 'fr',
+      customer: { name: 'M. Durand', isBusiness: false },
+      creditor,
+      items: [one('final_reminder', 30)],
+      asOf: '2026-12-20',
+    });
     expect(m.text).not.toContain('40 €');
     expect(m.text).toContain('taux légal');
   });
 
   it('a per-invoice reminder names its invoice in the subject and lists exactly one invoice', () => {
-    const m = renderReminder({ language: 'en', customer: { name: 'X' }, creditor, items: [one('reminder_1', 5)], asOf: '2026-11-25', perInvoice: true });
+    const m = renderReminder({
+      language: 'en',
+      customer: { name: 'X' },
+      creditor,
+      items: [one('reminder_1', 5)],
+      asOf: '2026-11-25',
+      perInvoice: true,
+    });
     expect(m.subject).toBe('Atelier Dupont SAS – Reminder: invoice F-1 is unpaid');
-    expect(() => renderReminder({ language: 'en', customer: { name: 'X' }, creditor, items: [one('reminder_1', 5), { ...one('reminder_1', 5), invoiceId: 'F-2' }], asOf: '2026-11-25', perInvoice: true })).toThrow();
+    expect(() =>
+      renderReminder({
+        language: 'en',
+        customer: { name: 'X' },
+        creditor,
+        items: [one('reminder_1', 5), { ...one('reminder_1', 5), invoiceId: 'F-2' }],
+        asOf: '2026-11-25',
+        perInvoice: true,
+      }),
+    ).toThrow();
   });
 
   it('escapes HTML from data and drops non-http links', () => {
@@ -98,7 +208,9 @@ describe('reminder tone and details', () => {
   });
 
   it('refuses an empty reminder', () => {
-    expect(() => renderReminder({ language: 'fr', customer: { name: 'X' }, creditor, items: [], asOf: '2026-11-25' })).toThrow();
+    expect(() =>
+      renderReminder({ language: 'fr', customer: { name: 'X' }, creditor, items: [], asOf: '2026-11-25' }),
+    ).toThrow();
   });
 });
 
@@ -113,7 +225,14 @@ describe('structured creditor reference (ISO 11649)', () => {
 });
 
 describe('grouping the enlisted invoices of one customer’s window', () => {
-  const member = (invoiceId: string, level: any, dueDate: string, extra: object = {}) => ({ invoiceId, level, dueDate, openCents: 1000, status: 'open' as const, ...extra });
+  const member = (invoiceId: string, level: any, dueDate: string, extra: object = {}) => ({
+    invoiceId,
+    level,
+    dueDate,
+    openCents: 1000,
+    status: 'open' as const,
+    ...extra,
+  });
 
   it('leaves out an invoice paid between its step and the send, and sorts the rest by due date', () => {
     const g = groupForDispatch([
@@ -138,10 +257,17 @@ describe('grouping the enlisted invoices of one customer’s window', () => {
     ]);
     expect(g.include.map((m) => `${m.invoiceId}:${m.level}`)).toEqual(['F-1:final_reminder']);
     expect(g.level).toBe('final_reminder');
-    expect(g.excluded.map((e) => `${e.invoiceId}:${e.reason}`).sort()).toEqual(['F-1:duplicate', 'F-2:paused', 'F-3:not_owed', 'F-4:paid']);
+    expect(g.excluded.map((e) => `${e.invoiceId}:${e.reason}`).sort()).toEqual([
+      'F-1:duplicate',
+      'F-2:paused',
+      'F-3:not_owed',
+      'F-4:paid',
+    ]);
   });
 
   it('has no level when nothing is left to send', () => {
-    expect(groupForDispatch([member('F-1', 'reminder_1', '2026-11-01', { status: 'paid', openCents: 0 })]).level).toBeUndefined();
+    expect(
+      groupForDispatch([member('F-1', 'reminder_1', '2026-11-01', { status: 'paid', openCents: 0 })]).level,
+    ).toBeUndefined();
   });
 });

@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { AmountCents, Customer, EntityId, IanaTimeZone, idProblem, Invoice, MAX_AMOUNT_CENTS } from '../../../functions/core/model';
+import {
+  AmountCents,
+  Customer,
+  EntityId,
+  IanaTimeZone,
+  Invoice,
+  idProblem,
+  MAX_AMOUNT_CENTS,
+} from '../../../functions/core/model';
 
-const invoice = { invoiceId: 'FA-2026-001', customerId: 'C1', amountCents: 1000, openCents: 1000, currency: 'EUR', issueDate: '2026-01-01', dueDate: '2026-01-31', status: 'open', version: 0 };
+const invoice = {
+  invoiceId: 'FA-2026-001',
+  customerId: 'C1',
+  amountCents: 1000,
+  openCents: 1000,
+  currency: 'EUR',
+  issueDate: '2026-01-01',
+  dueDate: '2026-01-31',
+  status: 'open',
+  version: 0,
+};
 
 describe('ids reaching e-mail subjects, letters and reports', () => {
   it.each(['FA-2026-001', 'FA 2026/0042', 'Ç-été_1', 'x'.repeat(64)])('accepts %j', (id) => {

@@ -46,7 +46,16 @@ describe('ISO 11649 creditor references', () => {
   });
 
   it('refuses wrong shapes: no RF, no check digits, empty or too long reference, other characters', () => {
-    for (const bad of ['', 'RF', 'RF18', '18539007547034RF', 'XX18539007547034', 'RF1A539007547034', 'RF18-5390', `RF18${'1'.repeat(22)}`]) {
+    for (const bad of [
+      '',
+      'RF',
+      'RF18',
+      '18539007547034RF',
+      'XX18539007547034',
+      'RF1A539007547034',
+      'RF18-5390',
+      `RF18${'1'.repeat(22)}`,
+    ]) {
       expect(isValidCreditorReference(bad), bad).toBe(false);
     }
   });
@@ -73,15 +82,20 @@ describe('ISO 11649 creditor references', () => {
     const digits = '0123456789';
     const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Z0-9]{1,21}$/), fc.nat(), fc.integer({ min: 1, max: 25 }), (ref, at, shift) => {
-        const rf = creditorReferenceFor(ref)!;
-        const i = 2 + (at % (rf.length - 2));
-        const pool = /\d/.test(rf[i]) ? digits : letters;
-        const replacement = pool[(pool.indexOf(rf[i]) + 1 + (shift % (pool.length - 1))) % pool.length];
-        const typo = rf.slice(0, i) + replacement + rf.slice(i + 1);
-        expect(checksOut(typo)).toBe(false);
-        expect(isValidCreditorReference(typo)).toBe(false);
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Z0-9]{1,21}$/),
+        fc.nat(),
+        fc.integer({ min: 1, max: 25 }),
+        (ref, at, shift) => {
+          const rf = creditorReferenceFor(ref)!;
+          const i = 2 + (at % (rf.length - 2));
+          const pool = /\d/.test(rf[i]) ? digits : letters;
+          const replacement = pool[(pool.indexOf(rf[i]) + 1 + (shift % (pool.length - 1))) % pool.length];
+          const typo = rf.slice(0, i) + replacement + rf.slice(i + 1);
+          expect(checksOut(typo)).toBe(false);
+          expect(isValidCreditorReference(typo)).toBe(false);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

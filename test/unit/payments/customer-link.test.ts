@@ -1,18 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  type CustomerLinkClaims,
   formTokenFor,
   isValidFormToken,
   LINK_REFUSED,
   signCustomerLink,
   verifyCustomerLink,
-  type CustomerLinkClaims,
 } from '../../../functions/core/payments/customer-link';
 
 const KEY = 'k'.repeat(32);
 const OTHER_KEY = 'q'.repeat(32);
 const NOW = new Date('2026-12-06T09:00:00.000Z');
-const claims: CustomerLinkClaims = { customerId: 'CUST-42', linkId: 'lnk_0001abcd', expiresAt: '2027-01-05T09:00:00.000Z' };
+const claims: CustomerLinkClaims = {
+  customerId: 'CUST-42',
+  linkId: 'lnk_0001abcd',
+  expiresAt: '2027-01-05T09:00:00.000Z',
+};
 const options = { keys: [KEY], now: NOW, revokedLinkIds: [] as string[] };
 
 function flipBit(s: string, at: number, bit: number): string {
@@ -67,7 +71,10 @@ describe("the customer's personal link", () => {
     expect(verifyCustomerLink(theirs, { ...options, customerId: 'CUST-42' })).toBe(LINK_REFUSED);
     const spliced = `${theirs.split('.')[0]}.${mine.split('.')[1]}`;
     expect(verifyCustomerLink(spliced, options)).toBe(LINK_REFUSED);
-    const edited = Buffer.from(JSON.stringify({ ...claims, customerId: 'CUST-43' })).toString('base64url') + '.' + mine.split('.')[1];
+    const edited =
+      Buffer.from(JSON.stringify({ ...claims, customerId: 'CUST-43' })).toString('base64url') +
+      '.' +
+      mine.split('.')[1];
     expect(verifyCustomerLink(edited, options)).toBe(LINK_REFUSED);
   });
 
@@ -98,7 +105,9 @@ describe("the customer's personal link", () => {
 
   it('refuses to sign or verify with a key shorter than 32 bytes', () => {
     expect(() => signCustomerLink(claims, 'short')).toThrow(/32 bytes/);
-    expect(() => verifyCustomerLink(signCustomerLink(claims, KEY), { ...options, keys: ['short'] })).toThrow(/32 bytes/);
+    expect(() => verifyCustomerLink(signCustomerLink(claims, KEY), { ...options, keys: ['short'] })).toThrow(
+      /32 bytes/,
+    );
   });
 
   it("accepts a form only with its link's anti-forgery value", () => {

@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { EpcQrError, epcPayload, parseEpcPayload } from '../../../functions/core/payments/epc-qr';
 
 /** The example of the EPC guideline (EPC069-12, version 001, BIC mandatory there), lines joined by LF. */
-const GUIDELINE_EXAMPLE = ['BCD', '001', '1', 'SCT', 'BPOTBEB1', 'Red Cross of Belgium', 'BE72000000001616', 'EUR1', 'CHAR', '', 'Urgency fund', 'Sample EPC QR code'].join('\n');
+const GUIDELINE_EXAMPLE = [
+  'BCD',
+  '001',
+  '1',
+  'SCT',
+  'BPOTBEB1',
+  'Red Cross of Belgium',
+  'BE72000000001616',
+  'EUR1',
+  'CHAR',
+  '',
+  'Urgency fund',
+  'Sample EPC QR code',
+].join('\n');
 
 const creditor = { beneficiaryName: 'Atelier Dupont SARL', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' };
 
@@ -47,13 +60,46 @@ describe('the EPC "SEPA Credit Transfer" QR payload', () => {
 
   it('puts an invoice amount and its RF reference in version 002, without trailing empty lines', () => {
     const payload = epcPayload({ ...creditor, amountCents: 1_234_56, creditorReference: 'RF18 5390 0754 7034' });
-    expect(payload).toBe(['BCD', '002', '1', 'SCT', 'AGRIFRPP', 'Atelier Dupont SARL', 'FR7630006000011234567890189', 'EUR1234.56', '', 'RF18539007547034'].join('\n'));
-    expect(parseEpcPayload(payload)).toMatchObject({ amountCents: 123456, creditorReference: 'RF18539007547034', iban: 'FR7630006000011234567890189' });
+    expect(payload).toBe(
+      [
+        'BCD',
+        '002',
+        '1',
+        'SCT',
+        'AGRIFRPP',
+        'Atelier Dupont SARL',
+        'FR7630006000011234567890189',
+        'EUR1234.56',
+        '',
+        'RF18539007547034',
+      ].join('\n'),
+    );
+    expect(parseEpcPayload(payload)).toMatchObject({
+      amountCents: 123456,
+      creditorReference: 'RF18539007547034',
+      iban: 'FR7630006000011234567890189',
+    });
   });
 
   it('leaves the BIC line empty in version 002 when there is none, and the amount line when the payer types it', () => {
-    const payload = epcPayload({ beneficiaryName: 'Atelier Dupont SARL', iban: 'FR7630006000011234567890189', remittanceText: 'Facture F2024-001' });
-    expect(payload.split('\n')).toEqual(['BCD', '002', '1', 'SCT', '', 'Atelier Dupont SARL', 'FR7630006000011234567890189', '', '', '', 'Facture F2024-001']);
+    const payload = epcPayload({
+      beneficiaryName: 'Atelier Dupont SARL',
+      iban: 'FR7630006000011234567890189',
+      remittanceText: 'Facture F2024-001',
+    });
+    expect(payload.split('\n')).toEqual([
+      'BCD',
+      '002',
+      '1',
+      'SCT',
+      '',
+      'Atelier Dupont SARL',
+      'FR7630006000011234567890189',
+      '',
+      '',
+      '',
+      'Facture F2024-001',
+    ]);
   });
 
   it('writes amounts at both ends of the range: 0.01 and 999 999 999.99 euros', () => {
@@ -72,15 +118,33 @@ describe('the EPC "SEPA Credit Transfer" QR payload', () => {
 
   it('refuses a bad IBAN, a bad BIC, a bad RF reference, a missing or too long name, each named', () => {
     const e = errorOf(() =>
-      epcPayload({ beneficiaryName: 'x'.repeat(71), iban: 'FR7630006000011234567890180', bic: 'AGRI', creditorReference: 'RF19539007547034' }),
+      epcPayload({
+        beneficiaryName: 'x'.repeat(71),
+        iban: 'FR7630006000011234567890180',
+        bic: 'AGRI',
+        creditorReference: 'RF19539007547034',
+      }),
     );
-    expect(e.problems.map((p) => p.split(':')[0]).sort()).toEqual(['beneficiaryName', 'bic', 'creditorReference', 'iban']);
-    expect(errorOf(() => epcPayload({ ...creditor, beneficiaryName: '  ' })).problems.join()).toMatch(/beneficiaryName/);
+    expect(e.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'beneficiaryName',
+      'bic',
+      'creditorReference',
+      'iban',
+    ]);
+    expect(errorOf(() => epcPayload({ ...creditor, beneficiaryName: '  ' })).problems.join()).toMatch(
+      /beneficiaryName/,
+    );
   });
 
   it('refuses a structured reference together with a remittance text, and version 001 without a BIC', () => {
-    expect(errorOf(() => epcPayload({ ...creditor, creditorReference: 'RF18539007547034', remittanceText: 'F1' })).problems.join()).toMatch(/exclude each other/);
-    expect(errorOf(() => epcPayload({ ...creditor, bic: undefined, version: '001' })).problems.join()).toMatch(/^bic: /);
+    expect(
+      errorOf(() =>
+        epcPayload({ ...creditor, creditorReference: 'RF18539007547034', remittanceText: 'F1' }),
+      ).problems.join(),
+    ).toMatch(/exclude each other/);
+    expect(errorOf(() => epcPayload({ ...creditor, bic: undefined, version: '001' })).problems.join()).toMatch(
+      /^bic: /,
+    );
   });
 
   it('refuses a line break inside a field, which would shift every following line', () => {
@@ -89,10 +153,18 @@ describe('the EPC "SEPA Credit Transfer" QR payload', () => {
   });
 
   it('counts the 331-byte limit in UTF-8 bytes, not characters', () => {
-    const longest = { ...creditor, beneficiaryName: 'x'.repeat(70), amountCents: 99_999_999_999, purpose: 'GDDS', beneficiaryToOriginator: 'y'.repeat(70) };
+    const longest = {
+      ...creditor,
+      beneficiaryName: 'x'.repeat(70),
+      amountCents: 99_999_999_999,
+      purpose: 'GDDS',
+      beneficiaryToOriginator: 'y'.repeat(70),
+    };
     // every field at its longest is 355 bytes with this 27-character IBAN and 8-letter BIC: the byte limit binds
     expect(Buffer.byteLength(epcPayload({ ...longest, remittanceText: 'z'.repeat(116) }))).toBe(331);
-    expect(errorOf(() => epcPayload({ ...longest, remittanceText: 'z'.repeat(117) })).problems).toEqual(['332 bytes, at most 331']);
+    expect(errorOf(() => epcPayload({ ...longest, remittanceText: 'z'.repeat(117) })).problems).toEqual([
+      '332 bytes, at most 331',
+    ]);
     const e = errorOf(() => epcPayload({ ...longest, remittanceText: 'é'.repeat(116) }));
     expect(e.code).toBe('payload_too_long');
     expect(e.problems).toEqual(['447 bytes, at most 331']);
@@ -106,6 +178,8 @@ describe('the EPC "SEPA Credit Transfer" QR payload', () => {
   it('reads amounts written without trailing zeros, and rejects what is not an EPC payload', () => {
     expect(parseEpcPayload('BCD\n002\n1\nSCT\n\nX\nBE72000000001616\nEUR12.3').amountCents).toBe(1230);
     expect(errorOf(() => parseEpcPayload('BCD\n003\n1\nSCT\n\nX\nBE72000000001616')).code).toBe('not_an_epc_payload');
-    expect(errorOf(() => parseEpcPayload('BCD\n002\n1\nSCT\n\nX\nBE72000000001616\n12.30')).code).toBe('not_an_epc_payload');
+    expect(errorOf(() => parseEpcPayload('BCD\n002\n1\nSCT\n\nX\nBE72000000001616\n12.30')).code).toBe(
+      'not_an_epc_payload',
+    );
   });
 });

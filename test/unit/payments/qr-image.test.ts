@@ -7,7 +7,11 @@ import { qrPng, qrSvg } from '../../../functions/core/payments/qr-image';
 
 function decodePng(png: Buffer): { data: string; version: number } | null {
   const image = PNG.sync.read(png);
-  const code = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  const code = jsQR(
+    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+    image.width,
+    image.height,
+  );
   return code && { data: code.data, version: code.version };
 }
 
@@ -23,7 +27,11 @@ describe('the EPC payment code as an image', () => {
   it('decodes back from the PNG to the very payload, accents included', async () => {
     const decoded = decodePng(await qrPng(invoicePayload));
     expect(decoded?.data).toBe(invoicePayload);
-    expect(parseEpcPayload(decoded!.data)).toMatchObject({ amountCents: 123456, creditorReference: 'RF97F2024001', beneficiaryName: 'Société Dupont & Fils' });
+    expect(parseEpcPayload(decoded!.data)).toMatchObject({
+      amountCents: 123456,
+      creditorReference: 'RF97F2024001',
+      beneficiaryName: 'Société Dupont & Fils',
+    });
   });
 
   it('decodes a payload at the 331-byte limit from a 300-pixel PNG', async () => {

@@ -1,15 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { agedBalance, agedBalanceCsv, bucketOf, cashInForecast, dso, mondayOf, payerScore } from '../../../functions/core/reports';
-import { Invoice } from '../../../functions/core/model';
+import type { Invoice } from '../../../functions/core/model';
+import {
+  agedBalance,
+  agedBalanceCsv,
+  bucketOf,
+  cashInForecast,
+  dso,
+  mondayOf,
+  payerScore,
+} from '../../../functions/core/reports';
 
 const inv = (id: string, over: Partial<Invoice>): Invoice => ({
-  invoiceId: id, customerId: 'C1', amountCents: 10000, openCents: 10000, currency: 'EUR', issueDate: '2026-01-01', dueDate: '2026-01-31', status: 'open', version: 0, ...over,
+  invoiceId: id,
+  customerId: 'C1',
+  amountCents: 10000,
+  openCents: 10000,
+  currency: 'EUR',
+  issueDate: '2026-01-01',
+  dueDate: '2026-01-31',
+  status: 'open',
+  version: 0,
+  ...over,
 });
 
 describe('balance âgée (aged balance)', () => {
   it.each([
-    ['2026-03-31', 'not_due'], ['2026-03-30', 'd1_30'], ['2026-03-01', 'd1_30'], ['2026-02-28', 'd31_60'],
-    ['2026-01-30', 'd31_60'], ['2026-01-29', 'd61_90'], ['2025-12-31', 'd61_90'], ['2025-12-30', 'over_90'],
+    ['2026-03-31', 'not_due'],
+    ['2026-03-30', 'd1_30'],
+    ['2026-03-01', 'd1_30'],
+    ['2026-02-28', 'd31_60'],
+    ['2026-01-30', 'd31_60'],
+    ['2026-01-29', 'd61_90'],
+    ['2025-12-31', 'd61_90'],
+    ['2025-12-30', 'over_90'],
   ])('due %s is in bucket %s on 2026-03-31', (due, bucket) => {
     expect(bucketOf(due, '2026-03-31')).toBe(bucket);
   });
@@ -17,7 +40,10 @@ describe('balance âgée (aged balance)', () => {
   it('sums open amounts per customer and in total, leaving out paid, written-off and other currencies', () => {
     const report = agedBalance({
       asOf: '2026-03-31',
-      customerNames: new Map([['C1', 'Boulangerie Dupont'], ['C2', 'Garage Martin']]),
+      customerNames: new Map([
+        ['C1', 'Boulangerie Dupont'],
+        ['C2', 'Garage Martin'],
+      ]),
       invoices: [
         inv('A', { dueDate: '2026-04-15', openCents: 5000 }),
         inv('B', { dueDate: '2026-03-15', openCents: 2500, status: 'partially_paid' }),
@@ -29,10 +55,26 @@ describe('balance âgée (aged balance)', () => {
       ],
     });
     expect(report.customers).toEqual([
-      { customerId: 'C2', customerName: 'Garage Martin', invoiceCount: 1, buckets: { not_due: 0, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 90000 }, totalCents: 90000 },
-      { customerId: 'C1', customerName: 'Boulangerie Dupont', invoiceCount: 2, buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 0 }, totalCents: 7500 },
+      {
+        customerId: 'C2',
+        customerName: 'Garage Martin',
+        invoiceCount: 1,
+        buckets: { not_due: 0, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 90000 },
+        totalCents: 90000,
+      },
+      {
+        customerId: 'C1',
+        customerName: 'Boulangerie Dupont',
+        invoiceCount: 2,
+        buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 0 },
+        totalCents: 7500,
+      },
     ]);
-    expect(report.total).toEqual({ invoiceCount: 3, buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 90000 }, totalCents: 97500 });
+    expect(report.total).toEqual({
+      invoiceCount: 3,
+      buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 90000 },
+      totalCents: 97500,
+    });
     expect(agedBalanceCsv(report)).toBe(
       'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total\r\n' +
         'C2,Garage Martin,1,0.00,0.00,0.00,0.00,900.00,900.00\r\n' +
@@ -42,7 +84,9 @@ describe('balance âgée (aged balance)', () => {
   });
 
   it('quotes customer names holding a comma or a quote in the CSV', () => {
-    const csv = agedBalanceCsv(agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', 'Dupont, "fils"']]), invoices: [inv('A', {})] }));
+    const csv = agedBalanceCsv(
+      agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', 'Dupont, "fils"']]), invoices: [inv('A', {})] }),
+    );
     expect(csv.split('\r\n')[1]).toBe('C1,"Dupont, ""fils""",1,0.00,0.00,100.00,0.00,0.00,100.00');
   });
 });
@@ -58,7 +102,14 @@ describe('DSO (délai moyen de recouvrement)', () => {
         inv('C', { issueDate: '2025-10-01', amountCents: 15000, openCents: 15000 }),
       ],
     });
-    expect(report).toEqual({ asOf: '2026-03-31', currency: 'EUR', periodDays: 90, receivablesCents: 45000, salesCents: 90000, dsoDays: 45 });
+    expect(report).toEqual({
+      asOf: '2026-03-31',
+      currency: 'EUR',
+      periodDays: 90,
+      receivablesCents: 45000,
+      salesCents: 90000,
+      dsoDays: 45,
+    });
   });
 
   it('is null, not infinite, when nothing was invoiced in the period', () => {
@@ -67,24 +118,59 @@ describe('DSO (délai moyen de recouvrement)', () => {
 });
 
 describe('payer score', () => {
-  const settled = (due: string, paid: string, id = `${due}-${paid}`) => ({ invoiceId: id, dueDate: due, paidDate: paid, amountCents: 1000 });
+  const settled = (due: string, paid: string, id = `${due}-${paid}`) => ({
+    invoiceId: id,
+    dueDate: due,
+    paidDate: paid,
+    amountCents: 1000,
+  });
 
   it('reports average days late, share paid on time and a worsening trend', () => {
     const score = payerScore({
       customerId: 'C1',
-      settled: [settled('2026-01-10', '2026-01-08'), settled('2026-02-10', '2026-02-10'), settled('2026-03-10', '2026-03-12'), settled('2026-04-10', '2026-04-30'), settled('2026-05-10', '2026-06-09')],
+      settled: [
+        settled('2026-01-10', '2026-01-08'),
+        settled('2026-02-10', '2026-02-10'),
+        settled('2026-03-10', '2026-03-12'),
+        settled('2026-04-10', '2026-04-30'),
+        settled('2026-05-10', '2026-06-09'),
+      ],
       overdueCents: 2500,
     });
-    expect(score).toEqual({ customerId: 'C1', sampleSize: 5, averageDaysLate: 10.4, averageDelayDays: 10, onTimeShare: 0.4, trend: 'worsening', overdueCents: 2500 });
+    expect(score).toEqual({
+      customerId: 'C1',
+      sampleSize: 5,
+      averageDaysLate: 10.4,
+      averageDelayDays: 10,
+      onTimeShare: 0.4,
+      trend: 'worsening',
+      overdueCents: 2500,
+    });
   });
 
   it('sees an improving payer', () => {
-    const score = payerScore({ customerId: 'C1', settled: [settled('2026-01-10', '2026-02-10'), settled('2026-02-10', '2026-03-01'), settled('2026-03-10', '2026-03-10'), settled('2026-04-10', '2026-04-09')] });
+    const score = payerScore({
+      customerId: 'C1',
+      settled: [
+        settled('2026-01-10', '2026-02-10'),
+        settled('2026-02-10', '2026-03-01'),
+        settled('2026-03-10', '2026-03-10'),
+        settled('2026-04-10', '2026-04-09'),
+      ],
+    });
     expect(score.trend).toBe('improving');
   });
 
   it('says unknown rather than invent a score without history', () => {
-    expect(payerScore({ customerId: 'C9', settled: [] })).toEqual({ customerId: 'C9', sampleSize: 0, averageDaysLate: null, averageDelayDays: null, onTimeShare: null, trend: 'unknown', overdueCents: 0 });
+    expect(payerScore({ customerId: 'C9', settled: [] })).toEqual({
+      customerId: 'C9',
+      sampleSize: 0,
+      averageDaysLate: null,
+      averageDelayDays: null,
+      onTimeShare: null,
+      trend: 'unknown',
+      overdueCents: 0,
+    });
   });
 });
 
@@ -104,7 +190,11 @@ describe('cash-in forecast by week', () => {
         inv('late', { dueDate: '2026-02-15', openCents: 100 }),
         inv('due', { dueDate: '2026-04-08', openCents: 200 }),
         inv('slow', { customerId: 'SLOW', dueDate: '2026-04-04', openCents: 400 }),
-        inv('promised', { dueDate: '2026-02-01', openCents: 800, pause: { reason: 'promise', since: '2026-03-01T00:00:00.000Z', until: '2026-04-14' } }),
+        inv('promised', {
+          dueDate: '2026-02-01',
+          openCents: 800,
+          pause: { reason: 'promise', since: '2026-03-01T00:00:00.000Z', until: '2026-04-14' },
+        }),
         inv('far', { dueDate: '2026-06-30', openCents: 1600 }),
         inv('disputed', { openCents: 3200, pause: { reason: 'dispute', since: '2026-03-01T00:00:00.000Z' } }),
         inv('agency', { openCents: 6400, status: 'in_collection' }),

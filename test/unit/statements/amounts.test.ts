@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_STATEMENT_AMOUNT_CENTS } from '../../../functions/core/statements/text';
 import { describeStatement, parseStatementFile, StatementParseError } from '../../../functions/core/statements/index';
+import { MAX_STATEMENT_AMOUNT_CENTS } from '../../../functions/core/statements/text';
 import { parseError } from './errors';
 import { bytes } from './helpers';
 
@@ -22,7 +22,11 @@ const cfonb = (amountField: string, decimals = '2') => {
   const rec = (code: string, date: string, amount: string, label = '') =>
     `${code}30003    01234EUR${decimals} 01234567890  ${date}${' '.repeat(8)}${label.padEnd(31)}${' '.repeat(11)}${amount}${' '.repeat(16)}`;
   const zero = '0000000000000{';
-  return [rec('01', '130124', zero), rec('04', '130124', amountField, 'VIR CLIENT'), rec('07', '130124', amountField)].join('\n') + '\n';
+  return (
+    [rec('01', '130124', zero), rec('04', '130124', amountField, 'VIR CLIENT'), rec('07', '130124', amountField)].join(
+      '\n',
+    ) + '\n'
+  );
 };
 
 function code(input: string): string {
@@ -30,11 +34,14 @@ function code(input: string): string {
 }
 
 describe('malformed amounts are refused with a typed error, never read as another number', () => {
-  it.each(['1.2.3', '1,23,45', '12,34,567.00', '1.23.456,00', '1 23,45', '1.234,5,6', '--5', '5-5'])('CSV "%s"', (amount) => {
-    const e = parseError(bytes(csv(amount)));
-    expect(e.code).toBe('invalid_amount');
-    expect(e.line).toBe(2);
-  });
+  it.each(['1.2.3', '1,23,45', '12,34,567.00', '1.23.456,00', '1 23,45', '1.234,5,6', '--5', '5-5'])(
+    'CSV "%s"',
+    (amount) => {
+      const e = parseError(bytes(csv(amount)));
+      expect(e.code).toBe('invalid_amount');
+      expect(e.line).toBe(2);
+    },
+  );
 
   it.each(['1,23,45', '1,2,3'])('MT940 :61: "%s"', (amount) => {
     const e = parseError(bytes(mt940(amount)));
@@ -65,7 +72,9 @@ describe('amounts beyond a realistic bound are refused in every reader, naming w
     expect(MAX_STATEMENT_AMOUNT_CENTS).toBe(10 ** 13);
     expect(parseStatementFile(bytes(csv('100000000000,00'))).statements[0].entries[0].amountCents).toBe(10 ** 13);
     expect(parseStatementFile(bytes(cfonb('1000000000000{'))).statements[0].entries[0].amountCents).toBe(10 ** 13);
-    expect(parseStatementFile(bytes(mt940('100000000000,', '100000000000,'))).statements[0].entries[0].amountCents).toBe(10 ** 13);
+    expect(
+      parseStatementFile(bytes(mt940('100000000000,', '100000000000,'))).statements[0].entries[0].amountCents,
+    ).toBe(10 ** 13);
   });
 
   it.each([
@@ -91,7 +100,7 @@ describe('amounts beyond a realistic bound are refused in every reader, naming w
 });
 
 describe('any amount text ends in a statement or a typed error, and what is read can be described', () => {
-  const amountText = fc.string({ unit: fc.constantFrom(...'0123456789.,- \'+'.split('')), minLength: 1, maxLength: 24 });
+  const amountText = fc.string({ unit: fc.constantFrom(..."0123456789.,- '+".split('')), minLength: 1, maxLength: 24 });
   const check = (input: string) => {
     try {
       const parsed = parseStatementFile(bytes(input));
@@ -105,16 +114,27 @@ describe('any amount text ends in a statement or a typed error, and what is read
     }
   };
   it('in a CSV Montant, an MT940 :61:, an OFX TRNAMT and a camt Amt', () => {
-    fc.assert(fc.property(amountText, (a) => {
-      check(csv(a));
-      check(mt940(a.replace(/[^0-9,]/g, '') || '0,'));
-      check(ofx(a));
-      check(camt(a));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(amountText, (a) => {
+        check(csv(a));
+        check(mt940(a.replace(/[^0-9,]/g, '') || '0,'));
+        check(ofx(a));
+        check(camt(a));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('in a CFONB 120 amount field with any decimals digit', () => {
-    const field = fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 13, maxLength: 13 }), fc.constantFrom(...'{ABCDEFGHI}JKLMNOPQR'.split('')));
-    fc.assert(fc.property(field, fc.constantFrom('0', '1', '2', '3'), ([d, s], dec) => { check(cfonb(d + s, dec)); }), { numRuns: 300 });
+    const field = fc.tuple(
+      fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 13, maxLength: 13 }),
+      fc.constantFrom(...'{ABCDEFGHI}JKLMNOPQR'.split('')),
+    );
+    fc.assert(
+      fc.property(field, fc.constantFrom('0', '1', '2', '3'), ([d, s], dec) => {
+        check(cfonb(d + s, dec));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

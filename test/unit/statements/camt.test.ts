@@ -93,7 +93,10 @@ describe('camt.054 debit/credit notification', () => {
   it('is told apart from camt.053, splits its TxDtls and has no balances to check', () => {
     expect(parsed.format).toBe('camt054');
     const [st] = parsed.statements;
-    expect(st.entries.map((e) => [e.amountCents, e.endToEndId])).toEqual([[30_000, 'INV-2024-101'], [18_000, 'INV-2024-102']]);
+    expect(st.entries.map((e) => [e.amountCents, e.endToEndId])).toEqual([
+      [30_000, 'INV-2024-101'],
+      [18_000, 'INV-2024-102'],
+    ]);
     expect(st.currency).toBe('EUR');
     expect(st.balanceCheck.status).toBe('not-applicable');
   });
@@ -102,10 +105,12 @@ describe('camt.054 debit/credit notification', () => {
 describe('camt namespaces and versions', () => {
   const doc = (ns: string, prefix = '') => {
     const p = prefix ? `${prefix}:` : '';
-    return `<?xml version="1.0"?><${p}Document xmlns${prefix ? `:${prefix}` : ''}="${ns}"><${p}BkToCstmrStmt><${p}Stmt><${p}Id>X</${p}Id>` +
+    return (
+      `<?xml version="1.0"?><${p}Document xmlns${prefix ? `:${prefix}` : ''}="${ns}"><${p}BkToCstmrStmt><${p}Stmt><${p}Id>X</${p}Id>` +
       `<${p}Acct><${p}Id><${p}IBAN>FR7630003012340001234567854</${p}IBAN></${p}Id><${p}Ccy>EUR</${p}Ccy></${p}Acct>` +
       `<${p}Ntry><${p}Amt Ccy="EUR">1.50</${p}Amt><${p}CdtDbtInd>DBIT</${p}CdtDbtInd><${p}BookgDt><${p}Dt>2024-05-02</${p}Dt></${p}BookgDt></${p}Ntry>` +
-      `</${p}Stmt></${p}BkToCstmrStmt></${p}Document>`;
+      `</${p}Stmt></${p}BkToCstmrStmt></${p}Document>`
+    );
   };
 
   for (const v of ['02', '04', '06', '08', '10', '12', '13']) {

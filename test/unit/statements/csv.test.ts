@@ -10,7 +10,9 @@ describe('French bank CSV exports, detected from their content', () => {
     const [st] = parsed.statements;
     expect(st.account.iban).toBe('FR7618206000501234567890114');
     expect(st.entries.map((e) => [e.bookingDate, e.amountCents])).toEqual([
-      ['2024-01-05', 120_000], ['2024-01-12', -34_218], ['2024-01-19', -750],
+      ['2024-01-05', 120_000],
+      ['2024-01-12', -34_218],
+      ['2024-01-19', -750],
     ]);
     expect(st.entries[0].label).toBe('VIREMENT EN VOTRE FAVEUR BOULANGERIE MARTIN FACT 2023-118');
     expect(st.balanceCheck.status).toBe('not-applicable');
@@ -33,7 +35,8 @@ describe('French bank CSV exports, detected from their content', () => {
   });
 
   it('reports a running balance that does not add up (a missing row) as a mismatch', () => {
-    const text = 'Date;Libellé;Montant;Solde\n01/03/2024;A;100,00;1100,00\n02/03/2024;B;-50,00;1050,00\n04/03/2024;D;10,00;1000,00\n';
+    const text =
+      'Date;Libellé;Montant;Solde\n01/03/2024;A;100,00;1100,00\n02/03/2024;B;-50,00;1050,00\n04/03/2024;D;10,00;1000,00\n';
     const [st] = parseStatementFile(bytes(text)).statements;
     expect(st.balanceCheck).toMatchObject({ status: 'mismatch', differenceCents: -6_000 });
   });
@@ -46,20 +49,31 @@ describe('French bank CSV exports, detected from their content', () => {
     ].join('\n');
     const [st] = parseStatementFile(bytes(text)).statements;
     expect(st.account.accountNumber).toBe('00040123456');
-    expect(st.entries.map((e) => [e.bookingDate, e.valueDate, e.amountCents])).toEqual([['2024-03-01', '2024-03-02', 125_000], ['2024-03-03', '2024-03-03', -8_950]]);
+    expect(st.entries.map((e) => [e.bookingDate, e.valueDate, e.amountCents])).toEqual([
+      ['2024-03-01', '2024-03-02', 125_000],
+      ['2024-03-03', '2024-03-03', -8_950],
+    ]);
     expect([st.openingBalanceCents, st.closingBalanceCents, st.balanceCheck.status]).toEqual([200_000, 316_050, 'ok']);
   });
 
   it('a Société Générale-style export: long French headers with apostrophes', () => {
-    const text = "Date de l'opération;Libellé;Détail de l'écriture;Montant de l'opération;Devise\n15/01/2024;VIR RECU;DE: MARTIN MOTIF: FA-2024-12;1 000,00;EUR\n";
+    const text =
+      "Date de l'opération;Libellé;Détail de l'écriture;Montant de l'opération;Devise\n15/01/2024;VIR RECU;DE: MARTIN MOTIF: FA-2024-12;1 000,00;EUR\n";
     const [st] = parseStatementFile(bytes(text)).statements;
-    expect(st.entries[0]).toMatchObject({ amountCents: 100_000, label: 'VIR RECU', remittance: { unstructured: ['DE: MARTIN MOTIF: FA-2024-12'] } });
+    expect(st.entries[0]).toMatchObject({
+      amountCents: 100_000,
+      label: 'VIR RECU',
+      remittance: { unstructured: ['DE: MARTIN MOTIF: FA-2024-12'] },
+    });
   });
 
   it('reads a file with no header through an explicit column mapping', () => {
     const parsed = parseStatementFile(fixture('csv-no-header.csv'), {
       csvMapping: {
-        delimiter: '|', headerRow: -1, decimalSeparator: '.', currency: 'EUR',
+        delimiter: '|',
+        headerRow: -1,
+        decimalSeparator: '.',
+        currency: 'EUR',
         account: { iban: 'FR7630003012340001234567854' },
         columns: { bookingDate: 0, amount: 1, label: 2, bankReference: 3 },
       },
@@ -67,13 +81,16 @@ describe('French bank CSV exports, detected from their content', () => {
     const [st] = parsed.statements;
     expect(st.account.iban).toBe('FR7630003012340001234567854');
     expect(st.entries.map((e) => [e.bookingDate, e.amountCents, e.label, e.bankReference])).toEqual([
-      ['2024-04-01', 10_000, 'VIR CLIENT A', 'REF-A1'], ['2024-04-02', -2_050, 'FRAIS', 'REF-A2'],
+      ['2024-04-01', 10_000, 'VIR CLIENT A', 'REF-A1'],
+      ['2024-04-02', -2_050, 'FRAIS', 'REF-A2'],
     ]);
   });
 
   it('maps columns by header name, accents and case aside', () => {
     const text = 'Jour;Quoi;Combien\n13/01/2024;Vente;12,00\n';
-    const [st] = parseStatementFile(bytes(text), { csvMapping: { columns: { bookingDate: 'jour', label: 'QUOI', amount: 'combien' } } }).statements;
+    const [st] = parseStatementFile(bytes(text), {
+      csvMapping: { columns: { bookingDate: 'jour', label: 'QUOI', amount: 'combien' } },
+    }).statements;
     expect(st.entries[0]).toMatchObject({ bookingDate: '2024-01-13', label: 'Vente', amountCents: 1_200 });
   });
 
@@ -83,7 +100,9 @@ describe('French bank CSV exports, detected from their content', () => {
     expect([badAmount.code, badAmount.line]).toEqual(['invalid_amount', 3]);
     const badDate = parseError(bytes('Date;Libellé;Montant\n31/02/2024;A;12,00\n'));
     expect([badDate.code, badDate.line]).toEqual(['invalid_date', 2]);
-    const mapping = parseError(bytes('a;b;c\n'), { csvMapping: { columns: { bookingDate: 'date', amount: 'montant' } } });
+    const mapping = parseError(bytes('a;b;c\n'), {
+      csvMapping: { columns: { bookingDate: 'date', amount: 'montant' } },
+    });
     expect(mapping.code).toBe('missing_field');
   });
 });

@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { StatementEntry } from '../../../functions/core/model/statement';
 import {
-  assignTransactionIds, describeStatement, detectFormat, parseStatementFile, transactionId,
+  assignTransactionIds,
+  describeStatement,
+  detectFormat,
+  parseStatementFile,
+  transactionId,
 } from '../../../functions/core/statements/index';
 import { parseError } from './errors';
 import { bytes, fixture } from './helpers';
 
 describe('format detection reads the content, not the file name', () => {
   const cases: Array<[string, string]> = [
-    ['oca-cfonb-classic.cfo', 'cfonb120'], ['oca-cfonb-no-line-breaks.cfo', 'cfonb120'], ['abnamro.sta', 'mt940'],
-    ['camt053-v02-batch.xml', 'camt053'], ['camt054-v08.xml', 'camt054'], ['ofx1-sgml-latin1.ofx', 'ofx'],
-    ['ofx2-xml.ofx', 'ofx'], ['csv-ca-latin1.csv', 'csv'], ['csv-tab-solde-desc.tsv', 'csv'],
+    ['oca-cfonb-classic.cfo', 'cfonb120'],
+    ['oca-cfonb-no-line-breaks.cfo', 'cfonb120'],
+    ['abnamro.sta', 'mt940'],
+    ['camt053-v02-batch.xml', 'camt053'],
+    ['camt054-v08.xml', 'camt054'],
+    ['ofx1-sgml-latin1.ofx', 'ofx'],
+    ['ofx2-xml.ofx', 'ofx'],
+    ['csv-ca-latin1.csv', 'csv'],
+    ['csv-tab-solde-desc.tsv', 'csv'],
   ];
   for (const [file, format] of cases) {
     it(`${file} is ${format}, even when named statement.csv`, () => {
@@ -40,15 +50,26 @@ describe('format detection reads the content, not the file name', () => {
 });
 
 const entry = (over: Partial<StatementEntry>): StatementEntry => ({
-  index: 0, bookingDate: '2024-01-13', amountCents: -1_999, currency: 'EUR', bankCodes: [], label: 'PRLV SEPA FREE MOBILE',
-  remittance: { unstructured: [], structured: [] }, reversal: false, raw: [], ...over,
+  index: 0,
+  bookingDate: '2024-01-13',
+  amountCents: -1_999,
+  currency: 'EUR',
+  bankCodes: [],
+  label: 'PRLV SEPA FREE MOBILE',
+  remittance: { unstructured: [], structured: [] },
+  reversal: false,
+  raw: [],
+  ...over,
 });
 
 describe('transaction ids', () => {
   const account = { iban: 'FR7630003012340123456789057' };
 
   it('identify a movement by account, booking date, amount, reference and rank: a reference reused on another day is another movement', () => {
-    const ids = assignTransactionIds({ account, entries: [entry({ bankReference: 'A1' }), entry({ bankReference: 'A1', bookingDate: '2024-01-15' })] });
+    const ids = assignTransactionIds({
+      account,
+      entries: [entry({ bankReference: 'A1' }), entry({ bankReference: 'A1', bookingDate: '2024-01-15' })],
+    });
     expect(ids.map((i) => i.occurrenceRank)).toEqual([0, 0]);
     expect(ids[0].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-13:[0-9a-f]{32}$/);
     expect(ids[1].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-15:/);
@@ -59,11 +80,20 @@ describe('transaction ids', () => {
     const first = assignTransactionIds({ account, entries });
     expect(first.map((i) => i.occurrenceRank)).toEqual([0, 1]);
     expect(first[0].transactionId).not.toBe(first[1].transactionId);
-    expect(assignTransactionIds({ account, entries }).map((i) => i.transactionId)).toEqual(first.map((i) => i.transactionId));
+    expect(assignTransactionIds({ account, entries }).map((i) => i.transactionId)).toEqual(
+      first.map((i) => i.transactionId),
+    );
   });
 
   it('take NONREF and other placeholders for no reference: movements are then told apart by their texts', () => {
-    const ids = assignTransactionIds({ account, entries: [entry({ bankReference: 'NONREF' }), entry({ bankReference: 'nonref', label: 'PRLV SEPA ORANGE' }), entry({ bankReference: 'NOTPROVIDED' })] });
+    const ids = assignTransactionIds({
+      account,
+      entries: [
+        entry({ bankReference: 'NONREF' }),
+        entry({ bankReference: 'nonref', label: 'PRLV SEPA ORANGE' }),
+        entry({ bankReference: 'NOTPROVIDED' }),
+      ],
+    });
     expect(ids.map((i) => i.occurrenceRank)).toEqual([0, 0, 1]);
     expect(new Set(ids.map((i) => i.transactionId)).size).toBe(3);
     expect(ids[0].transactionId).toBe(transactionId(account, entry({}), 0));
@@ -102,7 +132,10 @@ describe('describeStatement, for recon parse', () => {
   });
 
   it('speaks French on request', () => {
-    const text = describeStatement(parseStatementFile(fixture('oca-cfonb-classic.cfo')), { language: 'fr', maxEntries: 2 });
+    const text = describeStatement(parseStatementFile(fixture('oca-cfonb-classic.cfo')), {
+      language: 'fr',
+      maxEntries: 2,
+    });
     expect(text).toContain('Solde initial: 1017311.89');
     expect(text).toContain('Contrôle des soldes: OK');
     expect(text).toContain('Opérations: 13 (9 crédits 17968.57, 4 débits -3694.67)');

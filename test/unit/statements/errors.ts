@@ -1,4 +1,4 @@
-import { parseStatementFile, StatementParseError, type ParseOptions } from '../../../functions/core/statements/index';
+import { type ParseOptions, parseStatementFile, StatementParseError } from '../../../functions/core/statements/index';
 
 export function parseError(input: Uint8Array, options?: ParseOptions): StatementParseError {
   try {

@@ -23,7 +23,9 @@ describe('hostile inputs end in a parsed file or a typed error', () => {
 
   it('CSV with a stray quote at the top of many lines', () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `13/01/2024;VIR ${i};1,00`).join('\n');
-    expect(['parsed', 'invalid_date', 'invalid_amount']).toContain(ends(`Date;Libellé;Montant\n13/01/2024;"VIR;1,00\n${rows}`));
+    expect(['parsed', 'invalid_date', 'invalid_amount']).toContain(
+      ends(`Date;Libellé;Montant\n13/01/2024;"VIR;1,00\n${rows}`),
+    );
   });
 
   it('deeply nested XML in a camt file', () => {
@@ -34,7 +36,9 @@ describe('hostile inputs end in a parsed file or a typed error', () => {
 
   it('an MT940 :86: of 100,000 sub-fields and a :61: line of 200,000 characters', () => {
     const head = ':20:X\n:25:517852257\n:60F:C240101EUR0,00\n';
-    expect(ends(`${head}:61:2401010101C1,00NTRFNONREF\n:86:${'?20A'.repeat(100_000)}\n:62F:C240101EUR1,00\n-`)).toBe('parsed');
+    expect(ends(`${head}:61:2401010101C1,00NTRFNONREF\n:86:${'?20A'.repeat(100_000)}\n:62F:C240101EUR1,00\n-`)).toBe(
+      'parsed',
+    );
     expect(ends(`${head}:61:2401010101C1,00NTRF${'9'.repeat(200_000)}\n:62F:C240101EUR1,00\n-`)).toBe('parsed');
   });
 

@@ -21,7 +21,9 @@ describe('OFX 1.x (SGML, leaf tags not closed, windows-1252)', () => {
     expect(st.entries[0].remittance.unstructured).toEqual(['Règlement facture F2024-003 & F2024-004']);
     expect(st.entries[0].bankReference).toBe('6501202401150001');
     expect(st.entries[2].bankCodes).toEqual(['CHECK']);
-    expect(st.entries[1].raw[0]).toMatch(/^<STMTTRN>\r\n<TRNTYPE>DEBIT[\s\S]*<NAME>CB LEROY MERLIN 18\/01\r\n<\/STMTTRN>$/);
+    expect(st.entries[1].raw[0]).toMatch(
+      /^<STMTTRN>\r\n<TRNTYPE>DEBIT[\s\S]*<NAME>CB LEROY MERLIN 18\/01\r\n<\/STMTTRN>$/,
+    );
   });
 
   it('has no opening balance, so the balance check does not apply (not a mismatch)', () => {

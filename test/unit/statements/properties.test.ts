@@ -1,9 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParsedStatementFile, type Statement, type StatementEntry, type StatementFormat } from '../../../functions/core/model/statement';
-import { frenchIbanFromRib } from '../../../functions/core/statements/accounts';
-import { parseStatementFile, StatementParseError, WRITABLE_FORMATS, writeStatementFile, type WritableFormat } from '../../../functions/core/statements/index';
 import { addDays } from '../../../functions/core/dates';
+import {
+  ParsedStatementFile,
+  type Statement,
+  type StatementEntry,
+  type StatementFormat,
+} from '../../../functions/core/model/statement';
+import { frenchIbanFromRib } from '../../../functions/core/statements/accounts';
+import {
+  parseStatementFile,
+  StatementParseError,
+  WRITABLE_FORMATS,
+  type WritableFormat,
+  writeStatementFile,
+} from '../../../functions/core/statements/index';
 import { bytes } from './helpers';
 
 const FORMATS: StatementFormat[] = ['cfonb120', 'camt053', 'camt054', 'mt940', 'ofx', 'csv'];
@@ -22,11 +33,21 @@ function outcome(input: Uint8Array, format?: StatementFormat): 'parsed' | 'error
 
 // ---------- generated statements ----------
 const upperAlnum = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split(''));
-const word = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789éèàç./-,'.split('')), minLength: 1, maxLength: 12 })
+const word = fc
+  .string({
+    unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789éèàç./-,'.split('')),
+    minLength: 1,
+    maxLength: 12,
+  })
   .filter((w) => !/^[-:.]/.test(w));
-const words = (max: number) => fc.array(word, { minLength: 1, maxLength: 12 }).map((ws) => ws.join(' ').slice(0, max).trim()).filter((s) => s.length > 0);
+const words = (max: number) =>
+  fc
+    .array(word, { minLength: 1, maxLength: 12 })
+    .map((ws) => ws.join(' ').slice(0, max).trim())
+    .filter((s) => s.length > 0);
 const ref = (min: number, max: number) => fc.string({ unit: upperAlnum, minLength: min, maxLength: max });
-const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: n, maxLength: n });
+const digits = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: n, maxLength: n });
 const iban = fc.tuple(digits(5), digits(5), digits(11)).map(([b, g, a]) => frenchIbanFromRib(b, g, a)!);
 const date = fc.integer({ min: 0, max: 60 * 365 }).map((d) => addDays('2000-01-01', d));
 
@@ -44,10 +65,16 @@ const entry = fc.record({
   reversal: fc.boolean(),
 });
 
-const statements = fc.array(
-  fc.record({ iban, opening: fc.integer({ min: -999_999_999, max: 999_999_999 }), entries: fc.array(entry, { minLength: 1, maxLength: 6 }) }),
-  { minLength: 1, maxLength: 3 },
-).filter((sts) => new Set(sts.map((s) => s.iban)).size === sts.length)
+const statements = fc
+  .array(
+    fc.record({
+      iban,
+      opening: fc.integer({ min: -999_999_999, max: 999_999_999 }),
+      entries: fc.array(entry, { minLength: 1, maxLength: 6 }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  )
+  .filter((sts) => new Set(sts.map((s) => s.iban)).size === sts.length)
   .map((sts): Statement[] => {
     let index = 0;
     return sts.map((s, n) => {
@@ -69,8 +96,14 @@ const statements = fc.array(
       }));
       const closing = s.opening + entries.reduce((a, e) => a + e.amountCents, 0);
       return {
-        format: 'camt053', account: { iban: s.iban }, currency: 'EUR', statementId: `S${n + 1}`,
-        openingBalanceCents: s.opening, closingBalanceCents: closing, entries, balanceCheck: { status: 'ok' },
+        format: 'camt053',
+        account: { iban: s.iban },
+        currency: 'EUR',
+        statementId: `S${n + 1}`,
+        openingBalanceCents: s.opening,
+        closingBalanceCents: closing,
+        entries,
+        balanceCheck: { status: 'ok' },
       };
     });
   });
@@ -88,68 +121,94 @@ const keeps: Record<WritableFormat, { e2e: boolean; reversal: boolean; opening: 
 
 describe('any bytes fed to the parser end in a parsed statement or a typed StatementParseError', () => {
   it('random bytes, format detected', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => { outcome(b); }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => {
+        outcome(b);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('random bytes, each format forced', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom(...FORMATS), (b, f) => { outcome(b, f); }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom(...FORMATS), (b, f) => {
+        outcome(b, f);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('random text made of the characters statement files are made of, each format forced', () => {
     const unit = fc.constantFrom(...'0123456789:;,.-/+?{}<>"=\n\r\t CDNRFOXHLabcBkToCstmrStmtNtryAmt'.split(''));
-    fc.assert(fc.property(fc.string({ unit, maxLength: 1500 }), fc.option(fc.constantFrom(...FORMATS), { nil: undefined }), (s, f) => {
-      outcome(bytes(s), f);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 1500 }),
+        fc.option(fc.constantFrom(...FORMATS), { nil: undefined }),
+        (s, f) => {
+          outcome(bytes(s), f);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('valid files cut short or with bytes changed', () => {
-    fc.assert(fc.property(
-      statements, fc.constantFrom(...WRITABLE_FORMATS), fc.nat(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 5 }),
-      (sts, format, cut, edits) => {
-        const full = bytes(writeStatementFile(format, sts));
-        const b = full.slice(0, full.length === 0 ? 0 : cut % (full.length + 1));
-        for (const [at, value] of edits) if (b.length) b[at % b.length] = value;
-        outcome(b);
-        outcome(b, format);
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        statements,
+        fc.constantFrom(...WRITABLE_FORMATS),
+        fc.nat(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 5 }),
+        (sts, format, cut, edits) => {
+          const full = bytes(writeStatementFile(format, sts));
+          const b = full.slice(0, full.length === 0 ? 0 : cut % (full.length + 1));
+          for (const [at, value] of edits) if (b.length) b[at % b.length] = value;
+          outcome(b);
+          outcome(b, format);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
 describe('generated statements survive a write -> parse round trip', () => {
   for (const format of WRITABLE_FORMATS) {
     it(`${format}: same accounts, amounts, dates, references, counterparties and remittance`, () => {
-      fc.assert(fc.property(statements, (sts) => {
-        const parsed = parseStatementFile(bytes(writeStatementFile(format, sts)));
-        expect(parsed.format).toBe(format);
-        expect(parsed.statements).toHaveLength(sts.length);
-        parsed.statements.forEach((got, s) => {
-          const want = sts[s];
-          expect(got.account.iban).toBe(want.account.iban);
-          expect(got.currency).toBe('EUR');
-          expect(got.closingBalanceCents).toBe(want.closingBalanceCents);
-          if (keeps[format].opening) {
-            expect(got.openingBalanceCents).toBe(want.openingBalanceCents);
-            expect(got.balanceCheck).toEqual({ status: 'ok' });
-          }
-          expect(got.entries).toHaveLength(want.entries.length);
-          got.entries.forEach((g, i) => {
-            const w = want.entries[i];
-            expect(g.index).toBe(w.index);
-            expect(g.bookingDate).toBe(w.bookingDate);
-            expect(g.valueDate ?? g.bookingDate).toBe(w.valueDate ?? w.bookingDate);
-            expect(g.amountCents).toBe(w.amountCents);
-            expect(g.label).toBe(w.label);
-            expect(g.bankReference).toBe(format === 'ofx' && !w.bankReference ? g.bankReference : w.bankReference);
-            if (keeps[format].e2e) expect(g.endToEndId).toBe(w.endToEndId);
-            if (keeps[format].reversal) expect(g.reversal).toBe(w.reversal);
-            expect(g.counterpartyName).toBe(w.counterpartyName);
-            expect(g.counterpartyIban).toBe(w.counterpartyIban);
-            expect(g.remittance.structured).toEqual(w.remittance.structured);
-            expect(squash(g.remittance.unstructured)).toBe(squash(w.remittance.unstructured));
+      fc.assert(
+        fc.property(statements, (sts) => {
+          const parsed = parseStatementFile(bytes(writeStatementFile(format, sts)));
+          expect(parsed.format).toBe(format);
+          expect(parsed.statements).toHaveLength(sts.length);
+          parsed.statements.forEach((got, s) => {
+            const want = sts[s];
+            expect(got.account.iban).toBe(want.account.iban);
+            expect(got.currency).toBe('EUR');
+            expect(got.closingBalanceCents).toBe(want.closingBalanceCents);
+            if (keeps[format].opening) {
+              expect(got.openingBalanceCents).toBe(want.openingBalanceCents);
+              expect(got.balanceCheck).toEqual({ status: 'ok' });
+            }
+            expect(got.entries).toHaveLength(want.entries.length);
+            got.entries.forEach((g, i) => {
+              const w = want.entries[i];
+              expect(g.index).toBe(w.index);
+              expect(g.bookingDate).toBe(w.bookingDate);
+              expect(g.valueDate ?? g.bookingDate).toBe(w.valueDate ?? w.bookingDate);
+              expect(g.amountCents).toBe(w.amountCents);
+              expect(g.label).toBe(w.label);
+              expect(g.bankReference).toBe(format === 'ofx' && !w.bankReference ? g.bankReference : w.bankReference);
+              if (keeps[format].e2e) expect(g.endToEndId).toBe(w.endToEndId);
+              if (keeps[format].reversal) expect(g.reversal).toBe(w.reversal);
+              expect(g.counterpartyName).toBe(w.counterpartyName);
+              expect(g.counterpartyIban).toBe(w.counterpartyIban);
+              expect(g.remittance.structured).toEqual(w.remittance.structured);
+              expect(squash(g.remittance.unstructured)).toBe(squash(w.remittance.unstructured));
+            });
           });
-        });
-      }), { numRuns: 100 });
+        }),
+        { numRuns: 100 },
+      );
     });
   }
 });
@@ -157,11 +216,25 @@ describe('generated statements survive a write -> parse round trip', () => {
 describe('CSV running balance', () => {
   it('a running balance that stays put across rows moving nothing is still read as a running balance (not a repeated figure)', () => {
     const entry = (index: number, amountCents: number) => ({
-      index, bookingDate: '2000-01-01', amountCents, currency: 'EUR', bankCodes: [], label: 'A', remittance: { unstructured: [], structured: [] }, reversal: false, raw: [],
+      index,
+      bookingDate: '2000-01-01',
+      amountCents,
+      currency: 'EUR',
+      bankCodes: [],
+      label: 'A',
+      remittance: { unstructured: [], structured: [] },
+      reversal: false,
+      raw: [],
     });
     const st = {
-      format: 'camt053' as const, account: { iban: 'FR7600000000000000000000097' }, currency: 'EUR', statementId: 'S1', openingBalanceCents: 0, closingBalanceCents: 1,
-      entries: [entry(0, 1), entry(1, 0)], balanceCheck: { status: 'ok' as const },
+      format: 'camt053' as const,
+      account: { iban: 'FR7600000000000000000000097' },
+      currency: 'EUR',
+      statementId: 'S1',
+      openingBalanceCents: 0,
+      closingBalanceCents: 1,
+      entries: [entry(0, 1), entry(1, 0)],
+      balanceCheck: { status: 'ok' as const },
     };
     const parsed = parseStatementFile(bytes(writeStatementFile('csv', [st])));
     expect(parsed.statements[0].closingBalanceCents).toBe(1);

@@ -42,7 +42,8 @@ describe('third-party CFONB 120 sample (OCA l10n-france cfonb_classic.cfo)', () 
       });
 
       it('finds the invoice references hidden in LIB/LCC/RCN complements, whatever the separators', () => {
-        const text = (i: number) => [...st.entries[i].remittance.unstructured, ...st.entries[i].remittance.structured].join(' | ');
+        const text = (i: number) =>
+          [...st.entries[i].remittance.unstructured, ...st.entries[i].remittance.structured].join(' | ');
         expect(text(0)).toContain('facture F230875');
         expect(text(1)).toContain('F230866 F230765 F238765');
         expect(st.entries[2].remittance.structured).toContain('F230987, F231234');
@@ -75,7 +76,9 @@ describe('third-party CFONB 120 sample (OCA l10n-france cfonb_classic.cfo)', () 
       });
 
       it('glues an LC2 continuation to the text line it continues', () => {
-        expect(st.entries[11].remittance.unstructured).toEqual(['FIBENT - FR - Facture: 76662391 - Compte Fact: 30008765 - Ident: 00003263']);
+        expect(st.entries[11].remittance.unstructured).toEqual([
+          'FIBENT - FR - Facture: 76662391 - Compte Fact: 30008765 - Ident: 00003263',
+        ]);
       });
     });
   }
@@ -122,14 +125,21 @@ describe('third-party MT940 sample (wolph/mt940 abnamro.sta)', () => {
       'INCL. 1,44 BTW',
     ]);
     expect(parsed.statements[0].entries[6].label).toContain('HANS ANDERS');
-    expect(first.raw).toEqual([':61:1105240524D9,N192NONREF\n:86:GIRO   428428 KPN - DIGITENNE    BETALINGSKENM.  000000042188659\n5314606715                       BETREFT FACTUUR D.D. 20-05-2011\nINCL. 1,44 BTW']);
+    expect(first.raw).toEqual([
+      ':61:1105240524D9,N192NONREF\n:86:GIRO   428428 KPN - DIGITENNE    BETALINGSKENM.  000000042188659\n5314606715                       BETREFT FACTUUR D.D. 20-05-2011\nINCL. 1,44 BTW',
+    ]);
   });
 
   it('reports the balances that do not add up (3,236.28 - 321.44 is not 876.84) instead of hiding them', () => {
     const [first, second] = parsed.statements;
     expect(first.openingBalanceCents).toBe(323_628);
     expect(first.closingBalanceCents).toBe(87_684);
-    expect(first.balanceCheck).toEqual({ status: 'mismatch', expectedClosingCents: 291_484, statedClosingCents: 87_684, differenceCents: -203_800 });
+    expect(first.balanceCheck).toEqual({
+      status: 'mismatch',
+      expectedClosingCents: 291_484,
+      statedClosingCents: 87_684,
+      differenceCents: -203_800,
+    });
     expect(second.balanceCheck.status).toBe('mismatch');
   });
 

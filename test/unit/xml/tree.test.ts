@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { child, childrenAt, localName, text, XNode } from '../../../functions/core/xml/tree';
+import { child, childrenAt, localName, text, type XNode } from '../../../functions/core/xml/tree';
 
 const node = (name: string, children: XNode[] = [], own = ''): XNode => ({ name, attrs: {}, children, text: own });
-const invoice = node('Invoice', [node('ID', [], ' F-1 '), node('Lines', [node('Line', [], 'a'), node('Other'), node('Line', [], '  b \n c ')])]);
+const invoice = node('Invoice', [
+  node('ID', [], ' F-1 '),
+  node('Lines', [node('Line', [], 'a'), node('Other'), node('Line', [], '  b \n c ')]),
+]);
 
 describe('walking a small XML tree', () => {
   it('drops the namespace prefix of a name', () => {

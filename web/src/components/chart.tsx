@@ -47,7 +47,9 @@ export function Chart(props: ChartProps) {
       ],
     };
     const plot = new uPlot(opts, [xs, ...props.series.map((s) => s.values)], el);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height: props.height ?? 240 }));
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(280, el.clientWidth), height: props.height ?? 240 }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();

@@ -16,6 +16,13 @@ describe('the diff shown before a policy is saved', () => {
     const after = before.replace('l10', 'L10');
     const shown = changesOnly(lineDiff(before, after));
     expect(shown[0]).toBe('…');
-    expect(shown.filter((d) => d !== '…').map((d) => `${d.op}${d.text}`)).toEqual([' l8', ' l9', '-l10', '+L10', ' l11', ' l12']);
+    expect(shown.filter((d) => d !== '…').map((d) => `${d.op}${d.text}`)).toEqual([
+      ' l8',
+      ' l9',
+      '-l10',
+      '+L10',
+      ' l11',
+      ' l12',
+    ]);
   });
 });

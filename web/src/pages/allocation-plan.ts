@@ -6,7 +6,10 @@ export interface PickedInvoice {
 
 export function parsePicked(text: string, parseAmount: (s: string) => number | undefined): PickedInvoice[] | string {
   const out: PickedInvoice[] = [];
-  for (const part of text.split(/[;\s]+|,(?!\d)/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[;\s]+|,(?!\d)/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [id, amount] = part.split(':').map((s) => s.trim());
     if (!id) return part;
     if (amount === undefined) out.push({ invoiceId: id });
@@ -23,7 +26,11 @@ export function parsePicked(text: string, parseAmount: (s: string) => number | u
  * Allocations of a credit to the invoices picked: a given amount is kept as typed; the others get, in order, what
  * they still owe, up to what is left of the credit. Invoices that would get nothing are dropped.
  */
-export function planAllocations(creditCents: number, picked: PickedInvoice[], openCents: (invoiceId: string) => number): { invoiceId: string; amountCents: number }[] {
+export function planAllocations(
+  creditCents: number,
+  picked: PickedInvoice[],
+  openCents: (invoiceId: string) => number,
+): { invoiceId: string; amountCents: number }[] {
   let left = creditCents - picked.reduce((s, p) => s + (p.amountCents ?? 0), 0);
   const plan = picked.map((p) => {
     if (p.amountCents !== undefined) return { invoiceId: p.invoiceId, amountCents: p.amountCents };

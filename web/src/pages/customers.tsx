@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { etag, ok, type Api } from '../api/client';
+import { type Api, etag, ok } from '../api/client';
 import { date, money, parseEuros } from '../format';
 import { t } from '../i18n';
 import { Async, Link, Page, useAction, useApp, useCanAct, useData } from '../ui';
@@ -93,7 +93,14 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
         ok(
           await api.PATCH('/customers/{customerId}', {
             params: { path: { customerId: c.customerId }, header: { 'If-Match': etag(c.version) } },
-            body: { name, language, reminderGrouping: grouping, contacts: parseContacts(contacts, c.contacts), ...(policyId ? { policyId } : {}), ...(creditLimitCents !== undefined ? { creditLimitCents } : {}) },
+            body: {
+              name,
+              language,
+              reminderGrouping: grouping,
+              contacts: parseContacts(contacts, c.contacts),
+              ...(policyId ? { policyId } : {}),
+              ...(creditLimitCents !== undefined ? { creditLimitCents } : {}),
+            },
           }),
         ),
       m.saved,
@@ -109,14 +116,20 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
       </label>
       <label>
         {m.language}
-        <select value={language} onChange={(e) => setLanguage((e.target as HTMLSelectElement).value as typeof language)}>
+        <select
+          value={language}
+          onChange={(e) => setLanguage((e.target as HTMLSelectElement).value as typeof language)}
+        >
           <option value="fr">{m.languages.fr}</option>
           <option value="en">{m.languages.en}</option>
         </select>
       </label>
       <label>
         {m.grouping}
-        <select value={grouping} onChange={(e) => setGrouping((e.target as HTMLSelectElement).value as typeof grouping)}>
+        <select
+          value={grouping}
+          onChange={(e) => setGrouping((e.target as HTMLSelectElement).value as typeof grouping)}
+        >
           <option value="per_customer">{m.perCustomer}</option>
           <option value="per_invoice">{m.perInvoice}</option>
         </select>
@@ -138,7 +151,12 @@ function EditCustomer(props: { data: Loaded; reload: () => Promise<void> }) {
       </label>
       <label>
         {m.contacts}
-        <textarea rows={3} value={contacts} onInput={(e) => setContacts((e.target as HTMLTextAreaElement).value)} aria-describedby="contacts-help" />
+        <textarea
+          rows={3}
+          value={contacts}
+          onInput={(e) => setContacts((e.target as HTMLTextAreaElement).value)}
+          aria-describedby="contacts-help"
+        />
         <small id="contacts-help">{m.contactsHelp}</small>
       </label>
       <button type="submit" class="primary" disabled={busy}>
@@ -163,10 +181,15 @@ export function CustomerPage(props: { customerId: string }) {
               <section class="card" aria-labelledby="balance-title">
                 <h2 id="balance-title">{m.balance}</h2>
                 <p class="big">{money(c.exposure?.openCents ?? 0)}</p>
-                {c.exposure?.creditCents ? <p>{m.credit} : {money(c.exposure.creditCents)}</p> : null}
+                {c.exposure?.creditCents ? (
+                  <p>
+                    {m.credit} : {money(c.exposure.creditCents)}
+                  </p>
+                ) : null}
                 {c.creditLimitCents !== undefined && (
                   <p>
-                    {m.creditLimit} : {money(c.creditLimitCents)} {c.exposure?.overLimit ? <strong class="warn">{m.overLimit}</strong> : null}
+                    {m.creditLimit} : {money(c.creditLimitCents)}{' '}
+                    {c.exposure?.overLimit ? <strong class="warn">{m.overLimit}</strong> : null}
                   </p>
                 )}
               </section>
@@ -188,7 +211,9 @@ export function CustomerPage(props: { customerId: string }) {
                   ))}
                 </ul>
                 <p>
-                  {m.language} : {m.languages[c.language] ?? c.language} · {m.grouping} : {c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer} · {m.policy} : {c.policyId ?? m.segmentPolicy(c.segment)}
+                  {m.language} : {m.languages[c.language] ?? c.language} · {m.grouping} :{' '}
+                  {c.reminderGrouping === 'per_invoice' ? m.perInvoice : m.perCustomer} · {m.policy} :{' '}
+                  {c.policyId ?? m.segmentPolicy(c.segment)}
                 </p>
               </section>
               {canAct && <EditCustomer data={d} reload={state.reload} />}
@@ -198,7 +223,8 @@ export function CustomerPage(props: { customerId: string }) {
                 <ul>
                   {d.invoices.map((i) => (
                     <li key={i.invoiceId}>
-                      <Link href={`/factures/${encodeURIComponent(i.invoiceId)}`}>{i.invoiceId}</Link> · {date(i.dueDate)} · {money(i.openCents)} · {t().status[i.status]}
+                      <Link href={`/factures/${encodeURIComponent(i.invoiceId)}`}>{i.invoiceId}</Link> ·{' '}
+                      {date(i.dueDate)} · {money(i.openCents)} · {t().status[i.status]}
                     </li>
                   ))}
                 </ul>
@@ -216,10 +242,18 @@ function LearnedPayers(props: { customerId: string }) {
   const { api } = useApp();
   const m = t().customers;
   const path = { customerId: props.customerId };
-  const state = useData(async () => ok(await api.GET('/customers/{customerId}/aliases', { params: { path } })).items, [props.customerId]);
+  const state = useData(
+    async () => ok(await api.GET('/customers/{customerId}/aliases', { params: { path } })).items,
+    [props.customerId],
+  );
   const { busy, run } = useAction();
   const remove = (aliasId: string) =>
-    void run(async () => ok(await api.DELETE('/customers/{customerId}/aliases/{aliasId}', { params: { path: { ...path, aliasId } } })), m.aliasRemoved, state.reload);
+    void run(
+      async () =>
+        ok(await api.DELETE('/customers/{customerId}/aliases/{aliasId}', { params: { path: { ...path, aliasId } } })),
+      m.aliasRemoved,
+      state.reload,
+    );
   return (
     <section class="card" aria-labelledby="aliases-title">
       <h2 id="aliases-title">{m.aliases}</h2>
@@ -233,9 +267,16 @@ function LearnedPayers(props: { customerId: string }) {
               {aliases.map((a) => (
                 <li key={a.aliasId}>
                   {m.aliasKind(a.kind)} : <strong>{a.display}</strong> ·{' '}
-                  {a.removedAt ? m.removed(date(a.removedAt.slice(0, 10)), a.removedBy ?? '') : m.learned(date(a.learnedAt.slice(0, 10)), a.learnedBy)}{' '}
+                  {a.removedAt
+                    ? m.removed(date(a.removedAt.slice(0, 10)), a.removedBy ?? '')
+                    : m.learned(date(a.learnedAt.slice(0, 10)), a.learnedBy)}{' '}
                   {!a.removedAt && (
-                    <button type="button" disabled={busy} onClick={() => remove(a.aliasId)} aria-label={`${m.removeAlias} ${a.display}`}>
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => remove(a.aliasId)}
+                      aria-label={`${m.removeAlias} ${a.display}`}
+                    >
                       {m.removeAlias}
                     </button>
                   )}

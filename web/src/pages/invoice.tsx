@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { etag, messageOf, ok, type Api } from '../api/client';
+import { type Api, etag, messageOf, ok } from '../api/client';
 import { date, money, parseEuros } from '../format';
 import { stepName, t } from '../i18n';
 import { Async, Link, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
@@ -16,7 +16,17 @@ export function nextPlanned(history: HistoryEvent[]): HistoryEvent | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     const e = history[i];
     if (e.kind === 'dunning_step_planned') return e;
-    if (['dunning_ended', 'dunning_stopped', 'reminder_sent', 'dunning_message_sent', 'formal_notice_sent', 'status_changed'].includes(e.kind)) return undefined;
+    if (
+      [
+        'dunning_ended',
+        'dunning_stopped',
+        'reminder_sent',
+        'dunning_message_sent',
+        'formal_notice_sent',
+        'status_changed',
+      ].includes(e.kind)
+    )
+      return undefined;
   }
   return undefined;
 }
@@ -25,7 +35,11 @@ function DocumentLink(props: { pdfKey: string }) {
   const { api } = useApp();
   const open = async () => {
     try {
-      window.open(ok(await api.GET('/console/document-link', { params: { query: { key: props.pdfKey } } })).url, '_blank', 'noopener');
+      window.open(
+        ok(await api.GET('/console/document-link', { params: { query: { key: props.pdfKey } } })).url,
+        '_blank',
+        'noopener',
+      );
     } catch (err) {
       say(messageOf(err), 'error');
     }
@@ -113,24 +127,70 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
       </label>
       <div class="buttons">
         {invoice.pause ? (
-          <button type="button" class="primary" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })), awaitingApproval ? m.done.approved : m.done.resumed)}>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy}
+            onClick={() =>
+              go(
+                async () =>
+                  ok(await api.POST('/invoices/{invoiceId}/resume', { params: { path, header }, body: noteBody })),
+                awaitingApproval ? m.done.approved : m.done.resumed,
+              )
+            }
+          >
             {awaitingApproval ? m.approve : m.resume}
           </button>
         ) : (
           owed && (
-            <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })), m.done.paused)}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                go(
+                  async () =>
+                    ok(await api.POST('/invoices/{invoiceId}/pause', { params: { path, header }, body: noteBody })),
+                  m.done.paused,
+                )
+              }
+            >
               {m.pause}
             </button>
           )
         )}
         {owed && invoice.pause?.reason !== 'dispute' && (
-          <button type="button" disabled={busy} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })), m.done.disputed)}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              go(
+                async () =>
+                  ok(await api.POST('/invoices/{invoiceId}/dispute', { params: { path, header }, body: noteBody })),
+                m.done.disputed,
+              )
+            }
+          >
             {m.dispute}
           </button>
         )}
       </div>
       {owed && (
-        <form class="inline" onSubmit={(e) => (e.preventDefault(), go(async () => ok(await api.POST('/invoices/{invoiceId}/promise', { params: { path, header }, body: { until, ...noteBody } })), m.done.promised(date(until))))}>
+        <form
+          class="inline"
+          onSubmit={(e) => (
+            e.preventDefault(),
+            go(
+              async () =>
+                ok(
+                  await api.POST('/invoices/{invoiceId}/promise', {
+                    params: { path, header },
+                    body: { until, ...noteBody },
+                  }),
+                ),
+              m.done.promised(date(until)),
+            )
+          )}
+        >
           <label>
             {m.promiseUntil}
             <input type="date" required value={until} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
@@ -147,7 +207,12 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
           </summary>
           <label>
             {m.amountEuros}
-            <input inputMode="decimal" value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} placeholder={(invoice.openCents / 100).toFixed(2)} />
+            <input
+              inputMode="decimal"
+              value={amount}
+              onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+              placeholder={(invoice.openCents / 100).toFixed(2)}
+            />
           </label>
           <label>
             {m.reason}
@@ -158,10 +223,41 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
             <input value={creditNoteId} onInput={(e) => setCreditNoteId((e.target as HTMLInputElement).value)} />
           </label>
           <div class="buttons">
-            <button type="button" class="danger" disabled={busy || !reason} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/write-off', { params: { path, header }, body: { reason, amountCents: parseEuros(amount) } })), m.done.writtenOff(money(parseEuros(amount) ?? invoice.openCents)))}>
+            <button
+              type="button"
+              class="danger"
+              disabled={busy || !reason}
+              onClick={() =>
+                go(
+                  async () =>
+                    ok(
+                      await api.POST('/invoices/{invoiceId}/write-off', {
+                        params: { path, header },
+                        body: { reason, amountCents: parseEuros(amount) },
+                      }),
+                    ),
+                  m.done.writtenOff(money(parseEuros(amount) ?? invoice.openCents)),
+                )
+              }
+            >
               {m.writeOff}
             </button>
-            <button type="button" disabled={busy || !creditNoteId || parseEuros(amount) === undefined} onClick={() => go(async () => ok(await api.POST('/invoices/{invoiceId}/credit-note', { params: { path, header }, body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined } })), m.done.credited(creditNoteId, money(parseEuros(amount) ?? 0)))}>
+            <button
+              type="button"
+              disabled={busy || !creditNoteId || parseEuros(amount) === undefined}
+              onClick={() =>
+                go(
+                  async () =>
+                    ok(
+                      await api.POST('/invoices/{invoiceId}/credit-note', {
+                        params: { path, header },
+                        body: { creditNoteId, amountCents: parseEuros(amount) ?? 0, reason: reason || undefined },
+                      }),
+                    ),
+                  m.done.credited(creditNoteId, money(parseEuros(amount) ?? 0)),
+                )
+              }
+            >
               {m.creditNote}
             </button>
           </div>
@@ -181,7 +277,9 @@ export function InvoicePage(props: { invoiceId: string }) {
       <Async state={state}>
         {(d) => {
           const next = nextPlanned(d.history);
-          const sent = d.history.filter((e) => (e.detail as Record<string, unknown>).messageId || (e.detail as Record<string, unknown>).pdfKey);
+          const sent = d.history.filter(
+            (e) => (e.detail as Record<string, unknown>).messageId || (e.detail as Record<string, unknown>).pdfKey,
+          );
           return (
             <div class="invoice">
               <dl class="facts">
@@ -198,7 +296,9 @@ export function InvoicePage(props: { invoiceId: string }) {
                 <dt>{m.status}</dt>
                 <dd data-testid="invoice-status">
                   {t().status[d.invoice.status]}
-                  {d.invoice.pause ? ` · ${m.paused} (${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})` : ''}
+                  {d.invoice.pause
+                    ? ` · ${m.paused} (${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
+                    : ''}
                 </dd>
                 <dt>{m.level}</dt>
                 <dd data-testid="dunning-level">{t().levels[d.invoice.dunningLevel ?? 'none']}</dd>
@@ -230,7 +330,8 @@ export function InvoicePage(props: { invoiceId: string }) {
                     const dd = e.detail as { messageId?: string; to?: string[]; pdfKey?: string };
                     return (
                       <li key={i}>
-                        {date(e.at)} · <EventName kind={e.kind} /> {dd.to ? `→ ${dd.to.join(', ')}` : ''} {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
+                        {date(e.at)} · <EventName kind={e.kind} /> {dd.to ? `→ ${dd.to.join(', ')}` : ''}{' '}
+                        {dd.pdfKey && <DocumentLink pdfKey={dd.pdfKey} />}
                       </li>
                     );
                   })}

@@ -8,7 +8,16 @@ const statuses = ['open', 'partially_paid', 'paid', 'in_collection', 'written_of
 const buckets = ['not_due', 'd1_30', 'd31_60', 'd61_90', 'over_90'] as const;
 type Bucket = (typeof buckets)[number];
 /** Dunning levels in order of firmness, 'none' first (the values GET /invoices accepts as `level`). */
-const levels = ['none', 'courtesy', 'call', 'reminder_1', 'reminder_2', 'final_reminder', 'formal_notice', 'agency_handoff'] as const;
+const levels = [
+  'none',
+  'courtesy',
+  'call',
+  'reminder_1',
+  'reminder_2',
+  'final_reminder',
+  'formal_notice',
+  'agency_handoff',
+] as const;
 type Level = (typeof levels)[number];
 
 function addDays(iso: string, days: number): string {
@@ -44,12 +53,24 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
   const [search, setSearch] = useState(q.get('q') ?? '');
   const [cursor, setCursor] = useState<string | undefined>();
   const today = new Date().toISOString().slice(0, 10);
-  const customers = useData(async () => ok(await api.GET('/customers', { params: { query: { limit: 200 } } })).items, []);
+  const customers = useData(
+    async () => ok(await api.GET('/customers', { params: { query: { limit: 200 } } })).items,
+    [],
+  );
   const list = useData(
     async () =>
       ok(
         await api.GET('/invoices', {
-          params: { query: { limit: 100, cursor, ...(status ? { status: status as never } : {}), ...(customerId ? { customerId } : {}), ...(bucket ? dueRangeOf(bucket, today) : {}), ...(level ? { level } : {}) } },
+          params: {
+            query: {
+              limit: 100,
+              cursor,
+              ...(status ? { status: status as never } : {}),
+              ...(customerId ? { customerId } : {}),
+              ...(bucket ? dueRangeOf(bucket, today) : {}),
+              ...(level ? { level } : {}),
+            },
+          },
         }),
       ),
     [status, customerId, bucket, level, cursor],
@@ -117,7 +138,12 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
       </form>
       <Async state={list}>
         {(page) => {
-          const rows = page.items.filter((i) => !needle || i.invoiceId.toLowerCase().includes(needle) || (names.get(i.customerId) ?? i.customerId).toLowerCase().includes(needle));
+          const rows = page.items.filter(
+            (i) =>
+              !needle ||
+              i.invoiceId.toLowerCase().includes(needle) ||
+              (names.get(i.customerId) ?? i.customerId).toLowerCase().includes(needle),
+          );
           return (
             <>
               <div class="table-wrap">
@@ -128,8 +154,12 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
                       <th scope="col">{m.number}</th>
                       <th scope="col">{m.customer}</th>
                       <th scope="col">{m.due}</th>
-                      <th scope="col" class="num">{m.amount}</th>
-                      <th scope="col" class="num">{m.open}</th>
+                      <th scope="col" class="num">
+                        {m.amount}
+                      </th>
+                      <th scope="col" class="num">
+                        {m.open}
+                      </th>
                       <th scope="col">{m.status}</th>
                     </tr>
                   </thead>

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { messageOf, ok, type Api } from '../api/client';
+import { type Api, messageOf, ok } from '../api/client';
 import { Chart } from '../components/chart';
 import { date, money } from '../format';
 import { t } from '../i18n';
-import { Async, Link, Page, say, useApp, useData, type Loaded } from '../ui';
+import { Async, Link, type Loaded, Page, say, useApp, useData } from '../ui';
 
 const bucketKeys = ['not_due', 'd1_30', 'd31_60', 'd61_90', 'over_90'] as const;
 const colors = ['#2f6f4f', '#b58900', '#cb6d16', '#c0392b', '#7b1f1f'];
@@ -32,7 +32,8 @@ async function loadAged(api: Api) {
 async function downloadAgedCsv(api: Api): Promise<void> {
   const res = await api.GET('/reports/aged-balance', { params: { query: { format: 'csv' } }, parseAs: 'text' });
   const text = ok(res) as unknown as string;
-  const name = /filename="([^"]+)"/.exec(res.response.headers.get('content-disposition') ?? '')?.[1] ?? 'balance-agee.csv';
+  const name =
+    /filename="([^"]+)"/.exec(res.response.headers.get('content-disposition') ?? '')?.[1] ?? 'balance-agee.csv';
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
   a.download = name;
@@ -68,7 +69,13 @@ function AgedCard(props: { aged: Loaded<Aged> }) {
       <Async state={props.aged}>
         {(a) => (
           <figure>
-            <Chart title={m.aged} kind="bars" labels={bucketKeys.map((b) => t().buckets[b])} series={[{ label: m.aged, values: bucketKeys.map((b) => a.total.buckets[b]), color: '#2b5d8a' }]} format={euros} />
+            <Chart
+              title={m.aged}
+              kind="bars"
+              labels={bucketKeys.map((b) => t().buckets[b])}
+              series={[{ label: m.aged, values: bucketKeys.map((b) => a.total.buckets[b]), color: '#2b5d8a' }]}
+              format={euros}
+            />
             <figcaption>
               {m.total} : {money(a.total.totalCents, a.currency)} · {date(a.asOf)}
             </figcaption>
@@ -104,7 +111,11 @@ function DsoCard() {
   const dso = useData(async () => {
     // The server's today (the local stack runs on a compressed clock), then the five month ends before it.
     const latest = ok(await api.GET('/reports/dso', { params: { query: {} } }));
-    const earlier = await Promise.all(monthEnds(latest.asOf, 6).slice(0, -1).map(async (asOf) => ok(await api.GET('/reports/dso', { params: { query: { asOf } } }))));
+    const earlier = await Promise.all(
+      monthEnds(latest.asOf, 6)
+        .slice(0, -1)
+        .map(async (asOf) => ok(await api.GET('/reports/dso', { params: { query: { asOf } } }))),
+    );
     return [...earlier, latest];
   }, []);
   return (
@@ -113,7 +124,13 @@ function DsoCard() {
       <Async state={dso}>
         {(rows) => (
           <figure>
-            <Chart title={m.dso} kind="line" labels={rows.map((r) => r.asOf.slice(5))} series={[{ label: m.dso, values: rows.map((r) => r.dsoDays ?? 0), color: '#2b5d8a' }]} format={(v) => `${Math.round(v)} j`} />
+            <Chart
+              title={m.dso}
+              kind="line"
+              labels={rows.map((r) => r.asOf.slice(5))}
+              series={[{ label: m.dso, values: rows.map((r) => r.dsoDays ?? 0), color: '#2b5d8a' }]}
+              format={(v) => `${Math.round(v)} j`}
+            />
             <figcaption>
               {date(rows.at(-1)?.asOf)} : {m.dsoDays(rows.at(-1)?.dsoDays ?? null)}
             </figcaption>
@@ -132,7 +149,14 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
       <Async state={props.aged}>
         {(a) => (
           <>
-            <Chart title={m.agedByCustomer} kind="bars" height={200} labels={a.customers.slice(0, 8).map((c) => (c.customerName ?? c.customerId).slice(0, 14))} series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]} format={euros} />
+            <Chart
+              title={m.agedByCustomer}
+              kind="bars"
+              height={200}
+              labels={a.customers.slice(0, 8).map((c) => (c.customerName ?? c.customerId).slice(0, 14))}
+              series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]}
+              format={euros}
+            />
             <div class="table-wrap">
               <table>
                 <thead>
@@ -148,7 +172,9 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
                   {a.customers.map((c) => (
                     <tr key={c.customerId}>
                       <td>
-                        <Link href={`/clients/${encodeURIComponent(c.customerId)}`}>{c.customerName ?? c.customerId}</Link>
+                        <Link href={`/clients/${encodeURIComponent(c.customerId)}`}>
+                          {c.customerName ?? c.customerId}
+                        </Link>
                       </td>
                       {bucketKeys.map((b) => (
                         <td key={b} class="num">
@@ -171,16 +197,29 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
 function ForecastCard() {
   const { api } = useApp();
   const m = t().reports;
-  const forecast = useData(async () => ok(await api.GET('/reports/cash-forecast', { params: { query: { weeks: 12 } } })), []);
+  const forecast = useData(
+    async () => ok(await api.GET('/reports/cash-forecast', { params: { query: { weeks: 12 } } })),
+    [],
+  );
   return (
     <section class="card wide" aria-labelledby="forecast-title">
       <h2 id="forecast-title">{m.forecast}</h2>
       <Async state={forecast}>
         {(f) => (
           <figure>
-            <Chart title={m.forecast} kind="bars" labels={f.weeks.map((w) => w.weekStart.slice(5))} series={[{ label: m.expected, values: f.weeks.map((w) => w.expectedCents), color: colors[0] }]} format={euros} />
+            <Chart
+              title={m.forecast}
+              kind="bars"
+              labels={f.weeks.map((w) => w.weekStart.slice(5))}
+              series={[{ label: m.expected, values: f.weeks.map((w) => w.expectedCents), color: colors[0] }]}
+              format={euros}
+            />
             <figcaption>
-              {m.total} : {money(f.weeks.reduce((s, w) => s + w.expectedCents, 0), f.currency)}
+              {m.total} :{' '}
+              {money(
+                f.weeks.reduce((s, w) => s + w.expectedCents, 0),
+                f.currency,
+              )}
             </figcaption>
             <table class="compact">
               <thead>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { messageOf, ok, type Api } from '../api/client';
+import { type Api, messageOf, ok } from '../api/client';
 import type { paths } from '../api/schema';
-import { money, date, parseEuros } from '../format';
+import { date, money, parseEuros } from '../format';
 import { lang, t } from '../i18n';
 import { translateReason } from '../reasons';
 import { Async, Link, Page, say, useApp, useCanAct, useData } from '../ui';
@@ -11,7 +11,9 @@ type Txn = Awaited<ReturnType<typeof loadQueue>>[number];
 type Invoice = paths['/invoices/{invoiceId}']['get']['responses'][200]['content']['application/json']['invoice'];
 
 async function loadQueue(api: Api) {
-  return ok(await api.GET('/transactions', { params: { query: { status: ['suggested', 'unmatched'] as never, limit: 200 } } })).items;
+  return ok(
+    await api.GET('/transactions', { params: { query: { status: ['suggested', 'unmatched'] as never, limit: 200 } } }),
+  ).items;
 }
 
 async function loadInvoices(api: Api, ids: string[]): Promise<Map<string, Invoice>> {
@@ -24,8 +26,10 @@ async function loadInvoices(api: Api, ids: string[]): Promise<Map<string, Invoic
   return new Map(found.filter((i) => i !== undefined).map((i) => [i.invoiceId, i as Invoice]));
 }
 
-const paymentWords = (x: Txn): string => t().review.payment(money(x.amountCents, x.currency), x.counterpartyName ?? x.label);
-const invoicesOf = (allocations: { invoiceId: string }[] | undefined): string[] => (allocations ?? []).map((a) => a.invoiceId);
+const paymentWords = (x: Txn): string =>
+  t().review.payment(money(x.amountCents, x.currency), x.counterpartyName ?? x.label);
+const invoicesOf = (allocations: { invoiceId: string }[] | undefined): string[] =>
+  (allocations ?? []).map((a) => a.invoiceId);
 
 /** One of the matcher's reasons in the page's language; one no rule knows is shown as written, marked. */
 function Reason(props: { text: string }) {
@@ -39,7 +43,9 @@ function Reason(props: { text: string }) {
   );
 }
 
-const editable = (el: EventTarget | null) => el instanceof HTMLElement && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+const editable = (el: EventTarget | null) =>
+  el instanceof HTMLElement &&
+  (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 
 /**
  * The review queue, built for going through fifty lines: the list on the left, the open line on the right with the
@@ -75,8 +81,31 @@ export function ReviewPage() {
       setBusy(false);
     }
   };
-  const accept = (index: number) => txn && act(async () => ok(await api.POST('/transactions/{transactionId}/accept', { params: { path: { transactionId: txn.transactionId } }, body: { suggestionIndex: index } })), txn, invoicesOf(txn.match?.suggestions[index]?.allocations));
-  const reject = () => txn && act(async () => ok(await api.POST('/transactions/{transactionId}/reject', { params: { path: { transactionId: txn.transactionId } } })), txn, undefined);
+  const accept = (index: number) =>
+    txn &&
+    act(
+      async () =>
+        ok(
+          await api.POST('/transactions/{transactionId}/accept', {
+            params: { path: { transactionId: txn.transactionId } },
+            body: { suggestionIndex: index },
+          }),
+        ),
+      txn,
+      invoicesOf(txn.match?.suggestions[index]?.allocations),
+    );
+  const reject = () =>
+    txn &&
+    act(
+      async () =>
+        ok(
+          await api.POST('/transactions/{transactionId}/reject', {
+            params: { path: { transactionId: txn.transactionId } },
+          }),
+        ),
+      txn,
+      undefined,
+    );
   const undo = async () => {
     const last = handled.at(-1);
     if (!last) return;
@@ -125,17 +154,47 @@ export function ReviewPage() {
                 <ol>
                   {items.map((x, i) => (
                     <li key={x.transactionId}>
-                      <button type="button" class="row" aria-current={x === txn ? 'true' : undefined} onClick={() => setSelected(i)}>
-                        <span class="amount">{money(x.amountCents, x.currency)}</span> <span>{x.counterpartyName ?? x.label}</span>
+                      <button
+                        type="button"
+                        class="row"
+                        aria-current={x === txn ? 'true' : undefined}
+                        onClick={() => setSelected(i)}
+                      >
+                        <span class="amount">{money(x.amountCents, x.currency)}</span>{' '}
+                        <span>{x.counterpartyName ?? x.label}</span>
                         <small>
-                          {date(x.bookingDate)} · {x.status === 'suggested' ? `${x.match?.suggestions.length ?? 0} ↗` : '∅'}
+                          {date(x.bookingDate)} ·{' '}
+                          {x.status === 'suggested' ? `${x.match?.suggestions.length ?? 0} ↗` : '∅'}
                         </small>
                       </button>
                     </li>
                   ))}
                 </ol>
               </nav>
-              {txn && <TransactionPanel key={txn.transactionId} txn={txn} canAct={canAct} busy={busy} onAccept={accept} onReject={reject} onMatch={(allocations) => act(async () => ok(await api.POST('/transactions/{transactionId}/match', { params: { path: { transactionId: txn.transactionId } }, body: { allocations, writeOffCents: 0 } })), txn, invoicesOf(allocations))} otherRef={otherRef} />}
+              {txn && (
+                <TransactionPanel
+                  key={txn.transactionId}
+                  txn={txn}
+                  canAct={canAct}
+                  busy={busy}
+                  onAccept={accept}
+                  onReject={reject}
+                  onMatch={(allocations) =>
+                    act(
+                      async () =>
+                        ok(
+                          await api.POST('/transactions/{transactionId}/match', {
+                            params: { path: { transactionId: txn.transactionId } },
+                            body: { allocations, writeOffCents: 0 },
+                          }),
+                        ),
+                      txn,
+                      invoicesOf(allocations),
+                    )
+                  }
+                  otherRef={otherRef}
+                />
+              )}
             </div>
           )
         }
@@ -164,15 +223,26 @@ function TransactionPanel(props: {
   const m = t().review;
   const { txn } = props;
   const suggestions = txn.match?.suggestions ?? [];
-  const invoices = useData(() => loadInvoices(api, suggestions.flatMap((s) => s.allocations.map((a) => a.invoiceId))), [txn.transactionId]);
+  const invoices = useData(
+    () =>
+      loadInvoices(
+        api,
+        suggestions.flatMap((s) => s.allocations.map((a) => a.invoiceId)),
+      ),
+    [txn.transactionId],
+  );
   const [other, setOther] = useState('');
   const [otherError, setOtherError] = useState<string>();
 
   const submitOther = async (e: Event) => {
     e.preventDefault();
     const picked = parsePicked(other, parseEuros);
-    if (typeof picked === 'string' || picked.length === 0) return setOtherError(`${m.otherHelp} (${typeof picked === 'string' ? picked : ''})`);
-    const found = await loadInvoices(api, picked.map((p) => p.invoiceId));
+    if (typeof picked === 'string' || picked.length === 0)
+      return setOtherError(`${m.otherHelp} (${typeof picked === 'string' ? picked : ''})`);
+    const found = await loadInvoices(
+      api,
+      picked.map((p) => p.invoiceId),
+    );
     const unknown = picked.find((p) => !found.has(p.invoiceId));
     if (unknown) return setOtherError(`${unknown.invoiceId} : ${t().invoices.notFound}`);
     setOtherError(undefined);
@@ -193,7 +263,11 @@ function TransactionPanel(props: {
         <dd>{date(txn.bookingDate)}</dd>
       </dl>
       <h3>{m.reasons}</h3>
-      <ul>{(txn.match?.reasons ?? []).map((r) => <Reason key={r} text={r} />)}</ul>
+      <ul>
+        {(txn.match?.reasons ?? []).map((r) => (
+          <Reason key={r} text={r} />
+        ))}
+      </ul>
       <h3>{m.candidates}</h3>
       {suggestions.length === 0 && <p>{m.unmatched}</p>}
       <div class="candidates">
@@ -228,9 +302,19 @@ function TransactionPanel(props: {
                 })}
               </tbody>
             </table>
-            <ul class="reasons">{s.reasons.map((r) => <Reason key={r} text={r} />)}</ul>
+            <ul class="reasons">
+              {s.reasons.map((r) => (
+                <Reason key={r} text={r} />
+              ))}
+            </ul>
             {props.canAct && (
-              <button type="button" class="primary" disabled={props.busy} onClick={() => props.onAccept(i)} title={m.acceptKey}>
+              <button
+                type="button"
+                class="primary"
+                disabled={props.busy}
+                onClick={() => props.onAccept(i)}
+                title={m.acceptKey}
+              >
                 {m.accept} ({i + 1})
               </button>
             )}
@@ -241,7 +325,14 @@ function TransactionPanel(props: {
         <>
           <form class="other" onSubmit={(e) => void submitOther(e)}>
             <label for="other-invoices">{m.other}</label>
-            <input id="other-invoices" ref={props.otherRef} value={other} onInput={(e) => setOther((e.target as HTMLInputElement).value)} aria-describedby="other-help" autocomplete="off" />
+            <input
+              id="other-invoices"
+              ref={props.otherRef}
+              value={other}
+              onInput={(e) => setOther((e.target as HTMLInputElement).value)}
+              aria-describedby="other-help"
+              autocomplete="off"
+            />
             <small id="other-help">{otherError ?? m.otherHelp}</small>
             <button type="submit" disabled={props.busy || other.trim() === ''}>
               {m.apply}

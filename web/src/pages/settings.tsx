@@ -5,7 +5,13 @@ import { t } from '../i18n';
 import { Async, Page, useAction, useApp, useCanAct, useData } from '../ui';
 
 /** A JSON document edited as text, the changes shown line by line before it is saved. */
-function JsonEditor(props: { id: string; label: string; value: unknown; onSave: (next: unknown) => Promise<unknown>; reload: () => Promise<void> }) {
+function JsonEditor(props: {
+  id: string;
+  label: string;
+  value: unknown;
+  onSave: (next: unknown) => Promise<unknown>;
+  reload: () => Promise<void>;
+}) {
   const m = t().settings;
   const original = JSON.stringify(props.value, null, 2);
   const [text, setText] = useState(original);
@@ -23,7 +29,14 @@ function JsonEditor(props: { id: string; label: string; value: unknown; onSave: 
   return (
     <div class="editor">
       <label for={props.id}>{props.label}</label>
-      <textarea id={props.id} rows={14} spellcheck={false} value={text} onInput={(e) => (setText((e.target as HTMLTextAreaElement).value), setReviewing(false))} aria-invalid={invalid ? 'true' : undefined} />
+      <textarea
+        id={props.id}
+        rows={14}
+        spellcheck={false}
+        value={text}
+        onInput={(e) => (setText((e.target as HTMLTextAreaElement).value), setReviewing(false))}
+        aria-invalid={invalid ? 'true' : undefined}
+      />
       {invalid && <p class="error">{invalid}</p>}
       {!reviewing ? (
         <button type="button" disabled={!!invalid || !changed} onClick={() => setReviewing(true)}>
@@ -33,9 +46,20 @@ function JsonEditor(props: { id: string; label: string; value: unknown; onSave: 
         <div class="diff" aria-label={m.diff}>
           <h4>{m.diff}</h4>
           <pre>
-            {diff.map((d, i) => (d === '…' ? <div key={i}>…</div> : <div key={i} class={d.op === '+' ? 'add' : d.op === '-' ? 'del' : ''}>{`${d.op} ${d.text}`}</div>))}
+            {diff.map((d, i) =>
+              d === '…' ? (
+                <div key={i}>…</div>
+              ) : (
+                <div key={i} class={d.op === '+' ? 'add' : d.op === '-' ? 'del' : ''}>{`${d.op} ${d.text}`}</div>
+              ),
+            )}
           </pre>
-          <button type="button" class="primary" disabled={busy} onClick={() => run(() => props.onSave(parsed), m.saved, props.reload)}>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy}
+            onClick={() => run(() => props.onSave(parsed), m.saved, props.reload)}
+          >
             {t().save}
           </button>{' '}
           <button type="button" onClick={() => (setText(original), setReviewing(false))}>
@@ -73,7 +97,14 @@ export function SettingsPage() {
                         label={m.editJson}
                         value={body}
                         reload={policies.reload}
-                        onSave={async (next) => ok(await api.PUT('/policies/{policyId}', { params: { path: { policyId }, header: { 'If-Match': etag(version) } }, body: next as never }))}
+                        onSave={async (next) =>
+                          ok(
+                            await api.PUT('/policies/{policyId}', {
+                              params: { path: { policyId }, header: { 'If-Match': etag(version) } },
+                              body: next as never,
+                            }),
+                          )
+                        }
                       />
                     ) : (
                       <pre class="json">{JSON.stringify(body, null, 2)}</pre>
@@ -103,9 +134,25 @@ export function SettingsPage() {
                   <JsonEditor
                     id="rates-override"
                     label={m.editJson}
-                    value={r.override ? { ecbMro: r.override.ecbMro, ecbMroKnownThrough: r.override.ecbMroKnownThrough, legalRate: r.override.legalRate, source: r.override.source } : { ecbMro: [], ecbMroKnownThrough: r.table.ecbMroKnownThrough, legalRate: [], source: '' }}
+                    value={
+                      r.override
+                        ? {
+                            ecbMro: r.override.ecbMro,
+                            ecbMroKnownThrough: r.override.ecbMroKnownThrough,
+                            legalRate: r.override.legalRate,
+                            source: r.override.source,
+                          }
+                        : { ecbMro: [], ecbMroKnownThrough: r.table.ecbMroKnownThrough, legalRate: [], source: '' }
+                    }
                     reload={rates.reload}
-                    onSave={async (next) => ok(await api.PUT('/rates', { params: { header: { 'If-Match': r.override ? etag(r.override.version) : '*' } }, body: next as never }))}
+                    onSave={async (next) =>
+                      ok(
+                        await api.PUT('/rates', {
+                          params: { header: { 'If-Match': r.override ? etag(r.override.version) : '*' } },
+                          body: next as never,
+                        }),
+                      )
+                    }
                   />
                 </>
               )

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { messageOf, ok, type Api } from '../api/client';
+import { type Api, messageOf, ok } from '../api/client';
 import { bytes, date } from '../format';
 import { t } from '../i18n';
 import { Async, Page, say, useAction, useApp, useCanAct, useData } from '../ui';
@@ -93,7 +93,11 @@ export function StatementsPage() {
                   <th scope="col">{m.status}</th>
                   <th scope="col">{m.counts}</th>
                   <th scope="col">{m.reason}</th>
-                  {canAct && <th scope="col"><span class="sr-only">{m.reprocess}</span></th>}
+                  {canAct && (
+                    <th scope="col">
+                      <span class="sr-only">{m.reprocess}</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -107,7 +111,22 @@ export function StatementsPage() {
                     {canAct && (
                       <td>
                         {s.status === 'rejected' && (
-                          <button type="button" disabled={busy} onClick={() => run(async () => ok(await api.POST('/statements/{checksum}/reprocess', { params: { path: { checksum: s.checksum } } })), m.requeued, state.reload)}>
+                          <button
+                            type="button"
+                            disabled={busy}
+                            onClick={() =>
+                              run(
+                                async () =>
+                                  ok(
+                                    await api.POST('/statements/{checksum}/reprocess', {
+                                      params: { path: { checksum: s.checksum } },
+                                    }),
+                                  ),
+                                m.requeued,
+                                state.reload,
+                              )
+                            }
+                          >
                             {m.reprocess}
                           </button>
                         )}

@@ -25,7 +25,14 @@ export function TodayPage() {
       <p class="intro">{m.intro}</p>
       <Async state={state}>
         {(d) => {
-          const total = d.approvals.length + d.disputes.length + d.promisesDue.length + d.bounces.length + d.failedWorkflows.length + d.rejectedStatements.length + d.missingRates.length;
+          const total =
+            d.approvals.length +
+            d.disputes.length +
+            d.promisesDue.length +
+            d.bounces.length +
+            d.failedWorkflows.length +
+            d.rejectedStatements.length +
+            d.missingRates.length;
           const reviewCount = d.review.suggested + d.review.unmatched;
           return (
             <div class="grid">
@@ -39,42 +46,50 @@ export function TodayPage() {
               <Section title={m.approvals} count={d.approvals.length}>
                 {d.approvals.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {stepName(a.stepId)}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId},{' '}
+                    {stepName(a.stepId)}
                   </li>
                 ))}
               </Section>
               <Section title={m.disputes} count={d.disputes.length}>
                 {d.disputes.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId} {a.note ? `: ${a.note}` : ''}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}{' '}
+                    {a.note ? `: ${a.note}` : ''}
                   </li>
                 ))}
               </Section>
               <Section title={m.promisesDue} count={d.promisesDue.length}>
                 {d.promisesDue.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}, {m.until(date(a.until))}
+                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId},{' '}
+                    {m.until(date(a.until))}
                   </li>
                 ))}
               </Section>
               <Section title={m.bounces} count={d.bounces.length}>
                 {d.bounces.map((b) => (
                   <li key={`${b.customerId}${b.email}`}>
-                    <Link href={`/clients/${encodeURIComponent(b.customerId)}`}>{b.customerName}</Link> — {b.email} ({date(b.at)})
+                    <Link href={`/clients/${encodeURIComponent(b.customerId)}`}>{b.customerName}</Link> — {b.email} (
+                    {date(b.at)})
                   </li>
                 ))}
               </Section>
               <Section title={m.failedWorkflows} count={d.failedWorkflows.length}>
                 {d.failedWorkflows.map((f) => (
                   <li key={f.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> — <span title={f.error}>{m.workflowError}</span> ({date(f.at)})
+                    <Link href={`/factures/${encodeURIComponent(f.invoiceId)}`}>{f.invoiceId}</Link> —{' '}
+                    <span title={f.error}>{m.workflowError}</span> ({date(f.at)})
                   </li>
                 ))}
               </Section>
               <Section title={m.rejectedStatements} count={d.rejectedStatements.length}>
                 {d.rejectedStatements.map((s) => (
                   <li key={s.checksum}>
-                    <Link href="/releves">{s.sourceKey.split('/').at(-1)}</Link> — <span title={s.message}>{(s.code && t().statements.errors[s.code]) || s.message || s.code || ''}</span>
+                    <Link href="/releves">{s.sourceKey.split('/').at(-1)}</Link> —{' '}
+                    <span title={s.message}>
+                      {(s.code && t().statements.errors[s.code]) || s.message || s.code || ''}
+                    </span>
                   </li>
                 ))}
               </Section>

@@ -6,13 +6,20 @@ import { balancesOf, decimal, oneLine, periodOf, xmlEscape as x } from './common
  * with a single TxDtls carrying the references (AcctSvcrRef, EndToEndId), the related party (Dbtr for a credit, Cdtr for a
  * debit) and its account, RmtInf/Ustrd per remittance line and RmtInf/Strd/CdtrRefInf per structured reference.
  */
-export function writeCamt053(statements: readonly Statement[], options: { messageId?: string; createdAt?: string } = {}): string {
+export function writeCamt053(
+  statements: readonly Statement[],
+  options: { messageId?: string; createdAt?: string } = {},
+): string {
   const created = options.createdAt ?? `${periodOf(statements[0] ?? emptyStatement()).end}T18:00:00`;
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
-  out.push('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">');
+  out.push(
+    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+  );
   out.push('  <BkToCstmrStmt>');
-  out.push(`    <GrpHdr><MsgId>${x(options.messageId ?? 'ENCAISSE-CAMT053')}</MsgId><CreDtTm>${created}</CreDtTm></GrpHdr>`);
+  out.push(
+    `    <GrpHdr><MsgId>${x(options.messageId ?? 'ENCAISSE-CAMT053')}</MsgId><CreDtTm>${created}</CreDtTm></GrpHdr>`,
+  );
   statements.forEach((st, n) => {
     const period = periodOf(st);
     const { opening, closing } = balancesOf(st);
@@ -21,7 +28,9 @@ export function writeCamt053(statements: readonly Statement[], options: { messag
     out.push(`      <ElctrncSeqNb>${n + 1}</ElctrncSeqNb>`);
     out.push(`      <CreDtTm>${period.end}T18:00:00</CreDtTm>`);
     out.push(`      <FrToDt><FrDtTm>${period.start}T00:00:00</FrDtTm><ToDtTm>${period.end}T23:59:59</ToDtTm></FrToDt>`);
-    out.push(`      <Acct>${accountId(st)}<Ccy>${x(st.currency)}</Ccy>${st.account.bic ? `<Svcr><FinInstnId><BICFI>${x(st.account.bic)}</BICFI></FinInstnId></Svcr>` : ''}</Acct>`);
+    out.push(
+      `      <Acct>${accountId(st)}<Ccy>${x(st.currency)}</Ccy>${st.account.bic ? `<Svcr><FinInstnId><BICFI>${x(st.account.bic)}</BICFI></FinInstnId></Svcr>` : ''}</Acct>`,
+    );
     out.push(balance('OPBD', opening, st.currency, period.start));
     out.push(balance('CLBD', closing, st.currency, period.end));
     out.push(`      <TxsSummry><TtlNtries><NbOfNtries>${st.entries.length}</NbOfNtries></TtlNtries></TxsSummry>`);
@@ -59,13 +68,17 @@ function entry(e: StatementEntry): string {
     e.bankReference ? `<AcctSvcrRef>${x(e.bankReference)}</AcctSvcrRef>` : '',
     `<EndToEndId>${x(e.endToEndId ?? 'NOTPROVIDED')}</EndToEndId>`,
   ].join('');
-  const party = e.counterpartyName || e.counterpartyIban
-    ? `<RltdPties>${e.counterpartyName ? `<${credit ? 'Dbtr' : 'Cdtr'}><Pty><Nm>${x(oneLine(e.counterpartyName))}</Nm></Pty></${credit ? 'Dbtr' : 'Cdtr'}>` : ''}` +
-      `${e.counterpartyIban ? `<${credit ? 'DbtrAcct' : 'CdtrAcct'}><Id><IBAN>${x(e.counterpartyIban)}</IBAN></Id></${credit ? 'DbtrAcct' : 'CdtrAcct'}>` : ''}</RltdPties>`
-    : '';
+  const party =
+    e.counterpartyName || e.counterpartyIban
+      ? `<RltdPties>${e.counterpartyName ? `<${credit ? 'Dbtr' : 'Cdtr'}><Pty><Nm>${x(oneLine(e.counterpartyName))}</Nm></Pty></${credit ? 'Dbtr' : 'Cdtr'}>` : ''}` +
+        `${e.counterpartyIban ? `<${credit ? 'DbtrAcct' : 'CdtrAcct'}><Id><IBAN>${x(e.counterpartyIban)}</IBAN></Id></${credit ? 'DbtrAcct' : 'CdtrAcct'}>` : ''}</RltdPties>`
+      : '';
   const ustrd = e.remittance.unstructured.map((l) => `<Ustrd>${x(oneLine(l))}</Ustrd>`).join('');
   const strd = e.remittance.structured
-    .map((r) => `<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>${x(oneLine(r))}</Ref></CdtrRefInf></Strd>`)
+    .map(
+      (r) =>
+        `<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>${x(oneLine(r))}</Ref></CdtrRefInf></Strd>`,
+    )
     .join('');
   const rmt = ustrd || strd ? `<RmtInf>${ustrd}${strd}</RmtInf>` : '';
   return [
@@ -77,5 +90,7 @@ function entry(e: StatementEntry): string {
     `        <NtryDtls><TxDtls><Refs>${refs}</Refs>${amount(e.amountCents, e.currency)}${party}${rmt}</TxDtls></NtryDtls>`,
     `        <AddtlNtryInf>${x(oneLine(e.label))}</AddtlNtryInf>`,
     '      </Ntry>',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -36,11 +36,22 @@ export function writeCfonb120(statements: readonly Statement[]): string {
     const { opening, closing } = balancesOf(st);
     const period = periodOf(st);
     const head = (code: string, opCode: string): Array<[string, number]> => [
-      [code, 2], [rib.bank, 5], [opCode, 4], [rib.branch, 5], [ccy, 3], ['2', 1], [' ', 1], [rib.account, 11],
+      [code, 2],
+      [rib.bank, 5],
+      [opCode, 4],
+      [rib.branch, 5],
+      [ccy, 3],
+      ['2', 1],
+      [' ', 1],
+      [rib.account, 11],
     ];
-    lines.push(record([...head('01', ''), ['', 2], [ddmmyy(period.start), 6], ['', 50], [cfonbAmount(opening), 14], ['', 16]]));
+    lines.push(
+      record([...head('01', ''), ['', 2], [ddmmyy(period.start), 6], ['', 50], [cfonbAmount(opening), 14], ['', 16]]),
+    );
     st.entries.forEach((e, i) => lines.push(...entryRecords(e, i, head, st.entries.length)));
-    lines.push(record([...head('07', ''), ['', 2], [ddmmyy(period.end), 6], ['', 50], [cfonbAmount(closing), 14], ['', 16]]));
+    lines.push(
+      record([...head('07', ''), ['', 2], [ddmmyy(period.end), 6], ['', 50], [cfonbAmount(closing), 14], ['', 16]]),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }
@@ -76,13 +87,33 @@ function entryRecords(
   const entryNumber = String((i % 9_999_999) + 1).padStart(7, '0');
   const out = [
     record([
-      ...head('04', '0005'), [interbank, 2], [booking, 6], [reason, 2], [value, 6], [oneLine(e.label), 31], ['', 2],
-      [entryNumber, 7], [' ', 1], [' ', 1], [cfonbAmount(e.amountCents), 14], [oneLine(e.bankReference), 16],
+      ...head('04', '0005'),
+      [interbank, 2],
+      [booking, 6],
+      [reason, 2],
+      [value, 6],
+      [oneLine(e.label), 31],
+      ['', 2],
+      [entryNumber, 7],
+      [' ', 1],
+      [' ', 1],
+      [cfonbAmount(e.amountCents), 14],
+      [oneLine(e.bankReference), 16],
     ]),
   ];
   const complement = (qualifier: string, text: string, continuation = qualifier) => {
     wrapWords(text, 70).forEach((part, n) => {
-      out.push(record([...head('05', '0005'), [interbank, 2], [booking, 6], ['', 5], [n === 0 ? qualifier : continuation, 3], [part, 70], ['', 2]]));
+      out.push(
+        record([
+          ...head('05', '0005'),
+          [interbank, 2],
+          [booking, 6],
+          ['', 5],
+          [n === 0 ? qualifier : continuation, 3],
+          [part, 70],
+          ['', 2],
+        ]),
+      );
     });
   };
   for (const line of e.remittance.unstructured) if (oneLine(line)) complement('LIB', oneLine(line), 'LC2');

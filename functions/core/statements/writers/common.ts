@@ -50,8 +50,10 @@ export function balancesOf(st: Statement): { opening: number; closing: number } 
   if (st.openingBalanceCents !== undefined && st.closingBalanceCents !== undefined) {
     return { opening: st.openingBalanceCents, closing: st.closingBalanceCents };
   }
-  if (st.openingBalanceCents !== undefined) return { opening: st.openingBalanceCents, closing: st.openingBalanceCents + sum };
-  if (st.closingBalanceCents !== undefined) return { opening: st.closingBalanceCents - sum, closing: st.closingBalanceCents };
+  if (st.openingBalanceCents !== undefined)
+    return { opening: st.openingBalanceCents, closing: st.openingBalanceCents + sum };
+  if (st.closingBalanceCents !== undefined)
+    return { opening: st.closingBalanceCents - sum, closing: st.closingBalanceCents };
   return { opening: 0, closing: sum };
 }
 

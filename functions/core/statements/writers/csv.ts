@@ -2,8 +2,19 @@ import type { Statement } from '../../model/statement';
 import { balancesOf, ddmmyyyySlash, decimal, oneLine } from './common';
 
 export const CSV_WRITER_COLUMNS = [
-  'Compte', 'Date opération', 'Date valeur', 'Libellé', 'Tiers', 'IBAN tiers', 'Référence', 'Référence de bout en bout',
-  'Référence structurée', 'Détail', 'Débit', 'Crédit', 'Solde',
+  'Compte',
+  'Date opération',
+  'Date valeur',
+  'Libellé',
+  'Tiers',
+  'IBAN tiers',
+  'Référence',
+  'Référence de bout en bout',
+  'Référence structurée',
+  'Détail',
+  'Débit',
+  'Crédit',
+  'Solde',
 ] as const;
 
 function cell(s: string): string {
@@ -19,7 +30,9 @@ function cell(s: string): string {
 export function writeCsv(statements: readonly Statement[]): string {
   const rows: string[] = [CSV_WRITER_COLUMNS.join(';')];
   for (const st of statements) {
-    const account = st.account.iban ?? [st.account.bankCode, st.account.branchCode, st.account.accountNumber].filter(Boolean).join(' ');
+    const account =
+      st.account.iban ??
+      [st.account.bankCode, st.account.branchCode, st.account.accountNumber].filter(Boolean).join(' ');
     let running = balancesOf(st).opening;
     for (const e of st.entries) {
       running += e.amountCents;

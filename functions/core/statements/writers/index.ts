@@ -22,12 +22,18 @@ export const WRITABLE_FORMATS: readonly WritableFormat[] = ['cfonb120', 'camt053
  */
 export function writeStatementFile(format: WritableFormat, statements: Statement[]): string {
   switch (format) {
-    case 'cfonb120': return writeCfonb120(statements);
-    case 'camt053': return writeCamt053(statements);
-    case 'mt940': return writeMt940(statements);
-    case 'ofx': return writeOfx(statements);
-    case 'csv': return writeCsv(statements);
-    default: throw new Error(`no writer for format ${String(format)}`);
+    case 'cfonb120':
+      return writeCfonb120(statements);
+    case 'camt053':
+      return writeCamt053(statements);
+    case 'mt940':
+      return writeMt940(statements);
+    case 'ofx':
+      return writeOfx(statements);
+    case 'csv':
+      return writeCsv(statements);
+    default:
+      throw new Error(`no writer for format ${String(format)}`);
   }
 }
 

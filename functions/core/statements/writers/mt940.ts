@@ -3,7 +3,9 @@ import { balancesOf, chunk, decimal, oneLine, periodOf, yymmdd } from './common'
 
 /** SWIFT text: no '?' (subfield separator) nor line breaks inside a value; a leading ':' or '-' would read as a tag. */
 function swiftText(s: string | undefined): string {
-  return oneLine(s).replace(/\?/g, '.').replace(/^[:-]+/, '');
+  return oneLine(s)
+    .replace(/\?/g, '.')
+    .replace(/^[:-]+/, '');
 }
 
 function balanceField(tag: string, cents: number, date: string, ccy: string): string {
@@ -22,7 +24,9 @@ export function writeMt940(statements: readonly Statement[]): string {
   statements.forEach((st, n) => {
     const period = periodOf(st);
     const { opening, closing } = balancesOf(st);
-    const account = st.account.iban ?? [st.account.bankCode, st.account.branchCode, st.account.accountNumber].filter(Boolean).join('/');
+    const account =
+      st.account.iban ??
+      [st.account.bankCode, st.account.branchCode, st.account.accountNumber].filter(Boolean).join('/');
     lines.push(`:20:${swiftText(st.statementId ?? `STMT${n + 1}`).slice(0, 16) || 'NONREF'}`);
     lines.push(`:25:${account || 'UNKNOWN'}`);
     lines.push(`:28C:${String(n + 1).padStart(5, '0')}/1`);

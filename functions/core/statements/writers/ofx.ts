@@ -13,7 +13,9 @@ export function writeOfx(statements: readonly Statement[]): string {
   out.push('<?xml version="1.0" encoding="UTF-8" standalone="no"?>');
   out.push('<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>');
   out.push('<OFX>');
-  out.push(`<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS><DTSERVER>${yyyymmdd(end)}120000</DTSERVER><LANGUAGE>FRA</LANGUAGE></SONRS></SIGNONMSGSRSV1>`);
+  out.push(
+    `<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS><DTSERVER>${yyyymmdd(end)}120000</DTSERVER><LANGUAGE>FRA</LANGUAGE></SONRS></SIGNONMSGSRSV1>`,
+  );
   out.push('<BANKMSGSRSV1>');
   statements.forEach((st, n) => {
     const period = periodOf(st);
@@ -22,11 +24,15 @@ export function writeOfx(statements: readonly Statement[]): string {
     out.push(`<STMTTRNRS><TRNUID>${n + 1}</TRNUID><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>`);
     out.push(`<STMTRS><CURDEF>${x(st.currency)}</CURDEF>`);
     const acctId = st.account.iban ?? rib.account;
-    out.push(`<BANKACCTFROM><BANKID>${x(rib.bank)}</BANKID><BRANCHID>${x(rib.branch)}</BRANCHID><ACCTID>${x(acctId)}</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTFROM>`);
+    out.push(
+      `<BANKACCTFROM><BANKID>${x(rib.bank)}</BANKID><BRANCHID>${x(rib.branch)}</BRANCHID><ACCTID>${x(acctId)}</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTFROM>`,
+    );
     out.push(`<BANKTRANLIST><DTSTART>${yyyymmdd(period.start)}</DTSTART><DTEND>${yyyymmdd(period.end)}</DTEND>`);
     for (const e of st.entries) out.push(transaction(e, st.currency));
     out.push('</BANKTRANLIST>');
-    out.push(`<LEDGERBAL><BALAMT>${closing < 0 ? '-' : ''}${decimal(closing, '.')}</BALAMT><DTASOF>${yyyymmdd(period.end)}</DTASOF></LEDGERBAL>`);
+    out.push(
+      `<LEDGERBAL><BALAMT>${closing < 0 ? '-' : ''}${decimal(closing, '.')}</BALAMT><DTASOF>${yyyymmdd(period.end)}</DTASOF></LEDGERBAL>`,
+    );
     out.push('</STMTRS></STMTTRNRS>');
   });
   out.push('</BANKMSGSRSV1>');
@@ -35,8 +41,12 @@ export function writeOfx(statements: readonly Statement[]): string {
 }
 
 function transaction(e: StatementEntry, currency: string): string {
-  const type = e.bankCodes.find((c) => /^(CREDIT|DEBIT|INT|DIV|FEE|SRVCHG|DEP|ATM|POS|XFER|CHECK|PAYMENT|CASH|DIRECTDEP|DIRECTDEBIT|REPEATPMT|OTHER)$/.test(c))
-    ?? (e.amountCents < 0 ? 'DEBIT' : 'CREDIT');
+  const type =
+    e.bankCodes.find((c) =>
+      /^(CREDIT|DEBIT|INT|DIV|FEE|SRVCHG|DEP|ATM|POS|XFER|CHECK|PAYMENT|CASH|DIRECTDEP|DIRECTDEBIT|REPEATPMT|OTHER)$/.test(
+        c,
+      ),
+    ) ?? (e.amountCents < 0 ? 'DEBIT' : 'CREDIT');
   const parts = [
     `<TRNTYPE>${type}</TRNTYPE>`,
     `<DTPOSTED>${yyyymmdd(e.bookingDate)}</DTPOSTED>`,
@@ -46,7 +56,9 @@ function transaction(e: StatementEntry, currency: string): string {
     e.remittance.structured.length ? `<REFNUM>${x(e.remittance.structured.map(oneLine).join(' '))}</REFNUM>` : '',
     `<NAME>${x(oneLine(e.label).slice(0, 32) || '-')}</NAME>`,
     e.counterpartyName ? `<EXTDNAME>${x(oneLine(e.counterpartyName))}</EXTDNAME>` : '',
-    e.counterpartyIban ? `<BANKACCTTO><BANKID>${x(e.counterpartyIban.slice(4, 9))}</BANKID><ACCTID>${x(e.counterpartyIban)}</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTTO>` : '',
+    e.counterpartyIban
+      ? `<BANKACCTTO><BANKID>${x(e.counterpartyIban.slice(4, 9))}</BANKID><ACCTID>${x(e.counterpartyIban)}</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTTO>`
+      : '',
     e.remittance.unstructured.length ? `<MEMO>${x(e.remittance.unstructured.map(oneLine).join(' '))}</MEMO>` : '',
     e.currency !== currency ? `<ORIGCURRENCY><CURRATE>1</CURRATE><CURSYM>${x(e.currency)}</CURSYM></ORIGCURRENCY>` : '',
   ];

@@ -14,7 +14,7 @@ function tokenize(expr: string): string[] {
 }
 
 function resolvePath(token: string, ctx: Ctx): string[] {
-  return token.split('.').map((p) => (p.startsWith('#') ? ctx.names[p] ?? p : p));
+  return token.split('.').map((p) => (p.startsWith('#') ? (ctx.names[p] ?? p) : p));
 }
 
 function get(item: Item | undefined, path: string[]): unknown {
@@ -30,7 +30,8 @@ export function evaluateCondition(expr: string, item: Item | undefined, ctx: Ctx
   const peek = () => tokens[i];
   const take = (expected?: string) => {
     const t = tokens[i++];
-    if (expected && t?.toUpperCase() !== expected) throw new Error(`fake expression: expected ${expected} in "${expr}", got ${t}`);
+    if (expected && t?.toUpperCase() !== expected)
+      throw new Error(`fake expression: expected ${expected} in "${expr}", got ${t}`);
     return t;
   };
   const operand = (): unknown => {
@@ -122,7 +123,10 @@ export function evaluateCondition(expr: string, item: Item | undefined, ctx: Ctx
 /** Applies `SET a = :v, b = if_not_exists(b, :w)` and `REMOVE a, b` clauses to a copy of the item. */
 export function applyUpdate(expr: string, item: Item, ctx: Ctx): Item {
   const next = structuredClone(item);
-  const clauses = expr.split(/\b(SET|REMOVE)\b/).map((s) => s.trim()).filter(Boolean);
+  const clauses = expr
+    .split(/\b(SET|REMOVE)\b/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (let k = 0; k < clauses.length; k += 2) {
     const kind = clauses[k];
     for (const part of clauses[k + 1].split(/,(?![^(]*\))/).map((s) => s.trim())) {
@@ -136,7 +140,9 @@ export function applyUpdate(expr: string, item: Item, ctx: Ctx): Item {
       const [lhs, rhs] = part.split('=').map((s) => s.trim());
       const path = resolvePath(lhs, ctx);
       const ifNotExists = /^if_not_exists\(\s*([^,]+),\s*(:\w+)\s*\)$/.exec(rhs);
-      const value = ifNotExists ? get(next, resolvePath(ifNotExists[1], ctx)) ?? ctx.values[ifNotExists[2]] : ctx.values[rhs];
+      const value = ifNotExists
+        ? (get(next, resolvePath(ifNotExists[1], ctx)) ?? ctx.values[ifNotExists[2]])
+        : ctx.values[rhs];
       let target: any = next;
       for (const p of path.slice(0, -1)) target = target[p] ??= {};
       target[path[path.length - 1]] = structuredClone(value);

@@ -1,12 +1,27 @@
 import { createHash } from 'node:crypto';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Readable } from 'node:stream';
-import { sdkStreamMixin } from '@smithy/core/serde';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { sdkStreamMixin } from '@smithy/core/serde';
+import { mockClient } from 'aws-sdk-client-mock';
 import { applyUpdate, evaluateCondition } from './expressions';
 
 type Item = Record<string, any>;
@@ -16,8 +31,18 @@ export type FaultMode = 'throttling' | 'server_error' | 'timeout_after_success';
 export const FAULT_MODES: FaultMode[] = ['throttling', 'server_error', 'timeout_after_success'];
 
 function faultError(mode: FaultMode, service: string): Error {
-  if (mode === 'throttling') return Object.assign(new Error(`${service}: rate exceeded`), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } });
-  if (mode === 'server_error') return Object.assign(new Error(`${service}: internal error`), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 }, $fault: 'server' });
+  if (mode === 'throttling')
+    return Object.assign(new Error(`${service}: rate exceeded`), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+      $retryable: { throttling: true },
+    });
+  if (mode === 'server_error')
+    return Object.assign(new Error(`${service}: internal error`), {
+      name: 'InternalServerError',
+      $metadata: { httpStatusCode: 500 },
+      $fault: 'server',
+    });
   return Object.assign(new Error(`${service}: socket timed out after the request was sent`), { name: 'TimeoutError' });
 }
 
@@ -54,7 +79,11 @@ export class FakeAws {
     this.ses.on(SendEmailCommand).callsFake((input: any) =>
       this.call('ses', 'SendEmail', () => {
         const simple = input.Content?.Simple;
-        this.sent.push({ to: input.Destination.ToAddresses, subject: simple?.Subject?.Data ?? '', text: simple?.Body?.Text?.Data ?? '' });
+        this.sent.push({
+          to: input.Destination.ToAddresses,
+          subject: simple?.Subject?.Data ?? '',
+          text: simple?.Body?.Text?.Data ?? '',
+        });
         return { MessageId: `ses-${this.sent.length}` };
       }),
     );
@@ -111,8 +140,13 @@ export class FakeAws {
   }
 
   private installS3(): void {
-    const missing = () => Object.assign(new Error('Not Found'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
-    const taken = () => Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    const missing = () =>
+      Object.assign(new Error('Not Found'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+    const taken = () =>
+      Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+        name: 'PreconditionFailed',
+        $metadata: { httpStatusCode: 412 },
+      });
     this.s3.on(HeadObjectCommand).callsFake((input: any) =>
       this.call('s3', 'HeadObject', () => {
         const o = this.objects.get(input.Key);
@@ -123,18 +157,26 @@ export class FakeAws {
     this.s3.on(GetObjectCommand).callsFake((input: any) =>
       this.call('s3', 'GetObject', () => {
         const o = this.objects.get(input.Key);
-        if (!o) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+        if (!o)
+          throw Object.assign(new Error('The specified key does not exist.'), {
+            name: 'NoSuchKey',
+            $metadata: { httpStatusCode: 404 },
+          });
         if (input.IfMatch && input.IfMatch.replace(/"/g, '') !== o.etag) throw taken();
         // streamed as S3 sends it, in chunks the reader must put together
         const body = o.body;
-        const chunks = Array.from({ length: Math.ceil(body.byteLength / 1000) }, (_, i) => Buffer.from(body.subarray(i * 1000, (i + 1) * 1000)));
+        const chunks = Array.from({ length: Math.ceil(body.byteLength / 1000) }, (_, i) =>
+          Buffer.from(body.subarray(i * 1000, (i + 1) * 1000)),
+        );
         const broken = input.Key === this.brokenBody;
-        const stream = Readable.from((function* () {
-          for (const [i, chunk] of chunks.entries()) {
-            if (broken && i === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-            yield chunk;
-          }
-        })());
+        const stream = Readable.from(
+          (function* () {
+            for (const [i, chunk] of chunks.entries()) {
+              if (broken && i === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+              yield chunk;
+            }
+          })(),
+        );
         return { ContentLength: body.byteLength, Body: sdkStreamMixin(stream) };
       }),
     );
@@ -147,9 +189,16 @@ export class FakeAws {
     );
     this.s3.on(CopyObjectCommand).callsFake((input: any) =>
       this.call('s3', 'CopyObject', () => {
-        const source = input.CopySource.slice(input.CopySource.indexOf('/') + 1).split('/').map(decodeURIComponent).join('/');
+        const source = input.CopySource.slice(input.CopySource.indexOf('/') + 1)
+          .split('/')
+          .map(decodeURIComponent)
+          .join('/');
         const o = this.objects.get(source);
-        if (!o) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+        if (!o)
+          throw Object.assign(new Error('The specified key does not exist.'), {
+            name: 'NoSuchKey',
+            $metadata: { httpStatusCode: 404 },
+          });
         if (input.CopySourceIfMatch && input.CopySourceIfMatch.replace(/"/g, '') !== o.etag) throw taken();
         if (input.IfNoneMatch === '*' && this.objects.has(input.Key)) throw taken();
         this.objects.set(input.Key, { ...o });
@@ -172,11 +221,20 @@ export class FakeAws {
 
   private installDynamo(): void {
     const keyOf = (k: Item) => `${k.pk}|${k.sk}`;
-    const ctx = (input: any) => ({ names: input.ExpressionAttributeNames ?? {}, values: input.ExpressionAttributeValues ?? {} });
-    const holds = (input: any, existing: Item | undefined) => !input.ConditionExpression || evaluateCondition(input.ConditionExpression, existing, ctx(input));
-    const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    const ctx = (input: any) => ({
+      names: input.ExpressionAttributeNames ?? {},
+      values: input.ExpressionAttributeValues ?? {},
+    });
+    const holds = (input: any, existing: Item | undefined) =>
+      !input.ConditionExpression || evaluateCondition(input.ConditionExpression, existing, ctx(input));
+    const conditionFailed = () =>
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-    this.ddb.on(GetCommand).callsFake((input: any) => this.call('dynamodb', 'GetItem', () => ({ Item: structuredClone(this.items.get(keyOf(input.Key))) })));
+    this.ddb
+      .on(GetCommand)
+      .callsFake((input: any) =>
+        this.call('dynamodb', 'GetItem', () => ({ Item: structuredClone(this.items.get(keyOf(input.Key))) })),
+      );
     this.ddb.on(PutCommand).callsFake((input: any) =>
       this.call('dynamodb', 'PutItem', () => {
         const existing = this.items.get(keyOf(input.Item));
@@ -208,12 +266,17 @@ export class FakeAws {
           return { kind, op, key, ok: holds(op, this.items.get(key)) };
         });
         if (ops.some((o: any) => !o.ok)) {
-          throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: ops.map((o: any) => ({ Code: o.ok ? 'None' : 'ConditionalCheckFailed' })) });
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled',
+            $metadata: {},
+            CancellationReasons: ops.map((o: any) => ({ Code: o.ok ? 'None' : 'ConditionalCheckFailed' })),
+          });
         }
         for (const { kind, op, key } of ops) {
           if (kind === 'Put') this.items.set(key, structuredClone(op.Item));
           else if (kind === 'Delete') this.items.delete(key);
-          else if (kind === 'Update') this.items.set(key, applyUpdate(op.UpdateExpression, this.items.get(key) ?? { ...op.Key }, ctx(op)));
+          else if (kind === 'Update')
+            this.items.set(key, applyUpdate(op.UpdateExpression, this.items.get(key) ?? { ...op.Key }, ctx(op)));
         }
         return {};
       }),
@@ -221,14 +284,20 @@ export class FakeAws {
     this.ddb.on(QueryCommand).callsFake((input: any) =>
       this.call('dynamodb', 'Query', () => {
         const [pkName, skName] = input.IndexName ? [`${input.IndexName}pk`, `${input.IndexName}sk`] : ['pk', 'sk'];
-        let rows = [...this.items.values()].filter((i) => i[pkName] !== undefined && evaluateCondition(input.KeyConditionExpression, i, ctx(input)));
+        let rows = [...this.items.values()].filter(
+          (i) => i[pkName] !== undefined && evaluateCondition(input.KeyConditionExpression, i, ctx(input)),
+        );
         if (input.FilterExpression) rows = rows.filter((i) => evaluateCondition(input.FilterExpression, i, ctx(input)));
         rows.sort((a, b) => String(a[skName]).localeCompare(String(b[skName])));
         if (input.ScanIndexForward === false) rows.reverse();
-        if (input.ExclusiveStartKey) rows = rows.slice(rows.findIndex((r) => keyOf(r) === keyOf(input.ExclusiveStartKey)) + 1);
+        if (input.ExclusiveStartKey)
+          rows = rows.slice(rows.findIndex((r) => keyOf(r) === keyOf(input.ExclusiveStartKey)) + 1);
         const page = input.Limit ? rows.slice(0, input.Limit) : rows;
         const last = input.Limit && rows.length > input.Limit ? page[page.length - 1] : undefined;
-        return { Items: page.map((r) => structuredClone(r)), LastEvaluatedKey: last ? { pk: last.pk, sk: last.sk } : undefined };
+        return {
+          Items: page.map((r) => structuredClone(r)),
+          LastEvaluatedKey: last ? { pk: last.pk, sk: last.sk } : undefined,
+        };
       }),
     );
   }

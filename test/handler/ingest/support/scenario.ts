@@ -16,10 +16,34 @@ Object.assign(process.env, {
 for (const k of Object.keys(process.env)) if (k.startsWith('LOCAL_') && k.endsWith('_ENDPOINT')) delete process.env[k];
 
 export const BUCKET = 'statements';
-export const account = { iban: 'FR7630003012340001234567890', bankCode: '30003', branchCode: '01234', accountNumber: '00012345678' };
+export const account = {
+  iban: 'FR7630003012340001234567890',
+  bankCode: '30003',
+  branchCode: '01234',
+  accountNumber: '00012345678',
+};
 
-export function entry(i: number, bookingDate: string, amountCents: number, label: string, remittance: string[] = [], extra: Partial<StatementEntry> = {}): StatementEntry {
-  return { index: i, bookingDate, valueDate: bookingDate, amountCents, currency: 'EUR', bankCodes: [], label, remittance: { unstructured: remittance, structured: [] }, reversal: false, raw: [], ...extra };
+export function entry(
+  i: number,
+  bookingDate: string,
+  amountCents: number,
+  label: string,
+  remittance: string[] = [],
+  extra: Partial<StatementEntry> = {},
+): StatementEntry {
+  return {
+    index: i,
+    bookingDate,
+    valueDate: bookingDate,
+    amountCents,
+    currency: 'EUR',
+    bankCodes: [],
+    label,
+    remittance: { unstructured: remittance, structured: [] },
+    reversal: false,
+    raw: [],
+    ...extra,
+  };
 }
 
 export function statement(entries: StatementEntry[], openingBalanceCents = 1_000_00): Statement {
@@ -40,19 +64,43 @@ export function statement(entries: StatementEntry[], openingBalanceCents = 1_000
 
 /** The SQS message S3 puts on the ingest queue for one object (key URL-encoded as S3 does). */
 export function sqsEvent(key: string, messageId = 'm-1') {
-  const encoded = key.split('/').map((p) => encodeURIComponent(p).replace(/%20/g, '+')).join('/');
-  const body = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: encoded } } }] });
+  const encoded = key
+    .split('/')
+    .map((p) => encodeURIComponent(p).replace(/%20/g, '+'))
+    .join('/');
+  const body = JSON.stringify({
+    Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: encoded } } }],
+  });
   return { Records: [{ messageId, body }] };
 }
 
 export const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
 
 export const customer = {
-  customerId: 'C-DUPONT', name: 'Ateliers Dupont SARL', isBusiness: true, segment: 'standard' as const, language: 'fr' as const, timeZone: 'Europe/Paris',
-  contacts: [{ email: 'compta@dupont.example', role: 'billing' as const }], ibans: [], paymentTermsDays: 30, blockWhenOverLimit: false,
-  reminderGrouping: 'per_customer' as const, postalAddress: [], version: 0,
+  customerId: 'C-DUPONT',
+  name: 'Ateliers Dupont SARL',
+  isBusiness: true,
+  segment: 'standard' as const,
+  language: 'fr' as const,
+  timeZone: 'Europe/Paris',
+  contacts: [{ email: 'compta@dupont.example', role: 'billing' as const }],
+  ibans: [],
+  paymentTermsDays: 30,
+  blockWhenOverLimit: false,
+  reminderGrouping: 'per_customer' as const,
+  postalAddress: [],
+  version: 0,
 };
 
 export function invoice(invoiceId: string, cents: number) {
-  return { invoiceId, customerId: 'C-DUPONT', amountCents: cents, openCents: cents, currency: 'EUR', issueDate: '2026-10-01', dueDate: '2026-10-31', status: 'open' as const };
+  return {
+    invoiceId,
+    customerId: 'C-DUPONT',
+    amountCents: cents,
+    openCents: cents,
+    currency: 'EUR',
+    issueDate: '2026-10-01',
+    dueDate: '2026-10-31',
+    status: 'open' as const,
+  };
 }
