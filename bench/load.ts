@@ -174,7 +174,7 @@ async function recordSends() {
   );
 }
 
-async function seed(stack: LocalStack) {
+async function seed() {
   const { putCustomer } = await import('../functions/adapters/db/customers');
   const { saveInvoice } = await import('../functions/adapters/db/invoices');
   const { savePolicy } = await import('../functions/adapters/db/policies');
@@ -246,7 +246,7 @@ async function main() {
   try {
     await recordSends();
     const ready = Date.now();
-    await seed(stack);
+    await seed();
     console.log(
       `local stack up in ${((ready - t0) / 1000).toFixed(1)} s; seeded ${CUSTOMERS * INVOICES_EACH} invoices of ${CUSTOMERS} customers in ${((Date.now() - ready) / 1000).toFixed(1)} s`,
     );

@@ -69,7 +69,7 @@ async function main() {
 
   let stopping = 0;
   const timers: NodeJS.Timeout[] = [];
-  let closeInbox = async () => undefined as void;
+  let closeInbox: () => Promise<void> = async () => {};
   let consoleServer: Awaited<ReturnType<typeof startConsole>> | undefined;
   const shutdown = async (signal: string) => {
     // Ctrl-C reaches npm, tsx and this process at once (the signal may arrive twice): only a later one forces.

@@ -130,7 +130,7 @@ function parseCommand(args: Args, out: (s: string) => void) {
   const file = args.positional[0];
   if (!file || args.positional.length > 1) throw new UsageError('recon parse takes exactly one FILE');
   const parsed = readStatement(file, args);
-  if (args.flags.has('json')) out(JSON.stringify(parsed) + '\n');
+  if (args.flags.has('json')) out(`${JSON.stringify(parsed)}\n`);
   else out(describeStatement(parsed, { language: language(args) }));
 }
 
@@ -347,7 +347,7 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
     lines.push(`          ${r.reasons[0] ?? ''}`);
   }
   if (review.length > max) lines.push(`  ... ${review.length - max} ${w.more}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export async function main(
@@ -358,7 +358,7 @@ export async function main(
   try {
     const args = parseArgs(argv);
     if (args.command === 'help' || args.command === '--help' || args.command === '-h' || args.flags.has('help')) {
-      out(USAGE + '\n');
+      out(`${USAGE}\n`);
       return 0;
     }
     if (args.command === 'match') await matchCommand(args, out);

@@ -563,7 +563,9 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     entries.push(e);
     truth.push({ index: e.index, ...t });
   };
-  const pay = (invs: number[], amounts: number[]) => invs.forEach((i, k) => (open[i] -= amounts[k]));
+  const pay = (invs: number[], amounts: number[]) => {
+    for (const [k, i] of invs.entries()) open[i] -= amounts[k];
+  };
 
   const weights: [Category, number][] = [
     ['clean-ref', 35],
@@ -915,5 +917,5 @@ export function invoicesCsv(corpus: Pick<Corpus, 'customers' | 'invoices'>): str
       ].join(','),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

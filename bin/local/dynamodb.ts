@@ -73,7 +73,12 @@ export async function startDynamo(opts: {
     process.off('exit', killOnExit);
     watchdog?.kill();
   });
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const failure = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new JavaMissingError() : err));
     child.once('exit', (code) =>

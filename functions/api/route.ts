@@ -72,7 +72,9 @@ export interface RouteSpec<P extends Shape, Q extends Shape, B extends z.ZodType
 export interface Route extends RouteSpec<Shape, Shape, z.ZodType> {}
 
 export function route<
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is zod's empty object shape, the default when a route has no params
   P extends Shape = z.ZodObject<{}>,
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is zod's empty object shape, the default when a route has no query
   Q extends Shape = z.ZodObject<{}>,
   B extends z.ZodType = z.ZodUndefined,
 >(spec: RouteSpec<P, Q, B>): Route {

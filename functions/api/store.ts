@@ -201,7 +201,7 @@ function withFilter(
   if (statuses) {
     clauses.push(`#st IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`);
     names['#st'] = 'status';
-    statuses.forEach((st, i) => (values[`:s${i}`] = st));
+    for (const [i, st] of statuses.entries()) values[`:s${i}`] = st;
   }
   if (level) {
     names['#lv'] = 'dunningLevel';

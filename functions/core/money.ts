@@ -49,7 +49,7 @@ export function parseAmountToCents(input: string, syntax: AmountSyntax = {}): Ce
   let frac = fracPart;
   if (frac.length > 2 && syntax.grouping === false && /^0+$/.test(frac.slice(2))) frac = frac.slice(0, 2);
   if (frac.length > 2) throw new MoneyFormatError(input);
-  const cents = Number(intPart || '0') * 100 + Number((frac + '00').slice(0, 2));
+  const cents = Number(intPart || '0') * 100 + Number(`${frac}00`.slice(0, 2));
   if (!Number.isSafeInteger(cents)) throw new MoneyFormatError(input);
   return sign * cents === 0 ? 0 : sign * cents;
 }

@@ -225,6 +225,7 @@ async function withdrawSettledCases(report: SweepReport, log: Logger): Promise<v
 async function ratesMissingForLateInvoices(invoices: Invoice[], today: string): Promise<SweepReport['missingRates']> {
   const late = invoices.filter((i) => i.dueDate < today);
   if (late.length === 0) return [];
+  // biome-ignore lint/complexity/useMathMinMax: ISO date strings, which Math.min cannot compare
   const oldestDue = late.reduce((min, i) => (i.dueDate < min ? i.dueDate : min), late[0].dueDate);
   const missing = missingRates(await loadRateTable(), oldestDue, today);
   return missing

@@ -94,14 +94,10 @@ beforeAll(async () => {
     10_000,
   );
   await pay('INV-PAYSTOP');
-  stopResult = await a.workflows.stopDunning('INV-PAYSTOP', 'paid');
+  await a.workflows.stopDunning('INV-PAYSTOP', 'paid');
   await pay('INV-PAYRACE');
   await pay('INV-KEPT');
-  paidAt = stack.clock.now();
 }, 120_000);
-
-let stopResult: unknown;
-let paidAt: Date;
 
 afterAll(async () => {
   await stack?.stop();

@@ -33,7 +33,7 @@ async function api(method: string, path: string, body?: Uint8Array | string, con
 
 describe('e-invoices in, on the local stack', () => {
   it('a Factur-X dropped under invoices/inbox/ becomes the buyer’s open invoice and is filed under processed/<sha256>/', async () => {
-    await drop('Facture FR MINIMUM.pdf', readFileSync(fixtures + 'fx-fnfe-Facture_FR_MINIMUM.pdf'));
+    await drop('Facture FR MINIMUM.pdf', readFileSync(`${fixtures}fx-fnfe-Facture_FR_MINIMUM.pdf`));
     const invoice = await local().waitFor(() => getInvoice('FA-2017-0010'), 30_000);
     expect(invoice).toMatchObject({
       customerId: '787878784',
@@ -78,7 +78,7 @@ describe('e-invoices in, on the local stack', () => {
     const pdf = await api(
       'POST',
       '/invoices/import',
-      readFileSync(fixtures + 'fx-akretion-invoice_EN16931.pdf'),
+      readFileSync(`${fixtures}fx-akretion-invoice_EN16931.pdf`),
       'application/pdf',
     );
     expect(pdf.json()).toMatchObject({

@@ -92,12 +92,20 @@ beforeAll(async () => {
     startAt: new Date('2031-03-03T08:00:00Z'), // policy time far from real time: a mix-up shows
     template: dunningTemplate,
     handlers: {
-      ingest: async (event) => (record('ingest', event), { batchItemFailures: [] }),
+      ingest: async (event) => {
+        record('ingest', event);
+        return { batchItemFailures: [] };
+      },
       'dunning-plan': plan,
       'dunning-step': step,
       'dunning-pause': pause,
-      'dunning-dispatch': async (s: State) => (record('dispatch', s), { ...s, outcome: 'sent' }),
-      'failure-alert': async (event) => (record('failure-alert', event), undefined),
+      'dunning-dispatch': async (s: State) => {
+        record('dispatch', s);
+        return { ...s, outcome: 'sent' };
+      },
+      'failure-alert': async (event) => {
+        record('failure-alert', event);
+      },
     },
   });
   sfn = new SFNClient({ endpoint: stack.env.LOCAL_SFN_ENDPOINT });

@@ -231,7 +231,7 @@ export class LocalStepFunctions {
   /** The real delay of a Wait state, from its path read in the last state output (Wait input). */
   private realWaitMs(exec: Execution, stateName: string): number | undefined {
     const state: AslState | undefined = this.definition.States[stateName];
-    if (!state || state.Type !== 'Wait') return undefined;
+    if (state?.Type !== 'Wait') return undefined;
     const { factor, clock } = this.opts;
     let ms: number | undefined;
     const minSeconds = this.opts.minSecondsWaitMs ?? 1000;

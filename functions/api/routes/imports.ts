@@ -185,7 +185,7 @@ export async function runImport(
   const written = new Map<PlannedRow, PlannedRow>();
   await mapLimited(chunks, 4, async (chunk) => {
     const out = await writeCreatedChunk(chunk, format, actor);
-    chunk.forEach((r, i) => written.set(r, out[i]));
+    for (const [i, r] of chunk.entries()) written.set(r, out[i]);
   });
   const others = await mapLimited(plan, 8, (row) =>
     written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor),

@@ -43,5 +43,5 @@ export function encaissementsCsv(list: readonly Encaissement[]): string {
       .map(cell)
       .join(';'),
   );
-  return [head, ...rows].join('\r\n') + '\r\n';
+  return `${[head, ...rows].join('\r\n')}\r\n`;
 }

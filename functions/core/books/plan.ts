@@ -57,6 +57,7 @@ export function planPeriodExport(input: PlanInput): PeriodExport {
     const exported = state.get(b.sourceId);
     if (exported && bookingIdentity(exported) === bookingIdentity(b)) continue;
     if (exported) drafts.push({ date: start, action: 'reverse', booking: exported });
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings, which Math.max cannot compare
     drafts.push({ date: b.date < start ? start : b.date, action: 'book', booking: b });
   }
   for (const [sourceId, exported] of state) {

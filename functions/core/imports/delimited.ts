@@ -23,7 +23,7 @@ export function forEachRecord(
   text: string,
   separator: string,
   quotes: boolean,
-  visit: (line: number, fields: string[]) => boolean | void,
+  visit: (line: number, fields: string[]) => boolean | undefined,
 ): void {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let line = 1;

@@ -69,7 +69,7 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     return { format: 'fec', rows: [], fatal: 'empty file: expected the FEC header line (JournalCode...Idevise)' };
   const names = records[0].fields.map((f) => f.trim().toLowerCase());
   const index = new Map<string, number>();
-  names.forEach((n, i) => index.set(n, i));
+  for (const [i, n] of names.entries()) index.set(n, i);
   const missing = fecColumns.filter(
     (c) => !['montantdevise', 'idevise'].includes(c.toLowerCase()) && !index.has(c.toLowerCase()),
   );

@@ -68,7 +68,7 @@ export function readInvoiceCsv(
   forEachRecord(text, separator, true, (line, fields) => {
     if (!at) {
       const index = new Map<string, number>();
-      fields.forEach((f, i) => index.set(f.trim().toLowerCase(), i));
+      for (const [i, f] of fields.entries()) index.set(f.trim().toLowerCase(), i);
       const missing = required.filter((c) => !index.has(c));
       if (missing.length > 0) {
         fatal = `missing column(s): ${missing.join(', ')} (expected header ${invoiceCsvColumns.join(',')})`;
@@ -138,7 +138,7 @@ const PLAIN_AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
 function readAmount(s: string): number | undefined {
   if (PLAIN_AMOUNT.test(s)) {
     const dot = s.indexOf('.');
-    return dot < 0 ? Number(s) * 100 : Number(s.slice(0, dot)) * 100 + Number((s.slice(dot + 1) + '0').slice(0, 2));
+    return dot < 0 ? Number(s) * 100 : Number(s.slice(0, dot)) * 100 + Number(`${s.slice(dot + 1)}0`.slice(0, 2));
   }
   try {
     return parseAmountToCents(s);

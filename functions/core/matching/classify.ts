@@ -43,7 +43,7 @@ export function textsOf(t: MovementTexts): string[] {
   if (t.remittance?.structured) out.push(...t.remittance.structured);
   if (t.endToEndId && t.endToEndId !== 'NOTPROVIDED') out.push(t.endToEndId);
   if (t.counterpartyName) out.push(t.counterpartyName);
-  return out.filter((s) => s && s.trim());
+  return out.filter((s) => s?.trim());
 }
 
 /** A debit that gives back a customer's payment (the bank flagged it, its code says so, or its text does). */

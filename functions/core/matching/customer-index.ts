@@ -115,12 +115,12 @@ export class CustomerIndex {
       });
     }
     // a payer IBAN known for exactly one customer says who paid: the name adds nothing
-    if (payerName && payerName.trim() && byIban.length !== 1) {
+    if (payerName?.trim() && byIban.length !== 1) {
       for (const g of this.byNameField(payerName)) offer(this.ofOwner(g));
     }
     // the label is read for a customer name only when the IBAN and the payer name field did not say who paid
     const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
-    const other = sure ? '' : otherTexts.filter((t) => t && t.trim()).join(' ');
+    const other = sure ? '' : otherTexts.filter((t) => t?.trim()).join(' ');
     if (other) for (const g of this.byNameInText(other)) offer(this.ofOwner(g));
     const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer).slice(0, 8);
     for (const g of ranked) {

@@ -292,7 +292,10 @@ export function createMatcher(
           return;
         }
         // nothing in the text points at an invoice: no reference-backed match is possible, decide in pass 2
-        if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) return defer(k);
+        if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) {
+          defer(k);
+          return;
+        }
         const ev = evaluate(t);
         if (ev.result.status === 'matched' && ev.best && ev.best.ref === 'ref') {
           apply(t, ev);

@@ -35,7 +35,7 @@ export class OpenLedger {
     });
     for (const list of this.customerInvoices) list.sort(this.byAge);
     this.firstOpen = new Int32Array(customers.length);
-    invoices.forEach((inv, i) => pushTo(this.atStart, inv.openCents, i));
+    for (const [i, inv] of invoices.entries()) pushTo(this.atStart, inv.openCents, i);
   }
 
   /** Oldest first: by due date, then invoice number. */

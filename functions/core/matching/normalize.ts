@@ -4,6 +4,7 @@
  */
 
 const NON_ALNUM = /[^A-Z0-9]+/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, NUL included, on purpose
 const HAS_NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING = /[\u0300-\u036f]/g;
 

@@ -14,7 +14,7 @@ import {
   textTable,
   totalsByCurrency,
 } from './format';
-import { type Creditor, levelLabels, paymentDetails, signature } from './reminder';
+import { type Creditor, paymentDetails, signature } from './reminder';
 
 /* ---------------------------------------------------------------- formal notice email */
 

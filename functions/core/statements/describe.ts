@@ -110,8 +110,8 @@ export function describeStatement(
       lines.push(
         `  ${w.check}: ${w.mismatch}: ${w.expected} ${formatCents(c.expectedClosingCents)}, ${w.stated} ${formatCents(c.statedClosingCents)}, ${w.difference} ${formatCents(c.differenceCents)}`,
       );
-    st.entries.slice(0, max).forEach((e) => lines.push(...entryLines(e, w)));
+    for (const e of st.entries.slice(0, max)) lines.push(...entryLines(e, w));
     if (st.entries.length > max) lines.push(`  ... ${st.entries.length - max} ${w.more}`);
   });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

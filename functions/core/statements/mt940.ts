@@ -171,7 +171,7 @@ function readSubFields(flat: string, info: Info86): void {
 function readSepaKeywords(joined: string, info: Info86): void {
   SEPA_KEYWORDS.lastIndex = 0;
   let k = SEPA_KEYWORDS.exec(joined);
-  if (!k || k.index !== 0) {
+  if (k?.index !== 0) {
     const head = collapse(k ? joined.slice(0, k.index) : joined);
     if (head) info.unstructured.push(head);
   }
@@ -283,7 +283,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
   const valueDate = mtDate(value, f.line);
   let bookingDate = valueDate;
-  if (booking && booking.trim()) {
+  if (booking?.trim()) {
     let year = Number(valueDate.slice(0, 4));
     const vm = Number(valueDate.slice(5, 7));
     const bm = Number(booking.slice(0, 2));

@@ -96,7 +96,7 @@ describe('review queue: transactions', () => {
       items.some(
         (i) =>
           (i.Put?.Item as { kind?: string; actor?: string })?.kind === 'allocation' &&
-          (i.Put?.Item as { actor: string }).actor === 'user:local-finance',
+          (i.Put?.Item as { actor: string } | undefined)?.actor === 'user:local-finance',
       ),
     ).toBe(true);
     expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(1);

@@ -44,7 +44,7 @@ describe('the execution name of an invoice workflow', () => {
   it('stays within the 80 characters Step Functions allows', () => {
     const name = invoiceExecutionName('x'.repeat(64) + 'é'.repeat(0));
     expect(name.length).toBeLessThanOrEqual(80);
-    expect(invoiceExecutionName('y'.repeat(63) + ' ').length).toBeLessThanOrEqual(80);
+    expect(invoiceExecutionName(`${'y'.repeat(63)} `).length).toBeLessThanOrEqual(80);
   });
 });
 

@@ -26,7 +26,6 @@ afterEach(() => fake.restore());
 const deliver = (key: string) => handler(sqsEvent(key), {} as never);
 const statements = () => [...fake.items.values()].filter((i) => i.sk === 'STATEMENT');
 const keys = (prefix: string) => [...fake.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-const throttled = () => Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
 
 describe('ingest handler: deliveries and retries', () => {
   it('hands a message back to SQS when S3 is throttling, so the statement is retried rather than lost', async () => {

@@ -3,10 +3,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { setClock } from '../../../functions/adapters/clock';
 import type { StatementEntry } from '../../../functions/core/model';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { assignTransactionIds } from '../../../functions/core/statements/ids';
 import { storeTransactions } from '../../../functions/ingest/store-transactions';
 import { FakeAws } from './support/fake-aws';
-import { account, entry, sqsEvent, statement } from './support/scenario';
+import { entry, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 

@@ -177,7 +177,7 @@ describe('the page for a refused link', () => {
     const base = { keys: [KEY], now: new Date('2026-12-06T09:00:00.000Z'), revokedLinkIds: [] as string[] };
     const checks = [
       verifyCustomerLink('garbage', base),
-      verifyCustomerLink(token.slice(0, -2) + 'AA', base),
+      verifyCustomerLink(`${token.slice(0, -2)}AA`, base),
       verifyCustomerLink(signCustomerLink(claims, 'w'.repeat(32)), base),
       verifyCustomerLink(token, { ...base, now: new Date('2027-02-01T00:00:00.000Z') }),
       verifyCustomerLink(token, { ...base, revokedLinkIds: ['lnk_0001abcd'] }),

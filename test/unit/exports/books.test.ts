@@ -246,16 +246,15 @@ describe('round trip through the project’s own FEC import', () => {
       '',
       '',
     ].join('\t');
-  const invoicesFec =
-    [
-      fecColumns.join('\t'),
-      sale('FA001', 'CDUPONT', 'Boulangerie Dupont', '1200,00'),
-      revenue('FA001', '1200,00'),
-      sale('FA002', 'CMARTIN', 'Garage Martin', '360,00'),
-      revenue('FA002', '360,00'),
-      sale('FA003', 'CMARTIN', 'Garage Martin', '50,00'),
-      revenue('FA003', '50,00'),
-    ].join('\r\n') + '\r\n';
+  const invoicesFec = `${[
+    fecColumns.join('\t'),
+    sale('FA001', 'CDUPONT', 'Boulangerie Dupont', '1200,00'),
+    revenue('FA001', '1200,00'),
+    sale('FA002', 'CMARTIN', 'Garage Martin', '360,00'),
+    revenue('FA002', '360,00'),
+    sale('FA003', 'CMARTIN', 'Garage Martin', '50,00'),
+    revenue('FA003', '50,00'),
+  ].join('\r\n')}\r\n`;
 
   it('sees the invoices the export lettered as closed and what is left of a partial payment as open', () => {
     const exported = renderBooks(november([dupontPaid, martinPart, martinOver]), 'fec', journal);

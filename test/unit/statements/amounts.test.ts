@@ -22,11 +22,11 @@ const cfonb = (amountField: string, decimals = '2') => {
   const rec = (code: string, date: string, amount: string, label = '') =>
     `${code}30003    01234EUR${decimals} 01234567890  ${date}${' '.repeat(8)}${label.padEnd(31)}${' '.repeat(11)}${amount}${' '.repeat(16)}`;
   const zero = '0000000000000{';
-  return (
-    [rec('01', '130124', zero), rec('04', '130124', amountField, 'VIR CLIENT'), rec('07', '130124', amountField)].join(
-      '\n',
-    ) + '\n'
-  );
+  return `${[
+    rec('01', '130124', zero),
+    rec('04', '130124', amountField, 'VIR CLIENT'),
+    rec('07', '130124', amountField),
+  ].join('\n')}\n`;
 };
 
 function code(input: string): string {

@@ -39,7 +39,7 @@ export function writeCamt053(
   });
   out.push('  </BkToCstmrStmt>');
   out.push('</Document>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function emptyStatement(): Statement {

@@ -48,12 +48,12 @@ export function writeCfonb120(statements: readonly Statement[]): string {
     lines.push(
       record([...head('01', ''), ['', 2], [ddmmyy(period.start), 6], ['', 50], [cfonbAmount(opening), 14], ['', 16]]),
     );
-    st.entries.forEach((e, i) => lines.push(...entryRecords(e, i, head, st.entries.length)));
+    for (const [i, e] of st.entries.entries()) lines.push(...entryRecords(e, i, head, st.entries.length));
     lines.push(
       record([...head('07', ''), ['', 2], [ddmmyy(period.end), 6], ['', 50], [cfonbAmount(closing), 14], ['', 16]]),
     );
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Cuts text in pieces of at most `width` characters at spaces (the space is dropped), or mid-word when a word is longer. */

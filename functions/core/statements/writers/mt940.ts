@@ -35,7 +35,7 @@ export function writeMt940(statements: readonly Statement[]): string {
     lines.push(balanceField('62F', closing, period.end, st.currency));
     lines.push('-');
   });
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 function entryLines(e: StatementEntry): string[] {
@@ -56,7 +56,7 @@ function entryLines(e: StatementEntry): string[] {
   if (text) remittance.push(`SVWZ+${text}`);
   const pieces = remittance.flatMap((r) => chunk(r, 27));
   const codes = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 60, 61, 62, 63];
-  pieces.slice(0, codes.length).forEach((p, i) => sub.push(`?${codes[i]}${p}`));
+  for (const [i, p] of pieces.slice(0, codes.length).entries()) sub.push(`?${codes[i]}${p}`);
   if (e.counterpartyIban) sub.push(`?31${swiftText(e.counterpartyIban)}`);
   if (e.counterpartyName) {
     const name = chunk(swiftText(e.counterpartyName), 27);

@@ -37,7 +37,7 @@ export function writeOfx(statements: readonly Statement[]): string {
   });
   out.push('</BANKMSGSRSV1>');
   out.push('</OFX>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function transaction(e: StatementEntry, currency: string): string {
