@@ -103,10 +103,12 @@ async function main() {
   stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
   console.log(
-    `  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`,
+    `  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ` +
+      `${s.clock.now().toISOString().slice(0, 10)}`,
   );
   console.log(
-    `  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`,
+    `  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see ` +
+      `bin/local/stack.ts)`,
   );
   // The finance console, built from web/ and signed in with the local finance token (?as=readonly for the other role).
   try {
@@ -123,7 +125,8 @@ async function main() {
       tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN },
     });
     console.log(
-      `  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`,
+      `  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for ` +
+        `the read-only role)`,
     );
   } catch (err) {
     console.log(`  finance console       not started: ${(err as Error).message}`);
@@ -139,7 +142,8 @@ async function main() {
     try {
       await seedDemo(data, s.env.TABLE_NAME);
       log(
-        `demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`,
+        `demo: ${data.customers.length} customers, ${data.invoices.length} invoices ` +
+          `(${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`,
       );
     } catch (err) {
       log(`demo: seeding failed: ${(err as Error).message}`);

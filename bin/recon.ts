@@ -35,8 +35,10 @@ import {
 class UsageError extends Error {}
 class InputError extends Error {}
 
-const USAGE = `usage:
-  recon match --invoices invoices.csv --statement FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--fee-tolerance 15.00] [--lang en|fr]
+const USAGE =
+  `usage:
+  recon match --invoices invoices.csv --statement FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] ` +
+  `[--fee-tolerance 15.00] [--lang en|fr]
   recon parse FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--lang en|fr]
 
 invoices.csv header: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date
@@ -79,7 +81,8 @@ function readInput(path: string, what: string): Uint8Array {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      `cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+      `cannot read ${what} "${path}": ` +
+        `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
     );
   }
 }
@@ -330,7 +333,10 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
   for (const { r, e } of review.slice(0, max)) {
     const who = e.counterpartyName ?? e.label;
     lines.push(
-      `  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`.trimEnd(),
+      (
+        `  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ` +
+        `${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`
+      ).trimEnd(),
     );
     const s = r.suggestions[0];
     if (s) {
@@ -341,7 +347,9 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `          ${w.suggestion} (${s.confidence.toFixed(2)}): ${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}${extra ? ` (${extra})` : ''}`,
+        `          ${w.suggestion} (${s.confidence.toFixed(2)}): ` +
+          `${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}` +
+          `${extra ? ` (${extra})` : ''}`,
       );
     }
     lines.push(`          ${r.reasons[0] ?? ''}`);

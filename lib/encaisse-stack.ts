@@ -65,7 +65,8 @@ export class EncaisseStack extends Stack {
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+            'kms:EncryptionContext:aws:logs:arn':
+              `arn:${this.partition}:logs:${this.region}:` + `${this.account}:log-group:*`,
           },
         },
       }),
@@ -155,7 +156,8 @@ export class EncaisseStack extends Stack {
     apiFunction.addEnvironment('BOOKS_ACCOUNTS', booksEnvironment.BOOKS_ACCOUNTS);
     const inboxFunction = makeFunction(this, 'InvoiceInboxFunction', 'invoice-inbox', {
       description:
-        'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
+        'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected ' +
+        'with its reason',
       memorySize: INVOICE_INBOX_MEMORY_MB,
       timeout: INVOICE_INBOX_TIMEOUT,
     });
@@ -215,7 +217,8 @@ export class EncaisseStack extends Stack {
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }),
     );
     // It starts the workflow of an invoice a returned payment reopens.
-    allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']); // describe: startDunning checks whether the last generation ended
+    // describe: startDunning checks whether the last generation ended
+    allowWorkflow(f.ingest, stateMachine, ['start', 'stop', 'describe']);
     sendEmail(f.ingest);
 
     // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
@@ -256,7 +259,8 @@ export class EncaisseStack extends Stack {
     allowObjects(f.api, documentsBucket, { read: [letters, caseFiles] });
     allowWorkflow(f.api, stateMachine, ['start', 'stop', 'describe', 'respond']);
 
-    // invoice-inbox: read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report
+    // invoice-inbox: read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its
+    // report
     // (copy + delete), create or update the customer and the invoice, alert finance of a rejected file.
     allowTable(f['invoice-inbox'], table, 'readWrite');
     allowObjects(f['invoice-inbox'], statementsBucket, {
@@ -265,7 +269,8 @@ export class EncaisseStack extends Stack {
       delete: [invoiceInboxPrefixes.inbox],
     });
     sendEmail(f['invoice-inbox']);
-    // books-export: reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month
+    // books-export: reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a
+    // month
     // (BOOKS# items only) and its files under books/ of the documents bucket.
     allowTable(f['books-export'], table, 'read');
     allowTableItems(f['books-export'], table, ['dynamodb:PutItem'], ['BOOKS#']);
@@ -291,7 +296,8 @@ export class EncaisseStack extends Stack {
     const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     if (!handler) return;
     const reason =
-      'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
+      'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK ' +
+      'fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
     acknowledge(
       handler,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

@@ -722,7 +722,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
         const total = chosen.reduce((s, i) => s + open[i], 0);
         const withRefs = r.chance(0.55);
         const text = withRefs
-          ? `${r.pick(['FACTURES ', 'FACT ', ''])}${chosen.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ', '/']))}`
+          ? `${r.pick(['FACTURES ', 'FACT ', ''])}` +
+            `${chosen.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ', '/']))}`
           : r.pick(GENERIC_REMITTANCE);
         built = receipt(c, total, text.slice(0, 140));
         allocations = chosen.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
@@ -771,7 +772,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
           e.counterpartyName = FACTORS[f];
           e.counterpartyIban = factorIbans[f];
           e.remittance.unstructured.push(
-            `${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`,
+            `${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}` +
+              `${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`,
           );
           built = { e, variant: '' };
           allocations = [{ invoiceId: id, amountCents: open[inv] }];
@@ -789,7 +791,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
           e.counterpartyName = payer.text;
           e.counterpartyIban = parent.payingIban;
           e.remittance.unstructured.push(
-            `${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`,
+            `${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}` +
+              `${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`,
           );
           built = { e, variant: payer.variant };
           allocations = paid.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));

@@ -87,7 +87,8 @@ export function demoData(today: Date): DemoData {
 /**
  * The checked rate table stops at 2026-H1 (shared/reference/late-payment-rates.md). So that the demo's formal notices
  * can be computed, the demo stores an ASSUMPTION as finance would (PUT /rates): the ECB rate and the legal rate left as
- * in H1 2026. It is labelled as such and exists only in the local demo; a real deployment gets no rate it was not given.
+ * in H1 2026. It is labelled as such and exists only in the local demo; a real deployment gets no rate it was not
+ * given.
  */
 export const demoRateAssumption = {
   ecbMro: [],

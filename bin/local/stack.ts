@@ -19,15 +19,18 @@
  *                          default: free ports found automatically
  *   options.dataDir        folder for s3rver files (default: a temp dir, removed at stop); DynamoDB stays in memory
  *   options.template       synthesized CloudFormation template (object or async factory) holding the dunning state
- *                          machine; default: buildApp(demoContext, {bundle:false, nag:false}) from lib/app.ts, synthesized
+ *                          machine; default: buildApp(demoContext, {bundle:false, nag:false}) from lib/app.ts,
+ *                          synthesized
  *                          in-process and cached in .local/cache/ by a hash of lib/** (cachedTemplate)
  *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token'; the
  *                          read-only one: env LOCAL_API_READONLY_TOKEN or 'local-readonly-token')
  *
  * LocalStack
- *   env        Record<string,string>: TABLE_NAME, STATEMENTS_BUCKET, DOCUMENTS_BUCKET, LOCAL_{DYNAMODB,S3,SES,SFN}_ENDPOINT,
+ *   env        Record<string,string>: TABLE_NAME, STATEMENTS_BUCKET, DOCUMENTS_BUCKET,
+ *   LOCAL_{DYNAMODB,S3,SES,SFN}_ENDPOINT,
  *              STATE_MACHINE_ARN, SENDER_EMAIL, FINANCE_EMAILS, AGENCY_EMAIL, SES_CONFIGURATION_SET, AUTH_MODE=token,
- *              LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also applied to process.env
+ *              LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also
+ *              applied to process.env
  *              (restored at stop) and the cached clients of functions/adapters/aws-clients.ts are reset.
  *   urls       {dynamodb, s3, ses, sesInbox, sfn, api}
  *   clock      the compressed policy Clock (now(), toRealDelayMs(at)), installed with setClock (restored at stop)
@@ -36,26 +39,32 @@
  *   waitFor(predicate, timeoutMs = 10000, intervalMs = 50)  resolves with the first truthy value of predicate()
  *                          (sync or async), rejects with a clear error after timeoutMs
  *   putStatement(key, bytes)  puts a file in the statements bucket (key without 'inbox/' is put under inbox/) and
- *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?, error?}
+ *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?,
+ *                          error?}
  *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
- *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule Target.Input
+ *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule
+ *   Target.Input
  *                          with <aws.scheduler.scheduled-time> = policy now (else an EventBridge "Scheduled Event")
  *   stepFunctions          the local runtime: list(), settled(executionArn) -> final ExecutionRecord (with history:
  *                          the states entered, in order), plus the API operations the SFN endpoint serves
- *   stop()                 aborts executions, closes every server, kills DynamoDB Local's java process, restores env/clock
+ *   stop()                 aborts executions, closes every server, kills DynamoDB Local's java process, restores
+ *   env/clock
  *
  * What the services do (see bin/local/*): DynamoDB Local (in memory, table from lib/storage/table-design.ts);
- * s3rver (an object created under inbox/ of the statements bucket -> the SQS-wrapped S3 event, key URL-encoded as real S3
+ * s3rver (an object created under inbox/ of the statements bucket -> the SQS-wrapped S3 event, key URL-encoded as real
+ * S3
  * does, -> ingest); aws-ses-v2-local (web inbox at urls.sesInbox, GET /store); Step Functions: the state machine CDK
  * synthesizes, run by aws-local-stepfunctions, Task states bound to the local handlers, waits scaled to policy time,
  * task tokens emulated, JSON 1.0 endpoint for @aws-sdk/client-sfn (StartExecution, StopExecution, DescribeExecution,
- * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge event);
+ * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge
+ * event);
  * admin API: HTTP API v2 events for the `api` handler, which checks the bearer token itself (AUTH_MODE=token).
  *
  * Time: Wait states (Seconds, Timestamp, SecondsPath, TimestampPath), the token task's timeout and the state machine's
  * timeout run in policy time; Lambda task timeouts and Retry intervals stay real time (they bound real work).
  * Not emulated: SQS redelivery / DLQ (an ingest failure is logged, not retried), SES configuration-set events, Map and
- * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause =
+ * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause
+ * =
  * {errorType, errorMessage, trace} as JSON.
  */
 
@@ -322,7 +331,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api = await startApi({ port: ports.api, handlers, token: apiToken, log });
     cleanups.push(() => api.stop());
     log(
-      `admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ${env.LOCAL_API_READONLY_TOKEN})`,
+      `admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ` +
+        `${env.LOCAL_API_READONLY_TOKEN})`,
     );
 
     const s3Client = new S3Client({
@@ -354,7 +364,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           }
           if (Date.now() > deadline) {
             throw new Error(
-              `waitFor: condition not met within ${timeoutMs} ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+              `waitFor: condition not met within ${timeoutMs} ` +
+                `ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
             );
           }
           await new Promise((r) => setTimeout(r, intervalMs));
@@ -383,7 +394,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           .toISOString()
           .replace(/\.\d{3}Z$/, 'Z');
         if (sweepInput !== undefined) {
-          // The daily schedule's own Target.Input from the template, its context attributes filled in as Scheduler does.
+          // The daily schedule's own Target.Input from the template, its context attributes filled in as Scheduler
+          // does.
           const filled = sweepInput
             .replaceAll('<aws.scheduler.scheduled-time>', time)
             .replaceAll('<aws.scheduler.execution-id>', randomUUID())

@@ -54,7 +54,10 @@ function stateMachineArn(): string {
   return readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }).STATE_MACHINE_ARN;
 }
 
-/** arn:aws:states:<region>:<account>:stateMachine:<name> -> arn:aws:states:<region>:<account>:execution:<name>:<execution> */
+/**
+ * arn:aws:states:<region>:<account>:stateMachine:<name> ->
+ * arn:aws:states:<region>:<account>:execution:<name>:<execution>
+ */
 export function executionArnOf(invoiceId: string, machineArn = stateMachineArn(), generation = 1): string {
   const parts = machineArn.split(':');
   if (parts.length < 7 || parts[5] !== 'stateMachine') throw new Error(`not a state machine ARN: ${machineArn}`);
@@ -255,7 +258,10 @@ export async function startDunning(invoiceId: string, now: Date = new Date()): P
   throw new Error(`could not start the dunning workflow of invoice ${invoiceId}: the marker kept changing`);
 }
 
-/** Claims the generation after `previous` (1 when none). Returns the claimed workflow, or undefined if the marker changed. */
+/**
+ * Claims the generation after `previous` (1 when none). Returns the claimed workflow, or undefined if the marker
+ * changed.
+ */
 async function claimNext(
   invoiceId: string,
   machineArn: string,
@@ -395,7 +401,10 @@ export async function getPause(invoiceId: string): Promise<StoredPause | undefin
   };
 }
 
-/** Forgets a pause: only the one with this token, or only one of this generation (a stop never deletes a newer run's pause). */
+/**
+ * Forgets a pause: only the one with this token, or only one of this generation (a stop never deletes a newer run's
+ * pause).
+ */
 async function forgetPause(invoiceId: string, only: { taskToken?: string; generation?: number } = {}): Promise<void> {
   const condition = only.taskToken
     ? { ConditionExpression: 'taskToken = :t', ExpressionAttributeValues: { ':t': only.taskToken } }

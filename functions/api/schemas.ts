@@ -33,7 +33,10 @@ export const WorkflowView = z.object({
   stoppedAt: z.string().optional(),
 });
 
-/** API Gateway's JWT authorizer answers a missing or invalid token itself, before the Lambda: {"message":"Unauthorized"}. */
+/**
+ * API Gateway's JWT authorizer answers a missing or invalid token itself, before the Lambda:
+ * {"message":"Unauthorized"}.
+ */
 const GatewayUnauthorized = z.object({ message: z.string() });
 
 export const problemResponses = (...statuses: number[]) =>

@@ -91,7 +91,10 @@ const keyAttributes: Record<string, string[]> = {
   gsi2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
 };
 
-/** A cursor's start key must be a key of the index the query reads, in the partition it reads (else DynamoDB fails the call). */
+/**
+ * A cursor's start key must be a key of the index the query reads, in the partition it reads (else DynamoDB fails the
+ * call).
+ */
 function fitsQuery(k: Record<string, unknown>, q: QueryCommandInput): boolean {
   const index = q.IndexName ?? 'table';
   const allowed = keyAttributes[index] ?? [];
@@ -155,7 +158,9 @@ export const allStatuses: InvoiceStatus[] = [
   'credited',
 ];
 
-/** Invoices by status and/or customer, due date range and dunning level, oldest due first; one cursor across statuses. */
+/**
+ * Invoices by status and/or customer, due date range and dunning level, oldest due first; one cursor across statuses.
+ */
 export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
   const range = f.dueFrom || f.dueTo;
   const from = f.dueFrom ?? '0000-00-00';
@@ -264,7 +269,9 @@ export async function mapLimited<T, R>(
   return out;
 }
 
-/** Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read. */
+/**
+ * Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read.
+ */
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
     const allocs = await queryAll({

@@ -11,7 +11,10 @@ export type CsvCell = { text: string } | { money: number } | { count: number };
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A text cell as written: neutralised (leading `'`) when a spreadsheet would read it as a formula, then quoted if needed. */
+/**
+ * A text cell as written: neutralised (leading `'`) when a spreadsheet would read it as a formula, then quoted if
+ * needed.
+ */
 export function csvText(value: string): string {
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",;\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -56,7 +56,8 @@ export function parseAmountToCents(input: string, syntax: AmountSyntax = {}): Ce
 
 /**
  * The common case read in one pass with no allocation: an optional minus, up to 13 digits, then optionally the decimal
- * separator (either one when none is imposed) and up to two digits. Undefined for anything else (the full reader decides).
+ * separator (either one when none is imposed) and up to two digits. Undefined for anything else (the full reader
+ * decides).
  */
 function plainCents(s: string, decimal: ',' | '.' | undefined): Cents | undefined {
   const n = s.length;

@@ -142,7 +142,8 @@ async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
     ],
     items: intent.invoiceIds,
     action:
-      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi / les journaux SES (étiquette intent) ; ' +
+      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi / les ' +
+      'journaux SES (étiquette intent) ; ' +
       'encaisse ne le renverra pas. Si rien n’est parti, envoyer le message à la main.',
   });
 }

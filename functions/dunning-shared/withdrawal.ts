@@ -61,7 +61,8 @@ export async function withdrawCase(agencyCase: AgencyCase, invoice: Invoice, log
       { label: 'agency told', value: messageId ?? 'maybe (see the "maybe sent" task)' },
     ],
     action:
-      'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',
+      'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa ' +
+      'commission éventuelle.',
   });
   await saveAgencyCase({ ...agencyCase, status: 'withdrawn', withdrawnAt: at.toISOString() });
   log.info('agency case withdrawn after payment', { invoiceId: invoice.invoiceId, caseId: agencyCase.caseId });

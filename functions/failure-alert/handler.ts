@@ -65,7 +65,9 @@ export const handler = lambda('failure-alert', StatusChange, async (event, log) 
   }
   const { messageId } = await alertFinance({
     kind: 'workflow_failed',
-    title: `${invoiceId ?? d.name ?? d.executionArn}: ${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
+    title:
+      `${invoiceId ?? d.name ?? d.executionArn}: ` +
+      `${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
     occurredAt,
     details: [
       { label: 'invoice', value: invoiceId ?? 'unknown' },
@@ -75,7 +77,8 @@ export const handler = lambda('failure-alert', StatusChange, async (event, log) 
     ],
     items: cause ? [cause] : undefined,
     action:
-      'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer tout de suite : POST /invoices/{id}/restart-dunning.',
+      'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer ' +
+      'tout de suite : POST /invoices/{id}/restart-dunning.',
   });
   return { alerted: true, messageId };
 });

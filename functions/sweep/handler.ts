@@ -197,7 +197,9 @@ async function startIfNeeded(invoiceId: string, at: Date, report: SweepReport): 
   } else report.started.push(invoiceId);
 }
 
-/** Open agency cases whose invoice got paid (or credited) since the handoff: the agency is told the case is withdrawn. */
+/**
+ * Open agency cases whose invoice got paid (or credited) since the handoff: the agency is told the case is withdrawn.
+ */
 async function withdrawSettledCases(report: SweepReport, log: Logger): Promise<void> {
   for (const agencyCase of await listOpenAgencyCases()) {
     try {
@@ -243,7 +245,8 @@ function missingRatesReason(m: SweepReport['missingRates'][number]): string {
     .join(', ');
   const n = m.lateInvoices;
   return (
-    `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans encaisse (PUT /rates)` +
+    `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans ` +
+    `encaisse (PUT /rates)` +
     ` / late-payment rates missing for ${m.half} (${en}): ${n} late invoice${n > 1 ? 's' : ''}`
   );
 }

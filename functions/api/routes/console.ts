@@ -174,7 +174,8 @@ export const consoleRoutes = [
     tag,
     access: 'read',
     summary:
-      'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates',
+      'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, ' +
+      'failed workflows, rejected statements, missing late-payment rates',
     responses: { 200: { description: 'Today’s to-do list', schema: TodayView }, ...common() },
     handle: async () => ({ status: 200, body: await today() }),
   }),
@@ -213,7 +214,8 @@ export const consoleRoutes = [
     tag,
     access: 'read',
     summary:
-      'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/)',
+      'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under ' +
+      'case-files/)',
     query: z.object({ key: DocumentKey }),
     responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
     handle: async ({ query }) => {

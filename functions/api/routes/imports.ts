@@ -65,7 +65,10 @@ async function parse(format: 'csv' | 'fec', text: string, defaultTerms: number):
   });
 }
 
-/** New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does not insist). */
+/**
+ * New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does
+ * not insist).
+ */
 async function upsertCustomers(records: ImportedInvoice[]): Promise<void> {
   const byCustomer = new Map<string, ImportedInvoice[]>();
   for (const r of records) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
@@ -155,7 +158,8 @@ async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Pro
           return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
         throw err;
       }
-      // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is stored now.
+      // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is
+      // stored now.
       const stored = await getInvoice(planned.record.invoiceId);
       [planned] = planImport(
         { format, rows: [{ line: row.line, ok: true, record: planned.record }] },
@@ -213,7 +217,8 @@ export const importRoutes = [
     tag: 'Invoices',
     access: 'finance',
     summary:
-      'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
+      'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on ' +
+      'invoice id; reports per row what was created, updated or rejected and why',
     query: z.object({
       format: z
         .enum(['csv', 'fec'])
@@ -238,7 +243,8 @@ export const importRoutes = [
         'text/xml',
       ],
       description:
-        'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)',
+        'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC ' +
+        '(18 columns, tab or pipe)',
     },
     responses: { 200: { description: 'Per-row report', schema: ImportReport }, ...common(413, 415) },
     handle: async ({ query, body, headers, principal }) => {

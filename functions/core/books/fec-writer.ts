@@ -56,7 +56,10 @@ export function renderBooks(exp: PeriodExport, format: BooksFormat, journal: { c
   )}\r\n`;
 }
 
-/** The file name: the FEC norm's "<SIREN>FEC<AAAAMMJJ>" needs the SIREN, which encaisse does not hold; the period says which month. */
+/**
+ * The file name: the FEC norm's "<SIREN>FEC<AAAAMMJJ>" needs the SIREN, which encaisse does not hold; the period says
+ * which month.
+ */
 export function booksFileName(period: string, format: BooksFormat): string {
   return `encaisse-${format === 'fec' ? 'FEC' : 'ecritures'}-${period}.${format === 'fec' ? 'txt' : 'csv'}`;
 }

@@ -9,7 +9,8 @@ export class ExportOrderError extends Error {
     readonly laterPeriod: Period,
   ) {
     super(
-      `${period} cannot be exported: ${laterPeriod} was exported already (its entries carry what was not exported before it)`,
+      `${period} cannot be exported: ${laterPeriod} was exported already (its entries carry what was not exported ` +
+        `before it)`,
     );
     this.name = 'ExportOrderError';
   }
@@ -20,7 +21,10 @@ export interface PlanInput {
   today: string;
   /** Prefix of the entry numbers (the journal code). */
   journalCode: string;
-  /** Every booking standing now (lettered receipts, write-offs) dated from the first exported month to the end of this one. */
+  /**
+   * Every booking standing now (lettered receipts, write-offs) dated from the first exported month to the end of this
+   * one.
+   */
   current: Booking[];
   /** The frozen exports of earlier months, as they were written. */
   previous: PeriodExport[];

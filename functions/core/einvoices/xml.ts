@@ -9,7 +9,9 @@ export interface XNode {
   text: string;
 }
 
-/** E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them). */
+/**
+ * E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them).
+ */
 export const MAX_XML_BYTES = 20 * 1024 * 1024;
 
 function localName(name: string): string {

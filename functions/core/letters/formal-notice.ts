@@ -112,15 +112,19 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   );
   w.paragraph(
     fr
-      ? `Objet : Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`} – Réf. ${reference}`
-      : `Subject: Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`} – Ref. ${reference}`,
+      ? `Objet : Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`} – Réf. ` +
+          `${reference}`
+      : `Subject: Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`} – Ref. ` +
+          `${reference}`,
     { bold: true, gapAfter: 12 },
   );
   w.paragraph(fr ? 'Madame, Monsieur,' : 'Dear Sir or Madam,', { gapAfter: 8 });
   w.paragraph(
     fr
-      ? `Sauf erreur de notre part, et malgré nos précédentes relances, nous restons à ce jour dans l’attente du règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`
-      : `Unless we are mistaken, and despite our previous reminders, we are still awaiting payment of the following ${n > 1 ? 'invoices' : 'invoice'}:`,
+      ? `Sauf erreur de notre part, et malgré nos précédentes relances, nous restons à ce jour dans l’attente du ` +
+          `règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`
+      : `Unless we are mistaken, and despite our previous reminders, we are still awaiting payment of the following ` +
+          `${n > 1 ? 'invoices' : 'invoice'}:`,
   );
   w.table(
     fr
@@ -141,22 +145,28 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     const bases = new Set(fig.rows.map((r) => r.penalties.basis));
     w.paragraph(
       fr
-        ? `Conformément à l’article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance${
-            bases.has('contract')
-              ? ', au taux prévu au contrat (qui ne peut être inférieur à trois fois le taux de l’intérêt légal)'
-              : ', au taux directeur de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet du semestre concerné, majoré de 10 points'
-          }. Elles s’élèvent, au ${d(asOf)}, à :`
-        : `Under article L441-10 of the French Commercial Code, late-payment penalties are due automatically, without any reminder being required, from the day after the due date${
-            bases.has('contract')
-              ? ', at the contract rate (which may not be lower than three times the legal interest rate)'
-              : ', at the European Central Bank main refinancing rate in force on 1 January or 1 July of the half-year concerned, plus 10 percentage points'
-          }. As of ${d(asOf)} they amount to:`,
+        ? `Conformément à l’article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, ` +
+            `sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance${
+              bases.has('contract')
+                ? ', au taux prévu au contrat (qui ne peut être inférieur à trois fois le taux de l’intérêt légal)'
+                : ', au taux directeur de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet ' +
+                  'du semestre concerné, majoré de 10 points'
+            }. Elles s’élèvent, au ${d(asOf)}, à :`
+        : `Under article L441-10 of the French Commercial Code, late-payment penalties are due automatically, ` +
+            `without any reminder being required, from the day after the due date${
+              bases.has('contract')
+                ? ', at the contract rate (which may not be lower than three times the legal interest rate)'
+                : ', at the European Central Bank main refinancing rate in force on 1 January or 1 July of the ' +
+                  'half-year concerned, plus 10 percentage points'
+            }. As of ${d(asOf)} they amount to:`,
     );
   } else {
     w.paragraph(
       fr
-        ? 'Conformément à l’article 1231-6 du Code civil, la présente mise en demeure fait courir des intérêts au taux de l’intérêt légal sur les sommes dues. Au jour de la présente, ils s’élèvent à :'
-        : 'Under article 1231-6 of the French Civil Code, this formal notice makes interest at the legal rate run on the amounts due. As of today they amount to:',
+        ? 'Conformément à l’article 1231-6 du Code civil, la présente mise en demeure fait courir des intérêts au ' +
+            'taux de l’intérêt légal sur les sommes dues. Au jour de la présente, ils s’élèvent à :'
+        : 'Under article 1231-6 of the French Civil Code, this formal notice makes interest at the legal rate run ' +
+            'on the amounts due. As of today they amount to:',
     );
   }
   const periodRows: string[][] = [];
@@ -189,8 +199,11 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
     const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
     w.paragraph(
       fr
-        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ${m(fig.indemnityCents)}.`
-        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
+        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais ` +
+            `de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ` +
+            `${m(fig.indemnityCents)}.`
+        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is ` +
+            `due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
     );
   }
   w.table(
@@ -214,19 +227,25 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   );
   w.paragraph(
     fr
-      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard le ${d(deadline)}. Les pénalités continuent de courir jusqu’au complet paiement.`
-      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ${d(deadline)}. Penalties continue to accrue until payment in full.`,
+      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard ` +
+          `le ${d(deadline)}. Les pénalités continuent de courir jusqu’au complet paiement.`
+      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ${d(deadline)}. ` +
+          `Penalties continue to accrue until payment in full.`,
     { bold: true },
   );
   w.paragraph(
     fr
-      ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement (injonction de payer ou recours à une société de recouvrement).'
-      : 'Failing payment by that date, we will start collection proceedings without further notice (order for payment or a collection agency).',
+      ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
+          '(injonction de payer ou recours à une société de recouvrement).'
+      : 'Failing payment by that date, we will start collection proceedings without further notice (order for ' +
+          'payment or a collection agency).',
   );
   w.paragraph(
     fr
-      ? 'La présente mise en demeure vous est adressée par courrier électronique et par lettre recommandée avec accusé de réception.'
-      : 'This formal notice is sent to you by e-mail and by registered letter with acknowledgement of receipt (lettre recommandée avec accusé de réception).',
+      ? 'La présente mise en demeure vous est adressée par courrier électronique et par lettre recommandée avec ' +
+          'accusé de réception.'
+      : 'This formal notice is sent to you by e-mail and by registered letter with acknowledgement of receipt ' +
+          '(lettre recommandée avec accusé de réception).',
   );
   const refs = ids.map((id) => {
     const rf = structuredReference(id);

@@ -171,7 +171,8 @@ export function createMatcher(
     const nothingFits =
       known.length === 0 && refOf.size === 0
         ? found.unresolved.length > 0
-          ? `the text names ${found.unresolved.slice(0, 3).join(', ')}, which is not an open invoice, and the payer is not a known customer`
+          ? `the text names ${found.unresolved.slice(0, 3).join(', ')}, which is not an open invoice, and the payer ` +
+            `is not a known customer`
           : 'no invoice reference and no known customer'
         : 'no open invoice fits this payment';
     return decide(ledger, opts, t.transactionId, all, { ...facts, notes, nothingFits });
@@ -205,7 +206,8 @@ export function createMatcher(
         }
       const reasons = [
         head,
-        `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ${link.fit.evidence.join('; ')}`,
+        `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ` +
+          `${link.fit.evidence.join('; ')}`,
       ];
       return {
         result: {

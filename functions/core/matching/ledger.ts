@@ -80,7 +80,10 @@ export class OpenLedger {
       .sort(this.byAge);
   }
 
-  /** Every open invoice, of any customer, owing exactly `amount` in a currency (looked up among the amounts owed at the start). */
+  /**
+   * Every open invoice, of any customer, owing exactly `amount` in a currency (looked up among the amounts owed at the
+   * start).
+   */
   anyAt(amount: number, currency: string): number[] {
     return (this.atStart.get(amount) ?? []).filter(
       (i) => this.open[i] === amount && this.invoices[i].currency === currency,

@@ -81,7 +81,9 @@ export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
   const fr = language === 'fr';
   const label = kindLabels[language][input.kind];
   const subject = maskIbansIn(`[encaisse] ${label} – ${input.title}`).replace(/[\r\n]+/g, ' ');
-  const when = `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ${input.occurredAt.slice(11, 19)} UTC`;
+  const when =
+    `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ` +
+    `${input.occurredAt.slice(11, 19)} UTC`;
   const details = (input.details ?? []).map((d) => `${d.label}: ${d.value}`);
   const link = safeUrl(input.link);
   const text = [
@@ -140,8 +142,10 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
   const np = input.needsPerson.length + (input.failures?.length ?? 0);
   const subject = maskIbansIn(
     fr
-      ? `[encaisse] Synthèse des relances du ${formatDate(input.date, 'fr')} : ${ns} envoi${ns > 1 ? 's' : ''}, ${ne} escalade${ne > 1 ? 's' : ''} demain, ${np} à traiter`
-      : `[encaisse] Dunning digest ${formatDate(input.date, 'en')}: ${ns} sent, ${ne} escalating tomorrow, ${np} need a person`,
+      ? `[encaisse] Synthèse des relances du ${formatDate(input.date, 'fr')} : ${ns} envoi${ns > 1 ? 's' : ''}, ` +
+          `${ne} escalade${ne > 1 ? 's' : ''} demain, ${np} à traiter`
+      : `[encaisse] Dunning digest ${formatDate(input.date, 'en')}: ${ns} sent, ${ne} escalating tomorrow, ${np} ` +
+          `need a person`,
   );
   const sentHeaders = fr
     ? ['Client', 'Niveau', 'Canal', 'Factures', 'Montant']

@@ -65,28 +65,40 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
   const totals = totalsByCurrency(
     notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })),
   );
-  const totalLine = `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  const totalLine =
+    `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ` +
+    `${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
   const intro = fr
     ? [
-        `Malgré nos relances, ${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}. Vous trouverez ci-joint ${n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'}.`,
+        `Malgré nos relances, ` +
+          `${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}. Vous ` +
+          `trouverez ci-joint ` +
+          `${
+            n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'
+          }.`,
         `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
       ]
     : [
-        `Despite our reminders, the ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid. Please find attached ${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
+        `Despite our reminders, the ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid. Please ` +
+          `find attached ` +
+          `${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
         `We hereby give you formal notice to pay the amounts due no later than ${formatDate(deadline, 'en')}.`,
       ];
   const legal = fr
     ? business
-      ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
+      ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité ' +
+        'forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
       : 'Des intérêts au taux légal courent à compter de la présente mise en demeure (article 1231-6 du Code civil).'
     : business
-      ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed recovery indemnity of €40 per invoice under article D441-5.'
+      ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed ' +
+        'recovery indemnity of €40 per invoice under article D441-5.'
       : 'Interest at the legal rate runs from this formal notice (article 1231-6 of the French Civil Code).';
   const registered = fr
     ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
     : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
   const consequence = fr
-    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans autre avis.'
+    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans ' +
+      'autre avis.'
     : 'Failing payment by that date, we will hand the file over for collection without further notice.';
   const payment = paymentDetails(language, creditor, ids);
   const greeting = fr ? `${customer.name},` : `Dear ${customer.name},`;
@@ -173,8 +185,10 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
   const who = input.accountManager?.name ?? '';
   const greeting = fr ? `Bonjour${who ? ` ${who}` : ''},` : `Hello${who ? ` ${who}` : ''},`;
   const intro = fr
-    ? `Le client ${customer.name} (${customer.customerId}) est un grand compte : merci de l’appeler aujourd’hui au sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans encaisse.`
-    : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
+    ? `Le client ${customer.name} (${customer.customerId}) est un grand compte : merci de l’appeler aujourd’hui au ` +
+      `sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans encaisse.`
+    : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, ` +
+      `then record the outcome (payment promise, dispute…) in encaisse.`;
   const headers = fr
     ? ['Facture', 'Échéance', 'Retard', 'Reste dû']
     : ['Invoice', 'Due date', 'Days late', 'Amount due'];
@@ -213,13 +227,16 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       contacts.length
-        ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p><ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`
+        ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p>` +
+          `<ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`
         : '',
       input.history?.length
-        ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p><ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>`
+        ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p>` +
+          `<ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>`
         : '',
       link
-        ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}</a></p>`
+        ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}` +
+          `</a></p>`
         : '',
     ].join(''),
   );
@@ -271,17 +288,21 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
   const lines = fr
     ? [
         `Bonjour${input.agency?.name ? ` ${input.agency.name}` : ''},`,
-        `${creditor.name} vous confie le recouvrement de sa créance sur ${customer.name} (réf. client ${customer.customerId}), situation au ${formatDate(asOf, 'fr')}.`,
+        `${creditor.name} vous confie le recouvrement de sa créance sur ${customer.name} (réf. client ` +
+          `${customer.customerId}), situation au ${formatDate(asOf, 'fr')}.`,
         ...(input.formalNoticeDate
           ? [`Une mise en demeure a été adressée le ${formatDate(input.formalNoticeDate, 'fr')}.`]
           : []),
-        `Le dossier complet (identité et contacts du débiteur, factures, historique des relances, mise en demeure) est téléchargeable jusqu’au ${formatTimestamp(input.link.expiresAt, 'fr')} :`,
+        `Le dossier complet (identité et contacts du débiteur, factures, historique des relances, mise en demeure) ` +
+          `est téléchargeable jusqu’au ${formatTimestamp(input.link.expiresAt, 'fr')} :`,
       ]
     : [
         `Hello${input.agency?.name ? ` ${input.agency.name}` : ''},`,
-        `${creditor.name} hands over for collection its claim on ${customer.name} (customer ref. ${customer.customerId}), position as of ${formatDate(asOf, 'en')}.`,
+        `${creditor.name} hands over for collection its claim on ${customer.name} (customer ref. ` +
+          `${customer.customerId}), position as of ${formatDate(asOf, 'en')}.`,
         ...(input.formalNoticeDate ? [`A formal notice was sent on ${formatDate(input.formalNoticeDate, 'en')}.`] : []),
-        `The full case file (debtor identity and contacts, invoices, reminder history, formal notice) can be downloaded until ${formatTimestamp(input.link.expiresAt, 'en')}:`,
+        `The full case file (debtor identity and contacts, invoices, reminder history, formal notice) can be ` +
+          `downloaded until ${formatTimestamp(input.link.expiresAt, 'en')}:`,
       ];
   const totalLine = `${fr ? 'Total de la créance :' : 'Total claim:'} ${totals}`;
   const text = [
@@ -299,7 +320,8 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
     subject,
     [
       lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
-      `<p><a href="${escapeHtml(url)}">${escapeHtml(fr ? `Télécharger le dossier ${caseId}` : `Download case file ${caseId}`)}</a></p>`,
+      `<p><a href="${escapeHtml(url)}">` +
+        `${escapeHtml(fr ? `Télécharger le dossier ${caseId}` : `Download case file ${caseId}`)}</a></p>`,
       htmlTable(
         headers,
         cells.map((r) => r.map(escapeHtml)),

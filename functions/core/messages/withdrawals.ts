@@ -36,12 +36,16 @@ export function renderCaseWithdrawal(input: CaseWithdrawalInput): RenderedMessag
   const lines = fr
     ? [
         'Bonjour,',
-        `La créance du dossier ${caseId} sur ${customer.name} (réf. client ${customer.customerId}, facture${input.invoices.length > 1 ? 's' : ''} ${ids}) a été ${how} le ${formatDate(input.settledOn, 'fr')}.`,
-        `Nous vous retirons ce dossier : merci de cesser toute démarche de recouvrement et de ne rien encaisser à ce titre.`,
+        `La créance du dossier ${caseId} sur ${customer.name} (réf. client ${customer.customerId}, ` +
+          `facture${input.invoices.length > 1 ? 's' : ''} ${ids}) a été ${how} le ` +
+          `${formatDate(input.settledOn, 'fr')}.`,
+        `Nous vous retirons ce dossier : merci de cesser toute démarche de recouvrement et de ne rien encaisser à ` +
+          `ce titre.`,
       ]
     : [
         'Hello,',
-        `The claim of case ${caseId} on ${customer.name} (customer ref. ${customer.customerId}, invoice${input.invoices.length > 1 ? 's' : ''} ${ids}) was ${how} on ${formatDate(input.settledOn, 'en')}.`,
+        `The claim of case ${caseId} on ${customer.name} (customer ref. ${customer.customerId}, ` +
+          `invoice${input.invoices.length > 1 ? 's' : ''} ${ids}) was ${how} on ${formatDate(input.settledOn, 'en')}.`,
         'We withdraw this case: please stop every collection step and collect nothing for it.',
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');
@@ -88,11 +92,15 @@ export function renderPaymentCrossed(input: PaymentCrossedInput): RenderedMessag
   const lines = fr
     ? [
         `Bonjour ${customer.name},`,
-        `Votre règlement ${several ? 'des factures' : 'de la facture'} ${list} nous est parvenu alors que ${what} du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ${what} pour ${several ? 'ces factures' : 'cette facture'}.`,
+        `Votre règlement ${several ? 'des factures' : 'de la facture'} ${list} nous est parvenu alors que ${what} ` +
+          `du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ${what} pour ` +
+          `${several ? 'ces factures' : 'cette facture'}.`,
       ]
     : [
         `Hello ${customer.name},`,
-        `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ${several ? 'these invoices' : 'this invoice'}.`,
+        `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ` +
+          `${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ` +
+          `${several ? 'these invoices' : 'this invoice'}.`,
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');
   const html = htmlDocument(

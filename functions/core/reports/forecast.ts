@@ -29,7 +29,8 @@ export function mondayOf(date: IsoDate): IsoDate {
 
 /**
  * When the open amount of an invoice is expected: its due date shifted by the customer's observed average delay (0 when
- * unknown), or the promised date of a payment promise; never before `asOf` (what is already late is expected this week).
+ * unknown), or the promised date of a payment promise; never before `asOf` (what is already late is expected this
+ * week).
  */
 export function expectedPaymentDate(invoice: Invoice, averageDelayDays: number | undefined, asOf: IsoDate): IsoDate {
   const promised = invoice.pause?.reason === 'promise' ? invoice.pause.until : undefined;

@@ -67,7 +67,8 @@ interface StatementBuilder {
  * booking); otherwise one entry with every detail merged. Entries not booked (Sts other than BOOK) are left out.
  */
 export function parseCamt(text: string, firstIndex = 0): { kind: CamtKind; version: string; statements: Statement[] } {
-  // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the time.
+  // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the
+  // time.
   const parser = new SaxesParser({ xmlns: false, position: true });
   const path: string[] = [];
   const statements: Statement[] = [];

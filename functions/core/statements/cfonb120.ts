@@ -15,7 +15,9 @@ interface Rec {
   line: number;
 }
 
-/** Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks. */
+/**
+ * Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks.
+ */
 export function cfonbRecords(text: string): Rec[] {
   // trailing blanks and the DOS end-of-file mark; not /[\s\u001a]+$/, which retries from every blank of the file
   let end = text.length;
@@ -96,7 +98,8 @@ interface Open {
 
 /**
  * CFONB 120 "relevé de compte": 01 (previous balance) starts a statement, 04 is an entry, 05 a complement of the entry
- * before it (whatever its internal code), 07 (new balance) ends the statement. Several accounts and statements per file.
+ * before it (whatever its internal code), 07 (new balance) ends the statement. Several accounts and statements per
+ * file.
  */
 export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
   const statements: Statement[] = [];

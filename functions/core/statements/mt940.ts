@@ -330,7 +330,8 @@ function infoAfter(fields: Field[], i: number): Field | undefined {
 }
 
 /**
- * SWIFT MT940: one statement per message (:20: starts it, '-' ends it), :25: account, :28C: statement number, :60F:/:60M:
+ * SWIFT MT940: one statement per message (:20: starts it, '-' ends it), :25: account, :28C: statement number,
+ * :60F:/:60M:
  * opening, :61: entries each followed by an optional multi-line :86:, :62F:/:62M: closing. Amounts with a decimal comma
  * ("9," is 9.00). Header lines before the first tag and the SWIFT {1:}{2:}{4: envelope are skipped.
  */

@@ -102,29 +102,37 @@ describe('POST /invoices/import: bulk import with a per-row report', () => {
     expect(res.json.rows).toEqual([{ line: 2, invoiceId: 'F1', outcome: 'unchanged' }]);
   });
 
-  it('creates new invoices in one transaction per chunk, and row by row when a row of the chunk lost a race', async () => {
-    batchAnswers([], [dupont]);
-    const twoRows = `${header}\nF1,C1,Dupont,,100.00,EUR,2026-10-01,2026-10-31\nF9,C1,Dupont,,90.00,EUR,2026-10-01,2026-10-31\n`;
-    ddb.on(TransactWriteCommand).resolves({});
-    const res = await call('POST', '/invoices/import', { rawBody: twoRows, headers: { 'content-type': 'text/csv' } });
-    expect(res.json.summary.created).toBe(2);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems).toHaveLength(4);
+  it(
+    'creates new invoices in one transaction per chunk, and row by row when a row of the chunk lost a ' + 'race',
+    async () => {
+      batchAnswers([], [dupont]);
+      const twoRows =
+        `${header}\nF1,C1,Dupont,,100.00,EUR,2026-10-01,2026-10-31\nF9,C1,Dupont,,90.00,EUR,` +
+        `2026-10-01,2026-10-31\n`;
+      ddb.on(TransactWriteCommand).resolves({});
+      const res = await call('POST', '/invoices/import', { rawBody: twoRows, headers: { 'content-type': 'text/csv' } });
+      expect(res.json.summary.created).toBe(2);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+      expect(ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems).toHaveLength(4);
 
-    ddb.reset();
-    batchAnswers([], [dupont]);
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('ConditionalCheckFailed'))
-      .rejectsOnce(cancelled('ConditionalCheckFailed'))
-      .resolves({});
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(stored()) });
-    const raced = await call('POST', '/invoices/import', { rawBody: twoRows, headers: { 'content-type': 'text/csv' } });
-    expect(raced.json.rows).toEqual([
-      { line: 2, invoiceId: 'F1', outcome: 'unchanged' },
-      { line: 3, invoiceId: 'F9', outcome: 'created' },
-    ]);
-  });
+      ddb.reset();
+      batchAnswers([], [dupont]);
+      ddb
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('ConditionalCheckFailed'))
+        .rejectsOnce(cancelled('ConditionalCheckFailed'))
+        .resolves({});
+      ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(stored()) });
+      const raced = await call('POST', '/invoices/import', {
+        rawBody: twoRows,
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(raced.json.rows).toEqual([
+        { line: 2, invoiceId: 'F1', outcome: 'unchanged' },
+        { line: 3, invoiceId: 'F9', outcome: 'created' },
+      ]);
+    },
+  );
 
   it('imports the open receivables of a FEC with the customer’s payment terms', async () => {
     batchAnswers([], [dupont]);

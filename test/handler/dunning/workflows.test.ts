@@ -141,7 +141,8 @@ function fakeStepFunctions() {
     await tick();
     const arn = prefix + input.name;
     const status = executions.get(arn);
-    if (status === 'RUNNING') return { executionArn: arn, startDate: new Date() }; // same name and input while it runs: idempotent
+    // same name and input while it runs: idempotent
+    if (status === 'RUNNING') return { executionArn: arn, startDate: new Date() };
     if (status) throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${arn}'`, $metadata: {} });
     executions.set(arn, 'RUNNING');
     return { executionArn: arn, startDate: new Date() };

@@ -181,32 +181,35 @@ describe('cash-in forecast by week', () => {
     expect(mondayOf('2026-03-30')).toBe('2026-03-30');
   });
 
-  it('shifts due dates by each customer observed delay, dates promises, and keeps disputes and agency cases apart', () => {
-    const f = cashInForecast({
-      asOf: '2026-03-31',
-      weeks: 3,
-      averageDelayDays: new Map([['SLOW', 10]]),
-      invoices: [
-        inv('late', { dueDate: '2026-02-15', openCents: 100 }),
-        inv('due', { dueDate: '2026-04-08', openCents: 200 }),
-        inv('slow', { customerId: 'SLOW', dueDate: '2026-04-04', openCents: 400 }),
-        inv('promised', {
-          dueDate: '2026-02-01',
-          openCents: 800,
-          pause: { reason: 'promise', since: '2026-03-01T00:00:00.000Z', until: '2026-04-14' },
-        }),
-        inv('far', { dueDate: '2026-06-30', openCents: 1600 }),
-        inv('disputed', { openCents: 3200, pause: { reason: 'dispute', since: '2026-03-01T00:00:00.000Z' } }),
-        inv('agency', { openCents: 6400, status: 'in_collection' }),
-        inv('paid', { openCents: 0, status: 'paid' }),
-      ],
-    });
-    expect(f.weeks).toEqual([
-      { weekStart: '2026-03-30', expectedCents: 100, invoiceCount: 1 },
-      { weekStart: '2026-04-06', expectedCents: 200, invoiceCount: 1 },
-      { weekStart: '2026-04-13', expectedCents: 1200, invoiceCount: 2 },
-    ]);
-    expect(f.laterCents).toBe(1600);
-    expect(f.excluded).toEqual({ disputedCents: 3200, inCollectionCents: 6400 });
-  });
+  it(
+    'shifts due dates by each customer observed delay, dates promises, and keeps disputes and agency cases ' + 'apart',
+    () => {
+      const f = cashInForecast({
+        asOf: '2026-03-31',
+        weeks: 3,
+        averageDelayDays: new Map([['SLOW', 10]]),
+        invoices: [
+          inv('late', { dueDate: '2026-02-15', openCents: 100 }),
+          inv('due', { dueDate: '2026-04-08', openCents: 200 }),
+          inv('slow', { customerId: 'SLOW', dueDate: '2026-04-04', openCents: 400 }),
+          inv('promised', {
+            dueDate: '2026-02-01',
+            openCents: 800,
+            pause: { reason: 'promise', since: '2026-03-01T00:00:00.000Z', until: '2026-04-14' },
+          }),
+          inv('far', { dueDate: '2026-06-30', openCents: 1600 }),
+          inv('disputed', { openCents: 3200, pause: { reason: 'dispute', since: '2026-03-01T00:00:00.000Z' } }),
+          inv('agency', { openCents: 6400, status: 'in_collection' }),
+          inv('paid', { openCents: 0, status: 'paid' }),
+        ],
+      });
+      expect(f.weeks).toEqual([
+        { weekStart: '2026-03-30', expectedCents: 100, invoiceCount: 1 },
+        { weekStart: '2026-04-06', expectedCents: 200, invoiceCount: 1 },
+        { weekStart: '2026-04-13', expectedCents: 1200, invoiceCount: 2 },
+      ]);
+      expect(f.laterCents).toBe(1600);
+      expect(f.excluded).toEqual({ disputedCents: 3200, inCollectionCents: 6400 });
+    },
+  );
 });

@@ -280,7 +280,8 @@ export function InvoicePage(props: { invoiceId: string }) {
                 <dd data-testid="invoice-status">
                   {t().status[d.invoice.status]}
                   {d.invoice.pause
-                    ? ` · ${m.paused} (${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
+                    ? ` · ${m.paused} ` +
+                      `(${d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
                     : ''}
                 </dd>
                 <dt>{m.level}</dt>

@@ -43,7 +43,7 @@ function DropZone(props: { onDone: () => Promise<void> }) {
     }
   };
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: drag-and-drop target for the mouse; the file input inside is the keyboard path
+    // biome-ignore lint/a11y/noStaticElementInteractions: mouse drop target; the file input inside is the keyboard path
     <div
       class={`dropzone ${over ? 'over' : ''}`}
       data-testid="dropzone"

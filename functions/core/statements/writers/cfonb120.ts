@@ -23,8 +23,10 @@ function record(parts: Array<[string, number]>): string {
 }
 
 /**
- * Writes a CFONB 120 "relevé de compte": per statement a 01 (opening balance), for each entry a 04 and its 05 complements
- * (LIB per remittance line, NPY/NBE counterparty, IPY/IBE its IBAN, RCN per structured reference, REF the end-to-end id),
+ * Writes a CFONB 120 "relevé de compte": per statement a 01 (opening balance), for each entry a 04 and its 05
+ * complements
+ * (LIB per remittance line, NPY/NBE counterparty, IPY/IBE its IBAN, RCN per structured reference, REF the end-to-end
+ * id),
  * then a 07 (closing balance). Records are joined by CRLF. The label is cut at 31 characters, the bank reference at 16,
  * each complement at 70 (longer remittance lines continue on further LIB records).
  */
@@ -56,7 +58,10 @@ export function writeCfonb120(statements: readonly Statement[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Cuts text in pieces of at most `width` characters at spaces (the space is dropped), or mid-word when a word is longer. */
+/**
+ * Cuts text in pieces of at most `width` characters at spaces (the space is dropped), or mid-word when a word is
+ * longer.
+ */
 export function wrapWords(text: string, width: number): string[] {
   const out: string[] = [];
   let rest = text.replace(/\s+/g, ' ').trim();
