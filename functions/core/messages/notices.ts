@@ -149,6 +149,8 @@ export interface CallTaskInput {
   customer: {
     customerId: string;
     name: string;
+    /** Only a key account is called one in the task. */
+    segment?: 'standard' | 'key_account' | 'b2c';
     contacts?: { name?: string; email?: string; phone?: string; role?: string }[];
   };
   /** Every invoice of the customer whose workflow reached a call step today: one task per customer per day. */
@@ -184,11 +186,19 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
     : `Call on ${formatDate(asOf, 'en')}: ${customer.name} – ${n} overdue invoice${n > 1 ? 's' : ''}, ${totals}`;
   const who = input.accountManager?.name ?? '';
   const greeting = fr ? `Bonjour${who ? ` ${who}` : ''},` : `Hello${who ? ` ${who}` : ''},`;
+  const named = `${customer.name} (${customer.customerId})`;
+  const call =
+    customer.segment === 'key_account'
+      ? fr
+        ? `Le client ${named} est un grand compte : merci de l’appeler aujourd’hui`
+        : `${named} is a key account: please call them today`
+      : fr
+        ? `Merci d’appeler aujourd’hui le client ${named}`
+        : `Please call ${named} today`;
   const intro = fr
-    ? `Le client ${customer.name} (${customer.customerId}) est un grand compte : merci de l’appeler aujourd’hui au ` +
-      `sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans encaisse.`
-    : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, ` +
-      `then record the outcome (payment promise, dispute…) in encaisse.`;
+    ? `${call} au sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans ` +
+      'encaisse.'
+    : `${call} about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
   const headers = fr
     ? ['Facture', 'Échéance', 'Retard', 'Reste dû']
     : ['Invoice', 'Due date', 'Days late', 'Amount due'];

@@ -118,6 +118,16 @@ describe('acting on a step', () => {
     const out = await step(stateAt('reminder-1'));
     expect(out.dispatchKey).toBe(`DISPATCH#A#${W}#call`);
     expect(events('dunning_switched_to_person')).toHaveLength(1);
+    expect(events('dunning_switched_to_person')[0].detail).toMatchObject({
+      reason: 'every e-mail contact bounced (hard bounce) or complained',
+    });
+  });
+
+  it('a customer without any e-mail contact goes to a person for that reason, not for a hard bounce', async () => {
+    seed({}, { contacts: [] });
+    const out = await step(stateAt('reminder-1'));
+    expect(out.dispatchKey).toBe(`DISPATCH#A#${W}#call`);
+    expect(events('dunning_switched_to_person')[0].detail).toMatchObject({ reason: 'no e-mail contact' });
   });
 
   it('a step whose minimum amount is no longer reached after a partial payment is skipped', async () => {
