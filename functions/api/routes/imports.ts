@@ -3,13 +3,14 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { dynamo } from '../../adapters/aws-clients';
 import { clock } from '../../adapters/clock';
-import { createCustomer, putCustomer } from '../../adapters/db/customers';
+import { createCustomer, listAllCustomers, putCustomer } from '../../adapters/db/customers';
 import { invoiceEventPut } from '../../adapters/db/events';
 import { getInvoice, invoicePut, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { EInvoiceImportReport } from '../../adapters/einvoice-import';
 import {
   customerFromImport,
   type ImportedInvoice,
+  importWarnings,
   type ParsedImport,
   type PlannedRow,
   parseFec,
@@ -33,6 +34,10 @@ export const ImportRowReport = z.object({
   reason: z.string().optional(),
   /** The same reason in French. */
   reasonFr: z.string().optional(),
+  /** What to check though the row was not refused: an IBAN of another customer, a customer without e-mail contact. */
+  warnings: z.array(z.string()).optional(),
+  /** The same warnings in French. */
+  warningsFr: z.array(z.string()).optional(),
 });
 export const ImportReport = z.object({
   format: z.enum(['csv', 'fec', 'einvoice']),
@@ -180,6 +185,7 @@ export async function runImport(
   const records = parsed.rows.flatMap((r) => (r.ok ? [r.record] : []));
   const existing = records.length ? await getInvoices(records.map((r) => r.invoiceId)) : new Map();
   const plan = planImport(parsed, existing);
+  const warnings = records.length ? importWarnings(parsed, await listAllCustomers()) : new Map<number, string[]>();
   await upsertCustomers(
     plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])),
   );
@@ -200,6 +206,9 @@ export async function runImport(
     invoiceId: r.invoiceId,
     outcome: r.outcome as RowOutcome,
     ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}),
+    ...(warnings.has(r.line) && r.outcome !== 'rejected'
+      ? { warnings: warnings.get(r.line), warningsFr: warnings.get(r.line)?.map(reasonInFrench) }
+      : {}),
   }));
   return {
     format,

@@ -3871,6 +3871,8 @@ export interface operations {
                             outcome: "created" | "updated" | "unchanged" | "rejected";
                             reason?: string;
                             reasonFr?: string;
+                            warnings?: string[];
+                            warningsFr?: string[];
                         }[];
                         skippedLines?: number;
                         summary: {
