@@ -197,7 +197,8 @@ describe('cash-in forecast by week', () => {
   });
 
   it(
-    'shifts due dates by each customer observed delay, dates promises, and keeps disputes and agency cases ' + 'apart',
+    'shifts due dates by each customer observed delay, dates promises, counts the agency’s cases and keeps disputed ' +
+      'and paused invoices apart',
     () => {
       const f = cashInForecast({
         asOf: '2026-03-31',
@@ -215,16 +216,18 @@ describe('cash-in forecast by week', () => {
           inv('far', { dueDate: '2026-06-30', openCents: 1600 }),
           inv('disputed', { openCents: 3200, pause: { reason: 'dispute', since: '2026-03-01T00:00:00.000Z' } }),
           inv('agency', { openCents: 6400, status: 'in_collection' }),
+          inv('held', { openCents: 12800, pause: { reason: 'manual', since: '2026-03-01T00:00:00.000Z' } }),
           inv('paid', { openCents: 0, status: 'paid' }),
         ],
       });
       expect(f.weeks).toEqual([
-        { weekStart: '2026-03-30', expectedCents: 100, invoiceCount: 1 },
+        { weekStart: '2026-03-30', expectedCents: 6500, invoiceCount: 2 },
         { weekStart: '2026-04-06', expectedCents: 200, invoiceCount: 1 },
         { weekStart: '2026-04-13', expectedCents: 1200, invoiceCount: 2 },
       ]);
       expect(f.laterCents).toBe(1600);
-      expect(f.excluded).toEqual({ disputedCents: 3200, inCollectionCents: 6400 });
+      expect(f.excluded).toEqual({ disputedCents: 3200, pausedCents: 12800 });
+      expect(f.inCollectionCents).toBe(6400);
     },
   );
 });

@@ -5095,8 +5095,9 @@ export interface operations {
                         currency: string;
                         excluded: {
                             disputedCents: number;
-                            inCollectionCents: number;
+                            pausedCents: number;
                         };
+                        inCollectionCents: number;
                         laterCents: number;
                         weeks: {
                             expectedCents: number;
