@@ -21,7 +21,9 @@ function csvRows(ids: string[], customer: (i: number) => string): string {
     header,
     ...ids.map(
       (id, i) =>
-        `${id},${customer(i)},Client ${customer(i)},,${100 + (i % 50)}.${String(i % 100).padStart(2, '0')},EUR,2026-10-${String(1 + (i % 28)).padStart(2, '0')},2026-11-${String(1 + (i % 28)).padStart(2, '0')}`,
+        `${id},${customer(i)},Client ` +
+        `${customer(i)},,${100 + (i % 50)}.${String(i % 100).padStart(2, '0')},EUR,2026-10-` +
+        `${String(1 + (i % 28)).padStart(2, '0')},2026-11-${String(1 + (i % 28)).padStart(2, '0')}`,
     ),
   ].join('\n');
 }
@@ -113,13 +115,16 @@ async function main() {
       .flat()
       .sort((a, b) => a - b);
     console.log(
-      `\nadmin API load run: ${CLIENTS} clients, ${elapsed.toFixed(1)} s, ${all.length} requests (${(all.length / elapsed).toFixed(0)} req/s), errors: ${errors.length}`,
+      `\nadmin API load run: ${CLIENTS} clients, ${elapsed.toFixed(1)} s, ${all.length} requests ` +
+        `(${(all.length / elapsed).toFixed(0)} req/s), errors: ${errors.length}`,
     );
     console.log('kind      count     p50 ms   p95 ms   p99 ms   max ms');
     for (const [kind, xs] of [...Object.entries(samples), ['all', all] as const]) {
       const s = [...xs].sort((a, b) => a - b);
       console.log(
-        `${kind.padEnd(8)} ${String(s.length).padStart(6)}  ${[50, 95, 99].map((p) => percentile(s, p).toFixed(1).padStart(8)).join(' ')} ${(s.at(-1) ?? NaN).toFixed(1).padStart(8)}`,
+        `${kind.padEnd(8)} ${String(s.length).padStart(6)}  ` +
+          `${[50, 95, 99].map((p) => percentile(s, p).toFixed(1).padStart(8)).join(' ')} ` +
+          `${(s.at(-1) ?? NaN).toFixed(1).padStart(8)}`,
       );
     }
     if (errors.length) {

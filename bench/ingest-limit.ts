@@ -209,13 +209,15 @@ function limitTable(): void {
       rmSync(file.path);
       if (run.status !== 0) {
         console.log(
-          `| ${format} | ${shape} | ${(file.bytes / 1e6).toFixed(1)} | failed: ${run.stderr.split('\n').slice(0, 2).join(' ')} | | |`,
+          `| ${format} | ${shape} | ${(file.bytes / 1e6).toFixed(1)} | failed: ` +
+            `${run.stderr.split('\n').slice(0, 2).join(' ')} | | |`,
         );
         continue;
       }
       const r = JSON.parse(run.stdout) as { bytes: number; cpuSeconds: number; entries: number; peakRssMb: number };
       console.log(
-        `| ${format} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.cpuSeconds.toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`,
+        `| ${format} | ${shape} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.cpuSeconds.toFixed(1)} | ` +
+          `${r.peakRssMb.toFixed(0)} |`,
       );
     }
   }

@@ -1,7 +1,8 @@
 /**
  * Load run of the dunning on the local stack (npm run load; not part of npm test; loopback only):
  * CUSTOMERS customers (default 80) with INVOICES_EACH invoices each (default 5: 400 invoices) enter their dunning
- * together (two grouped reminders, then an agency handoff, one policy day apart; FACTOR policy seconds per real second).
+ * together (two grouped reminders, then an agency handoff, one policy day apart; FACTOR policy seconds per real
+ * second).
  * Bank statements paying some of them are dropped while each send window's dispatch runs, and one after the
  * handoffs (the agency must then be told the case is withdrawn). Then it checks:
  *   - no reminder (or handoff) sent after the payment of its invoice was recorded, unless the customer (or agency)
@@ -47,7 +48,8 @@ const customerId = (c: number) => `L${String(c).padStart(3, '0')}`;
 const invoiceId = (c: number, i: number) => `F-${customerId(c)}-${i + 1}`;
 const amountOf = (c: number, i: number) => 1_000_00 + c * 100 + i * 7;
 
-// --- what the functions log --------------------------------------------------------------------------------------------
+// --- what the functions log
+// --------------------------------------------------------------------------------------------
 process.env.LOG_LEVEL = 'info';
 const logs = { error: [] as string[], retries: 0 };
 // Powertools writes info to stdout, warn and error to stderr, and the EMF metric lines to stdout.
@@ -64,7 +66,8 @@ for (const stream of [process.stdout, process.stderr]) {
   }) as typeof stream.write;
 }
 
-// --- memory ------------------------------------------------------------------------------------------------------------
+// --- memory
+// ------------------------------------------------------------------------------------------------------------
 const memory = { node: 0, children: 0 };
 function sampleMemory() {
   memory.node = Math.max(memory.node, process.memoryUsage().rss);
@@ -81,7 +84,8 @@ function sampleMemory() {
   }
 }
 
-// --- statements --------------------------------------------------------------------------------------------------------
+// --- statements
+// --------------------------------------------------------------------------------------------------------
 function statementPaying(pairs: [number, number][], day: string, n: number): string {
   const entries: StatementEntry[] = pairs.map(([c, i], k) => ({
     index: k,
@@ -177,7 +181,7 @@ async function recordSends() {
   );
 }
 
-async function seed(stack: LocalStack) {
+async function seed() {
   const { putCustomer } = await import('../functions/adapters/db/customers');
   const { saveInvoice } = await import('../functions/adapters/db/invoices');
   const { savePolicy } = await import('../functions/adapters/db/policies');
@@ -249,9 +253,10 @@ async function main() {
   try {
     await recordSends();
     const ready = Date.now();
-    await seed(stack);
+    await seed();
     console.log(
-      `local stack up in ${((ready - t0) / 1000).toFixed(1)} s; seeded ${CUSTOMERS * INVOICES_EACH} invoices of ${CUSTOMERS} customers in ${((Date.now() - ready) / 1000).toFixed(1)} s`,
+      `local stack up in ${((ready - t0) / 1000).toFixed(1)} s; seeded ${CUSTOMERS * INVOICES_EACH} invoices of ` +
+        `${CUSTOMERS} customers in ${((Date.now() - ready) / 1000).toFixed(1)} s`,
     );
     const startedAt = Date.now();
     const { startDunning } = await import('../functions/adapters/workflows');
@@ -283,14 +288,16 @@ async function main() {
       if (nextAt && stack.clock.now().toISOString() > nextAt)
         compressed.push(`statement ${n + 1} ended after the next payment's window`);
       console.log(
-        `statement ${n + 1} (${p.name}) ingested in ${((performance.now() - started) / 1000).toFixed(1)} s; policy time ${stack.clock.now().toISOString()}`,
+        `statement ${n + 1} (${p.name}) ingested in ${((performance.now() - started) / 1000).toFixed(1)} s; policy ` +
+          `time ${stack.clock.now().toISOString()}`,
       );
     }
     await untilPolicyTime(stack, new Date(Date.parse(WINDOWS[2]) + 5 * HOUR).toISOString());
     const sweepAfter = (await stack.invoke('sweep', stack.scheduledEvent())) as { withdrawn: string[] };
     const executions = stack.stepFunctions.list();
     console.log(
-      `final sweep done; waiting for ${executions.filter((e) => e.status === 'RUNNING').length} running workflows to end`,
+      `final sweep done; waiting for ${executions.filter((e) => e.status === 'RUNNING').length} running workflows ` +
+        `to end`,
     );
     await Promise.all(executions.map((e) => stack.stepFunctions.settled(e.executionArn)));
     sampleMemory();
@@ -412,23 +419,27 @@ async function report(
   );
   console.log(`workflows: ${[...statuses].map(([s, n]) => `${s} ${n}`).join(', ')}`);
   console.log(
-    `e-mails: ${reminders} reminders, ${agency.length} to the agency (handoffs + withdrawals), ${crossedNotices.length} "payment crossed" notices, ${emails.length - customerAndAgency.length} to finance`,
+    `e-mails: ${reminders} reminders, ${agency.length} to the agency (handoffs + withdrawals), ` +
+      `${crossedNotices.length} "payment crossed" notices, ${emails.length - customerAndAgency.length} to finance`,
   );
   const outside = accepted
     .filter((a) => a.to.some((t) => contacts.has(t) || t === stack.env.AGENCY_EMAIL))
     .map((a) => a.at);
   for (const b of bursts(outside))
     console.log(
-      `burst: ${b.count} customer/agency e-mails in ${b.seconds.toFixed(1)} s = ${(b.count / b.seconds).toFixed(1)} e-mails/s`,
+      `burst: ${b.count} customer/agency e-mails in ${b.seconds.toFixed(1)} s = ${(b.count / b.seconds).toFixed(1)} ` +
+        `e-mails/s`,
     );
   console.log(
-    `sends that crossed a payment and were told at once: ${crossed}; "maybe sent" tasks: ${maybeSent}; agency cases withdrawn by the sweep: ${withdrawn.length}`,
+    `sends that crossed a payment and were told at once: ${crossed}; "maybe sent" tasks: ${maybeSent}; agency cases ` +
+      `withdrawn by the sweep: ${withdrawn.length}`,
   );
   console.log(`expected retries logged at info/warn: ${logs.retries}`);
   for (const i of ingest)
     console.log(`ingest ${i.name}: ${i.entries} entries in ${i.ms.toFixed(0)} ms${i.error ? ` ERROR ${i.error}` : ''}`);
   console.log(
-    `peak RSS: node ${(memory.node / 2 ** 20).toFixed(0)} MB (load generator + every function + local servers), children ${(memory.children / 2 ** 20).toFixed(0)} MB (DynamoDB Local's JVM)`,
+    `peak RSS: node ${(memory.node / 2 ** 20).toFixed(0)} MB (load generator + every function + local servers), ` +
+      `children ${(memory.children / 2 ** 20).toFixed(0)} MB (DynamoDB Local's JVM)`,
   );
   console.log(
     problems.length ? `\n${problems.length} PROBLEM(S):\n${problems.slice(0, 40).join('\n')}` : '\nall checks hold',

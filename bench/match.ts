@@ -4,7 +4,8 @@
  * `recon match` process (50,000 transactions against 200k open invoices of 3,000 customers, and the same at a quarter),
  * each beside a process that reads the same bytes and scans them once (the machine's limit, measured in the same run).
  *
- *   tsx bench/match.ts [--quick] [--skip-quality] [--skip-learned] [--learned-entries 20000] [--skip-scaling] [--scaling-format camt053] [--entries 4000] [--seed 42]
+ *   tsx bench/match.ts [--quick] [--skip-quality] [--skip-learned] [--learned-entries 20000] [--skip-scaling]
+ *   [--scaling-format camt053] [--entries 4000] [--seed 42]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -96,7 +97,13 @@ function quality() {
       ),
     );
     summary.push(
-      `  ${format.padEnd(9)} auto ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous).padStart(6)} (all matchable ${pct(s.autoCorrect, s.matchable).padStart(6)})  precision ${pct(s.autoCorrect, s.auto).padStart(6)}  auto-or-1st ${pct(s.autoOrFirstCorrect, s.matchable).padStart(6)}  non-receipts left alone ${pct(s.notReceiptsLeftAlone, s.notReceipts)}  returns linked ${pct(s.returnedLinked, s.returnedTotal)}   | naive: auto ${pct(b.autoCorrect, b.matchable).padStart(6)} precision ${pct(b.autoCorrect, b.auto)}   (${ms.toFixed(0)} ms)`,
+      `  ${format.padEnd(9)} auto ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous).padStart(6)} (all ` +
+        `matchable ${pct(s.autoCorrect, s.matchable).padStart(6)})  precision ` +
+        `${pct(s.autoCorrect, s.auto).padStart(6)}  auto-or-1st ` +
+        `${pct(s.autoOrFirstCorrect, s.matchable).padStart(6)}  non-receipts left alone ` +
+        `${pct(s.notReceiptsLeftAlone, s.notReceipts)}  returns linked ${pct(s.returnedLinked, s.returnedTotal)}   ` +
+        `| naive: auto ${pct(b.autoCorrect, b.matchable).padStart(6)} precision ${pct(b.autoCorrect, b.auto)}   ` +
+        `(${ms.toFixed(0)} ms)`,
     );
     if (format === 'camt053') {
       detailed = report(s);
@@ -108,13 +115,15 @@ function quality() {
         .slice(0, 12)
         .map(
           (m) =>
-            `    MISSED #${m.index} ${m.category} [${m.variant ?? ''}] ${m.status}: ${m.reasons.slice(0, 2).join(' ; ')}`,
+            `    MISSED #${m.index} ${m.category} [${m.variant ?? ''}] ${m.status}: ` +
+            `${m.reasons.slice(0, 2).join(' ; ')}`,
         );
       detailed += `\n  where it fails (camt053):\n${[...wrong, ...missed].join('\n') || '    nothing'}`;
     }
   }
   console.log(
-    '  per format (write -> parse -> match); auto = correct automatic matches / matchable credits without deliberate ambiguity',
+    '  per format (write -> parse -> match); auto = correct automatic matches / matchable credits without ' +
+      'deliberate ambiguity',
   );
   console.log(summary.join('\n'));
   console.log('\n  camt053 in detail:');
@@ -140,7 +149,9 @@ function timed(args: string[]): {
 }
 
 /** The machine's limit for the same job: a process that reads the same input bytes and scans each of them once. */
-const SCAN = `const fs=require('fs');let n=0;for(const p of process.argv.slice(1)){const b=fs.readFileSync(p);for(let i=0;i<b.length;i++)if(b[i]===10)n++;}console.log(n)`;
+const SCAN =
+  `const fs=require('fs');let n=0;for(const p of process.argv.slice(1)){const ` +
+  `b=fs.readFileSync(p);for(let i=0;i<b.length;i++)if(b[i]===10)n++;}console.log(n)`;
 
 interface ScaleRun {
   name: string;
@@ -163,16 +174,19 @@ function scaling() {
     full,
   ];
   console.log(
-    `\n== Scaling: the whole \`recon match --json\` process (${format}), each beside a process that reads the same bytes and scans them once ==`,
+    `\n== Scaling: the whole \`recon match --json\` process (${format}), each beside a process that reads the same ` +
+      `bytes and scans them once ==`,
   );
   console.log(
-    '  (2-core machine shared with other jobs: wall times move with its load; the ratio to the scan, measured in the same run, less so)',
+    '  (2-core machine shared with other jobs: wall times move with its load; the ratio to the scan, measured in ' +
+      'the same run, less so)',
   );
   console.log(
     '  (CPU s = user + system of the whole process, worker thread included: less sensitive to the load than wall time)',
   );
   console.log(
-    '  run       entries  invoices customers  input MB |  wall s   CPU s  RSS MB | scan wall s  CPU s  RSS MB | x scan (CPU) | auto   precision auto|1st  (matchable credits)',
+    '  run       entries  invoices customers  input MB |  wall s   CPU s  RSS MB | scan wall s  CPU s  RSS MB | x ' +
+      'scan (CPU) | auto   precision auto|1st  (matchable credits)',
   );
   const cpus: Record<string, number> = {};
   for (const run of runs) {
@@ -219,7 +233,14 @@ function scaling() {
     cpus[run.name] = recon.cpu;
     const s = score(truth, resultsFromJson(recon.stdout));
     console.log(
-      `  ${run.name.padEnd(8)} ${String(run.entries).padStart(8)} ${String(invoiceCount).padStart(9)} ${String(run.customers).padStart(9)} ${(bytes / 1e6).toFixed(1).padStart(9)} | ${recon.wall.toFixed(2).padStart(7)} ${recon.cpu.toFixed(2).padStart(7)} ${recon.rssMb.toFixed(0).padStart(7)} | ${scan.wall.toFixed(2).padStart(11)} ${scan.cpu.toFixed(2).padStart(6)} ${scan.rssMb.toFixed(0).padStart(7)} | ${(recon.cpu / Math.max(0.01, scan.cpu)).toFixed(0).padStart(12)} | ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous)} ${pct(s.autoCorrect, s.auto).padStart(9)} ${pct(s.autoOrFirstCorrect, s.matchable).padStart(7)}  (${s.matchable})`,
+      `  ${run.name.padEnd(8)} ${String(run.entries).padStart(8)} ${String(invoiceCount).padStart(9)} ` +
+        `${String(run.customers).padStart(9)} ${(bytes / 1e6).toFixed(1).padStart(9)} | ` +
+        `${recon.wall.toFixed(2).padStart(7)} ${recon.cpu.toFixed(2).padStart(7)} ` +
+        `${recon.rssMb.toFixed(0).padStart(7)} | ${scan.wall.toFixed(2).padStart(11)} ` +
+        `${scan.cpu.toFixed(2).padStart(6)} ${scan.rssMb.toFixed(0).padStart(7)} | ` +
+        `${(recon.cpu / Math.max(0.01, scan.cpu)).toFixed(0).padStart(12)} | ` +
+        `${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous)} ${pct(s.autoCorrect, s.auto).padStart(9)} ` +
+        `${pct(s.autoOrFirstCorrect, s.matchable).padStart(7)}  (${s.matchable})`,
     );
     const wrong = new Map<string, number>();
     for (const w of s.autoWrong) wrong.set(w.category, (wrong.get(w.category) ?? 0) + 1);
@@ -290,7 +311,8 @@ function learned() {
   const line = (x: typeof r.before) =>
     `auto ${pct(x.correct, x.payments)} (wrong ${x.auto - x.correct})  auto-or-1st ${pct(x.autoOrFirst, x.payments)}`;
   console.log(
-    `\n== Known payer, learned from a correction: seed ${seed}, ${entries} entries; ${r.corrections} corrections taught ${r.aliases} aliases; ${r.after.payments} later payments, no reference ==`,
+    `\n== Known payer, learned from a correction: seed ${seed}, ${entries} entries; ${r.corrections} corrections ` +
+      `taught ${r.aliases} aliases; ${r.after.payments} later payments, no reference ==`,
   );
   console.log(`  without the aliases: ${line(r.before)}`);
   console.log(`  with the aliases:    ${line(r.after)}`);

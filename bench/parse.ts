@@ -27,7 +27,9 @@ function fileOf(format: WritableFormat, mb: number): { path: string; bytes: numb
 }
 
 const rows: string[] = [];
-const header = `| format | file MB | entries | wall s | MB/s (wall) | CPU s | MB/s (CPU) | read+scan CPU s | read+scan MB/s | target MB/s (CPU) | peak RSS MB | RSS before parse MB |`;
+const header =
+  `| format | file MB | entries | wall s | MB/s (wall) | CPU s | MB/s (CPU) | read+scan CPU s | ` +
+  `read+scan MB/s | target MB/s (CPU) | peak RSS MB | RSS before parse MB |`;
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(1))
@@ -59,7 +61,11 @@ try {
         floorCpuSeconds: number;
       };
       const mbs = r.bytes / 2 ** 20;
-      const row = `| ${format} | ${mbs.toFixed(1)} | ${r.entries} | ${r.seconds.toFixed(2)} | ${(mbs / r.seconds).toFixed(1)} | ${r.cpuSeconds.toFixed(2)} | ${(mbs / r.cpuSeconds).toFixed(1)} | ${r.floorCpuSeconds.toFixed(3)} | ${(mbs / r.floorCpuSeconds).toFixed(0)} | ${TARGET_MBS[format]} | ${r.peakRssMb.toFixed(0)} | ${r.rssBeforeMb.toFixed(0)} |`;
+      const row =
+        `| ${format} | ${mbs.toFixed(1)} | ${r.entries} | ${r.seconds.toFixed(2)} | ` +
+        `${(mbs / r.seconds).toFixed(1)} | ${r.cpuSeconds.toFixed(2)} | ${(mbs / r.cpuSeconds).toFixed(1)} | ` +
+        `${r.floorCpuSeconds.toFixed(3)} | ${(mbs / r.floorCpuSeconds).toFixed(0)} | ${TARGET_MBS[format]} | ` +
+        `${r.peakRssMb.toFixed(0)} | ${r.rssBeforeMb.toFixed(0)} |`;
       rows.push(row);
       console.log(row);
       if (r.mismatches)
@@ -80,13 +86,15 @@ try {
       rmSync(file.path);
       if (run.status !== 0) {
         console.log(
-          `| ${format} | ${(file.bytes / 2 ** 20).toFixed(1)} | NO (${/heap out of memory/i.test(run.stderr) ? 'heap out of memory' : `exit ${run.status}`}) | | |`,
+          `| ${format} | ${(file.bytes / 2 ** 20).toFixed(1)} | NO ` +
+            `(${/heap out of memory/i.test(run.stderr) ? 'heap out of memory' : `exit ${run.status}`}) | | |`,
         );
         continue;
       }
       const r = JSON.parse(run.stdout) as { bytes: number; seconds: number; peakRssMb: number };
       console.log(
-        `| ${format} | ${(r.bytes / 2 ** 20).toFixed(1)} | ${r.peakRssMb < 512 ? 'yes' : 'no'} | ${r.seconds.toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`,
+        `| ${format} | ${(r.bytes / 2 ** 20).toFixed(1)} | ${r.peakRssMb < 512 ? 'yes' : 'no'} | ` +
+          `${r.seconds.toFixed(2)} | ${r.peakRssMb.toFixed(0)} |`,
       );
     }
   }
@@ -94,5 +102,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `\nNode ${process.version}, ${process.platform}/${process.arch}; peak RSS is the child's getrusage maxRSS: Node + tsx (~80 MB idle) + the file bytes + the parsed model.`,
+  `\nNode ${process.version}, ${process.platform}/${process.arch}; peak RSS is the child's getrusage maxRSS: Node + ` +
+    `tsx (~80 MB idle) + the file bytes + the parsed model.`,
 );

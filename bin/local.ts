@@ -88,7 +88,7 @@ async function main() {
 
   let stopping = 0;
   const timers: NodeJS.Timeout[] = [];
-  let closeInbox = async () => undefined as void;
+  let closeInbox: () => Promise<void> = async () => {};
   let consoleServer: Awaited<ReturnType<typeof startConsole>> | undefined;
   const shutdown = async (signal: string) => {
     // Ctrl-C reaches npm, tsx and this process at once (the signal may arrive twice): only a later one forces.
@@ -131,10 +131,12 @@ async function main() {
   stackLog = log; // from here on the stack's own lines (executions, ingest) get a time stamp
   console.log(`  inbox folder          ${inboxDir}  (drop statement files here)`);
   console.log(
-    `  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ${s.clock.now().toISOString().slice(0, 10)}`,
+    `  time                  1 policy day = ${(86_400 / factor).toFixed(2)} s real; policy today ` +
+      `${s.clock.now().toISOString().slice(0, 10)}`,
   );
   console.log(
-    `  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see bin/local/stack.ts)`,
+    `  environment           TABLE_NAME=${s.env.TABLE_NAME} STATEMENTS_BUCKET=${s.env.STATEMENTS_BUCKET} (see ` +
+      `bin/local/stack.ts)`,
   );
   // The finance console, built from web/ and signed in with the local finance token (?as=readonly for the other role).
   try {
@@ -151,7 +153,8 @@ async function main() {
       tokens: { finance: s.env.LOCAL_API_TOKEN, readonly: s.env.LOCAL_API_READONLY_TOKEN },
     });
     console.log(
-      `  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for the read-only role)`,
+      `  finance console       ${consoleServer.url}  (signed in as finance; ${consoleServer.url}?as=readonly for ` +
+        `the read-only role)`,
     );
   } catch (err) {
     console.log(`  finance console       not started: ${(err as Error).message}`);
@@ -167,7 +170,8 @@ async function main() {
     try {
       await seedDemo(data, s.env.TABLE_NAME);
       log(
-        `demo: ${data.customers.length} customers, ${data.invoices.length} invoices (${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`,
+        `demo: ${data.customers.length} customers, ${data.invoices.length} invoices ` +
+          `(${data.invoices.filter((i) => i.dueDate < today.toISOString().slice(0, 10)).length} overdue)`,
       );
     } catch (err) {
       log(`demo: seeding failed: ${(err as Error).message}`);

@@ -35,8 +35,10 @@ import {
 class UsageError extends Error {}
 class InputError extends Error {}
 
-const USAGE = `usage:
-  recon match --invoices invoices.csv --statement FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--fee-tolerance 15.00] [--lang en|fr]
+const USAGE =
+  `usage:
+  recon match --invoices invoices.csv --statement FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] ` +
+  `[--fee-tolerance 15.00] [--lang en|fr]
   recon parse FILE [--format cfonb120|camt053|mt940|ofx|csv] [--json] [--lang en|fr]
 
 invoices.csv header: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date
@@ -79,7 +81,8 @@ function readInput(path: string, what: string): Uint8Array {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      `cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+      `cannot read ${what} "${path}": ` +
+        `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
     );
   }
 }
@@ -130,7 +133,7 @@ function parseCommand(args: Args, out: (s: string) => void) {
   const file = args.positional[0];
   if (!file || args.positional.length > 1) throw new UsageError('recon parse takes exactly one FILE');
   const parsed = readStatement(file, args);
-  if (args.flags.has('json')) out(JSON.stringify(parsed) + '\n');
+  if (args.flags.has('json')) out(`${JSON.stringify(parsed)}\n`);
   else out(describeStatement(parsed, { language: language(args) }));
 }
 
@@ -334,7 +337,10 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
   for (const { r, e } of review.slice(0, max)) {
     const who = e.counterpartyName ?? e.label;
     lines.push(
-      `  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`.trimEnd(),
+      (
+        `  #${String(e.index).padEnd(5)} ${e.bookingDate} ${formatCents(e.amountCents).padStart(12)}  ` +
+        `${r.returned ? 'RETURNED' : r.status.toUpperCase().padEnd(9)} ${who}`
+      ).trimEnd(),
     );
     const s = r.suggestions[0];
     if (s) {
@@ -345,13 +351,15 @@ function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' |
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `          ${w.suggestion} (${s.confidence.toFixed(2)}): ${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}${extra ? ` (${extra})` : ''}`,
+        `          ${w.suggestion} (${s.confidence.toFixed(2)}): ` +
+          `${s.allocations.map((a) => `${a.invoiceId} ${formatCents(a.amountCents)}`).join(' + ')}` +
+          `${extra ? ` (${extra})` : ''}`,
       );
     }
     lines.push(`          ${r.reasons[0] ?? ''}`);
   }
   if (review.length > max) lines.push(`  ... ${review.length - max} ${w.more}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export async function main(
@@ -362,7 +370,7 @@ export async function main(
   try {
     const args = parseArgs(argv);
     if (args.command === 'help' || args.command === '--help' || args.command === '-h' || args.flags.has('help')) {
-      out(USAGE + '\n');
+      out(`${USAGE}\n`);
       return 0;
     }
     if (args.command === 'match') await matchCommand(args, out);

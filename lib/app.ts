@@ -7,7 +7,8 @@ export const STACK_ID = 'Encaisse';
 
 /** CDK feature flags the stack relies on (also in cdk.json, set here so in-process builds behave the same). */
 export const featureFlags = {
-  // Server access logs delivered through a bucket policy (bucket-owner-enforced, no ACLs) instead of a LogDeliveryWrite ACL.
+  // Server access logs delivered through a bucket policy (bucket-owner-enforced, no ACLs) instead of a LogDeliveryWrite
+  // ACL.
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
 } as const;
 

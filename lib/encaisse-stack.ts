@@ -274,7 +274,8 @@ export class EncaisseStack extends Stack {
     const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     if (!handler) return;
     const reason =
-      'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
+      'CDK BucketNotificationsHandler (deploy-time custom resource setting the inbox/ -> SQS notification): CDK ' +
+      'fixes its role (AWSLambdaBasicExecutionRole, s3:PutBucketNotification on *) and runtime.';
     acknowledge(
       handler,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

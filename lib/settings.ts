@@ -47,7 +47,10 @@ const bicSetting = z
     z.string().regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'a BIC of 8 or 11 characters, e.g. AGRIFRPPXXX'),
   );
 
-/** Postal address lines: a JSON array, or one string with the lines separated by '|' (`-c creditorAddress='1 rue X|75001 Paris'`). */
+/**
+ * Postal address lines: a JSON array, or one string with the lines separated by '|' (`-c creditorAddress='1 rue X|75001
+ * Paris'`).
+ */
 const addressSetting = z
   .union([z.array(z.string()), z.string().transform((s) => s.split('|'))])
   .transform((lines) => lines.map((x) => x.trim()).filter(Boolean))
@@ -124,7 +127,10 @@ export const settingsSchema = z
     /** API Gateway throttling of the admin API (steady requests per second and burst). */
     apiRateLimit: z.coerce.number().positive().default(50),
     apiBurstLimit: z.coerce.number().int().positive().default(100),
-    /** Statement files larger than this (bytes) are rejected unread; the ingest's memory is sized for it (README, Performance). */
+    /**
+     * Statement files larger than this (bytes) are rejected unread; the ingest's memory is sized for it (README,
+     * Performance).
+     */
     statementMaxBytes: z.coerce
       .number()
       .int()

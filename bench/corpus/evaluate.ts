@@ -103,10 +103,12 @@ export const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / 
 export function report(s: Score): string {
   const lines: string[] = [];
   lines.push(
-    `  entries ${s.entries}, matchable credits ${s.matchable} (${s.matchable - s.matchableUnambiguous} deliberately ambiguous)`,
+    `  entries ${s.entries}, matchable credits ${s.matchable} (${s.matchable - s.matchableUnambiguous} deliberately ` +
+      `ambiguous)`,
   );
   lines.push(
-    `  auto-match rate            ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous)} of unambiguous matchable credits (${pct(s.autoCorrect, s.matchable)} of all matchable)`,
+    `  auto-match rate            ${pct(s.autoCorrectUnambiguous, s.matchableUnambiguous)} of unambiguous matchable ` +
+      `credits (${pct(s.autoCorrect, s.matchable)} of all matchable)`,
   );
   lines.push(
     `  precision of auto matches  ${pct(s.autoCorrect, s.auto)} (${s.auto - s.autoCorrect} wrong of ${s.auto})`,
@@ -114,7 +116,8 @@ export function report(s: Score): string {
   lines.push(`  correct auto or 1st sugg.  ${pct(s.autoOrFirstCorrect, s.matchable)}`);
   lines.push(`  non-receipts left alone    ${pct(s.notReceiptsLeftAlone, s.notReceipts)} (${s.notReceipts})`);
   lines.push(
-    `  returned payments flagged  ${pct(s.returnedFlagged, s.returnedTotal)}, linked to their payment ${pct(s.returnedLinked, s.returnedTotal)} (${s.returnedTotal})`,
+    `  returned payments flagged  ${pct(s.returnedFlagged, s.returnedTotal)}, linked to their payment ` +
+      `${pct(s.returnedLinked, s.returnedTotal)} (${s.returnedTotal})`,
   );
   lines.push('  per category               total   auto  precision  auto|1st  statuses');
   for (const [c, v] of [...s.byCategory].sort((a, b) => b[1].total - a[1].total)) {
@@ -122,7 +125,8 @@ export function report(s: Score): string {
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     lines.push(
-      `    ${c.padEnd(24)} ${String(v.total).padStart(6)} ${pct(v.auto, v.total).padStart(6)} ${pct(v.autoCorrect, v.auto).padStart(10)} ${pct(v.autoOrFirst, v.total).padStart(9)}  ${st}`,
+      `    ${c.padEnd(24)} ${String(v.total).padStart(6)} ${pct(v.auto, v.total).padStart(6)} ` +
+        `${pct(v.autoCorrect, v.auto).padStart(10)} ${pct(v.autoOrFirst, v.total).padStart(9)}  ${st}`,
     );
   }
   return lines.join('\n');

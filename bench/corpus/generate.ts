@@ -595,7 +595,9 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
     entries.push(e);
     truth.push({ index: e.index, ...t });
   };
-  const pay = (invs: number[], amounts: number[]) => invs.forEach((i, k) => (open[i] -= amounts[k]));
+  const pay = (invs: number[], amounts: number[]) => {
+    for (const [k, i] of invs.entries()) open[i] -= amounts[k];
+  };
 
   const weights: [Category, number][] = [
     ['clean-ref', 35],
@@ -752,7 +754,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
         const total = chosen.reduce((s, i) => s + open[i], 0);
         const withRefs = r.chance(0.55);
         const text = withRefs
-          ? `${r.pick(['FACTURES ', 'FACT ', ''])}${chosen.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ', '/']))}`
+          ? `${r.pick(['FACTURES ', 'FACT ', ''])}` +
+            `${chosen.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ', '/']))}`
           : r.pick(GENERIC_REMITTANCE);
         built = receipt(c, total, text.slice(0, 140));
         allocations = chosen.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
@@ -801,7 +804,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
           e.counterpartyName = FACTORS[f];
           e.counterpartyIban = factorIbans[f];
           e.remittance.unstructured.push(
-            `${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`,
+            `${r.pick(['FACT ', 'FACTURE ', 'REF ', ''])}${id}` +
+              `${r.chance(0.5) ? ` DEBITEUR ${upperFold(customers[c].name).slice(0, 24)}` : ''}`,
           );
           built = { e, variant: '' };
           allocations = [{ invoiceId: id, amountCents: open[inv] }];
@@ -819,7 +823,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
           e.counterpartyName = payer.text;
           e.counterpartyIban = parent.payingIban;
           e.remittance.unstructured.push(
-            `${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`,
+            `${r.pick(['FACTURES ', 'FACT ', 'REGLEMENT '])}` +
+              `${paid.map((i) => invoices[i].invoiceId).join(r.pick([' ', ', ', ' + ']))}`,
           );
           built = { e, variant: payer.variant };
           allocations = paid.map((i) => ({ invoiceId: invoices[i].invoiceId, amountCents: open[i] }));
@@ -948,5 +953,5 @@ export function invoicesCsv(corpus: Pick<Corpus, 'customers' | 'invoices'>): str
       ].join(','),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

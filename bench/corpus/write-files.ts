@@ -29,7 +29,8 @@ export function writeCorpusFiles(
   return paths;
 }
 
-// `tsx bench/corpus/write-files.ts DIR [entries] [customers] [seed] [--invoices N] [--formats camt053,csv] [--subsets 10000,50000]`
+// `tsx bench/corpus/write-files.ts DIR [entries] [customers] [seed] [--invoices N] [--formats camt053,csv] [--subsets
+// 10000,50000]`
 // (--subsets also writes invoices-<n>.csv with the first n invoices and their customers)
 if (process.argv[1]?.endsWith('write-files.ts')) {
   const args = process.argv.slice(2);

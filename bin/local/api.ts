@@ -71,7 +71,8 @@ interface ApiResult {
 /**
  * The local admin API: each request becomes an HTTP API v2 event for the `api` handler. In AWS the JWT authorizer
  * rejects a request without a valid token before the Lambda; locally (AUTH_MODE=token) the handler itself checks the
- * bearer token (LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN), so every request is passed on with its Authorization header.
+ * bearer token (LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN), so every request is passed on with its Authorization
+ * header.
  * A request bearing LOCAL_API_TOKEN also carries requestContext.authorizer.jwt.claims of a local finance user.
  */
 export async function startApi(opts: {

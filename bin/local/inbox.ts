@@ -24,7 +24,7 @@ export function watchInbox(opts: {
     let last = -1;
     for (let i = 0; i < 50; i++) {
       const s = await stat(file).catch(() => undefined);
-      if (!s || !s.isFile()) return false;
+      if (!s?.isFile()) return false;
       if (s.size === last) return true;
       last = s.size;
       await new Promise((r) => setTimeout(r, 150));

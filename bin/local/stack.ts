@@ -19,16 +19,19 @@
  *                          default: free ports found automatically
  *   options.dataDir        folder for s3rver files (default: a temp dir, removed at stop); DynamoDB stays in memory
  *   options.template       synthesized CloudFormation template (object or async factory) holding the dunning state
- *                          machine; default: buildApp(demoContext, {bundle:false, nag:false}) from lib/app.ts, synthesized
+ *                          machine; default: buildApp(demoContext, {bundle:false, nag:false}) from lib/app.ts,
+ *                          synthesized
  *                          in-process and cached in .local/cache/ by a hash of lib/** (cachedTemplate)
  *   options.holdClockWhileWorking  policy time stands still while a handler runs (see policy-clock.ts; npm start)
  *   options.apiToken       bearer token of the local admin API (default env LOCAL_API_TOKEN or 'local-dev-token'; the
  *                          read-only one: env LOCAL_API_READONLY_TOKEN or 'local-readonly-token')
  *
  * LocalStack
- *   env        Record<string,string>: TABLE_NAME, STATEMENTS_BUCKET, DOCUMENTS_BUCKET, LOCAL_{DYNAMODB,S3,SES,SFN}_ENDPOINT,
+ *   env        Record<string,string>: TABLE_NAME, STATEMENTS_BUCKET, DOCUMENTS_BUCKET,
+ *   LOCAL_{DYNAMODB,S3,SES,SFN}_ENDPOINT,
  *              STATE_MACHINE_ARN, SENDER_EMAIL, FINANCE_EMAILS, AGENCY_EMAIL, SES_CONFIGURATION_SET, AUTH_MODE=token,
- *              LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also applied to process.env
+ *              LOCAL_API_TOKEN, LOCAL_API_READONLY_TOKEN, AWS_REGION, AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY (dummy). Also
+ *              applied to process.env
  *              (restored at stop) and the cached clients of functions/adapters/aws-clients.ts are reset.
  *   urls       {dynamodb, s3, ses, sesInbox, sfn, api}
  *   clock      the compressed policy Clock (now(), toRealDelayMs(at)), installed with setClock (restored at stop)
@@ -41,24 +44,29 @@
  *   holdClock()            stops policy time until the returned function is called
  *   stopClock()            stops policy time for good and ends the running executions quietly (the demo's story is over)
  *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
- *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule Target.Input
+ *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule
+ *   Target.Input
  *                          with <aws.scheduler.scheduled-time> = policy now (else an EventBridge "Scheduled Event")
  *   stepFunctions          the local runtime: list(), settled(executionArn) -> final ExecutionRecord (with history:
  *                          the states entered, in order), plus the API operations the SFN endpoint serves
- *   stop()                 aborts executions, closes every server, kills DynamoDB Local's java process, restores env/clock
+ *   stop()                 aborts executions, closes every server, kills DynamoDB Local's java process, restores
+ *   env/clock
  *
  * What the services do (see bin/local/*): DynamoDB Local (in memory, table from lib/storage/table-design.ts);
- * s3rver (an object created under inbox/ of the statements bucket -> the SQS-wrapped S3 event, key URL-encoded as real S3
+ * s3rver (an object created under inbox/ of the statements bucket -> the SQS-wrapped S3 event, key URL-encoded as real
+ * S3
  * does, -> ingest); aws-ses-v2-local (web inbox at urls.sesInbox, GET /store); Step Functions: the state machine CDK
  * synthesizes, run by aws-local-stepfunctions, Task states bound to the local handlers, waits scaled to policy time,
  * task tokens emulated, JSON 1.0 endpoint for @aws-sdk/client-sfn (StartExecution, StopExecution, DescribeExecution,
- * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge event);
+ * ListExecutions, SendTaskSuccess/Failure/Heartbeat); failed or timed-out executions -> failure-alert (EventBridge
+ * event);
  * admin API: HTTP API v2 events for the `api` handler, which checks the bearer token itself (AUTH_MODE=token).
  *
  * Time: Wait states (Seconds, Timestamp, SecondsPath, TimestampPath), the token task's timeout and the state machine's
  * timeout run in policy time; Lambda task timeouts and Retry intervals stay real time (they bound real work).
  * Not emulated: SQS redelivery / DLQ (an ingest failure is logged, not retried), SES configuration-set events, Map and
- * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause =
+ * Parallel states, Lambda concurrency limits. A Lambda error reaches Step Functions as in AWS: Error = its name, Cause
+ * =
  * {errorType, errorMessage, trace} as JSON.
  */
 
@@ -349,7 +357,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const api = await startApi({ port: ports.api, handlers, token: apiToken, log });
     cleanups.push(() => api.stop());
     log(
-      `admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ${env.LOCAL_API_READONLY_TOKEN})`,
+      `admin API             ${urls.api}  (Authorization: Bearer ${apiToken}, read-only: Bearer ` +
+        `${env.LOCAL_API_READONLY_TOKEN})`,
     );
 
     const s3Client = new S3Client({
@@ -381,7 +390,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           }
           if (Date.now() > deadline) {
             throw new Error(
-              `waitFor: condition not met within ${timeoutMs} ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+              `waitFor: condition not met within ${timeoutMs} ` +
+                `ms${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
             );
           }
           await new Promise((r) => setTimeout(r, intervalMs));
@@ -415,7 +425,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           .toISOString()
           .replace(/\.\d{3}Z$/, 'Z');
         if (sweepInput !== undefined) {
-          // The daily schedule's own Target.Input from the template, its context attributes filled in as Scheduler does.
+          // The daily schedule's own Target.Input from the template, its context attributes filled in as Scheduler
+          // does.
           const filled = sweepInput
             .replaceAll('<aws.scheduler.scheduled-time>', time)
             .replaceAll('<aws.scheduler.execution-id>', randomUUID())

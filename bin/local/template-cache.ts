@@ -41,7 +41,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /**
  * The synthesized template (lib/app.ts, no bundling), cached in .local/cache/ under a hash of lib/** and cdk.json:
- * synthesizing takes seconds, and every integration test file and `npm start` needs it. A change in lib/ re-synthesizes.
+ * synthesizing takes seconds, and every integration test file and `npm start` needs it. A change in lib/
+ * re-synthesizes.
  */
 export async function cachedTemplate(): Promise<CfnTemplate> {
   const hash = createHash('sha256');

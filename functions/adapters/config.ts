@@ -50,11 +50,16 @@ export const settings = {
   FINANCE_EMAILS: emailList,
   AGENCY_EMAIL: z.string().email(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  /** Statement files larger than this are rejected unread (bytes; defaults in lib/settings.ts, figures in the README). */
+  /**
+   * Statement files larger than this are rejected unread (bytes; defaults in lib/settings.ts, figures in the README).
+   */
   STATEMENT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_BYTES),
   /** Statement files holding more entries than this are rejected. */
   STATEMENT_MAX_ENTRIES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_ENTRIES),
-  /** The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff 654…, credit 419…); the PCG defaults when unset. */
+  /**
+   * The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff
+   * 654…, credit 419…); the PCG defaults when unset.
+   */
   BOOKS_ACCOUNTS: z
     .string()
     .default(JSON.stringify(defaultBooksAccounts))

@@ -133,7 +133,10 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
   throw new Error(`could not start the dunning workflow of invoice ${invoiceId}: the marker kept changing`);
 }
 
-/** Claims the generation after `previous` (1 when none). Returns the claimed workflow, or undefined if the marker changed. */
+/**
+ * Claims the generation after `previous` (1 when none). Returns the claimed workflow, or undefined if the marker
+ * changed.
+ */
 async function claimNext(
   invoiceId: string,
   machineArn: string,

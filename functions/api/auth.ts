@@ -23,7 +23,8 @@ interface AuthEvent {
 }
 
 /**
- * Who is calling. In AWS (AUTH_MODE=jwt) the HTTP API JWT authorizer (Cognito user pool) has already verified the token:
+ * Who is calling. In AWS (AUTH_MODE=jwt) the HTTP API JWT authorizer (Cognito user pool) has already verified the
+ * token:
  * the handler reads its claims and the role from `cognito:groups`. Locally (AUTH_MODE=token) a configured bearer token
  * stands in: LOCAL_API_TOKEN is finance, LOCAL_API_READONLY_TOKEN read-only.
  */

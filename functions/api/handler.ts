@@ -28,7 +28,8 @@ import { common } from './schemas';
 /**
  * The admin API: one Lambda behind the HTTP API, a middy router, zod on every input, problem+json on every error.
  * Request flow: decode the event (headers, body, language) -> authenticate (all routes but GET /health) -> route ->
- * validate path, query, body (400 naming the field) -> role check -> the route -> JSON (or CSV) with an ETag on versioned resources.
+ * validate path, query, body (400 naming the field) -> role check -> the route -> JSON (or CSV) with an ETag on
+ * versioned resources.
  */
 const log = createLogger('api');
 

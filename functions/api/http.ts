@@ -112,7 +112,9 @@ export function lowerHeaders(headers: Record<string, string | undefined> | undef
 /** ETag of a versioned resource. */
 export const etagOf = (version: number) => `"v${version}"`;
 
-/** The version an If-Match header names (`"v3"`, `W/"v3"`, or `*` = any); a malformed one is a 400 naming the header. */
+/**
+ * The version an If-Match header names (`"v3"`, `W/"v3"`, or `*` = any); a malformed one is a 400 naming the header.
+ */
 export function parseIfMatch(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '*') return undefined;
   const m = /^\s*(?:W\/)?"v(\d+)"\s*$/.exec(value);

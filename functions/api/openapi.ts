@@ -43,7 +43,8 @@ export function buildOpenApi(
     if (r.ifMatch) {
       const required = r.ifMatch === 'required';
       const description = required
-        ? 'ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current'
+        ? 'ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the ' +
+          'header is missing; * overwrites whatever is current'
         : 'ETag from a read ("v3"): the change is refused with 409 if the resource changed since';
       params.push({ name: 'If-Match', in: 'header', required, description, schema: { type: 'string' } });
     }
@@ -102,8 +103,10 @@ export function buildOpenApi(
       title: 'encaisse admin API',
       version: info.version,
       description:
-        'Cash collection for French SMEs: invoices in, review queue, customers, dunning policies, aged balance and forecasts. ' +
-        'Amounts are integer cents; dates YYYY-MM-DD. Errors are application/problem+json (RFC 9457) with a stable type URI.',
+        'Cash collection for French SMEs: invoices in, review queue, customers, dunning policies, aged balance and ' +
+        'forecasts. ' +
+        'Amounts are integer cents; dates YYYY-MM-DD. Errors are application/problem+json (RFC 9457) with a stable ' +
+        'type URI.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths,
@@ -114,7 +117,9 @@ export function buildOpenApi(
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: `Cognito user pool token (groups ${roleGroups.finance} or ${roleGroups.readonly}); locally the configured token`,
+          description:
+            `Cognito user pool token (groups ${roleGroups.finance} or ${roleGroups.readonly}); locally ` +
+            `the configured token`,
         },
       },
     },

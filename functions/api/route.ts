@@ -72,7 +72,9 @@ export interface RouteSpec<P extends Shape, Q extends Shape, B extends z.ZodType
 export interface Route extends RouteSpec<Shape, Shape, z.ZodType> {}
 
 export function route<
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is zod's empty shape (no params)
   P extends Shape = z.ZodObject<{}>,
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is zod's empty shape (no query)
   Q extends Shape = z.ZodObject<{}>,
   B extends z.ZodType = z.ZodUndefined,
 >(spec: RouteSpec<P, Q, B>): Route {
@@ -137,7 +139,8 @@ export async function runRoute(r: Route, req: IncomingRequest): Promise<HttpResp
   if (r.ifMatch === 'required' && req.headers['if-match'] === undefined) {
     throw new HttpProblem(
       'precondition-required',
-      `${r.method} ${r.path} needs If-Match: send the ETag of your last read (like "v3"), or * to overwrite whatever is there`,
+      `${r.method} ${r.path} needs If-Match: send the ETag of your last read (like "v3"), or * to overwrite ` +
+        `whatever is there`,
       {
         errors: [{ in: 'header', field: 'if-match', message: 'required' }],
       },

@@ -34,7 +34,10 @@ export const WorkflowView = z.object({
   stoppedAt: z.string().optional(),
 });
 
-/** API Gateway's JWT authorizer answers a missing or invalid token itself, before the Lambda: {"message":"Unauthorized"}. */
+/**
+ * API Gateway's JWT authorizer answers a missing or invalid token itself, before the Lambda:
+ * {"message":"Unauthorized"}.
+ */
 const GatewayUnauthorized = z.object({ message: z.string() });
 
 export const problemResponses = (...statuses: number[]) =>
@@ -74,6 +77,10 @@ export const ImportRowReport = z.object({
   reason: z.string().optional(),
   /** The same reason in French. */
   reasonFr: z.string().optional(),
+  /** What to check though the row was not refused: an IBAN of another customer, a customer without e-mail contact. */
+  warnings: z.array(z.string()).optional(),
+  /** The same warnings in French. */
+  warningsFr: z.array(z.string()).optional(),
 });
 export const ImportReport = z.object({
   format: z.enum(['csv', 'fec', 'einvoice']),

@@ -1,5 +1,6 @@
 /**
- * The one CSV writer of the project's exports (RFC 4180: comma, CRLF, quotes doubled), safe to open in a spreadsheet.
+ * The one CSV writer of the project's exports (RFC 4180: comma, CRLF, quotes doubled; or the French spreadsheet
+ * dialect below), safe to open in a spreadsheet.
  *
  * Formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a
  * formula, and some treat a leading tab or CR the same way. Customer names and ids are typed by people or come from
@@ -11,7 +12,10 @@ export type CsvCell = { text: string } | { money: number } | { count: number };
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A text cell as written: neutralised (leading `'`) when a spreadsheet would read it as a formula, then quoted if needed. */
+/**
+ * A text cell as written: neutralised (leading `'`) when a spreadsheet would read it as a formula, then quoted if
+ * needed.
+ */
 export function csvText(value: string): string {
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",;\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -29,15 +33,35 @@ export function csvMoney(cents: number): string {
   return `${big < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
-function cellText(cell: CsvCell): string {
+/** How the document is written: separator, decimal mark of money cells, a leading byte order mark. */
+export interface CsvDialect {
+  separator: ',' | ';';
+  decimal: '.' | ',';
+  bom: boolean;
+}
+
+/** RFC 4180 (comma, decimal point, no BOM): what programs read. */
+export const rfc4180: CsvDialect = { separator: ',', decimal: '.', bom: false };
+
+/**
+ * What a French spreadsheet opens as columns without an import wizard: semicolons, a decimal comma, and a UTF-8 BOM
+ * so Excel does not read the accents as Windows-1252.
+ */
+export const frenchSpreadsheet: CsvDialect = { separator: ';', decimal: ',', bom: true };
+
+function cellText(cell: CsvCell, dialect: CsvDialect): string {
   if ('text' in cell) return csvText(cell.text);
-  if ('money' in cell) return csvMoney(cell.money);
+  if ('money' in cell) return dialect.decimal === ',' ? csvMoney(cell.money).replace('.', ',') : csvMoney(cell.money);
   return Number.isInteger(cell.count) ? String(cell.count) : '';
 }
 
 /** A whole CSV document: a header of column names, then the rows, each line ended by CRLF. */
-export function writeCsv(header: readonly string[], rows: Iterable<readonly CsvCell[]>): string {
-  const lines = [header.map(csvText).join(',')];
-  for (const row of rows) lines.push(row.map(cellText).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+export function writeCsv(
+  header: readonly string[],
+  rows: Iterable<readonly CsvCell[]>,
+  dialect: CsvDialect = rfc4180,
+): string {
+  const lines = [header.map(csvText).join(dialect.separator)];
+  for (const row of rows) lines.push(row.map((cell) => cellText(cell, dialect)).join(dialect.separator));
+  return `${dialect.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
 }

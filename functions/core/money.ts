@@ -49,14 +49,15 @@ export function parseAmountToCents(input: string, syntax: AmountSyntax = {}): Ce
   let frac = fracPart;
   if (frac.length > 2 && syntax.grouping === false && /^0+$/.test(frac.slice(2))) frac = frac.slice(0, 2);
   if (frac.length > 2) throw new MoneyFormatError(input);
-  const cents = Number(intPart || '0') * 100 + Number((frac + '00').slice(0, 2));
+  const cents = Number(intPart || '0') * 100 + Number(`${frac}00`.slice(0, 2));
   if (!Number.isSafeInteger(cents)) throw new MoneyFormatError(input);
   return sign * cents === 0 ? 0 : sign * cents;
 }
 
 /**
  * The common case read in one pass with no allocation: an optional minus, up to 13 digits, then optionally the decimal
- * separator (either one when none is imposed) and up to two digits. Undefined for anything else (the full reader decides).
+ * separator (either one when none is imposed) and up to two digits. Undefined for anything else (the full reader
+ * decides).
  */
 function plainCents(s: string, decimal: ',' | '.' | undefined): Cents | undefined {
   const n = s.length;

@@ -125,7 +125,12 @@ async function composeMessage(input: {
   const message = renderCallTask({
     language: 'fr',
     accountManager: customer.accountManagerEmail ? { email: customer.accountManagerEmail } : undefined,
-    customer: { customerId: customer.customerId, name: customer.name, contacts: customer.contacts },
+    customer: {
+      customerId: customer.customerId,
+      name: customer.name,
+      segment: customer.segment,
+      contacts: customer.contacts,
+    },
     items: items.map((i) => ({
       invoiceId: i.invoiceId,
       level: i.level,

@@ -79,7 +79,9 @@ export const handler = lambda(
   },
 );
 
-/** The claimer's work: send the batch's one message (or settle an earlier attempt's), record it, mark the batch sent. */
+/**
+ * The claimer's work: send the batch's one message (or settle an earlier attempt's), record it, mark the batch sent.
+ */
 async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promise<Batch> {
   const dispatchKey = batch.dispatchKey;
   const intentId = intentIdOf('batch', dispatchKey);
@@ -294,7 +296,8 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
   const mine = await getSend(state.invoiceId, stepId);
   if (mine) return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: mine.at };
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
-    // The sender records every included invoice; a sender that failed after marking the batch may not have reached this one.
+    // The sender records every included invoice; a sender that failed after marking the batch may not have reached this
+    // one.
     const outcome = await settleExisting(intentIdOf('batch', batch.dispatchKey), log);
     const sentStep = outcome?.intent.stepIds[state.invoiceId];
     if (sentStep && sentStep !== stepId) {

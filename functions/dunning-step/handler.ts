@@ -143,7 +143,9 @@ export const handler = lambda(
       kind = 'call';
       await recordEvent(current.invoiceId, at, 'dunning_switched_to_person', {
         stepId: step.stepId,
-        reason: 'no deliverable e-mail contact (hard bounce)',
+        reason: customer.contacts.length
+          ? 'every e-mail contact bounced (hard bounce) or complained'
+          : 'no e-mail contact',
       });
     }
     const windowAt = state.plan?.at ?? at.toISOString();

@@ -19,7 +19,8 @@ export interface InboxFile {
 /**
  * Every step is idempotent and ordered so that a crash anywhere is repaired by the redelivery of the message:
  * 1. the report (a rerun writes it again), 2. the file's copy under its content key (never overwritten), and the
- * copy of an earlier rejection of the same file removed, 3. the statement record with its final status and the pending finance alert, in one write,
+ * copy of an earlier rejection of the same file removed, 3. the statement record with its final status and the pending
+ * finance alert, in one write,
  * 4. the inbox file deleted (a redelivery now finds it gone, and sends what is pending),
  * 5. the alert sent, then cleared. Until 3 the record is `processing` and the redelivery runs the ingest again (it
  * stores nothing twice); after 3 it finds the statement done and only completes steps 4 and 5.

@@ -208,7 +208,8 @@ async function reconcile(
       } catch (err) {
         if (!(err instanceof AllocationRefusedError)) throw err;
         const current = await getTransaction(txn.transactionId);
-        if (current?.status !== 'pending') continue; // settled meanwhile (a person, or a retried run): leave it as it is
+        // settled meanwhile (a person, or a retried run): leave it as it is
+        if (current?.status !== 'pending') continue;
         // Another payment got there first: never over-allocate, hand it to a person instead.
         slot.refusal = err.reason;
         slot.result = {

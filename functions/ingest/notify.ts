@@ -11,13 +11,19 @@ function anomalyLine(a: Anomaly): string {
     case 'unknown_credit':
       return `crédit inconnu / unknown credit ${a.date} ${a.amount} — ${a.label}`;
     case 'returned_payment':
-      return `impayé / returned payment ${a.date} ${a.amount} — ${a.label}${a.reopened.length ? ` (réouvert / reopened: ${a.reopened.join(', ')})` : ''}${returnedUnlinked(a)}`;
+      return (
+        `impayé / returned payment ${a.date} ${a.amount} — ` +
+        `${a.label}${a.reopened.length ? ` (réouvert / reopened: ${a.reopened.join(', ')})` : ''}${returnedUnlinked(a)}`
+      );
     case 'to_review':
       return `à vérifier / to review ${a.date} ${a.amount} — ${a.label} (${a.suggestions} suggestion(s))`;
     case 'allocation_refused':
       return `lettrage refusé / allocation refused ${a.transactionId}: ${a.reason}`;
     case 'identity_conflict':
-      return `opération déjà connue, différente / stored transaction differs ${a.transactionId} ${a.date} ${a.amount} (enregistrée / stored: ${a.stored})`;
+      return (
+        `opération déjà connue, différente / stored transaction differs ${a.transactionId} ${a.date} ` +
+        `${a.amount} (enregistrée / stored: ${a.stored})`
+      );
     case 'day_inconsistent':
       return `journée incohérente / inconsistent day ${a.date} (${a.account}): ${a.reason}`;
   }
@@ -28,7 +34,10 @@ function returnedUnlinked(a: Extract<Anomaly, { kind: 'returned_payment' }>): st
   if (!a.candidates) return '';
   if (a.candidates.length === 0)
     return " — paiement d'origine non identifié, rien de réouvert / original payment not identified, nothing reopened";
-  return ` — paiement d'origine non identifié, rien de réouvert, à choisir parmi / original payment not identified, nothing reopened, one of: ${a.candidates.join(' | ')}`;
+  return (
+    ` — paiement d'origine non identifié, rien de réouvert, à choisir parmi / original payment not identified, ` +
+    `nothing reopened, one of: ${a.candidates.join(' | ')}`
+  );
 }
 
 /** Finance hears of every statement: a rejection at once, a processed file with its counts and what needs a person. */
@@ -47,7 +56,8 @@ export function financeNotifier(): IngestNotifier {
           { label: 'Fichier conservé / file kept at', value: report.rejectedKey },
         ],
         action:
-          'Corriger le fichier puis le retraiter (POST /statements/{checksum}/reprocess) / fix the file, then re-process it.',
+          'Corriger le fichier puis le retraiter (POST /statements/{checksum}/reprocess) / fix the file, then ' +
+          're-process it.',
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_rejected' } });
     },
@@ -61,7 +71,9 @@ export function financeNotifier(): IngestNotifier {
           { label: 'Empreinte / checksum', value: record.checksum },
         ],
         action:
-          'Le relevé est resté en cours après toutes les tentatives (file d’attente en échec) : relancer le message de la DLQ ingest, ou redéposer le fichier / the statement stayed processing after every retry: redrive the ingest dead-letter queue or drop the file again.',
+          'Le relevé est resté en cours après toutes les tentatives (file d’attente en échec) : relancer le message ' +
+          'de la DLQ ingest, ou redéposer le fichier / the statement stayed processing after every retry: redrive ' +
+          'the ingest dead-letter queue or drop the file again.',
       });
       await sendEmail({ to: to(), ...message, tags: { kind: 'statement_stuck' } });
     },
@@ -69,7 +81,9 @@ export function financeNotifier(): IngestNotifier {
       const c = summary.counts;
       const message = renderFinanceAlert({
         kind: summary.anomalies.length ? 'anomaly' : 'statement_processed',
-        title: `${summary.fileName}: ${c.matched} lettré(s) / matched, ${c.suggested} à vérifier / to review, ${c.unmatched} inconnu(s) / unknown`,
+        title:
+          `${summary.fileName}: ${c.matched} lettré(s) / matched, ${c.suggested} à vérifier / to review, ` +
+          `${c.unmatched} inconnu(s) / unknown`,
         occurredAt: clock().now().toISOString(),
         details: [
           { label: 'Format', value: summary.format },

@@ -5,12 +5,16 @@ import { processInvoiceFile } from './process-file';
 
 const notify = inboxNotifier();
 
-/** The invoice files an SQS message announces: objects created under invoices/inbox/, keys decoded (S3 URL-encodes them). */
+/**
+ * The invoice files an SQS message announces: objects created under invoices/inbox/, keys decoded (S3 URL-encodes
+ * them).
+ */
 export const invoiceObjectsOf = (body: string) => createdObjectsOf(body, invoiceInboxPrefixes.inbox);
 
 /**
  * S3 (invoices/inbox/) -> SQS -> here. Each e-invoice file becomes the customer's open invoice, or is rejected with its
- * reason and finance is told. An AWS fault (not a bad file) returns the message as a batch item failure: SQS retries it,
+ * reason and finance is told. An AWS fault (not a bad file) returns the message as a batch item failure: SQS retries
+ * it,
  * then parks it in the dead-letter queue.
  */
 export const handler = s3ObjectBatch(

@@ -18,7 +18,8 @@ export function inboxNotifier(): InboxNotifier {
           { label: 'Fichier conservé / file kept at', value: report.storedKey },
         ],
         action:
-          'Corriger le fichier puis le déposer à nouveau sous invoices/inbox/ / fix the file, then drop it again under invoices/inbox/.',
+          'Corriger le fichier puis le déposer à nouveau sous invoices/inbox/ / fix the file, then drop it again ' +
+          'under invoices/inbox/.',
       });
       await sendEmail({
         to: readEnv({ FINANCE_EMAILS: emailList }).FINANCE_EMAILS,

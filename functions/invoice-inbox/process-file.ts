@@ -23,7 +23,8 @@ export const MAX_INVOICE_FILE_BYTES = 20 * 1024 * 1024;
 
 /**
  * One file of invoices/inbox/: read, imported (customer and open invoice), then moved under its checksum to
- * invoices/processed/<sha256>/<name> or invoices/rejected/<sha256>/<name> with report.json beside it; finance hears of a
+ * invoices/processed/<sha256>/<name> or invoices/rejected/<sha256>/<name> with report.json beside it; finance hears of
+ * a
  * rejection. A second delivery of the same event finds the file gone and does nothing. The copy is written before the
  * inbox file is deleted, so a crash in between leaves the file to be handled again (the import is idempotent).
  */

@@ -56,8 +56,10 @@ function describe(
 }
 
 /**
- * One e-invoice file (Factur-X PDF, CII or UBL XML) into the receivables: the buyer becomes (or stays) the customer, the
- * invoice is created or updated like a CSV/FEC import row (idempotent on the invoice number), with an 'imported' history
+ * One e-invoice file (Factur-X PDF, CII or UBL XML) into the receivables: the buyer becomes (or stays) the customer,
+ * the
+ * invoice is created or updated like a CSV/FEC import row (idempotent on the invoice number), with an 'imported'
+ * history
  * event naming the source. A file that is not a valid invoice is reported with its reason and changes nothing.
  */
 export async function importEInvoice(
@@ -108,7 +110,8 @@ export async function importEInvoice(
       });
       return report;
     } catch (err) {
-      if (!(err instanceof VersionConflictError) || attempt >= 3) throw err; // a payment or another import got there first: decide again
+      // a payment or another import got there first: decide again
+      if (!(err instanceof VersionConflictError) || attempt >= 3) throw err;
     }
   }
 }

@@ -13,7 +13,9 @@ export interface FinanceConsoleProps {
   readonly httpApi: apigwv2.HttpApi;
   /** The pool the API's authorizer trusts; the console gets its own app client (code + PKCE) and managed login. */
   readonly userPool: cognito.UserPool;
-  /** Statement files are posted from the browser to this bucket (presigned POST): CORS limited to the console origin. */
+  /**
+   * Statement files are posted from the browser to this bucket (presigned POST): CORS limited to the console origin.
+   */
   readonly statementsBucket: s3.Bucket;
   /** Server access logs of the console bucket go here. */
   readonly accessLogsBucket: s3.IBucket;
@@ -205,7 +207,10 @@ export class FinanceConsole extends Construct {
     });
   }
 
-  /** web/dist and a config.json naming the API path and the login, uploaded at deploy time; index and config invalidated. */
+  /**
+   * web/dist and a config.json naming the API path and the login, uploaded at deploy time; index and config
+   * invalidated.
+   */
   private deployFiles(assetsDir: string, authDomain: string): void {
     const config = {
       apiBase: '/api',
@@ -236,22 +241,26 @@ export class FinanceConsole extends Construct {
     acknowledge(
       d,
       'AwsSolutions-CFR1',
-      'No geo restriction: finance staff and their accountants work from any country; access is by Cognito login with MFA, not by location.',
+      'No geo restriction: finance staff and their accountants work from any country; access is by Cognito login ' +
+        'with MFA, not by location.',
     );
     acknowledge(
       d,
       'AwsSolutions-CFR2',
-      'No WAF web ACL: the distribution serves static files and forwards /api/* to an API that requires a Cognito JWT and is throttled at its stage; a WAF (about $5/month + rules) is an option for an exposed deployment.',
+      'No WAF web ACL: the distribution serves static files and forwards /api/* to an API that requires a Cognito ' +
+        'JWT and is throttled at its stage; a WAF (about $5/month + rules) is an option for an exposed deployment.',
     );
     acknowledge(
       d,
       'AwsSolutions-CFR3',
-      'No CloudFront standard access logs: they need an ACL-enabled bucket; the API behind /api/* writes JSON access logs per request (AdminApi AccessLogs) and the console bucket has S3 server access logs.',
+      'No CloudFront standard access logs: they need an ACL-enabled bucket; the API behind /api/* writes JSON ' +
+        'access logs per request (AdminApi AccessLogs) and the console bucket has S3 server access logs.',
     );
     acknowledge(
       d,
       'AwsSolutions-CFR4',
-      'The default *.cloudfront.net certificate cannot be pinned to TLS 1.2 by CloudFront; minimumProtocolVersion TLS_V1_2_2021 applies as soon as a custom domain and certificate are added.',
+      'The default *.cloudfront.net certificate cannot be pinned to TLS 1.2 by CloudFront; minimumProtocolVersion ' +
+        'TLS_V1_2_2021 applies as soon as a custom domain and certificate are added.',
     );
   }
 }
@@ -268,12 +277,15 @@ function trustClientOnApi(httpApi: apigwv2.HttpApi, client: cognito.UserPoolClie
   }
 }
 
-/** CDK's BucketDeployment custom resource (a CDK-managed Lambda that copies the build into the bucket at deploy time). */
+/**
+ * CDK's BucketDeployment custom resource (a CDK-managed Lambda that copies the build into the bucket at deploy time).
+ */
 function acknowledgeDeployment(deployment: s3deploy.BucketDeployment, bucket: s3.Bucket): void {
   const handler = Stack.of(deployment).node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!handler) return;
   const reason =
-    'CDK BucketDeployment (deploy-time custom resource copying web/dist into the console bucket): CDK fixes its role and policy; it runs only during cdk deploy.';
+    'CDK BucketDeployment (deploy-time custom resource copying web/dist into the console bucket): CDK fixes its ' +
+    'role and policy; it runs only during cdk deploy.';
   acknowledge(
     handler,
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

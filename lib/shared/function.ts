@@ -20,7 +20,8 @@ export const entryOf = (name: FunctionName) => `functions/${name}/handler.ts`;
 
 /** Node.js 24 ESM bundles still meet CommonJS dependencies calling require(): give them one. */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __encaisseCreateRequire } from 'node:module'; const require = __encaisseCreateRequire(import.meta.url);";
+  "import { createRequire as __encaisseCreateRequire } from 'node:module'; const require = " +
+  '__encaisseCreateRequire(import.meta.url);';
 
 export interface EncaisseFunctionProps {
   readonly name: FunctionName;

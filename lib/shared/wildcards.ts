@@ -32,20 +32,23 @@ export const acceptedWildcards: WildcardRule[] = [
     name: 'x-ray',
     matches: (f, actions) => f === 'Resource::*' && all(actions, (a) => a.startsWith('xray:')),
     reason:
-      'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; Resource * is the only valid form.',
+      'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions; Resource * is the only valid ' +
+      'form.',
   },
   {
     name: 'log-delivery',
     matches: (f, actions) => f === 'Resource::*' && all(actions, (a) => LOG_DELIVERY.has(a)),
     reason:
-      'Step Functions vended log delivery (logs:*LogDelivery, resource policies) requires Resource *; the target log group is set in the state machine.',
+      'Step Functions vended log delivery (logs:*LogDelivery, resource policies) requires Resource *; the target ' +
+      'log group is set in the state machine.',
   },
   {
     name: 'table-indexes',
     matches: (f, actions) =>
       /^Resource::<\w+\.Arn>\/index\/\*$/.test(f) && all(actions, (a) => a.startsWith('dynamodb:')),
     reason:
-      'Queries on the GSIs of the single table (tableDesign gsi1, gsi2); index ARNs are only addressable as <table>/index/*.',
+      'Queries on the GSIs of the single table (tableDesign gsi1, gsi2); index ARNs are only addressable as ' +
+      '<table>/index/*.',
   },
   {
     name: 'object-prefix',
@@ -53,20 +56,23 @@ export const acceptedWildcards: WildcardRule[] = [
       /^Resource::<\w+\.Arn>\/([a-z-]+\/)+\*$/.test(f) &&
       all(actions, (a) => ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].includes(a)),
     reason:
-      'Object access limited to one key prefix of the bucket (e.g. inbox/, invoices/inbox/); object keys (file names, invoice ids) are only known at run time.',
+      'Object access limited to one key prefix of the bucket (e.g. inbox/, invoices/inbox/); object keys (file ' +
+      'names, invoice ids) are only known at run time.',
   },
   {
     name: 'executions',
     matches: (f, actions) =>
       f.includes(':execution:') && f.endsWith(':*') && all(actions, (a) => a.startsWith('states:')),
     reason:
-      'Executions of the dunning state machine only (one per invoice, named at run time): stop/describe need the execution ARN pattern.',
+      'Executions of the dunning state machine only (one per invoice, named at run time): stop/describe need the ' +
+      'execution ARN pattern.',
   },
   {
     name: 'function-versions',
     matches: (f, actions) => /^Resource::<\w+\.Arn>:\*$/.test(f) && all(actions, (a) => a === 'lambda:InvokeFunction'),
     reason:
-      'Invoke one function of this stack, any version or alias (added by CDK for Step Functions and Scheduler targets).',
+      'Invoke one function of this stack, any version or alias (added by CDK for Step Functions and Scheduler ' +
+      'targets).',
   },
 ];
 

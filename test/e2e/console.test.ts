@@ -121,7 +121,8 @@ async function open(p: Page, route: string): Promise<number> {
 
 let axeSource: string;
 async function seriousViolations(p: Page): Promise<string[]> {
-  // Injected through the debugging protocol: the console's CSP (script-src 'self') rightly refuses an inline script tag.
+  // Injected through the debugging protocol: the console's CSP (script-src 'self') rightly refuses an inline script
+  // tag.
   await p.evaluate(axeSource);
   const violations = await p.evaluate(async () => {
     const { axe, document } = globalThis as unknown as {
@@ -227,7 +228,8 @@ describe('the finance console in a real browser', () => {
   it('shows today’s to-do list in French, then in English on request', async () => {
     await open(page, '/');
     await expect(page.locator('h1').textContent()).resolves.toBe('Aujourd’hui');
-    await expect(page.getByText('Taux de pénalités manquants').count()).resolves.toBe(0); // the demo's rates cover today
+    // the demo's rates cover today
+    await expect(page.getByText('Taux de pénalités manquants').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Switch the console to English' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Today');
     await page.getByRole('button', { name: 'Passer la console en français' }).click();
@@ -347,8 +349,10 @@ describe('the finance console in a real browser', () => {
     const ro = await finance.newPage();
     await open(ro, '/?as=readonly');
     await ro.getByText('(lecture seule)').waitFor();
-    const actions =
-      /Accepter|Rejeter|Lettrer|Mettre en pause|Reprendre|Ouvrir un litige|Passer en perte|Enregistrer|Retraiter|Promesse/;
+    const actions = new RegExp(
+      'Accepter|Rejeter|Lettrer|Mettre en pause|Reprendre|Ouvrir un litige|Passer en perte|Enregistrer|Retraiter' +
+        '|Promesse',
+    );
     for (const route of ['/rapprochement', '/factures/R-5', '/clients/C-FROMAGERIE', '/releves', '/parametres']) {
       await open(ro, route);
       await expect(ro.getByRole('button', { name: actions }).count(), route).resolves.toBe(0);

@@ -129,7 +129,8 @@ describe('recon on input it cannot read', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(
       bad,
-      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Dupont SARL,,12.50,EUR,2024-01-10,2024-02-09\nF2,C1,Dupont SARL,,12;50,EUR,2024-01-10,2024-02-09\n',
+      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Dupont ' +
+        'SARL,,12.50,EUR,2024-01-10,2024-02-09\nF2,C1,Dupont SARL,,12;50,EUR,2024-01-10,2024-02-09\n',
     );
     const r = recon('match', '--invoices', bad, '--statement', join(fixtures, 'statement.xml'));
     expect(r.code).toBe(1);

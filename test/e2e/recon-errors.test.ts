@@ -17,12 +17,14 @@ function recon(...args: string[]) {
 const huge = join(dir, 'geant.csv');
 writeFileSync(
   huge,
-  'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n',
+  'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT ' +
+    'B;50000000000000,00\n',
 );
 const invoices = join(dir, 'invoices.csv');
 writeFileSync(
   invoices,
-  'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Client A,,10.00,EUR,2026-01-01,2026-01-31\n',
+  'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\nF1,C1,Client ' +
+    'A,,10.00,EUR,2026-01-01,2026-01-31\n',
 );
 
 describe('recon names what is wrong with a statement it cannot read, never an "unexpected error"', () => {

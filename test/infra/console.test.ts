@@ -25,35 +25,41 @@ const one = (type: string): CfnResource => {
 const distribution = () => one('AWS::CloudFront::Distribution').Properties!.DistributionConfig;
 
 describe('finance console: files in a private bucket behind CloudFront', () => {
-  it('keeps the bucket private, encrypted, TLS-only and logged, readable by CloudFront through origin access control only', () => {
-    const [bucketId, bucket] = resourcesOfType(t, 'AWS::S3::Bucket').find(([id]) => id.startsWith('ConsoleBucket'))!;
-    expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    });
-    expect(bucket.Properties!.BucketEncryption).toBeDefined();
-    expect(bucket.Properties!.LoggingConfiguration.LogFilePrefix).toBe('console/');
-    const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) =>
-      flat(p.Properties!.Bucket).includes(bucketId),
-    )![1];
-    const statements = policy.Properties!.PolicyDocument.Statement as {
-      Effect: string;
-      Principal?: { Service?: string };
-      Action: string | string[];
-      Condition?: unknown;
-    }[];
-    const reads = statements.filter((s) => s.Effect === 'Allow');
-    expect(reads).toHaveLength(1);
-    expect(reads[0].Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
-    expect(reads[0].Action).toBe('s3:GetObject');
-    expect(flat(reads[0].Condition)).toContain('ConsoleDistribution');
-    expect(statements.some((s) => s.Effect === 'Deny' && flat(s.Condition).includes('aws:SecureTransport'))).toBe(true);
-    expect(one('AWS::CloudFront::OriginAccessControl').Properties!.OriginAccessControlConfig.SigningBehavior).toBe(
-      'always',
-    );
-  });
+  it(
+    'keeps the bucket private, encrypted, TLS-only and logged, readable by CloudFront through origin access ' +
+      'control only',
+    () => {
+      const [bucketId, bucket] = resourcesOfType(t, 'AWS::S3::Bucket').find(([id]) => id.startsWith('ConsoleBucket'))!;
+      expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties!.BucketEncryption).toBeDefined();
+      expect(bucket.Properties!.LoggingConfiguration.LogFilePrefix).toBe('console/');
+      const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) =>
+        flat(p.Properties!.Bucket).includes(bucketId),
+      )![1];
+      const statements = policy.Properties!.PolicyDocument.Statement as {
+        Effect: string;
+        Principal?: { Service?: string };
+        Action: string | string[];
+        Condition?: unknown;
+      }[];
+      const reads = statements.filter((s) => s.Effect === 'Allow');
+      expect(reads).toHaveLength(1);
+      expect(reads[0].Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+      expect(reads[0].Action).toBe('s3:GetObject');
+      expect(flat(reads[0].Condition)).toContain('ConsoleDistribution');
+      expect(statements.some((s) => s.Effect === 'Deny' && flat(s.Condition).includes('aws:SecureTransport'))).toBe(
+        true,
+      );
+      expect(one('AWS::CloudFront::OriginAccessControl').Properties!.OriginAccessControlConfig.SigningBehavior).toBe(
+        'always',
+      );
+    },
+  );
 
   it('answers with CSP, HSTS and no framing, and falls back to index.html for app paths only', () => {
     const headers = one('AWS::CloudFront::ResponseHeadersPolicy').Properties!.ResponseHeadersPolicyConfig
@@ -85,7 +91,8 @@ describe('finance console: files in a private bucket behind CloudFront', () => {
     expect(api.ViewerProtocolPolicy).toBe('https-only');
     expect(api.AllowedMethods).toContain('POST');
     expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
-    expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // AllViewerExceptHostHeader: the bearer token goes through
+    // AllViewerExceptHostHeader: the bearer token goes through
+    expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
     const origin = distribution().Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
     expect(flat(origin.DomainName)).toContain('AdminApiHttpApi');
     expect(origin.CustomOriginConfig).toMatchObject({
@@ -130,14 +137,18 @@ describe('finance console: sign-in and uploads', () => {
 });
 
 describe('finance console: deployment of the web build', () => {
-  it('uploads web/dist with a config.json naming the API path and the login, only when asked (-c consoleAssets=...)', () => {
-    expect(resourcesOfType(bare.json, 'Custom::CDKBucketDeployment')).toHaveLength(0);
-    const deployment = one('Custom::CDKBucketDeployment').Properties!;
-    expect(deployment.Prune).toBe(true);
-    expect(deployment.SourceObjectKeys).toHaveLength(2);
-    expect(flat(deployment.SourceMarkers)).toContain('ConsoleClient');
-    expect(flat(deployment.DistributionPaths)).toContain('/config.json');
-  });
+  it(
+    'uploads web/dist with a config.json naming the API path and the login, only when asked (-c ' +
+      'consoleAssets=...)',
+    () => {
+      expect(resourcesOfType(bare.json, 'Custom::CDKBucketDeployment')).toHaveLength(0);
+      const deployment = one('Custom::CDKBucketDeployment').Properties!;
+      expect(deployment.Prune).toBe(true);
+      expect(deployment.SourceObjectKeys).toHaveLength(2);
+      expect(flat(deployment.SourceMarkers)).toContain('ConsoleClient');
+      expect(flat(deployment.DistributionPaths)).toContain('/config.json');
+    },
+  );
 
   it('is cdk-nag clean with the web build deployed, each exception acknowledged with a reason', () => {
     const { app } = buildApp({ ...demoContext, consoleAssets: dist }, { bundle: false, nag: false });

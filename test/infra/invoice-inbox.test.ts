@@ -40,30 +40,34 @@ describe('e-invoice inbox: S3 invoices/inbox/ -> SQS -> invoice-inbox', () => {
     expect(mapping.Properties!.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
 
-  it('its grants are written out: the table, the inbox files read and deleted, processed/ and rejected/ written, e-mail to finance', () => {
-    const g = grants('invoice-inbox');
-    const s3 = g.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
-    expect(s3.map((s) => s.actions)).toEqual([['s3:GetObject'], ['s3:PutObject'], ['s3:DeleteObject']]);
-    expect(s3.map((s) => s.resources.map((r) => r.replace(/^<[^>]+>/, '')))).toEqual([
-      ['/invoices/inbox/*'],
-      ['/invoices/processed/*', '/invoices/rejected/*'],
-      ['/invoices/inbox/*'],
-    ]);
-    expect(s3.every((s) => s.resources.every((r) => r.startsWith('<StorageStatementsBucket')))).toBe(true);
-    const table = g.find((s) => s.actions.includes('dynamodb:PutItem'))!;
-    expect(table.actions).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-    ]);
-    expect(g.some((s) => s.actions.includes('ses:SendRawEmail') || s.actions.includes('ses:SendEmail'))).toBe(true);
-    expect(g.flatMap((s) => s.actions).some((a) => a.startsWith('states:'))).toBe(false);
-  });
+  it(
+    'its grants are written out: the table, the inbox files read and deleted, processed/ and rejected/ written, ' +
+      'e-mail to finance',
+    () => {
+      const g = grants('invoice-inbox');
+      const s3 = g.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+      expect(s3.map((s) => s.actions)).toEqual([['s3:GetObject'], ['s3:PutObject'], ['s3:DeleteObject']]);
+      expect(s3.map((s) => s.resources.map((r) => r.replace(/^<[^>]+>/, '')))).toEqual([
+        ['/invoices/inbox/*'],
+        ['/invoices/processed/*', '/invoices/rejected/*'],
+        ['/invoices/inbox/*'],
+      ]);
+      expect(s3.every((s) => s.resources.every((r) => r.startsWith('<StorageStatementsBucket')))).toBe(true);
+      const table = g.find((s) => s.actions.includes('dynamodb:PutItem'))!;
+      expect(table.actions).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(g.some((s) => s.actions.includes('ses:SendRawEmail') || s.actions.includes('ses:SendEmail'))).toBe(true);
+      expect(g.flatMap((s) => s.actions).some((a) => a.startsWith('states:'))).toBe(false);
+    },
+  );
 });
 
 describe('monthly books export', () => {

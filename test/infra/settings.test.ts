@@ -72,11 +72,19 @@ describe('deployment settings (CDK context)', () => {
     },
   );
 
-  it('the creditor’s IBAN and BIC may be typed with spaces and in lower case; they are stored compact and upper case', () => {
-    const s = parseSettings({ ...valid, creditorIban: 'fr76 3000 6000 0112 3456 7890 189', creditorBic: 'agri fr pp' });
-    expect(s.creditorIban).toBe('FR7630006000011234567890189');
-    expect(s.creditorBic).toBe('AGRIFRPP');
-  });
+  it(
+    'the creditor’s IBAN and BIC may be typed with spaces and in lower case; they are stored compact and upper ' +
+      'case',
+    () => {
+      const s = parseSettings({
+        ...valid,
+        creditorIban: 'fr76 3000 6000 0112 3456 7890 189',
+        creditorBic: 'agri fr pp',
+      });
+      expect(s.creditorIban).toBe('FR7630006000011234567890189');
+      expect(s.creditorBic).toBe('AGRIFRPP');
+    },
+  );
 
   it('the creditor’s address may be given as lines or as one "|"-separated string (command line)', () => {
     expect(parseSettings(valid).creditorAddress).toEqual(['12 rue de la Paix', '75002 Paris']);

@@ -97,14 +97,10 @@ beforeAll(async () => {
     10_000,
   );
   await pay('INV-PAYSTOP');
-  stopResult = await a.workflows.stopDunning('INV-PAYSTOP', 'paid');
+  await a.workflows.stopDunning('INV-PAYSTOP', 'paid');
   await pay('INV-PAYRACE');
   await pay('INV-KEPT');
-  paidAt = stack.clock.now();
 }, 120_000);
-
-let stopResult: unknown;
-let paidAt: Date;
 
 afterAll(async () => {
   await stack?.stop();
@@ -158,17 +154,20 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
     expect(await emailsTo(contactOf('KEPT'))).toHaveLength(0);
   });
 
-  it('a payment promise broken: reminders resume after the promised date plus grace, and the history says so', async () => {
-    const rec = await settled('INV-BROKEN');
-    expect(rec.status).toBe('SUCCEEDED');
-    const events = await a.listInvoiceEvents('INV-BROKEN');
-    const broken = events.find((e) => e.kind === 'promise_broken');
-    expect(broken).toBeDefined();
-    expect(broken!.at >= '2026-02-07').toBe(true); // 5 February + 1 day of grace
-    const mails = await emailsTo(contactOf('BROKEN'));
-    expect(mails.length).toBeGreaterThanOrEqual(1);
-    expect((await a.getInvoice('INV-BROKEN'))!.pause).toBeUndefined();
-  });
+  it(
+    'a payment promise broken: reminders resume after the promised date plus grace, and the history says ' + 'so',
+    async () => {
+      const rec = await settled('INV-BROKEN');
+      expect(rec.status).toBe('SUCCEEDED');
+      const events = await a.listInvoiceEvents('INV-BROKEN');
+      const broken = events.find((e) => e.kind === 'promise_broken');
+      expect(broken).toBeDefined();
+      expect(broken!.at >= '2026-02-07').toBe(true); // 5 February + 1 day of grace
+      const mails = await emailsTo(contactOf('BROKEN'));
+      expect(mails.length).toBeGreaterThanOrEqual(1);
+      expect((await a.getInvoice('INV-BROKEN'))!.pause).toBeUndefined();
+    },
+  );
 
   it('a failed execution e-mails finance (failure-alert)', async () => {
     const rec = await settled('INV-BOOM');
@@ -191,7 +190,8 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
     expect(notice.attachments.map((x) => x.contentType).sort()).toEqual(['application/pdf', 'image/png']);
     const agency = (await emailsTo('dossiers@recouvrement.example.fr')).filter((m) => m.body.text?.includes('INV-CYC'));
     expect(agency).toHaveLength(1);
-    const link = agency[0].body.text!.match(/https?:\/\/\S*X-Amz-Signature=[0-9a-f]+\S*/)?.[0]; // the whole URL: the signature is not always its last parameter
+    // the whole URL: the signature is not always its last parameter
+    const link = agency[0].body.text!.match(/https?:\/\/\S*X-Amz-Signature=[0-9a-f]+\S*/)?.[0];
     expect(link).toBeDefined();
     const caseFile = await fetch(link!); // the time-limited link really opens the case file
     expect(caseFile.status).toBe(200);
@@ -209,7 +209,8 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
 
     const transitions = rec.history.length;
     console.log(
-      `standard cycle: ${transitions} state entries (${rec.history.join(' > ')}); Step Functions cost per invoice: $${(transitions * TRANSITION_USD).toFixed(6)}`,
+      `standard cycle: ${transitions} state entries (${rec.history.join(' > ')}); Step Functions cost per invoice: ` +
+        `$${(transitions * TRANSITION_USD).toFixed(6)}`,
     );
   }, 180_000);
 });

@@ -5,7 +5,8 @@ import type { DunningLevel } from '../../functions/core/model';
 import { customer, invoice } from '../handler/dunning/fixtures';
 
 /**
- * The dunning-level write and the level filter on DynamoDB Local: the handler tests check them on an in-memory stand-in,
+ * The dunning-level write and the level filter on DynamoDB Local: the handler tests check them on an in-memory
+ * stand-in,
  * this checks that DynamoDB itself accepts the expressions and evaluates the conditions the same way.
  */
 let dynamo: LocalDynamo;

@@ -111,39 +111,42 @@ afterAll(async () => {
 });
 
 describe('a statement dropped in the inbox is reconciled once, and nothing is lost', () => {
-  it('stores each bank transaction, letters the payment to its invoice and files the statement under processed/', async () => {
-    const file = writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]);
-    const delivery = await stack.putStatement('releve novembre+1.cfo', file);
-    expect(delivery.error).toBeUndefined();
-    expect(delivery.eventKey).toBe('inbox/releve+novembre%2B1.cfo');
+  it(
+    'stores each bank transaction, letters the payment to its invoice and files the statement under ' + 'processed/',
+    async () => {
+      const file = writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]);
+      const delivery = await stack.putStatement('releve novembre+1.cfo', file);
+      expect(delivery.error).toBeUndefined();
+      expect(delivery.eventKey).toBe('inbox/releve+novembre%2B1.cfo');
 
-    const invoice = await getInvoice('F2026-0101');
-    expect(invoice?.status).toBe('paid');
-    expect(invoice?.openCents).toBe(0);
-    expect((await listInvoiceEvents('F2026-0101')).map((e) => e.kind)).toContain('allocation');
-    expect((await getInvoice('F2026-0102'))?.status).toBe('open');
+      const invoice = await getInvoice('F2026-0101');
+      expect(invoice?.status).toBe('paid');
+      expect(invoice?.openCents).toBe(0);
+      expect((await listInvoiceEvents('F2026-0101')).map((e) => e.kind)).toContain('allocation');
+      expect((await getInvoice('F2026-0102'))?.status).toBe('open');
 
-    const matched = await listTransactions({ status: 'matched' });
-    const unknown = await listTransactions({ status: 'unmatched' });
-    expect(matched.items).toHaveLength(1);
-    expect(unknown.items.map((t) => t.amountCents)).toEqual([77_00]);
+      const matched = await listTransactions({ status: 'matched' });
+      const unknown = await listTransactions({ status: 'unmatched' });
+      expect(matched.items).toHaveLength(1);
+      expect(unknown.items.map((t) => t.amountCents)).toEqual([77_00]);
 
-    expect(await keysUnder('inbox/')).toEqual([]);
-    const stored = `processed/${sha256(file)}/releve novembre+1.cfo`;
-    expect(await keysUnder('processed/')).toEqual([stored, `${stored}.summary.json`]);
-    const [record] = (await listStatements()).items;
-    expect(record).toMatchObject({
-      status: 'processed',
-      format: 'cfonb120',
-      counts: { entries: 2, newTransactions: 2, matched: 1, unmatched: 1 },
-    });
+      expect(await keysUnder('inbox/')).toEqual([]);
+      const stored = `processed/${sha256(file)}/releve novembre+1.cfo`;
+      expect(await keysUnder('processed/')).toEqual([stored, `${stored}.summary.json`]);
+      const [record] = (await listStatements()).items;
+      expect(record).toMatchObject({
+        status: 'processed',
+        format: 'cfonb120',
+        counts: { entries: 2, newTransactions: 2, matched: 1, unmatched: 1 },
+      });
 
-    const mail = await stack.waitFor(async () =>
-      (await stack.sentEmails()).find((m) => m.subject.includes('releve novembre+1.cfo')),
-    );
-    expect(mail.destination.to).toEqual(stack.env.FINANCE_EMAILS.split(','));
-    expect(mail.body.text).toContain('CADEAU');
-  });
+      const mail = await stack.waitFor(async () =>
+        (await stack.sentEmails()).find((m) => m.subject.includes('releve novembre+1.cfo')),
+      );
+      expect(mail.destination.to).toEqual(stack.env.FINANCE_EMAILS.split(','));
+      expect(mail.body.text).toContain('CADEAU');
+    },
+  );
 
   it('the same file dropped again stores nothing twice', async () => {
     const file = writeStatementFile('cfonb120', [statement([paidInFull, unknownCredit])]);
@@ -168,52 +171,59 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
     expect(latest.counts).toMatchObject({ entries: 3, newTransactions: 1, duplicates: 2 });
   });
 
-  it("an overpayment letters the invoice in full and keeps the rest as the customer's credit; undoing takes both back", async () => {
-    await saveInvoice(
-      undefined,
-      {
-        invoiceId: 'F2026-0103',
-        customerId: 'C-DUPONT',
-        amountCents: 300_00,
-        openCents: 300_00,
-        currency: 'EUR',
-        issueDate: '2026-10-05',
-        dueDate: '2026-11-04',
-        status: 'open',
-      },
-      { at: '2026-11-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} },
-    );
-    const over = entry(0, 320_00, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0103']);
-    await stack.putStatement('trop-percu.cfo', writeStatementFile('cfonb120', [statement([over])]));
-    expect(await getInvoice('F2026-0103')).toMatchObject({ status: 'paid', openCents: 0 });
-    expect(await customerCreditCents('C-DUPONT')).toBe(20_00);
+  it(
+    "an overpayment letters the invoice in full and keeps the rest as the customer's credit; undoing takes both " +
+      'back',
+    async () => {
+      await saveInvoice(
+        undefined,
+        {
+          invoiceId: 'F2026-0103',
+          customerId: 'C-DUPONT',
+          amountCents: 300_00,
+          openCents: 300_00,
+          currency: 'EUR',
+          issueDate: '2026-10-05',
+          dueDate: '2026-11-04',
+          status: 'open',
+        },
+        { at: '2026-11-01T00:00:00.000Z', kind: 'imported', actor: 'test', detail: {} },
+      );
+      const over = entry(0, 320_00, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0103']);
+      await stack.putStatement('trop-percu.cfo', writeStatementFile('cfonb120', [statement([over])]));
+      expect(await getInvoice('F2026-0103')).toMatchObject({ status: 'paid', openCents: 0 });
+      expect(await customerCreditCents('C-DUPONT')).toBe(20_00);
 
-    const txn = (await listTransactions({ status: 'matched' })).items.find((t) => t.amountCents === 320_00)!;
-    await undoMatch(txn.transactionId, 'user:test');
-    expect(await getInvoice('F2026-0103')).toMatchObject({ status: 'open', openCents: 300_00 });
-    expect(await customerCreditCents('C-DUPONT')).toBe(0);
-  });
+      const txn = (await listTransactions({ status: 'matched' })).items.find((t) => t.amountCents === 320_00)!;
+      await undoMatch(txn.transactionId, 'user:test');
+      expect(await getInvoice('F2026-0103')).toMatchObject({ status: 'open', openCents: 300_00 });
+      expect(await customerCreditCents('C-DUPONT')).toBe(0);
+    },
+  );
 
-  it('a corrupt file is kept under rejected/ with a report naming the line, finance is alerted, nothing is written', async () => {
-    const before = (await listTransactions({ status: 'unmatched' })).items.length;
-    const good = writeStatementFile('cfonb120', [statement([entry(0, 9_99, 'VIR X', ['Y'])])]);
-    const corrupt = good.replace(/^(04.{90})[0-9]{3}/m, '$1A#Z');
-    await stack.putStatement('casse.cfo', corrupt);
-    const kept = `rejected/${sha256(corrupt)}/casse.cfo`;
-    expect(await keysUnder('rejected/')).toEqual([kept, `${kept}.error.json`]);
-    const report = JSON.parse(
-      await (
-        await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: `${kept}.error.json` }))
-      ).Body!.transformToString(),
-    );
-    expect(report.error.line).toBe(2);
-    expect(report.error.message).toMatch(/line 2/);
-    expect((await listTransactions({ status: 'unmatched' })).items.length).toBe(before);
-    const alert = await stack.waitFor(async () =>
-      (await stack.sentEmails()).find((m) => m.subject.includes('casse.cfo')),
-    );
-    expect(alert.subject).toMatch(/Relevé rejeté/);
-  });
+  it(
+    'a corrupt file is kept under rejected/ with a report naming the line, finance is alerted, nothing is ' + 'written',
+    async () => {
+      const before = (await listTransactions({ status: 'unmatched' })).items.length;
+      const good = writeStatementFile('cfonb120', [statement([entry(0, 9_99, 'VIR X', ['Y'])])]);
+      const corrupt = good.replace(/^(04.{90})[0-9]{3}/m, '$1A#Z');
+      await stack.putStatement('casse.cfo', corrupt);
+      const kept = `rejected/${sha256(corrupt)}/casse.cfo`;
+      expect(await keysUnder('rejected/')).toEqual([kept, `${kept}.error.json`]);
+      const report = JSON.parse(
+        await (
+          await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: `${kept}.error.json` }))
+        ).Body!.transformToString(),
+      );
+      expect(report.error.line).toBe(2);
+      expect(report.error.message).toMatch(/line 2/);
+      expect((await listTransactions({ status: 'unmatched' })).items.length).toBe(before);
+      const alert = await stack.waitFor(async () =>
+        (await stack.sentEmails()).find((m) => m.subject.includes('casse.cfo')),
+      );
+      expect(alert.subject).toMatch(/Relevé rejeté/);
+    },
+  );
 
   it('a statement whose balances do not add up is rejected and reported, not half written', async () => {
     const s = statement([entry(0, 5_00, 'VIR SEPA Z', ['F2026-0102'])]);
@@ -233,54 +243,64 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
     expect((await getInvoice('F2026-0102'))?.openCents).toBe(250_00);
   });
 
-  it('a day-3 credit reusing a day-1 bank reference is stored; an overlapping export repeating it stores nothing twice', async () => {
-    const before = (await listTransactions({ status: 'unmatched' })).items.length;
-    const d1 = entry(0, 31_00, 'VIR SEPA X', ['DON'], {
-      bankReference: 'BR777',
-      bookingDate: '2026-11-21',
-      valueDate: '2026-11-21',
-    });
-    const d3 = entry(1, 31_00, 'VIR SEPA X', ['DON'], {
-      bankReference: 'BR777',
-      bookingDate: '2026-11-23',
-      valueDate: '2026-11-23',
-    });
-    await stack.putStatement('j1.cfo', writeStatementFile('cfonb120', [statement([d1])]));
-    await stack.putStatement('j1-j3.cfo', writeStatementFile('cfonb120', [statement([d1, d3])]));
-    const unknown = (await listTransactions({ status: 'unmatched' })).items.filter((t) => t.bankReference === 'BR777');
-    expect(unknown.map((t) => t.bookingDate).sort()).toEqual(['2026-11-21', '2026-11-23']);
-    expect((await listTransactions({ status: 'unmatched' })).items.length).toBe(before + 2);
-    const [latest] = (await listStatements()).items;
-    expect(latest.counts).toMatchObject({ entries: 2, newTransactions: 1, duplicates: 1 });
-  });
-
-  it('a file over the size limit is kept under rejected/ unread (server-side copy, a key with a space and a +), and re-processing puts back exactly that file', async () => {
-    process.env.STATEMENT_MAX_BYTES = '100';
-    try {
-      const big = 'x'.repeat(150);
-      await stack.putStatement('gros fichier+1.csv', big);
-      const record = (await listStatements()).items.find((r) => r.sourceKey === 'inbox/gros fichier+1.csv')!;
-      expect(record).toMatchObject({ status: 'rejected', error: { code: 'file_too_large' } });
-      const kept = `rejected/${record.checksum}/gros fichier+1.csv`;
-      expect(await keysUnder(`rejected/${record.checksum}/`)).toEqual([kept, `${kept}.error.json`]);
-      expect(
-        await (
-          await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: kept }))
-        ).Body!.transformToString(),
-      ).toBe(big);
-
-      const res = await reprocessStatement(record.checksum, stack.env.STATEMENTS_BUCKET);
-      expect(res).toEqual({ inboxKey: `inbox/${record.checksum}/gros fichier+1.csv` });
-      // the copy triggers a new ingest run: still over the limit, rejected again, the inbox emptied
-      await stack.waitFor(
-        async () =>
-          ((await getStatement(record.checksum))!.receivedAt !== record.receivedAt &&
-            (await keysUnder('inbox/')).length === 0) ||
-          undefined,
+  it(
+    'a day-3 credit reusing a day-1 bank reference is stored; an overlapping export repeating it stores nothing ' +
+      'twice',
+    async () => {
+      const before = (await listTransactions({ status: 'unmatched' })).items.length;
+      const d1 = entry(0, 31_00, 'VIR SEPA X', ['DON'], {
+        bankReference: 'BR777',
+        bookingDate: '2026-11-21',
+        valueDate: '2026-11-21',
+      });
+      const d3 = entry(1, 31_00, 'VIR SEPA X', ['DON'], {
+        bankReference: 'BR777',
+        bookingDate: '2026-11-23',
+        valueDate: '2026-11-23',
+      });
+      await stack.putStatement('j1.cfo', writeStatementFile('cfonb120', [statement([d1])]));
+      await stack.putStatement('j1-j3.cfo', writeStatementFile('cfonb120', [statement([d1, d3])]));
+      const unknown = (await listTransactions({ status: 'unmatched' })).items.filter(
+        (t) => t.bankReference === 'BR777',
       );
-      expect(await getStatement(record.checksum)).toMatchObject({ status: 'rejected', storedKey: kept });
-    } finally {
-      delete process.env.STATEMENT_MAX_BYTES;
-    }
-  });
+      expect(unknown.map((t) => t.bookingDate).sort()).toEqual(['2026-11-21', '2026-11-23']);
+      expect((await listTransactions({ status: 'unmatched' })).items.length).toBe(before + 2);
+      const [latest] = (await listStatements()).items;
+      expect(latest.counts).toMatchObject({ entries: 2, newTransactions: 1, duplicates: 1 });
+    },
+  );
+
+  it(
+    'a file over the size limit is kept under rejected/ unread (server-side copy, a key with a space and a +), and ' +
+      're-processing puts back exactly that file',
+    async () => {
+      process.env.STATEMENT_MAX_BYTES = '100';
+      try {
+        const big = 'x'.repeat(150);
+        await stack.putStatement('gros fichier+1.csv', big);
+        const record = (await listStatements()).items.find((r) => r.sourceKey === 'inbox/gros fichier+1.csv')!;
+        expect(record).toMatchObject({ status: 'rejected', error: { code: 'file_too_large' } });
+        const kept = `rejected/${record.checksum}/gros fichier+1.csv`;
+        expect(await keysUnder(`rejected/${record.checksum}/`)).toEqual([kept, `${kept}.error.json`]);
+        expect(
+          await (
+            await s3().send(new GetObjectCommand({ Bucket: stack.env.STATEMENTS_BUCKET, Key: kept }))
+          ).Body!.transformToString(),
+        ).toBe(big);
+
+        const res = await reprocessStatement(record.checksum, stack.env.STATEMENTS_BUCKET);
+        expect(res).toEqual({ inboxKey: `inbox/${record.checksum}/gros fichier+1.csv` });
+        // the copy triggers a new ingest run: still over the limit, rejected again, the inbox emptied
+        await stack.waitFor(
+          async () =>
+            ((await getStatement(record.checksum))!.receivedAt !== record.receivedAt &&
+              (await keysUnder('inbox/')).length === 0) ||
+            undefined,
+        );
+        expect(await getStatement(record.checksum)).toMatchObject({ status: 'rejected', storedKey: kept });
+      } finally {
+        delete process.env.STATEMENT_MAX_BYTES;
+      }
+    },
+  );
 });

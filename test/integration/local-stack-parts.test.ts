@@ -76,30 +76,33 @@ describe('the inbox folder of npm start', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('puts a dropped file (and one already there at start) into S3 under its name, then moves it to .done/', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-inbox-'));
-    await writeFile(path.join(dir, 'avant.cfonb'), 'already here');
-    const put: { name: string; text: string }[] = [];
-    const inbox = watchInbox({
-      dir,
-      put: async (name, bytes): Promise<IngestDelivery> => {
-        put.push({ name, text: Buffer.from(bytes).toString() });
-        return { key: `inbox/${name}`, eventKey: encodeS3EventKey(`inbox/${name}`) };
-      },
-      log: () => undefined,
-    });
-    await writeFile(path.join(dir, 'relevé avril.csv'), 'date;montant');
-    const deadline = Date.now() + 10_000;
-    while ((await readdir(path.join(dir, '.done'))).length < 2 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    await inbox.close();
-    expect(put.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-      { name: 'avant.cfonb', text: 'already here' },
-      { name: 'relevé avril.csv', text: 'date;montant' },
-    ]);
-    expect((await readdir(dir)).filter((n) => !n.startsWith('.'))).toEqual([]);
-    expect((await readdir(path.join(dir, '.done'))).sort()).toEqual(['avant.cfonb', 'relevé avril.csv']);
-  });
+  it(
+    'puts a dropped file (and one already there at start) into S3 under its name, then moves it to ' + '.done/',
+    async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-inbox-'));
+      await writeFile(path.join(dir, 'avant.cfonb'), 'already here');
+      const put: { name: string; text: string }[] = [];
+      const inbox = watchInbox({
+        dir,
+        put: async (name, bytes): Promise<IngestDelivery> => {
+          put.push({ name, text: Buffer.from(bytes).toString() });
+          return { key: `inbox/${name}`, eventKey: encodeS3EventKey(`inbox/${name}`) };
+        },
+        log: () => undefined,
+      });
+      await writeFile(path.join(dir, 'relevé avril.csv'), 'date;montant');
+      const deadline = Date.now() + 10_000;
+      while ((await readdir(path.join(dir, '.done'))).length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      await inbox.close();
+      expect(put.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: 'avant.cfonb', text: 'already here' },
+        { name: 'relevé avril.csv', text: 'date;montant' },
+      ]);
+      expect((await readdir(dir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+      expect((await readdir(path.join(dir, '.done'))).sort()).toEqual(['avant.cfonb', 'relevé avril.csv']);
+    },
+  );
 });
 
 describe('start-up errors are clear', () => {
@@ -156,26 +159,30 @@ describe('start-up errors are clear', () => {
     }
   });
 
-  it('a Java without the compiler module (needed to bind DynamoDB Local to 127.0.0.1) is named with what to install', async () => {
-    const saved = process.env.JDK_JAVA_OPTIONS;
-    process.env.JDK_JAVA_OPTIONS = '--limit-modules java.base,java.logging'; // read by the java launcher
-    const launcherCacheDir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-launcher-')); // nothing compiled yet
-    try {
-      const err = await startDynamo({
-        port: await freePort(),
-        tableName: 'encaisse-test',
-        region: 'eu-west-3',
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-        launcherCacheDir,
-      }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(JavaCompilerMissingError);
-      expect((err as Error).message).toMatch(/jdk\.compiler module this Java lacks: install a JDK 17/);
-    } finally {
-      if (saved === undefined) delete process.env.JDK_JAVA_OPTIONS;
-      else process.env.JDK_JAVA_OPTIONS = saved;
-      await rm(launcherCacheDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'a Java without the compiler module (needed to bind DynamoDB Local to 127.0.0.1) is named with what to ' +
+      'install',
+    async () => {
+      const saved = process.env.JDK_JAVA_OPTIONS;
+      process.env.JDK_JAVA_OPTIONS = '--limit-modules java.base,java.logging'; // read by the java launcher
+      const launcherCacheDir = await mkdtemp(path.join(os.tmpdir(), 'encaisse-launcher-')); // nothing compiled yet
+      try {
+        const err = await startDynamo({
+          port: await freePort(),
+          tableName: 'encaisse-test',
+          region: 'eu-west-3',
+          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+          launcherCacheDir,
+        }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(JavaCompilerMissingError);
+        expect((err as Error).message).toMatch(/jdk\.compiler module this Java lacks: install a JDK 17/);
+      } finally {
+        if (saved === undefined) delete process.env.JDK_JAVA_OPTIONS;
+        else process.env.JDK_JAVA_OPTIONS = saved;
+        await rm(launcherCacheDir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('a template without the dunning state machine says which Metadata it looks for', () => {
     expect(() => resolveStateMachine({ Resources: {} }, 'eu-west-3')).toThrow(
@@ -318,47 +325,53 @@ describe('the local Step Functions runtime (no server)', () => {
       log: onLog ?? (() => undefined),
     });
 
-  it('a Lambda error without Catch fails the execution with Error = its name and Cause = the Lambda error as JSON', async () => {
-    const sfn = runtime({ Plan: { Type: 'Task', Resource: '@@PlanFn@@', End: true } }, 'Plan', {
-      'dunning-plan': async () => {
-        const e = new Error('no ECB rate for 2026-H2');
-        e.name = 'UnknownRateError';
-        throw e;
-      },
-      'failure-alert': async () => undefined,
-    });
-    const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'inv-1', input: '{"invoiceId":"1"}' });
-    const done = await sfn.settled(executionArn);
-    expect(done.status).toBe('FAILED');
-    expect(done.error).toBe('UnknownRateError');
-    expect(JSON.parse(done.cause!)).toMatchObject({
-      errorType: 'UnknownRateError',
-      errorMessage: 'no ECB rate for 2026-H2',
-    });
-  });
-
-  it("a paused task's timeout runs in policy time: 2 policy days later the execution times out the task and alerts", async () => {
-    const alerts: unknown[] = [];
-    const sfn = runtime(
-      {
-        AwaitResume: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-          Parameters: { FunctionName: '@@PauseFn@@', Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' } },
-          TimeoutSeconds: 2 * 86_400,
-          End: true,
+  it(
+    'a Lambda error without Catch fails the execution with Error = its name and Cause = the Lambda error as ' + 'JSON',
+    async () => {
+      const sfn = runtime({ Plan: { Type: 'Task', Resource: '@@PlanFn@@', End: true } }, 'Plan', {
+        'dunning-plan': async () => {
+          const e = new Error('no ECB rate for 2026-H2');
+          e.name = 'UnknownRateError';
+          throw e;
         },
-      },
-      'AwaitResume',
-      { 'dunning-pause': async () => ({ stored: true }), 'failure-alert': async (e) => void alerts.push(e) },
-    );
-    const started = Date.now();
-    const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'inv-2', input: '{"invoiceId":"2"}' });
-    const done = await sfn.settled(executionArn);
-    expect(done.status).toBe('FAILED');
-    expect(done.error).toBe('States.Timeout');
-    expect(Date.now() - started).toBeGreaterThan(1_500);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ detail: { status: 'FAILED', error: 'States.Timeout', name: 'inv-2' } });
-  });
+        'failure-alert': async () => undefined,
+      });
+      const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'inv-1', input: '{"invoiceId":"1"}' });
+      const done = await sfn.settled(executionArn);
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('UnknownRateError');
+      expect(JSON.parse(done.cause!)).toMatchObject({
+        errorType: 'UnknownRateError',
+        errorMessage: 'no ECB rate for 2026-H2',
+      });
+    },
+  );
+
+  it(
+    "a paused task's timeout runs in policy time: 2 policy days later the execution times out the task and " + 'alerts',
+    async () => {
+      const alerts: unknown[] = [];
+      const sfn = runtime(
+        {
+          AwaitResume: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            Parameters: { FunctionName: '@@PauseFn@@', Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' } },
+            TimeoutSeconds: 2 * 86_400,
+            End: true,
+          },
+        },
+        'AwaitResume',
+        { 'dunning-pause': async () => ({ stored: true }), 'failure-alert': async (e) => void alerts.push(e) },
+      );
+      const started = Date.now();
+      const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'inv-2', input: '{"invoiceId":"2"}' });
+      const done = await sfn.settled(executionArn);
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('States.Timeout');
+      expect(Date.now() - started).toBeGreaterThan(1_500);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ detail: { status: 'FAILED', error: 'States.Timeout', name: 'inv-2' } });
+    },
+  );
 });

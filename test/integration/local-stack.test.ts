@@ -92,12 +92,20 @@ beforeAll(async () => {
     startAt: new Date('2031-03-03T08:00:00Z'), // policy time far from real time: a mix-up shows
     template: dunningTemplate,
     handlers: {
-      ingest: async (event) => (record('ingest', event), { batchItemFailures: [] }),
+      ingest: async (event) => {
+        record('ingest', event);
+        return { batchItemFailures: [] };
+      },
       'dunning-plan': plan,
       'dunning-step': step,
       'dunning-pause': pause,
-      'dunning-dispatch': async (s: State) => (record('dispatch', s), { ...s, outcome: 'sent' }),
-      'failure-alert': async (event) => (record('failure-alert', event), undefined),
+      'dunning-dispatch': async (s: State) => {
+        record('dispatch', s);
+        return { ...s, outcome: 'sent' };
+      },
+      'failure-alert': async (event) => {
+        record('failure-alert', event);
+      },
     },
   });
   sfn = new SFNClient({ endpoint: stack.env.LOCAL_SFN_ENDPOINT });
@@ -109,23 +117,26 @@ afterAll(async () => {
 });
 
 describe('local S3: a statement dropped under inbox/ reaches the ingest handler', () => {
-  it('as the SQS-wrapped S3 event Lambda receives, the key URL-encoded as real S3 sends it (space -> +, + -> %2B)', async () => {
-    const delivery = await stack.putStatement('inbox/relevé mars+avril.csv', 'date;montant\n');
-    expect(delivery.error).toBeUndefined();
-    const event = calls.filter((c) => c.fn === 'ingest').at(-1)!.event as {
-      Records: { body: string; eventSource: string }[];
-    };
-    expect(event.Records).toHaveLength(1);
-    expect(event.Records[0].eventSource).toBe('aws:sqs');
-    const s3Event = JSON.parse(event.Records[0].body) as {
-      Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
-    };
-    const { s3, eventName } = s3Event.Records[0];
-    expect(eventName).toBe('ObjectCreated:Put');
-    expect(s3.bucket.name).toBe(stack.env.STATEMENTS_BUCKET);
-    expect(s3.object.key).toBe('inbox/relev%C3%A9+mars%2Bavril.csv');
-    expect(decodeURIComponent(s3.object.key.replace(/\+/g, ' '))).toBe('inbox/relevé mars+avril.csv');
-  });
+  it(
+    'as the SQS-wrapped S3 event Lambda receives, the key URL-encoded as real S3 sends it (space -> +, + -> ' + '%2B)',
+    async () => {
+      const delivery = await stack.putStatement('inbox/relevé mars+avril.csv', 'date;montant\n');
+      expect(delivery.error).toBeUndefined();
+      const event = calls.filter((c) => c.fn === 'ingest').at(-1)!.event as {
+        Records: { body: string; eventSource: string }[];
+      };
+      expect(event.Records).toHaveLength(1);
+      expect(event.Records[0].eventSource).toBe('aws:sqs');
+      const s3Event = JSON.parse(event.Records[0].body) as {
+        Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
+      };
+      const { s3, eventName } = s3Event.Records[0];
+      expect(eventName).toBe('ObjectCreated:Put');
+      expect(s3.bucket.name).toBe(stack.env.STATEMENTS_BUCKET);
+      expect(s3.object.key).toBe('inbox/relev%C3%A9+mars%2Bavril.csv');
+      expect(decodeURIComponent(s3.object.key.replace(/\+/g, ' '))).toBe('inbox/relevé mars+avril.csv');
+    },
+  );
 
   it('the same file name put twice at once: each put gets its own ingest delivery', async () => {
     const before = calls.filter((c) => c.fn === 'ingest').length;
@@ -178,7 +189,8 @@ describe('the synthesized dunning state machine, run locally', () => {
     const seen = callsOf('two-days-1');
     expect(seen.map((c) => c.fn)).toEqual(['plan', 'step', 'plan']);
     const awaited = new Date((seen[1].event as State).plan!.at!);
-    expect(seen[1].policyAt.getTime()).toBeGreaterThanOrEqual(awaited.getTime()); // the step sees policy time after the wait
+    // the step sees policy time after the wait
+    expect(seen[1].policyAt.getTime()).toBeGreaterThanOrEqual(awaited.getTime());
     const realWait = seen[1].realAt - seen[0].realAt;
     expect(realWait).toBeGreaterThan(1_500);
     expect(realWait).toBeLessThan(10_000);
@@ -262,21 +274,25 @@ describe('the synthesized dunning state machine, run locally', () => {
     expect(callsOf('far-1').map((c) => c.fn)).toEqual(['plan']);
   });
 
-  it('a second start with the same name is a no-op while it runs with the same input, ExecutionAlreadyExists otherwise', async () => {
-    const input = JSON.stringify({ invoiceId: 'far-2', doneStepIds: [] });
-    const start = (i: string) =>
-      sfn.send(
-        new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-far-2', input: i }),
+  it(
+    'a second start with the same name is a no-op while it runs with the same input, ExecutionAlreadyExists ' +
+      'otherwise',
+    async () => {
+      const input = JSON.stringify({ invoiceId: 'far-2', doneStepIds: [] });
+      const start = (i: string) =>
+        sfn.send(
+          new StartExecutionCommand({ stateMachineArn: stack.env.STATE_MACHINE_ARN, name: 'inv-far-2', input: i }),
+        );
+      const first = await start(input);
+      const again = await start(input);
+      expect(again.executionArn).toBe(first.executionArn);
+      await expect(start(JSON.stringify({ invoiceId: 'far-2', doneStepIds: ['x'] }))).rejects.toBeInstanceOf(
+        ExecutionAlreadyExists,
       );
-    const first = await start(input);
-    const again = await start(input);
-    expect(again.executionArn).toBe(first.executionArn);
-    await expect(start(JSON.stringify({ invoiceId: 'far-2', doneStepIds: ['x'] }))).rejects.toBeInstanceOf(
-      ExecutionAlreadyExists,
-    );
-    await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
-    await expect(start(input)).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-  });
+      await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
+      await expect(start(input)).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    },
+  );
 
   it('a failed execution is reported to failure-alert with the EventBridge event AWS sends', async () => {
     const done = await runToEnd('boom-1');

@@ -127,40 +127,43 @@ describe('a returned payment in a later statement', () => {
     expect(mail.body.text).toMatch(/returned payment.*reopened: RC-0002/);
   });
 
-  it('undoes nothing when two payments fit equally, puts the return in the review queue and tells finance', async () => {
-    const paid = statement(
-      '2026-11-21',
-      [
-        entry(0, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0001']),
-        entry(1, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0002']),
-      ].map((e) => ({ ...e, counterpartyName: 'AUBERGE AUBRAC', counterpartyIban: 'FR7630006000011234567890189' })),
-    );
-    expect(
-      (await stack.putStatement('paiements-aubrac.cfo', writeStatementFile('cfonb120', [paid]))).error,
-    ).toBeUndefined();
-    expect((await getInvoice('AU-0001'))?.status).toBe('paid');
-    expect((await getInvoice('AU-0002'))?.status).toBe('paid');
+  it(
+    'undoes nothing when two payments fit equally, puts the return in the review queue and tells ' + 'finance',
+    async () => {
+      const paid = statement(
+        '2026-11-21',
+        [
+          entry(0, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0001']),
+          entry(1, '2026-11-21', 500_00, 'VIR SEPA AUBERGE AUBRAC', ['FACTURE AU-0002']),
+        ].map((e) => ({ ...e, counterpartyName: 'AUBERGE AUBRAC', counterpartyIban: 'FR7630006000011234567890189' })),
+      );
+      expect(
+        (await stack.putStatement('paiements-aubrac.cfo', writeStatementFile('cfonb120', [paid]))).error,
+      ).toBeUndefined();
+      expect((await getInvoice('AU-0001'))?.status).toBe('paid');
+      expect((await getInvoice('AU-0002'))?.status).toBe('paid');
 
-    const back = statement('2026-11-25', [
-      {
-        ...entry(0, '2026-11-25', -500_00, 'REJET VIR SEPA AUBERGE AUBRAC', ['MOTIF AC04']),
-        counterpartyName: 'AUBERGE AUBRAC',
-        counterpartyIban: 'FR7630006000011234567890189',
-      },
-    ]);
-    expect(
-      (await stack.putStatement('rejet-aubrac.cfo', writeStatementFile('cfonb120', [back]))).error,
-    ).toBeUndefined();
-    expect((await getInvoice('AU-0001'))?.status).toBe('paid');
-    expect((await getInvoice('AU-0002'))?.status).toBe('paid');
+      const back = statement('2026-11-25', [
+        {
+          ...entry(0, '2026-11-25', -500_00, 'REJET VIR SEPA AUBERGE AUBRAC', ['MOTIF AC04']),
+          counterpartyName: 'AUBERGE AUBRAC',
+          counterpartyIban: 'FR7630006000011234567890189',
+        },
+      ]);
+      expect(
+        (await stack.putStatement('rejet-aubrac.cfo', writeStatementFile('cfonb120', [back]))).error,
+      ).toBeUndefined();
+      expect((await getInvoice('AU-0001'))?.status).toBe('paid');
+      expect((await getInvoice('AU-0002'))?.status).toBe('paid');
 
-    const queued = (await listTransactions({ status: 'suggested' })).items.find((t) => t.amountCents === -500_00);
-    expect(queued?.match?.reasons.join('\n')).toMatch(/AU-0001[\s\S]*AU-0002/);
-    const record = (await listStatements()).items.find((s) => s.sourceKey === 'inbox/rejet-aubrac.cfo');
-    expect(record?.counts).toMatchObject({ reversals: 1 });
-    const mail = await stack.waitFor(async () =>
-      (await stack.sentEmails()).find((m) => m.subject.includes('rejet-aubrac.cfo')),
-    );
-    expect(mail.body.text).toMatch(/returned payment[^\n]*not identified/);
-  });
+      const queued = (await listTransactions({ status: 'suggested' })).items.find((t) => t.amountCents === -500_00);
+      expect(queued?.match?.reasons.join('\n')).toMatch(/AU-0001[\s\S]*AU-0002/);
+      const record = (await listStatements()).items.find((s) => s.sourceKey === 'inbox/rejet-aubrac.cfo');
+      expect(record?.counts).toMatchObject({ reversals: 1 });
+      const mail = await stack.waitFor(async () =>
+        (await stack.sentEmails()).find((m) => m.subject.includes('rejet-aubrac.cfo')),
+      );
+      expect(mail.body.text).toMatch(/returned payment[^\n]*not identified/);
+    },
+  );
 });

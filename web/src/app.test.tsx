@@ -231,7 +231,8 @@ describe('Facture', () => {
     expect(root().querySelector('[data-testid=notice]')?.textContent).toContain(
       'Quelqu’un d’autre a modifié cet élément entre-temps',
     );
-    expect(calls.filter((c) => c.path === '/invoices/R-1' && c.method === 'GET')).toHaveLength(2); // read again after the conflict
+    // read again after the conflict
+    expect(calls.filter((c) => c.path === '/invoices/R-1' && c.method === 'GET')).toHaveLength(2);
   });
 });
 

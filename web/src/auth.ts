@@ -61,7 +61,8 @@ export async function signIn(config: ConsoleConfig): Promise<Session | undefined
   const signOut = () => {
     sessionStorage.removeItem(TOKEN_KEY);
     location.assign(
-      `https://${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=${encodeURIComponent(auth.redirectUri)}`,
+      `https://${auth.domain}/logout?client_id=${encodeURIComponent(auth.clientId)}&logout_uri=` +
+        `${encodeURIComponent(auth.redirectUri)}`,
     );
   };
   const code = url.searchParams.get('code');

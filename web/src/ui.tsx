@@ -89,7 +89,10 @@ export function Async<T>(props: { state: Loaded<T>; children: (data: T) => Compo
   if (error) {
     return (
       <p class="error" role="alert">
-        {error} <button onClick={() => void reload()}>{t().retry}</button>
+        {error}{' '}
+        <button type="button" onClick={() => void reload()}>
+          {t().retry}
+        </button>
       </p>
     );
   }

@@ -17,7 +17,10 @@ export interface AslDefinition {
 }
 
 export type TaskBindingKind =
-  /** Resource is the function ARN (LambdaInvoke payloadResponseOnly): the handler gets the state input, returns the result. */
+  /**
+   * Resource is the function ARN (LambdaInvoke payloadResponseOnly): the handler gets the state input, returns the
+   * result.
+   */
   | 'function'
   /** arn:aws:states:::lambda:invoke: the override gets {FunctionName, Payload}, returns {Payload, StatusCode...}. */
   | 'invoke'
@@ -111,7 +114,8 @@ export function resolveStateMachine(template: CfnTemplate, region: string, marke
   );
   if (!found) {
     throw new Error(
-      `no AWS::StepFunctions::StateMachine with Metadata {"encaisse:stateMachine": "${marker}"} in the synthesized template`,
+      `no AWS::StepFunctions::StateMachine with Metadata {"encaisse:stateMachine": "${marker}"} in the synthesized ` +
+        `template`,
     );
   }
   const [logicalId, resource] = found;
@@ -145,7 +149,8 @@ export function resolveStateMachine(template: CfnTemplate, region: string, marke
     const lambda = typeof entry === 'string' ? lambdaNameOfEntry(entry) : undefined;
     if (!lambda) {
       throw new Error(
-        `state ${state}: function ${ref} has no Metadata {"encaisse:entry": "functions/<name>/handler.ts"} naming a known Lambda`,
+        `state ${state}: function ${ref} has no Metadata {"encaisse:entry": "functions/<name>/handler.ts"} naming a ` +
+          `known Lambda`,
       );
     }
     tasks.push({ state, lambda, kind });

@@ -206,7 +206,8 @@ export class LocalStepFunctions {
         if (exec.status !== 'RUNNING') return;
         const inner = (err as Error & { cause?: Error }).cause ?? err;
         const timedOut = err.name === 'ExecutionTimeoutError';
-        // As AWS: a Fail state without Error/Cause (or ErrorPath/CausePath) leaves the execution's error and cause empty.
+        // As AWS: a Fail state without Error/Cause (or ErrorPath/CausePath) leaves the execution's error and cause
+        // empty.
         const bareFail =
           inner.name === 'FailStateError' && inner.message === 'Execution failed because of a Fail state';
         exec.status = timedOut ? 'TIMED_OUT' : 'FAILED';

@@ -120,7 +120,9 @@ async function saveNewAlias(
   }
 }
 
-/** Removes an alias: it stays as a tombstone (who, when) and is neither used nor learned again. Undefined if unknown. */
+/**
+ * Removes an alias: it stays as a tombstone (who, when) and is neither used nor learned again. Undefined if unknown.
+ */
 export async function removeAlias(
   customerId: string,
   aliasId: string,

@@ -178,7 +178,8 @@ export async function applyCandidate(
         reopenedInvoiceIds: [],
       };
     } catch (err) {
-      if (isConditionFailure(err) && attempt < MAX_ATTEMPTS) continue; // someone changed an invoice or the transaction: read again
+      // someone changed an invoice or the transaction: read again
+      if (isConditionFailure(err) && attempt < MAX_ATTEMPTS) continue;
       throw err;
     }
   }

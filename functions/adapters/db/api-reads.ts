@@ -92,7 +92,10 @@ const keyAttributes: Record<string, string[]> = {
   gsi2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
 };
 
-/** A cursor's start key must be a key of the index the query reads, in the partition it reads (else DynamoDB fails the call). */
+/**
+ * A cursor's start key must be a key of the index the query reads, in the partition it reads (else DynamoDB fails the
+ * call).
+ */
 function fitsQuery(k: Record<string, unknown>, q: QueryCommandInput): boolean {
   const index = q.IndexName ?? 'table';
   const allowed = keyAttributes[index] ?? [];
@@ -156,7 +159,9 @@ export const allStatuses: InvoiceStatus[] = [
   'credited',
 ];
 
-/** Invoices by status and/or customer, due date range and dunning level, oldest due first; one cursor across statuses. */
+/**
+ * Invoices by status and/or customer, due date range and dunning level, oldest due first; one cursor across statuses.
+ */
 export async function listInvoices(f: InvoiceFilter): Promise<Page<Invoice>> {
   const range = f.dueFrom || f.dueTo;
   const from = f.dueFrom ?? '0000-00-00';
@@ -202,7 +207,7 @@ function withFilter(
   if (statuses) {
     clauses.push(`#st IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`);
     names['#st'] = 'status';
-    statuses.forEach((st, i) => (values[`:s${i}`] = st));
+    for (const [i, st] of statuses.entries()) values[`:s${i}`] = st;
   }
   if (level) {
     names['#lv'] = 'dunningLevel';

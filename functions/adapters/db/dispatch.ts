@@ -68,7 +68,8 @@ export async function enlist(input: {
       TableName: tableName(),
       Key: { pk: dispatchKey, sk: 'DISPATCH' },
       UpdateExpression:
-        'SET #status = if_not_exists(#status, :pending), customerId = :c, windowAt = :w, kind = :k, dispatchKey = :dk, #type = :t' +
+        'SET #status = if_not_exists(#status, :pending), customerId = :c, windowAt = :w, kind = :k, dispatchKey = ' +
+        ':dk, #type = :t' +
         (input.soloInvoiceId ? ', soloInvoiceId = :solo' : ''),
       ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
       ExpressionAttributeValues: {
@@ -138,7 +139,8 @@ export async function claimBatch(
         Key: { pk: dispatchKey, sk: 'DISPATCH' },
         UpdateExpression: 'SET #status = :sending, claimedBy = :me, leaseUntil = :lease',
         ConditionExpression:
-          'attribute_exists(pk) AND (#status = :pending OR (#status = :sending AND (leaseUntil < :now OR claimedBy = :me)))',
+          'attribute_exists(pk) AND (#status = :pending OR (#status = :sending AND (leaseUntil < :now OR claimedBy ' +
+          '= :me)))',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':sending': 'sending',
@@ -170,7 +172,8 @@ export async function markBatchSent(
         TableName: tableName(),
         Key: { pk: dispatchKey, sk: 'DISPATCH' },
         UpdateExpression:
-          'SET #status = :sent, messageId = :m, sentAt = :at, includedInvoiceIds = :inc, excludedInvoiceIds = :exc REMOVE leaseUntil',
+          'SET #status = :sent, messageId = :m, sentAt = :at, includedInvoiceIds = :inc, excludedInvoiceIds = :exc ' +
+          'REMOVE leaseUntil',
         ConditionExpression: '#status = :sending AND claimedBy = :me',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {

@@ -34,7 +34,9 @@ export function invoiceEventPut(event: InvoiceEvent) {
   };
 }
 
-/** A write-off finance recorded (bank fees written off with a receipt carry their transaction and are booked with it). */
+/**
+ * A write-off finance recorded (bank fees written off with a receipt carry their transaction and are booked with it).
+ */
 export function isFinanceWriteOff(event: InvoiceEvent): boolean {
   return event.kind === 'write_off' && event.detail.transactionId === undefined;
 }

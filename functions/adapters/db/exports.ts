@@ -28,11 +28,15 @@ import { transactionFromItem } from './transactions';
 /**
  * The export ledger: what each frozen month of the books export contained, entry by entry, so that exporting a month
  * again gives the same file and a change after export becomes a reversing entry of the next month. A month is stored as
- * BOOKS#<month>/PART#<run>#n items (at most PART_BYTES of entries each) then BOOKS#<month>/EXPORT naming the run, written
+ * BOOKS#<month>/PART#<run>#n items (at most PART_BYTES of entries each) then BOOKS#<month>/EXPORT naming the run,
+ * written
  * last and only once: a month whose EXPORT item exists is complete, and only its run's parts are read (two runs at once
  * cannot mix their parts; a run that died leaves unread parts behind).
  */
-/** DynamoDB items hold 400 KB: a part holds entries up to 300 kB of JSON (a batch payment of many invoices is one big entry). */
+/**
+ * DynamoDB items hold 400 KB: a part holds entries up to 300 kB of JSON (a batch payment of many invoices is one big
+ * entry).
+ */
 const PART_BYTES = 300_000;
 
 function partsOf(entries: PeriodExport['entries']): PeriodExport['entries'][] {
@@ -123,7 +127,10 @@ function writeOffsOf(events: InvoiceEvent[], customerOf: ReadonlyMap<string, str
     .filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
 }
 
-/** The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded (full or partial), between the two dates. */
+/**
+ * The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded (full or partial),
+ * between the two dates.
+ */
 export async function standingBookings(from: string, to: string, accounts: BooksAccounts): Promise<Booking[]> {
   const [items, writeOffEvents] = await Promise.all([
     queryAll({
@@ -189,7 +196,9 @@ export async function exportMonth(
   return exp.status === 'closed' ? freeze(exp, now) : exp;
 }
 
-/** What was collected between two dates: invoices fully paid ("encaissées") with their date and amount, customer names. */
+/**
+ * What was collected between two dates: invoices fully paid ("encaissées") with their date and amount, customer names.
+ */
 export async function encaissementsBetween(from: string, to: string): Promise<Encaissement[]> {
   const [paid, customers] = await Promise.all([listAllInvoices(['paid']), listAllCustomers()]);
   const names = new Map(customers.map((c) => [c.customerId, c.name]));

@@ -106,7 +106,9 @@ export function dunningLevelRaise(invoiceId: string, level: DunningLevel) {
       TableName: tableName(),
       Key: keys.invoice(invoiceId),
       UpdateExpression: 'SET #l = :level ADD #v :one',
-      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#l)${names.length ? ` OR #l IN (${names.join(', ')})` : ''})`,
+      ConditionExpression:
+        `attribute_exists(pk) AND ` +
+        `(attribute_not_exists(#l)${names.length ? ` OR #l IN (${names.join(', ')})` : ''})`,
       ExpressionAttributeNames: { '#l': 'dunningLevel', '#v': 'version' },
       ExpressionAttributeValues: {
         ':level': level,
@@ -117,7 +119,9 @@ export function dunningLevelRaise(invoiceId: string, level: DunningLevel) {
   };
 }
 
-/** Raises the invoice's dunning level on its own (a send confirmed after the fact); false when it was already as high. */
+/**
+ * Raises the invoice's dunning level on its own (a send confirmed after the fact); false when it was already as high.
+ */
 export async function raiseDunningLevel(invoiceId: string, level: DunningLevel): Promise<boolean> {
   try {
     await dynamo().send(new UpdateCommand(dunningLevelRaise(invoiceId, level).Update));

@@ -45,7 +45,9 @@ export class RateVersionConflictError extends Error {
   }
 }
 
-/** Replaces finance's additions, conditional on the version read (optimistic concurrency). Validated as a whole table. */
+/**
+ * Replaces finance's additions, conditional on the version read (optimistic concurrency). Validated as a whole table.
+ */
 export async function saveRateOverride(
   next: Omit<RateOverride, 'version'>,
   expectedVersion: number | undefined,

@@ -270,7 +270,9 @@ export interface IntentEvidence {
   at: string;
 }
 
-/** What the SES event stream said of the message tagged with this intent (first event wins; any event proves the send). */
+/**
+ * What the SES event stream said of the message tagged with this intent (first event wins; any event proves the send).
+ */
 export async function recordIntentEvidence(evidence: IntentEvidence): Promise<void> {
   await dynamo()
     .send(

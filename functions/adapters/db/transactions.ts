@@ -9,7 +9,8 @@ import { decodeCursor, encodeCursor, type Page, tableName } from './table';
 
 /**
  * Where a bank transaction stands: `pending` right after ingest (not yet through the matcher), then the matcher's
- * verdict; `rejected` when a person refused the suggestions; `reversed` for a returned payment that reopened what it paid.
+ * verdict; `rejected` when a person refused the suggestions; `reversed` for a returned payment that reopened what it
+ * paid.
  */
 export const TransactionStatus = z.enum([
   'pending',
@@ -28,7 +29,10 @@ export const StoredTransaction = StatementEntry.extend({
   account: BankAccount,
   status: TransactionStatus,
   match: MatchResult.optional(),
-  /** Allocations applied from this transaction, with the bank fees written off alongside, so an undo restores them exactly. */
+  /**
+   * Allocations applied from this transaction, with the bank fees written off alongside, so an undo restores them
+   * exactly.
+   */
   applied: z
     .array(
       z.object({ invoiceId: z.string(), amountCents: z.number().int(), writeOffCents: z.number().int().default(0) }),
@@ -54,7 +58,9 @@ export function transactionFromItem(item: Record<string, unknown>): StoredTransa
   return StoredTransaction.parse(stripKeys(item));
 }
 
-/** Stores the transaction unless the same bank transaction is already there (same file twice, overlapping statements). */
+/**
+ * Stores the transaction unless the same bank transaction is already there (same file twice, overlapping statements).
+ */
 export async function insertTransactionIfNew(t: StoredTransaction): Promise<boolean> {
   try {
     await dynamo().send(

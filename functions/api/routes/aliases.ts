@@ -18,7 +18,8 @@ export const aliasRoutes = [
     tag,
     access: 'finance',
     summary:
-      'Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught them, when and from which payment',
+      'Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught ' +
+      'them, when and from which payment',
     params: Params,
     responses: {
       200: { description: 'The aliases', schema: z.object({ items: z.array(CustomerAlias) }) },
@@ -36,7 +37,8 @@ export const aliasRoutes = [
     tag,
     access: 'finance',
     summary:
-      'Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a tombstone); audited',
+      'Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a ' +
+      'tombstone); audited',
     params: Params.extend({ aliasId: idOf(260) }),
     responses: { 200: { description: 'Removed (the tombstone)', schema: CustomerAlias }, ...common(404) },
     handle: async ({ params, principal }) => {

@@ -74,6 +74,7 @@ const UploadRequest = z.object({
     .string()
     .min(1)
     .max(200)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejects control characters in a file name on purpose
     .regex(/^[^/\\\u0000-\u001f]+$/, 'a file name without a folder'),
   sizeBytes: z.number().int().positive().max(STATEMENT_UPLOAD_MAX_BYTES, `at most ${STATEMENT_UPLOAD_MAX_BYTES} bytes`),
 });
@@ -161,6 +162,7 @@ async function today(): Promise<TodayView> {
 const DocumentKey = z
   .string()
   .max(1024)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejects control characters in an S3 key on purpose
   .regex(/^(letters|case-files)\/[^/][^\u0000-\u001f]*$/, 'expected a key under letters/ or case-files/');
 const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
 
@@ -172,7 +174,8 @@ export const consoleRoutes = [
     tag,
     access: 'read',
     summary:
-      'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates',
+      'What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, ' +
+      'failed workflows, rejected statements, missing late-payment rates',
     responses: { 200: { description: 'Today’s to-do list', schema: TodayView }, ...common() },
     handle: async () => ({ status: 200, body: await today() }),
   }),
@@ -206,7 +209,8 @@ export const consoleRoutes = [
     tag,
     access: 'read',
     summary:
-      'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/)',
+      'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under ' +
+      'case-files/)',
     query: z.object({ key: DocumentKey }),
     responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
     handle: async ({ query }) => {

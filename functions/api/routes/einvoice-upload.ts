@@ -1,7 +1,9 @@
 import { importEInvoice } from '../../use-cases/einvoice-import';
 import type { ImportReport } from '../schemas';
 
-/** The body as the API decoded it: UTF-8 when it was valid UTF-8, else Latin-1 (functions/api/handler.ts decodeBody). */
+/**
+ * The body as the API decoded it: UTF-8 when it was valid UTF-8, else Latin-1 (functions/api/handler.ts decodeBody).
+ */
 function bytesOf(body: string): Buffer {
   const latin1 = Buffer.from(body, 'latin1');
   // Latin-1 was used only for bytes that are not valid UTF-8: such a string maps back to exactly those bytes.

@@ -28,7 +28,9 @@ export const exportRoutes = [
     tag,
     access: 'read',
     summary:
-      'What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. A month that is over is frozen at its first export: the same bytes every time; what changed after it is reversed in the next month',
+      'What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. ' +
+      'A month that is over is frozen at its first export: the same bytes every time; what changed after it is ' +
+      'reversed in the next month',
     query: z.object({
       period: Period.describe('The month, YYYY-MM'),
       format: z
@@ -71,7 +73,8 @@ export const exportRoutes = [
     tag,
     access: 'read',
     summary:
-      'Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the e-invoicing platforms exchange',
+      'Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the ' +
+      'e-invoicing platforms exchange',
     query: z.object({ period: Period.describe('The month, YYYY-MM'), format: z.enum(['json', 'csv']).default('json') }),
     responses: {
       200: {

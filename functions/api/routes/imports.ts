@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
 import { getCustomers, getInvoices } from '../../adapters/db/api-reads';
-import { createCustomer, replaceCustomer } from '../../adapters/db/customers';
+import { createCustomer, listAllCustomers, replaceCustomer } from '../../adapters/db/customers';
 import { createInvoices, getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { mapLimited } from '../../core/concurrency';
 import {
   customerFromImport,
   type ImportedInvoice,
+  importWarnings,
   type ParsedImport,
   type PlannedRow,
   parseFec,
@@ -37,7 +38,10 @@ async function parse(format: 'csv' | 'fec', text: string, defaultTerms: number):
   });
 }
 
-/** New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does not insist). */
+/**
+ * New customers are created once; a newly seen IBAN is added to a known one (a concurrent edit wins, the import does
+ * not insist).
+ */
 async function upsertCustomers(records: ImportedInvoice[]): Promise<void> {
   const byCustomer = new Map<string, ImportedInvoice[]>();
   for (const r of records) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
@@ -112,7 +116,8 @@ async function write(row: PlannedRow, format: 'csv' | 'fec', actor: string): Pro
           return { ...planned, outcome: 'rejected', reason: 'changed by someone else during the import: import again' };
         throw err;
       }
-      // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is stored now.
+      // Another writer (a payment, a concurrent import of the same file) got there first: decide again on what is
+      // stored now.
       const stored = await getInvoice(planned.record.invoiceId);
       [planned] = planImport(
         { format, rows: [{ line: row.line, ok: true, record: planned.record }] },
@@ -133,6 +138,7 @@ export async function runImport(
   const records = parsed.rows.flatMap((r) => (r.ok ? [r.record] : []));
   const existing = records.length ? await getInvoices(records.map((r) => r.invoiceId)) : new Map();
   const plan = planImport(parsed, existing);
+  const warnings = records.length ? importWarnings(parsed, await listAllCustomers()) : new Map<number, string[]>();
   await upsertCustomers(
     plan.filter((p) => p.outcome === 'created' || p.outcome === 'updated').flatMap((p) => (p.record ? [p.record] : [])),
   );
@@ -142,7 +148,7 @@ export async function runImport(
   const written = new Map<PlannedRow, PlannedRow>();
   await mapLimited(chunks, 4, async (chunk) => {
     const out = await writeCreatedChunk(chunk, format, actor);
-    chunk.forEach((r, i) => written.set(r, out[i]));
+    for (const [i, r] of chunk.entries()) written.set(r, out[i]);
   });
   const others = await mapLimited(plan, 8, (row) =>
     written.has(row) ? Promise.resolve(written.get(row) as PlannedRow) : write(row, format, actor),
@@ -153,6 +159,9 @@ export async function runImport(
     invoiceId: r.invoiceId,
     outcome: r.outcome as RowOutcome,
     ...(r.reason ? { reason: r.reason, reasonFr: reasonInFrench(r.reason) } : {}),
+    ...(warnings.has(r.line) && r.outcome !== 'rejected'
+      ? { warnings: warnings.get(r.line), warningsFr: warnings.get(r.line)?.map(reasonInFrench) }
+      : {}),
   }));
   return {
     format,
@@ -170,7 +179,8 @@ export const importRoutes = [
     tag: 'Invoices',
     access: 'finance',
     summary:
-      'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why',
+      'Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on ' +
+      'invoice id; reports per row what was created, updated or rejected and why',
     query: z.object({
       format: z
         .enum(['csv', 'fec'])
@@ -195,7 +205,8 @@ export const importRoutes = [
         'text/xml',
       ],
       description:
-        'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe)',
+        'The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC ' +
+        '(18 columns, tab or pipe)',
     },
     responses: { 200: { description: 'Per-row report', schema: ImportReport }, ...common(413, 415) },
     handle: async ({ query, body, headers, principal }) => {

@@ -207,7 +207,8 @@ export const invoiceRoutes = [
         if (same) return { status: 200, body: existing, version: existing.version };
         throw new HttpProblem(
           'already-exists',
-          `invoice ${body.invoiceId} is already recorded with other values (change it through an import or a credit note)`,
+          `invoice ${body.invoiceId} is already recorded with other values (change it through an import or a credit ` +
+            `note)`,
         );
       }
       const customer = await getCustomer(body.customerId);
@@ -424,7 +425,8 @@ export const invoiceRoutes = [
     access: 'finance',
     ifMatch: 'optional',
     summary:
-      'Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the reminders',
+      'Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the ' +
+      'reminders',
     params: InvoiceParams,
     body: z.object({ creditNoteId: Id, amountCents: AmountCents, reason: z.string().max(2000).optional() }),
     responses: actionResponses(),
@@ -473,7 +475,8 @@ export const invoiceRoutes = [
     tag,
     access: 'finance',
     summary:
-      'Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new generation); a no-op while one runs',
+      'Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new ' +
+      'generation); a no-op while one runs',
     params: InvoiceParams,
     body: z.object({ note }),
     responses: {

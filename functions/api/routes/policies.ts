@@ -125,7 +125,8 @@ export const policyRoutes = [
     access: 'finance',
     ifMatch: 'required',
     summary:
-      'Save a new version of a policy (running workflows keep the version they started with); If-Match guards concurrent edits',
+      'Save a new version of a policy (running workflows keep the version they started with); If-Match guards ' +
+      'concurrent edits',
     params: Params,
     body: PolicyUpdate,
     responses: {
@@ -135,7 +136,8 @@ export const policyRoutes = [
     handle: async ({ params, body, ifMatch }) => {
       const current = await getPolicy(params.policyId);
       if (!current) throw notFound(`policy ${params.policyId}`);
-      const saved = await save({ ...body, policyId: params.policyId }, ifMatch ?? current.version); // If-Match: * = the version just read
+      // If-Match: * = the version just read
+      const saved = await save({ ...body, policyId: params.policyId }, ifMatch ?? current.version);
       return { status: 200, body: saved, version: saved.version };
     },
   }),

@@ -88,7 +88,8 @@ export const rateRoutes = [
     access: 'finance',
     ifMatch: 'required',
     summary:
-      'Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)',
+      'Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is ' +
+      'required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)',
     body: RatesUpdate,
     responses: {
       200: { description: 'The rates after the change', schema: RatesView, etag: true },

@@ -60,7 +60,8 @@ export const statementRoutes = [
     tag,
     access: 'finance',
     summary:
-      'Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>; 409 if already waiting there)',
+      'Re-process exactly the rejected file of this checksum after a fix (copies it back to ' +
+      'inbox/<checksum>/<name>; 409 if already waiting there)',
     params: Params,
     responses: {
       202: { description: 'Queued again', schema: z.object({ inboxKey: z.string() }) },

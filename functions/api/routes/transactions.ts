@@ -70,7 +70,8 @@ async function afterUndo(outcome: ApplyOutcome) {
 
 /**
  * A manual match: each invoice at most once (the same invoice twice would be two allocation items with one key: a
- * misleading 409 on DynamoDB Local, a ValidationException, so a 500, on DynamoDB), amounts bounded like every money input.
+ * misleading 409 on DynamoDB Local, a ValidationException, so a 500, on DynamoDB), amounts bounded like every money
+ * input.
  */
 const ManualMatch = z.object({
   allocations: z
@@ -85,7 +86,8 @@ const ManualMatch = z.object({
           ctx.addIssue({
             code: 'custom',
             path: [i, 'invoiceId'],
-            message: `invoice ${a.invoiceId} is already listed at allocations.${at}: give it once, with the total amount`,
+            message:
+              `invoice ${a.invoiceId} is already listed at allocations.${at}: give it once, with the total ` + `amount`,
           });
         else first.set(a.invoiceId, i);
       });
@@ -103,7 +105,8 @@ export const transactionRoutes = [
     tag,
     access: 'read',
     summary:
-      'Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates and reasons',
+      'Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates ' +
+      'and reasons',
     query: z.object({
       status: csvEnum(TransactionStatus.options as [TransactionStatus, ...TransactionStatus[]])
         .optional()
@@ -193,7 +196,8 @@ export const transactionRoutes = [
     tag,
     access: 'finance',
     summary:
-      'Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes back to review; audited',
+      'Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes ' +
+      'back to review; audited',
     params: Params,
     responses: { 200: { description: 'Undone', schema: MatchOutcome }, ...common(404, 409) },
     handle: async ({ params, principal }) =>

@@ -125,7 +125,10 @@ export function writeOffBooking(w: WrittenOff, accounts: BooksAccounts, names: R
   };
 }
 
-/** What makes two bookings of one source the same for the books: accounts by role, customers, invoices, amounts (not names or labels). */
+/**
+ * What makes two bookings of one source the same for the books: accounts by role, customers, invoices, amounts (not
+ * names or labels).
+ */
 export function bookingIdentity(b: Booking): string {
   return JSON.stringify([
     b.kind,

@@ -26,7 +26,9 @@ export function encaissementsIn(list: readonly Encaissement[], from: string, to:
 
 const cell = (s: string) => (/[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-/** invoice_id;customer_id;customer_name;currency;invoice_amount;status;collected_on;collected_amount (decimal point). */
+/**
+ * invoice_id;customer_id;customer_name;currency;invoice_amount;status;collected_on;collected_amount (decimal point).
+ */
 export function encaissementsCsv(list: readonly Encaissement[]): string {
   const head = 'invoice_id;customer_id;customer_name;currency;invoice_amount;status;collected_on;collected_amount';
   const rows = list.map((e) =>
@@ -43,5 +45,5 @@ export function encaissementsCsv(list: readonly Encaissement[]): string {
       .map(cell)
       .join(';'),
   );
-  return [head, ...rows].join('\r\n') + '\r\n';
+  return `${[head, ...rows].join('\r\n')}\r\n`;
 }

@@ -49,15 +49,16 @@ function rowsOf(entry: ExportEntry, journal: { code: string; label: string }): s
 export function renderBooks(exp: PeriodExport, format: BooksFormat, journal: { code: string; label: string }): string {
   const rows = exp.entries.flatMap((e) => rowsOf(e, journal));
   if (format === 'fec')
-    return [fecColumns.join('\t'), ...rows.map((r) => r.map(clean).join('\t'))].join('\r\n') + '\r\n';
-  return (
-    [fecColumns.join(';'), ...rows.map((r) => r.map((f) => quoted(f.replace(/[\r\n]+/g, ' '))).join(';'))].join(
-      '\r\n',
-    ) + '\r\n'
-  );
+    return `${[fecColumns.join('\t'), ...rows.map((r) => r.map(clean).join('\t'))].join('\r\n')}\r\n`;
+  return `${[fecColumns.join(';'), ...rows.map((r) => r.map((f) => quoted(f.replace(/[\r\n]+/g, ' '))).join(';'))].join(
+    '\r\n',
+  )}\r\n`;
 }
 
-/** The file name: the FEC norm's "<SIREN>FEC<AAAAMMJJ>" needs the SIREN, which encaisse does not hold; the period says which month. */
+/**
+ * The file name: the FEC norm's "<SIREN>FEC<AAAAMMJJ>" needs the SIREN, which encaisse does not hold; the period says
+ * which month.
+ */
 export function booksFileName(period: string, format: BooksFormat): string {
   return `encaisse-${format === 'fec' ? 'FEC' : 'ecritures'}-${period}.${format === 'fec' ? 'txt' : 'csv'}`;
 }

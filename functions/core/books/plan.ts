@@ -9,7 +9,8 @@ export class ExportOrderError extends Error {
     readonly laterPeriod: Period,
   ) {
     super(
-      `${period} cannot be exported: ${laterPeriod} was exported already (its entries carry what was not exported before it)`,
+      `${period} cannot be exported: ${laterPeriod} was exported already (its entries carry what was not exported ` +
+        `before it)`,
     );
     this.name = 'ExportOrderError';
   }
@@ -20,7 +21,10 @@ export interface PlanInput {
   today: string;
   /** Prefix of the entry numbers (the journal code). */
   journalCode: string;
-  /** Every booking standing now (lettered receipts, write-offs) dated from the first exported month to the end of this one. */
+  /**
+   * Every booking standing now (lettered receipts, write-offs) dated from the first exported month to the end of this
+   * one.
+   */
   current: Booking[];
   /** The frozen exports of earlier months, as they were written. */
   previous: PeriodExport[];
@@ -57,6 +61,7 @@ export function planPeriodExport(input: PlanInput): PeriodExport {
     const exported = state.get(b.sourceId);
     if (exported && bookingIdentity(exported) === bookingIdentity(b)) continue;
     if (exported) drafts.push({ date: start, action: 'reverse', booking: exported });
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings, which Math.max cannot compare
     drafts.push({ date: b.date < start ? start : b.date, action: 'book', booking: b });
   }
   for (const [sourceId, exported] of state) {

@@ -101,7 +101,8 @@ export function nextSendWindow(
 ): IsoTimestamp {
   const t0 = notBefore.getTime();
   if (Number.isNaN(t0)) throw new RangeError('notBefore is not a valid date');
-  let day = addDays(localDate(notBefore, window.timeZone), -1); // the window of the previous local day can't be >= notBefore, start there to be safe around midnight
+  // the window of the previous local day can't be >= notBefore, start there to be safe around midnight
+  let day = addDays(localDate(notBefore, window.timeZone), -1);
   for (let i = 0; i < 45; i++) {
     if (isBusinessDay(day, extraClosedDays)) {
       const at = sendWindowAt(day, window);

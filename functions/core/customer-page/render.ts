@@ -48,13 +48,18 @@ export interface CustomerPageData {
 }
 
 const STYLE =
-  'body{font-family:system-ui,Arial,sans-serif;font-size:16px;color:#222;line-height:1.45;margin:0 auto;max-width:46rem;padding:1rem}' +
+  'body{font-family:system-ui,Arial,sans-serif;font-size:16px;color:#222;line-height:1.45;margin:0 ' +
+  'auto;max-width:46rem;padding:1rem}' +
   'table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd}' +
   '.n{text-align:right;white-space:nowrap}.qr{width:14rem;max-width:100%}label{display:block;margin:.5rem 0}' +
   'input,select,textarea{font:inherit;max-width:100%}.err{color:#a00}section{margin:1.5rem 0}';
 
 function documentOf(language: PageLanguage, title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+  return (
+    `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" ` +
+    `content="width=device-width,initial-scale=1"><meta name="robots" ` +
+    `content="noindex"><title>${e(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`
+  );
 }
 
 /** The one page shown for every refused link: it names nothing and depends on nothing but the language. */
@@ -129,7 +134,10 @@ function invoicesSection(data: CustomerPageData): string {
   const totals = totalsOf(data.invoices)
     .map((x) => e(formatMoney(x.cents, x.currency, lang)))
     .join(' + ');
-  return `<section><table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table><p><strong>${e(t.total)}${colon(lang)}${totals}</strong></p></section>`;
+  return (
+    `<section><table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table><p>` +
+    `<strong>${e(t.total)}${colon(lang)}${totals}</strong></p></section>`
+  );
 }
 
 /** French puts a no-break space before a colon. */
@@ -156,7 +164,8 @@ function transferSection(data: CustomerPageData): string {
   if (x) rows.push([t.amount, formatMoney(x.amountCents, 'EUR', data.language)]);
   if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
   const qr = x
-    ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
+    ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" ` +
+      `aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
     : '';
   const dl = rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('');
   return `<section><h2>${e(t.payTitle)}</h2>${qr}<dl>${dl}</dl></section>`;
@@ -169,9 +178,31 @@ function formsSection(data: CustomerPageData): string {
     data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '';
   const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;
   const options = data.invoices.map((i) => `<option value="${e(i.number)}">${e(i.number)}</option>`).join('');
-  const paid = `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}</h2>${hidden}${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button type="submit">${e(t.paidSubmit)}</button></form>`;
-  const dispute = `<form method="post" action="${e(data.actions.dispute)}" enctype="multipart/form-data"><h2>${e(t.disputeTitle)}</h2>${hidden}${field(t.disputeInvoice, 'invoiceNumber', `<select name="invoiceNumber" required>${options}</select>`)}${field(t.disputeReason, 'reason', `<textarea name="reason" rows="4" maxlength="2000" required></textarea>`)}${field(t.disputeFile, 'file', `<input type="file" name="file" accept="application/pdf,image/jpeg,image/png">`)}<button type="submit">${e(t.disputeSubmit)}</button></form>`;
-  const promise = `<form method="post" action="${e(data.actions.promise)}"><h2>${e(t.promiseTitle)}</h2>${hidden}${field(t.promiseDate, 'promisedFor', `<input type="date" name="promisedFor" required min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}">`)}<button type="submit">${e(t.promiseSubmit)}</button></form>`;
+  const paid =
+    `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}` +
+    `</h2>${hidden}` +
+    `${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}` +
+    `${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button ` +
+    `type="submit">${e(t.paidSubmit)}</button></form>`;
+  const dispute =
+    `<form method="post" action="${e(data.actions.dispute)}" enctype="multipart/form-data"><h2>${e(t.disputeTitle)}` +
+    `</h2>${hidden}` +
+    `${field(t.disputeInvoice, 'invoiceNumber', `<select name="invoiceNumber" required>${options}</select>`)}` +
+    `${field(t.disputeReason, 'reason', `<textarea name="reason" rows="4" maxlength="2000" required></textarea>`)}` +
+    `${field(
+      t.disputeFile,
+      'file',
+      `<input type="file" name="file" accept="application/pdf,image/jpeg,image/png">`,
+    )}<button type="submit">${e(t.disputeSubmit)}</button></form>`;
+  const promise =
+    `<form method="post" action="${e(data.actions.promise)}"><h2>${e(t.promiseTitle)}` +
+    `</h2>${hidden}` +
+    `${field(
+      t.promiseDate,
+      'promisedFor',
+      `<input type="date" name="promisedFor" required ` +
+        `min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}">`,
+    )}<button type="submit">${e(t.promiseSubmit)}</button></form>`;
   return `<section>${paid}</section><section>${dispute}</section><section>${promise}</section>`;
 }
 
@@ -181,5 +212,8 @@ function contactSection(data: CustomerPageData): string {
   const ways = [c.email ? `<a href="mailto:${e(c.email)}">${e(c.email)}</a>` : '', c.phone ? e(c.phone) : ''].filter(
     Boolean,
   );
-  return `<footer><p>${e(t.contact)} ${e(c.name)}${ways.length ? `${colon(data.language)}${ways.join(' · ')}` : ''}.</p></footer>`;
+  return (
+    `<footer><p>${e(t.contact)} ` +
+    `${e(c.name)}${ways.length ? `${colon(data.language)}${ways.join(' · ')}` : ''}.</p></footer>`
+  );
 }

@@ -46,7 +46,8 @@ const fr = {
   refusedForm: 'Le formulaire n’a pas pu être accepté : rechargez la page et recommencez.',
   invalidTitle: 'Lien invalide ou expiré',
   invalidBody:
-    'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en obtenir un nouveau.',
+    'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en ' +
+    'obtenir un nouveau.',
 } as const;
 
 export type StringKey = keyof typeof fr;

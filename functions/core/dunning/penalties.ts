@@ -98,7 +98,8 @@ export function computeLatePenalties(input: LatePenaltiesInput): LatePenalties {
     start = undefined;
     rateFor = () => 0;
   } else if (debtor === 'consumer' || input.lateInterest === 'legal_rate') {
-    // B2B debtors owe L441-10 whatever the policy says; 'legal_rate' only changes consumers' rule, which is the default for them.
+    // B2B debtors owe L441-10 whatever the policy says; 'legal_rate' only changes consumers' rule, which is the default
+    // for them.
     if (debtor === 'business') {
       basis = input.contractRateBp ? 'contract' : 'l441_10';
       rateFor = businessRate(input);

@@ -106,7 +106,8 @@ const standard: Policy = Policy.parse({
   version: 1,
   name: 'Standard',
   description:
-    'Relance de courtoisie 3 jours avant l’échéance, relances à J+7, J+15 et J+25, mise en demeure 25 jours ouvrés après l’échéance (environ 5 semaines), remise à l’agence de recouvrement à J+75.',
+    'Relance de courtoisie 3 jours avant l’échéance, relances à J+7, J+15 et J+25, mise en demeure 25 jours ouvrés ' +
+    'après l’échéance (environ 5 semaines), remise à l’agence de recouvrement à J+75.',
   segment: 'standard',
   steps: [
     {
@@ -171,7 +172,9 @@ const keyAccount: Policy = Policy.parse({
   version: 1,
   name: 'Grands comptes',
   description:
-    'Appel du chargé de compte à J+3 (jours ouvrés), relances courtoises à J+10 et J+25, second appel 30 jours ouvrés après l’échéance, mise en demeure (après approbation) 35 jours ouvrés après, agence à J+90 seulement après approbation.',
+    'Appel du chargé de compte à J+3 (jours ouvrés), relances courtoises à J+10 et J+25, second appel 30 jours ' +
+    'ouvrés après l’échéance, mise en demeure (après approbation) 35 jours ouvrés après, agence à J+90 seulement ' +
+    'après approbation.',
   segment: 'key_account',
   steps: [
     {
@@ -236,7 +239,8 @@ const b2c: Policy = Policy.parse({
   version: 1,
   name: 'Particuliers',
   description:
-    'Rappel avant échéance, relances à J+5 et J+15, dernière relance à J+30, mise en demeure 30 jours ouvrés après l’échéance : intérêts au taux légal à compter de la mise en demeure, pas d’indemnité forfaitaire de 40 €.',
+    'Rappel avant échéance, relances à J+5 et J+15, dernière relance à J+30, mise en demeure 30 jours ouvrés après ' +
+    'l’échéance : intérêts au taux légal à compter de la mise en demeure, pas d’indemnité forfaitaire de 40 €.',
   segment: 'b2c',
   steps: [
     {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { IsoDate } from '../dates';
 
 /**
- * Late-payment rates as DATA (they change twice a year). Figures from shared/reference/late-payment-rates.md (the steering repository's checked reference).
+ * Late-payment rates as DATA (they change twice a year). Figures from shared/reference/late-payment-rates.md (the
+ * steering repository's checked reference).
  * Finance extends the table (the runtime may load an override); nothing here guesses a rate that is not listed.
  */
 export const HalfYear = z.string().regex(/^\d{4}-H[12]$/, 'expected a half-year like 2025-H1');
@@ -62,8 +63,10 @@ export class UnknownRateError extends Error {
   ) {
     super(
       rate === 'ecb_mro'
-        ? `the ECB main refinancing rate in force on the first day of ${half} is not in the rate table: add it before computing penalties for ${half}`
-        : `the legal interest rate of ${half} is not in the rate table: add it (arrêté of the half-year) before computing penalties for ${half}`,
+        ? `the ECB main refinancing rate in force on the first day of ${half} is not in the rate table: add it ` +
+            `before computing penalties for ${half}`
+        : `the legal interest rate of ${half} is not in the rate table: add it (arrêté of the half-year) before ` +
+            `computing penalties for ${half}`,
     );
     this.name = 'UnknownRateError';
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { IsoTimestamp } from '../dates';
 
 /**
- * The state object of the per-invoice dunning workflow (see lib/README.md, 'The dunning state machine'). Every Lambda task
+ * The state object of the per-invoice dunning workflow (see lib/README.md, 'The dunning state machine'). Every Lambda
+ * task
  * receives the whole state and returns the whole new state; the Choice states read `plan.action` and `outcome`.
  */
 export const StepOutcome = z.enum(['acted', 'enlisted', 'paused', 'stopped', 'skipped', 'sent', 'rescheduled']);

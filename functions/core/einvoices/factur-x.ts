@@ -13,7 +13,9 @@ import {
 import { EInvoiceError } from './errors';
 import { MAX_XML_BYTES } from './xml';
 
-/** The names a Factur-X / ZUGFeRD / XRechnung PDF gives its invoice XML (compared without case: some writers vary it). */
+/**
+ * The names a Factur-X / ZUGFeRD / XRechnung PDF gives its invoice XML (compared without case: some writers vary it).
+ */
 export const INVOICE_ATTACHMENT_NAMES = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml'];
 /** Name trees nest; a hostile file could nest or loop them without end. */
 const MAX_TREE_NODES = 10_000;
@@ -44,7 +46,8 @@ export async function extractInvoiceXml(pdf: Uint8Array): Promise<Attachment> {
     const names = [...new Set(specs.map((s) => s.name))];
     throw new EInvoiceError(
       'no_invoice_attachment',
-      `a PDF without a factur-x.xml attachment (${names.length ? `attachments: ${names.join(', ')}` : 'no attachment'}): not a Factur-X invoice`,
+      `a PDF without a factur-x.xml attachment ` +
+        `(${names.length ? `attachments: ${names.join(', ')}` : 'no attachment'}): not a Factur-X invoice`,
     );
   }
   return { name: found.name, bytes: streamBytes(found.stream, found.name) };

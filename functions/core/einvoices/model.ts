@@ -16,7 +16,10 @@ export interface Party {
   name: string;
   /** BT-30 / BT-47: the legal registration identifier, with its scheme (0002 = SIREN or SIRET, 0009 = SIRET). */
   legalId?: { id: string; scheme?: string };
-  /** The French SIREN (9 digits) when the party gives one: a SIREN, a SIRET's first 9 digits, or a French VAT number's last 9. */
+  /**
+   * The French SIREN (9 digits) when the party gives one: a SIREN, a SIRET's first 9 digits, or a French VAT number's
+   * last 9.
+   */
   siren?: string;
   vatId?: string;
   address?: PostalAddress;
@@ -54,7 +57,9 @@ export function kindOf(typeCode: string): 'invoice' | 'credit_note' {
   return CREDIT_NOTE_CODES.has(typeCode) ? 'credit_note' : 'invoice';
 }
 
-/** An XML decimal ("2337.5", "-10", "104.900") in cents; more than two significant decimals is refused, never rounded. */
+/**
+ * An XML decimal ("2337.5", "-10", "104.900") in cents; more than two significant decimals is refused, never rounded.
+ */
 export function decimalToCents(value: string | undefined, element: string): number {
   const decimal = value?.trim() ?? '';
   // The XML form only (no grouping, no trailing sign); the reading itself is the one of every amount (core/money).

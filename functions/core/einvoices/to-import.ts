@@ -14,7 +14,8 @@ export type EInvoiceImport =
   | { ok: false; invoiceId?: string; reason: string };
 
 /**
- * The customer id of a buyer: its SIREN when it has one (the identifier the reform's directory uses), else its legal id,
+ * The customer id of a buyer: its SIREN when it has one (the identifier the reform's directory uses), else its legal
+ * id,
  * else its VAT number, else its name in capitals. Customers created from CSV or FEC under another id are not merged.
  */
 export function customerIdOf(buyer: Party): string {
@@ -44,7 +45,9 @@ export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoi
     return {
       ok: false,
       invoiceId,
-      reason: `a credit note (type ${invoice.typeCode}): record it against its invoice (credit-note), it is nothing to collect`,
+      reason:
+        `a credit note (type ${invoice.typeCode}): record it against its invoice (credit-note), it is nothing ` +
+        `to collect`,
     };
   }
   if (invoice.amountDueCents <= 0)

@@ -23,6 +23,7 @@ export function forEachRecord(
   text: string,
   separator: string,
   quotes: boolean,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a visitor that never stops returns nothing
   visit: (line: number, fields: string[]) => boolean | void,
 ): void {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

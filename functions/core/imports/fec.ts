@@ -5,7 +5,8 @@ import { detectSeparator, firstLine, splitRecords } from './delimited';
 import type { ParsedImport, ParsedRow } from './types';
 
 /**
- * The French FEC ("Fichier des Écritures Comptables", article A47 A-1 du Livre des procédures fiscales): the legal export
+ * The French FEC ("Fichier des Écritures Comptables", article A47 A-1 du Livre des procédures fiscales): the legal
+ * export
  * of every French accounting package, 18 columns, tab- or pipe-separated, dates AAAAMMJJ, amounts with a decimal comma.
  */
 export const fecColumns = [
@@ -54,11 +55,15 @@ interface Piece {
 }
 
 /**
- * Reads the open receivables of a FEC: the lines of customer accounts (411...) grouped by piece and customer (CompAuxNum,
- * else CompteNum). A piece whose lines are all lettered (EcritureLet) is closed; otherwise every line of it counts, lettered
- * or not (a payment lettered on the invoice's piece, as encaisse's own export writes it, settles that much of it). A group
+ * Reads the open receivables of a FEC: the lines of customer accounts (411...) grouped by piece and customer
+ * (CompAuxNum,
+ * else CompteNum). A piece whose lines are all lettered (EcritureLet) is closed; otherwise every line of it counts,
+ * lettered
+ * or not (a payment lettered on the invoice's piece, as encaisse's own export writes it, settles that much of it). A
+ * group
  * whose net balance is a debit is an open invoice;
- * a net credit (unlettered payment or credit note) is reported as refused with the reason. Each group reports the line of
+ * a net credit (unlettered payment or credit note) is reported as refused with the reason. Each group reports the line
+ * of
  * its first entry.
  */
 export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
@@ -69,7 +74,7 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     return { format: 'fec', rows: [], fatal: 'empty file: expected the FEC header line (JournalCode...Idevise)' };
   const names = records[0].fields.map((f) => f.trim().toLowerCase());
   const index = new Map<string, number>();
-  names.forEach((n, i) => index.set(n, i));
+  for (const [i, n] of names.entries()) index.set(n, i);
   const missing = fecColumns.filter(
     (c) => !['montantdevise', 'idevise'].includes(c.toLowerCase()) && !index.has(c.toLowerCase()),
   );
@@ -77,7 +82,9 @@ export function parseFec(text: string, options: FecOptions = {}): ParsedImport {
     return {
       format: 'fec',
       rows: [],
-      fatal: `not a FEC: missing column(s) ${missing.join(', ')} (tab- or pipe-separated, 18 columns JournalCode..Idevise)`,
+      fatal:
+        `not a FEC: missing column(s) ${missing.join(', ')} (tab- or pipe-separated, 18 columns ` +
+        `JournalCode..Idevise)`,
     };
   }
   const prefixes = options.accountPrefixes ?? ['411'];

@@ -4,3 +4,4 @@ export * from './open-invoices';
 export * from './plan';
 export * from './reasons';
 export * from './types';
+export * from './warnings';

@@ -29,7 +29,8 @@ export interface InvoiceCsvOptions {
 }
 
 /**
- * Reads an invoice CSV (comma or semicolon separated, RFC 4180 quotes, header line with the columns above in any order).
+ * Reads an invoice CSV (comma or semicolon separated, RFC 4180 quotes, header line with the columns above in any
+ * order).
  * Each line becomes a receivable or a refusal naming the column at fault. Amounts take a decimal point or comma; dates
  * are YYYY-MM-DD (DD/MM/YYYY is accepted too). A second line with the same invoice id is refused unless identical
  * (see `InvoiceCsvOptions`). Fast enough for a 200,000-line book: each distinct date and IBAN is checked once,
@@ -68,7 +69,7 @@ export function readInvoiceCsv(
   forEachRecord(text, separator, true, (line, fields) => {
     if (!at) {
       const index = new Map<string, number>();
-      fields.forEach((f, i) => index.set(f.trim().toLowerCase(), i));
+      for (const [i, f] of fields.entries()) index.set(f.trim().toLowerCase(), i);
       const missing = required.filter((c) => !index.has(c));
       if (missing.length > 0) {
         fatal = `missing column(s): ${missing.join(', ')} (expected header ${invoiceCsvColumns.join(',')})`;
@@ -134,11 +135,14 @@ function sameInvoice(a: ImportedInvoice, b: ImportedInvoice): boolean {
 
 const PLAIN_AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
 
-/** Integer cents of an amount cell; undefined if it is not an amount. `1234.56` is read directly, anything else by parseAmountToCents. */
+/**
+ * Integer cents of an amount cell; undefined if it is not an amount. `1234.56` is read directly, anything else by
+ * parseAmountToCents.
+ */
 function readAmount(s: string): number | undefined {
   if (PLAIN_AMOUNT.test(s)) {
     const dot = s.indexOf('.');
-    return dot < 0 ? Number(s) * 100 : Number(s.slice(0, dot)) * 100 + Number((s.slice(dot + 1) + '0').slice(0, 2));
+    return dot < 0 ? Number(s) * 100 : Number(s.slice(0, dot)) * 100 + Number(`${s.slice(dot + 1)}0`.slice(0, 2));
   }
   try {
     return parseAmountToCents(s);

@@ -16,7 +16,8 @@ export interface PlannedRow {
 }
 
 /**
- * Decides, row by row, what an import does to the stored invoices. Idempotent on the invoice id: importing the same file
+ * Decides, row by row, what an import does to the stored invoices. Idempotent on the invoice id: importing the same
+ * file
  * twice creates nothing the second time ('unchanged'). An existing invoice is updated (amount, dates) only while it is
  * still owed and never below what was already collected; it never moves to another customer.
  */
@@ -92,7 +93,8 @@ function stripVersion(invoice: Invoice): Omit<Invoice, 'version'> {
 }
 
 /**
- * The customer record an imported row implies: a new customer (name, IBAN, default terms) or the stored one with a newly
+ * The customer record an imported row implies: a new customer (name, IBAN, default terms) or the stored one with a
+ * newly
  * seen IBAN added. Undefined when nothing changes.
  */
 export function customerFromImport(current: Customer | undefined, record: ImportedInvoice): Customer | undefined {

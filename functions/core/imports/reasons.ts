@@ -52,6 +52,11 @@ const patterns: [RegExp, (...m: string[]) => string][] = [
     /^line (\d+): Debit\/Credit\/Montantdevise not an amount \("(.*)"\)$/s,
     (n, v) => `ligne ${n} : Debit/Credit/Montantdevise illisible (« ${v} »)`,
   ],
+  [/^customer_iban: already the IBAN of customer (.*)$/s, (c) => `customer_iban : déjà l’IBAN du client ${c}`],
+  [
+    /^customer (.*): no e-mail contact, its reminders will be call tasks$/s,
+    (c) => `client ${c} : aucun contact e-mail, ses relances seront des appels à passer`,
+  ],
   [/^balanced piece: .*$/, () => 'pièce soldée : rien à encaisser (non lettrée, mais débit égal au crédit)'],
   [/^net credit balance: .*$/, () => 'solde créditeur : règlement non lettré ou avoir, pas une créance'],
   [

@@ -31,14 +31,18 @@ export function dayAnomaly(
     return {
       ...base,
       reason:
-        `this file holds ${day.entries} movement(s) totalling ${formatCents(day.totalCents)} on this day, an earlier file ${earlier.entries} totalling ${formatCents(earlier.totalCents)}: ` +
-        'one of them was cut inside the day; identical movements of that day may have been taken for one, check the day against the bank',
+        `this file holds ${day.entries} movement(s) totalling ${formatCents(day.totalCents)} on this day, an ` +
+        `earlier file ${earlier.entries} totalling ${formatCents(earlier.totalCents)}: ` +
+        'one of them was cut inside the day; identical movements of that day may have been taken for one, check the ' +
+        'day against the bank',
     };
   }
   if (newEntries > 0) {
     return {
       ...base,
-      reason: `an earlier file held this whole day (${day.entries} movement(s), ${formatCents(day.totalCents)}) yet ${newEntries} movement(s) of this file were new: the same movements described differently may be stored twice`,
+      reason:
+        `an earlier file held this whole day (${day.entries} movement(s), ${formatCents(day.totalCents)}) yet ` +
+        `${newEntries} movement(s) of this file were new: the same movements described differently may be stored twice`,
     };
   }
   return undefined;

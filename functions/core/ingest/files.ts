@@ -2,7 +2,8 @@
  * Where statement files are kept in the statements bucket, by content: two different files dropped under the same
  * name never share a key, and a key is never written twice with different bytes.
  *
- *   inbox/<name> or inbox/<anything>/<name>   dropped, waiting for ingest (a re-processed file: inbox/<checksum>/<name>)
+ *   inbox/<name> or inbox/<anything>/<name>   dropped, waiting for ingest (a re-processed file:
+ *   inbox/<checksum>/<name>)
  *   processed/<checksum>/<name>               read and reconciled; beside it <name>.summary.json
  *   rejected/<checksum>/<name>                refused; beside it <name>.error.json
  *

@@ -88,7 +88,9 @@ export function tooLargeProblem(sizeBytes: number, limits: IngestLimits): Statem
   if (sizeBytes <= limits.maxBytes) return undefined;
   return {
     code: 'file_too_large',
-    message: `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split it, or raise statementMaxBytes)`,
+    message:
+      `the file is ${sizeBytes} bytes, over the limit of ${limits.maxBytes} bytes: it was not read (split ` +
+      `it, or raise statementMaxBytes)`,
   };
 }
 
@@ -105,7 +107,9 @@ export function amountProblem(parsed: ParsedStatementFile): StatementProblem | u
         return {
           code: 'invalid_amount',
           element: `statement ${i + 1}, entry ${e.index + 1}`,
-          message: `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ${total}`,
+          message:
+            `amounts beyond what can be counted exactly (2^53 cents): ${e.amountCents} cents, running total ` +
+            `${total}`,
         };
       }
     }
@@ -130,7 +134,9 @@ function statementProblem(
   if (entries > limits.maxEntries) {
     return {
       code: 'too_many_entries',
-      message: `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise statementMaxEntries)`,
+      message:
+        `the file holds ${entries} entries, over the limit of ${limits.maxEntries} (split it, or raise ` +
+        `statementMaxEntries)`,
     };
   }
   const amounts = amountProblem(parsed);
@@ -141,7 +147,9 @@ function statementProblem(
     return {
       code: 'balance_mismatch',
       element: `statement ${i + 1} (account ${accountLabel(s)})`,
-      message: `balances do not add up: opening + entries = ${formatCents(c.expectedClosingCents)}, stated closing ${formatCents(c.statedClosingCents)} (difference ${formatCents(c.differenceCents)})`,
+      message:
+        `balances do not add up: opening + entries = ${formatCents(c.expectedClosingCents)}, stated closing ` +
+        `${formatCents(c.statedClosingCents)} (difference ${formatCents(c.differenceCents)})`,
     };
   }
   return undefined;

@@ -34,7 +34,10 @@ export type Anomaly =
     }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
   | { kind: 'allocation_refused'; transactionId: string; reason: string }
-  /** A stored transaction came back under the same id with a different amount, date or account: kept as stored, to check. */
+  /**
+   * A stored transaction came back under the same id with a different amount, date or account: kept as stored,
+   * to check.
+   */
   | { kind: 'identity_conflict'; transactionId: string; date: string; amount: string; stored: string }
   /** A booking day of this file disagrees with what earlier files held for it (an export cut inside a day?). */
   | { kind: 'day_inconsistent'; account: string; date: string; reason: string };

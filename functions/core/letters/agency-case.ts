@@ -171,7 +171,8 @@ export async function buildAgencyCaseFile(input: AgencyCaseInput): Promise<Agenc
   );
   for (const [c, t] of currencyTotals)
     w.paragraph(
-      `${fr ? 'Total de la créance' : 'Total claim'} : ${money(t.totalCents, c, language)} (${fr ? 'principal' : 'principal'} ${money(t.principalCents, c, language)})`,
+      `${fr ? 'Total de la créance' : 'Total claim'} : ${money(t.totalCents, c, language)} ` +
+        `(${fr ? 'principal' : 'principal'} ${money(t.principalCents, c, language)})`,
       { bold: true },
     );
   if (input.formalNotice) {

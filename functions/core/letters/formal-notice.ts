@@ -148,8 +148,10 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   const n = ids.length;
   w.paragraph(
     fr
-      ? `Objet : Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`} – Réf. ${reference}`
-      : `Subject: Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`} – Ref. ${reference}`,
+      ? `Objet : Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`} – Réf. ` +
+          `${reference}`
+      : `Subject: Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`} – Ref. ` +
+          `${reference}`,
     { bold: true, gapAfter: 12 },
   );
   w.paragraph(letterSalutation(debtor, language), { gapAfter: 8 });
@@ -266,8 +268,11 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
     const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
     w.paragraph(
       fr
-        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ${m(fig.indemnityCents)}.`
-        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
+        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais ` +
+            `de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ` +
+            `${m(fig.indemnityCents)}.`
+        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is ` +
+            `due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
     );
   }
 }
@@ -336,8 +341,10 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
   );
   w.paragraph(
     fr
-      ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement (injonction de payer ou recours à une société de recouvrement).'
-      : 'Failing payment by that date, we will start collection proceedings without further notice (order for payment or a collection agency).',
+      ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
+          '(injonction de payer ou recours à une société de recouvrement).'
+      : 'Failing payment by that date, we will start collection proceedings without further notice (order for ' +
+          'payment or a collection agency).',
   );
   w.paragraph(
     posted

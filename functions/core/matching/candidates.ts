@@ -66,7 +66,8 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     if (ledger.invoices[h.invoice].currency !== t.currency) continue;
     if (ledger.open[h.invoice] <= 0) {
       notes.push(
-        `reference ${ledger.invoices[h.invoice].invoiceId} found but that invoice is already settled: possible duplicate payment`,
+        `reference ${ledger.invoices[h.invoice].invoiceId} found but that invoice is already settled: possible ` +
+          `duplicate payment`,
       );
       continue;
     }
@@ -145,7 +146,8 @@ function groupCandidate(s: Search, groups: number[][]): void {
     .sort((a, b) => rank[a.fit] - rank[b.fit])[0];
   s.offer(
     draftOf(s, t, all, fit, 'ref', p, [
-      `reference: ${all.length} invoices of ${groups.length} customers named in the transaction text (one payer for several companies)`,
+      `reference: ${all.length} invoices of ${groups.length} customers named in the transaction text (one payer for ` +
+        `several companies)`,
     ]),
   );
 }
@@ -179,7 +181,9 @@ function restCandidates(s: Search, named: number[], p: PayerVerdict, reasons: st
   }
   for (const extra of ways) {
     const invs = [...named, ...extra].sort(ledger.byAge);
-    const why = `amount: the rest, ${formatCents(rest)}, equals ${extra.map((i) => ledger.invoices[i].invoiceId).join(' + ')} of the same customer, not named`;
+    const why =
+      `amount: the rest, ${formatCents(rest)}, equals ` +
+      `${extra.map((i) => ledger.invoices[i].invoiceId).join(' + ')} of the same customer, not named`;
     s.offer(draftOf(s, t, invs, 'exact', 'ref', p, [...reasons, why], ways.length > 1 ? 0.35 : 0.03));
   }
   return ways.length > 0;

@@ -5,9 +5,15 @@ import { foldText } from './normalize';
  * customer receipt (tax refund, grant, interest, insurance, own-account transfer, card or supplier credit), or a
  * possible customer receipt.
  */
+/** Whole words: any of the alternatives (regex source). */
+const anyWord = (...alternatives: string[]) => new RegExp(`\\b(${alternatives.join('|')})\\b`);
+
 const NON_CUSTOMER: { re: RegExp; what: string }[] = [
   {
-    re: /\b(DGFIP|DGI|TRESOR PUBLIC|TRESORERIE|SIE|SERVICE DES IMPOTS|IMPOTS|REMB(OURSEMENT)? (DE )?(CREDIT )?(DE )?TVA|CREDIT (DE )?TVA|CICE|CIR)\b/,
+    re: anyWord(
+      'DGFIP|DGI|TRESOR PUBLIC|TRESORERIE|SIE|SERVICE DES IMPOTS|IMPOTS',
+      'REMB(OURSEMENT)? (DE )?(CREDIT )?(DE )?TVA|CREDIT (DE )?TVA|CICE|CIR',
+    ),
     what: 'tax refund',
   },
   { re: /\b(URSSAF|CPAM|CAF|POLE EMPLOI|FRANCE TRAVAIL|ASP|BPIFRANCE|SUBVENTION)\b/, what: 'public body or grant' },
@@ -17,7 +23,10 @@ const NON_CUSTOMER: { re: RegExp; what: string }[] = [
   },
   { re: /\b(ASSURANCES?|INDEMNISATION|INDEMNITE SINISTRE|SINISTRE|MUTUELLE|PREVOYANCE)\b/, what: 'insurance' },
   {
-    re: /\b(VIR(EMENT)? INTERNE|VIR(EMENT)? (DE )?(CPTE|COMPTE) A (CPTE|COMPTE)|TRANSFERT INTERNE|VIR(EMENT)? TRESORERIE|VIREMENT ENTRE COMPTES|APPORT (EN )?COMPTE COURANT|ALIMENTATION COMPTE)\b/,
+    re: anyWord(
+      'VIR(EMENT)? INTERNE|VIR(EMENT)? (DE )?(CPTE|COMPTE) A (CPTE|COMPTE)|TRANSFERT INTERNE|VIR(EMENT)? TRESORERIE',
+      'VIREMENT ENTRE COMPTES|APPORT (EN )?COMPTE COURANT|ALIMENTATION COMPTE',
+    ),
     what: 'own-account transfer',
   },
   {
@@ -25,8 +34,10 @@ const NON_CUSTOMER: { re: RegExp; what: string }[] = [
     what: 'card or supplier credit',
   },
 ];
-const RETURN_WORDS =
-  /\b(IMPAYES?|REJETS?|REJETEE?S?|RETOURS?|RETURNED|RETURN|REVERSAL|CONTRE ?PASSATION|ANNULATION|RTRANSACTION|R TRANSACTION|REFUS|REFUSE)\b/;
+const RETURN_WORDS = anyWord(
+  'IMPAYES?|REJETS?|REJETEE?S?|RETOURS?|RETURNED|RETURN|REVERSAL',
+  'CONTRE ?PASSATION|ANNULATION|RTRANSACTION|R TRANSACTION|REFUS|REFUSE',
+);
 const RETURN_CODES = new Set(['RRTN', 'UPDD', 'RPCR', 'ARET', 'RRCT']);
 const RETURN_CODE_IN = /(^|[^A-Z])(RRTN|UPDD|RPCR)($|[^A-Z])/;
 
@@ -43,7 +54,7 @@ export function textsOf(t: MovementTexts): string[] {
   if (t.remittance?.structured) out.push(...t.remittance.structured);
   if (t.endToEndId && t.endToEndId !== 'NOTPROVIDED') out.push(t.endToEndId);
   if (t.counterpartyName) out.push(t.counterpartyName);
-  return out.filter((s) => s && s.trim());
+  return out.filter((s) => s?.trim());
 }
 
 /** A debit that gives back a customer's payment (the bank flagged it, its code says so, or its text does). */

@@ -98,7 +98,9 @@ export class CustomerIndex {
     return iban ? (this.byIban.get(ibanKey(iban)) ?? []) : [];
   }
 
-  /** Who may have paid: by payer IBAN, by the payer name field, and by a customer name written in the label. Best first. */
+  /**
+   * Who may have paid: by payer IBAN, by the payer name field, and by a customer name written in the label. Best first.
+   */
   identify(payerIban: string | undefined, payerName: string | undefined, otherTexts: readonly string[]): PayerGuess[] {
     const best = new Map<number, PayerGuess>();
     const offer = (g: PayerGuess) => {
@@ -115,12 +117,12 @@ export class CustomerIndex {
       });
     }
     // a payer IBAN known for exactly one customer says who paid: the name adds nothing
-    if (payerName && payerName.trim() && byIban.length !== 1) {
+    if (payerName?.trim() && byIban.length !== 1) {
       for (const g of this.byNameField(payerName)) offer(this.ofOwner(g));
     }
     // the label is read for a customer name only when the IBAN and the payer name field did not say who paid
     const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
-    const other = sure ? '' : otherTexts.filter((t) => t && t.trim()).join(' ');
+    const other = sure ? '' : otherTexts.filter((t) => t?.trim()).join(' ');
     if (other) for (const g of this.byNameInText(other)) offer(this.ofOwner(g));
     const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer).slice(0, 8);
     for (const g of ranked) {
@@ -138,7 +140,9 @@ export class CustomerIndex {
     return ranked;
   }
 
-  /** A guess about a name entry (own name or alias name) made a guess about its customer, naming the alias that said it. */
+  /**
+   * A guess about a name entry (own name or alias name) made a guess about its customer, naming the alias that said it.
+   */
   private ofOwner(g: PayerGuess): PayerGuess {
     const customer = this.owner[g.customer];
     const name = this.entryNames[g.customer];
@@ -175,7 +179,9 @@ export class CustomerIndex {
     return lists[1].length <= 300 ? [...new Set([...lists[0], ...lists[1]])] : lists[0];
   }
 
-  /** The payer name field: every payer word should belong to the customer name, and most of the name should be there. */
+  /**
+   * The payer name field: every payer word should belong to the customer name, and most of the name should be there.
+   */
   private byNameField(raw: string): PayerGuess[] {
     const all = tokens(raw);
     const truncated = all.join(' ').length >= TRUNCATION_MIN_LENGTH;
@@ -226,7 +232,8 @@ export class CustomerIndex {
             break;
           }
       }
-      const dropLast = lastIsCut && !coreSet.has(last) && cutMatches < 0 && noiseTail; // "DUPONT ET FILS S": a cut legal form
+      // "DUPONT ET FILS S": a cut legal form
+      const dropLast = lastIsCut && !coreSet.has(last) && cutMatches < 0 && noiseTail;
       let payerW = 0;
       let payerMatched = 0;
       const n = dropLast ? words.length - 1 : words.length;

@@ -156,7 +156,8 @@ export function draftOf(
       fit === 'exact'
         ? `amount: ${money(t.amountCents)} equals what is owed`
         : fit === 'fee'
-          ? `amount: ${money(total - t.amountCents)} short of ${money(total)} (within the bank-fee tolerance): write-off proposed`
+          ? `amount: ${money(total - t.amountCents)} short of ${money(total)} (within the bank-fee tolerance): ` +
+            `write-off proposed`
           : fit === 'partial'
             ? `amount: partial payment, ${money(total - t.amountCents)} still owed`
             : `amount: overpaid by ${money(t.amountCents - total)}, kept as customer credit`;

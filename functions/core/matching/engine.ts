@@ -182,7 +182,8 @@ export function createMatcher(
     const nothingFits =
       known.length === 0 && refOf.size === 0
         ? found.unresolved.length > 0
-          ? `the text names ${found.unresolved.slice(0, 3).join(', ')}, which is not an open invoice, and the payer is not a known customer`
+          ? `the text names ${found.unresolved.slice(0, 3).join(', ')}, which is not an open invoice, and the payer ` +
+            `is not a known customer`
           : 'no invoice reference and no known customer'
         : 'no open invoice fits this payment';
     return decide(ledger, opts, t.transactionId, all, { ...facts, notes, nothingFits });
@@ -216,7 +217,8 @@ export function createMatcher(
         }
       const reasons = [
         head,
-        `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ${link.fit.evidence.join('; ')}`,
+        `reverses transaction ${p.transactionId} of ${p.bookingDate}${p.inRun ? ' (this run)' : ''}: ` +
+          `${link.fit.evidence.join('; ')}`,
       ];
       return {
         result: {
@@ -303,7 +305,10 @@ export function createMatcher(
           return;
         }
         // nothing in the text points at an invoice: no reference-backed match is possible, decide in pass 2
-        if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) return defer(k);
+        if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) {
+          defer(k);
+          return;
+        }
         const ev = evaluate(t);
         if (ev.result.status === 'matched' && ev.best && ev.best.ref === 'ref') {
           apply(t, ev);

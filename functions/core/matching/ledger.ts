@@ -35,7 +35,7 @@ export class OpenLedger {
     });
     for (const list of this.customerInvoices) list.sort(this.byAge);
     this.firstOpen = new Int32Array(customers.length);
-    invoices.forEach((inv, i) => pushTo(this.atStart, inv.openCents, i));
+    for (const [i, inv] of invoices.entries()) pushTo(this.atStart, inv.openCents, i);
   }
 
   /** Oldest first: by due date, then invoice number. */
@@ -80,7 +80,10 @@ export class OpenLedger {
       .sort(this.byAge);
   }
 
-  /** Every open invoice, of any customer, owing exactly `amount` in a currency (looked up among the amounts owed at the start). */
+  /**
+   * Every open invoice, of any customer, owing exactly `amount` in a currency (looked up among the amounts owed at the
+   * start).
+   */
   anyAt(amount: number, currency: string): number[] {
     return (this.atStart.get(amount) ?? []).filter(
       (i) => this.open[i] === amount && this.invoices[i].currency === currency,

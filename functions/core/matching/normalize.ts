@@ -4,6 +4,7 @@
  */
 
 const NON_ALNUM = /[^A-Z0-9]+/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, NUL included, on purpose
 const HAS_NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING = /[\u0300-\u036f]/g;
 
@@ -24,7 +25,10 @@ export function referenceKey(invoiceId: string): string {
   return foldText(invoiceId).replace(/ /g, '');
 }
 
-/** The same key with its leading letters dropped ("F202400123" -> "202400123"), or undefined when nothing sensible is left. */
+/**
+ * The same key with its leading letters dropped ("F202400123" -> "202400123"), or undefined when nothing sensible is
+ * left.
+ */
 export function referenceKeyWithoutPrefix(key: string): string | undefined {
   const m = /^[A-Z]+(?=\d)/.exec(key);
   if (!m) return undefined;

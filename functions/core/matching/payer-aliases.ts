@@ -57,7 +57,10 @@ export function aliasesToLearn(
   return out;
 }
 
-/** The matcher's view of customers with their live aliases: alias IBANs join the customer's IBANs, alias names its names. */
+/**
+ * The matcher's view of customers with their live aliases: alias IBANs join the customer's IBANs, alias names its
+ * names.
+ */
 export function withAliases(
   customers: readonly { customerId: string; name: string; ibans: readonly string[] }[],
   liveAliases: readonly { customerId: string; kind: AliasKind; display: string }[],

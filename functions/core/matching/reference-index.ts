@@ -143,7 +143,10 @@ export function withinOneEdit(a: string, b: string): boolean {
 export class ReferenceIndex {
   private readonly exact = new MultiMap<string>();
   private readonly withoutPrefix = new MultiMap<string>();
-  /** Keys with the zeros padding each number dropped ("FA-2026-06685" -> "FA.2026.6685"), for numbers with several parts. */
+  /**
+   * Keys with the zeros padding each number dropped ("FA-2026-06685" -> "FA.2026.6685"), for numbers with several
+   * parts.
+   */
   private readonly unpadded = new MultiMap<string>();
   private hasUnpadded = false;
   private readonly deletions: DeletionIndex;
@@ -220,7 +223,8 @@ export class ReferenceIndex {
             first === 70 || first === 73 || first === 78 || first === 82 ? stripGluedPrefix(s) : undefined; // F I N R
           for (let v = 0; v < (stripped ? 2 : 1); v++) {
             const f = v === 0 ? s : stripped!;
-            // an ISO 11649 creditor reference (RF + check digits) is exact when its check digits hold; when they do not,
+            // an ISO 11649 creditor reference (RF + check digits) is exact when its check digits hold; when they do
+            // not,
             // a character was mistyped somewhere: read as a typo, which needs the amount or the payer to agree
             const rf: ReferenceKind | undefined =
               v === 1 && first === 82 && RF_SHAPE.test(s) ? (creditorCheckDigitsHold(s) ? 'exact' : 'typo') : undefined;

@@ -84,7 +84,10 @@ export class PaymentLedger {
 /** A payment in words, for a person choosing among candidates. */
 export function describePayment(f: Fit): string {
   const p = f.payment;
-  return `transaction ${p.transactionId} of ${p.bookingDate}, ${formatCents(p.amountCents)} lettered to ${p.allocations.map((a) => a.invoiceId).join(', ')} (${f.evidence.join('; ')})`;
+  return (
+    `transaction ${p.transactionId} of ${p.bookingDate}, ${formatCents(p.amountCents)} lettered to ` +
+    `${p.allocations.map((a) => a.invoiceId).join(', ')} (${f.evidence.join('; ')})`
+  );
 }
 
 const NO_ID = new Set(['NOTPROVIDED', 'NONREF', 'NONE', 'NA']);

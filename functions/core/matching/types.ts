@@ -51,7 +51,10 @@ export const LetteredPayment = z.object({
 export type LetteredPayment = z.input<typeof LetteredPayment>;
 
 export const MatchOptions = z.object({
-  /** A payment short by at most this much (bank fees) still settles the invoice; the difference is proposed as a write-off. */
+  /**
+   * A payment short by at most this much (bank fees) still settles the invoice; the difference is proposed as a
+   * write-off.
+   */
   feeToleranceCents: z.number().int().nonnegative().default(1500),
   /** At or above this confidence a candidate is applied automatically (if no close rival). */
   autoThreshold: z.number().min(0).max(1).default(0.9),

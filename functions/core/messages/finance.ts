@@ -87,7 +87,9 @@ export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
   const fr = language === 'fr';
   const label = kindLabels[language][input.kind];
   const subject = maskIbansIn(`[encaisse] ${label} – ${input.title}`).replace(/[\r\n]+/g, ' ');
-  const when = `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ${input.occurredAt.slice(11, 19)} UTC`;
+  const when =
+    `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ` +
+    `${input.occurredAt.slice(11, 19)} UTC`;
   const details = (input.details ?? []).map((d) => `${d.label}: ${d.value}`);
   const link = safeUrl(input.link);
   const text = [

@@ -82,7 +82,11 @@ export function totalsByCurrency(
 
 /** A minimal, mail-client-safe HTML document. */
 export function htmlDocument(language: Language, title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;line-height:1.45">${body}</body></html>`;
+  return (
+    `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" ` +
+    `content="width=device-width"><title>${escapeHtml(title)}</title></head><body ` +
+    `style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;line-height:1.45">${body}</body></html>`
+  );
 }
 
 export function htmlParagraphs(lines: string[]): string {
@@ -93,16 +97,26 @@ export function htmlTable(headers: string[], rows: string[][], alignRight: numbe
   const th = headers
     .map(
       (h, i) =>
-        `<th style="text-align:${alignRight.includes(i) ? 'right' : 'left'};border-bottom:1px solid #999;padding:4px 8px">${escapeHtml(h)}</th>`,
+        `<th style="text-align:${alignRight.includes(i) ? 'right' : 'left'};border-bottom:1px solid ` +
+        `#999;padding:4px 8px">${escapeHtml(h)}</th>`,
     )
     .join('');
   const trs = rows
     .map(
       (r) =>
-        `<tr>${r.map((c, i) => `<td style="text-align:${alignRight.includes(i) ? 'right' : 'left'};padding:4px 8px;border-bottom:1px solid #eee">${c}</td>`).join('')}</tr>`,
+        `<tr>${r
+          .map(
+            (c, i) =>
+              `<td style="text-align:${alignRight.includes(i) ? 'right' : 'left'};padding:4px ` +
+              `8px;border-bottom:1px solid #eee">${c}</td>`,
+          )
+          .join('')}</tr>`,
     )
     .join('');
-  return `<table style="border-collapse:collapse" cellpadding="0" cellspacing="0"><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
+  return (
+    `<table style="border-collapse:collapse" cellpadding="0" ` +
+    `cellspacing="0"><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`
+  );
 }
 
 /** Plain-text table with padded columns. */

@@ -116,7 +116,8 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
         ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
         : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
   const consequence = fr
-    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans autre avis.'
+    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans ' +
+      'autre avis.'
     : 'Failing payment by that date, we will hand the file over for collection without further notice.';
   const payment = paymentDetails(language, creditor, ids);
   const greeting = letterSalutation(customer, language);
@@ -167,6 +168,8 @@ export interface CallTaskInput {
   customer: {
     customerId: string;
     name: string;
+    /** Only a key account is called one in the task. */
+    segment?: 'standard' | 'key_account' | 'b2c';
     contacts?: { name?: string; email?: string; phone?: string; role?: string }[];
   };
   /** Every invoice of the customer whose workflow reached a call step today: one task per customer per day. */
@@ -202,9 +205,19 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
     : `Call on ${formatDate(asOf, 'en')}: ${customer.name} – ${n} overdue invoice${n > 1 ? 's' : ''}, ${totals}`;
   const who = input.accountManager?.name ?? '';
   const greeting = fr ? `Bonjour${who ? ` ${who}` : ''},` : `Hello${who ? ` ${who}` : ''},`;
+  const named = `${customer.name} (${customer.customerId})`;
+  const call =
+    customer.segment === 'key_account'
+      ? fr
+        ? `Le client ${named} est un grand compte : merci de l’appeler aujourd’hui`
+        : `${named} is a key account: please call them today`
+      : fr
+        ? `Merci d’appeler aujourd’hui le client ${named}`
+        : `Please call ${named} today`;
   const intro = fr
-    ? `Le client ${customer.name} (${customer.customerId}) est un grand compte : merci de l’appeler aujourd’hui au sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans encaisse.`
-    : `${customer.name} (${customer.customerId}) is a key account: please call them today about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
+    ? `${call} au sujet des factures ci-dessous, puis de noter le résultat (promesse de paiement, litige…) dans ` +
+      'encaisse.'
+    : `${call} about the invoices below, then record the outcome (payment promise, dispute…) in encaisse.`;
   const headers = fr
     ? ['Facture', 'Échéance', 'Retard', 'Reste dû']
     : ['Invoice', 'Due date', 'Days late', 'Amount due'];
@@ -245,13 +258,16 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       contacts.length
-        ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p><ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`
+        ? `<p>${escapeHtml(fr ? 'Contacts :' : 'Contacts:')}</p>` +
+          `<ul>${contacts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`
         : '',
       input.history?.length
-        ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p><ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>`
+        ? `<p>${escapeHtml(fr ? 'Historique récent :' : 'Recent history:')}</p>` +
+          `<ul>${input.history.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>`
         : '',
       link
-        ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}</a></p>`
+        ? `<p><a href="${escapeHtml(link)}">${escapeHtml(fr ? 'Ouvrir la fiche client' : 'Open the customer page')}` +
+          `</a></p>`
         : '',
     ].join(''),
   );
@@ -303,17 +319,21 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
   const lines = fr
     ? [
         `Bonjour${input.agency?.name ? ` ${input.agency.name}` : ''},`,
-        `${creditor.name} vous confie le recouvrement de sa créance sur ${customer.name} (réf. client ${customer.customerId}), situation au ${formatDate(asOf, 'fr')}.`,
+        `${creditor.name} vous confie le recouvrement de sa créance sur ${customer.name} (réf. client ` +
+          `${customer.customerId}), situation au ${formatDate(asOf, 'fr')}.`,
         ...(input.formalNoticeDate
           ? [`Une mise en demeure a été adressée le ${formatDate(input.formalNoticeDate, 'fr')}.`]
           : []),
-        `Le dossier complet (identité et contacts du débiteur, factures, historique des relances, mise en demeure) est téléchargeable jusqu’au ${formatTimestamp(input.link.expiresAt, 'fr')} :`,
+        `Le dossier complet (identité et contacts du débiteur, factures, historique des relances, mise en demeure) ` +
+          `est téléchargeable jusqu’au ${formatTimestamp(input.link.expiresAt, 'fr')} :`,
       ]
     : [
         `Hello${input.agency?.name ? ` ${input.agency.name}` : ''},`,
-        `${creditor.name} hands over for collection its claim on ${customer.name} (customer ref. ${customer.customerId}), position as of ${formatDate(asOf, 'en')}.`,
+        `${creditor.name} hands over for collection its claim on ${customer.name} (customer ref. ` +
+          `${customer.customerId}), position as of ${formatDate(asOf, 'en')}.`,
         ...(input.formalNoticeDate ? [`A formal notice was sent on ${formatDate(input.formalNoticeDate, 'en')}.`] : []),
-        `The full case file (debtor identity and contacts, invoices, reminder history, formal notice) can be downloaded until ${formatTimestamp(input.link.expiresAt, 'en')}:`,
+        `The full case file (debtor identity and contacts, invoices, reminder history, formal notice) can be ` +
+          `downloaded until ${formatTimestamp(input.link.expiresAt, 'en')}:`,
       ];
   const totalLine = `${fr ? 'Total de la créance :' : 'Total claim:'} ${totals}`;
   const text = [
@@ -331,7 +351,8 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
     subject,
     [
       lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
-      `<p><a href="${escapeHtml(url)}">${escapeHtml(fr ? `Télécharger le dossier ${caseId}` : `Download case file ${caseId}`)}</a></p>`,
+      `<p><a href="${escapeHtml(url)}">` +
+        `${escapeHtml(fr ? `Télécharger le dossier ${caseId}` : `Download case file ${caseId}`)}</a></p>`,
       htmlTable(
         headers,
         cells.map((r) => r.map(escapeHtml)),

@@ -116,13 +116,16 @@ function tones(
                   ? `Rappel : échéance prochaine de la facture ${one}`
                   : `Rappel : échéance prochaine de ${n} factures`,
               intro: (n) =>
-                `${plural(n, 'La facture ci-dessous arrive', 'Les factures ci-dessous arrivent')} prochainement à échéance. Ce message est un simple rappel : si le règlement est déjà programmé, merci de ne pas en tenir compte.`,
+                `${plural(n, 'La facture ci-dessous arrive', 'Les factures ci-dessous arrivent')} prochainement à ` +
+                `échéance. Ce message est un simple rappel : si le règlement est déjà programmé, merci de ne pas en ` +
+                `tenir compte.`,
             }
           : {
               subject: (n, one) =>
                 one ? `Reminder: invoice ${one} falls due soon` : `Reminder: ${n} invoices fall due soon`,
               intro: (n) =>
-                `${plural(n, 'The invoice below falls', 'The invoices below fall')} due shortly. This is a friendly reminder: if payment is already scheduled, please disregard this message.`,
+                `${plural(n, 'The invoice below falls', 'The invoices below fall')} due shortly. This is a friendly ` +
+                `reminder: if payment is already scheduled, please disregard this message.`,
             };
       return fr
         ? {
@@ -131,7 +134,9 @@ function tones(
                 ? `Rappel amical : facture ${one} en attente de règlement`
                 : `Rappel amical : ${n} factures en attente de règlement`,
             intro: (n) =>
-              `Sauf erreur ou omission de notre part, nous n’avons pas encore reçu le règlement ${plural(n, 'de la facture', 'des factures')} ci-dessous. Si celui-ci est en cours, merci de ne pas tenir compte de ce message.`,
+              `Sauf erreur ou omission de notre part, nous n’avons pas encore reçu le règlement ` +
+              `${plural(n, 'de la facture', 'des factures')} ci-dessous. Si celui-ci est en cours, merci de ne pas ` +
+              `tenir compte de ce message.`,
           }
         : {
             subject: (n, one) =>
@@ -139,20 +144,24 @@ function tones(
                 ? `Friendly reminder: invoice ${one} awaiting payment`
                 : `Friendly reminder: ${n} invoices awaiting payment`,
             intro: (n) =>
-              `Unless we are mistaken, we have not yet received payment for the ${plural(n, 'invoice', 'invoices')} below. If payment is on its way, please disregard this message.`,
+              `Unless we are mistaken, we have not yet received payment for the ${plural(n, 'invoice', 'invoices')} ` +
+              `below. If payment is on its way, please disregard this message.`,
           };
     case 'reminder_1':
       return fr
         ? {
             subject: (n, one) => (one ? `Relance : facture ${one} impayée` : `Relance : ${n} factures impayées`),
             intro: (n) =>
-              `Sauf erreur de notre part, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')} à ce jour.`,
+              `Sauf erreur de notre part, ` +
+              `${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')} à ce ` +
+              `jour.`,
             ask: () => 'Nous vous remercions de bien vouloir procéder au règlement dans les meilleurs délais.',
           }
         : {
             subject: (n, one) => (one ? `Reminder: invoice ${one} is unpaid` : `Reminder: ${n} unpaid invoices`),
             intro: (n) =>
-              `Unless we are mistaken, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid to date.`,
+              `Unless we are mistaken, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid to ` +
+              `date.`,
             ask: () => 'We would be grateful if you could settle the amount due at your earliest convenience.',
           };
     case 'reminder_2':
@@ -164,7 +173,8 @@ function tones(
             intro: (n) =>
               `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
             ask: () =>
-              'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui s’y oppose.',
+              'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui ' +
+              's’y oppose.',
           }
         : {
             subject: (n, one) =>
@@ -281,15 +291,18 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     money(i.openCents, i.currency, language),
   ]);
   const totals = totalsByCurrency(items);
-  const totalLine = `${fr ? 'Total dû :' : 'Total due:'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  const totalLine =
+    `${fr ? 'Total dû :' : 'Total due:'} ` + `${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
   const payment = paymentDetails(
     language,
     creditor,
     items.map((i) => i.invoiceId),
   );
   const closing = fr
-    ? 'Si vous avez déjà effectué ce règlement, merci de ne pas tenir compte de ce message. Pour toute question ou contestation, répondez simplement à ce message.'
-    : 'If you have already paid, please disregard this message. For any question or dispute, simply reply to this message.';
+    ? 'Si vous avez déjà effectué ce règlement, merci de ne pas tenir compte de ce message. Pour toute question ou ' +
+      'contestation, répondez simplement à ce message.'
+    : 'If you have already paid, please disregard this message. For any question or dispute, simply reply to this ' +
+      'message.';
   const links = items
     .filter((i) => safeUrl(i.pdfUrl))
     .map((i) => `${fr ? 'Facture' : 'Invoice'} ${i.invoiceId}${fr ? ' :' : ':'} ${safeUrl(i.pdfUrl)}`);

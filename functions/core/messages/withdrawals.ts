@@ -45,12 +45,16 @@ export function renderCaseWithdrawal(input: CaseWithdrawalInput): RenderedMessag
   const lines = fr
     ? [
         'Bonjour,',
-        `La créance du dossier ${caseId} sur ${customer.name} (réf. client ${customer.customerId}, facture${input.invoices.length > 1 ? 's' : ''} ${ids}) a été ${how} le ${formatDate(input.settledOn, 'fr')}.`,
-        `Nous vous retirons ce dossier : merci de cesser toute démarche de recouvrement et de ne rien encaisser à ce titre.`,
+        `La créance du dossier ${caseId} sur ${customer.name} (réf. client ${customer.customerId}, ` +
+          `facture${input.invoices.length > 1 ? 's' : ''} ${ids}) a été ${how} le ` +
+          `${formatDate(input.settledOn, 'fr')}.`,
+        `Nous vous retirons ce dossier : merci de cesser toute démarche de recouvrement et de ne rien encaisser à ` +
+          `ce titre.`,
       ]
     : [
         'Hello,',
-        `The claim of case ${caseId} on ${customer.name} (customer ref. ${customer.customerId}, invoice${input.invoices.length > 1 ? 's' : ''} ${ids}) was ${how} on ${formatDate(input.settledOn, 'en')}.`,
+        `The claim of case ${caseId} on ${customer.name} (customer ref. ${customer.customerId}, ` +
+          `invoice${input.invoices.length > 1 ? 's' : ''} ${ids}) was ${how} on ${formatDate(input.settledOn, 'en')}.`,
         'We withdraw this case: please stop every collection step and collect nothing for it.',
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');

@@ -26,7 +26,8 @@ export const NonNegativeAmountCents = z
 
 /**
  * What is wrong with an id, or undefined when it is fine. Ids (invoice, customer, policy, credit note...) come from
- * people and files and end up in e-mail subjects, letters, workflow names and CSV reports, so they may hold any printable
+ * people and files and end up in e-mail subjects, letters, workflow names and CSV reports, so they may hold any
+ * printable
  * character (invoice numbers like "FA 2026/0042" are common) but no control character (CR, LF, tab, NUL, DEL, C1),
  * no invisible formatting character (bidi overrides, zero-width), no line or paragraph separator, no space other than
  * U+0020 and none at either end. The length limit is the caller's.

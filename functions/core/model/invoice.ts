@@ -48,11 +48,19 @@ export const Invoice = z.object({
   pdfKey: z.string().optional(),
   /** Contract late-payment rate in basis points (1210 = 12.10 %), if the contract sets one. */
   contractRateBp: z.number().int().positive().optional(),
-  /** Cash allocated to the invoice so far (bank fees and write-offs excluded); counted from the first allocation recorded with it. */
+  /**
+   * Cash allocated to the invoice so far (bank fees and write-offs excluded); counted from the first allocation
+   * recorded with it.
+   */
   receivedCents: z.number().int().nonnegative().optional(),
-  /** "Encaissée" (the e-invoicing reform's status): when the invoice became fully paid, and the cash it received in all. */
+  /**
+   * "Encaissée" (the e-invoicing reform's status): when the invoice became fully paid, and the cash it received in all.
+   */
   collected: z.object({ on: IsoDate, amountCents: z.number().int().nonnegative() }).optional(),
-  /** The highest dunning level sent so far (reminder, formal notice, handoff); absent while none was sent. Never lowered. */
+  /**
+   * The highest dunning level sent so far (reminder, formal notice, handoff); absent while none was sent. Never
+   * lowered.
+   */
   dunningLevel: DunningLevel.optional(),
   /** Set when dunning ended with the invoice still owed: a finance task was sent; the invoice waits for a decision. */
   decisionNeeded: DecisionNeeded.optional(),

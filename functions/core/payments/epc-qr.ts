@@ -24,6 +24,7 @@ const text = (max: number) =>
     .string()
     .trim()
     .max(max, `at most ${max} characters`)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the EPC QR payload forbids control characters
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'no line break or control character');
 
 export const EpcTransferInput = z

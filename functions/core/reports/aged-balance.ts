@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CsvCell, writeCsv } from '../csv';
+import { type CsvCell, frenchSpreadsheet, writeCsv } from '../csv';
 import { daysBetween, IsoDate } from '../dates';
 import type { Invoice } from '../model';
 
@@ -89,10 +89,23 @@ export function agedBalance(input: {
   return { asOf: input.asOf, currency, customers, total };
 }
 
-const csvHeader = ['customer_id', 'customer_name', 'invoices', 'not_due', '1_30', '31_60', '61_90', 'over_90', 'total'];
+const csvHeader = [
+  'customer_id',
+  'customer_name',
+  'invoices',
+  'not_due',
+  '1_30',
+  '31_60',
+  '61_90',
+  'over_90',
+  'total',
+  'currency',
+  'as_of',
+];
 
 /**
- * The aged balance as CSV (comma, decimal point, amounts in units with two decimals), one line per customer then TOTAL.
+ * The aged balance as CSV for a French spreadsheet (semicolons, decimal comma, UTF-8 BOM; amounts in units with two
+ * decimals), one line per customer then TOTAL, each with the currency and the report date in their own columns.
  * Written by the shared CSV writer: a customer name like `=HYPERLINK(...)` comes out as text, not a formula.
  */
 export function agedBalanceCsv(report: AgedBalance): string {
@@ -106,9 +119,12 @@ export function agedBalanceCsv(report: AgedBalance): string {
     { count: l.invoiceCount },
     ...agingBuckets.map((b) => ({ money: l.buckets[b] })),
     { money: l.totalCents },
+    { text: report.currency },
+    { text: report.asOf },
   ];
-  return writeCsv(csvHeader, [
-    ...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)),
-    row('TOTAL', `${report.currency} ${report.asOf}`, report.total),
-  ]);
+  return writeCsv(
+    csvHeader,
+    [...report.customers.map((c) => row(c.customerId, c.customerName ?? '', c)), row('TOTAL', '', report.total)],
+    frenchSpreadsheet,
+  );
 }

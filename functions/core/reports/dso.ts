@@ -16,7 +16,8 @@ export type DsoReport = z.infer<typeof DsoReport>;
 
 /**
  * DSO ("délai moyen de recouvrement client"), the usual accounting method: receivables on `asOf` divided by the sales
- * invoiced over the `periodDays` ending on `asOf`, times the number of days. Amounts as invoiced (the API has no VAT split).
+ * invoiced over the `periodDays` ending on `asOf`, times the number of days. Amounts as invoiced (the API has no VAT
+ * split).
  */
 export function dso(input: {
   invoices: Iterable<Invoice>;

@@ -14,10 +14,15 @@ export const CashForecast = z.object({
   weeks: z.array(ForecastWeek),
   /** Expected after the last week shown. */
   laterCents: z.number().int().nonnegative(),
-  /** Left out of the weeks: disputed invoices and those handed to the agency, as nobody can date that cash. */
+  /** Of the weeks and later: owed invoices handed to the collection agency, expected like the others. */
+  inCollectionCents: z.number().int().nonnegative(),
+  /**
+   * Left out of the weeks: disputed invoices, and invoices paused for another reason than a payment promise (nobody can
+   * date that cash).
+   */
   excluded: z.object({
     disputedCents: z.number().int().nonnegative(),
-    inCollectionCents: z.number().int().nonnegative(),
+    pausedCents: z.number().int().nonnegative(),
   }),
 });
 export type CashForecast = z.infer<typeof CashForecast>;
@@ -29,7 +34,8 @@ export function mondayOf(date: IsoDate): IsoDate {
 
 /**
  * When the open amount of an invoice is expected: its due date shifted by the customer's observed average delay (0 when
- * unknown), or the promised date of a payment promise; never before `asOf` (what is already late is expected this week).
+ * unknown), or the promised date of a payment promise; never before `asOf` (what is already late is expected this
+ * week).
  */
 export function expectedPaymentDate(invoice: Invoice, averageDelayDays: number | undefined, asOf: IsoDate): IsoDate {
   const promised = invoice.pause?.reason === 'promise' ? invoice.pause.until : undefined;
@@ -57,19 +63,21 @@ export function cashInForecast(input: {
     currency,
     weeks,
     laterCents: 0,
-    excluded: { disputedCents: 0, inCollectionCents: 0 },
+    inCollectionCents: 0,
+    excluded: { disputedCents: 0, pausedCents: 0 },
   };
   for (const inv of input.invoices) {
     if (inv.currency !== currency || inv.openCents <= 0) continue;
-    if (inv.status === 'in_collection') {
-      result.excluded.inCollectionCents += inv.openCents;
-      continue;
-    }
-    if (inv.status !== 'open' && inv.status !== 'partially_paid') continue;
+    if (inv.status !== 'open' && inv.status !== 'partially_paid' && inv.status !== 'in_collection') continue;
     if (inv.pause?.reason === 'dispute') {
       result.excluded.disputedCents += inv.openCents;
       continue;
     }
+    if (inv.pause && inv.pause.reason !== 'promise') {
+      result.excluded.pausedCents += inv.openCents;
+      continue;
+    }
+    if (inv.status === 'in_collection') result.inCollectionCents += inv.openCents;
     const at = expectedPaymentDate(inv, input.averageDelayDays.get(inv.customerId), input.asOf);
     const w = Math.floor(daysBetween(first, at) / 7);
     if (w < weeks.length) {

@@ -19,7 +19,9 @@ export const PayerScore = z.object({
   averageDelayDays: z.number().nullable(),
   /** Share of invoices paid on or before their due date, 0..1; null without history. */
   onTimeShare: z.number().min(0).max(1).nullable(),
-  /** Recent payments (the latest third, at least 2) against the earlier ones: 2 days or more of difference is a trend. */
+  /**
+   * Recent payments (the latest third, at least 2) against the earlier ones: 2 days or more of difference is a trend.
+   */
   trend: PayerTrend,
   /** Owed now and past due on the report date. */
   overdueCents: z.number().int().nonnegative(),

@@ -160,7 +160,8 @@ interface State {
 
 /**
  * CFONB 120 "relevé de compte": 01 (previous balance) starts a statement, 04 is an entry, 05 a complement of the entry
- * before it (whatever its internal code), 07 (new balance) ends the statement. Several accounts and statements per file.
+ * before it (whatever its internal code), 07 (new balance) ends the statement. Several accounts and statements per
+ * file.
  */
 export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
   const reader = cfonbReader(firstIndex);

@@ -63,7 +63,10 @@ const RULES: Array<[Role, RegExp]> = [
   ['account', /^(compte|numero de compte|n de compte|no de compte|account|account ?num(ber)?|iban|rib)$/],
   [
     'bankReference',
-    /^(reference|ref|reference banque|reference bancaire|reference operation|numero d operation|n operation|fitid|transaction id)$/,
+    new RegExp(
+      '^(reference|ref|reference banque|reference bancaire|reference operation|numero d operation|n operation' +
+        '|fitid|transaction id)$',
+    ),
   ],
   [
     'counterpartyName',
@@ -71,7 +74,10 @@ const RULES: Array<[Role, RegExp]> = [
   ],
   [
     'remittance',
-    /^(detail|details|informations? complementaires?|libelle complementaire|complement|motif|communication|commentaire|memo|remittance|reference client)/,
+    new RegExp(
+      '^(detail|details|informations? complementaires?|libelle complementaire|complement|motif|communication' +
+        '|commentaire|memo|remittance|reference client)',
+    ),
   ],
   ['label', /^(libelle|label|description|intitule|nature|operation|wording|text)/],
   ['debit', /^(debit|montant debit|sortie|depense)/],
@@ -165,7 +171,9 @@ function countQuotes(s: string): number {
   return n;
 }
 
-/** Splits CSV text into records (RFC 4180 quotes, doubled quotes, quoted line breaks), with each record's 1-based line. */
+/**
+ * Splits CSV text into records (RFC 4180 quotes, doubled quotes, quoted line breaks), with each record's 1-based line.
+ */
 export function csvRecords(text: string, delimiter: string): Array<{ cells: string[]; line: number; raw: string }> {
   const out: Array<{ cells: string[]; line: number; raw: string }> = [];
   const lines = text.split(/\r\n|\n|\r/);

@@ -66,7 +66,10 @@ function accountText(st: Statement, none: string): string {
 
 function entryLines(e: StatementEntry, w: (typeof WORDS)['en' | 'fr']): string[] {
   const amount = formatCents(e.amountCents).padStart(14);
-  const head = `  #${String(e.index).padEnd(4)} ${e.bookingDate}${e.valueDate && e.valueDate !== e.bookingDate ? ` (val ${e.valueDate})` : '              '} ${amount} ${e.currency}  ${e.label}${e.reversal ? `  [${w.reversal}]` : ''}`;
+  const head =
+    `  #${String(e.index).padEnd(4)} ` +
+    `${e.bookingDate}${e.valueDate && e.valueDate !== e.bookingDate ? ` (val ${e.valueDate})` : '              '} ` +
+    `${amount} ${e.currency}  ${e.label}${e.reversal ? `  [${w.reversal}]` : ''}`;
   const out = [head];
   const details: string[] = [];
   if (e.counterpartyName || e.counterpartyIban)
@@ -98,20 +101,23 @@ export function describeStatement(
     lines.push(`  ${w.account}: ${accountText(st, w.none)}`);
     lines.push(`  ${w.currency}: ${st.currency}   ${w.period}: ${st.periodStart ?? '?'} .. ${st.periodEnd ?? '?'}`);
     lines.push(
-      `  ${w.opening}: ${st.openingBalanceCents === undefined ? '-' : formatCents(st.openingBalanceCents)}   ${w.closing}: ${st.closingBalanceCents === undefined ? '-' : formatCents(st.closingBalanceCents)}`,
+      `  ${w.opening}: ${st.openingBalanceCents === undefined ? '-' : formatCents(st.openingBalanceCents)}   ` +
+        `${w.closing}: ${st.closingBalanceCents === undefined ? '-' : formatCents(st.closingBalanceCents)}`,
     );
     lines.push(
-      `  ${w.entries}: ${st.entries.length} (${credits.length} ${w.credits} ${sum(credits)}, ${debits.length} ${w.debits} ${sum(debits)})`,
+      `  ${w.entries}: ${st.entries.length} (${credits.length} ${w.credits} ${sum(credits)}, ${debits.length} ` +
+        `${w.debits} ${sum(debits)})`,
     );
     const c = st.balanceCheck;
     if (c.status === 'ok') lines.push(`  ${w.check}: ${w.ok}`);
     else if (c.status === 'not-applicable') lines.push(`  ${w.check}: ${w.na} (${c.reason})`);
     else
       lines.push(
-        `  ${w.check}: ${w.mismatch}: ${w.expected} ${formatCents(c.expectedClosingCents)}, ${w.stated} ${formatCents(c.statedClosingCents)}, ${w.difference} ${formatCents(c.differenceCents)}`,
+        `  ${w.check}: ${w.mismatch}: ${w.expected} ${formatCents(c.expectedClosingCents)}, ${w.stated} ` +
+          `${formatCents(c.statedClosingCents)}, ${w.difference} ${formatCents(c.differenceCents)}`,
       );
-    st.entries.slice(0, max).forEach((e) => lines.push(...entryLines(e, w)));
+    for (const e of st.entries.slice(0, max)) lines.push(...entryLines(e, w));
     if (st.entries.length > max) lines.push(`  ... ${st.entries.length - max} ${w.more}`);
   });
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

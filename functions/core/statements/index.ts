@@ -59,7 +59,8 @@ export function checkTotals(statements: Statement[], omittedCents = 0): void {
 
 /**
  * Reads a bank statement file of any supported format (detected from the content unless `format` is given) into the
- * normalized model. Bytes are decoded here: UTF-8 (with or without BOM), else windows-1252/latin-1. Entry `index` is the
+ * normalized model. Bytes are decoded here: UTF-8 (with or without BOM), else windows-1252/latin-1. Entry `index` is
+ * the
  * position in the file across its statements. A balance mismatch is reported in `balanceCheck`, never thrown; an
  * unreadable file throws a StatementParseError (code, message, line or element).
  */

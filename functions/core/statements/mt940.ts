@@ -197,7 +197,7 @@ function readSubFields(flat: string, info: Info86): void {
 function readSepaKeywords(joined: string, info: Info86): void {
   SEPA_KEYWORDS.lastIndex = 0;
   let k = SEPA_KEYWORDS.exec(joined);
-  if (!k || k.index !== 0) {
+  if (k?.index !== 0) {
     const head = collapse(k ? joined.slice(0, k.index) : joined);
     if (head) info.unstructured.push(head);
   }
@@ -309,7 +309,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
   const valueDate = mtDate(value, f.line);
   let bookingDate = valueDate;
-  if (booking && booking.trim()) {
+  if (booking?.trim()) {
     let year = Number(valueDate.slice(0, 4));
     const vm = Number(valueDate.slice(5, 7));
     const bm = Number(booking.slice(0, 2));
@@ -356,7 +356,8 @@ function infoAfter(fields: Field[], i: number): Field | undefined {
 }
 
 /**
- * SWIFT MT940: one statement per message (:20: starts it, '-' ends it), :25: account, :28C: statement number, :60F:/:60M:
+ * SWIFT MT940: one statement per message (:20: starts it, '-' ends it), :25: account, :28C: statement number,
+ * :60F:/:60M:
  * opening, :61: entries each followed by an optional multi-line :86:, :62F:/:62M: closing. Amounts with a decimal comma
  * ("9," is 9.00). Header lines before the first tag and the SWIFT {1:}{2:}{4: envelope are skipped.
  */

@@ -58,7 +58,8 @@ function tagOf(
 
 /**
  * Reads OFX 1.x SGML (leaf elements without closing tags) and OFX 2.x XML with one tolerant tokenizer: an element
- * followed by text is a leaf (its closing tag, if any, is consumed); an element followed by another tag is an aggregate.
+ * followed by text is a leaf (its closing tag, if any, is consumed); an element followed by another tag is an
+ * aggregate.
  */
 function tree(text: string): { root: ONode; closed: boolean } {
   const root: ONode = { name: '#root', children: [], offset: 0 };

@@ -7,7 +7,8 @@ import { StatementParseError } from './errors';
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
 /**
- * Decodes a statement file: UTF-16 with BOM, UTF-8 (BOM dropped), else windows-1252 (the superset of latin-1 that French
+ * Decodes a statement file: UTF-16 with BOM, UTF-8 (BOM dropped), else windows-1252 (the superset of latin-1 that
+ * French
  * banks actually write) when the bytes are not valid UTF-8. NUL bytes mean a binary file or UTF-16 without BOM.
  */
 export function decodeStatementBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding } {

@@ -110,29 +110,33 @@ beforeEach(() => {
 });
 
 describe('a matcher that learns from finance', () => {
-  it('accepting a suggestion from an unknown IBAN and name teaches both as aliases of the customer, audited on the invoices paid', async () => {
-    store(txn(), [inv('F1'), inv('F2')]);
-    const res = await call('POST', '/transactions/T1/accept', { body: { suggestionIndex: 0 } });
-    expect(res.status).toBe(200);
-    expect(res.json.learnedAliases.map((a: { aliasId: string }) => a.aliasId)).toEqual([
-      `iban-${FACTOR_IBAN}`,
-      'name-FACTOR-FINANCE-SA',
-    ]);
-    const [iban] = aliasPuts();
-    expect(iban).toMatchObject({
-      pk: 'CUSTOMER#C1',
-      sk: `ALIAS#iban#${FACTOR_IBAN}`,
-      gsi2pk: 'ALIASES',
-      learnedBy: 'user:local-finance',
-      learnedAt: '2026-11-23T09:00:00.000Z',
-      fromTransactionId: 'T1',
-    });
-    expect(
-      learnedEvents()
-        .map((e) => e.invoiceId)
-        .sort(),
-    ).toEqual(['F1', 'F1', 'F2', 'F2']);
-  });
+  it(
+    'accepting a suggestion from an unknown IBAN and name teaches both as aliases of the customer, audited on the ' +
+      'invoices paid',
+    async () => {
+      store(txn(), [inv('F1'), inv('F2')]);
+      const res = await call('POST', '/transactions/T1/accept', { body: { suggestionIndex: 0 } });
+      expect(res.status).toBe(200);
+      expect(res.json.learnedAliases.map((a: { aliasId: string }) => a.aliasId)).toEqual([
+        `iban-${FACTOR_IBAN}`,
+        'name-FACTOR-FINANCE-SA',
+      ]);
+      const [iban] = aliasPuts();
+      expect(iban).toMatchObject({
+        pk: 'CUSTOMER#C1',
+        sk: `ALIAS#iban#${FACTOR_IBAN}`,
+        gsi2pk: 'ALIASES',
+        learnedBy: 'user:local-finance',
+        learnedAt: '2026-11-23T09:00:00.000Z',
+        fromTransactionId: 'T1',
+      });
+      expect(
+        learnedEvents()
+          .map((e) => e.invoiceId)
+          .sort(),
+      ).toEqual(['F1', 'F1', 'F2', 'F2']);
+    },
+  );
 
   it('a manual match teaches the same way', async () => {
     store(txn({ counterpartyName: undefined }), [inv('F1')]);

@@ -93,51 +93,55 @@ describe('GET /console/today: what needs a person now', () => {
     ]);
   });
 
-  it('lists bounced addresses with the customer name, rejected statements with their reason, and half-years missing rates', async () => {
-    seed([]);
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#C1', ':b': 'BOUNCE#' } }).resolves({
-      Items: [{ customerId: 'C1', email: 'compta@martin.fr', at: '2026-11-21T10:00:00.000Z', kind: 'hard_bounce' }],
-    });
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'STATEMENTS' } }).resolves({
-      Items: [
+  it(
+    'lists bounced addresses with the customer name, rejected statements with their reason, and half-years missing ' +
+      'rates',
+    async () => {
+      seed([]);
+      ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#C1', ':b': 'BOUNCE#' } }).resolves({
+        Items: [{ customerId: 'C1', email: 'compta@martin.fr', at: '2026-11-21T10:00:00.000Z', kind: 'hard_bounce' }],
+      });
+      ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'STATEMENTS' } }).resolves({
+        Items: [
+          {
+            checksum: 'aaaaaaaa',
+            sourceKey: 'inbox/releve.cfo',
+            receivedAt: '2026-11-22T07:00:00.000Z',
+            status: 'rejected',
+            sizeBytes: 10,
+            error: { code: 'balance_mismatch', message: 'closing balance differs' },
+          },
+          {
+            checksum: 'bbbbbbbb',
+            sourceKey: 'inbox/ok.cfo',
+            receivedAt: '2026-11-21T07:00:00.000Z',
+            status: 'processed',
+            sizeBytes: 10,
+          },
+        ],
+      });
+      const res = await call('GET', '/console/today');
+      expect(res.json.bounces).toEqual([
+        {
+          customerId: 'C1',
+          customerName: 'Boulangerie Martin',
+          email: 'compta@martin.fr',
+          at: '2026-11-21T10:00:00.000Z',
+          kind: 'hard_bounce',
+        },
+      ]);
+      expect(res.json.rejectedStatements).toEqual([
         {
           checksum: 'aaaaaaaa',
           sourceKey: 'inbox/releve.cfo',
           receivedAt: '2026-11-22T07:00:00.000Z',
-          status: 'rejected',
-          sizeBytes: 10,
-          error: { code: 'balance_mismatch', message: 'closing balance differs' },
+          code: 'balance_mismatch',
+          message: 'closing balance differs',
         },
-        {
-          checksum: 'bbbbbbbb',
-          sourceKey: 'inbox/ok.cfo',
-          receivedAt: '2026-11-21T07:00:00.000Z',
-          status: 'processed',
-          sizeBytes: 10,
-        },
-      ],
-    });
-    const res = await call('GET', '/console/today');
-    expect(res.json.bounces).toEqual([
-      {
-        customerId: 'C1',
-        customerName: 'Boulangerie Martin',
-        email: 'compta@martin.fr',
-        at: '2026-11-21T10:00:00.000Z',
-        kind: 'hard_bounce',
-      },
-    ]);
-    expect(res.json.rejectedStatements).toEqual([
-      {
-        checksum: 'aaaaaaaa',
-        sourceKey: 'inbox/releve.cfo',
-        receivedAt: '2026-11-22T07:00:00.000Z',
-        code: 'balance_mismatch',
-        message: 'closing balance differs',
-      },
-    ]);
-    expect(res.json.missingRates).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true }]);
-  });
+      ]);
+      expect(res.json.missingRates).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true }]);
+    },
+  );
 
   it('is readable by the read-only role', async () => {
     seed([]);

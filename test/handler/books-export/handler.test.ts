@@ -59,38 +59,42 @@ beforeEach(() => {
 afterAll(() => setClock(systemClock));
 
 describe('monthly books export', () => {
-  it('on the first business day of January (the 4th, after New Year and a weekend) writes December as FEC and CSV under books/ and freezes it', async () => {
-    setClock(fixedClock('2027-01-04T05:00:00.000Z'));
-    const res = await handler({}, {} as never);
-    expect(res).toEqual({
-      period: '2026-12',
-      keys: ['books/2026-12/encaisse-FEC-2026-12.txt', 'books/2026-12/encaisse-ecritures-2026-12.csv'],
-    });
-    const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
-    expect(fec.split('\r\n')[2].split('\t').slice(0, 15)).toEqual([
-      'BQ',
-      'Banque',
-      'BQ202612-00001',
-      '20261214',
-      '411000',
-      'Clients',
-      'C1',
-      'Boulangerie Dupont',
-      'F1',
-      '20261214',
-      'Règlement facture F1',
-      '0,00',
-      '120,00',
-      'F1',
-      '20261214',
-    ]);
-    const frozen = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(frozen.map((i) => i.Item!.sk).map((sk) => String(sk).replace(/#[0-9a-f]{8}#/, '#<run>#'))).toEqual([
-      'PART#<run>#0001',
-      'EXPORT',
-    ]);
-    expect(frozen[1].ConditionExpression).toBe('attribute_not_exists(pk)');
-  });
+  it(
+    'on the first business day of January (the 4th, after New Year and a weekend) writes December as FEC and CSV ' +
+      'under books/ and freezes it',
+    async () => {
+      setClock(fixedClock('2027-01-04T05:00:00.000Z'));
+      const res = await handler({}, {} as never);
+      expect(res).toEqual({
+        period: '2026-12',
+        keys: ['books/2026-12/encaisse-FEC-2026-12.txt', 'books/2026-12/encaisse-ecritures-2026-12.csv'],
+      });
+      const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
+      expect(fec.split('\r\n')[2].split('\t').slice(0, 15)).toEqual([
+        'BQ',
+        'Banque',
+        'BQ202612-00001',
+        '20261214',
+        '411000',
+        'Clients',
+        'C1',
+        'Boulangerie Dupont',
+        'F1',
+        '20261214',
+        'Règlement facture F1',
+        '0,00',
+        '120,00',
+        'F1',
+        '20261214',
+      ]);
+      const frozen = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+      expect(frozen.map((i) => i.Item!.sk).map((sk) => String(sk).replace(/#[0-9a-f]{8}#/, '#<run>#'))).toEqual([
+        'PART#<run>#0001',
+        'EXPORT',
+      ]);
+      expect(frozen[1].ConditionExpression).toBe('attribute_not_exists(pk)');
+    },
+  );
 
   it('does nothing on another day', async () => {
     setClock(fixedClock('2027-01-05T05:00:00.000Z'));

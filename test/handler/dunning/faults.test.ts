@@ -192,7 +192,8 @@ afterAll(() => {
   SEND_DOUBT.confirmSeconds = 180;
 });
 
-// --- scenario 1: a grouped dispatch of three invoices ------------------------------------------------------------------
+// --- scenario 1: a grouped dispatch of three invoices
+// ------------------------------------------------------------------
 
 async function groupedDispatch(run: Run, kind: DispatchKind) {
   const MEMBERS = membersOf(kind);

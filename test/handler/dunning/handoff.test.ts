@@ -80,59 +80,71 @@ describe('a payment landing during an agency handoff', () => {
     expect(stored().status).toBe('paid');
   });
 
-  it('a payment recorded just after the agency was told: no failure; the agency gets "the case is withdrawn", finance and the history know', async () => {
-    ses
-      .on(SendEmailCommand)
-      .callsFakeOnce(async () => {
-        pay(); // the status write that follows now meets a newer version
-        return { MessageId: 'ses-handoff' };
-      })
-      .callsFake(async () => ({ MessageId: 'ses-next' }));
-    const out = await step(handoffState);
-    expect(out.outcome).toBe('acted');
-    expect(stored().status).toBe('paid');
-    const agency = to(AGENCY);
-    expect(agency).toHaveLength(2);
-    expect(agency[1].Content?.Simple?.Subject?.Data).toMatch(/^Retrait du dossier REC-INV-1-/);
-    expect(textOf(agency[1])).toMatch(/cesser toute démarche/);
-    expect(to(FINANCE).some((m) => /retiré/.test(m.Content?.Simple?.Subject?.Data ?? ''))).toBe(true);
-    expect(history('agency_case_withdrawn')[0]).toMatchObject({ detail: { reason: 'paid', outcome: 'sent' } });
-    expect(table.get('INVOICE#INV-1', 'AGENCYCASE')).toMatchObject({ status: 'withdrawn' });
-  });
+  it(
+    'a payment recorded just after the agency was told: no failure; the agency gets "the case is withdrawn", ' +
+      'finance and the history know',
+    async () => {
+      ses
+        .on(SendEmailCommand)
+        .callsFakeOnce(async () => {
+          pay(); // the status write that follows now meets a newer version
+          return { MessageId: 'ses-handoff' };
+        })
+        .callsFake(async () => ({ MessageId: 'ses-next' }));
+      const out = await step(handoffState);
+      expect(out.outcome).toBe('acted');
+      expect(stored().status).toBe('paid');
+      const agency = to(AGENCY);
+      expect(agency).toHaveLength(2);
+      expect(agency[1].Content?.Simple?.Subject?.Data).toMatch(/^Retrait du dossier REC-INV-1-/);
+      expect(textOf(agency[1])).toMatch(/cesser toute démarche/);
+      expect(to(FINANCE).some((m) => /retiré/.test(m.Content?.Simple?.Subject?.Data ?? ''))).toBe(true);
+      expect(history('agency_case_withdrawn')[0]).toMatchObject({ detail: { reason: 'paid', outcome: 'sent' } });
+      expect(table.get('INVOICE#INV-1', 'AGENCYCASE')).toMatchObject({ status: 'withdrawn' });
+    },
+  );
 
-  it('another change of the invoice during the handoff (a partial payment) is read again and the invoice still goes to collection', async () => {
-    ses
-      .on(SendEmailCommand)
-      .callsFakeOnce(async () => {
-        table.put(invoiceItem({ ...stored(), status: 'partially_paid', openCents: 20_000, version: 1 }));
-        return { MessageId: 'ses-handoff' };
-      })
-      .callsFake(async () => ({ MessageId: 'ses-next' }));
-    expect((await step(handoffState)).outcome).toBe('acted');
-    // Version 1 (the payment), 2 (the level raised with the send record), 3 (in collection).
-    expect(stored()).toMatchObject({
-      status: 'in_collection',
-      openCents: 20_000,
-      dunningLevel: 'agency_handoff',
-      version: 3,
-    });
-    expect(to(AGENCY)).toHaveLength(1);
-  });
+  it(
+    'another change of the invoice during the handoff (a partial payment) is read again and the invoice still goes ' +
+      'to collection',
+    async () => {
+      ses
+        .on(SendEmailCommand)
+        .callsFakeOnce(async () => {
+          table.put(invoiceItem({ ...stored(), status: 'partially_paid', openCents: 20_000, version: 1 }));
+          return { MessageId: 'ses-handoff' };
+        })
+        .callsFake(async () => ({ MessageId: 'ses-next' }));
+      expect((await step(handoffState)).outcome).toBe('acted');
+      // Version 1 (the payment), 2 (the level raised with the send record), 3 (in collection).
+      expect(stored()).toMatchObject({
+        status: 'in_collection',
+        openCents: 20_000,
+        dunningLevel: 'agency_handoff',
+        version: 3,
+      });
+      expect(to(AGENCY)).toHaveLength(1);
+    },
+  );
 
-  it('a DynamoDB fault right after the agency accepted the notice: the retry completes the handoff without mailing the agency again', async () => {
-    let failed = false;
-    table.fault = (name, input) => {
-      if (!failed && name === 'TransactWrite' && input.TransactItems?.[0]?.Put?.Item?.pk === 'SEND#INV-1#agency') {
-        failed = true;
-        return Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
-      }
-      return undefined;
-    };
-    await expect(step(handoffState)).rejects.toMatchObject({ name: 'Throttled' });
-    expect((await step(handoffState)).outcome).toBe('acted');
-    expect(to(AGENCY)).toHaveLength(1);
-    expect(stored().status).toBe('in_collection');
-  });
+  it(
+    'a DynamoDB fault right after the agency accepted the notice: the retry completes the handoff without mailing ' +
+      'the agency again',
+    async () => {
+      let failed = false;
+      table.fault = (name, input) => {
+        if (!failed && name === 'TransactWrite' && input.TransactItems?.[0]?.Put?.Item?.pk === 'SEND#INV-1#agency') {
+          failed = true;
+          return Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+        }
+        return undefined;
+      };
+      await expect(step(handoffState)).rejects.toMatchObject({ name: 'Throttled' });
+      expect((await step(handoffState)).outcome).toBe('acted');
+      expect(to(AGENCY)).toHaveLength(1);
+      expect(stored().status).toBe('in_collection');
+    },
+  );
 
   it('the daily sweep withdraws a case whose invoice got paid after the handoff, once', async () => {
     await step(handoffState);
@@ -165,28 +177,33 @@ describe('bringing a failed dunning back', () => {
     },
   });
 
-  it('the failure alert marks the generation ended and the next sweep starts a new one, saying so in the history', async () => {
-    const arn = 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-INV-1';
-    table.put({
-      pk: 'INVOICE#INV-1',
-      sk: 'WORKFLOW',
-      invoiceId: 'INV-1',
-      generation: 1,
-      running: true,
-      executionName: 'inv-INV-1',
-      executionArn: arn,
-      startedAt: '2026-01-07T06:00:00.000Z',
-    });
-    await failureAlert(failedEvent(arn));
-    expect(table.get('INVOICE#INV-1', 'WORKFLOW')).toMatchObject({ running: false, endStatus: 'FAILED' });
-    setClock(fixedClock('2026-02-04T06:00:00.000Z'));
-    const report = await sweep({ scheduledTime: '2026-02-04T06:00:00Z' });
-    expect(report.restarted).toEqual(['INV-1']);
-    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([
-      expect.stringMatching(/^inv-INV-1-g2-/),
-    ]);
-    expect(history('dunning_restarted')[0]).toMatchObject({ detail: { after: 'FAILED', generation: 2, by: 'sweep' } });
-  });
+  it(
+    'the failure alert marks the generation ended and the next sweep starts a new one, saying so in the ' + 'history',
+    async () => {
+      const arn = 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-INV-1';
+      table.put({
+        pk: 'INVOICE#INV-1',
+        sk: 'WORKFLOW',
+        invoiceId: 'INV-1',
+        generation: 1,
+        running: true,
+        executionName: 'inv-INV-1',
+        executionArn: arn,
+        startedAt: '2026-01-07T06:00:00.000Z',
+      });
+      await failureAlert(failedEvent(arn));
+      expect(table.get('INVOICE#INV-1', 'WORKFLOW')).toMatchObject({ running: false, endStatus: 'FAILED' });
+      setClock(fixedClock('2026-02-04T06:00:00.000Z'));
+      const report = await sweep({ scheduledTime: '2026-02-04T06:00:00Z' });
+      expect(report.restarted).toEqual(['INV-1']);
+      expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([
+        expect.stringMatching(/^inv-INV-1-g2-/),
+      ]);
+      expect(history('dunning_restarted')[0]).toMatchObject({
+        detail: { after: 'FAILED', generation: 2, by: 'sweep' },
+      });
+    },
+  );
 
   it('a failure of an older generation leaves the current one alone', async () => {
     table.put({
@@ -203,26 +220,30 @@ describe('bringing a failed dunning back', () => {
     expect(table.get('INVOICE#INV-1', 'WORKFLOW')).toMatchObject({ running: true, generation: 2 });
   });
 
-  it('the sweep starts nothing for an invoice its (eventually consistent) index still lists as owed but which was just paid', async () => {
-    table.put({
-      pk: 'INVOICE#INV-1',
-      sk: 'WORKFLOW',
-      invoiceId: 'INV-1',
-      generation: 1,
-      running: false,
-      endStatus: 'ABORTED',
-      endReason: 'paid',
-      executionArn: 'arn:g1',
-      startedAt: '2026-01-07T06:00:00.000Z',
-    });
-    const stale = invoiceItem(stored());
-    pay();
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
-    ddb
-      .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } })
-      .resolves({ Items: [stale] });
-    const report = await sweep({ scheduledTime: '2026-02-04T06:00:00Z' });
-    expect(report.started).toEqual([]);
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-  });
+  it(
+    'the sweep starts nothing for an invoice its (eventually consistent) index still lists as owed but which was ' +
+      'just paid',
+    async () => {
+      table.put({
+        pk: 'INVOICE#INV-1',
+        sk: 'WORKFLOW',
+        invoiceId: 'INV-1',
+        generation: 1,
+        running: false,
+        endStatus: 'ABORTED',
+        endReason: 'paid',
+        executionArn: 'arn:g1',
+        startedAt: '2026-01-07T06:00:00.000Z',
+      });
+      const stale = invoiceItem(stored());
+      pay();
+      sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
+      ddb
+        .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } })
+        .resolves({ Items: [stale] });
+      const report = await sweep({ scheduledTime: '2026-02-04T06:00:00Z' });
+      expect(report.started).toEqual([]);
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    },
+  );
 });

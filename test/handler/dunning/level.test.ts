@@ -98,12 +98,16 @@ describe("an invoice's dunning level is the highest level sent so far", () => {
     expect(stored('INV-1')).toMatchObject({ dunningLevel: 'agency_handoff', status: 'in_collection', version: 2 });
   });
 
-  it('a lower level sent later (a second reminder after a formal notice) leaves the level and the version as they were, and is still recorded', async () => {
-    table.put(invoiceItem({ ...stored('INV-1'), dunningLevel: 'formal_notice' }));
-    await send('reminder', 'reminder_2', 'reminder-2', ['INV-1']);
-    expect(table.get('SEND#INV-1#reminder-2', 'SEND')).toMatchObject({ messageId: 'ses-1' });
-    expect(stored('INV-1')).toMatchObject({ dunningLevel: 'formal_notice', version: 0 });
-  });
+  it(
+    'a lower level sent later (a second reminder after a formal notice) leaves the level and the version as they ' +
+      'were, and is still recorded',
+    async () => {
+      table.put(invoiceItem({ ...stored('INV-1'), dunningLevel: 'formal_notice' }));
+      await send('reminder', 'reminder_2', 'reminder-2', ['INV-1']);
+      expect(table.get('SEND#INV-1#reminder-2', 'SEND')).toMatchObject({ messageId: 'ses-1' });
+      expect(stored('INV-1')).toMatchObject({ dunningLevel: 'formal_notice', version: 0 });
+    },
+  );
 
   it('the same level sent again changes nothing on the invoice', async () => {
     table.put(invoiceItem({ ...stored('INV-1'), dunningLevel: 'reminder_1' }));

@@ -86,23 +86,26 @@ beforeEach(() => {
 });
 
 describe('a customer message goes out at most once', () => {
-  it('a DynamoDB fault right after SES accepted a grouped reminder: the immediate retry does not send it again', async () => {
-    const key = await seed('A', ['A-1', 'A-2']);
-    let failed = false;
-    table.fault = (name, input) => {
-      if (!failed && name === 'Put' && String(input.Item?.pk).startsWith('MESSAGE#')) {
-        failed = true;
-        return throttled();
-      }
-      return undefined;
-    };
-    await expect(dispatch(stateOf('A-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-    const retried = await Promise.all(['A-1', 'A-2'].map((id) => untilSettled(stateOf(id, key))));
-    expect(toCustomer('A')).toHaveLength(1);
-    expect(retried.map((r) => r.outcome)).toEqual(['sent', 'sent']);
-    expect(table.get(`SEND#A-2#reminder-1`, 'SEND')).toMatchObject({ messageId: 'ses-1' });
-    expect(history('A-1', 'reminder_sent')).toHaveLength(1);
-  });
+  it(
+    'a DynamoDB fault right after SES accepted a grouped reminder: the immediate retry does not send it ' + 'again',
+    async () => {
+      const key = await seed('A', ['A-1', 'A-2']);
+      let failed = false;
+      table.fault = (name, input) => {
+        if (!failed && name === 'Put' && String(input.Item?.pk).startsWith('MESSAGE#')) {
+          failed = true;
+          return throttled();
+        }
+        return undefined;
+      };
+      await expect(dispatch(stateOf('A-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+      const retried = await Promise.all(['A-1', 'A-2'].map((id) => untilSettled(stateOf(id, key))));
+      expect(toCustomer('A')).toHaveLength(1);
+      expect(retried.map((r) => r.outcome)).toEqual(['sent', 'sent']);
+      expect(table.get(`SEND#A-2#reminder-1`, 'SEND')).toMatchObject({ messageId: 'ses-1' });
+      expect(history('A-1', 'reminder_sent')).toHaveLength(1);
+    },
+  );
 
   it('the intent is written before SES is called and the message carries its id as a tag', async () => {
     const key = await seed('B', ['B-1']);
@@ -130,61 +133,69 @@ describe('a customer message goes out at most once', () => {
     expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'pending' }); // no member waits on a lease meanwhile
   });
 
-  it('a send in doubt is settled by the SES event stream: the message id is recorded, nothing is sent again, finance is not bothered', async () => {
-    const key = await seed('D', ['D-1', 'D-2']);
-    ses.on(SendEmailCommand).callsFakeOnce(async () => {
-      throw Object.assign(new Error('timed out after the request was sent'), { name: 'TimeoutError' });
-    });
-    await expect(dispatch(stateOf('D-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-    const sendEvent = {
-      eventType: 'Send',
-      mail: {
-        messageId: 'ses-accepted',
-        timestamp: '2026-02-02T07:35:00.500Z',
-        destination: [contactOf('D')],
-        tags: { intent: [intentIdOf('batch', key)] },
-      },
-      send: {},
-    };
-    await sesEvents({ source: 'aws.ses', 'detail-type': 'Email Sent', detail: sendEvent });
-    const out = await Promise.all(['D-1', 'D-2'].map((id) => untilSettled(stateOf(id, key))));
-    expect(out.map((r) => r.outcome)).toEqual(['sent', 'sent']);
-    expect(mails()).toHaveLength(1); // the one that timed out, and nothing else
-    expect(table.get('SEND#D-2#reminder-1', 'SEND')).toMatchObject({ messageId: 'ses-accepted' });
-    expect(toFinance()).toHaveLength(0);
-  });
+  it(
+    'a send in doubt is settled by the SES event stream: the message id is recorded, nothing is sent again, ' +
+      'finance is not bothered',
+    async () => {
+      const key = await seed('D', ['D-1', 'D-2']);
+      ses.on(SendEmailCommand).callsFakeOnce(async () => {
+        throw Object.assign(new Error('timed out after the request was sent'), { name: 'TimeoutError' });
+      });
+      await expect(dispatch(stateOf('D-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+      const sendEvent = {
+        eventType: 'Send',
+        mail: {
+          messageId: 'ses-accepted',
+          timestamp: '2026-02-02T07:35:00.500Z',
+          destination: [contactOf('D')],
+          tags: { intent: [intentIdOf('batch', key)] },
+        },
+        send: {},
+      };
+      await sesEvents({ source: 'aws.ses', 'detail-type': 'Email Sent', detail: sendEvent });
+      const out = await Promise.all(['D-1', 'D-2'].map((id) => untilSettled(stateOf(id, key))));
+      expect(out.map((r) => r.outcome)).toEqual(['sent', 'sent']);
+      expect(mails()).toHaveLength(1); // the one that timed out, and nothing else
+      expect(table.get('SEND#D-2#reminder-1', 'SEND')).toMatchObject({ messageId: 'ses-accepted' });
+      expect(toFinance()).toHaveLength(0);
+    },
+  );
 
-  it('when nothing can tell, the retry hands finance a "maybe sent" task, closes the step without sending, and the history says so', async () => {
-    const key = await seed('E', ['E-1', 'E-2']);
-    ses
-      .on(SendEmailCommand)
-      .rejectsOnce(
-        Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
-      )
-      .resolves({ MessageId: 'alert' });
-    await expect(dispatch(stateOf('E-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-    SEND_DOUBT.confirmSeconds = 0;
-    const out = await Promise.all(['E-1', 'E-2'].map((id) => untilSettled(stateOf(id, key))));
-    expect(out.map((r) => r.outcome)).toEqual(['sent', 'sent']);
-    expect(out[0].doneStepIds).toContain('reminder-1');
-    expect(toCustomer('E')).toHaveLength(1); // the doubtful one only
-    expect(toFinance()).toHaveLength(1);
-    expect(toFinance()[0].Content?.Simple?.Subject?.Data).toMatch(/peut-être/);
-    for (const id of ['E-1', 'E-2']) {
-      expect(history(id, 'send_maybe_sent')[0]).toMatchObject({ detail: { task: 'open', stepId: 'reminder-1' } });
-      expect(table.get(`SEND#${id}#reminder-1`, 'SEND')).toMatchObject({ maybeSent: true });
-      expect(table.get(`INVOICE#${id}`, 'INVOICE')?.dunningLevel).toBeUndefined(); // not known to have gone out
-    }
-    // SES's events arrive later after all: the task closes itself, and the history says the message went out.
-    await sesEvents({
-      eventType: 'Delivery',
-      mail: { messageId: 'ses-late', tags: { intent: [intentIdOf('batch', key)] } },
-      delivery: { recipients: [contactOf('E')] },
-    });
-    expect(history('E-1', 'send_confirmed')[0]).toMatchObject({ detail: { messageId: 'ses-late', task: 'closed' } });
-    for (const id of ['E-1', 'E-2'])
-      expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
-  });
+  it(
+    'when nothing can tell, the retry hands finance a "maybe sent" task, closes the step without sending, and the ' +
+      'history says so',
+    async () => {
+      const key = await seed('E', ['E-1', 'E-2']);
+      ses
+        .on(SendEmailCommand)
+        .rejectsOnce(
+          Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+        )
+        .resolves({ MessageId: 'alert' });
+      await expect(dispatch(stateOf('E-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+      SEND_DOUBT.confirmSeconds = 0;
+      const out = await Promise.all(['E-1', 'E-2'].map((id) => untilSettled(stateOf(id, key))));
+      expect(out.map((r) => r.outcome)).toEqual(['sent', 'sent']);
+      expect(out[0].doneStepIds).toContain('reminder-1');
+      expect(toCustomer('E')).toHaveLength(1); // the doubtful one only
+      expect(toFinance()).toHaveLength(1);
+      expect(toFinance()[0].Content?.Simple?.Subject?.Data).toMatch(/peut-être/);
+      for (const id of ['E-1', 'E-2']) {
+        expect(history(id, 'send_maybe_sent')[0]).toMatchObject({ detail: { task: 'open', stepId: 'reminder-1' } });
+        expect(table.get(`SEND#${id}#reminder-1`, 'SEND')).toMatchObject({ maybeSent: true });
+        expect(table.get(`INVOICE#${id}`, 'INVOICE')?.dunningLevel).toBeUndefined(); // not known to have gone out
+      }
+      // SES's events arrive later after all: the task closes itself, and the history says the message went out.
+      await sesEvents({
+        eventType: 'Delivery',
+        mail: { messageId: 'ses-late', tags: { intent: [intentIdOf('batch', key)] } },
+        delivery: { recipients: [contactOf('E')] },
+      });
+      expect(history('E-1', 'send_confirmed')[0]).toMatchObject({ detail: { messageId: 'ses-late', task: 'closed' } });
+      for (const id of ['E-1', 'E-2'])
+        expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1', version: 1 });
+    },
+  );
 
   it('the doubt window runs on the injectable wall clock: a retry inside it waits, one after it hands finance the task', async () => {
     const key = await seed('G', ['G-1']);
@@ -230,73 +241,85 @@ describe('a customer message goes out at most once', () => {
 });
 
 describe('one failing sender does not block its batch', () => {
-  it('a claimer failing before its SES call gives the batch back at once: another member sends without waiting for the lease', async () => {
-    const key = await seed('G', ['G-1', 'G-2']);
-    let failed = false;
-    table.fault = (name, input) => {
-      if (!failed && name === 'Get' && input.Key?.pk === 'CUSTOMER#G') {
-        failed = true;
-        return throttled();
-      }
-      return undefined;
-    };
-    await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-    expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'pending' });
-    POLL.attempts = 0; // no polling: a blocked batch would throw DispatchInProgress at once
-    expect((await dispatch(stateOf('G-2', key))).outcome).toBe('sent');
-    expect(toCustomer('G')).toHaveLength(1);
-  });
+  it(
+    'a claimer failing before its SES call gives the batch back at once: another member sends without waiting for ' +
+      'the lease',
+    async () => {
+      const key = await seed('G', ['G-1', 'G-2']);
+      let failed = false;
+      table.fault = (name, input) => {
+        if (!failed && name === 'Get' && input.Key?.pk === 'CUSTOMER#G') {
+          failed = true;
+          return throttled();
+        }
+        return undefined;
+      };
+      await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+      expect(table.get(key, 'DISPATCH')).toMatchObject({ status: 'pending' });
+      POLL.attempts = 0; // no polling: a blocked batch would throw DispatchInProgress at once
+      expect((await dispatch(stateOf('G-2', key))).outcome).toBe('sent');
+      expect(toCustomer('G')).toHaveLength(1);
+    },
+  );
 });
 
 describe('a payment crossing a message', () => {
-  it('an invoice paid while its reminder was being composed is left out of the message (re-checked right before the send)', async () => {
-    const key = await seed('H', ['H-1', 'H-2']);
-    let reads = 0;
-    table.fault = (name, input) => {
-      // The second consistent read of H-2 is the re-check after composing: pay it just before.
-      if (name === 'Get' && input.Key?.pk === 'INVOICE#H-2' && ++reads === 2) {
-        table.put(
-          invoiceItem({
-            ...(table.get('INVOICE#H-2', 'INVOICE') as Invoice),
-            status: 'paid',
-            openCents: 0,
-            version: 1,
-          }),
-        );
-      }
-      return undefined;
-    };
-    const out = await Promise.all(['H-1', 'H-2'].map((id) => untilSettled(stateOf(id, key))));
-    expect(toCustomer('H')).toHaveLength(1);
-    expect(toCustomer('H')[0].Content?.Simple?.Body?.Text?.Data).not.toContain('H-2');
-    expect(out.map((r) => r.outcome)).toEqual(['sent', 'skipped']);
-  });
+  it(
+    'an invoice paid while its reminder was being composed is left out of the message (re-checked right before the ' +
+      'send)',
+    async () => {
+      const key = await seed('H', ['H-1', 'H-2']);
+      let reads = 0;
+      table.fault = (name, input) => {
+        // The second consistent read of H-2 is the re-check after composing: pay it just before.
+        if (name === 'Get' && input.Key?.pk === 'INVOICE#H-2' && ++reads === 2) {
+          table.put(
+            invoiceItem({
+              ...(table.get('INVOICE#H-2', 'INVOICE') as Invoice),
+              status: 'paid',
+              openCents: 0,
+              version: 1,
+            }),
+          );
+        }
+        return undefined;
+      };
+      const out = await Promise.all(['H-1', 'H-2'].map((id) => untilSettled(stateOf(id, key))));
+      expect(toCustomer('H')).toHaveLength(1);
+      expect(toCustomer('H')[0].Content?.Simple?.Body?.Text?.Data).not.toContain('H-2');
+      expect(out.map((r) => r.outcome)).toEqual(['sent', 'skipped']);
+    },
+  );
 
-  it('an invoice paid a moment before SES accepted its reminder: the customer is told to disregard it, finance and the history know', async () => {
-    const key = await seed('K', ['K-1', 'K-2']);
-    ses
-      .on(SendEmailCommand)
-      .callsFakeOnce(async () => {
-        table.put(
-          invoiceItem({
-            ...(table.get('INVOICE#K-2', 'INVOICE') as Invoice),
-            status: 'paid',
-            openCents: 0,
-            version: 1,
-          }),
-        );
-        return { MessageId: 'ses-k' };
-      })
-      .resolves({ MessageId: 'ses-k2' });
-    await dispatch(stateOf('K-1', key));
-    const customerMails = toCustomer('K');
-    expect(customerMails).toHaveLength(2);
-    expect(customerMails[1].Content?.Simple?.Subject?.Data).toMatch(/règlement a bien été reçu/);
-    expect(customerMails[1].Content?.Simple?.Body?.Text?.Data).toContain('K-2');
-    expect(customerMails[1].Content?.Simple?.Body?.Text?.Data).not.toContain('K-1');
-    expect(toFinance()).toHaveLength(1);
-    expect(history('K-2', 'payment_crossed_notice_sent')).toHaveLength(1);
-  });
+  it(
+    'an invoice paid a moment before SES accepted its reminder: the customer is told to disregard it, finance and ' +
+      'the history know',
+    async () => {
+      const key = await seed('K', ['K-1', 'K-2']);
+      ses
+        .on(SendEmailCommand)
+        .callsFakeOnce(async () => {
+          table.put(
+            invoiceItem({
+              ...(table.get('INVOICE#K-2', 'INVOICE') as Invoice),
+              status: 'paid',
+              openCents: 0,
+              version: 1,
+            }),
+          );
+          return { MessageId: 'ses-k' };
+        })
+        .resolves({ MessageId: 'ses-k2' });
+      await dispatch(stateOf('K-1', key));
+      const customerMails = toCustomer('K');
+      expect(customerMails).toHaveLength(2);
+      expect(customerMails[1].Content?.Simple?.Subject?.Data).toMatch(/règlement a bien été reçu/);
+      expect(customerMails[1].Content?.Simple?.Body?.Text?.Data).toContain('K-2');
+      expect(customerMails[1].Content?.Simple?.Body?.Text?.Data).not.toContain('K-1');
+      expect(toFinance()).toHaveLength(1);
+      expect(history('K-2', 'payment_crossed_notice_sent')).toHaveLength(1);
+    },
+  );
 });
 
 describe('expected retries', () => {
@@ -328,8 +351,11 @@ describe('expected retries', () => {
     expect(lines.filter((l) => l.includes('"level":"INFO"') && l.includes('will be retried'))).toHaveLength(1);
   });
 
-  it('a version conflict (a payment landing while a step acts) is retried by the state machine, never a failure', () => {
-    const conflict = Object.assign(new Error('invoice X changed since version 3'), { name: 'VersionConflictError' });
-    expect(asRetryable(conflict)).toMatchObject({ name: 'Throttled' });
-  });
+  it(
+    'a version conflict (a payment landing while a step acts) is retried by the state machine, never a ' + 'failure',
+    () => {
+      const conflict = Object.assign(new Error('invoice X changed since version 3'), { name: 'VersionConflictError' });
+      expect(asRetryable(conflict)).toMatchObject({ name: 'Throttled' });
+    },
+  );
 });

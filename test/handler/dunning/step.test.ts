@@ -118,6 +118,16 @@ describe('acting on a step', () => {
     const out = await step(stateAt('reminder-1'));
     expect(out.dispatchKey).toBe(`DISPATCH#A#${W}#call`);
     expect(events('dunning_switched_to_person')).toHaveLength(1);
+    expect(events('dunning_switched_to_person')[0].detail).toMatchObject({
+      reason: 'every e-mail contact bounced (hard bounce) or complained',
+    });
+  });
+
+  it('a customer without any e-mail contact goes to a person for that reason, not for a hard bounce', async () => {
+    seed({}, { contacts: [] });
+    const out = await step(stateAt('reminder-1'));
+    expect(out.dispatchKey).toBe(`DISPATCH#A#${W}#call`);
+    expect(events('dunning_switched_to_person')[0].detail).toMatchObject({ reason: 'no e-mail contact' });
   });
 
   it('a step whose minimum amount is no longer reached after a partial payment is skipped', async () => {
@@ -145,31 +155,35 @@ describe('acting on a step', () => {
     expect(afterLift).toMatchObject({ outcome: 'enlisted', dispatchKey: `DISPATCH#A#${W}#formal_notice` });
   });
 
-  it('the agency handoff stores the case file, notifies the agency with a time-limited link and puts the invoice in collection', async () => {
-    seed({ dueDate: '2025-12-01' });
-    const out = await step(stateAt('agency'));
-    expect(out).toMatchObject({ outcome: 'acted' });
-    expect(out.doneStepIds).toContain('agency');
-    const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
-    expect(keys).toEqual(
-      expect.arrayContaining([expect.stringMatching(/case-file\.json$/), expect.stringMatching(/case-file\.pdf$/)]),
-    );
-    const agencyMail = ses
-      .commandCalls(SendEmailCommand)
-      .find((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr'));
-    expect(agencyMail?.args[0].input.Content?.Simple?.Body?.Text?.Data).toMatch(/X-Amz-Expires=604800/);
-    expect(table.get('INVOICE#INV-1', 'INVOICE')?.status).toBe('in_collection');
-    // a Lambda retry (crashed before the status change) does not mail the agency twice, and completes the handoff
-    table.put(invoiceItem({ ...(table.get('INVOICE#INV-1', 'INVOICE') as Invoice), status: 'open' }));
-    const again = await step(stateAt('agency'));
-    expect(again.outcome).toBe('acted');
-    expect(
-      ses
+  it(
+    'the agency handoff stores the case file, notifies the agency with a time-limited link and puts the invoice in ' +
+      'collection',
+    async () => {
+      seed({ dueDate: '2025-12-01' });
+      const out = await step(stateAt('agency'));
+      expect(out).toMatchObject({ outcome: 'acted' });
+      expect(out.doneStepIds).toContain('agency');
+      const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+      expect(keys).toEqual(
+        expect.arrayContaining([expect.stringMatching(/case-file\.json$/), expect.stringMatching(/case-file\.pdf$/)]),
+      );
+      const agencyMail = ses
         .commandCalls(SendEmailCommand)
-        .filter((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr')),
-    ).toHaveLength(1);
-    expect(table.get('INVOICE#INV-1', 'INVOICE')?.status).toBe('in_collection');
-  });
+        .find((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr'));
+      expect(agencyMail?.args[0].input.Content?.Simple?.Body?.Text?.Data).toMatch(/X-Amz-Expires=604800/);
+      expect(table.get('INVOICE#INV-1', 'INVOICE')?.status).toBe('in_collection');
+      // a Lambda retry (crashed before the status change) does not mail the agency twice, and completes the handoff
+      table.put(invoiceItem({ ...(table.get('INVOICE#INV-1', 'INVOICE') as Invoice), status: 'open' }));
+      const again = await step(stateAt('agency'));
+      expect(again.outcome).toBe('acted');
+      expect(
+        ses
+          .commandCalls(SendEmailCommand)
+          .filter((c) => c.args[0].input.Destination?.ToAddresses?.includes('dossiers@recouvrement.example.fr')),
+      ).toHaveLength(1);
+      expect(table.get('INVOICE#INV-1', 'INVOICE')?.status).toBe('in_collection');
+    },
+  );
 });
 
 describe('planning', () => {
@@ -186,18 +200,22 @@ describe('planning', () => {
     expect(events('dunning_policy_pinned')).toHaveLength(1);
   });
 
-  it('a running workflow keeps its version after the policy is edited, and switches (saying so) when the customer moves', async () => {
-    const { savePolicy } = await import('../../../functions/adapters/db/policies');
-    const { builtInPolicies } = await import('../../../functions/core/dunning/policy');
-    seed();
-    await savePolicy({ ...builtInPolicies[0], gatherSeconds: 900 });
-    const kept = await plan({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1 });
-    expect(kept).toMatchObject({ policyVersion: 1, gatherSeconds: 300 });
-    table.put(customerItem(customer('A', { segment: 'b2c' })));
-    const moved = await plan({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1 });
-    expect(moved).toMatchObject({ policyId: 'b2c', policyVersion: 1 });
-    expect(events('dunning_policy_switched')[0].detail).toMatchObject({ from: 'standard@v1', to: 'b2c@v1' });
-  });
+  it(
+    'a running workflow keeps its version after the policy is edited, and switches (saying so) when the customer ' +
+      'moves',
+    async () => {
+      const { savePolicy } = await import('../../../functions/adapters/db/policies');
+      const { builtInPolicies } = await import('../../../functions/core/dunning/policy');
+      seed();
+      await savePolicy({ ...builtInPolicies[0], gatherSeconds: 900 });
+      const kept = await plan({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1 });
+      expect(kept).toMatchObject({ policyVersion: 1, gatherSeconds: 300 });
+      table.put(customerItem(customer('A', { segment: 'b2c' })));
+      const moved = await plan({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1 });
+      expect(moved).toMatchObject({ policyId: 'b2c', policyVersion: 1 });
+      expect(events('dunning_policy_switched')[0].detail).toMatchObject({ from: 'standard@v1', to: 'b2c@v1' });
+    },
+  );
 
   it('a paid invoice ends the workflow', async () => {
     seed({ status: 'paid', openCents: 0 });

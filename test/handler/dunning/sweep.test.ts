@@ -59,24 +59,27 @@ describe('the daily sweep', () => {
     expect(report).toMatchObject({ started: [], alreadyRunning: 1, failures: [] });
   });
 
-  it('restarts the dunning of an invoice owed again after its workflow was stopped on payment (a new generation)', async () => {
-    table.put(invoiceItem(invoice('REOPENED', 'A', '2026-01-10')));
-    table.put({
-      pk: 'INVOICE#REOPENED',
-      sk: 'WORKFLOW',
-      invoiceId: 'REOPENED',
-      generation: 1,
-      running: false,
-      endStatus: 'ABORTED',
-      endReason: 'paid',
-      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-REOPENED',
-      startedAt: '2026-01-07T06:00:00.000Z',
-    });
-    const report = await sweep(schedulerEvent);
-    expect(report.started).toEqual(['REOPENED']);
-    expect(started()).toEqual([expect.stringMatching(/^inv-REOPENED-g2-[0-9a-f]{16}$/)]);
-    expect(table.get('INVOICE#REOPENED', 'WORKFLOW')).toMatchObject({ generation: 2, running: true });
-  });
+  it(
+    'restarts the dunning of an invoice owed again after its workflow was stopped on payment (a new ' + 'generation)',
+    async () => {
+      table.put(invoiceItem(invoice('REOPENED', 'A', '2026-01-10')));
+      table.put({
+        pk: 'INVOICE#REOPENED',
+        sk: 'WORKFLOW',
+        invoiceId: 'REOPENED',
+        generation: 1,
+        running: false,
+        endStatus: 'ABORTED',
+        endReason: 'paid',
+        executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-REOPENED',
+        startedAt: '2026-01-07T06:00:00.000Z',
+      });
+      const report = await sweep(schedulerEvent);
+      expect(report.started).toEqual(['REOPENED']);
+      expect(started()).toEqual([expect.stringMatching(/^inv-REOPENED-g2-[0-9a-f]{16}$/)]);
+      expect(table.get('INVOICE#REOPENED', 'WORKFLOW')).toMatchObject({ generation: 2, running: true });
+    },
+  );
 
   it('leaves alone an owed invoice whose workflow ran to its end (no step left: a person looks at it)', async () => {
     table.put(invoiceItem(invoice('ENDED', 'A', '2026-01-10')));

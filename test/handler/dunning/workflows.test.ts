@@ -39,7 +39,7 @@ describe('the execution name of an invoice workflow', () => {
   it('stays within the 80 characters Step Functions allows', () => {
     const name = invoiceExecutionName('x'.repeat(64) + 'é'.repeat(0));
     expect(name.length).toBeLessThanOrEqual(80);
-    expect(invoiceExecutionName('y'.repeat(63) + ' ').length).toBeLessThanOrEqual(80);
+    expect(invoiceExecutionName(`${'y'.repeat(63)} `).length).toBeLessThanOrEqual(80);
   });
 });
 
@@ -136,7 +136,8 @@ function fakeStepFunctions() {
     await tick();
     const arn = prefix + input.name;
     const status = executions.get(arn);
-    if (status === 'RUNNING') return { executionArn: arn, startDate: new Date() }; // same name and input while it runs: idempotent
+    // same name and input while it runs: idempotent
+    if (status === 'RUNNING') return { executionArn: arn, startDate: new Date() };
     if (status) throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${arn}'`, $metadata: {} });
     executions.set(arn, 'RUNNING');
     return { executionArn: arn, startDate: new Date() };

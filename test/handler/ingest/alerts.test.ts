@@ -42,21 +42,26 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
     expect(fake.sent).toHaveLength(1);
   });
 
-  it('a statement left processing after every retry is reported by the sweep, every day until someone acts', async () => {
-    fake.putObject(
-      'inbox/releve.cfo',
-      writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 10_00, 'VIR X')])]),
-    );
-    fake.fault = { at: 3, mode: 'server_error' }; // the first transaction write, after the claim
-    await handler(sqsEvent('inbox/releve.cfo'), {} as never);
-    expect(statements()[0].status).toBe('processing');
-    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 }); // still within its retries
-    now += 4 * 60 * 60_000;
-    expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 1, failed: 0 });
-    expect(await sendPendingIngestAlerts()).toEqual({ sent: 0, stuck: 0, failed: 0 }); // the ingest itself never reports it
-    expect(fake.sent[0].subject).toMatch(/inbox\/releve\.cfo: relevé non traité/);
-    expect(fake.sent[0].text).toMatch(/dead-letter queue/);
-  });
+  it(
+    'a statement left processing after every retry is reported by the sweep, every day until someone ' + 'acts',
+    async () => {
+      fake.putObject(
+        'inbox/releve.cfo',
+        writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 10_00, 'VIR X')])]),
+      );
+      fake.fault = { at: 3, mode: 'server_error' }; // the first transaction write, after the claim
+      await handler(sqsEvent('inbox/releve.cfo'), {} as never);
+      expect(statements()[0].status).toBe('processing');
+      // still within its retries
+      expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 });
+      now += 4 * 60 * 60_000;
+      expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 1, failed: 0 });
+      // the ingest itself never reports it
+      expect(await sendPendingIngestAlerts()).toEqual({ sent: 0, stuck: 0, failed: 0 });
+      expect(fake.sent[0].subject).toMatch(/inbox\/releve\.cfo: relevé non traité/);
+      expect(fake.sent[0].text).toMatch(/dead-letter queue/);
+    },
+  );
 
   it('never throws: an alert SES still refuses stays pending and counts as failed', async () => {
     fake.putObject('inbox/casse.txt', bad);

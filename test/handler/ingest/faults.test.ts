@@ -71,7 +71,10 @@ async function world(): Promise<FakeAws> {
   return fake;
 }
 
-/** Drops each file and delivers its message until the handler reports no failure (SQS redelivery after the visibility timeout). */
+/**
+ * Drops each file and delivers its message until the handler reports no failure (SQS redelivery after the visibility
+ * timeout).
+ */
 async function ingestAll(fake: FakeAws): Promise<number> {
   let deliveries = 0;
   for (const file of files) {
@@ -161,7 +164,8 @@ describe('the ingest under injected AWS faults', async () => {
   });
 
   for (const mode of FAULT_MODES) {
-    it(`a call that fails once (${mode}) at any of the ${callCount} positions is repaired by the redelivery`, async () => {
+    it(`a call that fails once (${mode}) at any of the ${callCount} positions is repaired by the ` +
+      `redelivery`, async () => {
       const broken: string[] = [];
       for (let at = 0; at < callCount; at++) {
         fake?.restore();
@@ -178,12 +182,15 @@ describe('the ingest under injected AWS faults', async () => {
     }, 300_000);
   }
 
-  it('finance hears of a rejected file again if SES accepted the alert but the answer was lost (at least once)', async () => {
-    fake = await world();
-    const sesCalls = callNames.map((n, i) => [n, i] as const).filter(([n]) => n === 'ses:SendEmail');
-    fake.fault = { at: sesCalls[2][1], mode: 'timeout_after_success' }; // the third file's alert
-    await ingestAll(fake);
-    expect(fake.sent.filter((m) => /casse\.cfo/.test(m.subject))).toHaveLength(2);
-    expect(fake.objects.has(`rejected/${sha256(corrupt)}/casse.cfo`)).toBe(true);
-  });
+  it(
+    'finance hears of a rejected file again if SES accepted the alert but the answer was lost (at least ' + 'once)',
+    async () => {
+      fake = await world();
+      const sesCalls = callNames.map((n, i) => [n, i] as const).filter(([n]) => n === 'ses:SendEmail');
+      fake.fault = { at: sesCalls[2][1], mode: 'timeout_after_success' }; // the third file's alert
+      await ingestAll(fake);
+      expect(fake.sent.filter((m) => /casse\.cfo/.test(m.subject))).toHaveLength(2);
+      expect(fake.objects.has(`rejected/${sha256(corrupt)}/casse.cfo`)).toBe(true);
+    },
+  );
 });

@@ -26,7 +26,6 @@ afterEach(() => fake.restore());
 const deliver = (key: string) => handler(sqsEvent(key), {} as never);
 const statements = () => [...fake.items.values()].filter((i) => i.sk === 'STATEMENT');
 const keys = (prefix: string) => [...fake.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-const throttled = () => Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
 
 describe('ingest handler: deliveries and retries', () => {
   it('hands a message back to SQS when S3 is throttling, so the statement is retried rather than lost', async () => {
@@ -37,20 +36,24 @@ describe('ingest handler: deliveries and retries', () => {
     expect(keys('inbox/')).toEqual(['inbox/releve.cfo']);
   });
 
-  it('a run that dies mid-ingest leaves the statement `processing`; the redelivery after the lease takes it over and finishes it', async () => {
-    fake.putObject('inbox/releve.cfo', cfonb);
-    const firstTransactionWrite = 4; // head, get, claim, then the first transaction's conditional put
-    fake.fault = { at: firstTransactionWrite, mode: 'server_error' };
-    expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
-    expect(fake.calls[firstTransactionWrite].command).toBe('PutItem');
-    expect(statements().map((s) => s.status)).toEqual(['processing']);
-    // an immediate redelivery (another consumer) must not run the file twice at once
-    expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
-    now += CLAIM_LEASE_MS + 1;
-    expect((await deliver('inbox/releve.cfo')).batchItemFailures).toEqual([]);
-    expect(statements().map((s) => s.status)).toEqual(['processed']);
-    expect(keys('inbox/')).toEqual([]);
-  });
+  it(
+    'a run that dies mid-ingest leaves the statement `processing`; the redelivery after the lease takes it over ' +
+      'and finishes it',
+    async () => {
+      fake.putObject('inbox/releve.cfo', cfonb);
+      const firstTransactionWrite = 4; // head, get, claim, then the first transaction's conditional put
+      fake.fault = { at: firstTransactionWrite, mode: 'server_error' };
+      expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
+      expect(fake.calls[firstTransactionWrite].command).toBe('PutItem');
+      expect(statements().map((s) => s.status)).toEqual(['processing']);
+      // an immediate redelivery (another consumer) must not run the file twice at once
+      expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
+      now += CLAIM_LEASE_MS + 1;
+      expect((await deliver('inbox/releve.cfo')).batchItemFailures).toEqual([]);
+      expect(statements().map((s) => s.status)).toEqual(['processed']);
+      expect(keys('inbox/')).toEqual([]);
+    },
+  );
 
   it('ignores the S3 test event and objects outside the inbox', async () => {
     const res = await handler(
@@ -113,19 +116,23 @@ describe('ingest handler: files kept by content', () => {
     expect(keys('inbox/')).toEqual([]);
   });
 
-  it('re-processing puts back exactly the rejected file of that checksum, under inbox/<checksum>/, never another file of the same name', async () => {
-    const bad = 'not a statement at all\n';
-    fake.putObject('inbox/releve.txt', bad);
-    await deliver('inbox/releve.txt');
-    fake.putObject('inbox/releve.txt', cfonb);
-    await deliver('inbox/releve.txt');
-    const res = await reprocessStatement(sha256(bad), BUCKET);
-    expect(res).toEqual({ inboxKey: `inbox/${sha256(bad)}/releve.txt` });
-    expect(fake.text(`inbox/${sha256(bad)}/releve.txt`)).toBe(bad);
-    expect(await reprocessStatement(sha256(cfonb), BUCKET)).toEqual({
-      refused: 'statement is processed, only a rejected one can be re-processed',
-    });
-  });
+  it(
+    're-processing puts back exactly the rejected file of that checksum, under inbox/<checksum>/, never another ' +
+      'file of the same name',
+    async () => {
+      const bad = 'not a statement at all\n';
+      fake.putObject('inbox/releve.txt', bad);
+      await deliver('inbox/releve.txt');
+      fake.putObject('inbox/releve.txt', cfonb);
+      await deliver('inbox/releve.txt');
+      const res = await reprocessStatement(sha256(bad), BUCKET);
+      expect(res).toEqual({ inboxKey: `inbox/${sha256(bad)}/releve.txt` });
+      expect(fake.text(`inbox/${sha256(bad)}/releve.txt`)).toBe(bad);
+      expect(await reprocessStatement(sha256(cfonb), BUCKET)).toEqual({
+        refused: 'statement is processed, only a rejected one can be re-processed',
+      });
+    },
+  );
 
   it('a rejected file re-processed successfully leaves rejected/ for processed/', async () => {
     const rejected = `rejected/${sha256(cfonb)}/releve.cfo`;
@@ -190,38 +197,46 @@ describe('ingest handler: limits', () => {
     expect([...fake.items.values()].filter((i) => i.sk === 'TXN')).toEqual([]);
   });
 
-  it('a 115-byte CSV whose amounts add up beyond 2^53 cents is rejected with its report, never left `processing`', async () => {
-    const csv =
-      'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT B;50000000000000,00\n';
-    expect(csv.length).toBe(115);
-    fake.putObject('inbox/geant.csv', csv);
-    expect((await deliver('inbox/geant.csv')).batchItemFailures).toEqual([]);
-    expect(statements()[0]).toMatchObject({ status: 'rejected', error: { code: 'invalid_amount' } });
-    expect(keys('rejected/')).toHaveLength(2);
-    expect(fake.sent).toHaveLength(1);
-  });
+  it(
+    'a 115-byte CSV whose amounts add up beyond 2^53 cents is rejected with its report, never left ' + '`processing`',
+    async () => {
+      const csv =
+        'Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;50000000000000,00\n03/01/2026;VIR SEPA CLIENT ' +
+        'B;50000000000000,00\n';
+      expect(csv.length).toBe(115);
+      fake.putObject('inbox/geant.csv', csv);
+      expect((await deliver('inbox/geant.csv')).batchItemFailures).toEqual([]);
+      expect(statements()[0]).toMatchObject({ status: 'rejected', error: { code: 'invalid_amount' } });
+      expect(keys('rejected/')).toHaveLength(2);
+      expect(fake.sent).toHaveLength(1);
+    },
+  );
 });
 
 describe('ingest handler: finance alerts are never lost', () => {
-  it('SES throttling at the end of an ingest leaves the alert pending; the redelivery finds the file gone and sends it', async () => {
-    fake.putObject('inbox/releve.cfo', cfonb);
-    await deliver('inbox/releve.cfo');
-    const sesAt = fake.calls.findIndex((c) => c.service === 'ses');
-    fake.restore();
-    fake = new FakeAws();
-    fake.putObject('inbox/releve.cfo', cfonb);
-    fake.fault = { at: sesAt, mode: 'throttling' };
-    expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
-    expect(fake.sent).toEqual([]);
-    expect(statements()[0]).toMatchObject({
-      status: 'processed',
-      pendingAlert: { kind: 'statement_processed' },
-      gsi1pk: 'STATEMENTS#ATTENTION',
-    });
-    expect(keys('inbox/')).toEqual([]);
-    expect((await deliver('inbox/releve.cfo')).batchItemFailures).toEqual([]);
-    expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/releve\.cfo/)]);
-    expect(statements()[0].pendingAlert).toBeUndefined();
-    expect(statements()[0].gsi1pk).toBeUndefined();
-  });
+  it(
+    'SES throttling at the end of an ingest leaves the alert pending; the redelivery finds the file gone and sends ' +
+      'it',
+    async () => {
+      fake.putObject('inbox/releve.cfo', cfonb);
+      await deliver('inbox/releve.cfo');
+      const sesAt = fake.calls.findIndex((c) => c.service === 'ses');
+      fake.restore();
+      fake = new FakeAws();
+      fake.putObject('inbox/releve.cfo', cfonb);
+      fake.fault = { at: sesAt, mode: 'throttling' };
+      expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
+      expect(fake.sent).toEqual([]);
+      expect(statements()[0]).toMatchObject({
+        status: 'processed',
+        pendingAlert: { kind: 'statement_processed' },
+        gsi1pk: 'STATEMENTS#ATTENTION',
+      });
+      expect(keys('inbox/')).toEqual([]);
+      expect((await deliver('inbox/releve.cfo')).batchItemFailures).toEqual([]);
+      expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/releve\.cfo/)]);
+      expect(statements()[0].pendingAlert).toBeUndefined();
+      expect(statements()[0].gsi1pk).toBeUndefined();
+    },
+  );
 });

@@ -3,10 +3,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { setClock } from '../../../functions/adapters/clock';
 import type { StatementEntry } from '../../../functions/core/model';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { assignTransactionIds } from '../../../functions/core/statements/ids';
 import { storeTransactions } from '../../../functions/ingest/store-transactions';
 import { FakeAws } from './support/fake-aws';
-import { account, entry, sqsEvent, statement } from './support/scenario';
+import { entry, sqsEvent, statement } from './support/scenario';
 
 const { handler } = await import('../../../functions/ingest/handler');
 
@@ -67,7 +66,8 @@ describe('transaction identity across statement files', () => {
     const credit = entry(0, '2026-11-01', 500_00, 'VIR SEPA DUPONT', ['F1'], { bankReference: 'BR123' });
     await ingest('j1.cfo', [credit]);
     const [stored] = txns();
-    stored.amountCents = 499_00; // as if an earlier file (or an older id scheme) had stored another movement under this id
+    // as if an earlier file (or an older id scheme) had stored another movement under this id
+    stored.amountCents = 499_00;
     await ingest('j1-j2.cfo', [
       credit,
       entry(1, '2026-11-02', 12_00, 'VIR SEPA MARTIN', ['F9'], { bankReference: 'BR124' }),
@@ -78,19 +78,27 @@ describe('transaction identity across statement files', () => {
     expect(mail.text).toMatch(/stored transaction differs .* 500\.00 \(enregistrée \/ stored: 2026-11-01 499\.00/);
   });
 
-  it('an export cut inside a day is detected: the day disagrees with the earlier file and finance is told', async () => {
-    const fee = (i: number) => entry(i, '2026-11-01', -5_00, 'FRAIS', [], { bankReference: 'NONREF' });
-    await ingest('matin.cfo', [fee(0)]); // cut after the first of two identical fees
-    await ingest('journee.cfo', [fee(0), fee(1)]);
-    expect(txns()).toHaveLength(2);
-    const mail = fake.sent.find((m) => m.subject.includes('journee.cfo'))!;
-    expect(mail.text).toMatch(
-      /journée incohérente \/ inconsistent day 2026-11-01 .*holds 2 movement\(s\) totalling -10\.00 .*an earlier file 1 totalling -5\.00/,
-    );
-  });
+  it(
+    'an export cut inside a day is detected: the day disagrees with the earlier file and finance is ' + 'told',
+    async () => {
+      const fee = (i: number) => entry(i, '2026-11-01', -5_00, 'FRAIS', [], { bankReference: 'NONREF' });
+      await ingest('matin.cfo', [fee(0)]); // cut after the first of two identical fees
+      await ingest('journee.cfo', [fee(0), fee(1)]);
+      expect(txns()).toHaveLength(2);
+      const mail = fake.sent.find((m) => m.subject.includes('journee.cfo'))!;
+      expect(mail.text).toMatch(
+        new RegExp(
+          String.raw`journée incohérente / inconsistent day 2026-11-01 .*holds 2 movement\(s\) totalling -10\.00 ` +
+            String.raw`.*an earlier file 1 totalling -5\.00`,
+        ),
+      );
+    },
+  );
 });
 
-/** One account's ledger: a few days, each with movements drawn so that references repeat and identical movements occur. */
+/**
+ * One account's ledger: a few days, each with movements drawn so that references repeat and identical movements occur.
+ */
 const ledgerArb = fc
   .array(
     fc.array(
@@ -121,7 +129,8 @@ const exportsArb = (days: number) =>
   );
 
 describe('property: overlapping exports cut from one ledger', () => {
-  it('store each movement exactly once, whatever the cuts at day boundaries, repeated days, reused references and NONREF', async () => {
+  it('store each movement exactly once, whatever the cuts at day boundaries, repeated days, reused references and ' +
+    'NONREF', async () => {
     await fc.assert(
       fc.asyncProperty(
         ledgerArb.chain((ledger) => fc.tuple(fc.constant(ledger), exportsArb(ledger.length))),
@@ -154,7 +163,8 @@ describe('property: overlapping exports cut from one ledger', () => {
     );
   }, 180_000);
 
-  it('a file cut inside a day whose movements differ from an earlier whole export of that day is always reported', async () => {
+  it('a file cut inside a day whose movements differ from an earlier whole export of that day is always ' +
+    'reported', async () => {
     await fc.assert(
       fc.asyncProperty(
         ledgerArb.filter((l) => l[0].length > 1),

@@ -41,21 +41,26 @@ describe('a file the readers choke on', () => {
     ['boom.cfo', /could not be read: amount is not integer cents/],
     ['range.cfo', /could not be read: RangeError: Invalid array length/],
   ] as const) {
-    it(`${name}: any error while reading becomes a rejection with its report, finance told, never a statement left processing`, async () => {
-      fake = new FakeAws();
-      const body =
-        '0430003    EUR2 00012345678  201126  VIR                              0000000000000000000000000000000000000000000000';
-      fake.putObject(`inbox/${name}`, body);
-      expect((await handler(sqsEvent(`inbox/${name}`), {} as never)).batchItemFailures).toEqual([]);
-      const record = fake.item(`STATEMENT#${sha256(body)}`, 'STATEMENT');
-      expect(record).toMatchObject({
-        status: 'rejected',
-        error: { code: 'unreadable', message: expect.stringMatching(message) },
-      });
-      expect(fake.text(`rejected/${sha256(body)}/${name}`)).toBe(body);
-      expect(JSON.parse(fake.text(`rejected/${sha256(body)}/${name}.error.json`)!).error.code).toBe('unreadable');
-      expect([...fake.objects.keys()].filter((k) => k.startsWith('inbox/'))).toEqual([]);
-      expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining(`Relevé rejeté – ${name}`)]);
-    });
+    it(
+      `${name}: any error while reading becomes a rejection with its report, finance told, never a statement left ` +
+        `processing`,
+      async () => {
+        fake = new FakeAws();
+        const body =
+          '0430003    EUR2 00012345678  201126  VIR                              ' +
+          '0000000000000000000000000000000000000000000000';
+        fake.putObject(`inbox/${name}`, body);
+        expect((await handler(sqsEvent(`inbox/${name}`), {} as never)).batchItemFailures).toEqual([]);
+        const record = fake.item(`STATEMENT#${sha256(body)}`, 'STATEMENT');
+        expect(record).toMatchObject({
+          status: 'rejected',
+          error: { code: 'unreadable', message: expect.stringMatching(message) },
+        });
+        expect(fake.text(`rejected/${sha256(body)}/${name}`)).toBe(body);
+        expect(JSON.parse(fake.text(`rejected/${sha256(body)}/${name}.error.json`)!).error.code).toBe('unreadable');
+        expect([...fake.objects.keys()].filter((k) => k.startsWith('inbox/'))).toEqual([]);
+        expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining(`Relevé rejeté – ${name}`)]);
+      },
+    );
   }
 });

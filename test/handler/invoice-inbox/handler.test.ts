@@ -38,36 +38,39 @@ beforeEach(() => {
 });
 
 describe('invoice-inbox handler', () => {
-  it('turns a Factur-X dropped in invoices/inbox/ into the buyer’s open invoice and files it under its checksum', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: bodyOf(minimum) as never });
-    const res = await handler(sqsEvent('invoices/inbox/Facture+FR+MINIMUM.pdf'), {} as never);
-    expect(res.batchItemFailures).toEqual([]);
-    const sha = createHash('sha256').update(minimum).digest('hex');
-    expect(putKeys()).toEqual([
-      `invoices/processed/${sha}/Facture FR MINIMUM.pdf`,
-      `invoices/processed/${sha}/report.json`,
-    ]);
-    expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input.Key).toBe('invoices/inbox/Facture FR MINIMUM.pdf');
-    const customer = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
-    expect(customer).toMatchObject({ pk: 'CUSTOMER#787878784', name: 'Ma jolie boutique' });
-    const invoice = (
-      ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems![0] as {
-        Put: { Item: Record<string, unknown> };
-      }
-    ).Put.Item;
-    expect(invoice).toMatchObject({
-      invoiceId: 'FA-2017-0010',
-      customerId: '787878784',
-      amountCents: 47015,
-      openCents: 47015,
-      issueDate: '2017-11-13',
-      dueDate: '2017-12-13',
-      status: 'open',
-    });
-    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
-    expect(report).toMatchObject({ outcome: 'created', profile: 'MINIMUM', syntax: 'CII', sha256: sha });
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
-  });
+  it(
+    'turns a Factur-X dropped in invoices/inbox/ into the buyer’s open invoice and files it under its ' + 'checksum',
+    async () => {
+      s3.on(GetObjectCommand).resolves({ Body: bodyOf(minimum) as never });
+      const res = await handler(sqsEvent('invoices/inbox/Facture+FR+MINIMUM.pdf'), {} as never);
+      expect(res.batchItemFailures).toEqual([]);
+      const sha = createHash('sha256').update(minimum).digest('hex');
+      expect(putKeys()).toEqual([
+        `invoices/processed/${sha}/Facture FR MINIMUM.pdf`,
+        `invoices/processed/${sha}/report.json`,
+      ]);
+      expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input.Key).toBe('invoices/inbox/Facture FR MINIMUM.pdf');
+      const customer = ddb.commandCalls(PutCommand)[0].args[0].input.Item!;
+      expect(customer).toMatchObject({ pk: 'CUSTOMER#787878784', name: 'Ma jolie boutique' });
+      const invoice = (
+        ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems![0] as {
+          Put: { Item: Record<string, unknown> };
+        }
+      ).Put.Item;
+      expect(invoice).toMatchObject({
+        invoiceId: 'FA-2017-0010',
+        customerId: '787878784',
+        amountCents: 47015,
+        openCents: 47015,
+        issueDate: '2017-11-13',
+        dueDate: '2017-12-13',
+        status: 'open',
+      });
+      const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+      expect(report).toMatchObject({ outcome: 'created', profile: 'MINIMUM', syntax: 'CII', sha256: sha });
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    },
+  );
 
   it('rejects a file that is not an invoice with its reason, keeps it under rejected/ and tells finance', async () => {
     s3.on(GetObjectCommand).resolves({

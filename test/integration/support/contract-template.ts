@@ -6,7 +6,8 @@ import type { CfnTemplate } from '../../../bin/local/sfn/definition';
 
 /**
  * A small stack holding the dunning state machine exactly as lib/README.md describes it (state names,
- * payloadResponseOnly tasks, token task, waits, Metadata for the local stack), built with CDK constructs and synthesized
+ * payloadResponseOnly tasks, token task, waits, Metadata for the local stack), built with CDK constructs and
+ * synthesized
  * in-process. Used by the local-stack tests so they do not depend on the whole app (lib/app.ts) being synthesizable.
  */
 export function contractTemplate(): CfnTemplate {

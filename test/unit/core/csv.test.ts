@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvMoney, csvText, writeCsv } from '../../../functions/core/csv';
+import { csvMoney, csvText, frenchSpreadsheet, writeCsv } from '../../../functions/core/csv';
 import type { Invoice } from '../../../functions/core/model';
 import { agedBalance, agedBalanceCsv } from '../../../functions/core/reports';
 
@@ -18,7 +18,7 @@ const inv = (id: string, over: Partial<Invoice>): Invoice => ({
 });
 
 /** Splits one CSV line written by writeCsv back into cells (RFC 4180 quotes). */
-function cells(line: string): string[] {
+function cells(line: string, separator = ','): string[] {
   const out: string[] = [];
   let i = 0;
   while (i <= line.length) {
@@ -26,14 +26,16 @@ function cells(line: string): string[] {
       let v = '';
       i++;
       for (;;) {
-        if (line[i] === '"' && line[i + 1] === '"') (v += '"'), (i += 2);
-        else if (line[i] === '"') break;
+        if (line[i] === '"' && line[i + 1] === '"') {
+          v += '"';
+          i += 2;
+        } else if (line[i] === '"') break;
         else v += line[i++];
       }
       out.push(v);
       i += 2;
     } else {
-      const end = line.indexOf(',', i);
+      const end = line.indexOf(separator, i);
       out.push(line.slice(i, end < 0 ? line.length : end));
       i = end < 0 ? line.length + 1 : end + 1;
     }
@@ -49,13 +51,13 @@ describe('CSV exports are safe to open in a spreadsheet (formula injection)', ()
         agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', name]]), invoices: [inv('A', {})] }),
       );
       const [, line] = csv.split('\r\n');
-      expect(cells(line)[1]).toBe(`'${name}`);
+      expect(cells(line, ';')[1]).toBe(`'${name}`);
     },
   );
 
   it('neutralises a customer id starting with a formula character too', () => {
     const csv = agedBalanceCsv(agedBalance({ asOf: '2026-03-31', invoices: [inv('A', { customerId: '=1+1' })] }));
-    expect(csv.split('\r\n')[1].startsWith("'=1+1,")).toBe(true);
+    expect(csv.split('\r\n')[1].startsWith("'=1+1;")).toBe(true);
   });
 
   it('keeps negative amounts as numbers: only text cells are neutralised', () => {
@@ -85,7 +87,7 @@ describe('CSV amounts never fail an export', () => {
       ],
     });
     const csv = agedBalanceCsv(report);
-    expect(csv.split('\r\n')[1]).toContain('180143985094819.82');
+    expect(csv.split('\r\n')[1]).toContain('180143985094819,82');
   });
 
   it.each([
@@ -97,5 +99,12 @@ describe('CSV amounts never fail an export', () => {
     [Number.NaN, ''],
   ])('%s cents are written %j', (cents, text) => {
     expect(csvMoney(cents)).toBe(text);
+  });
+});
+
+describe('the French spreadsheet dialect (what French Excel opens without an import wizard)', () => {
+  it('separates with semicolons, writes a decimal comma, starts with a UTF-8 BOM and quotes a cell holding ;', () => {
+    const csv = writeCsv(['name', 'amount'], [[{ text: 'Durand; fils' }, { money: -364810 }]], frenchSpreadsheet);
+    expect(csv).toBe('\uFEFFname;amount\r\n"Durand; fils";-3648,10\r\n');
   });
 });

@@ -74,26 +74,29 @@ function visibleText(html: string): string {
 }
 
 describe("the customer's page", () => {
-  it('shows the open invoices with dates, amounts in euros, the stage reached, penalties and indemnity (French)', async () => {
-    const html = renderCustomerPage(await pageData('fr'));
-    const text = visibleText(html);
-    for (const s of [
-      'F2024-001',
-      '01/09/2026',
-      '01/10/2026',
-      '1\u202f234,56\u00a0€',
-      'Mise en demeure',
-      '83,34\u00a0€',
-      '40,00\u00a0€',
-      'Rappel avant échéance',
-      '90,00\u00a0€',
-    ]) {
-      expect(text, s).toContain(s);
-    }
-    // total owed: 1 234,56 + 83,34 + 40,00 + 90,00
-    expect(text).toContain('Total dû\u00a0: 1\u202f447,90\u00a0€');
-    expect(html).toContain('<a href="https://files.example/F2024-001.pdf">Télécharger</a>');
-  });
+  it(
+    'shows the open invoices with dates, amounts in euros, the stage reached, penalties and indemnity ' + '(French)',
+    async () => {
+      const html = renderCustomerPage(await pageData('fr'));
+      const text = visibleText(html);
+      for (const s of [
+        'F2024-001',
+        '01/09/2026',
+        '01/10/2026',
+        '1\u202f234,56\u00a0€',
+        'Mise en demeure',
+        '83,34\u00a0€',
+        '40,00\u00a0€',
+        'Rappel avant échéance',
+        '90,00\u00a0€',
+      ]) {
+        expect(text, s).toContain(s);
+      }
+      // total owed: 1 234,56 + 83,34 + 40,00 + 90,00
+      expect(text).toContain('Total dû\u00a0: 1\u202f447,90\u00a0€');
+      expect(html).toContain('<a href="https://files.example/F2024-001.pdf">Télécharger</a>');
+    },
+  );
 
   it('shows the same in English, dates and amounts written the English way', async () => {
     const text = visibleText(renderCustomerPage(await pageData('en')));
@@ -177,7 +180,7 @@ describe('the page for a refused link', () => {
     const base = { keys: [KEY], now: new Date('2026-12-06T09:00:00.000Z'), revokedLinkIds: [] as string[] };
     const checks = [
       verifyCustomerLink('garbage', base),
-      verifyCustomerLink(token.slice(0, -2) + 'AA', base),
+      verifyCustomerLink(`${token.slice(0, -2)}AA`, base),
       verifyCustomerLink(signCustomerLink(claims, 'w'.repeat(32)), base),
       verifyCustomerLink(token, { ...base, now: new Date('2027-02-01T00:00:00.000Z') }),
       verifyCustomerLink(token, { ...base, revokedLinkIds: ['lnk_0001abcd'] }),

@@ -11,34 +11,40 @@ import { customer, policy } from './fixtures';
 const byId = (id: string) => builtInPolicies.find((p) => p.policyId === id)!;
 
 describe('built-in dunning policies', () => {
-  it('standard: a courtesy reminder a few days before the due date, reminders after, formal notice, agency handoff', () => {
-    const p = byId('standard');
-    const first = p.steps[0];
-    expect(first.level).toBe('courtesy');
-    expect(first.offsetDays).toBeLessThan(0);
-    expect(first.offsetDays).toBeGreaterThanOrEqual(-7);
-    expect(p.steps.map((s) => s.channel)).toEqual([
-      'email',
-      'email',
-      'email',
-      'email',
-      'formal_notice',
-      'agency_handoff',
-    ]);
-    expect(p.fixedIndemnity).toBe(true);
-    expect(p.lateInterest).toBe('l441_10');
-    expect(p.sendWindow).toEqual({ time: '08:30', timeZone: 'Europe/Paris' });
-    expect(p.gatherSeconds).toBe(300);
-  });
+  it(
+    'standard: a courtesy reminder a few days before the due date, reminders after, formal notice, agency ' + 'handoff',
+    () => {
+      const p = byId('standard');
+      const first = p.steps[0];
+      expect(first.level).toBe('courtesy');
+      expect(first.offsetDays).toBeLessThan(0);
+      expect(first.offsetDays).toBeGreaterThanOrEqual(-7);
+      expect(p.steps.map((s) => s.channel)).toEqual([
+        'email',
+        'email',
+        'email',
+        'email',
+        'formal_notice',
+        'agency_handoff',
+      ]);
+      expect(p.fixedIndemnity).toBe(true);
+      expect(p.lateInterest).toBe('l441_10');
+      expect(p.sendWindow).toEqual({ time: '08:30', timeZone: 'Europe/Paris' });
+      expect(p.gatherSeconds).toBe(300);
+    },
+  );
 
-  it('key account: a call task for the account manager first, gentler emails, no agency handoff without approval', () => {
-    const p = byId('key_account');
-    expect(p.steps[0].channel).toBe('call_task');
-    const emails = p.steps.filter((s) => s.channel === 'email').map((s) => s.level);
-    expect(emails).not.toContain('final_reminder');
-    expect(emails).not.toContain('reminder_2');
-    expect(p.steps.find((s) => s.channel === 'agency_handoff')?.requiresApproval).toBe(true);
-  });
+  it(
+    'key account: a call task for the account manager first, gentler emails, no agency handoff without ' + 'approval',
+    () => {
+      const p = byId('key_account');
+      expect(p.steps[0].channel).toBe('call_task');
+      const emails = p.steps.filter((s) => s.channel === 'email').map((s) => s.level);
+      expect(emails).not.toContain('final_reminder');
+      expect(emails).not.toContain('reminder_2');
+      expect(p.steps.find((s) => s.channel === 'agency_handoff')?.requiresApproval).toBe(true);
+    },
+  );
 
   it('B2C: no €40 indemnity, legal interest rate instead of L441-10', () => {
     const p = byId('b2c');

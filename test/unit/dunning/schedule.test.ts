@@ -148,31 +148,38 @@ describe('end of dunning', () => {
 });
 
 describe('catching up without a burst', () => {
-  it('an invoice started 81 days late gets the latest past reminder first, skipping the superseded ones and the courtesy', () => {
-    const r = planNextStep({
-      invoice: invoice(),
-      customer: customer(),
-      policy: standard,
-      doneStepIds: [],
-      now: at('2026-07-20T10:00:00Z'),
-    });
-    expect(waitAt(r)).toEqual({ stepId: 'final-reminder', at: '2026-07-21T06:30:00.000Z' });
-    expect(r.skipped).toEqual([
-      { stepId: 'courtesy', reason: 'before_due_passed' },
-      { stepId: 'reminder-1', reason: 'superseded' },
-      { stepId: 'reminder-2', reason: 'superseded' },
-    ]);
-  });
+  it(
+    'an invoice started 81 days late gets the latest past reminder first, skipping the superseded ones and the ' +
+      'courtesy',
+    () => {
+      const r = planNextStep({
+        invoice: invoice(),
+        customer: customer(),
+        policy: standard,
+        doneStepIds: [],
+        now: at('2026-07-20T10:00:00Z'),
+      });
+      expect(waitAt(r)).toEqual({ stepId: 'final-reminder', at: '2026-07-21T06:30:00.000Z' });
+      expect(r.skipped).toEqual([
+        { stepId: 'courtesy', reason: 'before_due_passed' },
+        { stepId: 'reminder-1', reason: 'superseded' },
+        { stepId: 'reminder-2', reason: 'superseded' },
+      ]);
+    },
+  );
 
-  it('then the formal notice and the agency handoff follow at the policy’s own intervals, never the next morning', () => {
-    const trace = runCycle(invoice(), standard, at('2026-07-20T10:00:00Z'));
-    expect(trace).toEqual([
-      'final-reminder@2026-07-21T06:30:00.000Z',
-      'formal-notice@2026-08-05T06:30:00.000Z', // 26 May -> 10 June is 15 days in the policy
-      'agency@2026-09-09T06:30:00.000Z', // 10 June -> 15 July is 35 days
-      'end:no_more_steps',
-    ]);
-  });
+  it(
+    'then the formal notice and the agency handoff follow at the policy’s own intervals, never the next ' + 'morning',
+    () => {
+      const trace = runCycle(invoice(), standard, at('2026-07-20T10:00:00Z'));
+      expect(trace).toEqual([
+        'final-reminder@2026-07-21T06:30:00.000Z',
+        'formal-notice@2026-08-05T06:30:00.000Z', // 26 May -> 10 June is 15 days in the policy
+        'agency@2026-09-09T06:30:00.000Z', // 10 June -> 15 July is 35 days
+        'end:no_more_steps',
+      ]);
+    },
+  );
 
   it('a step whose day passed is due at the next send window, not replayed at its old time', () => {
     // reminder-1 was due 7 May at 08:30; the workflow only starts at 09:00 Paris that day
@@ -187,42 +194,49 @@ describe('catching up without a burst', () => {
     expect(waitAt(r)).toEqual({ stepId: 'reminder-1', at: '2026-05-11T06:30:00.000Z' }); // 8 May holiday, weekend
   });
 
-  it('after a resume, lastActionAt lets the next contact go at the next window instead of a full interval later', () => {
-    const base = {
-      invoice: invoice(),
-      customer: customer(),
-      policy: standard,
-      doneStepIds: ['courtesy', 'reminder-1'],
-      now: at('2026-06-01T09:00:00Z'),
-    };
-    expect(waitAt(planNextStep({ ...base, lastActionAt: '2026-05-07T06:35:00.000Z' }))).toEqual({
-      stepId: 'final-reminder',
-      at: '2026-06-02T06:30:00.000Z',
-    });
-    // without it, planning assumes the last step acted just now and keeps the policy's 19-day interval
-    expect(waitAt(planNextStep(base))).toEqual({ stepId: 'final-reminder', at: '2026-06-22T06:30:00.000Z' });
-  });
+  it(
+    'after a resume, lastActionAt lets the next contact go at the next window instead of a full interval ' + 'later',
+    () => {
+      const base = {
+        invoice: invoice(),
+        customer: customer(),
+        policy: standard,
+        doneStepIds: ['courtesy', 'reminder-1'],
+        now: at('2026-06-01T09:00:00Z'),
+      };
+      expect(waitAt(planNextStep({ ...base, lastActionAt: '2026-05-07T06:35:00.000Z' }))).toEqual({
+        stepId: 'final-reminder',
+        at: '2026-06-02T06:30:00.000Z',
+      });
+      // without it, planning assumes the last step acted just now and keeps the policy's 19-day interval
+      expect(waitAt(planNextStep(base))).toEqual({ stepId: 'final-reminder', at: '2026-06-22T06:30:00.000Z' });
+    },
+  );
 });
 
 describe('step conditions', () => {
-  it('a small invoice skips the formal notice and agency handoff (minimum amounts) and ends after the last reminder', () => {
-    const small = invoice({ amountCents: 3_000, openCents: 3_000 });
-    const r = planNextStep({
-      invoice: small,
-      customer: customer(),
-      policy: standard,
-      doneStepIds: ['courtesy', 'reminder-1', 'reminder-2', 'final-reminder'],
-      now: at('2026-05-26T06:35:00Z'),
-    });
-    expect(r).toEqual({
-      action: 'end',
-      reason: 'no_more_steps',
-      skipped: [
-        { stepId: 'formal-notice', reason: 'condition' },
-        { stepId: 'agency', reason: 'condition' },
-      ],
-    });
-  });
+  it(
+    'a small invoice skips the formal notice and agency handoff (minimum amounts) and ends after the last ' +
+      'reminder',
+    () => {
+      const small = invoice({ amountCents: 3_000, openCents: 3_000 });
+      const r = planNextStep({
+        invoice: small,
+        customer: customer(),
+        policy: standard,
+        doneStepIds: ['courtesy', 'reminder-1', 'reminder-2', 'final-reminder'],
+        now: at('2026-05-26T06:35:00Z'),
+      });
+      expect(r).toEqual({
+        action: 'end',
+        reason: 'no_more_steps',
+        skipped: [
+          { stepId: 'formal-notice', reason: 'condition' },
+          { stepId: 'agency', reason: 'condition' },
+        ],
+      });
+    },
+  );
 
   it('a step for another segment is skipped', () => {
     const p = policy([

@@ -17,29 +17,52 @@ export function cii(
     terms?: string;
   } = {},
 ): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
- <rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>${over.guideline ?? 'urn:factur-x.eu:1p0:basicwl'}</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" ` +
+    `xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" ` +
+    `xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter>` +
+    `<ram:ID>${over.guideline ?? 'urn:factur-x.eu:1p0:basicwl'}</ram:ID>` +
+    `</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
  <rsm:ExchangedDocument><ram:ID>${over.id ?? 'FA-2026-0042'}</ram:ID><ram:TypeCode>${over.type ?? '380'}</ram:TypeCode>
-  <ram:IssueDateTime><udt:DateTimeString format="102">${over.issue ?? '20261102'}</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+  <ram:IssueDateTime><udt:DateTimeString ` +
+    `format="102">${over.issue ?? '20261102'}</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
  <rsm:SupplyChainTradeTransaction>
   <ram:ApplicableHeaderTradeAgreement>
-   <ram:SellerTradeParty><ram:Name>Atelier Bois &amp; Fils</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">55210055400013</ram:ID></ram:SpecifiedLegalOrganization>
+   <ram:SellerTradeParty><ram:Name>Atelier Bois &amp; Fils</ram:Name><ram:SpecifiedLegalOrganization><ram:ID ` +
+    `schemeID="0002">55210055400013</ram:ID></ram:SpecifiedLegalOrganization>
     <ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:SellerTradeParty>
    ${
      over.buyer ??
-     `<ram:BuyerTradeParty><ram:Name>Boulangerie Dupont</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">44306184100047</ram:ID></ram:SpecifiedLegalOrganization>
-    <ram:PostalTradeAddress><ram:PostcodeCode>69002</ram:PostcodeCode><ram:LineOne>12 rue de la République</ram:LineOne><ram:CityName>Lyon</ram:CityName><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress>
-    <ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR12443061841</ram:ID></ram:SpecifiedTaxRegistration></ram:BuyerTradeParty>`
+     `<ram:BuyerTradeParty><ram:Name>Boulangerie Dupont</ram:Name><ram:SpecifiedLegalOrganization><ram:ID ` +
+       `schemeID="0002">44306184100047</ram:ID></ram:SpecifiedLegalOrganization>
+    <ram:PostalTradeAddress><ram:PostcodeCode>69002</ram:PostcodeCode><ram:LineOne>12 rue de la ` +
+       `République</ram:LineOne><ram:CityName>Lyon</ram:CityName>` +
+       `<ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress>
+    <ram:SpecifiedTaxRegistration><ram:ID ` +
+       `schemeID="VA">FR12443061841</ram:ID></ram:SpecifiedTaxRegistration></ram:BuyerTradeParty>`
    }
   </ram:ApplicableHeaderTradeAgreement>
   <ram:ApplicableHeaderTradeDelivery/>
   <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>${over.currency ?? 'EUR'}</ram:InvoiceCurrencyCode>
-   ${over.terms ?? `<ram:SpecifiedTradePaymentTerms><ram:Description>30 jours net</ram:Description><ram:DueDateDateTime><udt:DateTimeString format="102">${over.due ?? '20261202'}</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>`}
-   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>${over.sums ?? '<ram:TaxBasisTotalAmount>1000.00</ram:TaxBasisTotalAmount><ram:TaxTotalAmount currencyID="EUR">200.00</ram:TaxTotalAmount><ram:GrandTotalAmount>1200.00</ram:GrandTotalAmount><ram:DuePayableAmount>1200.00</ram:DuePayableAmount>'}</ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+   ${
+     over.terms ??
+     `<ram:SpecifiedTradePaymentTerms><ram:Description>30 jours ` +
+       `net</ram:Description><ram:DueDateDateTime><udt:DateTimeString ` +
+       `format="102">${over.due ?? '20261202'}</udt:DateTimeString></ram:DueDateDateTime>` +
+       `</ram:SpecifiedTradePaymentTerms>`
+   }
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>${
+     over.sums ??
+     '<ram:TaxBasisTotalAmount>1000.00</ram:TaxBasisTotalAmount><ram:TaxTotalAmount ' +
+       'currencyID="EUR">200.00</ram:TaxTotalAmount><ram:GrandTotalAmount>1200.00</ram:GrandTotalAmount>' +
+       '<ram:DuePayableAmount>1200.00</ram:DuePayableAmount>'
+   }</ram:SpecifiedTradeSettlementHeaderMonetarySummation>
   </ram:ApplicableHeaderTradeSettlement>
  </rsm:SupplyChainTradeTransaction>
-</rsm:CrossIndustryInvoice>`;
+</rsm:CrossIndustryInvoice>`
+  );
 }
 
 /** A small UBL 2.1 Invoice or CreditNote of our own. */
@@ -51,17 +74,33 @@ export function ubl(
     root === 'Invoice'
       ? '<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>'
       : '<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>';
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<${root} xmlns="urn:oasis:names:specification:ubl:schema:xsd:${root}-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>
+<${root} xmlns="urn:oasis:names:specification:ubl:schema:xsd:${root}-2" ` +
+    `xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" ` +
+    `xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>
- <cbc:ID>UBL-7</cbc:ID><cbc:IssueDate>2026-11-03</cbc:IssueDate>${over.due === undefined ? '' : `<cbc:DueDate>${over.due}</cbc:DueDate>`}${type}
+ <cbc:ID>UBL-7</cbc:ID>` +
+    `<cbc:IssueDate>2026-11-03` +
+    `</cbc:IssueDate>${over.due === undefined ? '' : `<cbc:DueDate>${over.due}</cbc:DueDate>`}${type}
  <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>${over.extra ?? ''}
- <cac:AccountingSupplierParty><cac:Party><cac:PartyLegalEntity><cbc:RegistrationName>Atelier</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
+ <cac:AccountingSupplierParty><cac:Party><cac:PartyLegalEntity>` +
+    `<cbc:RegistrationName>Atelier</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party>` +
+    `</cac:AccountingSupplierParty>
  <cac:AccountingCustomerParty><cac:Party><cac:PartyName><cbc:Name>Garage Martin</cbc:Name></cac:PartyName>
-  <cac:PostalAddress><cbc:StreetName>3 avenue Foch</cbc:StreetName><cbc:CityName>Nantes</cbc:CityName><cbc:PostalZone>44000</cbc:PostalZone><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
-  <cac:PartyTaxScheme><cbc:CompanyID>FR40303265045</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme></cac:Party></cac:AccountingCustomerParty>
- <cac:LegalMonetaryTotal>${over.totals ?? '<cbc:TaxInclusiveAmount currencyID="EUR">360.00</cbc:TaxInclusiveAmount><cbc:PayableAmount currencyID="EUR">360.00</cbc:PayableAmount>'}</cac:LegalMonetaryTotal>
-</${root}>`;
+  <cac:PostalAddress><cbc:StreetName>3 avenue ` +
+    `Foch</cbc:StreetName><cbc:CityName>Nantes</cbc:CityName><cbc:PostalZone>44000</cbc:PostalZone><cac:Country>` +
+    `<cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+  <cac:PartyTaxScheme><cbc:CompanyID>FR40303265045</cbc:CompanyID><cac:TaxScheme>` +
+    `<cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme></cac:Party></cac:AccountingCustomerParty>
+ <cac:LegalMonetaryTotal>` +
+    `${
+      over.totals ??
+      '<cbc:TaxInclusiveAmount currencyID="EUR">360.00</cbc:TaxInclusiveAmount><cbc:PayableAmount ' +
+        'currencyID="EUR">360.00</cbc:PayableAmount>'
+    }</cac:LegalMonetaryTotal>
+</${root}>`
+  );
 }
 
 export interface PdfAttachment {

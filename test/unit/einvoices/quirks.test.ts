@@ -52,11 +52,15 @@ describe('Factur-X containers as the libraries found them in the wild', () => {
     );
   });
 
-  it('finds the XML listed only in the catalog’s associated files (/AF), not in the EmbeddedFiles tree (mustangproject #709)', async () => {
-    expect((await read(await pdfWith([{ name: 'factur-x.xml', xml: cii() }], 'af-only'))).invoiceNumber).toBe(
-      'FA-2026-0042',
-    );
-  });
+  it(
+    'finds the XML listed only in the catalog’s associated files (/AF), not in the EmbeddedFiles tree ' +
+      '(mustangproject #709)',
+    async () => {
+      expect((await read(await pdfWith([{ name: 'factur-x.xml', xml: cii() }], 'af-only'))).invoiceNumber).toBe(
+        'FA-2026-0042',
+      );
+    },
+  );
 
   it('refuses a PDF whose only XML is named otherwise, naming what it found (mustangproject #908, #918)', async () => {
     const err = await refusal(await pdfWith([{ name: 'ZUGFeRD_001.xml', xml: cii() }]));
@@ -72,26 +76,35 @@ describe('Factur-X containers as the libraries found them in the wild', () => {
 });
 
 describe('CII and UBL quirks', () => {
-  it('reads the profiles MINIMUM, BASIC WL, BASIC, EN 16931 and EXTENDED from their Factur-X guideline ids', async () => {
-    const ids: Record<string, string> = {
-      'urn:factur-x.eu:1p0:minimum': 'MINIMUM',
-      'urn:factur-x.eu:1p0:basicwl': 'BASIC WL',
-      'urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic': 'BASIC',
-      'urn:cen.eu:en16931:2017': 'EN 16931',
-      'urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended': 'EXTENDED',
-    };
-    for (const [guideline, profile] of Object.entries(ids))
-      expect((await read(cii({ guideline }))).profile).toBe(profile);
-  });
+  it(
+    'reads the profiles MINIMUM, BASIC WL, BASIC, EN 16931 and EXTENDED from their Factur-X guideline ' + 'ids',
+    async () => {
+      const ids: Record<string, string> = {
+        'urn:factur-x.eu:1p0:minimum': 'MINIMUM',
+        'urn:factur-x.eu:1p0:basicwl': 'BASIC WL',
+        'urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic': 'BASIC',
+        'urn:cen.eu:en16931:2017': 'EN 16931',
+        'urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended': 'EXTENDED',
+      };
+      for (const [guideline, profile] of Object.entries(ids))
+        expect((await read(cii({ guideline }))).profile).toBe(profile);
+    },
+  );
 
-  it('computes the amount due from total and prepaid when DuePayableAmount is absent, and accepts trailing zero decimals', async () => {
-    const inv = await read(
-      cii({
-        sums: '<ram:GrandTotalAmount>1200.0000</ram:GrandTotalAmount><ram:TotalPrepaidAmount>200</ram:TotalPrepaidAmount>',
-      }),
-    );
-    expect([inv.totalWithVatCents, inv.prepaidCents, inv.amountDueCents]).toEqual([120000, 20000, 100000]);
-  });
+  it(
+    'computes the amount due from total and prepaid when DuePayableAmount is absent, and accepts trailing zero ' +
+      'decimals',
+    async () => {
+      const inv = await read(
+        cii({
+          sums:
+            '<ram:GrandTotalAmount>1200.0000</ram:GrandTotalAmount>' +
+            '<ram:TotalPrepaidAmount>200</ram:TotalPrepaidAmount>',
+        }),
+      );
+      expect([inv.totalWithVatCents, inv.prepaidCents, inv.amountDueCents]).toEqual([120000, 20000, 100000]);
+    },
+  );
 
   it('refuses an amount with a third significant decimal rather than rounding it', async () => {
     const err = await refusal(cii({ sums: '<ram:GrandTotalAmount>1200.005</ram:GrandTotalAmount>' }));
@@ -105,20 +118,32 @@ describe('CII and UBL quirks', () => {
 
   it('takes the earliest due date of several payment terms (instalments) and joins their descriptions', async () => {
     const terms =
-      '<ram:SpecifiedTradePaymentTerms><ram:Description>solde</ram:Description><ram:DueDateDateTime><udt:DateTimeString format="102">20270115</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms><ram:SpecifiedTradePaymentTerms><ram:Description>acompte</ram:Description><ram:DueDateDateTime><udt:DateTimeString format="102">20261201</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>';
+      '<ram:SpecifiedTradePaymentTerms><ram:Description>solde</ram:Description><ram:DueDateDateTime>' +
+      '<udt:DateTimeString ' +
+      'format="102">20270115</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>' +
+      '<ram:SpecifiedTradePaymentTerms><ram:Description>acompte</ram:Description><ram:DueDateDateTime>' +
+      '<udt:DateTimeString ' +
+      'format="102">20261201</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>';
     const inv = await read(cii({ terms }));
     expect([inv.dueDate, inv.paymentTerms]).toEqual(['2026-12-01', 'solde acompte']);
   });
 
-  it('derives the SIREN from a French VAT number when the buyer gives no legal id (FNFE MINIMUM examples carry both)', async () => {
-    const buyer =
-      '<ram:BuyerTradeParty><ram:Name>SARL Nord</ram:Name><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR 40 303265045</ram:ID></ram:SpecifiedTaxRegistration></ram:BuyerTradeParty>';
-    expect((await read(cii({ buyer }))).buyer.siren).toBe('303265045');
-  });
+  it(
+    'derives the SIREN from a French VAT number when the buyer gives no legal id (FNFE MINIMUM examples carry ' +
+      'both)',
+    async () => {
+      const buyer =
+        '<ram:BuyerTradeParty><ram:Name>SARL Nord</ram:Name><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR ' +
+        '40 ' +
+        '303265045</ram:ID></ram:SpecifiedTaxRegistration></ram:BuyerTradeParty>';
+      expect((await read(cii({ buyer }))).buyer.siren).toBe('303265045');
+    },
+  );
 
   it('reads a 9-digit SIREN under scheme 0002 as is and a SIRET under scheme 0009', async () => {
     const b = (id: string, scheme: string) =>
-      `<ram:BuyerTradeParty><ram:Name>X</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="${scheme}">${id}</ram:ID></ram:SpecifiedLegalOrganization></ram:BuyerTradeParty>`;
+      `<ram:BuyerTradeParty><ram:Name>X</ram:Name><ram:SpecifiedLegalOrganization><ram:ID ` +
+      `schemeID="${scheme}">${id}</ram:ID></ram:SpecifiedLegalOrganization></ram:BuyerTradeParty>`;
     expect((await read(cii({ buyer: b('443061841', '0002') }))).buyer.siren).toBe('443061841');
     expect((await read(cii({ buyer: b('44306184100047', '0009') }))).buyer.siren).toBe('443061841');
     expect((await read(cii({ buyer: b('44306184100047', '0088') }))).buyer.siren).toBeUndefined();
@@ -129,7 +154,8 @@ describe('CII and UBL quirks', () => {
       ubl({
         root: 'CreditNote',
         extra:
-          '<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode><cbc:PaymentDueDate>2026-12-03</cbc:PaymentDueDate></cac:PaymentMeans>',
+          '<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>' +
+          '<cbc:PaymentDueDate>2026-12-03</cbc:PaymentDueDate></cac:PaymentMeans>',
       }),
     );
     expect([note.kind, note.typeCode, note.dueDate]).toEqual(['credit_note', '381', '2026-12-03']);
@@ -144,7 +170,9 @@ describe('CII and UBL quirks', () => {
   });
 
   it('refuses a DOCTYPE (no DTD, no entity expansion: billion laughs never starts)', async () => {
-    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><rsm:CrossIndustryInvoice xmlns:rsm="x">&lol2;</rsm:CrossIndustryInvoice>`;
+    const bomb =
+      `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 ` +
+      `"&lol;&lol;&lol;">]><rsm:CrossIndustryInvoice xmlns:rsm="x">&lol2;</rsm:CrossIndustryInvoice>`;
     const err = await refusal(bomb);
     expect(err.code).toBe('corrupt');
     expect(err.message).toMatch(/DOCTYPE/);
@@ -171,32 +199,38 @@ describe('CII and UBL quirks', () => {
 });
 
 describe('from an e-invoice to an open invoice', () => {
-  it('becomes the buyer’s open invoice for the amount due, customer keyed by SIREN with its postal address', async () => {
-    const out = importRecordOf(
-      await read(
-        cii({
-          sums: '<ram:GrandTotalAmount>1200.00</ram:GrandTotalAmount><ram:TotalPrepaidAmount>200.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>1000.00</ram:DuePayableAmount>',
-        }),
-      ),
-    );
-    expect(out).toEqual({
-      ok: true,
-      record: {
-        invoiceId: 'FA-2026-0042',
-        customerId: '443061841',
-        customerName: 'Boulangerie Dupont',
-        amountCents: 100000,
-        currency: 'EUR',
-        issueDate: '2026-11-02',
-        dueDate: '2026-12-02',
-      },
-      customer: {
-        customerId: '443061841',
-        name: 'Boulangerie Dupont',
-        postalAddress: ['12 rue de la République', '69002 Lyon'],
-      },
-    });
-  });
+  it(
+    'becomes the buyer’s open invoice for the amount due, customer keyed by SIREN with its postal ' + 'address',
+    async () => {
+      const out = importRecordOf(
+        await read(
+          cii({
+            sums:
+              '<ram:GrandTotalAmount>1200.00</ram:GrandTotalAmount>' +
+              '<ram:TotalPrepaidAmount>200.00</ram:TotalPrepaidAmount>' +
+              '<ram:DuePayableAmount>1000.00</ram:DuePayableAmount>',
+          }),
+        ),
+      );
+      expect(out).toEqual({
+        ok: true,
+        record: {
+          invoiceId: 'FA-2026-0042',
+          customerId: '443061841',
+          customerName: 'Boulangerie Dupont',
+          amountCents: 100000,
+          currency: 'EUR',
+          issueDate: '2026-11-02',
+          dueDate: '2026-12-02',
+        },
+        customer: {
+          customerId: '443061841',
+          name: 'Boulangerie Dupont',
+          postalAddress: ['12 rue de la République', '69002 Lyon'],
+        },
+      });
+    },
+  );
 
   it('is due after the payment terms when the invoice gives no due date (MINIMUM)', async () => {
     const out = importRecordOf(await read(cii({ terms: '' })), 45);

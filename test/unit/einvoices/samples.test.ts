@@ -94,36 +94,44 @@ describe('third-party e-invoice samples', () => {
     });
   }
 
-  it('the Factur-X MINIMUM reads the SIRET under scheme 0002 as a SIREN of its first 9 digits and keeps the advance out of the amount due', async () => {
-    const inv = await readEInvoice(readFileSync(fixtures + 'fx-fnfe-Facture_FR_MINIMUM.pdf'));
-    expect(inv.buyer.legalId).toEqual({ id: '78787878400035', scheme: '0002' });
-    expect(inv.buyer.siren).toBe('787878784');
-    expect(inv.seller.siren).toBe('999999998');
-    expect(inv.container).toEqual({ kind: 'factur-x', attachment: 'factur-x.xml' });
-    expect(inv.totalWithVatCents - inv.amountDueCents).toBe(20100);
-  });
+  it(
+    'the Factur-X MINIMUM reads the SIRET under scheme 0002 as a SIREN of its first 9 digits and keeps the advance ' +
+      'out of the amount due',
+    async () => {
+      const inv = await readEInvoice(readFileSync(`${fixtures}fx-fnfe-Facture_FR_MINIMUM.pdf`));
+      expect(inv.buyer.legalId).toEqual({ id: '78787878400035', scheme: '0002' });
+      expect(inv.buyer.siren).toBe('787878784');
+      expect(inv.seller.siren).toBe('999999998');
+      expect(inv.container).toEqual({ kind: 'factur-x', attachment: 'factur-x.xml' });
+      expect(inv.totalWithVatCents - inv.amountDueCents).toBe(20100);
+    },
+  );
 
-  it('the akretion Factur-X finds factur-x.xml behind a delivery note attachment, BOM and CRLF included, with the buyer address', async () => {
-    const inv = await readEInvoice(readFileSync(fixtures + 'fx-akretion-invoice_EN16931.pdf'));
-    expect(inv.container).toEqual({ kind: 'factur-x', attachment: 'factur-x.xml' });
-    expect(inv.buyer.address).toEqual({
-      lines: ['MON ADRESSE LIGNE 1', 'Buyer line 2', 'Buyer line 3'],
-      postcode: '06000',
-      city: 'MA VILLE',
-      country: 'FR',
-    });
-    expect(inv.paymentTerms).toBe('PAIEMENT 30 JOURS NET');
-  });
+  it(
+    'the akretion Factur-X finds factur-x.xml behind a delivery note attachment, BOM and CRLF included, with the ' +
+      'buyer address',
+    async () => {
+      const inv = await readEInvoice(readFileSync(`${fixtures}fx-akretion-invoice_EN16931.pdf`));
+      expect(inv.container).toEqual({ kind: 'factur-x', attachment: 'factur-x.xml' });
+      expect(inv.buyer.address).toEqual({
+        lines: ['MON ADRESSE LIGNE 1', 'Buyer line 2', 'Buyer line 3'],
+        postcode: '06000',
+        city: 'MA VILLE',
+        country: 'FR',
+      });
+      expect(inv.paymentTerms).toBe('PAIEMENT 30 JOURS NET');
+    },
+  );
 
   it('the CII example takes half prepaid into account and reads legal ids without a scheme as they are', async () => {
-    const inv = await readEInvoice(readFileSync(fixtures + 'cii-cef-CII_example5.xml'));
+    const inv = await readEInvoice(readFileSync(`${fixtures}cii-cef-CII_example5.xml`));
     expect(inv.prepaidCents).toBe(233750);
     expect(inv.buyer.legalId).toEqual({ id: 'DK16356607' });
     expect(inv.buyer.siren).toBeUndefined();
   });
 
   it('the UBL example reads the buyer registration name and address despite the base64 PDF it carries', async () => {
-    const inv = await readEInvoice(readFileSync(fixtures + 'ubl-cef-ubl-tc434-example2.xml'));
+    const inv = await readEInvoice(readFileSync(`${fixtures}ubl-cef-ubl-tc434-example2.xml`));
     expect(inv.prepaidCents).toBe(100000);
     expect(inv.buyer.address).toEqual({
       lines: ['Anystreet 8', 'Back door'],

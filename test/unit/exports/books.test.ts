@@ -53,41 +53,45 @@ function rows(file: string) {
 const cents = (s: string) => Number(s.replace(',', ''));
 
 describe('FEC export of what encaisse lettered', () => {
-  it('books each receipt in the bank journal: bank debited, the customer credited and lettered, bank fees and overpayment to their own accounts', () => {
-    const file = renderBooks(november([dupontPaid, martinPart, martinOver]), 'fec', journal);
-    const lines = rows(file);
-    expect(file.split('\r\n')[0].split('\t')).toEqual([...fecColumns]);
-    expect(lines.filter((l) => l.EcritureNum === 'BQ202611-00001')).toEqual([
-      expect.objectContaining({
-        JournalCode: 'BQ',
-        CompteNum: '512000',
-        Debit: '1195,00',
-        Credit: '0,00',
-        EcritureDate: '20261105',
-        PieceRef: 'VIR123',
-      }),
-      expect.objectContaining({
-        CompteNum: '411000',
-        CompAuxNum: 'CDUPONT',
-        CompAuxLib: 'Boulangerie Dupont',
-        Credit: '1200,00',
-        PieceRef: 'FA001',
-        EcritureLet: 'FA001',
-        DateLet: '20261105',
-      }),
-      expect.objectContaining({ CompteNum: '627000', Debit: '5,00' }),
-    ]);
-    expect(lines.find((l) => l.CompteNum === '419100')).toMatchObject({
-      CompAuxNum: 'CMARTIN',
-      Credit: '7,00',
-      EcritureNum: 'BQ202611-00003',
-    });
-    for (const num of new Set(lines.map((l) => l.EcritureNum))) {
-      const entry = lines.filter((l) => l.EcritureNum === num);
-      expect(entry.reduce((s, l) => s + cents(l.Debit), 0)).toBe(entry.reduce((s, l) => s + cents(l.Credit), 0));
-    }
-    expect(lines.every((l) => Object.keys(l).length === 18)).toBe(true);
-  });
+  it(
+    'books each receipt in the bank journal: bank debited, the customer credited and lettered, bank fees and ' +
+      'overpayment to their own accounts',
+    () => {
+      const file = renderBooks(november([dupontPaid, martinPart, martinOver]), 'fec', journal);
+      const lines = rows(file);
+      expect(file.split('\r\n')[0].split('\t')).toEqual([...fecColumns]);
+      expect(lines.filter((l) => l.EcritureNum === 'BQ202611-00001')).toEqual([
+        expect.objectContaining({
+          JournalCode: 'BQ',
+          CompteNum: '512000',
+          Debit: '1195,00',
+          Credit: '0,00',
+          EcritureDate: '20261105',
+          PieceRef: 'VIR123',
+        }),
+        expect.objectContaining({
+          CompteNum: '411000',
+          CompAuxNum: 'CDUPONT',
+          CompAuxLib: 'Boulangerie Dupont',
+          Credit: '1200,00',
+          PieceRef: 'FA001',
+          EcritureLet: 'FA001',
+          DateLet: '20261105',
+        }),
+        expect.objectContaining({ CompteNum: '627000', Debit: '5,00' }),
+      ]);
+      expect(lines.find((l) => l.CompteNum === '419100')).toMatchObject({
+        CompAuxNum: 'CMARTIN',
+        Credit: '7,00',
+        EcritureNum: 'BQ202611-00003',
+      });
+      for (const num of new Set(lines.map((l) => l.EcritureNum))) {
+        const entry = lines.filter((l) => l.EcritureNum === num);
+        expect(entry.reduce((s, l) => s + cents(l.Debit), 0)).toBe(entry.reduce((s, l) => s + cents(l.Credit), 0));
+      }
+      expect(lines.every((l) => Object.keys(l).length === 18)).toBe(true);
+    },
+  );
 
   it('gives the same bytes when the same month is exported again, whatever the order of its inputs', () => {
     const a = renderBooks(november([dupontPaid, martinPart, martinOver]), 'fec', journal);
@@ -117,41 +121,45 @@ describe('FEC export of what encaisse lettered', () => {
     expect(reversal[1].EcritureLib).toBe('Annulation Règlement facture FA002');
   });
 
-  it('reverses and books again a receipt lettered otherwise after its export, and books a late-lettered one on the month’s first day', () => {
-    const nov = november([dupontPaid]);
-    const relettered = receipt({
-      transactionId: 't1',
-      bookingDate: '2026-11-05',
-      bankReference: 'VIR123',
-      allocations: [{ invoiceId: 'FA009', customerId: 'CDUPONT', amountCents: 119_500, writeOffCents: 0 }],
-    });
-    const late = receipt({
-      transactionId: 't4',
-      bookingDate: '2026-11-30',
-      allocations: [{ invoiceId: 'FA004', customerId: 'CDUPONT', amountCents: 100, writeOffCents: 0 }],
-    });
-    const dec = planPeriodExport({
-      period: '2026-12',
-      today: '2027-01-04',
-      journalCode: 'BQ',
-      current: [relettered, late],
-      previous: [nov],
-    });
-    expect(dec.entries.map((e) => [e.num, e.date, e.action, e.booking.sourceId])).toEqual([
-      ['BQ202612-00001', '2026-12-01', 'reverse', 't1'],
-      ['BQ202612-00002', '2026-12-01', 'book', 't1'],
-      ['BQ202612-00003', '2026-12-01', 'book', 't4'],
-    ]);
-    expect(
-      planPeriodExport({
+  it(
+    'reverses and books again a receipt lettered otherwise after its export, and books a late-lettered one on the ' +
+      'month’s first day',
+    () => {
+      const nov = november([dupontPaid]);
+      const relettered = receipt({
+        transactionId: 't1',
+        bookingDate: '2026-11-05',
+        bankReference: 'VIR123',
+        allocations: [{ invoiceId: 'FA009', customerId: 'CDUPONT', amountCents: 119_500, writeOffCents: 0 }],
+      });
+      const late = receipt({
+        transactionId: 't4',
+        bookingDate: '2026-11-30',
+        allocations: [{ invoiceId: 'FA004', customerId: 'CDUPONT', amountCents: 100, writeOffCents: 0 }],
+      });
+      const dec = planPeriodExport({
         period: '2026-12',
         today: '2027-01-04',
         journalCode: 'BQ',
-        current: [dupontPaid],
+        current: [relettered, late],
         previous: [nov],
-      }).entries,
-    ).toEqual([]);
-  });
+      });
+      expect(dec.entries.map((e) => [e.num, e.date, e.action, e.booking.sourceId])).toEqual([
+        ['BQ202612-00001', '2026-12-01', 'reverse', 't1'],
+        ['BQ202612-00002', '2026-12-01', 'book', 't1'],
+        ['BQ202612-00003', '2026-12-01', 'book', 't4'],
+      ]);
+      expect(
+        planPeriodExport({
+          period: '2026-12',
+          today: '2027-01-04',
+          journalCode: 'BQ',
+          current: [dupontPaid],
+          previous: [nov],
+        }).entries,
+      ).toEqual([]);
+    },
+  );
 
   it('refuses a month earlier than one already exported, and marks the running month provisional', () => {
     const dec = planPeriodExport({
@@ -246,16 +254,15 @@ describe('round trip through the project’s own FEC import', () => {
       '',
       '',
     ].join('\t');
-  const invoicesFec =
-    [
-      fecColumns.join('\t'),
-      sale('FA001', 'CDUPONT', 'Boulangerie Dupont', '1200,00'),
-      revenue('FA001', '1200,00'),
-      sale('FA002', 'CMARTIN', 'Garage Martin', '360,00'),
-      revenue('FA002', '360,00'),
-      sale('FA003', 'CMARTIN', 'Garage Martin', '50,00'),
-      revenue('FA003', '50,00'),
-    ].join('\r\n') + '\r\n';
+  const invoicesFec = `${[
+    fecColumns.join('\t'),
+    sale('FA001', 'CDUPONT', 'Boulangerie Dupont', '1200,00'),
+    revenue('FA001', '1200,00'),
+    sale('FA002', 'CMARTIN', 'Garage Martin', '360,00'),
+    revenue('FA002', '360,00'),
+    sale('FA003', 'CMARTIN', 'Garage Martin', '50,00'),
+    revenue('FA003', '50,00'),
+  ].join('\r\n')}\r\n`;
 
   it('sees the invoices the export lettered as closed and what is left of a partial payment as open', () => {
     const exported = renderBooks(november([dupontPaid, martinPart, martinOver]), 'fec', journal);

@@ -6,7 +6,10 @@ import { fecColumns, parseFec } from '../../../functions/core/imports';
 const journal = { code: 'BQ', label: 'Banque' };
 const cents = (s: string) => Number(s.replace(',', ''));
 
-/** Invoices of 100.00 to 999.99, and receipts each paying some of them (a part, plus fees sometimes, an overpayment sometimes). */
+/**
+ * Invoices of 100.00 to 999.99, and receipts each paying some of them (a part, plus fees sometimes, an overpayment
+ * sometimes).
+ */
 const scenario = fc.array(fc.integer({ min: 10_000, max: 99_999 }), { minLength: 1, maxLength: 8 }).chain((amounts) =>
   fc.record({
     amounts: fc.constant(amounts),

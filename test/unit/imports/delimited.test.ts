@@ -55,13 +55,17 @@ function referenceSplit(text: string, separator: string, quotes = true): TextRec
 }
 
 describe('delimited text split into records', () => {
-  it('keeps quoted separators, doubled quotes and line breaks in a field, and numbers records by the line they start on', () => {
-    expect(splitRecords('\ufeffa,b\r\n"x,1","say ""hi""","two\r\nlines"\n\n  \nlast,', ',')).toEqual([
-      { line: 1, fields: ['a', 'b'] },
-      { line: 2, fields: ['x,1', 'say "hi"', 'two\r\nlines'] },
-      { line: 6, fields: ['last', ''] },
-    ]);
-  });
+  it(
+    'keeps quoted separators, doubled quotes and line breaks in a field, and numbers records by the line they ' +
+      'start on',
+    () => {
+      expect(splitRecords('\ufeffa,b\r\n"x,1","say ""hi""","two\r\nlines"\n\n  \nlast,', ',')).toEqual([
+        { line: 1, fields: ['a', 'b'] },
+        { line: 2, fields: ['x,1', 'say "hi"', 'two\r\nlines'] },
+        { line: 6, fields: ['last', ''] },
+      ]);
+    },
+  );
 
   it('reads quotes as plain characters when quotes are off (FEC)', () => {
     expect(splitRecords('a\t"b\tc"\n', '\t', false)).toEqual([{ line: 1, fields: ['a', '"b', 'c"'] }]);

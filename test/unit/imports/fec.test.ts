@@ -42,32 +42,35 @@ const revenue = (piece: string, credit: string) =>
   });
 
 describe('FEC import (Fichier des Écritures Comptables)', () => {
-  it('takes the 411 lines not lettered as open invoices, customer from CompAuxNum/CompAuxLib, due date from terms', () => {
-    const text = [
-      head,
-      sale('FA001', 'CDUPONT', 'Boulangerie Dupont', '1200,00'),
-      revenue('FA001', '1000,00'),
-      sale('FA002', 'CMARTIN', 'Garage Martin', '360,00', { EcritureLet: 'AB', DateLet: '20260201' }),
-    ].join('\n');
-    const parsed = parseFec(text, { paymentTermsDays: (c) => (c === 'CDUPONT' ? 45 : undefined) });
-    expect(parsed.fatal).toBeUndefined();
-    expect(parsed.rows).toEqual([
-      {
-        line: 2,
-        ok: true,
-        record: {
-          invoiceId: 'FA001',
-          customerId: 'CDUPONT',
-          customerName: 'Boulangerie Dupont',
-          amountCents: 120000,
-          currency: 'EUR',
-          issueDate: '2026-01-15',
-          dueDate: '2026-03-01',
+  it(
+    'takes the 411 lines not lettered as open invoices, customer from CompAuxNum/CompAuxLib, due date from ' + 'terms',
+    () => {
+      const text = [
+        head,
+        sale('FA001', 'CDUPONT', 'Boulangerie Dupont', '1200,00'),
+        revenue('FA001', '1000,00'),
+        sale('FA002', 'CMARTIN', 'Garage Martin', '360,00', { EcritureLet: 'AB', DateLet: '20260201' }),
+      ].join('\n');
+      const parsed = parseFec(text, { paymentTermsDays: (c) => (c === 'CDUPONT' ? 45 : undefined) });
+      expect(parsed.fatal).toBeUndefined();
+      expect(parsed.rows).toEqual([
+        {
+          line: 2,
+          ok: true,
+          record: {
+            invoiceId: 'FA001',
+            customerId: 'CDUPONT',
+            customerName: 'Boulangerie Dupont',
+            amountCents: 120000,
+            currency: 'EUR',
+            issueDate: '2026-01-15',
+            dueDate: '2026-03-01',
+          },
         },
-      },
-    ]);
-    expect(parsed.skippedLines).toBe(2);
-  });
+      ]);
+      expect(parsed.skippedLines).toBe(2);
+    },
+  );
 
   it('reads the pipe-separated variant and nets a partial unlettered payment on the same piece', () => {
     const text = [

@@ -6,7 +6,8 @@ const header = 'invoice_id,customer_id,customer_name,customer_iban,amount,curren
 describe('invoice CSV import (recon CLI columns)', () => {
   it('reads each line as a receivable in integer cents', () => {
     const parsed = parseInvoiceCsv(
-      `${header}\nF-2026-001,C001,"Boulangerie Dupont, SARL",FR76 3000 6000 0112 3456 7890 189,1234.56,EUR,2026-01-10,2026-02-09\n` +
+      `${header}\nF-2026-001,C001,"Boulangerie Dupont, SARL",FR76 3000 6000 0112 3456 7890 ` +
+        `189,1234.56,EUR,2026-01-10,2026-02-09\n` +
         'F-2026-002,C002,Garage Martin,,"980,00",,2026-01-12,2026-02-11\n',
     );
     expect(parsed.fatal).toBeUndefined();
@@ -92,7 +93,8 @@ describe('invoice CSV import (recon CLI columns)', () => {
 
   it('counts lines across quoted fields spanning two lines', () => {
     const parsed = parseInvoiceCsv(
-      `${header}\r\nF1,C1,"Société\r\nGénérale",,10,EUR,2026-01-01,2026-01-31\r\nF2,C1,X,,oops,EUR,2026-01-01,2026-01-31\r\n`,
+      `${header}\r\nF1,C1,"Société\r\nGénérale",,10,EUR,2026-01-01,2026-01-31\r\nF2,C1,X,,oops,EUR,2026-01-01,` +
+        `2026-01-31\r\n`,
     );
     expect(parsed.rows.map((r) => r.line)).toEqual([2, 4]);
   });

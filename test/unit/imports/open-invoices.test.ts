@@ -49,22 +49,25 @@ describe('the open-invoices file of recon match', () => {
     ]);
   });
 
-  it('reads the same syntax as the API import: a French Excel export with semicolons, decimal comma and DD/MM/YYYY', () => {
-    const { invoices } = readOpenInvoices(
-      'invoice_id;customer_id;amount;issue_date;due_date\nF1;C1;1 500,50;01/03/2026;31/03/2026\n',
-    );
-    expect(invoices).toEqual([
-      {
-        invoiceId: 'F1',
-        customerId: 'C1',
-        amountCents: 150050,
-        openCents: 150050,
-        currency: 'EUR',
-        issueDate: '2026-03-01',
-        dueDate: '2026-03-31',
-      },
-    ]);
-  });
+  it(
+    'reads the same syntax as the API import: a French Excel export with semicolons, decimal comma and ' + 'DD/MM/YYYY',
+    () => {
+      const { invoices } = readOpenInvoices(
+        'invoice_id;customer_id;amount;issue_date;due_date\nF1;C1;1 500,50;01/03/2026;31/03/2026\n',
+      );
+      expect(invoices).toEqual([
+        {
+          invoiceId: 'F1',
+          customerId: 'C1',
+          amountCents: 150050,
+          openCents: 150050,
+          currency: 'EUR',
+          issueDate: '2026-03-01',
+          dueDate: '2026-03-31',
+        },
+      ]);
+    },
+  );
 
   it.each([
     [

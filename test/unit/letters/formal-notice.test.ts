@@ -32,7 +32,8 @@ const rates = defaultRateTable;
 const business = (principalCents: number) =>
   computeLatePenalties({ principalCents, dueDate: '2025-06-15', asOf: '2025-08-14', rates, debtor: 'business' });
 // F-2025-0001: 540 + 1498 = 2038 cents (see the penalties tests); + 4000 indemnity
-// F-2025-0002 on 1 500,00 €: 150000 x 1315 x 15 / 3 650 000 = 810.62 -> 811 ; 150000 x 1215 x 45 / 3 650 000 = 2246.92 -> 2247 ; = 3058
+// F-2025-0002 on 1 500,00 €: 150000 x 1315 x 15 / 3 650 000 = 810.62 -> 811 ; 150000 x 1215 x 45 / 3 650 000 = 2246.92
+// -> 2247 ; = 3058
 // principal 2 500,00 € ; penalties 50,96 € ; indemnities 80,00 € ; total 2 630,96 €
 
 describe('formal notice letter (PDF)', () => {
@@ -47,34 +48,38 @@ describe('formal notice letter (PDF)', () => {
     });
   });
 
-  it('is a PDF stating the amounts, L441-10 penalties, the €40 indemnity per invoice, the deadline and the registered letter', async () => {
-    const pdf = await buildFormalNoticePdf({
-      language: 'fr',
-      creditor,
-      debtor,
-      invoices,
-      penalties: { 'F-2025-0001': business(100_000), 'F-2025-0002': business(150_000) },
-      deadline: '2025-08-22',
-      asOf: '2025-08-14',
-    });
-    expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
-    const text = pdfText(pdf);
-    expect(text).toContain('LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION');
-    expect(text).toContain('lettre recommandée avec accusé de réception');
-    expect(text).toContain('Boulangerie Martin');
-    expect(text).toContain('F-2025-0002');
-    expect(text).toContain('1 500,00 €'); // narrow no-break spaces become plain spaces for WinAnsi
-    expect(text).toContain('du 16/06/2025 au 30/06/2025');
-    expect(text).toContain('13,15 %');
-    expect(text).toContain('12,15 %');
-    expect(text).toContain('du 01/07/2025 au 14/08/2025 45 12,15 % 14,98 €'); // second period of F-2025-0001
-    expect(text).toContain('L441-10');
-    expect(text).toContain('D441-5');
-    expect(text).toContain('2 × 40 € = 80,00 €');
-    expect(text).toContain('2 630,96 €');
-    expect(text).toMatch(/au plus tard le\s+22\/08\/2025/);
-    expect(text).toContain('FR76 3000 6000 0112 3456 7890 189');
-  });
+  it(
+    'is a PDF stating the amounts, L441-10 penalties, the €40 indemnity per invoice, the deadline and the ' +
+      'registered letter',
+    async () => {
+      const pdf = await buildFormalNoticePdf({
+        language: 'fr',
+        creditor,
+        debtor,
+        invoices,
+        penalties: { 'F-2025-0001': business(100_000), 'F-2025-0002': business(150_000) },
+        deadline: '2025-08-22',
+        asOf: '2025-08-14',
+      });
+      expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+      const text = pdfText(pdf);
+      expect(text).toContain('LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION');
+      expect(text).toContain('lettre recommandée avec accusé de réception');
+      expect(text).toContain('Boulangerie Martin');
+      expect(text).toContain('F-2025-0002');
+      expect(text).toContain('1 500,00 €'); // narrow no-break spaces become plain spaces for WinAnsi
+      expect(text).toContain('du 16/06/2025 au 30/06/2025');
+      expect(text).toContain('13,15 %');
+      expect(text).toContain('12,15 %');
+      expect(text).toContain('du 01/07/2025 au 14/08/2025 45 12,15 % 14,98 €'); // second period of F-2025-0001
+      expect(text).toContain('L441-10');
+      expect(text).toContain('D441-5');
+      expect(text).toContain('2 × 40 € = 80,00 €');
+      expect(text).toContain('2 630,96 €');
+      expect(text).toMatch(/au plus tard le\s+22\/08\/2025/);
+      expect(text).toContain('FR76 3000 6000 0112 3456 7890 189');
+    },
+  );
 
   it('for a consumer: legal-rate interest from the notice (Code civil 1231-6), no €40 indemnity', async () => {
     const p = computeLatePenalties({

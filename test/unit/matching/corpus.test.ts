@@ -35,30 +35,37 @@ describe('on a realistic month of French bank credits (labelled corpus)', () => 
   });
 });
 
-describe('on a harder book: many customers with similar names, third-party payers, new accounts, partly cited transfers', () => {
-  const corpus = generateCorpus({ seed: 7, customers: 1500, entries: 2000 });
-  const ids = corpus.statement.entries.map((e) => `T${e.index}`);
-  const results = matchTransactions({
-    invoices: corpus.invoices,
-    customers: corpus.customers.map((c) => ({
-      customerId: c.customerId,
-      name: c.name,
-      ibans: c.knownIban ? [c.knownIban] : [],
-    })),
-    transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
-    options: { ownIbans: [corpus.ownIban] },
-  });
-  const s = score(corpus.truth, results, ids);
+describe(
+  'on a harder book: many customers with similar names, third-party payers, new accounts, partly cited ' + 'transfers',
+  () => {
+    const corpus = generateCorpus({ seed: 7, customers: 1500, entries: 2000 });
+    const ids = corpus.statement.entries.map((e) => `T${e.index}`);
+    const results = matchTransactions({
+      invoices: corpus.invoices,
+      customers: corpus.customers.map((c) => ({
+        customerId: c.customerId,
+        name: c.name,
+        ibans: c.knownIban ? [c.knownIban] : [],
+      })),
+      transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
+      options: { ownIbans: [corpus.ownIban] },
+    });
+    const s = score(corpus.truth, results, ids);
 
-  it('no category of payment gets below 99.5% precision', () => {
-    for (const [category, c] of s.byCategory)
-      if (c.auto > 0) expect(c.autoCorrect / c.auto, category).toBeGreaterThanOrEqual(0.995);
-  });
+    it('no category of payment gets below 99.5% precision', () => {
+      for (const [category, c] of s.byCategory)
+        if (c.auto > 0) expect(c.autoCorrect / c.auto, category).toBeGreaterThanOrEqual(0.995);
+    });
 
-  it('letters third-party payers, transfers paying more than they cite and citations in other forms automatically', () => {
-    for (const category of ['third-party', 'more-than-cited', 'other-citation'] as const) {
-      const c = s.byCategory.get(category)!;
-      expect(c.autoCorrect / c.total, category).toBeGreaterThanOrEqual(0.95);
-    }
-  });
-});
+    it(
+      'letters third-party payers, transfers paying more than they cite and citations in other forms ' +
+        'automatically',
+      () => {
+        for (const category of ['third-party', 'more-than-cited', 'other-citation'] as const) {
+          const c = s.byCategory.get(category)!;
+          expect(c.autoCorrect / c.total, category).toBeGreaterThanOrEqual(0.95);
+        }
+      },
+    );
+  },
+);

@@ -10,18 +10,22 @@ const people: MatchCustomer[] = [
 const text = (s: string) => ({ remittance: { unstructured: [s], structured: [] } });
 
 describe('precision first: what the text cites at exactly the amount paid is what is paid', () => {
-  it('an invoice cited at exactly the paid amount is lettered, even when the payer name looks like another customer whose invoices add up to it', () => {
-    const book = [invoice('FA-2026-00410', 'A', 1_000), invoice('FB-0001', 'B', 600), invoice('FB-0002', 'B', 400)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(1_000, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-00410') }),
-      ],
-    });
-    expect(r.status).toBe('matched');
-    expect(allocations(r)).toEqual(['FA-2026-00410=100000']);
-  });
+  it(
+    'an invoice cited at exactly the paid amount is lettered, even when the payer name looks like another customer ' +
+      'whose invoices add up to it',
+    () => {
+      const book = [invoice('FA-2026-00410', 'A', 1_000), invoice('FB-0001', 'B', 600), invoice('FB-0002', 'B', 400)];
+      const [r] = matchTransactions({
+        invoices: book,
+        customers: people,
+        transactions: [
+          credit(1_000, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-00410') }),
+        ],
+      });
+      expect(r.status).toBe('matched');
+      expect(allocations(r)).toEqual(['FA-2026-00410=100000']);
+    },
+  );
 
   it("a parent company paying its subsidiary's invoice, cited with its amount, is lettered to the subsidiary", () => {
     const book = [invoice('FA-2026-00411', 'A', 2_345.6), invoice('FH-0001', 'H', 2_345.6)];

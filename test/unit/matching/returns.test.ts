@@ -92,16 +92,20 @@ describe('a returned payment finds the payment it gives back by what it names', 
     ).toBe('P2');
   });
 
-  it('when several payments fit equally, undoes nothing and puts the return in the review queue with the candidates', () => {
-    const [r] = matchTransactions({ invoices: [], customers, payments: earlier, transactions: [back('MOTIF AC04')] });
-    expect(r.status).toBe('suggested');
-    expect(r.returned).toBe(true);
-    expect(r.reversalOf).toBeUndefined();
-    expect(r.reopens).toBeUndefined();
-    const candidates = r.reasons.filter((x) => x.startsWith('candidate: '));
-    expect(candidates).toHaveLength(2);
-    expect(candidates.join('\n')).toMatch(/P1 of 2026-11-19.*RC-0001[\s\S]*P2 of 2026-11-20.*RC-0002/);
-  });
+  it(
+    'when several payments fit equally, undoes nothing and puts the return in the review queue with the ' +
+      'candidates',
+    () => {
+      const [r] = matchTransactions({ invoices: [], customers, payments: earlier, transactions: [back('MOTIF AC04')] });
+      expect(r.status).toBe('suggested');
+      expect(r.returned).toBe(true);
+      expect(r.reversalOf).toBeUndefined();
+      expect(r.reopens).toBeUndefined();
+      const candidates = r.reasons.filter((x) => x.startsWith('candidate: '));
+      expect(candidates).toHaveLength(2);
+      expect(candidates.join('\n')).toMatch(/P1 of 2026-11-19.*RC-0001[\s\S]*P2 of 2026-11-20.*RC-0002/);
+    },
+  );
 
   it('a payment from another account is not taken on its amount alone', () => {
     const [r] = matchTransactions({

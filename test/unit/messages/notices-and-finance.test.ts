@@ -95,6 +95,22 @@ describe('call task for the account manager (one per customer per day)', () => {
     expect(m.text).toContain('+33 1 23 45 67 89');
     expect(m.html).toContain('Bonjour Julie,');
   });
+
+  const callTask = (segment?: 'standard' | 'key_account' | 'b2c') =>
+    renderCallTask({
+      language: 'fr',
+      customer: { customerId: 'C-7', name: 'Petit SARL', segment },
+      items: [{ invoiceId: 'F-7', openCents: 10_000, dueDate: '2026-11-05', daysLate: 18, currency: 'EUR' }],
+      asOf: '2026-11-23',
+    }).text;
+
+  it('calls the customer a key account only when it is one', () => {
+    expect(callTask('key_account')).toContain('est un grand compte');
+    for (const segment of ['standard', 'b2c', undefined] as const) {
+      expect(callTask(segment)).not.toContain('grand compte');
+      expect(callTask(segment)).toContain('Merci d’appeler aujourd’hui le client Petit SARL (C-7)');
+    }
+  });
 });
 
 describe('agency notice', () => {

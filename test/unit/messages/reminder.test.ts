@@ -247,23 +247,26 @@ describe('grouping the enlisted invoices of one customer’s window', () => {
     expect(g.level).toBe('reminder_1'); // the paid one's reminder_2 no longer sets the tone
   });
 
-  it('keeps one entry per invoice at its highest level, and leaves out paused, credited or zero-balance invoices', () => {
-    const g = groupForDispatch([
-      member('F-1', 'reminder_1', '2026-11-01'),
-      member('F-1', 'final_reminder', '2026-11-01'),
-      member('F-2', 'reminder_1', '2026-11-02', { paused: true }),
-      member('F-3', 'reminder_1', '2026-11-03', { status: 'credited' }),
-      member('F-4', 'reminder_1', '2026-11-04', { openCents: 0 }),
-    ]);
-    expect(g.include.map((m) => `${m.invoiceId}:${m.level}`)).toEqual(['F-1:final_reminder']);
-    expect(g.level).toBe('final_reminder');
-    expect(g.excluded.map((e) => `${e.invoiceId}:${e.reason}`).sort()).toEqual([
-      'F-1:duplicate',
-      'F-2:paused',
-      'F-3:not_owed',
-      'F-4:paid',
-    ]);
-  });
+  it(
+    'keeps one entry per invoice at its highest level, and leaves out paused, credited or zero-balance ' + 'invoices',
+    () => {
+      const g = groupForDispatch([
+        member('F-1', 'reminder_1', '2026-11-01'),
+        member('F-1', 'final_reminder', '2026-11-01'),
+        member('F-2', 'reminder_1', '2026-11-02', { paused: true }),
+        member('F-3', 'reminder_1', '2026-11-03', { status: 'credited' }),
+        member('F-4', 'reminder_1', '2026-11-04', { openCents: 0 }),
+      ]);
+      expect(g.include.map((m) => `${m.invoiceId}:${m.level}`)).toEqual(['F-1:final_reminder']);
+      expect(g.level).toBe('final_reminder');
+      expect(g.excluded.map((e) => `${e.invoiceId}:${e.reason}`).sort()).toEqual([
+        'F-1:duplicate',
+        'F-2:paused',
+        'F-3:not_owed',
+        'F-4:paid',
+      ]);
+    },
+  );
 
   it('has no level when nothing is left to send', () => {
     expect(

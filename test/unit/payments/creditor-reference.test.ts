@@ -66,39 +66,45 @@ describe('ISO 11649 creditor references', () => {
     expect(normalizeCreditorReference('RF18 5390 0754 7034')).toBe('RF18539007547034');
   });
 
-  it('builds a valid reference from any invoice number of 1 to 21 letters or digits, and agrees with the oracle', () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^[A-Z0-9]{1,21}$/), (ref) => {
-        const rf = creditorReferenceFor(ref)!;
-        expect(rf.slice(4)).toBe(ref);
-        expect(isValidCreditorReference(rf)).toBe(true);
-        expect(checksOut(rf)).toBe(true);
-        expect(normalizeCreditorReference(formatCreditorReference(rf))).toBe(rf);
-      }),
-    );
-  });
-
-  it('turns a typo that keeps the kind of character (digit for digit, letter for letter) into an invalid reference', () => {
-    const digits = '0123456789';
-    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-    fc.assert(
-      fc.property(
-        fc.stringMatching(/^[A-Z0-9]{1,21}$/),
-        fc.nat(),
-        fc.integer({ min: 1, max: 25 }),
-        (ref, at, shift) => {
+  it(
+    'builds a valid reference from any invoice number of 1 to 21 letters or digits, and agrees with the ' + 'oracle',
+    () => {
+      fc.assert(
+        fc.property(fc.stringMatching(/^[A-Z0-9]{1,21}$/), (ref) => {
           const rf = creditorReferenceFor(ref)!;
-          const i = 2 + (at % (rf.length - 2));
-          const pool = /\d/.test(rf[i]) ? digits : letters;
-          const replacement = pool[(pool.indexOf(rf[i]) + 1 + (shift % (pool.length - 1))) % pool.length];
-          const typo = rf.slice(0, i) + replacement + rf.slice(i + 1);
-          expect(checksOut(typo)).toBe(false);
-          expect(isValidCreditorReference(typo)).toBe(false);
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
+          expect(rf.slice(4)).toBe(ref);
+          expect(isValidCreditorReference(rf)).toBe(true);
+          expect(checksOut(rf)).toBe(true);
+          expect(normalizeCreditorReference(formatCreditorReference(rf))).toBe(rf);
+        }),
+      );
+    },
+  );
+
+  it(
+    'turns a typo that keeps the kind of character (digit for digit, letter for letter) into an invalid ' + 'reference',
+    () => {
+      const digits = '0123456789';
+      const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+      fc.assert(
+        fc.property(
+          fc.stringMatching(/^[A-Z0-9]{1,21}$/),
+          fc.nat(),
+          fc.integer({ min: 1, max: 25 }),
+          (ref, at, shift) => {
+            const rf = creditorReferenceFor(ref)!;
+            const i = 2 + (at % (rf.length - 2));
+            const pool = /\d/.test(rf[i]) ? digits : letters;
+            const replacement = pool[(pool.indexOf(rf[i]) + 1 + (shift % (pool.length - 1))) % pool.length];
+            const typo = rf.slice(0, i) + replacement + rf.slice(i + 1);
+            expect(checksOut(typo)).toBe(false);
+            expect(isValidCreditorReference(typo)).toBe(false);
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    },
+  );
 
   it('lets a few digit-for-letter typos through, since a letter counts as two digits (the matcher must know)', () => {
     // RF76Y9M09H with its M typed as 4, or its 0 typed as E, still leaves 1 mod 97

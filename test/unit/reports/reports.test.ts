@@ -75,11 +75,26 @@ describe('balance âgée (aged balance)', () => {
       buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 90000 },
       totalCents: 97500,
     });
+  });
+
+  it('opens in French Excel: semicolons, decimal comma, a UTF-8 BOM, and the total row in the right columns', () => {
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      customerNames: new Map([
+        ['C1', 'Boulangerie Dupont'],
+        ['C2', 'Garage Martin'],
+      ]),
+      invoices: [
+        inv('A', { dueDate: '2026-04-15', openCents: 5000 }),
+        inv('B', { dueDate: '2026-03-20', openCents: 2500 }),
+        inv('C', { customerId: 'C2', dueDate: '2025-10-01', openCents: 90000 }),
+      ],
+    });
     expect(agedBalanceCsv(report)).toBe(
-      'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total\r\n' +
-        'C2,Garage Martin,1,0.00,0.00,0.00,0.00,900.00,900.00\r\n' +
-        'C1,Boulangerie Dupont,2,50.00,25.00,0.00,0.00,0.00,75.00\r\n' +
-        'TOTAL,EUR 2026-03-31,3,50.00,25.00,0.00,0.00,900.00,975.00\r\n',
+      '\uFEFFcustomer_id;customer_name;invoices;not_due;1_30;31_60;61_90;over_90;total;currency;as_of\r\n' +
+        'C2;Garage Martin;1;0,00;0,00;0,00;0,00;900,00;900,00;EUR;2026-03-31\r\n' +
+        'C1;Boulangerie Dupont;2;50,00;25,00;0,00;0,00;0,00;75,00;EUR;2026-03-31\r\n' +
+        'TOTAL;;3;50,00;25,00;0,00;0,00;900,00;975,00;EUR;2026-03-31\r\n',
     );
   });
 
@@ -87,7 +102,7 @@ describe('balance âgée (aged balance)', () => {
     const csv = agedBalanceCsv(
       agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', 'Dupont, "fils"']]), invoices: [inv('A', {})] }),
     );
-    expect(csv.split('\r\n')[1]).toBe('C1,"Dupont, ""fils""",1,0.00,0.00,100.00,0.00,0.00,100.00');
+    expect(csv.split('\r\n')[1]).toBe('C1;"Dupont, ""fils""";1;0,00;0,00;100,00;0,00;0,00;100,00;EUR;2026-03-31');
   });
 });
 
@@ -181,32 +196,38 @@ describe('cash-in forecast by week', () => {
     expect(mondayOf('2026-03-30')).toBe('2026-03-30');
   });
 
-  it('shifts due dates by each customer observed delay, dates promises, and keeps disputes and agency cases apart', () => {
-    const f = cashInForecast({
-      asOf: '2026-03-31',
-      weeks: 3,
-      averageDelayDays: new Map([['SLOW', 10]]),
-      invoices: [
-        inv('late', { dueDate: '2026-02-15', openCents: 100 }),
-        inv('due', { dueDate: '2026-04-08', openCents: 200 }),
-        inv('slow', { customerId: 'SLOW', dueDate: '2026-04-04', openCents: 400 }),
-        inv('promised', {
-          dueDate: '2026-02-01',
-          openCents: 800,
-          pause: { reason: 'promise', since: '2026-03-01T00:00:00.000Z', until: '2026-04-14' },
-        }),
-        inv('far', { dueDate: '2026-06-30', openCents: 1600 }),
-        inv('disputed', { openCents: 3200, pause: { reason: 'dispute', since: '2026-03-01T00:00:00.000Z' } }),
-        inv('agency', { openCents: 6400, status: 'in_collection' }),
-        inv('paid', { openCents: 0, status: 'paid' }),
-      ],
-    });
-    expect(f.weeks).toEqual([
-      { weekStart: '2026-03-30', expectedCents: 100, invoiceCount: 1 },
-      { weekStart: '2026-04-06', expectedCents: 200, invoiceCount: 1 },
-      { weekStart: '2026-04-13', expectedCents: 1200, invoiceCount: 2 },
-    ]);
-    expect(f.laterCents).toBe(1600);
-    expect(f.excluded).toEqual({ disputedCents: 3200, inCollectionCents: 6400 });
-  });
+  it(
+    'shifts due dates by each customer observed delay, dates promises, counts the agency’s cases and keeps disputed ' +
+      'and paused invoices apart',
+    () => {
+      const f = cashInForecast({
+        asOf: '2026-03-31',
+        weeks: 3,
+        averageDelayDays: new Map([['SLOW', 10]]),
+        invoices: [
+          inv('late', { dueDate: '2026-02-15', openCents: 100 }),
+          inv('due', { dueDate: '2026-04-08', openCents: 200 }),
+          inv('slow', { customerId: 'SLOW', dueDate: '2026-04-04', openCents: 400 }),
+          inv('promised', {
+            dueDate: '2026-02-01',
+            openCents: 800,
+            pause: { reason: 'promise', since: '2026-03-01T00:00:00.000Z', until: '2026-04-14' },
+          }),
+          inv('far', { dueDate: '2026-06-30', openCents: 1600 }),
+          inv('disputed', { openCents: 3200, pause: { reason: 'dispute', since: '2026-03-01T00:00:00.000Z' } }),
+          inv('agency', { openCents: 6400, status: 'in_collection' }),
+          inv('held', { openCents: 12800, pause: { reason: 'manual', since: '2026-03-01T00:00:00.000Z' } }),
+          inv('paid', { openCents: 0, status: 'paid' }),
+        ],
+      });
+      expect(f.weeks).toEqual([
+        { weekStart: '2026-03-30', expectedCents: 6500, invoiceCount: 2 },
+        { weekStart: '2026-04-06', expectedCents: 200, invoiceCount: 1 },
+        { weekStart: '2026-04-13', expectedCents: 1200, invoiceCount: 2 },
+      ]);
+      expect(f.laterCents).toBe(1600);
+      expect(f.excluded).toEqual({ disputedCents: 3200, pausedCents: 12800 });
+      expect(f.inCollectionCents).toBe(6400);
+    },
+  );
 });

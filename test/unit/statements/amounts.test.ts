@@ -7,26 +7,33 @@ import { bytes } from './helpers';
 
 const csv = (amount: string) => `Date;Libellé;Montant\n13/01/2024;VIR CLIENT;${amount}\n`;
 const mt940 = (amount: string, balance = '0,00') =>
-  `:20:X\n:25:517852257\n:28C:1\n:60F:C240101EUR0,00\n:61:2401010101C${amount}NTRFNONREF\n:86:VIR CLIENT\n:62F:C240101EUR${balance}\n-\n`;
+  `:20:X\n:25:517852257\n:28C:1\n:60F:C240101EUR0,00\n:61:2401010101C${amount}NTRFNONREF\n:86:VIR ` +
+  `CLIENT\n:62F:C240101EUR${balance}\n-\n`;
 const ofx = (amount: string) =>
-  `OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>123</BANKACCTFROM>` +
-  `<BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240113<TRNAMT>${amount}<FITID>A1<NAME>VIR CLIENT</STMTTRN></BANKTRANLIST>` +
+  `OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM>` +
+  `<ACCTID>123</BANKACCTFROM>` +
+  `<BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240113<TRNAMT>${amount}<FITID>A1<NAME>VIR ` +
+  `CLIENT</STMTTRN></BANKTRANLIST>` +
   `<LEDGERBAL><BALAMT>0<DTASOF>20240113</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n`;
 const camt = (amount: string) =>
-  `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>1</Id>` +
+  `<?xml version="1.0"?><Document ` +
+  `xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>1</Id>` +
   `<Acct><Id><IBAN>FR7630003012340001234567890</IBAN></Id><Ccy>EUR</Ccy></Acct>` +
-  `<Ntry><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2024-01-13</Dt></BookgDt></Ntry>` +
+  `<Ntry><Amt ` +
+  `Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt>` +
+  `<Dt>2024-01-13</Dt></BookgDt></Ntry>` +
   `</Stmt></BkToCstmrStmt></Document>`;
 /** A CFONB 120 statement whose 04 record has `digits` (13) + sign char with `decimals`. */
 const cfonb = (amountField: string, decimals = '2') => {
   const rec = (code: string, date: string, amount: string, label = '') =>
-    `${code}30003    01234EUR${decimals} 01234567890  ${date}${' '.repeat(8)}${label.padEnd(31)}${' '.repeat(11)}${amount}${' '.repeat(16)}`;
+    `${code}30003    01234EUR${decimals} 01234567890  ` +
+    `${date}${' '.repeat(8)}${label.padEnd(31)}${' '.repeat(11)}${amount}${' '.repeat(16)}`;
   const zero = '0000000000000{';
-  return (
-    [rec('01', '130124', zero), rec('04', '130124', amountField, 'VIR CLIENT'), rec('07', '130124', amountField)].join(
-      '\n',
-    ) + '\n'
-  );
+  return `${[
+    rec('01', '130124', zero),
+    rec('04', '130124', amountField, 'VIR CLIENT'),
+    rec('07', '130124', amountField),
+  ].join('\n')}\n`;
 };
 
 function code(input: string): string {

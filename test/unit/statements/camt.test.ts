@@ -106,9 +106,12 @@ describe('camt namespaces and versions', () => {
   const doc = (ns: string, prefix = '') => {
     const p = prefix ? `${prefix}:` : '';
     return (
-      `<?xml version="1.0"?><${p}Document xmlns${prefix ? `:${prefix}` : ''}="${ns}"><${p}BkToCstmrStmt><${p}Stmt><${p}Id>X</${p}Id>` +
+      `<?xml version="1.0"?><${p}Document ` +
+      `xmlns${prefix ? `:${prefix}` : ''}="${ns}"><${p}BkToCstmrStmt><${p}Stmt><${p}Id>X</${p}Id>` +
       `<${p}Acct><${p}Id><${p}IBAN>FR7630003012340001234567854</${p}IBAN></${p}Id><${p}Ccy>EUR</${p}Ccy></${p}Acct>` +
-      `<${p}Ntry><${p}Amt Ccy="EUR">1.50</${p}Amt><${p}CdtDbtInd>DBIT</${p}CdtDbtInd><${p}BookgDt><${p}Dt>2024-05-02</${p}Dt></${p}BookgDt></${p}Ntry>` +
+      `<${p}Ntry><${p}Amt ` +
+      `Ccy="EUR">1.50</${p}Amt><${p}CdtDbtInd>DBIT</${p}CdtDbtInd><${p}BookgDt>` +
+      `<${p}Dt>2024-05-02</${p}Dt></${p}BookgDt></${p}Ntry>` +
       `</${p}Stmt></${p}BkToCstmrStmt></${p}Document>`
     );
   };

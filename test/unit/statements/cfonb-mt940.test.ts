@@ -92,7 +92,8 @@ describe('CFONB 120', () => {
 describe('MT940 :86: shapes', () => {
   it('?NN sub-fields with SEPA keywords (French/German banks)', () => {
     const info = parse86(
-      '166?00VIR SEPA RECU?20EREF+E2E-1?21KREF+RF18539007547034?22SVWZ+facture F23087\n5 merci?31FR1420041010050500013M02606?32MA JOLIE BOUTIQUE',
+      '166?00VIR SEPA RECU?20EREF+E2E-1?21KREF+RF18539007547034?22SVWZ+facture F23087\n5 ' +
+        'merci?31FR1420041010050500013M02606?32MA JOLIE BOUTIQUE',
     );
     expect(info).toMatchObject({
       label: 'VIR SEPA RECU',
@@ -107,7 +108,8 @@ describe('MT940 :86: shapes', () => {
 
   it('/TAG/ fields (Dutch banks): counterparty, unstructured and structured remittance, end-to-end id', () => {
     const u = parse86(
-      '/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/J. JANSEN/REMI/USTD//FACTUUR 2024-77/EREF/NOTPROVIDED',
+      '/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/J. JANSEN/REMI/USTD//FACTUUR ' +
+        '2024-77/EREF/NOTPROVIDED',
     );
     expect(u).toMatchObject({
       counterpartyIban: 'NL91ABNA0417164300',
@@ -117,34 +119,39 @@ describe('MT940 :86: shapes', () => {
     });
     expect(u.endToEndId).toBeUndefined();
     const s = parse86(
-      '/TRTP/SEPA OVERBOEKING/CNTP/NL91ABNA0417164300/ABNANL2A/ACME BV/AMSTERDAM/REMI/STRD/CUR/RF18539007547034/EREF/E2E-9',
+      '/TRTP/SEPA OVERBOEKING/CNTP/NL91ABNA0417164300/ABNANL2A/ACME ' +
+        'BV/AMSTERDAM/REMI/STRD/CUR/RF18539007547034/EREF/E2E-9',
     );
     expect(s).toMatchObject({ structured: ['RF18539007547034'], counterpartyName: 'ACME BV', endToEndId: 'E2E-9' });
   });
 
-  it('reads the SWIFT envelope {1:}{2:}{4: ... -}, RD reversals (a returned debit, so a credit) and :61: bank references', () => {
-    const text = [
-      '{1:F01SOGEFRPPAXXX0000000000}{2:O9401200240115SOGEFRPPAXXX00000000002401151200N}{4:',
-      ':20:STMT0115',
-      ':25:FR7630003012340001234567854',
-      ':28C:00015/001',
-      ':60F:C240114EUR1000,00',
-      ':61:2401150115RD25,00NTRFNONREF//SG0115-0001',
-      'RETOUR PRLV',
-      ':86:RETOUR PRELEVEMENT MOTIF MD06',
-      ':62F:C240115EUR1025,00',
-      '-}{5:{CHK:123456789ABC}}',
-    ].join('\r\n');
-    const [st] = parseStatementFile(bytes(text)).statements;
-    expect(st.account.iban).toBe('FR7630003012340001234567854');
-    expect(st.entries[0]).toMatchObject({
-      amountCents: 2_500,
-      reversal: true,
-      bankReference: 'SG0115-0001',
-      endToEndId: undefined,
-    });
-    expect(st.balanceCheck).toEqual({ status: 'ok' });
-  });
+  it(
+    'reads the SWIFT envelope {1:}{2:}{4: ... -}, RD reversals (a returned debit, so a credit) and :61: bank ' +
+      'references',
+    () => {
+      const text = [
+        '{1:F01SOGEFRPPAXXX0000000000}{2:O9401200240115SOGEFRPPAXXX00000000002401151200N}{4:',
+        ':20:STMT0115',
+        ':25:FR7630003012340001234567854',
+        ':28C:00015/001',
+        ':60F:C240114EUR1000,00',
+        ':61:2401150115RD25,00NTRFNONREF//SG0115-0001',
+        'RETOUR PRLV',
+        ':86:RETOUR PRELEVEMENT MOTIF MD06',
+        ':62F:C240115EUR1025,00',
+        '-}{5:{CHK:123456789ABC}}',
+      ].join('\r\n');
+      const [st] = parseStatementFile(bytes(text)).statements;
+      expect(st.account.iban).toBe('FR7630003012340001234567854');
+      expect(st.entries[0]).toMatchObject({
+        amountCents: 2_500,
+        reversal: true,
+        bankReference: 'SG0115-0001',
+        endToEndId: undefined,
+      });
+      expect(st.balanceCheck).toEqual({ status: 'ok' });
+    },
+  );
 
   it('says a statement cut before :62F: is truncated', () => {
     const text = new TextDecoder().decode(fixture('abnamro.sta'));

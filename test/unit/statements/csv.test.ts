@@ -36,7 +36,8 @@ describe('French bank CSV exports, detected from their content', () => {
 
   it('reports a running balance that does not add up (a missing row) as a mismatch', () => {
     const text =
-      'Date;Libellé;Montant;Solde\n01/03/2024;A;100,00;1100,00\n02/03/2024;B;-50,00;1050,00\n04/03/2024;D;10,00;1000,00\n';
+      'Date;Libellé;Montant;Solde\n01/03/2024;A;100,00;1100,00\n02/03/2024;B;-50,00;1050,00\n04/03/2024;D;10,00;' +
+      '1000,00\n';
     const [st] = parseStatementFile(bytes(text)).statements;
     expect(st.balanceCheck).toMatchObject({ status: 'mismatch', differenceCents: -6_000 });
   });
@@ -44,8 +45,10 @@ describe('French bank CSV exports, detected from their content', () => {
   it('a Boursorama-style export: camelCase English headers, quoted cells, account number and balance columns', () => {
     const text = [
       'dateOp;dateVal;label;category;categoryParent;supplierFound;amount;accountNum;accountLabel;accountbalance',
-      '2024-03-01;2024-03-02;"VIR SEPA DURAND";"Virements reçus";"Revenus";"durand";1250,00;00040123456;"BoursoBank";3250,00',
-      '2024-03-03;2024-03-03;"CARTE 02/03 SNCF";"Transports";"Transports";"sncf";-89,50;00040123456;"BoursoBank";3160,50',
+      '2024-03-01;2024-03-02;"VIR SEPA DURAND";"Virements ' +
+        'reçus";"Revenus";"durand";1250,00;00040123456;"BoursoBank";3250,00',
+      '2024-03-03;2024-03-03;"CARTE 02/03 ' +
+        'SNCF";"Transports";"Transports";"sncf";-89,50;00040123456;"BoursoBank";3160,50',
     ].join('\n');
     const [st] = parseStatementFile(bytes(text)).statements;
     expect(st.account.accountNumber).toBe('00040123456');
@@ -58,7 +61,8 @@ describe('French bank CSV exports, detected from their content', () => {
 
   it('a Société Générale-style export: long French headers with apostrophes', () => {
     const text =
-      "Date de l'opération;Libellé;Détail de l'écriture;Montant de l'opération;Devise\n15/01/2024;VIR RECU;DE: MARTIN MOTIF: FA-2024-12;1 000,00;EUR\n";
+      "Date de l'opération;Libellé;Détail de l'écriture;Montant de l'opération;Devise\n15/01/2024;VIR RECU;DE: " +
+      'MARTIN MOTIF: FA-2024-12;1 000,00;EUR\n';
     const [st] = parseStatementFile(bytes(text)).statements;
     expect(st.entries[0]).toMatchObject({
       amountCents: 100_000,

@@ -65,25 +65,32 @@ const entry = (over: Partial<StatementEntry>): StatementEntry => ({
 describe('transaction ids', () => {
   const account = { iban: 'FR7630003012340123456789057' };
 
-  it('identify a movement by account, booking date, amount, reference and rank: a reference reused on another day is another movement', () => {
-    const ids = assignTransactionIds({
-      account,
-      entries: [entry({ bankReference: 'A1' }), entry({ bankReference: 'A1', bookingDate: '2024-01-15' })],
-    });
-    expect(ids.map((i) => i.occurrenceRank)).toEqual([0, 0]);
-    expect(ids[0].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-13:[0-9a-f]{32}$/);
-    expect(ids[1].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-15:/);
-  });
+  it(
+    'identify a movement by account, booking date, amount, reference and rank: a reference reused on another day ' +
+      'is another movement',
+    () => {
+      const ids = assignTransactionIds({
+        account,
+        entries: [entry({ bankReference: 'A1' }), entry({ bankReference: 'A1', bookingDate: '2024-01-15' })],
+      });
+      expect(ids.map((i) => i.occurrenceRank)).toEqual([0, 0]);
+      expect(ids[0].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-13:[0-9a-f]{32}$/);
+      expect(ids[1].transactionId).toMatch(/^FR7630003012340123456789057:2024-01-15:/);
+    },
+  );
 
-  it('tell two identical direct debits on the same day apart by their occurrence rank, the same way on every read', () => {
-    const entries = [entry({}), entry({})];
-    const first = assignTransactionIds({ account, entries });
-    expect(first.map((i) => i.occurrenceRank)).toEqual([0, 1]);
-    expect(first[0].transactionId).not.toBe(first[1].transactionId);
-    expect(assignTransactionIds({ account, entries }).map((i) => i.transactionId)).toEqual(
-      first.map((i) => i.transactionId),
-    );
-  });
+  it(
+    'tell two identical direct debits on the same day apart by their occurrence rank, the same way on every ' + 'read',
+    () => {
+      const entries = [entry({}), entry({})];
+      const first = assignTransactionIds({ account, entries });
+      expect(first.map((i) => i.occurrenceRank)).toEqual([0, 1]);
+      expect(first[0].transactionId).not.toBe(first[1].transactionId);
+      expect(assignTransactionIds({ account, entries }).map((i) => i.transactionId)).toEqual(
+        first.map((i) => i.transactionId),
+      );
+    },
+  );
 
   it('take NONREF and other placeholders for no reference: movements are then told apart by their texts', () => {
     const ids = assignTransactionIds({

@@ -30,7 +30,9 @@ describe('hostile inputs end in a parsed file or a typed error', () => {
 
   it('deeply nested XML in a camt file', () => {
     const deep = `${'<X>'.repeat(5_000)}${'</X>'.repeat(5_000)}`;
-    const doc = `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Ntry>${deep}</Ntry></Stmt></BkToCstmrStmt></Document>`;
+    const doc =
+      `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>` +
+      `<Ntry>${deep}</Ntry></Stmt></BkToCstmrStmt></Document>`;
     expect(ends(doc)).toBe('missing_field');
   });
 

@@ -19,7 +19,9 @@ import { bytes } from './helpers';
 
 const FORMATS: StatementFormat[] = ['cfonb120', 'camt053', 'camt054', 'mt940', 'ofx', 'csv'];
 
-/** Parses and says how it ended: a valid ParsedStatementFile or a typed parse error. Anything else fails the property. */
+/**
+ * Parses and says how it ended: a valid ParsedStatementFile or a typed parse error. Anything else fails the property.
+ */
 function outcome(input: Uint8Array, format?: StatementFormat): 'parsed' | 'error' {
   try {
     const parsed = parseStatementFile(input, format ? { format } : {});
@@ -214,29 +216,33 @@ describe('generated statements survive a write -> parse round trip', () => {
 });
 
 describe('CSV running balance', () => {
-  it('a running balance that stays put across rows moving nothing is still read as a running balance (not a repeated figure)', () => {
-    const entry = (index: number, amountCents: number) => ({
-      index,
-      bookingDate: '2000-01-01',
-      amountCents,
-      currency: 'EUR',
-      bankCodes: [],
-      label: 'A',
-      remittance: { unstructured: [], structured: [] },
-      reversal: false,
-      raw: [],
-    });
-    const st = {
-      format: 'camt053' as const,
-      account: { iban: 'FR7600000000000000000000097' },
-      currency: 'EUR',
-      statementId: 'S1',
-      openingBalanceCents: 0,
-      closingBalanceCents: 1,
-      entries: [entry(0, 1), entry(1, 0)],
-      balanceCheck: { status: 'ok' as const },
-    };
-    const parsed = parseStatementFile(bytes(writeStatementFile('csv', [st])));
-    expect(parsed.statements[0].closingBalanceCents).toBe(1);
-  });
+  it(
+    'a running balance that stays put across rows moving nothing is still read as a running balance (not a ' +
+      'repeated figure)',
+    () => {
+      const entry = (index: number, amountCents: number) => ({
+        index,
+        bookingDate: '2000-01-01',
+        amountCents,
+        currency: 'EUR',
+        bankCodes: [],
+        label: 'A',
+        remittance: { unstructured: [], structured: [] },
+        reversal: false,
+        raw: [],
+      });
+      const st = {
+        format: 'camt053' as const,
+        account: { iban: 'FR7600000000000000000000097' },
+        currency: 'EUR',
+        statementId: 'S1',
+        openingBalanceCents: 0,
+        closingBalanceCents: 1,
+        entries: [entry(0, 1), entry(1, 0)],
+        balanceCheck: { status: 'ok' as const },
+      };
+      const parsed = parseStatementFile(bytes(writeStatementFile('csv', [st])));
+      expect(parsed.statements[0].closingBalanceCents).toBe(1);
+    },
+  );
 });

@@ -10,12 +10,15 @@ describe('third-party CFONB 120 sample (OCA l10n-france cfonb_classic.cfo)', () 
       const parsed = parseStatementFile(fixture(file));
       const [st] = parsed.statements;
 
-      it('is detected as CFONB 120 with one statement for account 01234567890 at bank 30003 branch 01234, in EUR', () => {
-        expect(parsed.format).toBe('cfonb120');
-        expect(parsed.statements).toHaveLength(1);
-        expect(st.account).toMatchObject({ bankCode: '30003', branchCode: '01234', accountNumber: '01234567890' });
-        expect(st.currency).toBe('EUR');
-      });
+      it(
+        'is detected as CFONB 120 with one statement for account 01234567890 at bank 30003 branch 01234, in ' + 'EUR',
+        () => {
+          expect(parsed.format).toBe('cfonb120');
+          expect(parsed.statements).toHaveLength(1);
+          expect(st.account).toMatchObject({ bankCode: '30003', branchCode: '01234', accountNumber: '01234567890' });
+          expect(st.currency).toBe('EUR');
+        },
+      );
 
       it('reads 13 entries dated 2024-01-13: 9 credits and 4 SEPA direct debits', () => {
         expect(st.entries).toHaveLength(13);
@@ -126,7 +129,8 @@ describe('third-party MT940 sample (wolph/mt940 abnamro.sta)', () => {
     ]);
     expect(parsed.statements[0].entries[6].label).toContain('HANS ANDERS');
     expect(first.raw).toEqual([
-      ':61:1105240524D9,N192NONREF\n:86:GIRO   428428 KPN - DIGITENNE    BETALINGSKENM.  000000042188659\n5314606715                       BETREFT FACTUUR D.D. 20-05-2011\nINCL. 1,44 BTW',
+      ':61:1105240524D9,N192NONREF\n:86:GIRO   428428 KPN - DIGITENNE    BETALINGSKENM.  ' +
+        '000000042188659\n5314606715                       BETREFT FACTUUR D.D. 20-05-2011\nINCL. 1,44 BTW',
     ]);
   });
 

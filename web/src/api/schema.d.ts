@@ -4073,6 +4073,8 @@ export interface operations {
                             outcome: "created" | "updated" | "unchanged" | "rejected";
                             reason?: string;
                             reasonFr?: string;
+                            warnings?: string[];
+                            warningsFr?: string[];
                         }[];
                         skippedLines?: number;
                         summary: {
@@ -5304,8 +5306,9 @@ export interface operations {
                         currency: string;
                         excluded: {
                             disputedCents: number;
-                            inCollectionCents: number;
+                            pausedCents: number;
                         };
+                        inCollectionCents: number;
                         laterCents: number;
                         weeks: {
                             expectedCents: number;

@@ -29,7 +29,7 @@ export function lineDiff(before: string, after: string): DiffLine[] {
 
 /** Only the changed lines with `context` unchanged lines around them. */
 export function changesOnly(diff: DiffLine[], context = 2): (DiffLine | '…')[] {
-  const keep = diff.map((d, i) => diff.slice(Math.max(0, i - context), i + context + 1).some((x) => x.op !== ' '));
+  const keep = diff.map((_, i) => diff.slice(Math.max(0, i - context), i + context + 1).some((x) => x.op !== ' '));
   const out: (DiffLine | '…')[] = [];
   diff.forEach((d, i) => {
     if (keep[i]) out.push(d);

@@ -177,9 +177,9 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
       {owed && (
         <form
           class="inline"
-          onSubmit={(e) => (
-            e.preventDefault(),
-            go(
+          onSubmit={(e) => {
+            e.preventDefault();
+            return go(
               async () =>
                 ok(
                   await api.POST('/invoices/{invoiceId}/promise', {

@@ -86,6 +86,7 @@ export function InvoicesPage(props: { query: URLSearchParams }) {
   const needle = search.trim().toLowerCase();
   return (
     <Page title={m.title} wide>
+      {/* biome-ignore lint/a11y/useSemanticElements: role=search on a form is the ARIA pattern */}
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           {m.search}

@@ -35,7 +35,9 @@ async function downloadAgedCsv(api: Api): Promise<void> {
   const name =
     /filename="([^"]+)"/.exec(res.response.headers.get('content-disposition') ?? '')?.[1] ?? 'balance-agee.csv';
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  // fetch's text() drops the byte order mark French Excel needs to read UTF-8: put it back
+  const bom = text.startsWith('\uFEFF') ? '' : '\uFEFF';
+  a.href = URL.createObjectURL(new Blob([bom + text], { type: 'text/csv;charset=utf-8' }));
   a.download = name;
   document.body.append(a);
   a.click();

@@ -34,7 +34,10 @@ function JsonEditor(props: {
         rows={14}
         spellcheck={false}
         value={text}
-        onInput={(e) => (setText((e.target as HTMLTextAreaElement).value), setReviewing(false))}
+        onInput={(e) => {
+          setText((e.target as HTMLTextAreaElement).value);
+          setReviewing(false);
+        }}
         aria-invalid={invalid ? 'true' : undefined}
       />
       {invalid && <p class="error">{invalid}</p>}
@@ -43,7 +46,7 @@ function JsonEditor(props: {
           {m.diff}
         </button>
       ) : (
-        <div class="diff" aria-label={m.diff}>
+        <section class="diff" aria-label={m.diff}>
           <h4>{m.diff}</h4>
           <pre>
             {diff.map((d, i) =>
@@ -62,10 +65,16 @@ function JsonEditor(props: {
           >
             {t().save}
           </button>{' '}
-          <button type="button" onClick={() => (setText(original), setReviewing(false))}>
+          <button
+            type="button"
+            onClick={() => {
+              setText(original);
+              setReviewing(false);
+            }}
+          >
             {t().cancel}
           </button>
-        </div>
+        </section>
       )}
     </div>
   );

@@ -43,10 +43,14 @@ function DropZone(props: { onDone: () => Promise<void> }) {
     }
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: mouse drop target; the file input inside is the keyboard path
     <div
       class={`dropzone ${over ? 'over' : ''}`}
       data-testid="dropzone"
-      onDragOver={(e) => (e.preventDefault(), setOver(true))}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
       onDragLeave={() => setOver(false)}
       onDrop={(e) => {
         e.preventDefault();

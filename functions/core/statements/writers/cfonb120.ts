@@ -23,8 +23,10 @@ function record(parts: Array<[string, number]>): string {
 }
 
 /**
- * Writes a CFONB 120 "relevé de compte": per statement a 01 (opening balance), for each entry a 04 and its 05 complements
- * (LIB per remittance line, NPY/NBE counterparty, IPY/IBE its IBAN, RCN per structured reference, REF the end-to-end id),
+ * Writes a CFONB 120 "relevé de compte": per statement a 01 (opening balance), for each entry a 04 and its 05
+ * complements
+ * (LIB per remittance line, NPY/NBE counterparty, IPY/IBE its IBAN, RCN per structured reference, REF the end-to-end
+ * id),
  * then a 07 (closing balance). Records are joined by CRLF. The label is cut at 31 characters, the bank reference at 16,
  * each complement at 70 (longer remittance lines continue on further LIB records).
  */
@@ -48,15 +50,18 @@ export function writeCfonb120(statements: readonly Statement[]): string {
     lines.push(
       record([...head('01', ''), ['', 2], [ddmmyy(period.start), 6], ['', 50], [cfonbAmount(opening), 14], ['', 16]]),
     );
-    st.entries.forEach((e, i) => lines.push(...entryRecords(e, i, head, st.entries.length)));
+    for (const [i, e] of st.entries.entries()) lines.push(...entryRecords(e, i, head, st.entries.length));
     lines.push(
       record([...head('07', ''), ['', 2], [ddmmyy(period.end), 6], ['', 50], [cfonbAmount(closing), 14], ['', 16]]),
     );
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Cuts text in pieces of at most `width` characters at spaces (the space is dropped), or mid-word when a word is longer. */
+/**
+ * Cuts text in pieces of at most `width` characters at spaces (the space is dropped), or mid-word when a word is
+ * longer.
+ */
 export function wrapWords(text: string, width: number): string[] {
   const out: string[] = [];
   let rest = text.replace(/\s+/g, ' ').trim();

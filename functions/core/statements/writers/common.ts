@@ -28,6 +28,7 @@ export function decimal(cents: number, separator: '.' | ','): string {
 
 /** One line of text: no line breaks, no control characters, trimmed. */
 export function oneLine(s: string | undefined): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: bank formats forbid control characters
   return (s ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 

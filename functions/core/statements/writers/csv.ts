@@ -54,5 +54,5 @@ export function writeCsv(statements: readonly Statement[]): string {
       rows.push(row.map(cell).join(';'));
     }
   }
-  return rows.join('\r\n') + '\r\n';
+  return `${rows.join('\r\n')}\r\n`;
 }

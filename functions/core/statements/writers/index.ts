@@ -18,7 +18,8 @@ export const WRITABLE_FORMATS: readonly WritableFormat[] = ['cfonb120', 'camt053
  *   (KREF+), counterparty name (54) and IBAN, balances.
  * - ofx (2.2 XML): label 32 chars, remittance joined into MEMO, structured references (REFNUM), closing balance only.
  * - csv: everything except the bank codes; remittance lines joined in one cell; balances via the running Solde.
- * When a statement lacks an opening or closing balance, the writer derives it from the entries (formats that require both).
+ * When a statement lacks an opening or closing balance, the writer derives it from the entries (formats that require
+ * both).
  */
 export function writeStatementFile(format: WritableFormat, statements: Statement[]): string {
   switch (format) {

@@ -35,7 +35,7 @@ export function writeMt940(statements: readonly Statement[]): string {
     lines.push(balanceField('62F', closing, period.end, st.currency));
     lines.push('-');
   });
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 function entryLines(e: StatementEntry): string[] {
@@ -45,7 +45,9 @@ function entryLines(e: StatementEntry): string[] {
   const type = e.bankCodes.map((c) => c.replace(/^N/, '')).find((c) => /^[A-Z0-9]{3}$/.test(c)) ?? 'TRF';
   const customerRef = swiftText(e.endToEndId).replace(/\/\//g, '/').slice(0, 16) || 'NONREF';
   const bankRef = swiftText(e.bankReference).slice(0, 16);
-  const line61 = `:61:${yymmdd(value)}${e.bookingDate.slice(5, 7)}${e.bookingDate.slice(8, 10)}${mark}${decimal(e.amountCents, ',')}N${type}${customerRef}${bankRef ? `//${bankRef}` : ''}`;
+  const line61 =
+    `:61:${yymmdd(value)}${e.bookingDate.slice(5, 7)}${e.bookingDate.slice(8, 10)}${mark}` +
+    `${decimal(e.amountCents, ',')}N${type}${customerRef}${bankRef ? `//${bankRef}` : ''}`;
 
   const sub: string[] = [];
   sub.push(`?00${swiftText(e.label).slice(0, 27)}`);
@@ -56,7 +58,7 @@ function entryLines(e: StatementEntry): string[] {
   if (text) remittance.push(`SVWZ+${text}`);
   const pieces = remittance.flatMap((r) => chunk(r, 27));
   const codes = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 60, 61, 62, 63];
-  pieces.slice(0, codes.length).forEach((p, i) => sub.push(`?${codes[i]}${p}`));
+  for (const [i, p] of pieces.slice(0, codes.length).entries()) sub.push(`?${codes[i]}${p}`);
   if (e.counterpartyIban) sub.push(`?31${swiftText(e.counterpartyIban)}`);
   if (e.counterpartyName) {
     const name = chunk(swiftText(e.counterpartyName), 27);
@@ -66,7 +68,8 @@ function entryLines(e: StatementEntry): string[] {
   const gvc = e.amountCents < 0 ? '116' : '166';
   const body = gvc + sub.join('');
   const wrapped = chunk(body, 65);
-  // a continuation line must not read as a tag (":61:") or as the end of the message ("-"): start it one character earlier
+  // a continuation line must not read as a tag (":61:") or as the end of the message ("-"): start it one character
+  // earlier
   for (let i = 1; i < wrapped.length; i++) {
     while ((/^[:-]/.test(wrapped[i]) || /\s$/.test(wrapped[i - 1])) && wrapped[i - 1].length > 1) {
       wrapped[i] = wrapped[i - 1].slice(-1) + wrapped[i];

@@ -26,7 +26,9 @@ import { applyUpdate, evaluateCondition } from './expressions';
 
 type Item = Record<string, any>;
 
-/** How an injected fault looks to the caller: refused before taking effect, or taken effect but answered with an error. */
+/**
+ * How an injected fault looks to the caller: refused before taking effect, or taken effect but answered with an error.
+ */
 export type FaultMode = 'throttling' | 'server_error' | 'timeout_after_success';
 export const FAULT_MODES: FaultMode[] = ['throttling', 'server_error', 'timeout_after_success'];
 
