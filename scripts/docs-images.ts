@@ -60,7 +60,9 @@ async function renderPdfPage(page: Page, pdf: Uint8Array, file: string): Promise
       const viewport = first.getViewport({ scale: 1.4 });
       // Runs in the page (no DOM types in this project's Node tsconfig).
       const canvas = (
-        globalThis as unknown as { document: { getElementById(id: string): any } }
+        globalThis as unknown as {
+          document: { getElementById(id: string): { width: number; height: number; getContext(kind: '2d'): unknown } };
+        }
       ).document.getElementById('c');
       canvas.width = viewport.width;
       canvas.height = viewport.height;

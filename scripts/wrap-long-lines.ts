@@ -341,7 +341,7 @@ function mergeFile(path: string): boolean {
               ? x.slice(1, -1)
               : x.slice(1, -1).replace(/\\'/g, "'").replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
           if (a[0] === b[0] && a[0] !== '`') merged = a.slice(0, -1) + b.slice(1);
-          else merged = '`' + toTpl(a) + toTpl(b) + '`';
+          else merged = `\`${toTpl(a)}${toTpl(b)}\``;
           // resulting line: text before left on its line + merged + rest after right on its line
           const lineEndPos = (starts[l1 + 1] ?? text.length + 1) - 1;
           const before = text.slice(starts[l0], left.getStart());

@@ -1,4 +1,3 @@
-import { financeEmails } from '../adapters/config';
 import { type FinanceAlertInput, renderFinanceAlert } from '../core/messages/finance';
 import { emailList, readEnv } from './config';
 import type { Attachment, OutgoingEmail } from './mailer';

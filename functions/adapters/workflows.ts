@@ -15,7 +15,6 @@ import { sfn } from './aws-clients';
 import { clock, wallClock } from './clock';
 import { readEnv, settings } from './config';
 import { forgetPause, getPause } from './db/pauses';
-import { tableName } from './db/table';
 import { currentDunning, type DunningWorkflow, writeMarker } from './db/workflow-markers';
 import { correlationId } from './logger';
 

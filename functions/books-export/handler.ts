@@ -1,12 +1,8 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import middy from '@middy/core';
 import { z } from 'zod';
-import { s3 } from '../adapters/aws-clients';
 import { clock } from '../adapters/clock';
 import { readEnv, settings } from '../adapters/config';
 import { exportMonth } from '../adapters/db/exports';
 import { putDocument } from '../adapters/documents';
-import { createLogger } from '../adapters/logger';
 import { booksFileName, firstBusinessDayOfMonth, periodOf, previousPeriod, renderBooks } from '../core/books';
 import { toIsoDate } from '../core/dates';
 import { lambda } from '../runtime';

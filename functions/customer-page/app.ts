@@ -61,7 +61,7 @@ async function post(
   const again = async (status: number, extra: Parameters<typeof pageData>[3]) =>
     htmlResponse(status, renderCustomerPage(await pageData(access, request.token, deps, extra)));
   if (isCrossSite(request.headers)) return again(403, { notice: 'refusedForm' });
-  let form;
+  let form: ReturnType<typeof parseForm>;
   try {
     form = parseForm(request.headers['content-type'], request.body);
   } catch (err) {

@@ -3,7 +3,7 @@ import { creditor, financeEmails } from '../adapters/config';
 import type { Batch, BatchMember } from '../adapters/db/dispatch';
 import { getRateOverride, loadRateTable } from '../adapters/db/rates';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
-import { alertFinance, financeAlertEmail } from '../adapters/finance-alerts';
+import { financeAlertEmail } from '../adapters/finance-alerts';
 import type { Logger } from '../adapters/logger';
 import type { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { localDate } from '../core/calendar/time-zone';

@@ -34,7 +34,7 @@ export const handler = lambda(
       awaitingApproval: state.awaitingApprovalStepId,
     });
     const invoice = await getInvoice(state.invoiceId);
-    if (!invoice || !invoice.pause || !isOwed(invoice)) {
+    if (!invoice?.pause || !isOwed(invoice)) {
       // Best effort: the daily sweep also resumes a stored pause whose invoice is no longer paused.
       try {
         const res = await resumeDunning(state.invoiceId);

@@ -113,7 +113,7 @@ describe('the customer page in a browser, on the local stack', () => {
     const res = await page.goto(link);
     expect(res?.status()).toBe(200);
     await expect(page.title()).resolves.toContain('Vos factures');
-    const body = await page.locator('body').innerText();
+    const body = await page.locator('body').textContent();
     expect(body).toContain(DISPUTED);
     expect(body).toContain(PROMISED);
     const shot = await page.locator('.qr').screenshot();
@@ -132,7 +132,7 @@ describe('the customer page in a browser, on the local stack', () => {
     });
     await form.locator('button[type="submit"]').click();
     await page.waitForURL(/\?done=dispute$/);
-    expect(await page.locator('[role="status"]').innerText()).toContain('Votre contestation est enregistrée');
+    expect(await page.locator('[role="status"]').textContent()).toContain('Votre contestation est enregistrée');
 
     const invoice = await a.getInvoice(DISPUTED);
     expect(invoice?.pause).toMatchObject({ reason: 'dispute', note: 'Livraison incomplète : 3 cartons manquants' });

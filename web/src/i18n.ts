@@ -193,8 +193,7 @@ const fr = {
     invoices: 'Factures du client',
     aliases: 'Payeurs appris',
     aliasesHelp:
-      'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés ' +
-      'automatiquement à ce client.',
+      'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés automatiquement à ce client.',
     noAliases: 'Aucun payeur appris.',
     aliasKind: (k: string): string => (k === 'iban' ? 'IBAN' : 'nom du payeur'),
     learned: (on: string, by: string) => `appris le ${on} (${by})`,
@@ -277,8 +276,7 @@ const fr = {
   },
   problems: {
     conflict:
-      'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : ' +
-      'vérifiez, puis recommencez.',
+      'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : vérifiez, puis recommencez.',
     state: (d: string) => `Impossible dans l’état actuel : ${d}`,
     forbidden: 'Votre rôle est en lecture seule : cette action est réservée au rôle finance.',
     generic: (title: string, d: string) => `${title}${d ? ` : ${d}` : ''}`,
@@ -468,8 +466,7 @@ const en: Messages = {
     invoices: 'Invoices of the customer',
     aliases: 'Learned payers',
     aliasesHelp:
-      'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to ' +
-      'this customer automatically.',
+      'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to this customer automatically.',
     noAliases: 'No learned payer.',
     aliasKind: (k) => (k === 'iban' ? 'IBAN' : 'payer name'),
     learned: (on, by) => `learned on ${on} (${by})`,

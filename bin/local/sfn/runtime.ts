@@ -240,7 +240,7 @@ export class LocalStepFunctions {
   /** The real delay of a Wait state, from its path read in the last state output (Wait input). */
   private realWaitMs(exec: Execution, stateName: string): number | undefined {
     const state: AslState | undefined = this.definition.States[stateName];
-    if (!state || state.Type !== 'Wait') return undefined;
+    if (state?.Type !== 'Wait') return undefined;
     // A Catch that leads to a Wait: the error's hold ends here, else the Wait would never see policy time pass.
     exec.retryHold?.();
     exec.retryHold = undefined;

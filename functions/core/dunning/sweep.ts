@@ -227,6 +227,7 @@ function sentSince(
 function ratesMissingForLateInvoices(invoices: readonly Invoice[], table: RateTable, today: IsoDate): MissingRates[] {
   const late = invoices.filter((i) => i.dueDate < today);
   if (late.length === 0) return [];
+  // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text, Math.min would make numbers of them
   const oldestDue = late.reduce((min, i) => (i.dueDate < min ? i.dueDate : min), late[0].dueDate);
   return missingRates(table, oldestDue, today)
     .map((m) => ({ ...m, lateInvoices: late.filter((i) => i.dueDate < halfYearEnd(m.half)).length }))

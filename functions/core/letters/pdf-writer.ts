@@ -177,9 +177,9 @@ export class PdfWriter {
     const embedded = await Promise.all(pngs.map((png) => this.doc.embedPng(png)));
     this.ensure(size);
     this.y -= size;
-    embedded.forEach((img, k) =>
-      this.page.drawImage(img, { x: this.margin + k * (size + gap), y: this.y, width: size, height: size }),
-    );
+    for (const [k, img] of embedded.entries()) {
+      this.page.drawImage(img, { x: this.margin + k * (size + gap), y: this.y, width: size, height: size });
+    }
     this.y -= 6;
   }
 

@@ -179,7 +179,7 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
           class="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            return go(
+            go(
               async () =>
                 ok(
                   await api.POST('/invoices/{invoiceId}/promise', {
@@ -188,8 +188,8 @@ function Actions(props: { detail: Detail; reload: () => Promise<void> }) {
                   }),
                 ),
               m.done.promised(date(until)),
-            )
-          )}
+            );
+          }}
         >
           <label>
             {m.promiseUntil}
