@@ -116,7 +116,10 @@ function repeatable(format: WritableFormat, text: string): { head: string; unit:
   return { head: '', unit: text, tail: '' };
 }
 
-/** Each statement closed at its opening balance by one more entry: repeated, its balances still add up (CSV's running Solde too). */
+/**
+ * Each statement closed at its opening balance by one more entry: repeated, its balances still add up (CSV's running
+ * Solde too).
+ */
 function balanced(statements: Statement[]): Statement[] {
   let index = 0;
   return statements.map((st) => {
@@ -146,9 +149,10 @@ function bigFileOf(format: WritableFormat, bytes: number): string {
 
 function streamTable(): void {
   console.log(
-    `\nstreamed: ${STREAM_BYTES / 1e6} MB per format, --max-old-space-size=${HEAP_MB}, entry limit ${MAX_ENTRIES}; load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}\n`,
+    `\nstreamed: ${STREAM_BYTES / 1e6} MB per format, --max-old-space-size=${HEAP_MB}, entry limit ${MAX_ENTRIES}; ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
   );
   console.log('| format | file MB | entries | outcome | CPU s | wall s | heap kept after, MB | peak RSS MB |');
   console.log('|---|---:|---:|---|---:|---:|---:|---:|');
@@ -177,7 +181,9 @@ function streamTable(): void {
       peakRssMb: number;
     };
     console.log(
-      `| ${format} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.problem ?? 'read'} | ${r.cpuSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${r.retainedHeapMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
+      `| ${format} | ${(r.bytes / 1e6).toFixed(1)} | ${r.entries} | ${r.problem ?? 'read'} | ` +
+        `${r.cpuSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${r.retainedHeapMb.toFixed(0)} | ` +
+        `${r.peakRssMb.toFixed(0)} |`,
     );
   }
 }

@@ -16,7 +16,8 @@
  * DynamoDB 8000, S3 4568, SES 8005 (web inbox), Step Functions 8083, admin API 3000. Admin API token: LOCAL_API_TOKEN.
  * Drop statement files in ./inbox/: each is put into local S3 under inbox/, ingested, then moved to ./inbox/.done/.
  * The daily sweep runs at start and then once per policy day; each e-mail sent is listed (in full in the SES web
- * inbox). Policy time stands still while a function works (bin/local/policy-clock.ts). Ctrl-C stops everything. The functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
+ * inbox). Policy time stands still while a function works (bin/local/policy-clock.ts). Ctrl-C stops everything. The
+ * functions' own JSON logs show from warnings up (LOG_LEVEL=info for all).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';

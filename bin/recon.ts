@@ -241,7 +241,9 @@ async function matchCommand(args: Args, out: (s: string) => void) {
   const lap = (what: string) => {
     if (timing)
       process.stderr.write(
-        `recon: ${what} ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`,
+        `recon: ${what} ${(performance.now() - t0).toFixed(0)} ms, rss ` +
+          `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ` +
+          `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`,
       );
     t0 = performance.now();
   };

@@ -145,7 +145,8 @@ export class EncaisseStack extends Stack {
       inboxFunction: makeFunction(this, 'InvoiceInboxFunction', {
         name: 'invoice-inbox',
         description:
-          'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or rejected with its reason',
+          'Read an e-invoice (Factur-X, CII, UBL) dropped in invoices/inbox/: customer and open invoice, or ' +
+          'rejected with its reason',
         memorySize: INVOICE_INBOX_MEMORY_MB,
         timeout: INVOICE_INBOX_TIMEOUT,
       }),
@@ -261,7 +262,8 @@ export class EncaisseStack extends Stack {
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+            'kms:EncryptionContext:aws:logs:arn':
+              `arn:${this.partition}:logs:${this.region}:` + `${this.account}:log-group:*`,
           },
         },
       }),
@@ -285,7 +287,10 @@ export class EncaisseStack extends Stack {
   }
 }
 
-/** CREDITOR_* variables read by functions/adapters/config.ts creditor() (identity: adapters/config.ts); address lines joined by '|'. */
+/**
+ * CREDITOR_* variables read by functions/adapters/config.ts creditor() (identity: adapters/config.ts); address lines
+ * joined by '|'.
+ */
 export function creditorEnvironment(s: Settings): Record<string, string> {
   return {
     CREDITOR_NAME: s.creditorName,

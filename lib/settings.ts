@@ -165,7 +165,9 @@ export const settingsSchema = z
      * a company where finance operates encaisse itself turns it on, or lists finance in operatorEmails.
      */
     subscribeFinanceToAlarms: booleanSetting.default(false),
-    /** The customer page (lib/customer-page): API Gateway throttling of each of its routes, and how long a link lives. */
+    /**
+     * The customer page (lib/customer-page): API Gateway throttling of each of its routes, and how long a link lives.
+     */
     customerPageRateLimit: z.coerce.number().positive().default(5),
     customerPageBurstLimit: z.coerce.number().int().positive().default(20),
     customerLinkDays: z.coerce.number().int().min(1).max(365).default(60),

@@ -526,7 +526,8 @@ export function generateCorpus(options: CorpusOptions = {}): Corpus {
 
   /**
    * Paid from the EPC QR code of a reminder or of the payment page (issue 15): the banking app fills in the RF creditor
-   * reference, without spaces, and the exact amount; banks pass it on as the structured reference, in the text or as the
+   * reference, without spaces, and the exact amount; banks pass it on as the structured reference, in the text or as
+   * the
    * end-to-end id. Drawn after the month's other entries, so that those stay as they were.
    */
   const paidFromQrCode = (count: number) => {

@@ -107,7 +107,8 @@ export async function startApi(opts: {
         claims: authorized ? claims : undefined,
       });
       try {
-        // As in AWS: the customer page's /c/ routes reach their own function (lib/customer-page), the rest the admin API.
+        // As in AWS: the customer page's /c/ routes reach their own function (lib/customer-page), the rest the admin
+        // API.
         const target = path.startsWith('/c/') ? 'customer-page' : 'api';
         const out = (await opts.handlers.invoke(target, event)) as ApiResult | string | undefined;
         // Payload 2.0: a result without statusCode is a 200 JSON body.

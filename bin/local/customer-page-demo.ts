@@ -37,7 +37,8 @@ export async function contestThroughThePage(
   const result = await openDispute(access, fields, undefined, deps);
   log(
     result.ok
-      ? `demo: customer page: Boulangerie Martin contests ${invoiceNumber} ("${reason}"): its reminders stop, finance is alerted. Open the page: ${link}`
+      ? `demo: customer page: Boulangerie Martin contests ${invoiceNumber} ("${reason}"): its reminders stop, ` +
+          `finance is alerted. Open the page: ${link}`
       : `demo: customer page: the dispute was refused: ${JSON.stringify(result.errors)}`,
   );
 }

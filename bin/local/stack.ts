@@ -40,9 +40,11 @@
  *   waitFor(predicate, timeoutMs = 10000, intervalMs = 50)  resolves with the first truthy value of predicate()
  *                          (sync or async), rejects with a clear error after timeoutMs
  *   putStatement(key, bytes)  puts a file in the statements bucket (key without 'inbox/' is put under inbox/) and
- *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?, error?}
+ *                          resolves once the ingest binding handled its S3 -> SQS event: {key, eventKey, result?,
+ *                          error?}
  *   holdClock()            stops policy time until the returned function is called
- *   stopClock()            stops policy time for good and ends the running executions quietly (the demo's story is over)
+ *   stopClock()            stops policy time for good and ends the running executions quietly (the demo's story is
+ *   over)
  *   invoke(name, event)    invokes a local Lambda binding directly (e.g. the sweep with a scheduled event)
  *   scheduledEvent()       what the daily schedule sends the sweep: the template's AWS::Scheduler::Schedule
  *   Target.Input

@@ -62,7 +62,8 @@ export const chapters: Chapter[] = [
   {
     id: 'decision-needed',
     title:
-      'F-2025-0108 (96 €, sous le minimum de l’agence) : relances terminées, tâche « à traiter » envoyée à la comptabilité',
+      'F-2025-0108 (96 €, sous le minimum de l’agence) : relances terminées, tâche « à traiter » envoyée à la ' +
+      'comptabilité',
     happened: (f) => Boolean(invoice(f, 'F-2025-0108')?.decisionNeeded),
   },
   // Later chapters go here (e.g. issue #15: a demo customer contests an invoice through the customer page).
@@ -105,8 +106,10 @@ export function summaryLines(
   return [
     'The story is over. What happened:',
     ...chapters.map((c) => `  ${c.happened(f) ? '✓' : '✗'} ${c.title}`),
-    `  ${s.mails} e-mails (${s.reminders} relances, ${s.notices} mises en demeure, ${s.callTasks} appels à passer, ${s.digests} synthèses pour la comptabilité),` +
-      ` ${s.statements} relevé(s), ${s.matches} lettrage(s), ${s.handoffs} remise(s) à l’agence, ${s.decisionsNeeded} facture(s) en attente de décision`,
+    `  ${s.mails} e-mails (${s.reminders} relances, ${s.notices} mises en demeure, ${s.callTasks} appels à passer, ` +
+      `${s.digests} synthèses pour la comptabilité),` +
+      ` ${s.statements} relevé(s), ${s.matches} lettrage(s), ${s.handoffs} remise(s) à l’agence, ` +
+      `${s.decisionsNeeded} facture(s) en attente de décision`,
     'Where to look:',
     `  e-mails (SES web inbox)   ${where.sesInbox}   (raw JSON: ${where.sesStore})`,
     ...(where.console ? [`  finance console           ${where.console}`] : []),
@@ -115,7 +118,10 @@ export function summaryLines(
   ];
 }
 
-/** Copies the documents bucket (letters/, case-files/) and every e-mail's HTML into `dir`, for reading and the README images. */
+/**
+ * Copies the documents bucket (letters/, case-files/) and every e-mail's HTML into `dir`, for reading and the README
+ * images.
+ */
 export async function exportDocuments(s3: S3Client, bucket: string, emails: Email[], dir: string): Promise<void> {
   let ContinuationToken: string | undefined;
   do {

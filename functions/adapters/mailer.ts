@@ -108,7 +108,8 @@ const tagValue = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/);
 
 export async function sendEmail(email: OutgoingEmail): Promise<{ messageId: string }> {
   const { SENDER_EMAIL, SES_CONFIGURATION_SET } = mailEnv();
-  // The correlation id of the work sending it (a statement, a request, a workflow) rides along as the tag `correlation`.
+  // The correlation id of the work sending it (a statement, a request, a workflow) rides along as the tag
+  // `correlation`.
   const correlation = correlationId()?.replace(/[^A-Za-z0-9_-]/g, '-');
   const tags = Object.entries({ ...(correlation ? { correlation } : {}), ...email.tags })
     .filter(([k, v]) => tagValue.safeParse(k).success && tagValue.safeParse(v).success)
@@ -194,7 +195,9 @@ function htmlPart(email: OutgoingEmail): string[] {
   return lines;
 }
 
-/** multipart/mixed { multipart/alternative { text, html or multipart/related { html, inline images } }, attachment... } */
+/**
+ * multipart/mixed { multipart/alternative { text, html or multipart/related { html, inline images } }, attachment... }
+ */
 export function buildMime(from: string, email: OutgoingEmail): Uint8Array {
   const mixed = `mixed-${randomUUID()}`;
   const alt = `alt-${randomUUID()}`;

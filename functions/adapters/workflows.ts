@@ -52,7 +52,10 @@ async function executionState(executionArn: string): Promise<ExecutionState> {
   }
 }
 
-/** An execution's Step Functions status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED) and times; undefined when it does not exist. */
+/**
+ * An execution's Step Functions status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED) and times; undefined when it
+ * does not exist.
+ */
 export async function describeExecution(
   executionArn: string,
 ): Promise<{ status?: string; startedAt?: string; stoppedAt?: string } | undefined> {

@@ -96,7 +96,9 @@ export async function reportPayment(
   return { ok: true };
 }
 
-/** "Je conteste": the invoice's dispute pause (the others go on being chased), the file kept with it, finance alerted. */
+/**
+ * "Je conteste": the invoice's dispute pause (the others go on being chased), the file kept with it, finance alerted.
+ */
 export async function openDispute(
   access: OpenAccess,
   fields: Record<string, string>,

@@ -301,7 +301,8 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
     const outcome = await settleExisting(intentIdOf('batch', batch.dispatchKey), log);
     const sentStep = outcome?.intent.stepIds[state.invoiceId];
     if (sentStep && sentStep !== stepId) {
-      // The invoice was also enlisted at a higher step: the message carried that one; this step is superseded, not sent.
+      // The invoice was also enlisted at a higher step: the message carried that one; this step is superseded, not
+      // sent.
       await recordEvent(state.invoiceId, now(), 'dunning_step_skipped', {
         stepId,
         reason: 'superseded',

@@ -74,7 +74,9 @@ export const handler = lambda(
     }
     const { messageId } = await alertFinance({
       kind: 'workflow_failed',
-      title: `${invoiceId ?? d.name ?? d.executionArn}: ${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
+      title:
+        `${invoiceId ?? d.name ?? d.executionArn}: ` +
+        `${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
       occurredAt,
       details: [
         { label: 'invoice', value: invoiceId ?? 'unknown' },
@@ -84,7 +86,8 @@ export const handler = lambda(
       ],
       items: cause ? [cause] : undefined,
       action:
-        'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer tout de suite : POST /invoices/{id}/restart-dunning.',
+        'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer ' +
+        'tout de suite : POST /invoices/{id}/restart-dunning.',
     });
     return { alerted: true, messageId };
   },

@@ -70,7 +70,8 @@ export function ingestLimits(): IngestLimits {
  * bank transaction once, reconciles the credits against the open invoices, and files the statement under processed/
  * or rejected/ (file-statement.ts). A file over the size limit is rejected unread; anything wrong with the file itself
  * (unreadable, too many entries, balances that do not add up, whatever a parser throws) rejects it with its report
- * before anything is written (the file is read before it is claimed: its checksum is known only at its end). Only an AWS fault escapes,
+ * before anything is written (the file is read before it is claimed: its checksum is known only at its end). Only an
+ * AWS fault escapes,
  * for SQS to retry the message; every step is safe to run again.
  */
 export async function ingestStatementFile(

@@ -58,7 +58,8 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
     try {
       await runAction(action, at, report, log, agencyCases);
     } catch (err) {
-      const error = `${action.kind === 'withdraw' ? 'withdrawal: ' : ''}${(err as Error).name}: ${(err as Error).message}`;
+      const error =
+        `${action.kind === 'withdraw' ? 'withdrawal: ' : ''}${(err as Error).name}: ` + `${(err as Error).message}`;
       report.failures.push({ invoiceId: action.invoiceId, error });
       if (action.kind !== 'withdraw') plan.digest.failures!.push({ invoiceId: action.invoiceId, reason: error });
       log.error('sweep action failed (the next sweep retries)', {

@@ -34,7 +34,8 @@ async function upsertBuyer(buyer: BuyerCustomer): Promise<void> {
     });
     await createCustomer(created); // false when created meanwhile: theirs stands
   } else if (current.postalAddress.length === 0 && buyer.postalAddress.length > 0) {
-    await replaceCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version); // undefined when edited meanwhile: the person's edit wins
+    // undefined when edited meanwhile: the person's edit wins
+    await replaceCustomer({ ...current, postalAddress: buyer.postalAddress }, current.version);
   }
 }
 

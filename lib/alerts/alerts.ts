@@ -150,7 +150,8 @@ export class Alerts extends Construct {
     this.alarm(
       `${prefix}ThrottlesAlarm`,
       f.fn.metricThrottles(),
-      `The ${f.name} function was throttled (account concurrency exhausted): its invocations are delayed or, past their retries, lost.`,
+      `The ${f.name} function was throttled (account concurrency exhausted): its invocations are delayed or, past ` +
+        `their retries, lost.`,
     );
   }
 

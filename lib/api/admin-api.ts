@@ -49,7 +49,8 @@ export const API_5XX_THRESHOLD = 3;
 /**
  * Admin API: an HTTP API whose every route but GET /health goes through a JWT authorizer (a Cognito user pool
  * created here with MFA and threat protection, an existing pool, or any OIDC issuer), proxied to one Lambda that
- * routes with middy. Access logs in JSON, stage throttling, alarms on 5xx and p99 latency, and the api function's grants.
+ * routes with middy. Access logs in JSON, stage throttling, alarms on 5xx and p99 latency, and the api function's
+ * grants.
  */
 export class AdminApi extends Construct {
   readonly httpApi: apigwv2.HttpApi;

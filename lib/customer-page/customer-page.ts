@@ -50,7 +50,8 @@ export class CustomerPage extends Construct {
     props.alerts.watchFunction(
       'CustomerPage',
       fn,
-      'The customer-page function failed (crashed or timed out): a customer saw an error page instead of their invoices.',
+      'The customer-page function failed (crashed or timed out): a customer saw an error page instead of their ' +
+        'invoices.',
     );
 
     this.secret = new secretsmanager.Secret(this, 'LinkKeys', {
@@ -66,7 +67,9 @@ export class CustomerPage extends Construct {
     acknowledge(
       this.secret,
       'AwsSolutions-SMG4',
-      'The link keys are rotated by hand (previous := current, current := new), as lib/README.md says: a rotation Lambda would have to know the two-key JSON shape, and links signed with the previous key must keep working until they expire.',
+      'The link keys are rotated by hand (previous := current, current := new), as lib/README.md says: a rotation ' +
+        'Lambda would have to know the two-key JSON shape, and links signed with the previous key must keep working ' +
+        'until they expire.',
     );
 
     const pageUrl = props.httpApi.apiEndpoint;
@@ -135,7 +138,9 @@ export class CustomerPage extends Construct {
       acknowledge(
         route,
         'AwsSolutions-APIG4',
-        'The customer page is public by design: the signed, expiring, revocable token in the path is the credential, checked by the function (functions/customer-page/access.ts); the routes are throttled on their own.',
+        'The customer page is public by design: the signed, expiring, revocable token in the path is the ' +
+          'credential, checked by the function (functions/customer-page/access.ts); the routes are throttled on ' +
+          'their own.',
       );
     }
     const cfnStage = props.stage.node.defaultChild as CfnResource;

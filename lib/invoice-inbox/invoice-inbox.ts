@@ -33,7 +33,8 @@ export class InvoiceInbox extends Construct {
   constructor(scope: Construct, id: string, props: InvoiceInboxProps) {
     super(scope, id);
     const { statementsBucket, table, inboxFunction: f, alerts } = props;
-    // 'Default' keeps the queues' logical ids (InvoiceInboxQueue..., InvoiceInboxDeadLetterQueue...) from before FileQueue.
+    // 'Default' keeps the queues' logical ids (InvoiceInboxQueue..., InvoiceInboxDeadLetterQueue...) from before
+    // FileQueue.
     const files = new FileQueue(this, 'Default', {
       bucket: statementsBucket,
       prefix: invoiceInboxPrefixes.inbox,
@@ -49,7 +50,8 @@ export class InvoiceInbox extends Construct {
     alerts.watchFunction(
       'InvoiceInbox',
       f,
-      'The invoice-inbox function failed: the e-invoice file is retried from the queue (dead-lettered after 3 attempts).',
+      'The invoice-inbox function failed: the e-invoice file is retried from the queue (dead-lettered after 3 ' +
+        'attempts).',
     );
 
     // Read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report (copy +

@@ -35,7 +35,9 @@ export function businessBreakdown(
 ): cloudwatch.MathExpression {
   const schema = `{${METRICS_NAMESPACE},${dimension},service}`;
   return new cloudwatch.MathExpression({
-    expression: `SEARCH('${schema} MetricName="${name}" service="${METRICS_SERVICE}"', '${statistic}', ${period.toSeconds()})`,
+    expression:
+      `SEARCH('${schema} MetricName="${name}" service="${METRICS_SERVICE}"', '${statistic}', ` +
+      `${period.toSeconds()})`,
     usingMetrics: {},
     label: '',
     period,

@@ -65,7 +65,8 @@ beforeAll(async () => {
   await savePolicy(shortPolicyInput);
   await putCustomer(customer(CUSTOMER, { policyId: 'short', name: 'Boulangerie Page' }));
   const at = START.toISOString();
-  // Due Sunday 1 February: the first reminder goes this Monday, the second on Wednesday (two real seconds a day... x12).
+  // Due Sunday 1 February: the first reminder goes this Monday, the second on Wednesday (two real seconds a day...
+  // x12).
   for (const [id, cents] of [
     [DISPUTED, 1_200_00],
     [PROMISED, 345_67],
@@ -184,9 +185,8 @@ describe('the customer page in a browser, on the local stack', () => {
     const neutral = await page.content();
     expect(neutral).toContain('Lien invalide ou expiré');
     expect(neutral).not.toContain(DISPUTED);
-    const unknown = await page.goto(
-      `${base}/c/${signCustomerLink({ customerId: CUSTOMER, linkId: 'never-issued-0001', expiresAt: '2027-01-01T00:00:00.000Z' }, key)}`,
-    );
+    const neverIssued = { customerId: CUSTOMER, linkId: 'never-issued-0001', expiresAt: '2027-01-01T00:00:00.000Z' };
+    const unknown = await page.goto(`${base}/c/${signCustomerLink(neverIssued, key)}`);
     expect(unknown?.status()).toBe(404);
     expect(await page.content()).toBe(neutral);
   }, 60_000);

@@ -173,7 +173,8 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
   if (file) {
     parts.push(
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ` +
+          `${file.type}\r\n\r\n`,
       ),
       file.bytes,
       Buffer.from('\r\n'),
@@ -189,54 +190,62 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
 const html = (r: APIGatewayProxyStructuredResultV2) => String(r.body);
 
 describe('the customer page', () => {
-  it('shows the customer its owed invoices, the letters’ penalties from the formal notice on, the invoice PDF and how to pay', async () => {
-    const w = world();
-    const res = await handleCustomerPage(event('GET', `/c/${token()}`), w.deps);
-    expect(res.statusCode).toBe(200);
-    const page = html(res);
-    expect(page).toContain('F-2026-0042');
-    expect(page).toContain('F-2026-0043');
-    expect(page).not.toContain('F-2026-0099');
-    expect(page).toContain('Mise en demeure');
-    expect(page).toContain('40,00'); // the fixed indemnity of the invoice at formal notice
-    expect(page).toContain('https://documents.example/invoices/F-2026-0042.pdf');
-    expect(page).toContain('FR76 3000 6000 0112 3456 7890 189');
-    expect(page).toContain('AGRIFRPPXXX');
-    expect(page).toContain('<svg');
-    expect(page).toContain(`value="${formToken()}"`);
-    expect(res.headers?.['referrer-policy']).toBe('no-referrer');
-    expect(res.headers?.['cache-control']).toBe('no-store');
-  });
+  it(
+    'shows the customer its owed invoices, the letters’ penalties from the formal notice on, the invoice PDF and ' +
+      'how to pay',
+    async () => {
+      const w = world();
+      const res = await handleCustomerPage(event('GET', `/c/${token()}`), w.deps);
+      expect(res.statusCode).toBe(200);
+      const page = html(res);
+      expect(page).toContain('F-2026-0042');
+      expect(page).toContain('F-2026-0043');
+      expect(page).not.toContain('F-2026-0099');
+      expect(page).toContain('Mise en demeure');
+      expect(page).toContain('40,00'); // the fixed indemnity of the invoice at formal notice
+      expect(page).toContain('https://documents.example/invoices/F-2026-0042.pdf');
+      expect(page).toContain('FR76 3000 6000 0112 3456 7890 189');
+      expect(page).toContain('AGRIFRPPXXX');
+      expect(page).toContain('<svg');
+      expect(page).toContain(`value="${formToken()}"`);
+      expect(res.headers?.['referrer-policy']).toBe('no-referrer');
+      expect(res.headers?.['cache-control']).toBe('no-store');
+    },
+  );
 
   it('a link signed with the previous key still opens the page during a rotation', async () => {
     const res = await handleCustomerPage(event('GET', `/c/${token({}, OLD_KEY)}`), world().deps);
     expect(res.statusCode).toBe(200);
   });
 
-  it('gives unknown, expired, revoked, forged, foreign-keyed and malformed tokens the same neutral page, after one link read each', async () => {
-    const answers: APIGatewayProxyStructuredResultV2[] = [];
-    const reads: number[] = [];
-    const cases: [string, ReturnType<typeof world>][] = [
-      [token({ linkId: 'link-never-issued' }), world()],
-      [token({ expiresAt: '2026-06-01T00:00:00.000Z' }), world()],
-      [token(), world({ linkRevoked: true })],
-      [`${token().split('.')[0]}.${'A'.repeat(43)}`, world()],
-      [token({}, 'x'.repeat(40)), world()],
-      [token({ customerId: 'OTHER' }), world()], // a real customer, a link id issued to someone else
-      ['not-a-token', world()],
-    ];
-    for (const [t, w] of cases) {
-      answers.push(await handleCustomerPage(event('GET', `/c/${t}`), w.deps));
-      reads.push(w.linkReads.length);
-    }
-    for (const a of answers) {
-      expect(a.statusCode).toBe(REFUSED_STATUS);
-      expect(a.body).toBe(answers[0].body);
-      expect(a.headers).toEqual(answers[0].headers);
-    }
-    expect(reads).toEqual(cases.map(() => 1));
-    expect(answers[0].body).toContain('Lien invalide ou expiré');
-  });
+  it(
+    'gives unknown, expired, revoked, forged, foreign-keyed and malformed tokens the same neutral page, after one ' +
+      'link read each',
+    async () => {
+      const answers: APIGatewayProxyStructuredResultV2[] = [];
+      const reads: number[] = [];
+      const cases: [string, ReturnType<typeof world>][] = [
+        [token({ linkId: 'link-never-issued' }), world()],
+        [token({ expiresAt: '2026-06-01T00:00:00.000Z' }), world()],
+        [token(), world({ linkRevoked: true })],
+        [`${token().split('.')[0]}.${'A'.repeat(43)}`, world()],
+        [token({}, 'x'.repeat(40)), world()],
+        [token({ customerId: 'OTHER' }), world()], // a real customer, a link id issued to someone else
+        ['not-a-token', world()],
+      ];
+      for (const [t, w] of cases) {
+        answers.push(await handleCustomerPage(event('GET', `/c/${t}`), w.deps));
+        reads.push(w.linkReads.length);
+      }
+      for (const a of answers) {
+        expect(a.statusCode).toBe(REFUSED_STATUS);
+        expect(a.body).toBe(answers[0].body);
+        expect(a.headers).toEqual(answers[0].headers);
+      }
+      expect(reads).toEqual(cases.map(() => 1));
+      expect(answers[0].body).toContain('Lien invalide ou expiré');
+    },
+  );
 
   it('refuses a post to a revoked link without touching any invoice', async () => {
     const w = world({ linkRevoked: true });
@@ -248,69 +257,76 @@ describe('the customer page', () => {
     expect(w.events).toEqual([]);
   });
 
-  it('draws an EPC QR code a banking app reads: the creditor, the amount owed and the invoice’s RF reference', async () => {
-    const w = world();
-    w.invoices.delete('F-2026-0043');
-    const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
-    const payload = decodeSvgQr(page);
-    const fields = parseEpcPayload(payload);
-    expect(fields).toMatchObject({
-      iban: 'FR7630006000011234567890189',
-      bic: 'AGRIFRPPXXX',
-      beneficiaryName: 'encaisse démo SAS',
-      amountCents: 120_000,
-    });
-    expect(fields.creditorReference).toMatch(/^RF\d{2}F20260042$/);
-  });
+  it(
+    'draws an EPC QR code a banking app reads: the creditor, the amount owed and the invoice’s RF ' + 'reference',
+    async () => {
+      const w = world();
+      w.invoices.delete('F-2026-0043');
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+      const payload = decodeSvgQr(page);
+      const fields = parseEpcPayload(payload);
+      expect(fields).toMatchObject({
+        iban: 'FR7630006000011234567890189',
+        bic: 'AGRIFRPPXXX',
+        beneficiaryName: 'encaisse démo SAS',
+        amountCents: 120_000,
+      });
+      expect(fields.creditorReference).toMatch(/^RF\d{2}F20260042$/);
+    },
+  );
 });
 
 describe('the customer’s answers', () => {
-  it('“Je conteste” pauses that invoice for a dispute, keeps the file, records the link, alerts finance, and leaves the other invoice chased', async () => {
-    const w = world();
-    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 1)]);
-    const res = await handleCustomerPage(
-      event(
-        'POST',
-        `/c/${token()}/dispute`,
-        multipart(
-          { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'Prestation non livrée' },
-          { name: 'bon de livraison.pdf', type: 'application/pdf', bytes: pdf },
+  it(
+    '“Je conteste” pauses that invoice for a dispute, keeps the file, records the link, alerts finance, and leaves ' +
+      'the other invoice chased',
+    async () => {
+      const w = world();
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 1)]);
+      const res = await handleCustomerPage(
+        event(
+          'POST',
+          `/c/${token()}/dispute`,
+          multipart(
+            { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'Prestation non livrée' },
+            { name: 'bon de livraison.pdf', type: 'application/pdf', bytes: pdf },
+          ),
         ),
-      ),
-      w.deps,
-    );
-    expect(res.statusCode).toBe(303);
-    expect(res.headers?.location).toBe(`/c/${token()}?done=dispute`);
-    expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({
-      reason: 'dispute',
-      note: 'Prestation non livrée',
-      since: NOW.toISOString(),
-    });
-    expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
-    expect(w.documents).toEqual([
-      {
-        key: expect.stringMatching(/^disputes\/F-2026-0042\/.*bon_de_livraison\.pdf$/),
-        bytes: pdf.length,
-        contentType: 'application/pdf',
-      },
-    ]);
-    expect(w.events).toEqual([
-      {
-        invoiceId: 'F-2026-0042',
-        at: NOW.toISOString(),
-        kind: 'dispute_opened',
-        actor: 'customer:ACME',
-        detail: {
-          reason: 'Prestation non livrée',
-          documentKey: w.documents[0].key,
-          linkId: LINK,
-          via: 'customer_page',
+        w.deps,
+      );
+      expect(res.statusCode).toBe(303);
+      expect(res.headers?.location).toBe(`/c/${token()}?done=dispute`);
+      expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({
+        reason: 'dispute',
+        note: 'Prestation non livrée',
+        since: NOW.toISOString(),
+      });
+      expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
+      expect(w.documents).toEqual([
+        {
+          key: expect.stringMatching(/^disputes\/F-2026-0042\/.*bon_de_livraison\.pdf$/),
+          bytes: pdf.length,
+          contentType: 'application/pdf',
         },
-      },
-    ]);
-    expect(w.alerts).toHaveLength(1);
-    expect(w.alerts[0].title).toContain('Contestation de la facture F-2026-0042');
-  });
+      ]);
+      expect(w.events).toEqual([
+        {
+          invoiceId: 'F-2026-0042',
+          at: NOW.toISOString(),
+          kind: 'dispute_opened',
+          actor: 'customer:ACME',
+          detail: {
+            reason: 'Prestation non livrée',
+            documentKey: w.documents[0].key,
+            linkId: LINK,
+            via: 'customer_page',
+          },
+        },
+      ]);
+      expect(w.alerts).toHaveLength(1);
+      expect(w.alerts[0].title).toContain('Contestation de la facture F-2026-0042');
+    },
+  );
 
   it('after an action the page says it was recorded', async () => {
     const res = await handleCustomerPage(event('GET', `/c/${token()}`, { query: { done: 'dispute' } }), world().deps);
@@ -333,43 +349,50 @@ describe('the customer’s answers', () => {
     expect(w.alerts).toHaveLength(1);
   });
 
-  it('a promise past the page’s limit is refused beside the field, in the customer’s language, and nothing changes', async () => {
-    const w = world();
-    const res = await handleCustomerPage(
-      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-09-01' })),
-      w.deps,
-    );
-    expect(res.statusCode).toBe(400);
-    expect(html(res)).toContain('Cette date est trop lointaine.');
-    expect(w.events).toEqual([]);
-  });
+  it(
+    'a promise past the page’s limit is refused beside the field, in the customer’s language, and nothing ' + 'changes',
+    async () => {
+      const w = world();
+      const res = await handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-09-01' })),
+        w.deps,
+      );
+      expect(res.statusCode).toBe(400);
+      expect(html(res)).toContain('Cette date est trop lointaine.');
+      expect(w.events).toEqual([]);
+    },
+  );
 
-  it('“J’ai payé” holds the reminders three business days for the statement and tells finance, but never lifts a dispute', async () => {
-    const w = world();
-    const disputed = w.invoices.get('F-2026-0043') as Invoice;
-    w.invoices.set(disputed.invoiceId, {
-      ...disputed,
-      pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' },
-    });
-    const res = await handleCustomerPage(
-      event(
-        'POST',
-        `/c/${token()}/paid`,
-        urlencoded({ formToken: formToken(), paidOn: '2026-06-01', amount: '1 200,00' }),
-      ),
-      w.deps,
-    );
-    expect(res.statusCode).toBe(303);
-    // Tuesday 2 June 2026 + 3 business days = Friday 5 June
-    expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ reason: 'promise', until: '2026-06-05' });
-    expect(w.invoices.get('F-2026-0043')?.pause?.reason).toBe('dispute');
-    expect(w.events).toHaveLength(1);
-    expect(w.events[0]).toMatchObject({
-      kind: 'payment_reported',
-      detail: { paidOn: '2026-06-01', amountCents: 120_000, linkId: LINK },
-    });
-    expect(w.alerts[0].items?.join(' ')).toContain('1\u202f200,00');
-  });
+  it(
+    '“J’ai payé” holds the reminders three business days for the statement and tells finance, but never lifts a ' +
+      'dispute',
+    async () => {
+      const w = world();
+      const disputed = w.invoices.get('F-2026-0043') as Invoice;
+      w.invoices.set(disputed.invoiceId, {
+        ...disputed,
+        pause: { reason: 'dispute', since: '2026-05-10T00:00:00.000Z' },
+      });
+      const res = await handleCustomerPage(
+        event(
+          'POST',
+          `/c/${token()}/paid`,
+          urlencoded({ formToken: formToken(), paidOn: '2026-06-01', amount: '1 200,00' }),
+        ),
+        w.deps,
+      );
+      expect(res.statusCode).toBe(303);
+      // Tuesday 2 June 2026 + 3 business days = Friday 5 June
+      expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ reason: 'promise', until: '2026-06-05' });
+      expect(w.invoices.get('F-2026-0043')?.pause?.reason).toBe('dispute');
+      expect(w.events).toHaveLength(1);
+      expect(w.events[0]).toMatchObject({
+        kind: 'payment_reported',
+        detail: { paidOn: '2026-06-01', amountCents: 120_000, linkId: LINK },
+      });
+      expect(w.alerts[0].items?.join(' ')).toContain('1\u202f200,00');
+    },
+  );
 });
 
 describe('forged form posts', () => {
@@ -405,11 +428,15 @@ describe('forged form posts', () => {
     }
   });
 
-  it('a post from a client that sends neither Sec-Fetch-Site nor Origin still needs the form token, and passes with it', async () => {
-    const w = world();
-    const res = await handleCustomerPage(post({}, { formToken: formToken(), promisedFor: '2026-06-10' }), w.deps);
-    expect(res.statusCode).toBe(303);
-  });
+  it(
+    'a post from a client that sends neither Sec-Fetch-Site nor Origin still needs the form token, and passes with ' +
+      'it',
+    async () => {
+      const w = world();
+      const res = await handleCustomerPage(post({}, { formToken: formToken(), promisedFor: '2026-06-10' }), w.deps);
+      expect(res.statusCode).toBe(303);
+    },
+  );
 });
 
 describe('uploads', () => {

@@ -35,55 +35,65 @@ describe('the customer page in the stack', () => {
     expect(stage.Properties!.RouteSettings).toEqual({ 'GET /c/{token}': limits, 'POST /c/{token}/{action}': limits });
   });
 
-  it('its role is exactly: read the customer, links, invoices, policies and rates; write invoices; read PDFs, write disputes; read the link keys; mail finance', () => {
-    const summary = statements
-      .map((s) =>
-        `${list(s.Action).sort().join(',')} ${list(s.Resource as unknown)
-          .map(flat)
-          .sort()
-          .join(',')} ${s.Condition ? JSON.stringify(s.Condition) : ''}`.trim(),
-      )
-      .map((line) =>
-        line
-          .replace(/<StorageTable\w+\.Arn>/g, '<Table>')
-          .replace(/<StorageDocumentsBucket\w+\.Arn>/g, '<DocumentsBucket>')
-          .replace(/<CustomerPageFunctionLogs\w+\.Arn>/g, '<its own log group>')
-          .replace(`<${secretId}>`, '<LinkKeys secret>')
-          .replace(/arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:/g, '')
-          .replace(/<AlertsConfigurationSet\w+>/g, '<ConfigurationSet>'),
-      )
-      .sort();
-    expect(summary).toEqual([
-      'dynamodb:GetItem <Table> {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*","INVOICE#*","RATES"]}}',
-      'dynamodb:PutItem <Table> {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["INVOICE#*"]}}',
-      'dynamodb:Query <Table>/index/gsi1 {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*"]}}',
-      'dynamodb:Query <Table>/index/gsi2 {"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["POLICIES"]}}',
-      'logs:CreateLogStream,logs:PutLogEvents <its own log group>',
-      's3:GetObject <DocumentsBucket>/invoices/*',
-      's3:PutObject <DocumentsBucket>/disputes/*',
-      'secretsmanager:GetSecretValue <LinkKeys secret>',
-      'ses:SendEmail,ses:SendRawEmail configuration-set/<ConfigurationSet>,identity/encaisse.example.fr,identity/relances@encaisse.example.fr',
-      'xray:PutTelemetryRecords,xray:PutTraceSegments *',
-    ]);
-  });
+  it(
+    'its role is exactly: read the customer, links, invoices, policies and rates; write invoices; read PDFs, write ' +
+      'disputes; read the link keys; mail finance',
+    () => {
+      const summary = statements
+        .map((s) =>
+          `${list(s.Action).sort().join(',')} ${list(s.Resource as unknown)
+            .map(flat)
+            .sort()
+            .join(',')} ${s.Condition ? JSON.stringify(s.Condition) : ''}`.trim(),
+        )
+        .map((line) =>
+          line
+            .replace(/<StorageTable\w+\.Arn>/g, '<Table>')
+            .replace(/<StorageDocumentsBucket\w+\.Arn>/g, '<DocumentsBucket>')
+            .replace(/<CustomerPageFunctionLogs\w+\.Arn>/g, '<its own log group>')
+            .replace(`<${secretId}>`, '<LinkKeys secret>')
+            .replace(/arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:/g, '')
+            .replace(/<AlertsConfigurationSet\w+>/g, '<ConfigurationSet>'),
+        )
+        .sort();
+      expect(summary).toEqual([
+        'dynamodb:GetItem <Table> ' +
+          '{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*","INVOICE#*","RATES"]}}',
+        'dynamodb:PutItem <Table> {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["INVOICE#*"]}}',
+        'dynamodb:Query <Table>/index/gsi1 {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*"]}}',
+        'dynamodb:Query <Table>/index/gsi2 {"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["POLICIES"]}}',
+        'logs:CreateLogStream,logs:PutLogEvents <its own log group>',
+        's3:GetObject <DocumentsBucket>/invoices/*',
+        's3:PutObject <DocumentsBucket>/disputes/*',
+        'secretsmanager:GetSecretValue <LinkKeys secret>',
+        'ses:SendEmail,ses:SendRawEmail ' +
+          'configuration-set/<ConfigurationSet>,identity/encaisse.example.fr,identity/relances@encaisse.example.fr',
+        'xray:PutTelemetryRecords,xray:PutTraceSegments *',
+      ]);
+    },
+  );
 
   it('starts, stops and resumes no workflow: the workflow re-checks the invoice’s pause itself', () => {
     expect(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('states:'))).toEqual([]);
   });
 
-  it('the page and the senders of reminders, formal notices and handoffs know the secret and the page’s URL; nothing else reads the secret', () => {
-    for (const name of ['customer-page', 'dunning-dispatch', 'dunning-step']) {
-      const env = json.Resources[functionId(json, name)].Properties!.Environment.Variables;
-      expect(flat(env.CUSTOMER_LINK_SECRET_ARN), name).toBe(`<${secretId}>`);
-      expect(flat(env.CUSTOMER_PAGE_URL), name).toMatch(/^<AdminApiHttpApi\w+\.ApiEndpoint>$/);
-    }
-    const readers = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, p]) =>
-      (p.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
-        list(s.Action).includes('secretsmanager:GetSecretValue'),
-      ),
-    ).length;
-    expect(readers).toBe(3);
-  });
+  it(
+    'the page and the senders of reminders, formal notices and handoffs know the secret and the page’s URL; ' +
+      'nothing else reads the secret',
+    () => {
+      for (const name of ['customer-page', 'dunning-dispatch', 'dunning-step']) {
+        const env = json.Resources[functionId(json, name)].Properties!.Environment.Variables;
+        expect(flat(env.CUSTOMER_LINK_SECRET_ARN), name).toBe(`<${secretId}>`);
+        expect(flat(env.CUSTOMER_PAGE_URL), name).toMatch(/^<AdminApiHttpApi\w+\.ApiEndpoint>$/);
+      }
+      const readers = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, p]) =>
+        (p.Properties!.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
+          list(s.Action).includes('secretsmanager:GetSecretValue'),
+        ),
+      ).length;
+      expect(readers).toBe(3);
+    },
+  );
 
   it('the link keys are generated at deploy time and kept when the stack is deleted', () => {
     const secret = json.Resources[secretId];

@@ -6,11 +6,16 @@ import { flat, functionId, resourcesOfType, roleStatements, synthesizeForAsserti
 
 const { json } = synthesizeForAssertions();
 
-/** A reference as the reader knows it: logical ids without their hash suffix (`<StorageTable1A2B3C4D.Arn>` -> `<StorageTable.Arn>`). */
+/**
+ * A reference as the reader knows it: logical ids without their hash suffix (`<StorageTable1A2B3C4D.Arn>` ->
+ * `<StorageTable.Arn>`).
+ */
 const readable = (s: string) =>
   s.replace(/<([A-Za-z0-9]+?)[0-9A-F]{8}(\.|>)/g, '<$1$2').replace(/"Ref":"([A-Za-z0-9]+?)[0-9A-F]{8}"/g, '"Ref":"$1"');
 
-/** Every Allow statement of a function's role, one line per action: `action resource[, resource] [condition]`, sorted. */
+/**
+ * Every Allow statement of a function's role, one line per action: `action resource[, resource] [condition]`, sorted.
+ */
 function grantsOf(name: string): string[] {
   return roleStatements(json, functionId(json, name))
     .flatMap((s) => {
@@ -38,10 +43,13 @@ describe('grants, function by function (the whole permission model, pinned)', ()
 });
 
 describe('who grants', () => {
-  it('the stack only wires: each construct grants the functions it is handed, so no grant is written in the stack', () => {
-    const stack = readFileSync(path.join(projectRoot, 'lib/encaisse-stack.ts'), 'utf8');
-    expect(stack).not.toMatch(
-      /\ballow(Table|TableItems|Objects|Workflow|SendEmail)\(|addToPrincipalPolicy|\.grant\w*\(/,
-    );
-  });
+  it(
+    'the stack only wires: each construct grants the functions it is handed, so no grant is written in the ' + 'stack',
+    () => {
+      const stack = readFileSync(path.join(projectRoot, 'lib/encaisse-stack.ts'), 'utf8');
+      expect(stack).not.toMatch(
+        /\ballow(Table|TableItems|Objects|Workflow|SendEmail)\(|addToPrincipalPolicy|\.grant\w*\(/,
+      );
+    },
+  );
 });

@@ -121,16 +121,19 @@ describe('alarms: what each watches, and when it fires', () => {
     ]);
   });
 
-  it('the account’s SES bounce rate above 5 % and complaint rate above 0.1 % raise alarms (SES review thresholds)', () => {
-    const bounce = theAlarmOn('AWS/SES', 'Reputation.BounceRate');
-    const complaint = theAlarmOn('AWS/SES', 'Reputation.ComplaintRate');
-    for (const a of [bounce, complaint]) {
-      expect(a.Dimensions, a.id).toBeUndefined(); // account level
-      expect([a.Statistic, a.Period, a.ComparisonOperator], a.id).toEqual(['Maximum', 3600, 'GreaterThanThreshold']);
-    }
-    expect(bounce.Threshold).toBe(0.05);
-    expect(complaint.Threshold).toBe(0.001);
-  });
+  it(
+    'the account’s SES bounce rate above 5 % and complaint rate above 0.1 % raise alarms (SES review ' + 'thresholds)',
+    () => {
+      const bounce = theAlarmOn('AWS/SES', 'Reputation.BounceRate');
+      const complaint = theAlarmOn('AWS/SES', 'Reputation.ComplaintRate');
+      for (const a of [bounce, complaint]) {
+        expect(a.Dimensions, a.id).toBeUndefined(); // account level
+        expect([a.Statistic, a.Period, a.ComparisonOperator], a.id).toEqual(['Maximum', 3600, 'GreaterThanThreshold']);
+      }
+      expect(bounce.Threshold).toBe(0.05);
+      expect(complaint.Threshold).toBe(0.001);
+    },
+  );
 
   it('the admin API raises an alarm on three 5xx in 5 minutes and on a p99 latency above 3 s for 15 minutes', () => {
     const apiId = /^<AdminApiHttpApi\w+>$/;
@@ -162,14 +165,18 @@ describe('alarms: what each watches, and when it fires', () => {
     }
   });
 
-  it('every function raises an alarm on an error, but those the state machine invokes (their failures are failed executions)', () => {
-    const invokedByTheMachine = ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'dunning-pause'];
-    for (const name of functionNames) {
-      const found = alarmsOn('AWS/Lambda', 'Errors', { FunctionName: fnRef(name) });
-      expect(found.length, name).toBe(invokedByTheMachine.includes(name) ? 0 : 1);
-      for (const a of found) expect([a.Statistic, a.Threshold], name).toEqual(['Sum', 1]);
-    }
-  });
+  it(
+    'every function raises an alarm on an error, but those the state machine invokes (their failures are failed ' +
+      'executions)',
+    () => {
+      const invokedByTheMachine = ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'dunning-pause'];
+      for (const name of functionNames) {
+        const found = alarmsOn('AWS/Lambda', 'Errors', { FunctionName: fnRef(name) });
+        expect(found.length, name).toBe(invokedByTheMachine.includes(name) ? 0 : 1);
+        for (const a of found) expect([a.Statistic, a.Threshold], name).toEqual(['Sum', 1]);
+      }
+    },
+  );
 
   it('the stack has exactly these alarms', () => {
     // 2 DLQ + 2 executions + 2 business + 2 SES + 2 API + 12 throttles + 8 errors

@@ -83,16 +83,19 @@ describe('storage: the statements and documents buckets', () => {
     }
   });
 
-  it('every statement and report, processed or rejected, current or earlier version, is kept 10 years (L123-22)', () => {
-    const rules = json.Resources[bucketIds().statements].Properties!.LifecycleConfiguration.Rules as any[];
-    for (const prefix of ['processed/', 'rejected/']) {
-      const rule = rules.find((r) => r.Prefix === prefix);
-      expect(rule.ExpirationInDays).toBe(3653);
-      expect(rule.NoncurrentVersionExpiration.NoncurrentDays).toBe(3653);
-      expect(rule.Transitions[0].StorageClass).toBe('GLACIER_IR');
-    }
-    expect(rules.some((r) => r.Prefix === 'inbox/' && r.ExpirationInDays)).toBe(false);
-  });
+  it(
+    'every statement and report, processed or rejected, current or earlier version, is kept 10 years ' + '(L123-22)',
+    () => {
+      const rules = json.Resources[bucketIds().statements].Properties!.LifecycleConfiguration.Rules as any[];
+      for (const prefix of ['processed/', 'rejected/']) {
+        const rule = rules.find((r) => r.Prefix === prefix);
+        expect(rule.ExpirationInDays).toBe(3653);
+        expect(rule.NoncurrentVersionExpiration.NoncurrentDays).toBe(3653);
+        expect(rule.Transitions[0].StorageClass).toBe('GLACIER_IR');
+      }
+      expect(rules.some((r) => r.Prefix === 'inbox/' && r.ExpirationInDays)).toBe(false);
+    },
+  );
 
   it('formal notices, agency case files and invoice PDFs are kept 10 years', () => {
     const rules = json.Resources[bucketIds().documents].Properties!.LifecycleConfiguration.Rules as any[];
@@ -151,29 +154,35 @@ describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
     expect(flat(configs[0].QueueArn)).toBe(`<${mainId}.Arn>`);
   });
 
-  it('the queue and its dead-letter queue are encrypted and TLS-only; a message goes to the DLQ after 3 receives', () => {
-    for (const [, q] of queues) expect(q.Properties!.SqsManagedSseEnabled).toBe(true);
-    expect(main.Properties!.RedrivePolicy).toEqual({
-      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
-      maxReceiveCount: 3,
-    });
-    for (const [id] of queues) {
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: id }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
+  it(
+    'the queue and its dead-letter queue are encrypted and TLS-only; a message goes to the DLQ after 3 ' + 'receives',
+    () => {
+      for (const [, q] of queues) expect(q.Properties!.SqsManagedSseEnabled).toBe(true);
+      expect(main.Properties!.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+        maxReceiveCount: 3,
       });
-    }
-  });
+      for (const [id] of queues) {
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    },
+  );
 
-  it('the ingest function has the memory and time to read and parse a large statement file (1024 MB, 5 minutes)', () => {
-    const ingest = json.Resources[functionId(json, 'ingest')];
-    expect(ingest.Properties!.MemorySize).toBe(1024);
-    expect(ingest.Properties!.Timeout).toBe(300);
-  });
+  it(
+    'the ingest function has the memory and time to read and parse a large statement file (1024 MB, 5 ' + 'minutes)',
+    () => {
+      const ingest = json.Resources[functionId(json, 'ingest')];
+      expect(ingest.Properties!.MemorySize).toBe(1024);
+      expect(ingest.Properties!.Timeout).toBe(300);
+    },
+  );
 
   it('the queue hides a message at least six times as long as the ingest function may run (AWS guidance)', () => {
     const ingest = json.Resources[functionId(json, 'ingest')];
@@ -208,16 +217,19 @@ describe('dunning: the per-invoice state machine', () => {
   const states = asl.States as Record<string, any>;
   const N = dunningStateNames;
 
-  it('is one Standard state machine, marked for the local stack, traced and logging ALL to an encrypted log group', () => {
-    expect(machines).toHaveLength(1);
-    expect(sm.Metadata?.['encaisse:stateMachine']).toBe('dunning');
-    expect(sm.Properties!.StateMachineType).toBe('STANDARD');
-    expect(sm.Properties!.TracingConfiguration).toEqual({ Enabled: true });
-    expect(sm.Properties!.LoggingConfiguration.Level).toBe('ALL');
-    const logGroupId =
-      sm.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
-    expect(json.Resources[logGroupId].Properties!.KmsKeyId).toBeDefined();
-  });
+  it(
+    'is one Standard state machine, marked for the local stack, traced and logging ALL to an encrypted log ' + 'group',
+    () => {
+      expect(machines).toHaveLength(1);
+      expect(sm.Metadata?.['encaisse:stateMachine']).toBe('dunning');
+      expect(sm.Properties!.StateMachineType).toBe('STANDARD');
+      expect(sm.Properties!.TracingConfiguration).toEqual({ Enabled: true });
+      expect(sm.Properties!.LoggingConfiguration.Level).toBe('ALL');
+      const logGroupId =
+        sm.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+      expect(json.Resources[logGroupId].Properties!.KmsKeyId).toBeDefined();
+    },
+  );
 
   it('has exactly the states of the workflow contract and starts by planning the next step', () => {
     expect(Object.keys(states).sort()).toEqual(Object.values(N).sort());
@@ -226,85 +238,104 @@ describe('dunning: the per-invoice state machine', () => {
     expect(JSON.stringify(asl)).not.toContain('Assign');
   });
 
-  it('loops as the contract says: plan -> decide -> wait -> run step -> after step -> (gather -> dispatch | pause | plan | done)', () => {
-    expect(states[N.plan].Next).toBe(N.decide);
-    expect(
-      states[N.decide].Choices.map((c: any) => [c.And.find((x: any) => x.StringEquals).StringEquals, c.Next]),
-    ).toEqual([['end', N.done]]);
-    expect(states[N.decide].Choices[0].And[0].Variable).toBe('$.plan.action');
-    expect(states[N.decide].Default).toBe(N.waitForStep);
-    expect(states[N.waitForStep]).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.at', Next: N.runStep });
-    expect(states[N.runStep].Next).toBe(N.afterStep);
-    expect(states[N.afterStep].Choices.map((c: any) => [c.And[1].Variable, c.And[1].StringEquals, c.Next])).toEqual([
-      ['$.outcome', 'stopped', N.done],
-      ['$.outcome', 'paused', N.awaitResume],
-      ['$.outcome', 'enlisted', N.gatherWindow],
-    ]);
-    expect(states[N.afterStep].Default).toBe(N.plan);
-    expect(states[N.gatherWindow]).toMatchObject({ Type: 'Wait', SecondsPath: '$.gatherSeconds', Next: N.dispatch });
-    expect(states[N.dispatch].Next).toBe(N.plan);
-    expect(states[N.awaitResume].Next).toBe(N.plan);
-    expect(states[N.done].Type).toBe('Succeed');
-    expect(states[N.failed].Type).toBe('Fail');
-  });
-
-  it('each Lambda task passes the whole state to its function and takes the whole result back (function ARN as Resource)', () => {
-    const bound: [string, string][] = [
-      [N.plan, 'dunning-plan'],
-      [N.runStep, 'dunning-step'],
-      [N.dispatch, 'dunning-dispatch'],
-    ];
-    for (const [state, fn] of bound) {
-      expect(states[state].Type).toBe('Task');
-      expect(states[state].Resource).toBe(`<${functionId(json, fn)}.Arn>`);
-      expect(states[state].Parameters).toBeUndefined();
-      expect(states[state].OutputPath).toBeUndefined();
-      expect(states[state].ResultPath).toBeUndefined();
-    }
-  });
-
-  it('a paused invoice waits for its task token up to 366 days, the pause function receiving the token and the state', () => {
-    const s = states[N.awaitResume];
-    expect(s.Resource).toBe('arn:<AWS::Partition>:states:::lambda:invoke.waitForTaskToken');
-    expect(s.Parameters).toEqual({
-      FunctionName: `<${functionId(json, 'dunning-pause')}.Arn>`,
-      Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
-    });
-    expect(s.TimeoutSeconds).toBe(PAUSE_TIMEOUT.toSeconds());
-    expect(s.TimeoutSeconds).toBe(366 * 86_400);
-  });
-
-  it('every task retries transient errors with backoff (2 s, x2, 6 attempts) and waits (10 s, x2, at most 60 s, 10 attempts), never States.ALL, and fails to Failed keeping the state', () => {
-    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.map(([n]) => n).sort()).toEqual([N.awaitResume, N.dispatch, N.plan, N.runStep].sort());
-    for (const [, s] of tasks) {
-      expect(s.Retry).toEqual([
-        { ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 },
-        {
-          ErrorEquals: ['DispatchInProgress', 'SendUnconfirmed'],
-          IntervalSeconds: 10,
-          BackoffRate: 2,
-          MaxDelaySeconds: 60,
-          MaxAttempts: 10,
-        },
+  it(
+    'loops as the contract says: plan -> decide -> wait -> run step -> after step -> (gather -> dispatch | pause | ' +
+      'plan | done)',
+    () => {
+      expect(states[N.plan].Next).toBe(N.decide);
+      expect(
+        states[N.decide].Choices.map((c: any) => [c.And.find((x: any) => x.StringEquals).StringEquals, c.Next]),
+      ).toEqual([['end', N.done]]);
+      expect(states[N.decide].Choices[0].And[0].Variable).toBe('$.plan.action');
+      expect(states[N.decide].Default).toBe(N.waitForStep);
+      expect(states[N.waitForStep]).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.at', Next: N.runStep });
+      expect(states[N.runStep].Next).toBe(N.afterStep);
+      expect(states[N.afterStep].Choices.map((c: any) => [c.And[1].Variable, c.And[1].StringEquals, c.Next])).toEqual([
+        ['$.outcome', 'stopped', N.done],
+        ['$.outcome', 'paused', N.awaitResume],
+        ['$.outcome', 'enlisted', N.gatherWindow],
       ]);
-      expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: N.failed }]);
-    }
-    expect(retriedErrors).toEqual([
-      'Lambda.ServiceException',
-      'Lambda.AWSLambdaException',
-      'Lambda.SdkClientException',
-      'Lambda.TooManyRequestsException',
-      'Throttled',
-    ]);
-    expect(waitErrors).toEqual(['DispatchInProgress', 'SendUnconfirmed']);
-  });
+      expect(states[N.afterStep].Default).toBe(N.plan);
+      expect(states[N.gatherWindow]).toMatchObject({ Type: 'Wait', SecondsPath: '$.gatherSeconds', Next: N.dispatch });
+      expect(states[N.dispatch].Next).toBe(N.plan);
+      expect(states[N.awaitResume].Next).toBe(N.plan);
+      expect(states[N.done].Type).toBe('Succeed');
+      expect(states[N.failed].Type).toBe('Fail');
+    },
+  );
 
-  it('a workflow waiting for a batch being sent retries longer than the claim’s lease and the send-doubt window', () => {
-    expect(retryWindowSeconds(waitRetry)).toBe(490);
-    expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(LEASE_SECONDS);
-    expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(SEND_DOUBT.confirmSeconds);
-  });
+  it(
+    'each Lambda task passes the whole state to its function and takes the whole result back (function ARN as ' +
+      'Resource)',
+    () => {
+      const bound: [string, string][] = [
+        [N.plan, 'dunning-plan'],
+        [N.runStep, 'dunning-step'],
+        [N.dispatch, 'dunning-dispatch'],
+      ];
+      for (const [state, fn] of bound) {
+        expect(states[state].Type).toBe('Task');
+        expect(states[state].Resource).toBe(`<${functionId(json, fn)}.Arn>`);
+        expect(states[state].Parameters).toBeUndefined();
+        expect(states[state].OutputPath).toBeUndefined();
+        expect(states[state].ResultPath).toBeUndefined();
+      }
+    },
+  );
+
+  it(
+    'a paused invoice waits for its task token up to 366 days, the pause function receiving the token and the ' +
+      'state',
+    () => {
+      const s = states[N.awaitResume];
+      expect(s.Resource).toBe('arn:<AWS::Partition>:states:::lambda:invoke.waitForTaskToken');
+      expect(s.Parameters).toEqual({
+        FunctionName: `<${functionId(json, 'dunning-pause')}.Arn>`,
+        Payload: { 'taskToken.$': '$$.Task.Token', 'state.$': '$' },
+      });
+      expect(s.TimeoutSeconds).toBe(PAUSE_TIMEOUT.toSeconds());
+      expect(s.TimeoutSeconds).toBe(366 * 86_400);
+    },
+  );
+
+  it(
+    'every task retries transient errors with backoff (2 s, x2, 6 attempts) and waits (10 s, x2, at most 60 s, 10 ' +
+      'attempts), never States.ALL, and fails to Failed keeping the state',
+    () => {
+      const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+      expect(tasks.map(([n]) => n).sort()).toEqual([N.awaitResume, N.dispatch, N.plan, N.runStep].sort());
+      for (const [, s] of tasks) {
+        expect(s.Retry).toEqual([
+          { ErrorEquals: retriedErrors, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 },
+          {
+            ErrorEquals: ['DispatchInProgress', 'SendUnconfirmed'],
+            IntervalSeconds: 10,
+            BackoffRate: 2,
+            MaxDelaySeconds: 60,
+            MaxAttempts: 10,
+          },
+        ]);
+        expect(s.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: N.failed }]);
+      }
+      expect(retriedErrors).toEqual([
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+        'Throttled',
+      ]);
+      expect(waitErrors).toEqual(['DispatchInProgress', 'SendUnconfirmed']);
+    },
+  );
+
+  it(
+    'a workflow waiting for a batch being sent retries longer than the claim’s lease and the send-doubt ' + 'window',
+    () => {
+      expect(retryWindowSeconds(waitRetry)).toBe(490);
+      expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(LEASE_SECONDS);
+      expect(retryWindowSeconds(waitRetry)).toBeGreaterThan(SEND_DOUBT.confirmSeconds);
+    },
+  );
 
   it('a failed or timed-out execution reaches the failure-alert function and raises an alarm', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -391,58 +422,66 @@ describe('functions: one NodejsFunction per handler folder', () => {
       ).map(([k, v]) => [k, typeof v === 'string' ? v : `<${flat(v)}>`]),
     );
 
-  it('each function’s environment passes the zod settings its code reads (readEnv), state machine ARN included where it is used', () => {
-    const common = {
-      TABLE_NAME: settings.TABLE_NAME,
-      STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET,
-      DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET,
-      SENDER_EMAIL: settings.SENDER_EMAIL,
-      FINANCE_EMAILS: settings.FINANCE_EMAILS,
-      AGENCY_EMAIL: settings.AGENCY_EMAIL,
-      SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET,
-    };
-    for (const name of functionNames) expect(() => readEnv(common, envOf(name)), name).not.toThrow();
-    // startDunning / stopDunning / DescribeExecution build on STATE_MACHINE_ARN (functions/adapters/workflows.ts).
-    for (const name of ['ingest', 'sweep', 'api']) {
-      expect(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }, envOf(name)).STATE_MACHINE_ARN, name).toMatch(
-        /StateMachine/,
+  it(
+    'each function’s environment passes the zod settings its code reads (readEnv), state machine ARN included ' +
+      'where it is used',
+    () => {
+      const common = {
+        TABLE_NAME: settings.TABLE_NAME,
+        STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET,
+        DOCUMENTS_BUCKET: settings.DOCUMENTS_BUCKET,
+        SENDER_EMAIL: settings.SENDER_EMAIL,
+        FINANCE_EMAILS: settings.FINANCE_EMAILS,
+        AGENCY_EMAIL: settings.AGENCY_EMAIL,
+        SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET,
+      };
+      for (const name of functionNames) expect(() => readEnv(common, envOf(name)), name).not.toThrow();
+      // startDunning / stopDunning / DescribeExecution build on STATE_MACHINE_ARN (functions/adapters/workflows.ts).
+      for (const name of ['ingest', 'sweep', 'api']) {
+        expect(readEnv({ STATE_MACHINE_ARN: settings.STATE_MACHINE_ARN }, envOf(name)).STATE_MACHINE_ARN, name).toMatch(
+          /StateMachine/,
+        );
+      }
+      expect(readEnv({ STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET }, envOf('api')).STATEMENTS_BUCKET).toMatch(
+        /StatementsBucket/,
       );
-    }
-    expect(readEnv({ STATEMENTS_BUCKET: settings.STATEMENTS_BUCKET }, envOf('api')).STATEMENTS_BUCKET).toMatch(
-      /StatementsBucket/,
-    );
-    expect(
-      readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET,
-    ).toMatch(/ConfigurationSet/);
-  });
-
-  it('the reminder, letter and withdrawal functions know the creditor (name, IBAN, BIC, address lines) the runtime requires', () => {
-    for (const name of ['dunning-step', 'dunning-dispatch', 'sweep', 'customer-page']) {
-      const env = envOf(name);
-      expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
-      expect(creditor(env), name).toMatchObject({
-        name: 'encaisse démo SAS',
-        iban: 'FR7630006000011234567890189',
-        bic: 'AGRIFRPPXXX',
-        address: ['12 rue de la Paix', '75002 Paris'],
-        legal: {
-          legalForm: 'SAS',
-          shareCapitalCents: 1_000_000,
-          siren: '999999998',
-          siret: '99999999800019',
-          vatNumber: 'FR11999999998',
-        },
-      });
-    }
-    for (const name of functionNames.filter(
-      (n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep' && n !== 'customer-page',
-    )) {
       expect(
-        Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')),
-        name,
-      ).toEqual([]);
-    }
-  });
+        readEnv({ SES_CONFIGURATION_SET: settings.SES_CONFIGURATION_SET }, envOf('ses-events')).SES_CONFIGURATION_SET,
+      ).toMatch(/ConfigurationSet/);
+    },
+  );
+
+  it(
+    'the reminder, letter and withdrawal functions know the creditor (name, IBAN, BIC, address lines) the runtime ' +
+      'requires',
+    () => {
+      for (const name of ['dunning-step', 'dunning-dispatch', 'sweep', 'customer-page']) {
+        const env = envOf(name);
+        expect(env.CREDITOR_ADDRESS, name).toBe('12 rue de la Paix|75002 Paris');
+        expect(creditor(env), name).toMatchObject({
+          name: 'encaisse démo SAS',
+          iban: 'FR7630006000011234567890189',
+          bic: 'AGRIFRPPXXX',
+          address: ['12 rue de la Paix', '75002 Paris'],
+          legal: {
+            legalForm: 'SAS',
+            shareCapitalCents: 1_000_000,
+            siren: '999999998',
+            siret: '99999999800019',
+            vatNumber: 'FR11999999998',
+          },
+        });
+      }
+      for (const name of functionNames.filter(
+        (n) => n !== 'dunning-step' && n !== 'dunning-dispatch' && n !== 'sweep' && n !== 'customer-page',
+      )) {
+        expect(
+          Object.keys(envOf(name)).filter((k) => k.startsWith('CREDITOR_')),
+          name,
+        ).toEqual([]);
+      }
+    },
+  );
 
   it('SES events of the configuration set reach the ses-events function through EventBridge', () => {
     const [[csId]] = resourcesOfType(json, 'AWS::SES::ConfigurationSet');
@@ -578,32 +617,36 @@ describe('least privilege', () => {
       ),
     );
 
-  it('each function drives the dunning workflows only as its code does: start on the machine, stop/describe on its executions, task tokens on the machine', () => {
-    const machine = `<${resourcesOfType(json, 'AWS::StepFunctions::StateMachine')[0][0]}>`;
-    const executions = expect.stringMatching(/:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/);
-    const tokens = { 'states:SendTaskSuccess': [machine], 'states:SendTaskFailure': [machine] };
-    // startDunning describes the invoice's last execution to know whether a new generation may start.
-    expect(workflowGrants('ingest')).toEqual({
-      'states:StartExecution': [machine],
-      'states:StopExecution': [executions],
-      'states:DescribeExecution': [executions],
-    });
-    expect(workflowGrants('sweep')).toEqual({
-      'states:StartExecution': [machine],
-      'states:DescribeExecution': [executions],
-      ...tokens,
-    });
-    expect(workflowGrants('dunning-pause')).toEqual(tokens);
-    expect(workflowGrants('api')).toEqual({
-      'states:StartExecution': [machine],
-      'states:StopExecution': [executions],
-      'states:DescribeExecution': [executions],
-      ...tokens,
-    });
-    for (const name of ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'ses-events', 'failure-alert']) {
-      expect(workflowGrants(name), name).toEqual({});
-    }
-  });
+  it(
+    'each function drives the dunning workflows only as its code does: start on the machine, stop/describe on its ' +
+      'executions, task tokens on the machine',
+    () => {
+      const machine = `<${resourcesOfType(json, 'AWS::StepFunctions::StateMachine')[0][0]}>`;
+      const executions = expect.stringMatching(/:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*$/);
+      const tokens = { 'states:SendTaskSuccess': [machine], 'states:SendTaskFailure': [machine] };
+      // startDunning describes the invoice's last execution to know whether a new generation may start.
+      expect(workflowGrants('ingest')).toEqual({
+        'states:StartExecution': [machine],
+        'states:StopExecution': [executions],
+        'states:DescribeExecution': [executions],
+      });
+      expect(workflowGrants('sweep')).toEqual({
+        'states:StartExecution': [machine],
+        'states:DescribeExecution': [executions],
+        ...tokens,
+      });
+      expect(workflowGrants('dunning-pause')).toEqual(tokens);
+      expect(workflowGrants('api')).toEqual({
+        'states:StartExecution': [machine],
+        'states:StopExecution': [executions],
+        'states:DescribeExecution': [executions],
+        ...tokens,
+      });
+      for (const name of ['dunning-plan', 'dunning-step', 'dunning-dispatch', 'ses-events', 'failure-alert']) {
+        expect(workflowGrants(name), name).toEqual({});
+      }
+    },
+  );
 
   it('dunning-pause answers task tokens through a policy of its own, so the template has no dependency cycle', () => {
     // Template.fromStack (support.ts) already refuses a template with a cycle; this pins why there is none.
@@ -620,45 +663,53 @@ describe('least privilege', () => {
     expect(fnDependsOn.DependsOn ?? []).not.toContain(tokenPolicyId);
   });
 
-  it('ingest reads only inbox/ (and may list the statements bucket, so a moved file is a 404), deletes from inbox/ and rejected/, writes only processed/ and rejected/; it may stop a paid invoice’s workflow', () => {
-    const st = statementsOf('ingest');
-    const objects = (action: string) =>
-      st
-        .filter((s) => actionsOf([s]).includes(action))
-        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat));
-    expect(objects('s3:GetObject')).toEqual([expect.stringMatching(/StatementsBucket.*\/inbox\/\*$/)]);
-    expect(
-      objects('s3:DeleteObject')
-        .map((r) => r.replace(/^.*\.Arn>/, ''))
-        .sort(),
-    ).toEqual(['/inbox/*', '/rejected/*']);
-    const list = st.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
-    expect(list.map((s) => [flat(s.Resource), s.Condition])).toEqual([
-      [expect.stringMatching(/StatementsBucket\w*\.Arn>$/), undefined],
-    ]);
-    expect(
-      objects('s3:PutObject')
-        .map((r) => r.replace(/^.*\.Arn>/, ''))
-        .sort(),
-    ).toEqual(['/processed/*', '/rejected/*']);
-    expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
-  });
+  it(
+    'ingest reads only inbox/ (and may list the statements bucket, so a moved file is a 404), deletes from inbox/ ' +
+      'and rejected/, writes only processed/ and rejected/; it may stop a paid invoice’s workflow',
+    () => {
+      const st = statementsOf('ingest');
+      const objects = (action: string) =>
+        st
+          .filter((s) => actionsOf([s]).includes(action))
+          .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat));
+      expect(objects('s3:GetObject')).toEqual([expect.stringMatching(/StatementsBucket.*\/inbox\/\*$/)]);
+      expect(
+        objects('s3:DeleteObject')
+          .map((r) => r.replace(/^.*\.Arn>/, ''))
+          .sort(),
+      ).toEqual(['/inbox/*', '/rejected/*']);
+      const list = st.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
+      expect(list.map((s) => [flat(s.Resource), s.Condition])).toEqual([
+        [expect.stringMatching(/StatementsBucket\w*\.Arn>$/), undefined],
+      ]);
+      expect(
+        objects('s3:PutObject')
+          .map((r) => r.replace(/^.*\.Arn>/, ''))
+          .sort(),
+      ).toEqual(['/processed/*', '/rejected/*']);
+      expect(objects('states:StopExecution')).toEqual([expect.stringContaining(':execution:')]);
+    },
+  );
 
-  it('failure-alert may only touch invoice items (a history line, the workflow marker): GetItem and PutItem on INVOICE# items, no index', () => {
-    const [[tableId]] = resourcesOfType(json, 'AWS::DynamoDB::Table');
-    const table = statementsOf('failure-alert').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
-    expect(table).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
-      },
-    ]);
-    expect(
-      actionsOf(statementsOf('failure-alert')).filter((a) => a.startsWith('s3:') || a.startsWith('states:')),
-    ).toEqual([]);
-  });
+  it(
+    'failure-alert may only touch invoice items (a history line, the workflow marker): GetItem and PutItem on ' +
+      'INVOICE# items, no index',
+    () => {
+      const [[tableId]] = resourcesOfType(json, 'AWS::DynamoDB::Table');
+      const table = statementsOf('failure-alert').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+      expect(table).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
+        },
+      ]);
+      expect(
+        actionsOf(statementsOf('failure-alert')).filter((a) => a.startsWith('s3:') || a.startsWith('states:')),
+      ).toEqual([]);
+    },
+  );
 
   const objectGrants = (name: string) =>
     Object.fromEntries(
@@ -672,25 +723,33 @@ describe('least privilege', () => {
       ]),
     );
 
-  it('dunning-dispatch writes formal notices to letters/ and may read (to link) only the invoice PDFs under invoices/', () => {
-    expect(objectGrants('dunning-dispatch')).toEqual({
-      's3:GetObject': ['Documents:/invoices/*'],
-      's3:PutObject': ['Documents:/letters/*'],
-      's3:DeleteObject': [],
-    });
-  });
+  it(
+    'dunning-dispatch writes formal notices to letters/ and may read (to link) only the invoice PDFs under ' +
+      'invoices/',
+    () => {
+      expect(objectGrants('dunning-dispatch')).toEqual({
+        's3:GetObject': ['Documents:/invoices/*'],
+        's3:PutObject': ['Documents:/letters/*'],
+        's3:DeleteObject': [],
+      });
+    },
+  );
 
-  it('dunning-step writes and links agency case files under case-files/ only; plan, pause, sweep and the alert functions touch no object', () => {
-    expect(objectGrants('dunning-step')).toEqual({
-      's3:GetObject': ['Documents:/case-files/*'],
-      's3:PutObject': ['Documents:/case-files/*'],
-      's3:DeleteObject': [],
-    });
-    for (const name of ['dunning-plan', 'dunning-pause', 'sweep', 'ses-events', 'failure-alert']) {
-      expect(
-        actionsOf(statementsOf(name)).filter((a) => a.startsWith('s3:')),
-        name,
-      ).toEqual([]);
-    }
-  });
+  it(
+    'dunning-step writes and links agency case files under case-files/ only; plan, pause, sweep and the alert ' +
+      'functions touch no object',
+    () => {
+      expect(objectGrants('dunning-step')).toEqual({
+        's3:GetObject': ['Documents:/case-files/*'],
+        's3:PutObject': ['Documents:/case-files/*'],
+        's3:DeleteObject': [],
+      });
+      for (const name of ['dunning-plan', 'dunning-pause', 'sweep', 'ses-events', 'failure-alert']) {
+        expect(
+          actionsOf(statementsOf(name)).filter((a) => a.startsWith('s3:')),
+          name,
+        ).toEqual([]);
+      }
+    },
+  );
 });

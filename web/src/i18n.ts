@@ -69,7 +69,8 @@ const fr = {
     reject: 'Rejeter',
     undo: 'Annuler le dernier lettrage',
     shortcuts:
-      'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le dernier',
+      'Raccourcis : J/K ligne suivante/précédente · A ou 1–9 accepter · M autre facture · R rejeter · U annuler le ' +
+      'dernier',
     payment: (amount: string, payer: string) => `paiement de ${amount} (${payer})`,
     matched: (payment: string, invoices: string) => `${cap(payment)} lettré à ${invoices}.`,
     rejected: (payment: string) => `${cap(payment)} rejeté : aucune facture ne lui sera lettrée.`,
@@ -193,7 +194,8 @@ const fr = {
     invoices: 'Factures du client',
     aliases: 'Payeurs appris',
     aliasesHelp:
-      'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés automatiquement à ce client.',
+      'IBAN et noms de payeurs appris de vos corrections du rapprochement : leurs prochains paiements sont lettrés ' +
+      'automatiquement à ce client.',
     noAliases: 'Aucun payeur appris.',
     aliasKind: (k: string): string => (k === 'iban' ? 'IBAN' : 'nom du payeur'),
     learned: (on: string, by: string) => `appris le ${on} (${by})`,
@@ -209,8 +211,14 @@ const fr = {
       other: 'autre',
     } as Record<string, string>,
     /** The policy of a customer without one of its own: its segment's. */
-    segmentPolicy: (segment: string) =>
-      `scénario du segment ${({ standard: 'standard', key_account: 'grands comptes', b2c: 'particuliers' } as Record<string, string>)[segment] ?? segment}`,
+    segmentPolicy: (segment: string) => {
+      const names: Record<string, string> = {
+        standard: 'standard',
+        key_account: 'grands comptes',
+        b2c: 'particuliers',
+      };
+      return `scénario du segment ${names[segment] ?? segment}`;
+    },
   },
   statements: {
     title: 'Relevés',
@@ -276,7 +284,8 @@ const fr = {
   },
   problems: {
     conflict:
-      'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : vérifiez, puis recommencez.',
+      'Quelqu’un d’autre a modifié cet élément entre-temps. La page a été rechargée avec la version actuelle : ' +
+      'vérifiez, puis recommencez.',
     state: (d: string) => `Impossible dans l’état actuel : ${d}`,
     forbidden: 'Votre rôle est en lecture seule : cette action est réservée au rôle finance.',
     generic: (title: string, d: string) => `${title}${d ? ` : ${d}` : ''}`,
@@ -466,7 +475,8 @@ const en: Messages = {
     invoices: 'Invoices of the customer',
     aliases: 'Learned payers',
     aliasesHelp:
-      'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to this customer automatically.',
+      'IBANs and payer names learned from your corrections in the review queue: their next payments are matched to ' +
+      'this customer automatically.',
     noAliases: 'No learned payer.',
     aliasKind: (k) => (k === 'iban' ? 'IBAN' : 'payer name'),
     learned: (on, by) => `learned on ${on} (${by})`,
@@ -481,8 +491,10 @@ const en: Messages = {
       legal: 'legal',
       other: 'other',
     },
-    segmentPolicy: (segment) =>
-      `policy of the ${({ standard: 'standard', key_account: 'key account', b2c: 'consumer' } as Record<string, string>)[segment] ?? segment} segment`,
+    segmentPolicy: (segment) => {
+      const names: Record<string, string> = { standard: 'standard', key_account: 'key account', b2c: 'consumer' };
+      return `policy of the ${names[segment] ?? segment} segment`;
+    },
   },
   statements: {
     title: 'Statements',

@@ -12,8 +12,12 @@ import { navigate, notice } from './ui';
  * matcher reasons, statement error codes): what a reader sees must hold no code identifier and no English word.
  */
 const SNAKE = /\b[a-z]+(?:_[a-z0-9]+)+\b/g;
-const ENGLISH =
-  /\b(the|of|and|is|with|not|paid|payment|amount|owed|invoices?|customer|reminder|step|planned|paused|resumed|allocation|dispute|promise|manual|email|call|rejected|ambiguous|several|equally|reference|short|credit|corrupt|line|english|billing|accounts|payable|key)\b/gi;
+const ENGLISH_WORDS = [
+  'the|of|and|is|with|not|paid|payment|amount|owed|invoices?|customer|reminder|step|planned|paused|resumed',
+  'allocation|dispute|promise|manual|email|call|rejected|ambiguous|several|equally|reference|short|credit|corrupt',
+  'line|english|billing|accounts|payable|key',
+].join('|');
+const ENGLISH = new RegExp(`\\b(${ENGLISH_WORDS})\\b`, 'gi');
 
 const at = '2026-11-01T08:00:00.000Z';
 const txn = {
@@ -243,15 +247,19 @@ describe('French pages speak French only', () => {
     expect(text.match(ENGLISH) ?? []).toEqual([]);
   });
 
-  it('the invoice page names payments by date and amount, keeps their id as a tooltip, and says levels and channels in words', async () => {
-    const text = await show('/factures/R-1');
-    expect(text).toContain('en pause (litige)');
-    expect(text).toContain('paiement du 20 oct. 2026 de 120,00');
-    expect(text).not.toContain('T-9');
-    expect(root().querySelector('[title="T-9"]')).not.toBeNull();
-    expect(text).toContain('1re relance · e-mail · prévu le 7 nov. 2026');
-    expect(text).toContain('mise en demeure · lettre de mise en demeure');
-  });
+  it(
+    'the invoice page names payments by date and amount, keeps their id as a tooltip, and says levels and channels ' +
+      'in words',
+    async () => {
+      const text = await show('/factures/R-1');
+      expect(text).toContain('en pause (litige)');
+      expect(text).toContain('paiement du 20 oct. 2026 de 120,00');
+      expect(text).not.toContain('T-9');
+      expect(root().querySelector('[title="T-9"]')).not.toBeNull();
+      expect(text).toContain('1re relance · e-mail · prévu le 7 nov. 2026');
+      expect(text).toContain('mise en demeure · lettre de mise en demeure');
+    },
+  );
 
   it('an engine reason no rule knows is shown as written, marked as not translated', async () => {
     routes['/transactions'] = { items: [{ ...txn, match: { ...txn.match, reasons: ['a brand new reason'] } }] };

@@ -144,7 +144,8 @@ const rules: [RegExp, Fr][] = [
   [
     /^amount: (.*) short of (.*) \(within the bank-fee tolerance\): write-off proposed$/s,
     (g) =>
-      `montant : ${amountFr(g[1])} de moins que ${amountFr(g[2])} (dans la tolérance de frais bancaires) : passage en perte proposé`,
+      `montant : ${amountFr(g[1])} de moins que ${amountFr(g[2])} (dans la tolérance de frais bancaires) : passage ` +
+      `en perte proposé`,
   ],
   [/^amount: partial payment, (.*) still owed$/s, (g) => `montant : paiement partiel, ${amountFr(g[1])} encore dus`],
   [

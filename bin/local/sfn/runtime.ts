@@ -44,7 +44,9 @@ interface Execution extends ExecutionRecord {
   done: Promise<void>;
   lastOutput: unknown;
   tokens: Set<string>;
-  /** The policy instant the last timestamp Wait awaited: the next task starts no sooner (the clock may have been held). */
+  /**
+   * The policy instant the last timestamp Wait awaited: the next task starts no sooner (the clock may have been held).
+   */
   waitUntil?: Date;
   /** Holds policy time from a task's error to the next task (a Retry's real backoff is no policy day). */
   retryHold?: () => void;

@@ -251,7 +251,9 @@ export async function getCustomers(ids: string[]): Promise<Map<string, Customer>
   return new Map(items.map((i) => customerFromItem(i)).map((c) => [c.customerId, c]));
 }
 
-/** Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read. */
+/**
+ * Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read.
+ */
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
     const allocs = await queryAll({

@@ -52,7 +52,10 @@ export async function getPause(invoiceId: string): Promise<StoredPause | undefin
   };
 }
 
-/** Forgets a pause: only the one with this token, or only one of this generation (a stop never deletes a newer run's pause). */
+/**
+ * Forgets a pause: only the one with this token, or only one of this generation (a stop never deletes a newer run's
+ * pause).
+ */
 export async function forgetPause(
   invoiceId: string,
   only: { taskToken?: string; generation?: number } = {},

@@ -17,7 +17,8 @@ export const customerLinkRoutes = [
     tag: 'Customers',
     access: 'finance',
     summary:
-      'Revoke every link to the customer page sent to this customer so far: they open the neutral "invalid link" page from now on; later messages carry new links',
+      'Revoke every link to the customer page sent to this customer so far: they open the neutral "invalid link" ' +
+      'page from now on; later messages carry new links',
     params: z.object({ customerId: Id }),
     responses: {
       200: { description: 'The links revoked now (those already revoked are not listed again)', schema: Revoked },

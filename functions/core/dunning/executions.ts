@@ -35,7 +35,8 @@ export function invoiceExecutionName(invoiceId: string, generation = 1): string 
 }
 
 /**
- * arn:aws:states:<region>:<account>:stateMachine:<name> -> arn:aws:states:<region>:<account>:execution:<name>:<execution>
+ * arn:aws:states:<region>:<account>:stateMachine:<name> ->
+ * arn:aws:states:<region>:<account>:execution:<name>:<execution>
  * of the invoice's generation `generation`.
  */
 export function executionArnFor(machineArn: string, invoiceId: string, generation = 1): string {

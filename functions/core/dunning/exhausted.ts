@@ -18,7 +18,8 @@ export function decisionNeeded(at: IsoTimestamp): DecisionNeeded {
 const optionText: Record<ExhaustedOption, string> = {
   write_off: 'passer la créance en perte (abandon) si le montant ne justifie pas de frais',
   injonction_de_payer:
-    'déposer une requête en injonction de payer auprès du tribunal de commerce (ou du tribunal judiciaire pour un particulier), la mise en demeure restée sans effet',
+    'déposer une requête en injonction de payer auprès du tribunal de commerce (ou du tribunal judiciaire pour un ' +
+    'particulier), la mise en demeure restée sans effet',
   manual_follow_up: 'poursuivre le recouvrement à la main (appel, échéancier, nouvelle relance)',
 };
 
@@ -28,7 +29,9 @@ const skippedText: Record<SkippedStep['reason'], string> = {
   before_due_passed: 'étape prévue avant l’échéance',
 };
 
-/** The finance task (in French, finance's language in this deployment) for an invoice whose dunning ran out of steps. */
+/**
+ * The finance task (in French, finance's language in this deployment) for an invoice whose dunning ran out of steps.
+ */
 export function exhaustedTask(input: {
   invoice: Invoice;
   customer: Pick<Customer, 'name'>;
@@ -44,7 +47,9 @@ export function exhaustedTask(input: {
   return {
     language: 'fr',
     kind: 'dunning_exhausted',
-    title: `${customer.name} – facture ${invoice.invoiceId} : ${money(invoice.openCents, invoice.currency, 'fr')} toujours dus`,
+    title:
+      `${customer.name} – facture ${invoice.invoiceId} : ${money(invoice.openCents, invoice.currency, 'fr')} ` +
+      `toujours dus`,
     occurredAt: input.at,
     details: [
       { label: 'Facture', value: invoice.invoiceId },

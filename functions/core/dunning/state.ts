@@ -33,7 +33,9 @@ export const DunningState = z.object({
   approvedStepIds: z.array(z.string()).optional(),
   /** When the last step acted (sent, enlisted-and-sent, handed off): spacing of the next step counts from it. */
   lastActionAt: IsoTimestamp.optional(),
-  /** Follows the work that started or resumed the workflow (a statement, an API request, a sweep) into logs and e-mails. */
+  /**
+   * Follows the work that started or resumed the workflow (a statement, an API request, a sweep) into logs and e-mails.
+   */
   correlationId: z.string().min(1).max(128).optional(),
 });
 export type DunningState = z.infer<typeof DunningState>;

@@ -244,7 +244,8 @@ function missingRatesReason(m: MissingRates): string {
     .join(', ');
   const n = m.lateInvoices;
   return (
-    `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans encaisse (PUT /rates)` +
+    `taux de pénalités manquants pour ${m.half} (${fr}) : ${n} facture${n > 1 ? 's' : ''} en retard, à saisir dans ` +
+    `encaisse (PUT /rates)` +
     ` / late-payment rates missing for ${m.half} (${en}): ${n} late invoice${n > 1 ? 's' : ''}`
   );
 }

@@ -2,7 +2,9 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { localName, type XNode } from '../xml/tree';
 import { EInvoiceError } from './errors';
 
-/** E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them). */
+/**
+ * E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them).
+ */
 export const MAX_XML_BYTES = 20 * 1024 * 1024;
 
 /**

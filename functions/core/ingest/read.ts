@@ -123,7 +123,10 @@ export function amountProblem(parsed: ParsedStatementFile): StatementProblem | u
   return undefined;
 }
 
-/** No statement, too many entries, an amount no bank would book, or balances that do not add up: the whole file is refused. */
+/**
+ * No statement, too many entries, an amount no bank would book, or balances that do not add up: the whole file is
+ * refused.
+ */
 function statementProblem(
   parsed: ParsedStatementFile,
   limits: IngestLimits,

@@ -20,8 +20,10 @@ export async function drawCustomerPageBlock(
   const fr = language === 'fr';
   w.paragraph(
     fr
-      ? 'Pour payer par virement (code de gauche, à scanner avec l’application de votre banque), nous dire que vous avez payé, contester ou vous engager sur une date, ouvrez votre espace de paiement (code de droite) :'
-      : 'To pay by bank transfer (left code, to scan with your banking app), tell us you have paid, dispute or promise a date, open your payment page (right code):',
+      ? 'Pour payer par virement (code de gauche, à scanner avec l’application de votre banque), nous dire que vous ' +
+          'avez payé, contester ou vous engager sur une date, ouvrez votre espace de paiement (code de droite) :'
+      : 'To pay by bank transfer (left code, to scan with your banking app), tell us you have paid, dispute or ' +
+          'promise a date, open your payment page (right code):',
     { size: 9 },
   );
   w.paragraph(block.url, { size: 7, gapAfter: 6 });

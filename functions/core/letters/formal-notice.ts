@@ -28,7 +28,9 @@ export interface FormalNoticeInput {
   language: Language;
   creditor: Creditor & { city?: string };
   debtor: Addressee & { address: string[] };
-  /** Whether a reminder preceded the notice (from the invoices' history): "malgré nos précédentes relances" only then. */
+  /**
+   * Whether a reminder preceded the notice (from the invoices' history): "malgré nos précédentes relances" only then.
+   */
   reminded?: boolean;
   /** Whether the letter also goes by registered post; default: when the debtor has a postal address. */
   byRegisteredLetter?: boolean;
@@ -43,7 +45,9 @@ export interface FormalNoticeInput {
   asOf: IsoDate;
   /** The notice's own reference, e.g. "MED-F-2026-0042-20261123" (defaults to one built from the first invoice). */
   reference?: string;
-  /** The customer's page: its link and the EPC payment code, printed after the bank details (customer-link-block.ts). */
+  /**
+   * The customer's page: its link and the EPC payment code, printed after the bank details (customer-link-block.ts).
+   */
   customerPage?: CustomerPageOnLetter;
 }
 
@@ -158,8 +162,10 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   const reminded = input.reminded ?? false;
   w.paragraph(
     fr
-      ? `Sauf erreur de notre part, ${reminded ? 'et malgré nos précédentes relances, ' : ''}nous restons à ce jour dans l’attente du règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`
-      : `Unless we are mistaken, ${reminded ? 'and despite our previous reminders, ' : ''}we are still awaiting payment of the following ${n > 1 ? 'invoices' : 'invoice'}:`,
+      ? `Sauf erreur de notre part, ${reminded ? 'et malgré nos précédentes relances, ' : ''}nous restons à ce jour ` +
+          `dans l’attente du règlement ${n > 1 ? 'des factures suivantes' : 'de la facture suivante'} :`
+      : `Unless we are mistaken, ${reminded ? 'and despite our previous reminders, ' : ''}we are still awaiting ` +
+          `payment of the following ${n > 1 ? 'invoices' : 'invoice'}:`,
   );
   const m = (c: number) => money(c, fig.currency, language);
   w.table(
@@ -202,16 +208,20 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
   const contract = fig.rows.some((r) => r.penalties.basis === 'contract');
   w.paragraph(
     fr
-      ? `Conformément à l’article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance${
-          contract
-            ? ', au taux prévu au contrat (qui ne peut être inférieur à trois fois le taux de l’intérêt légal)'
-            : ', au taux directeur de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet du semestre concerné, majoré de 10 points'
-        }. Elles s’élèvent, au ${d(asOf)}, à :`
-      : `Under article L441-10 of the French Commercial Code, late-payment penalties are due automatically, without any reminder being required, from the day after the due date${
-          contract
-            ? ', at the contract rate (which may not be lower than three times the statutory interest rate)'
-            : ', at the European Central Bank main refinancing rate in force on 1 January or 1 July of the half-year concerned, plus 10 percentage points'
-        }. As of ${d(asOf)} they amount to:`,
+      ? `Conformément à l’article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, ` +
+          `sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance${
+            contract
+              ? ', au taux prévu au contrat (qui ne peut être inférieur à trois fois le taux de l’intérêt légal)'
+              : ', au taux directeur de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet ' +
+                'du semestre concerné, majoré de 10 points'
+          }. Elles s’élèvent, au ${d(asOf)}, à :`
+      : `Under article L441-10 of the French Commercial Code, late-payment penalties are due automatically, without ` +
+          `any reminder being required, from the day after the due date${
+            contract
+              ? ', at the contract rate (which may not be lower than three times the statutory interest rate)'
+              : ', at the European Central Bank main refinancing rate in force on 1 January or 1 July of the ' +
+                'half-year concerned, plus 10 percentage points'
+          }. As of ${d(asOf)} they amount to:`,
   );
   const notes = input.rateNotes;
   const statusOf = (from: IsoDate, basis: string): RateStatus =>
@@ -259,8 +269,10 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
     const last = notes?.lastPublished ? halfLabel(notes.lastPublished, language) : undefined;
     w.paragraph(
       fr
-        ? `(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur ; le montant indiqué est calculé au dernier taux publié${last ? ` (${last})` : ''} et sera ajusté.`
-        : `(2) Assumption: the rate of this half-year is not yet published. Penalties are due at the rate in force; the amount shown uses the last published rate${last ? ` (${last})` : ''} and will be adjusted.`,
+        ? `(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en ` +
+            `vigueur ; le montant indiqué est calculé au dernier taux publié${last ? ` (${last})` : ''} et sera ajusté.`
+        : `(2) Assumption: the rate of this half-year is not yet published. Penalties are due at the rate in force; ` +
+            `the amount shown uses the last published rate${last ? ` (${last})` : ''} and will be adjusted.`,
       { ...small, bold: true },
     );
   }
@@ -283,13 +295,31 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
   const rate = input.legalRate;
   const figure = rate
     ? fr
-      ? ` (${pct(rate.bp, 'fr')} l’an pour le ${halfLabel(rate.half, 'fr')}${rate.status === 'published' ? '' : rate.status === 'entered' ? ', taux relevé par notre service comptable' : ', hypothèse : taux du semestre non encore publié, dernier taux publié'})`
-      : ` (${pct(rate.bp, 'en')} a year for the ${halfLabel(rate.half, 'en')}${rate.status === 'published' ? '' : rate.status === 'entered' ? ', rate entered by our accounts department' : ', assumption: the rate of the half-year is not yet published, last published rate'})`
+      ? ` (${pct(rate.bp, 'fr')} l’an pour le ` +
+        `${halfLabel(rate.half, 'fr')}` +
+        `${
+          rate.status === 'published'
+            ? ''
+            : rate.status === 'entered'
+              ? ', taux relevé par notre service ' + 'comptable'
+              : ', hypothèse : taux du semestre non encore publié, dernier taux publié'
+        })`
+      : ` (${pct(rate.bp, 'en')} a year for the ` +
+        `${halfLabel(rate.half, 'en')}` +
+        `${
+          rate.status === 'published'
+            ? ''
+            : rate.status === 'entered'
+              ? ', rate entered by our accounts ' + 'department'
+              : ', assumption: the rate of the half-year is not yet published, last published rate'
+        })`
     : '';
   w.paragraph(
     fr
-      ? `Conformément à l’article 1231-6 du Code civil, la présente mise en demeure fait courir sur les sommes dues des intérêts au taux de l’intérêt légal${figure}, jusqu’au complet paiement.`
-      : `Under article 1231-6 of the French Civil Code, this formal notice makes interest at the statutory rate${figure} run on the amounts due until payment in full.`,
+      ? `Conformément à l’article 1231-6 du Code civil, la présente mise en demeure fait courir sur les sommes dues ` +
+          `des intérêts au taux de l’intérêt légal${figure}, jusqu’au complet paiement.`
+      : `Under article 1231-6 of the French Civil Code, this formal notice makes interest at the statutory ` +
+          `rate${figure} run on the amounts due until payment in full.`,
   );
   if (fig.interestCents > 0)
     w.paragraph(
@@ -335,8 +365,10 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
       : 'Statutory interest runs from this notice until payment in full.';
   w.paragraph(
     fr
-      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard le ${formatDate(deadline, 'fr')}. ${accrues}`
-      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ${formatDate(deadline, 'en')}. ${accrues}`,
+      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard ` +
+          `le ${formatDate(deadline, 'fr')}. ${accrues}`
+      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ` +
+          `${formatDate(deadline, 'en')}. ${accrues}`,
     { bold: true },
   );
   w.paragraph(
@@ -349,7 +381,8 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
   w.paragraph(
     posted
       ? fr
-        ? 'La présente mise en demeure vous est adressée par courrier électronique et par lettre recommandée avec accusé de réception.'
+        ? 'La présente mise en demeure vous est adressée par courrier électronique et par lettre recommandée avec ' +
+          'accusé de réception.'
         : 'This formal notice is sent to you by e-mail and by registered letter with acknowledgement of receipt.'
       : fr
         ? 'La présente mise en demeure vous est adressée par courrier électronique.'

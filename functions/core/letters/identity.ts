@@ -119,5 +119,8 @@ export function legalMentions(name: string, id: LegalIdentity, language: 'fr' | 
 /** The accounting contact, one line: "Comptabilité clients : Julie Bernard – compta@... – 04 72 00 00 00". */
 export function accountingContactLine(id: LegalIdentity, language: 'fr' | 'en'): string {
   const c = id.accounting;
-  return `${language === 'fr' ? 'Comptabilité clients' : 'Accounts receivable'}${language === 'fr' ? ' :' : ':'} ${[c.name, c.email, c.phone].join(' – ')}`;
+  return (
+    `${language === 'fr' ? 'Comptabilité clients' : 'Accounts receivable'}${language === 'fr' ? ' :' : ':'} ` +
+    `${[c.name, c.email, c.phone].join(' – ')}`
+  );
 }

@@ -15,20 +15,26 @@ export interface CustomerLinkBlock {
 
 const WORDS = {
   fr: {
-    lead: 'Votre espace de paiement : voir ce qui reste dû, payer par virement, nous dire que vous avez payé, contester une facture ou vous engager sur une date :',
+    lead:
+      'Votre espace de paiement : voir ce qui reste dû, payer par virement, nous dire que vous avez payé, ' +
+      'contester une facture ou vous engager sur une date :',
     open: 'Ouvrir mon espace de paiement',
     qr: 'Ou scannez ce code avec l’application de votre banque : le virement est prérempli.',
     alt: 'Code QR de virement SEPA',
     agency:
-      'Espace de paiement du débiteur, à lui transmettre (il y voit ce qu’il doit, paie par virement au créancier ou conteste) :',
+      'Espace de paiement du débiteur, à lui transmettre (il y voit ce qu’il doit, paie par virement au créancier ' +
+      'ou conteste) :',
   },
   en: {
-    lead: 'Your payment page: see what is still owed, pay by bank transfer, tell us you have paid, dispute an invoice or promise a date:',
+    lead:
+      'Your payment page: see what is still owed, pay by bank transfer, tell us you have paid, dispute an ' +
+      'invoice or promise a date:',
     open: 'Open my payment page',
     qr: 'Or scan this code with your banking app: the transfer is filled in for you.',
     alt: 'SEPA credit transfer QR code',
     agency:
-      'The debtor’s payment page, to hand on to them (they see what they owe, pay the creditor by transfer or dispute):',
+      'The debtor’s payment page, to hand on to them (they see what they owe, pay the creditor by transfer or ' +
+      'dispute):',
   },
 } as const;
 

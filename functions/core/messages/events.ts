@@ -146,7 +146,10 @@ export interface HistoryEvent {
   detail?: Record<string, unknown>;
 }
 
-/** One event in words: "Relance envoyée – 2e relance, par e-mail", "Statut de la facture changé : ouverte → en recouvrement". */
+/**
+ * One event in words: "Relance envoyée – 2e relance, par e-mail", "Statut de la facture changé : ouverte → en
+ * recouvrement".
+ */
 export function describeEvent(event: HistoryEvent, language: Language): string {
   const d = event.detail ?? {};
   const label = eventLabels[language][event.kind] ?? (language === 'fr' ? 'Autre événement' : 'Other event');
@@ -158,7 +161,9 @@ export function describeEvent(event: HistoryEvent, language: Language): string {
   if (channel && channelLabels[language][channel]) parts.push(channelLabels[language][channel]);
   if (event.kind === 'status_changed' && str(d.from) && str(d.to)) {
     const s = statusLabels[language];
-    return `${label}${language === 'fr' ? ' :' : ':'} ${s[str(d.from)!] ?? str(d.from)} → ${s[str(d.to)!] ?? str(d.to)}`;
+    return (
+      `${label}${language === 'fr' ? ' :' : ':'} ${s[str(d.from)!] ?? str(d.from)} → ` + `${s[str(d.to)!] ?? str(d.to)}`
+    );
   }
   if (typeof d.amountCents === 'number') parts.push(money(d.amountCents, str(d.currency) ?? 'EUR', language));
   const reference = str(d.reference);

@@ -151,7 +151,9 @@ export function digestIsWorthSending(input: FinanceDigestInput, newSince?: IsoDa
   return input.sent.length + input.escalatingTomorrow.length + fresh.length + (input.failures?.length ?? 0) > 0;
 }
 
-/** The subject leads with what needs doing, then what escalates tomorrow, then what went out; empty counts are left out. */
+/**
+ * The subject leads with what needs doing, then what escalates tomorrow, then what went out; empty counts are left out.
+ */
 function digestSubject(language: Language, date: IsoDate, ns: number, ne: number, np: number): string {
   const fr = language === 'fr';
   const s = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;

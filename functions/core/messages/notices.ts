@@ -88,27 +88,42 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
   const totals = totalsByCurrency(
     notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })),
   );
-  const totalLine = `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  const totalLine =
+    `${fr ? 'Total réclamé au' : 'Total claimed as of'} ` +
+    `${formatDate(asOf, language)}${fr ? ' :' : ':'} ` +
+    `${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
   const reminded = input.reminded ?? false;
   const unpaid = fr
-    ? `${reminded ? 'Malgré nos relances, ' : 'Sauf erreur de notre part, '}${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}.`
-    : `${reminded ? 'Despite our reminders, the' : 'Unless we are mistaken, the'} ${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid.`;
+    ? `${reminded ? 'Malgré nos relances, ' : 'Sauf erreur de notre part, '}` +
+      `${n > 1 ? 'les factures ci-dessous demeurent impayées' : 'la facture ci-dessous demeure impayée'}.`
+    : `${reminded ? 'Despite our reminders, the' : 'Unless we are mistaken, the'} ` +
+      `${n > 1 ? 'invoices below remain' : 'invoice below remains'} unpaid.`;
   const intro = fr
     ? [
-        `${unpaid} Vous trouverez ci-joint ${n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'}.`,
+        `${unpaid} Vous trouverez ci-joint ` +
+          `${
+            n > 1
+              ? `${n} mises en demeure (une par facture, au format ` + `PDF)`
+              : 'la mise en demeure correspondante (PDF)'
+          }.`,
         `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
       ]
     : [
-        `${unpaid} Please find attached ${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
+        `${unpaid} Please find attached ` +
+          `${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
         `We hereby give you formal notice to pay the amounts due no later than ${formatDate(deadline, 'en')}.`,
       ];
   const legal = fr
     ? business
-      ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
-      : 'Des intérêts au taux de l’intérêt légal courent sur les sommes dues à compter de la présente mise en demeure (article 1231-6 du Code civil).'
+      ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité ' +
+        'forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
+      : 'Des intérêts au taux de l’intérêt légal courent sur les sommes dues à compter de la présente mise en ' +
+        'demeure (article 1231-6 du Code civil).'
     : business
-      ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed recovery indemnity of €40 per invoice under article D441-5.'
-      : 'Interest at the statutory rate runs on the amounts due from this formal notice (article 1231-6 of the French Civil Code).';
+      ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed ' +
+        'recovery indemnity of €40 per invoice under article D441-5.'
+      : 'Interest at the statutory rate runs on the amounts due from this formal notice (article 1231-6 of the ' +
+        'French Civil Code).';
   const registered =
     input.byRegisteredLetter === false
       ? ''
@@ -152,7 +167,8 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
         amountColumns,
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
-      `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}<p>${escapeHtml(consequence)}</p>`,
+      `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}` +
+        `<p>${escapeHtml(consequence)}</p>`,
       `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
     ].join(''),

@@ -169,18 +169,22 @@ function tones(
         ? {
             // "Deuxième" only when a reminder went before (a first message after a skipped step is a plain "Relance").
             subject: (n, one) =>
-              `${reminded ? 'Deuxième relance' : 'Relance'} : ${one ? `facture ${one} impayée` : `${n} factures impayées`}`,
+              `${reminded ? 'Deuxième relance' : 'Relance'} : ` +
+              `${one ? `facture ${one} impayée` : `${n} factures impayées`}`,
             intro: (n) =>
-              `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
+              `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ` +
+              `${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
             ask: () =>
               'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui ' +
               's’y oppose.',
           }
         : {
             subject: (n, one) =>
-              `${reminded ? 'Second reminder' : 'Reminder'}: ${one ? `invoice ${one} is unpaid` : `${n} unpaid invoices`}`,
+              `${reminded ? 'Second reminder' : 'Reminder'}: ` +
+              `${one ? `invoice ${one} is unpaid` : `${n} unpaid invoices`}`,
             intro: (n) =>
-              `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+              `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ` +
+              `${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: () =>
               'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
           };
@@ -192,12 +196,16 @@ function tones(
                 ? `Dernière relance avant mise en demeure : facture ${one}`
                 : `Dernière relance avant mise en demeure : ${n} factures impayées`,
             intro: (n) =>
-              `${reminded ? 'Malgré nos relances' : 'Sauf erreur de notre part'}, ${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
+              `${reminded ? 'Malgré nos relances' : 'Sauf erreur de notre part'}, ` +
+              `${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
             ask: (_n, only) => {
               const which = only ? ` ${plural(only.length, 'de la facture', 'des factures')} ${only.join(', ')}` : '';
               return isBusiness
-                ? `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5) seront alors réclamées.`
-                : `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure, à compter de laquelle des intérêts au taux légal seront dus.`;
+                ? `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de ` +
+                    `retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de ` +
+                    `recouvrement de 40 € par facture (article D441-5) seront alors réclamées.`
+                : `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure, à compter de ` +
+                    `laquelle des intérêts au taux légal seront dus.`;
             },
           }
         : {
@@ -206,12 +214,16 @@ function tones(
                 ? `Final reminder before formal notice: invoice ${one}`
                 : `Final reminder before formal notice: ${n} unpaid invoices`,
             intro: (n) =>
-              `${reminded ? 'Despite our reminders' : 'Unless we are mistaken'}, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
+              `${reminded ? 'Despite our reminders' : 'Unless we are mistaken'}, the ` +
+              `${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: (_n, only) => {
               const which = only ? ` of ${plural(only.length, 'invoice', 'invoices')} ${only.join(', ')}` : '';
               return isBusiness
-                ? `Unless payment${which} is received within 8 days, we will send you a formal notice. Late-payment penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of €40 per invoice (article D441-5) will then be claimed.`
-                : `Unless payment${which} is received within 8 days, we will send you a formal notice, from which interest at the statutory rate will be due.`;
+                ? `Unless payment${which} is received within 8 days, we will send you a formal notice. Late-payment ` +
+                    `penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of ` +
+                    `€40 per invoice (article D441-5) will then be claimed.`
+                : `Unless payment${which} is received within 8 days, we will send you a formal notice, from which ` +
+                    `interest at the statutory rate will be due.`;
             },
           };
   }
@@ -416,7 +428,9 @@ export function effectiveLevel(stepLevel: DunningLevel, reachedLevel: DunningLev
   return reachedLevel !== undefined && levelRank(reachedLevel) > levelRank(stepLevel) ? reachedLevel : stepLevel;
 }
 
-/** Whether an invoice already received a reminder proper (1st reminder or later; a courtesy reminder does not count). */
+/**
+ * Whether an invoice already received a reminder proper (1st reminder or later; a courtesy reminder does not count).
+ */
 export function alreadyReminded(reachedLevel: DunningLevel | undefined): boolean {
   return reachedLevel !== undefined && levelRank(reachedLevel) >= levelRank('reminder_1');
 }

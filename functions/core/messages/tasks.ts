@@ -41,7 +41,8 @@ export function approvalNeededAlert(input: {
       { label: l('Reste dû', 'Amount due'), value: money(input.openCents, input.currency, language) },
     ],
     action: l(
-      'Pour valider l’étape, reprendre les relances de la facture dans encaisse ; sinon la passer en perte ou la laisser en pause.',
+      'Pour valider l’étape, reprendre les relances de la facture dans encaisse ; sinon la passer en perte ou la ' +
+        'laisser en pause.',
       'To approve the step, resume the invoice’s reminders in encaisse; otherwise write it off or leave it paused.',
     ),
   };
@@ -115,7 +116,9 @@ export function paymentCrossedAlert(input: {
       { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
       {
         label: l('Message croisé', 'Crossed message'),
-        value: `${notice ? l('mise en demeure', 'formal notice') : l('relance', 'reminder')} ${l('du', 'of')} ${formatDate(input.sentOn, language)}`,
+        value:
+          `${notice ? l('mise en demeure', 'formal notice') : l('relance', 'reminder')} ${l('du', 'of')} ` +
+          `${formatDate(input.sentOn, language)}`,
       },
       { label: l('Client prévenu', 'Customer told'), value: l('oui, par e-mail', 'yes, by e-mail') },
     ],
@@ -161,8 +164,10 @@ export function noticesToPostAlert(input: {
     action: input.postal
       ? l(`Envoyer chaque lettre jointe ${registered}.`, `Send each attached letter ${registered}.`)
       : l(
-          `Adresse postale manquante : la demander au client (ou la retrouver), la saisir sur sa fiche, puis envoyer chaque lettre jointe ${registered}.`,
-          `Postal address missing: ask the customer for it (or find it), enter it on their record, then send each attached letter ${registered}.`,
+          `Adresse postale manquante : la demander au client (ou la retrouver), la saisir sur sa fiche, puis ` +
+            `envoyer chaque lettre jointe ${registered}.`,
+          `Postal address missing: ask the customer for it (or find it), enter it on their record, then send each ` +
+            `attached letter ${registered}.`,
         ),
   };
 }
@@ -218,8 +223,10 @@ export function maybeSentAlert(input: {
     ],
     items: input.invoiceIds,
     action: l(
-      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi ou les journaux SES ; encaisse ne le renverra pas. Si rien n’est parti, envoyer le message à la main.',
-      'The message may have gone out: SES neither confirmed nor refused it. Check the sent mail or the SES logs; encaisse will not send it again. If nothing went out, send it by hand.',
+      'L’envoi a peut-être eu lieu : SES ne l’a ni confirmé ni refusé. Vérifier dans la boîte d’envoi ou les ' +
+        'journaux SES ; encaisse ne le renverra pas. Si rien n’est parti, envoyer le message à la main.',
+      'The message may have gone out: SES neither confirmed nor refused it. Check the sent mail or the SES logs; ' +
+        'encaisse will not send it again. If nothing went out, send it by hand.',
     ),
   };
 }
@@ -259,7 +266,8 @@ export function caseWithdrawnAlert(input: {
       },
     ],
     action: l(
-      'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa commission éventuelle.',
+      'Le paiement est arrivé après la remise à l’agence : vérifier qu’elle n’a rien encaissé et régler sa ' +
+        'commission éventuelle.',
       'The payment arrived after the handoff: check the agency collected nothing and settle any commission it is owed.',
     ),
   };

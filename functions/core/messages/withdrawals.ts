@@ -101,11 +101,15 @@ export function renderPaymentCrossed(input: PaymentCrossedInput): RenderedMessag
   const lines = fr
     ? [
         emailGreeting(customer, 'fr'),
-        `Votre règlement ${several ? 'des factures' : 'de la facture'} ${list} nous est parvenu alors que ${what} du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ${what} pour ${several ? 'ces factures' : 'cette facture'}.`,
+        `Votre règlement ${several ? 'des factures' : 'de la facture'} ${list} nous est parvenu alors que ${what} ` +
+          `du ${formatDate(input.sentOn, 'fr')} partait : merci, et ne tenez pas compte de ${what} pour ` +
+          `${several ? 'ces factures' : 'cette facture'}.`,
       ]
     : [
         emailGreeting(customer, 'en'),
-        `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ${several ? 'these invoices' : 'this invoice'}.`,
+        `Your payment of ${several ? 'invoices' : 'invoice'} ${list} reached us while ${what} of ` +
+          `${formatDate(input.sentOn, 'en')} was going out: thank you, and please disregard ${what} for ` +
+          `${several ? 'these invoices' : 'this invoice'}.`,
       ];
   const text = [...lines, '', ...signature(language, creditor)].join('\n');
   const html = htmlDocument(

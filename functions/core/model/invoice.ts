@@ -24,7 +24,10 @@ export type InvoicePause = z.infer<typeof InvoicePause>;
 export const ExhaustedOption = z.enum(['write_off', 'injonction_de_payer', 'manual_follow_up']);
 export type ExhaustedOption = z.infer<typeof ExhaustedOption>;
 
-/** Dunning is over (no step left: e.g. the agency's minimum amount not met) but the invoice is still owed: finance decides. */
+/**
+ * Dunning is over (no step left: e.g. the agency's minimum amount not met) but the invoice is still owed: finance
+ * decides.
+ */
 export const DecisionNeeded = z.object({
   since: IsoTimestamp,
   reason: z.literal('no_more_steps'),

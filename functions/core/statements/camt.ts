@@ -84,7 +84,8 @@ export interface CamtResult {
  * (its source is the entry's raw text), else from the last '<' on (the tag being read): never the whole document.
  */
 export function camtReader(firstIndex = 0): { write(text: string): void; end(): CamtResult; live(): LiveStatements } {
-  // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the time.
+  // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the
+  // time.
   const parser = new SaxesParser({ xmlns: false, position: true });
   const path: string[] = [];
   const statements: Statement[] = [];

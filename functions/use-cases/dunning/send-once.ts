@@ -144,7 +144,8 @@ async function tellFinanceMaybeSent(intent: SendIntent): Promise<void> {
   };
   for (const invoiceId of intent.invoiceIds)
     await recordEvent(invoiceId, at, 'send_maybe_sent', { ...detail, stepId: intent.stepIds[invoiceId] });
-  // Tagged with the intent (SES tag 'intent') so the logs find it; the alert itself speaks in words (core/messages/tasks).
+  // Tagged with the intent (SES tag 'intent') so the logs find it; the alert itself speaks in words
+  // (core/messages/tasks).
   await alertFinance(
     maybeSentAlert({
       messageKind: intent.kind,

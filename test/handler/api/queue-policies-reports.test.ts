@@ -139,40 +139,43 @@ describe('review queue: transactions', () => {
     expect(res.json.transaction.status).toBe('suggested');
   });
 
-  it('an undone match brings the dunning of the reopened invoice back: a new generation after the stopped one', async () => {
-    const matched = txn({ status: 'matched', applied: [{ invoiceId: 'F1', amountCents: 10000, writeOffCents: 0 }] });
-    ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(matched) });
-    ddb
-      .on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } })
-      .resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
-    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'WORKFLOW' } }).resolves({
-      Item: {
-        pk: 'INVOICE#F1',
-        sk: 'WORKFLOW',
-        invoiceId: 'F1',
-        generation: 1,
-        running: false,
-        endStatus: 'ABORTED',
-        executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F1',
-        startedAt: '2026-10-05T06:00:00.000Z',
-      },
-    });
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(PutCommand).resolves({});
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec:g2', startDate: new Date() });
-    const res = await call('POST', '/transactions/T1/undo');
-    expect(res.status).toBe(200);
-    const start = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
-    expect(start).toHaveLength(1);
-    expect(start[0].name).toMatch(/^inv-F1-g2-[0-9a-f]{16}$/);
-    expect(JSON.parse(start[0].input!)).toEqual({ invoiceId: 'F1', doneStepIds: [], correlationId: 'req-1' });
-    const claim = ddb.commandCalls(PutCommand)[0].args[0].input;
-    expect(claim).toMatchObject({
-      Item: { sk: 'WORKFLOW', generation: 2, running: true },
-      ConditionExpression: '#g = :g AND #r = :r',
-      ExpressionAttributeValues: { ':g': 1, ':r': false },
-    });
-  });
+  it(
+    'an undone match brings the dunning of the reopened invoice back: a new generation after the stopped ' + 'one',
+    async () => {
+      const matched = txn({ status: 'matched', applied: [{ invoiceId: 'F1', amountCents: 10000, writeOffCents: 0 }] });
+      ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(matched) });
+      ddb
+        .on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'INVOICE' } })
+        .resolves({ Item: invoiceItem(inv('F1', { openCents: 0, status: 'paid' })) });
+      ddb.on(GetCommand, { Key: { pk: 'INVOICE#F1', sk: 'WORKFLOW' } }).resolves({
+        Item: {
+          pk: 'INVOICE#F1',
+          sk: 'WORKFLOW',
+          invoiceId: 'F1',
+          generation: 1,
+          running: false,
+          endStatus: 'ABORTED',
+          executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F1',
+          startedAt: '2026-10-05T06:00:00.000Z',
+        },
+      });
+      ddb.on(TransactWriteCommand).resolves({});
+      ddb.on(PutCommand).resolves({});
+      sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec:g2', startDate: new Date() });
+      const res = await call('POST', '/transactions/T1/undo');
+      expect(res.status).toBe(200);
+      const start = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
+      expect(start).toHaveLength(1);
+      expect(start[0].name).toMatch(/^inv-F1-g2-[0-9a-f]{16}$/);
+      expect(JSON.parse(start[0].input!)).toEqual({ invoiceId: 'F1', doneStepIds: [], correlationId: 'req-1' });
+      const claim = ddb.commandCalls(PutCommand)[0].args[0].input;
+      expect(claim).toMatchObject({
+        Item: { sk: 'WORKFLOW', generation: 2, running: true },
+        ConditionExpression: '#g = :g AND #r = :r',
+        ExpressionAttributeValues: { ':g': 1, ':r': false },
+      });
+    },
+  );
 });
 
 describe('statements', () => {

@@ -60,21 +60,24 @@ beforeEach(() => {
 });
 
 describe('a batch reads what it needs once', () => {
-  it('the customer is read once per batch, also when a payment crossing the composition makes it compose again', async () => {
-    const key = await seed('R', ['R-1', 'R-2']);
-    let reads = 0;
-    ddb.on(GetCommand).callsFake(async (input) => {
-      if (input.Key?.pk === 'CUSTOMER#R' && ++reads === 1) {
-        // A payment of R-2 lands while the message is being composed: the re-check leaves it out.
-        const stored = table.get('INVOICE#R-2', 'INVOICE')!;
-        table.put({ ...stored, status: 'paid', openCents: 0, version: Number(stored.version) + 1 });
-      }
-      return { Item: table.get(String(input.Key?.pk), String(input.Key?.sk)) };
-    });
-    expect((await handler(stateOf('R-1', key))).outcome).toBe('sent');
-    expect(sentTexts()[0]).not.toContain('R-2');
-    expect(reads).toBe(1);
-  });
+  it(
+    'the customer is read once per batch, also when a payment crossing the composition makes it compose ' + 'again',
+    async () => {
+      const key = await seed('R', ['R-1', 'R-2']);
+      let reads = 0;
+      ddb.on(GetCommand).callsFake(async (input) => {
+        if (input.Key?.pk === 'CUSTOMER#R' && ++reads === 1) {
+          // A payment of R-2 lands while the message is being composed: the re-check leaves it out.
+          const stored = table.get('INVOICE#R-2', 'INVOICE')!;
+          table.put({ ...stored, status: 'paid', openCents: 0, version: Number(stored.version) + 1 });
+        }
+        return { Item: table.get(String(input.Key?.pk), String(input.Key?.sk)) };
+      });
+      expect((await handler(stateOf('R-1', key))).outcome).toBe('sent');
+      expect(sentTexts()[0]).not.toContain('R-2');
+      expect(reads).toBe(1);
+    },
+  );
 });
 
 describe('one message per customer per send window', () => {

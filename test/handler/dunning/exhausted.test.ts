@@ -36,28 +36,31 @@ beforeEach(() => {
 });
 
 describe('an owed invoice whose dunning runs out of steps', () => {
-  it('a 96 € invoice past its formal notice ends with a task to finance, recorded in its history and shown on the invoice', async () => {
-    table.put(invoiceItem(invoice('SMALL', 'A', '2026-01-20', { amountCents: 96_00, openCents: 96_00 })));
-    const out = await plan(afterNotice);
-    expect(out.plan).toMatchObject({ action: 'end', reason: 'no_more_steps' });
-    expect(mails()).toHaveLength(1);
-    expect(mails()[0].Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
-    const subject = mails()[0].Content?.Simple?.Subject?.Data ?? '';
-    expect(subject).toMatch(
-      /^\[encaisse\] À traiter : relances terminées, facture toujours due – Client A – facture SMALL : 96,00\s€ toujours dus$/,
-    );
-    const text = mails()[0].Content?.Simple?.Body?.Text?.Data ?? '';
-    expect(text).toContain('injonction de payer');
-    expect(text).toContain('passer la créance en perte');
-    expect(text).toContain('Étape non faite : Recouvrement');
-    expect(events('dunning_exhausted')).toHaveLength(1);
-    const saved = invoiceFromItem(table.get('INVOICE#SMALL', 'INVOICE')!);
-    expect(saved.decisionNeeded).toEqual({
-      since: '2026-04-20T07:30:00.000Z',
-      reason: 'no_more_steps',
-      options: ['write_off', 'injonction_de_payer', 'manual_follow_up'],
-    });
-  });
+  it(
+    'a 96 € invoice past its formal notice ends with a task to finance, recorded in its history and shown on the ' +
+      'invoice',
+    async () => {
+      table.put(invoiceItem(invoice('SMALL', 'A', '2026-01-20', { amountCents: 96_00, openCents: 96_00 })));
+      const out = await plan(afterNotice);
+      expect(out.plan).toMatchObject({ action: 'end', reason: 'no_more_steps' });
+      expect(mails()).toHaveLength(1);
+      expect(mails()[0].Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
+      const subject = mails()[0].Content?.Simple?.Subject?.Data ?? '';
+      expect(subject).toMatch(/^\[encaisse\] À traiter : relances terminées, facture toujours due – Client A – /);
+      expect(subject).toMatch(/– facture SMALL : 96,00\s€ toujours dus$/);
+      const text = mails()[0].Content?.Simple?.Body?.Text?.Data ?? '';
+      expect(text).toContain('injonction de payer');
+      expect(text).toContain('passer la créance en perte');
+      expect(text).toContain('Étape non faite : Recouvrement');
+      expect(events('dunning_exhausted')).toHaveLength(1);
+      const saved = invoiceFromItem(table.get('INVOICE#SMALL', 'INVOICE')!);
+      expect(saved.decisionNeeded).toEqual({
+        since: '2026-04-20T07:30:00.000Z',
+        reason: 'no_more_steps',
+        options: ['write_off', 'injonction_de_payer', 'manual_follow_up'],
+      });
+    },
+  );
 
   it('a retried plan sends no second task', async () => {
     table.put(invoiceItem(invoice('SMALL', 'A', '2026-01-20', { amountCents: 96_00, openCents: 96_00 })));

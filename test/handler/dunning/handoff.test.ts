@@ -61,11 +61,15 @@ beforeEach(() => {
 });
 
 describe('an agency handoff reads what it needs once', () => {
-  it('the send record of the step is read once, not once to finish an earlier handoff and again to find the step done', async () => {
-    expect((await step(handoffState)).outcome).toBe('acted');
-    const reads = ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.pk === 'SEND#INV-1#agency');
-    expect(reads).toHaveLength(1);
-  });
+  it(
+    'the send record of the step is read once, not once to finish an earlier handoff and again to find the step ' +
+      'done',
+    async () => {
+      expect((await step(handoffState)).outcome).toBe('acted');
+      const reads = ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.pk === 'SEND#INV-1#agency');
+      expect(reads).toHaveLength(1);
+    },
+  );
 });
 
 describe('a payment landing during an agency handoff', () => {

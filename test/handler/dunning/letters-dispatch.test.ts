@@ -85,20 +85,24 @@ describe('the formal notice to post reaches finance once', () => {
     expect(bodyOf(toFinance()[0])).toContain('Envoyer chaque lettre jointe en recommandé avec accusé de réception.');
   });
 
-  it('an alert whose send is in doubt (SES timed out) becomes a "maybe sent" task on the retry, never a second alert', async () => {
-    let n = 0;
-    ses.on(SendEmailCommand).callsFake(async () => {
-      n++;
-      if (n === 2) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-      return { MessageId: `ses-${n}` };
-    });
-    const state = await noticeBatch();
-    await expect(dispatch(state)).rejects.toMatchObject({ name: 'Throttled' });
-    SEND_DOUBT.confirmSeconds = 0;
-    await dispatch(state);
-    // the one attempt SES may or may not have delivered, then the task: never a second alert
-    expect(subjects()).toEqual(['alert_formal_notice_to_post', 'alert_maybe_sent']);
-  });
+  it(
+    'an alert whose send is in doubt (SES timed out) becomes a "maybe sent" task on the retry, never a second ' +
+      'alert',
+    async () => {
+      let n = 0;
+      ses.on(SendEmailCommand).callsFake(async () => {
+        n++;
+        if (n === 2) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        return { MessageId: `ses-${n}` };
+      });
+      const state = await noticeBatch();
+      await expect(dispatch(state)).rejects.toMatchObject({ name: 'Throttled' });
+      SEND_DOUBT.confirmSeconds = 0;
+      await dispatch(state);
+      // the one attempt SES may or may not have delivered, then the task: never a second alert
+      expect(subjects()).toEqual(['alert_formal_notice_to_post', 'alert_maybe_sent']);
+    },
+  );
 });
 
 describe('a consumer’s formal notice without a postal address', () => {

@@ -52,42 +52,45 @@ const reminderState = (invoiceId: string, dispatchKey: string): DunningState => 
 });
 
 describe('dunning workflows: correlation id and business metrics', () => {
-  it('a reminder carries the workflow’s correlation id as an SES tag and on its log lines, and counts per level', async () => {
-    table.put(customerItem(customer('A')));
-    table.put(invoiceItem(invoice('A-1', 'A', '2026-01-20')));
-    await enlist({
-      customerId: 'A',
-      windowAt: W,
-      kind: 'reminder',
-      member: { invoiceId: 'A-1', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W },
-    });
-    const result = await dispatch(reminderState('A-1', dispatchKeyOf('A', W, 'reminder')), lambdaContext);
-    expect(result).toMatchObject({ outcome: 'sent', correlationId: 'stmt-msg-1' });
-    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.EmailTags).toContainEqual({
-      Name: 'correlation',
-      Value: 'stmt-msg-1',
-    });
-    expect(table.get('MESSAGE#ses-1', 'MESSAGE')).toMatchObject({ invoiceIds: ['A-1'], correlationId: 'stmt-msg-1' });
-    expect(output.metric('RemindersSent')).toEqual([
-      {
-        namespace: 'Encaisse',
-        dimensions: ['service', 'level'],
-        unit: 'Count',
-        value: 1,
-        service: 'encaisse',
-        level: 'reminder_1',
-      },
-      { namespace: 'Encaisse', dimensions: ['service'], unit: 'Count', value: 1, service: 'encaisse' },
-    ]);
-    const logs = output.logs();
-    expect(logs.length).toBeGreaterThan(0);
-    for (const line of logs)
-      expect(line).toMatchObject({
-        correlation_id: 'stmt-msg-1',
-        function_request_id: 'req-9',
-        function_name: 'encaisse-task',
+  it(
+    'a reminder carries the workflow’s correlation id as an SES tag and on its log lines, and counts per ' + 'level',
+    async () => {
+      table.put(customerItem(customer('A')));
+      table.put(invoiceItem(invoice('A-1', 'A', '2026-01-20')));
+      await enlist({
+        customerId: 'A',
+        windowAt: W,
+        kind: 'reminder',
+        member: { invoiceId: 'A-1', stepId: 'reminder-1', level: 'reminder_1', channel: 'email', enlistedAt: W },
       });
-  });
+      const result = await dispatch(reminderState('A-1', dispatchKeyOf('A', W, 'reminder')), lambdaContext);
+      expect(result).toMatchObject({ outcome: 'sent', correlationId: 'stmt-msg-1' });
+      expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.EmailTags).toContainEqual({
+        Name: 'correlation',
+        Value: 'stmt-msg-1',
+      });
+      expect(table.get('MESSAGE#ses-1', 'MESSAGE')).toMatchObject({ invoiceIds: ['A-1'], correlationId: 'stmt-msg-1' });
+      expect(output.metric('RemindersSent')).toEqual([
+        {
+          namespace: 'Encaisse',
+          dimensions: ['service', 'level'],
+          unit: 'Count',
+          value: 1,
+          service: 'encaisse',
+          level: 'reminder_1',
+        },
+        { namespace: 'Encaisse', dimensions: ['service'], unit: 'Count', value: 1, service: 'encaisse' },
+      ]);
+      const logs = output.logs();
+      expect(logs.length).toBeGreaterThan(0);
+      for (const line of logs)
+        expect(line).toMatchObject({
+          correlation_id: 'stmt-msg-1',
+          function_request_id: 'req-9',
+          function_name: 'encaisse-task',
+        });
+    },
+  );
 
   it('a pause found already lifted resumes the workflow with the correlation id it carried', async () => {
     table.put(invoiceItem(invoice('A-2', 'A', '2026-01-20')));
@@ -97,26 +100,29 @@ describe('dunning workflows: correlation id and business metrics', () => {
     expect(JSON.parse(output0)).toMatchObject({ invoiceId: 'A-2', correlationId: 'api-req-5' });
   });
 
-  it('a failed workflow counts as a workflow failure; the alert is logged under the workflow’s correlation id', async () => {
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('SES is down'), { name: 'MessageRejected' }));
-    const failed = {
-      'detail-type': 'Step Functions Execution Status Change',
-      detail: {
-        executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
-        status: 'FAILED',
-        input: '{"invoiceId":"F-1","doneStepIds":[],"correlationId":"stmt-msg-2"}',
-        error: 'UnknownRateError',
-      },
-    };
-    await expect(failureAlert(failed, lambdaContext)).rejects.toThrow('SES is down');
-    expect(output.metric('WorkflowFailures').map((m) => m.value)).toEqual([1]);
-    const failure = output.logs().find((l) => l.message === 'failed');
-    expect(failure).toMatchObject({
-      level: 'ERROR',
-      correlation_id: 'stmt-msg-2',
-      error: { name: 'MessageRejected', message: 'SES is down' },
-    });
-  });
+  it(
+    'a failed workflow counts as a workflow failure; the alert is logged under the workflow’s correlation ' + 'id',
+    async () => {
+      ses.on(SendEmailCommand).rejects(Object.assign(new Error('SES is down'), { name: 'MessageRejected' }));
+      const failed = {
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
+          status: 'FAILED',
+          input: '{"invoiceId":"F-1","doneStepIds":[],"correlationId":"stmt-msg-2"}',
+          error: 'UnknownRateError',
+        },
+      };
+      await expect(failureAlert(failed, lambdaContext)).rejects.toThrow('SES is down');
+      expect(output.metric('WorkflowFailures').map((m) => m.value)).toEqual([1]);
+      const failure = output.logs().find((l) => l.message === 'failed');
+      expect(failure).toMatchObject({
+        level: 'ERROR',
+        correlation_id: 'stmt-msg-2',
+        error: { name: 'MessageRejected', message: 'SES is down' },
+      });
+    },
+  );
 
   it('hard bounces and complaints of any e-mail are counted, one per recipient', async () => {
     const mail = {

@@ -197,29 +197,33 @@ describe('a customer message goes out at most once', () => {
     },
   );
 
-  it('the doubt window runs on the injectable wall clock: a retry inside it waits, one after it hands finance the task', async () => {
-    const key = await seed('G', ['G-1']);
-    setWallClock(fixedClock('2026-02-02T07:35:00.000Z'));
-    try {
-      ses
-        .on(SendEmailCommand)
-        .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))
-        .resolves({ MessageId: 'alert' });
-      await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'Throttled' });
-      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({
-        status: 'sending',
-        since: '2026-02-02T07:35:00.000Z',
-      });
-      setWallClock(fixedClock('2026-02-02T07:37:59.000Z')); // 179 s later: SES may still answer
-      await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'SendUnconfirmed' });
-      setWallClock(fixedClock('2026-02-02T07:38:00.000Z')); // 180 s: a person is asked
-      expect((await dispatch(stateOf('G-1', key))).outcome).toBe('sent');
-      expect(toFinance()).toHaveLength(1);
-      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'maybe_sent' });
-    } finally {
-      setWallClock(systemClock);
-    }
-  });
+  it(
+    'the doubt window runs on the injectable wall clock: a retry inside it waits, one after it hands finance the ' +
+      'task',
+    async () => {
+      const key = await seed('G', ['G-1']);
+      setWallClock(fixedClock('2026-02-02T07:35:00.000Z'));
+      try {
+        ses
+          .on(SendEmailCommand)
+          .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))
+          .resolves({ MessageId: 'alert' });
+        await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+        expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({
+          status: 'sending',
+          since: '2026-02-02T07:35:00.000Z',
+        });
+        setWallClock(fixedClock('2026-02-02T07:37:59.000Z')); // 179 s later: SES may still answer
+        await expect(dispatch(stateOf('G-1', key))).rejects.toMatchObject({ name: 'SendUnconfirmed' });
+        setWallClock(fixedClock('2026-02-02T07:38:00.000Z')); // 180 s: a person is asked
+        expect((await dispatch(stateOf('G-1', key))).outcome).toBe('sent');
+        expect(toFinance()).toHaveLength(1);
+        expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'maybe_sent' });
+      } finally {
+        setWallClock(systemClock);
+      }
+    },
+  );
 
   it('a throttled send is surely not sent: the intent is released and the retry sends once', async () => {
     const key = await seed('F', ['F-1']);
@@ -325,31 +329,34 @@ describe('a payment crossing a message', () => {
 describe('expected retries', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('a batch being sent by another workflow is not logged as an error (it would page someone for nothing)', async () => {
-    const key = await seed('L', ['L-1', 'L-2']);
-    table.put({
-      ...table.get(key, 'DISPATCH'),
-      status: 'sending',
-      claimedBy: 'L-1',
-      leaseUntil: new Date(Date.now() + 60_000).toISOString(),
-    });
-    POLL.attempts = 0;
-    const lines: string[] = [];
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        lines.push(String(chunk));
-        return true;
+  it(
+    'a batch being sent by another workflow is not logged as an error (it would page someone for ' + 'nothing)',
+    async () => {
+      const key = await seed('L', ['L-1', 'L-2']);
+      table.put({
+        ...table.get(key, 'DISPATCH'),
+        status: 'sending',
+        claimedBy: 'L-1',
+        leaseUntil: new Date(Date.now() + 60_000).toISOString(),
       });
-    }
-    rootLogger.setLogLevel('INFO');
-    try {
-      await expect(dispatch(stateOf('L-2', key))).rejects.toMatchObject({ name: 'DispatchInProgress' });
-    } finally {
-      rootLogger.setLogLevel('ERROR');
-    }
-    expect(lines.filter((l) => l.includes('"level":"ERROR"'))).toEqual([]);
-    expect(lines.filter((l) => l.includes('"level":"INFO"') && l.includes('will be retried'))).toHaveLength(1);
-  });
+      POLL.attempts = 0;
+      const lines: string[] = [];
+      for (const stream of [process.stdout, process.stderr]) {
+        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          lines.push(String(chunk));
+          return true;
+        });
+      }
+      rootLogger.setLogLevel('INFO');
+      try {
+        await expect(dispatch(stateOf('L-2', key))).rejects.toMatchObject({ name: 'DispatchInProgress' });
+      } finally {
+        rootLogger.setLogLevel('ERROR');
+      }
+      expect(lines.filter((l) => l.includes('"level":"ERROR"'))).toEqual([]);
+      expect(lines.filter((l) => l.includes('"level":"INFO"') && l.includes('will be retried'))).toHaveLength(1);
+    },
+  );
 
   it(
     'a version conflict (a payment landing while a step acts) is retried by the state machine, never a ' + 'failure',

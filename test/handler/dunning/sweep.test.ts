@@ -190,12 +190,15 @@ describe('the daily sweep', () => {
 });
 
 describe('a digest only when there is something to say', () => {
-  it('sends no digest on a day where nothing went out, nothing escalates tomorrow and nothing needs a person', async () => {
-    table.put(invoiceItem(invoice('LATER', 'A', '2026-03-31')));
-    const report = await sweep(schedulerEvent);
-    expect(report.digestMessageId).toBeUndefined();
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
-  });
+  it(
+    'sends no digest on a day where nothing went out, nothing escalates tomorrow and nothing needs a ' + 'person',
+    async () => {
+      table.put(invoiceItem(invoice('LATER', 'A', '2026-03-31')));
+      const report = await sweep(schedulerEvent);
+      expect(report.digestMessageId).toBeUndefined();
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    },
+  );
 
   it('reports a reminder sent just after midnight in Paris (before midnight UTC) as sent yesterday', async () => {
     table.put({

@@ -49,36 +49,39 @@ function qrCodesIn(pdf: Uint8Array): string[] {
 }
 
 describe('the customer page on a formal notice', () => {
-  it('prints the link and two QR codes: the EPC transfer with the invoice’s RF reference, and the link itself', async () => {
-    const penalties = computeLatePenalties({
-      principalCents: 100_000,
-      dueDate: '2025-06-15',
-      asOf: '2025-08-14',
-      rates: defaultRateTable,
-      debtor: 'business',
-    });
-    const pdf = await buildFormalNoticePdf({
-      language: 'fr',
-      creditor,
-      debtor: { name: 'Boulangerie Martin', address: ['1 place du Marché', '75001 Paris'] },
-      invoices: [invoice],
-      penalties: [penalties],
-      deadline: '2025-08-22',
-      asOf: '2025-08-14',
-      customerPage: { url, epcPayload: epc },
-    });
-    const text = pdfText(pdf).replace(/\s+/g, '');
-    expect(text).toContain(url);
-    expect(pdfText(pdf)).toContain('ouvrez votre espace de paiement');
-    const codes = qrCodesIn(pdf);
-    expect(codes).toHaveLength(2);
-    expect(parseEpcPayload(codes[0])).toMatchObject({
-      iban: creditor.iban,
-      amountCents: 100_000,
-      creditorReference: creditorReferenceFor('F-2025-0001'),
-    });
-    expect(codes[1]).toBe(url);
-  });
+  it(
+    'prints the link and two QR codes: the EPC transfer with the invoice’s RF reference, and the link ' + 'itself',
+    async () => {
+      const penalties = computeLatePenalties({
+        principalCents: 100_000,
+        dueDate: '2025-06-15',
+        asOf: '2025-08-14',
+        rates: defaultRateTable,
+        debtor: 'business',
+      });
+      const pdf = await buildFormalNoticePdf({
+        language: 'fr',
+        creditor,
+        debtor: { name: 'Boulangerie Martin', address: ['1 place du Marché', '75001 Paris'] },
+        invoices: [invoice],
+        penalties: [penalties],
+        deadline: '2025-08-22',
+        asOf: '2025-08-14',
+        customerPage: { url, epcPayload: epc },
+      });
+      const text = pdfText(pdf).replace(/\s+/g, '');
+      expect(text).toContain(url);
+      expect(pdfText(pdf)).toContain('ouvrez votre espace de paiement');
+      const codes = qrCodesIn(pdf);
+      expect(codes).toHaveLength(2);
+      expect(parseEpcPayload(codes[0])).toMatchObject({
+        iban: creditor.iban,
+        amountCents: 100_000,
+        creditorReference: creditorReferenceFor('F-2025-0001'),
+      });
+      expect(codes[1]).toBe(url);
+    },
+  );
 
   it('without a customer page the letter has no QR code', async () => {
     const penalties = computeLatePenalties({

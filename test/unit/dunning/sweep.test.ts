@@ -233,22 +233,25 @@ describe('when the digest goes out', () => {
     ).toBe(true);
   });
 
-  it('work that waits since last week makes a digest on Monday only, and is listed in every digest that goes out', () => {
-    expect(planSweep(input(withWork)).sendDigest).toBe(true); // Monday 2 February
-    const tuesday = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z') }));
-    expect(tuesday.sendDigest).toBe(false);
-    const sent = {
-      messageId: 'm',
-      kind: 'reminder',
-      customerId: 'C-ACME',
-      invoiceIds: ['F-1'],
-      level: 'reminder_1',
-      sentAt: '2026-02-02T07:31:00.000Z',
-    };
-    const withSend = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z'), messages: [sent] }));
-    expect(withSend.sendDigest).toBe(true);
-    expect(withSend.digest.needsPerson.map((p) => p.invoiceId)).toEqual(['DISPUTED']);
-  });
+  it(
+    'work that waits since last week makes a digest on Monday only, and is listed in every digest that goes ' + 'out',
+    () => {
+      expect(planSweep(input(withWork)).sendDigest).toBe(true); // Monday 2 February
+      const tuesday = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z') }));
+      expect(tuesday.sendDigest).toBe(false);
+      const sent = {
+        messageId: 'm',
+        kind: 'reminder',
+        customerId: 'C-ACME',
+        invoiceIds: ['F-1'],
+        level: 'reminder_1',
+        sentAt: '2026-02-02T07:31:00.000Z',
+      };
+      const withSend = planSweep(input({ ...withWork, now: new Date('2026-02-03T06:00:00Z'), messages: [sent] }));
+      expect(withSend.sendDigest).toBe(true);
+      expect(withSend.digest.needsPerson.map((p) => p.invoiceId)).toEqual(['DISPUTED']);
+    },
+  );
 
   it('stays home on a day with nothing to say', () => {
     expect(planSweep(input()).sendDigest).toBe(false);

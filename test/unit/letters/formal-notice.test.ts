@@ -147,58 +147,64 @@ describe('formal notice letter (PDF)', () => {
 });
 
 describe('agency case file', () => {
-  it('holds identity, contacts, invoices with penalties, the full history in time order and the formal notice, as JSON and PDF', async () => {
-    const file = await buildAgencyCaseFile({
-      language: 'fr',
-      caseId: 'CASE-2025-0001',
-      creditor,
-      customer: {
-        customerId: 'C-42',
-        name: 'Boulangerie Martin',
-        postalAddress: debtor.address,
-        contacts: [{ name: 'Mme Martin', email: 'compta@martin.example', phone: '+33 1 00 00 00 00', role: 'billing' }],
-      },
-      invoices: invoices.map((i, k) => ({
-        ...i,
-        currency: 'EUR',
-        status: 'open',
-        penalties: business(k === 0 ? 100_000 : 150_000),
-      })),
-      history: [
-        {
-          at: '2025-07-01T06:30:00.000Z',
-          invoiceId: 'F-2025-0001',
-          kind: 'reminder_sent',
-          detail: { level: 'reminder_2', channel: 'email', messageId: 'ses-2' },
+  it(
+    'holds identity, contacts, invoices with penalties, the full history in time order and the formal notice, as ' +
+      'JSON and PDF',
+    async () => {
+      const file = await buildAgencyCaseFile({
+        language: 'fr',
+        caseId: 'CASE-2025-0001',
+        creditor,
+        customer: {
+          customerId: 'C-42',
+          name: 'Boulangerie Martin',
+          postalAddress: debtor.address,
+          contacts: [
+            { name: 'Mme Martin', email: 'compta@martin.example', phone: '+33 1 00 00 00 00', role: 'billing' },
+          ],
         },
-        {
-          at: '2025-06-22T06:30:00.000Z',
-          invoiceId: 'F-2025-0001',
-          kind: 'reminder_sent',
-          detail: { level: 'reminder_1', channel: 'email', messageId: 'ses-1' },
-        },
-        { at: '2025-07-20T09:12:00.000Z', kind: 'promise_broken', detail: {} },
-      ],
-      formalNotice: { reference: 'MED-F-2025-0001-20250725', date: '2025-07-25' },
-      asOf: '2025-08-14',
-    });
-    const json = file.json as any;
-    expect(json.debtor.contacts[0].email).toBe('compta@martin.example');
-    expect(json.history.map((h: any) => h.detail.messageId ?? h.kind)).toEqual(['ses-1', 'ses-2', 'promise_broken']);
-    expect(json.invoices.map((i: any) => i.claimCents)).toEqual([106_038, 157_058]);
-    expect(json.totals).toEqual([
-      { currency: 'EUR', principalCents: 250_000, interestCents: 5_096, indemnityCents: 8_000, totalCents: 263_096 },
-    ]);
-    expect(json.formalNotice.reference).toBe('MED-F-2025-0001-20250725');
-    const text = pdfText(file.pdf);
-    expect(Buffer.from(file.pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
-    expect(text).toContain('Dossier de recouvrement CASE-2025-0001');
-    expect(text).toContain('2 630,96 €');
-    expect(text).toContain('MED-F-2025-0001-20250725');
-    expect(text).toContain('Relance envoyée – 2e relance, par e-mail');
-    expect(text).toContain('Promesse de paiement non tenue');
-    expect(text).toContain('facturation');
-    expect(text).not.toMatch(/reminder_sent|promise_broken|billing/);
-    expect(pdfTextRuns(file.pdf).length).toBeGreaterThan(20);
-  });
+        invoices: invoices.map((i, k) => ({
+          ...i,
+          currency: 'EUR',
+          status: 'open',
+          penalties: business(k === 0 ? 100_000 : 150_000),
+        })),
+        history: [
+          {
+            at: '2025-07-01T06:30:00.000Z',
+            invoiceId: 'F-2025-0001',
+            kind: 'reminder_sent',
+            detail: { level: 'reminder_2', channel: 'email', messageId: 'ses-2' },
+          },
+          {
+            at: '2025-06-22T06:30:00.000Z',
+            invoiceId: 'F-2025-0001',
+            kind: 'reminder_sent',
+            detail: { level: 'reminder_1', channel: 'email', messageId: 'ses-1' },
+          },
+          { at: '2025-07-20T09:12:00.000Z', kind: 'promise_broken', detail: {} },
+        ],
+        formalNotice: { reference: 'MED-F-2025-0001-20250725', date: '2025-07-25' },
+        asOf: '2025-08-14',
+      });
+      const json = file.json as any;
+      expect(json.debtor.contacts[0].email).toBe('compta@martin.example');
+      expect(json.history.map((h: any) => h.detail.messageId ?? h.kind)).toEqual(['ses-1', 'ses-2', 'promise_broken']);
+      expect(json.invoices.map((i: any) => i.claimCents)).toEqual([106_038, 157_058]);
+      expect(json.totals).toEqual([
+        { currency: 'EUR', principalCents: 250_000, interestCents: 5_096, indemnityCents: 8_000, totalCents: 263_096 },
+      ]);
+      expect(json.formalNotice.reference).toBe('MED-F-2025-0001-20250725');
+      const text = pdfText(file.pdf);
+      expect(Buffer.from(file.pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+      expect(text).toContain('Dossier de recouvrement CASE-2025-0001');
+      expect(text).toContain('2 630,96 €');
+      expect(text).toContain('MED-F-2025-0001-20250725');
+      expect(text).toContain('Relance envoyée – 2e relance, par e-mail');
+      expect(text).toContain('Promesse de paiement non tenue');
+      expect(text).toContain('facturation');
+      expect(text).not.toMatch(/reminder_sent|promise_broken|billing/);
+      expect(pdfTextRuns(file.pdf).length).toBeGreaterThan(20);
+    },
+  );
 });

@@ -99,12 +99,16 @@ describe('the creditor’s legal identity', () => {
     );
   });
 
-  it('prints the mentions of Code de commerce R123-237: legal form, share capital, registered office, RCS and its city', () => {
-    const id = readCreditorIdentity(identityEnv);
-    expect(legalMentions('Atelier Test SARL', id, 'fr')).toEqual([
-      'Atelier Test SARL, SARL au capital de 5\u202f000,00\u00a0€',
-      'Siège social : 3 quai Test, 69002 Lyon',
-      'RCS Lyon 123 456 782 – SIRET 123 456 782 00002 – TVA intracommunautaire FR11123456782',
-    ]);
-  });
+  it(
+    'prints the mentions of Code de commerce R123-237: legal form, share capital, registered office, RCS and its ' +
+      'city',
+    () => {
+      const id = readCreditorIdentity(identityEnv);
+      expect(legalMentions('Atelier Test SARL', id, 'fr')).toEqual([
+        'Atelier Test SARL, SARL au capital de 5\u202f000,00\u00a0€',
+        'Siège social : 3 quai Test, 69002 Lyon',
+        'RCS Lyon 123 456 782 – SIRET 123 456 782 00002 – TVA intracommunautaire FR11123456782',
+      ]);
+    },
+  );
 });

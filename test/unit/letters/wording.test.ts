@@ -86,20 +86,24 @@ describe('the wording matches what happened', () => {
     ).toContain('Malgré nos relances');
   });
 
-  it('a formal notice no reminder preceded does not speak of "nos précédentes relances", in the letter or the e-mail', async () => {
-    expect(await notice()).not.toContain('précédentes relances');
-    expect(await notice({ reminded: true })).toContain('malgré nos précédentes relances');
-    const mail = renderFormalNoticeEmail({
-      language: 'fr',
-      customer: { name: 'B' },
-      creditor,
-      notices: [{ ...invoice, penalties: business }],
-      deadline: '2026-02-02',
-      asOf,
-      reminded: false,
-    });
-    expect(mail.text).not.toContain('Malgré');
-  });
+  it(
+    'a formal notice no reminder preceded does not speak of "nos précédentes relances", in the letter or the ' +
+      'e-mail',
+    async () => {
+      expect(await notice()).not.toContain('précédentes relances');
+      expect(await notice({ reminded: true })).toContain('malgré nos précédentes relances');
+      const mail = renderFormalNoticeEmail({
+        language: 'fr',
+        customer: { name: 'B' },
+        creditor,
+        notices: [{ ...invoice, penalties: business }],
+        deadline: '2026-02-02',
+        asOf,
+        reminded: false,
+      });
+      expect(mail.text).not.toContain('Malgré');
+    },
+  );
 
   it('only a reminder proper counts as a previous reminder, not a courtesy one', () => {
     expect(
@@ -109,52 +113,56 @@ describe('the wording matches what happened', () => {
     ).toEqual([false, false, true, true]);
   });
 
-  it('over a sequence of grouped messages to one customer, no invoice’s level goes down and each subject names its level only for the invoices at it', () => {
-    const reached = new Map<string, DunningLevel>([['A', 'reminder_2']]);
-    const rank: DunningLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
-    const batches: [string, DunningLevel][][] = [
-      [
-        ['A', 'final_reminder'],
-        ['B', 'reminder_1'],
-        ['C', 'reminder_1'],
-        ['D', 'reminder_1'],
-      ],
-      // A's stale step (planned at reminder_2 before its final reminder went out) meets B, C, D's second reminders
-      [
-        ['A', 'reminder_2'],
-        ['B', 'reminder_2'],
-        ['C', 'reminder_2'],
-        ['D', 'reminder_2'],
-      ],
-      [
-        ['B', 'final_reminder'],
-        ['C', 'final_reminder'],
-        ['D', 'final_reminder'],
-      ],
-    ];
-    const subjects: string[] = [];
-    for (const batch of batches) {
-      const items = batch.map(([id, stepLevel]) =>
-        item(id, effectiveLevel(stepLevel, reached.get(id)) as ReminderItem['level']),
-      );
-      for (const i of items) {
-        const before = reached.get(i.invoiceId);
-        expect(
-          before === undefined || rank.indexOf(i.level) >= rank.indexOf(before as (typeof rank)[number]),
-          `${i.invoiceId} went down`,
-        ).toBe(true);
-        reached.set(i.invoiceId, i.level);
+  it(
+    'over a sequence of grouped messages to one customer, no invoice’s level goes down and each subject names its ' +
+      'level only for the invoices at it',
+    () => {
+      const reached = new Map<string, DunningLevel>([['A', 'reminder_2']]);
+      const rank: DunningLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
+      const batches: [string, DunningLevel][][] = [
+        [
+          ['A', 'final_reminder'],
+          ['B', 'reminder_1'],
+          ['C', 'reminder_1'],
+          ['D', 'reminder_1'],
+        ],
+        // A's stale step (planned at reminder_2 before its final reminder went out) meets B, C, D's second reminders
+        [
+          ['A', 'reminder_2'],
+          ['B', 'reminder_2'],
+          ['C', 'reminder_2'],
+          ['D', 'reminder_2'],
+        ],
+        [
+          ['B', 'final_reminder'],
+          ['C', 'final_reminder'],
+          ['D', 'final_reminder'],
+        ],
+      ];
+      const subjects: string[] = [];
+      for (const batch of batches) {
+        const items = batch.map(([id, stepLevel]) =>
+          item(id, effectiveLevel(stepLevel, reached.get(id)) as ReminderItem['level']),
+        );
+        for (const i of items) {
+          const before = reached.get(i.invoiceId);
+          expect(
+            before === undefined || rank.indexOf(i.level) >= rank.indexOf(before as (typeof rank)[number]),
+            `${i.invoiceId} went down`,
+          ).toBe(true);
+          reached.set(i.invoiceId, i.level);
+        }
+        subjects.push(
+          renderReminder({ language: 'fr', customer: { name: 'B' }, creditor, items, asOf, reminded: true }).subject,
+        );
       }
-      subjects.push(
-        renderReminder({ language: 'fr', customer: { name: 'B' }, creditor, items, asOf, reminded: true }).subject,
-      );
-    }
-    expect(subjects).toEqual([
-      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture A, et 3 autres factures en relance',
-      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture A, et 3 autres factures en relance',
-      'Atelier Dupont SAS – Dernière relance avant mise en demeure : 3 factures impayées',
-    ]);
-  });
+      expect(subjects).toEqual([
+        'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture A, et 3 autres factures en relance',
+        'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture A, et 3 autres factures en relance',
+        'Atelier Dupont SAS – Dernière relance avant mise en demeure : 3 factures impayées',
+      ]);
+    },
+  );
 });
 
 describe('a formal notice to a consumer', () => {
@@ -185,13 +193,17 @@ describe('a formal notice to a consumer', () => {
     expect(text).toContain('Nous vous prions d’agréer, Madame, l’expression');
   });
 
-  it('states the legal interest of Code civil 1231-6, with its rate, and no "Pénalités de retard 0,00 €" nor running penalties', async () => {
-    const text = await consumerNotice({ legalRate: { bp: 262, half: '2026-H1', status: 'published' } });
-    expect(text).toContain('article 1231-6 du Code civil');
-    expect(text).toContain('2,62 % l’an pour le 1er semestre 2026');
-    expect(text).not.toMatch(/Pénalités de retard|pénalités continuent|[a-zé:] 0,00/);
-    expect(text).toContain('Les intérêts au taux légal courent à compter de la présente');
-  });
+  it(
+    'states the legal interest of Code civil 1231-6, with its rate, and no "Pénalités de retard 0,00 €" nor ' +
+      'running penalties',
+    async () => {
+      const text = await consumerNotice({ legalRate: { bp: 262, half: '2026-H1', status: 'published' } });
+      expect(text).toContain('article 1231-6 du Code civil');
+      expect(text).toContain('2,62 % l’an pour le 1er semestre 2026');
+      expect(text).not.toMatch(/Pénalités de retard|pénalités continuent|[a-zé:] 0,00/);
+      expect(text).toContain('Les intérêts au taux légal courent à compter de la présente');
+    },
+  );
 
   it('without a postal address, it does not claim to go by registered letter', async () => {
     const text = await consumerNotice({ debtor: { name: 'Léa Petit', isBusiness: false, address: [] } });
@@ -209,27 +221,35 @@ describe('only published rates are printed as such', () => {
   });
   const dates = late.periods.map((p) => p.from);
 
-  it('a half-year in the reference table is published; one beyond it is finance’s entry, or an assumption when marked so', () => {
-    expect(rateNotesFor(dates, 'l441_10', defaultRateTable, false)).toEqual({
-      status: { '2026-H1': 'published', '2026-H2': 'entered' },
-      lastPublished: '2026-H1',
-    });
-    expect(rateNotesFor(dates, 'l441_10', defaultRateTable, true).status['2026-H2']).toBe('assumed');
-  });
+  it(
+    'a half-year in the reference table is published; one beyond it is finance’s entry, or an assumption when ' +
+      'marked so',
+    () => {
+      expect(rateNotesFor(dates, 'l441_10', defaultRateTable, false)).toEqual({
+        status: { '2026-H1': 'published', '2026-H2': 'entered' },
+        lastPublished: '2026-H1',
+      });
+      expect(rateNotesFor(dates, 'l441_10', defaultRateTable, true).status['2026-H2']).toBe('assumed');
+    },
+  );
 
-  it('an assumed rate is labelled on the letter: due at the rate in force, computed at the last published one, named', async () => {
-    const text = await notice({
-      penalties: [late],
-      asOf: '2026-09-30',
-      rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, true),
-    });
-    expect(text).toMatch(/12,15 %\s+[\d\s,]+€/); // H1 2026: published, no mark
-    expect(text).toContain('12,15 % (2)');
-    expect(text).toContain(
-      '(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur',
-    );
-    expect(text).toContain('dernier taux publié (1er semestre 2026)');
-  });
+  it(
+    'an assumed rate is labelled on the letter: due at the rate in force, computed at the last published one, ' +
+      'named',
+    async () => {
+      const text = await notice({
+        penalties: [late],
+        asOf: '2026-09-30',
+        rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, true),
+      });
+      expect(text).toMatch(/12,15 %\s+[\d\s,]+€/); // H1 2026: published, no mark
+      expect(text).toContain('12,15 % (2)');
+      expect(text).toContain(
+        '(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur',
+      );
+      expect(text).toContain('dernier taux publié (1er semestre 2026)');
+    },
+  );
 
   it('a rate finance entered is marked as such, never as an assumption', async () => {
     const text = await notice({

@@ -17,19 +17,22 @@ describe('the local policy clock', () => {
     expect(clock.toRealDelayMs(new Date(start.getTime() + 3 * day))).toBe(2000);
   });
 
-  it('stands still while a handler works, so 1.5 s of work does not push a send 36 policy hours past its window', () => {
-    const real = fakeReal();
-    const clock = policyClock(start, 86_400, real.now);
-    const release = clock.hold();
-    const nested = clock.hold();
-    real.advance(1500);
-    nested();
-    expect(clock.now()).toEqual(start);
-    release();
-    release(); // a second call of the same release is harmless
-    real.advance(500);
-    expect(clock.now().getTime() - start.getTime()).toBe(day / 2);
-  });
+  it(
+    'stands still while a handler works, so 1.5 s of work does not push a send 36 policy hours past its ' + 'window',
+    () => {
+      const real = fakeReal();
+      const clock = policyClock(start, 86_400, real.now);
+      const release = clock.hold();
+      const nested = clock.hold();
+      real.advance(1500);
+      nested();
+      expect(clock.now()).toEqual(start);
+      release();
+      release(); // a second call of the same release is harmless
+      real.advance(500);
+      expect(clock.now().getTime() - start.getTime()).toBe(day / 2);
+    },
+  );
 
   it('stops for good once frozen', () => {
     const real = fakeReal();

@@ -68,13 +68,16 @@ describe('a payment made from the QR code carries the RF creditor reference of i
     expect(allocations(r)).toEqual(['FA-2026-000123456=7700']);
   });
 
-  it('with a check digit that fails is a suggestion, never a match, even from a known payer at the exact amount', () => {
-    const good = rf('F2024-00124');
-    const bad = `${good.slice(0, 2)}${String((Number(good.slice(2, 4)) + 1) % 100).padStart(2, '0')}${good.slice(4)}`;
-    const r = matchOne(credit(480.5, { ...knownPayer, remittance: { unstructured: [], structured: [bad] } }));
-    expect(r.status).toBe('suggested');
-    expect(r.suggestions[0].allocations.map((a) => a.invoiceId)).toEqual(['F2024-00124']);
-  });
+  it(
+    'with a check digit that fails is a suggestion, never a match, even from a known payer at the exact ' + 'amount',
+    () => {
+      const good = rf('F2024-00124');
+      const bad = `${good.slice(0, 2)}${String((Number(good.slice(2, 4)) + 1) % 100).padStart(2, '0')}${good.slice(4)}`;
+      const r = matchOne(credit(480.5, { ...knownPayer, remittance: { unstructured: [], structured: [bad] } }));
+      expect(r.status).toBe('suggested');
+      expect(r.suggestions[0].allocations.map((a) => a.invoiceId)).toEqual(['F2024-00124']);
+    },
+  );
 
   it('whose check digits hold decides alone only when the amount agrees', () => {
     // a digit typed for a letter can keep the check digits right and name another invoice: the amount must say so too

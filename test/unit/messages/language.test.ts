@@ -376,7 +376,11 @@ async function everything(language: Language): Promise<Record<string, string>> {
 /** Words that give the other language away (never found in the fixtures' names or addresses). */
 const otherLanguage: Record<Language, RegExp> = {
   fr: /\b(the|and|your|our|please|invoices?|payment|with|from|amount|due date|reminder)\b/i,
-  en: /\b(vous|nous|votre|notre|factures?|relances?|règlement|avec|pour|merci|montant|échéance|pénalités|demeure|le|les|des|du)\b/i,
+  en: new RegExp(
+    '\\b(vous|nous|votre|notre|factures?|relances?|règlement|avec|pour|merci|montant|échéance|pénalités|demeure|' +
+      'le|les|des|du)\\b',
+    'i',
+  ),
 };
 
 function problems(content: string, language: Language): string[] {
@@ -399,14 +403,18 @@ function problems(content: string, language: Language): string[] {
 
 describe('every message and document speaks its reader’s language in plain words', () => {
   for (const language of ['fr', 'en'] as const) {
-    it(`in ${language === 'fr' ? 'French' : 'English'}: no code identifier, raw cents, ISO date or word of the other language`, async () => {
-      const docs = await everything(language);
-      expect(Object.keys(docs).length).toBeGreaterThanOrEqual(20);
-      const found = Object.entries(docs).flatMap(([name, content]) =>
-        problems(content, language).map((p) => `${name}: ${p}`),
-      );
-      expect(found).toEqual([]);
-    });
+    it(
+      `in ${language === 'fr' ? 'French' : 'English'}: no code identifier, raw cents, ISO date or word of the ` +
+        `other language`,
+      async () => {
+        const docs = await everything(language);
+        expect(Object.keys(docs).length).toBeGreaterThanOrEqual(20);
+        const found = Object.entries(docs).flatMap(([name, content]) =>
+          problems(content, language).map((p) => `${name}: ${p}`),
+        );
+        expect(found).toEqual([]);
+      },
+    );
   }
 
   it('the checker itself catches each kind of leak', () => {

@@ -95,7 +95,8 @@ describe('grouped reminder in French', () => {
 
   it('announces the highest level for the invoice at that level only, and counts the others apart', () => {
     expect(m.subject).toBe(
-      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 4 autres factures en relance',
+      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 4 autres factures en ' +
+        'relance',
     );
     expect(m.text).toContain(
       'Sans règlement de la facture F-2026-0077 sous 8 jours, nous vous adresserons une mise en demeure',

@@ -149,31 +149,35 @@ describe('a statement read as a stream, in chunks of any size, reads as the whol
     expect(got).toMatchObject({ error: { code: 'encoding' } });
   });
 
-  it('past the entry limit, entries are counted but not kept, and the file is refused with the count it has, as when read whole', async () => {
-    const limits = { maxBytes: Infinity, maxEntries: 25 };
-    for (const format of ['cfonb120', 'camt053'] as const) {
-      const file = bytes(
-        writeStatementFile(format, [
-          ...statementsOf(40, 'VIR'),
-          { ...statementsOf(30, 'PRLV')[0], account: { iban: 'FR7630004000031234567890143' } },
-        ]),
-      );
-      await fc.assert(
-        fc.asyncProperty(sizes, async (chunks) => {
-          const got = await readStatementStream(chunked(file, chunks), 'f', limits);
-          expect(got).toEqual(readStatement(file, 'f', limits));
-          expect(got.problem).toMatchObject({
-            code: 'too_many_entries',
-            message: expect.stringContaining('holds 70 entries'),
-          });
-        }),
-        { numRuns: 20 },
-      );
-      const capped = await parseStatementStream(chunked(file, [500]), { maxEntries: 25 });
-      expect(capped.omittedEntries).toBe(70 - 26);
-      expect(capped.statements.map((s) => s.entries.length)).toEqual([25, 1]);
-    }
-  });
+  it(
+    'past the entry limit, entries are counted but not kept, and the file is refused with the count it has, as ' +
+      'when read whole',
+    async () => {
+      const limits = { maxBytes: Infinity, maxEntries: 25 };
+      for (const format of ['cfonb120', 'camt053'] as const) {
+        const file = bytes(
+          writeStatementFile(format, [
+            ...statementsOf(40, 'VIR'),
+            { ...statementsOf(30, 'PRLV')[0], account: { iban: 'FR7630004000031234567890143' } },
+          ]),
+        );
+        await fc.assert(
+          fc.asyncProperty(sizes, async (chunks) => {
+            const got = await readStatementStream(chunked(file, chunks), 'f', limits);
+            expect(got).toEqual(readStatement(file, 'f', limits));
+            expect(got.problem).toMatchObject({
+              code: 'too_many_entries',
+              message: expect.stringContaining('holds 70 entries'),
+            });
+          }),
+          { numRuns: 20 },
+        );
+        const capped = await parseStatementStream(chunked(file, [500]), { maxEntries: 25 });
+        expect(capped.omittedEntries).toBe(70 - 26);
+        expect(capped.statements.map((s) => s.entries.length)).toEqual([25, 1]);
+      }
+    },
+  );
 
   it("entries counted but not kept still count in the 2^53 check of the file's amounts", async () => {
     const [st] = statementsOf(902, 'VIR');

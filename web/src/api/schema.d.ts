@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/) */
+        /**
+         * A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under
+         * case-files/)
+         */
         get: operations["documentLink"];
         put?: never;
         post?: never;
@@ -26,7 +29,9 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes) */
+        /**
+         * A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes)
+         */
         post: operations["statementUploadForm"];
         delete?: never;
         options?: never;
@@ -41,7 +46,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates */
+        /**
+         * What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses,
+         * failed workflows, rejected statements, missing late-payment rates
+         */
         get: operations["today"];
         put?: never;
         post?: never;
@@ -95,7 +103,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught them, when and from which payment */
+        /**
+         * Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught
+         * them, when and from which payment
+         */
         get: operations["listCustomerAliases"];
         put?: never;
         post?: never;
@@ -115,7 +126,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a tombstone); audited */
+        /**
+         * Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a
+         * tombstone); audited
+         */
         delete: operations["removeCustomerAlias"];
         options?: never;
         head?: never;
@@ -131,7 +145,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke every link to the customer page sent to this customer so far: they open the neutral "invalid link" page from now on; later messages carry new links */
+        /**
+         * Revoke every link to the customer page sent to this customer so far: they open the neutral "invalid link"
+         * page from now on; later messages carry new links
+         */
         post: operations["revokeCustomerLinks"];
         delete?: never;
         options?: never;
@@ -163,7 +180,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the e-invoicing platforms exchange */
+        /**
+         * Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the e-invoicing
+         * platforms exchange
+         */
         get: operations["exportEncaissements"];
         put?: never;
         post?: never;
@@ -180,7 +200,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. A month that is over is frozen at its first export: the same bytes every time; what changed after it is reversed in the next month */
+        /**
+         * What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. A
+         * month that is over is frozen at its first export: the same bytes every time; what changed after it is
+         * reversed in the next month
+         */
         get: operations["exportBooks"];
         put?: never;
         post?: never;
@@ -251,7 +275,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the reminders */
+        /**
+         * Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the
+         * reminders
+         */
         post: operations["recordCreditNote"];
         delete?: never;
         options?: never;
@@ -319,7 +346,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new generation); a no-op while one runs */
+        /**
+         * Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new
+         * generation); a no-op while one runs
+         */
         post: operations["restartDunning"];
         delete?: never;
         options?: never;
@@ -370,7 +400,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why */
+        /**
+         * Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on
+         * invoice id; reports per row what was created, updated or rejected and why
+         */
         post: operations["importInvoices"];
         delete?: never;
         options?: never;
@@ -422,7 +455,10 @@ export interface paths {
         };
         /** A policy: its latest version, or the version asked */
         get: operations["getPolicy"];
-        /** Save a new version of a policy (running workflows keep the version they started with); If-Match guards concurrent edits */
+        /**
+         * Save a new version of a policy (running workflows keep the version they started with); If-Match guards
+         * concurrent edits
+         */
         put: operations["updatePolicy"];
         post?: never;
         delete?: never;
@@ -440,7 +476,10 @@ export interface paths {
         };
         /** Late-payment rates: the effective table, finance’s additions and the half-years still missing a figure */
         get: operations["getRates"];
-        /** Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag) */
+        /**
+         * Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is
+         * required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)
+         */
         put: operations["putRates"];
         post?: never;
         delete?: never;
@@ -543,7 +582,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>; 409 if already waiting there) */
+        /**
+         * Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>;
+         * 409 if already waiting there)
+         */
         post: operations["reprocessStatement"];
         delete?: never;
         options?: never;
@@ -558,7 +600,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates and reasons */
+        /**
+         * Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates
+         * and reasons
+         */
         get: operations["listTransactions"];
         put?: never;
         post?: never;
@@ -645,7 +690,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes back to review; audited */
+        /**
+         * Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes
+         * back to review; audited
+         */
         post: operations["undoMatch"];
         delete?: never;
         options?: never;
@@ -1021,7 +1069,10 @@ export interface operations {
                                 role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                             }[];
                             creditLimitCents?: number;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             familyName?: string;
                             /** @default [] */
@@ -1036,7 +1087,10 @@ export interface operations {
                             name: string;
                             /** @default 30 */
                             paymentTermsDays: number;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             policyId?: string;
                             /** @default [] */
                             postalAddress: string[];
@@ -1141,7 +1195,10 @@ export interface operations {
                         role?: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                     }[];
                     creditLimitCents?: number;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     customerId: string;
                     familyName?: string;
                     ibans?: string[];
@@ -1155,7 +1212,10 @@ export interface operations {
                     name: string;
                     /** @default 30 */
                     paymentTermsDays?: number;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     policyId?: string;
                     /** @default [] */
                     postalAddress?: string[];
@@ -1206,7 +1266,10 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         customerId: string;
                         familyName?: string;
                         /** @default [] */
@@ -1221,7 +1284,10 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1327,7 +1393,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -1362,7 +1431,10 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         customerId: string;
                         exposure?: {
                             blockNewSales: boolean;
@@ -1383,7 +1455,10 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1470,11 +1545,17 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
+                 * with 428 if the header is missing; * overwrites whatever is current
+                 */
                 "If-Match": string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -1513,7 +1594,10 @@ export interface operations {
                     name: string;
                     /** @default 30 */
                     paymentTermsDays?: number;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     policyId?: string;
                     /** @default [] */
                     postalAddress?: string[];
@@ -1564,7 +1648,10 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         customerId: string;
                         familyName?: string;
                         /** @default [] */
@@ -1579,7 +1666,10 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1702,11 +1792,17 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
+                 * with 428 if the header is missing; * overwrites whatever is current
+                 */
                 "If-Match": string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -1738,7 +1834,10 @@ export interface operations {
                     language?: "fr" | "en";
                     name?: string;
                     paymentTermsDays?: number;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     policyId?: string;
                     postalAddress?: string[];
                     /** @enum {string} */
@@ -1779,7 +1878,10 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         customerId: string;
                         familyName?: string;
                         /** @default [] */
@@ -1794,7 +1896,10 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1918,7 +2023,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -2012,9 +2120,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 260 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 260 printable characters: no control character (CR, LF, tab), no leading or
+                 * trailing space
+                 */
                 aliasId: string;
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -2106,7 +2220,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -2190,7 +2307,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId: string;
             };
             cookie?: never;
@@ -2361,7 +2481,10 @@ export interface operations {
     exportBooks: {
         parameters: {
             query: {
-                /** @description fec: tab-separated, dates AAAAMMJJ, decimal comma; csv: the same columns separated by ";" */
+                /**
+                 * @description fec: tab-separated, dates AAAAMMJJ, decimal comma; csv: the same columns separated by
+                 * ";"
+                 */
                 format?: "fec" | "csv";
                 /** @description The month, YYYY-MM */
                 period: string;
@@ -2372,7 +2495,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file; header x-encaisse-export-status says closed (frozen) or provisional (the month is not over) */
+            /**
+             * @description The file; header x-encaisse-export-status says closed (frozen) or provisional (the month is
+             * not over)
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2469,7 +2595,10 @@ export interface operations {
             query?: {
                 /** @description Opaque cursor from the previous page (nextCursor) */
                 cursor?: string;
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 customerId?: string;
                 /** @description Due on or after (YYYY-MM-DD) */
                 dueFrom?: string;
@@ -2504,7 +2633,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2516,7 +2648,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2604,11 +2739,17 @@ export interface operations {
                     contractRateBp?: number;
                     /** @default EUR */
                     currency?: string;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     customerId: string;
                     customerName?: string;
                     dueDate: string;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     invoiceId: string;
                     issueDate: string;
                     pdfKey?: string;
@@ -2633,7 +2774,10 @@ export interface operations {
                         contractRateBp?: number;
                         /** @default EUR */
                         currency: string;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         customerId: string;
                         decisionNeeded?: {
                             options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2645,7 +2789,10 @@ export interface operations {
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         invoiceId: string;
                         issueDate: string;
                         openCents: number;
@@ -2682,7 +2829,10 @@ export interface operations {
                         contractRateBp?: number;
                         /** @default EUR */
                         currency: string;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         customerId: string;
                         decisionNeeded?: {
                             options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2694,7 +2844,10 @@ export interface operations {
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         invoiceId: string;
                         issueDate: string;
                         openCents: number;
@@ -2796,7 +2949,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2841,7 +2997,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2853,7 +3012,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2945,11 +3107,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
+                 */
                 "If-Match"?: string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2958,7 +3125,10 @@ export interface operations {
             content: {
                 "application/json": {
                     amountCents: number;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     creditNoteId: string;
                     reason?: string;
                 };
@@ -2983,7 +3153,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2995,7 +3168,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3101,11 +3277,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
+                 */
                 "If-Match"?: string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3136,7 +3317,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3148,7 +3332,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3254,11 +3441,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
+                 */
                 "If-Match"?: string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3289,7 +3481,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3301,7 +3496,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3407,11 +3605,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
+                 */
                 "If-Match"?: string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3444,7 +3647,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3456,7 +3662,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3563,7 +3772,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3594,7 +3806,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3606,7 +3821,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3713,11 +3931,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
+                 */
                 "If-Match"?: string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3748,7 +3971,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3760,7 +3986,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3866,11 +4095,16 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
+                 */
                 "If-Match"?: string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3903,7 +4137,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3915,7 +4152,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -4020,7 +4260,9 @@ export interface operations {
     importInvoices: {
         parameters: {
             query?: {
-                /** @description csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv */
+                /**
+                 * @description csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv
+                 */
                 format?: "csv" | "fec";
                 /** @description FEC only: due date = piece date + the customer terms, else this */
                 paymentTermsDays?: number;
@@ -4029,7 +4271,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe) */
+        /**
+         * @description The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date
+         * or a FEC (18 columns, tab or pipe)
+         */
         requestBody: {
             content: {
                 "application/octet-stream": string;
@@ -4368,7 +4613,10 @@ export interface operations {
                      */
                     lateInterest?: "l441_10" | "legal_rate" | "none";
                     name: string;
-                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                    /**
+                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                     * trailing space
+                     */
                     policyId: string;
                     /** @default 3 */
                     promiseGraceDays?: number;
@@ -4549,7 +4797,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 policyId: string;
             };
             cookie?: never;
@@ -4677,11 +4928,17 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
+                 * with 428 if the header is missing; * overwrites whatever is current
+                 */
                 "If-Match": string;
             };
             path: {
-                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
+                 * space
+                 */
                 policyId: string;
             };
             cookie?: never;
@@ -5004,7 +5261,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
+                /**
+                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
+                 * with 428 if the header is missing; * overwrites whatever is current
+                 */
                 "If-Match": string;
             };
             path?: never;
@@ -5019,17 +5279,22 @@ export interface operations {
                      */
                     assumption?: boolean;
                     /**
-                     * @description ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over the shipped list
+                     * @description ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over
+                     * the shipped list
                      * @default []
                      */
                     ecbMro?: {
                         from: string;
                         rateBp: number;
                     }[];
-                    /** @description Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is known) */
+                    /**
+                     * @description Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is
+                     * known)
+                     */
                     ecbMroKnownThrough?: string;
                     /**
-                     * @description Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp}; merged by half-year
+                     * @description Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp};
+                     * merged by half-year
                      * @default []
                      */
                     legalRate?: {
@@ -5963,7 +6228,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
+                 * trailing space
+                 */
                 transactionId: string;
             };
             cookie?: never;
@@ -6129,7 +6397,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
+                 * trailing space
+                 */
                 transactionId: string;
             };
             cookie?: never;
@@ -6159,7 +6430,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -6171,7 +6445,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -6385,7 +6662,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
+                 * trailing space
+                 */
                 transactionId: string;
             };
             cookie?: never;
@@ -6395,7 +6675,10 @@ export interface operations {
                 "application/json": {
                     allocations: {
                         amountCents: number;
-                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                        /**
+                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
+                         * trailing space
+                         */
                         invoiceId: string;
                     }[];
                     /**
@@ -6423,7 +6706,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -6435,7 +6721,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -6649,7 +6938,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
+                 * trailing space
+                 */
                 transactionId: string;
             };
             cookie?: never;
@@ -6824,7 +7116,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                /**
+                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
+                 * trailing space
+                 */
                 transactionId: string;
             };
             cookie?: never;
@@ -6847,7 +7142,10 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -6859,7 +7157,10 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
+                            /**
+                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
+                             * or trailing space
+                             */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;

@@ -297,7 +297,9 @@ export function InvoicePage(props: { invoiceId: string }) {
                 <dd data-testid="invoice-status">
                   {t().status[d.invoice.status]}
                   {d.invoice.pause
-                    ? ` · ${m.paused} (${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
+                    ? ` · ${m.paused} ` +
+                      `(${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}` +
+                      `${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
                     : ''}
                 </dd>
                 <dt>{m.level}</dt>

@@ -46,24 +46,24 @@ export function TodayPage() {
               <Section title={m.approvals} count={d.approvals.length}>
                 {d.approvals.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId},{' '}
-                    {stepName(a.stepId)}
+                    <Link href={`/factures/` + `${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> —{' '}
+                    {a.customerId}, {stepName(a.stepId)}
                   </li>
                 ))}
               </Section>
               <Section title={m.disputes} count={d.disputes.length}>
                 {d.disputes.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId}{' '}
-                    {a.note ? `: ${a.note}` : ''}
+                    <Link href={`/factures/` + `${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> —{' '}
+                    {a.customerId} {a.note ? `: ${a.note}` : ''}
                   </li>
                 ))}
               </Section>
               <Section title={m.promisesDue} count={d.promisesDue.length}>
                 {d.promisesDue.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> — {a.customerId},{' '}
-                    {m.until(date(a.until))}
+                    <Link href={`/factures/` + `${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> —{' '}
+                    {a.customerId}, {m.until(date(a.until))}
                   </li>
                 ))}
               </Section>
