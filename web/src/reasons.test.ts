@@ -10,6 +10,19 @@ const MATCHING = fileURLToPath(new URL('../../functions/core/matching', import.m
 /** Literal pieces of a template that are not reasons on their own: translated inside the reason that holds them. */
 const FRAGMENTS = new Set([' (this run)']);
 
+/** The text of a string or template literal, or of literals joined with `+`; `X` for each interpolation. */
+function literalText(n: ts.Node): string | undefined {
+  if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return n.text;
+  if (ts.isTemplateExpression(n)) return n.head.text + n.templateSpans.map((s) => `X${s.literal.text}`).join('');
+  if (ts.isParenthesizedExpression(n)) return literalText(n.expression);
+  if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = literalText(n.left);
+    const right = literalText(n.right);
+    return left !== undefined && right !== undefined ? left + right : undefined;
+  }
+  return undefined;
+}
+
 /**
  * Every sentence the matcher can write, read from its source: each string or template literal made of words (codes
  * such as 'exact' or 'iban' have none), with `X` for each interpolation; messages of thrown errors are left out.
@@ -21,11 +34,10 @@ function matcherTemplates(): string[] {
     const visit = (n: ts.Node): void => {
       const thrown = ts.isNewExpression(n) && n.expression.getText() === 'Error';
       if (thrown) return;
-      let text: string | undefined;
-      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) text = n.text;
-      else if (ts.isTemplateExpression(n))
-        text = n.head.text + n.templateSpans.map((s) => `X${s.literal.text}`).join('');
+      const text = literalText(n);
       if (text !== undefined && /[a-z]{2,} [a-zX]/.test(text) && !FRAGMENTS.has(text)) out.add(text);
+      // A sentence split over lines ('…' + '…') is one template: its pieces are not templates of their own.
+      if (text !== undefined && ts.isBinaryExpression(n)) return;
       ts.forEachChild(n, visit);
     };
     visit(src);

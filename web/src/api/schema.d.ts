@@ -7,10 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under
-         * case-files/)
-         */
+        /** A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/) */
         get: operations["documentLink"];
         put?: never;
         post?: never;
@@ -29,9 +26,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes)
-         */
+        /** A presigned POST to drop one statement file into the inbox from the browser (size-limited, valid 5 minutes) */
         post: operations["statementUploadForm"];
         delete?: never;
         options?: never;
@@ -46,10 +41,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses,
-         * failed workflows, rejected statements, missing late-payment rates
-         */
+        /** What needs a person now: review queue size, approvals, disputes, promises falling due, bounced addresses, failed workflows, rejected statements, missing late-payment rates */
         get: operations["today"];
         put?: never;
         post?: never;
@@ -103,10 +95,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught
-         * them, when and from which payment
-         */
+        /** Payer IBANs and names learned from finance corrections for this customer, live and removed, with who taught them, when and from which payment */
         get: operations["listCustomerAliases"];
         put?: never;
         post?: never;
@@ -126,10 +115,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /**
-         * Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a
-         * tombstone); audited
-         */
+        /** Remove an alias: the matcher no longer uses it and never learns it again for this customer (kept as a tombstone); audited */
         delete: operations["removeCustomerAlias"];
         options?: never;
         head?: never;
@@ -145,10 +131,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Revoke every link to the customer page sent to this customer so far: they open the neutral "invalid link"
-         * page from now on; later messages carry new links
-         */
+        /** Revoke every link to the customer page sent to this customer so far: they open the neutral "invalid link" page from now on; later messages carry new links */
         post: operations["revokeCustomerLinks"];
         delete?: never;
         options?: never;
@@ -180,10 +163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the e-invoicing
-         * platforms exchange
-         */
+        /** Invoices fully paid ("encaissées") in a month, with the date and amount collected: the status the e-invoicing platforms exchange */
         get: operations["exportEncaissements"];
         put?: never;
         post?: never;
@@ -200,11 +180,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. A
-         * month that is over is frozen at its first export: the same bytes every time; what changed after it is
-         * reversed in the next month
-         */
+        /** What encaisse lettered in a month, as bank-journal entries for the books: FEC (article A47 A-1 LPF) or CSV. A month that is over is frozen at its first export: the same bytes every time; what changed after it is reversed in the next month */
         get: operations["exportBooks"];
         put?: never;
         post?: never;
@@ -275,10 +251,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the
-         * reminders
-         */
+        /** Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the reminders */
         post: operations["recordCreditNote"];
         delete?: never;
         options?: never;
@@ -346,10 +319,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new
-         * generation); a no-op while one runs
-         */
+        /** Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new generation); a no-op while one runs */
         post: operations["restartDunning"];
         delete?: never;
         options?: never;
@@ -400,10 +370,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on
-         * invoice id; reports per row what was created, updated or rejected and why
-         */
+        /** Bulk import from the recon CSV or a FEC, or one e-invoice (Factur-X PDF, CII or UBL XML); idempotent on invoice id; reports per row what was created, updated or rejected and why */
         post: operations["importInvoices"];
         delete?: never;
         options?: never;
@@ -455,10 +422,7 @@ export interface paths {
         };
         /** A policy: its latest version, or the version asked */
         get: operations["getPolicy"];
-        /**
-         * Save a new version of a policy (running workflows keep the version they started with); If-Match guards
-         * concurrent edits
-         */
+        /** Save a new version of a policy (running workflows keep the version they started with); If-Match guards concurrent edits */
         put: operations["updatePolicy"];
         post?: never;
         delete?: never;
@@ -476,10 +440,7 @@ export interface paths {
         };
         /** Late-payment rates: the effective table, finance’s additions and the half-years still missing a figure */
         get: operations["getRates"];
-        /**
-         * Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is
-         * required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag)
-         */
+        /** Replace finance’s additions to the rate table (validated as a whole with the shipped figures); If-Match is required: the ETag of GET /rates, or * before the first save (GET /rates then has no ETag) */
         put: operations["putRates"];
         post?: never;
         delete?: never;
@@ -582,10 +543,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>;
-         * 409 if already waiting there)
-         */
+        /** Re-process exactly the rejected file of this checksum after a fix (copies it back to inbox/<checksum>/<name>; 409 if already waiting there) */
         post: operations["reprocessStatement"];
         delete?: never;
         options?: never;
@@ -600,10 +558,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates
-         * and reasons
-         */
+        /** Bank transactions by match status; by default the review queue (suggested, then unmatched) with candidates and reasons */
         get: operations["listTransactions"];
         put?: never;
         post?: never;
@@ -690,10 +645,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes
-         * back to review; audited
-         */
+        /** Undo a match (unlettering): the invoices are owed again, their reminders restart, and the transaction goes back to review; audited */
         post: operations["undoMatch"];
         delete?: never;
         options?: never;
@@ -1069,10 +1021,7 @@ export interface operations {
                                 role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                             }[];
                             creditLimitCents?: number;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             familyName?: string;
                             /** @default [] */
@@ -1087,10 +1036,7 @@ export interface operations {
                             name: string;
                             /** @default 30 */
                             paymentTermsDays: number;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             policyId?: string;
                             /** @default [] */
                             postalAddress: string[];
@@ -1195,10 +1141,7 @@ export interface operations {
                         role?: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                     }[];
                     creditLimitCents?: number;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     customerId: string;
                     familyName?: string;
                     ibans?: string[];
@@ -1212,10 +1155,7 @@ export interface operations {
                     name: string;
                     /** @default 30 */
                     paymentTermsDays?: number;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId?: string;
                     /** @default [] */
                     postalAddress?: string[];
@@ -1266,10 +1206,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         familyName?: string;
                         /** @default [] */
@@ -1284,10 +1221,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1393,10 +1327,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1431,10 +1362,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         exposure?: {
                             blockNewSales: boolean;
@@ -1455,10 +1383,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1545,17 +1470,11 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
-                 * with 428 if the header is missing; * overwrites whatever is current
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
                 "If-Match": string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1594,10 +1513,7 @@ export interface operations {
                     name: string;
                     /** @default 30 */
                     paymentTermsDays?: number;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId?: string;
                     /** @default [] */
                     postalAddress?: string[];
@@ -1648,10 +1564,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         familyName?: string;
                         /** @default [] */
@@ -1666,10 +1579,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -1792,17 +1702,11 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
-                 * with 428 if the header is missing; * overwrites whatever is current
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
                 "If-Match": string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -1834,10 +1738,7 @@ export interface operations {
                     language?: "fr" | "en";
                     name?: string;
                     paymentTermsDays?: number;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId?: string;
                     postalAddress?: string[];
                     /** @enum {string} */
@@ -1878,10 +1779,7 @@ export interface operations {
                             role: "billing" | "accounts_payable" | "primary" | "legal" | "other";
                         }[];
                         creditLimitCents?: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         familyName?: string;
                         /** @default [] */
@@ -1896,10 +1794,7 @@ export interface operations {
                         name: string;
                         /** @default 30 */
                         paymentTermsDays: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         policyId?: string;
                         /** @default [] */
                         postalAddress: string[];
@@ -2023,10 +1918,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -2120,15 +2012,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 260 printable characters: no control character (CR, LF, tab), no leading or
-                 * trailing space
-                 */
+                /** @description 1 to 260 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 aliasId: string;
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -2220,10 +2106,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -2307,10 +2190,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId: string;
             };
             cookie?: never;
@@ -2481,10 +2361,7 @@ export interface operations {
     exportBooks: {
         parameters: {
             query: {
-                /**
-                 * @description fec: tab-separated, dates AAAAMMJJ, decimal comma; csv: the same columns separated by
-                 * ";"
-                 */
+                /** @description fec: tab-separated, dates AAAAMMJJ, decimal comma; csv: the same columns separated by ";" */
                 format?: "fec" | "csv";
                 /** @description The month, YYYY-MM */
                 period: string;
@@ -2495,10 +2372,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /**
-             * @description The file; header x-encaisse-export-status says closed (frozen) or provisional (the month is
-             * not over)
-             */
+            /** @description The file; header x-encaisse-export-status says closed (frozen) or provisional (the month is not over) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2595,10 +2469,7 @@ export interface operations {
             query?: {
                 /** @description Opaque cursor from the previous page (nextCursor) */
                 cursor?: string;
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 customerId?: string;
                 /** @description Due on or after (YYYY-MM-DD) */
                 dueFrom?: string;
@@ -2633,10 +2504,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2648,10 +2516,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -2739,17 +2604,11 @@ export interface operations {
                     contractRateBp?: number;
                     /** @default EUR */
                     currency?: string;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     customerId: string;
                     customerName?: string;
                     dueDate: string;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     invoiceId: string;
                     issueDate: string;
                     pdfKey?: string;
@@ -2774,10 +2633,7 @@ export interface operations {
                         contractRateBp?: number;
                         /** @default EUR */
                         currency: string;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         decisionNeeded?: {
                             options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2789,10 +2645,7 @@ export interface operations {
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
                         openCents: number;
@@ -2829,10 +2682,7 @@ export interface operations {
                         contractRateBp?: number;
                         /** @default EUR */
                         currency: string;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         customerId: string;
                         decisionNeeded?: {
                             options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -2844,10 +2694,7 @@ export interface operations {
                         dueDate: string;
                         /** @enum {string} */
                         dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                         issueDate: string;
                         openCents: number;
@@ -2949,10 +2796,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -2997,10 +2841,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3012,10 +2853,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3107,16 +2945,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
                 "If-Match"?: string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3125,10 +2958,7 @@ export interface operations {
             content: {
                 "application/json": {
                     amountCents: number;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     creditNoteId: string;
                     reason?: string;
                 };
@@ -3153,10 +2983,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3168,10 +2995,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3277,16 +3101,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
                 "If-Match"?: string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3317,10 +3136,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3332,10 +3148,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3441,16 +3254,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
                 "If-Match"?: string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3481,10 +3289,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3496,10 +3301,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3605,16 +3407,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
                 "If-Match"?: string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3647,10 +3444,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3662,10 +3456,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3772,10 +3563,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3806,10 +3594,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3821,10 +3606,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -3931,16 +3713,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
                 "If-Match"?: string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -3971,10 +3748,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -3986,10 +3760,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -4095,16 +3866,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since */
                 "If-Match"?: string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 invoiceId: string;
             };
             cookie?: never;
@@ -4137,10 +3903,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -4152,10 +3915,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -4260,9 +4020,7 @@ export interface operations {
     importInvoices: {
         parameters: {
             query?: {
-                /**
-                 * @description csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv
-                 */
+                /** @description csv (recon CLI columns) or fec; default from the content type (text/csv: csv), else csv */
                 format?: "csv" | "fec";
                 /** @description FEC only: due date = piece date + the customer terms, else this */
                 paymentTermsDays?: number;
@@ -4271,10 +4029,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /**
-         * @description The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date
-         * or a FEC (18 columns, tab or pipe)
-         */
+        /** @description The file: invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date or a FEC (18 columns, tab or pipe) */
         requestBody: {
             content: {
                 "application/octet-stream": string;
@@ -4613,10 +4368,7 @@ export interface operations {
                      */
                     lateInterest?: "l441_10" | "legal_rate" | "none";
                     name: string;
-                    /**
-                     * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                     * trailing space
-                     */
+                    /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     policyId: string;
                     /** @default 3 */
                     promiseGraceDays?: number;
@@ -4797,10 +4549,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 policyId: string;
             };
             cookie?: never;
@@ -4928,17 +4677,11 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
-                 * with 428 if the header is missing; * overwrites whatever is current
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
                 "If-Match": string;
             };
             path: {
-                /**
-                 * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing
-                 * space
-                 */
+                /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 policyId: string;
             };
             cookie?: never;
@@ -5261,10 +5004,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /**
-                 * @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since,
-                 * with 428 if the header is missing; * overwrites whatever is current
-                 */
+                /** @description ETag from a read ("v3"): the change is refused with 409 if the resource changed since, with 428 if the header is missing; * overwrites whatever is current */
                 "If-Match": string;
             };
             path?: never;
@@ -5279,22 +5019,17 @@ export interface operations {
                      */
                     assumption?: boolean;
                     /**
-                     * @description ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over
-                     * the shipped list
+                     * @description ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over the shipped list
                      * @default []
                      */
                     ecbMro?: {
                         from: string;
                         rateBp: number;
                     }[];
-                    /**
-                     * @description Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is
-                     * known)
-                     */
+                    /** @description Date up to which the ECB list is complete (e.g. 2026-07-01 once the July rate is known) */
                     ecbMroKnownThrough?: string;
                     /**
-                     * @description Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp};
-                     * merged by half-year
+                     * @description Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp}; merged by half-year
                      * @default []
                      */
                     legalRate?: {
@@ -6228,10 +5963,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
-                 * trailing space
-                 */
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -6397,10 +6129,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
-                 * trailing space
-                 */
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -6430,10 +6159,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -6445,10 +6171,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -6662,10 +6385,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
-                 * trailing space
-                 */
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -6675,10 +6395,7 @@ export interface operations {
                 "application/json": {
                     allocations: {
                         amountCents: number;
-                        /**
-                         * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or
-                         * trailing space
-                         */
+                        /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                         invoiceId: string;
                     }[];
                     /**
@@ -6706,10 +6423,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -6721,10 +6435,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
@@ -6938,10 +6649,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
-                 * trailing space
-                 */
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -7116,10 +6824,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or
-                 * trailing space
-                 */
+                /** @description 1 to 200 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                 transactionId: string;
             };
             cookie?: never;
@@ -7142,10 +6847,7 @@ export interface operations {
                             contractRateBp?: number;
                             /** @default EUR */
                             currency: string;
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             customerId: string;
                             decisionNeeded?: {
                                 options: ("write_off" | "injonction_de_payer" | "manual_follow_up")[];
@@ -7157,10 +6859,7 @@ export interface operations {
                             dueDate: string;
                             /** @enum {string} */
                             dunningLevel?: "courtesy" | "reminder_1" | "reminder_2" | "final_reminder" | "formal_notice" | "agency_handoff" | "call";
-                            /**
-                             * @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading
-                             * or trailing space
-                             */
+                            /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                             invoiceId: string;
                             issueDate: string;
                             openCents: number;
