@@ -86,8 +86,7 @@ const ManualMatch = z.object({
           ctx.addIssue({
             code: 'custom',
             path: [i, 'invoiceId'],
-            message:
-              `invoice ${a.invoiceId} is already listed at allocations.${at}: give it once, with the total ` + `amount`,
+            message: `invoice ${a.invoiceId} is listed twice (allocations.${at}): give it once, with the total amount`,
           });
         else first.set(a.invoiceId, i);
       });

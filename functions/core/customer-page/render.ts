@@ -179,8 +179,7 @@ function formsSection(data: CustomerPageData): string {
   const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;
   const options = data.invoices.map((i) => `<option value="${e(i.number)}">${e(i.number)}</option>`).join('');
   const paid =
-    `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}` +
-    `</h2>${hidden}` +
+    `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}</h2>${hidden}` +
     `${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}` +
     `${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button ` +
     `type="submit">${e(t.paidSubmit)}</button></form>`;
@@ -195,8 +194,7 @@ function formsSection(data: CustomerPageData): string {
       `<input type="file" name="file" accept="application/pdf,image/jpeg,image/png">`,
     )}<button type="submit">${e(t.disputeSubmit)}</button></form>`;
   const promise =
-    `<form method="post" action="${e(data.actions.promise)}"><h2>${e(t.promiseTitle)}` +
-    `</h2>${hidden}` +
+    `<form method="post" action="${e(data.actions.promise)}"><h2>${e(t.promiseTitle)}</h2>${hidden}` +
     `${field(
       t.promiseDate,
       'promisedFor',

@@ -295,22 +295,20 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
   const rate = input.legalRate;
   const figure = rate
     ? fr
-      ? ` (${pct(rate.bp, 'fr')} l’an pour le ` +
-        `${halfLabel(rate.half, 'fr')}` +
+      ? ` (${pct(rate.bp, 'fr')} l’an pour le ${halfLabel(rate.half, 'fr')}` +
         `${
           rate.status === 'published'
             ? ''
             : rate.status === 'entered'
-              ? ', taux relevé par notre service ' + 'comptable'
+              ? ', taux relevé par notre service comptable'
               : ', hypothèse : taux du semestre non encore publié, dernier taux publié'
         })`
-      : ` (${pct(rate.bp, 'en')} a year for the ` +
-        `${halfLabel(rate.half, 'en')}` +
+      : ` (${pct(rate.bp, 'en')} a year for the ${halfLabel(rate.half, 'en')}` +
         `${
           rate.status === 'published'
             ? ''
             : rate.status === 'entered'
-              ? ', rate entered by our accounts ' + 'department'
+              ? ', rate entered by our accounts department'
               : ', assumption: the rate of the half-year is not yet published, last published rate'
         })`
     : '';

@@ -89,8 +89,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })),
   );
   const totalLine =
-    `${fr ? 'Total réclamé au' : 'Total claimed as of'} ` +
-    `${formatDate(asOf, language)}${fr ? ' :' : ':'} ` +
+    `${fr ? 'Total réclamé au' : 'Total claimed as of'} ${formatDate(asOf, language)}${fr ? ' :' : ':'} ` +
     `${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
   const reminded = input.reminded ?? false;
   const unpaid = fr
@@ -102,9 +101,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     ? [
         `${unpaid} Vous trouverez ci-joint ` +
           `${
-            n > 1
-              ? `${n} mises en demeure (une par facture, au format ` + `PDF)`
-              : 'la mise en demeure correspondante (PDF)'
+            n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'
           }.`,
         `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
       ]

@@ -1,10 +1,11 @@
 import type { ParsedStatementFile, Statement, StatementFormat } from '../model/statement';
 import { parseCamt } from './camt';
 import { parseCfonb120 } from './cfonb120';
-import { type CsvMapping, parseCsv } from './csv';
+import { parseCsv } from './csv';
 import { declaredLatin } from './decoder';
 import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
+import { checkTotals, type ParseOptions, unknownFormat } from './file-checks';
 import { parseMt940 } from './mt940';
 import { parseOfx } from './ofx';
 import { decodeStatementBytes, decodeWindows1252 } from './text';
@@ -15,53 +16,16 @@ export { CsvMapping } from './csv';
 export { describeStatement } from './describe';
 export { detectFormat } from './detect';
 export { StatementParseError, type StatementParseErrorCode } from './errors';
+export { checkTotals, type ParseOptions, unknownFormat } from './file-checks';
 export { assignTransactionIds, type IdentifiedEntry, transactionId } from './ids';
 export { type OpenBytes, parseStatementStream, StatementSourceError, type StreamedStatementFile } from './stream';
 export { decodeStatementBytes } from './text';
 export { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from './writers/index';
 
-export interface ParseOptions {
-  /** Skip detection and read the file as this format. */
-  format?: StatementFormat;
-  /** For messages only: the format is always read from the content. */
-  fileName?: string;
-  /** Column mapping for a CSV export the auto-detection does not read (implies format 'csv'). */
-  csvMapping?: CsvMapping;
-}
-
-/** No format fits the content. */
-export function unknownFormat(fileName: string | undefined): StatementParseError {
-  const name = fileName ? ` "${fileName}"` : '';
-  return new StatementParseError(
-    'unknown_format',
-    `unknown statement format${name}: not CFONB 120, camt.053/054, MT940, OFX nor a recognizable CSV export`,
-    { line: 1 },
-  );
-}
-
-/**
- * Every sum a reader of the file may take (balances plus every entry, in any order and any subset) stays an exact
- * integer: the file is refused when the magnitudes add up beyond 2^53 cents.
- */
-export function checkTotals(statements: Statement[], omittedCents = 0): void {
-  let total = omittedCents;
-  for (const st of statements) {
-    total += Math.abs(st.openingBalanceCents ?? 0) + Math.abs(st.closingBalanceCents ?? 0);
-    for (const e of st.entries) total += Math.abs(e.amountCents);
-    if (total > Number.MAX_SAFE_INTEGER) {
-      throw new StatementParseError(
-        'invalid_amount',
-        'the amounts of the file add up beyond 2^53 cents: not a real statement',
-      );
-    }
-  }
-}
-
 /**
  * Reads a bank statement file of any supported format (detected from the content unless `format` is given) into the
  * normalized model. Bytes are decoded here: UTF-8 (with or without BOM), else windows-1252/latin-1. Entry `index` is
- * the
- * position in the file across its statements. A balance mismatch is reported in `balanceCheck`, never thrown; an
+ * the position in the file across its statements. A balance mismatch is reported in `balanceCheck`, never thrown; an
  * unreadable file throws a StatementParseError (code, message, line or element).
  */
 export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}): ParsedStatementFile {

@@ -5,7 +5,7 @@ import { parseCsv } from './csv';
 import { ReadAgainAsWindows1252, StatementDecoder } from './decoder';
 import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
-import { checkTotals, type ParseOptions, unknownFormat } from './index';
+import { checkTotals, type ParseOptions, unknownFormat } from './file-checks';
 import { mt940Reader } from './mt940';
 import { parseOfx } from './ofx';
 

@@ -297,8 +297,7 @@ export function InvoicePage(props: { invoiceId: string }) {
                 <dd data-testid="invoice-status">
                   {t().status[d.invoice.status]}
                   {d.invoice.pause
-                    ? ` · ${m.paused} ` +
-                      `(${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}` +
+                    ? ` · ${m.paused} (${t().pauseReasons[d.invoice.pause.reason] ?? d.invoice.pause.reason}` +
                       `${d.invoice.pause.until ? ` → ${date(d.invoice.pause.until)}` : ''})`
                     : ''}
                 </dd>

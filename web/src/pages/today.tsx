@@ -4,6 +4,8 @@ import { date } from '../format';
 import { stepName, t } from '../i18n';
 import { Async, Link, Page, useApp, useData } from '../ui';
 
+const invoicePath = (invoiceId: string) => `/factures/${encodeURIComponent(invoiceId)}`;
+
 function Section(props: { title: string; count: number; children: ComponentChildren }) {
   if (props.count === 0) return null;
   return (
@@ -46,24 +48,23 @@ export function TodayPage() {
               <Section title={m.approvals} count={d.approvals.length}>
                 {d.approvals.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/` + `${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> —{' '}
-                    {a.customerId}, {stepName(a.stepId)}
+                    <Link href={invoicePath(a.invoiceId)}>{a.invoiceId}</Link> — {a.customerId}, {stepName(a.stepId)}
                   </li>
                 ))}
               </Section>
               <Section title={m.disputes} count={d.disputes.length}>
                 {d.disputes.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/` + `${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> —{' '}
-                    {a.customerId} {a.note ? `: ${a.note}` : ''}
+                    <Link href={invoicePath(a.invoiceId)}>{a.invoiceId}</Link> — {a.customerId}{' '}
+                    {a.note ? `: ${a.note}` : ''}
                   </li>
                 ))}
               </Section>
               <Section title={m.promisesDue} count={d.promisesDue.length}>
                 {d.promisesDue.map((a) => (
                   <li key={a.invoiceId}>
-                    <Link href={`/factures/` + `${encodeURIComponent(a.invoiceId)}`}>{a.invoiceId}</Link> —{' '}
-                    {a.customerId}, {m.until(date(a.until))}
+                    <Link href={invoicePath(a.invoiceId)}>{a.invoiceId}</Link> — {a.customerId},{' '}
+                    {m.until(date(a.until))}
                   </li>
                 ))}
               </Section>
