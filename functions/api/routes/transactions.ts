@@ -19,6 +19,8 @@ import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 
+const GIVE_IT_ONCE = 'give it once, with the total amount';
+
 const Params = z.object({ transactionId: idOf(200) });
 const tag = 'Transactions';
 
@@ -86,7 +88,7 @@ const ManualMatch = z.object({
           ctx.addIssue({
             code: 'custom',
             path: [i, 'invoiceId'],
-            message: `invoice ${a.invoiceId} is listed twice (allocations.${at}): give it once, with the total amount`,
+            message: `invoice ${a.invoiceId} is already listed at allocations.${at}: ${GIVE_IT_ONCE}`,
           });
         else first.set(a.invoiceId, i);
       });
