@@ -1,11 +1,12 @@
 /**
- * The customer page's requests, start to end: GET /c/{token} shows the page; POST /c/{token}/{paid|dispute|promise}
+ * The customer page's requests, start to end: GET /c/{token} shows the page (GET /c/s/{code}, a letter's short link,
+ * redirects there); POST /c/{token}/{paid|dispute|promise}
  * checks the link, the site the post comes from and the form token, runs the action, and redirects to the page with
  * its confirmation (Post/Redirect/Get), or shows the page again with the refusals beside the fields.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { pageLanguage, renderCustomerPage, renderRefusedPage } from '../core/customer-page';
-import { isValidFormToken } from '../core/payments/customer-link';
+import { isValidFormToken, signCustomerLink } from '../core/payments/customer-link';
 import { type Access, openLink } from './access';
 import { type ActionResult, openDispute, promisePayment, reportPayment } from './actions';
 import type { PageDeps } from './deps';
@@ -37,6 +38,16 @@ export async function handleCustomerPage(
       renderRefusedPage(pageLanguage(request?.headers['accept-language'] ?? event.headers?.['accept-language'])),
     );
   if (!request) return refused();
+  if (request.shortCode !== undefined) {
+    // A short link opens its link's page: the token is signed again from the link it names (current key); expiry and
+    // revocation are checked on that page like any token's. An unknown code gets the same refusal, after one read.
+    const short =
+      request.method === 'GET' ? await deps.getShortLink(request.shortCode).catch(() => undefined) : undefined;
+    if (!short) return refused();
+    const [key] = await deps.linkKeys();
+    const claims = { customerId: short.customerId, linkId: short.linkId, expiresAt: short.validUntil };
+    return redirect(`/c/${signCustomerLink(claims, key)}`);
+  }
   const access: Access = await openLink(request.token, deps);
   if (!access.ok) return refused();
   if (request.method === 'GET' && !request.action) {

@@ -4,7 +4,7 @@
  */
 
 import type { InvoiceEvent } from '../adapters/db/events';
-import type { CustomerLinkRecord } from '../adapters/db/links';
+import type { CustomerLinkRecord, ShortLinkRecord } from '../adapters/db/links';
 import type { LatePenalties } from '../core/dunning/penalties';
 import type { Policy } from '../core/dunning/policy';
 import type { FinanceAlertInput } from '../core/messages/finance';
@@ -22,6 +22,8 @@ export interface PageDeps {
   /** Signing key first, then the previous one (rotation). */
   linkKeys(): Promise<string[]>;
   getLink(customerId: string, linkId: string): Promise<CustomerLinkRecord | undefined>;
+  /** The link a short code names (letters print /c/s/<code>). */
+  getShortLink(code: string): Promise<ShortLinkRecord | undefined>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
   /** The customer's invoices still owed (open or partially paid), oldest due first. */
   owedInvoices(customerId: string): Promise<Invoice[]>;

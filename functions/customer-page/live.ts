@@ -3,7 +3,7 @@ import { clock } from '../adapters/clock';
 import { creditor } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, saveInvoice } from '../adapters/db/invoices';
-import { getLink } from '../adapters/db/links';
+import { getLink, getShortLink } from '../adapters/db/links';
 import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
 import { queryAll } from '../adapters/db/table';
@@ -40,6 +40,7 @@ export function liveDeps(): PageDeps {
     now: () => clock().now(),
     linkKeys: () => linkKeys(),
     getLink,
+    getShortLink,
     getCustomer,
     owedInvoices,
     policyFor: async (customer) => policyForCustomer(customer, await listPolicies()),

@@ -15,6 +15,8 @@ export interface UploadedFile {
 export interface PageRequest {
   method: string;
   token: string;
+  /** GET /c/s/{code}: a short link (printed on letters), answered by a redirect to its page. */
+  shortCode?: string;
   /** undefined: the page itself */
   action?: PageAction;
   /** ?done=<action> after a successful post (Post/Redirect/Get) */
@@ -27,19 +29,22 @@ export interface PageRequest {
 export const MAX_BODY_BYTES = 4 * 1024 * 1024 + 64 * 1024;
 
 const ROUTE = /^\/c\/([A-Za-z0-9_.-]{1,600})(?:\/(paid|dispute|promise))?\/?$/;
+const SHORT_ROUTE = /^\/c\/s\/([A-Za-z0-9_-]{22})\/?$/;
 
 /** undefined when the path is not one of the page's routes. */
 export function readRequest(event: APIGatewayProxyEventV2): PageRequest | undefined {
-  const match = ROUTE.exec(event.rawPath ?? '');
-  if (!match) return undefined;
+  const short = SHORT_ROUTE.exec(event.rawPath ?? '');
+  const match = short ? undefined : ROUTE.exec(event.rawPath ?? '');
+  if (!short && !match) return undefined;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
   const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
   const done = event.queryStringParameters?.done;
   return {
     method: event.requestContext.http.method.toUpperCase(),
-    token: match[1],
-    action: match[2] as PageAction | undefined,
+    token: match?.[1] ?? '',
+    shortCode: short?.[1],
+    action: match?.[2] as PageAction | undefined,
     done: done === 'paid' || done === 'dispute' || done === 'promise' ? done : undefined,
     headers,
     body,

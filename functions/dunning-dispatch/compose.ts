@@ -191,7 +191,7 @@ async function composeFormalNotices(
       deadline,
       asOf,
       reference,
-      customerPage: { url: link.url, epcPayload: epcTransferFor([invoice], creditor())?.payload },
+      customerPage: { url: link.shortUrl, epcPayload: epcTransferFor([invoice], creditor())?.payload },
     });
     const key = documentKeys.formalNotice(invoice.invoiceId, asOf);
     await putDocument(key, pdf, 'application/pdf');

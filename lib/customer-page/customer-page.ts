@@ -12,7 +12,7 @@ import { allowObjects } from '../shared/grants';
 import { acknowledge } from '../shared/nag';
 
 /** The page's routes: no authorizer (the link's token is the credential), each throttled on its own. */
-export const CUSTOMER_PAGE_ROUTES = ['GET /c/{token}', 'POST /c/{token}/{action}'] as const;
+export const CUSTOMER_PAGE_ROUTES = ['GET /c/{token}', 'POST /c/{token}/{action}', 'GET /c/s/{code}'] as const;
 /** Where the customer's dispute files go in the documents bucket. */
 export const DISPUTES_PREFIX = 'disputes/';
 
@@ -90,13 +90,15 @@ export class CustomerPage extends Construct {
   }
 
   /**
-   * The page's role, written out: read the customer, its link and its invoices (index gsi1 under CUSTOMER#), the
-   * policies (gsi2 POLICIES) and the rate table (RATES); write an invoice's pause with its history event (one
-   * transaction of two INVOICE# puts); read invoice PDFs to presign their links; put a dispute file under disputes/;
-   * e-mail finance. No Step Functions: the workflow re-checks the invoice's pause itself.
+   * The page's role, written out: read the customer, its link (or its short code, LINKCODE#) and its invoices
+   * (index gsi1 under CUSTOMER#), the policies (gsi2 POLICIES) and the rate table (RATES); write an invoice's pause
+   * with its history event (one transaction of two INVOICE# puts); read invoice PDFs to presign their links; put a
+   * dispute file under disputes/; e-mail finance. No Step Functions: the workflow re-checks the invoice's pause itself.
    */
   private grantPage(fn: EncaisseFunction, table: dynamodb.ITable, documentsBucket: s3.IBucket): void {
-    fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:GetItem'], ['CUSTOMER#', 'INVOICE#', 'RATES']));
+    fn.role.addToPrincipalPolicy(
+      itemPolicy(table, ['dynamodb:GetItem'], ['CUSTOMER#', 'INVOICE#', 'LINKCODE#', 'RATES']),
+    );
     fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:PutItem'], ['INVOICE#']));
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -123,6 +125,12 @@ export class CustomerPage extends Construct {
     const routes = [
       ...props.httpApi.addRoutes({
         path: '/c/{token}',
+        methods: [apigwv2.HttpMethod.GET],
+        integration,
+        authorizer: none,
+      }),
+      ...props.httpApi.addRoutes({
+        path: '/c/s/{code}',
         methods: [apigwv2.HttpMethod.GET],
         integration,
         authorizer: none,

@@ -43,7 +43,10 @@ const invoice = (id: string, customerId: string, overrides: Partial<Invoice> = {
   });
 
 /** An in-memory world: customers, invoices, links, and what the page did to them. */
-function world(options: { keys?: string[]; linkRevoked?: boolean } = {}) {
+/** The short code of ACME's link (letters print /c/s/<code>): 22 characters. */
+const SHORT_CODE = 'Q2hvcnQtY29kZS1vZi1BQ0';
+
+function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUntil?: string } = {}) {
   const customers = new Map([
     ['ACME', customer('ACME')],
     ['OTHER', customer('OTHER', { language: 'en' })],
@@ -89,6 +92,12 @@ function world(options: { keys?: string[]; linkRevoked?: boolean } = {}) {
     getLink: async (c, l) => {
       linkReads.push(`${c}/${l}`);
       return links.get(`${c}/${l}`);
+    },
+    getShortLink: async (code) => {
+      linkReads.push(`code/${code}`);
+      return code === SHORT_CODE
+        ? { code, customerId: 'ACME', linkId: LINK, validUntil: options.shortValidUntil ?? '2026-12-01T00:00:00.000Z' }
+        : undefined;
     },
     getCustomer: async (id) => customers.get(id),
     owedInvoices: async (id) =>
@@ -244,6 +253,36 @@ describe('the customer page', () => {
       }
       expect(reads).toEqual(cases.map(() => 1));
       expect(answers[0].body).toContain('Lien invalide ou expiré');
+    },
+  );
+
+  it('a letter’s short link redirects to its link’s page, which opens like any link', async () => {
+    const w = world();
+    const res = await handleCustomerPage(event('GET', `/c/s/${SHORT_CODE}`), w.deps);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers?.location).toBe(`/c/${token()}`);
+    expect(res.headers?.['referrer-policy']).toBe('no-referrer');
+    const page = await handleCustomerPage(event('GET', String(res.headers?.location)), w.deps);
+    expect(page.statusCode).toBe(200);
+    expect(html(page)).toContain('F-2026-0042');
+  });
+
+  it(
+    'an unknown short code gets the neutral page after one read, and a short link to a revoked or expired link ' +
+      'leads to it too',
+    async () => {
+      const neutral = await handleCustomerPage(event('GET', '/c/not-a-token'), world().deps);
+      const w = world();
+      const unknown = await handleCustomerPage(event('GET', `/c/s/${'Z'.repeat(22)}`), w.deps);
+      expect(unknown.statusCode).toBe(REFUSED_STATUS);
+      expect(unknown.body).toBe(neutral.body);
+      expect(w.linkReads).toEqual([`code/${'Z'.repeat(22)}`]);
+      for (const w2 of [world({ linkRevoked: true }), world({ shortValidUntil: '2026-06-01T00:00:00.000Z' })]) {
+        const hop = await handleCustomerPage(event('GET', `/c/s/${SHORT_CODE}`), w2.deps);
+        const landed = await handleCustomerPage(event('GET', String(hop.headers?.location)), w2.deps);
+        expect(landed.statusCode).toBe(REFUSED_STATUS);
+        expect(landed.body).toBe(neutral.body);
+      }
     },
   );
 

@@ -9,11 +9,15 @@ const list = <T>(x: T | T[]) => (Array.isArray(x) ? x : [x]);
 const [[secretId]] = resourcesOfType(json, 'AWS::SecretsManager::Secret');
 
 describe('the customer page in the stack', () => {
-  it('serves GET /c/{token} and POST /c/{token}/{action} without authorizer, from its own function', () => {
+  it('serves GET /c/{token}, POST /c/{token}/{action}, GET /c/s/{code} with no authorizer, from its function', () => {
     const routes = resourcesOfType(json, 'AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties!)
       .filter((r) => String(r.RouteKey).includes('/c/'));
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{token}', 'POST /c/{token}/{action}']);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual([
+      'GET /c/s/{code}',
+      'GET /c/{token}',
+      'POST /c/{token}/{action}',
+    ]);
     const integrations = Object.fromEntries(
       resourcesOfType(json, 'AWS::ApiGatewayV2::Integration').map(([id, i]) => [
         id,
@@ -32,7 +36,11 @@ describe('the customer page in the stack', () => {
   it('throttles each page route on its own, below the admin API', () => {
     const [[, stage]] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage');
     const limits = { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 };
-    expect(stage.Properties!.RouteSettings).toEqual({ 'GET /c/{token}': limits, 'POST /c/{token}/{action}': limits });
+    expect(stage.Properties!.RouteSettings).toEqual({
+      'GET /c/{token}': limits,
+      'POST /c/{token}/{action}': limits,
+      'GET /c/s/{code}': limits,
+    });
   });
 
   it(
@@ -58,7 +66,7 @@ describe('the customer page in the stack', () => {
         .sort();
       expect(summary).toEqual([
         'dynamodb:GetItem <Table> ' +
-          '{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*","INVOICE#*","RATES"]}}',
+          '{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*","INVOICE#*","LINKCODE#*","RATES"]}}',
         'dynamodb:PutItem <Table> {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["INVOICE#*"]}}',
         'dynamodb:Query <Table>/index/gsi1 {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*"]}}',
         'dynamodb:Query <Table>/index/gsi2 {"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["POLICIES"]}}',

@@ -70,3 +70,34 @@ export async function revokeCustomerLinks(customerId: string, at: string, actor:
   }
   return revoked;
 }
+
+/**
+ * A link's short code (the short URL printed on a letter, `/c/s/<code>`): LINKCODE#<code>, 128 random bits, naming the
+ * link it opens. The page signs that link's token again from it; revocation and expiry stay the link's own.
+ */
+export const ShortLinkRecord = z.object({
+  code: z.string(),
+  customerId: z.string(),
+  linkId: z.string(),
+  validUntil: z.string(),
+});
+export type ShortLinkRecord = z.infer<typeof ShortLinkRecord>;
+
+const codeKey = (code: string) => ({ pk: `LINKCODE#${code}`, sk: 'LINKCODE' });
+
+export async function recordShortLink(link: ShortLinkRecord): Promise<void> {
+  const expiresAt = Math.floor(Date.parse(link.validUntil) / 1000) + TTL_MARGIN_SECONDS;
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...codeKey(link.code), type: 'customer_link_code', expiresAt, ...link },
+    }),
+  );
+}
+
+export async function getShortLink(code: string): Promise<ShortLinkRecord | undefined> {
+  const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: codeKey(code), ConsistentRead: true }));
+  if (!res.Item) return undefined;
+  const { pk: _p, sk: _s, type: _t, expiresAt: _e, ...rest } = res.Item;
+  return ShortLinkRecord.parse(rest);
+}
