@@ -73,9 +73,11 @@ export class HandlerRegistry {
 
   /** Invokes the handler as Lambda would (event, context); errors propagate with their name (Lambda's errorType). */
   async invoke(name: LambdaName, event: unknown): Promise<unknown> {
-    const handler = await this.load(name);
+    // Held from before the (first) import: a cold start's module loading is a Lambda's init, not policy time (at
+    // 172 800x the half second of a first import was a policy day, and the demo's first reminder went out a day late).
     const release = this.hold?.();
     try {
+      const handler = await this.load(name);
       return await handler(event, lambdaContext(name, this.region));
     } finally {
       release?.();

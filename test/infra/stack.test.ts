@@ -507,12 +507,13 @@ describe('admin API', () => {
     expect(routes.map((r) => r.RouteKey).sort()).toEqual([
       'ANY /',
       'ANY /{proxy+}',
+      'GET /c/s/{code}',
       'GET /c/{token}',
       'GET /health',
       'POST /c/{token}/{action}',
     ]);
     for (const r of routes) {
-      if (['GET /health', 'GET /c/{token}', 'POST /c/{token}/{action}'].includes(r.RouteKey))
+      if (['GET /health', 'GET /c/{token}', 'POST /c/{token}/{action}', 'GET /c/s/{code}'].includes(r.RouteKey))
         expect(r.AuthorizationType).toBe('NONE');
       else {
         expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
