@@ -80,7 +80,11 @@ const statements = fc
   .map((sts): Statement[] => {
     let index = 0;
     return sts.map((s, n) => {
-      const entries: StatementEntry[] = s.entries.map((e) => ({
+      // A bank lists a statement's movements in booking-date order. Dates that go backwards, with a running balance
+      // that fits both directions (-0,18 then 0,00 after +0,18 and -0,18), make a CSV truly ambiguous: its reader
+      // then takes it for a most-recent-first export (seed 125324907 found one).
+      const inOrder = [...s.entries].sort((a, b) => a.bookingDate.localeCompare(b.bookingDate));
+      const entries: StatementEntry[] = inOrder.map((e) => ({
         index: index++,
         bookingDate: e.bookingDate,
         valueDate: e.valueOffset === undefined ? undefined : addDays(e.bookingDate, e.valueOffset),
