@@ -15,6 +15,7 @@ export interface Creditor {
   iban: string;
   bic?: string;
   email?: string;
+  phone?: string;
 }
 
 export interface PageDeps {

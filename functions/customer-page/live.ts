@@ -55,7 +55,9 @@ export function liveDeps(): PageDeps {
     pdfLink: (key) => presignedLink(key, PDF_LINK_SECONDS),
     creditor: () => {
       const c = creditor();
-      return { name: c.name, iban: c.iban, bic: c.bic, email: process.env.SENDER_EMAIL };
+      // The accounting contact of the creditor's legal identity: a person who answers, not the sending address.
+      const contact = c.legal.accounting;
+      return { name: c.name, iban: c.iban, bic: c.bic, email: contact.email, phone: contact.phone };
     },
     saveInvoice,
     putDocument: async (key, bytes, contentType) => {
