@@ -10,13 +10,13 @@ import { currentDunning } from '../adapters/db/workflow-markers';
 import type { Logger } from '../adapters/logger';
 import { sendEmail } from '../adapters/mailer';
 import { resumeDunning, startDunning } from '../adapters/workflows';
+import { mapLimited } from '../core/concurrency';
 import { RESTARTABLE_END } from '../core/dunning/executions';
 import { type MissingRates, messageDays, planSweep, type SweepAction, type SweepInput } from '../core/dunning/sweep';
 import { renderFinanceDigest } from '../core/messages/finance';
 import { type Customer, type Invoice, isOwed } from '../core/model';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
-import { mapPool } from './pool';
 
 /** How many invoices the sweep reads or acts on at once (DynamoDB and Step Functions calls in flight). */
 export const SWEEP_CONCURRENCY = 8;
@@ -54,7 +54,7 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
     restarted: [],
     withdrawn: [],
   };
-  await mapPool(plan.actions, SWEEP_CONCURRENCY, async (action) => {
+  await mapLimited(plan.actions, SWEEP_CONCURRENCY, async (action) => {
     try {
       await runAction(action, at, report, log, agencyCases);
     } catch (err) {
@@ -100,7 +100,7 @@ async function readSweepInput(at: Date): Promise<{ input: SweepInput; agencyCase
   ]);
   const customers = new Map<string, Promise<Customer | undefined>>();
   const customerOf = (id: string) => customers.get(id) ?? customers.set(id, getCustomer(id)).get(id)!;
-  const invoices = await mapPool(owed, SWEEP_CONCURRENCY, async (invoice) => {
+  const invoices = await mapLimited(owed, SWEEP_CONCURRENCY, async (invoice) => {
     const [customer, workflow, pause] = await Promise.all([
       customerOf(invoice.customerId),
       currentDunning(invoice.invoiceId),
@@ -108,12 +108,12 @@ async function readSweepInput(at: Date): Promise<{ input: SweepInput; agencyCase
     ]);
     return { invoice, customer, workflow, storedPause: Boolean(pause) };
   });
-  const withInvoices = await mapPool(cases, SWEEP_CONCURRENCY, async (agencyCase) => ({
+  const withInvoices = await mapLimited(cases, SWEEP_CONCURRENCY, async (agencyCase) => ({
     agencyCase,
     invoice: await getInvoice(agencyCase.invoiceId),
   }));
   const known = [...new Set(invoices.filter((i) => i.customer).map((i) => i.invoice.customerId))];
-  const bouncedContacts = (await mapPool(known, SWEEP_CONCURRENCY, listBouncedContacts)).flat();
+  const bouncedContacts = (await mapLimited(known, SWEEP_CONCURRENCY, listBouncedContacts)).flat();
   const rates = await loadRateTable().then(
     (table) => ({ table }),
     (err: Error) => ({ error: `${err.name}: ${err.message}` }),
