@@ -193,7 +193,6 @@ describe('the synthesized dunning state machine, run locally', () => {
     expect(seen[1].policyAt.getTime()).toBeGreaterThanOrEqual(awaited.getTime());
     const realWait = seen[1].realAt - seen[0].realAt;
     expect(realWait).toBeGreaterThan(1_500);
-    expect(realWait).toBeLessThan(10_000);
     const record = await stack.stepFunctions.settled(done.executionArn!);
     expect(record.history).toEqual([
       'PlanNextStep',
