@@ -1,0 +1,313 @@
+import { z } from 'zod';
+import { clock } from '../../adapters/clock';
+import { readInvoiceDossier } from '../../adapters/db/api-reads';
+import { appendInvoiceEvent } from '../../adapters/db/events';
+import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
+import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
+import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import { reduceOpenAmount } from '../../core/invoices';
+import { AmountCents, Invoice, openStatuses } from '../../core/model';
+import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
+import { route } from '../route';
+import { common, Id } from '../schemas';
+
+/** The changes finance makes to one invoice: dispute, promise, pause and resume, write-off, credit note, restart. */
+export const InvoiceParams = z.object({ invoiceId: Id });
+
+const ActionResult = z.object({
+  invoice: Invoice,
+  workflow: z
+    .object({ action: z.enum(['none', 'stopped', 'resumed', 'not_paused', 'token_expired', 'no_execution']) })
+    .optional(),
+});
+
+const note = z.string().max(2000).optional();
+/** The furthest a payment promise may be dated. */
+const MAX_PROMISE_DAYS = 365;
+
+async function loadForChange(invoiceId: string, ifMatch: number | undefined): Promise<Invoice> {
+  const invoice = await getInvoice(invoiceId);
+  if (!invoice) throw notFound(`invoice ${invoiceId}`);
+  if (ifMatch !== undefined && ifMatch !== invoice.version)
+    throw versionConflict(`invoice ${invoiceId}`, invoice.version);
+  return invoice;
+}
+
+async function save(
+  current: Invoice,
+  next: Omit<Invoice, 'version'>,
+  kind: string,
+  actor: string,
+  detail: Record<string, unknown>,
+): Promise<Invoice> {
+  try {
+    return await saveInvoice(current, next, { at: clock().now().toISOString(), kind, actor, detail });
+  } catch (err) {
+    if (err instanceof VersionConflictError) throw versionConflict(`invoice ${current.invoiceId}`);
+    throw err;
+  }
+}
+
+function stripVersion(i: Invoice): Omit<Invoice, 'version'> {
+  const { version: _v, ...rest } = i;
+  return rest;
+}
+
+function requireOwed(invoice: Invoice, action: string): void {
+  if (!openStatuses.includes(invoice.status)) {
+    throw stateConflict(`invoice ${invoice.invoiceId} is ${invoice.status}: cannot ${action}`);
+  }
+}
+
+const tag = 'Invoices';
+const actionResponses = (extra: number[] = []) => ({
+  200: { description: 'The invoice after the change', schema: ActionResult, etag: true },
+  ...common(404, 409, 413, ...extra),
+});
+
+export const invoiceActionRoutes = [
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/dispute',
+    operationId: 'disputeInvoice',
+    tag,
+    access: 'finance',
+    ifMatch: 'optional',
+    summary: 'Record a dispute ("litige"): reminders stop until it is resolved (resume)',
+    params: InvoiceParams,
+    body: z.object({ note }),
+    responses: actionResponses(),
+    handle: async ({ params, body, principal, ifMatch }) => {
+      const current = await loadForChange(params.invoiceId, ifMatch);
+      requireOwed(current, 'open a dispute');
+      const next = {
+        ...stripVersion(current),
+        pause: { reason: 'dispute' as const, since: clock().now().toISOString(), note: body.note },
+      };
+      const saved = await save(current, next, 'dispute_opened', principal.actor, { note: body.note });
+      return { status: 200, body: { invoice: saved }, version: saved.version };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/promise',
+    operationId: 'recordPaymentPromise',
+    tag,
+    access: 'finance',
+    ifMatch: 'optional',
+    summary: 'Record a promise to pay: reminders wait until the promised date (plus the policy grace days)',
+    params: InvoiceParams,
+    body: z.object({ until: IsoDate.describe('Promised payment date'), note }),
+    responses: actionResponses(),
+    handle: async ({ params, body, principal, ifMatch }) => {
+      const current = await loadForChange(params.invoiceId, ifMatch);
+      requireOwed(current, 'record a payment promise');
+      const today = toIsoDate(clock().now());
+      if (body.until < today) {
+        throw new HttpProblem('validation', `until: ${body.until} is in the past`, {
+          errors: [{ in: 'body', field: 'until', message: 'in the past' }],
+        });
+      }
+      // A workflow waits for the promised date: past a year it would outlive its Standard execution (one year at most).
+      if (body.until > addDays(today, MAX_PROMISE_DAYS)) {
+        throw new HttpProblem('validation', `until: ${body.until} is more than ${MAX_PROMISE_DAYS} days away`, {
+          errors: [{ in: 'body', field: 'until', message: `more than ${MAX_PROMISE_DAYS} days away` }],
+        });
+      }
+      const next = {
+        ...stripVersion(current),
+        pause: { reason: 'promise' as const, since: clock().now().toISOString(), until: body.until, note: body.note },
+      };
+      const saved = await save(current, next, 'payment_promised', principal.actor, {
+        until: body.until,
+        note: body.note,
+      });
+      return { status: 200, body: { invoice: saved }, version: saved.version };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/pause',
+    operationId: 'pauseInvoice',
+    tag,
+    access: 'finance',
+    ifMatch: 'optional',
+    summary: 'Pause the reminders of an invoice by hand',
+    params: InvoiceParams,
+    body: z.object({ note }),
+    responses: actionResponses(),
+    handle: async ({ params, body, principal, ifMatch }) => {
+      const current = await loadForChange(params.invoiceId, ifMatch);
+      requireOwed(current, 'pause');
+      const next = {
+        ...stripVersion(current),
+        pause: { reason: 'manual' as const, since: clock().now().toISOString(), note: body.note },
+      };
+      const saved = await save(current, next, 'paused', principal.actor, { note: body.note });
+      return { status: 200, body: { invoice: saved }, version: saved.version };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/resume',
+    operationId: 'resumeInvoice',
+    tag,
+    access: 'finance',
+    ifMatch: 'optional',
+    summary: 'Resolve a dispute, promise or pause and resume the reminders (also approves a step waiting for approval)',
+    params: InvoiceParams,
+    body: z.object({ note }),
+    responses: actionResponses(),
+    handle: async ({ params, body, principal, ifMatch }) => {
+      let invoice = await loadForChange(params.invoiceId, ifMatch);
+      const wasPaused = invoice.pause !== undefined;
+      if (wasPaused) {
+        const { pause, ...rest } = stripVersion(invoice);
+        invoice = await save(invoice, rest, 'resumed', principal.actor, { note: body.note, pausedFor: pause?.reason });
+      }
+      // The workflow is resumed after the pause is cleared, else its re-check would pause again. A retried call
+      // (pause already cleared, workflow still waiting) only resumes the workflow.
+      const res = await resumeDunning(params.invoiceId);
+      if (!wasPaused && !res.resumed) throw stateConflict(`invoice ${params.invoiceId} is not paused`);
+      return {
+        status: 200,
+        body: { invoice, workflow: { action: res.resumed ? 'resumed' : res.reason } },
+        version: invoice.version,
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/write-off',
+    operationId: 'writeOffInvoice',
+    tag,
+    access: 'finance',
+    ifMatch: 'optional',
+    summary: 'Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders',
+    params: InvoiceParams,
+    body: z.object({
+      amountCents: AmountCents.optional().describe('Default: the whole open amount'),
+      reason: z.string().min(1).max(2000),
+    }),
+    responses: actionResponses(),
+    handle: async ({ params, body, principal, ifMatch }) => {
+      const current = await loadForChange(params.invoiceId, ifMatch);
+      const amount = body.amountCents ?? current.openCents;
+      const decision = reduceOpenAmount(current, 'write_off', amount);
+      if (!decision.ok && decision.reason === 'not_reducible')
+        throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to write off`);
+      if (!decision.ok) throw stateConflict(`amountCents ${amount} exceeds the open amount ${current.openCents}`);
+      const { openCents, status } = decision;
+      const saved = await save(current, { ...stripVersion(current), openCents, status }, 'write_off', principal.actor, {
+        amountCents: amount,
+        reason: body.reason,
+      });
+      const action = decision.closes
+        ? (await stopDunning(saved.invoiceId, 'written off')).stopped
+          ? 'stopped'
+          : 'no_execution'
+        : 'none';
+      return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/credit-note',
+    operationId: 'recordCreditNote',
+    tag,
+    access: 'finance',
+    ifMatch: 'optional',
+    summary:
+      'Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the ' +
+      'reminders',
+    params: InvoiceParams,
+    body: z.object({ creditNoteId: Id, amountCents: AmountCents, reason: z.string().max(2000).optional() }),
+    responses: actionResponses(),
+    handle: async ({ params, body, principal, ifMatch }) => {
+      const dossier = await readInvoiceDossier(params.invoiceId);
+      if (!dossier) throw notFound(`invoice ${params.invoiceId}`);
+      const current = dossier.invoice;
+      const already = dossier.history.find(
+        (e) => e.kind === 'credit_note' && e.detail.creditNoteId === body.creditNoteId,
+      );
+      if (already) {
+        if (already.detail.amountCents !== body.amountCents)
+          throw new HttpProblem('already-exists', `credit note ${body.creditNoteId} was recorded with another amount`);
+        return { status: 200, body: { invoice: current, workflow: { action: 'none' } }, version: current.version };
+      }
+      if (ifMatch !== undefined && ifMatch !== current.version)
+        throw versionConflict(`invoice ${current.invoiceId}`, current.version);
+      const decision = reduceOpenAmount(current, 'credit_note', body.amountCents);
+      if (!decision.ok && decision.reason === 'not_reducible')
+        throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to credit`);
+      if (!decision.ok)
+        throw stateConflict(
+          `amountCents ${body.amountCents} exceeds the open amount ${current.openCents} (refunds are out of scope)`,
+        );
+      const { openCents, status } = decision;
+      const saved = await save(
+        current,
+        { ...stripVersion(current), openCents, status },
+        'credit_note',
+        principal.actor,
+        { creditNoteId: body.creditNoteId, amountCents: body.amountCents, reason: body.reason },
+      );
+      const action = decision.closes
+        ? (await stopDunning(saved.invoiceId, 'credited')).stopped
+          ? 'stopped'
+          : 'no_execution'
+        : 'none';
+      return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
+    },
+  }),
+  // Issue 11 (dunning helper): finance brings back the dunning of an invoice whose workflow failed or was stopped.
+  route({
+    method: 'POST',
+    path: '/invoices/{invoiceId}/restart-dunning',
+    operationId: 'restartDunning',
+    tag,
+    access: 'finance',
+    summary:
+      'Bring back the reminders of an owed invoice whose workflow failed, timed out or was stopped (a new ' +
+      'generation); a no-op while one runs',
+    params: InvoiceParams,
+    body: z.object({ note }),
+    responses: {
+      200: {
+        description: 'The invoice and what happened to its workflow',
+        schema: z.object({
+          invoice: Invoice,
+          workflow: z.object({
+            action: z.enum(['started', 'already_running']),
+            generation: z.number().int().positive(),
+          }),
+        }),
+        etag: true,
+      },
+      ...common(404, 409, 413),
+    },
+    handle: async ({ params, body, principal }) => {
+      const invoice = await loadForChange(params.invoiceId, undefined);
+      requireOwed(invoice, 'restart its reminders');
+      const now = clock().now();
+      const res = await startDunning(invoice.invoiceId, now);
+      if (res.started) {
+        await appendInvoiceEvent({
+          invoiceId: invoice.invoiceId,
+          at: now.toISOString(),
+          kind: 'dunning_restarted',
+          actor: principal.actor,
+          detail: { generation: res.generation, note: body.note, by: 'finance' },
+        });
+      }
+      return {
+        status: 200,
+        body: {
+          invoice,
+          workflow: { action: res.started ? 'started' : 'already_running', generation: res.generation },
+        },
+        version: invoice.version,
+      };
+    },
+  }),
+];
