@@ -110,6 +110,11 @@ function e2eStatement(): { name: string; content: string } {
 async function open(p: Page, route: string): Promise<void> {
   await p.goto(new URL(route, consoleServer.url).href);
   await p.locator('#page-title').waitFor();
+  await settled(p);
+}
+
+/** Waits until nothing on the page is loading any more. */
+async function settled(p: Page): Promise<void> {
   await p.waitForFunction(() => {
     const doc = (globalThis as any).document;
     return doc.querySelector('main [aria-busy="true"]') === null;
@@ -195,7 +200,8 @@ beforeAll(async () => {
   });
   // The local API imports its handler on the first request (seconds): warm it before anything is timed.
   await api('/console/today');
-  browser = await playwright.launch({ executablePath, args: chromium.args, headless: true });
+  // --lang: the browser's own widgets (a date field's placeholder) in French, as on a French finance officer's desk.
+  browser = await playwright.launch({ executablePath, args: [...chromium.args, '--lang=fr-FR'], headless: true });
   finance = await browser.newContext({
     viewport: { width: 1280, height: 860 },
     locale: 'fr-FR',
@@ -228,6 +234,7 @@ describe('the finance console in a real browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Today');
     await page.getByRole('button', { name: 'Passer la console en français' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Aujourd’hui');
+    await settled(page);
     await shot(page, 'aujourdhui');
   });
 

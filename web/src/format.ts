@@ -21,6 +21,19 @@ export function date(iso: string | undefined): string {
   }).format(new Date(iso));
 }
 
+/** "YYYY-MM-DD" as day and month for a chart's axis: "31/07". */
+export function shortDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return new Intl.DateTimeFormat(locale(), { day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(
+    Date.UTC(y, m - 1, d),
+  );
+}
+
+/** A number in the reader's convention: "86,7" in French, "86.7" in English. */
+export function decimal(n: number, digits = 1): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
 /** "120,50" or "120.50" to 12050 cents; undefined when it is not an amount. */
 export function parseEuros(text: string): number | undefined {
   const s = text.trim().replace(/\s/g, '').replace(',', '.');

@@ -181,6 +181,17 @@ const fr = {
     score: 'Comportement de paiement',
     averageDelay: (d: number | null) => (d === null ? 'pas encore de paiement' : `${d} j de retard en moyenne`),
     onTime: (p: number | null) => (p === null ? '' : `${p} % payées à l’heure`),
+    sample: (n: number) =>
+      n === 0
+        ? 'aucune facture payée sur 24 mois'
+        : `sur ${n} facture${n > 1 ? 's' : ''} payée${n > 1 ? 's' : ''} en 24 mois`,
+    trends: {
+      improving: 'en amélioration',
+      worsening: 'en dégradation',
+      stable: 'stable',
+      unknown: 'tendance pas encore connue',
+    } as Record<string, string>,
+    overdue: (amount: string) => `échu non payé : ${amount}`,
     contacts: 'Contacts',
     contactsHelp: 'Un contact par ligne : e-mail, nom',
     policy: 'Scénario de relance',
@@ -262,7 +273,7 @@ const fr = {
     agedByCustomer: 'Balance âgée par client',
     csv: 'Télécharger la balance âgée (CSV)',
     dso: 'DSO (délai moyen de paiement)',
-    dsoDays: (d: number | null) => (d === null ? '—' : `${d} jours`),
+    dsoDays: (d: string | null) => (d === null ? '—' : `${d} jours`),
     forecast: 'Prévision d’encaissements par semaine',
     week: 'Semaine du',
     expected: 'Attendu',
@@ -462,6 +473,15 @@ const en: Messages = {
     score: 'Payment behaviour',
     averageDelay: (d) => (d === null ? 'no payment yet' : `${d} days late on average`),
     onTime: (p) => (p === null ? '' : `${p}% paid on time`),
+    sample: (n) =>
+      n === 0 ? 'no invoice paid in 24 months' : `from ${n} invoice${n > 1 ? 's' : ''} paid in 24 months`,
+    trends: {
+      improving: 'improving',
+      worsening: 'worsening',
+      stable: 'stable',
+      unknown: 'trend not known yet',
+    },
+    overdue: (amount) => `overdue and unpaid: ${amount}`,
     contacts: 'Contacts',
     contactsHelp: 'One contact a line: e-mail, name',
     policy: 'Dunning policy',

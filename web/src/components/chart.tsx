@@ -5,7 +5,8 @@ import 'uplot/dist/uPlot.min.css';
 export interface ChartProps {
   /** Categories along x (bucket names, week starts, dates). */
   labels: string[];
-  series: { label: string; values: number[]; color: string }[];
+  /** A null value is drawn as a gap (no data), never as zero. */
+  series: { label: string; values: (number | null)[]; color: string }[];
   kind: 'bars' | 'line';
   /** Tick and legend text of a y value (cents as euros...). */
   format: (v: number) => string;

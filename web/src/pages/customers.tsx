@@ -197,9 +197,12 @@ export function CustomerPage(props: { customerId: string }) {
                 <h2 id="score-title">{m.score}</h2>
                 <p>{m.averageDelay(score.averageDaysLate)}</p>
                 <p>{m.onTime(score.onTimeShare === null ? null : Math.round(score.onTimeShare * 100))}</p>
-                <p>
-                  {score.sampleSize} · {score.trend} · {money(score.overdueCents)}
-                </p>
+                {score.sampleSize > 0 && (
+                  <p>
+                    {m.sample(score.sampleSize)} · {m.trends[score.trend] ?? score.trend}
+                  </p>
+                )}
+                <p>{m.overdue(money(score.overdueCents))}</p>
               </section>
               <section class="card" aria-labelledby="contacts-title">
                 <h2 id="contacts-title">{m.contacts}</h2>

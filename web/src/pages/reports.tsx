@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Api, messageOf, ok } from '../api/client';
 import { Chart } from '../components/chart';
-import { date, money } from '../format';
+import { date, decimal, money, shortDate } from '../format';
 import { t } from '../i18n';
 import { Async, Link, type Loaded, Page, say, useApp, useData } from '../ui';
 
@@ -44,6 +44,14 @@ async function downloadAgedCsv(api: Api): Promise<void> {
   a.remove();
 }
 
+/** A customer's name short enough for a bar's label: cut at a word, with an ellipsis when cut. */
+function shortName(name: string, max = 22): string {
+  if (name.length <= max) return name;
+  const cut = name.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
 function BucketHeaders() {
   return (
     <>
@@ -82,19 +90,13 @@ function AgedCard(props: { aged: Loaded<Aged> }) {
               {m.total} : {money(a.total.totalCents, a.currency)} · {date(a.asOf)}
             </figcaption>
             <table class="compact">
-              <thead>
-                <tr>
-                  <BucketHeaders />
-                </tr>
-              </thead>
               <tbody>
-                <tr>
-                  {bucketKeys.map((b) => (
-                    <td key={b} class="num">
-                      {money(a.total.buckets[b], a.currency)}
-                    </td>
-                  ))}
-                </tr>
+                {bucketKeys.map((b) => (
+                  <tr key={b}>
+                    <th scope="row">{t().buckets[b]}</th>
+                    <td class="num">{money(a.total.buckets[b], a.currency)}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </figure>
@@ -110,6 +112,7 @@ function AgedCard(props: { aged: Loaded<Aged> }) {
 function DsoCard() {
   const { api } = useApp();
   const m = t().reports;
+  const dsoText = (d: number | null | undefined) => m.dsoDays(d === null || d === undefined ? null : decimal(d));
   const dso = useData(async () => {
     // The server's today (the local stack runs on a compressed clock), then the five month ends before it.
     const latest = ok(await api.GET('/reports/dso', { params: { query: {} } }));
@@ -129,12 +132,12 @@ function DsoCard() {
             <Chart
               title={m.dso}
               kind="line"
-              labels={rows.map((r) => r.asOf.slice(5))}
-              series={[{ label: m.dso, values: rows.map((r) => r.dsoDays ?? 0), color: '#2b5d8a' }]}
+              labels={rows.map((r) => shortDate(r.asOf))}
+              series={[{ label: m.dso, values: rows.map((r) => r.dsoDays), color: '#2b5d8a' }]}
               format={(v) => `${Math.round(v)} j`}
             />
             <figcaption>
-              {date(rows.at(-1)?.asOf)} : {m.dsoDays(rows.at(-1)?.dsoDays ?? null)}
+              {date(rows.at(-1)?.asOf)} : {dsoText(rows.at(-1)?.dsoDays)}
             </figcaption>
           </figure>
         )}
@@ -155,7 +158,7 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
               title={m.agedByCustomer}
               kind="bars"
               height={200}
-              labels={a.customers.slice(0, 8).map((c) => (c.customerName ?? c.customerId).slice(0, 14))}
+              labels={a.customers.slice(0, 8).map((c) => shortName(c.customerName ?? c.customerId))}
               series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]}
               format={euros}
             />
@@ -212,7 +215,7 @@ function ForecastCard() {
             <Chart
               title={m.forecast}
               kind="bars"
-              labels={f.weeks.map((w) => w.weekStart.slice(5))}
+              labels={f.weeks.map((w) => shortDate(w.weekStart))}
               series={[{ label: m.expected, values: f.weeks.map((w) => w.expectedCents), color: colors[0] }]}
               format={euros}
             />
