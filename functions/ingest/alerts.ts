@@ -9,7 +9,7 @@ import {
 } from '../adapters/db/statements';
 import type { Logger } from '../adapters/logger';
 import type { IngestSummary } from '../core/ingest/summary';
-import type { IngestNotifier, RejectionReport } from './ingest-file';
+import type { IngestNotifier, RejectionReport } from './notifier';
 import { financeNotifier } from './notify';
 
 /**

@@ -4,7 +4,7 @@ import { reportKeyOf, type StatementFolder, storedStatementKey } from '../core/i
 import type { StatementProblem } from '../core/ingest/read';
 import type { IngestSummary } from '../core/ingest/summary';
 import { deliverIngestAlert, rejectionAlert, summaryAlert } from './alerts';
-import type { IngestNotifier, RejectionReport } from './ingest-file';
+import type { IngestNotifier, RejectionReport } from './notifier';
 
 /** One statement file on its way out of the inbox: copied server-side to its content key (the version read: ETag). */
 export interface InboxFile {

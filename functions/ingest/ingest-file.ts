@@ -17,12 +17,13 @@ import { statementObjectInfo } from '../adapters/statement-files';
 import { startDunning, stopDunning } from '../adapters/workflows';
 import { addDays } from '../core/dates';
 import { fileNameOf, unreadFileId } from '../core/ingest/files';
-import { type IngestLimits, type StatementProblem, tooLargeProblem } from '../core/ingest/read';
+import { type IngestLimits, tooLargeProblem } from '../core/ingest/read';
 import { type IngestSummary, type ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import { type LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
 import type { ParsedStatementFile } from '../core/model';
 import { sendPendingIngestAlerts } from './alerts';
 import { fileDuplicate, fileProcessed, fileRejected, type InboxFile } from './file-statement';
+import type { IngestNotifier, RejectionReport } from './notifier';
 import { readInboxFile } from './read-inbox-file';
 import { storeTransactions } from './store-transactions';
 
@@ -32,22 +33,6 @@ export class StatementInProgressError extends Error {
     super(`statement ${key} is being ingested by another run`);
     this.name = 'StatementInProgressError';
   }
-}
-
-/** What finance hears about an ingest run. */
-export interface IngestNotifier {
-  statementRejected(report: RejectionReport): Promise<void>;
-  statementProcessed(summary: IngestSummary & { omittedAnomalies?: number }): Promise<void>;
-  /** A statement left `processing` after every retry (reported by the daily sweep). */
-  statementStuck(record: StatementRecord): Promise<void>;
-}
-
-export interface RejectionReport {
-  fileName: string;
-  sourceKey: string;
-  rejectedKey: string;
-  checksum: string;
-  error: StatementProblem;
 }
 
 export type IngestOutcome =

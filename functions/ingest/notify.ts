@@ -4,7 +4,7 @@ import type { StatementRecord } from '../adapters/db/statements';
 import { sendEmail } from '../adapters/mailer';
 import type { Anomaly, IngestSummary } from '../core/ingest/summary';
 import { renderFinanceAlert } from '../core/messages';
-import type { IngestNotifier, RejectionReport } from './ingest-file';
+import type { IngestNotifier, RejectionReport } from './notifier';
 
 function anomalyLine(a: Anomaly): string {
   switch (a.kind) {
