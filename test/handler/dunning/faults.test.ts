@@ -312,24 +312,30 @@ describe.each(scenarios)('faults in a $name', (scenario) => {
     scenario.check(run, (await scenario.run(run)) as never);
   });
 
-  it.each(faultKinds)('every AWS call failing once (%s), at every position, keeps every invariant', async (kind) => {
-    const clean = new Run();
-    await scenario.run(clean);
-    const positions = clean.calls.length;
-    expect(positions).toBeGreaterThan(10);
-    const maybeSent: string[] = [];
-    for (let position = 0; position < positions; position++) {
-      const run = new Run(position, kind);
-      const out = await scenario.run(run);
-      try {
-        scenario.check(run, out as never);
-        if (run.maybeSentTasks().length) maybeSent.push(`${kind}@${position}:${clean.calls[position]}`);
-      } catch (err) {
-        throw new Error(`fault ${kind} at call ${position} (${clean.calls[position]}): ${(err as Error).message}`);
+  it.each(faultKinds)(
+    'every AWS call failing once (%s), at every position, keeps every invariant',
+    async (kind) => {
+      const clean = new Run();
+      await scenario.run(clean);
+      const positions = clean.calls.length;
+      expect(positions).toBeGreaterThan(10);
+      const maybeSent: string[] = [];
+      for (let position = 0; position < positions; position++) {
+        const run = new Run(position, kind);
+        const out = await scenario.run(run);
+        try {
+          scenario.check(run, out as never);
+          if (run.maybeSentTasks().length) maybeSent.push(`${kind}@${position}:${clean.calls[position]}`);
+        } catch (err) {
+          throw new Error(`fault ${kind} at call ${position} (${clean.calls[position]}): ${(err as Error).message}`);
+        }
       }
-    }
-    expect(errorLines).toEqual([]);
-    if (process.env.DBG)
-      console.log(`${scenario.name} ${kind}: ${positions} positions, maybe sent: ${maybeSent.join(' ')}`);
-  });
+      expect(errorLines).toEqual([]);
+      if (process.env.DBG)
+        console.log(`${scenario.name} ${kind}: ${positions} positions, maybe sent: ${maybeSent.join(' ')}`);
+      // Dozens of runs in one test: a few seconds on a quiet machine, far more when it is shared. A test cut by the
+      // default timeout would keep running beside the next one and share its mocks.
+    },
+    300_000,
+  );
 });
