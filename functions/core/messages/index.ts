@@ -2,6 +2,8 @@ export * from './events';
 export * from './finance';
 export * from './format';
 export * from './notices';
+export * from './operations';
 export * from './reminder';
+export * from './statement-alerts';
 export * from './tasks';
 export * from './withdrawals';
