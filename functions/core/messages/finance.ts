@@ -33,7 +33,11 @@ export type FinanceAlertKind =
   | 'maybe_sent'
   | 'case_withdrawn'
   | 'payment_crossed'
-  | 'dunning_exhausted';
+  | 'dunning_exhausted'
+  | 'payment_reported'
+  | 'dispute_opened'
+  | 'payment_promised'
+  | 'einvoice_rejected';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
@@ -53,6 +57,10 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     case_withdrawn: 'Dossier retiré à l’agence (payé)',
     payment_crossed: 'Paiement croisé avec une relance',
     dunning_exhausted: 'À traiter : relances terminées, facture toujours due',
+    payment_reported: 'À rapprocher : paiement déclaré par le client',
+    dispute_opened: 'À examiner : facture contestée par le client',
+    payment_promised: 'Pour information : promesse de paiement du client',
+    einvoice_rejected: 'À corriger : facture électronique rejetée',
   },
   en: {
     workflow_failed: 'To check: dunning stopped by an error',
@@ -71,6 +79,10 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     case_withdrawn: 'Case withdrawn from the agency (paid)',
     payment_crossed: 'Payment crossed a reminder',
     dunning_exhausted: 'To do: dunning over, invoice still owed',
+    payment_reported: 'To match: payment reported by the customer',
+    dispute_opened: 'To look into: invoice disputed by the customer',
+    payment_promised: 'For information: payment promised by the customer',
+    einvoice_rejected: 'To fix: electronic invoice rejected',
   },
 };
 

@@ -7,6 +7,8 @@ import {
   approvalNeededAlert,
   bounceAlert,
   caseWithdrawnAlert,
+  customerAnswerAlert,
+  einvoiceRejectedAlert,
   handedOverAlert,
   type Language,
   maybeSentAlert,
@@ -533,6 +535,45 @@ async function everything(language: Language): Promise<Record<string, string>> {
     'statement processed alert with anomalies': text(
       renderFinanceAlert(statementProcessedAlert({ language, summary, at })),
     ),
+    ...Object.fromEntries(
+      (
+        [
+          { kind: 'payment_reported', paidOn: '2026-01-21', amountCents: 700_000, remindersWaitUntil: '2026-01-28' },
+          {
+            kind: 'dispute_opened',
+            invoiceId: 'F-2026-0077',
+            reason: 'Livraison incomplète',
+            documentKey: 'disputes/F-2026-0077/bon.pdf',
+          },
+          { kind: 'payment_promised', promisedFor: '2026-02-15' },
+        ] as const
+      ).map((answer) => [
+        `customer answer ${answer.kind.replace('_', ' ')}`,
+        text(renderFinanceAlert(customerAnswerAlert({ language, customer, linkId: 'lnk-7f3a', answer, at }))),
+      ]),
+    ),
+    'e-invoice rejected alert': text(
+      renderFinanceAlert(
+        einvoiceRejectedAlert({
+          language,
+          fileName: 'commande.xml',
+          storedKey: 'invoices/rejected/9f86d0/commande.xml',
+          code: 'not_an_invoice',
+          at,
+        }),
+      ),
+    ),
+    'e-invoice rejected alert, invalid data': text(
+      renderFinanceAlert(
+        einvoiceRejectedAlert({
+          language,
+          fileName: 'F-2026-0077.xml',
+          storedKey: 'invoices/rejected/9f86d0/F-2026-0077.xml',
+          invoiceId: 'F-2026-0077',
+          at,
+        }),
+      ),
+    ),
     'formal notice PDF': pdfText(await notice(penaltiesB, business)),
     'formal notice PDF to a consumer': pdfText(await notice(penaltiesC, consumer)),
     'agency case file PDF': pdfText(caseFile.pdf),
@@ -543,7 +584,7 @@ async function everything(language: Language): Promise<Record<string, string>> {
 const otherLanguage: Record<Language, RegExp> = {
   fr: new RegExp(
     '\\b(the|and|your|our|please|invoices?|payment|with|from|amount|due date|reminder|customer|bounce|complaint|' +
-      'error|unknown|entries|statement|received)\\b',
+      'error|unknown|entries|statement|received|reason)\\b',
     'i',
   ),
   en: new RegExp(
@@ -566,7 +607,8 @@ function problems(content: string, language: Language): string[] {
   );
   if (plain) found.push(`unformatted amount ${plain[0]}`);
   // The English documents quote no French address of the debtor: strip the fixtures' addresses before the word check.
-  const words = content.replace(/1 place du Marché|12 rue des Lilas|rue des Lilas/g, '');
+  // A path (a file's S3 key) is a technical reference, named as it is in the bucket: left out of the word check.
+  const words = content.replace(/1 place du Marché|12 rue des Lilas|rue des Lilas/g, '').replace(/\S+\/\S+/g, ' ');
   const other = words.match(otherLanguage[language]);
   if (other)
     found.push(
@@ -599,5 +641,7 @@ describe('every message and document speaks its reader’s language in plain wor
     expect(problems('amount 1234,56', 'en')).toEqual(['unformatted amount 1234,56']);
     expect(problems('Approve by resuming the invoice', 'fr')).toHaveLength(1);
     expect(problems('Final reminder: merci', 'en')).toHaveLength(1);
+    expect(problems('Fichier conservé sous : invoices/rejected/a.xml', 'fr')).toEqual([]);
+    expect(problems('Motif / reason', 'fr')).toHaveLength(1);
   });
 });
