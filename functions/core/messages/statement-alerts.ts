@@ -219,14 +219,44 @@ function anomalyLine(a: Anomaly, language: Language): string {
       );
     }
     case 'day_inconsistent':
-      return l(
-        `Journée du ${day(a.date, language)} (compte ${a.account}) différente d’un relevé reçu avant : un des ` +
-          'fichiers a été coupé en cours de journée, ou les mêmes opérations y sont décrites autrement ; vérifier ' +
-          'cette journée avec la banque',
-        `Day ${day(a.date, language)} (account ${a.account}) differs from an earlier statement: one of the files ` +
-          'was cut inside the day, or describes the same entries differently; check that day against the bank',
-      );
+      return dayLine(a, language);
   }
+}
+
+/** A booking day that disagrees with an earlier file: the figures of both, and what to check. */
+function dayLine(a: Extract<Anomaly, { kind: 'day_inconsistent' }>, language: Language): string {
+  const l = (fr: string, en: string) => label(language, fr, en);
+  const f = a.figures;
+  const sum = (cents: number) => money(cents, 'EUR', language);
+  const moves = (n: number) => l(`${n} mouvement${n > 1 ? 's' : ''}`, `${n} movement${n > 1 ? 's' : ''}`);
+  const head = l(
+    `Journée du ${day(a.date, language)} (compte ${a.account}) différente d’un relevé reçu avant`,
+    `Day ${day(a.date, language)} (account ${a.account}) differs from an earlier statement`,
+  );
+  if (f && (f.entries !== f.earlierEntries || f.totalCents !== f.earlierTotalCents))
+    return l(
+      `${head} : ${moves(f.entries)} pour ${sum(f.totalCents)} dans ce fichier, ${moves(f.earlierEntries)} pour ` +
+        `${sum(f.earlierTotalCents)} dans le précédent ; un des fichiers a été coupé en cours de journée, des ` +
+        'opérations identiques ont pu être confondues : vérifier cette journée avec la banque',
+      `${head}: ${moves(f.entries)} for ${sum(f.totalCents)} in this file, ${moves(f.earlierEntries)} for ` +
+        `${sum(f.earlierTotalCents)} in the earlier one; one of the files was cut inside the day, identical entries ` +
+        'may have been taken for one: check that day against the bank',
+    );
+  if (f)
+    return l(
+      `${head} : le précédent contenait déjà toute la journée (${moves(f.entries)}, ${sum(f.totalCents)}), mais ` +
+        `${f.newEntries} de ce fichier sont nouveaux : les mêmes opérations, décrites autrement, ont pu être ` +
+        'enregistrées deux fois ; vérifier cette journée avec la banque',
+      `${head}: the earlier one already held the whole day (${moves(f.entries)}, ${sum(f.totalCents)}), yet ` +
+        `${f.newEntries} of this file are new: the same entries, described differently, may be stored twice; check ` +
+        'that day against the bank',
+    );
+  return l(
+    `${head} : un des fichiers a été coupé en cours de journée, ou les mêmes opérations y sont décrites autrement ; ` +
+      'vérifier cette journée avec la banque',
+    `${head}: one of the files was cut inside the day, or describes the same entries differently; check that day ` +
+      'against the bank',
+  );
 }
 
 const formats: Record<string, string> = {

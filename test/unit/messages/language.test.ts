@@ -59,7 +59,7 @@ const consumer = { name: 'Léa Petit', isBusiness: false, civility: 'madame' as 
 const address = ['1 place du Marché', '75001 Paris'];
 
 /** Every amount of the fixtures, in cents: none may appear as a raw number. */
-const CENTS = [120_000, 250_000, 200_000, 45_050, 9_990, 700_000, 3_058, 4_000];
+const CENTS = [120_000, 250_000, 200_000, 45_050, 9_990, 700_000, 3_058, 4_000, 1_200];
 const items: ReminderItem[] = [
   {
     invoiceId: 'F-2026-0101',
@@ -172,7 +172,16 @@ const anomalies: Anomaly[] = [
     account,
     date: '2026-01-19',
     reason: 'this file holds 3 movement(s) totalling 12.00 on this day, an earlier file 2 totalling 10.00: check',
+    figures: { entries: 3, totalCents: 1_200, earlierEntries: 2, earlierTotalCents: 1_000, newEntries: 1 },
   },
+  {
+    kind: 'day_inconsistent',
+    account,
+    date: '2026-01-20',
+    reason: 'an earlier file held this whole day (2 movement(s), 10.00) yet 1 movement(s) of this file were new',
+    figures: { entries: 2, totalCents: 1_000, earlierEntries: 2, earlierTotalCents: 1_000, newEntries: 1 },
+  },
+  { kind: 'day_inconsistent', account, date: '2026-01-21', reason: 'stored before the figures were kept' },
 ];
 const summary: IngestSummary & { omittedAnomalies?: number } = {
   fileName: 'releve-janvier.cfo',
