@@ -43,7 +43,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
     workflow_failed: 'À vérifier : relances arrêtées par une erreur',
     send_failed: 'Échec d’envoi',
-    bounce: 'À corriger : adresse e-mail refusée',
+    bounce: 'À corriger : adresse e-mail d’un client bloquée',
     escalation: 'Escalade',
     formal_notice_to_post: 'Mise en demeure à poster en recommandé',
     postal_address_missing: 'Adresse manquante : mise en demeure à poster dès que connue',
@@ -65,7 +65,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   en: {
     workflow_failed: 'To check: dunning stopped by an error',
     send_failed: 'Send failure',
-    bounce: 'To fix: e-mail address refused',
+    bounce: 'To fix: a customer’s e-mail address blocked',
     escalation: 'Escalation',
     formal_notice_to_post: 'Formal notice to post by registered mail',
     postal_address_missing: 'Postal address missing: formal notice to post once known',

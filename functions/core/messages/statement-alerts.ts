@@ -40,6 +40,7 @@ const problems: Record<Language, Record<string, string>> = {
   fr: {
     corrupt: 'le fichier est endommagé ou mal formé',
     empty: 'le fichier ne contient aucun relevé',
+    encoding: 'l’encodage des caractères du fichier est illisible',
     invalid_amount: 'un montant du fichier est illisible ou hors limites',
     invalid_date: 'une date du fichier est invalide',
     missing_field: 'une information obligatoire manque dans le fichier',
@@ -56,6 +57,7 @@ const problems: Record<Language, Record<string, string>> = {
   en: {
     corrupt: 'the file is damaged or malformed',
     empty: 'the file holds no statement',
+    encoding: 'the file’s character encoding is unreadable',
     invalid_amount: 'an amount of the file is unreadable or out of bounds',
     invalid_date: 'a date of the file is invalid',
     missing_field: 'a required piece of information is missing from the file',
@@ -122,7 +124,10 @@ export function statementRejectedAlert(input: {
         : []),
       {
         label: l('Détail technique', 'Technical detail'),
-        value: l('sur la page Relevés de la console', 'on the Statements page of the console'),
+        value: l(
+          'sur la page Relevés de la console (au survol du motif)',
+          'on the Statements page of the console (hover the reason)',
+        ),
       },
       { label: l('Fichier conservé sous', 'File kept at'), value: input.rejectedKey },
     ],
@@ -290,7 +295,10 @@ export function statementProcessedAlert(input: {
     ),
     occurredAt: input.at,
     details: [
-      { label: l('Format', 'Format'), value: formats[summary.format] ?? summary.format.toUpperCase() },
+      {
+        label: l('Format', 'Format'),
+        value: formats[summary.format] ?? summary.format.replace(/_/g, ' ').toUpperCase(),
+      },
       {
         label: l('Période', 'Period'),
         value: l(

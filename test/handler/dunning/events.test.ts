@@ -125,7 +125,7 @@ describe('SES events update the history of the invoices of the message', () => {
     expect(alert.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
     // in French, the customer named, what to do first
     expect(alert.Content?.Simple?.Subject?.Data).toBe(
-      '[encaisse] À corriger : adresse e-mail refusée – Boulangerie A : compta@a.example.fr',
+      '[encaisse] À corriger : adresse e-mail d’un client bloquée – Boulangerie A : compta@a.example.fr',
     );
     expect(alert.Content?.Simple?.Body?.Text?.Data).toContain('Client : Boulangerie A (A)');
   });
