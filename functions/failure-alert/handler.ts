@@ -76,11 +76,9 @@ export const handler = lambda(
     const { messageId } = await alertFinance(
       workflowFailedAlert({
         invoiceId,
-        executionName: d.name,
         executionArn: d.executionArn,
         timedOut: d.status === 'TIMED_OUT',
         error: d.error ?? undefined,
-        cause: cause || undefined,
         at: occurredAt,
       }),
     );

@@ -87,11 +87,9 @@ const causes: Record<Language, Record<string, string>> = {
 export function workflowFailedAlert(input: {
   language?: Language;
   invoiceId?: string;
-  executionName?: string;
   executionArn: string;
   timedOut: boolean;
   error?: string;
-  cause?: string;
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
