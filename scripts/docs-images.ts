@@ -1,9 +1,11 @@
 /**
  * `npm run docs:images`: plays the demo's story on a local stack (as `npm start` does) and renders, with the
- * Chromium of @sparticuz/chromium, three proofs into docs/images/ for the README:
- *   grouped-reminder.png   the grouped reminder e-mail (its HTML)
+ * Chromium of @sparticuz/chromium, the proofs into docs/images/ for the README:
+ *   grouped-reminder.png   the grouped reminder e-mail (its HTML, inline QR code drawn from its attachment)
  *   formal-notice.png      the first page of a formal notice (PDF, drawn by pdf.js in the page)
+ *   formal-notice-2.png    the formal notice's page that carries the signature (and the payment QR codes)
  *   agency-case-file.png   the first page of the agency case file (PDF)
+ * It fails when an image of the reminder does not load, or when the notice's signature is on no page.
  */
 
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -15,9 +17,12 @@ import chromium from '@sparticuz/chromium';
 import { type Browser, type Page, chromium as playwright } from 'playwright-core';
 import { DEMO_START_DAY } from '../bin/local/demo';
 import { projectRoot } from '../bin/local/handlers';
+import type { Email } from '../bin/local/ses';
 import { type LocalStack, startLocalStack } from '../bin/local/stack';
 import { chaptersLeft, playStory } from '../bin/local/story';
 import { cachedTemplate } from '../bin/local/template-cache';
+import { creditor } from '../functions/adapters/config';
+import { inlineCidImages, type StoredAttachment } from './inline-cid';
 
 const outDir = path.join(projectRoot, 'docs', 'images');
 const pdfjsBuild = path.join(projectRoot, 'node_modules', 'pdfjs-dist', 'build');
@@ -39,24 +44,44 @@ async function documentBytes(s: LocalStack, prefix: string, suffix: string): Pro
   return body.Body!.transformToByteArray();
 }
 
-async function renderHtml(page: Page, html: string, file: string): Promise<void> {
+/** Renders an e-mail's HTML, its cid: images inlined; throws if an image does not load (drawn broken). */
+async function renderEmail(page: Page, email: Email, file: string): Promise<void> {
+  const { html, missing } = inlineCidImages(email.body.html!, email.attachments as StoredAttachment[]);
+  if (missing.length) throw new Error(`the e-mail refers to inline images it does not carry: ${missing.join(', ')}`);
   await page.setViewportSize({ width: 760, height: 600 });
   await page.setContent(html, { waitUntil: 'load' });
+  const broken = await page.$$eval('img', (imgs) =>
+    imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.alt || i.src.slice(0, 60)),
+  );
+  if (broken.length) throw new Error(`image(s) of the e-mail did not load: ${broken.join(', ')}`);
   await page.screenshot({ path: file, fullPage: true });
 }
 
-/** Draws the first page of a PDF with pdf.js in a blank page (file: access allowed for its module and worker). */
-async function renderPdfPage(page: Page, pdf: Uint8Array, file: string): Promise<void> {
+/**
+ * Draws one page of a PDF with pdf.js in a blank page (file: access allowed for its module and worker): page 1, or
+ * with `holding` the first page whose text contains it. Returns the page drawn.
+ */
+async function renderPdfPage(page: Page, pdf: Uint8Array, file: string, holding?: string): Promise<number> {
   await page.setViewportSize({ width: 900, height: 1200 });
   const blank = path.join(await mkdtemp(path.join(os.tmpdir(), 'encaisse-pdf-')), 'page.html');
   await writeFile(blank, '<html><body style="margin:0;background:#fff"><canvas id="c"></canvas></body></html>');
   await page.goto(pathToFileURL(blank).href);
-  await page.evaluate(
-    async ({ lib, worker, data }) => {
+  const drawn = await page.evaluate(
+    async ({ lib, worker, data, holding }) => {
       const pdfjs = await import(lib);
       pdfjs.GlobalWorkerOptions.workerSrc = worker;
       const doc = await pdfjs.getDocument({ data: Uint8Array.from(atob(data), (c) => c.charCodeAt(0)) }).promise;
-      const first = await doc.getPage(1);
+      let n = 1;
+      if (holding) {
+        const texts: string[] = [];
+        for (let i = 1; i <= doc.numPages; i++) {
+          const content = await (await doc.getPage(i)).getTextContent();
+          texts.push(content.items.map((t: { str?: string }) => t.str ?? '').join(' '));
+        }
+        n = texts.findIndex((t) => t.includes(holding)) + 1;
+        if (n === 0) return 0;
+      }
+      const first = await doc.getPage(n);
       const viewport = first.getViewport({ scale: 1.4 });
       // Runs in the page (no DOM types in this project's Node tsconfig).
       const canvas = (
@@ -67,14 +92,18 @@ async function renderPdfPage(page: Page, pdf: Uint8Array, file: string): Promise
       canvas.width = viewport.width;
       canvas.height = viewport.height;
       await first.render({ canvas, canvasContext: canvas.getContext('2d'), viewport }).promise;
+      return n;
     },
     {
+      holding,
       lib: pathToFileURL(path.join(pdfjsBuild, 'pdf.min.mjs')).href,
       worker: pathToFileURL(path.join(pdfjsBuild, 'pdf.worker.min.mjs')).href,
       data: Buffer.from(pdf).toString('base64'),
     },
   );
+  if (drawn === 0) throw new Error(`no page of the PDF holds "${holding}"`);
   await page.locator('#c').screenshot({ path: file });
+  return drawn;
 }
 
 async function main() {
@@ -107,10 +136,18 @@ async function main() {
     });
     // One page for all three: the headless shell runs single-process, closing its last page closes the browser.
     const page = await browser.newPage({ deviceScaleFactor: 1 });
-    await renderHtml(page, grouped.body.html!, path.join(outDir, 'grouped-reminder.png'));
+    await renderEmail(page, grouped, path.join(outDir, 'grouped-reminder.png'));
     await renderPdfPage(page, notice, path.join(outDir, 'formal-notice.png'));
+    // The page signed by the named signatory (the demo's settings): page 2 today, with the payment QR codes.
+    const signed = await renderPdfPage(
+      page,
+      notice,
+      path.join(outDir, 'formal-notice-2.png'),
+      creditor(stack.env).legal.signatory.name,
+    );
+    console.log(`  formal notice: signature on page ${signed}`);
     await renderPdfPage(page, caseFile, path.join(outDir, 'agency-case-file.png'));
-    for (const f of ['grouped-reminder.png', 'formal-notice.png', 'agency-case-file.png']) {
+    for (const f of ['grouped-reminder.png', 'formal-notice.png', 'formal-notice-2.png', 'agency-case-file.png']) {
       console.log(`  docs/images/${f}  ${(await readFile(path.join(outDir, f))).length} bytes`);
     }
   } finally {

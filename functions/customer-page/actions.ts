@@ -14,6 +14,7 @@ import {
   promiseForm,
 } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
+import { type CustomerAnswer, customerAnswerAlert } from '../core/messages/customer-answers';
 import type { Invoice, InvoicePause } from '../core/model';
 import { formatMoney } from '../core/money';
 import type { PageDeps } from './deps';
@@ -87,12 +88,7 @@ export async function reportPayment(
       { paidOn, amountCents: amount, until },
     );
   }
-  await tellFinance(
-    c,
-    'Paiement déclaré',
-    [`date: ${paidOn}`, `montant: ${formatMoney(amount, 'EUR', 'fr')}`, `relances suspendues jusqu’au ${until}`],
-    'Rapprocher le virement dès qu’il apparaît au relevé.',
-  );
+  await tellFinance(c, { kind: 'payment_reported', paidOn, amountCents: amount, remindersWaitUntil: until });
   return { ok: true };
 }
 
@@ -122,12 +118,7 @@ export async function openDispute(
     reason,
     ...(documentKey ? { documentKey } : {}),
   });
-  await tellFinance(
-    c,
-    `Contestation de la facture ${invoice.invoiceId}`,
-    [`motif: ${reason}`, ...(documentKey ? [`pièce: ${documentKey}`] : [])],
-    'Examiner la contestation, répondre au client, puis reprendre ou arrêter les relances de la facture.',
-  );
+  await tellFinance(c, { kind: 'dispute_opened', invoiceId: invoice.invoiceId, reason, documentKey });
   return { ok: true };
 }
 
@@ -150,12 +141,7 @@ export async function promisePayment(
       { until: promisedFor },
     );
   }
-  await tellFinance(
-    c,
-    'Promesse de paiement',
-    [`date promise: ${promisedFor}`],
-    'Rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
-  );
+  await tellFinance(c, { kind: 'payment_promised', promisedFor });
   return { ok: true };
 }
 
@@ -168,17 +154,9 @@ export function disputeDocumentKey(invoiceId: string, at: string, fileName: stri
   return `disputes/${safe(invoiceId)}/${safe(at)}-${safe(fileName).slice(-100)}`;
 }
 
-async function tellFinance(c: Context, title: string, details: string[], action: string): Promise<void> {
-  const customer = c.access.customer;
-  await c.deps.alertFinance({
-    kind: 'escalation',
-    title: `${customer.name} – ${title}`,
-    occurredAt: c.at,
-    details: [
-      { label: 'client', value: customer.customerId },
-      { label: 'lien', value: c.access.claims.linkId },
-    ],
-    items: details,
-    action,
-  });
+async function tellFinance(c: Context, answer: CustomerAnswer): Promise<void> {
+  const { customerId, name } = c.access.customer;
+  await c.deps.alertFinance(
+    customerAnswerAlert({ customer: { customerId, name }, linkId: c.access.claims.linkId, answer, at: c.at }),
+  );
 }

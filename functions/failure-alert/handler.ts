@@ -4,6 +4,7 @@ import { recordEvent } from '../adapters/db/history';
 import { alertFinance } from '../adapters/finance-alerts';
 import { count } from '../adapters/metrics';
 import { markDunningEnded } from '../adapters/workflows';
+import { workflowFailedAlert } from '../core/messages';
 import { lambda } from '../runtime';
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
@@ -72,23 +73,15 @@ export const handler = lambda(
         (err: unknown) => log.warn('could not mark the workflow ended', { invoiceId, error: err }),
       );
     }
-    const { messageId } = await alertFinance({
-      kind: 'workflow_failed',
-      title:
-        `${invoiceId ?? d.name ?? d.executionArn}: ` +
-        `${d.status === 'TIMED_OUT' ? 'délai dépassé' : 'échec'}${d.error ? ` (${d.error})` : ''}`,
-      occurredAt,
-      details: [
-        { label: 'invoice', value: invoiceId ?? 'unknown' },
-        { label: 'status', value: d.status },
-        { label: 'error', value: d.error ?? '-' },
-        { label: 'execution', value: d.executionArn },
-      ],
-      items: cause ? [cause] : undefined,
-      action:
-        'Vérifier la facture. Le balayage quotidien relancera sa relance (nouvelle génération) ; pour la relancer ' +
-        'tout de suite : POST /invoices/{id}/restart-dunning.',
-    });
+    const { messageId } = await alertFinance(
+      workflowFailedAlert({
+        invoiceId,
+        executionArn: d.executionArn,
+        timedOut: d.status === 'TIMED_OUT',
+        error: d.error ?? undefined,
+        at: occurredAt,
+      }),
+    );
     return { alerted: true, messageId };
   },
 );

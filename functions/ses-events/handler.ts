@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { now } from '../adapters/clock';
+import { getCustomer } from '../adapters/db/customers';
 import { recordEvent } from '../adapters/db/history';
 import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
 import { alertFinance } from '../adapters/finance-alerts';
 import type { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
+import { bounceAlert } from '../core/messages';
 import { DunningLevel } from '../core/model';
 import { lambda } from '../runtime';
 
@@ -145,6 +147,16 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   }
 }
 
+/** The customer's name for finance's alert; the alert goes out without it if the read fails. */
+async function customerName(customerId: string, log: Logger): Promise<string | undefined> {
+  try {
+    return (await getCustomer(customerId))?.name;
+  } catch (error) {
+    log.warn('customer of a bounce could not be read', { customerId, error });
+    return undefined;
+  }
+}
+
 export const handler = lambda(
   {
     name: 'ses-events',
@@ -187,18 +199,16 @@ export const handler = lambda(
           messageId: message.messageId,
         });
       if (hard.length || complained.length) {
-        await alertFinance({
-          kind: 'bounce',
-          title: `${message.customerId}: ${[...hard, ...complained].join(', ')}`,
-          occurredAt: at,
-          details: [
-            { label: 'customer', value: message.customerId },
-            { label: 'type', value: hard.length ? 'hard bounce' : 'complaint' },
-            { label: 'message', value: message.messageId },
-          ],
-          items: message.invoiceIds,
-          action: 'Corriger l’adresse du contact dans encaisse ; en attendant, la prochaine relance devient un appel.',
-        });
+        await alertFinance(
+          bounceAlert({
+            customer: { customerId: message.customerId, name: await customerName(message.customerId, log) },
+            refused: hard,
+            complained,
+            messageId: message.messageId,
+            invoiceIds: message.invoiceIds,
+            at,
+          }),
+        );
       }
     }
     return { recorded };

@@ -363,7 +363,7 @@ describe('the customer’s answers', () => {
         },
       ]);
       expect(w.alerts).toHaveLength(1);
-      expect(w.alerts[0].title).toContain('Contestation de la facture F-2026-0042');
+      expect(w.alerts[0].title).toContain('contestation de la facture F-2026-0042');
     },
   );
 

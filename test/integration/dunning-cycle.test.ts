@@ -176,7 +176,7 @@ describe('per-invoice dunning workflow on the local stack (issue 5)', () => {
       async () => (await emailsTo('finance@encaisse.example.fr')).find((e) => e.subject.includes('INV-BOOM')),
       10_000,
     );
-    expect(alert.subject).toContain('Échec de relance');
+    expect(alert.subject).toContain('À vérifier : relances arrêtées par une erreur');
   });
 
   it('a full standard cycle: courtesy, three reminders, formal notice with its PDF, agency handoff', async () => {

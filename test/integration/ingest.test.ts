@@ -221,7 +221,7 @@ describe('a statement dropped in the inbox is reconciled once, and nothing is lo
       const alert = await stack.waitFor(async () =>
         (await stack.sentEmails()).find((m) => m.subject.includes('casse.cfo')),
       );
-      expect(alert.subject).toMatch(/Relevé rejeté/);
+      expect(alert.subject).toMatch(/relevé bancaire rejeté/);
     },
   );
 

@@ -26,7 +26,14 @@ export function dayAnomaly(
   newEntries: number,
 ): Anomaly | undefined {
   if (!earlier || earlier.statementChecksum === checksum) return undefined;
-  const base = { kind: 'day_inconsistent' as const, account: day.account, date: day.bookingDate };
+  const figures = {
+    entries: day.entries,
+    totalCents: day.totalCents,
+    earlierEntries: earlier.entries,
+    earlierTotalCents: earlier.totalCents,
+    newEntries,
+  };
+  const base = { kind: 'day_inconsistent' as const, account: day.account, date: day.bookingDate, figures };
   if (earlier.entries !== day.entries || earlier.totalCents !== day.totalCents) {
     return {
       ...base,

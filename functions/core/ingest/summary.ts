@@ -40,7 +40,20 @@ export type Anomaly =
    */
   | { kind: 'identity_conflict'; transactionId: string; date: string; amount: string; stored: string }
   /** A booking day of this file disagrees with what earlier files held for it (an export cut inside a day?). */
-  | { kind: 'day_inconsistent'; account: string; date: string; reason: string };
+  | {
+      kind: 'day_inconsistent';
+      account: string;
+      date: string;
+      reason: string;
+      /** this file's movements of the day and their total; the earlier file's; how many of this file's were new */
+      figures?: {
+        entries: number;
+        totalCents: number;
+        earlierEntries: number;
+        earlierTotalCents: number;
+        newEntries: number;
+      };
+    };
 
 export interface ReconciledEntry {
   entry: StatementEntry;

@@ -27,44 +27,62 @@ export type FinanceAlertKind =
   | 'approval_needed'
   | 'statement_rejected'
   | 'statement_processed'
+  | 'statement_to_review'
+  | 'statement_stuck'
   | 'anomaly'
   | 'maybe_sent'
   | 'case_withdrawn'
   | 'payment_crossed'
-  | 'dunning_exhausted';
+  | 'dunning_exhausted'
+  | 'payment_reported'
+  | 'dispute_opened'
+  | 'payment_promised'
+  | 'einvoice_rejected';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
-    workflow_failed: 'Échec de relance',
+    workflow_failed: 'À vérifier : relances arrêtées par une erreur',
     send_failed: 'Échec d’envoi',
-    bounce: 'Adresse e-mail en échec',
+    bounce: 'À corriger : adresse e-mail d’un client bloquée',
     escalation: 'Escalade',
     formal_notice_to_post: 'Mise en demeure à poster en recommandé',
     postal_address_missing: 'Adresse manquante : mise en demeure à poster dès que connue',
     approval_needed: 'Approbation requise',
-    statement_rejected: 'Relevé rejeté',
-    statement_processed: 'Relevé traité',
+    statement_rejected: 'À corriger : relevé bancaire rejeté',
+    statement_processed: 'Relevé bancaire traité',
+    statement_to_review: 'À vérifier : opérations du relevé bancaire',
+    statement_stuck: 'À redéposer : relevé bancaire resté en attente',
     anomaly: 'Anomalie',
     maybe_sent: 'Envoi incertain (peut-être parti) : à vérifier',
     case_withdrawn: 'Dossier retiré à l’agence (payé)',
     payment_crossed: 'Paiement croisé avec une relance',
     dunning_exhausted: 'À traiter : relances terminées, facture toujours due',
+    payment_reported: 'À rapprocher : paiement déclaré par le client',
+    dispute_opened: 'À examiner : facture contestée par le client',
+    payment_promised: 'Pour information : promesse de paiement du client',
+    einvoice_rejected: 'À corriger : facture électronique rejetée',
   },
   en: {
-    workflow_failed: 'Dunning failure',
+    workflow_failed: 'To check: dunning stopped by an error',
     send_failed: 'Send failure',
-    bounce: 'E-mail address bouncing',
+    bounce: 'To fix: a customer’s e-mail address blocked',
     escalation: 'Escalation',
     formal_notice_to_post: 'Formal notice to post by registered mail',
     postal_address_missing: 'Postal address missing: formal notice to post once known',
     approval_needed: 'Approval needed',
-    statement_rejected: 'Statement rejected',
-    statement_processed: 'Statement processed',
+    statement_rejected: 'To fix: bank statement rejected',
+    statement_processed: 'Bank statement processed',
+    statement_to_review: 'To check: bank statement entries',
+    statement_stuck: 'To drop again: bank statement left waiting',
     anomaly: 'Anomaly',
     maybe_sent: 'Message maybe sent: to check',
     case_withdrawn: 'Case withdrawn from the agency (paid)',
     payment_crossed: 'Payment crossed a reminder',
     dunning_exhausted: 'To do: dunning over, invoice still owed',
+    payment_reported: 'To match: payment reported by the customer',
+    dispute_opened: 'To look into: invoice disputed by the customer',
+    payment_promised: 'For information: payment promised by the customer',
+    einvoice_rejected: 'To fix: electronic invoice rejected',
   },
 };
 
@@ -90,7 +108,7 @@ export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
   const when =
     `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ` +
     `${input.occurredAt.slice(11, 19)} UTC`;
-  const details = (input.details ?? []).map((d) => `${d.label}: ${d.value}`);
+  const details = (input.details ?? []).map((d) => `${d.label}${fr ? ' :' : ':'} ${d.value}`);
   const link = safeUrl(input.link);
   const text = [
     `${label} – ${input.title}`,

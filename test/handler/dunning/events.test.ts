@@ -4,8 +4,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
+import { customerItem } from '../../../functions/adapters/db/items';
 import { buildMime, sendEmail } from '../../../functions/adapters/mailer';
 import { fixedClock } from '../../../functions/core/dates';
+import { Customer } from '../../../functions/core/model';
 import { handler as failureAlert } from '../../../functions/failure-alert/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { FakeTable } from './fake-table';
@@ -112,15 +114,20 @@ describe('SES events update the history of the invoices of the message', () => {
   });
 
   it('a hard bounce (via EventBridge) is recorded, flags the contact and alerts finance', async () => {
+    table.put(customerItem(Customer.parse({ customerId: 'A', name: 'Boulangerie A' })));
     await sesEvents(bouncedViaEventBridge);
     expect(historyOf('F-1')[0]).toMatchObject({
       kind: 'email_bounce',
       detail: { bounceType: 'Permanent', recipients: ['compta@a.example.fr'] },
     });
     expect(table.get('CUSTOMER#A', 'BOUNCE#compta@a.example.fr')).toMatchObject({ kind: 'hard_bounce' });
-    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Destination?.ToAddresses).toEqual([
-      'finance@encaisse.example.fr',
-    ]);
+    const alert = ses.commandCalls(SendEmailCommand)[0].args[0].input;
+    expect(alert.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
+    // in French, the customer named, what to do first
+    expect(alert.Content?.Simple?.Subject?.Data).toBe(
+      '[encaisse] À corriger : adresse e-mail d’un client bloquée – Boulangerie A : compta@a.example.fr',
+    );
+    expect(alert.Content?.Simple?.Body?.Text?.Data).toContain('Client : Boulangerie A (A)');
   });
 
   it('a soft bounce is recorded but flags nothing', async () => {
@@ -170,8 +177,13 @@ describe('a failed dunning execution', () => {
     expect(await failureAlert(failed)).toMatchObject({ alerted: true });
     const mail = ses.commandCalls(SendEmailCommand)[0].args[0].input;
     expect(mail.Destination?.ToAddresses).toEqual(['finance@encaisse.example.fr']);
-    expect(mail.Content?.Simple?.Subject?.Data).toContain('F-1');
-    expect(mail.Content?.Simple?.Body?.Text?.Data).toContain('UnknownRateError');
+    expect(mail.Content?.Simple?.Subject?.Data).toBe(
+      '[encaisse] À vérifier : relances arrêtées par une erreur – facture F-1',
+    );
+    expect(mail.Content?.Simple?.Body?.Text?.Data).toContain('Cause : un taux de pénalités de retard manque');
+    expect(mail.Content?.Simple?.Body?.Text?.Data).toContain(
+      'Référence technique : UnknownRateError · arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1',
+    );
     expect(historyOf('F-1')[0]).toMatchObject({ kind: 'dunning_failed', detail: { error: 'UnknownRateError' } });
   });
   it('ignores other statuses', async () => {

@@ -35,7 +35,9 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
     expect(fake.sent).toEqual([]);
     now += 4 * 60 * 60_000; // past SQS's retries
     expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 1, stuck: 0, failed: 0 });
-    expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining('Relevé rejeté – casse.txt')]);
+    expect(fake.sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining('À corriger : relevé bancaire rejeté – casse.txt'),
+    ]);
     expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 0, failed: 0 });
     // the SQS redelivery then finds nothing left to say
     expect((await handler(sqsEvent('inbox/casse.txt'), {} as never)).batchItemFailures).toEqual([]);
@@ -58,8 +60,10 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
       expect(await sendPendingIngestAlerts({ reportStuck: true })).toEqual({ sent: 0, stuck: 1, failed: 0 });
       // the ingest itself never reports it
       expect(await sendPendingIngestAlerts()).toEqual({ sent: 0, stuck: 0, failed: 0 });
-      expect(fake.sent[0].subject).toMatch(/inbox\/releve\.cfo: relevé non traité/);
-      expect(fake.sent[0].text).toMatch(/dead-letter queue/);
+      expect(fake.sent[0].subject).toMatch(
+        /^\[encaisse\] À redéposer : relevé bancaire resté en attente – inbox\/releve\.cfo$/,
+      );
+      expect(fake.sent[0].text).toMatch(/rejouer son message depuis la file d’erreurs de l’import \(DLQ\)/);
     },
   );
 

@@ -123,8 +123,8 @@ function checkInvariants(fake: FakeAws) {
   const statements = items.filter((i) => i.sk === 'STATEMENT');
   expect(statements.map((s) => s.status).sort()).toEqual(['processed', 'processed', 'rejected', 'rejected']);
   expect(statements.filter((s) => s.pendingAlert || s.gsi1pk)).toEqual([]);
-  expect(fake.sent.some((m) => /Relevé rejeté – casse\.cfo/.test(m.subject))).toBe(true);
-  expect(fake.sent.some((m) => /Relevé rejeté – enorme fichier\+1\.csv/.test(m.subject))).toBe(true);
+  expect(fake.sent.some((m) => /relevé bancaire rejeté – casse\.cfo/.test(m.subject))).toBe(true);
+  expect(fake.sent.some((m) => /relevé bancaire rejeté – enorme fichier\+1\.csv/.test(m.subject))).toBe(true);
   expect(fake.sent.filter((m) => /releve\.cfo/.test(m.subject)).length).toBeGreaterThanOrEqual(2);
 }
 

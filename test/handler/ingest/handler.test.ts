@@ -182,8 +182,8 @@ describe('ingest handler: limits', () => {
     ]);
     expect(fake.text(`rejected/${record.checksum}/enorme.csv`)).toBe(big);
     expect(keys('inbox/')).toEqual([]);
-    expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/Relevé rejeté – enorme\.csv/)]);
-    expect(fake.sent[0].text).toMatch(/file_too_large/);
+    expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/relevé bancaire rejeté – enorme\.csv/)]);
+    expect(fake.sent[0].text).toContain('Motif : le fichier dépasse la taille maximale acceptée');
   });
 
   it('a file with more entries than the limit is rejected, nothing stored', async () => {

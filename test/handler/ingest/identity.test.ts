@@ -75,7 +75,12 @@ describe('transaction identity across statement files', () => {
     expect(txns()).toHaveLength(2);
     expect(txns().find((t) => t.transactionId === stored.transactionId)?.amountCents).toBe(499_00);
     const mail = fake.sent.find((m) => m.subject.includes('j1-j2.cfo'))!;
-    expect(mail.text).toMatch(/stored transaction differs .* 500\.00 \(enregistrée \/ stored: 2026-11-01 499\.00/);
+    expect(mail.text).toMatch(
+      new RegExp(
+        String.raw`Opération déjà enregistrée avec d’autres valeurs : reçue le 01/11/2026, 500,00\s€ ; ` +
+          String.raw`enregistrée le 01/11/2026, 499,00\s€`,
+      ),
+    );
   });
 
   it(
@@ -88,8 +93,8 @@ describe('transaction identity across statement files', () => {
       const mail = fake.sent.find((m) => m.subject.includes('journee.cfo'))!;
       expect(mail.text).toMatch(
         new RegExp(
-          String.raw`journée incohérente / inconsistent day 2026-11-01 .*holds 2 movement\(s\) totalling -10\.00 ` +
-            String.raw`.*an earlier file 1 totalling -5\.00`,
+          String.raw`Journée du 01/11/2026 \(compte .*\) différente d’un relevé reçu avant : 2 mouvements pour ` +
+            String.raw`-10,00\s€ dans ce fichier, 1 mouvement pour -5,00\s€ dans le précédent`,
         ),
       );
     },

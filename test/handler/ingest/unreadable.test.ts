@@ -59,7 +59,7 @@ describe('a file the readers choke on', () => {
         expect(fake.text(`rejected/${sha256(body)}/${name}`)).toBe(body);
         expect(JSON.parse(fake.text(`rejected/${sha256(body)}/${name}.error.json`)!).error.code).toBe('unreadable');
         expect([...fake.objects.keys()].filter((k) => k.startsWith('inbox/'))).toEqual([]);
-        expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining(`Relevé rejeté – ${name}`)]);
+        expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringContaining(`relevé bancaire rejeté – ${name}`)]);
       },
     );
   }

@@ -85,6 +85,12 @@ describe('invoice-inbox handler', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     const mail = ses.commandCalls(SendEmailCommand)[0].args[0].input;
     expect(mail.Destination?.ToAddresses).toEqual(['finance@example.com']);
+    expect(mail.Content?.Simple?.Subject?.Data).toBe(
+      '[encaisse] À corriger : facture électronique rejetée – order.xml',
+    );
+    expect(mail.Content?.Simple?.Body?.Text?.Data).toContain(
+      'Motif : le fichier n’est pas une facture électronique (Factur-X, UBL ou CII)',
+    );
   });
 
   it('does nothing when a second delivery finds the file already moved', async () => {

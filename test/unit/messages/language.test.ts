@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { computeLatePenalties, defaultRateTable } from '../../../functions/core/dunning';
+import type { Anomaly, IngestSummary } from '../../../functions/core/ingest/summary';
 import { buildAgencyCaseFile, buildFormalNoticePdf } from '../../../functions/core/letters';
 import type { LegalIdentity } from '../../../functions/core/letters/identity';
 import {
   approvalNeededAlert,
+  bounceAlert,
   caseWithdrawnAlert,
+  customerAnswerAlert,
+  einvoiceRejectedAlert,
   handedOverAlert,
   type Language,
   maybeSentAlert,
@@ -19,6 +23,10 @@ import {
   renderFormalNoticeEmail,
   renderPaymentCrossed,
   renderReminder,
+  statementProcessedAlert,
+  statementRejectedAlert,
+  statementStuckAlert,
+  workflowFailedAlert,
 } from '../../../functions/core/messages';
 import { pdfText } from '../letters/pdf-text';
 
@@ -51,7 +59,7 @@ const consumer = { name: 'Léa Petit', isBusiness: false, civility: 'madame' as 
 const address = ['1 place du Marché', '75001 Paris'];
 
 /** Every amount of the fixtures, in cents: none may appear as a raw number. */
-const CENTS = [120_000, 250_000, 200_000, 45_050, 9_990, 700_000, 3_058, 4_000];
+const CENTS = [120_000, 250_000, 200_000, 45_050, 9_990, 700_000, 3_058, 4_000, 1_200];
 const items: ReminderItem[] = [
   {
     invoiceId: 'F-2026-0101',
@@ -114,6 +122,87 @@ const invoice = {
   openCents: 200_000,
   currency: 'EUR',
 };
+
+/** What the bank statement of the fixtures held: every kind of anomaly, amounts as the summary writes them. */
+const account = 'FR7630006000011234567890189';
+const txn = (date: string) => `${account}:${date}:0f3c9a7be2d14c5a8e6b1d2f3a4b5c6d`;
+const anomalies: Anomaly[] = [
+  {
+    kind: 'unknown_credit',
+    transactionId: txn('2026-01-12'),
+    date: '2026-01-12',
+    amount: '1234.56',
+    label: 'VIR SEPA X',
+  },
+  {
+    kind: 'returned_payment',
+    transactionId: txn('2026-01-13'),
+    date: '2026-01-13',
+    amount: '-450.50',
+    label: 'RET PRLV',
+    reopened: ['F-2026-0088'],
+  },
+  {
+    kind: 'returned_payment',
+    transactionId: txn('2026-01-14'),
+    date: '2026-01-14',
+    amount: '-99.90',
+    label: 'IMPAYE',
+    reopened: [],
+    candidates: [txn('2026-01-02'), txn('2026-01-03')],
+  },
+  {
+    kind: 'to_review',
+    transactionId: txn('2026-01-15'),
+    date: '2026-01-15',
+    amount: '700.00',
+    label: 'MARTIN',
+    suggestions: 2,
+  },
+  { kind: 'allocation_refused', transactionId: txn('2026-01-16'), reason: 'already matched: undo the match first' },
+  {
+    kind: 'identity_conflict',
+    transactionId: txn('2026-01-17'),
+    date: '2026-01-17',
+    amount: '30.58',
+    stored: `2026-01-18 40.00 (${account})`,
+  },
+  {
+    kind: 'day_inconsistent',
+    account,
+    date: '2026-01-19',
+    reason: 'this file holds 3 movement(s) totalling 12.00 on this day, an earlier file 2 totalling 10.00: check',
+    figures: { entries: 3, totalCents: 1_200, earlierEntries: 2, earlierTotalCents: 1_000, newEntries: 1 },
+  },
+  {
+    kind: 'day_inconsistent',
+    account,
+    date: '2026-01-20',
+    reason: 'an earlier file held this whole day (2 movement(s), 10.00) yet 1 movement(s) of this file were new',
+    figures: { entries: 2, totalCents: 1_000, earlierEntries: 2, earlierTotalCents: 1_000, newEntries: 1 },
+  },
+  { kind: 'day_inconsistent', account, date: '2026-01-21', reason: 'stored before the figures were kept' },
+];
+const summary: IngestSummary & { omittedAnomalies?: number } = {
+  fileName: 'releve-janvier.cfo',
+  format: 'cfonb120',
+  accounts: [account],
+  period: { from: '2026-01-01', to: '2026-01-31' },
+  counts: {
+    entries: 42,
+    newTransactions: 40,
+    duplicates: 2,
+    matched: 30,
+    suggested: 1,
+    unmatched: 3,
+    ignored: 6,
+    reversals: 2,
+  },
+  autoMatchRate: 0.88,
+  anomalies,
+  omittedAnomalies: 12,
+};
+const executionArn = 'arn:aws:states:eu-west-3:123456789012:execution:EncaisseDunning:inv-F-2026-0077-g2';
 
 const text = (m: RenderedMessage) =>
   [
@@ -367,6 +456,129 @@ async function everything(language: Language): Promise<Record<string, string>> {
         }),
       ),
     ),
+    'bounce alert': text(
+      renderFinanceAlert(
+        bounceAlert({
+          language,
+          customer,
+          refused: ['compta@martin.example'],
+          complained: [],
+          messageId: '0102019ab1c2d3e4-5f6a7b8c-0000-0000-0000-000000000000-000000',
+          invoiceIds: ['F-2026-0077', 'F-2026-0088'],
+          at,
+        }),
+      ),
+    ),
+    'complaint alert': text(
+      renderFinanceAlert(
+        bounceAlert({
+          language,
+          customer: { customerId: 'C-42' },
+          refused: [],
+          complained: ['compta@martin.example'],
+          messageId: 'ses-2',
+          invoiceIds: ['F-2026-0077'],
+          at,
+        }),
+      ),
+    ),
+    'workflow failure alert': text(
+      renderFinanceAlert(
+        workflowFailedAlert({
+          language,
+          invoiceId: 'F-2026-0077',
+          executionArn,
+          timedOut: false,
+          error: 'UnknownRateError',
+          at,
+        }),
+      ),
+    ),
+    'workflow timeout alert, invoice unknown': text(
+      renderFinanceAlert(workflowFailedAlert({ language, executionArn, timedOut: true, at })),
+    ),
+    'statement rejected alert': text(
+      renderFinanceAlert(
+        statementRejectedAlert({
+          language,
+          fileName: 'releve-janvier.cfo',
+          rejectedKey: 'rejected/releve-janvier.cfo',
+          error: {
+            code: 'balance_mismatch',
+            element: `statement 1 (account ${account})`,
+            message: 'balances do not add up: opening + entries = 1234.56, stated closing 1334.56 (difference 100.00)',
+          },
+          at,
+        }),
+      ),
+    ),
+    'statement rejected alert, parser error': text(
+      renderFinanceAlert(
+        statementRejectedAlert({
+          language,
+          fileName: 'releve.sta',
+          rejectedKey: 'rejected/releve.sta',
+          error: { code: 'invalid_date', line: 12, element: ':61:', message: 'invalid value date 261332 (line 12)' },
+          at,
+        }),
+      ),
+    ),
+    'statement stuck alert': text(
+      renderFinanceAlert(
+        statementStuckAlert({
+          language,
+          sourceKey: 'inbox/releve-janvier.cfo',
+          receivedAt: '2026-01-22T16:05:00.000Z',
+          checksum: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+          at,
+        }),
+      ),
+    ),
+    'statement processed alert': text(
+      renderFinanceAlert(statementProcessedAlert({ language, summary: { ...summary, anomalies: [] }, at })),
+    ),
+    'statement processed alert with anomalies': text(
+      renderFinanceAlert(statementProcessedAlert({ language, summary, at })),
+    ),
+    ...Object.fromEntries(
+      (
+        [
+          { kind: 'payment_reported', paidOn: '2026-01-21', amountCents: 700_000, remindersWaitUntil: '2026-01-28' },
+          {
+            kind: 'dispute_opened',
+            invoiceId: 'F-2026-0077',
+            reason: 'Livraison incomplète',
+            documentKey: 'disputes/F-2026-0077/bon.pdf',
+          },
+          { kind: 'payment_promised', promisedFor: '2026-02-15' },
+        ] as const
+      ).map((answer) => [
+        `customer answer ${answer.kind.replace('_', ' ')}`,
+        text(renderFinanceAlert(customerAnswerAlert({ language, customer, linkId: 'lnk-7f3a', answer, at }))),
+      ]),
+    ),
+    'e-invoice rejected alert': text(
+      renderFinanceAlert(
+        einvoiceRejectedAlert({
+          language,
+          fileName: 'commande.xml',
+          storedKey: 'invoices/rejected/9f86d0/commande.xml',
+          code: 'not_an_invoice',
+          at,
+        }),
+      ),
+    ),
+    'e-invoice rejected alert, invalid data': text(
+      renderFinanceAlert(
+        einvoiceRejectedAlert({
+          language,
+          fileName: 'F-2026-0077.xml',
+          storedKey: 'invoices/rejected/9f86d0/F-2026-0077.xml',
+          invoiceId: 'F-2026-0077',
+          at,
+        }),
+      ),
+    ),
     'formal notice PDF': pdfText(await notice(penaltiesB, business)),
     'formal notice PDF to a consumer': pdfText(await notice(penaltiesC, consumer)),
     'agency case file PDF': pdfText(caseFile.pdf),
@@ -375,7 +587,11 @@ async function everything(language: Language): Promise<Record<string, string>> {
 
 /** Words that give the other language away (never found in the fixtures' names or addresses). */
 const otherLanguage: Record<Language, RegExp> = {
-  fr: /\b(the|and|your|our|please|invoices?|payment|with|from|amount|due date|reminder)\b/i,
+  fr: new RegExp(
+    '\\b(the|and|your|our|please|invoices?|payment|with|from|amount|due date|reminder|customer|bounce|complaint|' +
+      'error|unknown|entries|statement|received|reason)\\b',
+    'i',
+  ),
   en: new RegExp(
     '\\b(vous|nous|votre|notre|factures?|relances?|règlement|avec|pour|merci|montant|échéance|pénalités|demeure|' +
       'le|les|des|du)\\b',
@@ -391,8 +607,13 @@ function problems(content: string, language: Language): string[] {
   for (const c of CENTS) if (new RegExp(`(?<!\\d)${c}(?!\\d)`).test(content)) found.push(`raw cents ${c}`);
   const iso = content.match(/\b\d{4}-\d{2}-\d{2}\b/);
   if (iso) found.push(`ISO date ${iso[0]}`);
+  const plain = content.match(
+    language === 'fr' ? /(?<![\d.,])-?\d+\.\d{2}(?![\d.,])/ : /(?<![\d.,])-?\d+,\d{2}(?![\d.,])/,
+  );
+  if (plain) found.push(`unformatted amount ${plain[0]}`);
   // The English documents quote no French address of the debtor: strip the fixtures' addresses before the word check.
-  const words = content.replace(/1 place du Marché|12 rue des Lilas|rue des Lilas/g, '');
+  // A path (a file's S3 key) is a technical reference, named as it is in the bucket: left out of the word check.
+  const words = content.replace(/1 place du Marché|12 rue des Lilas|rue des Lilas/g, '').replace(/\S+\/\S+/g, ' ');
   const other = words.match(otherLanguage[language]);
   if (other)
     found.push(
@@ -421,7 +642,11 @@ describe('every message and document speaks its reader’s language in plain wor
     expect(problems('Approbation requise : formal_notice', 'fr')).toEqual(['code identifier "formal_notice"']);
     expect(problems('reste dû : 700000 cents', 'fr')).toHaveLength(2);
     expect(problems('échéance 2026-01-23', 'fr')).toEqual(['ISO date 2026-01-23']);
+    expect(problems('crédit inconnu 1234.56', 'fr')).toEqual(['unformatted amount 1234.56']);
+    expect(problems('amount 1234,56', 'en')).toEqual(['unformatted amount 1234,56']);
     expect(problems('Approve by resuming the invoice', 'fr')).toHaveLength(1);
     expect(problems('Final reminder: merci', 'en')).toHaveLength(1);
+    expect(problems('Fichier conservé sous : invoices/rejected/a.xml', 'fr')).toEqual([]);
+    expect(problems('Motif / reason', 'fr')).toHaveLength(1);
   });
 });

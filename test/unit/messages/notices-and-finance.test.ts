@@ -153,7 +153,7 @@ describe('finance alerts and digest', () => {
     });
     expect(m.subject).not.toContain('3000 6000 0112 3456');
     expect(m.subject).toContain('FR76 **** **** **** **** ***0 189');
-    expect(m.subject.startsWith('[encaisse] Relevé rejeté – ')).toBe(true);
+    expect(m.subject.startsWith('[encaisse] À corriger : relevé bancaire rejeté – ')).toBe(true);
     expect(m.text).toContain('À faire : Vérifier le fichier');
   });
 

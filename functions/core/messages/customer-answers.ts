@@ -1,0 +1,92 @@
+import type { IsoDate, IsoTimestamp } from '../dates';
+import type { FinanceAlertInput } from './finance';
+import { formatDate, type Language, money } from './format';
+
+/**
+ * What a customer answered from their payment page (paid, disputed, promised), told to finance in its language:
+ * the subject leads with what finance has to do, dates and amounts as the reader writes them.
+ */
+export type CustomerAnswer =
+  | { kind: 'payment_reported'; paidOn: IsoDate; amountCents: number; remindersWaitUntil: IsoDate }
+  | { kind: 'dispute_opened'; invoiceId: string; reason: string; documentKey?: string }
+  | { kind: 'payment_promised'; promisedFor: IsoDate };
+
+export function customerAnswerAlert(input: {
+  language?: Language;
+  customer: { customerId: string; name: string };
+  linkId: string;
+  answer: CustomerAnswer;
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const language = input.language ?? 'fr';
+  const l = (fr: string, en: string) => (language === 'fr' ? fr : en);
+  const date = (d: IsoDate) => formatDate(d, language);
+  const { customer, answer } = input;
+  const common = {
+    language,
+    kind: answer.kind,
+    occurredAt: input.at,
+    details: [
+      { label: l('Client', 'Customer'), value: `${customer.name} (${customer.customerId})` },
+      { label: l('Référence technique du lien', 'Technical reference of the link'), value: input.linkId },
+    ],
+  };
+  switch (answer.kind) {
+    case 'payment_reported':
+      return {
+        ...common,
+        title: customer.name,
+        items: [
+          l(`Payé le ${date(answer.paidOn)}`, `Paid on ${date(answer.paidOn)}`),
+          l(
+            `Montant : ${money(answer.amountCents, 'EUR', language)}`,
+            `Amount: ${money(answer.amountCents, 'EUR', language)}`,
+          ),
+          l(
+            `Relances suspendues jusqu’au ${date(answer.remindersWaitUntil)}`,
+            `Reminders paused until ${date(answer.remindersWaitUntil)}`,
+          ),
+        ],
+        action: l(
+          'rapprocher le virement dès qu’il apparaît au relevé.',
+          'match the transfer as soon as it appears on the statement.',
+        ),
+      };
+    case 'dispute_opened':
+      return {
+        ...common,
+        title: l(
+          `${customer.name} – contestation de la facture ${answer.invoiceId}`,
+          `${customer.name} – dispute of invoice ${answer.invoiceId}`,
+        ),
+        items: [
+          l(`Motif donné par le client : ${answer.reason}`, `Reason given by the customer: ${answer.reason}`),
+          ...(answer.documentKey
+            ? [l(`Pièce jointe conservée sous ${answer.documentKey}`, `Attached file kept at ${answer.documentKey}`)]
+            : []),
+        ],
+        action: l(
+          'examiner la contestation, répondre au client, puis reprendre ou arrêter les relances de la facture.',
+          'look into the dispute, answer the customer, then resume or stop the invoice’s reminders.',
+        ),
+      };
+    case 'payment_promised':
+      return {
+        ...common,
+        title: l(
+          `${customer.name} – paiement promis pour le ${date(answer.promisedFor)}`,
+          `${customer.name} – payment promised for ${date(answer.promisedFor)}`,
+        ),
+        items: [
+          l(
+            `Relances suspendues jusqu’au ${date(answer.promisedFor)}`,
+            `Reminders paused until ${date(answer.promisedFor)}`,
+          ),
+        ],
+        action: l(
+          'rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
+          'nothing to do: the reminders resume by themselves if the payment does not arrive.',
+        ),
+      };
+  }
+}
