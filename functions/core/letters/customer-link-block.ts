@@ -18,18 +18,21 @@ export async function drawCustomerPageBlock(
   language: Language,
 ): Promise<void> {
   const fr = language === 'fr';
-  w.paragraph(
-    fr
-      ? 'Pour payer par virement (code de gauche, à scanner avec l’application de votre banque), nous dire que vous ' +
-          'avez payé, contester ou vous engager sur une date, ouvrez votre espace de paiement (code de droite) :'
-      : 'To pay by bank transfer (left code, to scan with your banking app), tell us you have paid, dispute or ' +
-          'promise a date, open your payment page (right code):',
-    { size: 9 },
-  );
-  w.paragraph(block.url, { size: 7, gapAfter: 6 });
+  const caption = fr
+    ? 'Pour payer par virement (code de gauche, à scanner avec l’application de votre banque), nous dire que vous ' +
+      'avez payé, contester ou vous engager sur une date, ouvrez votre espace de paiement (code de droite) :'
+    : 'To pay by bank transfer (left code, to scan with your banking app), tell us you have paid, dispute or ' +
+      'promise a date, open your payment page (right code):';
+  const captionStyle = { size: 9 };
+  const urlStyle = { size: 7, gapAfter: 6 };
+  const codeSize = 96;
+  // The caption names the codes "left" and "right": it never ends a page whose next one holds the codes.
+  w.keepTogether(w.paragraphHeight(caption, captionStyle) + w.paragraphHeight(block.url, urlStyle) + codeSize + 6);
+  w.paragraph(caption, captionStyle);
+  w.paragraph(block.url, urlStyle);
   const codes = [
     ...(block.epcPayload ? [await qrPng(block.epcPayload, { width: 300 })] : []),
     await qrPng(block.url, { width: 300 }),
   ];
-  await w.images(codes, 96);
+  await w.images(codes, codeSize);
 }

@@ -152,6 +152,19 @@ export class PdfWriter {
     return lines;
   }
 
+  /** The height `paragraph(text, style)` takes, to keep a block on one page. */
+  paragraphHeight(text: string, style: TextStyle = {}): number {
+    const size = style.size ?? 10;
+    const font = style.bold ? this.bold : this.regular;
+    const lineCount = this.wrap(text, font, size, this.width - (style.indent ?? 0)).length;
+    return lineCount * size * 1.3 + (style.gapAfter ?? size * 0.5);
+  }
+
+  /** Starts a new page unless `height` points still fit on this one: what follows stays together. */
+  keepTogether(height: number): void {
+    this.ensure(height);
+  }
+
   paragraph(text: string, style: TextStyle = {}): void {
     const size = style.size ?? 10;
     const font = style.bold ? this.bold : this.regular;
