@@ -15,6 +15,7 @@ import {
 } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
 import { type CustomerAnswer, customerAnswerAlert } from '../core/messages/customer-answers';
+import { formatDate } from '../core/messages/format';
 import type { Invoice, InvoicePause } from '../core/model';
 import { formatMoney } from '../core/money';
 import type { PageDeps } from './deps';
@@ -78,7 +79,7 @@ export async function reportPayment(
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { paidOn, amount } = parsed.data;
   const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
-  const note = `Paiement déclaré par le client le ${paidOn} : ${formatMoney(amount, 'EUR', 'fr')}`;
+  const note = `Paiement déclaré par le client le ${formatDate(paidOn, 'fr')} : ${formatMoney(amount, 'EUR', 'fr')}`;
   for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
     await pauseInvoice(
       c,

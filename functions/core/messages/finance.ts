@@ -183,6 +183,12 @@ function digestSubject(language: Language, date: IsoDate, ns: number, ne: number
   return maskIbansIn(`[encaisse] ${what} – ${tail}`);
 }
 
+/** How a message went out, in the digest's "Canal" column. */
+const channelNames: Record<Language, Record<string, string>> = {
+  fr: { email: 'e-mail', letter: 'courrier', formal_notice: 'courrier et e-mail', call_task: 'téléphone' },
+  en: { email: 'e-mail', letter: 'post', formal_notice: 'post and e-mail', call_task: 'phone' },
+};
+
 export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage {
   const language = input.language ?? 'fr';
   const fr = language === 'fr';
@@ -196,7 +202,7 @@ export function renderFinanceDigest(input: FinanceDigestInput): RenderedMessage 
   const sentRows = input.sent.map((s) => [
     s.customerName,
     levelLabels[language][s.level],
-    s.channel,
+    channelNames[language][s.channel] ?? s.channel,
     s.invoiceIds.join(', '),
     s.totalCents !== undefined ? money(s.totalCents, s.currency ?? 'EUR', language) : '',
   ]);

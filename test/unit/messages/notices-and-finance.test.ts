@@ -195,7 +195,7 @@ describe('finance alerts and digest', () => {
       failures: [{ invoiceId: 'F-7', reason: 'workflow failed' }],
     });
     expect(m.subject).toBe('[encaisse] To do: 2 · 1 escalating tomorrow · 1 sent – dunning digest 23 Nov 2026');
-    expect(m.text).toMatch(/Martin\s+1st reminder\s+email\s+F-1, F-2\s+€1,500.00/);
+    expect(m.text).toMatch(/Martin\s+1st reminder\s+e-mail\s+F-1, F-2\s+€1,500.00/);
     expect(m.text).toMatch(/Durand\s+F-9\s+Formal notice\s+€3,000.00\s+required/);
     expect(m.text).toContain('Failure F-7 – workflow failed');
   });
@@ -208,6 +208,7 @@ describe('finance alerts and digest', () => {
       needsPerson: [{ reason: 'a' }, { reason: 'b' }, { reason: 'c' }],
     });
     expect(m.subject).toBe('[encaisse] À traiter : 3 · 1 envoi – synthèse des relances du 23/11/2026');
+    expect(m.text).toMatch(/Martin\s+1re relance\s+e-mail\s+F-1/);
   });
 
   it('a day where nothing went out, nothing escalates and nothing needs a person is not worth a digest', () => {
