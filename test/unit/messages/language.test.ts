@@ -190,6 +190,32 @@ async function everything(language: Language): Promise<Record<string, string>> {
   return {
     ...reminders,
     'grouped reminder': text(renderReminder({ language, customer: business, creditor, items, asOf, reminded: true })),
+    'reminder recalling a level in force': text(
+      renderReminder({
+        language,
+        customer: business,
+        creditor,
+        items: [items[0]],
+        asOf,
+        inForce: [
+          {
+            invoiceId: 'F-2026-0077',
+            level: 'final_reminder',
+            openCents: 200_000,
+            currency: 'EUR',
+            dueDate: '2025-12-20',
+            since: '2026-01-02',
+          },
+          {
+            invoiceId: 'F-2026-0050',
+            level: 'agency_handoff',
+            openCents: 3_058,
+            currency: 'EUR',
+            dueDate: '2025-11-02',
+          },
+        ],
+      }),
+    ),
     'first reminder of a consumer': text(
       renderReminder({ language, customer: consumer, creditor, items: [items[1]], asOf }),
     ),
