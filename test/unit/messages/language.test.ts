@@ -170,6 +170,30 @@ async function everything(language: Language): Promise<Record<string, string>> {
         kind: 'allocation',
         detail: { amountCents: 50_000, transactionId: 'T_1' },
       },
+      {
+        at: '2026-01-09T18:19:00.000Z',
+        invoiceId: 'F-2026-0077',
+        kind: 'formal_notice_sent',
+        detail: {
+          plannedAt: '2026-01-08T07:30:00.000Z',
+          late: {
+            minutes: 2089,
+            reasons: ['step_ran_late', 'send_retried'],
+            stepRanAt: '2026-01-09T18:10:00.000Z',
+            attempts: 3,
+          },
+        },
+      },
+      {
+        at: '2026-01-09T18:19:00.000Z',
+        invoiceId: 'F-2026-0077',
+        kind: 'reminder_sent',
+        detail: {
+          level: 'reminder_2',
+          plannedAt: '2026-01-08T07:30:00.000Z',
+          late: { minutes: 2089, reasons: ['unexplained'] },
+        },
+      },
       { at: '2026-01-12T06:30:00.000Z', invoiceId: 'F-2026-0077', kind: 'some_future_kind', detail: {} },
     ],
     formalNotice: { reference: 'MED-F-2026-0077-20260115', date: '2026-01-15' },
