@@ -1,6 +1,6 @@
 import type { DunningLevel } from '../dunning/policy';
 import { type Language, money } from './format';
-import { latenessInWords } from './lateness';
+import { latenessInWords, movedInWords } from './lateness';
 import { levelLabels } from './reminder';
 
 /**
@@ -170,6 +170,6 @@ export function describeEvent(event: HistoryEvent, language: Language): string {
   const reference = str(d.reference);
   if (reference) parts.push(`${language === 'fr' ? 'réf.' : 'ref.'} ${reference}`);
   const base = parts.length ? `${label} – ${parts.join(', ')}` : label;
-  const late = latenessInWords(d, language);
+  const late = latenessInWords(d, language) ?? movedInWords(d, language);
   return late ? `${base} – ${late}` : base;
 }

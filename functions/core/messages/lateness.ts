@@ -23,6 +23,30 @@ export function latenessInWords(detail: Record<string, unknown>, language: Langu
         `planned time; ${reasons.join('; ')}`;
 }
 
+/**
+ * A step planned again at another time, in words: when it was planned before, when now, and why when known ("après une
+ * pause des relances", "le message de son créneau était déjà parti").
+ */
+export function movedInWords(detail: Record<string, unknown>, language: Language): string | undefined {
+  const before = typeof detail.previousAt === 'string' ? Date.parse(detail.previousAt) : Number.NaN;
+  const after = typeof detail.at === 'string' ? Date.parse(detail.at) : Number.NaN;
+  if (Number.isNaN(before) || Number.isNaN(after)) return undefined;
+  const fr = language === 'fr';
+  const why =
+    detail.movedBecause === 'paused'
+      ? fr
+        ? ', après une pause des relances'
+        : ', after reminders were paused'
+      : detail.movedBecause === 'rescheduled'
+        ? fr
+          ? ', le message de son créneau étant déjà parti'
+          : ', its window’s message having already gone out'
+        : '';
+  return fr
+    ? `replanifiée : prévue le ${when(before, 'fr')}, désormais le ${when(after, 'fr')} (heure de Paris)${why}`
+    : `planned again: planned for ${when(before, 'en')}, now ${when(after, 'en')} (Paris time)${why}`;
+}
+
 function reasonInWords(reason: LateReason, late: Partial<Lateness>, language: Language): string {
   const fr = language === 'fr';
   switch (reason) {

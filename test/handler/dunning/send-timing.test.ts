@@ -11,6 +11,7 @@ import { fixedClock } from '../../../functions/core/dates';
 import type { DunningState } from '../../../functions/core/dunning/state';
 import { describeEvent } from '../../../functions/core/messages';
 import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
+import { handler as plan } from '../../../functions/dunning-plan/handler';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -111,6 +112,33 @@ describe('a step goes out in its planned window, or its history says why not', (
     expect(sentEvent().detail.late).toEqual({ minutes: 330, reasons: ['send_retried'], attempts: 2 });
     expect(describeEvent(sentEvent(), 'fr')).toContain(
       'le service d’envoi a refusé la première tentative (limite d’envoi ou erreur), l’envoi a été retenté',
+    );
+  });
+});
+
+describe('a step planned again at another time', () => {
+  it('after a pause, the history says when it was planned before, when now, and why', async () => {
+    table.put(customerItem(customer('A')));
+    table.put(invoiceItem(invoice('INV-1', 'A', '2026-11-23')));
+    const lastActionAt = '2026-11-20T07:30:00.000Z';
+    setClock(fixedClock('2026-11-25T10:00:00.000Z'));
+    const first = await plan({ invoiceId: 'INV-1', doneStepIds: ['courtesy'], lastActionAt });
+    expect(first.plan).toMatchObject({ stepId: 'reminder-1', at: '2026-11-30T07:30:00.000Z' });
+    // Paused during the wait (a dispute, since withdrawn), resumed on 3 Dec: the same step, at the next window.
+    setClock(fixedClock('2026-12-03T10:00:00.000Z'));
+    await plan({ ...first, outcome: 'paused' });
+    const planned = [...table.items.values()].filter(
+      (i) => i.pk === 'INVOICE#INV-1' && i.kind === 'dunning_step_planned',
+    ) as unknown as { kind: string; detail: Record<string, unknown> }[];
+    expect(planned.at(-1)?.detail).toMatchObject({
+      stepId: 'reminder-1',
+      at: '2026-12-04T07:30:00.000Z',
+      previousAt: '2026-11-30T07:30:00.000Z',
+      movedBecause: 'paused',
+    });
+    expect(describeEvent(planned.at(-1)!, 'fr')).toBe(
+      'Étape de relance planifiée – 1re relance, par e-mail – replanifiée : prévue le 30/11/2026 à 08:30, ' +
+        'désormais le 04/12/2026 à 08:30 (heure de Paris), après une pause des relances',
     );
   });
 });
