@@ -1,6 +1,5 @@
 import type { IsoDate } from '../dates';
-import type { DunningLevel } from '../model/dunning-level';
-import { levelRank } from '../model/dunning-level';
+import { type DunningLevel, levelRank } from '../model/dunning-level';
 import type { Invoice } from '../model/invoice';
 
 /**

@@ -96,7 +96,7 @@ export function inForceLines(inForce: InForceInvoice[], language: Language): str
     : `As a reminder, the following ${
         inForce.length > 1
           ? 'invoices remain unpaid and the steps taken stand'
-          : 'invoice remains unpaid and the step ' + 'taken stands'
+          : 'invoice remains unpaid and the step taken stands'
       }:`;
   return [
     intro,

@@ -4,7 +4,7 @@ import type { Lateness, LateReason } from '../dunning/timing';
 import { formatDate, type Language } from './format';
 
 /**
- * A send that went out after its planned window, in words for the history (case file, call tasks): when it was planned,
+ * A send that went out after its planned window, in words for the history (the agency case file): when it was planned,
  * when it went, how late, and why as far as the system knows (« retard non expliqué » otherwise). Times are Paris
  * time, said so.
  */
@@ -25,7 +25,7 @@ export function latenessInWords(detail: Record<string, unknown>, language: Langu
 
 /**
  * A step planned again at another time, in words: when it was planned before, when now, and why when known ("après une
- * pause des relances", "le message de son créneau était déjà parti").
+ * pause des relances", "le message de son créneau étant déjà parti").
  */
 export function movedInWords(detail: Record<string, unknown>, language: Language): string | undefined {
   const before = typeof detail.previousAt === 'string' ? Date.parse(detail.previousAt) : Number.NaN;

@@ -2,6 +2,7 @@ import { customerInvoices } from '../../adapters/db/api-reads';
 import { listInvoiceEvents } from '../../adapters/db/events';
 import { getInvoice } from '../../adapters/db/invoices';
 import { localDate } from '../../core/calendar/time-zone';
+import { mapLimited } from '../../core/concurrency';
 import { announcedAt, type InForceInvoice, inForceAbove, levelStillInForce } from '../../core/dunning/in-force';
 import type { DunningLevel } from '../../core/dunning/policy';
 import type { Customer, Invoice } from '../../core/model';
@@ -19,7 +20,7 @@ export async function levelsInForceAbove(
   const listed = await customerInvoices(customer.customerId);
   const candidates = listed.filter((i) => !message.invoiceIds.includes(i.invoiceId) && i.openCents > 0);
   if (candidates.length === 0) return [];
-  const current = (await Promise.all(candidates.map((i) => getInvoice(i.invoiceId)))).filter(
+  const current = (await mapLimited(candidates, 8, (i) => getInvoice(i.invoiceId))).filter(
     (i): i is Invoice => i !== undefined && levelStillInForce(i),
   );
   const above = inForceAbove(current, message);
