@@ -272,7 +272,10 @@ describe('French pages speak French only', () => {
       expect(text).toContain('1re relance · e-mail · prévu le 7 nov. 2026');
       expect(text).toContain('mise en demeure · lettre de mise en demeure');
       expect(text).toMatch(
-        /envoi en retard : prévu le 3 déc\. 2026.{0,4}08:30, parti 1 j 10 h 49 min après l’heure prévue \(retard non expliqué\)/,
+        new RegExp(
+          'envoi en retard : prévu le 3 déc\\. 2026.{0,4}08:30, parti 1 j 10 h 49 min après l’heure prévue ' +
+            '\\(retard non expliqué\\)',
+        ),
       );
     },
   );

@@ -2,9 +2,9 @@ import type { IsoTimestamp } from '../dates';
 
 /**
  * A step goes out in its planned window, or its history says why not (issue 14, point 6). The window opens at the
- * planned send time (the policy's window time on a business day, `plan.at`) and lasts SEND_WINDOW_HOURS: the gather wait
- * (at most an hour), the batch claim and a few retries fit in it (08:30–12:30 Paris for the standard window). A send
- * after it records, on its history event, how late it went and the reasons the system knows.
+ * planned send time (the policy's window time on a business day, `plan.at`) and lasts SEND_WINDOW_HOURS: the gather
+ * wait (at most an hour), the batch claim and a few retries fit in it (08:30–12:30 Paris for the standard window). A
+ * send after it records, on its history event, how late it went and the reasons the system knows.
  */
 export const SEND_WINDOW_HOURS = 4;
 

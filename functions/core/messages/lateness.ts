@@ -57,9 +57,9 @@ function reasonInWords(reason: LateReason, late: Partial<Lateness>, language: La
     }
     case 'send_retried': {
       const refused = Math.max(1, (late.attempts ?? 2) - 1);
+      const firstFr = refused > 1 ? `les ${refused} premières tentatives` : 'la première tentative';
       return fr
-        ? `le service d’envoi a refusé ${refused > 1 ? `les ${refused} premières tentatives` : 'la première tentative'} ` +
-            `(limite d’envoi ou erreur), l’envoi a été retenté`
+        ? `le service d’envoi a refusé ${firstFr} (limite d’envoi ou erreur), l’envoi a été retenté`
         : `the e-mail service refused ${refused > 1 ? `the first ${refused} attempts` : 'the first attempt'} ` +
             `(sending limit or error), the send was tried again`;
     }

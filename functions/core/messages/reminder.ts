@@ -297,9 +297,8 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const above = (input.inForce ?? [])
     .filter((i) => levelRank(i.level) > levelRank(level))
     .sort((a, b) => levelRank(b.level) - levelRank(a.level));
-  const subject = above.length
-    ? `${creditor.name} – ${inForceHeadline(above, { invoiceIds: items.map((i) => i.invoiceId), anyOverdue }, language)}`
-    : `${creditor.name} – ${headline}${rest}`;
+  const own = { invoiceIds: items.map((i) => i.invoiceId), anyOverdue };
+  const subject = `${creditor.name} – ${above.length ? inForceHeadline(above, own, language) : `${headline}${rest}`}`;
   const reminder = above.length ? inForceLines(above, language) : [];
   const ask = tone.ask?.(n, others > 0 ? top.map((i) => i.invoiceId) : undefined);
   const greeting = emailGreeting(customer, language);
