@@ -8,6 +8,7 @@ import type { Logger } from '../adapters/logger';
 import type { Attachment, OutgoingEmail } from '../adapters/mailer';
 import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
+import type { InForceInvoice } from '../core/dunning/in-force';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import type { LatePenalties } from '../core/dunning/penalties';
 import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
@@ -22,6 +23,7 @@ import type { Customer, Invoice } from '../core/model';
 import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
 import { epcTransferFor } from '../customer-page/view';
+import { levelsInForceAbove } from '../use-cases/dunning/level-in-force';
 import { intentIdOf, sendOnce, settleExisting } from '../use-cases/dunning/send-once';
 import { recipientsOf } from '../use-cases/dunning/step-context';
 
@@ -67,7 +69,12 @@ export async function composeBatchMessage(input: {
     (hi, i) => (levelRank(i.level) > levelRank(hi) ? i.level : hi),
     items[0].level,
   );
-  return { ...(await composeMessage({ ...input, items })), items, level };
+  // A reminder never reads as a step down: the customer's other invoices at a higher level still in force are recalled.
+  const inForce =
+    input.batch.kind === 'reminder'
+      ? await levelsInForceAbove(input.customer, { invoiceIds: items.map((i) => i.invoiceId), level })
+      : [];
+  return { ...(await composeMessage({ ...input, items, inForce })), items, level };
 }
 
 async function composeMessage(input: {
@@ -76,6 +83,7 @@ async function composeMessage(input: {
   policy: Policy;
   items: BatchItem[];
   at: Date;
+  inForce: InForceInvoice[];
 }): Promise<Omit<ComposedMessage, 'items' | 'level'>> {
   const { batch, customer, policy, items, at } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
@@ -103,6 +111,7 @@ async function composeMessage(input: {
         ),
         asOf,
         perInvoice: Boolean(batch.soloInvoiceId),
+        inForce: input.inForce,
       });
       // The customer's page: a personal link and the EPC payment QR code (functions/customer-page/message-link.ts).
       const linked = await withCustomerLink(message, {

@@ -18,6 +18,7 @@ import type { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
 import { DunningLevel, type Policy } from '../core/dunning/policy';
 import { DunningState, withDone } from '../core/dunning/state';
+import { type SendTiming, sendTiming } from '../core/dunning/timing';
 import { groupForDispatch } from '../core/messages/reminder';
 import type { Customer, Invoice } from '../core/model';
 import { DispatchInProgressError, lambda } from '../runtime';
@@ -231,7 +232,17 @@ async function recordBatch(
       messageId,
     });
   for (const invoiceId of included)
-    await recordIncluded(invoiceId, intent.stepIds[invoiceId], result, batch.dispatchKey);
+    await recordIncluded(
+      invoiceId,
+      intent.stepIds[invoiceId],
+      result,
+      batch.dispatchKey,
+      timingOf(
+        batch,
+        members.find((m) => m.invoiceId === invoiceId),
+        result,
+      ),
+    );
   log.info('batch sent', {
     dispatchKey: batch.dispatchKey,
     messageId,
@@ -243,14 +254,30 @@ async function recordBatch(
 }
 
 /**
+ * When the send went out against its planned window (the batch's window: the step's `plan.at`), with what delayed it
+ * when it went out after the window: the step ran late (the member enlisted after it), or SES refused earlier attempts.
+ */
+function timingOf(batch: Batch, member: BatchMember | undefined, result: SendOnceResult): SendTiming | undefined {
+  if (Number.isNaN(Date.parse(batch.windowAt))) return undefined;
+  return sendTiming({
+    plannedAt: batch.windowAt,
+    sentAt: sentMessage(result).at,
+    stepRanAt: member?.enlistedAt,
+    attempts: result.intent.attempt,
+  });
+}
+
+/**
  * The send record and history event of one invoice the message listed (written once: a retry writes nothing); when the
- * message went out, the invoice's dunning level rises to its level in the message.
+ * message went out, the invoice's dunning level rises to its level in the message. The event carries the planned
+ * window's opening, and how late and why when the send went out after the window.
  */
 async function recordIncluded(
   invoiceId: string,
   stepId: string,
   result: SendOnceResult,
   dispatchKey: string,
+  timing: SendTiming | undefined,
 ): Promise<void> {
   const { intent } = result;
   const { sent, messageId, at } = sentMessage(result);
@@ -262,6 +289,7 @@ async function recordIncluded(
     to: intent.to,
     intentId: intent.intentId,
     ...intent.details[invoiceId],
+    ...timing,
   };
   await recordSend(
     { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
@@ -311,8 +339,10 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
       });
       return { ...next, doneStepIds: withDone(state, stepId), outcome: 'skipped' };
     }
-    if (outcome) await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey);
-    else {
+    if (outcome) {
+      const member = (await listMembers(batch.dispatchKey)).find((m) => m.invoiceId === state.invoiceId);
+      await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey, timingOf(batch, member, outcome));
+    } else {
       // A batch sent before send intents existed.
       const at = batch.sentAt ?? now().toISOString();
       await recordSend(

@@ -60,15 +60,27 @@ export const handler = lambda(
       log.info('dunning ends', { invoiceId: invoice.invoiceId, reason: result.reason });
       return { ...pinned, plan: { action: 'end', reason: result.reason } };
     }
-    if (result.step.stepId !== state.plan?.stepId || change) {
+    // The same step planned again at another time (after a pause, or its window's message had gone): the history says
+    // when it was planned before and why it moved, so a send later than first planned is never unexplained.
+    const moved =
+      result.step.stepId === state.plan?.stepId && state.plan.at !== undefined && state.plan.at !== result.at;
+    if (result.step.stepId !== state.plan?.stepId || change || moved) {
       await recordEvent(invoice.invoiceId, at, 'dunning_step_planned', {
         stepId: result.step.stepId,
         channel: result.step.channel,
         level: result.step.level,
         at: result.at,
         ...(result.skipped?.length ? { skipped: result.skipped } : {}),
+        ...(moved ? { previousAt: state.plan?.at, ...movedBecause(state) } : {}),
       });
     }
     return { ...pinned, plan: { action: 'wait', at: result.at, stepId: result.step.stepId } };
   },
 );
+
+/** Why a step's planned time moved, when the workflow knows: it was paused, or its window's message had gone out. */
+function movedBecause(state: DunningState): { movedBecause?: 'paused' | 'rescheduled' } {
+  if (state.outcome === 'paused') return { movedBecause: 'paused' };
+  if (state.outcome === 'rescheduled') return { movedBecause: 'rescheduled' };
+  return {};
+}

@@ -124,7 +124,15 @@ export const handler = lambda(
 
     // 5. Agency handoff acts now.
     if (step.channel === 'agency_handoff') {
-      const handed = await handOffToAgency({ invoice: current, customer, policy, step, at, log });
+      const handed = await handOffToAgency({
+        invoice: current,
+        customer,
+        policy,
+        step,
+        at,
+        log,
+        plannedAt: state.plan?.at,
+      });
       if (handed === 'not_owed') {
         await recordEvent(current.invoiceId, at, 'dunning_stopped', {
           reason: 'paid during the handoff, before the agency was told',

@@ -9,6 +9,7 @@ import type { Logger } from '../adapters/logger';
 import { localDate } from '../core/calendar/time-zone';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import type { Policy, PolicyStep } from '../core/dunning/policy';
+import { sendTiming } from '../core/dunning/timing';
 import { buildAgencyCaseFile } from '../core/letters/agency-case';
 import { renderAgencyNotice } from '../core/messages/notices';
 import { handedOverAlert } from '../core/messages/tasks';
@@ -35,6 +36,8 @@ export async function handOffToAgency(input: {
   step: PolicyStep;
   at: Date;
   log: Logger;
+  /** The step's planned time (`plan.at`): a handoff after its window says how late and why in its history. */
+  plannedAt?: string;
 }): Promise<'handed_off' | 'not_owed'> {
   const { invoice, customer, policy, step, at, log } = input;
   const asOf = localDate(at, customer.timeZone || 'Europe/Paris');
@@ -132,6 +135,15 @@ export async function handOffToAgency(input: {
     log,
   );
   const { sent, messageId, at: sentAt } = sentMessage(result, at.toISOString());
+  const timing =
+    input.plannedAt && sent
+      ? sendTiming({
+          plannedAt: input.plannedAt,
+          sentAt,
+          stepRanAt: at.toISOString(),
+          attempts: result.intent.attempt,
+        })
+      : undefined;
   await recordSend(
     {
       invoiceId: invoice.invoiceId,
@@ -145,7 +157,7 @@ export async function handOffToAgency(input: {
       at: sentAt,
       kind: sent ? 'agency_notice_sent' : 'dunning_step_closed_in_doubt',
       actor: 'system:dunning',
-      detail: { ...detail, messageId, intentId: result.intent.intentId },
+      detail: { ...detail, messageId, intentId: result.intent.intentId, ...timing },
     },
     sent ? step.level : undefined,
   );

@@ -115,6 +115,18 @@ const fr = {
       `paiement du ${on} de ${amount}${payer ? ` (${payer})` : ''}`,
     writeOffPart: (amount: string) => `passé en perte : ${amount}`,
     plannedFor: (d: string) => `prévu le ${d}`,
+    sentLate: (planned: string, delay: string, why: string) =>
+      `envoi en retard : prévu le ${planned}, parti ${delay} après l’heure prévue (${why})`,
+    movedFrom: (d: string) => `replanifiée, prévue avant le ${d}`,
+    delay: (days: number, hours: number, minutes: number) =>
+      [days && `${days} j`, hours && `${hours} h`, (minutes || (!days && !hours)) && `${minutes} min`]
+        .filter(Boolean)
+        .join(' '),
+    lateReasons: {
+      step_ran_late: 'l’étape a été traitée après son créneau',
+      send_retried: 'le service d’envoi a refusé une première tentative, l’envoi a été retenté',
+      unexplained: 'retard non expliqué',
+    } as Record<string, string>,
     untilDate: (d: string) => `jusqu’au ${d}`,
     stepNamed: (id: string) => `étape « ${id} »`,
     done: {
@@ -413,6 +425,18 @@ const en: Messages = {
     paymentOf: (on, amount, payer) => `payment of ${on}, ${amount}${payer ? ` (${payer})` : ''}`,
     writeOffPart: (amount) => `written off: ${amount}`,
     plannedFor: (d) => `planned for ${d}`,
+    sentLate: (planned, delay, why) =>
+      `sent late: planned for ${planned}, sent ${delay} after the planned time (${why})`,
+    movedFrom: (d) => `planned again, previously for ${d}`,
+    delay: (days, hours, minutes) =>
+      [days && `${days} d`, hours && `${hours} h`, (minutes || (!days && !hours)) && `${minutes} min`]
+        .filter(Boolean)
+        .join(' '),
+    lateReasons: {
+      step_ran_late: 'the step ran after its window',
+      send_retried: 'the e-mail service refused a first attempt, the send was tried again',
+      unexplained: 'delay not explained',
+    },
     untilDate: (d) => `until ${d}`,
     stepNamed: (id) => `step “${id}”`,
     done: {

@@ -95,6 +95,19 @@ const history = [
   {
     invoiceId: 'R-1',
     at,
+    kind: 'reminder_sent',
+    actor: 'system:dunning',
+    detail: {
+      stepId: 'relance-douce',
+      level: 'reminder_1',
+      channel: 'email',
+      plannedAt: '2026-12-03T07:30:00.000Z',
+      late: { minutes: 2089, reasons: ['unexplained'] },
+    },
+  },
+  {
+    invoiceId: 'R-1',
+    at,
     kind: 'allocation',
     actor: 'finance@x',
     detail: { transactionId: 'T-9', amountCents: 120_00, bookingDate: '2026-10-20' },
@@ -258,6 +271,12 @@ describe('French pages speak French only', () => {
       expect(root().querySelector('[title="T-9"]')).not.toBeNull();
       expect(text).toContain('1re relance · e-mail · prévu le 7 nov. 2026');
       expect(text).toContain('mise en demeure · lettre de mise en demeure');
+      expect(text).toMatch(
+        new RegExp(
+          'envoi en retard : prévu le 3 déc\\. 2026.{0,4}08:30, parti 1 j 10 h 49 min après l’heure prévue ' +
+            '\\(retard non expliqué\\)',
+        ),
+      );
     },
   );
 

@@ -1,5 +1,6 @@
 import type { DunningLevel } from '../dunning/policy';
 import { type Language, money } from './format';
+import { latenessInWords, movedInWords } from './lateness';
 import { levelLabels } from './reminder';
 
 /**
@@ -168,5 +169,7 @@ export function describeEvent(event: HistoryEvent, language: Language): string {
   if (typeof d.amountCents === 'number') parts.push(money(d.amountCents, str(d.currency) ?? 'EUR', language));
   const reference = str(d.reference);
   if (reference) parts.push(`${language === 'fr' ? 'réf.' : 'ref.'} ${reference}`);
-  return parts.length ? `${label} – ${parts.join(', ')}` : label;
+  const base = parts.length ? `${label} – ${parts.join(', ')}` : label;
+  const late = latenessInWords(d, language) ?? movedInWords(d, language);
+  return late ? `${base} – ${late}` : base;
 }

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../dates';
+import type { InForceInvoice } from '../dunning/in-force';
 import { type DunningLevel, levelRank, type ReminderLevel } from '../dunning/policy';
 import { type LegalIdentity, legalMentions } from '../letters/identity';
 import type { InvoiceStatus } from '../model';
@@ -19,6 +20,7 @@ import {
   textTable,
   totalsByCurrency,
 } from './format';
+import { inForceHeadline, inForceLines } from './in-force';
 
 export interface Creditor {
   name: string;
@@ -58,6 +60,11 @@ export interface ReminderInput {
   asOf: IsoDate;
   /** The customer asked for one email per invoice: exactly one item, its number in the subject. */
   perInvoice?: boolean;
+  /**
+   * The customer's other invoices whose announced level stays in force above this message's (core/dunning/in-force):
+   * the subject leads with that level and the body reminds them, so that no message reads as a step down.
+   */
+  inForce?: InForceInvoice[];
 }
 
 export const reminderLevels: readonly ReminderLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
@@ -287,7 +294,12 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
       : fr
         ? `, et ${others} autre${others > 1 ? 's factures' : ' facture'} en relance`
         : `, and ${others} other invoice${others > 1 ? 's' : ''} in reminder`;
-  const subject = `${creditor.name} – ${headline}${rest}`;
+  const above = (input.inForce ?? [])
+    .filter((i) => levelRank(i.level) > levelRank(level))
+    .sort((a, b) => levelRank(b.level) - levelRank(a.level));
+  const own = { invoiceIds: items.map((i) => i.invoiceId), anyOverdue };
+  const subject = `${creditor.name} – ${above.length ? inForceHeadline(above, own, language) : `${headline}${rest}`}`;
+  const reminder = above.length ? inForceLines(above, language) : [];
   const ask = tone.ask?.(n, others > 0 ? top.map((i) => i.invoiceId) : undefined);
   const greeting = emailGreeting(customer, language);
   const asOfLine = fr ? `Situation au ${formatDate(asOf, 'fr')}.` : `Position as of ${formatDate(asOf, 'en')}.`;
@@ -329,6 +341,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     '',
     totalLine,
     ...(ask ? ['', ask] : []),
+    ...(reminder.length ? ['', ...reminder] : []),
     ...(links.length ? ['', ...links] : []),
     '',
     ...payment,
@@ -352,6 +365,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
       htmlTable(headers, htmlRows, [4, 5]),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       ask ? `<p>${escapeHtml(ask)}</p>` : '',
+      reminder.length ? `<p>${reminder.map(escapeHtml).join('<br>')}</p>` : '',
       `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
       `<p>${escapeHtml(closing)}</p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,

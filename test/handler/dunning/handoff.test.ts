@@ -72,6 +72,17 @@ describe('an agency handoff reads what it needs once', () => {
   );
 });
 
+describe('an agency handoff after its planned window', () => {
+  it('records its planned time, how late it went and that the step itself ran late', async () => {
+    setClock(fixedClock('2026-02-03T16:00:00.000Z'));
+    expect((await step(handoffState)).outcome).toBe('acted');
+    expect(history('agency_notice_sent')[0].detail).toMatchObject({
+      plannedAt: W,
+      late: { minutes: 1950, reasons: ['step_ran_late'], stepRanAt: '2026-02-03T16:00:00.000Z' },
+    });
+  });
+});
+
 describe('a payment landing during an agency handoff', () => {
   it('a payment recorded while the case file was being built: the agency is not told, the workflow stops', async () => {
     s3.on(PutObjectCommand).callsFake(async () => {

@@ -259,6 +259,30 @@ async function everything(language: Language): Promise<Record<string, string>> {
         kind: 'allocation',
         detail: { amountCents: 50_000, transactionId: 'T_1' },
       },
+      {
+        at: '2026-01-09T18:19:00.000Z',
+        invoiceId: 'F-2026-0077',
+        kind: 'formal_notice_sent',
+        detail: {
+          plannedAt: '2026-01-08T07:30:00.000Z',
+          late: {
+            minutes: 2089,
+            reasons: ['step_ran_late', 'send_retried'],
+            stepRanAt: '2026-01-09T18:10:00.000Z',
+            attempts: 3,
+          },
+        },
+      },
+      {
+        at: '2026-01-09T18:19:00.000Z',
+        invoiceId: 'F-2026-0077',
+        kind: 'reminder_sent',
+        detail: {
+          level: 'reminder_2',
+          plannedAt: '2026-01-08T07:30:00.000Z',
+          late: { minutes: 2089, reasons: ['unexplained'] },
+        },
+      },
       { at: '2026-01-12T06:30:00.000Z', invoiceId: 'F-2026-0077', kind: 'some_future_kind', detail: {} },
     ],
     formalNotice: { reference: 'MED-F-2026-0077-20260115', date: '2026-01-15' },
@@ -279,6 +303,32 @@ async function everything(language: Language): Promise<Record<string, string>> {
   return {
     ...reminders,
     'grouped reminder': text(renderReminder({ language, customer: business, creditor, items, asOf, reminded: true })),
+    'reminder recalling a level in force': text(
+      renderReminder({
+        language,
+        customer: business,
+        creditor,
+        items: [items[0]],
+        asOf,
+        inForce: [
+          {
+            invoiceId: 'F-2026-0077',
+            level: 'final_reminder',
+            openCents: 200_000,
+            currency: 'EUR',
+            dueDate: '2025-12-20',
+            since: '2026-01-02',
+          },
+          {
+            invoiceId: 'F-2026-0050',
+            level: 'agency_handoff',
+            openCents: 3_058,
+            currency: 'EUR',
+            dueDate: '2025-11-02',
+          },
+        ],
+      }),
+    ),
     'first reminder of a consumer': text(
       renderReminder({ language, customer: consumer, creditor, items: [items[1]], asOf }),
     ),

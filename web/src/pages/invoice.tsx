@@ -77,8 +77,21 @@ export function eventFacts(kind: string, d: Record<string, unknown>): { text: st
     payment ?? (kind === 'write_off' && amount ? m.writeOffPart(amount) : amount),
     typeof d.writeOffCents === 'number' && d.writeOffCents > 0 ? m.writeOffPart(money(d.writeOffCents)) : undefined,
     str(d.at) && m.plannedFor(date(String(d.at))),
+    str(d.previousAt) && m.movedFrom(date(String(d.previousAt))),
+    lateness(d),
   ];
   return { text: parts.filter((x): x is string => !!x).join(' · '), title: txnId };
+}
+
+/** A send that went out after its planned window: when it was planned, how late, and why as far as the system knows. */
+function lateness(d: Record<string, unknown>): string | undefined {
+  const late = d.late as { minutes?: unknown; reasons?: unknown } | undefined;
+  if (!late || typeof late.minutes !== 'number' || !str(d.plannedAt)) return undefined;
+  const m = t().invoices;
+  const reasons = Array.isArray(late.reasons) ? late.reasons.map(String) : ['unexplained'];
+  const why = reasons.map((r) => m.lateReasons[r] ?? m.lateReasons.unexplained).join(', ');
+  const delay = m.delay(Math.floor(late.minutes / 1440), Math.floor((late.minutes % 1440) / 60), late.minutes % 60);
+  return m.sentLate(date(String(d.plannedAt)), delay, why);
 }
 
 function Timeline(props: { history: HistoryEvent[] }) {
