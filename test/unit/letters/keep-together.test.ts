@@ -22,7 +22,7 @@ async function pages(bytes: Uint8Array): Promise<{ text: string; images: number 
 }
 
 describe('the customer-page block of a formal notice', () => {
-  it('keeps the caption naming the left and right codes on the page that shows the codes, wherever it starts', async () => {
+  it('keeps the caption naming the left and right codes on the page that shows them, wherever it starts', async () => {
     for (let filled = 30; filled <= 50; filled++) {
       const w = await PdfWriter.create({ title: 'Mise en demeure', author: 'encaisse démo SAS' });
       for (let line = 0; line < filled; line++) w.paragraph(`Ligne ${line} de la lettre`, { gapAfter: 2 });
