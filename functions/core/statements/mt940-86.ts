@@ -1,4 +1,5 @@
 import { isValidIban, normalizeIban } from './accounts';
+import { ibanIn } from './compact-iban';
 import { collapse } from './text';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -43,7 +44,7 @@ function readSubFields(flat: string, info: Info86): void {
   const who = collapse(name32 + name33);
   if (who) info.counterpartyName = who;
   iban = iban.trim();
-  if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
+  if (iban) info.counterpartyIban = ibanIn(iban);
   readSepaKeywords(joined, info);
 }
 
@@ -62,10 +63,10 @@ function readSepaKeywords(joined: string, info: Info86): void {
     const v = collapse(joined.slice(start, next ? next.index : joined.length));
     if (v) {
       if (key === 'EREF') {
-        if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v;
+        if (v.length !== 11 || v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v;
       } else if (key === 'KREF') info.structured.push(v);
       else if (key === 'SVWZ') info.unstructured.push(v);
-      else if (key === 'IBAN' && !info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v);
+      else if (key === 'IBAN' && !info.counterpartyIban) info.counterpartyIban = ibanIn(v);
     }
     k = next;
   }

@@ -319,11 +319,23 @@ function mtAmount(raw: string, line: number): number {
   return amountOrThrow(raw, { line }, MT_AMOUNT);
 }
 
-const bookingDates = new Map<string, string>();
+const isNonref = (s: string) => s.length === 6 && s.toUpperCase() === 'NONREF';
+
+const bookingDates = new Map<number, string>();
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 
 /** The booking date (MMDD) of a value date: in the year that puts it nearest (December and January cross it). */
 function bookingDateOf(valueDate: string, booking: string, line: number): string {
-  const key = valueDate + booking;
+  // yyyymm of the value date and the booking MMDD, as one number (no string made to look it up)
+  const v = valueDate;
+  const key =
+    (digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3)) * 1e6 +
+    (digit(v, 5) * 10 + digit(v, 6)) * 1e4 +
+    digit(booking, 0) * 1000 +
+    digit(booking, 1) * 100 +
+    digit(booking, 2) * 10 +
+    digit(booking, 3);
   const known = bookingDates.get(key);
   if (known) return known;
   let year = Number(valueDate.slice(0, 4));
@@ -367,7 +379,7 @@ function entryOf(
     currency,
     bankCodes: codes,
     bankReference: bankRef?.trim() || undefined,
-    endToEndId: i86.endToEndId ?? (customer && customer.toUpperCase() !== 'NONREF' ? customer : undefined),
+    endToEndId: i86.endToEndId ?? (customer && !isNonref(customer) ? customer : undefined),
     label: i86.label ?? (extra || customer || ''),
     counterpartyName: i86.counterpartyName,
     counterpartyIban: i86.counterpartyIban,

@@ -1,6 +1,7 @@
 import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
+import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
 import { OfxScanner, type ONode } from './ofx-scan';
 import { amountOrThrow, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
@@ -343,8 +344,7 @@ function transaction(t: ONode, index: number, currency: string | undefined, raw:
     bankReference: v(f.FITID),
     label: collapse(name ?? memo ?? ''),
     counterpartyName: v(f.EXTDNAME) ?? (payee ? val(payee, 'NAME') : undefined),
-    counterpartyIban:
-      counterpartyAccount && isValidIban(counterpartyAccount) ? normalizeIban(counterpartyAccount) : undefined,
+    counterpartyIban: counterpartyAccount ? ibanIn(counterpartyAccount) : undefined,
     remittance: {
       unstructured: memo ? [collapse(memo)] : [],
       structured: refnum ? refnum.split(/\s+/).filter(Boolean) : [],
