@@ -3,7 +3,7 @@ import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { type Info86, parse86 } from './mt940-86';
+import { type Info86, parse86, replaced } from './mt940-86';
 import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 export { parse86 } from './mt940-86';
@@ -30,8 +30,8 @@ interface Message {
 }
 
 const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
-/** Characters a regular expression's `.` does not match: a tag line holding one is read the slow way. */
-const NOT_DOT = /[\r\u2028\u2029]/g;
+/** With CR, the characters a regular expression's `.` does not match: a tag line holding one is read the slow way. */
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
 const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const tags = new Map<number, string>();
@@ -67,18 +67,24 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
   let field: Field | undefined;
   let lineNo = 0;
   let count = 0;
-  /** The next character of NOT_DOT at or after `pos` (recomputed when passed). */
-  let odd = -1;
-  const oddFrom = (from: number) => {
-    if (odd >= from) return odd;
-    NOT_DOT.lastIndex = from;
-    odd = NOT_DOT.exec(text)?.index ?? Number.POSITIVE_INFINITY;
-    return odd;
+  /** The next CR, and the next U+2028/U+2029, at or after a line's start (found again only once passed). */
+  let cr = -1;
+  let sep = -1;
+  const dotMatchesAll = (from: number, to: number) => {
+    if (cr < from) {
+      const i = text.indexOf('\r', from);
+      cr = i < 0 ? Number.POSITIVE_INFINITY : i;
+    }
+    if (sep < from) {
+      LINE_SEPARATORS.lastIndex = from;
+      sep = LINE_SEPARATORS.exec(text)?.index ?? Number.POSITIVE_INFINITY;
+    }
+    return cr >= to && sep >= to;
   };
   const textOf = (f: Field): string => {
     if (f.value !== undefined) return f.value;
     const v = text.slice(f.valueStart, f.end);
-    return v.includes('\r') ? v.replace(/\r\n/g, '\n') : v;
+    return replaced(v, '\r\n', '\n');
   };
   const finish = () => {
     if (msg && !msg.ended) {
@@ -114,7 +120,7 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
       const tag = tagAt(text, lineStart);
       let te = lineEnd;
       while (te > lineStart && isBlank(text.charCodeAt(te - 1))) te--;
-      if (tag && text.charCodeAt(te - 1) <= 127 && oddFrom(lineStart) >= te) {
+      if (tag && text.charCodeAt(te - 1) <= 127 && dotMatchesAll(lineStart, te)) {
         startField(tag, lineStart + tag.length + 2, lineStart, te);
         return;
       }
@@ -167,7 +173,8 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
         }
       }
       text += chunk;
-      odd = -1;
+      cr = -1;
+      sep = -1;
       for (let eol = text.indexOf('\n', pos); eol >= 0; eol = text.indexOf('\n', pos)) line(eol);
     },
     end() {
