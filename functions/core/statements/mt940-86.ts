@@ -4,8 +4,6 @@ import { collapse } from './text';
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-const SEPA_KEYWORDS = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP|RREF)\+/g;
-
 /** Where the next "?NN" sub-field mark starts at or after `from`, or -1. */
 function nextMark(s: string, from: number): number {
   for (let q = s.indexOf('?', from); q >= 0; q = s.indexOf('?', q + 1)) {
@@ -48,19 +46,58 @@ function readSubFields(flat: string, info: Info86): void {
   readSepaKeywords(joined, info);
 }
 
+/** The SEPA keywords of four letters (BIC is the one of three). */
+const KEYWORDS = new Set([
+  'EREF',
+  'KREF',
+  'MREF',
+  'CRED',
+  'DEBT',
+  'SVWZ',
+  'ABWA',
+  'ABWE',
+  'IBAN',
+  'COAM',
+  'OAMT',
+  'SQTP',
+  'PURP',
+  'RREF',
+]);
+
+/**
+ * Where the next SEPA keyword and its '+' start at or after `from` (the keyword in `found.key`), or -1: the leftmost
+ * match of /(EREF|KREF|...|BIC|...)\+/ from `from`, found from the '+' signs (no regular expression over the text).
+ */
+function nextKeyword(s: string, from: number, found: { key: string }): number {
+  for (let p = s.indexOf('+', from + 3); p >= 0; p = s.indexOf('+', p + 1)) {
+    if (p - 4 >= from) {
+      const k = s.slice(p - 4, p);
+      if (KEYWORDS.has(k)) {
+        found.key = k;
+        return p - 4;
+      }
+    }
+    if (s.startsWith('BIC', p - 3)) {
+      found.key = 'BIC';
+      return p - 3;
+    }
+  }
+  return -1;
+}
+
 /** The remittance text of ?20-?29 split at its SEPA keywords; text before the first keyword is free text. */
 function readSepaKeywords(joined: string, info: Info86): void {
-  SEPA_KEYWORDS.lastIndex = 0;
-  let k = SEPA_KEYWORDS.exec(joined);
-  if (k?.index !== 0) {
-    const head = collapse(k ? joined.slice(0, k.index) : joined);
+  const found = { key: '' };
+  let k = nextKeyword(joined, 0, found);
+  if (k !== 0) {
+    const head = collapse(k >= 0 ? joined.slice(0, k) : joined);
     if (head) info.unstructured.push(head);
   }
-  while (k) {
-    const key = k[1];
-    const start = k.index + k[0].length;
-    const next = SEPA_KEYWORDS.exec(joined);
-    const v = collapse(joined.slice(start, next ? next.index : joined.length));
+  while (k >= 0) {
+    const key = found.key;
+    const start = k + key.length + 1;
+    const next = nextKeyword(joined, start, found);
+    const v = collapse(joined.slice(start, next >= 0 ? next : joined.length));
     if (v) {
       if (key === 'EREF') {
         if (v.length !== 11 || v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v;

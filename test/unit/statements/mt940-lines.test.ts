@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mt940Reader, parseMt940 } from '../../../functions/core/statements/mt940';
+import { mt940Reader, parse86, parseMt940 } from '../../../functions/core/statements/mt940';
 
 // The MT940 reader reads common lines by character codes and slices a field's lines from the text once; these are
 // the line shapes that path must read exactly as the line-by-line reader did.
@@ -91,5 +92,63 @@ describe('MT940 :61: shapes', () => {
   it('reads a day past the end of the month as its last day, in the value and the booking date', () => {
     const [e] = entriesOf([':61:2402300230C1,00NINTNONREF']);
     expect([e.valueDate, e.bookingDate]).toEqual(['2024-02-29', '2024-02-29']);
+  });
+});
+
+describe('MT940 :86: SEPA keywords', () => {
+  /** The remittance as the regular expression of the SEPA keywords splits it (the reader's former way). */
+  function byRegex(joined: string) {
+    const re = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP|RREF)\+/g;
+    const out = {
+      unstructured: [] as string[],
+      structured: [] as string[],
+      endToEndId: undefined as string | undefined,
+    };
+    const clean = (s: string) => s.trim().replace(/\s+/g, ' ');
+    let k = re.exec(joined);
+    if (k?.index !== 0) {
+      const head = clean(k ? joined.slice(0, k.index) : joined);
+      if (head) out.unstructured.push(head);
+    }
+    while (k) {
+      const key = k[1];
+      const start = k.index + k[0].length;
+      const next = re.exec(joined);
+      const v = clean(joined.slice(start, next ? next.index : joined.length));
+      if (v && key === 'EREF' && v.toUpperCase() !== 'NOTPROVIDED') out.endToEndId ??= v;
+      if (v && key === 'KREF') out.structured.push(v);
+      if (v && key === 'SVWZ') out.unstructured.push(v);
+      k = next;
+    }
+    return out;
+  }
+
+  it('are found where the regular expression finds them, overlapping or glued to other text', () => {
+    const pieces = [
+      'EREF',
+      'KREF',
+      'SVWZ',
+      'BIC',
+      'IBIC',
+      'XEREF',
+      'ERE',
+      'F',
+      '+',
+      '+',
+      ' ',
+      'NOTPROVIDED',
+      'A1',
+      'B',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), (parts) => {
+        const joined = parts.join('');
+        const info = parse86(`166?00LABEL?20${joined}`);
+        expect({ unstructured: info.unstructured, structured: info.structured, endToEndId: info.endToEndId }).toEqual(
+          byRegex(joined),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });
