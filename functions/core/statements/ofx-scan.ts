@@ -135,7 +135,7 @@ export class OfxScanner {
     this.pos = i;
   }
 
-  /** The token at `lt`: where reading goes on, or WAIT (more text needed: the scan stops there) or STOP (at the end). */
+  /** The token at `lt`: where reading goes on, WAIT (more text needed: the scan stops there) or STOP (at the end). */
   private step(lt: number): number {
     const text = this.text;
     const n = text.length;

@@ -53,7 +53,7 @@ describe('MT940 fields over several lines', () => {
     }
   });
 
-  it('read free-text :86: lines one remittance line each, a continuation starting with a tag-like text included', () => {
+  it('read free-text :86: lines one remittance line each, a line starting like a tag included', () => {
     const [e] = entriesOf([':61:2401150115D10,00NTRFNONREF', ':86:PRLV EDF', ':12 not a tag', 'CONTRAT 42']);
     expect(e.remittance.unstructured).toEqual(['PRLV EDF', ':12 not a tag', 'CONTRAT 42']);
     expect(e.label).toBe('PRLV EDF');

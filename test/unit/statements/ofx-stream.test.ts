@@ -48,7 +48,7 @@ describe('OFX read one chunk at a time', () => {
     expect(st.entries[1].raw[0]).toBe(trnSgml('A2', '-3,20', 'Frais').trimEnd());
   });
 
-  it('reads the same whatever the size of the pieces, down to one character (cuts inside tags, CDATA, comments)', () => {
+  it('reads the same whatever the size of the pieces, down to one character (cut in tags, CDATA, comments)', () => {
     for (const text of [sgml, xml]) {
       const whole = parseOfx(text);
       for (let size = 1; size <= 80; size++) expect(inPieces(text, size)).toEqual(whole);
@@ -103,7 +103,7 @@ describe('OFX read one chunk at a time', () => {
     ]);
   });
 
-  it('keeps at most maxEntries entries of a streamed OFX file (the first of each statement always), counting the rest', async () => {
+  it('keeps at most maxEntries entries of a streamed OFX file (and the first of each statement)', async () => {
     const many = (p: string, n: number) =>
       Array.from({ length: n }, (_, i) => trnXml(`${p}${i}`, '1.00', 'x')).join('');
     const file = bytes(
