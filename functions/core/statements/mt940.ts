@@ -1,29 +1,64 @@
 import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
+import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { amountOrThrow, century, collapse, dateOrThrow } from './text';
+import { type Info86, parse86, replaced } from './mt940-86';
+import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
+
+export { parse86 } from './mt940-86';
 
 interface Field {
   tag: string;
-  value: string;
+  /** The field's text, lines joined by '\n'; undefined while it is still `text` from `valueStart` to `end`. */
+  value?: string;
+  valueStart: number;
   line: number;
   /** Offsets of the field in the file text (from its tag to the end of its last line), for `raw`. */
   start: number;
   end: number;
 }
 
+/** A message's fields, each with its value. */
+interface ReadField extends Field {
+  value: string;
+}
+
 interface Message {
-  fields: Field[];
+  fields: ReadField[];
   ended: boolean;
 }
 
 const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
+/** With CR, the characters a regular expression's `.` does not match: a tag line holding one is read the slow way. */
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const tags = new Map<number, string>();
+
+/** The tag of a line starting ":NN:" or ":NNA:" (its text starts at `at` + the tag's length + 2), else undefined. */
+function tagAt(text: string, at: number): string | undefined {
+  const c1 = text.charCodeAt(at + 1);
+  const c2 = text.charCodeAt(at + 2);
+  if (!isDigit(c1) || !isDigit(c2)) return undefined;
+  let c3 = text.charCodeAt(at + 3);
+  if (c3 === 58) c3 = 0;
+  else if (!(c3 >= 65 && c3 <= 90) || text.charCodeAt(at + 4) !== 58) return undefined;
+  const key = c1 * 65536 + c2 * 256 + c3;
+  let tag = tags.get(key);
+  if (tag === undefined) {
+    tag = text.slice(at + 1, c3 ? at + 4 : at + 3);
+    tags.set(key, tag);
+  }
+  return tag;
+}
 
 /**
  * Splits the text into messages of tagged fields, one chunk of text at a time; a field continues on the lines that do
  * not start a tag. Each message is handed to `done` once it is over (the next :20:, its '-' line, or the end of the
- * text), with the text its fields' offsets point into: only the text of the message being read is kept.
+ * text), with the text its fields' offsets point into: only the text of the message being read is kept. The common
+ * lines (a tag, or a continuation that starts with a visible ASCII character) are read by character codes, and a
+ * field's lines are sliced from the text once; anything else the slow way, line by line.
  */
 function messageReader(done: (msg: Message, text: string) => void): { write(text: string): void; end(): number } {
   let text = '';
@@ -32,15 +67,71 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
   let field: Field | undefined;
   let lineNo = 0;
   let count = 0;
+  /** The next CR, and the next U+2028/U+2029, at or after a line's start (found again only once passed). */
+  let cr = -1;
+  let sep = -1;
+  const dotMatchesAll = (from: number, to: number) => {
+    if (cr < from) {
+      const i = text.indexOf('\r', from);
+      cr = i < 0 ? Number.POSITIVE_INFINITY : i;
+    }
+    if (sep < from) {
+      LINE_SEPARATORS.lastIndex = from;
+      sep = LINE_SEPARATORS.exec(text)?.index ?? Number.POSITIVE_INFINITY;
+    }
+    return cr >= to && sep >= to;
+  };
+  const textOf = (f: Field): string => {
+    if (f.value !== undefined) return f.value;
+    const v = text.slice(f.valueStart, f.end);
+    return replaced(v, '\r\n', '\n');
+  };
   const finish = () => {
-    if (msg && !msg.ended) done(msg, text);
+    if (msg && !msg.ended) {
+      for (const f of msg.fields) f.value = textOf(f);
+      done(msg, text);
+    }
     if (msg) msg.ended = true;
+  };
+  const startField = (tag: string, valueStart: number, start: number, end: number, value?: string) => {
+    if (tag === '20' || !msg) {
+      finish();
+      msg = { fields: [], ended: false };
+      count++;
+    }
+    field = { tag, value, valueStart, line: lineNo, start, end };
+    msg.fields.push(field as ReadField);
+  };
+  /** A continuation line: the field's text still runs on in the file when only a line break comes between. */
+  const continueField = (f: Field, lineStart: number, lineEnd: number, lineText?: string) => {
+    const gap = lineStart - f.end;
+    const joined = gap === 1 || (gap === 2 && text.charCodeAt(f.end) === 13);
+    if (f.value !== undefined || !joined || lineText !== undefined)
+      f.value = `${textOf(f)}\n${lineText ?? text.slice(lineStart, lineEnd)}`;
+    f.end = lineEnd;
   };
   const line = (eol: number) => {
     const lineStart = pos;
     const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
     pos = eol + 1;
     lineNo++;
+    const c0 = text.charCodeAt(lineStart);
+    if (c0 === 58) {
+      const tag = tagAt(text, lineStart);
+      let te = lineEnd;
+      while (te > lineStart && isBlank(text.charCodeAt(te - 1))) te--;
+      if (tag && text.charCodeAt(te - 1) <= 127 && dotMatchesAll(lineStart, te)) {
+        startField(tag, lineStart + tag.length + 2, lineStart, te);
+        return;
+      }
+    } else if (c0 > 32 && c0 <= 127 && c0 !== 45 && c0 !== 123 && lineEnd > lineStart) {
+      if (field) continueField(field, lineStart, lineEnd);
+      return;
+    }
+    slowLine(lineStart, lineEnd);
+  };
+  /** Any line, as the reader always read it. */
+  const slowLine = (lineStart: number, lineEnd: number) => {
     const rawLine = text.slice(lineStart, lineEnd);
     let line = rawLine.trimEnd();
     let offset = lineStart;
@@ -60,21 +151,12 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
     }
     const m = TAG.exec(line);
     if (m) {
-      if (m[1] === '20' || !msg) {
-        finish();
-        msg = { fields: [], ended: false };
-        count++;
-      }
-      field = { tag: m[1], value: m[2], line: lineNo, start: offset, end: offset + line.length };
-      msg.fields.push(field);
+      startField(m[1], offset + m[1].length + 2, offset, offset + line.length, m[2]);
       return;
     }
     if (line.trim() === '') return;
     // continuation lines keep their spaces: a :86: wrapped after a space must not lose it
-    if (field) {
-      field.value += `\n${rawLine.startsWith('{') ? line : rawLine}`;
-      field.end = lineEnd;
-    }
+    if (field) continueField(field, lineStart, lineEnd, rawLine.startsWith('{') ? line : rawLine);
     // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
   };
   return {
@@ -87,9 +169,12 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
         for (const f of msg && !msg.ended ? msg.fields : []) {
           f.start -= keep;
           f.end -= keep;
+          f.valueStart -= keep;
         }
       }
       text += chunk;
+      cr = -1;
+      sep = -1;
       for (let eol = text.indexOf('\n', pos); eol >= 0; eol = text.indexOf('\n', pos)) line(eol);
     },
     end() {
@@ -103,8 +188,15 @@ function messageReader(done: (msg: Message, text: string) => void): { write(text
 /** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
 const MT_AMOUNT = { grouping: false } as const;
 
+const mtDates = new Map<string, string>();
+
 function mtDate(yymmdd: string, line: number): string {
-  return dayOf(century(yymmdd.slice(0, 2)), yymmdd.slice(2, 4), yymmdd.slice(4, 6), yymmdd, line);
+  const known = mtDates.get(yymmdd);
+  if (known) return known;
+  const date = dayOf(century(yymmdd.slice(0, 2)), yymmdd.slice(2, 4), yymmdd.slice(4, 6), yymmdd, line);
+  if (mtDates.size > 10_000) mtDates.clear();
+  mtDates.set(yymmdd, date);
+  return date;
 }
 
 /**
@@ -121,7 +213,7 @@ function dayOf(year: string, mm: string, dd: string, raw: string, line: number):
   return dateOrThrow(`${year}-${mm}-${dd}`, raw, { line });
 }
 
-function balanceOf(f: Field): { cents: number; date: string; currency: string } {
+function balanceOf(f: ReadField): { cents: number; date: string; currency: string } {
   const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(f.value.trim());
   if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${f.value.slice(0, 40)}`, { line: f.line });
   const cents = amountOrThrow(m[4], { line: f.line }, MT_AMOUNT);
@@ -147,152 +239,6 @@ function accountOf(value: string): BankAccount {
   return completeAccount(account);
 }
 
-const SEPA_KEYWORDS = /(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|COAM|OAMT|SQTP|PURP|RREF)\+/g;
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
-
-/** Where the next "?NN" sub-field mark starts at or after `from`, or -1. */
-function nextMark(s: string, from: number): number {
-  for (let q = s.indexOf('?', from); q >= 0; q = s.indexOf('?', q + 1)) {
-    if (q + 2 < s.length && isDigit(s.charCodeAt(q + 1)) && isDigit(s.charCodeAt(q + 2))) return q;
-  }
-  return -1;
-}
-
-/**
- * ?NN sub-fields (French and German banks): ?00 label, ?20-?29 and ?60-?63 remittance (with SEPA keywords EREF+,
- * KREF+, SVWZ+, IBAN+), ?31 counterparty IBAN, ?32/?33 its name. Read by scanning, one slice per sub-field.
- */
-function readSubFields(flat: string, info: Info86): void {
-  let at = 0;
-  if (flat.charCodeAt(0) !== 63) {
-    info.code = flat.slice(0, 3);
-    at = 3;
-  }
-  let label = '';
-  let name32 = '';
-  let name33 = '';
-  let iban = '';
-  let joined = '';
-  for (let q = nextMark(flat, at); q >= 0; ) {
-    const n = (flat.charCodeAt(q + 1) - 48) * 10 + flat.charCodeAt(q + 2) - 48;
-    const next = nextMark(flat, q + 3);
-    const v = flat.slice(q + 3, next < 0 ? flat.length : next);
-    if ((n >= 20 && n <= 29) || (n >= 60 && n <= 63)) joined += v;
-    else if (n === 0) label += v;
-    else if (n === 31) iban += v;
-    else if (n === 32) name32 += v;
-    else if (n === 33) name33 += v;
-    q = next;
-  }
-  info.label = collapse(label) || undefined;
-  const who = collapse(name32 + name33);
-  if (who) info.counterpartyName = who;
-  iban = iban.trim();
-  if (iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
-  readSepaKeywords(joined, info);
-}
-
-/** The remittance text of ?20-?29 split at its SEPA keywords; text before the first keyword is free text. */
-function readSepaKeywords(joined: string, info: Info86): void {
-  SEPA_KEYWORDS.lastIndex = 0;
-  let k = SEPA_KEYWORDS.exec(joined);
-  if (k?.index !== 0) {
-    const head = collapse(k ? joined.slice(0, k.index) : joined);
-    if (head) info.unstructured.push(head);
-  }
-  while (k) {
-    const key = k[1];
-    const start = k.index + k[0].length;
-    const next = SEPA_KEYWORDS.exec(joined);
-    const v = collapse(joined.slice(start, next ? next.index : joined.length));
-    if (v) {
-      if (key === 'EREF') {
-        if (v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v;
-      } else if (key === 'KREF') info.structured.push(v);
-      else if (key === 'SVWZ') info.unstructured.push(v);
-      else if (key === 'IBAN' && !info.counterpartyIban && isValidIban(v)) info.counterpartyIban = normalizeIban(v);
-    }
-    k = next;
-  }
-}
-
-interface Info86 {
-  label?: string;
-  unstructured: string[];
-  structured: string[];
-  endToEndId?: string;
-  counterpartyName?: string;
-  counterpartyIban?: string;
-  code?: string;
-}
-
-/** :86: in its three common shapes: ?NN sub-fields (French/German banks), /TAG/ fields (Dutch banks), or free text. */
-export function parse86(value: string): Info86 {
-  const info: Info86 = { unstructured: [], structured: [] };
-  const flat = value.includes('\n') ? value.replace(/\n/g, '') : value;
-  if (/^(\d{3})?\?\d{2}/.test(flat)) {
-    readSubFields(flat, info);
-    return info;
-  }
-  if (/^\/[A-Z]{2,4}\//.test(flat) && /\/(TRTP|REMI|NAME|EREF|CNTP|IBAN)\//.test(flat)) {
-    const tokens = flat.split('/');
-    const known = new Set([
-      'TRTP',
-      'IBAN',
-      'BIC',
-      'NAME',
-      'REMI',
-      'EREF',
-      'CNTP',
-      'MARF',
-      'CSID',
-      'ORDP',
-      'BENM',
-      'ID',
-      'ADDR',
-      'RTRN',
-      'PREF',
-      'USTD',
-      'STRD',
-      'ISR',
-      'CUR',
-    ]);
-    const fields = new Map<string, string[]>();
-    let key: string | undefined;
-    for (const t of tokens.slice(1)) {
-      if (known.has(t) && !['USTD', 'STRD', 'ISR', 'CUR'].includes(t)) {
-        key = t;
-        fields.set(key, []);
-      } else if (key) fields.get(key)!.push(t);
-    }
-    const get = (k: string) => (fields.get(k) ?? []).filter((s) => s !== '');
-    const cntp = fields.get('CNTP');
-    if (cntp) {
-      if (cntp[0] && isValidIban(cntp[0])) info.counterpartyIban = normalizeIban(cntp[0]);
-      if (cntp[2]) info.counterpartyName = collapse(cntp[2]);
-    }
-    const iban = get('IBAN')[0];
-    if (!info.counterpartyIban && iban && isValidIban(iban)) info.counterpartyIban = normalizeIban(iban);
-    const name = get('NAME').join('/');
-    if (!info.counterpartyName && name) info.counterpartyName = collapse(name);
-    const remi = fields.get('REMI') ?? [];
-    const r = remi.filter((s) => s !== '' && !['USTD', 'STRD', 'ISR', 'CUR'].includes(s));
-    if (flat.includes('/REMI/STRD/') || flat.includes('/REMI/CUR/'))
-      info.structured.push(...r.map(collapse).filter(Boolean));
-    else if (r.length) info.unstructured.push(collapse(r.join('/')));
-    const eref = get('EREF')[0];
-    if (eref && eref.toUpperCase() !== 'NOTPROVIDED') info.endToEndId = collapse(eref);
-    const trtp = get('TRTP').join('/');
-    if (trtp) info.label = collapse(trtp);
-    return info;
-  }
-  const lines = value.split('\n').map(collapse).filter(Boolean);
-  info.unstructured = lines;
-  if (lines[0]) info.label = lines[0];
-  return info;
-}
-
 /**
  * value date, entry date (MMDD, or four blanks), mark (C, D, RC/RD reversals, EC/ED expected), funds code, amount
  * (sometimes wrapped onto the next line), type (letters, digits or blanks), references, supplementary details.
@@ -300,30 +246,136 @@ export function parse86(value: string): Info86 {
 const LINE61 =
   /^(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?\n?(\d[\d,]*)([NSF][A-Z0-9 ]{3})([^\n]*?)(?:\n([\s\S]*))?$/;
 
-function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
-  const m = LINE61.exec(f.value.trim());
+interface Line61 {
+  value: string;
+  booking?: string;
+  mark: string;
+  amount: string;
+  type: string;
+  refs: string;
+  supplementary?: string;
+}
+
+const MARKS: Record<string, string> = { C: 'C', D: 'D', RC: 'RC', RD: 'RD', EC: 'EC', ED: 'ED' };
+
+/**
+ * LINE61 read by character codes (the profile's top item was its regular expression): the same groups, or undefined
+ * when the line is not in the common shape (the regular expression then decides).
+ */
+function read61(s: string): Line61 | undefined {
+  for (let k = 0; k < 6; k++) if (!isDigit(s.charCodeAt(k))) return undefined;
+  let i = 6;
+  let booking: string | undefined;
+  if (isDigit(s.charCodeAt(6)) && isDigit(s.charCodeAt(7)) && isDigit(s.charCodeAt(8)) && isDigit(s.charCodeAt(9))) {
+    booking = s.slice(6, 10);
+    i = 10;
+  }
+  const c = s.charCodeAt(i);
+  const c2 = s.charCodeAt(i + 1);
+  let mark: string | undefined;
+  if (c === 67 || c === 68) mark = c === 67 ? 'C' : 'D';
+  else if ((c === 82 || c === 69) && (c2 === 67 || c2 === 68)) mark = MARKS[s.slice(i, i + 2)];
+  if (!mark) return undefined;
+  i += mark.length;
+  const funds = s.charCodeAt(i);
+  if (funds >= 65 && funds <= 90) i++;
+  if (s.charCodeAt(i) === 10) i++;
+  const amountStart = i;
+  if (!isDigit(s.charCodeAt(i))) return undefined;
+  while (isDigit(s.charCodeAt(i)) || s.charCodeAt(i) === 44) i++;
+  const t = s.charCodeAt(i);
+  if (t !== 78 && t !== 83 && t !== 70) return undefined;
+  for (let k = 1; k <= 3; k++) {
+    const x = s.charCodeAt(i + k);
+    if (!((x >= 65 && x <= 90) || isDigit(x) || x === 32)) return undefined;
+  }
+  const nl = s.indexOf('\n', i + 4);
+  return {
+    value: s.slice(0, 6),
+    booking,
+    mark,
+    amount: s.slice(amountStart, i),
+    type: s.slice(i, i + 4),
+    refs: s.slice(i + 4, nl < 0 ? s.length : nl),
+    supplementary: nl < 0 ? undefined : s.slice(nl + 1),
+  };
+}
+
+function line61(f: ReadField): Line61 {
+  const s = f.value.trim();
+  const fast = read61(s);
+  if (fast) return fast;
+  const m = LINE61.exec(s);
   if (!m)
     throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, {
       line: f.line,
     });
-  const [, value, booking, mark, , amountRaw, type, refs, supplementary] = m;
-  const valueDate = mtDate(value, f.line);
-  let bookingDate = valueDate;
-  if (booking?.trim()) {
-    let year = Number(valueDate.slice(0, 4));
-    const vm = Number(valueDate.slice(5, 7));
-    const bm = Number(booking.slice(0, 2));
-    if (bm === 12 && vm === 1) year -= 1;
-    if (bm === 1 && vm === 12) year += 1;
-    bookingDate = dayOf(String(year), booking.slice(0, 2), booking.slice(2, 4), booking, f.line);
+  const [, value, booking, mark, , amount, type, refs, supplementary] = m;
+  return { value, booking, mark, amount, type, refs, supplementary };
+}
+
+/** MT940 amounts, with the error amountOrThrow words (made only on failure). */
+function mtAmount(raw: string, line: number): number {
+  let cents: number | undefined;
+  try {
+    cents = parseAmountToCents(raw, MT_AMOUNT);
+  } catch {
+    // worded below
   }
-  const cents = amountOrThrow(amountRaw, { line: f.line }, MT_AMOUNT);
+  if (cents !== undefined && Math.abs(cents) <= MAX_STATEMENT_AMOUNT_CENTS) return cents;
+  return amountOrThrow(raw, { line }, MT_AMOUNT);
+}
+
+const isNonref = (s: string) => s.length === 6 && s.toUpperCase() === 'NONREF';
+
+const bookingDates = new Map<number, string>();
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
+/** The booking date (MMDD) of a value date: in the year that puts it nearest (December and January cross it). */
+function bookingDateOf(valueDate: string, booking: string, line: number): string {
+  // yyyymm of the value date and the booking MMDD, as one number (no string made to look it up)
+  const v = valueDate;
+  const key =
+    (digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3)) * 1e6 +
+    (digit(v, 5) * 10 + digit(v, 6)) * 1e4 +
+    digit(booking, 0) * 1000 +
+    digit(booking, 1) * 100 +
+    digit(booking, 2) * 10 +
+    digit(booking, 3);
+  const known = bookingDates.get(key);
+  if (known) return known;
+  let year = Number(valueDate.slice(0, 4));
+  const vm = Number(valueDate.slice(5, 7));
+  const bm = Number(booking.slice(0, 2));
+  if (bm === 12 && vm === 1) year -= 1;
+  if (bm === 1 && vm === 12) year += 1;
+  const date = dayOf(String(year), booking.slice(0, 2), booking.slice(2, 4), booking, line);
+  if (bookingDates.size > 10_000) bookingDates.clear();
+  bookingDates.set(key, date);
+  return date;
+}
+
+function entryOf(
+  f: ReadField,
+  info: ReadField | undefined,
+  index: number,
+  currency: string,
+  text: string,
+): StatementEntry {
+  const { value, booking, mark, amount, type, refs, supplementary } = line61(f);
+  const valueDate = mtDate(value, f.line);
+  const bookingDate = booking?.trim() ? bookingDateOf(valueDate, booking, f.line) : valueDate;
+  const cents = mtAmount(amount, f.line);
   // RC: reversal of a credit, so a debit; RD: reversal of a debit, so a credit; EC/ED: expected credit/debit
   const debit = mark === 'D' || mark === 'RC' || mark === 'ED';
-  const [customerRef, bankRef] = refs.split('//');
-  const i86 = info ? parse86(info.value) : ({ unstructured: [], structured: [] } as Info86);
-  const customer = customerRef?.trim();
-  const extra = collapse(supplementary ?? '');
+  const cut = refs.indexOf('//');
+  const customerRef = cut < 0 ? refs : refs.slice(0, cut);
+  const end = cut < 0 ? -1 : refs.indexOf('//', cut + 2);
+  const bankRef = cut < 0 ? undefined : refs.slice(cut + 2, end < 0 ? refs.length : end);
+  const i86: Info86 = info ? parse86(info.value) : { unstructured: [], structured: [] };
+  const customer = customerRef.trim();
+  const extra = supplementary ? collapse(supplementary) : '';
   const codes = [type];
   if (i86.code) codes.push(i86.code);
   return {
@@ -334,7 +386,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
     currency,
     bankCodes: codes,
     bankReference: bankRef?.trim() || undefined,
-    endToEndId: i86.endToEndId ?? (customer && customer.toUpperCase() !== 'NONREF' ? customer : undefined),
+    endToEndId: i86.endToEndId ?? (customer && !isNonref(customer) ? customer : undefined),
     label: i86.label ?? (extra || customer || ''),
     counterpartyName: i86.counterpartyName,
     counterpartyIban: i86.counterpartyIban,
@@ -345,7 +397,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
 }
 
 /** The :86: after a :61:, several :86: in a row read as one (some banks write one per line). */
-function infoAfter(fields: Field[], i: number): Field | undefined {
+function infoAfter(fields: ReadField[], i: number): ReadField | undefined {
   const first = fields[i + 1];
   if (first?.tag !== '86') return undefined;
   let j = i + 2;

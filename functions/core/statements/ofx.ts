@@ -1,145 +1,15 @@
-import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
+import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
+import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
-import { amountOrThrow, collapse, dateOrThrow, lineOf } from './text';
+import { OfxScanner, type ONode } from './ofx-scan';
+import { amountOrThrow, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
-interface ONode {
-  name: string;
-  value?: string;
-  children: ONode[];
-  offset: number;
-}
-
-function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (m, e: string) => {
-    const k = e.toLowerCase();
-    if (k === 'amp') return '&';
-    if (k === 'lt') return '<';
-    if (k === 'gt') return '>';
-    if (k === 'quot') return '"';
-    if (k === 'apos') return "'";
-    if (k === 'nbsp') return ' ';
-    const code = k.startsWith('#x') ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
-    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
-  });
-}
-
-/**
- * `<NAME>`, `</NAME>` or `<NAME/>` between `from` and `to` (the text inside the brackets), read by character codes:
- * the same as /^(\/?)([A-Za-z0-9_.]+)\s*(\/?)$/ without a slice and a match array per tag (the OFX profile's top item).
- */
-function tagOf(
-  text: string,
-  from: number,
-  to: number,
-): { slash: boolean; name: string; selfClose: boolean } | undefined {
-  let i = from;
-  const slash = text.charCodeAt(i) === 47;
-  if (slash) i++;
-  const start = i;
-  let upper = true;
-  for (; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 97 && c <= 122) upper = false;
-    else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
-  }
-  if (i === start) return undefined;
-  const raw = text.slice(start, i);
-  let end = to;
-  let selfClose = false;
-  if (end > i && text.charCodeAt(end - 1) === 47) {
-    selfClose = true;
-    end--;
-  }
-  for (; i < end; i++) if (text[i].trim() !== '') return undefined;
-  return { slash, name: upper ? raw : raw.toUpperCase(), selfClose };
-}
-
-/**
- * Reads OFX 1.x SGML (leaf elements without closing tags) and OFX 2.x XML with one tolerant tokenizer: an element
- * followed by text is a leaf (its closing tag, if any, is consumed); an element followed by another tag is an
- * aggregate.
- */
-function tree(text: string): { root: ONode; closed: boolean } {
-  const root: ONode = { name: '#root', children: [], offset: 0 };
-  const stack: ONode[] = [root];
-  const start = text.search(/<OFX>/i);
-  if (start < 0) throw new StatementParseError('corrupt', 'no <OFX> element in the OFX file');
-  // a hand-made scanner (indexOf only): no regular expression can backtrack over a hostile file
-  let expectClose: string | undefined;
-  let closed = false;
-  let i = start;
-  const n = text.length;
-  while (i < n) {
-    const lt = text.indexOf('<', i);
-    if (lt < 0) break;
-    if (text.startsWith('<!--', lt)) {
-      const end = text.indexOf('-->', lt + 4);
-      if (end < 0) break;
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith('<?', lt) || text.startsWith('<!', lt)) {
-      const end = text.indexOf('>', lt + 2);
-      if (end < 0) break;
-      i = end + 1;
-      continue;
-    }
-    const gt = text.indexOf('>', lt + 1);
-    if (gt < 0) break;
-    const tag = tagOf(text, lt + 1, gt);
-    const nextLt = text.indexOf('<', gt + 1);
-    const afterEnd = nextLt < 0 ? n : nextLt;
-    i = afterEnd;
-    if (!tag) continue;
-    const { slash, name, selfClose } = tag;
-    if (slash) {
-      if (expectClose === name) {
-        expectClose = undefined;
-        continue;
-      }
-      expectClose = undefined;
-      // close the nearest open aggregate of that name (OFX nests a few levels; looking further could only cost time)
-      for (let j = stack.length - 1; j > 0 && j >= stack.length - 32; j--) {
-        if (stack[j].name === name) {
-          stack.length = j;
-          break;
-        }
-      }
-      if (name === 'OFX') closed = true;
-      continue;
-    }
-    expectClose = undefined;
-    const node: ONode = { name, children: [], offset: lt };
-    stack[stack.length - 1].children.push(node);
-    if (selfClose) continue;
-    let value = text.slice(gt + 1, afterEnd).trim();
-    if (value === '' && text.startsWith('<![CDATA[', afterEnd)) {
-      const end = text.indexOf(']]>', afterEnd + 9);
-      if (end >= 0) {
-        value = text.slice(afterEnd + 9, end).trim();
-        i = end + 3;
-        node.value = value;
-        expectClose = name;
-        continue;
-      }
-    }
-    if (value !== '') {
-      node.value = decodeEntities(value);
-      expectClose = name;
-    } else {
-      if (stack.length > 64) {
-        throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', {
-          line: lineOf(text, lt),
-          element: name,
-        });
-      }
-      stack.push(node);
-    }
-  }
-  return { root, closed };
-}
+const STATEMENTS = new Set(['STMTRS', 'CCSTMTRS']);
+const TRANLIST = new Set(['BANKTRANLIST']);
+/** Elements an error may name once their text is gone: their line is counted when they open. */
+const LINED = new Set(['STMTRS', 'CCSTMTRS', 'BANKTRANLIST', 'LEDGERBAL']);
 
 function find(node: ONode | undefined, name: string): ONode | undefined {
   if (!node) return undefined;
@@ -151,12 +21,9 @@ function find(node: ONode | undefined, name: string): ONode | undefined {
   return undefined;
 }
 
-const STATEMENTS = new Set(['STMTRS', 'CCSTMTRS']);
-const TRANLIST = new Set(['BANKTRANLIST']);
-
 /**
- * The nodes named `names` under `node`, in file order, looking inside the ones found too (a statement left unclosed
- * holds the next one), but not inside the `stop` ones (the transactions of a nested statement are its own).
+ * The nodes named `names` under `node`, in file order, looking inside the ones found too, but not inside the `stop`
+ * ones (the transactions of a nested statement are its own).
  */
 function findAll(node: ONode, names: Set<string>, out: ONode[] = [], stop?: Set<string>): ONode[] {
   for (const c of node.children) {
@@ -169,42 +36,45 @@ function findAll(node: ONode, names: Set<string>, out: ONode[] = [], stop?: Set<
 
 function val(node: ONode | undefined, name: string): string | undefined {
   const c = node?.children.find((n) => n.name === name);
-  const v = c?.value?.trim();
-  return v ? v : undefined;
+  return c?.value || undefined;
 }
 
-/** Runs fn and gives a parse error thrown without a position the line of the node (computed only on failure). */
-function at<T>(text: string, node: ONode, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof StatementParseError && e.line === undefined) {
-      throw new StatementParseError(e.code, e.message, {
-        line: lineOf(text, node.offset),
-        element: e.element ?? node.name,
-      });
-    }
-    throw e;
-  }
+/** Gives a parse error thrown without a position the line of the node (computed only on failure). */
+function placed(e: unknown, node: ONode, line: () => number): unknown {
+  if (e instanceof StatementParseError && e.line === undefined)
+    return new StatementParseError(e.code, e.message, { line: line(), element: e.element ?? node.name });
+  return e;
 }
 
-function ofxDate(raw: string | undefined, text: string, node: ONode): string | undefined {
+const dates = new Map<string, string>();
+
+/** YYYYMMDD, with anything after it (time, zone) ignored; read once per distinct text. */
+function ofxDate(raw: string | undefined, element: string): string | undefined {
   if (!raw) return undefined;
-  return at(text, node, () => {
-    const m = /^(\d{4})(\d{2})(\d{2})/.exec(raw);
-    if (!m) throw new StatementParseError('invalid_date', `not an OFX date: "${raw.slice(0, 30)}"`);
-    return dateOrThrow(`${m[1]}-${m[2]}-${m[3]}`, raw, { element: node.name });
-  });
+  const known = dates.get(raw);
+  if (known) return known;
+  for (let i = 0; i < 8; i++) {
+    const c = raw.charCodeAt(i);
+    if (!(c >= 48 && c <= 57)) throw new StatementParseError('invalid_date', `not an OFX date: "${raw.slice(0, 30)}"`);
+  }
+  const iso = dateOrThrow(`${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6, 8)}`, raw, { element });
+  if (dates.size > 10_000) dates.clear();
+  dates.set(raw, iso);
+  return iso;
 }
 
-function ofxAmount(raw: string | undefined, text: string, node: ONode, field: string): number {
-  return at(text, node, () => {
-    if (!raw)
-      throw new StatementParseError('missing_field', `${node.name} without ${field}`, {
-        element: `${node.name}/${field}`,
-      });
-    return amountOrThrow(raw, { element: `${node.name}/${field}` }, { grouping: false });
-  });
+const NO_GROUPING = { grouping: false } as const;
+
+function ofxAmount(raw: string | undefined, node: string, field: string): number {
+  if (!raw) throw new StatementParseError('missing_field', `${node} without ${field}`, { element: `${node}/${field}` });
+  let cents: number | undefined;
+  try {
+    cents = parseAmountToCents(raw, NO_GROUPING);
+  } catch {
+    // the error as amountOrThrow words it
+  }
+  if (cents !== undefined && Math.abs(cents) <= MAX_STATEMENT_AMOUNT_CENTS) return cents;
+  return amountOrThrow(raw, { element: `${node}/${field}` }, NO_GROUPING);
 }
 
 function accountOf(from: ONode | undefined): BankAccount {
@@ -219,112 +89,267 @@ function accountOf(from: ONode | undefined): BankAccount {
   return completeAccount(account);
 }
 
+/** A statement being read: its entries come as their STMTTRN close; the rest is read when it closes. */
+interface Open {
+  node: ONode;
+  statement: Statement;
+  /** The CURSYM of each transaction (undefined for none), for a statement whose CURDEF is empty. */
+  named: Set<string | undefined>;
+  finished: boolean;
+  error?: unknown;
+}
+
+/** An entry's currency before its statement's is known. */
+const STATEMENT_CURRENCY = '';
+
 /**
  * OFX bank (STMTRS) and credit card (CCSTMTRS) statements. OFX carries the closing balance (LEDGERBAL) but no opening
  * balance, so the balance check is "not-applicable".
  */
 export function parseOfx(text: string, firstIndex = 0): Statement[] {
-  const { root, closed } = tree(text);
-  const rs = findAll(root, STATEMENTS);
-  if (rs.length === 0) {
-    if (!closed)
-      throw new StatementParseError('truncated', 'the OFX file ends before any statement', {
-        line: lineOf(text, text.length),
-      });
-    throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
-  }
-  if (!closed)
-    throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: lineOf(text, text.length) });
+  const reader = ofxReader(firstIndex);
+  reader.write(text);
+  return reader.end();
+}
+
+/**
+ * parseOfx one chunk of text at a time: each STMTTRN becomes its entry when it closes (its elements are then
+ * dropped), each statement is finished when it closes. Only the text from the start of the transaction being read is
+ * kept. Errors in the content are kept until the end, so that a truncated file is reported as such, as when it is
+ * read whole; statements come in file order, entries are numbered in the order they close.
+ */
+export function ofxReader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): LiveStatements } {
+  const opens: Open[] = [];
+  const done: Statement[] = [];
+  const byNode = new Map<ONode, Open>();
   let index = firstIndex;
-  return rs.map((stmt) => {
-    // some banks put each transaction in its own BANKTRANLIST: read them all
-    const lists = findAll(stmt, TRANLIST, [], STATEMENTS);
-    const entries: StatementEntry[] = [];
-    const currency = currencyOf(stmt, lists, text);
-    for (const list of lists) {
-      for (const t of list.children) if (t.name === 'STMTTRN') entries.push(transaction(t, index++, currency, text));
-    }
-    const ledger = find(stmt, 'LEDGERBAL');
-    const balance = val(ledger, 'BALAMT');
-    const closing = ledger && balance ? ofxAmount(balance, text, ledger, 'BALAMT') : undefined;
-    const starts = lists
-      .map((l) => ofxDate(val(l, 'DTSTART'), text, l))
-      .filter((d): d is string => !!d)
-      .sort();
-    const ends = lists
-      .map((l) => ofxDate(val(l, 'DTEND'), text, l))
-      .filter((d): d is string => !!d)
-      .sort();
-    return {
-      format: 'ofx',
-      account: accountOf(find(stmt, 'BANKACCTFROM') ?? find(stmt, 'CCACCTFROM')),
-      currency,
-      periodStart: starts[0],
-      periodEnd: ends.at(-1),
-      closingBalanceCents: closing,
-      entries,
-      balanceCheck: { status: 'not-applicable', reason: 'OFX carries no opening balance' },
-    } satisfies Statement;
+  const scanner: OfxScanner = new OfxScanner({
+    lined: LINED,
+    opened(node, parent, aggregate) {
+      // transactions are read when they close, not kept in the tree
+      if (node.name !== 'STMTTRN' || parent.name !== 'BANKTRANLIST') parent.children.push(node);
+      if (!STATEMENTS.has(node.name)) return;
+      const open: Open = { node, statement: emptyStatement(), named: new Set(), finished: false };
+      opens.push(open);
+      byNode.set(node, open);
+      if (!aggregate) finish(open);
+    },
+    closed(node, depth, stack, text, end, own) {
+      if (node.name === 'STMTTRN' && stack[depth - 1].name === 'BANKTRANLIST') {
+        const owner = ownerOf(stack, depth);
+        if (!owner) return;
+        const start = scanner.relative(node.offset);
+        const raw = own ? text.slice(start, end) : text.slice(start, Math.min(end, start + 2000)).trimEnd();
+        const currency = currencyNamed(node);
+        owner.named.add(currency);
+        try {
+          owner.statement.entries.push(transaction(node, index++, currency, raw));
+        } catch (e) {
+          owner.error ??= placed(e, node, () => scanner.lineAt(node.offset));
+        }
+      } else if (STATEMENTS.has(node.name)) {
+        const open = byNode.get(node);
+        if (open) finish(open);
+      }
+    },
   });
+  const ownerOf = (stack: readonly ONode[], depth: number): Open | undefined => {
+    for (let k = depth - 1; k > 0; k--) if (STATEMENTS.has(stack[k].name)) return byNode.get(stack[k]);
+    return undefined;
+  };
+  /** The open STMTTRN's text is kept (for its `raw` and the line of an error). */
+  const trnStart = (): number => {
+    const stack = scanner.stack;
+    for (let k = 1; k < stack.length; k++)
+      if (stack[k].name === 'STMTTRN' && stack[k - 1].name === 'BANKTRANLIST') return stack[k].offset;
+    return Number.POSITIVE_INFINITY;
+  };
+  scanner.keepFrom = trnStart;
+  const finish = (open: Open) => {
+    open.finished = true;
+    byNode.delete(open.node);
+    try {
+      completeStatement(open);
+    } catch (e) {
+      open.error ??= e;
+    }
+    while (done.length < opens.length && opens[done.length].finished) done.push(opens[done.length].statement);
+  };
+  return {
+    write: (chunk) => scanner.write(chunk),
+    live: () => ({ done, open: opens[done.length]?.statement }),
+    end() {
+      scanner.end();
+      if (!scanner.sawOfx) throw new StatementParseError('corrupt', 'no <OFX> element in the OFX file');
+      scanner.closeAll();
+      if (opens.length === 0) {
+        if (!scanner.closed)
+          throw new StatementParseError('truncated', 'the OFX file ends before any statement', {
+            line: scanner.lastLine(),
+          });
+        throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
+      }
+      if (!scanner.closed)
+        throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: scanner.lastLine() });
+      for (const open of opens) if (open.error) throw open.error;
+      return done;
+    },
+  };
+}
+
+function emptyStatement(): Statement {
+  return {
+    format: 'ofx',
+    account: {},
+    currency: '',
+    entries: [],
+    balanceCheck: { status: 'not-applicable', reason: 'OFX carries no opening balance' },
+  };
+}
+
+/** A statement that has closed: its account, currency, period and closing balance; its entries' currency. */
+function completeStatement(open: Open): void {
+  const stmt = open.node;
+  const st = open.statement;
+  // some banks put each transaction in its own BANKTRANLIST: read them all
+  const lists = findAll(stmt, TRANLIST, [], STATEMENTS);
+  const currency = currencyOf(open);
+  if (open.error) throw open.error;
+  for (const e of st.entries) if (e.currency === STATEMENT_CURRENCY) e.currency = currency;
+  const ledger = find(stmt, 'LEDGERBAL');
+  const balance = val(ledger, 'BALAMT');
+  let closing: number | undefined;
+  try {
+    closing = ledger && balance ? ofxAmount(balance, 'LEDGERBAL', 'BALAMT') : undefined;
+  } catch (e) {
+    throw placed(e, ledger!, () => ledger!.line!);
+  }
+  const period = (name: string) =>
+    lists
+      .map((l) => {
+        try {
+          return ofxDate(val(l, name), l.name);
+        } catch (e) {
+          throw placed(e, l, () => l.line!);
+        }
+      })
+      .filter((d): d is string => !!d)
+      .sort();
+  const starts = period('DTSTART');
+  const ends = period('DTEND');
+  // a new object (the same entries) with its properties in the order they always had
+  open.statement = {
+    format: 'ofx',
+    account: accountOf(find(stmt, 'BANKACCTFROM') ?? find(stmt, 'CCACCTFROM')),
+    currency,
+    periodStart: starts[0],
+    periodEnd: ends.at(-1),
+    closingBalanceCents: closing,
+    entries: st.entries,
+    balanceCheck: st.balanceCheck,
+  };
 }
 
 /** CURDEF, else (some exports leave it empty) the currency every transaction names in CURRENCY/CURSYM. */
-function currencyOf(stmt: ONode, lists: ONode[], text: string): string {
-  const declared = (val(stmt, 'CURDEF') ?? '').toUpperCase();
+function currencyOf(open: Open): string {
+  const declared = (val(open.node, 'CURDEF') ?? '').toUpperCase();
   if (/^[A-Z]{3}$/.test(declared)) return declared;
-  const named = new Set(
-    lists
-      .flatMap((l) => l.children.filter((c) => c.name === 'STMTTRN'))
-      .map((t) => val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase()),
-  );
-  const [only] = named;
-  if (named.size === 1 && only && /^[A-Z]{3}$/.test(only)) return only;
+  const [only] = open.named;
+  if (open.named.size === 1 && only && /^[A-Z]{3}$/.test(only)) return only;
   throw new StatementParseError('missing_field', 'statement without a currency (CURDEF)', {
-    line: lineOf(text, stmt.offset),
-    element: stmt.name,
+    line: open.node.line,
+    element: open.node.name,
   });
 }
 
-/** The source of one STMTTRN, as a slice of the file text (up to its closing tag, or the next transaction in SGML). */
-function rawOf(text: string, offset: number): string {
-  const close = text.indexOf('</STMTTRN>', offset);
-  const next = text.indexOf('<STMTTRN>', offset + 9);
-  if (close >= 0 && (next < 0 || close < next)) return text.slice(offset, close + 10);
-  return text.slice(offset, next >= 0 ? next : Math.min(text.length, offset + 2000)).trimEnd();
+/** The first child of each name a transaction reads, and the first of the nested ones anywhere below it. */
+interface Fields {
+  DTPOSTED?: ONode;
+  DTAVAIL?: ONode;
+  TRNAMT?: ONode;
+  TRNTYPE?: ONode;
+  FITID?: ONode;
+  NAME?: ONode;
+  MEMO?: ONode;
+  REFNUM?: ONode;
+  EXTDNAME?: ONode;
+  PAYEE?: ONode;
 }
 
-function transaction(t: ONode, index: number, currency: string, text: string): StatementEntry {
-  const bookingDate = ofxDate(val(t, 'DTPOSTED'), text, t);
+function fieldsOf(t: ONode): Fields {
+  const f: Fields = {};
+  for (const c of t.children) {
+    switch (c.name) {
+      case 'DTPOSTED':
+        f.DTPOSTED ??= c;
+        break;
+      case 'DTAVAIL':
+        f.DTAVAIL ??= c;
+        break;
+      case 'TRNAMT':
+        f.TRNAMT ??= c;
+        break;
+      case 'TRNTYPE':
+        f.TRNTYPE ??= c;
+        break;
+      case 'FITID':
+        f.FITID ??= c;
+        break;
+      case 'NAME':
+        f.NAME ??= c;
+        break;
+      case 'MEMO':
+        f.MEMO ??= c;
+        break;
+      case 'REFNUM':
+        f.REFNUM ??= c;
+        break;
+      case 'EXTDNAME':
+        f.EXTDNAME ??= c;
+        break;
+      case 'PAYEE':
+        f.PAYEE ??= c;
+        break;
+    }
+  }
+  return f;
+}
+
+const v = (n: ONode | undefined) => n?.value || undefined;
+
+/** The currency a transaction names (ORIGCURRENCY or CURRENCY, anywhere in it), if any. */
+function currencyNamed(t: ONode): string | undefined {
+  return val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase();
+}
+
+function transaction(t: ONode, index: number, currency: string | undefined, raw: string): StatementEntry {
+  const f = fieldsOf(t);
+  const bookingDate = ofxDate(v(f.DTPOSTED), 'STMTTRN');
   if (!bookingDate)
-    throw new StatementParseError('missing_field', 'transaction without DTPOSTED', {
-      line: lineOf(text, t.offset),
-      element: 'STMTTRN',
-    });
-  const amount = ofxAmount(val(t, 'TRNAMT'), text, t, 'TRNAMT');
-  const payee = t.children.find((c) => c.name === 'PAYEE');
-  const name = val(t, 'NAME') ?? val(payee, 'NAME');
-  const memo = val(t, 'MEMO');
+    throw new StatementParseError('missing_field', 'transaction without DTPOSTED', { element: 'STMTTRN' });
+  const amount = ofxAmount(v(f.TRNAMT), 'STMTTRN', 'TRNAMT');
+  const payee = f.PAYEE;
+  const name = v(f.NAME) ?? val(payee, 'NAME');
+  const memo = v(f.MEMO);
   const counterpartyAccount = val(find(t, 'BANKACCTTO') ?? find(t, 'CCACCTTO'), 'ACCTID');
-  const refnum = val(t, 'REFNUM');
-  const type = val(t, 'TRNTYPE');
-  const orig = find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY');
+  const refnum = v(f.REFNUM);
+  const type = v(f.TRNTYPE);
   return {
     index,
     bookingDate,
-    valueDate: ofxDate(val(t, 'DTAVAIL'), text, t),
+    valueDate: ofxDate(v(f.DTAVAIL), 'STMTTRN'),
     amountCents: amount,
-    currency: val(orig, 'CURSYM')?.toUpperCase() ?? currency,
+    currency: currency ?? STATEMENT_CURRENCY,
     bankCodes: type ? [type.toUpperCase()] : [],
-    bankReference: val(t, 'FITID'),
+    bankReference: v(f.FITID),
     label: collapse(name ?? memo ?? ''),
-    counterpartyName: val(t, 'EXTDNAME') ?? (payee ? val(payee, 'NAME') : undefined),
-    counterpartyIban:
-      counterpartyAccount && isValidIban(counterpartyAccount) ? normalizeIban(counterpartyAccount) : undefined,
+    counterpartyName: v(f.EXTDNAME) ?? (payee ? val(payee, 'NAME') : undefined),
+    counterpartyIban: counterpartyAccount ? ibanIn(counterpartyAccount) : undefined,
     remittance: {
       unstructured: memo ? [collapse(memo)] : [],
       structured: refnum ? refnum.split(/\s+/).filter(Boolean) : [],
     },
     reversal: false,
-    raw: [rawOf(text, t.offset)],
+    raw: [raw],
   };
 }

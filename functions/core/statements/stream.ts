@@ -7,7 +7,7 @@ import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
 import { checkTotals, type ParseOptions, unknownFormat } from './file-checks';
 import { mt940Reader } from './mt940';
-import { parseOfx } from './ofx';
+import { ofxReader } from './ofx';
 
 /** The file's bytes from its start, in chunks of any size (an S3 object's body, a file read from disk...). */
 export type OpenBytes = () => AsyncIterable<Uint8Array>;
@@ -26,7 +26,7 @@ export interface StreamOptions extends ParseOptions {
   /**
    * Entries kept at most: past them, entries are counted (and their amounts added to the file's total) but not kept,
    * so that memory stays bounded by this number whatever the file's size, for a file that will be refused for its
-   * count anyway (CFONB, camt and MT940; the first entry of each statement is always kept).
+   * count anyway (CFONB, camt, MT940 and OFX; the first entry of each statement is always kept).
    */
   maxEntries?: number;
 }
@@ -68,8 +68,8 @@ function entryCap(max: number) {
 /**
  * parseStatementFile for a file read as a stream: the same result and the same errors, without the file's bytes or
  * text ever held whole. CFONB and camt are read chunk by chunk (camt with its SAX parser: one captured element at a
- * time), MT940 one message at a time; OFX and CSV are still joined into one text before they are parsed (their byte
- * buffer is never held).
+ * time), MT940 one message at a time, OFX one transaction at a time; CSV is still joined into one text before it is
+ * parsed (its byte buffer is never held).
  * `open` is called a second time only for a file read as UTF-8 that proves to be windows-1252 after non-ASCII text
  * (see StatementDecoder). An error in the content is kept until every byte is decoded, so that a decoding error (a NUL
  * byte, a change of encoding) comes first, as when the file is decoded whole.
@@ -195,8 +195,10 @@ function readerOf(format: StatementFormat, options: ParseOptions): FormatReader 
       const r = mt940Reader();
       return { write: (t) => r.write(t), live: () => r.live(), end: () => ({ format, statements: r.end() }) };
     }
-    case 'ofx':
-      return whole(format, parseOfx);
+    case 'ofx': {
+      const r = ofxReader();
+      return { write: (t) => r.write(t), live: () => r.live(), end: () => ({ format, statements: r.end() }) };
+    }
     case 'csv':
       return whole(format, (text) => parseCsv(text, options.csvMapping));
     default:

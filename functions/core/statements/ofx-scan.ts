@@ -1,0 +1,314 @@
+import { StatementParseError } from './errors';
+
+/** An OFX element: an aggregate (children) or a leaf (value). `offset` is its `<` in the whole text. */
+export interface ONode {
+  name: string;
+  value?: string;
+  children: ONode[];
+  offset: number;
+  /** 1-based line of `offset`, for the few nodes an error may name after their text is gone (see `lined`). */
+  line?: number;
+}
+
+/** What the scanner tells its reader: an element opened, and the aggregates closed (innermost first). */
+export interface ScanEvents {
+  /** Statement-level elements whose line is kept, as the text they were read from does not stay. */
+  lined: ReadonlySet<string>;
+  opened(node: ONode, parent: ONode, aggregate: boolean): void;
+  /** `node` (at `depth` in the stack) is closed: `end` is where its source ends in `text`, `own` if by its own tag. */
+  closed(node: ONode, depth: number, stack: readonly ONode[], text: string, end: number, own: boolean): void;
+}
+
+const NO_CHILDREN: ONode[] = [];
+const WAIT = -1;
+const STOP = -2;
+const CDATA_OPEN = -3;
+const CDATA_START = -4;
+const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * Reads OFX 1.x SGML (leaf elements without closing tags) and OFX 2.x XML with one tolerant tokenizer, one chunk of
+ * text at a time: an element followed by text is a leaf (its closing tag, if any, is consumed); an element followed by
+ * another tag is an aggregate. A token is read once it is whole (the text up to the next `<` included); only the text
+ * from the oldest position the reader still needs (`keepFrom`) is kept. Hand-made (indexOf and character codes
+ * only): no regular expression can backtrack over a hostile file, no array of tags or lines is made.
+ */
+export class OfxScanner {
+  readonly root: ONode = { name: '#root', children: [], offset: 0 };
+  /** The open aggregates, the root first. */
+  readonly stack: ONode[] = [this.root];
+  /** The text kept, from `base` in the whole text; reading resumes at `pos`. */
+  private text = '';
+  private base = 0;
+  private pos = 0;
+  private started = false;
+  private ended = false;
+  closed = false;
+  private expectClose: string | undefined;
+  /**
+   * A search that failed for want of text (absolute offsets): resumed where it stopped, so that a hostile file (an
+   * unclosed comment) is not scanned again at each chunk.
+   */
+  private resume = { lt: -1, needle: '', from: 0 };
+  /** Line counting, monotonic: `lineAtCount` is the 1-based line of the absolute offset `counted`. */
+  private counted = 0;
+  private lineAtCount = 1;
+  /** Interned element names by hash of their upper-cased characters: no string made per tag. */
+  private readonly names: (string | undefined)[] = new Array(1024);
+
+  constructor(private readonly events: ScanEvents) {}
+
+  /** The absolute offset below which the reader needs no text (the start of a transaction being read). */
+  keepFrom: () => number = () => Number.POSITIVE_INFINITY;
+
+  write(chunk: string): void {
+    const keep = Math.min(this.base + this.pos, this.keepFrom());
+    if (keep > this.base) {
+      this.lineAt(keep);
+      this.text = this.text.slice(keep - this.base);
+      this.pos -= keep - this.base;
+      this.base = keep;
+    }
+    this.text += chunk;
+    this.scan();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.scan();
+  }
+
+  /** Whether the text had an `<OFX>` element. */
+  get sawOfx(): boolean {
+    return this.started;
+  }
+
+  /** The line of the end of the text (after `end`). */
+  lastLine(): number {
+    return this.lineAt(this.base + this.text.length);
+  }
+
+  /** 1-based line of an absolute offset: forwards from the last one counted, or backwards within the kept text. */
+  lineAt(abs: number): number {
+    const t = this.text;
+    if (abs >= this.counted) {
+      let n = 0;
+      const to = abs - this.base;
+      for (let i = t.indexOf('\n', this.counted - this.base); i >= 0 && i < to; i = t.indexOf('\n', i + 1)) n++;
+      this.counted = abs;
+      this.lineAtCount += n;
+      return this.lineAtCount;
+    }
+    let n = 0;
+    for (let i = abs - this.base; i < this.counted - this.base; i++) if (t.charCodeAt(i) === 10) n++;
+    return this.lineAtCount - n;
+  }
+
+  private search(needle: string, from: number, lt: number): number {
+    const r = this.resume;
+    const resumed = r.lt === lt + this.base && r.needle === needle;
+    return this.text.indexOf(needle, resumed ? Math.max(from, r.from - this.base) : from);
+  }
+
+  /** The token at `lt` waits for more text (`needle` was not found: its search resumes where it stopped). */
+  private wait(lt: number, needle: string): typeof WAIT {
+    this.pos = lt;
+    this.resume = { lt: lt + this.base, needle, from: this.base + Math.max(0, this.text.length - needle.length + 1) };
+    return WAIT;
+  }
+
+  private scan(): void {
+    if (!this.started && !this.findStart()) return;
+    const n = this.text.length;
+    let i = this.pos;
+    while (i < n) {
+      const lt = this.text.indexOf('<', i);
+      if (lt < 0) {
+        i = n;
+        break;
+      }
+      const next = this.step(lt);
+      if (next === STOP) break;
+      if (next === WAIT) return;
+      i = next;
+    }
+    this.pos = i;
+  }
+
+  /** The token at `lt`: where reading goes on, WAIT (more text needed: the scan stops there) or STOP (at the end). */
+  private step(lt: number): number {
+    const text = this.text;
+    const n = text.length;
+    const c1 = text.charCodeAt(lt + 1);
+    if (Number.isNaN(c1) && !this.ended) return this.wait(lt, '');
+    if (c1 === 33 || c1 === 63) {
+      // <!-- comment -->, <?processing instruction?>, <!DOCTYPE ...> or a stray <![CDATA[...]]>
+      const comment = text.startsWith('<!--', lt);
+      if (!comment && lt + 4 > n && '<!--'.startsWith(text.slice(lt)) && !this.ended) return this.wait(lt, '');
+      const needle = comment ? '-->' : '>';
+      const end = this.search(needle, lt + (comment ? 4 : 2), lt);
+      if (end < 0) return this.ended ? STOP : this.wait(lt, needle);
+      return end + needle.length;
+    }
+    const gt = this.search('>', lt + 1, lt);
+    if (gt < 0) return this.ended ? STOP : this.wait(lt, '>');
+    const nextLt = this.search('<', gt + 1, lt);
+    if (nextLt < 0 && !this.ended) return this.wait(lt, '<');
+    const next = this.token(lt, gt, nextLt < 0 ? n : nextLt);
+    if (next < 0) return this.wait(lt, next === CDATA_OPEN ? ']]>' : '');
+    return next;
+  }
+
+  /** Looks for the first `<OFX>` (any case); keeps the last characters in case it is cut between two chunks. */
+  private findStart(): boolean {
+    const at = this.text.search(/<OFX>/i);
+    if (at < 0) {
+      this.pos = Math.max(0, this.text.length - 4);
+      return false;
+    }
+    this.started = true;
+    this.pos = at;
+    return true;
+  }
+
+  /**
+   * One tag between `lt` and `gt`, the text after it up to `afterEnd`: where reading goes on, or CDATA_OPEN
+   * (CDATA_START) when a CDATA section (its start) is not all there yet.
+   */
+  private token(lt: number, gt: number, afterEnd: number): number {
+    const text = this.text;
+    let i = lt + 1;
+    const slash = text.charCodeAt(i) === 47;
+    if (slash) i++;
+    const start = i;
+    let upper = true;
+    let hash = 0;
+    for (; i < gt; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 97 && c <= 122) {
+        upper = false;
+        c -= 32;
+      } else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
+      hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    if (i === start) return afterEnd;
+    const nameEnd = i;
+    let end = gt;
+    let selfClose = false;
+    if (end > i && text.charCodeAt(end - 1) === 47) {
+      selfClose = true;
+      end--;
+    }
+    for (; i < end; i++) if (text[i].trim() !== '') return afterEnd;
+    const name = this.nameOf(start, nameEnd, upper, hash);
+    if (slash) {
+      this.close(name, lt, gt);
+      return afterEnd;
+    }
+    let value = '';
+    if (!selfClose) {
+      value = textBetween(text, gt + 1, afterEnd);
+      if (value === '' && afterEnd < text.length) {
+        if (afterEnd + 9 > text.length && !this.ended && '<![CDATA['.startsWith(text.slice(afterEnd)))
+          return CDATA_START;
+        if (text.startsWith('<![CDATA[', afterEnd)) {
+          const cdataEnd = this.search(']]>', afterEnd + 9, lt);
+          if (cdataEnd < 0 && !this.ended) return CDATA_OPEN;
+          if (cdataEnd >= 0) {
+            this.open(name, lt, false, text.slice(afterEnd + 9, cdataEnd).trim());
+            this.expectClose = name;
+            return cdataEnd + 3;
+          }
+        }
+      }
+    }
+    this.expectClose = undefined;
+    this.open(name, lt, selfClose, value === '' ? undefined : decodeEntities(value));
+    if (value !== '') this.expectClose = name;
+    return afterEnd;
+  }
+
+  private nameOf(start: number, end: number, upper: boolean, hash: number): string {
+    const slot = (hash ^ (end - start)) & 1023;
+    const known = this.names[slot];
+    const text = this.text;
+    if (known !== undefined && known.length === end - start) {
+      if (upper ? text.startsWith(known, start) : text.slice(start, end).toUpperCase() === known) return known;
+    }
+    const name = upper ? text.slice(start, end) : text.slice(start, end).toUpperCase();
+    this.names[slot] = name;
+    return name;
+  }
+
+  private open(name: string, lt: number, selfClose: boolean, value: string | undefined): void {
+    const stack = this.stack;
+    const parent = stack[stack.length - 1];
+    const aggregate = !selfClose && value === undefined;
+    const node: ONode = { name, value, children: aggregate ? [] : NO_CHILDREN, offset: this.base + lt };
+    if (this.events.lined.has(name)) node.line = this.lineAt(node.offset);
+    if (aggregate && stack.length > 64) {
+      throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', {
+        line: this.lineAt(node.offset),
+        element: name,
+      });
+    }
+    this.events.opened(node, parent, aggregate);
+    if (aggregate) stack.push(node);
+  }
+
+  private close(name: string, lt: number, gt: number): void {
+    if (this.expectClose === name) {
+      this.expectClose = undefined;
+      return;
+    }
+    this.expectClose = undefined;
+    const stack = this.stack;
+    // close the nearest open aggregate of that name (OFX nests a few levels; looking further could only cost time)
+    for (let j = stack.length - 1; j > 0 && j >= stack.length - 32; j--) {
+      if (stack[j].name === name) {
+        for (let k = stack.length - 1; k >= j; k--)
+          this.events.closed(stack[k], k, stack, this.text, k === j ? gt + 1 : lt, k === j);
+        stack.length = j;
+        break;
+      }
+    }
+    if (name === 'OFX') this.closed = true;
+  }
+
+  /** At the end of the text: the aggregates still open are over. */
+  closeAll(): void {
+    const stack = this.stack;
+    for (let k = stack.length - 1; k > 0; k--)
+      this.events.closed(stack[k], k, stack, this.text, this.text.length, false);
+    stack.length = 1;
+  }
+
+  /** Where an absolute offset is in the kept text. */
+  relative(abs: number): number {
+    return abs - this.base;
+  }
+}
+
+/** The text between two tags, trimmed as String.prototype.trim does, made only when not blank. */
+function textBetween(s: string, a: number, b: number): string {
+  while (a < b && isBlank(s.charCodeAt(a))) a++;
+  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
+  if (a === b) return '';
+  const v = s.slice(a, b);
+  return s.charCodeAt(a) > 127 || s.charCodeAt(b - 1) > 127 ? v.trim() : v;
+}
+
+function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (m, e: string) => {
+    const k = e.toLowerCase();
+    if (k === 'amp') return '&';
+    if (k === 'lt') return '<';
+    if (k === 'gt') return '>';
+    if (k === 'quot') return '"';
+    if (k === 'apos') return "'";
+    if (k === 'nbsp') return ' ';
+    const code = k.startsWith('#x') ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
+    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
+  });
+}
