@@ -138,3 +138,47 @@ export function collapse(s: string): string {
 }
 
 const MORE_THAN_SPACES = /\s\s|[^\S ]/;
+
+/**
+ * A character String.prototype.trim removes (and /\s/ matches): ASCII blanks and line ends, then the Unicode spaces.
+ * Read by char code, so that fixed-width fields are trimmed without a substring first.
+ */
+export function isBlank(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** s.slice(from, to).trim(), with one substring (none when blank). */
+export function trimmedRange(s: string, from: number, to: number): string {
+  let a = from;
+  let b = to;
+  while (a < b && isBlank(s.charCodeAt(a))) a++;
+  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
+  return a === b ? '' : s.slice(a, b);
+}
+
+/** collapse(s.slice(from, to)), with one substring in the common case (single spaces only). */
+export function collapseRange(s: string, from: number, to: number): string {
+  let a = from;
+  let b = to;
+  while (a < b && isBlank(s.charCodeAt(a))) a++;
+  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
+  if (a === b) return '';
+  // the last character is not blank: a blank always has a next one within the range
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (isBlank(c) && (c !== 32 || isBlank(s.charCodeAt(i + 1)))) return s.slice(a, b).replace(/\s+/g, ' ');
+  }
+  return s.slice(a, b);
+}
