@@ -45,11 +45,19 @@ export function forEachCfonbRecord(text: string, visit: Visit): void {
  */
 export function cfonbRecords(visit: Visit): { write(text: string): void; end(): void } {
   let pending = '';
+  /** Chunks with no line break after a pending text with none: joined once a break comes (no copy per chunk). */
+  let parts: string[] = [];
   let line = 1;
   let broken = false;
+  const hasBreak = (t: string) => t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0;
   return {
     write(chunk: string) {
-      pending += chunk;
+      if (!hasBreak(chunk) && !hasBreak(pending)) {
+        parts.push(chunk);
+        return;
+      }
+      pending = parts.length ? pending + parts.join('') + chunk : pending + chunk;
+      parts = [];
       let solid = pending.length;
       while (solid > 0 && isTail(pending, solid - 1)) solid--;
       const lastBreak = solid === 0 ? -1 : lastBreakBefore(pending, solid);
@@ -59,6 +67,8 @@ export function cfonbRecords(visit: Visit): { write(text: string): void; end(): 
       pending = pending.slice(lastBreak + 1);
     },
     end() {
+      pending += parts.join('');
+      parts = [];
       let end = pending.length;
       while (end > 0 && isTail(pending, end - 1)) end--;
       if (!broken && end === 0) throw new StatementParseError('empty', 'empty CFONB file');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cfonbReader } from '../../../functions/core/statements/cfonb120';
 import { parseStatementFile } from '../../../functions/core/statements/index';
 import { parseError } from './errors';
 import { bytes } from './helpers';
@@ -122,5 +123,18 @@ describe('CFONB 120 fields read in place', () => {
       code: 'invalid_amount',
       message: 'amount "0000000001000A" has a third decimal (line 2)',
     });
+  });
+
+  it('reads records back to back (no line break) fed in small chunks, as the whole text', () => {
+    const text = [opening, entry(), complement('LIB', 'FACTURE FA-1'), closing('0000000101000{')].join('');
+    const reader = cfonbReader();
+    for (let at = 0; at < text.length; at += 7) reader.write(text.slice(at, at + 7));
+    expect(reader.end()).toEqual(parseStatementFile(bytes(text)).statements);
+    const withBreaks = cfonbReader();
+    withBreaks.write(`${opening}\n${entry()}`);
+    withBreaks.write(`\n${complement('LIB', 'FACTURE FA-1')}`);
+    withBreaks.write('  ');
+    withBreaks.write(`\r\n${closing('0000000101000{')}\r\n`);
+    expect(withBreaks.end()).toEqual(parseStatementFile(bytes(text)).statements);
   });
 });
