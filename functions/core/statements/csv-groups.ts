@@ -1,4 +1,5 @@
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
+import { accountKey, completeAccount, isValidIban } from './accounts';
 import { checkBalances } from './balance';
 
 export interface RowDates {
@@ -34,7 +35,7 @@ export interface CsvGroup {
   period: { day: [string, string] | undefined; month: [string, string] | undefined };
 }
 
-export function csvGroup(account: BankAccount, currency: string): CsvGroup {
+function csvGroup(account: BankAccount, currency: string): CsvGroup {
   return {
     account,
     currency,
@@ -46,6 +47,39 @@ export function csvGroup(account: BankAccount, currency: string): CsvGroup {
     sameBalance: true,
     laterMoves: false,
     period: { day: undefined, month: undefined },
+  };
+}
+
+/**
+ * The groups of a file, one per account (by accountKey) and currency, in the order first seen. An account cell is read
+ * once (IBAN checks are not free, and an export names few accounts); consecutive rows of one group are found at once.
+ */
+export function csvGroups() {
+  const groups = new Map<string, CsvGroup>();
+  const accounts = new Map<string, { account: BankAccount; key: string }>();
+  let last: { raw: string; currency: string; group: CsvGroup } | undefined;
+  const accountOf = (raw: string, defaultAccount: BankAccount) => {
+    let a = accounts.get(raw);
+    if (!a) {
+      const account = raw
+        ? completeAccount(isValidIban(raw) ? { iban: raw } : { accountNumber: raw })
+        : completeAccount(defaultAccount);
+      a = { account, key: accountKey(account) };
+      accounts.set(raw, a);
+    }
+    return a;
+  };
+  return {
+    of(accountRaw: string, currency: string, defaultAccount: BankAccount): CsvGroup {
+      if (last && last.raw === accountRaw && last.currency === currency) return last.group;
+      const { account, key } = accountOf(accountRaw, defaultAccount);
+      const groupKey = `${key}|${currency}`;
+      let group = groups.get(groupKey);
+      if (!group) groups.set(groupKey, (group = csvGroup(account, currency)));
+      last = { raw: accountRaw, currency, group };
+      return group;
+    },
+    all: () => [...groups.values()],
   };
 }
 

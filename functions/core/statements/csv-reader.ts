@@ -1,5 +1,5 @@
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
-import { accountKey, completeAccount, isValidIban, normalizeIban } from './accounts';
+import { isValidIban, normalizeIban } from './accounts';
 import type { CsvMapping } from './csv';
 import {
   csvAmount,
@@ -10,7 +10,7 @@ import {
   rowAmount,
   SUMMARY_ROW,
 } from './csv-fields';
-import { type CsvGroup, csvGroup, csvStatement, type DatedRow, keepRow } from './csv-groups';
+import { csvGroups, csvStatement, type DatedRow, keepRow } from './csv-groups';
 import { detectDelimiter, findCsvHeader, resolveMapping } from './csv-header';
 import { csvRecordSplitter } from './csv-records';
 import { StatementParseError } from './errors';
@@ -147,42 +147,18 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
   const decimal = mapping?.decimalSeparator;
   const errors: Errors = {};
   const preamble: string[] = [];
-  const groups = new Map<string, CsvGroup>();
-  const accounts = new Map<string, { account: BankAccount; key: string }>();
+  const groups = csvGroups();
   const cap = { kept: 0, omitted: 0, omittedCents: 0 };
   let columns: Columns | undefined = layout.headerIndex < 0 ? columnsOf(mapping, layout, preamble) : undefined;
   let recordIndex = 0;
   let index = options.firstIndex ?? 0;
   let evidence = 0;
   let lastEvidenceCell: string | undefined;
-  let last: { raw: string; currency: string; group: CsvGroup } | undefined;
 
   /** Month first is still possible: no format imposed and no date read day first so far. */
   const monthPossible = () => fixed === undefined && (evidence & 1) === 0;
   /** Every order still possible has its error: the rows left only matter for the date order. */
   const settled = () => errors.day !== undefined && (!monthPossible() || errors.month !== undefined);
-
-  const accountOf = (raw: string, c: Columns) => {
-    let a = accounts.get(raw);
-    if (!a) {
-      const account = raw
-        ? completeAccount(isValidIban(raw) ? { iban: raw } : { accountNumber: raw })
-        : completeAccount(c.defaultAccount);
-      a = { account, key: accountKey(account) };
-      accounts.set(raw, a);
-    }
-    return a;
-  };
-
-  const groupOf = (accountRaw: string, currency: string, c: Columns): CsvGroup => {
-    if (last && last.raw === accountRaw && last.currency === currency) return last.group;
-    const { account, key } = accountOf(accountRaw, c);
-    const groupKey = `${key}|${currency}`;
-    let group = groups.get(groupKey);
-    if (!group) groups.set(groupKey, (group = csvGroup(account, currency)));
-    last = { raw: accountRaw, currency, group };
-    return group;
-  };
 
   const row = (cells: string[], line: number, raw: string, c: Columns): void => {
     const roles = c.roles;
@@ -228,7 +204,7 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
     const accountRaw = roles.account ? cellOf(cells, roles.account).replace(/\s+/g, '') : '';
     const currencyRaw = roles.currency ? cellOf(cells, roles.currency).toUpperCase() : '';
     const currency = /^[A-Z]{3}$/.test(currencyRaw) ? currencyRaw : c.defaultCurrency;
-    const group = groupOf(accountRaw, currency, c);
+    const group = groups.of(accountRaw, currency, c.defaultAccount);
     const entryIndex = index++;
     if (group.rows > 0 && cap.kept >= maxEntries) {
       cap.omitted++;
@@ -243,7 +219,7 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
   return {
     record(cells: string[], line: number, raw: string) {
       const i = recordIndex++;
-      if (i < layout.headerIndex) preamble.push(...cells);
+      if (i < layout.headerIndex) for (const cell of cells) preamble.push(cell);
       else if (i === layout.headerIndex) columns = columnsOf(mapping, layout, preamble, cells);
       else row(cells, line, raw, columns!);
     },
@@ -253,8 +229,9 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
       const monthFirst = fixed === 'MM/DD/YYYY' || (fixed === undefined && evidence === 2);
       const error = monthFirst && fixed === undefined ? errors.month : errors.day;
       if (error !== undefined) throw error;
-      if (groups.size === 0) throw new StatementParseError('empty', 'CSV without any transaction row');
-      return [...groups.values()].map((g) => csvStatement(g, monthFirst && fixed === undefined));
+      const all = groups.all();
+      if (all.length === 0) throw new StatementParseError('empty', 'CSV without any transaction row');
+      return all.map((g) => csvStatement(g, monthFirst && fixed === undefined));
     },
   };
 }

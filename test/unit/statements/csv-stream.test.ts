@@ -137,4 +137,10 @@ describe('a CSV export read as a stream, record by record', () => {
     const { omittedEntries: _, ...streamed } = await parseStatementStream(chunked(bytes(file), [1000]));
     expect(streamed).toEqual(whole);
   });
+
+  it('reads a preamble line of 300,000 cells before a mapped header', () => {
+    const file = `${';'.repeat(300_000)}\nDate;Libellé;Montant\n02/01/2024;VIR;1,00\n`;
+    const mapping = { headerRow: 1, columns: { bookingDate: 'Date', label: 'Libellé', amount: 'Montant' } };
+    expect(parseCsv(file, mapping)[0].entries.map((e) => e.amountCents)).toEqual([100]);
+  });
 });
