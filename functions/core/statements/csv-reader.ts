@@ -107,6 +107,11 @@ function columnsOf(mapping: CsvMapping | undefined, layout: Layout, preamble: st
   };
 }
 
+/** A collapsed cell (single spaces its only blanks) without them. */
+function withoutSpaces(cell: string): string {
+  return cell.includes(' ') ? cell.replace(/ /g, '') : cell;
+}
+
 function cellOf(cells: string[], cols: number[] | undefined): string {
   if (cols === undefined) return '';
   if (cols.length === 1) return collapse(cells[cols[0]] ?? '');
@@ -201,7 +206,7 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
     if (settled() || error !== undefined) return;
     const dated: DatedRow = { amount, balance, day: day && !('error' in day) ? day : undefined };
     if (month) dated.month = 'error' in month ? undefined : month;
-    const accountRaw = roles.account ? cellOf(cells, roles.account).replace(/\s+/g, '') : '';
+    const accountRaw = roles.account ? withoutSpaces(cellOf(cells, roles.account)) : '';
     const currencyRaw = roles.currency ? cellOf(cells, roles.currency).toUpperCase() : '';
     const currency = /^[A-Z]{3}$/.test(currencyRaw) ? currencyRaw : c.defaultCurrency;
     const group = groups.of(accountRaw, currency, c.defaultAccount);
@@ -245,7 +250,7 @@ function entryOf(
   currency: string,
 ): StatementEntry {
   const dates = dated.day ?? dated.month!;
-  const iban = roles.counterpartyIban ? cellOf(cells, roles.counterpartyIban).replace(/\s+/g, '') : '';
+  const iban = roles.counterpartyIban ? withoutSpaces(cellOf(cells, roles.counterpartyIban)) : '';
   const label = cellOf(cells, roles.label);
   const remittance = cellOf(cells, roles.remittance);
   const structured = cellOf(cells, roles.structured);
