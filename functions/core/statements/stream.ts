@@ -1,7 +1,7 @@
-import type { LiveStatements, ParsedStatementFile, Statement, StatementFormat } from '../model/statement';
+import type { LiveStatements, ParsedStatementFile, StatementFormat } from '../model/statement';
 import { camtReader } from './camt';
 import { cfonbReader } from './cfonb120';
-import { parseCsv } from './csv';
+import { checkedMapping, csvReader } from './csv';
 import { ReadAgainAsWindows1252, StatementDecoder } from './decoder';
 import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
@@ -20,13 +20,15 @@ interface FormatReader {
   end(): ParsedStatementFile;
   /** The statements read so far (readers that read chunk by chunk). */
   live?(): LiveStatements;
+  /** Entries the reader itself counted but did not keep, past `maxEntries` (CSV), and their amounts' magnitudes. */
+  omitted?(): { entries: number; cents: number };
 }
 
 export interface StreamOptions extends ParseOptions {
   /**
    * Entries kept at most: past them, entries are counted (and their amounts added to the file's total) but not kept,
    * so that memory stays bounded by this number whatever the file's size, for a file that will be refused for its
-   * count anyway (CFONB, camt, MT940 and OFX; the first entry of each statement is always kept).
+   * count anyway (CFONB, camt, MT940, OFX and CSV; the first entry of each statement is always kept).
    */
   maxEntries?: number;
 }
@@ -68,8 +70,8 @@ function entryCap(max: number) {
 /**
  * parseStatementFile for a file read as a stream: the same result and the same errors, without the file's bytes or
  * text ever held whole. CFONB and camt are read chunk by chunk (camt with its SAX parser: one captured element at a
- * time), MT940 one message at a time, OFX one transaction at a time; CSV is still joined into one text before it is
- * parsed (its byte buffer is never held).
+ * time), MT940 one message at a time, OFX one transaction at a time, CSV one record at a time (no byte buffer or
+ * whole text is held).
  * `open` is called a second time only for a file read as UTF-8 that proves to be windows-1252 after non-ASCII text
  * (see StatementDecoder). An error in the content is kept until every byte is decoded, so that a decoding error (a NUL
  * byte, a change of encoding) comes first, as when the file is decoded whole.
@@ -162,6 +164,11 @@ function textReader(options: StreamOptions): { write(text: string): void; end():
         if (!reader) start();
         const parsed = reader!.end();
         if (reader!.live) cap.apply({ done: parsed.statements });
+        const omitted = reader!.omitted?.();
+        if (omitted) {
+          cap.omitted += omitted.entries;
+          cap.omittedCents += omitted.cents;
+        }
         checkTotals(parsed.statements, cap.omittedCents);
         return { ...parsed, omittedEntries: cap.omitted };
       } catch (e) {
@@ -173,7 +180,7 @@ function textReader(options: StreamOptions): { write(text: string): void; end():
   };
 }
 
-function readerOf(format: StatementFormat, options: ParseOptions): FormatReader {
+function readerOf(format: StatementFormat, options: StreamOptions): FormatReader {
   switch (format) {
     case 'cfonb120': {
       const r = cfonbReader();
@@ -199,15 +206,11 @@ function readerOf(format: StatementFormat, options: ParseOptions): FormatReader 
       const r = ofxReader();
       return { write: (t) => r.write(t), live: () => r.live(), end: () => ({ format, statements: r.end() }) };
     }
-    case 'csv':
-      return whole(format, (text) => parseCsv(text, options.csvMapping));
+    case 'csv': {
+      const r = csvReader(checkedMapping(options.csvMapping), { maxEntries: options.maxEntries });
+      return { write: (t) => r.write(t), omitted: () => r.omitted(), end: () => ({ format, statements: r.end() }) };
+    }
     default:
       throw new StatementParseError('unknown_format', `unknown format ${String(format)}`);
   }
-}
-
-/** A format read from one text: the chunks are joined at the end. */
-function whole(format: StatementFormat, parse: (text: string) => Statement[]): FormatReader {
-  const chunks: string[] = [];
-  return { write: (t) => chunks.push(t), end: () => ({ format, statements: parse(chunks.join('')) }) };
 }

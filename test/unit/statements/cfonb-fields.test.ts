@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { cfonbReader } from '../../../functions/core/statements/cfonb120';
+import { parseStatementFile } from '../../../functions/core/statements/index';
+import { parseError } from './errors';
+import { bytes } from './helpers';
+
+/** A 120-character record: `fields` written at their 0-based positions over blanks. */
+function record(fields: Array<[number, string]>): string {
+  const r = Array.from({ length: 120 }, () => ' ');
+  for (const [at, text] of fields) for (let i = 0; i < text.length; i++) r[at + i] = text[i];
+  return r.join('');
+}
+
+const head: Array<[number, string]> = [
+  [2, '30003'],
+  [11, '01234'],
+  [16, 'EUR'],
+  [19, '2'],
+  [21, '00012345678'],
+];
+const opening = record([[0, '01'], ...head, [34, '020124'], [90, '0000000100000{']]);
+const closing = (cents: string) => record([[0, '07'], ...head, [34, '030124'], [90, cents]]);
+
+function entry(extra: Array<[number, string]> = []): string {
+  return record([
+    [0, '04'],
+    ...head,
+    [34, '020124'],
+    [42, '030124'],
+    [48, 'VIR SEPA RECU'],
+    [90, '0000000001000{'],
+    ...extra,
+  ]);
+}
+
+function complement(qualifier: string, text: string): string {
+  return record([[0, '05'], ...head, [45, qualifier], [48, text]]);
+}
+
+function entriesOf(...records: string[]) {
+  const file = [opening, ...records, closing('0000000101000{')].join('\r\n');
+  return parseStatementFile(bytes(file)).statements[0].entries;
+}
+
+describe('CFONB 120 fields read in place', () => {
+  it('reads a qualifier in any case, also one whose letters upper-case to LIB', () => {
+    const [e] = entriesOf(entry(), complement('lib', 'FACTURE FA-1'), complement('Lıb', 'FACTURE FA-2'));
+    expect(e.remittance.unstructured).toEqual(['FACTURE FA-1', 'FACTURE FA-2']);
+  });
+
+  it('trims and collapses tabs, no-break and ideographic spaces in texts as white space', () => {
+    const [e] = entriesOf(
+      entry([[48, '\u00a0VIR\tSEPA  RECU\u3000']]),
+      complement('LIB', 'FACTURE\u00a0 FA-1\u2028'),
+      complement('NPY', '\u1680SARL DUPONT'),
+    );
+    expect(e.label).toBe('VIR SEPA RECU');
+    expect(e.remittance.unstructured).toEqual(['FACTURE FA-1']);
+    expect(e.counterpartyName).toBe('SARL DUPONT');
+  });
+
+  it('takes the IBAN of an IPY complement up to the first space, and only a valid one', () => {
+    const [a, b] = entriesOf(
+      entry(),
+      complement('IPY', 'fr7630003012340001234567854 COMPTE PRINCIPAL'),
+      entry(),
+      complement('IPY', 'FR7630003012340001234567855'),
+    );
+    expect(a.counterpartyIban).toBe('FR7630003012340001234567854');
+    expect(b.counterpartyIban).toBeUndefined();
+  });
+
+  it('glues an LC2 continuation to a text line that filled its 70 characters, unless it starts with a blank', () => {
+    const full = `${'X'.repeat(68)}AB`;
+    const [a, b] = entriesOf(
+      entry(),
+      complement('LIB', full),
+      complement('LC2', 'CD'),
+      entry(),
+      complement('LIB', full),
+      complement('LC2', '\tCD'),
+    );
+    expect(a.remittance.unstructured).toEqual([`${full}CD`]);
+    expect(b.remittance.unstructured).toEqual([`${full} CD`]);
+  });
+
+  it('reads a blank value date as none, an entry currency of its own, and a rejection code as a reversal', () => {
+    const [a, b] = entriesOf(
+      entry([[42, '      ']]),
+      entry([
+        [16, 'USD'],
+        [40, '01'],
+      ]),
+    );
+    expect(a.valueDate).toBeUndefined();
+    expect(a.currency).toBe('EUR');
+    expect(a.reversal).toBe(false);
+    expect(b.currency).toBe('USD');
+    expect(b.reversal).toBe(true);
+  });
+
+  it('names the field of a date or an amount it cannot read', () => {
+    const file = (r: string) => bytes([opening, r, closing('0000000101000{')].join('\n'));
+    expect(parseError(file(entry([[42, '03O124']])))).toMatchObject({
+      code: 'invalid_date',
+      message: 'not a date DDMMYY: "03O124" (line 2)',
+      line: 2,
+    });
+    expect(parseError(file(entry([[90, '00000000010O0{']])))).toMatchObject({
+      code: 'invalid_amount',
+      message: 'not a CFONB amount: "00000000010O0{" (line 2)',
+    });
+    expect(
+      parseError(
+        file(
+          entry([
+            [19, '3'],
+            [90, '0000000001000A'],
+          ]),
+        ),
+      ),
+    ).toMatchObject({
+      code: 'invalid_amount',
+      message: 'amount "0000000001000A" has a third decimal (line 2)',
+    });
+  });
+
+  it('reads records back to back (no line break) fed in small chunks, as the whole text', () => {
+    const text = [opening, entry(), complement('LIB', 'FACTURE FA-1'), closing('0000000101000{')].join('');
+    const reader = cfonbReader();
+    for (let at = 0; at < text.length; at += 7) reader.write(text.slice(at, at + 7));
+    expect(reader.end()).toEqual(parseStatementFile(bytes(text)).statements);
+    const withBreaks = cfonbReader();
+    withBreaks.write(`${opening}\n${entry()}`);
+    withBreaks.write(`\n${complement('LIB', 'FACTURE FA-1')}`);
+    withBreaks.write('  ');
+    withBreaks.write(`\r\n${closing('0000000101000{')}\r\n`);
+    expect(withBreaks.end()).toEqual(parseStatementFile(bytes(text)).statements);
+  });
+});
