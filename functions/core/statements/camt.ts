@@ -34,21 +34,33 @@ const READ_NAMES = new Set([
   ...['RmtInf', 'Ustrd', 'Strd', 'CdtrRefInf', 'Ref', 'RfrdDocInf', 'Nb', 'AddtlRmtInf', 'AddtlTxInf'],
 ]);
 
-function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
-  let n = node;
-  for (const name of path) {
-    n = n?.children.find((c) => c.name === name);
-    if (!n) return undefined;
-  }
+/** Shared by every element without children (most are leaves): no array for them. */
+const NO_CHILDREN: XNode[] = [];
+
+function first(node: XNode | undefined, name: string): XNode | undefined {
+  if (!node) return undefined;
+  for (const c of node.children) if (c.name === name) return c;
+  return undefined;
+}
+
+/** The first descendant along a path of up to four names (no array made per look-up). */
+function child(node: XNode | undefined, a: string, b?: string, c?: string, d?: string): XNode | undefined {
+  let n = first(node, a);
+  if (b !== undefined) n = first(n, b);
+  if (c !== undefined) n = first(n, c);
+  if (d !== undefined) n = first(n, d);
   return n;
 }
 
 function children(node: XNode | undefined, name: string): XNode[] {
-  return node ? node.children.filter((c) => c.name === name) : [];
+  if (!node) return NO_CHILDREN;
+  let out: XNode[] | undefined;
+  for (const c of node.children) if (c.name === name) (out ??= []).push(c);
+  return out ?? NO_CHILDREN;
 }
 
-function text(node: XNode | undefined, ...path: string[]): string | undefined {
-  const n = child(node, ...path);
+function text(node: XNode | undefined, a?: string, b?: string, c?: string, d?: string): string | undefined {
+  const n = a === undefined ? node : child(node, a, b, c, d);
   if (!n) return undefined;
   const t = collapse(n.text);
   return t === '' ? undefined : t;
@@ -72,7 +84,14 @@ interface StatementBuilder {
 export function parseCamt(text: string, firstIndex = 0): CamtResult {
   const reader = camtReader(firstIndex);
   const CHUNK = 1 << 20;
-  for (let i = 0; i < text.length; i += CHUNK) reader.write(text.slice(i, i + CHUNK));
+  for (let i = 0; i < text.length; ) {
+    // cut after a '>': the scanner then reads each chunk whole, never a join of two
+    let j = Math.min(text.length, i + CHUNK);
+    const gt = j < text.length ? text.lastIndexOf('>', j - 1) : -1;
+    if (gt >= i) j = gt + 1;
+    reader.write(text.slice(i, j));
+    i = j;
+  }
   return reader.end();
 }
 
@@ -147,13 +166,15 @@ class CamtHandler implements XmlHandler {
       this.skipped++;
     } else if (capture.length > 0) {
       if (READ_NAMES.has(name)) {
-        const node: XNode = { name, attrs: attrs ?? NO_ATTRS, children: [], text: '' };
-        capture[capture.length - 1].children.push(node);
+        const node: XNode = { name, attrs: attrs ?? NO_ATTRS, children: NO_CHILDREN, text: '' };
+        const up = capture[capture.length - 1];
+        if (up.children === NO_CHILDREN) up.children = [node];
+        else up.children.push(node);
         capture.push(node);
       } else this.skipped = 1;
     } else if (this.current && parent && CONTAINERS.has(parent)) {
       if (READ_CHILDREN.has(name)) {
-        capture.push({ name, attrs: attrs ?? NO_ATTRS, children: [], text: '' });
+        capture.push({ name, attrs: attrs ?? NO_ATTRS, children: NO_CHILDREN, text: '' });
         if (name === 'Ntry') this.scanner.markTag();
       } else this.skipped = 1;
     } else if (CONTAINERS.has(name) && this.kind && path.length <= 4) {

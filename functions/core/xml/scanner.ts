@@ -50,6 +50,7 @@ const XML_DECL =
   /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>$/;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 const MAX_NAMES = 4096;
+const SLOTS = 512;
 
 const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
 
@@ -73,7 +74,6 @@ export class XmlScanner {
   private amp = -1;
   private cdataEnd = -1;
   private bad = NONE;
-  private badScanned = 0;
   /** Offset the handler asked to keep text from (-1: none), and the text kept from earlier chunks. */
   private markAt = -1;
   /** Offset in buf of the '<' of the tag being opened. */
@@ -96,7 +96,7 @@ export class XmlScanner {
     }
     if (rest > chunk.length) {
       // a token longer than the chunk (a long text, a tiny chunk): joined, and read again once it may have doubled
-      this.moveTo(this.buf.slice(this.pos) + chunk, 0);
+      this.moveTo(this.buf.slice(this.pos) + chunk, 0, rest);
       if (this.buf.length >= this.waitFor) this.read(false);
       return;
     }
@@ -111,9 +111,13 @@ export class XmlScanner {
     this.read(false);
   }
 
-  /** Reads on in `next` from `at`, the text at this.pos in buf (the text before it is read: its lines are counted). */
-  private moveTo(next: string, at: number): void {
+  /**
+   * Reads on in `next` from `at`, the text at this.pos in buf (the text before it is read: its lines are counted).
+   * `known`: characters from `at` on already searched for disallowed characters.
+   */
+  private moveTo(next: string, at: number, known = 0): void {
     const { buf, pos } = this;
+    const seen = this.bad === NONE ? NONE : this.bad - pos + at;
     if (this.markAt >= 0) {
       if (pos > this.markAt) this.kept.push(buf.slice(this.markAt, pos));
       this.markAt = at;
@@ -126,8 +130,13 @@ export class XmlScanner {
     this.pos = at;
     this.amp = -1;
     this.cdataEnd = -1;
-    this.bad = NONE;
-    this.badScanned = at;
+    // searched once per chunk here, not in the loop: the loop only compares offsets
+    if (known > 0 && seen !== NONE) this.bad = seen;
+    else {
+      BAD_CHAR.lastIndex = at + known;
+      const m = BAD_CHAR.exec(next);
+      this.bad = m ? m.index : NONE;
+    }
   }
 
   end(): void {
@@ -177,7 +186,7 @@ export class XmlScanner {
       if (lt > pos) this.textOf(pos, lt);
       pos = lt;
       this.pos = lt;
-      const c = buf.charCodeAt(lt + 1);
+      const c = lt + 1 < n ? buf.charCodeAt(lt + 1) : 0;
       const end =
         c === SLASH ? this.closeTag(lt) : c === BANG ? this.bang(lt) : c === QUESTION ? this.pi(lt) : this.openTag(lt);
       if (end < 0) break;
@@ -193,12 +202,6 @@ export class XmlScanner {
 
   /** Fails when a disallowed character comes before `end` (the text is searched once, as it comes). */
   private checkChars(end: number): void {
-    if (this.bad === NONE && this.badScanned < this.buf.length) {
-      BAD_CHAR.lastIndex = this.badScanned;
-      const m = BAD_CHAR.exec(this.buf);
-      this.bad = m ? m.index : NONE;
-      this.badScanned = this.buf.length;
-    }
     if (this.bad < end) this.fail('corrupt', 'disallowed character', this.bad);
   }
 
@@ -272,34 +275,40 @@ export class XmlScanner {
   private openTag(lt: number): number {
     const buf = this.buf;
     const n = buf.length;
-    let i = lt + 1;
-    for (let c = buf.charCodeAt(i); i < n && c !== GT && c !== SLASH && !isSpace(c); c = buf.charCodeAt(++i));
+    let i = this.nameEnd(lt + 1, false);
     if (i >= n) {
       // the document ends in the name: a name already wrong is told as such
       if (this.ending && i > lt + 1) this.nameOf(buf.slice(lt + 1, i), lt);
       return -1;
     }
-    const qname = buf.slice(lt + 1, i);
-    const local = this.nameOf(qname, lt);
+    const slot = this.slotOf(lt + 1, i);
+    let qname = this.slotNames[slot];
+    let local = this.slotLocals[slot];
+    if (qname.length !== i - lt - 1 || !buf.startsWith(qname, lt + 1)) {
+      qname = buf.slice(lt + 1, i);
+      local = this.nameOf(qname, lt);
+      this.slotNames[slot] = qname;
+      this.slotLocals[slot] = local;
+    }
     if (this.rootDone) this.fail('corrupt', 'documents may contain only one root', lt);
     let attrs: Record<string, string> | null = null;
-    for (;;) {
-      let c = buf.charCodeAt(i);
-      if (c === GT || c === SLASH) break;
-      while (i < n && isSpace(c)) c = buf.charCodeAt(++i);
+    let c = buf.charCodeAt(i);
+    while (c !== GT && c !== SLASH) {
+      const start = i;
+      while (i < n && isSpace(buf.charCodeAt(i))) i++;
       if (i >= n) return -1;
+      c = buf.charCodeAt(i);
       if (c === GT || c === SLASH) break;
+      if (i === start) this.fail('corrupt', 'no whitespace between attributes', i);
       const a = this.attribute(i);
-      if (a < 0) return -1;
+      if (a < 0 || a >= n) return -1;
       attrs ??= Object.create(null) as Record<string, string>;
       if (this.attrName in attrs) this.fail('corrupt', `duplicate attribute: ${this.attrName}`, i);
       attrs[this.attrName] = this.attrValue;
       i = a;
       c = buf.charCodeAt(i);
-      if (i >= n) return -1;
-      if (!isSpace(c) && c !== GT && c !== SLASH) this.fail('corrupt', 'no whitespace between attributes', i);
     }
-    const empty = buf.charCodeAt(i) === SLASH;
+    const empty = c === SLASH;
     if (empty && i + 1 >= n) return -1;
     if (empty && buf.charCodeAt(i + 1) !== GT)
       this.fail('corrupt', 'forward-slash in opening tag not followed by >', i);
@@ -314,6 +323,31 @@ export class XmlScanner {
     return end;
   }
 
+  /**
+   * Element names seen, by a hash of their characters: a name read again is found without making it a string (a
+   * slot holds the last name of its hash; another name of the same hash is read the slow way, and takes the slot).
+   */
+  private readonly slotNames: string[] = new Array(SLOTS).fill('');
+  private readonly slotLocals: string[] = new Array(SLOTS).fill('');
+
+  private slotOf(s: number, e: number): number {
+    const buf = this.buf;
+    let h = e - s;
+    for (let i = s; i < e; i++) h = (Math.imul(h, 31) + buf.charCodeAt(i)) | 0;
+    return (h ^ (h >>> 11)) & (SLOTS - 1);
+  }
+
+  /** The end of the name from i: the first blank, '>' or '/' (or '=', for an attribute), or the end of buf. */
+  private nameEnd(i: number, attribute: boolean): number {
+    const buf = this.buf;
+    const n = buf.length;
+    for (; i < n; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === GT || c === SLASH || isSpace(c) || (attribute && c === EQ)) break;
+    }
+    return i;
+  }
+
   private attrName = '';
   private attrValue = '';
 
@@ -321,12 +355,7 @@ export class XmlScanner {
   private attribute(i: number): number {
     const buf = this.buf;
     const n = buf.length;
-    let j = i;
-    for (
-      let c = buf.charCodeAt(j);
-      j < n && c !== EQ && c !== GT && c !== SLASH && !isSpace(c);
-      c = buf.charCodeAt(++j)
-    );
+    let j = this.nameEnd(i, true);
     if (j >= n) return -1;
     this.attrName = buf.slice(i, j);
     this.nameOf(this.attrName, i);
