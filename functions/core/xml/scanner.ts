@@ -179,6 +179,11 @@ export class XmlScanner {
       const lt = buf.indexOf('<', pos);
       if (lt < 0) {
         if (!final) break;
+        // text cut by the end of the document (an entity half written...): the document is truncated
+        if (this.open.length > 0) {
+          this.checkChars(n);
+          this.fail('truncated', `unclosed tag: ${this.open[this.open.length - 1]}`, n);
+        }
         this.textOf(pos, n);
         pos = n;
         break;
@@ -461,7 +466,8 @@ export class XmlScanner {
 
   /** An XML declaration holds no '<', '>' or '?' before its '?>': told at once, not at the end of the document. */
   private declaration(lt: number, end: number): void {
-    const stop = end < 0 ? this.buf.length : end;
+    // not ended yet: a '?' last may be the one of '?>'
+    const stop = end < 0 ? this.buf.length - 1 : end;
     for (const c of ['<', '>', '?']) {
       const at = this.buf.indexOf(c, lt + 2);
       if (at >= 0 && at < stop) this.fail('corrupt', 'malformed XML declaration', at);
