@@ -213,21 +213,19 @@ export class XmlScanner {
   /** Text between tags, [s, e). */
   private textOf(s: number, e: number): void {
     const buf = this.buf;
+    const want = this.handler.wantText;
+    // blank text (the indentation between tags) has nothing to check or decode, and is wanted only after text
+    if (want !== 2 && isBlank(buf, s, e)) return;
     this.checkChars(e);
-    if (this.open.length === 0) {
-      if (!isBlank(buf, s, e)) this.fail('corrupt', 'text data outside of root node', s);
-      return;
-    }
+    if (this.open.length === 0) this.fail('corrupt', 'text data outside of root node', s);
     if (this.amp < s && this.amp !== NONE) this.amp = nextOf(buf, '&', s);
     if (this.cdataEnd < s && this.cdataEnd !== NONE) this.cdataEnd = nextOf(buf, ']]>', s);
     if (this.cdataEnd + 3 <= e) this.fail('corrupt', 'the string "]]>" is disallowed in char data', this.cdataEnd);
     const entities = this.amp < e;
-    const want = this.handler.wantText;
     if (want === 0) {
       if (entities) this.decode(buf.slice(s, e), s);
       return;
     }
-    if (want === 1 && isBlank(buf, s, e)) return;
     this.handler.text(entities ? this.decode(buf.slice(s, e), s) : buf.slice(s, e));
   }
 
