@@ -269,7 +269,21 @@ function result(kind: CamtKind | undefined, version: string, statements: Stateme
 function camtDate(node: XNode | undefined, where: { line?: number; element?: string }): string | undefined {
   const raw = text(node, 'Dt') ?? text(node, 'DtTm');
   if (!raw) return undefined;
-  return dateOrThrow(raw.slice(0, 10), raw, where);
+  return shared(dateOrThrow(raw.slice(0, 10), raw, where));
+}
+
+/**
+ * One string for the values entries repeat (dates, bank codes, currencies): kept once, not once per entry. Bounded: past
+ * SHARED_MAX different values, values are kept as they are. Only short strings made here (slices of under 13
+ * characters, joins) may go in: a longer slice of the text would keep its whole chunk alive from one file to the next.
+ */
+const SHARED = new Map<string, string>();
+const SHARED_MAX = 4096;
+function shared(value: string): string {
+  const known = SHARED.get(value);
+  if (known !== undefined) return known;
+  if (SHARED.size < SHARED_MAX) SHARED.set(value, value);
+  return value;
 }
 
 function signedAmount(
@@ -370,6 +384,14 @@ function finish(b: StatementBuilder, where: { line?: number; element?: string })
   return st;
 }
 
+/**
+ * A kept array at its own length: an array grown by push holds room for 16 or more (about 130 bytes per entry each),
+ * and every entry is kept, copied by each young-generation GC until it is promoted.
+ */
+function exact(values: string[]): string[] {
+  return values.length === 0 ? [] : values.slice();
+}
+
 function bankCodesOf(node: XNode | undefined): string[] {
   const btc = child(node, 'BkTxCd');
   if (!btc) return [];
@@ -377,7 +399,7 @@ function bankCodesOf(node: XNode | undefined): string[] {
   const domain = text(btc, 'Domn', 'Cd');
   const family = text(btc, 'Domn', 'Fmly', 'Cd');
   const sub = text(btc, 'Domn', 'Fmly', 'SubFmlyCd');
-  if (domain) out.push([domain, family, sub].filter(Boolean).join('/'));
+  if (domain) out.push(shared([domain, family, sub].filter(Boolean).join('/')));
   const proprietary = text(btc, 'Prtry', 'Cd');
   if (proprietary) out.push(proprietary);
   return out;
@@ -472,14 +494,14 @@ function entriesOf(
     bookingDate,
     valueDate,
     amountCents: cents,
-    currency: amount.currency && /^[A-Z]{3}$/.test(amount.currency) ? amount.currency : 'XXX',
-    bankCodes: d.bankCodes.length ? d.bankCodes : ntryCodes,
+    currency: amount.currency && /^[A-Z]{3}$/.test(amount.currency) ? shared(amount.currency) : 'XXX',
+    bankCodes: exact(d.bankCodes.length ? d.bankCodes : ntryCodes),
     bankReference: d.bankReference ?? ntryRef,
     endToEndId: d.endToEndId,
     label: d.label ?? ntryLabel ?? d.counterpartyName ?? d.unstructured[0] ?? '',
     counterpartyName: d.counterpartyName,
     counterpartyIban: d.counterpartyIban,
-    remittance: { unstructured: d.unstructured, structured: d.structured },
+    remittance: { unstructured: exact(d.unstructured), structured: exact(d.structured) },
     reversal,
     raw,
   });
