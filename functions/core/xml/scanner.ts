@@ -285,14 +285,8 @@ export class XmlScanner {
       return -1;
     }
     const slot = this.slotOf(lt + 1, i);
-    let qname = this.slotNames[slot];
-    let local = this.slotLocals[slot];
-    if (qname.length !== i - lt - 1 || !buf.startsWith(qname, lt + 1)) {
-      qname = buf.slice(lt + 1, i);
-      local = this.nameOf(qname, lt);
-      this.slotNames[slot] = qname;
-      this.slotLocals[slot] = local;
-    }
+    const qname = this.slotNames[slot];
+    const local = this.slotLocals[slot];
     if (this.rootDone) this.fail('corrupt', 'documents may contain only one root', lt);
     let attrs: Record<string, string> | null = null;
     let c = buf.charCodeAt(i);
@@ -305,9 +299,12 @@ export class XmlScanner {
       if (i === start) this.fail('corrupt', 'no whitespace between attributes', i);
       const a = this.attribute(i);
       if (a < 0 || a >= n) return -1;
-      attrs ??= Object.create(null) as Record<string, string>;
-      if (this.attrName in attrs) this.fail('corrupt', `duplicate attribute: ${this.attrName}`, i);
-      attrs[this.attrName] = this.attrValue;
+      // a plain object (Object.create(null) is a slow dictionary); a '__proto__' attribute is defined, not assigned
+      attrs ??= {};
+      if (Object.hasOwn(attrs, this.attrName)) this.fail('corrupt', `duplicate attribute: ${this.attrName}`, i);
+      if (this.attrName === '__proto__')
+        Object.defineProperty(attrs, this.attrName, { value: this.attrValue, enumerable: true, writable: true });
+      else attrs[this.attrName] = this.attrValue;
       i = a;
       c = buf.charCodeAt(i);
     }
@@ -333,21 +330,34 @@ export class XmlScanner {
   private readonly slotNames: string[] = new Array(SLOTS).fill('');
   private readonly slotLocals: string[] = new Array(SLOTS).fill('');
 
+  /** The slot of the name [s, e) (its hash computed by nameEnd), holding it once this returns. */
   private slotOf(s: number, e: number): number {
     const buf = this.buf;
-    let h = e - s;
-    for (let i = s; i < e; i++) h = (Math.imul(h, 31) + buf.charCodeAt(i)) | 0;
-    return (h ^ (h >>> 11)) & (SLOTS - 1);
+    const h = this.nameHash;
+    const slot = (h ^ (h >>> 11)) & (SLOTS - 1);
+    const known = this.slotNames[slot];
+    if (known.length !== e - s || !buf.startsWith(known, s)) {
+      const qname = buf.slice(s, e);
+      this.slotLocals[slot] = this.nameOf(qname, s);
+      this.slotNames[slot] = qname;
+    }
+    return slot;
   }
+
+  /** Hash of the characters of the last name nameEnd went over. */
+  private nameHash = 0;
 
   /** The end of the name from i: the first blank, '>' or '/' (or '=', for an attribute), or the end of buf. */
   private nameEnd(i: number, attribute: boolean): number {
     const buf = this.buf;
     const n = buf.length;
+    let h = 0;
     for (; i < n; i++) {
       const c = buf.charCodeAt(i);
       if (c === GT || c === SLASH || isSpace(c) || (attribute && c === EQ)) break;
+      h = (Math.imul(h, 31) + c) | 0;
     }
+    this.nameHash = h;
     return i;
   }
 
@@ -360,8 +370,7 @@ export class XmlScanner {
     const n = buf.length;
     let j = this.nameEnd(i, true);
     if (j >= n) return -1;
-    this.attrName = buf.slice(i, j);
-    this.nameOf(this.attrName, i);
+    this.attrName = this.slotNames[this.slotOf(i, j)];
     while (j < n && isSpace(buf.charCodeAt(j))) j++;
     if (j >= n) return -1;
     if (buf.charCodeAt(j) !== EQ) this.fail('corrupt', 'attribute without value', j);
@@ -372,12 +381,18 @@ export class XmlScanner {
     if (q !== '"' && q !== "'") this.fail('corrupt', 'unquoted attribute value', j);
     const close = buf.indexOf(q, j + 1);
     if (close < 0) return -1;
-    const lt = buf.indexOf('<', j + 1);
-    if (lt >= 0 && lt < close) this.fail('corrupt', 'disallowed character "<" in an attribute value', lt);
+    let breaks = false;
+    let amp = false;
+    for (let k = j + 1; k < close; k++) {
+      const c = buf.charCodeAt(k);
+      if (c === 60) this.fail('corrupt', 'disallowed character "<" in an attribute value', k);
+      if (c === 38) amp = true;
+      else if (c === 9 || c === 10 || c === 13) breaks = true;
+    }
     let value = buf.slice(j + 1, close);
     // whitespace characters of the source read as spaces, then references replaced (&#10; stays a line break)
-    if (/[\t\n\r]/.test(value)) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-    this.attrValue = value.includes('&') ? this.decode(value, j + 1) : value;
+    if (breaks) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
+    this.attrValue = amp ? this.decode(value, j + 1) : value;
     return close + 1;
   }
 
