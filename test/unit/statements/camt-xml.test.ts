@@ -89,6 +89,8 @@ describe('camt XML as banks write it', () => {
   it('reads the currency of an amount from its Ccy attribute, single or double quoted, among other attributes', () => {
     const usd = only(statement(BASE.replace('<Amt Ccy="EUR">', `<Amt  xsi:type='x'\n Ccy='USD' >`)));
     expect(usd.currency).toBe('USD');
+    const odd = only(statement(BASE.replace('<Amt Ccy="EUR">', '<Amt __proto__="x" constructor="y" Ccy="USD">')));
+    expect([odd.currency, odd.amountCents]).toEqual(['USD', 1250]);
   });
 
   it('ignores an element it does not read, whatever it holds (an Amt inside Chrgs is not the amount)', () => {
