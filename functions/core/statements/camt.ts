@@ -39,7 +39,9 @@ const NO_CHILDREN: XNode[] = [];
 
 function first(node: XNode | undefined, name: string): XNode | undefined {
   if (!node) return undefined;
-  for (const c of node.children) if (c.name === name) return c;
+  // indexed loops: a for-of is an iterator protocol until the code is optimized, and most of a parse runs before
+  const kids = node.children;
+  for (let i = 0; i < kids.length; i++) if (kids[i].name === name) return kids[i];
   return undefined;
 }
 
@@ -55,7 +57,8 @@ function child(node: XNode | undefined, a: string, b?: string, c?: string, d?: s
 function children(node: XNode | undefined, name: string): XNode[] {
   if (!node) return NO_CHILDREN;
   let out: XNode[] | undefined;
-  for (const c of node.children) if (c.name === name) (out ??= []).push(c);
+  const kids = node.children;
+  for (let i = 0; i < kids.length; i++) if (kids[i].name === name) (out ??= []).push(kids[i]);
   return out ?? NO_CHILDREN;
 }
 
