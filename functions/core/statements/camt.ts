@@ -23,7 +23,7 @@ const ROOTS: Record<string, CamtKind> = {
   BkToCstmrDbtCdtNtfctn: 'camt054',
 };
 const CONTAINERS = new Set(['Stmt', 'Rpt', 'Ntfctn']);
-/** The children of Stmt/Rpt/Ntfctn read (handleChild), and every name looked up below them: no other element is built. */
+/** The children of Stmt/Rpt/Ntfctn read (handleChild), and every name looked up below them: no other is built. */
 const READ_CHILDREN = new Set(['Id', 'Acct', 'FrToDt', 'Bal', 'Ntry']);
 const READ_NAMES = new Set([
   ...READ_CHILDREN,
@@ -276,8 +276,8 @@ function camtDate(node: XNode | undefined, where: { line?: number; element?: str
 }
 
 /**
- * One string for the values entries repeat (dates, bank codes, currencies): kept once, not once per entry. Bounded: past
- * SHARED_MAX different values, values are kept as they are. Only short strings made here (slices of under 13
+ * One string for the values entries repeat (dates, bank codes, currencies): kept once, not once per entry. Bounded:
+ * past SHARED_MAX different values, values are kept as they are. Only short strings made here (slices of under 13
  * characters, joins) may go in: a longer slice of the text would keep its whole chunk alive from one file to the next.
  */
 const SHARED = new Map<string, string>();

@@ -46,8 +46,10 @@ const NAME = new RegExp(`^[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u
 /** Characters XML 1.0 does not allow anywhere (surrogates aside: decoded text never has a lone one). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finds the characters XML forbids, on purpose
 const BAD_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
-const XML_DECL =
-  /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>$/;
+const XML_DECL = new RegExp(
+  '^<\\?xml\\s+version\\s*=\\s*(["\'])1\\.[0-9]+\\1(\\s+encoding\\s*=\\s*(["\'])[A-Za-z][A-Za-z0-9._-]*\\3)?' +
+    '(\\s+standalone\\s*=\\s*(["\'])(yes|no)\\5)?\\s*\\?>$',
+);
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 const MAX_NAMES = 4096;
 const SLOTS = 512;
@@ -84,8 +86,9 @@ export class XmlScanner {
   constructor(private readonly handler: XmlHandler) {}
 
   /**
-   * Reads on with one more chunk of the document. The chunk itself is read (the text of a tag cut at its start is read
-   * from a small join of the two), never a concatenation of chunks: V8 reads a concatenated string several times slower.
+   * Reads on with one more chunk of the document. The chunk itself is read (the text of a tag cut at its start is
+   * read from a small join of the two), never a concatenation of chunks: V8 reads a concatenated string several times
+   * slower.
    */
   write(chunk: string): void {
     const rest = this.buf.length - this.pos;

@@ -151,7 +151,7 @@ describe('camt read in chunks', () => {
   const xml = withText('R&#232;glement <![CDATA[<FA-6>]]> &amp; merci').replace('<Ntry>', '<!-- a comment --><Ntry>');
   const whole = parseCamt(xml);
 
-  it('gives the whole-file result wherever a chunk boundary falls (inside a tag, a name, an entity, a CDATA...)', () => {
+  it('gives the whole-file result wherever a chunk boundary falls (in a tag, a name, an entity, a CDATA...)', () => {
     for (let cut = 1; cut < xml.length; cut++) expect(inChunks(xml, [cut])).toEqual(whole);
   });
 
