@@ -2,16 +2,9 @@ import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../
 import { type XmlHandler, XmlScanner, XmlSyntaxError } from '../xml/scanner';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
+import { child, children, NO_ATTRS, NO_CHILDREN, READ_CHILDREN, READ_NAMES, text, type XNode } from './camt-tree';
 import { StatementParseError } from './errors';
 import { amountOrThrow, collapse, dateOrThrow } from './text';
-
-/** A small element tree, built for one child of Stmt/Ntfctn at a time (an Ntry, a Bal, the Acct...). */
-interface XNode {
-  name: string;
-  attrs: Record<string, string>;
-  children: XNode[];
-  text: string;
-}
 
 export type CamtKind = 'camt053' | 'camt054';
 export const CAMT_VERSIONS = { min: 2, max: 13 } as const;
@@ -23,54 +16,6 @@ const ROOTS: Record<string, CamtKind> = {
   BkToCstmrDbtCdtNtfctn: 'camt054',
 };
 const CONTAINERS = new Set(['Stmt', 'Rpt', 'Ntfctn']);
-/** The children of Stmt/Rpt/Ntfctn read (handleChild), and every name looked up below them: no other is built. */
-const READ_CHILDREN = new Set(['Id', 'Acct', 'FrToDt', 'Bal', 'Ntry']);
-const READ_NAMES = new Set([
-  ...READ_CHILDREN,
-  ...['IBAN', 'Othr', 'Ccy', 'Svcr', 'FinInstnId', 'BICFI', 'BIC', 'FrDtTm', 'ToDtTm', 'Tp', 'CdOrPrtry', 'Cd'],
-  ...['Prtry', 'Amt', 'CdtDbtInd', 'Dt', 'DtTm', 'Sts', 'NtryDtls', 'TxDtls', 'AmtDtls', 'TxAmt', 'InstdAmt'],
-  ...['BookgDt', 'ValDt', 'RvslInd', 'AcctSvcrRef', 'BkTxCd', 'Domn', 'Fmly', 'SubFmlyCd', 'AddtlNtryInf', 'Refs'],
-  ...['EndToEndId', 'RltdPties', 'Dbtr', 'UltmtDbtr', 'DbtrAcct', 'Cdtr', 'UltmtCdtr', 'CdtrAcct', 'Nm', 'Pty'],
-  ...['RmtInf', 'Ustrd', 'Strd', 'CdtrRefInf', 'Ref', 'RfrdDocInf', 'Nb', 'AddtlRmtInf', 'AddtlTxInf'],
-]);
-
-/** Shared by every element without children (most are leaves): no array for them. */
-const NO_CHILDREN: XNode[] = [];
-
-function first(node: XNode | undefined, name: string): XNode | undefined {
-  if (!node) return undefined;
-  // indexed loops: a for-of is an iterator protocol until the code is optimized, and most of a parse runs before
-  const kids = node.children;
-  for (let i = 0; i < kids.length; i++) if (kids[i].name === name) return kids[i];
-  return undefined;
-}
-
-/** The first descendant along a path of up to four names (no array made per look-up). */
-function child(node: XNode | undefined, a: string, b?: string, c?: string, d?: string): XNode | undefined {
-  let n = first(node, a);
-  if (b !== undefined) n = first(n, b);
-  if (c !== undefined) n = first(n, c);
-  if (d !== undefined) n = first(n, d);
-  return n;
-}
-
-function children(node: XNode | undefined, name: string): XNode[] {
-  if (!node) return NO_CHILDREN;
-  let out: XNode[] | undefined;
-  const kids = node.children;
-  for (let i = 0; i < kids.length; i++) if (kids[i].name === name) (out ??= []).push(kids[i]);
-  return out ?? NO_CHILDREN;
-}
-
-function text(node: XNode | undefined, a?: string, b?: string, c?: string, d?: string): string | undefined {
-  const n = a === undefined ? node : child(node, a, b, c, d);
-  if (!n) return undefined;
-  const t = collapse(n.text);
-  return t === '' ? undefined : t;
-}
-
-const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-
 interface StatementBuilder {
   statement: Statement;
   balances: Map<string, number>;

@@ -10,6 +10,19 @@
  * handler keeps a mark, the text since the mark; never the whole document.
  */
 
+import {
+  BAD_CHAR,
+  countLines,
+  decodeReferences,
+  doctypeEnd,
+  isBlank,
+  isSpace,
+  NAME,
+  NONE,
+  nextOf,
+  XML_DECL,
+} from './chars';
+
 export class XmlSyntaxError extends Error {
   constructor(
     readonly code: 'truncated' | 'corrupt',
@@ -37,24 +50,9 @@ const SLASH = 47;
 const BANG = 33;
 const QUESTION = 63;
 const EQ = 61;
-const NONE = Number.POSITIVE_INFINITY;
 
-const NAME_START =
-  ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D' +
-  '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const NAME = new RegExp(`^[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040]*$`, 'u');
-/** Characters XML 1.0 does not allow anywhere (surrogates aside: decoded text never has a lone one). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finds the characters XML forbids, on purpose
-const BAD_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
-const XML_DECL = new RegExp(
-  '^<\\?xml\\s+version\\s*=\\s*(["\'])1\\.[0-9]+\\1(\\s+encoding\\s*=\\s*(["\'])[A-Za-z][A-Za-z0-9._-]*\\3)?' +
-    '(\\s+standalone\\s*=\\s*(["\'])(yes|no)\\5)?\\s*\\?>$',
-);
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 const MAX_NAMES = 4096;
 const SLOTS = 512;
-
-const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;
 
 export class XmlScanner {
   private buf = '';
@@ -226,45 +224,17 @@ export class XmlScanner {
     if (this.cdataEnd + 3 <= e) this.fail('corrupt', 'the string "]]>" is disallowed in char data', this.cdataEnd);
     const entities = this.amp < e;
     if (want === 0) {
-      if (entities) this.decode(buf.slice(s, e), s);
+      if (entities) this.decodeAt(buf.slice(s, e), s);
       return;
     }
-    this.handler.text(entities ? this.decode(buf.slice(s, e), s) : buf.slice(s, e));
+    this.handler.text(entities ? this.decodeAt(buf.slice(s, e), s) : buf.slice(s, e));
   }
 
-  /** The text with its entity and character references replaced (`at`: its offset in buf). */
-  private decode(text: string, at: number): string {
-    let out = '';
-    let from = 0;
-    for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', from)) {
-      const semi = text.indexOf(';', amp);
-      if (semi < 0) this.fail('corrupt', 'entity reference without ";"', at + amp);
-      out += text.slice(from, amp) + this.entity(text.slice(amp + 1, semi), at + amp);
-      from = semi + 1;
-    }
-    return out + text.slice(from);
+  private decodeAt(text: string, at: number): string {
+    return decodeReferences(text, at, this.corrupt);
   }
 
-  private entity(name: string, at: number): string {
-    if (name.charCodeAt(0) !== 35 /* # */) {
-      const known = ENTITIES[name];
-      if (known === undefined || !Object.hasOwn(ENTITIES, name))
-        this.fail('corrupt', name ? `undefined entity: ${name}` : 'empty entity name', at);
-      return known;
-    }
-    const hex = name.charCodeAt(1) === 120; /* x */
-    const digits = name.slice(hex ? 2 : 1);
-    const code = (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) ? Number.parseInt(digits, hex ? 16 : 10) : -1;
-    const valid =
-      code === 9 ||
-      code === 10 ||
-      code === 13 ||
-      (code >= 0x20 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) ||
-      (code >= 0x10000 && code <= 0x10ffff);
-    if (!valid) this.fail('corrupt', 'malformed character entity', at);
-    return String.fromCodePoint(code);
-  }
+  private readonly corrupt = (message: string, at: number): never => this.fail('corrupt', message, at);
 
   /** The local name of a qualified name, checked once per distinct name. */
   private nameOf(qname: string, at: number): string {
@@ -395,7 +365,7 @@ export class XmlScanner {
     let value = buf.slice(j + 1, close);
     // whitespace characters of the source read as spaces, then references replaced (&#10; stays a line break)
     if (breaks) value = value.replace(/\r\n|[\t\n\r]/g, ' ');
-    this.attrValue = amp ? this.decode(value, j + 1) : value;
+    this.attrValue = amp ? this.decodeAt(value, j + 1) : value;
     return close + 1;
   }
 
@@ -454,30 +424,12 @@ export class XmlScanner {
     }
     if (buf.startsWith('<!DOCTYPE', lt)) {
       if (this.rootSeen) this.fail('corrupt', 'inappropriately located doctype declaration', lt);
-      return this.doctype(lt);
+      const end = doctypeEnd(buf, lt);
+      if (end >= 0) this.checkChars(end);
+      return end;
     }
     if (buf.length - lt < 9) return -1;
     return this.fail('corrupt', 'incorrect syntax', lt);
-  }
-
-  /** A DOCTYPE, skipped: quoted strings and the internal subset in brackets may hold '>'. */
-  private doctype(lt: number): number {
-    const buf = this.buf;
-    let quote = 0;
-    let depth = 0;
-    for (let i = lt + 9; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
-      if (quote) {
-        if (c === quote) quote = 0;
-      } else if (c === 34 || c === 39) quote = c;
-      else if (c === 91) depth++;
-      else if (c === 93) depth--;
-      else if (c === GT && depth <= 0) {
-        this.checkChars(i + 1);
-        return i + 1;
-      }
-    }
-    return -1;
   }
 
   /** An XML declaration holds no '<', '>' or '?' before its '?>': told at once, not at the end of the document. */
@@ -508,25 +460,4 @@ export class XmlScanner {
     this.checkChars(end + 2);
     return end + 2;
   }
-}
-
-function nextOf(buf: string, what: string, from: number): number {
-  const at = buf.indexOf(what, from);
-  return at < 0 ? NONE : at;
-}
-
-function isBlank(buf: string, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (!isSpace(buf.charCodeAt(i))) return false;
-  return true;
-}
-
-/** Line breaks in [s, e): \n, \r\n and a lone \r count one each (`next`: the character after e, when known). */
-function countLines(buf: string, s: number, e: number, next = buf.charCodeAt(e)): number {
-  let count = 0;
-  for (let i = buf.indexOf('\n', s); i >= 0 && i < e; i = buf.indexOf('\n', i + 1)) count++;
-  for (let i = buf.indexOf('\r', s); i >= 0 && i < e; i = buf.indexOf('\r', i + 1)) {
-    const after = i + 1 < e ? buf.charCodeAt(i + 1) : next;
-    if (after !== 10) count++;
-  }
-  return count;
 }
