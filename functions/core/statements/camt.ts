@@ -1,19 +1,10 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
+import { type XmlHandler, XmlScanner, XmlSyntaxError } from '../xml/scanner';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
+import { child, children, NO_ATTRS, NO_CHILDREN, READ_CHILDREN, READ_NAMES, text, type XNode } from './camt-tree';
 import { StatementParseError } from './errors';
 import { amountOrThrow, collapse, dateOrThrow } from './text';
-
-/** A small element tree, built for one child of Stmt/Ntfctn at a time (an Ntry, a Bal, the Acct...). */
-interface XNode {
-  name: string;
-  attrs: Record<string, string>;
-  children: XNode[];
-  text: string;
-  /** Offsets of the element in the source text (set for the captured roots). */
-  start?: number;
-}
 
 export type CamtKind = 'camt053' | 'camt054';
 export const CAMT_VERSIONS = { min: 2, max: 13 } as const;
@@ -25,34 +16,6 @@ const ROOTS: Record<string, CamtKind> = {
   BkToCstmrDbtCdtNtfctn: 'camt054',
 };
 const CONTAINERS = new Set(['Stmt', 'Rpt', 'Ntfctn']);
-
-function child(node: XNode | undefined, ...path: string[]): XNode | undefined {
-  let n = node;
-  for (const name of path) {
-    n = n?.children.find((c) => c.name === name);
-    if (!n) return undefined;
-  }
-  return n;
-}
-
-function children(node: XNode | undefined, name: string): XNode[] {
-  return node ? node.children.filter((c) => c.name === name) : [];
-}
-
-function text(node: XNode | undefined, ...path: string[]): string | undefined {
-  const n = child(node, ...path);
-  if (!n) return undefined;
-  const t = collapse(n.text);
-  return t === '' ? undefined : t;
-}
-
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
-}
-
-const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-
 interface StatementBuilder {
   statement: Statement;
   balances: Map<string, number>;
@@ -69,7 +32,14 @@ interface StatementBuilder {
 export function parseCamt(text: string, firstIndex = 0): CamtResult {
   const reader = camtReader(firstIndex);
   const CHUNK = 1 << 20;
-  for (let i = 0; i < text.length; i += CHUNK) reader.write(text.slice(i, i + CHUNK));
+  for (let i = 0; i < text.length; ) {
+    // cut after a '>': the scanner then reads each chunk whole, never a join of two
+    let j = Math.min(text.length, i + CHUNK);
+    const gt = j < text.length ? text.lastIndexOf('>', j - 1) : -1;
+    if (gt >= i) j = gt + 1;
+    reader.write(text.slice(i, j));
+    i = j;
+  }
   return reader.end();
 }
 
@@ -80,144 +50,158 @@ export interface CamtResult {
 }
 
 /**
- * parseCamt one chunk of text at a time. The text is kept from the start of the captured element while one is open
- * (its source is the entry's raw text), else from the last '<' on (the tag being read): never the whole document.
+ * parseCamt one chunk of text at a time, on the streaming XmlScanner: the text is kept from the start of the entry
+ * being read (its source is the entry's raw text), else from the start of the tag being read: never the whole document.
  */
 export function camtReader(firstIndex = 0): { write(text: string): void; end(): CamtResult; live(): LiveStatements } {
-  // Namespaces are resolved by hand (the root's default or prefixed xmlns): saxes' own resolution costs a fifth of the
-  // time.
-  const parser = new SaxesParser({ xmlns: false, position: true });
-  const path: string[] = [];
-  const statements: Statement[] = [];
-  let kind: CamtKind | undefined;
-  let version = '';
-  let capture: XNode[] = [];
-  let current: StatementBuilder | undefined;
-  let index = firstIndex;
-  let pending: StatementParseError | undefined;
-  // the text of the document from offset `windowStart` on
-  let window = '';
-  let windowStart = 0;
-
-  const where = () => ({ line: parser.line, element: path.join('/') || undefined });
-  const fail = (e: StatementParseError): never => {
-    pending = e;
-    throw e;
-  };
-
-  parser.on('error', (err) => {
-    if (pending) throw pending;
-    const msg = err.message.replace(/^[^:]*:\d+:\d+: /, '');
-    const code = /unclosed|unexpected end|document must contain/i.test(msg) ? 'truncated' : 'corrupt';
-    fail(new StatementParseError(code, `XML: ${msg}`, where()));
-  });
-
-  parser.on('opentag', (tag: SaxesTagPlain) => {
-    const name = localName(tag.name);
-    if (path.length === 0) {
-      const colon = tag.name.indexOf(':');
-      const ns = (colon < 0 ? tag.attributes.xmlns : tag.attributes[`xmlns:${tag.name.slice(0, colon)}`]) ?? '';
-      const m = /camt\.(05[234])\.001\.(\d{2})/.exec(ns);
-      if (m) {
-        version = `camt.${m[1]}.001.${m[2]}`;
-        const v = Number(m[2]);
-        if (v < CAMT_VERSIONS.min || v > CAMT_VERSIONS.max) {
-          fail(
-            new StatementParseError('unsupported_version', `${version} is not a supported version (001.02 to 001.13)`, {
-              line: parser.line,
-              element: name,
-            }),
-          );
-        }
-      } else if (ns && /camt\.\d{3}/.test(ns)) {
-        fail(
-          new StatementParseError('unknown_format', `${ns} is not a camt.052, camt.053 or camt.054 statement`, {
-            line: parser.line,
-            element: name,
-          }),
-        );
-      }
-      if (ROOTS[name]) kind = ROOTS[name];
-      else if (name !== 'Document')
-        fail(
-          new StatementParseError('unknown_format', `<${name}> is not an ISO 20022 statement`, {
-            line: parser.line,
-            element: name,
-          }),
-        );
-    } else if (path.length === 1 && !kind) {
-      kind = ROOTS[name];
-      if (!kind)
-        fail(
-          new StatementParseError(
-            'unknown_format',
-            `<${name}> is not a camt.052, camt.053 or camt.054 message`,
-            where(),
-          ),
-        );
+  const reader = new CamtHandler(firstIndex);
+  const scanner = new XmlScanner(reader);
+  reader.scanner = scanner;
+  const guarded = (read: () => void) => {
+    try {
+      read();
+    } catch (e) {
+      if (!(e instanceof XmlSyntaxError)) throw e;
+      throw new StatementParseError(e.code, `XML: ${e.message}`, { line: e.line, element: reader.element() });
     }
+  };
+  return {
+    live: () => ({ done: reader.statements, open: reader.current?.statement }),
+    write: (chunk: string) => guarded(() => scanner.write(chunk)),
+    end() {
+      guarded(() => scanner.end());
+      return result(reader.kind, reader.version, reader.statements);
+    },
+  };
+}
+
+/**
+ * The camt reading of the scanner's events. Below Stmt/Rpt/Ntfctn, only the elements the statement is read from
+ * (READ_NAMES) are built as a tree, one child of the statement at a time; any other element and all it holds is
+ * skipped, its text never made a string.
+ */
+class CamtHandler implements XmlHandler {
+  scanner!: XmlScanner;
+  wantText: 0 | 1 | 2 = 0;
+  readonly statements: Statement[] = [];
+  kind: CamtKind | undefined;
+  version = '';
+  current: StatementBuilder | undefined;
+  private readonly path: string[] = [];
+  /** The element being built, innermost last. */
+  private readonly capture: XNode[] = [];
+  /** Depth inside a skipped element (0: not skipping). */
+  private skipped = 0;
+  private index: number;
+  /** Where the reader is, read only when an error is made. */
+  private readonly where: { line?: number; element?: string };
+
+  constructor(firstIndex: number) {
+    this.index = firstIndex;
+    this.where = new LazyWhere(this);
+  }
+
+  element(): string | undefined {
+    return this.path.join('/') || undefined;
+  }
+
+  open(name: string, attrs: Record<string, string> | null, qname: string): void {
+    const { path, capture } = this;
+    if (path.length < 2) this.checkRoot(name, attrs, qname);
     const parent = path[path.length - 1];
     path.push(name);
-    if (capture.length > 0) {
-      const node: XNode = { name, attrs: attrsOf(tag), children: [], text: '' };
-      capture[capture.length - 1].children.push(node);
-      capture.push(node);
-    } else if (current && parent && CONTAINERS.has(parent)) {
-      const at = window.lastIndexOf('<', parser.position - 1 - windowStart);
-      const start = at < 0 ? -1 : at + windowStart;
-      capture = [{ name, attrs: attrsOf(tag), children: [], text: '', start }];
-    } else if (CONTAINERS.has(name) && kind && path.length <= 4) {
-      current = {
-        statement: { format: kind, account: {}, currency: 'XXX', entries: [], balanceCheck: { status: 'ok' } },
+    if (this.skipped > 0) {
+      this.skipped++;
+    } else if (capture.length > 0) {
+      if (READ_NAMES.has(name)) {
+        const node: XNode = { name, attrs: attrs ?? NO_ATTRS, children: NO_CHILDREN, text: '' };
+        const up = capture[capture.length - 1];
+        if (up.children === NO_CHILDREN) up.children = [node];
+        else up.children.push(node);
+        capture.push(node);
+      } else this.skipped = 1;
+    } else if (this.current && parent && CONTAINERS.has(parent)) {
+      if (READ_CHILDREN.has(name)) {
+        capture.push({ name, attrs: attrs ?? NO_ATTRS, children: NO_CHILDREN, text: '' });
+        if (name === 'Ntry') this.scanner.markTag();
+      } else this.skipped = 1;
+    } else if (CONTAINERS.has(name) && this.kind && path.length <= 4) {
+      this.current = {
+        statement: { format: this.kind, account: {}, currency: 'XXX', entries: [], balanceCheck: { status: 'ok' } },
         balances: new Map(),
       };
     }
-  });
+    this.wantText = this.skipped === 0 && capture.length > 0 ? 1 : 0;
+  }
 
-  const onText = (t: string) => {
-    if (capture.length > 0) capture[capture.length - 1].text += t;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
+  text(t: string): void {
+    this.capture[this.capture.length - 1].text += t;
+    this.wantText = 2;
+  }
 
-  parser.on('closetag', (tag: SaxesTagPlain) => {
-    const name = localName(tag.name);
-    if (capture.length > 0) {
+  close(): void {
+    const { capture } = this;
+    if (this.skipped > 0) {
+      this.skipped--;
+    } else if (capture.length > 0) {
       const node = capture.pop()!;
-      if (capture.length === 0 && current) {
-        const raw =
-          name === 'Ntry' && node.start !== undefined && node.start >= 0
-            ? window.slice(node.start - windowStart, parser.position - windowStart)
-            : '';
-        const added = handleChild(current, node, index, where(), raw);
-        index += added;
+      if (capture.length === 0 && this.current) {
+        const raw = node.name === 'Ntry' ? this.scanner.takeMarked() : '';
+        this.index += handleChild(this.current, node, this.index, this.where, raw);
       }
-    } else if (CONTAINERS.has(name) && current) {
-      statements.push(finish(current, where()));
-      current = undefined;
+    } else if (CONTAINERS.has(this.path[this.path.length - 1]) && this.current) {
+      this.statements.push(finish(this.current, this.where));
+      this.current = undefined;
     }
-    path.pop();
-  });
+    this.path.pop();
+    const top = capture[capture.length - 1];
+    this.wantText = this.skipped > 0 || !top ? 0 : top.text === '' ? 1 : 2;
+  }
 
-  return {
-    live: () => ({ done: statements, open: current?.statement }),
-    write(chunk: string) {
-      // only the text of the element being captured (an entry's raw text), or else of the tag being read, is kept
-      const lt = window.lastIndexOf('<');
-      const from =
-        capture.length > 0 ? (capture[0].start ?? -1) : lt < 0 ? windowStart + window.length : lt + windowStart;
-      const keep = from < windowStart ? 0 : from - windowStart;
-      window = window.slice(keep);
-      windowStart += keep;
-      window += chunk;
-      parser.write(chunk);
-    },
-    end() {
-      parser.close();
-      window = '';
-      return result(kind, version, statements);
-    },
-  };
+  /** The root (Document, or the message itself) and its namespace: the camt version. */
+  private checkRoot(name: string, attrs: Record<string, string> | null, qname: string): void {
+    const where = { line: this.scanner.line(), element: name };
+    if (this.path.length === 1) {
+      if (!this.kind) {
+        this.kind = ROOTS[name];
+        if (!this.kind)
+          throw new StatementParseError('unknown_format', `<${name}> is not a camt.052, camt.053 or camt.054 message`, {
+            line: where.line,
+            element: this.element(),
+          });
+      }
+      return;
+    }
+    const colon = qname.indexOf(':');
+    const ns = attrs?.[colon < 0 ? 'xmlns' : `xmlns:${qname.slice(0, colon)}`] ?? '';
+    const m = /camt\.(05[234])\.001\.(\d{2})/.exec(ns);
+    if (m) {
+      this.version = `camt.${m[1]}.001.${m[2]}`;
+      const v = Number(m[2]);
+      if (v < CAMT_VERSIONS.min || v > CAMT_VERSIONS.max)
+        throw new StatementParseError(
+          'unsupported_version',
+          `${this.version} is not a supported version (001.02 to 001.13)`,
+          where,
+        );
+    } else if (ns && /camt\.\d{3}/.test(ns)) {
+      throw new StatementParseError('unknown_format', `${ns} is not a camt.052, camt.053 or camt.054 statement`, where);
+    }
+    if (ROOTS[name]) this.kind = ROOTS[name];
+    else if (name !== 'Document')
+      throw new StatementParseError('unknown_format', `<${name}> is not an ISO 20022 statement`, where);
+  }
+}
+
+/** A reader's position for its errors, worked out only when an error reads it. */
+class LazyWhere {
+  constructor(private readonly reader: CamtHandler) {}
+  get line(): number {
+    return this.reader.scanner.line();
+  }
+  get element(): string | undefined {
+    return this.reader.element();
+  }
 }
 
 function result(kind: CamtKind | undefined, version: string, statements: Statement[]): CamtResult {
@@ -230,15 +214,24 @@ function result(kind: CamtKind | undefined, version: string, statements: Stateme
   return { kind, version: version || (kind === 'camt053' ? 'camt.053' : 'camt.054'), statements };
 }
 
-function attrsOf(tag: SaxesTagPlain): Record<string, string> {
-  for (const _ in tag.attributes) return tag.attributes as Record<string, string>;
-  return NO_ATTRS;
-}
-
 function camtDate(node: XNode | undefined, where: { line?: number; element?: string }): string | undefined {
   const raw = text(node, 'Dt') ?? text(node, 'DtTm');
   if (!raw) return undefined;
-  return dateOrThrow(raw.slice(0, 10), raw, where);
+  return shared(dateOrThrow(raw.slice(0, 10), raw, where));
+}
+
+/**
+ * One string for the values entries repeat (dates, bank codes, currencies): kept once, not once per entry. Bounded:
+ * past SHARED_MAX different values, values are kept as they are. Only short strings made here (slices of under 13
+ * characters, joins) may go in: a longer slice of the text would keep its whole chunk alive from one file to the next.
+ */
+const SHARED = new Map<string, string>();
+const SHARED_MAX = 4096;
+function shared(value: string): string {
+  const known = SHARED.get(value);
+  if (known !== undefined) return known;
+  if (SHARED.size < SHARED_MAX) SHARED.set(value, value);
+  return value;
 }
 
 function signedAmount(
@@ -339,6 +332,14 @@ function finish(b: StatementBuilder, where: { line?: number; element?: string })
   return st;
 }
 
+/**
+ * A kept array at its own length: an array grown by push holds room for 16 or more (about 130 bytes per entry each),
+ * and every entry is kept, copied by each young-generation GC until it is promoted.
+ */
+function exact(values: string[]): string[] {
+  return values.length === 0 ? [] : values.slice();
+}
+
 function bankCodesOf(node: XNode | undefined): string[] {
   const btc = child(node, 'BkTxCd');
   if (!btc) return [];
@@ -346,7 +347,7 @@ function bankCodesOf(node: XNode | undefined): string[] {
   const domain = text(btc, 'Domn', 'Cd');
   const family = text(btc, 'Domn', 'Fmly', 'Cd');
   const sub = text(btc, 'Domn', 'Fmly', 'SubFmlyCd');
-  if (domain) out.push([domain, family, sub].filter(Boolean).join('/'));
+  if (domain) out.push(shared([domain, family, sub].filter(Boolean).join('/')));
   const proprietary = text(btc, 'Prtry', 'Cd');
   if (proprietary) out.push(proprietary);
   return out;
@@ -441,14 +442,14 @@ function entriesOf(
     bookingDate,
     valueDate,
     amountCents: cents,
-    currency: amount.currency && /^[A-Z]{3}$/.test(amount.currency) ? amount.currency : 'XXX',
-    bankCodes: d.bankCodes.length ? d.bankCodes : ntryCodes,
+    currency: amount.currency && /^[A-Z]{3}$/.test(amount.currency) ? shared(amount.currency) : 'XXX',
+    bankCodes: exact(d.bankCodes.length ? d.bankCodes : ntryCodes),
     bankReference: d.bankReference ?? ntryRef,
     endToEndId: d.endToEndId,
     label: d.label ?? ntryLabel ?? d.counterpartyName ?? d.unstructured[0] ?? '',
     counterpartyName: d.counterpartyName,
     counterpartyIban: d.counterpartyIban,
-    remittance: { unstructured: d.unstructured, structured: d.structured },
+    remittance: { unstructured: exact(d.unstructured), structured: exact(d.structured) },
     reversal,
     raw,
   });

@@ -1,6 +1,7 @@
 /**
- * A small XML element tree and the walks the readers make in it (e-invoices today; the camt reader has the same
- * shape). No parser here: each reader parses with saxes under its own hardening and error type.
+ * A small XML element tree and the walks the readers make in it (e-invoices; the camt reader has the same shape, built
+ * from scanner.ts events). No parser here: the e-invoice reader parses with saxes under its own hardening and error
+ * type; camt reads with scanner.ts.
  */
 
 /** An element: local name (prefix dropped), attributes, children, own text. */
