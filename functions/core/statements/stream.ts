@@ -69,9 +69,8 @@ function entryCap(max: number) {
 
 /**
  * parseStatementFile for a file read as a stream: the same result and the same errors, without the file's bytes or
- * text ever held whole. CFONB and camt are read chunk by chunk (camt with its streaming scanner: one entry's elements at a
- * time), MT940 one message at a time, OFX one transaction at a time, CSV one record at a time (no byte buffer or
- * whole text is held).
+ * text ever held whole. CFONB and camt are read chunk by chunk (camt with its streaming scanner: one entry's elements
+ * at a time), MT940 one message at a time, OFX one transaction at a time, CSV one record at a time.
  * `open` is called a second time only for a file read as UTF-8 that proves to be windows-1252 after non-ASCII text
  * (see StatementDecoder). An error in the content is kept until every byte is decoded, so that a decoding error (a NUL
  * byte, a change of encoding) comes first, as when the file is decoded whole.
