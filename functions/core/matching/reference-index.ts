@@ -167,6 +167,9 @@ export class ReferenceIndex {
   private readonly keys: string[];
   /** Letter/digit patterns of the invoice numbers ("LDDDDDDDDD"): a text token of such a shape names an invoice. */
   private readonly shapes = new Set<string>();
+  /** Lengths of the exact keys and of the keys without prefix: a text of another length is not looked up. */
+  private readonly exactLengths: boolean[] = [];
+  private readonly shortLengths: boolean[] = [];
   private minLen = Infinity;
   private maxLen = 0;
 
@@ -180,11 +183,15 @@ export class ReferenceIndex {
       this.keys[i] = key;
       if (key.length < 3) continue;
       this.exact.add(key, i);
+      this.exactLengths[key.length] = true;
       this.shapes.add(shapeOf(key));
       this.minLen = Math.min(this.minLen, key.length);
       this.maxLen = Math.max(this.maxLen, key.length);
       const short = referenceKeyWithoutPrefix(key);
-      if (short) this.withoutPrefix.add(short, i);
+      if (short) {
+        this.withoutPrefix.add(short, i);
+        this.shortLengths[short.length] = true;
+      }
       const bare = PADDED.test(invoiceIds[i]) ? unpaddedKey(invoiceIds[i]) : undefined;
       if (bare) {
         this.unpadded.add(bare, i);
@@ -245,8 +252,13 @@ export class ReferenceIndex {
             const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
             creditor = rf === undefined ? undefined : rf === 'exact' ? 'valid' : 'invalid';
             if (creditor === 'invalid') badCreditor.add(f);
-            if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
             if (
+              this.exactLengths[f.length] &&
+              this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))
+            )
+              hit = true;
+            if (
+              this.shortLengths[f.length] &&
               this.withoutPrefix.each(f, (inv) =>
                 note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')),
               )
