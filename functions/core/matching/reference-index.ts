@@ -1,4 +1,5 @@
 import { creditorCheckDigitsHold, RF_SHAPE } from '../payments/creditor-reference';
+import { DeletionIndex, deletionHashes, KeyTable } from './key-tables';
 import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
@@ -12,127 +13,6 @@ export interface ReferenceHit {
 }
 
 const KIND_RANK: Record<ReferenceKind, number> = { exact: 3, reformatted: 2, typo: 1 };
-
-/** A multimap from a number or string key to invoice positions, compact for the common single-value case. */
-class MultiMap<K> {
-  private readonly map = new Map<K, number | number[]>();
-  add(key: K, value: number): void {
-    const cur = this.map.get(key);
-    if (cur === undefined) this.map.set(key, value);
-    else if (typeof cur === 'number') {
-      if (cur !== value) this.map.set(key, [cur, value]);
-    } else if (cur[cur.length - 1] !== value) cur.push(value);
-  }
-  get(key: K): readonly number[] | undefined {
-    const cur = this.map.get(key);
-    return cur === undefined ? undefined : typeof cur === 'number' ? [cur] : cur;
-  }
-  /** Calls `f` for each value, without allocating. */
-  each(key: K, f: (value: number) => void): boolean {
-    const cur = this.map.get(key);
-    if (cur === undefined) return false;
-    if (typeof cur === 'number') f(cur);
-    else for (const v of cur) f(v);
-    return true;
-  }
-}
-
-/**
- * Hashes of a string with each character left out in turn (into `out`, when given) and of the whole string (the return
- * value), in O(length): a polynomial hash built from prefix and suffix sums, so that "abc" without "b" hashes like
- * "ac". Finalised (murmur3 fmix32) and cut to 29 bits.
- */
-function deletionHashes(s: string, out?: number[]): number {
-  const n = s.length;
-  let suffix = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    if (out) SUFFIX[i] = suffix; // what s[i+1..] adds, at its places
-    suffix = (Math.imul(s.charCodeAt(i), POWS[n - 1 - i]) + suffix) | 0;
-  }
-  if (out) {
-    let prefix = 0;
-    for (let d = 0; d < n; d++) {
-      out[d] = fmix((Math.imul(prefix, POWS[n - 1 - d]) + SUFFIX[d]) | 0, n - 1);
-      prefix = (Math.imul(prefix, BASE) + s.charCodeAt(d)) | 0;
-    }
-  }
-  return fmix(suffix, n);
-}
-const BASE = 0x01000193;
-/** The hashes are cut to 29 bits (non-negative in an Int32Array). */
-const HASH_BITS = 29;
-const SUFFIX: number[] = [];
-const POWS: number[] = [1];
-for (let i = 1; i < 512; i++) POWS.push(Math.imul(POWS[i - 1], BASE));
-function fmix(h: number, length: number): number {
-  h ^= Math.imul(length, 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 3;
-}
-
-/**
- * The deletion neighbourhood of the invoice keys: every key with one character left out, hashed, bucketed by the high
- * bits of its hash (a counting sort: two passes, no comparison sort), built on the first typo lookup. A lookup reads
- * one bucket of a few entries. 8 bytes per key character plus 4 per bucket, no object per entry.
- */
-class DeletionIndex {
-  private built: { bits: number; starts: Int32Array; hashes: Int32Array; invoices: Int32Array } | undefined;
-  constructor(
-    private readonly keys: readonly string[],
-    private readonly minLength: number,
-  ) {}
-
-  private indexed(k: string): boolean {
-    return k.length >= this.minLength && k.length <= 500;
-  }
-
-  private build() {
-    let count = 0;
-    for (const k of this.keys) if (this.indexed(k)) count += k.length;
-    // about two entries per bucket: a lookup compares a handful of hashes
-    const bits = Math.max(4, Math.min(HASH_BITS, Math.ceil(Math.log2(count + 1)) - 1));
-    const shift = HASH_BITS - bits;
-    const starts = new Int32Array((1 << bits) + 1);
-    const all = new Int32Array(count);
-    const hashes: number[] = [];
-    let at = 0;
-    for (const k of this.keys) {
-      if (!this.indexed(k)) continue;
-      deletionHashes(k, hashes);
-      for (let d = 0; d < k.length; d++) {
-        all[at++] = hashes[d];
-        starts[(hashes[d] >>> shift) + 1]++;
-      }
-    }
-    for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
-    const next = starts.slice(0, -1);
-    const sorted = new Int32Array(count);
-    const invoices = new Int32Array(count);
-    at = 0;
-    for (let i = 0; i < this.keys.length; i++) {
-      const k = this.keys[i];
-      if (!this.indexed(k)) continue;
-      for (let d = 0; d < k.length; d++) {
-        const h = all[at++];
-        const to = next[h >>> shift]++;
-        sorted[to] = h;
-        invoices[to] = i;
-      }
-    }
-    return { bits, starts, hashes: sorted, invoices };
-  }
-
-  /** Calls f for each invoice having a key that, with one character left out, hashes to h. */
-  get(h: number, f: (invoice: number) => void): void {
-    const { bits, starts, hashes, invoices } = (this.built ??= this.build());
-    const b = h >>> (HASH_BITS - bits);
-    for (let k = starts[b]; k < starts[b + 1]; k++) if (hashes[k] === h) f(invoices[k]);
-  }
-}
 
 /** Levenshtein distance with adjacent transposition, answering only "at most one edit apart?". */
 export function withinOneEdit(a: string, b: string): boolean {
@@ -155,13 +35,13 @@ export function withinOneEdit(a: string, b: string): boolean {
  * hashed), so a lookup costs a few hash probes whatever the number of open invoices.
  */
 export class ReferenceIndex {
-  private readonly exact = new MultiMap<string>();
-  private readonly withoutPrefix = new MultiMap<string>();
+  private readonly exact = new KeyTable();
+  private readonly withoutPrefix = new KeyTable();
   /**
    * Keys with the zeros padding each number dropped ("FA-2026-06685" -> "FA.2026.6685"), for numbers with several
    * parts.
    */
-  private readonly unpadded = new MultiMap<string>();
+  private readonly unpadded = new KeyTable();
   private hasUnpadded = false;
   private readonly deletions: DeletionIndex;
   private readonly keys: string[];
