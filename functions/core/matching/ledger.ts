@@ -21,7 +21,8 @@ export class OpenLedger {
   /** Each invoice's currency as a small integer (see `currencyCode`), compared without reaching the invoice. */
   private readonly currencyOf: Int32Array;
   private readonly currencies = new Map<string, number>();
-  private readonly atStart = new Map<number, number[]>();
+  /** Invoices by the amount they owed at the start (built on the first `anyAt`: few payments get that far). */
+  private atStart: Map<number, number[]> | undefined;
   private readonly amountMaps = new Map<number, Map<number, number[]>>();
   private idPos: Map<string, number> | undefined;
 
@@ -50,7 +51,6 @@ export class OpenLedger {
       this.currencyOf[i] = code;
     }
     this.firstOpen = new Int32Array(customers.length);
-    for (const [i, inv] of invoices.entries()) pushTo(this.atStart, inv.openCents, i);
   }
 
   /** Oldest first: by due date, then invoice number. */
@@ -110,6 +110,10 @@ export class OpenLedger {
    */
   anyAt(amount: number, currency: string): number[] {
     const cur = this.currencyCode(currency);
+    if (!this.atStart) {
+      this.atStart = new Map();
+      for (let i = 0; i < this.invoices.length; i++) pushTo(this.atStart, this.invoices[i].openCents, i);
+    }
     return (this.atStart.get(amount) ?? []).filter((i) => this.open[i] === amount && this.currencyOf[i] === cur);
   }
 
