@@ -330,8 +330,10 @@ const str = JSON.stringify;
 
 function allocationsJson(allocs: readonly { invoiceId: string; amountCents: number }[]): string {
   let s = '[';
-  for (let k = 0; k < allocs.length; k++)
-    s += `${k > 0 ? ',' : ''}{"invoiceId":${str(allocs[k].invoiceId)},"amount":"${formatCents(allocs[k].amountCents)}"}`;
+  for (let k = 0; k < allocs.length; k++) {
+    const { invoiceId, amountCents } = allocs[k];
+    s += `${k > 0 ? ',' : ''}{"invoiceId":${str(invoiceId)},"amount":"${formatCents(amountCents)}"}`;
+  }
   return `${s}]`;
 }
 
