@@ -89,6 +89,17 @@ describe('payer names', () => {
     expect(who('BOULANGERIE DUPONT ET FILS S')).toEqual([0]);
   });
 
+  it('seen again give the same guesses, whatever was done with the first ones', () => {
+    const fresh = new CustomerIndex([{ customerId: 'A', name: 'Boulangerie Dupont et Fils SARL', ibans: [] }]);
+    const first = fresh.identify(undefined, 'BOULANGERIE DUPONT ET FILS S', []);
+    const expected = structuredClone(first);
+    for (const g of first) {
+      g.reason = 'changed by a caller';
+      g.score = 0;
+    }
+    expect(fresh.identify(undefined, 'BOULANGERIE DUPONT ET FILS S', [])).toEqual(expected);
+  });
+
   it('sharing one word with a customer name are not that customer', () => {
     expect(who('DUPONT MARCEL')).toEqual([]);
   });
