@@ -145,8 +145,8 @@ export class CustomerIndex {
 
   /**
    * `byNameField`, remembered per payer name (a customer pays many times under the same name; the index never changes
-   * once built). The guesses are shared: `identify` copies them (`ofOwner`) before setting anything. Bounded: the memory
-   * is cleared when it holds `NAME_MEMO` names.
+   * once built). The guesses are shared: `identify` copies them (`ofOwner`) before setting anything. Bounded: the
+   * memory is cleared when it holds `NAME_MEMO` names.
    */
   private byNameFieldOnce(raw: string): readonly PayerGuess[] {
     let guesses = this.nameMemo.get(raw);

@@ -21,7 +21,7 @@ export class OpenLedger {
   /** Each invoice's currency as a small integer (see `currencyCode`), compared without reaching the invoice. */
   private readonly currencyOf: Int32Array;
   private readonly currencies = new Map<string, number>();
-  /** Invoices by the amount they owed at the start (built on the first `anyAt`: few payments get that far). */
+  /** Invoices by the amount they owed at the start, built on the first `anyAt` (no reference, no known payer). */
   private atStart: Map<number, number[]> | undefined;
   private readonly amountMaps = new Map<number, Map<number, number[]>>();
   private idPos: Map<string, number> | undefined;
