@@ -179,7 +179,19 @@ const TEXT = {
 /** From this size on, the statement is read in a worker thread while the invoices are read and indexed here. */
 const WORKER_MIN_BYTES = 2_000_000;
 
-function readStatementInWorker(path: string, args: Args): Promise<ParsedStatementFile> {
+/** A statement read, with the id of each entry (per statement, in entry order). */
+interface IdentifiedStatement {
+  parsed: ParsedStatementFile;
+  ids: string[][];
+}
+
+/** The ids of the entries, once their raw source lines are dropped (audit only, never part of an id). */
+function identify(parsed: ParsedStatementFile): IdentifiedStatement {
+  for (const st of parsed.statements) for (const e of st.entries) e.raw = [];
+  return { parsed, ids: parsed.statements.map((st) => assignTransactionIds(st).map((x) => x.transactionId)) };
+}
+
+function readStatementInWorker(path: string, args: Args): Promise<IdentifiedStatement> {
   // the launcher that started this process (bin/recon.mjs sets it: this file may run from its bundle elsewhere)
   const launcher = process.env.RECON_LAUNCHER ?? fileURLToPath(new URL('./recon.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
@@ -187,19 +199,16 @@ function readStatementInWorker(path: string, args: Args): Promise<ParsedStatemen
       workerData: { reconTask: 'parse-statement', path, format: formatOption(args) },
       stdout: false,
     });
-    worker.once(
-      'message',
-      (m: { ok: true; parsed: ParsedStatementFile } | { ok: false; input: boolean; error: string }) => {
-        if (m.ok) resolve(m.parsed);
-        else reject(m.input ? new InputError(m.error) : new Error(m.error));
-        void worker.terminate();
-      },
-    );
+    worker.once('message', (m: ({ ok: true } & IdentifiedStatement) | { ok: false; input: boolean; error: string }) => {
+      if (m.ok) resolve({ parsed: m.parsed, ids: m.ids });
+      else reject(m.input ? new InputError(m.error) : new Error(m.error));
+      void worker.terminate();
+    });
     worker.once('error', reject);
   });
 }
 
-/** The worker side: parse, drop the raw source lines (audit only), hand the statement back. */
+/** The worker side: parse, identify the entries (the main thread is the longer one), hand the statement back. */
 function parseStatementTask(): void {
   const { path, format } = workerData as { path: string; format?: string };
   try {
@@ -208,8 +217,14 @@ function parseStatementTask(): void {
       positional: [],
       flags: new Map(format ? [['format', format]] : []),
     });
-    for (const st of parsed.statements) for (const e of st.entries) e.raw = [];
-    parentPort!.postMessage({ ok: true, parsed });
+    const identified = identify(parsed);
+    if (process.env.RECON_TIMING === '1') {
+      const u = process.threadCpuUsage?.() ?? { user: 0, system: 0 };
+      process.stderr.write(
+        `recon: statement parsed and identified in the worker, its CPU ${((u.user + u.system) / 1000).toFixed(0)} ms\n`,
+      );
+    }
+    parentPort!.postMessage({ ok: true, ...identified });
   } catch (e) {
     parentPort!.postMessage({
       ok: false,
@@ -217,6 +232,24 @@ function parseStatementTask(): void {
       error: e instanceof Error ? e.message : String(e),
     });
   }
+}
+
+type Matcher = ReturnType<typeof createMatcher>;
+
+/** The statement's entries, with their ids, matched; the transactions given to the matcher are not kept. */
+function matchStatement(matcher: Matcher, { parsed, ids }: IdentifiedStatement, lap: (what: string) => void) {
+  lap('statement read');
+  const entries: StatementEntry[] = [];
+  const transactions: MatchableTransaction[] = [];
+  const ownIbans: string[] = [];
+  parsed.statements.forEach((st, s) => {
+    if (st.account.iban) ownIbans.push(st.account.iban);
+    st.entries.forEach((entry, k) => {
+      entries.push(entry);
+      transactions.push({ ...entry, transactionId: ids[s][k] });
+    });
+  });
+  return { entries, results: matcher.matchAll(transactions, { ownIbans }) };
 }
 
 async function matchCommand(args: Args, out: (s: string) => void) {
@@ -237,15 +270,21 @@ async function matchCommand(args: Args, out: (s: string) => void) {
   }
   formatOption(args);
   const timing = process.env.RECON_TIMING === '1';
+  const cpuOf = () => {
+    const u = process.threadCpuUsage?.() ?? { user: 0, system: 0 }; // this thread's, not the statement worker's
+    return (u.user + u.system) / 1000;
+  };
   let t0 = performance.now();
+  let c0 = cpuOf();
   const lap = (what: string) => {
     if (timing)
       process.stderr.write(
-        `recon: ${what} ${(performance.now() - t0).toFixed(0)} ms, rss ` +
-          `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ` +
+        `recon: ${what} ${(performance.now() - t0).toFixed(0)} ms (main thread CPU ${(cpuOf() - c0).toFixed(0)} ` +
+          `ms), rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap ` +
           `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB\n`,
       );
     t0 = performance.now();
+    c0 = cpuOf();
   };
   let size = 0;
   try {
@@ -255,58 +294,63 @@ async function matchCommand(args: Args, out: (s: string) => void) {
   }
   const pending = size >= WORKER_MIN_BYTES ? readStatementInWorker(statementPath, args) : undefined;
   pending?.catch(() => undefined); // awaited below; an early failure here must not be reported twice
-  const parsedHere = pending ? undefined : readStatement(statementPath, args);
-  const { invoices, customers } = readInvoices(invoicesPath);
+  const parsedHere = pending ? undefined : identify(readStatement(statementPath, args));
+  let book: ReturnType<typeof readInvoices> | undefined = readInvoices(invoicesPath);
   lap('invoices read');
-  const matcher = createMatcher(invoices, customers, feeToleranceCents !== undefined ? { feeToleranceCents } : {});
+  // held in variables dropped once used: the indexes and the open invoices are garbage before the output is written
+  let matcher: Matcher | undefined = createMatcher(
+    book.invoices,
+    book.customers,
+    feeToleranceCents !== undefined ? { feeToleranceCents } : {},
+  );
+  book = undefined;
   lap('invoices indexed');
-  const parsed = parsedHere ?? (await pending!);
-  lap('statement read');
-
-  const entries: StatementEntry[] = [];
-  const transactions: MatchableTransaction[] = [];
-  const ownIbans: string[] = [];
-  for (const st of parsed.statements) {
-    if (st.account.iban) ownIbans.push(st.account.iban);
-    for (const { transactionId, entry } of assignTransactionIds(st)) {
-      entry.raw = []; // the source lines are for audit, not for matching: let them go
-      entries.push(entry);
-      transactions.push({ ...entry, transactionId });
-    }
-  }
-  const results = matcher.matchAll(transactions, { ownIbans });
+  const { entries, results } = matchStatement(matcher, parsedHere ?? (await pending!), lap);
+  matcher = undefined;
   lap('matched');
 
   if (args.flags.has('json')) {
-    // one JSON object, written in slices so that the whole text never sits in memory at once
-    out('{"transactions":[');
-    for (let k = 0; k < results.length; k += 2000) {
-      const slice = results.slice(k, k + 2000).map((r, j) => JSON.stringify(jsonOf(entries[k + j], r)));
-      out((k > 0 ? ',' : '') + slice.join(','));
+    // one JSON object, written by pieces of about a megabyte so that the whole text never sits in memory at once
+    let buffered = '{"transactions":[';
+    for (let k = 0; k < results.length; k++) {
+      buffered += (k > 0 ? ',' : '') + jsonOf(entries[k], results[k]);
+      if (buffered.length >= 1 << 20) {
+        out(buffered);
+        buffered = '';
+      }
     }
-    out(']}\n');
+    out(`${buffered}]}\n`);
     lap('written');
     return;
   }
   out(summary(entries, results, language(args)));
 }
 
-function allocationsJson(allocs: readonly { invoiceId: string; amountCents: number }[]) {
-  return allocs.map((a) => ({ invoiceId: a.invoiceId, amount: formatCents(a.amountCents) }));
+const str = JSON.stringify;
+
+function allocationsJson(allocs: readonly { invoiceId: string; amountCents: number }[]): string {
+  let s = '[';
+  for (let k = 0; k < allocs.length; k++) {
+    const { invoiceId, amountCents } = allocs[k];
+    s += `${k > 0 ? ',' : ''}{"invoiceId":${str(invoiceId)},"amount":"${formatCents(amountCents)}"}`;
+  }
+  return `${s}]`;
 }
 
-function jsonOf(e: StatementEntry, r: MatchResult) {
-  return {
-    index: e.index,
-    id: r.transactionId,
-    date: e.bookingDate,
-    amount: formatCents(e.amountCents),
-    status: r.status,
-    allocations: r.status === 'matched' && r.best ? allocationsJson(r.best.allocations) : [],
-    suggestions: r.suggestions.map((s) => ({ allocations: allocationsJson(s.allocations), confidence: s.confidence })),
-    confidence: r.confidence,
-    reasons: r.reasons,
-  };
+/**
+ * One transaction of `recon match --json`, written field by field (the text JSON.stringify would give for the object
+ * { index, id, date, amount, status, allocations, suggestions, confidence, reasons }, at a fraction of its cost).
+ */
+function jsonOf(e: StatementEntry, r: MatchResult): string {
+  const allocations = r.status === 'matched' && r.best ? allocationsJson(r.best.allocations) : '[]';
+  const suggestions = r.suggestions
+    .map((s) => `{"allocations":${allocationsJson(s.allocations)},"confidence":${str(s.confidence)}}`)
+    .join(',');
+  return (
+    `{"index":${str(e.index)},"id":${str(r.transactionId)},"date":${str(e.bookingDate)},` +
+    `"amount":"${formatCents(e.amountCents)}","status":${str(r.status)},"allocations":${allocations},` +
+    `"suggestions":[${suggestions}],"confidence":${str(r.confidence)},"reasons":${str(r.reasons)}}`
+  );
 }
 
 function summary(entries: StatementEntry[], results: MatchResult[], lang: 'en' | 'fr'): string {

@@ -67,6 +67,21 @@ describe('recon match --json', () => {
   });
 });
 
+describe('recon match on a large statement', () => {
+  it('reads it on a worker thread (ids included) and answers as for the same entries read on the main thread', () => {
+    // the fixture's entries followed by a comment of 2.1 MB: over the size from which the worker reads the statement
+    const xml = readFileSync(join(fixtures, 'statement.xml'), 'utf8');
+    const large = join(mkdtempSync(join(tmpdir(), 'recon-large-')), 'statement.xml');
+    writeFileSync(large, `${xml.trimEnd()}\n<!-- ${'x'.repeat(2_100_000)} -->\n`);
+    const read = (statement: string) =>
+      recon('match', '--invoices', join(fixtures, 'invoices.csv'), '--statement', statement, '--json');
+    const small = read(join(fixtures, 'statement.xml'));
+    const big = read(large);
+    expect(big.code).toBe(0);
+    expect(big.stdout).toBe(small.stdout);
+  });
+});
+
 describe('recon match on every statement format', () => {
   it.each([
     ['cfonb120', 'statement.cfo'],

@@ -15,6 +15,8 @@ export interface PayerGuess {
 /** A bank payer name is often cut at 18 to 35 characters: from 16 on, a last word may be a cut word. */
 const TRUNCATION_MIN_LENGTH = 16;
 const MAX_POSTING = 3000;
+/** Payer names whose guesses are remembered at most (see `byNameFieldOnce`). */
+const NAME_MEMO = 20_000;
 
 /**
  * Recognises customers from a payer IBAN or a payer name as banks print it: upper case, legal form moved or
@@ -37,6 +39,7 @@ export class CustomerIndex {
   /** The customer each name entry belongs to: its own name first, then its alias names. */
   private readonly owner: number[] = [];
   private readonly entryNames: string[] = [];
+  private readonly nameMemo = new Map<string, readonly PayerGuess[]>();
 
   constructor(private readonly customers: readonly MatchCustomer[]) {
     customers.forEach((c, i) => {
@@ -118,7 +121,7 @@ export class CustomerIndex {
     }
     // a payer IBAN known for exactly one customer says who paid: the name adds nothing
     if (payerName?.trim() && byIban.length !== 1) {
-      for (const g of this.byNameField(payerName)) offer(this.ofOwner(g));
+      for (const g of this.byNameFieldOnce(payerName)) offer(this.ofOwner(g));
     }
     // the label is read for a customer name only when the IBAN and the payer name field did not say who paid
     const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
@@ -138,6 +141,20 @@ export class CustomerIndex {
             : `payer name "${(payerName ?? '').trim()}" ~ ${name} (${g.reason})`;
     }
     return ranked;
+  }
+
+  /**
+   * `byNameField`, remembered per payer name (a customer pays many times under the same name; the index never changes
+   * once built). The guesses are shared: `identify` copies them (`ofOwner`) before setting anything. Bounded: the
+   * memory is cleared when it holds `NAME_MEMO` names.
+   */
+  private byNameFieldOnce(raw: string): readonly PayerGuess[] {
+    let guesses = this.nameMemo.get(raw);
+    if (!guesses) {
+      if (this.nameMemo.size >= NAME_MEMO) this.nameMemo.clear();
+      this.nameMemo.set(raw, (guesses = this.byNameField(raw)));
+    }
+    return guesses;
   }
 
   /**

@@ -16,7 +16,13 @@ export class OpenLedger {
   private readonly customerPos = new Map<string, number>();
   private readonly customerInvoices: number[][];
   private readonly firstOpen: Int32Array;
-  private readonly atStart = new Map<number, number[]>();
+  /** Each invoice's place among its customer's invoices, oldest first (compares two invoices of one customer). */
+  private readonly ageRank: Int32Array;
+  /** Each invoice's currency as a small integer (see `currencyCode`), compared without reaching the invoice. */
+  private readonly currencyOf: Int32Array;
+  private readonly currencies = new Map<string, number>();
+  /** Invoices by the amount they owed at the start, built on the first `anyAt` (no reference, no known payer). */
+  private atStart: Map<number, number[]> | undefined;
   private readonly amountMaps = new Map<number, Map<number, number[]>>();
   private idPos: Map<string, number> | undefined;
 
@@ -34,12 +40,23 @@ export class OpenLedger {
       if (c >= 0) this.customerInvoices[c].push(i);
     });
     for (const list of this.customerInvoices) list.sort(this.byAge);
+    const ageRank = new Int32Array(invoices.length); // set once every list is sorted: byAge reads it when set
+    for (const list of this.customerInvoices) for (let k = 0; k < list.length; k++) ageRank[list[k]] = k;
+    this.ageRank = ageRank;
+    this.currencyOf = new Int32Array(invoices.length);
+    for (let i = 0; i < invoices.length; i++) {
+      const cur = invoices[i].currency;
+      let code = this.currencies.get(cur);
+      if (code === undefined) this.currencies.set(cur, (code = this.currencies.size));
+      this.currencyOf[i] = code;
+    }
     this.firstOpen = new Int32Array(customers.length);
-    for (const [i, inv] of invoices.entries()) pushTo(this.atStart, inv.openCents, i);
   }
 
   /** Oldest first: by due date, then invoice number. */
   readonly byAge = (a: number, b: number): number => {
+    const c = this.customerOf[a];
+    if (c >= 0 && c === this.customerOf[b] && this.ageRank) return this.ageRank[a] - this.ageRank[b];
     const x = this.invoices[a];
     const y = this.invoices[b];
     return x.dueDate < y.dueDate
@@ -53,6 +70,11 @@ export class OpenLedger {
             : 0;
   };
 
+  /** The integer standing for a currency in `currencyOf`; -1 for a currency no invoice is in. */
+  private currencyCode(currency: string): number {
+    return this.currencies.get(currency) ?? -1;
+  }
+
   /** Position of an invoice by its id (built on first use: only returns and the CLI ask). */
   positionOf(invoiceId: string): number | undefined {
     this.idPos ??= new Map(this.invoices.map((inv, i) => [inv.invoiceId, i]));
@@ -62,22 +84,24 @@ export class OpenLedger {
   /** The customer's open invoices in a currency, oldest first, at most 32. */
   oldestOpen(c: number, currency: string): number[] {
     const list = this.customerInvoices[c];
+    const cur = this.currencyCode(currency);
     let k = this.firstOpen[c];
     while (k < list.length && this.open[list[k]] <= 0) k++;
     this.firstOpen[c] = k; // the closed ones before are skipped for good (a reopened one moves it back, see set)
     const out: number[] = [];
     for (; k < list.length && out.length < OLDEST; k++) {
       const i = list[k];
-      if (this.open[i] > 0 && this.invoices[i].currency === currency) out.push(i);
+      if (this.open[i] > 0 && this.currencyOf[i] === cur) out.push(i);
     }
     return out;
   }
 
   /** The customer's open invoices owing exactly `amount` in a currency, oldest first. */
   openAt(c: number, amount: number, currency: string): number[] {
-    return (this.amountsOf(c).get(amount) ?? [])
-      .filter((i) => this.open[i] === amount && this.invoices[i].currency === currency)
-      .sort(this.byAge);
+    const cur = this.currencyCode(currency);
+    const list = this.amountsOf(c).get(amount);
+    if (!list) return [];
+    return list.filter((i) => this.open[i] === amount && this.currencyOf[i] === cur).sort(this.byAge);
   }
 
   /**
@@ -85,9 +109,12 @@ export class OpenLedger {
    * start).
    */
   anyAt(amount: number, currency: string): number[] {
-    return (this.atStart.get(amount) ?? []).filter(
-      (i) => this.open[i] === amount && this.invoices[i].currency === currency,
-    );
+    const cur = this.currencyCode(currency);
+    if (!this.atStart) {
+      this.atStart = new Map();
+      for (let i = 0; i < this.invoices.length; i++) pushTo(this.atStart, this.invoices[i].openCents, i);
+    }
+    return (this.atStart.get(amount) ?? []).filter((i) => this.open[i] === amount && this.currencyOf[i] === cur);
   }
 
   /** Sets what an invoice still owes. */

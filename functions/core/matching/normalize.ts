@@ -22,8 +22,11 @@ export function tokens(s: string): string[] {
 
 /** The comparison key of an invoice number: letters and digits only, upper case ("FA-2024/123" -> "FA2024123"). */
 export function referenceKey(invoiceId: string): string {
+  // ASCII (nearly every invoice number): the same key without folding accents, splitting and joining
+  if (!HAS_NON_ASCII.test(invoiceId)) return invoiceId.replace(ASCII_NON_ALNUM, '').toUpperCase();
   return foldText(invoiceId).replace(/ /g, '');
 }
+const ASCII_NON_ALNUM = /[^A-Za-z0-9]+/g;
 
 /**
  * The same key with its leading letters dropped ("F202400123" -> "202400123"), or undefined when nothing sensible is

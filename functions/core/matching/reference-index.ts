@@ -1,4 +1,5 @@
 import { creditorCheckDigitsHold, RF_SHAPE } from '../payments/creditor-reference';
+import { DeletionIndex, deletionHashes, KeyTable } from './key-tables';
 import { foldText, referenceKey, referenceKeyWithoutPrefix, stripGluedPrefix, tokens } from './normalize';
 
 export type ReferenceKind = 'exact' | 'reformatted' | 'typo';
@@ -12,113 +13,6 @@ export interface ReferenceHit {
 }
 
 const KIND_RANK: Record<ReferenceKind, number> = { exact: 3, reformatted: 2, typo: 1 };
-
-/** A multimap from a number or string key to invoice positions, compact for the common single-value case. */
-class MultiMap<K> {
-  private readonly map = new Map<K, number | number[]>();
-  add(key: K, value: number): void {
-    const cur = this.map.get(key);
-    if (cur === undefined) this.map.set(key, value);
-    else if (typeof cur === 'number') {
-      if (cur !== value) this.map.set(key, [cur, value]);
-    } else if (cur[cur.length - 1] !== value) cur.push(value);
-  }
-  get(key: K): readonly number[] | undefined {
-    const cur = this.map.get(key);
-    return cur === undefined ? undefined : typeof cur === 'number' ? [cur] : cur;
-  }
-  /** Calls `f` for each value, without allocating. */
-  each(key: K, f: (value: number) => void): boolean {
-    const cur = this.map.get(key);
-    if (cur === undefined) return false;
-    if (typeof cur === 'number') f(cur);
-    else for (const v of cur) f(v);
-    return true;
-  }
-}
-
-/**
- * Hashes of a string with each character left out in turn (into `out`, when given) and of the whole string (the return
- * value), in O(length): a polynomial hash built from prefix and suffix sums, so that "abc" without "b" hashes like
- * "ac". Finalised (murmur3 fmix32) and cut to 29 bits.
- */
-function deletionHashes(s: string, out?: number[]): number {
-  const n = s.length;
-  let suffix = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    if (out) SUFFIX[i] = suffix; // what s[i+1..] adds, at its places
-    suffix = (Math.imul(s.charCodeAt(i), POWS[n - 1 - i]) + suffix) | 0;
-  }
-  if (out) {
-    let prefix = 0;
-    for (let d = 0; d < n; d++) {
-      out[d] = fmix((Math.imul(prefix, POWS[n - 1 - d]) + SUFFIX[d]) | 0, n - 1);
-      prefix = (Math.imul(prefix, BASE) + s.charCodeAt(d)) | 0;
-    }
-  }
-  return fmix(suffix, n);
-}
-const BASE = 0x01000193;
-const SUFFIX: number[] = [];
-const POWS: number[] = [1];
-for (let i = 1; i < 512; i++) POWS.push(Math.imul(POWS[i - 1], BASE));
-function fmix(h: number, length: number): number {
-  h ^= Math.imul(length, 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 3;
-}
-
-/**
- * The deletion neighbourhood of the invoice keys: every key with one character left out, hashed, in one sorted array
- * of (hash, invoice) packed in doubles, built on the first typo lookup. A lookup is a binary search. 8 bytes per
- * key character, no object per entry.
- */
-class DeletionIndex {
-  private packed: Float64Array | undefined;
-  /** Invoice positions below 2^24, hashes of 29 bits: 53 bits in all. */
-  private static readonly SHIFT = 2 ** 24;
-  constructor(
-    private readonly keys: readonly string[],
-    private readonly minLength: number,
-  ) {
-    if (keys.length >= DeletionIndex.SHIFT)
-      throw new Error(`reference index: at most ${DeletionIndex.SHIFT - 1} invoices`);
-  }
-
-  private build(): Float64Array {
-    let count = 0;
-    for (const k of this.keys) if (k.length >= this.minLength) count += k.length;
-    const packed = new Float64Array(count);
-    const hashes: number[] = [];
-    let at = 0;
-    for (let i = 0; i < this.keys.length; i++) {
-      const k = this.keys[i];
-      if (k.length < this.minLength || k.length > 500) continue;
-      deletionHashes(k, hashes);
-      for (let d = 0; d < k.length; d++) packed[at++] = hashes[d] * DeletionIndex.SHIFT + i;
-    }
-    return packed.subarray(0, at).sort();
-  }
-
-  /** Calls f for each invoice having a key that, with one character left out, hashes to h. */
-  get(h: number, f: (invoice: number) => void): void {
-    const packed = (this.packed ??= this.build());
-    const low = h * DeletionIndex.SHIFT;
-    let lo = 0;
-    let hi = packed.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (packed[mid] < low) lo = mid + 1;
-      else hi = mid;
-    }
-    const high = low + DeletionIndex.SHIFT;
-    for (let k = lo; k < packed.length && packed[k] < high; k++) f(packed[k] - low);
-  }
-}
 
 /** Levenshtein distance with adjacent transposition, answering only "at most one edit apart?". */
 export function withinOneEdit(a: string, b: string): boolean {
@@ -141,18 +35,21 @@ export function withinOneEdit(a: string, b: string): boolean {
  * hashed), so a lookup costs a few hash probes whatever the number of open invoices.
  */
 export class ReferenceIndex {
-  private readonly exact = new MultiMap<string>();
-  private readonly withoutPrefix = new MultiMap<string>();
+  private readonly exact = new KeyTable();
+  private readonly withoutPrefix = new KeyTable();
   /**
    * Keys with the zeros padding each number dropped ("FA-2026-06685" -> "FA.2026.6685"), for numbers with several
    * parts.
    */
-  private readonly unpadded = new MultiMap<string>();
+  private readonly unpadded = new KeyTable();
   private hasUnpadded = false;
   private readonly deletions: DeletionIndex;
   private readonly keys: string[];
   /** Letter/digit patterns of the invoice numbers ("LDDDDDDDDD"): a text token of such a shape names an invoice. */
   private readonly shapes = new Set<string>();
+  /** Lengths of the exact keys and of the keys without prefix: a text of another length is not looked up. */
+  private readonly exactLengths: boolean[] = [];
+  private readonly shortLengths: boolean[] = [];
   private minLen = Infinity;
   private maxLen = 0;
 
@@ -166,11 +63,15 @@ export class ReferenceIndex {
       this.keys[i] = key;
       if (key.length < 3) continue;
       this.exact.add(key, i);
+      this.exactLengths[key.length] = true;
       this.shapes.add(shapeOf(key));
       this.minLen = Math.min(this.minLen, key.length);
       this.maxLen = Math.max(this.maxLen, key.length);
       const short = referenceKeyWithoutPrefix(key);
-      if (short) this.withoutPrefix.add(short, i);
+      if (short) {
+        this.withoutPrefix.add(short, i);
+        this.shortLengths[short.length] = true;
+      }
       const bare = PADDED.test(invoiceIds[i]) ? unpaddedKey(invoiceIds[i]) : undefined;
       if (bare) {
         this.unpadded.add(bare, i);
@@ -231,8 +132,13 @@ export class ReferenceIndex {
             const kind: ReferenceKind = rf ?? (j === i && v === 0 ? 'exact' : 'reformatted');
             creditor = rf === undefined ? undefined : rf === 'exact' ? 'valid' : 'invalid';
             if (creditor === 'invalid') badCreditor.add(f);
-            if (this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))) hit = true;
             if (
+              this.exactLengths[f.length] &&
+              this.exact.each(f, (inv) => note(inv, kind, toks.slice(i, j + 1).join(' ')))
+            )
+              hit = true;
+            if (
+              this.shortLengths[f.length] &&
               this.withoutPrefix.each(f, (inv) =>
                 note(inv, rf === 'typo' ? 'typo' : 'reformatted', toks.slice(i, j + 1).join(' ')),
               )
@@ -332,15 +238,12 @@ export function unpaddedKey(id: string): string | undefined {
   return runs.map((r) => (r.charCodeAt(0) <= 57 ? r.replace(/^0+(?=\d)/, '') : r)).join('.');
 }
 
-/** "F202400123" -> "LDDDDDDDDD". */
+/** "F202400123" -> "LDDDDDDDDD" (a key holds letters and digits only). */
 function shapeOf(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out += c >= 48 && c <= 57 ? 'D' : 'L';
-  }
-  return out;
+  return s.replace(NOT_DIGIT, 'L').replace(DIGITS, 'D');
 }
+const NOT_DIGIT = /\D/g;
+const DIGITS = /\d/g;
 
 function countDigits(s: string): number {
   let n = 0;

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CustomerIndex, findSubsets, foldText, ReferenceIndex, withinOneEdit } from '../../../functions/core/matching';
+import {
+  CustomerIndex,
+  findSubsets,
+  foldText,
+  ReferenceIndex,
+  referenceKey,
+  withinOneEdit,
+} from '../../../functions/core/matching';
 import { isValidCreditorReference } from '../../../functions/core/payments/creditor-reference';
 
 describe('invoice numbers in bank texts', () => {
@@ -21,6 +29,36 @@ describe('invoice numbers in bank texts', () => {
     const { typoQueries } = index.find(['FACTURE F2024-00132']);
     const near = typoQueries.flatMap((q) => index.typoNeighbours(q));
     expect(near).toContain(0);
+  });
+
+  it('one character off are exactly the invoices one edit away, as a scan of every number would find them', () => {
+    const id = fc.stringMatching(/^[FA]{0,2}[-/ ]?20[0-9]{2}-?[0-9]{2,5}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 60 }), fc.nat(), fc.string(), (list, pick, typo) => {
+        const refs = new ReferenceIndex(list);
+        const keys = list.map(referenceKey);
+        // a query near one of the numbers (a character replaced, inserted or dropped), or any string at all
+        const base = keys[pick % keys.length];
+        const at = pick % (base.length + 1);
+        for (const q of [
+          base.slice(0, at) + (typo[0] ?? '7').toUpperCase() + base.slice(at + 1),
+          base.slice(0, at) + (typo[0] ?? '7').toUpperCase() + base.slice(at),
+          base.slice(0, at) + base.slice(at + 1),
+          referenceKey(typo),
+        ]) {
+          const scan = keys.flatMap((k, i) => (k !== q && withinOneEdit(k, q) ? [i] : []));
+          expect(refs.typoNeighbours(q)).toEqual(scan);
+        }
+      }),
+    );
+  });
+
+  it('are compared by one key: letters and digits of the folded text, whatever the characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'aZ09-/ é.ŒÆß\u0301_x'.split('')) }), (s) => {
+        expect(referenceKey(s)).toBe(foldText(s).replace(/ /g, ''));
+      }),
+    );
   });
 
   it('one edit apart means one substitution, insertion, deletion or swap', () => {
@@ -49,6 +87,17 @@ describe('payer names', () => {
 
   it('match despite a cut legal form at the end of a truncated name', () => {
     expect(who('BOULANGERIE DUPONT ET FILS S')).toEqual([0]);
+  });
+
+  it('seen again give the same guesses, whatever was done with the first ones', () => {
+    const fresh = new CustomerIndex([{ customerId: 'A', name: 'Boulangerie Dupont et Fils SARL', ibans: [] }]);
+    const first = fresh.identify(undefined, 'BOULANGERIE DUPONT ET FILS S', []);
+    const expected = structuredClone(first);
+    for (const g of first) {
+      g.reason = 'changed by a caller';
+      g.score = 0;
+    }
+    expect(fresh.identify(undefined, 'BOULANGERIE DUPONT ET FILS S', [])).toEqual(expected);
   });
 
   it('sharing one word with a customer name are not that customer', () => {
