@@ -144,7 +144,7 @@ describe('the customer page in a browser, on the local stack', () => {
     });
     expect(opened?.detail.linkId).toEqual(expect.any(String));
     const alert = await stack.waitFor(
-      async () => (await stack.sentEmails()).find((e) => e.subject.includes(`Contestation de la facture ${DISPUTED}`)),
+      async () => (await stack.sentEmails()).find((e) => e.subject.includes(`contestation de la facture ${DISPUTED}`)),
       20_000,
       200,
     );

@@ -68,7 +68,7 @@ describe('e-invoices in, on the local stack', () => {
       (await local().sentEmails()).find((m) => m.subject?.includes('commande.xml')),
     );
     expect(mail.destination.to).toEqual(local().env.FINANCE_EMAILS.split(','));
-    expect(mail.body.text).toContain('not_an_invoice');
+    expect(mail.body.text).toContain('le fichier n’est pas une facture électronique');
   });
 
   it(

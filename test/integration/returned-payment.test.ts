@@ -124,7 +124,7 @@ describe('a returned payment in a later statement', () => {
     const mail = await stack.waitFor(async () =>
       (await stack.sentEmails()).find((m) => m.subject.includes('rejet.cfo')),
     );
-    expect(mail.body.text).toMatch(/returned payment.*reopened: RC-0002/);
+    expect(mail.body.text).toMatch(/Paiement rejeté \(impayé\).*factures rouvertes : RC-0002/);
   });
 
   it(
@@ -163,7 +163,10 @@ describe('a returned payment in a later statement', () => {
       const mail = await stack.waitFor(async () =>
         (await stack.sentEmails()).find((m) => m.subject.includes('rejet-aubrac.cfo')),
       );
-      expect(mail.body.text).toMatch(/returned payment[^\n]*not identified/);
+      expect(mail.body.text).toMatch(/Paiement rejeté \(impayé\)[^\n]*paiement d’origine non identifié/);
+      expect(mail.body.text).toMatch(
+        /l’opération du 21\/11\/2026 de 500,00\s€ lettrée sur AU-0001 \(même compte payeur\)/,
+      );
     },
   );
 });

@@ -36,6 +36,44 @@ function transaction(id: string, language: Language): string {
   return m ? label(language, `du ${formatDate(m[1], language)}`, `of ${formatDate(m[1], language)}`) : id;
 }
 
+/** The matcher's evidence that a returned payment gives back a given payment (core/matching/returns.ts), in words. */
+const evidenceWords: [RegExp, (m: RegExpExecArray, language: Language) => string][] = [
+  [/^same payer account$/, (_m, lg) => label(lg, 'même compte payeur', 'same payer account')],
+  [/^same payer name$/, (_m, lg) => label(lg, 'même nom de payeur', 'same payer name')],
+  [/^end-to-end id (.+)$/, (m, lg) => label(lg, `identifiant de bout en bout ${m[1]}`, `end-to-end id ${m[1]}`)],
+  [/^bank reference (.+)$/, (m, lg) => label(lg, `référence bancaire ${m[1]}`, `bank reference ${m[1]}`)],
+  [/^mandate (.+)$/, (m, lg) => label(lg, `mandat ${m[1]}`, `mandate ${m[1]}`)],
+  [
+    /^names (.+), which it paid$/,
+    (m, lg) => label(lg, `cite ${m[1]}, qu’elle réglait`, `names ${m[1]}, which it paid`),
+  ],
+];
+
+/**
+ * A payment a returned payment may give back, as the matcher describes it ("transaction <id> of <day>, <amount>
+ * lettered to <invoices> (<evidence>)"), told as "l'opération du 21/11/2026 de 500,00 € lettrée sur F-1 (même compte
+ * payeur)"; a transaction id alone as its day.
+ */
+function candidatePayment(described: string, language: Language): string {
+  const m = /^transaction (\S+) of (\d{4}-\d{2}-\d{2}), (-?\d+\.\d{2}) lettered to (.*?) \((.*)\)$/s.exec(described);
+  if (!m) return transaction(described, language);
+  const evidence = m[5]
+    .split('; ')
+    .map((e) => {
+      for (const [re, say] of evidenceWords) {
+        const found = re.exec(e);
+        if (found) return say(found, language);
+      }
+      return e;
+    })
+    .join(' ; ');
+  return label(
+    language,
+    `l’opération du ${day(m[2], language)} de ${amount(m[3], language)} lettrée sur ${m[4]} (${evidence})`,
+    `the entry of ${day(m[2], language)} of ${amount(m[3], language)} lettered to ${m[4]} (${evidence})`,
+  );
+}
+
 const problems: Record<Language, Record<string, string>> = {
   fr: {
     corrupt: 'le fichier est endommagé ou mal formé',
@@ -189,9 +227,9 @@ function anomalyLine(a: Anomaly, language: Language): string {
               ' — original payment not identified, nothing reopened',
             )
           : l(
-              ' — paiement d’origine non identifié, rien n’a été rouvert ; à choisir parmi les opérations ',
-              ' — original payment not identified, nothing reopened; one of the entries ',
-            ) + a.candidates.map((c) => transaction(c, language)).join(', ');
+              ' — paiement d’origine non identifié, rien n’a été rouvert ; à choisir parmi : ',
+              ' — original payment not identified, nothing reopened; one of: ',
+            ) + a.candidates.map((c) => candidatePayment(c, language)).join(', ');
       return (
         l(
           `Paiement rejeté (impayé) du ${day(a.date, language)} : ${amount(a.amount, language)} — ${a.label}`,

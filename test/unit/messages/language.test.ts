@@ -149,7 +149,12 @@ const anomalies: Anomaly[] = [
     amount: '-99.90',
     label: 'IMPAYE',
     reopened: [],
-    candidates: [txn('2026-01-02'), txn('2026-01-03')],
+    // as the matcher describes them (core/matching/returns.ts describePayment)
+    candidates: [
+      `transaction ${txn('2026-01-02')} of 2026-01-02, 99.90 lettered to F-2026-0090 (same payer account)`,
+      `transaction ${txn('2026-01-03')} of 2026-01-03, 99.90 lettered to F-2026-0091 (end-to-end id E2E-1; same ` +
+        'payer name)',
+    ],
   },
   {
     kind: 'to_review',
