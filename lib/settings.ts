@@ -135,7 +135,7 @@ export const settingsSchema = z
       .number()
       .int()
       .positive()
-      .max(100_000_000, 'at most 100 MB: OFX and CSV files are parsed from one text in memory')
+      .max(200_000_000, 'at most 200 MB: the size measured to read within the ingest function’s memory')
       .default(DEFAULT_STATEMENT_MAX_BYTES),
     /** Statement files holding more entries than this are rejected. */
     statementMaxEntries: z.coerce.number().int().positive().max(1_000_000).default(DEFAULT_STATEMENT_MAX_ENTRIES),

@@ -176,10 +176,11 @@ describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
   );
 
   it(
-    'the ingest function has the memory and time to read and parse a large statement file (1024 MB, 5 ' + 'minutes)',
+    'the ingest function has the memory and time to read and parse a statement file of the size limit (512 MB, 5 ' +
+      'minutes)',
     () => {
       const ingest = json.Resources[functionId(json, 'ingest')];
-      expect(ingest.Properties!.MemorySize).toBe(1024);
+      expect(ingest.Properties!.MemorySize).toBe(512);
       expect(ingest.Properties!.Timeout).toBe(300);
     },
   );
