@@ -1,6 +1,6 @@
 import { now } from '../adapters/clock';
 import { creditor, financeEmails } from '../adapters/config';
-import type { Batch, BatchMember } from '../adapters/db/dispatch';
+import { type Batch, type BatchMember, dispatchKeyOf, listMembers } from '../adapters/db/dispatch';
 import { getRateOverride, loadRateTable } from '../adapters/db/rates';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
 import { financeAlertEmail } from '../adapters/finance-alerts';
@@ -23,7 +23,7 @@ import type { Customer, Invoice } from '../core/model';
 import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
 import { epcTransferFor } from '../customer-page/view';
-import { levelsInForceAbove } from '../use-cases/dunning/level-in-force';
+import { levelsInForceAbove, type SameWindowAnnouncements } from '../use-cases/dunning/level-in-force';
 import { intentIdOf, sendOnce, settleExisting } from '../use-cases/dunning/send-once';
 import { recipientsOf } from '../use-cases/dunning/step-context';
 
@@ -72,9 +72,23 @@ export async function composeBatchMessage(input: {
   // A reminder never reads as a step down: the customer's other invoices at a higher level still in force are recalled.
   const inForce =
     input.batch.kind === 'reminder'
-      ? await levelsInForceAbove(input.customer, { invoiceIds: items.map((i) => i.invoiceId), level })
+      ? await levelsInForceAbove(
+          input.customer,
+          { invoiceIds: items.map((i) => i.invoiceId), level },
+          await noticesInTheSameWindow(input.batch),
+        )
       : [];
   return { ...(await composeMessage({ ...input, items, inForce })), items, level };
+}
+
+/** The formal notices of the same customer and send window, which go out beside a reminder batch. */
+async function noticesInTheSameWindow(batch: Batch): Promise<SameWindowAnnouncements | undefined> {
+  if (batch.soloInvoiceId) return undefined;
+  const members = await listMembers(dispatchKeyOf(batch.customerId, batch.windowAt, 'formal_notice'));
+  return {
+    windowAt: batch.windowAt,
+    members: members.map((m) => ({ invoiceId: m.invoiceId, level: 'formal_notice' })),
+  };
 }
 
 async function composeMessage(input: {

@@ -136,4 +136,31 @@ describe('the level a customer was told stays in force while its invoices are ow
     expect(stored('INV-D')).toMatchObject({ dunningLevel: 'reminder_1', version: versionD });
     expect(stored('INV-A')).toMatchObject({ dunningLevel: 'final_reminder', version: versionA });
   });
+
+  it(
+    'a reminder sent in the same window as a formal notice of another invoice recalls that invoice at the formal ' +
+      'notice, not at the final reminder it had before',
+    async () => {
+      await finalReminderSentForA();
+      // INV-A's formal notice and INV-D's 1st reminder fall in the same window; the reminder batch goes first.
+      await enlist({
+        customerId: 'A',
+        windowAt: W2,
+        kind: 'formal_notice',
+        member: {
+          invoiceId: 'INV-A',
+          stepId: 'formal-notice',
+          level: 'formal_notice',
+          channel: 'email',
+          enlistedAt: W2,
+        },
+      });
+      await dispatch(await enlisted('INV-D', 'reminder-1', 'reminder_1', W2));
+      const subject = subjectOf(mails()[1]);
+      expect(subject).toMatch(/^Atelier Test SARL – Mise en demeure en cours : facture INV-A/);
+      expect(bodyOf(mails()[1])).toMatch(/– Facture INV-A : mise en demeure envoyée le 08\/12\/2026/);
+      // the reminder records nothing on INV-A: its own formal notice will
+      expect(stored('INV-A').dunningLevel).toBe('final_reminder');
+    },
+  );
 });
