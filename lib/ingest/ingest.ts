@@ -21,7 +21,7 @@ export interface IngestProps {
 
 /**
  * Ingest streams the statement file from S3 (functions/ingest/read-inbox-file.ts). Every format is parsed chunk by
- * chunk and, past statementMaxEntries, only counted: a 200 MB file of each peaks at 117–262 MB RSS under a 400 MB
+ * chunk and, past statementMaxEntries, only counted: a 200 MB file of each peaks at 113–279 MB RSS under a 400 MB
  * heap cap (`npm run bench:limit`, README "Figures"), so 512 MB, with the size limit (statementMaxBytes) at the 200 MB
  * measured. The open invoices the matcher loads come on top: `recon` matching 12,500 entries against 50,000 open
  * invoices peaks at 329 MB (`npm run bench:match`), far above an SME's book; a book of 200,000 open invoices needs
