@@ -1,6 +1,6 @@
 import type { IsoDate, IsoTimestamp } from '../dates';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, type Language, money } from './format';
+import { formatDate, inLanguage, type Language, money } from './format';
 
 /**
  * What a customer answered from their payment page (paid, disputed, promised), told to finance in its language:
@@ -19,7 +19,7 @@ export function customerAnswerAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => (language === 'fr' ? fr : en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const date = (d: IsoDate) => formatDate(d, language);
   const { customer, answer } = input;
   const common = {

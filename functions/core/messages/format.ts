@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate } from '../dates';
+import { daysBetween, type IsoDate, type IsoTimestamp } from '../dates';
 import { formatMoney } from '../money';
 import { creditorReferenceFor } from '../payments/creditor-reference';
 
@@ -31,6 +31,16 @@ export function formatDate(date: IsoDate, language: Language): string {
   if (language === 'fr') return `${d}/${m}/${y}`;
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   return `${Number(d)} ${months[Number(m) - 1]} ${y}`;
+}
+
+/** The text of the reader's language: `inLanguage(language, 'Reçu le', 'Received on')`. */
+export function inLanguage(language: Language, fr: string, en: string): string {
+  return language === 'fr' ? fr : en;
+}
+
+/** An ISO timestamp as "23/01/2026 07:30 UTC" / "23 Jan 2026 07:30 UTC". */
+export function formatTimestamp(ts: IsoTimestamp, language: Language): string {
+  return `${formatDate(ts.slice(0, 10), language)} ${ts.slice(11, 16)} UTC`;
 }
 
 /** "FR76 3000 6000 0112 3456 7890 189" */

@@ -1,6 +1,6 @@
 import type { IsoTimestamp } from '../dates';
 import type { FinanceAlertInput } from './finance';
-import type { Language } from './format';
+import { inLanguage, type Language } from './format';
 
 const reasons: Record<Language, Record<string, string>> = {
   fr: {
@@ -38,7 +38,7 @@ export function einvoiceRejectedAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => (language === 'fr' ? fr : en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const reason =
     (input.code && reasons[language][input.code]) ??
     l('les données de la facture ne sont pas valides', 'the invoice’s data is not valid');

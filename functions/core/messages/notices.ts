@@ -7,6 +7,7 @@ import {
   daysLateLabel,
   escapeHtml,
   formatDate,
+  formatTimestamp,
   htmlDocument,
   htmlTable,
   type Language,
@@ -300,11 +301,6 @@ export interface AgencyNoticeInput {
   invoices: { invoiceId: string; openCents: number; currency: string; dueDate: IsoDate; penaltiesCents?: number }[];
   asOf: IsoDate;
   formalNoticeDate?: IsoDate;
-}
-
-function formatTimestamp(ts: IsoTimestamp, language: Language): string {
-  const d = formatDate(ts.slice(0, 10), language);
-  return `${d} ${ts.slice(11, 16)} UTC`;
 }
 
 export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {

@@ -1,13 +1,12 @@
 import type { IsoTimestamp } from '../dates';
 import type { FinanceAlertInput } from './finance';
-import type { Language } from './format';
+import { inLanguage, type Language } from './format';
 
 /**
  * Alerts of the machinery finance relies on (an e-mail address refused, a dunning workflow stopped by an error), in
  * finance's language and plain words. Technical references stay, labelled as such, for whoever investigates.
  */
 
-const label = (language: Language, fr: string, en: string) => (language === 'fr' ? fr : en);
 const colon = (language: Language) => (language === 'fr' ? ' :' : ':');
 
 /** A permanent bounce or a complaint flagged a customer's address: the next e-mail step becomes a call. */
@@ -21,7 +20,7 @@ export function bounceAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const { customer, refused, complained } = input;
   const who = customer.name ? `${customer.name} (${customer.customerId})` : customer.customerId;
   const addresses = [...refused, ...complained].join(', ');
@@ -93,7 +92,7 @@ export function workflowFailedAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const { invoiceId, error } = input;
   const why =
     causes[language][error ?? (input.timedOut ? 'States.Timeout' : '')] ??

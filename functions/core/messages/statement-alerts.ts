@@ -2,15 +2,13 @@ import type { IsoTimestamp } from '../dates';
 import type { StatementProblem } from '../ingest/read';
 import type { Anomaly, IngestSummary } from '../ingest/summary';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, type Language, money } from './format';
+import { formatDate, formatTimestamp, inLanguage, type Language, money } from './format';
 
 /**
  * Finance's alerts about bank statements (rejected, processed, stuck), in finance's language and plain words: the
  * reason of a rejection named, amounts formatted, dates in the reader's format, the review queue named as the console
  * names it. The parsers' own technical messages (in English) stay on the statement's record in the console.
  */
-
-const label = (language: Language, fr: string, en: string) => (language === 'fr' ? fr : en);
 
 /** "1234.56" (an anomaly's amount as the summary writes it) -> "1 234,56 €"; anything else as it is. */
 function amount(value: string, language: Language): string {
@@ -23,29 +21,27 @@ function day(value: string | undefined, language: Language): string {
   return value && /^\d{4}-\d{2}-\d{2}/.test(value) ? formatDate(value.slice(0, 10), language) : (value ?? '?');
 }
 
-/** A timestamp as "23/01/2026 07:30 UTC". */
+/** A timestamp as "23/01/2026 07:30 UTC"; anything else as it is. */
 function moment(value: string, language: Language): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)
-    ? `${formatDate(value.slice(0, 10), language)} ${value.slice(11, 16)} UTC`
-    : value;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? formatTimestamp(value as IsoTimestamp, language) : value;
 }
 
 /** A transaction id (account:booking day:hash) as "de l'opération du 12/01/2026". */
 function transaction(id: string, language: Language): string {
   const m = /:(\d{4}-\d{2}-\d{2}):[0-9a-f]+$/.exec(id);
-  return m ? label(language, `du ${formatDate(m[1], language)}`, `of ${formatDate(m[1], language)}`) : id;
+  return m ? inLanguage(language, `du ${formatDate(m[1], language)}`, `of ${formatDate(m[1], language)}`) : id;
 }
 
 /** The matcher's evidence that a returned payment gives back a given payment (core/matching/returns.ts), in words. */
 const evidenceWords: [RegExp, (m: RegExpExecArray, language: Language) => string][] = [
-  [/^same payer account$/, (_m, lg) => label(lg, 'même compte payeur', 'same payer account')],
-  [/^same payer name$/, (_m, lg) => label(lg, 'même nom de payeur', 'same payer name')],
-  [/^end-to-end id (.+)$/, (m, lg) => label(lg, `identifiant de bout en bout ${m[1]}`, `end-to-end id ${m[1]}`)],
-  [/^bank reference (.+)$/, (m, lg) => label(lg, `référence bancaire ${m[1]}`, `bank reference ${m[1]}`)],
-  [/^mandate (.+)$/, (m, lg) => label(lg, `mandat ${m[1]}`, `mandate ${m[1]}`)],
+  [/^same payer account$/, (_m, lg) => inLanguage(lg, 'même compte payeur', 'same payer account')],
+  [/^same payer name$/, (_m, lg) => inLanguage(lg, 'même nom de payeur', 'same payer name')],
+  [/^end-to-end id (.+)$/, (m, lg) => inLanguage(lg, `identifiant de bout en bout ${m[1]}`, `end-to-end id ${m[1]}`)],
+  [/^bank reference (.+)$/, (m, lg) => inLanguage(lg, `référence bancaire ${m[1]}`, `bank reference ${m[1]}`)],
+  [/^mandate (.+)$/, (m, lg) => inLanguage(lg, `mandat ${m[1]}`, `mandate ${m[1]}`)],
   [
     /^names (.+), which it paid$/,
-    (m, lg) => label(lg, `cite ${m[1]}, qu’elle réglait`, `names ${m[1]}, which it paid`),
+    (m, lg) => inLanguage(lg, `cite ${m[1]}, qu’elle réglait`, `names ${m[1]}, which it paid`),
   ],
 ];
 
@@ -67,7 +63,7 @@ function candidatePayment(described: string, language: Language): string {
       return e;
     })
     .join(' ; ');
-  return label(
+  return inLanguage(
     language,
     `l’opération du ${day(m[2], language)} de ${amount(m[3], language)} lettrée sur ${m[4]} (${evidence})`,
     `the entry of ${day(m[2], language)} of ${amount(m[3], language)} lettered to ${m[4]} (${evidence})`,
@@ -114,7 +110,7 @@ function balances(problem: StatementProblem, language: Language): string | undef
   const m = /= (-?\d+\.\d{2}), stated closing (-?\d+\.\d{2}) \(difference (-?\d+\.\d{2})\)/.exec(problem.message);
   if (problem.code !== 'balance_mismatch' || !m) return undefined;
   const [computed, stated, difference] = m.slice(1).map((v) => amount(v, language));
-  return label(
+  return inLanguage(
     language,
     `calculé ${computed}, annoncé ${stated} (écart ${difference})`,
     `computed ${computed}, stated ${stated} (difference ${difference})`,
@@ -127,9 +123,9 @@ function place(element: string, language: Language): string {
   if (!m) return element;
   const [, statement, entry, account] = m;
   return [
-    label(language, `relevé ${statement}`, `statement ${statement}`),
-    entry ? label(language, `, opération ${entry}`, `, entry ${entry}`) : '',
-    account ? label(language, ` (compte ${account})`, ` (account ${account})`) : '',
+    inLanguage(language, `relevé ${statement}`, `statement ${statement}`),
+    entry ? inLanguage(language, `, opération ${entry}`, `, entry ${entry}`) : '',
+    account ? inLanguage(language, ` (compte ${account})`, ` (account ${account})`) : '',
   ].join('');
 }
 
@@ -142,7 +138,7 @@ export function statementRejectedAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const { error } = input;
   const figures = balances(error, language);
   return {
@@ -187,7 +183,7 @@ export function statementStuckAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   return {
     language,
     kind: 'statement_stuck',
@@ -208,7 +204,7 @@ export function statementStuckAlert(input: {
 }
 
 function anomalyLine(a: Anomaly, language: Language): string {
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   switch (a.kind) {
     case 'unknown_credit':
       return l(
@@ -268,7 +264,7 @@ function anomalyLine(a: Anomaly, language: Language): string {
 
 /** A booking day that disagrees with an earlier file: the figures of both, and what to check. */
 function dayLine(a: Extract<Anomaly, { kind: 'day_inconsistent' }>, language: Language): string {
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const f = a.figures;
   const sum = (cents: number) => money(cents, 'EUR', language);
   const moves = (n: number) => l(`${n} mouvement${n > 1 ? 's' : ''}`, `${n} movement${n > 1 ? 's' : ''}`);
@@ -318,7 +314,7 @@ export function statementProcessedAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const { summary } = input;
   const c = summary.counts;
   const fr = (count: number, one: string, many: string) => `${count} ${count > 1 ? many : one}`;

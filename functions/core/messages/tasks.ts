@@ -1,7 +1,7 @@
 import type { IsoDate, IsoTimestamp } from '../dates';
 import type { DunningLevel } from '../dunning/policy';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, type Language, money } from './format';
+import { formatDate, formatTimestamp, inLanguage, type Language, money } from './format';
 import { levelLabels } from './reminder';
 
 /**
@@ -14,8 +14,6 @@ interface CustomerRef {
   name: string;
 }
 
-const label = (language: Language, fr: string, en: string) => (language === 'fr' ? fr : en);
-
 /** A step that needs a person's approval parked the invoice's dunning. */
 export function approvalNeededAlert(input: {
   language?: Language;
@@ -27,7 +25,7 @@ export function approvalNeededAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const level = levelLabels[language][input.level];
   return {
     language,
@@ -57,7 +55,7 @@ export function handedOverAlert(input: {
   noticeInDoubt: boolean;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const f = input.figures;
   return {
     language,
@@ -105,7 +103,7 @@ export function paymentCrossedAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const notice = input.messageKind === 'formal_notice';
   return {
     language,
@@ -143,7 +141,7 @@ export function noticesToPostAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const registered = l('en recommandé avec accusé de réception', 'by registered mail with acknowledgement of receipt');
   return {
     language,
@@ -202,7 +200,7 @@ export function maybeSentAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   const what =
     messageKinds[language][input.messageKind] ??
     (input.messageKind.startsWith('alert_')
@@ -218,7 +216,7 @@ export function maybeSentAlert(input: {
       { label: l('Destinataires', 'Recipients'), value: input.to.join(', ') },
       {
         label: l('Envoi tenté le', 'Send attempted on'),
-        value: `${formatDate(input.since.slice(0, 10), language)} ${input.since.slice(11, 16)} UTC`,
+        value: formatTimestamp(input.since, language),
       },
     ],
     items: input.invoiceIds,
@@ -242,7 +240,7 @@ export function caseWithdrawnAlert(input: {
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => label(language, fr, en);
+  const l = (fr: string, en: string) => inLanguage(language, fr, en);
   return {
     language,
     kind: 'case_withdrawn',
