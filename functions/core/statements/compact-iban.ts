@@ -1,3 +1,4 @@
+import { mod97 } from '../iban';
 import { isValidIban, normalizeIban } from './accounts';
 
 const upperOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
@@ -15,11 +16,5 @@ export function ibanIn(s: string): string | undefined {
     compact = i < 2 ? c >= 65 && c <= 90 : i < 4 ? c >= 48 && c <= 57 : upperOrDigit(c);
   }
   if (!compact) return isValidIban(s) ? normalizeIban(s) : undefined;
-  // ISO 7064 mod 97-10 of the BBAN followed by the country and check digits, letters as two digits (A = 10)
-  let r = 0;
-  for (let k = 4; k < n + 4; k++) {
-    const c = s.charCodeAt(k < n ? k : k - n);
-    r = c >= 65 ? (r * 100 + (c - 55)) % 97 : (r * 10 + (c - 48)) % 97;
-  }
-  return r === 1 ? s : undefined;
+  return mod97(s, 4) === 1 ? s : undefined;
 }
