@@ -15,10 +15,11 @@
  */
 import os from 'node:os';
 import chromium from '@sparticuz/chromium';
-import { type Page, chromium as playwright } from 'playwright-core';
+import { chromium as playwright } from 'playwright-core';
 import { buildConsole, startConsole } from '../bin/local/console';
 import { demoData, seedDemo } from '../bin/local/demo';
 import { startLocalStack } from '../bin/local/stack';
+import { openConsolePage } from '../test/e2e/support/console-page';
 import { dunningTemplate } from '../test/integration/support/templates';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -39,15 +40,6 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await run();
   return performance.now() - started;
-}
-
-async function openPage(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('#page-title').waitFor();
-  await page.waitForFunction(() => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-    return doc.querySelector('main [aria-busy="true"]') === null;
-  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -76,7 +68,8 @@ async function main() {
     for (const name of Object.keys(pages)) samples[name] = [];
     for (let round = -1; round < ROUNDS; round++) {
       const keep = (name: string, value: number) => round >= 0 && samples[name].push(value);
-      for (const [name, route] of Object.entries(pages)) keep(name, await timed(() => openPage(page, url(route))));
+      for (const [name, route] of Object.entries(pages))
+        keep(name, await timed(() => openConsolePage(page, url(route))));
       keep(
         'api',
         await page.evaluate(async (token) => {

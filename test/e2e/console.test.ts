@@ -12,6 +12,7 @@ import { Customer, Invoice } from '../../functions/core/model';
 import type { Statement } from '../../functions/core/model/statement';
 import { writeCfonb120 } from '../../functions/core/statements/writers';
 import { useLocalStack } from '../integration/support/local-stack';
+import { openConsolePage, settled } from './support/console-page';
 
 /**
  * The finance console in a real Chromium (playwright-core + @sparticuz/chromium, headless) on the local stack: what
@@ -108,17 +109,7 @@ function e2eStatement(): { name: string; content: string } {
 
 /** Opens a console path and waits until it is usable: its title is shown and nothing is loading any more. */
 async function open(p: Page, route: string): Promise<void> {
-  await p.goto(new URL(route, consoleServer.url).href);
-  await p.locator('#page-title').waitFor();
-  await settled(p);
-}
-
-/** Waits until nothing on the page is loading any more. */
-async function settled(p: Page): Promise<void> {
-  await p.waitForFunction(() => {
-    const doc = (globalThis as any).document;
-    return doc.querySelector('main [aria-busy="true"]') === null;
-  });
+  await openConsolePage(p, new URL(route, consoleServer.url).href);
 }
 
 let axeSource: string;
