@@ -65,28 +65,47 @@ const actionResponses = (extra: number[] = []) => ({
   ...common(404, 409, 413, ...extra),
 });
 
-export const invoiceActionRoutes = [
-  route({
+/** A pause finance opens with an optional note (a dispute, or a pause by hand): reminders wait until resumed. */
+function pauseWithNote(o: {
+  path: string;
+  operationId: string;
+  summary: string;
+  reason: 'dispute' | 'manual';
+  action: string;
+  event: string;
+}) {
+  return route({
     method: 'POST',
-    path: '/invoices/{invoiceId}/dispute',
-    operationId: 'disputeInvoice',
+    path: o.path,
+    operationId: o.operationId,
     tag,
     access: 'finance',
     ifMatch: 'optional',
-    summary: 'Record a dispute ("litige"): reminders stop until it is resolved (resume)',
+    summary: o.summary,
     params: InvoiceParams,
     body: z.object({ note }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
       const current = await loadForChange(params.invoiceId, ifMatch);
-      requireOwed(current, 'open a dispute');
+      requireOwed(current, o.action);
       const next = {
         ...stripVersion(current),
-        pause: { reason: 'dispute' as const, since: clock().now().toISOString(), note: body.note },
+        pause: { reason: o.reason, since: clock().now().toISOString(), note: body.note },
       };
-      const saved = await save(current, next, 'dispute_opened', principal.actor, { note: body.note });
+      const saved = await save(current, next, o.event, principal.actor, { note: body.note });
       return { status: 200, body: { invoice: saved }, version: saved.version };
     },
+  });
+}
+
+export const invoiceActionRoutes = [
+  pauseWithNote({
+    path: '/invoices/{invoiceId}/dispute',
+    operationId: 'disputeInvoice',
+    summary: 'Record a dispute ("litige"): reminders stop until it is resolved (resume)',
+    reason: 'dispute',
+    action: 'open a dispute',
+    event: 'dispute_opened',
   }),
   route({
     method: 'POST',
@@ -125,27 +144,13 @@ export const invoiceActionRoutes = [
       return { status: 200, body: { invoice: saved }, version: saved.version };
     },
   }),
-  route({
-    method: 'POST',
+  pauseWithNote({
     path: '/invoices/{invoiceId}/pause',
     operationId: 'pauseInvoice',
-    tag,
-    access: 'finance',
-    ifMatch: 'optional',
     summary: 'Pause the reminders of an invoice by hand',
-    params: InvoiceParams,
-    body: z.object({ note }),
-    responses: actionResponses(),
-    handle: async ({ params, body, principal, ifMatch }) => {
-      const current = await loadForChange(params.invoiceId, ifMatch);
-      requireOwed(current, 'pause');
-      const next = {
-        ...stripVersion(current),
-        pause: { reason: 'manual' as const, since: clock().now().toISOString(), note: body.note },
-      };
-      const saved = await save(current, next, 'paused', principal.actor, { note: body.note });
-      return { status: 200, body: { invoice: saved }, version: saved.version };
-    },
+    reason: 'manual',
+    action: 'pause',
+    event: 'paused',
   }),
   route({
     method: 'POST',
