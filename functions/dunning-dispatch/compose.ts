@@ -13,6 +13,7 @@ import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import type { LatePenalties } from '../core/dunning/penalties';
 import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
 import { defaultRateTable, halfYearOf, legalRateForHalf, type RateTable } from '../core/dunning/rates';
+import { namedRecipient } from '../core/dunning/recipients';
 import { buildFormalNoticePdf, type FormalNoticeInput, formalNoticeReference } from '../core/letters/formal-notice';
 import { rateNotesFor, rateStatusOf } from '../core/letters/rate-notes';
 import { daysLateOn } from '../core/messages/format';
@@ -107,7 +108,7 @@ async function composeMessage(input: {
     if (to.length > 0) {
       const message = renderReminder({
         language: customer.language,
-        customer: addresseeOf(customer),
+        customer: { ...addresseeOf(customer), contactName: namedRecipient(customer, to) },
         reminded: items.some((i) => alreadyReminded(i.invoice.dunningLevel)),
         creditor: creditor(),
         items: await Promise.all(

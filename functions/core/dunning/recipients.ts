@@ -19,3 +19,13 @@ export function reminderRecipients(
   if (chosen.length === 0) chosen = usable;
   return [...new Set(chosen.map((c) => c.email))];
 }
+
+/**
+ * The person an e-mail greets by name: the contact behind its one address, when that contact has a name
+ * (« Bonjour Claire Dubois, »). Several addresses, or an unnamed one, greet the company.
+ */
+export function namedRecipient(customer: Customer, to: readonly string[]): string | undefined {
+  if (to.length !== 1) return undefined;
+  const email = to[0].toLowerCase();
+  return customer.contacts.find((c) => c.email.toLowerCase() === email && c.name?.trim())?.name?.trim();
+}

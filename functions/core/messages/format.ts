@@ -146,6 +146,8 @@ export interface Addressee {
   isBusiness?: boolean;
   civility?: 'madame' | 'monsieur';
   familyName?: string;
+  /** The one named contact an e-mail goes to, greeted instead of the company (core/dunning namedRecipient). */
+  contactName?: string;
 }
 
 function civilityWord(who: Addressee, language: Language): string | undefined {
@@ -168,9 +170,12 @@ export function closingCivility(who: Addressee): string {
   return who.civility === 'madame' ? 'Madame' : who.civility === 'monsieur' ? 'Monsieur' : 'Madame, Monsieur';
 }
 
-/** An e-mail's greeting: "Bonjour Madame Petit," when the person is known, else "Bonjour <name>,". */
+/**
+ * An e-mail's greeting: "Bonjour Madame Petit," when the person is known, else "Bonjour Claire Dubois," when the
+ * e-mail goes to one named contact, else "Bonjour <name>,".
+ */
 export function emailGreeting(who: Addressee, language: Language): string {
   const civility = civilityWord(who, language);
-  const name = civility && who.familyName ? `${civility} ${who.familyName}` : who.name;
+  const name = civility && who.familyName ? `${civility} ${who.familyName}` : (who.contactName ?? who.name);
   return language === 'fr' ? `Bonjour ${name},` : `Dear ${name},`;
 }

@@ -80,6 +80,28 @@ describe('a batch reads what it needs once', () => {
   );
 });
 
+describe('who the reminder greets', () => {
+  it('greets the one named contact it goes to, not the company', async () => {
+    const key = await seed('G', ['G-1']);
+    table.put(
+      customerItem(customer('G', { contacts: [{ name: 'Claire Dubois', email: contactOf('G'), role: 'billing' }] })),
+    );
+    await handler(stateOf('G-1', key));
+    expect(sentTexts()[0]).toContain('Bonjour Claire Dubois,');
+  });
+
+  it('greets the company when the reminder goes to two contacts', async () => {
+    const key = await seed('H', ['H-1']);
+    const contacts = [
+      { name: 'Claire Dubois', email: contactOf('H'), role: 'billing' as const },
+      { name: 'Paul Martin', email: 'paul@h.example.fr', role: 'accounts_payable' as const },
+    ];
+    table.put(customerItem(customer('H', { contacts })));
+    await handler(stateOf('H-1', key));
+    expect(sentTexts()[0]).toContain('Bonjour Client H,');
+  });
+});
+
 describe('one message per customer per send window', () => {
   it(
     'three workflows of one customer dispatching at the same instant send exactly one e-mail listing the ' + 'three',
