@@ -3,6 +3,7 @@ import type { DunningLevel } from '../dunning/policy';
 import {
   escapeHtml,
   formatDate,
+  formatTimestamp,
   htmlDocument,
   htmlTable,
   type Language,
@@ -105,9 +106,7 @@ export function renderFinanceAlert(input: FinanceAlertInput): RenderedMessage {
   const fr = language === 'fr';
   const label = kindLabels[language][input.kind];
   const subject = maskIbansIn(`[encaisse] ${label} – ${input.title}`).replace(/[\r\n]+/g, ' ');
-  const when =
-    `${fr ? 'Survenu le' : 'Occurred on'} ${formatDate(input.occurredAt.slice(0, 10), language)} ` +
-    `${input.occurredAt.slice(11, 19)} UTC`;
+  const when = `${fr ? 'Survenu le' : 'Occurred on'} ${formatTimestamp(input.occurredAt, language)}`;
   const details = (input.details ?? []).map((d) => `${d.label}${fr ? ' :' : ':'} ${d.value}`);
   const link = safeUrl(input.link);
   const text = [

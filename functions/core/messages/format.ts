@@ -1,3 +1,4 @@
+import { localParts } from '../calendar/time-zone';
 import { daysBetween, type IsoDate, type IsoTimestamp } from '../dates';
 import { formatMoney } from '../money';
 import { creditorReferenceFor } from '../payments/creditor-reference';
@@ -38,9 +39,17 @@ export function inLanguage(language: Language, fr: string, en: string): string {
   return language === 'fr' ? fr : en;
 }
 
-/** An ISO timestamp as "23/01/2026 07:30 UTC" / "23 Jan 2026 07:30 UTC". */
+/** An instant's day and "HH:MM" on the wall clock of Paris, where finance and the send windows live. */
+export function parisDayAndTime(instant: number): { day: IsoDate; time: string } {
+  const p = localParts(instant, 'Europe/Paris');
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { day: `${p.year}-${pad(p.month)}-${pad(p.day)}`, time: `${pad(p.hour)}:${pad(p.minute)}` };
+}
+
+/** "30/11/2026 11:00 (heure de Paris)" / "30 Nov 2026 11:00 (Paris time)": the wall clock finance reads. */
 export function formatTimestamp(ts: IsoTimestamp, language: Language): string {
-  return `${formatDate(ts.slice(0, 10), language)} ${ts.slice(11, 16)} UTC`;
+  const { day, time } = parisDayAndTime(Date.parse(ts));
+  return `${formatDate(day, language)} ${time} (${inLanguage(language, 'heure de Paris', 'Paris time')})`;
 }
 
 /** "FR76 3000 6000 0112 3456 7890 189" */

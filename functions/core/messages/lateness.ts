@@ -1,7 +1,5 @@
-import { localParts } from '../calendar/time-zone';
-import type { IsoDate } from '../dates';
 import type { Lateness, LateReason } from '../dunning/timing';
-import { formatDate, type Language } from './format';
+import { formatDate, type Language, parisDayAndTime } from './format';
 
 /**
  * A send that went out after its planned window, in words for the history (the agency case file): when it was planned,
@@ -70,10 +68,8 @@ function reasonInWords(reason: LateReason, late: Partial<Lateness>, language: La
 
 /** "03/12/2026 à 08:30" / "3 Dec 2026 at 08:30", Paris time. */
 function when(instant: number, language: Language): string {
-  const p = localParts(instant, 'Europe/Paris');
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const day: IsoDate = `${p.year}-${pad(p.month)}-${pad(p.day)}`;
-  return `${formatDate(day, language)} ${language === 'fr' ? 'à' : 'at'} ${pad(p.hour)}:${pad(p.minute)}`;
+  const { day, time } = parisDayAndTime(instant);
+  return `${formatDate(day, language)} ${language === 'fr' ? 'à' : 'at'} ${time}`;
 }
 
 /** "1 j 11 h 49 min" / "1 d 11 h 49 min". */

@@ -21,7 +21,7 @@ function day(value: string | undefined, language: Language): string {
   return value && /^\d{4}-\d{2}-\d{2}/.test(value) ? formatDate(value.slice(0, 10), language) : (value ?? '?');
 }
 
-/** A timestamp as "23/01/2026 07:30 UTC"; anything else as it is. */
+/** A timestamp as "23/01/2026 08:30 (heure de Paris)"; anything else as it is. */
 function moment(value: string, language: Language): string {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? formatTimestamp(value as IsoTimestamp, language) : value;
 }

@@ -133,7 +133,7 @@ describe('agency notice', () => {
       'Nouveau dossier de recouvrement CASE-2026-0007 – Atelier Dupont SAS c/ Mauvais Payeur SARL',
     );
     expect(m.text).toContain(input.link.url);
-    expect(m.text).toContain('30/11/2026 10:00 UTC');
+    expect(m.text).toContain('30/11/2026 11:00 (heure de Paris)');
     expect(m.text).toContain('1\u202f060,38\u00a0€');
     expect(m.html).toContain('href="https://bucket.example/case.json?X-Amz-Expires=604800&amp;sig=a&quot;b"');
   });
@@ -155,6 +155,13 @@ describe('finance alerts and digest', () => {
     expect(m.subject).toContain('FR76 **** **** **** **** ***0 189');
     expect(m.subject.startsWith('[encaisse] À corriger : relevé bancaire rejeté – ')).toBe(true);
     expect(m.text).toContain('À faire : Vérifier le fichier');
+  });
+
+  it('an alert says when it happened on the Paris wall clock, in summer and in winter', () => {
+    const at = (occurredAt: string, language: 'fr' | 'en') =>
+      renderFinanceAlert({ kind: 'workflow_failed', title: 'F-1', occurredAt, language }).text;
+    expect(at('2026-11-23T07:02:00.000Z', 'fr')).toContain('Survenu le 23/11/2026 08:02 (heure de Paris)');
+    expect(at('2026-07-01T22:30:00.000Z', 'en')).toContain('Occurred on 2 Jul 2026 00:30 (Paris time)');
   });
 
   it('masks an IBAN keeping country, check digits and the last four characters', () => {
