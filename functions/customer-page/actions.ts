@@ -13,14 +13,14 @@ import {
   paidForm,
   promiseForm,
 } from '../core/customer-page';
-import { addDays, type IsoDate } from '../core/dates';
+import type { IsoDate } from '../core/dates';
 import { type CustomerAnswer, customerAnswerAlert } from '../core/messages/customer-answers';
 import { formatDate } from '../core/messages/format';
 import type { Invoice, InvoicePause } from '../core/model';
 import { formatMoney } from '../core/money';
 import type { PageDeps } from './deps';
 import type { UploadedFile } from './request';
-import { CUSTOMER_PROMISE_MAX_DAYS, type OpenAccess, todayOf } from './view';
+import { latestPromiseDate, type OpenAccess, todayOf } from './view';
 
 /** Business days reminders wait for a payment the customer reported to reach the bank statement. */
 export const REPORTED_PAYMENT_WAIT_BUSINESS_DAYS = 3;
@@ -42,7 +42,7 @@ async function contextOf(access: OpenAccess, deps: PageDeps): Promise<Context> {
   const form = {
     today,
     invoiceNumbers: invoices.map((i) => i.invoiceId),
-    latestPromiseDate: addDays(today, CUSTOMER_PROMISE_MAX_DAYS),
+    latestPromiseDate: latestPromiseDate(today, await deps.policyFor(access.customer)),
   };
   return { access, deps, invoices, form, at: now.toISOString() };
 }

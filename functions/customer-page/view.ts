@@ -1,7 +1,7 @@
 import { localDate } from '../core/calendar/time-zone';
 import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
-import { levelRank } from '../core/dunning/policy';
+import { levelRank, type Policy } from '../core/dunning/policy';
 import type { Customer, Invoice } from '../core/model';
 import { creditorReferenceFor } from '../core/payments/creditor-reference';
 import { formTokenFor } from '../core/payments/customer-link';
@@ -10,8 +10,10 @@ import { qrSvg } from '../core/payments/qr-image';
 import type { Access } from './access';
 import type { Creditor, PageDeps } from './deps';
 
-/** The furthest date a customer may promise from the page (the admin API allows a year; a customer, this). */
-export const CUSTOMER_PROMISE_MAX_DAYS = 30;
+/** The furthest date the customer may promise: the policy's limit (the admin API lets finance go up to a year). */
+export function latestPromiseDate(today: IsoDate, policy: Policy): IsoDate {
+  return addDays(today, policy.customerPromiseMaxDays);
+}
 
 export type OpenAccess = Extract<Access, { ok: true }>;
 
@@ -42,7 +44,7 @@ export async function pageData(
     transfer: await transferOf(invoices, creditor),
     formToken: formTokenFor(access.claims.linkId, access.keys[0]),
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
-    latestPromiseDate: addDays(today, CUSTOMER_PROMISE_MAX_DAYS),
+    latestPromiseDate: latestPromiseDate(today, policy),
     ...extra,
   };
 }

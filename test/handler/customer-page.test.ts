@@ -402,6 +402,21 @@ describe('the customer’s answers', () => {
     },
   );
 
+  it('the furthest date a customer may promise is the one their dunning policy sets', async () => {
+    const w = world();
+    const strict = { ...policyForCustomer(customer('ACME')), customerPromiseMaxDays: 10 };
+    const deps = { ...w.deps, policyFor: async () => strict };
+    const page = await handleCustomerPage(event('GET', `/c/${token()}`), deps);
+    expect(html(page)).toContain('max="2026-06-12"');
+    const late = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-13' })),
+      deps,
+    );
+    expect(late.statusCode).toBe(400);
+    expect(html(late)).toContain('Cette date est trop lointaine.');
+    expect(w.events).toEqual([]);
+  });
+
   it(
     '“J’ai payé” holds the reminders three business days for the statement and tells finance, but never lifts a ' +
       'dispute',

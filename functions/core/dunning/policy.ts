@@ -62,6 +62,8 @@ export const Policy = z
     fixedIndemnity: z.boolean().default(true),
     /** Days after a promised payment date before the workflow resumes if still unpaid. */
     promiseGraceDays: z.number().int().min(0).max(60).default(3),
+    /** The furthest a customer may promise to pay from their page, in days from today (finance may grant more). */
+    customerPromiseMaxDays: z.number().int().min(1).max(365).default(30),
     /** How long grouped sends wait for the other invoices of the same window (seconds). */
     gatherSeconds: z.number().int().min(0).max(3600).default(300),
   })

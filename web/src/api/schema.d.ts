@@ -4246,6 +4246,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @default 30 */
+                            customerPromiseMaxDays: number;
                             description?: string;
                             /** @default true */
                             fixedIndemnity: boolean;
@@ -4357,6 +4359,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @default 30 */
+                    customerPromiseMaxDays?: number;
                     description?: string;
                     /** @default true */
                     fixedIndemnity?: boolean;
@@ -4416,6 +4420,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @default 30 */
+                        customerPromiseMaxDays: number;
                         description?: string;
                         /** @default true */
                         fixedIndemnity: boolean;
@@ -4565,6 +4571,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @default 30 */
+                        customerPromiseMaxDays: number;
                         description?: string;
                         /** @default true */
                         fixedIndemnity: boolean;
@@ -4689,6 +4697,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @default 30 */
+                    customerPromiseMaxDays?: number;
                     description?: string;
                     /** @default true */
                     fixedIndemnity?: boolean;
@@ -4746,6 +4756,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @default 30 */
+                        customerPromiseMaxDays: number;
                         description?: string;
                         /** @default true */
                         fixedIndemnity: boolean;
