@@ -54,7 +54,10 @@ export async function handleCustomerPage(
     return htmlResponse(
       200,
       renderCustomerPage(
-        await pageData(access, request.token, deps, request.done ? { notice: DONE[request.done] } : {}),
+        await pageData(access, request.token, deps, {
+          ...(request.done ? { notice: DONE[request.done] } : {}),
+          pay: request.pay,
+        }),
       ),
     );
   }

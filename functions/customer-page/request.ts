@@ -21,6 +21,8 @@ export interface PageRequest {
   action?: PageAction;
   /** ?done=<action> after a successful post (Post/Redirect/Get) */
   done?: PageAction;
+  /** ?pay=<invoice number>: the page with that invoice's own payment code (ignored unless the invoice is owed) */
+  pay?: string;
   headers: Record<string, string>;
   body: Buffer;
 }
@@ -40,12 +42,14 @@ export function readRequest(event: APIGatewayProxyEventV2): PageRequest | undefi
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
   const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
   const done = event.queryStringParameters?.done;
+  const pay = event.queryStringParameters?.pay;
   return {
     method: event.requestContext.http.method.toUpperCase(),
     token: match?.[1] ?? '',
     shortCode: short?.[1],
     action: match?.[2] as PageAction | undefined,
     done: done === 'paid' || done === 'dispute' || done === 'promise' ? done : undefined,
+    pay: pay && pay.length <= 100 ? pay : undefined,
     headers,
     body,
   };

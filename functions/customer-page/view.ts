@@ -26,7 +26,7 @@ export async function pageData(
   access: OpenAccess,
   token: string,
   deps: PageDeps,
-  extra: { errors?: Record<string, FormErrorCode>; notice?: CustomerPageData['notice'] } = {},
+  extra: { errors?: Record<string, FormErrorCode>; notice?: CustomerPageData['notice']; pay?: string } = {},
 ): Promise<CustomerPageData> {
   const { customer } = access;
   const today = todayOf(customer, deps.now());
@@ -41,11 +41,13 @@ export async function pageData(
     customerName: customer.name,
     creditor,
     invoices: rows,
-    transfer: await transferOf(invoices, creditor),
+    transfer: await transferOf(invoices, creditor, extra.pay),
+    pageUrl: base,
     formToken: formTokenFor(access.claims.linkId, access.keys[0]),
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
     latestPromiseDate: latestPromiseDate(today, policy),
-    ...extra,
+    errors: extra.errors,
+    notice: extra.notice,
   };
 }
 
@@ -96,13 +98,20 @@ export function epcTransferFor(
   return { payload, amountCents, reference };
 }
 
-async function transferOf(invoices: Invoice[], creditor: Creditor): Promise<CustomerPageData['transfer']> {
-  const transfer = epcTransferFor(invoices, creditor);
+/** The code for everything owed, or for the one owed invoice `pay` names (any other value is ignored). */
+async function transferOf(
+  invoices: Invoice[],
+  creditor: Creditor,
+  pay: string | undefined,
+): Promise<CustomerPageData['transfer']> {
+  const one = invoices.find((i) => i.invoiceId === pay && i.currency === 'EUR' && i.openCents > 0);
+  const transfer = epcTransferFor(one ? [one] : invoices, creditor);
   return (
     transfer && {
       qrSvg: await qrSvg(transfer.payload),
       amountCents: transfer.amountCents,
       reference: transfer.reference,
+      invoice: one?.invoiceId,
     }
   );
 }

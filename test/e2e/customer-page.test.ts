@@ -121,6 +121,15 @@ describe('the customer page in a browser, on the local stack', () => {
     expect(decodePng(shot)).toMatchObject({ iban: 'FR7630006000011234567890189', amountCents: 1_545_67 });
   }, 60_000);
 
+  it('“Payer cette facture” shows that invoice’s own code, with its RF reference, without any script', async () => {
+    await page.goto(link);
+    await page.locator('tr', { hasText: PROMISED }).getByRole('link', { name: 'Payer cette facture' }).click();
+    await expect(page.locator('h2', { hasText: `Payer par virement la facture ${PROMISED}` }).count()).resolves.toBe(1);
+    const code = decodePng(await page.locator('.qr').screenshot());
+    const owed = await a.getInvoice(PROMISED);
+    expect(code).toMatchObject({ amountCents: owed?.openCents, creditorReference: expect.stringMatching(/^RF\d{2}/) });
+  }, 60_000);
+
   it('contesting an invoice with a file pauses its workflow on the dispute and e-mails finance', async () => {
     await page.goto(link);
     const form = page.locator('form[action$="/dispute"]');

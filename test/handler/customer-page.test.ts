@@ -315,6 +315,33 @@ describe('the customer page', () => {
   );
 });
 
+describe('paying one invoice of several', () => {
+  it('each owed invoice links to its own code, which carries that invoice’s amount and RF reference', async () => {
+    const w = world();
+    const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+    expect(page).toContain(`href="/c/${token()}?pay=F-2026-0043#virement">Payer cette facture</a>`);
+    const one = html(
+      await handleCustomerPage(event('GET', `/c/${token()}`, { query: { pay: 'F-2026-0043' } }), w.deps),
+    );
+    expect(one).toContain('Payer par virement la facture F-2026-0043');
+    expect(one).toContain('les pénalités de retard et l’indemnité forfaitaire s’y ajoutent');
+    expect(one).toContain(`<a href="/c/${token()}">Payer plutôt tout ce qui est dû</a>`);
+    const fields = parseEpcPayload(decodeSvgQr(one));
+    expect(fields.amountCents).toBe(30_000);
+    expect(fields.creditorReference).toMatch(/^RF\d{2}F20260043$/);
+  });
+
+  it('an invoice that is not this customer’s, or not owed, gives the code for everything due', async () => {
+    const w = world();
+    for (const pay of ['F-2026-0099', 'F-0000', '<script>']) {
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`, { query: { pay } }), w.deps));
+      expect(page).not.toContain('F-2026-0099');
+      expect(page).not.toContain('<script>');
+      expect(parseEpcPayload(decodeSvgQr(page)).amountCents).toBe(150_000);
+    }
+  });
+});
+
 describe('the customer’s answers', () => {
   it(
     '“Je conteste” pauses that invoice for a dispute, keeps the file, records the link, alerts finance, and leaves ' +

@@ -34,8 +34,13 @@ export interface CustomerPageData {
   customerName: string;
   creditor: { name: string; iban: string; bic?: string; email?: string; phone?: string };
   invoices: PageInvoice[];
-  /** The EPC code for everything due (or one invoice): its SVG, and the amount and reference it carries. */
-  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string };
+  /**
+   * The EPC code for everything due, or for the one invoice `invoice` names (the page's `?pay=` link): its SVG, and
+   * the amount and reference it carries.
+   */
+  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string; invoice?: string };
+  /** The page's own address (relative), which the per-invoice payment links extend. */
+  pageUrl: string;
   /** The anti-forgery value every form carries (`formTokenFor`). */
   formToken: string;
   /** Where each form posts (relative URLs under the link's route). */
@@ -117,6 +122,9 @@ function invoicesSection(data: CustomerPageData): string {
   ];
   if (withPenalties) heads.push(['colPenalties', true], ['colIndemnity', true]);
   if (withPdf) heads.push(['colDocument', false]);
+  // a link per invoice to its own payment code, when there is more than one to choose from
+  const payable = data.invoices.filter((i) => i.currency === 'EUR').length > 1;
+  if (payable) heads.push(['colPay', false]);
   const rows = data.invoices.map((i) => {
     const cells = [
       e(i.number),
@@ -128,6 +136,7 @@ function invoicesSection(data: CustomerPageData): string {
     if (withPenalties) cells.push(money(i.penaltiesCents, i.currency), money(i.indemnityCents, i.currency));
     const pdf = safeUrl(i.pdfUrl);
     if (withPdf) cells.push(pdf ? `<a href="${e(pdf)}">${e(t.download)}</a>` : '');
+    if (payable) cells.push(i.currency === 'EUR' ? `<a href="${e(payLink(data, i.number))}">${e(t.payOne)}</a>` : '');
     return `<tr>${cells.map((c, k) => `<td${heads[k][1] ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   const th = heads.map(([k, n]) => `<th${n ? ' class="n"' : ''}>${e(t[k])}</th>`).join('');
@@ -162,13 +171,24 @@ function transferSection(data: CustomerPageData): string {
   ];
   if (c.bic) rows.push(['BIC', c.bic]);
   if (x) rows.push([t.amount, formatMoney(x.amountCents, 'EUR', data.language)]);
+  const penalties = data.invoices.some(
+    (i) => (!x?.invoice || i.number === x.invoice) && (i.penaltiesCents || i.indemnityCents),
+  );
   if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
   const qr = x
     ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" ` +
       `aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
     : '';
   const dl = rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('');
-  return `<section><h2>${e(t.payTitle)}</h2>${qr}<dl>${dl}</dl></section>`;
+  const title = x?.invoice ? `${t.payOneTitle} ${x.invoice}` : t.payTitle;
+  const apart = x && penalties ? `<p>${e(t.penaltiesApart)}</p>` : '';
+  const all = x?.invoice ? `<p><a href="${e(data.pageUrl)}">${e(t.payAll)}</a></p>` : '';
+  return `<section id="virement"><h2>${e(title)}</h2>${qr}<dl>${dl}</dl>${apart}${all}</section>`;
+}
+
+/** The page again, with the payment code of one invoice (`?pay=`), scrolled to it. */
+function payLink(data: CustomerPageData, invoiceNumber: string): string {
+  return `${data.pageUrl}?pay=${encodeURIComponent(invoiceNumber)}#virement`;
 }
 
 function formsSection(data: CustomerPageData): string {

@@ -56,6 +56,7 @@ async function pageData(language: 'fr' | 'en', customerName = 'Boulangerie Marti
     transfer: { qrSvg: await qrSvg(payload), amountCents: 1_357_90, reference: 'RF97F2024001' },
     formToken: 'tok_AAAA',
     actions: { paid: './paid', dispute: './dispute', promise: './promise' },
+    pageUrl: '/c/tok',
     latestPromiseDate: '2027-01-05',
   };
 }
