@@ -78,6 +78,10 @@ export class OfxScanner {
   /** Interned element names (and their codes) by hash of their upper-cased characters: no string made per tag. */
   private readonly names: (string | undefined)[] = new Array(1024);
   private readonly codes = new Int32Array(1024);
+  /** The name of the tag being read, as `step` found it (`nameEnd` -1: not found there). */
+  private nameEnd = -1;
+  private nameHash = 0;
+  private nameUpper = true;
 
   constructor(private readonly events: ScanEvents) {}
 
@@ -173,8 +177,29 @@ export class OfxScanner {
       if (end < 0) return this.ended ? STOP : this.wait(lt, needle);
       return end + needle.length;
     }
-    const gt = this.search('>', lt + 1, lt);
-    if (gt < 0) return this.ended ? STOP : this.wait(lt, '>');
+    // the `>` found right after the name (or its `/`) spares a search; a name of more than 64 characters is searched
+    const limit = Math.min(n, lt + 66);
+    let i = text.charCodeAt(lt + 1) === 47 ? lt + 2 : lt + 1;
+    let upper = true;
+    let hash = 0;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      const u = nameChar(c);
+      if (u < 0) break;
+      if (u !== c) upper = false;
+      hash = (Math.imul(hash, 31) + u) | 0;
+    }
+    // the name read (its end, hash and case) unless it reached `limit`: token reads it again
+    this.nameEnd = i < limit ? i : -1;
+    this.nameHash = hash;
+    this.nameUpper = upper;
+    let gt: number;
+    if (i < limit && text.charCodeAt(i) === 62) gt = i;
+    else if (i + 1 < limit && text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 62) gt = i + 1;
+    else {
+      gt = this.search('>', lt + 1, lt);
+      if (gt < 0) return this.ended ? STOP : this.wait(lt, '>');
+    }
     const nextLt = this.search('<', gt + 1, lt);
     if (nextLt < 0 && !this.ended) return this.wait(lt, '<');
     const next = this.token(lt, gt, nextLt < 0 ? n : nextLt);
@@ -204,15 +229,19 @@ export class OfxScanner {
     const slash = text.charCodeAt(i) === 47;
     if (slash) i++;
     const start = i;
-    let upper = true;
-    let hash = 0;
-    for (; i < gt; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 97 && c <= 122) {
-        upper = false;
-        c -= 32;
-      } else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
-      hash = (Math.imul(hash, 31) + c) | 0;
+    let upper = this.nameUpper;
+    let hash = this.nameHash;
+    if (this.nameEnd >= 0) i = this.nameEnd;
+    else {
+      upper = true;
+      hash = 0;
+      for (; i < gt; i++) {
+        const c = text.charCodeAt(i);
+        const u = nameChar(c);
+        if (u < 0) break;
+        if (u !== c) upper = false;
+        hash = (Math.imul(hash, 31) + u) | 0;
+      }
     }
     if (i === start) return afterEnd;
     const nameEnd = i;
@@ -231,8 +260,13 @@ export class OfxScanner {
     }
     const code = this.codes[slot];
     let empty = true;
+    let from = gt + 1;
+    let to = afterEnd;
     if (!selfClose) {
-      empty = isBlankBetween(text, gt + 1, afterEnd);
+      // the text after the tag, trimmed of ASCII blanks here, of the others (rare) when its value is made
+      while (from < to && isBlank(text.charCodeAt(from))) from++;
+      while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+      empty = from === to || (isHigh(text, from, to) && text.slice(from, to).trim() === '');
       if (empty && afterEnd < text.length) {
         if (afterEnd + 9 > text.length && !this.ended && '<![CDATA['.startsWith(text.slice(afterEnd)))
           return CDATA_START;
@@ -249,7 +283,7 @@ export class OfxScanner {
     }
     this.expectClose = undefined;
     if (selfClose) this.leaf(name, code, lt, undefined, -1, 0);
-    else if (!empty) this.leaf(name, code, lt, undefined, gt + 1, afterEnd);
+    else if (!empty) this.leaf(name, code, lt, undefined, from, to);
     else this.aggregate(name, code, lt);
     if (!empty) this.expectClose = name;
     return afterEnd;
@@ -261,7 +295,9 @@ export class OfxScanner {
     const known = this.names[slot];
     const text = this.text;
     if (known !== undefined && known.length === end - start) {
-      if (upper ? text.startsWith(known, start) : text.slice(start, end).toUpperCase() === known) return slot;
+      let k = start;
+      while (k < end && nameChar(text.charCodeAt(k)) === known.charCodeAt(k - start)) k++;
+      if (k === end) return slot;
     }
     const name = upper ? text.slice(start, end) : text.slice(start, end).toUpperCase();
     this.names[slot] = name;
@@ -280,7 +316,7 @@ export class OfxScanner {
       want = this.events.wants(parent, code);
       if (want === Want.SKIP) return;
     }
-    const value = given ?? (from < 0 ? undefined : decodeEntities(textBetween(this.text, from, to)));
+    const value = given ?? (from < 0 ? undefined : decodeEntities(valueAt(this.text, from, to)));
     if (want === Want.VALUE) this.events.leaf(parent, code, value);
     else this.events.opened(this.node(name, code, lt, value), parent, false);
   }
@@ -338,25 +374,22 @@ export class OfxScanner {
   }
 }
 
+/** A character of an element name, upper-cased (letters, digits, `_`, `.`), or -1. */
+function nameChar(c: number): number {
+  if (c >= 97 && c <= 122) return c - 32;
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 ? c : -1;
+}
+
 function node(name: string, code: number, value: string | undefined, children: ONode[], offset: number): ONode {
   return { name, code, value, children, offset, line: undefined, light: false, trn: undefined };
 }
 
-/** Whether textBetween(s, a, b) is '' (without making it). */
-function isBlankBetween(s: string, a: number, b: number): boolean {
-  while (a < b && isBlank(s.charCodeAt(a))) a++;
-  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
-  if (a === b) return true;
-  return (s.charCodeAt(a) > 127 || s.charCodeAt(b - 1) > 127) && s.slice(a, b).trim() === '';
-}
+const isHigh = (s: string, from: number, to: number) => s.charCodeAt(from) > 127 || s.charCodeAt(to - 1) > 127;
 
-/** The text between two tags, trimmed as String.prototype.trim does, made only when not blank. */
-function textBetween(s: string, a: number, b: number): string {
-  while (a < b && isBlank(s.charCodeAt(a))) a++;
-  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
-  if (a === b) return '';
-  const v = s.slice(a, b);
-  return s.charCodeAt(a) > 127 || s.charCodeAt(b - 1) > 127 ? v.trim() : v;
+/** The text `from`-`to` (not blank, trimmed of ASCII blanks) trimmed as String.prototype.trim does. */
+function valueAt(s: string, from: number, to: number): string {
+  const v = s.slice(from, to);
+  return isHigh(s, from, to) ? v.trim() : v;
 }
 
 function decodeEntities(s: string): string {

@@ -109,9 +109,13 @@ export class TrnFields {
     return false;
   }
 
-  /** An element of this transaction's tree opened under `parent`: `node` undefined for a leaf not kept as a node. */
+  /** An element of this transaction's tree opened under `parent`: taken if wanted (see `put`). */
   take(parent: ONode, code: number, node: ONode | undefined, value: string | undefined): void {
-    if (!this.wants(parent, code)) return;
+    if (this.wants(parent, code)) this.put(parent, code, node, value);
+  }
+
+  /** An element `wants` asked for: `node` undefined for a leaf not kept as a node. */
+  put(parent: ONode, code: number, node: ONode | undefined, value: string | undefined): void {
     if (parent === this.node && code <= Code.PAYEE) {
       this.seen |= 1 << code;
       this.direct(code, node, value);
@@ -238,6 +242,28 @@ function words(s: string): string[] {
   return [s];
 }
 
+/**
+ * The texts that repeat from one transaction to the next (type, payer's name and account), kept once: the copy read
+ * from the text is let go at once, so that the many kept entries hold fewer objects for the garbage collector to move.
+ */
+class Repeated<T> {
+  private readonly known = new Map<string, T>();
+  constructor(private readonly make: (s: string) => T) {}
+  of(s: string): T {
+    const known = this.known.get(s);
+    if (known !== undefined || this.known.has(s)) return known as T;
+    const made = this.make(s);
+    if (this.known.size > 10_000) this.known.clear();
+    this.known.set(s, made);
+    return made;
+  }
+}
+
+const types = new Repeated((s) => s.toUpperCase());
+const labels = new Repeated(collapse);
+const names = new Repeated((s) => s);
+const ibans = new Repeated(ibanIn);
+
 export function transaction(f: TrnFields, index: number, currency: string | undefined, raw: string): StatementEntry {
   const bookingDate = ofxDate(f.dtPosted || undefined, 'STMTTRN');
   if (!bookingDate)
@@ -249,17 +275,18 @@ export function transaction(f: TrnFields, index: number, currency: string | unde
   const counterpartyAccount = f.bankTo ? got(f.bankToId) : f.ccTo ? got(f.ccToId) : undefined;
   const refnum = f.refNum || undefined;
   const type = f.trnType || undefined;
+  const counterparty = f.extdName || payeeName;
   return {
     index,
     bookingDate,
     valueDate: ofxDate(f.dtAvail || undefined, 'STMTTRN'),
     amountCents: amount,
     currency: currency ?? STATEMENT_CURRENCY,
-    bankCodes: type ? [type.toUpperCase()] : [],
+    bankCodes: type ? [types.of(type)] : [],
     bankReference: f.fitId || undefined,
-    label: collapse(name ?? memo ?? ''),
-    counterpartyName: f.extdName || payeeName,
-    counterpartyIban: counterpartyAccount ? ibanIn(counterpartyAccount) : undefined,
+    label: name !== undefined ? labels.of(name) : collapse(memo ?? ''),
+    counterpartyName: counterparty === undefined ? undefined : names.of(counterparty),
+    counterpartyIban: counterpartyAccount ? ibans.of(counterpartyAccount) : undefined,
     remittance: {
       unstructured: memo ? [collapse(memo)] : [],
       structured: refnum ? words(refnum) : [],

@@ -92,7 +92,7 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
     lined: LINED,
     codeOf,
     wants: wantOf,
-    leaf: (parent, code, value) => parent.trn!.take(parent, code, undefined, value),
+    leaf: (parent, code, value) => parent.trn!.put(parent, code, undefined, value),
     opened(node, parent, aggregate) {
       // transactions are read when they close, not kept in the tree: their fields are taken as they open
       const trn = node.code === Code.STMTTRN && parent.code === Code.BANKTRANLIST;
