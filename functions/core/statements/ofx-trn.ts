@@ -242,28 +242,6 @@ function words(s: string): string[] {
   return [s];
 }
 
-/**
- * The texts that repeat from one transaction to the next (type, payer's name and account), kept once: the copy read
- * from the text is let go at once, so that the many kept entries hold fewer objects for the garbage collector to move.
- */
-class Repeated<T> {
-  private readonly known = new Map<string, T>();
-  constructor(private readonly make: (s: string) => T) {}
-  of(s: string): T {
-    const known = this.known.get(s);
-    if (known !== undefined || this.known.has(s)) return known as T;
-    const made = this.make(s);
-    if (this.known.size > 10_000) this.known.clear();
-    this.known.set(s, made);
-    return made;
-  }
-}
-
-const types = new Repeated((s) => s.toUpperCase());
-const labels = new Repeated(collapse);
-const names = new Repeated((s) => s);
-const ibans = new Repeated(ibanIn);
-
 export function transaction(f: TrnFields, index: number, currency: string | undefined, raw: string): StatementEntry {
   const bookingDate = ofxDate(f.dtPosted || undefined, 'STMTTRN');
   if (!bookingDate)
@@ -275,18 +253,17 @@ export function transaction(f: TrnFields, index: number, currency: string | unde
   const counterpartyAccount = f.bankTo ? got(f.bankToId) : f.ccTo ? got(f.ccToId) : undefined;
   const refnum = f.refNum || undefined;
   const type = f.trnType || undefined;
-  const counterparty = f.extdName || payeeName;
   return {
     index,
     bookingDate,
     valueDate: ofxDate(f.dtAvail || undefined, 'STMTTRN'),
     amountCents: amount,
     currency: currency ?? STATEMENT_CURRENCY,
-    bankCodes: type ? [types.of(type)] : [],
+    bankCodes: type ? [type.toUpperCase()] : [],
     bankReference: f.fitId || undefined,
-    label: name !== undefined ? labels.of(name) : collapse(memo ?? ''),
-    counterpartyName: counterparty === undefined ? undefined : names.of(counterparty),
-    counterpartyIban: counterpartyAccount ? ibans.of(counterpartyAccount) : undefined,
+    label: collapse(name ?? memo ?? ''),
+    counterpartyName: f.extdName || payeeName,
+    counterpartyIban: counterpartyAccount ? ibanIn(counterpartyAccount) : undefined,
     remittance: {
       unstructured: memo ? [collapse(memo)] : [],
       structured: refnum ? words(refnum) : [],
