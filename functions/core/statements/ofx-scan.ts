@@ -1,25 +1,47 @@
 import { StatementParseError } from './errors';
+import type { TrnFields } from './ofx-trn';
 
-/** An OFX element: an aggregate (children) or a leaf (value). `offset` is its `<` in the whole text. */
+/**
+ * An OFX element: an aggregate (children) or a leaf (value). `offset` is its `<` in the whole text. Every node has
+ * the same properties in the same order (one shape).
+ */
 export interface ONode {
   name: string;
-  value?: string;
+  /** The reader's number for `name` (ScanEvents.codeOf), 0 for a name it does not read. */
+  code: number;
+  value: string | undefined;
   children: ONode[];
   offset: number;
   /** 1-based line of `offset`, for the few nodes an error may name after their text is gone (see `lined`). */
-  line?: number;
+  line: number | undefined;
+  /** A light aggregate keeps no children: its leaves are only given to `ScanEvents.leaf` when the reader wants them. */
+  light: boolean;
+  /** The fields of the transaction whose element tree this node is in, if any (set by the reader). */
+  trn: TrnFields | undefined;
 }
 
 /** What the scanner tells its reader: an element opened, and the aggregates closed (innermost first). */
 export interface ScanEvents {
   /** Statement-level elements whose line is kept, as the text they were read from does not stay. */
   lined: ReadonlySet<string>;
+  /** The number the reader gives an element name (asked once per distinct name). */
+  codeOf(name: string): number;
+  /** A leaf under a light parent: SKIP it, give its VALUE to `leaf`, or open it as a NODE. */
+  wants(parent: ONode, code: number): Want;
+  leaf(parent: ONode, code: number, value: string | undefined): void;
   opened(node: ONode, parent: ONode, aggregate: boolean): void;
   /** `node` (at `depth` in the stack) is closed: `end` is where its source ends in `text`, `own` if by its own tag. */
   closed(node: ONode, depth: number, stack: readonly ONode[], text: string, end: number, own: boolean): void;
 }
 
-const NO_CHILDREN: ONode[] = [];
+export enum Want {
+  SKIP = 0,
+  VALUE = 1,
+  NODE = 2,
+}
+
+/** The children of a leaf or of a light aggregate (never added to). */
+export const NO_CHILDREN: ONode[] = [];
 const WAIT = -1;
 const STOP = -2;
 const CDATA_OPEN = -3;
@@ -34,7 +56,7 @@ const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
  * only): no regular expression can backtrack over a hostile file, no array of tags or lines is made.
  */
 export class OfxScanner {
-  readonly root: ONode = { name: '#root', children: [], offset: 0 };
+  readonly root: ONode = node('#root', 0, undefined, [], 0);
   /** The open aggregates, the root first. */
   readonly stack: ONode[] = [this.root];
   /** The text kept, from `base` in the whole text; reading resumes at `pos`. */
@@ -53,8 +75,13 @@ export class OfxScanner {
   /** Line counting, monotonic: `lineAtCount` is the 1-based line of the absolute offset `counted`. */
   private counted = 0;
   private lineAtCount = 1;
-  /** Interned element names by hash of their upper-cased characters: no string made per tag. */
+  /** Interned element names (and their codes) by hash of their upper-cased characters: no string made per tag. */
   private readonly names: (string | undefined)[] = new Array(1024);
+  private readonly codes = new Int32Array(1024);
+  /** The name of the tag being read, as `step` found it (`nameEnd` -1: not found there). */
+  private nameEnd = -1;
+  private nameHash = 0;
+  private nameUpper = true;
 
   constructor(private readonly events: ScanEvents) {}
 
@@ -150,8 +177,29 @@ export class OfxScanner {
       if (end < 0) return this.ended ? STOP : this.wait(lt, needle);
       return end + needle.length;
     }
-    const gt = this.search('>', lt + 1, lt);
-    if (gt < 0) return this.ended ? STOP : this.wait(lt, '>');
+    // the `>` found right after the name (or its `/`) spares a search; a name of more than 64 characters is searched
+    const limit = Math.min(n, lt + 66);
+    let i = text.charCodeAt(lt + 1) === 47 ? lt + 2 : lt + 1;
+    let upper = true;
+    let hash = 0;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      const u = nameChar(c);
+      if (u < 0) break;
+      if (u !== c) upper = false;
+      hash = (Math.imul(hash, 31) + u) | 0;
+    }
+    // the name read (its end, hash and case) unless it reached `limit`: token reads it again
+    this.nameEnd = i < limit ? i : -1;
+    this.nameHash = hash;
+    this.nameUpper = upper;
+    let gt: number;
+    if (i < limit && text.charCodeAt(i) === 62) gt = i;
+    else if (i + 1 < limit && text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 62) gt = i + 1;
+    else {
+      gt = this.search('>', lt + 1, lt);
+      if (gt < 0) return this.ended ? STOP : this.wait(lt, '>');
+    }
     const nextLt = this.search('<', gt + 1, lt);
     if (nextLt < 0 && !this.ended) return this.wait(lt, '<');
     const next = this.token(lt, gt, nextLt < 0 ? n : nextLt);
@@ -181,15 +229,19 @@ export class OfxScanner {
     const slash = text.charCodeAt(i) === 47;
     if (slash) i++;
     const start = i;
-    let upper = true;
-    let hash = 0;
-    for (; i < gt; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 97 && c <= 122) {
-        upper = false;
-        c -= 32;
-      } else if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46)) break;
-      hash = (Math.imul(hash, 31) + c) | 0;
+    let upper = this.nameUpper;
+    let hash = this.nameHash;
+    if (this.nameEnd >= 0) i = this.nameEnd;
+    else {
+      upper = true;
+      hash = 0;
+      for (; i < gt; i++) {
+        const c = text.charCodeAt(i);
+        const u = nameChar(c);
+        if (u < 0) break;
+        if (u !== c) upper = false;
+        hash = (Math.imul(hash, 31) + u) | 0;
+      }
     }
     if (i === start) return afterEnd;
     const nameEnd = i;
@@ -200,22 +252,29 @@ export class OfxScanner {
       end--;
     }
     for (; i < end; i++) if (text[i].trim() !== '') return afterEnd;
-    const name = this.nameOf(start, nameEnd, upper, hash);
+    const slot = this.slotOf(start, nameEnd, upper, hash);
+    const name = this.names[slot]!;
     if (slash) {
       this.close(name, lt, gt);
       return afterEnd;
     }
-    let value = '';
+    const code = this.codes[slot];
+    let empty = true;
+    let from = gt + 1;
+    let to = afterEnd;
     if (!selfClose) {
-      value = textBetween(text, gt + 1, afterEnd);
-      if (value === '' && afterEnd < text.length) {
+      // the text after the tag, trimmed of ASCII blanks here, of the others (rare) when its value is made
+      while (from < to && isBlank(text.charCodeAt(from))) from++;
+      while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+      empty = from === to || (isHigh(text, from, to) && text.slice(from, to).trim() === '');
+      if (empty && afterEnd < text.length) {
         if (afterEnd + 9 > text.length && !this.ended && '<![CDATA['.startsWith(text.slice(afterEnd)))
           return CDATA_START;
         if (text.startsWith('<![CDATA[', afterEnd)) {
           const cdataEnd = this.search(']]>', afterEnd + 9, lt);
           if (cdataEnd < 0 && !this.ended) return CDATA_OPEN;
           if (cdataEnd >= 0) {
-            this.open(name, lt, false, text.slice(afterEnd + 9, cdataEnd).trim());
+            this.leaf(name, code, lt, text.slice(afterEnd + 9, cdataEnd).trim(), 0, 0);
             this.expectClose = name;
             return cdataEnd + 3;
           }
@@ -223,37 +282,63 @@ export class OfxScanner {
       }
     }
     this.expectClose = undefined;
-    this.open(name, lt, selfClose, value === '' ? undefined : decodeEntities(value));
-    if (value !== '') this.expectClose = name;
+    if (selfClose) this.leaf(name, code, lt, undefined, -1, 0);
+    else if (!empty) this.leaf(name, code, lt, undefined, from, to);
+    else this.aggregate(name, code, lt);
+    if (!empty) this.expectClose = name;
     return afterEnd;
   }
 
-  private nameOf(start: number, end: number, upper: boolean, hash: number): string {
+  /** The slot of the interned name `text[start, end)` (upper-cased). */
+  private slotOf(start: number, end: number, upper: boolean, hash: number): number {
     const slot = (hash ^ (end - start)) & 1023;
     const known = this.names[slot];
     const text = this.text;
     if (known !== undefined && known.length === end - start) {
-      if (upper ? text.startsWith(known, start) : text.slice(start, end).toUpperCase() === known) return known;
+      let k = start;
+      while (k < end && nameChar(text.charCodeAt(k)) === known.charCodeAt(k - start)) k++;
+      if (k === end) return slot;
     }
     const name = upper ? text.slice(start, end) : text.slice(start, end).toUpperCase();
     this.names[slot] = name;
-    return name;
+    this.codes[slot] = this.events.codeOf(name);
+    return slot;
   }
 
-  private open(name: string, lt: number, selfClose: boolean, value: string | undefined): void {
+  /**
+   * A leaf: its value is `given` (CDATA), none (`from` < 0: self-closed) or the text `from`-`to` trimmed and decoded.
+   * Under a light parent it is made only if the reader wants it, as a node only if it asks so.
+   */
+  private leaf(name: string, code: number, lt: number, given: string | undefined, from: number, to: number): void {
+    const parent = this.stack[this.stack.length - 1];
+    let want = Want.NODE;
+    if (parent.light) {
+      want = this.events.wants(parent, code);
+      if (want === Want.SKIP) return;
+    }
+    const value = given ?? (from < 0 ? undefined : decodeEntities(valueAt(this.text, from, to)));
+    if (want === Want.VALUE) this.events.leaf(parent, code, value);
+    else this.events.opened(this.node(name, code, lt, value), parent, false);
+  }
+
+  private aggregate(name: string, code: number, lt: number): void {
     const stack = this.stack;
-    const parent = stack[stack.length - 1];
-    const aggregate = !selfClose && value === undefined;
-    const node: ONode = { name, value, children: aggregate ? [] : NO_CHILDREN, offset: this.base + lt };
-    if (this.events.lined.has(name)) node.line = this.lineAt(node.offset);
-    if (aggregate && stack.length > 64) {
+    const n = this.node(name, code, lt, undefined);
+    if (stack.length > 64) {
       throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', {
-        line: this.lineAt(node.offset),
+        line: this.lineAt(n.offset),
         element: name,
       });
     }
-    this.events.opened(node, parent, aggregate);
-    if (aggregate) stack.push(node);
+    this.events.opened(n, stack[stack.length - 1], true);
+    stack.push(n);
+  }
+
+  /** A node at `lt` (its children are the reader's to give), with its line when the reader keeps it. */
+  private node(name: string, code: number, lt: number, value: string | undefined): ONode {
+    const n = node(name, code, value, NO_CHILDREN, this.base + lt);
+    if (this.events.lined.has(name)) n.line = this.lineAt(n.offset);
+    return n;
   }
 
   private close(name: string, lt: number, gt: number): void {
@@ -289,13 +374,22 @@ export class OfxScanner {
   }
 }
 
-/** The text between two tags, trimmed as String.prototype.trim does, made only when not blank. */
-function textBetween(s: string, a: number, b: number): string {
-  while (a < b && isBlank(s.charCodeAt(a))) a++;
-  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
-  if (a === b) return '';
-  const v = s.slice(a, b);
-  return s.charCodeAt(a) > 127 || s.charCodeAt(b - 1) > 127 ? v.trim() : v;
+/** A character of an element name, upper-cased (letters, digits, `_`, `.`), or -1. */
+function nameChar(c: number): number {
+  if (c >= 97 && c <= 122) return c - 32;
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 ? c : -1;
+}
+
+function node(name: string, code: number, value: string | undefined, children: ONode[], offset: number): ONode {
+  return { name, code, value, children, offset, line: undefined, light: false, trn: undefined };
+}
+
+const isHigh = (s: string, from: number, to: number) => s.charCodeAt(from) > 127 || s.charCodeAt(to - 1) > 127;
+
+/** The text `from`-`to` (not blank, trimmed of ASCII blanks) trimmed as String.prototype.trim does. */
+function valueAt(s: string, from: number, to: number): string {
+  const v = s.slice(from, to);
+  return isHigh(s, from, to) ? v.trim() : v;
 }
 
 function decodeEntities(s: string): string {

@@ -1,12 +1,11 @@
-import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
-import { parseAmountToCents } from '../money';
+import type { BankAccount, LiveStatements, Statement } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
-import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
 import { OfxScanner, type ONode } from './ofx-scan';
-import { amountOrThrow, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
+import { Code, codeOf, ofxAmount, ofxDate, STATEMENT_CURRENCY, TrnFields, transaction, wantOf } from './ofx-trn';
 
 const STATEMENTS = new Set(['STMTRS', 'CCSTMTRS']);
+const isStatement = (node: ONode) => node.code === Code.STMTRS || node.code === Code.CCSTMTRS;
 const TRANLIST = new Set(['BANKTRANLIST']);
 /** Elements an error may name once their text is gone: their line is counted when they open. */
 const LINED = new Set(['STMTRS', 'CCSTMTRS', 'BANKTRANLIST', 'LEDGERBAL']);
@@ -46,37 +45,6 @@ function placed(e: unknown, node: ONode, line: () => number): unknown {
   return e;
 }
 
-const dates = new Map<string, string>();
-
-/** YYYYMMDD, with anything after it (time, zone) ignored; read once per distinct text. */
-function ofxDate(raw: string | undefined, element: string): string | undefined {
-  if (!raw) return undefined;
-  const known = dates.get(raw);
-  if (known) return known;
-  for (let i = 0; i < 8; i++) {
-    const c = raw.charCodeAt(i);
-    if (!(c >= 48 && c <= 57)) throw new StatementParseError('invalid_date', `not an OFX date: "${raw.slice(0, 30)}"`);
-  }
-  const iso = dateOrThrow(`${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6, 8)}`, raw, { element });
-  if (dates.size > 10_000) dates.clear();
-  dates.set(raw, iso);
-  return iso;
-}
-
-const NO_GROUPING = { grouping: false } as const;
-
-function ofxAmount(raw: string | undefined, node: string, field: string): number {
-  if (!raw) throw new StatementParseError('missing_field', `${node} without ${field}`, { element: `${node}/${field}` });
-  let cents: number | undefined;
-  try {
-    cents = parseAmountToCents(raw, NO_GROUPING);
-  } catch {
-    // the error as amountOrThrow words it
-  }
-  if (cents !== undefined && Math.abs(cents) <= MAX_STATEMENT_AMOUNT_CENTS) return cents;
-  return amountOrThrow(raw, { element: `${node}/${field}` }, NO_GROUPING);
-}
-
 function accountOf(from: ONode | undefined): BankAccount {
   const account: BankAccount = {};
   const id = val(from, 'ACCTID');
@@ -98,9 +66,6 @@ interface Open {
   finished: boolean;
   error?: unknown;
 }
-
-/** An entry's currency before its statement's is known. */
-const STATEMENT_CURRENCY = '';
 
 /**
  * OFX bank (STMTRS) and credit card (CCSTMTRS) statements. OFX carries the closing balance (LEDGERBAL) but no opening
@@ -125,43 +90,53 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
   let index = firstIndex;
   const scanner: OfxScanner = new OfxScanner({
     lined: LINED,
+    codeOf,
+    wants: wantOf,
+    leaf: (parent, code, value) => parent.trn!.put(parent, code, undefined, value),
     opened(node, parent, aggregate) {
-      // transactions are read when they close, not kept in the tree
-      if (node.name !== 'STMTTRN' || parent.name !== 'BANKTRANLIST') parent.children.push(node);
-      if (!STATEMENTS.has(node.name)) return;
+      // transactions are read when they close, not kept in the tree: their fields are taken as they open
+      const trn = node.code === Code.STMTTRN && parent.code === Code.BANKTRANLIST;
+      if (!parent.light && !trn) parent.children.push(node);
+      if (aggregate) {
+        node.light = trn || (parent.light && !isStatement(node));
+        if (!node.light) node.children = [];
+      }
+      node.trn = trn ? (aggregate ? new TrnFields(node) : undefined) : parent.trn;
+      if (!trn) parent.trn?.take(parent, node.code, node, node.value);
+      if (!isStatement(node)) return;
       const open: Open = { node, statement: emptyStatement(), named: new Set(), finished: false };
       opens.push(open);
       byNode.set(node, open);
       if (!aggregate) finish(open);
     },
     closed(node, depth, stack, text, end, own) {
-      if (node.name === 'STMTTRN' && stack[depth - 1].name === 'BANKTRANLIST') {
+      const fields = node.trn;
+      if (fields?.node === node) {
         const owner = ownerOf(stack, depth);
         if (!owner) return;
         const start = scanner.relative(node.offset);
         const raw = own ? text.slice(start, end) : text.slice(start, Math.min(end, start + 2000)).trimEnd();
-        const currency = currencyNamed(node);
+        const currency = fields.currencyNamed();
         owner.named.add(currency);
         try {
-          owner.statement.entries.push(transaction(node, index++, currency, raw));
+          owner.statement.entries.push(transaction(fields, index++, currency, raw));
         } catch (e) {
           owner.error ??= placed(e, node, () => scanner.lineAt(node.offset));
         }
-      } else if (STATEMENTS.has(node.name)) {
+      } else if (isStatement(node)) {
         const open = byNode.get(node);
         if (open) finish(open);
       }
     },
   });
   const ownerOf = (stack: readonly ONode[], depth: number): Open | undefined => {
-    for (let k = depth - 1; k > 0; k--) if (STATEMENTS.has(stack[k].name)) return byNode.get(stack[k]);
+    for (let k = depth - 1; k > 0; k--) if (isStatement(stack[k])) return byNode.get(stack[k]);
     return undefined;
   };
   /** The open STMTTRN's text is kept (for its `raw` and the line of an error). */
   const trnStart = (): number => {
     const stack = scanner.stack;
-    for (let k = 1; k < stack.length; k++)
-      if (stack[k].name === 'STMTTRN' && stack[k - 1].name === 'BANKTRANLIST') return stack[k].offset;
+    for (let k = 1; k < stack.length; k++) if (stack[k].trn?.node === stack[k]) return stack[k].offset;
     return Number.POSITIVE_INFINITY;
   };
   scanner.keepFrom = trnStart;
@@ -260,96 +235,4 @@ function currencyOf(open: Open): string {
     line: open.node.line,
     element: open.node.name,
   });
-}
-
-/** The first child of each name a transaction reads, and the first of the nested ones anywhere below it. */
-interface Fields {
-  DTPOSTED?: ONode;
-  DTAVAIL?: ONode;
-  TRNAMT?: ONode;
-  TRNTYPE?: ONode;
-  FITID?: ONode;
-  NAME?: ONode;
-  MEMO?: ONode;
-  REFNUM?: ONode;
-  EXTDNAME?: ONode;
-  PAYEE?: ONode;
-}
-
-function fieldsOf(t: ONode): Fields {
-  const f: Fields = {};
-  for (const c of t.children) {
-    switch (c.name) {
-      case 'DTPOSTED':
-        f.DTPOSTED ??= c;
-        break;
-      case 'DTAVAIL':
-        f.DTAVAIL ??= c;
-        break;
-      case 'TRNAMT':
-        f.TRNAMT ??= c;
-        break;
-      case 'TRNTYPE':
-        f.TRNTYPE ??= c;
-        break;
-      case 'FITID':
-        f.FITID ??= c;
-        break;
-      case 'NAME':
-        f.NAME ??= c;
-        break;
-      case 'MEMO':
-        f.MEMO ??= c;
-        break;
-      case 'REFNUM':
-        f.REFNUM ??= c;
-        break;
-      case 'EXTDNAME':
-        f.EXTDNAME ??= c;
-        break;
-      case 'PAYEE':
-        f.PAYEE ??= c;
-        break;
-    }
-  }
-  return f;
-}
-
-const v = (n: ONode | undefined) => n?.value || undefined;
-
-/** The currency a transaction names (ORIGCURRENCY or CURRENCY, anywhere in it), if any. */
-function currencyNamed(t: ONode): string | undefined {
-  return val(find(t, 'ORIGCURRENCY') ?? find(t, 'CURRENCY'), 'CURSYM')?.toUpperCase();
-}
-
-function transaction(t: ONode, index: number, currency: string | undefined, raw: string): StatementEntry {
-  const f = fieldsOf(t);
-  const bookingDate = ofxDate(v(f.DTPOSTED), 'STMTTRN');
-  if (!bookingDate)
-    throw new StatementParseError('missing_field', 'transaction without DTPOSTED', { element: 'STMTTRN' });
-  const amount = ofxAmount(v(f.TRNAMT), 'STMTTRN', 'TRNAMT');
-  const payee = f.PAYEE;
-  const name = v(f.NAME) ?? val(payee, 'NAME');
-  const memo = v(f.MEMO);
-  const counterpartyAccount = val(find(t, 'BANKACCTTO') ?? find(t, 'CCACCTTO'), 'ACCTID');
-  const refnum = v(f.REFNUM);
-  const type = v(f.TRNTYPE);
-  return {
-    index,
-    bookingDate,
-    valueDate: ofxDate(v(f.DTAVAIL), 'STMTTRN'),
-    amountCents: amount,
-    currency: currency ?? STATEMENT_CURRENCY,
-    bankCodes: type ? [type.toUpperCase()] : [],
-    bankReference: v(f.FITID),
-    label: collapse(name ?? memo ?? ''),
-    counterpartyName: v(f.EXTDNAME) ?? (payee ? val(payee, 'NAME') : undefined),
-    counterpartyIban: counterpartyAccount ? ibanIn(counterpartyAccount) : undefined,
-    remittance: {
-      unstructured: memo ? [collapse(memo)] : [],
-      structured: refnum ? refnum.split(/\s+/).filter(Boolean) : [],
-    },
-    reversal: false,
-    raw: [raw],
-  };
 }

@@ -61,3 +61,40 @@ describe('OFX 2.x (XML)', () => {
     expect(e.line).toBe(27); // the <STMTTRN> that lacks it
   });
 });
+
+describe('OFX transactions read as a tree of their elements reads them', () => {
+  const file =
+    'OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>1' +
+    '</BANKACCTFROM>\n<BANKTRANLIST><DTSTART>20240101<DTEND>20240131\n' +
+    '<STMTTRN><TRNTYPE>debit<DTPOSTED>20240105<TRNAMT>-1.00<FITID>A<FITID>B\n' +
+    '<PAYEE><NAME>PAYEE ONE<NAME>PAYEE TWO</PAYEE><MEMO>first<MEMO>second\n' +
+    '<X><BANKACCTTO><ACCTID>FR7630004000031234567890143</BANKACCTTO></X>\n' +
+    '<CCACCTTO><ACCTID>FR1420041010050500013M02606</CCACCTTO><CURRENCY><CURSYM>usd</CURRENCY>\n</STMTTRN>\n' +
+    '<STMTTRN><DTPOSTED>20240106<TRNAMT>2.00<NAME><X>aggregate</X></NAME><NAME>later<EXTDNAME>EXT\n' +
+    '<ORIGCURRENCY><CURSYM></ORIGCURRENCY><CURRENCY><CURSYM>gbp</CURRENCY><CCACCTTO><ACCTID>x</CCACCTTO>\n' +
+    '<BANKACCTTO/><PAYEE>leaf</STMTTRN>\n' +
+    '</BANKTRANLIST><LEDGERBAL><BALAMT>1.00<DTASOF>20240131</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n';
+  const [first, second] = parseStatementFile(bytes(file)).statements[0].entries;
+
+  it('takes the first of each of its fields, the payee name when it has no NAME', () => {
+    expect(first).toMatchObject({
+      bankCodes: ['DEBIT'],
+      bankReference: 'A',
+      label: 'PAYEE ONE',
+      counterpartyName: 'PAYEE ONE',
+      remittance: { unstructured: ['first'], structured: [] },
+    });
+  });
+
+  it('takes the first account and currency anywhere in the transaction, in file order', () => {
+    expect(first.counterpartyIban).toBe('FR7630004000031234567890143');
+    expect(first.currency).toBe('USD');
+  });
+
+  it('reads a field first written as an aggregate or empty as absent, without looking further', () => {
+    expect(second.label).toBe('');
+    expect(second.counterpartyName).toBe('EXT');
+    expect(second.currency).toBe('EUR');
+    expect(second.counterpartyIban).toBeUndefined();
+  });
+});
