@@ -122,7 +122,11 @@ async function main() {
     const facts = await playStory(stack, { log: (line) => console.log(`  ${line}`) });
     const left = chaptersLeft(facts);
     if (left.length) throw new Error(`the story did not end: ${left.map((c) => c.id).join(', ')}`);
-    const grouped = facts.emails.find((e) => /\d+ factures impayées/.test(e.subject) && e.body.html);
+    // the customer reminder that lists the most invoices (its table has a row per invoice, under « Reste dû »)
+    const rows = (html = '') => (html.includes('Reste dû') ? html.split('<tr').length - 2 : 0);
+    const grouped = facts.emails
+      .filter((e) => !/^\[encaisse\]|synthèse des relances/.test(e.subject) && rows(e.body.html) >= 2)
+      .sort((x, y) => rows(y.body.html) - rows(x.body.html))[0];
     if (!grouped) throw new Error('no grouped reminder in the SES store');
     const notice = await documentBytes(stack, 'letters/', '.pdf');
     const caseFile = await documentBytes(stack, 'case-files/', 'case-file.pdf');
