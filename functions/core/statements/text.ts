@@ -169,3 +169,39 @@ export function trimmedRange(s: string, from: number, to: number): string {
 export function collapseRange(s: string, from: number, to: number): string {
   return collapse(s.slice(from, to));
 }
+
+/**
+ * The text of UTF-8 bytes given as their latin-1 view (one character per byte, as `Buffer#toString('latin1')` gives
+ * them, a one-byte string copied at memory speed): the view itself when it is ASCII. The bytes must be valid UTF-8
+ * (checked with `isUtf8` before the view is made). Gives what `Buffer.from(view, 'latin1').toString('utf8')` gives,
+ * without a buffer per call: the parsers that read a view decode only the lines (or fields) that hold such bytes.
+ */
+export function utf8FromView(view: string): string {
+  HIGH_BYTE.lastIndex = 0;
+  if (!HIGH_BYTE.test(view)) return view;
+  const n = view.length;
+  let out = '';
+  let start = 0;
+  for (let i = HIGH_BYTE.lastIndex - 1; i < n; i++) {
+    const c = view.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (i > start) out += view.slice(start, i);
+    const c1 = view.charCodeAt(i + 1) & 0x3f;
+    if (c < 0xe0) {
+      out += String.fromCharCode(((c & 0x1f) << 6) | c1);
+      i += 1;
+    } else if (c < 0xf0) {
+      out += String.fromCharCode(((c & 0x0f) << 12) | (c1 << 6) | (view.charCodeAt(i + 2) & 0x3f));
+      i += 2;
+    } else {
+      const cp =
+        ((c & 0x07) << 18) | (c1 << 12) | ((view.charCodeAt(i + 2) & 0x3f) << 6) | (view.charCodeAt(i + 3) & 0x3f);
+      out += String.fromCharCode(0xd7c0 + (cp >> 10), 0xdc00 | (cp & 0x3ff));
+      i += 3;
+    }
+    start = i + 1;
+  }
+  return start < n ? out + view.slice(start) : out;
+}
+
+const HIGH_BYTE = /[\x80-\xff]/g;
