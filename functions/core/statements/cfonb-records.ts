@@ -1,5 +1,5 @@
 import { StatementParseError } from './errors';
-import { isBlank, utf8FromView } from './text';
+import { isBlank, sequenceAt, sequenceSize, utf8FromView } from './text';
 
 /** Calls `visit` with each record (exactly 120 characters) and its 1-based line. */
 export type Visit = (record: string, line: number) => void;
@@ -98,13 +98,18 @@ function lines(text: string, end: number, line: number, visit: Visit, utf8: bool
     // native searches for the next LF and the next CR (a file may mix them); a full record is a slice of the text
     if (lf < pos) lf = indexOrEnd(text, '\n', pos, end);
     if (cr < pos) cr = indexOrEnd(text, '\r', pos, end);
-    if (high < pos) {
-      HIGH.lastIndex = pos;
-      high = HIGH.test(text) ? HIGH.lastIndex - 1 : Infinity;
-    }
+    if (high < pos) high = nextHigh(text, pos);
     const stop = Math.min(lf, cr);
     if (high < stop) {
-      const decoded = utf8FromView(text.slice(pos, stop));
+      let decoded = text.slice(pos, high);
+      // each sequence decoded, the ASCII runs between them sliced; the search for the next one finds the next line's
+      while (high < stop) {
+        const size = sequenceSize(text.charCodeAt(high));
+        decoded += sequenceAt(text, high, size);
+        const after = high + size;
+        high = nextHigh(text, after);
+        decoded += text.slice(after, Math.min(high, stop));
+      }
       if (decoded.length === 120) visit(decoded, line);
       else shortOrLong(decoded, line, visit);
     } else if (stop - pos === 120) visit(text.slice(pos, stop), line);
@@ -113,6 +118,12 @@ function lines(text: string, end: number, line: number, visit: Visit, utf8: bool
     line++;
   }
   return line;
+}
+
+/** The index of the next character at 0x80 or above from `from`, or Infinity. */
+function nextHigh(text: string, from: number): number {
+  HIGH.lastIndex = from;
+  return HIGH.test(text) ? HIGH.lastIndex - 1 : Infinity;
 }
 
 /**
