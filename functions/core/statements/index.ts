@@ -30,8 +30,11 @@ export { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from './wri
  */
 export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}): ParsedStatementFile {
   const formatOf = (text: string) => options.format ?? (options.csvMapping ? 'csv' : detectFormat(text));
+  // a non-ASCII UTF-8 file: its format detected on the text of its head (what detectFormat reads of the whole text)
+  let asked = false;
   let detected: StatementFormat | undefined;
   const viewFor = (head: string) => {
+    asked = true;
     detected = formatOf(head);
     return detected !== undefined && UTF8_VIEW_FORMATS.has(detected);
   };
@@ -41,7 +44,7 @@ export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}
   // a view has its BOM dropped already, and was asked for by the format detected on the text of its head
   const body = utf8View ? text : text.replace(/^\uFEFF/, '');
   if (utf8View ? isBlankView(body) : body.trim() === '') throw new StatementParseError('empty', 'empty file');
-  const format = utf8View ? detected : formatOf(body);
+  const format = asked ? detected : formatOf(body);
   if (!format) throw unknownFormat(options.fileName);
   let statements: Statement[];
   let actual: StatementFormat = format;
