@@ -48,22 +48,8 @@ export class StatementDecoder {
   private utf16?: { decode(input: Uint8Array, options: { stream: boolean }): string };
   private nonAsciiGiven = false;
   private lines = 1;
-  private views = false;
 
   constructor(private readonly forced?: 'windows-1252') {}
-
-  /**
-   * From the next chunk on, UTF-8 text (still validated, across chunk boundaries too) is given as the latin-1 view of
-   * its bytes, each chunk ending at the end of a sequence (see utf8FromView); windows-1252 and UTF-16 as text.
-   */
-  giveViews(): void {
-    this.views = true;
-  }
-
-  /** The text given last (and from now on) is a latin-1 view of UTF-8 bytes: read as UTF-8 without a switch since. */
-  get utf8View(): boolean {
-    return this.views && this.mode === 'utf-8';
-  }
 
   write(chunk: Uint8Array): string {
     if (this.mode) return this.decode(chunk, false);
@@ -109,7 +95,7 @@ export class StatementDecoder {
     if (isUtf8(buf.subarray(0, cut))) {
       this.carry = Uint8Array.prototype.slice.call(buf, cut);
       this.nonAsciiGiven = true;
-      return this.checked(buf.toString(this.views ? 'latin1' : 'utf8', 0, cut));
+      return this.checked(buf.toString('utf8', 0, cut));
     }
     if (this.nonAsciiGiven) throw new ReadAgainAsWindows1252();
     this.mode = 'windows-1252';

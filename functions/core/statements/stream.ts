@@ -5,10 +5,9 @@ import { checkedMapping, csvReader } from './csv';
 import { ReadAgainAsWindows1252, StatementDecoder } from './decoder';
 import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
-import { checkTotals, type ParseOptions, UTF8_VIEW_FORMATS, unknownFormat } from './file-checks';
+import { checkTotals, type ParseOptions, unknownFormat } from './file-checks';
 import { mt940Reader } from './mt940';
 import { ofxReader } from './ofx';
-import { isBlankView, viewOfText } from './text';
 
 /** The file's bytes from its start, in chunks of any size (an S3 object's body, a file read from disk...). */
 export type OpenBytes = () => AsyncIterable<Uint8Array>;
@@ -17,8 +16,7 @@ export type OpenBytes = () => AsyncIterable<Uint8Array>;
 const DETECT_CHARS = 16 * 1024;
 
 interface FormatReader {
-  /** `utf8View`: the text is the latin-1 view of UTF-8 bytes (formats of UTF8_VIEW_FORMATS only). */
-  write(text: string, utf8View: boolean): void;
+  write(text: string): void;
   end(): ParsedStatementFile;
   /** The statements read so far (readers that read chunk by chunk). */
   live?(): LiveStatements;
@@ -103,7 +101,7 @@ async function readOnce(
   forced?: 'windows-1252',
 ): Promise<StreamedStatementFile> {
   const decoder = new StatementDecoder(forced);
-  const text = textReader(options, decoder);
+  const text = textReader(options);
   const source = chunks[Symbol.asyncIterator]();
   const next = () =>
     source.next().catch((e: unknown) => {
@@ -124,14 +122,8 @@ async function readOnce(
   return text.end();
 }
 
-/**
- * The decoded text, chunk by chunk, to the reader of its format (detected on its first 16 KB of text). A reader of
- * UTF8_VIEW_FORMATS then gets a UTF-8 file as the latin-1 view of its bytes: the decoder gives views from then on.
- */
-function textReader(
-  options: StreamOptions,
-  decoder: StatementDecoder,
-): { write(text: string): void; end(): StreamedStatementFile } {
+/** The decoded text, chunk by chunk, to the reader of its format (detected on its first 16 KB). */
+function textReader(options: StreamOptions): { write(text: string): void; end(): StreamedStatementFile } {
   const cap = entryCap(options.maxEntries ?? Infinity);
   let first = true;
   let solid = false;
@@ -143,8 +135,7 @@ function textReader(
     format = options.format ?? (options.csvMapping ? 'csv' : detectFormat(head));
     if (!format) throw unknownFormat(options.fileName);
     reader = readerOf(format, options);
-    if (UTF8_VIEW_FORMATS.has(format)) decoder.giveViews();
-    reader.write(decoder.utf8View ? viewOfText(head) : head, decoder.utf8View);
+    reader.write(head);
     head = '';
   };
   return {
@@ -155,11 +146,10 @@ function textReader(
         t = t.replace(/^\uFEFF/, '');
         first = false;
       }
-      const utf8View = reader !== undefined && decoder.utf8View;
-      if (!solid && (utf8View ? !isBlankView(t) : /\S/.test(t))) solid = true;
+      if (!solid && /\S/.test(t)) solid = true;
       if (failed) return;
       try {
-        if (reader) reader.write(t, utf8View);
+        if (reader) reader.write(t);
         else if ((head += t).length >= DETECT_CHARS) start();
         if (reader?.live) cap.apply(reader.live());
       } catch (e) {
@@ -193,11 +183,7 @@ function readerOf(format: StatementFormat, options: StreamOptions): FormatReader
   switch (format) {
     case 'cfonb120': {
       const r = cfonbReader();
-      return {
-        write: (t, utf8View) => r.write(t, utf8View),
-        live: () => r.live(),
-        end: () => ({ format, statements: r.end() }),
-      };
+      return { write: (t) => r.write(t), live: () => r.live(), end: () => ({ format, statements: r.end() }) };
     }
     case 'camt053':
     case 'camt054': {

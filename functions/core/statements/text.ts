@@ -220,11 +220,6 @@ export function utf8FromView(view: string): string {
 
 const HIGH_BYTE = /[\x80-\xff]/g;
 
-/** The latin-1 view of the UTF-8 bytes of a text (the reverse of utf8FromView). */
-export function viewOfText(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
-}
-
 /** The text of a view holds nothing but white space (as `text.trim() === ''`): decoded only when it holds no ASCII. */
 export function isBlankView(view: string): boolean {
   if (/[^\s\x80-\xff]/.test(view)) return false;

@@ -106,7 +106,7 @@ describe('a statement read as a stream, in chunks of any size, reads as the whol
   }
 
   it(
-    'a CFONB file in UTF-8 (read as the latin-1 view of its bytes), windows-1252 or ASCII reads as its decoded text, ' +
+    'a CFONB file in UTF-8 (read whole as the latin-1 view of its bytes), windows-1252 or ASCII reads as its text, ' +
       'whole and in chunks',
     async () => {
       const words = fc.constantFrom('Règlement', 'Café Lumière', 'ÉDF', 'à\u00a0régler', 'Ω 𝄞 €', 'SARL', ' \u3000 ');
