@@ -36,7 +36,7 @@ export function cfonbRecords(visit: Visit): { write(text: string, utf8View?: boo
   const hasBreak = (t: string) => t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0;
   return {
     write(chunk: string, utf8View = false) {
-      // a file read as UTF-8 turns windows-1252 only while every byte so far was ASCII: the same text either way
+      // the flag holds for the text still pending too: a caller may change it only after ASCII text
       utf8 = utf8View;
       if (!hasBreak(chunk) && !hasBreak(pending)) {
         parts.push(chunk);
