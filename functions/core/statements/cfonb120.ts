@@ -1,6 +1,8 @@
 import type { LiveStatements, Statement, StatementEntry } from '../model/statement';
-import { completeAccount, isValidIban, normalizeIban } from './accounts';
+import { completeAccount } from './accounts';
 import { checkBalances } from './balance';
+import { cfonbRecords } from './cfonb-records';
+import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
 import { boundedOrThrow, century, collapseRange, dateOrThrow, isBlank, trimmedRange } from './text';
 
@@ -19,124 +21,6 @@ const IBE = qualifierKey('IBE');
 /** Qualifiers of 05 complements read as remittance text. */
 const TEXT_QUALIFIERS = new Set(['LIB', 'LCC', 'LC2', 'LCS', 'LCZ', 'MMO'].map(qualifierKey));
 
-/** Calls `visit` with each record (exactly 120 characters) and its 1-based line. */
-type Visit = (record: string, line: number) => void;
-
-/** Trailing blanks and the DOS end-of-file mark are not part of a CFONB file. */
-function isTail(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c === 0x1a || isBlank(c);
-}
-
-/**
- * Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks.
- * One pass over the text: each record is a slice of it (no array of lines).
- */
-export function forEachCfonbRecord(text: string, visit: Visit): void {
-  const records = cfonbRecords(visit);
-  records.write(text);
-  records.end();
-}
-
-/**
- * forEachCfonbRecord one chunk of text at a time: the lines that end before the last non-blank character seen are
- * cut into records at once, the rest waits for the next chunk (or the end, where trailing blanks and the DOS
- * end-of-file mark are dropped). A file without any line break is held whole until its end (records back to back).
- */
-export function cfonbRecords(visit: Visit): { write(text: string): void; end(): void } {
-  let pending = '';
-  /** Chunks with no line break after a pending text with none: joined once a break comes (no copy per chunk). */
-  let parts: string[] = [];
-  let line = 1;
-  let broken = false;
-  const hasBreak = (t: string) => t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0;
-  return {
-    write(chunk: string) {
-      if (!hasBreak(chunk) && !hasBreak(pending)) {
-        parts.push(chunk);
-        return;
-      }
-      pending = parts.length ? pending + parts.join('') + chunk : pending + chunk;
-      parts = [];
-      let solid = pending.length;
-      while (solid > 0 && isTail(pending, solid - 1)) solid--;
-      const lastBreak = solid === 0 ? -1 : lastBreakBefore(pending, solid);
-      if (lastBreak < 0) return;
-      broken = true;
-      line = lines(pending, lastBreak + 1, line, visit);
-      pending = pending.slice(lastBreak + 1);
-    },
-    end() {
-      pending += parts.join('');
-      parts = [];
-      let end = pending.length;
-      while (end > 0 && isTail(pending, end - 1)) end--;
-      if (!broken && end === 0) throw new StatementParseError('empty', 'empty CFONB file');
-      if (!broken && indexOrEnd(pending, '\n', 0, end) === end && indexOrEnd(pending, '\r', 0, end) === end)
-        blocks(pending.slice(0, end), visit);
-      else lines(pending, end, line, visit);
-      pending = '';
-    },
-  };
-}
-
-/** Visits the records of the lines of text[0, end), the first being line `line`; returns the next line's number. */
-function lines(text: string, end: number, line: number, visit: Visit): number {
-  let pos = 0;
-  let lf = -1;
-  let cr = -1;
-  while (pos < end) {
-    // native searches for the next LF and the next CR (a file may mix them); a full record is a slice of the text
-    if (lf < pos) lf = indexOrEnd(text, '\n', pos, end);
-    if (cr < pos) cr = indexOrEnd(text, '\r', pos, end);
-    const stop = Math.min(lf, cr);
-    if (stop - pos === 120) visit(text.slice(pos, stop), line);
-    else shortOrLong(text.slice(pos, stop), line, visit);
-    pos = stop === cr && lf === cr + 1 ? stop + 2 : stop + 1;
-    line++;
-  }
-  return line;
-}
-
-/**
- * The last LF or CR before `end`. The last LF is found backwards (near the end); a CR is then looked for only after it
- * (a backward search for a CR absent from an LF file would read the whole text).
- */
-function lastBreakBefore(text: string, end: number): number {
-  const lf = text.lastIndexOf('\n', end - 1);
-  if (lf < 0) return text.lastIndexOf('\r', end - 1);
-  let last = lf;
-  for (let cr = text.indexOf('\r', lf + 1); cr >= 0 && cr < end; cr = text.indexOf('\r', cr + 1)) last = cr;
-  return last;
-}
-
-function indexOrEnd(text: string, char: string, from: number, end: number): number {
-  const i = text.indexOf(char, from);
-  return i < 0 || i > end ? end : i;
-}
-
-function shortOrLong(raw: string, line: number, visit: Visit): void {
-  if (raw.trim().length === 0) return;
-  const t = raw.trimEnd();
-  if (t.length > 120)
-    throw new StatementParseError('corrupt', `a CFONB record is ${t.length} characters long (120 expected)`, { line });
-  visit(t.padEnd(120, ' '), line);
-}
-
-/** No line breaks at all: records back to back (a cut last record is refused before anything is read). */
-function blocks(body: string, visit: Visit): void {
-  const whole = body.length - (body.length % 120);
-  const last = body.slice(whole);
-  // trailing blanks of the last record may have been trimmed away; a record cut before its amount is truncated
-  if (last.length > 0 && (last.length < 104 || !/^0[1457]/.test(last))) {
-    throw new StatementParseError('truncated', `the file ends with a partial record of ${last.length} characters`, {
-      line: whole / 120 + 1,
-    });
-  }
-  for (let i = 0; i < whole; i += 120) visit(body.slice(i, i + 120), i / 120 + 1);
-  if (last.length > 0) visit(last.padEnd(120, ' '), whole / 120 + 1);
-}
-
 /** "0000010173118I" with 2 decimals -> 101731189 cents. The last character carries the sign and the last digit. */
 export function cfonbAmount(field: string, decimals: string, line: number): number {
   return amountAt(field, 0, decimals, line);
@@ -147,12 +31,10 @@ export function cfonbAmount(field: string, decimals: string, line: number): numb
  * `decimals`), read by char codes: { A-I positive, } J-R negative.
  */
 function amountAt(r: string, at: number, decimals: string | undefined, line: number): number {
-  const bad = () =>
-    new StatementParseError('invalid_amount', `not a CFONB amount: "${r.slice(at, at + 14)}"`, { line });
   let value = 0;
   for (let i = at; i < at + 13; i++) {
     const digit = r.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) throw bad();
+    if (!(digit >= 0 && digit <= 9)) throw notAmount(r, at, line);
     value = value * 10 + digit;
   }
   const last = r.charCodeAt(at + 13);
@@ -166,7 +48,7 @@ function amountAt(r: string, at: number, decimals: string | undefined, line: num
   } else if (last >= 0x4a && last <= 0x52) {
     d = last - 0x49;
     sign = -1;
-  } else throw bad();
+  } else throw notAmount(r, at, line);
   const decimalsCode = decimals === undefined ? r.charCodeAt(19) : decimals.length === 1 ? decimals.charCodeAt(0) : -1;
   const dec = decimalsCode - 48;
   if (!(dec >= 0 && dec <= 3))
@@ -181,6 +63,11 @@ function amountAt(r: string, at: number, decimals: string | undefined, line: num
     value /= 10;
   }
   return value === 0 ? 0 : boundedOrThrow(sign * value, { line });
+}
+
+/** No closure per amount: one created per call was a quarter of `amountAt`'s time under tsx (keepNames). */
+function notAmount(r: string, at: number, line: number): StatementParseError {
+  return new StatementParseError('invalid_amount', `not a CFONB amount: "${r.slice(at, at + 14)}"`, { line });
 }
 
 /** DDMMYY already read (as the number they write), and their ISO dates: a statement has a few distinct days. */
@@ -209,29 +96,84 @@ function notDigits(s: string, line: number): undefined {
   throw new StatementParseError('invalid_date', `not a date DDMMYY: "${s}"`, { line });
 }
 
+/**
+ * What is read so far: the open statement, and the entry being read (its 04 fields, then what its 05 complements
+ * add), built into one entry object, with arrays of their final size, at the next 04 or 07: no property set and no
+ * array grown after the entry is made (each grown array was copied again, and the copies kept by the scavenges).
+ */
 interface State {
   statements: Statement[];
-  open?: { statement: Statement; startLine: number };
-  current?: StatementEntry;
+  open: { statement: Statement; startLine: number } | undefined;
   index: number;
   /** The previous text complement filled its 70 characters (an LC2 after it may continue a cut word). */
   previousFull: boolean;
+  /** An entry (04) is being read. */
+  reading: boolean;
+  bookingDate: string;
+  valueDate: string | undefined;
+  amountCents: number;
+  currency: string;
+  bankCode: string;
+  bankReference: string;
+  endToEndId: string | undefined;
+  label: string;
+  counterpartyName: string | undefined;
+  counterpartyIban: string | undefined;
+  reversal: boolean;
+  /** The entry's records, remittance lines and structured references: the first `rawCount`, ... of each. */
+  raw: string[];
+  rawCount: number;
+  unstructured: string[];
+  unstructuredCount: number;
+  structured: string[];
+  structuredCount: number;
+}
+
+function initialState(firstIndex: number): State {
+  return {
+    statements: [],
+    open: undefined,
+    index: firstIndex,
+    previousFull: false,
+    reading: false,
+    bookingDate: '',
+    valueDate: undefined,
+    amountCents: 0,
+    currency: '',
+    bankCode: '',
+    bankReference: '',
+    endToEndId: undefined,
+    label: '',
+    counterpartyName: undefined,
+    counterpartyIban: undefined,
+    reversal: false,
+    raw: [],
+    rawCount: 0,
+    unstructured: [],
+    unstructuredCount: 0,
+    structured: [],
+    structuredCount: 0,
+  };
 }
 
 /**
  * CFONB 120 "relevé de compte": 01 (previous balance) starts a statement, 04 is an entry, 05 a complement of the entry
  * before it (whatever its internal code), 07 (new balance) ends the statement. Several accounts and statements per
- * file.
+ * file. `utf8View`: the text is the latin-1 view of UTF-8 bytes (see cfonbRecords).
  */
-export function parseCfonb120(text: string, firstIndex = 0): Statement[] {
+export function parseCfonb120(text: string, firstIndex = 0, utf8View = false): Statement[] {
   const reader = cfonbReader(firstIndex);
-  reader.write(text);
+  reader.write(text, utf8View);
   return reader.end();
 }
 
 /** parseCfonb120 one chunk of text at a time (the same statements, the same errors). */
-export function cfonbReader(firstIndex = 0): { write(text: string): void; end(): Statement[]; live(): LiveStatements } {
-  const state: State = { statements: [], index: firstIndex, previousFull: false };
+export function cfonbReader(firstIndex = 0): {
+  write(text: string, utf8View?: boolean): void;
+  end(): Statement[];
+  live(): LiveStatements;
+} {
+  const state = initialState(firstIndex);
   const records = cfonbRecords((r, line) => {
     // the record code from its two characters, without a substring per record
     const code = r.charCodeAt(0) === 48 ? r.charCodeAt(1) - 48 : -1;
@@ -242,7 +184,7 @@ export function cfonbReader(firstIndex = 0): { write(text: string): void; end():
     else throw new StatementParseError('corrupt', `unknown CFONB record code "${r.slice(0, 2)}"`, { line });
   });
   return {
-    write: (chunk) => records.write(chunk),
+    write: (chunk, utf8View) => records.write(chunk, utf8View),
     live: () => ({ done: state.statements, open: state.open?.statement }),
     end() {
       records.end();
@@ -285,47 +227,57 @@ function opening(state: State, r: string, line: number): void {
       balanceCheck: { status: 'ok' },
     },
   };
-  state.current = undefined;
 }
 
 function entry(state: State, r: string, line: number): void {
   const open = state.open;
   if (!open) throw new StatementParseError('corrupt', 'an entry (04) outside a statement (no 01 before it)', { line });
-  if (state.current) finish(state.current);
+  flush(state, open.statement);
   // fields read in place by char codes: a substring only for the texts kept
   const bookingDate = dateAt(r, 34, line);
   if (!bookingDate) throw new StatementParseError('invalid_date', 'entry without a booking date', { line });
-  const interbank = trimmedRange(r, 32, 34);
-  const reference = trimmedRange(r, 104, 120);
-  state.current = {
-    index: state.index++,
-    bookingDate,
-    valueDate: dateAt(r, 42, line),
-    amountCents: amountAt(r, 90, undefined, line),
-    currency: entryCurrency(r, open.statement.currency),
-    bankCodes: interbank ? [interbank] : [],
-    bankReference: reference || undefined,
-    // every field of the entry from the start: one object shape, no property added later
-    endToEndId: undefined,
-    label: collapseRange(r, 48, 79),
-    counterpartyName: undefined,
-    counterpartyIban: undefined,
-    remittance: { unstructured: [], structured: [] },
-    reversal: isRejection(r),
-    raw: [r],
-  };
-  open.statement.entries.push(state.current);
+  state.bookingDate = bookingDate;
+  state.valueDate = dateAt(r, 42, line);
+  state.amountCents = amountAt(r, 90, undefined, line);
+  state.currency = entryCurrency(r, open.statement.currency);
+  state.bankCode = bankCodeAt(r);
+  state.bankReference = trimmedRange(r, 104, 120);
+  state.endToEndId = undefined;
+  state.label = collapseRange(r, 48, 79);
+  state.counterpartyName = undefined;
+  state.counterpartyIban = undefined;
+  state.reversal = isRejection(r);
+  state.raw[0] = r;
+  state.rawCount = 1;
+  state.unstructuredCount = 0;
+  state.structuredCount = 0;
+  state.reading = true;
 }
 
-/**
- * The entry's arrays at their exact size once its complements are read: an array grown by push keeps room for 16 more
- * elements, kept (and copied by the garbage collector) with each of the many entries of a file.
- */
-function finish(e: StatementEntry): void {
-  if (e.raw.length > 1) e.raw = e.raw.slice();
-  const { unstructured, structured } = e.remittance;
-  if (unstructured.length > 0) e.remittance.unstructured = unstructured.slice();
-  if (structured.length > 0) e.remittance.structured = structured.slice();
+/** The entry being read, made and added to its statement: every field set at once (one object shape). */
+function flush(state: State, statement: Statement): void {
+  if (!state.reading) return;
+  state.reading = false;
+  const e: StatementEntry = {
+    index: state.index++,
+    bookingDate: state.bookingDate,
+    valueDate: state.valueDate,
+    amountCents: state.amountCents,
+    currency: state.currency,
+    bankCodes: state.bankCode ? [state.bankCode] : [],
+    bankReference: state.bankReference || undefined,
+    endToEndId: state.endToEndId,
+    label: state.label,
+    counterpartyName: state.counterpartyName,
+    counterpartyIban: state.counterpartyIban,
+    remittance: {
+      unstructured: state.unstructured.slice(0, state.unstructuredCount),
+      structured: state.structured.slice(0, state.structuredCount),
+    },
+    reversal: state.reversal,
+    raw: state.raw.slice(0, state.rawCount),
+  };
+  statement.entries.push(e);
 }
 
 /** The entry's currency code when it is one, else the statement's (the same string when they are equal). */
@@ -335,18 +287,32 @@ function entryCurrency(r: string, statement: string): string {
   return CURRENCY.test(currency) ? currency : statement;
 }
 
+/** Interbank operation codes (32-33) already read, by their two characters: one string each. */
+const bankCodes = new Map<number, string>();
+
+/** The interbank operation code (32-33), trimmed; '' when blank. */
+function bankCodeAt(r: string): string {
+  const key = r.charCodeAt(32) * 0x10000 + r.charCodeAt(33);
+  const known = bankCodes.get(key);
+  if (known !== undefined) return known;
+  const code = trimmedRange(r, 32, 34);
+  if (bankCodes.size > 10_000) bankCodes.clear();
+  bankCodes.set(key, code);
+  return code;
+}
+
 /** A rejection code (positions 40-41) other than blank or 00. */
 function isRejection(r: string): boolean {
-  const rejection = trimmedRange(r, 40, 42);
-  return rejection !== '' && rejection !== '00';
+  const a = r.charCodeAt(40);
+  const b = r.charCodeAt(41);
+  return !(isBlank(a) && isBlank(b)) && !(a === 48 && b === 48);
 }
 
 function complement(state: State, r: string, line: number): void {
-  const current = state.current;
-  if (!state.open || !current)
+  if (!state.open || !state.reading)
     throw new StatementParseError('corrupt', 'a complement (05) with no entry (04) before it', { line });
-  current.raw.push(r);
-  applyComplement(current, r, state);
+  state.raw[state.rawCount++] = r;
+  applyComplement(state, r);
   state.previousFull = !isBlank(r.charCodeAt(117));
 }
 
@@ -354,13 +320,12 @@ function closing(state: State, r: string, line: number): void {
   if (!state.open)
     throw new StatementParseError('corrupt', 'a closing balance (07) with no statement open (01)', { line });
   const st = state.open.statement;
-  if (state.current) finish(state.current);
+  flush(state, st);
   st.periodEnd = dateAt(r, 34, line);
   st.closingBalanceCents = amountAt(r, 90, undefined, line);
   st.balanceCheck = checkBalances(st.openingBalanceCents, st.closingBalanceCents, st.entries);
   state.statements.push(st);
   state.open = undefined;
-  state.current = undefined;
 }
 
 /** The qualifier at 45-47 of a 05 record, upper-cased, as a qualifierKey (a substring only for non-ASCII text). */
@@ -378,27 +343,33 @@ function upper(c: number): number {
   return c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
 }
 
-/** The 05 complement's qualifier (45-47) and text (48-117) applied to its entry. */
-function applyComplement(e: StatementEntry, r: string, state: { previousFull: boolean }): void {
+/** The 05 complement's qualifier (45-47) and text (48-117) applied to the entry being read. */
+function applyComplement(state: State, r: string): void {
   const value = collapseRange(r, 48, 118);
   if (!value) return;
   const qualifier = qualifierAt(r);
-  const credit = e.amountCents >= 0;
-  const lines = e.remittance.unstructured;
-  if (qualifier === LC2 && lines.length > 0) {
+  const credit = state.amountCents >= 0;
+  if (qualifier === LC2 && state.unstructuredCount > 0) {
     // continuation of the previous text line: glued when that line filled its 70 characters (a word cut in two)
-    lines[lines.length - 1] += (state.previousFull && !isBlank(r.charCodeAt(48)) ? '' : ' ') + value;
+    state.unstructured[state.unstructuredCount - 1] +=
+      (state.previousFull && !isBlank(r.charCodeAt(48)) ? '' : ' ') + value;
   } else if (TEXT_QUALIFIERS.has(qualifier)) {
-    if (!lines.includes(value)) lines.push(value);
+    if (!includes(state.unstructured, state.unstructuredCount, value))
+      state.unstructured[state.unstructuredCount++] = value;
   } else if (qualifier === RCN) {
-    if (!e.remittance.structured.includes(value)) e.remittance.structured.push(value);
+    if (!includes(state.structured, state.structuredCount, value)) state.structured[state.structuredCount++] = value;
   } else if (qualifier === REF) {
-    e.endToEndId ??= value;
+    state.endToEndId ??= value;
   } else if ((qualifier === NPY && credit) || (qualifier === NBE && !credit)) {
-    e.counterpartyName ??= value;
+    state.counterpartyName ??= value;
   } else if ((qualifier === IPY && credit) || (qualifier === IBE && !credit)) {
     const space = value.indexOf(' ');
-    const token = space < 0 ? value : value.slice(0, space);
-    if (isValidIban(token)) e.counterpartyIban ??= normalizeIban(token);
+    state.counterpartyIban ??= ibanIn(space < 0 ? value : value.slice(0, space));
   }
+}
+
+/** `value` among the first `count` strings of `list`. */
+function includes(list: string[], count: number, value: string): boolean {
+  for (let i = 0; i < count; i++) if (list[i] === value) return true;
+  return false;
 }

@@ -5,10 +5,10 @@ import { parseCsv } from './csv';
 import { declaredLatin } from './decoder';
 import { detectFormat } from './detect';
 import { StatementParseError } from './errors';
-import { checkTotals, type ParseOptions, unknownFormat } from './file-checks';
+import { checkTotals, type ParseOptions, UTF8_VIEW_FORMATS, unknownFormat } from './file-checks';
 import { parseMt940 } from './mt940';
 import { parseOfx } from './ofx';
-import { decodeStatementBytes, decodeWindows1252 } from './text';
+import { decodeStatementBytes, decodeWindows1252, isBlankView } from './text';
 
 export { accountKey, completeAccount, frenchIbanFromRib, isValidIban } from './accounts';
 export { checkBalances } from './balance';
@@ -29,17 +29,29 @@ export { WRITABLE_FORMATS, type WritableFormat, writeStatementFile } from './wri
  * unreadable file throws a StatementParseError (code, message, line or element).
  */
 export function parseStatementFile(bytes: Uint8Array, options: ParseOptions = {}): ParsedStatementFile {
-  const { text } = declaredLatin(bytes) ? { text: decodeWindows1252(bytes) } : decodeStatementBytes(bytes);
-  const body = text.replace(/^\uFEFF/, '');
-  if (body.trim() === '') throw new StatementParseError('empty', 'empty file');
-  const format = options.format ?? (options.csvMapping ? 'csv' : detectFormat(body));
+  const formatOf = (text: string) => options.format ?? (options.csvMapping ? 'csv' : detectFormat(text));
+  // a non-ASCII UTF-8 file: its format detected on the text of its head (what detectFormat reads of the whole text)
+  let asked = false;
+  let detected: StatementFormat | undefined;
+  const viewFor = (head: string) => {
+    asked = true;
+    detected = formatOf(head);
+    return detected !== undefined && UTF8_VIEW_FORMATS.has(detected);
+  };
+  const { text, utf8View = false } = declaredLatin(bytes)
+    ? { text: decodeWindows1252(bytes) }
+    : decodeStatementBytes(bytes, viewFor);
+  // a view has its BOM dropped already, and was asked for by the format detected on the text of its head
+  const body = utf8View ? text : text.replace(/^\uFEFF/, '');
+  if (utf8View ? isBlankView(body) : body.trim() === '') throw new StatementParseError('empty', 'empty file');
+  const format = asked ? detected : formatOf(body);
   if (!format) throw unknownFormat(options.fileName);
   let statements: Statement[];
   let actual: StatementFormat = format;
   try {
     switch (format) {
       case 'cfonb120':
-        statements = parseCfonb120(body);
+        statements = parseCfonb120(body, 0, utf8View);
         break;
       case 'camt053':
       case 'camt054': {

@@ -8,10 +8,16 @@ export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
 /**
  * Decodes a statement file: UTF-16 with BOM, UTF-8 (BOM dropped), else windows-1252 (the superset of latin-1 that
- * French
- * banks actually write) when the bytes are not valid UTF-8. NUL bytes mean a binary file or UTF-16 without BOM.
+ * French banks actually write) when the bytes are not valid UTF-8. NUL bytes mean a binary file or UTF-16 without BOM.
+ *
+ * `viewFor`: for a file of valid UTF-8 that is not ASCII, asked with the text of its first 64 KB (without BOM)
+ * whether the caller reads the latin-1 view of the bytes instead of their text (see utf8FromView): then `text` is
+ * that view (BOM dropped) and `utf8View` is true. A copy of the bytes where decoding took twice as long.
  */
-export function decodeStatementBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
+export function decodeStatementBytes(
+  bytes: Uint8Array,
+  viewFor?: (head: string) => boolean,
+): { text: string; encoding: TextEncoding; utf8View?: boolean } {
   let text: string;
   let encoding: TextEncoding;
   if (isAscii(bytes)) {
@@ -29,7 +35,9 @@ export function decodeStatementBytes(bytes: Uint8Array): { text: string; encodin
   } else if (isUtf8(bytes)) {
     // validated natively, then decoded natively (TextDecoder's fatal mode was a slow JS-visible path); BOM dropped
     const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8', hasBom ? 3 : 0);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (viewFor?.(utf8Head(buf, hasBom ? 3 : 0))) return utf8ViewOf(buf, hasBom ? 3 : 0);
+    text = buf.toString('utf8', hasBom ? 3 : 0);
     encoding = 'utf-8';
   } else {
     text = decodeWindows1252(bytes);
@@ -38,6 +46,23 @@ export function decodeStatementBytes(bytes: Uint8Array): { text: string; encodin
   const nul = text.indexOf('\u0000');
   if (nul >= 0) throw binary(lineOf(text, nul));
   return { text, encoding };
+}
+
+/**
+ * The text of the first 64 KB of valid UTF-8 bytes from `start` (cut before a sequence the limit would split), one
+ * BOM dropped: at least the 16 K characters detectFormat reads, or the whole file.
+ */
+function utf8Head(buf: Buffer, start: number): string {
+  let end = Math.min(buf.length, start + 65536);
+  while (end > start && end < buf.length && (buf[end] & 0xc0) === 0x80) end--;
+  return buf.toString('utf8', start, end).replace(/^\uFEFF/, '');
+}
+
+function utf8ViewOf(buf: Buffer, start: number): { text: string; encoding: TextEncoding; utf8View: boolean } {
+  const nul = buf.indexOf(0);
+  if (nul >= 0) throw binary(lineOfByte(buf, nul));
+  const view = buf.toString('latin1', start);
+  return { text: view.startsWith('\xef\xbb\xbf') ? view.slice(3) : view, encoding: 'utf-8', utf8View: true };
 }
 
 /** The 32 characters where windows-1252 differs from latin-1 (0x80-0x9F; undefined bytes map to themselves). */
@@ -168,4 +193,51 @@ export function trimmedRange(s: string, from: number, to: number): string {
 /** The field s[from, to) collapsed. */
 export function collapseRange(s: string, from: number, to: number): string {
   return collapse(s.slice(from, to));
+}
+
+/**
+ * The text of UTF-8 bytes given as their latin-1 view (one character per byte, as `Buffer#toString('latin1')` gives
+ * them, a one-byte string copied at memory speed): the view itself when it is ASCII. The bytes must be valid UTF-8
+ * (checked with `isUtf8` before the view is made). Gives what `Buffer.from(view, 'latin1').toString('utf8')` gives,
+ * without a buffer per call: the parsers that read a view decode only the lines (or fields) that hold such bytes.
+ */
+export function utf8FromView(view: string): string {
+  HIGH_BYTE.lastIndex = 0;
+  if (!HIGH_BYTE.test(view)) return view;
+  let at = HIGH_BYTE.lastIndex - 1;
+  let out = view.slice(0, at);
+  while (at < view.length) {
+    const size = sequenceSize(view.charCodeAt(at));
+    out += sequenceAt(view, at, size);
+    at += size;
+    HIGH_BYTE.lastIndex = at;
+    const next = HIGH_BYTE.test(view) ? HIGH_BYTE.lastIndex - 1 : view.length;
+    out += view.slice(at, next);
+    at = next;
+  }
+  return out;
+}
+
+const HIGH_BYTE = /[\x80-\xff]/g;
+
+/** The text of a view holds nothing but white space (as `text.trim() === ''`): decoded only when it holds no ASCII. */
+export function isBlankView(view: string): boolean {
+  if (/[^\s\x80-\xff]/.test(view)) return false;
+  return !/[\x80-\xff]/.test(view) || utf8FromView(view).trim() === '';
+}
+
+/** The length of the UTF-8 sequence a lead byte (0xC0 and above) starts. */
+export function sequenceSize(lead: number): number {
+  return lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+}
+
+/** The character(s) of the UTF-8 sequence of `size` bytes at `at` of a latin-1 view (see utf8FromView). */
+export function sequenceAt(view: string, at: number, size: number): string {
+  const c = view.charCodeAt(at);
+  const c1 = view.charCodeAt(at + 1) & 0x3f;
+  if (size === 2) return String.fromCharCode(((c & 0x1f) << 6) | c1);
+  const c2 = view.charCodeAt(at + 2) & 0x3f;
+  if (size === 3) return String.fromCharCode(((c & 0x0f) << 12) | (c1 << 6) | c2);
+  const cp = ((c & 0x07) << 18) | (c1 << 12) | (c2 << 6) | (view.charCodeAt(at + 3) & 0x3f);
+  return String.fromCharCode(0xd7c0 + (cp >> 10), 0xdc00 | (cp & 0x3ff));
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cfonbReader } from '../../../functions/core/statements/cfonb120';
-import { parseStatementFile } from '../../../functions/core/statements/index';
+import { cfonbReader, parseCfonb120 } from '../../../functions/core/statements/cfonb120';
+import { parseStatementFile, StatementParseError } from '../../../functions/core/statements/index';
 import { parseError } from './errors';
 import { bytes } from './helpers';
 
@@ -137,4 +138,63 @@ describe('CFONB 120 fields read in place', () => {
     withBreaks.write(`\r\n${closing('0000000101000{')}\r\n`);
     expect(withBreaks.end()).toEqual(parseStatementFile(bytes(text)).statements);
   });
+
+  it('reads the latin-1 view of UTF-8 bytes, whole or in chunks, as their text: accents anywhere, wide blanks', () => {
+    const spice = fc.constantFrom(...'éèàÉ\u00a0\u3000\u2003Ω€\ufeff \t\u001a\n\r'.split(''), '𝄞', '\u00c3\u00a0');
+    const records = [
+      opening,
+      entry([[48, 'VIR Café']]),
+      complement('LIB', 'Règlement FA-1 à réception'),
+      complement('NPY', 'Café Lumière'),
+      complement('LC2', 'suite'),
+      entry([
+        [48, 'PRLV ÉDF'],
+        [90, '0000000001000}'],
+      ]),
+      complement('NBE', 'ÉDF'),
+      closing('0000000100000{'),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), spice, fc.boolean()), { maxLength: 6 }),
+        fc.constantFrom('\n', '\r\n', '\r', ''),
+        fc.constantFrom('', '\n', ' \u00a0\n\u001a', '\u3000'),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 5 }),
+        (edits, lineBreak, tail, sizes) => {
+          let text = records.join(lineBreak) + tail;
+          for (const [at, s, insert] of edits) {
+            const i = at % (text.length + 1);
+            text = text.slice(0, i) + s + text.slice(insert ? i : i + s.length);
+          }
+          const expected = outcome(() => parseCfonb120(text));
+          const bytes = Buffer.from(text, 'utf8');
+          expect(outcome(() => parseCfonb120(bytes.toString('latin1'), 0, true))).toEqual(expected);
+          expect(outcome(() => inChunks(bytes, sizes))).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
 });
+
+function outcome(read: () => unknown): unknown {
+  try {
+    return { read: read() };
+  } catch (e) {
+    if (e instanceof StatementParseError) return { error: e.toJSON() };
+    throw e;
+  }
+}
+
+/** The bytes given to a reader as views of chunks of about `sizes` bytes, each cut before a UTF-8 sequence's start. */
+function inChunks(bytes: Buffer, sizes: number[]) {
+  const reader = cfonbReader();
+  for (let at = 0, i = 0; at < bytes.length; i++) {
+    let end = Math.min(bytes.length, at + sizes[i % sizes.length]);
+    while (end < bytes.length && end > at + 1 && (bytes[end] & 0xc0) === 0x80) end--;
+    while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end++;
+    reader.write(bytes.toString('latin1', at, end), true);
+    at = end;
+  }
+  return reader.end();
+}

@@ -5,7 +5,9 @@ import { addDays } from '../../../functions/core/dates';
 import { readStatement, readStatementStream } from '../../../functions/core/ingest/read';
 import type { Statement, StatementFormat } from '../../../functions/core/model/statement';
 import {
+  decodeStatementBytes,
   type OpenBytes,
+  parseCfonb120,
   parseStatementFile,
   parseStatementStream,
   StatementParseError,
@@ -102,6 +104,29 @@ describe('a statement read as a stream, in chunks of any size, reads as the whol
       );
     });
   }
+
+  it(
+    'a CFONB file in UTF-8 (read whole as the latin-1 view of its bytes), windows-1252 or ASCII reads as its text, ' +
+      'whole and in chunks',
+    async () => {
+      const words = fc.constantFrom('Règlement', 'Café Lumière', 'ÉDF', 'à\u00a0régler', 'Ω 𝄞 €', 'SARL', ' \u3000 ');
+      const label = fc.array(words, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
+      await fc.assert(
+        fc.asyncProperty(label, fc.integer({ min: 1, max: 200 }), sizes, async (text, count, chunks) => {
+          const file = writeStatementFile('cfonb120', statementsOf(count, text));
+          const latin = file.replace(/[\u0100-\uffff]/g, '?');
+          for (const b of [bytes(file), latin1(latin), bytes(latin.replace(/[\u0080-\u00ff]/g, 'e'))]) {
+            const expected = {
+              parsed: { format: 'cfonb120', statements: parseCfonb120(decodeStatementBytes(b).text) },
+            };
+            expect(whole(b)).toEqual(expected);
+            expect(await streamed(chunked(b, chunks))).toEqual(expected);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
 
   it('every sample file of the fixtures', async () => {
     const names = readdirSync(new URL('../../fixtures/statements/', import.meta.url)).filter((n) => !n.endsWith('.md'));
