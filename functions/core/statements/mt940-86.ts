@@ -85,13 +85,24 @@ function nextKeyword(s: string, from: number, found: { key: string }): number {
   return -1;
 }
 
+/**
+ * `list` with `v` added: arrays of one or two made at their size (a push onto an empty array gives it room for 17,
+ * kept by every entry: the profile's garbage collector copied them).
+ */
+function added(list: string[], v: string): string[] {
+  if (list.length === 0) return [v];
+  if (list.length === 1) return [list[0], v];
+  list.push(v);
+  return list;
+}
+
 /** The remittance text of ?20-?29 split at its SEPA keywords; text before the first keyword is free text. */
 function readSepaKeywords(joined: string, info: Info86): void {
   const found = { key: '' };
   let k = nextKeyword(joined, 0, found);
   if (k !== 0) {
     const head = collapse(k >= 0 ? joined.slice(0, k) : joined);
-    if (head) info.unstructured.push(head);
+    if (head) info.unstructured = added(info.unstructured, head);
   }
   while (k >= 0) {
     const key = found.key;
@@ -101,8 +112,8 @@ function readSepaKeywords(joined: string, info: Info86): void {
     if (v) {
       if (key === 'EREF') {
         if (v.length !== 11 || v.toUpperCase() !== 'NOTPROVIDED') info.endToEndId ??= v;
-      } else if (key === 'KREF') info.structured.push(v);
-      else if (key === 'SVWZ') info.unstructured.push(v);
+      } else if (key === 'KREF') info.structured = added(info.structured, v);
+      else if (key === 'SVWZ') info.unstructured = added(info.unstructured, v);
       else if (key === 'IBAN' && !info.counterpartyIban) info.counterpartyIban = ibanIn(v);
     }
     k = next;
