@@ -11,14 +11,15 @@ export interface Field {
   end: number;
 }
 
-/** A message's fields, each with its value. */
-export interface ReadField extends Field {
-  value: string;
+/** A message's fields, each with its value once the message is over, but a :86: still `text` (see fieldText). */
+export interface Message {
+  fields: Field[];
+  ended: boolean;
 }
 
-export interface Message {
-  fields: ReadField[];
-  ended: boolean;
+/** The field's text, lines joined by '\n'. */
+export function fieldText(f: Field, text: string): string {
+  return f.value ?? replaced(text.slice(f.valueStart, f.end), '\r\n', '\n');
 }
 
 const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
@@ -76,14 +77,11 @@ export function messageReader(done: (msg: Message, text: string) => void): {
     }
     return cr >= to && sep >= to;
   };
-  const textOf = (f: Field): string => {
-    if (f.value !== undefined) return f.value;
-    const v = text.slice(f.valueStart, f.end);
-    return replaced(v, '\r\n', '\n');
-  };
+  const textOf = (f: Field): string => fieldText(f, text);
   const finish = () => {
     if (msg && !msg.ended) {
-      for (const f of msg.fields) f.value = textOf(f);
+      // a :86: is read from the text itself
+      for (const f of msg.fields) if (f.tag !== '86') f.value = textOf(f);
       done(msg, text);
     }
     if (msg) msg.ended = true;
@@ -95,7 +93,7 @@ export function messageReader(done: (msg: Message, text: string) => void): {
       count++;
     }
     field = { tag, value, valueStart, line: lineNo, start, end };
-    msg.fields.push(field as ReadField);
+    msg.fields.push(field);
   };
   /** A continuation line: the field's text still runs on in the file when only a line break comes between. */
   const continueField = (f: Field, lineStart: number, lineEnd: number, lineText?: string) => {

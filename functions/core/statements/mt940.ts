@@ -3,8 +3,8 @@ import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { type Info86, parse86 } from './mt940-86';
-import { type Message, messageReader, type ReadField } from './mt940-reader';
+import { type Info86, parse86, parse86Source } from './mt940-86';
+import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
 import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 export { parse86 } from './mt940-86';
@@ -39,9 +39,9 @@ function dayOf(year: string, mm: string, dd: string, raw: string, line: number):
   return dateOrThrow(`${year}-${mm}-${dd}`, raw, { line });
 }
 
-function balanceOf(f: ReadField): { cents: number; date: string; currency: string } {
-  const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(f.value.trim());
-  if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${f.value.slice(0, 40)}`, { line: f.line });
+function balanceOf(f: Field, value: string): { cents: number; date: string; currency: string } {
+  const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(value.trim());
+  if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${value.slice(0, 40)}`, { line: f.line });
   const cents = amountOrThrow(m[4], { line: f.line }, MT_AMOUNT);
   return { cents: m[1] === 'D' ? -cents : cents, date: mtDate(m[2], f.line), currency: m[3] };
 }
@@ -127,13 +127,13 @@ function read61(s: string): Line61 | undefined {
   };
 }
 
-function line61(f: ReadField): Line61 {
-  const s = f.value.trim();
+function line61(f: Field, text61: string): Line61 {
+  const s = text61.trim();
   const fast = read61(s);
   if (fast) return fast;
   const m = LINE61.exec(s);
   if (!m)
-    throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, {
+    throw new StatementParseError('corrupt', `not a :61: statement line: "${text61.split('\n')[0].slice(0, 60)}"`, {
       line: f.line,
     });
   const [, value, booking, mark, , amount, type, refs, supplementary] = m;
@@ -199,25 +199,19 @@ function interned(s: string): string {
  * texts of the :86: reader, which the entry would otherwise keep whole (the profile's garbage collector copied them).
  * Strings shorter than 13 characters are copies already.
  */
-function own(s: string, source: string): string {
-  if (s.length < 13) return s;
+function own(s: string, source: string, owned: boolean): string {
+  if (owned || s.length < 13) return s;
   const at = source.indexOf(s);
   return at >= 0 ? source.slice(at, at + s.length) : [s.slice(0, 1), s.slice(1)].join('');
 }
 
-function ownAll(list: string[], source: string): string[] {
-  for (let k = 0; k < list.length; k++) list[k] = own(list[k], source);
+function ownAll(list: string[], source: string, owned: boolean): string[] {
+  if (!owned) for (let k = 0; k < list.length; k++) list[k] = own(list[k], source, false);
   return list;
 }
 
-function entryOf(
-  f: ReadField,
-  info: ReadField | undefined,
-  index: number,
-  currency: string,
-  text: string,
-): StatementEntry {
-  const { value, booking, mark, amount, type, refs, supplementary } = line61(f);
+function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
+  const { value, booking, mark, amount, type, refs, supplementary } = line61(f, fieldText(f, text));
   const valueDate = mtDate(value, f.line);
   const bookingDate = booking?.trim() ? bookingDateOf(valueDate, booking, f.line) : valueDate;
   const cents = mtAmount(amount, f.line);
@@ -227,8 +221,11 @@ function entryOf(
   const customerRef = cut < 0 ? refs : refs.slice(0, cut);
   const end = cut < 0 ? -1 : refs.indexOf('//', cut + 2);
   const bankRef = cut < 0 ? undefined : refs.slice(cut + 2, end < 0 ? refs.length : end);
-  const i86: Info86 = info ? parse86(info.value) : { unstructured: [], structured: [] };
   const source = info ? text.slice(info.valueStart, info.end) : '';
+  // a :86: read from the text itself gives strings to keep as they are; one joined from other lines, to own
+  const read = info?.value === undefined ? parse86Source(source) : undefined;
+  const i86: Info86 = read?.info ?? (info ? parse86(fieldText(info, text)) : { unstructured: [], structured: [] });
+  const owned = read?.subFields === true || info === undefined;
   const customer = customerRef.trim();
   const extra = supplementary ? collapse(supplementary) : '';
   const e2e = i86.endToEndId;
@@ -240,25 +237,28 @@ function entryOf(
     currency,
     bankCodes: i86.code ? [interned(type), interned(i86.code)] : [interned(type)],
     bankReference: bankRef?.trim() || undefined,
-    endToEndId: e2e !== undefined ? own(e2e, source) : customer && !isNonref(customer) ? customer : undefined,
-    label: i86.label !== undefined ? own(i86.label, source) : extra || customer || '',
-    counterpartyName: i86.counterpartyName && own(i86.counterpartyName, source),
-    counterpartyIban: i86.counterpartyIban && own(i86.counterpartyIban, source),
-    remittance: { unstructured: ownAll(i86.unstructured, source), structured: ownAll(i86.structured, source) },
+    endToEndId: e2e !== undefined ? own(e2e, source, owned) : customer && !isNonref(customer) ? customer : undefined,
+    label: i86.label !== undefined ? own(i86.label, source, owned) : extra || customer || '',
+    counterpartyName: i86.counterpartyName && own(i86.counterpartyName, source, owned),
+    counterpartyIban: i86.counterpartyIban && own(i86.counterpartyIban, source, owned),
+    remittance: {
+      unstructured: ownAll(i86.unstructured, source, owned),
+      structured: ownAll(i86.structured, source, owned),
+    },
     reversal: mark === 'RC' || mark === 'RD',
     raw: [text.slice(f.start, (info ?? f).end)],
   };
 }
 
 /** The :86: after a :61:, several :86: in a row read as one (some banks write one per line). */
-function infoAfter(fields: ReadField[], i: number): ReadField | undefined {
+function infoAfter(fields: Field[], i: number, text: string): Field | undefined {
   const first = fields[i + 1];
   if (first?.tag !== '86') return undefined;
   let j = i + 2;
   while (fields[j]?.tag === '86') j++;
   if (j === i + 2) return first;
   const more = fields.slice(i + 1, j);
-  return { ...first, value: more.map((m) => m.value).join('\n'), end: more[more.length - 1].end };
+  return { ...first, value: more.map((m) => fieldText(m, text)).join('\n'), end: more[more.length - 1].end };
 }
 
 /**
@@ -310,18 +310,19 @@ function statementOf(msg: Message, text: string, firstIndex: number): Statement 
     const last = msg.fields[msg.fields.length - 1];
     throw new StatementParseError('truncated', 'statement without its closing balance (:62F:)', { line: last.line });
   }
-  const open = balanceOf(opening);
-  const close = balanceOf(closing);
+  const open = balanceOf(opening, fieldText(opening, text));
+  const close = balanceOf(closing, fieldText(closing, text));
   const entries: StatementEntry[] = [];
   msg.fields.forEach((f, i) => {
-    if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i), index++, open.currency, text));
+    if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i, text), index++, open.currency, text));
   });
-  const number = get(/^28C?$/)?.value.trim();
+  const value = (f: Field | undefined) => (f ? fieldText(f, text) : undefined);
+  const number = value(get(/^28C?$/))?.trim();
   const st: Statement = {
     format: 'mt940',
-    account: accountOf(acct.value),
+    account: accountOf(fieldText(acct, text)),
     currency: open.currency,
-    statementId: number || get(/^20$/)?.value.trim() || undefined,
+    statementId: number || value(get(/^20$/))?.trim() || undefined,
     periodStart: open.date,
     periodEnd: close.date,
     openingBalanceCents: open.cents,
