@@ -218,13 +218,12 @@ export function parse86(value: string): Info86 {
 }
 
 /**
- * parse86 of a :86: field's text as the file holds it, its lines ending in LF or CRLF (the field's value is that text
- * with CRLF read as LF). When the field holds ?NN sub-fields, the strings read are slices of `source` or copies of
- * their own, never slices of a temporary text; undefined in `subFields` says they may be slices of one.
+ * The ?NN sub-fields of a :86: field's text as the file holds it, its lines ending in LF or CRLF (the field's value
+ * is that text with CRLF read as LF), or undefined when it holds none (parse86 of the value then reads it). The
+ * strings read are slices of `source` or copies of their own, never slices of a temporary text.
  */
-export function parse86Source(source: string): { info: Info86; subFields: boolean } {
-  const info = readSubFields(source, true);
-  return info ? { info, subFields: true } : { info: otherShapes(replaced(source, '\r\n', '\n')), subFields: false };
+export function subFields86(source: string): Info86 | undefined {
+  return readSubFields(source, true);
 }
 
 /** /TAG/ fields (Dutch banks), else free text. */

@@ -3,7 +3,7 @@ import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { type Info86, parse86, parse86Source } from './mt940-86';
+import { type Info86, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
 import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
@@ -223,9 +223,9 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   const bankRef = cut < 0 ? undefined : refs.slice(cut + 2, end < 0 ? refs.length : end);
   const source = info ? text.slice(info.valueStart, info.end) : '';
   // a :86: read from the text itself gives strings to keep as they are; one joined from other lines, to own
-  const read = info?.value === undefined ? parse86Source(source) : undefined;
-  const i86: Info86 = read?.info ?? (info ? parse86(fieldText(info, text)) : { unstructured: [], structured: [] });
-  const owned = read?.subFields === true || info === undefined;
+  const read = info?.value === undefined ? subFields86(source) : undefined;
+  const i86: Info86 = read ?? (info ? parse86(fieldText(info, text)) : { unstructured: [], structured: [] });
+  const owned = read !== undefined || info === undefined;
   const customer = customerRef.trim();
   const extra = supplementary ? collapse(supplementary) : '';
   const e2e = i86.endToEndId;
