@@ -68,7 +68,7 @@ function readSubFields(s: string, crlf: boolean): Info86 | undefined {
     code = unbroken(s, p0, p2 + 1, crlf);
   }
   if (nextMark(s, at, crlf) !== at) return undefined;
-  const info: Info86 = { unstructured: [], structured: [] };
+  const info = newInfo();
   if (code !== undefined) info.code = code;
   let label = '';
   let name32 = '';
@@ -187,6 +187,19 @@ function readSepaKeywords(joined: string, info: Info86, fresh: boolean): void {
   }
 }
 
+/** An Info86 with all its properties from the start: one shape, no property added later. */
+export function newInfo(): Info86 {
+  return {
+    label: undefined,
+    unstructured: [],
+    structured: [],
+    endToEndId: undefined,
+    counterpartyName: undefined,
+    counterpartyIban: undefined,
+    code: undefined,
+  };
+}
+
 export interface Info86 {
   label?: string;
   unstructured: string[];
@@ -228,7 +241,7 @@ export function subFields86(source: string): Info86 | undefined {
 
 /** /TAG/ fields (Dutch banks), else free text. */
 function otherShapes(value: string): Info86 {
-  const info: Info86 = { unstructured: [], structured: [] };
+  const info = newInfo();
   const flat = replaced(value, '\n', '');
   if (/^\/[A-Z]{2,4}\//.test(flat) && /\/(TRTP|REMI|NAME|EREF|CNTP|IBAN)\//.test(flat)) {
     const tokens = flat.split('/');

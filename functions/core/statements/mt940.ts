@@ -3,7 +3,7 @@ import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { type Info86, parse86, subFields86 } from './mt940-86';
+import { type Info86, newInfo, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
 import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
@@ -160,11 +160,11 @@ const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 
 /** The booking date (MMDD) of a value date: in the year that puts it nearest (December and January cross it). */
 function bookingDateOf(valueDate: string, booking: string, line: number): string {
-  // yyyymm of the value date and the booking MMDD, as one number (no string made to look it up)
+  // year and month of the value date and the booking MMDD, as one small integer (no string made to look it up)
   const v = valueDate;
   const key =
-    (digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3)) * 1e6 +
-    (digit(v, 5) * 10 + digit(v, 6)) * 1e4 +
+    ((digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3)) * 16 + digit(v, 5) * 10 + digit(v, 6)) *
+      1e4 +
     digit(booking, 0) * 1000 +
     digit(booking, 1) * 100 +
     digit(booking, 2) * 10 +
@@ -224,7 +224,7 @@ function entryOf(f: Field, info: Field | undefined, index: number, currency: str
   const source = info ? text.slice(info.valueStart, info.end) : '';
   // a :86: read from the text itself gives strings to keep as they are; one joined from other lines, to own
   const read = info?.value === undefined ? subFields86(source) : undefined;
-  const i86: Info86 = read ?? (info ? parse86(fieldText(info, text)) : { unstructured: [], structured: [] });
+  const i86: Info86 = read ?? (info ? parse86(fieldText(info, text)) : newInfo());
   const owned = read !== undefined || info === undefined;
   const customer = customerRef.trim();
   const extra = supplementary ? collapse(supplementary) : '';
