@@ -2,7 +2,7 @@ import { isValidIban, normalizeIban } from './accounts';
 import { ibanIn } from './compact-iban';
 import { collapse } from './text';
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
+export const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
  * The text a :86: field is read from: `s` with its line breaks left out ('\n', and with `crlf` a '\r' just before

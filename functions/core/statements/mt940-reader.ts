@@ -1,4 +1,4 @@
-import { replaced } from './mt940-86';
+import { isDigit, replaced } from './mt940-86';
 
 export interface Field {
   tag: string;
@@ -26,7 +26,6 @@ const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
 /** With CR, the characters a regular expression's `.` does not match: a tag line holding one is read the slow way. */
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
-const isDigit = (c: number) => c >= 48 && c <= 57;
 const tags = new Map<number, string>();
 
 /** The tag of a line starting ":NN:" or ":NNA:" (its text starts at `at` + the tag's length + 2), else undefined. */

@@ -3,13 +3,11 @@ import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { type Info86, newInfo, parse86, subFields86 } from './mt940-86';
+import { type Info86, isDigit, newInfo, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
 import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 export { parse86 } from './mt940-86';
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
 const MT_AMOUNT = { grouping: false } as const;
