@@ -3,187 +3,11 @@ import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
-import { type Info86, parse86, replaced } from './mt940-86';
+import { type Info86, isDigit, newInfo, parse86, subFields86 } from './mt940-86';
+import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
 import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 export { parse86 } from './mt940-86';
-
-interface Field {
-  tag: string;
-  /** The field's text, lines joined by '\n'; undefined while it is still `text` from `valueStart` to `end`. */
-  value?: string;
-  valueStart: number;
-  line: number;
-  /** Offsets of the field in the file text (from its tag to the end of its last line), for `raw`. */
-  start: number;
-  end: number;
-}
-
-/** A message's fields, each with its value. */
-interface ReadField extends Field {
-  value: string;
-}
-
-interface Message {
-  fields: ReadField[];
-  ended: boolean;
-}
-
-const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
-/** With CR, the characters a regular expression's `.` does not match: a tag line holding one is read the slow way. */
-const LINE_SEPARATORS = /[\u2028\u2029]/g;
-const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const tags = new Map<number, string>();
-
-/** The tag of a line starting ":NN:" or ":NNA:" (its text starts at `at` + the tag's length + 2), else undefined. */
-function tagAt(text: string, at: number): string | undefined {
-  const c1 = text.charCodeAt(at + 1);
-  const c2 = text.charCodeAt(at + 2);
-  if (!isDigit(c1) || !isDigit(c2)) return undefined;
-  let c3 = text.charCodeAt(at + 3);
-  if (c3 === 58) c3 = 0;
-  else if (!(c3 >= 65 && c3 <= 90) || text.charCodeAt(at + 4) !== 58) return undefined;
-  const key = c1 * 65536 + c2 * 256 + c3;
-  let tag = tags.get(key);
-  if (tag === undefined) {
-    tag = text.slice(at + 1, c3 ? at + 4 : at + 3);
-    tags.set(key, tag);
-  }
-  return tag;
-}
-
-/**
- * Splits the text into messages of tagged fields, one chunk of text at a time; a field continues on the lines that do
- * not start a tag. Each message is handed to `done` once it is over (the next :20:, its '-' line, or the end of the
- * text), with the text its fields' offsets point into: only the text of the message being read is kept. The common
- * lines (a tag, or a continuation that starts with a visible ASCII character) are read by character codes, and a
- * field's lines are sliced from the text once; anything else the slow way, line by line.
- */
-function messageReader(done: (msg: Message, text: string) => void): { write(text: string): void; end(): number } {
-  let text = '';
-  let pos = 0;
-  let msg: Message | undefined;
-  let field: Field | undefined;
-  let lineNo = 0;
-  let count = 0;
-  /** The next CR, and the next U+2028/U+2029, at or after a line's start (found again only once passed). */
-  let cr = -1;
-  let sep = -1;
-  const dotMatchesAll = (from: number, to: number) => {
-    if (cr < from) {
-      const i = text.indexOf('\r', from);
-      cr = i < 0 ? Number.POSITIVE_INFINITY : i;
-    }
-    if (sep < from) {
-      LINE_SEPARATORS.lastIndex = from;
-      sep = LINE_SEPARATORS.exec(text)?.index ?? Number.POSITIVE_INFINITY;
-    }
-    return cr >= to && sep >= to;
-  };
-  const textOf = (f: Field): string => {
-    if (f.value !== undefined) return f.value;
-    const v = text.slice(f.valueStart, f.end);
-    return replaced(v, '\r\n', '\n');
-  };
-  const finish = () => {
-    if (msg && !msg.ended) {
-      for (const f of msg.fields) f.value = textOf(f);
-      done(msg, text);
-    }
-    if (msg) msg.ended = true;
-  };
-  const startField = (tag: string, valueStart: number, start: number, end: number, value?: string) => {
-    if (tag === '20' || !msg) {
-      finish();
-      msg = { fields: [], ended: false };
-      count++;
-    }
-    field = { tag, value, valueStart, line: lineNo, start, end };
-    msg.fields.push(field as ReadField);
-  };
-  /** A continuation line: the field's text still runs on in the file when only a line break comes between. */
-  const continueField = (f: Field, lineStart: number, lineEnd: number, lineText?: string) => {
-    const gap = lineStart - f.end;
-    const joined = gap === 1 || (gap === 2 && text.charCodeAt(f.end) === 13);
-    if (f.value !== undefined || !joined || lineText !== undefined)
-      f.value = `${textOf(f)}\n${lineText ?? text.slice(lineStart, lineEnd)}`;
-    f.end = lineEnd;
-  };
-  const line = (eol: number) => {
-    const lineStart = pos;
-    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
-    pos = eol + 1;
-    lineNo++;
-    const c0 = text.charCodeAt(lineStart);
-    if (c0 === 58) {
-      const tag = tagAt(text, lineStart);
-      let te = lineEnd;
-      while (te > lineStart && isBlank(text.charCodeAt(te - 1))) te--;
-      if (tag && text.charCodeAt(te - 1) <= 127 && dotMatchesAll(lineStart, te)) {
-        startField(tag, lineStart + tag.length + 2, lineStart, te);
-        return;
-      }
-    } else if (c0 > 32 && c0 <= 127 && c0 !== 45 && c0 !== 123 && lineEnd > lineStart) {
-      if (field) continueField(field, lineStart, lineEnd);
-      return;
-    }
-    slowLine(lineStart, lineEnd);
-  };
-  /** Any line, as the reader always read it. */
-  const slowLine = (lineStart: number, lineEnd: number) => {
-    const rawLine = text.slice(lineStart, lineEnd);
-    let line = rawLine.trimEnd();
-    let offset = lineStart;
-    // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
-    if (line.startsWith('{')) {
-      const at = line.indexOf('{4:');
-      if (at < 0) return;
-      line = line.slice(at + 3);
-      offset = lineStart + at + 3;
-      if (!line) return;
-    }
-    if (/^-(\}.*)?$/.test(line)) {
-      finish();
-      msg = undefined;
-      field = undefined;
-      return;
-    }
-    const m = TAG.exec(line);
-    if (m) {
-      startField(m[1], offset + m[1].length + 2, offset, offset + line.length, m[2]);
-      return;
-    }
-    if (line.trim() === '') return;
-    // continuation lines keep their spaces: a :86: wrapped after a space must not lose it
-    if (field) continueField(field, lineStart, lineEnd, rawLine.startsWith('{') ? line : rawLine);
-    // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
-  };
-  return {
-    write(chunk: string) {
-      // only the text of the message being read is kept (its fields' offsets move with it)
-      const keep = msg && !msg.ended ? msg.fields[0].start : pos;
-      if (keep > 0) {
-        text = text.slice(keep);
-        pos -= keep;
-        for (const f of msg && !msg.ended ? msg.fields : []) {
-          f.start -= keep;
-          f.end -= keep;
-          f.valueStart -= keep;
-        }
-      }
-      text += chunk;
-      cr = -1;
-      sep = -1;
-      for (let eol = text.indexOf('\n', pos); eol >= 0; eol = text.indexOf('\n', pos)) line(eol);
-    },
-    end() {
-      while (pos <= text.length) line(text.length);
-      finish();
-      return count;
-    },
-  };
-}
 
 /** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
 const MT_AMOUNT = { grouping: false } as const;
@@ -213,9 +37,9 @@ function dayOf(year: string, mm: string, dd: string, raw: string, line: number):
   return dateOrThrow(`${year}-${mm}-${dd}`, raw, { line });
 }
 
-function balanceOf(f: ReadField): { cents: number; date: string; currency: string } {
-  const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(f.value.trim());
-  if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${f.value.slice(0, 40)}`, { line: f.line });
+function balanceOf(f: Field, value: string): { cents: number; date: string; currency: string } {
+  const m = /^([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)\s*$/.exec(value.trim());
+  if (!m) throw new StatementParseError('corrupt', `not a balance :${f.tag}:${value.slice(0, 40)}`, { line: f.line });
   const cents = amountOrThrow(m[4], { line: f.line }, MT_AMOUNT);
   return { cents: m[1] === 'D' ? -cents : cents, date: mtDate(m[2], f.line), currency: m[3] };
 }
@@ -301,13 +125,13 @@ function read61(s: string): Line61 | undefined {
   };
 }
 
-function line61(f: ReadField): Line61 {
-  const s = f.value.trim();
+function line61(f: Field, text61: string): Line61 {
+  const s = text61.trim();
   const fast = read61(s);
   if (fast) return fast;
   const m = LINE61.exec(s);
   if (!m)
-    throw new StatementParseError('corrupt', `not a :61: statement line: "${f.value.split('\n')[0].slice(0, 60)}"`, {
+    throw new StatementParseError('corrupt', `not a :61: statement line: "${text61.split('\n')[0].slice(0, 60)}"`, {
       line: f.line,
     });
   const [, value, booking, mark, , amount, type, refs, supplementary] = m;
@@ -334,11 +158,11 @@ const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 
 /** The booking date (MMDD) of a value date: in the year that puts it nearest (December and January cross it). */
 function bookingDateOf(valueDate: string, booking: string, line: number): string {
-  // yyyymm of the value date and the booking MMDD, as one number (no string made to look it up)
+  // year and month of the value date and the booking MMDD, as one small integer (no string made to look it up)
   const v = valueDate;
   const key =
-    (digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3)) * 1e6 +
-    (digit(v, 5) * 10 + digit(v, 6)) * 1e4 +
+    ((digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3)) * 16 + digit(v, 5) * 10 + digit(v, 6)) *
+      1e4 +
     digit(booking, 0) * 1000 +
     digit(booking, 1) * 100 +
     digit(booking, 2) * 10 +
@@ -356,14 +180,36 @@ function bookingDateOf(valueDate: string, booking: string, line: number): string
   return date;
 }
 
-function entryOf(
-  f: ReadField,
-  info: ReadField | undefined,
-  index: number,
-  currency: string,
-  text: string,
-): StatementEntry {
-  const { value, booking, mark, amount, type, refs, supplementary } = line61(f);
+/** Short strings read on every entry (types, codes), one instance each: the entries keep no copies of them. */
+const shortStrings = new Map<string, string>();
+
+function interned(s: string): string {
+  const known = shortStrings.get(s);
+  if (known !== undefined) return known;
+  if (shortStrings.size > 1_000) shortStrings.clear();
+  shortStrings.set(s, s);
+  return s;
+}
+
+/**
+ * A string of the entry as a slice of the source text when its characters stand there together (a slice holds no
+ * copy, the entry's `raw` keeps the source anyway), else a copy of its own: not a slice of the temporary joined
+ * texts of the :86: reader, which the entry would otherwise keep whole (the profile's garbage collector copied them).
+ * Strings shorter than 13 characters are copies already.
+ */
+function own(s: string, source: string, owned: boolean): string {
+  if (owned || s.length < 13) return s;
+  const at = source.indexOf(s);
+  return at >= 0 ? source.slice(at, at + s.length) : [s.slice(0, 1), s.slice(1)].join('');
+}
+
+function ownAll(list: string[], source: string, owned: boolean): string[] {
+  if (!owned) for (let k = 0; k < list.length; k++) list[k] = own(list[k], source, false);
+  return list;
+}
+
+function entryOf(f: Field, info: Field | undefined, index: number, currency: string, text: string): StatementEntry {
+  const { value, booking, mark, amount, type, refs, supplementary } = line61(f, fieldText(f, text));
   const valueDate = mtDate(value, f.line);
   const bookingDate = booking?.trim() ? bookingDateOf(valueDate, booking, f.line) : valueDate;
   const cents = mtAmount(amount, f.line);
@@ -373,38 +219,44 @@ function entryOf(
   const customerRef = cut < 0 ? refs : refs.slice(0, cut);
   const end = cut < 0 ? -1 : refs.indexOf('//', cut + 2);
   const bankRef = cut < 0 ? undefined : refs.slice(cut + 2, end < 0 ? refs.length : end);
-  const i86: Info86 = info ? parse86(info.value) : { unstructured: [], structured: [] };
+  const source = info ? text.slice(info.valueStart, info.end) : '';
+  // a :86: read from the text itself gives strings to keep as they are; one joined from other lines, to own
+  const read = info?.value === undefined ? subFields86(source) : undefined;
+  const i86: Info86 = read ?? (info ? parse86(fieldText(info, text)) : newInfo());
+  const owned = read !== undefined || info === undefined;
   const customer = customerRef.trim();
   const extra = supplementary ? collapse(supplementary) : '';
-  const codes = [type];
-  if (i86.code) codes.push(i86.code);
+  const e2e = i86.endToEndId;
   return {
     index,
     bookingDate,
     valueDate,
     amountCents: debit ? -cents : cents,
     currency,
-    bankCodes: codes,
+    bankCodes: i86.code ? [interned(type), interned(i86.code)] : [interned(type)],
     bankReference: bankRef?.trim() || undefined,
-    endToEndId: i86.endToEndId ?? (customer && !isNonref(customer) ? customer : undefined),
-    label: i86.label ?? (extra || customer || ''),
-    counterpartyName: i86.counterpartyName,
-    counterpartyIban: i86.counterpartyIban,
-    remittance: { unstructured: i86.unstructured, structured: i86.structured },
+    endToEndId: e2e !== undefined ? own(e2e, source, owned) : customer && !isNonref(customer) ? customer : undefined,
+    label: i86.label !== undefined ? own(i86.label, source, owned) : extra || customer || '',
+    counterpartyName: i86.counterpartyName && own(i86.counterpartyName, source, owned),
+    counterpartyIban: i86.counterpartyIban && own(i86.counterpartyIban, source, owned),
+    remittance: {
+      unstructured: ownAll(i86.unstructured, source, owned),
+      structured: ownAll(i86.structured, source, owned),
+    },
     reversal: mark === 'RC' || mark === 'RD',
     raw: [text.slice(f.start, (info ?? f).end)],
   };
 }
 
 /** The :86: after a :61:, several :86: in a row read as one (some banks write one per line). */
-function infoAfter(fields: ReadField[], i: number): ReadField | undefined {
+function infoAfter(fields: Field[], i: number, text: string): Field | undefined {
   const first = fields[i + 1];
   if (first?.tag !== '86') return undefined;
   let j = i + 2;
   while (fields[j]?.tag === '86') j++;
   if (j === i + 2) return first;
   const more = fields.slice(i + 1, j);
-  return { ...first, value: more.map((m) => m.value).join('\n'), end: more[more.length - 1].end };
+  return { ...first, value: more.map((m) => fieldText(m, text)).join('\n'), end: more[more.length - 1].end };
 }
 
 /**
@@ -456,18 +308,19 @@ function statementOf(msg: Message, text: string, firstIndex: number): Statement 
     const last = msg.fields[msg.fields.length - 1];
     throw new StatementParseError('truncated', 'statement without its closing balance (:62F:)', { line: last.line });
   }
-  const open = balanceOf(opening);
-  const close = balanceOf(closing);
+  const open = balanceOf(opening, fieldText(opening, text));
+  const close = balanceOf(closing, fieldText(closing, text));
   const entries: StatementEntry[] = [];
   msg.fields.forEach((f, i) => {
-    if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i), index++, open.currency, text));
+    if (f.tag === '61') entries.push(entryOf(f, infoAfter(msg.fields, i, text), index++, open.currency, text));
   });
-  const number = get(/^28C?$/)?.value.trim();
+  const value = (f: Field | undefined) => (f ? fieldText(f, text) : undefined);
+  const number = value(get(/^28C?$/))?.trim();
   const st: Statement = {
     format: 'mt940',
-    account: accountOf(acct.value),
+    account: accountOf(fieldText(acct, text)),
     currency: open.currency,
-    statementId: number || get(/^20$/)?.value.trim() || undefined,
+    statementId: number || value(get(/^20$/))?.trim() || undefined,
     periodStart: open.date,
     periodEnd: close.date,
     openingBalanceCents: open.cents,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mt940Reader, parse86, parseMt940 } from '../../../functions/core/statements/mt940';
+import { subFields86 } from '../../../functions/core/statements/mt940-86';
 
 // The MT940 reader reads common lines by character codes and slices a field's lines from the text once; these are
 // the line shapes that path must read exactly as the line-by-line reader did.
@@ -149,6 +150,53 @@ describe('MT940 :86: SEPA keywords', () => {
         );
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('MT940 :86: read from the file text', () => {
+  it('reads what parse86 reads from the field value, whatever the line breaks (LF, CRLF, a CR before a CRLF)', () => {
+    const pieces = [
+      '166',
+      '?00',
+      '?2',
+      '?20',
+      '?21',
+      '0',
+      '1',
+      '?31',
+      '?32',
+      '?33',
+      '?60',
+      '?',
+      'EREF+',
+      'KREF+',
+      'SVWZ+',
+      'IBAN+',
+      'BIC+',
+      'FR7630003012340001234567854',
+      'NOTPROVIDED',
+      'Règlement facture FA-2024-00017',
+      'VIR SEPA RECU',
+      '  ',
+      ' ',
+      '\n',
+      '\r\n',
+      '\r',
+      '\r\r\n',
+      '/TRTP/',
+      '/REMI/',
+      'x',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        const source = parts.join('');
+        const value = source.replaceAll('\r\n', '\n');
+        const info = subFields86(source);
+        expect(info !== undefined).toBe(/^(\d{3})?\?\d{2}/.test(value.replaceAll('\n', '')));
+        if (info) expect(info).toStrictEqual(parse86(value));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
