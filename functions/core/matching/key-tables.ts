@@ -6,7 +6,7 @@
 export class KeyTable {
   private readonly keys: string[] = [];
   private readonly values: number[] = [];
-  private table: { slots: Int32Array; next: Int32Array; mask: number } | undefined;
+  private table: { slots: Int32Array; next: Int32Array; hashes: Int32Array; mask: number } | undefined;
 
   add(key: string, value: number): void {
     this.keys.push(key);
@@ -19,11 +19,14 @@ export class KeyTable {
     while (size < 2 * n) size *= 2;
     const slots = new Int32Array(size).fill(-1);
     const next = new Int32Array(n).fill(-1);
+    /** Each key's hash: a probe compares two strings only when their hashes are equal. */
+    const hashes = new Int32Array(n);
     const mask = size - 1;
     for (let e = 0; e < n; e++) {
       const key = this.keys[e];
-      let p = stringHash(key) & mask;
-      while (slots[p] >= 0 && this.keys[slots[p]] !== key) p = (p + 1) & mask;
+      const h = (hashes[e] = stringHash(key));
+      let p = h & mask;
+      while (slots[p] >= 0 && (hashes[slots[p]] !== h || this.keys[slots[p]] !== key)) p = (p + 1) & mask;
       if (slots[p] < 0) {
         slots[p] = e;
         continue;
@@ -32,15 +35,16 @@ export class KeyTable {
       while (next[last] >= 0) last = next[last];
       if (this.values[last] !== this.values[e]) next[last] = e; // one position once per key
     }
-    return { slots, next, mask };
+    return { slots, next, hashes, mask };
   }
 
   /** Calls `f` for each position of the key, without allocating; says whether the key is there. */
   each(key: string, f: (value: number) => void): boolean {
-    const { slots, next, mask } = (this.table ??= this.build());
-    for (let p = stringHash(key) & mask; slots[p] >= 0; p = (p + 1) & mask) {
+    const { slots, next, hashes, mask } = (this.table ??= this.build());
+    const h = stringHash(key);
+    for (let p = h & mask; slots[p] >= 0; p = (p + 1) & mask) {
       let e = slots[p];
-      if (this.keys[e] !== key) continue;
+      if (hashes[e] !== h || this.keys[e] !== key) continue;
       for (; e >= 0; e = next[e]) f(this.values[e]);
       return true;
     }
