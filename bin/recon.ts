@@ -305,6 +305,10 @@ async function matchCommand(args: Args, out: (s: string) => void) {
   );
   book = undefined;
   lap('invoices indexed');
+  if (pending) {
+    matcher.warm(); // while the worker is still parsing: the tables the first look-ups would build, off the critical path
+    lap('look-up tables built');
+  }
   const { entries, results } = matchStatement(matcher, parsedHere ?? (await pending!), lap);
   matcher = undefined;
   lap('matched');

@@ -39,6 +39,11 @@ export class KeyTable {
   }
 
   /** Calls `f` for each position of the key, without allocating; says whether the key is there. */
+  /** Builds the table now rather than on the first lookup. */
+  warm(): void {
+    this.table ??= this.build();
+  }
+
   each(key: string, f: (value: number) => void): boolean {
     const { slots, next, hashes, mask } = (this.table ??= this.build());
     const h = stringHash(key);
@@ -150,6 +155,11 @@ export class DeletionIndex {
   }
 
   /** Calls f for each invoice having a key that, with one character left out, hashes to h. */
+  /** Builds the index now rather than on the first lookup. */
+  warm(): void {
+    this.built ??= this.build();
+  }
+
   get(h: number, f: (invoice: number) => void): void {
     const { bits, starts, pairs } = (this.built ??= this.build());
     const b = h >>> (HASH_BITS - bits);

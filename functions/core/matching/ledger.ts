@@ -107,11 +107,18 @@ export class OpenLedger {
    */
   anyAt(amount: number, currency: string): number[] {
     const cur = this.currencyCode(currency);
+    return (this.byStartAmount().get(amount) ?? []).filter(
+      (i) => this.open[i] === amount && this.currencyOf[i] === cur,
+    );
+  }
+
+  /** Invoices by what they owed at the start (never changes: built once, now or on the first `anyAt`). */
+  byStartAmount(): Map<number, number[]> {
     if (!this.atStart) {
       this.atStart = new Map();
       for (let i = 0; i < this.invoices.length; i++) pushTo(this.atStart, this.invoices[i].openCents, i);
     }
-    return (this.atStart.get(amount) ?? []).filter((i) => this.open[i] === amount && this.currencyOf[i] === cur);
+    return this.atStart;
   }
 
   /** Sets what an invoice still owes. */

@@ -194,6 +194,14 @@ export class ReferenceIndex {
   }
 
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
+  /** Builds now the tables the first lookups would build (the typo index included). */
+  warm(): void {
+    this.exact.warm();
+    this.withoutPrefix.warm();
+    this.unpadded.warm();
+    this.deletions.warm();
+  }
+
   typoNeighbours(q: string): number[] {
     const out = new Set<number>();
     const one = (inv: number) => {
