@@ -366,6 +366,8 @@ async function matchCommand(args: Args, out: (s: string) => void) {
 }
 
 const str = JSON.stringify;
+/** A number as JSON.stringify writes it (its shortest decimal form; null when not finite), without the call. */
+const num = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
 
 function allocationsJson(allocs: readonly { invoiceId: string; amountCents: number }[]): string {
   let s = '[';
@@ -383,12 +385,12 @@ function allocationsJson(allocs: readonly { invoiceId: string; amountCents: numb
 function jsonOf(e: StatementEntry, r: MatchResult): string {
   const allocations = r.status === 'matched' && r.best ? allocationsJson(r.best.allocations) : '[]';
   const suggestions = r.suggestions
-    .map((s) => `{"allocations":${allocationsJson(s.allocations)},"confidence":${str(s.confidence)}}`)
+    .map((s) => `{"allocations":${allocationsJson(s.allocations)},"confidence":${num(s.confidence)}}`)
     .join(',');
   return (
-    `{"index":${str(e.index)},"id":${str(r.transactionId)},"date":${str(e.bookingDate)},` +
-    `"amount":"${formatCents(e.amountCents)}","status":${str(r.status)},"allocations":${allocations},` +
-    `"suggestions":[${suggestions}],"confidence":${str(r.confidence)},"reasons":${str(r.reasons)}}`
+    `{"index":${num(e.index)},"id":${str(r.transactionId)},"date":${str(e.bookingDate)},` +
+    `"amount":"${formatCents(e.amountCents)}","status":"${r.status}","allocations":${allocations},` +
+    `"suggestions":[${suggestions}],"confidence":${num(r.confidence)},"reasons":${str(r.reasons)}}`
   );
 }
 
