@@ -259,19 +259,21 @@ function parseStatementTask(): void {
 
 type Matcher = ReturnType<typeof createMatcher>;
 
-/** The statement's entries, with their ids, matched; the transactions given to the matcher are not kept. */
+/**
+ * The statement's entries, with their ids, matched. Each entry, this process's own copy, is given its id and handed
+ * to the matcher as is (a copy of each, with the id, cost 50,000 objects on the large book).
+ */
 function matchStatement(matcher: Matcher, { parsed, ids }: IdentifiedStatement, lap: (what: string) => void) {
   lap('statement read');
-  const entries: StatementEntry[] = [];
-  const transactions: MatchableTransaction[] = [];
+  const entries: (StatementEntry & MatchableTransaction)[] = [];
   const ownIbans: string[] = [];
   parsed.statements.forEach((st, s) => {
     if (st.account.iban) ownIbans.push(st.account.iban);
     st.entries.forEach((entry, k) => {
-      entries.push(entry);
-      transactions.push({ ...entry, transactionId: ids[s][k] });
+      entries.push(Object.assign(entry, { transactionId: ids[s][k] }));
     });
   });
+  const transactions: readonly MatchableTransaction[] = entries;
   return { entries, results: matcher.matchAll(transactions, { ownIbans }) };
 }
 
