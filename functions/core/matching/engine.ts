@@ -326,6 +326,8 @@ export function createMatcher(
       if (l) l.push(k);
       else laterByAmount.set(transactions[k].amountCents, [k]);
     };
+    /** A transaction decided for good: what prepare read of it is no longer needed (the batch's live heap shrinks). */
+    const settled = (k: number) => prepared?.delete(transactions[k]);
     // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
     transactions.forEach((t, k) => {
       const prep = prepare(t);
@@ -339,9 +341,11 @@ export function createMatcher(
           if (ev.result.status !== 'matched') continue;
           apply(transactions[j], ev);
           results[j] = ev.result;
+          settled(j);
         }
         results[k] = evaluate(t).result;
         if (!results[k]!.reversalOf) unlinkedReturns.push(k);
+        else settled(k);
         return;
       }
       // nothing in the text points at an invoice: no reference-backed match is possible, decide in pass 2
@@ -354,7 +358,11 @@ export function createMatcher(
         apply(t, ev);
         results[k] = ev.result;
       } else if (ev.result.status === 'ignored') results[k] = ev.result;
-      else defer(k);
+      else {
+        defer(k);
+        return;
+      }
+      settled(k);
     });
     // pass 2: the rest, against what references left open
     for (const k of later) {
@@ -362,6 +370,7 @@ export function createMatcher(
       const ev = evaluate(transactions[k]);
       if (ev.result.status === 'matched') apply(transactions[k], ev);
       results[k] = ev.result;
+      settled(k);
     }
     // pass 3: returns whose payment was matched in pass 2
     for (const k of unlinkedReturns) {
