@@ -308,7 +308,8 @@ async function matchFiles(
   );
   lap('invoices indexed');
   if (pending) {
-    matcher.warm(); // while the worker is still parsing: the tables the first look-ups would build, off the critical path
+    // while the worker is still parsing: the tables the first look-ups would build, off the critical path
+    matcher.warm();
     lap('look-up tables built');
   }
   return matchStatement(matcher, parsedHere ?? (await pending!), lap);
