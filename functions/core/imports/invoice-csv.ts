@@ -161,7 +161,8 @@ function memoDate(checks: Checks, s: string): string | undefined {
 
 /** The normalized IBAN, or undefined if it is not a valid one. */
 function memoIban(checks: Checks, s: string): string | undefined {
-  if (checks.ibans.has(s)) return checks.ibans.get(s);
+  const known = checks.ibans.get(s);
+  if (known !== undefined || checks.ibans.has(s)) return known; // one look-up for a valid IBAN seen before
   const iban = normalizeIban(s);
   const ok = isValidIban(iban) ? iban : undefined;
   checks.ibans.set(s, ok);

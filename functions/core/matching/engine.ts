@@ -94,9 +94,21 @@ export function createMatcher(
       reversed: false,
     });
 
-  const prepared = new WeakMap<MatchableTransaction, Prepared>();
+  /**
+   * What `prepare` read of each transaction of the batch being matched, dropped with the batch (a plain Map: the
+   * entries of a WeakMap cost every garbage collection of the run).
+   */
+  let prepared: Map<MatchableTransaction, Prepared> | undefined;
+  function inBatch<T>(f: () => T): T {
+    prepared = new Map();
+    try {
+      return f();
+    } finally {
+      prepared = undefined;
+    }
+  }
   function prepare(t: MatchableTransaction): Prepared {
-    let p = prepared.get(t);
+    let p = prepared?.get(t);
     if (p) return p;
     const texts = textsOf(t);
     const folded = foldText(texts.join(' '));
@@ -115,7 +127,7 @@ export function createMatcher(
       const payers = names.identify(t.counterpartyIban, t.counterpartyName, t.counterpartyName ? [] : texts);
       p = { texts, folded, payers, found: refs.find(texts), returned };
     }
-    prepared.set(t, p);
+    prepared?.set(t, p);
     return p;
   }
   function typoNeighbours(p: Prepared, q: string): number[] {
@@ -276,65 +288,24 @@ export function createMatcher(
       more: { ownIbans?: readonly string[] } = {},
     ): MatchResult[] {
       for (const iban of more.ownIbans ?? []) ownIbans.add(ibanKey(iban));
-      const results: (MatchResult | undefined)[] = new Array(transactions.length);
-      const later: number[] = [];
-      const unlinkedReturns: number[] = [];
-      const laterByAmount = new Map<number, number[]>();
-      const defer = (k: number) => {
-        later.push(k);
-        const l = laterByAmount.get(transactions[k].amountCents);
-        if (l) l.push(k);
-        else laterByAmount.set(transactions[k].amountCents, [k]);
-      };
-      // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
-      transactions.forEach((t, k) => {
-        const prep = prepare(t);
-        if (prep.returned) {
-          // the payment it undoes may be waiting for pass 2: settle that one now, in its place in time
-          const same = (laterByAmount.get(-t.amountCents) ?? []).filter(
-            (j) => results[j] === undefined && samePayer(transactions[j], t),
-          );
-          for (const j of same.slice(-1)) {
-            const ev = evaluate(transactions[j]);
-            if (ev.result.status !== 'matched') continue;
-            apply(transactions[j], ev);
-            results[j] = ev.result;
-          }
-          results[k] = evaluate(t).result;
-          if (!results[k]!.reversalOf) unlinkedReturns.push(k);
-          return;
-        }
-        // nothing in the text points at an invoice: no reference-backed match is possible, decide in pass 2
-        if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) {
-          defer(k);
-          return;
-        }
-        const ev = evaluate(t);
-        if (ev.result.status === 'matched' && ev.best && ev.best.ref === 'ref') {
-          apply(t, ev);
-          results[k] = ev.result;
-        } else if (ev.result.status === 'ignored') results[k] = ev.result;
-        else defer(k);
-      });
-      // pass 2: the rest, against what references left open
-      for (const k of later) {
-        if (results[k] !== undefined) continue;
-        const ev = evaluate(transactions[k]);
-        if (ev.result.status === 'matched') apply(transactions[k], ev);
-        results[k] = ev.result;
-      }
-      // pass 3: returns whose payment was matched in pass 2
-      for (const k of unlinkedReturns) {
-        const again = evaluate(transactions[k]).result;
-        if (again.reversalOf) results[k] = again;
-      }
-      return results as MatchResult[];
+      return inBatch(() => inPasses(transactions));
     },
     /** Matches one transaction against the current open amounts, consuming them when matched. */
     match(t: MatchableTransaction): MatchResult {
-      const ev = evaluate(t);
-      if (ev.result.status === 'matched') apply(t, ev);
-      return ev.result;
+      return inBatch(() => {
+        const ev = evaluate(t);
+        if (ev.result.status === 'matched') apply(t, ev);
+        return ev.result;
+      });
+    },
+    /**
+     * Builds now the look-up tables the first transactions would build (reference tables, the typo index, invoices by
+     * amount): for a caller with time to spare before its transactions arrive (the CLI, while a worker parses the
+     * statement). Changes no result.
+     */
+    warm(): void {
+      refs.warm();
+      ledger.byStartAmount();
     },
     /** What is still owed on an invoice after this run's allocations. */
     openCentsOf(invoiceId: string): number | undefined {
@@ -342,4 +313,70 @@ export function createMatcher(
       return i === undefined ? undefined : open[i];
     },
   };
+
+  /** A batch in three passes: reference-backed matches first, then the rest, then returned payments. */
+  function inPasses(transactions: readonly MatchableTransaction[]): MatchResult[] {
+    const results: (MatchResult | undefined)[] = new Array(transactions.length);
+    const later: number[] = [];
+    const unlinkedReturns: number[] = [];
+    const laterByAmount = new Map<number, number[]>();
+    const defer = (k: number) => {
+      later.push(k);
+      const l = laterByAmount.get(transactions[k].amountCents);
+      if (l) l.push(k);
+      else laterByAmount.set(transactions[k].amountCents, [k]);
+    };
+    /** A transaction decided for good: what prepare read of it is no longer needed (the batch's live heap shrinks). */
+    const settled = (k: number) => prepared?.delete(transactions[k]);
+    // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
+    transactions.forEach((t, k) => {
+      const prep = prepare(t);
+      if (prep.returned) {
+        // the payment it undoes may be waiting for pass 2: settle that one now, in its place in time
+        const same = (laterByAmount.get(-t.amountCents) ?? []).filter(
+          (j) => results[j] === undefined && samePayer(transactions[j], t),
+        );
+        for (const j of same.slice(-1)) {
+          const ev = evaluate(transactions[j]);
+          if (ev.result.status !== 'matched') continue;
+          apply(transactions[j], ev);
+          results[j] = ev.result;
+          settled(j);
+        }
+        results[k] = evaluate(t).result;
+        if (!results[k]!.reversalOf) unlinkedReturns.push(k);
+        else settled(k);
+        return;
+      }
+      // nothing in the text points at an invoice: no reference-backed match is possible, decide in pass 2
+      if (t.amountCents > 0 && prep.found.hits.length === 0 && prep.found.typoQueries.length === 0) {
+        defer(k);
+        return;
+      }
+      const ev = evaluate(t);
+      if (ev.result.status === 'matched' && ev.best && ev.best.ref === 'ref') {
+        apply(t, ev);
+        results[k] = ev.result;
+      } else if (ev.result.status === 'ignored') results[k] = ev.result;
+      else {
+        defer(k);
+        return;
+      }
+      settled(k);
+    });
+    // pass 2: the rest, against what references left open
+    for (const k of later) {
+      if (results[k] !== undefined) continue;
+      const ev = evaluate(transactions[k]);
+      if (ev.result.status === 'matched') apply(transactions[k], ev);
+      results[k] = ev.result;
+      settled(k);
+    }
+    // pass 3: returns whose payment was matched in pass 2
+    for (const k of unlinkedReturns) {
+      const again = evaluate(transactions[k]).result;
+      if (again.reversalOf) results[k] = again;
+    }
+    return results as MatchResult[];
+  }
 }

@@ -18,6 +18,8 @@ export class OpenLedger {
   private readonly firstOpen: Int32Array;
   /** Each invoice's place among its customer's invoices, oldest first (compares two invoices of one customer). */
   private readonly ageRank: Int32Array;
+  /** Each invoice's due date as its rank among the due dates of the book (compared like the ISO strings). */
+  private readonly dueRank: Int32Array;
   /** Each invoice's currency as a small integer (see `currencyCode`), compared without reaching the invoice. */
   private readonly currencyOf: Int32Array;
   private readonly currencies = new Map<string, number>();
@@ -35,6 +37,7 @@ export class OpenLedger {
       if (!this.customerPos.has(c.customerId)) this.customerPos.set(c.customerId, k);
     });
     this.customerOf = invoices.map((i) => this.customerPos.get(i.customerId) ?? -1);
+    this.dueRank = ranks(invoices);
     this.customerInvoices = customers.map(() => []);
     this.customerOf.forEach((c, i) => {
       if (c >= 0) this.customerInvoices[c].push(i);
@@ -57,17 +60,11 @@ export class OpenLedger {
   readonly byAge = (a: number, b: number): number => {
     const c = this.customerOf[a];
     if (c >= 0 && c === this.customerOf[b] && this.ageRank) return this.ageRank[a] - this.ageRank[b];
-    const x = this.invoices[a];
-    const y = this.invoices[b];
-    return x.dueDate < y.dueDate
-      ? -1
-      : x.dueDate > y.dueDate
-        ? 1
-        : x.invoiceId < y.invoiceId
-          ? -1
-          : x.invoiceId > y.invoiceId
-            ? 1
-            : 0;
+    const due = this.dueRank[a] - this.dueRank[b];
+    if (due !== 0) return due;
+    const x = this.invoices[a].invoiceId;
+    const y = this.invoices[b].invoiceId;
+    return x < y ? -1 : x > y ? 1 : 0;
   };
 
   /** The integer standing for a currency in `currencyOf`; -1 for a currency no invoice is in. */
@@ -110,11 +107,18 @@ export class OpenLedger {
    */
   anyAt(amount: number, currency: string): number[] {
     const cur = this.currencyCode(currency);
+    return (this.byStartAmount().get(amount) ?? []).filter(
+      (i) => this.open[i] === amount && this.currencyOf[i] === cur,
+    );
+  }
+
+  /** Invoices by what they owed at the start (never changes: built once, now or on the first `anyAt`). */
+  byStartAmount(): Map<number, number[]> {
     if (!this.atStart) {
       this.atStart = new Map();
       for (let i = 0; i < this.invoices.length; i++) pushTo(this.atStart, this.invoices[i].openCents, i);
     }
-    return (this.atStart.get(amount) ?? []).filter((i) => this.open[i] === amount && this.currencyOf[i] === cur);
+    return this.atStart;
   }
 
   /** Sets what an invoice still owes. */
@@ -146,6 +150,21 @@ export class OpenLedger {
     }
     return m;
   }
+}
+
+/**
+ * Each invoice's due date as its rank among the distinct due dates, which are sorted as strings: comparing two ranks
+ * says what comparing the two strings says (a book has a few hundred due dates for 200,000 invoices, and sorting each
+ * customer's invoices compared the strings some million times).
+ */
+function ranks(invoices: readonly OpenInvoice[]): Int32Array {
+  const rankOf = new Map<string, number>();
+  for (const inv of invoices) rankOf.set(inv.dueDate, 0);
+  const dates = [...rankOf.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  for (let r = 0; r < dates.length; r++) rankOf.set(dates[r], r);
+  const out = new Int32Array(invoices.length);
+  for (let i = 0; i < invoices.length; i++) out[i] = rankOf.get(invoices[i].dueDate)!;
+  return out;
 }
 
 function pushTo(m: Map<number, number[]>, key: number, i: number) {

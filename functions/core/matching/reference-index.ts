@@ -21,12 +21,24 @@ export function withinOneEdit(a: string, b: string): boolean {
   const lb = b.length;
   if (Math.abs(la - lb) > 1) return false;
   let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
-    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+    if (sameFrom(a, i + 1, b, i + 1)) return true; // substitution
+    return (
+      i + 1 < la &&
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      sameFrom(a, i + 2, b, i + 2)
+    ); // transposition
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** `a.slice(x) === b.slice(y)` without making either slice (x and y within their strings' lengths). */
+function sameFrom(a: string, x: number, b: string, y: number): boolean {
+  if (a.length - x !== b.length - y) return false;
+  for (; x < a.length; x++, y++) if (a.charCodeAt(x) !== b.charCodeAt(y)) return false;
+  return true;
 }
 
 /**
@@ -58,13 +70,14 @@ export class ReferenceIndex {
     private readonly minTypoLength = 6,
   ) {
     this.keys = new Array(invoiceIds.length);
+    let shaped = ''; // the last key whose shape was added
     for (let i = 0; i < invoiceIds.length; i++) {
       const key = referenceKey(invoiceIds[i]);
       this.keys[i] = key;
       if (key.length < 3) continue;
       this.exact.add(key, i);
       this.exactLengths[key.length] = true;
-      this.shapes.add(shapeOf(key));
+      if (!sameShape(key, shaped)) this.shapes.add(shapeOf((shaped = key)));
       this.minLen = Math.min(this.minLen, key.length);
       this.maxLen = Math.max(this.maxLen, key.length);
       const short = referenceKeyWithoutPrefix(key);
@@ -109,6 +122,8 @@ export class ReferenceIndex {
       const toks = tokens(text);
       const digits = toks.map((t) => DIGIT.test(t));
       const used = new Set<number>();
+      /** Each token's runs without padding (see `unpaddedOf`), read once per text when a window asks. */
+      let runs: string[] | undefined;
       candidates.length = 0;
       for (let i = 0; i < toks.length; i++) {
         let s = '';
@@ -151,7 +166,7 @@ export class ReferenceIndex {
             !hit &&
             j > i &&
             this.hasUnpadded &&
-            this.unpadded.each(unpaddedKey(toks.slice(i, j + 1).join(' ')) ?? '', (inv) =>
+            this.unpadded.each(unpaddedOf((runs ??= toks.map(unpaddedRuns)), i, j), (inv) =>
               note(inv, 'reformatted', toks.slice(i, j + 1).join(' ')),
             )
           )
@@ -179,6 +194,14 @@ export class ReferenceIndex {
   }
 
   /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
+  /** Builds now the tables the first lookups would build (the typo index included). */
+  warm(): void {
+    this.exact.warm();
+    this.withoutPrefix.warm();
+    this.unpadded.warm();
+    this.deletions.warm();
+  }
+
   typoNeighbours(q: string): number[] {
     const out = new Set<number>();
     const one = (inv: number) => {
@@ -233,17 +256,75 @@ const PADDED = /(^|\D)0\d/;
  * for numbers that had padding to lose and several parts (a single run is the exact key's business).
  */
 export function unpaddedKey(id: string): string | undefined {
+  if (HAS_NON_ASCII.test(id)) return unpaddedKeyFolded(id);
+  const key = unpaddedRuns(id);
+  return key.includes('.') ? key : undefined; // a run holds letters or digits only: a dot joins two
+}
+
+/**
+ * The runs of an ASCII text, numbers without their leading zeros, joined by dots, however many there are (one pass,
+ * no regex): `unpaddedKey` when there are two or more.
+ */
+function unpaddedRuns(id: string): string {
+  let key = '';
+  let runs = 0;
+  for (let i = 0; i < id.length; ) {
+    const kind = runKind(id.charCodeAt(i));
+    if (kind === 0) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < id.length && runKind(id.charCodeAt(end)) === kind) end++;
+    let from = i;
+    if (kind === 2) while (from < end - 1 && id.charCodeAt(from) === 48) from++; // zeros dropped, one digit kept
+    const run = kind === 1 ? id.slice(from, end).toUpperCase() : id.slice(from, end);
+    key = runs++ === 0 ? run : `${key}.${run}`;
+    i = end;
+  }
+  return key;
+}
+
+/** An ASCII character as part of a run: 1 a letter, 2 a digit, 0 neither. */
+function runKind(c: number): number {
+  return isDigit(c) ? 2 : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, NUL included, on purpose
+const HAS_NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * `unpaddedKey` of the tokens i..j joined by spaces (j > i), from each token's runs: a run never spans two tokens.
+ */
+function unpaddedOf(runs: readonly string[], i: number, j: number): string {
+  let key = runs[i];
+  for (let k = i + 1; k <= j; k++) key = `${key}.${runs[k]}`;
+  return key;
+}
+
+/** `unpaddedKey` of any text: folded first (accents dropped, upper case). */
+function unpaddedKeyFolded(id: string): string | undefined {
   const runs = foldText(id).match(RUNS);
   if (!runs || runs.length < 2) return undefined;
   return runs.map((r) => (r.charCodeAt(0) <= 57 ? r.replace(/^0+(?=\d)/, '') : r)).join('.');
 }
 
-/** "F202400123" -> "LDDDDDDDDD" (a key holds letters and digits only). */
+/** "F202400123" -> "LDDDDDDDDD": D for an ASCII digit, L for any other UTF-16 code unit. */
 function shapeOf(s: string): string {
-  return s.replace(NOT_DIGIT, 'L').replace(DIGITS, 'D');
+  let shape = '';
+  for (let i = 0; i < s.length; i++) shape += isDigit(s.charCodeAt(i)) ? 'D' : 'L';
+  return shape;
 }
-const NOT_DIGIT = /\D/g;
-const DIGITS = /\d/g;
+
+/** Whether two strings have the same `shapeOf`, without building either (invoice numbers of a book share one). */
+function sameShape(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (isDigit(a.charCodeAt(i)) !== isDigit(b.charCodeAt(i))) return false;
+  return true;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 function countDigits(s: string): number {
   let n = 0;

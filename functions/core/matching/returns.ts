@@ -64,8 +64,13 @@ export class PaymentLedger {
       (p) => !p.reversed && p.bookingDate <= ret.bookingDate,
     );
     if (candidates.length === 0) return { kind: 'none' };
-    const named = invoicesNamed(ret.texts, candidates);
-    const fits = candidates.map((p) => fitOf(ret, p, named)).filter((f) => f.score > 0);
+    const read: ReadReturn = {
+      ret,
+      text: ` ${foldText(ret.texts.join(' '))} `,
+      mandates: mandatesOf(ret.texts),
+      named: invoicesNamed(ret.texts, candidates),
+    };
+    const fits = candidates.map((p) => fitOf(read, p)).filter((f) => f.score > 0);
     if (fits.length === 0) return { kind: 'none' };
     const top = Math.max(...fits.map((f) => f.score));
     const best = fits.filter((f) => f.score === top);
@@ -93,10 +98,17 @@ export function describePayment(f: Fit): string {
 const NO_ID = new Set(['NOTPROVIDED', 'NONREF', 'NONE', 'NA']);
 const MANDATE = /\b(?:RUM|MANDAT|MANDATE(?: ?ID)?|MNDTID|MNDT)\s*[:.]?\s*([A-Z0-9][A-Z0-9+\-/.]{3,34})/g;
 
-function fitOf(ret: ReturnMovement, p: LedgerPayment, named: Set<string>): Fit {
+/** A return as read once for all its candidate payments: its folded text, its mandates, the invoices it names. */
+interface ReadReturn {
+  ret: ReturnMovement;
+  text: string;
+  mandates: Set<string>;
+  named: Set<string>;
+}
+
+function fitOf({ ret, text: retText, mandates, named }: ReadReturn, p: LedgerPayment): Fit {
   const evidence: string[] = [];
   let score = 0;
-  const retText = ` ${foldText(ret.texts.join(' '))} `;
   const cites = (id: string | undefined, min: number) => {
     if (!id || NO_ID.has(id.toUpperCase())) return false;
     const f = foldText(id);
@@ -109,7 +121,7 @@ function fitOf(ret: ReturnMovement, p: LedgerPayment, named: Set<string>): Fit {
   )
     evidence.push(`end-to-end id ${p.endToEndId}`);
   if (cites(p.bankReference, 6)) evidence.push(`bank reference ${p.bankReference}`);
-  const mandate = sharedMandate(ret.texts, p.texts);
+  const mandate = sharedMandate(mandates, p.texts);
   if (mandate) evidence.push(`mandate ${mandate}`);
   if (evidence.length > 0) score += 4;
   const invoices = p.allocations.map((a) => a.invoiceId).filter((id) => named.has(id));
@@ -143,10 +155,11 @@ function mandatesOf(texts: string[]): Set<string> {
   for (const t of texts) for (const m of t.toUpperCase().matchAll(MANDATE)) out.add(m[1].replace(/[.]+$/, ''));
   return out;
 }
-function sharedMandate(a: string[], b: string[]): string | undefined {
-  const mine = mandatesOf(b);
+/** The first of the return's mandates that the payment's texts name too. */
+function sharedMandate(returns: Set<string>, paymentTexts: string[]): string | undefined {
+  const mine = mandatesOf(paymentTexts);
   if (mine.size === 0) return undefined;
-  for (const m of mandatesOf(a)) if (mine.has(m)) return m;
+  for (const m of returns) if (mine.has(m)) return m;
   return undefined;
 }
 

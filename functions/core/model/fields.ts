@@ -33,12 +33,16 @@ export const NonNegativeAmountCents = z
  * U+0020 and none at either end. The length limit is the caller's.
  */
 export function idProblem(id: string): string | undefined {
+  // printable ASCII (nearly every id): none of the classes below, only the spaces at the ends to check
+  if (PRINTABLE_ASCII.test(id)) return id.trim() !== id ? 'leading or trailing spaces are not allowed' : undefined;
   if (/[\p{Cc}]/u.test(id)) return 'control characters (CR, LF, tab...) are not allowed';
   if (/[\p{Cf}\p{Co}\p{Cs}\p{Cn}]/u.test(id)) return 'invisible or unassigned characters are not allowed';
   if (/[\p{Z}]/u.test(id.replace(/ /g, ''))) return 'only the ordinary space is allowed';
   if (id.trim() !== id) return 'leading or trailing spaces are not allowed';
   return undefined;
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** An id of at most `max` characters following `idProblem`'s rule. */
 export const idOf = (max: number) =>
