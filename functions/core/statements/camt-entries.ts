@@ -3,8 +3,8 @@
  * dates).
  */
 import type { StatementEntry } from '../model/statement';
-import { isValidIban, normalizeIban } from './accounts';
 import { NONE, type Tree } from './camt-tree';
+import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
 import { amountOrThrow, dateOrThrow } from './text';
 
@@ -135,7 +135,7 @@ function detailsOf(tree: Tree, tx: number, credit: boolean): Details {
       partyName(tree, tree.childNamed(parties, credit ? 'Dbtr' : 'Cdtr')) ??
       partyName(tree, tree.childNamed(parties, credit ? 'UltmtDbtr' : 'UltmtCdtr'));
     const iban = tree.text(acct, 'Id', 'IBAN') ?? tree.text(acct, 'Id', 'Othr', 'Id');
-    if (iban && isValidIban(iban)) d.counterpartyIban = normalizeIban(iban);
+    if (iban) d.counterpartyIban = ibanIn(iban);
   }
   remittanceOf(tree, tx, d);
   d.label = tree.text(tx, 'AddtlTxInf');

@@ -7,14 +7,19 @@ import { collapse } from './text';
 
 /** The children of Stmt/Rpt/Ntfctn read (handleChild), and every name looked up below them: no other is built. */
 export const READ_CHILDREN = new Set(['Id', 'Acct', 'FrToDt', 'Bal', 'Ntry']);
-export const READ_NAMES = new Set([
+const NAMES_READ = [
   ...READ_CHILDREN,
   ...['IBAN', 'Othr', 'Ccy', 'Svcr', 'FinInstnId', 'BICFI', 'BIC', 'FrDtTm', 'ToDtTm', 'Tp', 'CdOrPrtry', 'Cd'],
   ...['Prtry', 'Amt', 'CdtDbtInd', 'Dt', 'DtTm', 'Sts', 'NtryDtls', 'TxDtls', 'AmtDtls', 'TxAmt', 'InstdAmt'],
   ...['BookgDt', 'ValDt', 'RvslInd', 'AcctSvcrRef', 'BkTxCd', 'Domn', 'Fmly', 'SubFmlyCd', 'AddtlNtryInf', 'Refs'],
   ...['EndToEndId', 'RltdPties', 'Dbtr', 'UltmtDbtr', 'DbtrAcct', 'Cdtr', 'UltmtCdtr', 'CdtrAcct', 'Nm', 'Pty'],
   ...['RmtInf', 'Ustrd', 'Strd', 'CdtrRefInf', 'Ref', 'RfrdDocInf', 'Nb', 'AddtlRmtInf', 'AddtlTxInf'],
-]);
+];
+/**
+ * Each name read, to its own string: the tree holds these (not the scanner's copies), so a look-up compares a name by
+ * identity first, and two different names at once (both are internalized strings).
+ */
+export const READ_NAMES = new Map(NAMES_READ.map((n) => [n, n]));
 
 /** Nodes kept for reuse at most (a larger tree, a hostile one, is not kept alive with its texts). */
 const MAX_KEPT = 1024;

@@ -115,12 +115,13 @@ class CamtHandler implements XmlHandler {
     if (this.skipped > 0) {
       this.skipped++;
     } else if (capture.length > 0) {
-      if (READ_NAMES.has(name)) capture.push(tree.add(capture[capture.length - 1], name, attrs));
+      const known = READ_NAMES.get(name);
+      if (known !== undefined) capture.push(tree.add(capture[capture.length - 1], known, attrs));
       else this.skipped = 1;
     } else if (this.current && parent && CONTAINERS.has(parent)) {
       if (READ_CHILDREN.has(name)) {
         tree.clear();
-        capture.push(tree.add(NONE, name, attrs));
+        capture.push(tree.add(NONE, READ_NAMES.get(name)!, attrs));
         if (name === 'Ntry') this.scanner.markTag();
       } else this.skipped = 1;
     } else if (CONTAINERS.has(name) && this.kind && path.length <= 4) {

@@ -45,6 +45,7 @@ export interface XmlHandler {
   text(text: string): void;
 }
 
+const LT = 60;
 const GT = 62;
 const SLASH = 47;
 const BANG = 33;
@@ -179,7 +180,8 @@ export class XmlScanner {
     const n = buf.length;
     let pos = this.pos;
     while (pos < n) {
-      const lt = buf.indexOf('<', pos);
+      // most tags follow a tag: no search then
+      const lt = buf.charCodeAt(pos) === LT ? pos : buf.indexOf('<', pos);
       if (lt < 0) {
         if (!final) break;
         // text cut by the end of the document (an entity half written...): the document is truncated
