@@ -31,16 +31,9 @@ interface StatementBuilder {
  * booking); otherwise one entry with every detail merged. Entries not booked (Sts other than BOOK) are left out.
  */
 export function parseCamt(text: string, firstIndex = 0): CamtResult {
+  // the whole text in one write: its lines are counted only if an error asks where (chunks would each be counted)
   const reader = camtReader(firstIndex);
-  const CHUNK = 1 << 20;
-  for (let i = 0; i < text.length; ) {
-    // cut after a '>': the scanner then reads each chunk whole, never a join of two
-    let j = Math.min(text.length, i + CHUNK);
-    const gt = j < text.length ? text.lastIndexOf('>', j - 1) : -1;
-    if (gt >= i) j = gt + 1;
-    reader.write(text.slice(i, j));
-    i = j;
-  }
+  reader.write(text);
   return reader.end();
 }
 
