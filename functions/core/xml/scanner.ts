@@ -13,6 +13,7 @@
 import {
   BAD_CHAR,
   countLines,
+  declarationFault,
   decodeReferences,
   doctypeEnd,
   isBlank,
@@ -22,28 +23,9 @@ import {
   nextOf,
   XML_DECL,
 } from './chars';
+import { type XmlHandler, XmlSyntaxError } from './events';
 
-export class XmlSyntaxError extends Error {
-  constructor(
-    readonly code: 'truncated' | 'corrupt',
-    message: string,
-    /** 1-based line where the problem was seen. */
-    readonly line: number,
-  ) {
-    super(message);
-    this.name = 'XmlSyntaxError';
-  }
-}
-
-/** What the scanner tells: `wantText` is read before each text: 0 none, 1 only text that is not blank, 2 all. */
-export interface XmlHandler {
-  wantText: 0 | 1 | 2;
-  /** An element opens: its local name (prefix dropped), its attributes by qualified name (null when none). */
-  open(local: string, attrs: Record<string, string> | null, qname: string): void;
-  /** The innermost open element closes. */
-  close(): void;
-  text(text: string): void;
-}
+export { type XmlHandler, XmlSyntaxError } from './events';
 
 const LT = 60;
 const GT = 62;
@@ -489,21 +471,14 @@ export class XmlScanner {
     return this.fail('corrupt', 'incorrect syntax', lt);
   }
 
-  /** An XML declaration holds no '<', '>' or '?' before its '?>': told at once, not at the end of the document. */
-  private declaration(lt: number, end: number): void {
-    // not ended yet: a '?' last may be the one of '?>'
-    const stop = end < 0 ? this.buf.length - 1 : end;
-    for (const c of ['<', '>', '?']) {
-      const at = this.buf.indexOf(c, lt + 2);
-      if (at >= 0 && at < stop) this.fail('corrupt', 'malformed XML declaration', at);
-    }
-  }
-
   /** A processing instruction or the XML declaration: the offset after it, -1 when incomplete. */
   private pi(lt: number): number {
     const buf = this.buf;
     const end = buf.indexOf('?>', lt + 2);
-    if (buf.startsWith('<?xml', lt) && isSpace(buf.charCodeAt(lt + 5))) this.declaration(lt, end);
+    if (buf.startsWith('<?xml', lt) && isSpace(buf.charCodeAt(lt + 5))) {
+      const bad = declarationFault(buf, lt, end);
+      if (bad >= 0) this.fail('corrupt', 'malformed XML declaration', bad);
+    }
     if (end < 0) return -1;
     let i = lt + 2;
     while (i < end && !isSpace(buf.charCodeAt(i))) i++;
