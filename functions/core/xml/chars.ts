@@ -89,3 +89,16 @@ export function countLines(buf: string, s: number, e: number, next = buf.charCod
   }
   return count;
 }
+
+/**
+ * An XML declaration holds no '<', '>' or '?' before its '?>' (`end`, -1 when not read yet: a '?' last may be the one
+ * of '?>'): the offset of the first one, told at once rather than at the end of the document; -1 when none.
+ */
+export function declarationFault(buf: string, lt: number, end: number): number {
+  const stop = end < 0 ? buf.length - 1 : end;
+  for (const c of ['<', '>', '?']) {
+    const at = buf.indexOf(c, lt + 2);
+    if (at >= 0 && at < stop) return at;
+  }
+  return -1;
+}

@@ -13,6 +13,7 @@
 import {
   BAD_CHAR,
   countLines,
+  declarationFault,
   decodeReferences,
   doctypeEnd,
   isBlank,
@@ -22,29 +23,11 @@ import {
   nextOf,
   XML_DECL,
 } from './chars';
+import { type XmlHandler, XmlSyntaxError } from './events';
 
-export class XmlSyntaxError extends Error {
-  constructor(
-    readonly code: 'truncated' | 'corrupt',
-    message: string,
-    /** 1-based line where the problem was seen. */
-    readonly line: number,
-  ) {
-    super(message);
-    this.name = 'XmlSyntaxError';
-  }
-}
+export { type XmlHandler, XmlSyntaxError } from './events';
 
-/** What the scanner tells: `wantText` is read before each text: 0 none, 1 only text that is not blank, 2 all. */
-export interface XmlHandler {
-  wantText: 0 | 1 | 2;
-  /** An element opens: its local name (prefix dropped), its attributes by qualified name (null when none). */
-  open(local: string, attrs: Record<string, string> | null, qname: string): void;
-  /** The innermost open element closes. */
-  close(): void;
-  text(text: string): void;
-}
-
+const LT = 60;
 const GT = 62;
 const SLASH = 47;
 const BANG = 33;
@@ -52,7 +35,9 @@ const QUESTION = 63;
 const EQ = 61;
 
 const MAX_NAMES = 4096;
-const SLOTS = 512;
+/** Slots for element and attribute names, in pairs (a name takes either slot of the pair of its hash). */
+const SLOTS = 2048;
+const slotOfHash = (h: number) => (Math.imul(h, 0x9e3779b1) >>> 21) & (SLOTS - 2);
 
 export class XmlScanner {
   private buf = '';
@@ -177,7 +162,8 @@ export class XmlScanner {
     const n = buf.length;
     let pos = this.pos;
     while (pos < n) {
-      const lt = buf.indexOf('<', pos);
+      // most tags follow a tag: no search then
+      const lt = buf.charCodeAt(pos) === LT ? pos : buf.indexOf('<', pos);
       if (lt < 0) {
         if (!final) break;
         // text cut by the end of the document (an entity half written...): the document is truncated
@@ -193,8 +179,15 @@ export class XmlScanner {
       pos = lt;
       this.pos = lt;
       const c = lt + 1 < n ? buf.charCodeAt(lt + 1) : 0;
+      // the common tags (<Name>, </Name>) the short way; anything else, or any fault, the full way
       const end =
-        c === SLASH ? this.closeTag(lt) : c === BANG ? this.bang(lt) : c === QUESTION ? this.pi(lt) : this.openTag(lt);
+        c === SLASH
+          ? this.quickClose(lt) || this.closeTag(lt)
+          : c === BANG
+            ? this.bang(lt)
+            : c === QUESTION
+              ? this.pi(lt)
+              : this.quickOpen(lt) || this.openTag(lt);
       if (end < 0) break;
       pos = end;
     }
@@ -247,6 +240,50 @@ export class XmlScanner {
     return local;
   }
 
+  /**
+   * `<name>` without attributes, of a name seen before, complete and without a disallowed character: read as openTag
+   * reads it, and the offset after it; 0 for any other tag (openTag reads it).
+   */
+  private quickOpen(lt: number): number {
+    const buf = this.buf;
+    const n = buf.length;
+    let h = 0;
+    let i = lt + 1;
+    for (; i < n; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === GT) break;
+      if (c === SLASH || c === 32 || c === 10 || c === 9 || c === 13) return 0;
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    if (i >= n || i === lt + 1 || this.bad <= i || this.rootDone) return 0;
+    let slot = slotOfHash(h);
+    let qname = this.slotNames[slot];
+    // a slot holds only names already checked
+    if (qname.length !== i - lt - 1 || !buf.startsWith(qname, lt + 1)) {
+      qname = this.slotNames[++slot];
+      if (qname.length !== i - lt - 1 || !buf.startsWith(qname, lt + 1)) return 0;
+    }
+    this.rootSeen = true;
+    this.open.push(qname);
+    this.tagStart = lt;
+    this.pos = i + 1;
+    this.handler.open(this.slotLocals[slot], null, qname);
+    return i + 1;
+  }
+
+  /** `</name>` closing the open element, complete and without a disallowed character (else 0: closeTag reads it). */
+  private quickClose(lt: number): number {
+    const open = this.open;
+    if (open.length === 0) return 0;
+    const top = open[open.length - 1];
+    const gt = lt + 2 + top.length;
+    const buf = this.buf;
+    if (gt >= buf.length || buf.charCodeAt(gt) !== GT || this.bad <= gt || !buf.startsWith(top, lt + 2)) return 0;
+    this.pos = gt + 1;
+    this.closed();
+    return gt + 1;
+  }
+
   /** `<name attr="v"...>` or `/>`: the offset after it, -1 when incomplete. */
   private openTag(lt: number): number {
     const buf = this.buf;
@@ -297,8 +334,9 @@ export class XmlScanner {
   }
 
   /**
-   * Element names seen, by a hash of their characters: a name read again is found without making it a string (a
-   * slot holds the last name of its hash; another name of the same hash is read the slow way, and takes the slot).
+   * Element and attribute names seen, by a hash of their characters: a name read again is found without making it a
+   * string (two slots per hash; a third name of the same hash is read the slow way, and takes the second slot). A free
+   * slot holds '', which no name matches: an empty name is read the slow way, and refused.
    */
   private readonly slotNames: string[] = new Array(SLOTS).fill('');
   private readonly slotLocals: string[] = new Array(SLOTS).fill('');
@@ -306,15 +344,16 @@ export class XmlScanner {
   /** The slot of the name [s, e) (its hash computed by nameEnd), holding it once this returns. */
   private slotOf(s: number, e: number): number {
     const buf = this.buf;
-    const h = this.nameHash;
-    const slot = (h ^ (h >>> 11)) & (SLOTS - 1);
-    const known = this.slotNames[slot];
-    if (known.length !== e - s || !buf.startsWith(known, s)) {
-      const qname = buf.slice(s, e);
-      this.slotLocals[slot] = this.nameOf(qname, s);
-      this.slotNames[slot] = qname;
-    }
-    return slot;
+    const slot = slotOfHash(this.nameHash);
+    const names = this.slotNames;
+    for (let k = slot; k < slot + 2; k++)
+      if (names[k].length === e - s && buf.startsWith(names[k], s) && e > s) return k;
+    // the first slot of the pair when free, else the second (a third name of the pair takes it from the second)
+    const k = names[slot] === '' ? slot : slot + 1;
+    const qname = buf.slice(s, e);
+    this.slotLocals[k] = this.nameOf(qname, s);
+    names[k] = qname;
+    return k;
   }
 
   /** Hash of the characters of the last name nameEnd went over. */
@@ -432,21 +471,14 @@ export class XmlScanner {
     return this.fail('corrupt', 'incorrect syntax', lt);
   }
 
-  /** An XML declaration holds no '<', '>' or '?' before its '?>': told at once, not at the end of the document. */
-  private declaration(lt: number, end: number): void {
-    // not ended yet: a '?' last may be the one of '?>'
-    const stop = end < 0 ? this.buf.length - 1 : end;
-    for (const c of ['<', '>', '?']) {
-      const at = this.buf.indexOf(c, lt + 2);
-      if (at >= 0 && at < stop) this.fail('corrupt', 'malformed XML declaration', at);
-    }
-  }
-
   /** A processing instruction or the XML declaration: the offset after it, -1 when incomplete. */
   private pi(lt: number): number {
     const buf = this.buf;
     const end = buf.indexOf('?>', lt + 2);
-    if (buf.startsWith('<?xml', lt) && isSpace(buf.charCodeAt(lt + 5))) this.declaration(lt, end);
+    if (buf.startsWith('<?xml', lt) && isSpace(buf.charCodeAt(lt + 5))) {
+      const bad = declarationFault(buf, lt, end);
+      if (bad >= 0) this.fail('corrupt', 'malformed XML declaration', bad);
+    }
     if (end < 0) return -1;
     let i = lt + 2;
     while (i < end && !isSpace(buf.charCodeAt(i))) i++;

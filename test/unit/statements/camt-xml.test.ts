@@ -129,6 +129,8 @@ describe('camt XML that is not well-formed is refused', () => {
     ['a repeated attribute', BASE.replace('Ccy="EUR"', 'Ccy="EUR" Ccy="USD"'), 'corrupt'],
     ['"--" inside a comment', `${BASE}<!-- a -- b -->`, 'corrupt'],
     ['"]]>" in text', `${BASE}<AddtlNtryInf>a]]>b</AddtlNtryInf>`, 'corrupt'],
+    ['an element without a name', `${BASE}<>x</>`, 'corrupt'],
+    ['an attribute without a name', BASE.replace('Ccy="EUR"', 'Ccy="EUR" ="x"'), 'corrupt'],
   ])('%s', (_, entry, code) => {
     expect(failure(statement(entry)).code).toBe(code);
   });
