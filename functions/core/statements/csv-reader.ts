@@ -279,7 +279,8 @@ function entryOf(r: CsvRecord, roles: Roles, dated: DatedRow, index: number, cur
     counterpartyIban: iban ? ibanIn(iban) : undefined,
     remittance: {
       unstructured: remittance ? [remittance] : [],
-      structured: structured ? structured.split(/\s+/) : [],
+      // a collapsed cell: single spaces are its only blanks
+      structured: structured ? structured.split(' ') : [],
     },
     reversal: false,
     raw: [rawOf(r)],
