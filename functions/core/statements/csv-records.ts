@@ -57,7 +57,7 @@ export function cellAt(r: CsvRecord, k: number): string {
   return r.blanks[k] === 0 ? r.text.slice(s, e) : collapse(r.text.slice(s, e));
 }
 
-/** Cell k collapsed, or `known` itself when the cell is written as `known` (dates and accounts repeat row after row). */
+/** Cell k collapsed, or `known` itself when the cell is written as `known` (dates, accounts repeat row after row). */
 export function cellLike(r: CsvRecord, k: number, known: string): string {
   if (r.cells === undefined && k < r.count && r.blanks[k] === 0) {
     const s = r.starts[k];
