@@ -185,34 +185,12 @@ export function csvAmount(raw: string, decimal: ',' | '.' | undefined, line: num
 export const SUMMARY_ROW = /\b(solde|soldes|total|totaux|balance|sous total|report)\b/;
 
 /** Debit or credit from a direction cell: D/C, DR/CR, DBIT/CRDT, Débit/Crédit, +/-; undefined when blank. */
-function directionOf(raw: string, line: number): 'debit' | 'credit' | undefined {
+export function directionOf(raw: string, line: number): 'debit' | 'credit' | undefined {
   const v = normalizeHeader(raw);
   if (v === '' && raw.trim() === '') return undefined;
   if (/^(d|dr|db|dbit|debit|debet|sortie|s)$/.test(v) || raw.trim() === '-') return 'debit';
   if (/^(c|cr|crdt|credit|entree|e)$/.test(v) || raw.trim() === '+') return 'credit';
   throw new StatementParseError('invalid_amount', `neither a debit nor a credit: "${raw.slice(0, 20)}"`, { line });
-}
-
-/** The signed amount of a row: a Montant (signed, or signed by a direction column), or Débit/Crédit columns. */
-export function rowAmount(
-  cell: (role: Role) => string,
-  roles: Roles,
-  decimal: ',' | '.' | undefined,
-  line: number,
-): number {
-  let amount: number | undefined;
-  if (roles.amount) amount = csvAmount(cell('amount'), decimal, line);
-  if (amount !== undefined && roles.direction) {
-    const direction = directionOf(cell('direction'), line);
-    if (direction) amount = direction === 'debit' ? 0 - Math.abs(amount) : Math.abs(amount);
-  }
-  if (amount === undefined && (roles.debit || roles.credit)) {
-    const debit = roles.debit ? csvAmount(cell('debit'), decimal, line) : undefined;
-    const credit = roles.credit ? csvAmount(cell('credit'), decimal, line) : undefined;
-    if (debit !== undefined || credit !== undefined) amount = Math.abs(credit ?? 0) - Math.abs(debit ?? 0);
-  }
-  if (amount === undefined) throw new StatementParseError('invalid_amount', 'row without an amount', { line });
-  return amount;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface DatedRow {
   amount: number;
   balance: number | undefined;
   day: RowDates | undefined;
-  month?: RowDates;
+  month: RowDates | undefined;
 }
 
 /** One statement (an account and a currency) of a CSV export, followed row after row. */

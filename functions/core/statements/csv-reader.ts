@@ -1,20 +1,13 @@
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
 import { isValidIban, normalizeIban } from './accounts';
+import { ibanIn } from './compact-iban';
 import type { CsvMapping } from './csv';
-import {
-  csvAmount,
-  csvDate,
-  dateOrderEvidence,
-  normalizeHeader,
-  type Roles,
-  rowAmount,
-  SUMMARY_ROW,
-} from './csv-fields';
+import { amountOf, cellOf, cellOfLike, rowAmount } from './csv-cells';
+import { csvDate, dateOrderEvidence, normalizeHeader, type Roles, SUMMARY_ROW } from './csv-fields';
 import { csvGroups, csvStatement, type DatedRow, keepRow } from './csv-groups';
 import { detectDelimiter, findCsvHeader, resolveMapping } from './csv-header';
-import { csvRecordSplitter } from './csv-records';
+import { type CsvRecord, cellsOf, csvRecordSplitter, rawCell, rawCellIs, rawOf } from './csv-records';
 import { StatementParseError } from './errors';
-import { collapse } from './text';
 
 /** Characters the delimiter and the header line are looked for in (what detectDelimiter and findCsvHeader read). */
 const HEAD_CHARS = 64 * 1024;
@@ -47,7 +40,7 @@ export function csvReader(mapping: CsvMapping | undefined, options: CsvReaderOpt
     const layout = layoutOf(head, mapping);
     const reader = rowReader(mapping, layout, options);
     rows = reader;
-    records = csvRecordSplitter(layout.delimiter, (cells, line, raw) => reader.record(cells, line, raw));
+    records = csvRecordSplitter(layout.delimiter, (record) => reader.record(record));
     records.write(head);
     head = '';
   };
@@ -112,30 +105,16 @@ function withoutSpaces(cell: string): string {
   return cell.includes(' ') ? cell.replace(/ /g, '') : cell;
 }
 
-function cellOf(cells: string[], cols: number[] | undefined): string {
-  if (cols === undefined) return '';
-  if (cols.length === 1) return collapse(cells[cols[0]] ?? '');
-  return collapse(
-    cols
-      .map((c) => cells[c] ?? '')
-      .filter((v) => v.trim() !== '')
-      .join(' '),
-  );
-}
-
 /** The first error of the file read day first, and read month first. */
 interface Errors {
   day?: unknown;
   month?: unknown;
 }
 
+type Dates = { booking: string; value: string | undefined } | { error: unknown };
+
 /** Booking and value dates of a row read one way, or the error reading them. */
-function datesOf(
-  bookingRaw: string,
-  valueRaw: string,
-  format: CsvMapping['dateFormat'],
-  line: number,
-): { booking: string; value: string | undefined } | { error: unknown } {
+function datesOf(bookingRaw: string, valueRaw: string, format: CsvMapping['dateFormat'], line: number): Dates {
   try {
     return {
       booking: csvDate(bookingRaw, format, line),
@@ -146,6 +125,33 @@ function datesOf(
   }
 }
 
+/**
+ * datesOf, the same object again for the same cells as the previous row (rows come in date order: most rows repeat
+ * the dates of the row before). Errors say their line: they are never reused.
+ */
+function datesMemo(format: CsvMapping['dateFormat']) {
+  let booking = '';
+  let value = '';
+  let last: Dates | undefined;
+  return (bookingRaw: string, valueRaw: string, line: number): Dates => {
+    if (last !== undefined && bookingRaw === booking && valueRaw === value) return last;
+    const dates = datesOf(bookingRaw, valueRaw, format, line);
+    booking = bookingRaw;
+    value = valueRaw;
+    last = 'error' in dates ? undefined : dates;
+    return dates;
+  };
+}
+
+/** The values of a row repeated from the rows before: the same string instances are handed out again. */
+interface Known {
+  booking: string;
+  value: string;
+  account: string;
+  currency: string;
+  evidence: string | undefined;
+}
+
 function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: CsvReaderOptions) {
   const fixed = mapping?.dateFormat;
   const maxEntries = options.maxEntries ?? Infinity;
@@ -154,29 +160,32 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
   const preamble: string[] = [];
   const groups = csvGroups();
   const cap = { kept: 0, omitted: 0, omittedCents: 0 };
+  const dayDates = datesMemo(fixed);
+  const monthDates = datesMemo('MM/DD/YYYY');
+  const known: Known = { booking: '', value: '', account: '', currency: '', evidence: undefined };
   let columns: Columns | undefined = layout.headerIndex < 0 ? columnsOf(mapping, layout, preamble) : undefined;
   let recordIndex = 0;
   let index = options.firstIndex ?? 0;
   let evidence = 0;
-  let lastEvidenceCell: string | undefined;
 
   /** Month first is still possible: no format imposed and no date read day first so far. */
   const monthPossible = () => fixed === undefined && (evidence & 1) === 0;
   /** Every order still possible has its error: the rows left only matter for the date order. */
   const settled = () => errors.day !== undefined && (!monthPossible() || errors.month !== undefined);
 
-  const row = (cells: string[], line: number, raw: string, c: Columns): void => {
+  const row = (r: CsvRecord, c: Columns): void => {
     const roles = c.roles;
+    const line = r.line;
     if (c.bookingColumn !== undefined && evidence !== 3) {
-      const cell = cells[c.bookingColumn] ?? '';
-      if (cell !== lastEvidenceCell) evidence |= dateOrderEvidence((lastEvidenceCell = cell));
+      if (known.evidence === undefined || !rawCellIs(r, c.bookingColumn, known.evidence))
+        evidence |= dateOrderEvidence((known.evidence = rawCell(r, c.bookingColumn)));
     }
     if (settled()) return;
-    const dateRaw = cellOf(cells, roles.bookingDate);
+    const dateRaw = (known.booking = cellOfLike(r, roles.bookingDate, known.booking));
     const digit = dateRaw.charCodeAt(0);
     if (!(digit >= 48 && digit <= 57)) {
       // balance and total lines (before or after the movements) carry no date, or words in the date column
-      const all = normalizeHeader(cells.join(' '));
+      const all = normalizeHeader(cellsOf(r).join(' '));
       if (all === '' || SUMMARY_ROW.test(all)) return;
       if (!dateRaw) {
         const error = new StatementParseError('invalid_date', 'row without a date', { line });
@@ -185,18 +194,16 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
         return;
       }
     }
-    const valueRaw = cellOf(cells, roles.valueDate);
+    const valueRaw = (known.value = cellOfLike(r, roles.valueDate, known.value));
     // each order read while it has no error yet (an error is costly to make, and only its first one is thrown)
-    const day = errors.day === undefined ? datesOf(dateRaw, valueRaw, fixed, line) : undefined;
-    const month =
-      monthPossible() && errors.month === undefined ? datesOf(dateRaw, valueRaw, 'MM/DD/YYYY', line) : undefined;
+    const day = errors.day === undefined ? dayDates(dateRaw, valueRaw, line) : undefined;
+    const month = monthPossible() && errors.month === undefined ? monthDates(dateRaw, valueRaw, line) : undefined;
     let amount = 0;
     let balance: number | undefined;
     let error: unknown;
     try {
-      amount = rowAmount((role) => cellOf(cells, roles[role]), roles, decimal, line);
-      const balanceRaw = cellOf(cells, roles.balance);
-      balance = balanceRaw ? csvAmount(balanceRaw, decimal, line) : undefined;
+      amount = rowAmount(r, roles, decimal, line);
+      balance = amountOf(r, roles.balance, decimal, line);
     } catch (e) {
       error = e;
     }
@@ -204,11 +211,16 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
     if (day) errors.day ??= 'error' in day ? day.error : error;
     if (month) errors.month ??= 'error' in month ? month.error : error;
     if (settled() || error !== undefined) return;
-    const dated: DatedRow = { amount, balance, day: day && !('error' in day) ? day : undefined };
-    if (month) dated.month = 'error' in month ? undefined : month;
-    const accountRaw = roles.account ? withoutSpaces(cellOf(cells, roles.account)) : '';
-    const currencyRaw = roles.currency ? cellOf(cells, roles.currency).toUpperCase() : '';
-    const currency = /^[A-Z]{3}$/.test(currencyRaw) ? currencyRaw : c.defaultCurrency;
+    const dated: DatedRow = {
+      amount,
+      balance,
+      day: day && !('error' in day) ? day : undefined,
+      month: month && !('error' in month) ? month : undefined,
+    };
+    const accountRaw = roles.account
+      ? withoutSpaces((known.account = cellOfLike(r, roles.account, known.account)))
+      : '';
+    const currency = roles.currency ? currencyOf(r, roles.currency, known, c.defaultCurrency) : c.defaultCurrency;
     const group = groups.of(accountRaw, currency, c.defaultAccount);
     const entryIndex = index++;
     if (group.rows > 0 && cap.kept >= maxEntries) {
@@ -218,15 +230,15 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
       return;
     }
     cap.kept++;
-    keepRow(group, dated, entryOf(cells, roles, raw, dated, entryIndex, currency));
+    keepRow(group, dated, entryOf(r, roles, dated, entryIndex, currency));
   };
 
   return {
-    record(cells: string[], line: number, raw: string) {
+    record(r: CsvRecord) {
       const i = recordIndex++;
-      if (i < layout.headerIndex) for (const cell of cells) preamble.push(cell);
-      else if (i === layout.headerIndex) columns = columnsOf(mapping, layout, preamble, cells);
-      else row(cells, line, raw, columns!);
+      if (i < layout.headerIndex) for (const cell of cellsOf(r)) preamble.push(cell);
+      else if (i === layout.headerIndex) columns = columnsOf(mapping, layout, preamble, cellsOf(r));
+      else row(r, columns!);
     },
     omitted: () => ({ entries: cap.omitted, cents: cap.omittedCents }),
     end(): Statement[] {
@@ -241,19 +253,18 @@ function rowReader(mapping: CsvMapping | undefined, layout: Layout, options: Csv
   };
 }
 
-function entryOf(
-  cells: string[],
-  roles: Roles,
-  raw: string,
-  dated: DatedRow,
-  index: number,
-  currency: string,
-): StatementEntry {
+/** The currency of a Devise cell: three letters, in capitals; the file's default otherwise. */
+function currencyOf(r: CsvRecord, cols: number[], known: Known, defaultCurrency: string): string {
+  const raw = (known.currency = cellOfLike(r, cols, known.currency)).toUpperCase();
+  return /^[A-Z]{3}$/.test(raw) ? raw : defaultCurrency;
+}
+
+function entryOf(r: CsvRecord, roles: Roles, dated: DatedRow, index: number, currency: string): StatementEntry {
   const dates = dated.day ?? dated.month!;
-  const iban = roles.counterpartyIban ? withoutSpaces(cellOf(cells, roles.counterpartyIban)) : '';
-  const label = cellOf(cells, roles.label);
-  const remittance = cellOf(cells, roles.remittance);
-  const structured = cellOf(cells, roles.structured);
+  const iban = roles.counterpartyIban ? withoutSpaces(cellOf(r, roles.counterpartyIban)) : '';
+  const label = cellOf(r, roles.label);
+  const remittance = cellOf(r, roles.remittance);
+  const structured = cellOf(r, roles.structured);
   return {
     index,
     bookingDate: dates.booking,
@@ -261,16 +272,17 @@ function entryOf(
     amountCents: dated.amount,
     currency,
     bankCodes: [],
-    bankReference: cellOf(cells, roles.bankReference) || undefined,
-    endToEndId: cellOf(cells, roles.endToEndId) || undefined,
+    bankReference: cellOf(r, roles.bankReference) || undefined,
+    endToEndId: cellOf(r, roles.endToEndId) || undefined,
     label: label || remittance,
-    counterpartyName: cellOf(cells, roles.counterpartyName) || undefined,
-    counterpartyIban: iban && isValidIban(iban) ? normalizeIban(iban) : undefined,
+    counterpartyName: cellOf(r, roles.counterpartyName) || undefined,
+    counterpartyIban: iban ? ibanIn(iban) : undefined,
     remittance: {
       unstructured: remittance ? [remittance] : [],
-      structured: structured ? structured.split(/\s+/) : [],
+      // a collapsed cell: single spaces are its only blanks
+      structured: structured ? structured.split(' ') : [],
     },
     reversal: false,
-    raw: [raw],
+    raw: [rawOf(r)],
   };
 }

@@ -1,14 +1,150 @@
 import { countQuotes, quotedCells } from './csv-fields';
-import { isBlank } from './text';
+import { collapse, isBlank } from './text';
 
-/** Called with each record: its cells, the 1-based line it starts on, and its text (lines joined by LF). */
-export type VisitRecord = (cells: string[], line: number, raw: string) => void;
+/**
+ * A record of the file, reused from one record to the next (read it before the next one comes). A record without
+ * quotes is held as the ranges of its cells in `text`: no cell is copied until it is asked for. A record with quotes
+ * holds its cells unquoted (`cells`) and its text (`raw`).
+ */
+export interface CsvRecord {
+  text: string;
+  /** Cell k is text[starts[k], ends[k]) when `cells` is undefined. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 when cell k holds a blank other than single spaces between words: it is collapsed as a string. */
+  blanks: Uint8Array;
+  count: number;
+  /** The cells of a record with quotes. */
+  cells: string[] | undefined;
+  raw: string | undefined;
+  rawStart: number;
+  rawEnd: number;
+  /** The 1-based line the record starts on. */
+  line: number;
+}
+
+/** Called with each record. */
+export type VisitRecord = (record: CsvRecord) => void;
+
+function newRecord(capacity: number): CsvRecord {
+  return {
+    text: '',
+    starts: new Int32Array(capacity),
+    ends: new Int32Array(capacity),
+    blanks: new Uint8Array(capacity),
+    count: 0,
+    cells: undefined,
+    raw: undefined,
+    rawStart: 0,
+    rawEnd: 0,
+    line: 0,
+  };
+}
+
+/** Cell k as it is written (the text between delimiters, quotes removed); '' past the last cell. */
+export function rawCell(r: CsvRecord, k: number): string {
+  if (r.cells !== undefined) return r.cells[k] ?? '';
+  return k < r.count ? r.text.slice(r.starts[k], r.ends[k]) : '';
+}
+
+/** Cell k collapsed (runs of blanks as one space, trimmed): collapse(rawCell(r, k)), copying nothing more. */
+export function cellAt(r: CsvRecord, k: number): string {
+  if (r.cells !== undefined) return collapse(r.cells[k] ?? '');
+  if (k >= r.count) return '';
+  const s = r.starts[k];
+  const e = r.ends[k];
+  if (s === e) return '';
+  return r.blanks[k] === 0 ? r.text.slice(s, e) : collapse(r.text.slice(s, e));
+}
+
+/** Cell k collapsed, or `known` itself when the cell is written as `known` (dates, accounts repeat row after row). */
+export function cellLike(r: CsvRecord, k: number, known: string): string {
+  if (r.cells === undefined && k < r.count && r.blanks[k] === 0) {
+    const s = r.starts[k];
+    if (r.ends[k] - s === known.length && r.text.startsWith(known, s)) return known;
+  }
+  return cellAt(r, k);
+}
+
+/** Whether cell k is written exactly as `known`. */
+export function rawCellIs(r: CsvRecord, k: number, known: string): boolean {
+  if (r.cells !== undefined || k >= r.count) return rawCell(r, k) === known;
+  const s = r.starts[k];
+  return r.ends[k] - s === known.length && r.text.startsWith(known, s);
+}
+
+/** Every cell as written. */
+export function cellsOf(r: CsvRecord): string[] {
+  if (r.cells !== undefined) return r.cells;
+  const out: string[] = [];
+  for (let k = 0; k < r.count; k++) out.push(r.text.slice(r.starts[k], r.ends[k]));
+  return out;
+}
+
+/** The record's text (its lines joined by LF). */
+export function rawOf(r: CsvRecord): string {
+  return r.raw ?? r.text.slice(r.rawStart, r.rawEnd);
+}
+
+/**
+ * The cells of text[from, to) split at `delimiter` into `r`; false when the line holds a quote (it is read as a
+ * string then). A line of blanks only is a record of no cell.
+ */
+function rangeCells(r: CsvRecord, text: string, from: number, to: number, delimiter: number): boolean {
+  let count = 0;
+  let start = from;
+  let blanks = 0;
+  let space = true;
+  let filled = false;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : delimiter;
+    if (c === delimiter) {
+      if (i < to && delimiter !== 9) filled = true;
+      if (count === r.starts.length) grow(r);
+      r.starts[count] = start;
+      r.ends[count] = i;
+      r.blanks[count] = space && i > start ? 1 : blanks;
+      count++;
+      start = i + 1;
+      blanks = 0;
+      space = true;
+    } else if (c > 32 && c < 0xa0) {
+      if (c === 34) return false;
+      space = false;
+      filled = true;
+    } else if (c === 32) {
+      if (space) blanks = 1;
+      space = true;
+    } else if (isBlank(c)) {
+      blanks = 1;
+      space = true;
+    } else {
+      space = false;
+      filled = true;
+    }
+  }
+  r.count = filled ? count : 0;
+  return true;
+}
+
+function grow(r: CsvRecord): void {
+  const n = r.starts.length * 2;
+  const starts = new Int32Array(n);
+  const ends = new Int32Array(n);
+  const blanks = new Uint8Array(n);
+  starts.set(r.starts);
+  ends.set(r.ends);
+  blanks.set(r.blanks);
+  r.starts = starts;
+  r.ends = ends;
+  r.blanks = blanks;
+}
 
 /**
  * csvRecords one chunk of text at a time, with the same records and lines: lines end at CRLF, LF or CR (a CR ending
  * a chunk waits for the next one, which may start with its LF), blank lines are skipped, a record whose quotes do not
  * balance goes on over the next lines. Text without a line break is kept in parts and joined once a break comes, so
- * that a long line costs no more than its length.
+ * that a long line costs no more than its length. A line without quotes is split by character codes in place.
  */
 export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { write(text: string): void; end(): void } {
   let parts: string[] = [];
@@ -17,24 +153,42 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
   let searched = 0;
   let line = 1;
   let open: { text: string; quotes: number; line: number } | undefined;
+  const record = newRecord(16);
+  const code = delimiter.charCodeAt(0);
 
-  const take = (text: string, at: number): void => {
+  const quoted = (text: string, at: number): void => {
+    record.cells = quotedCells(text, delimiter);
+    record.raw = text;
+    record.line = at;
+    visit(record);
+  };
+
+  const take = (text: string, from: number, to: number, at: number): void => {
     if (open) {
-      open.text += `\n${text}`;
-      open.quotes += countQuotes(text);
+      const next = text.slice(from, to);
+      open.text += `\n${next}`;
+      open.quotes += countQuotes(next);
       if (open.quotes % 2 === 0) {
-        visit(quotedCells(open.text, delimiter), open.line, open.text);
+        quoted(open.text, open.line);
         open = undefined;
       }
       return;
     }
-    if (isBlankText(text)) return;
-    if (text.indexOf('"') < 0) visit(text.split(delimiter), at, text);
-    else {
-      const quotes = countQuotes(text);
-      if (quotes % 2 === 1) open = { text, quotes, line: at };
-      else visit(quotedCells(text, delimiter), at, text);
+    if (rangeCells(record, text, from, to, code)) {
+      if (record.count === 0) return;
+      record.text = text;
+      record.cells = undefined;
+      record.raw = undefined;
+      record.rawStart = from;
+      record.rawEnd = to;
+      record.line = at;
+      visit(record);
+      return;
     }
+    const lineText = text.slice(from, to);
+    const quotes = countQuotes(lineText);
+    if (quotes % 2 === 1) open = { text: lineText, quotes, line: at };
+    else quoted(lineText, at);
   };
 
   /** Visits the lines of `text` that end with a break; returns where the rest starts. */
@@ -50,7 +204,7 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
       const stop = Math.min(lf, cr);
       // no break left, or a CR last that may be the first half of a CRLF: the rest waits
       if (stop === end || (!final && stop === cr && stop === end - 1)) break;
-      take(text.slice(pos, stop), line++);
+      take(text, pos, stop, line++);
       pos = stop === cr && lf === cr + 1 ? stop + 2 : stop + 1;
     }
     return pos;
@@ -76,8 +230,8 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
       partsLength = 0;
       const rest = lines(text, true);
       // the text after the last break is a line too (blank after a final line break)
-      take(text.slice(rest), line);
-      if (open) visit(quotedCells(open.text, delimiter), open.line, open.text);
+      take(text, rest, text.length, line);
+      if (open) quoted(open.text, open.line);
     },
   };
 }
@@ -85,9 +239,4 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
 function indexOrEnd(text: string, char: string, from: number, end: number): number {
   const i = text.indexOf(char, from);
   return i < 0 ? end : i;
-}
-
-function isBlankText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (!isBlank(text.charCodeAt(i))) return false;
-  return true;
 }

@@ -1,5 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { amountOf } from '../../../functions/core/statements/csv-cells';
+import { csvAmount, csvRecords } from '../../../functions/core/statements/csv-fields';
+import {
+  type CsvRecord,
+  cellAt,
+  cellsOf,
+  csvRecordSplitter,
+  rawOf,
+} from '../../../functions/core/statements/csv-records';
 import { parseStatementFile } from '../../../functions/core/statements/index';
+import { collapse } from '../../../functions/core/statements/text';
 import { parseError } from './errors';
 import { bytes, fixture } from './helpers';
 
@@ -108,5 +119,71 @@ describe('French bank CSV exports, detected from their content', () => {
       csvMapping: { columns: { bookingDate: 'date', amount: 'montant' } },
     });
     expect(mapping.code).toBe('missing_field');
+  });
+});
+
+describe('CSV records read in place, cell by cell', () => {
+  const char = fc.constantFrom(
+    ';',
+    '"',
+    ' ',
+    ' ',
+    '\t',
+    '\u00a0',
+    '\u2003',
+    '\r',
+    '\n',
+    '\r\n',
+    'a',
+    'é',
+    '1',
+    ',',
+    '-',
+  );
+  const text = fc.array(char, { maxLength: 60 }).map((cs) => cs.join(''));
+
+  it('gives every record the cells, lines and text the whole-text splitter gives, in any chunks', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }), (t, sizes) => {
+        const seen: Array<{ cells: string[]; collapsed: string[]; line: number; raw: string }> = [];
+        const splitter = csvRecordSplitter(';', (r) => {
+          const cells = [...cellsOf(r)];
+          seen.push({ cells, collapsed: cells.map((_, k) => cellAt(r, k)), line: r.line, raw: rawOf(r) });
+        });
+        for (let at = 0, i = 0; at < t.length; at += sizes[i++ % sizes.length])
+          splitter.write(t.slice(at, at + sizes[i % sizes.length]));
+        splitter.end();
+        const expected = csvRecords(t, ';').map((r) => ({ ...r, collapsed: r.cells.map(collapse) }));
+        expect(seen).toEqual(expected);
+      }),
+    );
+  });
+
+  it('reads the common amounts in place and every other syntax as csvAmount does', () => {
+    const amount = fc.oneof(
+      fc.stringMatching(/^-?\d{1,14}([.,]\d{0,3})?$/),
+      fc
+        .array(fc.constantFrom('1', '0', '-', '+', ',', '.', ' ', '€', '(', ')', 'x'), { maxLength: 12 })
+        .map((c) => c.join('')),
+    );
+    fc.assert(
+      fc.property(amount, fc.constantFrom(',', '.', undefined), (raw, decimal) => {
+        let record: CsvRecord | undefined;
+        const splitter = csvRecordSplitter(';', (r) => {
+          record ??= r;
+        });
+        splitter.write(`x;${raw}\n`);
+        const outcome = (read: () => unknown) => {
+          try {
+            return read();
+          } catch (e) {
+            return (e as Error).message;
+          }
+        };
+        expect(outcome(() => (record ? amountOf(record, [1], decimal, 1) : undefined))).toEqual(
+          outcome(() => csvAmount(collapse(raw), decimal, 1)),
+        );
+      }),
+    );
   });
 });
