@@ -1,4 +1,4 @@
-import type { CsvMapping } from './csv';
+import type { CsvMapping } from './csv-mapping';
 import { StatementParseError } from './errors';
 import { amountOrThrow, dateOrThrow } from './text';
 

@@ -1,5 +1,5 @@
-import type { CsvMapping } from './csv';
 import { csvRecords, normalizeHeader, type Role, type Roles } from './csv-fields';
+import type { CsvMapping } from './csv-mapping';
 import { StatementParseError } from './errors';
 
 /** Header text -> role, first rule that matches wins. Headers are compared without accents, case or punctuation. */

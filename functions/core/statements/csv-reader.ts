@@ -1,11 +1,11 @@
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
 import { isValidIban, normalizeIban } from './accounts';
 import { ibanIn } from './compact-iban';
-import type { CsvMapping } from './csv';
 import { amountOf, cellOf, cellOfLike, rowAmount } from './csv-cells';
 import { csvDate, dateOrderEvidence, normalizeHeader, type Roles, SUMMARY_ROW } from './csv-fields';
 import { csvGroups, csvStatement, type DatedRow, keepRow } from './csv-groups';
 import { detectDelimiter, findCsvHeader, resolveMapping } from './csv-header';
+import type { CsvMapping } from './csv-mapping';
 import { type CsvRecord, cellsOf, csvRecordSplitter, rawCell, rawCellIs, rawOf } from './csv-records';
 import { StatementParseError } from './errors';
 

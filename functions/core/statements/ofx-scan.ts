@@ -1,5 +1,4 @@
 import { StatementParseError } from './errors';
-import type { TrnFields } from './ofx-trn';
 
 /**
  * An OFX element: an aggregate (children) or a leaf (value). `offset` is its `<` in the whole text. Every node has
@@ -17,7 +16,8 @@ export interface ONode {
   /** A light aggregate keeps no children: its leaves are only given to `ScanEvents.leaf` when the reader wants them. */
   light: boolean;
   /** The fields of the transaction whose element tree this node is in, if any (set by the reader). */
-  trn: TrnFields | undefined;
+  /** What the transaction reader keeps on a node under a transaction (ofx-trn's TrnFields; `fieldsOf`). */
+  trn: object | undefined;
 }
 
 /** What the scanner tells its reader: an element opened, and the aggregates closed (innermost first). */

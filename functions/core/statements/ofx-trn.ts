@@ -199,7 +199,7 @@ const got = (c: Child): string | undefined => (c === NONE ? undefined : c || und
 /** The reader's choice for a leaf under a light aggregate (see ScanEvents.wants). */
 export function wantOf(parent: ONode, code: number): Want {
   if (code === Code.STMTRS || code === Code.CCSTMTRS) return Want.NODE;
-  return parent.trn?.wants(parent, code) ? Want.VALUE : Want.SKIP;
+  return fieldsOf(parent)?.wants(parent, code) ? Want.VALUE : Want.SKIP;
 }
 
 const dates = new Map<string, string>();
@@ -271,4 +271,9 @@ export function transaction(f: TrnFields, index: number, currency: string | unde
     reversal: false,
     raw: [raw],
   };
+}
+
+/** The transaction fields a node carries (the scanner keeps them as an opaque slot). */
+export function fieldsOf(node: ONode): TrnFields | undefined {
+  return node.trn as TrnFields | undefined;
 }

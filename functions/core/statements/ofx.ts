@@ -2,7 +2,17 @@ import type { BankAccount, LiveStatements, Statement } from '../model/statement'
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { StatementParseError } from './errors';
 import { OfxScanner, type ONode } from './ofx-scan';
-import { Code, codeOf, ofxAmount, ofxDate, STATEMENT_CURRENCY, TrnFields, transaction, wantOf } from './ofx-trn';
+import {
+  Code,
+  codeOf,
+  fieldsOf,
+  ofxAmount,
+  ofxDate,
+  STATEMENT_CURRENCY,
+  TrnFields,
+  transaction,
+  wantOf,
+} from './ofx-trn';
 
 const STATEMENTS = new Set(['STMTRS', 'CCSTMTRS']);
 const isStatement = (node: ONode) => node.code === Code.STMTRS || node.code === Code.CCSTMTRS;
@@ -92,7 +102,7 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
     lined: LINED,
     codeOf,
     wants: wantOf,
-    leaf: (parent, code, value) => parent.trn!.put(parent, code, undefined, value),
+    leaf: (parent, code, value) => fieldsOf(parent)!.put(parent, code, undefined, value),
     opened(node, parent, aggregate) {
       // transactions are read when they close, not kept in the tree: their fields are taken as they open
       const trn = node.code === Code.STMTTRN && parent.code === Code.BANKTRANLIST;
@@ -101,8 +111,8 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
         node.light = trn || (parent.light && !isStatement(node));
         if (!node.light) node.children = [];
       }
-      node.trn = trn ? (aggregate ? new TrnFields(node) : undefined) : parent.trn;
-      if (!trn) parent.trn?.take(parent, node.code, node, node.value);
+      node.trn = trn ? (aggregate ? new TrnFields(node) : undefined) : fieldsOf(parent);
+      if (!trn) fieldsOf(parent)?.take(parent, node.code, node, node.value);
       if (!isStatement(node)) return;
       const open: Open = { node, statement: emptyStatement(), named: new Set(), finished: false };
       opens.push(open);
@@ -110,7 +120,7 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
       if (!aggregate) finish(open);
     },
     closed(node, depth, stack, text, end, own) {
-      const fields = node.trn;
+      const fields = fieldsOf(node);
       if (fields?.node === node) {
         const owner = ownerOf(stack, depth);
         if (!owner) return;
@@ -136,7 +146,7 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
   /** The open STMTTRN's text is kept (for its `raw` and the line of an error). */
   const trnStart = (): number => {
     const stack = scanner.stack;
-    for (let k = 1; k < stack.length; k++) if (stack[k].trn?.node === stack[k]) return stack[k].offset;
+    for (let k = 1; k < stack.length; k++) if (fieldsOf(stack[k])?.node === stack[k]) return stack[k].offset;
     return Number.POSITIVE_INFINITY;
   };
   scanner.keepFrom = trnStart;

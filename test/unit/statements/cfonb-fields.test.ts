@@ -166,8 +166,9 @@ describe('CFONB 120 fields read in place', () => {
             const i = at % (text.length + 1);
             text = text.slice(0, i) + s + text.slice(insert ? i : i + s.length);
           }
-          const expected = outcome(() => parseCfonb120(text));
+          // the text the bytes hold: an edit may have cut a surrogate pair, which UTF-8 writes as U+FFFD
           const bytes = Buffer.from(text, 'utf8');
+          const expected = outcome(() => parseCfonb120(bytes.toString('utf8')));
           expect(outcome(() => parseCfonb120(bytes.toString('latin1'), 0, true))).toEqual(expected);
           expect(outcome(() => inChunks(bytes, sizes))).toEqual(expected);
         },
