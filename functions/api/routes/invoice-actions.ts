@@ -53,6 +53,28 @@ function stripVersion(i: Invoice): Omit<Invoice, 'version'> {
   return rest;
 }
 
+/**
+ * Saves an invoice's reduced open amount (write-off or credit note) with its history event, and stops its dunning
+ * when nothing is left owed.
+ */
+async function reduce(
+  current: Invoice,
+  decision: { openCents: number; status: Invoice['status']; closes: boolean },
+  kind: 'write_off' | 'credit_note',
+  actor: string,
+  detail: Record<string, unknown>,
+) {
+  const { openCents, status } = decision;
+  const saved = await save(current, { ...stripVersion(current), openCents, status }, kind, actor, detail);
+  const why = kind === 'write_off' ? 'written off' : 'credited';
+  const action = decision.closes
+    ? (await stopDunning(saved.invoiceId, why)).stopped
+      ? 'stopped'
+      : 'no_execution'
+    : 'none';
+  return { status: 200 as const, body: { invoice: saved, workflow: { action } }, version: saved.version };
+}
+
 function requireOwed(invoice: Invoice, action: string): void {
   if (!openStatuses.includes(invoice.status)) {
     throw stateConflict(`invoice ${invoice.invoiceId} is ${invoice.status}: cannot ${action}`);
@@ -202,17 +224,7 @@ export const invoiceActionRoutes = [
       if (!decision.ok && decision.reason === 'not_reducible')
         throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to write off`);
       if (!decision.ok) throw stateConflict(`amountCents ${amount} exceeds the open amount ${current.openCents}`);
-      const { openCents, status } = decision;
-      const saved = await save(current, { ...stripVersion(current), openCents, status }, 'write_off', principal.actor, {
-        amountCents: amount,
-        reason: body.reason,
-      });
-      const action = decision.closes
-        ? (await stopDunning(saved.invoiceId, 'written off')).stopped
-          ? 'stopped'
-          : 'no_execution'
-        : 'none';
-      return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
+      return reduce(current, decision, 'write_off', principal.actor, { amountCents: amount, reason: body.reason });
     },
   }),
   route({
@@ -249,20 +261,11 @@ export const invoiceActionRoutes = [
         throw stateConflict(
           `amountCents ${body.amountCents} exceeds the open amount ${current.openCents} (refunds are out of scope)`,
         );
-      const { openCents, status } = decision;
-      const saved = await save(
-        current,
-        { ...stripVersion(current), openCents, status },
-        'credit_note',
-        principal.actor,
-        { creditNoteId: body.creditNoteId, amountCents: body.amountCents, reason: body.reason },
-      );
-      const action = decision.closes
-        ? (await stopDunning(saved.invoiceId, 'credited')).stopped
-          ? 'stopped'
-          : 'no_execution'
-        : 'none';
-      return { status: 200, body: { invoice: saved, workflow: { action } }, version: saved.version };
+      return reduce(current, decision, 'credit_note', principal.actor, {
+        creditNoteId: body.creditNoteId,
+        amountCents: body.amountCents,
+        reason: body.reason,
+      });
     },
   }),
   // Issue 11 (dunning helper): finance brings back the dunning of an invoice whose workflow failed or was stopped.
