@@ -1,6 +1,6 @@
 import type { IsoDate, IsoTimestamp } from '../dates';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, inLanguage, type Language, money } from './format';
+import { formatDate, type Language, money, wordsIn } from './format';
 
 /**
  * What a customer answered from their payment page (paid, disputed, promised), told to finance in its language:
@@ -18,8 +18,7 @@ export function customerAnswerAlert(input: {
   answer: CustomerAnswer;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const date = (d: IsoDate) => formatDate(d, language);
   const { customer, answer } = input;
   const common = {

@@ -34,6 +34,12 @@ export function formatDate(date: IsoDate, language: Language): string {
   return `${Number(d)} ${months[Number(m) - 1]} ${y}`;
 }
 
+/** A message's language (French unless told) and its `l(fr, en)`, which picks the text of that language. */
+export function wordsIn(language: Language | undefined): { language: Language; l: (fr: string, en: string) => string } {
+  const lang = language ?? 'fr';
+  return { language: lang, l: (fr, en) => inLanguage(lang, fr, en) };
+}
+
 /** The text of the reader's language: `inLanguage(language, 'Reçu le', 'Received on')`. */
 export function inLanguage(language: Language, fr: string, en: string): string {
   return language === 'fr' ? fr : en;

@@ -1,6 +1,6 @@
 import type { IsoTimestamp } from '../dates';
 import type { FinanceAlertInput } from './finance';
-import { inLanguage, type Language } from './format';
+import { type Language, wordsIn } from './format';
 
 const reasons: Record<Language, Record<string, string>> = {
   fr: {
@@ -37,8 +37,7 @@ export function einvoiceRejectedAlert(input: {
   invoiceId?: string;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const reason =
     (input.code && reasons[language][input.code]) ??
     l('les données de la facture ne sont pas valides', 'the invoice’s data is not valid');

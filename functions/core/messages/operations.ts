@@ -1,6 +1,6 @@
 import type { IsoTimestamp } from '../dates';
 import type { FinanceAlertInput } from './finance';
-import { inLanguage, type Language } from './format';
+import { type Language, wordsIn } from './format';
 
 /**
  * Alerts of the machinery finance relies on (an e-mail address refused, a dunning workflow stopped by an error), in
@@ -19,8 +19,7 @@ export function bounceAlert(input: {
   invoiceIds: string[];
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const { customer, refused, complained } = input;
   const who = customer.name ? `${customer.name} (${customer.customerId})` : customer.customerId;
   const addresses = [...refused, ...complained].join(', ');
@@ -91,8 +90,7 @@ export function workflowFailedAlert(input: {
   error?: string;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const { invoiceId, error } = input;
   const why =
     causes[language][error ?? (input.timedOut ? 'States.Timeout' : '')] ??

@@ -2,7 +2,7 @@ import type { IsoTimestamp } from '../dates';
 import type { StatementProblem } from '../ingest/read';
 import type { Anomaly, IngestSummary } from '../ingest/summary';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, formatTimestamp, inLanguage, type Language, money } from './format';
+import { formatDate, formatTimestamp, inLanguage, type Language, money, wordsIn } from './format';
 
 /**
  * Finance's alerts about bank statements (rejected, processed, stuck), in finance's language and plain words: the
@@ -137,8 +137,7 @@ export function statementRejectedAlert(input: {
   error: StatementProblem;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const { error } = input;
   const figures = balances(error, language);
   return {
@@ -182,8 +181,7 @@ export function statementStuckAlert(input: {
   checksum: string;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   return {
     language,
     kind: 'statement_stuck',
@@ -313,8 +311,7 @@ export function statementProcessedAlert(input: {
   summary: IngestSummary & { omittedAnomalies?: number };
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const { summary } = input;
   const c = summary.counts;
   const fr = (count: number, one: string, many: string) => `${count} ${count > 1 ? many : one}`;

@@ -1,7 +1,7 @@
 import type { IsoDate, IsoTimestamp } from '../dates';
 import type { DunningLevel } from '../dunning/policy';
 import type { FinanceAlertInput } from './finance';
-import { formatDate, formatTimestamp, inLanguage, type Language, money } from './format';
+import { formatDate, formatTimestamp, type Language, money, wordsIn } from './format';
 import { levelLabels } from './reminder';
 
 /**
@@ -24,8 +24,7 @@ export function approvalNeededAlert(input: {
   currency: string;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const level = levelLabels[language][input.level];
   return {
     language,
@@ -54,8 +53,7 @@ export function handedOverAlert(input: {
   figures?: { caseId: string; openCents: number; penaltiesCents: number; currency: string };
   noticeInDoubt: boolean;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const f = input.figures;
   return {
     language,
@@ -102,8 +100,7 @@ export function paymentCrossedAlert(input: {
   sentOn: IsoDate;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const notice = input.messageKind === 'formal_notice';
   return {
     language,
@@ -140,8 +137,7 @@ export function noticesToPostAlert(input: {
   postal: boolean;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const registered = l('en recommandé avec accusé de réception', 'by registered mail with acknowledgement of receipt');
   return {
     language,
@@ -199,8 +195,7 @@ export function maybeSentAlert(input: {
   since: IsoTimestamp;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   const what =
     messageKinds[language][input.messageKind] ??
     (input.messageKind.startsWith('alert_')
@@ -239,8 +234,7 @@ export function caseWithdrawnAlert(input: {
   agencyTold: boolean;
   at: IsoTimestamp;
 }): FinanceAlertInput {
-  const language = input.language ?? 'fr';
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { language, l } = wordsIn(input.language);
   return {
     language,
     kind: 'case_withdrawn',
