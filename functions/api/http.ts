@@ -71,6 +71,14 @@ export const versionConflict = (what: string, currentVersion?: number) =>
     `${what} changed since the version you read: read it again and retry`,
     currentVersion === undefined ? {} : { currentVersion },
   );
+
+/** The item a change applies to: not-found when it does not exist, a version conflict when If-Match names another. */
+export function toChange<T extends { version: number }>(what: string, item: T | undefined, ifMatch?: number): T {
+  if (!item) throw notFound(what);
+  if (ifMatch !== undefined && ifMatch !== item.version) throw versionConflict(what, item.version);
+  return item;
+}
+
 export const stateConflict = (detail: string) => new HttpProblem('state-conflict', detail);
 
 export interface HttpResponse {

@@ -21,7 +21,7 @@ import {
   singleLine,
 } from '../../core/model';
 import { isReceivable, PayerScore, payerScore } from '../../core/reports';
-import { HttpProblem, notFound, versionConflict } from '../http';
+import { HttpProblem, notFound, toChange, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
 import { common, Id, Page } from '../schemas';
 
@@ -88,11 +88,7 @@ async function replace(current: Customer, next: Customer): Promise<Customer> {
 }
 
 async function loadForChange(customerId: string, ifMatch: number | undefined): Promise<Customer> {
-  const current = await getCustomer(customerId);
-  if (!current) throw notFound(`customer ${customerId}`);
-  if (ifMatch !== undefined && ifMatch !== current.version)
-    throw versionConflict(`customer ${customerId}`, current.version);
-  return current;
+  return toChange(`customer ${customerId}`, await getCustomer(customerId), ifMatch);
 }
 
 export const customerRoutes = [

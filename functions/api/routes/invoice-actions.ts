@@ -7,7 +7,7 @@ import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflo
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
 import { reduceOpenAmount } from '../../core/invoices';
 import { AmountCents, Invoice, openStatuses } from '../../core/model';
-import { HttpProblem, notFound, stateConflict, versionConflict } from '../http';
+import { HttpProblem, notFound, stateConflict, toChange, versionConflict } from '../http';
 import { route } from '../route';
 import { common, Id } from '../schemas';
 
@@ -26,11 +26,7 @@ const note = z.string().max(2000).optional();
 const MAX_PROMISE_DAYS = 365;
 
 async function loadForChange(invoiceId: string, ifMatch: number | undefined): Promise<Invoice> {
-  const invoice = await getInvoice(invoiceId);
-  if (!invoice) throw notFound(`invoice ${invoiceId}`);
-  if (ifMatch !== undefined && ifMatch !== invoice.version)
-    throw versionConflict(`invoice ${invoiceId}`, invoice.version);
-  return invoice;
+  return toChange(`invoice ${invoiceId}`, await getInvoice(invoiceId), ifMatch);
 }
 
 async function save(
@@ -252,8 +248,7 @@ export const invoiceActionRoutes = [
           throw new HttpProblem('already-exists', `credit note ${body.creditNoteId} was recorded with another amount`);
         return { status: 200, body: { invoice: current, workflow: { action: 'none' } }, version: current.version };
       }
-      if (ifMatch !== undefined && ifMatch !== current.version)
-        throw versionConflict(`invoice ${current.invoiceId}`, current.version);
+      toChange(`invoice ${current.invoiceId}`, current, ifMatch);
       const decision = reduceOpenAmount(current, 'credit_note', body.amountCents);
       if (!decision.ok && decision.reason === 'not_reducible')
         throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to credit`);
