@@ -4,7 +4,7 @@ import { checkBalances } from './balance';
 import { cfonbRecords } from './cfonb-records';
 import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
-import { boundedOrThrow, century, collapseRange, dateOrThrow, isBlank, trimmedRange } from './text';
+import { BoundedMap, boundedOrThrow, century, collapseRange, dateOrThrow, isBlank, trimmedRange } from './text';
 
 /** A 05 qualifier (three characters, upper-cased) as one number, so that it is compared without a substring. */
 function qualifierKey(q: string): number {
@@ -71,7 +71,7 @@ function notAmount(r: string, at: number, line: number): StatementParseError {
 }
 
 /** DDMMYY already read (as the number they write), and their ISO dates: a statement has a few distinct days. */
-const knownDates = new Map<number, string>();
+const knownDates = new BoundedMap<number, string>(10_000);
 
 /** The date DDMMYY at `at` of a record, read by char codes; blank or zeros: none. */
 function dateAt(r: string, at: number, line: number): string | undefined {
@@ -86,7 +86,6 @@ function dateAt(r: string, at: number, line: number): string | undefined {
   if (known) return known;
   const s = r.slice(at, at + 6);
   const iso = dateOrThrow(`${century(s.slice(4, 6))}-${s.slice(2, 4)}-${s.slice(0, 2)}`, s, { line });
-  if (knownDates.size > 10_000) knownDates.clear();
   knownDates.set(key, iso);
   return iso;
 }
@@ -288,7 +287,7 @@ function entryCurrency(r: string, statement: string): string {
 }
 
 /** Interbank operation codes (32-33) already read, by their two characters: one string each. */
-const bankCodes = new Map<number, string>();
+const bankCodes = new BoundedMap<number, string>(10_000);
 
 /** The interbank operation code (32-33), trimmed; '' when blank. */
 function bankCodeAt(r: string): string {
@@ -296,7 +295,6 @@ function bankCodeAt(r: string): string {
   const known = bankCodes.get(key);
   if (known !== undefined) return known;
   const code = trimmedRange(r, 32, 34);
-  if (bankCodes.size > 10_000) bankCodes.clear();
   bankCodes.set(key, code);
   return code;
 }

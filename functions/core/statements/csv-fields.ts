@@ -1,6 +1,6 @@
 import type { CsvMapping } from './csv-mapping';
 import { StatementParseError } from './errors';
-import { amountOrThrow, dateOrThrow } from './text';
+import { amountOrThrow, BoundedMap, dateOrThrow } from './text';
 
 export type Role = keyof CsvMapping['columns'];
 export type Roles = Partial<Record<Role, number[]>>;
@@ -140,14 +140,16 @@ export function quotedCells(line: string, delimiter: string): string[] {
 }
 
 /** Dates already read, per date order: an export has a few distinct days and many rows each. */
-const knownDates = { dayFirst: new Map<string, string>(), monthFirst: new Map<string, string>() };
+const knownDates = {
+  dayFirst: new BoundedMap<string, string>(10_000),
+  monthFirst: new BoundedMap<string, string>(10_000),
+};
 
 export function csvDate(raw: string, format: CsvMapping['dateFormat'], line: number): string {
   const known = format === 'MM/DD/YYYY' ? knownDates.monthFirst : knownDates.dayFirst;
   let iso = known.get(raw);
   if (iso === undefined) {
     iso = readCsvDate(raw, format, line);
-    if (known.size > 10_000) known.clear();
     known.set(raw, iso);
   }
   return iso;

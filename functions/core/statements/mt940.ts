@@ -5,20 +5,19 @@ import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
 import { type Info86, isDigit, newInfo, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
-import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
+import { amountOrThrow, BoundedMap, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 export { parse86 } from './mt940-86';
 
 /** SWIFT amounts: a decimal comma, no digit grouping (a point is tolerated as the decimal mark). */
 const MT_AMOUNT = { grouping: false } as const;
 
-const mtDates = new Map<string, string>();
+const mtDates = new BoundedMap<string, string>(10_000);
 
 function mtDate(yymmdd: string, line: number): string {
   const known = mtDates.get(yymmdd);
   if (known) return known;
   const date = dayOf(century(yymmdd.slice(0, 2)), yymmdd.slice(2, 4), yymmdd.slice(4, 6), yymmdd, line);
-  if (mtDates.size > 10_000) mtDates.clear();
   mtDates.set(yymmdd, date);
   return date;
 }
@@ -152,7 +151,7 @@ function mtAmount(raw: string, line: number): number {
 
 const isNonref = (s: string) => s.length === 6 && s.toUpperCase() === 'NONREF';
 
-const bookingDates = new Map<number, string>();
+const bookingDates = new BoundedMap<number, string>(10_000);
 
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 
@@ -175,18 +174,16 @@ function bookingDateOf(valueDate: string, booking: string, line: number): string
   if (bm === 12 && vm === 1) year -= 1;
   if (bm === 1 && vm === 12) year += 1;
   const date = dayOf(String(year), booking.slice(0, 2), booking.slice(2, 4), booking, line);
-  if (bookingDates.size > 10_000) bookingDates.clear();
   bookingDates.set(key, date);
   return date;
 }
 
 /** Short strings read on every entry (types, codes), one instance each: the entries keep no copies of them. */
-const shortStrings = new Map<string, string>();
+const shortStrings = new BoundedMap<string, string>(1_000);
 
 function interned(s: string): string {
   const known = shortStrings.get(s);
   if (known !== undefined) return known;
-  if (shortStrings.size > 1_000) shortStrings.clear();
   shortStrings.set(s, s);
   return s;
 }

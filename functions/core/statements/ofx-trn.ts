@@ -3,7 +3,7 @@ import { parseAmountToCents } from '../money';
 import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
 import { type ONode, Want } from './ofx-scan';
-import { amountOrThrow, collapse, dateOrThrow, isBlank, MAX_STATEMENT_AMOUNT_CENTS } from './text';
+import { amountOrThrow, BoundedMap, collapse, dateOrThrow, isBlank, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 /** The element names the reader looks for, as numbers (ONode.code); the first ten are a transaction's own fields. */
 export enum Code {
@@ -202,7 +202,7 @@ export function wantOf(parent: ONode, code: number): Want {
   return fieldsOf(parent)?.wants(parent, code) ? Want.VALUE : Want.SKIP;
 }
 
-const dates = new Map<string, string>();
+const dates = new BoundedMap<string, string>(10_000);
 
 /** YYYYMMDD, with anything after it (time, zone) ignored; read once per distinct text. */
 export function ofxDate(raw: string | undefined, element: string): string | undefined {
@@ -214,7 +214,6 @@ export function ofxDate(raw: string | undefined, element: string): string | unde
     if (!(c >= 48 && c <= 57)) throw new StatementParseError('invalid_date', `not an OFX date: "${raw.slice(0, 30)}"`);
   }
   const iso = dateOrThrow(`${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6, 8)}`, raw, { element });
-  if (dates.size > 10_000) dates.clear();
   dates.set(raw, iso);
   return iso;
 }

@@ -138,6 +138,21 @@ export function boundedOrThrow(cents: number, where: { line?: number; element?: 
   );
 }
 
+/**
+ * A memo of the values a reader computes again and again (dates, codes, short strings) that never holds more than
+ * `max` of them: when full, it starts again empty, so a hostile file cannot make it grow without bound.
+ */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.max) this.clear();
+    return super.set(key, value);
+  }
+}
+
 const validDates = new Set<string>();
 
 export function dateOrThrow(iso: string, raw: string, where: { line?: number; element?: string }): string {
