@@ -31,6 +31,7 @@ import {
   parseStatementFile,
   StatementParseError,
 } from '../functions/core/statements';
+import { ownCopy } from '../functions/core/statements/text';
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -136,20 +137,15 @@ function readInvoices(path: string): { invoices: OpenInvoice[]; customers: Match
  */
 function detached(book: { invoices: OpenInvoice[]; customers: MatchCustomer[] }) {
   for (const inv of book.invoices) {
-    inv.invoiceId = copyOf(inv.invoiceId);
-    inv.customerId = copyOf(inv.customerId);
+    inv.invoiceId = ownCopy(inv.invoiceId);
+    inv.customerId = ownCopy(inv.customerId);
   }
   for (const c of book.customers) {
-    c.customerId = copyOf(c.customerId);
-    c.name = copyOf(c.name);
-    c.ibans = c.ibans.map(copyOf);
+    c.customerId = ownCopy(c.customerId);
+    c.name = ownCopy(c.name);
+    c.ibans = c.ibans.map(ownCopy);
   }
   return book;
-}
-
-/** A string of its own: a shorter one is never a slice; a longer one is copied (flattened out of a concatenation). */
-function copyOf(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
 function parseCommand(args: Args, out: (s: string) => void) {

@@ -1,6 +1,6 @@
 import { isValidIban, normalizeIban } from './accounts';
 import { ibanIn } from './compact-iban';
-import { collapse } from './text';
+import { collapse, ownCopy } from './text';
 
 export const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -157,7 +157,7 @@ function added(list: string[], v: string): string[] {
  * joined from several pieces would keep that whole text.
  */
 function kept(v: string, fresh: boolean): string {
-  return fresh && v.length >= 13 ? [v.slice(0, 1), v.slice(1)].join('') : v;
+  return fresh ? ownCopy(v) : v;
 }
 
 /**

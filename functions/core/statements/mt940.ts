@@ -5,7 +5,7 @@ import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
 import { type Info86, isDigit, newInfo, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
-import { amountOrThrow, BoundedMap, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS } from './text';
+import { amountOrThrow, BoundedMap, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS, ownCopy } from './text';
 
 export { parse86 } from './mt940-86';
 
@@ -197,7 +197,7 @@ function interned(s: string): string {
 function own(s: string, source: string, owned: boolean): string {
   if (owned || s.length < 13) return s;
   const at = source.indexOf(s);
-  return at >= 0 ? source.slice(at, at + s.length) : [s.slice(0, 1), s.slice(1)].join('');
+  return at >= 0 ? source.slice(at, at + s.length) : ownCopy(s);
 }
 
 function ownAll(list: string[], source: string, owned: boolean): string[] {
