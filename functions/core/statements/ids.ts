@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { BankAccount, Statement, StatementEntry } from '../model/statement';
 import { accountKey } from './accounts';
 
@@ -23,8 +23,13 @@ import { accountKey } from './accounts';
 /** References banks write when they have none: never an identity. */
 const PLACEHOLDER_REFERENCES = new Set(['', 'NONREF', 'NOREF', 'NONE', 'NOTPROVIDED', 'N/A', 'NA', '0', '-']);
 
+/** Printable ASCII words with one space between them: what `normalized` would only upper-case. */
+const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 function normalized(text: string | undefined): string {
-  return (text ?? '')
+  if (!text) return '';
+  if (PLAIN.test(text)) return text.toUpperCase(); // most bank texts: no accent to drop, no space to collapse
+  return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/\s+/g, ' ')
@@ -61,14 +66,17 @@ export function fingerprint(entry: IdentityFields): string {
  * booking date, amount, fingerprint and rank>".
  */
 export function transactionId(account: BankAccount | string, entry: IdentityFields, occurrenceRank: number): string {
-  const key = typeof account === 'string' ? account : accountKey(account);
-  const hash = createHash('sha256')
-    .update(
-      [key, entry.bookingDate, String(entry.amountCents), fingerprint(entry), String(occurrenceRank)].join('\u001f'),
-    )
-    .digest('hex')
-    .slice(0, 32);
-  return `${key}:${entry.bookingDate}:${hash}`;
+  return idOf(typeof account === 'string' ? account : accountKey(account), entry, fingerprint(entry), occurrenceRank);
+}
+
+/** `transactionId` with the account key and the fingerprint already computed (one sha-256, in one call). */
+function idOf(key: string, entry: IdentityFields, print: string, occurrenceRank: number): string {
+  const digest = hash(
+    'sha256',
+    [key, entry.bookingDate, String(entry.amountCents), print, String(occurrenceRank)].join('\u001f'),
+    'hex',
+  );
+  return `${key}:${entry.bookingDate}:${digest.slice(0, 32)}`;
 }
 
 export interface IdentifiedEntry {
@@ -83,10 +91,11 @@ export function assignTransactionIds(statement: Pick<Statement, 'account' | 'ent
   const key = accountKey(statement.account);
   const seen = new Map<string, number>();
   return statement.entries.map((entry) => {
-    const group = [entry.bookingDate, entry.amountCents, fingerprint(entry)].join('\u001f');
+    const print = fingerprint(entry);
+    const group = [entry.bookingDate, entry.amountCents, print].join('\u001f');
     const rank = seen.get(group) ?? 0;
     seen.set(group, rank + 1);
-    return { transactionId: transactionId(key, entry, rank), occurrenceRank: rank, entry };
+    return { transactionId: idOf(key, entry, print, rank), occurrenceRank: rank, entry };
   });
 }
 

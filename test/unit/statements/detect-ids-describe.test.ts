@@ -121,6 +121,30 @@ describe('transaction ids', () => {
     expect(transactionId(account, entry({ label: ' prlv  sepa free mobile ' }), 0)).toBe(base);
   });
 
+  it('never change: an id stored from an earlier file must be found again when the same movement is read', () => {
+    const ids = assignTransactionIds({
+      account,
+      entries: [
+        entry({}),
+        entry({
+          bankReference: 'NONREF',
+          label: '  Règlement  facture\tFA-2024-001 ',
+          counterpartyName: 'Société Générale',
+          remittance: { unstructured: ['Ref client 42', 'merci'], structured: ['RF18539007547034'] },
+        }),
+        entry({ bankReference: 'abc-123', amountCents: 125_000 }),
+        entry({}),
+      ],
+    }).map((i) => i.transactionId.slice('FR7630003012340123456789057:2024-01-13:'.length));
+    // computed by the first implementation (sha-256 through createHash, texts normalised without a fast path)
+    expect(ids).toEqual([
+      'a978d20b0c35cdf82377c6a37690b6d0',
+      '9e491fe3218744310036860870a4e914',
+      '26ef7626fe9df771366012c70a4c9914',
+      '057e800b7586070f9f3d0b780214b3a3',
+    ]);
+  });
+
   it('ids of all the third-party CFONB sample are unique', () => {
     const [st] = parseStatementFile(fixture('oca-cfonb-classic.cfo')).statements;
     const ids = assignTransactionIds(st).map((i) => i.transactionId);
