@@ -44,3 +44,18 @@ describe('recon names what is wrong with a statement it cannot read, never an "u
     expect(run.stderr).not.toMatch(/unexpected error/);
   });
 });
+
+describe('recon match on a large statement it cannot read (read in chunks on a worker thread)', () => {
+  it('names the same fault as when the file is read whole, and never an "unexpected error"', () => {
+    // over the 2 MB from which the worker reads the statement; the CSV's third line is cut off after its date
+    const large = join(dir, 'grand.csv');
+    const rest = '04/01/2026;VIR SEPA;1,00\n'.repeat(90_000);
+    writeFileSync(large, `Date;Libelle;Montant\n02/01/2026;VIR SEPA CLIENT A;10,00\n03/01/2026;\n${rest}`);
+    const whole = recon('parse', large);
+    const chunked = recon('match', '--invoices', invoices, '--statement', large);
+    expect(whole.code).toBe(1);
+    expect(whole.stderr).toMatch(/^recon: cannot read statement ".*grand\.csv": .*line 3/);
+    expect(chunked.code).toBe(1);
+    expect(chunked.stderr).toBe(whole.stderr);
+  });
+});
