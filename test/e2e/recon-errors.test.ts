@@ -59,3 +59,18 @@ describe('recon match on a large statement it cannot read (read in chunks on a w
     expect(chunked.stderr).toBe(whole.stderr);
   });
 });
+
+describe('recon and a reader that stops reading (`recon ... | head`)', () => {
+  it('ends quietly, with no error and exit code 0', () => {
+    const statement = join(dir, 'long.csv');
+    writeFileSync(statement, `Date;Libelle;Montant\n${'04/01/2026;VIR SEPA CLIENT A;1,00\n'.repeat(20_000)}`);
+    const pipeline = `"${process.execPath}" "${launcher}" parse "${statement}" --json | head -c 100 >/dev/null`;
+    const run = spawnSync('bash', ['-c', `${pipeline}; echo "\${PIPESTATUS[0]}"`], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('0');
+  });
+});
