@@ -38,12 +38,12 @@ export class KeyTable {
     return { slots, next, hashes, mask };
   }
 
-  /** Calls `f` for each position of the key, without allocating; says whether the key is there. */
   /** Builds the table now rather than on the first lookup. */
   warm(): void {
     this.table ??= this.build();
   }
 
+  /** Calls `f` for each position of the key, without allocating; says whether the key is there. */
   each(key: string, f: (value: number) => void): boolean {
     const { slots, next, hashes, mask } = (this.table ??= this.build());
     const h = stringHash(key);
@@ -154,12 +154,12 @@ export class DeletionIndex {
     return { bits, starts, pairs };
   }
 
-  /** Calls f for each invoice having a key that, with one character left out, hashes to h. */
   /** Builds the index now rather than on the first lookup. */
   warm(): void {
     this.built ??= this.build();
   }
 
+  /** Calls f for each invoice having a key that, with one character left out, hashes to h. */
   get(h: number, f: (invoice: number) => void): void {
     const { bits, starts, pairs } = (this.built ??= this.build());
     const b = h >>> (HASH_BITS - bits);
