@@ -4,10 +4,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+
 // Launcher for `npx recon`: runs the TypeScript CLI as one file bundled by esbuild (rebuilt when one of its sources
 // changed), so that each run, and its statement worker, loads one module instead of compiling some sixty through tsx's
-// loader hooks (about a tenth of the CPU of a 50,000-transaction run, issue 13).
-import { buildSync } from 'esbuild';
+// loader hooks (about a tenth of the CPU of a 50,000-transaction run, issue 13). Only Node's own modules are imported
+// up front: esbuild is loaded when the bundle must be built (the first run after a change of the sources).
 
 /**
  * V8's young generation capped at 16 MB per semi-space. On a machine with much memory V8 sizes it up to 64 MB, in the
@@ -44,7 +45,8 @@ function fresh() {
   }
 }
 
-function build() {
+async function build() {
+  const { buildSync } = await import('esbuild');
   const result = buildSync({
     entryPoints: [join(here, 'recon.ts')],
     absWorkingDir: root,
@@ -67,13 +69,14 @@ function build() {
   renameSync(tmp, out);
 }
 
-process.env.RECON_LAUNCHER = fileURLToPath(import.meta.url);
 let bundled = true;
 try {
-  if (!fresh()) build();
+  if (!fresh()) await build();
 } catch {
   bundled = false; // no esbuild binary or a read-only install: run the sources through tsx as before
 }
+// what the statement worker starts: the bundle itself (no second look at the sources), else this launcher
+process.env.RECON_LAUNCHER = bundled ? out : fileURLToPath(import.meta.url);
 if (bundled) {
   await import(pathToFileURL(out).href);
 } else {
