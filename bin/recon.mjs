@@ -13,9 +13,9 @@ import { isMainThread } from 'node:worker_threads';
 /**
  * V8's young generation capped at 16 MB per semi-space. On a machine with much memory V8 sizes it up to 64 MB, in the
  * main thread and again in the statement worker: on the 50,000-transaction book of issue 13 that was about 100 MB of
- * peak RSS (630 MB against 535) for no time gained, and the quarter-size run took 13 % more CPU (more pages touched).
+ * peak RSS (613-664 MB against 506-567) for no time gained, and the quarter-size run took 13 % more CPU.
  * The flag must be there when the process starts (v8.setFlagsFromString comes too late): the launcher runs itself
- * again with it, once, at the cost of one Node start-up (about 50 ms).
+ * again with it, once, at the cost of one Node start-up (about 0.1 s of CPU).
  */
 const YOUNG_GENERATION = '--max-semi-space-size=16';
 if (isMainThread && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {

@@ -113,7 +113,7 @@ function readStatement(path: string, args: Args) {
 
 /**
  * readStatement as the ingest reads a statement, in chunks: neither the file's bytes nor its text are ever held whole
- * (the worker's way: on the 50,000-transaction camt.053 of issue 13, 38 MB, its peak was 70-80 MB lower for the same
+ * (the worker's way: on the 50,000-transaction camt.053 of issue 13, 38 MB, its peak was 65-80 MB lower for the same
  * CPU). Same statement, same errors (see parseStatementStream).
  */
 async function readStatementStreamed(path: string, format: StatementFormat | undefined) {
