@@ -26,6 +26,22 @@ async function ingest(name: string, entries: StatementEntry[]) {
   expect(res.batchItemFailures).toEqual([]);
 }
 
+describe("storing a statement's movements", () => {
+  it('sends at most 16 conditional puts at once, and reports the movements in the order of the file', async () => {
+    const entries = Array.from({ length: 40 }, (_, i) =>
+      entry(i, '2026-11-02', -(i + 1) * 100, `PRLV SEPA FOURNISSEUR ${i}`, [], { bankReference: `BR${i}` }),
+    );
+    const { entries: stored } = await storeTransactions(
+      { format: 'cfonb120', statements: [statement(entries)] },
+      'file-40',
+      '2026-11-22T08:00:00Z',
+    );
+    expect(fake.maxInFlight).toBe(16);
+    expect(stored.map((s) => s.entry.amountCents)).toEqual(entries.map((e) => e.amountCents));
+    expect(txns()).toHaveLength(40);
+  });
+});
+
 describe('transaction identity across statement files', () => {
   it('a day-3 credit reusing a day-1 bank reference is a new payment, not a duplicate', async () => {
     await ingest('j1.cfo', [entry(0, '2026-11-01', 500_00, 'VIR SEPA DUPONT', ['F1'], { bankReference: 'BR123' })]);

@@ -69,6 +69,9 @@ export class FakeAws {
   brokenBody?: string;
   /** The fault to inject: at the call of this 0-based position (counted over every service), in this mode. */
   fault?: { at: number; mode: FaultMode };
+  /** The most calls that were in flight at once (sent, not yet answered). */
+  maxInFlight = 0;
+  private inFlight = 0;
 
   private readonly ddb = mockClient(DynamoDBDocumentClient);
   private readonly s3 = mockClient(S3Client);
@@ -119,14 +122,19 @@ export class FakeAws {
 
   /** Runs one call: counts it, and applies the fault planned for its position. */
   private async call<T>(service: Call['service'], command: string, effect: () => T): Promise<T> {
-    await new Promise((r) => setImmediate(r));
-    const position = this.calls.length;
-    this.calls.push({ service, command });
-    const fault = this.fault?.at === position ? this.fault.mode : undefined;
-    if (fault && fault !== 'timeout_after_success') throw faultError(fault, service);
-    const result = effect();
-    if (fault) throw faultError(fault, service);
-    return result;
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      await new Promise((r) => setImmediate(r));
+      const position = this.calls.length;
+      this.calls.push({ service, command });
+      const fault = this.fault?.at === position ? this.fault.mode : undefined;
+      if (fault && fault !== 'timeout_after_success') throw faultError(fault, service);
+      const result = effect();
+      if (fault) throw faultError(fault, service);
+      return result;
+    } finally {
+      this.inFlight--;
+    }
   }
 
   // --- S3 ---------------------------------------------------------------------------------------------------------
