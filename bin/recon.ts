@@ -108,7 +108,13 @@ function language(args: Args): 'en' | 'fr' {
 /** Any error while reading the file is a property of the file: named, never an "unexpected error". */
 function readStatement(path: string, args: Args) {
   const bytes = readInput(path, 'statement file');
-  return checkedStatement(path, () => parseStatementFile(bytes, { format: formatOption(args), fileName: path }));
+  let parsed: ParsedStatementFile;
+  try {
+    parsed = parseStatementFile(bytes, { format: formatOption(args), fileName: path });
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+  return withAmountsChecked(path, parsed);
 }
 
 /**
@@ -117,7 +123,7 @@ function readStatement(path: string, args: Args) {
  * CPU). Same statement, same errors (see parseStatementStream).
  */
 async function readStatementStreamed(path: string, format: StatementFormat | undefined) {
-  let parsed: ParsedStatementFile | undefined;
+  let parsed: ParsedStatementFile;
   try {
     parsed = await parseStatementStream(() => createReadStream(path, { highWaterMark: 1 << 20 }), {
       format,
@@ -125,23 +131,20 @@ async function readStatementStreamed(path: string, format: StatementFormat | und
     });
   } catch (e) {
     if (e instanceof StatementSourceError) readInput(path, 'statement file'); // says why, as when read whole
-    return checkedStatement(path, () => {
-      throw e;
-    });
+    throw unreadable(path, e);
   }
-  return checkedStatement(path, () => parsed!);
+  return withAmountsChecked(path, parsed);
 }
 
-/** A statement read by `read`, its failure or an amount beyond what a bank books told as an InputError naming it. */
-function checkedStatement(path: string, read: () => ParsedStatementFile): ParsedStatementFile {
-  let parsed: ParsedStatementFile;
-  try {
-    parsed = read();
-  } catch (e) {
-    const named = e instanceof Error && !(e instanceof StatementParseError) && e.name !== 'Error';
-    const why = e instanceof Error ? `${named ? `${e.name}: ` : ''}${e.message}` : String(e);
-    throw new InputError(`cannot read statement "${path}": ${why}`);
-  }
+/** What a reader threw, told as the statement's fault. */
+function unreadable(path: string, e: unknown): InputError {
+  const named = e instanceof Error && !(e instanceof StatementParseError) && e.name !== 'Error';
+  const why = e instanceof Error ? `${named ? `${e.name}: ` : ''}${e.message}` : String(e);
+  return new InputError(`cannot read statement "${path}": ${why}`);
+}
+
+/** The statement, unless an amount is beyond what a bank books. */
+function withAmountsChecked(path: string, parsed: ParsedStatementFile): ParsedStatementFile {
   const problem = amountProblem(parsed);
   if (problem) throw new InputError(`cannot read statement "${path}": ${problem.message} (${problem.element})`);
   return parsed;
