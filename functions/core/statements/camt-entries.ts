@@ -199,6 +199,17 @@ function entryOf(n: NtryValues, cents: number, d: Details, i: number): Statement
 const CURRENCY = /^[A-Z]{3}$/;
 
 /**
+ * The currency of an entry's amount: its `Ccy`; none given, '' until the statement's own currency is known (`finish`
+ * in camt.ts gives it then). A `Ccy` that is not a currency code leaves the amount without a meaning: the file is
+ * refused, naming it, rather than the entry read in a currency nobody wrote.
+ */
+function entryCurrency(ccy: string | undefined, where: Where): string {
+  if (ccy === undefined) return '';
+  if (CURRENCY.test(ccy)) return shared(ccy);
+  throw new StatementParseError('corrupt', `not a currency code: "${ccy.slice(0, 20)}"`, where);
+}
+
+/**
  * The entries of an Ntry: one per TxDtls when there are several whose amounts add up to the Ntry's (batch booking),
  * else one with every detail merged; none when it is not booked.
  */
@@ -229,7 +240,7 @@ export function entriesOf(
     firstIndex,
     bookingDate,
     valueDate: camtDate(tree, tree.childNamed(ntry, 'ValDt'), where),
-    currency: ccy && CURRENCY.test(ccy) ? shared(ccy) : 'XXX',
+    currency: entryCurrency(ccy, where),
     reversal: tree.text(ntry, 'RvslInd') === 'true',
     reference: tree.text(ntry, 'AcctSvcrRef'),
     codes: bankCodesOf(tree, ntry),

@@ -271,7 +271,16 @@ function finish(b: StatementBuilder, where: Where): Statement {
   const closing = b.balances.get('CLBD');
   if (opening !== undefined) st.openingBalanceCents = opening;
   if (closing !== undefined) st.closingBalanceCents = closing;
-  if (st.currency === 'XXX') st.currency = b.balanceCurrency ?? st.entries[0]?.currency ?? 'XXX';
+  if (st.currency === 'XXX') {
+    const given = b.balanceCurrency ?? st.entries.find((e) => e.currency)?.currency;
+    if (!given)
+      throw new StatementParseError(
+        'missing_field',
+        'no currency: neither the account, a balance nor an amount',
+        where,
+      );
+    st.currency = given;
+  }
   if (!/^[A-Z]{3}$/.test(st.currency))
     throw new StatementParseError('corrupt', `not a currency code: "${st.currency}"`, where);
   for (const e of st.entries) if (!/^[A-Z]{3}$/.test(e.currency)) e.currency = st.currency;

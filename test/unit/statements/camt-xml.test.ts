@@ -93,6 +93,17 @@ describe('camt XML as banks write it', () => {
     expect([odd.currency, odd.amountCents]).toEqual(['USD', 1250]);
   });
 
+  it("reads an amount written without its Ccy in the account's currency, and refuses a Ccy that is no currency", () => {
+    const bare = only(statement(BASE.replace('<Amt Ccy="EUR">', '<Amt>')));
+    expect([bare.currency, bare.amountCents]).toEqual(['EUR', 1250]);
+    const nowhere = failure(statement(BASE.replace('<Amt Ccy="EUR">', '<Amt>')).replace('<Ccy>EUR</Ccy>', ''));
+    expect(nowhere.code).toBe('missing_field');
+    expect(nowhere.message).toMatch(/^no currency: neither the account, a balance nor an amount \(line 2/);
+    const bad = failure(statement(BASE.replace('Ccy="EUR"', 'Ccy="EURO"')));
+    expect(bad.code).toBe('corrupt');
+    expect(bad.message).toContain('"EURO"');
+  });
+
   it('ignores an element it does not read, whatever it holds (an Amt inside Chrgs is not the amount)', () => {
     const entry = only(
       statement(`<Chrgs><Rcrd><Amt Ccy="EUR">99.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></Rcrd></Chrgs>${BASE}`),
