@@ -179,20 +179,9 @@ export class OfxScanner {
     }
     // the `>` found right after the name (or its `/`) spares a search; a name of more than 64 characters is searched
     const limit = Math.min(n, lt + 66);
-    let i = text.charCodeAt(lt + 1) === 47 ? lt + 2 : lt + 1;
-    let upper = true;
-    let hash = 0;
-    for (; i < limit; i++) {
-      const c = text.charCodeAt(i);
-      const u = nameChar(c);
-      if (u < 0) break;
-      if (u !== c) upper = false;
-      hash = (Math.imul(hash, 31) + u) | 0;
-    }
+    const i = this.scanName(text.charCodeAt(lt + 1) === 47 ? lt + 2 : lt + 1, limit);
     // the name read (its end, hash and case) unless it reached `limit`: token reads it again
     this.nameEnd = i < limit ? i : -1;
-    this.nameHash = hash;
-    this.nameUpper = upper;
     let gt: number;
     if (i < limit && text.charCodeAt(i) === 62) gt = i;
     else if (i + 1 < limit && text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 62) gt = i + 1;
@@ -205,6 +194,27 @@ export class OfxScanner {
     const next = this.token(lt, gt, nextLt < 0 ? n : nextLt);
     if (next < 0) return this.wait(lt, next === CDATA_OPEN ? ']]>' : '');
     return next;
+  }
+
+  /**
+   * Reads a tag name from `from` (up to `limit`): sets `nameHash` (of its upper-cased characters) and `nameUpper`
+   * (written in upper case), returns where it ends.
+   */
+  private scanName(from: number, limit: number): number {
+    const text = this.text;
+    let upper = true;
+    let hash = 0;
+    let i = from;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      const u = nameChar(c);
+      if (u < 0) break;
+      if (u !== c) upper = false;
+      hash = (Math.imul(hash, 31) + u) | 0;
+    }
+    this.nameHash = hash;
+    this.nameUpper = upper;
+    return i;
   }
 
   /** Looks for the first `<OFX>` (any case); keeps the last characters in case it is cut between two chunks. */
@@ -229,20 +239,9 @@ export class OfxScanner {
     const slash = text.charCodeAt(i) === 47;
     if (slash) i++;
     const start = i;
-    let upper = this.nameUpper;
-    let hash = this.nameHash;
-    if (this.nameEnd >= 0) i = this.nameEnd;
-    else {
-      upper = true;
-      hash = 0;
-      for (; i < gt; i++) {
-        const c = text.charCodeAt(i);
-        const u = nameChar(c);
-        if (u < 0) break;
-        if (u !== c) upper = false;
-        hash = (Math.imul(hash, 31) + u) | 0;
-      }
-    }
+    i = this.nameEnd >= 0 ? this.nameEnd : this.scanName(i, gt);
+    const upper = this.nameUpper;
+    const hash = this.nameHash;
     if (i === start) return afterEnd;
     const nameEnd = i;
     let end = gt;
