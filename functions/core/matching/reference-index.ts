@@ -193,7 +193,6 @@ export class ReferenceIndex {
     };
   }
 
-  /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
   /** Builds now the tables the first lookups would build (the typo index included). */
   warm(): void {
     this.exact.warm();
@@ -202,6 +201,7 @@ export class ReferenceIndex {
     this.deletions.warm();
   }
 
+  /** Invoices whose key is exactly one edit (insert, delete, substitute, swap) away from q. */
   typoNeighbours(q: string): number[] {
     const out = new Set<number>();
     const one = (inv: number) => {

@@ -15,8 +15,10 @@ export interface ONode {
   line: number | undefined;
   /** A light aggregate keeps no children: its leaves are only given to `ScanEvents.leaf` when the reader wants them. */
   light: boolean;
-  /** The fields of the transaction whose element tree this node is in, if any (set by the reader). */
-  /** What the transaction reader keeps on a node under a transaction (ofx-trn's TrnFields; `fieldsOf`). */
+  /**
+   * The fields of the transaction whose element tree this node is in, if any: set by the transaction reader, opaque
+   * here (ofx-trn's TrnFields; `fieldsOf`).
+   */
   trn: object | undefined;
 }
 
