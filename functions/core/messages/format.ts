@@ -114,10 +114,6 @@ export function htmlDocument(language: Language, title: string, body: string): s
   );
 }
 
-export function htmlParagraphs(lines: string[]): string {
-  return lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('');
-}
-
 export function htmlTable(headers: string[], rows: string[][], alignRight: number[] = []): string {
   const th = headers
     .map(

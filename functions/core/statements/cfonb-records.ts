@@ -8,19 +8,11 @@ export type Visit = (record: string, line: number) => void;
 const HIGH = /[\x80-\xff]/g;
 
 /**
- * Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks.
- * One pass over the text: each record is a slice of it (no array of lines).
- */
-export function forEachCfonbRecord(text: string, visit: Visit): void {
-  const records = cfonbRecords(visit);
-  records.write(text);
-  records.end();
-}
-
-/**
- * forEachCfonbRecord one chunk of text at a time: the lines that end before the last non-blank character seen are
- * cut into records at once, the rest waits for the next chunk (or the end, where trailing blanks and the DOS
- * end-of-file mark are dropped). A file without any line break is held whole until its end (records back to back).
+ * Fixed 120-character records: one per line (CRLF, LF or CR, short lines padded), or back to back with no line breaks,
+ * each a slice of the text (no array of lines), read one chunk of text at a time: the lines that end before the last
+ * non-blank character seen are cut into records at once, the rest waits for the next chunk (or the end, where trailing
+ * blanks and the DOS end-of-file mark are dropped). A file without any line break is held whole until its end (records
+ * back to back).
  *
  * With `utf8View`, the chunk is a latin-1 view of UTF-8 bytes (one character per byte, see utf8FromView): a line that
  * holds a byte at 0x80 or above is decoded before it is cut into fields, the others are read as they are (ASCII).

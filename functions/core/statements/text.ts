@@ -100,11 +100,6 @@ export function lineOf(text: string, offset: number): number {
   return line;
 }
 
-/** Splits on CRLF, LF or CR. */
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\n|\r/);
-}
-
 /**
  * The largest amount a statement may carry, in cents: 10^13 cents is 100 billion euros, far above any single booking
  * or balance of the companies this product serves, yet 900 times below 2^53, so sums of many such amounts stay exact
