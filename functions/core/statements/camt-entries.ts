@@ -6,23 +6,12 @@ import type { StatementEntry } from '../model/statement';
 import { NONE, type Tree } from './camt-tree';
 import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
-import { amountOrThrow, dateOrThrow } from './text';
+import { amountOrThrow, dateOrThrow, stringPool } from './text';
 
 export type Where = { line?: number; element?: string };
 
-/**
- * One string for the values entries repeat (dates, bank codes, currencies): kept once, not once per entry. Bounded:
- * past SHARED_MAX different values, values are kept as they are. Only short strings made here (slices of under 13
- * characters, joins) may go in: a longer slice of the text would keep its whole chunk alive from one file to the next.
- */
-const SHARED = new Map<string, string>();
-const SHARED_MAX = 4096;
-export function shared(value: string): string {
-  const known = SHARED.get(value);
-  if (known !== undefined) return known;
-  if (SHARED.size < SHARED_MAX) SHARED.set(value, value);
-  return value;
-}
+/** One string for the values entries repeat (dates, bank codes, currencies): kept once, not once per entry. */
+export const shared = stringPool(4096);
 
 /** The last date text read and its date: entries of a statement mostly repeat the same few dates. */
 let lastDateText = '';

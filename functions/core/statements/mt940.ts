@@ -5,7 +5,16 @@ import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
 import { type Info86, isDigit, newInfo, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
-import { amountOrThrow, BoundedMap, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS, ownCopy } from './text';
+import {
+  amountOrThrow,
+  BoundedMap,
+  century,
+  collapse,
+  dateOrThrow,
+  MAX_STATEMENT_AMOUNT_CENTS,
+  ownCopy,
+  stringPool,
+} from './text';
 
 export { parse86 } from './mt940-86';
 
@@ -179,14 +188,7 @@ function bookingDateOf(valueDate: string, booking: string, line: number): string
 }
 
 /** Short strings read on every entry (types, codes), one instance each: the entries keep no copies of them. */
-const shortStrings = new BoundedMap<string, string>(1_000);
-
-function interned(s: string): string {
-  const known = shortStrings.get(s);
-  if (known !== undefined) return known;
-  shortStrings.set(s, s);
-  return s;
-}
+const interned = stringPool(1_000);
 
 /**
  * A string of the entry as a slice of the source text when its characters stand there together (a slice holds no

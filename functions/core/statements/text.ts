@@ -156,6 +156,22 @@ export class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
+/**
+ * A pool of the short strings a reader makes again and again (dates, codes, currencies): each value kept once, so that
+ * entries share one instance instead of holding a copy each; bounded as BoundedMap is. Only strings of their own may
+ * go in (made by a join, or slices of under 13 characters): a longer slice of a text would keep that whole text alive
+ * as long as the pool, from one file to the next.
+ */
+export function stringPool(max: number): (s: string) => string {
+  const pool = new BoundedMap<string, string>(max);
+  return (s) => {
+    const known = pool.get(s);
+    if (known !== undefined) return known;
+    pool.set(s, s);
+    return s;
+  };
+}
+
 const validDates = new Set<string>();
 
 export function dateOrThrow(iso: string, raw: string, where: { line?: number; element?: string }): string {
