@@ -180,7 +180,7 @@ function transferSection(data: CustomerPageData): string {
       `aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
     : '';
   const dl = rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('');
-  const title = x?.invoice ? `${t.payOneTitle} ${x.invoice}` : t.payTitle;
+  const title = x?.invoice ? t.payOneTitle.replace('{invoice}', x.invoice) : t.payTitle;
   const apart = x && penalties ? `<p>${e(t.penaltiesApart)}</p>` : '';
   const all = x?.invoice ? `<p><a href="${e(data.pageUrl)}">${e(t.payAll)}</a></p>` : '';
   return `<section id="virement"><h2>${e(title)}</h2>${qr}<dl>${dl}</dl>${apart}${all}</section>`;

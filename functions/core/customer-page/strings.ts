@@ -21,7 +21,8 @@ const fr = {
   download: 'Télécharger',
   total: 'Total dû',
   payTitle: 'Payer par virement',
-  payOneTitle: 'Payer par virement la facture',
+  /** `{invoice}`: the invoice's number. */
+  payOneTitle: 'Payer par virement la facture {invoice}',
   payOne: 'Payer cette facture',
   payAll: 'Payer plutôt tout ce qui est dû',
   penaltiesApart:
@@ -75,7 +76,7 @@ const en: Record<StringKey, string> = {
   download: 'Download',
   total: 'Total owed',
   payTitle: 'Pay by bank transfer',
-  payOneTitle: 'Pay by bank transfer invoice',
+  payOneTitle: 'Pay invoice {invoice} by bank transfer',
   payOne: 'Pay this invoice',
   payAll: 'Pay everything due instead',
   penaltiesApart: 'This is the amount of the invoices: late-payment interest and the fixed indemnity come on top.',

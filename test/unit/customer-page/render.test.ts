@@ -116,6 +116,15 @@ describe("the customer's page", () => {
     }
   });
 
+  it('titles one invoice’s payment code in the reader’s word order', async () => {
+    const one = async (language: 'fr' | 'en') => {
+      const data = await pageData(language);
+      return visibleText(renderCustomerPage({ ...data, transfer: { ...data.transfer!, invoice: 'F2024-007' } }));
+    };
+    expect(await one('fr')).toContain('Payer par virement la facture F2024-007');
+    expect(await one('en')).toContain('Pay invoice F2024-007 by bank transfer');
+  });
+
   it('puts the creditor’s IBAN, BIC and the QR code on the page, the SVG as given', async () => {
     const data = await pageData('fr');
     const html = renderCustomerPage(data);
