@@ -62,8 +62,9 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
   const tol = s.feeTolerance;
   const refOf = new Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>();
   const notes: string[] = [];
+  const currency = ledger.currencyCode(t.currency);
   for (const h of hits) {
-    if (ledger.invoices[h.invoice].currency !== t.currency) continue;
+    if (ledger.currencyOf[h.invoice] !== currency) continue;
     if (ledger.open[h.invoice] <= 0) {
       notes.push(
         `reference ${ledger.invoices[h.invoice].invoiceId} found but that invoice is already settled: possible ` +
@@ -198,10 +199,12 @@ export function typoCandidates(
   badCreditor: readonly string[] = [],
 ): void {
   const { ledger, t } = s;
+  const currency = ledger.currencyCode(t.currency);
   let tried = 0;
   for (const q of queries) {
     for (const i of neighbours(q)) {
-      if (named.has(i) || ledger.open[i] <= 0 || ledger.invoices[i].currency !== t.currency) continue;
+      // the currency by its code: most neighbours of a number are other customers' invoices, not worth reaching
+      if (named.has(i) || ledger.open[i] <= 0 || ledger.currencyOf[i] !== currency) continue;
       const fit = amountFit(t.amountCents, ledger.open[i], s.feeTolerance);
       const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
       if (fit !== 'exact' && fit !== 'fee' && p.fit !== 'iban' && p.fit !== 'name') continue;

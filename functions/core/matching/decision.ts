@@ -127,7 +127,7 @@ function allocate(
 }
 
 export function draftKey(invs: number[]): string {
-  return [...invs].sort((a, b) => a - b).join(',');
+  return invs.length === 1 ? String(invs[0]) : [...invs].sort((a, b) => a - b).join(',');
 }
 
 /** A candidate allocation of payment `t` over invoices `invs`, with its confidence and (lazily) its reasons. */

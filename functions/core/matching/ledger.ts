@@ -21,7 +21,7 @@ export class OpenLedger {
   /** Each invoice's due date as its rank among the due dates of the book (compared like the ISO strings). */
   private readonly dueRank: Int32Array;
   /** Each invoice's currency as a small integer (see `currencyCode`), compared without reaching the invoice. */
-  private readonly currencyOf: Int32Array;
+  readonly currencyOf: Int32Array;
   private readonly currencies = new Map<string, number>();
   /** Invoices by the amount they owed at the start, built on the first `anyAt` (no reference, no known payer). */
   private atStart: Map<number, number[]> | undefined;
@@ -68,7 +68,7 @@ export class OpenLedger {
   };
 
   /** The integer standing for a currency in `currencyOf`; -1 for a currency no invoice is in. */
-  private currencyCode(currency: string): number {
+  currencyCode(currency: string): number {
     return this.currencies.get(currency) ?? -1;
   }
 

@@ -9,11 +9,15 @@ export function findSubsets(
   high: number,
   opts: { minSize: number; maxSize: number; maxSolutions: number; maxNodes?: number },
 ): number[][] {
-  const order = amounts
-    .map((_, i) => i)
-    .filter((i) => amounts[i] > 0)
-    .sort((a, b) => amounts[a] - amounts[b] || a - b);
+  const order: number[] = [];
+  for (let i = 0; i < amounts.length; i++) if (amounts[i] > 0) order.push(i);
+  order.sort((a, b) => amounts[a] - amounts[b] || a - b);
+  const n = order.length;
   const sorted = order.map((i) => amounts[i]);
+  /** tail[k]: the sum of sorted[k..], so that the largest amounts still to take add up in one step. */
+  const tail = new Array<number>(n + 1);
+  tail[n] = 0;
+  for (let k = n - 1; k >= 0; k--) tail[k] = tail[k + 1] + sorted[k];
   const out: number[][] = [];
   const pick: number[] = [];
   let nodes = 0;
@@ -24,15 +28,14 @@ export function findSubsets(
       if (out.length >= opts.maxSolutions) return true;
     }
     if (pick.length >= opts.maxSize) return false;
-    for (let j = start; j < sorted.length; j++) {
+    // with one more taken, at most `room` more fit: the largest of those after it are what the sum can still reach
+    const room = opts.maxSize - pick.length - 1;
+    for (let j = start; j < n; j++) {
       if (++nodes > maxNodes) return true;
       const next = sum + sorted[j];
       if (next > high) break;
       // even taking the largest remaining amounts cannot reach `low`: prune
-      const room = opts.maxSize - pick.length;
-      let best = next;
-      for (let k = sorted.length - 1, n = 1; n < room && k > j; k--, n++) best += sorted[k];
-      if (best < low) continue;
+      if (next + tail[Math.max(j + 1, n - room)] < low) continue;
       pick.push(j);
       if (walk(j + 1, next)) return true;
       pick.pop();

@@ -118,6 +118,42 @@ describe('which open invoices add up to a payment', () => {
     expect(findSubsets([100, 250, 400, 650], 650, 650, { minSize: 2, maxSize: 3, maxSolutions: 5 })).toEqual([[1, 2]]);
   });
 
+  it('finds the same combinations, in the same order, as trying every one of them oldest first', () => {
+    // every subset in depth-first order over the amounts sorted ascending: what the pruned search must return
+    const everyWay = (amounts: number[], low: number, high: number, o: { minSize: number; maxSize: number }) => {
+      const order = amounts
+        .map((_, i) => i)
+        .filter((i) => amounts[i] > 0)
+        .sort((a, b) => amounts[a] - amounts[b] || a - b);
+      const out: number[][] = [];
+      const go = (start: number, pick: number[], sum: number) => {
+        if (pick.length >= o.minSize && sum >= low && sum <= high)
+          out.push(pick.map((p) => order[p]).sort((a, b) => a - b));
+        if (pick.length >= o.maxSize) return;
+        for (let j = start; j < order.length; j++) go(j + 1, [...pick, j], sum + amounts[order[j]]);
+      };
+      go(0, [], 0);
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 400 }), { maxLength: 11 }),
+        fc.integer({ min: 0, max: 1500 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        (amounts, low, width, minSize, extra, maxSolutions) => {
+          const o = { minSize, maxSize: minSize + extra - 1, maxSolutions };
+          expect(findSubsets(amounts, low, low + width, o)).toEqual(
+            everyWay(amounts, low, low + width, o).slice(0, maxSolutions),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('stops after a bounded amount of work on a large customer', () => {
     const amounts = Array.from({ length: 40 }, (_, i) => 1000 + i);
     const found = findSubsets(amounts, 1, 1, { minSize: 2, maxSize: 6, maxSolutions: 3, maxNodes: 1000 });
