@@ -55,7 +55,8 @@ function invoicesNamed(ids: string[], language: Language): string {
 
 /**
  * The subject's headline when a higher level stays in force: that level first, with its invoices, then the message's
- * own invoices ("en relance", or "à échéance prochaine" for a courtesy reminder before the due date).
+ * own invoices ("en relance" / "outstanding", or "à échéance prochaine" / "falling due soon" for a courtesy reminder
+ * before the due date).
  */
 export function inForceHeadline(
   inForce: InForceInvoice[],
@@ -69,7 +70,7 @@ export function inForceHeadline(
   const ownState = own.anyOverdue
     ? fr
       ? 'en relance'
-      : 'in reminder'
+      : 'outstanding'
     : fr
       ? 'à échéance prochaine'
       : 'falling due soon';

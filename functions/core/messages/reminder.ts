@@ -293,7 +293,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
       ? ''
       : fr
         ? `, et ${others} autre${others > 1 ? 's factures' : ' facture'} en relance`
-        : `, and ${others} other invoice${others > 1 ? 's' : ''} in reminder`;
+        : `, plus ${others} other outstanding invoice${others > 1 ? 's' : ''}`;
   const above = (input.inForce ?? [])
     .filter((i) => levelRank(i.level) > levelRank(level))
     .sort((a, b) => levelRank(b.level) - levelRank(a.level));

@@ -94,7 +94,7 @@ describe('a reminder to a customer with a higher level in force', () => {
 
   it('leads its subject with the highest level in force and lists each invoice at its own level (English)', () => {
     const m = renderReminder({ ...base, language: 'en' });
-    expect(m.subject).toBe('Atelier Dupont – Formal notice pending: invoice B, and invoice D in reminder');
+    expect(m.subject).toBe('Atelier Dupont – Formal notice pending: invoice B, and invoice D outstanding');
     expect(m.text).toContain('As a reminder, the following invoices remain unpaid and the steps taken stand:');
     expect(m.text).toMatch(/– Invoice B: formal notice sent on 2 Dec 2026, amount due €200\.00/);
     expect(m.text).toMatch(/– Invoice A: second reminder, amount due €100\.00/);

@@ -126,7 +126,7 @@ describe('grouped reminder in English', () => {
   });
   it('lists four invoices, the second reminder in the subject, and the total in English format', () => {
     expect(m.subject).toBe(
-      'Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, and 3 other invoices in reminder',
+      'Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, plus 3 other outstanding invoices',
     );
     expect(m.text).toContain('13 days late');
     expect(m.text).toContain('due in 3 days');
