@@ -30,6 +30,7 @@ const words: Record<string, string> = {
   'same name, words reordered': 'même nom, mots dans un autre ordre',
   'similar name': 'nom proche',
   'payer name truncated': 'nom du payeur tronqué',
+  'same words, another legal form': 'mêmes mots, autre forme juridique',
   'same payer account': 'même compte payeur',
   'same payer name': 'même nom de payeur',
   'unknown customer': 'client inconnu',

@@ -1,4 +1,13 @@
-import { ibanKey, LEGAL_FORMS, maskIban, NAME_STOPWORDS, nameCoreTokens, tokens } from './normalize';
+import {
+  ibanKey,
+  isCutLegalForm,
+  LEGAL_FORMS,
+  legalFormsOf,
+  maskIban,
+  NAME_STOPWORDS,
+  nameCoreTokens,
+  tokens,
+} from './normalize';
 import type { MatchCustomer } from './types';
 
 export type PayerEvidence = 'iban' | 'name';
@@ -15,6 +24,8 @@ export interface PayerGuess {
 /** A bank payer name is often cut at 18 to 35 characters: from 16 on, a last word may be a cut word. */
 const TRUNCATION_MIN_LENGTH = 16;
 const MAX_POSTING = 3000;
+/** A customer whose name states another legal form than the payer's: a weak likeness (see `preferStatedForm`). */
+const OTHER_FORM_SCORE = 0.8;
 /** Payer names whose guesses are remembered at most (see `byNameFieldOnce`). */
 const NAME_MEMO = 20_000;
 
@@ -27,6 +38,8 @@ export class CustomerIndex {
   private readonly byToken = new Map<string, number[]>();
   private readonly core: string[][];
   private readonly coreSets: Set<string>[];
+  /** The legal forms each name entry states (see `preferStatedForm`). */
+  private readonly forms: string[][];
   private readonly total: number;
   private readonly unknownWeight: number;
   private readonly weights = new Map<string, number>();
@@ -54,6 +67,7 @@ export class CustomerIndex {
       return core.length > 0 ? core : tokens(name);
     });
     this.coreSets = this.core.map((t) => new Set(t));
+    this.forms = this.entryNames.map((name) => legalFormsOf(tokens(name)));
     customers.forEach((c, i) => {
       for (const iban of c.ibans) {
         const k = ibanKey(iban);
@@ -208,16 +222,21 @@ export class CustomerIndex {
     const lastIsCut = truncated && all[all.length - 1] === last;
     const whole = lastIsCut ? words.slice(0, -1) : words;
     const noiseTail = lastIsCut && isPrefixOfNoise(last);
+    // a legal form at the end of a name the bank may have cut counts only when it cannot be the start of a longer one
+    const stated = legalFormsOf(truncated && isCutLegalForm(all[all.length - 1]) ? all.slice(0, -1) : all);
     // the common case first: the same words as a customer's name, in any order (one hash lookup)
     for (const ws of noiseTail ? [words, words.slice(0, -1)] : [words]) {
       const same = this.bySet.get(setKey(ws));
       if (same) {
-        return same.map((c) => ({
-          customer: c,
-          score: 1,
-          via: 'name' as const,
-          reason: ws.join(' ') === this.core[c].join(' ') ? 'same name' : 'same name, words reordered',
-        }));
+        return this.preferStatedForm(
+          same.map((c) => ({
+            customer: c,
+            score: 1,
+            via: 'name' as const,
+            reason: ws.join(' ') === this.core[c].join(' ') ? 'same name' : 'same name, words reordered',
+          })),
+          stated,
+        );
       }
     }
     if (!lastIsCut) return [];
@@ -285,7 +304,25 @@ export class CustomerIndex {
       }
       if (score >= 0.5) out.push({ customer: c, score: round3(score), via: 'name', reason: how });
     }
-    return out;
+    return this.preferStatedForm(out, stated);
+  }
+
+  /**
+   * Customers whose names have the payer's words, told apart by the legal form the payer name states: when one of
+   * them states that form ("SASU BENALI ALPES" and SASU Benali Alpes), one stating another (Benali Alpes SARL) is
+   * only a weak likeness, so that an amount it happens to owe is not taken for the payment. A customer whose name
+   * states no form, and a customer alone of its name, keep their likeness (a form written differently in the books is
+   * common).
+   */
+  private preferStatedForm(guesses: PayerGuess[], stated: readonly string[]): PayerGuess[] {
+    if (stated.length === 0 || guesses.length < 2) return guesses;
+    const agrees = (entry: number) => this.forms[entry].some((f) => stated.includes(f));
+    if (!guesses.some((g) => g.score >= 0.85 && agrees(g.customer))) return guesses;
+    return guesses.map((g) =>
+      g.score >= 0.85 && this.forms[g.customer].length > 0 && !agrees(g.customer)
+        ? { ...g, score: OTHER_FORM_SCORE, reason: 'same words, another legal form' }
+        : g,
+    );
   }
 
   /** A customer name written somewhere in the label or remittance text: all its words must be there. */

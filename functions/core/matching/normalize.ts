@@ -121,6 +121,65 @@ export const NAME_STOPWORDS = new Set([
   'A',
 ]);
 
+/**
+ * The legal forms proper among LEGAL_FORMS (not "STE", "ETS" or "CIE", which say nothing of the form), with the
+ * spellings of one form made one.
+ */
+const LEGAL_FORM_CODES = new Map<string, string>([
+  ...[
+    'SARL',
+    'SAS',
+    'SA',
+    'SASU',
+    'EURL',
+    'SCI',
+    'SNC',
+    'SCA',
+    'SCS',
+    'SCOP',
+    'SELARL',
+    'SELAS',
+    'SELAFA',
+    'SELURL',
+    'GIE',
+    'EI',
+    'EIRL',
+    'SCM',
+    'SCP',
+    'SEM',
+    'SPL',
+    'GMBH',
+    'BV',
+    'NV',
+    'SPA',
+    'SRL',
+    'SL',
+    'INC',
+    'LLC',
+    'AG',
+    'PLC',
+  ].map((f): [string, string] => [f, f]),
+  ['LTD', 'LTD'],
+  ['LIMITED', 'LTD'],
+]);
+
+/** The legal forms a name states ("SASU Benali Alpes" -> ["SASU"]), from its folded words. */
+export function legalFormsOf(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const form = LEGAL_FORM_CODES.get(w);
+    if (form && !out.includes(form)) out.push(form);
+  }
+  return out;
+}
+
+/** A legal form that may be the start of a longer one, cut by the bank ("SA" of "SAS", "SAS" of "SASU"). */
+export function isCutLegalForm(word: string | undefined): boolean {
+  if (word === undefined || !LEGAL_FORM_CODES.has(word)) return false;
+  for (const f of LEGAL_FORM_CODES.keys()) if (f !== word && f.startsWith(word)) return true;
+  return false;
+}
+
 /** The words of a company name that identify it: folded, without legal forms and stop words. */
 export function nameCoreTokens(name: string): string[] {
   return tokens(name).filter((t) => !LEGAL_FORMS.has(t) && !NAME_STOPWORDS.has(t));

@@ -104,6 +104,29 @@ describe('payer names', () => {
     expect(who('DUPONT MARCEL')).toEqual([]);
   });
 
+  it('of several companies with the same words are told apart by the legal form the payer states', () => {
+    const twins = new CustomerIndex([
+      { customerId: 'S', name: 'Fournier et Fils EURL', ibans: [] },
+      { customerId: 'R', name: 'SARL Fournier et Fils', ibans: [] },
+      { customerId: 'N', name: 'Fournier et Fils', ibans: [] },
+    ]);
+    const guesses = (name: string) =>
+      twins.identify(undefined, name, []).map((g) => `${g.customer} ${g.score} ${g.reason.replace(/.*\(|\)$/g, '')}`);
+    expect(guesses('FOURNIER ET FILS SARL')).toEqual([
+      '1 1 same name',
+      '2 1 same name',
+      '0 0.8 same words, another legal form',
+    ]);
+    // no form stated, or one the bank may have cut ("SA" of "SAS"): nobody is set apart
+    expect(guesses('FOURNIER ET FILS').map((g) => g.split(' ')[1])).toEqual(['1', '1', '1']);
+    expect(guesses('FOURNIER ET FILS SA').map((g) => g.split(' ')[1])).toEqual(['1', '1', '1']);
+  });
+
+  it('of a company alone of its name keep their likeness whatever form the payer states', () => {
+    const one = new CustomerIndex([{ customerId: 'S', name: 'Fournier et Fils EURL', ibans: [] }]);
+    expect(one.identify(undefined, 'FOURNIER ET FILS SARL', [])[0].score).toBe(1);
+  });
+
   it('an IBAN known for a customer identifies it, however it is spaced', () => {
     expect(index.identify('FR7630006000011234567890189', undefined, [])[0]).toMatchObject({
       customer: 1,

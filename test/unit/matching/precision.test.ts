@@ -181,3 +181,37 @@ describe('grouped payments without a reference', () => {
     expect(allocations(r)).toEqual(['FA-2026-01101=10000', 'FA-2026-01103=7000']);
   });
 });
+
+describe('companies of the same name and different legal forms', () => {
+  const twins: MatchCustomer[] = [
+    { customerId: 'S', name: 'Benali Alpes SARL', ibans: [] },
+    { customerId: 'U', name: 'SASU Benali Alpes', ibans: [] },
+  ];
+
+  it('a payer stating its legal form is not taken for the other company because that one owes the amount once', () => {
+    // the SASU owes 200.00 twice (a person must choose which), the SARL once: before, the SARL's was lettered
+    const book = [
+      invoice('FS-1', 'S', 200),
+      invoice('FU-1', 'U', 200, { dueDate: '2024-02-01' }),
+      invoice('FU-2', 'U', 200, { dueDate: '2024-02-15' }),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: twins,
+      transactions: [credit(200, { counterpartyName: 'SASU BENALI ALPES', ...text('REGLEMENT') })],
+    });
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions.map((s) => s.allocations[0].invoiceId)).toEqual(['FU-1', 'FU-2']);
+  });
+
+  it('the company of the stated form owing the amount once is lettered', () => {
+    const book = [invoice('FS-1', 'S', 200), invoice('FU-1', 'U', 200)];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: twins,
+      transactions: [credit(200, { counterpartyName: 'SASU BENALI ALPES', ...text('REGLEMENT') })],
+    });
+    expect(r.status).toBe('matched');
+    expect(allocations(r)).toEqual(['FU-1=20000']);
+  });
+});
