@@ -46,6 +46,8 @@ const words: Record<string, string> = {
   'original payment not found: look it up by amount and payer':
     'paiement d’origine introuvable : le rechercher par montant et payeur',
   'the rest equals other open invoices of the customer': 'le reste égale d’autres factures ouvertes du client',
+  'the rest is not named and the payer looks like another customer':
+    'le reste n’est pas cité et le payeur ressemble à un autre client',
   'another invoice is named in the text': 'une autre facture est citée dans le libellé',
   'the text names an invoice of another customer': 'le libellé cite une facture d’un autre client',
   'the text names an invoice already settled': 'le libellé cite une facture déjà réglée',

@@ -185,7 +185,10 @@ function restCandidates(s: Search, named: number[], p: PayerVerdict, reasons: st
     const why =
       `amount: the rest, ${formatCents(rest)}, equals ` +
       `${extra.map((i) => ledger.invoices[i].invoiceId).join(' + ')} of the same customer, not named`;
-    s.offer(draftOf(s, t, invs, 'exact', 'ref', p, [...reasons, why], ways.length > 1 ? 0.35 : 0.03));
+    const d = draftOf(s, t, invs, 'exact', 'ref', p, [...reasons, why], ways.length > 1 ? 0.35 : 0.03);
+    // the rest is the customer's by inference only: from a payer who looks like another customer, a guess
+    if (p.fit === 'conflict') cap(d, 0.85, 'the rest is not named and the payer looks like another customer');
+    s.offer(d);
   }
   return ways.length > 0;
 }

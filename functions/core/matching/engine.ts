@@ -178,7 +178,10 @@ export function createMatcher(
       typoCandidates(s, found.typoQueries, (q) => typoNeighbours(prep, q), refOf, found.badCreditor);
     const unknownRef = drafts.some(fitsByTypo) ? undefined : found.unresolved[0];
     // 2. the customer recognised by IBAN or name, and what it owes
-    const known = prep.payers.filter((p) => p.score >= 0.5).slice(0, 3);
+    // the three likeliest payers, and any as likely as the third: a cut among equals would be arbitrary (a short name
+    // fitting five customers equally kept the first three in book order, and an amount one of them owed decided)
+    const likely = prep.payers.filter((p) => p.score >= 0.5);
+    const known = likely.filter((p, k) => k < 3 || p.score === likely[2].score);
     for (const g of known) payerCandidates(s, g.customer, refOf);
     // 3. nothing to go on but the amount: a hint for a person at most
     const nonCustomer = nonCustomerCredit(prep.folded);

@@ -215,3 +215,41 @@ describe('companies of the same name and different legal forms', () => {
     expect(allocations(r)).toEqual(['FU-1=20000']);
   });
 });
+
+describe('payers the name alone cannot tell apart', () => {
+  it('a short name fitting several customers as well is not lettered to the one that happens to owe the amount', () => {
+    // the name fits all four equally (cut by the bank); the fourth in the book paid, the second owes the same amount
+    const froid: MatchCustomer[] = ['Roche', 'Aubert', 'Hubert', 'Nguyen'].map((who) => ({
+      customerId: who,
+      name: `Froid industriel ${who} SASU`,
+      ibans: [],
+    }));
+    const book = [invoice('FR-1', 'Roche', 990), invoice('FA-1', 'Aubert', 1_250), invoice('FN-1', 'Nguyen', 1_250)];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: froid,
+      transactions: [credit(1_250, { counterpartyName: 'FROID INDUSTRIEL', ...text('VIREMENT') })],
+    });
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions.map((s) => s.allocations[0].invoiceId).sort()).toEqual(['FA-1', 'FN-1']);
+  });
+
+  it('the rest of a transfer is not lettered with its cited invoice when the payer looks like another', () => {
+    const book = [
+      invoice('FA-2026-02001', 'A', 2_020),
+      invoice('FA-2026-02002', 'A', 2_210),
+      invoice('FB-2026-02003', 'B', 990),
+    ];
+    const [r] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(4_230, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-02001') }),
+      ],
+    });
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions[0].reasons).toContain(
+      'capped: the rest is not named and the payer looks like another customer',
+    );
+  });
+});
