@@ -26,6 +26,8 @@ const TRUNCATION_MIN_LENGTH = 16;
 const MAX_POSTING = 3000;
 /** A customer whose name states another legal form than the payer's: a weak likeness (see `preferStatedForm`). */
 const OTHER_FORM_SCORE = 0.8;
+/** Guesses `identify` returns at most. */
+const MAX_GUESSES = 8;
 /** Payer names whose guesses are remembered at most (see `byNameFieldOnce`). */
 const NAME_MEMO = 20_000;
 
@@ -141,7 +143,12 @@ export class CustomerIndex {
     const sure = [...best.values()].some((g) => g.via === 'iban' || g.score >= 0.85);
     const other = sure ? '' : otherTexts.filter((t) => t?.trim()).join(' ');
     if (other) for (const g of this.byNameInText(other)) offer(this.ofOwner(g));
-    const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer).slice(0, 8);
+    const all = [...best.values()].sort((a, b) => b.score - a.score || a.customer - b.customer);
+    let ranked = all.slice(0, MAX_GUESSES);
+    // a cut among equals would keep some in book order: when the next one is as likely as the last kept, a name that
+    // fits so many customers says none of them (and no amount one of them owes decides)
+    if (all.length > MAX_GUESSES && all[MAX_GUESSES].score === ranked[MAX_GUESSES - 1].score)
+      ranked = ranked.filter((g) => g.score > all[MAX_GUESSES].score);
     for (const g of ranked) {
       const name = g.alias
         ? `${g.alias} (known alias of ${this.customers[g.customer].name})`

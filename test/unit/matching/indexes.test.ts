@@ -127,6 +127,16 @@ describe('payer names', () => {
     expect(one.identify(undefined, 'FOURNIER ET FILS SARL', [])[0].score).toBe(1);
   });
 
+  it('fitting more customers equally than are kept say none of them, rather than the first ones in the book', () => {
+    const towns = ['Roche', 'Aubert', 'Hubert', 'Nguyen', 'Benali', 'Morel', 'Colin', 'Tessier', 'Andre'];
+    const many = (n: number) =>
+      new CustomerIndex(towns.slice(0, n).map((t) => ({ customerId: t, name: `Froid industriel ${t}`, ibans: [] })));
+    const eight = many(8).identify(undefined, 'FROID INDUSTRIEL', []);
+    expect(eight).toHaveLength(8);
+    expect(new Set(eight.map((g) => g.score)).size).toBe(1);
+    expect(many(9).identify(undefined, 'FROID INDUSTRIEL', [])).toEqual([]);
+  });
+
   it('an IBAN known for a customer identifies it, however it is spaced', () => {
     expect(index.identify('FR7630006000011234567890189', undefined, [])[0]).toMatchObject({
       customer: 1,
