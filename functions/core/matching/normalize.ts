@@ -57,8 +57,8 @@ export function maskIban(iban: string): string {
   return k.length > 8 ? `${k.slice(0, 4)}…${k.slice(-4)}` : k;
 }
 
-/** French (and a few foreign) legal forms and business words that say nothing about who the company is. */
-export const LEGAL_FORMS = new Set([
+/** The legal forms proper, each as one word ("STE", "ETS" or "CIE" say nothing of the form). */
+const LEGAL_FORM_WORDS = [
   'SARL',
   'SAS',
   'SA',
@@ -80,16 +80,7 @@ export const LEGAL_FORMS = new Set([
   'SCP',
   'SEM',
   'SPL',
-  'ETS',
-  'ETABLISSEMENTS',
-  'ETABLISSEMENT',
-  'STE',
-  'SOCIETE',
-  'STE',
-  'CIE',
   'GMBH',
-  'LTD',
-  'LIMITED',
   'BV',
   'NV',
   'SPA',
@@ -99,6 +90,22 @@ export const LEGAL_FORMS = new Set([
   'LLC',
   'AG',
   'PLC',
+];
+/** The legal forms, with the spellings of one form made one ("LIMITED" is "LTD"). */
+const LEGAL_FORM_CODES = new Map<string, string>([
+  ...LEGAL_FORM_WORDS.map((f): [string, string] => [f, f]),
+  ['LTD', 'LTD'],
+  ['LIMITED', 'LTD'],
+]);
+/** French (and a few foreign) legal forms and business words that say nothing about who the company is. */
+export const LEGAL_FORMS = new Set([
+  ...LEGAL_FORM_CODES.keys(),
+  'ETS',
+  'ETABLISSEMENTS',
+  'ETABLISSEMENT',
+  'STE',
+  'SOCIETE',
+  'CIE',
   'ASSOCIATION',
   'ASSO',
 ]);
@@ -119,48 +126,6 @@ export const NAME_STOPWORDS = new Set([
   'AUX',
   'EN',
   'A',
-]);
-
-/**
- * The legal forms proper among LEGAL_FORMS (not "STE", "ETS" or "CIE", which say nothing of the form), with the
- * spellings of one form made one.
- */
-const LEGAL_FORM_CODES = new Map<string, string>([
-  ...[
-    'SARL',
-    'SAS',
-    'SA',
-    'SASU',
-    'EURL',
-    'SCI',
-    'SNC',
-    'SCA',
-    'SCS',
-    'SCOP',
-    'SELARL',
-    'SELAS',
-    'SELAFA',
-    'SELURL',
-    'GIE',
-    'EI',
-    'EIRL',
-    'SCM',
-    'SCP',
-    'SEM',
-    'SPL',
-    'GMBH',
-    'BV',
-    'NV',
-    'SPA',
-    'SRL',
-    'SL',
-    'INC',
-    'LLC',
-    'AG',
-    'PLC',
-  ].map((f): [string, string] => [f, f]),
-  ['LTD', 'LTD'],
-  ['LIMITED', 'LTD'],
 ]);
 
 /** The legal forms a name states ("SASU Benali Alpes" -> ["SASU"]), from its folded words. */
