@@ -179,7 +179,7 @@ export function createMatcher(
     const unknownRef = drafts.some(fitsByTypo) ? undefined : found.unresolved[0];
     // 2. the customer recognised by IBAN or name, and what it owes
     // the three likeliest payers, and any as likely as the third: a cut among equals would be arbitrary (a short name
-    // fitting five customers equally kept the first three in book order, and an amount one of them owed decided)
+    // fitting eight customers equally kept the first three in book order, and an amount one of them owed decided)
     const likely = prep.payers.filter((p) => p.score >= 0.5);
     const known = likely.filter((p, k) => k < 3 || p.score === likely[2].score);
     for (const g of known) payerCandidates(s, g.customer, refOf);
