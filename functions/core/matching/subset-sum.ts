@@ -13,10 +13,12 @@ export function findSubsets(
   for (let i = 0; i < amounts.length; i++) if (amounts[i] > 0) order.push(i);
   order.sort((a, b) => amounts[a] - amounts[b] || a - b);
   const n = order.length;
-  const sorted = order.map((i) => amounts[i]);
+  // typed arrays: one shape whatever the amounts (an array of cents turned to doubles past 2^31, and the optimised
+  // search was thrown away and compiled again)
+  const sorted = new Float64Array(n);
+  for (let k = 0; k < n; k++) sorted[k] = amounts[order[k]];
   /** tail[k]: the sum of sorted[k..], so that the largest amounts still to take add up in one step. */
-  const tail = new Array<number>(n + 1);
-  tail[n] = 0;
+  const tail = new Float64Array(n + 1);
   for (let k = n - 1; k >= 0; k--) tail[k] = tail[k + 1] + sorted[k];
   const out: number[][] = [];
   const pick: number[] = [];
