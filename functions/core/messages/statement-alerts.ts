@@ -202,7 +202,7 @@ export function statementStuckAlert(input: {
 }
 
 function anomalyLine(a: Anomaly, language: Language): string {
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { l } = wordsIn(language);
   switch (a.kind) {
     case 'unknown_credit':
       return l(
@@ -262,7 +262,7 @@ function anomalyLine(a: Anomaly, language: Language): string {
 
 /** A booking day that disagrees with an earlier file: the figures of both, and what to check. */
 function dayLine(a: Extract<Anomaly, { kind: 'day_inconsistent' }>, language: Language): string {
-  const l = (fr: string, en: string) => inLanguage(language, fr, en);
+  const { l } = wordsIn(language);
   const f = a.figures;
   const sum = (cents: number) => money(cents, 'EUR', language);
   const moves = (n: number) => l(`${n} mouvement${n > 1 ? 's' : ''}`, `${n} movement${n > 1 ? 's' : ''}`);
