@@ -176,12 +176,9 @@ const validDates = new Set<string>();
 
 export function dateOrThrow(iso: string, raw: string, where: { line?: number; element?: string }): string {
   if (validDates.has(iso)) return iso;
-  if (isValidIsoDate(iso)) {
-    if (validDates.size > 50_000) validDates.clear();
-    validDates.add(iso);
-    return iso;
-  }
   if (!isValidIsoDate(iso)) throw new StatementParseError('invalid_date', `not a date: "${raw.slice(0, 40)}"`, where);
+  if (validDates.size > 50_000) validDates.clear();
+  validDates.add(iso);
   return iso;
 }
 
