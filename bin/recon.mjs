@@ -18,11 +18,25 @@ import { isMainThread } from 'node:worker_threads';
  * again with it, once, at the cost of one Node start-up (about 0.1 s of CPU).
  */
 const YOUNG_GENERATION = '--max-semi-space-size=16';
+/**
+ * glibc's malloc asked to back its large blocks with transparent huge pages (where the kernel allows them on request,
+ * as on most distributions; older glibc and other C libraries ignore the setting). Every 4 KB page a process touches
+ * for the first time is a page fault, and in a virtual machine a costly one (about 14 us of CPU each on this project's
+ * 2-core VM); the file buffers and the statement handed over by the worker are malloc'd. On the 50,000-transaction book
+ * of issue 13: some 30,000 faults fewer and about 0.3 s less wall time (5.6-5.8 s -> 5.2-5.5 s, interleaved runs).
+ */
+const HUGE_MALLOC = 'glibc.malloc.hugetlb=1';
+const tunables = process.env.GLIBC_TUNABLES;
 if (isMainThread && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
   const run = spawnSync(
     process.execPath,
     [...process.execArgv, YOUNG_GENERATION, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-    { stdio: 'inherit' },
+    {
+      stdio: 'inherit',
+      env: tunables?.includes('glibc.malloc.hugetlb')
+        ? process.env
+        : { ...process.env, GLIBC_TUNABLES: tunables ? `${tunables}:${HUGE_MALLOC}` : HUGE_MALLOC },
+    },
   );
   if (run.error) throw run.error;
   if (run.signal) process.kill(process.pid, run.signal);
