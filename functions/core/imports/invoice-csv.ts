@@ -2,6 +2,7 @@ import { isValidIsoDate } from '../dates';
 import { isValidIban, normalizeIban } from '../iban';
 import { idProblem, lineProblem, MAX_AMOUNT_CENTS } from '../model/fields';
 import { MoneyFormatError, parseAmountToCents } from '../money';
+import { FirstSeen } from '../string-table';
 import { detectSeparator, firstLine, forEachRecord } from './delimited';
 import type { ImportedInvoice, ParsedImport, ParsedRow } from './types';
 
@@ -62,7 +63,7 @@ export function readInvoiceCsv(
   const refuseIdentical = options.identicalDuplicates === 'refuse';
   const checks: Checks = { dates: new Map(), ibans: new Map() };
   /** Line of the first row of each invoice id; its record too when an identical second line is to be skipped. */
-  const firstLines = new Map<string, number>();
+  const firstLines = new FirstSeen();
   const firstRecords = new Map<string, ImportedInvoice>();
   let at: ColumnIndexes | undefined;
   let fatal: string | undefined;
@@ -81,7 +82,7 @@ export function readInvoiceCsv(
     const row = readRow(line, fields, at, checks);
     if (row.ok) {
       const { invoiceId } = row.record;
-      const first = firstLines.get(invoiceId);
+      const first = firstLines.firstOrAdd(invoiceId, line);
       if (first !== undefined) {
         if (refuseIdentical)
           visit({
@@ -95,7 +96,6 @@ export function readInvoiceCsv(
         }
         return true;
       }
-      firstLines.set(invoiceId, line);
       if (!refuseIdentical) firstRecords.set(invoiceId, row.record);
     }
     visit(row);

@@ -1,3 +1,5 @@
+import { fmix, stringHash } from '../string-table';
+
 /**
  * Invoice positions by a string key (an invoice number's key, or that key without its prefix): an open-addressing
  * table of Int32Arrays over the keys as added, built on the first lookup; the positions of one key are chained in the
@@ -57,13 +59,6 @@ export class KeyTable {
   }
 }
 
-/** FNV-1a over the UTF-16 code units, finalised (murmur3 fmix32). */
-function stringHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return fmix(h, s.length);
-}
-
 /**
  * Hashes of a string with each character left out in turn (into `out`, when given) and of the whole string (the return
  * value), in O(length): a polynomial hash built from prefix and suffix sums, so that "abc" without "b" hashes like
@@ -91,15 +86,6 @@ const HASH_BITS = 29;
 const SUFFIX: number[] = [];
 const POWS: number[] = [1];
 for (let i = 1; i < 512; i++) POWS.push(Math.imul(POWS[i - 1], BASE));
-function fmix(h: number, length: number): number {
-  h ^= Math.imul(length, 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 3;
-}
 
 /**
  * The deletion neighbourhood of the invoice keys: every key with one character left out, hashed, bucketed by the high
