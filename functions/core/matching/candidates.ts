@@ -253,6 +253,7 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
       ),
     );
   }
+  if (exact.length === 1 && !named.has(exact[0])) groupOfTheSameAmount(s, c, p);
   if (exact.length > 0) return;
   const owedList = ledger.oldestOpen(c, t.currency);
   const open = ledger.open;
@@ -353,6 +354,32 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
         ]),
       );
   }
+}
+
+/**
+ * A payment without a reference of exactly what one invoice owes, when some of the customer's oldest open invoices
+ * owe as much together: the group is offered beside the single invoice (as likely, so neither is applied), for a
+ * person to choose. A customer paying three invoices of 180.00, 130.00 and 210.00 in one transfer of 520.00 was
+ * lettered to its one invoice of 520.00 (the quarter-size book of issue 13). Groups of two or three of the 16 oldest:
+ * a coincidence among four or more is likelier than a customer grouping them without a word.
+ */
+function groupOfTheSameAmount(s: Search, c: number, p: PayerVerdict): void {
+  const { ledger, t, opts } = s;
+  const pool = ledger.oldestOpen(c, t.currency).slice(0, 16);
+  if (pool.length < 3) return;
+  const [group] = findSubsets(
+    pool.map((i) => ledger.open[i]),
+    t.amountCents,
+    t.amountCents,
+    { minSize: 2, maxSize: Math.min(3, opts.maxInvoicesPerPayment), maxSolutions: 1 },
+  );
+  if (!group) return;
+  const invs = group.map((k) => pool[k]);
+  s.offer(
+    draftOf(s, t, invs, 'exact', 'none', p, [
+      `amount: equals the sum of ${invs.length} open invoices of ${s.customerName(c)}`,
+    ]),
+  );
 }
 
 /** Whether an invoice of the set has another open invoice of the customer, outside the set, owing the same. */

@@ -182,6 +182,37 @@ describe('grouped payments without a reference', () => {
   });
 });
 
+describe('a payment of exactly one invoice without a reference', () => {
+  const book = [
+    invoice('FA-2026-01201', 'A', 210, { dueDate: '2023-12-31' }),
+    invoice('FA-2026-01202', 'A', 130, { dueDate: '2024-01-01' }),
+    invoice('FA-2026-01203', 'A', 180, { dueDate: '2024-01-04' }),
+    invoice('FA-2026-01204', 'A', 520, { dueDate: '2024-01-08' }),
+  ];
+  const pay = (euros: number, invoices = book) =>
+    matchTransactions({
+      invoices,
+      customers: people,
+      transactions: [credit(euros, { counterpartyName: 'GARAGE MOREAU AUTOMOBILES', ...text('REGLEMENT') })],
+    })[0];
+  const ids = (c: { allocations: { invoiceId: string }[] }) => c.allocations.map((a) => a.invoiceId);
+
+  it('is a suggestion when other open invoices of the customer add up to it too, both offered', () => {
+    const r = pay(520);
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions.map(ids)).toEqual([
+      ['FA-2026-01204'],
+      ['FA-2026-01201', 'FA-2026-01202', 'FA-2026-01203'],
+    ]);
+  });
+
+  it('is lettered when no other set of its open invoices adds up to it', () => {
+    const r = pay(520, book.filter((i) => i.invoiceId !== 'FA-2026-01202'));
+    expect(r.status).toBe('matched');
+    expect(allocations(r)).toEqual(['FA-2026-01204=52000']);
+  });
+});
+
 describe('companies of the same name and different legal forms', () => {
   const twins: MatchCustomer[] = [
     { customerId: 'S', name: 'Benali Alpes SARL', ibans: [] },
