@@ -200,14 +200,14 @@ describe('a payment of exactly one invoice without a reference', () => {
   it('is a suggestion when other open invoices of the customer add up to it too, both offered', () => {
     const r = pay(520);
     expect(r.status).toBe('suggested');
-    expect(r.suggestions.map(ids)).toEqual([
-      ['FA-2026-01204'],
-      ['FA-2026-01201', 'FA-2026-01202', 'FA-2026-01203'],
-    ]);
+    expect(r.suggestions.map(ids)).toEqual([['FA-2026-01204'], ['FA-2026-01201', 'FA-2026-01202', 'FA-2026-01203']]);
   });
 
   it('is lettered when no other set of its open invoices adds up to it', () => {
-    const r = pay(520, book.filter((i) => i.invoiceId !== 'FA-2026-01202'));
+    const r = pay(
+      520,
+      book.filter((i) => i.invoiceId !== 'FA-2026-01202'),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-01204=52000']);
   });
