@@ -126,8 +126,17 @@ function allocate(
   return { allocations, writeOff: fit === 'fee' ? total - amount : 0, credit: 0 };
 }
 
+/** The set of invoices as a key: their positions ascending, joined by commas (sorted by insertion: a few of them). */
 export function draftKey(invs: number[]): string {
-  return invs.length === 1 ? String(invs[0]) : [...invs].sort((a, b) => a - b).join(',');
+  if (invs.length === 1) return String(invs[0]);
+  const sorted: number[] = [];
+  for (const i of invs) {
+    let k = sorted.length;
+    sorted.push(i);
+    for (; k > 0 && sorted[k - 1] > i; k--) sorted[k] = sorted[k - 1];
+    sorted[k] = i;
+  }
+  return sorted.join(',');
 }
 
 /** A candidate allocation of payment `t` over invoices `invs`, with its confidence and (lazily) its reasons. */
@@ -144,11 +153,12 @@ export function draftOf(
 ): Draft {
   const { ledger } = s;
   const customer = ledger.customerOf[invs[0]];
-  const parts = allocate(ledger.open, invs, t.amountCents, fit);
+  const { allocations, writeOff, credit } = allocate(ledger.open, invs, t.amountCents, fit);
   let datePenalty = 0;
   for (const i of invs) if (t.bookingDate < ledger.invoices[i].issueDate) datePenalty = 0.1;
   const c = Math.max(0, Math.min(1, confidenceOf(ref, fit, payer.fit, countAs) - penalty - datePenalty));
-  const total = invs.reduce((sum, i) => sum + ledger.open[i], 0);
+  let total = 0;
+  for (const i of invs) total += ledger.open[i];
   // the wording is built only for the candidates a person will see
   const explain = () => {
     const money = formatCents;
@@ -169,7 +179,9 @@ export function draftOf(
   };
   return {
     invoices: invs,
-    ...parts,
+    allocations,
+    writeOff,
+    credit,
     ref,
     amount: fit,
     payer: payer.fit,
