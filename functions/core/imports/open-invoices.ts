@@ -32,15 +32,6 @@ export function readOpenInvoices(
       }
       if (refused > 0) return;
       const r = row.record;
-      invoices.push({
-        invoiceId: r.invoiceId,
-        customerId: r.customerId,
-        amountCents: r.amountCents,
-        openCents: r.amountCents,
-        currency: r.currency,
-        issueDate: r.issueDate,
-        dueDate: r.dueDate,
-      });
       let c = customers.get(r.customerId);
       if (!c)
         customers.set(
@@ -49,6 +40,16 @@ export function readOpenInvoices(
         );
       else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
       if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
+      // the customer's id and the currency as one string each, not one per line (a large book keeps 200,000 invoices)
+      invoices.push({
+        invoiceId: r.invoiceId,
+        customerId: c.customerId,
+        amountCents: r.amountCents,
+        openCents: r.amountCents,
+        currency: r.currency === 'EUR' ? 'EUR' : r.currency,
+        issueDate: r.issueDate,
+        dueDate: r.dueDate,
+      });
     },
     { identicalDuplicates: 'refuse' },
   );
