@@ -23,7 +23,7 @@ const YOUNG_GENERATION = '--max-semi-space-size=16';
  * as on most distributions; older glibc and other C libraries ignore the setting). Every 4 KB page a process touches
  * for the first time is a page fault, and in a virtual machine a costly one (about 14 us of CPU each on this project's
  * 2-core VM); the file buffers and the statement handed over by the worker are malloc'd. On the 50,000-transaction book
- * of issue 13: some 30,000 faults fewer and about 0.3 s less wall time (5.6-5.8 s -> 5.2-5.5 s, interleaved runs).
+ * of issue 13: some 30,000 faults fewer and about 0.3 s less wall time (5.6-5.9 s -> 5.3-5.5 s, 4 interleaved pairs).
  */
 const HUGE_MALLOC = 'glibc.malloc.hugetlb=1';
 const tunables = process.env.GLIBC_TUNABLES;

@@ -18,9 +18,9 @@ export function fmix(h: number, length: number): number {
 
 /**
  * The first number given with each string (a line per invoice id, say): an open-addressing table of Int32Arrays that
- * doubles as it fills. For the 200,000 invoice ids of a large book a Map cost about a quarter of a second of CPU (two
- * look-ups per line, each a few cache misses through its entries and keys); here a probe reads a hash beside its
- * number, and compares two strings only when their hashes are equal.
+ * doubles as it fills, one look-up per string, a probe reading a hash beside its number and comparing two strings only
+ * when their hashes are equal. Reading the 200,000-line book of issue 13 with it instead of a Map (a get and a set per
+ * line): ~790 -> ~720 ms of CPU, warm.
  */
 export class FirstSeen {
   private keys: string[] = [];

@@ -54,7 +54,7 @@ export function findSubsets(
 let order = new Int32Array(64);
 let sorted = new Float64Array(64);
 let tail = new Float64Array(65);
-/** The positions (into `sorted`) taken so far, `search.depth` of them. */
+/** The positions (into `sorted`) taken so far, `search.depth` of them: a set has 64 amounts at most. */
 const pick = new Int32Array(64);
 const NO_ANSWERS: number[][] = [];
 /** The search under way (one at a time: nothing in it calls out). */
