@@ -61,7 +61,7 @@ export function readInvoiceCsv(
 ): { fatal?: string } {
   const separator = detectSeparator(firstLine(text), [',', ';', '\t']);
   const refuseIdentical = options.identicalDuplicates === 'refuse';
-  const checks: Checks = { dates: new Map(), ibans: new Map() };
+  const checks: Checks = { dates: new Map(), ibans: new Map(), currencies: new Map() };
   /** Line of the first row of each invoice id; its record too when an identical second line is to be skipped. */
   const firstLines = new FirstSeen();
   const firstRecords = new Map<string, ImportedInvoice>();
@@ -108,10 +108,14 @@ export function readInvoiceCsv(
 /** Where each of `invoiceCsvColumns` is in a line, -1 when the file has no such column. */
 type ColumnIndexes = readonly number[];
 
-/** Checks of values that repeat across a book (a few hundred dates, one IBAN per customer), memoised for one file. */
+/**
+ * Checks of values that repeat across a book (a few hundred dates, one IBAN per customer, a currency or two), memoised
+ * for one file.
+ */
 interface Checks {
   dates: Map<string, string | undefined>;
   ibans: Map<string, string | undefined>;
+  currencies: Map<string, string | undefined>;
 }
 
 function cell(fields: string[], at: number): string {
@@ -152,21 +156,28 @@ function readAmount(s: string): number | undefined {
   }
 }
 
-function memoDate(checks: Checks, s: string): string | undefined {
-  if (checks.dates.has(s)) return checks.dates.get(s);
-  const d = readDate(s);
-  checks.dates.set(s, d);
-  return d;
+/**
+ * A check of a value that repeats across the book, done once per distinct cell: its result (one string for every line
+ * that has it), or undefined when the cell is refused.
+ */
+function memo(seen: Map<string, string | undefined>, s: string, read: (s: string) => string | undefined) {
+  const known = seen.get(s);
+  if (known !== undefined || seen.has(s)) return known; // one look-up for a value seen before
+  const value = read(s);
+  seen.set(s, value);
+  return value;
 }
 
 /** The normalized IBAN, or undefined if it is not a valid one. */
-function memoIban(checks: Checks, s: string): string | undefined {
-  const known = checks.ibans.get(s);
-  if (known !== undefined || checks.ibans.has(s)) return known; // one look-up for a valid IBAN seen before
+function readIban(s: string): string | undefined {
   const iban = normalizeIban(s);
-  const ok = isValidIban(iban) ? iban : undefined;
-  checks.ibans.set(s, ok);
-  return ok;
+  return isValidIban(iban) ? iban : undefined;
+}
+
+/** The ISO 4217 code of a currency cell (EUR when empty), or undefined if it is not a code. */
+function readCurrency(s: string): string | undefined {
+  const code = (s || 'EUR').toUpperCase();
+  return /^[A-Z]{3}$/.test(code) ? code : undefined;
 }
 
 function readRow(line: number, fields: string[], at: ColumnIndexes, checks: Checks): ParsedRow {
@@ -187,20 +198,19 @@ function readRow(line: number, fields: string[], at: ColumnIndexes, checks: Chec
     return refusal(line, invoiceId, 'amount: must be positive (a credit note is recorded on the invoice it cancels)');
   if (amountCents > MAX_AMOUNT_CENTS) return refusal(line, invoiceId, 'amount: more than 100,000,000,000.00');
   const rawCurrency = cell(fields, at[5]);
-  const currency = (rawCurrency || 'EUR').toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency))
-    return refusal(line, invoiceId, `currency: not an ISO 4217 code ("${rawCurrency}")`);
+  const currency = memo(checks.currencies, rawCurrency, readCurrency);
+  if (!currency) return refusal(line, invoiceId, `currency: not an ISO 4217 code ("${rawCurrency}")`);
   const rawIssue = cell(fields, at[6]);
-  const issueDate = memoDate(checks, rawIssue);
+  const issueDate = memo(checks.dates, rawIssue, readDate);
   if (!issueDate) return refusal(line, invoiceId, `issue_date: not a date YYYY-MM-DD ("${rawIssue}")`);
   const rawDue = cell(fields, at[7]);
-  const dueDate = memoDate(checks, rawDue);
+  const dueDate = memo(checks.dates, rawDue, readDate);
   if (!dueDate) return refusal(line, invoiceId, `due_date: not a date YYYY-MM-DD ("${rawDue}")`);
   if (dueDate < issueDate) return refusal(line, invoiceId, 'due_date: before issue_date');
   const rawIban = cell(fields, at[3]);
   let customerIban: string | undefined;
   if (rawIban) {
-    customerIban = memoIban(checks, rawIban);
+    customerIban = memo(checks.ibans, rawIban, readIban);
     if (!customerIban) return refusal(line, invoiceId, 'customer_iban: not a valid IBAN');
   }
   const customerName = cell(fields, at[2]) || undefined;

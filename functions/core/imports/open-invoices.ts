@@ -40,13 +40,13 @@ export function readOpenInvoices(
         );
       else if (c.name === c.customerId && r.customerName) c.name = r.customerName;
       if (r.customerIban && !c.ibans.includes(r.customerIban)) c.ibans.push(r.customerIban);
-      // the customer's id and the currency as one string each, not one per line (a large book keeps 200,000 invoices)
+      // the customer's id as one string, not one per line (a large book keeps 200,000 invoices)
       invoices.push({
         invoiceId: r.invoiceId,
         customerId: c.customerId,
         amountCents: r.amountCents,
         openCents: r.amountCents,
-        currency: r.currency === 'EUR' ? 'EUR' : r.currency,
+        currency: r.currency,
         issueDate: r.issueDate,
         dueDate: r.dueDate,
       });
