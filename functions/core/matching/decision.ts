@@ -3,6 +3,7 @@ import type { Candidate, MatchResult } from '../model/matching';
 import { formatCents } from '../money';
 import type { PayerGuess } from './customer-index';
 import type { OpenLedger } from './ledger';
+import { insertAscending } from './subset-sum';
 import type { MatchOptions } from './types';
 
 /**
@@ -126,16 +127,11 @@ function allocate(
   return { allocations, writeOff: fit === 'fee' ? total - amount : 0, credit: 0 };
 }
 
-/** The set of invoices as a key: their positions ascending, joined by commas (sorted by insertion: a few of them). */
+/** The set of invoices as a key: their positions ascending, joined by commas. */
 export function draftKey(invs: number[]): string {
   if (invs.length === 1) return String(invs[0]);
   const sorted: number[] = [];
-  for (const i of invs) {
-    let k = sorted.length;
-    sorted.push(i);
-    for (; k > 0 && sorted[k - 1] > i; k--) sorted[k] = sorted[k - 1];
-    sorted[k] = i;
-  }
+  for (const i of invs) insertAscending(sorted, i);
   return sorted.join(',');
 }
 

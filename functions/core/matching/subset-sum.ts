@@ -75,14 +75,7 @@ function walk(start: number, sum: number): boolean {
   const s = search;
   if (s.depth >= s.minSize && sum >= s.low && sum <= s.high) {
     const answer: number[] = [];
-    for (let d = 0; d < s.depth; d++) {
-      // positions ascending, by insertion (a few of them)
-      const position = order[pick[d]];
-      let k = answer.length;
-      answer.push(position);
-      for (; k > 0 && answer[k - 1] > position; k--) answer[k] = answer[k - 1];
-      answer[k] = position;
-    }
+    for (let d = 0; d < s.depth; d++) insertAscending(answer, order[pick[d]]);
     s.out.push(answer);
     if (s.out.length >= s.maxSolutions) return true;
   }
@@ -101,4 +94,12 @@ function walk(start: number, sum: number): boolean {
     if (over) return true;
   }
   return false;
+}
+
+/** Puts `value` into `list`, which stays ascending (by insertion: lists of a few numbers, nothing else allocated). */
+export function insertAscending(list: number[], value: number): void {
+  let k = list.length;
+  list.push(value);
+  for (; k > 0 && list[k - 1] > value; k--) list[k] = list[k - 1];
+  list[k] = value;
 }
