@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map';
 import {
   ibanKey,
   isCutLegalForm,
@@ -54,7 +55,7 @@ export class CustomerIndex {
   /** The customer each name entry belongs to: its own name first, then its alias names. */
   private readonly owner: number[] = [];
   private readonly entryNames: string[] = [];
-  private readonly nameMemo = new Map<string, readonly PayerGuess[]>();
+  private readonly nameMemo = new BoundedMap<string, readonly PayerGuess[]>(NAME_MEMO);
 
   constructor(private readonly customers: readonly MatchCustomer[]) {
     customers.forEach((c, i) => {
@@ -171,10 +172,7 @@ export class CustomerIndex {
    */
   private byNameFieldOnce(raw: string): readonly PayerGuess[] {
     let guesses = this.nameMemo.get(raw);
-    if (!guesses) {
-      if (this.nameMemo.size >= NAME_MEMO) this.nameMemo.clear();
-      this.nameMemo.set(raw, (guesses = this.byNameField(raw)));
-    }
+    if (!guesses) this.nameMemo.set(raw, (guesses = this.byNameField(raw)));
     return guesses;
   }
 

@@ -1,10 +1,11 @@
+import { BoundedMap } from '../bounded-map';
 import type { LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount } from './accounts';
 import { checkBalances } from './balance';
 import { cfonbRecords } from './cfonb-records';
 import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
-import { BoundedMap, boundedOrThrow, century, collapseRange, dateOrThrow, isBlank, trimmedRange } from './text';
+import { boundedOrThrow, century, collapseRange, dateOrThrow, isBlank, trimmedRange } from './text';
 
 /** A 05 qualifier (three characters, upper-cased) as one number, so that it is compared without a substring. */
 function qualifierKey(q: string): number {

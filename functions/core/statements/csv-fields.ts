@@ -1,6 +1,7 @@
+import { BoundedMap } from '../bounded-map';
 import type { CsvMapping } from './csv-mapping';
 import { StatementParseError } from './errors';
-import { amountOrThrow, BoundedMap, dateOrThrow } from './text';
+import { amountOrThrow, dateOrThrow } from './text';
 
 export type Role = keyof CsvMapping['columns'];
 export type Roles = Partial<Record<Role, number[]>>;

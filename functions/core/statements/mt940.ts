@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map';
 import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { parseAmountToCents } from '../money';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
@@ -5,16 +6,7 @@ import { checkBalances } from './balance';
 import { StatementParseError } from './errors';
 import { type Info86, isDigit, newInfo, parse86, subFields86 } from './mt940-86';
 import { type Field, fieldText, type Message, messageReader } from './mt940-reader';
-import {
-  amountOrThrow,
-  BoundedMap,
-  century,
-  collapse,
-  dateOrThrow,
-  MAX_STATEMENT_AMOUNT_CENTS,
-  ownCopy,
-  stringPool,
-} from './text';
+import { amountOrThrow, century, collapse, dateOrThrow, MAX_STATEMENT_AMOUNT_CENTS, ownCopy, stringPool } from './text';
 
 export { parse86 } from './mt940-86';
 

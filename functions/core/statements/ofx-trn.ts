@@ -1,9 +1,10 @@
+import { BoundedMap } from '../bounded-map';
 import type { StatementEntry } from '../model/statement';
 import { parseAmountToCents } from '../money';
 import { ibanIn } from './compact-iban';
 import { StatementParseError } from './errors';
 import { type ONode, Want } from './ofx-scan';
-import { amountOrThrow, BoundedMap, collapse, dateOrThrow, isBlank, MAX_STATEMENT_AMOUNT_CENTS } from './text';
+import { amountOrThrow, collapse, dateOrThrow, isBlank, MAX_STATEMENT_AMOUNT_CENTS } from './text';
 
 /** The element names the reader looks for, as numbers (ONode.code); the first ten are a transaction's own fields. */
 export enum Code {

@@ -1,4 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
+import { BoundedMap } from '../bounded-map';
 import { isValidIsoDate } from '../dates';
 import { MAX_AMOUNT_CENTS } from '../model/fields';
 import { type AmountSyntax, MoneyFormatError, parseAmountToCents } from '../money';
@@ -139,21 +140,6 @@ export function boundedOrThrow(cents: number, where: { line?: number; element?: 
  */
 export function ownCopy(s: string): string {
   return s.length < 13 ? s : [s.slice(0, 1), s.slice(1)].join('');
-}
-
-/**
- * A memo of the values a reader computes again and again (dates, codes, short strings) that never holds more than
- * `max` of them: when full, it starts again empty, so a hostile file cannot make it grow without bound.
- */
-export class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-
-  override set(key: K, value: V): this {
-    if (this.size >= this.max) this.clear();
-    return super.set(key, value);
-  }
 }
 
 /**
