@@ -54,32 +54,41 @@ function invoicesNamed(ids: string[], language: Language): string {
 }
 
 /**
+ * A reminder's other invoices counted by state, for its subject: "3 autres factures en relance et 1 à échéance
+ * prochaine" / "3 other outstanding invoices and 1 falling due soon". An invoice not yet due (a courtesy reminder
+ * grouped with overdue ones) is not counted "en relance".
+ */
+export function othersCounted(overdue: number, upcoming: number, language: Language): string {
+  const s = (n: number) => (n > 1 ? 's' : '');
+  if (language === 'fr') {
+    if (overdue === 0) return `${upcoming} autre${s(upcoming)} facture${s(upcoming)} à échéance prochaine`;
+    const late = `${overdue} autre${s(overdue)} facture${s(overdue)} en relance`;
+    return upcoming === 0 ? late : `${late} et ${upcoming} à échéance prochaine`;
+  }
+  if (overdue === 0) return `${upcoming} other invoice${s(upcoming)} falling due soon`;
+  const late = `${overdue} other outstanding invoice${s(overdue)}`;
+  return upcoming === 0 ? late : `${late} and ${upcoming} falling due soon`;
+}
+
+/**
  * The subject's headline when a higher level stays in force: that level first, with its invoices, then the message's
- * own invoices ("en relance" / "outstanding", or "à échéance prochaine" / "falling due soon" for a courtesy reminder
- * before the due date).
+ * own invoices ("en relance" / "outstanding", or "à échéance prochaine" / "falling due soon" for one not yet due).
  */
 export function inForceHeadline(
   inForce: InForceInvoice[],
-  own: { invoiceIds: string[]; anyOverdue: boolean },
+  own: { invoiceIds: string[]; overdue: number },
   language: Language,
 ): string {
   const fr = language === 'fr';
   const top = inForce[0].level;
   const atTop = inForce.filter((i) => i.level === top).map((i) => i.invoiceId);
   const n = own.invoiceIds.length;
-  const ownState = own.anyOverdue
-    ? fr
-      ? 'en relance'
-      : 'outstanding'
-    : fr
-      ? 'à échéance prochaine'
-      : 'falling due soon';
   const ownPart =
     n === 1
-      ? `${fr ? 'facture' : 'invoice'} ${own.invoiceIds[0]} ${ownState}`
-      : fr
-        ? `${n} autres factures ${ownState}`
-        : `${n} other invoices ${ownState}`;
+      ? `${fr ? 'facture' : 'invoice'} ${own.invoiceIds[0]} ${
+          own.overdue > 0 ? (fr ? 'en relance' : 'outstanding') : fr ? 'à échéance prochaine' : 'falling due soon'
+        }`
+      : othersCounted(own.overdue, n - own.overdue, language);
   return fr
     ? `${headlines.fr[top]} en cours : ${invoicesNamed(atTop, 'fr')}, et ${ownPart}`
     : `${headlines.en[top]} pending: ${invoicesNamed(atTop, 'en')}, and ${ownPart}`;

@@ -18,7 +18,7 @@ import {
   textTable,
   totalsByCurrency,
 } from './format';
-import { type Creditor, paymentDetails, signature } from './reminder';
+import { type Creditor, paymentDetails, paymentDetailsHtml, signature } from './reminder';
 
 /* ---------------------------------------------------------------- formal notice email */
 
@@ -167,7 +167,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}` +
         `<p>${escapeHtml(consequence)}</p>`,
-      `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
+      paymentDetailsHtml(language, creditor, ids),
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
     ].join(''),
   );

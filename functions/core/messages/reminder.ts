@@ -20,7 +20,7 @@ import {
   textTable,
   totalsByCurrency,
 } from './format';
-import { inForceHeadline, inForceLines } from './in-force';
+import { inForceHeadline, inForceLines, othersCounted } from './in-force';
 
 export interface Creditor {
   name: string;
@@ -236,27 +236,44 @@ function tones(
   }
 }
 
-/** Payment details block: account holder, IBAN, BIC, references to quote. */
-export function paymentDetails(language: Language, creditor: Creditor, invoiceIds: string[]): string[] {
+/** Payment details: each line's label and its values (account holder, IBAN, BIC, the references to quote). */
+function paymentParts(language: Language, creditor: Creditor, invoiceIds: string[]): [string, string[]][] {
   const refs = invoiceIds.map((id) => {
     const rf = structuredReference(id);
     return rf ? `${id} (${rf})` : id;
   });
   return language === 'fr'
     ? [
-        'Règlement par virement :',
-        `Titulaire : ${creditor.name}`,
-        `IBAN : ${formatIban(creditor.iban)}`,
-        `BIC : ${creditor.bic}`,
-        `Référence à indiquer dans le libellé du virement : ${refs.join(', ')}`,
+        ['Règlement par virement :', []],
+        ['Titulaire : ', [creditor.name]],
+        ['IBAN : ', [formatIban(creditor.iban)]],
+        ['BIC : ', [creditor.bic]],
+        ['Référence à indiquer dans le libellé du virement : ', refs],
       ]
     : [
-        'Payment by bank transfer:',
-        `Account holder: ${creditor.name}`,
-        `IBAN: ${formatIban(creditor.iban)}`,
-        `BIC: ${creditor.bic}`,
-        `Reference to quote with your transfer: ${refs.join(', ')}`,
+        ['Payment by bank transfer:', []],
+        ['Account holder: ', [creditor.name]],
+        ['IBAN: ', [formatIban(creditor.iban)]],
+        ['BIC: ', [creditor.bic]],
+        ['Reference to quote with your transfer: ', refs],
       ];
+}
+
+/** Payment details block, as text lines. */
+export function paymentDetails(language: Language, creditor: Creditor, invoiceIds: string[]): string[] {
+  return paymentParts(language, creditor, invoiceIds).map(([label, values]) => label + values.join(', '));
+}
+
+/**
+ * Payment details block as an HTML paragraph: each value kept on one line (a narrow mail client broke an invoice
+ * number at its hyphen, and a reader copies the IBAN and the reference into a transfer).
+ */
+export function paymentDetailsHtml(language: Language, creditor: Creditor, invoiceIds: string[]): string {
+  const whole = (v: string) => `<span style="white-space:nowrap">${escapeHtml(v)}</span>`;
+  const lines = paymentParts(language, creditor, invoiceIds).map(
+    ([label, values]) => escapeHtml(label) + values.map(whole).join(', '),
+  );
+  return `<p>${lines.join('<br>')}</p>`;
 }
 
 /** Closing lines of every customer e-mail: who writes, how to reach them, and the company's legal mentions. */
@@ -286,21 +303,21 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const n = items.length;
   // The subject announces the highest level for the invoices at that level only; the others are counted apart.
   const top = items.filter((i) => i.level === level);
-  const others = n - top.length;
+  const others = items.filter((i) => i.level !== level);
+  const overdueOthers = others.filter((i) => i.daysLate > 0).length;
   const headline = tone.subject(top.length, top.length === 1 ? top[0].invoiceId : undefined);
   const rest =
-    others === 0
+    others.length === 0
       ? ''
-      : fr
-        ? `, et ${others} autre${others > 1 ? 's factures' : ' facture'} en relance`
-        : `, plus ${others} other outstanding invoice${others > 1 ? 's' : ''}`;
+      : `${fr ? ', et' : ', plus'} ${othersCounted(overdueOthers, others.length - overdueOthers, language)}`;
   const above = (input.inForce ?? [])
     .filter((i) => levelRank(i.level) > levelRank(level))
     .sort((a, b) => levelRank(b.level) - levelRank(a.level));
-  const own = { invoiceIds: items.map((i) => i.invoiceId), anyOverdue };
+  const invoiceIds = items.map((i) => i.invoiceId);
+  const own = { invoiceIds, overdue: items.filter((i) => i.daysLate > 0).length };
   const subject = `${creditor.name} – ${above.length ? inForceHeadline(above, own, language) : `${headline}${rest}`}`;
   const reminder = above.length ? inForceLines(above, language) : [];
-  const ask = tone.ask?.(n, others > 0 ? top.map((i) => i.invoiceId) : undefined);
+  const ask = tone.ask?.(n, others.length > 0 ? top.map((i) => i.invoiceId) : undefined);
   const greeting = emailGreeting(customer, language);
   const asOfLine = fr ? `Situation au ${formatDate(asOf, 'fr')}.` : `Position as of ${formatDate(asOf, 'en')}.`;
   const headers = fr
@@ -317,11 +334,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const totals = totalsByCurrency(items);
   const totalLine =
     `${fr ? 'Total dû :' : 'Total due:'} ` + `${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
-  const payment = paymentDetails(
-    language,
-    creditor,
-    items.map((i) => i.invoiceId),
-  );
+  const payment = paymentDetails(language, creditor, invoiceIds);
   const closing = fr
     ? 'Si vous avez déjà effectué ce règlement, merci de ne pas tenir compte de ce message. Pour toute question ou ' +
       'contestation, répondez simplement à ce message.'
@@ -366,7 +379,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       ask ? `<p>${escapeHtml(ask)}</p>` : '',
       reminder.length ? `<p>${reminder.map(escapeHtml).join('<br>')}</p>` : '',
-      `<p>${payment.map(escapeHtml).join('<br>')}</p>`,
+      paymentDetailsHtml(language, creditor, invoiceIds),
       `<p>${escapeHtml(closing)}</p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
     ].join(''),

@@ -100,6 +100,25 @@ describe('a reminder to a customer with a higher level in force', () => {
     expect(m.text).toMatch(/– Invoice A: second reminder, amount due €100\.00/);
   });
 
+  it('counts its own invoices apart by state: those not yet due are not "en relance"', () => {
+    const item = base.items[0];
+    const items = [
+      item,
+      { ...item, invoiceId: 'E', dueDate: '2026-11-25', daysLate: 13 },
+      { ...item, invoiceId: 'F', level: 'courtesy' as const, dueDate: '2026-12-12', daysLate: -4 },
+    ];
+    expect(renderReminder({ ...base, items, language: 'fr' }).subject).toBe(
+      'Atelier Dupont – Mise en demeure en cours : facture B, et 2 autres factures en relance et 1 à échéance ' +
+        'prochaine',
+    );
+    expect(renderReminder({ ...base, items: items.slice(2), language: 'en' }).subject).toBe(
+      'Atelier Dupont – Formal notice pending: invoice B, and invoice F falling due soon',
+    );
+    expect(
+      renderReminder({ ...base, items: [items[2], { ...items[2], invoiceId: 'G' }], language: 'fr' }).subject,
+    ).toBe('Atelier Dupont – Mise en demeure en cours : facture B, et 2 autres factures à échéance prochaine');
+  });
+
   it('says nothing of invoices at or below its own level', () => {
     const m = renderReminder({ ...base, language: 'fr', inForce: [{ ...base.inForce[0], level: 'reminder_1' }] });
     expect(m.subject).toBe('Atelier Dupont – Relance : facture D impayée');

@@ -94,9 +94,10 @@ describe('grouped reminder in French', () => {
   });
 
   it('announces the highest level for the invoice at that level only, and counts the others apart', () => {
+    // F-2026-0120 is not due yet (a courtesy reminder in the same message): it is not counted "en relance"
     expect(m.subject).toBe(
-      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 4 autres factures en ' +
-        'relance',
+      'Atelier Dupont SAS – Dernière relance avant mise en demeure : facture F-2026-0077, et 3 autres factures en ' +
+        'relance et 1 à échéance prochaine',
     );
     expect(m.text).toContain(
       'Sans règlement de la facture F-2026-0077 sous 8 jours, nous vous adresserons une mise en demeure',
@@ -107,7 +108,9 @@ describe('grouped reminder in French', () => {
   it('gives payment details: IBAN, BIC and the references to quote', () => {
     expect(m.text).toContain('IBAN : FR76 3000 6000 0112 3456 7890 189');
     expect(m.text).toContain('BIC : AGRIFRPP');
-    expect(m.text).toMatch(/Référence à indiquer.*F-2026-0077 \(RF\d\dF20260077\)/);
+    expect(m.text).toMatch(/Référence à indiquer.*F-2026-0077 \(RF\d\dF20260077\)/); // in HTML neither an invoice number nor the IBAN is broken across lines (a narrow client broke one at its hyphen)
+    expect(m.html).toMatch(/<span style="white-space:nowrap">F-2026-0077 \(RF\d\dF20260077\)<\/span>, <span/);
+    expect(m.html).toContain('IBAN : <span style="white-space:nowrap">FR76 3000 6000 0112 3456 7890 189</span>');
   });
 
   it('links the invoice PDF when there is one', () => {
@@ -126,7 +129,8 @@ describe('grouped reminder in English', () => {
   });
   it('lists four invoices, the second reminder in the subject, and the total in English format', () => {
     expect(m.subject).toBe(
-      'Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, plus 3 other outstanding invoices',
+      'Atelier Dupont SAS – Second reminder: invoice F-2026-0088 is unpaid, plus 2 other outstanding invoices and 1 ' +
+        'falling due soon',
     );
     expect(m.text).toContain('13 days late');
     expect(m.text).toContain('due in 3 days');
