@@ -29,6 +29,12 @@ export interface Search extends Scoring {
   offer: (d: Draft) => void;
 }
 
+/**
+ * How many invoices a subset search looks at, the oldest first (of a customer, or of those a text names): the search
+ * stays bounded per payment, and a group older than the sixteenth open invoice is for a person to find.
+ */
+const SUBSET_POOL = 16;
+
 export interface NamedInvoices {
   /** Open invoices the texts name, with how they were found. */
   refOf: Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>;
@@ -104,7 +110,7 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
       s.offer(d);
       continue;
     }
-    const pool = group.slice(0, 16);
+    const pool = group.slice(0, SUBSET_POOL);
     const sols = findSubsets(
       pool.map((i) => ledger.open[i]),
       amount,
@@ -172,7 +178,7 @@ function restCandidates(s: Search, named: number[], p: PayerVerdict, reasons: st
     const pool = ledger
       .oldestOpen(c, t.currency)
       .filter((i) => !isNamed.has(i))
-      .slice(0, 16);
+      .slice(0, SUBSET_POOL);
     ways = findSubsets(
       pool.map((i) => ledger.open[i]),
       rest,
@@ -297,7 +303,7 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
       ),
     );
   if (pool.length >= 2) {
-    const small = pool.slice(0, 16);
+    const small = pool.slice(0, SUBSET_POOL);
     const sols = findSubsets(
       small.map((i) => open[i]),
       amount,
@@ -360,12 +366,12 @@ export function payerCandidates(s: Search, c: number, named: ReadonlyMap<number,
  * A payment without a reference of exactly what one invoice owes, when some of the customer's oldest open invoices
  * owe as much together: the group is offered beside the single invoice (as likely, so neither is applied), for a
  * person to choose. A customer paying three invoices of 180.00, 130.00 and 210.00 in one transfer of 520.00 was
- * lettered to its one invoice of 520.00 (the quarter-size book of issue 13). Groups of two or three of the 16 oldest:
- * a coincidence among four or more is likelier than a customer grouping them without a word.
+ * lettered to its one invoice of 520.00 (the quarter-size book of issue 13). Groups of two or three of the oldest
+ * (`SUBSET_POOL`): a coincidence among four or more is likelier than a customer grouping them without a word.
  */
 function groupOfTheSameAmount(s: Search, c: number, p: PayerVerdict): void {
   const { ledger, t, opts } = s;
-  const pool = ledger.oldestOpen(c, t.currency).slice(0, 16);
+  const pool = ledger.oldestOpen(c, t.currency).slice(0, SUBSET_POOL);
   if (pool.length < 3) return;
   const [group] = findSubsets(
     pool.map((i) => ledger.open[i]),
