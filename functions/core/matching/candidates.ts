@@ -84,8 +84,7 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     const level: RefLevel = h.kind === 'typo' ? 'typo' : 'ref';
     const p = payerFit(ledger.customerOf[i], s.payers, s.customerName);
     const d = draftOf(s, t, [i], amountFit(amount, ledger.open[i], tol), level, p, [refWord(s, i, h)]);
-    if (d.amount === 'over' && level === 'ref' && restCandidates(s, [i], p, [refWord(s, i, h)]))
-      cap(d, 0.6, 'the rest equals other open invoices of the customer');
+    if (d.amount === 'over' && level === 'ref') overpaid(s, d, [i], p, [refWord(s, i, h)]);
     if (h.creditor) capCreditor(d, h.creditor);
     s.offer(d);
   }
@@ -105,8 +104,7 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     const reasons = [`reference: ${group.length} invoices of ${s.customerName(c)} named in the transaction text`];
     if (amount >= total - tol) {
       const d = draftOf(s, t, group, amountFit(amount, total, tol), 'ref', p, reasons);
-      if (d.amount === 'over' && restCandidates(s, group, p, reasons))
-        cap(d, 0.6, 'the rest equals other open invoices of the customer');
+      if (d.amount === 'over') overpaid(s, d, group, p, reasons);
       s.offer(d);
       continue;
     }
@@ -157,6 +155,27 @@ function groupCandidate(s: Search, groups: number[][]): void {
         `several companies)`,
     ]),
   );
+}
+
+/**
+ * A transfer that pays more than the invoices it names (draft `d`): when the rest is what other open invoices of the
+ * customer owe, those are offered and `d` is not applied (see restCandidates). When nothing explains the rest, it is
+ * kept as the customer's credit automatically only while it is no larger than what the text names: a larger rest from
+ * a customer who owes other invoices is likelier a payment of those (one of them paid in part meanwhile, or paid in
+ * part now) than a credit, and a person decides, or those invoices would be chased although paid.
+ */
+function overpaid(s: Search, d: Draft, named: number[], p: PayerVerdict, reasons: string[]): void {
+  if (restCandidates(s, named, p, reasons)) {
+    cap(d, 0.6, 'the rest equals other open invoices of the customer');
+    return;
+  }
+  const { ledger, t } = s;
+  const c = ledger.customerOf[named[0]];
+  const owed = named.reduce((sum, i) => sum + ledger.open[i], 0);
+  const rest = t.amountCents - owed;
+  if (c < 0 || rest <= owed) return;
+  if (ledger.oldestOpen(c, t.currency).some((i) => !named.includes(i)))
+    cap(d, 0.85, `the rest, ${formatCents(rest)}, is more than the invoices named, and the customer owes others`);
 }
 
 /**

@@ -250,6 +250,8 @@ export interface TextFacts {
   unknownRef?: string;
   /** The only reference in the text is an RF creditor reference whose check digits fail. */
   badCreditor?: boolean;
+  /** The open invoices the text names (exactly or reformatted, not a typo away), each with its customer. */
+  named?: ReadonlyMap<number, number>;
 }
 
 export function cap(d: Draft, max: number, why: string): void {
@@ -273,6 +275,9 @@ export function applyRules(drafts: readonly Draft[], facts: TextFacts): void {
     if (facts.unknownRef && (d.ref === 'none' || d.amount === 'over'))
       cap(d, 0.85, `the text names ${facts.unknownRef}, which is not an open invoice`);
     if (facts.badCreditor) cap(d, 0.85, 'the RF creditor reference of the text fails its check digits');
+    // a named invoice paid in part while the text names others of its customer: how the transfer splits is a person's
+    if (d.ref === 'ref' && d.amount === 'partial' && facts.named && leavesNamedUnpaid(d, facts.named))
+      cap(d, 0.85, 'the text names other open invoices of the customer, which this leaves unpaid');
   }
   // a transfer naming several invoices that it pays exactly does not overpay one of them
   for (const whole of drafts) {
@@ -284,6 +289,14 @@ export function applyRules(drafts: readonly Draft[], facts: TextFacts): void {
         cap(d, 0.6, 'the text names more invoices, which the amount pays together');
     }
   }
+}
+
+/** Whether the text names an open invoice of the draft's customer that the draft does not pay. */
+function leavesNamedUnpaid(d: Draft, named: ReadonlyMap<number, number>): boolean {
+  const c = named.get(d.invoices[0]);
+  if (c === undefined || c < 0) return false;
+  for (const [i, customer] of named) if (customer === c && !d.invoices.includes(i)) return true;
+  return false;
 }
 
 export function reasonsOf(d: Draft): string[] {

@@ -192,7 +192,9 @@ export function createMatcher(
     const badCreditor =
       (found.badCreditor.length > 0 || found.hits.some((h) => h.creditor === 'invalid')) &&
       !found.hits.some((h) => h.kind !== 'typo');
-    const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef, badCreditor };
+    const named = new Map<number, number>();
+    for (const [i, h] of refOf) if (h.kind !== 'typo') named.set(i, ledger.customerOf[i]);
+    const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef, badCreditor, named };
     applyRules(all, facts);
     const nothingFits =
       known.length === 0 && refOf.size === 0

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type MatchCustomer, matchTransactions } from '../../../functions/core/matching';
+import {
+  type MatchableTransaction,
+  type MatchCustomer,
+  matchTransactions,
+  type OpenInvoice,
+} from '../../../functions/core/matching';
 import { allocations, credit, invoice } from './fixtures';
 
 const people: MatchCustomer[] = [
@@ -8,6 +13,9 @@ const people: MatchCustomer[] = [
   { customerId: 'H', name: 'Holding Moreau SA', ibans: ['FR7610107001011234567890129'] },
 ];
 const text = (s: string) => ({ remittance: { unstructured: [s], structured: [] } });
+/** What the matcher makes of one transaction against a book of open invoices (of `people` unless told). */
+const paid = (book: OpenInvoice[], t: MatchableTransaction, customers = people) =>
+  matchTransactions({ invoices: book, customers, transactions: [t] })[0];
 
 describe('precision first: what the text cites at exactly the amount paid is what is paid', () => {
   it(
@@ -15,13 +23,10 @@ describe('precision first: what the text cites at exactly the amount paid is wha
       'whose invoices add up to it',
     () => {
       const book = [invoice('FA-2026-00410', 'A', 1_000), invoice('FB-0001', 'B', 600), invoice('FB-0002', 'B', 400)];
-      const [r] = matchTransactions({
-        invoices: book,
-        customers: people,
-        transactions: [
-          credit(1_000, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-00410') }),
-        ],
-      });
+      const r = paid(
+        book,
+        credit(1_000, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-00410') }),
+      );
       expect(r.status).toBe('matched');
       expect(allocations(r)).toEqual(['FA-2026-00410=100000']);
     },
@@ -29,28 +34,21 @@ describe('precision first: what the text cites at exactly the amount paid is wha
 
   it("a parent company paying its subsidiary's invoice, cited with its amount, is lettered to the subsidiary", () => {
     const book = [invoice('FA-2026-00411', 'A', 2_345.6), invoice('FH-0001', 'H', 2_345.6)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(2_345.6, {
-          counterpartyName: 'HOLDING MOREAU',
-          counterpartyIban: 'FR7610107001011234567890129',
-          ...text('REGLEMENT FA-2026-00411'),
-        }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(2_345.6, {
+        counterpartyName: 'HOLDING MOREAU',
+        counterpartyIban: 'FR7610107001011234567890129',
+        ...text('REGLEMENT FA-2026-00411'),
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00411=234560']);
   });
 
   it('a citation without its zero padding is read as that invoice, not as a typo of another', () => {
     const book = [invoice('FA-2026-06685', 'A', 480), invoice('FA-2026-16685', 'B', 480)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [credit(480, text('VIR FA 2026 6685'))],
-    });
+    const r = paid(book, credit(480, text('VIR FA 2026 6685')));
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-06685=48000']);
   });
@@ -63,13 +61,10 @@ describe('a transfer paying more invoices than it cites', () => {
       invoice('FA-2026-00502', 'A', 345.5, { dueDate: '2024-02-20' }),
       invoice('FA-2026-00503', 'A', 99),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(1_545.5, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00501') }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(1_545.5, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00501') }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00501=120000', 'FA-2026-00502=34550']);
     expect(r.best?.customerCreditCents).toBe(0);
@@ -81,13 +76,10 @@ describe('a transfer paying more invoices than it cites', () => {
       invoice('FA-2026-00602', 'A', 300, { dueDate: '2024-02-20' }),
       invoice('FA-2026-00603', 'A', 300, { dueDate: '2024-02-25' }),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(1_500, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00601') }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(1_500, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00601') }),
+    );
     expect(r.status).toBe('suggested');
     expect(
       r.suggestions
@@ -99,15 +91,52 @@ describe('a transfer paying more invoices than it cites', () => {
 
   it("when the rest matches nothing owed, the overpayment is still the customer's credit", () => {
     const book = [invoice('FA-2026-00701', 'A', 1_200), invoice('FA-2026-00702', 'A', 300)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(1_250, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00701') }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(1_250, { counterpartyIban: 'FR7630006000011234567890189', ...text('FACTURE FA-2026-00701') }),
+    );
     expect(r.status).toBe('matched');
     expect(r.best?.customerCreditCents).toBe(50_00);
+  });
+});
+
+describe('a transfer paying more than the invoices it names, when nothing owed explains the rest', () => {
+  const iban = 'FR7630006000011234567890189';
+  const book = [
+    invoice('FA-2026-00801', 'A', 1_542.33, { dueDate: '2024-01-20' }),
+    invoice('FA-2026-00802', 'A', 6_711.31, { dueDate: '2024-02-20' }),
+  ];
+
+  it('a rest larger than what is named, from a customer who owes other invoices, is for a person, not a credit', () => {
+    // the customer paid part of FA-2026-00802 earlier (not yet lettered): 7,482.54 = 1,542.33 + the rest of 00802;
+    // kept as a credit of 5,940.21, FA-2026-00802 would be chased although paid
+    const r = paid(book, credit(7_482.54, { counterpartyIban: iban, ...text('REGLEMENT FA-2026-00801') }));
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions[0].allocations.map((a) => a.invoiceId)).toEqual(['FA-2026-00801']);
+    expect(r.suggestions[0].customerCreditCents).toBe(5_940_21);
+    expect(r.suggestions[0].reasons).toContain(
+      'capped: the rest, 5940.21, is more than the invoices named, and the customer owes others',
+    );
+  });
+
+  it('from a customer who owes nothing else, the rest is its credit, however large', () => {
+    const r = paid(book.slice(0, 1), credit(7_482.54, { counterpartyIban: iban, ...text('REGLEMENT FA-2026-00801') }));
+    expect(r.status).toBe('matched');
+    expect(r.best?.customerCreditCents).toBe(5_940_21);
+  });
+
+  it('a transfer naming two invoices, paying one in full and part of the other, is not lettered to one alone', () => {
+    const two = [
+      invoice('FA-2026-00901', 'A', 3_188.87, { dueDate: '2024-02-06' }),
+      invoice('FA-2026-00902', 'A', 250, { dueDate: '2024-01-15' }),
+    ];
+    const r = paid(two, credit(1_845.41, { counterpartyIban: iban, ...text('FACT FA-2026-00901/FA-2026-00902') }));
+    expect(r.status).toBe('suggested');
+    const split = r.suggestions.find((c) => c.allocations.length === 2);
+    expect(split?.allocations).toEqual([
+      { invoiceId: 'FA-2026-00902', amountCents: 250_00 },
+      { invoiceId: 'FA-2026-00901', amountCents: 1_595_41 },
+    ]);
   });
 });
 
@@ -118,34 +147,28 @@ describe('third-party payers', () => {
       invoice('FB-2026-00802', 'B', 250.25),
       invoice('FH-2026-00803', 'H', 250.25),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(1_250.25, {
-          counterpartyName: 'HOLDING MOREAU',
-          counterpartyIban: 'FR7610107001011234567890129',
-          ...text('FACTURES FA-2026-00801 FB-2026-00802'),
-        }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(1_250.25, {
+        counterpartyName: 'HOLDING MOREAU',
+        counterpartyIban: 'FR7610107001011234567890129',
+        ...text('FACTURES FA-2026-00801 FB-2026-00802'),
+      }),
+    );
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-00801=100000', 'FB-2026-00802=25025']);
   });
 
   it('a factoring company paying a cited invoice at its amount pays that invoice', () => {
     const book = [invoice('FA-2026-00901', 'A', 3_210)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(3_210, {
-          counterpartyName: 'EUROFACTOR',
-          counterpartyIban: 'FR7611315000011234567890138',
-          ...text('FACT FA-2026-00901 DEBITEUR GARAGE MOREAU'),
-        }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(3_210, {
+        counterpartyName: 'EUROFACTOR',
+        counterpartyIban: 'FR7611315000011234567890138',
+        ...text('FACT FA-2026-00901 DEBITEUR GARAGE MOREAU'),
+      }),
+    );
     expect(allocations(r)).toEqual(['FA-2026-00901=321000']);
   });
 });
@@ -157,11 +180,7 @@ describe('grouped payments without a reference', () => {
       invoice('FA-2026-01002', 'A', 50, { dueDate: '2024-01-10' }),
       invoice('FA-2026-01003', 'A', 50, { dueDate: '2024-01-20' }),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [credit(150, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })],
-    });
+    const r = paid(book, credit(150, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') }));
     expect(r.status).toBe('suggested');
     expect(r.suggestions[0].allocations.map((a) => a.invoiceId)).toEqual(['FA-2026-01001', 'FA-2026-01002']);
   });
@@ -172,11 +191,7 @@ describe('grouped payments without a reference', () => {
       invoice('FA-2026-01102', 'A', 50, { dueDate: '2024-01-10' }),
       invoice('FA-2026-01103', 'A', 70, { dueDate: '2024-01-20' }),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [credit(170, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') })],
-    });
+    const r = paid(book, credit(170, { counterpartyIban: 'FR7630006000011234567890189', ...text('REGLEMENT') }));
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FA-2026-01101=10000', 'FA-2026-01103=7000']);
   });
@@ -190,11 +205,7 @@ describe('a payment of exactly one invoice without a reference', () => {
     invoice('FA-2026-01204', 'A', 520, { dueDate: '2024-01-08' }),
   ];
   const pay = (euros: number, invoices = book) =>
-    matchTransactions({
-      invoices,
-      customers: people,
-      transactions: [credit(euros, { counterpartyName: 'GARAGE MOREAU AUTOMOBILES', ...text('REGLEMENT') })],
-    })[0];
+    paid(invoices, credit(euros, { counterpartyName: 'GARAGE MOREAU AUTOMOBILES', ...text('REGLEMENT') }));
   const ids = (c: { allocations: { invoiceId: string }[] }) => c.allocations.map((a) => a.invoiceId);
 
   it('is a suggestion when other open invoices of the customer add up to it too, both offered', () => {
@@ -226,22 +237,14 @@ describe('companies of the same name and different legal forms', () => {
       invoice('FU-1', 'U', 200, { dueDate: '2024-02-01' }),
       invoice('FU-2', 'U', 200, { dueDate: '2024-02-15' }),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: twins,
-      transactions: [credit(200, { counterpartyName: 'SASU BENALI ALPES', ...text('REGLEMENT') })],
-    });
+    const r = paid(book, credit(200, { counterpartyName: 'SASU BENALI ALPES', ...text('REGLEMENT') }), twins);
     expect(r.status).toBe('suggested');
     expect(r.suggestions.map((s) => s.allocations[0].invoiceId)).toEqual(['FU-1', 'FU-2']);
   });
 
   it('the company of the stated form owing the amount once is lettered', () => {
     const book = [invoice('FS-1', 'S', 200), invoice('FU-1', 'U', 200)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: twins,
-      transactions: [credit(200, { counterpartyName: 'SASU BENALI ALPES', ...text('REGLEMENT') })],
-    });
+    const r = paid(book, credit(200, { counterpartyName: 'SASU BENALI ALPES', ...text('REGLEMENT') }), twins);
     expect(r.status).toBe('matched');
     expect(allocations(r)).toEqual(['FU-1=20000']);
   });
@@ -256,11 +259,7 @@ describe('payers the name alone cannot tell apart', () => {
       ibans: [],
     }));
     const book = [invoice('FR-1', 'Roche', 990), invoice('FA-1', 'Aubert', 1_250), invoice('FN-1', 'Nguyen', 1_250)];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: froid,
-      transactions: [credit(1_250, { counterpartyName: 'FROID INDUSTRIEL', ...text('VIREMENT') })],
-    });
+    const r = paid(book, credit(1_250, { counterpartyName: 'FROID INDUSTRIEL', ...text('VIREMENT') }), froid);
     expect(r.status).toBe('suggested');
     expect(r.suggestions.map((s) => s.allocations[0].invoiceId).sort()).toEqual(['FA-1', 'FN-1']);
   });
@@ -271,13 +270,10 @@ describe('payers the name alone cannot tell apart', () => {
       invoice('FA-2026-02002', 'A', 2_210),
       invoice('FB-2026-02003', 'B', 990),
     ];
-    const [r] = matchTransactions({
-      invoices: book,
-      customers: people,
-      transactions: [
-        credit(4_230, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-02001') }),
-      ],
-    });
+    const r = paid(
+      book,
+      credit(4_230, { counterpartyName: 'MOREAU AUTOMOBILES SERVICES', ...text('FACTURE FA-2026-02001') }),
+    );
     expect(r.status).toBe('suggested');
     expect(r.suggestions[0].reasons).toContain(
       'capped: the rest is not named and the payer looks like another customer',
