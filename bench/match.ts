@@ -4,8 +4,8 @@
  * `recon match` process (50,000 transactions against 200k open invoices of 3,000 customers, and the same at a quarter),
  * each beside a process that reads the same bytes and scans them once (the machine's limit, measured in the same run).
  *
- *   tsx bench/match.ts [--quick] [--skip-quality] [--skip-learned] [--learned-entries 20000] [--skip-scaling]
- *   [--scaling-format camt053] [--entries 4000] [--seed 42]
+ *   tsx bench/match.ts [--quick] [--skip-quality] [--skip-learned] [--learned-entries 20000] [--skip-sweep]
+ *   [--skip-scaling] [--scaling-format camt053] [--entries 4000] [--seed 42]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +23,7 @@ import {
 import { pct, report, score } from './corpus/evaluate';
 import { type Corpus, generateCorpus } from './corpus/generate';
 import { learnedPayerBench } from './corpus/learned';
+import { books, precisionOf, scoreBook, type WrongKind } from './corpus/sweep';
 import { EXTENSION, writeCorpusFiles } from './corpus/write-files';
 
 const argv = process.argv.slice(2);
@@ -318,6 +319,40 @@ function learned() {
   console.log(`  with the aliases:    ${line(r.after)}`);
 }
 
+/** Precision on many books (corpus/sweep.ts): the worst book of each size, and what became of each wrong match. */
+function sweep() {
+  const seeds = Array.from({ length: quick ? 5 : 30 }, (_, k) => k + 1);
+  const sizes = [
+    { customers: 100, entries: 4_000 },
+    { customers: 400, entries: 4_000 },
+    { customers: 1_500, entries: 4_000 },
+    { customers: 300, entries: 5_000, invoices: 20_000 },
+  ];
+  console.log(
+    `\n== Precision on many books: seeds ${seeds[0]}-${seeds.at(-1)} of each size, matched as generated; a wrong ` +
+      `automatic match is "undone" when a later return gave it back, "paid-twice" when the truth returns it and the ` +
+      `engine lettered its invoice to the payment that paid it again ==`,
+  );
+  for (const size of sizes) {
+    const scored = books(seeds, [size]).map(scoreBook);
+    const worst = scored.reduce((a, b) => (precisionOf(b.score) < precisionOf(a.score) ? b : a));
+    const autos = scored.map((b) => b.score.autoCorrectUnambiguous / b.score.matchableUnambiguous);
+    const kinds: Record<WrongKind, number> = { undone: 0, 'paid-twice': 0, unexplained: 0 };
+    for (const b of scored) for (const w of b.wrong) kinds[w.kind]++;
+    console.log(
+      `  ${String(size.customers).padStart(5)} customers, ${String(scored[0].invoices).padStart(6)} invoices, ` +
+        `${size.entries} entries: worst precision ${(100 * precisionOf(worst.score)).toFixed(2)}% ` +
+        `(seed ${worst.book.seed}), auto ${pct(Math.min(...autos), 1)}-${pct(Math.max(...autos), 1)}, wrong ` +
+        `automatic matches ${kinds.undone + kinds['paid-twice'] + kinds.unexplained} (undone ${kinds.undone}, ` +
+        `paid-twice ${kinds['paid-twice']}, unexplained ${kinds.unexplained})`,
+    );
+    for (const b of scored)
+      for (const w of b.wrong.filter((x) => x.kind === 'unexplained'))
+        console.log(`    seed ${b.book.seed} #${w.index} ${w.category}: got ${w.got}, want ${w.want}`);
+  }
+}
+
 if (!flag('skip-quality')) quality();
 if (!flag('skip-learned')) learned();
+if (!flag('skip-sweep')) sweep();
 if (!flag('skip-scaling')) scaling();

@@ -108,7 +108,8 @@ describe('grouped reminder in French', () => {
   it('gives payment details: IBAN, BIC and the references to quote', () => {
     expect(m.text).toContain('IBAN : FR76 3000 6000 0112 3456 7890 189');
     expect(m.text).toContain('BIC : AGRIFRPP');
-    expect(m.text).toMatch(/Référence à indiquer.*F-2026-0077 \(RF\d\dF20260077\)/); // in HTML neither an invoice number nor the IBAN is broken across lines (a narrow client broke one at its hyphen)
+    expect(m.text).toMatch(/Référence à indiquer.*F-2026-0077 \(RF\d\dF20260077\)/);
+    // in HTML neither an invoice number nor the IBAN is broken across lines (a narrow client broke one at its hyphen)
     expect(m.html).toMatch(/<span style="white-space:nowrap">F-2026-0077 \(RF\d\dF20260077\)<\/span>, <span/);
     expect(m.html).toContain('IBAN : <span style="white-space:nowrap">FR76 3000 6000 0112 3456 7890 189</span>');
   });
