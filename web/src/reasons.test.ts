@@ -74,6 +74,17 @@ describe('the matcher’s reasons in French', () => {
     expect(translateReason('capped: looks like a tax refund', 'fr').text).toBe(
       'confiance plafonnée : ressemble à un remboursement d’impôt',
     );
+    // the customer's name first, then the amount: each read as what it is
+    expect(translateReason('amount: the only open invoice of Garage Moreau SARL of 1520.00', 'fr').text).toBe(
+      'montant : la seule facture ouverte de 1\u202f520,00\u00a0€ de Garage Moreau SARL',
+    );
+    expect(
+      translateReason('capped: the rest, 5940.21, is more than the invoices named, and the customer owes others', 'fr')
+        .text,
+    ).toBe(
+      'confiance plafonnée : le reste, 5\u202f940,21\u00a0€, dépasse les factures citées, et le client en doit ' +
+        'd’autres',
+    );
   });
 
   it('shows an unknown reason as the matcher wrote it, marked as not translated', () => {

@@ -46,6 +46,8 @@ const words: Record<string, string> = {
   'original payment not found: look it up by amount and payer':
     'paiement d’origine introuvable : le rechercher par montant et payeur',
   'the rest equals other open invoices of the customer': 'le reste égale d’autres factures ouvertes du client',
+  'the text names other open invoices of the customer, which this leaves unpaid':
+    'le libellé cite d’autres factures ouvertes du client, que ce lettrage laisse impayées',
   'the rest is not named and the payer looks like another customer':
     'le reste n’est pas cité et le payeur ressemble à un autre client',
   'another invoice is named in the text': 'une autre facture est citée dans le libellé',
@@ -112,12 +114,16 @@ const rules: [RegExp, Fr][] = [
     (g) => `montant : le reste, ${amountFr(g[1])}, égale ${g[2]} du même client, non citée(s)`,
   ],
   [
+    /^the rest, (.*), is more than the invoices named, and the customer owes others$/s,
+    (g) => `le reste, ${amountFr(g[1])}, dépasse les factures citées, et le client en doit d’autres`,
+  ],
+  [
     /^amount: (.*) open invoices of (.*) have this amount$/s,
     (g) => `montant : ${g[1]} factures ouvertes de ${nameFr(g[2])} ont ce montant`,
   ],
   [
     /^amount: the only open invoice of (.*) of (.*)$/s,
-    (g) => `montant : la seule facture ouverte de ${amountFr(g[1])} de ${nameFr(g[2])}`,
+    (g) => `montant : la seule facture ouverte de ${amountFr(g[2])} de ${nameFr(g[1])}`,
   ],
   [
     /^amount: (.*) short of invoice (.*) \(bank fees\?\)$/s,

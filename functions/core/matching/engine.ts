@@ -192,8 +192,12 @@ export function createMatcher(
     const badCreditor =
       (found.badCreditor.length > 0 || found.hits.some((h) => h.creditor === 'invalid')) &&
       !found.hits.some((h) => h.kind !== 'typo');
-    const named = new Map<number, number>();
-    for (const [i, h] of refOf) if (h.kind !== 'typo') named.set(i, ledger.customerOf[i]);
+    // the invoices named, with their customers: one named invoice leaves no other unpaid (see applyRules)
+    let named: Map<number, number> | undefined;
+    if (refOf.size > 1) {
+      named = new Map();
+      for (const [i, h] of refOf) if (h.kind !== 'typo') named.set(i, ledger.customerOf[i]);
+    }
     const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef, badCreditor, named };
     applyRules(all, facts);
     const nothingFits =
