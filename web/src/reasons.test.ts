@@ -8,7 +8,7 @@ import { knowsReason, translateReason } from './reasons';
 
 const MATCHING = fileURLToPath(new URL('../../functions/core/matching', import.meta.url));
 /** Literal pieces of a template that are not reasons on their own: translated inside the reason that holds them. */
-const FRAGMENTS = new Set([' (this run)']);
+const FRAGMENTS = new Set([' (this run)', 'X of X']);
 
 /** The text of a string or template literal, or of literals joined with `+`; `X` for each interpolation. */
 function literalText(n: ts.Node): string | undefined {
@@ -84,6 +84,17 @@ describe('the matcher’s reasons in French', () => {
     ).toBe(
       'confiance plafonnée : le reste, 5\u202f940,21\u00a0€, dépasse les factures citées, et le client en doit ' +
         'd’autres',
+    );
+  });
+
+  it('says in French which payment a return gives back, and why', () => {
+    expect(
+      translateReason(
+        'reverses transaction T2 of 2026-11-20 (this run): same payer account; quotes its text "ACOMPTE"',
+        'fr',
+      ).text,
+    ).toBe(
+      'annule la transaction T2 du 2026-11-20 (même traitement) : même compte payeur ; reprend son libellé « ACOMPTE »',
     );
   });
 

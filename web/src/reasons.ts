@@ -188,6 +188,13 @@ const rules: [RegExp, Fr][] = [
     /^reverses transaction (.*?) of (.*?)( \(this run\))?: (.*)$/s,
     (g, sub) => `annule la transaction ${g[1]} du ${g[2]}${g[3] ? ' (même traitement)' : ''} : ${evidence(g[4], sub)}`,
   ],
+  [
+    /^ambiguous: it names only its payer, who also paid (.*) \(not lettered\); nothing reopened/s,
+    (g) =>
+      `ambigu : il ne cite que son payeur, qui a aussi versé ${g[1].replace(/ of /g, ' du ')} (non lettrés) ; rien ` +
+      `n’est rouvert, une personne doit choisir`,
+  ],
+  [/^quotes its text "(.*)"$/s, (g) => `reprend son libellé « ${g[1]} »`],
   [/^names invoice (.*)$/s, (g) => `cite la facture ${g[1]}`],
   [/^end-to-end id (.*)$/s, (g) => `identifiant de bout en bout ${g[1]}`],
   [/^bank reference (.*)$/s, (g) => `référence bancaire ${g[1]}`],

@@ -6,7 +6,7 @@ import { applyRules, type Draft, Drafts, decide, fitsByReference, fitsByTypo } f
 import { OpenLedger } from './ledger';
 import { foldText, ibanKey } from './normalize';
 import { ReferenceIndex } from './reference-index';
-import { describePayment, type LedgerPayment, PaymentLedger } from './returns';
+import { byWhatItQuotes, describePayment, type LedgerPayment, PaymentLedger } from './returns';
 import {
   type LetteredPayment,
   type MatchCustomer,
@@ -137,12 +137,16 @@ export function createMatcher(
     return list;
   }
 
-  /** One transaction against the current open amounts: its candidates from each kind of evidence, then the verdict. */
-  function evaluate(t: MatchableTransaction): Evaluation {
+  /**
+   * One transaction against the current open amounts: its candidates from each kind of evidence, then the verdict.
+   * `unlettered`: for a returned payment, the batch's earlier credits of its payer and amount not lettered (see
+   * returned).
+   */
+  function evaluate(t: MatchableTransaction, unlettered: readonly MatchableTransaction[] = []): Evaluation {
     const prep = prepare(t);
     const base = { transactionId: t.transactionId, suggestions: [] as Candidate[] };
     if (t.amountCents <= 0) {
-      if (prep.returned) return returned(t);
+      if (prep.returned) return returned(t, unlettered);
       return {
         result: {
           ...base,
@@ -212,13 +216,27 @@ export function createMatcher(
 
   /**
    * A returned or rejected payment: find the payment it gives back (this run's or an earlier one, see returns.ts) and
-   * reopen what that one paid; when several fit, undo nothing and hand it to a person with the candidates.
+   * reopen what that one paid; when several fit, undo nothing and hand it to a person with the candidates. A return
+   * that names nothing but its payer, while credits of that payer and amount were left unlettered (`unlettered`: only
+   * suggested, or not decided yet), may give back one of those: nothing is undone either, unless it quotes what the
+   * payer wrote with the lettered payment alone (see byWhatItQuotes).
    */
-  function returned(t: MatchableTransaction): Evaluation {
+  function returned(t: MatchableTransaction, unlettered: readonly MatchableTransaction[]): Evaluation {
     const prep = prepare(t);
     const head = 'returned payment (impayé / rejet): what it paid must be reopened and finance alerted';
     const base = { transactionId: t.transactionId, suggestions: [], returned: true as const };
-    const link = payments.link({ ...t, texts: prep.texts });
+    const ret = { ...t, texts: prep.texts };
+    const link = byWhatItQuotes(ret, payments.link(ret), unlettered);
+    if (link.kind === 'unsure') {
+      const others = unlettered.map((u) => `${u.transactionId} of ${u.bookingDate}`).join(', ');
+      const reasons = [
+        head,
+        `ambiguous: it names only its payer, who also paid ${others} (not lettered); nothing reopened, a person must ` +
+          `choose`,
+        `candidate: ${describePayment(link.fit)}`,
+      ];
+      return { result: { ...base, status: 'suggested', confidence: 0.5, reasons } };
+    }
     if (link.kind === 'ambiguous') {
       const reasons = [
         head,
@@ -278,7 +296,14 @@ export function createMatcher(
     const allocations = d.invoices
       .map((i, k) => ({ invoiceId: invoices[i].invoiceId, amountCents: d.allocations[k] }))
       .filter((a) => a.amountCents > 0);
-    const payment: LedgerPayment = { ...t, allocations, texts: prepare(t).texts, inRun: true, reversed: false };
+    const payment: LedgerPayment = {
+      ...t,
+      allocations,
+      texts: prepare(t).texts,
+      wrote: t.remittance?.unstructured,
+      inRun: true,
+      reversed: false,
+    };
     payments.add(payment);
     consumedBy.set(payment, consumed);
   }
@@ -335,6 +360,16 @@ export function createMatcher(
       if (l) l.push(k);
       else laterByAmount.set(transactions[k].amountCents, [k]);
     };
+    /** The credits before return `t`, of its payer and the amount it returns, left for pass 2 and not lettered. */
+    const unletteredBefore = (t: MatchableTransaction) =>
+      (laterByAmount.get(-t.amountCents) ?? [])
+        .filter(
+          (j) =>
+            results[j]?.status !== 'matched' &&
+            transactions[j].bookingDate <= t.bookingDate &&
+            samePayer(transactions[j], t),
+        )
+        .map((j) => transactions[j]);
     /** A transaction decided for good: what prepare read of it is no longer needed (the batch's live heap shrinks). */
     const settled = (k: number) => prepared?.delete(transactions[k]);
     // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
@@ -352,7 +387,7 @@ export function createMatcher(
           results[j] = ev.result;
           settled(j);
         }
-        results[k] = evaluate(t).result;
+        results[k] = evaluate(t, unletteredBefore(t)).result;
         if (!results[k]!.reversalOf) unlinkedReturns.push(k);
         else settled(k);
         return;
@@ -383,8 +418,9 @@ export function createMatcher(
     }
     // pass 3: returns whose payment was matched in pass 2
     for (const k of unlinkedReturns) {
-      const again = evaluate(transactions[k]).result;
-      if (again.reversalOf) results[k] = again;
+      const again = evaluate(transactions[k], unletteredBefore(transactions[k])).result;
+      // linked now, or several payments fit now: either says more than "not found" did
+      if (again.reversalOf || again.status === 'suggested') results[k] = again;
     }
     return results as MatchResult[];
   }

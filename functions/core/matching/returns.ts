@@ -22,6 +22,8 @@ export interface LedgerPayment {
   bankReference?: string;
   /** Its texts (label, remittance), read for a mandate reference. */
   texts: string[];
+  /** What its payer wrote (the unstructured remittance), when known: a return may quote it. */
+  wrote?: readonly string[];
   /** Made in this run (its open amounts can be given back here) or read from the books. */
   inRun: boolean;
   reversed: boolean;
@@ -84,6 +86,49 @@ export class PaymentLedger {
     );
     return { kind: 'found', fit: latest };
   }
+}
+
+/** A credit of the batch left unlettered (only suggested, or not decided yet), as a return may have given it back. */
+export interface UnletteredCredit {
+  transactionId: string;
+  bookingDate: string;
+  remittance?: { unstructured?: readonly string[] };
+}
+
+/**
+ * A return that names nothing but its payer (each fit on the payer alone), read again for what the payer wrote: of the
+ * payments of that payer and amount, lettered (`link`) or left unlettered, the one whose remittance text the return
+ * quotes, alone, is the one returned (banks often repeat it). When it quotes none or several while some were left
+ * unlettered, it is `unsure`: nothing is undone and a person chooses (linked on the payer alone, a return of a payment
+ * that was only suggested had reopened the invoice that another payment of the customer paid by its reference).
+ */
+export function byWhatItQuotes(
+  ret: { texts: string[] },
+  link: ReturnLink,
+  unlettered: readonly UnletteredCredit[],
+): ReturnLink | { kind: 'unsure'; fit: Fit } {
+  const fits = link.kind === 'found' ? [link.fit] : link.kind === 'ambiguous' ? link.fits : [];
+  if (fits.length === 0 || fits.some((f) => f.score > 1)) return link;
+  if (link.kind === 'found' && unlettered.length === 0) return link;
+  const quoting = fits.flatMap((f) => {
+    const line = quotedLine(ret, f.payment.wrote);
+    return line ? [{ f, line }] : [];
+  });
+  if (quoting.length === 1 && !unlettered.some((u) => quotedLine(ret, u.remittance?.unstructured))) {
+    const { f, line } = quoting[0];
+    return { kind: 'found', fit: { ...f, evidence: [...f.evidence, `quotes its text "${line}"`] } };
+  }
+  return link.kind === 'found' ? { kind: 'unsure', fit: link.fit } : link;
+}
+
+/** The line of `wrote` (four characters or more once folded) that the return's texts quote whole, if any. */
+function quotedLine(ret: { texts: string[] }, wrote: readonly string[] | undefined): string | undefined {
+  if (!wrote || wrote.length === 0) return undefined;
+  const text = ` ${foldText(ret.texts.join(' '))} `;
+  return wrote.find((line) => {
+    const f = foldText(line);
+    return f.length >= 4 && text.includes(` ${f} `);
+  });
 }
 
 /** A payment in words, for a person choosing among candidates. */

@@ -166,6 +166,47 @@ describe('a returned payment finds the payment it gives back by what it names', 
   });
 });
 
+describe('a returned payment that names nothing but its payer', () => {
+  const book = [
+    invoice('RC-0101', 'C3', 500, { dueDate: '2026-10-31' }),
+    invoice('RC-0102', 'C3', 500, { dueDate: '2026-11-10' }),
+    invoice('RC-0103', 'C3', 500, { dueDate: '2026-11-15' }),
+  ];
+  const pay = (date: string, text: string) =>
+    credit(500, { bookingDate: date, ...payer, remittance: { unstructured: [text], structured: [] } });
+
+  it('does not undo a payment lettered by its reference when another of its payer and amount was not lettered', () => {
+    // the first payment names no invoice and three are owed at its amount: only suggested; the return quotes its text
+    const unsure = pay('2026-11-19', 'PAIEMENT FACTURE');
+    const cited = pay('2026-11-20', 'FACTURE RC-0103');
+    const [, r2, r] = matchTransactions({
+      invoices: book,
+      customers,
+      transactions: [unsure, cited, back('MOTIF AC04 COMPTE CLOTURE PAIEMENT FACTURE')],
+    });
+    expect(r2.best?.allocations).toEqual([{ invoiceId: 'RC-0103', amountCents: 500_00 }]);
+    expect(r).toMatchObject({ returned: true, status: 'suggested' });
+    expect(r.reversalOf).toBeUndefined();
+    expect(r.reasons[1]).toBe(
+      `ambiguous: it names only its payer, who also paid ${unsure.transactionId} of 2026-11-19 (not lettered); ` +
+        'nothing reopened, a person must choose',
+    );
+  });
+
+  it('gives back the payment whose remittance text it quotes, of two lettered ones', () => {
+    const cited = pay('2026-11-19', 'FACTURE RC-0101');
+    const deposit = pay('2026-11-20', 'ACOMPTE CHANTIER DURAND');
+    const [, , r] = matchTransactions({
+      invoices: book.slice(0, 2),
+      customers,
+      transactions: [cited, deposit, back('MOTIF AC04 ACOMPTE CHANTIER DURAND')],
+    });
+    expect(r).toMatchObject({ status: 'ignored', reversalOf: deposit.transactionId });
+    expect(r.reopens).toEqual([{ invoiceId: 'RC-0102', amountCents: 500_00 }]);
+    expect(r.reasons[1]).toMatch(/same payer account; quotes its text "ACOMPTE CHANTIER DURAND"$/);
+  });
+});
+
 describe('the payment ledger', () => {
   const entry = (id: string, date: string, invoiceId: string, extra: Partial<LedgerPayment> = {}): LedgerPayment => ({
     transactionId: id,
