@@ -339,12 +339,19 @@ function sweep() {
     const autos = scored.map((b) => b.score.autoCorrectUnambiguous / b.score.matchableUnambiguous);
     const kinds: Record<WrongKind, number> = { undone: 0, 'paid-twice': 0, unexplained: 0 };
     for (const b of scored) for (const w of b.wrong) kinds[w.kind]++;
+    const returns = { total: 0, own: 0, another: 0 };
+    for (const b of scored) {
+      returns.total += b.score.returnedTotal;
+      returns.own += b.score.returnedLinked;
+      returns.another += b.returnsToAnother;
+    }
     console.log(
       `  ${String(size.customers).padStart(5)} customers, ${String(scored[0].invoices).padStart(6)} invoices, ` +
         `${size.entries} entries: worst precision ${(100 * precisionOf(worst.score)).toFixed(2)}% ` +
         `(seed ${worst.book.seed}), auto ${pct(Math.min(...autos), 1)}-${pct(Math.max(...autos), 1)}, wrong ` +
         `automatic matches ${kinds.undone + kinds['paid-twice'] + kinds.unexplained} (undone ${kinds.undone}, ` +
-        `paid-twice ${kinds['paid-twice']}, unexplained ${kinds.unexplained})`,
+        `paid-twice ${kinds['paid-twice']}, unexplained ${kinds.unexplained}); returns ${returns.total}: linked to ` +
+        `their payment ${returns.own}, to another ${returns.another}`,
     );
     for (const b of scored)
       for (const w of b.wrong.filter((x) => x.kind === 'unexplained'))

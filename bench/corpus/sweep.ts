@@ -20,6 +20,8 @@ export interface BookScore {
   invoices: number;
   score: Score;
   wrong: { index: number; category: string; kind: WrongKind; got: string; want: string }[];
+  /** Returns that undid another payment than the one they give back (what that one paid is reopened wrongly). */
+  returnsToAnother: number;
 }
 
 export function scoreBook(book: CorpusOptions): BookScore {
@@ -52,7 +54,10 @@ export function scoreBook(book: CorpusOptions): BookScore {
     const kind: WrongKind = undone ? 'undone' : paidTwice ? 'paid-twice' : 'unexplained';
     return { index: w.index, category: w.category, kind, got: w.got, want: w.want };
   });
-  return { book, invoices: corpus.invoices.length, score: s, wrong };
+  const returnsToAnother = corpus.truth.filter(
+    (t, k) => t.reverses !== undefined && results[k].reversalOf && results[k].reversalOf !== ids[t.reverses],
+  ).length;
+  return { book, invoices: corpus.invoices.length, score: s, wrong, returnsToAnother };
 }
 
 /** Every combination of the seeds and the sizes. */

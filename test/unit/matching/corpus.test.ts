@@ -72,9 +72,10 @@ describe(
 );
 
 describe('on many generated books (four seeds of 100, 400 and 1,500 customers)', () => {
-  // seeds among which the eighth session's engine kept a large unexplained rest as credit (bench/corpus/sweep.ts)
+  // seeds among which the eighth session's engine kept a large unexplained rest as credit, or linked a return to a
+  // payment of its payer lettered by its reference, not to its own (bench/corpus/sweep.ts)
   const sizes = [100, 400, 1_500].map((customers) => ({ customers, entries: 4_000 }));
-  const scored = books([5, 13, 19, 21], sizes).map(scoreBook);
+  const scored = books([5, 13, 14, 19], sizes).map(scoreBook);
 
   it('no book gets below 99.5% precision', () => {
     for (const b of scored) expect(precisionOf(b.score), `seed ${b.book.seed}`).toBeGreaterThanOrEqual(0.995);
@@ -85,5 +86,9 @@ describe('on many generated books (four seeds of 100, 400 and 1,500 customers)',
       b.wrong.filter((w) => w.kind === 'unexplained').map((w) => `seed ${b.book.seed} #${w.index} ${w.category}`),
     );
     expect(unexplained).toEqual([]);
+  });
+
+  it('no return undoes another payment than the one it gives back', () => {
+    expect(scored.filter((b) => b.returnsToAnother > 0).map((b) => `seed ${b.book.seed}`)).toEqual([]);
   });
 });
