@@ -90,6 +90,7 @@ export function createMatcher(
       ...p,
       allocations: p.allocations.filter((a) => a.amountCents > 0),
       texts: textsOf(p),
+      wrote: p.remittance?.unstructured,
       inRun: false,
       reversed: false,
     });
