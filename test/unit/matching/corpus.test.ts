@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { score } from '../../../bench/corpus/evaluate';
-import { generateCorpus } from '../../../bench/corpus/generate';
 import { books, precisionOf, scoreBook } from '../../../bench/corpus/sweep';
-import { matchTransactions } from '../../../functions/core/matching';
 
 describe('on a realistic month of French bank credits (labelled corpus)', () => {
-  const corpus = generateCorpus({ seed: 2024, customers: 160, entries: 800 });
-  const ids = corpus.statement.entries.map((e) => `T${e.index}`);
-  const results = matchTransactions({
-    invoices: corpus.invoices,
-    customers: corpus.customers.map((c) => ({
-      customerId: c.customerId,
-      name: c.name,
-      ibans: c.knownIban ? [c.knownIban] : [],
-    })),
-    transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
-    options: { ownIbans: [corpus.ownIban] },
-  });
-  const s = score(corpus.truth, results, ids);
+  const s = scoreBook({ seed: 2024, customers: 160, entries: 800 }).score;
 
   it('letters at least 92% of the unambiguous customer receipts automatically', () => {
     expect(s.autoCorrectUnambiguous / s.matchableUnambiguous).toBeGreaterThanOrEqual(0.92);
@@ -39,19 +24,7 @@ describe('on a realistic month of French bank credits (labelled corpus)', () => 
 describe(
   'on a harder book: many customers with similar names, third-party payers, new accounts, partly cited ' + 'transfers',
   () => {
-    const corpus = generateCorpus({ seed: 7, customers: 1500, entries: 2000 });
-    const ids = corpus.statement.entries.map((e) => `T${e.index}`);
-    const results = matchTransactions({
-      invoices: corpus.invoices,
-      customers: corpus.customers.map((c) => ({
-        customerId: c.customerId,
-        name: c.name,
-        ibans: c.knownIban ? [c.knownIban] : [],
-      })),
-      transactions: corpus.statement.entries.map((e, i) => ({ ...e, transactionId: ids[i] })),
-      options: { ownIbans: [corpus.ownIban] },
-    });
-    const s = score(corpus.truth, results, ids);
+    const s = scoreBook({ seed: 7, customers: 1500, entries: 2000 }).score;
 
     it('no category of payment gets below 99.5% precision', () => {
       for (const [category, c] of s.byCategory)
