@@ -98,6 +98,12 @@ describe('the matcher’s reasons in French', () => {
     );
   });
 
+  it('names in French a payment a return may give back that was not lettered', () => {
+    expect(translateReason('candidate: transaction T1 of 2026-11-19, 1500.00, not lettered', 'fr').text).toBe(
+      'candidat : transaction T1 du 2026-11-19, 1\u202f500,00\u00a0€, non lettrée',
+    );
+  });
+
   it('shows an unknown reason as the matcher wrote it, marked as not translated', () => {
     expect(translateReason('a brand new reason', 'fr')).toEqual({ text: 'a brand new reason', known: false });
     expect(translateReason('rejected: a brand new reason', 'fr')).toEqual({

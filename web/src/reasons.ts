@@ -43,6 +43,8 @@ const words: Record<string, string> = {
   'not certain enough to apply automatically': 'pas assez sûr pour être lettré automatiquement',
   'returned payment (impayé / rejet): what it paid must be reopened and finance alerted':
     'paiement retourné (impayé / rejet) : ce qu’il avait réglé doit être rouvert et la finance prévenue',
+  'original payment not lettered: nothing reopened, and it must not be lettered':
+    'paiement d’origine non lettré : rien n’est rouvert, et il ne doit pas être lettré',
   'original payment not found: look it up by amount and payer':
     'paiement d’origine introuvable : le rechercher par montant et payeur',
   'the rest equals other open invoices of the customer': 'le reste égale d’autres factures ouvertes du client',
@@ -195,6 +197,10 @@ const rules: [RegExp, Fr][] = [
       `n’est rouvert, une personne doit choisir`,
   ],
   [/^quotes its text "(.*)"$/s, (g) => `reprend son libellé « ${g[1]} »`],
+  [
+    /^transaction (.*) of (.*), (.*), not lettered$/s,
+    (g) => `transaction ${g[1]} du ${g[2]}, ${amountFr(g[3])}, non lettrée`,
+  ],
   [/^names invoice (.*)$/s, (g) => `cite la facture ${g[1]}`],
   [/^end-to-end id (.*)$/s, (g) => `identifiant de bout en bout ${g[1]}`],
   [/^bank reference (.*)$/s, (g) => `référence bancaire ${g[1]}`],

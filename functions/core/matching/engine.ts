@@ -6,7 +6,7 @@ import { applyRules, type Draft, Drafts, decide, fitsByReference, fitsByTypo } f
 import { OpenLedger } from './ledger';
 import { foldText, ibanKey } from './normalize';
 import { ReferenceIndex } from './reference-index';
-import { byWhatItQuotes, describePayment, type LedgerPayment, PaymentLedger } from './returns';
+import { byWhatItQuotes, describePayment, describeUnlettered, type LedgerPayment, PaymentLedger } from './returns';
 import {
   type LetteredPayment,
   type MatchCustomer,
@@ -228,6 +228,7 @@ export function createMatcher(
     const base = { transactionId: t.transactionId, suggestions: [], returned: true as const };
     const ret = { ...t, texts: prep.texts };
     const link = byWhatItQuotes(ret, payments.link(ret), unlettered);
+    const unletteredCandidates = unlettered.map((u) => `candidate: ${describeUnlettered(u)}`);
     if (link.kind === 'unsure') {
       const others = unlettered.map((u) => `${u.transactionId} of ${u.bookingDate}`).join(', ');
       const reasons = [
@@ -235,6 +236,7 @@ export function createMatcher(
         `ambiguous: it names only its payer, who also paid ${others} (not lettered); nothing reopened, a person must ` +
           `choose`,
         `candidate: ${describePayment(link.fit)}`,
+        ...unletteredCandidates,
       ];
       return { result: { ...base, status: 'suggested', confidence: 0.5, reasons } };
     }
@@ -279,7 +281,13 @@ export function createMatcher(
       reasons.push(`names invoice ${invoices[i].invoiceId}`);
       if (paid > 0) reopens.push({ invoiceId: invoices[i].invoiceId, amountCents: paid });
     }
-    if (named.length === 0) reasons.push('original payment not found: look it up by amount and payer');
+    // its payment may be one of the payer's left unlettered: named for finance, which must not letter it
+    if (named.length === 0 && unlettered.length > 0)
+      reasons.push(
+        'original payment not lettered: nothing reopened, and it must not be lettered',
+        ...unletteredCandidates,
+      );
+    else if (named.length === 0) reasons.push('original payment not found: look it up by amount and payer');
     return { result: { ...base, status: 'ignored', confidence: 1, reasons, ...(reopens.length ? { reopens } : {}) } };
   }
 
@@ -307,6 +315,11 @@ export function createMatcher(
     };
     payments.add(payment);
     consumedBy.set(payment, consumed);
+  }
+
+  /** A return's result that names payments: the one it gave back, or those it may give back. */
+  function namesPayments(r: MatchResult): boolean {
+    return r.reversalOf !== undefined || r.reasons.some((x) => x.startsWith('candidate: '));
   }
 
   function samePayer(a: MatchableTransaction, b: MatchableTransaction): boolean {
@@ -420,8 +433,8 @@ export function createMatcher(
     // pass 3: returns whose payment was matched in pass 2
     for (const k of unlinkedReturns) {
       const again = evaluate(transactions[k], unletteredBefore(transactions[k])).result;
-      // linked now, or several payments fit now: either says more than "not found" did
-      if (again.reversalOf || again.status === 'suggested') results[k] = again;
+      // linked now, or the payments it may give back as they are now (pass 2 lettered some): more than pass 1 knew
+      if (namesPayments(again) || namesPayments(results[k]!)) results[k] = again;
     }
     return results as MatchResult[];
   }

@@ -92,6 +92,7 @@ export class PaymentLedger {
 export interface UnletteredCredit {
   transactionId: string;
   bookingDate: string;
+  amountCents: number;
   remittance?: { unstructured?: readonly string[] };
 }
 
@@ -138,6 +139,11 @@ export function describePayment(f: Fit): string {
     `transaction ${p.transactionId} of ${p.bookingDate}, ${formatCents(p.amountCents)} lettered to ` +
     `${p.allocations.map((a) => a.invoiceId).join(', ')} (${f.evidence.join('; ')})`
   );
+}
+
+/** A credit left unlettered in words: one a return may give back, for a person to find (and not to letter). */
+export function describeUnlettered(u: UnletteredCredit): string {
+  return `transaction ${u.transactionId} of ${u.bookingDate}, ${formatCents(u.amountCents)}, not lettered`;
 }
 
 const NO_ID = new Set(['NOTPROVIDED', 'NONREF', 'NONE', 'NA']);

@@ -193,6 +193,21 @@ describe('a returned payment that names nothing but its payer', () => {
     );
   });
 
+  it('names for finance the payment of its payer that was only suggested, which must not be lettered now', () => {
+    const unsure = pay('2026-11-19', 'PAIEMENT FACTURE');
+    const [r1, r] = matchTransactions({
+      invoices: book.slice(0, 2),
+      customers,
+      transactions: [unsure, back('MOTIF AC04 COMPTE CLOTURE PAIEMENT FACTURE')],
+    });
+    expect(r1.status).toBe('suggested');
+    expect(r).toMatchObject({ returned: true, status: 'ignored' });
+    expect(r.reasons.slice(1)).toEqual([
+      'original payment not lettered: nothing reopened, and it must not be lettered',
+      `candidate: transaction ${unsure.transactionId} of 2026-11-19, 500.00, not lettered`,
+    ]);
+  });
+
   it('gives back the payment whose remittance text it quotes, of two lettered ones', () => {
     const cited = pay('2026-11-19', 'FACTURE RC-0101');
     const deposit = pay('2026-11-20', 'ACOMPTE CHANTIER DURAND');
