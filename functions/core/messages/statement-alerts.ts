@@ -43,7 +43,14 @@ const evidenceWords: [RegExp, (m: RegExpExecArray, language: Language) => string
     /^names (.+), which it paid$/,
     (m, lg) => inLanguage(lg, `cite ${m[1]}, qu’elle réglait`, `names ${m[1]}, which it paid`),
   ],
+  [
+    /^quotes its text "(.+)"$/,
+    (m, lg) => inLanguage(lg, `reprend son libellé « ${m[1]} »`, `quotes its text “${m[1]}”`),
+  ],
 ];
+
+/** A credit of the payer left unlettered, as the matcher describes it (returns.ts describeUnlettered). */
+const UNLETTERED = /^transaction (\S+) of (\d{4}-\d{2}-\d{2}), (-?\d+\.\d{2}), not lettered$/;
 
 /**
  * A payment a returned payment may give back, as the matcher describes it ("transaction <id> of <day>, <amount>
@@ -51,6 +58,13 @@ const evidenceWords: [RegExp, (m: RegExpExecArray, language: Language) => string
  * payeur)"; a transaction id alone as its day.
  */
 function candidatePayment(described: string, language: Language): string {
+  const unlettered = UNLETTERED.exec(described);
+  if (unlettered)
+    return inLanguage(
+      language,
+      `l’opération du ${day(unlettered[2], language)} de ${amount(unlettered[3], language)}, non lettrée`,
+      `the entry of ${day(unlettered[2], language)} of ${amount(unlettered[3], language)}, not lettered`,
+    );
   const m = /^transaction (\S+) of (\d{4}-\d{2}-\d{2}), (-?\d+\.\d{2}) lettered to (.*?) \((.*)\)$/s.exec(described);
   if (!m) return transaction(described, language);
   const evidence = m[5]
@@ -62,7 +76,7 @@ function candidatePayment(described: string, language: Language): string {
       }
       return e;
     })
-    .join(' ; ');
+    .join(inLanguage(language, ' ; ', '; '));
   return inLanguage(
     language,
     `l’opération du ${day(m[2], language)} de ${amount(m[3], language)} lettrée sur ${m[4]} (${evidence})`,
@@ -220,10 +234,15 @@ function anomalyLine(a: Anomaly, language: Language): string {
               ' — paiement d’origine non identifié, rien n’a été rouvert',
               ' — original payment not identified, nothing reopened',
             )
-          : l(
-              ' — paiement d’origine non identifié, rien n’a été rouvert ; à choisir parmi : ',
-              ' — original payment not identified, nothing reopened; one of: ',
-            ) + a.candidates.map((c) => candidatePayment(c, language)).join(', ');
+          : (a.candidates.every((c) => UNLETTERED.test(c))
+              ? l(
+                  ' — paiement d’origine non lettré, rien n’a été rouvert ; ne pas lettrer : ',
+                  ' — original payment not lettered, nothing reopened; do not letter: ',
+                )
+              : l(
+                  ' — paiement d’origine non identifié, rien n’a été rouvert ; à choisir parmi : ',
+                  ' — original payment not identified, nothing reopened; one of: ',
+                )) + a.candidates.map((c) => candidatePayment(c, language)).join(', ');
       return (
         l(
           `Paiement rejeté (impayé) du ${day(a.date, language)} : ${amount(a.amount, language)} — ${a.label}`,

@@ -153,8 +153,18 @@ const anomalies: Anomaly[] = [
     candidates: [
       `transaction ${txn('2026-01-02')} of 2026-01-02, 99.90 lettered to F-2026-0090 (same payer account)`,
       `transaction ${txn('2026-01-03')} of 2026-01-03, 99.90 lettered to F-2026-0091 (end-to-end id E2E-1; same ` +
-        'payer name)',
+        'payer name; quotes its text "ACOMPTE")',
     ],
+  },
+  {
+    kind: 'returned_payment',
+    transactionId: txn('2026-01-14'),
+    date: '2026-01-14',
+    amount: '-120.00',
+    label: 'REJET VIR',
+    reopened: [],
+    // its payment was only suggested (returns.ts describeUnlettered)
+    candidates: [`transaction ${txn('2026-01-04')} of 2026-01-04, 120.00, not lettered`],
   },
   {
     kind: 'to_review',
