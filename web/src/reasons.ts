@@ -55,6 +55,7 @@ const words: Record<string, string> = {
   'another invoice is named in the text': 'une autre facture est citée dans le libellé',
   'the text names an invoice of another customer': 'le libellé cite une facture d’un autre client',
   'the text names an invoice already settled': 'le libellé cite une facture déjà réglée',
+  'the text names an invoice of the customer already settled': 'le libellé cite une facture du client déjà réglée',
   'an invoice named exactly fits': 'une facture citée exactement convient',
   'the text names more invoices, which the amount pays together':
     'le libellé cite d’autres factures, que le montant règle ensemble',

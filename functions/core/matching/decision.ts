@@ -23,6 +23,8 @@ export interface PayerVerdict {
 
 export interface Draft {
   invoices: number[];
+  /** The customer of its first invoice (-1: none). */
+  customer: number;
   allocations: number[];
   writeOff: number;
   credit: number;
@@ -175,6 +177,7 @@ export function draftOf(
   };
   return {
     invoices: invs,
+    customer,
     allocations,
     writeOff,
     credit,
@@ -252,6 +255,8 @@ export interface TextFacts {
   badCreditor?: boolean;
   /** The open invoices the text names (exactly or reformatted, not a typo away), each with its customer. */
   named?: ReadonlyMap<number, number>;
+  /** The customers of the invoices the text names that are already settled. */
+  settledOf?: ReadonlySet<number>;
 }
 
 export function cap(d: Draft, max: number, why: string): void {
@@ -264,13 +269,19 @@ export function cap(d: Draft, max: number, why: string): void {
 /** Rules across candidates: the evidence of a named invoice outranks guesses from the payer and the amount. */
 export function applyRules(drafts: readonly Draft[], facts: TextFacts): void {
   const strongRef = drafts.some(fitsByReference);
+  const sureRef = drafts.some((d) => fitsByReference(d) && d.payer !== 'conflict');
   const refConflict = drafts.some((d) => d.ref !== 'none' && d.payer === 'conflict' && d.amount !== 'exact');
   for (const d of drafts) {
     if (d.ref === 'none' && strongRef) cap(d, 0.5, 'another invoice is named in the text');
     if (d.ref === 'none' && refConflict) cap(d, 0.85, 'the text names an invoice of another customer');
     if (d.ref === 'none' && facts.nonCustomer) cap(d, 0.3, `looks like a ${facts.nonCustomer}`);
     if (d.ref === 'none' && facts.settledRef) cap(d, 0.85, 'the text names an invoice already settled');
-    if (d.ref === 'typo' && strongRef) cap(d, 0.5, 'an invoice named exactly fits');
+    // a typo of the payer's own invoice stands beside a named invoice of someone the payer does not look like
+    if (d.ref === 'typo' && (sureRef || (strongRef && d.payer !== 'iban' && d.payer !== 'name')))
+      cap(d, 0.5, 'an invoice named exactly fits');
+    // the customer's own invoice named exactly and settled: a typo of another of its invoices, or a payment made twice
+    if (d.ref === 'typo' && facts.settledOf?.has(d.customer))
+      cap(d, 0.85, 'the text names an invoice of the customer already settled');
     // the text names an invoice number that is not open here (paid, or not imported yet): guesses are for a person
     if (facts.unknownRef && (d.ref === 'none' || d.amount === 'over'))
       cap(d, 0.85, `the text names ${facts.unknownRef}, which is not an open invoice`);

@@ -54,6 +54,36 @@ describe('precision first: what the text cites at exactly the amount paid is wha
   });
 });
 
+describe('a number one character off an invoice of the payer', () => {
+  const iban = 'FR7630006000011234567890189';
+
+  it('stands beside an exact citation of another customer’s invoice at the same amount: a person decides', () => {
+    // A's invoice F2024-09725 and B's F2024-09925 both owe 300.00; A pays, citing B's number (9 typed for 7)
+    const book = [invoice('F2024-09725', 'A', 300), invoice('F2024-09925', 'B', 300)];
+    const r = paid(book, credit(300, { counterpartyIban: iban, ...text('F2024-09925') }));
+    expect(r.status).toBe('suggested');
+    expect(r.suggestions.map((c) => c.allocations[0].invoiceId)).toEqual(['F2024-09725', 'F2024-09925']);
+  });
+
+  it('is not lettered when the text names another invoice of the customer, already settled', () => {
+    // F2024-40124 was paid by the first transfer; the second names it again: paid twice, or a typo of F2024-40123
+    const book = [invoice('F2024-40123', 'A', 194.45), invoice('F2024-40124', 'A', 194.45)];
+    const [first, second] = matchTransactions({
+      invoices: book,
+      customers: people,
+      transactions: [
+        credit(194.45, { counterpartyIban: iban, ...text('FACTURE F2024-40124') }),
+        credit(194.45, { counterpartyIban: iban, ...text('REGLEMENT F2024-40124') }),
+      ],
+    });
+    expect(allocations(first)).toEqual(['F2024-40124=19445']);
+    expect(second.status).toBe('suggested');
+    expect(second.suggestions[0].reasons).toContain(
+      'capped: the text names an invoice of the customer already settled',
+    );
+  });
+});
+
 describe('a transfer paying more invoices than it cites', () => {
   it('when the rest is exactly one other open invoice of the customer, pays both; nothing is kept as credit', () => {
     const book = [
