@@ -40,6 +40,8 @@ export interface NamedInvoices {
   refOf: Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>;
   /** What the texts name that cannot be allocated (already settled). */
   notes: string[];
+  /** The customers of the invoices the texts name that are already settled (whatever their currency). */
+  settledOf?: Set<number>;
 }
 
 function refWord(s: Search, i: number, h: { kind: ReferenceKind; text: string }): string {
@@ -68,8 +70,10 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
   const tol = s.feeTolerance;
   const refOf = new Map<number, { kind: ReferenceKind; text: string; creditor?: ReferenceHit['creditor'] }>();
   const notes: string[] = [];
+  let settledOf: Set<number> | undefined;
   const currency = ledger.currencyCode(t.currency);
   for (const h of hits) {
+    if (ledger.open[h.invoice] <= 0) (settledOf ??= new Set()).add(ledger.customerOf[h.invoice]);
     if (ledger.currencyOf[h.invoice] !== currency) continue;
     if (ledger.open[h.invoice] <= 0) {
       notes.push(
@@ -131,7 +135,7 @@ export function referenceCandidates(s: Search, hits: readonly ReferenceHit[]): N
     if (sols.length === 0) s.offer(draftOf(s, t, group, 'partial', 'ref', p, reasons));
   }
   groupCandidate(s, [...groups.values()]);
-  return { refOf, notes };
+  return { refOf, notes, settledOf };
 }
 
 /**

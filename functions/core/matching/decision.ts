@@ -304,9 +304,8 @@ export function applyRules(drafts: readonly Draft[], facts: TextFacts): void {
 
 /** Whether the text names an open invoice of the draft's customer that the draft does not pay. */
 function leavesNamedUnpaid(d: Draft, named: ReadonlyMap<number, number>): boolean {
-  const c = named.get(d.invoices[0]);
-  if (c === undefined || c < 0) return false;
-  for (const [i, customer] of named) if (customer === c && !d.invoices.includes(i)) return true;
+  if (d.customer < 0 || !named.has(d.invoices[0])) return false;
+  for (const [i, customer] of named) if (customer === d.customer && !d.invoices.includes(i)) return true;
   return false;
 }
 

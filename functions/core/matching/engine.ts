@@ -178,7 +178,7 @@ export function createMatcher(
     };
     const { found } = prep;
     // 1. invoice numbers in the texts; one character off only when those read do not fit
-    const { refOf, notes } = referenceCandidates(s, found.hits);
+    const { refOf, notes, settledOf } = referenceCandidates(s, found.hits);
     // (a named invoice that fits, of someone the payer does not look like, leaves room for a typo of the payer's own)
     if (!drafts.some((d) => fitsByReference(d) && d.payer !== 'conflict'))
       typoCandidates(s, found.typoQueries, (q) => typoNeighbours(prep, q), refOf, found.badCreditor);
@@ -204,8 +204,6 @@ export function createMatcher(
       named = new Map();
       for (const [i, h] of refOf) if (h.kind !== 'typo') named.set(i, ledger.customerOf[i]);
     }
-    let settledOf: Set<number> | undefined;
-    for (const h of found.hits) if (open[h.invoice] <= 0) (settledOf ??= new Set()).add(ledger.customerOf[h.invoice]);
     const facts = { nonCustomer, settledRef: notes.length > 0, unknownRef, badCreditor, named, settledOf };
     applyRules(all, facts);
     const nothingFits =

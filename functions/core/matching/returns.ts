@@ -111,21 +111,24 @@ export function byWhatItQuotes(
   const fits = link.kind === 'found' ? [link.fit] : link.kind === 'ambiguous' ? link.fits : [];
   if (fits.length === 0 || fits.some((f) => f.score > 1)) return link;
   if (link.kind === 'found' && unlettered.length === 0) return link;
+  const text = ` ${foldText(ret.texts.join(' '))} `;
   const quoting = fits.flatMap((f) => {
-    const line = quotedLine(ret, f.payment.wrote);
+    const line = quotedLine(text, f.payment.wrote);
     return line ? [{ f, line }] : [];
   });
-  if (quoting.length === 1 && !unlettered.some((u) => quotedLine(ret, u.remittance?.unstructured))) {
+  if (quoting.length === 1 && !unlettered.some((u) => quotedLine(text, u.remittance?.unstructured))) {
     const { f, line } = quoting[0];
     return { kind: 'found', fit: { ...f, evidence: [...f.evidence, `quotes its text "${line}"`] } };
   }
   return link.kind === 'found' ? { kind: 'unsure', fit: link.fit } : link;
 }
 
-/** The line of `wrote` (four characters or more once folded) that the return's texts quote whole, if any. */
-function quotedLine(ret: { texts: string[] }, wrote: readonly string[] | undefined): string | undefined {
+/**
+ * The line of `wrote` (four characters or more once folded) that the return's text quotes whole, if any; `text` is
+ * the return's texts folded, with a space at each end.
+ */
+function quotedLine(text: string, wrote: readonly string[] | undefined): string | undefined {
   if (!wrote || wrote.length === 0) return undefined;
-  const text = ` ${foldText(ret.texts.join(' '))} `;
   return wrote.find((line) => {
     const f = foldText(line);
     return f.length >= 4 && text.includes(` ${f} `);

@@ -298,7 +298,8 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const fr = language === 'fr';
   const items = [...input.items].sort(compareItems);
   const level = highestReminderLevel(items.map((i) => i.level));
-  const anyOverdue = items.some((i) => i.daysLate > 0);
+  const overdue = items.filter((i) => i.daysLate > 0).length;
+  const anyOverdue = overdue > 0;
   const tone = tones(language, level, anyOverdue, customer.isBusiness !== false, input.reminded ?? false);
   const n = items.length;
   // The subject announces the highest level for the invoices at that level only; the others are counted apart.
@@ -314,7 +315,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     .filter((i) => levelRank(i.level) > levelRank(level))
     .sort((a, b) => levelRank(b.level) - levelRank(a.level));
   const invoiceIds = items.map((i) => i.invoiceId);
-  const own = { invoiceIds, overdue: items.filter((i) => i.daysLate > 0).length };
+  const own = { invoiceIds, overdue };
   const subject = `${creditor.name} – ${above.length ? inForceHeadline(above, own, language) : `${headline}${rest}`}`;
   const reminder = above.length ? inForceLines(above, language) : [];
   const ask = tone.ask?.(n, others.length > 0 ? top.map((i) => i.invoiceId) : undefined);
