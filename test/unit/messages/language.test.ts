@@ -687,6 +687,23 @@ function problems(content: string, language: Language): string[] {
   return found;
 }
 
+describe('the statement alert', () => {
+  it('tells finance which payment a return gives back when that one was not lettered, and not to letter it', () => {
+    const line = (language: Language) =>
+      renderFinanceAlert(statementProcessedAlert({ language, summary, at: '2026-01-23T07:30:00.000Z' }))
+        .text.split('\n')
+        .find((l) => l.includes('REJET VIR'));
+    expect(line('fr')).toContain(
+      'paiement d’origine non lettré, rien n’a été rouvert ; ne pas lettrer : l’opération du 04/01/2026 de ' +
+        '120,00\u00a0€, non lettrée',
+    );
+    expect(line('en')).toContain(
+      'original payment not lettered, nothing reopened; do not letter: the entry of 4 Jan 2026 of €120.00, not ' +
+        'lettered',
+    );
+  });
+});
+
 describe('every message and document speaks its reader’s language in plain words', () => {
   for (const language of ['fr', 'en'] as const) {
     it(

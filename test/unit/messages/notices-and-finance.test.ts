@@ -8,7 +8,6 @@ import {
   renderFinanceAlert,
   renderFinanceDigest,
   renderFormalNoticeEmail,
-  statementProcessedAlert,
 } from '../../../functions/core/messages';
 
 const creditor = { name: 'Atelier Dupont SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' };
@@ -224,52 +223,5 @@ describe('finance alerts and digest', () => {
     expect(digestIsWorthSending(empty)).toBe(false);
     expect(digestIsWorthSending({ ...empty, failures: [{ reason: 'x' }] })).toBe(true);
     expect(digestIsWorthSending({ ...empty, needsPerson: [{ reason: 'x' }] })).toBe(true);
-  });
-});
-
-describe('a statement with a returned payment whose own payment was not lettered', () => {
-  const txn = (day: string) => `FR7630006000011234567890189:${day}:9f2c41`;
-  const summary = {
-    fileName: 'releve-janvier.cfo',
-    format: 'cfonb120' as const,
-    accounts: [],
-    period: { from: '2026-01-01', to: '2026-01-31' },
-    counts: {
-      entries: 2,
-      newTransactions: 2,
-      duplicates: 0,
-      matched: 0,
-      suggested: 1,
-      unmatched: 0,
-      ignored: 1,
-      reversals: 1,
-    },
-    autoMatchRate: 0,
-    anomalies: [
-      {
-        kind: 'returned_payment' as const,
-        transactionId: txn('2026-01-14'),
-        date: '2026-01-14',
-        amount: '-120.00',
-        label: 'REJET VIR',
-        reopened: [],
-        candidates: [`transaction ${txn('2026-01-04')} of 2026-01-04, 120.00, not lettered`],
-      },
-    ],
-  };
-
-  it('tells finance which payment it gives back, and not to letter it', () => {
-    const line = (language: 'fr' | 'en') =>
-      renderFinanceAlert(statementProcessedAlert({ language, summary, at: '2026-01-23T07:30:00.000Z' }))
-        .text.split('\n')
-        .find((l) => l.includes('REJET VIR'));
-    expect(line('fr')).toContain(
-      'paiement d’origine non lettré, rien n’a été rouvert ; ne pas lettrer : l’opération du 04/01/2026 de ' +
-        '120,00\u00a0€, non lettrée',
-    );
-    expect(line('en')).toContain(
-      'original payment not lettered, nothing reopened; do not letter: the entry of 4 Jan 2026 of €120.00, not ' +
-        'lettered',
-    );
   });
 });
