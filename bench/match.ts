@@ -339,11 +339,13 @@ function sweep() {
     const autos = scored.map((b) => b.score.autoCorrectUnambiguous / b.score.matchableUnambiguous);
     const kinds: Record<WrongKind, number> = { undone: 0, 'paid-twice': 0, unexplained: 0 };
     for (const b of scored) for (const w of b.wrong) kinds[w.kind]++;
-    const returns = { total: 0, own: 0, another: 0 };
+    const returns = { total: 0, own: 0, another: 0, givenBack: 0, givenBackWrong: 0 };
     for (const b of scored) {
       returns.total += b.score.returnedTotal;
       returns.own += b.score.returnedLinked;
       returns.another += b.returnsToAnother;
+      returns.givenBack += b.score.givenBackRight;
+      returns.givenBackWrong += b.score.givenBackWrong;
     }
     console.log(
       `  ${String(size.customers).padStart(5)} customers, ${String(scored[0].invoices).padStart(6)} invoices, ` +
@@ -351,7 +353,8 @@ function sweep() {
         `(seed ${worst.book.seed}), auto ${pct(Math.min(...autos), 1)}-${pct(Math.max(...autos), 1)}, wrong ` +
         `automatic matches ${kinds.undone + kinds['paid-twice'] + kinds.unexplained} (undone ${kinds.undone}, ` +
         `paid-twice ${kinds['paid-twice']}, unexplained ${kinds.unexplained}); returns ${returns.total}: linked to ` +
-        `their payment ${returns.own}, to another ${returns.another}`,
+        `their payment ${returns.own}, to another ${returns.another}; unlettered payments given back by their ` +
+        `return ${returns.givenBack}, by another ${returns.givenBackWrong}`,
     );
     for (const b of scored)
       for (const w of b.wrong.filter((x) => x.kind === 'unexplained'))

@@ -15,6 +15,9 @@ export interface Score {
   returnedFlagged: number;
   returnedTotal: number;
   returnedLinked: number;
+  /** Credits left unlettered that the engine says a return gives back: by their own return, or by another one. */
+  givenBackRight: number;
+  givenBackWrong: number;
   notReceiptsLeftAlone: number;
   notReceipts: number;
   byCategory: Map<
@@ -44,6 +47,8 @@ export function score(truth: readonly Truth[], results: readonly MatchResult[], 
     returnedFlagged: 0,
     returnedTotal: 0,
     returnedLinked: 0,
+    givenBackRight: 0,
+    givenBackWrong: 0,
     notReceiptsLeftAlone: 0,
     notReceipts: 0,
     byCategory: new Map(),
@@ -65,7 +70,17 @@ export function score(truth: readonly Truth[], results: readonly MatchResult[], 
         cat.autoCorrect++;
       } else s.autoWrong.push({ index: t.index, category: t.category, variant: t.variant, got, want });
     }
-    const okAutoOrFirst = (r.status === 'matched' && got === want) || (r.status === 'suggested' && first === want);
+    // a payment given back by its own return is not to be lettered: what the truth says it paid stays open, as it must
+    const givenBack =
+      r.returnedBy !== undefined &&
+      ids !== undefined &&
+      truth.some((x) => x.reverses === t.index && ids[x.index] === r.returnedBy);
+    if (r.returnedBy !== undefined) {
+      if (givenBack) s.givenBackRight++;
+      else s.givenBackWrong++;
+    }
+    const okAutoOrFirst =
+      (r.status === 'matched' && got === want) || (r.status === 'suggested' && first === want) || givenBack;
     if (t.category === 'returned') {
       s.returnedTotal++;
       if (r.returned) s.returnedFlagged++;

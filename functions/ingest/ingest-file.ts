@@ -20,7 +20,7 @@ import { fileNameOf, unreadFileId } from '../core/ingest/files';
 import { type IngestLimits, tooLargeProblem } from '../core/ingest/read';
 import { type IngestSummary, type ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import { type LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
-import type { ParsedStatementFile } from '../core/model';
+import type { MatchResult, ParsedStatementFile } from '../core/model';
 import { sendPendingIngestAlerts } from './alerts';
 import { fileDuplicate, fileProcessed, fileRejected, type InboxFile } from './file-statement';
 import type { IngestNotifier, RejectionReport } from './notifier';
@@ -208,9 +208,18 @@ async function reconcile(
         continue;
       }
     }
-    await recordVerdict(txn, result, result.status === 'matched' ? 'suggested' : result.status);
+    await recordVerdict(txn, result, storedStatus(result));
   }
   return entries;
+}
+
+/**
+ * Where a verdict not applied leaves the transaction: a credit that a return of the same run gives back is `reversed`
+ * (out of the review queue, never lettered); a match that could not be applied goes to review.
+ */
+function storedStatus(result: MatchResult): StoredTransaction['status'] {
+  if (result.returnedBy !== undefined) return 'reversed';
+  return result.status === 'matched' ? 'suggested' : result.status;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../bin/local/stack';
+import { AllocationRefusedError, applyManualMatch } from '../../functions/adapters/db/allocations';
 import { putCustomer } from '../../functions/adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../functions/adapters/db/invoices';
 import { listStatements } from '../../functions/adapters/db/statements';
-import { listTransactions } from '../../functions/adapters/db/transactions';
+import { getTransaction, listTransactions } from '../../functions/adapters/db/transactions';
 import type { Statement, StatementEntry } from '../../functions/core/model';
 import { writeStatementFile } from '../../functions/core/statements';
 
@@ -21,6 +22,7 @@ const account = {
   accountNumber: '00012345678',
 };
 const payer = { counterpartyName: 'RESTAURANT CANTAL', counterpartyIban: 'FR7610107001011234567890129' };
+const LOZERE = { counterpartyName: 'FERME LOZERE', counterpartyIban: 'FR7630004000031234567890143' };
 
 function entry(i: number, date: string, amountCents: number, label: string, remittance: string[]): StatementEntry {
   return {
@@ -70,7 +72,7 @@ async function invoice(id: string, customerId: string, dueDate: string) {
   );
 }
 
-async function customer(customerId: string, name: string) {
+async function customer(customerId: string, name: string, iban = payer.counterpartyIban) {
   await putCustomer({
     customerId,
     name,
@@ -79,7 +81,7 @@ async function customer(customerId: string, name: string) {
     language: 'fr',
     timeZone: 'Europe/Paris',
     contacts: [{ email: `compta@${customerId.toLowerCase()}.example`, role: 'billing' }],
-    ibans: [payer.counterpartyIban],
+    ibans: [iban],
     paymentTermsDays: 30,
     blockWhenOverLimit: false,
     reminderGrouping: 'per_customer',
@@ -96,6 +98,9 @@ beforeAll(async () => {
   await customer('C-AUBRAC', 'Auberge Aubrac SAS');
   await invoice('AU-0001', 'C-AUBRAC', '2026-10-31');
   await invoice('AU-0002', 'C-AUBRAC', '2026-11-15');
+  await customer('C-LOZERE', 'Ferme Lozère EARL', LOZERE.counterpartyIban);
+  await invoice('LZ-0001', 'C-LOZERE', '2026-10-31');
+  await invoice('LZ-0002', 'C-LOZERE', '2026-11-15');
 });
 
 afterAll(async () => {
@@ -169,4 +174,34 @@ describe('a returned payment in a later statement', () => {
       );
     },
   );
+
+  it('takes the payment it gives back, left unlettered, out of the review queue: it cannot be lettered', async () => {
+    // the payment names no invoice and two are owed at its amount: only suggested; returned in the same statement
+    const both = statement('2026-11-26', [
+      { ...entry(0, '2026-11-25', 500_00, 'VIR SEPA FERME LOZERE', ['PAIEMENT FACTURE']), ...LOZERE },
+      { ...entry(1, '2026-11-26', -500_00, 'REJET VIR SEPA FERME LOZERE', ['MOTIF AC04']), ...LOZERE },
+    ]);
+    expect((await stack.putStatement('lozere.cfo', writeStatementFile('cfonb120', [both]))).error).toBeUndefined();
+    const credit = (await listTransactions({ status: 'reversed' })).items.find(
+      (t) => t.counterpartyName === LOZERE.counterpartyName && t.amountCents > 0,
+    );
+    expect(credit?.match).toMatchObject({ status: 'ignored', suggestions: [] });
+    expect(credit?.match?.returnedBy).toMatch(/.+/);
+    const queue = [
+      ...(await listTransactions({ status: 'suggested' })).items,
+      ...(await listTransactions({ status: 'unmatched' })).items,
+    ];
+    expect(queue.map((t) => t.transactionId)).not.toContain(credit!.transactionId);
+    await expect(
+      applyManualMatch(credit!.transactionId, [{ invoiceId: 'LZ-0001', amountCents: 500_00 }], 'user:test'),
+    ).rejects.toThrow(AllocationRefusedError);
+    expect((await getTransaction(credit!.transactionId))?.status).toBe('reversed');
+    expect(await getInvoice('LZ-0001')).toMatchObject({ status: 'open', openCents: 500_00 });
+    const mail = await stack.waitFor(async () =>
+      (await stack.sentEmails()).find((m) => m.subject.includes('lozere.cfo')),
+    );
+    expect(mail.body.text).toMatch(
+      /rien n’a été rouvert : l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est retirée des opérations/,
+    );
+  });
 });

@@ -199,6 +199,10 @@ const rules: [RegExp, Fr][] = [
   ],
   [/^quotes its text "(.*)"$/s, (g) => `reprend son libellé « ${g[1]} »`],
   [
+    /^given back by transaction (.*) of (.*) \(impayé \/ rejet\): it pays nothing and must not be lettered$/s,
+    (g) => `rendu par la transaction ${g[1]} du ${g[2]} (impayé / rejet) : il ne règle rien et ne doit pas être lettré`,
+  ],
+  [
     /^transaction (.*) of (.*), (.*), not lettered$/s,
     (g) => `transaction ${g[1]} du ${g[2]}, ${amountFr(g[3])}, non lettrée`,
   ],

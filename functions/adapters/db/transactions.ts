@@ -9,8 +9,8 @@ import { decodeCursor, encodeCursor, type Page, tableName } from './table';
 
 /**
  * Where a bank transaction stands: `pending` right after ingest (not yet through the matcher), then the matcher's
- * verdict; `rejected` when a person refused the suggestions; `reversed` for a returned payment that reopened what it
- * paid.
+ * verdict; `rejected` when a person refused the suggestions; `reversed` for a payment the bank returned: lettered, its
+ * allocations undone by the return; or left unlettered, and given back by a return of the same file (never lettered).
  */
 export const TransactionStatus = z.enum([
   'pending',

@@ -31,6 +31,8 @@ export type Anomaly =
       label: string;
       reopened: string[];
       candidates?: string[];
+      /** Its one candidate, a credit of this file left unlettered, was taken out of the review queue (returnedBy). */
+      withdrawn?: true;
     }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
   | { kind: 'allocation_refused'; transactionId: string; reason: string }
@@ -91,6 +93,7 @@ export function summarizeIngest(
     reversals: 0,
   };
   const anomalies: Anomaly[] = [...storeAnomalies];
+  const givenBackBy = new Set(entries.flatMap((e) => (e.result?.returnedBy ? [e.result.returnedBy] : [])));
   for (const e of entries) {
     if (e.isNew) counts.newTransactions++;
     else counts.duplicates++;
@@ -116,6 +119,7 @@ export function summarizeIngest(
         ...base,
         reopened: e.reopened ?? [],
         ...(e.result.reversalOf === undefined ? { candidates } : {}),
+        ...(givenBackBy.has(e.transactionId) ? { withdrawn: true as const } : {}),
       });
     }
     if (e.refusal) anomalies.push({ kind: 'allocation_refused', transactionId: e.transactionId, reason: e.refusal });

@@ -43,6 +43,8 @@ export interface MatchInput {
 interface Evaluation {
   result: MatchResult;
   best?: Draft;
+  /** For a return: the one credit of its payer and amount left unlettered, which it then gives back. */
+  givesBack?: MatchableTransaction;
 }
 
 /** What does not depend on open amounts, read once per transaction however many passes look at it. */
@@ -289,7 +291,25 @@ export function createMatcher(
         ...unletteredCandidates,
       );
     else if (named.length === 0) reasons.push('original payment not found: look it up by amount and payer');
-    return { result: { ...base, status: 'ignored', confidence: 1, reasons, ...(reopens.length ? { reopens } : {}) } };
+    return {
+      result: { ...base, status: 'ignored', confidence: 1, reasons, ...(reopens.length ? { reopens } : {}) },
+      ...(named.length === 0 && unlettered.length === 1 ? { givesBack: unlettered[0] } : {}),
+    };
+  }
+
+  /** A credit left unlettered that a return gives back: it pays nothing, and must not be lettered. */
+  function givenBack(t: MatchableTransaction, by: MatchableTransaction): MatchResult {
+    return {
+      transactionId: t.transactionId,
+      status: 'ignored',
+      confidence: 1,
+      suggestions: [],
+      reasons: [
+        `given back by transaction ${by.transactionId} of ${by.bookingDate} (impayé / rejet): it pays nothing and ` +
+          'must not be lettered',
+      ],
+      returnedBy: by.transactionId,
+    };
   }
 
   function apply(t: MatchableTransaction, ev: Evaluation) {
@@ -368,6 +388,13 @@ export function createMatcher(
     const results: (MatchResult | undefined)[] = new Array(transactions.length);
     const later: number[] = [];
     const unlinkedReturns: number[] = [];
+    /** Returns that give back a credit left unlettered (see returned), by their place in the batch. */
+    const givesBack = new Map<number, MatchableTransaction>();
+    const decideReturn = (k: number, ev: Evaluation) => {
+      results[k] = ev.result;
+      if (ev.givesBack) givesBack.set(k, ev.givesBack);
+      else givesBack.delete(k);
+    };
     const laterByAmount = new Map<number, number[]>();
     const defer = (k: number) => {
       later.push(k);
@@ -402,7 +429,7 @@ export function createMatcher(
           results[j] = ev.result;
           settled(j);
         }
-        results[k] = evaluate(t, unletteredBefore(t)).result;
+        decideReturn(k, evaluate(t, unletteredBefore(t)));
         if (!results[k]!.reversalOf) unlinkedReturns.push(k);
         else settled(k);
         return;
@@ -433,9 +460,16 @@ export function createMatcher(
     }
     // pass 3: returns whose payment was matched in pass 2
     for (const k of unlinkedReturns) {
-      const again = evaluate(transactions[k], unletteredBefore(transactions[k])).result;
+      const again = evaluate(transactions[k], unletteredBefore(transactions[k]));
       // linked now, or the payments it may give back as they are now (pass 2 lettered some): more than pass 1 knew
-      if (namesPayments(again) || namesPayments(results[k]!)) results[k] = again;
+      if (namesPayments(again.result) || namesPayments(results[k]!)) decideReturn(k, again);
+    }
+    // a credit left unlettered that one return, and one only, gives back: out of the review queue, never lettered
+    const claims = new Map<MatchableTransaction, number[]>();
+    for (const [k, u] of givesBack) claims.set(u, [...(claims.get(u) ?? []), k]);
+    for (const [u, by] of claims) {
+      const j = transactions.indexOf(u);
+      if (by.length === 1 && results[j]!.status !== 'matched') results[j] = givenBack(u, transactions[by[0]]);
     }
     return results as MatchResult[];
   }

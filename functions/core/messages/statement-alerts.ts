@@ -227,6 +227,7 @@ function anomalyLine(a: Anomaly, language: Language): string {
       const reopened = a.reopened.length
         ? l(` (factures rouvertes : ${a.reopened.join(', ')})`, ` (invoices reopened: ${a.reopened.join(', ')})`)
         : '';
+      const candidates = a.candidates?.map((c) => candidatePayment(c, language)).join(', ');
       const unlinked = !a.candidates
         ? ''
         : a.candidates.length === 0
@@ -234,15 +235,22 @@ function anomalyLine(a: Anomaly, language: Language): string {
               ' — paiement d’origine non identifié, rien n’a été rouvert',
               ' — original payment not identified, nothing reopened',
             )
-          : (a.candidates.every((c) => UNLETTERED.test(c))
+          : a.withdrawn
+            ? l(
+                ` — paiement d’origine non lettré, rien n’a été rouvert : ${candidates}, est retirée des ` +
+                  'opérations à valider et ne doit pas être lettrée',
+                ` — original payment not lettered, nothing reopened: ${candidates}, is taken out of the review ` +
+                  'queue and must not be lettered',
+              )
+            : a.candidates.every((c) => UNLETTERED.test(c))
               ? l(
-                  ' — paiement d’origine non lettré, rien n’a été rouvert ; ne pas lettrer : ',
-                  ' — original payment not lettered, nothing reopened; do not letter: ',
+                  ` — paiement d’origine non lettré, rien n’a été rouvert ; ne pas lettrer : ${candidates}`,
+                  ` — original payment not lettered, nothing reopened; do not letter: ${candidates}`,
                 )
               : l(
-                  ' — paiement d’origine non identifié, rien n’a été rouvert ; à choisir parmi : ',
-                  ' — original payment not identified, nothing reopened; one of: ',
-                )) + a.candidates.map((c) => candidatePayment(c, language)).join(', ');
+                  ` — paiement d’origine non identifié, rien n’a été rouvert ; à choisir parmi : ${candidates}`,
+                  ` — original payment not identified, nothing reopened; one of: ${candidates}`,
+                );
       return (
         l(
           `Paiement rejeté (impayé) du ${day(a.date, language)} : ${amount(a.amount, language)} — ${a.label}`,

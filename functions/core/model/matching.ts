@@ -33,6 +33,11 @@ export const MatchResult = z.object({
   reasons: z.array(z.string()),
   /** A returned/rejected payment that reopens what it paid. */
   reversalOf: z.string().optional(),
+  /**
+   * For a credit left unlettered: the returned payment (impayé, rejet) that gives it back, the only credit of its payer
+   * and amount it could give back. It pays nothing and must not be lettered.
+   */
+  returnedBy: z.string().optional(),
   /** True for a returned/rejected payment (impayé, rejet): finance must be alerted. */
   returned: z.boolean().optional(),
   /** For a returned payment: what to reopen (the allocations of the payment it undoes, or the invoices it names). */

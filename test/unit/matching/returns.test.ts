@@ -193,19 +193,51 @@ describe('a returned payment that names nothing but its payer', () => {
     );
   });
 
-  it('names for finance the payment of its payer that was only suggested, which must not be lettered now', () => {
+  it('gives back the one payment of its payer and amount left unlettered: out of the review queue, unlettered', () => {
     const unsure = pay('2026-11-19', 'PAIEMENT FACTURE');
-    const [r1, r] = matchTransactions({
-      invoices: book.slice(0, 2),
-      customers,
-      transactions: [unsure, back('MOTIF AC04 COMPTE CLOTURE PAIEMENT FACTURE')],
-    });
-    expect(r1.status).toBe('suggested');
+    const ret = back('MOTIF AC04 COMPTE CLOTURE');
+    const [r1, r] = matchTransactions({ invoices: book.slice(0, 2), customers, transactions: [unsure, ret] });
     expect(r).toMatchObject({ returned: true, status: 'ignored' });
+    expect(r.reversalOf).toBeUndefined();
     expect(r.reasons.slice(1)).toEqual([
       'original payment not lettered: nothing reopened, and it must not be lettered',
       `candidate: transaction ${unsure.transactionId} of 2026-11-19, 500.00, not lettered`,
     ]);
+    expect(r1).toEqual({
+      transactionId: unsure.transactionId,
+      status: 'ignored',
+      confidence: 1,
+      suggestions: [],
+      reasons: [
+        `given back by transaction ${ret.transactionId} of 2026-11-24 (impayé / rejet): it pays nothing and must ` +
+          'not be lettered',
+      ],
+      returnedBy: ret.transactionId,
+    });
+  });
+
+  it('gives back none of two payments of its payer and amount left unlettered: a person chooses', () => {
+    const first = pay('2026-11-18', 'PAIEMENT FACTURE');
+    const second = pay('2026-11-19', 'REGLEMENT');
+    const results = matchTransactions({
+      invoices: book,
+      customers,
+      transactions: [first, second, back('MOTIF AC04 COMPTE CLOTURE')],
+    });
+    expect(results.map((r) => r.status)).toEqual(['suggested', 'suggested', 'ignored']);
+    expect(results.some((r) => r.returnedBy)).toBe(false);
+    expect(results[2].reasons.filter((x) => x.startsWith('candidate: '))).toHaveLength(2);
+  });
+
+  it('gives back nothing when two returns could give back the same unlettered payment', () => {
+    const unsure = pay('2026-11-19', 'PAIEMENT FACTURE');
+    const results = matchTransactions({
+      invoices: book.slice(0, 2),
+      customers,
+      transactions: [unsure, back('MOTIF AC04'), back('MOTIF MS03', { bookingDate: '2026-11-25' })],
+    });
+    expect(results[0].status).toBe('suggested');
+    expect(results.some((r) => r.returnedBy)).toBe(false);
   });
 
   it('gives back the payment whose remittance text it quotes, of two lettered ones', () => {

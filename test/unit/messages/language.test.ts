@@ -167,6 +167,17 @@ const anomalies: Anomaly[] = [
     candidates: [`transaction ${txn('2026-01-04')} of 2026-01-04, 120.00, not lettered`],
   },
   {
+    kind: 'returned_payment',
+    transactionId: txn('2026-01-13'),
+    date: '2026-01-13',
+    amount: '-80.00',
+    label: 'REJET SEPA',
+    reopened: [],
+    // its payment, of the same file, only suggested and the one candidate: out of the review queue (returnedBy)
+    candidates: [`transaction ${txn('2026-01-05')} of 2026-01-05, 80.00, not lettered`],
+    withdrawn: true,
+  },
+  {
     kind: 'to_review',
     transactionId: txn('2026-01-15'),
     date: '2026-01-15',
@@ -700,6 +711,21 @@ describe('the statement alert', () => {
     expect(line('en')).toContain(
       'original payment not lettered, nothing reopened; do not letter: the entry of 4 Jan 2026 of €120.00, not ' +
         'lettered',
+    );
+  });
+
+  it('tells finance that the payment a return gives back, not lettered, left the review queue', () => {
+    const line = (language: Language) =>
+      renderFinanceAlert(statementProcessedAlert({ language, summary, at: '2026-01-23T07:30:00.000Z' }))
+        .text.split('\n')
+        .find((l) => l.includes('REJET SEPA'));
+    expect(line('fr')).toContain(
+      'paiement d’origine non lettré, rien n’a été rouvert : l’opération du 05/01/2026 de 80,00\u00a0€, non ' +
+        'lettrée, est retirée des opérations à valider et ne doit pas être lettrée',
+    );
+    expect(line('en')).toContain(
+      'original payment not lettered, nothing reopened: the entry of 5 Jan 2026 of €80.00, not lettered, is taken ' +
+        'out of the review queue and must not be lettered',
     );
   });
 });

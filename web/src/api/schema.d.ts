@@ -5881,6 +5881,7 @@ export interface operations {
                                     invoiceId: string;
                                 }[];
                                 returned?: boolean;
+                                returnedBy?: string;
                                 reversalOf?: string;
                                 /** @enum {string} */
                                 status: "matched" | "suggested" | "unmatched" | "ignored";
@@ -6040,6 +6041,7 @@ export interface operations {
                                 invoiceId: string;
                             }[];
                             returned?: boolean;
+                            returnedBy?: string;
                             reversalOf?: string;
                             /** @enum {string} */
                             status: "matched" | "suggested" | "unmatched" | "ignored";
@@ -6268,6 +6270,7 @@ export interface operations {
                                     invoiceId: string;
                                 }[];
                                 returned?: boolean;
+                                returnedBy?: string;
                                 reversalOf?: string;
                                 /** @enum {string} */
                                 status: "matched" | "suggested" | "unmatched" | "ignored";
@@ -6532,6 +6535,7 @@ export interface operations {
                                     invoiceId: string;
                                 }[];
                                 returned?: boolean;
+                                returnedBy?: string;
                                 reversalOf?: string;
                                 /** @enum {string} */
                                 status: "matched" | "suggested" | "unmatched" | "ignored";
@@ -6726,6 +6730,7 @@ export interface operations {
                                 invoiceId: string;
                             }[];
                             returned?: boolean;
+                            returnedBy?: string;
                             reversalOf?: string;
                             /** @enum {string} */
                             status: "matched" | "suggested" | "unmatched" | "ignored";
@@ -6956,6 +6961,7 @@ export interface operations {
                                     invoiceId: string;
                                 }[];
                                 returned?: boolean;
+                                returnedBy?: string;
                                 reversalOf?: string;
                                 /** @enum {string} */
                                 status: "matched" | "suggested" | "unmatched" | "ignored";
