@@ -232,7 +232,12 @@ function scaling() {
       continue;
     }
     cpus[run.name] = recon.cpu;
-    const s = score(truth, resultsFromJson(recon.stdout));
+    const results = resultsFromJson(recon.stdout);
+    const s = score(
+      truth,
+      results,
+      results.map((r) => r.transactionId),
+    );
     console.log(
       `  ${run.name.padEnd(8)} ${String(run.entries).padStart(8)} ${String(invoiceCount).padStart(9)} ` +
         `${String(run.customers).padStart(9)} ${(bytes / 1e6).toFixed(1).padStart(9)} | ` +
@@ -266,6 +271,7 @@ function resultsFromJson(stdout: string): MatchResult[] {
       status: MatchResult['status'];
       allocations: { invoiceId: string; amount: string }[];
       suggestions: { allocations: { invoiceId: string; amount: string }[]; confidence: number }[];
+      returnedBy?: string;
     }[];
   };
   const allocs = (list: { invoiceId: string; amount: string }[]) =>
@@ -293,6 +299,7 @@ function resultsFromJson(stdout: string): MatchResult[] {
       writeOffCents: 0,
       customerCreditCents: 0,
     })),
+    ...(t.returnedBy !== undefined ? { returnedBy: t.returnedBy } : {}),
   }));
 }
 

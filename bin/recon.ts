@@ -415,7 +415,8 @@ function allocationsJson(allocs: readonly { invoiceId: string; amountCents: numb
 
 /**
  * One transaction of `recon match --json`, written field by field (the text JSON.stringify would give for the object
- * { index, id, date, amount, status, allocations, suggestions, confidence, reasons }, at a fraction of its cost).
+ * { index, id, date, amount, status, allocations, suggestions, confidence, reasons, returnedBy? }, at a fraction of
+ * its cost; returnedBy only for a credit that a return gives back).
  */
 function jsonOf(e: StatementEntry, r: MatchResult): string {
   const allocations = r.status === 'matched' && r.best ? allocationsJson(r.best.allocations) : '[]';
@@ -425,7 +426,8 @@ function jsonOf(e: StatementEntry, r: MatchResult): string {
   return (
     `{"index":${num(e.index)},"id":${str(r.transactionId)},"date":${str(e.bookingDate)},` +
     `"amount":"${formatCents(e.amountCents)}","status":"${r.status}","allocations":${allocations},` +
-    `"suggestions":[${suggestions}],"confidence":${num(r.confidence)},"reasons":${str(r.reasons)}}`
+    `"suggestions":[${suggestions}],"confidence":${num(r.confidence)},"reasons":${str(r.reasons)}` +
+    `${r.returnedBy !== undefined ? `,"returnedBy":${str(r.returnedBy)}` : ''}}`
   );
 }
 

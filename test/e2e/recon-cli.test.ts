@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeStatementFile } from '../../functions/core/statements';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'recon');
@@ -180,5 +181,58 @@ describe('recon parse', () => {
     const r = recon('parse', join(fixtures, 'statement.cfo'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cfonb120/);
+  });
+});
+
+describe('recon match --json on a payment returned in the same file', () => {
+  it('names, on the payment left unlettered, the return that gives it back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-returned-'));
+    const payer = { counterpartyName: 'FERME LOZERE', counterpartyIban: 'FR7630004000031234567890143' };
+    const entry = (index: number, date: string, amountCents: number, label: string, text: string) => ({
+      index,
+      bookingDate: date,
+      valueDate: date,
+      amountCents,
+      currency: 'EUR',
+      bankCodes: [],
+      label,
+      ...payer,
+      remittance: { unstructured: [text], structured: [] },
+      reversal: false,
+      raw: [],
+    });
+    const entries = [
+      entry(0, '2026-11-25', 500_00, 'VIR SEPA FERME LOZERE', 'PAIEMENT FACTURE'),
+      entry(1, '2026-11-26', -500_00, 'REJET VIR SEPA FERME LOZERE', 'MOTIF AC04'),
+    ];
+    const account = {
+      iban: 'FR7630003012340001234567890',
+      bankCode: '30003',
+      branchCode: '01234',
+      accountNumber: '00012345678',
+    };
+    const statement = {
+      format: 'cfonb120' as const,
+      account,
+      currency: 'EUR',
+      periodStart: '2026-11-25',
+      periodEnd: '2026-11-26',
+      openingBalanceCents: 1_000_00,
+      closingBalanceCents: 1_000_00,
+      entries,
+      balanceCheck: { status: 'ok' as const },
+    };
+    writeFileSync(join(dir, 'releve.cfo'), writeStatementFile('cfonb120', [statement]));
+    writeFileSync(
+      join(dir, 'invoices.csv'),
+      'invoice_id,customer_id,customer_name,customer_iban,amount,currency,issue_date,due_date\n' +
+        `LZ-0001,C-LOZERE,Ferme Lozère EARL,${payer.counterpartyIban},500.00,EUR,2026-10-01,2026-10-31\n` +
+        `LZ-0002,C-LOZERE,Ferme Lozère EARL,${payer.counterpartyIban},500.00,EUR,2026-10-01,2026-11-15\n`,
+    );
+    const r = recon('match', '--invoices', join(dir, 'invoices.csv'), '--statement', join(dir, 'releve.cfo'), '--json');
+    expect(r.code).toBe(0);
+    const [credit, back] = JSON.parse(r.stdout).transactions;
+    expect(credit).toMatchObject({ status: 'ignored', allocations: [], suggestions: [], returnedBy: back.id });
+    expect(back.returnedBy).toBeUndefined();
   });
 });
