@@ -114,7 +114,16 @@ export function htmlDocument(language: Language, title: string, body: string): s
   );
 }
 
-export function htmlTable(headers: string[], rows: string[][], alignRight: number[] = []): string {
+/**
+ * An HTML table; `alignRight`: the amount columns; `whole`: the columns whose cells stay on one line (an invoice number
+ * broken at its hyphen in a narrow mail window is misread when quoted with a payment).
+ */
+export function htmlTable(
+  headers: string[],
+  rows: string[][],
+  alignRight: number[] = [],
+  whole: number[] = [],
+): string {
   const th = headers
     .map(
       (h, i) =>
@@ -129,7 +138,7 @@ export function htmlTable(headers: string[], rows: string[][], alignRight: numbe
           .map(
             (c, i) =>
               `<td style="text-align:${alignRight.includes(i) ? 'right' : 'left'};padding:4px ` +
-              `8px;border-bottom:1px solid #eee">${c}</td>`,
+              `8px;border-bottom:1px solid #eee${whole.includes(i) ? ';white-space:nowrap' : ''}">${c}</td>`,
           )
           .join('')}</tr>`,
     )
