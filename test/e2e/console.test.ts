@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import chromium from '@sparticuz/chromium';
@@ -20,7 +22,13 @@ import { openConsolePage, settled } from './support/console-page';
  * interactive is a benchmark (npm run bench:console), not a test.
  */
 const local = useLocalStack({ sfnTimeFactor: 1 });
-const shots = path.join(projectRoot, 'docs', 'screenshots');
+/**
+ * The README's screenshots are written by this test when `UPDATE_SCREENSHOTS=1` (or when one is missing); otherwise to
+ * a scratch folder, so that a plain `npm test` leaves the working tree as it found it (the statements page shows the
+ * time each file arrived, and its screenshot changed with every run).
+ */
+const readme = path.join(projectRoot, 'docs', 'screenshots');
+const shots = process.env.UPDATE_SCREENSHOTS === '1' ? readme : path.join(os.tmpdir(), 'encaisse-console-screenshots');
 /** Every page of the console, by its French name. */
 const pages = {
   'Aujourd’hui': '/',
@@ -144,7 +152,8 @@ async function seriousViolations(p: Page): Promise<string[]> {
 }
 
 async function shot(p: Page, name: string): Promise<void> {
-  await p.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+  const missing = !existsSync(path.join(readme, `${name}.png`));
+  await p.screenshot({ path: path.join(missing ? readme : shots, `${name}.png`), fullPage: false });
 }
 
 async function api(pathAndQuery: string): Promise<any> {
