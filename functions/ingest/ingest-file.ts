@@ -19,7 +19,14 @@ import { addDays } from '../core/dates';
 import { fileNameOf, unreadFileId } from '../core/ingest/files';
 import { type IngestLimits, tooLargeProblem } from '../core/ingest/read';
 import { type IngestSummary, type ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
-import { type LetteredPayment, looksLikeReturnedPayment, matchTransactions, withAliases } from '../core/matching';
+import {
+  givenBackResult,
+  type LetteredPayment,
+  looksLikeReturnedPayment,
+  matchTransactions,
+  type UnletteredPayment,
+  withAliases,
+} from '../core/matching';
 import type { MatchResult, ParsedStatementFile } from '../core/model';
 import { sendPendingIngestAlerts } from './alerts';
 import { fileDuplicate, fileProcessed, fileRejected, type InboxFile } from './file-statement';
@@ -164,17 +171,19 @@ async function reconcile(
 ): Promise<ReconciledEntry[]> {
   if (pending.length === 0) return entries;
 
-  const [invoices, customers, aliases, payments] = await Promise.all([
+  const [invoices, customers, aliases, payments, unlettered] = await Promise.all([
     listPayableInvoices(),
     listAllCustomers(),
     listLiveAliases(),
     paymentsReturnsMayUndo(pending),
+    creditsReturnsMayGiveBack(pending),
   ]);
   const ownIbans = parsed.statements.map((s) => s.account.iban).filter((x): x is string => !!x);
   const results = matchTransactions({
     transactions: pending,
     invoices,
     payments,
+    unlettered,
     customers: withAliases(customers, aliases),
     options: { ownIbans, feeToleranceCents: matchingSettings().FEE_TOLERANCE_CENTS },
   });
@@ -185,6 +194,9 @@ async function reconcile(
     const slot = byId.get(result.transactionId)!;
     slot.result = result;
     if (result.returned) slot.reopened = await reopenReturnedPayment(txn, result.reversalOf, log);
+    // the credit it gives back, left unlettered: this file's is recorded with its own verdict (returnedBy)
+    if (result.givesBack !== undefined)
+      slot.withdrawn = pendingById.has(result.givesBack) || (await withdrawGivenBack(result.givesBack, txn, log));
     if (result.status === 'matched' && result.best) {
       try {
         const applied = await applyCandidate(txn.transactionId, result.best, 'system:ingest', result.reasons);
@@ -252,24 +264,62 @@ async function reopenReturnedPayment(
   }
 }
 
+/**
+ * An earlier statement's credit, left unlettered, that a return gives back: out of the review queue (`reversed`), never
+ * to be lettered. Unless a person decided on it meanwhile (then finance's mail names it as a candidate only).
+ */
+async function withdrawGivenBack(transactionId: string, by: StoredTransaction, log: Logger): Promise<boolean> {
+  const credit = await getTransaction(transactionId);
+  // given back already, by a run of this file that stopped half-way
+  if (credit?.status === 'reversed' && credit.match?.returnedBy === by.transactionId) return true;
+  if (credit?.status !== 'suggested' && credit?.status !== 'unmatched') {
+    log.warn('returned payment: the unlettered credit it gives back was decided meanwhile', { transactionId });
+    return false;
+  }
+  // conditional on the version read: a person acting at the same moment makes this run fail and start again
+  await recordVerdict(credit, givenBackResult(credit, by), 'reversed');
+  return true;
+}
+
 /** Lettered payments of the 120 days before each returned payment, of its amount: what the returns may give back. */
 async function paymentsReturnsMayUndo(pending: StoredTransaction[]): Promise<LetteredPayment[]> {
+  return (await beforeReturns(pending, ['matched'])).flatMap((t) => {
+    const allocations = t.applied
+      .filter((a) => a.amountCents > 0)
+      .map((a) => ({ invoiceId: a.invoiceId, amountCents: a.amountCents }));
+    return allocations.length > 0 ? [{ ...t, allocations }] : [];
+  });
+}
+
+/**
+ * Credits left in the review queue, of a return's amount in the 120 days before it: what it may give back unlettered;
+ * and those a return of this batch gave back already (a run that stopped half-way and starts again decides the same).
+ */
+async function creditsReturnsMayGiveBack(pending: StoredTransaction[]): Promise<UnletteredPayment[]> {
+  const ids = new Set(pending.map((t) => t.transactionId));
+  return (await beforeReturns(pending, ['suggested', 'unmatched', 'reversed'])).filter(
+    (t) => t.status !== 'reversed' || ids.has(t.match?.returnedBy ?? ''),
+  );
+}
+
+/** Stored transactions in these statuses of the amount of a returned payment in `pending`, up to 120 days before it. */
+async function beforeReturns(
+  pending: StoredTransaction[],
+  statuses: StoredTransaction['status'][],
+): Promise<StoredTransaction[]> {
   const returns = pending.filter(looksLikeReturnedPayment);
   if (returns.length === 0) return [];
   const amounts = new Set(returns.map((t) => -t.amountCents));
   const dates = returns.map((t) => t.bookingDate).sort();
   const from = addDays(dates[0], -120);
-  const out: LetteredPayment[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listTransactions({ status: 'matched', from, to: dates[dates.length - 1], cursor });
-    for (const t of page.items) {
-      const allocations = t.applied
-        .filter((a) => a.amountCents > 0)
-        .map((a) => ({ invoiceId: a.invoiceId, amountCents: a.amountCents }));
-      if (amounts.has(t.amountCents) && allocations.length > 0) out.push({ ...t, allocations });
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  const out: StoredTransaction[] = [];
+  for (const status of statuses) {
+    let cursor: string | undefined;
+    do {
+      const page = await listTransactions({ status, from, to: dates[dates.length - 1], cursor });
+      for (const t of page.items) if (amounts.has(t.amountCents)) out.push(t);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
   return out;
 }

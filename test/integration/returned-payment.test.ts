@@ -23,6 +23,7 @@ const account = {
 };
 const payer = { counterpartyName: 'RESTAURANT CANTAL', counterpartyIban: 'FR7610107001011234567890129' };
 const LOZERE = { counterpartyName: 'FERME LOZERE', counterpartyIban: 'FR7630004000031234567890143' };
+const MARGERIDE = { counterpartyName: 'GITE MARGERIDE', counterpartyIban: 'FR7630004000039876543210127' };
 
 function entry(i: number, date: string, amountCents: number, label: string, remittance: string[]): StatementEntry {
   return {
@@ -101,6 +102,9 @@ beforeAll(async () => {
   await customer('C-LOZERE', 'Ferme Lozère EARL', LOZERE.counterpartyIban);
   await invoice('LZ-0001', 'C-LOZERE', '2026-10-31');
   await invoice('LZ-0002', 'C-LOZERE', '2026-11-15');
+  await customer('C-MARGERIDE', 'Gîte Margeride SARL', MARGERIDE.counterpartyIban);
+  await invoice('MG-0001', 'C-MARGERIDE', '2026-10-31');
+  await invoice('MG-0002', 'C-MARGERIDE', '2026-11-15');
 });
 
 afterAll(async () => {
@@ -203,5 +207,36 @@ describe('a returned payment in a later statement', () => {
     expect(mail.body.text).toMatch(
       /rien n’a été rouvert : l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est retirée des opérations/,
     );
+  });
+
+  it('takes a payment of an earlier statement out of the review queue when a later return gives it back', async () => {
+    const paid = statement('2026-11-25', [
+      { ...entry(0, '2026-11-25', 500_00, 'VIR SEPA GITE MARGERIDE', ['PAIEMENT FACTURE']), ...MARGERIDE },
+    ]);
+    expect((await stack.putStatement('margeride.cfo', writeStatementFile('cfonb120', [paid]))).error).toBeUndefined();
+    const waiting = (await listTransactions({ status: 'suggested' })).items.find(
+      (t) => t.counterpartyName === MARGERIDE.counterpartyName,
+    );
+    expect(waiting?.amountCents).toBe(500_00);
+
+    const back = statement('2026-11-27', [
+      { ...entry(0, '2026-11-27', -500_00, 'REJET VIR SEPA GITE MARGERIDE', ['MOTIF AC04']), ...MARGERIDE },
+    ]);
+    expect(
+      (await stack.putStatement('rejet-margeride.cfo', writeStatementFile('cfonb120', [back]))).error,
+    ).toBeUndefined();
+    const credit = await getTransaction(waiting!.transactionId);
+    expect(credit?.status).toBe('reversed');
+    expect(credit?.match).toMatchObject({ status: 'ignored', suggestions: [] });
+    const returned = (await listTransactions({ status: 'ignored' })).items.find(
+      (t) => t.counterpartyName === MARGERIDE.counterpartyName,
+    );
+    expect(credit?.match?.returnedBy).toBe(returned?.transactionId);
+    expect(returned?.match?.givesBack).toBe(waiting!.transactionId);
+    expect(await getInvoice('MG-0001')).toMatchObject({ status: 'open', openCents: 500_00 });
+    const mail = await stack.waitFor(async () =>
+      (await stack.sentEmails()).find((m) => m.subject.includes('rejet-margeride.cfo')),
+    );
+    expect(mail.body.text).toMatch(/l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est retirée des opérations/);
   });
 });

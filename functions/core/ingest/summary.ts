@@ -31,7 +31,7 @@ export type Anomaly =
       label: string;
       reopened: string[];
       candidates?: string[];
-      /** Its one candidate, a credit of this file left unlettered, was taken out of the review queue (returnedBy). */
+      /** Its one candidate, a credit left unlettered, was taken out of the review queue (see ReconciledEntry). */
       withdrawn?: true;
     }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
@@ -64,6 +64,8 @@ export interface ReconciledEntry {
   result?: MatchResult;
   reopened?: string[];
   refusal?: string;
+  /** For a return: the credit left unlettered that it gives back was taken out of the review queue. */
+  withdrawn?: boolean;
 }
 
 export function accountLabel(s: Pick<Statement, 'account'>): string {
@@ -93,7 +95,6 @@ export function summarizeIngest(
     reversals: 0,
   };
   const anomalies: Anomaly[] = [...storeAnomalies];
-  const givenBackBy = new Set(entries.flatMap((e) => (e.result?.returnedBy ? [e.result.returnedBy] : [])));
   for (const e of entries) {
     if (e.isNew) counts.newTransactions++;
     else counts.duplicates++;
@@ -119,7 +120,7 @@ export function summarizeIngest(
         ...base,
         reopened: e.reopened ?? [],
         ...(e.result.reversalOf === undefined ? { candidates } : {}),
-        ...(givenBackBy.has(e.transactionId) ? { withdrawn: true as const } : {}),
+        ...(e.withdrawn ? { withdrawn: true as const } : {}),
       });
     }
     if (e.refusal) anomalies.push({ kind: 'allocation_refused', transactionId: e.transactionId, reason: e.refusal });

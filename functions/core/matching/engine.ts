@@ -6,7 +6,15 @@ import { applyRules, type Draft, Drafts, decide, fitsByReference, fitsByTypo } f
 import { OpenLedger } from './ledger';
 import { foldText, ibanKey } from './normalize';
 import { ReferenceIndex } from './reference-index';
-import { byWhatItQuotes, describePayment, describeUnlettered, type LedgerPayment, PaymentLedger } from './returns';
+import {
+  byWhatItQuotes,
+  describePayment,
+  describeUnlettered,
+  givenBackResult,
+  type LedgerPayment,
+  PaymentLedger,
+  type UnletteredCredit,
+} from './returns';
 import {
   type LetteredPayment,
   type MatchCustomer,
@@ -14,6 +22,7 @@ import {
   type MatchOptionsInput,
   type MatchTransaction,
   type OpenInvoice,
+  type UnletteredPayment,
 } from './types';
 
 /** What the engine needs of a transaction (a statement entry with its id). */
@@ -37,6 +46,8 @@ export interface MatchInput {
   transactions: readonly MatchableTransaction[];
   /** Payments lettered before this run: what a returned payment in this run may give back. */
   payments?: readonly LetteredPayment[];
+  /** Credits of earlier statements left unlettered: a returned payment in this run may give one of them back. */
+  unlettered?: readonly UnletteredPayment[];
   options?: MatchOptionsInput;
 }
 
@@ -44,8 +55,11 @@ interface Evaluation {
   result: MatchResult;
   best?: Draft;
   /** For a return: the one credit of its payer and amount left unlettered, which it then gives back. */
-  givesBack?: MatchableTransaction;
+  givesBack?: UnletteredCredit;
 }
+
+/** Who paid a movement, as a return and the payment it gives back are compared. */
+type Payer = { counterpartyIban?: string; counterpartyName?: string };
 
 /** What does not depend on open amounts, read once per transaction however many passes look at it. */
 interface Prepared {
@@ -65,7 +79,7 @@ interface Prepared {
  * paid), `decision.ts` (how sure, and the verdict), `classify.ts` and `returns.ts` (non-receipts and returns).
  */
 export function matchTransactions(input: MatchInput): MatchResult[] {
-  const matcher = createMatcher(input.invoices, input.customers, input.options, input.payments);
+  const matcher = createMatcher(input.invoices, input.customers, input.options, input.payments, input.unlettered);
   return matcher.matchAll(input.transactions);
 }
 
@@ -74,6 +88,7 @@ export function createMatcher(
   customers: readonly MatchCustomer[],
   options: MatchOptionsInput = {},
   earlier: readonly LetteredPayment[] = [],
+  earlierUnlettered: readonly UnletteredPayment[] = [],
 ) {
   const opts = MatchOptions.parse(options);
   const ledger = new OpenLedger(invoices, customers);
@@ -145,7 +160,7 @@ export function createMatcher(
    * `unlettered`: for a returned payment, the batch's earlier credits of its payer and amount not lettered (see
    * returned).
    */
-  function evaluate(t: MatchableTransaction, unlettered: readonly MatchableTransaction[] = []): Evaluation {
+  function evaluate(t: MatchableTransaction, unlettered: readonly UnletteredCredit[] = []): Evaluation {
     const prep = prepare(t);
     const base = { transactionId: t.transactionId, suggestions: [] as Candidate[] };
     if (t.amountCents <= 0) {
@@ -225,7 +240,7 @@ export function createMatcher(
    * suggested, or not decided yet), may give back one of those: nothing is undone either, unless it quotes what the
    * payer wrote with the lettered payment alone (see byWhatItQuotes).
    */
-  function returned(t: MatchableTransaction, unlettered: readonly MatchableTransaction[]): Evaluation {
+  function returned(t: MatchableTransaction, unlettered: readonly UnletteredCredit[]): Evaluation {
     const prep = prepare(t);
     const head = 'returned payment (impayé / rejet): what it paid must be reopened and finance alerted';
     const base = { transactionId: t.transactionId, suggestions: [], returned: true as const };
@@ -297,21 +312,6 @@ export function createMatcher(
     };
   }
 
-  /** A credit left unlettered that a return gives back: it pays nothing, and must not be lettered. */
-  function givenBack(t: MatchableTransaction, by: MatchableTransaction): MatchResult {
-    return {
-      transactionId: t.transactionId,
-      status: 'ignored',
-      confidence: 1,
-      suggestions: [],
-      reasons: [
-        `given back by transaction ${by.transactionId} of ${by.bookingDate} (impayé / rejet): it pays nothing and ` +
-          'must not be lettered',
-      ],
-      returnedBy: by.transactionId,
-    };
-  }
-
   function apply(t: MatchableTransaction, ev: Evaluation) {
     const d = ev.best!;
     const lastShort = d.writeOff > 0 ? d.invoices.findIndex((i, k) => d.allocations[k] < open[i]) : -1;
@@ -343,7 +343,7 @@ export function createMatcher(
     return r.reversalOf !== undefined || r.reasons.some((x) => x.startsWith('candidate: '));
   }
 
-  function samePayer(a: MatchableTransaction, b: MatchableTransaction): boolean {
+  function samePayer(a: Payer, b: Payer): boolean {
     if (a.counterpartyIban && b.counterpartyIban) return ibanKey(a.counterpartyIban) === ibanKey(b.counterpartyIban);
     return (
       !!a.counterpartyName && !!b.counterpartyName && foldText(a.counterpartyName) === foldText(b.counterpartyName)
@@ -389,7 +389,7 @@ export function createMatcher(
     const later: number[] = [];
     const unlinkedReturns: number[] = [];
     /** Returns that give back a credit left unlettered (see returned), by their place in the batch. */
-    const givesBack = new Map<number, MatchableTransaction>();
+    const givesBack = new Map<number, UnletteredCredit>();
     const decideReturn = (k: number, ev: Evaluation) => {
       results[k] = ev.result;
       if (ev.givesBack) givesBack.set(k, ev.givesBack);
@@ -402,16 +402,23 @@ export function createMatcher(
       if (l) l.push(k);
       else laterByAmount.set(transactions[k].amountCents, [k]);
     };
-    /** The credits before return `t`, of its payer and the amount it returns, left for pass 2 and not lettered. */
-    const unletteredBefore = (t: MatchableTransaction) =>
-      (laterByAmount.get(-t.amountCents) ?? [])
+    /**
+     * The credits before return `t`, of its payer and the amount it returns, not lettered: earlier statements' left in
+     * the review queue, then this batch's left for pass 2.
+     */
+    const unletteredBefore = (t: MatchableTransaction): UnletteredCredit[] => [
+      ...earlierUnlettered.filter(
+        (u) => u.amountCents === -t.amountCents && u.bookingDate <= t.bookingDate && samePayer(u, t),
+      ),
+      ...(laterByAmount.get(-t.amountCents) ?? [])
         .filter(
           (j) =>
             results[j]?.status !== 'matched' &&
             transactions[j].bookingDate <= t.bookingDate &&
             samePayer(transactions[j], t),
         )
-        .map((j) => transactions[j]);
+        .map((j) => transactions[j]),
+    ];
     /** A transaction decided for good: what prepare read of it is no longer needed (the batch's live heap shrinks). */
     const settled = (k: number) => prepared?.delete(transactions[k]);
     // pass 1, file order: reference-backed matches and returned payments (which undo what came before them)
@@ -465,11 +472,14 @@ export function createMatcher(
       if (namesPayments(again.result) || namesPayments(results[k]!)) decideReturn(k, again);
     }
     // a credit left unlettered that one return, and one only, gives back: out of the review queue, never lettered
-    const claims = new Map<MatchableTransaction, number[]>();
-    for (const [k, u] of givesBack) claims.set(u, [...(claims.get(u) ?? []), k]);
-    for (const [u, by] of claims) {
-      const j = transactions.indexOf(u);
-      if (by.length === 1 && results[j]!.status !== 'matched') results[j] = givenBack(u, transactions[by[0]]);
+    const claims = new Map<string, number[]>();
+    for (const [k, u] of givesBack) claims.set(u.transactionId, [...(claims.get(u.transactionId) ?? []), k]);
+    for (const [id, by] of claims) {
+      if (by.length > 1) continue;
+      const j = transactions.findIndex((x) => x.transactionId === id);
+      if (j >= 0 && results[j]!.status === 'matched') continue;
+      results[by[0]] = { ...results[by[0]]!, givesBack: id };
+      if (j >= 0) results[j] = givenBackResult(transactions[j], transactions[by[0]]);
     }
     return results as MatchResult[];
   }

@@ -12,6 +12,7 @@ export {
   withAliases,
 } from './payer-aliases';
 export { ReferenceIndex, withinOneEdit } from './reference-index';
+export { givenBackResult } from './returns';
 export { findSubsets } from './subset-sum';
 export {
   LetteredPayment,
@@ -20,4 +21,5 @@ export {
   type MatchOptionsInput,
   MatchTransaction,
   OpenInvoice,
+  UnletteredPayment,
 } from './types';

@@ -1,3 +1,4 @@
+import type { MatchResult } from '../model/matching';
 import { formatCents } from '../money';
 import { foldText, ibanKey } from './normalize';
 import { ReferenceIndex } from './reference-index';
@@ -88,12 +89,35 @@ export class PaymentLedger {
   }
 }
 
-/** A credit of the batch left unlettered (only suggested, or not decided yet), as a return may have given it back. */
+/**
+ * A credit left unlettered (only suggested, or not decided yet; of this batch or an earlier statement), as a return
+ * may have given it back.
+ */
 export interface UnletteredCredit {
   transactionId: string;
   bookingDate: string;
   amountCents: number;
+  counterpartyIban?: string;
+  counterpartyName?: string;
   remittance?: { unstructured?: readonly string[] };
+}
+
+/** The verdict on a credit left unlettered that a return gives back: it pays nothing, and must not be lettered. */
+export function givenBackResult(
+  credit: { transactionId: string },
+  by: { transactionId: string; bookingDate: string },
+): MatchResult {
+  return {
+    transactionId: credit.transactionId,
+    status: 'ignored',
+    confidence: 1,
+    suggestions: [],
+    reasons: [
+      `given back by transaction ${by.transactionId} of ${by.bookingDate} (impayé / rejet): it pays nothing and ` +
+        'must not be lettered',
+    ],
+    returnedBy: by.transactionId,
+  };
 }
 
 /**

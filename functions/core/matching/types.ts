@@ -50,6 +50,13 @@ export const LetteredPayment = z.object({
 });
 export type LetteredPayment = z.input<typeof LetteredPayment>;
 
+/**
+ * A credit of an earlier statement left unlettered (in the review queue): a returned payment in this run may give it
+ * back, and it must then never be lettered.
+ */
+export const UnletteredPayment = LetteredPayment.omit({ allocations: true });
+export type UnletteredPayment = z.input<typeof UnletteredPayment>;
+
 export const MatchOptions = z.object({
   /**
    * A payment short by at most this much (bank fees) still settles the invoice; the difference is proposed as a

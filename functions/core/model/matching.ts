@@ -38,6 +38,11 @@ export const MatchResult = z.object({
    * and amount it could give back. It pays nothing and must not be lettered.
    */
   returnedBy: z.string().optional(),
+  /**
+   * For a returned payment: the credit left unlettered that it gives back (of this batch, or an earlier statement's),
+   * the only one it may give back: nothing to reopen, and that credit must never be lettered.
+   */
+  givesBack: z.string().optional(),
   /** True for a returned/rejected payment (impayé, rejet): finance must be alerted. */
   returned: z.boolean().optional(),
   /** For a returned payment: what to reopen (the allocations of the payment it undoes, or the invoices it names). */

@@ -203,6 +203,7 @@ describe('a returned payment that names nothing but its payer', () => {
       'original payment not lettered: nothing reopened, and it must not be lettered',
       `candidate: transaction ${unsure.transactionId} of 2026-11-19, 500.00, not lettered`,
     ]);
+    expect(r.givesBack).toBe(unsure.transactionId);
     expect(r1).toEqual({
       transactionId: unsure.transactionId,
       status: 'ignored',
@@ -214,6 +215,36 @@ describe('a returned payment that names nothing but its payer', () => {
       ],
       returnedBy: ret.transactionId,
     });
+  });
+
+  it('gives back a payment of an earlier statement left in the review queue, when it is the only one', () => {
+    const waiting = { transactionId: 'EARLIER-1', bookingDate: '2026-11-12', amountCents: 500_00, ...payer };
+    const other = { ...waiting, transactionId: 'EARLIER-2', counterpartyIban: 'FR7630004000031234567890143' };
+    const [r] = matchTransactions({
+      invoices: book,
+      customers,
+      unlettered: [waiting, other, { ...waiting, transactionId: 'EARLIER-3', amountCents: 400_00 }],
+      transactions: [back('MOTIF AC04')],
+    });
+    expect(r).toMatchObject({ returned: true, status: 'ignored', givesBack: 'EARLIER-1' });
+    expect(r.reversalOf).toBeUndefined();
+    expect(r.reasons.slice(1)).toEqual([
+      'original payment not lettered: nothing reopened, and it must not be lettered',
+      'candidate: transaction EARLIER-1 of 2026-11-12, 500.00, not lettered',
+    ]);
+  });
+
+  it('gives back none of an earlier payment and one of its own statement, both unlettered: a person chooses', () => {
+    const waiting = { transactionId: 'EARLIER-1', bookingDate: '2026-11-12', amountCents: 500_00, ...payer };
+    const results = matchTransactions({
+      invoices: book,
+      customers,
+      unlettered: [waiting],
+      transactions: [pay('2026-11-19', 'PAIEMENT FACTURE'), back('MOTIF AC04')],
+    });
+    expect(results[0].status).toBe('suggested');
+    expect(results[1].givesBack).toBeUndefined();
+    expect(results[1].reasons.filter((x) => x.startsWith('candidate: '))).toHaveLength(2);
   });
 
   it('gives back none of two payments of its payer and amount left unlettered: a person chooses', () => {

@@ -5875,6 +5875,7 @@ export interface operations {
                                     writeOffCents: number;
                                 };
                                 confidence: number;
+                                givesBack?: string;
                                 reasons: string[];
                                 reopens?: {
                                     amountCents: number;
@@ -6035,6 +6036,7 @@ export interface operations {
                                 writeOffCents: number;
                             };
                             confidence: number;
+                            givesBack?: string;
                             reasons: string[];
                             reopens?: {
                                 amountCents: number;
@@ -6264,6 +6266,7 @@ export interface operations {
                                     writeOffCents: number;
                                 };
                                 confidence: number;
+                                givesBack?: string;
                                 reasons: string[];
                                 reopens?: {
                                     amountCents: number;
@@ -6529,6 +6532,7 @@ export interface operations {
                                     writeOffCents: number;
                                 };
                                 confidence: number;
+                                givesBack?: string;
                                 reasons: string[];
                                 reopens?: {
                                     amountCents: number;
@@ -6724,6 +6728,7 @@ export interface operations {
                                 writeOffCents: number;
                             };
                             confidence: number;
+                            givesBack?: string;
                             reasons: string[];
                             reopens?: {
                                 amountCents: number;
@@ -6955,6 +6960,7 @@ export interface operations {
                                     writeOffCents: number;
                                 };
                                 confidence: number;
+                                givesBack?: string;
                                 reasons: string[];
                                 reopens?: {
                                     amountCents: number;
