@@ -415,8 +415,8 @@ function allocationsJson(allocs: readonly { invoiceId: string; amountCents: numb
 
 /**
  * One transaction of `recon match --json`, written field by field (the text JSON.stringify would give for the object
- * { index, id, date, amount, status, allocations, suggestions, confidence, reasons, returnedBy? }, at a fraction of
- * its cost; returnedBy only for a credit that a return gives back).
+ * { index, id, date, amount, status, allocations, suggestions, confidence, reasons, givesBack?, returnedBy? }, at a
+ * fraction of its cost; givesBack and returnedBy only on a return and the unlettered credit it gives back).
  */
 function jsonOf(e: StatementEntry, r: MatchResult): string {
   const allocations = r.status === 'matched' && r.best ? allocationsJson(r.best.allocations) : '[]';
@@ -427,6 +427,7 @@ function jsonOf(e: StatementEntry, r: MatchResult): string {
     `{"index":${num(e.index)},"id":${str(r.transactionId)},"date":${str(e.bookingDate)},` +
     `"amount":"${formatCents(e.amountCents)}","status":"${r.status}","allocations":${allocations},` +
     `"suggestions":[${suggestions}],"confidence":${num(r.confidence)},"reasons":${str(r.reasons)}` +
+    `${r.givesBack !== undefined ? `,"givesBack":${str(r.givesBack)}` : ''}` +
     `${r.returnedBy !== undefined ? `,"returnedBy":${str(r.returnedBy)}` : ''}}`
   );
 }

@@ -233,6 +233,7 @@ describe('recon match --json on a payment returned in the same file', () => {
     expect(r.code).toBe(0);
     const [credit, back] = JSON.parse(r.stdout).transactions;
     expect(credit).toMatchObject({ status: 'ignored', allocations: [], suggestions: [], returnedBy: back.id });
+    expect(back).toMatchObject({ status: 'ignored', givesBack: credit.id });
     expect(back.returnedBy).toBeUndefined();
   });
 });
