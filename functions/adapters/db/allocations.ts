@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Allocation, Candidate, Invoice, InvoiceStatus, MatchResult } from '../../core/model';
+import { formatCents } from '../../core/money';
 import { dynamo } from '../aws-clients';
 import { clock } from '../clock';
 import { invoiceEventPut } from './events';
@@ -67,7 +68,7 @@ export async function applyCandidate(
     if (allocated > txn.amountCents)
       throw new AllocationRefusedError(
         transactionId,
-        `allocations (${allocated}) exceed the credit (${txn.amountCents})`,
+        `allocations (${formatCents(allocated)}) exceed the credit (${formatCents(txn.amountCents)})`,
       );
 
     const invoices = await Promise.all(candidate.allocations.map((a) => getInvoice(a.invoiceId)));
@@ -84,7 +85,7 @@ export async function applyCandidate(
       if (a.amountCents > inv.openCents)
         throw new AllocationRefusedError(
           transactionId,
-          `invoice ${inv.invoiceId} has only ${inv.openCents} cents open, ${a.amountCents} asked`,
+          `invoice ${inv.invoiceId} has only ${formatCents(inv.openCents)} open, ${formatCents(a.amountCents)} asked`,
         );
       const writeOff = Math.min(writeOffLeft, inv.openCents - a.amountCents);
       writeOffLeft -= writeOff;

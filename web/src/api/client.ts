@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { lang, t } from '../i18n';
+import { translateRefusal } from '../refusals';
 import type { components, paths } from './schema';
 
 /** The admin API's typed client: paths, parameters and bodies come from the generated schema, nothing by hand. */
@@ -20,7 +21,7 @@ export class ApiError extends Error {
   explain(): string {
     const m = t().problems;
     if (this.kind === 'version-conflict' || this.status === 428) return m.conflict;
-    if (this.kind === 'state-conflict') return m.state(this.problem.detail ?? '');
+    if (this.kind === 'state-conflict') return m.state(translateRefusal(this.problem.detail ?? '', lang.value));
     if (this.status === 403) return m.forbidden;
     return m.generic(this.problem.title ?? `HTTP ${this.status}`, this.problem.detail ?? '');
   }
