@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeStatementFile } from '../../functions/core/statements';
+import { cfonbStatement, payerEntry } from '../fixtures/statement-builders';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'recon');
@@ -188,40 +189,10 @@ describe('recon match --json on a payment returned in the same file', () => {
   it('names, on the payment left unlettered, the return that gives it back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recon-returned-'));
     const payer = { counterpartyName: 'FERME LOZERE', counterpartyIban: 'FR7630004000031234567890143' };
-    const entry = (index: number, date: string, amountCents: number, label: string, text: string) => ({
-      index,
-      bookingDate: date,
-      valueDate: date,
-      amountCents,
-      currency: 'EUR',
-      bankCodes: [],
-      label,
-      ...payer,
-      remittance: { unstructured: [text], structured: [] },
-      reversal: false,
-      raw: [],
-    });
-    const entries = [
-      entry(0, '2026-11-25', 500_00, 'VIR SEPA FERME LOZERE', 'PAIEMENT FACTURE'),
-      entry(1, '2026-11-26', -500_00, 'REJET VIR SEPA FERME LOZERE', 'MOTIF AC04'),
-    ];
-    const account = {
-      iban: 'FR7630003012340001234567890',
-      bankCode: '30003',
-      branchCode: '01234',
-      accountNumber: '00012345678',
-    };
-    const statement = {
-      format: 'cfonb120' as const,
-      account,
-      currency: 'EUR',
-      periodStart: '2026-11-25',
-      periodEnd: '2026-11-26',
-      openingBalanceCents: 1_000_00,
-      closingBalanceCents: 1_000_00,
-      entries,
-      balanceCheck: { status: 'ok' as const },
-    };
+    const statement = cfonbStatement('2026-11-26', [
+      payerEntry(payer, 0, '2026-11-25', 500_00, 'VIR SEPA FERME LOZERE', ['PAIEMENT FACTURE']),
+      payerEntry(payer, 1, '2026-11-26', -500_00, 'REJET VIR SEPA FERME LOZERE', ['MOTIF AC04']),
+    ]);
     writeFileSync(join(dir, 'releve.cfo'), writeStatementFile('cfonb120', [statement]));
     writeFileSync(
       join(dir, 'invoices.csv'),

@@ -5,8 +5,8 @@ import { putCustomer } from '../../functions/adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../functions/adapters/db/invoices';
 import { listStatements } from '../../functions/adapters/db/statements';
 import { getTransaction, listTransactions } from '../../functions/adapters/db/transactions';
-import type { Statement, StatementEntry } from '../../functions/core/model';
 import { writeStatementFile } from '../../functions/core/statements';
+import { cfonbStatement, payerEntry } from '../fixtures/statement-builders';
 
 /**
  * Issue 11 #1 on the local stack: a returned payment ("impayé", "rejet") arriving in a later statement undoes the
@@ -15,46 +15,13 @@ import { writeStatementFile } from '../../functions/core/statements';
  */
 let stack: LocalStack;
 
-const account = {
-  iban: 'FR7630003012340001234567890',
-  bankCode: '30003',
-  branchCode: '01234',
-  accountNumber: '00012345678',
-};
 const payer = { counterpartyName: 'RESTAURANT CANTAL', counterpartyIban: 'FR7610107001011234567890129' };
 const LOZERE = { counterpartyName: 'FERME LOZERE', counterpartyIban: 'FR7630004000031234567890143' };
 const MARGERIDE = { counterpartyName: 'GITE MARGERIDE', counterpartyIban: 'FR7630004000039876543210127' };
 
-function entry(i: number, date: string, amountCents: number, label: string, remittance: string[]): StatementEntry {
-  return {
-    index: i,
-    bookingDate: date,
-    valueDate: date,
-    amountCents,
-    currency: 'EUR',
-    bankCodes: [],
-    label,
-    ...payer,
-    remittance: { unstructured: remittance, structured: [] },
-    reversal: false,
-    raw: [],
-  };
-}
-
-function statement(date: string, entries: StatementEntry[]): Statement {
-  const total = entries.reduce((s, e) => s + e.amountCents, 0);
-  return {
-    format: 'cfonb120',
-    account,
-    currency: 'EUR',
-    periodStart: entries[0].bookingDate,
-    periodEnd: date,
-    openingBalanceCents: 5_000_00,
-    closingBalanceCents: 5_000_00 + total,
-    entries,
-    balanceCheck: { status: 'ok' },
-  };
-}
+const entry = (i: number, date: string, amountCents: number, label: string, remittance: string[]) =>
+  payerEntry(payer, i, date, amountCents, label, remittance);
+const statement = cfonbStatement;
 
 async function invoice(id: string, customerId: string, dueDate: string) {
   await saveInvoice(

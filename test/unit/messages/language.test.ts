@@ -699,31 +699,29 @@ function problems(content: string, language: Language): string[] {
 }
 
 describe('the statement alert', () => {
+  /** The line of the finance mail about the entry whose label is `label`. */
+  const line = (label: string, language: Language) =>
+    renderFinanceAlert(statementProcessedAlert({ language, summary, at: '2026-01-23T07:30:00.000Z' }))
+      .text.split('\n')
+      .find((l) => l.includes(label));
+
   it('tells finance which payment a return gives back when that one was not lettered, and not to letter it', () => {
-    const line = (language: Language) =>
-      renderFinanceAlert(statementProcessedAlert({ language, summary, at: '2026-01-23T07:30:00.000Z' }))
-        .text.split('\n')
-        .find((l) => l.includes('REJET VIR'));
-    expect(line('fr')).toContain(
+    expect(line('REJET VIR', 'fr')).toContain(
       'paiement d’origine non lettré, rien n’a été rouvert ; ne pas lettrer : l’opération du 04/01/2026 de ' +
         '120,00\u00a0€, non lettrée',
     );
-    expect(line('en')).toContain(
+    expect(line('REJET VIR', 'en')).toContain(
       'original payment not lettered, nothing reopened; do not letter: the entry of 4 Jan 2026 of €120.00, not ' +
         'lettered',
     );
   });
 
   it('tells finance that the payment a return gives back, not lettered, left the review queue', () => {
-    const line = (language: Language) =>
-      renderFinanceAlert(statementProcessedAlert({ language, summary, at: '2026-01-23T07:30:00.000Z' }))
-        .text.split('\n')
-        .find((l) => l.includes('REJET SEPA'));
-    expect(line('fr')).toContain(
+    expect(line('REJET SEPA', 'fr')).toContain(
       'paiement d’origine non lettré, rien n’a été rouvert : l’opération du 05/01/2026 de 80,00\u00a0€, non ' +
         'lettrée, est retirée des opérations à valider et ne doit pas être lettrée',
     );
-    expect(line('en')).toContain(
+    expect(line('REJET SEPA', 'en')).toContain(
       'original payment not lettered, nothing reopened: the entry of 5 Jan 2026 of €80.00, not lettered, is taken ' +
         'out of the review queue and must not be lettered',
     );
