@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor, type Page, tableName } from './table';
 /**
  * Where a bank transaction stands: `pending` right after ingest (not yet through the matcher), then the matcher's
  * verdict; `rejected` when a person refused the suggestions; `reversed` for a payment the bank returned: lettered, its
- * allocations undone by the return; or left unlettered, and given back by a return of the same file (never lettered).
+ * allocations undone by the return; or left unlettered, and given back by a return (never to be lettered).
  */
 export const TransactionStatus = z.enum([
   'pending',

@@ -157,8 +157,8 @@ export function createMatcher(
 
   /**
    * One transaction against the current open amounts: its candidates from each kind of evidence, then the verdict.
-   * `unlettered`: for a returned payment, the batch's earlier credits of its payer and amount not lettered (see
-   * returned).
+   * `unlettered`: for a returned payment, the credits before it of its payer and amount not lettered, of earlier
+   * statements or of this batch (see returned).
    */
   function evaluate(t: MatchableTransaction, unlettered: readonly UnletteredCredit[] = []): Evaluation {
     const prep = prepare(t);
