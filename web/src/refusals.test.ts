@@ -1,34 +1,44 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api/client';
 import { lang } from './i18n';
 import { knowsRefusal, translateRefusal } from './refusals';
 
-const SOURCE = join(__dirname, '..', '..', 'functions', 'adapters', 'db', 'allocations.ts');
+const root = join(__dirname, '..', '..', 'functions');
+/** The files that word a 409 state-conflict, and how each words it. */
+const SOURCES: [string, RegExp][] = [
+  ['adapters/db/allocations.ts', /new AllocationRefusedError\(\s*[\w.]+,\s*(['`])([\s\S]*?)\1\s*,?\s*\)/g],
+  ['adapters/db/statements.ts', /refused: (['`])([\s\S]*?)\1/g],
+  ...readdirSync(join(root, 'api', 'routes')).map(
+    (f) => [`api/routes/${f}`, /stateConflict\(\s*(['`])([\s\S]*?)\1,?\s*\)/g] as [string, RegExp],
+  ),
+];
 
-/** Every reason an AllocationRefusedError is given in the source, each `${…}` read as `X`. */
+/** Every refusal worded in those files, each `${…}` read as `X`. */
 function refusals(): string[] {
-  const src = readFileSync(SOURCE, 'utf8');
   const out = new Set<string>();
-  for (const m of src.matchAll(/new AllocationRefusedError\(\s*[\w.]+,\s*(['`])([\s\S]*?)\1\s*,?\s*\)/g))
-    out.add(m[2].replace(/\$\{(?:[^{}]|\{[^}]*\})*\}/g, 'X'));
+  for (const [file, re] of SOURCES)
+    for (const m of readFileSync(join(root, file), 'utf8').matchAll(re))
+      out.add(m[2].replace(/\$\{(?:[^{}]|\{[^}]*\})*\}/g, 'X'));
+  out.delete('unknown statement'); // a 404, not a refusal
   return [...out].sort();
 }
 
-describe('why a match was refused, in French', () => {
+describe('why the API refused an action, in French', () => {
   const templates = refusals();
 
   it('finds the refusals in the source', () => {
-    expect(templates.length).toBeGreaterThanOrEqual(10);
+    expect(templates.length).toBeGreaterThanOrEqual(18);
     expect(templates).toContain('a debit pays no invoice');
+    expect(templates).toContain('invoice X is X: cannot X');
   });
 
   it.each(templates)('has a French wording for “%s”', (template) => {
     expect(knowsRefusal(template)).toBe(true);
     const fr = translateRefusal(template, 'fr');
     expect(fr).not.toBe(template);
-    expect(fr.match(/\b(the|of|and|is|not|invoice|asked|open|credit)\b/g) ?? []).toEqual([]);
+    expect(fr.match(/\b(the|of|and|is|not|invoice|asked|open|credit|statement|cannot)\b/g) ?? []).toEqual([]);
   });
 
   it('writes amounts in French, and leaves English as the API wrote it', () => {
@@ -37,6 +47,12 @@ describe('why a match was refused, in French', () => {
     );
     expect(translateRefusal('invoice F-2026-0012 is written_off', 'fr')).toBe(
       'la facture F-2026-0012 est passée en perte',
+    );
+    expect(translateRefusal('amountCents 50000 exceeds the open amount 12050 (refunds are out of scope)', 'fr')).toBe(
+      '500,00\u00a0€ dépassent le reste dû de 120,50\u00a0€ (les remboursements ne sont pas gérés)',
+    );
+    expect(translateRefusal('invoice F-2026-0012 is paid: cannot pause', 'fr')).toBe(
+      'la facture F-2026-0012 est payée : impossible de suspendre les relances',
     );
     expect(translateRefusal('a debit pays no invoice', 'en')).toBe('a debit pays no invoice');
   });

@@ -1,14 +1,17 @@
 import type { Lang } from './i18n';
 
 /**
- * Why the API refused to letter or unletter a bank transaction (AllocationRefusedError in
- * functions/adapters/db/allocations.ts, English), in the reader's language. `refusals.test.ts` reads every reason from
- * that file and fails when one has no rule here.
+ * Why the API refused an action in the current state (409 state-conflict: a match refused, AllocationRefusedError in
+ * functions/adapters/db/allocations.ts; an invoice action or a statement re-run, functions/api/routes and
+ * functions/adapters/db/statements.ts; English), in the reader's language. `refusals.test.ts` reads every reason from
+ * those files and fails when one has no rule here.
  */
 const amountFr = (s: string): string =>
   /^-?\d+\.\d{2}$/.test(s)
     ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(s))
     : s;
+
+const statementStatusFr: Record<string, string> = { processing: 'en cours de traitement', processed: 'traité' };
 
 const invoiceStatusFr: Record<string, string> = {
   open: 'ouverte',
@@ -17,6 +20,17 @@ const invoiceStatusFr: Record<string, string> = {
   in_collection: 'au recouvrement',
   written_off: 'passée en perte',
   credited: 'soldée par un avoir',
+};
+
+/** Cents as the API states them in a body field's terms (amountCents), in euros. */
+const centsFr = (s: string): string => (/^\d+$/.test(s) ? amountFr((Number(s) / 100).toFixed(2)) : s);
+
+/** The invoice actions the API names in "cannot …". */
+const actionFr: Record<string, string> = {
+  'open a dispute': 'ouvrir une contestation',
+  pause: 'suspendre les relances',
+  'record a payment promise': 'enregistrer une promesse de paiement',
+  'restart its reminders': 'reprendre ses relances',
 };
 
 const RULES: [RegExp, (g: string[]) => string][] = [
@@ -33,13 +47,40 @@ const RULES: [RegExp, (g: string[]) => string][] = [
     (g) => `les montants lettrés (${amountFr(g[1])}) dépassent le crédit (${amountFr(g[2])})`,
   ],
   [/^unknown invoice (.*)$/, (g) => `facture ${g[1]} inconnue`],
-  [/^invoice (.*) is (\w+)$/, (g) => `la facture ${g[1]} est ${invoiceStatusFr[g[2]] ?? g[2]}`],
+  [/^invoice (\S+) is (\w+)$/, (g) => `la facture ${g[1]} est ${invoiceStatusFr[g[2]] ?? g[2]}`],
   [
     /^invoice (.*) has only (.*) open, (.*) asked$/,
     (g) => `la facture ${g[1]} ne doit plus que ${amountFr(g[2])}, ${amountFr(g[3])} demandés`,
   ],
   [/^nothing is allocated from this transaction$/, () => 'rien n’est lettré sur cette opération'],
   [/^no suggestion #(.*)$/, (g) => `pas de proposition n° ${g[1]}`],
+  [
+    /^invoice (.*) is (\w+): cannot (.*)$/,
+    (g) => `la facture ${g[1]} est ${invoiceStatusFr[g[2]] ?? g[2]} : impossible de ${actionFr[g[3]] ?? g[3]}`,
+  ],
+  [/^invoice (.*) is not paused$/, (g) => `les relances de la facture ${g[1]} ne sont pas suspendues`],
+  [
+    /^invoice (.*) is (\w+): nothing to write off$/,
+    (g) => `la facture ${g[1]} est ${invoiceStatusFr[g[2]] ?? g[2]} : rien à passer en perte`,
+  ],
+  [
+    /^invoice (.*) is (\w+): nothing to credit$/,
+    (g) => `la facture ${g[1]} est ${invoiceStatusFr[g[2]] ?? g[2]} : aucun avoir possible`,
+  ],
+  [
+    /^amountCents (\S+) exceeds the open amount (\S+?)( \(refunds are out of scope\))?$/,
+    (g) =>
+      `${centsFr(g[1])} dépassent le reste dû de ${centsFr(g[2])}` +
+      (g[3] ? ' (les remboursements ne sont pas gérés)' : ''),
+  ],
+  [
+    /^statement is (\w+), only a rejected one can be re-processed$/,
+    (g) => `ce relevé est ${statementStatusFr[g[1]] ?? g[1]} : seul un relevé rejeté peut être retraité`,
+  ],
+  [
+    /^the statement is already back in the inbox, waiting to be ingested$/,
+    () => 'le relevé est déjà de retour dans la boîte de dépôt, en attente de traitement',
+  ],
 ];
 
 /** A refusal in the reader's language; English is the API's own wording, and a reason no rule knows is kept as is. */
