@@ -10,7 +10,8 @@ import type { Lang } from './i18n';
 export type Translated = { text: string; known: boolean };
 type Fr = (g: string[], sub: (s: string) => string) => string;
 
-const amountFr = (s: string): string =>
+/** An amount as the API writes it ("1234.50") in French ("1 234,50 €"); anything else as is. */
+export const amountFr = (s: string): string =>
   /^-?\d+\.\d{2}$/.test(s)
     ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(s))
     : s;

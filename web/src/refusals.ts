@@ -1,4 +1,5 @@
-import type { Lang } from './i18n';
+import { type Lang, messages } from './i18n';
+import { amountFr } from './reasons';
 
 /**
  * Why the API refused an action in the current state (409 state-conflict: a match refused, AllocationRefusedError in
@@ -6,21 +7,8 @@ import type { Lang } from './i18n';
  * functions/adapters/db/statements.ts; English), in the reader's language. `refusals.test.ts` reads every reason from
  * those files and fails when one has no rule here.
  */
-const amountFr = (s: string): string =>
-  /^-?\d+\.\d{2}$/.test(s)
-    ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(s))
-    : s;
-
-const statementStatusFr: Record<string, string> = { processing: 'en cours de traitement', processed: 'traité' };
-
-const invoiceStatusFr: Record<string, string> = {
-  open: 'ouverte',
-  partially_paid: 'payée en partie',
-  paid: 'payée',
-  in_collection: 'au recouvrement',
-  written_off: 'passée en perte',
-  credited: 'soldée par un avoir',
-};
+const invoiceStatusFr = messages.fr.status;
+const statementStatusFr = messages.fr.statements.statusNames;
 
 /** Cents as the API states them in a body field's terms (amountCents), in euros. */
 const centsFr = (s: string): string => (/^\d+$/.test(s) ? amountFr((Number(s) / 100).toFixed(2)) : s);
