@@ -265,15 +265,15 @@ async function reopenReturnedPayment(
 }
 
 /**
- * An earlier statement's credit, left unlettered, that a return gives back: out of the review queue (`reversed`), never
- * to be lettered. Unless a person decided on it meanwhile (then finance's mail names it as a candidate only).
+ * An earlier statement's credit, left unlettered, that a return gives back: stored `reversed` (out of the review queue,
+ * never to be lettered). Unless a person lettered it meanwhile (then finance's mail names it as a candidate only).
  */
 async function withdrawGivenBack(transactionId: string, by: StoredTransaction, log: Logger): Promise<boolean> {
   const credit = await getTransaction(transactionId);
   // given back already, by a run of this file that stopped half-way
   if (credit?.status === 'reversed' && credit.match?.returnedBy === by.transactionId) return true;
-  if (credit?.status !== 'suggested' && credit?.status !== 'unmatched') {
-    log.warn('returned payment: the unlettered credit it gives back was decided meanwhile', { transactionId });
+  if (credit?.status !== 'suggested' && credit?.status !== 'unmatched' && credit?.status !== 'rejected') {
+    log.warn('returned payment: the unlettered credit it gives back was lettered meanwhile', { transactionId });
     return false;
   }
   // conditional on the version read: a person acting at the same moment makes this run fail and start again
@@ -292,12 +292,13 @@ async function paymentsReturnsMayUndo(pending: StoredTransaction[]): Promise<Let
 }
 
 /**
- * Credits left in the review queue, of a return's amount in the 120 days before it: what it may give back unlettered;
+ * Credits left unlettered (in the review queue, or whose suggestions a person rejected), of a return's amount in the 120
+ * days before it: what it may give back;
  * and those a return of this batch gave back already (a run that stopped half-way and starts again decides the same).
  */
 async function creditsReturnsMayGiveBack(pending: StoredTransaction[]): Promise<UnletteredPayment[]> {
   const ids = new Set(pending.map((t) => t.transactionId));
-  return (await beforeReturns(pending, ['suggested', 'unmatched', 'reversed'])).filter(
+  return (await beforeReturns(pending, ['suggested', 'unmatched', 'rejected', 'reversed'])).filter(
     (t) => t.status !== 'reversed' || ids.has(t.match?.returnedBy ?? ''),
   );
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../bin/local/stack';
-import { AllocationRefusedError, applyManualMatch } from '../../functions/adapters/db/allocations';
+import { AllocationRefusedError, applyManualMatch, rejectMatch } from '../../functions/adapters/db/allocations';
 import { putCustomer } from '../../functions/adapters/db/customers';
 import { getInvoice, saveInvoice } from '../../functions/adapters/db/invoices';
 import { listStatements } from '../../functions/adapters/db/statements';
@@ -18,6 +18,7 @@ let stack: LocalStack;
 const payer = { counterpartyName: 'RESTAURANT CANTAL', counterpartyIban: 'FR7610107001011234567890129' };
 const LOZERE = { counterpartyName: 'FERME LOZERE', counterpartyIban: 'FR7630004000031234567890143' };
 const MARGERIDE = { counterpartyName: 'GITE MARGERIDE', counterpartyIban: 'FR7630004000039876543210127' };
+const CAUSSES = { counterpartyName: 'BERGERIE CAUSSES', counterpartyIban: 'FR4530004000039876543210200' };
 
 const entry = (i: number, date: string, amountCents: number, label: string, remittance: string[]) =>
   payerEntry(payer, i, date, amountCents, label, remittance);
@@ -72,6 +73,9 @@ beforeAll(async () => {
   await customer('C-MARGERIDE', 'Gîte Margeride SARL', MARGERIDE.counterpartyIban);
   await invoice('MG-0001', 'C-MARGERIDE', '2026-10-31');
   await invoice('MG-0002', 'C-MARGERIDE', '2026-11-15');
+  await customer('C-CAUSSES', 'Bergerie des Causses GAEC', CAUSSES.counterpartyIban);
+  await invoice('CS-0001', 'C-CAUSSES', '2026-10-31');
+  await invoice('CS-0002', 'C-CAUSSES', '2026-11-15');
 });
 
 afterAll(async () => {
@@ -172,7 +176,7 @@ describe('a returned payment in a later statement', () => {
       (await stack.sentEmails()).find((m) => m.subject.includes('lozere.cfo')),
     );
     expect(mail.body.text).toMatch(
-      /rien n’a été rouvert : l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est retirée des opérations/,
+      /rien n’a été rouvert : l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est marquée rendue/,
     );
   });
 
@@ -204,6 +208,30 @@ describe('a returned payment in a later statement', () => {
     const mail = await stack.waitFor(async () =>
       (await stack.sentEmails()).find((m) => m.subject.includes('rejet-margeride.cfo')),
     );
-    expect(mail.body.text).toMatch(/l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est retirée des opérations/);
+    expect(mail.body.text).toMatch(/l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est marquée rendue/);
+  });
+
+  it('marks returned a payment whose suggestions a person had rejected, when a later return gives it back', async () => {
+    const paid = cfonbStatement('2026-11-25', [
+      payerEntry(CAUSSES, 0, '2026-11-25', 500_00, 'VIR SEPA BERGERIE CAUSSES', ['PAIEMENT FACTURE']),
+    ]);
+    expect((await stack.putStatement('causses.cfo', writeStatementFile('cfonb120', [paid]))).error).toBeUndefined();
+    const waiting = (await listTransactions({ status: 'suggested' })).items.find(
+      (t) => t.counterpartyName === CAUSSES.counterpartyName,
+    );
+    await rejectMatch(waiting!.transactionId, 'user:test');
+
+    const back = cfonbStatement('2026-11-27', [
+      payerEntry(CAUSSES, 0, '2026-11-27', -500_00, 'REJET VIR SEPA BERGERIE CAUSSES', ['MOTIF AC04']),
+    ]);
+    expect(
+      (await stack.putStatement('rejet-causses.cfo', writeStatementFile('cfonb120', [back]))).error,
+    ).toBeUndefined();
+    const credit = await getTransaction(waiting!.transactionId);
+    expect(credit?.status).toBe('reversed');
+    expect(credit?.match?.returnedBy).toMatch(/.+/);
+    await expect(
+      applyManualMatch(credit!.transactionId, [{ invoiceId: 'CS-0001', amountCents: 500_00 }], 'user:test'),
+    ).rejects.toThrow(AllocationRefusedError);
   });
 });

@@ -31,7 +31,7 @@ export type Anomaly =
       label: string;
       reopened: string[];
       candidates?: string[];
-      /** Its one candidate, a credit left unlettered, was taken out of the review queue (see ReconciledEntry). */
+      /** Its one candidate, a credit left unlettered, is now marked returned (`reversed`, see ReconciledEntry). */
       withdrawn?: true;
     }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
@@ -64,7 +64,7 @@ export interface ReconciledEntry {
   result?: MatchResult;
   reopened?: string[];
   refusal?: string;
-  /** For a return: the credit left unlettered that it gives back was taken out of the review queue. */
+  /** For a return: the credit left unlettered that it gives back is now stored `reversed` (never to be lettered). */
   withdrawn?: boolean;
 }
 

@@ -237,10 +237,10 @@ function anomalyLine(a: Anomaly, language: Language): string {
             )
           : a.withdrawn
             ? l(
-                ` — paiement d’origine non lettré, rien n’a été rouvert : ${candidates}, est retirée des ` +
-                  'opérations à valider et ne doit pas être lettrée',
-                ` — original payment not lettered, nothing reopened: ${candidates}, is taken out of the review ` +
-                  'queue and must not be lettered',
+                ` — paiement d’origine non lettré, rien n’a été rouvert : ${candidates}, est marquée rendue par ` +
+                  'la banque et ne pourra plus être lettrée',
+                ` — original payment not lettered, nothing reopened: ${candidates}, is marked as returned by the ` +
+                  'bank and can no longer be lettered',
               )
             : a.candidates.every((c) => UNLETTERED.test(c))
               ? l(

@@ -716,14 +716,14 @@ describe('the statement alert', () => {
     );
   });
 
-  it('tells finance that the payment a return gives back, not lettered, left the review queue', () => {
+  it('tells finance that the payment a return gives back, not lettered, is marked returned for good', () => {
     expect(line('REJET SEPA', 'fr')).toContain(
       'paiement d’origine non lettré, rien n’a été rouvert : l’opération du 05/01/2026 de 80,00\u00a0€, non ' +
-        'lettrée, est retirée des opérations à valider et ne doit pas être lettrée',
+        'lettrée, est marquée rendue par la banque et ne pourra plus être lettrée',
     );
     expect(line('REJET SEPA', 'en')).toContain(
-      'original payment not lettered, nothing reopened: the entry of 5 Jan 2026 of €80.00, not lettered, is taken ' +
-        'out of the review queue and must not be lettered',
+      'original payment not lettered, nothing reopened: the entry of 5 Jan 2026 of €80.00, not lettered, is marked ' +
+        'as returned by the bank and can no longer be lettered',
     );
   });
 });
