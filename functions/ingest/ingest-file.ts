@@ -292,9 +292,9 @@ async function paymentsReturnsMayUndo(pending: StoredTransaction[]): Promise<Let
 }
 
 /**
- * Credits left unlettered (in the review queue, or whose suggestions a person rejected), of a return's amount in the 120
- * days before it: what it may give back;
- * and those a return of this batch gave back already (a run that stopped half-way and starts again decides the same).
+ * Credits left unlettered (in the review queue, or whose suggestions a person rejected), of a return's amount in the
+ * 120 days before it: what it may give back; and those a return of this batch gave back already (a run that stopped
+ * half-way and starts again decides the same).
  */
 async function creditsReturnsMayGiveBack(pending: StoredTransaction[]): Promise<UnletteredPayment[]> {
   const ids = new Set(pending.map((t) => t.transactionId));

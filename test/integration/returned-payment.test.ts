@@ -211,7 +211,7 @@ describe('a returned payment in a later statement', () => {
     expect(mail.body.text).toMatch(/l’opération du 25\/11\/2026 de 500,00\s€, non lettrée, est marquée rendue/);
   });
 
-  it('marks returned a payment whose suggestions a person had rejected, when a later return gives it back', async () => {
+  it('marks returned a payment whose suggestions a person rejected, when a later return gives it back', async () => {
     const paid = cfonbStatement('2026-11-25', [
       payerEntry(CAUSSES, 0, '2026-11-25', 500_00, 'VIR SEPA BERGERIE CAUSSES', ['PAIEMENT FACTURE']),
     ]);
