@@ -230,8 +230,12 @@ describe('a returned payment in a later statement', () => {
     const credit = await getTransaction(waiting!.transactionId);
     expect(credit?.status).toBe('reversed');
     expect(credit?.match?.returnedBy).toMatch(/.+/);
-    await expect(
-      applyManualMatch(credit!.transactionId, [{ invoiceId: 'CS-0001', amountCents: 500_00 }], 'user:test'),
-    ).rejects.toThrow(AllocationRefusedError);
+    const letter = () =>
+      applyManualMatch(credit!.transactionId, [{ invoiceId: 'CS-0001', amountCents: 500_00 }], 'user:test');
+    await expect(letter()).rejects.toThrow(/it pays nothing \(if it was not returned, reject it first\)/);
+    // a person who knows the bank did not return this one rejects it first, then letters it
+    await rejectMatch(credit!.transactionId, 'user:test');
+    await letter();
+    expect(await getInvoice('CS-0001')).toMatchObject({ status: 'paid', openCents: 0 });
   });
 });

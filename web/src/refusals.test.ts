@@ -61,15 +61,17 @@ describe('why the API refused an action, in French', () => {
     const refused = new ApiError(409, {
       type: 'urn:encaisse:problem:state-conflict',
       title: 'Conflict',
-      detail: 'returned by the bank (impayé / rejet): it pays nothing',
+      detail: 'returned by the bank (impayé / rejet): it pays nothing (if it was not returned, reject it first)',
     });
     lang.value = 'fr';
     expect(refused.explain()).toBe(
-      'Impossible dans l’état actuel : paiement rejeté par la banque (impayé / rejet) : il ne règle rien',
+      'Impossible dans l’état actuel : paiement rendu par la banque (impayé / rejet) : il ne règle rien (s’il n’a ' +
+        'pas été rendu, rejetez-le d’abord)',
     );
     lang.value = 'en';
     expect(refused.explain()).toBe(
-      'Not possible in the current state: returned by the bank (impayé / rejet): it pays nothing',
+      'Not possible in the current state: returned by the bank (impayé / rejet): it pays nothing (if it was not ' +
+        'returned, reject it first)',
     );
     lang.value = 'fr';
   });

@@ -26,8 +26,9 @@ const RULES: [RegExp, (g: string[]) => string][] = [
   [/^already matched: undo the match first$/, () => 'opération déjà lettrée : annulez d’abord le lettrage'],
   [/^matched: undo the match instead$/, () => 'opération lettrée : annulez plutôt le lettrage'],
   [
-    /^returned by the bank \(impayé \/ rejet\): it pays nothing$/,
-    () => 'paiement rejeté par la banque (impayé / rejet) : il ne règle rien',
+    /^returned by the bank \(impayé \/ rejet\): it pays nothing \(if it was not returned, reject it first\)$/,
+    () =>
+      'paiement rendu par la banque (impayé / rejet) : il ne règle rien (s’il n’a pas été rendu, rejetez-le d’abord)',
   ],
   [/^a debit pays no invoice$/, () => 'un débit ne règle aucune facture'],
   [

@@ -61,8 +61,12 @@ export async function applyCandidate(
     if (!txn) throw new AllocationRefusedError(transactionId, 'unknown transaction');
     if (txn.status === 'matched')
       throw new AllocationRefusedError(transactionId, 'already matched: undo the match first');
+    // a person who knows better (the bank did not return this one) rejects it first, then letters it
     if (txn.status === 'reversed')
-      throw new AllocationRefusedError(transactionId, 'returned by the bank (impayé / rejet): it pays nothing');
+      throw new AllocationRefusedError(
+        transactionId,
+        'returned by the bank (impayé / rejet): it pays nothing (if it was not returned, reject it first)',
+      );
     if (txn.amountCents <= 0) throw new AllocationRefusedError(transactionId, 'a debit pays no invoice');
     const allocated = candidate.allocations.reduce((s, a) => s + a.amountCents, 0);
     if (allocated > txn.amountCents)
