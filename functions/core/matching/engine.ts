@@ -13,6 +13,7 @@ import {
   givenBackResult,
   type LedgerPayment,
   PaymentLedger,
+  samePayer,
   type UnletteredCredit,
 } from './returns';
 import {
@@ -57,9 +58,6 @@ interface Evaluation {
   /** For a return: the one credit of its payer and amount left unlettered, which it then gives back. */
   givesBack?: UnletteredCredit;
 }
-
-/** Who paid a movement, as a return and the payment it gives back are compared. */
-type Payer = { counterpartyIban?: string; counterpartyName?: string };
 
 /** What does not depend on open amounts, read once per transaction however many passes look at it. */
 interface Prepared {
@@ -341,13 +339,6 @@ export function createMatcher(
   /** A return's result that names payments: the one it gave back, or those it may give back. */
   function namesPayments(r: MatchResult): boolean {
     return r.reversalOf !== undefined || r.reasons.some((x) => x.startsWith('candidate: '));
-  }
-
-  function samePayer(a: Payer, b: Payer): boolean {
-    if (a.counterpartyIban && b.counterpartyIban) return ibanKey(a.counterpartyIban) === ibanKey(b.counterpartyIban);
-    return (
-      !!a.counterpartyName && !!b.counterpartyName && foldText(a.counterpartyName) === foldText(b.counterpartyName)
-    );
   }
 
   return {

@@ -159,6 +159,15 @@ function quotedLine(text: string, wrote: readonly string[] | undefined): string 
   });
 }
 
+/** Who paid a movement, as a return and the payment it gives back are compared. */
+type Payer = { counterpartyIban?: string; counterpartyName?: string };
+
+/** Whether two movements have the same payer: the same account when both name one, else the same name. */
+export function samePayer(a: Payer, b: Payer): boolean {
+  if (a.counterpartyIban && b.counterpartyIban) return ibanKey(a.counterpartyIban) === ibanKey(b.counterpartyIban);
+  return !!a.counterpartyName && !!b.counterpartyName && foldText(a.counterpartyName) === foldText(b.counterpartyName);
+}
+
 /** A payment in words, for a person choosing among candidates. */
 export function describePayment(f: Fit): string {
   const p = f.payment;
@@ -207,14 +216,12 @@ function fitOf({ ret, text: retText, mandates, named }: ReadReturn, p: LedgerPay
     score += 2;
     evidence.push(`names ${invoices.join(', ')}, which it paid`);
   }
-  const sameIban =
-    !!ret.counterpartyIban && !!p.counterpartyIban && ibanKey(ret.counterpartyIban) === ibanKey(p.counterpartyIban);
-  const otherIban = !!ret.counterpartyIban && !!p.counterpartyIban && !sameIban;
-  const sameName =
-    !!ret.counterpartyName && !!p.counterpartyName && foldText(ret.counterpartyName) === foldText(p.counterpartyName);
-  if (sameIban || (sameName && !otherIban)) {
+  const bothIbans = !!ret.counterpartyIban && !!p.counterpartyIban;
+  const same = samePayer(ret, p);
+  const otherIban = bothIbans && !same;
+  if (same) {
     score += 1;
-    evidence.push(sameIban ? 'same payer account' : 'same payer name');
+    evidence.push(bothIbans ? 'same payer account' : 'same payer name');
   }
   // a payment from another account is not the one returned unless the return names it
   if (otherIban && score < 2) return { payment: p, evidence, score: 0 };
