@@ -131,6 +131,7 @@ export async function ingestStatementFile(
   const { parsed } = read;
   const stored = await storeTransactions(parsed, checksum, receivedAt);
   const reconciled = await reconcile(parsed, stored.entries, stored.pending, log);
+  await withdrawnAgain(reconciled, log);
   const summary = summarizeIngest(fileName, parsed.format, parsed.statements, reconciled, stored.anomalies);
   await fileProcessed(file, summary, statementFigures(parsed), claim.previous, notify);
   log.info('statement processed', { key, format: parsed.format, ...summary.counts });
@@ -265,10 +266,24 @@ async function reopenReturnedPayment(
 }
 
 /**
+ * The returns an interrupted attempt of this file decided (their verdict read back, see storeTransactions): whether the
+ * credit each gives back is out of the review queue, as the summary must say.
+ */
+async function withdrawnAgain(entries: ReconciledEntry[], log: Logger): Promise<void> {
+  for (const e of entries)
+    if (e.result?.givesBack !== undefined && e.withdrawn === undefined)
+      e.withdrawn = await withdrawGivenBack(e.result.givesBack, { ...e.entry, transactionId: e.transactionId }, log);
+}
+
+/**
  * An earlier statement's credit, left unlettered, that a return gives back: stored `reversed` (out of the review queue,
  * never to be lettered). Unless a person lettered it meanwhile (then finance's mail names it as a candidate only).
  */
-async function withdrawGivenBack(transactionId: string, by: StoredTransaction, log: Logger): Promise<boolean> {
+async function withdrawGivenBack(
+  transactionId: string,
+  by: { transactionId: string; bookingDate: string },
+  log: Logger,
+): Promise<boolean> {
   const credit = await getTransaction(transactionId);
   // given back already, by a run of this file that stopped half-way
   if (credit?.status === 'reversed' && credit.match?.returnedBy === by.transactionId) return true;

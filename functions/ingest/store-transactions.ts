@@ -7,7 +7,7 @@ import {
 import { mapLimited } from '../core/concurrency';
 import { dayAnomaly } from '../core/ingest/days';
 import type { Anomaly, ReconciledEntry } from '../core/ingest/summary';
-import type { ParsedStatementFile, Statement } from '../core/model';
+import type { MatchResult, ParsedStatementFile, Statement } from '../core/model';
 import { formatCents } from '../core/money';
 import { accountKey } from '../core/statements/accounts';
 import { assignTransactionIds, dayFingerprints } from '../core/statements/ids';
@@ -31,8 +31,9 @@ const STORE_WIDTH = 16;
  * Stores every movement of the file once, by its identity (core/statements/ids.ts) and a conditional put: a movement
  * already stored (an overlapping export, the same file again, a retry) is not stored twice. A stored transaction
  * that comes back under the same id with another amount, date or account is an anomaly. Movements an earlier attempt
- * of this very file stored (a crash, then the redelivery) count as new in the summary. The movements of a statement
- * are stored `STORE_WIDTH` at a time; what is reported keeps their order.
+ * of this very file stored (a crash, then the redelivery) count as new in the summary, and what that attempt decided
+ * for them is reported again (finance was not told yet: a return, an unknown credit must not go unsaid). The movements
+ * of a statement are stored `STORE_WIDTH` at a time; what is reported keeps their order.
  */
 export async function storeTransactions(
   parsed: ParsedStatementFile,
@@ -65,12 +66,26 @@ export async function storeTransactions(
       if (conflict) out.anomalies.push(conflict);
       const isNew = inserted || stored?.statementChecksum === checksum;
       if (isNew) newByDay.set(entry.bookingDate, (newByDay.get(entry.bookingDate) ?? 0) + 1);
-      out.entries.push({ entry, transactionId: txn.transactionId, isNew });
+      const decidedBefore = isNew && !inserted && stored?.status !== 'pending' ? stored?.match : undefined;
+      out.entries.push({
+        entry,
+        transactionId: txn.transactionId,
+        isNew,
+        ...(decidedBefore && recovered(decidedBefore)),
+      });
       if (stored?.status === 'pending') out.pending.push(stored);
     }
     out.anomalies.push(...(await checkDays(statement, checksum, newByDay)));
   }
   return out;
+}
+
+/**
+ * What an interrupted attempt of this file decided for a movement, as the summary reports it: the verdict, and for a
+ * return the invoices its verdict reopens (as the verdict names them).
+ */
+function recovered(result: MatchResult): Pick<ReconciledEntry, 'result' | 'reopened'> {
+  return { result, ...(result.reversalOf ? { reopened: (result.reopens ?? []).map((a) => a.invoiceId) } : {}) };
 }
 
 function identityConflict(incoming: StoredTransaction, stored: StoredTransaction): Anomaly | undefined {

@@ -17,9 +17,10 @@ const { handler } = await import('../../../functions/ingest/handler');
  * does not emulate SQS). Then the invariants must hold.
  */
 
+const INCONNU = 'SARL INCONNUE';
 const day1 = [
   entry(0, '2026-11-20', 500_00, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0101'], { bankReference: 'REF001' }),
-  entry(1, '2026-11-20', 77_00, 'VIR SEPA INCONNU', ['CADEAU'], { bankReference: 'REF002' }),
+  entry(1, '2026-11-20', 77_00, 'VIR SEPA INCONNU', ['CADEAU'], { bankReference: 'REF002', counterpartyName: INCONNU }),
   entry(2, '2026-11-20', -45_10, 'PRLV SEPA EDF', [], { bankReference: 'NONREF' }),
 ];
 const day2 = [
@@ -27,6 +28,11 @@ const day2 = [
   entry(0, '2026-11-21', 300_00, 'VIR SEPA ATELIERS DUPONT', ['FACTURE F2026-0102'], { bankReference: 'REF001' }),
   entry(1, '2026-11-21', -5_00, 'FRAIS TENUE DE COMPTE', [], { bankReference: 'NONREF' }),
   entry(2, '2026-11-21', -5_00, 'FRAIS TENUE DE COMPTE', [], { bankReference: 'NONREF' }),
+  // the unknown credit of day 1, never lettered, comes back: it is given back (stored reversed), never to be lettered
+  entry(3, '2026-11-21', -77_00, 'REJET VIR SEPA INCONNU', ['MOTIF AC04'], {
+    bankReference: 'REF003',
+    counterpartyName: INCONNU,
+  }),
 ];
 const ledger = [...day1, ...day2];
 const fileA = writeStatementFile('cfonb120', [statement(day1)]);
@@ -107,6 +113,12 @@ function checkInvariants(fake: FakeAws) {
   expect(fake.item('INVOICE#F2026-0101', 'INVOICE')).toMatchObject({ status: 'paid', openCents: 0 });
   expect(fake.item('INVOICE#F2026-0102', 'INVOICE')).toMatchObject({ status: 'paid', openCents: 0 });
   expect(fake.item('INVOICE#F2026-0103', 'INVOICE')).toMatchObject({ status: 'open', openCents: 77_01 });
+  // the credit of day 1 returned on day 2, never lettered: stored reversed, naming its return; finance told
+  const credit = txns.find((t) => t.amountCents === 77_00);
+  const back = txns.find((t) => t.amountCents === -77_00);
+  expect(credit).toMatchObject({ status: 'reversed', match: { returnedBy: back?.transactionId } });
+  expect(back?.match).toMatchObject({ givesBack: credit?.transactionId });
+  expect(fake.sent.some((m) => /non lettrée, est marquée rendue par la banque/.test(m.text))).toBe(true);
   // every file in exactly one of processed/ or rejected/, with its report; the inbox empty
   expect([...fake.objects.keys()].filter((k) => k.startsWith('inbox/'))).toEqual([]);
   for (const file of files) {
