@@ -116,7 +116,8 @@ export function htmlDocument(language: Language, title: string, body: string): s
 
 /**
  * An HTML table; `alignRight`: the amount columns; `whole`: the columns whose cells stay on one line (an invoice number
- * broken at its hyphen in a narrow mail window is misread when quoted with a payment).
+ * broken at its hyphen in a narrow mail window is misread when quoted with a payment; a due date read as "15 / Jun /
+ * 2025" is hard to read).
  */
 export function htmlTable(
   headers: string[],

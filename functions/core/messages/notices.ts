@@ -163,7 +163,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
         headers,
         cells.map((r) => r.map(escapeHtml)),
         amountColumns,
-        [0, ...amountColumns],
+        [0, 1, ...amountColumns],
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}` +
@@ -270,7 +270,7 @@ export function renderCallTask(input: CallTaskInput): RenderedMessage {
         headers,
         cells.map((r) => r.map(escapeHtml)),
         [3],
-        [0, 3],
+        [0, 1, 3],
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       contacts.length
@@ -368,7 +368,7 @@ export function renderAgencyNotice(input: AgencyNoticeInput): RenderedMessage {
         headers,
         cells.map((r) => r.map(escapeHtml)),
         [2, 3],
-        [0, 2, 3],
+        [0, 1, 2, 3],
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,

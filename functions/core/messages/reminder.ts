@@ -376,7 +376,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     [
       `<p>${escapeHtml(greeting)}</p>`,
       `<p>${escapeHtml(tone.intro(n))}<br>${escapeHtml(asOfLine)}</p>`,
-      htmlTable(headers, htmlRows, [4, 5], [0, 4, 5]),
+      htmlTable(headers, htmlRows, [4, 5], [0, 2, 4, 5]),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
       ask ? `<p>${escapeHtml(ask)}</p>` : '',
       reminder.length ? `<p>${reminder.map(escapeHtml).join('<br>')}</p>` : '',

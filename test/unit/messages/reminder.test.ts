@@ -114,11 +114,13 @@ describe('grouped reminder in French', () => {
     expect(m.html).toContain('IBAN : <span style="white-space:nowrap">FR76 3000 6000 0112 3456 7890 189</span>');
   });
 
-  it('keeps each invoice number and amount of the table on one line in HTML', () => {
+  it('keeps each invoice number, due date and amount of the table on one line in HTML', () => {
     const cells = [...m.html.matchAll(/<td style="([^"]*)">(.*?)<\/td>/g)];
     const id = cells.find((c) => c[2].includes('F-2026-0077'));
+    const due = cells.find((c) => /^\d\d\/\d\d\/\d{4}$/.test(c[2]));
     const owed = cells.find((c) => c[2].includes('€'));
     expect(id?.[1]).toContain('white-space:nowrap');
+    expect(due?.[1]).toContain('white-space:nowrap');
     expect(owed?.[1]).toContain('white-space:nowrap');
     expect(cells.filter((c) => !c[1].includes('white-space:nowrap')).length).toBeGreaterThan(0);
   });
