@@ -9,6 +9,7 @@ import { count } from '../adapters/metrics';
 import { runtime } from '../runtime';
 import { authenticate, type Principal } from './auth';
 import { HttpProblem, type HttpResponse, languageOf, lowerHeaders, problemResponse } from './http';
+import { inRequestLanguage } from './language';
 import { buildOpenApi } from './openapi';
 import { type IncomingRequest, type Route, route, runRoute } from './route';
 import { aliasRoutes } from './routes/aliases';
@@ -211,7 +212,7 @@ function routeHandler(r: Route) {
       rawBody: prepared.body,
       principal: prepared.principal,
     };
-    return runRoute(r, incoming);
+    return inRequestLanguage(prepared.language, () => runRoute(r, incoming));
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldLine, fieldMessageIn, type Language } from './language';
 
 /**
  * Errors of the admin API as RFC 9457 problem details (application/problem+json). Each kind of error has a stable
@@ -88,15 +89,21 @@ export interface HttpResponse {
   isBase64Encoded?: boolean;
 }
 
-export function problemResponse(p: HttpProblem, language: 'fr' | 'en', instance?: string): HttpResponse {
+export function problemResponse(p: HttpProblem, language: Language, instance?: string): HttpResponse {
   const def = problemTypes[p.type];
+  const errors = p.extra.errors?.map((e) => ({ ...e, message: fieldMessageIn(language, e.message) }));
   const body: Problem = {
     type: problemTypeUri(p.type),
     title: def[language],
     status: def.status,
-    detail: p.detail,
+    // a 400 for a French reader: its fields' messages (the English detail may say more, the value refused)
+    detail:
+      language === 'fr' && p.type === 'validation' && errors?.length
+        ? errors.map((e) => fieldLine(language, e)).join(' ; ')
+        : p.detail,
     ...(instance ? { instance } : {}),
     ...p.extra,
+    ...(errors ? { errors } : {}),
   };
   return {
     statusCode: def.status,
@@ -105,7 +112,7 @@ export function problemResponse(p: HttpProblem, language: 'fr' | 'en', instance?
   };
 }
 
-export function languageOf(headers: Record<string, string | undefined> | undefined): 'fr' | 'en' {
+export function languageOf(headers: Record<string, string | undefined> | undefined): Language {
   const accept = headers?.['accept-language'] ?? '';
   return /^\s*fr\b/i.test(accept) ? 'fr' : 'en';
 }
@@ -143,6 +150,5 @@ export function fieldErrors(where: FieldError['in'], error: z.ZodError): FieldEr
 }
 
 export function validationProblem(errors: FieldError[]): HttpProblem {
-  const detail = errors.map((e) => `${e.in === 'body' ? '' : `${e.in} `}${e.field}: ${e.message}`).join('; ');
-  return new HttpProblem('validation', detail, { errors });
+  return new HttpProblem('validation', errors.map((e) => fieldLine('en', e)).join('; '), { errors });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getPolicy, listPolicies, PolicyVersionConflictError, savePolicy } from '../../adapters/db/policies';
 import { Policy, PolicyStep } from '../../core/dunning/policy';
 import { EntityId, NonNegativeAmountCents } from '../../core/model';
-import { HttpProblem, notFound, versionConflict } from '../http';
+import { fieldErrors, HttpProblem, notFound, validationProblem, versionConflict } from '../http';
 import { pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 
@@ -35,14 +35,7 @@ function offsetCursor(cursor: string | undefined): number {
 async function save(input: z.infer<typeof PolicyBody>, expected: number | undefined) {
   // Policy's own refinements (ordered steps, levels fitting channels) run again here with the version.
   const checked = Policy.safeParse({ ...input, version: (expected ?? 0) + 1 });
-  if (!checked.success) {
-    const errors = checked.error.issues.map((i) => ({
-      in: 'body' as const,
-      field: i.path.map(String).join('.'),
-      message: i.message,
-    }));
-    throw new HttpProblem('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-  }
+  if (!checked.success) throw validationProblem(fieldErrors('body', checked.error));
   try {
     return await savePolicy(input, expected);
   } catch (err) {

@@ -19,8 +19,6 @@ import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 
-const GIVE_IT_ONCE = 'give it once, with the total amount';
-
 const Params = z.object({ transactionId: idOf(200) });
 const tag = 'Transactions';
 
@@ -88,7 +86,7 @@ const ManualMatch = z.object({
           ctx.addIssue({
             code: 'custom',
             path: [i, 'invoiceId'],
-            message: `invoice ${a.invoiceId} is already listed at allocations.${at}: ${GIVE_IT_ONCE}`,
+            message: `invoice ${a.invoiceId} is already at allocations.${at}: list it once, with the total amount`,
           });
         else first.set(a.invoiceId, i);
       });

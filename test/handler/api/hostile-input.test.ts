@@ -316,7 +316,7 @@ describe('a manual match', () => {
       });
       expect(res.status).toBe(400);
       expect(fields(res)).toEqual(['body:allocations.2.invoiceId']);
-      expect(res.json.detail).toContain('already listed at allocations.0');
+      expect(res.json.detail).toContain('already at allocations.0');
       expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
       expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     },
