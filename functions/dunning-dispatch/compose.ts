@@ -1,8 +1,10 @@
 import { now } from '../adapters/clock';
 import { creditor, financeEmails } from '../adapters/config';
+import { getCustomer } from '../adapters/db/customers';
 import { type Batch, type BatchMember, dispatchKeyOf, listMembers } from '../adapters/db/dispatch';
 import { getRateOverride, loadRateTable } from '../adapters/db/rates';
-import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
+import { getIntent, type SendRecord } from '../adapters/db/sends';
+import { documentKeys, getDocument, presignedLink, putDocument } from '../adapters/documents';
 import { financeAlertEmail } from '../adapters/finance-alerts';
 import type { Logger } from '../adapters/logger';
 import type { Attachment, OutgoingEmail } from '../adapters/mailer';
@@ -337,9 +339,47 @@ function publishedRates(
   }
 }
 
-/** On a retry after a formal notice went out: the "to post" alert's intent, if left in doubt, is settled. */
-export async function settleAfterSend(send: { kind: string; messageId: string }, log: Logger): Promise<void> {
-  if (send.kind === 'formal_notice' && send.messageId) await settleExisting(noticeToPostIntentId(send.messageId), log);
+/**
+ * Whenever a workflow finds its formal notice sent (a retry of the run that sent it, or another invoice of the same
+ * message): the "to post" alert is settled if an attempt left it in doubt, and sent if it never went out (SES refused
+ * it, or the run stopped before trying), rebuilt from what the notice's send intent recorded, its letters read back
+ * from the documents bucket. Its own intent keeps it to one alert whichever workflow gets there first.
+ */
+export async function settleAfterSend(
+  send: Pick<SendRecord, 'kind' | 'messageId' | 'dispatchKey'>,
+  log: Logger,
+): Promise<void> {
+  if (send.kind !== 'formal_notice' || !send.messageId || !send.dispatchKey) return;
+  if (await settleExisting(noticeToPostIntentId(send.messageId), log)) return;
+  const notice = await getIntent(intentIdOf('batch', send.dispatchKey));
+  if (notice?.status !== 'sent' || notice.messageId !== send.messageId) {
+    log.error('formal notice sent, but its send intent is gone: the "to post" alert cannot be rebuilt', { ...send });
+    return;
+  }
+  const customer = await getCustomer(notice.customerId);
+  if (!customer) throw new Error(`customer ${notice.customerId} of formal notice ${send.messageId} not found`);
+  const documents = notice.details as Record<string, Record<string, string>>;
+  const letters = Object.values(documents);
+  const attachments = await Promise.all(
+    letters.map(async (d) => ({
+      filename: `${d.reference}.pdf`,
+      contentType: 'application/pdf',
+      content: await getDocument(d.pdfKey),
+    })),
+  );
+  const finance = new Set(financeEmails());
+  await tellFinanceToPost(
+    {
+      customer,
+      documents,
+      deadline: letters[0].deadline,
+      emailed: notice.to.some((to) => !finance.has(to)),
+      postal: customer.postalAddress.length > 0,
+      messageId: send.messageId,
+      attachments,
+    },
+    log,
+  );
 }
 
 const noticeToPostIntentId = (messageId: string) => intentIdOf('notice-to-post', messageId);

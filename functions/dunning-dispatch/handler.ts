@@ -322,7 +322,10 @@ async function claimOrWait(
 async function settle(state: DunningState, stepId: string, batch: Batch, log: Logger): Promise<DunningState> {
   const next = { ...state, dispatchKey: undefined };
   const mine = await getSend(state.invoiceId, stepId);
-  if (mine) return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: mine.at };
+  if (mine) {
+    await settleAfterSend(mine, log);
+    return { ...next, doneStepIds: withDone(state, stepId), outcome: 'sent', lastActionAt: mine.at };
+  }
   if (batch.includedInvoiceIds?.includes(state.invoiceId)) {
     // The sender records every included invoice; a sender that failed after marking the batch may not have reached this
     // one.
@@ -342,6 +345,8 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
     if (outcome) {
       const member = (await listMembers(batch.dispatchKey)).find((m) => m.invoiceId === state.invoiceId);
       await recordIncluded(state.invoiceId, stepId, outcome, batch.dispatchKey, timingOf(batch, member, outcome));
+      const { messageId } = sentMessage(outcome);
+      await settleAfterSend({ kind: batch.kind, messageId, dispatchKey: batch.dispatchKey }, log);
     } else {
       // A batch sent before send intents existed.
       const at = batch.sentAt ?? now().toISOString();

@@ -309,9 +309,10 @@ export class DunningWorkflow extends Construct {
     allowObjects(this.stepFunction, documentsBucket, { read: [caseFiles], write: [caseFiles] });
     alerts.allowSendEmail(this.stepFunction);
     // dunning-dispatch: one grouped message per customer and window; writes the formal notice PDF (letters/) and
-    // links the invoice PDF (invoices/) with a presigned URL, which is only valid if the signer may read the object.
+    // reads it back when a retry owes finance the "to post" alert; links the invoice PDF (invoices/) with a presigned
+    // URL, which is only valid if the signer may read the object.
     allowTable(this.dispatchFunction, table, 'readWrite');
-    allowObjects(this.dispatchFunction, documentsBucket, { read: [invoices], write: [letters] });
+    allowObjects(this.dispatchFunction, documentsBucket, { read: [invoices, letters], write: [letters] });
     alerts.allowSendEmail(this.dispatchFunction);
     // dunning-pause: stores the task token on the invoice; resumes at once (SendTaskSuccess) when the pause was
     // already lifted. The machine invokes this function, hence a separate policy (see WorkflowGrantOptions).

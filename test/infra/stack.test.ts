@@ -726,11 +726,11 @@ describe('least privilege', () => {
     );
 
   it(
-    'dunning-dispatch writes formal notices to letters/ and may read (to link) only the invoice PDFs under ' +
-      'invoices/',
+    'dunning-dispatch writes formal notices to letters/ and reads them back (the "to post" alert of a retry), and ' +
+      'may read (to link) the invoice PDFs under invoices/, nothing else',
     () => {
       expect(objectGrants('dunning-dispatch')).toEqual({
-        's3:GetObject': ['Documents:/invoices/*'],
+        's3:GetObject': ['Documents:/invoices/*', 'Documents:/letters/*'],
         's3:PutObject': ['Documents:/letters/*'],
         's3:DeleteObject': [],
       });

@@ -1,5 +1,5 @@
 import './env';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -71,6 +71,7 @@ function faultOf(kind: FaultKind, service: Service): Error {
 /** One run: a fresh table, one fault armed at call `position` (or none), every accepted message remembered. */
 class Run {
   table = new FakeTable();
+  documents = new Map<string, Uint8Array>();
   calls: string[] = [];
   accepted: { to: string[]; kind: string; intent?: string; messageId: string }[] = [];
   failures: string[] = [];
@@ -90,10 +91,20 @@ class Run {
     this.table.fault = (name) => (this.next(`dynamodb:${name}`) && before ? this.fire('dynamodb') : undefined);
     this.table.after = () => (this.armedHere && !before && !this.fired ? this.fire('dynamodb') : undefined);
     ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => this.ses(input));
-    s3.on(PutObjectCommand).callsFake(async () => {
-      // S3 keeps nothing here: a timeout after success and a refusal differ only in what the caller may assume.
-      if (this.next('s3:PutObject')) throw this.fire('s3');
+    // The documents bucket keeps what is put (the formal notice's letters are read back for the "to post" alert).
+    s3.on(PutObjectCommand).callsFake(async (input) => {
+      const armed = this.next('s3:PutObject');
+      if (armed && before) throw this.fire('s3');
+      this.documents.set(input.Key, input.Body);
+      if (armed) throw this.fire('s3');
       return {};
+    });
+    s3.on(GetObjectCommand).callsFake(async (input) => {
+      if (this.next('s3:GetObject')) throw this.fire('s3');
+      const bytes = this.documents.get(input.Key);
+      if (!bytes)
+        throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+      return { Body: { transformToByteArray: async () => bytes } };
     });
   }
 
@@ -252,6 +263,12 @@ function checkGrouped(run: Run, key: string, outcomes: (string | undefined)[], k
     for (const id of MEMBERS) expect(run.table.get(`SEND#${id}#step-x`, 'SEND')?.messageId, id).toBe(sent[0].messageId);
   }
   expect(run.table.get(key, 'DISPATCH')?.status, 'the batch is not left blocked').toBe('sent');
+  if (kind === 'formal_notice' && sent.length === 1 && !maybe) {
+    // the notice went out: finance is told once to post its letters, or holds a "maybe sent" task for that alert
+    const toPost = run.to(FINANCE, 'alert_formal_notice_to_post');
+    expect(toPost.length, 'at most one "to post" alert').toBeLessThanOrEqual(1);
+    if (toPost.length === 0) expect(run.maybeSentTasks().length, 'a "maybe sent" task').toBeGreaterThanOrEqual(1);
+  }
 }
 
 // --- scenario 2: an agency handoff ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import './env';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -68,7 +68,17 @@ beforeEach(() => {
   s3.reset();
   ddb.reset();
   table = new FakeTable().install(ddb);
-  s3.on(PutObjectCommand).resolves({});
+  // the documents bucket: what is put can be read back
+  const documents = new Map<string, Uint8Array>();
+  s3.on(PutObjectCommand).callsFake(async (input) => {
+    documents.set(input.Key, input.Body);
+    return {};
+  });
+  s3.on(GetObjectCommand).callsFake(async (input) => {
+    const bytes = documents.get(input.Key);
+    if (!bytes) throw Object.assign(new Error('no such key'), { name: 'NoSuchKey' });
+    return { Body: { transformToByteArray: async () => bytes } };
+  });
   setClock(fixedClock('2026-02-02T07:30:01.000Z'));
   SEND_DOUBT.confirmSeconds = 180;
 });
@@ -103,6 +113,46 @@ describe('the formal notice to post reaches finance once', () => {
       expect(subjects()).toEqual(['alert_formal_notice_to_post', 'alert_maybe_sent']);
     },
   );
+});
+
+describe('the formal notice to post is not lost when its first try fails', () => {
+  it('an alert SES refused (throttled) goes out on the retry, once', async () => {
+    let n = 0;
+    const accepted: string[] = [];
+    ses.on(SendEmailCommand).callsFake(async (input: Mail) => {
+      n++;
+      if (n === 2)
+        throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' });
+      accepted.push(kindOf(input));
+      return { MessageId: `ses-${n}` };
+    });
+    const state = await noticeBatch();
+    await expect(dispatch(state)).rejects.toMatchObject({ name: 'Throttled' });
+    await dispatch(state);
+    await dispatch(state);
+    expect(accepted).toEqual(['formal_notice', 'alert_formal_notice_to_post']);
+    const alert = toFinance().at(-1)!;
+    expect(bodyOf(alert)).toContain('Mise en demeure à poster en recommandé');
+    expect(Buffer.from(alert.Content!.Raw!.Data!).toString('utf8')).toContain('MED-INV-1-20260202.pdf');
+  });
+
+  it('an alert never tried (the run stopped after recording the notice) goes out on the retry', async () => {
+    let n = 0;
+    const accepted: string[] = [];
+    ses.on(SendEmailCommand).callsFake(async (input: Mail) => {
+      accepted.push(kindOf(input));
+      return { MessageId: `ses-${++n}` };
+    });
+    const state = await noticeBatch();
+    // the run stops as it starts the alert: its intent is never written
+    table.fault = (name, input) =>
+      name === 'Put' && input.Item?.kind === 'alert_formal_notice_to_post' ? new Error('Lambda timed out') : undefined;
+    await expect(dispatch(state)).rejects.toThrow('Lambda timed out');
+    table.fault = () => undefined;
+    await dispatch(state);
+    await dispatch(state);
+    expect(accepted).toEqual(['formal_notice', 'alert_formal_notice_to_post']);
+  });
 });
 
 describe('a consumer’s formal notice without a postal address', () => {
