@@ -2,7 +2,7 @@ import { agencyEmail, creditor } from '../adapters/config';
 import { listInvoiceEvents } from '../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
 import { loadRateTable } from '../adapters/db/rates';
-import { getAgencyCase, recordSend, saveAgencyCase } from '../adapters/db/sends';
+import { getAgencyCase, recordSend } from '../adapters/db/sends';
 import { documentKeys, presignedLink, putDocument } from '../adapters/documents';
 import { financeAlertEmail } from '../adapters/finance-alerts';
 import type { Logger } from '../adapters/logger';
@@ -144,6 +144,8 @@ export async function handOffToAgency(input: {
           attempts: result.intent.attempt,
         })
       : undefined;
+  // The agency case in the same write as the send record: a retry that finds the send finds the case, which the sweep
+  // reads to withdraw it when the invoice gets paid.
   await recordSend(
     {
       invoiceId: invoice.invoiceId,
@@ -160,15 +162,8 @@ export async function handOffToAgency(input: {
       detail: { ...detail, messageId, intentId: result.intent.intentId, ...timing },
     },
     sent ? step.level : undefined,
+    { invoiceId: invoice.invoiceId, customerId: customer.customerId, caseId, messageId, sentAt, status: 'open' },
   );
-  await saveAgencyCase({
-    invoiceId: invoice.invoiceId,
-    customerId: customer.customerId,
-    caseId,
-    messageId,
-    sentAt,
-    status: 'open',
-  });
   await finishHandoff(invoice.invoiceId, step, messageId, at, log, {
     caseId,
     openCents: invoice.openCents,

@@ -39,12 +39,14 @@ export async function getSend(invoiceId: string, stepId: string): Promise<SendRe
  * With `level` (a message that went out), the same transaction raises the invoice's `dunningLevel` to it and bumps its
  * `version` (so a writer holding an older read conflicts instead of putting the old level back), conditional on the
  * stored level being absent or lower: the level never goes down. When the stored level is already as high (or the
- * invoice is gone), the send is recorded without touching the invoice.
+ * invoice is gone), the send is recorded without touching the invoice. With `agencyCase` (a handoff), the case the
+ * agency now holds is written in the same transaction: never a handoff on record without its case.
  */
 export async function recordSend(
   send: SendRecord,
   event: Omit<InvoiceEvent, 'invoiceId'>,
   level?: DunningLevel,
+  agencyCase?: AgencyCase,
 ): Promise<boolean> {
   const records = [
     {
@@ -59,14 +61,18 @@ export async function recordSend(
   try {
     await dynamo().send(
       new TransactWriteCommand({
-        TransactItems: level ? [...records, dunningLevelRaise(send.invoiceId, level)] : records,
+        TransactItems: [
+          ...records,
+          ...(level ? [dunningLevelRaise(send.invoiceId, level)] : []),
+          ...(agencyCase ? [{ Put: agencyCasePut(agencyCase) }] : []),
+        ],
       }),
     );
     return true;
   } catch (err) {
     const reasons = cancellationReasons(err);
     if (reasons?.[0] === 'ConditionalCheckFailed') return false;
-    if (level && reasons?.[2] === 'ConditionalCheckFailed') return recordSend(send, event);
+    if (level && reasons?.[2] === 'ConditionalCheckFailed') return recordSend(send, event, undefined, agencyCase);
     throw err;
   }
 }
@@ -309,19 +315,22 @@ export interface AgencyCase {
 
 const agencyCaseKey = (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'AGENCYCASE' });
 
+/** The agency case as stored: open cases are listed by gsi2 (the sweep withdraws those paid since). */
+function agencyCasePut(c: AgencyCase) {
+  return {
+    TableName: tableName(),
+    Item: {
+      ...agencyCaseKey(c.invoiceId),
+      gsi2pk: `AGENCYCASES#${c.status}`,
+      gsi2sk: `${c.sentAt}#${c.invoiceId}`,
+      type: 'agency_case',
+      ...c,
+    },
+  };
+}
+
 export async function saveAgencyCase(c: AgencyCase): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...agencyCaseKey(c.invoiceId),
-        gsi2pk: `AGENCYCASES#${c.status}`,
-        gsi2sk: `${c.sentAt}#${c.invoiceId}`,
-        type: 'agency_case',
-        ...c,
-      },
-    }),
-  );
+  await dynamo().send(new PutCommand(agencyCasePut(c)));
 }
 
 export async function getAgencyCase(invoiceId: string): Promise<AgencyCase | undefined> {
