@@ -24,9 +24,9 @@ export const MAX_INVOICE_FILE_BYTES = 20 * 1024 * 1024;
 /**
  * One file of invoices/inbox/: read, imported (customer and open invoice), then moved under its checksum to
  * invoices/processed/<sha256>/<name> or invoices/rejected/<sha256>/<name> with report.json beside it; finance hears of
- * a
- * rejection. A second delivery of the same event finds the file gone and does nothing. The copy is written before the
- * inbox file is deleted, so a crash in between leaves the file to be handled again (the import is idempotent).
+ * a rejection. A second delivery of the same event finds the file gone and does nothing. The copy is written, and
+ * finance told, before the inbox file is deleted, so a crash in between leaves the file to be handled again (the
+ * import is idempotent; finance may hear of a rejection twice, never not at all).
  */
 export async function processInvoiceFile(
   bucket: string,
@@ -57,6 +57,9 @@ export async function processInvoiceFile(
   };
   await storeStatementFile(bucket, storedKey, bytes); // keyed by content: an existing copy is the same file
   await putJson(bucket, `${folder}${sha256}/report.json`, report);
+  // Finance is told before the inbox file goes: a refused send leaves the file, and the redelivery tells again (at
+  // least once; told after the delete, a failed send was lost with the only trace of the refused invoice).
+  if (report.outcome === 'rejected') await notify.invoiceRejected(report);
   await deleteStatementFile(bucket, key);
   log.info('invoice file handled', {
     key,
@@ -65,6 +68,5 @@ export async function processInvoiceFile(
     invoiceId: report.invoiceId,
     reason: report.reason,
   });
-  if (report.outcome === 'rejected') await notify.invoiceRejected(report);
   return report;
 }

@@ -93,6 +93,34 @@ describe('invoice-inbox handler', () => {
     );
   });
 
+  it('tells finance of a rejection on the redelivery when SES refused the first alert', async () => {
+    const order = new TextEncoder().encode('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>');
+    let inbox: Uint8Array | undefined = order;
+    s3.on(GetObjectCommand).callsFake(async () => {
+      if (!inbox) throw Object.assign(new Error('gone'), { name: 'NoSuchKey' });
+      return { Body: bodyOf(inbox) };
+    });
+    s3.on(DeleteObjectCommand).callsFake(async () => {
+      inbox = undefined;
+      return {};
+    });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' }))
+      .resolves({ MessageId: 'ses-2' });
+    const first = await handler(sqsEvent('invoices/inbox/order.xml'), {} as never);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(inbox, 'the file stays in the inbox').toBeDefined();
+    const again = await handler(sqsEvent('invoices/inbox/order.xml'), {} as never);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(inbox).toBeUndefined();
+    const tries = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Content?.Simple?.Subject?.Data);
+    expect(tries).toEqual([
+      '[encaisse] À corriger : facture électronique rejetée – order.xml',
+      '[encaisse] À corriger : facture électronique rejetée – order.xml',
+    ]);
+  });
+
   it('does nothing when a second delivery finds the file already moved', async () => {
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('gone'), { name: 'NoSuchKey' }));
     const res = await handler(sqsEvent('invoices/inbox/a.xml'), {} as never);
