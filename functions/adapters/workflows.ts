@@ -71,9 +71,13 @@ export async function describeExecution(
 /** A claim whose execution does not exist yet is being started by its claimer for this long (wall clock). */
 export const CLAIM_GRACE_MS = 60_000;
 
+/**
+ * `starting`: the generation is claimed but its execution is not there yet, within the claim's grace (its claimer may
+ * still be starting it, or failed: then the next call after the grace, or the daily sweep, starts it).
+ */
 export type StartResult =
   | { started: true; executionArn: string; generation: number }
-  | { started: false; reason: 'already_exists'; executionArn: string; generation: number };
+  | { started: false; reason: 'already_exists' | 'starting'; executionArn: string; generation: number };
 
 const MAX_START_ATTEMPTS = 5;
 
@@ -82,26 +86,30 @@ const MAX_START_ATTEMPTS = 5;
  * running generation: asks Step Functions; still running -> no-op; ended (stopped on payment, succeeded, failed) ->
  * claims the next generation and starts it (a reopened invoice gets its dunning back). Every claim is a conditional
  * write on the marker as read, so concurrent starts run one workflow; a claim whose start crashed is started again by
- * the next call after CLAIM_GRACE_MS (StartExecution with the same name and input is idempotent while it runs).
+ * the next call after CLAIM_GRACE_MS (StartExecution with the same name and input is idempotent while it runs), and
+ * the daily sweep makes that call for every claim left unconfirmed (see confirmStarted).
  * `now` (business time) is recorded on the marker.
  */
 export async function startDunning(invoiceId: string, now: Date = clock().now()): Promise<StartResult> {
   const machineArn = stateMachineArn();
   for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
     const current = await currentDunning(invoiceId);
-    const noop = (w: DunningWorkflow): StartResult => ({
+    const noop = (w: DunningWorkflow, reason: 'already_exists' | 'starting' = 'already_exists'): StartResult => ({
       started: false,
-      reason: 'already_exists',
+      reason,
       executionArn: w.executionArn,
       generation: w.generation,
     });
     let claimed: DunningWorkflow | undefined;
     if (current?.running) {
       const exec = await executionState(current.executionArn);
-      if (exec.state === 'running') return noop(current);
+      if (exec.state === 'running') {
+        if (current.claimedAt) await confirmStarted(current); // its claimer started it but could not say so
+        return noop(current);
+      }
       if (exec.state === 'missing') {
         const age = current.claimedAt ? wallClock().now().getTime() - Date.parse(current.claimedAt) : Infinity;
-        if (age < CLAIM_GRACE_MS) return noop(current); // its claimer is starting it
+        if (age < CLAIM_GRACE_MS) return noop(current, 'starting'); // its claimer is starting it
         claimed = current; // the claimer crashed before StartExecution (or the execution aged out): start it again
       } else {
         claimed = await claimNext(invoiceId, machineArn, current, now, exec.status);
@@ -121,6 +129,7 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
           input: JSON.stringify(input),
         }),
       );
+      await confirmStarted(claimed);
       return { started: true, executionArn: res?.executionArn ?? claimed.executionArn, generation: claimed.generation };
     } catch (err) {
       if (!(err instanceof ExecutionAlreadyExists || (err as Error).name === 'ExecutionAlreadyExists')) throw err;
@@ -133,6 +142,17 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
     }
   }
   throw new Error(`could not start the dunning workflow of invoice ${invoiceId}: the marker kept changing`);
+}
+
+/**
+ * The claim of a started execution confirmed (its `claimedAt` removed). A claim left unconfirmed is a start that may
+ * have failed between the claim and StartExecution (a throttle, a crash): the daily sweep plans a start for it, which
+ * starts it once its grace is over, or confirms it when it runs. Best effort: a confirmation lost costs the sweep one
+ * look at Step Functions.
+ */
+async function confirmStarted(claimed: DunningWorkflow): Promise<void> {
+  const { legacy: _l, claimedAt: _c, ...started } = claimed;
+  await writeMarker(started, claimed).catch(() => false);
 }
 
 /**

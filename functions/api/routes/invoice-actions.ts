@@ -294,6 +294,14 @@ export const invoiceActionRoutes = [
       requireOwed(invoice, 'restart its reminders');
       const now = clock().now();
       const res = await startDunning(invoice.invoiceId, now);
+      // Claimed by an attempt that failed a moment ago (or is still starting it): not running yet, say so.
+      if (!res.started && res.reason === 'starting')
+        throw new HttpProblem(
+          'service-unavailable',
+          'its reminders are being started and do not run yet: try again in a minute',
+          {},
+          { 'retry-after': '60' },
+        );
       if (res.started) {
         await appendInvoiceEvent({
           invoiceId: invoice.invoiceId,

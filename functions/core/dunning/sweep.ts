@@ -17,8 +17,11 @@ export const SWEEP_TIME_ZONE = 'Europe/Paris';
 export interface SweepInvoice {
   invoice: Invoice;
   customer?: Customer;
-  /** The invoice's current workflow generation, if dunning ever started. */
-  workflow?: { running: boolean; endStatus?: string };
+  /**
+   * The invoice's current workflow generation, if dunning ever started; `claimedAt` while its start is unconfirmed
+   * (the start may have failed after claiming it).
+   */
+  workflow?: { running: boolean; endStatus?: string; claimedAt?: string };
   /** A stored pause token exists (the workflow waits for a resume). */
   storedPause: boolean;
 }
@@ -158,6 +161,9 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   if (inWindow && (!workflow || (!workflow.running && input.restartableEnds.has(workflow.endStatus ?? '')))) {
     const restartAfter = workflow && workflow.endStatus !== 'ABORTED' ? workflow.endStatus : undefined;
     plan.actions.push({ kind: 'start', invoiceId: invoice.invoiceId, ...(restartAfter ? { restartAfter } : {}) });
+  } else if (workflow?.running && workflow.claimedAt) {
+    // A start never confirmed (an undone payment's, finance's restart, a sweep's own): started now if it never ran.
+    plan.actions.push({ kind: 'start', invoiceId: invoice.invoiceId });
   }
   const pause = invoice.pause;
   if (pause?.reason === 'promise' && pause.until) {

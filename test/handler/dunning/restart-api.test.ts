@@ -1,18 +1,23 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setClock } from '../../../functions/adapters/clock';
+import { setClock, setWallClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
-import { fixedClock } from '../../../functions/core/dates';
+import { fixedClock, systemClock } from '../../../functions/core/dates';
 import { apiEnv, makeCaller, problemType } from '../api/support';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
+import './env';
+
 apiEnv();
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+mockClient(SESv2Client).on(SendEmailCommand).resolves({ MessageId: 'digest-1' });
 const api = await import('../../../functions/api/handler');
+const { handler: sweep } = await import('../../../functions/sweep/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 let table: FakeTable;
 const arn = 'arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-F-1';
@@ -70,6 +75,55 @@ describe('POST /invoices/{id}/restart-dunning: finance brings a failed dunning b
     expect(res.json.workflow).toEqual({ action: 'already_running', generation: 1 });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
+
+  it(
+    'a restart Step Functions refused is not reported as running: a retry says it is being started, and the next ' +
+      'sweep starts it',
+    async () => {
+      table.put(invoiceItem(invoice('F-1', 'A', '2026-01-10')));
+      table.put({
+        pk: 'INVOICE#F-1',
+        sk: 'WORKFLOW',
+        invoiceId: 'F-1',
+        generation: 1,
+        running: false,
+        endStatus: 'FAILED',
+        executionName: 'inv-F-1',
+        executionArn: arn,
+        startedAt: '2026-01-07T06:00:00.000Z',
+      });
+      const executions = new Set<string>();
+      sfn.on(DescribeExecutionCommand).callsFake(async ({ executionArn }) => {
+        if (executions.has(executionArn)) return { status: 'RUNNING' };
+        throw new ExecutionDoesNotExist({ message: 'none', $metadata: {} });
+      });
+      const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      sfn.on(StartExecutionCommand).rejects(throttled);
+      setWallClock(fixedClock('2026-02-04T09:00:00.000Z'));
+      expect((await call('POST', '/invoices/F-1/restart-dunning', { body: {} })).status).toBe(503);
+      // generation 2 is claimed, but nothing runs: a retry is told so, not "already running"
+      const again = await call('POST', '/invoices/F-1/restart-dunning', { body: {} });
+      expect(again.status).toBe(503);
+      expect(again.json.detail).toContain('being started');
+      sfn.on(StartExecutionCommand).callsFake(async (input) => {
+        const started = `arn:aws:states:eu-west-3:123456789012:execution:dunning:${input.name}`;
+        executions.add(started);
+        return { executionArn: started, startDate: new Date() };
+      });
+      // the next morning: the claim never confirmed is started by the sweep, and confirmed
+      setClock(fixedClock('2026-02-05T06:00:00.000Z'));
+      setWallClock(fixedClock('2026-02-05T06:00:00.000Z'));
+      await sweep({ source: 'encaisse.schedule', kind: 'daily-sweep', scheduledTime: '2026-02-05T06:00:00Z' });
+      expect([...executions]).toEqual([expect.stringMatching(/:inv-F-1-g2-/)]);
+      expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({ generation: 2, running: true });
+      expect(table.get('INVOICE#F-1', 'WORKFLOW')?.claimedAt).toBeUndefined();
+      // and the day after, nothing more: one refused start and the sweep's
+      await sweep({ source: 'encaisse.schedule', kind: 'daily-sweep', scheduledTime: '2026-02-06T06:00:00Z' });
+      const starts = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
+      expect(starts).toEqual([expect.stringMatching(/^inv-F-1-g2-/), expect.stringMatching(/^inv-F-1-g2-/)]);
+      setWallClock(systemClock);
+    },
+  );
 
   it('refuses a paid invoice (409) and is closed to the read-only role (403)', async () => {
     table.put(invoiceItem(invoice('F-2', 'A', '2026-01-10', { status: 'paid', openCents: 0 })));

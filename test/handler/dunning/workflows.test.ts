@@ -132,8 +132,12 @@ function fakeStepFunctions() {
   const executions = new Map<string, string>();
   const prefix = 'arn:aws:states:eu-west-3:123456789012:execution:dunning:';
   const tick = () => new Promise((r) => setImmediate(r));
+  const control: { refuseNext?: Error } = {};
   sfn.on(StartExecutionCommand).callsFake(async (input) => {
     await tick();
+    const refused = control.refuseNext;
+    control.refuseNext = undefined;
+    if (refused) throw refused;
     const arn = prefix + input.name;
     const status = executions.get(arn);
     // same name and input while it runs: idempotent
@@ -155,12 +159,12 @@ function fakeStepFunctions() {
     return { stopDate: new Date() };
   });
   const nameOf = (arn: string) => arn.slice(prefix.length);
-  return {
+  return Object.assign(control, {
     executions,
     end: (name: string, status: string) => executions.set(prefix + name, status),
     running: () => [...executions].filter(([, s]) => s === 'RUNNING').map(([arn]) => nameOf(arn)),
     starts: () => sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name),
-  };
+  });
 }
 
 describe('a reopened invoice gets its dunning back (workflow generations)', () => {
@@ -259,6 +263,16 @@ describe('a reopened invoice gets its dunning back (workflow generations)', () =
     });
     expect(await startDunning('F-1', at)).toMatchObject({ started: true, generation: 2 });
     expect(steps.running()).toEqual([invoiceExecutionName('F-1', 2)]);
+  });
+
+  it('a start is confirmed on its marker; one Step Functions refused stays claimed for the next call', async () => {
+    await startDunning('F-1', at);
+    expect(table.get('INVOICE#F-1', 'WORKFLOW')?.claimedAt).toBeUndefined();
+    steps.refuseNext = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    await expect(startDunning('F-2', at)).rejects.toThrow('Rate exceeded');
+    expect(table.get('INVOICE#F-2', 'WORKFLOW')).toMatchObject({ generation: 1, running: true });
+    expect(table.get('INVOICE#F-2', 'WORKFLOW')?.claimedAt).toBeDefined();
+    expect(await startDunning('F-2', at)).toMatchObject({ started: false, reason: 'starting' });
   });
 
   it('a fresh claim whose execution is not there yet is left to its claimer', async () => {

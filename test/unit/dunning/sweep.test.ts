@@ -48,6 +48,23 @@ describe('planning the daily sweep', () => {
     ]);
   });
 
+  it('starts a workflow whose start was never confirmed (claimed, then refused or cut off), in or out of its window', () => {
+    const claimedAt = '2026-02-01T09:00:00.000Z';
+    const plan = planSweep(
+      input({
+        invoices: [
+          owed('CLAIMED', '2026-01-10', { workflow: { running: true, claimedAt } }),
+          owed('CLAIMED-EARLY', '2026-03-31', { workflow: { running: true, claimedAt } }),
+          owed('RUNNING', '2026-01-10', { workflow: { running: true } }),
+        ],
+      }),
+    );
+    expect(plan.actions).toEqual([
+      { kind: 'start', invoiceId: 'CLAIMED' },
+      { kind: 'start', invoiceId: 'CLAIMED-EARLY' },
+    ]);
+  });
+
   it('resumes a broken promise without approval and a workflow whose pause was lifted', () => {
     const broken = invoice({
       invoiceId: 'PROM',
