@@ -48,7 +48,7 @@ describe('planning the daily sweep', () => {
     ]);
   });
 
-  it('starts a workflow whose start was never confirmed (claimed, then refused or cut off), in or out of its window', () => {
+  it('starts a workflow whose start was never confirmed (claimed, then refused), in its window or not', () => {
     const claimedAt = '2026-02-01T09:00:00.000Z';
     const plan = planSweep(
       input({
