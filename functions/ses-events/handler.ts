@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { now } from '../adapters/clock';
 import { getCustomer } from '../adapters/db/customers';
-import { recordEvent } from '../adapters/db/history';
+import { recordEvent, recordEventOnce } from '../adapters/db/history';
 import { raiseDunningLevel } from '../adapters/db/invoices';
 import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
 import { alertFinance } from '../adapters/finance-alerts';
@@ -121,7 +121,10 @@ function countFeedback(e: SesEvent): void {
 /**
  * A message sent through a send intent carries the tag `intent`: any event of it (send, delivery, bounce...) proves SES
  * accepted it. The evidence settles a retry in doubt; an intent already handed to finance as "maybe sent" is closed as
- * sent, the invoices' history says so and their dunning level rises.
+ * sent, the invoices' history says so and their dunning level rises. Those follow-ups come first, each done once
+ * whichever of the message's events gets here (the history line keyed by the intent, the level raised only upward),
+ * and the intent is closed last: a run cut in between leaves it open, and the retry, or the message's next event,
+ * finishes them (closed first, a retry found it closed and did nothing).
  */
 async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   const intentId = e.mail.tags?.intent?.[0];
@@ -131,20 +134,15 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
   await recordIntentEvidence({ intentId, messageId: e.mail.messageId, eventType: type, at });
   const intent = await getIntent(intentId);
   if (intent?.status !== 'maybe_sent') return;
-  if (await writeIntent({ ...intent, status: 'sent', messageId: e.mail.messageId, sentAt: at }, intent)) {
-    for (const invoiceId of intent.invoiceIds) {
-      await recordEvent(invoiceId, now(), 'send_confirmed', {
-        intentId,
-        messageId: e.mail.messageId,
-        eventType: type,
-        task: 'closed',
-      });
-      // It went out after all: the invoice's dunning level rises as for a message known sent at once.
-      const level = DunningLevel.safeParse(intent.details[invoiceId]?.level).data;
-      if (level) await raiseDunningLevel(invoiceId, level);
-    }
-    log.info('a send in doubt is confirmed by SES', { intentId, messageId: e.mail.messageId });
+  for (const invoiceId of intent.invoiceIds) {
+    // It went out after all: the invoice's dunning level rises as for a message known sent at once.
+    const level = DunningLevel.safeParse(intent.details[invoiceId]?.level).data;
+    if (level) await raiseDunningLevel(invoiceId, level);
+    const detail = { intentId, messageId: e.mail.messageId, eventType: type, task: 'closed' };
+    await recordEventOnce(invoiceId, at, 'send_confirmed', detail, `confirmed-${intentId.slice(0, 16)}`);
   }
+  if (await writeIntent({ ...intent, status: 'sent', messageId: e.mail.messageId, sentAt: at }, intent))
+    log.info('a send in doubt is confirmed by SES', { intentId, messageId: e.mail.messageId });
 }
 
 /** The customer's name for finance's alert; the alert goes out without it if the read fails. */

@@ -198,6 +198,44 @@ describe('a customer message goes out at most once', () => {
   );
 
   it(
+    'a confirmation cut half-way (a throttled write) is finished by its retry, and the message’s next event adds ' +
+      'nothing',
+    async () => {
+      const key = await seed('K', ['K-1', 'K-2']);
+      ses
+        .on(SendEmailCommand)
+        .rejectsOnce(
+          Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+        )
+        .resolves({ MessageId: 'alert' });
+      await expect(dispatch(stateOf('K-1', key))).rejects.toMatchObject({ name: 'Throttled' });
+      SEND_DOUBT.confirmSeconds = 0;
+      await Promise.all(['K-1', 'K-2'].map((id) => untilSettled(stateOf(id, key))));
+      const delivery = {
+        eventType: 'Delivery',
+        mail: { messageId: 'ses-late', timestamp: W, tags: { intent: [intentIdOf('batch', key)] } },
+        delivery: { recipients: [contactOf('K')] },
+      };
+      // the second invoice's history line is throttled: the event fails and SES's event is delivered again
+      let throttled = false;
+      table.fault = (name, input) => {
+        if (throttled || name !== 'Put' || input.Item?.kind !== 'send_confirmed' || input.Item.invoiceId !== 'K-2')
+          return undefined;
+        throttled = true;
+        return Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      };
+      await expect(sesEvents(delivery)).rejects.toThrow();
+      await sesEvents(delivery);
+      await sesEvents({ ...delivery, eventType: 'Open', open: { userAgent: 'x' } });
+      for (const id of ['K-1', 'K-2']) {
+        expect(history(id, 'send_confirmed'), id).toHaveLength(1);
+        expect(table.get(`INVOICE#${id}`, 'INVOICE')).toMatchObject({ dunningLevel: 'reminder_1' });
+      }
+      expect(table.get(`INTENT#${intentIdOf('batch', key)}`, 'INTENT')).toMatchObject({ status: 'sent' });
+    },
+  );
+
+  it(
     'the doubt window runs on the injectable wall clock: a retry inside it waits, one after it hands finance the ' +
       'task',
     async () => {
