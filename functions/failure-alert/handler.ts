@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { now } from '../adapters/clock';
-import { recordEvent } from '../adapters/db/history';
-import { alertFinance } from '../adapters/finance-alerts';
+import { recordEventOnce } from '../adapters/db/history';
+import { financeAlertEmail } from '../adapters/finance-alerts';
 import { count } from '../adapters/metrics';
 import { markDunningEnded } from '../adapters/workflows';
 import { workflowFailedAlert } from '../core/messages';
 import { lambda } from '../runtime';
+import { intentIdOf, sendOnce } from '../use-cases/dunning/send-once';
+
+/** A short stable key of an execution (its ARN hashed), for the one history line of its failure. */
+const executionKey = (executionArn: string) => intentIdOf(executionArn).slice(0, 16);
 
 /** EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT) of a dunning execution. */
 const StatusChange = z.object({
@@ -59,21 +63,21 @@ export const handler = lambda(
         : now().toISOString();
     const cause = (d.cause ?? '').slice(0, 1000);
     if (invoiceId) {
-      // The alert matters more than the history line: a history write failure must not stop the e-mail.
-      await recordEvent(invoiceId, occurredAt, 'dunning_failed', {
-        status: d.status,
-        error: d.error,
-        cause,
-        executionArn: d.executionArn,
-      }).catch((err: unknown) =>
+      // The alert matters more than the history line: a history write failure must not stop the e-mail. Written once
+      // per execution, so the retry below adds no second line.
+      const detail = { status: d.status, error: d.error, cause, executionArn: d.executionArn };
+      await recordEventOnce(
+        invoiceId,
+        occurredAt,
+        'dunning_failed',
+        detail,
+        `failed-${executionKey(d.executionArn)}`,
+      ).catch((err: unknown) =>
         log.warn('could not record the failure in the invoice history', { invoiceId, error: err }),
       );
-      // The marker says the generation ended: the next sweep brings the dunning back (a new generation).
-      await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined).catch(
-        (err: unknown) => log.warn('could not mark the workflow ended', { invoiceId, error: err }),
-      );
     }
-    const { messageId } = await alertFinance(
+    // Once per execution through a send intent: a retry of this invocation settles it, never sends it twice.
+    const alert = financeAlertEmail(
       workflowFailedAlert({
         invoiceId,
         executionArn: d.executionArn,
@@ -82,6 +86,24 @@ export const handler = lambda(
         at: occurredAt,
       }),
     );
+    const sent = await sendOnce(
+      {
+        intentId: intentIdOf('workflow-failed', d.executionArn),
+        kind: 'alert_workflow_failed',
+        customerId: '',
+        invoiceIds: [],
+        stepIds: {},
+        details: {},
+        eventKind: 'finance_alerted',
+        to: alert.to,
+      },
+      alert,
+      log,
+    );
+    // The marker says the generation ended: the next sweep brings the dunning back (a new generation). Not swallowed:
+    // a marker left 'running' would keep the sweep from ever restarting it, so the invocation fails and is retried.
+    if (invoiceId) await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined);
+    const messageId = sent.outcome === 'sent' ? sent.intent.messageId : '';
     return { alerted: true, messageId };
   },
 );

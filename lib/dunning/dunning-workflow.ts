@@ -322,9 +322,15 @@ export class DunningWorkflow extends Construct {
     allowTable(this.sweepFunction, table, 'readWrite');
     allowWorkflow(this.sweepFunction, machine, ['start', 'describe', 'respond']);
     alerts.allowSendEmail(this.sweepFunction);
-    // failure-alert: e-mails finance from the event alone, appends one history line to the invoice
-    // (INVOICE#<id> / EVENT#...) and marks its WORKFLOW marker ended (read, then conditional put): invoice items only.
-    allowTableItems(this.failureAlertFunction, table, ['dynamodb:GetItem', 'dynamodb:PutItem'], ['INVOICE#']);
+    // failure-alert: e-mails finance from the event alone through a send intent (INTENT#<id>: read, conditional put),
+    // appends one history line to the invoice (INVOICE#<id> / EVENT#...) and marks its WORKFLOW marker ended (read,
+    // then conditional put): invoice and intent items only.
+    allowTableItems(
+      this.failureAlertFunction,
+      table,
+      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      ['INVOICE#', 'INTENT#'],
+    );
     alerts.allowSendEmail(this.failureAlertFunction);
   }
 }

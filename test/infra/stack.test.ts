@@ -694,8 +694,8 @@ describe('least privilege', () => {
   );
 
   it(
-    'failure-alert may only touch invoice items (a history line, the workflow marker): GetItem and PutItem on ' +
-      'INVOICE# items, no index',
+    'failure-alert may only touch invoice items (a history line, the workflow marker) and its alert’s send intent: ' +
+      'GetItem and PutItem on INVOICE# and INTENT# items, no index',
     () => {
       const [[tableId]] = resourcesOfType(json, 'AWS::DynamoDB::Table');
       const table = statementsOf('failure-alert').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
@@ -704,7 +704,7 @@ describe('least privilege', () => {
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
           Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*'] } },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INVOICE#*', 'INTENT#*'] } },
         },
       ]);
       expect(

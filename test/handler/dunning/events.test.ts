@@ -186,6 +186,33 @@ describe('a failed dunning execution', () => {
     );
     expect(historyOf('F-1')[0]).toMatchObject({ kind: 'dunning_failed', detail: { error: 'UnknownRateError' } });
   });
+  it(
+    'a marker it could not mark ended fails the invocation, whose retry marks it without a second alert or ' +
+      'history line (left running, the sweep would never restart it)',
+    async () => {
+      table.put({
+        pk: 'INVOICE#F-1',
+        sk: 'WORKFLOW',
+        invoiceId: 'F-1',
+        generation: 1,
+        running: true,
+        executionName: 'inv-F-1',
+        executionArn: failed.detail.executionArn,
+        startedAt: '2026-02-01T06:00:00.000Z',
+      });
+      let refused = false;
+      table.fault = (name, input) => {
+        if (refused || name !== 'Put' || input.Item?.sk !== 'WORKFLOW') return undefined;
+        refused = true;
+        return Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      };
+      await expect(failureAlert(failed)).rejects.toThrow();
+      expect(await failureAlert(failed)).toMatchObject({ alerted: true });
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+      expect(historyOf('F-1').filter((e) => e.kind === 'dunning_failed')).toHaveLength(1);
+      expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({ running: false, endStatus: 'FAILED' });
+    },
+  );
   it('ignores other statuses', async () => {
     expect(await failureAlert({ ...failed, detail: { ...failed.detail, status: 'SUCCEEDED' } })).toEqual({
       alerted: false,
