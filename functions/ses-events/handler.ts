@@ -3,7 +3,14 @@ import { now } from '../adapters/clock';
 import { getCustomer } from '../adapters/db/customers';
 import { recordEvent, recordEventOnce } from '../adapters/db/history';
 import { raiseDunningLevel } from '../adapters/db/invoices';
-import { flagBouncedContact, getIntent, getMessage, recordIntentEvidence, writeIntent } from '../adapters/db/sends';
+import {
+  flagBouncedContact,
+  getIntent,
+  getMessage,
+  type MessageRecord,
+  recordIntentEvidence,
+  writeIntent,
+} from '../adapters/db/sends';
 import { alertFinance } from '../adapters/finance-alerts';
 import type { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
@@ -145,6 +152,21 @@ async function recordEvidence(e: SesEvent, log: Logger): Promise<void> {
     log.info('a send in doubt is confirmed by SES', { intentId, messageId: e.mail.messageId });
 }
 
+/**
+ * Who a message was about when its record is not there (yet): its send intent, by the message's `intent` tag. The
+ * record is written after the send, so a bounce can arrive before it (the sender failed after SES accepted the
+ * message and is retried later), and a message settled as "maybe sent", then confirmed, never gets one: without this a
+ * bounce of such a message flagged nothing and told no one. Finance's own alerts (no customer) are left out.
+ */
+async function messageOfIntent(
+  e: SesEvent,
+): Promise<Pick<MessageRecord, 'messageId' | 'customerId' | 'invoiceIds'> | undefined> {
+  const intentId = e.mail.tags?.intent?.[0];
+  const intent = intentId && /^[0-9a-f]{32}$/.test(intentId) ? await getIntent(intentId) : undefined;
+  if (!intent?.customerId || intent.invoiceIds.length === 0) return undefined;
+  return { messageId: e.mail.messageId, customerId: intent.customerId, invoiceIds: intent.invoiceIds };
+}
+
 /** The customer's name for finance's alert; the alert goes out without it if the read fails. */
 async function customerName(customerId: string, log: Logger): Promise<string | undefined> {
   try {
@@ -168,7 +190,7 @@ export const handler = lambda(
     for (const e of sesEventsOf(event)) {
       countFeedback(e);
       await recordEvidence(e, log);
-      const message = await getMessage(e.mail.messageId);
+      const message = (await getMessage(e.mail.messageId)) ?? (await messageOfIntent(e));
       if (!message) {
         log.info('event of a message not about invoices', { messageId: e.mail.messageId, type: e.eventType });
         continue;

@@ -130,6 +130,37 @@ describe('SES events update the history of the invoices of the message', () => {
     expect(alert.Content?.Simple?.Body?.Text?.Data).toContain('Client : Boulangerie A (A)');
   });
 
+  it(
+    'a hard bounce of a message whose record is not written (yet) is told by its send intent: recorded, contact ' +
+      'flagged, finance alerted',
+    async () => {
+      table.put(customerItem(Customer.parse({ customerId: 'A', name: 'Boulangerie A' })));
+      const early = structuredClone(bouncedViaEventBridge);
+      early.detail.mail.messageId = '0102018d-not-recorded';
+      const intentId = 'a'.repeat(32);
+      Object.assign(early.detail.mail.tags, { intent: [intentId] });
+      table.put({
+        pk: `INTENT#${intentId}`,
+        sk: 'INTENT',
+        intentId,
+        kind: 'reminder',
+        customerId: 'A',
+        invoiceIds: ['F-3'],
+        stepIds: { 'F-3': 'reminder-1' },
+        details: {},
+        eventKind: 'reminder_sent',
+        to: ['compta@a.example.fr'],
+        status: 'sending',
+        attempt: 1,
+        since: '2026-02-02T07:35:00.000Z',
+      });
+      expect(await sesEvents(early)).toEqual({ recorded: 1 });
+      expect(historyOf('F-3')[0]).toMatchObject({ kind: 'email_bounce' });
+      expect(table.get('CUSTOMER#A', 'BOUNCE#compta@a.example.fr')).toMatchObject({ kind: 'hard_bounce' });
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    },
+  );
+
   it('a soft bounce is recorded but flags nothing', async () => {
     const soft = structuredClone(bouncedViaEventBridge);
     soft.detail.bounce.bounceType = 'Transient';
