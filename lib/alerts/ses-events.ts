@@ -34,8 +34,8 @@ export class SesEvents extends Construct {
     alerts.watchFunction(
       'SesEvents',
       f,
-      'The ses-events function failed: a bounce or complaint may be missing from an invoice history (EventBridge ' +
-        'retries for 12 hours).',
+      'The ses-events function failed: a bounce or complaint may be missing from an invoice history (Lambda retries ' +
+        'a failed run twice, within minutes; EventBridge retries for 12 hours only a delivery it could not make).',
     );
 
     // Updates the invoice history (a hard bounce switches the next step to a person) and alerts finance of hard
