@@ -37,7 +37,8 @@ export const handler = lambda(
     if (!invoice?.pause || !isOwed(invoice)) {
       // Best effort: the daily sweep also resumes a stored pause whose invoice is no longer paused.
       try {
-        const res = await resumeDunning(state.invoiceId);
+        // A machine approves nothing: a step that awaited an approval asks for it again.
+        const res = await resumeDunning(state.invoiceId, {}, { approve: false });
         log.info('pause already over: resumed at once', { invoiceId: state.invoiceId, resumed: res.resumed });
       } catch (err) {
         log.warn('could not resume at once; the daily sweep will', { invoiceId: state.invoiceId, error: err });

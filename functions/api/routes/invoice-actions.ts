@@ -5,6 +5,7 @@ import { appendInvoiceEvent } from '../../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import { approvalNote } from '../../core/dunning/state';
 import { reduceOpenAmount } from '../../core/invoices';
 import { AmountCents, Invoice, openStatuses } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, toChange, versionConflict } from '../http';
@@ -177,20 +178,26 @@ export const invoiceActionRoutes = [
     tag,
     access: 'finance',
     ifMatch: 'optional',
-    summary: 'Resolve a dispute, promise or pause and resume the reminders (also approves a step waiting for approval)',
+    summary:
+      'Resolve a dispute, promise or pause and resume the reminders; lifting the pause of a step waiting for ' +
+      'approval approves it',
     params: InvoiceParams,
     body: z.object({ note }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
       let invoice = await loadForChange(params.invoiceId, ifMatch);
       const wasPaused = invoice.pause !== undefined;
+      // Only lifting the approval pause itself approves the awaited step: a dispute or a promise recorded over it
+      // (the customer's page, finance) is resolved without approving an agency handoff nobody decided; the step then
+      // asks for its approval again. So does a retried call, which can no longer tell what it lifted.
+      const approve = invoice.pause?.note?.startsWith(approvalNote('')) ?? false;
       if (wasPaused) {
         const { pause, ...rest } = stripVersion(invoice);
         invoice = await save(invoice, rest, 'resumed', principal.actor, { note: body.note, pausedFor: pause?.reason });
       }
       // The workflow is resumed after the pause is cleared, else its re-check would pause again. A retried call
       // (pause already cleared, workflow still waiting) only resumes the workflow.
-      const res = await resumeDunning(params.invoiceId);
+      const res = await resumeDunning(params.invoiceId, {}, { approve });
       if (!wasPaused && !res.resumed) throw stateConflict(`invoice ${params.invoiceId} is not paused`);
       return {
         status: 200,

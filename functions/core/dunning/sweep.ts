@@ -172,8 +172,9 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
     if (Date.parse(resumeAt) <= input.now.getTime())
       plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId, approve: false });
   } else if (!pause && item.storedPause) {
-    // The pause was lifted without resuming the workflow (or before its token was stored): resume it.
-    plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId });
+    // The pause was lifted without resuming the workflow (or before its token was stored): resume it. A machine
+    // approves nothing: a step that awaited an approval asks for it again.
+    plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId, approve: false });
   } else if (pause) {
     plan.digest.needsPerson.push({
       customerName: customer.name,

@@ -396,6 +396,29 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
     expect(res.headers.etag).toBe('"v3"');
   });
 
+  it.each([
+    ['the approval pause itself', { reason: 'manual', note: 'approval:agency' }, ['agency']],
+    ['a dispute recorded over it', { reason: 'dispute', note: 'Les 40 baguettes du 12 n’ont pas été livrées.' }, []],
+  ] as const)(
+    'resuming a workflow that awaits an approval approves the step only when lifting %s',
+    async (_, pause, approved) => {
+      givenInvoice(invoice({ pause: { ...pause, since: '2026-11-01T00:00:00.000Z' } }));
+      ddb.on(TransactWriteCommand).resolves({});
+      ddb.on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'PAUSE' } }).resolves({
+        Item: {
+          taskToken: 'tok-1',
+          state: { ...dunningState, awaitingApprovalStepId: 'agency' },
+          storedAt: '2026-11-01T00:00:00.000Z',
+        },
+      });
+      ddb.on(DeleteCommand).resolves({});
+      sfn.on(SendTaskSuccessCommand).resolves({});
+      expect((await call('POST', '/invoices/F-2026-001/resume', { body: {} })).status).toBe(200);
+      const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.output ?? '{}');
+      expect(output.approvedStepIds ?? []).toEqual(approved);
+    },
+  );
+
   it('a retried resume (pause already cleared, workflow still waiting) only resumes the workflow', async () => {
     givenInvoice(invoice());
     ddb

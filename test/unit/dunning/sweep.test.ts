@@ -65,7 +65,7 @@ describe('planning the daily sweep', () => {
     ]);
   });
 
-  it('resumes a broken promise without approval and a workflow whose pause was lifted', () => {
+  it('resumes a broken promise and a workflow whose pause was lifted, approving nothing', () => {
     const broken = invoice({
       invoiceId: 'PROM',
       dueDate: '2026-01-10',
@@ -81,7 +81,7 @@ describe('planning the daily sweep', () => {
     );
     expect(plan.actions).toEqual([
       { kind: 'resume', invoiceId: 'PROM', approve: false },
-      { kind: 'resume', invoiceId: 'LIFTED' },
+      { kind: 'resume', invoiceId: 'LIFTED', approve: false },
     ]);
   });
 
