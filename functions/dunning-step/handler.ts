@@ -4,14 +4,16 @@ import { type DispatchKind, enlist } from '../adapters/db/dispatch';
 import { recordEvent } from '../adapters/db/history';
 import { saveInvoice } from '../adapters/db/invoices';
 import { getSend, type SendRecord } from '../adapters/db/sends';
-import { alertFinance } from '../adapters/finance-alerts';
+import { financeAlertEmail } from '../adapters/finance-alerts';
 import { count } from '../adapters/metrics';
 import { localDate } from '../core/calendar/time-zone';
 import { toIsoDate } from '../core/dates';
 import { effectiveSendWindow, recheckBeforeAction, stepConditionsHold } from '../core/dunning/schedule';
 import { approvalNote, DunningState, withDone } from '../core/dunning/state';
 import { approvalNeededAlert } from '../core/messages/tasks';
+import type { Invoice } from '../core/model';
 import { lambda } from '../runtime';
+import { intentIdOf, sendOnce } from '../use-cases/dunning/send-once';
 import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
 import { finishHandoff, handOffToAgency } from './handoff';
 
@@ -43,6 +45,30 @@ export const handler = lambda(
     // The step's send record, read once: a retry of a step that already acted finds it.
     let record: Promise<SendRecord | undefined> | undefined;
     const sendRecord = () => (record ??= getSend(invoice.invoiceId, step.stepId));
+    /** Finance is asked to approve the step: once per request (`since`, when the pause was set), through an intent. */
+    const askApproval = async (owed: Invoice, since: string) => {
+      const alert = financeAlertEmail(
+        approvalNeededAlert({
+          customer,
+          invoiceId: owed.invoiceId,
+          level: step.level,
+          openCents: owed.openCents,
+          currency: owed.currency,
+          at: since,
+        }),
+      );
+      const intent = {
+        intentId: intentIdOf('approval', owed.invoiceId, step.stepId, since),
+        kind: 'alert_approval_needed',
+        customerId: '',
+        invoiceIds: [],
+        stepIds: {},
+        details: {},
+        eventKind: 'finance_alerted',
+        to: alert.to,
+      };
+      await sendOnce(intent, alert, log);
+    };
 
     // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a
     // payment that landed meanwhile: the case is withdrawn).
@@ -67,6 +93,8 @@ export const handler = lambda(
         stepId: step.stepId,
       });
       const awaiting = invoice.pause?.note === approvalNote(step.stepId) ? { awaitingApprovalStepId: step.stepId } : {};
+      // A retry after the approval was asked: finance is told (once) even if the first try's alert failed.
+      if (invoice.pause && awaiting.awaitingApprovalStepId) await askApproval(invoice, invoice.pause.since);
       return { ...state, ...awaiting, outcome: check.outcome };
     }
     let current = invoice;
@@ -109,16 +137,7 @@ export const handler = lambda(
           detail: { stepId: step.stepId, channel: step.channel },
         },
       );
-      await alertFinance(
-        approvalNeededAlert({
-          customer,
-          invoiceId: current.invoiceId,
-          level: step.level,
-          openCents: current.openCents,
-          currency: current.currency,
-          at: at.toISOString(),
-        }),
-      );
+      await askApproval(current, at.toISOString());
       return { ...state, awaitingApprovalStepId: step.stepId, outcome: 'paused' };
     }
 

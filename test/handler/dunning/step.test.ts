@@ -155,6 +155,22 @@ describe('acting on a step', () => {
     expect(afterLift).toMatchObject({ outcome: 'enlisted', dispatchKey: `DISPATCH#A#${W}#formal_notice` });
   });
 
+  it('finance is asked to approve once, even when SES refused the first alert (the retry asks again)', async () => {
+    seed({}, { segment: 'key_account' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' }))
+      .resolves({ MessageId: 'ses-2' });
+    await expect(step(stateAt('formal-notice', { policyId: 'key_account' }))).rejects.toMatchObject({
+      name: 'Throttled',
+    });
+    const retry = await step(stateAt('formal-notice', { policyId: 'key_account' }));
+    expect(retry).toMatchObject({ outcome: 'paused', awaitingApprovalStepId: 'formal-notice' });
+    await step(stateAt('formal-notice', { policyId: 'key_account' }));
+    const asked = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses);
+    expect(asked).toEqual([['finance@encaisse.example.fr'], ['finance@encaisse.example.fr']]); // refused, then sent
+  });
+
   it(
     'the agency handoff stores the case file, notifies the agency with a time-limited link and puts the invoice in ' +
       'collection',
