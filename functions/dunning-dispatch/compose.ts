@@ -27,7 +27,7 @@ import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
 import { epcTransferFor } from '../customer-page/view';
 import { levelsInForceAbove, type SameWindowAnnouncements } from '../use-cases/dunning/level-in-force';
-import { intentIdOf, sendOnce, settleExisting } from '../use-cases/dunning/send-once';
+import { alertFinanceOnce, intentIdOf, settleExisting } from '../use-cases/dunning/send-once';
 import { recipientsOf } from '../use-cases/dunning/step-context';
 
 /** How long the invoice PDF link in a reminder stays valid (the SigV4 maximum). */
@@ -292,17 +292,7 @@ async function tellFinanceToPost(
     noticesToPostAlert({ customer, notices, deadline, emailed: input.emailed, postal, at: now().toISOString() }),
     input.attachments,
   );
-  const intent = {
-    intentId: noticeToPostIntentId(input.messageId),
-    kind: `alert_${postal ? 'formal_notice_to_post' : 'postal_address_missing'}`,
-    customerId: customer.customerId,
-    invoiceIds: [],
-    stepIds: {},
-    details: {},
-    eventKind: 'finance_alerted',
-    to: alert.to,
-  };
-  await sendOnce(intent, alert, log);
+  await alertFinanceOnce(noticeToPostIntentId(input.messageId), alert, log, customer.customerId);
 }
 
 /**

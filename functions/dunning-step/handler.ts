@@ -13,7 +13,7 @@ import { approvalNote, DunningState, withDone } from '../core/dunning/state';
 import { approvalNeededAlert } from '../core/messages/tasks';
 import type { Invoice } from '../core/model';
 import { lambda } from '../runtime';
-import { intentIdOf, sendOnce } from '../use-cases/dunning/send-once';
+import { alertFinanceOnce, intentIdOf } from '../use-cases/dunning/send-once';
 import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
 import { finishHandoff, handOffToAgency } from './handoff';
 
@@ -57,17 +57,7 @@ export const handler = lambda(
           at: since,
         }),
       );
-      const intent = {
-        intentId: intentIdOf('approval', owed.invoiceId, step.stepId, since),
-        kind: 'alert_approval_needed',
-        customerId: '',
-        invoiceIds: [],
-        stepIds: {},
-        details: {},
-        eventKind: 'finance_alerted',
-        to: alert.to,
-      };
-      await sendOnce(intent, alert, log);
+      await alertFinanceOnce(intentIdOf('approval', owed.invoiceId, step.stepId, since), alert, log);
     };
 
     // 0. A handoff already told the agency (a retry): complete it whatever the invoice became since (collection, or a

@@ -15,7 +15,7 @@ import { renderAgencyNotice } from '../core/messages/notices';
 import { handedOverAlert } from '../core/messages/tasks';
 import { type Customer, type Invoice, isOwed } from '../core/model';
 import { withCustomerLink } from '../customer-page/message-link';
-import { intentIdOf, sendOnce, sentMessage } from '../use-cases/dunning/send-once';
+import { alertFinanceOnce, intentIdOf, sendOnce, sentMessage } from '../use-cases/dunning/send-once';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 /** How long the agency's link to the case file stays valid (the SigV4 maximum; see documents.ts for the caveat). */
@@ -219,15 +219,5 @@ export async function finishHandoff(
   const alert = financeAlertEmail(
     handedOverAlert({ invoiceId, at: at.toISOString(), figures, noticeInDoubt: !messageId }),
   );
-  const intent = {
-    intentId: intentIdOf('escalation-alert', invoiceId, step.stepId),
-    kind: 'alert_escalation',
-    customerId: '',
-    invoiceIds: [],
-    stepIds: {},
-    details: {},
-    eventKind: 'finance_alerted',
-    to: alert.to,
-  };
-  await sendOnce(intent, alert, log);
+  await alertFinanceOnce(intentIdOf('escalation-alert', invoiceId, step.stepId), alert, log);
 }

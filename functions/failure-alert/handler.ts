@@ -6,7 +6,7 @@ import { count } from '../adapters/metrics';
 import { markDunningEnded } from '../adapters/workflows';
 import { workflowFailedAlert } from '../core/messages';
 import { lambda } from '../runtime';
-import { intentIdOf, sendOnce } from '../use-cases/dunning/send-once';
+import { alertFinanceOnce, intentIdOf } from '../use-cases/dunning/send-once';
 
 /** A short stable key of an execution (its ARN hashed), for the one history line of its failure. */
 const executionKey = (executionArn: string) => intentIdOf(executionArn).slice(0, 16);
@@ -86,20 +86,7 @@ export const handler = lambda(
         at: occurredAt,
       }),
     );
-    const sent = await sendOnce(
-      {
-        intentId: intentIdOf('workflow-failed', d.executionArn),
-        kind: 'alert_workflow_failed',
-        customerId: '',
-        invoiceIds: [],
-        stepIds: {},
-        details: {},
-        eventKind: 'finance_alerted',
-        to: alert.to,
-      },
-      alert,
-      log,
-    );
+    const sent = await alertFinanceOnce(intentIdOf('workflow-failed', d.executionArn), alert, log);
     // The marker says the generation ended: the next sweep brings the dunning back (a new generation). Not swallowed:
     // a marker left 'running' would keep the sweep from ever restarting it, so the invocation fails and is retried.
     if (invoiceId) await markDunningEnded(invoiceId, d.executionArn, d.status, occurredAt, d.error ?? undefined);

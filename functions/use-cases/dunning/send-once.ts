@@ -110,6 +110,31 @@ export async function sendOnce(draft: IntentDraft, email: OutgoingEmail, log: Lo
   return { outcome: 'sent', intent: sent };
 }
 
+/**
+ * A finance alert (`financeAlertEmail`) sent once for `intentId`: a retry sends it if it was refused, settles it if
+ * it went out, and a doubt becomes a "maybe sent" task. For the alerts that ask finance to act, which a retry must not
+ * lose nor repeat.
+ */
+export function alertFinanceOnce(
+  intentId: string,
+  alert: OutgoingEmail,
+  log: Logger,
+  /** The customer the alert is about, named in a "maybe sent" task. */
+  customerId = '',
+): Promise<SendOnceResult> {
+  const draft: IntentDraft = {
+    intentId,
+    kind: alert.tags?.kind ?? 'alert',
+    customerId,
+    invoiceIds: [],
+    stepIds: {},
+    details: {},
+    eventKind: 'finance_alerted',
+    to: alert.to,
+  };
+  return sendOnce(draft, alert, log);
+}
+
 /** An intent left 'sending': the SES event stream answers, or the doubt window runs, or finance is asked. */
 async function resolveDoubt(intent: SendIntent, log: Logger): Promise<SendOnceResult> {
   const evidence = await getIntentEvidence(intent.intentId);

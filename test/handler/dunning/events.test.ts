@@ -11,6 +11,7 @@ import { Customer } from '../../../functions/core/model';
 import { handler as failureAlert } from '../../../functions/failure-alert/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { FakeTable } from './fake-table';
+import { workflowMarker } from './fixtures';
 
 const ses = mockClient(SESv2Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -221,16 +222,9 @@ describe('a failed dunning execution', () => {
     'a marker it could not mark ended fails the invocation, whose retry marks it without a second alert or ' +
       'history line (left running, the sweep would never restart it)',
     async () => {
-      table.put({
-        pk: 'INVOICE#F-1',
-        sk: 'WORKFLOW',
-        invoiceId: 'F-1',
-        generation: 1,
-        running: true,
-        executionName: 'inv-F-1',
-        executionArn: failed.detail.executionArn,
-        startedAt: '2026-02-01T06:00:00.000Z',
-      });
+      table.put(
+        workflowMarker('F-1', { executionArn: failed.detail.executionArn, startedAt: '2026-02-01T06:00:00.000Z' }),
+      );
       let refused = false;
       table.fault = (name, input) => {
         if (refused || name !== 'Put' || input.Item?.sk !== 'WORKFLOW') return undefined;

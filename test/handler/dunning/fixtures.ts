@@ -31,6 +31,21 @@ export function invoice(id: string, customerId: string, dueDate: string, overrid
   });
 }
 
+/** An invoice's workflow marker as stored (INVOICE#<id> / WORKFLOW): generation 1, running, unless told otherwise. */
+export function workflowMarker(invoiceId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    pk: `INVOICE#${invoiceId}`,
+    sk: 'WORKFLOW',
+    invoiceId,
+    generation: 1,
+    running: true,
+    executionName: `inv-${invoiceId}`,
+    executionArn: `arn:aws:states:eu-west-3:123456789012:execution:dunning:inv-${invoiceId}`,
+    startedAt: '2026-01-07T06:00:00.000Z',
+    ...overrides,
+  };
+}
+
 export const contactOf = (customerId: string) => `compta@${customerId.toLowerCase()}.example.fr`;
 
 /** A two-reminder policy (days 1 and 3 after the due date) for local-stack tests that need a short cycle. */

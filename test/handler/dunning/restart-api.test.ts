@@ -8,7 +8,7 @@ import { customerItem, invoiceItem } from '../../../functions/adapters/db/items'
 import { fixedClock, systemClock } from '../../../functions/core/dates';
 import { apiEnv, makeCaller, problemType } from '../api/support';
 import { FakeTable } from './fake-table';
-import { customer, invoice } from './fixtures';
+import { customer, invoice, workflowMarker } from './fixtures';
 
 import './env';
 
@@ -36,16 +36,7 @@ beforeEach(() => {
 describe('POST /invoices/{id}/restart-dunning: finance brings a failed dunning back', () => {
   it('starts a new generation of an owed invoice whose workflow failed, and the history names who did it', async () => {
     table.put(invoiceItem(invoice('F-1', 'A', '2026-01-10')));
-    table.put({
-      pk: 'INVOICE#F-1',
-      sk: 'WORKFLOW',
-      invoiceId: 'F-1',
-      generation: 1,
-      running: true,
-      executionName: 'inv-F-1',
-      executionArn: arn,
-      startedAt: '2026-01-07T06:00:00.000Z',
-    });
+    table.put(workflowMarker('F-1', { executionArn: arn }));
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
     const res = await call('POST', '/invoices/F-1/restart-dunning', { body: { note: 'rates added' } });
     expect(res.status).toBe(200);
@@ -60,16 +51,7 @@ describe('POST /invoices/{id}/restart-dunning: finance brings a failed dunning b
 
   it('is a no-op while the workflow runs', async () => {
     table.put(invoiceItem(invoice('F-1', 'A', '2026-01-10')));
-    table.put({
-      pk: 'INVOICE#F-1',
-      sk: 'WORKFLOW',
-      invoiceId: 'F-1',
-      generation: 1,
-      running: true,
-      executionName: 'inv-F-1',
-      executionArn: arn,
-      startedAt: '2026-01-07T06:00:00.000Z',
-    });
+    table.put(workflowMarker('F-1', { executionArn: arn }));
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
     const res = await call('POST', '/invoices/F-1/restart-dunning', { body: {} });
     expect(res.json.workflow).toEqual({ action: 'already_running', generation: 1 });
@@ -81,17 +63,7 @@ describe('POST /invoices/{id}/restart-dunning: finance brings a failed dunning b
       'sweep starts it',
     async () => {
       table.put(invoiceItem(invoice('F-1', 'A', '2026-01-10')));
-      table.put({
-        pk: 'INVOICE#F-1',
-        sk: 'WORKFLOW',
-        invoiceId: 'F-1',
-        generation: 1,
-        running: false,
-        endStatus: 'FAILED',
-        executionName: 'inv-F-1',
-        executionArn: arn,
-        startedAt: '2026-01-07T06:00:00.000Z',
-      });
+      table.put(workflowMarker('F-1', { running: false, endStatus: 'FAILED', executionArn: arn }));
       const executions = new Set<string>();
       sfn.on(DescribeExecutionCommand).callsFake(async ({ executionArn }) => {
         if (executions.has(executionArn)) return { status: 'RUNNING' };

@@ -58,8 +58,8 @@ describe('formal notice email (one email, one PDF per invoice)', () => {
     expect(m.text).toContain('L441-10');
     expect(m.text).toContain('mise-en-demeure-F-2025-0002.pdf');
   });
-  it('in English too', () => {
-    const m = renderFormalNoticeEmail({
+  const inEnglish = () =>
+    renderFormalNoticeEmail({
       language: 'en',
       customer: { name: 'Martin Ltd' },
       creditor,
@@ -67,20 +67,14 @@ describe('formal notice email (one email, one PDF per invoice)', () => {
       deadline: '2025-08-22',
       asOf: '2025-08-14',
     });
+  it('in English too', () => {
+    const m = inEnglish();
     expect(m.subject).toBe('Atelier Dupont SAS – Formal notice to pay – invoice F-2025-0001');
     expect(m.text).toContain('registered letter with acknowledgement of receipt');
     expect(m.text).toContain('€1,060.38');
   });
   it('keeps the invoice number, its due date and the amounts of the table each on one line in HTML', () => {
-    const m = renderFormalNoticeEmail({
-      language: 'en',
-      customer: { name: 'Martin Ltd' },
-      creditor,
-      notices: [notices[0]],
-      deadline: '2025-08-22',
-      asOf: '2025-08-14',
-    });
-    const cells = [...m.html.matchAll(/<td style="([^"]*)">(.*?)<\/td>/g)].map((c) => [c[2], c[1]]);
+    const cells = [...inEnglish().html.matchAll(/<td style="([^"]*)">(.*?)<\/td>/g)].map((c) => [c[2], c[1]]);
     const whole = cells.filter(([, style]) => style.includes('white-space:nowrap')).map(([text]) => text);
     expect(whole).toEqual(['F-2025-0001', '15 Jun 2025', '€1,000.00', '€20.38', '€40.00', '€1,060.38']);
   });
