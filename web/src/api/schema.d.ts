@@ -336,7 +336,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve a dispute, promise or pause and resume the reminders (also approves a step waiting for approval) */
+        /** Resolve a dispute, promise or pause and resume the reminders; lifting the pause of a step waiting for approval approves it */
         post: operations["resumeInvoice"];
         delete?: never;
         options?: never;
