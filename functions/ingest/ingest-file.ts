@@ -261,6 +261,9 @@ async function reopenReturnedPayment(
       originalTransactionId: original,
       reason: err.reason,
     });
+    // Unlettered meanwhile (a person's undo at the same moment, or its own match refused in this run): it pays
+    // nothing all the same, and leaves the review queue instead of waiting there to be lettered again.
+    await withdrawGivenBack(original, returnTxn, log);
     return [];
   }
 }
@@ -277,7 +280,8 @@ async function withdrawnAgain(entries: ReconciledEntry[], log: Logger): Promise<
 
 /**
  * An earlier statement's credit, left unlettered, that a return gives back: stored `reversed` (out of the review queue,
- * never to be lettered). Unless a person lettered it meanwhile (then finance's mail names it as a candidate only).
+ * never to be lettered). A person who lettered it meanwhile (between the matcher's read and this write) raced the
+ * return: its lettering is undone as the return's would have been had it been lettered when the matcher read it.
  */
 async function withdrawGivenBack(
   transactionId: string,
@@ -287,8 +291,19 @@ async function withdrawGivenBack(
   const credit = await getTransaction(transactionId);
   // given back already, by a run of this file that stopped half-way
   if (credit?.status === 'reversed' && credit.match?.returnedBy === by.transactionId) return true;
+  if (credit?.status === 'matched') {
+    log.warn('returned payment: the credit it gives back was lettered meanwhile, the lettering is undone', {
+      transactionId,
+    });
+    const undone = await undoTransactionAllocations(transactionId, 'system:ingest', 'payment_returned', 'reversed');
+    for (const invoiceId of undone.reopenedInvoiceIds) await startDunning(invoiceId);
+    return true;
+  }
   if (credit?.status !== 'suggested' && credit?.status !== 'unmatched' && credit?.status !== 'rejected') {
-    log.warn('returned payment: the unlettered credit it gives back was lettered meanwhile', { transactionId });
+    log.warn('returned payment: the credit it gives back is no longer unlettered', {
+      transactionId,
+      status: credit?.status,
+    });
     return false;
   }
   // conditional on the version read: a person acting at the same moment makes this run fail and start again

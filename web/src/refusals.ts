@@ -42,6 +42,16 @@ const RULES: [RegExp, (g: string[]) => string][] = [
     (g) => `la facture ${g[1]} ne doit plus que ${amountFr(g[2])}, ${amountFr(g[3])} demandés`,
   ],
   [/^nothing is allocated from this transaction$/, () => 'rien n’est lettré sur cette opération'],
+  [
+    /^invoice (.*) has (.*) open: a write-off of (.*) would not settle it$/,
+    (g) => `la facture ${g[1]} doit encore ${amountFr(g[2])} : une perte de ${amountFr(g[3])} ne la solderait pas`,
+  ],
+  [
+    /^invoice (.*) would still owe (.*): the overpayment \((.*)\) pays it before any credit$/,
+    (g) =>
+      `la facture ${g[1]} devrait encore ${amountFr(g[2])} : le trop-perçu (${amountFr(g[3])}) la règle avant ` +
+      'tout avoir client',
+  ],
   [/^no suggestion #(.*)$/, (g) => `pas de proposition n° ${g[1]}`],
   [
     /^invoice (.*) is (\w+): cannot (.*)$/,

@@ -94,6 +94,15 @@ export async function applyCandidate(
       const writeOff = Math.min(writeOffLeft, inv.openCents - a.amountCents);
       writeOffLeft -= writeOff;
       const openCents = inv.openCents - a.amountCents - writeOff;
+      // Bank fees are written off to settle an invoice: one that would still owe something owes more than when the
+      // match was decided (a payment undone meanwhile), and the write-off is no longer what was decided.
+      if (writeOff > 0 && openCents > 0) {
+        const [open, fee] = [formatCents(inv.openCents), formatCents(writeOff)];
+        throw new AllocationRefusedError(
+          transactionId,
+          `invoice ${inv.invoiceId} has ${open} open: a write-off of ${fee} would not settle it`,
+        );
+      }
       const status = statusFor(inv, openCents);
       const receivedCents = (inv.receivedCents ?? 0) + a.amountCents;
       const collected = status === 'paid' ? { on: txn.bookingDate, amountCents: receivedCents } : undefined;
@@ -139,8 +148,17 @@ export async function applyCandidate(
         );
       }
     });
-    // An overpayment stays the customer's money: kept as a credit line finance can apply or refund.
+    // An overpayment stays the customer's money: kept as a credit line finance can apply or refund. Only once the
+    // invoices it pays are settled: one still owing means the open amount grew since the match was decided.
     const creditCents = candidate.customerCreditCents ?? 0;
+    const stillOwed = next.find((inv) => inv.openCents > 0);
+    if (creditCents > 0 && stillOwed) {
+      const [owed, over] = [formatCents(stillOwed.openCents), formatCents(creditCents)];
+      throw new AllocationRefusedError(
+        transactionId,
+        `invoice ${stillOwed.invoiceId} would still owe ${owed}: the overpayment (${over}) pays it before any credit`,
+      );
+    }
     const creditCustomer = candidate.customerId ?? next[0]?.customerId;
     const customerCredit =
       creditCents > 0 && creditCustomer ? { customerId: creditCustomer, amountCents: creditCents } : undefined;
