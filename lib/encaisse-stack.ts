@@ -194,6 +194,8 @@ export class EncaisseStack extends Stack {
       name: 'customer-page',
       description: 'Customer page (public, signed links): open invoices, EPC QR code, paid / dispute / promise',
       memorySize: 512,
+      // under the HTTP API's 30 s integration limit: past it the customer sees an error for a form that was recorded
+      timeout: Duration.seconds(29),
       environment: { ...creditorEnvironment(s), CUSTOMER_LINK_DAYS: String(s.customerLinkDays) },
     });
     new CustomerPage(this, 'CustomerPage', {

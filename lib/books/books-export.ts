@@ -33,7 +33,8 @@ export class BooksExport extends Construct {
     alerts.watchFunction(
       'BooksExport',
       f,
-      "The monthly books export failed: the month's FEC may be missing under books/ (EventBridge retries twice).",
+      "The monthly books export failed: the month's FEC may be missing under books/ (Lambda retries a failed run " +
+        'twice).',
     );
 
     // Reads lettered transactions, invoices, customers and the export ledger; writes the ledger of a month (BOOKS#

@@ -39,6 +39,7 @@ export const retriedErrors = [
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
   'Throttled',
 ];
 /** Transient faults: 2 s, x2, 6 attempts (about two minutes). */
@@ -288,12 +289,14 @@ export class DunningWorkflow extends Construct {
     alerts.watchFunction(
       'Sweep',
       this.sweepFunction,
-      'The daily dunning sweep failed: workflows due today may not have started (3 retries within 6 hours).',
+      'The daily dunning sweep failed: workflows due today may not have started (Lambda retries a failed run twice, ' +
+        'within minutes; the next morning’s sweep catches up).',
     );
     alerts.watchFunction(
       'FailureAlert',
       this.failureAlertFunction,
-      'The failure-alert function itself failed: finance may not have been e-mailed about a failed workflow.',
+      'The failure-alert function itself failed: finance may not have been e-mailed about a failed workflow, whose ' +
+        'dunning then stays stopped until restarted (POST /invoices/{id}/restart-dunning).',
     );
     this.grant(props);
   }

@@ -58,7 +58,9 @@ export class Ingest extends Construct {
     alerts.watchFunction(
       'Ingest',
       f,
-      'The ingest function failed: the statement file is retried from the queue (dead-lettered after 3 attempts).',
+      'The ingest function crashed or timed out: the statement file is retried from the queue (dead-lettered after 3 ' +
+        'attempts). A file that fails by an error is returned to the queue without this alarm: the dead-letter alarm ' +
+        'reports it after its third attempt.',
     );
 
     // Read inbox/, move the file to processed/ or rejected/ (copy + delete) with its report, remove the rejected/

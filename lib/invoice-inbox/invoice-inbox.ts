@@ -50,8 +50,9 @@ export class InvoiceInbox extends Construct {
     alerts.watchFunction(
       'InvoiceInbox',
       f,
-      'The invoice-inbox function failed: the e-invoice file is retried from the queue (dead-lettered after 3 ' +
-        'attempts).',
+      'The invoice-inbox function crashed or timed out: the e-invoice file is retried from the queue (dead-lettered ' +
+        'after 3 attempts). A file that fails by an error is returned to the queue without this alarm: the ' +
+        'dead-letter alarm reports it after its third attempt.',
     );
 
     // Read invoices/inbox/, move the file under invoices/processed/ or invoices/rejected/ with its report (copy +

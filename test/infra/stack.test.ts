@@ -323,6 +323,7 @@ describe('dunning: the per-invoice state machine', () => {
         'Lambda.AWSLambdaException',
         'Lambda.SdkClientException',
         'Lambda.TooManyRequestsException',
+        'Lambda.ClientExecutionTimeoutException',
         'Throttled',
       ]);
       expect(waitErrors).toEqual(['DispatchInProgress', 'SendUnconfirmed']);
