@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { FailedEvents } from '../shared/failed-events';
 import type { EncaisseFunction } from '../shared/function';
 import { allowTable } from '../shared/grants';
 import type { Alerts } from './alerts';
@@ -30,6 +31,14 @@ export class SesEvents extends Construct {
         detail: { mail: { tags: { 'ses:configuration-set': [alerts.configurationSet.configurationSetName] } } },
       },
       targets: [new eventTargets.LambdaFunction(f.fn, { retryAttempts: 8, maxEventAge: Duration.hours(12) })],
+    });
+    new FailedEvents(this, 'FailedEvents', {
+      fn: f,
+      alerts,
+      alarmId: 'SesEventsFailedEventsAlarm',
+      description:
+        'An SES event (bounce, complaint, delivery) could not be recorded three times: it is kept in the queue (14 ' +
+        'days). Invoke ses-events again with it once the cause is fixed, then delete it.',
     });
     alerts.watchFunction(
       'SesEvents',

@@ -4,6 +4,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
+import { FailedEvents } from '../shared/failed-events';
 import type { EncaisseFunction } from '../shared/function';
 import { allowObjects, allowTable, allowTableItems } from '../shared/grants';
 
@@ -29,6 +30,14 @@ export class BooksExport extends Construct {
       description: 'encaisse: monthly books export (acts on the first business day of the month)',
       schedule: events.Schedule.cron({ minute: '0', hour: '5' }),
       targets: [new eventTargets.LambdaFunction(f.fn, { retryAttempts: 2 })],
+    });
+    new FailedEvents(this, 'FailedEvents', {
+      fn: f,
+      alerts,
+      alarmId: 'BooksExportFailedEventsAlarm',
+      description:
+        'The monthly books export failed three times: its schedule event is kept in the queue (14 days). Invoke ' +
+        'books-export again with it once the cause is fixed, then delete it.',
     });
     alerts.watchFunction(
       'BooksExport',

@@ -11,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
+import { FailedEvents } from '../shared/failed-events';
 import type { EncaisseFunction, FunctionOptions } from '../shared/function';
 import { allowObjects, allowTable, allowTableItems, allowWorkflow } from '../shared/grants';
 import { documentPrefixes } from '../storage/storage';
@@ -292,11 +293,28 @@ export class DunningWorkflow extends Construct {
       'The daily dunning sweep failed: workflows due today may not have started (Lambda retries a failed run twice, ' +
         'within minutes; the next morning’s sweep catches up).',
     );
+    new FailedEvents(this, 'SweepFailedEvents', {
+      fn: this.sweepFunction,
+      alerts,
+      alarmId: 'SweepFailedEventsAlarm',
+      description:
+        'A daily sweep failed three times: its schedule event is kept in the queue (14 days). Invoke the sweep again ' +
+        'with it once the cause is fixed (or let the next morning catch up), then delete it.',
+    });
+    new FailedEvents(this, 'FailureAlertFailedEvents', {
+      fn: this.failureAlertFunction,
+      alerts,
+      alarmId: 'FailureAlertFailedEventsAlarm',
+      description:
+        'The alert of a failed dunning workflow could not be handled three times: the execution event is kept in the ' +
+        'queue (14 days). Invoke failure-alert again with it (finance is told, the workflow marked ended so the ' +
+        'sweep restarts it), then delete it.',
+    });
     alerts.watchFunction(
       'FailureAlert',
       this.failureAlertFunction,
-      'The failure-alert function itself failed: finance may not have been e-mailed about a failed workflow, whose ' +
-        'dunning then stays stopped until restarted (POST /invoices/{id}/restart-dunning).',
+      'The failure-alert function itself failed: finance may not have been e-mailed about a failed workflow yet ' +
+        '(Lambda retries twice, then keeps the event: FailureAlertFailedEventsAlarm).',
     );
     this.grant(props);
   }

@@ -178,9 +178,29 @@ describe('alarms: what each watches, and when it fires', () => {
     },
   );
 
+  it(
+    'an event every run of an asynchronously invoked function failed is kept in an encrypted queue, whose depth ' +
+      'raises an alarm',
+    () => {
+      const configs = resourcesOfType(json, 'AWS::Lambda::EventInvokeConfig');
+      const invoked = ['sweep', 'failure-alert', 'books-export', 'ses-events'];
+      expect(configs.map(([, c]) => flat(c.Properties!.FunctionName)).sort()).toEqual(
+        invoked.map((name) => fnRef(name)).sort(),
+      );
+      for (const [, c] of configs) {
+        expect(c.Properties!.MaximumRetryAttempts).toBe(2);
+        const queueId = c.Properties!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+        expect(json.Resources[queueId].Properties!.SqsManagedSseEnabled).toBe(true);
+        expect(
+          alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `<${queueId}.QueueName>` }),
+        ).toHaveLength(1);
+      }
+    },
+  );
+
   it('the stack has exactly these alarms', () => {
-    // 2 DLQ + 2 executions + 2 business + 2 SES + 2 API + 12 throttles + 8 errors
-    expect(alarms).toHaveLength(2 + 2 + 2 + 2 + 2 + functionNames.length + 8);
+    // 2 DLQ + 4 failed events + 2 executions + 2 business + 2 SES + 2 API + 12 throttles + 8 errors
+    expect(alarms).toHaveLength(2 + 4 + 2 + 2 + 2 + 2 + functionNames.length + 8);
   });
 });
 

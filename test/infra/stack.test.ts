@@ -139,7 +139,7 @@ describe('storage: the single table', () => {
 describe('ingest: S3 inbox/ -> SQS -> ingest Lambda', () => {
   const queues = resourcesOfType(json, 'AWS::SQS::Queue');
   const [mainId, main] = queues.find(([, q]) => q.Properties!.RedrivePolicy)!;
-  const [dlqId] = queues.find(([id]) => id !== mainId)!;
+  const dlqId: string = main.Properties!.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
 
   it('a file created under inbox/ of the statements bucket notifies the ingest queue, nothing else does', () => {
     const [[, notif]] = resourcesOfType(json, 'Custom::S3BucketNotifications');
