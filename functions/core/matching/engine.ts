@@ -297,8 +297,10 @@ export function createMatcher(
       reasons.push(`names invoice ${invoices[i].invoiceId}`);
       if (paid > 0) reopens.push({ invoiceId: invoices[i].invoiceId, amountCents: paid });
     }
-    // its payment may be one of the payer's left unlettered: named for finance, which must not letter it
-    if (named.length === 0 && unlettered.length > 0)
+    // its payment may be one of the payer's left unlettered (the invoices it names, if any, were paid by nothing:
+    // their payment undone by a person, or never lettered): named for finance, which must not letter it
+    const nothingPaid = reopens.length === 0;
+    if (nothingPaid && unlettered.length > 0)
       reasons.push(
         'original payment not lettered: nothing reopened, and it must not be lettered',
         ...unletteredCandidates,
@@ -306,7 +308,7 @@ export function createMatcher(
     else if (named.length === 0) reasons.push('original payment not found: look it up by amount and payer');
     return {
       result: { ...base, status: 'ignored', confidence: 1, reasons, ...(reopens.length ? { reopens } : {}) },
-      ...(named.length === 0 && unlettered.length === 1 ? { givesBack: unlettered[0] } : {}),
+      ...(nothingPaid && unlettered.length === 1 ? { givesBack: unlettered[0] } : {}),
     };
   }
 

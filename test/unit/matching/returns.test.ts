@@ -234,6 +234,24 @@ describe('a returned payment that names nothing but its payer', () => {
     ]);
   });
 
+  it('gives back the payment left unlettered when the invoice it names was paid by nothing (lettering undone)', () => {
+    // finance undid the payment's lettering before the return came: the invoice it names is fully open again
+    const waiting = { transactionId: 'EARLIER-1', bookingDate: '2026-11-12', amountCents: 500_00, ...payer };
+    const [r] = matchTransactions({
+      invoices: book,
+      customers,
+      unlettered: [waiting],
+      transactions: [back('MOTIF AC04 FACTURE RC-0102')],
+    });
+    expect(r).toMatchObject({ returned: true, status: 'ignored', givesBack: 'EARLIER-1' });
+    expect(r.reopens).toBeUndefined();
+    expect(r.reasons.slice(1)).toEqual([
+      'names invoice RC-0102',
+      'original payment not lettered: nothing reopened, and it must not be lettered',
+      'candidate: transaction EARLIER-1 of 2026-11-12, 500.00, not lettered',
+    ]);
+  });
+
   it('gives back none of an earlier payment and one of its own statement, both unlettered: a person chooses', () => {
     const waiting = { transactionId: 'EARLIER-1', bookingDate: '2026-11-12', amountCents: 500_00, ...payer };
     const results = matchTransactions({
