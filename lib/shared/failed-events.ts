@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alerts } from '../alerts/alerts';
+import { keepingQueue } from './file-queue';
 import type { EncaisseFunction } from './function';
 import { acknowledge } from './nag';
 
@@ -26,11 +27,7 @@ export class FailedEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: FailedEventsProps) {
     super(scope, id);
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.queue = keepingQueue(this, 'Queue');
     props.fn.fn.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -26,6 +26,15 @@ export const MAX_RECEIVE_COUNT = 3;
 /** One file per invocation: each file gets the whole timeout and memory, and a failure retries that file only. */
 export const FILE_BATCH_SIZE = 1;
 
+/** Where failed messages or events are kept for a person: 14 days, encrypted (SSE-SQS), TLS only. */
+export function keepingQueue(scope: Construct, id: string): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+}
+
 /**
  * A file dropped under a prefix of a bucket -> S3 ObjectCreated notification -> SQS (SSE-SQS, TLS only, DLQ after 3
  * receives, kept 14 days) -> a Lambda, one file per invocation, reporting partial batch failures; an alarm on the
@@ -37,11 +46,7 @@ export class FileQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: FileQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = keepingQueue(this, 'DeadLetterQueue');
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
