@@ -80,6 +80,7 @@ export async function reportPayment(
   const { paidOn, amount } = parsed.data;
   const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
   const note = `Paiement déclaré par le client le ${formatDate(paidOn, 'fr')} : ${formatMoney(amount, 'EUR', 'fr')}`;
+  await tellFinance(c, { kind: 'payment_reported', paidOn, amountCents: amount, remindersWaitUntil: until });
   for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
     await pauseInvoice(
       c,
@@ -89,7 +90,6 @@ export async function reportPayment(
       { paidOn, amountCents: amount, until },
     );
   }
-  await tellFinance(c, { kind: 'payment_reported', paidOn, amountCents: amount, remindersWaitUntil: until });
   return { ok: true };
 }
 
@@ -115,11 +115,11 @@ export async function openDispute(
     documentKey = disputeDocumentKey(invoice.invoiceId, c.at, parsed.data.file.fileName);
     await deps.putDocument(documentKey, file.bytes, parsed.data.file.contentType);
   }
+  await tellFinance(c, { kind: 'dispute_opened', invoiceId: invoice.invoiceId, reason, documentKey });
   await pauseInvoice(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', {
     reason,
     ...(documentKey ? { documentKey } : {}),
   });
-  await tellFinance(c, { kind: 'dispute_opened', invoiceId: invoice.invoiceId, reason, documentKey });
   return { ok: true };
 }
 
@@ -133,6 +133,7 @@ export async function promisePayment(
   const parsed = promiseForm(c.form).safeParse(fields);
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { promisedFor } = parsed.data;
+  await tellFinance(c, { kind: 'payment_promised', promisedFor });
   for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
     await pauseInvoice(
       c,
@@ -142,7 +143,6 @@ export async function promisePayment(
       { until: promisedFor },
     );
   }
-  await tellFinance(c, { kind: 'payment_promised', promisedFor });
   return { ok: true };
 }
 
@@ -155,6 +155,11 @@ export function disputeDocumentKey(invoiceId: string, at: string, fileName: stri
   return `disputes/${safe(invoiceId)}/${safe(at)}-${safe(fileName).slice(-100)}`;
 }
 
+/**
+ * Finance hears of the customer's answer before anything is recorded: a refused alert leaves nothing paused (the
+ * customer sees an error and can send the answer again), never a pause finance was not told of. An alert sent whose
+ * record then fails is told again when the customer retries (at least once).
+ */
 async function tellFinance(c: Context, answer: CustomerAnswer): Promise<void> {
   const { customerId, name } = c.access.customer;
   await c.deps.alertFinance(

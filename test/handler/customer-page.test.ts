@@ -415,6 +415,26 @@ describe('the customer’s answers', () => {
     expect(w.alerts).toHaveLength(1);
   });
 
+  it('an answer finance could not be told of records nothing: the customer may send it again', async () => {
+    const w = world();
+    const tell = w.deps.alertFinance;
+    w.deps.alertFinance = async () => {
+      throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'Throttled' });
+    };
+    const post = () =>
+      handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-12' })),
+        w.deps,
+      );
+    await expect(post()).rejects.toThrow('Maximum sending rate exceeded');
+    expect(w.events).toEqual([]);
+    expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+    w.deps.alertFinance = tell;
+    expect((await post()).statusCode).toBe(303);
+    expect(w.alerts).toHaveLength(1);
+    expect(w.events).toHaveLength(2);
+  });
+
   it(
     'a promise past the page’s limit is refused beside the field, in the customer’s language, and nothing ' + 'changes',
     async () => {
