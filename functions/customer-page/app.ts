@@ -86,9 +86,16 @@ async function post(
   if (!isValidFormToken(form.fields.formToken, access.claims.linkId, access.keys))
     return again(403, { notice: 'refusedForm' });
   let result: ActionResult;
-  if (action === 'paid') result = await reportPayment(access, form.fields, deps);
-  else if (action === 'dispute') result = await openDispute(access, form.fields, form.file, deps);
-  else result = await promisePayment(access, form.fields, deps);
+  try {
+    if (action === 'paid') result = await reportPayment(access, form.fields, deps);
+    else if (action === 'dispute') result = await openDispute(access, form.fields, form.file, deps);
+    else result = await promisePayment(access, form.fields, deps);
+  } catch (err) {
+    // a fault of ours (finance's alert refused, a write that failed): the customer is told, in their language, that
+    // nothing was noted and to try again; the fault is logged as any other
+    deps.reportFault('customer answer not recorded', { action, error: err });
+    return again(503, { notice: 'notRecorded' });
+  }
   if (!result.ok) return again(result.errors.file === 'file_too_large' ? 413 : 400, { errors: result.errors });
   return redirect(`/c/${request.token}?done=${action}`);
 }

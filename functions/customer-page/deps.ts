@@ -41,4 +41,6 @@ export interface PageDeps {
   ): Promise<Invoice>;
   putDocument(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   alertFinance(alert: FinanceAlertInput): Promise<void>;
+  /** A fault the customer was shown a page for (logged at error level, with the alarms' log queries). */
+  reportFault(message: string, detail: Record<string, unknown>): void;
 }

@@ -10,6 +10,7 @@ import { queryAll } from '../adapters/db/table';
 import { presignedLink, putDocument } from '../adapters/documents';
 import { alertFinance } from '../adapters/finance-alerts';
 import { linkKeys } from '../adapters/link-keys';
+import { createLogger } from '../adapters/logger';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import { policyForCustomer } from '../core/dunning/policy';
 import { UnknownRateError } from '../core/dunning/rates';
@@ -66,5 +67,8 @@ export function liveDeps(): PageDeps {
     alertFinance: async (alert) => {
       await alertFinance(alert);
     },
+    reportFault: (message, detail) => log.error(message, detail),
   };
 }
+
+const log = createLogger('customer-page');

@@ -85,6 +85,7 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
   const events: InvoiceEvent[] = [];
   const documents: { key: string; bytes: number; contentType: string }[] = [];
   const alerts: FinanceAlertInput[] = [];
+  const faults: string[] = [];
   const linkReads: string[] = [];
   const deps: PageDeps = {
     now: () => NOW,
@@ -134,8 +135,11 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
     alertFinance: async (a) => {
       alerts.push(a);
     },
+    reportFault: (message) => {
+      faults.push(message);
+    },
   };
-  return { deps, invoices, events, documents, alerts, linkReads };
+  return { deps, invoices, events, documents, alerts, linkReads, faults };
 }
 
 const token = (claims: Partial<{ customerId: string; linkId: string; expiresAt: string }> = {}, key = KEY) =>
@@ -426,7 +430,10 @@ describe('the customer’s answers', () => {
         event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-12' })),
         w.deps,
       );
-    await expect(post()).rejects.toThrow('Maximum sending rate exceeded');
+    const refused = await post();
+    expect(refused.statusCode).toBe(503);
+    expect(html(refused)).toContain('Votre réponse n’a pas pu être enregistrée pour le moment');
+    expect(w.faults).toEqual(['customer answer not recorded']);
     expect(w.events).toEqual([]);
     expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
     w.deps.alertFinance = tell;

@@ -49,7 +49,7 @@ export interface CustomerPageData {
   /** Refusals of a form just posted, field -> code, shown beside the fields. */
   errors?: Record<string, FormErrorCode>;
   /** A sentence shown at the top after an action (its confirmation, or a refused form). */
-  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm';
+  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded';
 }
 
 const STYLE =

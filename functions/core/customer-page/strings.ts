@@ -51,6 +51,8 @@ const fr = {
     'Votre contestation est enregistrée : nous ne relancerons pas cette facture avant de vous avoir répondu.',
   donePromise: 'Votre engagement est noté : pas de relance pour ces factures d’ici là.',
   refusedForm: 'Le formulaire n’a pas pu être accepté : rechargez la page et recommencez.',
+  notRecorded:
+    'Votre réponse n’a pas pu être enregistrée pour le moment : rien n’a été noté, réessayez dans un instant.',
   invalidTitle: 'Lien invalide ou expiré',
   invalidBody:
     'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en ' +
@@ -103,6 +105,7 @@ const en: Record<StringKey, string> = {
   doneDispute: 'Your dispute is recorded: we will not remind you of this invoice before we have answered you.',
   donePromise: 'Your promise is noted: no reminder for these invoices until then.',
   refusedForm: 'The form could not be accepted: reload the page and try again.',
+  notRecorded: 'Your answer could not be recorded just now: nothing was noted, please try again in a moment.',
   invalidTitle: 'Invalid or expired link',
   invalidBody: 'This link is not, or no longer, valid. If you received a letter from us, ask its sender for a new one.',
 };
