@@ -86,8 +86,15 @@ export async function fileProcessed(
     anomalies: summary.anomalies.length,
     pendingAlert: summaryAlert(summary, file.record.receivedAt),
   };
-  const replaced =
-    previous?.status === 'rejected' ? [previous.storedKey, previous.reportKey].filter((k): k is string => !!k) : [];
+  // Re-processed after a rejection: the rejected record names its copy; a run that took over a re-processing that
+  // died half-way only sees that run's claim, so the copy this file would have been rejected under goes too.
+  const rejectedKey = storedStatementKey('rejected', file.record.checksum, file.fileName);
+  const replaced = previous
+    ? [
+        ...(previous.status === 'rejected' ? [previous.storedKey, previous.reportKey] : []),
+        ...(previous.status === 'processing' ? [rejectedKey, reportKeyOf('rejected', rejectedKey)] : []),
+      ].filter((k): k is string => !!k)
+    : [];
   const record = await fileAway(file, 'processed', summary, final, replaced);
   await deliverIngestAlert(record, notify);
 }

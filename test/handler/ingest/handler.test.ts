@@ -134,7 +134,10 @@ describe('ingest handler: files kept by content', () => {
     },
   );
 
-  it('a rejected file re-processed successfully leaves rejected/ for processed/', async () => {
+  it.each([
+    ['', false],
+    [' even when its first re-processing run died half-way', true],
+  ])('a rejected file re-processed successfully leaves rejected/ for processed/%s', async (_, interrupted) => {
     const rejected = `rejected/${sha256(cfonb)}/releve.cfo`;
     fake.putObject(rejected, cfonb);
     fake.putObject(`${rejected}.error.json`, '{}');
@@ -151,6 +154,13 @@ describe('ingest handler: files kept by content', () => {
       sizeBytes: 1,
     });
     const { inboxKey } = (await reprocessStatement(sha256(cfonb), BUCKET)) as { inboxKey: string };
+    if (interrupted) {
+      // its claim replaced the rejected record, then a fault: the run that takes over sees only that claim
+      fake.fault = { at: fake.calls.length + 4, mode: 'server_error' };
+      expect((await deliver(inboxKey)).batchItemFailures).toHaveLength(1);
+      expect(statements()[0].status).toBe('processing');
+      now += CLAIM_LEASE_MS + 1;
+    }
     expect((await deliver(inboxKey)).batchItemFailures).toEqual([]);
     expect(keys('rejected/')).toEqual([]);
     expect(keys('processed/')).toEqual([
