@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { fieldLine, fieldMessageIn, type Language } from './language';
+import { detailIn, fieldLine, fieldMessageIn, type Language } from './language';
 
 /**
  * Errors of the admin API as RFC 9457 problem details (application/problem+json). Each kind of error has a stable
- * `type` URI clients can branch on; `title` is in French or English after Accept-Language; `detail` says what to fix.
+ * `type` URI clients can branch on; `title` and `detail` (what to fix) are in French or English after Accept-Language.
  */
 export const problemTypes = {
   validation: { status: 400, en: 'The request is invalid', fr: 'La requête est invalide' },
@@ -100,7 +100,7 @@ export function problemResponse(p: HttpProblem, language: Language, instance?: s
     detail:
       language === 'fr' && p.type === 'validation' && errors?.length
         ? errors.map((e) => fieldLine(language, e)).join(' ; ')
-        : p.detail,
+        : detailIn(language, p.detail),
     ...(instance ? { instance } : {}),
     ...p.extra,
     ...(errors ? { errors } : {}),

@@ -153,11 +153,11 @@ const fr = {
   eventReasons: eventReasonsFr,
   status: {
     open: 'ouverte',
-    partially_paid: 'payée en partie',
+    partially_paid: 'partiellement payée',
     paid: 'payée',
-    in_collection: 'au recouvrement',
+    in_collection: 'en recouvrement',
     written_off: 'passée en perte',
-    credited: 'avoir total',
+    credited: 'soldée par un avoir',
   } as Record<string, string>,
   workflowStatus: {
     not_started: 'pas commencée',

@@ -1,17 +1,11 @@
+import { invoiceStatusName } from '../messages/format';
+import { type Rule, rewrite } from '../messages/rules';
+
 /**
  * The import refusals in French. Parsers and the plan word their reasons in English (field first, as the API's 400s
  * do); this turns each of those fixed formats into French for the per-row report ("rapport d'import").
  */
-const statusFr: Record<string, string> = {
-  paid: 'payée',
-  'written off': 'passée en perte',
-  credited: 'annulée par avoir',
-  'in collection': 'confiée au recouvrement',
-  open: 'ouverte',
-  'partially paid': 'partiellement payée',
-};
-
-const patterns: [RegExp, (...m: string[]) => string][] = [
+export const importReasonRules: Rule[] = [
   [/^(\w+): empty$/, (f) => `${f} : vide`],
   [/^(\w+): longer than (\d+) characters$/, (f, n) => `${f} : plus de ${n} caractères`],
   [/^amount: not an amount \("(.*)"\)$/s, (v) => `amount : montant illisible (« ${v} »)`],
@@ -66,7 +60,7 @@ const patterns: [RegExp, (...m: string[]) => string][] = [
   [/^currency: invoice already recorded in (\w+)$/, (c) => `currency : facture déjà enregistrée en ${c}`],
   [
     /^invoice is (.+): an import does not change it$/,
-    (s) => `facture ${statusFr[s] ?? s} : un import ne la modifie pas`,
+    (s) => `facture ${invoiceStatusName(s, 'fr')} : un import ne la modifie pas`,
   ],
   [
     /^amount: (\d+) cents is not above what was already collected \((\d+) cents\)$/,
@@ -76,17 +70,28 @@ const patterns: [RegExp, (...m: string[]) => string][] = [
     /^changed by someone else during the import: import again$/,
     () => 'modifiée par ailleurs pendant l’import : relancez l’import',
   ],
+  // a file that cannot be read at all
+  [/^empty file: expected a header line$/, () => 'fichier vide : une ligne d’en-tête est attendue'],
+  [
+    /^empty file: expected the FEC header line \(JournalCode\.\.\.Idevise\)$/,
+    () => 'fichier vide : la ligne d’en-tête du FEC est attendue (JournalCode…Idevise)',
+  ],
+  [
+    /^missing column\(s\): (.+) \(expected header (.+)\)$/,
+    (columns, header) => `colonne(s) manquante(s) : ${columns} (en-tête attendu : ${header})`,
+  ],
+  [
+    /^not a FEC: missing column\(s\) (.+) \(tab- or pipe-separated, 18 columns JournalCode\.\.Idevise\)$/,
+    (columns) =>
+      `pas un FEC : colonne(s) manquante(s) ${columns} (séparateur tabulation ou barre verticale, 18 colonnes ` +
+      'JournalCode…Idevise)',
+  ],
 ];
-
-function one(part: string): string {
-  for (const [re, fr] of patterns) {
-    const m = re.exec(part);
-    if (m) return fr(...m.slice(1));
-  }
-  return part;
-}
 
 /** The French wording of an import refusal (several FEC line problems are joined with '; '). */
 export function reasonInFrench(reason: string): string {
-  return reason.split('; ').map(one).join(' ; ');
+  return reason
+    .split('; ')
+    .map((part) => rewrite(importReasonRules, part) ?? part)
+    .join(' ; ');
 }

@@ -1,5 +1,5 @@
 import type { DunningLevel } from '../dunning/policy';
-import { type Language, money } from './format';
+import { invoiceStatusName, type Language, money } from './format';
 import { latenessInWords, movedInWords } from './lateness';
 import { levelLabels } from './reminder';
 
@@ -101,25 +101,6 @@ const channelLabels: Record<Language, Record<string, string>> = {
   },
 };
 
-const statusLabels: Record<Language, Record<string, string>> = {
-  fr: {
-    open: 'ouverte',
-    partially_paid: 'partiellement payée',
-    paid: 'payée',
-    in_collection: 'en recouvrement',
-    written_off: 'passée en perte',
-    credited: 'soldée par un avoir',
-  },
-  en: {
-    open: 'open',
-    partially_paid: 'partly paid',
-    paid: 'paid',
-    in_collection: 'in collection',
-    written_off: 'written off',
-    credited: 'credited',
-  },
-};
-
 const roleLabels: Record<Language, Record<string, string>> = {
   fr: {
     billing: 'facturation',
@@ -161,10 +142,8 @@ export function describeEvent(event: HistoryEvent, language: Language): string {
   const channel = str(d.channel);
   if (channel && channelLabels[language][channel]) parts.push(channelLabels[language][channel]);
   if (event.kind === 'status_changed' && str(d.from) && str(d.to)) {
-    const s = statusLabels[language];
-    return (
-      `${label}${language === 'fr' ? ' :' : ':'} ${s[str(d.from)!] ?? str(d.from)} → ` + `${s[str(d.to)!] ?? str(d.to)}`
-    );
+    const s = (status: string) => invoiceStatusName(status, language);
+    return `${label}${language === 'fr' ? ' :' : ':'} ${s(str(d.from)!)} → ${s(str(d.to)!)}`;
   }
   if (typeof d.amountCents === 'number') parts.push(money(d.amountCents, str(d.currency) ?? 'EUR', language));
   const reference = str(d.reference);

@@ -1,5 +1,6 @@
 import { localParts } from '../calendar/time-zone';
 import { daysBetween, type IsoDate, type IsoTimestamp } from '../dates';
+import type { InvoiceStatus } from '../model/invoice';
 import { formatMoney } from '../money';
 import { creditorReferenceFor } from '../payments/creditor-reference';
 
@@ -24,6 +25,31 @@ export function safeUrl(url: string | undefined): string | undefined {
 
 export function money(cents: number, currency: string, language: Language): string {
   return formatMoney(cents, currency, language);
+}
+
+/** An invoice's status in words: one vocabulary for e-mails, the API's refusals, the import report and the console. */
+export const invoiceStatusNames: Record<Language, Record<InvoiceStatus, string>> = {
+  fr: {
+    open: 'ouverte',
+    partially_paid: 'partiellement payée',
+    paid: 'payée',
+    in_collection: 'en recouvrement',
+    written_off: 'passée en perte',
+    credited: 'soldée par un avoir',
+  },
+  en: {
+    open: 'open',
+    partially_paid: 'partially paid',
+    paid: 'paid',
+    in_collection: 'in collection',
+    written_off: 'written off',
+    credited: 'credited',
+  },
+};
+
+/** A status as stored (`partially_paid`) or as an English sentence writes it (`partially paid`), in words. */
+export function invoiceStatusName(status: string, language: Language): string {
+  return invoiceStatusNames[language][status.replace(/ /g, '_') as InvoiceStatus] ?? status;
 }
 
 /** 2026-11-23 -> "23/11/2026" (fr) or "23 Nov 2026" (en), computed without the host's locale data. */

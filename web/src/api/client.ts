@@ -1,6 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { lang, t } from '../i18n';
-import { translateRefusal } from '../refusals';
 import type { components, paths } from './schema';
 
 /** The admin API's typed client: paths, parameters and bodies come from the generated schema, nothing by hand. */
@@ -17,11 +16,11 @@ export class ApiError extends Error {
   get kind(): string {
     return (this.problem.type ?? '').replace('urn:encaisse:problem:', '');
   }
-  /** What the person should read: a conflict explained in plain words, the API's detail otherwise. */
+  /** What the person should read: a conflict in plain words, the API's detail (in their language) otherwise. */
   explain(): string {
     const m = t().problems;
     if (this.kind === 'version-conflict' || this.status === 428) return m.conflict;
-    if (this.kind === 'state-conflict') return m.state(translateRefusal(this.problem.detail ?? '', lang.value));
+    if (this.kind === 'state-conflict') return m.state(this.problem.detail ?? '');
     if (this.status === 403) return m.forbidden;
     return m.generic(this.problem.title ?? `HTTP ${this.status}`, this.problem.detail ?? '');
   }
