@@ -194,7 +194,11 @@ async function reconcile(
     const txn = pendingById.get(result.transactionId)!;
     const slot = byId.get(result.transactionId)!;
     slot.result = result;
-    if (result.returned) slot.reopened = await reopenReturnedPayment(txn, result.reversalOf, log);
+    if (result.returned) {
+      const back = await reopenReturnedPayment(txn, result.reversalOf, log);
+      slot.reopened = back.reopened;
+      if (back.withdrawn) slot.withdrawn = true;
+    }
     // the credit it gives back, left unlettered: this file's is recorded with its own verdict (returnedBy)
     if (result.givesBack !== undefined)
       slot.withdrawn = pendingById.has(result.givesBack) || (await withdrawGivenBack(result.givesBack, txn, log));
@@ -238,23 +242,24 @@ function storedStatus(result: MatchResult): StoredTransaction['status'] {
 /**
  * A returned payment (IMPAYE, REJET): the allocations of the payment the matcher found it gives back are taken back,
  * and dunning resumes. When the matcher could not tell which payment it was, nothing is undone (the return waits in
- * the review queue, and finance is told in the summary).
+ * the review queue, and finance is told in the summary). `withdrawn`: the payment had been unlettered meanwhile, and
+ * is now marked returned instead (the summary says so).
  */
 async function reopenReturnedPayment(
   returnTxn: StoredTransaction,
   original: string | undefined,
   log: Logger,
-): Promise<string[]> {
+): Promise<{ reopened: string[]; withdrawn?: boolean }> {
   if (!original) {
     log.warn('returned payment: original payment not identified, finance must look it up', {
       transactionId: returnTxn.transactionId,
     });
-    return [];
+    return { reopened: [] };
   }
   try {
     const undone = await undoTransactionAllocations(original, 'system:ingest', 'payment_returned', 'reversed');
     for (const invoiceId of undone.reopenedInvoiceIds) await startDunning(invoiceId);
-    return undone.reopenedInvoiceIds;
+    return { reopened: undone.reopenedInvoiceIds };
   } catch (err) {
     if (!(err instanceof AllocationRefusedError)) throw err;
     log.warn('returned payment names no allocated transaction', {
@@ -263,8 +268,7 @@ async function reopenReturnedPayment(
     });
     // Unlettered meanwhile (a person's undo at the same moment, or its own match refused in this run): it pays
     // nothing all the same, and leaves the review queue instead of waiting there to be lettered again.
-    await withdrawGivenBack(original, returnTxn, log);
-    return [];
+    return { reopened: [], withdrawn: await withdrawGivenBack(original, returnTxn, log) };
   }
 }
 

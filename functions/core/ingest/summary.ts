@@ -31,7 +31,10 @@ export type Anomaly =
       label: string;
       reopened: string[];
       candidates?: string[];
-      /** Its one candidate, a credit left unlettered, is now marked returned (`reversed`, see ReconciledEntry). */
+      /**
+       * Its one candidate, a credit left unlettered, is now marked returned (`reversed`, see ReconciledEntry); or,
+       * without candidates, the payment it gives back, found unlettered meanwhile.
+       */
       withdrawn?: true;
     }
   | { kind: 'to_review'; transactionId: string; date: string; amount: string; label: string; suggestions: number }
@@ -64,7 +67,10 @@ export interface ReconciledEntry {
   result?: MatchResult;
   reopened?: string[];
   refusal?: string;
-  /** For a return: the credit left unlettered that it gives back is now stored `reversed` (never to be lettered). */
+  /**
+   * For a return: the credit left unlettered that it gives back (or the payment it reopens, unlettered meanwhile) is
+   * now stored `reversed` (never to be lettered).
+   */
   withdrawn?: boolean;
 }
 

@@ -229,7 +229,14 @@ function anomalyLine(a: Anomaly, language: Language): string {
         : '';
       const candidates = a.candidates?.map((c) => candidatePayment(c, language)).join(', ');
       const unlinked = !a.candidates
-        ? ''
+        ? a.withdrawn && !a.reopened.length
+          ? l(
+              ' — paiement d’origine non lettré, rien n’a été rouvert : il est marqué rendu par la banque et ne ' +
+                'pourra plus être lettré',
+              ' — original payment not lettered, nothing reopened: it is marked as returned by the bank and can no ' +
+                'longer be lettered',
+            )
+          : ''
         : a.candidates.length === 0
           ? l(
               ' — paiement d’origine non identifié, rien n’a été rouvert',

@@ -82,6 +82,11 @@ describe('a returned payment (impayé) and a person at the same moment', () => {
       applyManualMatch(String(paid.transactionId), [{ invoiceId: 'F2026-0101', amountCents: 500_00 }], 'user:finance'),
     ).rejects.toThrow(/returned by the bank/);
     expect(invoiceOf('F2026-0101')).toMatchObject({ status: 'open', openCents: 500_00 });
+    // and finance's mail about the file says so, rather than leave the payment to be looked for
+    expect(fake.sent.at(-1)?.text).toContain(
+      'paiement d’origine non lettré, rien n’a été rouvert : il est marqué rendu par la banque et ne pourra plus ' +
+        'être lettré',
+    );
   });
 
   it('finance letters an unlettered credit its return gives back: the lettering is undone with it', async () => {
