@@ -168,8 +168,9 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   const pause = invoice.pause;
   if (pause?.reason === 'promise' && pause.until) {
     const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, effectiveSendWindow(policy, customer));
+    // Resumed by the sweep of the morning its reminders resume (before their window: the workflow then waits for it).
     // A broken promise is no approval: a step that awaited one asks for it again.
-    if (Date.parse(resumeAt) <= input.now.getTime())
+    if (localDate(new Date(resumeAt), SWEEP_TIME_ZONE) <= today)
       plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId, approve: false });
   } else if (!pause && item.storedPause) {
     // The pause was lifted without resuming the workflow (or before its token was stored): resume it. A machine

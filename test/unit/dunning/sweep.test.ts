@@ -85,6 +85,25 @@ describe('planning the daily sweep', () => {
     ]);
   });
 
+  it('resumes a broken promise at the sweep of the morning its reminders resume, not a business day later', () => {
+    // Promise until Monday 2 March 2026, 3 days' grace: held through Thursday 5 March, reminders resume on Friday 6
+    // March at 08:30 in Paris; the sweep runs at 06:30 (05:30 UTC in March).
+    const promised = invoice({
+      invoiceId: 'PROM',
+      dueDate: '2026-02-02',
+      pause: { reason: 'promise', since: '2026-02-20T10:00:00.000Z', until: '2026-03-02' },
+    });
+    const sweepOf = (day: string) =>
+      planSweep(
+        input({
+          now: new Date(`${day}T05:30:00Z`),
+          invoices: [{ invoice: promised, customer: acme, storedPause: true, workflow: { running: true } }],
+        }),
+      ).actions;
+    expect(sweepOf('2026-03-05')).toEqual([]);
+    expect(sweepOf('2026-03-06')).toEqual([{ kind: 'resume', invoiceId: 'PROM', approve: false }]);
+  });
+
   it('lists a disputed invoice under what needs a person, and not among tomorrow’s escalations', () => {
     const disputed = invoice({
       invoiceId: 'DISPUTED',
