@@ -14,7 +14,8 @@ const label = (p: Pick<Policy, 'policyId' | 'version'>) => `${p.policyId}@v${p.v
 /**
  * The policy a workflow runs with. The first run pins the customer's policy (id and version). A running workflow keeps
  * the version it pinned, even when the policy is edited; it switches only when the customer is moved to another policy
- * (or its pinned version cannot be read), and says so.
+ * (or its pinned version cannot be read), and says so. Only the send window is always the current version's: it says
+ * when messages go out, not what they claim, and one customer's invoices on both versions must share one message a day.
  */
 export async function resolvePolicy(state: DunningState, customer: Customer): Promise<ResolvedPolicy> {
   const current = policyForCustomer(customer, await listPolicies());
@@ -45,5 +46,5 @@ export async function resolvePolicy(state: DunningState, customer: Customer): Pr
       },
     };
   }
-  return { policy: pinned };
+  return { policy: { ...pinned, sendWindow: current.sendWindow } };
 }

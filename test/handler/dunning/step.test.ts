@@ -233,6 +233,23 @@ describe('planning', () => {
     },
   );
 
+  it(
+    'a running workflow sends in the policy’s current window, so that the customer’s invoices of both versions share ' +
+      'one message',
+    async () => {
+      const { savePolicy } = await import('../../../functions/adapters/db/policies');
+      const { builtInPolicies } = await import('../../../functions/core/dunning/policy');
+      seed();
+      setClock(fixedClock('2026-01-19T10:00:00.000Z'));
+      await savePolicy({ ...builtInPolicies[0], sendWindow: { time: '10:00', timeZone: 'Europe/Paris' } });
+      const kept = await plan({ invoiceId: 'INV-1', doneStepIds: [], policyId: 'standard', policyVersion: 1 });
+      expect(kept).toMatchObject({
+        policyVersion: 1,
+        plan: { action: 'wait', stepId: 'courtesy', at: '2026-01-20T09:00:00.000Z' },
+      });
+    },
+  );
+
   it('a paid invoice ends the workflow', async () => {
     seed({ status: 'paid', openCents: 0 });
     expect((await plan({ invoiceId: 'INV-1', doneStepIds: [] })).plan).toMatchObject({ action: 'end', reason: 'paid' });
