@@ -53,6 +53,11 @@ describe('French bank CSV exports, detected from their content', () => {
     expect(st.balanceCheck).toMatchObject({ status: 'mismatch', differenceCents: -6_000 });
   });
 
+  it('says a file without a Solde column has no balance column, not that its balance column repeats a figure', () => {
+    const [st] = parseStatementFile(bytes('Date;Libelle;Montant\n02/01/2024;A;10,00\n03/01/2024;B;-5,00\n')).statements;
+    expect(st.balanceCheck).toEqual({ status: 'not-applicable', reason: 'no Solde (balance) column' });
+  });
+
   it('a Boursorama-style export: camelCase English headers, quoted cells, account number and balance columns', () => {
     const text = [
       'dateOp;dateVal;label;category;categoryParent;supplierFound;amount;accountNum;accountLabel;accountbalance',
