@@ -143,8 +143,9 @@ function grow(r: CsvRecord): void {
 /**
  * csvRecords one chunk of text at a time, with the same records and lines: lines end at CRLF, LF or CR (a CR ending
  * a chunk waits for the next one, which may start with its LF), blank lines are skipped, a record whose quoted cell is
- * still open at the end of a line goes on over the next lines. Text without a line break is kept in parts and joined once a break comes, so
- * that a long line costs no more than its length. A line without quotes is split by character codes in place.
+ * still open at the end of a line goes on over the next lines. Text without a line break is kept in parts and joined
+ * once a break comes, so that a long line costs no more than its length. A line where no quote opens a cell is split
+ * by character codes in place.
  */
 export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { write(text: string): void; end(): void } {
   let parts: string[] = [];
