@@ -163,3 +163,89 @@ describe('OFX currencies (OFX spec 5.2)', () => {
     ]);
   });
 });
+
+describe('OFX transactions where SGML leaves them', () => {
+  const ofx = (transactions: string, list = true) =>
+    'OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nCHARSET:1252\n\n' +
+    '<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>30003<BRANCHID>01234' +
+    '<ACCTID>00012345678</BANKACCTFROM>\n' +
+    (list ? '<BANKTRANLIST><DTSTART>20240101<DTEND>20240105\n' : '') +
+    transactions +
+    (list ? '</BANKTRANLIST>' : '') +
+    '<LEDGERBAL><BALAMT>1000.00<DTASOF>20240105</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n';
+  const entriesOf = (text: string) => parseStatementFile(bytes(text)).statements.flatMap((s) => s.entries);
+
+  it('ends a STMTTRN whose end tag is left out where the next one opens: both transactions are read', () => {
+    const first = '<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240102<TRNAMT>10.00<FITID>A1<NAME>ACME\n';
+    const entries = entriesOf(
+      ofx(`${first}<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240103<TRNAMT>1500.00<FITID>A2<NAME>BETA F-2024-0002\n`),
+    );
+    expect(entries.map((e) => [e.bankReference, e.amountCents, e.label])).toEqual([
+      ['A1', 1_000, 'ACME'],
+      ['A2', 150_000, 'BETA F-2024-0002'],
+    ]);
+    expect(entries[0].raw).toEqual([first.trimEnd()]);
+  });
+
+  it('reads a STMTTRN written outside a BANKTRANLIST as a transaction of its statement', () => {
+    const entries = entriesOf(
+      ofx('<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240102<TRNAMT>1500.00<FITID>A1<NAME>ACME</STMTTRN>\n', false),
+    );
+    expect(entries.map((e) => [e.bankReference, e.amountCents])).toEqual([['A1', 150_000]]);
+  });
+
+  it('refuses as damaged a file with a STMTTRN outside any statement, naming its line', () => {
+    const text = ofx('').replace(
+      '<BANKMSGSRSV1>',
+      '<BANKMSGSRSV1>\n<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240102<TRNAMT>1500.00<FITID>A1</STMTTRN>\n',
+    );
+    const e = parseError(bytes(text));
+    expect([e.code, e.line, e.element]).toEqual(['corrupt', 7, 'STMTTRN']);
+  });
+
+  it('leaves out the transactions of an investment statement (INVSTMTRS), not read, beside a bank statement', () => {
+    const text = ofx('<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240102<TRNAMT>10.00<FITID>A1</STMTTRN>\n').replace(
+      '</BANKMSGSRSV1>',
+      '</BANKMSGSRSV1><INVSTMTMSGSRSV1><INVSTMTTRNRS><INVSTMTRS><INVTRANLIST><INVBANKTRAN>' +
+        '<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240102<TRNAMT>99.00<FITID>I1</STMTTRN>' +
+        '</INVBANKTRAN></INVTRANLIST></INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1>',
+    );
+    expect(entriesOf(text).map((e) => e.bankReference)).toEqual(['A1']);
+  });
+});
+
+describe('OFX DEBIT transactions written with an unsigned TRNAMT', () => {
+  const ofx = (transactions: string) =>
+    'OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nCHARSET:1252\n\n' +
+    '<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>30003<BRANCHID>01234' +
+    '<ACCTID>00012345678</BANKACCTFROM>\n<BANKTRANLIST><DTSTART>20240101<DTEND>20240105\n' +
+    transactions +
+    '</BANKTRANLIST><LEDGERBAL><BALAMT>1000.00<DTASOF>20240105</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n';
+  const trn = (type: string, amount: string, id: string) =>
+    `<STMTTRN><TRNTYPE>${type}<DTPOSTED>20240102<TRNAMT>${amount}<FITID>${id}<NAME>REMB F-2024-0001</STMTTRN>\n`;
+
+  it('reads a DEBIT as money out when no amount of the file is negative (the bank writes absolute values)', () => {
+    const text = ofx(trn('DEBIT', '120.00', 'A1') + trn('CREDIT', '300.00', 'A2') + trn('POS', '15.00', 'A3'));
+    const entries = parseStatementFile(bytes(text)).statements[0].entries;
+    // only DEBIT says money out without doubt: a POS keeps the sign written
+    expect(entries.map((e) => [e.bankReference, e.amountCents])).toEqual([
+      ['A1', -12_000],
+      ['A2', 30_000],
+      ['A3', 1_500],
+    ]);
+  });
+
+  it('refuses a file that writes negative amounts and a DEBIT with a positive one, naming its FITID', () => {
+    const e = parseError(bytes(ofx(trn('DEBIT', '-8.00', 'A0') + trn('DEBIT', '120.00', 'A1'))));
+    expect([e.code, e.line, e.element]).toEqual(['corrupt', 9, 'STMTTRN/TRNAMT']);
+    expect(e.message).toContain('FITID A1');
+    const before = parseError(bytes(ofx(trn('DEBIT', '120.00', 'A1') + trn('CREDIT', '-8.00', 'A2'))));
+    expect([before.code, before.message.includes('FITID A1')]).toEqual(['corrupt', true]);
+  });
+
+  it('keeps the signs of a file that signs its amounts', () => {
+    const text = ofx(trn('DEBIT', '-120.00', 'A1') + trn('CREDIT', '300.00', 'A2') + trn('DEBIT', '0.00', 'A3'));
+    const entries = parseStatementFile(bytes(text)).statements[0].entries;
+    expect(entries.map((e) => e.amountCents)).toEqual([-12_000, 30_000, 0]);
+  });
+});
