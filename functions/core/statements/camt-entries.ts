@@ -166,6 +166,9 @@ function exact(values: string[]): string[] {
   return values.length === 0 ? [] : values.slice();
 }
 
+/** An xs:boolean (its text trimmed): `true` or `1`. */
+const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
+
 function entryOf(n: NtryValues, cents: number, d: Details, i: number): StatementEntry {
   return {
     index: n.firstIndex + i,
@@ -230,7 +233,7 @@ export function entriesOf(
     bookingDate,
     valueDate: camtDate(tree, tree.childNamed(ntry, 'ValDt'), where),
     currency: entryCurrency(ccy, where),
-    reversal: tree.text(ntry, 'RvslInd') === 'true',
+    reversal: isTrue(tree.text(ntry, 'RvslInd')),
     reference: tree.text(ntry, 'AcctSvcrRef'),
     codes: bankCodesOf(tree, ntry),
     label: tree.text(ntry, 'AddtlNtryInf'),

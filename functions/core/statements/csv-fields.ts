@@ -84,14 +84,50 @@ export function normalizeHeader(h: string): string {
     .join(' ');
 }
 
-export function countQuotes(s: string): number {
-  let n = 0;
-  for (let at = s.indexOf('"'); at >= 0; at = s.indexOf('"', at + 1)) n++;
-  return n;
+/*
+ * Quotes, as Python's csv module reads them: a quote opens a quoted cell only at the start of a cell (after blanks, a
+ * leniency Python has not: `; "a;b"`), and inside a quoted cell a doubled quote is a quote and a lone one closes it.
+ * Anywhere else (`ECRAN 24" SAMSUNG`, text after a closing quote) a quote is a plain character.
+ */
+
+/** A space or a tab: the blanks a quote opening a cell may come after. */
+const isLead = (c: number) => c === 32 || c === 9;
+
+/** Whether the quote at `at` opens a quoted cell: only blanks between the cell's start (after a delimiter) and it. */
+export function opensCell(s: string, at: number, delimiter: number, from = 0): boolean {
+  for (let k = at - 1; k >= from; k--) {
+    const c = s.charCodeAt(k);
+    if (c === delimiter) return true;
+    if (!isLead(c)) return false;
+  }
+  return true;
 }
 
 /**
- * Splits CSV text into records (RFC 4180 quotes, doubled quotes, quoted line breaks), with each record's 1-based line.
+ * Whether a quoted cell is still open at the end of the line `s` (its record goes on over the next line), reading it
+ * from the start of a record, or from inside a quoted cell when `inQuotes` (a line that continues a record).
+ */
+export function endsInQuotes(s: string, delimiter: string, inQuotes = false): boolean {
+  const d = delimiter.charCodeAt(0);
+  let quoted = inQuotes;
+  let at = s.indexOf('"');
+  while (at >= 0) {
+    if (quoted) {
+      if (s.charCodeAt(at + 1) === 34) at++;
+      else {
+        quoted = false;
+        // the rest of the cell is plain text: the next quote counts only in a later cell
+        at = s.indexOf(delimiter, at + 1);
+        if (at < 0) return false;
+      }
+    } else if (opensCell(s, at, d)) quoted = true;
+    at = s.indexOf('"', at + 1);
+  }
+  return quoted;
+}
+
+/**
+ * Splits CSV text into records (quotes as above, doubled quotes, quoted line breaks), with each record's 1-based line.
  */
 export function csvRecords(text: string, delimiter: string): Array<{ cells: string[]; line: number; raw: string }> {
   const out: Array<{ cells: string[]; line: number; raw: string }> = [];
@@ -104,11 +140,11 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
       out.push({ cells: line.split(delimiter), line: startLine, raw: line });
       continue;
     }
-    // quoted fields may span lines: join until the quotes balance
-    let quotes = countQuotes(line);
-    while (quotes % 2 === 1 && i + 1 < lines.length) {
+    // quoted fields may span lines: join until the quoted cell closes
+    let open = endsInQuotes(line, delimiter);
+    while (open && i + 1 < lines.length) {
       const next = lines[++i];
-      quotes += countQuotes(next);
+      open = endsInQuotes(next, delimiter, true);
       line += `\n${next}`;
     }
     out.push({ cells: quotedCells(line, delimiter), line: startLine, raw: line });
@@ -116,11 +152,13 @@ export function csvRecords(text: string, delimiter: string): Array<{ cells: stri
   return out;
 }
 
-/** The cells of a record with quotes: RFC 4180 quoted cells, doubled quotes, line breaks inside quotes. */
+/** The cells of a record with quotes (as above): quoted cells, doubled quotes, line breaks inside quotes. */
 export function quotedCells(line: string, delimiter: string): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
+  /** Only blanks so far in the cell: a quote there opens it. */
+  let lead = true;
   for (let k = 0; k < line.length; k++) {
     const c = line[k];
     if (quoted) {
@@ -130,11 +168,17 @@ export function quotedCells(line: string, delimiter: string): string[] {
           k++;
         } else quoted = false;
       } else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
+    } else if (c === delimiter) {
       cells.push(cell);
       cell = '';
-    } else cell += c;
+      lead = true;
+    } else if (c === '"' && lead) {
+      quoted = true;
+      lead = false;
+    } else {
+      cell += c;
+      if (c !== ' ' && c !== '\t') lead = false;
+    }
   }
   cells.push(cell);
   return cells;

@@ -139,8 +139,9 @@ export function csvStatement(g: CsvGroup, monthFirst: boolean): Statement {
   const first = g.first!;
   const last = g.last!;
   // some portals repeat the account's current balance on every row: that is not a running balance. A running balance
-  // stays the same only across rows that move nothing, so the figure is a repeat when a later row moves money.
-  if (g.rows > 1 && g.sameBalance && g.laterMoves)
+  // stays the same only across rows that move nothing, so the figure is a repeat when a later row moves money (rows
+  // without a balance, in a file with no Solde column, repeat no figure)
+  if (g.rows > 1 && g.sameBalance && g.laterMoves && first.balance !== undefined)
     st.balanceCheck = {
       status: 'not-applicable',
       reason: 'the balance column repeats one figure: not a running balance',

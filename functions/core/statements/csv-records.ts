@@ -1,4 +1,4 @@
-import { countQuotes, quotedCells } from './csv-fields';
+import { endsInQuotes, opensCell, quotedCells } from './csv-fields';
 import { collapse, isBlank } from './text';
 
 /**
@@ -87,8 +87,8 @@ export function rawOf(r: CsvRecord): string {
 }
 
 /**
- * The cells of text[from, to) split at `delimiter` into `r`; false when the line holds a quote (it is read as a
- * string then). A line of blanks only is a record of no cell.
+ * The cells of text[from, to) split at `delimiter` into `r`; false when a quote opens a cell in the line (it is read
+ * as a string then; a quote inside a cell is a plain character). A line of blanks only is a record of no cell.
  */
 function rangeCells(r: CsvRecord, text: string, from: number, to: number, delimiter: number): boolean {
   let count = 0;
@@ -109,7 +109,7 @@ function rangeCells(r: CsvRecord, text: string, from: number, to: number, delimi
       blanks = 0;
       space = true;
     } else if (c > 32 && c < 0xa0) {
-      if (c === 34) return false;
+      if (c === 34 && opensCell(text, i, delimiter, start)) return false;
       space = false;
       filled = true;
     } else if (c === 32) {
@@ -142,9 +142,10 @@ function grow(r: CsvRecord): void {
 
 /**
  * csvRecords one chunk of text at a time, with the same records and lines: lines end at CRLF, LF or CR (a CR ending
- * a chunk waits for the next one, which may start with its LF), blank lines are skipped, a record whose quotes do not
- * balance goes on over the next lines. Text without a line break is kept in parts and joined once a break comes, so
- * that a long line costs no more than its length. A line without quotes is split by character codes in place.
+ * a chunk waits for the next one, which may start with its LF), blank lines are skipped, a record whose quoted cell is
+ * still open at the end of a line goes on over the next lines. Text without a line break is kept in parts and joined
+ * once a break comes, so that a long line costs no more than its length. A line where no quote opens a cell is split
+ * by character codes in place.
  */
 export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { write(text: string): void; end(): void } {
   let parts: string[] = [];
@@ -152,7 +153,8 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
   /** Leading characters of the parts known to hold no CR nor LF (a CR waiting for its LF is after them). */
   let searched = 0;
   let line = 1;
-  let open: { text: string; quotes: number; line: number } | undefined;
+  /** A record whose quoted cell goes on over the next line. */
+  let open: { text: string; line: number } | undefined;
   const record = newRecord(16);
   const code = delimiter.charCodeAt(0);
 
@@ -167,8 +169,7 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
     if (open) {
       const next = text.slice(from, to);
       open.text += `\n${next}`;
-      open.quotes += countQuotes(next);
-      if (open.quotes % 2 === 0) {
+      if (!endsInQuotes(next, delimiter, true)) {
         quoted(open.text, open.line);
         open = undefined;
       }
@@ -186,8 +187,7 @@ export function csvRecordSplitter(delimiter: string, visit: VisitRecord): { writ
       return;
     }
     const lineText = text.slice(from, to);
-    const quotes = countQuotes(lineText);
-    if (quotes % 2 === 1) open = { text: lineText, quotes, line: at };
+    if (endsInQuotes(lineText, delimiter)) open = { text: lineText, line: at };
     else quoted(lineText, at);
   };
 

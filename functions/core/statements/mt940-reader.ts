@@ -23,7 +23,12 @@ export function fieldText(f: Field, text: string): string {
 }
 
 const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
-/** With CR, the characters a regular expression's `.` does not match: a tag line holding one is read the slow way. */
+/** A block of the SWIFT envelope: {1:...}{2:...}{3:...}{4: (the fields follow), {5:...} after the '-}' line. */
+const ENVELOPE = /^\{[1-5]:/;
+/**
+ * Besides the line breaks, the characters a regular expression's `.` does not match: a tag line holding one is read
+ * the slow way.
+ */
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const tags = new Map<number, string>();
@@ -46,8 +51,9 @@ function tagAt(text: string, at: number): string | undefined {
 }
 
 /**
- * Splits the text into messages of tagged fields, one chunk of text at a time; a field continues on the lines that do
- * not start a tag. Each message is handed to `done` once it is over (the next :20:, its '-' line, or the end of the
+ * Splits the text into messages of tagged fields, one chunk of text at a time; lines end at CRLF, LF or CR (a CR
+ * ending a chunk waits for the next one, which may start with its LF); a field continues on the lines that do not
+ * start a tag. Each message is handed to `done` once it is over (the next :20:, its '-' line, or the end of the
  * text), with the text its fields' offsets point into: only the text of the message being read is kept. The common
  * lines (a tag, or a continuation that starts with a visible ASCII character) are read by character codes, and a
  * field's lines are sliced from the text once; anything else the slow way, line by line.
@@ -62,19 +68,19 @@ export function messageReader(done: (msg: Message, text: string) => void): {
   let field: Field | undefined;
   let lineNo = 0;
   let count = 0;
-  /** The next CR, and the next U+2028/U+2029, at or after a line's start (found again only once passed). */
+  /**
+   * The next LF, CR and U+2028/U+2029 at or after a line's start (found again only once passed; the end of the text
+   * when there is none).
+   */
+  let lf = -1;
   let cr = -1;
   let sep = -1;
   const dotMatchesAll = (from: number, to: number) => {
-    if (cr < from) {
-      const i = text.indexOf('\r', from);
-      cr = i < 0 ? Number.POSITIVE_INFINITY : i;
-    }
     if (sep < from) {
       LINE_SEPARATORS.lastIndex = from;
       sep = LINE_SEPARATORS.exec(text)?.index ?? Number.POSITIVE_INFINITY;
     }
-    return cr >= to && sep >= to;
+    return sep >= to;
   };
   const textOf = (f: Field): string => fieldText(f, text);
   const finish = () => {
@@ -96,16 +102,19 @@ export function messageReader(done: (msg: Message, text: string) => void): {
   };
   /** A continuation line: the field's text still runs on in the file when only a line break comes between. */
   const continueField = (f: Field, lineStart: number, lineEnd: number, lineText?: string) => {
+    // an LF or a CRLF between the lines (fieldText makes a CRLF an LF; a CR alone, it would keep)
     const gap = lineStart - f.end;
-    const joined = gap === 1 || (gap === 2 && text.charCodeAt(f.end) === 13);
+    const joined =
+      (gap === 1 && text.charCodeAt(f.end) === 10) ||
+      (gap === 2 && text.charCodeAt(f.end) === 13 && text.charCodeAt(f.end + 1) === 10);
     if (f.value !== undefined || !joined || lineText !== undefined)
       f.value = `${textOf(f)}\n${lineText ?? text.slice(lineStart, lineEnd)}`;
     f.end = lineEnd;
   };
-  const line = (eol: number) => {
+  /** The line from `pos` to `lineEnd`; the next one starts at `next`. */
+  const line = (lineEnd: number, next: number) => {
     const lineStart = pos;
-    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
-    pos = eol + 1;
+    pos = next;
     lineNo++;
     const c0 = text.charCodeAt(lineStart);
     if (c0 === 58) {
@@ -127,8 +136,9 @@ export function messageReader(done: (msg: Message, text: string) => void): {
     const rawLine = text.slice(lineStart, lineEnd);
     let line = rawLine.trimEnd();
     let offset = lineStart;
-    // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it)
-    if (line.startsWith('{')) {
+    // SWIFT envelope: {1:...}{2:...}{4: then fields, closed by -} (with {5:...} after it); any other line starting
+    // with '{' is text (a :86: continued with "{FACTURE ...}")
+    if (line.charCodeAt(0) === 123 && ENVELOPE.test(line)) {
       const at = line.indexOf('{4:');
       if (at < 0) return;
       line = line.slice(at + 3);
@@ -148,9 +158,21 @@ export function messageReader(done: (msg: Message, text: string) => void): {
     }
     if (line.trim() === '') return;
     // continuation lines keep their spaces: a :86: wrapped after a space must not lose it
-    if (field) continueField(field, lineStart, lineEnd, rawLine.startsWith('{') ? line : rawLine);
+    if (field) continueField(field, lineStart, lineEnd, offset === lineStart ? rawLine : line);
     // lines before the first tag (bank headers such as "ABNANL2A" / "940") are ignored
   };
+  /** Reads the lines of the text that end with a break: a CR last waits for the next chunk, unless `final`. */
+  const lines = (final: boolean): void => {
+    const end = text.length;
+    for (;;) {
+      if (lf < pos) lf = indexOrEnd(text, '\n', pos);
+      if (cr < pos) cr = indexOrEnd(text, '\r', pos);
+      const stop = Math.min(lf, cr);
+      if (stop === end || (!final && stop === end - 1 && stop === cr)) return;
+      line(stop, stop === cr && lf === cr + 1 ? stop + 2 : stop + 1);
+    }
+  };
+
   return {
     write(chunk: string) {
       // only the text of the message being read is kept (its fields' offsets move with it)
@@ -165,14 +187,22 @@ export function messageReader(done: (msg: Message, text: string) => void): {
         }
       }
       text += chunk;
+      lf = -1;
       cr = -1;
       sep = -1;
-      for (let eol = text.indexOf('\n', pos); eol >= 0; eol = text.indexOf('\n', pos)) line(eol);
+      lines(false);
     },
     end() {
-      while (pos <= text.length) line(text.length);
+      lines(true);
+      // the text after the last break is a line too
+      line(text.length, text.length + 1);
       finish();
       return count;
     },
   };
+}
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const i = text.indexOf(char, from);
+  return i < 0 ? text.length : i;
 }

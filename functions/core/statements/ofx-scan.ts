@@ -26,6 +26,11 @@ export interface ONode {
 export interface ScanEvents {
   /** Statement-level elements whose line is kept, as the text they were read from does not stay. */
   lined: ReadonlySet<string>;
+  /**
+   * Aggregates that never hold one of their own name: one opening while another is open closes it (and what is open
+   * in it), as if its end tag, left out (SGML), came there.
+   */
+  unnested: ReadonlySet<string>;
   /** The number the reader gives an element name (asked once per distinct name). */
   codeOf(name: string): number;
   /** A leaf under a light parent: SKIP it, give its VALUE to `leaf`, or open it as a NODE. */
@@ -324,6 +329,7 @@ export class OfxScanner {
 
   private aggregate(name: string, code: number, lt: number): void {
     const stack = this.stack;
+    if (this.events.unnested.has(name)) this.closeOpen(name, lt);
     const n = this.node(name, code, lt, undefined);
     if (stack.length > 64) {
       throw new StatementParseError('corrupt', 'OFX aggregates nested more than 64 deep', {
@@ -359,6 +365,18 @@ export class OfxScanner {
       }
     }
     if (name === 'OFX') this.closed = true;
+  }
+
+  /** An aggregate `name` opens at `lt`: the open one of that name (within 32 levels) ends there, unclosed. */
+  private closeOpen(name: string, lt: number): void {
+    const stack = this.stack;
+    for (let j = stack.length - 1; j > 0 && j >= stack.length - 32; j--) {
+      if (stack[j].name === name) {
+        for (let k = stack.length - 1; k >= j; k--) this.events.closed(stack[k], k, stack, this.text, lt, false);
+        stack.length = j;
+        return;
+      }
+    }
   }
 
   /** At the end of the text: the aggregates still open are over. */

@@ -21,20 +21,19 @@ export enum Code {
   PAYEE = 10,
   BANKACCTTO = 11,
   CCACCTTO = 12,
-  ORIGCURRENCY = 13,
-  CURRENCY = 14,
-  ACCTID = 15,
-  CURSYM = 16,
-  STMTTRN = 17,
-  BANKTRANLIST = 18,
-  STMTRS = 19,
-  CCSTMTRS = 20,
+  CURRENCY = 13,
+  ACCTID = 14,
+  CURSYM = 15,
+  STMTTRN = 16,
+  BANKTRANLIST = 17,
+  STMTRS = 18,
+  CCSTMTRS = 19,
 }
 
 const CODES = new Map<string, number>(
   (
-    'DTPOSTED DTAVAIL TRNAMT TRNTYPE FITID NAME MEMO REFNUM EXTDNAME PAYEE BANKACCTTO CCACCTTO ORIGCURRENCY ' +
-    'CURRENCY ACCTID CURSYM STMTTRN BANKTRANLIST STMTRS CCSTMTRS'
+    'DTPOSTED DTAVAIL TRNAMT TRNTYPE FITID NAME MEMO REFNUM EXTDNAME PAYEE BANKACCTTO CCACCTTO CURRENCY ACCTID ' +
+    'CURSYM STMTTRN BANKTRANLIST STMTRS CCSTMTRS'
   )
     .split(' ')
     .map((name, i) => [name, i + 1]),
@@ -55,10 +54,13 @@ const LEAF: ONode = {
 };
 
 /**
- * What a transaction (a STMTTRN of a BANKTRANLIST) reads of its element tree, taken as its elements open instead of
- * kept as a tree: the first child of each of its own fields; the first BANKACCTTO, CCACCTTO, ORIGCURRENCY and CURRENCY
- * anywhere in its tree (in file order, as a depth-first search finds them) and the first ACCTID or CURSYM child of
- * each; the first NAME child of its first PAYEE. A field "seen" as an aggregate (or empty) has no value, as in a tree.
+ * What a transaction (a STMTTRN) reads of its element tree, taken as its elements open instead of kept as a tree: the
+ * first child of each of its own fields; the first BANKACCTTO, CCACCTTO and CURRENCY anywhere in its tree (in file
+ * order, as a depth-first search finds them) and the first ACCTID or CURSYM child of each; the first NAME child of its
+ * first PAYEE. A field "seen" as an aggregate (or empty) has no value, as in a tree.
+ *
+ * The currency (OFX spec, 5.2): CURRENCY means TRNAMT is in its CURSYM; ORIGCURRENCY only says in which currency
+ * the transaction was made (TRNAMT is already in CURDEF, converted at its CURRATE): it is not read.
  */
 export class TrnFields {
   /** Bit `code` set: the first child of that name was seen (fields 1-10). */
@@ -75,13 +77,11 @@ export class TrnFields {
   payee: ONode | undefined = undefined;
   bankTo: ONode | undefined = undefined;
   ccTo: ONode | undefined = undefined;
-  origCurrency: ONode | undefined = undefined;
   currency: ONode | undefined = undefined;
-  /** The first NAME of `payee`, ACCTID of `bankTo` and `ccTo`, CURSYM of `origCurrency` and `currency`. */
+  /** The first NAME of `payee`, ACCTID of `bankTo` and `ccTo`, CURSYM of `currency`. */
   payeeName: Child = NONE;
   bankToId: Child = NONE;
   ccToId: Child = NONE;
-  origSym: Child = NONE;
   sym: Child = NONE;
 
   constructor(readonly node: ONode) {}
@@ -94,16 +94,12 @@ export class TrnFields {
         return this.bankTo === undefined;
       case Code.CCACCTTO:
         return this.ccTo === undefined;
-      case Code.ORIGCURRENCY:
-        return this.origCurrency === undefined;
       case Code.CURRENCY:
         return this.currency === undefined;
       case Code.ACCTID:
         return (parent === this.bankTo && this.bankToId === NONE) || (parent === this.ccTo && this.ccToId === NONE);
       case Code.CURSYM:
-        return (
-          (parent === this.origCurrency && this.origSym === NONE) || (parent === this.currency && this.sym === NONE)
-        );
+        return parent === this.currency && this.sym === NONE;
       case Code.NAME:
         return parent === this.payee && this.payeeName === NONE;
     }
@@ -130,9 +126,6 @@ export class TrnFields {
       case Code.CCACCTTO:
         this.ccTo = found;
         break;
-      case Code.ORIGCURRENCY:
-        this.origCurrency = found;
-        break;
       case Code.CURRENCY:
         this.currency = found;
         break;
@@ -141,8 +134,7 @@ export class TrnFields {
         else this.ccToId = value;
         break;
       case Code.CURSYM:
-        if (parent === this.origCurrency && this.origSym === NONE) this.origSym = value;
-        else this.sym = value;
+        this.sym = value;
         break;
       case Code.NAME:
         this.payeeName = value;
@@ -185,10 +177,9 @@ export class TrnFields {
     }
   }
 
-  /** The currency the transaction names (CURSYM of ORIGCURRENCY, else of CURRENCY), if any. */
+  /** The currency TRNAMT is in when it is not the statement's (CURSYM of CURRENCY), if any. */
   currencyNamed(): string | undefined {
-    const sym = this.origCurrency ? this.origSym : this.currency ? this.sym : undefined;
-    return (sym === NONE ? undefined : sym || undefined)?.toUpperCase();
+    return (this.currency ? got(this.sym) : undefined)?.toUpperCase();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { BankAccount, LiveStatements, Statement } from '../model/statement';
+import type { BankAccount, LiveStatements, Statement, StatementEntry } from '../model/statement';
 import { completeAccount, isValidIban, normalizeIban } from './accounts';
 import { StatementParseError } from './errors';
 import { OfxScanner, type ONode } from './ofx-scan';
@@ -19,6 +19,10 @@ const isStatement = (node: ONode) => node.code === Code.STMTRS || node.code === 
 const TRANLIST = new Set(['BANKTRANLIST']);
 /** Elements an error may name once their text is gone: their line is counted when they open. */
 const LINED = new Set(['STMTRS', 'CCSTMTRS', 'BANKTRANLIST', 'LEDGERBAL']);
+/** A STMTTRN whose end tag is left out (SGML) ends where the next one opens. */
+const UNNESTED = new Set(['STMTTRN']);
+/** Statements of a kind not read (investment, loan...): their transactions are theirs, not a bank statement's. */
+const OTHER_STATEMENT = /.STMTRS$/;
 
 function find(node: ONode | undefined, name: string): ONode | undefined {
   if (!node) return undefined;
@@ -98,14 +102,19 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
   const done: Statement[] = [];
   const byNode = new Map<ONode, Open>();
   let index = firstIndex;
+  /** A transaction outside any statement: the file is refused (its money would be lost). */
+  let stray: StatementParseError | undefined;
+  const signs = debitSigns();
   const scanner: OfxScanner = new OfxScanner({
     lined: LINED,
+    unnested: UNNESTED,
     codeOf,
     wants: wantOf,
     leaf: (parent, code, value) => fieldsOf(parent)!.put(parent, code, undefined, value),
     opened(node, parent, aggregate) {
-      // transactions are read when they close, not kept in the tree: their fields are taken as they open
-      const trn = node.code === Code.STMTTRN && parent.code === Code.BANKTRANLIST;
+      // transactions are read when they close, not kept in the tree: their fields are taken as they open (a STMTTRN
+      // is one wherever it is: in a BANKTRANLIST, or written outside one)
+      const trn = node.code === Code.STMTTRN;
       if (!parent.light && !trn) parent.children.push(node);
       if (aggregate) {
         node.light = trn || (parent.light && !isStatement(node));
@@ -123,13 +132,23 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
       const fields = fieldsOf(node);
       if (fields?.node === node) {
         const owner = ownerOf(stack, depth);
-        if (!owner) return;
+        if (!owner) {
+          if (!inOtherStatement(stack, depth))
+            stray ??= new StatementParseError(
+              'corrupt',
+              'a transaction (STMTTRN) outside any bank or card statement (STMTRS, CCSTMTRS): the file is damaged',
+              { line: scanner.lineAt(node.offset), element: 'STMTTRN' },
+            );
+          return;
+        }
         const start = scanner.relative(node.offset);
         const raw = own ? text.slice(start, end) : text.slice(start, Math.min(end, start + 2000)).trimEnd();
         const currency = fields.currencyNamed();
         owner.named.add(currency);
         try {
-          owner.statement.entries.push(transaction(fields, index++, currency, raw));
+          const entry = transaction(fields, index++, currency, raw);
+          owner.statement.entries.push(entry);
+          signs.saw(entry, fields, () => scanner.lineAt(node.offset));
         } catch (e) {
           owner.error ??= placed(e, node, () => scanner.lineAt(node.offset));
         }
@@ -142,6 +161,10 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
   const ownerOf = (stack: readonly ONode[], depth: number): Open | undefined => {
     for (let k = depth - 1; k > 0; k--) if (isStatement(stack[k])) return byNode.get(stack[k]);
     return undefined;
+  };
+  const inOtherStatement = (stack: readonly ONode[], depth: number): boolean => {
+    for (let k = depth - 1; k > 0; k--) if (OTHER_STATEMENT.test(stack[k].name)) return true;
+    return false;
   };
   /** The open STMTTRN's text is kept (for its `raw` and the line of an error). */
   const trnStart = (): number => {
@@ -172,12 +195,51 @@ export function ofxReader(firstIndex = 0): { write(text: string): void; end(): S
           throw new StatementParseError('truncated', 'the OFX file ends before any statement', {
             line: scanner.lastLine(),
           });
+        if (stray) throw stray;
         throw new StatementParseError('empty', 'no bank statement (STMTRS) in the OFX file');
       }
       if (!scanner.closed)
         throw new StatementParseError('truncated', 'the OFX file ends before </OFX>', { line: scanner.lastLine() });
       for (const open of opens) if (open.error) throw open.error;
+      if (stray) throw stray;
+      signs.apply(done);
       return done;
+    },
+  };
+}
+
+/**
+ * The sign of a DEBIT. OFX signs TRNAMT (negative: money out), but some banks write every amount unsigned, the
+ * direction only in TRNTYPE. So, over the whole file:
+ * - no TRNAMT is negative and some DEBIT is positive: the file writes absolute values, and every DEBIT is negated.
+ *   Only DEBIT: it is the one type that says money out without doubt (a POS, FEE, CHECK or PAYMENT keeps the sign
+ *   written);
+ * - some TRNAMT is negative and a DEBIT is positive: the file contradicts itself, and it is refused (`corrupt`),
+ *   naming that transaction (its FITID), rather than read with money in the wrong direction.
+ */
+function debitSigns() {
+  let negative = false;
+  let positiveDebit: { fitId: string | undefined; amount: string | undefined; line: number } | undefined;
+  return {
+    saw(e: StatementEntry, f: TrnFields, line: () => number): void {
+      if (e.amountCents < 0) negative = true;
+      else if (positiveDebit === undefined && e.amountCents > 0 && e.bankCodes[0] === 'DEBIT')
+        positiveDebit = { fitId: f.fitId || undefined, amount: f.trnAmt, line: line() };
+    },
+    /** The file's statements, whole: their DEBITs negated, or the error of a contradiction. */
+    apply(statements: readonly Statement[]): void {
+      if (!positiveDebit) return;
+      if (negative) {
+        const which = positiveDebit.fitId ? `FITID ${positiveDebit.fitId.slice(0, 40)}` : 'without FITID';
+        throw new StatementParseError(
+          'corrupt',
+          `the DEBIT transaction ${which} has a positive amount (TRNAMT ${positiveDebit.amount}) while the file ` +
+            'writes other amounts negative: which way its money went cannot be told',
+          { line: positiveDebit.line, element: 'STMTTRN/TRNAMT' },
+        );
+      }
+      for (const st of statements)
+        for (const e of st.entries) if (e.amountCents > 0 && e.bankCodes[0] === 'DEBIT') e.amountCents = -e.amountCents;
     },
   };
 }

@@ -88,6 +88,28 @@ describe('camt.053.001.08 (Sts/Cd, Pty/Nm, BICFI, two statements, debit opening 
   });
 });
 
+describe('camt reversal indicator (RvslInd, an xs:boolean)', () => {
+  const ntry = (rvsl: string) =>
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>1</MsgId>' +
+    '</GrpHdr><Stmt><Id>S1</Id><Acct><Id><IBAN>FR7630003012340001234567854</IBAN></Id><Ccy>EUR</Ccy></Acct>' +
+    `<Ntry><Amt Ccy="EUR">150.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>${rvsl}</RvslInd><Sts><Cd>BOOK</Cd></Sts>` +
+    '<BookgDt><Dt>2024-01-02</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>F-2024-0001</Ustrd></RmtInf>' +
+    '</TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>';
+  const reversalOf = (rvsl: string) => parseStatementFile(bytes(ntry(rvsl))).statements[0].entries[0];
+
+  it('takes "1" and " true " as a reversal, as it takes "true"', () => {
+    expect(reversalOf('1')).toMatchObject({ amountCents: -15_000, reversal: true });
+    expect(reversalOf(' true ').reversal).toBe(true);
+    expect(reversalOf('true').reversal).toBe(true);
+  });
+
+  it('takes "0" and "false" as no reversal', () => {
+    expect(reversalOf('0').reversal).toBe(false);
+    expect(reversalOf('false').reversal).toBe(false);
+  });
+});
+
 describe('camt.054 debit/credit notification', () => {
   const parsed = parseStatementFile(fixture('camt054-v08.xml'));
   it('is told apart from camt.053, splits its TxDtls and has no balances to check', () => {

@@ -53,6 +53,27 @@ describe('French bank CSV exports, detected from their content', () => {
     expect(st.balanceCheck).toMatchObject({ status: 'mismatch', differenceCents: -6_000 });
   });
 
+  it('says a file without a Solde column has no balance column, not that its balance column repeats a figure', () => {
+    const [st] = parseStatementFile(bytes('Date;Libelle;Montant\n02/01/2024;A;10,00\n03/01/2024;B;-5,00\n')).statements;
+    expect(st.balanceCheck).toEqual({ status: 'not-applicable', reason: 'no Solde (balance) column' });
+  });
+
+  it('reads every row when an unquoted label holds a double quote (ECRAN 24" SAMSUNG): it is a plain character', () => {
+    const text =
+      'Date;Libelle;Montant\r\n' +
+      '02/01/2024;ECRAN 24" SAMSUNG;-199,00\r\n' +
+      '03/01/2024;VIR ACME F-2024-0001;1500,00\r\n' +
+      '04/01/2024;ECRAN 27" DELL;-250,00\r\n' +
+      '05/01/2024;VIR BETA F-2024-0002;300,00\r\n';
+    const [st] = parseStatementFile(bytes(text)).statements;
+    expect(st.entries.map((e) => [e.bookingDate, e.amountCents, e.label])).toEqual([
+      ['2024-01-02', -19_900, 'ECRAN 24" SAMSUNG'],
+      ['2024-01-03', 150_000, 'VIR ACME F-2024-0001'],
+      ['2024-01-04', -25_000, 'ECRAN 27" DELL'],
+      ['2024-01-05', 30_000, 'VIR BETA F-2024-0002'],
+    ]);
+  });
+
   it('a Boursorama-style export: camelCase English headers, quoted cells, account number and balance columns', () => {
     const text = [
       'dateOp;dateVal;label;category;categoryParent;supplierFound;amount;accountNum;accountLabel;accountbalance',
@@ -155,6 +176,34 @@ describe('CSV records read in place, cell by cell', () => {
         splitter.end();
         const expected = csvRecords(t, ';').map((r) => ({ ...r, collapsed: r.cells.map(collapse) }));
         expect(seen).toEqual(expected);
+      }),
+    );
+  });
+
+  it('reads a quote inside an unquoted cell as a plain character, and one opening a cell as a quoted cell', () => {
+    // cells with a quote anywhere but first (after blanks), and quoted cells holding delimiters and line breaks
+    const plain = fc
+      .array(fc.constantFrom('a', '1', ' ', '"', 'é', '-'), { minLength: 1, maxLength: 8 })
+      .map((cs) => cs.join(''))
+      .filter((c) => !/^[ \t]*"/.test(c));
+    const quoted = fc
+      .array(fc.constantFrom('a', ';', '""', '\n', ' '), { maxLength: 6 })
+      .map((cs) => ({ written: `"${cs.join('')}"`, read: cs.join('').replaceAll('""', '"') }));
+    const cell = fc.oneof(
+      plain.map((c) => ({ written: c, read: c })),
+      quoted,
+    );
+    const rows = fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 1, max: 9 }), (rs, size) => {
+        const text = rs.map((r) => r.map((c) => c.written).join(';')).join('\r\n');
+        const seen: string[][] = [];
+        const splitter = csvRecordSplitter(';', (r) => seen.push([...cellsOf(r)]));
+        for (let at = 0; at < text.length; at += size) splitter.write(text.slice(at, at + size));
+        splitter.end();
+        const expected = rs.map((r) => r.map((c) => c.read));
+        expect(seen).toEqual(expected);
+        expect(csvRecords(text, ';').map((r) => r.cells)).toEqual(expected);
       }),
     );
   });

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ParsedStatementFile } from '../../../functions/core/model/statement';
+import { parseStatementFile, parseStatementStream } from '../../../functions/core/statements/index';
 import { mt940Reader, parse86, parseMt940 } from '../../../functions/core/statements/mt940';
 import { subFields86 } from '../../../functions/core/statements/mt940-86';
+import { bytes } from './helpers';
 
 // The MT940 reader reads common lines by character codes and slices a field's lines from the text once; these are
 // the line shapes that path must read exactly as the line-by-line reader did.
@@ -37,10 +40,10 @@ describe('MT940 fields over several lines', () => {
     expect(e.raw[0]).toBe(lines.join('\n'));
   });
 
-  it('read the same with CRLF, LF, blank lines between continuation lines, and in pieces of any size', () => {
+  it('read the same with CRLF, LF, CR alone, blank lines between continuation lines, and in pieces of any size', () => {
     const lf = entriesOf(lines);
     const { raw: _raw, ...expected } = lf[0];
-    for (const eol of ['\r\n', '\n']) {
+    for (const eol of ['\r\n', '\n', '\r']) {
       const [e] = entriesOf(lines, eol);
       expect({ ...e, raw: undefined }).toEqual({ ...expected, raw: undefined });
       const [b] = entriesOf([...lines.slice(0, 3), '', '   ', ...lines.slice(3)], eol);
@@ -52,6 +55,27 @@ describe('MT940 fields over several lines', () => {
         expect(r.end()).toEqual(parseMt940(text));
       }
     }
+  });
+
+  it('keep a :86: line that starts with "{" as its text: only {1: to {5: lines are the SWIFT envelope', () => {
+    const [e] = entriesOf([':61:2401020102C50,00NTRFNONREF//B1', ':86:VIREMENT ACME', '{FACTURE F-2024-0001}'], '\r\n');
+    expect(e.remittance.unstructured).toEqual(['VIREMENT ACME', '{FACTURE F-2024-0001}']);
+    const [sub] = entriesOf([':61:2401020102C50,00NTRFNONREF//B1', ':86:166?00VIR?20FACTURE', '{F-2024-0001}']);
+    expect(sub.remittance.unstructured).toEqual(['FACTURE{F-2024-0001}']);
+  });
+
+  it('read a file whose lines end in CR alone, whole and streamed, as the same file with CRLF', async () => {
+    const text = (eol: string) => message([':61:2401020102C50,00NTRFNONREF//B1', ':86:VIREMENT ACME'], eol);
+    const amounts = (file: ParsedStatementFile) => file.statements.flatMap((s) => s.entries.map((e) => e.amountCents));
+    expect(amounts(parseStatementFile(bytes(text('\r'))))).toEqual([5_000]);
+    async function* chunks() {
+      for (const piece of text('\r').match(/[\s\S]{1,7}/g)!) yield bytes(piece);
+    }
+    const streamed = await parseStatementStream(() => chunks());
+    expect(amounts(streamed)).toEqual([5_000]);
+    expect(streamed.statements[0].balanceCheck).toEqual(
+      parseStatementFile(bytes(text('\r\n'))).statements[0].balanceCheck,
+    );
   });
 
   it('read free-text :86: lines one remittance line each, a line starting like a tag included', () => {

@@ -126,6 +126,33 @@ describe('OFX read one chunk at a time', () => {
     expect(capped.statements[1].entries).toEqual(all[1].entries.slice(0, 1));
   });
 
+  it('reads STMTTRNs without end tags, one outside a list, unsigned DEBITs, alike in pieces of any size', async () => {
+    const open = (id: string, type: string, amount: string) =>
+      `<STMTTRN>\r\n<TRNTYPE>${type}\r\n<DTPOSTED>20240113\r\n<TRNAMT>${amount}\r\n<FITID>${id}\r\n`;
+    const text = sgml
+      .replace(/<\/STMTTRN>\r\n/g, '')
+      .replace('-3,20', '3,20')
+      .replace('<BANKTRANLIST>', `${open('B0', 'DEBIT', '1.00')}</STMTTRN><BANKTRANLIST>`)
+      .replace('</BANKTRANLIST>', `${open('B1', 'debit', '2.00')}${open('B2', 'CREDIT', '4.00')}</BANKTRANLIST>`);
+    const [st] = parseOfx(text);
+    expect(st.entries.map((e) => [e.bankReference, e.amountCents])).toEqual([
+      ['B0', -100],
+      ['A1', 1_250],
+      ['A2', 320],
+      ['B1', -200],
+      ['B2', 400],
+    ]);
+    for (let size = 1; size <= 60; size++) expect(inPieces(text, size)).toEqual([st]);
+    const file = bytes(text);
+    const capped = await parseStatementStream(
+      async function* () {
+        for (let at = 0; at < file.length; at += 50) yield file.slice(at, at + 50);
+      },
+      { maxEntries: 3 },
+    );
+    expect(capped.statements[0].entries).toEqual(st.entries.slice(0, 3));
+  });
+
   it('ends a streamed file of unclosed comments and processing instructions as truncated, read in small pieces', () => {
     expect(() => inPieces(`<OFX>${'<!--'.repeat(20_000)}`, 64)).toThrow(expect.objectContaining({ code: 'truncated' }));
     expect(() => inPieces(`<OFX>${'<?x '.repeat(20_000)}`, 64)).toThrow(expect.objectContaining({ code: 'truncated' }));

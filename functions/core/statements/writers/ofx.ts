@@ -11,7 +11,8 @@ const OFX_TRNTYPE =
  * BANKTRANLIST and LEDGERBAL (the closing balance; OFX has no opening balance). Each STMTTRN: TRNTYPE, DTPOSTED,
  * DTAVAIL (value date), TRNAMT (signed, point), FITID (bank reference), REFNUM (structured references, space
  * separated),
- * NAME (label, 32 characters), EXTDNAME (counterparty), BANKACCTTO (counterparty IBAN), MEMO (remittance lines).
+ * NAME (label, 32 characters), EXTDNAME (counterparty), BANKACCTTO (counterparty IBAN), MEMO (remittance lines),
+ * CURRENCY (an entry in another currency than its statement's).
  */
 export function writeOfx(statements: readonly Statement[]): string {
   const end = statements.length ? periodOf(statements[statements.length - 1]).end : '2000-01-01';
@@ -65,7 +66,8 @@ function transaction(e: StatementEntry, currency: string): string {
         `<ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTTO>`
       : '',
     e.remittance.unstructured.length ? `<MEMO>${x(e.remittance.unstructured.map(oneLine).join(' '))}</MEMO>` : '',
-    e.currency !== currency ? `<ORIGCURRENCY><CURRATE>1</CURRATE><CURSYM>${x(e.currency)}</CURSYM></ORIGCURRENCY>` : '',
+    // CURRENCY: TRNAMT is in that currency (ORIGCURRENCY would say it is in CURDEF); the rate is not known here
+    e.currency !== currency ? `<CURRENCY><CURRATE>1</CURRATE><CURSYM>${x(e.currency)}</CURSYM></CURRENCY>` : '',
   ];
   return `<STMTTRN>${parts.join('')}</STMTTRN>`;
 }
