@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import { addDays } from '../dates';
-import type { ImportedInvoice } from '../imports/types';
+import { ImportedInvoice } from '../imports/types';
+import { Customer } from '../model';
 import type { EInvoice, Party } from './model';
 
 /** The customer an e-invoice's buyer becomes: its id, name and postal address as the letters print it. */
@@ -20,7 +22,16 @@ export type EInvoiceImport =
  */
 export function customerIdOf(buyer: Party): string {
   const raw = buyer.siren ?? buyer.legalId?.id ?? buyer.vatId ?? buyer.name.toUpperCase();
-  return raw.replace(/\s+/g, ' ').trim().slice(0, 64);
+  return oneLine(raw, 64);
+}
+
+/** Blanks made single spaces, cut to `max` characters, then trimmed (a cut may end on a space). */
+const oneLine = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(0, max).trim();
+
+/** The first problem zod finds, as "field: message", for the report. */
+function firstIssue(error: z.ZodError, what: string): string {
+  const issue = error.issues[0];
+  return `${what} ${issue.path.join('.')}: ${issue.message}`;
 }
 
 export function postalLines(buyer: Party): string[] {
@@ -28,7 +39,7 @@ export function postalLines(buyer: Party): string[] {
   if (!a) return [];
   const city = [a.postcode, a.city].filter(Boolean).join(' ');
   return [...a.lines, ...(city ? [city] : []), ...(a.country && a.country !== 'FR' ? [a.country] : [])]
-    .map((l) => l.slice(0, 70))
+    .map((l) => oneLine(l, 70))
     .slice(0, 6);
 }
 
@@ -54,10 +65,14 @@ export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoi
     return { ok: false, invoiceId, reason: 'amount due (BT-115) is zero or negative: nothing to collect' };
   const customer: BuyerCustomer = {
     customerId: customerIdOf(invoice.buyer),
-    name: invoice.buyer.name.slice(0, 200),
+    name: oneLine(invoice.buyer.name, 200),
     postalAddress: postalLines(invoice.buyer),
   };
-  const record: ImportedInvoice = {
+  // The record and the customer are checked against the rules every import follows: a field they refuse (a control
+  // character in a name, an id too long) rejects the file with its reason rather than failing the import.
+  const checkedCustomer = Customer.safeParse(customer);
+  if (!checkedCustomer.success) return { ok: false, invoiceId, reason: firstIssue(checkedCustomer.error, 'buyer') };
+  const record = ImportedInvoice.safeParse({
     invoiceId,
     customerId: customer.customerId,
     customerName: customer.name,
@@ -65,6 +80,7 @@ export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoi
     currency: invoice.currency,
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate ?? addDays(invoice.issueDate, paymentTermsDays),
-  };
-  return { ok: true, record, customer };
+  });
+  if (!record.success) return { ok: false, invoiceId, reason: firstIssue(record.error, 'invoice') };
+  return { ok: true, record: record.data, customer };
 }

@@ -5,6 +5,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { cii } from '../../unit/einvoices/helpers';
 
 process.env.TABLE_NAME = 'encaisse-test';
 process.env.SENDER_EMAIL = 'encaisse@example.com';
@@ -91,6 +92,43 @@ describe('invoice-inbox handler', () => {
     expect(mail.Content?.Simple?.Body?.Text?.Data).toContain(
       'Motif : le fichier n’est pas une facture électronique (Factur-X, UBL ou CII)',
     );
+  });
+
+  it('imports a windows-1252 file and a buyer without id whose long name is cut, with no retry', async () => {
+    const siret =
+      '<ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">44306184100047</ram:ID>' +
+      '</ram:SpecifiedLegalOrganization>';
+    const cp1252 = cii({ buyer: `<ram:BuyerTradeParty><ram:Name>L’Atelier</ram:Name>${siret}</ram:BuyerTradeParty>` })
+      .replace('encoding="UTF-8"', 'encoding="windows-1252"')
+      .replace('’', '\x92');
+    const longName = cii({
+      buyer: `<ram:BuyerTradeParty><ram:Name>${'A'.repeat(63)} SARL DE LA BOULANGERIE</ram:Name></ram:BuyerTradeParty>`,
+    });
+    for (const bytes of [Buffer.from(cp1252, 'latin1'), Buffer.from(longName)]) {
+      s3.reset();
+      s3.on(GetObjectCommand).resolves({ Body: bodyOf(bytes) as never });
+      const res = await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+      expect(res.batchItemFailures).toEqual([]);
+      expect(putKeys()[0]).toMatch(/^invoices\/processed\//);
+    }
+    const customers = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(customers).toMatchObject([
+      { customerId: '443061841', name: 'L’Atelier' },
+      { customerId: 'A'.repeat(63), name: `${'A'.repeat(63)} SARL DE LA BOULANGERIE` },
+    ]);
+  });
+
+  it('rejects a file whose buyer the customer rules refuse: kept under rejected/, finance told, no retry', async () => {
+    const bad = cii({ buyer: '<ram:BuyerTradeParty><ram:Name>Dupont&#x85;Fils</ram:Name></ram:BuyerTradeParty>' });
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(Buffer.from(bad)) as never });
+    const res = await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+    expect(res.batchItemFailures).toEqual([]);
+    expect(putKeys()[0]).toMatch(/^invoices\/rejected\//);
+    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+    expect(report).toMatchObject({ outcome: 'rejected', invoiceId: 'FA-2026-0042', reason: expect.any(String) });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('tells finance of a rejection on the redelivery when SES refused the first alert', async () => {
