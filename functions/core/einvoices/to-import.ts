@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { addDays } from '../dates';
 import { ImportedInvoice } from '../imports/types';
+import { nameCoreTokens } from '../matching/normalize';
 import { Customer } from '../model';
 import type { EInvoice, Party } from './model';
 
@@ -17,12 +18,18 @@ export type EInvoiceImport =
 
 /**
  * The customer id of a buyer: its SIREN when it has one (the identifier the reform's directory uses), else its legal
- * id,
- * else its VAT number, else its name in capitals. Customers created from CSV or FEC under another id are not merged.
+ * id prefixed with its country, else its scheme ("NO-987654321", "0192-987654321": a foreign id is never taken for a
+ * SIREN of the same digits), else its VAT number, else its name in capitals. Customers created from CSV or FEC under
+ * another id are not merged.
  */
 export function customerIdOf(buyer: Party): string {
-  const raw = buyer.siren ?? buyer.legalId?.id ?? buyer.vatId ?? buyer.name.toUpperCase();
-  return oneLine(raw, 64);
+  if (buyer.siren) return buyer.siren;
+  const legal = buyer.legalId && oneLine(buyer.legalId.id, 64);
+  if (legal) {
+    const prefix = oneLine(buyer.address?.country ?? buyer.legalId?.scheme ?? 'ID', 8).toUpperCase();
+    return oneLine(`${prefix}-${legal}`, 64);
+  }
+  return oneLine(buyer.vatId ?? buyer.name.toUpperCase(), 64);
 }
 
 /** Blanks made single spaces, cut to `max` characters, then trimmed (a cut may end on a space). */
@@ -32,6 +39,19 @@ const oneLine = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(
 function firstIssue(error: z.ZodError, what: string): string {
   const issue = error.issues[0];
   return `${what} ${issue.path.join('.')}: ${issue.message}`;
+}
+
+/**
+ * Whether the buyer's name and the name of the customer already keyed by its id can be one party: compared folded
+ * (case, accents, punctuation), without legal forms and filler words; they agree when one holds the other or they
+ * share a word ("Boulangerie Dupont" and "BOULANGERIE DUPONT SARL" agree; "LE CLIENT" and "The Buyercompany" do not).
+ */
+export function buyerNamesAgree(customerName: string, buyerName: string): boolean {
+  const a = nameCoreTokens(customerName);
+  const b = nameCoreTokens(buyerName);
+  if (a.length === 0 || b.length === 0) return true; // nothing to compare: no evidence of two parties
+  const [ja, jb] = [a.join(''), b.join('')];
+  return ja.includes(jb) || jb.includes(ja) || a.some((t) => b.includes(t));
 }
 
 export function postalLines(buyer: Party): string[] {

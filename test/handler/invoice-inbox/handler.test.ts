@@ -131,6 +131,24 @@ describe('invoice-inbox handler', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
+  it('rejects an invoice whose buyer id is a customer of another name, and tells finance which customer', async () => {
+    ddb
+      .on(GetCommand, { Key: { pk: 'CUSTOMER#443061841', sk: 'CUSTOMER' } })
+      .resolves({ Item: { pk: 'CUSTOMER#443061841', sk: 'CUSTOMER', customerId: '443061841', name: 'Garage Martin' } });
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(Buffer.from(cii())) as never });
+    await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+    expect(putKeys()[0]).toMatch(/^invoices\/rejected\//);
+    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+    expect(report).toMatchObject({ outcome: 'rejected', code: 'buyer_mismatch', customerId: '443061841' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const text = ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data;
+    expect(text).toContain(
+      'Motif : l’identifiant de l’acheteur est celui d’un client existant dont le nom est différent',
+    );
+    expect(text).toContain('Client existant : 443061841');
+  });
+
   it('tells finance of a rejection on the redelivery when SES refused the first alert', async () => {
     const order = new TextEncoder().encode('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>');
     let inbox: Uint8Array | undefined = order;

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importRecordOf, readEInvoice } from '../../../functions/core/einvoices';
-import { cii } from './helpers';
+import { buyerNamesAgree, customerIdOf, importRecordOf, readEInvoice } from '../../../functions/core/einvoices';
+import { cii, fixtures } from './helpers';
 
 const buyer = (name: string, legal = '') =>
   `<ram:BuyerTradeParty><ram:Name>${name}</ram:Name>${legal}</ram:BuyerTradeParty>`;
@@ -30,5 +31,34 @@ describe('the buyer of an e-invoice as a customer record', () => {
   it('rejects with its reason a buyer whose name the customer rules refuse, rather than failing later', async () => {
     const out = importRecordOf(await readEInvoice(Buffer.from(cii({ buyer: buyer('Dupont&#x85;Fils', siret) }))));
     expect(out).toMatchObject({ ok: false, invoiceId: 'FA-2026-0042', reason: expect.stringMatching(/^buyer name: /) });
+  });
+});
+
+describe('two buyers with the same digits', () => {
+  it('gives the French SIREN 987654321 and the Norwegian organisation number 987654321 two customers', async () => {
+    const fr = importRecordOf(await readEInvoice(readFileSync(`${fixtures}fx-akretion-invoice_EN16931.pdf`)));
+    const no = importRecordOf(await readEInvoice(readFileSync(`${fixtures}ubl-cef-ubl-tc434-example2.xml`)));
+    expect(fr.ok && fr.customer).toMatchObject({ customerId: '987654321', name: 'LE CLIENT' });
+    expect(no.ok && no.customer).toMatchObject({ customerId: 'NO-987654321', name: 'The Buyercompany' });
+  });
+
+  it('takes a 9-digit id without scheme for a SIREN only when the buyer is in France', async () => {
+    const legal = (country: string) =>
+      '<ram:SpecifiedLegalOrganization><ram:ID>987654321</ram:ID></ram:SpecifiedLegalOrganization>' +
+      (country ? `<ram:PostalTradeAddress><ram:CountryID>${country}</ram:CountryID></ram:PostalTradeAddress>` : '');
+    const idOf = async (country: string) => {
+      const inv = await readEInvoice(Buffer.from(cii({ buyer: buyer('Garage Martin', legal(country)) })));
+      return { siren: inv.buyer.siren, customerId: customerIdOf(inv.buyer) };
+    };
+    expect(await idOf('FR')).toEqual({ siren: '987654321', customerId: '987654321' });
+    expect(await idOf('NO')).toEqual({ siren: undefined, customerId: 'NO-987654321' });
+    expect(await idOf('')).toEqual({ siren: undefined, customerId: 'ID-987654321' });
+  });
+
+  it('tells a customer of another name from another spelling of the same name', () => {
+    expect(buyerNamesAgree('LE CLIENT', 'The Buyercompany')).toBe(false);
+    expect(buyerNamesAgree('Boulangerie Dupont', 'BOULANGERIE DUPONT SARL')).toBe(true);
+    expect(buyerNamesAgree('Buyer Company Ltd', 'The Buyercompany')).toBe(true);
+    expect(buyerNamesAgree('Garage Martin', 'SAS Garage Martin & Fils')).toBe(true);
   });
 });
