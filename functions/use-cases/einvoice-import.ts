@@ -100,7 +100,7 @@ export async function importEInvoice(
   // Without a due date on the invoice, the known customer's payment terms apply.
   const read = known && !inv.dueDate ? importRecordOf(inv, known.paymentTermsDays) : first;
   if (!read.ok) return { outcome: 'rejected', reason: read.reason, ...describe(inv) };
-  await upsertBuyer(read.customer);
+  let buyerSaved = false;
   for (let attempt = 1; ; attempt++) {
     const stored = await getInvoice(read.record.invoiceId);
     const [planned] = planImport(
@@ -114,6 +114,9 @@ export async function importEInvoice(
       ...(planned.reason ? { reason: planned.reason } : {}),
     };
     if ((planned.outcome !== 'created' && planned.outcome !== 'updated') || !planned.next) return report;
+    // The customer only once the invoice is to be saved: a rejected or unchanged import creates none.
+    if (!buyerSaved) await upsertBuyer(read.customer);
+    buyerSaved = true;
     try {
       const detail = {
         source: 'einvoice',

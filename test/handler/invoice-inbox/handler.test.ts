@@ -149,6 +149,29 @@ describe('invoice-inbox handler', () => {
     expect(text).toContain('Client existant : 443061841');
   });
 
+  it('creates no customer when the import is rejected after reading (the invoice is another customer’s)', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'INVOICE#FA-2026-0042', sk: 'INVOICE' } }).resolves({
+      Item: {
+        pk: 'INVOICE#FA-2026-0042',
+        sk: 'INVOICE',
+        invoiceId: 'FA-2026-0042',
+        customerId: 'CMARTIN',
+        amountCents: 120000,
+        openCents: 120000,
+        currency: 'EUR',
+        issueDate: '2026-11-02',
+        dueDate: '2026-12-02',
+        status: 'open',
+        version: 1,
+      },
+    });
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(Buffer.from(cii())) as never });
+    await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+    expect(report).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('customer CMARTIN') });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
   it('tells finance of a rejection on the redelivery when SES refused the first alert', async () => {
     const order = new TextEncoder().encode('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>');
     let inbox: Uint8Array | undefined = order;
