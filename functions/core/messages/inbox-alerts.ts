@@ -4,6 +4,7 @@ import { type Language, wordsIn } from './format';
 
 const reasons: Record<Language, Record<string, string>> = {
   fr: {
+    ambiguous: 'le PDF contient plusieurs factures XML différentes : impossible de savoir laquelle importer',
     buyer_mismatch:
       'l’identifiant de l’acheteur est celui d’un client existant dont le nom est différent : la facture n’a pas été ' +
       'rattachée à ce client',
@@ -17,6 +18,7 @@ const reasons: Record<Language, Record<string, string>> = {
     unsupported: 'cette forme de fichier n’est pas prise en charge',
   },
   en: {
+    ambiguous: 'the PDF carries several different invoice XMLs: there is no telling which one to import',
     buyer_mismatch:
       'the buyer’s identifier is that of an existing customer with a different name: the invoice was not attached ' +
       'to that customer',

@@ -62,6 +62,25 @@ describe('Factur-X containers as the libraries found them in the wild', () => {
     },
   );
 
+  it('refuses a PDF carrying two different invoice XMLs rather than reading the first one', async () => {
+    const two = await pdfWith([
+      { name: 'factur-x.xml', xml: cii({ id: 'FA-1' }) },
+      { name: 'zugferd-invoice.xml', xml: cii({ id: 'FA-2' }) },
+    ]);
+    const err = await refusal(two);
+    expect(err.code).toBe('ambiguous');
+    expect(err.message).toContain('factur-x.xml, zugferd-invoice.xml');
+  });
+
+  it('reads a PDF carrying the same invoice XML under two names', async () => {
+    const same = cii({ id: 'FA-1' });
+    const pdf = await pdfWith([
+      { name: 'factur-x.xml', xml: same },
+      { name: 'zugferd-invoice.xml', xml: same, raw: true },
+    ]);
+    expect((await read(pdf)).invoiceNumber).toBe('FA-1');
+  });
+
   it('refuses a PDF whose only XML is named otherwise, naming what it found (mustangproject #908, #918)', async () => {
     const err = await refusal(await pdfWith([{ name: 'ZUGFeRD_001.xml', xml: cii() }]));
     expect(err.code).toBe('no_invoice_attachment');
