@@ -197,6 +197,33 @@ describe('CII and UBL quirks', () => {
     expect(err.message).toMatch(/DOCTYPE/);
   });
 
+  it('refuses an element bomb (a few kB of Factur-X inflating to 512 Ki elements) before building it', async () => {
+    const bomb = cii().replace('<ram:ApplicableHeaderTradeDelivery/>', `<x>${'<a/>'.repeat(512 * 1024)}</x>`);
+    const pdf = await pdfWith([{ name: 'factur-x.xml', xml: bomb }]);
+    expect(pdf.length).toBeLessThan(20_000);
+    const err = await refusal(pdf);
+    expect(err.code).toBe('too_large');
+    expect(err.message).toContain('more than 200000 elements');
+  });
+
+  it('refuses an XML nested deeper than 64 levels and one of more than 200,000 attributes', async () => {
+    const deep = cii().replace('<ram:ApplicableHeaderTradeDelivery/>', `${'<x>'.repeat(70)}${'</x>'.repeat(70)}`);
+    expect((await refusal(deep)).code).toBe('corrupt');
+    const attrs = Array.from({ length: 200_001 }, (_, i) => `a${i}=""`).join(' ');
+    const wide = cii().replace('<ram:ApplicableHeaderTradeDelivery/>', `<x ${attrs}/>`);
+    expect((await refusal(wide)).code).toBe('too_large');
+  });
+
+  it('still reads an invoice of 150,000 elements (thousands of lines)', async () => {
+    const line =
+      '<ram:IncludedSupplyChainTradeLineItem><ram:LineID>1</ram:LineID></ram:IncludedSupplyChainTradeLineItem>';
+    const big = cii().replace(
+      '<ram:ApplicableHeaderTradeDelivery/>',
+      `${line.repeat(75_000)}<ram:ApplicableHeaderTradeDelivery/>`,
+    );
+    expect((await read(big)).invoiceNumber).toBe('FA-2026-0042');
+  });
+
   it('says why another XML is not an invoice: ZUGFeRD 1, a camt statement, UBL Order', async () => {
     expect(
       (await refusal('<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"/>')).code,
