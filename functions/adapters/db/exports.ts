@@ -16,6 +16,8 @@ import {
   type WrittenOff,
   writeOffBooking,
 } from '../../core/books';
+import { localDate } from '../../core/calendar';
+import { addDays } from '../../core/dates';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
 import { type InvoiceEvent, listWriteOffEvents } from './events';
@@ -114,18 +116,25 @@ async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
   }
 }
 
-/** Write-off events (their WRITEOFFS index) as bookable write-offs; `customerOf` maps each invoice to its customer. */
+/**
+ * Write-off events (their WRITEOFFS index) as bookable write-offs dated with their day in Paris, where finance
+ * recorded them (a write-off at 00:30 on 1 December, Paris time, is December's); `customerOf` maps each invoice to its
+ * customer.
+ */
 function writeOffsOf(events: InvoiceEvent[], customerOf: ReadonlyMap<string, string>): WrittenOff[] {
   return events
     .map((e) => ({
       sourceId: `WO#${e.invoiceId}#${e.at}`,
       invoiceId: e.invoiceId,
       customerId: customerOf.get(e.invoiceId) ?? '',
-      date: e.at.slice(0, 10),
+      date: localDate(Date.parse(e.at), BOOKS_TIME_ZONE),
       amountCents: Number(e.detail.amountCents),
     }))
     .filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
 }
+
+/** The books are kept on the days of Paris. */
+const BOOKS_TIME_ZONE = 'Europe/Paris';
 
 /**
  * The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded (full or partial),
@@ -138,7 +147,8 @@ export async function standingBookings(from: string, to: string, accounts: Books
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': from, ':to': `${to}#\uffff` },
     }),
-    listWriteOffEvents(from, to),
+    // indexed by their UTC timestamp: a Paris day starts the evening before in UTC
+    listWriteOffEvents(addDays(from, -1), to),
   ]);
   const txns = items.map(transactionFromItem).filter((t) => t.applied.length > 0 || t.customerCredit);
   const invoiceIds = new Set([
@@ -163,7 +173,9 @@ export async function standingBookings(from: string, to: string, accounts: Books
     };
     return receiptBooking(receipt, accounts, names);
   });
-  const writeOffs = writeOffsOf(writeOffEvents, customerOf).map((w) => writeOffBooking(w, accounts, names));
+  const writeOffs = writeOffsOf(writeOffEvents, customerOf)
+    .filter((w) => w.date >= from && w.date <= to)
+    .map((w) => writeOffBooking(w, accounts, names));
   return [...receipts, ...writeOffs];
 }
 

@@ -96,6 +96,33 @@ describe('monthly books export', () => {
     },
   );
 
+  it('dates a write-off with its Paris day: 23:30 UTC on 30 November is 1 December, booked in December', async () => {
+    ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'WRITEOFFS' } }).resolves({
+      Items: [
+        {
+          invoiceId: 'F1',
+          at: '2026-11-30T23:30:00.000Z',
+          kind: 'write_off',
+          actor: 'finance@example.com',
+          detail: { amountCents: 500 },
+        },
+      ],
+    });
+    setClock(fixedClock('2027-01-04T05:00:00.000Z'));
+    await handler({}, {} as never);
+    const query = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues)
+      .find((v) => v?.[':pk'] === 'WRITEOFFS');
+    expect(query?.[':from']).toBe('2026-11-30');
+    const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
+    const writeOff = fec
+      .split('\r\n')
+      .find((l) => l.includes('654000'))
+      ?.split('\t');
+    expect(writeOff?.[3]).toBe('20261201');
+  });
+
   it('does nothing on another day', async () => {
     setClock(fixedClock('2027-01-05T05:00:00.000Z'));
     expect(await handler({}, {} as never)).toEqual({ keys: [] });
