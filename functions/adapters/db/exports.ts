@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  BOOKS_CURRENCY,
   type Booking,
   type BooksAccounts,
   type Encaissement,
@@ -12,7 +13,8 @@ import {
   periodEnd,
   periodStart,
   planPeriodExport,
-  receiptBooking,
+  receiptBookings,
+  type SkippedBooking,
   type WrittenOff,
   writeOffBooking,
 } from '../../core/books';
@@ -138,9 +140,13 @@ const BOOKS_TIME_ZONE = 'Europe/Paris';
 
 /**
  * The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded (full or partial),
- * between the two dates.
+ * between the two dates; those in another currency than the books' left out and listed.
  */
-export async function standingBookings(from: string, to: string, accounts: BooksAccounts): Promise<Booking[]> {
+export async function standingBookings(
+  from: string,
+  to: string,
+  accounts: BooksAccounts,
+): Promise<{ bookings: Booking[]; skipped: SkippedBooking[] }> {
   const [items, writeOffEvents] = await Promise.all([
     queryAll({
       IndexName: 'gsi2',
@@ -155,14 +161,17 @@ export async function standingBookings(from: string, to: string, accounts: Books
     ...txns.flatMap((t) => t.applied.map((a) => a.invoiceId)),
     ...writeOffEvents.map((e) => e.invoiceId),
   ]);
-  const invoices = await batchGet([...invoiceIds].map((id) => keys.invoice(id)));
-  const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
+  const invoices = (await batchGet([...invoiceIds].map((id) => keys.invoice(id)))).map(stripKeys);
+  const customerOf = new Map(invoices.map((i) => [String(i.invoiceId), String(i.customerId)]));
+  const currencyOf = new Map(invoices.map((i) => [String(i.invoiceId), String(i.currency ?? BOOKS_CURRENCY)]));
   const names = new Map((await listAllCustomers()).map((c) => [c.customerId, c.name]));
-  const receipts = txns.map((t) => {
-    const receipt: LetteredReceipt = {
+  const receipts = txns.map(
+    (t): LetteredReceipt => ({
       transactionId: t.transactionId,
       bookingDate: t.bookingDate,
       bankReference: t.bankReference,
+      amountCents: t.amountCents,
+      currency: t.currency,
       allocations: t.applied.map((a) => ({
         invoiceId: a.invoiceId,
         customerId: customerOf.get(a.invoiceId) ?? '',
@@ -170,13 +179,23 @@ export async function standingBookings(from: string, to: string, accounts: Books
         writeOffCents: a.writeOffCents,
       })),
       ...(t.customerCredit ? { credit: t.customerCredit } : {}),
-    };
-    return receiptBooking(receipt, accounts, names);
-  });
-  const writeOffs = writeOffsOf(writeOffEvents, customerOf)
-    .filter((w) => w.date >= from && w.date <= to)
-    .map((w) => writeOffBooking(w, accounts, names));
-  return [...receipts, ...writeOffs];
+    }),
+  );
+  const { bookings, skipped } = receiptBookings(receipts, accounts, names);
+  const writeOffs: Booking[] = [];
+  for (const w of writeOffsOf(writeOffEvents, customerOf).filter((w) => w.date >= from && w.date <= to)) {
+    const currency = currencyOf.get(w.invoiceId) ?? BOOKS_CURRENCY;
+    if (currency === BOOKS_CURRENCY) writeOffs.push(writeOffBooking(w, accounts, names));
+    else
+      skipped.push({
+        sourceId: w.sourceId,
+        date: w.date,
+        currency,
+        amountCents: w.amountCents,
+        reason: 'foreign_currency',
+      });
+  }
+  return { bookings: [...bookings, ...writeOffs], skipped };
 }
 
 /**
@@ -189,15 +208,15 @@ export async function exportMonth(
   today: string,
   accounts: BooksAccounts,
   now: string,
-): Promise<PeriodExport> {
+): Promise<PeriodExport & { skipped: SkippedBooking[] }> {
   const frozen = await readMonth(period);
-  if (frozen) return frozen;
+  if (frozen) return { ...frozen, skipped: [] };
   const months = await closedMonths();
   const later = months.find((m) => m > period);
   if (later) throw new ExportOrderError(period, later); // before reading: the transactions' date range would be empty
   const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
   const from = periodStart(months[0] ?? period);
-  const current = await standingBookings(from, periodEnd(period), accounts);
+  const { bookings: current, skipped } = await standingBookings(from, periodEnd(period), accounts);
   const exp = planPeriodExport({
     period,
     today,
@@ -205,7 +224,8 @@ export async function exportMonth(
     current,
     previous: previous.filter(Boolean),
   });
-  return exp.status === 'closed' ? freeze(exp, now) : exp;
+  const inPeriod = skipped.filter((k) => k.date >= periodStart(period));
+  return { ...(exp.status === 'closed' ? await freeze(exp, now) : exp), skipped: inPeriod };
 }
 
 /**

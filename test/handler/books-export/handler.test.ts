@@ -123,6 +123,35 @@ describe('monthly books export', () => {
     expect(writeOff?.[3]).toBe('20261201');
   });
 
+  it('leaves out a DKK credit and books the whole of a euro credit matched in part, its rest in suspense', async () => {
+    const part = {
+      ...matched,
+      amountCents: 100000,
+      applied: [{ invoiceId: 'F1', amountCents: 60000, writeOffCents: 0 }],
+    };
+    const fecOf = async (txn: typeof matched) => {
+      s3.reset();
+      s3.on(PutObjectCommand).resolves({});
+      ddb
+        .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched' } })
+        .resolves({ Items: [txn] });
+      await handler({}, {} as never);
+      const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
+      return fec
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split('\t'))
+        .map((r) => [r[4], r[11], r[12]]);
+    };
+    setClock(fixedClock('2027-01-04T05:00:00.000Z'));
+    expect(await fecOf({ ...part, currency: 'DKK' })).toEqual([]);
+    expect(await fecOf(part)).toEqual([
+      ['512000', '1000,00', '0,00'],
+      ['411000', '0,00', '600,00'],
+      ['471000', '0,00', '400,00'],
+    ]);
+  });
+
   it('does nothing on another day', async () => {
     setClock(fixedClock('2027-01-05T05:00:00.000Z'));
     expect(await handler({}, {} as never)).toEqual({ keys: [] });

@@ -7,6 +7,7 @@ import {
   type LetteredReceipt,
   planPeriodExport,
   receiptBooking,
+  receiptBookings,
   renderBooks,
   writeOffBooking,
 } from '../../../functions/core/books';
@@ -186,6 +187,45 @@ describe('FEC export of what encaisse lettered', () => {
     expect(lines.map((l) => [l.CompteNum, l.Debit, l.Credit, l.EcritureLet])).toEqual([
       ['654000', '42,00', '0,00', ''],
       ['411000', '0,00', '42,00', 'FA005'],
+    ]);
+  });
+
+  it(
+    'books the whole cash of a credit a manual match allocated in part: the bank account for all of it, the rest ' +
+      'to the suspense account',
+    () => {
+      const part = receipt({
+        transactionId: 't5',
+        bookingDate: '2026-11-12',
+        amountCents: 100_000,
+        allocations: [{ invoiceId: 'FA004', customerId: 'CDUPONT', amountCents: 60_000, writeOffCents: 0 }],
+      });
+      const lines = rows(renderBooks(november([part]), 'fec', journal));
+      expect(lines.map((l) => [l.CompteNum, l.CompteLib, l.Debit, l.Credit])).toEqual([
+        ['512000', 'Banque', '1000,00', '0,00'],
+        ['411000', 'Clients', '0,00', '600,00'],
+        ['471000', 'Compte d’attente', '0,00', '400,00'],
+      ]);
+    },
+  );
+
+  it('leaves a foreign-currency receipt out of the books and lists it as left out', () => {
+    const eur = { transactionId: 't6', bookingDate: '2026-11-13', currency: 'EUR', allocations: [] };
+    const dkk = {
+      transactionId: 't7',
+      bookingDate: '2026-11-14',
+      amountCents: 100_000,
+      currency: 'DKK',
+      allocations: [{ invoiceId: 'FA008', customerId: 'CMARTIN', amountCents: 60_000, writeOffCents: 0 }],
+    };
+    const out = receiptBookings(
+      [{ ...eur, credit: { customerId: 'CMARTIN', amountCents: 700 } }, dkk],
+      accounts,
+      names,
+    );
+    expect(out.bookings.map((b) => b.sourceId)).toEqual(['t6']);
+    expect(out.skipped).toEqual([
+      { sourceId: 't7', date: '2026-11-14', currency: 'DKK', amountCents: 100_000, reason: 'foreign_currency' },
     ]);
   });
 
