@@ -146,7 +146,7 @@ export async function standingBookings(
   from: string,
   to: string,
   accounts: BooksAccounts,
-): Promise<{ bookings: Booking[]; skipped: SkippedBooking[] }> {
+): Promise<{ bookings: Booking[]; skipped: SkippedBooking[]; invoiceAmounts: Map<string, number> }> {
   const [items, writeOffEvents] = await Promise.all([
     queryAll({
       IndexName: 'gsi2',
@@ -195,7 +195,8 @@ export async function standingBookings(
         reason: 'foreign_currency',
       });
   }
-  return { bookings: [...bookings, ...writeOffs], skipped };
+  const invoiceAmounts = new Map(invoices.map((i) => [String(i.invoiceId), Number(i.amountCents)]));
+  return { bookings: [...bookings, ...writeOffs], skipped, invoiceAmounts };
 }
 
 /**
@@ -216,13 +217,14 @@ export async function exportMonth(
   if (later) throw new ExportOrderError(period, later); // before reading: the transactions' date range would be empty
   const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
   const from = periodStart(months[0] ?? period);
-  const { bookings: current, skipped } = await standingBookings(from, periodEnd(period), accounts);
+  const { bookings: current, skipped, invoiceAmounts } = await standingBookings(from, periodEnd(period), accounts);
   const exp = planPeriodExport({
     period,
     today,
     journalCode: accounts.journalCode,
     current,
     previous: previous.filter(Boolean),
+    invoiceAmounts,
   });
   const inPeriod = skipped.filter((k) => k.date >= periodStart(period));
   return { ...(exp.status === 'closed' ? await freeze(exp, now) : exp), skipped: inPeriod };

@@ -68,7 +68,7 @@ export function receiptBookings(
 
 /**
  * The entry of one receipt in the bank journal: the bank account debited with the whole amount received, each
- * invoice's customer account (auxiliary account = the customer) credited and lettered to the invoice, bank fees
+ * invoice's customer account (auxiliary account = the customer) credited (lettered by the plan), bank fees
  * written off within tolerance debited to the fee account, an overpayment credited to the customer-credit account,
  * and what no allocation took (a manual match of part of the credit) credited to the suspense account, so that the
  * bank account agrees with the statement.
@@ -101,7 +101,6 @@ export function receiptBooking(
         customerId: a.customerId,
         customerName: name(a.customerId),
         invoiceId: a.invoiceId,
-        letteredOn: r.bookingDate,
         label: `Règlement facture ${a.invoiceId}`,
       }),
     );
@@ -152,7 +151,7 @@ export function receiptBooking(
   };
 }
 
-/** A write-off: the bad-debt account debited, the customer account credited and lettered to the invoice. */
+/** A write-off: the bad-debt account debited, the customer account credited (lettered by the plan). */
 export function writeOffBooking(w: WrittenOff, accounts: BooksAccounts, names: ReadonlyMap<string, string>): Booking {
   const name = names.get(w.customerId) ?? w.customerId;
   return {
@@ -177,7 +176,6 @@ export function writeOffBooking(w: WrittenOff, accounts: BooksAccounts, names: R
         customerId: w.customerId,
         customerName: name,
         invoiceId: w.invoiceId,
-        letteredOn: w.date,
         label: `Passage en perte ${w.invoiceId}`,
       }),
     ],

@@ -53,7 +53,9 @@ beforeEach(() => {
     .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } })
     .resolves({ Items: [{ pk: 'CUSTOMER#C1', sk: 'CUSTOMER', customerId: 'C1', name: 'Boulangerie Dupont' }] });
   ddb.on(BatchGetCommand).resolves({
-    Responses: { 'encaisse-test': [{ pk: 'INVOICE#F1', sk: 'INVOICE', invoiceId: 'F1', customerId: 'C1' }] },
+    Responses: {
+      'encaisse-test': [{ pk: 'INVOICE#F1', sk: 'INVOICE', invoiceId: 'F1', customerId: 'C1', amountCents: 12000 }],
+    },
   });
 });
 afterAll(() => setClock(systemClock));
