@@ -19,15 +19,16 @@ export type EInvoiceImport =
 /**
  * The customer id of a buyer: its SIREN when it has one (the identifier the reform's directory uses), else its legal
  * id prefixed with its country, else its scheme ("NO-987654321", "0192-987654321": a foreign id is never taken for a
- * SIREN of the same digits), else its VAT number, else its name in capitals. Customers created from CSV or FEC under
- * another id are not merged.
+ * SIREN of the same digits) unless it starts with its country already, else its VAT number, else its name in
+ * capitals. Customers created from CSV or FEC under another id are not merged.
  */
 export function customerIdOf(buyer: Party): string {
   if (buyer.siren) return buyer.siren;
   const legal = buyer.legalId && oneLine(buyer.legalId.id, 64);
   if (legal) {
     const prefix = oneLine(buyer.address?.country ?? buyer.legalId?.scheme ?? 'ID', 8).toUpperCase();
-    return oneLine(`${prefix}-${legal}`, 64);
+    // an id that already starts with its country ("DK16356607") cannot be taken for a SIREN
+    return legal.toUpperCase().startsWith(prefix) ? legal : oneLine(`${prefix}-${legal}`, 64);
   }
   return oneLine(buyer.vatId ?? buyer.name.toUpperCase(), 64);
 }

@@ -40,6 +40,8 @@ describe('two buyers with the same digits', () => {
     const no = importRecordOf(await readEInvoice(readFileSync(`${fixtures}ubl-cef-ubl-tc434-example2.xml`)));
     expect(fr.ok && fr.customer).toMatchObject({ customerId: '987654321', name: 'LE CLIENT' });
     expect(no.ok && no.customer).toMatchObject({ customerId: 'NO-987654321', name: 'The Buyercompany' });
+    const dk = importRecordOf(await readEInvoice(readFileSync(`${fixtures}cii-cef-CII_example5.xml`)));
+    expect(dk.ok && dk.customer.customerId, 'an id that starts with its country already').toBe('DK16356607');
   });
 
   it('takes a 9-digit id without scheme for a SIREN only when the buyer is in France', async () => {
