@@ -141,7 +141,8 @@ export const settingsSchema = z
     statementMaxEntries: z.coerce.number().int().positive().max(1_000_000).default(DEFAULT_STATEMENT_MAX_ENTRIES),
     /**
      * Accounts and journal of the books export (FEC): any of journalCode, journalLabel, bank (512…), customer (411…),
-     * fees (627…), writeOff (654…), credit (419…), as an object or its JSON; the others keep the PCG defaults.
+     * fees (627…), writeOff (654…), credit (419…), suspense (471…), as an object or its JSON; the others keep the PCG
+     * defaults.
      */
     booksAccounts: z
       .preprocess((v) => {

@@ -58,7 +58,7 @@ export const settings = {
   STATEMENT_MAX_ENTRIES: z.coerce.number().int().positive().default(DEFAULT_STATEMENT_MAX_ENTRIES),
   /**
    * The accounts and journal of the books export (JSON of BooksAccounts: bank 512…, customer 411…, fees 627…, writeOff
-   * 654…, credit 419…); the PCG defaults when unset.
+   * 654…, credit 419…, suspense 471…); the PCG defaults when unset.
    */
   BOOKS_ACCOUNTS: z
     .string()

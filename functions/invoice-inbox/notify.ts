@@ -14,6 +14,7 @@ export function inboxNotifier(): InboxNotifier {
           storedKey: report.storedKey,
           code: report.code,
           invoiceId: report.invoiceId,
+          customerId: report.customerId,
           at: clock().now().toISOString(),
         }),
       );

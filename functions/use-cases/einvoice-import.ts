@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { clock } from '../adapters/clock';
 import { createCustomer, getCustomer, replaceCustomer } from '../adapters/db/customers';
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
-import { type BuyerCustomer, type EInvoice, type EInvoiceError, importRecordOf, readEInvoice } from '../core/einvoices';
+import {
+  type BuyerCustomer,
+  buyerNamesAgree,
+  type EInvoice,
+  type EInvoiceError,
+  importRecordOf,
+  readEInvoice,
+} from '../core/einvoices';
 import { planImport } from '../core/imports';
 import { Customer } from '../core/model';
 
@@ -75,12 +82,25 @@ export async function importEInvoice(
     const e = err as EInvoiceError;
     return { outcome: 'rejected', code: e.code, reason: e.message };
   }
-  // Without a due date on the invoice, the known customer's payment terms apply.
   const first = importRecordOf(inv, defaultTermsDays);
-  const known = first.ok && !inv.dueDate ? await getCustomer(first.customer.customerId) : undefined;
-  const read = known ? importRecordOf(inv, known.paymentTermsDays) : first;
+  if (!first.ok) return { outcome: 'rejected', reason: first.reason, ...describe(inv) };
+  const known = await getCustomer(first.customer.customerId);
+  // A customer keyed by the same id under another name is another party until a person says otherwise.
+  if (known && !buyerNamesAgree(known.name, first.customer.name)) {
+    return {
+      outcome: 'rejected',
+      code: 'buyer_mismatch',
+      reason:
+        `the buyer "${first.customer.name}" has the id of customer ${known.customerId}, "${known.name}": ` +
+        `not attached to a customer of another name`,
+      ...describe(inv),
+      customerId: known.customerId,
+    };
+  }
+  // Without a due date on the invoice, the known customer's payment terms apply.
+  const read = known && !inv.dueDate ? importRecordOf(inv, known.paymentTermsDays) : first;
   if (!read.ok) return { outcome: 'rejected', reason: read.reason, ...describe(inv) };
-  await upsertBuyer(read.customer);
+  let buyerSaved = false;
   for (let attempt = 1; ; attempt++) {
     const stored = await getInvoice(read.record.invoiceId);
     const [planned] = planImport(
@@ -94,6 +114,9 @@ export async function importEInvoice(
       ...(planned.reason ? { reason: planned.reason } : {}),
     };
     if ((planned.outcome !== 'created' && planned.outcome !== 'updated') || !planned.next) return report;
+    // The customer only once the invoice is to be saved: a rejected or unchanged import creates none.
+    if (!buyerSaved) await upsertBuyer(read.customer);
+    buyerSaved = true;
     try {
       const detail = {
         source: 'einvoice',

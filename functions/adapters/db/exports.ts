@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  BOOKS_CURRENCY,
   type Booking,
   type BooksAccounts,
   type Encaissement,
@@ -12,10 +13,13 @@ import {
   periodEnd,
   periodStart,
   planPeriodExport,
-  receiptBooking,
+  receiptBookings,
+  type SkippedBooking,
   type WrittenOff,
   writeOffBooking,
 } from '../../core/books';
+import { localDate } from '../../core/calendar';
+import { addDays } from '../../core/dates';
 import { dynamo } from '../aws-clients';
 import { listAllCustomers } from './customers';
 import { type InvoiceEvent, listWriteOffEvents } from './events';
@@ -114,45 +118,60 @@ async function freeze(exp: PeriodExport, at: string): Promise<PeriodExport> {
   }
 }
 
-/** Write-off events (their WRITEOFFS index) as bookable write-offs; `customerOf` maps each invoice to its customer. */
+/**
+ * Write-off events (their WRITEOFFS index) as bookable write-offs dated with their day in Paris, where finance
+ * recorded them (a write-off at 00:30 on 1 December, Paris time, is December's); `customerOf` maps each invoice to its
+ * customer.
+ */
 function writeOffsOf(events: InvoiceEvent[], customerOf: ReadonlyMap<string, string>): WrittenOff[] {
   return events
     .map((e) => ({
       sourceId: `WO#${e.invoiceId}#${e.at}`,
       invoiceId: e.invoiceId,
       customerId: customerOf.get(e.invoiceId) ?? '',
-      date: e.at.slice(0, 10),
+      date: localDate(Date.parse(e.at), BOOKS_TIME_ZONE),
       amountCents: Number(e.detail.amountCents),
     }))
     .filter((w) => Number.isSafeInteger(w.amountCents) && w.amountCents > 0);
 }
 
+/** The books are kept on the days of Paris. */
+const BOOKS_TIME_ZONE = 'Europe/Paris';
+
 /**
  * The bookings standing now: lettered (matched) bank transactions booked, and write-offs recorded (full or partial),
- * between the two dates.
+ * between the two dates; those in another currency than the books' left out and listed.
  */
-export async function standingBookings(from: string, to: string, accounts: BooksAccounts): Promise<Booking[]> {
+export async function standingBookings(
+  from: string,
+  to: string,
+  accounts: BooksAccounts,
+): Promise<{ bookings: Booking[]; skipped: SkippedBooking[]; invoiceAmounts: Map<string, number> }> {
   const [items, writeOffEvents] = await Promise.all([
     queryAll({
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched', ':from': from, ':to': `${to}#\uffff` },
     }),
-    listWriteOffEvents(from, to),
+    // indexed by their UTC timestamp: a Paris day starts the evening before in UTC
+    listWriteOffEvents(addDays(from, -1), to),
   ]);
   const txns = items.map(transactionFromItem).filter((t) => t.applied.length > 0 || t.customerCredit);
   const invoiceIds = new Set([
     ...txns.flatMap((t) => t.applied.map((a) => a.invoiceId)),
     ...writeOffEvents.map((e) => e.invoiceId),
   ]);
-  const invoices = await batchGet([...invoiceIds].map((id) => keys.invoice(id)));
-  const customerOf = new Map(invoices.map((i) => stripKeys(i)).map((i) => [String(i.invoiceId), String(i.customerId)]));
+  const invoices = (await batchGet([...invoiceIds].map((id) => keys.invoice(id)))).map(stripKeys);
+  const customerOf = new Map(invoices.map((i) => [String(i.invoiceId), String(i.customerId)]));
+  const currencyOf = new Map(invoices.map((i) => [String(i.invoiceId), String(i.currency ?? BOOKS_CURRENCY)]));
   const names = new Map((await listAllCustomers()).map((c) => [c.customerId, c.name]));
-  const receipts = txns.map((t) => {
-    const receipt: LetteredReceipt = {
+  const receipts = txns.map(
+    (t): LetteredReceipt => ({
       transactionId: t.transactionId,
       bookingDate: t.bookingDate,
       bankReference: t.bankReference,
+      amountCents: t.amountCents,
+      currency: t.currency,
       allocations: t.applied.map((a) => ({
         invoiceId: a.invoiceId,
         customerId: customerOf.get(a.invoiceId) ?? '',
@@ -160,11 +179,24 @@ export async function standingBookings(from: string, to: string, accounts: Books
         writeOffCents: a.writeOffCents,
       })),
       ...(t.customerCredit ? { credit: t.customerCredit } : {}),
-    };
-    return receiptBooking(receipt, accounts, names);
-  });
-  const writeOffs = writeOffsOf(writeOffEvents, customerOf).map((w) => writeOffBooking(w, accounts, names));
-  return [...receipts, ...writeOffs];
+    }),
+  );
+  const { bookings, skipped } = receiptBookings(receipts, accounts, names);
+  const writeOffs: Booking[] = [];
+  for (const w of writeOffsOf(writeOffEvents, customerOf).filter((w) => w.date >= from && w.date <= to)) {
+    const currency = currencyOf.get(w.invoiceId) ?? BOOKS_CURRENCY;
+    if (currency === BOOKS_CURRENCY) writeOffs.push(writeOffBooking(w, accounts, names));
+    else
+      skipped.push({
+        sourceId: w.sourceId,
+        date: w.date,
+        currency,
+        amountCents: w.amountCents,
+        reason: 'foreign_currency',
+      });
+  }
+  const invoiceAmounts = new Map(invoices.map((i) => [String(i.invoiceId), Number(i.amountCents)]));
+  return { bookings: [...bookings, ...writeOffs], skipped, invoiceAmounts };
 }
 
 /**
@@ -177,23 +209,25 @@ export async function exportMonth(
   today: string,
   accounts: BooksAccounts,
   now: string,
-): Promise<PeriodExport> {
+): Promise<PeriodExport & { skipped: SkippedBooking[] }> {
   const frozen = await readMonth(period);
-  if (frozen) return frozen;
+  if (frozen) return { ...frozen, skipped: [] };
   const months = await closedMonths();
   const later = months.find((m) => m > period);
   if (later) throw new ExportOrderError(period, later); // before reading: the transactions' date range would be empty
   const previous = await Promise.all(months.map(async (m) => (await readMonth(m)) as PeriodExport));
   const from = periodStart(months[0] ?? period);
-  const current = await standingBookings(from, periodEnd(period), accounts);
+  const { bookings: current, skipped, invoiceAmounts } = await standingBookings(from, periodEnd(period), accounts);
   const exp = planPeriodExport({
     period,
     today,
     journalCode: accounts.journalCode,
     current,
     previous: previous.filter(Boolean),
+    invoiceAmounts,
   });
-  return exp.status === 'closed' ? freeze(exp, now) : exp;
+  const inPeriod = skipped.filter((k) => k.date >= periodStart(period));
+  return { ...(exp.status === 'closed' ? await freeze(exp, now) : exp), skipped: inPeriod };
 }
 
 /**

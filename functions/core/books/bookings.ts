@@ -1,10 +1,17 @@
 import type { Booking, BookLine, BooksAccounts } from './model';
 
+/** The currency of the books: a receipt in another one is not exported (its euro value is not known here). */
+export const BOOKS_CURRENCY = 'EUR';
+
 /** A lettered bank transaction as the books need it (built by the adapter from the stored transaction). */
 export interface LetteredReceipt {
   transactionId: string;
   bookingDate: string;
   bankReference?: string;
+  /** The whole amount the bank credited (allocated or not); the allocations and the credit when not given. */
+  amountCents?: number;
+  /** The transaction's currency; EUR when not given. */
+  currency?: string;
   allocations: { invoiceId: string; customerId: string; amountCents: number; writeOffCents: number }[];
   credit?: { customerId: string; amountCents: number };
 }
@@ -22,10 +29,49 @@ const line = (
   l: Omit<BookLine, 'debitCents' | 'creditCents'> & { debitCents?: number; creditCents?: number },
 ): BookLine => ({ debitCents: 0, creditCents: 0, ...l });
 
+/** A receipt or write-off the bank journal leaves out, and why (for the export's log). */
+export interface SkippedBooking {
+  sourceId: string;
+  date: string;
+  currency: string;
+  amountCents: number;
+  reason: 'foreign_currency';
+}
+
 /**
- * The entry of one receipt in the bank journal: the bank account debited with the cash, each invoice's customer
- * account (auxiliary account = the customer) credited and lettered to the invoice, bank fees written off within
- * tolerance debited to the fee account, an overpayment credited to the customer-credit account.
+ * The bookings of the lettered receipts in euros, and the receipts in another currency left out: booked as euros they
+ * would state a false amount, and the euro value of the cash is not known here.
+ */
+export function receiptBookings(
+  receipts: readonly LetteredReceipt[],
+  accounts: BooksAccounts,
+  names: ReadonlyMap<string, string>,
+): { bookings: Booking[]; skipped: SkippedBooking[] } {
+  const bookings: Booking[] = [];
+  const skipped: SkippedBooking[] = [];
+  for (const r of receipts) {
+    const currency = r.currency ?? BOOKS_CURRENCY;
+    if (currency === BOOKS_CURRENCY) bookings.push(receiptBooking(r, accounts, names));
+    else {
+      const cash = r.amountCents ?? r.allocations.reduce((s, a) => s + a.amountCents, 0);
+      skipped.push({
+        sourceId: r.transactionId,
+        date: r.bookingDate,
+        currency,
+        amountCents: cash,
+        reason: 'foreign_currency',
+      });
+    }
+  }
+  return { bookings, skipped };
+}
+
+/**
+ * The entry of one receipt in the bank journal: the bank account debited with the whole amount received, each
+ * invoice's customer account (auxiliary account = the customer) credited (lettered by the plan), bank fees
+ * written off within tolerance debited to the fee account, an overpayment credited to the customer-credit account,
+ * and what no allocation took (a manual match of part of the credit) credited to the suspense account, so that the
+ * bank account agrees with the statement.
  */
 export function receiptBooking(
   r: LetteredReceipt,
@@ -34,13 +80,14 @@ export function receiptBooking(
 ): Booking {
   const name = (id: string) => names.get(id) ?? id;
   const cash = r.allocations.reduce((s, a) => s + a.amountCents, 0) + (r.credit?.amountCents ?? 0);
+  const received = r.amountCents !== undefined && r.amountCents > 0 ? r.amountCents : cash;
   const payer = r.allocations[0]?.customerId ?? r.credit?.customerId ?? '';
   const lines: BookLine[] = [
     line({
       role: 'bank',
       account: accounts.bank,
       accountLabel: 'Banque',
-      debitCents: cash,
+      debitCents: received,
       label: `Encaissement ${name(payer)}`,
     }),
   ];
@@ -54,7 +101,6 @@ export function receiptBooking(
         customerId: a.customerId,
         customerName: name(a.customerId),
         invoiceId: a.invoiceId,
-        letteredOn: r.bookingDate,
         label: `Règlement facture ${a.invoiceId}`,
       }),
     );
@@ -84,6 +130,18 @@ export function receiptBooking(
       }),
     );
   }
+  const rest = received - cash;
+  if (rest !== 0) {
+    lines.push(
+      line({
+        role: 'suspense',
+        account: accounts.suspense,
+        accountLabel: 'Compte d’attente',
+        ...(rest > 0 ? { creditCents: rest } : { debitCents: -rest }),
+        label: `Encaissement non affecté ${name(payer)}`,
+      }),
+    );
+  }
   return {
     sourceId: r.transactionId,
     kind: 'receipt',
@@ -93,7 +151,7 @@ export function receiptBooking(
   };
 }
 
-/** A write-off: the bad-debt account debited, the customer account credited and lettered to the invoice. */
+/** A write-off: the bad-debt account debited, the customer account credited (lettered by the plan). */
 export function writeOffBooking(w: WrittenOff, accounts: BooksAccounts, names: ReadonlyMap<string, string>): Booking {
   const name = names.get(w.customerId) ?? w.customerId;
   return {
@@ -118,7 +176,6 @@ export function writeOffBooking(w: WrittenOff, accounts: BooksAccounts, names: R
         customerId: w.customerId,
         customerName: name,
         invoiceId: w.invoiceId,
-        letteredOn: w.date,
         label: `Passage en perte ${w.invoiceId}`,
       }),
     ],

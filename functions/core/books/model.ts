@@ -6,7 +6,7 @@ export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-
 export type Period = z.infer<typeof Period>;
 
 /** What a line of an entry is for; the account number comes from the settings through it. */
-export const AccountRole = z.enum(['bank', 'customer', 'fees', 'writeOff', 'credit']);
+export const AccountRole = z.enum(['bank', 'customer', 'fees', 'writeOff', 'credit', 'suspense']);
 export type AccountRole = z.infer<typeof AccountRole>;
 
 /** The general-ledger accounts of the export (French chart of accounts, PCG), from the settings. */
@@ -18,6 +18,11 @@ export const BooksAccounts = z.object({
   fees: z.string().regex(/^627[0-9A-Z]*$/, 'a bank-fee account of class 627, e.g. 627000'),
   writeOff: z.string().regex(/^654[0-9A-Z]*$/, 'a bad-debt account of class 654, e.g. 654000'),
   credit: z.string().regex(/^419[0-9A-Z]*$/, 'a customer-credit account of class 419, e.g. 419100'),
+  /** Cash received and not allocated yet (a manual match of part of a credit): "compte d'attente". */
+  suspense: z
+    .string()
+    .regex(/^471[0-9A-Z]*$/, 'a suspense account of class 471, e.g. 471000')
+    .default('471000'),
 });
 export type BooksAccounts = z.infer<typeof BooksAccounts>;
 export const defaultBooksAccounts: BooksAccounts = {
@@ -28,6 +33,7 @@ export const defaultBooksAccounts: BooksAccounts = {
   fees: '627000',
   writeOff: '654000',
   credit: '419100',
+  suspense: '471000',
 };
 
 export const BookLine = z.object({

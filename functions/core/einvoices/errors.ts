@@ -5,6 +5,7 @@ export type EInvoiceErrorCode =
   | 'unsupported'
   | 'corrupt'
   | 'no_invoice_attachment'
+  | 'ambiguous'
   | 'missing_field'
   | 'invalid_amount'
   | 'invalid_date'

@@ -41,7 +41,8 @@ export async function extractInvoiceXml(pdf: Uint8Array): Promise<Attachment> {
     throw new EInvoiceError('corrupt', `PDF: ${(err as Error).message}`);
   }
   const specs = [...embeddedFiles(doc), ...associatedFiles(doc)];
-  const found = specs.find((s) => INVOICE_ATTACHMENT_NAMES.includes(s.name.toLowerCase()));
+  const invoices = specs.filter((s) => INVOICE_ATTACHMENT_NAMES.includes(s.name.toLowerCase()));
+  const found = invoices[0];
   if (!found) {
     const names = [...new Set(specs.map((s) => s.name))];
     throw new EInvoiceError(
@@ -50,7 +51,19 @@ export async function extractInvoiceXml(pdf: Uint8Array): Promise<Attachment> {
         `(${names.length ? `attachments: ${names.join(', ')}` : 'no attachment'}): not a Factur-X invoice`,
     );
   }
-  return { name: found.name, bytes: streamBytes(found.stream, found.name) };
+  const bytes = streamBytes(found.stream, found.name);
+  // The same file is listed twice (name tree and /AF) or under two names: fine. Two different invoices are not.
+  const streams = new Set([found.stream]);
+  for (const other of invoices) {
+    if (streams.has(other.stream)) continue;
+    streams.add(other.stream);
+    if (!Buffer.from(streamBytes(other.stream, other.name)).equals(bytes))
+      throw new EInvoiceError(
+        'ambiguous',
+        `the PDF carries two different invoice XMLs (${found.name}, ${other.name}): which one is the invoice?`,
+      );
+  }
+  return { name: found.name, bytes };
 }
 
 interface FileSpec {

@@ -93,8 +93,8 @@ export function required(value: string | undefined, element: string): string {
 
 /**
  * The SIREN of a party: scheme 0002 (SIRENE) carries a SIREN (9 digits) or a SIRET (14, whose first 9 are the SIREN);
- * scheme 0009 is a SIRET. Without a scheme, a 9- or 14-digit id of a French party is read the same way. Else a French
- * VAT number (FR + 2 key characters + SIREN).
+ * scheme 0009 is a SIRET. Without a scheme, a 9- or 14-digit id is read the same way only when the party's country is
+ * FR (a Norwegian organisation number has 9 digits too). Else a French VAT number (FR + 2 key characters + SIREN).
  */
 export function sirenOf(
   legalId: Party['legalId'],
@@ -103,7 +103,7 @@ export function sirenOf(
 ): string | undefined {
   const id = legalId?.id.replace(/\s+/g, '');
   const frenchScheme = legalId?.scheme === '0002' || legalId?.scheme === '0009';
-  const unschemed = !legalId?.scheme && (country === undefined || country === 'FR');
+  const unschemed = !legalId?.scheme && country?.toUpperCase() === 'FR';
   if (id && (frenchScheme || unschemed) && /^(\d{9}|\d{14})$/.test(id)) return id.slice(0, 9);
   const vat = vatId?.replace(/\s+/g, '').toUpperCase();
   const m = vat ? /^FR[0-9A-Z]{2}(\d{9})$/.exec(vat) : null;

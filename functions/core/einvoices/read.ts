@@ -13,14 +13,28 @@ export function sniffEInvoice(bytes: Uint8Array): 'pdf' | 'xml' | undefined {
   return start.startsWith('<') ? 'xml' : undefined;
 }
 
-/** XML bytes as text: UTF-8 (the only encoding EN 16931 syntaxes use), or ISO-8859-1 when the declaration says so. */
+/**
+ * The single-byte encodings a declaration may name, each decoded as itself (a windows-1252 "’" is 0x92, an
+ * ISO-8859-15 "€" is 0xA4). ISO-8859-1 is read as windows-1252, as the WHATWG Encoding standard does: its 0x80-0x9F
+ * are control characters no invoice holds, and files declared ISO-8859-1 are written on Windows.
+ */
+const SINGLE_BYTE_ENCODINGS: Record<string, string> = {
+  'iso-8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+  'iso-8859-15': 'iso-8859-15',
+  latin9: 'iso-8859-15',
+};
+
+/** XML bytes as text: UTF-8 (the only encoding EN 16931 syntaxes use), or the single-byte one the declaration says. */
 function decodeXml(bytes: Uint8Array): string {
   const declaration = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w-]+)["']/i.exec(
     Buffer.from(bytes.subarray(0, 200)).toString('latin1'),
   );
   const encoding = (declaration?.[1] ?? 'utf-8').toLowerCase();
-  if (['iso-8859-1', 'latin1', 'iso-8859-15', 'windows-1252'].includes(encoding))
-    return Buffer.from(bytes).toString('latin1');
+  const singleByte = SINGLE_BYTE_ENCODINGS[encoding];
+  if (singleByte) return new TextDecoder(singleByte).decode(bytes);
   if (encoding !== 'utf-8' && encoding !== 'utf8')
     throw new EInvoiceError('unsupported', `XML encoding ${encoding} (UTF-8 expected)`);
   try {

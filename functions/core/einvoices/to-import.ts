@@ -1,5 +1,8 @@
+import type { z } from 'zod';
 import { addDays } from '../dates';
-import type { ImportedInvoice } from '../imports/types';
+import { ImportedInvoice } from '../imports/types';
+import { nameCoreTokens } from '../matching/normalize';
+import { Customer } from '../model';
 import type { EInvoice, Party } from './model';
 
 /** The customer an e-invoice's buyer becomes: its id, name and postal address as the letters print it. */
@@ -15,12 +18,41 @@ export type EInvoiceImport =
 
 /**
  * The customer id of a buyer: its SIREN when it has one (the identifier the reform's directory uses), else its legal
- * id,
- * else its VAT number, else its name in capitals. Customers created from CSV or FEC under another id are not merged.
+ * id prefixed with its country, else its scheme ("NO-987654321", "0192-987654321": a foreign id is never taken for a
+ * SIREN of the same digits) unless it starts with its country already, else its VAT number, else its name in
+ * capitals. Customers created from CSV or FEC under another id are not merged.
  */
 export function customerIdOf(buyer: Party): string {
-  const raw = buyer.siren ?? buyer.legalId?.id ?? buyer.vatId ?? buyer.name.toUpperCase();
-  return raw.replace(/\s+/g, ' ').trim().slice(0, 64);
+  if (buyer.siren) return buyer.siren;
+  const legal = buyer.legalId && oneLine(buyer.legalId.id, 64);
+  if (legal) {
+    const prefix = oneLine(buyer.address?.country ?? buyer.legalId?.scheme ?? 'ID', 8).toUpperCase();
+    // an id that already starts with its country ("DK16356607") cannot be taken for a SIREN
+    return legal.toUpperCase().startsWith(prefix) ? legal : oneLine(`${prefix}-${legal}`, 64);
+  }
+  return oneLine(buyer.vatId ?? buyer.name.toUpperCase(), 64);
+}
+
+/** Blanks made single spaces, cut to `max` characters, then trimmed (a cut may end on a space). */
+const oneLine = (s: string, max: number) => s.replace(/\s+/g, ' ').trim().slice(0, max).trim();
+
+/** The first problem zod finds, as "field: message", for the report. */
+function firstIssue(error: z.ZodError, what: string): string {
+  const issue = error.issues[0];
+  return `${what} ${issue.path.join('.')}: ${issue.message}`;
+}
+
+/**
+ * Whether the buyer's name and the name of the customer already keyed by its id can be one party: compared folded
+ * (case, accents, punctuation), without legal forms and filler words; they agree when one holds the other or they
+ * share a word ("Boulangerie Dupont" and "BOULANGERIE DUPONT SARL" agree; "LE CLIENT" and "The Buyercompany" do not).
+ */
+export function buyerNamesAgree(customerName: string, buyerName: string): boolean {
+  const a = nameCoreTokens(customerName);
+  const b = nameCoreTokens(buyerName);
+  if (a.length === 0 || b.length === 0) return true; // nothing to compare: no evidence of two parties
+  const [ja, jb] = [a.join(''), b.join('')];
+  return ja.includes(jb) || jb.includes(ja) || a.some((t) => b.includes(t));
 }
 
 export function postalLines(buyer: Party): string[] {
@@ -28,7 +60,7 @@ export function postalLines(buyer: Party): string[] {
   if (!a) return [];
   const city = [a.postcode, a.city].filter(Boolean).join(' ');
   return [...a.lines, ...(city ? [city] : []), ...(a.country && a.country !== 'FR' ? [a.country] : [])]
-    .map((l) => l.slice(0, 70))
+    .map((l) => oneLine(l, 70))
     .slice(0, 6);
 }
 
@@ -54,10 +86,14 @@ export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoi
     return { ok: false, invoiceId, reason: 'amount due (BT-115) is zero or negative: nothing to collect' };
   const customer: BuyerCustomer = {
     customerId: customerIdOf(invoice.buyer),
-    name: invoice.buyer.name.slice(0, 200),
+    name: oneLine(invoice.buyer.name, 200),
     postalAddress: postalLines(invoice.buyer),
   };
-  const record: ImportedInvoice = {
+  // The record and the customer are checked against the rules every import follows: a field they refuse (a control
+  // character in a name, an id too long) rejects the file with its reason rather than failing the import.
+  const checkedCustomer = Customer.safeParse(customer);
+  if (!checkedCustomer.success) return { ok: false, invoiceId, reason: firstIssue(checkedCustomer.error, 'buyer') };
+  const record = ImportedInvoice.safeParse({
     invoiceId,
     customerId: customer.customerId,
     customerName: customer.name,
@@ -65,6 +101,7 @@ export function importRecordOf(invoice: EInvoice, paymentTermsDays = 30): EInvoi
     currency: invoice.currency,
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate ?? addDays(invoice.issueDate, paymentTermsDays),
-  };
-  return { ok: true, record, customer };
+  });
+  if (!record.success) return { ok: false, invoiceId, reason: firstIssue(record.error, 'invoice') };
+  return { ok: true, record: record.data, customer };
 }

@@ -6,6 +6,15 @@ import { EInvoiceError } from './errors';
  * E-invoices are small; a bigger XML is refused before it is parsed (UBL may carry base64 attachments: room for them).
  */
 export const MAX_XML_BYTES = 20 * 1024 * 1024;
+/**
+ * The tree is built whole, so its size is capped, not only the bytes: 20 MiB of "<a/>" (a Factur-X attachment of a
+ * few kB once compressed) is five million nodes, over a gigabyte of heap. An invoice header needs a few hundred
+ * elements and each line a few dozen: 200,000 elements (and as many attributes) leave room for thousands of lines.
+ */
+export const MAX_XML_ELEMENTS = 200_000;
+export const MAX_XML_ATTRIBUTES = 200_000;
+/** CII and UBL nest a dozen levels deep; deeper is not an invoice (and a deep tree is a stack to walk). */
+export const MAX_XML_DEPTH = 64;
 
 /**
  * Parses XML into a tree with saxes, hardened like the statement parsers: a DOCTYPE (and so any DTD or entity
@@ -30,6 +39,18 @@ export function parseXml(text: string): { root: XNode; namespace: string } {
   parser.on('doctype', () =>
     fail(new EInvoiceError('corrupt', 'XML: a DOCTYPE is not accepted in an e-invoice (DTD and entities are refused)')),
   );
+  let elements = 0;
+  let attributes = 0;
+  parser.on('opentagstart', () => {
+    if (++elements > MAX_XML_ELEMENTS)
+      fail(new EInvoiceError('too_large', `XML of more than ${MAX_XML_ELEMENTS} elements: not an invoice`));
+    if (stack.length >= MAX_XML_DEPTH)
+      fail(new EInvoiceError('corrupt', `XML nested more than ${MAX_XML_DEPTH} levels deep: not an invoice`));
+  });
+  parser.on('attribute', () => {
+    if (++attributes > MAX_XML_ATTRIBUTES)
+      fail(new EInvoiceError('too_large', `XML of more than ${MAX_XML_ATTRIBUTES} attributes: not an invoice`));
+  });
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const node: XNode = {
       name: localName(tag.name),

@@ -4,6 +4,10 @@ import { type Language, wordsIn } from './format';
 
 const reasons: Record<Language, Record<string, string>> = {
   fr: {
+    ambiguous: 'le PDF contient plusieurs factures XML différentes : impossible de savoir laquelle importer',
+    buyer_mismatch:
+      'l’identifiant de l’acheteur est celui d’un client existant dont le nom est différent : la facture n’a pas été ' +
+      'rattachée à ce client',
     corrupt: 'le fichier est endommagé ou mal formé',
     empty: 'le fichier est vide',
     invalid_amount: 'un montant de la facture est illisible',
@@ -14,6 +18,10 @@ const reasons: Record<Language, Record<string, string>> = {
     unsupported: 'cette forme de fichier n’est pas prise en charge',
   },
   en: {
+    ambiguous: 'the PDF carries several different invoice XMLs: there is no telling which one to import',
+    buyer_mismatch:
+      'the buyer’s identifier is that of an existing customer with a different name: the invoice was not attached ' +
+      'to that customer',
     corrupt: 'the file is damaged or malformed',
     empty: 'the file is empty',
     invalid_amount: 'an amount of the invoice is unreadable',
@@ -35,6 +43,7 @@ export function einvoiceRejectedAlert(input: {
   storedKey: string;
   code?: string;
   invoiceId?: string;
+  customerId?: string;
   at: IsoTimestamp;
 }): FinanceAlertInput {
   const { language, l } = wordsIn(input.language);
@@ -49,6 +58,9 @@ export function einvoiceRejectedAlert(input: {
     details: [
       { label: l('Motif', 'Reason'), value: reason },
       ...(input.invoiceId ? [{ label: l('Facture', 'Invoice'), value: input.invoiceId }] : []),
+      ...(input.code === 'buyer_mismatch' && input.customerId
+        ? [{ label: l('Client existant', 'Existing customer'), value: input.customerId }]
+        : []),
       {
         label: l('Détail technique', 'Technical detail'),
         value: l('dans le rapport report.json conservé à côté du fichier', 'in the report.json kept beside the file'),

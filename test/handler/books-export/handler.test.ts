@@ -53,7 +53,9 @@ beforeEach(() => {
     .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } })
     .resolves({ Items: [{ pk: 'CUSTOMER#C1', sk: 'CUSTOMER', customerId: 'C1', name: 'Boulangerie Dupont' }] });
   ddb.on(BatchGetCommand).resolves({
-    Responses: { 'encaisse-test': [{ pk: 'INVOICE#F1', sk: 'INVOICE', invoiceId: 'F1', customerId: 'C1' }] },
+    Responses: {
+      'encaisse-test': [{ pk: 'INVOICE#F1', sk: 'INVOICE', invoiceId: 'F1', customerId: 'C1', amountCents: 12000 }],
+    },
   });
 });
 afterAll(() => setClock(systemClock));
@@ -95,6 +97,62 @@ describe('monthly books export', () => {
       expect(frozen[1].ConditionExpression).toBe('attribute_not_exists(pk)');
     },
   );
+
+  it('dates a write-off with its Paris day: 23:30 UTC on 30 November is 1 December, booked in December', async () => {
+    ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'WRITEOFFS' } }).resolves({
+      Items: [
+        {
+          invoiceId: 'F1',
+          at: '2026-11-30T23:30:00.000Z',
+          kind: 'write_off',
+          actor: 'finance@example.com',
+          detail: { amountCents: 500 },
+        },
+      ],
+    });
+    setClock(fixedClock('2027-01-04T05:00:00.000Z'));
+    await handler({}, {} as never);
+    const query = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues)
+      .find((v) => v?.[':pk'] === 'WRITEOFFS');
+    expect(query?.[':from']).toBe('2026-11-30');
+    const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
+    const writeOff = fec
+      .split('\r\n')
+      .find((l) => l.includes('654000'))
+      ?.split('\t');
+    expect(writeOff?.[3]).toBe('20261201');
+  });
+
+  it('leaves out a DKK credit and books the whole of a euro credit matched in part, its rest in suspense', async () => {
+    const part = {
+      ...matched,
+      amountCents: 100000,
+      applied: [{ invoiceId: 'F1', amountCents: 60000, writeOffCents: 0 }],
+    };
+    const fecOf = async (txn: typeof matched) => {
+      s3.reset();
+      s3.on(PutObjectCommand).resolves({});
+      ddb
+        .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'TXNSTATUS#matched' } })
+        .resolves({ Items: [txn] });
+      await handler({}, {} as never);
+      const fec = String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body);
+      return fec
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split('\t'))
+        .map((r) => [r[4], r[11], r[12]]);
+    };
+    setClock(fixedClock('2027-01-04T05:00:00.000Z'));
+    expect(await fecOf({ ...part, currency: 'DKK' })).toEqual([]);
+    expect(await fecOf(part)).toEqual([
+      ['512000', '1000,00', '0,00'],
+      ['411000', '0,00', '600,00'],
+      ['471000', '0,00', '400,00'],
+    ]);
+  });
 
   it('does nothing on another day', async () => {
     setClock(fixedClock('2027-01-05T05:00:00.000Z'));

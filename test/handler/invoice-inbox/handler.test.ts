@@ -5,6 +5,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { cii } from '../../unit/einvoices/helpers';
 
 process.env.TABLE_NAME = 'encaisse-test';
 process.env.SENDER_EMAIL = 'encaisse@example.com';
@@ -91,6 +92,84 @@ describe('invoice-inbox handler', () => {
     expect(mail.Content?.Simple?.Body?.Text?.Data).toContain(
       'Motif : le fichier n’est pas une facture électronique (Factur-X, UBL ou CII)',
     );
+  });
+
+  it('imports a windows-1252 file and a buyer without id whose long name is cut, with no retry', async () => {
+    const siret =
+      '<ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">44306184100047</ram:ID>' +
+      '</ram:SpecifiedLegalOrganization>';
+    const cp1252 = cii({ buyer: `<ram:BuyerTradeParty><ram:Name>L’Atelier</ram:Name>${siret}</ram:BuyerTradeParty>` })
+      .replace('encoding="UTF-8"', 'encoding="windows-1252"')
+      .replace('’', '\x92');
+    const longName = cii({
+      buyer: `<ram:BuyerTradeParty><ram:Name>${'A'.repeat(63)} SARL DE LA BOULANGERIE</ram:Name></ram:BuyerTradeParty>`,
+    });
+    for (const bytes of [Buffer.from(cp1252, 'latin1'), Buffer.from(longName)]) {
+      s3.reset();
+      s3.on(GetObjectCommand).resolves({ Body: bodyOf(bytes) as never });
+      const res = await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+      expect(res.batchItemFailures).toEqual([]);
+      expect(putKeys()[0]).toMatch(/^invoices\/processed\//);
+    }
+    const customers = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(customers).toMatchObject([
+      { customerId: '443061841', name: 'L’Atelier' },
+      { customerId: 'A'.repeat(63), name: `${'A'.repeat(63)} SARL DE LA BOULANGERIE` },
+    ]);
+  });
+
+  it('rejects a file whose buyer the customer rules refuse: kept under rejected/, finance told, no retry', async () => {
+    const bad = cii({ buyer: '<ram:BuyerTradeParty><ram:Name>Dupont&#x85;Fils</ram:Name></ram:BuyerTradeParty>' });
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(Buffer.from(bad)) as never });
+    const res = await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+    expect(res.batchItemFailures).toEqual([]);
+    expect(putKeys()[0]).toMatch(/^invoices\/rejected\//);
+    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+    expect(report).toMatchObject({ outcome: 'rejected', invoiceId: 'FA-2026-0042', reason: expect.any(String) });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('rejects an invoice whose buyer id is a customer of another name, and tells finance which customer', async () => {
+    ddb
+      .on(GetCommand, { Key: { pk: 'CUSTOMER#443061841', sk: 'CUSTOMER' } })
+      .resolves({ Item: { pk: 'CUSTOMER#443061841', sk: 'CUSTOMER', customerId: '443061841', name: 'Garage Martin' } });
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(Buffer.from(cii())) as never });
+    await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+    expect(putKeys()[0]).toMatch(/^invoices\/rejected\//);
+    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+    expect(report).toMatchObject({ outcome: 'rejected', code: 'buyer_mismatch', customerId: '443061841' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const text = ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data;
+    expect(text).toContain(
+      'Motif : l’identifiant de l’acheteur est celui d’un client existant dont le nom est différent',
+    );
+    expect(text).toContain('Client existant : 443061841');
+  });
+
+  it('creates no customer when the import is rejected after reading (the invoice is another customer’s)', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'INVOICE#FA-2026-0042', sk: 'INVOICE' } }).resolves({
+      Item: {
+        pk: 'INVOICE#FA-2026-0042',
+        sk: 'INVOICE',
+        invoiceId: 'FA-2026-0042',
+        customerId: 'CMARTIN',
+        amountCents: 120000,
+        openCents: 120000,
+        currency: 'EUR',
+        issueDate: '2026-11-02',
+        dueDate: '2026-12-02',
+        status: 'open',
+        version: 1,
+      },
+    });
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(Buffer.from(cii())) as never });
+    await handler(sqsEvent('invoices/inbox/f.xml'), {} as never);
+    const report = JSON.parse(String(s3.commandCalls(PutObjectCommand)[1].args[0].input.Body));
+    expect(report).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('customer CMARTIN') });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('tells finance of a rejection on the redelivery when SES refused the first alert', async () => {

@@ -62,6 +62,25 @@ describe('Factur-X containers as the libraries found them in the wild', () => {
     },
   );
 
+  it('refuses a PDF carrying two different invoice XMLs rather than reading the first one', async () => {
+    const two = await pdfWith([
+      { name: 'factur-x.xml', xml: cii({ id: 'FA-1' }) },
+      { name: 'zugferd-invoice.xml', xml: cii({ id: 'FA-2' }) },
+    ]);
+    const err = await refusal(two);
+    expect(err.code).toBe('ambiguous');
+    expect(err.message).toContain('factur-x.xml, zugferd-invoice.xml');
+  });
+
+  it('reads a PDF carrying the same invoice XML under two names', async () => {
+    const same = cii({ id: 'FA-1' });
+    const pdf = await pdfWith([
+      { name: 'factur-x.xml', xml: same },
+      { name: 'zugferd-invoice.xml', xml: same, raw: true },
+    ]);
+    expect((await read(pdf)).invoiceNumber).toBe('FA-1');
+  });
+
   it('refuses a PDF whose only XML is named otherwise, naming what it found (mustangproject #908, #918)', async () => {
     const err = await refusal(await pdfWith([{ name: 'ZUGFeRD_001.xml', xml: cii() }]));
     expect(err.code).toBe('no_invoice_attachment');
@@ -176,6 +195,33 @@ describe('CII and UBL quirks', () => {
     const err = await refusal(bomb);
     expect(err.code).toBe('corrupt');
     expect(err.message).toMatch(/DOCTYPE/);
+  });
+
+  it('refuses an element bomb (a few kB of Factur-X inflating to 512 Ki elements) before building it', async () => {
+    const bomb = cii().replace('<ram:ApplicableHeaderTradeDelivery/>', `<x>${'<a/>'.repeat(512 * 1024)}</x>`);
+    const pdf = await pdfWith([{ name: 'factur-x.xml', xml: bomb }]);
+    expect(pdf.length).toBeLessThan(20_000);
+    const err = await refusal(pdf);
+    expect(err.code).toBe('too_large');
+    expect(err.message).toContain('more than 200000 elements');
+  });
+
+  it('refuses an XML nested deeper than 64 levels and one of more than 200,000 attributes', async () => {
+    const deep = cii().replace('<ram:ApplicableHeaderTradeDelivery/>', `${'<x>'.repeat(70)}${'</x>'.repeat(70)}`);
+    expect((await refusal(deep)).code).toBe('corrupt');
+    const attrs = Array.from({ length: 200_001 }, (_, i) => `a${i}=""`).join(' ');
+    const wide = cii().replace('<ram:ApplicableHeaderTradeDelivery/>', `<x ${attrs}/>`);
+    expect((await refusal(wide)).code).toBe('too_large');
+  });
+
+  it('still reads an invoice of 150,000 elements (thousands of lines)', async () => {
+    const line =
+      '<ram:IncludedSupplyChainTradeLineItem><ram:LineID>1</ram:LineID></ram:IncludedSupplyChainTradeLineItem>';
+    const big = cii().replace(
+      '<ram:ApplicableHeaderTradeDelivery/>',
+      `${line.repeat(75_000)}<ram:ApplicableHeaderTradeDelivery/>`,
+    );
+    expect((await read(big)).invoiceNumber).toBe('FA-2026-0042');
   });
 
   it('says why another XML is not an invoice: ZUGFeRD 1, a camt statement, UBL Order', async () => {

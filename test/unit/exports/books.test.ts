@@ -7,6 +7,7 @@ import {
   type LetteredReceipt,
   planPeriodExport,
   receiptBooking,
+  receiptBookings,
   renderBooks,
   writeOffBooking,
 } from '../../../functions/core/books';
@@ -40,8 +41,15 @@ const martinOver = receipt({
   allocations: [{ invoiceId: 'FA003', customerId: 'CMARTIN', amountCents: 5_000, writeOffCents: 0 }],
   credit: { customerId: 'CMARTIN', amountCents: 700 },
 });
+/** What the invoices of these receipts amount to (FA002, 360,00, is only paid in part). */
+const invoiceAmounts = new Map([
+  ['FA001', 120_000],
+  ['FA002', 36_000],
+  ['FA003', 5_000],
+  ['FA005', 4_200],
+]);
 const november = (current: Booking[], today = '2026-12-01') =>
-  planPeriodExport({ period: '2026-11', today, journalCode: 'BQ', current, previous: [] });
+  planPeriodExport({ period: '2026-11', today, journalCode: 'BQ', current, previous: [], invoiceAmounts });
 
 function rows(file: string) {
   return file
@@ -186,6 +194,73 @@ describe('FEC export of what encaisse lettered', () => {
     expect(lines.map((l) => [l.CompteNum, l.Debit, l.Credit, l.EcritureLet])).toEqual([
       ['654000', '42,00', '0,00', ''],
       ['411000', '0,00', '42,00', 'FA005'],
+    ]);
+  });
+
+  it(
+    'books the whole cash of a credit a manual match allocated in part: the bank account for all of it, the rest ' +
+      'to the suspense account',
+    () => {
+      const part = receipt({
+        transactionId: 't5',
+        bookingDate: '2026-11-12',
+        amountCents: 100_000,
+        allocations: [{ invoiceId: 'FA004', customerId: 'CDUPONT', amountCents: 60_000, writeOffCents: 0 }],
+      });
+      const lines = rows(renderBooks(november([part]), 'fec', journal));
+      expect(lines.map((l) => [l.CompteNum, l.CompteLib, l.Debit, l.Credit])).toEqual([
+        ['512000', 'Banque', '1000,00', '0,00'],
+        ['411000', 'Clients', '0,00', '600,00'],
+        ['471000', 'Compte d’attente', '0,00', '400,00'],
+      ]);
+    },
+  );
+
+  it('leaves a foreign-currency receipt out of the books and lists it as left out', () => {
+    const eur = { transactionId: 't6', bookingDate: '2026-11-13', currency: 'EUR', allocations: [] };
+    const dkk = {
+      transactionId: 't7',
+      bookingDate: '2026-11-14',
+      amountCents: 100_000,
+      currency: 'DKK',
+      allocations: [{ invoiceId: 'FA008', customerId: 'CMARTIN', amountCents: 60_000, writeOffCents: 0 }],
+    };
+    const out = receiptBookings(
+      [{ ...eur, credit: { customerId: 'CMARTIN', amountCents: 700 } }, dkk],
+      accounts,
+      names,
+    );
+    expect(out.bookings.map((b) => b.sourceId)).toEqual(['t6']);
+    expect(out.skipped).toEqual([
+      { sourceId: 't7', date: '2026-11-14', currency: 'DKK', amountCents: 100_000, reason: 'foreign_currency' },
+    ]);
+  });
+
+  it('letters no partial payment, and the payments that settle an invoice within the month on the last one', () => {
+    const rest = receipt({
+      transactionId: 't8',
+      bookingDate: '2026-11-25',
+      allocations: [{ invoiceId: 'FA002', customerId: 'CMARTIN', amountCents: 26_000, writeOffCents: 0 }],
+    });
+    const lettering = (exp: ReturnType<typeof november>) =>
+      rows(renderBooks(exp, 'fec', journal))
+        .filter((l) => l.CompteNum === '411000')
+        .map((l) => [l.EcritureDate, l.Credit, l.EcritureLet, l.DateLet]);
+    expect(lettering(november([martinPart]))).toEqual([['20261120', '100,00', '', '']]);
+    expect(lettering(november([martinPart, rest]))).toEqual([
+      ['20261120', '100,00', 'FA002', '20261125'],
+      ['20261125', '260,00', 'FA002', '20261125'],
+    ]);
+    const dec = planPeriodExport({
+      period: '2026-12',
+      today: '2027-01-04',
+      journalCode: 'BQ',
+      current: [martinPart, { ...rest, date: '2026-12-03' }],
+      previous: [november([martinPart])],
+      invoiceAmounts,
+    });
+    expect(lettering(dec), 'the rest of an invoice paid in part in a frozen month').toEqual([
+      ['20261203', '260,00', '', ''],
     ]);
   });
 
