@@ -129,6 +129,7 @@ async function composeMessage(input: {
         asOf,
         perInvoice: Boolean(batch.soloInvoiceId),
         inForce: input.inForce,
+        claims: { interest: policy.lateInterest !== 'none', indemnity: policy.fixedIndemnity },
       });
       // The customer's page: a personal link and the EPC payment QR code (functions/customer-page/message-link.ts).
       const linked = await withCustomerLink(message, {

@@ -60,6 +60,10 @@ export interface FormalNoticeFigures {
   totalCents: number;
   currency: string;
   business: boolean;
+  /** Whether the letter claims late-payment interest (a policy may waive it: `lateInterest: 'none'`). */
+  claimsInterest: boolean;
+  /** Whether the letter claims the €40 indemnity (a policy may waive it: `fixedIndemnity: false`). */
+  claimsIndemnity: boolean;
 }
 
 export function formalNoticeReference(invoiceId: string, asOf: IsoDate): string {
@@ -87,6 +91,8 @@ export function formalNoticeFigures(
     totalCents: sum((r) => r.dueCents),
     currency: [...currencies][0],
     business,
+    claimsInterest: rows.some((r) => r.penalties.basis !== 'none'),
+    claimsIndemnity: rows.some((r) => r.penalties.indemnityCents > 0),
   };
 }
 
@@ -201,6 +207,24 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
 
 /** L441-10 penalties period by period, each rate labelled when it is not a published one, and the €40 indemnities. */
 function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
+  const fr = input.language === 'fr';
+  const m = (c: number) => money(c, fig.currency, input.language);
+  if (fig.claimsInterest) writeL441Penalties(w, input, fig);
+  if (fig.indemnityCents > 0) {
+    const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
+    w.paragraph(
+      fr
+        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais ` +
+            `de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ` +
+            `${m(fig.indemnityCents)}.`
+        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is ` +
+            `due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
+    );
+  }
+}
+
+/** The L441-10 paragraph and the penalties period by period (left out when the policy waives interest). */
+function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
   const { language, asOf } = input;
   const fr = language === 'fr';
   const d = (x: IsoDate) => formatDate(x, language);
@@ -230,6 +254,7 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
   const used = new Set<RateStatus>();
   const periodRows: string[][] = [];
   for (const r of fig.rows) {
+    if (r.penalties.basis === 'none') continue;
     if (r.penalties.periods.length === 0) periodRows.push([r.invoice.invoiceId, '—', '—', '—', m(0)]);
     for (const p of r.penalties.periods) {
       const status = statusOf(p.from, r.penalties.basis);
@@ -274,17 +299,6 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
         : `(2) Assumption: the rate of this half-year is not yet published. Penalties are due at the rate in force; ` +
             `the amount shown uses the last published rate${last ? ` (${last})` : ''} and will be adjusted.`,
       { ...small, bold: true },
-    );
-  }
-  if (fig.indemnityCents > 0) {
-    const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
-    w.paragraph(
-      fr
-        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais ` +
-            `de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ` +
-            `${m(fig.indemnityCents)}.`
-        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is ` +
-            `due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
     );
   }
 }
@@ -335,11 +349,15 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
   const rows = fig.business
     ? [
         [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
-        [fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)],
-        [
-          fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)',
-          m(fig.indemnityCents),
-        ],
+        ...(fig.claimsInterest ? [[fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)]] : []),
+        ...(fig.claimsIndemnity
+          ? [
+              [
+                fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)',
+                m(fig.indemnityCents),
+              ],
+            ]
+          : []),
       ]
     : [
         [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
@@ -355,18 +373,20 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
     10,
   );
   const accrues = fig.business
-    ? fr
-      ? 'Les pénalités de retard continuent de courir jusqu’au complet paiement.'
-      : 'Late-payment penalties continue to accrue until payment in full.'
+    ? !fig.claimsInterest
+      ? ''
+      : fr
+        ? ' Les pénalités de retard continuent de courir jusqu’au complet paiement.'
+        : ' Late-payment penalties continue to accrue until payment in full.'
     : fr
-      ? 'Les intérêts au taux légal courent à compter de la présente jusqu’au complet paiement.'
-      : 'Statutory interest runs from this notice until payment in full.';
+      ? ' Les intérêts au taux légal courent à compter de la présente jusqu’au complet paiement.'
+      : ' Statutory interest runs from this notice until payment in full.';
   w.paragraph(
     fr
       ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard ` +
-          `le ${formatDate(deadline, 'fr')}. ${accrues}`
+          `le ${formatDate(deadline, 'fr')}.${accrues}`
       : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ` +
-          `${formatDate(deadline, 'en')}. ${accrues}`,
+          `${formatDate(deadline, 'en')}.${accrues}`,
     { bold: true },
   );
   w.paragraph(

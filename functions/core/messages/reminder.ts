@@ -65,6 +65,14 @@ export interface ReminderInput {
    * the subject leads with that level and the body reminds them, so that no message reads as a step down.
    */
   inForce?: InForceInvoice[];
+  /** What the policy will claim after a formal notice (it may waive interest or the €40 indemnity); default both. */
+  claims?: Claims;
+}
+
+/** The late-payment interest and the €40 indemnity a policy claims (`lateInterest`, `fixedIndemnity`). */
+export interface Claims {
+  interest: boolean;
+  indemnity: boolean;
 }
 
 export const reminderLevels: readonly ReminderLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
@@ -110,6 +118,7 @@ function tones(
   anyOverdue: boolean,
   isBusiness: boolean,
   reminded: boolean,
+  claims: Claims,
 ): Tone {
   const fr = language === 'fr';
   const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
@@ -207,12 +216,22 @@ function tones(
               `${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
             ask: (_n, only) => {
               const which = only ? ` ${plural(only.length, 'de la facture', 'des factures')} ${only.join(', ')}` : '';
-              return isBusiness
-                ? `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de ` +
-                    `retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de ` +
-                    `recouvrement de 40 € par facture (article D441-5) seront alors réclamées.`
-                : `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure, à compter de ` +
-                    `laquelle des intérêts au taux légal seront dus.`;
+              const notice = `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure`;
+              if (!isBusiness)
+                return claims.interest
+                  ? `${notice}, à compter de laquelle des intérêts au taux légal seront dus.`
+                  : `${notice}.`;
+              const claimed = [
+                ...(claims.interest ? ['des pénalités de retard (article L441-10 du Code de commerce)'] : []),
+                ...(claims.indemnity
+                  ? ['l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5)']
+                  : []),
+              ];
+              if (claimed.length === 0) return `${notice}.`;
+              const what = claimed.join(' et ');
+              return `${notice}. ${what.charAt(0).toUpperCase()}${what.slice(1)} ${
+                claimed.length > 1 ? 'seront alors réclamées' : 'sera alors réclamée'
+              }.`;
             },
           }
         : {
@@ -225,12 +244,18 @@ function tones(
               `${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: (_n, only) => {
               const which = only ? ` of ${plural(only.length, 'invoice', 'invoices')} ${only.join(', ')}` : '';
-              return isBusiness
-                ? `Unless payment${which} is received within 8 days, we will send you a formal notice. Late-payment ` +
-                    `penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of ` +
-                    `€40 per invoice (article D441-5) will then be claimed.`
-                : `Unless payment${which} is received within 8 days, we will send you a formal notice, from which ` +
-                    `interest at the statutory rate will be due.`;
+              const notice = `Unless payment${which} is received within 8 days, we will send you a formal notice`;
+              if (!isBusiness)
+                return claims.interest
+                  ? `${notice}, from which interest at the statutory rate will be due.`
+                  : `${notice}.`;
+              const claimed = [
+                ...(claims.interest ? ['late-payment penalties (article L441-10 of the French Commercial Code)'] : []),
+                ...(claims.indemnity ? ['the fixed recovery indemnity of €40 per invoice (article D441-5)'] : []),
+              ];
+              if (claimed.length === 0) return `${notice}.`;
+              const what = claimed.join(' and ');
+              return `${notice}. ${what.charAt(0).toUpperCase()}${what.slice(1)} will then be claimed.`;
             },
           };
   }
@@ -300,7 +325,8 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const level = highestReminderLevel(items.map((i) => i.level));
   const overdue = items.filter((i) => i.daysLate > 0).length;
   const anyOverdue = overdue > 0;
-  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false, input.reminded ?? false);
+  const claims = input.claims ?? { interest: true, indemnity: true };
+  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false, input.reminded ?? false, claims);
   const n = items.length;
   // The subject announces the highest level for the invoices at that level only; the others are counted apart.
   const top = items.filter((i) => i.level === level);

@@ -208,3 +208,52 @@ describe('agency case file', () => {
     },
   );
 });
+
+describe('a formal notice under a policy that waives interest or the indemnity', () => {
+  const waived = (extra: { lateInterest?: 'none'; fixedIndemnity?: boolean }) =>
+    computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2026-03-01',
+      asOf: '2026-04-01',
+      rates,
+      debtor: 'business',
+      ...extra,
+    });
+  const letter = (language: 'fr' | 'en', penalties: ReturnType<typeof waived>) =>
+    buildFormalNoticePdf({
+      language,
+      creditor,
+      debtor: { name: 'ACME SARL', isBusiness: true, address: ['1 rue X', '75001 Paris'] },
+      invoices: [
+        { invoiceId: 'F-1', issueDate: '2026-02-01', dueDate: '2026-03-01', amountCents: 100_000, openCents: 100_000 },
+      ],
+      penalties: [penalties],
+      deadline: '2026-04-09',
+      asOf: '2026-04-01',
+    }).then(pdfText);
+
+  it('without interest, names no L441-10 penalty, no empty period row and no penalties still accruing', async () => {
+    const fr = await letter('fr', waived({ lateInterest: 'none' }));
+    expect(fr).not.toMatch(/des pénalités de retard sont dues|continuent de courir|Pénalités de retard/);
+    expect(fr).not.toContain('—');
+    expect(fr).toContain('1 040,00 €'); // principal + the €40 indemnity still claimed
+    expect(fr).toContain('D441-5');
+    const en = await letter('en', waived({ lateInterest: 'none' }));
+    expect(en).not.toMatch(/late-payment penalties are due|continue to accrue|Late-payment penalties/);
+    expect(en).toContain('€1,040.00');
+  });
+
+  it('without the indemnity, has no "40 € par facture" row at 0,00 €', async () => {
+    const fr = await letter('fr', waived({ fixedIndemnity: false }));
+    expect(fr).not.toMatch(/Indemnités forfaitaires|D441-5|(?<!\d)0,00 €/);
+    expect(fr).toContain('continuent de courir');
+    const en = await letter('en', waived({ fixedIndemnity: false }));
+    expect(en).not.toMatch(/Fixed indemnities|D441-5|(?<!\d)0\.00/);
+  });
+
+  it('with both waived, claims the principal alone', async () => {
+    const fr = await letter('fr', waived({ lateInterest: 'none', fixedIndemnity: false }));
+    expect(fr).not.toMatch(/L441-10|pénalités|Indemnités|(?<!\d)0,00 €/i);
+    expect(fr).toContain('la somme de 1 000,00 €');
+  });
+});

@@ -232,3 +232,45 @@ describe('finance alerts and digest', () => {
     expect(digestIsWorthSending({ ...empty, needsPerson: [{ reason: 'x' }] })).toBe(true);
   });
 });
+
+describe('a formal notice e-mail under a policy that waives interest or the indemnity', () => {
+  const notice = (extra: { lateInterest?: 'none'; fixedIndemnity?: boolean }) => ({
+    invoiceId: 'F-1',
+    amountCents: 100_000,
+    openCents: 100_000,
+    dueDate: '2026-03-01',
+    currency: 'EUR',
+    penalties: computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2026-03-01',
+      asOf: '2026-04-01',
+      rates: defaultRateTable,
+      debtor: 'business',
+      ...extra,
+    }),
+  });
+  const email = (language: 'fr' | 'en', extra: { lateInterest?: 'none'; fixedIndemnity?: boolean }) =>
+    renderFormalNoticeEmail({
+      language,
+      customer: { name: 'ACME SARL', isBusiness: true },
+      creditor,
+      notices: [notice(extra)],
+      deadline: '2026-04-09',
+      asOf: '2026-04-01',
+    });
+
+  it('without interest, has no penalties column and does not cite L441-10 for penalties', () => {
+    const fr = email('fr', { lateInterest: 'none' });
+    expect(fr.text).not.toMatch(/Pénalités|L441-10/);
+    expect(fr.text).toContain('D441-5');
+    expect(fr.html).not.toContain('Pénalités');
+    expect(email('en', { lateInterest: 'none' }).text).not.toMatch(/Penalties|penalties/);
+  });
+
+  it('without the indemnity, has no indemnity column at 0,00 €', () => {
+    const fr = email('fr', { fixedIndemnity: false });
+    expect(fr.text).not.toMatch(/Indemnité|indemnité|D441-5|(?<!\d)0,00 €/);
+    expect(fr.text).toContain('L441-10');
+    expect(email('en', { fixedIndemnity: false }).text).not.toMatch(/Indemnity|indemnity|(?<!\d)0\.00/);
+  });
+});

@@ -187,6 +187,23 @@ describe('reminder tone and details', () => {
     expect(m.text).toContain('taux légal');
   });
 
+  it('a final reminder under a policy that waives interest or the indemnity does not announce them', () => {
+    const final = (language: 'fr' | 'en', claims: { interest: boolean; indemnity: boolean }) =>
+      renderReminder({
+        language,
+        customer: { name: 'ACME SARL', isBusiness: true },
+        creditor,
+        items: [one('final_reminder', 30)],
+        asOf: '2026-12-20',
+        claims,
+      }).text;
+    expect(final('fr', { interest: false, indemnity: true })).not.toMatch(/pénalités|L441-10/i);
+    expect(final('fr', { interest: false, indemnity: true })).toContain('40 € par facture (article D441-5) sera');
+    expect(final('fr', { interest: true, indemnity: false })).not.toContain('40 €');
+    expect(final('en', { interest: false, indemnity: false })).not.toMatch(/penalties|€40/);
+    expect(final('fr', { interest: true, indemnity: true })).toContain('seront alors réclamées');
+  });
+
   it('a per-invoice reminder names its invoice in the subject and lists exactly one invoice', () => {
     const m = renderReminder({
       language: 'en',
