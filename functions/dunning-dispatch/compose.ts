@@ -14,10 +14,16 @@ import type { InForceInvoice } from '../core/dunning/in-force';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import type { LatePenalties } from '../core/dunning/penalties';
 import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
-import { defaultRateTable, halfYearOf, legalRateForHalf, type RateTable } from '../core/dunning/rates';
+import {
+  defaultRateTable,
+  halfYearOf,
+  legalRateForHalf,
+  type RateProvenance,
+  type RateTable,
+} from '../core/dunning/rates';
 import { namedRecipient } from '../core/dunning/recipients';
 import { buildFormalNoticePdf, type FormalNoticeInput, formalNoticeReference } from '../core/letters/formal-notice';
-import { rateNotesFor, rateStatusOf } from '../core/letters/rate-notes';
+import { rateNoteOf, rateNotesFor } from '../core/letters/rate-notes';
 import { daysLateOn } from '../core/messages/format';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
@@ -203,7 +209,7 @@ async function composeFormalNotices(
       creditor: creditor(),
       debtor: { ...addresseeOf(customer), address: customer.postalAddress },
       reminded: alreadyReminded(invoice.dunningLevel),
-      ...publishedRates(customer, penalties, asOf, rates, override?.assumption ?? false),
+      ...publishedRates(customer, penalties, asOf, rates, override?.provenance ?? []),
       invoices: [
         {
           invoiceId: invoice.invoiceId,
@@ -298,22 +304,23 @@ async function tellFinanceToPost(
 
 /**
  * How the letter speaks of its rates: for a business, the status of each half-year's L441-10 rate (published,
- * entered by finance, assumed); for a consumer, the legal interest rate of the notice's half-year when known.
+ * entered by finance, assumed) and of its legal rate (a contract rate's floor); for a consumer, the legal interest rate
+ * of the notice's half-year when known. Each half-year's status is finance's entry for it (adapters/db/rates.ts).
  */
 function publishedRates(
   customer: Customer,
   penalties: LatePenalties,
   asOf: string,
   rates: RateTable,
-  assumed: boolean,
+  provenance: RateProvenance[],
 ): Pick<FormalNoticeInput, 'rateNotes' | 'legalRate'> {
   if (customer.isBusiness)
     return {
       rateNotes: rateNotesFor(
         penalties.periods.map((p) => p.from),
-        'l441_10',
         defaultRateTable,
-        assumed,
+        rates,
+        provenance,
       ),
     };
   const half = halfYearOf(asOf);
@@ -322,7 +329,7 @@ function publishedRates(
       legalRate: {
         bp: legalRateForHalf(rates, half),
         half,
-        status: rateStatusOf(half, 'legal_rate', defaultRateTable, assumed),
+        ...rateNoteOf(half, 'legal_rate', defaultRateTable, rates, provenance),
       },
     };
   } catch {

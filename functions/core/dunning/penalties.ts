@@ -24,6 +24,8 @@ export interface PenaltyPeriod {
   days: number;
   rateBp: number;
   cents: number;
+  /** A contract rate raised to its floor, three times the legal interest rate of the half-year (L441-10). */
+  floored?: boolean;
 }
 
 export interface LatePenalties {
@@ -122,7 +124,15 @@ export function computeLatePenalties(input: LatePenaltiesInput): LatePenalties {
     for (const part of splitByHalfYear(start, asOf)) {
       const rateBp = rateFor(part.half);
       const days = daysBetween(part.from, part.to) + 1;
-      periods.push({ from: part.from, to: part.to, days, rateBp, cents: interestCents(principalCents, rateBp, days) });
+      const floored = basis === 'contract' && rateBp !== input.contractRateBp;
+      periods.push({
+        from: part.from,
+        to: part.to,
+        days,
+        rateBp,
+        cents: interestCents(principalCents, rateBp, days),
+        ...(floored ? { floored } : {}),
+      });
     }
   }
   const interest = periods.reduce((s, p) => s + p.cents, 0);

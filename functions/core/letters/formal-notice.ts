@@ -1,5 +1,5 @@
 import type { IsoDate } from '../dates';
-import type { LatePenalties } from '../dunning/penalties';
+import type { LatePenalties, PenaltyBasis, PenaltyPeriod } from '../dunning/penalties';
 import {
   type Addressee,
   closingCivility,
@@ -37,7 +37,7 @@ export interface FormalNoticeInput {
   /** How each printed rate is sourced (published, entered by finance, assumed). */
   rateNotes?: RateNotes;
   /** A consumer's legal interest rate of the notice's half-year, when known (printed with its source). */
-  legalRate?: { bp: number; half: string; status: RateStatus };
+  legalRate?: { bp: number; half: string } & RateNote;
   invoices: FormalNoticeInvoice[];
   /** computeLatePenalties per invoice: by invoiceId, or an array in the order of `invoices`. */
   penalties: Record<string, LatePenalties> | LatePenalties[];
@@ -104,11 +104,21 @@ function pct(bp: number, language: Language): string {
 /** Where a printed rate comes from: the checked reference table, finance's entry (rates API), or an assumption. */
 export type RateStatus = 'published' | 'entered' | 'assumed';
 
-/** How the letter speaks of the rates it prints: per half-year (e.g. "2026-H2"); absent halves are published. */
+/**
+ * How the letter speaks of one half-year's rate: where it comes from and, for an assumption that repeats the rate of
+ * an earlier half-year that is not one, that half-year.
+ */
+export interface RateNote {
+  status: RateStatus;
+  carriedFrom?: string;
+}
+
+/** How the letter speaks of the rates it prints, per half-year (e.g. "2026-H2"); absent halves are published. */
 export interface RateNotes {
-  status: Record<string, RateStatus>;
-  /** The last half-year whose rate the reference table holds, named in the assumption's note. */
-  lastPublished?: string;
+  /** The L441-10 rate (the ECB's in force on the half-year's first day, + 10 points). */
+  l441: Record<string, RateNote>;
+  /** The legal interest rate, which a contract rate floored at three times that rate uses. */
+  legal?: Record<string, RateNote>;
 }
 
 function halfLabel(half: string, language: Language): string {
@@ -247,18 +257,25 @@ function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalN
                 'half-year concerned, plus 10 percentage points'
           }. As of ${d(asOf)} they amount to:`,
   );
-  const notes = input.rateNotes;
-  const statusOf = (from: IsoDate, basis: string): RateStatus =>
-    basis === 'contract' ? 'published' : (notes?.status[halfOf(from)] ?? 'published');
+  // A contract rate is the contract's, unless raised to three times the legal rate: then it is that rate's status.
+  const noteOf = (p: PenaltyPeriod, basis: PenaltyBasis): RateNote =>
+    (p.floored
+      ? input.rateNotes?.legal?.[halfOf(p.from)]
+      : basis === 'contract'
+        ? undefined
+        : input.rateNotes?.l441[halfOf(p.from)]) ?? { status: 'published' };
   const mark: Record<RateStatus, string> = { published: '', entered: ' (1)', assumed: ' (2)' };
   const used = new Set<RateStatus>();
+  const assumed: RateNote[] = [];
   const periodRows: string[][] = [];
   for (const r of fig.rows) {
     if (r.penalties.basis === 'none') continue;
     if (r.penalties.periods.length === 0) periodRows.push([r.invoice.invoiceId, '—', '—', '—', m(0)]);
     for (const p of r.penalties.periods) {
-      const status = statusOf(p.from, r.penalties.basis);
+      const note = noteOf(p, r.penalties.basis);
+      const status = note.status;
       used.add(status);
+      if (status === 'assumed') assumed.push(note);
       periodRows.push([
         r.invoice.invoiceId,
         fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`,
@@ -291,13 +308,21 @@ function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalN
       small,
     );
   if (used.has('assumed')) {
-    const last = notes?.lastPublished ? halfLabel(notes.lastPublished, language) : undefined;
+    // Said from what finance entered: "at the rate of <half>, the last published" only when the figure repeats it.
+    const from = new Set(assumed.map((n) => n.carriedFrom));
+    const carried = from.size === 1 ? [...from][0] : undefined;
+    const basisFr = carried
+      ? `au taux du ${halfLabel(carried, 'fr')}, dernier taux publié,`
+      : 'au taux retenu par hypothèse par notre service comptable';
+    const basisEn = carried
+      ? `the rate of the ${halfLabel(carried, 'en')}, the last published one,`
+      : 'the rate assumed by our accounts department';
     w.paragraph(
       fr
         ? `(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en ` +
-            `vigueur ; le montant indiqué est calculé au dernier taux publié${last ? ` (${last})` : ''} et sera ajusté.`
+            `vigueur ; le montant indiqué est calculé ${basisFr} et sera ajusté.`
         : `(2) Assumption: the rate of this half-year is not yet published. Penalties are due at the rate in force; ` +
-            `the amount shown uses the last published rate${last ? ` (${last})` : ''} and will be adjusted.`,
+            `the amount shown uses ${basisEn} and will be adjusted.`,
       { ...small, bold: true },
     );
   }
@@ -307,6 +332,13 @@ function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalN
 function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
   const fr = input.language === 'fr';
   const rate = input.legalRate;
+  const assumedFr = rate?.carriedFrom
+    ? `, hypothèse : taux du semestre non encore publié, celui du ${halfLabel(rate.carriedFrom, 'fr')} reconduit`
+    : ', hypothèse : taux du semestre non encore publié, retenu par notre service comptable';
+  const assumedEn = rate?.carriedFrom
+    ? ', assumption: the rate of the half-year is not yet published, that of the ' +
+      `${halfLabel(rate.carriedFrom, 'en')} carried forward`
+    : ', assumption: the rate of the half-year is not yet published, assumed by our accounts department';
   const figure = rate
     ? fr
       ? ` (${pct(rate.bp, 'fr')} l’an pour le ${halfLabel(rate.half, 'fr')}` +
@@ -315,7 +347,7 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
             ? ''
             : rate.status === 'entered'
               ? ', taux relevé par notre service comptable'
-              : ', hypothèse : taux du semestre non encore publié, dernier taux publié'
+              : assumedFr
         })`
       : ` (${pct(rate.bp, 'en')} a year for the ${halfLabel(rate.half, 'en')}` +
         `${
@@ -323,7 +355,7 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
             ? ''
             : rate.status === 'entered'
               ? ', rate entered by our accounts department'
-              : ', assumption: the rate of the half-year is not yet published, last published rate'
+              : assumedEn
         })`
     : '';
   w.paragraph(

@@ -139,7 +139,9 @@ describe('L441-10 penalties of a business debtor', () => {
       debtor: 'business',
       contractRateBp: 500,
     });
-    expect(p.periods).toEqual([{ from: '2025-10-01', to: '2025-10-30', days: 30, rateBp: 828, cents: 1701 }]);
+    expect(p.periods).toEqual([
+      { from: '2025-10-01', to: '2025-10-30', days: 30, rateBp: 828, cents: 1701, floored: true },
+    ]);
     expect(p.basis).toBe('contract');
   });
 
