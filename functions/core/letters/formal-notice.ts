@@ -202,7 +202,23 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   else writeConsumerInterest(w, input, fig);
   writeDemand(w, input, fig, posted);
   w.lines(paymentLines(creditor, ids, language), { size: 9, gapAfter: 10 });
-  if (input.customerPage) await drawCustomerPageBlock(w, input.customerPage, language);
+  if (input.customerPage) {
+    const beyond = fig.totalCents - fig.principalCents;
+    const beyondPrincipal =
+      beyond > 0
+        ? {
+            amount: m(beyond),
+            what: !fig.business
+              ? ('interest' as const)
+              : fig.indemnityCents === 0
+                ? ('penalties' as const)
+                : fig.interestCents === 0
+                  ? ('indemnity' as const)
+                  : ('penalties_and_indemnity' as const),
+          }
+        : undefined;
+    await drawCustomerPageBlock(w, { ...input.customerPage, beyondPrincipal }, language);
+  }
   w.paragraph(
     fr
       ? `Nous vous prions d’agréer, ${closingCivility(debtor)}, l’expression de nos salutations distinguées.`

@@ -257,3 +257,27 @@ describe('a formal notice under a policy that waives interest or the indemnity',
     expect(fr).toContain('la somme de 1 000,00 €');
   });
 });
+
+describe('the payment code printed on a formal notice', () => {
+  const withPage = (language: 'fr' | 'en') =>
+    buildFormalNoticePdf({
+      language,
+      creditor,
+      debtor,
+      invoices: [invoices[0]],
+      penalties: [business(100_000)],
+      deadline: '2025-08-22',
+      asOf: '2025-08-14',
+      customerPage: { url: 'https://pay.example.fr/c/s/abc', epcPayload: 'BCD\n002\n1\nSCT' },
+    }).then(pdfText);
+
+  it('says it pays the principal only, and that the penalties and the indemnity claimed remain due', async () => {
+    expect(await withPage('fr')).toContain(
+      'Le code de gauche paie le principal seul : les pénalités de retard et l’indemnité forfaitaire (60,38 €) ' +
+        'restent dues',
+    );
+    expect(await withPage('en')).toContain(
+      'The left code pays the principal only: the late-payment penalties and the fixed indemnity (€60.38) remain due',
+    );
+  });
+});
