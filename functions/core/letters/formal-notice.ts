@@ -41,6 +41,10 @@ export interface FormalNoticeInput {
   invoices: FormalNoticeInvoice[];
   /** computeLatePenalties per invoice: by invoiceId, or an array in the order of `invoices`. */
   penalties: Record<string, LatePenalties> | LatePenalties[];
+  /**
+   * Eight days after the letter's date, for finance's records; the letter itself gives eight days from its receipt
+   * (the registered letter is posted when finance acts on the "to post" alert, at a date the letter cannot know).
+   */
   deadline: IsoDate;
   asOf: IsoDate;
   /** The notice's own reference, e.g. "MED-F-2026-0042-20261123" (defaults to one built from the first invoice). */
@@ -391,7 +395,7 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
 
 /** The summary, the demand with its deadline, the consequence, and how the notice is sent. */
 function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures, posted: boolean): void {
-  const { language, deadline } = input;
+  const { language } = input;
   const fr = language === 'fr';
   const m = (c: number) => money(c, fig.currency, language);
   const rows = fig.business
@@ -431,17 +435,17 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
       : ' Statutory interest runs from this notice until payment in full.';
   w.paragraph(
     fr
-      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard ` +
-          `le ${formatDate(deadline, 'fr')}.${accrues}`
-      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ` +
-          `${formatDate(deadline, 'en')}.${accrues}`,
+      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} dans un ` +
+          `délai de huit jours à compter de la réception de la présente.${accrues}`
+      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} within eight days of receipt ` +
+          `of this notice.${accrues}`,
     { bold: true },
   );
   w.paragraph(
     fr
       ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
           '(injonction de payer ou recours à une société de recouvrement).'
-      : 'Failing payment by that date, we will start collection proceedings without further notice (order for ' +
+      : 'Failing payment within that time, we will start collection proceedings without further notice (order for ' +
           'payment or a collection agency).',
   );
   w.paragraph(

@@ -41,12 +41,13 @@ export interface FormalNoticeEmailInput {
     /** File name of the attached PDF. */
     attachmentName?: string;
   }[];
+  /** Eight days after the e-mail, for finance's records: the notice gives eight days from its receipt. */
   deadline: IsoDate;
   asOf: IsoDate;
 }
 
 export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): RenderedMessage {
-  const { language, customer, creditor, deadline, asOf } = input;
+  const { language, customer, creditor, asOf } = input;
   if (input.notices.length === 0) throw new Error('a formal notice email needs at least one notice');
   const fr = language === 'fr';
   const notices = [...input.notices].sort((a, b) =>
@@ -99,12 +100,13 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
           `${
             n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'
           }.`,
-        `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
+        'Nous vous mettons en demeure de régler les sommes dues dans un délai de huit jours à compter de la ' +
+          'réception de la présente.',
       ]
     : [
         `${unpaid} Please find attached ` +
           `${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
-        `We hereby give you formal notice to pay the amounts due no later than ${formatDate(deadline, 'en')}.`,
+        'We hereby give you formal notice to pay the amounts due within eight days of receipt of this notice.',
       ];
   const legal = business ? businessClaims(language, interest, indemnity) : consumerInterest(language);
   const registered =
@@ -116,7 +118,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
   const consequence = fr
     ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans ' +
       'autre avis.'
-    : 'Failing payment by that date, we will hand the file over for collection without further notice.';
+    : 'Failing payment within that time, we will hand the file over for collection without further notice.';
   const payment = paymentDetails(language, creditor, ids);
   const greeting = letterSalutation(customer, language);
   const attachments = notices.filter((x) => x.attachmentName).map((x) => `- ${x.attachmentName}`);

@@ -76,7 +76,9 @@ describe('formal notice letter (PDF)', () => {
       expect(text).toContain('D441-5');
       expect(text).toContain('2 × 40 € = 80,00 €');
       expect(text).toContain('2 630,96 €');
-      expect(text).toMatch(/au plus tard le\s+22\/08\/2025/);
+      // posted when finance acts on the "to post" alert: the deadline runs from receipt, not from a fixed date
+      expect(text).toContain('dans un délai de huit jours à compter de la réception de la présente');
+      expect(text).not.toMatch(/au plus tard|22\/08\/2025/);
       expect(text).toContain('FR76 3000 6000 0112 3456 7890 189');
     },
   );
@@ -128,7 +130,8 @@ describe('formal notice letter (PDF)', () => {
     expect(text).toContain('Lódz Trading ?'); // Ł transliterated, ó kept (WinAnsi has it), ✓ has no equivalent
     expect(text).toContain('registered letter with acknowledgement of receipt');
     expect(text).toContain('€1,060.38');
-    expect(text).toContain('22 Aug 2025');
+    expect(text).toContain('within eight days of receipt of this notice');
+    expect(text).not.toContain('22 Aug 2025');
   });
 
   it('refuses to build a letter without the penalties of every invoice', async () => {

@@ -53,7 +53,8 @@ describe('formal notice email (one email, one PDF per invoice)', () => {
     // each: 1 000,00 principal + 20,38 penalties + 40,00 indemnity = 1 060,38; two invoices: 2 120,76
     expect(m.text).toMatch(/F-2025-0001.*1\u202f000,00\u00a0€\s+20,38\u00a0€\s+40,00\u00a0€\s+1\u202f060,38\u00a0€/);
     expect(m.text).toContain('2\u202f120,76\u00a0€');
-    expect(m.text).toContain('22/08/2025');
+    expect(m.text).toContain('dans un délai de huit jours à compter de la réception de la présente');
+    expect(m.text).not.toContain('22/08/2025');
     expect(m.text).toContain('lettre recommandée avec accusé de réception');
     expect(m.text).toContain('L441-10');
     expect(m.text).toContain('mise-en-demeure-F-2025-0002.pdf');
