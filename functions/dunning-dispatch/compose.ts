@@ -1,5 +1,6 @@
 import { now } from '../adapters/clock';
 import { creditor, financeEmails } from '../adapters/config';
+import { paymentsOf } from '../adapters/db/api-reads';
 import { getCustomer } from '../adapters/db/customers';
 import { type Batch, type BatchMember, dispatchKeyOf, listMembers } from '../adapters/db/dispatch';
 import { getRateOverride, loadRateTable } from '../adapters/db/rates';
@@ -202,7 +203,7 @@ async function composeFormalNotices(
   }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
-    const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates);
+    const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates, await paymentsOf(invoice.invoiceId));
     const reference = formalNoticeReference(invoice.invoiceId, asOf);
     const pdf = await buildFormalNoticePdf({
       language: customer.language,

@@ -287,10 +287,13 @@ function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalN
   const mark: Record<RateStatus, string> = { published: '', entered: ' (1)', assumed: ' (2)' };
   const used = new Set<RateStatus>();
   const assumed: RateNote[] = [];
+  // A payment received after the due date changes the amount owed: each period then shows the amount it bears on.
+  const withBase = fig.rows.some((r) => r.penalties.periods.some((p) => p.baseCents !== r.invoice.openCents));
   const periodRows: string[][] = [];
   for (const r of fig.rows) {
     if (r.penalties.basis === 'none') continue;
-    if (r.penalties.periods.length === 0) periodRows.push([r.invoice.invoiceId, '—', '—', '—', m(0)]);
+    if (r.penalties.periods.length === 0)
+      periodRows.push([r.invoice.invoiceId, '—', '—', ...(withBase ? ['—'] : []), '—', m(0)]);
     for (const p of r.penalties.periods) {
       const note = noteOf(p, r.penalties.basis);
       const status = note.status;
@@ -300,24 +303,36 @@ function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalN
         r.invoice.invoiceId,
         fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`,
         String(p.days),
+        ...(withBase ? [m(p.baseCents)] : []),
         `${pct(p.rateBp, language)}${mark[status]}`,
         m(p.cents),
       ]);
     }
   }
   w.table(
-    fr
-      ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités']
-      : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'],
+    [
+      fr ? 'Facture' : 'Invoice',
+      fr ? 'Période' : 'Period',
+      fr ? 'Jours' : 'Days',
+      ...(withBase ? [fr ? 'Montant dû' : 'Amount owed'] : []),
+      fr ? 'Taux annuel' : 'Annual rate',
+      fr ? 'Pénalités' : 'Penalties',
+    ],
     periodRows,
-    [0.22, 0.32, 0.1, 0.18, 0.18],
-    [2, 3, 4],
+    withBase ? [0.18, 0.28, 0.08, 0.16, 0.14, 0.16] : [0.22, 0.32, 0.1, 0.18, 0.18],
+    withBase ? [2, 3, 4, 5] : [2, 3, 4],
   );
   const small = { size: 8 };
   w.paragraph(
-    fr
-      ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
-      : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.',
+    withBase
+      ? fr
+        ? 'Calcul : montant dû pendant la période (les règlements reçus après l’échéance l’ont réduit à leur ' +
+          'date) × taux annuel × nombre de jours / 365, arrondi au centime par période.'
+        : 'Computation: amount owed during the period (payments received after the due date reduced it on their ' +
+          'date) × annual rate × number of days / 365, rounded to the cent per period.'
+      : fr
+        ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
+        : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.',
     small,
   );
   if (used.has('entered'))

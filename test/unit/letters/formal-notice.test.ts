@@ -284,3 +284,39 @@ describe('the payment code printed on a formal notice', () => {
     );
   });
 });
+
+describe('a formal notice after a partial payment received late', () => {
+  it('claims penalties on each amount for the days it was owed, and shows the amount of each period', async () => {
+    // 10 000 € due 15/01/2026; 6 000 € paid 01/03/2026; notice 15/04/2026 (the auditor's case): 207,72 €, not 119,84 €
+    const penalties = computeLatePenalties({
+      principalCents: 400_000,
+      dueDate: '2026-01-15',
+      asOf: '2026-04-15',
+      rates,
+      debtor: 'business',
+      payments: [{ on: '2026-03-01', cents: 600_000 }],
+    });
+    const text = pdfText(
+      await buildFormalNoticePdf({
+        language: 'fr',
+        creditor,
+        debtor,
+        invoices: [
+          {
+            invoiceId: 'F-2026-0001',
+            issueDate: '2025-12-15',
+            dueDate: '2026-01-15',
+            amountCents: 1_000_000,
+            openCents: 400_000,
+          },
+        ],
+        penalties: [penalties],
+        deadline: '2026-04-23',
+        asOf: '2026-04-15',
+      }),
+    );
+    expect(text).toMatch(/du 16\/01\/2026 au 28\/02\/2026\s+44\s+10\s000,00 €\s+12,15 %\s+146,47 €/);
+    expect(text).toMatch(/du 01\/03\/2026 au 15\/04\/2026\s+46\s+4\s000,00 €\s+12,15 %\s+61,25 €/);
+    expect(text).toContain('Pénalités de retard 207,72 €');
+  });
+});
