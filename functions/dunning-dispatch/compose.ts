@@ -149,7 +149,13 @@ async function composeMessage(input: {
       });
       const documents = Object.fromEntries(items.map((i) => [i.invoiceId, { customerLinkId: linked.linkId }]));
       return {
-        email: { to, ...linked.message, attachments: linked.attachments, tags: { kind: 'reminder' } },
+        email: {
+          to,
+          ...replyTo(),
+          ...linked.message,
+          attachments: linked.attachments,
+          tags: { kind: 'reminder' },
+        },
         eventKind: 'reminder_sent',
         documents,
       };
@@ -267,7 +273,13 @@ async function composeFormalNotices(
   const customerTo = await recipientsOf(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
-    email: { to, ...message, attachments: [...attachments, ...linked.attachments], tags: { kind: 'formal_notice' } },
+    email: {
+      to,
+      ...replyTo(),
+      ...message,
+      attachments: [...attachments, ...linked.attachments],
+      tags: { kind: 'formal_notice' },
+    },
     eventKind: 'formal_notice_sent',
     documents,
     afterSend: (messageId, log) =>
@@ -382,6 +394,15 @@ export async function settleAfterSend(
 }
 
 const noticeToPostIntentId = (messageId: string) => intentIdOf('notice-to-post', messageId);
+
+/**
+ * A customer's answer goes to the accounting contact the signature names (the sender address is not read): the
+ * reminder says "répondez simplement à ce message".
+ */
+function replyTo(): { replyTo?: string[] } {
+  const address = creditor().legal?.accounting.email;
+  return address ? { replyTo: [address] } : {};
+}
 
 /** The debtor as letters address them: name, business or not, civility and family name when known. */
 export function addresseeOf(customer: Customer): {
