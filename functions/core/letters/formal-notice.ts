@@ -10,6 +10,7 @@ import {
   money,
   structuredReference,
 } from '../messages/format';
+import { collectionConsequence } from '../messages/notices';
 import type { Creditor } from '../messages/reminder';
 import { type CustomerPageOnLetter, drawCustomerPageBlock } from './customer-link-block';
 import { accountingContactLine, legalMentions } from './identity';
@@ -456,13 +457,7 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
           `of this notice.${accrues}`,
     { bold: true },
   );
-  w.paragraph(
-    fr
-      ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
-          '(injonction de payer ou recours à une société de recouvrement).'
-      : 'Failing payment within that time, we will start collection proceedings without further notice (order for ' +
-          'payment or a collection agency).',
-  );
+  w.paragraph(collectionConsequence(language));
   w.paragraph(
     posted
       ? fr

@@ -115,10 +115,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
       : fr
         ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
         : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
-  const consequence = fr
-    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans ' +
-      'autre avis.'
-    : 'Failing payment within that time, we will hand the file over for collection without further notice.';
+  const consequence = collectionConsequence(language);
   const payment = paymentDetails(language, creditor, ids);
   const greeting = letterSalutation(customer, language);
   const attachments = notices.filter((x) => x.attachmentName).map((x) => `- ${x.attachmentName}`);
@@ -161,6 +158,15 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     ].join(''),
   );
   return { subject, text, html };
+}
+
+/** What follows an unpaid formal notice: the same words in the letter and in its e-mail. */
+export function collectionConsequence(language: Language): string {
+  return language === 'fr'
+    ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
+        '(injonction de payer ou recours à une société de recouvrement).'
+    : 'Failing payment within that time, we will start collection proceedings without further notice (order for ' +
+        'payment or a collection agency).';
 }
 
 /** The legal basis of what a business is claimed: penalties, the €40 indemnity, both, or neither (both waived). */

@@ -275,3 +275,32 @@ describe('a formal notice e-mail under a policy that waives interest or the inde
     expect(email('en', { fixedIndemnity: false }).text).not.toMatch(/Indemnity|indemnity|(?<!\d)0\.00/);
   });
 });
+
+describe('what follows an unpaid formal notice', () => {
+  it('the e-mail announces the same proceedings as the letter: order for payment or a collection agency', () => {
+    const email = (language: 'fr' | 'en') =>
+      renderFormalNoticeEmail({
+        language,
+        customer: { name: 'ACME SARL', isBusiness: true },
+        creditor,
+        notices: [
+          {
+            invoiceId: 'F-1',
+            amountCents: 100_000,
+            openCents: 100_000,
+            dueDate: '2025-06-15',
+            currency: 'EUR',
+            penalties,
+          },
+        ],
+        deadline: '2025-08-22',
+        asOf: '2025-08-14',
+      }).text;
+    expect(email('fr')).toContain(
+      'nous engagerons sans autre avis une procédure de recouvrement (injonction de payer ou recours à une société ' +
+        'de recouvrement)',
+    );
+    expect(email('fr')).not.toContain('notre service de recouvrement');
+    expect(email('en')).toContain('collection proceedings without further notice (order for payment or a collection');
+  });
+});
