@@ -1,5 +1,6 @@
 import { now } from '../adapters/clock';
 import { creditor, financeEmails } from '../adapters/config';
+import { paymentsOf } from '../adapters/db/api-reads';
 import { getCustomer } from '../adapters/db/customers';
 import { type Batch, type BatchMember, dispatchKeyOf, listMembers } from '../adapters/db/dispatch';
 import { getRateOverride, loadRateTable } from '../adapters/db/rates';
@@ -14,10 +15,16 @@ import type { InForceInvoice } from '../core/dunning/in-force';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import type { LatePenalties } from '../core/dunning/penalties';
 import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
-import { defaultRateTable, halfYearOf, legalRateForHalf, type RateTable } from '../core/dunning/rates';
+import {
+  defaultRateTable,
+  halfYearOf,
+  legalRateForHalf,
+  type RateProvenance,
+  type RateTable,
+} from '../core/dunning/rates';
 import { namedRecipient } from '../core/dunning/recipients';
 import { buildFormalNoticePdf, type FormalNoticeInput, formalNoticeReference } from '../core/letters/formal-notice';
-import { rateNotesFor, rateStatusOf } from '../core/letters/rate-notes';
+import { rateNoteOf, rateNotesFor } from '../core/letters/rate-notes';
 import { daysLateOn } from '../core/messages/format';
 import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notices';
 import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
@@ -129,6 +136,7 @@ async function composeMessage(input: {
         asOf,
         perInvoice: Boolean(batch.soloInvoiceId),
         inForce: input.inForce,
+        claims: { interest: policy.lateInterest !== 'none', indemnity: policy.fixedIndemnity },
       });
       // The customer's page: a personal link and the EPC payment QR code (functions/customer-page/message-link.ts).
       const linked = await withCustomerLink(message, {
@@ -141,7 +149,13 @@ async function composeMessage(input: {
       });
       const documents = Object.fromEntries(items.map((i) => [i.invoiceId, { customerLinkId: linked.linkId }]));
       return {
-        email: { to, ...linked.message, attachments: linked.attachments, tags: { kind: 'reminder' } },
+        email: {
+          to,
+          ...replyTo(),
+          ...linked.message,
+          attachments: linked.attachments,
+          tags: { kind: 'reminder' },
+        },
         eventKind: 'reminder_sent',
         documents,
       };
@@ -195,14 +209,14 @@ async function composeFormalNotices(
   }[] = [];
   for (const item of items) {
     const invoice = item.invoice;
-    const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates);
+    const penalties = penaltiesOf(invoice, customer, policy, asOf, asOf, rates, await paymentsOf(invoice.invoiceId));
     const reference = formalNoticeReference(invoice.invoiceId, asOf);
     const pdf = await buildFormalNoticePdf({
       language: customer.language,
       creditor: creditor(),
       debtor: { ...addresseeOf(customer), address: customer.postalAddress },
       reminded: alreadyReminded(invoice.dunningLevel),
-      ...publishedRates(customer, penalties, asOf, rates, override?.assumption ?? false),
+      ...publishedRates(customer, penalties, asOf, rates, override?.provenance ?? []),
       invoices: [
         {
           invoiceId: invoice.invoiceId,
@@ -259,7 +273,13 @@ async function composeFormalNotices(
   const customerTo = await recipientsOf(customer, { legal: true });
   const to = customerTo.length > 0 ? customerTo : financeEmails();
   return {
-    email: { to, ...message, attachments: [...attachments, ...linked.attachments], tags: { kind: 'formal_notice' } },
+    email: {
+      to,
+      ...replyTo(),
+      ...message,
+      attachments: [...attachments, ...linked.attachments],
+      tags: { kind: 'formal_notice' },
+    },
     eventKind: 'formal_notice_sent',
     documents,
     afterSend: (messageId, log) =>
@@ -297,22 +317,23 @@ async function tellFinanceToPost(
 
 /**
  * How the letter speaks of its rates: for a business, the status of each half-year's L441-10 rate (published,
- * entered by finance, assumed); for a consumer, the legal interest rate of the notice's half-year when known.
+ * entered by finance, assumed) and of its legal rate (a contract rate's floor); for a consumer, the legal interest rate
+ * of the notice's half-year when known. Each half-year's status is finance's entry for it (adapters/db/rates.ts).
  */
 function publishedRates(
   customer: Customer,
   penalties: LatePenalties,
   asOf: string,
   rates: RateTable,
-  assumed: boolean,
+  provenance: RateProvenance[],
 ): Pick<FormalNoticeInput, 'rateNotes' | 'legalRate'> {
   if (customer.isBusiness)
     return {
       rateNotes: rateNotesFor(
         penalties.periods.map((p) => p.from),
-        'l441_10',
         defaultRateTable,
-        assumed,
+        rates,
+        provenance,
       ),
     };
   const half = halfYearOf(asOf);
@@ -321,7 +342,7 @@ function publishedRates(
       legalRate: {
         bp: legalRateForHalf(rates, half),
         half,
-        status: rateStatusOf(half, 'legal_rate', defaultRateTable, assumed),
+        ...rateNoteOf(half, 'legal_rate', defaultRateTable, rates, provenance),
       },
     };
   } catch {
@@ -373,6 +394,15 @@ export async function settleAfterSend(
 }
 
 const noticeToPostIntentId = (messageId: string) => intentIdOf('notice-to-post', messageId);
+
+/**
+ * A customer's answer goes to the accounting contact the signature names (the sender address is not read): the
+ * reminder says "répondez simplement à ce message".
+ */
+function replyTo(): { replyTo?: string[] } {
+  const address = creditor().legal?.accounting.email;
+  return address ? { replyTo: [address] } : {};
+}
 
 /** The debtor as letters address them: name, business or not, civility and family name when known. */
 export function addresseeOf(customer: Customer): {

@@ -1,4 +1,5 @@
 import { agencyEmail, creditor } from '../adapters/config';
+import { paymentsOf } from '../adapters/db/api-reads';
 import { listInvoiceEvents } from '../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
 import { loadRateTable } from '../adapters/db/rates';
@@ -44,7 +45,8 @@ export async function handOffToAgency(input: {
   const events = await listInvoiceEvents(invoice.invoiceId);
   const notice = [...events].reverse().find((e) => e.kind === 'formal_notice_sent');
   const noticeDate = notice ? notice.at.slice(0, 10) : undefined;
-  const penalties = penaltiesOf(invoice, customer, policy, asOf, noticeDate, await loadRateTable());
+  const payments = await paymentsOf(invoice.invoiceId);
+  const penalties = penaltiesOf(invoice, customer, policy, asOf, noticeDate, await loadRateTable(), payments);
   const caseId = `REC-${invoice.invoiceId.replace(/[^A-Za-z0-9-]/g, '')}-${asOf.replace(/-/g, '')}`;
   const file = await buildAgencyCaseFile({
     language: customer.language,

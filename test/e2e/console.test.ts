@@ -171,7 +171,7 @@ const financeRates = {
     { half: '2027-H1', otherCasesBp: 262, privateCreditorBp: 667 },
   ],
   source: 'entered by finance for the console test',
-  assumption: false,
+  provenance: [],
 };
 
 beforeAll(async () => {

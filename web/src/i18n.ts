@@ -300,7 +300,10 @@ const fr = {
     noChange: 'Aucun changement.',
     invalidJson: 'JSON invalide',
     rates: 'Taux de pénalités de retard',
-    ratesHelp: 'Taux BCE au 1er janvier / 1er juillet et taux légal du semestre, tels que publiés.',
+    ratesHelp:
+      'Taux BCE au 1er janvier / 1er juillet et taux légal du semestre, tels que publiés. Pour chaque semestre ' +
+      'ajouté, « provenance » dit si le taux (ecb_mro ou legal_rate) est publié ou une hypothèse ' +
+      '(assumption: true) : les lettres l’indiquent.',
     missing: 'Semestres sans taux',
     saved: 'Enregistré.',
     readOnlyRates: 'Les taux ne sont visibles que du rôle finance.',
@@ -596,7 +599,10 @@ const en: Messages = {
     noChange: 'No change.',
     invalidJson: 'Invalid JSON',
     rates: 'Late-payment rates',
-    ratesHelp: 'ECB rate on 1 January / 1 July and the legal rate of the half-year, as published.',
+    ratesHelp:
+      'ECB rate on 1 January / 1 July and the legal rate of the half-year, as published. For each half-year added, ' +
+      '“provenance” says whether its rate (ecb_mro or legal_rate) is published or an assumption (assumption: true): ' +
+      'the letters say so.',
     missing: 'Half-years without rates',
     saved: 'Saved.',
     readOnlyRates: 'Rates are visible to the finance role only.',

@@ -28,6 +28,22 @@ export const AllocationRecord = z.object({
 });
 export type AllocationRecord = z.infer<typeof AllocationRecord>;
 
+/**
+ * The cash allocated to an invoice with its booking dates (an undone allocation is deleted): when each amount stopped
+ * being owed, for the penalties. Bank fees written off with a payment were owed until the same day.
+ */
+export async function paymentsOf(invoiceId: string): Promise<{ on: string; cents: number }[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+    ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId).pk, ':a': 'ALLOC#' },
+    ConsistentRead: true,
+  });
+  return items
+    .map((i) => AllocationRecord.parse(stripKeys(i)))
+    .map((a) => ({ on: (a.bookingDate ?? a.at ?? '').slice(0, 10), cents: a.amountCents + a.writeOffCents }))
+    .filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.on) && p.cents > 0);
+}
+
 export interface InvoiceDossier {
   invoice: Invoice;
   allocations: AllocationRecord[];

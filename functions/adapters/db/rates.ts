@@ -1,7 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { defaultRateTable, mergeRateTables, RateTable } from '../../core/dunning/rates';
+import {
+  defaultRateTable,
+  mergeRateTables,
+  provenanceFromFlag,
+  RateProvenance,
+  RateTable,
+} from '../../core/dunning/rates';
 import { dynamo } from '../aws-clients';
 import { tableName } from './table';
 
@@ -17,19 +23,33 @@ export const RateOverride = z.object({
   legalRate: RateTable.shape.legalRate,
   /** Where the figures were read (press release, arrêté, JORF reference). */
   source: z.string().min(3).max(500),
-  /** True when the figures are an assumption (not yet published): letters label them as such. */
-  assumption: z.boolean().default(false),
+  /**
+   * Per half-year and rate (ECB, legal): published or an assumption, and where it was read. A half-year finance adds
+   * without an entry here is a published figure read where `source` says.
+   */
+  provenance: z.array(RateProvenance).default([]),
   version: z.number().int().nonnegative().default(0),
   updatedAt: z.string().optional(),
   updatedBy: z.string().optional(),
 });
 export type RateOverride = z.infer<typeof RateOverride>;
 
+/** Before per-half-year provenance, one `assumption` flag marked every half-year finance had added. */
+const StoredRateOverride = RateOverride.extend({ assumption: z.boolean().optional() });
+
+/**
+ * Finance's additions as stored; one saved with the former single flag reads as one entry per half-year it then
+ * covered, each meaning what the flag meant (an override saved before keeps meaning what it meant).
+ */
+export function readRateOverride(item: Record<string, unknown>): RateOverride {
+  const { assumption, ...rest } = StoredRateOverride.parse(item); // pk, sk and type are not fields: dropped
+  if (assumption === undefined) return rest;
+  return { ...rest, provenance: provenanceFromFlag(defaultRateTable, rest, { assumption }, rest.provenance) };
+}
+
 export async function getRateOverride(): Promise<RateOverride | undefined> {
   const res = await dynamo().send(new GetCommand({ TableName: tableName(), Key: KEY, ConsistentRead: true }));
-  if (!res.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...rest } = res.Item;
-  return RateOverride.parse(rest);
+  return res.Item ? readRateOverride(res.Item) : undefined;
 }
 
 /** The table every penalty computation uses: the shipped figures plus finance's additions. */

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { clock } from '../../adapters/clock';
 import { getRateOverride, RateOverride, RateVersionConflictError, saveRateOverride } from '../../adapters/db/rates';
 import { localDate } from '../../core/calendar/time-zone';
-import { defaultRateTable, HalfYear, mergeRateTables, missingRates, RateTable } from '../../core/dunning/rates';
+import {
+  defaultRateTable,
+  HalfYear,
+  mergeRateTables,
+  missingRates,
+  provenanceFromFlag,
+  RateTable,
+} from '../../core/dunning/rates';
 import { fieldErrors, validationProblem, versionConflict } from '../http';
 import { route } from '../route';
 import { common } from '../schemas';
@@ -48,9 +55,17 @@ const RatesUpdate = z.object({
     'Legal interest rate per half-year {half: 2026-H2, otherCasesBp, privateCreditorBp}; merged by half-year',
   ),
   source: RateOverride.shape.source.describe('Where the figures were read (ECB press release, arrêté, JORF reference)'),
-  assumption: RateOverride.shape.assumption.describe(
-    'True when the figures are an assumption, not yet published: letters label them so',
+  provenance: RateOverride.shape.provenance.describe(
+    'Per half-year and rate {half: 2026-H2, rate: ecb_mro | legal_rate, assumption, source}: published or an ' +
+      'assumption (letters label it so); a half-year added without an entry is published, read where source says',
   ),
+  assumption: z
+    .boolean()
+    .optional()
+    .describe(
+      'Former single flag: true marks as an assumption every added half-year that has no provenance entry; prefer ' +
+        'provenance',
+    ),
 });
 
 function view(override: RateOverride | undefined) {
@@ -105,9 +120,18 @@ export const rateRoutes = [
           { in: 'body', field: `legalRate.${duplicate.index}.half`, message: `${duplicate.half} is listed twice` },
         ]);
       }
+      const twice = duplicateHalf(body.provenance.map((p) => ({ half: `${p.half} ${p.rate}` })));
+      if (twice) {
+        throw validationProblem([
+          { in: 'body', field: `provenance.${twice.index}.half`, message: `${twice.half} is listed twice` },
+        ]);
+      }
+      const { assumption, ...next } = body;
       let saved: RateOverride;
       try {
-        saved = await saveRateOverride(body, current?.version, principal.actor, clock().now().toISOString());
+        if (assumption !== undefined)
+          next.provenance = provenanceFromFlag(defaultRateTable, next, { assumption }, next.provenance);
+        saved = await saveRateOverride(next, current?.version, principal.actor, clock().now().toISOString());
       } catch (err) {
         if (err instanceof RateVersionConflictError) throw versionConflict('the rate table');
         if (err instanceof z.ZodError) throw validationProblem(fieldErrors('body', err));

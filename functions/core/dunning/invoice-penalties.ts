@@ -16,6 +16,8 @@ export function penaltiesOf(
   asOf: IsoDate,
   formalNoticeDate: IsoDate | undefined,
   rates: RateTable,
+  /** The cash allocated to the invoice with its booking dates: penalties run on each amount until it was paid. */
+  payments: { on: IsoDate; cents: number }[] = [],
 ): LatePenalties {
   return computeLatePenalties({
     principalCents: invoice.openCents,
@@ -27,5 +29,6 @@ export function penaltiesOf(
     formalNoticeDate,
     lateInterest: policy.lateInterest,
     fixedIndemnity: policy.fixedIndemnity,
+    payments,
   });
 }

@@ -11,8 +11,10 @@ import { halfYearEnd, halfYearOf, halfYearStart, l441RateForHalf, legalRateForHa
  * - Consumer debtor (Code civil 1231-6): no indemnity; interest at the legal rate runs from the formal notice:
  *   from the day after `formalNoticeDate` (and never before the day after the due date); none without a notice.
  * - A late period spanning half-years is split: each half-year's days at that half-year's rate.
+ * - A payment allocated after the due date splits the period: the amount it paid bears interest until the day before
+ *   its booking date, what is still owed until `asOf`.
  * - Day count Actual/365 (365 also in leap years). Each period's interest is
- *   principal x rateBp x days / (10 000 x 365), rounded half-up to the cent ONCE PER PERIOD (integer arithmetic);
+ *   amount owed x rateBp x days / (10 000 x 365), rounded half-up to the cent ONCE PER PERIOD (integer arithmetic);
  *   the interest is the sum of the rounded periods.
  * - A rate missing from the table throws UnknownRateError naming the half-year (never a silent default).
  */
@@ -24,6 +26,10 @@ export interface PenaltyPeriod {
   days: number;
   rateBp: number;
   cents: number;
+  /** The amount owed during the period, the interest's base: what is still owed plus what was paid after it. */
+  baseCents: number;
+  /** A contract rate raised to its floor, three times the legal interest rate of the half-year (L441-10). */
+  floored?: boolean;
 }
 
 export interface LatePenalties {
@@ -52,6 +58,11 @@ export interface LatePenaltiesInput {
   lateInterest?: 'l441_10' | 'legal_rate' | 'none';
   /** The policy's choice to claim the €40 indemnity (business debtors only). Default true. */
   fixedIndemnity?: boolean;
+  /**
+   * The cash allocated to the invoice, by booking date: each amount was owed until the day before (`principalCents`
+   * is what is still owed). Interest runs on each amount for the days it was owed.
+   */
+  payments?: { on: IsoDate; cents: number }[];
 }
 
 export const FIXED_INDEMNITY_CENTS = 4000;
@@ -119,10 +130,23 @@ export function computeLatePenalties(input: LatePenaltiesInput): LatePenalties {
 
   const periods: PenaltyPeriod[] = [];
   if (start && start <= asOf && principalCents > 0) {
+    const payments = input.payments ?? [];
     for (const part of splitByHalfYear(start, asOf)) {
       const rateBp = rateFor(part.half);
-      const days = daysBetween(part.from, part.to) + 1;
-      periods.push({ from: part.from, to: part.to, days, rateBp, cents: interestCents(principalCents, rateBp, days) });
+      const floored = basis === 'contract' && rateBp !== input.contractRateBp;
+      for (const piece of splitAtPayments(part.from, part.to, payments)) {
+        const baseCents = principalCents + payments.filter((p) => p.on > piece.from).reduce((t, p) => t + p.cents, 0);
+        const days = daysBetween(piece.from, piece.to) + 1;
+        periods.push({
+          from: piece.from,
+          to: piece.to,
+          days,
+          rateBp,
+          cents: interestCents(baseCents, rateBp, days),
+          baseCents,
+          ...(floored ? { floored } : {}),
+        });
+      }
     }
   }
   const interest = periods.reduce((s, p) => s + p.cents, 0);
@@ -135,6 +159,19 @@ export function computeLatePenalties(input: LatePenaltiesInput): LatePenalties {
     basis,
     daysLate,
   };
+}
+
+/** Splits [from, to] where a payment stops part of the amount being owed (a payment on day P: owed until P - 1). */
+function splitAtPayments(from: IsoDate, to: IsoDate, payments: { on: IsoDate }[]): { from: IsoDate; to: IsoDate }[] {
+  const cuts = [...new Set(payments.map((p) => p.on).filter((on) => on > from && on <= to))].sort();
+  const out: { from: IsoDate; to: IsoDate }[] = [];
+  let start = from;
+  for (const cut of cuts) {
+    out.push({ from: start, to: addDays(cut, -1) });
+    start = cut;
+  }
+  out.push({ from: start, to });
+  return out;
 }
 
 function businessRate(input: LatePenaltiesInput): (half: string) => number {

@@ -33,6 +33,21 @@ export const RateTable = z.object({
 });
 export type RateTable = z.infer<typeof RateTable>;
 
+/**
+ * Where finance's figure for one half-year comes from: the ECB rate in force on its first day, or its legal interest
+ * rate, published (read where `source` says) or an assumption (not yet published). One entry per half-year and rate:
+ * an assumed half-year stays assumed when a later one is entered as published, and the reverse.
+ */
+export const RateProvenance = z.object({
+  half: HalfYear,
+  rate: z.enum(['ecb_mro', 'legal_rate']),
+  /** True when the figure is an assumption (not yet published): letters label it as such. */
+  assumption: z.boolean(),
+  /** Where it was read, or what the assumption is (e.g. "taux du 1er semestre reconduit"). */
+  source: z.string().min(3).max(500).optional(),
+});
+export type RateProvenance = z.infer<typeof RateProvenance>;
+
 export const defaultRateTable: RateTable = RateTable.parse({
   ecbMro: [
     { from: '2023-09-20', rateBp: 450 },
@@ -157,4 +172,45 @@ export function missingRates(
 export function nextHalfYear(half: HalfYear): HalfYear {
   const year = Number(half.slice(0, 4));
   return half.endsWith('H1') ? `${year}-H2` : `${year + 1}-H1`;
+}
+
+/**
+ * The half-years whose rate an override makes known beyond the checked table, each with the provenance it meant under
+ * the former single `assumption` flag (that flag marked every half-year finance added alike). Entries already given
+ * per half-year are kept as they are.
+ */
+export function provenanceFromFlag(
+  checked: RateTable,
+  override: Partial<RateTable>,
+  flag: { assumption: boolean; source?: string },
+  given: RateProvenance[] = [],
+): RateProvenance[] {
+  const merged = mergeRateTables(checked, override);
+  const ends = [
+    merged.ecbMroKnownThrough,
+    ...merged.ecbMro.map((r) => r.from),
+    ...merged.legalRate.map((r) => halfYearStart(r.half)),
+  ].filter((x): x is string => !!x);
+  const first = [
+    ...checked.ecbMro.map((r) => r.from),
+    ...checked.legalRate.map((r) => halfYearStart(r.half)),
+  ].sort()[0];
+  const known = (f: () => unknown) => {
+    try {
+      f();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const out = [...given];
+  const has = (half: string, rate: RateProvenance['rate']) => out.some((p) => p.half === half && p.rate === rate);
+  for (const m of missingRates(checked, first, ends.sort().pop()!)) {
+    const add = (rate: RateProvenance['rate']) =>
+      !has(m.half, rate) &&
+      out.push({ half: m.half, rate, assumption: flag.assumption, ...(flag.source ? { source: flag.source } : {}) });
+    if (m.ecbMro && known(() => ecbMroForHalf(merged, m.half))) add('ecb_mro');
+    if (m.legalRate && known(() => legalRateForHalf(merged, m.half))) add('legal_rate');
+  }
+  return out;
 }

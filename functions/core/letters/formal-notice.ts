@@ -1,5 +1,5 @@
 import type { IsoDate } from '../dates';
-import type { LatePenalties } from '../dunning/penalties';
+import type { LatePenalties, PenaltyBasis, PenaltyPeriod } from '../dunning/penalties';
 import {
   type Addressee,
   closingCivility,
@@ -10,6 +10,7 @@ import {
   money,
   structuredReference,
 } from '../messages/format';
+import { collectionConsequence } from '../messages/notices';
 import type { Creditor } from '../messages/reminder';
 import { type CustomerPageOnLetter, drawCustomerPageBlock } from './customer-link-block';
 import { accountingContactLine, legalMentions } from './identity';
@@ -37,10 +38,14 @@ export interface FormalNoticeInput {
   /** How each printed rate is sourced (published, entered by finance, assumed). */
   rateNotes?: RateNotes;
   /** A consumer's legal interest rate of the notice's half-year, when known (printed with its source). */
-  legalRate?: { bp: number; half: string; status: RateStatus };
+  legalRate?: { bp: number; half: string } & RateNote;
   invoices: FormalNoticeInvoice[];
   /** computeLatePenalties per invoice: by invoiceId, or an array in the order of `invoices`. */
   penalties: Record<string, LatePenalties> | LatePenalties[];
+  /**
+   * Eight days after the letter's date, for finance's records; the letter itself gives eight days from its receipt
+   * (the registered letter is posted when finance acts on the "to post" alert, at a date the letter cannot know).
+   */
   deadline: IsoDate;
   asOf: IsoDate;
   /** The notice's own reference, e.g. "MED-F-2026-0042-20261123" (defaults to one built from the first invoice). */
@@ -60,6 +65,10 @@ export interface FormalNoticeFigures {
   totalCents: number;
   currency: string;
   business: boolean;
+  /** Whether the letter claims late-payment interest (a policy may waive it: `lateInterest: 'none'`). */
+  claimsInterest: boolean;
+  /** Whether the letter claims the €40 indemnity (a policy may waive it: `fixedIndemnity: false`). */
+  claimsIndemnity: boolean;
 }
 
 export function formalNoticeReference(invoiceId: string, asOf: IsoDate): string {
@@ -87,6 +96,8 @@ export function formalNoticeFigures(
     totalCents: sum((r) => r.dueCents),
     currency: [...currencies][0],
     business,
+    claimsInterest: rows.some((r) => r.penalties.basis !== 'none'),
+    claimsIndemnity: rows.some((r) => r.penalties.indemnityCents > 0),
   };
 }
 
@@ -98,11 +109,21 @@ function pct(bp: number, language: Language): string {
 /** Where a printed rate comes from: the checked reference table, finance's entry (rates API), or an assumption. */
 export type RateStatus = 'published' | 'entered' | 'assumed';
 
-/** How the letter speaks of the rates it prints: per half-year (e.g. "2026-H2"); absent halves are published. */
+/**
+ * How the letter speaks of one half-year's rate: where it comes from and, for an assumption that repeats the rate of
+ * an earlier half-year that is not one, that half-year.
+ */
+export interface RateNote {
+  status: RateStatus;
+  carriedFrom?: string;
+}
+
+/** How the letter speaks of the rates it prints, per half-year (e.g. "2026-H2"); absent halves are published. */
 export interface RateNotes {
-  status: Record<string, RateStatus>;
-  /** The last half-year whose rate the reference table holds, named in the assumption's note. */
-  lastPublished?: string;
+  /** The L441-10 rate (the ECB's in force on the half-year's first day, + 10 points). */
+  l441: Record<string, RateNote>;
+  /** The legal interest rate, which a contract rate floored at three times that rate uses. */
+  legal?: Record<string, RateNote>;
 }
 
 function halfLabel(half: string, language: Language): string {
@@ -186,7 +207,23 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
   else writeConsumerInterest(w, input, fig);
   writeDemand(w, input, fig, posted);
   w.lines(paymentLines(creditor, ids, language), { size: 9, gapAfter: 10 });
-  if (input.customerPage) await drawCustomerPageBlock(w, input.customerPage, language);
+  if (input.customerPage) {
+    const beyond = fig.totalCents - fig.principalCents;
+    const beyondPrincipal =
+      beyond > 0
+        ? {
+            amount: m(beyond),
+            what: !fig.business
+              ? ('interest' as const)
+              : fig.indemnityCents === 0
+                ? ('penalties' as const)
+                : fig.interestCents === 0
+                  ? ('indemnity' as const)
+                  : ('penalties_and_indemnity' as const),
+          }
+        : undefined;
+    await drawCustomerPageBlock(w, { ...input.customerPage, beyondPrincipal }, language);
+  }
   w.paragraph(
     fr
       ? `Nous vous prions d’agréer, ${closingCivility(debtor)}, l’expression de nos salutations distinguées.`
@@ -201,6 +238,24 @@ export async function buildFormalNoticePdf(input: FormalNoticeInput): Promise<Ui
 
 /** L441-10 penalties period by period, each rate labelled when it is not a published one, and the €40 indemnities. */
 function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
+  const fr = input.language === 'fr';
+  const m = (c: number) => money(c, fig.currency, input.language);
+  if (fig.claimsInterest) writeL441Penalties(w, input, fig);
+  if (fig.indemnityCents > 0) {
+    const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
+    w.paragraph(
+      fr
+        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais ` +
+            `de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ` +
+            `${m(fig.indemnityCents)}.`
+        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is ` +
+            `due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
+    );
+  }
+}
+
+/** The L441-10 paragraph and the penalties period by period (left out when the policy waives interest). */
+function writeL441Penalties(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
   const { language, asOf } = input;
   const fr = language === 'fr';
   const d = (x: IsoDate) => formatDate(x, language);
@@ -223,39 +278,62 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
                 'half-year concerned, plus 10 percentage points'
           }. As of ${d(asOf)} they amount to:`,
   );
-  const notes = input.rateNotes;
-  const statusOf = (from: IsoDate, basis: string): RateStatus =>
-    basis === 'contract' ? 'published' : (notes?.status[halfOf(from)] ?? 'published');
+  // A contract rate is the contract's, unless raised to three times the legal rate: then it is that rate's status.
+  const noteOf = (p: PenaltyPeriod, basis: PenaltyBasis): RateNote =>
+    (p.floored
+      ? input.rateNotes?.legal?.[halfOf(p.from)]
+      : basis === 'contract'
+        ? undefined
+        : input.rateNotes?.l441[halfOf(p.from)]) ?? { status: 'published' };
   const mark: Record<RateStatus, string> = { published: '', entered: ' (1)', assumed: ' (2)' };
   const used = new Set<RateStatus>();
+  const assumed: RateNote[] = [];
+  // A payment received after the due date changes the amount owed: each period then shows the amount it bears on.
+  const withBase = fig.rows.some((r) => r.penalties.periods.some((p) => p.baseCents !== r.invoice.openCents));
   const periodRows: string[][] = [];
   for (const r of fig.rows) {
-    if (r.penalties.periods.length === 0) periodRows.push([r.invoice.invoiceId, '—', '—', '—', m(0)]);
+    if (r.penalties.basis === 'none') continue;
+    if (r.penalties.periods.length === 0)
+      periodRows.push([r.invoice.invoiceId, '—', '—', ...(withBase ? ['—'] : []), '—', m(0)]);
     for (const p of r.penalties.periods) {
-      const status = statusOf(p.from, r.penalties.basis);
+      const note = noteOf(p, r.penalties.basis);
+      const status = note.status;
       used.add(status);
+      if (status === 'assumed') assumed.push(note);
       periodRows.push([
         r.invoice.invoiceId,
         fr ? `du ${d(p.from)} au ${d(p.to)}` : `${d(p.from)} to ${d(p.to)}`,
         String(p.days),
+        ...(withBase ? [m(p.baseCents)] : []),
         `${pct(p.rateBp, language)}${mark[status]}`,
         m(p.cents),
       ]);
     }
   }
   w.table(
-    fr
-      ? ['Facture', 'Période', 'Jours', 'Taux annuel', 'Pénalités']
-      : ['Invoice', 'Period', 'Days', 'Annual rate', 'Penalties'],
+    [
+      fr ? 'Facture' : 'Invoice',
+      fr ? 'Période' : 'Period',
+      fr ? 'Jours' : 'Days',
+      ...(withBase ? [fr ? 'Montant dû' : 'Amount owed'] : []),
+      fr ? 'Taux annuel' : 'Annual rate',
+      fr ? 'Pénalités' : 'Penalties',
+    ],
     periodRows,
-    [0.22, 0.32, 0.1, 0.18, 0.18],
-    [2, 3, 4],
+    withBase ? [0.18, 0.28, 0.08, 0.16, 0.14, 0.16] : [0.22, 0.32, 0.1, 0.18, 0.18],
+    withBase ? [2, 3, 4, 5] : [2, 3, 4],
   );
   const small = { size: 8 };
   w.paragraph(
-    fr
-      ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
-      : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.',
+    withBase
+      ? fr
+        ? 'Calcul : montant dû pendant la période (les règlements reçus après l’échéance l’ont réduit à leur ' +
+          'date) × taux annuel × nombre de jours / 365, arrondi au centime par période.'
+        : 'Computation: amount owed during the period (payments received after the due date reduced it on their ' +
+          'date) × annual rate × number of days / 365, rounded to the cent per period.'
+      : fr
+        ? 'Calcul : montant restant dû × taux annuel × nombre de jours / 365, arrondi au centime par période.'
+        : 'Computation: amount due × annual rate × number of days / 365, rounded to the cent per period.',
     small,
   );
   if (used.has('entered'))
@@ -266,25 +344,22 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
       small,
     );
   if (used.has('assumed')) {
-    const last = notes?.lastPublished ? halfLabel(notes.lastPublished, language) : undefined;
+    // Said from what finance entered: "at the rate of <half>, the last published" only when the figure repeats it.
+    const from = new Set(assumed.map((n) => n.carriedFrom));
+    const carried = from.size === 1 ? [...from][0] : undefined;
+    const basisFr = carried
+      ? `au taux du ${halfLabel(carried, 'fr')}, dernier taux publié,`
+      : 'au taux retenu par hypothèse par notre service comptable';
+    const basisEn = carried
+      ? `the rate of the ${halfLabel(carried, 'en')}, the last published one,`
+      : 'the rate assumed by our accounts department';
     w.paragraph(
       fr
         ? `(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en ` +
-            `vigueur ; le montant indiqué est calculé au dernier taux publié${last ? ` (${last})` : ''} et sera ajusté.`
+            `vigueur ; le montant indiqué est calculé ${basisFr} et sera ajusté.`
         : `(2) Assumption: the rate of this half-year is not yet published. Penalties are due at the rate in force; ` +
-            `the amount shown uses the last published rate${last ? ` (${last})` : ''} and will be adjusted.`,
+            `the amount shown uses ${basisEn} and will be adjusted.`,
       { ...small, bold: true },
-    );
-  }
-  if (fig.indemnityCents > 0) {
-    const count = fig.rows.filter((r) => r.penalties.indemnityCents > 0).length;
-    w.paragraph(
-      fr
-        ? `En application des articles L441-10 et D441-5 du Code de commerce, une indemnité forfaitaire pour frais ` +
-            `de recouvrement de 40 € est due pour chaque facture payée en retard, soit ${count} × 40 € = ` +
-            `${m(fig.indemnityCents)}.`
-        : `Under articles L441-10 and D441-5 of the French Commercial Code, a fixed recovery indemnity of €40 is ` +
-            `due for each invoice paid late: ${count} × €40 = ${m(fig.indemnityCents)}.`,
     );
   }
 }
@@ -293,6 +368,13 @@ function writeBusinessPenalties(w: PdfWriter, input: FormalNoticeInput, fig: For
 function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures): void {
   const fr = input.language === 'fr';
   const rate = input.legalRate;
+  const assumedFr = rate?.carriedFrom
+    ? `, hypothèse : taux du semestre non encore publié, celui du ${halfLabel(rate.carriedFrom, 'fr')} reconduit`
+    : ', hypothèse : taux du semestre non encore publié, retenu par notre service comptable';
+  const assumedEn = rate?.carriedFrom
+    ? ', assumption: the rate of the half-year is not yet published, that of the ' +
+      `${halfLabel(rate.carriedFrom, 'en')} carried forward`
+    : ', assumption: the rate of the half-year is not yet published, assumed by our accounts department';
   const figure = rate
     ? fr
       ? ` (${pct(rate.bp, 'fr')} l’an pour le ${halfLabel(rate.half, 'fr')}` +
@@ -301,7 +383,7 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
             ? ''
             : rate.status === 'entered'
               ? ', taux relevé par notre service comptable'
-              : ', hypothèse : taux du semestre non encore publié, dernier taux publié'
+              : assumedFr
         })`
       : ` (${pct(rate.bp, 'en')} a year for the ${halfLabel(rate.half, 'en')}` +
         `${
@@ -309,7 +391,7 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
             ? ''
             : rate.status === 'entered'
               ? ', rate entered by our accounts department'
-              : ', assumption: the rate of the half-year is not yet published, last published rate'
+              : assumedEn
         })`
     : '';
   w.paragraph(
@@ -329,17 +411,21 @@ function writeConsumerInterest(w: PdfWriter, input: FormalNoticeInput, fig: Form
 
 /** The summary, the demand with its deadline, the consequence, and how the notice is sent. */
 function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFigures, posted: boolean): void {
-  const { language, deadline } = input;
+  const { language } = input;
   const fr = language === 'fr';
   const m = (c: number) => money(c, fig.currency, language);
   const rows = fig.business
     ? [
         [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
-        [fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)],
-        [
-          fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)',
-          m(fig.indemnityCents),
-        ],
+        ...(fig.claimsInterest ? [[fr ? 'Pénalités de retard' : 'Late-payment penalties', m(fig.interestCents)]] : []),
+        ...(fig.claimsIndemnity
+          ? [
+              [
+                fr ? 'Indemnités forfaitaires (40 € par facture)' : 'Fixed indemnities (€40 per invoice)',
+                m(fig.indemnityCents),
+              ],
+            ]
+          : []),
       ]
     : [
         [fr ? 'Principal restant dû' : 'Principal due', m(fig.principalCents)],
@@ -355,27 +441,23 @@ function writeDemand(w: PdfWriter, input: FormalNoticeInput, fig: FormalNoticeFi
     10,
   );
   const accrues = fig.business
-    ? fr
-      ? 'Les pénalités de retard continuent de courir jusqu’au complet paiement.'
-      : 'Late-payment penalties continue to accrue until payment in full.'
+    ? !fig.claimsInterest
+      ? ''
+      : fr
+        ? ' Les pénalités de retard continuent de courir jusqu’au complet paiement.'
+        : ' Late-payment penalties continue to accrue until payment in full.'
     : fr
-      ? 'Les intérêts au taux légal courent à compter de la présente jusqu’au complet paiement.'
-      : 'Statutory interest runs from this notice until payment in full.';
+      ? ' Les intérêts au taux légal courent à compter de la présente jusqu’au complet paiement.'
+      : ' Statutory interest runs from this notice until payment in full.';
   w.paragraph(
     fr
-      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} au plus tard ` +
-          `le ${formatDate(deadline, 'fr')}. ${accrues}`
-      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} no later than ` +
-          `${formatDate(deadline, 'en')}. ${accrues}`,
+      ? `Par la présente, nous vous mettons en demeure de nous régler la somme de ${m(fig.totalCents)} dans un ` +
+          `délai de huit jours à compter de la réception de la présente.${accrues}`
+      : `We hereby give you formal notice to pay us the sum of ${m(fig.totalCents)} within eight days of receipt ` +
+          `of this notice.${accrues}`,
     { bold: true },
   );
-  w.paragraph(
-    fr
-      ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
-          '(injonction de payer ou recours à une société de recouvrement).'
-      : 'Failing payment by that date, we will start collection proceedings without further notice (order for ' +
-          'payment or a collection agency).',
-  );
+  w.paragraph(collectionConsequence(language));
   w.paragraph(
     posted
       ? fr

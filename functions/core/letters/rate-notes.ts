@@ -1,44 +1,75 @@
-import { halfYearOf, l441RateForHalf, legalRateForHalf, type RateTable } from '../dunning/rates';
-import type { RateNotes, RateStatus } from './formal-notice';
+import { halfYearOf, l441RateForHalf, legalRateForHalf, type RateProvenance, type RateTable } from '../dunning/rates';
+import type { RateNote, RateNotes, RateStatus } from './formal-notice';
+
+type Kind = 'l441_10' | 'legal_rate';
 
 /**
- * Where each half-year's rate of a letter comes from. The checked reference table (core/dunning/rates.ts, figures of
- * shared/reference/late-payment-rates.md) makes a rate 'published'; a half it lacks was entered by finance (rates API):
- * 'entered', or 'assumed' when finance marked its entry as an assumption (the local demo's carried-forward rates).
+ * Where a half-year's rate comes from. The checked reference table (core/dunning/rates.ts, figures of
+ * shared/reference/late-payment-rates.md) makes a rate 'published'; a half it lacks was entered by finance (rates
+ * API): 'entered', or 'assumed' when finance's entry for that half-year and that rate says it is an assumption.
  */
-export function rateStatusOf(
+export function rateStatusOf(half: string, kind: Kind, checked: RateTable, provenance: RateProvenance[]): RateStatus {
+  if (known(() => rateOf(checked, half, kind))) return 'published';
+  const rate = kind === 'l441_10' ? 'ecb_mro' : 'legal_rate';
+  return provenance.some((p) => p.half === half && p.rate === rate && p.assumption) ? 'assumed' : 'entered';
+}
+
+/**
+ * A half-year's rate as the letter speaks of it: its status and, for an assumption, the closest earlier half-year
+ * that is not an assumption when the assumed figure repeats its rate (the note then says "at the rate of <half>").
+ */
+export function rateNoteOf(
   half: string,
-  kind: 'l441_10' | 'legal_rate',
+  kind: Kind,
   checked: RateTable,
-  enteredIsAssumption: boolean,
-): RateStatus {
+  rates: RateTable,
+  provenance: RateProvenance[],
+): RateNote {
+  const status = rateStatusOf(half, kind, checked, provenance);
+  if (status !== 'assumed') return { status };
+  for (let before = previousHalf(half), i = 0; i < 20; before = previousHalf(before), i++) {
+    if (!known(() => rateOf(rates, before, kind))) return { status };
+    if (rateStatusOf(before, kind, checked, provenance) === 'assumed') continue;
+    return rateOf(rates, before, kind) === rateOf(rates, half, kind) ? { status, carriedFrom: before } : { status };
+  }
+  return { status };
+}
+
+/**
+ * The notes of a business letter whose periods start on `dates`: the L441-10 rate (the ECB's) of each half-year, and
+ * the legal rate too, which a contract rate floored at three times the legal rate uses.
+ */
+export function rateNotesFor(
+  dates: string[],
+  checked: RateTable,
+  rates: RateTable,
+  provenance: RateProvenance[],
+): RateNotes {
+  const l441: Record<string, RateNote> = {};
+  const legal: Record<string, RateNote> = {};
+  for (const half of new Set(dates.map(halfYearOf))) {
+    if (known(() => rateOf(rates, half, 'l441_10')))
+      l441[half] = rateNoteOf(half, 'l441_10', checked, rates, provenance);
+    if (known(() => rateOf(rates, half, 'legal_rate')))
+      legal[half] = rateNoteOf(half, 'legal_rate', checked, rates, provenance);
+  }
+  return { l441, legal };
+}
+
+function rateOf(table: RateTable, half: string, kind: Kind): number {
+  return kind === 'l441_10' ? l441RateForHalf(table, half) : legalRateForHalf(table, half);
+}
+
+function known(f: () => unknown): boolean {
   try {
-    if (kind === 'legal_rate') legalRateForHalf(checked, half);
-    else l441RateForHalf(checked, half);
-    return 'published';
+    f();
+    return true;
   } catch {
-    return enteredIsAssumption ? 'assumed' : 'entered';
+    return false;
   }
 }
 
-/** The notes of a letter whose periods start on `dates`, and the last half the checked table holds. */
-export function rateNotesFor(
-  dates: string[],
-  kind: 'l441_10' | 'legal_rate',
-  checked: RateTable,
-  enteredIsAssumption: boolean,
-): RateNotes {
-  const status: Record<string, RateStatus> = {};
-  for (const half of new Set(dates.map(halfYearOf)))
-    status[half] = rateStatusOf(half, kind, checked, enteredIsAssumption);
-  const lastPublished =
-    kind === 'legal_rate'
-      ? checked.legalRate
-          .map((r) => r.half)
-          .sort()
-          .pop()
-      : halfYearOf(
-          checked.ecbMroKnownThrough ?? [...checked.ecbMro].sort((a, b) => (a.from < b.from ? -1 : 1)).pop()!.from,
-        );
-  return { status, lastPublished };
+function previousHalf(half: string): string {
+  const year = Number(half.slice(0, 4));
+  return half.endsWith('H2') ? `${year}-H1` : `${year - 1}-H2`;
 }

@@ -41,12 +41,13 @@ export interface FormalNoticeEmailInput {
     /** File name of the attached PDF. */
     attachmentName?: string;
   }[];
+  /** Eight days after the e-mail, for finance's records: the notice gives eight days from its receipt. */
   deadline: IsoDate;
   asOf: IsoDate;
 }
 
 export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): RenderedMessage {
-  const { language, customer, creditor, deadline, asOf } = input;
+  const { language, customer, creditor, asOf } = input;
   if (input.notices.length === 0) throw new Error('a formal notice email needs at least one notice');
   const fr = language === 'fr';
   const notices = [...input.notices].sort((a, b) =>
@@ -58,34 +59,29 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     ? `${creditor.name} – Mise en demeure de payer – ${n > 1 ? `factures ${ids.join(', ')}` : `facture ${ids[0]}`}`
     : `${creditor.name} – Formal notice to pay – ${n > 1 ? `invoices ${ids.join(', ')}` : `invoice ${ids[0]}`}`;
   const business = customer.isBusiness !== false;
+  // A policy may waive the interest or the €40 indemnity: what is not claimed has no column and no legal mention.
+  const interest = !business || notices.some((x) => x.penalties.basis !== 'none');
+  const indemnity = business && notices.some((x) => x.penalties.indemnityCents > 0);
   // A consumer owes no L441-10 penalty nor the €40 indemnity: only legal-rate interest (Code civil 1231-6).
-  const headers = fr
-    ? [
-        'Facture',
-        'Échéance',
-        'Retard',
-        'Principal dû',
-        ...(business ? ['Pénalités', 'Indemnité'] : ['Intérêts']),
-        'Total',
-      ]
-    : [
-        'Invoice',
-        'Due date',
-        'Days late',
-        'Principal due',
-        ...(business ? ['Penalties', 'Indemnity'] : ['Interest']),
-        'Total',
-      ];
+  const headers = [
+    fr ? 'Facture' : 'Invoice',
+    fr ? 'Échéance' : 'Due date',
+    fr ? 'Retard' : 'Days late',
+    fr ? 'Principal dû' : 'Principal due',
+    ...(interest ? [business ? (fr ? 'Pénalités' : 'Penalties') : fr ? 'Intérêts' : 'Interest'] : []),
+    ...(indemnity ? [fr ? 'Indemnité' : 'Indemnity'] : []),
+    'Total',
+  ];
   const cells = notices.map((x) => [
     x.invoiceId,
     formatDate(x.dueDate, language),
     daysLateLabel(x.penalties.daysLate, language),
     money(x.openCents, x.currency, language),
-    money(x.penalties.interestCents, x.currency, language),
-    ...(business ? [money(x.penalties.indemnityCents, x.currency, language)] : []),
+    ...(interest ? [money(x.penalties.interestCents, x.currency, language)] : []),
+    ...(indemnity ? [money(x.penalties.indemnityCents, x.currency, language)] : []),
     money(x.openCents + x.penalties.totalCents, x.currency, language),
   ]);
-  const amountColumns = business ? [3, 4, 5, 6] : [3, 4, 5];
+  const amountColumns = headers.map((_, i) => i).slice(3);
   const totals = totalsByCurrency(
     notices.map((x) => ({ currency: x.currency, openCents: x.openCents + x.penalties.totalCents })),
   );
@@ -104,34 +100,22 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
           `${
             n > 1 ? `${n} mises en demeure (une par facture, au format PDF)` : 'la mise en demeure correspondante (PDF)'
           }.`,
-        `Nous vous mettons en demeure de régler les sommes dues au plus tard le ${formatDate(deadline, 'fr')}.`,
+        'Nous vous mettons en demeure de régler les sommes dues dans un délai de huit jours à compter de la ' +
+          'réception de la présente.',
       ]
     : [
         `${unpaid} Please find attached ` +
           `${n > 1 ? `${n} formal notices (one per invoice, PDF)` : 'the corresponding formal notice (PDF)'}.`,
-        `We hereby give you formal notice to pay the amounts due no later than ${formatDate(deadline, 'en')}.`,
+        'We hereby give you formal notice to pay the amounts due within eight days of receipt of this notice.',
       ];
-  const legal = fr
-    ? business
-      ? 'Les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce et l’indemnité ' +
-        'forfaitaire pour frais de recouvrement de 40 € par facture selon l’article D441-5.'
-      : 'Des intérêts au taux de l’intérêt légal courent sur les sommes dues à compter de la présente mise en ' +
-        'demeure (article 1231-6 du Code civil).'
-    : business
-      ? 'Late-payment penalties are computed under article L441-10 of the French Commercial Code, and the fixed ' +
-        'recovery indemnity of €40 per invoice under article D441-5.'
-      : 'Interest at the statutory rate runs on the amounts due from this formal notice (article 1231-6 of the ' +
-        'French Civil Code).';
+  const legal = business ? businessClaims(language, interest, indemnity) : consumerInterest(language);
   const registered =
     input.byRegisteredLetter === false
       ? ''
       : fr
         ? 'Cette mise en demeure vous est également adressée par lettre recommandée avec accusé de réception.'
         : 'This formal notice is also sent to you by registered letter with acknowledgement of receipt.';
-  const consequence = fr
-    ? 'À défaut de règlement dans ce délai, nous transmettrons le dossier à notre service de recouvrement sans ' +
-      'autre avis.'
-    : 'Failing payment by that date, we will hand the file over for collection without further notice.';
+  const consequence = collectionConsequence(language);
   const payment = paymentDetails(language, creditor, ids);
   const greeting = letterSalutation(customer, language);
   const attachments = notices.filter((x) => x.attachmentName).map((x) => `- ${x.attachmentName}`);
@@ -144,7 +128,7 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
     '',
     totalLine,
     '',
-    legal,
+    ...(legal ? [legal] : []),
     ...(registered ? [registered] : []),
     consequence,
     ...(attachments.length ? ['', fr ? 'Pièces jointes :' : 'Attachments:', ...attachments] : []),
@@ -166,13 +150,46 @@ export function renderFormalNoticeEmail(input: FormalNoticeEmailInput): Rendered
         [0, 1, ...amountColumns],
       ),
       `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
-      `<p>${escapeHtml(legal)}</p>${registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : ''}` +
-        `<p>${escapeHtml(consequence)}</p>`,
+      legal ? `<p>${escapeHtml(legal)}</p>` : '',
+      registered ? `<p><strong>${escapeHtml(registered)}</strong></p>` : '',
+      `<p>${escapeHtml(consequence)}</p>`,
       paymentDetailsHtml(language, creditor, ids),
       `<p>${signature(language, creditor).map(escapeHtml).join('<br>')}</p>`,
     ].join(''),
   );
   return { subject, text, html };
+}
+
+/** What follows an unpaid formal notice: the same words in the letter and in its e-mail. */
+export function collectionConsequence(language: Language): string {
+  return language === 'fr'
+    ? 'À défaut de règlement dans ce délai, nous engagerons sans autre avis une procédure de recouvrement ' +
+        '(injonction de payer ou recours à une société de recouvrement).'
+    : 'Failing payment within that time, we will start collection proceedings without further notice (order for ' +
+        'payment or a collection agency).';
+}
+
+/** The legal basis of what a business is claimed: penalties, the €40 indemnity, both, or neither (both waived). */
+function businessClaims(language: Language, interest: boolean, indemnity: boolean): string {
+  const fr = language === 'fr';
+  const penalties = fr
+    ? 'les pénalités de retard sont calculées selon l’article L441-10 du Code de commerce'
+    : 'late-payment penalties are computed under article L441-10 of the French Commercial Code';
+  const fixed = fr
+    ? 'l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture est due selon l’article D441-5'
+    : 'the fixed recovery indemnity of €40 per invoice is due under article D441-5';
+  const parts = [...(interest ? [penalties] : []), ...(indemnity ? [fixed] : [])];
+  if (parts.length === 0) return '';
+  const sentence = parts.join(fr ? ', et ' : ', and ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+function consumerInterest(language: Language): string {
+  return language === 'fr'
+    ? 'Des intérêts au taux de l’intérêt légal courent sur les sommes dues à compter de la présente mise en ' +
+        'demeure (article 1231-6 du Code civil).'
+    : 'Interest at the statutory rate runs on the amounts due from this formal notice (article 1231-6 of the ' +
+        'French Civil Code).';
 }
 
 /* ---------------------------------------------------------------- call task */

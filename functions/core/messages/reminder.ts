@@ -65,6 +65,14 @@ export interface ReminderInput {
    * the subject leads with that level and the body reminds them, so that no message reads as a step down.
    */
   inForce?: InForceInvoice[];
+  /** What the policy will claim after a formal notice (it may waive interest or the €40 indemnity); default both. */
+  claims?: Claims;
+}
+
+/** The late-payment interest and the €40 indemnity a policy claims (`lateInterest`, `fixedIndemnity`). */
+export interface Claims {
+  interest: boolean;
+  indemnity: boolean;
 }
 
 export const reminderLevels: readonly ReminderLevel[] = ['courtesy', 'reminder_1', 'reminder_2', 'final_reminder'];
@@ -101,7 +109,7 @@ interface Tone {
   subject(n: number, single: string | undefined): string;
   intro(n: number): string;
   /** `only`: the invoices the ask concerns when the message also lists invoices at a lower level. */
-  ask?: (n: number, only?: string[]) => string;
+  ask?: (n: number, only?: string[], upcoming?: boolean) => string;
 }
 
 function tones(
@@ -110,6 +118,7 @@ function tones(
   anyOverdue: boolean,
   isBusiness: boolean,
   reminded: boolean,
+  claims: Claims,
 ): Tone {
   const fr = language === 'fr';
   const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
@@ -162,14 +171,18 @@ function tones(
               `Sauf erreur de notre part, ` +
               `${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')} à ce ` +
               `jour.`,
-            ask: () => 'Nous vous remercions de bien vouloir procéder au règlement dans les meilleurs délais.',
+            ask: (_n, _only, upcoming) =>
+              'Nous vous remercions de bien vouloir procéder au règlement' +
+              `${upcoming ? ' du total échu' : ''} dans les meilleurs délais.`,
           }
         : {
             subject: (n, one) => (one ? `Reminder: invoice ${one} is unpaid` : `Reminder: ${n} unpaid invoices`),
             intro: (n) =>
               `Unless we are mistaken, the ${plural(n, 'invoice below remains', 'invoices below remain')} unpaid to ` +
               `date.`,
-            ask: () => 'We would be grateful if you could settle the amount due at your earliest convenience.',
+            ask: (_n, _only, upcoming) =>
+              `We would be grateful if you could settle the ${upcoming ? 'overdue total' : 'amount due'} at your ` +
+              'earliest convenience.',
           };
     case 'reminder_2':
       return fr
@@ -181,9 +194,9 @@ function tones(
             intro: (n) =>
               `${reminded ? 'Malgré notre précédente relance' : 'Sauf erreur de notre part'}, ` +
               `${plural(n, 'la facture ci-dessous reste impayée', 'les factures ci-dessous restent impayées')}.`,
-            ask: () =>
-              'Nous vous demandons de procéder au règlement sous 8 jours, ou de nous indiquer sans tarder ce qui ' +
-              's’y oppose.',
+            ask: (_n, _only, upcoming) =>
+              `Nous vous demandons de procéder au règlement${upcoming ? ' du total échu' : ''} sous 8 jours, ou de ` +
+              'nous indiquer sans tarder ce qui s’y oppose.',
           }
         : {
             subject: (n, one) =>
@@ -192,8 +205,9 @@ function tones(
             intro: (n) =>
               `${reminded ? 'Despite our previous reminder' : 'Unless we are mistaken'}, the ` +
               `${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
-            ask: () =>
-              'Please settle the amount due within 8 days, or let us know without delay what prevents payment.',
+            ask: (_n, _only, upcoming) =>
+              `Please settle the ${upcoming ? 'overdue total' : 'amount due'} within 8 days, or let us know without ` +
+              'delay what prevents payment.',
           };
     case 'final_reminder':
       return fr
@@ -207,12 +221,22 @@ function tones(
               `${plural(n, 'la facture ci-dessous demeure impayée', 'les factures ci-dessous demeurent impayées')}.`,
             ask: (_n, only) => {
               const which = only ? ` ${plural(only.length, 'de la facture', 'des factures')} ${only.join(', ')}` : '';
-              return isBusiness
-                ? `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure. Des pénalités de ` +
-                    `retard (article L441-10 du Code de commerce) et l’indemnité forfaitaire pour frais de ` +
-                    `recouvrement de 40 € par facture (article D441-5) seront alors réclamées.`
-                : `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure, à compter de ` +
-                    `laquelle des intérêts au taux légal seront dus.`;
+              const notice = `Sans règlement${which} sous 8 jours, nous vous adresserons une mise en demeure`;
+              if (!isBusiness)
+                return claims.interest
+                  ? `${notice}, à compter de laquelle des intérêts au taux légal seront dus.`
+                  : `${notice}.`;
+              const claimed = [
+                ...(claims.interest ? ['des pénalités de retard (article L441-10 du Code de commerce)'] : []),
+                ...(claims.indemnity
+                  ? ['l’indemnité forfaitaire pour frais de recouvrement de 40 € par facture (article D441-5)']
+                  : []),
+              ];
+              if (claimed.length === 0) return `${notice}.`;
+              const what = claimed.join(' et ');
+              return `${notice}. ${what.charAt(0).toUpperCase()}${what.slice(1)} ${
+                claimed.length > 1 ? 'seront alors réclamées' : 'sera alors réclamée'
+              }.`;
             },
           }
         : {
@@ -225,12 +249,18 @@ function tones(
               `${plural(n, 'invoice below remains', 'invoices below remain')} unpaid.`,
             ask: (_n, only) => {
               const which = only ? ` of ${plural(only.length, 'invoice', 'invoices')} ${only.join(', ')}` : '';
-              return isBusiness
-                ? `Unless payment${which} is received within 8 days, we will send you a formal notice. Late-payment ` +
-                    `penalties (article L441-10 of the French Commercial Code) and the fixed recovery indemnity of ` +
-                    `€40 per invoice (article D441-5) will then be claimed.`
-                : `Unless payment${which} is received within 8 days, we will send you a formal notice, from which ` +
-                    `interest at the statutory rate will be due.`;
+              const notice = `Unless payment${which} is received within 8 days, we will send you a formal notice`;
+              if (!isBusiness)
+                return claims.interest
+                  ? `${notice}, from which interest at the statutory rate will be due.`
+                  : `${notice}.`;
+              const claimed = [
+                ...(claims.interest ? ['late-payment penalties (article L441-10 of the French Commercial Code)'] : []),
+                ...(claims.indemnity ? ['the fixed recovery indemnity of €40 per invoice (article D441-5)'] : []),
+              ];
+              if (claimed.length === 0) return `${notice}.`;
+              const what = claimed.join(' and ');
+              return `${notice}. ${what.charAt(0).toUpperCase()}${what.slice(1)} will then be claimed.`;
             },
           };
   }
@@ -300,7 +330,8 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const level = highestReminderLevel(items.map((i) => i.level));
   const overdue = items.filter((i) => i.daysLate > 0).length;
   const anyOverdue = overdue > 0;
-  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false, input.reminded ?? false);
+  const claims = input.claims ?? { interest: true, indemnity: true };
+  const tone = tones(language, level, anyOverdue, customer.isBusiness !== false, input.reminded ?? false, claims);
   const n = items.length;
   // The subject announces the highest level for the invoices at that level only; the others are counted apart.
   const top = items.filter((i) => i.level === level);
@@ -318,7 +349,11 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
   const own = { invoiceIds, overdue };
   const subject = `${creditor.name} – ${above.length ? inForceHeadline(above, own, language) : `${headline}${rest}`}`;
   const reminder = above.length ? inForceLines(above, language) : [];
-  const ask = tone.ask?.(n, others.length > 0 ? top.map((i) => i.invoiceId) : undefined);
+  const ask = tone.ask?.(
+    n,
+    others.length > 0 ? top.map((i) => i.invoiceId) : undefined,
+    items.some((i) => i.daysLate <= 0) && anyOverdue,
+  );
   const greeting = emailGreeting(customer, language);
   const asOfLine = fr ? `Situation au ${formatDate(asOf, 'fr')}.` : `Position as of ${formatDate(asOf, 'en')}.`;
   const headers = fr
@@ -332,9 +367,22 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     money(i.amountCents, i.currency, language),
     money(i.openCents, i.currency, language),
   ]);
-  const totals = totalsByCurrency(items);
-  const totalLine =
-    `${fr ? 'Total dû :' : 'Total due:'} ` + `${totals.map((t) => money(t.cents, t.currency, language)).join(' + ')}`;
+  // An invoice not yet due is listed with its date, apart from the overdue total the message asks for now.
+  const upcoming = anyOverdue ? items.filter((i) => i.daysLate <= 0) : [];
+  const sum = (list: ReminderItem[]) =>
+    totalsByCurrency(list)
+      .map((t) => money(t.cents, t.currency, language))
+      .join(' + ');
+  const totalLine = upcoming.length
+    ? `${fr ? 'Total échu à régler :' : 'Overdue total to pay:'} ${sum(items.filter((i) => i.daysLate > 0))}`
+    : `${fr ? 'Total dû :' : 'Total due:'} ${sum(items)}`;
+  const upcomingLines = upcoming.map((i) =>
+    fr
+      ? `Facture ${i.invoiceId} : ${money(i.openCents, i.currency, 'fr')}, à régler à son échéance du ` +
+        `${formatDate(i.dueDate, 'fr')} (non comprise dans le total échu).`
+      : `Invoice ${i.invoiceId}: ${money(i.openCents, i.currency, 'en')}, to be paid on its due date, ` +
+        `${formatDate(i.dueDate, 'en')} (not in the overdue total).`,
+  );
   const payment = paymentDetails(language, creditor, invoiceIds);
   const closing = fr
     ? 'Si vous avez déjà effectué ce règlement, merci de ne pas tenir compte de ce message. Pour toute question ou ' +
@@ -354,6 +402,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
     textTable(headers, cells, [4, 5]),
     '',
     totalLine,
+    ...upcomingLines,
     ...(ask ? ['', ask] : []),
     ...(reminder.length ? ['', ...reminder] : []),
     ...(links.length ? ['', ...links] : []),
@@ -377,7 +426,7 @@ export function renderReminder(input: ReminderInput): RenderedMessage {
       `<p>${escapeHtml(greeting)}</p>`,
       `<p>${escapeHtml(tone.intro(n))}<br>${escapeHtml(asOfLine)}</p>`,
       htmlTable(headers, htmlRows, [4, 5], [0, 2, 4, 5]),
-      `<p><strong>${escapeHtml(totalLine)}</strong></p>`,
+      `<p><strong>${escapeHtml(totalLine)}</strong>${upcomingLines.map((l) => `<br>${escapeHtml(l)}`).join('')}</p>`,
       ask ? `<p>${escapeHtml(ask)}</p>` : '',
       reminder.length ? `<p>${reminder.map(escapeHtml).join('<br>')}</p>` : '',
       paymentDetailsHtml(language, creditor, invoiceIds),

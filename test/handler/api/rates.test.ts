@@ -130,6 +130,59 @@ describe('PUT /rates: finance adds the figures of a new half-year', () => {
   });
 });
 
+describe('where each half-year’s figure comes from', () => {
+  it(
+    'an override saved with the former single assumption flag keeps meaning what it meant: each half-year it ' +
+      'added is an assumption, the ECB rate and the legal rate alike',
+    async () => {
+      ddb.on(GetCommand, { Key: KEY }).resolves({ Item: { ...stored(3), assumption: true } });
+      const res = await call('GET', '/rates');
+      expect(res.status).toBe(200);
+      expect(res.json.override.assumption).toBeUndefined();
+      expect(res.json.override.provenance).toEqual([
+        { half: '2026-H2', rate: 'ecb_mro', assumption: true },
+        { half: '2026-H2', rate: 'legal_rate', assumption: true },
+      ]);
+    },
+  );
+
+  it('finance marks one half-year as an assumption and the next as published, and both are stored so', async () => {
+    ddb.on(GetCommand, { Key: KEY }).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const provenance = [
+      { half: '2026-H2', rate: 'ecb_mro', assumption: true, source: 'taux du 1er semestre reconduit' },
+      { half: '2027-H1', rate: 'ecb_mro', assumption: false, source: 'BCE communiqué du 10 décembre 2026' },
+    ];
+    const body = { ...h2, ecbMroKnownThrough: '2027-01-01', provenance };
+    const res = await call('PUT', '/rates', { body, headers: { 'if-match': '*' } });
+    expect(res.status).toBe(200);
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.provenance).toEqual(provenance);
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.assumption).toBeUndefined();
+  });
+
+  it('a client still sending the single flag has it stored per half-year it adds', async () => {
+    ddb.on(GetCommand, { Key: KEY }).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const res = await call('PUT', '/rates', { body: { ...h2, assumption: true }, headers: { 'if-match': '*' } });
+    expect(res.status).toBe(200);
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item?.provenance).toEqual([
+      { half: '2026-H2', rate: 'ecb_mro', assumption: true },
+      { half: '2026-H2', rate: 'legal_rate', assumption: true },
+    ]);
+  });
+
+  it('refuses the same half-year and rate listed twice', async () => {
+    ddb.on(GetCommand, { Key: KEY }).resolves({});
+    const twice = { half: '2026-H2', rate: 'ecb_mro', assumption: true };
+    const res = await call('PUT', '/rates', {
+      body: { ...h2, provenance: [twice, { ...twice, assumption: false }] },
+      headers: { 'if-match': '*' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.errors.map((e: { field: string }) => e.field)).toContain('provenance.1.half');
+  });
+});
+
 describe('the rates in the OpenAPI document', () => {
   it('documents GET and PUT /rates with If-Match and 409', () => {
     const doc = api.openApiDocument() as {

@@ -271,3 +271,13 @@ describe('one message per customer per send window', () => {
     await expect(handler(stateOf('H-1', key))).rejects.toMatchObject({ name: 'Throttled' });
   });
 });
+
+describe('where the customer’s answer goes', () => {
+  it('a reminder that says "répondez simplement à ce message" is answered to the accounting contact', async () => {
+    const key = await seed('Y', ['Y-1']);
+    await handler(stateOf('Y-1', key));
+    const sent = ses.commandCalls(SendEmailCommand)[0].args[0].input;
+    expect(sentTexts()[0]).toContain('répondez simplement à ce message');
+    expect(sent.ReplyToAddresses).toEqual(['compta@atelier-test.example.fr']);
+  });
+});

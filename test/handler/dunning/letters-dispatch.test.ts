@@ -155,6 +155,41 @@ describe('the formal notice to post is not lost when its first try fails', () =>
   });
 });
 
+describe('a formal notice after a partial payment received late', () => {
+  it('claims penalties on the paid amount until its booking date, read from the invoice’s allocations', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const state = await noticeBatch();
+    // 1 200 € due 01/12/2025; 1 000 € booked 15/01/2026; notice 02/02/2026: 200 € still owed
+    table.put(
+      invoiceItem(
+        invoice('INV-1', 'A', '2025-12-01', {
+          dunningLevel: 'final_reminder',
+          openCents: 20_000,
+          receivedCents: 100_000,
+          status: 'partially_paid',
+        }),
+      ),
+    );
+    table.put({
+      pk: 'INVOICE#INV-1',
+      sk: 'ALLOC#T-1',
+      type: 'allocation',
+      invoiceId: 'INV-1',
+      transactionId: 'T-1',
+      amountCents: 100_000,
+      writeOffCents: 0,
+      bookingDate: '2026-01-15',
+    });
+    await dispatch(state);
+    // 02/12/2025 -> 31/12/2025: 30 d on 1 200 € at 12,15 % = 1198.4 -> 1198; 01/01 -> 14/01/2026: 14 d = 559.3 -> 559;
+    // 15/01 -> 02/02/2026: 19 d on 200 € = 126.5 -> 126 (rounded half-up: 126.49...); + 4 000 indemnity
+    const sent = [...table.items.values()].find((i) => i.kind === 'formal_notice_sent') as
+      | { detail: { penaltiesCents: string } }
+      | undefined;
+    expect(sent?.detail.penaltiesCents).toBe(String(1198 + 559 + 126 + 4000));
+  });
+});
+
 describe('a consumer’s formal notice without a postal address', () => {
   it('gives finance an "adresse manquante" task, not an instruction to post it by registered mail', async () => {
     let n = 0;

@@ -61,6 +61,38 @@ describe('interest of one period: principal x rate x days / 365, rounded half-up
 });
 
 describe('L441-10 penalties of a business debtor', () => {
+  it('an amount paid late bears penalties for the days it was owed, what is still owed until the notice', () => {
+    // 10 000 € due 15/01/2026; 6 000 € paid 01/03/2026; notice 15/04/2026: 4 000 € still owed, all at 12,15 %
+    // 16/01 -> 28/02: 44 days on 10 000 €: 1000000 x 1215 x 44 / 3 650 000 = 14646.6 -> 14647
+    // 01/03 -> 15/04: 46 days on 4 000 €: 400000 x 1215 x 46 / 3 650 000 = 6124.9 -> 6125 ; = 20 772 (not 11 984)
+    const p = computeLatePenalties({
+      principalCents: 400_000,
+      dueDate: '2026-01-15',
+      asOf: '2026-04-15',
+      rates,
+      debtor: 'business',
+      payments: [{ on: '2026-03-01', cents: 600_000 }],
+    });
+    expect(p.periods.map((x) => [x.from, x.to, x.days, x.baseCents, x.cents])).toEqual([
+      ['2026-01-16', '2026-02-28', 44, 1_000_000, 14_647],
+      ['2026-03-01', '2026-04-15', 46, 400_000, 6_125],
+    ]);
+    expect(p.interestCents).toBe(20_772);
+    expect(p.amountDueCents).toBe(400_000 + 20_772 + 4_000);
+  });
+
+  it('a payment on or before the first day of lateness changes nothing', () => {
+    const p = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2025-06-15',
+      asOf: '2025-08-14',
+      rates,
+      debtor: 'business',
+      payments: [{ on: '2025-06-10', cents: 50_000 }],
+    });
+    expect(p.interestCents).toBe(2038);
+  });
+
   it('split across half-years, each at its own rate, plus the €40 indemnity', () => {
     // 1 000,00 € due 15 June 2025, as of 14 August 2025 (60 days late)
     // 16 -> 30 June 2025: 15 days at 13.15 %: 100000 x 1315 x 15 / 3 650 000 = 540.41 -> 540
@@ -73,8 +105,8 @@ describe('L441-10 penalties of a business debtor', () => {
       debtor: 'business',
     });
     expect(p.periods).toEqual([
-      { from: '2025-06-16', to: '2025-06-30', days: 15, rateBp: 1315, cents: 540 },
-      { from: '2025-07-01', to: '2025-08-14', days: 45, rateBp: 1215, cents: 1498 },
+      { from: '2025-06-16', to: '2025-06-30', days: 15, rateBp: 1315, cents: 540, baseCents: 100_000 },
+      { from: '2025-07-01', to: '2025-08-14', days: 45, rateBp: 1215, cents: 1498, baseCents: 100_000 },
     ]);
     expect(p).toMatchObject({
       interestCents: 2038,
@@ -114,7 +146,9 @@ describe('L441-10 penalties of a business debtor', () => {
       rates,
       debtor: 'business',
     });
-    expect(p.periods).toEqual([{ from: '2024-02-29', to: '2024-03-01', days: 2, rateBp: 1450, cents: 79 }]);
+    expect(p.periods).toEqual([
+      { from: '2024-02-29', to: '2024-03-01', days: 2, rateBp: 1450, cents: 79, baseCents: 100_000 },
+    ]);
   });
 
   it('nothing before or on the due date', () => {
@@ -139,7 +173,9 @@ describe('L441-10 penalties of a business debtor', () => {
       debtor: 'business',
       contractRateBp: 500,
     });
-    expect(p.periods).toEqual([{ from: '2025-10-01', to: '2025-10-30', days: 30, rateBp: 828, cents: 1701 }]);
+    expect(p.periods).toEqual([
+      { from: '2025-10-01', to: '2025-10-30', days: 30, rateBp: 828, cents: 1701, baseCents: 250_000, floored: true },
+    ]);
     expect(p.basis).toBe('contract');
   });
 
@@ -211,7 +247,9 @@ describe('consumer debtor', () => {
       formalNoticeDate: '2025-04-10',
     });
     expect(p).toMatchObject({ indemnityCents: 0, interestCents: 244, basis: 'legal_rate' });
-    expect(p.periods).toEqual([{ from: '2025-04-11', to: '2025-05-10', days: 30, rateBp: 371, cents: 244 }]);
+    expect(p.periods).toEqual([
+      { from: '2025-04-11', to: '2025-05-10', days: 30, rateBp: 371, cents: 244, baseCents: 80_000 },
+    ]);
   });
 
   it('no interest at all before a formal notice', () => {

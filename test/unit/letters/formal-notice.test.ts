@@ -76,7 +76,9 @@ describe('formal notice letter (PDF)', () => {
       expect(text).toContain('D441-5');
       expect(text).toContain('2 × 40 € = 80,00 €');
       expect(text).toContain('2 630,96 €');
-      expect(text).toMatch(/au plus tard le\s+22\/08\/2025/);
+      // posted when finance acts on the "to post" alert: the deadline runs from receipt, not from a fixed date
+      expect(text).toContain('dans un délai de huit jours à compter de la réception de la présente');
+      expect(text).not.toMatch(/au plus tard|22\/08\/2025/);
       expect(text).toContain('FR76 3000 6000 0112 3456 7890 189');
     },
   );
@@ -128,7 +130,8 @@ describe('formal notice letter (PDF)', () => {
     expect(text).toContain('Lódz Trading ?'); // Ł transliterated, ó kept (WinAnsi has it), ✓ has no equivalent
     expect(text).toContain('registered letter with acknowledgement of receipt');
     expect(text).toContain('€1,060.38');
-    expect(text).toContain('22 Aug 2025');
+    expect(text).toContain('within eight days of receipt of this notice');
+    expect(text).not.toContain('22 Aug 2025');
   });
 
   it('refuses to build a letter without the penalties of every invoice', async () => {
@@ -207,4 +210,113 @@ describe('agency case file', () => {
       expect(pdfTextRuns(file.pdf).length).toBeGreaterThan(20);
     },
   );
+});
+
+describe('a formal notice under a policy that waives interest or the indemnity', () => {
+  const waived = (extra: { lateInterest?: 'none'; fixedIndemnity?: boolean }) =>
+    computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2026-03-01',
+      asOf: '2026-04-01',
+      rates,
+      debtor: 'business',
+      ...extra,
+    });
+  const letter = (language: 'fr' | 'en', penalties: ReturnType<typeof waived>) =>
+    buildFormalNoticePdf({
+      language,
+      creditor,
+      debtor: { name: 'ACME SARL', isBusiness: true, address: ['1 rue X', '75001 Paris'] },
+      invoices: [
+        { invoiceId: 'F-1', issueDate: '2026-02-01', dueDate: '2026-03-01', amountCents: 100_000, openCents: 100_000 },
+      ],
+      penalties: [penalties],
+      deadline: '2026-04-09',
+      asOf: '2026-04-01',
+    }).then(pdfText);
+
+  it('without interest, names no L441-10 penalty, no empty period row and no penalties still accruing', async () => {
+    const fr = await letter('fr', waived({ lateInterest: 'none' }));
+    expect(fr).not.toMatch(/des pénalités de retard sont dues|continuent de courir|Pénalités de retard/);
+    expect(fr).not.toContain('—');
+    expect(fr).toContain('1 040,00 €'); // principal + the €40 indemnity still claimed
+    expect(fr).toContain('D441-5');
+    const en = await letter('en', waived({ lateInterest: 'none' }));
+    expect(en).not.toMatch(/late-payment penalties are due|continue to accrue|Late-payment penalties/);
+    expect(en).toContain('€1,040.00');
+  });
+
+  it('without the indemnity, has no "40 € par facture" row at 0,00 €', async () => {
+    const fr = await letter('fr', waived({ fixedIndemnity: false }));
+    expect(fr).not.toMatch(/Indemnités forfaitaires|D441-5|(?<!\d)0,00 €/);
+    expect(fr).toContain('continuent de courir');
+    const en = await letter('en', waived({ fixedIndemnity: false }));
+    expect(en).not.toMatch(/Fixed indemnities|D441-5|(?<!\d)0\.00/);
+  });
+
+  it('with both waived, claims the principal alone', async () => {
+    const fr = await letter('fr', waived({ lateInterest: 'none', fixedIndemnity: false }));
+    expect(fr).not.toMatch(/L441-10|pénalités|Indemnités|(?<!\d)0,00 €/i);
+    expect(fr).toContain('la somme de 1 000,00 €');
+  });
+});
+
+describe('the payment code printed on a formal notice', () => {
+  const withPage = (language: 'fr' | 'en') =>
+    buildFormalNoticePdf({
+      language,
+      creditor,
+      debtor,
+      invoices: [invoices[0]],
+      penalties: [business(100_000)],
+      deadline: '2025-08-22',
+      asOf: '2025-08-14',
+      customerPage: { url: 'https://pay.example.fr/c/s/abc', epcPayload: 'BCD\n002\n1\nSCT' },
+    }).then(pdfText);
+
+  it('says it pays the principal only, and that the penalties and the indemnity claimed remain due', async () => {
+    expect(await withPage('fr')).toContain(
+      'Le code de gauche paie le principal seul : les pénalités de retard et l’indemnité forfaitaire (60,38 €) ' +
+        'restent dues',
+    );
+    expect(await withPage('en')).toContain(
+      'The left code pays the principal only: the late-payment penalties and the fixed indemnity (€60.38) remain due',
+    );
+  });
+});
+
+describe('a formal notice after a partial payment received late', () => {
+  it('claims penalties on each amount for the days it was owed, and shows the amount of each period', async () => {
+    // 10 000 € due 15/01/2026; 6 000 € paid 01/03/2026; notice 15/04/2026 (the auditor's case): 207,72 €, not 119,84 €
+    const penalties = computeLatePenalties({
+      principalCents: 400_000,
+      dueDate: '2026-01-15',
+      asOf: '2026-04-15',
+      rates,
+      debtor: 'business',
+      payments: [{ on: '2026-03-01', cents: 600_000 }],
+    });
+    const text = pdfText(
+      await buildFormalNoticePdf({
+        language: 'fr',
+        creditor,
+        debtor,
+        invoices: [
+          {
+            invoiceId: 'F-2026-0001',
+            issueDate: '2025-12-15',
+            dueDate: '2026-01-15',
+            amountCents: 1_000_000,
+            openCents: 400_000,
+          },
+        ],
+        penalties: [penalties],
+        deadline: '2026-04-23',
+        asOf: '2026-04-15',
+      }),
+    );
+    expect(text).toMatch(/du 16\/01\/2026 au 28\/02\/2026\s+44\s+10\s000,00 €\s+12,15 %\s+146,47 €/);
+    expect(text).toMatch(/du 01\/03\/2026 au 15\/04\/2026\s+46\s+4\s000,00 €\s+12,15 %\s+61,25 €/);
+    expect(text).toContain('Pénalités de retard 207,72 €');
+  });
 });

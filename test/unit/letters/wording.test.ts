@@ -212,24 +212,29 @@ describe('a formal notice to a consumer', () => {
 });
 
 describe('only published rates are printed as such', () => {
+  const carried = mergeRateTables(defaultRateTable, { ecbMro: [], ecbMroKnownThrough: '2027-06-30' });
   const late = computeLatePenalties({
     principalCents: 200_000,
     dueDate: '2026-05-31',
     asOf: '2026-09-30',
-    rates: mergeRateTables(defaultRateTable, { ecbMro: [], ecbMroKnownThrough: '2027-06-30' }),
+    rates: carried,
     debtor: 'business',
   });
   const dates = late.periods.map((p) => p.from);
+  const assumedH2 = [{ half: '2026-H2', rate: 'ecb_mro' as const, assumption: true }];
 
   it(
     'a half-year in the reference table is published; one beyond it is finance’s entry, or an assumption when ' +
-      'marked so',
+      'finance marked that half-year so',
     () => {
-      expect(rateNotesFor(dates, 'l441_10', defaultRateTable, false)).toEqual({
-        status: { '2026-H1': 'published', '2026-H2': 'entered' },
-        lastPublished: '2026-H1',
+      expect(rateNotesFor(dates, defaultRateTable, carried, []).l441).toEqual({
+        '2026-H1': { status: 'published' },
+        '2026-H2': { status: 'entered' },
       });
-      expect(rateNotesFor(dates, 'l441_10', defaultRateTable, true).status['2026-H2']).toBe('assumed');
+      expect(rateNotesFor(dates, defaultRateTable, carried, assumedH2).l441['2026-H2']).toEqual({
+        status: 'assumed',
+        carriedFrom: '2026-H1',
+      });
     },
   );
 
@@ -240,14 +245,14 @@ describe('only published rates are printed as such', () => {
       const text = await notice({
         penalties: [late],
         asOf: '2026-09-30',
-        rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, true),
+        rateNotes: rateNotesFor(dates, defaultRateTable, carried, assumedH2),
       });
       expect(text).toMatch(/12,15 %\s+[\d\s,]+€/); // H1 2026: published, no mark
       expect(text).toContain('12,15 % (2)');
       expect(text).toContain(
         '(2) Hypothèse : le taux de ce semestre n’est pas encore publié. Les pénalités sont dues au taux en vigueur',
       );
-      expect(text).toContain('dernier taux publié (1er semestre 2026)');
+      expect(text).toContain('calculé au taux du 1er semestre 2026, dernier taux publié, et sera ajusté');
     },
   );
 
@@ -255,10 +260,97 @@ describe('only published rates are printed as such', () => {
     const text = await notice({
       penalties: [late],
       asOf: '2026-09-30',
-      rateNotes: rateNotesFor(dates, 'l441_10', defaultRateTable, false),
+      rateNotes: rateNotesFor(dates, defaultRateTable, carried, []),
     });
     expect(text).toContain('12,15 % (1)');
     expect(text).toContain('relevé par notre service comptable');
     expect(text).not.toContain('Hypothèse');
+  });
+
+  it(
+    'an assumed second half of 2026 stays an assumption once the first half of 2027 is entered as published, and ' +
+      'the reverse',
+    () => {
+      const spans = ['2026-09-01', '2027-01-01'];
+      const entries = (h2Assumed: boolean) => [
+        { half: '2026-H2', rate: 'ecb_mro' as const, assumption: h2Assumed },
+        { half: '2027-H1', rate: 'ecb_mro' as const, assumption: !h2Assumed },
+      ];
+      const one = rateNotesFor(spans, defaultRateTable, carried, entries(true)).l441;
+      expect([one['2026-H2'].status, one['2027-H1'].status]).toEqual(['assumed', 'entered']);
+      const other = rateNotesFor(spans, defaultRateTable, carried, entries(false)).l441;
+      expect([other['2026-H2'].status, other['2027-H1'].status]).toEqual(['entered', 'assumed']);
+      expect(other['2027-H1'].carriedFrom).toBe('2026-H2');
+    },
+  );
+
+  it('an assumed figure that repeats no published rate is not said to be the last published one', async () => {
+    const typed = mergeRateTables(defaultRateTable, {
+      ecbMro: [{ from: '2026-06-20', rateBp: 190 }],
+      ecbMroKnownThrough: '2026-07-01',
+    });
+    const penalties = computeLatePenalties({
+      principalCents: 200_000,
+      dueDate: '2026-05-31',
+      asOf: '2026-09-30',
+      rates: typed,
+      debtor: 'business',
+    });
+    const text = await notice({
+      penalties: [penalties],
+      asOf: '2026-09-30',
+      rateNotes: rateNotesFor(dates, defaultRateTable, typed, assumedH2),
+    });
+    expect(text).toContain('11,90 % (2)');
+    expect(text).toContain('calculé au taux retenu par hypothèse par notre service comptable');
+    expect(text).not.toContain('dernier taux publié');
+  });
+});
+
+describe('a contract rate raised to three times the legal rate', () => {
+  const assumedLegal = mergeRateTables(defaultRateTable, {
+    ecbMro: [],
+    ecbMroKnownThrough: '2026-07-01',
+    legalRate: [{ half: '2026-H2', otherCasesBp: 262, privateCreditorBp: 667 }],
+  });
+  const floored = computeLatePenalties({
+    principalCents: 100_000,
+    dueDate: '2026-07-31',
+    asOf: '2026-08-30',
+    rates: assumedLegal,
+    debtor: 'business',
+    contractRateBp: 500,
+  });
+  const provenance = [
+    { half: '2026-H2', rate: 'ecb_mro' as const, assumption: false },
+    { half: '2026-H2', rate: 'legal_rate' as const, assumption: true },
+  ];
+
+  it('is marked as an assumption when the legal rate of its half-year is one', async () => {
+    const text = await notice({
+      penalties: [floored],
+      asOf: '2026-08-30',
+      rateNotes: rateNotesFor(['2026-08-01'], defaultRateTable, assumedLegal, provenance),
+    });
+    expect(text).toContain('7,86 % (2)');
+    expect(text).toContain('calculé au taux du 1er semestre 2026, dernier taux publié, et sera ajusté');
+  });
+
+  it('a contract rate above its floor carries no mark', async () => {
+    const above = computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2026-07-31',
+      asOf: '2026-08-30',
+      rates: assumedLegal,
+      debtor: 'business',
+      contractRateBp: 1500,
+    });
+    const text = await notice({
+      penalties: [above],
+      asOf: '2026-08-30',
+      rateNotes: rateNotesFor(['2026-08-01'], defaultRateTable, assumedLegal, provenance),
+    });
+    expect(text).toMatch(/15,00 %\s+[\d\s,]+€/);
+    expect(text).not.toMatch(/\(1\)|\(2\)/);
   });
 });

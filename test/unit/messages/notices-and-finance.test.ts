@@ -53,7 +53,8 @@ describe('formal notice email (one email, one PDF per invoice)', () => {
     // each: 1 000,00 principal + 20,38 penalties + 40,00 indemnity = 1 060,38; two invoices: 2 120,76
     expect(m.text).toMatch(/F-2025-0001.*1\u202f000,00\u00a0€\s+20,38\u00a0€\s+40,00\u00a0€\s+1\u202f060,38\u00a0€/);
     expect(m.text).toContain('2\u202f120,76\u00a0€');
-    expect(m.text).toContain('22/08/2025');
+    expect(m.text).toContain('dans un délai de huit jours à compter de la réception de la présente');
+    expect(m.text).not.toContain('22/08/2025');
     expect(m.text).toContain('lettre recommandée avec accusé de réception');
     expect(m.text).toContain('L441-10');
     expect(m.text).toContain('mise-en-demeure-F-2025-0002.pdf');
@@ -230,5 +231,76 @@ describe('finance alerts and digest', () => {
     expect(digestIsWorthSending(empty)).toBe(false);
     expect(digestIsWorthSending({ ...empty, failures: [{ reason: 'x' }] })).toBe(true);
     expect(digestIsWorthSending({ ...empty, needsPerson: [{ reason: 'x' }] })).toBe(true);
+  });
+});
+
+describe('a formal notice e-mail under a policy that waives interest or the indemnity', () => {
+  const notice = (extra: { lateInterest?: 'none'; fixedIndemnity?: boolean }) => ({
+    invoiceId: 'F-1',
+    amountCents: 100_000,
+    openCents: 100_000,
+    dueDate: '2026-03-01',
+    currency: 'EUR',
+    penalties: computeLatePenalties({
+      principalCents: 100_000,
+      dueDate: '2026-03-01',
+      asOf: '2026-04-01',
+      rates: defaultRateTable,
+      debtor: 'business',
+      ...extra,
+    }),
+  });
+  const email = (language: 'fr' | 'en', extra: { lateInterest?: 'none'; fixedIndemnity?: boolean }) =>
+    renderFormalNoticeEmail({
+      language,
+      customer: { name: 'ACME SARL', isBusiness: true },
+      creditor,
+      notices: [notice(extra)],
+      deadline: '2026-04-09',
+      asOf: '2026-04-01',
+    });
+
+  it('without interest, has no penalties column and does not cite L441-10 for penalties', () => {
+    const fr = email('fr', { lateInterest: 'none' });
+    expect(fr.text).not.toMatch(/Pénalités|L441-10/);
+    expect(fr.text).toContain('D441-5');
+    expect(fr.html).not.toContain('Pénalités');
+    expect(email('en', { lateInterest: 'none' }).text).not.toMatch(/Penalties|penalties/);
+  });
+
+  it('without the indemnity, has no indemnity column at 0,00 €', () => {
+    const fr = email('fr', { fixedIndemnity: false });
+    expect(fr.text).not.toMatch(/Indemnité|indemnité|D441-5|(?<!\d)0,00 €/);
+    expect(fr.text).toContain('L441-10');
+    expect(email('en', { fixedIndemnity: false }).text).not.toMatch(/Indemnity|indemnity|(?<!\d)0\.00/);
+  });
+});
+
+describe('what follows an unpaid formal notice', () => {
+  it('the e-mail announces the same proceedings as the letter: order for payment or a collection agency', () => {
+    const email = (language: 'fr' | 'en') =>
+      renderFormalNoticeEmail({
+        language,
+        customer: { name: 'ACME SARL', isBusiness: true },
+        creditor,
+        notices: [
+          {
+            invoiceId: 'F-1',
+            amountCents: 100_000,
+            openCents: 100_000,
+            dueDate: '2025-06-15',
+            currency: 'EUR',
+            penalties,
+          },
+        ],
+        deadline: '2025-08-22',
+        asOf: '2025-08-14',
+      }).text;
+    expect(email('fr')).toContain(
+      'nous engagerons sans autre avis une procédure de recouvrement (injonction de payer ou recours à une société ' +
+        'de recouvrement)',
+    );
+    expect(email('fr')).not.toContain('notre service de recouvrement');
+    expect(email('en')).toContain('collection proceedings without further notice (order for payment or a collection');
   });
 });

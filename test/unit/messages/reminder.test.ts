@@ -61,7 +61,8 @@ const five: ReminderItem[] = [
     currency: 'EUR',
   },
 ];
-// total due: 120 000 + 200 000 + 9 990 + 45 050 + 1 000 000 = 1 375 040 cents = 13 750,40 €
+// total due: 120 000 + 200 000 + 9 990 + 45 050 + 1 000 000 = 1 375 040 cents = 13 750,40 €, of which 99,90 € not
+// yet due (F-2026-0120): overdue total 13 650,50 €
 
 describe('grouped reminder in French', () => {
   const m = renderReminder({
@@ -88,9 +89,10 @@ describe('grouped reminder in French', () => {
     for (const id of five.map((i) => i.invoiceId)) expect(m.html).toContain(id);
   });
 
-  it('states the customer’s total due', () => {
-    expect(m.text).toContain('Total dû : 13\u202f750,40\u00a0€');
-    expect(m.html).toContain('Total dû : 13\u202f750,40\u00a0€');
+  it('states the customer’s overdue total, the invoice not yet due apart with its date', () => {
+    expect(m.text).toContain('Total échu à régler : 13\u202f650,50\u00a0€');
+    expect(m.html).toContain('Total échu à régler : 13\u202f650,50\u00a0€');
+    expect(m.text).toContain('Facture F-2026-0120 : 99,90\u00a0€, à régler à son échéance du 26/11/2026');
   });
 
   it('announces the highest level for the invoice at that level only, and counts the others apart', () => {
@@ -146,7 +148,7 @@ describe('grouped reminder in English', () => {
     );
     expect(m.text).toContain('13 days late');
     expect(m.text).toContain('due in 3 days');
-    expect(m.text).toContain('Total due: €11,750.40');
+    expect(m.text).toContain('Overdue total to pay: €11,650.50');
     expect(m.text).toContain('IBAN: FR76 3000 6000 0112 3456 7890 189');
     expect(m.html).toContain('lang="en"');
   });
@@ -185,6 +187,64 @@ describe('reminder tone and details', () => {
     });
     expect(m.text).not.toContain('40 €');
     expect(m.text).toContain('taux légal');
+  });
+
+  it('a final reminder under a policy that waives interest or the indemnity does not announce them', () => {
+    const final = (language: 'fr' | 'en', claims: { interest: boolean; indemnity: boolean }) =>
+      renderReminder({
+        language,
+        customer: { name: 'ACME SARL', isBusiness: true },
+        creditor,
+        items: [one('final_reminder', 30)],
+        asOf: '2026-12-20',
+        claims,
+      }).text;
+    expect(final('fr', { interest: false, indemnity: true })).not.toMatch(/pénalités|L441-10/i);
+    expect(final('fr', { interest: false, indemnity: true })).toContain('40 € par facture (article D441-5) sera');
+    expect(final('fr', { interest: true, indemnity: false })).not.toContain('40 €');
+    expect(final('en', { interest: false, indemnity: false })).not.toMatch(/penalties|€40/);
+    expect(final('fr', { interest: true, indemnity: true })).toContain('seront alors réclamées');
+  });
+
+  it('a grouped reminder asks now for the overdue total only, and lists an invoice not yet due apart, dated', () => {
+    const grouped = (language: 'fr' | 'en') =>
+      renderReminder({
+        language,
+        customer: { name: 'ACME SARL', isBusiness: true },
+        creditor,
+        asOf: '2026-12-07',
+        items: [
+          {
+            invoiceId: 'F-A',
+            level: 'reminder_1',
+            amountCents: 150_000,
+            openCents: 100_000,
+            dueDate: '2026-11-27',
+            daysLate: 10,
+            currency: 'EUR',
+          },
+          {
+            invoiceId: 'F-D',
+            level: 'courtesy',
+            amountCents: 50_000,
+            openCents: 50_000,
+            dueDate: '2026-12-10',
+            daysLate: -3,
+            currency: 'EUR',
+          },
+        ],
+      });
+    const fr = grouped('fr');
+    expect(fr.text).toContain('Total échu à régler : 1\u202f000,00\u00a0€');
+    expect(fr.text).not.toContain('Total dû');
+    expect(fr.text).toContain(
+      'Facture F-D : 500,00\u00a0€, à régler à son échéance du 10/12/2026 (non comprise dans le total échu).',
+    );
+    expect(fr.text).toContain('procéder au règlement du total échu dans les meilleurs délais');
+    expect(fr.html).toContain('Total échu à régler');
+    const en = grouped('en');
+    expect(en.text).toContain('Overdue total to pay: €1,000.00');
+    expect(en.text).toContain('settle the overdue total');
   });
 
   it('a per-invoice reminder names its invoice in the subject and lists exactly one invoice', () => {

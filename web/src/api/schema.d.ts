@@ -4926,8 +4926,6 @@ export interface operations {
                             legalRate: boolean;
                         }[];
                         override?: {
-                            /** @default false */
-                            assumption: boolean;
                             /** @default [] */
                             ecbMro: {
                                 from: string;
@@ -4939,6 +4937,14 @@ export interface operations {
                                 half: string;
                                 otherCasesBp: number;
                                 privateCreditorBp: number;
+                            }[];
+                            /** @default [] */
+                            provenance: {
+                                assumption: boolean;
+                                half: string;
+                                /** @enum {string} */
+                                rate: "ecb_mro" | "legal_rate";
+                                source?: string;
                             }[];
                             source: string;
                             updatedAt?: string;
@@ -5025,10 +5031,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description True when the figures are an assumption, not yet published: letters label them so
-                     * @default false
-                     */
+                    /** @description Former single flag: true marks as an assumption every added half-year that has no provenance entry; prefer provenance */
                     assumption?: boolean;
                     /**
                      * @description ECB main refinancing rate changes {from: YYYY-MM-DD, rateBp}; merged by date over the shipped list
@@ -5048,6 +5051,17 @@ export interface operations {
                         half: string;
                         otherCasesBp: number;
                         privateCreditorBp: number;
+                    }[];
+                    /**
+                     * @description Per half-year and rate {half: 2026-H2, rate: ecb_mro | legal_rate, assumption, source}: published or an assumption (letters label it so); a half-year added without an entry is published, read where source says
+                     * @default []
+                     */
+                    provenance?: {
+                        assumption: boolean;
+                        half: string;
+                        /** @enum {string} */
+                        rate: "ecb_mro" | "legal_rate";
+                        source?: string;
                     }[];
                     /** @description Where the figures were read (ECB press release, arrêté, JORF reference) */
                     source: string;
@@ -5070,8 +5084,6 @@ export interface operations {
                             legalRate: boolean;
                         }[];
                         override?: {
-                            /** @default false */
-                            assumption: boolean;
                             /** @default [] */
                             ecbMro: {
                                 from: string;
@@ -5083,6 +5095,14 @@ export interface operations {
                                 half: string;
                                 otherCasesBp: number;
                                 privateCreditorBp: number;
+                            }[];
+                            /** @default [] */
+                            provenance: {
+                                assumption: boolean;
+                                half: string;
+                                /** @enum {string} */
+                                rate: "ecb_mro" | "legal_rate";
+                                source?: string;
                             }[];
                             source: string;
                             updatedAt?: string;

@@ -150,8 +150,15 @@ export function SettingsPage() {
                             ecbMroKnownThrough: r.override.ecbMroKnownThrough,
                             legalRate: r.override.legalRate,
                             source: r.override.source,
+                            provenance: r.override.provenance,
                           }
-                        : { ecbMro: [], ecbMroKnownThrough: r.table.ecbMroKnownThrough, legalRate: [], source: '' }
+                        : {
+                            ecbMro: [],
+                            ecbMroKnownThrough: r.table.ecbMroKnownThrough,
+                            legalRate: [],
+                            source: '',
+                            provenance: [],
+                          }
                     }
                     reload={rates.reload}
                     onSave={async (next) =>
