@@ -81,7 +81,7 @@ async function pageInvoice(
 export function epcTransferFor(
   invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[],
   creditor: Creditor,
-): { payload: string; amountCents: number; reference?: string } | undefined {
+): { payload: string; amountCents: number; reference?: string; remittance?: string } | undefined {
   const euros = invoices.filter((i) => i.currency === 'EUR' && i.openCents > 0);
   if (euros.length === 0) return undefined;
   const amountCents = euros.reduce((sum, i) => sum + i.openCents, 0);
@@ -95,7 +95,7 @@ export function epcTransferFor(
     creditorReference: reference,
     remittanceText: remittance,
   });
-  return { payload, amountCents, reference };
+  return { payload, amountCents, reference, remittance };
 }
 
 /** The code for everything owed, or for the one owed invoice `pay` names (any other value is ignored). */
@@ -111,6 +111,7 @@ async function transferOf(
       qrSvg: await qrSvg(transfer.payload),
       amountCents: transfer.amountCents,
       reference: transfer.reference,
+      remittance: transfer.remittance,
       invoice: one?.invoiceId,
     }
   );

@@ -201,6 +201,8 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
 }
 
 const html = (r: APIGatewayProxyStructuredResultV2) => String(r.body);
+/** The page's "Payer par virement" section: the QR code and the details to type by hand. */
+const virement = (page: string) => /<section id="virement">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
 
 describe('the customer page', () => {
   it(
@@ -333,6 +335,13 @@ describe('paying one invoice of several', () => {
     const fields = parseEpcPayload(decodeSvgQr(one));
     expect(fields.amountCents).toBe(30_000);
     expect(fields.creditorReference).toMatch(/^RF\d{2}F20260043$/);
+  });
+
+  it('with several invoices, the details to type by hand give the transfer label the QR code carries', async () => {
+    const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), world().deps));
+    const label = parseEpcPayload(decodeSvgQr(page)).remittanceText;
+    expect(label).toBe('Factures F-2026-0042, F-2026-0043');
+    expect(virement(page)).toContain(`<dt>Libellé à indiquer</dt><dd>${label}</dd>`);
   });
 
   it('an invoice that is not this customer’s, or not owed, gives the code for everything due', async () => {

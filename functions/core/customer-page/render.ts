@@ -36,9 +36,10 @@ export interface CustomerPageData {
   invoices: PageInvoice[];
   /**
    * The EPC code for everything due, or for the one invoice `invoice` names (the page's `?pay=` link): its SVG, and
-   * the amount and reference it carries.
+   * the amount and what it names the invoices by: the RF reference of one invoice, or the remittance text naming
+   * several (the transfer's label, which a customer typing the details by hand must write too).
    */
-  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string; invoice?: string };
+  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string; remittance?: string; invoice?: string };
   /** The page's own address (relative), which the per-invoice payment links extend. */
   pageUrl: string;
   /** The anti-forgery value every form carries (`formTokenFor`). */
@@ -175,6 +176,7 @@ function transferSection(data: CustomerPageData): string {
     (i) => (!x?.invoice || i.number === x.invoice) && (i.penaltiesCents || i.indemnityCents),
   );
   if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
+  else if (x?.remittance) rows.push([t.remittance, x.remittance]);
   const qr = x
     ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" ` +
       `aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
