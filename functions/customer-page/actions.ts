@@ -20,7 +20,7 @@ import type { Invoice, InvoicePause } from '../core/model';
 import { formatMoney } from '../core/money';
 import type { PageDeps } from './deps';
 import type { UploadedFile } from './request';
-import { latestPromiseDate, type OpenAccess, todayOf } from './view';
+import { latestPromiseDate, type OpenAccess, promisable, promiseChain, todayOf } from './view';
 
 /** Business days reminders wait for a payment the customer reported to reach the bank statement. */
 export const REPORTED_PAYMENT_WAIT_BUSINESS_DAYS = 3;
@@ -32,6 +32,8 @@ interface Context {
   deps: PageDeps;
   invoices: Invoice[];
   form: FormContext;
+  /** The promise still recorded that a new promise or reported payment extends (see `promiseChain`). */
+  chain: ReturnType<typeof promiseChain>;
   at: string;
 }
 
@@ -39,17 +41,23 @@ async function contextOf(access: OpenAccess, deps: PageDeps): Promise<Context> {
   const now = deps.now();
   const today = todayOf(access.customer, now);
   const invoices = await deps.owedInvoices(access.customer.customerId);
+  const policy = await deps.policyFor(access.customer);
+  const chain = promiseChain(invoices.filter(promisable), access.customer, policy);
   const form = {
     today,
     invoiceNumbers: invoices.map((i) => i.invoiceId),
-    latestPromiseDate: latestPromiseDate(today, await deps.policyFor(access.customer)),
+    latestPromiseDate: latestPromiseDate(today, policy),
+    renewalLimit: chain?.renewalLimit,
   };
-  return { access, deps, invoices, form, at: now.toISOString() };
+  return { access, deps, invoices, form, chain, at: now.toISOString() };
 }
 
 const actorOf = (c: Context) => `customer:${c.access.customer.customerId}`;
 
-/** Sets the pause of one invoice and records why, with the link it came from. */
+/**
+ * Sets the pause of one invoice and records why, with the link it came from. A promise pause replacing one keeps the
+ * first one's `since`: a renewal is bounded from the first promise of the chain.
+ */
 async function pauseInvoice(
   c: Context,
   invoice: Invoice,
@@ -58,15 +66,13 @@ async function pauseInvoice(
   detail: Record<string, unknown>,
 ): Promise<void> {
   const { version: _v, ...rest } = invoice;
+  const since = pause.reason === 'promise' && invoice.pause?.reason === 'promise' ? invoice.pause.since : pause.since;
   await c.deps.saveInvoice(
     invoice,
-    { ...rest, pause },
+    { ...rest, pause: { ...pause, since } },
     { at: c.at, kind, actor: actorOf(c), detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' } },
   );
 }
-
-/** A dispute or a hand pause outranks a date: the customer's promise or reported payment leaves them as they are. */
-const heldByFinance = (i: Invoice) => i.pause !== undefined && i.pause.reason !== 'promise';
 
 /** "J'ai payé": every owed invoice waits a few business days for the statement (a promise pause with that end). */
 export async function reportPayment(
@@ -81,7 +87,7 @@ export async function reportPayment(
   const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
   const note = `Paiement déclaré par le client le ${formatDate(paidOn, 'fr')} : ${formatMoney(amount, 'EUR', 'fr')}`;
   await tellFinance(c, { kind: 'payment_reported', paidOn, amountCents: amount, remindersWaitUntil: until });
-  for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
+  for (const invoice of c.invoices.filter(promisable)) {
     await pauseInvoice(
       c,
       invoice,
@@ -123,7 +129,11 @@ export async function openDispute(
   return { ok: true };
 }
 
-/** "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause). */
+/**
+ * "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause). A promise
+ * while one is still recorded is a renewal: it may reach the policy's days from the first promise, no further, and
+ * finance is told it was put off.
+ */
 export async function promisePayment(
   access: OpenAccess,
   fields: Record<string, string>,
@@ -133,8 +143,12 @@ export async function promisePayment(
   const parsed = promiseForm(c.form).safeParse(fields);
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { promisedFor } = parsed.data;
-  await tellFinance(c, { kind: 'payment_promised', promisedFor });
-  for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
+  const renewal = c.chain && {
+    firstPromisedOn: c.chain.firstPromisedOn,
+    previousPromisedFor: c.chain.previousPromisedFor,
+  };
+  await tellFinance(c, { kind: 'payment_promised', promisedFor, ...(renewal ? { renewal } : {}) });
+  for (const invoice of c.invoices.filter(promisable)) {
     await pauseInvoice(
       c,
       invoice,

@@ -15,7 +15,31 @@ export function latestPromiseDate(today: IsoDate, policy: Policy): IsoDate {
   return addDays(today, policy.customerPromiseMaxDays);
 }
 
+/**
+ * The promise chain a new promise of the customer's would extend: the earliest promise pause still recorded on the
+ * invoices it would pause (its `since` is kept through renewals), and the latest date a renewal may reach, the
+ * policy's days from that first promise. undefined when no promise is recorded (a first promise).
+ */
+export function promiseChain(
+  invoices: Invoice[],
+  customer: Customer,
+  policy: Policy,
+): { firstPromisedOn: IsoDate; previousPromisedFor?: IsoDate; renewalLimit: IsoDate } | undefined {
+  const promised = invoices.filter((i) => i.pause?.reason === 'promise');
+  if (promised.length === 0) return undefined;
+  const first = promised.reduce((a, b) => ((b.pause?.since ?? '') < (a.pause?.since ?? '') ? b : a));
+  const firstPromisedOn = todayOf(customer, new Date(first.pause?.since ?? ''));
+  return {
+    firstPromisedOn,
+    previousPromisedFor: first.pause?.until,
+    renewalLimit: addDays(firstPromisedOn, policy.customerPromiseMaxDays),
+  };
+}
+
 export type OpenAccess = Extract<Access, { ok: true }>;
+
+/** A dispute or a hand pause outranks a date: the customer's promise or reported payment leaves them as they are. */
+export const promisable = (i: Invoice) => i.pause === undefined || i.pause.reason === 'promise';
 
 export function todayOf(customer: Customer, now: Date): IsoDate {
   return localDate(now, customer.timeZone || 'Europe/Paris');
@@ -33,6 +57,8 @@ export async function pageData(
   const invoices = await deps.owedInvoices(customer.customerId);
   const policy = await deps.policyFor(customer);
   const rows = await Promise.all(invoices.map((i) => pageInvoice(i, customer, today, deps, policy)));
+  const renewalLimit = promiseChain(invoices.filter(promisable), customer, policy)?.renewalLimit;
+  const latest = latestPromiseDate(today, policy);
   const creditor = deps.creditor();
   const base = `/c/${token}`;
   return {
@@ -45,7 +71,7 @@ export async function pageData(
     pageUrl: base,
     formToken: formTokenFor(access.claims.linkId, access.keys[0]),
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
-    latestPromiseDate: latestPromiseDate(today, policy),
+    latestPromiseDate: renewalLimit !== undefined && renewalLimit < latest ? renewalLimit : latest,
     errors: extra.errors,
     notice: extra.notice,
   };

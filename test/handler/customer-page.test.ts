@@ -465,6 +465,57 @@ describe('the customer’s answers', () => {
     },
   );
 
+  it(
+    'a promise may be put off within the policy’s days from the first promise, finance told it was put off, and no ' +
+      'further',
+    async () => {
+      const w = world();
+      let now = NOW;
+      w.deps.now = () => now;
+      w.deps.penalties = async () => undefined; // the rate table ends with 2026-H1
+      const promise = (date: string) =>
+        handleCustomerPage(
+          event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: date })),
+          w.deps,
+        );
+      expect((await promise('2026-06-20')).statusCode).toBe(303);
+      now = new Date('2026-06-19T09:00:00.000Z');
+      expect((await promise('2026-07-02')).statusCode).toBe(303); // 30 days from the first promise, 2 June
+      expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ since: NOW.toISOString(), until: '2026-07-02' });
+      expect(w.alerts[1].title).toBe('Client ACME – paiement repoussé au 02/07/2026');
+      expect(w.alerts[1].items).toContain(
+        'Engagement repoussé : le client avait promis de payer le 20/06/2026 (premier engagement pris le 02/06/2026)',
+      );
+      now = new Date('2026-07-01T09:00:00.000Z');
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+      expect(page).toContain('max="2026-07-02"');
+      const refused = await promise('2026-07-31');
+      expect(refused.statusCode).toBe(400);
+      expect(html(refused)).toContain('cette date dépasse le délai accordé depuis votre premier engagement');
+      expect(w.invoices.get('F-2026-0042')?.pause?.until).toBe('2026-07-02');
+      expect(w.alerts).toHaveLength(2);
+    },
+  );
+
+  it('a promise renewed the day before it falls due, every month, is refused the second time', async () => {
+    const w = world();
+    const accepted: number[] = [];
+    let now = NOW;
+    w.deps.now = () => now;
+    w.deps.penalties = async () => undefined; // the rate table ends with 2026-H1
+    for (let round = 0; round < 6; round++) {
+      const today = now.toISOString().slice(0, 10);
+      const until = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+      const res = await handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: until })),
+        w.deps,
+      );
+      if (res.statusCode === 303) accepted.push(round);
+      now = new Date(Date.parse(`${until}T09:00:00Z`) - 86_400_000);
+    }
+    expect(accepted).toEqual([0]);
+  });
+
   it('the furthest date a customer may promise is the one their dunning policy sets', async () => {
     const w = world();
     const strict = { ...policyForCustomer(customer('ACME')), customerPromiseMaxDays: 10 };

@@ -18,6 +18,7 @@ export type FormErrorCode =
   | 'date_too_old'
   | 'date_not_after_today'
   | 'date_after_limit'
+  | 'promise_renewal_limit'
   | 'bad_amount'
   | 'unknown_invoice'
   | 'reason_too_long'
@@ -31,6 +32,11 @@ export interface FormContext {
   invoiceNumbers: readonly string[];
   /** The latest date the policy lets a customer promise. */
   latestPromiseDate: IsoDate;
+  /**
+   * When a promise of the customer's is still recorded on an invoice the new one would pause: the latest date a
+   * renewal may reach (the policy's days counted from the first promise of the chain, not from today).
+   */
+  renewalLimit?: IsoDate;
 }
 
 const formToken = z.string({ error: 'required' }).min(1, 'required');
@@ -82,13 +88,17 @@ export function disputeForm(ctx: FormContext) {
   });
 }
 
-/** "Je m'engage à payer le …": a date after today, within the policy's limit. */
+/**
+ * "Je m'engage à payer le …": a date after today, within the policy's limit, and, for a renewal, within the policy's
+ * days from the first promise still recorded.
+ */
 export function promiseForm(ctx: FormContext) {
   return z.object({
     formToken,
     promisedFor: date
       .refine((d) => d > ctx.today, 'date_not_after_today')
-      .refine((d) => d <= ctx.latestPromiseDate, 'date_after_limit'),
+      .refine((d) => d <= ctx.latestPromiseDate, { message: 'date_after_limit', abort: true })
+      .refine((d) => ctx.renewalLimit === undefined || d <= ctx.renewalLimit, 'promise_renewal_limit'),
   });
 }
 
@@ -104,6 +114,9 @@ const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
     date_too_old: 'La date du paiement remonte à plus d’un an.',
     date_not_after_today: 'Choisissez une date à venir.',
     date_after_limit: 'Cette date est trop lointaine.',
+    promise_renewal_limit:
+      'Vous vous êtes déjà engagé à payer ces factures : cette date dépasse le délai accordé depuis votre premier ' +
+      'engagement. Pour un délai plus long, contactez-nous.',
     bad_amount: 'Indiquez un montant positif, par exemple 1 234,56.',
     unknown_invoice: 'Choisissez une des factures de la liste.',
     reason_too_long: 'Le motif est trop long (2 000 caractères au plus).',
@@ -117,6 +130,9 @@ const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
     date_too_old: 'The payment date is more than a year ago.',
     date_not_after_today: 'Choose a date still to come.',
     date_after_limit: 'This date is too far away.',
+    promise_renewal_limit:
+      'You have already promised to pay these invoices: this date is beyond the time allowed since your first ' +
+      'promise. For a longer delay, please contact us.',
     bad_amount: 'Enter a positive amount, for example 1,234.56.',
     unknown_invoice: 'Choose one of the invoices listed.',
     reason_too_long: 'The reason is too long (2,000 characters at most).',

@@ -9,7 +9,12 @@ import { formatDate, type Language, money, wordsIn } from './format';
 export type CustomerAnswer =
   | { kind: 'payment_reported'; paidOn: IsoDate; amountCents: number; remindersWaitUntil: IsoDate }
   | { kind: 'dispute_opened'; invoiceId: string; reason: string; documentKey?: string }
-  | { kind: 'payment_promised'; promisedFor: IsoDate };
+  | {
+      kind: 'payment_promised';
+      promisedFor: IsoDate;
+      /** A promise that replaces one still recorded: when the first of the chain was made, and its last date. */
+      renewal?: { firstPromisedOn: IsoDate; previousPromisedFor?: IsoDate };
+    };
 
 export function customerAnswerAlert(input: {
   language?: Language;
@@ -69,23 +74,43 @@ export function customerAnswerAlert(input: {
           'look into the dispute, answer the customer, then resume or stop the invoice’s reminders.',
         ),
       };
-    case 'payment_promised':
+    case 'payment_promised': {
+      const { renewal } = answer;
+      const previous = renewal?.previousPromisedFor ? date(renewal.previousPromisedFor) : '–';
+      const renewed = renewal && [
+        l(
+          `Engagement repoussé : le client avait promis de payer le ${previous}` +
+            ` (premier engagement pris le ${date(renewal.firstPromisedOn)})`,
+          `Promise renewed: the customer had promised to pay on ${previous}` +
+            ` (first promise made on ${date(renewal.firstPromisedOn)})`,
+        ),
+      ];
       return {
         ...common,
         title: l(
-          `${customer.name} – paiement promis pour le ${date(answer.promisedFor)}`,
-          `${customer.name} – payment promised for ${date(answer.promisedFor)}`,
+          `${customer.name} – paiement ${renewal ? 'repoussé au' : 'promis pour le'} ${date(answer.promisedFor)}`,
+          `${customer.name} – payment ${renewal ? 'put off to' : 'promised for'} ${date(answer.promisedFor)}`,
         ),
         items: [
           l(
             `Relances suspendues jusqu’au ${date(answer.promisedFor)}`,
             `Reminders paused until ${date(answer.promisedFor)}`,
           ),
+          ...(renewed ?? []),
         ],
-        action: l(
-          'rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
-          'nothing to do: the reminders resume by themselves if the payment does not arrive.',
-        ),
+        action: renewal
+          ? l(
+              'voir avec le client s’il paiera à cette date : il a repoussé son engagement (pas au-delà de la ' +
+                'limite de sa politique, comptée depuis son premier engagement) ; sinon les relances reprennent ' +
+                'd’elles-mêmes.',
+              'check with the customer that they will pay on that date: they have put off their promise (not beyond ' +
+                'their policy’s limit, counted from the first promise); otherwise the reminders resume by themselves.',
+            )
+          : l(
+              'rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
+              'nothing to do: the reminders resume by themselves if the payment does not arrive.',
+            ),
       };
+    }
   }
 }
