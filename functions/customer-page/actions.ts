@@ -6,6 +6,7 @@
  */
 import { addBusinessDays } from '../core/calendar/business-days';
 import {
+  coveredByReportedPayment,
   disputeForm,
   type FormContext,
   type FormErrorCode,
@@ -74,7 +75,11 @@ async function pauseInvoice(
   );
 }
 
-/** "J'ai payé": every owed invoice waits a few business days for the statement (a promise pause with that end). */
+/**
+ * "J'ai payé": the invoices the amount pays in full (`coveredByReportedPayment`: the one of exactly that amount, else
+ * oldest due first) wait a few business days for the statement (a promise pause with that end); the others go on
+ * being chased. Finance is told which wait, and when the amount falls short of what is owed.
+ */
 export async function reportPayment(
   access: OpenAccess,
   fields: Record<string, string>,
@@ -86,8 +91,17 @@ export async function reportPayment(
   const { paidOn, amount } = parsed.data;
   const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
   const note = `Paiement déclaré par le client le ${formatDate(paidOn, 'fr')} : ${formatMoney(amount, 'EUR', 'fr')}`;
-  await tellFinance(c, { kind: 'payment_reported', paidOn, amountCents: amount, remindersWaitUntil: until });
-  for (const invoice of c.invoices.filter(promisable)) {
+  const euros = c.invoices.filter((i) => promisable(i) && i.currency === 'EUR');
+  const { covered, owedCents } = coveredByReportedPayment(amount, euros);
+  await tellFinance(c, {
+    kind: 'payment_reported',
+    paidOn,
+    amountCents: amount,
+    remindersWaitUntil: until,
+    pausedInvoiceIds: covered.map((i) => i.invoiceId),
+    owedCents,
+  });
+  for (const invoice of covered) {
     await pauseInvoice(
       c,
       invoice,

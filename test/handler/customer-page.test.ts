@@ -563,6 +563,34 @@ describe('the customer’s answers', () => {
   );
 });
 
+describe('a payment the customer reports', () => {
+  const paid = (amount: string) =>
+    event('POST', `/c/${token()}/paid`, urlencoded({ formToken: formToken(), paidOn: '2026-06-02', amount }));
+
+  it('0,01 € holds no reminder, and finance reads that it pays no invoice in full', async () => {
+    const w = world();
+    expect((await handleCustomerPage(paid('0,01'), w.deps)).statusCode).toBe(303);
+    expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+    expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
+    expect(w.events).toEqual([]);
+    expect(w.alerts[0].items).toContain(
+      'Ce montant ne règle entièrement aucune facture : aucune relance n’est suspendue.',
+    );
+  });
+
+  it('holds only the invoices the amount pays in full, and tells finance the others go on being chased', async () => {
+    const w = world();
+    await handleCustomerPage(paid('1 300,00'), w.deps);
+    expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ reason: 'promise', until: '2026-06-05' });
+    expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
+    expect(w.alerts[0].items?.join('\n')).toContain('pour les factures que ce montant règle entièrement : F-2026-0042');
+    expect(w.alerts[0].items?.join('\n')).toContain('inférieur au total dû (1\u202f500,00');
+    const all = world();
+    await handleCustomerPage(paid('1 500'), all.deps);
+    expect(all.events.map((e) => e.invoiceId)).toEqual(['F-2026-0042', 'F-2026-0043']);
+  });
+});
+
 describe('forged form posts', () => {
   const post = (headers: Record<string, string>, fields: Record<string, string>) =>
     event('POST', `/c/${token()}/promise`, urlencoded(fields, headers));

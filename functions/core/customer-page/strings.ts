@@ -47,7 +47,9 @@ const fr = {
   promiseDate: 'Date de paiement',
   promiseSubmit: 'Je m’engage',
   contact: 'Une question ? Contactez',
-  donePaid: 'Merci : votre paiement est noté. Nos relances attendent quelques jours qu’il apparaisse sur notre relevé.',
+  donePaid:
+    'Merci : votre paiement est noté. Pour les factures qu’il règle entièrement, nos relances attendent quelques ' +
+    'jours qu’il apparaisse sur notre relevé.',
   doneDispute:
     'Votre contestation est enregistrée : nous ne relancerons pas cette facture avant de vous avoir répondu.',
   donePromise: 'Votre engagement est noté : pas de relance pour ces factures d’ici là.',
@@ -103,7 +105,9 @@ const en: Record<StringKey, string> = {
   promiseDate: 'Payment date',
   promiseSubmit: 'I promise',
   contact: 'A question? Contact',
-  donePaid: 'Thank you: your payment is noted. Our reminders wait a few days for it to reach our bank statement.',
+  donePaid:
+    'Thank you: your payment is noted. For the invoices it pays in full, our reminders wait a few days for it to ' +
+    'reach our bank statement.',
   doneDispute: 'Your dispute is recorded: we will not remind you of this invoice before we have answered you.',
   donePromise: 'Your promise is noted: no reminder for these invoices until then.',
   refusedForm: 'The form could not be accepted: reload the page and try again.',

@@ -7,7 +7,15 @@ import { formatDate, type Language, money, wordsIn } from './format';
  * the subject leads with what finance has to do, dates and amounts as the reader writes them.
  */
 export type CustomerAnswer =
-  | { kind: 'payment_reported'; paidOn: IsoDate; amountCents: number; remindersWaitUntil: IsoDate }
+  | {
+      kind: 'payment_reported';
+      paidOn: IsoDate;
+      amountCents: number;
+      remindersWaitUntil: IsoDate;
+      /** The invoices the amount pays in full (their reminders wait), and what is owed on those it was counted on. */
+      pausedInvoiceIds: readonly string[];
+      owedCents: number;
+    }
   | { kind: 'dispute_opened'; invoiceId: string; reason: string; documentKey?: string }
   | {
       kind: 'payment_promised';
@@ -36,26 +44,44 @@ export function customerAnswerAlert(input: {
     ],
   };
   switch (answer.kind) {
-    case 'payment_reported':
+    case 'payment_reported': {
+      const amount = money(answer.amountCents, 'EUR', language);
+      const paused = answer.pausedInvoiceIds.join(', ');
+      const short = answer.amountCents < answer.owedCents;
+      const owed = money(answer.owedCents, 'EUR', language);
       return {
         ...common,
         title: customer.name,
         items: [
           l(`Payé le ${date(answer.paidOn)}`, `Paid on ${date(answer.paidOn)}`),
-          l(
-            `Montant : ${money(answer.amountCents, 'EUR', language)}`,
-            `Amount: ${money(answer.amountCents, 'EUR', language)}`,
-          ),
-          l(
-            `Relances suspendues jusqu’au ${date(answer.remindersWaitUntil)}`,
-            `Reminders paused until ${date(answer.remindersWaitUntil)}`,
-          ),
+          l(`Montant : ${amount}`, `Amount: ${amount}`),
+          answer.pausedInvoiceIds.length
+            ? l(
+                `Relances suspendues jusqu’au ${date(answer.remindersWaitUntil)} pour les factures que ce montant ` +
+                  `règle entièrement : ${paused}`,
+                `Reminders paused until ${date(answer.remindersWaitUntil)} for the invoices this amount pays in ` +
+                  `full: ${paused}`,
+              )
+            : l(
+                `Ce montant ne règle entièrement aucune facture : aucune relance n’est suspendue.`,
+                `This amount pays no invoice in full: no reminder is paused.`,
+              ),
+          ...(short
+            ? [
+                l(
+                  `Le montant déclaré est inférieur au total dû (${owed}) : les autres factures continuent d’être ` +
+                    'relancées.',
+                  `The amount reported is less than the total owed (${owed}): the other invoices go on being chased.`,
+                ),
+              ]
+            : []),
         ],
         action: l(
           'rapprocher le virement dès qu’il apparaît au relevé.',
           'match the transfer as soon as it appears on the statement.',
         ),
       };
+    }
     case 'dispute_opened':
       return {
         ...common,
