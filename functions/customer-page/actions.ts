@@ -7,6 +7,9 @@
 import { addBusinessDays } from '../core/calendar/business-days';
 import {
   coveredByReportedPayment,
+  DISPUTE_FILE_EXTENSIONS,
+  type DisputeFileType,
+  disputeFileTypeOf,
   disputeForm,
   type FormContext,
   type FormErrorCode,
@@ -123,8 +126,13 @@ export async function openDispute(
   deps: PageDeps,
 ): Promise<ActionResult> {
   const c = await contextOf(access, deps);
+  // the type is the one the bytes show (the browser's word is not trusted): any other is refused as 'file_type'
   const described = file
-    ? { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.bytes.length }
+    ? {
+        fileName: file.fileName,
+        contentType: disputeFileTypeOf(file.bytes) ?? 'unrecognised',
+        sizeBytes: file.bytes.length,
+      }
     : undefined;
   const parsed = disputeForm(c.form).safeParse({ ...fields, file: described });
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
@@ -132,7 +140,7 @@ export async function openDispute(
   const invoice = c.invoices.find((i) => i.invoiceId === invoiceNumber) as Invoice;
   let documentKey: string | undefined;
   if (file && parsed.data.file) {
-    documentKey = disputeDocumentKey(invoice.invoiceId, c.at, parsed.data.file.fileName);
+    documentKey = disputeDocumentKey(invoice.invoiceId, c.at, parsed.data.file.fileName, parsed.data.file.contentType);
     await deps.putDocument(documentKey, file.bytes, parsed.data.file.contentType);
   }
   await tellFinance(c, { kind: 'dispute_opened', invoiceId: invoice.invoiceId, reason, documentKey });
@@ -178,9 +186,11 @@ function laterOf(a: IsoDate | undefined, b: IsoDate): IsoDate {
   return a !== undefined && a > b ? a : b;
 }
 
-export function disputeDocumentKey(invoiceId: string, at: string, fileName: string): string {
+/** disputes/<invoice>/<time>-<name>.<extension of the checked type> (the uploaded name's extension dropped). */
+export function disputeDocumentKey(invoiceId: string, at: string, fileName: string, type: DisputeFileType): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return `disputes/${safe(invoiceId)}/${safe(at)}-${safe(fileName).slice(-100)}`;
+  const base = safe(fileName.replace(/\.[^.]*$/, '')).slice(-100);
+  return `disputes/${safe(invoiceId)}/${safe(at)}-${base}.${DISPUTE_FILE_EXTENSIONS[type]}`;
 }
 
 /**

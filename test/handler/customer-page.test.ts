@@ -688,6 +688,29 @@ describe('uploads', () => {
     expect(w.documents).toEqual([]);
   });
 
+  it('a file is taken for what its bytes show, not for what the browser says, and named from that type', async () => {
+    const dispute = (w: ReturnType<typeof world>, file: { name: string; type: string; bytes: Buffer }) =>
+      handleCustomerPage(
+        event(
+          'POST',
+          `/c/${token()}/dispute`,
+          multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'voir pièce' }, file),
+        ),
+        w.deps,
+      );
+    const w = world();
+    const html_ = { name: 'facture.pdf.html', type: 'application/pdf', bytes: Buffer.from('<html><script>x</script>') };
+    const refused = await dispute(w, html_);
+    expect(refused.statusCode).toBe(400);
+    expect(html(refused)).toContain('Le fichier doit être un PDF, un JPEG ou un PNG.');
+    expect(w.documents).toEqual([]);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 1)]);
+    expect((await dispute(w, { name: 'photo.pdf', type: 'application/pdf', bytes: jpeg })).statusCode).toBe(303);
+    expect(w.documents).toEqual([
+      { key: expect.stringMatching(/^disputes\/F-2026-0042\/.*-photo\.jpg$/), bytes: 104, contentType: 'image/jpeg' },
+    ]);
+  });
+
   it('a dispute of another customer’s invoice is refused', async () => {
     const w = world();
     const res = await handleCustomerPage(

@@ -10,6 +10,28 @@ import { MoneyFormatError, parseAmountToCents } from '../money';
 /** 4 MiB: base64-encoded in the HTTP API event, with the form around it, it stays under Lambda's 6 MB request limit. */
 export const MAX_DISPUTE_FILE_BYTES = 4 * 1024 * 1024;
 export const DISPUTE_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type DisputeFileType = (typeof DISPUTE_FILE_TYPES)[number];
+
+/** The extension a stored dispute file is named with: from its checked type, never from the uploaded name. */
+export const DISPUTE_FILE_EXTENSIONS: Record<DisputeFileType, string> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+};
+
+const SIGNATURES: [DisputeFileType, number[]][] = [
+  ['application/pdf', [0x25, 0x50, 0x44, 0x46, 0x2d]], // %PDF-
+  ['image/jpeg', [0xff, 0xd8, 0xff]],
+  ['image/png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+];
+
+/**
+ * The type a file's first bytes show (its magic number), of the types a dispute accepts; undefined for anything
+ * else. The browser's Content-Type and the file's name are the sender's word and are not trusted.
+ */
+export function disputeFileTypeOf(bytes: Uint8Array): DisputeFileType | undefined {
+  return SIGNATURES.find(([, magic]) => magic.every((b, k) => bytes[k] === b))?.[0];
+}
 
 export type FormErrorCode =
   | 'required'
@@ -81,8 +103,9 @@ export function disputeForm(ctx: FormContext) {
     file: z
       .object({
         fileName: z.string().min(1).max(200),
-        contentType: z.enum(DISPUTE_FILE_TYPES, { error: 'file_type' }),
+        // the size first: a file too large is told so (413) whatever its type
         sizeBytes: z.number().int().min(1, 'required').max(MAX_DISPUTE_FILE_BYTES, 'file_too_large'),
+        contentType: z.enum(DISPUTE_FILE_TYPES, { error: 'file_type' }),
       })
       .optional(),
   });
