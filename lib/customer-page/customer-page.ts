@@ -10,11 +10,12 @@ import type { Alerts } from '../alerts/alerts';
 import type { EncaisseFunction } from '../shared/function';
 import { allowObjects } from '../shared/grants';
 import { acknowledge } from '../shared/nag';
+import { documentPrefixes } from '../storage/storage';
 
 /** The page's routes: no authorizer (the link's token is the credential), each throttled on its own. */
 export const CUSTOMER_PAGE_ROUTES = ['GET /c/{token}', 'POST /c/{token}/{action}', 'GET /c/s/{code}'] as const;
 /** Where the customer's dispute files go in the documents bucket. */
-export const DISPUTES_PREFIX = 'disputes/';
+export const DISPUTES_PREFIX = documentPrefixes.disputes;
 
 export interface CustomerPageProps {
   readonly httpApi: apigwv2.HttpApi;
