@@ -5,7 +5,13 @@
  * its confirmation (Post/Redirect/Get), or shows the page again with the refusals beside the fields.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { pageLanguage, renderCustomerPage, renderRefusedPage } from '../core/customer-page';
+import {
+  type PageLanguage,
+  pageLanguage,
+  renderCustomerPage,
+  renderRefusedPage,
+  renderUnavailablePage,
+} from '../core/customer-page';
 import { isValidFormToken, signCustomerLink } from '../core/payments/customer-link';
 import { type Access, openLink } from './access';
 import { type ActionResult, openDispute, promisePayment, reportPayment } from './actions';
@@ -32,12 +38,27 @@ export async function handleCustomerPage(
   deps: PageDeps,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const request = readRequest(event);
-  const refused = () =>
-    htmlResponse(
-      REFUSED_STATUS,
-      renderRefusedPage(pageLanguage(request?.headers['accept-language'] ?? event.headers?.['accept-language'])),
-    );
+  const browser = pageLanguage(request?.headers['accept-language'] ?? event.headers?.['accept-language']);
+  const refused = () => htmlResponse(REFUSED_STATUS, renderRefusedPage(browser));
   if (!request) return refused();
+  // The language of a page of ours that fails: the customer's once the link is trusted, the browser's before.
+  const said = { language: browser };
+  try {
+    return await answer(request, deps, refused, said);
+  } catch (err) {
+    // A fault of ours while reading or building the page (a read throttled, a rate missing): a page in the reader's
+    // language that asks to try again (after a post: that nothing was noted), never API Gateway's bare 500.
+    deps.reportFault('customer page not shown', { method: request.method, action: request.action, error: err });
+    return htmlResponse(503, renderUnavailablePage(said.language, request.method === 'POST'));
+  }
+}
+
+async function answer(
+  request: PageRequest,
+  deps: PageDeps,
+  refused: () => APIGatewayProxyStructuredResultV2,
+  said: { language: PageLanguage },
+): Promise<APIGatewayProxyStructuredResultV2> {
   if (request.shortCode !== undefined) {
     // A short link opens its link's page: the token is signed again from the link it names (current key); expiry and
     // revocation are checked on that page like any token's. An unknown code gets the same refusal, after one read.
@@ -50,6 +71,7 @@ export async function handleCustomerPage(
   }
   const access: Access = await openLink(request.token, deps);
   if (!access.ok) return refused();
+  said.language = access.customer.language;
   if (request.method === 'GET' && !request.action) {
     return htmlResponse(
       200,

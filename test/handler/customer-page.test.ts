@@ -321,6 +321,54 @@ describe('the customer page', () => {
   );
 });
 
+describe('a fault of ours', () => {
+  const throttled = () => {
+    throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  };
+
+  it('while reading the page gives a 503 page asking to try again, in the customer’s language', async () => {
+    const w = world();
+    w.deps.owedInvoices = async () => throttled();
+    const fr = await handleCustomerPage(event('GET', `/c/${token()}`), w.deps);
+    expect(fr.statusCode).toBe(503);
+    expect(html(fr)).toContain('réessayez dans un instant');
+    expect(fr.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    const other = signCustomerLink(
+      { customerId: 'OTHER', linkId: 'link-other-0001', expiresAt: '2026-12-01T00:00:00.000Z' },
+      KEY,
+    );
+    const en = await handleCustomerPage(event('GET', `/c/${other}`, { headers: { 'accept-language': 'fr' } }), w.deps);
+    expect(html(en)).toContain('please try again in a moment');
+    expect(html(en)).not.toContain('réessayez');
+    expect(w.faults).toEqual(['customer page not shown', 'customer page not shown']);
+  });
+
+  it('before the link is trusted answers in the browser’s language', async () => {
+    const w = world();
+    w.deps.linkKeys = async () => throttled();
+    const res = await handleCustomerPage(
+      event('GET', `/c/${token()}`, { headers: { 'accept-language': 'en' } }),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(503);
+    expect(html(res)).toContain('<html lang="en">');
+  });
+
+  it('while showing a refused form again says nothing was noted, in a 503 page', async () => {
+    const w = world();
+    const read = w.deps.owedInvoices;
+    let reads = 0;
+    w.deps.owedInvoices = async (id) => (reads++ === 0 ? read(id) : throttled());
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-13-01' })),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(503);
+    expect(html(res)).toContain('rien n’a été noté, réessayez dans un instant');
+    expect(w.events).toEqual([]);
+  });
+});
+
 describe('paying one invoice of several', () => {
   it('each owed invoice links to its own code, which carries that invoice’s amount and RF reference', async () => {
     const w = world();

@@ -74,6 +74,16 @@ export function renderRefusedPage(language: PageLanguage): string {
   return documentOf(language, t.invalidTitle, `<h1>${e(t.invalidTitle)}</h1><p>${e(t.invalidBody)}</p>`);
 }
 
+/**
+ * The page shown when ours fails (a read that failed, a fault while building the page): it names nothing and asks to
+ * try again; after a post, it says the answer was not recorded.
+ */
+export function renderUnavailablePage(language: PageLanguage, afterPost = false): string {
+  const t = STRINGS[language];
+  const body = afterPost ? t.notRecorded : t.unavailableBody;
+  return documentOf(language, t.unavailableTitle, `<h1>${e(t.unavailableTitle)}</h1><p>${e(body)}</p>`);
+}
+
 /** French unless the browser prefers English over French (Accept-Language, quality values honoured). */
 export function pageLanguage(acceptLanguage: string | undefined): PageLanguage {
   let best: { lang: PageLanguage; q: number } = { lang: 'fr', q: 0 };

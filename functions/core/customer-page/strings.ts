@@ -56,6 +56,8 @@ const fr = {
   refusedForm: 'Le formulaire n’a pas pu être accepté : rechargez la page et recommencez.',
   notRecorded:
     'Votre réponse n’a pas pu être enregistrée pour le moment : rien n’a été noté, réessayez dans un instant.',
+  unavailableTitle: 'Page momentanément indisponible',
+  unavailableBody: 'Cette page ne peut pas être affichée pour le moment : réessayez dans un instant.',
   invalidTitle: 'Lien invalide ou expiré',
   invalidBody:
     'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en ' +
@@ -112,6 +114,8 @@ const en: Record<StringKey, string> = {
   donePromise: 'Your promise is noted: no reminder for these invoices until then.',
   refusedForm: 'The form could not be accepted: reload the page and try again.',
   notRecorded: 'Your answer could not be recorded just now: nothing was noted, please try again in a moment.',
+  unavailableTitle: 'Page temporarily unavailable',
+  unavailableBody: 'This page cannot be shown just now: please try again in a moment.',
   invalidTitle: 'Invalid or expired link',
   invalidBody: 'This link is not, or no longer, valid. If you received a letter from us, ask its sender for a new one.',
 };
