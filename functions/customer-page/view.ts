@@ -3,9 +3,8 @@ import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/custo
 import { addDays, type IsoDate } from '../core/dates';
 import { levelRank, type Policy } from '../core/dunning/policy';
 import type { Customer, Invoice } from '../core/model';
-import { creditorReferenceFor } from '../core/payments/creditor-reference';
 import { formTokenFor } from '../core/payments/customer-link';
-import { epcPayload } from '../core/payments/epc-qr';
+import { epcTransferFor } from '../core/payments/epc-transfer';
 import { qrSvg } from '../core/payments/qr-image';
 import type { Access } from './access';
 import type { Creditor, PageDeps } from './deps';
@@ -67,7 +66,7 @@ export async function pageData(
     customerName: customer.name,
     creditor,
     invoices: rows,
-    transfer: await transferOf(invoices, creditor, extra.pay),
+    transfer: await transferOf(invoices, creditor, extra.pay, customer.language),
     pageUrl: base,
     formToken: formTokenFor(access.claims.linkId, access.keys[0]),
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
@@ -100,38 +99,18 @@ async function pageInvoice(
   };
 }
 
-/**
- * The EPC payload for everything owed in euros: one invoice carries its RF creditor reference (what the matcher
- * recognises); several are named in the remittance text (one RF reference cannot name two invoices).
- */
-export function epcTransferFor(
-  invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[],
-  creditor: Creditor,
-): { payload: string; amountCents: number; reference?: string; remittance?: string } | undefined {
-  const euros = invoices.filter((i) => i.currency === 'EUR' && i.openCents > 0);
-  if (euros.length === 0) return undefined;
-  const amountCents = euros.reduce((sum, i) => sum + i.openCents, 0);
-  const reference = euros.length === 1 ? creditorReferenceFor(euros[0].invoiceId) : undefined;
-  const remittance = reference ? undefined : remittanceOf(euros.map((i) => i.invoiceId));
-  const payload = epcPayload({
-    bic: creditor.bic,
-    beneficiaryName: creditor.name.slice(0, 70),
-    iban: creditor.iban,
-    amountCents: Math.min(amountCents, 99_999_999_999),
-    creditorReference: reference,
-    remittanceText: remittance,
-  });
-  return { payload, amountCents, reference, remittance };
-}
+/** The EPC transfer of a list of invoices (the page's, the reminders' and the letters'). */
+export { epcTransferFor } from '../core/payments/epc-transfer';
 
 /** The code for everything owed, or for the one owed invoice `pay` names (any other value is ignored). */
 async function transferOf(
   invoices: Invoice[],
   creditor: Creditor,
   pay: string | undefined,
+  language: CustomerPageData['language'],
 ): Promise<CustomerPageData['transfer']> {
   const one = invoices.find((i) => i.invoiceId === pay && i.currency === 'EUR' && i.openCents > 0);
-  const transfer = epcTransferFor(one ? [one] : invoices, creditor);
+  const transfer = epcTransferFor(one ? [one] : invoices, creditor, language);
   return (
     transfer && {
       qrSvg: await qrSvg(transfer.payload),
@@ -141,15 +120,4 @@ async function transferOf(
       invoice: one?.invoiceId,
     }
   );
-}
-
-/** "Factures A, B, C" within the EPC's 140 characters (the ones that do not fit are left out, the amount is whole). */
-function remittanceOf(numbers: string[]): string {
-  let text = 'Factures';
-  for (const [k, n] of numbers.entries()) {
-    const next = `${text}${k ? ',' : ''} ${n}`;
-    if (next.length > 140) break;
-    text = next;
-  }
-  return text;
 }

@@ -392,6 +392,18 @@ describe('paying one invoice of several', () => {
     expect(virement(page)).toContain(`<dt>Libellé à indiquer</dt><dd>${label}</dd>`);
   });
 
+  it('an English customer’s transfer label is in English, in the code and in the details to type', async () => {
+    const w = world();
+    w.invoices.set('F-2026-0100', invoice('F-2026-0100', 'OTHER'));
+    const other = signCustomerLink(
+      { customerId: 'OTHER', linkId: 'link-other-0001', expiresAt: '2026-12-01T00:00:00.000Z' },
+      KEY,
+    );
+    const page = html(await handleCustomerPage(event('GET', `/c/${other}`), w.deps));
+    expect(parseEpcPayload(decodeSvgQr(page)).remittanceText).toBe('Invoices F-2026-0099, F-2026-0100');
+    expect(virement(page)).toContain('<dt>Description to quote</dt><dd>Invoices F-2026-0099, F-2026-0100</dd>');
+  });
+
   it('an invoice that is not this customer’s, or not owed, gives the code for everything due', async () => {
     const w = world();
     for (const pay of ['F-2026-0099', 'F-0000', '<script>']) {
