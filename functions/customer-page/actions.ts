@@ -22,7 +22,7 @@ import { type CustomerAnswer, customerAnswerAlert } from '../core/messages/custo
 import { formatDate } from '../core/messages/format';
 import type { Invoice, InvoicePause } from '../core/model';
 import { formatMoney } from '../core/money';
-import type { PageDeps } from './deps';
+import type { InvoiceChange, PageDeps } from './deps';
 import type { UploadedFile } from './request';
 import { latestPromiseDate, type OpenAccess, promisable, promiseChain, todayOf } from './view';
 
@@ -59,23 +59,33 @@ async function contextOf(access: OpenAccess, deps: PageDeps): Promise<Context> {
 const actorOf = (c: Context) => `customer:${c.access.customer.customerId}`;
 
 /**
- * Sets the pause of one invoice and records why, with the link it came from. A promise pause replacing one keeps the
- * first one's `since`: a renewal is bounded from the first promise of the chain.
+ * The change that sets the pause of one invoice and records why, with the link it came from. A promise pause
+ * replacing one keeps the first one's `since`: a renewal is bounded from the first promise of the chain.
  */
-async function pauseInvoice(
+function pauseOf(
   c: Context,
   invoice: Invoice,
   pause: InvoicePause,
   kind: string,
   detail: Record<string, unknown>,
-): Promise<void> {
+): InvoiceChange {
   const { version: _v, ...rest } = invoice;
   const since = pause.reason === 'promise' && invoice.pause?.reason === 'promise' ? invoice.pause.since : pause.since;
-  await c.deps.saveInvoice(
-    invoice,
-    { ...rest, pause: { ...pause, since } },
-    { at: c.at, kind, actor: actorOf(c), detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' } },
-  );
+  return {
+    current: invoice,
+    next: { ...rest, pause: { ...pause, since } },
+    event: {
+      at: c.at,
+      kind,
+      actor: actorOf(c),
+      detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' },
+    },
+  };
+}
+
+/** An answer's pauses, saved together: all or none (a conflict on one leaves every invoice as it was). */
+async function savePauses(c: Context, changes: InvoiceChange[]): Promise<void> {
+  if (changes.length) await c.deps.saveInvoices(changes);
 }
 
 /**
@@ -104,15 +114,18 @@ export async function reportPayment(
     pausedInvoiceIds: covered.map((i) => i.invoiceId),
     owedCents,
   });
-  for (const invoice of covered) {
-    await pauseInvoice(
-      c,
-      invoice,
-      { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note },
-      'payment_reported',
-      { paidOn, amountCents: amount, until },
-    );
-  }
+  await savePauses(
+    c,
+    covered.map((invoice) =>
+      pauseOf(
+        c,
+        invoice,
+        { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note },
+        'payment_reported',
+        { paidOn, amountCents: amount, until },
+      ),
+    ),
+  );
   return { ok: true };
 }
 
@@ -144,10 +157,12 @@ export async function openDispute(
     await deps.putDocument(documentKey, file.bytes, parsed.data.file.contentType);
   }
   await tellFinance(c, { kind: 'dispute_opened', invoiceId: invoice.invoiceId, reason, documentKey });
-  await pauseInvoice(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', {
-    reason,
-    ...(documentKey ? { documentKey } : {}),
-  });
+  await savePauses(c, [
+    pauseOf(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', {
+      reason,
+      ...(documentKey ? { documentKey } : {}),
+    }),
+  ]);
   return { ok: true };
 }
 
@@ -170,15 +185,20 @@ export async function promisePayment(
     previousPromisedFor: c.chain.previousPromisedFor,
   };
   await tellFinance(c, { kind: 'payment_promised', promisedFor, ...(renewal ? { renewal } : {}) });
-  for (const invoice of c.invoices.filter(promisable)) {
-    await pauseInvoice(
-      c,
-      invoice,
-      { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' },
-      'payment_promised',
-      { until: promisedFor },
-    );
-  }
+  await savePauses(
+    c,
+    c.invoices
+      .filter(promisable)
+      .map((invoice) =>
+        pauseOf(
+          c,
+          invoice,
+          { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' },
+          'payment_promised',
+          { until: promisedFor },
+        ),
+      ),
+  );
   return { ok: true };
 }
 

@@ -2,7 +2,7 @@
 import { clock } from '../adapters/clock';
 import { creditor } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
-import { getInvoice, saveInvoice } from '../adapters/db/invoices';
+import { getInvoice, saveInvoices } from '../adapters/db/invoices';
 import { getLink, getShortLink } from '../adapters/db/links';
 import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
@@ -60,7 +60,7 @@ export function liveDeps(): PageDeps {
       const contact = c.legal.accounting;
       return { name: c.name, iban: c.iban, bic: c.bic, email: contact.email, phone: contact.phone };
     },
-    saveInvoice,
+    saveInvoices: (changes) => saveInvoices(changes),
     putDocument: async (key, bytes, contentType) => {
       await putDocument(key, bytes, contentType);
     },

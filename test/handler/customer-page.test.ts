@@ -122,12 +122,16 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
       bic: 'AGRIFRPPXXX',
       email: 'relances@encaisse.example.fr',
     }),
-    saveInvoice: async (current, next, event) => {
-      if (invoices.get(current.invoiceId)?.version !== current.version) throw new Error('version conflict');
-      const saved = Invoice.parse({ ...next, version: current.version + 1 });
-      invoices.set(saved.invoiceId, saved);
-      events.push({ invoiceId: saved.invoiceId, ...event });
-      return saved;
+    saveInvoices: async (changes) => {
+      // one transaction: every version checked before anything is written
+      for (const { current } of changes)
+        if (invoices.get(current.invoiceId)?.version !== current.version) throw new Error('version conflict');
+      return changes.map(({ current, next, event }) => {
+        const saved = Invoice.parse({ ...next, version: current.version + 1 });
+        invoices.set(saved.invoiceId, saved);
+        events.push({ invoiceId: saved.invoiceId, ...event });
+        return saved;
+      });
     },
     putDocument: async (key, bytes, contentType) => {
       documents.push({ key, bytes: bytes.length, contentType });
@@ -486,6 +490,25 @@ describe('the customer’s answers', () => {
       ['F-2026-0043', 'payment_promised', LINK],
     ]);
     expect(w.alerts).toHaveLength(1);
+  });
+
+  it('an answer whose second invoice another writer changed meanwhile records nothing, as the page says', async () => {
+    const w = world();
+    const save = w.deps.saveInvoices;
+    w.deps.saveInvoices = async (changes) => {
+      // the dunning workflow writes F-2026-0043 between the page's read and its save
+      const i = w.invoices.get('F-2026-0043') as Invoice;
+      w.invoices.set(i.invoiceId, { ...i, version: i.version + 1 });
+      return save(changes);
+    };
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-20' })),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(503);
+    expect(html(res)).toContain('rien n’a été noté');
+    expect(w.events).toEqual([]);
+    expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
   });
 
   it('an answer finance could not be told of records nothing: the customer may send it again', async () => {
