@@ -107,6 +107,21 @@ async function post(
   if (!form) return again(400, { notice: 'refusedForm' });
   if (!isValidFormToken(form.fields.formToken, access.claims.linkId, access.keys))
     return again(403, { notice: 'refusedForm' });
+  const confirmed = () => redirect(`/c/${request.token}?done=${action}`);
+  // the same form posted twice (a double click): the second post is answered as the first, which alone records it
+  const nonce = NONCE.test(form.fields.nonce ?? '') ? form.fields.nonce : undefined;
+  const key = nonce && `${access.claims.linkId}#${action}#${nonce}`;
+  if (key) {
+    const claim = await claimOrWait(key, deps);
+    if (claim === 'done') return confirmed();
+    if (claim === 'pending') return again(409, { notice: 'inProgress' });
+  }
+  const settle = async (done: boolean) => {
+    if (key)
+      await deps.settleAnswer(key, done, deps.now()).catch((error) => {
+        deps.reportFault('customer answer record not settled', { action, done, error });
+      });
+  };
   let result: ActionResult;
   try {
     if (action === 'paid') result = await reportPayment(access, form.fields, deps);
@@ -116,8 +131,31 @@ async function post(
     // a fault of ours (finance's alert refused, a write that failed): the customer is told, in their language, that
     // nothing was noted and to try again; the fault is logged as any other
     deps.reportFault('customer answer not recorded', { action, error: err });
+    await settle(false);
     return again(503, { notice: 'notRecorded' });
   }
+  await settle(result.ok);
   if (!result.ok) return again(result.errors.file === 'file_too_large' ? 413 : 400, { errors: result.errors });
-  return redirect(`/c/${request.token}?done=${action}`);
+  return confirmed();
+}
+
+/** A form's nonce as the page writes it (a UUID); any other value is ignored (no deduplication). */
+const NONCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How long a second post waits for the first one's outcome: ANSWER_WAIT_TRIES × ANSWER_WAIT_MS. */
+const ANSWER_WAIT_TRIES = 10;
+const ANSWER_WAIT_MS = 400;
+
+/**
+ * 'claimed': this post records the answer. 'done': another post of the same form recorded it. 'pending': another post
+ * is still at it after the wait (the customer is asked to reload in a moment). A claim released by a post that failed
+ * is taken again.
+ */
+async function claimOrWait(key: string, deps: PageDeps): Promise<'claimed' | 'done' | 'pending'> {
+  for (let tries = 0; tries < ANSWER_WAIT_TRIES; tries++) {
+    if (await deps.claimAnswer(key, deps.now())) return 'claimed';
+    const state = await deps.answerState(key);
+    if (state === 'done') return 'done';
+    if (state === 'pending') await deps.sleep(ANSWER_WAIT_MS);
+  }
+  return 'pending';
 }

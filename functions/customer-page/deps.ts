@@ -45,6 +45,15 @@ export interface PageDeps {
    */
   saveInvoices(changes: InvoiceChange[]): Promise<Invoice[]>;
   putDocument(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /**
+   * The record of one posted form (its link, action and nonce): `claimAnswer` is true for the one post that may record
+   * it, `answerState` tells a second post where the first is, `settleAnswer` marks it done or releases it.
+   */
+  claimAnswer(key: string, at: Date): Promise<boolean>;
+  answerState(key: string): Promise<'pending' | 'done' | undefined>;
+  settleAnswer(key: string, done: boolean, at: Date): Promise<void>;
+  /** Waits (a second post waiting for the first one's outcome). */
+  sleep(ms: number): Promise<void>;
   alertFinance(alert: FinanceAlertInput): Promise<void>;
   /** A fault the customer was shown a page for (logged at error level, with the alarms' log queries). */
   reportFault(message: string, detail: Record<string, unknown>): void;

@@ -1,6 +1,7 @@
 /** The live dependencies of the customer page: the adapters, and the dunning's own policy and penalty code. */
 import { clock } from '../adapters/clock';
 import { creditor } from '../adapters/config';
+import { answerState, claimAnswer, settleAnswer } from '../adapters/db/answers';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, saveInvoices } from '../adapters/db/invoices';
 import { getLink, getShortLink } from '../adapters/db/links';
@@ -64,6 +65,10 @@ export function liveDeps(): PageDeps {
     putDocument: async (key, bytes, contentType) => {
       await putDocument(key, bytes, contentType);
     },
+    claimAnswer,
+    answerState,
+    settleAnswer,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     alertFinance: async (alert) => {
       await alertFinance(alert);
     },

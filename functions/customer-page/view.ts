@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { localDate } from '../core/calendar/time-zone';
 import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
@@ -69,6 +70,7 @@ export async function pageData(
     transfer: await transferOf(invoices, creditor, extra.pay, customer.language),
     pageUrl: base,
     formToken: formTokenFor(access.claims.linkId, access.keys[0]),
+    nonce: randomUUID(),
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
     latestPromiseDate: renewalLimit !== undefined && renewalLimit < latest ? renewalLimit : latest,
     errors: extra.errors,

@@ -1,8 +1,9 @@
 import './dunning/env';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { claimAnswer, settleAnswer } from '../../functions/adapters/db/answers';
 import { saveInvoices, VersionConflictError } from '../../functions/adapters/db/invoices';
 import { Invoice } from '../../functions/core/model';
 
@@ -55,5 +56,32 @@ describe('the pauses of a customer’s answer, as the page saves them', () => {
     const err = await saveInvoices([change('F-1', 3), change('F-2', 0)]).catch((e) => e);
     expect(err).toBeInstanceOf(VersionConflictError);
     expect(err.invoiceId).toBe('F-2');
+  });
+});
+
+describe('the record of a posted form', () => {
+  beforeEach(() => ddb.reset());
+  const at = new Date('2026-06-02T09:00:00.000Z');
+
+  it('is claimed by one post only: a second finds it taken, unless left pending over a minute', async () => {
+    ddb
+      .on(PutCommand)
+      .resolvesOnce({})
+      .rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    expect(await claimAnswer('link#promise#n', at)).toBe(true);
+    expect(await claimAnswer('link#promise#n', at)).toBe(false);
+    const put = ddb.commandCalls(PutCommand)[0].args[0].input;
+    expect(put.Item).toMatchObject({ pk: 'ANSWER#link#promise#n', sk: 'ANSWER', state: 'pending' });
+    expect(put.ConditionExpression).toBe('attribute_not_exists(pk) OR (#s = :pending AND claimedAt < :stale)');
+    expect(put.ExpressionAttributeValues?.[':stale']).toBe(at.getTime() - 60_000);
+  });
+
+  it('is marked done once the answer is recorded, and released when it is not', async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    await settleAnswer('k', true, at);
+    await settleAnswer('k', false, at);
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ state: 'done' });
+    expect(ddb.commandCalls(DeleteCommand)[0].args[0].input.Key).toEqual({ pk: 'ANSWER#k', sk: 'ANSWER' });
   });
 });

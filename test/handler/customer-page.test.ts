@@ -87,6 +87,7 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
   const alerts: FinanceAlertInput[] = [];
   const faults: string[] = [];
   const linkReads: string[] = [];
+  const answers = new Map<string, 'pending' | 'done'>();
   const deps: PageDeps = {
     now: () => NOW,
     linkKeys: async () => options.keys ?? [KEY, OLD_KEY],
@@ -136,6 +137,17 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
     putDocument: async (key, bytes, contentType) => {
       documents.push({ key, bytes: bytes.length, contentType });
     },
+    claimAnswer: async (key) => {
+      if (answers.has(key)) return false;
+      answers.set(key, 'pending');
+      return true;
+    },
+    answerState: async (key) => answers.get(key),
+    settleAnswer: async (key, done) => {
+      if (done) answers.set(key, 'done');
+      else answers.delete(key);
+    },
+    sleep: () => new Promise((resolve) => setTimeout(resolve, 1)),
     alertFinance: async (a) => {
       alerts.push(a);
     },
@@ -509,6 +521,47 @@ describe('the customer’s answers', () => {
     expect(html(res)).toContain('rien n’a été noté');
     expect(w.events).toEqual([]);
     expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+  });
+
+  it('a double click on “Je m’engage” is answered twice with the confirmation, and finance told once', async () => {
+    const w = world();
+    const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const post = () =>
+      handleCustomerPage(
+        event(
+          'POST',
+          `/c/${token()}/promise`,
+          urlencoded({ formToken: formToken(), nonce, promisedFor: '2026-06-20' }),
+        ),
+        w.deps,
+      );
+    const [a, b] = await Promise.all([post(), post()]);
+    expect([a.statusCode, b.statusCode]).toEqual([303, 303]);
+    expect(b.headers?.location).toBe(`/c/${token()}?done=promise`);
+    expect(w.alerts).toHaveLength(1);
+    expect(w.events).toHaveLength(2);
+    expect((await post()).statusCode).toBe(303);
+    expect(w.alerts).toHaveLength(1);
+  });
+
+  it('a form refused, or not recorded, may be posted again with its nonce and is then recorded', async () => {
+    const w = world();
+    const nonce = '0b7c2a4e-3f1d-4c5b-9a8e-7d6c5b4a3f2e';
+    const post = (promisedFor: string) =>
+      handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), nonce, promisedFor })),
+        w.deps,
+      );
+    expect((await post('2026-13-01')).statusCode).toBe(400);
+    const tell = w.deps.alertFinance;
+    w.deps.alertFinance = async () => {
+      throw new Error('Throttled');
+    };
+    expect((await post('2026-06-20')).statusCode).toBe(503);
+    w.deps.alertFinance = tell;
+    expect((await post('2026-06-20')).statusCode).toBe(303);
+    expect(w.alerts).toHaveLength(1);
   });
 
   it('an answer finance could not be told of records nothing: the customer may send it again', async () => {

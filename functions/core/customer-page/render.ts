@@ -44,13 +44,15 @@ export interface CustomerPageData {
   pageUrl: string;
   /** The anti-forgery value every form carries (`formTokenFor`). */
   formToken: string;
+  /** A value of this page's forms only: a second post of the same form (a double click) is answered as the first. */
+  nonce?: string;
   /** Where each form posts (relative URLs under the link's route). */
   actions: { paid: string; dispute: string; promise: string };
   latestPromiseDate: IsoDate;
   /** Refusals of a form just posted, field -> code, shown beside the fields. */
   errors?: Record<string, FormErrorCode>;
   /** A sentence shown at the top after an action (its confirmation, or a refused form). */
-  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded';
+  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded' | 'inProgress';
 }
 
 const STYLE =
@@ -205,7 +207,9 @@ function payLink(data: CustomerPageData, invoiceNumber: string): string {
 
 function formsSection(data: CustomerPageData): string {
   const t = STRINGS[data.language];
-  const hidden = `<input type="hidden" name="formToken" value="${e(data.formToken)}">`;
+  const hidden =
+    `<input type="hidden" name="formToken" value="${e(data.formToken)}">` +
+    (data.nonce ? `<input type="hidden" name="nonce" value="${e(data.nonce)}">` : '');
   const err = (field: string) =>
     data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '';
   const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;

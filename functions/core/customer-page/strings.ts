@@ -58,6 +58,8 @@ const fr = {
     'Votre réponse n’a pas pu être enregistrée pour le moment : rien n’a été noté, réessayez dans un instant.',
   unavailableTitle: 'Page momentanément indisponible',
   unavailableBody: 'Cette page ne peut pas être affichée pour le moment : réessayez dans un instant.',
+  inProgress:
+    'Votre réponse est en cours d’enregistrement : rechargez la page dans un instant pour voir si elle est notée.',
   invalidTitle: 'Lien invalide ou expiré',
   invalidBody:
     'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en ' +
@@ -116,6 +118,7 @@ const en: Record<StringKey, string> = {
   notRecorded: 'Your answer could not be recorded just now: nothing was noted, please try again in a moment.',
   unavailableTitle: 'Page temporarily unavailable',
   unavailableBody: 'This page cannot be shown just now: please try again in a moment.',
+  inProgress: 'Your answer is being recorded: reload the page in a moment to see whether it is noted.',
   invalidTitle: 'Invalid or expired link',
   invalidBody: 'This link is not, or no longer, valid. If you received a letter from us, ask its sender for a new one.',
 };
