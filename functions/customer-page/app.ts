@@ -13,7 +13,7 @@ import {
   renderUnavailablePage,
 } from '../core/customer-page';
 import { isValidFormToken, signCustomerLink } from '../core/payments/customer-link';
-import { type Access, openLink } from './access';
+import { type Access, openLink, openShortLink } from './access';
 import { type ActionResult, openDispute, promisePayment, reportPayment } from './actions';
 import type { PageDeps } from './deps';
 import {
@@ -60,13 +60,12 @@ async function answer(
   said: { language: PageLanguage },
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if (request.shortCode !== undefined) {
-    // A short link opens its link's page: the token is signed again from the link it names (current key); expiry and
-    // revocation are checked on that page like any token's. An unknown code gets the same refusal, after one read.
-    const short =
-      request.method === 'GET' ? await deps.getShortLink(request.shortCode).catch(() => undefined) : undefined;
-    if (!short) return refused();
+    // A short link opens its link's page: the token is signed again from the link it names (current key), only while
+    // that link is valid. An unknown code, a revoked link's and an expired one's get the same refusal, after the
+    // same reads (the code, then one link): no fresh token for a link that no longer opens.
+    const claims = request.method === 'GET' ? await openShortLink(request.shortCode, deps) : undefined;
+    if (!claims) return refused();
     const [key] = await deps.linkKeys();
-    const claims = { customerId: short.customerId, linkId: short.linkId, expiresAt: short.validUntil };
     return redirect(`/c/${signCustomerLink(claims, key)}`);
   }
   const access: Access = await openLink(request.token, deps);
