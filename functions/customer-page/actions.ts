@@ -29,6 +29,9 @@ import { latestPromiseDate, type OpenAccess, promisable, promiseChain, todayOf }
 /** Business days reminders wait for a payment the customer reported to reach the bank statement. */
 export const REPORTED_PAYMENT_WAIT_BUSINESS_DAYS = 3;
 
+/** The file name a dispute keeps (the schema's limit): a longer one is cut to its last characters. */
+const MAX_FILE_NAME_CHARS = 200;
+
 export type ActionResult = { ok: true } | { ok: false; errors: Record<string, FormErrorCode> };
 
 interface Context {
@@ -142,7 +145,8 @@ export async function openDispute(
   // the type is the one the bytes show (the browser's word is not trusted): any other is refused as 'file_type'
   const described = file
     ? {
-        fileName: file.fileName,
+        // a long name is cut, keeping its end (as the stored key does), rather than refused
+        fileName: file.fileName.slice(-MAX_FILE_NAME_CHARS),
         contentType: disputeFileTypeOf(file.bytes) ?? 'unrecognised',
         sizeBytes: file.bytes.length,
       }

@@ -848,6 +848,23 @@ describe('uploads', () => {
     ]);
   });
 
+  it('a file with a name over 200 characters is kept, its name cut as the stored key cuts it', async () => {
+    const w = world();
+    const res = await handleCustomerPage(
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'voir pièce' },
+          { name: `${'x'.repeat(201)}.pdf`, type: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n') },
+        ),
+      ),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(303);
+    expect(w.documents[0].key).toMatch(new RegExp(`-${'x'.repeat(100)}\\.pdf$`));
+  });
+
   it('a dispute of another customer’s invoice is refused', async () => {
     const w = world();
     const res = await handleCustomerPage(
