@@ -113,7 +113,7 @@ async function post(
   if (key) {
     const claim = await claimOrWait(key, deps);
     if (claim === 'done') return confirmed();
-    if (claim === 'pending') return again(409, { notice: 'inProgress' });
+    if (claim === 'pending') return again(409, { notice: 'inProgress', values: form.fields });
   }
   const settle = async (done: boolean) => {
     if (key)
@@ -131,10 +131,12 @@ async function post(
     // nothing was noted and to try again; the fault is logged as any other
     deps.reportFault('customer answer not recorded', { action, error: err });
     await settle(false);
-    return again(503, { notice: 'notRecorded' });
+    return again(503, { notice: 'notRecorded', values: form.fields });
   }
   await settle(result.ok);
-  if (!result.ok) return again(result.errors.file === 'file_too_large' ? 413 : 400, { errors: result.errors });
+  // a refused form comes back filled with what was posted (a reason typed at length is not lost)
+  if (!result.ok)
+    return again(result.errors.file === 'file_too_large' ? 413 : 400, { errors: result.errors, values: form.fields });
   return confirmed();
 }
 

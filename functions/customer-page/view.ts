@@ -50,7 +50,12 @@ export async function pageData(
   access: OpenAccess,
   token: string,
   deps: PageDeps,
-  extra: { errors?: Record<string, FormErrorCode>; notice?: CustomerPageData['notice']; pay?: string } = {},
+  extra: {
+    errors?: Record<string, FormErrorCode>;
+    notice?: CustomerPageData['notice'];
+    pay?: string;
+    values?: Record<string, string>;
+  } = {},
 ): Promise<CustomerPageData> {
   const { customer } = access;
   const today = todayOf(customer, deps.now());
@@ -74,6 +79,7 @@ export async function pageData(
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
     latestPromiseDate: renewalLimit !== undefined && renewalLimit < latest ? renewalLimit : latest,
     errors: extra.errors,
+    values: extra.values,
     notice: extra.notice,
   };
 }

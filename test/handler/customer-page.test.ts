@@ -865,6 +865,27 @@ describe('uploads', () => {
     expect(w.documents[0].key).toMatch(new RegExp(`-${'x'.repeat(100)}\\.pdf$`));
   });
 
+  it('a refused dispute comes back with its invoice chosen and its 2,000-character reason kept', async () => {
+    const w = world();
+    const reason = `${'Livraison incomplète & cartons <abîmés>. '.repeat(48)}`.slice(0, 2000);
+    const res = await handleCustomerPage(
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0043', reason },
+          { name: 'a.exe', type: 'application/pdf', bytes: Buffer.from('MZ') },
+        ),
+      ),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(html(res)).toContain('<option value="F-2026-0043" selected>');
+    expect(html(res)).toContain(
+      `>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</textarea>`,
+    );
+  });
+
   it('a dispute of another customer’s invoice is refused', async () => {
     const w = world();
     const res = await handleCustomerPage(

@@ -51,6 +51,8 @@ export interface CustomerPageData {
   latestPromiseDate: IsoDate;
   /** Refusals of a form just posted, field -> code, shown beside the fields. */
   errors?: Record<string, FormErrorCode>;
+  /** What a refused form posted, field -> text: the form comes back filled with it (escaped). */
+  values?: Record<string, string>;
   /** A sentence shown at the top after an action (its confirmation, or a refused form). */
   notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded' | 'inProgress';
 }
@@ -213,17 +215,29 @@ function formsSection(data: CustomerPageData): string {
   const err = (field: string) =>
     data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '';
   const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;
-  const options = data.invoices.map((i) => `<option value="${e(i.number)}">${e(i.number)}</option>`).join('');
+  const posted = (name: string) => data.values?.[name];
+  const value = (name: string) => (posted(name) === undefined ? '' : ` value="${e(posted(name))}"`);
+  const options = data.invoices
+    .map((i) => {
+      const selected = posted('invoiceNumber') === i.number ? ' selected' : '';
+      return `<option value="${e(i.number)}"${selected}>${e(i.number)}</option>`;
+    })
+    .join('');
   const paid =
     `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}</h2>${hidden}` +
-    `${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}` +
-    `${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button ` +
+    field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}"${value('paidOn')}>`) +
+    field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required${value('amount')}>`) +
+    `<button ` +
     `type="submit">${e(t.paidSubmit)}</button></form>`;
   const dispute =
     `<form method="post" action="${e(data.actions.dispute)}" enctype="multipart/form-data"><h2>${e(t.disputeTitle)}` +
     `</h2>${hidden}` +
     `${field(t.disputeInvoice, 'invoiceNumber', `<select name="invoiceNumber" required>${options}</select>`)}` +
-    `${field(t.disputeReason, 'reason', `<textarea name="reason" rows="4" maxlength="2000" required></textarea>`)}` +
+    field(
+      t.disputeReason,
+      'reason',
+      `<textarea name="reason" rows="4" maxlength="2000" required>${e(posted('reason') ?? '')}</textarea>`,
+    ) +
     `${field(
       t.disputeFile,
       'file',
@@ -235,7 +249,7 @@ function formsSection(data: CustomerPageData): string {
       t.promiseDate,
       'promisedFor',
       `<input type="date" name="promisedFor" required ` +
-        `min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}">`,
+        `min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}"${value('promisedFor')}>`,
     )}<button type="submit">${e(t.promiseSubmit)}</button></form>`;
   return `<section>${paid}</section><section>${dispute}</section><section>${promise}</section>`;
 }
