@@ -3,6 +3,7 @@ import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import type { InvoiceEvent } from '../../functions/adapters/db/events';
 import type { CustomerLinkRecord } from '../../functions/adapters/db/links';
+import { MAX_DISPUTE_FILE_BYTES } from '../../functions/core/customer-page';
 import { computeLatePenalties } from '../../functions/core/dunning/penalties';
 import { policyForCustomer } from '../../functions/core/dunning/policy';
 import { defaultRateTable } from '../../functions/core/dunning/rates';
@@ -773,7 +774,7 @@ describe('forged form posts', () => {
 });
 
 describe('uploads', () => {
-  it('a file over 4 MiB is refused with 413 and nothing is stored', async () => {
+  it('a file over 4 Mo is refused with 413 and nothing is stored', async () => {
     const w = world();
     const big = Buffer.alloc(4 * 1024 * 1024 + 10, 7);
     const res = await handleCustomerPage(
@@ -792,6 +793,35 @@ describe('uploads', () => {
     expect(w.documents).toEqual([]);
     expect(w.events).toEqual([]);
   });
+
+  it(
+    'the limit said beside the field is the one the page applies, and a post of a file at that limit fits in ' +
+      'Lambda’s 6 MB event',
+    async () => {
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), world().deps));
+      const said = /un PNG de (\d+) Mo au plus/.exec(page)?.[1];
+      expect(Number(said) * 1_000_000).toBe(MAX_DISPUTE_FILE_BYTES);
+      const post = (bytes: number) =>
+        event(
+          'POST',
+          `/c/${token()}/dispute`,
+          multipart(
+            { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'é'.repeat(2000) },
+            {
+              name: 'scan.pdf',
+              type: 'application/pdf',
+              bytes: Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(bytes - 5)]),
+            },
+          ),
+        );
+      const atLimit = post(MAX_DISPUTE_FILE_BYTES);
+      expect(Buffer.byteLength(JSON.stringify(atLimit))).toBeLessThan(6 * 1024 * 1024 - 16 * 1024);
+      expect((await handleCustomerPage(atLimit, world().deps)).statusCode).toBe(303);
+      const over = await handleCustomerPage(post(MAX_DISPUTE_FILE_BYTES + 1), world().deps);
+      expect(over.statusCode).toBe(413);
+      expect(html(over)).toContain('Le fichier dépasse 4 Mo.');
+    },
+  );
 
   it('a body over the request limit is refused unread', async () => {
     const w = world();

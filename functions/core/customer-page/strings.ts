@@ -41,7 +41,9 @@ const fr = {
   disputeTitle: 'Je conteste',
   disputeInvoice: 'Facture contestée',
   disputeReason: 'Motif',
-  disputeFile: 'Pièce jointe (facultative, 4 Mo au plus)',
+  disputeFile:
+    'Pièce jointe (facultative) : un PDF, un JPEG ou un PNG de 4 Mo au plus. Un fichier plus lourd ne peut pas ' +
+    'être reçu : réduisez la photo ou le scan avant de l’envoyer.',
   disputeSubmit: 'Envoyer la contestation',
   promiseTitle: 'Je m’engage à payer le …',
   promiseDate: 'Date de paiement',
@@ -103,7 +105,9 @@ const en: Record<StringKey, string> = {
   disputeTitle: 'I dispute an invoice',
   disputeInvoice: 'Disputed invoice',
   disputeReason: 'Reason',
-  disputeFile: 'Attachment (optional, 4 MB at most)',
+  disputeFile:
+    'Attachment (optional): a PDF, a JPEG or a PNG of 4 MB at most. A heavier file cannot be received: make the ' +
+    'photo or scan smaller before sending it.',
   disputeSubmit: 'Send the dispute',
   promiseTitle: 'I promise to pay on …',
   promiseDate: 'Payment date',
