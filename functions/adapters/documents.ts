@@ -60,7 +60,15 @@ export async function presignedLink(
   key: string,
   expiresInSeconds: number,
   signedAt: Date = new Date(),
+  /** `attachment`: the browser downloads the file rather than showing it (a file a customer sent). */
+  options: { attachment?: boolean } = {},
 ): Promise<string> {
   const expiresIn = Math.max(1, Math.min(604_800, Math.floor(expiresInSeconds)));
-  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn, signingDate: signedAt });
+  const disposition = options.attachment
+    ? { ResponseContentDisposition: `attachment; filename="${safe(key.split('/').at(-1) ?? '')}"` }
+    : {};
+  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key, ...disposition }), {
+    expiresIn,
+    signingDate: signedAt,
+  });
 }

@@ -32,3 +32,21 @@ export async function openLink(
   const customer = await deps.getCustomer(check.claims.customerId);
   return customer ? { ok: true, claims: check.claims, customer, keys } : REFUSED;
 }
+
+/**
+ * The link a short code opens, when that link is still valid (recorded, not revoked, not expired); undefined
+ * otherwise. Every path reads the code and then one link, so an unknown code, a revoked link's and an expired one's
+ * are answered alike (content and timing).
+ */
+export async function openShortLink(
+  code: string,
+  deps: Pick<PageDeps, 'now' | 'getLink' | 'getShortLink'>,
+): Promise<{ customerId: string; linkId: string; expiresAt: string } | undefined> {
+  const short = await deps.getShortLink(code).catch(() => undefined);
+  const who = short ?? NO_LINK;
+  const link = await deps.getLink(who.customerId, who.linkId).catch(() => undefined);
+  if (!short || !link || link.customerId !== short.customerId || link.revokedAt) return undefined;
+  const now = deps.now().getTime();
+  if (!(Date.parse(short.validUntil) > now) || !(Date.parse(link.validUntil) > now)) return undefined;
+  return { customerId: short.customerId, linkId: short.linkId, expiresAt: short.validUntil };
+}

@@ -6,6 +6,10 @@
  */
 import { addBusinessDays } from '../core/calendar/business-days';
 import {
+  coveredByReportedPayment,
+  DISPUTE_FILE_EXTENSIONS,
+  type DisputeFileType,
+  disputeFileTypeOf,
   disputeForm,
   type FormContext,
   type FormErrorCode,
@@ -18,12 +22,15 @@ import { type CustomerAnswer, customerAnswerAlert } from '../core/messages/custo
 import { formatDate } from '../core/messages/format';
 import type { Invoice, InvoicePause } from '../core/model';
 import { formatMoney } from '../core/money';
-import type { PageDeps } from './deps';
+import type { InvoiceChange, PageDeps } from './deps';
 import type { UploadedFile } from './request';
-import { latestPromiseDate, type OpenAccess, todayOf } from './view';
+import { latestPromiseDate, type OpenAccess, promisable, promiseChain, todayOf } from './view';
 
 /** Business days reminders wait for a payment the customer reported to reach the bank statement. */
 export const REPORTED_PAYMENT_WAIT_BUSINESS_DAYS = 3;
+
+/** The file name a dispute keeps (the schema's limit): a longer one is cut to its last characters. */
+const MAX_FILE_NAME_CHARS = 200;
 
 export type ActionResult = { ok: true } | { ok: false; errors: Record<string, FormErrorCode> };
 
@@ -32,6 +39,8 @@ interface Context {
   deps: PageDeps;
   invoices: Invoice[];
   form: FormContext;
+  /** The promise still recorded that a new promise or reported payment extends (see `promiseChain`). */
+  chain: ReturnType<typeof promiseChain>;
   at: string;
 }
 
@@ -39,36 +48,54 @@ async function contextOf(access: OpenAccess, deps: PageDeps): Promise<Context> {
   const now = deps.now();
   const today = todayOf(access.customer, now);
   const invoices = await deps.owedInvoices(access.customer.customerId);
+  const policy = await deps.policyFor(access.customer);
+  const chain = promiseChain(invoices.filter(promisable), access.customer, policy);
   const form = {
     today,
     invoiceNumbers: invoices.map((i) => i.invoiceId),
-    latestPromiseDate: latestPromiseDate(today, await deps.policyFor(access.customer)),
+    latestPromiseDate: latestPromiseDate(today, policy),
+    renewalLimit: chain?.renewalLimit,
   };
-  return { access, deps, invoices, form, at: now.toISOString() };
+  return { access, deps, invoices, form, chain, at: now.toISOString() };
 }
 
 const actorOf = (c: Context) => `customer:${c.access.customer.customerId}`;
 
-/** Sets the pause of one invoice and records why, with the link it came from. */
-async function pauseInvoice(
+/**
+ * The change that sets the pause of one invoice and records why, with the link it came from. A promise pause
+ * replacing one keeps the first one's `since`: a renewal is bounded from the first promise of the chain.
+ */
+function pauseOf(
   c: Context,
   invoice: Invoice,
   pause: InvoicePause,
   kind: string,
   detail: Record<string, unknown>,
-): Promise<void> {
+): InvoiceChange {
   const { version: _v, ...rest } = invoice;
-  await c.deps.saveInvoice(
-    invoice,
-    { ...rest, pause },
-    { at: c.at, kind, actor: actorOf(c), detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' } },
-  );
+  const since = pause.reason === 'promise' && invoice.pause?.reason === 'promise' ? invoice.pause.since : pause.since;
+  return {
+    current: invoice,
+    next: { ...rest, pause: { ...pause, since } },
+    event: {
+      at: c.at,
+      kind,
+      actor: actorOf(c),
+      detail: { ...detail, linkId: c.access.claims.linkId, via: 'customer_page' },
+    },
+  };
 }
 
-/** A dispute or a hand pause outranks a date: the customer's promise or reported payment leaves them as they are. */
-const heldByFinance = (i: Invoice) => i.pause !== undefined && i.pause.reason !== 'promise';
+/** An answer's pauses, saved together: all or none (a conflict on one leaves every invoice as it was). */
+async function savePauses(c: Context, changes: InvoiceChange[]): Promise<void> {
+  if (changes.length) await c.deps.saveInvoices(changes);
+}
 
-/** "J'ai payé": every owed invoice waits a few business days for the statement (a promise pause with that end). */
+/**
+ * "J'ai payé": the invoices the amount pays in full (`coveredByReportedPayment`: the one of exactly that amount, else
+ * oldest due first) wait a few business days for the statement (a promise pause with that end); the others go on
+ * being chased. Finance is told which wait, and when the amount falls short of what is owed.
+ */
 export async function reportPayment(
   access: OpenAccess,
   fields: Record<string, string>,
@@ -80,16 +107,28 @@ export async function reportPayment(
   const { paidOn, amount } = parsed.data;
   const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
   const note = `Paiement déclaré par le client le ${formatDate(paidOn, 'fr')} : ${formatMoney(amount, 'EUR', 'fr')}`;
-  await tellFinance(c, { kind: 'payment_reported', paidOn, amountCents: amount, remindersWaitUntil: until });
-  for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
-    await pauseInvoice(
-      c,
-      invoice,
-      { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note },
-      'payment_reported',
-      { paidOn, amountCents: amount, until },
-    );
-  }
+  const euros = c.invoices.filter((i) => promisable(i) && i.currency === 'EUR');
+  const { covered, owedCents } = coveredByReportedPayment(amount, euros);
+  await tellFinance(c, {
+    kind: 'payment_reported',
+    paidOn,
+    amountCents: amount,
+    remindersWaitUntil: until,
+    pausedInvoiceIds: covered.map((i) => i.invoiceId),
+    owedCents,
+  });
+  await savePauses(
+    c,
+    covered.map((invoice) =>
+      pauseOf(
+        c,
+        invoice,
+        { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note },
+        'payment_reported',
+        { paidOn, amountCents: amount, until },
+      ),
+    ),
+  );
   return { ok: true };
 }
 
@@ -103,8 +142,14 @@ export async function openDispute(
   deps: PageDeps,
 ): Promise<ActionResult> {
   const c = await contextOf(access, deps);
+  // the type is the one the bytes show (the browser's word is not trusted): any other is refused as 'file_type'
   const described = file
-    ? { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.bytes.length }
+    ? {
+        // a long name is cut, keeping its end (as the stored key does), rather than refused
+        fileName: file.fileName.slice(-MAX_FILE_NAME_CHARS),
+        contentType: disputeFileTypeOf(file.bytes) ?? 'unrecognised',
+        sizeBytes: file.bytes.length,
+      }
     : undefined;
   const parsed = disputeForm(c.form).safeParse({ ...fields, file: described });
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
@@ -112,18 +157,24 @@ export async function openDispute(
   const invoice = c.invoices.find((i) => i.invoiceId === invoiceNumber) as Invoice;
   let documentKey: string | undefined;
   if (file && parsed.data.file) {
-    documentKey = disputeDocumentKey(invoice.invoiceId, c.at, parsed.data.file.fileName);
+    documentKey = disputeDocumentKey(invoice.invoiceId, c.at, parsed.data.file.fileName, parsed.data.file.contentType);
     await deps.putDocument(documentKey, file.bytes, parsed.data.file.contentType);
   }
   await tellFinance(c, { kind: 'dispute_opened', invoiceId: invoice.invoiceId, reason, documentKey });
-  await pauseInvoice(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', {
-    reason,
-    ...(documentKey ? { documentKey } : {}),
-  });
+  await savePauses(c, [
+    pauseOf(c, invoice, { reason: 'dispute', since: c.at, note: reason.slice(0, 2000) }, 'dispute_opened', {
+      reason,
+      ...(documentKey ? { documentKey } : {}),
+    }),
+  ]);
   return { ok: true };
 }
 
-/** "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause). */
+/**
+ * "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause). A promise
+ * while one is still recorded is a renewal: it may reach the policy's days from the first promise, no further, and
+ * finance is told it was put off.
+ */
 export async function promisePayment(
   access: OpenAccess,
   fields: Record<string, string>,
@@ -133,16 +184,25 @@ export async function promisePayment(
   const parsed = promiseForm(c.form).safeParse(fields);
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { promisedFor } = parsed.data;
-  await tellFinance(c, { kind: 'payment_promised', promisedFor });
-  for (const invoice of c.invoices.filter((i) => !heldByFinance(i))) {
-    await pauseInvoice(
-      c,
-      invoice,
-      { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' },
-      'payment_promised',
-      { until: promisedFor },
-    );
-  }
+  const renewal = c.chain && {
+    firstPromisedOn: c.chain.firstPromisedOn,
+    previousPromisedFor: c.chain.previousPromisedFor,
+  };
+  await tellFinance(c, { kind: 'payment_promised', promisedFor, ...(renewal ? { renewal } : {}) });
+  await savePauses(
+    c,
+    c.invoices
+      .filter(promisable)
+      .map((invoice) =>
+        pauseOf(
+          c,
+          invoice,
+          { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' },
+          'payment_promised',
+          { until: promisedFor },
+        ),
+      ),
+  );
   return { ok: true };
 }
 
@@ -150,9 +210,11 @@ function laterOf(a: IsoDate | undefined, b: IsoDate): IsoDate {
   return a !== undefined && a > b ? a : b;
 }
 
-export function disputeDocumentKey(invoiceId: string, at: string, fileName: string): string {
+/** disputes/<invoice>/<time>-<name>.<extension of the checked type> (the uploaded name's extension dropped). */
+export function disputeDocumentKey(invoiceId: string, at: string, fileName: string, type: DisputeFileType): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
-  return `disputes/${safe(invoiceId)}/${safe(at)}-${safe(fileName).slice(-100)}`;
+  const base = safe(fileName.replace(/\.[^.]*$/, '')).slice(-100);
+  return `disputes/${safe(invoiceId)}/${safe(at)}-${base}.${DISPUTE_FILE_EXTENSIONS[type]}`;
 }
 
 /**

@@ -18,6 +18,12 @@ export interface Creditor {
   phone?: string;
 }
 
+export interface InvoiceChange {
+  current: Invoice;
+  next: Omit<Invoice, 'version'>;
+  event: Omit<InvoiceEvent, 'invoiceId'>;
+}
+
 export interface PageDeps {
   now(): Date;
   /** Signing key first, then the previous one (rotation). */
@@ -33,13 +39,21 @@ export interface PageDeps {
   penalties(invoice: Invoice, customer: Customer, policy: Policy, asOf: string): Promise<LatePenalties | undefined>;
   pdfLink(pdfKey: string): Promise<string>;
   creditor(): Creditor;
-  /** Conditional on the invoice's version; the event goes in the same transaction. */
-  saveInvoice(
-    current: Invoice,
-    next: Omit<Invoice, 'version'>,
-    event: Omit<InvoiceEvent, 'invoiceId'>,
-  ): Promise<Invoice>;
+  /**
+   * The invoices an answer changes, each with its event, in one transaction: all saved or none (each conditional on
+   * the invoice's version; a conflict on any throws and nothing is saved).
+   */
+  saveInvoices(changes: InvoiceChange[]): Promise<Invoice[]>;
   putDocument(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /**
+   * The record of one posted form (its link, action and nonce): `claimAnswer` is true for the one post that may record
+   * it, `answerState` tells a second post where the first is, `settleAnswer` marks it done or releases it.
+   */
+  claimAnswer(key: string, at: Date): Promise<boolean>;
+  answerState(key: string): Promise<'pending' | 'done' | undefined>;
+  settleAnswer(key: string, done: boolean, at: Date): Promise<void>;
+  /** Waits (a second post waiting for the first one's outcome). */
+  sleep(ms: number): Promise<void>;
   alertFinance(alert: FinanceAlertInput): Promise<void>;
   /** A fault the customer was shown a page for (logged at error level, with the alarms' log queries). */
   reportFault(message: string, detail: Record<string, unknown>): void;

@@ -1,8 +1,9 @@
 /** The live dependencies of the customer page: the adapters, and the dunning's own policy and penalty code. */
 import { clock } from '../adapters/clock';
 import { creditor } from '../adapters/config';
+import { answerState, claimAnswer, settleAnswer } from '../adapters/db/answers';
 import { getCustomer } from '../adapters/db/customers';
-import { getInvoice, saveInvoice } from '../adapters/db/invoices';
+import { getInvoice, saveInvoices } from '../adapters/db/invoices';
 import { getLink, getShortLink } from '../adapters/db/links';
 import { listPolicies } from '../adapters/db/policies';
 import { loadRateTable } from '../adapters/db/rates';
@@ -60,10 +61,14 @@ export function liveDeps(): PageDeps {
       const contact = c.legal.accounting;
       return { name: c.name, iban: c.iban, bic: c.bic, email: contact.email, phone: contact.phone };
     },
-    saveInvoice,
+    saveInvoices: (changes) => saveInvoices(changes),
     putDocument: async (key, bytes, contentType) => {
       await putDocument(key, bytes, contentType);
     },
+    claimAnswer,
+    answerState,
+    settleAnswer,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     alertFinance: async (alert) => {
       await alertFinance(alert);
     },

@@ -27,7 +27,7 @@ export async function withCustomerLink(
   },
 ): Promise<{ message: RenderedMessage; attachments: Attachment[]; linkId: string }> {
   const link = input.link ?? (await issueCustomerLink(input.customer.customerId, input.purpose, input.now));
-  const transfer = input.withQr ? epcTransferFor(input.invoices, input.creditor) : undefined;
+  const transfer = input.withQr ? epcTransferFor(input.invoices, input.creditor, input.customer.language) : undefined;
   const block: CustomerLinkBlock = {
     language: input.forAgency?.language ?? input.customer.language,
     url: link.url,

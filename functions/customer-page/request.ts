@@ -3,6 +3,7 @@
  * API v2 event, the cross-site check, a bounded multipart/form-data reader, and the responses with their headers.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MAX_DISPUTE_FILE_BYTES } from '../core/customer-page';
 
 export type PageAction = 'paid' | 'dispute' | 'promise';
 
@@ -27,8 +28,11 @@ export interface PageRequest {
   body: Buffer;
 }
 
-/** The whole body, form and file, a post may carry (the file's own limit is checked by the zod schema). */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024 + 64 * 1024;
+/**
+ * The whole body, form and file, a post may carry (the file's own limit, 4 Mo, is checked by the zod schema): room
+ * for the file, a reason of 2 000 characters and the multipart framing.
+ */
+export const MAX_BODY_BYTES = MAX_DISPUTE_FILE_BYTES + 64 * 1024;
 
 const ROUTE = /^\/c\/([A-Za-z0-9_.-]{1,600})(?:\/(paid|dispute|promise))?\/?$/;
 const SHORT_ROUTE = /^\/c\/s\/([A-Za-z0-9_-]{22})\/?$/;

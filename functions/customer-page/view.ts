@@ -1,11 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { localDate } from '../core/calendar/time-zone';
 import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
 import { levelRank, type Policy } from '../core/dunning/policy';
 import type { Customer, Invoice } from '../core/model';
-import { creditorReferenceFor } from '../core/payments/creditor-reference';
 import { formTokenFor } from '../core/payments/customer-link';
-import { epcPayload } from '../core/payments/epc-qr';
+import { epcTransferFor } from '../core/payments/epc-transfer';
 import { qrSvg } from '../core/payments/qr-image';
 import type { Access } from './access';
 import type { Creditor, PageDeps } from './deps';
@@ -15,7 +15,31 @@ export function latestPromiseDate(today: IsoDate, policy: Policy): IsoDate {
   return addDays(today, policy.customerPromiseMaxDays);
 }
 
+/**
+ * The promise chain a new promise of the customer's would extend: the earliest promise pause still recorded on the
+ * invoices it would pause (its `since` is kept through renewals), and the latest date a renewal may reach, the
+ * policy's days from that first promise. undefined when no promise is recorded (a first promise).
+ */
+export function promiseChain(
+  invoices: Invoice[],
+  customer: Customer,
+  policy: Policy,
+): { firstPromisedOn: IsoDate; previousPromisedFor?: IsoDate; renewalLimit: IsoDate } | undefined {
+  const promised = invoices.filter((i) => i.pause?.reason === 'promise');
+  if (promised.length === 0) return undefined;
+  const first = promised.reduce((a, b) => ((b.pause?.since ?? '') < (a.pause?.since ?? '') ? b : a));
+  const firstPromisedOn = todayOf(customer, new Date(first.pause?.since ?? ''));
+  return {
+    firstPromisedOn,
+    previousPromisedFor: first.pause?.until,
+    renewalLimit: addDays(firstPromisedOn, policy.customerPromiseMaxDays),
+  };
+}
+
 export type OpenAccess = Extract<Access, { ok: true }>;
+
+/** A dispute or a hand pause outranks a date: the customer's promise or reported payment leaves them as they are. */
+export const promisable = (i: Invoice) => i.pause === undefined || i.pause.reason === 'promise';
 
 export function todayOf(customer: Customer, now: Date): IsoDate {
   return localDate(now, customer.timeZone || 'Europe/Paris');
@@ -26,13 +50,20 @@ export async function pageData(
   access: OpenAccess,
   token: string,
   deps: PageDeps,
-  extra: { errors?: Record<string, FormErrorCode>; notice?: CustomerPageData['notice']; pay?: string } = {},
+  extra: {
+    errors?: Record<string, FormErrorCode>;
+    notice?: CustomerPageData['notice'];
+    pay?: string;
+    values?: Record<string, string>;
+  } = {},
 ): Promise<CustomerPageData> {
   const { customer } = access;
   const today = todayOf(customer, deps.now());
   const invoices = await deps.owedInvoices(customer.customerId);
   const policy = await deps.policyFor(customer);
   const rows = await Promise.all(invoices.map((i) => pageInvoice(i, customer, today, deps, policy)));
+  const renewalLimit = promiseChain(invoices.filter(promisable), customer, policy)?.renewalLimit;
+  const latest = latestPromiseDate(today, policy);
   const creditor = deps.creditor();
   const base = `/c/${token}`;
   return {
@@ -41,12 +72,14 @@ export async function pageData(
     customerName: customer.name,
     creditor,
     invoices: rows,
-    transfer: await transferOf(invoices, creditor, extra.pay),
+    transfer: await transferOf(invoices, creditor, extra.pay, customer.language),
     pageUrl: base,
     formToken: formTokenFor(access.claims.linkId, access.keys[0]),
+    nonce: randomUUID(),
     actions: { paid: `${base}/paid`, dispute: `${base}/dispute`, promise: `${base}/promise` },
-    latestPromiseDate: latestPromiseDate(today, policy),
+    latestPromiseDate: renewalLimit !== undefined && renewalLimit < latest ? renewalLimit : latest,
     errors: extra.errors,
+    values: extra.values,
     notice: extra.notice,
   };
 }
@@ -74,55 +107,25 @@ async function pageInvoice(
   };
 }
 
-/**
- * The EPC payload for everything owed in euros: one invoice carries its RF creditor reference (what the matcher
- * recognises); several are named in the remittance text (one RF reference cannot name two invoices).
- */
-export function epcTransferFor(
-  invoices: Pick<Invoice, 'invoiceId' | 'currency' | 'openCents'>[],
-  creditor: Creditor,
-): { payload: string; amountCents: number; reference?: string } | undefined {
-  const euros = invoices.filter((i) => i.currency === 'EUR' && i.openCents > 0);
-  if (euros.length === 0) return undefined;
-  const amountCents = euros.reduce((sum, i) => sum + i.openCents, 0);
-  const reference = euros.length === 1 ? creditorReferenceFor(euros[0].invoiceId) : undefined;
-  const remittance = reference ? undefined : remittanceOf(euros.map((i) => i.invoiceId));
-  const payload = epcPayload({
-    bic: creditor.bic,
-    beneficiaryName: creditor.name.slice(0, 70),
-    iban: creditor.iban,
-    amountCents: Math.min(amountCents, 99_999_999_999),
-    creditorReference: reference,
-    remittanceText: remittance,
-  });
-  return { payload, amountCents, reference };
-}
+/** The EPC transfer of a list of invoices (the page's, the reminders' and the letters'). */
+export { epcTransferFor } from '../core/payments/epc-transfer';
 
 /** The code for everything owed, or for the one owed invoice `pay` names (any other value is ignored). */
 async function transferOf(
   invoices: Invoice[],
   creditor: Creditor,
   pay: string | undefined,
+  language: CustomerPageData['language'],
 ): Promise<CustomerPageData['transfer']> {
   const one = invoices.find((i) => i.invoiceId === pay && i.currency === 'EUR' && i.openCents > 0);
-  const transfer = epcTransferFor(one ? [one] : invoices, creditor);
+  const transfer = epcTransferFor(one ? [one] : invoices, creditor, language);
   return (
     transfer && {
       qrSvg: await qrSvg(transfer.payload),
       amountCents: transfer.amountCents,
       reference: transfer.reference,
+      remittance: transfer.remittance,
       invoice: one?.invoiceId,
     }
   );
-}
-
-/** "Factures A, B, C" within the EPC's 140 characters (the ones that do not fit are left out, the amount is whole). */
-function remittanceOf(numbers: string[]): string {
-  let text = 'Factures';
-  for (const [k, n] of numbers.entries()) {
-    const next = `${text}${k ? ',' : ''} ${n}`;
-    if (next.length > 140) break;
-    text = next;
-  }
-  return text;
 }

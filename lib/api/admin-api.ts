@@ -151,7 +151,9 @@ export class AdminApi extends Construct {
     const { inbox, processed, rejected } = statementPrefixes;
     allowTable(f, table, 'readWrite');
     allowObjects(f, statementsBucket, { read: [processed, rejected], write: [inbox], list: [processed, rejected] });
-    allowObjects(f, documentsBucket, { read: [documentPrefixes.letters, documentPrefixes.caseFiles] });
+    allowObjects(f, documentsBucket, {
+      read: [documentPrefixes.letters, documentPrefixes.caseFiles, documentPrefixes.disputes],
+    });
     allowWorkflow(f, stateMachine, ['start', 'stop', 'describe', 'respond']);
   }
 

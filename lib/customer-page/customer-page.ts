@@ -10,11 +10,12 @@ import type { Alerts } from '../alerts/alerts';
 import type { EncaisseFunction } from '../shared/function';
 import { allowObjects } from '../shared/grants';
 import { acknowledge } from '../shared/nag';
+import { documentPrefixes } from '../storage/storage';
 
 /** The page's routes: no authorizer (the link's token is the credential), each throttled on its own. */
 export const CUSTOMER_PAGE_ROUTES = ['GET /c/{token}', 'POST /c/{token}/{action}', 'GET /c/s/{code}'] as const;
 /** Where the customer's dispute files go in the documents bucket. */
-export const DISPUTES_PREFIX = 'disputes/';
+export const DISPUTES_PREFIX = documentPrefixes.disputes;
 
 export interface CustomerPageProps {
   readonly httpApi: apigwv2.HttpApi;
@@ -92,14 +93,16 @@ export class CustomerPage extends Construct {
   /**
    * The page's role, written out: read the customer, its link (or its short code, LINKCODE#) and its invoices
    * (index gsi1 under CUSTOMER#), the policies (gsi2 POLICIES) and the rate table (RATES); write an invoice's pause
-   * with its history event (one transaction of two INVOICE# puts); read invoice PDFs to presign their links; put a
+   * with its history event (one transaction of INVOICE# puts); claim, read, settle or release the record of a posted
+   * form (ANSWER#: a double click is answered once); read invoice PDFs to presign their links; put a
    * dispute file under disputes/; e-mail finance. No Step Functions: the workflow re-checks the invoice's pause itself.
    */
   private grantPage(fn: EncaisseFunction, table: dynamodb.ITable, documentsBucket: s3.IBucket): void {
     fn.role.addToPrincipalPolicy(
-      itemPolicy(table, ['dynamodb:GetItem'], ['CUSTOMER#', 'INVOICE#', 'LINKCODE#', 'RATES']),
+      itemPolicy(table, ['dynamodb:GetItem'], ['CUSTOMER#', 'INVOICE#', 'LINKCODE#', 'RATES', 'ANSWER#']),
     );
-    fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:PutItem'], ['INVOICE#']));
+    fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:PutItem'], ['INVOICE#', 'ANSWER#']));
+    fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:DeleteItem'], ['ANSWER#']));
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

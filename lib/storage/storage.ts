@@ -11,7 +11,13 @@ export const statementPrefixes = { inbox: 'inbox/', processed: 'processed/', rej
  * Key prefixes of the documents bucket: formal notices ("mises en demeure"), agency case files, and the invoice PDFs
  * themselves (uploaded by the invoicing side; an invoice's `pdfKey` points there and reminders link to it).
  */
-export const documentPrefixes = { letters: 'letters/', caseFiles: 'case-files/', invoices: 'invoices/' } as const;
+export const documentPrefixes = {
+  letters: 'letters/',
+  caseFiles: 'case-files/',
+  invoices: 'invoices/',
+  /** Files customers attach to a dispute from their page (written by customer-page, read by the api's links). */
+  disputes: 'disputes/',
+} as const;
 
 /** French accounting documents are kept 10 years (Code de commerce, art. L123-22). */
 const TEN_YEARS = Duration.days(3653);

@@ -40,6 +40,9 @@
  *                                                        [db/dispatch.ts]
  *   DISPATCH#<customer>#<window>#<kind>  INV#<id>      an invoice enlisted in that batch
  *   SEND#<invoice>#<step>      SEND                    idempotency record of one invoice step (message id)
+ *   ANSWER#<link>#<action>#<nonce>  ANSWER           a customer's answer posted from one form (pending / done, TTL a
+ *                                                        day): a second post of it is answered as the first
+ *                                                        [db/answers.ts]
  *   MESSAGE#<sesMessageId>     MESSAGE                 which invoices an SES message was about, for its SES events
  *                                                        (gsi2: MESSAGES#<UTC day> / <sentAt>#<id>, the day's digest)
  *                                                        [db/sends.ts]

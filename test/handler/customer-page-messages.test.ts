@@ -97,6 +97,28 @@ describe('the customer link in a reminder', () => {
     },
   );
 
+  it('a long accented creditor name with many invoices still gives the reminder its code, in English', async () => {
+    const { message, attachments } = await withCustomerLink(
+      { subject: 'Reminder', text: 'Hello,', html: '<html><body><p>Hello,</p></body></html>' },
+      {
+        customer,
+        invoices: Array.from({ length: 12 }, (_, k) => ({
+          invoiceId: `FA-2026-0000${k}`,
+          currency: 'EUR',
+          openCents: 100,
+        })),
+        creditor: { ...creditor, name: 'É'.repeat(70) },
+        purpose: 'reminder',
+        now: NOW,
+        withQr: true,
+      },
+    );
+    expect(message.html).toContain(`<img src="cid:${EPC_QR_CONTENT_ID}"`);
+    const image = PNG.sync.read(Buffer.from(attachments[0].content));
+    const fields = parseEpcPayload(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)!.data);
+    expect(fields).toMatchObject({ amountCents: 1_200, remittanceText: expect.stringMatching(/^Invoices .* more$/) });
+  });
+
   it(
     'an e-mail whose only attachment is the inline QR goes out as a Simple message with an INLINE attachment and ' +
       'its Content-ID',

@@ -3,6 +3,7 @@ import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import type { InvoiceEvent } from '../../functions/adapters/db/events';
 import type { CustomerLinkRecord } from '../../functions/adapters/db/links';
+import { MAX_DISPUTE_FILE_BYTES } from '../../functions/core/customer-page';
 import { computeLatePenalties } from '../../functions/core/dunning/penalties';
 import { policyForCustomer } from '../../functions/core/dunning/policy';
 import { defaultRateTable } from '../../functions/core/dunning/rates';
@@ -87,6 +88,7 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
   const alerts: FinanceAlertInput[] = [];
   const faults: string[] = [];
   const linkReads: string[] = [];
+  const answers = new Map<string, 'pending' | 'done'>();
   const deps: PageDeps = {
     now: () => NOW,
     linkKeys: async () => options.keys ?? [KEY, OLD_KEY],
@@ -122,16 +124,31 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
       bic: 'AGRIFRPPXXX',
       email: 'relances@encaisse.example.fr',
     }),
-    saveInvoice: async (current, next, event) => {
-      if (invoices.get(current.invoiceId)?.version !== current.version) throw new Error('version conflict');
-      const saved = Invoice.parse({ ...next, version: current.version + 1 });
-      invoices.set(saved.invoiceId, saved);
-      events.push({ invoiceId: saved.invoiceId, ...event });
-      return saved;
+    saveInvoices: async (changes) => {
+      // one transaction: every version checked before anything is written
+      for (const { current } of changes)
+        if (invoices.get(current.invoiceId)?.version !== current.version) throw new Error('version conflict');
+      return changes.map(({ current, next, event }) => {
+        const saved = Invoice.parse({ ...next, version: current.version + 1 });
+        invoices.set(saved.invoiceId, saved);
+        events.push({ invoiceId: saved.invoiceId, ...event });
+        return saved;
+      });
     },
     putDocument: async (key, bytes, contentType) => {
       documents.push({ key, bytes: bytes.length, contentType });
     },
+    claimAnswer: async (key) => {
+      if (answers.has(key)) return false;
+      answers.set(key, 'pending');
+      return true;
+    },
+    answerState: async (key) => answers.get(key),
+    settleAnswer: async (key, done) => {
+      if (done) answers.set(key, 'done');
+      else answers.delete(key);
+    },
+    sleep: () => new Promise((resolve) => setTimeout(resolve, 1)),
     alertFinance: async (a) => {
       alerts.push(a);
     },
@@ -201,6 +218,8 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
 }
 
 const html = (r: APIGatewayProxyStructuredResultV2) => String(r.body);
+/** The page's "Payer par virement" section: the QR code and the details to type by hand. */
+const virement = (page: string) => /<section id="virement">[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
 
 describe('the customer page', () => {
   it(
@@ -272,20 +291,21 @@ describe('the customer page', () => {
   });
 
   it(
-    'an unknown short code gets the neutral page after one read, and a short link to a revoked or expired link ' +
-      'leads to it too',
+    'a short code that is unknown, or whose link is revoked or expired, gets the neutral page with no token, after ' +
+      'the same reads',
     async () => {
       const neutral = await handleCustomerPage(event('GET', '/c/not-a-token'), world().deps);
-      const w = world();
-      const unknown = await handleCustomerPage(event('GET', `/c/s/${'Z'.repeat(22)}`), w.deps);
-      expect(unknown.statusCode).toBe(REFUSED_STATUS);
-      expect(unknown.body).toBe(neutral.body);
-      expect(w.linkReads).toEqual([`code/${'Z'.repeat(22)}`]);
-      for (const w2 of [world({ linkRevoked: true }), world({ shortValidUntil: '2026-06-01T00:00:00.000Z' })]) {
-        const hop = await handleCustomerPage(event('GET', `/c/s/${SHORT_CODE}`), w2.deps);
-        const landed = await handleCustomerPage(event('GET', String(hop.headers?.location)), w2.deps);
-        expect(landed.statusCode).toBe(REFUSED_STATUS);
-        expect(landed.body).toBe(neutral.body);
+      const cases: [string, ReturnType<typeof world>][] = [
+        ['Z'.repeat(22), world()],
+        [SHORT_CODE, world({ linkRevoked: true })],
+        [SHORT_CODE, world({ shortValidUntil: '2026-06-01T00:00:00.000Z' })],
+      ];
+      for (const [code, w] of cases) {
+        const res = await handleCustomerPage(event('GET', `/c/s/${code}`), w.deps);
+        expect(res.statusCode, code).toBe(REFUSED_STATUS);
+        expect(res.body).toBe(neutral.body);
+        expect(res.headers).toEqual(neutral.headers);
+        expect(w.linkReads).toHaveLength(2);
       }
     },
   );
@@ -319,6 +339,54 @@ describe('the customer page', () => {
   );
 });
 
+describe('a fault of ours', () => {
+  const throttled = () => {
+    throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  };
+
+  it('while reading the page gives a 503 page asking to try again, in the customer’s language', async () => {
+    const w = world();
+    w.deps.owedInvoices = async () => throttled();
+    const fr = await handleCustomerPage(event('GET', `/c/${token()}`), w.deps);
+    expect(fr.statusCode).toBe(503);
+    expect(html(fr)).toContain('réessayez dans un instant');
+    expect(fr.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    const other = signCustomerLink(
+      { customerId: 'OTHER', linkId: 'link-other-0001', expiresAt: '2026-12-01T00:00:00.000Z' },
+      KEY,
+    );
+    const en = await handleCustomerPage(event('GET', `/c/${other}`, { headers: { 'accept-language': 'fr' } }), w.deps);
+    expect(html(en)).toContain('please try again in a moment');
+    expect(html(en)).not.toContain('réessayez');
+    expect(w.faults).toEqual(['customer page not shown', 'customer page not shown']);
+  });
+
+  it('before the link is trusted answers in the browser’s language', async () => {
+    const w = world();
+    w.deps.linkKeys = async () => throttled();
+    const res = await handleCustomerPage(
+      event('GET', `/c/${token()}`, { headers: { 'accept-language': 'en' } }),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(503);
+    expect(html(res)).toContain('<html lang="en">');
+  });
+
+  it('while showing a refused form again says nothing was noted, in a 503 page', async () => {
+    const w = world();
+    const read = w.deps.owedInvoices;
+    let reads = 0;
+    w.deps.owedInvoices = async (id) => (reads++ === 0 ? read(id) : throttled());
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-13-01' })),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(503);
+    expect(html(res)).toContain('rien n’a été noté, réessayez dans un instant');
+    expect(w.events).toEqual([]);
+  });
+});
+
 describe('paying one invoice of several', () => {
   it('each owed invoice links to its own code, which carries that invoice’s amount and RF reference', async () => {
     const w = world();
@@ -333,6 +401,25 @@ describe('paying one invoice of several', () => {
     const fields = parseEpcPayload(decodeSvgQr(one));
     expect(fields.amountCents).toBe(30_000);
     expect(fields.creditorReference).toMatch(/^RF\d{2}F20260043$/);
+  });
+
+  it('with several invoices, the details to type by hand give the transfer label the QR code carries', async () => {
+    const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), world().deps));
+    const label = parseEpcPayload(decodeSvgQr(page)).remittanceText;
+    expect(label).toBe('Factures F-2026-0042, F-2026-0043');
+    expect(virement(page)).toContain(`<dt>Libellé à indiquer</dt><dd>${label}</dd>`);
+  });
+
+  it('an English customer’s transfer label is in English, in the code and in the details to type', async () => {
+    const w = world();
+    w.invoices.set('F-2026-0100', invoice('F-2026-0100', 'OTHER'));
+    const other = signCustomerLink(
+      { customerId: 'OTHER', linkId: 'link-other-0001', expiresAt: '2026-12-01T00:00:00.000Z' },
+      KEY,
+    );
+    const page = html(await handleCustomerPage(event('GET', `/c/${other}`), w.deps));
+    expect(parseEpcPayload(decodeSvgQr(page)).remittanceText).toBe('Invoices F-2026-0099, F-2026-0100');
+    expect(virement(page)).toContain('<dt>Description to quote</dt><dd>Invoices F-2026-0099, F-2026-0100</dd>');
   });
 
   it('an invoice that is not this customer’s, or not owed, gives the code for everything due', async () => {
@@ -419,6 +506,66 @@ describe('the customer’s answers', () => {
     expect(w.alerts).toHaveLength(1);
   });
 
+  it('an answer whose second invoice another writer changed meanwhile records nothing, as the page says', async () => {
+    const w = world();
+    const save = w.deps.saveInvoices;
+    w.deps.saveInvoices = async (changes) => {
+      // the dunning workflow writes F-2026-0043 between the page's read and its save
+      const i = w.invoices.get('F-2026-0043') as Invoice;
+      w.invoices.set(i.invoiceId, { ...i, version: i.version + 1 });
+      return save(changes);
+    };
+    const res = await handleCustomerPage(
+      event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-20' })),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(503);
+    expect(html(res)).toContain('rien n’a été noté');
+    expect(w.events).toEqual([]);
+    expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+  });
+
+  it('a double click on “Je m’engage” is answered twice with the confirmation, and finance told once', async () => {
+    const w = world();
+    const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const post = () =>
+      handleCustomerPage(
+        event(
+          'POST',
+          `/c/${token()}/promise`,
+          urlencoded({ formToken: formToken(), nonce, promisedFor: '2026-06-20' }),
+        ),
+        w.deps,
+      );
+    const [a, b] = await Promise.all([post(), post()]);
+    expect([a.statusCode, b.statusCode]).toEqual([303, 303]);
+    expect(b.headers?.location).toBe(`/c/${token()}?done=promise`);
+    expect(w.alerts).toHaveLength(1);
+    expect(w.events).toHaveLength(2);
+    expect((await post()).statusCode).toBe(303);
+    expect(w.alerts).toHaveLength(1);
+  });
+
+  it('a form refused, or not recorded, may be posted again with its nonce and is then recorded', async () => {
+    const w = world();
+    const nonce = '0b7c2a4e-3f1d-4c5b-9a8e-7d6c5b4a3f2e';
+    const post = (promisedFor: string) =>
+      handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), nonce, promisedFor })),
+        w.deps,
+      );
+    expect((await post('2026-13-01')).statusCode).toBe(400);
+    const tell = w.deps.alertFinance;
+    w.deps.alertFinance = async () => {
+      throw new Error('Throttled');
+    };
+    expect((await post('2026-06-20')).statusCode).toBe(503);
+    w.deps.alertFinance = tell;
+    expect((await post('2026-06-20')).statusCode).toBe(303);
+    expect(w.alerts).toHaveLength(1);
+  });
+
   it('an answer finance could not be told of records nothing: the customer may send it again', async () => {
     const w = world();
     const tell = w.deps.alertFinance;
@@ -455,6 +602,57 @@ describe('the customer’s answers', () => {
       expect(w.events).toEqual([]);
     },
   );
+
+  it(
+    'a promise may be put off within the policy’s days from the first promise, finance told it was put off, and no ' +
+      'further',
+    async () => {
+      const w = world();
+      let now = NOW;
+      w.deps.now = () => now;
+      w.deps.penalties = async () => undefined; // the rate table ends with 2026-H1
+      const promise = (date: string) =>
+        handleCustomerPage(
+          event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: date })),
+          w.deps,
+        );
+      expect((await promise('2026-06-20')).statusCode).toBe(303);
+      now = new Date('2026-06-19T09:00:00.000Z');
+      expect((await promise('2026-07-02')).statusCode).toBe(303); // 30 days from the first promise, 2 June
+      expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ since: NOW.toISOString(), until: '2026-07-02' });
+      expect(w.alerts[1].title).toBe('Client ACME – paiement repoussé au 02/07/2026');
+      expect(w.alerts[1].items).toContain(
+        'Engagement repoussé : le client avait promis de payer le 20/06/2026 (premier engagement pris le 02/06/2026)',
+      );
+      now = new Date('2026-07-01T09:00:00.000Z');
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+      expect(page).toContain('max="2026-07-02"');
+      const refused = await promise('2026-07-31');
+      expect(refused.statusCode).toBe(400);
+      expect(html(refused)).toContain('cette date dépasse le délai accordé depuis votre premier engagement');
+      expect(w.invoices.get('F-2026-0042')?.pause?.until).toBe('2026-07-02');
+      expect(w.alerts).toHaveLength(2);
+    },
+  );
+
+  it('a promise renewed the day before it falls due, every month, is refused the second time', async () => {
+    const w = world();
+    const accepted: number[] = [];
+    let now = NOW;
+    w.deps.now = () => now;
+    w.deps.penalties = async () => undefined; // the rate table ends with 2026-H1
+    for (let round = 0; round < 6; round++) {
+      const today = now.toISOString().slice(0, 10);
+      const until = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+      const res = await handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: until })),
+        w.deps,
+      );
+      if (res.statusCode === 303) accepted.push(round);
+      now = new Date(Date.parse(`${until}T09:00:00Z`) - 86_400_000);
+    }
+    expect(accepted).toEqual([0]);
+  });
 
   it('the furthest date a customer may promise is the one their dunning policy sets', async () => {
     const w = world();
@@ -503,6 +701,34 @@ describe('the customer’s answers', () => {
   );
 });
 
+describe('a payment the customer reports', () => {
+  const paid = (amount: string) =>
+    event('POST', `/c/${token()}/paid`, urlencoded({ formToken: formToken(), paidOn: '2026-06-02', amount }));
+
+  it('0,01 € holds no reminder, and finance reads that it pays no invoice in full', async () => {
+    const w = world();
+    expect((await handleCustomerPage(paid('0,01'), w.deps)).statusCode).toBe(303);
+    expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+    expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
+    expect(w.events).toEqual([]);
+    expect(w.alerts[0].items).toContain(
+      'Ce montant ne règle entièrement aucune facture : aucune relance n’est suspendue.',
+    );
+  });
+
+  it('holds only the invoices the amount pays in full, and tells finance the others go on being chased', async () => {
+    const w = world();
+    await handleCustomerPage(paid('1 300,00'), w.deps);
+    expect(w.invoices.get('F-2026-0042')?.pause).toMatchObject({ reason: 'promise', until: '2026-06-05' });
+    expect(w.invoices.get('F-2026-0043')?.pause).toBeUndefined();
+    expect(w.alerts[0].items?.join('\n')).toContain('pour les factures que ce montant règle entièrement : F-2026-0042');
+    expect(w.alerts[0].items?.join('\n')).toContain('inférieur au total dû (1\u202f500,00');
+    const all = world();
+    await handleCustomerPage(paid('1 500'), all.deps);
+    expect(all.events.map((e) => e.invoiceId)).toEqual(['F-2026-0042', 'F-2026-0043']);
+  });
+});
+
 describe('forged form posts', () => {
   const post = (headers: Record<string, string>, fields: Record<string, string>) =>
     event('POST', `/c/${token()}/promise`, urlencoded(fields, headers));
@@ -548,7 +774,7 @@ describe('forged form posts', () => {
 });
 
 describe('uploads', () => {
-  it('a file over 4 MiB is refused with 413 and nothing is stored', async () => {
+  it('a file over 4 Mo is refused with 413 and nothing is stored', async () => {
     const w = world();
     const big = Buffer.alloc(4 * 1024 * 1024 + 10, 7);
     const res = await handleCustomerPage(
@@ -567,6 +793,35 @@ describe('uploads', () => {
     expect(w.documents).toEqual([]);
     expect(w.events).toEqual([]);
   });
+
+  it(
+    'the limit said beside the field is the one the page applies, and a post of a file at that limit fits in ' +
+      'Lambda’s 6 MB event',
+    async () => {
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), world().deps));
+      const said = /un PNG de (\d+) Mo au plus/.exec(page)?.[1];
+      expect(Number(said) * 1_000_000).toBe(MAX_DISPUTE_FILE_BYTES);
+      const post = (bytes: number) =>
+        event(
+          'POST',
+          `/c/${token()}/dispute`,
+          multipart(
+            { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'é'.repeat(2000) },
+            {
+              name: 'scan.pdf',
+              type: 'application/pdf',
+              bytes: Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(bytes - 5)]),
+            },
+          ),
+        );
+      const atLimit = post(MAX_DISPUTE_FILE_BYTES);
+      expect(Buffer.byteLength(JSON.stringify(atLimit))).toBeLessThan(6 * 1024 * 1024 - 16 * 1024);
+      expect((await handleCustomerPage(atLimit, world().deps)).statusCode).toBe(303);
+      const over = await handleCustomerPage(post(MAX_DISPUTE_FILE_BYTES + 1), world().deps);
+      expect(over.statusCode).toBe(413);
+      expect(html(over)).toContain('Le fichier dépasse 4 Mo.');
+    },
+  );
 
   it('a body over the request limit is refused unread', async () => {
     const w = world();
@@ -598,6 +853,67 @@ describe('uploads', () => {
     expect(res.statusCode).toBe(400);
     expect(html(res)).toContain('Le fichier doit être un PDF, un JPEG ou un PNG.');
     expect(w.documents).toEqual([]);
+  });
+
+  it('a file is taken for what its bytes show, not for what the browser says, and named from that type', async () => {
+    const dispute = (w: ReturnType<typeof world>, file: { name: string; type: string; bytes: Buffer }) =>
+      handleCustomerPage(
+        event(
+          'POST',
+          `/c/${token()}/dispute`,
+          multipart({ formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'voir pièce' }, file),
+        ),
+        w.deps,
+      );
+    const w = world();
+    const html_ = { name: 'facture.pdf.html', type: 'application/pdf', bytes: Buffer.from('<html><script>x</script>') };
+    const refused = await dispute(w, html_);
+    expect(refused.statusCode).toBe(400);
+    expect(html(refused)).toContain('Le fichier doit être un PDF, un JPEG ou un PNG.');
+    expect(w.documents).toEqual([]);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 1)]);
+    expect((await dispute(w, { name: 'photo.pdf', type: 'application/pdf', bytes: jpeg })).statusCode).toBe(303);
+    expect(w.documents).toEqual([
+      { key: expect.stringMatching(/^disputes\/F-2026-0042\/.*-photo\.jpg$/), bytes: 104, contentType: 'image/jpeg' },
+    ]);
+  });
+
+  it('a file with a name over 200 characters is kept, its name cut as the stored key cuts it', async () => {
+    const w = world();
+    const res = await handleCustomerPage(
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0042', reason: 'voir pièce' },
+          { name: `${'x'.repeat(201)}.pdf`, type: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n') },
+        ),
+      ),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(303);
+    expect(w.documents[0].key).toMatch(new RegExp(`-${'x'.repeat(100)}\\.pdf$`));
+  });
+
+  it('a refused dispute comes back with its invoice chosen and its 2,000-character reason kept', async () => {
+    const w = world();
+    const reason = `${'Livraison incomplète & cartons <abîmés>. '.repeat(48)}`.slice(0, 2000);
+    const res = await handleCustomerPage(
+      event(
+        'POST',
+        `/c/${token()}/dispute`,
+        multipart(
+          { formToken: formToken(), invoiceNumber: 'F-2026-0043', reason },
+          { name: 'a.exe', type: 'application/pdf', bytes: Buffer.from('MZ') },
+        ),
+      ),
+      w.deps,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(html(res)).toContain('<option value="F-2026-0043" selected>');
+    expect(html(res)).toContain(
+      `>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</textarea>`,
+    );
   });
 
   it('a dispute of another customer’s invoice is refused', async () => {

@@ -71,6 +71,46 @@ export async function saveInvoice(
   return saved;
 }
 
+/** DynamoDB takes 100 items in a transaction: an invoice and its event are two. */
+export const MAX_INVOICES_PER_TRANSACTION = 50;
+
+/**
+ * Writes several changed invoices, each with its history event, in one transaction: all of them or none. A
+ * conflict on any of them (another writer changed it since it was read) throws VersionConflictError naming it, and
+ * nothing is written. More than 50 invoices are written 50 at a time (each group all or nothing).
+ */
+export async function saveInvoices(
+  changes: readonly { current: Invoice; next: Omit<Invoice, 'version'>; event: Omit<InvoiceEvent, 'invoiceId'> }[],
+): Promise<Invoice[]> {
+  const saved: Invoice[] = [];
+  for (let at = 0; at < changes.length; at += MAX_INVOICES_PER_TRANSACTION) {
+    const group = changes.slice(at, at + MAX_INVOICES_PER_TRANSACTION);
+    const versions = group.map(({ current, next }) => ({ ...next, version: current.version + 1 }));
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: group.flatMap(({ current, event }, k) => [
+            invoicePut(versions[k], current.version),
+            invoiceEventPut({ ...event, invoiceId: versions[k].invoiceId }),
+          ]),
+        }),
+      );
+    } catch (err) {
+      const failed = err instanceof TransactionCanceledException ? conflictIndex(err) : -1;
+      if (failed >= 0) throw new VersionConflictError(group[failed].current.invoiceId, group[failed].current.version);
+      throw err;
+    }
+    saved.push(...versions);
+  }
+  return saved;
+}
+
+/** The invoice (its position in the group) whose condition failed; -1 when none did. */
+function conflictIndex(err: TransactionCanceledException): number {
+  const item = (err.CancellationReasons ?? []).findIndex((r) => r?.Code === 'ConditionalCheckFailed');
+  return item < 0 ? -1 : Math.floor(item / 2);
+}
+
 /**
  * Creates new invoices, each with the history event that explains it, in one transaction (at most 50 invoices:
  * DynamoDB takes 100 items). False when the transaction was cancelled (one of them exists already, or a conflict):

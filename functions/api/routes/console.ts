@@ -158,12 +158,18 @@ async function today(): Promise<TodayView> {
   };
 }
 
-/** Documents the console links to: formal-notice letters and agency case files (what the api function may read). */
+/**
+ * Documents the console links to: formal-notice letters, agency case files and the files customers attach to a
+ * dispute (what the api function may read).
+ */
 const DocumentKey = z
   .string()
   .max(1024)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejects control characters in an S3 key on purpose
-  .regex(/^(letters|case-files)\/[^/][^\u0000-\u001f]*$/, 'expected a key under letters/ or case-files/');
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejects control characters in an S3 key on purpose
+    /^(letters|case-files|disputes)\/[^/][^\u0000-\u001f]*$/,
+    'expected a key under letters/, case-files/ or disputes/',
+  );
 const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
 
 export const consoleRoutes = [
@@ -210,11 +216,13 @@ export const consoleRoutes = [
     access: 'read',
     summary:
       'A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under ' +
-      'case-files/)',
+      'case-files/) or to a file a customer attached to a dispute (disputes/, downloaded as an attachment, never ' +
+      'shown in the browser)',
     query: z.object({ key: DocumentKey }),
     responses: { 200: { description: 'The link', schema: DocumentLink }, ...common() },
     handle: async ({ query }) => {
-      const url = await presignedLink(query.key, 300);
+      const attachment = query.key.startsWith('disputes/');
+      const url = await presignedLink(query.key, 300, undefined, { attachment });
       return { status: 200, body: { url, expiresAt: new Date(clock().now().getTime() + 300_000).toISOString() } };
     },
   }),

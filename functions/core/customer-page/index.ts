@@ -1,3 +1,4 @@
 export * from './forms';
 export * from './render';
+export * from './reported-payment';
 export { LEVEL_LABELS, STRINGS, type StringKey } from './strings';

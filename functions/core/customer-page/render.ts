@@ -36,20 +36,25 @@ export interface CustomerPageData {
   invoices: PageInvoice[];
   /**
    * The EPC code for everything due, or for the one invoice `invoice` names (the page's `?pay=` link): its SVG, and
-   * the amount and reference it carries.
+   * the amount and what it names the invoices by: the RF reference of one invoice, or the remittance text naming
+   * several (the transfer's label, which a customer typing the details by hand must write too).
    */
-  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string; invoice?: string };
+  transfer?: { qrSvg: QrSvg; amountCents: number; reference?: string; remittance?: string; invoice?: string };
   /** The page's own address (relative), which the per-invoice payment links extend. */
   pageUrl: string;
   /** The anti-forgery value every form carries (`formTokenFor`). */
   formToken: string;
+  /** A value of this page's forms only: a second post of the same form (a double click) is answered as the first. */
+  nonce?: string;
   /** Where each form posts (relative URLs under the link's route). */
   actions: { paid: string; dispute: string; promise: string };
   latestPromiseDate: IsoDate;
   /** Refusals of a form just posted, field -> code, shown beside the fields. */
   errors?: Record<string, FormErrorCode>;
+  /** What a refused form posted, field -> text: the form comes back filled with it (escaped). */
+  values?: Record<string, string>;
   /** A sentence shown at the top after an action (its confirmation, or a refused form). */
-  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded';
+  notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded' | 'inProgress';
 }
 
 const STYLE =
@@ -71,6 +76,16 @@ function documentOf(language: PageLanguage, title: string, body: string): string
 export function renderRefusedPage(language: PageLanguage): string {
   const t = STRINGS[language];
   return documentOf(language, t.invalidTitle, `<h1>${e(t.invalidTitle)}</h1><p>${e(t.invalidBody)}</p>`);
+}
+
+/**
+ * The page shown when ours fails (a read that failed, a fault while building the page): it names nothing and asks to
+ * try again; after a post, it says the answer was not recorded.
+ */
+export function renderUnavailablePage(language: PageLanguage, afterPost = false): string {
+  const t = STRINGS[language];
+  const body = afterPost ? t.notRecorded : t.unavailableBody;
+  return documentOf(language, t.unavailableTitle, `<h1>${e(t.unavailableTitle)}</h1><p>${e(body)}</p>`);
 }
 
 /** French unless the browser prefers English over French (Accept-Language, quality values honoured). */
@@ -175,6 +190,7 @@ function transferSection(data: CustomerPageData): string {
     (i) => (!x?.invoice || i.number === x.invoice) && (i.penaltiesCents || i.indemnityCents),
   );
   if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
+  else if (x?.remittance) rows.push([t.remittance, x.remittance]);
   const qr = x
     ? `<p>${e(t.payIntro)}</p><div class="qr" role="img" ` +
       `aria-label="${e(t.qrLabel)}">${x.qrSvg}</div><p>${e(t.payManual)}</p>`
@@ -193,21 +209,35 @@ function payLink(data: CustomerPageData, invoiceNumber: string): string {
 
 function formsSection(data: CustomerPageData): string {
   const t = STRINGS[data.language];
-  const hidden = `<input type="hidden" name="formToken" value="${e(data.formToken)}">`;
+  const hidden =
+    `<input type="hidden" name="formToken" value="${e(data.formToken)}">` +
+    (data.nonce ? `<input type="hidden" name="nonce" value="${e(data.nonce)}">` : '');
   const err = (field: string) =>
     data.errors?.[field] ? `<span class="err">${e(formErrorText(data.errors[field], data.language))}</span>` : '';
   const field = (label: string, name: string, input: string) => `<label>${e(label)}<br>${input} ${err(name)}</label>`;
-  const options = data.invoices.map((i) => `<option value="${e(i.number)}">${e(i.number)}</option>`).join('');
+  const posted = (name: string) => data.values?.[name];
+  const value = (name: string) => (posted(name) === undefined ? '' : ` value="${e(posted(name))}"`);
+  const options = data.invoices
+    .map((i) => {
+      const selected = posted('invoiceNumber') === i.number ? ' selected' : '';
+      return `<option value="${e(i.number)}"${selected}>${e(i.number)}</option>`;
+    })
+    .join('');
   const paid =
     `<form method="post" action="${e(data.actions.paid)}"><h2>${e(t.paidTitle)}</h2>${hidden}` +
-    `${field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}">`)}` +
-    `${field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required>`)}<button ` +
+    field(t.paidDate, 'paidOn', `<input type="date" name="paidOn" required max="${e(data.today)}"${value('paidOn')}>`) +
+    field(t.paidAmount, 'amount', `<input type="text" name="amount" inputmode="decimal" required${value('amount')}>`) +
+    `<button ` +
     `type="submit">${e(t.paidSubmit)}</button></form>`;
   const dispute =
     `<form method="post" action="${e(data.actions.dispute)}" enctype="multipart/form-data"><h2>${e(t.disputeTitle)}` +
     `</h2>${hidden}` +
     `${field(t.disputeInvoice, 'invoiceNumber', `<select name="invoiceNumber" required>${options}</select>`)}` +
-    `${field(t.disputeReason, 'reason', `<textarea name="reason" rows="4" maxlength="2000" required></textarea>`)}` +
+    field(
+      t.disputeReason,
+      'reason',
+      `<textarea name="reason" rows="4" maxlength="2000" required>${e(posted('reason') ?? '')}</textarea>`,
+    ) +
     `${field(
       t.disputeFile,
       'file',
@@ -219,7 +249,7 @@ function formsSection(data: CustomerPageData): string {
       t.promiseDate,
       'promisedFor',
       `<input type="date" name="promisedFor" required ` +
-        `min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}">`,
+        `min="${e(addDays(data.today, 1))}" max="${e(data.latestPromiseDate)}"${value('promisedFor')}>`,
     )}<button type="submit">${e(t.promiseSubmit)}</button></form>`;
   return `<section>${paid}</section><section>${dispute}</section><section>${promise}</section>`;
 }

@@ -32,6 +32,7 @@ const fr = {
   beneficiary: 'Bénéficiaire',
   amount: 'Montant',
   reference: 'Référence à indiquer',
+  remittance: 'Libellé à indiquer',
   qrLabel: 'Code QR de virement SEPA',
   paidTitle: 'J’ai payé',
   paidDate: 'Date du paiement',
@@ -40,19 +41,27 @@ const fr = {
   disputeTitle: 'Je conteste',
   disputeInvoice: 'Facture contestée',
   disputeReason: 'Motif',
-  disputeFile: 'Pièce jointe (facultative, 4 Mo au plus)',
+  disputeFile:
+    'Pièce jointe (facultative) : un PDF, un JPEG ou un PNG de 4 Mo au plus. Un fichier plus lourd ne peut pas ' +
+    'être reçu : réduisez la photo ou le scan avant de l’envoyer.',
   disputeSubmit: 'Envoyer la contestation',
   promiseTitle: 'Je m’engage à payer le …',
   promiseDate: 'Date de paiement',
   promiseSubmit: 'Je m’engage',
   contact: 'Une question ? Contactez',
-  donePaid: 'Merci : votre paiement est noté. Nos relances attendent quelques jours qu’il apparaisse sur notre relevé.',
+  donePaid:
+    'Merci : votre paiement est noté. Pour les factures qu’il règle entièrement, nos relances attendent quelques ' +
+    'jours qu’il apparaisse sur notre relevé.',
   doneDispute:
     'Votre contestation est enregistrée : nous ne relancerons pas cette facture avant de vous avoir répondu.',
   donePromise: 'Votre engagement est noté : pas de relance pour ces factures d’ici là.',
   refusedForm: 'Le formulaire n’a pas pu être accepté : rechargez la page et recommencez.',
   notRecorded:
     'Votre réponse n’a pas pu être enregistrée pour le moment : rien n’a été noté, réessayez dans un instant.',
+  unavailableTitle: 'Page momentanément indisponible',
+  unavailableBody: 'Cette page ne peut pas être affichée pour le moment : réessayez dans un instant.',
+  inProgress:
+    'Votre réponse est en cours d’enregistrement : rechargez la page dans un instant pour voir si elle est notée.',
   invalidTitle: 'Lien invalide ou expiré',
   invalidBody:
     'Ce lien n’est pas ou plus valide. Si vous avez reçu un courrier de notre part, contactez l’expéditeur pour en ' +
@@ -87,6 +96,7 @@ const en: Record<StringKey, string> = {
   beneficiary: 'Payee',
   amount: 'Amount',
   reference: 'Reference to quote',
+  remittance: 'Description to quote',
   qrLabel: 'SEPA credit transfer QR code',
   paidTitle: 'I have paid',
   paidDate: 'Payment date',
@@ -95,17 +105,24 @@ const en: Record<StringKey, string> = {
   disputeTitle: 'I dispute an invoice',
   disputeInvoice: 'Disputed invoice',
   disputeReason: 'Reason',
-  disputeFile: 'Attachment (optional, 4 MB at most)',
+  disputeFile:
+    'Attachment (optional): a PDF, a JPEG or a PNG of 4 MB at most. A heavier file cannot be received: make the ' +
+    'photo or scan smaller before sending it.',
   disputeSubmit: 'Send the dispute',
   promiseTitle: 'I promise to pay on …',
   promiseDate: 'Payment date',
   promiseSubmit: 'I promise',
   contact: 'A question? Contact',
-  donePaid: 'Thank you: your payment is noted. Our reminders wait a few days for it to reach our bank statement.',
+  donePaid:
+    'Thank you: your payment is noted. For the invoices it pays in full, our reminders wait a few days for it to ' +
+    'reach our bank statement.',
   doneDispute: 'Your dispute is recorded: we will not remind you of this invoice before we have answered you.',
   donePromise: 'Your promise is noted: no reminder for these invoices until then.',
   refusedForm: 'The form could not be accepted: reload the page and try again.',
   notRecorded: 'Your answer could not be recorded just now: nothing was noted, please try again in a moment.',
+  unavailableTitle: 'Page temporarily unavailable',
+  unavailableBody: 'This page cannot be shown just now: please try again in a moment.',
+  inProgress: 'Your answer is being recorded: reload the page in a moment to see whether it is noted.',
   invalidTitle: 'Invalid or expired link',
   invalidBody: 'This link is not, or no longer, valid. If you received a letter from us, ask its sender for a new one.',
 };

@@ -7,9 +7,22 @@ import { formatDate, type Language, money, wordsIn } from './format';
  * the subject leads with what finance has to do, dates and amounts as the reader writes them.
  */
 export type CustomerAnswer =
-  | { kind: 'payment_reported'; paidOn: IsoDate; amountCents: number; remindersWaitUntil: IsoDate }
+  | {
+      kind: 'payment_reported';
+      paidOn: IsoDate;
+      amountCents: number;
+      remindersWaitUntil: IsoDate;
+      /** The invoices the amount pays in full (their reminders wait), and what is owed on those it was counted on. */
+      pausedInvoiceIds: readonly string[];
+      owedCents: number;
+    }
   | { kind: 'dispute_opened'; invoiceId: string; reason: string; documentKey?: string }
-  | { kind: 'payment_promised'; promisedFor: IsoDate };
+  | {
+      kind: 'payment_promised';
+      promisedFor: IsoDate;
+      /** A promise that replaces one still recorded: when the first of the chain was made, and its last date. */
+      renewal?: { firstPromisedOn: IsoDate; previousPromisedFor?: IsoDate };
+    };
 
 export function customerAnswerAlert(input: {
   language?: Language;
@@ -31,26 +44,44 @@ export function customerAnswerAlert(input: {
     ],
   };
   switch (answer.kind) {
-    case 'payment_reported':
+    case 'payment_reported': {
+      const amount = money(answer.amountCents, 'EUR', language);
+      const paused = answer.pausedInvoiceIds.join(', ');
+      const short = answer.amountCents < answer.owedCents;
+      const owed = money(answer.owedCents, 'EUR', language);
       return {
         ...common,
         title: customer.name,
         items: [
           l(`Payé le ${date(answer.paidOn)}`, `Paid on ${date(answer.paidOn)}`),
-          l(
-            `Montant : ${money(answer.amountCents, 'EUR', language)}`,
-            `Amount: ${money(answer.amountCents, 'EUR', language)}`,
-          ),
-          l(
-            `Relances suspendues jusqu’au ${date(answer.remindersWaitUntil)}`,
-            `Reminders paused until ${date(answer.remindersWaitUntil)}`,
-          ),
+          l(`Montant : ${amount}`, `Amount: ${amount}`),
+          answer.pausedInvoiceIds.length
+            ? l(
+                `Relances suspendues jusqu’au ${date(answer.remindersWaitUntil)} pour les factures que ce montant ` +
+                  `règle entièrement : ${paused}`,
+                `Reminders paused until ${date(answer.remindersWaitUntil)} for the invoices this amount pays in ` +
+                  `full: ${paused}`,
+              )
+            : l(
+                `Ce montant ne règle entièrement aucune facture : aucune relance n’est suspendue.`,
+                `This amount pays no invoice in full: no reminder is paused.`,
+              ),
+          ...(short
+            ? [
+                l(
+                  `Le montant déclaré est inférieur au total dû (${owed}) : les autres factures continuent d’être ` +
+                    'relancées.',
+                  `The amount reported is less than the total owed (${owed}): the other invoices go on being chased.`,
+                ),
+              ]
+            : []),
         ],
         action: l(
           'rapprocher le virement dès qu’il apparaît au relevé.',
           'match the transfer as soon as it appears on the statement.',
         ),
       };
+    }
     case 'dispute_opened':
       return {
         ...common,
@@ -69,23 +100,43 @@ export function customerAnswerAlert(input: {
           'look into the dispute, answer the customer, then resume or stop the invoice’s reminders.',
         ),
       };
-    case 'payment_promised':
+    case 'payment_promised': {
+      const { renewal } = answer;
+      const previous = renewal?.previousPromisedFor ? date(renewal.previousPromisedFor) : '–';
+      const renewed = renewal && [
+        l(
+          `Engagement repoussé : le client avait promis de payer le ${previous}` +
+            ` (premier engagement pris le ${date(renewal.firstPromisedOn)})`,
+          `Promise renewed: the customer had promised to pay on ${previous}` +
+            ` (first promise made on ${date(renewal.firstPromisedOn)})`,
+        ),
+      ];
       return {
         ...common,
         title: l(
-          `${customer.name} – paiement promis pour le ${date(answer.promisedFor)}`,
-          `${customer.name} – payment promised for ${date(answer.promisedFor)}`,
+          `${customer.name} – paiement ${renewal ? 'repoussé au' : 'promis pour le'} ${date(answer.promisedFor)}`,
+          `${customer.name} – payment ${renewal ? 'put off to' : 'promised for'} ${date(answer.promisedFor)}`,
         ),
         items: [
           l(
             `Relances suspendues jusqu’au ${date(answer.promisedFor)}`,
             `Reminders paused until ${date(answer.promisedFor)}`,
           ),
+          ...(renewed ?? []),
         ],
-        action: l(
-          'rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
-          'nothing to do: the reminders resume by themselves if the payment does not arrive.',
-        ),
+        action: renewal
+          ? l(
+              'voir avec le client s’il paiera à cette date : il a repoussé son engagement (pas au-delà de la ' +
+                'limite de sa politique, comptée depuis son premier engagement) ; sinon les relances reprennent ' +
+                'd’elles-mêmes.',
+              'check with the customer that they will pay on that date: they have put off their promise (not beyond ' +
+                'their policy’s limit, counted from the first promise); otherwise the reminders resume by themselves.',
+            )
+          : l(
+              'rien à faire : les relances reprennent d’elles-mêmes si le paiement n’arrive pas.',
+              'nothing to do: the reminders resume by themselves if the payment does not arrive.',
+            ),
       };
+    }
   }
 }

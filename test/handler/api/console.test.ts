@@ -198,7 +198,20 @@ describe('GET /console/document-link: a short-lived link to a PDF the dunning se
     expect(res.json.url).toContain('X-Amz-Expires=300');
   });
 
-  it('refuses any key outside letters/ and case-files/ (statements, invoices of other customers)', async () => {
+  it('links a file a customer attached to a dispute, to be downloaded rather than shown in the browser', async () => {
+    process.env.DOCUMENTS_BUCKET = 'documents';
+    const key = 'disputes/F-2026-0042/2026-06-02T09_00_00.000Z-bon.pdf';
+    const res = await call('GET', '/console/document-link', { query: { key }, as: 'readonly' });
+    expect(res.status).toBe(200);
+    expect(res.json.url).toContain(key.replace(/:/g, '%3A'));
+    expect(decodeURIComponent(res.json.url)).toContain(
+      'response-content-disposition=attachment; filename="2026-06-02T09_00_00.000Z-bon.pdf"',
+    );
+    const letter = await call('GET', '/console/document-link', { query: { key: 'letters/2026/F1.pdf' } });
+    expect(letter.json.url).not.toContain('response-content-disposition');
+  });
+
+  it('refuses any key outside letters/, case-files/ and disputes/ (statements, others’ invoices)', async () => {
     for (const key of ['processed/releve.cfo', 'invoices/F1.pdf', '/letters/x.pdf']) {
       const res = await call('GET', '/console/document-link', { query: { key } });
       expect(res.status, key).toBe(400);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  disputeFileTypeOf,
   disputeForm,
   type FormContext,
   formErrors,
@@ -57,6 +58,15 @@ describe("the customer's forms", () => {
         .reason,
     ).toBe('Livraison incomplète');
     expect(disputeForm(ctx).parse({ formToken: 't', invoiceNumber: 'F2024-007', reason: 'x' }).file).toBeUndefined();
+  });
+
+  it('tells a dispute file’s type by its first bytes: PDF, JPEG and PNG, and nothing else', () => {
+    const bytes = (...b: number[]) => Uint8Array.from([...b, 0, 0, 0]);
+    expect(disputeFileTypeOf(Buffer.from('%PDF-1.7\n'))).toBe('application/pdf');
+    expect(disputeFileTypeOf(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe('image/jpeg');
+    expect(disputeFileTypeOf(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a))).toBe('image/png');
+    for (const other of [Buffer.from('<html><script>'), Buffer.from('%PDF'), Buffer.from('MZ'), bytes(0xff, 0xd8)])
+      expect(disputeFileTypeOf(other)).toBeUndefined();
   });
 
   it('refuses a dispute of another customer’s invoice, with no reason, a file over 4 MB or of another type', () => {

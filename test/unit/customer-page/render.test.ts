@@ -176,6 +176,21 @@ describe("the customer's page", () => {
     expect(visibleText(renderCustomerPage(data))).toContain('Enter a positive amount, for example 1,234.56.');
   });
 
+  it('fills a refused form with what was posted, escaped', async () => {
+    const values = {
+      invoiceNumber: 'F2024-007',
+      reason: '</textarea><script>alert(1)</script> « livré à moitié »',
+      amount: '" autofocus onfocus="x',
+      promisedFor: '2026-12-20',
+    };
+    const html = renderCustomerPage({ ...(await pageData('fr')), values });
+    expect(html).toContain('<option value="F2024-007" selected>F2024-007</option>');
+    expect(html).toContain('&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; « livré à moitié »</textarea>');
+    expect(html).toContain('name="amount" inputmode="decimal" required value="&quot; autofocus onfocus=&quot;x"');
+    expect(html).toContain('max="2027-01-05" value="2026-12-20"');
+    expect(html).not.toMatch(/<script/i);
+  });
+
   it('says there is nothing to pay, with no forms, when no invoice is open', async () => {
     const html = renderCustomerPage({ ...(await pageData('fr')), invoices: [] });
     expect(visibleText(html)).toContain('Aucune facture ne reste à régler.');

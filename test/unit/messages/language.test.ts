@@ -619,7 +619,14 @@ async function everything(language: Language): Promise<Record<string, string>> {
     ...Object.fromEntries(
       (
         [
-          { kind: 'payment_reported', paidOn: '2026-01-21', amountCents: 700_000, remindersWaitUntil: '2026-01-28' },
+          {
+            kind: 'payment_reported',
+            paidOn: '2026-01-21',
+            amountCents: 700_000,
+            remindersWaitUntil: '2026-01-28',
+            pausedInvoiceIds: ['F-2026-0070'],
+            owedCents: 900_000,
+          },
           {
             kind: 'dispute_opened',
             invoiceId: 'F-2026-0077',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EpcQrError, epcPayload, parseEpcPayload } from '../../../functions/core/payments/epc-qr';
+import { EPC_MAX_BYTES, EpcQrError, epcPayload, parseEpcPayload } from '../../../functions/core/payments/epc-qr';
+import { epcTransferFor } from '../../../functions/core/payments/epc-transfer';
 
 /** The example of the EPC guideline (EPC069-12, version 001, BIC mandatory there), lines joined by LF. */
 const GUIDELINE_EXAMPLE = [
@@ -181,5 +182,45 @@ describe('the EPC "SEPA Credit Transfer" QR payload', () => {
     expect(errorOf(() => parseEpcPayload('BCD\n002\n1\nSCT\n\nX\nBE72000000001616\n12.30')).code).toBe(
       'not_an_epc_payload',
     );
+  });
+});
+
+describe('the transfer for a customer’s invoices', () => {
+  const iban = 'FR7630006000011234567890189';
+  const twelve = Array.from({ length: 12 }, (_, k) => ({
+    invoiceId: `FA-2026-${String(k).padStart(5, '0')}`,
+    currency: 'EUR',
+    openCents: 123_456,
+  }));
+
+  it(
+    'a 70-character accented creditor name with twelve invoices still gives a payload within 331 bytes, naming ' +
+      'the first invoices and counting the others, for the whole amount',
+    () => {
+      const transfer = epcTransferFor(twelve, { name: 'É'.repeat(70), iban, bic: 'AGRIFRPPXXX' });
+      const payload = transfer?.payload ?? '';
+      expect(Buffer.byteLength(payload, 'utf8')).toBeLessThanOrEqual(EPC_MAX_BYTES);
+      const fields = parseEpcPayload(payload);
+      expect(fields.beneficiaryName).toBe('É'.repeat(70));
+      expect(fields.amountCents).toBe(12 * 123_456);
+      expect(fields.remittanceText).toMatch(/^Factures FA-2026-00000, FA-2026-00001, .* et \d+ autres$/);
+      expect(transfer?.remittance).toBe(fields.remittanceText);
+    },
+  );
+
+  it('a name of four-byte characters is cut on a whole character, and the code still names an invoice', () => {
+    const payload = epcTransferFor(twelve, { name: '𝔈'.repeat(70), iban })?.payload ?? '';
+    expect(Buffer.byteLength(payload, 'utf8')).toBeLessThanOrEqual(EPC_MAX_BYTES);
+    const fields = parseEpcPayload(payload);
+    expect(fields.beneficiaryName).toBe('𝔈'.repeat(35));
+    expect(fields.remittanceText).toMatch(/^Factures FA-2026-00000/);
+  });
+
+  it('the transfer label is worded in the customer’s language', () => {
+    const two = twelve.slice(0, 2);
+    const creditor = { name: 'Atelier Dupont', iban };
+    expect(epcTransferFor(two, creditor, 'en')?.remittance).toBe('Invoices FA-2026-00000, FA-2026-00001');
+    expect(epcTransferFor(two, creditor, 'fr')?.remittance).toBe('Factures FA-2026-00000, FA-2026-00001');
+    expect(epcTransferFor(twelve, { name: 'É'.repeat(70), iban }, 'en')?.remittance).toMatch(/ and \d+ more$/);
   });
 });

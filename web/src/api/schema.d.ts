@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/) */
+        /** A link valid 5 minutes to a PDF the dunning sent (a formal notice under letters/, an agency case file under case-files/) or to a file a customer attached to a dispute (disputes/, downloaded as an attachment, never shown in the browser) */
         get: operations["documentLink"];
         put?: never;
         post?: never;

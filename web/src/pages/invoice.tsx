@@ -46,7 +46,8 @@ function DocumentLink(props: { pdfKey: string }) {
   };
   return (
     <button type="button" class="link" onClick={() => void open()}>
-      PDF {props.pdfKey.split('/').at(-1)}
+      {props.pdfKey.endsWith('.pdf') ? 'PDF ' : ''}
+      {props.pdfKey.split('/').at(-1)}
     </button>
   );
 }
@@ -107,6 +108,7 @@ function Timeline(props: { history: HistoryEvent[] }) {
             <time dateTime={e.at}>{date(e.at)}</time> <EventName kind={e.kind} /> <span class="muted">{e.actor}</span>
             {extra.text && <div title={extra.title}>{extra.text}</div>}
             {typeof d.pdfKey === 'string' && <DocumentLink pdfKey={d.pdfKey} />}
+            {typeof d.documentKey === 'string' && <DocumentLink pdfKey={d.documentKey} />}
             {Array.isArray(d.to) && <div class="muted">→ {(d.to as string[]).join(', ')}</div>}
           </li>
         );
