@@ -5,8 +5,8 @@
 
 import type { InvoiceEvent } from '../adapters/db/events';
 import type { CustomerLinkRecord, ShortLinkRecord } from '../adapters/db/links';
-import type { LatePenalties } from '../core/dunning/penalties';
 import type { Policy } from '../core/dunning/policy';
+import type { RateTable } from '../core/dunning/rates';
 import type { FinanceAlertInput } from '../core/messages/finance';
 import type { Customer, Invoice } from '../core/model';
 
@@ -35,8 +35,10 @@ export interface PageDeps {
   /** The customer's invoices still owed (open or partially paid), oldest due first. */
   owedInvoices(customerId: string): Promise<Invoice[]>;
   policyFor(customer: Customer): Promise<Policy>;
-  /** The letters' computation; undefined when it cannot be made (a rate missing from the table). */
-  penalties(invoice: Invoice, customer: Customer, policy: Policy, asOf: string): Promise<LatePenalties | undefined>;
+  /** The late-payment rates the letters use (for the penalties shown from the formal notice on). */
+  rates(): Promise<RateTable>;
+  /** The cash allocated to an invoice, by booking date (penalties run on each amount until it was paid). */
+  paymentsOf(invoiceId: string): Promise<{ on: string; cents: number }[]>;
   pdfLink(pdfKey: string): Promise<string>;
   creditor(): Creditor;
   /**

@@ -2,6 +2,7 @@
 import { clock } from '../adapters/clock';
 import { creditor } from '../adapters/config';
 import { answerState, claimAnswer, settleAnswer } from '../adapters/db/answers';
+import { paymentsOf } from '../adapters/db/api-reads';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, saveInvoices } from '../adapters/db/invoices';
 import { getLink, getShortLink } from '../adapters/db/links';
@@ -12,9 +13,7 @@ import { presignedLink, putDocument } from '../adapters/documents';
 import { alertFinance } from '../adapters/finance-alerts';
 import { linkKeys } from '../adapters/link-keys';
 import { createLogger } from '../adapters/logger';
-import { penaltiesOf } from '../core/dunning/invoice-penalties';
 import { policyForCustomer } from '../core/dunning/policy';
-import { UnknownRateError } from '../core/dunning/rates';
 import { type Invoice, isOwed } from '../core/model';
 import type { PageDeps } from './deps';
 
@@ -46,14 +45,8 @@ export function liveDeps(): PageDeps {
     getCustomer,
     owedInvoices,
     policyFor: async (customer) => policyForCustomer(customer, await listPolicies()),
-    penalties: async (invoice, customer, policy, asOf) => {
-      try {
-        return penaltiesOf(invoice, customer, policy, asOf, asOf, await loadRateTable());
-      } catch (err) {
-        if (err instanceof UnknownRateError) return undefined;
-        throw err;
-      }
-    },
+    rates: () => loadRateTable(),
+    paymentsOf,
     pdfLink: (key) => presignedLink(key, PDF_LINK_SECONDS),
     creditor: () => {
       const c = creditor();

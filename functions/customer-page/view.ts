@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { localDate } from '../core/calendar/time-zone';
-import type { CustomerPageData, FormErrorCode, PageInvoice } from '../core/customer-page';
+import { type CustomerPageData, type FormErrorCode, type PageInvoice, pagePenalties } from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
 import { levelRank, type Policy } from '../core/dunning/policy';
 import type { Customer, Invoice } from '../core/model';
@@ -93,7 +93,9 @@ async function pageInvoice(
 ): Promise<PageInvoice> {
   // Penalties are shown once the letters claim them: from the formal notice on.
   const claimed = invoice.dunningLevel !== undefined && levelRank(invoice.dunningLevel) >= levelRank('formal_notice');
-  const penalties = claimed ? await deps.penalties(invoice, customer, policy, today) : undefined;
+  const penalties = claimed
+    ? pagePenalties(invoice, customer, policy, today, await deps.rates(), await deps.paymentsOf(invoice.invoiceId))
+    : undefined;
   return {
     number: invoice.invoiceId,
     issueDate: invoice.issueDate,
@@ -103,6 +105,7 @@ async function pageInvoice(
     level: invoice.dunningLevel,
     penaltiesCents: penalties?.interestCents,
     indemnityCents: penalties?.indemnityCents,
+    interestPending: penalties?.interestPending,
     pdfUrl: invoice.pdfKey ? await deps.pdfLink(invoice.pdfKey) : undefined,
   };
 }

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import type { InvoiceEvent } from '../../functions/adapters/db/events';
 import type { CustomerLinkRecord } from '../../functions/adapters/db/links';
 import { MAX_DISPUTE_FILE_BYTES } from '../../functions/core/customer-page';
-import { computeLatePenalties } from '../../functions/core/dunning/penalties';
 import { policyForCustomer } from '../../functions/core/dunning/policy';
 import { defaultRateTable } from '../../functions/core/dunning/rates';
 import type { FinanceAlertInput } from '../../functions/core/messages/finance';
@@ -106,17 +105,8 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
     owedInvoices: async (id) =>
       [...invoices.values()].filter((i) => i.customerId === id && i.openCents > 0 && i.status === 'open'),
     policyFor: async (c) => policyForCustomer(c),
-    penalties: async (i, c, p, asOf) =>
-      computeLatePenalties({
-        principalCents: i.openCents,
-        dueDate: i.dueDate,
-        asOf,
-        rates: defaultRateTable,
-        debtor: c.isBusiness ? 'business' : 'consumer',
-        formalNoticeDate: asOf,
-        lateInterest: p.lateInterest,
-        fixedIndemnity: p.fixedIndemnity,
-      }),
+    rates: async () => defaultRateTable,
+    paymentsOf: async () => [],
     pdfLink: async (key) => `https://documents.example/${key}?X-Amz-Signature=abc`,
     creditor: () => ({
       name: 'encaisse démo SAS',
@@ -610,7 +600,6 @@ describe('the customer’s answers', () => {
       const w = world();
       let now = NOW;
       w.deps.now = () => now;
-      w.deps.penalties = async () => undefined; // the rate table ends with 2026-H1
       const promise = (date: string) =>
         handleCustomerPage(
           event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: date })),
@@ -640,7 +629,6 @@ describe('the customer’s answers', () => {
     const accepted: number[] = [];
     let now = NOW;
     w.deps.now = () => now;
-    w.deps.penalties = async () => undefined; // the rate table ends with 2026-H1
     for (let round = 0; round < 6; round++) {
       const today = now.toISOString().slice(0, 10);
       const until = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);

@@ -1,4 +1,5 @@
 export * from './forms';
+export * from './penalties';
 export * from './render';
 export * from './reported-payment';
 export { LEVEL_LABELS, STRINGS, type StringKey } from './strings';

@@ -24,6 +24,8 @@ export interface PageInvoice {
   /** Late-payment interest and the fixed indemnity, as computed for the letters; shown only when given. */
   penaltiesCents?: number;
   indemnityCents?: number;
+  /** The interest is claimed but its half-year's rate not published yet: said to come on top, not figured. */
+  interestPending?: boolean;
   /** A link to the stored invoice PDF (http or https only). */
   pdfUrl?: string;
 }
@@ -124,7 +126,9 @@ function invoicesSection(data: CustomerPageData): string {
   const { language: lang } = data;
   const t = STRINGS[lang];
   if (!data.invoices.length) return `<section><p>${e(t.noInvoices)}</p></section>`;
-  const withPenalties = data.invoices.some((i) => i.penaltiesCents !== undefined || i.indemnityCents !== undefined);
+  const withPenalties = data.invoices.some(
+    (i) => i.penaltiesCents !== undefined || i.indemnityCents !== undefined || i.interestPending,
+  );
   const withPdf = data.invoices.some((i) => safeUrl(i.pdfUrl));
   const money = (cents: number | undefined, currency: string) =>
     cents === undefined ? '' : e(formatMoney(cents, currency, lang));
@@ -148,7 +152,11 @@ function invoicesSection(data: CustomerPageData): string {
       money(i.openCents, i.currency),
       i.level ? e(LEVEL_LABELS[lang][i.level]) : '',
     ];
-    if (withPenalties) cells.push(money(i.penaltiesCents, i.currency), money(i.indemnityCents, i.currency));
+    if (withPenalties)
+      cells.push(
+        i.interestPending ? e(t.interestPending) : money(i.penaltiesCents, i.currency),
+        money(i.indemnityCents, i.currency),
+      );
     const pdf = safeUrl(i.pdfUrl);
     if (withPdf) cells.push(pdf ? `<a href="${e(pdf)}">${e(t.download)}</a>` : '');
     if (payable) cells.push(i.currency === 'EUR' ? `<a href="${e(payLink(data, i.number))}">${e(t.payOne)}</a>` : '');
@@ -158,9 +166,10 @@ function invoicesSection(data: CustomerPageData): string {
   const totals = totalsOf(data.invoices)
     .map((x) => e(formatMoney(x.cents, x.currency, lang)))
     .join(' + ');
+  const pending = data.invoices.some((i) => i.interestPending) ? `<p>${e(t.interestPendingNote)}</p>` : '';
   return (
     `<section><table><thead><tr>${th}</tr></thead><tbody>${rows.join('')}</tbody></table><p>` +
-    `<strong>${e(t.total)}${colon(lang)}${totals}</strong></p></section>`
+    `<strong>${e(t.total)}${colon(lang)}${totals}</strong></p>${pending}</section>`
   );
 }
 
@@ -187,7 +196,7 @@ function transferSection(data: CustomerPageData): string {
   if (c.bic) rows.push(['BIC', c.bic]);
   if (x) rows.push([t.amount, formatMoney(x.amountCents, 'EUR', data.language)]);
   const penalties = data.invoices.some(
-    (i) => (!x?.invoice || i.number === x.invoice) && (i.penaltiesCents || i.indemnityCents),
+    (i) => (!x?.invoice || i.number === x.invoice) && (i.penaltiesCents || i.indemnityCents || i.interestPending),
   );
   if (x?.reference) rows.push([t.reference, formatCreditorReference(x.reference)]);
   else if (x?.remittance) rows.push([t.remittance, x.remittance]);

@@ -16,6 +16,9 @@ const fr = {
   colLevel: 'Étape',
   colPenalties: 'Pénalités de retard',
   colIndemnity: 'Indemnité forfaitaire',
+  interestPending: 'en cours de calcul',
+  interestPendingNote:
+    'Les pénalités de retard s’y ajoutent : leur montant sera calculé dès la publication du taux du semestre.',
   colDocument: 'Document',
   colPay: 'Virement',
   download: 'Télécharger',
@@ -82,6 +85,9 @@ const en: Record<StringKey, string> = {
   colLevel: 'Stage',
   colPenalties: 'Late-payment interest',
   colIndemnity: 'Fixed recovery fee',
+  interestPending: 'being computed',
+  interestPendingNote:
+    'Late-payment interest comes on top: its amount will be computed as soon as the half-year’s rate is published.',
   colDocument: 'Document',
   colPay: 'Transfer',
   download: 'Download',
