@@ -12,6 +12,12 @@ const TTL_SECONDS = 24 * 3600;
 const STALE_MS = 60_000;
 
 const answerKey = (key: string) => ({ pk: `ANSWER#${key}`, sk: 'ANSWER' });
+const answerItem = (key: string, state: 'pending' | 'done', at: Date) => ({
+  ...answerKey(key),
+  type: 'customer_answer',
+  state,
+  expiresAt: Math.floor(at.getTime() / 1000) + TTL_SECONDS,
+});
 
 /** True when this post may record the answer: no one claimed it, or a claim left stale. */
 export async function claimAnswer(key: string, at: Date): Promise<boolean> {
@@ -19,13 +25,7 @@ export async function claimAnswer(key: string, at: Date): Promise<boolean> {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...answerKey(key),
-          type: 'customer_answer',
-          state: 'pending',
-          claimedAt: at.getTime(),
-          expiresAt: Math.floor(at.getTime() / 1000) + TTL_SECONDS,
-        },
+        Item: { ...answerItem(key, 'pending', at), claimedAt: at.getTime() },
         ConditionExpression: 'attribute_not_exists(pk) OR (#s = :pending AND claimedAt < :stale)',
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: { ':pending': 'pending', ':stale': at.getTime() - STALE_MS },
@@ -52,15 +52,5 @@ export async function settleAnswer(key: string, done: boolean, at: Date): Promis
     await dynamo().send(new DeleteCommand({ TableName: tableName(), Key: answerKey(key) }));
     return;
   }
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...answerKey(key),
-        type: 'customer_answer',
-        state: 'done',
-        expiresAt: Math.floor(at.getTime() / 1000) + TTL_SECONDS,
-      },
-    }),
-  );
+  await dynamo().send(new PutCommand({ TableName: tableName(), Item: answerItem(key, 'done', at) }));
 }
