@@ -30,6 +30,8 @@ const ENVELOPE = /^\{[1-5]:/;
  * the slow way.
  */
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
+/** A CR that ends a line on its own (not a CRLF's). */
+const BARE_CR = /\r(?!\n)/g;
 const isBlank = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const tags = new Map<number, string>();
 
@@ -69,11 +71,11 @@ export function messageReader(done: (msg: Message, text: string) => void): {
   let lineNo = 0;
   let count = 0;
   /**
-   * The next LF, CR and U+2028/U+2029 at or after a line's start (found again only once passed; the end of the text
-   * when there is none).
+   * The next LF, CR not followed by an LF, and U+2028/U+2029 at or after a line's start (found again only once
+   * passed; the end of the text when there is none): a CRLF file costs one search a line, as an LF one.
    */
   let lf = -1;
-  let cr = -1;
+  let bareCr = -1;
   let sep = -1;
   const dotMatchesAll = (from: number, to: number) => {
     if (sep < from) {
@@ -166,10 +168,17 @@ export function messageReader(done: (msg: Message, text: string) => void): {
     const end = text.length;
     for (;;) {
       if (lf < pos) lf = indexOrEnd(text, '\n', pos);
-      if (cr < pos) cr = indexOrEnd(text, '\r', pos);
-      const stop = Math.min(lf, cr);
-      if (stop === end || (!final && stop === end - 1 && stop === cr)) return;
-      line(stop, stop === cr && lf === cr + 1 ? stop + 2 : stop + 1);
+      if (bareCr < pos) {
+        BARE_CR.lastIndex = pos;
+        bareCr = BARE_CR.exec(text)?.index ?? end;
+      }
+      if (bareCr < lf) {
+        if (!final && bareCr === end - 1) return; // its LF may start the next chunk
+        line(bareCr, bareCr + 1);
+      } else {
+        if (lf === end) return;
+        line(lf > pos && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf, lf + 1);
+      }
     }
   };
 
@@ -188,7 +197,7 @@ export function messageReader(done: (msg: Message, text: string) => void): {
       }
       text += chunk;
       lf = -1;
-      cr = -1;
+      bareCr = -1;
       sep = -1;
       lines(false);
     },
