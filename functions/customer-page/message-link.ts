@@ -2,10 +2,10 @@ import type { Attachment } from '../adapters/mailer';
 import { type CustomerLinkBlock, withCustomerLinkBlock } from '../core/messages/customer-link-block';
 import type { RenderedMessage } from '../core/messages/format';
 import type { Customer, Invoice } from '../core/model';
+import { epcTransferFor } from '../core/payments/epc-transfer';
 import { qrPng } from '../core/payments/qr-image';
 import type { Creditor } from './deps';
 import { type IssuedLink, issueCustomerLink } from './issue-link';
-import { epcTransferFor } from './view';
 
 export const EPC_QR_CONTENT_ID = 'epc-qr@encaisse';
 

@@ -110,9 +110,6 @@ async function pageInvoice(
   };
 }
 
-/** The EPC transfer of a list of invoices (the page's, the reminders' and the letters'). */
-export { epcTransferFor } from '../core/payments/epc-transfer';
-
 /** The code for everything owed, or for the one owed invoice `pay` names (any other value is ignored). */
 async function transferOf(
   invoices: Invoice[],

@@ -30,9 +30,9 @@ import { renderCallTask, renderFormalNoticeEmail } from '../core/messages/notice
 import { alreadyReminded, effectiveLevel, renderReminder } from '../core/messages/reminder';
 import { noticesToPostAlert } from '../core/messages/tasks';
 import type { Customer, Invoice } from '../core/model';
+import { epcTransferFor } from '../core/payments/epc-transfer';
 import { issueCustomerLink } from '../customer-page/issue-link';
 import { withCustomerLink } from '../customer-page/message-link';
-import { epcTransferFor } from '../customer-page/view';
 import { levelsInForceAbove, type SameWindowAnnouncements } from '../use-cases/dunning/level-in-force';
 import { alertFinanceOnce, intentIdOf, settleExisting } from '../use-cases/dunning/send-once';
 import { recipientsOf } from '../use-cases/dunning/step-context';
@@ -231,7 +231,10 @@ async function composeFormalNotices(
       deadline,
       asOf,
       reference,
-      customerPage: { url: link.shortUrl, epcPayload: epcTransferFor([invoice], creditor())?.payload },
+      customerPage: {
+        url: link.shortUrl,
+        epcPayload: epcTransferFor([invoice], creditor(), customer.language)?.payload,
+      },
     });
     const key = documentKeys.formalNotice(invoice.invoiceId, asOf);
     await putDocument(key, pdf, 'application/pdf');
