@@ -1,8 +1,10 @@
 import type { IsoTimestamp } from '../dates';
+import type { EInvoiceErrorCode } from '../einvoices/errors';
 import type { FinanceAlertInput } from './finance';
 import { type Language, wordsIn } from './format';
 
-const reasons: Record<Language, Record<string, string>> = {
+/** Every reason an e-invoice is refused for (the type makes a missing one an error), in each language. */
+const reasons: Record<Language, Record<EInvoiceErrorCode | 'buyer_mismatch', string>> = {
   fr: {
     ambiguous: 'le PDF contient plusieurs factures XML différentes : impossible de savoir laquelle importer',
     buyer_mismatch:
@@ -13,6 +15,7 @@ const reasons: Record<Language, Record<string, string>> = {
     invalid_amount: 'un montant de la facture est illisible',
     invalid_date: 'une date de la facture est invalide',
     missing_field: 'une information obligatoire manque dans la facture',
+    no_invoice_attachment: 'le PDF ne contient pas de facture XML (Factur-X ou ZUGFeRD) : c’est un PDF ordinaire',
     not_an_invoice: 'le fichier n’est pas une facture électronique (Factur-X, UBL ou CII)',
     too_large: 'le fichier dépasse la taille maximale acceptée',
     unsupported: 'cette forme de fichier n’est pas prise en charge',
@@ -27,6 +30,7 @@ const reasons: Record<Language, Record<string, string>> = {
     invalid_amount: 'an amount of the invoice is unreadable',
     invalid_date: 'a date of the invoice is invalid',
     missing_field: 'a required piece of information is missing from the invoice',
+    no_invoice_attachment: 'the PDF carries no invoice XML (Factur-X or ZUGFeRD): it is an ordinary PDF',
     not_an_invoice: 'the file is not an electronic invoice (Factur-X, UBL or CII)',
     too_large: 'the file is over the maximum size accepted',
     unsupported: 'this kind of file is not supported',
@@ -48,7 +52,7 @@ export function einvoiceRejectedAlert(input: {
 }): FinanceAlertInput {
   const { language, l } = wordsIn(input.language);
   const reason =
-    (input.code && reasons[language][input.code]) ??
+    (input.code && reasons[language][input.code as EInvoiceErrorCode]) ??
     l('les données de la facture ne sont pas valides', 'the invoice’s data is not valid');
   return {
     language,

@@ -651,6 +651,17 @@ async function everything(language: Language): Promise<Record<string, string>> {
         }),
       ),
     ),
+    'e-invoice rejected alert, a plain PDF': text(
+      renderFinanceAlert(
+        einvoiceRejectedAlert({
+          language,
+          fileName: 'scan.pdf',
+          storedKey: 'invoices/rejected/9f86d0/scan.pdf',
+          code: 'no_invoice_attachment',
+          at,
+        }),
+      ),
+    ),
     'e-invoice rejected alert, invalid data': text(
       renderFinanceAlert(
         einvoiceRejectedAlert({
