@@ -3,7 +3,8 @@ import { clock } from '../../adapters/clock';
 import { settledInvoices } from '../../adapters/db/api-reads';
 import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
 import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
-import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import { localDate } from '../../core/calendar/time-zone';
+import { addDays, IsoDate } from '../../core/dates';
 import {
   AgedBalance,
   agedBalance,
@@ -22,7 +23,8 @@ const Currency = z
   .string()
   .regex(/^[A-Z]{3}$/)
   .default('EUR');
-const today = () => toIsoDate(clock().now());
+/** The report date by default: today in Paris, where finance closes its days (not the UTC date until 01:00/02:00). */
+const today = () => localDate(clock().now(), 'Europe/Paris');
 
 export const reportRoutes = [
   route({

@@ -352,6 +352,16 @@ describe('customers', () => {
     });
   });
 
+  it('counts an invoice due yesterday as overdue in the payer score from 00:00 in Paris', async () => {
+    setClock(fixedClock('2026-11-22T23:30:00.000Z'));
+    ddb.on(GetCommand).resolves({ Item: customerItem(dupont) });
+    ddb.on(QueryCommand, { IndexName: 'gsi1' }).resolves({
+      Items: [invoiceItem(stored({ invoiceId: 'O1', dueDate: '2026-11-22', openCents: 4200 }))],
+    });
+    const res = await call('GET', '/customers/C1/payer-score');
+    expect(res.json.overdueCents).toBe(4200);
+  });
+
   it('404 for an unknown customer', async () => {
     ddb.on(GetCommand).resolves({});
     expect((await call('GET', '/customers/NOPE')).status).toBe(404);

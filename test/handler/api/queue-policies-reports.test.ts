@@ -312,4 +312,11 @@ describe('reports', () => {
       { weekStart: '2026-11-30', expectedCents: 10000, invoiceCount: 1 },
     ]);
   });
+
+  it('takes today in Paris as the default report date: at 00:30 in Paris it is already the next day', async () => {
+    givenLedger();
+    setClock(fixedClock('2026-11-22T23:30:00.000Z'));
+    const res = await call('GET', '/reports/aged-balance');
+    expect(res.json.asOf).toBe('2026-11-23');
+  });
 });
