@@ -20,6 +20,11 @@ export const AgedBalanceLine = z.object({
     over_90: z.number().int(),
   }),
   totalCents: z.number().int(),
+  /**
+   * Of the total, what is disputed ("en litige": dunning paused for a dispute): still owed and aged in its bucket,
+   * shown apart so that finance sees it rather than finds it mixed with what can be chased.
+   */
+  disputedCents: z.number().int(),
 });
 export type AgedBalanceLine = z.infer<typeof AgedBalanceLine>;
 
@@ -62,7 +67,7 @@ export function agedBalance(input: {
 }): AgedBalance {
   const currency = input.currency ?? 'EUR';
   const lines = new Map<string, AgedBalanceLine>();
-  const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0 };
+  const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0, disputedCents: 0 };
   for (const inv of input.invoices) {
     if (!isReceivable(inv) || inv.currency !== currency || inv.issueDate > input.asOf) continue;
     let line = lines.get(inv.customerId);
@@ -73,6 +78,7 @@ export function agedBalance(input: {
         invoiceCount: 0,
         buckets: emptyBuckets(),
         totalCents: 0,
+        disputedCents: 0,
       };
       lines.set(inv.customerId, line);
     }
@@ -81,6 +87,7 @@ export function agedBalance(input: {
       target.invoiceCount++;
       target.buckets[b] += inv.openCents;
       target.totalCents += inv.openCents;
+      if (inv.pause?.reason === 'dispute') target.disputedCents += inv.openCents;
     }
   }
   const customers = [...lines.values()].sort(

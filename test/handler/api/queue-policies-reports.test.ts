@@ -280,6 +280,7 @@ describe('reports', () => {
       invoiceCount: 2,
       buckets: { not_due: 10000, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 2500 },
       totalCents: 12500,
+      disputedCents: 0,
     });
     expect(res.json.customers[0].customerName).toBe('Dupont, fils');
   });

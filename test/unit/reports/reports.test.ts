@@ -61,6 +61,7 @@ describe('balance âgée (aged balance)', () => {
         invoiceCount: 1,
         buckets: { not_due: 0, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 90000 },
         totalCents: 90000,
+        disputedCents: 0,
       },
       {
         customerId: 'C1',
@@ -68,12 +69,35 @@ describe('balance âgée (aged balance)', () => {
         invoiceCount: 2,
         buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 0 },
         totalCents: 7500,
+        disputedCents: 0,
       },
     ]);
     expect(report.total).toEqual({
       invoiceCount: 3,
       buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 90000 },
       totalCents: 97500,
+      disputedCents: 0,
+    });
+  });
+
+  it('keeps a disputed invoice in its bucket and says how much of each line is disputed', () => {
+    const dispute = { reason: 'dispute' as const, since: '2026-03-01T00:00:00.000Z' };
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      invoices: [
+        inv('A', { dueDate: '2026-03-15', openCents: 2500, pause: dispute }),
+        inv('B', { dueDate: '2026-01-15', openCents: 4000 }),
+        inv('C', { customerId: 'C2', dueDate: '2025-11-30', openCents: 9000, status: 'in_collection', pause: dispute }),
+      ],
+    });
+    expect(report.customers.map((c) => [c.customerId, c.totalCents, c.disputedCents])).toEqual([
+      ['C2', 9000, 9000],
+      ['C1', 6500, 2500],
+    ]);
+    expect(report.total).toMatchObject({
+      buckets: { not_due: 0, d1_30: 2500, d31_60: 0, d61_90: 4000, over_90: 9000 },
+      totalCents: 15500,
+      disputedCents: 11500,
     });
   });
 

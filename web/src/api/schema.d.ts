@@ -5246,6 +5246,7 @@ export interface operations {
                             };
                             customerId: string;
                             customerName?: string;
+                            disputedCents: number;
                             invoiceCount: number;
                             totalCents: number;
                         }[];
@@ -5257,6 +5258,7 @@ export interface operations {
                                 not_due: number;
                                 over_90: number;
                             };
+                            disputedCents: number;
                             invoiceCount: number;
                             totalCents: number;
                         };
