@@ -47,7 +47,9 @@ export const reportRoutes = [
         alternatives: [
           {
             contentType: 'text/csv',
-            description: 'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total then a TOTAL line',
+            description:
+              'French spreadsheet CSV (";", decimal comma, BOM): Client;Nom du client;Factures;Non échu;1 à 30 jours;' +
+              '31 à 60 jours;61 à 90 jours;Plus de 90 jours;Total;Dont en litige;Devise;Date de la balance, then TOTAL',
           },
         ],
       },

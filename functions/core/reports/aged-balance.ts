@@ -96,36 +96,40 @@ export function agedBalance(input: {
   return { asOf: input.asOf, currency, customers, total };
 }
 
+/** The columns as a French accountant reads them ("1 à 30 jours", never "1-30", which Excel turns into a date). */
 const csvHeader = [
-  'customer_id',
-  'customer_name',
-  'invoices',
-  'not_due',
-  '1_30',
-  '31_60',
-  '61_90',
-  'over_90',
-  'total',
-  'currency',
-  'as_of',
+  'Client',
+  'Nom du client',
+  'Factures',
+  'Non échu',
+  '1 à 30 jours',
+  '31 à 60 jours',
+  '61 à 90 jours',
+  'Plus de 90 jours',
+  'Total',
+  'Dont en litige',
+  'Devise',
+  'Date de la balance',
 ];
 
 /**
  * The aged balance as CSV for a French spreadsheet (semicolons, decimal comma, UTF-8 BOM; amounts in units with two
- * decimals), one line per customer then TOTAL, each with the currency and the report date in their own columns.
+ * decimals, French column names), one line per customer then TOTAL, each with its disputed share, the currency and
+ * the report date in their own columns.
  * Written by the shared CSV writer: a customer name like `=HYPERLINK(...)` comes out as text, not a formula.
  */
 export function agedBalanceCsv(report: AgedBalance): string {
   const row = (
     id: string,
     name: string,
-    l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>,
+    l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents' | 'disputedCents'>,
   ): CsvCell[] => [
     { text: id },
     { text: name },
     { count: l.invoiceCount },
     ...agingBuckets.map((b) => ({ money: l.buckets[b] })),
     { money: l.totalCents },
+    { money: l.disputedCents },
     { text: report.currency },
     { text: report.asOf },
   ];

@@ -292,7 +292,9 @@ describe('reports', () => {
       headers: { accept: 'text/csv' },
     });
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.text.split('\r\n')[1]).toBe('C1;"Dupont, fils";2;100,00;0,00;0,00;0,00;25,00;125,00;EUR;2026-11-23');
+    expect(res.text.split('\r\n')[1]).toBe(
+      'C1;"Dupont, fils";2;100,00;0,00;0,00;0,00;25,00;125,00;0,00;EUR;2026-11-23',
+    );
   });
 
   it('refuses a report date that is not a date, naming asOf', async () => {

@@ -101,7 +101,7 @@ describe('balance âgée (aged balance)', () => {
     });
   });
 
-  it('opens in French Excel: semicolons, decimal comma, a UTF-8 BOM, and the total row in the right columns', () => {
+  it('opens in French Excel with French column names, the disputed share and the total row in its columns', () => {
     const report = agedBalance({
       asOf: '2026-03-31',
       customerNames: new Map([
@@ -110,23 +110,54 @@ describe('balance âgée (aged balance)', () => {
       ]),
       invoices: [
         inv('A', { dueDate: '2026-04-15', openCents: 5000 }),
-        inv('B', { dueDate: '2026-03-20', openCents: 2500 }),
+        inv('B', {
+          dueDate: '2026-03-20',
+          openCents: 2500,
+          pause: { reason: 'dispute', since: '2026-03-25T08:00:00Z' },
+        }),
         inv('C', { customerId: 'C2', dueDate: '2025-10-01', openCents: 90000 }),
       ],
     });
     expect(agedBalanceCsv(report)).toBe(
-      '\uFEFFcustomer_id;customer_name;invoices;not_due;1_30;31_60;61_90;over_90;total;currency;as_of\r\n' +
-        'C2;Garage Martin;1;0,00;0,00;0,00;0,00;900,00;900,00;EUR;2026-03-31\r\n' +
-        'C1;Boulangerie Dupont;2;50,00;25,00;0,00;0,00;0,00;75,00;EUR;2026-03-31\r\n' +
-        'TOTAL;;3;50,00;25,00;0,00;0,00;900,00;975,00;EUR;2026-03-31\r\n',
+      '\uFEFFClient;Nom du client;Factures;Non échu;1 à 30 jours;31 à 60 jours;61 à 90 jours;Plus de 90 jours;Total;' +
+        'Dont en litige;Devise;Date de la balance\r\n' +
+        'C2;Garage Martin;1;0,00;0,00;0,00;0,00;900,00;900,00;0,00;EUR;2026-03-31\r\n' +
+        'C1;Boulangerie Dupont;2;50,00;25,00;0,00;0,00;0,00;75,00;25,00;EUR;2026-03-31\r\n' +
+        'TOTAL;;3;50,00;25,00;0,00;0,00;900,00;975,00;25,00;EUR;2026-03-31\r\n',
     );
+  });
+
+  it('writes customer ids and names that start like a formula as text, never as a formula', () => {
+    const names = new Map([
+      ['+33C', '=HYPERLINK("http://x.example","clic")'],
+      ['C2', '@SUM(A1)'],
+      ['C3', '-1+2'],
+      ['C4', '\t=1+1'],
+    ]);
+    const csv = agedBalanceCsv(
+      agedBalance({
+        asOf: '2026-03-31',
+        customerNames: names,
+        invoices: [...names.keys()].map((c) => inv(c, { customerId: c })),
+      }),
+    );
+    const cells = csv
+      .split('\r\n')
+      .slice(1, 5)
+      .map((l) => l.split(';').slice(0, 2).join(';'));
+    expect(cells).toEqual([
+      `'+33C;"'=HYPERLINK(""http://x.example"",""clic"")"`,
+      `C2;'@SUM(A1)`,
+      `C3;'-1+2`,
+      `C4;'\t=1+1`,
+    ]);
   });
 
   it('quotes customer names holding a comma or a quote in the CSV', () => {
     const csv = agedBalanceCsv(
       agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', 'Dupont, "fils"']]), invoices: [inv('A', {})] }),
     );
-    expect(csv.split('\r\n')[1]).toBe('C1;"Dupont, ""fils""";1;0,00;0,00;100,00;0,00;0,00;100,00;EUR;2026-03-31');
+    expect(csv.split('\r\n')[1]).toBe('C1;"Dupont, ""fils""";1;0,00;0,00;100,00;0,00;0,00;100,00;0,00;EUR;2026-03-31');
   });
 });
 
