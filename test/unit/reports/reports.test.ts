@@ -182,6 +182,26 @@ describe('DSO (délai moyen de recouvrement)', () => {
     });
   });
 
+  it('does not count as sales what a credit note cancelled: a credited invoice sold only what was paid of it', () => {
+    const report = dso({
+      asOf: '2026-03-31',
+      periodDays: 90,
+      invoices: [
+        inv('A', { issueDate: '2026-02-01', amountCents: 30000, openCents: 30000 }),
+        inv('X', { issueDate: '2026-02-10', amountCents: 50000, openCents: 0, status: 'credited' }),
+        inv('Y', {
+          issueDate: '2026-03-01',
+          amountCents: 40000,
+          openCents: 0,
+          status: 'credited',
+          receivedCents: 10000,
+        }),
+      ],
+    });
+    // receivables 300,00 over sales 300,00 + 100,00 for 90 days: 67.5 days (not 300 / 1200 x 90 = 22.5)
+    expect(report).toMatchObject({ receivablesCents: 30000, salesCents: 40000, dsoDays: 67.5 });
+  });
+
   it('is null, not infinite, when nothing was invoiced in the period', () => {
     expect(dso({ asOf: '2026-03-31', invoices: [inv('C', { issueDate: '2025-01-01' })] }).dsoDays).toBeNull();
   });
