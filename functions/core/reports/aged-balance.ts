@@ -33,6 +33,8 @@ export const AgedBalance = z.object({
   currency: z.string().length(3),
   customers: z.array(AgedBalanceLine),
   total: AgedBalanceLine.omit({ customerId: true, customerName: true }),
+  /** The other currencies something is owed in on `asOf` (never summed with this one): each has its own balance. */
+  otherCurrencies: z.array(z.string().length(3)),
 });
 export type AgedBalance = z.infer<typeof AgedBalance>;
 
@@ -68,8 +70,13 @@ export function agedBalance(input: {
   const currency = input.currency ?? 'EUR';
   const lines = new Map<string, AgedBalanceLine>();
   const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0, disputedCents: 0 };
+  const otherCurrencies = new Set<string>();
   for (const inv of input.invoices) {
-    if (!isReceivable(inv) || inv.currency !== currency || inv.issueDate > input.asOf) continue;
+    if (!isReceivable(inv) || inv.issueDate > input.asOf) continue;
+    if (inv.currency !== currency) {
+      otherCurrencies.add(inv.currency);
+      continue;
+    }
     let line = lines.get(inv.customerId);
     if (!line) {
       line = {
@@ -93,7 +100,7 @@ export function agedBalance(input: {
   const customers = [...lines.values()].sort(
     (a, b) => b.totalCents - a.totalCents || a.customerId.localeCompare(b.customerId),
   );
-  return { asOf: input.asOf, currency, customers, total };
+  return { asOf: input.asOf, currency, customers, total, otherCurrencies: [...otherCurrencies].sort() };
 }
 
 /** The columns as a French accountant reads them ("1 à 30 jours", never "1-30", which Excel turns into a date). */

@@ -80,6 +80,20 @@ describe('balance âgée (aged balance)', () => {
     });
   });
 
+  it('names the other currencies owed, which it never sums with euros, so that finance asks for their balance', () => {
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      invoices: [
+        inv('A', {}),
+        inv('U', { currency: 'USD' }),
+        inv('G', { currency: 'GBP', customerId: 'C2' }),
+        inv('P', { currency: 'CHF', status: 'paid', openCents: 0 }),
+      ],
+    });
+    expect(report.total.totalCents).toBe(10000);
+    expect(report.otherCurrencies).toEqual(['GBP', 'USD']);
+  });
+
   it('keeps a disputed invoice in its bucket and says how much of each line is disputed', () => {
     const dispute = { reason: 'dispute' as const, since: '2026-03-01T00:00:00.000Z' };
     const report = agedBalance({

@@ -5250,6 +5250,7 @@ export interface operations {
                             invoiceCount: number;
                             totalCents: number;
                         }[];
+                        otherCurrencies: string[];
                         total: {
                             buckets: {
                                 d1_30: number;
