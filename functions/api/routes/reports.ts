@@ -15,6 +15,7 @@ import {
   dso,
   payerScore,
 } from '../../core/reports';
+import { validationProblem } from '../http';
 import { route } from '../route';
 import { common } from '../schemas';
 
@@ -36,7 +37,9 @@ export const reportRoutes = [
     summary:
       'Aged balance ("balance âgée"): not due, 1-30, 31-60, 61-90, >90 days, per customer and total; JSON or CSV',
     query: z.object({
-      asOf: IsoDate.optional().describe('Default: today'),
+      asOf: IsoDate.optional().describe(
+        'Default: today (Paris). Not before today: the open amounts are those of today, not those of a past date',
+      ),
       currency: Currency,
       format: z.enum(['json', 'csv']).optional().describe('Default: JSON, or CSV when Accept is text/csv'),
     }),
@@ -57,6 +60,13 @@ export const reportRoutes = [
     },
     handle: async ({ query, headers }) => {
       const asOf = query.asOf ?? today();
+      // Paid, credited and written-off invoices are not read and open amounts are today's: a past date would age
+      // today's receivables as if they were that day's, a figure no ledger held. Refused rather than wrong.
+      if (asOf < today()) {
+        throw validationProblem([
+          { in: 'query', field: 'asOf', message: `before today (${today()}): only today's balance can be drawn` },
+        ]);
+      }
       const [invoices, customers] = await Promise.all([
         allInvoices(['open', 'partially_paid', 'in_collection']),
         allCustomers(),

@@ -297,6 +297,13 @@ describe('reports', () => {
     );
   });
 
+  it('refuses an aged balance at a past date, which would age today’s open amounts as if they were then', async () => {
+    givenLedger();
+    const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-10-31' } });
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0]).toMatchObject({ in: 'query', field: 'asOf' });
+  });
+
   it('refuses a report date that is not a date, naming asOf', async () => {
     const res = await call('GET', '/reports/dso', { query: { asOf: 'hier' } });
     expect(res.status).toBe(400);

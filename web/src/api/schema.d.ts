@@ -5215,7 +5215,7 @@ export interface operations {
     agedBalance: {
         parameters: {
             query?: {
-                /** @description Default: today */
+                /** @description Default: today (Paris). Not before today: the open amounts are those of today, not those of a past date */
                 asOf?: string;
                 currency?: string;
                 /** @description Default: JSON, or CSV when Accept is text/csv */
