@@ -279,6 +279,26 @@ describe('payer score', () => {
 });
 
 describe('cash-in forecast by week', () => {
+  it('counts a promised invoice once, in the week of its promise and not also in that of its due date', () => {
+    const promise = { reason: 'promise' as const, since: '2026-03-20T09:00:00.000Z', until: '2026-04-22' };
+    const f = cashInForecast({
+      asOf: '2026-03-31',
+      weeks: 4,
+      averageDelayDays: new Map(),
+      invoices: [
+        inv('P', { dueDate: '2026-04-01', openCents: 700, status: 'partially_paid', pause: promise }),
+        inv('Q', { dueDate: '2026-04-01', openCents: 0, status: 'paid' }),
+      ],
+    });
+    expect(f.weeks.map((w) => [w.weekStart, w.expectedCents, w.invoiceCount])).toEqual([
+      ['2026-03-30', 0, 0],
+      ['2026-04-06', 0, 0],
+      ['2026-04-13', 0, 0],
+      ['2026-04-20', 700, 1],
+    ]);
+    expect(f.laterCents).toBe(0);
+  });
+
   it('weeks start on Monday', () => {
     expect(mondayOf('2026-03-31')).toBe('2026-03-30');
     expect(mondayOf('2026-03-29')).toBe('2026-03-23');
