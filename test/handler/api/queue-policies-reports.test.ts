@@ -299,9 +299,16 @@ describe('reports', () => {
 
   it('refuses an aged balance at a past date, which would age today’s open amounts as if they were then', async () => {
     givenLedger();
-    const res = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-10-31' } });
+    const res = await call('GET', '/reports/aged-balance', {
+      query: { asOf: '2026-10-31' },
+      headers: { 'accept-language': 'fr-FR' },
+    });
     expect(res.status).toBe(400);
-    expect(res.json.errors[0]).toMatchObject({ in: 'query', field: 'asOf' });
+    expect(res.json.errors[0]).toMatchObject({
+      in: 'query',
+      field: 'asOf',
+      message: 'antérieure à aujourd’hui (2026-11-23) : seule la balance du jour peut être établie',
+    });
   });
 
   it('refuses a report date that is not a date, naming asOf', async () => {
