@@ -61,6 +61,10 @@ export const fieldRules: Rule[] = [
   [/^at most (\S+) bytes$/, (...g) => `au plus ${g[0]} octets`],
   [/^before (\w+)$/, (...g) => `antérieure à ${g[0]}`],
   [
+    /^before today \((\S+)\): only today's balance can be drawn$/,
+    (...g) => `antérieure à aujourd’hui (${g[0]}) : seule la balance du jour peut être établie`,
+  ],
+  [
     /^unknown customer \(create it first, or give (\w+)\)$/,
     (...g) => `client inconnu (créez-le d’abord, ou indiquez ${g[0]})`,
   ],

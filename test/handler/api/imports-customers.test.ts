@@ -352,6 +352,28 @@ describe('customers', () => {
     });
   });
 
+  it('counts an invoice due yesterday as overdue in the payer score from 00:00 in Paris', async () => {
+    setClock(fixedClock('2026-11-22T23:30:00.000Z'));
+    ddb.on(GetCommand).resolves({ Item: customerItem(dupont) });
+    ddb.on(QueryCommand, { IndexName: 'gsi1' }).resolves({
+      Items: [invoiceItem(stored({ invoiceId: 'O1', dueDate: '2026-11-22', openCents: 4200 }))],
+    });
+    const res = await call('GET', '/customers/C1/payer-score');
+    expect(res.json.overdueCents).toBe(4200);
+  });
+
+  it('dates a payment recorded without a booking date by its day in Paris: 00:30 on 5 August is late', async () => {
+    ddb.on(GetCommand).resolves({ Item: customerItem(dupont) });
+    ddb.on(QueryCommand, { IndexName: 'gsi1' }).resolves({
+      Items: [invoiceItem(stored({ invoiceId: 'P1', status: 'paid', openCents: 0, dueDate: '2026-08-04' }))],
+    });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVOICE#P1', ':a': 'ALLOC#' } })
+      .resolves({ Items: [{ at: '2026-08-04T22:30:00.000Z' }] });
+    const res = await call('GET', '/customers/C1/payer-score');
+    expect(res.json).toMatchObject({ sampleSize: 1, averageDaysLate: 1, onTimeShare: 0 });
+  });
+
   it('404 for an unknown customer', async () => {
     ddb.on(GetCommand).resolves({});
     expect((await call('GET', '/customers/NOPE')).status).toBe(404);

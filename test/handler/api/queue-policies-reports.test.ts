@@ -280,6 +280,7 @@ describe('reports', () => {
       invoiceCount: 2,
       buckets: { not_due: 10000, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 2500 },
       totalCents: 12500,
+      disputedCents: 0,
     });
     expect(res.json.customers[0].customerName).toBe('Dupont, fils');
   });
@@ -291,7 +292,23 @@ describe('reports', () => {
       headers: { accept: 'text/csv' },
     });
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.text.split('\r\n')[1]).toBe('C1;"Dupont, fils";2;100,00;0,00;0,00;0,00;25,00;125,00;EUR;2026-11-23');
+    expect(res.text.split('\r\n')[1]).toBe(
+      'C1;"Dupont, fils";2;100,00;0,00;0,00;0,00;25,00;125,00;0,00;EUR;2026-11-23',
+    );
+  });
+
+  it('refuses an aged balance at a past date, which would age today’s open amounts as if they were then', async () => {
+    givenLedger();
+    const res = await call('GET', '/reports/aged-balance', {
+      query: { asOf: '2026-10-31' },
+      headers: { 'accept-language': 'fr-FR' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0]).toMatchObject({
+      in: 'query',
+      field: 'asOf',
+      message: 'antérieure à aujourd’hui (2026-11-23) : seule la balance du jour peut être établie',
+    });
   });
 
   it('refuses a report date that is not a date, naming asOf', async () => {
@@ -311,5 +328,12 @@ describe('reports', () => {
       { weekStart: '2026-11-23', expectedCents: 2500, invoiceCount: 1 },
       { weekStart: '2026-11-30', expectedCents: 10000, invoiceCount: 1 },
     ]);
+  });
+
+  it('takes today in Paris as the default report date: at 00:30 in Paris it is already the next day', async () => {
+    givenLedger();
+    setClock(fixedClock('2026-11-22T23:30:00.000Z'));
+    const res = await call('GET', '/reports/aged-balance');
+    expect(res.json.asOf).toBe('2026-11-23');
   });
 });

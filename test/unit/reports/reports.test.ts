@@ -61,6 +61,7 @@ describe('balance âgée (aged balance)', () => {
         invoiceCount: 1,
         buckets: { not_due: 0, d1_30: 0, d31_60: 0, d61_90: 0, over_90: 90000 },
         totalCents: 90000,
+        disputedCents: 0,
       },
       {
         customerId: 'C1',
@@ -68,16 +69,53 @@ describe('balance âgée (aged balance)', () => {
         invoiceCount: 2,
         buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 0 },
         totalCents: 7500,
+        disputedCents: 0,
       },
     ]);
     expect(report.total).toEqual({
       invoiceCount: 3,
       buckets: { not_due: 5000, d1_30: 2500, d31_60: 0, d61_90: 0, over_90: 90000 },
       totalCents: 97500,
+      disputedCents: 0,
     });
   });
 
-  it('opens in French Excel: semicolons, decimal comma, a UTF-8 BOM, and the total row in the right columns', () => {
+  it('names the other currencies owed, which it never sums with euros, so that finance asks for their balance', () => {
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      invoices: [
+        inv('A', {}),
+        inv('U', { currency: 'USD' }),
+        inv('G', { currency: 'GBP', customerId: 'C2' }),
+        inv('P', { currency: 'CHF', status: 'paid', openCents: 0 }),
+      ],
+    });
+    expect(report.total.totalCents).toBe(10000);
+    expect(report.otherCurrencies).toEqual(['GBP', 'USD']);
+  });
+
+  it('keeps a disputed invoice in its bucket and says how much of each line is disputed', () => {
+    const dispute = { reason: 'dispute' as const, since: '2026-03-01T00:00:00.000Z' };
+    const report = agedBalance({
+      asOf: '2026-03-31',
+      invoices: [
+        inv('A', { dueDate: '2026-03-15', openCents: 2500, pause: dispute }),
+        inv('B', { dueDate: '2026-01-15', openCents: 4000 }),
+        inv('C', { customerId: 'C2', dueDate: '2025-11-30', openCents: 9000, status: 'in_collection', pause: dispute }),
+      ],
+    });
+    expect(report.customers.map((c) => [c.customerId, c.totalCents, c.disputedCents])).toEqual([
+      ['C2', 9000, 9000],
+      ['C1', 6500, 2500],
+    ]);
+    expect(report.total).toMatchObject({
+      buckets: { not_due: 0, d1_30: 2500, d31_60: 0, d61_90: 4000, over_90: 9000 },
+      totalCents: 15500,
+      disputedCents: 11500,
+    });
+  });
+
+  it('opens in French Excel with French column names, the disputed share and the total row in its columns', () => {
     const report = agedBalance({
       asOf: '2026-03-31',
       customerNames: new Map([
@@ -86,23 +124,54 @@ describe('balance âgée (aged balance)', () => {
       ]),
       invoices: [
         inv('A', { dueDate: '2026-04-15', openCents: 5000 }),
-        inv('B', { dueDate: '2026-03-20', openCents: 2500 }),
+        inv('B', {
+          dueDate: '2026-03-20',
+          openCents: 2500,
+          pause: { reason: 'dispute', since: '2026-03-25T08:00:00Z' },
+        }),
         inv('C', { customerId: 'C2', dueDate: '2025-10-01', openCents: 90000 }),
       ],
     });
     expect(agedBalanceCsv(report)).toBe(
-      '\uFEFFcustomer_id;customer_name;invoices;not_due;1_30;31_60;61_90;over_90;total;currency;as_of\r\n' +
-        'C2;Garage Martin;1;0,00;0,00;0,00;0,00;900,00;900,00;EUR;2026-03-31\r\n' +
-        'C1;Boulangerie Dupont;2;50,00;25,00;0,00;0,00;0,00;75,00;EUR;2026-03-31\r\n' +
-        'TOTAL;;3;50,00;25,00;0,00;0,00;900,00;975,00;EUR;2026-03-31\r\n',
+      '\uFEFFClient;Nom du client;Factures;Non échu;1 à 30 jours;31 à 60 jours;61 à 90 jours;Plus de 90 jours;Total;' +
+        'Dont en litige;Devise;Date de la balance\r\n' +
+        'C2;Garage Martin;1;0,00;0,00;0,00;0,00;900,00;900,00;0,00;EUR;2026-03-31\r\n' +
+        'C1;Boulangerie Dupont;2;50,00;25,00;0,00;0,00;0,00;75,00;25,00;EUR;2026-03-31\r\n' +
+        'TOTAL;;3;50,00;25,00;0,00;0,00;900,00;975,00;25,00;EUR;2026-03-31\r\n',
     );
+  });
+
+  it('writes customer ids and names that start like a formula as text, never as a formula', () => {
+    const names = new Map([
+      ['+33C', '=HYPERLINK("http://x.example","clic")'],
+      ['C2', '@SUM(A1)'],
+      ['C3', '-1+2'],
+      ['C4', '\t=1+1'],
+    ]);
+    const csv = agedBalanceCsv(
+      agedBalance({
+        asOf: '2026-03-31',
+        customerNames: names,
+        invoices: [...names.keys()].map((c) => inv(c, { customerId: c })),
+      }),
+    );
+    const cells = csv
+      .split('\r\n')
+      .slice(1, 5)
+      .map((l) => l.split(';').slice(0, 2).join(';'));
+    expect(cells).toEqual([
+      `'+33C;"'=HYPERLINK(""http://x.example"",""clic"")"`,
+      `C2;'@SUM(A1)`,
+      `C3;'-1+2`,
+      `C4;'\t=1+1`,
+    ]);
   });
 
   it('quotes customer names holding a comma or a quote in the CSV', () => {
     const csv = agedBalanceCsv(
       agedBalance({ asOf: '2026-03-31', customerNames: new Map([['C1', 'Dupont, "fils"']]), invoices: [inv('A', {})] }),
     );
-    expect(csv.split('\r\n')[1]).toBe('C1;"Dupont, ""fils""";1;0,00;0,00;100,00;0,00;0,00;100,00;EUR;2026-03-31');
+    expect(csv.split('\r\n')[1]).toBe('C1;"Dupont, ""fils""";1;0,00;0,00;100,00;0,00;0,00;100,00;0,00;EUR;2026-03-31');
   });
 });
 
@@ -125,6 +194,26 @@ describe('DSO (délai moyen de recouvrement)', () => {
       salesCents: 90000,
       dsoDays: 45,
     });
+  });
+
+  it('does not count as sales what a credit note cancelled: a credited invoice sold only what was paid of it', () => {
+    const report = dso({
+      asOf: '2026-03-31',
+      periodDays: 90,
+      invoices: [
+        inv('A', { issueDate: '2026-02-01', amountCents: 30000, openCents: 30000 }),
+        inv('X', { issueDate: '2026-02-10', amountCents: 50000, openCents: 0, status: 'credited' }),
+        inv('Y', {
+          issueDate: '2026-03-01',
+          amountCents: 40000,
+          openCents: 0,
+          status: 'credited',
+          receivedCents: 10000,
+        }),
+      ],
+    });
+    // receivables 300,00 over sales 300,00 + 100,00 for 90 days: 67.5 days (not 300 / 1200 x 90 = 22.5)
+    expect(report).toMatchObject({ receivablesCents: 30000, salesCents: 40000, dsoDays: 67.5 });
   });
 
   it('is null, not infinite, when nothing was invoiced in the period', () => {
@@ -190,6 +279,26 @@ describe('payer score', () => {
 });
 
 describe('cash-in forecast by week', () => {
+  it('counts a promised invoice once, in the week of its promise and not also in that of its due date', () => {
+    const promise = { reason: 'promise' as const, since: '2026-03-20T09:00:00.000Z', until: '2026-04-22' };
+    const f = cashInForecast({
+      asOf: '2026-03-31',
+      weeks: 4,
+      averageDelayDays: new Map(),
+      invoices: [
+        inv('P', { dueDate: '2026-04-01', openCents: 700, status: 'partially_paid', pause: promise }),
+        inv('Q', { dueDate: '2026-04-01', openCents: 0, status: 'paid' }),
+      ],
+    });
+    expect(f.weeks.map((w) => [w.weekStart, w.expectedCents, w.invoiceCount])).toEqual([
+      ['2026-03-30', 0, 0],
+      ['2026-04-06', 0, 0],
+      ['2026-04-13', 0, 0],
+      ['2026-04-20', 700, 1],
+    ]);
+    expect(f.laterCents).toBe(0);
+  });
+
   it('weeks start on Monday', () => {
     expect(mondayOf('2026-03-31')).toBe('2026-03-30');
     expect(mondayOf('2026-03-29')).toBe('2026-03-23');

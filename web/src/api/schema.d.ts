@@ -5215,7 +5215,7 @@ export interface operations {
     agedBalance: {
         parameters: {
             query?: {
-                /** @description Default: today */
+                /** @description Default: today (Paris). Not before today: the open amounts are those of today, not those of a past date */
                 asOf?: string;
                 currency?: string;
                 /** @description Default: JSON, or CSV when Accept is text/csv */
@@ -5246,9 +5246,11 @@ export interface operations {
                             };
                             customerId: string;
                             customerName?: string;
+                            disputedCents: number;
                             invoiceCount: number;
                             totalCents: number;
                         }[];
+                        otherCurrencies: string[];
                         total: {
                             buckets: {
                                 d1_30: number;
@@ -5257,6 +5259,7 @@ export interface operations {
                                 not_due: number;
                                 over_90: number;
                             };
+                            disputedCents: number;
                             invoiceCount: number;
                             totalCents: number;
                         };
