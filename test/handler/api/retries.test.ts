@@ -1,0 +1,175 @@
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setClock } from '../../../functions/adapters/clock';
+import { invoiceItem } from '../../../functions/adapters/db/items';
+import { fixedClock } from '../../../functions/core/dates';
+import type { Invoice } from '../../../functions/core/model';
+import { apiEnv, awsError, makeCaller } from './support';
+
+/** A write sent again after a timeout (its answer lost) must not act twice. */
+apiEnv();
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const api = await import('../../../functions/api/handler');
+const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
+
+const invoice = (over: Partial<Invoice> = {}): Invoice => ({
+  invoiceId: 'F-2026-001',
+  customerId: 'C001',
+  amountCents: 120000,
+  openCents: 120000,
+  currency: 'EUR',
+  issueDate: '2026-10-01',
+  dueDate: '2026-10-31',
+  status: 'open',
+  version: 2,
+  ...over,
+});
+
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  setClock(fixedClock('2026-11-23T09:00:00.000Z'));
+  ddb.on(DeleteCommand).resolves({});
+});
+
+/** The invoice as stored, with its history, for both a single read and a dossier read. */
+function given(inv: Invoice, history: Record<string, unknown>[] = []) {
+  ddb.on(GetCommand, { Key: { pk: `INVOICE#${inv.invoiceId}`, sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv) });
+  ddb.on(QueryCommand).resolves({
+    Items: [
+      invoiceItem(inv),
+      ...history.map((e, i) => ({ pk: `INVOICE#${inv.invoiceId}`, sk: `EVENT#${e.at}#${i}`, type: 'event', ...e })),
+    ],
+  });
+}
+
+/** What the first call wrote: the saved invoice and its history event, stored as the retry will read them. */
+function storeFirstWrite() {
+  const items = ddb.commandCalls(TransactWriteCommand).at(-1)?.args[0].input.TransactItems ?? [];
+  const saved = items[0].Put?.Item as Invoice;
+  const event = items[1].Put?.Item as Record<string, unknown>;
+  given({ ...invoice(), ...saved }, [event]);
+}
+
+describe('a partial write-off sent twice', () => {
+  const body = { amountCents: 5000, reason: 'geste commercial' };
+
+  it('is written off once: the retry answers the invoice as it is and writes nothing', async () => {
+    given(invoice());
+    ddb.on(TransactWriteCommand).resolves({});
+    const first = await call('POST', '/invoices/F-2026-001/write-off', { body });
+    expect(first.status).toBe(200);
+    expect(first.json.invoice.openCents).toBe(115000);
+    storeFirstWrite();
+    const again = await call('POST', '/invoices/F-2026-001/write-off', { body });
+    expect(again.status).toBe(200);
+    expect(again.json.invoice).toMatchObject({ openCents: 115000, version: 3 });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('is written off twice when the second names the version read after the first (a deliberate repeat)', async () => {
+    given(invoice());
+    ddb.on(TransactWriteCommand).resolves({});
+    await call('POST', '/invoices/F-2026-001/write-off', { body });
+    storeFirstWrite();
+    const again = await call('POST', '/invoices/F-2026-001/write-off', { body, headers: { 'if-match': '"v3"' } });
+    expect(again.status).toBe(200);
+    expect(again.json.invoice.openCents).toBe(110000);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it('is applied again when another amount, another reason or a later change came in between', async () => {
+    given(invoice({ openCents: 115000, status: 'partially_paid', version: 4 }), [
+      {
+        invoiceId: 'F-2026-001',
+        at: '2026-11-23T08:59:00.000Z',
+        kind: 'write_off',
+        actor: 'user:local-finance',
+        detail: { ...body, invoiceVersion: 3 },
+      },
+    ]);
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await call('POST', '/invoices/F-2026-001/write-off', { body });
+    expect(res.json.invoice.openCents).toBe(110000);
+  });
+});
+
+describe('a whole write-off retried after its answer was lost', () => {
+  it('answers 200 with the written-off invoice and stops the reminders it could not stop the first time', async () => {
+    given(invoice({ openCents: 350, status: 'partially_paid' }));
+    ddb.on(TransactWriteCommand).resolves({});
+    sfn.on(StopExecutionCommand).rejectsOnce(awsError('ThrottlingException')).resolves({});
+    const first = await call('POST', '/invoices/F-2026-001/write-off', { body: { reason: 'liquidation' } });
+    expect(first.status).toBe(503);
+    storeFirstWrite();
+    const again = await call('POST', '/invoices/F-2026-001/write-off', { body: { reason: 'liquidation' } });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      invoice: { status: 'written_off', openCents: 0 },
+      workflow: { action: 'stopped' },
+    });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(2);
+  });
+});
+
+describe('a credit note retried after its answer was lost', () => {
+  it('stops the reminders of the invoice it settled, which the first call could not', async () => {
+    given(invoice({ openCents: 20000, status: 'partially_paid' }));
+    ddb.on(TransactWriteCommand).resolves({});
+    sfn.on(StopExecutionCommand).rejectsOnce(awsError('ThrottlingException')).resolves({});
+    const body = { creditNoteId: 'AV-9', amountCents: 20000 };
+    expect((await call('POST', '/invoices/F-2026-001/credit-note', { body })).status).toBe(503);
+    storeFirstWrite();
+    const again = await call('POST', '/invoices/F-2026-001/credit-note', { body });
+    expect(again.status).toBe(200);
+    expect(again.json.workflow).toEqual({ action: 'stopped' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});
+
+describe('a dispute, pause or promise sent twice', () => {
+  const since = '2026-11-23T08:59:30.000Z';
+
+  it('a dispute already recorded with the same note keeps its date and gets no second history line', async () => {
+    given(invoice({ version: 3, pause: { reason: 'dispute', since, note: 'livraison incomplète' } }));
+    const res = await call('POST', '/invoices/F-2026-001/dispute', { body: { note: 'livraison incomplète' } });
+    expect(res.status).toBe(200);
+    expect(res.json.invoice).toMatchObject({ version: 3, pause: { since } });
+    expect(res.headers.etag).toBe('"v3"');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('a pause by hand already in place is not paused again', async () => {
+    given(invoice({ version: 3, pause: { reason: 'manual', since } }));
+    const res = await call('POST', '/invoices/F-2026-001/pause', { body: {} });
+    expect(res.status).toBe(200);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('the same promise to pay is recorded once; another date is a new promise', async () => {
+    given(invoice({ version: 3, pause: { reason: 'promise', since, until: '2026-12-05' } }));
+    ddb.on(TransactWriteCommand).resolves({});
+    const same = await call('POST', '/invoices/F-2026-001/promise', { body: { until: '2026-12-05' } });
+    expect(same.json.invoice.version).toBe(3);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    const later = await call('POST', '/invoices/F-2026-001/promise', { body: { until: '2026-12-12' } });
+    expect(later.json.invoice).toMatchObject({ version: 4, pause: { until: '2026-12-12' } });
+  });
+
+  it('a dispute over a pause by hand is a change: recorded', async () => {
+    given(invoice({ version: 3, pause: { reason: 'manual', since } }));
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await call('POST', '/invoices/F-2026-001/dispute', { body: {} });
+    expect(res.json.invoice).toMatchObject({ version: 4, pause: { reason: 'dispute' } });
+  });
+});
