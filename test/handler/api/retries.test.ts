@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { invoiceItem } from '../../../functions/adapters/db/items';
+import { StoredTransaction, transactionItem } from '../../../functions/adapters/db/transactions';
 import { fixedClock } from '../../../functions/core/dates';
 import type { Invoice } from '../../../functions/core/model';
 import { apiEnv, awsError, makeCaller } from './support';
@@ -171,5 +172,67 @@ describe('a dispute, pause or promise sent twice', () => {
     ddb.on(TransactWriteCommand).resolves({});
     const res = await call('POST', '/invoices/F-2026-001/dispute', { body: {} });
     expect(res.json.invoice).toMatchObject({ version: 4, pause: { reason: 'dispute' } });
+  });
+});
+
+describe('a match sent twice', () => {
+  const matched = (applied: { invoiceId: string; amountCents: number; writeOffCents: number }[]) =>
+    StoredTransaction.parse({
+      transactionId: 'T1',
+      statementChecksum: 'abc',
+      account: { iban: 'FR7630006000011234567890189' },
+      status: 'matched',
+      version: 2,
+      ingestedAt: '2026-11-02T06:00:00.000Z',
+      index: 0,
+      bookingDate: '2026-11-02',
+      amountCents: 120000,
+      currency: 'EUR',
+      label: 'VIR SEPA DUPONT',
+      remittance: {},
+      applied,
+      match: {
+        transactionId: 'T1',
+        status: 'matched',
+        confidence: 1,
+        reasons: ['manual match by user:local-finance'],
+        suggestions: [
+          { allocations: [{ invoiceId: 'F-2026-001', amountCents: 120000 }], confidence: 0.7, reasons: [] },
+        ],
+      },
+    });
+  const paid = invoice({ openCents: 0, status: 'paid', version: 3 });
+
+  function givenMatched(applied: Parameters<typeof matched>[0]) {
+    ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(matched(applied)) });
+    ddb.on(GetCommand, { Key: { pk: 'INVOICE#F-2026-001', sk: 'INVOICE' } }).resolves({ Item: invoiceItem(paid) });
+    sfn.on(StopExecutionCommand).resolves({});
+  }
+
+  it('the same manual match again answers what it applied, without telling finance to undo it', async () => {
+    givenMatched([{ invoiceId: 'F-2026-001', amountCents: 120000, writeOffCents: 0 }]);
+    const res = await call('POST', '/transactions/T1/match', {
+      body: { allocations: [{ invoiceId: 'F-2026-001', amountCents: 120000 }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ transaction: { status: 'matched' }, paidInvoiceIds: ['F-2026-001'] });
+    expect(res.json.invoices[0]).toMatchObject({ invoiceId: 'F-2026-001', status: 'paid' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('the same suggestion accepted again answers what it applied', async () => {
+    givenMatched([{ invoiceId: 'F-2026-001', amountCents: 120000, writeOffCents: 0 }]);
+    const res = await call('POST', '/transactions/T1/accept', { body: { suggestionIndex: 0 } });
+    expect(res.status).toBe(200);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('another match of a matched transaction is still refused: undo it first', async () => {
+    givenMatched([{ invoiceId: 'F-2026-001', amountCents: 100000, writeOffCents: 0 }]);
+    const res = await call('POST', '/transactions/T1/match', {
+      body: { allocations: [{ invoiceId: 'F-2026-001', amountCents: 120000 }] },
+    });
+    expect(res.status).toBe(409);
+    expect(res.json.detail).toBe('already matched: undo the match first');
   });
 });
