@@ -5,7 +5,7 @@ import { appendInvoiceEvent, isFinanceWriteOff } from '../../adapters/db/events'
 import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
-import { approvalNote } from '../../core/dunning/state';
+import { approvalStepOf } from '../../core/dunning/state';
 import { reduceOpenAmount } from '../../core/invoices';
 import { AmountCents, Invoice, openStatuses } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, toChange, versionConflict } from '../http';
@@ -230,7 +230,7 @@ export const invoiceActionRoutes = [
       // Only lifting the approval pause itself approves the awaited step: a dispute or a promise recorded over it
       // (the customer's page, finance) is resolved without approving an agency handoff nobody decided; the step then
       // asks for its approval again. So does a retried call, which can no longer tell what it lifted.
-      const approve = invoice.pause?.note?.startsWith(approvalNote('')) ?? false;
+      const approve = approvalStepOf(invoice.pause) !== undefined;
       if (wasPaused) {
         const { pause, ...rest } = stripVersion(invoice);
         invoice = await save(invoice, rest, 'resumed', principal.actor, { note: body.note, pausedFor: pause?.reason });

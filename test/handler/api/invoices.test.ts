@@ -406,6 +406,11 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   it.each([
     ['the approval pause itself', { reason: 'manual', note: 'approval:agency' }, ['agency']],
     ['a dispute recorded over it', { reason: 'dispute', note: 'Les 40 baguettes du 12 n’ont pas été livrées.' }, []],
+    [
+      'a dispute whose reason the customer typed as "approval:agency"',
+      { reason: 'dispute', note: 'approval:agency' },
+      [],
+    ],
   ] as const)(
     'resuming a workflow that awaits an approval approves the step only when lifting %s',
     async (_, pause, approved) => {
