@@ -16,6 +16,7 @@ import { mapLimited } from '../../core/concurrency';
 import { addDays } from '../../core/dates';
 import { missingRates } from '../../core/dunning/rates';
 import { approvalStepOf } from '../../core/dunning/state';
+import { isPlainKeyPath } from '../../core/model';
 import { route } from '../route';
 import { common } from '../schemas';
 import { MissingRates, RATES_CHECKED_FROM } from './rates';
@@ -167,7 +168,8 @@ const DocumentKey = z
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejects control characters in an S3 key on purpose
     /^(letters|case-files|disputes)\/[^/][^\u0000-\u001f]*$/,
     'expected a key under letters/, case-files/ or disputes/',
-  );
+  )
+  .refine(isPlainKeyPath, 'expected a key under letters/, case-files/ or disputes/');
 const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
 
 export const consoleRoutes = [

@@ -219,7 +219,8 @@ describe('GET /console/document-link: a short-lived link to a PDF the dunning se
   });
 
   it('refuses any key outside letters/, case-files/ and disputes/ (statements, others’ invoices)', async () => {
-    for (const key of ['processed/releve.cfo', 'invoices/F1.pdf', '/letters/x.pdf']) {
+    const climbing = ['letters/../processed/releve.cfo', 'disputes/./x.pdf', 'case-files//x.pdf', 'letters/a/..'];
+    for (const key of ['processed/releve.cfo', 'invoices/F1.pdf', '/letters/x.pdf', ...climbing]) {
       const res = await call('GET', '/console/document-link', { query: { key } });
       expect(res.status, key).toBe(400);
     }
