@@ -236,3 +236,54 @@ describe('a match sent twice', () => {
     expect(res.json.detail).toBe('already matched: undo the match first');
   });
 });
+
+describe('ids holding the key separators', () => {
+  it('an invoice id with "#" and "/" reads and writes only its own partition, never another invoice’s items', async () => {
+    const odd = invoice({ invoiceId: 'A#ALLOC#T1/x', openCents: 350, status: 'partially_paid' });
+    given(odd);
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await call('POST', `/invoices/${encodeURIComponent(odd.invoiceId)}/write-off`, {
+      body: { amountCents: 100, reason: 'frais' },
+    });
+    expect(res.status).toBe(200);
+    const query = ddb.commandCalls(QueryCommand)[0].args[0].input;
+    expect(query.KeyConditionExpression).toBe('pk = :pk');
+    expect(query.ExpressionAttributeValues).toEqual({ ':pk': 'INVOICE#A#ALLOC#T1/x' });
+    const items = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
+    expect(items.map((i) => i.Put?.Item?.pk)).toEqual(['INVOICE#A#ALLOC#T1/x', 'INVOICE#A#ALLOC#T1/x']);
+    expect(items[0].Put?.Item?.sk).toBe('INVOICE');
+  });
+});
+
+describe('a rejection sent twice', () => {
+  it('leaves the rejected transaction as it is: no second "rejected by" reason, no new version', async () => {
+    const rejected = StoredTransaction.parse({
+      transactionId: 'T1',
+      statementChecksum: 'abc',
+      account: { iban: 'FR7630006000011234567890189' },
+      status: 'rejected',
+      version: 2,
+      ingestedAt: '2026-11-02T06:00:00.000Z',
+      index: 0,
+      bookingDate: '2026-11-02',
+      amountCents: 120000,
+      currency: 'EUR',
+      label: 'VIR SEPA DUPONT',
+      remittance: {},
+      match: {
+        transactionId: 'T1',
+        status: 'suggested',
+        confidence: 0.4,
+        reasons: ['suggestions rejected by user:local-finance'],
+        suggestions: [],
+      },
+    });
+    ddb.on(GetCommand, { Key: { pk: 'TXN#T1', sk: 'TXN' } }).resolves({ Item: transactionItem(rejected) });
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await call('POST', '/transactions/T1/reject');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'rejected', version: 2 });
+    expect(res.json.match.reasons).toEqual(['suggestions rejected by user:local-finance']);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
