@@ -238,7 +238,7 @@ describe('a match sent twice', () => {
 });
 
 describe('ids holding the key separators', () => {
-  it('an invoice id with "#" and "/" reads and writes only its own partition, never another invoice’s items', async () => {
+  it('an invoice id with "#" and "/" reaches only its own partition, never another invoice’s items', async () => {
     const odd = invoice({ invoiceId: 'A#ALLOC#T1/x', openCents: 350, status: 'partially_paid' });
     given(odd);
     ddb.on(TransactWriteCommand).resolves({});
