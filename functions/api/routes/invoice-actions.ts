@@ -90,8 +90,8 @@ const WRITE_OFF_RETRY_MS = 15 * 60_000;
 /**
  * A write-off sent again after its answer was lost (a timeout, a 503 while stopping the reminders): the last change to
  * the invoice is a write-off by the same person, of the same amount (or of the whole open amount when none is named),
- * for the same reason, a few minutes ago. A client that read the invoice after it and names that version (If-Match)
- * wants a second one.
+ * for the same reason, a few minutes ago, and If-Match, when sent, names the version it was applied to. A client that
+ * read the invoice after it and names that version wants a second one.
  */
 function retriedWriteOff(
   dossier: InvoiceDossier,
@@ -100,7 +100,8 @@ function retriedWriteOff(
   ifMatch: number | undefined,
 ): boolean {
   const { invoice, history } = dossier;
-  if (ifMatch !== undefined) return false;
+  // If-Match names the version the write-off was applied to (a retry) or, read after it, the current one (a repeat).
+  if (ifMatch !== undefined && ifMatch !== invoice.version - 1) return false;
   const last = history.filter(isFinanceWriteOff).at(-1);
   if (!last || last.detail.invoiceVersion !== invoice.version) return false;
   if (clock().now().getTime() - Date.parse(last.at) > WRITE_OFF_RETRY_MS) return false;
@@ -141,10 +142,12 @@ function pauseWithNote(o: {
     body: z.object({ note }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
-      const current = await loadForChange(params.invoiceId, ifMatch);
+      const stored = await getInvoice(params.invoiceId);
+      // Before If-Match: a retry sends the version it read before its first call, and nothing is to be written.
+      if (stored && samePause(stored, { reason: o.reason, note: body.note }))
+        return { status: 200, body: { invoice: stored }, version: stored.version };
+      const current = toChange(`invoice ${params.invoiceId}`, stored, ifMatch);
       requireOwed(current, o.action);
-      if (samePause(current, { reason: o.reason, note: body.note }))
-        return { status: 200, body: { invoice: current }, version: current.version };
       const next = {
         ...stripVersion(current),
         pause: { reason: o.reason, since: clock().now().toISOString(), note: body.note },
@@ -176,7 +179,10 @@ export const invoiceActionRoutes = [
     body: z.object({ until: IsoDate.describe('Promised payment date'), note }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
-      const current = await loadForChange(params.invoiceId, ifMatch);
+      const stored = await getInvoice(params.invoiceId);
+      if (stored && samePause(stored, { reason: 'promise', until: body.until, note: body.note }))
+        return { status: 200, body: { invoice: stored }, version: stored.version };
+      const current = toChange(`invoice ${params.invoiceId}`, stored, ifMatch);
       requireOwed(current, 'record a payment promise');
       const today = toIsoDate(clock().now());
       if (body.until < today) {
@@ -190,8 +196,6 @@ export const invoiceActionRoutes = [
           errors: [{ in: 'body', field: 'until', message: `more than ${MAX_PROMISE_DAYS} days away` }],
         });
       }
-      if (samePause(current, { reason: 'promise', until: body.until, note: body.note }))
-        return { status: 200, body: { invoice: current }, version: current.version };
       const next = {
         ...stripVersion(current),
         pause: { reason: 'promise' as const, since: clock().now().toISOString(), until: body.until, note: body.note },
@@ -255,7 +259,7 @@ export const invoiceActionRoutes = [
     ifMatch: 'optional',
     summary:
       'Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders; the ' +
-      'same write-off sent again right after, with no If-Match, is taken for a retry and not applied twice',
+      'same write-off sent again right after (no If-Match, or the one of the first call) is a retry, not applied twice',
     params: InvoiceParams,
     body: z.object({
       amountCents: AmountCents.optional().describe('Default: the whole open amount'),

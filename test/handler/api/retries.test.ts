@@ -88,6 +88,17 @@ describe('a partial write-off sent twice', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
 
+  it('is written off once when the console retries with the If-Match it sent the first time', async () => {
+    given(invoice());
+    ddb.on(TransactWriteCommand).resolves({});
+    await call('POST', '/invoices/F-2026-001/write-off', { body, headers: { 'if-match': '"v2"' } });
+    storeFirstWrite();
+    const again = await call('POST', '/invoices/F-2026-001/write-off', { body, headers: { 'if-match': '"v2"' } });
+    expect(again.status).toBe(200);
+    expect(again.json.invoice).toMatchObject({ openCents: 115000, version: 3 });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
   it('is applied again when another amount, another reason or a later change came in between', async () => {
     given(invoice({ openCents: 115000, status: 'partially_paid', version: 4 }), [
       {
@@ -147,6 +158,17 @@ describe('a dispute, pause or promise sent twice', () => {
     expect(res.status).toBe(200);
     expect(res.json.invoice).toMatchObject({ version: 3, pause: { since } });
     expect(res.headers.etag).toBe('"v3"');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('a dispute retried with the If-Match of before the first call answers 200, not a version conflict', async () => {
+    given(invoice({ version: 3, pause: { reason: 'dispute', since, note: 'livraison incomplète' } }));
+    const res = await call('POST', '/invoices/F-2026-001/dispute', {
+      body: { note: 'livraison incomplète' },
+      headers: { 'if-match': '"v2"' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.invoice.version).toBe(3);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
