@@ -109,9 +109,12 @@ function retriedWriteOff(
   return last.actor === actor && last.detail.reason === asked.reason && last.detail.amountCents === amount;
 }
 
-/** The reminders of an invoice nothing is owed on any more are stopped (again, for a retried call). */
+/**
+ * The reminders of an invoice nothing is owed on any more are stopped (again, for a retried call); one still owing
+ * (open, partially paid, with the agency) keeps them.
+ */
 async function stopWhenClosed(invoice: Invoice, why: string): Promise<'none' | 'stopped' | 'no_execution'> {
-  if (openStatuses.includes(invoice.status)) return 'none';
+  if (invoice.openCents > 0) return 'none';
   return (await stopDunning(invoice.invoiceId, why)).stopped ? 'stopped' : 'no_execution';
 }
 

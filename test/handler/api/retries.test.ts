@@ -99,6 +99,19 @@ describe('a partial write-off sent twice', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
+  it('the retry of a partial write-off of an invoice with the agency leaves its reminders running', async () => {
+    given(invoice({ status: 'in_collection' }));
+    ddb.on(TransactWriteCommand).resolves({});
+    await call('POST', '/invoices/F-2026-001/write-off', { body });
+    storeFirstWrite();
+    const again = await call('POST', '/invoices/F-2026-001/write-off', { body });
+    expect(again.json).toMatchObject({
+      invoice: { status: 'in_collection', openCents: 115000 },
+      workflow: { action: 'none' },
+    });
+    expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
+  });
+
   it('is applied again when another amount, another reason or a later change came in between', async () => {
     given(invoice({ openCents: 115000, status: 'partially_paid', version: 4 }), [
       {
