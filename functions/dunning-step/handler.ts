@@ -9,7 +9,7 @@ import { count } from '../adapters/metrics';
 import { localDate } from '../core/calendar/time-zone';
 import { toIsoDate } from '../core/dates';
 import { effectiveSendWindow, recheckBeforeAction, stepConditionsHold } from '../core/dunning/schedule';
-import { approvalNote, DunningState, withDone } from '../core/dunning/state';
+import { approvalNote, approvalStepOf, DunningState, withDone } from '../core/dunning/state';
 import { approvalNeededAlert } from '../core/messages/tasks';
 import type { Invoice } from '../core/model';
 import { lambda } from '../runtime';
@@ -82,7 +82,7 @@ export const handler = lambda(
         reason: check.reason,
         stepId: step.stepId,
       });
-      const awaiting = invoice.pause?.note === approvalNote(step.stepId) ? { awaitingApprovalStepId: step.stepId } : {};
+      const awaiting = approvalStepOf(invoice.pause) === step.stepId ? { awaitingApprovalStepId: step.stepId } : {};
       // A retry after the approval was asked: finance is told (once) even if the first try's alert failed.
       if (invoice.pause && awaiting.awaitingApprovalStepId) await askApproval(invoice, invoice.pause.since);
       return { ...state, ...awaiting, outcome: check.outcome };

@@ -334,6 +334,8 @@ export async function rejectMatch(transactionId: string, actor: string): Promise
   const txn = await getTransaction(transactionId);
   if (!txn) throw new AllocationRefusedError(transactionId, 'unknown transaction');
   if (txn.status === 'matched') throw new AllocationRefusedError(transactionId, 'matched: undo the match instead');
+  // Already rejected (a call sent again after its answer was lost): a second "rejected by" would read as two decisions.
+  if (txn.status === 'rejected') return txn;
   const match = {
     ...(txn.match ?? emptyMatch(transactionId)),
     reasons: [...(txn.match?.reasons ?? []), `suggestions rejected by ${actor}`],

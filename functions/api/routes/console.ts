@@ -15,7 +15,8 @@ import { localDate } from '../../core/calendar/time-zone';
 import { mapLimited } from '../../core/concurrency';
 import { addDays } from '../../core/dates';
 import { missingRates } from '../../core/dunning/rates';
-import { approvalNote } from '../../core/dunning/state';
+import { approvalStepOf } from '../../core/dunning/state';
+import { isPlainKeyPath } from '../../core/model';
 import { route } from '../route';
 import { common } from '../schemas';
 import { MissingRates, RATES_CHECKED_FROM } from './rates';
@@ -116,9 +117,7 @@ async function today(): Promise<TodayView> {
     ...(i.pause?.note ? { note: i.pause.note } : {}),
   });
   const approvals = owed.flatMap((i) => {
-    const stepId = i.pause?.note?.startsWith(approvalNote(''))
-      ? i.pause.note.slice(approvalNote('').length)
-      : undefined;
+    const stepId = approvalStepOf(i.pause);
     return stepId ? [{ ...line(i), stepId }] : [];
   });
   const horizon = addDays(asOf, PROMISE_HORIZON_DAYS);
@@ -169,7 +168,8 @@ const DocumentKey = z
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejects control characters in an S3 key on purpose
     /^(letters|case-files|disputes)\/[^/][^\u0000-\u001f]*$/,
     'expected a key under letters/, case-files/ or disputes/',
-  );
+  )
+  .refine(isPlainKeyPath, 'expected a key under letters/, case-files/ or disputes/');
 const DocumentLink = z.object({ url: z.string(), expiresAt: z.string() });
 
 export const consoleRoutes = [

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
-import { readInvoiceDossier } from '../../adapters/db/api-reads';
-import { appendInvoiceEvent } from '../../adapters/db/events';
+import { type InvoiceDossier, readInvoiceDossier } from '../../adapters/db/api-reads';
+import { appendInvoiceEvent, isFinanceWriteOff } from '../../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
-import { approvalNote } from '../../core/dunning/state';
+import { approvalStepOf } from '../../core/dunning/state';
 import { reduceOpenAmount } from '../../core/invoices';
 import { AmountCents, Invoice, openStatuses } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, toChange, versionConflict } from '../http';
@@ -63,11 +63,8 @@ async function reduce(
 ) {
   const { openCents, status } = decision;
   const saved = await save(current, { ...stripVersion(current), openCents, status }, kind, actor, detail);
-  const why = kind === 'write_off' ? 'written off' : 'credited';
   const action = decision.closes
-    ? (await stopDunning(saved.invoiceId, why)).stopped
-      ? 'stopped'
-      : 'no_execution'
+    ? await stopWhenClosed(saved, kind === 'write_off' ? 'written off' : 'credited')
     : 'none';
   return { status: 200 as const, body: { invoice: saved, workflow: { action } }, version: saved.version };
 }
@@ -76,6 +73,49 @@ function requireOwed(invoice: Invoice, action: string): void {
   if (!openStatuses.includes(invoice.status)) {
     throw stateConflict(`invoice ${invoice.invoiceId} is ${invoice.status}: cannot ${action}`);
   }
+}
+
+/**
+ * The pause asked for is already in place (a call sent again after a timeout, a double click): nothing to record. A
+ * second write would move its date (a dispute's age) and add a history line reading as a second dispute.
+ */
+function samePause(invoice: Invoice, asked: { reason: string; until?: string; note?: string }): boolean {
+  const p = invoice.pause;
+  return p !== undefined && p.reason === asked.reason && p.until === asked.until && p.note === asked.note;
+}
+
+/** A retried write-off is taken for a new one after this long. */
+const WRITE_OFF_RETRY_MS = 15 * 60_000;
+
+/**
+ * A write-off sent again after its answer was lost (a timeout, a 503 while stopping the reminders): the last change to
+ * the invoice is a write-off by the same person, of the same amount (or of the whole open amount when none is named),
+ * for the same reason, a few minutes ago, and If-Match, when sent, names the version it was applied to. A client that
+ * read the invoice after it and names that version wants a second one.
+ */
+function retriedWriteOff(
+  dossier: InvoiceDossier,
+  asked: { amountCents?: number; reason: string },
+  actor: string,
+  ifMatch: number | undefined,
+): boolean {
+  const { invoice, history } = dossier;
+  // If-Match names the version the write-off was applied to (a retry) or, read after it, the current one (a repeat).
+  if (ifMatch !== undefined && ifMatch !== invoice.version - 1) return false;
+  const last = history.filter(isFinanceWriteOff).at(-1);
+  if (!last || last.detail.invoiceVersion !== invoice.version) return false;
+  if (clock().now().getTime() - Date.parse(last.at) > WRITE_OFF_RETRY_MS) return false;
+  const amount = asked.amountCents ?? (invoice.openCents === 0 ? last.detail.amountCents : undefined);
+  return last.actor === actor && last.detail.reason === asked.reason && last.detail.amountCents === amount;
+}
+
+/**
+ * The reminders of an invoice nothing is owed on any more are stopped (again, for a retried call); one still owing
+ * (open, partially paid, with the agency) keeps them.
+ */
+async function stopWhenClosed(invoice: Invoice, why: string): Promise<'none' | 'stopped' | 'no_execution'> {
+  if (invoice.openCents > 0) return 'none';
+  return (await stopDunning(invoice.invoiceId, why)).stopped ? 'stopped' : 'no_execution';
 }
 
 const tag = 'Invoices';
@@ -105,7 +145,11 @@ function pauseWithNote(o: {
     body: z.object({ note }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
-      const current = await loadForChange(params.invoiceId, ifMatch);
+      const stored = await getInvoice(params.invoiceId);
+      // Before If-Match: a retry sends the version it read before its first call, and nothing is to be written.
+      if (stored && samePause(stored, { reason: o.reason, note: body.note }))
+        return { status: 200, body: { invoice: stored }, version: stored.version };
+      const current = toChange(`invoice ${params.invoiceId}`, stored, ifMatch);
       requireOwed(current, o.action);
       const next = {
         ...stripVersion(current),
@@ -138,7 +182,10 @@ export const invoiceActionRoutes = [
     body: z.object({ until: IsoDate.describe('Promised payment date'), note }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
-      const current = await loadForChange(params.invoiceId, ifMatch);
+      const stored = await getInvoice(params.invoiceId);
+      if (stored && samePause(stored, { reason: 'promise', until: body.until, note: body.note }))
+        return { status: 200, body: { invoice: stored }, version: stored.version };
+      const current = toChange(`invoice ${params.invoiceId}`, stored, ifMatch);
       requireOwed(current, 'record a payment promise');
       const today = toIsoDate(clock().now());
       if (body.until < today) {
@@ -190,7 +237,7 @@ export const invoiceActionRoutes = [
       // Only lifting the approval pause itself approves the awaited step: a dispute or a promise recorded over it
       // (the customer's page, finance) is resolved without approving an agency handoff nobody decided; the step then
       // asks for its approval again. So does a retried call, which can no longer tell what it lifted.
-      const approve = invoice.pause?.note?.startsWith(approvalNote('')) ?? false;
+      const approve = approvalStepOf(invoice.pause) !== undefined;
       if (wasPaused) {
         const { pause, ...rest } = stripVersion(invoice);
         invoice = await save(invoice, rest, 'resumed', principal.actor, { note: body.note, pausedFor: pause?.reason });
@@ -213,7 +260,9 @@ export const invoiceActionRoutes = [
     tag,
     access: 'finance',
     ifMatch: 'optional',
-    summary: 'Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders',
+    summary:
+      'Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders; the ' +
+      'same write-off sent again right after (no If-Match, or the one of the first call) is a retry, not applied twice',
     params: InvoiceParams,
     body: z.object({
       amountCents: AmountCents.optional().describe('Default: the whole open amount'),
@@ -221,13 +270,28 @@ export const invoiceActionRoutes = [
     }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
-      const current = await loadForChange(params.invoiceId, ifMatch);
+      const dossier = await readInvoiceDossier(params.invoiceId);
+      if (!dossier) throw notFound(`invoice ${params.invoiceId}`);
+      if (retriedWriteOff(dossier, body, principal.actor, ifMatch)) {
+        const action = await stopWhenClosed(dossier.invoice, 'written off');
+        return {
+          status: 200,
+          body: { invoice: dossier.invoice, workflow: { action } },
+          version: dossier.invoice.version,
+        };
+      }
+      const current = toChange(`invoice ${params.invoiceId}`, dossier.invoice, ifMatch);
       const amount = body.amountCents ?? current.openCents;
       const decision = reduceOpenAmount(current, 'write_off', amount);
       if (!decision.ok && decision.reason === 'not_reducible')
         throw stateConflict(`invoice ${current.invoiceId} is ${current.status}: nothing to write off`);
       if (!decision.ok) throw stateConflict(`amountCents ${amount} exceeds the open amount ${current.openCents}`);
-      return reduce(current, decision, 'write_off', principal.actor, { amountCents: amount, reason: body.reason });
+      return reduce(current, decision, 'write_off', principal.actor, {
+        amountCents: amount,
+        reason: body.reason,
+        // what tells a retry of this write-off (nothing changed the invoice since) from a new one
+        invoiceVersion: current.version + 1,
+      });
     },
   }),
   route({
@@ -253,7 +317,8 @@ export const invoiceActionRoutes = [
       if (already) {
         if (already.detail.amountCents !== body.amountCents)
           throw new HttpProblem('already-exists', `credit note ${body.creditNoteId} was recorded with another amount`);
-        return { status: 200, body: { invoice: current, workflow: { action: 'none' } }, version: current.version };
+        const action = await stopWhenClosed(current, 'credited');
+        return { status: 200, body: { invoice: current, workflow: { action } }, version: current.version };
       }
       toChange(`invoice ${current.invoiceId}`, current, ifMatch);
       const decision = reduceOpenAmount(current, 'credit_note', body.amountCents);

@@ -7,7 +7,16 @@ import type { DunningWorkflow } from '../../adapters/db/workflow-markers';
 import { describeExecution, executionArnOf } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
 import { invoiceExecutionName } from '../../core/dunning/executions';
-import { AmountCents, Customer, DunningLevel, Invoice, InvoiceStatus, lineProblem, singleLine } from '../../core/model';
+import {
+  AmountCents,
+  Customer,
+  DunningLevel,
+  Invoice,
+  InvoiceStatus,
+  isPlainKeyPath,
+  lineProblem,
+  singleLine,
+} from '../../core/model';
 import { HttpProblem, notFound } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { AllocationRecord, common, HistoryEvent, Id, Page, problemResponses, WorkflowView } from '../schemas';
@@ -32,6 +41,7 @@ export const InvoiceCreate = z
       .string()
       .max(1024)
       .regex(/^invoices\/[^/].*\.pdf$/i, 'expected a key under invoices/ ending in .pdf')
+      .refine(isPlainKeyPath, 'expected a key under invoices/ ending in .pdf')
       .refine((key) => !lineProblem(key), 'control characters (CR, LF, tab...) are not allowed')
       .optional(),
     contractRateBp: z

@@ -10,11 +10,20 @@ import {
   undoMatch,
 } from '../../adapters/db/allocations';
 import { pagedTransactions } from '../../adapters/db/api-reads';
+import { getInvoice } from '../../adapters/db/invoices';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { createLogger } from '../../adapters/logger';
 import { startDunning, stopDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
-import { AmountCents, EntityId, Invoice, idOf, isOwed, NonNegativeAmountCents } from '../../core/model';
+import {
+  type Allocation,
+  AmountCents,
+  EntityId,
+  Invoice,
+  idOf,
+  isOwed,
+  NonNegativeAmountCents,
+} from '../../core/model';
 import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
@@ -44,6 +53,33 @@ async function guarded<T>(transactionId: string, fn: () => Promise<T>): Promise<
 }
 
 const log = createLogger('api');
+
+/**
+ * The match asked for is the one already applied (a call sent again after its answer was lost): its outcome as it
+ * stands, the reminders of what it paid stopped again (the first call may have failed on that). Undefined otherwise:
+ * another match of a matched transaction is refused ("undo the match first").
+ */
+async function alreadyApplied(
+  transactionId: string,
+  asked: (txn: StoredTransaction) => { allocations: Allocation[]; writeOffCents?: number } | undefined,
+): Promise<ApplyOutcome | undefined> {
+  const txn = await getTransaction(transactionId);
+  const candidate = txn?.status === 'matched' ? asked(txn) : undefined;
+  if (!txn || !candidate) return undefined;
+  const same =
+    candidate.allocations.length === txn.applied.length &&
+    candidate.allocations.every((a) =>
+      txn.applied.some((x) => x.invoiceId === a.invoiceId && x.amountCents === a.amountCents),
+    ) &&
+    txn.applied.reduce((s, a) => s + a.writeOffCents, 0) === (candidate.writeOffCents ?? 0);
+  if (!same) return undefined;
+  const invoices = (await Promise.all(txn.applied.map((a) => getInvoice(a.invoiceId)))).filter(
+    (i): i is Invoice => i !== undefined,
+  );
+  const paidInvoiceIds = invoices.filter((i) => i.status === 'paid').map((i) => i.invoiceId);
+  await Promise.all(paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  return { transaction: txn, invoices, paidInvoiceIds, reopenedInvoiceIds: [] };
+}
 
 /**
  * After finance's match: reminders of what it paid stop, and a payer the matcher did not know becomes an alias. The
@@ -148,13 +184,16 @@ export const transactionRoutes = [
     params: Params,
     body: z.object({ suggestionIndex: z.number().int().min(0).max(50).default(0) }),
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
-    handle: async ({ params, body, principal }) =>
-      afterMatch(
+    handle: async ({ params, body, principal }) => {
+      const retried = await alreadyApplied(params.transactionId, (t) => t.match?.suggestions[body.suggestionIndex]);
+      if (retried) return { status: 200, body: retried };
+      return afterMatch(
         await guarded(params.transactionId, () =>
           acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor),
         ),
         principal.actor,
-      ),
+      );
+    },
   }),
   route({
     method: 'POST',
@@ -166,13 +205,16 @@ export const transactionRoutes = [
     params: Params,
     body: ManualMatch,
     responses: { 200: { description: 'Applied', schema: MatchOutcome }, ...common(404, 409, 413, 415) },
-    handle: async ({ params, body, principal }) =>
-      afterMatch(
+    handle: async ({ params, body, principal }) => {
+      const retried = await alreadyApplied(params.transactionId, () => body);
+      if (retried) return { status: 200, body: retried };
+      return afterMatch(
         await guarded(params.transactionId, () =>
           applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents),
         ),
         principal.actor,
-      ),
+      );
+    },
   }),
   route({
     method: 'POST',

@@ -50,6 +50,15 @@ export function withDone(state: DunningState, stepId: string): string[] {
 /** The note a pause for approval carries, so a retried step recognises its own pause. */
 export const approvalNote = (stepId: string) => `approval:${stepId}`;
 
+/**
+ * The step a pause waits for the approval of: only a pause by hand (the one the dunning sets) carries it. A dispute or
+ * promise note is typed by a person or a customer: one reading "approval:agency" approves nothing.
+ */
+export function approvalStepOf(pause: { reason: string; note?: string } | undefined): string | undefined {
+  const prefix = approvalNote('');
+  return pause?.reason === 'manual' && pause.note?.startsWith(prefix) ? pause.note.slice(prefix.length) : undefined;
+}
+
 /** Execution input: {"invoiceId": "..."} is a valid state. */
 export function parseState(input: unknown): DunningState {
   return DunningState.parse(input);

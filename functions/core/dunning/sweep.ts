@@ -6,6 +6,7 @@ import type { Customer, Invoice } from '../model';
 import { DunningLevel, isEscalation, type Policy, policyForCustomer, UnknownPolicyError } from './policy';
 import { type HalfYear, halfYearEnd, missingRates, type RateTable } from './rates';
 import { effectiveSendWindow, policyTimeline, promiseResumeAt, stepConditionsHold } from './schedule';
+import { approvalStepOf } from './state';
 
 /**
  * The daily sweep as data in, actions out (the handler reads, calls planSweep, runs the actions).
@@ -177,12 +178,11 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
     // approves nothing: a step that awaited an approval asks for it again.
     plan.actions.push({ kind: 'resume', invoiceId: invoice.invoiceId, approve: false });
   } else if (pause) {
+    const approvalStep = approvalStepOf(pause);
     plan.digest.needsPerson.push({
       customerName: customer.name,
       invoiceId: invoice.invoiceId,
-      reason: pause.note?.startsWith('approval:')
-        ? `approval needed: ${pause.note.slice(9)}`
-        : `paused (${pause.reason})`,
+      reason: approvalStep ? `approval needed: ${approvalStep}` : `paused (${pause.reason})`,
       since: localDate(new Date(pause.since), SWEEP_TIME_ZONE),
     });
   }

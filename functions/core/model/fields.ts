@@ -56,6 +56,14 @@ export const idOf = (max: number) =>
     })
     .describe(`1 to ${max} printable characters: no control character (CR, LF, tab), no leading or trailing space`);
 
+/**
+ * A storage key (S3) made of plain names: no empty, "." or ".." segment. S3 keeps such a key as is, but a browser or a
+ * local store resolves "invoices/../letters/x.pdf" out of the folder the key was checked against.
+ */
+export function isPlainKeyPath(key: string): boolean {
+  return key.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
 /** What is wrong with a one-line text (a name, an address line), or undefined: no control character, no line break. */
 export function lineProblem(text: string): string | undefined {
   return /[\p{Cc}\p{Zl}\p{Zp}]/u.test(text) ? 'control characters (CR, LF, tab...) are not allowed' : undefined;

@@ -143,6 +143,13 @@ describe('GET /console/today: what needs a person now', () => {
     },
   );
 
+  it('lists a dispute whose reason the customer typed as "approval:agency" as a dispute, not an approval', async () => {
+    seed([inv('F1', { pause: { reason: 'dispute', since, note: 'approval:agency' } })]);
+    const res = await call('GET', '/console/today');
+    expect(res.json.approvals).toEqual([]);
+    expect(res.json.disputes.map((d: { invoiceId: string }) => d.invoiceId)).toEqual(['F1']);
+  });
+
   it('is readable by the read-only role', async () => {
     seed([]);
     expect((await call('GET', '/console/today', { as: 'readonly' })).status).toBe(200);
@@ -212,7 +219,8 @@ describe('GET /console/document-link: a short-lived link to a PDF the dunning se
   });
 
   it('refuses any key outside letters/, case-files/ and disputes/ (statements, others’ invoices)', async () => {
-    for (const key of ['processed/releve.cfo', 'invoices/F1.pdf', '/letters/x.pdf']) {
+    const climbing = ['letters/../processed/releve.cfo', 'disputes/./x.pdf', 'case-files//x.pdf', 'letters/a/..'];
+    for (const key of ['processed/releve.cfo', 'invoices/F1.pdf', '/letters/x.pdf', ...climbing]) {
       const res = await call('GET', '/console/document-link', { query: { key } });
       expect(res.status, key).toBe(400);
     }

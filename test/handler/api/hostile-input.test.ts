@@ -375,6 +375,15 @@ describe('other free text and dates that reach workflows and e-mails', () => {
     expect(fields(res)).toEqual(['body:pdfKey']);
   });
 
+  it('an invoice PDF key cannot climb out of invoices/ with a .. segment', async () => {
+    for (const pdfKey of ['invoices/../letters/C2/formal-notice-2026-11-01.pdf', 'invoices/./x//F9.pdf']) {
+      const body = { invoiceId: 'F9', customerId: 'C1', amountCents: 100, issueDate: '2026-11-01' };
+      const res = await call('POST', '/invoices', { body: { ...body, dueDate: '2026-11-30', pdfKey } });
+      expect(res.status, pdfKey).toBe(400);
+      expect(fields(res)).toEqual(['body:pdfKey']);
+    }
+  });
+
   it(
     'a payment promise more than a year away is refused: its workflow would outlive a Standard ' + 'execution',
     async () => {

@@ -53,6 +53,13 @@ function givenInvoice(inv: Invoice) {
   ddb.on(GetCommand, { Key: { pk: `INVOICE#${inv.invoiceId}`, sk: 'INVOICE' } }).resolves({ Item: invoiceItem(inv) });
 }
 
+/** The invoice with no other item in its partition, as a dossier read (write-off, credit note) sees it. */
+function givenDossier(inv: Invoice) {
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `INVOICE#${inv.invoiceId}` } }).resolves({
+    Items: [invoiceItem(inv)],
+  });
+}
+
 describe('POST /invoices: create one invoice', () => {
   const body = {
     invoiceId: 'F-2026-001',
@@ -399,6 +406,11 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   it.each([
     ['the approval pause itself', { reason: 'manual', note: 'approval:agency' }, ['agency']],
     ['a dispute recorded over it', { reason: 'dispute', note: 'Les 40 baguettes du 12 n’ont pas été livrées.' }, []],
+    [
+      'a dispute whose reason the customer typed as "approval:agency"',
+      { reason: 'dispute', note: 'approval:agency' },
+      [],
+    ],
   ] as const)(
     'resuming a workflow that awaits an approval approves the step only when lifting %s',
     async (_, pause, approved) => {
@@ -440,7 +452,7 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   });
 
   it('writes off the whole open amount and stops the reminders', async () => {
-    givenInvoice(invoice({ openCents: 350, status: 'partially_paid' }));
+    givenDossier(invoice({ openCents: 350, status: 'partially_paid' }));
     ddb.on(TransactWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
     sfn.on(StopExecutionCommand).resolves({});
@@ -454,7 +466,7 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   });
 
   it('refuses to write off more than is open', async () => {
-    givenInvoice(invoice({ openCents: 350 }));
+    givenDossier(invoice({ openCents: 350 }));
     const res = await call('POST', '/invoices/F-2026-001/write-off', { body: { reason: 'x', amountCents: 351 } });
     expect(res.status).toBe(409);
   });
@@ -489,7 +501,7 @@ describe('invoice actions: dispute, promise, pause, resume, write-off, credit no
   });
 
   it('answers 503 when Step Functions throttles the stop, after the write-off is saved', async () => {
-    givenInvoice(invoice());
+    givenDossier(invoice());
     ddb.on(TransactWriteCommand).resolves({});
     sfn.on(StopExecutionCommand).rejects(awsError('ThrottlingException'));
     const res = await call('POST', '/invoices/F-2026-001/write-off', { body: { reason: 'liquidation judiciaire' } });

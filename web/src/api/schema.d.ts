@@ -353,7 +353,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders */
+        /** Write off all or part of the open amount ("passage en perte"); a full write-off stops the reminders; the same write-off sent again right after (no If-Match, or the one of the first call) is a retry, not applied twice */
         post: operations["writeOffInvoice"];
         delete?: never;
         options?: never;
