@@ -20,7 +20,7 @@ import { setClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
 import { Customer, type Invoice } from '../../../functions/core/model';
-import { apiEnv, awsError, cancelled, makeCaller, problemType } from './support';
+import { apiEnv, awsError, cancelled, invoice, makeCaller, problemType } from './support';
 
 apiEnv();
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -28,18 +28,6 @@ const sfn = mockClient(SFNClient);
 const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 
-const invoice = (over: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: 'F-2026-001',
-  customerId: 'C001',
-  amountCents: 120000,
-  openCents: 120000,
-  currency: 'EUR',
-  issueDate: '2026-10-01',
-  dueDate: '2026-10-31',
-  status: 'open',
-  version: 2,
-  ...over,
-});
 const customer = Customer.parse({ customerId: 'C001', name: 'Boulangerie Dupont' });
 const dunningState = { invoiceId: 'F-2026-001', doneStepIds: ['courtesy'], policyId: 'standard', policyVersion: 1 };
 

@@ -13,7 +13,7 @@ import { invoiceItem } from '../../../functions/adapters/db/items';
 import { StoredTransaction, transactionItem } from '../../../functions/adapters/db/transactions';
 import { fixedClock } from '../../../functions/core/dates';
 import type { Invoice } from '../../../functions/core/model';
-import { apiEnv, awsError, makeCaller } from './support';
+import { apiEnv, awsError, invoice, makeCaller } from './support';
 
 /** A write sent again after a timeout (its answer lost) must not act twice. */
 apiEnv();
@@ -21,19 +21,6 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
-
-const invoice = (over: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: 'F-2026-001',
-  customerId: 'C001',
-  amountCents: 120000,
-  openCents: 120000,
-  currency: 'EUR',
-  issueDate: '2026-10-01',
-  dueDate: '2026-10-31',
-  status: 'open',
-  version: 2,
-  ...over,
-});
 
 beforeEach(() => {
   ddb.reset();

@@ -3,6 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
+import type { Invoice } from '../../../functions/core/model';
 
 /** Environment of the api Lambda in tests: local token auth, a table name, a state machine. */
 export const FINANCE_TOKEN = 'test-finance-token';
@@ -148,3 +149,17 @@ export function cancelled(code: string) {
 export function awsError(name: string) {
   return Object.assign(new Error(name), { name, $metadata: {} });
 }
+
+/** An open invoice of customer C001, at version 2, as the invoice routes' tests store it. */
+export const invoice = (over: Partial<Invoice> = {}): Invoice => ({
+  invoiceId: 'F-2026-001',
+  customerId: 'C001',
+  amountCents: 120000,
+  openCents: 120000,
+  currency: 'EUR',
+  issueDate: '2026-10-01',
+  dueDate: '2026-10-31',
+  status: 'open',
+  version: 2,
+  ...over,
+});
