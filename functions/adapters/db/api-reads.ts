@@ -41,7 +41,7 @@ export async function paymentsOf(invoiceId: string): Promise<{ on: string; cents
   });
   return items
     .map((i) => AllocationRecord.parse(stripKeys(i)))
-    .map((a) => ({ on: (a.bookingDate ?? a.at ?? '').slice(0, 10), cents: a.amountCents + a.writeOffCents }))
+    .map((a) => ({ on: paidOn(a.bookingDate, a.at), cents: a.amountCents + a.writeOffCents }))
     .filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.on) && p.cents > 0);
 }
 
@@ -269,11 +269,8 @@ export async function getCustomers(ids: string[]): Promise<Map<string, Customer>
 }
 
 /**
- * Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read.
- */
-/**
  * The day a payment counts from: its booking date, or, for one recorded without (a timestamp), that instant's day in
- * Paris, as the reports count days (not the UTC date, a day early from 22:00/23:00).
+ * Paris, as the reports and the penalties count days (not the UTC date, a day early from 22:00/23:00).
  */
 function paidOn(bookingDate: unknown, at: unknown): string {
   if (bookingDate !== undefined && bookingDate !== null) return String(bookingDate).slice(0, 10);
@@ -281,6 +278,9 @@ function paidOn(bookingDate: unknown, at: unknown): string {
   return instant && !Number.isNaN(instant.getTime()) ? localDate(instant, 'Europe/Paris') : '';
 }
 
+/**
+ * Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read.
+ */
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
     const allocs = await queryAll({

@@ -188,6 +188,36 @@ describe('a formal notice after a partial payment received late', () => {
       | undefined;
     expect(sent?.detail.penaltiesCents).toBe(String(1198 + 559 + 126 + 4000));
   });
+
+  it('dates a payment recorded without a booking date by its day in Paris: 00:30 on 15/01 is the 15th', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const state = await noticeBatch();
+    table.put(
+      invoiceItem(
+        invoice('INV-1', 'A', '2025-12-01', {
+          dunningLevel: 'final_reminder',
+          openCents: 20_000,
+          receivedCents: 100_000,
+          status: 'partially_paid',
+        }),
+      ),
+    );
+    table.put({
+      pk: 'INVOICE#INV-1',
+      sk: 'ALLOC#T-1',
+      type: 'allocation',
+      invoiceId: 'INV-1',
+      transactionId: 'T-1',
+      amountCents: 100_000,
+      writeOffCents: 0,
+      at: '2026-01-14T23:30:00.000Z',
+    });
+    await dispatch(state);
+    const sent = [...table.items.values()].find((i) => i.kind === 'formal_notice_sent') as
+      | { detail: { penaltiesCents: string } }
+      | undefined;
+    expect(sent?.detail.penaltiesCents).toBe(String(1198 + 559 + 126 + 4000));
+  });
 });
 
 describe('a consumer’s formal notice without a postal address', () => {
