@@ -290,6 +290,14 @@ const fr = {
     week: 'Semaine du',
     expected: 'Attendu',
     total: 'Total',
+    disputed: 'En litige',
+    ofWhichDisputed: (x: string) => `dont ${x} en litige (relances suspendues)`,
+    otherCurrencies: (codes: string[], currency: string) =>
+      `Dû aussi en ${codes.join(', ')} : non compté ici, qui ne montre que ${currency}.`,
+    later: (x: string) => `Attendu après ces semaines : ${x}`,
+    inCollection: (x: string) => `Dont confié à l’agence de recouvrement : ${x}`,
+    excludedDisputed: (x: string) => `Non compté, en litige : ${x}`,
+    excludedPaused: (x: string) => `Non compté, relances en pause sans promesse de paiement : ${x}`,
   },
   settings: {
     title: 'Paramètres',
@@ -589,6 +597,14 @@ const en: Messages = {
     week: 'Week of',
     expected: 'Expected',
     total: 'Total',
+    disputed: 'Disputed',
+    ofWhichDisputed: (x) => `of which ${x} disputed (reminders paused)`,
+    otherCurrencies: (codes, currency) =>
+      `Also owed in ${codes.join(', ')}: not counted here, which shows ${currency} only.`,
+    later: (x) => `Expected after these weeks: ${x}`,
+    inCollection: (x) => `Of which with the collection agency: ${x}`,
+    excludedDisputed: (x) => `Not counted, disputed: ${x}`,
+    excludedPaused: (x) => `Not counted, reminders paused without a promise to pay: ${x}`,
   },
   settings: {
     title: 'Settings',

@@ -191,6 +191,43 @@ const routes: Record<string, unknown> = {
     overdueCents: 0,
   },
   '/customers/C1/aliases': { items: [] },
+  '/reports/aged-balance': {
+    asOf: '2026-11-23',
+    currency: 'EUR',
+    customers: [
+      {
+        customerId: 'C1',
+        customerName: 'Rousseau SA',
+        invoiceCount: 2,
+        buckets: { not_due: 0, d1_30: 380_00, d31_60: 500_00, d61_90: 0, over_90: 0 },
+        totalCents: 880_00,
+        disputedCents: 500_00,
+      },
+    ],
+    total: {
+      invoiceCount: 2,
+      buckets: { not_due: 0, d1_30: 380_00, d31_60: 500_00, d61_90: 0, over_90: 0 },
+      totalCents: 880_00,
+      disputedCents: 500_00,
+    },
+    otherCurrencies: ['USD'],
+  },
+  '/reports/dso': {
+    asOf: '2026-11-23',
+    currency: 'EUR',
+    periodDays: 90,
+    receivablesCents: 880_00,
+    salesCents: 2_000_00,
+    dsoDays: 39.6,
+  },
+  '/reports/cash-forecast': {
+    asOf: '2026-11-23',
+    currency: 'EUR',
+    weeks: [{ weekStart: '2026-11-23', expectedCents: 380_00, invoiceCount: 1 }],
+    laterCents: 75_00,
+    inCollectionCents: 0,
+    excluded: { disputedCents: 500_00, pausedCents: 42_00 },
+  },
   '/policies': { items: [] },
   '/invoices/R-1/write-off': { invoice: invoice('R-1', { openCents: 260_00 }) },
   '/transactions/T1/accept': { transaction: txn, invoices: [], paidInvoiceIds: ['R-1'], reopenedInvoiceIds: [] },
@@ -253,6 +290,7 @@ describe('French pages speak French only', () => {
     ['Relevés', '/releves', 'fichier tronqué (ligne 12)'],
     ['Clients', '/clients', 'scénario du segment grands comptes'],
     ['Client', '/clients/C1', 'comptabilité fournisseurs'],
+    ['Pilotage', '/pilotage', 'Balance âgée'],
   ])('%s shows no code identifier and no English word', async (_name, path, expected) => {
     const text = await show(path);
     expect(text).toContain(expected);
@@ -279,6 +317,18 @@ describe('French pages speak French only', () => {
       );
     },
   );
+
+  it('the reports say what their totals leave out: disputed sums, other currencies, cash nobody can date', async () => {
+    const text = await show('/pilotage');
+    expect(text).toMatch(/dont 500,00\s€ en litige \(relances suspendues\)/);
+    expect(text).toContain('Dû aussi en USD : non compté ici, qui ne montre que EUR.');
+    expect(text).toMatch(/Attendu après ces semaines : 75,00\s€/);
+    expect(text).toMatch(/Non compté, en litige : 500,00\s€/);
+    expect(text).toMatch(/Non compté, relances en pause sans promesse de paiement : 42,00\s€/);
+    expect(text).not.toContain('confié à l’agence');
+    const headers = [...root().querySelectorAll('th[scope=col]')].map((th) => th.textContent);
+    expect(headers).toContain('En litige');
+  });
 
   it('an engine reason no rule knows is shown as written, marked as not translated', async () => {
     routes['/transactions'] = { items: [{ ...txn, match: { ...txn.match, reasons: ['a brand new reason'] } }] };

@@ -22,7 +22,8 @@ export function Chart(props: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
-    if (!el) return;
+    // no 2D canvas (blocked by the browser, or a DOM without one): no picture, the table beside it has the figures
+    if (!el || !document.createElement('canvas').getContext('2d')) return;
     const xs = props.labels.map((_, i) => i);
     const bars = uPlot.paths.bars?.({ size: [0.6, 80] });
     const opts: uPlot.Options = {

@@ -88,6 +88,8 @@ function AgedCard(props: { aged: Loaded<Aged> }) {
             />
             <figcaption>
               {m.total} : {money(a.total.totalCents, a.currency)} · {date(a.asOf)}
+              {a.total.disputedCents > 0 && <p>{m.ofWhichDisputed(money(a.total.disputedCents, a.currency))}</p>}
+              {a.otherCurrencies.length > 0 && <p>{m.otherCurrencies(a.otherCurrencies, a.currency)}</p>}
             </figcaption>
             <table class="compact">
               <tbody>
@@ -148,6 +150,7 @@ function DsoCard() {
 
 function CustomersCard(props: { aged: Loaded<Aged> }) {
   const m = t().reports;
+  const anyDisputed = (a: Aged) => a.customers.some((c) => c.disputedCents > 0);
   return (
     <section class="card wide" aria-labelledby="by-customer-title">
       <h2 id="by-customer-title">{m.agedByCustomer}</h2>
@@ -171,6 +174,11 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
                     <th scope="col" class="num">
                       {m.total}
                     </th>
+                    {anyDisputed(a) && (
+                      <th scope="col" class="num">
+                        {m.disputed}
+                      </th>
+                    )}
                   </tr>
                 </thead>
                 <tbody>
@@ -187,6 +195,9 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
                         </td>
                       ))}
                       <td class="num">{money(c.totalCents, a.currency)}</td>
+                      {anyDisputed(a) && (
+                        <td class="num">{c.disputedCents ? money(c.disputedCents, a.currency) : ''}</td>
+                      )}
                     </tr>
                   ))}
                 </tbody>
@@ -199,13 +210,16 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
   );
 }
 
+type Forecast = Exclude<Awaited<ReturnType<typeof loadForecast>>, string>;
+
+async function loadForecast(api: Api) {
+  return ok(await api.GET('/reports/cash-forecast', { params: { query: { weeks: 12 } } }));
+}
+
 function ForecastCard() {
   const { api } = useApp();
   const m = t().reports;
-  const forecast = useData(
-    async () => ok(await api.GET('/reports/cash-forecast', { params: { query: { weeks: 12 } } })),
-    [],
-  );
+  const forecast = useData(() => loadForecast(api), []);
   return (
     <section class="card wide" aria-labelledby="forecast-title">
       <h2 id="forecast-title">{m.forecast}</h2>
@@ -246,10 +260,30 @@ function ForecastCard() {
                   ))}
               </tbody>
             </table>
+            <ForecastLeftOut forecast={f} />
           </figure>
         )}
       </Async>
     </section>
+  );
+}
+
+/** What the weeks do not hold: cash expected later, and what nobody can date (disputed or paused invoices). */
+function ForecastLeftOut({ forecast: f }: { forecast: Forecast }) {
+  const m = t().reports;
+  const lines = [
+    f.laterCents > 0 && m.later(money(f.laterCents, f.currency)),
+    f.inCollectionCents > 0 && m.inCollection(money(f.inCollectionCents, f.currency)),
+    f.excluded.disputedCents > 0 && m.excludedDisputed(money(f.excluded.disputedCents, f.currency)),
+    f.excluded.pausedCents > 0 && m.excludedPaused(money(f.excluded.pausedCents, f.currency)),
+  ].filter((x): x is string => typeof x === 'string');
+  if (lines.length === 0) return null;
+  return (
+    <ul class="left-out">
+      {lines.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
   );
 }
 
