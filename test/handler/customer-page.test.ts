@@ -904,6 +904,33 @@ describe('uploads', () => {
     );
   });
 
+  it(
+    'a dispute reason holding a bidirectional override is refused in the customer’s language, kept in the form, and ' +
+      'nothing recorded',
+    async () => {
+      const w = world();
+      const dispute = (tokenOf: string, form: string, invoiceNumber: string, reason: string) =>
+        handleCustomerPage(
+          event('POST', `/c/${tokenOf}/dispute`, multipart({ formToken: form, invoiceNumber, reason })),
+          w.deps,
+        );
+      const reason = 'Déjà payé par virement \u202e5102-60-10\u202c, voir relevé';
+      const res = await dispute(token(), formToken(), 'F-2026-0042', reason);
+      expect(res.statusCode).toBe(400);
+      expect(html(res)).toContain('Le motif contient un caractère invisible');
+      expect(html(res)).toContain(`>${reason}</textarea>`);
+      const other = token({ customerId: 'OTHER', linkId: 'link-other-0001' });
+      const english = await dispute(other, formTokenFor('link-other-0001', KEY), 'F-2026-0099', 'paid\u0007');
+      expect(html(english)).toContain('The reason holds an invisible character');
+      expect(w.events).toEqual([]);
+      expect(w.alerts).toEqual([]);
+      expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+      const lines = 'Livraison incomplète :\r\n- 40 baguettes\r\n- 2 cartons';
+      expect((await dispute(token(), formToken(), 'F-2026-0042', lines)).statusCode).toBe(303);
+      expect(w.invoices.get('F-2026-0042')?.pause?.note).toBe(lines);
+    },
+  );
+
   it('a dispute of another customer’s invoice is refused', async () => {
     const w = world();
     const res = await handleCustomerPage(

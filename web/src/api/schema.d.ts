@@ -2960,6 +2960,7 @@ export interface operations {
                     amountCents: number;
                     /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     creditNoteId: string;
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     reason?: string;
                 };
             };
@@ -3113,6 +3114,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3266,6 +3268,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3419,6 +3422,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                     /** @description Promised payment date */
                     until: string;
@@ -3571,6 +3575,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3725,6 +3730,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3880,6 +3886,7 @@ export interface operations {
                 "application/json": {
                     /** @description Default: the whole open amount */
                     amountCents?: number;
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     reason: string;
                 };
             };
