@@ -2521,6 +2521,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -2650,6 +2652,8 @@ export interface operations {
                         issueDate: string;
                         openCents: number;
                         pause?: {
+                            /** @constant */
+                            by?: "customer";
                             note?: string;
                             /** @enum {string} */
                             reason: "dispute" | "promise" | "manual";
@@ -2699,6 +2703,8 @@ export interface operations {
                         issueDate: string;
                         openCents: number;
                         pause?: {
+                            /** @constant */
+                            by?: "customer";
                             note?: string;
                             /** @enum {string} */
                             reason: "dispute" | "promise" | "manual";
@@ -2858,6 +2864,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3001,6 +3009,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3155,6 +3165,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3309,6 +3321,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3465,6 +3479,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3616,6 +3632,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3771,6 +3789,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3927,6 +3947,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -6222,6 +6244,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -6488,6 +6512,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -6916,6 +6942,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
