@@ -25,6 +25,14 @@ export const fieldRules: Rule[] = [
     /^control characters \(CR, LF, tab\.\.\.\) are not allowed$/,
     () => 'pas de caractère de contrôle (retour à la ligne, tabulation…)',
   ],
+  [
+    /^a bidirectional control character \((\S+), character (\S+)\) is not allowed$/,
+    (...g) => `caractère d’inversion du sens d’écriture ${g[0]} refusé (caractère n° ${g[1]})`,
+  ],
+  [
+    /^a control character \((\S+), character (\S+)\) is not allowed$/,
+    (...g) => `caractère de contrôle ${g[0]} refusé (caractère n° ${g[1]})`,
+  ],
   [/^invisible or unassigned characters are not allowed$/, () => 'pas de caractère invisible ou non attribué'],
   [/^only the ordinary space is allowed$/, () => 'seul l’espace ordinaire est accepté'],
   [

@@ -7,6 +7,7 @@
 import { addBusinessDays } from '../core/calendar/business-days';
 import {
   coveredByReportedPayment,
+  customerPromisePause,
   DISPUTE_FILE_EXTENSIONS,
   type DisputeFileType,
   disputeFileTypeOf,
@@ -62,8 +63,8 @@ async function contextOf(access: OpenAccess, deps: PageDeps): Promise<Context> {
 const actorOf = (c: Context) => `customer:${c.access.customer.customerId}`;
 
 /**
- * The change that sets the pause of one invoice and records why, with the link it came from. A promise pause
- * replacing one keeps the first one's `since`: a renewal is bounded from the first promise of the chain.
+ * The change that sets the pause of one invoice (marked as the customer's unless it is finance's, kept as it was) and
+ * records why, with the link it came from.
  */
 function pauseOf(
   c: Context,
@@ -73,10 +74,9 @@ function pauseOf(
   detail: Record<string, unknown>,
 ): InvoiceChange {
   const { version: _v, ...rest } = invoice;
-  const since = pause.reason === 'promise' && invoice.pause?.reason === 'promise' ? invoice.pause.since : pause.since;
   return {
     current: invoice,
-    next: { ...rest, pause: { ...pause, since } },
+    next: { ...rest, pause: pause === invoice.pause ? pause : { ...pause, by: 'customer' } },
     event: {
       at: c.at,
       kind,
@@ -119,15 +119,16 @@ export async function reportPayment(
   });
   await savePauses(
     c,
-    covered.map((invoice) =>
-      pauseOf(
-        c,
-        invoice,
-        { reason: 'promise', since: c.at, until: laterOf(invoice.pause?.until, until), note },
-        'payment_reported',
-        { paidOn, amountCents: amount, until },
-      ),
-    ),
+    covered.map((invoice) => {
+      const asked = { until: laterOf(invoice.pause?.until, until), at: c.at, note };
+      const { pause, financeKeptUntil } = customerPromisePause(invoice.pause, asked);
+      return pauseOf(c, invoice, pause, 'payment_reported', {
+        paidOn,
+        amountCents: amount,
+        until,
+        ...(financeKeptUntil ? { financeKeptUntil } : {}),
+      });
+    }),
   );
   return { ok: true };
 }
@@ -171,9 +172,10 @@ export async function openDispute(
 }
 
 /**
- * "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause). A promise
- * while one is still recorded is a renewal: it may reach the policy's days from the first promise, no further, and
- * finance is told it was put off.
+ * "Je m'engage à payer le …": every owed invoice not held by finance waits for that date (the promise pause), unless a
+ * promise pause finance set already runs as late or later: that one stays (`customerPromisePause`). A promise while
+ * one of the customer's is still recorded is a renewal: it may reach the policy's days from the first promise, no
+ * further, and finance is told it was put off.
  */
 export async function promisePayment(
   access: OpenAccess,
@@ -188,20 +190,28 @@ export async function promisePayment(
     firstPromisedOn: c.chain.firstPromisedOn,
     previousPromisedFor: c.chain.previousPromisedFor,
   };
-  await tellFinance(c, { kind: 'payment_promised', promisedFor, ...(renewal ? { renewal } : {}) });
+  const asked = { until: promisedFor, at: c.at, note: 'Promesse du client (page client)' };
+  const pauses = c.invoices
+    .filter(promisable)
+    .map((invoice) => ({ invoice, ...customerPromisePause(invoice.pause, asked) }));
+  // finance's own later dates stay: finance reads which, beside the customer's date
+  const financeKept = pauses.flatMap(({ invoice, financeKeptUntil: until }) =>
+    until ? [{ invoiceId: invoice.invoiceId, until }] : [],
+  );
+  await tellFinance(c, {
+    kind: 'payment_promised',
+    promisedFor,
+    ...(renewal ? { renewal } : {}),
+    ...(financeKept.length ? { financeKept } : {}),
+  });
   await savePauses(
     c,
-    c.invoices
-      .filter(promisable)
-      .map((invoice) =>
-        pauseOf(
-          c,
-          invoice,
-          { reason: 'promise', since: c.at, until: promisedFor, note: 'Promesse du client (page client)' },
-          'payment_promised',
-          { until: promisedFor },
-        ),
-      ),
+    pauses.map(({ invoice, pause, financeKeptUntil }) =>
+      pauseOf(c, invoice, pause, 'payment_promised', {
+        until: promisedFor,
+        ...(financeKeptUntil ? { financeKeptUntil } : {}),
+      }),
+    ),
   );
   return { ok: true };
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { localDate } from '../core/calendar/time-zone';
-import { type CustomerPageData, type FormErrorCode, type PageInvoice, pagePenalties } from '../core/customer-page';
+import {
+  type CustomerPageData,
+  type FormErrorCode,
+  financePromiseUntil,
+  isCustomerPromise,
+  type PageInvoice,
+  pagePenalties,
+} from '../core/customer-page';
 import { addDays, type IsoDate } from '../core/dates';
 import { levelRank, type Policy } from '../core/dunning/policy';
 import type { Customer, Invoice } from '../core/model';
@@ -16,16 +23,18 @@ export function latestPromiseDate(today: IsoDate, policy: Policy): IsoDate {
 }
 
 /**
- * The promise chain a new promise of the customer's would extend: the earliest promise pause still recorded on the
- * invoices it would pause (its `since` is kept through renewals), and the latest date a renewal may reach, the
- * policy's days from that first promise. undefined when no promise is recorded (a first promise).
+ * The promise chain a new promise of the customer's would extend: the earliest of the customer's promise pauses still
+ * recorded on the invoices it would pause (its `since` is kept through renewals), and the latest date a renewal may
+ * reach, the policy's days from that first promise. undefined when the customer has no promise recorded (a first
+ * promise, even over one finance recorded).
  */
 export function promiseChain(
   invoices: Invoice[],
   customer: Customer,
   policy: Policy,
 ): { firstPromisedOn: IsoDate; previousPromisedFor?: IsoDate; renewalLimit: IsoDate } | undefined {
-  const promised = invoices.filter((i) => i.pause?.reason === 'promise');
+  // finance's own promise pauses are no link of the customer's chain (`isCustomerPromise`)
+  const promised = invoices.filter((i) => isCustomerPromise(i.pause));
   if (promised.length === 0) return undefined;
   const first = promised.reduce((a, b) => ((b.pause?.since ?? '') < (a.pause?.since ?? '') ? b : a));
   const firstPromisedOn = todayOf(customer, new Date(first.pause?.since ?? ''));
@@ -81,7 +90,22 @@ export async function pageData(
     errors: extra.errors,
     values: extra.values,
     notice: extra.notice,
+    ...(extra.notice === 'donePromise' ? { promiseHeld: promiseHeld(invoices, today) } : {}),
   };
+}
+
+/**
+ * After a promise, the invoices whose promise pause finance set still runs later than today (a customer's promise
+ * never shortens it, so it runs at least to the customer's date), by date; and whether others carry the customer's.
+ */
+function promiseHeld(invoices: Invoice[], today: IsoDate): CustomerPageData['promiseHeld'] {
+  const byDate = new Map<IsoDate, string[]>();
+  for (const i of invoices) {
+    const until = financePromiseUntil(i.pause);
+    if (until !== undefined && until > today) byDate.set(until, [...(byDate.get(until) ?? []), i.invoiceId]);
+  }
+  const held = [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([until, ids]) => ({ until, invoices: ids }));
+  return { held, others: invoices.some((i) => isCustomerPromise(i.pause)) };
 }
 
 async function pageInvoice(

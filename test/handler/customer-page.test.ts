@@ -624,6 +624,88 @@ describe('the customer’s answers', () => {
     },
   );
 
+  it(
+    'a customer’s promise never shortens a promise pause finance set: its later date stays, finance reads so, and ' +
+      'the page says which invoices wait until when',
+    async () => {
+      const w = world();
+      const agreed = { reason: 'promise', since: '2026-05-20T14:00:00.000Z', until: '2026-06-30', note: 'plan agréé' };
+      const held = w.invoices.get('F-2026-0042') as Invoice;
+      w.invoices.set(held.invoiceId, { ...held, pause: agreed as Invoice['pause'] });
+      const res = await handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-12' })),
+        w.deps,
+      );
+      expect(res.statusCode).toBe(303);
+      expect(w.invoices.get('F-2026-0042')?.pause).toEqual(agreed);
+      expect(w.invoices.get('F-2026-0043')?.pause).toMatchObject({
+        reason: 'promise',
+        until: '2026-06-12',
+        by: 'customer',
+        since: NOW.toISOString(),
+      });
+      expect(w.events.map((e) => [e.invoiceId, e.kind, e.detail.until, e.detail.financeKeptUntil])).toEqual([
+        ['F-2026-0042', 'payment_promised', '2026-06-12', '2026-06-30'],
+        ['F-2026-0043', 'payment_promised', '2026-06-12', undefined],
+      ]);
+      expect(w.alerts).toHaveLength(1);
+      expect(w.alerts[0].title).toBe('Client ACME – paiement promis pour le 12/06/2026');
+      expect(w.alerts[0].items).toContain(
+        'Facture F-2026-0042 : la suspension que vous aviez fixée jusqu’au 30/06/2026 est maintenue',
+      );
+      const page = html(
+        await handleCustomerPage(event('GET', `/c/${token()}`, { query: { done: 'promise' } }), w.deps),
+      );
+      expect(page).toContain(
+        'Votre engagement est noté. Pour la facture F-2026-0042, les relances restent suspendues jusqu’au ' +
+          '30/06/2026, comme convenu avec nous. Pour les autres factures, pas de relance d’ici la date que vous avez ' +
+          'indiquée.',
+      );
+      expect(page).not.toContain('pas de relance pour ces factures d’ici là');
+    },
+  );
+
+  it('an English customer whose every invoice finance holds later reads so in English, not “until then”', async () => {
+    const w = world();
+    const other = w.invoices.get('F-2026-0099') as Invoice;
+    const agreed = { reason: 'promise' as const, since: '2026-05-20T14:00:00.000Z', until: '2026-07-15' };
+    w.invoices.set(other.invoiceId, { ...other, pause: agreed });
+    const link = token({ customerId: 'OTHER', linkId: 'link-other-0001' });
+    const form = urlencoded({ formToken: formTokenFor('link-other-0001', KEY), promisedFor: '2026-06-20' });
+    expect((await handleCustomerPage(event('POST', `/c/${link}/promise`, form), w.deps)).statusCode).toBe(303);
+    expect(w.invoices.get('F-2026-0099')?.pause).toEqual(agreed);
+    const page = html(await handleCustomerPage(event('GET', `/c/${link}`, { query: { done: 'promise' } }), w.deps));
+    expect(page).toContain(
+      'Your promise is noted. For invoice F-2026-0099, reminders stay paused until 15 Jul 2026, as agreed with us.<',
+    );
+  });
+
+  it(
+    'a promise finance recorded starts no chain of the customer’s: their first promise is bounded from today, and ' +
+      'finance is not told it was put off',
+    async () => {
+      const w = world();
+      for (const id of ['F-2026-0042', 'F-2026-0043']) {
+        const i = w.invoices.get(id) as Invoice;
+        w.invoices.set(id, {
+          ...i,
+          pause: { reason: 'promise', since: '2026-05-01T08:00:00.000Z', until: '2026-06-05' },
+        });
+      }
+      const page = html(await handleCustomerPage(event('GET', `/c/${token()}`), w.deps));
+      expect(page).toContain('max="2026-07-02"');
+      const res = await handleCustomerPage(
+        event('POST', `/c/${token()}/promise`, urlencoded({ formToken: formToken(), promisedFor: '2026-06-30' })),
+        w.deps,
+      );
+      expect(res.statusCode).toBe(303);
+      for (const id of ['F-2026-0042', 'F-2026-0043'])
+        expect(w.invoices.get(id)?.pause).toMatchObject({ until: '2026-06-30', since: NOW.toISOString() });
+      expect(w.alerts[0].title).toBe('Client ACME – paiement promis pour le 30/06/2026');
+      expect(w.alerts[0].items?.join(' ')).not.toContain('Engagement repoussé');
+    },
+  );
+
   it('a promise renewed the day before it falls due, every month, is refused the second time', async () => {
     const w = world();
     const accepted: number[] = [];
@@ -702,6 +784,16 @@ describe('a payment the customer reports', () => {
     expect(w.alerts[0].items).toContain(
       'Ce montant ne règle entièrement aucune facture : aucune relance n’est suspendue.',
     );
+  });
+
+  it('leaves a later promise pause finance set as it is, and records the payment in its history', async () => {
+    const w = world();
+    const agreed = { reason: 'promise' as const, since: '2026-05-20T14:00:00.000Z', until: '2026-06-30' };
+    const held = w.invoices.get('F-2026-0042') as Invoice;
+    w.invoices.set(held.invoiceId, { ...held, pause: agreed });
+    expect((await handleCustomerPage(paid('1 200,00'), w.deps)).statusCode).toBe(303);
+    expect(w.invoices.get('F-2026-0042')?.pause).toEqual(agreed);
+    expect(w.events[0]).toMatchObject({ kind: 'payment_reported', detail: { financeKeptUntil: '2026-06-30' } });
   });
 
   it('holds only the invoices the amount pays in full, and tells finance the others go on being chased', async () => {
@@ -903,6 +995,33 @@ describe('uploads', () => {
       `>${reason.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</textarea>`,
     );
   });
+
+  it(
+    'a dispute reason holding a bidirectional override is refused in the customer’s language, kept in the form, and ' +
+      'nothing recorded',
+    async () => {
+      const w = world();
+      const dispute = (tokenOf: string, form: string, invoiceNumber: string, reason: string) =>
+        handleCustomerPage(
+          event('POST', `/c/${tokenOf}/dispute`, multipart({ formToken: form, invoiceNumber, reason })),
+          w.deps,
+        );
+      const reason = 'Déjà payé par virement \u202e5102-60-10\u202c, voir relevé';
+      const res = await dispute(token(), formToken(), 'F-2026-0042', reason);
+      expect(res.statusCode).toBe(400);
+      expect(html(res)).toContain('Le motif contient un caractère invisible');
+      expect(html(res)).toContain(`>${reason}</textarea>`);
+      const other = token({ customerId: 'OTHER', linkId: 'link-other-0001' });
+      const english = await dispute(other, formTokenFor('link-other-0001', KEY), 'F-2026-0099', 'paid\u0007');
+      expect(html(english)).toContain('The reason holds an invisible character');
+      expect(w.events).toEqual([]);
+      expect(w.alerts).toEqual([]);
+      expect(w.invoices.get('F-2026-0042')?.pause).toBeUndefined();
+      const lines = 'Livraison incomplète :\r\n- 40 baguettes\r\n- 2 cartons';
+      expect((await dispute(token(), formToken(), 'F-2026-0042', lines)).statusCode).toBe(303);
+      expect(w.invoices.get('F-2026-0042')?.pause?.note).toBe(lines);
+    },
+  );
 
   it('a dispute of another customer’s invoice is refused', async () => {
     const w = world();

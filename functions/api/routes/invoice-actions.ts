@@ -7,7 +7,7 @@ import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflo
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
 import { approvalStepOf } from '../../core/dunning/state';
 import { reduceOpenAmount } from '../../core/invoices';
-import { AmountCents, Invoice, openStatuses } from '../../core/model';
+import { AmountCents, freeText, Invoice, openStatuses } from '../../core/model';
 import { HttpProblem, notFound, stateConflict, toChange, versionConflict } from '../http';
 import { route } from '../route';
 import { common, Id } from '../schemas';
@@ -22,7 +22,8 @@ const ActionResult = z.object({
     .optional(),
 });
 
-const note = z.string().max(2000).optional();
+/** Finance's note on a change, and the reason of a write-off or credit note: free text (`freeText`). */
+const note = freeText(2000).optional();
 /** The furthest a payment promise may be dated. */
 const MAX_PROMISE_DAYS = 365;
 
@@ -266,7 +267,7 @@ export const invoiceActionRoutes = [
     params: InvoiceParams,
     body: z.object({
       amountCents: AmountCents.optional().describe('Default: the whole open amount'),
-      reason: z.string().min(1).max(2000),
+      reason: freeText(2000).min(1),
     }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
@@ -305,7 +306,7 @@ export const invoiceActionRoutes = [
       'Record a credit note ("avoir") against the invoice; idempotent on creditNoteId; a full credit stops the ' +
       'reminders',
     params: InvoiceParams,
-    body: z.object({ creditNoteId: Id, amountCents: AmountCents, reason: z.string().max(2000).optional() }),
+    body: z.object({ creditNoteId: Id, amountCents: AmountCents, reason: freeText(2000).optional() }),
     responses: actionResponses(),
     handle: async ({ params, body, principal, ifMatch }) => {
       const dossier = await readInvoiceDossier(params.invoiceId);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { addDays, IsoDate } from '../dates';
+import { refineFreeText } from '../model/fields';
 import { MoneyFormatError, parseAmountToCents } from '../money';
 
 /**
@@ -49,6 +50,7 @@ export type FormErrorCode =
   | 'bad_amount'
   | 'unknown_invoice'
   | 'reason_too_long'
+  | 'reason_hidden_character'
   | 'file_too_large'
   | 'file_type';
 
@@ -104,7 +106,13 @@ export function disputeForm(ctx: FormContext) {
   return z.object({
     formToken,
     invoiceNumber: z.string({ error: 'required' }).refine((n) => ctx.invoiceNumbers.includes(n), 'unknown_invoice'),
-    reason: z.string({ error: 'required' }).trim().min(1, 'required').max(2000, 'reason_too_long'),
+    // several lines are welcome; a control or bidirectional character is refused (`freeTextProblem`)
+    reason: z
+      .string({ error: 'required' })
+      .trim()
+      .min(1, 'required')
+      .max(2000, 'reason_too_long')
+      .superRefine(refineFreeText('reason_hidden_character')),
     file: z
       .object({
         fileName: z.string().min(1).max(200),
@@ -148,6 +156,9 @@ const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
     bad_amount: 'Indiquez un montant positif, par exemple 1 234,56.',
     unknown_invoice: 'Choisissez une des factures de la liste.',
     reason_too_long: 'Le motif est trop long (2 000 caractères au plus).',
+    reason_hidden_character:
+      'Le motif contient un caractère invisible (de contrôle ou d’inversion du sens d’écriture), souvent apporté par ' +
+      'un copier-coller : retapez le passage collé.',
     file_too_large: 'Le fichier dépasse 4 Mo.',
     file_type: 'Le fichier doit être un PDF, un JPEG ou un PNG.',
   },
@@ -164,6 +175,9 @@ const ERRORS: Record<'fr' | 'en', Record<FormErrorCode, string>> = {
     bad_amount: 'Enter a positive amount, for example 1,234.56.',
     unknown_invoice: 'Choose one of the invoices listed.',
     reason_too_long: 'The reason is too long (2,000 characters at most).',
+    reason_hidden_character:
+      'The reason holds an invisible character (a control or text-direction character), often brought in by copy ' +
+      'and paste: type the pasted part again.',
     file_too_large: 'The file is larger than 4 MB.',
     file_type: 'The file must be a PDF, a JPEG or a PNG.',
   },

@@ -57,6 +57,11 @@ export interface CustomerPageData {
   values?: Record<string, string>;
   /** A sentence shown at the top after an action (its confirmation, or a refused form). */
   notice?: 'donePaid' | 'doneDispute' | 'donePromise' | 'refusedForm' | 'notRecorded' | 'inProgress';
+  /**
+   * After a promise: the invoices whose pause, agreed with finance, runs later than the customer's date (it stays),
+   * by date; and whether other invoices wait for the customer's date. The confirmation then says both.
+   */
+  promiseHeld?: { held: { until: IsoDate; invoices: string[] }[]; others: boolean };
 }
 
 const STYLE =
@@ -112,7 +117,7 @@ export function renderCustomerPage(data: CustomerPageData): string {
   const t = STRINGS[data.language];
   const body = [
     `<h1>${e(t.title)}</h1>`,
-    data.notice ? `<p role="status"><strong>${e(t[data.notice])}</strong></p>` : '',
+    data.notice ? `<p role="status"><strong>${e(noticeOf(data))}</strong></p>` : '',
     `<p>${e(t.hello)} ${e(data.customerName)},<br>${e(t.intro)} ${e(data.creditor.name)}.</p>`,
     invoicesSection(data),
     data.invoices.length ? transferSection(data) : '',
@@ -120,6 +125,25 @@ export function renderCustomerPage(data: CustomerPageData): string {
     contactSection(data),
   ].join('');
   return documentOf(data.language, `${t.title} · ${data.creditor.name}`, body);
+}
+
+/**
+ * The sentence at the top; a promise's confirmation does not say reminders wait for the customer's date on invoices
+ * whose pause agreed with finance runs later: it names them and that date.
+ */
+function noticeOf(data: CustomerPageData): string {
+  const t = STRINGS[data.language];
+  const held = data.notice === 'donePromise' ? data.promiseHeld : undefined;
+  if (!data.notice || !held?.held.length) return data.notice ? t[data.notice] : '';
+  return [
+    t.donePromiseHeld,
+    ...held.held.map((h) =>
+      (h.invoices.length > 1 ? t.promiseHeldMany : t.promiseHeldOne)
+        .replace('{invoices}', h.invoices.join(', '))
+        .replace('{date}', formatDate(h.until, data.language)),
+    ),
+    ...(held.others ? [t.promiseHeldOthers] : []),
+  ].join(' ');
 }
 
 function invoicesSection(data: CustomerPageData): string {

@@ -58,6 +58,13 @@ const fr = {
   doneDispute:
     'Votre contestation est enregistrée : nous ne relancerons pas cette facture avant de vous avoir répondu.',
   donePromise: 'Votre engagement est noté : pas de relance pour ces factures d’ici là.',
+  /** After a promise, when a pause agreed with finance already runs later on some invoices (`{invoices}`, `{date}`). */
+  donePromiseHeld: 'Votre engagement est noté.',
+  promiseHeldOne:
+    'Pour la facture {invoices}, les relances restent suspendues jusqu’au {date}, comme convenu avec nous.',
+  promiseHeldMany:
+    'Pour les factures {invoices}, les relances restent suspendues jusqu’au {date}, comme convenu avec nous.',
+  promiseHeldOthers: 'Pour les autres factures, pas de relance d’ici la date que vous avez indiquée.',
   refusedForm: 'Le formulaire n’a pas pu être accepté : rechargez la page et recommencez.',
   notRecorded:
     'Votre réponse n’a pas pu être enregistrée pour le moment : rien n’a été noté, réessayez dans un instant.',
@@ -124,6 +131,10 @@ const en: Record<StringKey, string> = {
     'reach our bank statement.',
   doneDispute: 'Your dispute is recorded: we will not remind you of this invoice before we have answered you.',
   donePromise: 'Your promise is noted: no reminder for these invoices until then.',
+  donePromiseHeld: 'Your promise is noted.',
+  promiseHeldOne: 'For invoice {invoices}, reminders stay paused until {date}, as agreed with us.',
+  promiseHeldMany: 'For invoices {invoices}, reminders stay paused until {date}, as agreed with us.',
+  promiseHeldOthers: 'For the other invoices, no reminder before the date you gave.',
   refusedForm: 'The form could not be accepted: reload the page and try again.',
   notRecorded: 'Your answer could not be recorded just now: nothing was noted, please try again in a moment.',
   unavailableTitle: 'Page temporarily unavailable',

@@ -22,6 +22,11 @@ export type CustomerAnswer =
       promisedFor: IsoDate;
       /** A promise that replaces one still recorded: when the first of the chain was made, and its last date. */
       renewal?: { firstPromisedOn: IsoDate; previousPromisedFor?: IsoDate };
+      /**
+       * The invoices whose promise pause finance set runs to that date or later: it stays as finance set it (the
+       * others wait for the customer's date).
+       */
+      financeKept?: readonly { invoiceId: string; until: IsoDate }[];
     };
 
 export function customerAnswerAlert(input: {
@@ -121,6 +126,12 @@ export function customerAnswerAlert(input: {
           l(
             `Relances suspendues jusqu’au ${date(answer.promisedFor)}`,
             `Reminders paused until ${date(answer.promisedFor)}`,
+          ),
+          ...(answer.financeKept ?? []).map((k) =>
+            l(
+              `Facture ${k.invoiceId} : la suspension que vous aviez fixée jusqu’au ${date(k.until)} est maintenue`,
+              `Invoice ${k.invoiceId}: the pause you set until ${date(k.until)} stays`,
+            ),
           ),
           ...(renewed ?? []),
         ],

@@ -82,6 +82,49 @@ export const singleLine = (max: number) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
+/** The control characters (C0, DEL, C1: U+0000–U+001F, U+007F–U+009F) but tab, LF and CR. */
+const HIDDEN_CONTROL = /(?![\t\n\r])\p{Cc}/u;
+/** The bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI). */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * What is wrong with a free text a person typed (finance's note or reason, a customer's dispute reason), or undefined.
+ * Such a text is kept in the invoice history (evidence, in court if need be), shown in the console, e-mailed to
+ * finance and written to the FEC export and CSV reports, so it may run over several lines (LF, CR, tab) but holds no
+ * other control character (C0, DEL, C1) and no bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069),
+ * which makes a text read otherwise than it is written. Nothing is removed or replaced: the writer is told which
+ * character, and where (counted in characters from 1).
+ */
+export function freeTextProblem(text: string): string | undefined {
+  const control = text.search(HIDDEN_CONTROL);
+  const bidi = text.search(BIDI_CONTROL);
+  if (control < 0 && bidi < 0) return undefined;
+  const at = control < 0 ? bidi : bidi < 0 ? control : Math.min(control, bidi);
+  const code = `U+${(text.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const position = [...text.slice(0, at)].length + 1;
+  if (at === bidi) return `a bidirectional control character (${code}, character ${position}) is not allowed`;
+  return `a control character (${code}, character ${position}) is not allowed`;
+}
+
+/**
+ * The one check of every free-text field (`freeTextProblem`), as a zod refinement: the API words the problem itself,
+ * the customer page gives its own code (`message`), which it words in the customer's language.
+ */
+export const refineFreeText =
+  (message?: string) =>
+  (text: string, ctx: z.RefinementCtx): void => {
+    const problem = freeTextProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: message ?? problem });
+  };
+
+/** A free text of at most `max` characters: the admin API's notes and reasons. */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine(refineFreeText())
+    .describe(`at most ${max} characters; line breaks and tabs allowed, no other control or bidirectional character`);
+
 /** Invoice, customer, policy and credit-note ids. */
 export const EntityId = idOf(64);
 

@@ -17,6 +17,11 @@ export const InvoicePause = z.object({
   /** For a payment promise: the promised date; the workflow resumes after it (plus grace) if still unpaid. */
   until: IsoDate.optional(),
   note: z.string().max(2000).optional(),
+  /**
+   * 'customer' for a pause set from the customer's page (a promise, a reported payment, a dispute); absent for one set
+   * by finance (or by the dunning itself, awaiting an approval), and for every pause recorded before this field.
+   */
+  by: z.literal('customer').optional(),
 });
 export type InvoicePause = z.infer<typeof InvoicePause>;
 

@@ -235,6 +235,37 @@ describe('ids and names never carry a line break into an e-mail subject', () => 
   });
 });
 
+describe('finance’s notes and reasons, kept in the invoice history as evidence', () => {
+  it.each([
+    ['/invoices/F1/dispute', 'note', { note: 'quantités\u0000' }],
+    ['/invoices/F1/promise', 'note', { until: '2026-12-15', note: 'virement \u202e5102 reçu' }],
+    ['/invoices/F1/pause', 'note', { note: 'appel\u001b[2J' }],
+    ['/invoices/F1/resume', 'note', { note: 'réglé\u0085' }],
+    ['/invoices/F1/restart-dunning', 'note', { note: 'relance\u2066' }],
+    ['/invoices/F1/write-off', 'reason', { reason: 'client \u202eliquidé' }],
+    ['/invoices/F1/credit-note', 'reason', { creditNoteId: 'AV1', amountCents: 100, reason: 'remise\u007f' }],
+  ])(
+    'POST %s refuses a control or bidirectional character in its %s, and changes nothing',
+    async (path, field, body) => {
+      const res = await call('POST', path, { body });
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual([`body:${field}`]);
+      expect(res.json.detail).toMatch(new RegExp(`^${field}: a (bidirectional )?control character \\(U\\+`));
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    },
+  );
+
+  it('keeps a note over several lines, as a person writes it', async () => {
+    ddb.on(GetCommand).resolves({ Item: invoiceItem(inv('F1')) });
+    ddb.on(TransactWriteCommand).resolves({});
+    const note = 'Échéancier convenu au téléphone :\r\n- 50 € le 15\n- le reste\tle 30';
+    const res = await call('POST', '/invoices/F1/pause', { body: { note } });
+    expect(res.status).toBe(200);
+    expect(res.json.invoice.pause.note).toBe(note);
+  });
+});
+
 describe('changes to versioned resources need If-Match', () => {
   const standard = builtInPolicies.find((p) => p.policyId === 'standard')!;
   const { policyId: _p, version: _v, ...policyBody } = standard;

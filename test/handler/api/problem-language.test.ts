@@ -135,6 +135,15 @@ describe('why the API refused a request (400), in the reader’s language', () =
     );
   });
 
+  it('tells a French reader which hidden character a note holds, and where', async () => {
+    const res = await call('POST', '/invoices/F-1/dispute', {
+      body: { note: 'facture \u202e5102 contestée' },
+      headers: french,
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toBe('note : caractère d’inversion du sens d’écriture U+202E refusé (caractère n° 9)');
+  });
+
   it('leaves English to a reader who did not ask for French, whatever the requests before', async () => {
     await call('GET', '/invoices', { query: { limit: '0' }, headers: french });
     const res = await call('POST', '/invoices/F-1/promise', { body: { until: '2026-02-30', note: 5 } });

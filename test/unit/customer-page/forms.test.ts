@@ -89,6 +89,18 @@ describe("the customer's forms", () => {
     ).toEqual({ file: 'file_type' });
   });
 
+  it('keeps a dispute reason over several lines and refuses one holding a control or bidirectional character', () => {
+    const dispute = (reason: string) =>
+      disputeForm(ctx).safeParse({ formToken: 't', invoiceNumber: 'F2024-001', reason });
+    expect(dispute('Livraison incomplète :\r\n- 40 baguettes\r\n- 2 cartons').data?.reason).toBe(
+      'Livraison incomplète :\r\n- 40 baguettes\r\n- 2 cartons',
+    );
+    for (const reason of ['livré\u0000', 'payé le \u202e5102', 'x\u2067y', 'a\u0085'])
+      expect(refusals(dispute(reason)), JSON.stringify(reason)).toEqual({ reason: 'reason_hidden_character' });
+    expect(formErrorText('reason_hidden_character', 'fr')).toMatch(/^Le motif contient un caractère invisible/);
+    expect(formErrorText('reason_hidden_character', 'en')).toMatch(/^The reason holds an invisible character/);
+  });
+
   it('reads "Je m’engage à payer le …" for a date after today up to the policy’s limit', () => {
     expect(promiseForm(ctx).parse({ formToken: 't', promisedFor: '2027-01-05' }).promisedFor).toBe('2027-01-05');
     expect(refusals(promiseForm(ctx).safeParse({ formToken: 't', promisedFor: '2026-12-06' }))).toEqual({

@@ -3,6 +3,7 @@ import {
   AmountCents,
   Customer,
   EntityId,
+  freeText,
   IanaTimeZone,
   Invoice,
   idProblem,
@@ -48,6 +49,36 @@ describe('ids reaching e-mail subjects, letters and reports', () => {
     expect(Invoice.safeParse({ ...invoice, customerId: 'C1\n' }).success).toBe(false);
     expect(Customer.safeParse({ customerId: 'C\u00001', name: 'X' }).success).toBe(false);
     expect(idProblem('FA 2026/0042')).toBeUndefined();
+  });
+});
+
+describe('free text a person types: notes and reasons kept in the invoice history', () => {
+  it.each([
+    'Livraison incomplète : 40 baguettes manquantes',
+    'Échéancier convenu au téléphone :\n- 500 € le 15\n- le reste le 30',
+    'ligne 1\r\nligne 2\tcolonne',
+    'مرحبا \u200f(arabe)',
+  ])('accepts %j', (text) => {
+    expect(freeText(2000).safeParse(text).success).toBe(true);
+  });
+
+  it.each([
+    ['a NUL', 'payé\u0000', 'a control character (U+0000, character 5) is not allowed'],
+    ['an escape', 'a\u001b[31m', 'a control character (U+001B, character 2) is not allowed'],
+    ['a vertical tab', 'a\u000bb', 'a control character (U+000B, character 2) is not allowed'],
+    ['DEL', 'a\u007f', 'a control character (U+007F, character 2) is not allowed'],
+    ['a C1 control (NEL)', 'é\u0085', 'a control character (U+0085, character 2) is not allowed'],
+    [
+      'a right-to-left override',
+      'facture \u202e3102.fdp',
+      'a bidirectional control character (U+202E, character 9) is not allowed',
+    ],
+    ['a left-to-right embedding', '\u202ax', 'a bidirectional control character (U+202A, character 1) is not allowed'],
+    ['an isolate', '😀x\u2066y\u2069', 'a bidirectional control character (U+2066, character 3) is not allowed'],
+  ])('refuses %s, naming the character and where it is', (_what, text, message) => {
+    const result = freeText(2000).safeParse(text);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toEqual([message]);
   });
 });
 

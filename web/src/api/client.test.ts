@@ -16,4 +16,15 @@ describe('what the console says when the API refuses an action', () => {
     );
     lang.value = 'fr';
   });
+
+  it('shows a note refused for a hidden character as the API worded it, naming the field and the character', () => {
+    const detail = 'note : caractère d’inversion du sens d’écriture U+202E refusé (caractère n° 9)';
+    const refused = new ApiError(400, {
+      type: 'urn:encaisse:problem:validation',
+      title: 'La requête est invalide',
+      detail,
+    });
+    lang.value = 'fr';
+    expect(refused.explain()).toBe(`La requête est invalide : ${detail}`);
+  });
 });

@@ -2521,6 +2521,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -2650,6 +2652,8 @@ export interface operations {
                         issueDate: string;
                         openCents: number;
                         pause?: {
+                            /** @constant */
+                            by?: "customer";
                             note?: string;
                             /** @enum {string} */
                             reason: "dispute" | "promise" | "manual";
@@ -2699,6 +2703,8 @@ export interface operations {
                         issueDate: string;
                         openCents: number;
                         pause?: {
+                            /** @constant */
+                            by?: "customer";
                             note?: string;
                             /** @enum {string} */
                             reason: "dispute" | "promise" | "manual";
@@ -2858,6 +2864,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -2960,6 +2968,7 @@ export interface operations {
                     amountCents: number;
                     /** @description 1 to 64 printable characters: no control character (CR, LF, tab), no leading or trailing space */
                     creditNoteId: string;
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     reason?: string;
                 };
             };
@@ -3000,6 +3009,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3113,6 +3124,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3153,6 +3165,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3266,6 +3280,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3306,6 +3321,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3419,6 +3436,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                     /** @description Promised payment date */
                     until: string;
@@ -3461,6 +3479,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3571,6 +3591,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3611,6 +3632,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3725,6 +3748,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     note?: string;
                 };
             };
@@ -3765,6 +3789,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -3880,6 +3906,7 @@ export interface operations {
                 "application/json": {
                     /** @description Default: the whole open amount */
                     amountCents?: number;
+                    /** @description at most 2000 characters; line breaks and tabs allowed, no other control or bidirectional character */
                     reason: string;
                 };
             };
@@ -3920,6 +3947,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -6215,6 +6244,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -6481,6 +6512,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
@@ -6909,6 +6942,8 @@ export interface operations {
                             issueDate: string;
                             openCents: number;
                             pause?: {
+                                /** @constant */
+                                by?: "customer";
                                 note?: string;
                                 /** @enum {string} */
                                 reason: "dispute" | "promise" | "manual";
