@@ -8,7 +8,6 @@ import { loadRateTable } from '../adapters/db/rates';
 import { type AgencyCase, listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
 import { currentDunning } from '../adapters/db/workflow-markers';
 import type { Logger } from '../adapters/logger';
-import { sendEmail } from '../adapters/mailer';
 import { resumeDunning, startDunning } from '../adapters/workflows';
 import { mapLimited } from '../core/concurrency';
 import { RESTARTABLE_END } from '../core/dunning/executions';
@@ -16,6 +15,7 @@ import { type MissingRates, messageDays, planSweep, type SweepAction, type Sweep
 import { renderFinanceDigest } from '../core/messages/finance';
 import { type Customer, type Invoice, isOwed } from '../core/model';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
+import { alertFinanceOnce, intentIdOf } from '../use-cases/dunning/send-once';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
 
 /** How many invoices the sweep reads or acts on at once (DynamoDB and Step Functions calls in flight). */
@@ -28,7 +28,10 @@ export interface SweepReport {
   resumed: string[];
   /** Half-years in which an owed invoice is late but the rate table lacks a figure (penalties cannot be computed). */
   missingRates: MissingRates[];
-  /** Absent on a day with nothing to report and on weekends and public holidays: no digest is sent. */
+  /**
+   * Absent on a day with nothing to report and on weekends and public holidays (no digest is sent), and when the
+   * day's digest is "maybe sent" (finance has the task). A retry that finds the day's digest sent gives its id again.
+   */
   digestMessageId?: string;
   failures: { invoiceId: string; error: string }[];
   /** Failed (or timed-out) workflows brought back as a new generation. */
@@ -72,12 +75,12 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
 
   await sendPendingIngestAlerts({ log, reportStuck: true }); // statement alerts SES refused earlier; never throws
   if (plan.sendDigest) {
-    const { messageId } = await sendEmail({
-      to: financeEmails(),
-      ...renderFinanceDigest(plan.digest),
-      tags: { kind: 'digest' },
-    });
-    report.digestMessageId = messageId;
+    // At most once per Paris day, through a send intent: a retried sweep (the run failed or timed out after the
+    // digest, or the invocation came again) finds it sent and sends nothing; SES refused it → sent again; a doubt
+    // waits for SES's events (SendUnconfirmed fails the run, which Lambda retries), then a "maybe sent" task.
+    const digest = { to: financeEmails(), ...renderFinanceDigest(plan.digest), tags: { kind: 'digest' } };
+    const sent = await alertFinanceOnce(digestIntentId(plan.today), digest, log);
+    if (sent.outcome === 'sent') report.digestMessageId = sent.intent.messageId;
   }
   log.info('sweep done', {
     day: plan.today,
@@ -88,6 +91,9 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
   });
   return report;
 }
+
+/** The send intent of the finance digest of a Paris day. */
+export const digestIntentId = (day: string): string => intentIdOf('sweep-digest', day);
 
 type OpenCases = Map<string, { agencyCase: AgencyCase; invoice?: Invoice }>;
 
