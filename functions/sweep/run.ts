@@ -1,6 +1,5 @@
 import { financeEmails } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
-import { recordEvent } from '../adapters/db/history';
 import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
 import { getPause } from '../adapters/db/pauses';
 import { listPolicies } from '../adapters/db/policies';
@@ -151,16 +150,14 @@ async function runAction(
       // right before starting, so a payment recorded a moment ago never gets a second, empty run.
       const fresh = await getInvoice(action.invoiceId);
       if (!fresh || !isOwed(fresh)) return;
-      const res = await startDunning(action.invoiceId, at);
+      // A restart's history line is written with its claim, before the start (adapters/workflows.ts).
+      const restart = action.restartAfter
+        ? { by: 'sweep' as const, actor: 'system:dunning', after: action.restartAfter }
+        : undefined;
+      const res = await startDunning(action.invoiceId, at, restart);
       if (!res.started) report.alreadyRunning += 1;
-      else if (action.restartAfter) {
-        report.restarted.push(action.invoiceId);
-        await recordEvent(action.invoiceId, at, 'dunning_restarted', {
-          after: action.restartAfter,
-          generation: res.generation,
-          by: 'sweep',
-        });
-      } else report.started.push(action.invoiceId);
+      else if (action.restartAfter) report.restarted.push(action.invoiceId);
+      else report.started.push(action.invoiceId);
       return;
     }
     case 'resume': {
