@@ -16,6 +16,7 @@ import { type Customer, type Invoice, isOwed } from '../core/model';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
 import { alertFinanceOnce, intentIdOf } from '../use-cases/dunning/send-once';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
+import { settleStopChecks } from './stop-checks';
 
 /** How many invoices the sweep reads or acts on at once (DynamoDB and Step Functions calls in flight). */
 export const SWEEP_CONCURRENCY = 8;
@@ -37,6 +38,8 @@ export interface SweepReport {
   restarted: string[];
   /** Agency cases withdrawn because their invoice got paid after the handoff. */
   withdrawn: string[];
+  /** Workflows of invoices paid through a match whose request failed before stopping them (its stop checks). */
+  stopped: string[];
 }
 
 /**
@@ -55,7 +58,11 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
     failures: [...plan.failures],
     restarted: [],
     withdrawn: [],
+    stopped: [],
   };
+  const checks = await settleStopChecks(SWEEP_CONCURRENCY, log);
+  report.stopped.push(...checks.stopped);
+  report.failures.push(...checks.failures);
   await mapLimited(plan.actions, SWEEP_CONCURRENCY, async (action) => {
     try {
       await runAction(action, at, report, log, agencyCases);
