@@ -14,8 +14,9 @@ import { DunningState, type DunningStateInput } from '../core/dunning/state';
 import { sfn } from './aws-clients';
 import { clock, wallClock } from './clock';
 import { readEnv, settings } from './config';
+import { recordEventOnce } from './db/history';
 import { forgetPause, getPause } from './db/pauses';
-import { currentDunning, type DunningWorkflow, writeMarker } from './db/workflow-markers';
+import { currentDunning, type DunningRestart, type DunningWorkflow, writeMarker } from './db/workflow-markers';
 import { correlationId } from './logger';
 
 /**
@@ -88,9 +89,15 @@ const MAX_START_ATTEMPTS = 5;
  * write on the marker as read, so concurrent starts run one workflow; a claim whose start crashed is started again by
  * the next call after CLAIM_GRACE_MS (StartExecution with the same name and input is idempotent while it runs), and
  * the daily sweep makes that call for every claim left unconfirmed (see confirmStarted).
- * `now` (business time) is recorded on the marker.
+ * `now` (business time) is recorded on the marker. A `restart` (finance's, the sweep's) is kept on the claim of the new
+ * generation, and its history line is written once (keyed by the generation) before every StartExecution of that
+ * claim: a running restart always has its line, a retry never writes a second one.
  */
-export async function startDunning(invoiceId: string, now: Date = clock().now()): Promise<StartResult> {
+export async function startDunning(
+  invoiceId: string,
+  now: Date = clock().now(),
+  restart?: DunningRestart,
+): Promise<StartResult> {
   const machineArn = stateMachineArn();
   for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
     const current = await currentDunning(invoiceId);
@@ -110,17 +117,19 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
       if (exec.state === 'missing') {
         const age = current.claimedAt ? wallClock().now().getTime() - Date.parse(current.claimedAt) : Infinity;
         if (age < CLAIM_GRACE_MS) return noop(current, 'starting'); // its claimer is starting it
-        claimed = current; // the claimer crashed before StartExecution (or the execution aged out): start it again
+        // The claimer crashed before StartExecution (or the execution aged out): start it again.
+        claimed = current.restart || !restart ? current : { ...current, restart };
       } else {
-        claimed = await claimNext(invoiceId, machineArn, current, now, exec.status);
+        claimed = await claimNext(invoiceId, machineArn, current, now, exec.status, restart);
       }
     } else {
-      claimed = await claimNext(invoiceId, machineArn, current, now, current?.endStatus);
+      claimed = await claimNext(invoiceId, machineArn, current, now, current?.endStatus, restart);
     }
     if (!claimed) continue; // another start changed the marker: read it again
 
     // The work that starts it (a statement, an API request, the sweep) follows the workflow into logs and e-mails.
     const input: DunningStateInput = { invoiceId, doneStepIds: [], correlationId: correlationId() };
+    if (claimed.restart) await recordRestart(claimed, claimed.restart);
     try {
       const res = await sfn().send(
         new StartExecutionCommand({
@@ -138,10 +147,26 @@ export async function startDunning(invoiceId: string, now: Date = clock().now())
       const exec = await executionState(claimed.executionArn);
       if (exec.state !== 'ended') return noop(claimed);
       // `claimed` is the marker as stored: claim the generation after it; the next turn reads it back and starts it.
-      await claimNext(invoiceId, machineArn, claimed, now, exec.status);
+      await claimNext(invoiceId, machineArn, claimed, now, exec.status, claimed.restart);
     }
   }
   throw new Error(`could not start the dunning workflow of invoice ${invoiceId}: the marker kept changing`);
+}
+
+/**
+ * The restart's line in the invoice's history (the evidence trail), at most once per generation: its key is the
+ * claim's start time and generation, put only if absent. Written before the execution starts, so a restart that runs
+ * has its line whatever fails after; a claim whose start failed is started, line first, by a retry or the sweep.
+ */
+async function recordRestart(claimed: DunningWorkflow, restart: DunningRestart): Promise<void> {
+  const detail = {
+    ...(restart.after ? { after: restart.after } : {}),
+    generation: claimed.generation,
+    ...(restart.note ? { note: restart.note } : {}),
+    by: restart.by,
+  };
+  const once = `restarted-g${claimed.generation}`;
+  await recordEventOnce(claimed.invoiceId, claimed.startedAt, 'dunning_restarted', detail, once, restart.actor);
 }
 
 /**
@@ -165,6 +190,7 @@ async function claimNext(
   previous: DunningWorkflow | undefined,
   now: Date,
   previousStatus: string | undefined,
+  restart: DunningRestart | undefined,
 ): Promise<DunningWorkflow | undefined> {
   const generation = previous ? previous.generation + 1 : 1;
   const executionName = invoiceExecutionName(invoiceId, generation);
@@ -185,6 +211,7 @@ async function claimNext(
           },
         }
       : {}),
+    ...(restart ? { restart } : {}),
     legacy: false,
   };
   const { legacy: _l, ...stored } = next;

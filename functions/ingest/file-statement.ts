@@ -1,4 +1,4 @@
-import { putStatement, type StatementRecord } from '../adapters/db/statements';
+import { deleteUnreadRejection, putStatement, type StatementRecord } from '../adapters/db/statements';
 import { copyStatementObject, deleteStatementFile, putJson } from '../adapters/statement-files';
 import { reportKeyOf, type StatementFolder, storedStatementKey } from '../core/ingest/files';
 import type { StatementProblem } from '../core/ingest/read';
@@ -14,12 +14,18 @@ export interface InboxFile {
   fileName: string;
   /** The record as claimed (status `processing`), or as it will be stored for a file refused unread. */
   record: StatementRecord;
+  /**
+   * The same file's earlier refusal unread (over the size limit then, under `etag-…`), which this run's record
+   * replaces: its copy and report leave rejected/ and its record goes, so the file has one record and one place.
+   */
+  supersedes?: StatementRecord;
 }
 
 /**
  * Every step is idempotent and ordered so that a crash anywhere is repaired by the redelivery of the message:
  * 1. the report (a rerun writes it again), 2. the file's copy under its content key (never overwritten), and the
- * copy of an earlier rejection of the same file removed, 3. the statement record with its final status and the pending
+ * copy of an earlier rejection of the same file removed (and the record of a refusal unread it supersedes), 3. the
+ * statement record with its final status and the pending
  * finance alert, in one write,
  * 4. the inbox file deleted (a redelivery now finds it gone, and sends what is pending),
  * 5. the alert sent, then cleared. Until 3 the record is `processing` and the redelivery runs the ingest again (it
@@ -36,7 +42,10 @@ async function fileAway(
   const reportKey = reportKeyOf(folder, storedKey);
   await putJson(file.bucket, reportKey, report);
   await copyStatementObject(file.bucket, file.key, storedKey, file.etag);
-  for (const key of replaced) if (key !== storedKey && key !== reportKey) await deleteStatementFile(file.bucket, key);
+  const old = file.supersedes;
+  const gone = [...replaced, ...(old ? [old.storedKey, old.reportKey] : [])].filter((k): k is string => !!k);
+  for (const key of gone) if (key !== storedKey && key !== reportKey) await deleteStatementFile(file.bucket, key);
+  if (old && old.checksum !== file.record.checksum) await deleteUnreadRejection(old.checksum);
   const record: StatementRecord = { ...final, storedKey, reportKey };
   await putStatement(record);
   await deleteStatementFile(file.bucket, file.key);

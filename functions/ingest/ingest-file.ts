@@ -10,13 +10,13 @@ import {
 } from '../adapters/db/allocations';
 import { listAllCustomers } from '../adapters/db/customers';
 import { listPayableInvoices } from '../adapters/db/invoices';
-import { claimStatement, type StatementRecord } from '../adapters/db/statements';
+import { claimStatement, getStatement, type StatementRecord } from '../adapters/db/statements';
 import { getTransaction, listTransactions, type StoredTransaction } from '../adapters/db/transactions';
 import type { Logger } from '../adapters/logger';
 import { statementObjectInfo } from '../adapters/statement-files';
 import { startDunning, stopDunning } from '../adapters/workflows';
 import { addDays } from '../core/dates';
-import { fileNameOf, unreadFileId } from '../core/ingest/files';
+import { fileNameOf, requeuedUnreadId, unreadFileId } from '../core/ingest/files';
 import { type IngestLimits, tooLargeProblem } from '../core/ingest/read';
 import { type IngestSummary, type ReconciledEntry, summarizeIngest } from '../core/ingest/summary';
 import {
@@ -80,7 +80,8 @@ export async function ingestStatementFile(
   const tooLarge = tooLargeProblem(info.sizeBytes, limits);
   if (tooLarge) {
     const record: StatementRecord = {
-      checksum: unreadFileId(info.etag),
+      // refused again after a re-processing: the same record as the first time
+      checksum: requeuedUnreadId(key) ?? unreadFileId(info.etag),
       sourceKey: key,
       receivedAt,
       status: 'processing',
@@ -108,10 +109,10 @@ export async function ingestStatementFile(
     accounts: [],
     sizeBytes: inbox.sizeBytes,
   };
-  const file: InboxFile = { bucket, key, etag: info.etag, fileName, record };
-
   const claim = await claimStatement(record);
   if (claim.claim === 'in_progress') throw new StatementInProgressError(key);
+  const supersedes = claim.claim === 'claimed' ? await refusedUnread(key, info.etag) : undefined;
+  const file: InboxFile = { bucket, key, etag: info.etag, fileName, record, ...(supersedes ? { supersedes } : {}) };
   if (claim.claim === 'already_processed') {
     const storedKey = await fileDuplicate(file, claim.current, notify);
     log.info('same statement file already processed: nothing stored twice', { key, storedKey, checksum });
@@ -136,6 +137,20 @@ export async function ingestStatementFile(
   await fileProcessed(file, summary, statementFigures(parsed), claim.previous, notify);
   log.info('statement processed', { key, format: parsed.format, ...summary.counts });
   return { outcome: 'processed', summary };
+}
+
+/**
+ * This file's earlier refusal unread (over the size limit of then), now read: found by the inbox folder its
+ * re-processing put it under (`inbox/etag-…/`), or by its ETag when it was dropped again. Its record is replaced by
+ * this run's, as a rejected record of the same checksum is by a claim.
+ */
+async function refusedUnread(key: string, etag: string): Promise<StatementRecord | undefined> {
+  for (const id of new Set([requeuedUnreadId(key), unreadFileId(etag)])) {
+    if (!id) continue;
+    const earlier = await getStatement(id);
+    if (earlier?.status === 'rejected' && earlier.error?.code === 'file_too_large') return earlier;
+  }
+  return undefined;
 }
 
 /** The file left the inbox already (a redelivery after the run finished): what finance was not told yet goes now. */

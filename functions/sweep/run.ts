@@ -1,6 +1,5 @@
 import { financeEmails } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
-import { recordEvent } from '../adapters/db/history';
 import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
 import { getPause } from '../adapters/db/pauses';
 import { listPolicies } from '../adapters/db/policies';
@@ -8,7 +7,6 @@ import { loadRateTable } from '../adapters/db/rates';
 import { type AgencyCase, listBouncedContacts, listMessagesOn, listOpenAgencyCases } from '../adapters/db/sends';
 import { currentDunning } from '../adapters/db/workflow-markers';
 import type { Logger } from '../adapters/logger';
-import { sendEmail } from '../adapters/mailer';
 import { resumeDunning, startDunning } from '../adapters/workflows';
 import { mapLimited } from '../core/concurrency';
 import { RESTARTABLE_END } from '../core/dunning/executions';
@@ -16,7 +14,9 @@ import { type MissingRates, messageDays, planSweep, type SweepAction, type Sweep
 import { renderFinanceDigest } from '../core/messages/finance';
 import { type Customer, type Invoice, isOwed } from '../core/model';
 import { sendPendingIngestAlerts } from '../ingest/alerts';
+import { alertFinanceOnce, intentIdOf } from '../use-cases/dunning/send-once';
 import { withdrawCase } from '../use-cases/dunning/withdrawal';
+import { settleStopChecks } from './stop-checks';
 
 /** How many invoices the sweep reads or acts on at once (DynamoDB and Step Functions calls in flight). */
 export const SWEEP_CONCURRENCY = 8;
@@ -28,13 +28,18 @@ export interface SweepReport {
   resumed: string[];
   /** Half-years in which an owed invoice is late but the rate table lacks a figure (penalties cannot be computed). */
   missingRates: MissingRates[];
-  /** Absent on a day with nothing to report and on weekends and public holidays: no digest is sent. */
+  /**
+   * Absent on a day with nothing to report and on weekends and public holidays (no digest is sent), and when the
+   * day's digest is "maybe sent" (finance has the task). A retry that finds the day's digest sent gives its id again.
+   */
   digestMessageId?: string;
   failures: { invoiceId: string; error: string }[];
   /** Failed (or timed-out) workflows brought back as a new generation. */
   restarted: string[];
   /** Agency cases withdrawn because their invoice got paid after the handoff. */
   withdrawn: string[];
+  /** Workflows of invoices paid through a match whose request failed before stopping them (its stop checks). */
+  stopped: string[];
 }
 
 /**
@@ -53,7 +58,11 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
     failures: [...plan.failures],
     restarted: [],
     withdrawn: [],
+    stopped: [],
   };
+  const checks = await settleStopChecks(SWEEP_CONCURRENCY, log);
+  report.stopped.push(...checks.stopped);
+  report.failures.push(...checks.failures);
   await mapLimited(plan.actions, SWEEP_CONCURRENCY, async (action) => {
     try {
       await runAction(action, at, report, log, agencyCases);
@@ -72,12 +81,12 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
 
   await sendPendingIngestAlerts({ log, reportStuck: true }); // statement alerts SES refused earlier; never throws
   if (plan.sendDigest) {
-    const { messageId } = await sendEmail({
-      to: financeEmails(),
-      ...renderFinanceDigest(plan.digest),
-      tags: { kind: 'digest' },
-    });
-    report.digestMessageId = messageId;
+    // At most once per Paris day, through a send intent: a retried sweep (the run failed or timed out after the
+    // digest, or the invocation came again) finds it sent and sends nothing; SES refused it → sent again; a doubt
+    // waits for SES's events (SendUnconfirmed fails the run, which Lambda retries), then a "maybe sent" task.
+    const digest = { to: financeEmails(), ...renderFinanceDigest(plan.digest), tags: { kind: 'digest' } };
+    const sent = await alertFinanceOnce(digestIntentId(plan.today), digest, log);
+    if (sent.outcome === 'sent') report.digestMessageId = sent.intent.messageId;
   }
   log.info('sweep done', {
     day: plan.today,
@@ -88,6 +97,9 @@ export async function runSweep(at: Date, log: Logger): Promise<SweepReport> {
   });
   return report;
 }
+
+/** The send intent of the finance digest of a Paris day. */
+export const digestIntentId = (day: string): string => intentIdOf('sweep-digest', day);
 
 type OpenCases = Map<string, { agencyCase: AgencyCase; invoice?: Invoice }>;
 
@@ -145,16 +157,14 @@ async function runAction(
       // right before starting, so a payment recorded a moment ago never gets a second, empty run.
       const fresh = await getInvoice(action.invoiceId);
       if (!fresh || !isOwed(fresh)) return;
-      const res = await startDunning(action.invoiceId, at);
+      // A restart's history line is written with its claim, before the start (adapters/workflows.ts).
+      const restart = action.restartAfter
+        ? { by: 'sweep' as const, actor: 'system:dunning', after: action.restartAfter }
+        : undefined;
+      const res = await startDunning(action.invoiceId, at, restart);
       if (!res.started) report.alreadyRunning += 1;
-      else if (action.restartAfter) {
-        report.restarted.push(action.invoiceId);
-        await recordEvent(action.invoiceId, at, 'dunning_restarted', {
-          after: action.restartAfter,
-          generation: res.generation,
-          by: 'sweep',
-        });
-      } else report.started.push(action.invoiceId);
+      else if (action.restartAfter) report.restarted.push(action.invoiceId);
+      else report.started.push(action.invoiceId);
       return;
     }
     case 'resume': {

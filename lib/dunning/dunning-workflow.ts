@@ -341,7 +341,7 @@ export class DunningWorkflow extends Construct {
     allowWorkflow(this.pauseFunction, machine, ['respond'], { separatePolicy: true });
     // sweep: finds invoices entering their window, starts their workflow, resumes due promises, daily digest.
     allowTable(this.sweepFunction, table, 'readWrite');
-    allowWorkflow(this.sweepFunction, machine, ['start', 'describe', 'respond']);
+    allowWorkflow(this.sweepFunction, machine, ['start', 'stop', 'describe', 'respond']);
     alerts.allowSendEmail(this.sweepFunction);
     // failure-alert: e-mails finance from the event alone through a send intent (INTENT#<id>: read, conditional put),
     // appends one history line to the invoice (INVOICE#<id> / EVENT#...) and marks its WORKFLOW marker ended (read,

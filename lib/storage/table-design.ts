@@ -21,6 +21,8 @@
  *   [adapters/workflows.ts]
  *   INVOICE#<id>               PAUSE                   task token + state of its paused workflow
  *   [adapters/workflows.ts]
+ *   INVOICE#<id>               STOPCHECK               finance's match that may pay it, until its workflow is stopped
+ *                                                        (gsi1: DUNNING#STOPCHECKS / <at>#<id>, the daily sweep)
  *   TXN#<id>                   TXN                     bank transaction (gsi2: TXNSTATUS#<status> / <booking
  *   date>#<id>, review queue)
  *   STATEMENT#<sha256>         STATEMENT               ingest record of a statement file (gsi2: STATEMENTS /

@@ -30,8 +30,9 @@ export async function recordEventOnce(
   kind: string,
   detail: Record<string, unknown>,
   once: string,
+  actor = 'system:dunning',
 ): Promise<void> {
-  const { Put } = invoiceEventPut({ invoiceId, at, kind, actor: 'system:dunning', detail });
+  const { Put } = invoiceEventPut({ invoiceId, at, kind, actor, detail });
   try {
     await dynamo().send(
       new PutCommand({

@@ -33,6 +33,10 @@ export const keys = {
   workflow: (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'WORKFLOW' }),
   /** The task token of the invoice's paused dunning workflow (adapters/db/pauses.ts). */
   pause: (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'PAUSE' }),
+  /** A payment finance is lettering to the invoice: its workflow is to be stopped (adapters/db/stop-checks.ts). */
+  stopCheck: (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'STOPCHECK' }),
+  /** Sparse: every stop check left, for the daily sweep. */
+  stopCheckList: (at: string, invoiceId: string) => ({ gsi1pk: 'DUNNING#STOPCHECKS', gsi1sk: `${at}#${invoiceId}` }),
   invoiceEvent: (invoiceId: string, at: string, seq: string) => ({
     pk: `INVOICE#${invoiceId}`,
     sk: `EVENT#${at}#${seq}`,

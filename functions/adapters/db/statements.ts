@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { fileNameOf, requeueKey } from '../../core/ingest/files';
 import { BankAccount, StatementFormat } from '../../core/model';
@@ -86,6 +86,26 @@ export async function getStatement(checksum: string): Promise<StatementRecord | 
 
 export async function putStatement(record: StatementRecord): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: tableName(), Item: statementItem(record) }));
+}
+
+/**
+ * Removes the record of a file refused unread once the same file got its own record (read after the size limit was
+ * raised): only while it is still that rejection, so nothing newer is ever removed.
+ */
+export async function deleteUnreadRejection(checksum: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.statement(checksum),
+        ConditionExpression: '#s = :rejected',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':rejected': 'rejected' },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
 }
 
 /** How long an ingest run may hold a file before another delivery may take it over (above the function's timeout). */

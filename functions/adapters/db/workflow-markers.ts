@@ -6,6 +6,19 @@ import { keys } from './keys';
 import { isConditionFailure, tableName } from './table';
 
 /**
+ * Who brought back an ended dunning as a new generation (finance through the API, or the sweep after a failure), kept
+ * on the generation's claim: its history line (`dunning_restarted`) is written from it before the execution starts.
+ */
+export interface DunningRestart {
+  by: 'finance' | 'sweep';
+  /** The history line's actor ('user:<id>', 'system:dunning'). */
+  actor: string;
+  /** How the generation before ended (the sweep's restarts of a failed or timed-out run). */
+  after?: string;
+  note?: string;
+}
+
+/**
  * INVOICE#<id> / WORKFLOW: the invoice's current workflow generation and whether it runs. Written BEFORE the
  * execution starts (a conditional put "claims" the generation), so two concurrent starts never run two workflows.
  * `running` is a cache: true until stopDunning, or a later startDunning that asked Step Functions, saw the end.
@@ -27,6 +40,8 @@ export interface DunningWorkflow {
   claimedAt?: string;
   /** The generation before this one and how it ended. */
   previous?: { generation: number; executionArn: string; status?: string };
+  /** Set when this generation is a restart: who asked for it (its history line is made from it). */
+  restart?: DunningRestart;
   /** A marker of before generations (no `generation` attribute). */
   legacy: boolean;
 }
@@ -38,6 +53,7 @@ export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow
   const generation = legacy ? 1 : Number(item.generation);
   const opt = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
   const prev = item.previous as DunningWorkflow['previous'] | undefined;
+  const restart = item.restart as DunningRestart | undefined;
   return {
     invoiceId,
     generation,
@@ -56,6 +72,7 @@ export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow
     endReason: opt('endReason'),
     claimedAt: opt('claimedAt'),
     previous: prev && typeof prev === 'object' ? prev : undefined,
+    restart: restart && typeof restart === 'object' ? restart : undefined,
     legacy,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clock } from '../../adapters/clock';
 import { type InvoiceDossier, readInvoiceDossier } from '../../adapters/db/api-reads';
-import { appendInvoiceEvent, isFinanceWriteOff } from '../../adapters/db/events';
+import { isFinanceWriteOff } from '../../adapters/db/events';
 import { getInvoice, saveInvoice, VersionConflictError } from '../../adapters/db/invoices';
 import { resumeDunning, startDunning, stopDunning } from '../../adapters/workflows';
 import { addDays, IsoDate, toIsoDate } from '../../core/dates';
@@ -365,8 +365,9 @@ export const invoiceActionRoutes = [
     handle: async ({ params, body, principal }) => {
       const invoice = await loadForChange(params.invoiceId, undefined);
       requireOwed(invoice, 'restart its reminders');
-      const now = clock().now();
-      const res = await startDunning(invoice.invoiceId, now);
+      // The history line is written with the claim, before the start (adapters/workflows.ts): never lost, never twice.
+      const restart = { by: 'finance' as const, actor: principal.actor, ...(body.note ? { note: body.note } : {}) };
+      const res = await startDunning(invoice.invoiceId, clock().now(), restart);
       // Claimed by an attempt that failed a moment ago (or is still starting it): not running yet, say so.
       if (!res.started && res.reason === 'starting')
         throw new HttpProblem(
@@ -375,15 +376,6 @@ export const invoiceActionRoutes = [
           {},
           { 'retry-after': '60' },
         );
-      if (res.started) {
-        await appendInvoiceEvent({
-          invoiceId: invoice.invoiceId,
-          at: now.toISOString(),
-          kind: 'dunning_restarted',
-          actor: principal.actor,
-          detail: { generation: res.generation, note: body.note, by: 'finance' },
-        });
-      }
       return {
         status: 200,
         body: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clock } from '../../adapters/clock';
+import { clock, wallClock } from '../../adapters/clock';
 import { CustomerAlias, learnFromCorrection } from '../../adapters/db/aliases';
 import {
   AllocationRefusedError,
@@ -11,6 +11,7 @@ import {
 } from '../../adapters/db/allocations';
 import { pagedTransactions } from '../../adapters/db/api-reads';
 import { getInvoice } from '../../adapters/db/invoices';
+import { clearStopCheck, writeStopChecks } from '../../adapters/db/stop-checks';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { createLogger } from '../../adapters/logger';
 import { startDunning, stopDunning } from '../../adapters/workflows';
@@ -24,7 +25,7 @@ import {
   isOwed,
   NonNegativeAmountCents,
 } from '../../core/model';
-import { notFound, stateConflict } from '../http';
+import { HttpProblem, notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 
@@ -82,11 +83,38 @@ async function alreadyApplied(
 }
 
 /**
- * After finance's match: reminders of what it paid stop, and a payer the matcher did not know becomes an alias. The
- * match is committed by then: an alias that could not be saved is logged, never turned into an error for the match.
+ * Before finance's match is applied: a stop check for each invoice it may pay (adapters/db/stop-checks.ts), so that a
+ * request failing after the match (its workflow stop refused, a timeout) and never sent again still gets the workflow
+ * stopped, by the daily sweep. Returns the checks, cleared by afterMatch once the stops are done.
  */
-async function afterMatch(outcome: ApplyOutcome, actor: string) {
+async function checkStops(invoiceIds: string[]): Promise<StopChecks> {
+  const at = wallClock().now().toISOString();
+  await writeStopChecks(invoiceIds, at);
+  return { invoiceIds, at };
+}
+
+type StopChecks = { invoiceIds: string[]; at: string };
+const clearStopChecks = (checks: StopChecks) =>
+  Promise.all(checks.invoiceIds.map((invoiceId) => clearStopCheck({ invoiceId, at: checks.at })));
+
+/** Finance's match applied between its stop checks and its stops; a match refused (4xx) letters nothing: checks go. */
+async function letter(transactionId: string, invoiceIds: string[], apply: () => Promise<ApplyOutcome>, actor: string) {
+  const checks = await checkStops(invoiceIds);
+  const outcome = await guarded(transactionId, apply).catch(async (err: unknown) => {
+    if (err instanceof HttpProblem && err.status < 500) await clearStopChecks(checks);
+    throw err;
+  });
+  return afterMatch(outcome, actor, checks);
+}
+
+/**
+ * After finance's match: reminders of what it paid stop (then its stop checks go), and a payer the matcher did not
+ * know becomes an alias. The match is committed by then: an alias that could not be saved is logged, never turned
+ * into an error for the match.
+ */
+async function afterMatch(outcome: ApplyOutcome, actor: string, checks: StopChecks) {
   await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  await clearStopChecks(checks);
   const learnedAliases = await learnFromCorrection(outcome, actor).catch((error: unknown) => {
     log.warn('payer alias not learned', { transactionId: outcome.transaction.transactionId, error });
     return [];
@@ -187,10 +215,11 @@ export const transactionRoutes = [
     handle: async ({ params, body, principal }) => {
       const retried = await alreadyApplied(params.transactionId, (t) => t.match?.suggestions[body.suggestionIndex]);
       if (retried) return { status: 200, body: retried };
-      return afterMatch(
-        await guarded(params.transactionId, () =>
-          acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor),
-        ),
+      const suggested = (await getTransaction(params.transactionId))?.match?.suggestions[body.suggestionIndex];
+      return letter(
+        params.transactionId,
+        suggested?.allocations.map((a) => a.invoiceId) ?? [],
+        () => acceptSuggestion(params.transactionId, body.suggestionIndex, principal.actor),
         principal.actor,
       );
     },
@@ -208,10 +237,10 @@ export const transactionRoutes = [
     handle: async ({ params, body, principal }) => {
       const retried = await alreadyApplied(params.transactionId, () => body);
       if (retried) return { status: 200, body: retried };
-      return afterMatch(
-        await guarded(params.transactionId, () =>
-          applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents),
-        ),
+      return letter(
+        params.transactionId,
+        body.allocations.map((a) => a.invoiceId),
+        () => applyManualMatch(params.transactionId, body.allocations, principal.actor, body.writeOffCents),
         principal.actor,
       );
     },

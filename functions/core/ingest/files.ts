@@ -30,6 +30,14 @@ export function requeueKey(checksum: string, fileName: string): string {
   return `inbox/${checksum}/${fileName}`;
 }
 
+/**
+ * The id of the record a file refused unread was put back under by its re-processing (`inbox/etag-…/<name>`, see
+ * requeueKey); undefined for any other inbox key.
+ */
+export function requeuedUnreadId(key: string): string | undefined {
+  return /^inbox\/(etag-[A-Za-z0-9-]+)\/[^/]+$/.exec(key)?.[1];
+}
+
 /** The content id of a file refused without being read: S3's ETag (an MD5, with a part count for multipart uploads). */
 export function unreadFileId(etag: string): string {
   return `etag-${etag.replace(/[^A-Za-z0-9-]/g, '')}`;

@@ -174,6 +174,7 @@ const messageKinds: Record<Language, Record<string, string>> = {
     agency_handoff: 'transmission à l’agence',
     agency_withdrawal: 'retrait du dossier à l’agence',
     payment_crossed: 'message « paiement croisé »',
+    digest: 'synthèse quotidienne des relances',
   },
   en: {
     reminder: 'reminder',
@@ -182,6 +183,7 @@ const messageKinds: Record<Language, Record<string, string>> = {
     agency_handoff: 'handoff to the agency',
     agency_withdrawal: 'case withdrawal to the agency',
     payment_crossed: '"payment crossed" message',
+    digest: 'daily dunning digest',
   },
 };
 

@@ -2,7 +2,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setClock, setWallClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock, systemClock } from '../../../functions/core/dates';
@@ -96,6 +96,88 @@ describe('POST /invoices/{id}/restart-dunning: finance brings a failed dunning b
       setWallClock(systemClock);
     },
   );
+
+  describe('the restart’s history line (the evidence trail): one per restart, never lost', () => {
+    const restartLines = () =>
+      [...table.items.values()].filter((i) => i.pk === 'INVOICE#F-1' && i.kind === 'dunning_restarted');
+    const failedOnce = (after: boolean) => {
+      let fired = false;
+      const hook = (name: string, input: any) => {
+        if (fired || name !== 'Put' || input.Item?.kind !== 'dunning_restarted') return undefined;
+        fired = true;
+        return Object.assign(new Error('InternalServerError'), {
+          name: 'InternalServerError',
+          $metadata: { httpStatusCode: 500 },
+        });
+      };
+      if (after) table.after = hook;
+      else table.fault = hook;
+    };
+    /** Step Functions: generation 1 failed; what was started runs; anything else does not exist. */
+    const executions = new Set<string>();
+    beforeEach(() => {
+      executions.clear();
+      table.put(invoiceItem(invoice('F-1', 'A', '2026-01-10')));
+      table.put(workflowMarker('F-1', { running: false, endStatus: 'FAILED', executionArn: arn }));
+      sfn.on(DescribeExecutionCommand).callsFake(async ({ executionArn }) => {
+        if (executionArn === arn) return { status: 'FAILED' };
+        if (executions.has(executionArn)) return { status: 'RUNNING' };
+        throw new ExecutionDoesNotExist({ message: 'none', $metadata: {} });
+      });
+      sfn.on(StartExecutionCommand).callsFake(async (input) => {
+        const started = `arn:aws:states:eu-west-3:123456789012:execution:dunning:${input.name}`;
+        executions.add(started);
+        return { executionArn: started, startDate: new Date() };
+      });
+      setWallClock(fixedClock('2026-02-04T09:00:00.000Z'));
+    });
+    afterEach(() => setWallClock(systemClock));
+
+    it('a restart whose history line could not be written gets it from the retry, once', async () => {
+      failedOnce(false);
+      const first = await call('POST', '/invoices/F-1/restart-dunning', { body: { note: 'taux ajoutés' } });
+      expect(first.status).toBe(503);
+      setWallClock(fixedClock('2026-02-04T09:01:30.000Z')); // finance sends it again a minute and a half later
+      const again = await call('POST', '/invoices/F-1/restart-dunning', { body: { note: 'taux ajoutés' } });
+      expect(again.status).toBe(200);
+      expect(again.json.workflow.generation).toBe(2);
+      await call('POST', '/invoices/F-1/restart-dunning', { body: { note: 'taux ajoutés' } });
+      expect(restartLines()).toHaveLength(1);
+      expect(restartLines()[0]).toMatchObject({
+        at: '2026-02-04T09:00:00.000Z',
+        actor: 'user:local-finance',
+        detail: { generation: 2, note: 'taux ajoutés', by: 'finance' },
+      });
+      expect(executions.size).toBe(1);
+    });
+
+    it('a history write that took effect but answered an error is not written twice by the retry', async () => {
+      failedOnce(true);
+      expect((await call('POST', '/invoices/F-1/restart-dunning', { body: {} })).status).toBe(503);
+      setWallClock(fixedClock('2026-02-04T09:01:30.000Z'));
+      expect((await call('POST', '/invoices/F-1/restart-dunning', { body: {} })).status).toBe(200);
+      expect(restartLines()).toHaveLength(1);
+      expect(executions.size).toBe(1);
+    });
+
+    it('the sweep’s restart of a failed run whose line could not be written gets it from the next sweep', async () => {
+      setClock(fixedClock('2026-02-05T06:00:00.000Z'));
+      setWallClock(fixedClock('2026-02-05T06:00:00.000Z'));
+      failedOnce(false);
+      const first = await sweep({ source: 'encaisse.schedule', kind: 'daily-sweep' });
+      expect(first.failures).toHaveLength(1);
+      setClock(fixedClock('2026-02-06T06:00:00.000Z'));
+      setWallClock(fixedClock('2026-02-06T06:00:00.000Z'));
+      await sweep({ source: 'encaisse.schedule', kind: 'daily-sweep' });
+      await sweep({ source: 'encaisse.schedule', kind: 'daily-sweep' });
+      expect(restartLines()).toHaveLength(1);
+      expect(restartLines()[0]).toMatchObject({
+        actor: 'system:dunning',
+        detail: { after: 'FAILED', generation: 2, by: 'sweep' },
+      });
+      expect(executions.size).toBe(1);
+    });
+  });
 
   it('refuses a paid invoice (409) and is closed to the read-only role (403)', async () => {
     table.put(invoiceItem(invoice('F-2', 'A', '2026-01-10', { status: 'paid', openCents: 0 })));

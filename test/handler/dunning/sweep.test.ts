@@ -4,7 +4,7 @@ import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecuti
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setClock } from '../../../functions/adapters/clock';
+import { setClock, setWallClock } from '../../../functions/adapters/clock';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import {
   getPolicy,
@@ -12,10 +12,12 @@ import {
   PolicyVersionConflictError,
   savePolicy,
 } from '../../../functions/adapters/db/policies';
-import { fixedClock } from '../../../functions/core/dates';
+import { fixedClock, systemClock } from '../../../functions/core/dates';
 import { builtInPolicies } from '../../../functions/core/dunning/policy';
 import { handler as pause } from '../../../functions/dunning-pause/handler';
+import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { handler as sweep } from '../../../functions/sweep/handler';
+import { digestIntentId } from '../../../functions/sweep/run';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
@@ -216,6 +218,94 @@ describe('a digest only when there is something to say', () => {
     });
     await sweep(schedulerEvent);
     expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Body?.Text?.Data).toContain('NIGHT-1');
+  });
+});
+
+describe('the digest, at most once per Paris day (a retried sweep)', () => {
+  const digests = () =>
+    ses.commandCalls(SendEmailCommand).filter((c) => c.args[0].input.EmailTags?.some((t) => t.Value === 'digest'));
+  const intent = () => table.get(`INTENT#${digestIntentId('2026-02-02')}`, 'INTENT');
+  const timedOut = () =>
+    Object.assign(new Error('socket timed out after the request was sent'), { name: 'TimeoutError' });
+  beforeEach(() => {
+    table.put({
+      pk: 'MESSAGE#m1',
+      sk: 'MESSAGE',
+      gsi2pk: 'MESSAGES#2026-02-01',
+      gsi2sk: '2026-02-01T07:35:00.000Z#m1',
+      messageId: 'm1',
+      kind: 'reminder',
+      level: 'reminder_1',
+      customerId: 'A',
+      invoiceIds: ['X-1'],
+      to: [],
+      sentAt: '2026-02-01T07:35:00.000Z',
+    });
+  });
+
+  it('a sweep run again after its digest went out (a retried invocation) sends no second digest', async () => {
+    expect((await sweep(schedulerEvent)).digestMessageId).toBe('digest-1');
+    const again = await sweep({ ...schedulerEvent, scheduledTime: '2026-02-02T06:03:00Z' });
+    expect(digests()).toHaveLength(1);
+    expect(again.digestMessageId).toBe('digest-1'); // the day's digest, found sent
+    expect(intent()).toMatchObject({ status: 'sent', messageId: 'digest-1', kind: 'digest' });
+  });
+
+  it('a digest SES refused (throttled) is sent by the retry, once', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }),
+      )
+      .resolves({ MessageId: 'digest-2' });
+    await expect(sweep(schedulerEvent)).rejects.toThrow();
+    expect(intent()).toMatchObject({ status: 'released' });
+    expect((await sweep(schedulerEvent)).digestMessageId).toBe('digest-2');
+    await sweep(schedulerEvent);
+    expect(digests()).toHaveLength(2); // the refused call and the one that went out
+  });
+
+  it('a digest in doubt (SES timed out after taking it) is not sent again once SES’s event confirms it', async () => {
+    ses.on(SendEmailCommand).rejectsOnce(timedOut()).resolves({ MessageId: 'never' });
+    await expect(sweep(schedulerEvent)).rejects.toThrow();
+    await expect(sweep(schedulerEvent)).rejects.toMatchObject({ name: 'SendUnconfirmed' }); // waits for SES
+    await sesEvents({
+      source: 'aws.ses',
+      'detail-type': 'Email Sent',
+      detail: {
+        eventType: 'Send',
+        mail: {
+          messageId: 'digest-accepted',
+          timestamp: '2026-02-02T06:00:01.000Z',
+          destination: ['finance@encaisse.example.fr'],
+          tags: { intent: [digestIntentId('2026-02-02')], kind: ['digest'] },
+        },
+        send: {},
+      },
+    });
+    expect((await sweep(schedulerEvent)).digestMessageId).toBe('digest-accepted');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('a digest still in doubt after 180 s becomes a "maybe sent" task for finance, not a second digest', async () => {
+    setWallClock(fixedClock('2026-02-02T06:00:00.000Z'));
+    try {
+      ses.on(SendEmailCommand).rejectsOnce(timedOut()).resolves({ MessageId: 'alert-1' });
+      await expect(sweep(schedulerEvent)).rejects.toThrow();
+      setWallClock(fixedClock('2026-02-02T06:01:00.000Z')); // Lambda's first retry, a minute later
+      await expect(sweep(schedulerEvent)).rejects.toMatchObject({ name: 'SendUnconfirmed' });
+      setWallClock(fixedClock('2026-02-02T06:03:00.000Z')); // its second, 180 s after the attempt
+      expect((await sweep(schedulerEvent)).digestMessageId).toBeUndefined();
+      expect(digests()).toHaveLength(1);
+      const calls = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+      expect(calls).toHaveLength(2);
+      expect(calls[1].Content?.Simple?.Subject?.Data).toContain('synthèse quotidienne des relances');
+      expect(intent()).toMatchObject({ status: 'maybe_sent' });
+      await sweep(schedulerEvent);
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2); // and nothing more on a later run
+    } finally {
+      setWallClock(systemClock);
+    }
   });
 });
 

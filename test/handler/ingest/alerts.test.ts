@@ -23,9 +23,10 @@ const statements = () => [...fake.items.values()].filter((i) => i.sk === 'STATEM
 describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlerts)', () => {
   it('a rejection alert SES refused goes out with the sweep, once, and is then forgotten', async () => {
     fake.putObject('inbox/casse.txt', bad);
-    fake.fault = { at: 7, mode: 'throttling' }; // head, get, claim, report, copy, record, delete, then SES
+    // head, get, claim, an earlier refusal unread looked up, report, copy, record, delete, then SES
+    fake.fault = { at: 8, mode: 'throttling' };
     const first = await handler(sqsEvent('inbox/casse.txt'), {} as never);
-    expect(fake.calls[7]).toEqual({ service: 'ses', command: 'SendEmail' });
+    expect(fake.calls[8]).toEqual({ service: 'ses', command: 'SendEmail' });
     expect(first.batchItemFailures).toHaveLength(1);
     expect(statements()[0]).toMatchObject({ status: 'rejected', pendingAlert: { kind: 'statement_rejected' } });
 
@@ -51,7 +52,7 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
         'inbox/releve.cfo',
         writeStatementFile('cfonb120', [statement([entry(0, '2026-11-20', 10_00, 'VIR X')])]),
       );
-      fake.fault = { at: 3, mode: 'server_error' }; // the first transaction write, after the claim
+      fake.fault = { at: 4, mode: 'server_error' }; // the first transaction write, after the claim
       await handler(sqsEvent('inbox/releve.cfo'), {} as never);
       expect(statements()[0].status).toBe('processing');
       // still within its retries
@@ -69,7 +70,7 @@ describe('pending ingest alerts, sent by the daily sweep (sendPendingIngestAlert
 
   it('never throws: an alert SES still refuses stays pending and counts as failed', async () => {
     fake.putObject('inbox/casse.txt', bad);
-    fake.fault = { at: 7, mode: 'throttling' };
+    fake.fault = { at: 8, mode: 'throttling' }; // the send
     await handler(sqsEvent('inbox/casse.txt'), {} as never);
     now += 4 * 60 * 60_000;
     fake.fault = { at: fake.calls.length + 1, mode: 'throttling' }; // the query, then the send

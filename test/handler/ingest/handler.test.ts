@@ -41,7 +41,7 @@ describe('ingest handler: deliveries and retries', () => {
       'and finishes it',
     async () => {
       fake.putObject('inbox/releve.cfo', cfonb);
-      const firstTransactionWrite = 4; // head, get, claim, then the first transaction's conditional put
+      const firstTransactionWrite = 4; // head, get, claim, the look-up of an earlier refusal unread, then a put
       fake.fault = { at: firstTransactionWrite, mode: 'server_error' };
       expect((await deliver('inbox/releve.cfo')).batchItemFailures).toHaveLength(1);
       expect(fake.calls[firstTransactionWrite].command).toBe('PutItem');
@@ -194,6 +194,77 @@ describe('ingest handler: limits', () => {
     expect(keys('inbox/')).toEqual([]);
     expect(fake.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/relevé bancaire rejeté – enorme\.csv/)]);
     expect(fake.sent[0].text).toContain('Motif : le fichier dépasse la taille maximale acceptée');
+  });
+
+  describe('a file refused as too large, then read once the limit was raised', () => {
+    const refuseTooLarge = async () => {
+      process.env.STATEMENT_MAX_BYTES = String(cfonb.length - 1);
+      fake.putObject('inbox/releve.cfo', cfonb);
+      await deliver('inbox/releve.cfo');
+      const [refused] = statements();
+      expect(refused).toMatchObject({ status: 'rejected', error: { code: 'file_too_large' } });
+      delete process.env.STATEMENT_MAX_BYTES; // the limit raised (the default)
+      return refused.checksum as string;
+    };
+    const endsProcessedOnce = () => {
+      expect(statements()).toHaveLength(1);
+      expect(statements()[0]).toMatchObject({
+        checksum: sha256(cfonb),
+        status: 'processed',
+        storedKey: `processed/${sha256(cfonb)}/releve.cfo`,
+        reportKey: `processed/${sha256(cfonb)}/releve.cfo.summary.json`,
+      });
+      expect(keys('rejected/')).toEqual([]);
+      expect(keys('processed/')).toEqual([
+        `processed/${sha256(cfonb)}/releve.cfo`,
+        `processed/${sha256(cfonb)}/releve.cfo.summary.json`,
+      ]);
+      expect(keys('inbox/')).toEqual([]);
+    };
+
+    it('re-processed (POST reprocess) ends with one record, processed, and nothing left in rejected/', async () => {
+      const unread = await refuseTooLarge();
+      const { inboxKey } = (await reprocessStatement(unread, BUCKET)) as { inboxKey: string };
+      expect(inboxKey).toBe(`inbox/${unread}/releve.cfo`);
+      expect((await deliver(inboxKey)).batchItemFailures).toEqual([]);
+      endsProcessedOnce();
+    });
+
+    it('dropped again in the inbox ends with one record, processed, and nothing left in rejected/', async () => {
+      await refuseTooLarge();
+      fake.putObject('inbox/releve.cfo', cfonb);
+      expect((await deliver('inbox/releve.cfo')).batchItemFailures).toEqual([]);
+      endsProcessedOnce();
+    });
+
+    it('re-processed while still too large stays one rejected record, the one of the first refusal', async () => {
+      const unread = await refuseTooLarge();
+      process.env.STATEMENT_MAX_BYTES = String(cfonb.length - 1);
+      const { inboxKey } = (await reprocessStatement(unread, BUCKET)) as { inboxKey: string };
+      expect((await deliver(inboxKey)).batchItemFailures).toEqual([]);
+      expect(statements().map((r) => [r.checksum, r.status])).toEqual([[unread, 'rejected']]);
+      expect(keys('rejected/')).toEqual([`rejected/${unread}/releve.cfo`, `rejected/${unread}/releve.cfo.error.json`]);
+    });
+
+    it('a re-processing that fails at any call is finished by the redeliveries: one record, one place', async () => {
+      const unread = await refuseTooLarge();
+      const { inboxKey } = (await reprocessStatement(unread, BUCKET)) as { inboxKey: string };
+      const start = fake.calls.length;
+      await deliver(inboxKey);
+      const calls = fake.calls.length - start;
+      expect(calls).toBeGreaterThan(10);
+      for (const mode of ['server_error', 'timeout_after_success'] as const)
+        for (let at = 0; at < calls; at++) {
+          fake.restore();
+          fake = new FakeAws();
+          const id = await refuseTooLarge();
+          const { inboxKey: again } = (await reprocessStatement(id, BUCKET)) as { inboxKey: string };
+          fake.fault = { at: fake.calls.length + at, mode };
+          for (let attempt = 0; attempt < 4 && (await deliver(again)).batchItemFailures.length > 0; attempt++)
+            now += CLAIM_LEASE_MS + 1;
+          endsProcessedOnce();
+        }
+    });
   });
 
   it('a file with more entries than the limit is rejected, nothing stored', async () => {
