@@ -13,7 +13,7 @@ import { pagedTransactions } from '../../adapters/db/api-reads';
 import { getInvoice } from '../../adapters/db/invoices';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { createLogger } from '../../adapters/logger';
-import { startDunning, stopDunning } from '../../adapters/workflows';
+import { startDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
 import {
   type Allocation,
@@ -24,6 +24,7 @@ import {
   isOwed,
   NonNegativeAmountCents,
 } from '../../core/model';
+import { stopDunningOfPaid } from '../../use-cases/dunning/notice-claims';
 import { notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
@@ -77,7 +78,7 @@ async function alreadyApplied(
     (i): i is Invoice => i !== undefined,
   );
   const paidInvoiceIds = invoices.filter((i) => i.status === 'paid').map((i) => i.invoiceId);
-  await Promise.all(paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  await stopDunningOfPaid({ invoices, paidInvoiceIds }, 'paid', log);
   return { transaction: txn, invoices, paidInvoiceIds, reopenedInvoiceIds: [] };
 }
 
@@ -86,7 +87,7 @@ async function alreadyApplied(
  * match is committed by then: an alias that could not be saved is logged, never turned into an error for the match.
  */
 async function afterMatch(outcome: ApplyOutcome, actor: string) {
-  await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  await stopDunningOfPaid(outcome, 'paid', log);
   const learnedAliases = await learnFromCorrection(outcome, actor).catch((error: unknown) => {
     log.warn('payer alias not learned', { transactionId: outcome.transaction.transactionId, error });
     return [];
