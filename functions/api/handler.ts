@@ -232,7 +232,14 @@ const echoCorrelation: middy.MiddlewareObj<Prepared, HttpResponse> = {
 
 export const handler = runtime<Prepared, HttpResponse>({
   name: 'api',
-  settings: ['TABLE_NAME', 'STATEMENTS_BUCKET', 'STATE_MACHINE_ARN', 'BOOKS_ACCOUNTS'],
+  settings: [
+    'TABLE_NAME',
+    'STATEMENTS_BUCKET',
+    'STATE_MACHINE_ARN',
+    'BOOKS_ACCOUNTS',
+    'SENDER_EMAIL',
+    'FINANCE_EMAILS',
+  ],
   correlationId: correlationIdOf,
 })
   .use(echoCorrelation)

@@ -13,6 +13,7 @@ import { localDate } from '../core/calendar/time-zone';
 import { addDays } from '../core/dates';
 import type { InForceInvoice } from '../core/dunning/in-force';
 import { penaltiesOf } from '../core/dunning/invoice-penalties';
+import { type NoticeClaims, noticeClaimsOf } from '../core/dunning/notice-claims';
 import type { LatePenalties } from '../core/dunning/penalties';
 import { type DunningLevel, levelRank, type Policy, type ReminderLevel } from '../core/dunning/policy';
 import {
@@ -59,6 +60,8 @@ export interface ComposedMessage {
   eventKind: 'reminder_sent' | 'formal_notice_sent' | 'call_task_created';
   /** Per invoice: the stored letter (formal notices), for the history event. */
   documents: Record<string, Record<string, string>>;
+  /** Per invoice (formal notices): what the letter claimed on top of the principal, kept with its send record. */
+  claims?: Record<string, NoticeClaims>;
   /** Runs once the customer's message went out (e.g. the formal notices to post, to finance). */
   afterSend?: (messageId: string, log: Logger) => Promise<void>;
 }
@@ -197,6 +200,7 @@ async function composeFormalNotices(
   const rates = await loadRateTable();
   const override = await getRateOverride();
   const documents: Record<string, Record<string, string>> = {};
+  const claims: Record<string, NoticeClaims> = {};
   const link = await issueCustomerLink(customer.customerId, 'formal_notice', now());
   const notices: {
     invoiceId: string;
@@ -241,6 +245,13 @@ async function composeFormalNotices(
     const attachmentName = `${reference}.pdf`;
     attachments.push({ filename: attachmentName, contentType: 'application/pdf', content: pdf });
     documents[invoice.invoiceId] = { pdfKey: key, reference, deadline, penaltiesCents: String(penalties.totalCents) };
+    claims[invoice.invoiceId] = noticeClaimsOf({
+      on: asOf,
+      reference,
+      currency: invoice.currency,
+      principalCents: invoice.openCents,
+      penalties,
+    });
     notices.push({
       invoiceId: invoice.invoiceId,
       amountCents: invoice.amountCents,
@@ -285,6 +296,7 @@ async function composeFormalNotices(
     },
     eventKind: 'formal_notice_sent',
     documents,
+    claims,
     afterSend: (messageId, log) =>
       tellFinanceToPost(
         { customer, documents, deadline, emailed: customerTo.length > 0, postal, messageId, attachments },

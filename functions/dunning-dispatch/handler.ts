@@ -16,6 +16,7 @@ import { getInvoice } from '../adapters/db/invoices';
 import { getSend, recordMessage, recordSend } from '../adapters/db/sends';
 import type { Logger } from '../adapters/logger';
 import { count } from '../adapters/metrics';
+import { NoticeClaims } from '../core/dunning/notice-claims';
 import { DunningLevel, type Policy } from '../core/dunning/policy';
 import { DunningState, withDone } from '../core/dunning/state';
 import { type SendTiming, sendTiming } from '../core/dunning/timing';
@@ -123,7 +124,12 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
         details: Object.fromEntries(
           included.map((i) => [
             i.invoiceId,
-            { level: i.level, channel: i.member.channel, ...(composed!.documents[i.invoiceId] ?? {}) },
+            {
+              level: i.level,
+              channel: i.member.channel,
+              ...(composed!.documents[i.invoiceId] ?? {}),
+              ...(composed!.claims?.[i.invoiceId] ? { claims: composed!.claims[i.invoiceId] } : {}),
+            },
           ]),
         ),
         eventKind: composed.eventKind,
@@ -291,8 +297,19 @@ async function recordIncluded(
     ...intent.details[invoiceId],
     ...timing,
   };
+  // A formal notice's claims (interest, indemnity) are kept with its send record, read back when the principal is paid.
+  const claims = NoticeClaims.optional().parse(intent.details[invoiceId]?.claims);
   await recordSend(
-    { invoiceId, stepId, messageId, kind: intent.kind, at, dispatchKey, ...(sent ? {} : { maybeSent: true }) },
+    {
+      invoiceId,
+      stepId,
+      messageId,
+      kind: intent.kind,
+      at,
+      dispatchKey,
+      ...(sent ? {} : { maybeSent: true }),
+      ...(claims ? { claims } : {}),
+    },
     { at, kind: sent ? intent.eventKind : 'dunning_step_closed_in_doubt', actor: 'system:dunning', detail },
     sent ? DunningLevel.safeParse(intent.details[invoiceId]?.level).data : undefined,
   );

@@ -1,14 +1,17 @@
 import { getInvoice, saveInvoice, VersionConflictError } from '../adapters/db/invoices';
-import { alertFinance } from '../adapters/finance-alerts';
+import { financeAlertEmail } from '../adapters/finance-alerts';
+import type { Logger } from '../adapters/logger';
 import { decisionNeeded, exhaustedTask } from '../core/dunning/exhausted';
 import type { Policy } from '../core/dunning/policy';
 import type { SkippedStep } from '../core/dunning/schedule';
 import type { Customer, Invoice } from '../core/model';
+import { alertFinanceOnce, intentIdOf, sentMessage } from '../use-cases/dunning/send-once';
 
 /**
  * Dunning ran out of steps, the invoice is still owed: finance gets the task (write off, injonction de payer, manual
  * follow-up) and the invoice records that it waits for a decision, with a 'dunning_exhausted' history event. A retry
- * that finds the invoice already marked sends nothing more.
+ * that finds the invoice already marked sends nothing more; one that comes after the task went out but before the
+ * mark was saved finds the task's send intent (one per invoice version read) and sends nothing again either.
  */
 export async function askFinanceToDecide(input: {
   invoice: Invoice;
@@ -16,16 +19,19 @@ export async function askFinanceToDecide(input: {
   policy: Policy;
   skipped?: SkippedStep[];
   at: Date;
+  log: Logger;
 }): Promise<void> {
   const { invoice } = input;
   if (invoice.decisionNeeded) return;
   const at = input.at.toISOString();
   const decision = decisionNeeded(at);
-  const { messageId } = await alertFinance(exhaustedTask({ ...input, at }));
+  const intentId = intentIdOf('dunning-exhausted', invoice.invoiceId, String(invoice.version));
+  const task = financeAlertEmail(exhaustedTask({ ...input, at }));
+  const { messageId, sent } = sentMessage(await alertFinanceOnce(intentId, task, input.log, invoice.customerId));
   const detail = {
     openCents: invoice.openCents,
     options: decision.options,
-    messageId,
+    ...(sent ? { messageId } : { maybeSent: true, intentId }),
     ...(input.skipped?.length ? { skipped: input.skipped } : {}),
   };
   let current: Invoice | undefined = invoice;

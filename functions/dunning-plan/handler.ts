@@ -17,7 +17,7 @@ import { askFinanceToDecide } from './exhausted';
 export const handler = lambda(
   {
     name: 'dunning-plan',
-    settings: ['TABLE_NAME'],
+    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
     event: DunningState,
     correlationId: (s) => s.correlationId,
   },
@@ -52,7 +52,7 @@ export const handler = lambda(
     };
     if (result.action === 'end') {
       if (result.reason === 'no_more_steps' && isOwed(invoice))
-        await askFinanceToDecide({ invoice, customer, policy, skipped: result.skipped, at });
+        await askFinanceToDecide({ invoice, customer, policy, skipped: result.skipped, at, log });
       await recordEvent(invoice.invoiceId, at, 'dunning_ended', {
         reason: result.reason,
         policy: `${policy.policyId}@v${policy.version}`,

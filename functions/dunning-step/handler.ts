@@ -13,6 +13,7 @@ import { approvalNote, approvalStepOf, DunningState, withDone } from '../core/du
 import { approvalNeededAlert } from '../core/messages/tasks';
 import type { Invoice } from '../core/model';
 import { lambda } from '../runtime';
+import { tellNoticeClaimsUnpaid } from '../use-cases/dunning/notice-claims';
 import { alertFinanceOnce, intentIdOf } from '../use-cases/dunning/send-once';
 import { loadStepContext, recipientsOf } from '../use-cases/dunning/step-context';
 import { finishHandoff, handOffToAgency } from './handoff';
@@ -78,6 +79,9 @@ export const handler = lambda(
       timeZone: window.timeZone,
     });
     if (!check.proceed) {
+      // Paid while the workflow waited (a payment whose run could not stop it): finance hears of what its formal notice
+      // also claimed, as when the payment stops it.
+      if (check.outcome === 'stopped' && check.reason === 'paid') await tellNoticeClaimsUnpaid(invoice, log);
       await recordEvent(invoice.invoiceId, at, check.outcome === 'stopped' ? 'dunning_stopped' : 'dunning_paused', {
         reason: check.reason,
         stepId: step.stepId,

@@ -14,7 +14,7 @@ import { claimStatement, getStatement, type StatementRecord } from '../adapters/
 import { getTransaction, listTransactions, type StoredTransaction } from '../adapters/db/transactions';
 import type { Logger } from '../adapters/logger';
 import { statementObjectInfo } from '../adapters/statement-files';
-import { startDunning, stopDunning } from '../adapters/workflows';
+import { startDunning } from '../adapters/workflows';
 import { addDays } from '../core/dates';
 import { fileNameOf, requeuedUnreadId, unreadFileId } from '../core/ingest/files';
 import { type IngestLimits, tooLargeProblem } from '../core/ingest/read';
@@ -28,6 +28,7 @@ import {
   withAliases,
 } from '../core/matching';
 import type { MatchResult, ParsedStatementFile } from '../core/model';
+import { stopDunningOfPaid } from '../use-cases/dunning/notice-claims';
 import { sendPendingIngestAlerts } from './alerts';
 import { fileDuplicate, fileProcessed, fileRejected, type InboxFile } from './file-statement';
 import type { IngestNotifier, RejectionReport } from './notifier';
@@ -220,8 +221,7 @@ async function reconcile(
     if (result.status === 'matched' && result.best) {
       try {
         const applied = await applyCandidate(txn.transactionId, result.best, 'system:ingest', result.reasons);
-        for (const invoiceId of applied.paidInvoiceIds)
-          await stopDunning(invoiceId, `paid by transaction ${txn.transactionId}`);
+        await stopDunningOfPaid(applied, `paid by transaction ${txn.transactionId}`, log);
         continue;
       } catch (err) {
         if (!(err instanceof AllocationRefusedError)) throw err;

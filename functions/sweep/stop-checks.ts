@@ -3,9 +3,9 @@ import { getInvoice } from '../adapters/db/invoices';
 import { clearStopCheck, listStopChecks, type StopCheck } from '../adapters/db/stop-checks';
 import { currentDunning } from '../adapters/db/workflow-markers';
 import type { Logger } from '../adapters/logger';
-import { stopDunning } from '../adapters/workflows';
 import { mapLimited } from '../core/concurrency';
 import { isOwed } from '../core/model';
+import { stopDunningOfPaid } from '../use-cases/dunning/notice-claims';
 
 /** A stop check younger than this may belong to a request still running (the API answers within a minute). */
 export const STOP_CHECK_GRACE_MS = 15 * 60_000;
@@ -28,7 +28,8 @@ export async function settleStopChecks(
     try {
       const invoice = await getInvoice(check.invoiceId);
       if (invoice && !isOwed(invoice) && (await currentDunning(check.invoiceId))?.running) {
-        await stopDunning(check.invoiceId, 'paid');
+        // finance hears what a formal notice also claimed, as when the request had stopped it
+        await stopDunningOfPaid({ invoices: [invoice], paidInvoiceIds: [invoice.invoiceId] }, 'paid', log);
         stopped.push(check.invoiceId);
         log.warn('workflow of a paid invoice stopped by the sweep (its match request failed after lettering)', check);
       }

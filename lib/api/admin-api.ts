@@ -146,8 +146,18 @@ export class AdminApi extends Construct {
     );
   }
 
-  /** api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop. */
-  private grant({ apiFunction: f, table, statementsBucket, documentsBucket, stateMachine }: AdminApiProps): void {
+  /**
+   * api: everything finance does by hand: re-queue a fixed file, read reports and letters, pause/resume/stop; a match
+   * that pays an invoice whose formal notice claimed penalties e-mails finance (ses:SendEmail).
+   */
+  private grant({
+    apiFunction: f,
+    table,
+    statementsBucket,
+    documentsBucket,
+    stateMachine,
+    alerts,
+  }: AdminApiProps): void {
     const { inbox, processed, rejected } = statementPrefixes;
     allowTable(f, table, 'readWrite');
     allowObjects(f, statementsBucket, { read: [processed, rejected], write: [inbox], list: [processed, rejected] });
@@ -155,6 +165,7 @@ export class AdminApi extends Construct {
       read: [documentPrefixes.letters, documentPrefixes.caseFiles, documentPrefixes.disputes],
     });
     allowWorkflow(f, stateMachine, ['start', 'stop', 'describe', 'respond']);
+    alerts.allowSendEmail(f);
   }
 
   private authorizer(auth: ApiAuth): {

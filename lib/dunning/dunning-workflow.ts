@@ -323,8 +323,10 @@ export class DunningWorkflow extends Construct {
   private grant({ table, documentsBucket, alerts }: DunningWorkflowProps): void {
     const { letters, caseFiles, invoices } = documentPrefixes;
     const machine = this.stateMachine;
-    // dunning-plan: reads invoice, customer and policy; records the planned step. No S3, no mail.
+    // dunning-plan: reads invoice, customer and policy; records the planned step; when the steps run out, e-mails
+    // finance the task to decide (through a send intent). No S3.
     allowTable(this.planFunction, table, 'readWrite');
+    alerts.allowSendEmail(this.planFunction);
     // dunning-step: re-check, act (agency case file JSON + PDF, and its time-limited link: read), send, alert finance.
     allowTable(this.stepFunction, table, 'readWrite');
     allowObjects(this.stepFunction, documentsBucket, { read: [caseFiles], write: [caseFiles] });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { functionNames, projectRoot } from '../../lib/shared/function';
+import { entryOf, type FunctionName, functionNames, projectRoot } from '../../lib/shared/function';
 import { flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
 
 const { json } = synthesizeForAssertions();
@@ -39,6 +40,61 @@ describe('grants, function by function (the whole permission model, pinned)', ()
 
   it.each(functionNames)('%s is granted exactly what its code calls', (name) => {
     expect(grantsOf(name)).toMatchSnapshot();
+  });
+});
+
+/** The IAM actions each AWS SDK command our code sends needs. */
+const actionsOfCommand: Record<string, string[]> = {
+  SendEmailCommand: ['ses:SendEmail'],
+  StartExecutionCommand: ['states:StartExecution'],
+  StopExecutionCommand: ['states:StopExecution'],
+  DescribeExecutionCommand: ['states:DescribeExecution'],
+  SendTaskSuccessCommand: ['states:SendTaskSuccess'],
+  GetObjectCommand: ['s3:GetObject'],
+  HeadObjectCommand: ['s3:GetObject'],
+  PutObjectCommand: ['s3:PutObject'],
+  CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
+  DeleteObjectCommand: ['s3:DeleteObject'],
+  GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
+  GetCommand: ['dynamodb:GetItem'],
+  BatchGetCommand: ['dynamodb:BatchGetItem'],
+  PutCommand: ['dynamodb:PutItem'],
+  UpdateCommand: ['dynamodb:UpdateItem'],
+  DeleteCommand: ['dynamodb:DeleteItem'],
+  QueryCommand: ['dynamodb:Query'],
+  // a transaction needs each of its items' own actions (Put, Update, Delete, ConditionCheck): not read from here
+  TransactWriteCommand: [],
+};
+
+/**
+ * The AWS SDK commands a function's code can send: its handler bundled as it ships (esbuild drops what nothing calls),
+ * the commands it constructs read from the bundle. A function reaching a module only for a type or an error class
+ * (the runtime imports the mailer's) does not count as calling it.
+ */
+function commandsOf(name: FunctionName): string[] {
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(projectRoot, entryOf(name))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+    external: ['@aws-sdk/*', '@aws-lambda-powertools/*', '@middy/*', 'zod', 'pdf-lib', 'qrcode', 'saxes'],
+  });
+  return [...new Set([...outputFiles[0].text.matchAll(/\bnew (\w+Command)\(/g)].map((m) => m[1]))].sort();
+}
+
+describe('grants follow the code', () => {
+  it.each(functionNames)('%s may make every AWS call its shipped code makes', (name) => {
+    const granted = new Set(grantsOf(name).map((g) => g.split(' ')[0]));
+    const commands = commandsOf(name);
+    expect(commands.length).toBeGreaterThan(0);
+    const missing = commands.flatMap((c) => {
+      const actions = actionsOfCommand[c];
+      if (!actions) return [`${c}: not in actionsOfCommand`];
+      return actions.filter((a) => !granted.has(a)).map((a) => `${c} needs ${a}`);
+    });
+    expect(missing).toEqual([]);
   });
 });
 

@@ -16,6 +16,8 @@ const placeholders = {
   STATEMENTS_BUCKET: 'openapi',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:000000000000:stateMachine:openapi',
   AUTH_MODE: 'token',
+  SENDER_EMAIL: 'openapi@example.com',
+  FINANCE_EMAILS: 'openapi@example.com',
 };
 
 export async function apiDocument(): Promise<Record<string, unknown>> {

@@ -39,6 +39,7 @@ export const eventsFr: Record<string, string> = {
   payment_crossed_notice_sent: 'excuses envoyées pour la relance croisée',
   payer_alias_learned: 'payeur appris',
   finance_alerted: 'finance prévenue',
+  notice_claims_unpaid: 'pénalités de la mise en demeure impayées, à décider',
 };
 
 export const eventsEn: typeof eventsFr = {
@@ -81,6 +82,7 @@ export const eventsEn: typeof eventsFr = {
   payment_crossed_notice_sent: 'apology sent for the crossed reminder',
   payer_alias_learned: 'payer learned',
   finance_alerted: 'finance alerted',
+  notice_claims_unpaid: 'formal notice penalties unpaid, to decide',
 };
 
 /** Why something happened, by the code a history event carries in `reason` (a pause reason is in `pauseReasons`). */

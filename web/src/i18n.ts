@@ -114,6 +114,9 @@ const fr = {
     paymentOf: (on: string, amount: string, payer?: string) =>
       `paiement du ${on} de ${amount}${payer ? ` (${payer})` : ''}`,
     writeOffPart: (amount: string) => `passé en perte : ${amount}`,
+    /** What a formal notice claimed on top of the principal and nobody paid (zero amounts left out). */
+    noticeClaimsPart: (interest?: string, indemnity?: string) =>
+      [interest && `pénalités ${interest}`, indemnity && `indemnité ${indemnity}`].filter(Boolean).join(', '),
     plannedFor: (d: string) => `prévu le ${d}`,
     sentLate: (planned: string, delay: string, why: string) =>
       `envoi en retard : prévu le ${planned}, parti ${delay} après l’heure prévue (${why})`,
@@ -435,6 +438,8 @@ const en: Messages = {
     notFound: 'No such invoice.',
     paymentOf: (on, amount, payer) => `payment of ${on}, ${amount}${payer ? ` (${payer})` : ''}`,
     writeOffPart: (amount) => `written off: ${amount}`,
+    noticeClaimsPart: (interest, indemnity) =>
+      [interest && `penalties ${interest}`, indemnity && `indemnity ${indemnity}`].filter(Boolean).join(', '),
     plannedFor: (d) => `planned for ${d}`,
     sentLate: (planned, delay, why) =>
       `sent late: planned for ${planned}, sent ${delay} after the planned time (${why})`,

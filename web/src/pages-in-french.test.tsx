@@ -119,6 +119,13 @@ const history = [
     actor: 'system:dunning',
     detail: { stepId: 'reminder-2', reason: 'superseded' },
   },
+  {
+    invoiceId: 'R-1',
+    at,
+    kind: 'notice_claims_unpaid',
+    actor: 'system:dunning',
+    detail: { stepId: 'mise-en-demeure', interestCents: 25_16, indemnityCents: 40_00, messageId: 'm2' },
+  },
   { invoiceId: 'R-1', at, kind: 'payment_promised', actor: 'finance@x', detail: { until: '2026-11-30' } },
   { invoiceId: 'R-1', at, kind: 'resumed', actor: 'finance@x', detail: { pausedFor: 'manual' } },
   {

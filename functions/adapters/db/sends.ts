@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { NoticeClaims } from '../../core/dunning/notice-claims';
 import type { DunningLevel } from '../../core/model';
 import { dynamo } from '../aws-clients';
 import { correlationId } from '../logger';
@@ -26,11 +27,26 @@ export interface SendRecord {
   dispatchKey?: string;
   /** Closed in doubt: SES may or may not have accepted the message; finance has a "maybe sent" task. */
   maybeSent?: boolean;
+  /** A formal notice: what its letter claimed on top of the principal (interest, indemnity), on its date. */
+  claims?: NoticeClaims;
 }
 
 export async function getSend(invoiceId: string, stepId: string): Promise<SendRecord | undefined> {
   const res = await dynamo_get(keys.send(invoiceId, stepId));
   return res ? (res as unknown as SendRecord) : undefined;
+}
+
+/**
+ * The claims a formal notice's send record holds (validated: a record whose claims do not read is an error, never a
+ * guess); undefined when the step sent no formal notice or recorded no claims (a notice sent before they were kept).
+ */
+export async function getNoticeClaims(
+  invoiceId: string,
+  stepId: string,
+): Promise<{ stepId: string; claims: NoticeClaims } | undefined> {
+  const send = await dynamo_get(keys.send(invoiceId, stepId));
+  if (send?.kind !== 'formal_notice' || send.claims === undefined) return undefined;
+  return { stepId, claims: NoticeClaims.parse(send.claims) };
 }
 
 /**

@@ -14,7 +14,7 @@ import { getInvoice } from '../../adapters/db/invoices';
 import { clearStopCheck, writeStopChecks } from '../../adapters/db/stop-checks';
 import { getTransaction, StoredTransaction, TransactionStatus } from '../../adapters/db/transactions';
 import { createLogger } from '../../adapters/logger';
-import { startDunning, stopDunning } from '../../adapters/workflows';
+import { startDunning } from '../../adapters/workflows';
 import { IsoDate } from '../../core/dates';
 import {
   type Allocation,
@@ -25,6 +25,7 @@ import {
   isOwed,
   NonNegativeAmountCents,
 } from '../../core/model';
+import { stopDunningOfPaid } from '../../use-cases/dunning/notice-claims';
 import { HttpProblem, notFound, stateConflict } from '../http';
 import { csvEnum, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
@@ -78,7 +79,7 @@ async function alreadyApplied(
     (i): i is Invoice => i !== undefined,
   );
   const paidInvoiceIds = invoices.filter((i) => i.status === 'paid').map((i) => i.invoiceId);
-  await Promise.all(paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  await stopDunningOfPaid({ invoices, paidInvoiceIds }, 'paid', log);
   return { transaction: txn, invoices, paidInvoiceIds, reopenedInvoiceIds: [] };
 }
 
@@ -113,7 +114,7 @@ async function letter(transactionId: string, invoiceIds: string[], apply: () => 
  * into an error for the match.
  */
 async function afterMatch(outcome: ApplyOutcome, actor: string, checks: StopChecks) {
-  await Promise.all(outcome.paidInvoiceIds.map((id) => stopDunning(id, 'paid')));
+  await stopDunningOfPaid(outcome, 'paid', log);
   await clearStopChecks(checks);
   const learnedAliases = await learnFromCorrection(outcome, actor).catch((error: unknown) => {
     log.warn('payer alias not learned', { transactionId: outcome.transaction.transactionId, error });

@@ -45,6 +45,7 @@ const eventLabels: Record<Language, Record<string, string>> = {
     complaint: 'Message signalé comme indésirable',
     write_off: 'Passage en perte',
     agency_case_withdrawn: 'Dossier retiré à l’agence',
+    notice_claims_unpaid: 'Pénalités de la mise en demeure impayées : décision demandée au service comptable',
   },
   en: {
     imported: 'Invoice imported',
@@ -83,6 +84,7 @@ const eventLabels: Record<Language, Record<string, string>> = {
     complaint: 'Message reported as spam',
     write_off: 'Written off',
     agency_case_withdrawn: 'Case withdrawn from the agency',
+    notice_claims_unpaid: 'Formal notice penalties unpaid: decision asked of the accounts department',
   },
 };
 

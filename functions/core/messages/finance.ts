@@ -38,7 +38,8 @@ export type FinanceAlertKind =
   | 'payment_reported'
   | 'dispute_opened'
   | 'payment_promised'
-  | 'einvoice_rejected';
+  | 'einvoice_rejected'
+  | 'notice_claims_unpaid';
 
 const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
   fr: {
@@ -62,6 +63,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     dispute_opened: 'À examiner : facture contestée par le client',
     payment_promised: 'Pour information : promesse de paiement du client',
     einvoice_rejected: 'À corriger : facture électronique rejetée',
+    notice_claims_unpaid: 'À décider : pénalités de la mise en demeure impayées',
   },
   en: {
     workflow_failed: 'To check: dunning stopped by an error',
@@ -84,6 +86,7 @@ const kindLabels: Record<Language, Record<FinanceAlertKind, string>> = {
     dispute_opened: 'To look into: invoice disputed by the customer',
     payment_promised: 'For information: payment promised by the customer',
     einvoice_rejected: 'To fix: electronic invoice rejected',
+    notice_claims_unpaid: 'To decide: formal notice penalties unpaid',
   },
 };
 

@@ -266,3 +266,64 @@ export function caseWithdrawnAlert(input: {
     ),
   };
 }
+
+/**
+ * An invoice's principal is paid, and its formal notice also claimed late-payment interest and/or the recovery
+ * indemnity that nobody paid (the notice's payment code pays the principal only): finance decides whether to claim
+ * them or waive them. The figures are those the letter printed on its date.
+ */
+export function noticeClaimsUnpaidAlert(input: {
+  language?: Language;
+  customer: CustomerRef & { isBusiness: boolean };
+  invoiceId: string;
+  currency: string;
+  /** The cash the invoice received in all, and the day it became paid (its `collected`). */
+  received: { cents: number; on?: IsoDate };
+  notice: { reference: string; on: IsoDate; interestCents: number; indemnityCents: number };
+  at: IsoTimestamp;
+}): FinanceAlertInput {
+  const { language, l } = wordsIn(input.language);
+  const { notice, currency } = input;
+  const m = (cents: number) => money(cents, currency, language);
+  const unpaid = notice.interestCents + notice.indemnityCents;
+  const interestLabel = input.customer.isBusiness
+    ? l('Pénalités de retard réclamées', 'Late-payment penalties claimed')
+    : l('Intérêts au taux légal réclamés', 'Statutory interest claimed');
+  const receivedOn = input.received.on
+    ? ` (${l('soldée le', 'settled on')} ${formatDate(input.received.on, language)})`
+    : '';
+  return {
+    language,
+    kind: 'notice_claims_unpaid',
+    title: l(
+      `${input.customer.name} – facture ${input.invoiceId} : ${m(unpaid)} réclamés par la mise en demeure, impayés`,
+      `${input.customer.name} – invoice ${input.invoiceId}: ${m(unpaid)} claimed by the formal notice, unpaid`,
+    ),
+    occurredAt: input.at,
+    details: [
+      { label: l('Client', 'Customer'), value: `${input.customer.name} (${input.customer.customerId})` },
+      { label: l('Facture', 'Invoice'), value: input.invoiceId },
+      { label: l('Principal reçu', 'Principal received'), value: `${m(input.received.cents)}${receivedOn}` },
+      {
+        label: l('Mise en demeure', 'Formal notice'),
+        value: `${notice.reference} ${l('du', 'of')} ${formatDate(notice.on, language)}`,
+      },
+      ...(notice.interestCents > 0 ? [{ label: interestLabel, value: m(notice.interestCents) }] : []),
+      ...(notice.indemnityCents > 0
+        ? [
+            {
+              label: l('Indemnité forfaitaire de recouvrement', 'Fixed recovery indemnity'),
+              value: m(notice.indemnityCents),
+            },
+          ]
+        : []),
+      { label: l('Réclamé en plus du principal, impayé', 'Claimed on top of the principal, unpaid'), value: m(unpaid) },
+    ],
+    action: l(
+      'Décider de réclamer ces sommes au client (facture de pénalités, courrier) ou d’y renoncer : encaisse ne les ' +
+        'réclamera pas de lui-même. Les intérêts sont ceux arrêtés à la date de la mise en demeure.',
+      'Decide whether to claim these amounts from the customer (a penalty invoice, a letter) or to waive them: ' +
+        'encaisse will not claim them by itself. The interest is the amount accrued on the formal notice’s date.',
+    ),
+  };
+}

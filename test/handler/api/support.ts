@@ -16,6 +16,9 @@ export function apiEnv(): void {
     LOCAL_API_READONLY_TOKEN: READONLY_TOKEN,
     STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:123456789012:stateMachine:dunning',
     STATEMENTS_BUCKET: 'statements',
+    // A match that pays an invoice whose formal notice claimed penalties tells finance (use-cases/dunning).
+    SENDER_EMAIL: 'relances@encaisse.example.fr',
+    FINANCE_EMAILS: 'finance@encaisse.example.fr',
     AWS_REGION: 'eu-west-3',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',

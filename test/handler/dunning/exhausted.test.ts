@@ -70,6 +70,25 @@ describe('an owed invoice whose dunning runs out of steps', () => {
     expect(events('dunning_exhausted')).toHaveLength(1);
   });
 
+  it('a plan retried after the task went out but before the invoice was marked sends no second task', async () => {
+    table.put(invoiceItem(invoice('SMALL', 'A', '2026-01-20', { amountCents: 96_00, openCents: 96_00 })));
+    let refused = false;
+    table.fault = (name, input) => {
+      // the write that marks the invoice as waiting for a decision
+      if (name !== 'TransactWrite' || refused || !JSON.stringify(input).includes('decisionNeeded')) return;
+      refused = true;
+      return Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+    await expect(plan(afterNotice)).rejects.toThrow('Rate exceeded');
+    expect(mails()).toHaveLength(1);
+    expect(invoiceFromItem(table.get('INVOICE#SMALL', 'INVOICE')!).decisionNeeded).toBeUndefined();
+    await plan(afterNotice);
+    expect(mails()).toHaveLength(1);
+    expect(events('dunning_exhausted')).toHaveLength(1);
+    expect(events('dunning_exhausted')[0].detail).toMatchObject({ messageId: 'task-1' });
+    expect(invoiceFromItem(table.get('INVOICE#SMALL', 'INVOICE')!).decisionNeeded).toBeDefined();
+  });
+
   it('a paid invoice ends without a task', async () => {
     table.put(invoiceItem(invoice('SMALL', 'A', '2026-01-20', { amountCents: 96_00, openCents: 0, status: 'paid' })));
     expect((await plan(afterNotice)).plan).toMatchObject({ action: 'end', reason: 'paid' });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { type DispatchKind, dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
+import { recordSend } from '../../../functions/adapters/db/sends';
 import { fixedClock } from '../../../functions/core/dates';
 import type { DunningState } from '../../../functions/core/dunning/state';
 import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
@@ -261,6 +262,10 @@ function checkGrouped(run: Run, key: string, outcomes: (string | undefined)[], k
     for (const id of MEMBERS) expect(run.history(id, 'send_maybe_sent').length, id).toBeGreaterThanOrEqual(1);
   } else {
     for (const id of MEMBERS) expect(run.table.get(`SEND#${id}#step-x`, 'SEND')?.messageId, id).toBe(sent[0].messageId);
+    // a formal notice's record keeps what its letter claimed beyond the principal, whichever member recorded it
+    if (kind === 'formal_notice')
+      for (const id of MEMBERS)
+        expect(run.table.get(`SEND#${id}#step-x`, 'SEND')?.claims, id).toMatchObject({ indemnityCents: 4000 });
   }
   expect(run.table.get(key, 'DISPATCH')?.status, 'the batch is not left blocked').toBe('sent');
   if (kind === 'formal_notice' && sent.length === 1 && !maybe) {
@@ -313,6 +318,64 @@ function checkHandoff(run: Run, outcome: string | undefined) {
   ).toBeGreaterThanOrEqual(1);
 }
 
+// --- scenario 3: an invoice under formal notice found paid at the re-check ------------------------------------------
+
+/** P-1's formal notice claimed 25,16 € of penalties and the 40 € indemnity; its principal got paid, the stop failed. */
+async function paidAfterNotice(run: Run) {
+  const saved = [run.table.fault, run.table.after];
+  run.table.fault = () => undefined;
+  run.table.after = () => undefined;
+  run.table.put(customerItem(customer('P')));
+  const paid = invoice('P-1', 'P', '2025-12-01', {
+    status: 'paid',
+    openCents: 0,
+    receivedCents: 120_000,
+    collected: { on: '2026-01-30', amountCents: 120_000 },
+    dunningLevel: 'formal_notice',
+  });
+  run.table.put(invoiceItem(paid));
+  const claims = { on: '2026-01-15', reference: 'MED-P-1', currency: 'EUR', principalCents: 120_000 };
+  await recordSend(
+    {
+      invoiceId: 'P-1',
+      stepId: 'formal-notice',
+      messageId: 'ses-notice',
+      kind: 'formal_notice',
+      at: '2026-01-15T07:30:00.000Z',
+      claims: { ...claims, interestCents: 2_516, indemnityCents: 4_000 },
+    },
+    {
+      at: '2026-01-15T07:30:00.000Z',
+      kind: 'formal_notice_sent',
+      actor: 'system:dunning',
+      detail: { stepId: 'formal-notice' },
+    },
+  );
+  [run.table.fault, run.table.after] = saved;
+  const state: DunningState = {
+    invoiceId: 'P-1',
+    doneStepIds: ['formal-notice'],
+    policyId: 'standard',
+    policyVersion: 1,
+    plan: { action: 'wait', at: W, stepId: 'agency' },
+  };
+  return (await run.task(step, state))?.outcome;
+}
+
+function checkPaidAfterNotice(run: Run, outcome: string | undefined) {
+  expect(run.failures).toEqual([]);
+  expect(outcome).toBe('stopped');
+  const told = run.to(FINANCE, 'alert_notice_claims_unpaid');
+  expect(told.length, 'finance told at most once').toBeLessThanOrEqual(1);
+  const lines = run.history('P-1', 'notice_claims_unpaid');
+  expect(lines, 'one history line').toHaveLength(1);
+  // Not known to have gone out: finance holds a "maybe sent" task for the alert instead, and the line says so.
+  if (told.length === 0 || lines[0].detail.maybeSent) {
+    expect(run.maybeSentTasks().length, 'a "maybe sent" task').toBeGreaterThanOrEqual(1);
+    expect(lines[0].detail.maybeSent).toBe(true);
+  }
+}
+
 // --- the suite ------------------------------------------------------------------------------------------------------
 
 const scenarios = [
@@ -328,6 +391,11 @@ const scenarios = [
       checkGrouped(r, o.key, o.outcomes, 'formal_notice'),
   },
   { name: 'agency handoff', run: (r: Run) => handoff(r), check: (r: Run, o: string | undefined) => checkHandoff(r, o) },
+  {
+    name: 'payment found at the re-check after a formal notice',
+    run: (r: Run) => paidAfterNotice(r),
+    check: (r: Run, o: string | undefined) => checkPaidAfterNotice(r, o),
+  },
 ] as const;
 
 describe.each(scenarios)('faults in a $name', (scenario) => {

@@ -4,7 +4,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setClock, setWallClock } from '../../../functions/adapters/clock';
+import { invoiceEventPut } from '../../../functions/adapters/db/events';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
+import { keys } from '../../../functions/adapters/db/keys';
 import { StoredTransaction, transactionItem } from '../../../functions/adapters/db/transactions';
 import { fixedClock, systemClock } from '../../../functions/core/dates';
 import { apiEnv, makeCaller } from '../api/support';
@@ -21,7 +23,7 @@ import './env';
 apiEnv();
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-mockClient(SESv2Client).on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+const ses = mockClient(SESv2Client);
 const api = await import('../../../functions/api/handler');
 const { handler: sweep } = await import('../../../functions/sweep/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
@@ -54,6 +56,8 @@ const txn = StoredTransaction.parse({
 beforeEach(() => {
   ddb.reset();
   sfn.reset();
+  ses.reset();
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
   table = new FakeTable().install(ddb);
   setClock(fixedClock('2026-02-04T09:00:00.000Z'));
   table.put(customerItem(customer('A')));
@@ -118,6 +122,40 @@ describe('a payment lettered through the API whose workflow stop failed, and nob
     expect(table.get('INVOICE#F-1', 'PAUSE')).toBeUndefined();
     expect(stopChecks()).toEqual([]);
     expect((await nextMorning()).stopped).toEqual([]); // settled once
+  });
+
+  it('under a formal notice, the sweep tells finance what the notice also claimed before it stops, once', async () => {
+    const current = table.get('INVOICE#F-1', 'INVOICE')!;
+    table.put({ ...current, dunningLevel: 'formal_notice' });
+    table.put({
+      ...keys.send('F-1', 'formal-notice'),
+      kind: 'formal_notice',
+      claims: {
+        on: '2026-01-25',
+        reference: 'MED-F-1',
+        currency: 'EUR',
+        principalCents: 120_000,
+        interestCents: 1_234,
+        indemnityCents: 4_000,
+      },
+    });
+    const sent = { invoiceId: 'F-1', at: '2026-01-25T08:30:00.000Z', actor: 'system:dunning' };
+    table.put(invoiceEventPut({ ...sent, kind: 'formal_notice_sent', detail: { stepId: 'formal-notice' } }).Put.Item);
+    // the request letters the payment, then SES refuses its alert to finance: nothing stopped, nobody sends it again
+    ses.on(SendEmailCommand).rejectsOnce(throttled()).resolves({ MessageId: 'm-1' });
+    sfn.on(StopExecutionCommand).resolves({});
+    expect((await call('POST', '/transactions/T1/match', { body: manualMatch })).status).toBeGreaterThanOrEqual(500);
+    expect(table.get('INVOICE#F-1', 'INVOICE')).toMatchObject({ status: 'paid' });
+    expect(sfn.commandCalls(StopExecutionCommand)).toHaveLength(0);
+    const told = () =>
+      ses.commandCalls(SendEmailCommand).filter((c) => /mise en demeure impay/.test(JSON.stringify(c.args[0].input)));
+    expect(told()).toHaveLength(1); // the refused one
+    expect((await nextMorning()).stopped).toEqual(['F-1']);
+    expect(told()).toHaveLength(2);
+    const lines = [...table.items.values()].filter((i) => i.pk === 'INVOICE#F-1' && i.kind === 'notice_claims_unpaid');
+    expect(lines).toHaveLength(1);
+    await nextMorning();
+    expect(told()).toHaveLength(2);
   });
 
   it('a match that goes through, or is refused, leaves no stop check behind', async () => {

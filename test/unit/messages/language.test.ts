@@ -12,6 +12,7 @@ import {
   handedOverAlert,
   type Language,
   maybeSentAlert,
+  noticeClaimsUnpaidAlert,
   noticesToPostAlert,
   paymentCrossedAlert,
   type ReminderItem,
@@ -452,6 +453,19 @@ async function everything(language: Language): Promise<Record<string, string>> {
           at,
           figures: { caseId: 'REC-1', openCents: 700_000, penaltiesCents: 3_058, currency: 'EUR' },
           noticeInDoubt: true,
+        }),
+      ),
+    ),
+    'formal notice claims unpaid alert': text(
+      renderFinanceAlert(
+        noticeClaimsUnpaidAlert({
+          language,
+          customer: { ...customer, isBusiness: true },
+          invoiceId: 'F-2026-0077',
+          currency: 'EUR',
+          received: { cents: 700_000, on: asOf },
+          notice: { reference: 'MED-F-2026-0077', on: asOf, interestCents: 3_058, indemnityCents: 4_000 },
+          at,
         }),
       ),
     ),

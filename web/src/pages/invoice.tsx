@@ -77,11 +77,18 @@ export function eventFacts(kind: string, d: Record<string, unknown>): { text: st
     str(d.until) && m.untilDate(date(String(d.until))),
     payment ?? (kind === 'write_off' && amount ? m.writeOffPart(amount) : amount),
     typeof d.writeOffCents === 'number' && d.writeOffCents > 0 ? m.writeOffPart(money(d.writeOffCents)) : undefined,
+    kind === 'notice_claims_unpaid' ? noticeClaims(d) : undefined,
     str(d.at) && m.plannedFor(date(String(d.at))),
     str(d.previousAt) && m.movedFrom(date(String(d.previousAt))),
     lateness(d),
   ];
   return { text: parts.filter((x): x is string => !!x).join(' · '), title: txnId };
+}
+
+/** A formal notice's interest and indemnity left unpaid once its principal was paid (a zero amount is not named). */
+function noticeClaims(d: Record<string, unknown>): string {
+  const part = (x: unknown) => (typeof x === 'number' && x > 0 ? money(x) : undefined);
+  return t().invoices.noticeClaimsPart(part(d.interestCents), part(d.indemnityCents));
 }
 
 /** A send that went out after its planned window: when it was planned, how late, and why as far as the system knows. */
