@@ -54,7 +54,8 @@ describe('EncaisseFunction bundling (esbuild, no Docker)', () => {
     );
 
   it('loads in Node as an ES module and exports the handler function', () => {
-    expect(load({ TABLE_NAME: 'encaisse' }).trim()).toBe('function');
+    const settings = { TABLE_NAME: 'encaisse', SENDER_EMAIL: 'relances@x.fr', FINANCE_EMAILS: 'finance@x.fr' };
+    expect(load(settings).trim()).toBe('function');
   });
 
   it('refuses to start without its settings, naming the missing one (cold-start check survives bundling)', () => {
