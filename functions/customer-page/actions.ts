@@ -202,7 +202,7 @@ export async function promisePayment(
     kind: 'payment_promised',
     promisedFor,
     ...(renewal ? { renewal } : {}),
-    ...(financeKept.length ? { financeKept } : {}),
+    ...(financeKept.length ? { financeKept, financeKeptAll: financeKept.length === pauses.length } : {}),
   });
   await savePauses(
     c,

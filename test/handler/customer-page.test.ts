@@ -653,6 +653,7 @@ describe('the customer’s answers', () => {
       expect(w.alerts[0].items).toContain(
         'Facture F-2026-0042 : la suspension que vous aviez fixée jusqu’au 30/06/2026 est maintenue',
       );
+      expect(w.alerts[0].items?.[0]).toBe('Relances des autres factures suspendues jusqu’au 12/06/2026');
       const page = html(
         await handleCustomerPage(event('GET', `/c/${token()}`, { query: { done: 'promise' } }), w.deps),
       );
@@ -674,6 +675,10 @@ describe('the customer’s answers', () => {
     const form = urlencoded({ formToken: formTokenFor('link-other-0001', KEY), promisedFor: '2026-06-20' });
     expect((await handleCustomerPage(event('POST', `/c/${link}/promise`, form), w.deps)).statusCode).toBe(303);
     expect(w.invoices.get('F-2026-0099')?.pause).toEqual(agreed);
+    // finance reads, in French, that no invoice waits for the customer's date
+    expect(w.alerts.at(-1)?.items?.[0]).toBe(
+      'Aucune relance suspendue à cette date : chaque facture garde la suspension que vous aviez fixée, plus longue',
+    );
     const page = html(await handleCustomerPage(event('GET', `/c/${link}`, { query: { done: 'promise' } }), w.deps));
     expect(page).toContain(
       'Your promise is noted. For invoice F-2026-0099, reminders stay paused until 15 Jul 2026, as agreed with us.<',

@@ -27,6 +27,8 @@ export type CustomerAnswer =
        * others wait for the customer's date).
        */
       financeKept?: readonly { invoiceId: string; until: IsoDate }[];
+      /** Every invoice the promise covers is one of financeKept: none waits for the customer's date. */
+      financeKeptAll?: boolean;
     };
 
 export function customerAnswerAlert(input: {
@@ -123,10 +125,21 @@ export function customerAnswerAlert(input: {
           `${customer.name} – payment ${renewal ? 'put off to' : 'promised for'} ${date(answer.promisedFor)}`,
         ),
         items: [
-          l(
-            `Relances suspendues jusqu’au ${date(answer.promisedFor)}`,
-            `Reminders paused until ${date(answer.promisedFor)}`,
-          ),
+          answer.financeKeptAll
+            ? l(
+                'Aucune relance suspendue à cette date : chaque facture garde la suspension que vous aviez fixée, ' +
+                  'plus longue',
+                'No reminder paused to that date: each invoice keeps the longer pause you set',
+              )
+            : answer.financeKept?.length
+              ? l(
+                  `Relances des autres factures suspendues jusqu’au ${date(answer.promisedFor)}`,
+                  `Reminders of the other invoices paused until ${date(answer.promisedFor)}`,
+                )
+              : l(
+                  `Relances suspendues jusqu’au ${date(answer.promisedFor)}`,
+                  `Reminders paused until ${date(answer.promisedFor)}`,
+                ),
           ...(answer.financeKept ?? []).map((k) =>
             l(
               `Facture ${k.invoiceId} : la suspension que vous aviez fixée jusqu’au ${date(k.until)} est maintenue`,
