@@ -211,6 +211,10 @@ export class EncaisseStack extends Stack {
     });
     for (const name of ['dunning-dispatch', 'dunning-step'] as const)
       made[name].addEnvironment('CUSTOMER_LINK_DAYS', String(s.customerLinkDays));
+    // The creditor's public holidays, for every function that counts business days or plans a send on one
+    // (functions/adapters/config.ts holidayCalendar()).
+    for (const name of ['dunning-plan', 'sweep', 'books-export', 'customer-page'] as const)
+      made[name].addEnvironment('HOLIDAY_CALENDAR', s.holidayCalendar);
 
     for (const f of needStateMachineArn) f.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     // The creditor printed on reminders, formal notices, agency case files and withdrawals (the sweep withdraws a

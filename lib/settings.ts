@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BooksAccounts, defaultBooksAccounts } from '../functions/core/books/model';
+import { HolidayCalendar } from '../functions/core/calendar/holidays';
 import { isValidIban, normalizeIban } from '../functions/core/iban';
 import { compactId, isValidSiren, isValidSiret, legalIdentityProblems } from '../functions/core/letters/identity';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../functions/core/statements/limits';
@@ -172,6 +173,11 @@ export const settingsSchema = z
     customerPageRateLimit: z.coerce.number().positive().default(5),
     customerPageBurstLimit: z.coerce.number().int().positive().default(20),
     customerLinkDays: z.coerce.number().int().min(1).max(365).default(60),
+    /**
+     * The creditor's public holidays, on which no reminder, no digest and no business day falls: `metropole`, or
+     * `alsace-moselle` (Bas-Rhin, Haut-Rhin, Moselle: Good Friday and 26 December too, Code du travail L3134-13).
+     */
+    holidayCalendar: HolidayCalendar.default('metropole'),
   })
   .superRefine((s, ctx) => {
     const fields = { siren: 'creditorSiren', siret: 'creditorSiret', vatNumber: 'creditorVatNumber' } as const;
@@ -244,6 +250,7 @@ export const settingKeys = [
   'customerPageRateLimit',
   'customerPageBurstLimit',
   'customerLinkDays',
+  'holidayCalendar',
 ] as const;
 
 export class SettingsError extends Error {

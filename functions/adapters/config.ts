@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BooksAccounts, defaultBooksAccounts } from '../core/books/model';
+import { HolidayCalendar } from '../core/calendar/holidays';
 import { compactId, type LegalIdentity, legalIdentityProblems } from '../core/letters/identity';
 import { DEFAULT_STATEMENT_MAX_BYTES, DEFAULT_STATEMENT_MAX_ENTRIES } from '../core/statements/limits';
 
@@ -72,7 +73,17 @@ export const settings = {
       }
     })
     .pipe(BooksAccounts),
+  /**
+   * The creditor's public holidays, which business days skip (lib/settings.ts `holidayCalendar`): `metropole`, or
+   * `alsace-moselle` (Good Friday and 26 December too). Read by the functions that count business days or plan sends.
+   */
+  HOLIDAY_CALENDAR: HolidayCalendar.default('metropole'),
 } as const;
+
+/** The creditor's holiday calendar (checked at cold start by the functions that name HOLIDAY_CALENDAR). */
+export function holidayCalendar(env: NodeJS.ProcessEnv = process.env): HolidayCalendar {
+  return readEnv({ HOLIDAY_CALENDAR: settings.HOLIDAY_CALENDAR }, env).HOLIDAY_CALENDAR;
+}
 
 /**
  * Called once at module load by each handler with the settings it needs, so a misconfigured function fails at cold

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clock } from '../adapters/clock';
-import { readEnv, settings } from '../adapters/config';
+import { holidayCalendar, readEnv, settings } from '../adapters/config';
 import { exportMonth } from '../adapters/db/exports';
 import { putDocument } from '../adapters/documents';
 import { booksFileName, firstBusinessDayOfMonth, periodOf, previousPeriod, renderBooks } from '../core/books';
@@ -20,13 +20,13 @@ export const BOOKS_PREFIX = 'books/';
 export const handler = lambda(
   {
     name: 'books-export',
-    settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'BOOKS_ACCOUNTS'],
+    settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'BOOKS_ACCOUNTS', 'HOLIDAY_CALENDAR'],
     event: ScheduleEvent,
   },
   async (_event, log): Promise<{ period?: string; keys: string[] }> => {
     const now = clock().now();
     const today = toIsoDate(now);
-    if (today !== firstBusinessDayOfMonth(today)) return { keys: [] };
+    if (today !== firstBusinessDayOfMonth(today, holidayCalendar())) return { keys: [] };
     const period = previousPeriod(periodOf(today));
     const accounts = readEnv({ BOOKS_ACCOUNTS: settings.BOOKS_ACCOUNTS }).BOOKS_ACCOUNTS;
     const exp = await exportMonth(period, today, accounts, now.toISOString());

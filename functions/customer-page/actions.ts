@@ -105,7 +105,7 @@ export async function reportPayment(
   const parsed = paidForm(c.form).safeParse(fields);
   if (!parsed.success) return { ok: false, errors: formErrors(parsed.error) };
   const { paidOn, amount } = parsed.data;
-  const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS);
+  const until: IsoDate = addBusinessDays(c.form.today, REPORTED_PAYMENT_WAIT_BUSINESS_DAYS, c.deps.holidayCalendar());
   const note = `Paiement déclaré par le client le ${formatDate(paidOn, 'fr')} : ${formatMoney(amount, 'EUR', 'fr')}`;
   const euros = c.invoices.filter((i) => promisable(i) && i.currency === 'EUR');
   const { covered, owedCents } = coveredByReportedPayment(amount, euros);

@@ -5,6 +5,7 @@
 
 import type { InvoiceEvent } from '../adapters/db/events';
 import type { CustomerLinkRecord, ShortLinkRecord } from '../adapters/db/links';
+import type { HolidayCalendar } from '../core/calendar/holidays';
 import type { Policy } from '../core/dunning/policy';
 import type { RateTable } from '../core/dunning/rates';
 import type { FinanceAlertInput } from '../core/messages/finance';
@@ -41,6 +42,8 @@ export interface PageDeps {
   paymentsOf(invoiceId: string): Promise<{ on: string; cents: number }[]>;
   pdfLink(pdfKey: string): Promise<string>;
   creditor(): Creditor;
+  /** The creditor's public holidays (deployment setting), which the business days of a wait skip. */
+  holidayCalendar(): HolidayCalendar;
   /**
    * The invoices an answer changes, each with its event, in one transaction: all saved or none (each conditional on
    * the invoice's version; a conflict on any throws and nothing is saved).

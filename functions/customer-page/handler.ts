@@ -12,6 +12,6 @@ creditor(); // the IBAN and BIC the page shows: checked at cold start too
 const deps = liveDeps();
 export const handler = runtime<APIGatewayProxyEventV2, Awaited<ReturnType<typeof handleCustomerPage>>>({
   name: 'customer-page',
-  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+  settings: ['TABLE_NAME', 'DOCUMENTS_BUCKET', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'HOLIDAY_CALENDAR'],
   correlationId: (event) => event.requestContext?.requestId,
 }).handler((event) => handleCustomerPage(event, deps));

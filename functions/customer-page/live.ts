@@ -1,6 +1,6 @@
 /** The live dependencies of the customer page: the adapters, and the dunning's own policy and penalty code. */
 import { clock } from '../adapters/clock';
-import { creditor } from '../adapters/config';
+import { creditor, holidayCalendar } from '../adapters/config';
 import { answerState, claimAnswer, settleAnswer } from '../adapters/db/answers';
 import { paymentsOf } from '../adapters/db/api-reads';
 import { getCustomer } from '../adapters/db/customers';
@@ -54,6 +54,7 @@ export function liveDeps(): PageDeps {
       const contact = c.legal.accounting;
       return { name: c.name, iban: c.iban, bic: c.bic, email: contact.email, phone: contact.phone };
     },
+    holidayCalendar: () => holidayCalendar(),
     saveInvoices: (changes) => saveInvoices(changes),
     putDocument: async (key, bytes, contentType) => {
       await putDocument(key, bytes, contentType);

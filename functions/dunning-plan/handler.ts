@@ -1,4 +1,5 @@
 import { now } from '../adapters/clock';
+import { holidayCalendar } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { recordEvent } from '../adapters/db/history';
 import { getInvoice } from '../adapters/db/invoices';
@@ -17,7 +18,7 @@ import { askFinanceToDecide } from './exhausted';
 export const handler = lambda(
   {
     name: 'dunning-plan',
-    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'HOLIDAY_CALENDAR'],
     event: DunningState,
     correlationId: (s) => s.correlationId,
   },
@@ -42,6 +43,7 @@ export const handler = lambda(
       policy,
       doneStepIds: state.doneStepIds,
       now: at,
+      calendar: holidayCalendar(),
       lastActionAt: state.lastActionAt,
     });
     const pinned = {

@@ -14,6 +14,10 @@ const SweepEvent = z.object({ scheduledTime: z.string().optional(), time: z.stri
  * (planSweep in core decides; runSweep reads and acts, a few invoices at a time).
  */
 export const handler = lambda(
-  { name: 'sweep', settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS'], event: SweepEvent },
+  {
+    name: 'sweep',
+    settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'HOLIDAY_CALENDAR'],
+    event: SweepEvent,
+  },
   async (_event, log): Promise<SweepReport> => runSweep(now(), log),
 );

@@ -1,4 +1,4 @@
-import { financeEmails } from '../adapters/config';
+import { financeEmails, holidayCalendar } from '../adapters/config';
 import { getCustomer } from '../adapters/db/customers';
 import { getInvoice, listOwedInvoices } from '../adapters/db/invoices';
 import { getPause } from '../adapters/db/pauses';
@@ -104,11 +104,12 @@ export const digestIntentId = (day: string): string => intentIdOf('sweep-digest'
 type OpenCases = Map<string, { agencyCase: AgencyCase; invoice?: Invoice }>;
 
 async function readSweepInput(at: Date): Promise<{ input: SweepInput; agencyCases: OpenCases }> {
+  const calendar = holidayCalendar();
   const [policies, owed, cases, messages] = await Promise.all([
     listPolicies(),
     listOwedInvoices(),
     listOpenAgencyCases(),
-    Promise.all(messageDays(at).map(listMessagesOn)),
+    Promise.all(messageDays(at, calendar).map(listMessagesOn)),
   ]);
   const customers = new Map<string, Promise<Customer | undefined>>();
   const customerOf = (id: string) => customers.get(id) ?? customers.set(id, getCustomer(id)).get(id)!;
@@ -133,6 +134,7 @@ async function readSweepInput(at: Date): Promise<{ input: SweepInput; agencyCase
   const agencyCases = withInvoices.map((c) => ({ invoiceId: c.agencyCase.invoiceId, invoice: c.invoice }));
   const input = {
     now: at,
+    calendar,
     policies,
     invoices,
     restartableEnds: RESTARTABLE_END,

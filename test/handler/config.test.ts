@@ -31,4 +31,25 @@ describe('configuration fails fast, naming the setting', () => {
       process.env = saved;
     }
   });
+
+  it('a handler given a holiday calendar it does not know refuses to load, naming HOLIDAY_CALENDAR', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      TABLE_NAME: 't',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:123456789012:stateMachine:dunning',
+      SENDER_EMAIL: 'relances@pme.fr',
+      FINANCE_EMAILS: 'compta@pme.fr',
+      HOLIDAY_CALENDAR: 'alsace',
+    });
+    try {
+      await expect(import('../../functions/sweep/handler')).rejects.toThrow(/HOLIDAY_CALENDAR/);
+      expect(() => requireSettings(['HOLIDAY_CALENDAR'], { HOLIDAY_CALENDAR: 'moselle' })).toThrow(
+        /HOLIDAY_CALENDAR.*metropole.*alsace-moselle/,
+      );
+      expect(() => requireSettings(['HOLIDAY_CALENDAR'], { HOLIDAY_CALENDAR: 'alsace-moselle' })).not.toThrow();
+      expect(() => requireSettings(['HOLIDAY_CALENDAR'], {})).not.toThrow(); // metropole by default
+    } finally {
+      process.env = saved;
+    }
+  });
 });

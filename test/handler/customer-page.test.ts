@@ -3,6 +3,7 @@ import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import type { InvoiceEvent } from '../../functions/adapters/db/events';
 import type { CustomerLinkRecord } from '../../functions/adapters/db/links';
+import type { HolidayCalendar } from '../../functions/core/calendar/holidays';
 import { MAX_DISPUTE_FILE_BYTES } from '../../functions/core/customer-page';
 import { policyForCustomer } from '../../functions/core/dunning/policy';
 import { defaultRateTable } from '../../functions/core/dunning/rates';
@@ -46,7 +47,9 @@ const invoice = (id: string, customerId: string, overrides: Partial<Invoice> = {
 /** The short code of ACME's link (letters print /c/s/<code>): 22 characters. */
 const SHORT_CODE = 'Q2hvcnQtY29kZS1vZi1BQ0';
 
-function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUntil?: string } = {}) {
+function world(
+  options: { keys?: string[]; linkRevoked?: boolean; shortValidUntil?: string; holidayCalendar?: HolidayCalendar } = {},
+) {
   const customers = new Map([
     ['ACME', customer('ACME')],
     ['OTHER', customer('OTHER', { language: 'en' })],
@@ -114,6 +117,7 @@ function world(options: { keys?: string[]; linkRevoked?: boolean; shortValidUnti
       bic: 'AGRIFRPPXXX',
       email: 'relances@encaisse.example.fr',
     }),
+    holidayCalendar: () => options.holidayCalendar ?? 'metropole',
     saveInvoices: async (changes) => {
       // one transaction: every version checked before anything is written
       for (const { current } of changes)
@@ -789,6 +793,22 @@ describe('a payment the customer reports', () => {
     expect(w.alerts[0].items).toContain(
       'Ce montant ne règle entièrement aucune facture : aucune relance n’est suspendue.',
     );
+  });
+
+  it('in Alsace-Moselle holds reminders past Good Friday: 1 April 2026 + 3 business days is 8 April', async () => {
+    const heldUntil = async (holidayCalendar: HolidayCalendar) => {
+      const w = world({ holidayCalendar });
+      w.deps.now = () => new Date('2026-04-01T09:00:00.000Z');
+      const posted = event(
+        'POST',
+        `/c/${token()}/paid`,
+        urlencoded({ formToken: formToken(), paidOn: '2026-04-01', amount: '1 200,00' }),
+      );
+      expect((await handleCustomerPage(posted, w.deps)).statusCode).toBe(303);
+      return w.invoices.get('F-2026-0042')?.pause?.until;
+    };
+    expect(await heldUntil('alsace-moselle')).toBe('2026-04-08'); // Good Friday 3 April and Easter Monday skipped
+    expect(await heldUntil('metropole')).toBe('2026-04-07');
   });
 
   it('leaves a later promise pause finance set as it is, and records the payment in its history', async () => {

@@ -12,6 +12,7 @@ import { buildApp, demoContext } from '../../lib/app';
 import { retentionOf } from '../../lib/encaisse-stack';
 import { isValidIban, parseSettings, SettingsError } from '../../lib/settings';
 import { EncaisseFunction } from '../../lib/shared/function';
+import { functionId, synthesizeForAssertions } from './support';
 
 const valid = { ...demoContext };
 
@@ -86,6 +87,14 @@ describe('deployment settings (CDK context)', () => {
     },
   );
 
+  it('the holiday calendar is metropolitan unless set to alsace-moselle; any other name stops synthesis', () => {
+    expect(parseSettings(valid).holidayCalendar).toBe('metropole');
+    expect(parseSettings({ ...valid, holidayCalendar: 'alsace-moselle' }).holidayCalendar).toBe('alsace-moselle');
+    expect(() => buildApp({ ...valid, holidayCalendar: 'alsace' }, { bundle: false, nag: false })).toThrow(
+      /context holidayCalendar: .*alsace-moselle/,
+    );
+  });
+
   it('the creditor’s address may be given as lines or as one "|"-separated string (command line)', () => {
     expect(parseSettings(valid).creditorAddress).toEqual(['12 rue de la Paix', '75002 Paris']);
     expect(
@@ -133,6 +142,17 @@ describe('deployment settings (CDK context)', () => {
 });
 
 // Each test synthesizes a small stack; the first also loads the CDK modules, slow on a loaded machine.
+describe('an Alsace-Moselle creditor’s stack', { timeout: 120_000 }, () => {
+  it('gives its holiday calendar to every function that counts business days or plans a send', () => {
+    const { json } = synthesizeForAssertions({ holidayCalendar: 'alsace-moselle' });
+    const calendarOf = (name: string) =>
+      json.Resources[functionId(json, name)].Properties?.Environment?.Variables?.HOLIDAY_CALENDAR;
+    for (const name of ['dunning-plan', 'sweep', 'books-export', 'customer-page'])
+      expect([name, calendarOf(name)]).toEqual([name, 'alsace-moselle']);
+    expect(calendarOf('ingest')).toBeUndefined();
+  });
+});
+
 describe('admin API authentication choices', { timeout: 120_000 }, () => {
   // A small stack around the AdminApi construct: no full app synthesis, no bundling.
   const apiTemplate = (auth: ApiAuth) => {

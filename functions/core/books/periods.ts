@@ -1,4 +1,4 @@
-import { isBusinessDay, nextBusinessDay } from '../calendar';
+import { type HolidayCalendar, nextBusinessDay } from '../calendar';
 import { addDays } from '../dates';
 import type { Period } from './model';
 
@@ -29,8 +29,7 @@ export function isClosedPeriod(period: Period, today: string): boolean {
   return periodEnd(period) < today;
 }
 
-/** The first business day of the month of `date` (French public holidays and weekends excluded). */
-export function firstBusinessDayOfMonth(date: string): string {
-  const first = `${date.slice(0, 7)}-01`;
-  return isBusinessDay(first) ? first : nextBusinessDay(first);
+/** The first business day of the month of `date` (weekends and the calendar's public holidays excluded). */
+export function firstBusinessDayOfMonth(date: string, calendar: HolidayCalendar): string {
+  return nextBusinessDay(`${date.slice(0, 7)}-01`, calendar);
 }

@@ -1,10 +1,17 @@
+import { z } from 'zod';
 import { addDays, type IsoDate } from '../dates';
 
 /**
- * French public holidays ("jours fériés") of metropolitan France, computed for any Gregorian year.
- * Alsace-Moselle's two extra days (Good Friday, 26 December) are not included: a creditor there can pass
- * them as extra closed days to the business-day functions.
+ * French public holidays ("jours fériés"), computed for any Gregorian year, by holiday calendar:
+ * - `metropole`: the eleven days of metropolitan France;
+ * - `alsace-moselle`: those and the two days the Bas-Rhin, Haut-Rhin and Moselle keep (Code du travail L3134-13):
+ *   Good Friday (Vendredi saint) and 26 December (Saint-Étienne).
+ * The calendar is a deployment setting (lib/settings.ts `holidayCalendar`), passed in by each handler: core never
+ * reads it from the environment.
  */
+export const HolidayCalendar = z.enum(['metropole', 'alsace-moselle']);
+export type HolidayCalendar = z.infer<typeof HolidayCalendar>;
+
 export interface PublicHoliday {
   date: IsoDate;
   key:
@@ -18,7 +25,9 @@ export interface PublicHoliday {
     | 'assumption'
     | 'all_saints'
     | 'armistice_1918'
-    | 'christmas';
+    | 'christmas'
+    | 'good_friday'
+    | 'st_stephen';
   nameFr: string;
   nameEn: string;
 }
@@ -43,7 +52,29 @@ export function easterSunday(year: number): IsoDate {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+const byDate = (p: PublicHoliday, q: PublicHoliday) => (p.date < q.date ? -1 : p.date > q.date ? 1 : 0);
+
 const cache = new Map<number, PublicHoliday[]>();
+const alsaceMoselleCache = new Map<number, PublicHoliday[]>();
+
+/**
+ * The public holidays of a year for a calendar, in date order: with Saturdays and Sundays, the days that are not
+ * business days.
+ */
+export function publicHolidays(year: number, calendar: HolidayCalendar = 'metropole'): PublicHoliday[] {
+  if (calendar === 'metropole') return frenchPublicHolidays(year);
+  const hit = alsaceMoselleCache.get(year);
+  if (hit) return hit;
+  const y = String(year).padStart(4, '0');
+  const list: PublicHoliday[] = [
+    ...frenchPublicHolidays(year),
+    { date: addDays(easterSunday(year), -2), key: 'good_friday', nameFr: 'Vendredi saint', nameEn: 'Good Friday' },
+    { date: `${y}-12-26`, key: 'st_stephen', nameFr: 'Saint-Étienne', nameEn: 'St Stephen’s Day' },
+  ];
+  list.sort(byDate);
+  alsaceMoselleCache.set(year, list);
+  return list;
+}
 
 /** The eleven metropolitan public holidays of a year, in date order. */
 export function frenchPublicHolidays(year: number): PublicHoliday[] {
@@ -64,15 +95,16 @@ export function frenchPublicHolidays(year: number): PublicHoliday[] {
     { date: `${y}-11-11`, key: 'armistice_1918', nameFr: 'Armistice 1918', nameEn: 'Armistice Day' },
     { date: `${y}-12-25`, key: 'christmas', nameFr: 'Noël', nameEn: 'Christmas Day' },
   ];
-  list.sort((p, q) => (p.date < q.date ? -1 : p.date > q.date ? 1 : 0));
+  list.sort(byDate);
   cache.set(year, list);
   return list;
 }
 
-export function publicHolidayOn(date: IsoDate): PublicHoliday | undefined {
-  return frenchPublicHolidays(Number(date.slice(0, 4))).find((h) => h.date === date);
+/** The public holiday of a calendar falling on `date`, with its French and English names. */
+export function publicHolidayOn(date: IsoDate, calendar: HolidayCalendar = 'metropole'): PublicHoliday | undefined {
+  return publicHolidays(Number(date.slice(0, 4)), calendar).find((h) => h.date === date);
 }
 
-export function isPublicHoliday(date: IsoDate): boolean {
-  return publicHolidayOn(date) !== undefined;
+export function isPublicHoliday(date: IsoDate, calendar: HolidayCalendar = 'metropole'): boolean {
+  return publicHolidayOn(date, calendar) !== undefined;
 }

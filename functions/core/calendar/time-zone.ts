@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addDays, type IsoDate, type IsoTimestamp } from '../dates';
 import { isBusinessDay } from './business-days';
+import type { HolidayCalendar } from './holidays';
 
 /**
  * Time-zone arithmetic with the platform's Intl (IANA zones), no time-zone library.
@@ -92,19 +93,20 @@ export function sendWindowAt(date: IsoDate, window: SendWindow): IsoTimestamp {
 }
 
 /**
- * The first window instant >= notBefore that falls on a business day (local date in the window's zone).
+ * The first window instant >= notBefore that falls on a business day of the calendar (local date in the window's
+ * zone).
  */
 export function nextSendWindow(
   notBefore: Date,
   window: SendWindow,
-  extraClosedDays: readonly IsoDate[] = [],
+  calendar: HolidayCalendar = 'metropole',
 ): IsoTimestamp {
   const t0 = notBefore.getTime();
   if (Number.isNaN(t0)) throw new RangeError('notBefore is not a valid date');
   // the window of the previous local day can't be >= notBefore, start there to be safe around midnight
   let day = addDays(localDate(notBefore, window.timeZone), -1);
   for (let i = 0; i < 45; i++) {
-    if (isBusinessDay(day, extraClosedDays)) {
+    if (isBusinessDay(day, calendar)) {
       const at = sendWindowAt(day, window);
       if (Date.parse(at) >= t0) return at;
     }
@@ -117,9 +119,9 @@ export function nextSendWindow(
 export function sendWindowOnOrAfter(
   date: IsoDate,
   window: SendWindow,
-  extraClosedDays: readonly IsoDate[] = [],
+  calendar: HolidayCalendar = 'metropole',
 ): IsoTimestamp {
   let d = date;
-  for (let i = 0; i < 40 && !isBusinessDay(d, extraClosedDays); i++) d = addDays(d, 1);
+  for (let i = 0; i < 40 && !isBusinessDay(d, calendar); i++) d = addDays(d, 1);
   return sendWindowAt(d, window);
 }

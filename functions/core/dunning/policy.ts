@@ -6,8 +6,9 @@ import { type Customer, DunningLevel, Segment } from '../model';
  * A dunning policy ("scénario de relance") is data: ordered steps relative to the invoice's due date.
  *
  * Day rule of a step (see stepDay in schedule.ts):
- * - dayKind 'business': the day is `offsetDays` business days from the due date (Saturdays, Sundays and French
- *   public holidays are not counted); offset 0 is the due date, or the next business day when it is not one.
+ * - dayKind 'business': the day is `offsetDays` business days from the due date (Saturdays, Sundays and the public
+ *   holidays of the creditor's holiday calendar are not counted: metropolitan ones, and Good Friday and 26 December in
+ *   Alsace-Moselle); offset 0 is the due date, or the next business day when it is not one.
  * - dayKind 'calendar': the day is due date + `offsetDays` calendar days; when that lands on a Saturday, a Sunday or a
  *   public holiday (1 May!) the step moves FORWARD to the next business day, never backward.
  * Either way a step fires at the policy's send window on a business day.

@@ -1,4 +1,5 @@
 import { addBusinessDays, nextBusinessDay } from '../calendar/business-days';
+import type { HolidayCalendar } from '../calendar/holidays';
 import { localDate, nextSendWindow, type SendWindow, sendWindowAt, sendWindowOnOrAfter } from '../calendar/time-zone';
 import { addDays, daysBetween, type IsoDate, type IsoTimestamp } from '../dates';
 import type { Customer, Invoice } from '../model';
@@ -8,7 +9,9 @@ import { isEscalation, type Policy, type PolicyStep } from './policy';
  * Scheduling rules (pure; time is passed in):
  *
  * 1. Day of a step: see stepDay. Calendar steps landing on a weekend or a public holiday move forward to the next
- *    business day; business-day steps count business days only. The step fires at the send window of that day:
+ *    business day; business-day steps count business days only. Public holidays are those of the creditor's
+ *    holiday calendar (`calendar`: metropole, or alsace-moselle with Good Friday and 26 December), as are the
+ *    days a send window opens on. The step fires at the send window of that day:
  *    the policy's window time in the customer's time zone (effectiveSendWindow).
  * 2. Steps already done (doneStepIds) and every step placed before the last done step in the policy are never
  *    planned again. Steps whose conditions fail (minOpenCents, segments) are skipped. A step before the due date
@@ -41,6 +44,8 @@ export interface PlanInput {
   policy: Policy;
   doneStepIds: string[];
   now: Date;
+  /** The creditor's public holidays (deployment setting): no step acts on one. */
+  calendar: HolidayCalendar;
   /** When the last done step acted; default `now`. Pass it after a resume so the next contact is not delayed. */
   lastActionAt?: Date | IsoTimestamp;
 }
@@ -54,11 +59,17 @@ export function effectiveSendWindow(
 }
 
 /** The business day a step acts on, for an invoice due on `dueDate`. */
-export function stepDay(step: Pick<PolicyStep, 'offsetDays' | 'dayKind'>, dueDate: IsoDate): IsoDate {
+export function stepDay(
+  step: Pick<PolicyStep, 'offsetDays' | 'dayKind'>,
+  dueDate: IsoDate,
+  calendar: HolidayCalendar,
+): IsoDate {
   if (step.dayKind === 'business') {
-    return step.offsetDays === 0 ? nextBusinessDay(dueDate) : addBusinessDays(dueDate, step.offsetDays);
+    return step.offsetDays === 0
+      ? nextBusinessDay(dueDate, calendar)
+      : addBusinessDays(dueDate, step.offsetDays, calendar);
   }
-  return nextBusinessDay(addDays(dueDate, step.offsetDays));
+  return nextBusinessDay(addDays(dueDate, step.offsetDays), calendar);
 }
 
 export function stepConditionsHold(
@@ -95,29 +106,37 @@ export function endReasonOf(
 export function policyTimeline(
   policy: Policy,
   invoice: Pick<Invoice, 'dueDate'>,
-  customer?: Pick<Customer, 'timeZone'>,
+  customer: Pick<Customer, 'timeZone'> | undefined,
+  calendar: HolidayCalendar,
 ): { step: PolicyStep; day: IsoDate; at: IsoTimestamp }[] {
   const window = effectiveSendWindow(policy, customer);
   return policy.steps.map((step) => {
-    const day = stepDay(step, invoice.dueDate);
+    const day = stepDay(step, invoice.dueDate, calendar);
     return { step, day, at: sendWindowAt(day, window) };
   });
 }
 
-/** The instant a payment promise stops holding the workflow: window of the day after until + grace. */
-export function promiseResumeAt(until: IsoDate, graceDays: number, window: SendWindow): IsoTimestamp {
-  return sendWindowOnOrAfter(addDays(until, graceDays + 1), window);
+/**
+ * The instant a payment promise stops holding the workflow: the window of the first business day after until + grace.
+ */
+export function promiseResumeAt(
+  until: IsoDate,
+  graceDays: number,
+  window: SendWindow,
+  calendar: HolidayCalendar,
+): IsoTimestamp {
+  return sendWindowOnOrAfter(addDays(until, graceDays + 1), window, calendar);
 }
 
 export function planNextStep(input: PlanInput): PlanResult {
-  const { invoice, customer, policy, doneStepIds } = input;
+  const { invoice, customer, policy, doneStepIds, calendar } = input;
   const ended = endReasonOf(invoice);
   if (ended) return { action: 'end', reason: ended };
 
   const window = effectiveSendWindow(policy, customer);
   let now = input.now;
   if (invoice.pause?.reason === 'promise' && invoice.pause.until) {
-    const resume = new Date(promiseResumeAt(invoice.pause.until, policy.promiseGraceDays, window));
+    const resume = new Date(promiseResumeAt(invoice.pause.until, policy.promiseGraceDays, window, calendar));
     if (resume > now) now = resume;
   }
   const nowMs = now.getTime();
@@ -141,7 +160,7 @@ export function planNextStep(input: PlanInput): PlanResult {
       skipped.push({ stepId: step.stepId, reason: 'before_due_passed' });
       return;
     }
-    const day = stepDay(step, invoice.dueDate);
+    const day = stepDay(step, invoice.dueDate, calendar);
     eligible.push({ step, index, day, at: sendWindowAt(day, window) });
   });
 
@@ -156,13 +175,13 @@ export function planNextStep(input: PlanInput): PlanResult {
     for (const e of overdue.slice(0, pickIndex)) skipped.push({ stepId: e.step.stepId, reason: 'superseded' });
   }
 
-  let atMs = Math.max(Date.parse(pick.at), Date.parse(nextSendWindow(now, window)));
+  let atMs = Math.max(Date.parse(pick.at), Date.parse(nextSendWindow(now, window, calendar)));
   if (lastDoneIndex >= 0) {
     const lastDone = policy.steps[lastDoneIndex];
-    const gap = daysBetween(stepDay(lastDone, invoice.dueDate), pick.day);
+    const gap = daysBetween(stepDay(lastDone, invoice.dueDate, calendar), pick.day);
     const lastAction = input.lastActionAt !== undefined ? new Date(input.lastActionAt) : input.now;
     const earliestDay = addDays(localDate(lastAction, window.timeZone), gap);
-    atMs = Math.max(atMs, Date.parse(sendWindowOnOrAfter(earliestDay, window)));
+    atMs = Math.max(atMs, Date.parse(sendWindowOnOrAfter(earliestDay, window, calendar)));
   }
   skipped.sort(
     (a, b) =>

@@ -1,4 +1,5 @@
 import { isBusinessDay, nextBusinessDay, previousBusinessDay } from '../calendar/business-days';
+import type { HolidayCalendar } from '../calendar/holidays';
 import { localDate } from '../calendar/time-zone';
 import { addDays, type IsoDate } from '../dates';
 import { digestIsWorthSending, type FinanceDigestInput } from '../messages/finance';
@@ -10,7 +11,8 @@ import { approvalStepOf } from './state';
 
 /**
  * The daily sweep as data in, actions out (the handler reads, calls planSweep, runs the actions).
- * "Today" is the business day in Europe/Paris; messages are attributed to the Paris day they went out.
+ * "Today" is the business day in Europe/Paris; messages are attributed to the Paris day they went out. Business days
+ * are those of the creditor's holiday calendar (`SweepInput.calendar`).
  */
 export const SWEEP_TIME_ZONE = 'Europe/Paris';
 
@@ -38,6 +40,8 @@ export interface SweepMessage {
 
 export interface SweepInput {
   now: Date;
+  /** The creditor's public holidays (deployment setting): no digest on one, and no step or resume planned on one. */
+  calendar: HolidayCalendar;
   policies: readonly Policy[];
   invoices: readonly SweepInvoice[];
   /** End statuses after which the sweep starts a new generation (stopped on payment undone, failed, timed out). */
@@ -77,15 +81,16 @@ export interface SweepPlan {
  * The first Paris day a digest of `today` reports sends of: the previous business day (the last digest went out
  * that morning, before that day's sends), so a Monday's digest also covers the weekend.
  */
-export function digestFrom(today: IsoDate): IsoDate {
-  return previousBusinessDay(addDays(today, -1));
+export function digestFrom(today: IsoDate, calendar: HolidayCalendar): IsoDate {
+  return previousBusinessDay(addDays(today, -1), calendar);
 }
 
 /** The UTC days whose message index covers the digest's Paris days (a Paris day straddles two UTC days). */
-export function messageDays(now: Date): IsoDate[] {
+export function messageDays(now: Date, calendar: HolidayCalendar): IsoDate[] {
   const utcToday = now.toISOString().slice(0, 10);
+  const from = addDays(digestFrom(localDate(now, SWEEP_TIME_ZONE), calendar), -1);
   const days: IsoDate[] = [];
-  for (let d = addDays(digestFrom(localDate(now, SWEEP_TIME_ZONE)), -1); d <= utcToday; d = addDays(d, 1)) days.push(d);
+  for (let d = from; d <= utcToday; d = addDays(d, 1)) days.push(d);
   return days;
 }
 
@@ -99,7 +104,8 @@ export function planSweep(input: SweepInput): SweepPlan {
     missingRates: [],
     failures: [],
   };
-  const tomorrow = nextBusinessDay(addDays(today, 1));
+  const { calendar } = input;
+  const tomorrow = nextBusinessDay(addDays(today, 1), calendar);
   for (const item of input.invoices) {
     try {
       planInvoice(item, input, today, tomorrow, plan);
@@ -135,9 +141,10 @@ export function planSweep(input: SweepInput): SweepPlan {
       ...(since ? { since } : {}),
     });
   }
-  plan.digest.sent = sentSince(input.messages, digestFrom(today), today, names);
+  const from = digestFrom(today, calendar);
+  plan.digest.sent = sentSince(input.messages, from, today, names);
   const monday = new Date(`${today}T12:00:00Z`).getUTCDay() === 1;
-  plan.sendDigest = isBusinessDay(today) && digestIsWorthSending(plan.digest, digestFrom(today), monday);
+  plan.sendDigest = isBusinessDay(today, calendar) && digestIsWorthSending(plan.digest, from, monday);
   return plan;
 }
 
@@ -157,7 +164,7 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
     });
   }
   const policy = policyForCustomer(customer, input.policies);
-  const timeline = policyTimeline(policy, invoice, customer);
+  const timeline = policyTimeline(policy, invoice, customer, input.calendar);
   const inWindow = timeline.length > 0 && timeline[0].day <= today;
   if (inWindow && (!workflow || (!workflow.running && input.restartableEnds.has(workflow.endStatus ?? '')))) {
     const restartAfter = workflow && workflow.endStatus !== 'ABORTED' ? workflow.endStatus : undefined;
@@ -168,7 +175,8 @@ function planInvoice(item: SweepInvoice, input: SweepInput, today: IsoDate, tomo
   }
   const pause = invoice.pause;
   if (pause?.reason === 'promise' && pause.until) {
-    const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, effectiveSendWindow(policy, customer));
+    const window = effectiveSendWindow(policy, customer);
+    const resumeAt = promiseResumeAt(pause.until, policy.promiseGraceDays, window, input.calendar);
     // Resumed by the sweep of the morning its reminders resume (before their window: the workflow then waits for it).
     // A broken promise is no approval: a step that awaited one asks for it again.
     if (localDate(new Date(resumeAt), SWEEP_TIME_ZONE) <= today)

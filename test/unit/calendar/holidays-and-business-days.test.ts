@@ -9,6 +9,8 @@ import {
   isPublicHoliday,
   nextBusinessDay,
   previousBusinessDay,
+  publicHolidayOn,
+  publicHolidays,
 } from '../../../functions/core/calendar';
 import { addDays } from '../../../functions/core/dates';
 
@@ -52,6 +54,40 @@ describe('French public holidays (metropolitan)', () => {
   });
 });
 
+describe('Alsace-Moselle public holidays (Code du travail L3134-13)', () => {
+  it.each([
+    [2025, '2025-04-18'],
+    [2026, '2026-04-03'],
+    [2027, '2027-03-26'],
+    [2028, '2028-04-14'],
+  ])('add Good Friday, two days before Easter (%i: %s), and 26 December', (year, goodFriday) => {
+    const days = publicHolidays(year, 'alsace-moselle');
+    expect(days).toHaveLength(13);
+    expect(days.find((h) => h.key === 'good_friday')?.date).toBe(goodFriday);
+    expect(days.find((h) => h.key === 'st_stephen')?.date).toBe(`${year}-12-26`);
+    expect(days.map((h) => h.date)).toEqual([...days.map((h) => h.date)].sort());
+  });
+
+  it('name the two days in French and English', () => {
+    expect(publicHolidayOn('2027-03-26', 'alsace-moselle')).toMatchObject({
+      nameFr: 'Vendredi saint',
+      nameEn: 'Good Friday',
+    });
+    expect(publicHolidayOn('2027-12-26', 'alsace-moselle')).toMatchObject({
+      nameFr: 'Saint-Étienne',
+      nameEn: 'St Stephen’s Day',
+    });
+  });
+
+  it('leave the metropolitan calendar its eleven days', () => {
+    expect(publicHolidays(2027, 'metropole')).toEqual(frenchPublicHolidays(2027));
+    expect(publicHolidays(2027)).toHaveLength(11);
+    expect(isPublicHoliday('2027-03-26')).toBe(false);
+    expect(isPublicHoliday('2027-12-26', 'metropole')).toBe(false);
+    expect(isPublicHoliday('2027-03-26', 'alsace-moselle')).toBe(true);
+  });
+});
+
 describe('business days', () => {
   it('exclude Saturdays, Sundays, 1 May, Easter Monday and 14 July', () => {
     expect(isBusinessDay('2026-05-01')).toBe(false); // Friday, Labour Day
@@ -63,9 +99,22 @@ describe('business days', () => {
     expect(isBusinessDay('2026-07-13')).toBe(true);
   });
 
-  it('honour extra closed days a company adds (Alsace-Moselle Good Friday)', () => {
+  it('in Alsace-Moselle exclude Good Friday and 26 December, which stay business days elsewhere', () => {
     expect(isBusinessDay('2026-04-03')).toBe(true);
-    expect(isBusinessDay('2026-04-03', ['2026-04-03'])).toBe(false);
+    expect(isBusinessDay('2026-04-03', 'metropole')).toBe(true);
+    expect(isBusinessDay('2026-04-03', 'alsace-moselle')).toBe(false);
+    expect(isBusinessDay('2025-12-26')).toBe(true); // a Friday
+    expect(isBusinessDay('2025-12-26', 'alsace-moselle')).toBe(false);
+    expect(isBusinessDay('2026-04-02', 'alsace-moselle')).toBe(true); // Maundy Thursday is worked
+  });
+
+  it('in Alsace-Moselle, Thursday 25 March 2027 + 1 business day is Tuesday 30 March (after Good Friday)', () => {
+    expect(addBusinessDays('2027-03-25', 1, 'alsace-moselle')).toBe('2027-03-30');
+    expect(addBusinessDays('2027-03-25', 1)).toBe('2027-03-26');
+    expect(nextBusinessDay('2027-03-26', 'alsace-moselle')).toBe('2027-03-30');
+    expect(previousBusinessDay('2025-12-28', 'alsace-moselle')).toBe('2025-12-24');
+    expect(businessDaysBetween('2025-12-24', '2025-12-29', 'alsace-moselle')).toBe(1);
+    expect(businessDaysBetween('2025-12-24', '2025-12-29')).toBe(2);
   });
 
   it('the day after Thursday 30 April 2026 is Monday 4 May (1 May and the weekend skipped)', () => {

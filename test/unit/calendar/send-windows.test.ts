@@ -7,6 +7,7 @@ import {
   nextSendWindow,
   SendWindow,
   sendWindowAt,
+  sendWindowOnOrAfter,
 } from '../../../functions/core/calendar';
 
 const paris = { time: '08:30', timeZone: 'Europe/Paris' };
@@ -71,6 +72,19 @@ describe('next send window', () => {
 
   it('skips Christmas and the weekend after it', () => {
     expect(nextSendWindow(new Date('2026-12-24T09:00:00Z'), paris)).toBe('2026-12-28T07:30:00.000Z');
+  });
+
+  it('in Alsace-Moselle skips Good Friday and 26 December, which open a window elsewhere', () => {
+    // Thursday 25 March 2027 after its window: Good Friday, the weekend and Easter Monday closed -> Tuesday 30 March
+    const afterThursday = new Date('2027-03-25T09:00:00Z');
+    expect(nextSendWindow(afterThursday, paris, 'alsace-moselle')).toBe('2027-03-30T06:30:00.000Z');
+    expect(nextSendWindow(afterThursday, paris, 'metropole')).toBe('2027-03-26T07:30:00.000Z');
+    // Wednesday 24 December 2025: Christmas, then Friday 26 December -> Monday 29 December
+    const christmasEve = new Date('2025-12-24T09:00:00Z');
+    expect(nextSendWindow(christmasEve, paris, 'alsace-moselle')).toBe('2025-12-29T07:30:00.000Z');
+    expect(nextSendWindow(christmasEve, paris)).toBe('2025-12-26T07:30:00.000Z');
+    expect(sendWindowOnOrAfter('2025-12-26', paris, 'alsace-moselle')).toBe('2025-12-29T07:30:00.000Z');
+    expect(sendWindowOnOrAfter('2025-12-26', paris)).toBe('2025-12-26T07:30:00.000Z');
   });
 
   it('is always >= notBefore, at 08:30 local, on a business day', () => {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isBusinessDay, localDate, localParts } from '../../../functions/core/calendar';
+import { defaultSendWindow, isBusinessDay, localDate, localParts } from '../../../functions/core/calendar';
 import { addDays } from '../../../functions/core/dates';
 import {
   builtInPolicies,
   type PlanResult,
   planNextStep,
   policyTimeline,
+  promiseResumeAt,
   recheckBeforeAction,
   stepDay,
 } from '../../../functions/core/dunning';
@@ -26,7 +27,14 @@ function runCycle(inv = invoice(), pol = standard, start = at('2026-03-01T00:00:
   const trace: string[] = [];
   let now = start;
   for (let i = 0; i < 20; i++) {
-    const r = planNextStep({ invoice: inv, customer: cust, policy: pol, doneStepIds: done, now });
+    const r = planNextStep({
+      calendar: 'metropole',
+      invoice: inv,
+      customer: cust,
+      policy: pol,
+      doneStepIds: done,
+      now,
+    });
     if (r.action === 'end') {
       trace.push(`end:${r.reason}`);
       break;
@@ -43,29 +51,31 @@ describe('day of a step', () => {
   const biz = (offsetDays: number) => ({ offsetDays, dayKind: 'business' as const });
 
   it('a calendar step landing on a Saturday moves forward to Monday', () => {
-    expect(stepDay(cal(2), '2026-03-12')).toBe('2026-03-16');
+    expect(stepDay(cal(2), '2026-03-12', 'metropole')).toBe('2026-03-16');
   });
   it('a calendar step landing on 1 May (a Friday in 2026) moves to Monday 4 May', () => {
-    expect(stepDay(cal(7), '2026-04-24')).toBe('2026-05-04');
+    expect(stepDay(cal(7), '2026-04-24', 'metropole')).toBe('2026-05-04');
   });
   it('a calendar step landing on Easter Monday moves to the Tuesday', () => {
-    expect(stepDay(cal(7), '2026-03-30')).toBe('2026-04-07');
+    expect(stepDay(cal(7), '2026-03-30', 'metropole')).toBe('2026-04-07');
   });
   it('a calendar step at a month end landing on a Saturday moves into the next month', () => {
-    expect(stepDay(cal(28), '2026-01-31')).toBe('2026-03-02');
+    expect(stepDay(cal(28), '2026-01-31', 'metropole')).toBe('2026-03-02');
   });
   it('business days skip 14 July: 2 business days after Friday 10 July 2026 is Wednesday 15 July', () => {
-    expect(stepDay(biz(2), '2026-07-10')).toBe('2026-07-15');
+    expect(stepDay(biz(2), '2026-07-10', 'metropole')).toBe('2026-07-15');
   });
   it('business offset 0 on a Sunday due date is the Monday; negative offsets count back over 8 May', () => {
-    expect(stepDay(biz(0), '2026-05-03')).toBe('2026-05-04');
-    expect(stepDay(biz(-2), '2026-05-11')).toBe('2026-05-06');
+    expect(stepDay(biz(0), '2026-05-03', 'metropole')).toBe('2026-05-04');
+    expect(stepDay(biz(-2), '2026-05-11', 'metropole')).toBe('2026-05-06');
   });
 });
 
 describe('standard cycle of an invoice due Thursday 30 April 2026 (Paris, summer time)', () => {
   it('plans every step at 08:30 Paris (06:30Z) on business days: Whit Monday and 14 July skipped', () => {
-    expect(policyTimeline(standard, invoice(), customer()).map((t) => `${t.step.stepId} ${t.day}`)).toEqual([
+    expect(
+      policyTimeline(standard, invoice(), customer(), 'metropole').map((t) => `${t.step.stepId} ${t.day}`),
+    ).toEqual([
       'courtesy 2026-04-27',
       'reminder-1 2026-05-07',
       'reminder-2 2026-05-15',
@@ -102,6 +112,7 @@ describe('standard cycle of an invoice due Thursday 30 April 2026 (Paris, summer
 
   it('sends at the customer’s own time zone when it has one', () => {
     const r = planNextStep({
+      calendar: 'metropole',
       invoice: invoice(),
       customer: customer({ timeZone: 'America/Martinique' }),
       policy: standard,
@@ -115,6 +126,7 @@ describe('standard cycle of an invoice due Thursday 30 April 2026 (Paris, summer
 describe('end of dunning', () => {
   const plan = (inv = invoice()) =>
     planNextStep({
+      calendar: 'metropole',
       invoice: inv,
       customer: customer(),
       policy: standard,
@@ -137,6 +149,7 @@ describe('end of dunning', () => {
 
   it('ends when every step is done', () => {
     const r = planNextStep({
+      calendar: 'metropole',
       invoice: invoice(),
       customer: customer(),
       policy: standard,
@@ -153,6 +166,7 @@ describe('catching up without a burst', () => {
       'courtesy',
     () => {
       const r = planNextStep({
+        calendar: 'metropole',
         invoice: invoice(),
         customer: customer(),
         policy: standard,
@@ -184,6 +198,7 @@ describe('catching up without a burst', () => {
   it('a step whose day passed is due at the next send window, not replayed at its old time', () => {
     // reminder-1 was due 7 May at 08:30; the workflow only starts at 09:00 Paris that day
     const r = planNextStep({
+      calendar: 'metropole',
       invoice: invoice(),
       customer: customer(),
       policy: standard,
@@ -198,6 +213,7 @@ describe('catching up without a burst', () => {
     'after a resume, lastActionAt lets the next contact go at the next window instead of a full interval ' + 'later',
     () => {
       const base = {
+        calendar: 'metropole' as const,
         invoice: invoice(),
         customer: customer(),
         policy: standard,
@@ -221,6 +237,7 @@ describe('step conditions', () => {
     () => {
       const small = invoice({ amountCents: 3_000, openCents: 3_000 });
       const r = planNextStep({
+        calendar: 'metropole',
         invoice: small,
         customer: customer(),
         policy: standard,
@@ -251,6 +268,7 @@ describe('step conditions', () => {
       { stepId: 'mail', offsetDays: 3, channel: 'email', level: 'reminder_1', template: 'r1' },
     ]);
     const r = planNextStep({
+      calendar: 'metropole',
       invoice: invoice(),
       customer: customer(),
       policy: p,
@@ -259,6 +277,7 @@ describe('step conditions', () => {
     });
     expect(waitAt(r)).toEqual({ stepId: 'mail', at: '2026-05-04T06:30:00.000Z' }); // 3 May is a Sunday
     const k = planNextStep({
+      calendar: 'metropole',
       invoice: invoice(),
       customer: customer({ segment: 'key_account' }),
       policy: p,
@@ -273,6 +292,7 @@ describe('payment promise', () => {
   it('holds planning until the promised date plus grace days have passed', () => {
     const promised = invoice({ pause: { reason: 'promise', since: '2026-05-12T09:00:00.000Z', until: '2026-05-20' } });
     const r = planNextStep({
+      calendar: 'metropole',
       invoice: promised,
       customer: customer(),
       policy: standard,
@@ -281,6 +301,46 @@ describe('payment promise', () => {
     });
     // 20 May + 3 grace days = 23 May; resumes on the 24th (Sunday), 25th is Whit Monday -> Tuesday 26 May
     expect(waitAt(r)).toEqual({ stepId: 'reminder-2', at: '2026-05-26T06:30:00.000Z' });
+  });
+});
+
+describe('an Alsace-Moselle creditor (Good Friday and 26 December closed)', () => {
+  const onDueDate = policy([{ stepId: 'mail', offsetDays: 0, channel: 'email', level: 'reminder_1', template: 'r1' }]);
+  const planFor = (calendar: 'metropole' | 'alsace-moselle', dueDate: string, now: string) =>
+    planNextStep({
+      calendar,
+      invoice: invoice({ issueDate: '2027-01-01', dueDate }),
+      customer: customer(),
+      policy: onDueDate,
+      doneStepIds: [],
+      now: at(now),
+    });
+
+  it('a reminder planned for Good Friday 2027 goes out on Tuesday 30 March (Easter Monday closed too)', () => {
+    expect(waitAt(planFor('alsace-moselle', '2027-03-26', '2027-03-01T00:00:00Z'))).toEqual({
+      stepId: 'mail',
+      at: '2027-03-30T06:30:00.000Z',
+    });
+    expect(waitAt(planFor('metropole', '2027-03-26', '2027-03-01T00:00:00Z'))).toEqual({
+      stepId: 'mail',
+      at: '2027-03-26T07:30:00.000Z',
+    });
+  });
+
+  it('a step already due on Thursday evening waits for Tuesday’s window, not Good Friday’s', () => {
+    expect(waitAt(planFor('alsace-moselle', '2027-03-22', '2027-03-25T18:00:00Z')).at).toBe('2027-03-30T06:30:00.000Z');
+    expect(waitAt(planFor('metropole', '2027-03-22', '2027-03-25T18:00:00Z')).at).toBe('2027-03-26T07:30:00.000Z');
+  });
+
+  it('business days skip 26 December: 2 business days after Wednesday 24 December 2025 is Tuesday 30', () => {
+    const biz2 = { offsetDays: 2, dayKind: 'business' as const };
+    expect(stepDay(biz2, '2025-12-24', 'alsace-moselle')).toBe('2025-12-30');
+    expect(stepDay(biz2, '2025-12-24', 'metropole')).toBe('2025-12-29');
+  });
+
+  it('a promise whose reminders come back on Good Friday 2026 holds them until Tuesday 7 April', () => {
+    expect(promiseResumeAt('2026-03-30', 3, defaultSendWindow, 'alsace-moselle')).toBe('2026-04-07T06:30:00.000Z');
+    expect(promiseResumeAt('2026-03-30', 3, defaultSendWindow, 'metropole')).toBe('2026-04-03T06:30:00.000Z');
   });
 });
 

@@ -15,6 +15,7 @@ const owed = (id: string, dueDate: string, extra: Partial<SweepInvoice> = {}): S
 /** Monday 2 February 2026, 07:00 in Paris. */
 const input = (over: Partial<SweepInput> = {}): SweepInput => ({
   now: new Date('2026-02-02T06:00:00Z'),
+  calendar: 'metropole',
   policies: builtInPolicies,
   invoices: [],
   restartableEnds,
@@ -151,7 +152,7 @@ describe('planning the daily sweep', () => {
     );
     // Monday's digest covers Friday to Monday in Paris; the Saturday message before midnight is within too.
     expect(plan.digest.sent.map((s) => s.invoiceIds[0])).toEqual(['SATURDAY-PARIS', 'SUNDAY-PARIS', 'TODAY']);
-    expect(messageDays(new Date('2026-02-02T06:00:00Z'))).toEqual([
+    expect(messageDays(new Date('2026-02-02T06:00:00Z'), 'metropole')).toEqual([
       '2026-01-29',
       '2026-01-30',
       '2026-01-31',
@@ -296,5 +297,55 @@ describe('when the digest goes out', () => {
   it('never goes out on a Sunday or on Christmas Day, however much there is to do', () => {
     expect(planSweep(input({ ...withWork, now: new Date('2026-02-01T06:00:00Z') })).sendDigest).toBe(false);
     expect(planSweep(input({ ...withWork, now: new Date('2026-12-25T06:00:00Z') })).sendDigest).toBe(false);
+  });
+});
+
+describe('the sweep of an Alsace-Moselle creditor (Good Friday and 26 December closed)', () => {
+  const sent = {
+    messageId: 'm-24',
+    kind: 'reminder',
+    customerId: 'C-ACME',
+    invoiceIds: ['F-1'],
+    level: 'reminder_1',
+    sentAt: '2025-12-24T07:31:00.000Z', // Wednesday 24 December 2025, 08:31 in Paris
+  };
+  const sweepOn = (now: string, calendar: SweepInput['calendar']) =>
+    planSweep(input({ now: new Date(now), calendar, messages: [sent] }));
+
+  it('sends no digest on Friday 26 December 2025, and Monday’s reports what went out on Wednesday', () => {
+    expect(sweepOn('2025-12-26T06:00:00Z', 'alsace-moselle').sendDigest).toBe(false);
+    const monday = sweepOn('2025-12-29T06:00:00Z', 'alsace-moselle');
+    expect(monday.sendDigest).toBe(true);
+    expect(monday.digest.sent.map((s) => s.messageId)).toEqual(['m-24']);
+    expect(messageDays(new Date('2025-12-29T06:00:00Z'), 'alsace-moselle')[0]).toBe('2025-12-23');
+  });
+
+  it('leaves a metropolitan creditor’s digest of Friday 26 December 2025 as it was', () => {
+    const friday = sweepOn('2025-12-26T06:00:00Z', 'metropole');
+    expect(friday.sendDigest).toBe(true);
+    expect(friday.digest.sent.map((s) => s.messageId)).toEqual(['m-24']);
+    expect(sweepOn('2025-12-29T06:00:00Z', 'metropole').digest.sent).toEqual([]);
+  });
+
+  it('resumes a promise whose reminders come back on Good Friday 2026 on Tuesday 7 April instead', () => {
+    // promised for Monday 30 March 2026, 3 grace days: reminders resume on the next business day after 2 April
+    const promised = invoice({
+      invoiceId: 'PROM',
+      dueDate: '2026-02-10',
+      pause: { reason: 'promise', since: '2026-03-20T10:00:00.000Z', until: '2026-03-30' },
+    });
+    const sweepOf = (day: string, calendar: SweepInput['calendar']) =>
+      planSweep(
+        input({
+          now: new Date(`${day}T05:30:00Z`),
+          calendar,
+          invoices: [{ invoice: promised, customer: acme, storedPause: true, workflow: { running: true } }],
+        }),
+      ).actions;
+    const resume = [{ kind: 'resume', invoiceId: 'PROM', approve: false }];
+    expect(sweepOf('2026-04-03', 'metropole')).toEqual(resume);
+    expect(sweepOf('2026-04-03', 'alsace-moselle')).toEqual([]);
+    expect(sweepOf('2026-04-06', 'alsace-moselle')).toEqual([]); // Easter Monday
+    expect(sweepOf('2026-04-07', 'alsace-moselle')).toEqual(resume);
   });
 });

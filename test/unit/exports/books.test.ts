@@ -280,9 +280,14 @@ describe('FEC export of what encaisse lettered', () => {
   });
 
   it('puts the monthly file on the first business day of the month (1 January and a weekend skipped)', () => {
-    expect(firstBusinessDayOfMonth('2027-01-15')).toBe('2027-01-04');
-    expect(firstBusinessDayOfMonth('2026-12-20')).toBe('2026-12-01');
-    expect(firstBusinessDayOfMonth('2026-11-03')).toBe('2026-11-02');
+    expect(firstBusinessDayOfMonth('2027-01-15', 'metropole')).toBe('2027-01-04');
+    expect(firstBusinessDayOfMonth('2026-12-20', 'metropole')).toBe('2026-12-01');
+    expect(firstBusinessDayOfMonth('2026-11-03', 'metropole')).toBe('2026-11-02');
+  });
+
+  it('in Alsace-Moselle puts it after a Good Friday that opens the month (1 April 2067, Easter Monday the 4th)', () => {
+    expect(firstBusinessDayOfMonth('2067-04-20', 'alsace-moselle')).toBe('2067-04-05');
+    expect(firstBusinessDayOfMonth('2067-04-20', 'metropole')).toBe('2067-04-01');
   });
 });
 
