@@ -4,7 +4,7 @@ import { holidayCalendar, readEnv, settings } from '../adapters/config';
 import { exportMonth } from '../adapters/db/exports';
 import { putDocument } from '../adapters/documents';
 import { booksFileName, firstBusinessDayOfMonth, periodOf, previousPeriod, renderBooks } from '../core/books';
-import { toIsoDate } from '../core/dates';
+import { localDate } from '../core/calendar';
 import { lambda } from '../runtime';
 
 /** A daily schedule's event (EventBridge Scheduler or a Scheduled Event): nothing in it is read. */
@@ -25,7 +25,8 @@ export const handler = lambda(
   },
   async (_event, log): Promise<{ period?: string; keys: string[] }> => {
     const now = clock().now();
-    const today = toIsoDate(now);
+    // the books' day is the Paris one (a run invoked by hand late in the evening, UTC, is already the next day there)
+    const today = localDate(now, 'Europe/Paris');
     if (today !== firstBusinessDayOfMonth(today, holidayCalendar())) return { keys: [] };
     const period = previousPeriod(periodOf(today));
     const accounts = readEnv({ BOOKS_ACCOUNTS: settings.BOOKS_ACCOUNTS }).BOOKS_ACCOUNTS;

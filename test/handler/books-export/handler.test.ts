@@ -154,6 +154,11 @@ describe('monthly books export', () => {
     ]);
   });
 
+  it('counts its day in Paris: run by hand at 23:30 UTC on 3 January 2027, it is already the 4th, export day', async () => {
+    setClock(fixedClock('2027-01-03T23:30:00.000Z'));
+    expect((await handler({}, {} as never)).period).toBe('2026-12');
+  });
+
   it('does nothing on another day', async () => {
     setClock(fixedClock('2027-01-05T05:00:00.000Z'));
     expect(await handler({}, {} as never)).toEqual({ keys: [] });
