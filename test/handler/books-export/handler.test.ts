@@ -154,7 +154,7 @@ describe('monthly books export', () => {
     ]);
   });
 
-  it('counts its day in Paris: run by hand at 23:30 UTC on 3 January 2027, it is already the 4th, export day', async () => {
+  it('counts its day in Paris: at 23:30 UTC on 3 January 2027 it is already the 4th there, export day', async () => {
     setClock(fixedClock('2027-01-03T23:30:00.000Z'));
     expect((await handler({}, {} as never)).period).toBe('2026-12');
   });
