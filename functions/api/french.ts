@@ -67,6 +67,7 @@ export const fieldRules: Rule[] = [
   ],
   [/^a file name without a folder$/, () => 'nom de fichier sans dossier'],
   [/^at most (\S+) bytes$/, (...g) => `au plus ${g[0]} octets`],
+  [/^at most (\S+) invoices in one match$/, (...g) => `au plus ${g[0]} factures par lettrage`],
   [/^before (\w+)$/, (...g) => `antérieure à ${g[0]}`],
   [
     /^before today \((\S+)\): only today's balance can be drawn$/,
@@ -134,6 +135,19 @@ export const detailRules: Rule[] = [
       'paiement rendu par la banque (impayé / rejet) : il ne règle rien (s’il n’a pas été rendu, rejetez-le d’abord)',
   ],
   [/^a debit pays no invoice$/, () => 'un débit ne règle aucune facture'],
+  [
+    /^a match letters at most (\S+) invoices \((\S+) asked\)$/,
+    (max, asked) => `un lettrage porte sur ${max} factures au plus (${asked} demandées)`,
+  ],
+  [
+    new RegExp(
+      '^the write-off spreads over too many invoices: (\\S+) records to write at once, at most (\\S+) ' +
+        '\\(fewer invoices, or a write-off on fewer of them\\)$',
+    ),
+    (n, max) =>
+      `la perte se répartit sur trop de factures : ${n} écritures à la fois, ${max} au plus (moins de factures, ` +
+      'ou une perte sur moins d’entre elles)',
+  ],
   [
     /^allocations \((.*)\) exceed the credit \((.*)\)$/,
     (lettered, credit) => `les montants lettrés (${amountFr(lettered)}) dépassent le crédit (${amountFr(credit)})`,

@@ -317,4 +317,49 @@ describe('admin API on the local stack, through HTTP', () => {
       process.env.AUTH_MODE = previous;
     }
   });
+
+  it(
+    'letters one transfer to 32 invoices in one match on DynamoDB Local (98 items in one transaction), and refuses ' +
+      '33 with a reason instead of failing',
+    async () => {
+      const ids = Array.from({ length: 33 }, (_, k) => `FG-2026-${String(k + 1).padStart(3, '0')}`);
+      const rows = ids.map((id) => `${id},CLI-GROSSISTE,Grossiste Lorrain SAS,,100.00,EUR,2026-11-02,2027-01-31`);
+      expect((await http('POST', '/invoices/import', { text: [header, ...rows].join('\n') })).json.summary).toEqual({
+        created: 33,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+      });
+      const transfer = (transactionId: string) =>
+        StoredTransaction.parse({
+          transactionId,
+          statementChecksum: 'c0ffee00c0ffee01',
+          account: { iban: 'FR7630006000011234567890189' },
+          status: 'unmatched',
+          version: 0,
+          ingestedAt: '2026-11-21T06:00:00.000Z',
+          index: 0,
+          bookingDate: '2026-11-20',
+          amountCents: 330_000,
+          currency: 'EUR',
+          label: 'VIR GROSSISTE LORRAIN RELEVE NOVEMBRE',
+          remittance: {},
+        });
+      expect(await insertTransactionIfNew(transfer('TXN-GROSSISTE-1'))).toBe(true);
+      const all = ids.map((invoiceId) => ({ invoiceId, amountCents: 10_000 }));
+      const refused = await http('POST', '/transactions/TXN-GROSSISTE-1/match', {
+        body: { allocations: all },
+        headers: { 'accept-language': 'fr' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('au plus 32 factures par lettrage');
+      const matched = await http('POST', '/transactions/TXN-GROSSISTE-1/match', {
+        body: { allocations: all.slice(0, 32) },
+      });
+      expect(matched.status).toBe(200);
+      expect(matched.json.paidInvoiceIds).toHaveLength(32);
+      expect((await http('GET', `/invoices/${ids[31]}`)).json.invoice).toMatchObject({ status: 'paid', openCents: 0 });
+      expect((await http('GET', `/invoices/${ids[32]}`)).json.invoice).toMatchObject({ status: 'open' });
+    },
+  );
 });

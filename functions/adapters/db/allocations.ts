@@ -38,6 +38,16 @@ export interface ApplyOutcome {
 
 const MAX_ATTEMPTS = 5;
 
+/** DynamoDB writes at most this many items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+/**
+ * A match is one DynamoDB transaction (exactly once, never beyond what is owed): per invoice its balance, its
+ * allocation and its history line, then the bank transaction and a customer credit: 32 × 3 + 2 = 98 items (a
+ * write-off adds a history line to each invoice it settles, checked when the items are built). Undoing it writes as
+ * many.
+ */
+export const MAX_INVOICES_PER_MATCH = 32;
+
 function statusFor(invoice: Invoice, openCents: number): InvoiceStatus {
   if (invoice.status === 'in_collection') return openCents === 0 ? 'paid' : 'in_collection';
   if (openCents === 0) return 'paid';
@@ -68,6 +78,11 @@ export async function applyCandidate(
         'returned by the bank (impayé / rejet): it pays nothing (if it was not returned, reject it first)',
       );
     if (txn.amountCents <= 0) throw new AllocationRefusedError(transactionId, 'a debit pays no invoice');
+    if (candidate.allocations.length > MAX_INVOICES_PER_MATCH)
+      throw new AllocationRefusedError(
+        transactionId,
+        `a match letters at most ${MAX_INVOICES_PER_MATCH} invoices (${candidate.allocations.length} asked)`,
+      );
     const allocated = candidate.allocations.reduce((s, a) => s + a.amountCents, 0);
     if (allocated > txn.amountCents)
       throw new AllocationRefusedError(
@@ -194,6 +209,12 @@ export async function applyCandidate(
       version: txn.version + 1,
     };
     items.push(transactionPut(updatedTxn, txn.version));
+    if (items.length > MAX_TRANSACTION_ITEMS)
+      throw new AllocationRefusedError(
+        transactionId,
+        `the write-off spreads over too many invoices: ${items.length} records to write at once, at most ` +
+          `${MAX_TRANSACTION_ITEMS} (fewer invoices, or a write-off on fewer of them)`,
+      );
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items as never }));
       return {

@@ -6,6 +6,7 @@ import {
   type ApplyOutcome,
   acceptSuggestion,
   applyManualMatch,
+  MAX_INVOICES_PER_MATCH,
   rejectMatch,
   undoMatch,
 } from '../../adapters/db/allocations';
@@ -134,15 +135,15 @@ async function afterUndo(outcome: ApplyOutcome) {
 }
 
 /**
- * A manual match: each invoice at most once (the same invoice twice would be two allocation items with one key: a
- * misleading 409 on DynamoDB Local, a ValidationException, so a 500, on DynamoDB), amounts bounded like every money
- * input.
+ * A manual match: at most MAX_INVOICES_PER_MATCH invoices (one DynamoDB transaction), each invoice at most once (the
+ * same invoice twice would be two allocation items with one key: a misleading 409 on DynamoDB Local, a
+ * ValidationException, so a 500, on DynamoDB), amounts bounded like every money input.
  */
 const ManualMatch = z.object({
   allocations: z
     .array(z.object({ invoiceId: EntityId, amountCents: AmountCents }))
     .min(1)
-    .max(100)
+    .max(MAX_INVOICES_PER_MATCH, `at most ${MAX_INVOICES_PER_MATCH} invoices in one match`)
     .superRefine((allocations, ctx) => {
       const first = new Map<string, number>();
       allocations.forEach((a, i) => {

@@ -82,6 +82,11 @@ export class FakeTable {
     ddb.on(TransactWriteCommand).callsFake(async (input: any) => {
       await tick();
       guard('TransactWrite', input);
+      // DynamoDB's own limit, which DynamoDB Local does not enforce (it took 101 items)
+      if (input.TransactItems.length > 100)
+        throw Object.assign(new Error('Member must have length less than or equal to 100'), {
+          name: 'ValidationException',
+        });
       // Puts (conditional on absence or version) and the policy 'demote latest' update (REMOVE gsi2pk, gsi2sk).
       const ok = (t: any): boolean => {
         if (t.Put) return checkPut(t.Put);

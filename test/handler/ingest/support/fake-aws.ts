@@ -270,6 +270,11 @@ export class FakeAws {
     );
     this.ddb.on(TransactWriteCommand).callsFake((input: any) =>
       this.call('dynamodb', 'TransactWriteItems', () => {
+        // DynamoDB's own limit, which DynamoDB Local does not enforce (it took 101 items)
+        if (input.TransactItems.length > 100)
+          throw Object.assign(new Error('Member must have length less than or equal to 100'), {
+            name: 'ValidationException',
+          });
         const ops = input.TransactItems.map((t: any) => {
           const [kind, op] = Object.entries(t)[0] as [string, any];
           const key = keyOf(op.Item ?? op.Key);
