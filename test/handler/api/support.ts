@@ -16,6 +16,8 @@ export function apiEnv(): void {
     LOCAL_API_READONLY_TOKEN: READONLY_TOKEN,
     STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:123456789012:stateMachine:dunning',
     STATEMENTS_BUCKET: 'statements',
+    // the letters, case files and dispute files the console links to (presigned)
+    DOCUMENTS_BUCKET: 'documents',
     // A match that pays an invoice whose formal notice claimed penalties tells finance (use-cases/dunning).
     SENDER_EMAIL: 'relances@encaisse.example.fr',
     FINANCE_EMAILS: 'finance@encaisse.example.fr',
