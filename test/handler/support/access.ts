@@ -1,4 +1,5 @@
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { afterEach, expect } from 'vitest';
 import { cachedTemplate } from '../../../bin/local/template-cache';
 import { s3 } from '../../../functions/adapters/aws-clients';
 import type { FunctionName } from '../../../lib/function-names';
@@ -12,6 +13,10 @@ import type { FunctionName } from '../../../lib/function-names';
  *   const access = recordAccess(ddb, s3Mock);   // before driving the handler
  *   ...drive it, fault paths included...
  *   expect(await access.outsideGrantsOf('failure-alert')).toEqual([]);
+ *
+ * or, in a file that drives several functions, each handler wrapped (its invocations checked, see withinGrants):
+ *
+ *   const dispatch = withinGrants('dunning-dispatch', dispatchHandler, ddb, s3);
  *
  * Sent commands are read from the aws-sdk-client-mock stubs; presigned URLs (which S3 honours only if the signer may
  * read the object) from a middleware on the functions' S3 client, which the presigner runs without sending.
@@ -80,6 +85,52 @@ export function recordAccess(...stubs: AwsStub<any, any, any>[]): AccessRecord {
       return [...new Set(needs().flatMap((n) => grants.refusal(n) ?? []))];
     },
   };
+}
+
+interface Invocation {
+  name: FunctionName;
+  /** The functions whose invocations ran at the same time (their requests cannot be told apart). */
+  overlapped: Set<FunctionName>;
+}
+const running = new Set<Invocation>();
+const refused: string[] = [];
+let hooked = false;
+
+/**
+ * `handler`, each of its invocations checked against `name`'s grants when it ends. A request made while invocations of
+ * other functions ran too passes if any of them may make it. The refusals fail the test (an afterEach of the file).
+ */
+export function withinGrants<H extends (...args: any[]) => Promise<any>>(
+  name: FunctionName,
+  handler: H,
+  /** The mocked clients, or where to find them at each invocation (a fake that mocks anew for each test). */
+  ...stubs: AwsStub<any, any, any>[] | [() => AwsStub<any, any, any>[]]
+): H {
+  if (!hooked) {
+    hooked = true;
+    afterEach(() => {
+      expect(refused.splice(0)).toEqual([]);
+    });
+  }
+  return (async (...args: unknown[]) => {
+    const me: Invocation = { name, overlapped: new Set() };
+    for (const other of running) {
+      other.overlapped.add(name);
+      me.overlapped.add(other.name);
+    }
+    running.add(me);
+    const access = recordAccess(...(typeof stubs[0] === 'function' ? stubs[0]() : (stubs as AwsStub<any, any, any>[])));
+    try {
+      return await handler(...args);
+    } finally {
+      running.delete(me);
+      const grants = await Promise.all([name, ...me.overlapped].map(grantsOf));
+      for (const need of access.needs()) {
+        const why = grants.map((g) => g.refusal(need));
+        if (why.every(Boolean)) refused.push(`${name}: ${why[0]}`);
+      }
+    }
+  }) as H;
 }
 
 // --- what each command needs ---------------------------------------------------------------------------------------
