@@ -16,7 +16,13 @@ import { clock, wallClock } from './clock';
 import { readEnv, settings } from './config';
 import { recordEventOnce } from './db/history';
 import { forgetPause, getPause } from './db/pauses';
-import { currentDunning, type DunningRestart, type DunningWorkflow, writeMarker } from './db/workflow-markers';
+import {
+  currentDunning,
+  currentGeneration,
+  type DunningRestart,
+  type DunningWorkflow,
+  writeMarker,
+} from './db/workflow-markers';
 import { correlationId } from './logger';
 
 /**
@@ -286,8 +292,8 @@ export async function resumeDunning(
   if (!pause) return { resumed: false, reason: 'not_paused' };
   if (pause.generation !== undefined) {
     // Only the current generation's pause can be resumed; an older one's execution is over.
-    const current = await currentDunning(invoiceId);
-    if (current && current.generation !== pause.generation) {
+    const current = await currentGeneration(invoiceId);
+    if (current !== undefined && current !== pause.generation) {
       await forgetPause(invoiceId, { taskToken: pause.taskToken });
       return { resumed: false, reason: 'not_paused' };
     }

@@ -235,6 +235,7 @@ export const handler = runtime<Prepared, HttpResponse>({
   settings: [
     'TABLE_NAME',
     'STATEMENTS_BUCKET',
+    'DOCUMENTS_BUCKET',
     'STATE_MACHINE_ARN',
     'BOOKS_ACCOUNTS',
     'SENDER_EMAIL',

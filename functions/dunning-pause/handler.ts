@@ -3,7 +3,7 @@ import { now } from '../adapters/clock';
 import { recordEvent } from '../adapters/db/history';
 import { getInvoice } from '../adapters/db/invoices';
 import { storePauseToken } from '../adapters/db/pauses';
-import { currentDunning } from '../adapters/db/workflow-markers';
+import { currentGeneration } from '../adapters/db/workflow-markers';
 import { resumeDunning } from '../adapters/workflows';
 import { DunningState } from '../core/dunning/state';
 import { isOwed } from '../core/model';
@@ -27,8 +27,8 @@ export const handler = lambda(
     const at = now();
     // The pausing execution is the invoice's current generation (one runs at a time): the pause is tagged with it, so
     // a late stop of an older generation never deletes it.
-    const workflow = await currentDunning(state.invoiceId);
-    await storePauseToken(state.invoiceId, taskToken, state, at.toISOString(), workflow?.generation);
+    const generation = await currentGeneration(state.invoiceId);
+    await storePauseToken(state.invoiceId, taskToken, state, at.toISOString(), generation);
     await recordEvent(state.invoiceId, at, 'dunning_suspended', {
       stepId: state.plan?.stepId,
       awaitingApproval: state.awaitingApprovalStepId,

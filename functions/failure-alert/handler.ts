@@ -47,7 +47,7 @@ function inputOf(input: string | null | undefined): { invoiceId?: string; correl
 export const handler = lambda(
   {
     name: 'failure-alert',
-    settings: ['TABLE_NAME', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
+    settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS'],
     event: StatusChange,
     correlationId: (e) => inputOf(e.detail.input).correlationId,
   },

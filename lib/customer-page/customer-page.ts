@@ -92,10 +92,12 @@ export class CustomerPage extends Construct {
 
   /**
    * The page's role, written out: read the customer, its link (or its short code, LINKCODE#) and its invoices
-   * (index gsi1 under CUSTOMER#), the policies (gsi2 POLICIES) and the rate table (RATES); write an invoice's pause
-   * with its history event (one transaction of INVOICE# puts); claim, read, settle or release the record of a posted
-   * form (ANSWER#: a double click is answered once); read invoice PDFs to presign their links; put a
-   * dispute file under disputes/; e-mail finance. No Step Functions: the workflow re-checks the invoice's pause itself.
+   * (index gsi1 under CUSTOMER#), the payments allocated to an invoice (a query of its partition, INVOICE#<id> /
+   * ALLOC#..., for the penalties shown from the formal notice on: IAM cannot narrow a query to a sort key, and the page
+   * may already get any INVOICE# item), the policies (gsi2 POLICIES) and the rate table (RATES); write an invoice's
+   * pause with its history event (one transaction of INVOICE# puts); claim, read, settle or release the record of a
+   * posted form (ANSWER#: a double click is answered once); read invoice PDFs to presign their links; put a dispute
+   * file under disputes/; e-mail finance. No Step Functions: the workflow re-checks the invoice's pause itself.
    */
   private grantPage(fn: EncaisseFunction, table: dynamodb.ITable, documentsBucket: s3.IBucket): void {
     fn.role.addToPrincipalPolicy(
@@ -103,6 +105,7 @@ export class CustomerPage extends Construct {
     );
     fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:PutItem'], ['INVOICE#', 'ANSWER#']));
     fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:DeleteItem'], ['ANSWER#']));
+    fn.role.addToPrincipalPolicy(itemPolicy(table, ['dynamodb:Query'], ['INVOICE#']));
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],

@@ -67,9 +67,15 @@ export class Ingest extends Construct {
     // copy of a file re-processed successfully, record transactions and allocations, stop the workflow of a fully
     // paid invoice, alert finance. s3:ListBucket (no prefix condition: a HEAD or GET carries no s3:prefix) makes S3
     // answer 404, not 403, for a file an earlier delivery already moved, which the ingest must tell from a fault.
+    // Read on processed/ and rejected/ too: a copy refused there (412, as a redelivery meets the copy an earlier
+    // delivery made) is told from a replaced inbox file by a HEAD of the target, which S3 authorizes as s3:GetObject.
     const { inbox, processed, rejected } = statementPrefixes;
     allowTable(f, table, 'readWrite');
-    allowObjects(f, statementsBucket, { read: [inbox], write: [processed, rejected], delete: [inbox, rejected] });
+    allowObjects(f, statementsBucket, {
+      read: [inbox, processed, rejected],
+      write: [processed, rejected],
+      delete: [inbox, rejected],
+    });
     f.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [statementsBucket.bucketArn] }),
     );

@@ -44,8 +44,8 @@ describe('the customer page in the stack', () => {
   });
 
   it(
-    'its role is exactly: read the customer, links, invoices, policies and rates; write invoices and the record of ' +
-      'a posted form; read PDFs, write disputes; read the link keys; mail finance',
+    'its role is exactly: read the customer, links, invoices with their payments, policies and rates; write ' +
+      'invoices and the record of a posted form; read PDFs, write disputes; read the link keys; mail finance',
     () => {
       const summary = statements
         .map((s) =>
@@ -70,6 +70,7 @@ describe('the customer page in the stack', () => {
           '{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":' +
           '["CUSTOMER#*","INVOICE#*","LINKCODE#*","RATES","ANSWER#*"]}}',
         'dynamodb:PutItem <Table> {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["INVOICE#*","ANSWER#*"]}}',
+        'dynamodb:Query <Table> {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["INVOICE#*"]}}',
         'dynamodb:Query <Table>/index/gsi1 {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["CUSTOMER#*"]}}',
         'dynamodb:Query <Table>/index/gsi2 {"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["POLICIES"]}}',
         'logs:CreateLogStream,logs:PutLogEvents <its own log group>',

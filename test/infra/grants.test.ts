@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { entryOf, type FunctionName, functionNames, projectRoot } from '../../lib/shared/function';
-import { flat, functionId, resourcesOfType, roleStatements, synthesizeForAssertions } from './support';
+import { type FunctionName, functionNames, projectRoot } from '../../lib/shared/function';
+import { flat, functionId, resourcesOfType, roleStatements, shippedCode, synthesizeForAssertions } from './support';
 
 const { json } = synthesizeForAssertions();
 
@@ -72,16 +71,7 @@ const actionsOfCommand: Record<string, string[]> = {
  * (the runtime imports the mailer's) does not count as calling it.
  */
 function commandsOf(name: FunctionName): string[] {
-  const { outputFiles } = buildSync({
-    entryPoints: [path.join(projectRoot, entryOf(name))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    write: false,
-    logLevel: 'silent',
-    external: ['@aws-sdk/*', '@aws-lambda-powertools/*', '@middy/*', 'zod', 'pdf-lib', 'qrcode', 'saxes'],
-  });
-  return [...new Set([...outputFiles[0].text.matchAll(/\bnew (\w+Command)\(/g)].map((m) => m[1]))].sort();
+  return [...new Set([...shippedCode(name).matchAll(/\bnew (\w+Command)\(/g)].map((m) => m[1]))].sort();
 }
 
 describe('grants follow the code', () => {

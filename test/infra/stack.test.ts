@@ -672,15 +672,20 @@ describe('least privilege', () => {
   });
 
   it(
-    'ingest reads only inbox/ (and may list the statements bucket, so a moved file is a 404), deletes from inbox/ ' +
-      'and rejected/, writes only processed/ and rejected/; it may stop a paid invoice’s workflow',
+    'ingest reads the statements bucket’s inbox/, processed/ and rejected/ (a HEAD of its own copy after a ' +
+      'refused copy; and may list it, so a moved file is a 404), deletes from inbox/ and rejected/, writes only ' +
+      'processed/ and rejected/; it may stop a paid invoice’s workflow',
     () => {
       const st = statementsOf('ingest');
       const objects = (action: string) =>
         st
           .filter((s) => actionsOf([s]).includes(action))
           .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(flat));
-      expect(objects('s3:GetObject')).toEqual([expect.stringMatching(/StatementsBucket.*\/inbox\/\*$/)]);
+      expect(
+        objects('s3:GetObject')
+          .map((r) => r.replace(/^.*StatementsBucket\w*\.Arn>/, ''))
+          .sort(),
+      ).toEqual(['/inbox/*', '/processed/*', '/rejected/*']);
       expect(
         objects('s3:DeleteObject')
           .map((r) => r.replace(/^.*\.Arn>/, ''))

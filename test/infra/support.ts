@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { buildSync } from 'esbuild';
 import { buildApp, demoContext } from '../../lib/app';
+import { entryOf, type FunctionName, projectRoot } from '../../lib/shared/function';
 
 /** Helpers over a synthesized CloudFormation template (plain JSON). */
 export interface CfnResource {
@@ -69,4 +72,28 @@ export function flat(v: unknown): string {
 /** The state machine definition (Amazon States Language), references replaced by <LogicalId.Attr>. */
 export function definitionOf(t: CfnTemplate, smLogicalId: string): any {
   return JSON.parse(flat(t.Resources[smLogicalId].Properties!.DefinitionString));
+}
+
+const shipped = new Map<FunctionName, string>();
+
+/**
+ * A function's handler bundled as it ships (esbuild keeps only what the handler reaches; names kept readable, the
+ * dependencies left out): what its code can do in AWS, read from the text. Bundled once per test file.
+ */
+export function shippedCode(name: FunctionName): string {
+  let code = shipped.get(name);
+  if (code === undefined) {
+    const { outputFiles } = buildSync({
+      entryPoints: [path.join(projectRoot, entryOf(name))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+      external: ['@aws-sdk/*', '@aws-lambda-powertools/*', '@middy/*', 'zod', 'pdf-lib', 'qrcode', 'saxes'],
+    });
+    code = outputFiles[0].text;
+    shipped.set(name, code);
+  }
+  return code;
 }

@@ -14,6 +14,7 @@ export const schemaFile = path.join(path.dirname(fileURLToPath(import.meta.url))
 const placeholders = {
   TABLE_NAME: 'openapi',
   STATEMENTS_BUCKET: 'openapi',
+  DOCUMENTS_BUCKET: 'openapi',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:000000000000:stateMachine:openapi',
   AUTH_MODE: 'token',
   SENDER_EMAIL: 'openapi@example.com',

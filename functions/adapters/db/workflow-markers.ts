@@ -50,7 +50,7 @@ export interface DunningWorkflow {
 export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow {
   const invoiceId = String(item.invoiceId ?? String(item.pk ?? '').replace(/^INVOICE#/, ''));
   const legacy = typeof item.generation !== 'number';
-  const generation = legacy ? 1 : Number(item.generation);
+  const generation = generationOf(item);
   const opt = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
   const prev = item.previous as DunningWorkflow['previous'] | undefined;
   const restart = item.restart as DunningRestart | undefined;
@@ -128,6 +128,23 @@ export async function currentDunning(invoiceId: string): Promise<DunningWorkflow
     new GetCommand({ TableName: tableName(), Key: keys.workflow(invoiceId), ConsistentRead: true }),
   );
   return res?.Item ? workflowFromItem(res.Item) : undefined;
+}
+
+/**
+ * Only the generation of the invoice's current workflow (undefined when dunning never started): what a pause is tagged
+ * with and compared to. Read without the rest of the marker, whose fallback execution ARN needs the machine's ARN,
+ * which dunning-pause is not given (the machine invokes it: a circular reference).
+ */
+export async function currentGeneration(invoiceId: string): Promise<number | undefined> {
+  const res = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.workflow(invoiceId), ConsistentRead: true }),
+  );
+  return res?.Item ? generationOf(res.Item) : undefined;
+}
+
+/** A marker of before generations (no `generation` attribute) is generation 1. */
+function generationOf(item: Record<string, unknown>): number {
+  return typeof item.generation === 'number' ? item.generation : 1;
 }
 
 /** Whether the invoice's workflow was ever started (the marker startDunning leaves), with its current generation. */

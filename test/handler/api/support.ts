@@ -4,6 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
 import type { Invoice } from '../../../functions/core/model';
+import { withinGrants } from '../support/access';
 
 /** Environment of the api Lambda in tests: local token auth, a table name, a state machine. */
 export const FINANCE_TOKEN = 'test-finance-token';
@@ -16,6 +17,8 @@ export function apiEnv(): void {
     LOCAL_API_READONLY_TOKEN: READONLY_TOKEN,
     STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:123456789012:stateMachine:dunning',
     STATEMENTS_BUCKET: 'statements',
+    // the letters, case files and dispute files the console links to (presigned)
+    DOCUMENTS_BUCKET: 'documents',
     // A match that pays an invoice whose formal notice claimed penalties tells finance (use-cases/dunning).
     SENDER_EMAIL: 'relances@encaisse.example.fr',
     FINANCE_EMAILS: 'finance@encaisse.example.fr',
@@ -98,7 +101,9 @@ export function routeOf(doc: Doc, path: string): string {
  * Calls the api handler with an HTTP API v2 event, as API Gateway would, and checks every response against the
  * OpenAPI document the API serves (so every handler test is also a contract test).
  */
-export function makeCaller(handler: Handler, doc: () => Doc) {
+export function makeCaller(api: Handler, doc: () => Doc) {
+  // The documents it links to (presigned URLs, which S3 honours only if the api may read them) checked against its role
+  const handler = withinGrants('api', api);
   return async (method: string, path: string, opts: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     const as = opts.as === undefined ? 'finance' : opts.as;

@@ -8,12 +8,14 @@ import { dispatchKeyOf, enlist } from '../../../functions/adapters/db/dispatch';
 import { customerItem, invoiceItem } from '../../../functions/adapters/db/items';
 import { fixedClock } from '../../../functions/core/dates';
 import type { DunningState } from '../../../functions/core/dunning/state';
-import { handler, POLL } from '../../../functions/dunning-dispatch/handler';
+import { handler as dispatchHandler, POLL } from '../../../functions/dunning-dispatch/handler';
+import { withinGrants } from '../support/access';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 
 const ses = mockClient(SESv2Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+const handler = withinGrants('dunning-dispatch', dispatchHandler, ddb);
 const W = '2026-02-02T07:30:00.000Z';
 let table: FakeTable;
 POLL.intervalMs = 5;

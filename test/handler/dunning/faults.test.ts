@@ -10,10 +10,11 @@ import { customerItem, invoiceItem } from '../../../functions/adapters/db/items'
 import { recordSend } from '../../../functions/adapters/db/sends';
 import { fixedClock } from '../../../functions/core/dates';
 import type { DunningState } from '../../../functions/core/dunning/state';
-import { handler as dispatch, POLL } from '../../../functions/dunning-dispatch/handler';
-import { handler as step } from '../../../functions/dunning-step/handler';
+import { handler as dispatchHandler, POLL } from '../../../functions/dunning-dispatch/handler';
+import { handler as stepHandler } from '../../../functions/dunning-step/handler';
 import { handler as sesEvents } from '../../../functions/ses-events/handler';
 import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
+import { withinGrants } from '../support/access';
 import { FakeTable } from './fake-table';
 import { contactOf, customer, invoice } from './fixtures';
 
@@ -45,6 +46,8 @@ vi.mock('../../../functions/core/letters/agency-case', async (original) => {
 const ses = mockClient(SESv2Client);
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+const dispatch = withinGrants('dunning-dispatch', dispatchHandler, ddb, s3);
+const step = withinGrants('dunning-step', stepHandler, ddb, s3);
 const W = '2026-02-02T07:30:00.000Z';
 const AGENCY = 'dossiers@recouvrement.example.fr';
 const FINANCE = 'finance@encaisse.example.fr';

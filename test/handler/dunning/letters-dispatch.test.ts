@@ -10,14 +10,16 @@ import { customerItem, invoiceItem } from '../../../functions/adapters/db/items'
 import { fixedClock } from '../../../functions/core/dates';
 import type { DunningState } from '../../../functions/core/dunning/state';
 import type { Customer } from '../../../functions/core/model';
-import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
+import { handler as dispatchHandler } from '../../../functions/dunning-dispatch/handler';
 import { SEND_DOUBT } from '../../../functions/use-cases/dunning/send-once';
+import { withinGrants } from '../support/access';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
 const ses = mockClient(SESv2Client);
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+const dispatch = withinGrants('dunning-dispatch', dispatchHandler, ddb, s3);
 const W = '2026-02-02T07:30:00.000Z';
 const FINANCE = 'finance@encaisse.example.fr';
 let table: FakeTable;

@@ -11,13 +11,15 @@ import { fixedClock } from '../../../functions/core/dates';
 import type { DunningLevel } from '../../../functions/core/dunning/policy';
 import type { DunningState } from '../../../functions/core/dunning/state';
 import type { Invoice } from '../../../functions/core/model';
-import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
+import { handler as dispatchHandler } from '../../../functions/dunning-dispatch/handler';
+import { withinGrants } from '../support/access';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
 const ses = mockClient(SESv2Client);
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+const dispatch = withinGrants('dunning-dispatch', dispatchHandler, ddb, s3);
 /** Two send windows of the customer: the final reminder of A (1 Dec), then a newer invoice D's first reminder. */
 const W1 = '2026-12-01T07:30:00.000Z';
 const W2 = '2026-12-08T07:30:00.000Z';

@@ -15,9 +15,10 @@ import { builtInPolicies } from '../../../functions/core/dunning/policy';
 import type { DunningState } from '../../../functions/core/dunning/state';
 import { money } from '../../../functions/core/messages/format';
 import type { Customer } from '../../../functions/core/model';
-import { handler as dispatch } from '../../../functions/dunning-dispatch/handler';
-import { handler as step } from '../../../functions/dunning-step/handler';
+import { handler as dispatchHandler } from '../../../functions/dunning-dispatch/handler';
+import { handler as stepHandler } from '../../../functions/dunning-step/handler';
 import { apiEnv, makeCaller } from '../api/support';
+import { withinGrants } from '../support/access';
 import { FakeTable } from './fake-table';
 import { customer, invoice, workflowMarker } from './fixtures';
 
@@ -33,6 +34,8 @@ const ses = mockClient(SESv2Client);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 const ddb = mockClient(DynamoDBDocumentClient);
+const dispatch = withinGrants('dunning-dispatch', dispatchHandler, ddb, s3);
+const step = withinGrants('dunning-step', stepHandler, ddb, s3);
 const api = await import('../../../functions/api/handler');
 const call = makeCaller(api.handler as never, () => api.openApiDocument() as never);
 

@@ -10,13 +10,15 @@ import { fixedClock } from '../../../functions/core/dates';
 import type { DunningState } from '../../../functions/core/dunning/state';
 import type { Customer, Invoice } from '../../../functions/core/model';
 import { handler as plan } from '../../../functions/dunning-plan/handler';
-import { handler as step } from '../../../functions/dunning-step/handler';
+import { handler as stepHandler } from '../../../functions/dunning-step/handler';
+import { withinGrants } from '../support/access';
 import { FakeTable } from './fake-table';
 import { customer, invoice } from './fixtures';
 
 const ses = mockClient(SESv2Client);
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+const step = withinGrants('dunning-step', stepHandler, ddb, s3);
 const W = '2026-02-02T07:30:00.000Z';
 let table: FakeTable;
 

@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { setClock } from '../../../functions/adapters/clock';
 import { writeStatementFile } from '../../../functions/core/statements';
 import { sendPendingIngestAlerts } from '../../../functions/ingest/alerts';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { entry, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 let now = Date.parse('2026-11-22T08:00:00Z');
 setClock({ now: () => new Date(now) });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

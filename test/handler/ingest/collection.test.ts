@@ -3,10 +3,10 @@ import { setClock } from '../../../functions/adapters/clock';
 import { putCustomer } from '../../../functions/adapters/db/customers';
 import { saveInvoice } from '../../../functions/adapters/db/invoices';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 
 setClock({ now: () => new Date('2026-11-22T08:00:00Z') });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -4,10 +4,10 @@ import { setClock } from '../../../functions/adapters/clock';
 import { putCustomer } from '../../../functions/adapters/db/customers';
 import { saveInvoice } from '../../../functions/adapters/db/invoices';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { FAULT_MODES, FakeAws, type FaultMode } from './support/fake-aws';
+import { FAULT_MODES, FakeAws, type FaultMode, ingestWithinGrants } from './support/fake-aws';
 import { customer, entry, invoice, sha256, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 
 /**
  * Fault injection: every AWS call of the ingest of four files (a statement, an overlapping one under the same name,

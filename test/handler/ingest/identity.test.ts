@@ -4,10 +4,10 @@ import { setClock } from '../../../functions/adapters/clock';
 import type { StatementEntry } from '../../../functions/core/model';
 import { writeStatementFile } from '../../../functions/core/statements';
 import { storeTransactions } from '../../../functions/ingest/store-transactions';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { entry, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 
 setClock({ now: () => new Date('2026-11-22T08:00:00Z') });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

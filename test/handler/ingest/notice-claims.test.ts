@@ -5,10 +5,10 @@ import { saveInvoice } from '../../../functions/adapters/db/invoices';
 import { recordSend } from '../../../functions/adapters/db/sends';
 import { money } from '../../../functions/core/messages/format';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 
 setClock({ now: () => new Date('2026-11-22T08:00:00Z') });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

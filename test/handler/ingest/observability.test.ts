@@ -6,10 +6,10 @@ import { saveInvoice } from '../../../functions/adapters/db/invoices';
 import { rootLogger } from '../../../functions/adapters/logger';
 import { writeStatementFile } from '../../../functions/core/statements';
 import { captureOutput } from '../support/output';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 
 setClock({ now: () => new Date('2026-11-22T08:00:00Z') });
 const output = captureOutput();

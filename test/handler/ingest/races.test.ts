@@ -5,14 +5,14 @@ import { applyManualMatch, undoMatch } from '../../../functions/adapters/db/allo
 import { putCustomer } from '../../../functions/adapters/db/customers';
 import { saveInvoice } from '../../../functions/adapters/db/invoices';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { customer, entry, invoice, sqsEvent, statement } from './support/scenario';
 
 /**
  * A person acting in the console while an ingest runs: the person's write lands between the ingest's read of a
  * transaction and its own write. Each case: what money would be misplaced, and that it is not.
  */
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 
 setClock({ now: () => new Date('2026-11-26T08:00:00Z') });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

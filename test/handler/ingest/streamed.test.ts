@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { writeStatementFile } from '../../../functions/core/statements';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { entry, sha256, sqsEvent, statement } from './support/scenario';
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 setClock({ now: () => new Date('2026-11-22T08:00:00Z') });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 afterAll(() => quiet.mockRestore());

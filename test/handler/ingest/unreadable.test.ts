@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
-import { FakeAws } from './support/fake-aws';
+import { FakeAws, ingestWithinGrants } from './support/fake-aws';
 import { sha256, sqsEvent } from './support/scenario';
 
 // Whatever a reader or formatter throws (here a plain Error, as an amount formatter did on 2^53 cents), the file is
@@ -28,7 +28,7 @@ vi.mock('../../../functions/core/statements', async (importOriginal) => {
   };
 });
 
-const { handler } = await import('../../../functions/ingest/handler');
+const handler = await ingestWithinGrants();
 setClock({ now: () => new Date('2026-11-22T08:00:00Z') });
 const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 afterAll(() => quiet.mockRestore());

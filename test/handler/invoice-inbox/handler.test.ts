@@ -6,16 +6,21 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cii } from '../../unit/einvoices/helpers';
+import { withinGrants } from '../support/access';
 
 process.env.TABLE_NAME = 'encaisse-test';
 process.env.SENDER_EMAIL = 'encaisse@example.com';
 process.env.FINANCE_EMAILS = 'finance@example.com';
 process.env.AWS_REGION = 'eu-west-3';
+process.env.STATEMENTS_BUCKET = 'statements';
 
-const { handler, invoiceObjectsOf } = await import('../../../functions/invoice-inbox/handler');
+const inbox = await import('../../../functions/invoice-inbox/handler');
+const { invoiceObjectsOf } = inbox;
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+/** Each invocation's objects and items checked against invoice-inbox's grants in the stack. */
+const handler = withinGrants('invoice-inbox', inbox.handler, ddb, s3);
 const ses = mockClient(SESv2Client);
 const minimum = readFileSync('/work/shared/fixtures/einvoices/fx-fnfe-Facture_FR_MINIMUM.pdf');
 

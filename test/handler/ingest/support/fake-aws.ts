@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
+import { withinGrants } from '../../support/access';
 import { applyUpdate, evaluateCondition } from './expressions';
 
 type Item = Record<string, any>;
@@ -59,6 +60,17 @@ export interface Call {
  * Functions (executions), behind aws-sdk-client-mock, with faults injected by call position. No SDK retries happen
  * behind a mock: every fault reaches the code, which is the worst case.
  */
+/**
+ * The ingest handler, each invocation's items and objects checked against the ingest's grants in the synthesized stack
+ * (test/handler/support/access.ts), on the stubs of the test's current FakeAws. Imported once the scenario's
+ * environment is set.
+ */
+export async function ingestWithinGrants() {
+  const { handler } = await import('../../../../functions/ingest/handler');
+  return withinGrants('ingest', handler, () => current?.stubs() ?? []);
+}
+let current: FakeAws | undefined;
+
 export class FakeAws {
   readonly items = new Map<string, Item>();
   readonly objects = new Map<string, { body: Uint8Array; etag: string }>();
@@ -77,8 +89,10 @@ export class FakeAws {
   private readonly s3 = mockClient(S3Client);
   private readonly ses = mockClient(SESv2Client);
   private readonly sfn = mockClient(SFNClient);
+  readonly stubs = () => [this.ddb, this.s3];
 
   constructor() {
+    current = this;
     this.installDynamo();
     this.installS3();
     this.ses.on(SendEmailCommand).callsFake((input: any) =>
