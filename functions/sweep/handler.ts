@@ -16,7 +16,7 @@ const SweepEvent = z.object({ scheduledTime: z.string().optional(), time: z.stri
 export const handler = lambda(
   {
     name: 'sweep',
-    settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'HOLIDAY_CALENDAR'],
+    settings: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'SENDER_EMAIL', 'FINANCE_EMAILS', 'AGENCY_EMAIL', 'HOLIDAY_CALENDAR'],
     event: SweepEvent,
   },
   async (_event, log): Promise<SweepReport> => runSweep(now(), log),

@@ -86,12 +86,6 @@ const defaulted = (n: string) =>
 /** A setting the code can run without: no cold-start check needed for it. */
 const mayBeUnset = (n: string) => n in settings && settings[n as keyof typeof settings].safeParse(undefined).success;
 
-/**
- * Known, and left while other work changes functions/sweep: the sweep e-mails the agency (a withdrawn case) without
- * checking AGENCY_EMAIL at cold start (the stack sets it). Pinned: once listed, this entry must go.
- */
-const uncheckedForNow: Partial<Record<FunctionName, string[]>> = { sweep: ['AGENCY_EMAIL'] };
-
 describe('settings follow the code', () => {
   it.each(functionNames)('%s: every way its shipped code reads the environment is understood here', (name) => {
     expect(environmentRead(name).unreadable).toEqual([]);
@@ -104,7 +98,7 @@ describe('settings follow the code', () => {
       const unchecked = environmentRead(name).names.filter(
         (n) => n in settings && !mayBeUnset(n) && !listed.includes(n),
       );
-      expect(unchecked).toEqual(uncheckedForNow[name] ?? []);
+      expect(unchecked).toEqual([]);
     },
   );
 
