@@ -6,8 +6,9 @@ import {
 } from '../adapters/db/transactions';
 import { mapLimited } from '../core/concurrency';
 import { dayAnomaly } from '../core/ingest/days';
+import { storableEntry } from '../core/ingest/storable';
 import type { Anomaly, ReconciledEntry } from '../core/ingest/summary';
-import type { MatchResult, ParsedStatementFile, Statement } from '../core/model';
+import type { MatchResult, ParsedStatementFile, Statement, StatementEntry } from '../core/model';
 import { formatCents } from '../core/money';
 import { accountKey } from '../core/statements/accounts';
 import { assignTransactionIds, dayFingerprints } from '../core/statements/ids';
@@ -16,7 +17,7 @@ export interface StoredEntries {
   entries: ReconciledEntry[];
   /** Stored transactions not yet through the matcher: new ones, or left pending by a run that crashed. */
   pending: StoredTransaction[];
-  /** Identity conflicts and inconsistent days: reported to finance, never silently dropped. */
+  /** Identity conflicts, inconsistent days, texts cut to be stored: reported to finance, never silently dropped. */
   anomalies: Anomaly[];
 }
 
@@ -42,6 +43,13 @@ export async function storeTransactions(
 ): Promise<StoredEntries> {
   const out: StoredEntries = { entries: [], pending: [], anomalies: [] };
   for (const statement of parsed.statements) {
+    // texts within what one item holds, before the ids are computed from them (the same file gives the same ids)
+    const cut = new Map<StatementEntry, number>();
+    statement.entries = statement.entries.map((e) => {
+      const storable = storableEntry(e);
+      if (storable.cutChars > 0) cut.set(storable.entry, storable.cutChars);
+      return storable.entry;
+    });
     const movements = await mapLimited(
       assignTransactionIds(statement),
       STORE_WIDTH,
@@ -64,6 +72,15 @@ export async function storeTransactions(
     for (const { entry, txn, stored, inserted } of movements) {
       const conflict = stored && !inserted ? identityConflict(txn, stored) : undefined;
       if (conflict) out.anomalies.push(conflict);
+      const cutChars = cut.get(entry);
+      if (cutChars)
+        out.anomalies.push({
+          kind: 'texts_cut',
+          transactionId: txn.transactionId,
+          date: entry.bookingDate,
+          amount: formatCents(entry.amountCents),
+          cutChars,
+        });
       const isNew = inserted || stored?.statementChecksum === checksum;
       if (isNew) newByDay.set(entry.bookingDate, (newByDay.get(entry.bookingDate) ?? 0) + 1);
       const decidedBefore = isNew && !inserted && stored?.status !== 'pending' ? stored?.match : undefined;

@@ -44,6 +44,8 @@ export type Anomaly =
    * to check.
    */
   | { kind: 'identity_conflict'; transactionId: string; date: string; amount: string; stored: string }
+  /** An entry whose texts were cut to be stored (core/ingest/storable.ts): `cutChars` characters left out. */
+  | { kind: 'texts_cut'; transactionId: string; date: string; amount: string; cutChars: number }
   /** A booking day of this file disagrees with what earlier files held for it (an export cut inside a day?). */
   | {
       kind: 'day_inconsistent';

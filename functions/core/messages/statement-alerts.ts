@@ -289,6 +289,15 @@ function anomalyLine(a: Anomaly, language: Language): string {
           `stored ${stored} (kept as stored, to check)`,
       );
     }
+    case 'texts_cut':
+      return l(
+        `Textes trop longs pour être enregistrés : opération du ${day(a.date, language)}, ` +
+          `${amount(a.amount, language)} ; ${a.cutChars} caractères laissés de côté (le fichier du relevé les ` +
+          'garde) : une référence de facture a pu y rester, vérifier son lettrage',
+        `Texts too long to be stored: entry of ${day(a.date, language)}, ${amount(a.amount, language)}; ` +
+          `${a.cutChars} characters left out (the statement file keeps them): an invoice reference may be among ` +
+          'them, check its match',
+      );
     case 'day_inconsistent':
       return dayLine(a, language);
   }

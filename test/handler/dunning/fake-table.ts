@@ -64,6 +64,11 @@ export class FakeTable {
     ddb.on(PutCommand).callsFake(async (input: any) => {
       await tick();
       guard('Put', input);
+      // DynamoDB's 400 KB item size, approximated by the item's JSON
+      if (Buffer.byteLength(JSON.stringify(input.Item)) > 400 * 1024)
+        throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+          name: 'ValidationException',
+        });
       if (!checkPut(input)) throw conditionFailed();
       this.put(input.Item);
       return done('Put', input, {});

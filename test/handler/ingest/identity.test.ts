@@ -42,6 +42,33 @@ describe("storing a statement's movements", () => {
   });
 });
 
+describe('an entry whose texts exceed what one stored item holds', () => {
+  it(
+    'a CSV line with a 600,000-character label is stored with its texts cut, the file processed, and finance told ' +
+      'what was left out',
+    async () => {
+      const huge = `VIR SEPA DUPONT FA-2026-0042 ${'X'.repeat(600_000)}`;
+      const entries = [
+        entry(0, '2026-11-02', 120_00, huge, [], { bankReference: 'BR1' }),
+        entry(1, '2026-11-02', -15_00, 'FRAIS BANCAIRES', [], { bankReference: 'BR2' }),
+      ];
+      fake.putObject('inbox/long.csv', writeStatementFile('csv', [statement(entries)]));
+      const res = await handler(sqsEvent('inbox/long.csv'), {} as never);
+      expect(res.batchItemFailures).toEqual([]);
+      const stored = txns().find((t) => t.bankReference === 'BR1')!;
+      expect(stored.label.startsWith('VIR SEPA DUPONT FA-2026-0042 XXX')).toBe(true);
+      expect(stored.label.endsWith(' […]')).toBe(true);
+      expect(stored.label.length).toBeLessThan(2_100);
+      expect(stored.raw.at(-1)).toMatch(/^\[… \d+ caractères de plus dans le fichier du relevé\]$/);
+      expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(100_000);
+      expect(txns()).toHaveLength(2);
+      const alert = fake.sent.map((m) => m.text).join('\n');
+      expect(alert).toMatch(/Textes trop longs pour être enregistrés : opération du 02\/11\/2026, 120,00/);
+      expect(alert).toContain('caractères laissés de côté (le fichier du relevé les garde)');
+    },
+  );
+});
+
 describe('transaction identity across statement files', () => {
   it('a day-3 credit reusing a day-1 bank reference is a new payment, not a duplicate', async () => {
     await ingest('j1.cfo', [entry(0, '2026-11-01', 500_00, 'VIR SEPA DUPONT', ['F1'], { bankReference: 'BR123' })]);

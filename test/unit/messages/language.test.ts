@@ -187,6 +187,7 @@ const anomalies: Anomaly[] = [
     suggestions: 2,
   },
   { kind: 'allocation_refused', transactionId: txn('2026-01-16'), reason: 'already matched: undo the match first' },
+  { kind: 'texts_cut', transactionId: txn('2026-01-17'), date: '2026-01-17', amount: '120.00', cutChars: 598_030 },
   {
     kind: 'identity_conflict',
     transactionId: txn('2026-01-17'),

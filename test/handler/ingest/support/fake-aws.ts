@@ -261,6 +261,7 @@ export class FakeAws {
       );
     this.ddb.on(PutCommand).callsFake((input: any) =>
       this.call('dynamodb', 'PutItem', () => {
+        itemWithinSize(input.Item);
         const existing = this.items.get(keyOf(input.Item));
         if (!holds(input, existing)) throw conditionFailed();
         this.items.set(keyOf(input.Item), structuredClone(input.Item));
@@ -330,4 +331,10 @@ export class FakeAws {
       }),
     );
   }
+}
+
+/** DynamoDB's 400 KB item size (attribute names and values, UTF-8), approximated by the item's JSON, a little above. */
+export function itemWithinSize(item: unknown): void {
+  if (Buffer.byteLength(JSON.stringify(item)) > 400 * 1024)
+    throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
 }
