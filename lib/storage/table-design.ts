@@ -18,6 +18,8 @@
  *                                                        (gsi2 on finance's write-offs only: WRITEOFFS / <ts>#<id>,
  *                                                        books export)
  *   INVOICE#<id>               WORKFLOW                its dunning workflow was started (execution ARN)
+ *                                                        (gsi1 while its generation failed or timed out: DUNNING#FAILED
+ *                                                        / <ended>#<id>, the console's to-do list)
  *   [adapters/workflows.ts]
  *   INVOICE#<id>               PAUSE                   task token + state of its paused workflow
  *   [adapters/workflows.ts]

@@ -37,6 +37,11 @@ export const keys = {
   stopCheck: (invoiceId: string) => ({ pk: `INVOICE#${invoiceId}`, sk: 'STOPCHECK' }),
   /** Sparse: every stop check left, for the daily sweep. */
   stopCheckList: (at: string, invoiceId: string) => ({ gsi1pk: 'DUNNING#STOPCHECKS', gsi1sk: `${at}#${invoiceId}` }),
+  /** Sparse: on a workflow marker whose generation failed or timed out, for the console's to-do list. */
+  failedWorkflowList: (endedAt: string, invoiceId: string) => ({
+    gsi1pk: 'DUNNING#FAILED',
+    gsi1sk: `${endedAt}#${invoiceId}`,
+  }),
   invoiceEvent: (invoiceId: string, at: string, seq: string) => ({
     pk: `INVOICE#${invoiceId}`,
     sk: `EVENT#${at}#${seq}`,

@@ -3,7 +3,7 @@ import { executionArnFor, invoiceExecutionName } from '../../core/dunning/execut
 import { dynamo } from '../aws-clients';
 import { readEnv, settings } from '../config';
 import { keys } from './keys';
-import { isConditionFailure, tableName } from './table';
+import { isConditionFailure, queryAll, tableName } from './table';
 
 /**
  * Who brought back an ended dunning as a new generation (finance through the API, or the sweep after a failure), kept
@@ -77,8 +77,17 @@ export function workflowFromItem(item: Record<string, unknown>): DunningWorkflow
   };
 }
 
+/** How a generation ended by itself (its status-change event): the console lists those still owed. */
+const failedEnds = new Set(['FAILED', 'TIMED_OUT']);
+
 function markerItem(w: Omit<DunningWorkflow, 'legacy'>): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...keys.workflow(w.invoiceId), type: 'workflow', ...w };
+  const failed = !w.running && w.endStatus && failedEnds.has(w.endStatus);
+  const item: Record<string, unknown> = {
+    ...keys.workflow(w.invoiceId),
+    ...(failed ? keys.failedWorkflowList(w.endedAt ?? '', w.invoiceId) : {}),
+    type: 'workflow',
+    ...w,
+  };
   for (const k of Object.keys(item)) if (item[k] === undefined) delete item[k];
   return item;
 }
@@ -120,6 +129,20 @@ export async function writeMarker(
     if (isConditionFailure(err)) return false;
     throw err;
   }
+}
+
+/**
+ * The markers of the generations that failed or timed out and were not followed by another (the sparse
+ * DUNNING#FAILED index, oldest end first): a bounded read, whatever the number of invoices. The sweep starts the next
+ * generation, whose marker leaves the index.
+ */
+export async function listFailedWorkflows(): Promise<DunningWorkflow[]> {
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'DUNNING#FAILED' },
+  });
+  return items.map(workflowFromItem);
 }
 
 /** The invoice's current workflow generation, or undefined when dunning never started. */

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setClock } from '../../../functions/adapters/clock';
 import { customerItem } from '../../../functions/adapters/db/items';
+import { currentDunning, listFailedWorkflows, writeMarker } from '../../../functions/adapters/db/workflow-markers';
 import { buildMime, sendEmail } from '../../../functions/adapters/mailer';
 import { fixedClock } from '../../../functions/core/dates';
 import { Customer } from '../../../functions/core/model';
@@ -236,6 +237,23 @@ describe('a failed dunning execution', () => {
       expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
       expect(historyOf('F-1').filter((e) => e.kind === 'dunning_failed')).toHaveLength(1);
       expect(table.get('INVOICE#F-1', 'WORKFLOW')).toMatchObject({ running: false, endStatus: 'FAILED' });
+    },
+  );
+  it(
+    'leaves the failed generation on the index the console reads, and the next generation takes it off ' +
+      '(no read of every invoice)',
+    async () => {
+      table.put(
+        workflowMarker('F-1', { executionArn: failed.detail.executionArn, startedAt: '2026-02-01T06:00:00.000Z' }),
+      );
+      await failureAlert(failed);
+      expect(await listFailedWorkflows()).toMatchObject([
+        { invoiceId: 'F-1', running: false, endStatus: 'FAILED', endReason: 'UnknownRateError' },
+      ]);
+      const ended = (await currentDunning('F-1'))!;
+      const { legacy: _l, ...rest } = ended;
+      await writeMarker({ ...rest, generation: 2, running: true, endStatus: undefined, endedAt: undefined }, ended);
+      expect(await listFailedWorkflows()).toEqual([]);
     },
   );
   it('ignores other statuses', async () => {
