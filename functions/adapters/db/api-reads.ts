@@ -279,10 +279,21 @@ function paidOn(bookingDate: unknown, at: unknown): string {
 }
 
 /**
- * Paid invoices with the date the last allocation was booked: the payment history a payer score and a forecast read.
+ * Paid invoices with the day they became paid: the payment history a payer score and a forecast read. The day is the
+ * invoice's own `collected.on` (the booking date of the payment that settled it); only an invoice paid before that was
+ * kept is read again, its allocations' last booking date (one query each: a year of paid invoices read that way would
+ * not fit in API Gateway's 30 s).
  */
 export async function settledInvoices(paid: readonly Invoice[]): Promise<(SettledInvoice & { customerId: string })[]> {
   const rows = await mapLimited(paid, 16, async (inv) => {
+    if (inv.collected)
+      return {
+        invoiceId: inv.invoiceId,
+        customerId: inv.customerId,
+        dueDate: inv.dueDate,
+        paidDate: inv.collected.on,
+        amountCents: inv.amountCents,
+      };
     const allocs = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
       ExpressionAttributeValues: { ':pk': keys.invoice(inv.invoiceId).pk, ':a': 'ALLOC#' },

@@ -330,6 +330,34 @@ describe('reports', () => {
     ]);
   });
 
+  it(
+    'forecasts from a year of paid invoices without one read per invoice: the day each became paid is on it ' +
+      '(API Gateway waits 30 s)',
+    async () => {
+      givenLedger();
+      const paid = Array.from({ length: 5000 }, (_, i) =>
+        invoiceItem(
+          inv(`P${i}`, {
+            dueDate: '2026-09-01',
+            openCents: 0,
+            status: 'paid',
+            collected: { on: '2026-09-11', amountCents: 10000 },
+          }),
+        ),
+      );
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#paid', ':from': '2025-11-23' } })
+        .resolves({ Items: paid });
+      const res = await call('GET', '/reports/cash-forecast', { query: { weeks: '2' } });
+      // F1, due 2026-12-01, is expected ten days late, as C1 paid: in the week of 2026-12-07, out of the two weeks.
+      expect(res.json.weeks).toEqual([
+        { weekStart: '2026-11-23', expectedCents: 2500, invoiceCount: 1 },
+        { weekStart: '2026-11-30', expectedCents: 0, invoiceCount: 0 },
+      ]);
+      expect(ddb.commandCalls(QueryCommand).length).toBeLessThan(10);
+    },
+  );
+
   it('takes today in Paris as the default report date: at 00:30 in Paris it is already the next day', async () => {
     givenLedger();
     setClock(fixedClock('2026-11-22T23:30:00.000Z'));
