@@ -91,20 +91,22 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
   let result = await settleExisting(intentId, log);
   let composed: ComposedMessage | undefined;
   let context: BatchContext | undefined;
+  let deferred: string[] = [];
   if (!result) {
-    const items = await owedItems(members);
+    const { items, deferred: later } = await owedItems(members);
+    deferred = later;
     if (items.length > 0) {
       context = await batchContext(state, batch);
       composed = await composeBatchMessage({ ...context, items, at: now() });
     }
     const recheck = composed
-      ? await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId)))
+      ? (await owedItems(members.filter((m) => items.some((i) => i.invoiceId === m.invoiceId)))).items
       : [];
     // Re-checked right before the send: a payment recorded while the message was composed takes its invoice out.
     if (context && composed && recheck.length < items.length)
       composed = recheck.length ? await composeBatchMessage({ ...context, items: recheck, at: now() }) : undefined;
     if (!composed) {
-      const excluded = members.map((m) => m.invoiceId);
+      const excluded = members.map((m) => m.invoiceId).filter((id) => !deferred.includes(id));
       await markBatchSent(dispatchKey, state.invoiceId, {
         messageId: '',
         sentAt: now().toISOString(),
@@ -148,7 +150,7 @@ async function sendBatch(state: DunningState, batch: Batch, log: Logger): Promis
       batch.kind,
       composed.items.map((i) => i.level),
     );
-  const sent = await recordBatch(result, batch, members, state.invoiceId, log);
+  const sent = await recordBatch(result, batch, members, deferred, state.invoiceId, log);
   if (result.outcome === 'sent') {
     // A failure is retried by the state machine: the retry settles the alert's send intent (never sends it twice).
     await composed?.afterSend?.(result.intent.messageId, log);
@@ -164,8 +166,11 @@ function countSent(kind: Batch['kind'], levels: DunningLevel[]): void {
   }
 }
 
-/** The members whose invoice is still owed, unpaused and not yet sent (consistent reads). */
-async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
+/**
+ * The members whose invoice is still owed, unpaused and not yet sent (consistent reads), at most
+ * MAX_INVOICES_PER_MESSAGE (the oldest due); `deferred`: those left for the next window.
+ */
+async function owedItems(members: BatchMember[]): Promise<{ items: BatchItem[]; deferred: string[] }> {
   const current = await Promise.all(
     members.map(async (m) => ({
       member: m,
@@ -185,7 +190,8 @@ async function owedItems(members: BatchMember[]): Promise<BatchItem[]> {
       invoice: c.invoice,
       member: c.member,
     }));
-  return groupForDispatch(candidates).include;
+  const group = groupForDispatch(candidates);
+  return { items: group.include, deferred: group.deferred.map((d) => d.invoiceId) };
 }
 
 type BatchContext = { batch: Batch; customer: Customer; policy: Policy };
@@ -207,6 +213,7 @@ async function recordBatch(
   result: SendOnceResult,
   batch: Batch,
   members: BatchMember[],
+  deferred: string[],
   claimer: string,
   log: Logger,
 ): Promise<Batch> {
@@ -225,7 +232,8 @@ async function recordBatch(
       dispatchKey: batch.dispatchKey,
     });
   }
-  const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id));
+  // Left out: neither in the message nor deferred to the next window (a full message moves the rest there).
+  const excluded = members.map((m) => m.invoiceId).filter((id) => !included.includes(id) && !deferred.includes(id));
   const kept = await markBatchSent(batch.dispatchKey, claimer, {
     messageId,
     sentAt,
@@ -397,7 +405,7 @@ async function settle(state: DunningState, stepId: string, batch: Batch, log: Lo
   await recordEvent(state.invoiceId, now(), 'dunning_rescheduled', {
     stepId,
     dispatchKey: state.dispatchKey,
-    reason: 'the window’s message had already gone out',
+    reason: 'the window’s message had already gone out, or listed the most invoices a message lists',
   });
   return { ...next, outcome: 'rescheduled' };
 }

@@ -442,6 +442,14 @@ function compareItems(a: { dueDate: string; invoiceId: string }, b: { dueDate: s
   return a.invoiceId < b.invoiceId ? -1 : a.invoiceId > b.invoiceId ? 1 : 0;
 }
 
+/**
+ * The most invoices one message lists. A customer with more invoices due in one send window gets the oldest due here
+ * and the rest in the next windows: one message of hundreds of formal notices (a PDF each, built, stored and attached
+ * within the dispatch's 60 s) would outgrow the function's time, its send intent (one DynamoDB item, 400 KB) and SES's
+ * 40 MB message.
+ */
+export const MAX_INVOICES_PER_MESSAGE = 100;
+
 /** One enlisted invoice of a customer's send window, as the dispatcher re-read it just before sending. */
 export interface DispatchMember {
   invoiceId: string;
@@ -455,8 +463,13 @@ export interface DispatchMember {
 }
 
 export interface DispatchGroup<T extends DispatchMember> {
-  /** Still-owed members, one per invoice (its highest level), sorted by due date then invoice number. */
+  /**
+   * Still-owed members, one per invoice (its highest level), sorted by due date then invoice number, at most
+   * MAX_INVOICES_PER_MESSAGE.
+   */
   include: T[];
+  /** Still-owed members beyond MAX_INVOICES_PER_MESSAGE (the latest due): for the next send window. */
+  deferred: T[];
   excluded: { invoiceId: string; reason: 'paid' | 'not_owed' | 'paused' | 'duplicate' }[];
   /** The message level: highest level among included members; undefined when nothing is left to send. */
   level: DunningLevel | undefined;
@@ -490,11 +503,12 @@ export function groupForDispatch<T extends DispatchMember>(members: readonly T[]
     else include.push(m);
   }
   include.sort(compareItems);
+  const deferred = include.splice(MAX_INVOICES_PER_MESSAGE);
   const level = include.reduce<DunningLevel | undefined>(
     (hi, m) => (hi === undefined || levelRank(m.level) > levelRank(hi) ? m.level : hi),
     undefined,
   );
-  return { include, excluded, level };
+  return { include, deferred, excluded, level };
 }
 
 /**

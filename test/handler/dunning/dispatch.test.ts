@@ -274,6 +274,25 @@ describe('one message per customer per send window', () => {
   });
 });
 
+describe('a message lists at most 100 invoices', () => {
+  it(
+    'of 101 invoices due in one window, the message lists the 100 oldest due and the latest moves to the next ' +
+      'window, its step still to send',
+    async () => {
+      const ids = Array.from({ length: 101 }, (_, i) => `M-${String(i).padStart(3, '0')}`);
+      const key = await seed('M', ids, { 'M-100': { dueDate: '2026-01-25' } });
+      const first = await handler(stateOf('M-000', key));
+      expect(first.outcome).toBe('sent');
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+      expect(table.get(key, 'DISPATCH')?.includedInvoiceIds).toEqual(ids.slice(0, 100));
+      expect(table.get(key, 'DISPATCH')?.excludedInvoiceIds).toEqual([]);
+      const last = await handler(stateOf('M-100', key));
+      expect(last).toMatchObject({ outcome: 'rescheduled', doneStepIds: ['courtesy'] });
+      expect(sentTexts()[0]).not.toContain('M-100');
+    },
+  );
+});
+
 describe('where the customer’s answer goes', () => {
   it('a reminder that says "répondez simplement à ce message" is answered to the accounting contact', async () => {
     const key = await seed('Y', ['Y-1']);
