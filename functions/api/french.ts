@@ -100,6 +100,8 @@ const amountFr = (s: string): string => {
 /** Cents as a body field states them (amountCents), in euros. */
 const centsFr = (s: string): string => (/^\d+$/.test(s) ? formatMoney(Number(s), 'EUR', 'fr') : s);
 const statusFr = (s: string): string => invoiceStatusName(s, 'fr');
+/** A count as French writes it: 22 000 (narrow no-break space). */
+const count = (s: string): string => (/^\d+$/.test(s) ? Number(s).toLocaleString('fr-FR') : s);
 const statementStatusFr: Record<string, string> = { processing: 'en cours', processed: 'traité', rejected: 'rejeté' };
 
 /** The invoice actions the API names in "cannot …". */
@@ -262,6 +264,12 @@ export const detailRules: Rule[] = [
     (size, method, path, limit, human) =>
       `le corps fait ${size} octets ; la limite de ${method} ${path} est de ${limit} octets ` +
       `(${human.replace('MiB', 'Mio').replace('KiB', 'Kio')})`,
+  ],
+  [
+    /^the file holds (\S+) invoice rows; at most (\S+) a request: split it into files of (\S+) rows$/,
+    (rows, most, split) =>
+      `le fichier compte ${count(rows)} lignes de factures ; au plus ${count(most)} par requête : découpez-le en ` +
+      `fichiers de ${count(split)} lignes`,
   ],
   [
     /^content-type (\S+) is not accepted here; send (.+)$/,

@@ -62,6 +62,31 @@ function batchAnswers(invoices: Invoice[], customers: Customer[]) {
 }
 
 describe('POST /invoices/import: bulk import with a per-row report', () => {
+  it(
+    'refuses, writing nothing, a file of more rows than one request imports and reports within API Gateway’s 30 s ' +
+      'and 6 MB, saying to split it',
+    async () => {
+      batchAnswers([], [dupont]);
+      ddb.on(TransactWriteCommand).resolves({});
+      ddb.on(PutCommand).resolves({});
+      // Each row a new customer without an e-mail contact: each is created with a warning in two languages.
+      const rows = Array.from({ length: 22_000 }, (_, i) => `F${i},C${i},D,,1,EUR,2026-10-01,2026-10-31`);
+      const csv = [header, ...rows].join('\n');
+      expect(csv.length).toBeLessThan(1024 * 1024);
+      const res = await call('POST', '/invoices/import', {
+        rawBody: csv,
+        headers: { 'content-type': 'text/csv', 'accept-language': 'fr' },
+      });
+      expect(res.status).toBe(413);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(res.json.detail).toBe(
+        'le fichier compte 22\u202f000 lignes de factures ; au plus 5\u202f000 par requête : découpez-le en fichiers ' +
+          'de 5\u202f000 lignes',
+      );
+    },
+  );
+
   it('creates new invoices, leaves identical ones, updates changed ones and says why a row is rejected', async () => {
     batchAnswers([stored(), stored({ invoiceId: 'F2', amountCents: 5000, openCents: 5000 })], [dupont]);
     ddb.on(TransactWriteCommand).resolves({});
