@@ -297,6 +297,39 @@ describe('reports', () => {
     );
   });
 
+  it(
+    'serves the aged balance of a large book in pages of 5,000 customers, largest first, each under API ' +
+      'Gateway’s 6 MB, the total over all',
+    async () => {
+      const n = 30_000;
+      const name = (i: number) => `Client ${i} ${'x'.repeat(180)}`;
+      ddb.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': 'CUSTOMERS' } }).resolves({
+        Items: Array.from({ length: n }, (_, i) =>
+          customerItem(Customer.parse({ customerId: `C${i}`, name: name(i) })),
+        ),
+      });
+      ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#open' } }).resolves({
+        Items: Array.from({ length: n }, (_, i) =>
+          invoiceItem(inv(`F${i}`, { customerId: `C${i}`, amountCents: 100 + i, openCents: 100 + i })),
+        ),
+      });
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#partially_paid' } })
+        .resolves({ Items: [] });
+      ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'INVSTATUS#in_collection' } }).resolves({ Items: [] });
+      const first = await call('GET', '/reports/aged-balance', { query: { asOf: '2026-11-23' } });
+      expect(Buffer.byteLength(first.text)).toBeLessThan(6 * 1024 * 1024);
+      expect(first.json.customers).toHaveLength(5000);
+      expect(first.json.customers[0].customerId).toBe(`C${n - 1}`);
+      expect(first.json).toMatchObject({ customerCount: n, total: { invoiceCount: n } });
+      const last = await call('GET', '/reports/aged-balance', {
+        query: { asOf: '2026-11-23', limit: '5000', cursor: Buffer.from('o:25000').toString('base64url') },
+      });
+      expect(last.json.customers.at(-1).customerId).toBe('C0');
+      expect(last.json.nextCursor).toBeUndefined();
+    },
+  );
+
   it('refuses an aged balance at a past date, which would age today’s open amounts as if they were then', async () => {
     givenLedger();
     const res = await call('GET', '/reports/aged-balance', {

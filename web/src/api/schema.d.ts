@@ -5247,8 +5247,12 @@ export interface operations {
                 /** @description Default: today (Paris). Not before today: the open amounts are those of today, not those of a past date */
                 asOf?: string;
                 currency?: string;
+                /** @description JSON: nextCursor of the previous page */
+                cursor?: string;
                 /** @description Default: JSON, or CSV when Accept is text/csv */
                 format?: "json" | "csv";
+                /** @description JSON: customers a page, largest total first, at most 5000 (the CSV has all) */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -5265,6 +5269,8 @@ export interface operations {
                     "application/json": {
                         asOf: string;
                         currency: string;
+                        /** @description Customers owing in this currency, on every page */
+                        customerCount: number;
                         customers: {
                             buckets: {
                                 d1_30: number;
@@ -5279,6 +5285,8 @@ export interface operations {
                             invoiceCount: number;
                             totalCents: number;
                         }[];
+                        /** @description The next page of customers, when there is one */
+                        nextCursor?: string;
                         otherCurrencies: string[];
                         total: {
                             buckets: {
