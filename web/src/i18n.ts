@@ -294,6 +294,9 @@ const fr = {
     expected: 'Attendu',
     total: 'Total',
     disputed: 'En litige',
+    firstCustomers: (shown: number, all: number) =>
+      `Les ${shown.toLocaleString('fr-FR')} clients qui doivent le plus, sur ${all.toLocaleString('fr-FR')} : ` +
+      'la balance complète est dans le CSV.',
     ofWhichDisputed: (x: string) => `dont ${x} en litige (relances suspendues)`,
     otherCurrencies: (codes: string[], currency: string) =>
       `Dû aussi en ${codes.join(', ')} : non compté ici, qui ne montre que ${currency}.`,
@@ -603,6 +606,9 @@ const en: Messages = {
     expected: 'Expected',
     total: 'Total',
     disputed: 'Disputed',
+    firstCustomers: (shown, all) =>
+      `The ${shown.toLocaleString('en-GB')} customers who owe the most, of ${all.toLocaleString('en-GB')}: the whole ` +
+      'balance is in the CSV.',
     ofWhichDisputed: (x) => `of which ${x} disputed (reminders paused)`,
     otherCurrencies: (codes, currency) =>
       `Also owed in ${codes.join(', ')}: not counted here, which shows ${currency} only.`,

@@ -218,6 +218,7 @@ const routes: Record<string, unknown> = {
       disputedCents: 500_00,
     },
     otherCurrencies: ['USD'],
+    customerCount: 1,
   },
   '/reports/dso': {
     asOf: '2026-11-23',
@@ -333,8 +334,17 @@ describe('French pages speak French only', () => {
     expect(text).toMatch(/Non compté, en litige : 500,00\s€/);
     expect(text).toMatch(/Non compté, relances en pause sans promesse de paiement : 42,00\s€/);
     expect(text).not.toContain('confié à l’agence');
+    expect(text).not.toContain('clients qui doivent le plus'); // one page holds them all
     const headers = [...root().querySelectorAll('th[scope=col]')].map((th) => th.textContent);
     expect(headers).toContain('En litige');
+  });
+
+  it('a book of more customers than one page says the table holds the largest and where the rest is', async () => {
+    const aged = routes['/reports/aged-balance'] as Record<string, unknown>;
+    routes['/reports/aged-balance'] = { ...aged, customerCount: 12_345, nextCursor: 'bzo1MDAw' };
+    const text = await show('/pilotage');
+    routes['/reports/aged-balance'] = aged;
+    expect(text).toMatch(/Les 1 clients qui doivent le plus, sur 12\s345 : la balance complète est dans le CSV\./);
   });
 
   it('an engine reason no rule knows is shown as written, marked as not translated', async () => {

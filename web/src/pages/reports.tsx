@@ -165,6 +165,7 @@ function CustomersCard(props: { aged: Loaded<Aged> }) {
               series={[{ label: m.total, values: a.customers.slice(0, 8).map((c) => c.totalCents), color: colors[3] }]}
               format={euros}
             />
+            {a.nextCursor && <p class="muted">{m.firstCustomers(a.customers.length, a.customerCount)}</p>}
             <div class="table-wrap">
               <table>
                 <thead>
