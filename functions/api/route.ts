@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidCursorError } from '../adapters/db/table';
 import { type Principal, requireFinance } from './auth';
 import { etagOf, fieldErrors, HttpProblem, type HttpResponse, parseIfMatch, validationProblem } from './http';
 
@@ -185,6 +186,28 @@ function decodeAll(params: Record<string, string | undefined>): Record<string, s
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`;
+}
+
+/**
+ * One page of a list read whole (the policies, the aged balance's customers): the items from the cursor's offset, and
+ * the cursor of the next page when there is one. A cursor that is not one of these is an InvalidCursorError (400).
+ */
+export function offsetPage<T>(
+  all: readonly T[],
+  cursor: string | undefined,
+  limit: number,
+): { items: T[]; nextCursor?: string } {
+  let from = 0;
+  if (cursor) {
+    const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!m) throw new InvalidCursorError();
+    from = Number(m[1]);
+  }
+  const to = from + limit;
+  return {
+    items: all.slice(from, to),
+    ...(to < all.length ? { nextCursor: Buffer.from(`o:${to}`).toString('base64url') } : {}),
+  };
 }
 
 /** Standard list query: cursor and limit. */

@@ -3,7 +3,7 @@ import { getPolicy, listPolicies, PolicyVersionConflictError, savePolicy } from 
 import { Policy, PolicyStep } from '../../core/dunning/policy';
 import { EntityId, NonNegativeAmountCents } from '../../core/model';
 import { fieldErrors, HttpProblem, notFound, validationProblem, versionConflict } from '../http';
-import { pageQuery, route } from '../route';
+import { offsetPage, pageQuery, route } from '../route';
 import { common, Page } from '../schemas';
 
 const Params = z.object({ policyId: EntityId });
@@ -21,16 +21,6 @@ const PolicyBody = z
   .omit({ version: true })
   .extend({ policyId: EntityId, steps: z.array(PolicyStepBody).min(1).max(30) });
 const PolicyUpdate = PolicyBody.omit({ policyId: true });
-
-function offsetCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0)
-    throw new HttpProblem('validation', 'cursor: invalid pagination cursor', {
-      errors: [{ in: 'query', field: 'cursor', message: 'invalid pagination cursor' }],
-    });
-  return n;
-}
 
 async function save(input: z.infer<typeof PolicyBody>, expected: number | undefined) {
   // Policy's own refinements (ordered steps, levels fitting channels) run again here with the version.
@@ -56,16 +46,7 @@ export const policyRoutes = [
     query: z.object(pageQuery),
     responses: { 200: { description: 'A page of policies', schema: Page(Policy) }, ...common() },
     handle: async ({ query }) => {
-      const all = await listPolicies();
-      const start = offsetCursor(query.cursor);
-      const end = start + query.limit;
-      return {
-        status: 200,
-        body: {
-          items: all.slice(start, end),
-          nextCursor: end < all.length ? Buffer.from(String(end)).toString('base64url') : undefined,
-        },
-      };
+      return { status: 200, body: offsetPage(await listPolicies(), query.cursor, query.limit) };
     },
   }),
   route({

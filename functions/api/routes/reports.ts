@@ -3,7 +3,6 @@ import { clock } from '../../adapters/clock';
 import { settledInvoices } from '../../adapters/db/api-reads';
 import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
 import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
-import { InvalidCursorError } from '../../adapters/db/table';
 import { localDate } from '../../core/calendar/time-zone';
 import { addDays, IsoDate } from '../../core/dates';
 import {
@@ -17,7 +16,7 @@ import {
   payerScore,
 } from '../../core/reports';
 import { validationProblem } from '../http';
-import { route } from '../route';
+import { offsetPage, route } from '../route';
 import { common } from '../schemas';
 
 const tag = 'Reports';
@@ -29,13 +28,6 @@ const AgedBalancePage = AgedBalance.extend({
   nextCursor: z.string().optional().describe('The next page of customers, when there is one'),
 });
 
-/** The first line of a page from its cursor (`o:<offset>`); anything else is a bad cursor. */
-function offsetOf(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new InvalidCursorError();
-  return Number(m[1]);
-}
 const Currency = z
   .string()
   .regex(/^[A-Z]{3}$/)
@@ -112,15 +104,14 @@ export const reportRoutes = [
       }
       // One page of customers (the total is the whole book's): a JSON line per customer of a large book would pass
       // API Gateway's 6 MB answer (50,000 customers owing: about 10 MB).
-      const from = offsetOf(query.cursor);
-      const to = from + query.limit;
+      const { items, nextCursor } = offsetPage(report.customers, query.cursor, query.limit);
       return {
         status: 200,
         body: {
           ...report,
-          customers: report.customers.slice(from, to),
+          customers: items,
           customerCount: report.customers.length,
-          ...(to < report.customers.length ? { nextCursor: Buffer.from(`o:${to}`).toString('base64url') } : {}),
+          ...(nextCursor ? { nextCursor } : {}),
         },
       };
     },
