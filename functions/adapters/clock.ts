@@ -1,4 +1,5 @@
-import { type Clock, systemClock } from '../core/dates';
+import { localDate } from '../core/calendar/time-zone';
+import { type Clock, type IsoDate, systemClock } from '../core/dates';
 
 /**
  * The process-wide clock the handlers read time from. In AWS it is the system clock; the local stack swaps in a
@@ -8,6 +9,11 @@ let current: Clock = systemClock;
 
 export function clock(): Clock {
   return current;
+}
+
+/** Today as finance counts days (reports, rates, payer scores): the business clock's date in Paris, not in UTC. */
+export function parisToday(): IsoDate {
+  return localDate(clock().now(), 'Europe/Paris');
 }
 
 export function setClock(next: Clock): void {

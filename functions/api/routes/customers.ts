@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clock } from '../../adapters/clock';
+import { parisToday } from '../../adapters/clock';
 import { customerInvoices, settledInvoices } from '../../adapters/db/api-reads';
 import {
   createCustomer,
@@ -8,7 +8,6 @@ import {
   listCustomers,
   replaceCustomer,
 } from '../../adapters/db/customers';
-import { localDate } from '../../core/calendar/time-zone';
 import { addDays } from '../../core/dates';
 import { isValidIban, normalizeIban } from '../../core/imports';
 import {
@@ -205,8 +204,7 @@ export const customerRoutes = [
     handle: async ({ params }) => {
       const customer = await getCustomer(params.customerId);
       if (!customer) throw notFound(`customer ${params.customerId}`);
-      // the day in Paris, as the aged balance counts it
-      const today = localDate(clock().now(), 'Europe/Paris');
+      const today = parisToday();
       const invoices = await customerInvoices(customer.customerId);
       const since = addDays(today, -730);
       const settled = await settledInvoices(invoices.filter((i) => i.status === 'paid' && i.dueDate >= since));

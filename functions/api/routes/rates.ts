@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { clock } from '../../adapters/clock';
+import { clock, parisToday } from '../../adapters/clock';
 import { getRateOverride, RateOverride, RateVersionConflictError, saveRateOverride } from '../../adapters/db/rates';
-import { localDate } from '../../core/calendar/time-zone';
 import {
   defaultRateTable,
   HalfYear,
@@ -70,7 +69,7 @@ const RatesUpdate = z.object({
 
 function view(override: RateOverride | undefined) {
   const table = override ? mergeRateTables(defaultRateTable, override) : defaultRateTable;
-  const today = localDate(clock().now(), 'Europe/Paris');
+  const today = parisToday();
   return { table, ...(override ? { override } : {}), missing: missingRates(table, RATES_CHECKED_FROM, today) };
 }
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { clock } from '../../adapters/clock';
+import { parisToday } from '../../adapters/clock';
 import { settledInvoices } from '../../adapters/db/api-reads';
 import { listAllCustomers as allCustomers } from '../../adapters/db/customers';
 import { listAllInvoices as allInvoices } from '../../adapters/db/invoices';
-import { localDate } from '../../core/calendar/time-zone';
 import { addDays, IsoDate } from '../../core/dates';
 import {
   AgedBalance,
@@ -33,7 +32,7 @@ const Currency = z
   .regex(/^[A-Z]{3}$/)
   .default('EUR');
 /** The report date by default: today in Paris, where finance closes its days (not the UTC date until 01:00/02:00). */
-const today = () => localDate(clock().now(), 'Europe/Paris');
+const today = parisToday;
 
 export const reportRoutes = [
   route({
