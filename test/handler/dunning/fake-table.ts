@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { itemWithinSize, transactionWithinSize } from '../support/aws-limits';
 
 type Item = Record<string, any>;
 
@@ -64,11 +65,7 @@ export class FakeTable {
     ddb.on(PutCommand).callsFake(async (input: any) => {
       await tick();
       guard('Put', input);
-      // DynamoDB's 400 KB item size, approximated by the item's JSON
-      if (Buffer.byteLength(JSON.stringify(input.Item)) > 400 * 1024)
-        throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
-          name: 'ValidationException',
-        });
+      itemWithinSize(input.Item);
       if (!checkPut(input)) throw conditionFailed();
       this.put(input.Item);
       return done('Put', input, {});
@@ -87,11 +84,7 @@ export class FakeTable {
     ddb.on(TransactWriteCommand).callsFake(async (input: any) => {
       await tick();
       guard('TransactWrite', input);
-      // DynamoDB's own limit, which DynamoDB Local does not enforce (it took 101 items)
-      if (input.TransactItems.length > 100)
-        throw Object.assign(new Error('Member must have length less than or equal to 100'), {
-          name: 'ValidationException',
-        });
+      transactionWithinSize(input.TransactItems);
       // Puts (conditional on absence or version) and the policy 'demote latest' update (REMOVE gsi2pk, gsi2sk).
       const ok = (t: any): boolean => {
         if (t.Put) return checkPut(t.Put);

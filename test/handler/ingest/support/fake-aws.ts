@@ -23,6 +23,7 @@ import {
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { withinGrants } from '../../support/access';
+import { itemWithinSize, transactionWithinSize } from '../../support/aws-limits';
 import { applyUpdate, evaluateCondition } from './expressions';
 
 type Item = Record<string, any>;
@@ -285,11 +286,7 @@ export class FakeAws {
     );
     this.ddb.on(TransactWriteCommand).callsFake((input: any) =>
       this.call('dynamodb', 'TransactWriteItems', () => {
-        // DynamoDB's own limit, which DynamoDB Local does not enforce (it took 101 items)
-        if (input.TransactItems.length > 100)
-          throw Object.assign(new Error('Member must have length less than or equal to 100'), {
-            name: 'ValidationException',
-          });
+        transactionWithinSize(input.TransactItems);
         const ops = input.TransactItems.map((t: any) => {
           const [kind, op] = Object.entries(t)[0] as [string, any];
           const key = keyOf(op.Item ?? op.Key);
@@ -331,10 +328,4 @@ export class FakeAws {
       }),
     );
   }
-}
-
-/** DynamoDB's 400 KB item size (attribute names and values, UTF-8), approximated by the item's JSON, a little above. */
-export function itemWithinSize(item: unknown): void {
-  if (Buffer.byteLength(JSON.stringify(item)) > 400 * 1024)
-    throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
 }
